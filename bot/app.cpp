@@ -1,0 +1,197 @@
+#include "bot/app.hpp"
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <optional>
+
+#include "bot/embedded_redis.hpp"
+#include "bot/http_server.hpp"
+#include "bot/log.hpp"
+#include "bot/metrics.hpp"
+#include "bot/turn_runner.hpp"
+#include "bot/webhooks.hpp"
+#include "dialogs/help_dialog.hpp"
+#include "redis/client.hpp"
+
+namespace kayou::bot {
+
+namespace asio = boost::asio;
+
+struct App::Impl {
+    Config config;
+    asio::io_context io{1};
+    Metrics metrics;
+    std::optional<EmbeddedRedis> embedded_redis;
+    std::shared_ptr<redis::Client> redis;
+    dialogs::HelpDialog dialog;
+    std::unique_ptr<TurnRunner> turns;
+    std::unique_ptr<Webhooks> webhooks;
+    HttpServer server;
+    asio::signal_set signals{io, SIGINT, SIGTERM};
+    bool stopping = false;
+
+    explicit Impl(Config c) : config(std::move(c)), server(io, config.server) {}
+
+    static std::int64_t unix_now() {
+        return std::chrono::duration_cast<std::chrono::seconds>(
+                   std::chrono::system_clock::now().time_since_epoch())
+            .count();
+    }
+
+    void start_redis() {
+        redis::Config redis_config;
+        if (config.embedded_redis_wanted()) {
+            embedded_redis.emplace(config.embedded_redis);
+            embedded_redis->start();
+            redis_config.host = "127.0.0.1";
+            redis_config.port = embedded_redis->port();
+            log(LogLevel::info, "embedded_redis_started",
+                {{"port", static_cast<int>(embedded_redis->port())},
+                 {"data_dir", config.embedded_redis.data_dir}});
+        } else {
+            redis_config.host = config.redis.host;
+            redis_config.port = config.redis.port;
+            redis_config.password = config.redis.password;
+            redis_config.database = config.redis.database;
+        }
+        redis_config.connect_timeout = config.redis.connect_timeout;
+        redis_config.command_timeout = config.redis.command_timeout;
+        redis = redis::Client::create(io.get_executor(), redis_config);
+        redis->start();
+    }
+
+    void describe_metrics() {
+        metrics.describe("kayou_http_requests_total", "counter",
+                         "HTTP requests answered, by route and status");
+        metrics.describe("kayou_http_request_duration_seconds", "histogram",
+                         "Time from a complete request to its response, by route");
+        metrics.describe("kayou_dialog_turns_total", "counter",
+                         "Dialog turns run (platform retries are not counted again)");
+        metrics.describe("kayou_dedupe_hits_total", "counter",
+                         "Deliveries answered from the stored reply of an earlier delivery");
+        metrics.describe("kayou_redis_connected", "gauge", "1 when the Redis connection is up");
+        metrics.describe("kayou_redis_errors_total", "gauge",
+                         "Redis commands that failed (timeouts, disconnects) since start");
+        metrics.describe("kayou_redis_reconnects_total", "gauge",
+                         "Times the Redis connection was re-established since start");
+        metrics.describe("kayou_http_open_connections", "gauge", "Open HTTP connections");
+        metrics.gauge("kayou_redis_connected", [this] { return redis && redis->connected(); });
+        metrics.gauge("kayou_redis_errors_total", [this] {
+            return redis ? static_cast<double>(redis->stats().errors) : 0.0;
+        });
+        metrics.gauge("kayou_redis_reconnects_total", [this] {
+            return redis ? static_cast<double>(redis->stats().reconnects) : 0.0;
+        });
+        metrics.gauge("kayou_http_open_connections",
+                      [this] { return static_cast<double>(server.open_connections()); });
+    }
+
+    void install_routes() {
+        server.route("/healthz", [](HttpRequest&) -> asio::awaitable<HttpResponse> {
+            co_return HttpResponse::text(200, "ok\n");
+        });
+        server.route("/readyz", [this](HttpRequest&) -> asio::awaitable<HttpResponse> {
+            bool ready = false;
+            try {
+                auto pong = co_await redis->exec({"PING"});
+                ready = pong.ok();
+            } catch (const std::exception&) {
+            }
+            co_return ready ? HttpResponse::text(200, "ready\n")
+                            : HttpResponse::text(503, "redis unreachable\n");
+        });
+        server.route("/metrics", [this](HttpRequest&) -> asio::awaitable<HttpResponse> {
+            auto response = HttpResponse::text(200, metrics.render());
+            response.content_type = "text/plain; version=0.0.4; charset=utf-8";
+            co_return response;
+        });
+        server.route("/", [this](HttpRequest&) -> asio::awaitable<HttpResponse> {
+            co_return HttpResponse::text(200, index_text());
+        });
+        webhooks->install(server);
+        server.observe([this](const HttpObservation& seen) {
+            metrics
+                .counter("kayou_http_requests_total",
+                         "route=\"" + label_value(seen.route) + "\",status=\"" +
+                             std::to_string(seen.status) + "\"")
+                .add();
+            metrics
+                .histogram("kayou_http_request_duration_seconds",
+                           "route=\"" + label_value(seen.route) + "\"")
+                .observe(seen.duration);
+            if (config.access_log || seen.status >= 500)
+                log(seen.status >= 500 ? LogLevel::warn : LogLevel::info, "http_request",
+                    {{"request_id", seen.request_id},
+                     {"route", seen.route},
+                     {"method", seen.method},
+                     {"status", seen.status},
+                     {"ms", std::chrono::duration<double, std::milli>(seen.duration).count()}});
+        });
+    }
+
+    std::string index_text() const {
+        std::string text = "kayou " + std::string(KAYOU_VERSION) + "\n\n";
+        text += "GET  /healthz   process up\nGET  /readyz    Redis reachable\n";
+        text += "GET  /metrics   Prometheus metrics\n";
+        if (config.official_account.enabled) text += "POST /wx/oa          WeChat Official Account\n";
+        if (config.wecom_app.enabled) text += "POST /wx/wecom/app   WeCom self-built app\n";
+        if (config.wecom_bot.enabled) text += "POST /wx/wecom/bot   WeCom smart robot\n";
+        if (config.bridge.enabled) text += "POST /bridge/message group bridge (docs/bridge-protocol.md)\n";
+        return text;
+    }
+
+    void start() {
+        set_log_level(config.log_level);
+        describe_metrics();
+        start_redis();
+        turns = std::make_unique<TurnRunner>(redis, dialog, config.key_prefix, config.dedupe_ttl,
+                                             metrics);
+        webhooks = std::make_unique<Webhooks>(config, *turns, metrics, &Impl::unix_now);
+        install_routes();
+        server.start();
+        signals.async_wait([this](const boost::system::error_code& ec, int signal) {
+            if (ec) return;
+            log(LogLevel::info, "shutdown_requested", {{"signal", signal}});
+            stop();
+        });
+        log(LogLevel::info, "started",
+            {{"listen", config.server.address}, {"port", static_cast<int>(server.port())}});
+    }
+
+    void stop() {
+        if (stopping) return;
+        stopping = true;
+        boost::system::error_code ignored;
+        signals.cancel(ignored);
+        server.stop([this] {
+            if (redis) redis->stop();
+            log(LogLevel::info, "stopped");
+        });
+    }
+};
+
+App::App(Config config) : impl_(std::make_unique<Impl>(std::move(config))) {}
+
+App::~App() = default;
+
+void App::start() { impl_->start(); }
+
+void App::stop() {
+    asio::post(impl_->io, [impl = impl_.get()] { impl->stop(); });
+}
+
+int App::run() {
+    start();
+    impl_->io.run();
+    if (impl_->embedded_redis) impl_->embedded_redis->stop();
+    return 0;
+}
+
+asio::io_context& App::io() { return impl_->io; }
+
+std::uint16_t App::http_port() const { return impl_->server.port(); }
+
+}  // namespace kayou::bot

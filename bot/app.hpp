@@ -1,0 +1,31 @@
+#pragma once
+// The process: config → embedded Redis (if no address) → Redis client → dialogs → HTTP routes.
+// Built from explicit parts in main(), no singletons, so a test can run two Apps in one process.
+#include <boost/asio/io_context.hpp>
+#include <memory>
+
+#include "bot/config.hpp"
+
+namespace kayou::bot {
+
+class App {
+public:
+    explicit App(Config config);
+    ~App();
+
+    // Starts Redis (embedded or external), the HTTP server and the signal handling, then runs the
+    // io_context until SIGTERM/SIGINT or stop(). Returns the process exit code.
+    int run();
+    // Starts everything without blocking (tests drive the io_context themselves).
+    void start();
+    void stop();
+
+    boost::asio::io_context& io();
+    std::uint16_t http_port() const;
+
+private:
+    struct Impl;
+    std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace kayou::bot

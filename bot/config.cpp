@@ -1,0 +1,223 @@
+#include "bot/config.hpp"
+
+#include <yaml-cpp/yaml.h>
+
+#include <cstdlib>
+#include <fstream>
+#include <set>
+#include <sstream>
+
+namespace kayou::bot {
+namespace {
+
+// Reads one mapping and remembers which keys were consumed, so anything left over is reported
+// as unknown with its full path (a typo must not silently fall back to a default).
+class Section {
+public:
+    Section(const YAML::Node& node, std::string path, const EnvLookup& env)
+        : node_(node), path_(std::move(path)), env_(env) {
+        if (node_ && !node_.IsNull() && !node_.IsMap())
+            throw ConfigError(where() + ": expected a mapping of keys");
+    }
+
+    std::string key_path(const std::string& key) const {
+        return path_.empty() ? key : path_ + "." + key;
+    }
+
+    Section child(const std::string& key) {
+        seen_.insert(key);
+        return Section(node_ ? node_[key] : YAML::Node(), key_path(key), env_);
+    }
+
+    void read(const std::string& key, std::string& out) {
+        if (auto value = scalar(key)) out = expand(key, *value);
+    }
+    void read(const std::string& key, bool& out) {
+        if (auto value = scalar(key)) {
+            if (*value == "true") out = true;
+            else if (*value == "false") out = false;
+            else throw ConfigError(key_path(key) + ": expected true or false, got '" + *value + "'");
+        }
+    }
+    template <typename Integer>
+    void read_int(const std::string& key, Integer& out, long long min, long long max) {
+        if (auto value = scalar(key)) {
+            const std::string text = expand(key, *value);
+            char* end = nullptr;
+            errno = 0;
+            const long long parsed = std::strtoll(text.c_str(), &end, 10);
+            if (text.empty() || *end != '\0' || errno != 0 || parsed < min || parsed > max)
+                throw ConfigError(key_path(key) + ": expected a whole number from " +
+                                  std::to_string(min) + " to " + std::to_string(max) + ", got '" +
+                                  text + "'");
+            out = static_cast<Integer>(parsed);
+        }
+    }
+    template <typename Duration>
+    void read_duration(const std::string& key, Duration& out, long long min, long long max) {
+        long long count = out.count();
+        read_int(key, count, min, max);
+        out = Duration(count);
+    }
+
+    void reject_unknown() const {
+        if (!node_ || !node_.IsMap()) return;
+        for (const auto& item : node_) {
+            const auto key = item.first.as<std::string>();
+            if (!seen_.count(key))
+                throw ConfigError(key_path(key) + ": unknown key (line " +
+                                  std::to_string(item.first.Mark().line + 1) + ")");
+        }
+    }
+
+    bool present() const { return node_ && !node_.IsNull(); }
+
+private:
+    std::optional<std::string> scalar(const std::string& key) {
+        seen_.insert(key);
+        if (!node_) return std::nullopt;
+        const YAML::Node value = node_[key];
+        if (!value || value.IsNull()) return std::nullopt;
+        if (!value.IsScalar()) throw ConfigError(key_path(key) + ": expected a single value");
+        return value.Scalar();
+    }
+
+    // "${NAME}" takes the value from the environment; a missing variable is an error rather
+    // than an empty secret.
+    std::string expand(const std::string& key, const std::string& value) const {
+        if (value.size() > 3 && value.rfind("${", 0) == 0 && value.back() == '}') {
+            const std::string name = value.substr(2, value.size() - 3);
+            auto found = env_(name);
+            if (!found)
+                throw ConfigError(key_path(key) + ": environment variable " + name + " is not set");
+            return *found;
+        }
+        return value;
+    }
+
+    std::string where() const { return path_.empty() ? "config" : path_; }
+
+    YAML::Node node_;
+    std::string path_;
+    const EnvLookup& env_;
+    std::set<std::string> seen_;
+};
+
+void read_wechat(Section section, WechatEndpointConfig& out, const char* receive_id_key,
+                 bool aes_required) {
+    section.read("enabled", out.enabled);
+    section.read("token", out.token);
+    section.read("encoding_aes_key", out.encoding_aes_key);
+    if (receive_id_key) section.read(receive_id_key, out.receive_id);
+    if (!receive_id_key) section.read("bot_name", out.bot_name);
+    section.reject_unknown();
+    if (!out.enabled) return;
+    if (out.token.empty()) throw ConfigError(section.key_path("token") + ": required when enabled");
+    if (!out.encoding_aes_key.empty() && out.encoding_aes_key.size() != 43)
+        throw ConfigError(section.key_path("encoding_aes_key") + ": must be exactly 43 characters");
+    if (aes_required && out.encoding_aes_key.empty())
+        throw ConfigError(section.key_path("encoding_aes_key") + ": required when enabled");
+    if (receive_id_key && aes_required && out.receive_id.empty())
+        throw ConfigError(section.key_path(receive_id_key) + ": required when enabled");
+}
+
+}  // namespace
+
+std::optional<std::string> process_env(const std::string& name) {
+    if (const char* value = std::getenv(name.c_str())) return std::string(value);
+    return std::nullopt;
+}
+
+Config parse_config(std::string_view yaml_text, const EnvLookup& env) {
+    YAML::Node root;
+    try {
+        root = YAML::Load(std::string(yaml_text));
+    } catch (const YAML::Exception& error) {
+        throw ConfigError("config: not valid YAML at line " + std::to_string(error.mark.line + 1) +
+                          ": " + error.msg);
+    }
+    Config config;
+    Section top(root, "", env);
+
+    {
+        auto server = top.child("server");
+        server.read("listen", config.server.address);
+        server.read_int("port", config.server.port, 0, 65535);
+        server.read_int("body_limit_bytes", config.server.body_limit, 1024, 16 << 20);
+        server.read_duration("read_timeout_ms", config.server.read_timeout, 100, 600'000);
+        server.read_duration("idle_timeout_ms", config.server.idle_timeout, 100, 3'600'000);
+        server.read_duration("shutdown_grace_ms", config.server.shutdown_grace, 0, 600'000);
+        server.read_int("max_connections", config.server.max_connections, 1, 1'000'000);
+        server.reject_unknown();
+    }
+    {
+        auto redis = top.child("redis");
+        redis.read("host", config.redis.host);
+        redis.read_int("port", config.redis.port, 1, 65535);
+        redis.read("password", config.redis.password);
+        redis.read_int("database", config.redis.database, 0, 15);
+        redis.read_duration("connect_timeout_ms", config.redis.connect_timeout, 10, 60'000);
+        redis.read_duration("command_timeout_ms", config.redis.command_timeout, 10, 60'000);
+        redis.reject_unknown();
+    }
+    {
+        auto embedded = top.child("embedded_redis");
+        embedded.read("binary", config.embedded_redis.binary);
+        embedded.read("data_dir", config.embedded_redis.data_dir);
+        embedded.read_int("port", config.embedded_redis.port, 0, 65535);
+        embedded.read("appendfsync", config.embedded_redis.appendfsync);
+        embedded.reject_unknown();
+        const auto& fsync = config.embedded_redis.appendfsync;
+        if (fsync != "always" && fsync != "everysec" && fsync != "no")
+            throw ConfigError("embedded_redis.appendfsync: expected always, everysec or no");
+    }
+    {
+        auto log = top.child("log");
+        std::string level;
+        log.read("level", level);
+        if (!level.empty() && !parse_log_level(level, config.log_level))
+            throw ConfigError("log.level: expected debug, info, warn or error, got '" + level + "'");
+        log.read("access", config.access_log);
+        log.reject_unknown();
+    }
+    {
+        auto wechat = top.child("wechat");
+        read_wechat(wechat.child("official_account"), config.official_account, "app_id", false);
+        read_wechat(wechat.child("wecom_app"), config.wecom_app, "corp_id", true);
+        read_wechat(wechat.child("wecom_bot"), config.wecom_bot, nullptr, true);
+        wechat.read_duration("max_clock_skew_s", config.max_clock_skew, 0, 86'400);
+        wechat.reject_unknown();
+    }
+    {
+        auto bridge = top.child("bridge");
+        bridge.read("enabled", config.bridge.enabled);
+        bridge.read("secret", config.bridge.secret);
+        bridge.read("bot_name", config.bridge.bot_name);
+        bridge.read_duration("max_clock_skew_s", config.bridge.max_clock_skew, 1, 86'400);
+        bridge.reject_unknown();
+        if (config.bridge.enabled && config.bridge.secret.size() < 16)
+            throw ConfigError("bridge.secret: required when enabled, at least 16 characters");
+    }
+    {
+        auto dedupe = top.child("dedupe");
+        dedupe.read_duration("ttl_s", config.dedupe_ttl, 60, 86'400);
+        dedupe.reject_unknown();
+    }
+    top.read("key_prefix", config.key_prefix);
+    top.reject_unknown();
+    return config;
+}
+
+Config load_config_file(const std::string& path, const EnvLookup& env) {
+    std::ifstream file(path);
+    if (!file) throw ConfigError(path + ": cannot open the config file");
+    std::stringstream text;
+    text << file.rdbuf();
+    try {
+        return parse_config(text.str(), env);
+    } catch (const ConfigError& error) {
+        throw ConfigError(path + ": " + error.what());
+    }
+}
+
+}  // namespace kayou::bot

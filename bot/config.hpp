@@ -1,0 +1,78 @@
+#pragma once
+// The one config file (`kayou --config FILE`, YAML). Every key is documented in
+// config/kayou.example.yaml. Unknown keys and bad values stop start-up with a message that names
+// the key. Secrets may be written as "${ENV_NAME}" and are then read from the environment.
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <stdexcept>
+#include <string>
+
+#include "bot/http_server.hpp"
+#include "bot/log.hpp"
+
+namespace kayou::bot {
+
+class ConfigError : public std::runtime_error {
+public:
+    using std::runtime_error::runtime_error;
+};
+
+// One WeChat-family callback endpoint (Official Account, WeCom app or WeCom smart robot).
+struct WechatEndpointConfig {
+    bool enabled = false;
+    std::string token;
+    std::string encoding_aes_key;  // 43 characters; empty = plaintext mode only (OA)
+    std::string receive_id;        // OA AppID, WeCom CorpID; "" for the smart robot
+    std::string bot_name;          // smart robot: the name users @-mention
+};
+
+struct BridgeConfig {
+    bool enabled = false;
+    std::string secret;
+    std::string bot_name = "卡友小助手";
+    std::chrono::seconds max_clock_skew{300};
+};
+
+struct RedisConfig {
+    std::string host;  // empty = start an embedded redis-server
+    std::uint16_t port = 6379;
+    std::string password;
+    int database = 0;
+    std::chrono::milliseconds connect_timeout{1000};
+    std::chrono::milliseconds command_timeout{1000};
+};
+
+struct EmbeddedRedisConfig {
+    std::string binary = "redis-server";
+    std::string data_dir = "var/redis";
+    std::uint16_t port = 0;  // 0 = a free loopback port
+    std::string appendfsync = "everysec";  // "always" trades throughput for zero loss on power cut
+};
+
+struct Config {
+    HttpServerOptions server;
+    RedisConfig redis;
+    EmbeddedRedisConfig embedded_redis;
+    LogLevel log_level = LogLevel::info;
+    bool access_log = true;
+    WechatEndpointConfig official_account;
+    WechatEndpointConfig wecom_app;
+    WechatEndpointConfig wecom_bot;
+    BridgeConfig bridge;
+    std::chrono::seconds dedupe_ttl{120};
+    // Webhook signatures older or newer than this are replays or broken clocks (0 = off).
+    std::chrono::seconds max_clock_skew{300};
+    std::string key_prefix = "kayou:";
+
+    bool embedded_redis_wanted() const { return redis.host.empty(); }
+};
+
+using EnvLookup = std::function<std::optional<std::string>(const std::string&)>;
+std::optional<std::string> process_env(const std::string& name);
+
+Config parse_config(std::string_view yaml_text, const EnvLookup& env = process_env);
+Config load_config_file(const std::string& path, const EnvLookup& env = process_env);
+
+}  // namespace kayou::bot

@@ -1,0 +1,254 @@
+#include "bot/http_server.hpp"
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <list>
+#include <unordered_map>
+
+#include "crypto/random.hpp"
+#include "crypto/hash.hpp"
+
+namespace kayou::bot {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+using tcp = asio::ip::tcp;
+constexpr auto use_tuple = asio::as_tuple(asio::use_awaitable);
+
+struct HttpServer::Impl : std::enable_shared_from_this<Impl> {
+    struct Connection {
+        beast::tcp_stream stream;
+        bool busy = false;  // a request is being handled or written
+        explicit Connection(tcp::socket socket) : stream(std::move(socket)) {}
+    };
+
+    asio::io_context& io;
+    HttpServerOptions options;
+    tcp::acceptor acceptor;
+    std::unordered_map<std::string, HttpHandler> routes;
+    HttpObserver observer;
+    std::list<std::shared_ptr<Connection>> connections;
+    bool stopping = false;
+    std::function<void()> on_stopped;
+    asio::steady_timer grace_timer;
+    std::uint64_t request_counter = 0;
+    std::string instance_tag = crypto::hex_lower(crypto::random_bytes(3));
+
+    Impl(asio::io_context& io, HttpServerOptions opts)
+        : io(io), options(std::move(opts)), acceptor(io), grace_timer(io) {}
+
+    std::string next_request_id() {
+        return instance_tag + "-" + std::to_string(++request_counter);
+    }
+
+    asio::awaitable<void> accept_loop() {
+        auto self = shared_from_this();
+        while (!stopping) {
+            auto [ec, socket] = co_await acceptor.async_accept(use_tuple);
+            if (ec) {
+                if (ec == asio::error::operation_aborted || stopping) break;
+                continue;  // e.g. EMFILE: the next accept may succeed
+            }
+            if (connections.size() >= options.max_connections) {
+                beast::error_code ignored;
+                socket.close(ignored);
+                continue;
+            }
+            socket.set_option(tcp::no_delay(true));
+            auto connection = std::make_shared<Connection>(std::move(socket));
+            connections.push_front(connection);
+            auto position = connections.begin();
+            asio::co_spawn(io, serve(connection), [self, position](std::exception_ptr) {
+                self->connections.erase(position);
+                self->maybe_finish_stop();
+            });
+        }
+    }
+
+    static HttpRequest to_request(const http::request<http::string_body>& message) {
+        HttpRequest request;
+        request.method = std::string(message.method_string());
+        request.target = std::string(message.target());
+        const auto question = request.target.find('?');
+        request.path = request.target.substr(0, question);
+        if (question != std::string::npos) request.query = request.target.substr(question + 1);
+        request.headers.reserve(8);
+        for (const auto& field : message) {
+            std::string name(field.name_string());
+            for (auto& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+            request.headers.emplace_back(std::move(name), std::string(field.value()));
+        }
+        request.body = message.body();
+        return request;
+    }
+
+    asio::awaitable<HttpResponse> dispatch(HttpRequest& request, std::string_view& route_name) {
+        const auto found = routes.find(request.path);
+        if (found == routes.end()) {
+            route_name = "other";
+            co_return HttpResponse::error(404, "not found");
+        }
+        route_name = found->first;
+        try {
+            co_return co_await found->second(request);
+        } catch (const std::exception&) {
+            // The handler's own log line says what failed; the client learns nothing internal.
+            co_return HttpResponse::error(500, "internal error");
+        }
+    }
+
+    asio::awaitable<void> write(Connection& connection, HttpResponse response, unsigned version,
+                                bool keep_alive) {
+        http::response<http::string_body> message{static_cast<http::status>(response.status),
+                                                  version};
+        message.set(http::field::server, "kayou");
+        message.set(http::field::content_type, response.content_type);
+        for (auto& [name, value] : response.headers) message.set(name, value);
+        message.body() = std::move(response.body);
+        message.keep_alive(keep_alive);
+        message.prepare_payload();
+        connection.stream.expires_after(options.read_timeout);
+        co_await http::async_write(connection.stream, message, use_tuple);
+    }
+
+    asio::awaitable<void> serve(std::shared_ptr<Connection> connection) {
+        beast::flat_buffer buffer;
+        std::string remote;
+        {
+            beast::error_code ec;
+            auto endpoint = connection->stream.socket().remote_endpoint(ec);
+            if (!ec) remote = endpoint.address().to_string();
+        }
+        while (!stopping) {
+            http::request_parser<http::string_body> parser;
+            parser.body_limit(options.body_limit);
+            parser.header_limit(static_cast<std::uint32_t>(options.header_limit));
+            // Idle keep-alive connections wait up to idle_timeout for the first byte; once a
+            // request has started, the whole of it must arrive within read_timeout.
+            connection->stream.expires_after(buffer.size() ? options.read_timeout
+                                                           : options.idle_timeout);
+            auto [header_ec, header_bytes] =
+                co_await http::async_read_header(connection->stream, buffer, parser, use_tuple);
+            if (!header_ec) {
+                connection->stream.expires_after(options.read_timeout);
+                connection->busy = true;
+            }
+            beast::error_code ec = header_ec;
+            if (!ec && !parser.is_done()) {
+                auto [body_ec, body_bytes] =
+                    co_await http::async_read(connection->stream, buffer, parser, use_tuple);
+                ec = body_ec;
+            }
+            const auto started = std::chrono::steady_clock::now();
+            if (ec) {
+                // Answer what the peer can still use; a timeout or a closed socket gets nothing.
+                int status = 0;
+                if (ec == http::error::body_limit) status = 413;
+                else if (ec == http::error::header_limit) status = 431;
+                else if (ec.category() == http::error::get_http_category()) status = 400;
+                if (status) {
+                    const auto request_id = next_request_id();
+                    co_await write(*connection,
+                                   HttpResponse::error(status, status == 413 ? "body too large"
+                                                                             : "malformed request"),
+                                   11, false);
+                    notify({"other", "", status, std::chrono::steady_clock::now() - started,
+                            request_id});
+                }
+                break;
+            }
+            auto message = parser.release();
+            HttpRequest request = to_request(message);
+            request.remote_address = remote;
+            request.request_id = next_request_id();
+            std::string_view route_name;
+            HttpResponse response = co_await dispatch(request, route_name);
+            const int status = response.status;
+            const bool keep_alive = message.keep_alive() && !stopping;
+            co_await write(*connection, std::move(response), message.version(), keep_alive);
+            connection->busy = false;
+            notify({route_name, request.method, status, std::chrono::steady_clock::now() - started,
+                    request.request_id});
+            if (!keep_alive) break;
+        }
+        beast::error_code ignored;
+        connection->stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
+        connection->stream.socket().close(ignored);
+    }
+
+    void notify(const HttpObservation& observation) {
+        if (observer) observer(observation);
+    }
+
+    void stop(std::function<void()> done) {
+        if (stopping) return;
+        stopping = true;
+        on_stopped = std::move(done);
+        beast::error_code ignored;
+        acceptor.close(ignored);
+        for (auto& connection : connections)
+            if (!connection->busy) connection->stream.socket().close(ignored);
+        grace_timer.expires_after(options.shutdown_grace);
+        grace_timer.async_wait([self = shared_from_this()](beast::error_code ec) {
+            if (ec) return;
+            beast::error_code ignored;
+            for (auto& connection : self->connections) connection->stream.socket().close(ignored);
+        });
+        maybe_finish_stop();
+    }
+
+    void maybe_finish_stop() {
+        if (!stopping || !connections.empty() || !on_stopped) return;
+        grace_timer.cancel();
+        auto done = std::move(on_stopped);
+        on_stopped = nullptr;
+        asio::post(io, std::move(done));
+    }
+};
+
+HttpResponse HttpResponse::error(int status, std::string_view reason) {
+    std::string body = "{\"error\":\"";
+    for (char c : reason)
+        if (c != '"' && c != '\\' && static_cast<unsigned char>(c) >= 0x20) body.push_back(c);
+    body += "\"}";
+    return json(status, std::move(body));
+}
+
+HttpServer::HttpServer(asio::io_context& io, HttpServerOptions options)
+    : impl_(std::make_shared<Impl>(io, std::move(options))) {}
+
+HttpServer::~HttpServer() {
+    beast::error_code ignored;
+    impl_->acceptor.close(ignored);
+}
+
+void HttpServer::route(std::string path, HttpHandler handler) {
+    impl_->routes[std::move(path)] = std::move(handler);
+}
+
+void HttpServer::observe(HttpObserver observer) { impl_->observer = std::move(observer); }
+
+void HttpServer::start() {
+    tcp::endpoint endpoint{asio::ip::make_address(impl_->options.address), impl_->options.port};
+    auto& acceptor = impl_->acceptor;
+    acceptor.open(endpoint.protocol());
+    acceptor.set_option(asio::socket_base::reuse_address(true));
+    acceptor.bind(endpoint);
+    acceptor.listen(asio::socket_base::max_listen_connections);
+    asio::co_spawn(impl_->io, impl_->accept_loop(), asio::detached);
+}
+
+std::uint16_t HttpServer::port() const { return impl_->acceptor.local_endpoint().port(); }
+
+void HttpServer::stop(std::function<void()> done) { impl_->stop(std::move(done)); }
+
+std::size_t HttpServer::open_connections() const { return impl_->connections.size(); }
+
+}  // namespace kayou::bot

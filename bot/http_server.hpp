@@ -1,0 +1,63 @@
+#pragma once
+// HTTP/1.1 server on Beast with keep-alive, body and header limits, read timeouts and graceful
+// shutdown. Routing is by exact path; handlers are coroutines over transport-neutral types.
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/io_context.hpp>
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "bot/http_types.hpp"
+
+namespace kayou::bot {
+
+struct HttpServerOptions {
+    std::string address = "127.0.0.1";
+    std::uint16_t port = 8080;  // 0 = pick a free port (tests)
+    std::size_t body_limit = 64 * 1024;
+    std::size_t header_limit = 8 * 1024;
+    std::chrono::milliseconds read_timeout{10'000};  // per request, from first byte to last
+    std::chrono::milliseconds idle_timeout{30'000};  // keep-alive connection with no request
+    std::size_t max_connections = 10'000;
+    std::chrono::milliseconds shutdown_grace{5'000};  // in-flight requests get this long on stop
+};
+
+using HttpHandler = std::function<boost::asio::awaitable<HttpResponse>(HttpRequest&)>;
+
+// Called once per answered request, for metrics and access logs.
+struct HttpObservation {
+    std::string_view route;  // the matched route, or "other"
+    std::string_view method;
+    int status;
+    std::chrono::nanoseconds duration;
+    std::string_view request_id;
+};
+using HttpObserver = std::function<void(const HttpObservation&)>;
+
+class HttpServer {
+public:
+    HttpServer(boost::asio::io_context& io, HttpServerOptions options);
+    ~HttpServer();
+    HttpServer(const HttpServer&) = delete;
+    HttpServer& operator=(const HttpServer&) = delete;
+
+    void route(std::string path, HttpHandler handler);
+    void observe(HttpObserver observer);
+
+    // Binds and starts accepting; throws std::system_error when the address is taken.
+    void start();
+    std::uint16_t port() const;
+
+    // Stops accepting, closes idle keep-alive connections, lets in-flight requests finish
+    // within shutdown_grace, then closes the rest; `done` runs when no connection is left.
+    void stop(std::function<void()> done);
+    std::size_t open_connections() const;
+
+private:
+    struct Impl;
+    std::shared_ptr<Impl> impl_;
+};
+
+}  // namespace kayou::bot

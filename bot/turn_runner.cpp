@@ -1,0 +1,88 @@
+#include "bot/turn_runner.hpp"
+
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <nlohmann/json.hpp>
+
+#include "bot/metrics.hpp"
+#include "redis/client.hpp"
+
+namespace kayou::bot {
+
+namespace asio = boost::asio;
+namespace {
+// Stored values: "P" while the first delivery runs, "R" + JSON reply once it has answered.
+constexpr std::string_view kPending = "P";
+constexpr char kReplyTag = 'R';
+}  // namespace
+
+TurnRunner::TurnRunner(std::shared_ptr<redis::Client> redis, dialogs::Dialog& dialog,
+                       std::string key_prefix, std::chrono::seconds ttl, Metrics& metrics)
+    : redis_(std::move(redis)),
+      dialog_(dialog),
+      key_prefix_(std::move(key_prefix)),
+      ttl_(ttl),
+      turns_(metrics.counter("kayou_dialog_turns_total")),
+      duplicates_(metrics.counter("kayou_dedupe_hits_total")) {}
+
+std::string TurnRunner::encode_reply(const dialogs::Reply& reply) {
+    nlohmann::json json{{"t", reply.texts}, {"m", reply.mentions}};
+    return kReplyTag + json.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+dialogs::Reply TurnRunner::decode_reply(std::string_view stored) {
+    dialogs::Reply reply;
+    if (stored.empty() || stored.front() != kReplyTag) return reply;
+    auto json = nlohmann::json::parse(stored.substr(1), nullptr, false);
+    if (json.is_discarded()) return reply;
+    reply.texts = json.value("t", std::vector<std::string>{});
+    reply.mentions = json.value("m", std::vector<std::string>{});
+    return reply;
+}
+
+asio::awaitable<TurnOutcome> TurnRunner::run(const dialogs::Message& message) {
+    if (message.dedupe_key.empty()) {
+        turns_.add();
+        co_return TurnOutcome{co_await dialog_.handle(message), false};
+    }
+    // The hash tag keeps this key on the same Redis Cluster slot as the conversation's keys.
+    const std::string key = key_prefix_ + "dedupe:{" + message.dedupe_key + "}";
+    const std::string ttl_ms = std::to_string(
+        std::chrono::duration_cast<std::chrono::milliseconds>(ttl_).count());
+
+    auto claimed = co_await redis_->exec({"SET", key, std::string(kPending), "NX", "PX", ttl_ms});
+    if (claimed.ok() && !claimed.is_nil()) {
+        dialogs::Reply reply;
+        try {
+            reply = co_await dialog_.handle(message);
+        } catch (...) {
+            // Release the claim so the platform's retry runs the turn instead of waiting on a
+            // turn that will never answer.
+            auto release = std::current_exception();
+            try {
+                co_await redis_->exec({"DEL", key});
+            } catch (...) {
+            }
+            std::rethrow_exception(release);
+        }
+        turns_.add();
+        co_await redis_->exec({"SET", key, encode_reply(reply), "PX", ttl_ms});
+        co_return TurnOutcome{std::move(reply), false};
+    }
+
+    duplicates_.add();
+    asio::steady_timer timer(co_await asio::this_coro::executor);
+    const auto give_up = std::chrono::steady_clock::now() + pending_wait_;
+    for (;;) {
+        auto stored = co_await redis_->exec({"GET", key});
+        if (!stored.is_nil() && stored.str != kPending)
+            co_return TurnOutcome{decode_reply(stored.str), true};
+        if (stored.is_nil() || std::chrono::steady_clock::now() >= give_up)
+            co_return TurnOutcome{{}, true};
+        timer.expires_after(std::chrono::milliseconds(50));
+        co_await timer.async_wait(asio::use_awaitable);
+    }
+}
+
+}  // namespace kayou::bot

@@ -1,0 +1,52 @@
+#pragma once
+// Runs a dialog turn at most once per platform message. WeChat re-sends a message it got no
+// answer for within 5 s (up to 3 more times); each retry must get the first turn's reply, not a
+// second turn (chatbot-anchors §7, pain point 1).
+#include <boost/asio/awaitable.hpp>
+#include <chrono>
+#include <memory>
+#include <string>
+
+#include "dialogs/dialog.hpp"
+
+namespace kayou::redis {
+class Client;
+}
+
+namespace kayou::bot {
+
+class Metrics;
+class Counter;
+
+struct TurnOutcome {
+    dialogs::Reply reply;
+    bool duplicate = false;  // answered from the stored reply of an earlier delivery
+};
+
+class TurnRunner {
+public:
+    TurnRunner(std::shared_ptr<redis::Client> redis, dialogs::Dialog& dialog,
+               std::string key_prefix, std::chrono::seconds ttl, Metrics& metrics);
+
+    // Throws redis::Error when Redis cannot be reached: the webhook then answers 503 and the
+    // platform retries later, which is safe because nothing was recorded.
+    boost::asio::awaitable<TurnOutcome> run(const dialogs::Message& message);
+
+    // How long a retry waits for a first delivery that is still running before it gives up
+    // and acknowledges without a reply.
+    void set_pending_wait(std::chrono::milliseconds wait) { pending_wait_ = wait; }
+
+    static std::string encode_reply(const dialogs::Reply& reply);
+    static dialogs::Reply decode_reply(std::string_view stored);
+
+private:
+    std::shared_ptr<redis::Client> redis_;
+    dialogs::Dialog& dialog_;
+    std::string key_prefix_;
+    std::chrono::seconds ttl_;
+    std::chrono::milliseconds pending_wait_{4000};
+    Counter& turns_;
+    Counter& duplicates_;
+};
+
+}  // namespace kayou::bot

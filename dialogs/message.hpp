@@ -1,0 +1,60 @@
+#pragma once
+// The one shape every inbound event takes before any dialog code sees it (DESIGN.md "Channels").
+// Channel adapters in bot/channels build it; dialogs/ never sees a wire format.
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace kayou::dialogs {
+
+enum class Channel { official_account, wecom_app, wecom_bot, bridge, sms };
+enum class ChatType { single, group };
+
+constexpr std::string_view channel_name(Channel channel) {
+    switch (channel) {
+        case Channel::official_account: return "oa";
+        case Channel::wecom_app: return "wecom_app";
+        case Channel::wecom_bot: return "wecom_bot";
+        case Channel::bridge: return "bridge";
+        case Channel::sms: return "sms";
+    }
+    return "unknown";
+}
+
+struct Location {
+    double latitude = 0;
+    double longitude = 0;
+    std::string label;
+};
+
+struct Message {
+    Channel channel = Channel::official_account;
+    // Same for every platform retry of one message (e.g. FromUserName + MsgId); empty when the
+    // platform gives nothing to deduplicate on.
+    std::string dedupe_key;
+    ChatType chat_type = ChatType::single;
+    std::string chat_id;    // room / chatid for groups, the sender for 1:1
+    std::string chat_name;  // group name, when the channel tells it
+    std::string sender_id;
+    std::string sender_name;
+    bool mentioned_bot = false;
+    std::string text;  // cleaned: @-prefix stripped, control characters removed
+    std::optional<Location> location;
+    std::int64_t time = 0;  // Unix seconds
+    std::string reply_handle;  // opaque per channel: response_url, openid, ...
+
+    bool in_group() const { return chat_type == ChatType::group; }
+};
+
+// What a dialog turn answers. Channels split texts to their byte limits and add @-mentions.
+struct Reply {
+    std::vector<std::string> texts;
+    // Sender ids to @-mention in a group answer.
+    std::vector<std::string> mentions;
+
+    bool empty() const { return texts.empty(); }
+};
+
+}  // namespace kayou::dialogs

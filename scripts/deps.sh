@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Installs what kayou needs to build, run and test, from Debian's packages (and the npm registry
+# for the reference crypto used by the integration tests). Safe to run again: it installs only
+# what is missing.
+set -euo pipefail
+
+packages=(build-essential cmake pkg-config libboost1.81-dev libhiredis-dev nlohmann-json3-dev
+          libgtest-dev libssl-dev libyaml-cpp-dev redis-server curl openssl)
+if [[ "${1:-}" == "--test" ]]; then
+    packages+=(nodejs npm)
+fi
+
+missing=()
+for package in "${packages[@]}"; do
+    dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" ||
+        missing+=("$package")
+done
+# node and npm may come from outside Debian (the image's own Node); accept those.
+if command -v node >/dev/null && command -v npm >/dev/null; then
+    missing=("${missing[@]/nodejs/}")
+    missing=("${missing[@]/npm/}")
+fi
+read -r -a missing <<<"${missing[*]}"
+
+if ((${#missing[@]})); then
+    echo "installing: ${missing[*]}"
+    sudo_cmd=()
+    [[ $(id -u) -ne 0 ]] && sudo_cmd=(sudo)
+    "${sudo_cmd[@]}" apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends \
+        "${missing[@]}" >/dev/null
+fi

@@ -1,0 +1,145 @@
+#include "text/utf8.hpp"
+
+#include <algorithm>
+#include <array>
+
+namespace kayou::text {
+namespace {
+
+bool is_continuation(unsigned char byte) { return (byte & 0xC0) == 0x80; }
+
+// Returns the code point starting at bytes[pos] and advances pos; malformed input yields
+// U+FFFD and advances one byte.
+char32_t next_code_point(std::string_view bytes, std::size_t& pos) {
+    const auto lead = static_cast<unsigned char>(bytes[pos]);
+    std::size_t length = 0;
+    char32_t value = 0;
+    char32_t minimum = 0;
+    if (lead < 0x80) {
+        ++pos;
+        return lead;
+    } else if ((lead & 0xE0) == 0xC0) {
+        length = 2, value = lead & 0x1F, minimum = 0x80;
+    } else if ((lead & 0xF0) == 0xE0) {
+        length = 3, value = lead & 0x0F, minimum = 0x800;
+    } else if ((lead & 0xF8) == 0xF0) {
+        length = 4, value = lead & 0x07, minimum = 0x10000;
+    } else {
+        ++pos;
+        return kReplacementChar;
+    }
+    if (pos + length > bytes.size()) {
+        ++pos;
+        return kReplacementChar;
+    }
+    for (std::size_t i = 1; i < length; ++i) {
+        const auto byte = static_cast<unsigned char>(bytes[pos + i]);
+        if (!is_continuation(byte)) {
+            ++pos;
+            return kReplacementChar;
+        }
+        value = (value << 6) | (byte & 0x3F);
+    }
+    // Overlong forms, surrogates and values past U+10FFFF are not valid UTF-8.
+    if (value < minimum || value > 0x10FFFF || (value >= 0xD800 && value <= 0xDFFF)) {
+        ++pos;
+        return kReplacementChar;
+    }
+    pos += length;
+    return value;
+}
+
+}  // namespace
+
+std::u32string decode_utf8(std::string_view bytes) {
+    std::u32string out;
+    out.reserve(bytes.size());
+    for (std::size_t pos = 0; pos < bytes.size();) out.push_back(next_code_point(bytes, pos));
+    return out;
+}
+
+void append_utf8(std::string& out, char32_t cp) {
+    if (cp < 0x80) {
+        out.push_back(static_cast<char>(cp));
+    } else if (cp < 0x800) {
+        out.push_back(static_cast<char>(0xC0 | (cp >> 6)));
+        out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+    } else if (cp < 0x10000) {
+        out.push_back(static_cast<char>(0xE0 | (cp >> 12)));
+        out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
+        out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+    } else {
+        out.push_back(static_cast<char>(0xF0 | (cp >> 18)));
+        out.push_back(static_cast<char>(0x80 | ((cp >> 12) & 0x3F)));
+        out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
+        out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+    }
+}
+
+std::string encode_utf8(std::u32string_view code_points) {
+    std::string out;
+    out.reserve(code_points.size() * 3);
+    for (char32_t cp : code_points) append_utf8(out, cp);
+    return out;
+}
+
+std::size_t code_point_count(std::string_view bytes) {
+    std::size_t count = 0;
+    for (std::size_t pos = 0; pos < bytes.size(); ++count) next_code_point(bytes, pos);
+    return count;
+}
+
+char32_t fold_width(char32_t cp) {
+    if (cp >= 0xFF01 && cp <= 0xFF5E) return cp - 0xFF01 + 0x21;
+    if (cp == 0x3000) return U' ';
+    return cp;
+}
+
+std::string fold_width(std::string_view bytes) {
+    std::string out;
+    out.reserve(bytes.size());
+    for (std::size_t pos = 0; pos < bytes.size();) append_utf8(out, fold_width(next_code_point(bytes, pos)));
+    return out;
+}
+
+std::string strip_control(std::string_view bytes) {
+    std::string out;
+    out.reserve(bytes.size());
+    for (std::size_t pos = 0; pos < bytes.size();) {
+        const char32_t cp = next_code_point(bytes, pos);
+        const bool control = cp < 0x20 || (cp >= 0x7F && cp <= 0x9F);
+        if (cp == kReplacementChar) continue;
+        if (control && cp != U'\t' && cp != U'\n' && cp != U'\r') continue;
+        append_utf8(out, cp);
+    }
+    return out;
+}
+
+std::size_t utf8_prefix_length(std::string_view bytes, std::size_t max_bytes) {
+    if (bytes.size() <= max_bytes) return bytes.size();
+    std::size_t cut = max_bytes;
+    while (cut > 0 && is_continuation(static_cast<unsigned char>(bytes[cut]))) --cut;
+    return cut;
+}
+
+std::vector<std::string> split_utf8(std::string_view text, std::size_t max_bytes) {
+    static constexpr std::array<std::string_view, 6> kBreakAfter = {"\n", "。", "！", "？", "；", ". "};
+    std::vector<std::string> chunks;
+    if (max_bytes < 4) max_bytes = 4;  // room for one code point of any length
+    while (!text.empty()) {
+        std::size_t cut = utf8_prefix_length(text, max_bytes);
+        if (cut < text.size()) {
+            std::size_t best = 0;
+            for (auto mark : kBreakAfter) {
+                const auto found = text.substr(0, cut).rfind(mark);
+                if (found != std::string_view::npos) best = std::max(best, found + mark.size());
+            }
+            if (best >= cut * 3 / 4) cut = best;
+        }
+        chunks.emplace_back(text.substr(0, cut));
+        text.remove_prefix(cut);
+    }
+    return chunks;
+}
+
+}  // namespace kayou::text

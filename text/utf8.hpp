@@ -1,0 +1,37 @@
+#pragma once
+// UTF-8 helpers shared by the channels (byte limits), the validators (full-width input) and FAQ
+// retrieval (folding). Pure functions: no locale, no I/O.
+#include <cstddef>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace kayou::text {
+
+inline constexpr char32_t kReplacementChar = 0xFFFD;
+
+// Decodes UTF-8 into code points; malformed sequences become U+FFFD one byte at a time, so any
+// byte string from the network can be processed.
+std::u32string decode_utf8(std::string_view bytes);
+std::string encode_utf8(std::u32string_view code_points);
+void append_utf8(std::string& out, char32_t code_point);
+
+// Number of code points (not bytes); malformed bytes count as one each.
+std::size_t code_point_count(std::string_view bytes);
+
+// Full-width ASCII variants (U+FF01..U+FF5E) and the ideographic space become their ASCII
+// counterparts: "１３８　０" -> "138 0".
+char32_t fold_width(char32_t code_point);
+std::string fold_width(std::string_view bytes);
+
+// Removes C0/C1 control characters other than \t \n \r, and malformed bytes.
+std::string strip_control(std::string_view bytes);
+
+// Largest prefix length <= max_bytes that ends on a code point boundary.
+std::size_t utf8_prefix_length(std::string_view bytes, std::size_t max_bytes);
+
+// Splits text into chunks of at most max_bytes each, never inside a code point; prefers to break
+// after a newline or sentence punctuation in the last quarter of a chunk.
+std::vector<std::string> split_utf8(std::string_view text, std::size_t max_bytes);
+
+}  // namespace kayou::text
