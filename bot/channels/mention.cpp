@@ -1,0 +1,74 @@
+#include "bot/channels/mention.hpp"
+
+namespace kayou::channels {
+namespace {
+
+constexpr std::string_view kIdeographicSpace = "\xE3\x80\x80";  // U+3000
+
+// Length of the separator at text[pos] (U+2005, space, tab, newline, U+3000), 0 if none.
+std::size_t separator_length(std::string_view text, std::size_t pos) {
+    if (pos >= text.size()) return 0;
+    const char c = text[pos];
+    if (c == ' ' || c == '\t' || c == '\n' || c == '\r') return 1;
+    const std::string_view rest = text.substr(pos);
+    if (rest.starts_with(kFourPerEmSpace) || rest.starts_with(kIdeographicSpace)) return 3;
+    return 0;
+}
+
+// Whether text[pos] starts a new word: the beginning, or right after a separator.
+bool at_word_start(std::string_view text, std::size_t pos) {
+    if (pos == 0) return true;
+    if (separator_length(text, pos - 1) == 1) return true;
+    return pos >= 3 && separator_length(text, pos - 3) == 3;
+}
+
+}  // namespace
+
+bool strip_mentions_of(std::string& text, std::string_view name) {
+    if (name.empty()) return false;
+    bool removed = false;
+    std::size_t from = 0;
+    while (from < text.size()) {
+        const std::size_t at = text.find('@', from);
+        if (at == std::string::npos) break;
+        const std::size_t name_end = at + 1 + name.size();
+        const bool name_matches = std::string_view(text).substr(at + 1, name.size()) == name;
+        const bool ends_word = name_end == text.size() || separator_length(text, name_end) > 0;
+        if (name_matches && ends_word && at_word_start(text, at)) {
+            text.erase(at, name.size() + 1 + separator_length(text, name_end));
+            removed = true;
+            from = at;
+        } else {
+            from = at + 1;
+        }
+    }
+    return removed;
+}
+
+bool strip_leading_mention(std::string& text) {
+    if (text.empty() || text[0] != '@') return false;
+    std::size_t end = 1;
+    while (end < text.size() && separator_length(text, end) == 0) ++end;
+    text.erase(0, end + separator_length(text, end));
+    return true;
+}
+
+std::string_view trim_spaces(std::string_view text) {
+    while (!text.empty()) {
+        const std::size_t length = separator_length(text, 0);
+        if (length == 0) break;
+        text.remove_prefix(length);
+    }
+    while (!text.empty()) {
+        if (separator_length(text, text.size() - 1) == 1) {
+            text.remove_suffix(1);
+        } else if (text.size() >= 3 && separator_length(text, text.size() - 3) == 3) {
+            text.remove_suffix(3);
+        } else {
+            break;
+        }
+    }
+    return text;
+}
+
+}  // namespace kayou::channels
