@@ -2,6 +2,7 @@
 
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cstdint>
@@ -35,6 +36,31 @@ std::string sorted_sha1_hex(std::string_view* parts, std::size_t count) {
     if (!ok) detail::throw_openssl("SHA1");
     return hex_lower({reinterpret_cast<const char*>(md), sizeof md});
 }
+
+// The 16-byte prefix needs no secrecy (Tencent's samples use a non-cryptographic PRNG); it only
+// stops equal replies from sharing a ciphertext under the scheme's fixed IV. Each RAND_bytes call
+// costs a full DRBG round (OpenSSL 3 re-keys its CTR-DRBG after every request), about half of
+// encrypt(), so prefixes are cut from a per-thread pool refilled 1 KiB at a time.
+class PrefixPool {
+public:
+    void take16(char* out) {
+        const pid_t pid = getpid();
+        if (pos_ + kRandSize > sizeof buf_ || pid != pid_) {
+            // Refilled after fork() too, so parent and child never hand out the same prefixes.
+            const std::string fresh = random_alnum(sizeof buf_);
+            std::memcpy(buf_, fresh.data(), sizeof buf_);
+            pos_ = 0;
+            pid_ = pid;
+        }
+        std::memcpy(out, buf_ + pos_, kRandSize);
+        pos_ += kRandSize;
+    }
+
+private:
+    char buf_[1024];
+    std::size_t pos_ = sizeof buf_;
+    pid_t pid_ = 0;
+};
 
 }  // namespace
 
@@ -155,7 +181,10 @@ WxMsgCrypt::Decrypted WxMsgCrypt::decrypt(std::string_view encrypt_b64) const {
 }
 
 std::string WxMsgCrypt::encrypt(std::string_view message) const {
-    return encrypt(message, random_alnum(kRandSize));
+    thread_local PrefixPool pool;
+    char rand16[kRandSize];
+    pool.take16(rand16);
+    return encrypt(message, std::string_view(rand16, kRandSize));
 }
 
 std::string WxMsgCrypt::encrypt(std::string_view message, std::string_view rand16) const {

@@ -2,7 +2,11 @@
 // P1-P7 are §7 of the same file.
 #include <gtest/gtest.h>
 
+#include <sys/wait.h>
+#include <unistd.h>
+
 #include <cstdint>
+#include <set>
 #include <string>
 
 #include "crypto/aes.hpp"
@@ -421,6 +425,42 @@ TEST(WxEncrypt, RandomPrefixIsFreshAndAlphanumeric) {
         }
         EXPECT_EQ(crypt.decrypt(e).message, "same");
     }
+}
+
+TEST(WxEncrypt, PrefixesStayDistinctAcrossPoolRefills) {
+    // Prefixes come from a per-thread pool of 64; 300 replies cross several refills.
+    const WxMsgCrypt crypt = v4();
+    std::set<std::string> prefixes;
+    for (int i = 0; i < 300; ++i)
+        prefixes.insert(raw_plain(kV4Key, crypt.encrypt("x")).substr(0, 16));
+    EXPECT_EQ(prefixes.size(), 300u);
+}
+
+TEST(WxEncrypt, ForkedChildDoesNotRepeatParentPrefixes) {
+    const WxMsgCrypt crypt = v4();
+    crypt.encrypt("prime the pool");  // so the child inherits a partly used pool
+    int fds[2];
+    ASSERT_EQ(pipe(fds), 0);
+    const pid_t child = fork();
+    ASSERT_GE(child, 0);
+    if (child == 0) {
+        close(fds[0]);
+        const std::string e = crypt.encrypt("x");
+        const ssize_t n = write(fds[1], e.data(), e.size());
+        _exit(n == static_cast<ssize_t>(e.size()) ? 0 : 1);
+    }
+    close(fds[1]);
+    std::string from_child;
+    char buf[256];
+    for (ssize_t n; (n = read(fds[0], buf, sizeof buf)) > 0;) from_child.append(buf, n);
+    close(fds[0]);
+    int status = 0;
+    ASSERT_EQ(waitpid(child, &status, 0), child);
+    ASSERT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+    const std::string from_parent = crypt.encrypt("x");
+    ASSERT_EQ(crypt.decrypt(from_child).message, "x");
+    EXPECT_NE(raw_plain(kV4Key, from_child).substr(0, 16),
+              raw_plain(kV4Key, from_parent).substr(0, 16));
 }
 
 TEST(WxEncrypt, Rand16MustBeSixteenBytes) {
