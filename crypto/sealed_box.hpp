@@ -9,6 +9,7 @@
 
 namespace kayou::crypto {
 
+// Immutable after construction: const members may be called from any number of threads at once.
 class SealedBox {
 public:
     static constexpr unsigned char kVersion = 0x01;

@@ -35,6 +35,7 @@ std::string wx_plain_signature(std::string_view token, std::string_view timestam
 std::string wx_msg_signature(std::string_view token, std::string_view timestamp,
                              std::string_view nonce, std::string_view encrypt);
 
+// Immutable after create(): const members may be called from any number of threads at once.
 class WxMsgCrypt {
 public:
     // nullopt if encoding_aes_key is not 43 chars or does not decode (with "=" appended) to
