@@ -1,0 +1,223 @@
+#include "faq/index.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+namespace kayou::faq {
+namespace {
+
+constexpr std::uint64_t kUnigramMark = 0xFFFFFFFFull << 32;
+
+bool is_bigram_key(std::uint64_t key) { return (key & kUnigramMark) != kUnigramMark; }
+
+}  // namespace
+
+std::vector<std::pair<Index::TermKey, int>> Index::term_counts(std::string_view text) const {
+    std::unordered_map<TermKey, int> counts;
+    for (const auto& segment : analyzer_.segments(text)) {
+        for (std::size_t i = 0; i < segment.size(); ++i) {
+            ++counts[kUnigramMark | segment[i]];
+            if (i + 1 >= segment.size()) continue;
+            if (options_.skip_function_bigrams && (analyzer_.is_function_unit(segment[i]) ||
+                                                   analyzer_.is_function_unit(segment[i + 1])))
+                continue;
+            ++counts[(static_cast<std::uint64_t>(segment[i]) << 32) | segment[i + 1]];
+        }
+    }
+    return {counts.begin(), counts.end()};
+}
+
+std::vector<Index::TermKey> Index::answer_terms(std::string_view text) const {
+    std::vector<TermKey> out;
+    for (const auto& [key, count] : term_counts(text)) {
+        const auto unit = static_cast<Unit>(key & 0xFFFFFFFFu);
+        // Numbers and latin words ("12348", "etc") are as telling as a bigram.
+        if (is_bigram_key(key) || unit >= kHashedBase ||
+            (unit >= kSynonymBase && !analyzer_.is_function_unit(unit)))
+            out.push_back(key);
+    }
+    return out;
+}
+
+double Index::answer_idf(std::size_t entries_with_term) const {
+    const double n = static_cast<double>(script_.entries.size());
+    const double df = static_cast<double>(entries_with_term);
+    return std::log(1 + (n - df + 0.5) / (df + 0.5));
+}
+
+double Index::length_norm(double length) const {
+    return options_.k1 * (1 - options_.b + options_.b * length / average_length_);
+}
+
+std::shared_ptr<const Index> Index::build(const Script& script, IndexOptions options) {
+    std::shared_ptr<Index> index(new Index());
+    index->script_ = script;
+    index->options_ = options;
+    index->analyzer_ = Analyzer(index->script_);
+
+    // First pass: terms and lengths of every variant.
+    struct Raw {
+        std::vector<std::pair<TermKey, int>> terms;
+        double length = 0;
+    };
+    std::vector<Raw> raw;
+    double total_length = 0;
+    const auto& entries = index->script_.entries;
+    for (std::uint32_t e = 0; e < entries.size(); ++e) {
+        for (std::uint32_t v = 0; v < entries[e].questions.size(); ++v) {
+            Raw doc;
+            doc.terms = index->term_counts(entries[e].questions[v]);
+            for (const auto& [key, count] : doc.terms)
+                if (!is_bigram_key(key)) doc.length += count;
+            if (doc.terms.empty()) continue;  // a variant made only of punctuation finds nothing
+            total_length += doc.length;
+            index->docs_.push_back({e, v, 0});
+            raw.push_back(std::move(doc));
+        }
+    }
+    if (!raw.empty()) index->average_length_ = std::max(1.0, total_length / raw.size());
+
+    for (std::uint32_t d = 0; d < raw.size(); ++d) {
+        for (const auto& [key, count] : raw[d].terms) {
+            auto [it, inserted] =
+                index->term_ids_.emplace(key, static_cast<std::uint32_t>(index->postings_.size()));
+            if (inserted) {
+                index->postings_.emplace_back();
+                index->is_bigram_.push_back(is_bigram_key(key));
+            }
+            const double tf = count;
+            const double weight = tf * (options.k1 + 1) / (tf + index->length_norm(raw[d].length));
+            index->postings_[it->second].push_back({d, static_cast<float>(weight)});
+        }
+    }
+    const double n = static_cast<double>(raw.size());
+    index->idf_.resize(index->postings_.size());
+    index->max_idf_ = std::pow(std::log(1 + (n + 0.5) / 1.5), options.idf_power);  // df = 1
+    for (std::size_t t = 0; t < index->postings_.size(); ++t) {
+        const double df = static_cast<double>(index->postings_[t].size());
+        const double field = index->is_bigram_[t] ? options.bigram_weight : options.unigram_weight;
+        index->idf_[t] =
+            field * std::pow(std::log(1 + (n - df + 0.5) / (df + 0.5)), options.idf_power);
+    }
+    if (options.answer_weight > 0) {
+        for (std::uint32_t e = 0; e < entries.size(); ++e) {
+            std::string text = entries[e].answer;
+            for (const auto& tag : entries[e].tags) text += "\n" + tag;
+            if (options.answer_includes_questions)
+                for (const auto& question : entries[e].questions) text += "\n" + question;
+            for (const auto key : index->answer_terms(text))
+                index->answer_postings_[key].push_back(e);
+        }
+    }
+    // Self-scores: the best any query can do against each variant.
+    for (std::uint32_t d = 0; d < raw.size(); ++d) {
+        double self = 0;
+        for (const auto& [key, count] : raw[d].terms) {
+            const auto t = index->term_ids_.at(key);
+            const double tf = count;
+            self +=
+                index->idf_[t] * tf * (options.k1 + 1) / (tf + index->length_norm(raw[d].length));
+        }
+        index->docs_[d].self_score = self;
+    }
+    return index;
+}
+
+std::vector<Hit> Index::search(std::string_view question, std::string_view district,
+                               std::size_t top_k) const {
+    if (top_k == 0 || docs_.empty()) return {};
+    const auto terms = term_counts(question);
+    double query_length = 0;
+    for (const auto& [key, count] : terms)
+        if (!is_bigram_key(key)) query_length += count;
+    if (terms.empty()) return {};
+
+    // The query's own weight under the index statistics; unknown terms count as rare ones.
+    double query_self = 0;
+    std::vector<QueryTerm> known;
+    for (const auto& [key, count] : terms) {
+        const double tf = count;
+        const double saturation = tf * (options_.k1 + 1) / (tf + length_norm(query_length));
+        if (const auto it = term_ids_.find(key); it != term_ids_.end()) {
+            known.push_back({it->second, idf_[it->second]});
+            query_self += idf_[it->second] * saturation;
+        } else {
+            const double field =
+                is_bigram_key(key) ? options_.bigram_weight : options_.unigram_weight;
+            query_self += options_.unknown_weight * field * max_idf_ * saturation;
+        }
+    }
+    if (known.empty()) return {};
+
+    // Accumulate BM25 per variant. Query terms count once: a repeated word in a chat message is
+    // emphasis, not extra evidence.
+    thread_local std::vector<double> scores;
+    thread_local std::vector<std::uint32_t> touched;
+    scores.assign(docs_.size(), 0.0);
+    touched.clear();
+    for (const auto& term : known) {
+        for (const auto& posting : postings_[term.term]) {
+            if (scores[posting.doc] == 0.0) touched.push_back(posting.doc);
+            scores[posting.doc] += term.weight * posting.weight;
+        }
+    }
+
+    // Answer evidence per entry: the idf-weighted share of the query's meaningful terms that
+    // the entry's answer or tags contain. Terms no answer contains weigh as the rarest.
+    std::unordered_map<std::uint32_t, double> answer_share;
+    if (options_.answer_weight > 0) {
+        double total = 0;
+        for (const auto key : answer_terms(question)) {
+            const auto it = answer_postings_.find(key);
+            const double idf = answer_idf(it == answer_postings_.end() ? 0 : it->second.size());
+            total += idf;
+            if (it != answer_postings_.end())
+                for (const auto entry : it->second) answer_share[entry] += idf;
+        }
+        for (auto& [entry, share] : answer_share) share = total > 0 ? share / total : 0;
+    }
+
+    // Best variant per entry, normalized to 0..1.
+    std::unordered_map<std::uint32_t, Hit> best;
+    for (const auto d : touched) {
+        const Doc& doc = docs_[d];
+        const Entry& entry = script_.entries[doc.entry];
+        if (!entry.districts.empty() && std::find(entry.districts.begin(), entry.districts.end(),
+                                                  district) == entry.districts.end())
+            continue;
+        double denominator = doc.self_score;
+        switch (options_.normalize) {
+            case IndexOptions::Normalize::by_variant:
+                break;
+            case IndexOptions::Normalize::by_larger:
+                denominator = std::max(doc.self_score, query_self);
+                break;
+            case IndexOptions::Normalize::cosine:
+                denominator = std::sqrt(doc.self_score * query_self);
+                break;
+        }
+        if (denominator <= 0) continue;
+        const double score = std::min(1.0, scores[d] / denominator);
+        auto& hit = best[doc.entry];
+        if (hit.entry == nullptr || score > hit.score) hit = Hit{&entry, score, doc.variant};
+    }
+    std::vector<Hit> hits;
+    hits.reserve(best.size());
+    for (auto [entry, hit] : best) {
+        // Soft OR: answer evidence closes part of the gap to 1, an exact variant stays at 1.
+        if (const auto it = answer_share.find(entry); it != answer_share.end())
+            hit.score += options_.answer_weight * it->second * (1 - hit.score);
+        hits.push_back(hit);
+    }
+    const std::size_t keep = std::min(top_k, hits.size());
+    // Ties break on file order so results are deterministic across runs and platforms.
+    std::partial_sort(hits.begin(), hits.begin() + keep, hits.end(),
+                      [](const Hit& a, const Hit& b) {
+                          if (a.score != b.score) return a.score > b.score;
+                          return a.entry < b.entry;
+                      });
+    hits.resize(keep);
+    return hits;
+}
+
+}  // namespace kayou::faq

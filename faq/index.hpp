@@ -1,0 +1,111 @@
+#pragma once
+// In-memory FAQ retrieval: BM25 over character unigrams and bigrams of every question variant,
+// after the folding in analyzer.hpp. An Index is immutable once built, so hot reload is "build a
+// new one, then swap a std::shared_ptr<const Index>"; searches on the old one finish safely.
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "faq/analyzer.hpp"
+#include "faq/script.hpp"
+
+namespace kayou::faq {
+
+struct Hit {
+    const Entry* entry = nullptr;  // points into the Index; valid while the Index lives
+    double score = 0;              // 0..1, see Index::search
+    std::size_t variant = 0;       // which question of the entry matched best
+};
+
+// Retrieval parameters. The defaults were chosen on faq/data/eval.yaml (docs/BENCHMARKS.md);
+// they are a struct so the evaluation tool can compare alternatives without a rebuild.
+struct IndexOptions {
+    double k1 = 1.2;
+    double b = 0.75;
+    double unigram_weight = 1.0;
+    // idf is raised to this power: above 1 the rare, telling words (仲裁, 挂靠) outweigh the
+    // situational ones every driver uses (老板, 车, 查).
+    double idf_power = 1.0;
+    double bigram_weight = 1.0;
+    // How much a query term the index has never seen counts against the query, as a fraction of
+    // the rarest known term's idf. Unknown words are what out-of-scope questions are made of.
+    double unknown_weight = 1.0;
+    enum class Normalize { by_variant, by_larger, cosine } normalize = Normalize::by_larger;
+    // Evidence from an entry's answer and tags, which use far more words than its few question
+    // variants: the share of the query's bigrams and synonym units found there fills this
+    // fraction of the gap between the variant score and 1 (0 turns it off).
+    double answer_weight = 0.8;
+    // Also count the words of all the entry's variants together as answer evidence, so a query
+    // that mixes words from two variants of one entry is credited for both.
+    bool answer_includes_questions = false;
+    // Function characters (pronouns, 把/被, 这/那 …) form no bigrams: "把我" says nothing.
+    bool skip_function_bigrams = false;
+};
+
+class Index {
+public:
+    // Copies the script; throws nothing for a script that parse_script accepted.
+    static std::shared_ptr<const Index> build(const Script& script, IndexOptions options = {});
+
+    // Up to top_k distinct entries, best first, scores in (0, 1]. An entry's score is the best of
+    // its variants: BM25(query, variant) divided by the larger of the two self-scores
+    // (BM25(variant, variant) and the query's own weight under the same statistics), so 1 means
+    // "same text after folding" and a long query that merely contains a short variant, or a short
+    // query that covers a fraction of a long variant, scores lower. Entries scoped to districts
+    // are only returned when `district` is one of them. An empty, emoji-only or punctuation-only
+    // question returns no hits.
+    std::vector<Hit> search(std::string_view question, std::string_view district = {},
+                            std::size_t top_k = 3) const;
+
+    const Script& script() const { return script_; }
+    const Analyzer& analyzer() const { return analyzer_; }
+    std::size_t documents() const { return docs_.size(); }
+    std::size_t terms() const { return idf_.size(); }
+
+    Index(const Index&) = delete;
+    Index& operator=(const Index&) = delete;
+
+private:
+    Index() = default;
+
+    using TermKey = std::uint64_t;
+    struct Posting {
+        std::uint32_t doc;
+        float weight;  // BM25 term-frequency part, idf and field weight applied at search time
+    };
+    struct Doc {
+        std::uint32_t entry;
+        std::uint32_t variant;
+        double self_score;
+    };
+    struct QueryTerm {
+        std::uint32_t term;
+        double weight;  // idf * n-gram weight * query count factor
+    };
+
+    // Term keys with their counts for one text.
+    std::vector<std::pair<TermKey, int>> term_counts(std::string_view text) const;
+    // Bigrams and synonym-group unigrams only: the meaningful units of a long text.
+    std::vector<TermKey> answer_terms(std::string_view text) const;
+    double length_norm(double length) const;
+
+    Script script_;
+    IndexOptions options_;
+    Analyzer analyzer_;
+    std::vector<Doc> docs_;
+    std::unordered_map<TermKey, std::uint32_t> term_ids_;
+    std::vector<double> idf_;
+    std::vector<bool> is_bigram_;
+    std::vector<std::vector<Posting>> postings_;
+    // Answer field: for each term key, the entries whose answer or tags contain it.
+    std::unordered_map<TermKey, std::vector<std::uint32_t>> answer_postings_;
+    double answer_idf(std::size_t entries_with_term) const;
+    double average_length_ = 1;
+    double max_idf_ = 1;
+};
+
+}  // namespace kayou::faq
