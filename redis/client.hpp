@@ -1,0 +1,126 @@
+// Asynchronous Redis client: one pipelined connection driven by hiredis' async API on Asio.
+//
+// Threading: the Client belongs to one executor, the process' single io_context thread. Create it
+// with that executor and call every member (start, stop, exec, ...) from that thread, normally from
+// a coroutine spawned on it. Nothing is synchronised; there is no strand.
+//
+// Lifetime: keep the shared_ptr alive while you await its operations, destroy it (or call stop())
+// before the io_context, and stop() before the io_context stops running if commands may still be
+// in flight: a command's coroutine is only resumed when the client completes it.
+//
+// Failure model: exec()/pipeline()/eval() never hang. Every command has a deadline
+// (Config::command_timeout); a dropped connection fails everything in flight with
+// Error::Kind::disconnected; without a usable connection commands fail at once with
+// Error::Kind::not_connected and are not sent. Meanwhile the client reconnects by itself with
+// exponential backoff and jitter until stop(). A timed-out command may still have run on the
+// server: make multi-step changes idempotent or atomic (Lua / MULTI-EXEC in one pipeline()).
+//
+// Stalled connections: when a command times out and not a single reply arrived on the connection
+// during that whole command_timeout, the connection is treated as dead (a black-holed peer or a
+// Redis stuck in a long command) and is dropped and re-established; the other commands in flight
+// then fail with `disconnected` instead of each waiting for its own timeout. A timeout while other
+// replies keep arriving leaves the connection alone.
+//
+// Not supported on this connection: SUBSCRIBE/PSUBSCRIBE/MONITOR (they change the protocol
+// state of the connection) and blocking commands longer than command_timeout (BLPOP ...).
+#pragma once
+
+#include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/awaitable.hpp>
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <type_traits>
+#include <vector>
+
+#include "redis/reply.hpp"
+#include "redis/script.hpp"
+
+namespace kayou::redis {
+
+struct Config {
+    // Hostname or IP literal. Names are resolved with Asio's resolver (never hiredis' blocking
+    // getaddrinfo on the I/O thread) on every (re)connect; hiredis is handed the IP.
+    std::string host = "127.0.0.1";
+    std::uint16_t port = 6379;
+    std::string password;  // AUTH <password> on every connect when non-empty
+    int database = 0;      // SELECT <database> on every connect when non-zero
+    // Resolve + TCP connect + AUTH/SELECT must finish within this, or the attempt is abandoned.
+    std::chrono::milliseconds connect_timeout{1000};
+    // Per-command deadline (hiredis 0.14 has no timers: the client owns them).
+    std::chrono::milliseconds command_timeout{1000};
+    // Reconnect delay: starts at reconnect_min, doubles per failed attempt up to reconnect_max,
+    // each delay drawn uniformly from [d/2, d] so that several processes do not reconnect in step.
+    std::chrono::milliseconds reconnect_min{50};
+    std::chrono::milliseconds reconnect_max{2000};
+};
+
+struct Stats {
+    std::uint64_t commands = 0;    // commands issued (each command of a pipeline counts)
+    std::uint64_t errors = 0;      // commands that failed with Error (any kind, timeouts included)
+    std::uint64_t timeouts = 0;    // commands that failed with Error::Kind::timeout
+    std::uint64_t reconnects = 0;  // connections established after the first one
+    std::uint64_t error_replies = 0;  // Redis error replies (not counted in `errors`)
+    std::uint64_t connects = 0;       // connections established, the first one included
+};
+
+class Client : public std::enable_shared_from_this<Client> {
+public:
+    static std::shared_ptr<Client> create(boost::asio::any_io_executor executor, Config config);
+    ~Client();
+    Client(const Client&) = delete;
+    Client& operator=(const Client&) = delete;
+
+    // Connects in the background and keeps reconnecting until stop(). Returns at once.
+    void start();
+    // Fails every pending command with Error(disconnected), wakes wait_connected() callers, frees
+    // the hiredis context and cancels all timers. start() may be called again afterwards.
+    void stop();
+    // True when commands can be sent (connected, and AUTH/SELECT done).
+    bool connected() const;
+    Stats stats() const;
+    const Config& config() const;
+    // Why the last connect attempt or connection failed ("" while connected), for logs.
+    const std::string& last_error() const;
+
+    // One command; arguments are binary-safe (NULs and any bytes are fine). Returns the reply,
+    // Redis error replies included; throws Error on timeout / disconnect / not connected.
+    [[nodiscard]] boost::asio::awaitable<Reply> exec(std::vector<std::string> args);
+
+    // exec("SET", key, value): the same, each argument copied into a std::string. Prefer this form
+    // in coroutines: g++ 12 rejects a braced list inside a co_await expression
+    // (`co_await c->exec({"GET", key})` fails with "array used as initializer", a compiler bug),
+    // so the vector form needs the vector built in a statement of its own (same for pipeline()).
+    template <class... Args>
+    requires(sizeof...(Args) >= 1 && (std::is_convertible_v<const Args&, std::string_view> && ...))
+        [[nodiscard]] boost::asio::awaitable<Reply> exec(const Args&... args) {
+        return exec(std::vector<std::string>{std::string(std::string_view(args))...});
+    }
+
+    // Several commands written back-to-back on the connection (one round trip); replies in order.
+    // The deadline applies to the whole batch. For an atomic multi-step change send
+    // {{"MULTI"}, ..., {"EXEC"}}: the last reply is then the array of results (or nil if a WATCHed
+    // key changed). Throws Error like exec(); an empty batch returns an empty vector.
+    [[nodiscard]] boost::asio::awaitable<std::vector<Reply>> pipeline(
+        std::vector<std::vector<std::string>> commands);
+
+    // EVALSHA first; on a NOSCRIPT error reply, EVAL (which also loads the script for next time).
+    [[nodiscard]] boost::asio::awaitable<Reply> eval(const Script& script,
+                                                     std::vector<std::string> keys,
+                                                     std::vector<std::string> args);
+
+    // Waits until connected or `deadline` has passed; returns connected(). Returns false at once
+    // if the client is not started.
+    [[nodiscard]] boost::asio::awaitable<bool> wait_connected(std::chrono::milliseconds deadline);
+
+    struct Impl;
+
+private:
+    Client(boost::asio::any_io_executor executor, Config config);
+
+    std::shared_ptr<Impl> impl_;
+};
+
+}  // namespace kayou::redis

@@ -1,0 +1,263 @@
+#include "tests/support/redis_server.hpp"
+
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <chrono>
+#include <cstdlib>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <memory>
+#include <sstream>
+#include <stdexcept>
+#include <thread>
+
+namespace kayou::test {
+
+namespace {
+
+constexpr const char* kRedisServer = "/usr/bin/redis-server";
+
+int connect_loopback(std::uint16_t port, int timeout_ms) {
+    const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (fd < 0) {
+        return -1;
+    }
+    timeval tv{timeout_ms / 1000, (timeout_ms % 1000) * 1000};
+    ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+    ::setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_port = htons(port);
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
+        ::close(fd);
+        return -1;
+    }
+    return fd;
+}
+
+}  // namespace
+
+RedisServer::RedisServer() : RedisServer(Options{}) {}
+
+RedisServer::RedisServer(Options options) : options_(std::move(options)) {
+    port_ = options_.port != 0 ? options_.port : free_port();
+    char pattern[] = "/tmp/kayou-redis-XXXXXX";
+    if (::mkdtemp(pattern) == nullptr) {
+        throw std::runtime_error(std::string("mkdtemp: ") + std::strerror(errno));
+    }
+    dir_ = pattern;
+    if (options_.start) {
+        start();
+    }
+}
+
+RedisServer::RedisServer(External, std::uint16_t port) : port_(port), external_(true) {}
+
+RedisServer::~RedisServer() {
+    if (external_) {
+        return;
+    }
+    stop();
+    std::error_code ec;
+    std::filesystem::remove_all(dir_, ec);
+}
+
+std::uint16_t RedisServer::free_port() {
+    const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (fd < 0) {
+        throw std::runtime_error("socket() failed");
+    }
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    socklen_t len = sizeof addr;
+    if (::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 ||
+        ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) != 0) {
+        ::close(fd);
+        throw std::runtime_error("cannot pick a free port");
+    }
+    ::close(fd);
+    return ntohs(addr.sin_port);
+}
+
+void RedisServer::start() {
+    if (external_) {
+        throw std::logic_error("RedisServer: the external server is not managed here");
+    }
+    if (pid_ > 0) {
+        return;
+    }
+    std::vector<std::string> args = {
+        kRedisServer,
+        "--port",
+        std::to_string(port_),
+        "--bind",
+        "127.0.0.1",
+        "--save",
+        "",
+        "--appendonly",
+        options_.aof ? "yes" : "no",
+        "--appendfsync",
+        options_.appendfsync,
+        "--dir",
+        dir_,
+        "--daemonize",
+        "no",
+        "--logfile",
+        "",
+        // DEBUG SLEEP is how the timeout tests make Redis stall (off by default since 7.0).
+        "--enable-debug-command",
+        "local",
+    };
+    args.insert(args.end(), options_.extra_args.begin(), options_.extra_args.end());
+    std::vector<char*> argv;
+    for (auto& arg : args) {
+        argv.push_back(arg.data());
+    }
+    argv.push_back(nullptr);
+    const std::string log_path = dir_ + "/redis.log";
+
+    const pid_t parent = ::getpid();
+    const pid_t pid = ::fork();
+    if (pid < 0) {
+        throw std::runtime_error(std::string("fork: ") + std::strerror(errno));
+    }
+    if (pid == 0) {
+        // Child: only async-signal-safe calls until exec.
+        ::prctl(PR_SET_PDEATHSIG, SIGKILL);
+        if (::getppid() != parent) {
+            ::_exit(126);
+        }
+        const int log = ::open(log_path.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
+        if (log >= 0) {
+            ::dup2(log, STDOUT_FILENO);
+            ::dup2(log, STDERR_FILENO);
+            ::close(log);
+        }
+        const int null = ::open("/dev/null", O_RDONLY);
+        if (null >= 0) {
+            ::dup2(null, STDIN_FILENO);
+            ::close(null);
+        }
+        ::execv(kRedisServer, argv.data());
+        ::_exit(127);
+    }
+    pid_ = pid;
+    if (!wait_ready(10000)) {
+        const std::string tail = log_tail();
+        kill9();
+        throw std::runtime_error("redis-server on port " + std::to_string(port_) +
+                                 " did not answer PING in time; log:\n" + tail);
+    }
+}
+
+bool RedisServer::wait_ready(int timeout_ms) const {
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
+    while (std::chrono::steady_clock::now() < deadline) {
+        int status = 0;
+        if (::waitpid(pid_, &status, WNOHANG) == pid_) {
+            // Exited (bad option, port taken ...): no point in waiting. pid_ is reaped already.
+            const_cast<RedisServer*>(this)->pid_ = -1;
+            return false;
+        }
+        // "-LOADING" while an AOF is replayed: keep polling. "-NOAUTH" (requirepass) is an
+        // answer from a server that is up.
+        const std::string reply = command("PING", 200);
+        if (reply.rfind("+PONG", 0) == 0 || reply.rfind("-NOAUTH", 0) == 0) {
+            return true;
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    return false;
+}
+
+std::string RedisServer::command(const std::string& inline_command, int timeout_ms) const {
+    const int fd = connect_loopback(port_, timeout_ms);
+    if (fd < 0) {
+        return "";
+    }
+    const std::string line = inline_command + "\r\n";
+    std::string reply;
+    if (::send(fd, line.data(), line.size(), MSG_NOSIGNAL) == static_cast<ssize_t>(line.size())) {
+        char buf[4096];
+        // Enough for the short replies test set-up needs: read until a line ends.
+        while (reply.find("\r\n") == std::string::npos) {
+            const ssize_t n = ::recv(fd, buf, sizeof buf, 0);
+            if (n <= 0) {
+                break;
+            }
+            reply.append(buf, static_cast<std::size_t>(n));
+        }
+    }
+    ::close(fd);
+    return reply;
+}
+
+void RedisServer::stop() {
+    if (external_ || pid_ <= 0) {
+        return;
+    }
+    ::kill(pid_, SIGTERM);
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+    int status = 0;
+    while (::waitpid(pid_, &status, WNOHANG) == 0) {
+        if (std::chrono::steady_clock::now() > deadline) {
+            ::kill(pid_, SIGKILL);
+            ::waitpid(pid_, &status, 0);
+            break;
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
+    pid_ = -1;
+}
+
+void RedisServer::kill9() {
+    if (external_ || pid_ <= 0) {
+        return;
+    }
+    ::kill(pid_, SIGKILL);
+    int status = 0;
+    ::waitpid(pid_, &status, 0);
+    pid_ = -1;
+}
+
+void RedisServer::restart() {
+    stop();
+    start();
+}
+
+std::string RedisServer::log_tail() const {
+    std::ifstream in(dir_ + "/redis.log");
+    std::stringstream all;
+    all << in.rdbuf();
+    const std::string text = all.str();
+    return text.size() > 2000 ? text.substr(text.size() - 2000) : text;
+}
+
+RedisServer& RedisServer::shared() {
+    static std::unique_ptr<RedisServer> server = [] {
+        if (const char* env = std::getenv("KAYOU_TEST_REDIS_PORT");
+            env != nullptr && *env != '\0') {
+            const int port = std::atoi(env);
+            if (port <= 0 || port > 65535) {
+                throw std::runtime_error("KAYOU_TEST_REDIS_PORT is not a port");
+            }
+            return std::unique_ptr<RedisServer>(
+                new RedisServer(External{}, static_cast<std::uint16_t>(port)));
+        }
+        return std::make_unique<RedisServer>();
+    }();
+    return *server;
+}
+
+}  // namespace kayou::test
