@@ -5,6 +5,7 @@
 #include "bot/channels/official_account.hpp"
 #include "bot/channels/reply_text.hpp"
 #include "bot/channels/wechat_xml.hpp"
+#include "crypto/wx_msg_crypt.hpp"
 
 namespace kayou::channels {
 namespace {
@@ -265,6 +266,62 @@ TEST(ChannelsOfficialAccount, EncryptedEnvelopeLayout) {
               "<xml><Encrypt><![CDATA[ENC+/=]]></Encrypt>"
               "<MsgSignature><![CDATA[407518b7649e86ef23978113f92d27afa9296533]]></MsgSignature>"
               "<TimeStamp>1411525903</TimeStamp><Nonce><![CDATA[461056294]]></Nonce></xml>");
+}
+
+// The whole safe-mode path with spec §6 V3: envelope -> msg_signature -> decrypt -> decode, then
+// the reply back through encrypt -> envelope, read again the way WeChat would.
+TEST(ChannelsOfficialAccount, SafeModeEndToEndWithV3) {
+    constexpr std::string_view kEncrypt =
+        "hyzAe4OzmOMbd6TvGdIOO6uBmdJoD0Fk53REIHvxYtJlE2B655HuD0m8KUePWB3+"
+        "LrPXo87wzQ1QLvbeUgmBM4x6F8PGHQ"
+        "HFVAFmOD2LdJF9FrXpbUAh0B5GIItb52sn896wVsMSHGuPE328HnRGBcrS7C41IzDWyWNlZkyyXwon8T332jisa+"
+        "h6tEDY"
+        "sVticbSnyU8dKOIbgU6ux5VTjg3yt+"
+        "WGzjlpKn6NPhRjpA912xMezR4kw6KWwMrCVKSVCZciVGCgavjIQ6X8tCOp3yZbGpy"
+        "0VxpAe+77TszTfRd5RJSVO/"
+        "HTnifJpXgCSUdUue1v6h0EIBYYI1BD1DlD+C0CR8e6OewpusjZ4uBl9FyJvnhvQl+q5rv1i"
+        "xrcpCumEPo5MJSgM9ehVsNPfUM669WuMyVWQLCzpu9GhglF2PE=";
+    const auto crypt = crypto::WxMsgCrypt::create(
+        "spamtest", "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG", "wx2c2769f8efd9abc2");
+    ASSERT_TRUE(crypt.has_value());
+
+    const std::string body =
+        "<xml><ToUserName><![CDATA[gh_10f6c3c3ac5a]]></ToUserName>\n"
+        "<Encrypt><![CDATA[" +
+        std::string(kEncrypt) + "]]></Encrypt>\n</xml>";
+    auto envelope = read_oa_envelope(body);
+    ASSERT_TRUE(envelope.ok());
+    ASSERT_TRUE(crypt->verify("1409735669", "1320562132", envelope->encrypt,
+                              "5d197aaffba7e9b25a30732f161a50dee96bd5fa"));
+    const auto plain = crypt->decrypt(envelope->encrypt);
+    ASSERT_EQ(plain.error, crypto::WxError::ok);
+    EXPECT_EQ(plain.message, kV3);
+
+    auto in = decode_oa_message(plain.message);
+    ASSERT_TRUE(in.ok());
+    EXPECT_EQ(in->message.text, "abcdteT");
+    EXPECT_EQ(in->message.dedupe_key, "oa:oyORnuP8q7ou2gfYjqLzSIWZf0rs:6054768590064713728");
+
+    dialogs::Reply reply;
+    reply.texts = {"已收到 ]]> 🚚"};
+    const auto reply_xml = build_oa_text_reply(*in, reply, 1409735670);
+    ASSERT_TRUE(reply_xml.has_value());
+    const std::string encrypted = crypt->encrypt(*reply_xml, "0123456789abcdef");
+    const std::string signature =
+        crypto::wx_msg_signature("spamtest", "1409735670", "nonce1", encrypted);
+    const std::string response =
+        build_encrypted_reply_xml(encrypted, signature, "1409735670", "nonce1");
+
+    auto fields = parse_wechat_xml(response);
+    ASSERT_TRUE(fields.ok());
+    EXPECT_EQ(fields->get("Encrypt"), encrypted);
+    EXPECT_EQ(fields->get("TimeStamp"), "1409735670");
+    EXPECT_TRUE(crypt->verify(fields->get("TimeStamp"), fields->get("Nonce"),
+                              fields->get("Encrypt"), fields->get("MsgSignature")));
+    const auto round_trip = crypt->decrypt(fields->get("Encrypt"));
+    ASSERT_EQ(round_trip.error, crypto::WxError::ok);
+    EXPECT_EQ(round_trip.message, *reply_xml);
+    EXPECT_EQ(parse_wechat_xml(round_trip.message)->get("Content"), "已收到 ]]> 🚚");
 }
 
 }  // namespace

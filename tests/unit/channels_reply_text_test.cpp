@@ -1,0 +1,120 @@
+#include <gtest/gtest.h>
+
+#include <string>
+
+#include "bot/channels/mention.hpp"
+#include "bot/channels/reply_text.hpp"
+
+namespace kayou::channels {
+namespace {
+
+TEST(ChannelsReplyText, JoinsWithBlankLinesAndSkipsEmpty) {
+    EXPECT_EQ(join_for_one_message({"一", "", "二", "三"}, 2048), "一\n\n二\n\n三");
+    EXPECT_EQ(join_for_one_message({}, 2048), "");
+    EXPECT_EQ(join_for_one_message({"", "\x01\x02"}, 2048), "");
+}
+
+TEST(ChannelsReplyText, CleansControlAndMalformedBytes) {
+    EXPECT_EQ(join_for_one_message({"a\x1D"
+                                    "b\xff"
+                                    "c\n\td"},
+                                   2048),
+              "abc\n\td");
+}
+
+// Every cut position around a 4-byte emoji: the result is always valid and within the limit.
+TEST(ChannelsReplyText, TruncatesAtEveryBoundaryAroundEmoji) {
+    const std::string emoji = "🚚";  // 4 bytes
+    for (std::size_t prefix = 0; prefix < 12; ++prefix) {
+        const std::string text = std::string(prefix, 'a') + emoji + emoji + emoji;
+        for (std::size_t limit = 4; limit < text.size() + 2; ++limit) {
+            const std::string out = truncate_with_marker(text, limit);
+            EXPECT_LE(out.size(), limit) << prefix << "/" << limit;
+            if (text.size() <= limit) {
+                EXPECT_EQ(out, text);
+                continue;
+            }
+            ASSERT_TRUE(out.ends_with(kTruncationMarker)) << prefix << "/" << limit;
+            const std::string kept = out.substr(0, out.size() - kTruncationMarker.size());
+            EXPECT_TRUE(text.starts_with(kept));
+            // No partial emoji before the marker: kept ends on a code point boundary.
+            const std::size_t after = kept.size();
+            EXPECT_TRUE(after == text.size() ||
+                        (static_cast<unsigned char>(text[after]) & 0xC0) != 0x80)
+                << prefix << "/" << limit;
+        }
+    }
+}
+
+TEST(ChannelsReplyText, JoinTruncatesTheWhole) {
+    const std::string a(1500, 'a');
+    const std::string b(1500, 'b');
+    const std::string out = join_for_one_message({a, b}, 2048);
+    EXPECT_EQ(out.size(), 2048u);
+    EXPECT_EQ(out, a + "\n\n" + std::string(2048 - 1502 - 3, 'b') + "…");
+}
+
+TEST(ChannelsReplyText, SplitForMessages) {
+    std::string text;
+    for (int i = 0; i < 1000; ++i) text += "卡";  // 3000 bytes
+    const auto chunks = split_for_messages({text, "", "短"}, 2000);
+    ASSERT_EQ(chunks.size(), 3u);
+    EXPECT_LE(chunks[0].size(), 2000u);
+    EXPECT_EQ(chunks[0].size() % 3, 0u);
+    EXPECT_EQ(chunks[0] + chunks[1], text);
+    EXPECT_EQ(chunks[2], "短");
+    // Malformed input cannot stall the splitter: bad bytes are dropped first.
+    const auto odd = split_for_messages({"\x80\x80\x80\x80\x80\x80 ok"}, 4);
+    ASSERT_FALSE(odd.empty());
+    EXPECT_EQ(odd[0], " ok");
+}
+
+TEST(ChannelsMention, StripMentionsOf) {
+    std::string text = "@卡友小助手\u2005你好";
+    EXPECT_TRUE(strip_mentions_of(text, "卡友小助手"));
+    EXPECT_EQ(text, "你好");
+
+    text = "你好 @卡友小助手";
+    EXPECT_TRUE(strip_mentions_of(text, "卡友小助手"));
+    EXPECT_EQ(text, "你好 ");
+
+    text = "@卡友小助手 @卡友小助手\n再问";
+    EXPECT_TRUE(strip_mentions_of(text, "卡友小助手"));
+    EXPECT_EQ(text, "再问");
+
+    text = "@卡友小助手们 好";
+    EXPECT_FALSE(strip_mentions_of(text, "卡友小助手"));
+    text = "mail@卡友小助手 x";
+    EXPECT_FALSE(strip_mentions_of(text, "卡友小助手"));
+    text = "@";
+    EXPECT_FALSE(strip_mentions_of(text, "卡友小助手"));
+    EXPECT_FALSE(strip_mentions_of(text, ""));
+    text = "\u3000@卡友小助手\u3000查";  // ideographic spaces around it
+    EXPECT_TRUE(strip_mentions_of(text, "卡友小助手"));
+    EXPECT_EQ(text, "\u3000查");
+}
+
+TEST(ChannelsMention, StripLeadingMention) {
+    std::string text = "@RobotA hello robot";
+    EXPECT_TRUE(strip_leading_mention(text));
+    EXPECT_EQ(text, "hello robot");
+    text = "@机器人\u2005这是";
+    EXPECT_TRUE(strip_leading_mention(text));
+    EXPECT_EQ(text, "这是");
+    text = "@只有名字";
+    EXPECT_TRUE(strip_leading_mention(text));
+    EXPECT_EQ(text, "");
+    text = "没有@";
+    EXPECT_FALSE(strip_leading_mention(text));
+    EXPECT_EQ(text, "没有@");
+}
+
+TEST(ChannelsMention, TrimSpaces) {
+    EXPECT_EQ(trim_spaces("\u2005 \u3000 你 好\n\u2005"), "你 好");
+    EXPECT_EQ(trim_spaces("   "), "");
+    EXPECT_EQ(trim_spaces(""), "");
+    EXPECT_EQ(trim_spaces("x"), "x");
+}
+
+}  // namespace
+}  // namespace kayou::channels
