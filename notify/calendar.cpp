@@ -1,0 +1,328 @@
+#include "notify/calendar.hpp"
+
+#include <yaml-cpp/yaml.h>
+
+#include <algorithm>
+#include <charconv>
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <map>
+#include <sstream>
+
+namespace kayou::notify {
+namespace {
+
+using namespace std::chrono;
+
+// A holiday range longer than this is a typo (the longest official break is 9 days).
+constexpr days kMaxHolidayLength{31};
+// deadline_for and reminder_time walk day by day; no real calendar has a run of non-working
+// days anywhere near this long, so hitting it means the data is broken.
+constexpr int kMaxDayWalk = 366;
+
+int line_of(const YAML::Node& node) {
+    const int line = node.Mark().line;
+    return line < 0 ? 0 : line + 1;
+}
+
+// Parses and validates one year file; commits nothing, so a bad file leaves the calendar as it
+// was.
+class YearParser {
+public:
+    YearParser(const std::string& origin, int expected_year)
+        : origin_(origin), expected_year_(expected_year) {}
+
+    struct Parsed {
+        int year = 0;
+        std::vector<std::pair<sys_days, int>> holidays;  // day, line
+        std::vector<std::pair<sys_days, int>> workdays;
+    };
+
+    Parsed parse(std::string_view text) {
+        YAML::Node root;
+        try {
+            root = YAML::Load(std::string(text));
+        } catch (const YAML::ParserException& e) {
+            fail(e.mark.line < 0 ? 0 : e.mark.line + 1, "YAML syntax: " + e.msg);
+        }
+        if (!root.IsMap()) fail(0, "expected a mapping with year, source, holidays, workdays");
+        check_keys(root, {"year", "source", "holidays", "workdays"});
+
+        Parsed out;
+        const YAML::Node year_node = root["year"];
+        if (!year_node) fail(0, "missing key 'year'");
+        out.year = parse_int(year_node, "year");
+        if (out.year < 2000 || out.year > 2100) fail(line_of(year_node), "year out of range");
+        if (expected_year_ != 0 && out.year != expected_year_) {
+            fail(line_of(year_node), "year " + std::to_string(out.year) +
+                                         " does not match the file name (" +
+                                         std::to_string(expected_year_) + ")");
+        }
+        year_ = out.year;
+
+        const YAML::Node source = root["source"];
+        if (!source || !source.IsScalar() || source.Scalar().empty()) {
+            fail(source ? line_of(source) : 0,
+                 "missing 'source': name the official notice the dates come from");
+        }
+
+        const YAML::Node holidays = root["holidays"];
+        if (!holidays || !holidays.IsSequence() || holidays.size() == 0) {
+            fail(holidays ? line_of(holidays) : 0, "'holidays' must be a non-empty list");
+        }
+        std::map<sys_days, int> seen;  // day -> line, to reject overlapping ranges
+        for (const YAML::Node& h : holidays) {
+            if (!h.IsMap()) fail(line_of(h), "a holiday must be a mapping {name, from, to}");
+            check_keys(h, {"name", "from", "to"});
+            const YAML::Node name = h["name"];
+            if (!name || !name.IsScalar() || name.Scalar().empty()) {
+                fail(line_of(h), "holiday without a name");
+            }
+            const sys_days from = date_field(h["from"], h, "from");
+            const sys_days to = date_field(h["to"], h, "to");
+            if (from > to) fail(line_of(h), "holiday '" + name.Scalar() + "': from is after to");
+            if (to - from >= kMaxHolidayLength) {
+                fail(line_of(h), "holiday '" + name.Scalar() + "' is longer than 31 days");
+            }
+            for (sys_days d = from; d <= to; d += days{1}) {
+                if (auto it = seen.find(d); it != seen.end()) {
+                    fail(line_of(h), "holiday '" + name.Scalar() + "' overlaps the one on line " +
+                                         std::to_string(it->second));
+                }
+                seen.emplace(d, line_of(h));
+                out.holidays.emplace_back(d, line_of(h));
+            }
+        }
+
+        if (const YAML::Node workdays = root["workdays"]) {
+            if (!workdays.IsSequence()) fail(line_of(workdays), "'workdays' must be a list");
+            for (const YAML::Node& w : workdays) {
+                if (!w.IsMap()) fail(line_of(w), "a make-up workday must be a mapping {date, for}");
+                check_keys(w, {"date", "for"});
+                const sys_days d = date_field(w["date"], w, "date");
+                const weekday wd{d};
+                if (wd != Saturday && wd != Sunday) {
+                    fail(line_of(w), "make-up workday " + format_date(year_month_day{d}) +
+                                         " is not a Saturday or Sunday");
+                }
+                if (auto it = seen.find(d); it != seen.end()) {
+                    fail(line_of(w), "make-up workday " + format_date(year_month_day{d}) +
+                                         " is inside the holiday on line " +
+                                         std::to_string(it->second));
+                }
+                out.workdays.emplace_back(d, line_of(w));
+            }
+        }
+        return out;
+    }
+
+    [[noreturn]] void fail(int line, const std::string& message) const {
+        throw CalendarError(origin_, line, message);
+    }
+
+private:
+    void check_keys(const YAML::Node& map, std::initializer_list<std::string_view> allowed) {
+        for (const auto& kv : map) {
+            const std::string key = kv.first.IsScalar() ? kv.first.Scalar() : std::string();
+            if (std::find(allowed.begin(), allowed.end(), key) == allowed.end()) {
+                // Strict: a misspelt key ("workday:") would otherwise drop data silently.
+                fail(line_of(kv.first), "unknown key '" + key + "'");
+            }
+        }
+    }
+
+    int parse_int(const YAML::Node& node, std::string_view what) {
+        const std::string s = node.IsScalar() ? node.Scalar() : std::string();
+        int value = 0;
+        const auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), value);
+        if (s.empty() || ec != std::errc{} || end != s.data() + s.size()) {
+            fail(line_of(node), std::string(what) + " must be an integer");
+        }
+        return value;
+    }
+
+    sys_days date_field(const YAML::Node& node, const YAML::Node& parent, std::string_view key) {
+        if (!node) fail(line_of(parent), "missing '" + std::string(key) + "'");
+        const std::string s = node.IsScalar() ? node.Scalar() : std::string();
+        const std::optional<year_month_day> ymd = parse_date(s);
+        if (!ymd) fail(line_of(node), std::string(key) + " is not a date YYYY-MM-DD: " + s);
+        const int y = static_cast<int>(ymd->year());
+        // A notice may reach into the neighbouring year (a 元旦 break starting Dec 30), but a
+        // date further away is a typo in the year digits.
+        if (std::abs(y - year_) > 1) {
+            fail(line_of(node), s + " is not in or next to year " + std::to_string(year_));
+        }
+        return sys_days{*ymd};
+    }
+
+    const std::string& origin_;
+    int expected_year_;
+    int year_ = 0;
+};
+
+}  // namespace
+
+std::optional<year_month_day> parse_date(std::string_view text) {
+    if (text.size() != 10 || text[4] != '-' || text[7] != '-') return std::nullopt;
+    // Digits only: from_chars would also take a sign ("2030--1-01").
+    auto number = [&](std::size_t pos, std::size_t width) {
+        int value = 0;
+        for (std::size_t i = pos; i < pos + width; ++i) {
+            if (text[i] < '0' || text[i] > '9') return -1;
+            value = value * 10 + (text[i] - '0');
+        }
+        return value;
+    };
+    const int y = number(0, 4), m = number(5, 2), d = number(8, 2);
+    if (y < 0 || m < 0 || d < 0) return std::nullopt;
+    const year_month_day ymd{year{y}, month{static_cast<unsigned>(m)},
+                             day{static_cast<unsigned>(d)}};
+    if (!ymd.ok()) return std::nullopt;
+    return ymd;
+}
+
+std::string format_date(year_month_day date) {
+    char buf[16];
+    std::snprintf(buf, sizeof buf, "%04d-%02u-%02u", static_cast<int>(date.year()),
+                  static_cast<unsigned>(date.month()), static_cast<unsigned>(date.day()));
+    return buf;
+}
+
+CalendarError::CalendarError(std::string file, int line, const std::string& message)
+    : std::runtime_error(file + ":" + std::to_string(line) + ": " + message),
+      file_(std::move(file)),
+      line_(line) {}
+
+std::string Deadline::warning() const {
+    if (uncovered_years.empty()) return {};
+    std::string years;
+    for (int y : uncovered_years) {
+        if (!years.empty()) years += ", ";
+        years += std::to_string(y);
+    }
+    return "no working-day calendar for " + years +
+           ": deadline computed with Monday-Friday only, public holidays ignored; add "
+           "config/calendar/<year>.yaml from the State Council notice";
+}
+
+WorkingCalendar WorkingCalendar::load_directory(const std::filesystem::path& dir) {
+    std::vector<std::filesystem::path> files;
+    for (const auto& entry : std::filesystem::directory_iterator(dir)) {
+        if (entry.is_regular_file() && entry.path().extension() == ".yaml") {
+            files.push_back(entry.path());
+        }
+    }
+    std::sort(files.begin(), files.end());  // deterministic order, so errors are reproducible
+
+    WorkingCalendar calendar;
+    for (const auto& file : files) {
+        const std::string origin = file.string();
+        const std::string stem = file.stem().string();
+        int year = 0;
+        const auto [end, ec] = std::from_chars(stem.data(), stem.data() + stem.size(), year);
+        if (ec != std::errc{} || end != stem.data() + stem.size()) {
+            throw CalendarError(origin, 0, "calendar files must be named <year>.yaml");
+        }
+        std::ifstream in(file, std::ios::binary);
+        std::ostringstream text;
+        text << in.rdbuf();
+        if (!in) throw CalendarError(origin, 0, "cannot read file");
+        calendar.add_year(text.str(), origin, year);
+    }
+    return calendar;
+}
+
+void WorkingCalendar::add_year(std::string_view yaml_text, const std::string& origin,
+                               int expected_year) {
+    YearParser parser(origin, expected_year);
+    const YearParser::Parsed parsed = parser.parse(yaml_text);
+    if (years_.contains(parsed.year)) {
+        parser.fail(0, "year " + std::to_string(parsed.year) + " is already loaded");
+    }
+    // Cross-file conflicts: a neighbouring year's file may list days of this one.
+    for (const auto& [d, line] : parsed.workdays) {
+        if (holidays_.contains(d)) {
+            parser.fail(line, "make-up workday is a holiday in another calendar file");
+        }
+    }
+    for (const auto& [d, line] : parsed.holidays) {
+        if (workdays_.contains(d)) {
+            parser.fail(line, "holiday is a make-up workday in another calendar file");
+        }
+    }
+    years_.insert(parsed.year);
+    for (const auto& [d, line] : parsed.holidays) holidays_.insert(d);
+    for (const auto& [d, line] : parsed.workdays) workdays_.insert(d);
+}
+
+bool WorkingCalendar::is_working_day(year_month_day date) const {
+    const sys_days d{date};
+    if (workdays_.contains(d)) return true;
+    if (holidays_.contains(d)) return false;
+    const weekday wd{d};
+    return wd != Saturday && wd != Sunday;
+}
+
+std::vector<int> WorkingCalendar::missing_years(int from, int to) const {
+    std::vector<int> out;
+    for (int y = from; y <= to; ++y) {
+        if (!covers(y)) out.push_back(y);
+    }
+    return out;
+}
+
+void WorkingCalendar::set_end_of_working_day(minutes since_midnight) {
+    if (since_midnight < minutes{0} || since_midnight > hours{24}) {
+        throw std::invalid_argument("end of working day must be within 00:00-24:00");
+    }
+    end_of_working_day_ = since_midnight;
+}
+
+bool WorkingCalendar::is_working_day_noting(sys_days day, std::set<int>& uncovered) const {
+    const year_month_day ymd{day};
+    const int y = static_cast<int>(ymd.year());
+    if (!covers(y)) uncovered.insert(y);
+    return is_working_day(ymd);
+}
+
+sys_days WorkingCalendar::next_working_day(sys_days day, std::set<int>& uncovered) const {
+    for (int i = 0; i < kMaxDayWalk; ++i) {
+        day += days{1};
+        if (is_working_day_noting(day, uncovered)) return day;
+    }
+    throw std::logic_error("working-day calendar has no working day within a year");
+}
+
+Deadline WorkingCalendar::deadline_for(sys_seconds submitted) const {
+    const local_seconds local = to_beijing(submitted);
+    const local_days local_day = floor<days>(local);
+    const seconds time_of_day = local - local_day;
+    const sys_days day{local_day.time_since_epoch()};  // the Beijing date, as a plain date
+
+    std::set<int> uncovered;
+    const bool submitted_on_working_day = is_working_day_noting(day, uncovered);
+    const sys_days next = next_working_day(day, uncovered);
+    const seconds at_time = submitted_on_working_day ? time_of_day : seconds{end_of_working_day_};
+
+    Deadline out;
+    out.at = from_beijing(local_days{next.time_since_epoch()} + at_time);
+    out.uncovered_years.assign(uncovered.begin(), uncovered.end());
+    return out;
+}
+
+sys_seconds WorkingCalendar::reminder_time(sys_seconds deadline, seconds lead) const {
+    const sys_seconds candidate = deadline - lead;
+    const local_days local_day = floor<days>(to_beijing(candidate));
+    sys_days day{local_day.time_since_epoch()};
+    if (is_working_day(year_month_day{day})) return candidate;
+    for (int i = 0; i < kMaxDayWalk; ++i) {
+        day -= days{1};
+        if (is_working_day(year_month_day{day})) {
+            return from_beijing(local_days{day.time_since_epoch()} + end_of_working_day_);
+        }
+    }
+    throw std::logic_error("working-day calendar has no working day within a year");
+}
+
+}  // namespace kayou::notify
