@@ -169,10 +169,8 @@ void Analyzer::PhraseTable::add(std::u32string phrase, std::uint32_t value) {
 std::size_t Analyzer::PhraseTable::match(std::u32string_view text, std::size_t pos,
                                          std::uint32_t& value) const {
     const std::size_t longest = std::min(max_length, text.size() - pos);
-    std::u32string key;
     for (std::size_t length = longest; length > 0; --length) {
-        key.assign(text.substr(pos, length));
-        if (const auto it = phrases.find(key); it != phrases.end()) {
+        if (const auto it = phrases.find(text.substr(pos, length)); it != phrases.end()) {
             value = it->second;
             return length;
         }

@@ -6,6 +6,7 @@
 // linguistically perfect. Immutable after construction; safe to share between threads.
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -52,8 +53,16 @@ public:
     bool is_function_unit(Unit unit) const;
 
 private:
+    // Hashes u32string and u32string_view alike, so matching looks up substrings without
+    // allocating a key for every position and length.
+    struct PhraseHash {
+        using is_transparent = void;
+        std::size_t operator()(std::u32string_view text) const {
+            return std::hash<std::u32string_view>{}(text);
+        }
+    };
     struct PhraseTable {
-        std::unordered_map<std::u32string, std::uint32_t> phrases;
+        std::unordered_map<std::u32string, std::uint32_t, PhraseHash, std::equal_to<>> phrases;
         std::size_t max_length = 0;
         void add(std::u32string phrase, std::uint32_t value);
         // Length of the longest phrase starting at pos (0 if none) and its value.

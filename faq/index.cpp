@@ -7,6 +7,7 @@ namespace kayou::faq {
 namespace {
 
 constexpr std::uint64_t kUnigramMark = 0xFFFFFFFFull << 32;
+constexpr std::size_t kCommonTermDocs = 2000;
 
 bool is_bigram_key(std::uint64_t key) { return (key & kUnigramMark) != kUnigramMark; }
 
@@ -150,36 +151,40 @@ std::vector<Hit> Index::search(std::string_view question, std::string_view distr
     if (known.empty()) return {};
 
     // Accumulate BM25 per variant. Query terms count once: a repeated word in a chat message is
-    // emphasis, not extra evidence.
+    // emphasis, not extra evidence. Scratch arrays are per thread and reset only where touched,
+    // so a search costs the postings it reads, not the size of the index.
     thread_local std::vector<double> scores;
     thread_local std::vector<std::uint32_t> touched;
-    scores.assign(docs_.size(), 0.0);
+    thread_local std::vector<double> entry_best;
+    thread_local std::vector<std::uint32_t> entry_variant;
+    thread_local std::vector<double> entry_share;
+    thread_local std::vector<std::uint32_t> entries_touched;
+    const std::size_t entry_count = script_.entries.size();
+    if (scores.size() < docs_.size()) scores.resize(docs_.size(), 0.0);
+    if (entry_best.size() < entry_count) {
+        entry_best.resize(entry_count, -1.0);
+        entry_variant.resize(entry_count, 0);
+        entry_share.resize(entry_count, 0.0);
+    }
     touched.clear();
+    entries_touched.clear();
+    // Terms in a large share of a large index ("请问", "我", "车") cost the most postings and
+    // move scores least; past kCommonTermDocs they are left out of the accumulation (they stay in
+    // the self-scores, so results can only get slightly more conservative). Indexes of the size
+    // of the shipped script never reach the limit, so their scores are exact.
+    const std::size_t common_limit = std::max<std::size_t>(kCommonTermDocs, docs_.size() / 4);
     for (const auto& term : known) {
+        if (postings_[term.term].size() > common_limit) continue;
         for (const auto& posting : postings_[term.term]) {
             if (scores[posting.doc] == 0.0) touched.push_back(posting.doc);
             scores[posting.doc] += term.weight * posting.weight;
         }
     }
 
-    // Answer evidence per entry: the idf-weighted share of the query's meaningful terms that
-    // the entry's answer or tags contain. Terms no answer contains weigh as the rarest.
-    std::unordered_map<std::uint32_t, double> answer_share;
-    if (options_.answer_weight > 0) {
-        double total = 0;
-        for (const auto key : answer_terms(question)) {
-            const auto it = answer_postings_.find(key);
-            const double idf = answer_idf(it == answer_postings_.end() ? 0 : it->second.size());
-            total += idf;
-            if (it != answer_postings_.end())
-                for (const auto entry : it->second) answer_share[entry] += idf;
-        }
-        for (auto& [entry, share] : answer_share) share = total > 0 ? share / total : 0;
-    }
-
     // Best variant per entry, normalized to 0..1.
-    std::unordered_map<std::uint32_t, Hit> best;
     for (const auto d : touched) {
+        const double raw = scores[d];
+        scores[d] = 0.0;
         const Doc& doc = docs_[d];
         const Entry& entry = script_.entries[doc.entry];
         if (!entry.districts.empty() && std::find(entry.districts.begin(), entry.districts.end(),
@@ -197,17 +202,41 @@ std::vector<Hit> Index::search(std::string_view question, std::string_view distr
                 break;
         }
         if (denominator <= 0) continue;
-        const double score = std::min(1.0, scores[d] / denominator);
-        auto& hit = best[doc.entry];
-        if (hit.entry == nullptr || score > hit.score) hit = Hit{&entry, score, doc.variant};
+        const double score = std::min(1.0, raw / denominator);
+        if (entry_best[doc.entry] < 0) entries_touched.push_back(doc.entry);
+        if (score > entry_best[doc.entry]) {
+            entry_best[doc.entry] = score;
+            entry_variant[doc.entry] = doc.variant;
+        }
     }
+
+    // Answer evidence for the candidate entries: the idf-weighted share of the query's
+    // meaningful terms that the entry's answer or tags contain. Terms no answer contains weigh
+    // as the rarest, so a query full of unknown words gains little.
+    if (options_.answer_weight > 0 && !entries_touched.empty()) {
+        double total = 0;
+        for (const auto key : answer_terms(question)) {
+            const auto it = answer_postings_.find(key);
+            const double idf = answer_idf(it == answer_postings_.end() ? 0 : it->second.size());
+            total += idf;
+            if (it == answer_postings_.end()) continue;
+            // Only candidates (entry_best set above) can be returned.
+            for (const auto entry : it->second)
+                if (entry_best[entry] >= 0) entry_share[entry] += idf;
+        }
+        if (total > 0)
+            for (const auto e : entries_touched) entry_share[e] /= total;
+    }
+
     std::vector<Hit> hits;
-    hits.reserve(best.size());
-    for (auto [entry, hit] : best) {
+    hits.reserve(entries_touched.size());
+    for (const auto e : entries_touched) {
+        Hit hit{&script_.entries[e], entry_best[e], entry_variant[e]};
         // Soft OR: answer evidence closes part of the gap to 1, an exact variant stays at 1.
-        if (const auto it = answer_share.find(entry); it != answer_share.end())
-            hit.score += options_.answer_weight * it->second * (1 - hit.score);
+        hit.score += options_.answer_weight * entry_share[e] * (1 - hit.score);
         hits.push_back(hit);
+        entry_best[e] = -1.0;
+        entry_share[e] = 0.0;
     }
     const std::size_t keep = std::min(top_k, hits.size());
     // Ties break on file order so results are deterministic across runs and platforms.

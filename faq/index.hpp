@@ -30,7 +30,7 @@ struct IndexOptions {
     // idf is raised to this power: above 1 the rare, telling words (仲裁, 挂靠) outweigh the
     // situational ones every driver uses (老板, 车, 查).
     double idf_power = 1.0;
-    double bigram_weight = 1.0;
+    double bigram_weight = 0.5;
     // How much a query term the index has never seen counts against the query, as a fraction of
     // the rarest known term's idf. Unknown words are what out-of-scope questions are made of.
     double unknown_weight = 1.0;
