@@ -54,7 +54,7 @@ std::chrono::sys_seconds next_beijing_minute(std::chrono::sys_seconds now);
 std::chrono::sys_seconds next_beijing_hour(std::chrono::sys_seconds now);
 std::chrono::sys_seconds next_beijing_midnight(std::chrono::sys_seconds now);
 std::chrono::sys_seconds next_beijing_month(std::chrono::sys_seconds now);
-// The next Beijing `hour`:00 strictly after... or at `now` if now is exactly on it.
+// The first Beijing `hour`:00 at or after `now` (today's if not yet passed, else tomorrow's).
 std::chrono::sys_seconds next_beijing_clock_time(std::chrono::sys_seconds now, int hour);
 
 }  // namespace kayou::notify::signing

@@ -8,13 +8,6 @@
 namespace kayou::notify::twilio {
 namespace {
 
-int hex_value(char c) {
-    if (c >= '0' && c <= '9') return c - '0';
-    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-    return -1;
-}
-
 std::string form_decode(std::string_view text) {
     std::string out;
     out.reserve(text.size());
@@ -23,10 +16,11 @@ std::string form_decode(std::string_view text) {
         if (c == '+') {
             out += ' ';
         } else if (c == '%') {
-            const int hi = i + 2 < text.size() ? hex_value(text[i + 1]) : -1;
-            const int lo = i + 2 < text.size() ? hex_value(text[i + 2]) : -1;
-            if (hi < 0 || lo < 0) throw signing::ParseError("form body: malformed %-escape");
-            out += static_cast<char>(hi * 16 + lo);
+            const auto byte = crypto::hex_decode(text.substr(i + 1, 2));
+            if (!byte || byte->size() != 1) {
+                throw signing::ParseError("form body: malformed %-escape");
+            }
+            out += *byte;
             i += 2;
         } else {
             out += c;
