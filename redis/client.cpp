@@ -15,6 +15,7 @@
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
+#include <cctype>
 #include <cstddef>
 #include <deque>
 #include <exception>
@@ -468,7 +469,9 @@ struct Client::Impl : std::enable_shared_from_this<Client::Impl> {
         }
         if (sent == 0) {
             fail(slot, Error::Kind::protocol,
-                 commands[0].empty() ? "redis: empty command" : "redis: command refused");
+                 commands[0].empty()                ? "redis: empty command"
+                 : changes_protocol(commands[0][0]) ? "redis: (P)SUBSCRIBE/MONITOR not supported"
+                                                    : "redis: command refused");
             return;
         }
         if (sent < count) {
@@ -478,8 +481,22 @@ struct Client::Impl : std::enable_shared_from_this<Client::Impl> {
         push_entry(id, &slot, false);
     }
 
+    // Commands that switch the connection into push mode would break the one-reply-per-command
+    // FIFO that everything here relies on (hiredis 0.14 also routes their replies differently).
+    static bool changes_protocol(const std::string& name) {
+        if (name.size() < 7 || name.size() > 10) {
+            return false;
+        }
+        std::string upper(name);
+        for (char& ch : upper) {
+            ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
+        }
+        return upper == "SUBSCRIBE" || upper == "PSUBSCRIBE" || upper == "SSUBSCRIBE" ||
+               upper == "MONITOR";
+    }
+
     bool append(const std::vector<std::string>& command, std::uint64_t id) {
-        if (command.empty() || ac_ == nullptr) {
+        if (command.empty() || ac_ == nullptr || changes_protocol(command[0])) {
             return false;
         }
         constexpr std::size_t small = 16;

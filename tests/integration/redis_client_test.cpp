@@ -18,6 +18,9 @@
 #include "redis/client.hpp"
 #include "tests/support/redis_server.hpp"
 
+// g++ 12 warns about Asio's own awaitable frame allocator here (a known false positive).
+#pragma GCC diagnostic ignored "-Wmismatched-new-delete"
+
 namespace {
 
 namespace asio = boost::asio;
@@ -232,6 +235,32 @@ TEST(RedisClient, TenThousandCommandsInFlight) {
         EXPECT_EQ(wrong, 0);
         EXPECT_EQ(max_in_flight, n);  // all SETs were issued before the first reply came back
         EXPECT_EQ(c.client->stats().errors, 0u);
+    });
+}
+
+TEST(RedisClient, RefusedCommandsFailWithoutDisturbingTheConnection) {
+    auto& server = RedisServer::shared();
+    run([&](asio::io_context& ioc) -> asio::awaitable<void> {
+        auto client = co_await connect(ioc, config_for(server));
+        Connected c{client};
+        int refused = 0;
+        for (const char* name : {"SUBSCRIBE", "psubscribe", "MONITOR"}) {
+            try {
+                co_await c.client->exec(name, "x");
+            } catch (const Error& e) {
+                refused += e.kind() == Error::Kind::protocol;
+            }
+        }
+        EXPECT_EQ(refused, 3);
+        bool empty_refused = false;
+        try {
+            co_await c.client->exec(std::vector<std::string>{});
+        } catch (const Error& e) {
+            empty_refused = e.kind() == Error::Kind::protocol;
+        }
+        EXPECT_TRUE(empty_refused);
+        EXPECT_TRUE((co_await c.client->exec("PING")).is_status("PONG"));
+        EXPECT_EQ(c.client->stats().errors, 4u);
     });
 }
 
