@@ -1,0 +1,204 @@
+// Chinese folding and retrieval: width, traditional characters, numerals, synonyms, typos,
+// district scope, empty questions, and the shipped evaluation set's accuracy floor.
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <sstream>
+#include <string>
+
+#include "faq/analyzer.hpp"
+#include "faq/eval.hpp"
+#include "faq/index.hpp"
+#include "faq/script.hpp"
+#include "text/utf8.hpp"
+
+namespace {
+
+using namespace kayou::faq;
+using kayou::text::encode_utf8;
+
+std::string read_data(const std::string& name) {
+    std::ifstream in(std::string(KAYOU_SOURCE_DIR) + "/faq/data/" + name, std::ios::binary);
+    std::ostringstream out;
+    out << in.rdbuf();
+    return out.str();
+}
+
+const char* kScript = R"(version: t1
+synonyms:
+  - [工资, 工钱, 薪水]
+  - [拖欠, 欠, 不给]
+  - [怎么办, 咋办, 咋整]
+  - [扣分, 记分]
+corrections:
+  工姿: 工资
+  口分: 扣分
+entries:
+  - id: wage
+    questions: [老板拖欠工资怎么办, 公司不发工资去哪里投诉]
+    answer: 可以投诉，也可以申请劳动仲裁。
+    legal: false
+  - id: points
+    questions: [驾驶证扣分满了怎么办]
+    answer: 参加学习和考试。
+    legal: false
+  - id: probation
+    questions: [试用期最长三个月吗]
+    answer: 看合同期限。
+    legal: false
+  - id: station
+    questions: [司机之家在哪里]
+    answer: 高新区的司机之家在……
+    legal: false
+    districts: [高新区]
+)";
+
+std::shared_ptr<const Index> small_index() {
+    static const auto index = Index::build(parse_script(kScript, "test.yaml"));
+    return index;
+}
+
+std::string top_id(const std::string& question, const std::string& district = {}) {
+    const auto hits = small_index()->search(question, district);
+    return hits.empty() ? "-" : hits.front().entry->id;
+}
+
+TEST(FaqFold, WidthCaseAndTraditional) {
+    EXPECT_EQ(fold_char(U'Ａ'), U'a');
+    EXPECT_EQ(fold_char(U'１'), U'1');
+    EXPECT_EQ(fold_char(U'資'), U'资');
+    EXPECT_EQ(fold_char(U'駕'), U'驾');
+    EXPECT_EQ(fold_char(U'險'), U'险');
+    EXPECT_EQ(fold_char(U'资'), U'资');  // simplified stays
+    const Analyzer analyzer;
+    EXPECT_EQ(encode_utf8(analyzer.fold("老闆拖欠薪水怎麼辦？")), "老板拖欠薪水怎么办 ");
+}
+
+TEST(FaqFold, PunctuationEmojiAndParticlesBecomeSpaces) {
+    const Analyzer analyzer;
+    EXPECT_EQ(encode_utf8(analyzer.fold("工资！！😡🚚吗")), "工资     ");
+    EXPECT_TRUE(analyzer.segments("！？。，😀🚛   ").empty());
+}
+
+TEST(FaqFold, ChineseNumerals) {
+    EXPECT_EQ(encode_utf8(fold_numbers(U"三个月")), "3个月");
+    EXPECT_EQ(encode_utf8(fold_numbers(U"十二分")), "12分");
+    EXPECT_EQ(encode_utf8(fold_numbers(U"二十天")), "20天");
+    EXPECT_EQ(encode_utf8(fold_numbers(U"三百五十元")), "350元");
+    EXPECT_EQ(encode_utf8(fold_numbers(U"一万二")), "12000");
+    EXPECT_EQ(encode_utf8(fold_numbers(U"三千五")), "3500");
+    EXPECT_EQ(encode_utf8(fold_numbers(U"两年")), "2年");
+    EXPECT_EQ(encode_utf8(fold_numbers(U"百分之五十")), "百分之50");
+    EXPECT_EQ(encode_utf8(fold_numbers(U"千万别")), "千万别");  // no digit: not a number
+    // Both spellings end up as the same units.
+    const Analyzer analyzer;
+    EXPECT_EQ(analyzer.segments("试用期三个月"), analyzer.segments("试用期3个月"));
+    EXPECT_EQ(analyzer.segments("试用期３个月"), analyzer.segments("试用期3个月"));
+}
+
+TEST(FaqFold, SynonymsAndCorrectionsBecomeOneUnit) {
+    const Analyzer analyzer(parse_script(kScript, "test.yaml"));
+    EXPECT_EQ(analyzer.segments("工钱"), analyzer.segments("薪水"));
+    EXPECT_EQ(analyzer.segments("工姿"), analyzer.segments("工资"));  // typo corrected first
+    EXPECT_EQ(analyzer.segments("口分"), analyzer.segments("记分"));
+    const auto units = analyzer.segments("工钱");
+    ASSERT_EQ(units.size(), 1u);
+    ASSERT_EQ(units[0].size(), 1u);
+    EXPECT_EQ(analyzer.describe(units[0][0]), "{工资}");
+}
+
+TEST(FaqRetrieval, ExactVariantScoresOne) {
+    const auto hits = small_index()->search("老板拖欠工资怎么办");
+    ASSERT_FALSE(hits.empty());
+    EXPECT_EQ(hits[0].entry->id, "wage");
+    EXPECT_NEAR(hits[0].score, 1.0, 1e-9);
+    EXPECT_EQ(hits[0].variant, 0u);
+}
+
+TEST(FaqRetrieval, ScoresAreNormalizedAndSorted) {
+    const auto hits = small_index()->search("老板扣分不给工资", {}, 10);
+    ASSERT_GE(hits.size(), 2u);
+    for (std::size_t i = 0; i < hits.size(); ++i) {
+        EXPECT_GT(hits[i].score, 0.0);
+        EXPECT_LE(hits[i].score, 1.0);
+        if (i > 0) {
+            EXPECT_GE(hits[i - 1].score, hits[i].score);
+        }
+    }
+}
+
+TEST(FaqRetrieval, DialectSynonymsAndTraditional) {
+    EXPECT_EQ(top_id("俺老板欠工钱咋整"), "wage");
+    EXPECT_EQ(top_id("老闆不給薪水怎麼辦"), "wage");
+    EXPECT_EQ(top_id("ＡＰＰ上老板拖欠工资"), "wage");
+}
+
+TEST(FaqRetrieval, TypoTolerance) {
+    EXPECT_EQ(top_id("老板拖欠工姿"), "wage");          // correction table
+    EXPECT_EQ(top_id("驾驶证口分满了"), "points");      // correction table
+    EXPECT_EQ(top_id("驾使证扣分满了咋办"), "points");  // one wrong character: bigrams still hit
+}
+
+TEST(FaqRetrieval, VoiceToTextWithoutPunctuation) {
+    EXPECT_EQ(top_id("我想问一下就是那个老板一直拖欠工资我该怎么办"), "wage");
+}
+
+TEST(FaqRetrieval, NumeralsMatchDigits) { EXPECT_EQ(top_id("试用期最长3个月吗"), "probation"); }
+
+TEST(FaqRetrieval, DistrictScope) {
+    EXPECT_EQ(top_id("司机之家在哪里", "高新区"), "station");
+    EXPECT_NE(top_id("司机之家在哪里", "经开区"), "station");
+    EXPECT_NE(top_id("司机之家在哪里"), "station");  // unknown district: scoped entries hidden
+}
+
+TEST(FaqRetrieval, EmptyOrSymbolOnlyQuestionFindsNothing) {
+    EXPECT_TRUE(small_index()->search("").empty());
+    EXPECT_TRUE(small_index()->search("😀😀🚚").empty());
+    EXPECT_TRUE(small_index()->search("？？！！。。").empty());
+    EXPECT_TRUE(small_index()->search("   \t\n").empty());
+    EXPECT_TRUE(small_index()->search("老板拖欠工资", {}, 0).empty());
+}
+
+TEST(FaqRetrieval, MalformedUtf8IsSafe) {
+    const std::string bad = std::string("工资\xff\xfe") + "拖欠\xc3";
+    EXPECT_EQ(top_id(bad), "wage");
+}
+
+TEST(FaqRetrieval, UnrelatedQuestionScoresLow) {
+    const auto hits = small_index()->search("明天天气怎么样");
+    EXPECT_TRUE(hits.empty() || hits.front().score < 0.3);
+}
+
+TEST(FaqRetrieval, TopKDistinctEntries) {
+    const auto hits = small_index()->search("老板拖欠工资怎么办", {}, 2);
+    ASSERT_LE(hits.size(), 2u);
+    if (hits.size() == 2) {
+        EXPECT_NE(hits[0].entry, hits[1].entry);
+    }
+}
+
+TEST(FaqRetrieval, IndexOutlivesItsScriptCopy) {
+    std::shared_ptr<const Index> index;
+    {
+        const auto script = parse_script(kScript, "test.yaml");
+        index = Index::build(script);
+    }
+    const auto hits = index->search("老板拖欠工资");
+    ASSERT_FALSE(hits.empty());
+    EXPECT_EQ(hits[0].entry->id, "wage");
+}
+
+// The regression guard: the shipped script must keep top-1 >= 90% on the shipped eval set.
+TEST(FaqRetrieval, ShippedEvalSetTop1AtLeast90Percent) {
+    const auto script = parse_script(read_data("legal.yaml"), "legal.yaml");
+    const auto index = Index::build(script);
+    const auto cases = parse_eval_set(read_data("eval.yaml"), "eval.yaml", &script);
+    const auto report = evaluate(*index, cases, Thresholds{});
+    EXPECT_GE(report.in_scope, 150u);
+    EXPECT_GE(report.top1_accuracy(), 0.90) << report.top1 << "/" << report.in_scope;
+    EXPECT_GE(report.top3_recall(), 0.95);
+    EXPECT_GE(report.none_handoff_rate(), 0.80);
+    EXPECT_EQ(report.none_answered, 0u);  // never answer an out-of-scope question outright
+}
+
+}  // namespace
