@@ -75,7 +75,8 @@ struct SendSmsResponse {
     bool ok() const { return code == "OK"; }
 };
 
-// Throws signing::ParseError on non-JSON or when Code is missing.
+// Throws signing::ParseError on non-JSON or when Code is missing (after a 2xx: unknown outcome,
+// as for Tencent).
 SendSmsResponse parse_send_sms_response(std::string_view body);
 
 // Maps Code (and, for isv.BUSINESS_LIMIT_CONTROL, the window named in Message) to what the

@@ -127,7 +127,9 @@ struct SendSmsResponse {
     std::vector<SendStatus> statuses;
 };
 
-// Throws signing::ParseError on non-JSON (a gateway's 502 page) or a wrong shape.
+// Throws signing::ParseError on non-JSON (a gateway's 502 page) or a wrong shape. With a non-2xx
+// status classify by classify_http_status; an unparsable 2xx body means the request may have
+// been accepted: treat it as FailureClass::unknown_outcome, never as a reason to resend.
 SendSmsResponse parse_send_sms_response(std::string_view body);
 
 // Maps an error code (Response.Error.Code or SendStatus.Code) to what the outbox does, per
