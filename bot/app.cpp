@@ -95,8 +95,11 @@ struct App::Impl {
         });
         server.route("/readyz", [this](HttpRequest&) -> asio::awaitable<HttpResponse> {
             bool ready = false;
+            // A named vector: g++ 12 miscompiles string-literal initializer lists that live
+            // across a co_await ("array used as initializer").
+            std::vector<std::string> ping{std::string("PING")};
             try {
-                auto pong = co_await redis->exec({"PING"});
+                auto pong = co_await redis->exec(std::move(ping));
                 ready = pong.ok();
             } catch (const std::exception&) {
             }

@@ -147,12 +147,14 @@ struct HttpServer::Impl : std::enable_shared_from_this<Impl> {
                 ec = body_ec;
             }
             const auto started = std::chrono::steady_clock::now();
+            if (ec == http::error::end_of_stream) break;  // the peer closed between requests
             if (ec) {
                 // Answer what the peer can still use; a timeout or a closed socket gets nothing.
                 int status = 0;
                 if (ec == http::error::body_limit) status = 413;
                 else if (ec == http::error::header_limit) status = 431;
-                else if (ec.category() == http::error::get_http_category()) status = 400;
+                else if (ec.category() == http::make_error_code(http::error::bad_target).category())
+                    status = 400;
                 if (status) {
                     const auto request_id = next_request_id();
                     co_await write(*connection,

@@ -15,6 +15,12 @@ namespace {
 // Stored values: "P" while the first delivery runs, "R" + JSON reply once it has answered.
 constexpr std::string_view kPending = "P";
 constexpr char kReplyTag = 'R';
+
+// Builds the argument vector outside the co_await expression: g++ 12 rejects string-literal
+// initializer lists that live across a suspension point ("array used as initializer").
+std::vector<std::string> command(std::initializer_list<std::string_view> args) {
+    return {args.begin(), args.end()};
+}
 }  // namespace
 
 TurnRunner::TurnRunner(std::shared_ptr<redis::Client> redis, dialogs::Dialog& dialog,
@@ -51,23 +57,29 @@ asio::awaitable<TurnOutcome> TurnRunner::run(const dialogs::Message& message) {
     const std::string ttl_ms = std::to_string(
         std::chrono::duration_cast<std::chrono::milliseconds>(ttl_).count());
 
-    auto claimed = co_await redis_->exec({"SET", key, std::string(kPending), "NX", "PX", ttl_ms});
+    auto claim = command({"SET", key, kPending, "NX", "PX", ttl_ms});
+    auto claimed = co_await redis_->exec(std::move(claim));
     if (claimed.ok() && !claimed.is_nil()) {
         dialogs::Reply reply;
+        std::exception_ptr failure;
         try {
             reply = co_await dialog_.handle(message);
         } catch (...) {
+            failure = std::current_exception();
+        }
+        if (failure) {
             // Release the claim so the platform's retry runs the turn instead of waiting on a
             // turn that will never answer.
-            auto release = std::current_exception();
+            auto release = command({"DEL", key});
             try {
-                co_await redis_->exec({"DEL", key});
+                co_await redis_->exec(std::move(release));
             } catch (...) {
             }
-            std::rethrow_exception(release);
+            std::rethrow_exception(failure);
         }
         turns_.add();
-        co_await redis_->exec({"SET", key, encode_reply(reply), "PX", ttl_ms});
+        auto store = command({"SET", key, encode_reply(reply), "PX", ttl_ms});
+        co_await redis_->exec(std::move(store));
         co_return TurnOutcome{std::move(reply), false};
     }
 
@@ -75,7 +87,8 @@ asio::awaitable<TurnOutcome> TurnRunner::run(const dialogs::Message& message) {
     asio::steady_timer timer(co_await asio::this_coro::executor);
     const auto give_up = std::chrono::steady_clock::now() + pending_wait_;
     for (;;) {
-        auto stored = co_await redis_->exec({"GET", key});
+        auto get = command({"GET", key});
+        auto stored = co_await redis_->exec(std::move(get));
         if (!stored.is_nil() && stored.str != kPending)
             co_return TurnOutcome{decode_reply(stored.str), true};
         if (stored.is_nil() || std::chrono::steady_clock::now() >= give_up)

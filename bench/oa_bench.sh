@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Measures encrypted OA turns per second and latency: a throwaway redis-server, kayou with
+# bench/bench.yaml, and bench/oa_load (closed loop for throughput, open loop at 5,000/s for p99).
+#   bench/oa_bench.sh [seconds]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+seconds=${1:-10}
+scripts/build.sh >/dev/null
+work=$(mktemp -d)
+redis_port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+redis-server --port "$redis_port" --bind 127.0.0.1 --save "" --appendonly no --dir "$work" \
+    --daemonize no --logfile "$work/redis.log" &
+redis_pid=$!
+{ cat bench/bench.yaml; printf 'redis:\n  host: 127.0.0.1\n  port: %s\n' "$redis_port"; } >"$work/kayou.yaml"
+build/bot/kayou --config "$work/kayou.yaml" 2>"$work/kayou.log" &
+kayou_pid=$!
+cleanup() { kill "$kayou_pid" "$redis_pid" 2>/dev/null || true; wait 2>/dev/null || true; rm -rf "$work"; }
+trap cleanup EXIT
+for _ in $(seq 1 100); do curl -sf http://127.0.0.1:18080/readyz >/dev/null && break; sleep 0.1; done
+
+echo "# $(date -u +%Y-%m-%dT%H:%MZ) $(nproc) cores, kayou + redis-server + load generator on one machine"
+echo "## closed loop (throughput)"
+build/bench/oa_load --port 18080 --connections 64 --seconds "$seconds"
+echo "## open loop at 5,000 turns/s (latency)"
+build/bench/oa_load --port 18080 --connections 64 --seconds "$seconds" --rate 5000
+echo "## kayou counters"
+curl -s http://127.0.0.1:18080/metrics | grep -E '^kayou_(dialog_turns|dedupe_hits)_total|^kayou_redis_errors'

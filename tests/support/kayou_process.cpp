@@ -1,0 +1,123 @@
+#include "tests/support/kayou_process.hpp"
+
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <stdexcept>
+#include <thread>
+#include <vector>
+
+#include "bot/embedded_redis.hpp"
+#include "tests/support/http_client.hpp"
+
+namespace kayou::test {
+
+namespace {
+// Polling a child for readiness is waiting on another process, not synchronizing threads.
+void pause_briefly() { std::this_thread::sleep_for(std::chrono::milliseconds(20)); }
+}  // namespace
+
+KayouProcess::KayouProcess(Options options) : options_(std::move(options)) {
+    char pattern[] = "/tmp/kayou-test-XXXXXX";
+    if (!::mkdtemp(pattern)) throw std::runtime_error("mkdtemp failed");
+    work_dir_ = pattern;
+    port_ = bot::pick_free_loopback_port();
+
+    std::ostringstream config;
+    config << "server:\n  listen: 127.0.0.1\n  port: " << port_
+           << "\n  shutdown_grace_ms: 3000\n";
+    if (options_.read_timeout_ms)
+        config << "  read_timeout_ms: " << options_.read_timeout_ms
+               << "\n  idle_timeout_ms: " << options_.read_timeout_ms << "\n";
+    config << "log:\n  level: " << options_.log_level << "\n";
+    if (options_.redis_port) {
+        config << "redis:\n  host: 127.0.0.1\n  port: " << options_.redis_port
+               << "\n  command_timeout_ms: 500\n  connect_timeout_ms: 500\n";
+    } else {
+        config << "embedded_redis:\n  data_dir: " << work_dir_ << "/redis\n";
+    }
+    config << options_.extra_yaml << "\n";
+    const std::string config_path = work_dir_ + "/kayou.yaml";
+    std::ofstream(config_path) << config.str();
+
+    const std::string log_path = work_dir_ + "/kayou.log";
+    pid_ = ::fork();
+    if (pid_ < 0) throw std::runtime_error("fork failed");
+    if (pid_ == 0) {
+        const int log_fd = ::open(log_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+        if (log_fd >= 0) {
+            ::dup2(log_fd, STDERR_FILENO);
+            ::dup2(log_fd, STDOUT_FILENO);
+        }
+        ::execl(KAYOU_BINARY, KAYOU_BINARY, "--config", config_path.c_str(), nullptr);
+        ::_exit(127);
+    }
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(15);
+    while (std::chrono::steady_clock::now() < deadline) {
+        int status = 0;
+        if (::waitpid(pid_, &status, WNOHANG) == pid_) {
+            pid_ = -1;
+            throw std::runtime_error("kayou exited during start-up:\n" + log());
+        }
+        if (http_request(port_, "GET", "/healthz", {}, {}, std::chrono::milliseconds(500)).status ==
+            200)
+            return;
+        pause_briefly();
+    }
+    kill9();
+    throw std::runtime_error("kayou did not answer /healthz within 15 s:\n" + log());
+}
+
+KayouProcess::~KayouProcess() {
+    if (pid_ > 0) terminate();
+    std::error_code ignored;
+    std::filesystem::remove_all(work_dir_, ignored);
+}
+
+bool KayouProcess::wait_ready(std::chrono::milliseconds deadline) {
+    const auto stop_at = std::chrono::steady_clock::now() + deadline;
+    while (std::chrono::steady_clock::now() < stop_at) {
+        if (http_request(port_, "GET", "/readyz", {}, {}, std::chrono::milliseconds(500)).status ==
+            200)
+            return true;
+        pause_briefly();
+    }
+    return false;
+}
+
+int KayouProcess::terminate(std::chrono::milliseconds deadline) {
+    if (pid_ <= 0) return -1;
+    ::kill(pid_, SIGTERM);
+    const auto stop_at = std::chrono::steady_clock::now() + deadline;
+    while (std::chrono::steady_clock::now() < stop_at) {
+        int status = 0;
+        if (::waitpid(pid_, &status, WNOHANG) == pid_) {
+            pid_ = -1;
+            return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+        }
+        pause_briefly();
+    }
+    kill9();
+    return -1;
+}
+
+void KayouProcess::kill9() {
+    if (pid_ <= 0) return;
+    ::kill(pid_, SIGKILL);
+    ::waitpid(pid_, nullptr, 0);
+    pid_ = -1;
+}
+
+std::string KayouProcess::log() const {
+    std::ifstream file(work_dir_ + "/kayou.log");
+    std::stringstream text;
+    text << file.rdbuf();
+    return text.str();
+}
+
+}  // namespace kayou::test

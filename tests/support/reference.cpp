@@ -1,0 +1,79 @@
+#include "tests/support/reference.hpp"
+
+#include <unistd.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <stdexcept>
+
+namespace kayou::test {
+
+namespace {
+
+std::string shell_quote(const std::string& text) {
+    std::string out = "'";
+    for (char c : text) {
+        if (c == '\'') out += "'\\''";
+        else out.push_back(c);
+    }
+    return out + "'";
+}
+
+nlohmann::json run_reference(const std::string& arguments, const std::string& input) {
+    const std::string dir = reference_dir();
+    if (dir.empty())
+        throw std::runtime_error("reference tools missing: run scripts/test.sh (npm ci in tests/reference)");
+    char input_path[] = "/tmp/kayou-reference-XXXXXX";
+    const int fd = ::mkstemp(input_path);
+    if (fd < 0) throw std::runtime_error("mkstemp failed");
+    ::close(fd);
+    std::ofstream(input_path, std::ios::binary) << input;
+    const std::string command =
+        "node " + shell_quote(dir + "/wx.js") + " " + arguments + " < " + input_path;
+    std::string output;
+    if (FILE* pipe = ::popen(command.c_str(), "r")) {
+        char buffer[4096];
+        std::size_t n;
+        while ((n = std::fread(buffer, 1, sizeof buffer, pipe)) > 0) output.append(buffer, n);
+        const int status = ::pclose(pipe);
+        std::filesystem::remove(input_path);
+        if (status != 0) throw std::runtime_error("reference tool failed: " + command);
+    } else {
+        throw std::runtime_error("cannot run node");
+    }
+    return nlohmann::json::parse(output);
+}
+
+}  // namespace
+
+std::string reference_dir() {
+    std::string dir = KAYOU_SOURCE_DIR "/tests/reference";
+    if (const char* env = std::getenv("KAYOU_REFERENCE_DIR")) dir = env;
+    if (!std::filesystem::exists(dir + "/node_modules/@wecom/crypto")) return {};
+    return dir;
+}
+
+ReferenceEncrypted reference_encrypt(const std::string& aes_key, const std::string& receive_id,
+                                     const std::string& token, const std::string& timestamp,
+                                     const std::string& nonce, const std::string& message) {
+    auto json = run_reference("encrypt " + shell_quote(aes_key) + " " + shell_quote(receive_id) +
+                                  " " + shell_quote(token) + " " + shell_quote(timestamp) + " " +
+                                  shell_quote(nonce),
+                              message);
+    return {json.at("encrypt"), json.at("signature")};
+}
+
+ReferenceDecrypted reference_decrypt(const std::string& aes_key, const std::string& token,
+                                     const std::string& timestamp, const std::string& nonce,
+                                     const std::string& signature, const std::string& encrypt) {
+    auto json = run_reference("decrypt " + shell_quote(aes_key) + " " + shell_quote(token) + " " +
+                                  shell_quote(timestamp) + " " + shell_quote(nonce) + " " +
+                                  shell_quote(signature),
+                              encrypt);
+    return {json.at("message"), json.at("id"), json.at("signature_ok")};
+}
+
+}  // namespace kayou::test

@@ -1,0 +1,29 @@
+#pragma once
+// Tencent's own WXBizMsgCrypt implementation (npm @wecom/crypto, installed by scripts/test.sh into
+// tests/reference), so integration tests encrypt requests exactly as WeChat would and decrypt
+// kayou's replies independently of kayou's crypto.
+#include <string>
+
+namespace kayou::test {
+
+struct ReferenceEncrypted {
+    std::string encrypt;
+    std::string signature;
+};
+struct ReferenceDecrypted {
+    std::string message;
+    std::string receive_id;
+    bool signature_ok = false;
+};
+
+// Where wx.js lives (KAYOU_REFERENCE_DIR or the source tree); empty if node_modules is missing.
+std::string reference_dir();
+
+ReferenceEncrypted reference_encrypt(const std::string& aes_key, const std::string& receive_id,
+                                     const std::string& token, const std::string& timestamp,
+                                     const std::string& nonce, const std::string& message);
+ReferenceDecrypted reference_decrypt(const std::string& aes_key, const std::string& token,
+                                     const std::string& timestamp, const std::string& nonce,
+                                     const std::string& signature, const std::string& encrypt);
+
+}  // namespace kayou::test
