@@ -1,0 +1,66 @@
+#pragma once
+// The districts (区县) a city's union is organized in, and matching a driver's free-text answer
+// ("我在湖塘镇", "常州武进") to one of them. The catalog is data (config); this file only gives it
+// a shape and a matcher. Pure: no I/O.
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace kayou::dialogs {
+
+struct District {
+    std::string id;    // stable key used in Redis and by reviewers: "wujin"
+    std::string name;  // official name: "武进区"
+    // Towns, streets, short names: "武进", "湖塘镇", "湖塘". Two districts may share an alias;
+    // a text that hits only that alias is then ambiguous and the dialog asks.
+    std::vector<std::string> aliases;
+};
+
+class DistrictCatalog {
+public:
+    // Throws std::runtime_error on an empty or duplicate id or an empty name.
+    explicit DistrictCatalog(std::vector<District> districts);
+
+    // YAML: either a list of districts or a map with a `districts:` list; each item has `id`,
+    // `name` and optional `aliases` (a list or one string):
+    //   districts:
+    //     - id: wujin
+    //       name: 武进区
+    //       aliases: [武进, 湖塘镇]
+    // Throws std::runtime_error naming the line (1-based) on bad data: YAML syntax, no districts,
+    // a missing or empty id or name, a duplicate id, an empty or non-string alias.
+    static DistrictCatalog from_yaml(std::string_view yaml_text);
+
+    struct Match {
+        enum class Kind { unique, ambiguous, none };
+        Kind kind = Kind::none;
+        // Pointers into this catalog, in catalog order; valid while the catalog lives and is not
+        // copied (moving it keeps them valid).
+        std::vector<const District*> candidates;
+    };
+
+    // Rules, in order:
+    //  1. the whole text (trimmed, width-folded, punctuation removed) equals an id
+    //     (case-insensitive), a name, or a name without its 区/县/市/镇/乡/街道 suffix → that
+    //     district, even if it is also someone else's alias;
+    //  2. the whole text equals an alias (or an alias without its suffix) → the districts
+    //     having it;
+    //  3. otherwise every name, alias and their suffix-less stems (at least 2 characters) found
+    //     inside the text: a hit inside a longer hit for another district is dropped ("天宁区"
+    //     does not also hit an alias "宁区"), and at the same span a name beats an alias.
+    // One district left → unique; several → ambiguous (all of them); none → none.
+    Match match(std::string_view free_text) const;
+
+    const District* find(std::string_view id) const;
+    const std::vector<District>& all() const { return districts_; }
+
+private:
+    struct Key {
+        std::u32string text;  // normalized like the driver's text
+        bool is_name = false;
+    };
+    std::vector<District> districts_;
+    std::vector<std::vector<Key>> keys_;  // parallel to districts_
+};
+
+}  // namespace kayou::dialogs
