@@ -2,6 +2,10 @@
 
 namespace kayou::channels {
 
+bool is_encrypted_oa_request(const Target& target) {
+    return target.get("encrypt_type") == "aes" && !target.get("msg_signature").empty();
+}
+
 Result<EncryptedEnvelope> read_oa_envelope(std::string_view body) {
     return read_encrypted_envelope(body, /*require_agent=*/false);
 }

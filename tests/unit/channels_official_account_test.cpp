@@ -188,6 +188,21 @@ TEST(ChannelsOfficialAccount, ErrorReasonsCarryNoContent) {
     EXPECT_EQ(decoded.error().reason.find("o_user"), std::string::npos);
 }
 
+TEST(ChannelsOfficialAccount, EncryptedModeDetection) {
+    auto encrypted = parse_target(
+        "/wx/oa?signature=s&timestamp=1&nonce=2&openid=o&encrypt_type=aes&msg_signature=m");
+    ASSERT_TRUE(encrypted.ok());
+    EXPECT_TRUE(is_encrypted_oa_request(*encrypted));
+    for (const char* plain :
+         {"/wx/oa?signature=s&timestamp=1&nonce=2&echostr=e",
+          "/wx/oa?signature=s&encrypt_type=raw&msg_signature=m",
+          "/wx/oa?signature=s&encrypt_type=aes", "/wx/oa?msg_signature=m&timestamp=1"}) {
+        auto target = parse_target(plain);
+        ASSERT_TRUE(target.ok());
+        EXPECT_FALSE(is_encrypted_oa_request(*target)) << plain;
+    }
+}
+
 TEST(ChannelsOfficialAccount, ReadsSafeModeEnvelope) {
     auto envelope = read_oa_envelope(
         "<xml><ToUserName><![CDATA[gh_10f6c3c3ac5a]]></ToUserName>\n"
