@@ -8,6 +8,7 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <array>
 #include <list>
 #include <unordered_map>
 
@@ -163,6 +164,7 @@ struct HttpServer::Impl : std::enable_shared_from_this<Impl> {
                                    11, false);
                     notify({"other", "", status, std::chrono::steady_clock::now() - started,
                             request_id});
+                    co_await drain_before_close(*connection);
                 }
                 break;
             }
@@ -183,6 +185,23 @@ struct HttpServer::Impl : std::enable_shared_from_this<Impl> {
         beast::error_code ignored;
         connection->stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
         connection->stream.socket().close(ignored);
+    }
+
+    // Closing a socket with unread input makes the kernel send RST, and the client may lose our
+    // 413/400 before reading it. So: stop sending, then read and discard what the client is
+    // still sending, bounded in bytes and time, before closing.
+    asio::awaitable<void> drain_before_close(Connection& connection) {
+        beast::error_code ignored;
+        connection.stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
+        connection.stream.expires_after(std::chrono::seconds(1));
+        std::array<char, 16 * 1024> sink;
+        std::size_t drained = 0;
+        while (drained < 1024 * 1024) {
+            auto [ec, n] =
+                co_await connection.stream.async_read_some(asio::buffer(sink), use_tuple);
+            if (ec) break;
+            drained += n;
+        }
     }
 
     void notify(const HttpObservation& observation) {

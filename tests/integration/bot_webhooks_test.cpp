@@ -42,7 +42,10 @@ std::int64_t unix_now() {
 }
 
 std::string oa_text_xml(const std::string& openid, const std::string& msg_id,
-                        const std::string& content) {
+                        const std::string& raw_content) {
+    // WeChat escapes "]]>" inside CDATA the standard way; so do we, with kayou's writer helper.
+    std::string content;
+    channels::append_cdata_content(content, raw_content);
     return "<xml><ToUserName><![CDATA[gh_kayoutest01]]></ToUserName>"
            "<FromUserName><![CDATA[" + openid + "]]></FromUserName>"
            "<CreateTime>" + std::to_string(unix_now()) + "</CreateTime>"
