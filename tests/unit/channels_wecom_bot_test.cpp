@@ -177,6 +177,23 @@ TEST(ChannelsWecomBot, BadInputs) {
     EXPECT_EQ(odd.message.reply_handle, "");
 }
 
+// Nesting is bounded only by the 64 KiB body limit; parsing and destroying must not recurse.
+TEST(ChannelsWecomBot, DeeplyNestedJsonDoesNotCrash) {
+    const std::size_t depth = 30000;
+    const std::string open_only(depth, '[');
+    auto broken = decode_wecom_bot_message(open_only, kNow);
+    ASSERT_FALSE(broken.ok());
+    EXPECT_EQ(broken.error().kind, DecodeError::Kind::bad_request);
+
+    const std::string nested = R"({"msgid":"m","from":{"userid":"U"},"msgtype":"text",)"
+                               R"("text":{"content":"hi"},"x":)" +
+                               std::string(depth, '[') + std::string(depth, ']') + "}";
+    ASSERT_LE(nested.size(), kMaxWecomBotBodyBytes);
+    auto decoded = decode_wecom_bot_message(nested, kNow);
+    ASSERT_TRUE(decoded.ok());
+    EXPECT_EQ(decoded->message.text, "hi");
+}
+
 TEST(ChannelsWecomBot, Envelope) {
     auto encrypt = read_wecom_bot_envelope(R"({"encrypt":"sKqRbbiSUnDhFHOvPjtUMXwc+/=="})");
     ASSERT_TRUE(encrypt.ok());
