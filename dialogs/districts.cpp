@@ -30,8 +30,7 @@ std::u32string normalize(std::string_view input) {
 // "武进区" -> "武进", "湖塘镇" -> "湖塘", "南大街街道" -> "南大街"; empty when nothing to strip or
 // the stem would be a single character ("城区" stays whole: "城" alone would hit everywhere).
 std::u32string stem(std::u32string_view key) {
-    static constexpr std::array<std::u32string_view, 6> kSuffixes = {U"街道", U"区", U"县",
-                                                                     U"市",   U"镇", U"乡"};
+    static constexpr std::u32string_view kSuffixes[] = {U"街道", U"区", U"县", U"市", U"镇", U"乡"};
     for (auto suffix : kSuffixes) {
         if (key.size() >= suffix.size() + 2 && key.substr(key.size() - suffix.size()) == suffix) {
             return std::u32string(key.substr(0, key.size() - suffix.size()));

@@ -79,13 +79,6 @@ struct Item {
     std::string value;        // normalized: digits (+X), or the plate
 };
 
-bool valid_province(int code) {
-    static constexpr std::array<int, 35> kCodes = {11, 12, 13, 14, 15, 21, 22, 23, 31, 32, 33, 34,
-                                                   35, 36, 37, 41, 42, 43, 44, 45, 46, 50, 51, 52,
-                                                   53, 54, 61, 62, 63, 64, 65, 71, 81, 82, 83};
-    return std::find(kCodes.begin(), kCodes.end(), code) != kCodes.end();
-}
-
 int number(std::string_view digits) {
     int value = 0;
     for (char c : digits) value = value * 10 + (c - '0');
@@ -95,7 +88,7 @@ int number(std::string_view digits) {
 // Old 15-digit numbers (area + yymmdd + sequence) are still on some documents; require a real
 // province and a plausible date so that an arbitrary 15-digit number is not taken for one.
 bool looks_like_old_id(std::string_view digits) {
-    if (!valid_province(number(digits.substr(0, 2)))) return false;
+    if (!is_id_province_code(number(digits.substr(0, 2)))) return false;
     const int month = number(digits.substr(8, 2)), day = number(digits.substr(10, 2));
     return month >= 1 && month <= 12 && day >= 1 && day <= 31;
 }
@@ -240,7 +233,7 @@ std::string mask_plate(std::string_view plate) { return mask_middle(plate, 2, 2,
 
 std::string mask_name(std::string_view name) {
     // Keeping only "欧" of "欧阳娜娜" would look like a different surname to a reviewer.
-    static constexpr std::array<std::u32string_view, 40> kCompoundSurnames = {
+    static constexpr std::u32string_view kCompoundSurnames[] = {
         U"欧阳", U"司马", U"诸葛", U"上官", U"东方", U"皇甫", U"尉迟", U"公孙", U"慕容", U"长孙",
         U"宇文", U"司徒", U"夏侯", U"轩辕", U"令狐", U"端木", U"独孤", U"南宫", U"西门", U"百里",
         U"呼延", U"万俟", U"澹台", U"公冶", U"太史", U"申屠", U"闻人", U"赫连", U"钟离", U"宗政",
@@ -250,8 +243,8 @@ std::string mask_name(std::string_view name) {
     std::size_t keep = cps.size() > 1 ? 1 : 0;
     if (cps.size() > 2) {
         const std::u32string_view head = std::u32string_view(cps).substr(0, 2);
-        if (std::find(kCompoundSurnames.begin(), kCompoundSurnames.end(), head) !=
-            kCompoundSurnames.end()) {
+        if (std::find(std::begin(kCompoundSurnames), std::end(kCompoundSurnames), head) !=
+            std::end(kCompoundSurnames)) {
             keep = 2;
         }
     }

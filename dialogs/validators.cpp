@@ -78,7 +78,7 @@ bool is_sentence_end(char32_t cp) {
 
 void strip_name_label(std::u32string& s) {
     // Longest first: "我的名字是" must not be cut as "我的" + ...
-    static constexpr std::array<std::u32string_view, 12> kLabels = {
+    static constexpr std::u32string_view kLabels[] = {
         U"我的名字是", U"我的名字叫", U"我的姓名是", U"名字是", U"名字叫", U"姓名是",
         U"姓名",       U"名字",       U"我叫",       U"我是",   U"本人是", U"本人"};
     for (auto label : kLabels) {
@@ -175,26 +175,27 @@ bool is_leap(int year) { return (year % 4 == 0 && year % 100 != 0) || year % 400
 
 bool valid_date(int yyyymmdd) {
     const int year = yyyymmdd / 10000, month = yyyymmdd / 100 % 100, day = yyyymmdd % 100;
-    static constexpr std::array<int, 12> kDays = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    static constexpr int kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
     if (month < 1 || month > 12 || day < 1) return false;
     const int last = kDays[month - 1] + (month == 2 && is_leap(year) ? 1 : 0);
     return day <= last;
 }
 
-// GB/T 2260 province-level codes, plus 83 for Taiwan residents' residence permits (81 and 82,
-// Hong Kong and Macau, are in GB/T 2260 and used the same way).
-bool valid_province(int code) {
-    static constexpr std::array<int, 35> kCodes = {11, 12, 13, 14, 15, 21, 22, 23, 31, 32, 33, 34,
-                                                   35, 36, 37, 41, 42, 43, 44, 45, 46, 50, 51, 52,
-                                                   53, 54, 61, 62, 63, 64, 65, 71, 81, 82, 83};
-    return std::find(kCodes.begin(), kCodes.end(), code) != kCodes.end();
+}  // namespace
+
+bool is_id_province_code(int code) {
+    static constexpr int kCodes[] = {11, 12, 13, 14, 15, 21, 22, 23, 31, 32, 33, 34,
+                                     35, 36, 37, 41, 42, 43, 44, 45, 46, 50, 51, 52,
+                                     53, 54, 61, 62, 63, 64, 65, 71, 81, 82, 83};
+    return std::find(std::begin(kCodes), std::end(kCodes), code) != std::end(kCodes);
 }
+
+namespace {
 
 // ISO 7064 MOD 11-2 as GB 11643-1999 states it: weights 2^(17-i) mod 11, remainder mapped to the
 // check character.
 char id_check_char(std::u32string_view first17) {
-    static constexpr std::array<int, 17> kWeights = {7, 9, 10, 5,  8, 4, 2, 1, 6,
-                                                     3, 7, 9,  10, 5, 8, 4, 2};
+    static constexpr int kWeights[] = {7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2};
     static constexpr std::string_view kCheck = "10X98765432";
     int sum = 0;
     for (std::size_t i = 0; i < 17; ++i) sum += static_cast<int>(first17[i] - U'0') * kWeights[i];
@@ -249,7 +250,7 @@ Validated validate_id_card(std::string_view input, int today_yyyymmdd) {
         return reject("id_card.length", "身份证号应该是18位，您发的是" + std::to_string(s.size()) +
                                             "位，请核对后重新发送。");
     }
-    if (!valid_province(digits_value(s.substr(0, 2)))) {
+    if (!is_id_province_code(digits_value(s.substr(0, 2)))) {
         return reject("id_card.region", "身份证号前两位（地区）不对，请核对后重新发送。");
     }
     const int birth = digits_value(s.substr(6, 8));
@@ -420,7 +421,7 @@ namespace {
 // Whole answers (after trimming, a leading "我是"/"我" and trailing punctuation) that mean "no
 // employer". Matching is exact on purpose: "无锡运输公司" starts with 无 and is an employer.
 bool means_none(std::u32string_view s) {
-    static constexpr std::array<std::u32string_view, 44> kNone = {
+    static constexpr std::u32string_view kNone[] = {
         U"无",     U"没",       U"没有",     U"暂无",   U"无单位", U"没单位",   U"没有单位",
         U"无公司", U"没公司",   U"没有公司", U"无平台", U"没平台", U"没有平台", U"个体",
         U"个体户", U"个体司机", U"个人",     U"自己",   U"自己的", U"自己的车", U"自己干",
@@ -428,11 +429,11 @@ bool means_none(std::u32string_view s) {
         U"没挂靠", U"没有挂靠", U"无挂靠",   U"跳过",   U"不填",   U"不知道",   U"略",
         U"空",     U"否",       U"-",        U"/",      U"none",   U"no",       U"skip",
         U"n/a",    U"na"};
-    if (std::find(kNone.begin(), kNone.end(), s) != kNone.end()) return true;
+    if (std::find(std::begin(kNone), std::end(kNone), s) != std::end(kNone)) return true;
     // "没有挂靠公司", "暂时没有": no company name starts like this ("无" is not here: 无锡).
-    static constexpr std::array<std::u32string_view, 6> kNonePrefixes = {
-        U"没", U"暂无", U"暂时没", U"不挂靠", U"无挂靠", U"不用填"};
-    return std::any_of(kNonePrefixes.begin(), kNonePrefixes.end(),
+    static constexpr std::u32string_view kNonePrefixes[] = {U"没",     U"暂无",   U"暂时没",
+                                                            U"不挂靠", U"无挂靠", U"不用填"};
+    return std::any_of(std::begin(kNonePrefixes), std::end(kNonePrefixes),
                        [s](std::u32string_view prefix) { return starts_with(s, prefix); });
 }
 
