@@ -128,7 +128,14 @@ std::vector<std::string> split_utf8(std::string_view text, std::size_t max_bytes
     if (max_bytes < 4) max_bytes = 4;  // room for one code point of any length
     while (!text.empty()) {
         std::size_t cut = utf8_prefix_length(text, max_bytes);
-        if (cut < text.size()) {
+        if (cut == 0) {
+            // Stray continuation bytes at the front: no code point boundary within the limit.
+            // Emit them as they are rather than loop forever on an empty chunk.
+            cut = 1;
+            while (cut < text.size() && cut < max_bytes &&
+                   is_continuation(static_cast<unsigned char>(text[cut])))
+                ++cut;
+        } else if (cut < text.size()) {
             std::size_t best = 0;
             for (auto mark : kBreakAfter) {
                 const auto found = text.substr(0, cut).rfind(mark);

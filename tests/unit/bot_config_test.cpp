@@ -1,0 +1,102 @@
+#include "bot/config.hpp"
+
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <map>
+#include <sstream>
+
+namespace kayou::bot {
+namespace {
+
+EnvLookup fake_env(std::map<std::string, std::string> values) {
+    return [values](const std::string& name) -> std::optional<std::string> {
+        auto found = values.find(name);
+        if (found == values.end()) return std::nullopt;
+        return found->second;
+    };
+}
+
+std::string error_of(const std::string& yaml, const EnvLookup& env = fake_env({})) {
+    try {
+        parse_config(yaml, env);
+    } catch (const ConfigError& error) {
+        return error.what();
+    }
+    return "";
+}
+
+TEST(Config, EmptyFileGivesTheDocumentedDefaults) {
+    const Config config = parse_config("", fake_env({}));
+    EXPECT_EQ(config.server.address, "127.0.0.1");
+    EXPECT_EQ(config.server.port, 8080);
+    EXPECT_EQ(config.server.body_limit, 64u * 1024);
+    EXPECT_TRUE(config.embedded_redis_wanted());
+    EXPECT_EQ(config.embedded_redis.appendfsync, "everysec");
+    EXPECT_EQ(config.dedupe_ttl, std::chrono::seconds(120));
+    EXPECT_FALSE(config.official_account.enabled);
+}
+
+TEST(Config, TheShippedExampleAndDemoLoad) {
+    // The example documents every key; with its ${...} secrets provided it must load.
+    const auto env = fake_env({{"KAYOU_OA_TOKEN", "t"}});
+    std::ifstream example(KAYOU_SOURCE_DIR "/config/kayou.example.yaml");
+    std::stringstream text;
+    text << example.rdbuf();
+    EXPECT_NO_THROW(parse_config(text.str(), env));
+    EXPECT_NO_THROW(load_config_file(KAYOU_SOURCE_DIR "/config/kayou.demo.yaml", env));
+}
+
+TEST(Config, UnknownKeysNameTheirPath) {
+    EXPECT_NE(error_of("server:\n  prot: 80\n").find("server.prot: unknown key (line 2)"),
+              std::string::npos);
+    EXPECT_NE(error_of("serve:\n  port: 80\n").find("serve: unknown key"), std::string::npos);
+    EXPECT_NE(error_of("wechat:\n  official_account:\n    tokn: x\n")
+                  .find("wechat.official_account.tokn: unknown key"),
+              std::string::npos);
+}
+
+TEST(Config, BadValuesNameTheKey) {
+    EXPECT_NE(error_of("server:\n  port: 70000\n").find("server.port"), std::string::npos);
+    EXPECT_NE(error_of("server:\n  port: eighty\n").find("server.port"), std::string::npos);
+    EXPECT_NE(error_of("log:\n  level: loud\n").find("log.level"), std::string::npos);
+    EXPECT_NE(error_of("log:\n  access: maybe\n").find("log.access"), std::string::npos);
+    EXPECT_NE(error_of("embedded_redis:\n  appendfsync: sometimes\n").find("appendfsync"),
+              std::string::npos);
+    EXPECT_NE(error_of("server: [1, 2]\n").find("server: expected a mapping"), std::string::npos);
+    EXPECT_NE(error_of("server:\n  port: [1]\n").find("server.port: expected a single value"),
+              std::string::npos);
+    EXPECT_NE(error_of("server:\n  port: 80\n   bad indent: x\n").find("not valid YAML"),
+              std::string::npos);
+}
+
+TEST(Config, EnabledChannelsNeedTheirSecrets) {
+    EXPECT_NE(error_of("wechat:\n  wecom_app:\n    enabled: true\n    token: t\n")
+                  .find("wechat.wecom_app.encoding_aes_key: required"),
+              std::string::npos);
+    EXPECT_NE(error_of("wechat:\n  official_account:\n    enabled: true\n    token: t\n"
+                       "    encoding_aes_key: short\n")
+                  .find("exactly 43 characters"),
+              std::string::npos);
+    EXPECT_NE(error_of("bridge:\n  enabled: true\n  secret: short\n").find("bridge.secret"),
+              std::string::npos);
+}
+
+TEST(Config, SecretsComeFromTheEnvironment) {
+    const auto env = fake_env({{"OA_TOKEN", "from-env"}});
+    const Config config = parse_config(
+        "wechat:\n  official_account:\n    enabled: true\n    token: \"${OA_TOKEN}\"\n", env);
+    EXPECT_EQ(config.official_account.token, "from-env");
+    EXPECT_NE(error_of("wechat:\n  official_account:\n    enabled: true\n    token: \"${NOPE}\"\n")
+                  .find("environment variable NOPE is not set"),
+              std::string::npos);
+}
+
+TEST(Config, ExternalRedisTurnsOffTheEmbeddedOne) {
+    const Config config = parse_config("redis:\n  host: 10.0.0.5\n  port: 6380\n", fake_env({}));
+    EXPECT_FALSE(config.embedded_redis_wanted());
+    EXPECT_EQ(config.redis.port, 6380);
+}
+
+}  // namespace
+}  // namespace kayou::bot

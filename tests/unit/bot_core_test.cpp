@@ -1,0 +1,54 @@
+// Pure pieces of bot/: log lines, metrics text, the stored-reply codec.
+#include <gtest/gtest.h>
+
+#include "bot/log.hpp"
+#include "bot/metrics.hpp"
+#include "bot/turn_runner.hpp"
+
+namespace kayou::bot {
+namespace {
+
+TEST(LogLine, IsOneJsonObjectWithEscapedValues) {
+    const auto line = format_log_line(LogLevel::warn, "webhook_rejected",
+                                      {{"reason", "a\"b\n"}, {"status", 401}, {"ok", false}},
+                                      1'700'000'000'123);
+    EXPECT_EQ(line,
+              "{\"ts\":\"2023-11-14T22:13:20.123Z\",\"level\":\"warn\",\"event\":"
+              "\"webhook_rejected\",\"reason\":\"a\\\"b\\n\",\"status\":401,\"ok\":false}\n");
+}
+
+TEST(Metrics, RendersCountersHistogramsAndGauges) {
+    Metrics metrics;
+    metrics.describe("kayou_x_total", "counter", "X things");
+    metrics.counter("kayou_x_total", "route=\"/a\"").add(3);
+    metrics.histogram("kayou_t_seconds").observe(std::chrono::microseconds(700));
+    metrics.gauge("kayou_up", [] { return 1.0; });
+    const auto text = metrics.render();
+    EXPECT_NE(text.find("# HELP kayou_x_total X things\n# TYPE kayou_x_total counter\n"),
+              std::string::npos);
+    EXPECT_NE(text.find("kayou_x_total{route=\"/a\"} 3\n"), std::string::npos);
+    EXPECT_NE(text.find("kayou_t_seconds_bucket{le=\"0.0005\"} 0\n"), std::string::npos);
+    EXPECT_NE(text.find("kayou_t_seconds_bucket{le=\"0.001\"} 1\n"), std::string::npos);
+    EXPECT_NE(text.find("kayou_t_seconds_bucket{le=\"+Inf\"} 1\n"), std::string::npos);
+    EXPECT_NE(text.find("kayou_t_seconds_count 1\n"), std::string::npos);
+    EXPECT_NE(text.find("kayou_up 1\n"), std::string::npos);
+    EXPECT_EQ(label_value("a\"b\\c\nd"), "a\\\"b\\\\c\\nd");
+}
+
+TEST(StoredReply, RoundTripsAndSurvivesBadUtf8) {
+    dialogs::Reply reply;
+    reply.texts = {"第一条", "second ]]> \"quoted\""};
+    reply.mentions = {"wxid_1"};
+    const auto decoded = TurnRunner::decode_reply(TurnRunner::encode_reply(reply));
+    EXPECT_EQ(decoded.texts, reply.texts);
+    EXPECT_EQ(decoded.mentions, reply.mentions);
+
+    dialogs::Reply broken;
+    broken.texts = {std::string("ok\xFF")};
+    EXPECT_EQ(TurnRunner::decode_reply(TurnRunner::encode_reply(broken)).texts.size(), 1u);
+    EXPECT_TRUE(TurnRunner::decode_reply("P").empty());
+    EXPECT_TRUE(TurnRunner::decode_reply("R{not json").empty());
+}
+
+}  // namespace
+}  // namespace kayou::bot

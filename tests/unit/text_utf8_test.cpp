@@ -1,0 +1,89 @@
+#include "text/utf8.hpp"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+
+namespace kayou::text {
+namespace {
+
+TEST(Utf8, DecodesAndEncodesEveryLength) {
+    const std::string text = "aé你🚚";
+    const auto code_points = decode_utf8(text);
+    ASSERT_EQ(code_points.size(), 4u);
+    EXPECT_EQ(code_points[0], U'a');
+    EXPECT_EQ(code_points[1], U'é');
+    EXPECT_EQ(code_points[2], U'你');
+    EXPECT_EQ(code_points[3], U'🚚');
+    EXPECT_EQ(encode_utf8(code_points), text);
+    EXPECT_EQ(code_point_count(text), 4u);
+}
+
+TEST(Utf8, MalformedBytesBecomeReplacementCharacters) {
+    const std::string broken = std::string("a\xE4\xBD") + "b" + "\xFF" + "\xC0\xAF";  // cut, bad, overlong
+    const auto code_points = decode_utf8(broken);
+    EXPECT_EQ(code_points.front(), U'a');
+    EXPECT_NE(std::find(code_points.begin(), code_points.end(), U'b'), code_points.end());
+    EXPECT_EQ(std::count(code_points.begin(), code_points.end(), kReplacementChar), 5);
+    EXPECT_EQ(decode_utf8("\xED\xA0\x80").front(), kReplacementChar);  // a surrogate
+}
+
+TEST(Utf8, FoldsFullWidthCharacters) {
+    EXPECT_EQ(fold_width("１３８　００１３　８０００"), "138 0013 8000");
+    EXPECT_EQ(fold_width("ＡＢｃ，你好"), "ABc,你好");
+    EXPECT_EQ(fold_width("plain"), "plain");
+}
+
+TEST(Utf8, StripControlKeepsLayoutWhitespace) {
+    EXPECT_EQ(strip_control(std::string("a\x1d\tb\n\x7f") + "c\xC2\x85" + "d"), "a\tb\ncd");
+    EXPECT_EQ(strip_control("a\xFF" "b"), "ab");
+}
+
+TEST(Utf8, PrefixNeverCutsACodePoint) {
+    const std::string text = "你好🚚";  // 3 + 3 + 4 bytes
+    EXPECT_EQ(utf8_prefix_length(text, 100), text.size());
+    EXPECT_EQ(utf8_prefix_length(text, 3), 3u);
+    EXPECT_EQ(utf8_prefix_length(text, 5), 3u);
+    EXPECT_EQ(utf8_prefix_length(text, 6), 6u);
+    EXPECT_EQ(utf8_prefix_length(text, 9), 6u);
+    EXPECT_EQ(utf8_prefix_length(text, 2), 0u);
+}
+
+TEST(Utf8, SplitRespectsTheLimitAndPrefersSentenceEnds) {
+    std::string text;
+    for (int i = 0; i < 200; ++i) text += "运费拖欠。";
+    text += "🚚🚚🚚";
+    const auto chunks = split_utf8(text, 100);
+    std::string joined;
+    for (const auto& chunk : chunks) {
+        EXPECT_LE(chunk.size(), 100u);
+        const auto decoded = decode_utf8(chunk);
+        EXPECT_EQ(std::count(decoded.begin(), decoded.end(), kReplacementChar), 0);
+        joined += chunk;
+    }
+    EXPECT_EQ(joined, text);
+    EXPECT_EQ(chunks.front().substr(chunks.front().size() - 3), "。");
+}
+
+TEST(Utf8, SplitOfEmojiAtTheLimit) {
+    const std::string emoji = "🚚🚚🚚";  // 12 bytes
+    const auto chunks = split_utf8(emoji, 5);
+    ASSERT_EQ(chunks.size(), 3u);
+    for (const auto& chunk : chunks) EXPECT_EQ(chunk, "🚚");
+}
+
+TEST(Utf8, SplitTerminatesOnStrayContinuationBytes) {
+    // Regression: a leading run of continuation bytes gave an empty prefix and an endless loop.
+    const std::string garbage = "\x80\x80\x80\x80\x80\x80ok";
+    const auto chunks = split_utf8(garbage, 4);
+    std::string joined;
+    for (const auto& chunk : chunks) {
+        EXPECT_FALSE(chunk.empty());
+        EXPECT_LE(chunk.size(), 4u);
+        joined += chunk;
+    }
+    EXPECT_EQ(joined, garbage);
+}
+
+}  // namespace
+}  // namespace kayou::text
