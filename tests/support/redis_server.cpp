@@ -57,7 +57,13 @@ RedisServer::RedisServer(Options options) : options_(std::move(options)) {
     }
     dir_ = pattern;
     if (options_.start) {
-        start();
+        try {
+            start();
+        } catch (...) {
+            std::error_code ec;  // no destructor runs for a constructor that throws
+            std::filesystem::remove_all(dir_, ec);
+            throw;
+        }
     }
 }
 
@@ -154,11 +160,21 @@ void RedisServer::start() {
     }
     pid_ = pid;
     if (!wait_ready(10000)) {
+        const bool exited = pid_ <= 0;
         const std::string tail = log_tail();
         kill9();
+        // The port was free when picked but another process (a parallel test) may have taken
+        // it since: a port we chose ourselves can be changed before the first successful start.
+        if (exited && options_.port == 0 && !ever_started_ && port_retries_ < 5) {
+            ++port_retries_;
+            port_ = free_port();
+            start();
+            return;
+        }
         throw std::runtime_error("redis-server on port " + std::to_string(port_) +
                                  " did not answer PING in time; log:\n" + tail);
     }
+    ever_started_ = true;
 }
 
 bool RedisServer::wait_ready(int timeout_ms) const {

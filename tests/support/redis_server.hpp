@@ -77,6 +77,8 @@ private:
     std::string dir_;
     pid_t pid_ = -1;
     bool external_ = false;
+    bool ever_started_ = false;
+    int port_retries_ = 0;
 };
 
 }  // namespace kayou::test
