@@ -157,7 +157,7 @@ struct Client::Impl : std::enable_shared_from_this<Client::Impl> {
         resolver_.cancel();
         connect_timer_.cancel();
         reconnect_timer_.cancel();
-        close_connection(Error::Kind::disconnected, "stopped");
+        close_connection(Error::Kind::disconnected, "redis: client stopped");
         fail_all(Error::Kind::disconnected, "redis: client stopped");
         deadline_timer_.cancel();
         deadline_armed_ = false;

@@ -21,6 +21,13 @@
 // then fail with `disconnected` instead of each waiting for its own timeout. A timeout while other
 // replies keep arriving leaves the connection alone.
 //
+// g++ 12 coroutine pitfalls met while testing this API (compiler bugs, not client bugs):
+//  - a braced list inside a co_await expression does not compile: use exec("GET", key), or build
+//    the vector in a statement of its own;
+//  - `Guard g{co_await f(make_temporary())}` (an object with a destructor initialised straight
+//    from a co_await whose call has temporaries) is miscompiled into a use-after-free: write
+//    `auto r = co_await f(...);` first.
+//
 // Not supported on this connection: SUBSCRIBE/PSUBSCRIBE/MONITOR (they change the protocol
 // state of the connection) and blocking commands longer than command_timeout (BLPOP ...).
 #pragma once
