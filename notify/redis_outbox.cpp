@@ -1,0 +1,289 @@
+#include "notify/redis_outbox.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include "crypto/random.hpp"
+#include "redis/client.hpp"
+
+namespace kayou::notify {
+
+namespace asio = boost::asio;
+
+namespace {
+
+std::int64_t now_ms() {
+    return std::chrono::duration_cast<std::chrono::milliseconds>(
+               std::chrono::system_clock::now().time_since_epoch())
+        .count();
+}
+
+std::string phone_ad(std::string_view id) { return "sms:" + std::string(id) + ":phone"; }
+std::string params_ad(std::string_view id) { return "sms:" + std::string(id) + ":params"; }
+
+// Shared by receipts: the state ranks of docs/sms.md, in Lua.
+const char* const kRankLua = R"lua(
+local function kayou_sms_rank(s)
+  if s == 'queued' or s == 'retry' then return 0 end
+  if s == 'sending' then return 1 end
+  if s == 'unknown' then return 2 end
+  if s == 'sent' then return 3 end
+  if s == 'delivered' or s == 'failed' or s == 'suppressed' then return 4 end
+  return -1
+end
+)lua";
+
+// KEYS: msg key, alerts stream. ARGV: new state (delivered|failed), reason, now ms, provider.
+// A late "delivered" may still replace a failure we declared ourselves because the outcome was
+// unknown (the receipt is the better evidence); every other terminal state is final.
+const redis::Script& receipt_script() {
+    static const redis::Script script(std::string(kRankLua) + R"lua(
+local cur = redis.call('HGET', KEYS[1], 'state')
+if not cur then return false end
+local new = ARGV[1]
+local advance = kayou_sms_rank(new) > kayou_sms_rank(cur)
+if not advance and cur == 'failed' and new == 'delivered' and
+   redis.call('HGET', KEYS[1], 'reason') == 'unknown_outcome_unresolved' then advance = true end
+if not advance then return cur end
+redis.call('HSET', KEYS[1], 'state', new, 'reason', ARGV[2], 'updated_ms', ARGV[3])
+if new == 'failed' then
+  redis.call('XADD', KEYS[2], 'MAXLEN', '~', '10000', '*', 'id', redis.call('HGET', KEYS[1], 'id'),
+    'idem', redis.call('HGET', KEYS[1], 'idem') or '', 'template',
+    redis.call('HGET', KEYS[1], 'template') or '', 'reason', ARGV[2], 'provider', ARGV[4])
+end
+return new
+)lua");
+    return script;
+}
+
+}  // namespace
+
+std::string_view to_string(SmsMessage::Kind kind) {
+    switch (kind) {
+        case SmsMessage::Kind::notification:
+            return "notification";
+        case SmsMessage::Kind::verification:
+            return "verification";
+        case SmsMessage::Kind::reminder:
+            return "reminder";
+    }
+    return "notification";
+}
+
+std::optional<SmsMessage::Kind> parse_kind(std::string_view text) {
+    if (text == "notification") return SmsMessage::Kind::notification;
+    if (text == "verification") return SmsMessage::Kind::verification;
+    if (text == "reminder") return SmsMessage::Kind::reminder;
+    return std::nullopt;
+}
+
+std::string mask_phone(std::string_view phone) {
+    if (phone.size() < 7) return std::string(phone.size(), '*');
+    std::string masked(phone.substr(0, 3));
+    masked.append(phone.size() - 7, '*');
+    masked.append(phone.substr(phone.size() - 4));
+    return masked;
+}
+
+int sms_state_rank(std::string_view s) {
+    if (s == "queued" || s == "retry") return 0;
+    if (s == "sending") return 1;
+    if (s == "unknown") return 2;
+    if (s == "sent") return 3;
+    if (s == "delivered" || s == "failed" || s == "suppressed") return 4;
+    return -1;
+}
+
+const std::string& RedisSmsOutbox::enqueue_lua_function() {
+    // KEYS[ko+1] idem, KEYS[ko+2] msg, KEYS[ko+3] stream; ARGV[ao+1] = n, then id, ttl and the
+    // hash fields as name/value pairs. The SET NX is the idempotency check: a second enqueue
+    // with the same key changes nothing and returns the first message's id.
+    static const std::string lua = R"lua(
+local function kayou_sms_enqueue(ko, ao)
+  local idem, msg, stream = KEYS[ko + 1], KEYS[ko + 2], KEYS[ko + 3]
+  local n = tonumber(ARGV[ao + 1])
+  local id, ttl = ARGV[ao + 2], ARGV[ao + 3]
+  if not redis.call('SET', idem, id, 'NX', 'EX', ttl) then
+    return redis.call('GET', idem)
+  end
+  local fields = {}
+  for i = ao + 4, ao + 1 + n do fields[#fields + 1] = ARGV[i] end
+  redis.call('HSET', msg, unpack(fields))
+  redis.call('EXPIRE', msg, ttl)
+  redis.call('XADD', stream, '*', 'id', id)
+  return id
+end
+)lua";
+    return lua;
+}
+
+RedisSmsOutbox::RedisSmsOutbox(std::shared_ptr<redis::Client> redis, crypto::SealedBox box,
+                               OutboxOptions options)
+    : redis_(std::move(redis)), box_(std::move(box)), options_(std::move(options)) {}
+
+RedisSmsOutbox::~RedisSmsOutbox() = default;
+
+std::string RedisSmsOutbox::msg_key(std::string_view id) const {
+    return options_.prefix + "sms:msg:" + std::string(id);
+}
+std::string RedisSmsOutbox::idem_key(std::string_view key) const {
+    return options_.prefix + "sms:idem:" + std::string(key);
+}
+std::string RedisSmsOutbox::receipt_key(std::string_view provider, std::string_view serial) const {
+    return options_.prefix + "sms:receipt:" + std::string(provider) + ":" + std::string(serial);
+}
+std::string RedisSmsOutbox::optout_key(std::string_view hash) const {
+    return options_.prefix + "sms:optout:" + std::string(hash);
+}
+std::string RedisSmsOutbox::rate_key(std::string_view hash, std::string_view what) const {
+    return options_.prefix + "sms:rl:" + std::string(hash) + ":" + std::string(what);
+}
+
+std::string RedisSmsOutbox::phone_hash(std::string_view phone) const {
+    return box_.lookup_hash(phone);
+}
+
+PreparedEnqueue RedisSmsOutbox::prepare_enqueue(const SmsMessage& message) const {
+    if (message.phone.empty() || message.template_name.empty() || message.idempotency_key.empty())
+        throw std::invalid_argument("sms enqueue: phone, template and idempotency key required");
+    PreparedEnqueue prepared;
+    prepared.id = "m" + crypto::random_alnum(20);
+    const std::string params_json = nlohmann::json(message.params).dump();
+    const auto now = std::to_string(now_ms());
+    std::vector<std::string> rest{
+        prepared.id,  std::to_string(options_.retention.count()),
+        "id",         prepared.id,
+        "idem",       message.idempotency_key,
+        "phone",      box_.seal(message.phone, phone_ad(prepared.id)),
+        "phone_hash", phone_hash(message.phone),
+        "phone_mask", mask_phone(message.phone),
+        "template",   message.template_name,
+        "params",     box_.seal(params_json, params_ad(prepared.id)),
+        "kind",       std::string(to_string(message.kind)),
+        "state",      "queued",
+        "attempts",   "0",
+        "created_ms", now,
+        "updated_ms", now,
+    };
+    prepared.keys = {idem_key(message.idempotency_key), msg_key(prepared.id), stream_key()};
+    prepared.args.reserve(rest.size() + 1);
+    prepared.args.push_back(std::to_string(rest.size()));
+    for (auto& value : rest) prepared.args.push_back(std::move(value));
+    return prepared;
+}
+
+asio::awaitable<void> RedisSmsOutbox::enqueue(SmsMessage message) {
+    co_await enqueue_id(std::move(message));
+}
+
+asio::awaitable<std::string> RedisSmsOutbox::enqueue_id(SmsMessage message) {
+    static const redis::Script script(enqueue_lua_function() + "return kayou_sms_enqueue(0, 0)\n");
+    auto prepared = prepare_enqueue(message);
+    auto reply = co_await redis_->eval(script, std::move(prepared.keys), std::move(prepared.args));
+    if (!reply.is_string())
+        throw redis::Error(redis::Error::Kind::protocol, "sms enqueue: " + reply.str);
+    co_return reply.str;
+}
+
+SmsRecord RedisSmsOutbox::record_from_fields(const std::vector<std::string>& flat) const {
+    SmsRecord record;
+    std::string sealed_phone, sealed_params, kind;
+    for (std::size_t i = 0; i + 1 < flat.size(); i += 2) {
+        const auto& name = flat[i];
+        const auto& value = flat[i + 1];
+        if (name == "id")
+            record.id = value;
+        else if (name == "idem")
+            record.idempotency_key = value;
+        else if (name == "template")
+            record.template_name = value;
+        else if (name == "phone")
+            sealed_phone = value;
+        else if (name == "params")
+            sealed_params = value;
+        else if (name == "phone_hash")
+            record.phone_hash = value;
+        else if (name == "phone_mask")
+            record.phone_mask = value;
+        else if (name == "kind")
+            kind = value;
+        else if (name == "state")
+            record.state = value;
+        else if (name == "attempts")
+            record.attempts = std::atoi(value.c_str());
+        else if (name == "provider")
+            record.provider = value;
+        else if (name == "serial")
+            record.serial = value;
+        else if (name == "reason")
+            record.reason = value;
+        else if (name == "created_ms")
+            record.created_ms = std::atoll(value.c_str());
+        else if (name == "updated_ms")
+            record.updated_ms = std::atoll(value.c_str());
+    }
+    if (auto k = parse_kind(kind)) record.kind = *k;
+    if (auto phone = box_.open(sealed_phone, phone_ad(record.id))) record.phone = *phone;
+    if (auto params = box_.open(sealed_params, params_ad(record.id))) {
+        auto parsed = nlohmann::json::parse(*params, nullptr, false);
+        if (parsed.is_array())
+            for (const auto& p : parsed)
+                if (p.is_string()) record.params.push_back(p.get<std::string>());
+    }
+    return record;
+}
+
+asio::awaitable<std::optional<SmsRecord>> RedisSmsOutbox::find(std::string id) {
+    std::vector<std::string> command{"HGETALL", msg_key(id)};
+    auto reply = co_await redis_->exec(std::move(command));
+    if (!reply.is_array() || reply.elements.empty()) co_return std::nullopt;
+    std::vector<std::string> flat;
+    for (auto& element : reply.elements) flat.push_back(std::move(element.str));
+    co_return record_from_fields(flat);
+}
+
+asio::awaitable<std::optional<SmsRecord>> RedisSmsOutbox::find_by_key(std::string key) {
+    std::vector<std::string> command{"GET", idem_key(key)};
+    auto reply = co_await redis_->exec(std::move(command));
+    if (!reply.is_string()) co_return std::nullopt;
+    co_return co_await find(reply.str);
+}
+
+asio::awaitable<std::optional<std::string>> RedisSmsOutbox::apply_receipt(std::string provider,
+                                                                          std::string serial,
+                                                                          std::string message_id,
+                                                                          bool delivered,
+                                                                          std::string reason) {
+    std::string id;
+    if (!serial.empty()) {
+        std::vector<std::string> command{"GET", receipt_key(provider, serial)};
+        auto reply = co_await redis_->exec(std::move(command));
+        if (reply.is_string()) id = reply.str;
+    }
+    // Our own id comes back as Tencent `ext` / Aliyun `out_id`: it resolves a send whose answer
+    // was lost (unknown outcome), which has no serial on record.
+    if (id.empty()) id = message_id;
+    if (id.empty()) co_return std::nullopt;
+    std::vector<std::string> keys{msg_key(id), alerts_key()};
+    std::vector<std::string> args{delivered ? "delivered" : "failed",
+                                  delivered ? "" : (reason.empty() ? "undelivered" : reason),
+                                  std::to_string(now_ms()), provider};
+    auto reply = co_await redis_->eval(receipt_script(), std::move(keys), std::move(args));
+    if (reply.is_error()) throw redis::Error(redis::Error::Kind::protocol, reply.str);
+    if (!reply.is_string()) co_return std::nullopt;
+    co_return reply.str;
+}
+
+asio::awaitable<void> RedisSmsOutbox::record_opt_out(std::string phone, std::string source) {
+    std::vector<std::string> command{
+        "HSET", optout_key(phone_hash(phone)), "at_ms", std::to_string(now_ms()), "source", source};
+    auto reply = co_await redis_->exec(std::move(command));
+    if (reply.is_error()) throw redis::Error(redis::Error::Kind::protocol, reply.str);
+}
+
+asio::awaitable<bool> RedisSmsOutbox::opted_out(std::string phone) {
+    std::vector<std::string> command{"EXISTS", optout_key(phone_hash(phone))};
+    auto reply = co_await redis_->exec(std::move(command));
+    co_return reply.is_integer() && reply.integer == 1;
+}
+
+}  // namespace kayou::notify

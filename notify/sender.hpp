@@ -1,0 +1,85 @@
+#pragma once
+// The SMS sender: a coroutine worker that runs in every kayou process and drains the outbox
+// (notify/redis_outbox.hpp) into the providers.
+//
+//  - Work arrives by XREADGROUP (group "senders", consumer = this instance) with a short BLOCK on
+//    a dedicated Redis connection, so the blocking read never stalls the commands pipelined on
+//    the shared connection. An idle sender picks up a new message within one round trip.
+//  - Entries a crashed sender had read are taken over with XAUTOCLAIM after claim_idle.
+//  - Each message is claimed atomically (state queued|retry -> sending) together with the
+//    opt-out check and the per-phone limits (same template spacing, per hour, per day), so two
+//    senders never both send it and a held message does not use up quota.
+//  - A message found in state "sending" when taken over may already have been sent (the sender
+//    died between writing the request and recording the answer): it becomes "unknown", never
+//    resent. Unknown outcomes wait for a receipt (joined on our message id, echoed by Tencent
+//    as ext and by Aliyun as out_id) for unknown_wait, then fail with
+//    "unknown_outcome_unresolved" and raise an alert: a person decides, nothing is resent.
+//  - Transient failures retry with exponential backoff and jitter (max_attempts); window-limited
+//    answers are retried after the window; permanent ones fail and alert the reviewer
+//    (kayou:sms:alerts). Provider-level failures of the primary go to the fallback provider,
+//    except unknown outcomes (a fallback send could be the duplicate).
+#include <boost/asio/any_io_executor.hpp>
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "notify/providers/provider.hpp"
+#include "notify/redis_outbox.hpp"
+
+namespace kayou::notify {
+
+struct SenderOptions {
+    std::string consumer;  // unique per process; empty = host-pid-random
+    std::size_t batch = 100;
+    std::size_t max_in_flight = 64;
+    std::chrono::milliseconds block{200};  // XREADGROUP BLOCK; below the Redis command timeout
+    std::chrono::milliseconds claim_idle{30'000};  // take over entries idle this long
+    std::chrono::milliseconds housekeeping{250};   // delayed → stream, take-overs, give-ups
+    double rate_per_second = 100;                  // global request rate of this process
+    int max_attempts = 5;
+    std::chrono::milliseconds backoff_base{1000};
+    std::chrono::milliseconds backoff_cap{60'000};
+    std::chrono::milliseconds unknown_wait{std::chrono::minutes(30)};
+    // Per-phone limits kept before the provider's own (spec §5, §6.4).
+    std::chrono::milliseconds same_template_interval{30'000};
+    int per_phone_hour = 5;
+    int per_phone_day = 10;
+};
+
+struct SenderStats {
+    std::uint64_t requests = 0;  // provider calls made
+    std::uint64_t sent = 0;
+    std::uint64_t retried = 0;
+    std::uint64_t deferred = 0;  // held by a rate limit or a provider window
+    std::uint64_t failed = 0;
+    std::uint64_t unknown = 0;
+    std::uint64_t taken_over = 0;  // entries reclaimed from another consumer
+};
+
+class SmsSender : public std::enable_shared_from_this<SmsSender> {
+public:
+    // `reader` must be a Redis connection of its own (it blocks); the outbox's connection is used
+    // for everything else. providers[0] is the primary, providers[1] (optional) the fallback;
+    // they must outlive the sender.
+    static std::shared_ptr<SmsSender> create(boost::asio::any_io_executor executor,
+                                             RedisSmsOutbox& outbox,
+                                             std::shared_ptr<redis::Client> reader,
+                                             std::vector<SmsProvider*> providers,
+                                             SenderOptions options);
+    ~SmsSender();
+
+    void start();
+    void stop();
+    const SenderStats& stats() const;
+    const std::string& consumer() const;
+
+    struct Impl;
+
+private:
+    SmsSender() = default;
+    std::shared_ptr<Impl> impl_;
+};
+
+}  // namespace kayou::notify
