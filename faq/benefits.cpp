@@ -1,0 +1,170 @@
+#include "faq/benefits.hpp"
+
+#include <algorithm>
+#include <set>
+
+#include "faq/detail/yaml_check.hpp"
+
+namespace kayou::faq {
+
+using detail::line_of;
+
+std::string_view eligibility_name(Eligibility eligibility) {
+    switch (eligibility) {
+        case Eligibility::member:
+            return "member";
+        case Eligibility::applicant:
+            return "applicant";
+        case Eligibility::anyone:
+            return "anyone";
+    }
+    return "anyone";
+}
+
+bool Benefit::applies_to(std::string_view district) const {
+    if (districts.empty()) return true;
+    return std::find(districts.begin(), districts.end(), district) != districts.end();
+}
+
+bool Benefit::valid_on(std::string_view today) const {
+    // ISO dates compare correctly as strings.
+    if (!valid_from.empty() && today < valid_from) return false;
+    if (!valid_until.empty() && today > valid_until) return false;
+    return true;
+}
+
+bool Benefit::open_to(MemberStatus status) const {
+    switch (eligibility) {
+        case Eligibility::anyone:
+            return true;
+        case Eligibility::applicant:
+            return status != MemberStatus::none;
+        case Eligibility::member:
+            return status == MemberStatus::member;
+    }
+    return false;
+}
+
+BenefitCatalog parse_benefits(std::string_view yaml_text, std::string_view source_name) {
+    BenefitCatalog catalog;
+    std::vector<ScriptProblem> problems;
+    detail::YamlCheck check(problems);
+    const YAML::Node root = check.load(yaml_text);
+    if (!problems.empty()) throw ScriptError(std::string(source_name), std::move(problems));
+    if (!root.IsMap()) {
+        check.add(line_of(root), "a benefit catalog must be a map with version and benefits");
+        throw ScriptError(std::string(source_name), std::move(problems));
+    }
+    check.only_keys(root, {"version", "demo", "benefits"}, "the catalog");
+    catalog.version = check.text(root, "version", "catalog", true).value_or("");
+    if (const auto demo = root["demo"]; demo && demo.IsScalar())
+        catalog.demo = demo.as<bool>(false);
+
+    const YAML::Node list = root["benefits"];
+    if (!list || !list.IsSequence() || list.size() == 0) {
+        check.add(line_of(list ? list : root), "benefits must be a non-empty list");
+    } else {
+        std::set<std::string> ids;
+        for (const auto& node : list) {
+            if (!node.IsMap()) {
+                check.add(line_of(node), "a benefit must be a map");
+                continue;
+            }
+            Benefit benefit;
+            benefit.line = line_of(node);
+            const std::string what = "benefit on line " + std::to_string(benefit.line);
+            check.only_keys(node,
+                            {"id", "name", "districts", "eligibility", "what", "how_to_claim",
+                             "valid_from", "valid_until", "contact"},
+                            what);
+            benefit.id = check.text(node, "id", what, true).value_or("");
+            if (!benefit.id.empty() && !detail::valid_content_id(benefit.id))
+                check.add(line_of(node["id"]), what + ": id must match [a-z0-9_-]{1,64}");
+            if (!benefit.id.empty() && !ids.insert(benefit.id).second)
+                check.add(line_of(node["id"]), what + ": duplicate id '" + benefit.id + "'");
+            benefit.name = check.text(node, "name", what, true).value_or("");
+            benefit.districts = check.texts(node, "districts", what);
+            const auto eligibility = check.text(node, "eligibility", what, true).value_or("");
+            if (eligibility == "member")
+                benefit.eligibility = Eligibility::member;
+            else if (eligibility == "applicant")
+                benefit.eligibility = Eligibility::applicant;
+            else if (eligibility == "anyone")
+                benefit.eligibility = Eligibility::anyone;
+            else if (!eligibility.empty())
+                check.add(line_of(node["eligibility"]),
+                          what + ": eligibility must be member, applicant or anyone");
+            benefit.what = check.text(node, "what", what, true).value_or("");
+            benefit.how_to_claim = check.text(node, "how_to_claim", what, true).value_or("");
+            benefit.contact = check.text(node, "contact", what, false).value_or("");
+            for (auto [key, out] : {std::pair{"valid_from", &benefit.valid_from},
+                                    std::pair{"valid_until", &benefit.valid_until}}) {
+                *out = check.text(node, key, what, false).value_or("");
+                if (!out->empty() && !detail::valid_date(*out))
+                    check.add(line_of(node[key]), what + ": " + key + " must be YYYY-MM-DD");
+            }
+            if (!benefit.valid_from.empty() && !benefit.valid_until.empty() &&
+                benefit.valid_from > benefit.valid_until)
+                check.add(line_of(node["valid_until"]),
+                          what + ": valid_until is before valid_from");
+            catalog.benefits.push_back(std::move(benefit));
+        }
+    }
+    if (!problems.empty()) throw ScriptError(std::string(source_name), std::move(problems));
+    return catalog;
+}
+
+std::vector<const Benefit*> benefits_for(const BenefitCatalog& catalog, std::string_view district,
+                                         MemberStatus status, std::string_view today) {
+    std::vector<const Benefit*> out;
+    for (const auto& benefit : catalog.benefits)
+        if (benefit.applies_to(district) && benefit.valid_on(today) && benefit.open_to(status))
+            out.push_back(&benefit);
+    return out;
+}
+
+std::vector<const Benefit*> member_only_benefits(const BenefitCatalog& catalog,
+                                                 std::string_view district, MemberStatus status,
+                                                 std::string_view today) {
+    std::vector<const Benefit*> out;
+    if (status == MemberStatus::member) return out;
+    for (const auto& benefit : catalog.benefits)
+        if (benefit.applies_to(district) && benefit.valid_on(today) && !benefit.open_to(status) &&
+            benefit.open_to(MemberStatus::member))
+            out.push_back(&benefit);
+    return out;
+}
+
+std::string benefits_text(const BenefitCatalog& catalog, std::string_view district,
+                          MemberStatus status, std::string_view today) {
+    if (district.empty())
+        return "请告诉我您在哪个区（例如：天宁区、钟楼区、新北区、武进区、金坛区、溧阳市），"
+               "我来查您能享受的工会福利。";
+    const auto mine = benefits_for(catalog, district, status, today);
+    std::string text;
+    if (mine.empty()) {
+        text = std::string(district) + "目前没有您可以直接申领的福利项目。";
+    } else {
+        text = std::string(district) + (status == MemberStatus::member ? "会员" : "") +
+               "可享受的福利：\n";
+        int n = 0;
+        for (const auto* benefit : mine) {
+            text += std::to_string(++n) + ". " + benefit->name + "：" + benefit->what +
+                    "\n   领取方式：" + benefit->how_to_claim;
+            if (!benefit->valid_until.empty()) text += "（截止" + benefit->valid_until + "）";
+            if (!benefit->contact.empty()) text += "\n   咨询：" + benefit->contact;
+            text += "\n";
+        }
+    }
+    const auto extra = member_only_benefits(catalog, district, status, today);
+    if (!extra.empty()) {
+        text += "\n入会后还可享受：";
+        for (std::size_t i = 0; i < extra.size(); ++i) text += (i ? "、" : "") + extra[i]->name;
+        text += "。回复\"入会\"即可在线申请，1个工作日内办结。";
+    }
+    while (!text.empty() && text.back() == '\n') text.pop_back();
+    if (catalog.demo) text = "（演示数据）" + text;
+    return text;
+}
+
+}  // namespace kayou::faq

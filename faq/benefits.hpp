@@ -1,0 +1,61 @@
+#pragma once
+// The benefit catalog (普惠/福利): what the union offers in each district, who may claim it and
+// until when (format: docs/admin-api.md "Benefit catalog"). Pure: parsing and selection only; the
+// versions live in the content store like FAQ scripts.
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "faq/script.hpp"
+
+namespace kayou::faq {
+
+enum class Eligibility { member, applicant, anyone };
+// The asker's membership: an applicant has a pending application; none = unknown or not a member.
+enum class MemberStatus { member, applicant, none };
+
+std::string_view eligibility_name(Eligibility eligibility);
+
+struct Benefit {
+    std::string id;
+    std::string name;
+    std::vector<std::string> districts;  // empty: every district (city-wide)
+    Eligibility eligibility = Eligibility::anyone;
+    std::string what;
+    std::string how_to_claim;
+    std::string valid_from;   // "YYYY-MM-DD", empty = always
+    std::string valid_until;  // "YYYY-MM-DD" inclusive, empty = open-ended
+    std::string contact;
+    int line = 0;
+
+    bool applies_to(std::string_view district) const;
+    bool valid_on(std::string_view today) const;  // today: "YYYY-MM-DD"
+    // member benefits: members; applicant benefits: applicants and members; anyone: everyone.
+    bool open_to(MemberStatus status) const;
+};
+
+struct BenefitCatalog {
+    std::string version;
+    bool demo = false;  // demo data (the shipped file): answers are marked as such
+    std::vector<Benefit> benefits;
+};
+
+// Throws ScriptError listing every problem with its line.
+BenefitCatalog parse_benefits(std::string_view yaml_text, std::string_view source_name);
+
+// Benefits of `district` (plus city-wide ones) valid on `today`, open to `status`, catalog order.
+std::vector<const Benefit*> benefits_for(const BenefitCatalog& catalog, std::string_view district,
+                                         MemberStatus status, std::string_view today);
+
+// Valid in the district but only for members: what joining would add (shown to non-members).
+std::vector<const Benefit*> member_only_benefits(const BenefitCatalog& catalog,
+                                                 std::string_view district, MemberStatus status,
+                                                 std::string_view today);
+
+// The driver-facing answer: the benefits he can claim with how to claim them and until when,
+// then (for non-members) a short list of what membership adds and how to join. Without a
+// district, asks for one.
+std::string benefits_text(const BenefitCatalog& catalog, std::string_view district,
+                          MemberStatus status, std::string_view today);
+
+}  // namespace kayou::faq

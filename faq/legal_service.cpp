@@ -1,0 +1,122 @@
+#include "faq/legal_service.hpp"
+
+#include "faq/content.hpp"
+#include "faq/live_content.hpp"
+#include "faq/tickets.hpp"
+
+namespace kayou::faq {
+namespace asio = boost::asio;
+
+bool asks_for_person(std::string_view text) {
+    // Short texts only: "律师说过要签合同" is a question that mentions a lawyer, not a request.
+    constexpr std::string_view kPhrases[] = {"人工", "转人工", "找律师",   "律师",    "要律师",
+                                             "真人", "找人工", "人工服务", "法律援助"};
+    std::string trimmed;
+    for (char c : text)
+        if (c != ' ' && c != '\t' && c != '\n' && c != '\r') trimmed += c;
+    for (auto suffix : {std::string_view("。"), std::string_view("！"), std::string_view("!")})
+        while (trimmed.size() >= suffix.size() &&
+               std::string_view(trimmed).substr(trimmed.size() - suffix.size()) == suffix)
+            trimmed.resize(trimmed.size() - suffix.size());
+    for (auto phrase : kPhrases)
+        if (trimmed == phrase) return true;
+    // "我要找律师", "帮我转人工": a request phrase inside a short message.
+    if (trimmed.size() <= 8 * 3)
+        for (auto phrase : {std::string_view("找律师"), std::string_view("转人工"),
+                            std::string_view("要律师"), std::string_view("人工服务")})
+            if (trimmed.find(phrase) != std::string::npos) return true;
+    return false;
+}
+
+std::string choices_text(const std::vector<Hit>& hits) {
+    std::string text = "您是不是想问：";
+    int n = 0;
+    for (const auto& hit : hits) {
+        if (!hit.entry || hit.entry->questions.empty()) continue;
+        text += "\n" + std::to_string(++n) + ". " + hit.entry->questions.front();
+    }
+    text += "\n回复数字即可";
+    return text;
+}
+
+std::string handoff_offer_text() {
+    return "这个问题我还答不好。回复\"人工\"或\"找律师\"，我帮您转律师值班并给您一个工单号；"
+           "也可以拨打职工服务热线12351。";
+}
+
+LegalReply answer_from(std::shared_ptr<const Index> index, int version,
+                       const LegalQuestion& question, const Thresholds& thresholds) {
+    LegalReply reply;
+    reply.version = version;
+    reply.asked_for_person = asks_for_person(question.text);
+    if (reply.asked_for_person) {
+        reply.action = Action::handoff;
+        reply.index = std::move(index);
+        return reply;
+    }
+    std::vector<Hit> hits;
+    if (index) hits = index->search(question.text, question.district, 3);
+    const Decision decision = decide(hits, thresholds, question.in_group, question.mentioned);
+    reply.action = decision.action;
+    reply.hits = decision.hits;
+    switch (decision.action) {
+        case Action::answer:
+            reply.entry_ids.push_back(decision.hits.front().entry->id);
+            reply.texts.push_back(format_answer(*decision.hits.front().entry, question.max_bytes));
+            break;
+        case Action::choices:
+            for (const auto& hit : decision.hits) reply.entry_ids.push_back(hit.entry->id);
+            reply.texts.push_back(choices_text(decision.hits));
+            break;
+        case Action::silence:
+            break;
+        case Action::handoff:
+            reply.texts.push_back(handoff_offer_text());
+            break;
+    }
+    reply.index = std::move(index);
+    return reply;
+}
+
+std::optional<std::string> answer_choice(const Index& index,
+                                         const std::vector<std::string>& entry_ids, int number,
+                                         std::size_t max_bytes) {
+    if (number < 1 || static_cast<std::size_t>(number) > entry_ids.size()) return std::nullopt;
+    const Entry* entry = index.script().find(entry_ids[static_cast<std::size_t>(number) - 1]);
+    if (!entry) return std::nullopt;
+    return format_answer(*entry, max_bytes);
+}
+
+LegalService::LegalService(LiveContent& content, TicketDesk& tickets, Thresholds thresholds)
+    : content_(content), tickets_(tickets), thresholds_(thresholds) {}
+
+LegalReply LegalService::dry_run(const LegalQuestion& question) const {
+    // One load: the index and its version number may change between two reads.
+    auto index = content_.faq();
+    return answer_from(index, content_.version(ContentKind::faq), question, thresholds_);
+}
+
+asio::awaitable<LegalReply> LegalService::ask(LegalQuestion question) {
+    LegalReply reply = dry_run(question);
+    const bool addressed = !question.in_group || question.mentioned;
+    const bool open_ticket =
+        addressed && (reply.asked_for_person || (reply.action == Action::handoff &&
+                                                 question.misses_before + 1 >= kMissesForTicket));
+    if (!open_ticket) co_return reply;
+    NewTicket ticket;
+    ticket.category = "legal";
+    // "人工" alone says nothing: the desk needs the question, so the dialog should pass the
+    // driver's last question as text when he asks for a person right after a miss.
+    ticket.question = question.text;
+    ticket.channel = question.channel;
+    ticket.chat_id = question.chat_id;
+    ticket.sender_id = question.sender_id;
+    // In a group the phone is never used: the driver did not give it there.
+    if (!question.in_group) ticket.phone = question.phone;
+    reply.ticket = co_await tickets_.open(std::move(ticket));
+    reply.action = Action::handoff;
+    reply.texts = {ticket_opened_text(reply.ticket)};
+    co_return reply;
+}
+
+}  // namespace kayou::faq

@@ -1,0 +1,87 @@
+#pragma once
+// Legal Q&A as a service the dialog engine calls: one question in, what to say out (answer with
+// legal basis, numbered choices, silence, or a handoff with a ticket). The choice follow-up
+// ("2") and the miss counter live in the dialog's session; this class is stateless apart from
+// the live index.
+#include <boost/asio/awaitable.hpp>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "faq/decide.hpp"
+#include "faq/index.hpp"
+
+namespace kayou::faq {
+
+class LiveContent;
+class TicketDesk;
+
+struct LegalQuestion {
+    std::string text;
+    std::string district;  // the driver's district if known (district-scoped entries)
+    bool in_group = false;
+    bool mentioned = true;  // @-mentioned in a group; always true for 1:1 and SMS
+    // Earlier questions in this conversation that ended in a handoff offer; at kMissesForTicket
+    // the next miss opens a ticket instead of asking again.
+    int misses_before = 0;
+    std::size_t max_bytes = 2048;  // the channel's limit for one text
+    // Where a ticket's answer goes (see NewTicket).
+    std::string channel;
+    std::string chat_id;
+    std::string sender_id;
+    std::string phone;  // if the driver's phone is known (member record), for the SMS
+};
+
+inline constexpr int kMissesForTicket = 2;
+
+struct LegalReply {
+    Action action = Action::handoff;
+    std::vector<std::string> texts;  // empty for silence
+    // choices: the entry ids offered as 1..n, for the session (answer_choice); answer: the id.
+    std::vector<std::string> entry_ids;
+    std::vector<Hit> hits;               // valid while `index` lives
+    std::shared_ptr<const Index> index;  // the version this question was answered from
+    int version = 0;
+    bool asked_for_person = false;
+    std::string ticket;  // the ticket number when one was opened
+};
+
+// "人工", "转人工", "找律师", "律师", "要律师"...: the driver wants a person, whatever the scripts
+// say.
+bool asks_for_person(std::string_view text);
+// "您是不是想问：\n1. …\n2. …\n3. …\n回复数字即可". Each choice is the entry's first question.
+std::string choices_text(const std::vector<Hit>& hits);
+// No script fits, no ticket yet: offer the desk.
+std::string handoff_offer_text();
+
+// The pure part of ask(): no ticket, no Redis. `index` may be null (nothing loaded yet).
+LegalReply answer_from(std::shared_ptr<const Index> index, int version,
+                       const LegalQuestion& question, const Thresholds& thresholds);
+
+// The answer for choice `number` (1-based) among `entry_ids` offered earlier, from `index`;
+// nullopt when the number is out of range or the entry is gone in a newer version.
+std::optional<std::string> answer_choice(const Index& index,
+                                         const std::vector<std::string>& entry_ids, int number,
+                                         std::size_t max_bytes = 2048);
+
+class LegalService {
+public:
+    LegalService(LiveContent& content, TicketDesk& tickets, Thresholds thresholds = {});
+
+    // Answers from the current published index; opens a ticket when the driver asks for a person,
+    // or nothing fits in a private chat / an @-mention and he has missed kMissesForTicket times.
+    boost::asio::awaitable<LegalReply> ask(LegalQuestion question);
+    // The same without side effects (editors' "ask" endpoint, previews): never opens a ticket.
+    LegalReply dry_run(const LegalQuestion& question) const;
+
+    const Thresholds& thresholds() const { return thresholds_; }
+
+private:
+    LiveContent& content_;
+    TicketDesk& tickets_;
+    Thresholds thresholds_;
+};
+
+}  // namespace kayou::faq

@@ -1,0 +1,164 @@
+#include "faq/stations.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <set>
+
+#include "faq/detail/yaml_check.hpp"
+
+namespace kayou::faq {
+
+using detail::line_of;
+
+const Station* StationCatalog::find(std::string_view id) const {
+    for (const auto& station : stations)
+        if (station.id == id) return &station;
+    return nullptr;
+}
+
+const Place* StationCatalog::find_place(std::string_view text) const {
+    const Place* best = nullptr;
+    std::size_t best_length = 0;
+    for (const auto& place : places) {
+        auto consider = [&](const std::string& name) {
+            if (name.size() > best_length && text.find(name) != std::string_view::npos) {
+                best = &place;
+                best_length = name.size();
+            }
+        };
+        consider(place.name);
+        for (const auto& alias : place.aliases) consider(alias);
+    }
+    return best;
+}
+
+StationCatalog parse_stations(std::string_view yaml_text, std::string_view source_name) {
+    StationCatalog catalog;
+    std::vector<ScriptProblem> problems;
+    detail::YamlCheck check(problems);
+    const YAML::Node root = check.load(yaml_text);
+    if (!problems.empty()) throw ScriptError(std::string(source_name), std::move(problems));
+    if (!root.IsMap()) {
+        check.add(line_of(root), "a station file must be a map with version, stations and places");
+        throw ScriptError(std::string(source_name), std::move(problems));
+    }
+    check.only_keys(root, {"version", "demo", "stations", "places"}, "the station file");
+    catalog.version = check.text(root, "version", "station file", true).value_or("");
+    if (const auto demo = root["demo"]; demo && demo.IsScalar())
+        catalog.demo = demo.as<bool>(false);
+
+    const YAML::Node list = root["stations"];
+    if (!list || !list.IsSequence() || list.size() == 0) {
+        check.add(line_of(list ? list : root), "stations must be a non-empty list");
+    } else {
+        std::set<std::string> ids;
+        for (const auto& node : list) {
+            if (!node.IsMap()) {
+                check.add(line_of(node), "a station must be a map");
+                continue;
+            }
+            Station station;
+            station.line = line_of(node);
+            const std::string what = "station on line " + std::to_string(station.line);
+            check.only_keys(
+                node,
+                {"id", "name", "district", "lat", "lng", "address", "services", "hours", "phone"},
+                what);
+            station.id = check.text(node, "id", what, true).value_or("");
+            if (!station.id.empty() && !detail::valid_content_id(station.id))
+                check.add(line_of(node["id"]), what + ": id must match [a-z0-9_-]{1,64}");
+            if (!station.id.empty() && !ids.insert(station.id).second)
+                check.add(line_of(node["id"]), what + ": duplicate id '" + station.id + "'");
+            station.name = check.text(node, "name", what, true).value_or("");
+            station.district = check.text(node, "district", what, true).value_or("");
+            // Redis GEO accepts latitudes up to ±85.05112878.
+            station.lat = check.number(node, "lat", what, -85.05, 85.05).value_or(0);
+            station.lng = check.number(node, "lng", what, -180, 180).value_or(0);
+            station.address = check.text(node, "address", what, true).value_or("");
+            station.services = check.texts(node, "services", what);
+            station.hours = check.text(node, "hours", what, false).value_or("");
+            station.phone = check.text(node, "phone", what, false).value_or("");
+            catalog.stations.push_back(std::move(station));
+        }
+    }
+
+    if (const YAML::Node places = root["places"]; places && !places.IsNull()) {
+        if (!places.IsSequence()) {
+            check.add(line_of(places), "places must be a list");
+        } else {
+            std::set<std::string> names;
+            for (const auto& node : places) {
+                if (!node.IsMap()) {
+                    check.add(line_of(node), "a place must be a map");
+                    continue;
+                }
+                Place place;
+                const std::string what = "place on line " + std::to_string(line_of(node));
+                check.only_keys(node, {"name", "aliases", "lat", "lng"}, what);
+                place.name = check.text(node, "name", what, true).value_or("");
+                place.aliases = check.texts(node, "aliases", what);
+                place.lat = check.number(node, "lat", what, -85.05, 85.05).value_or(0);
+                place.lng = check.number(node, "lng", what, -180, 180).value_or(0);
+                std::vector<std::string> all = place.aliases;
+                if (!place.name.empty()) all.push_back(place.name);
+                for (const auto& name : all)
+                    if (!names.insert(name).second)
+                        check.add(line_of(node), what + ": '" + name + "' is named twice");
+                catalog.places.push_back(std::move(place));
+            }
+        }
+    }
+    if (!problems.empty()) throw ScriptError(std::string(source_name), std::move(problems));
+    return catalog;
+}
+
+double distance_km(double lat1, double lng1, double lat2, double lng2) {
+    constexpr double kEarthRadiusKm = 6372.7976;  // Redis' geohash_helper.c value
+    constexpr double kRad = M_PI / 180.0;
+    const double dlat = (lat2 - lat1) * kRad;
+    const double dlng = (lng2 - lng1) * kRad;
+    const double a =
+        std::sin(dlat / 2) * std::sin(dlat / 2) +
+        std::cos(lat1 * kRad) * std::cos(lat2 * kRad) * std::sin(dlng / 2) * std::sin(dlng / 2);
+    return 2 * kEarthRadiusKm * std::asin(std::sqrt(a));
+}
+
+std::vector<NearbyStation> nearest_in_memory(const StationCatalog& catalog, double lat, double lng,
+                                             std::size_t count, double radius_km) {
+    std::vector<NearbyStation> all;
+    for (const auto& station : catalog.stations) {
+        const double d = distance_km(lat, lng, station.lat, station.lng);
+        if (d <= radius_km) all.push_back({&station, d});
+    }
+    std::sort(all.begin(), all.end(),
+              [](const auto& a, const auto& b) { return a.distance_km < b.distance_km; });
+    if (all.size() > count) all.resize(count);
+    return all;
+}
+
+std::string nearest_text(const std::vector<NearbyStation>& nearby, std::string_view from,
+                         bool demo) {
+    if (nearby.empty())
+        return "附近200公里内没有找到司机之家。可以发送您的位置，或回复\"附近的司机之家 + "
+               "镇名\"再试。";
+    std::string text = demo ? "（演示数据）" : "";
+    text += from.empty() ? "离您最近的司机之家：" : "离" + std::string(from) + "最近的司机之家：";
+    int n = 0;
+    for (const auto& item : nearby) {
+        char distance[32];
+        std::snprintf(distance, sizeof distance, "%.1f", item.distance_km);
+        const Station& s = *item.station;
+        text += "\n" + std::to_string(++n) + ". " + s.name + "（" + distance + "公里）" + s.address;
+        if (!s.services.empty()) {
+            text += "；服务：";
+            for (std::size_t i = 0; i < s.services.size(); ++i)
+                text += (i ? "、" : "") + s.services[i];
+        }
+        if (!s.hours.empty()) text += "；开放时间：" + s.hours;
+        if (!s.phone.empty()) text += "；电话：" + s.phone;
+    }
+    return text;
+}
+
+}  // namespace kayou::faq

@@ -1,0 +1,388 @@
+#include "faq/tickets.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <cstdio>
+#include <stdexcept>
+
+#include "notify/sms_outbox.hpp"
+#include "redis/client.hpp"
+
+namespace kayou::faq {
+namespace asio = boost::asio;
+namespace {
+
+constexpr std::int64_t kPendingTtlSeconds = 30 * 86400;
+
+// KEYS: ticket, queue, stats, ttr, pending. ARGV: now, answer, by, number, category key,
+// pending text. Returns {result, first}: result 1 answered, 0 no ticket, -1 closed.
+constexpr const char* kAnswerLua = R"lua(
+local state = redis.call('HGET', KEYS[1], 'state')
+if not state then return {0, 0} end
+if state == 'closed' then return {-1, 0} end
+local first = 0
+if state == 'open' then
+  first = 1
+  local created = tonumber(redis.call('HGET', KEYS[1], 'created_at')) or tonumber(ARGV[1])
+  redis.call('HINCRBY', KEYS[3], ARGV[5] .. ':answered', 1)
+  redis.call('ZADD', KEYS[4], math.max(0, tonumber(ARGV[1]) - created), ARGV[4])
+end
+redis.call('HSET', KEYS[1], 'state', 'answered', 'answer', ARGV[2], 'answered_by', ARGV[3],
+           'answered_at', ARGV[1])
+redis.call('ZREM', KEYS[2], ARGV[4])
+if KEYS[5] ~= '' and ARGV[6] ~= '' then
+  redis.call('RPUSH', KEYS[5], ARGV[6])
+  redis.call('EXPIRE', KEYS[5], ARGV[7])
+end
+return {1, first}
+)lua";
+
+// KEYS: ticket, queue, stats. ARGV: now, by, number, category key. 1 closed, 0 no ticket.
+constexpr const char* kCloseLua = R"lua(
+local state = redis.call('HGET', KEYS[1], 'state')
+if not state then return 0 end
+if state == 'closed' then return 1 end
+redis.call('HSET', KEYS[1], 'state', 'closed', 'closed_at', ARGV[1], 'closed_by', ARGV[2])
+redis.call('ZREM', KEYS[2], ARGV[3])
+redis.call('HINCRBY', KEYS[3], ARGV[4] .. ':closed', 1)
+return 1
+)lua";
+
+std::int64_t to_int(std::string_view text) {
+    try {
+        return std::stoll(std::string(text));
+    } catch (const std::exception&) {
+        return 0;
+    }
+}
+
+std::string phone_associated_data(std::string_view number) {
+    return "ticket:" + std::string(number) + ":phone";
+}
+
+void throw_if_error(const redis::Reply& reply) {
+    if (reply.is_error()) throw std::runtime_error("redis: " + reply.str);
+}
+
+}  // namespace
+
+bool valid_ticket_category(std::string_view category, std::string_view subcategory) {
+    if (category == "legal") return subcategory.empty();
+    if (category == "grievance")
+        return std::find(std::begin(kGrievanceSubcategories), std::end(kGrievanceSubcategories),
+                         subcategory) != std::end(kGrievanceSubcategories);
+    return false;
+}
+
+std::string ticket_category_key(std::string_view category, std::string_view subcategory) {
+    return subcategory.empty() ? std::string(category)
+                               : std::string(category) + ":" + std::string(subcategory);
+}
+
+std::optional<std::string> find_ticket_number(std::string_view text) {
+    for (std::size_t i = 0; i + 14 <= text.size(); ++i) {
+        if (std::toupper(static_cast<unsigned char>(text[i])) != 'F' ||
+            std::toupper(static_cast<unsigned char>(text[i + 1])) != 'L')
+            continue;
+        if (i > 0 && std::isalnum(static_cast<unsigned char>(text[i - 1]))) continue;
+        std::size_t end = i + 2;
+        while (end < text.size() && std::isdigit(static_cast<unsigned char>(text[end]))) ++end;
+        const std::size_t digits = end - i - 2;
+        if (digits >= 12 && digits <= 16) return "FL" + std::string(text.substr(i + 2, digits));
+    }
+    return std::nullopt;
+}
+
+std::string china_day(std::int64_t unix_seconds) {
+    // Civil date from days since the epoch (Howard Hinnant's algorithm), shifted to UTC+8.
+    std::int64_t days = (unix_seconds + 8 * 3600) / 86400;
+    if ((unix_seconds + 8 * 3600) % 86400 < 0) --days;
+    days += 719468;
+    const std::int64_t era = (days >= 0 ? days : days - 146096) / 146097;
+    const std::int64_t doe = days - era * 146097;
+    const std::int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+    const std::int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    const std::int64_t mp = (5 * doy + 2) / 153;
+    const int day = static_cast<int>(doy - (153 * mp + 2) / 5 + 1);
+    const int month = static_cast<int>(mp < 10 ? mp + 3 : mp - 9);
+    const long long year = yoe + era * 400 + (month <= 2 ? 1 : 0);
+    char out[16];
+    std::snprintf(out, sizeof out, "%04lld%02d%02d", year, month, day);
+    return out;
+}
+
+std::string mask_phone(std::string_view phone) {
+    if (phone.size() != 11) return phone.empty() ? "" : "****";
+    return std::string(phone.substr(0, 3)) + "****" + std::string(phone.substr(7));
+}
+
+std::string ticket_opened_text(std::string_view number, bool grievance) {
+    return std::string(grievance ? "您的诉求已登记" : "已为您转律师值班") + "，工单号" +
+           std::string(number) +
+           "。律师答复后会在这里告诉您（留了手机号的也会短信通知）。查询进度请回复工单号。";
+}
+
+std::string ticket_status_text(const Ticket& ticket, bool owner) {
+    std::string text = "工单" + ticket.number + "：";
+    if (ticket.state == "open") return text + "已登记，正在等待律师答复。";
+    if (ticket.state == "closed" && ticket.answer.empty()) return text + "已办结。";
+    text += ticket.state == "closed" ? "已办结。" : "律师已答复。";
+    if (owner && !ticket.answer.empty())
+        text += "\n答复：" + ticket.answer;
+    else if (!ticket.answer.empty())
+        text += "答复只发给提问的本人。";
+    return text;
+}
+
+TicketDesk::TicketDesk(std::shared_ptr<redis::Client> redis, std::string key_prefix,
+                       std::optional<crypto::SealedBox> box, notify::SmsOutbox* outbox,
+                       std::function<std::int64_t()> clock)
+    : redis_(std::move(redis)),
+      prefix_(std::move(key_prefix)),
+      box_(std::move(box)),
+      outbox_(outbox),
+      clock_(std::move(clock)),
+      answer_script_(kAnswerLua),
+      close_script_(kCloseLua) {}
+
+std::string TicketDesk::key(std::string_view suffix) const {
+    return prefix_ + "{tickets}:" + std::string(suffix);
+}
+
+asio::awaitable<std::string> TicketDesk::open(NewTicket ticket) {
+    if (!valid_ticket_category(ticket.category, ticket.subcategory))
+        throw std::invalid_argument("unknown ticket category");
+    if (ticket.question.empty()) throw std::invalid_argument("empty question");
+    const std::int64_t now = clock_();
+    const std::string day = china_day(now);
+    const std::string seq_key = key("seq:" + day);
+    std::vector<std::vector<std::string>> allocate{{"INCR", seq_key},
+                                                   {"EXPIRE", seq_key, "259200"}};
+    auto allocated = co_await redis_->pipeline(std::move(allocate));
+    throw_if_error(allocated.at(0));
+    char digits[24];
+    std::snprintf(digits, sizeof digits, "%04lld", allocated[0].integer);
+    const std::string number = "FL" + day + digits;
+
+    std::string sealed_phone;
+    if (box_ && !ticket.phone.empty())
+        sealed_phone = box_->seal(ticket.phone, phone_associated_data(number));
+    const std::string category_key = ticket_category_key(ticket.category, ticket.subcategory);
+    const std::string created = std::to_string(now);
+    std::vector<std::vector<std::string>> write;
+    write.push_back({"MULTI"});
+    write.push_back({"HSET",        key("t:" + number),
+                     "number",      number,
+                     "category",    ticket.category,
+                     "subcategory", ticket.subcategory,
+                     "question",    ticket.question,
+                     "channel",     ticket.channel,
+                     "chat_id",     ticket.chat_id,
+                     "sender_id",   ticket.sender_id,
+                     "phone",       sealed_phone,
+                     "state",       "open",
+                     "created_at",  created});
+    write.push_back({"ZADD", key("all"), created, number});
+    write.push_back({"ZADD", key("queue"), created, number});
+    write.push_back({"HINCRBY", key("stats"), category_key + ":opened", "1"});
+    write.push_back({"EXEC"});
+    auto replies = co_await redis_->pipeline(std::move(write));
+    if (!replies.back().is_array()) throw std::runtime_error("redis: ticket write failed");
+    for (const auto& reply : replies.back().elements) throw_if_error(reply);
+    co_return number;
+}
+
+Ticket TicketDesk::to_ticket(const std::vector<std::string>& flat) const {
+    Ticket t;
+    std::string sealed_phone;
+    for (std::size_t i = 0; i + 1 < flat.size(); i += 2) {
+        const auto& name = flat[i];
+        const auto& value = flat[i + 1];
+        if (name == "number")
+            t.number = value;
+        else if (name == "category")
+            t.category = value;
+        else if (name == "subcategory")
+            t.subcategory = value;
+        else if (name == "question")
+            t.question = value;
+        else if (name == "channel")
+            t.channel = value;
+        else if (name == "chat_id")
+            t.chat_id = value;
+        else if (name == "sender_id")
+            t.sender_id = value;
+        else if (name == "phone")
+            sealed_phone = value;
+        else if (name == "state")
+            t.state = value;
+        else if (name == "created_at")
+            t.created_at = to_int(value);
+        else if (name == "answered_at")
+            t.answered_at = to_int(value);
+        else if (name == "closed_at")
+            t.closed_at = to_int(value);
+        else if (name == "answer")
+            t.answer = value;
+        else if (name == "answered_by")
+            t.answered_by = value;
+    }
+    if (!sealed_phone.empty() && box_)
+        if (auto phone = box_->open(sealed_phone, phone_associated_data(t.number)))
+            t.phone_masked = mask_phone(*phone);
+    return t;
+}
+
+asio::awaitable<std::optional<Ticket>> TicketDesk::get(std::string number) {
+    std::vector<std::string> command{"HGETALL", key("t:" + number)};
+    auto reply = co_await redis_->exec(std::move(command));
+    throw_if_error(reply);
+    if (reply.elements.empty()) co_return std::nullopt;
+    std::vector<std::string> flat;
+    for (auto& element : reply.elements) flat.push_back(std::move(element.str));
+    co_return to_ticket(flat);
+}
+
+asio::awaitable<std::vector<Ticket>> TicketDesk::list(std::string state, std::size_t limit) {
+    const std::string stop = std::to_string(static_cast<long long>(limit) - 1);
+    std::vector<std::string> range =
+        state == "open" ? std::vector<std::string>{"ZRANGE", key("queue"), "0", stop}
+                        : std::vector<std::string>{"ZRANGE", key("all"), "0", stop, "REV"};
+    auto numbers = co_await redis_->exec(std::move(range));
+    throw_if_error(numbers);
+    std::vector<std::vector<std::string>> gets;
+    for (const auto& number : numbers.elements) gets.push_back({"HGETALL", key("t:" + number.str)});
+    std::vector<Ticket> out;
+    if (gets.empty()) co_return out;
+    auto replies = co_await redis_->pipeline(std::move(gets));
+    for (auto& reply : replies) {
+        if (reply.elements.empty()) continue;
+        std::vector<std::string> flat;
+        for (auto& element : reply.elements) flat.push_back(std::move(element.str));
+        auto ticket = to_ticket(flat);
+        if (!state.empty() && state != "open" && ticket.state != state) continue;
+        out.push_back(std::move(ticket));
+    }
+    co_return out;
+}
+
+asio::awaitable<AnswerOutcome> TicketDesk::answer(std::string number, std::string text,
+                                                  std::string by) {
+    AnswerOutcome outcome;
+    // Read first: the pending-message key depends on the ticket's channel and sender, and a
+    // Lua script must be told its keys.
+    std::vector<std::string> read{"HMGET", key("t:" + number), "channel",    "sender_id",
+                                  "phone", "category",         "subcategory"};
+    auto fields = co_await redis_->exec(std::move(read));
+    throw_if_error(fields);
+    if (fields.elements.size() < 5 || fields.elements[0].is_nil()) co_return outcome;
+    const std::string channel = fields.elements[0].str;
+    const std::string sender = fields.elements[1].str;
+    const std::string sealed_phone = fields.elements[2].str;
+    const std::string category_key =
+        ticket_category_key(fields.elements[3].str, fields.elements[4].str);
+    const std::string pending_key =
+        sender.empty() ? std::string() : key("pending:" + channel + ":" + sender);
+    const std::string pending_text = "您的工单" + number + "律师已答复：\n" + text;
+
+    std::vector<std::string> keys{key("t:" + number), key("queue"), key("stats"),
+                                  key("ttr:" + category_key), pending_key};
+    std::vector<std::string> args{std::to_string(clock_()),
+                                  std::move(text),
+                                  std::move(by),
+                                  number,
+                                  category_key,
+                                  pending_text,
+                                  std::to_string(kPendingTtlSeconds)};
+    auto reply = co_await redis_->eval(answer_script_, std::move(keys), std::move(args));
+    throw_if_error(reply);
+    const auto result = reply.elements.size() == 2 ? reply.elements[0].integer : 0;
+    if (result == 0) co_return outcome;
+    if (result < 0) {
+        outcome.result = AnswerOutcome::Result::closed;
+        co_return outcome;
+    }
+    outcome.result = AnswerOutcome::Result::answered;
+    outcome.first_answer = reply.elements[1].integer == 1;
+    outcome.chat_queued = !pending_key.empty();
+    // The answer is committed first; the SMS only says "your ticket was answered" (templates
+    // cannot carry free text) and the idempotency key makes a retried call send it once.
+    if (outcome.first_answer && outbox_ && box_ && !sealed_phone.empty()) {
+        if (auto phone = box_->open(sealed_phone, phone_associated_data(number))) {
+            notify::SmsMessage sms;
+            sms.phone = *phone;
+            sms.template_name = "ticket_answered";
+            sms.params = {number};
+            sms.idempotency_key = "ticket-answered:" + number;
+            sms.kind = notify::SmsMessage::Kind::notification;
+            co_await outbox_->enqueue(std::move(sms));
+            outcome.sms_queued = true;
+        }
+    }
+    co_return outcome;
+}
+
+asio::awaitable<bool> TicketDesk::close(std::string number, std::string by) {
+    std::vector<std::string> read{"HMGET", key("t:" + number), "category", "subcategory"};
+    auto fields = co_await redis_->exec(std::move(read));
+    throw_if_error(fields);
+    if (fields.elements.size() < 2 || fields.elements[0].is_nil()) co_return false;
+    const std::string category_key =
+        ticket_category_key(fields.elements[0].str, fields.elements[1].str);
+    std::vector<std::string> keys{key("t:" + number), key("queue"), key("stats")};
+    std::vector<std::string> args{std::to_string(clock_()), std::move(by), number, category_key};
+    auto reply = co_await redis_->eval(close_script_, std::move(keys), std::move(args));
+    throw_if_error(reply);
+    co_return reply.integer == 1;
+}
+
+asio::awaitable<std::vector<std::string>> TicketDesk::take_pending(std::string channel,
+                                                                   std::string sender_id) {
+    const std::string pending = key("pending:" + channel + ":" + sender_id);
+    // LRANGE + DEL in one transaction: a message is handed out exactly once.
+    std::vector<std::vector<std::string>> commands{
+        {"MULTI"}, {"LRANGE", pending, "0", "-1"}, {"DEL", pending}, {"EXEC"}};
+    auto replies = co_await redis_->pipeline(std::move(commands));
+    std::vector<std::string> out;
+    const auto& exec = replies.back();
+    if (!exec.is_array() || exec.elements.empty()) co_return out;
+    for (const auto& item : exec.elements[0].elements) out.push_back(item.str);
+    co_return out;
+}
+
+asio::awaitable<std::map<std::string, TicketCategoryStats>> TicketDesk::stats() {
+    std::vector<std::string> all{"HGETALL", key("stats")};
+    auto reply = co_await redis_->exec(std::move(all));
+    throw_if_error(reply);
+    std::map<std::string, TicketCategoryStats> out;
+    for (std::size_t i = 0; i + 1 < reply.elements.size(); i += 2) {
+        const std::string& field = reply.elements[i].str;
+        const auto colon = field.rfind(':');
+        if (colon == std::string::npos) continue;
+        auto& entry = out[field.substr(0, colon)];
+        const auto what = field.substr(colon + 1);
+        const auto value = to_int(reply.elements[i + 1].str);
+        if (what == "opened")
+            entry.opened = value;
+        else if (what == "answered")
+            entry.answered = value;
+        else if (what == "closed")
+            entry.closed = value;
+    }
+    for (auto& [category, entry] : out) {
+        if (entry.answered <= 0) continue;
+        const std::string ttr = key("ttr:" + category);
+        std::vector<std::string> count{"ZCARD", ttr};
+        auto size = co_await redis_->exec(std::move(count));
+        if (!size.is_integer() || size.integer == 0) continue;
+        // Lower median for an even count: a whole number of seconds that some ticket took.
+        const std::string middle = std::to_string((size.integer - 1) / 2);
+        std::vector<std::string> pick{"ZRANGE", ttr, middle, middle, "WITHSCORES"};
+        auto median = co_await redis_->exec(std::move(pick));
+        if (median.elements.size() == 2)
+            entry.median_seconds_to_answer = to_int(median.elements[1].str);
+    }
+    co_return out;
+}
+
+}  // namespace kayou::faq

@@ -1,0 +1,140 @@
+#pragma once
+// The legal-aid desk's tickets (工单): a driver's question the scripts could not answer, a request
+// for a person ("人工", "找律师"), or a grievance (诉求: fines, enforcement, services). Every
+// ticket gets a number the driver can ask about; the desk lists, answers and closes them; the
+// answer goes back by SMS when a phone is known and, always, as a pending chat message the driver
+// receives with his next message on the channel he used (chat platforms only allow replies to a
+// driver's message, so a push would need a template message per platform — later).
+//
+// Keys (one hash tag, {tickets}: the ticket, the queue and the stats change in one MULTI/Lua):
+//   <prefix>{tickets}:t:<number>        hash: number, category, subcategory, question, channel,
+//                                       chat_id, sender_id, phone (sealed), state, created_at,
+//                                       answered_at, closed_at, answer, answered_by, closed_by
+//   <prefix>{tickets}:all               sorted set: every ticket by created_at
+//   <prefix>{tickets}:queue             sorted set: open tickets (not yet answered), oldest first
+//   <prefix>{tickets}:seq:<yyyymmdd>    daily counter behind the number (expires after 3 days)
+//   <prefix>{tickets}:stats             hash: "<category>:opened|answered|closed" counters
+//   <prefix>{tickets}:ttr:<category>    sorted set: ticket -> seconds from opening to first answer
+//   <prefix>{tickets}:pending:<channel>:<sender_id>   list of texts for the driver's next message
+#include <boost/asio/awaitable.hpp>
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "crypto/sealed_box.hpp"
+#include "redis/script.hpp"
+
+namespace kayou::redis {
+class Client;
+}
+namespace kayou::notify {
+class SmsOutbox;
+}
+
+namespace kayou::faq {
+
+// legal, or grievance with a subcategory.
+inline constexpr std::string_view kGrievanceSubcategories[] = {"fines", "enforcement", "services"};
+bool valid_ticket_category(std::string_view category, std::string_view subcategory);
+// "legal", "grievance:fines", ...: the stats key.
+std::string ticket_category_key(std::string_view category, std::string_view subcategory);
+
+struct NewTicket {
+    std::string category = "legal";
+    std::string subcategory;  // grievance: fines | enforcement | services
+    std::string question;
+    std::string channel;  // dialogs::channel_name(): oa, wecom_app, wecom_bot, bridge, sms, desk
+    std::string chat_id;
+    std::string sender_id;  // who gets the pending chat message
+    std::string phone;      // 11 digits if known; sealed at rest, never listed in full
+};
+
+struct Ticket {
+    std::string number;
+    std::string category;
+    std::string subcategory;
+    std::string question;
+    std::string channel;
+    std::string chat_id;
+    std::string sender_id;
+    std::string phone_masked;  // "138****5678", empty when none
+    std::string state;         // open | answered | closed
+    std::int64_t created_at = 0;
+    std::int64_t answered_at = 0;
+    std::int64_t closed_at = 0;
+    std::string answer;
+    std::string answered_by;
+};
+
+struct TicketCategoryStats {
+    std::int64_t opened = 0;
+    std::int64_t answered = 0;
+    std::int64_t closed = 0;
+    std::int64_t median_seconds_to_answer = -1;  // -1: nothing answered yet
+};
+
+struct AnswerOutcome {
+    enum class Result { answered, not_found, closed } result = Result::not_found;
+    bool first_answer = false;  // stats and SMS only count the first answer
+    bool chat_queued = false;   // a pending chat message waits for the driver
+    bool sms_queued = false;    // an SMS notification is in the outbox
+};
+
+// "FL" + yyyymmdd (China time) + at least 4 digits; found anywhere in a text, case-insensitive.
+std::optional<std::string> find_ticket_number(std::string_view text);
+// yyyymmdd of a Unix time in China Standard Time (UTC+8, no daylight saving).
+std::string china_day(std::int64_t unix_seconds);
+// 13812345678 -> 138****5678.
+std::string mask_phone(std::string_view phone);
+
+// The driver's answer to "FL2026... 进度": the state, and the lawyer's answer only to the driver
+// who opened the ticket (`owner`), since ticket numbers are guessable.
+std::string ticket_status_text(const Ticket& ticket, bool owner);
+// What the driver is told when a ticket is opened.
+std::string ticket_opened_text(std::string_view number, bool grievance = false);
+
+class TicketDesk {
+public:
+    // box: for the phone at rest; without it no phone is stored (and no SMS can be sent).
+    // outbox: may be null (no SMS sender configured): answers then go by chat only.
+    TicketDesk(std::shared_ptr<redis::Client> redis, std::string key_prefix,
+               std::optional<crypto::SealedBox> box, notify::SmsOutbox* outbox,
+               std::function<std::int64_t()> clock);
+
+    // Returns the new ticket's number. Throws std::invalid_argument for a bad category or an
+    // empty question, redis::Error when Redis fails.
+    boost::asio::awaitable<std::string> open(NewTicket ticket);
+    boost::asio::awaitable<std::optional<Ticket>> get(std::string number);
+    // state "open" (the desk's queue, oldest first) or "" (all, newest first).
+    boost::asio::awaitable<std::vector<Ticket>> list(std::string state, std::size_t limit = 100);
+    // Stores the answer and delivers it (pending chat message; SMS on the first answer when a
+    // phone is known and an outbox is configured).
+    boost::asio::awaitable<AnswerOutcome> answer(std::string number, std::string text,
+                                                 std::string by);
+    // False when there is no such ticket. Closing twice is fine.
+    boost::asio::awaitable<bool> close(std::string number, std::string by);
+    // The messages waiting for this driver on this channel, oldest first; removes them.
+    boost::asio::awaitable<std::vector<std::string>> take_pending(std::string channel,
+                                                                  std::string sender_id);
+    boost::asio::awaitable<std::map<std::string, TicketCategoryStats>> stats();
+
+    std::string key(std::string_view suffix) const;
+
+private:
+    Ticket to_ticket(const std::vector<std::string>& flat) const;
+
+    std::shared_ptr<redis::Client> redis_;
+    std::string prefix_;
+    std::optional<crypto::SealedBox> box_;
+    notify::SmsOutbox* outbox_;
+    std::function<std::int64_t()> clock_;
+    redis::Script answer_script_;
+    redis::Script close_script_;
+};
+
+}  // namespace kayou::faq

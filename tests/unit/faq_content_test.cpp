@@ -1,0 +1,278 @@
+// Pure parts of the content flow: validation with line numbers, the benefit catalog, stations,
+// ticket-number helpers and the legal answer texts. No Redis here (tests/integration/faq_*).
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <sstream>
+
+#include "faq/benefits.hpp"
+#include "faq/content.hpp"
+#include "faq/legal_service.hpp"
+#include "faq/stations.hpp"
+#include "faq/tickets.hpp"
+
+namespace kayou::faq {
+namespace {
+
+std::string read_data(const std::string& name) {
+    std::ifstream file(std::string(KAYOU_SOURCE_DIR) + "/faq/data/" + name);
+    std::stringstream text;
+    text << file.rdbuf();
+    return text.str();
+}
+
+TEST(FaqContent, ShippedFilesValidate) {
+    for (auto kind : kContentKinds) {
+        const auto text = read_data(std::string(content_seed_file(kind)));
+        ASSERT_FALSE(text.empty()) << content_seed_file(kind);
+        const auto problems = validate_content(kind, text);
+        EXPECT_TRUE(problems.empty()) << content_seed_file(kind) << ":" << problems.front().line
+                                      << ": " << problems.front().message;
+    }
+}
+
+TEST(FaqContent, KindNamesRoundTrip) {
+    for (auto kind : kContentKinds) EXPECT_EQ(parse_content_kind(content_kind_name(kind)), kind);
+    EXPECT_FALSE(parse_content_kind("scripts"));
+}
+
+TEST(FaqContent, BrokenFaqScriptReportsLines) {
+    const std::string text =
+        "version: \"x\"\n"
+        "entries:\n"
+        "  - id: a\n"
+        "    questions: [工资不发怎么办]\n"
+        "    anwser: 去仲裁\n";
+    const auto problems = validate_content(ContentKind::faq, text);
+    ASSERT_FALSE(problems.empty());
+    bool unknown_key_on_line_5 = false;
+    for (const auto& p : problems)
+        if (p.line == 5 && p.message.find("anwser") != std::string::npos)
+            unknown_key_on_line_5 = true;
+    EXPECT_TRUE(unknown_key_on_line_5);
+}
+
+TEST(FaqContent, YamlSyntaxErrorHasALine) {
+    const auto problems =
+        validate_content(ContentKind::benefits, "version: x\nbenefits: [\n  - a\n");
+    ASSERT_EQ(problems.size(), 1u);
+    EXPECT_GT(problems[0].line, 0);
+    EXPECT_NE(problems[0].message.find("YAML"), std::string::npos);
+}
+
+const char* kCatalog = R"(version: t
+benefits:
+  - id: gift
+    name: 礼包
+    eligibility: member
+    what: 一份礼包
+    how_to_claim: 服务站领取
+    valid_until: 2026-06-30
+  - id: aid
+    name: 帮扶
+    eligibility: applicant
+    what: 帮扶金
+    how_to_claim: 提交申请
+  - id: fair
+    name: 招聘会
+    eligibility: anyone
+    districts: [武进区]
+    what: 招聘
+    how_to_claim: 到场
+)";
+
+TEST(FaqBenefits, EligibilityByStatusDistrictAndDate) {
+    const auto catalog = parse_benefits(kCatalog, "t");
+    auto ids = [&](std::string_view district, MemberStatus status, std::string_view today) {
+        std::vector<std::string> out;
+        for (const auto* b : benefits_for(catalog, district, status, today)) out.push_back(b->id);
+        return out;
+    };
+    using V = std::vector<std::string>;
+    EXPECT_EQ(ids("武进区", MemberStatus::member, "2026-05-01"), (V{"gift", "aid", "fair"}));
+    EXPECT_EQ(ids("武进区", MemberStatus::applicant, "2026-05-01"), (V{"aid", "fair"}));
+    EXPECT_EQ(ids("武进区", MemberStatus::none, "2026-05-01"), (V{"fair"}));
+    EXPECT_EQ(ids("天宁区", MemberStatus::none, "2026-05-01"), (V{}));
+    // valid_until is inclusive; the day after, the gift is gone.
+    EXPECT_EQ(ids("天宁区", MemberStatus::member, "2026-06-30"), (V{"gift", "aid"}));
+    EXPECT_EQ(ids("天宁区", MemberStatus::member, "2026-07-01"), (V{"aid"}));
+}
+
+TEST(FaqBenefits, TextTellsNonMembersWhatJoiningAdds) {
+    const auto catalog = parse_benefits(kCatalog, "t");
+    const auto text = benefits_text(catalog, "武进区", MemberStatus::none, "2026-05-01");
+    EXPECT_NE(text.find("招聘会"), std::string::npos);
+    EXPECT_NE(text.find("入会后还可享受：礼包、帮扶"), std::string::npos);
+    const auto member = benefits_text(catalog, "武进区", MemberStatus::member, "2026-05-01");
+    EXPECT_EQ(member.find("入会后"), std::string::npos);
+    EXPECT_NE(member.find("截止2026-06-30"), std::string::npos);
+    EXPECT_NE(benefits_text(catalog, "", MemberStatus::member, "2026-05-01").find("哪个区"),
+              std::string::npos);
+}
+
+TEST(FaqBenefits, ProblemsCarryLines) {
+    const std::string text =
+        "version: t\n"
+        "benefits:\n"
+        "  - id: gift\n"
+        "    name: 礼包\n"
+        "    eligibility: members\n"
+        "    what: x\n"
+        "    how_to_claim: y\n"
+        "    valid_until: 2026-13-01\n"
+        "  - id: gift\n"
+        "    name: 重复\n"
+        "    eligibility: anyone\n"
+        "    what: x\n";
+    try {
+        parse_benefits(text, "t");
+        FAIL() << "accepted a broken catalog";
+    } catch (const ScriptError& error) {
+        std::vector<int> lines;
+        for (const auto& p : error.problems()) lines.push_back(p.line);
+        auto has = [&](int line) {
+            return std::find(lines.begin(), lines.end(), line) != lines.end();
+        };
+        EXPECT_TRUE(has(5)) << error.what();             // eligibility
+        EXPECT_TRUE(has(8)) << error.what();             // date
+        EXPECT_TRUE(has(9)) << error.what();             // duplicate id
+        EXPECT_TRUE(has(9) || has(12)) << error.what();  // how_to_claim missing in the second
+    }
+}
+
+TEST(FaqStations, PlacesLongestMatchAndNearestInMemory) {
+    const auto catalog = parse_stations(read_data("stations.yaml"), "stations.yaml");
+    ASSERT_NE(catalog.find_place("附近的司机之家 湖塘镇"), nullptr);
+    EXPECT_EQ(catalog.find_place("附近的司机之家 湖塘镇")->name, "湖塘镇");
+    EXPECT_EQ(catalog.find_place("武进区哪里有驿站")->name, "武进区");
+    EXPECT_EQ(catalog.find_place("北京"), nullptr);
+    const auto* hutang = catalog.find_place("湖塘");
+    const auto nearby = nearest_in_memory(catalog, hutang->lat, hutang->lng, 3);
+    ASSERT_EQ(nearby.size(), 3u);
+    EXPECT_EQ(nearby[0].station->id, "wujin-hutang");
+    EXPECT_LT(nearby[0].distance_km, nearby[1].distance_km);
+    EXPECT_LT(nearby[1].distance_km, nearby[2].distance_km);
+    const auto text = nearest_text(nearby, "湖塘镇", catalog.demo);
+    EXPECT_NE(text.find("1. 湖塘镇司机之家"), std::string::npos) << text;
+    EXPECT_NE(text.find("演示数据"), std::string::npos);
+}
+
+TEST(FaqStations, DistanceMatchesAKnownPair) {
+    // Changzhou railway station to Wujin (Hutang): about 8.1 km as the crow flies.
+    const double d = distance_km(31.7870, 119.9830, 31.7150, 119.9560);
+    EXPECT_GT(d, 7.5);
+    EXPECT_LT(d, 8.8);
+}
+
+TEST(FaqStations, BadCoordinatesAreRejectedWithLines) {
+    const std::string text =
+        "version: t\n"
+        "stations:\n"
+        "  - id: a\n"
+        "    name: A\n"
+        "    district: 天宁区\n"
+        "    lat: 91\n"
+        "    lng: 119.9\n"
+        "    address: x\n";
+    const auto problems = validate_content(ContentKind::stations, text);
+    ASSERT_EQ(problems.size(), 1u);
+    EXPECT_EQ(problems[0].line, 6);
+}
+
+TEST(FaqTickets, NumbersDaysAndMasks) {
+    EXPECT_EQ(china_day(0), "19700101");
+    // 2026-11-22 16:30 UTC is already 2026-11-23 in China.
+    EXPECT_EQ(china_day(1795365000), "20261123");
+    EXPECT_EQ(china_day(1795365000 - 3600), "20261122");
+    EXPECT_EQ(find_ticket_number("我的工单fl202611220007进度"), "FL202611220007");
+    EXPECT_EQ(find_ticket_number("FL2026"), std::nullopt);
+    EXPECT_EQ(find_ticket_number("XFL202611220007"), std::nullopt);
+    EXPECT_EQ(mask_phone("13812345678"), "138****5678");
+    EXPECT_TRUE(valid_ticket_category("grievance", "fines"));
+    EXPECT_FALSE(valid_ticket_category("grievance", ""));
+    EXPECT_FALSE(valid_ticket_category("legal", "fines"));
+    EXPECT_EQ(ticket_category_key("grievance", "fines"), "grievance:fines");
+}
+
+TEST(FaqTickets, StatusShowsTheAnswerOnlyToTheOwner) {
+    Ticket ticket;
+    ticket.number = "FL202611220001";
+    ticket.state = "answered";
+    ticket.answer = "可以申请劳动仲裁";
+    EXPECT_NE(ticket_status_text(ticket, true).find("可以申请劳动仲裁"), std::string::npos);
+    EXPECT_EQ(ticket_status_text(ticket, false).find("可以申请劳动仲裁"), std::string::npos);
+    ticket.state = "open";
+    EXPECT_NE(ticket_status_text(ticket, true).find("等待"), std::string::npos);
+}
+
+TEST(FaqLegal, AsksForPerson) {
+    for (auto text : {"人工", "找律师", "我要找律师", "转人工！", " 律师 "})
+        EXPECT_TRUE(asks_for_person(text)) << text;
+    for (auto text : {"律师说老板不给工资可以仲裁吗", "工资不发怎么办", ""})
+        EXPECT_FALSE(asks_for_person(text)) << text;
+}
+
+class FaqLegalAnswers : public ::testing::Test {
+protected:
+    static void SetUpTestSuite() {
+        index_ = Index::build(parse_script(read_data("legal.yaml"), "legal.yaml"));
+    }
+    static std::shared_ptr<const Index> index_;
+};
+std::shared_ptr<const Index> FaqLegalAnswers::index_;
+
+TEST_F(FaqLegalAnswers, ConfidentAnswerCitesTheLaw) {
+    // A variant of the script, word for word: score 1.0.
+    const auto& entry = index_->script().entries.front();
+    LegalQuestion question;
+    question.text = entry.questions.front();
+    const auto reply = answer_from(index_, 7, question, {});
+    ASSERT_EQ(reply.action, Action::answer);
+    ASSERT_EQ(reply.texts.size(), 1u);
+    EXPECT_EQ(reply.entry_ids, std::vector<std::string>{entry.id});
+    EXPECT_EQ(reply.version, 7);
+    if (!entry.legal_basis.empty())
+        EXPECT_NE(reply.texts[0].find("法律依据"), std::string::npos) << reply.texts[0];
+}
+
+TEST_F(FaqLegalAnswers, ChoicesAreNumberedAndAnswerable) {
+    std::vector<Hit> hits = index_->search("工资", {}, 3);
+    ASSERT_GE(hits.size(), 2u);
+    const auto text = choices_text(hits);
+    EXPECT_EQ(text.rfind("您是不是想问：\n1. ", 0), 0u) << text;
+    EXPECT_NE(text.find("\n2. "), std::string::npos);
+    EXPECT_NE(text.find("回复数字即可"), std::string::npos);
+    std::vector<std::string> ids;
+    for (const auto& hit : hits) ids.push_back(hit.entry->id);
+    const auto second = answer_choice(*index_, ids, 2);
+    ASSERT_TRUE(second);
+    EXPECT_EQ(*second, format_answer(*hits[1].entry, 2048));
+    EXPECT_FALSE(answer_choice(*index_, ids, 0));
+    EXPECT_FALSE(answer_choice(*index_, ids, 4));
+}
+
+TEST_F(FaqLegalAnswers, GroupWithoutMentionBelowThresholdIsSilent) {
+    LegalQuestion question;
+    question.text = "今天晚上吃什么好呢";
+    question.in_group = true;
+    question.mentioned = false;
+    const auto reply = answer_from(index_, 1, question, {});
+    EXPECT_EQ(reply.action, Action::silence);
+    EXPECT_TRUE(reply.texts.empty());
+    question.in_group = false;
+    question.mentioned = true;
+    const auto private_reply = answer_from(index_, 1, question, {});
+    EXPECT_EQ(private_reply.action, Action::handoff);
+    ASSERT_EQ(private_reply.texts.size(), 1u);
+    EXPECT_NE(private_reply.texts[0].find("找律师"), std::string::npos);
+}
+
+TEST_F(FaqLegalAnswers, NoIndexYetMeansHandoff) {
+    LegalQuestion question;
+    question.text = "工资不发怎么办";
+    const auto reply = answer_from(nullptr, 0, question, {});
+    EXPECT_EQ(reply.action, Action::handoff);
+}
+
+}  // namespace
+}  // namespace kayou::faq
