@@ -11,6 +11,7 @@
 #include "bot/http_server.hpp"
 #include "bot/log.hpp"
 #include "bot/metrics.hpp"
+#include "bot/sms_webhooks.hpp"
 #include "bot/turn_runner.hpp"
 #include "bot/webhooks.hpp"
 #include "dialogs/help_dialog.hpp"
@@ -29,6 +30,7 @@ struct App::Impl {
     dialogs::HelpDialog dialog;
     std::unique_ptr<TurnRunner> turns;
     std::unique_ptr<Webhooks> webhooks;
+    std::unique_ptr<SmsService> sms;  // null unless sms.provider is set
     HttpServer server;
     asio::signal_set signals{io, SIGINT, SIGTERM};
     bool stopping = false;
@@ -115,6 +117,7 @@ struct App::Impl {
             co_return HttpResponse::text(200, index_text());
         });
         webhooks->install(server);
+        if (sms) sms->install(server);
         server.observe([this](const HttpObservation& seen) {
             metrics
                 .counter("kayou_http_requests_total",
@@ -153,8 +156,10 @@ struct App::Impl {
         turns = std::make_unique<TurnRunner>(redis, dialog, config.key_prefix, config.dedupe_ttl,
                                              metrics);
         webhooks = std::make_unique<Webhooks>(config, *turns, metrics, &Impl::unix_now);
+        if (config.sms.enabled()) sms = std::make_unique<SmsService>(config, io.get_executor(), redis);
         install_routes();
         server.start();
+        if (sms) sms->start(server.port());
         signals.async_wait([this](const boost::system::error_code& ec, int signal) {
             if (ec) return;
             log(LogLevel::info, "shutdown_requested", {{"signal", signal}});
@@ -169,6 +174,7 @@ struct App::Impl {
         stopping = true;
         boost::system::error_code ignored;
         signals.cancel(ignored);
+        if (sms) sms->stop();
         server.stop([this] {
             if (redis) redis->stop();
             log(LogLevel::info, "stopped");

@@ -204,6 +204,90 @@ Config parse_config(std::string_view yaml_text, const EnvLookup& env) {
         dedupe.reject_unknown();
     }
     top.read("key_prefix", config.key_prefix);
+    {
+        auto sms = top.child("sms");
+        auto& out = config.sms;
+        sms.read("provider", out.provider);
+        sms.read("fallback", out.fallback);
+        sms.read("templates_file", out.templates_file);
+        sms.read("callback_token", out.callback_token);
+        {
+            auto tencent = sms.child("tencent");
+            tencent.read("endpoint", out.tencent.endpoint);
+            tencent.read("region", out.tencent.region);
+            tencent.read("sdk_app_id", out.tencent.sdk_app_id);
+            tencent.read("secret_id", out.tencent.secret_id);
+            tencent.read("secret_key", out.tencent.secret_key);
+            tencent.read("sign_name", out.tencent.sign_name);
+            tencent.reject_unknown();
+        }
+        {
+            auto aliyun = sms.child("aliyun");
+            aliyun.read("endpoint", out.aliyun.endpoint);
+            aliyun.read("region", out.aliyun.region);
+            aliyun.read("access_key_id", out.aliyun.access_key_id);
+            aliyun.read("access_key_secret", out.aliyun.access_key_secret);
+            aliyun.read("sign_name", out.aliyun.sign_name);
+            aliyun.reject_unknown();
+        }
+        {
+            auto sink = sms.child("local_sink");
+            sink.read("url", out.local_sink.url);
+            sink.reject_unknown();
+        }
+        {
+            auto twilio = sms.child("twilio");
+            twilio.read("auth_token", out.twilio_auth_token);
+            twilio.read("public_base_url", out.twilio_public_base_url);
+            twilio.reject_unknown();
+        }
+        {
+            auto sender = sms.child("sender");
+            auto& s = out.sender;
+            sender.read("enabled", out.sender_enabled);
+            long long rate = static_cast<long long>(s.rate_per_second);
+            sender.read_int("rate_per_second", rate, 1, 100'000);
+            s.rate_per_second = static_cast<double>(rate);
+            sender.read_int("max_attempts", s.max_attempts, 1, 100);
+            sender.read_int("max_in_flight", s.max_in_flight, 1, 10'000);
+            sender.read_duration("backoff_base_ms", s.backoff_base, 10, 600'000);
+            sender.read_duration("backoff_cap_ms", s.backoff_cap, 10, 3'600'000);
+            sender.read_duration("claim_idle_ms", s.claim_idle, 100, 3'600'000);
+            sender.read_duration("unknown_wait_ms", s.unknown_wait, 1000, 7 * 86'400'000LL);
+            sender.read_duration("connect_timeout_ms", out.connect_timeout, 10, 60'000);
+            sender.read_duration("request_timeout_ms", out.request_timeout, 10, 120'000);
+            sender.reject_unknown();
+        }
+        {
+            auto limits = sms.child("limits");
+            auto& s = out.sender;
+            long long interval_s = s.same_template_interval.count() / 1000;
+            limits.read_int("same_template_interval_s", interval_s, 0, 86'400);
+            s.same_template_interval = std::chrono::milliseconds(interval_s * 1000);
+            limits.read_int("per_phone_hour", s.per_phone_hour, 1, 1000);
+            limits.read_int("per_phone_day", s.per_phone_day, 1, 10'000);
+            limits.reject_unknown();
+        }
+        sms.reject_unknown();
+        auto known = [](const std::string& p) {
+            return p == "tencent" || p == "aliyun" || p == "local_sink";
+        };
+        if (!out.provider.empty() && !known(out.provider))
+            throw ConfigError("sms.provider: expected tencent, aliyun or local_sink");
+        if (!out.fallback.empty() && (!known(out.fallback) || out.fallback == out.provider))
+            throw ConfigError("sms.fallback: expected a provider other than sms.provider");
+        for (const auto& p : {out.provider, out.fallback}) {
+            if (p == "tencent" && (out.tencent.sdk_app_id.empty() ||
+                                   out.tencent.secret_id.empty() ||
+                                   out.tencent.secret_key.empty()))
+                throw ConfigError("sms.tencent: sdk_app_id, secret_id and secret_key are required");
+            if (p == "aliyun" &&
+                (out.aliyun.access_key_id.empty() || out.aliyun.access_key_secret.empty()))
+                throw ConfigError("sms.aliyun: access_key_id and access_key_secret are required");
+        }
+        if (out.enabled() && out.callback_token.size() < 16 && out.provider != "local_sink")
+            throw ConfigError("sms.callback_token: at least 16 characters (it guards the receipts)");
+    }
     top.reject_unknown();
     return config;
 }

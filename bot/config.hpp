@@ -11,6 +11,8 @@
 
 #include "bot/http_server.hpp"
 #include "bot/log.hpp"
+#include "notify/providers/provider.hpp"
+#include "notify/sender.hpp"
 
 namespace kayou::bot {
 
@@ -51,6 +53,26 @@ struct EmbeddedRedisConfig {
     std::string appendfsync = "everysec";  // "always" trades throughput for zero loss on power cut
 };
 
+// SMS (notify/): providers, sender, webhooks. See config/kayou.example.yaml and docs/sms.md.
+struct SmsConfig {
+    std::string provider;  // primary: tencent | aliyun | local_sink; empty = SMS off
+    std::string fallback;  // optional second provider (tencent | aliyun)
+    std::string templates_file = "config/sms-templates.yaml";
+    // Secret path segment of the Tencent/Aliyun callback URLs (/sms/tencent/<token>/status ...).
+    std::string callback_token;
+    notify::TencentProviderConfig tencent;
+    notify::AliyunProviderConfig aliyun;
+    notify::LocalSinkProviderConfig local_sink;  // url empty = this process' /dev/sms/send
+    std::string twilio_auth_token;               // empty = Twilio routes off
+    std::string twilio_public_base_url;          // what Twilio signs, e.g. https://x.example
+    bool sender_enabled = true;
+    notify::SenderOptions sender;
+    std::chrono::milliseconds connect_timeout{3000};
+    std::chrono::milliseconds request_timeout{10'000};
+
+    bool enabled() const { return !provider.empty(); }
+};
+
 struct Config {
     HttpServerOptions server;
     RedisConfig redis;
@@ -65,6 +87,7 @@ struct Config {
     // Webhook signatures older or newer than this are replays or broken clocks (0 = off).
     std::chrono::seconds max_clock_skew{300};
     std::string key_prefix = "kayou:";
+    SmsConfig sms;
 
     bool embedded_redis_wanted() const { return redis.host.empty(); }
 };

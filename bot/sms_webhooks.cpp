@@ -1,0 +1,329 @@
+#include "bot/sms_webhooks.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include "bot/http_server.hpp"
+#include "bot/log.hpp"
+#include "crypto/sealed_box.hpp"
+#include "net/http_client.hpp"
+#include "notify/providers/provider.hpp"
+#include "notify/redis_outbox.hpp"
+#include "notify/sender.hpp"
+#include "notify/signing/callbacks.hpp"
+#include "notify/signing/twilio.hpp"
+#include "notify/templates.hpp"
+#include "redis/client.hpp"
+
+namespace kayou::bot {
+
+namespace asio = boost::asio;
+namespace callbacks = notify::callbacks;
+
+std::string normalize_mainland_phone(std::string_view phone) {
+    std::string digits;
+    for (char c : phone)
+        if (c >= '0' && c <= '9') digits.push_back(c);
+    if (digits.size() == 13 && digits.rfind("86", 0) == 0) digits = digits.substr(2);
+    if (digits.size() == 15 && digits.rfind("0086", 0) == 0) digits = digits.substr(4);
+    return digits;
+}
+
+SmsReplyIntent classify_sms_reply(std::string_view text) {
+    std::string t;
+    for (char c : text) {
+        if (c == ' ' || c == '\t' || c == '\r' || c == '\n') continue;
+        t.push_back(c >= 'a' && c <= 'z' ? static_cast<char>(c - 'a' + 'A') : c);
+    }
+    // Full-width punctuation a handset may add is not stripped on purpose: only an exact keyword
+    // is an opt-out, so "T恤多少钱" is not one.
+    if (t == "TD" || t == "T" || t == "N" || t == "R" || t == "退订" || t == "拒收" ||
+        t == "退订短信")
+        return SmsReplyIntent::opt_out;
+    if (t == "进度" || t == "查询" || t == "查进度" || t == "查询进度")
+        return SmsReplyIntent::progress;
+    return SmsReplyIntent::none;
+}
+
+struct SmsService::Impl {
+    const Config& config;
+    asio::any_io_executor executor;
+    std::shared_ptr<redis::Client> redis;
+    std::shared_ptr<redis::Client> reader;
+    notify::TemplateCatalog catalog;
+    std::unique_ptr<notify::RedisSmsOutbox> outbox;
+    std::unique_ptr<net::HttpClient> http;
+    std::vector<std::unique_ptr<notify::SmsProvider>> providers;
+    std::shared_ptr<notify::SmsSender> sender;
+
+    Impl(const Config& c, asio::any_io_executor e, std::shared_ptr<redis::Client> r)
+        : config(c), executor(std::move(e)), redis(std::move(r)) {}
+
+    std::string sink_key() const { return config.key_prefix + "sms:dev:sink"; }
+
+    std::unique_ptr<notify::SmsProvider> make_provider(const std::string& name,
+                                                       std::uint16_t http_port) {
+        const auto& sms = config.sms;
+        if (name == "tencent") return notify::make_tencent_provider(sms.tencent, catalog, *http);
+        if (name == "aliyun") return notify::make_aliyun_provider(sms.aliyun, catalog, *http);
+        auto sink = sms.local_sink;
+        if (sink.url.empty())
+            sink.url = "http://127.0.0.1:" + std::to_string(http_port) + "/dev/sms/send";
+        return notify::make_local_sink_provider(sink, catalog, *http);
+    }
+
+    asio::awaitable<void> inbound(const std::string& source, std::string phone,
+                                  const std::string& text) {
+        phone = normalize_mainland_phone(phone);
+        switch (classify_sms_reply(text)) {
+            case SmsReplyIntent::opt_out:
+                co_await outbox->record_opt_out(phone, source);
+                log(LogLevel::info, "sms_opt_out",
+                    {{"source", source}, {"phone", notify::mask_phone(phone)}});
+                break;
+            case SmsReplyIntent::progress:
+                // TODO(members/): look the application up by the phone's keyed hash and
+                // enqueue a status SMS ("progress" template). members/ has no lookup by phone
+                // yet, so the request is only logged.
+                log(LogLevel::info, "sms_progress_query",
+                    {{"source", source}, {"phone", notify::mask_phone(phone)}});
+                break;
+            case SmsReplyIntent::none:
+                log(LogLevel::info, "sms_reply_ignored",
+                    {{"source", source}, {"phone", notify::mask_phone(phone)}});
+                break;
+        }
+    }
+
+    HttpResponse tencent_ok() const {
+        return HttpResponse{200,
+                            std::string(callbacks::kTencentOkContentType),
+                            std::string(callbacks::kTencentOkBody),
+                            {}};
+    }
+    HttpResponse aliyun_ok(bool probe) const {
+        return HttpResponse{
+            200,
+            std::string(callbacks::kAliyunOkContentType),
+            std::string(probe ? callbacks::kAliyunProbeOkBody : callbacks::kAliyunOkBody),
+            {}};
+    }
+
+    // Twilio signs the public URL it was configured with, not what the socket saw (spec §7.8).
+    bool twilio_ok(const HttpRequest& request, const std::vector<notify::signing::Param>& form) {
+        const auto& sms = config.sms;
+        std::string url = sms.twilio_public_base_url;
+        while (!url.empty() && url.back() == '/') url.pop_back();
+        url += request.path;
+        if (!request.query.empty()) url += "?" + request.query;
+        return notify::twilio::validate_signature(sms.twilio_auth_token,
+                                                  request.header("x-twilio-signature"), url, form);
+    }
+};
+
+SmsService::SmsService(const Config& config, asio::any_io_executor executor,
+                       std::shared_ptr<redis::Client> redis)
+    : impl_(std::make_unique<Impl>(config, std::move(executor), std::move(redis))) {
+    auto box = crypto::SealedBox::from_base64_key(config.privacy.data_key);
+    if (!box)
+        throw ConfigError(
+            "privacy.data_key: required when sms.provider is set (phones are stored encrypted)");
+    try {
+        impl_->catalog = notify::TemplateCatalog::load_file(config.sms.templates_file);
+    } catch (const std::exception& error) {
+        throw ConfigError(std::string("sms.templates_file: ") + error.what());
+    }
+    notify::OutboxOptions options;
+    options.prefix = config.key_prefix;
+    impl_->outbox =
+        std::make_unique<notify::RedisSmsOutbox>(impl_->redis, std::move(*box), options);
+    net::HttpClientOptions http;
+    http.connect_timeout = config.sms.connect_timeout;
+    http.request_timeout = config.sms.request_timeout;
+    impl_->http = std::make_unique<net::HttpClient>(impl_->executor, http);
+}
+
+SmsService::~SmsService() = default;
+
+notify::RedisSmsOutbox& SmsService::outbox() { return *impl_->outbox; }
+
+void SmsService::install(HttpServer& server) {
+    const auto& sms = impl_->config.sms;
+    auto bind = [this](auto method) {
+        return [this, method](HttpRequest& request) { return (this->*method)(request); };
+    };
+    if (!sms.callback_token.empty()) {
+        const std::string t = sms.callback_token;
+        server.route("/sms/tencent/" + t + "/status", bind(&SmsService::tencent_status));
+        server.route("/sms/tencent/" + t + "/reply", bind(&SmsService::tencent_reply));
+        server.route("/sms/aliyun/" + t + "/report", bind(&SmsService::aliyun_report));
+        server.route("/sms/aliyun/" + t + "/up", bind(&SmsService::aliyun_up));
+    }
+    if (!sms.twilio_auth_token.empty()) {
+        server.route("/sms/twilio/inbound", bind(&SmsService::twilio_inbound));
+        server.route("/sms/twilio/status", bind(&SmsService::twilio_status));
+    }
+    if (sms.provider == "local_sink") {
+        server.route("/dev/sms", bind(&SmsService::dev_sink_list));
+        server.route("/dev/sms/send", bind(&SmsService::dev_sink_send));
+    }
+}
+
+void SmsService::start(std::uint16_t http_port) {
+    const auto& sms = impl_->config.sms;
+    impl_->providers.push_back(impl_->make_provider(sms.provider, http_port));
+    if (!sms.fallback.empty())
+        impl_->providers.push_back(impl_->make_provider(sms.fallback, http_port));
+    if (!sms.sender_enabled) return;
+    // The sender blocks in XREADGROUP: it gets a connection of its own (redis/client.hpp).
+    impl_->reader = redis::Client::create(impl_->executor, impl_->redis->config());
+    impl_->reader->start();
+    std::vector<notify::SmsProvider*> providers;
+    for (auto& p : impl_->providers) providers.push_back(p.get());
+    impl_->sender = notify::SmsSender::create(impl_->executor, *impl_->outbox, impl_->reader,
+                                              providers, sms.sender);
+    impl_->sender->start();
+    log(LogLevel::info, "sms_sender_started",
+        {{"provider", sms.provider},
+         {"fallback", sms.fallback},
+         {"consumer", impl_->sender->consumer()}});
+}
+
+void SmsService::stop() {
+    if (impl_->sender) impl_->sender->stop();
+    if (impl_->reader) impl_->reader->stop();
+}
+
+asio::awaitable<HttpResponse> SmsService::tencent_status(HttpRequest& request) {
+    std::vector<callbacks::TencentStatusReport> reports;
+    try {
+        reports = callbacks::parse_tencent_status_reports(request.body);
+    } catch (const std::exception&) {
+        co_return HttpResponse::error(400, "bad status report");
+    }
+    for (const auto& r : reports)
+        co_await impl_->outbox->apply_receipt("tencent", r.sid, r.ext, r.success,
+                                              r.success ? "" : r.errmsg);
+    co_return impl_->tencent_ok();
+}
+
+asio::awaitable<HttpResponse> SmsService::tencent_reply(HttpRequest& request) {
+    std::vector<callbacks::TencentReply> replies;
+    try {
+        replies = callbacks::parse_tencent_replies(request.body);
+    } catch (const std::exception&) {
+        co_return HttpResponse::error(400, "bad reply");
+    }
+    for (const auto& r : replies) co_await impl_->inbound("tencent", r.mobile, r.text);
+    co_return impl_->tencent_ok();
+}
+
+asio::awaitable<HttpResponse> SmsService::aliyun_report(HttpRequest& request) {
+    if (request.method == "GET") co_return impl_->aliyun_ok(true);
+    std::vector<callbacks::AliyunSmsReport> reports;
+    try {
+        reports = callbacks::parse_aliyun_sms_reports(request.body);
+    } catch (const std::exception&) {
+        co_return HttpResponse::error(400, "bad report");
+    }
+    for (const auto& r : reports)
+        co_await impl_->outbox->apply_receipt("aliyun", r.biz_id, r.out_id, r.success,
+                                              r.success ? "" : r.err_code);
+    co_return impl_->aliyun_ok(false);
+}
+
+asio::awaitable<HttpResponse> SmsService::aliyun_up(HttpRequest& request) {
+    if (request.method == "GET") co_return impl_->aliyun_ok(true);
+    std::vector<callbacks::AliyunSmsUp> ups;
+    try {
+        ups = callbacks::parse_aliyun_sms_up(request.body);
+    } catch (const std::exception&) {
+        co_return HttpResponse::error(400, "bad sms up");
+    }
+    for (const auto& u : ups) co_await impl_->inbound("aliyun", u.phone_number, u.content);
+    co_return impl_->aliyun_ok(false);
+}
+
+asio::awaitable<HttpResponse> SmsService::twilio_inbound(HttpRequest& request) {
+    std::vector<notify::signing::Param> form;
+    try {
+        form = notify::twilio::parse_form_urlencoded(request.body);
+    } catch (const std::exception&) {
+        co_return HttpResponse::error(400, "bad form");
+    }
+    if (!impl_->twilio_ok(request, form)) co_return HttpResponse::error(403, "bad signature");
+    callbacks::TwilioInbound inbound;
+    try {
+        inbound = callbacks::parse_twilio_inbound(form);
+    } catch (const std::exception&) {
+        co_return HttpResponse::error(400, "bad inbound");
+    }
+    co_await impl_->inbound("twilio", inbound.from, inbound.body);
+    co_return HttpResponse{200,
+                           std::string(callbacks::kTwilioContentType),
+                           std::string(callbacks::kTwilioEmptyTwiml),
+                           {}};
+}
+
+asio::awaitable<HttpResponse> SmsService::twilio_status(HttpRequest& request) {
+    std::vector<notify::signing::Param> form;
+    try {
+        form = notify::twilio::parse_form_urlencoded(request.body);
+    } catch (const std::exception&) {
+        co_return HttpResponse::error(400, "bad form");
+    }
+    if (!impl_->twilio_ok(request, form)) co_return HttpResponse::error(403, "bad signature");
+    callbacks::TwilioStatus status;
+    try {
+        status = callbacks::parse_twilio_status(form);
+    } catch (const std::exception&) {
+        co_return HttpResponse::error(400, "bad status");
+    }
+    // Only final outcomes move the record; intermediate ones (queued, sending, sent) and
+    // out-of-order ones are harmless because the outbox never moves a state backwards.
+    const auto& s = status.message_status;
+    if (s == "delivered" || s == "read")
+        co_await impl_->outbox->apply_receipt("twilio", status.message_sid, "", true, "");
+    else if (s == "failed" || s == "undelivered")
+        co_await impl_->outbox->apply_receipt("twilio", status.message_sid, "", false,
+                                              "twilio_" + status.error_code);
+    co_return HttpResponse{200,
+                           std::string(callbacks::kTwilioContentType),
+                           std::string(callbacks::kTwilioEmptyTwiml),
+                           {}};
+}
+
+// Development only (sms.provider: local_sink): the sink keeps the last 200 messages in Redis
+// with the phone in clear, so that a developer sees exactly what a driver would get.
+asio::awaitable<HttpResponse> SmsService::dev_sink_send(HttpRequest& request) {
+    auto body = nlohmann::json::parse(request.body, nullptr, false);
+    if (!body.is_object()) co_return HttpResponse::error(400, "expected JSON");
+    body["received_ms"] = std::chrono::duration_cast<std::chrono::milliseconds>(
+                              std::chrono::system_clock::now().time_since_epoch())
+                              .count();
+    std::vector<std::vector<std::string>> commands{{"LPUSH", impl_->sink_key(), body.dump()},
+                                                   {"LTRIM", impl_->sink_key(), "0", "199"},
+                                                   {"EXPIRE", impl_->sink_key(), "604800"}};
+    co_await impl_->redis->pipeline(std::move(commands));
+    co_return HttpResponse::json(200, R"({"ok":true})");
+}
+
+asio::awaitable<HttpResponse> SmsService::dev_sink_list(HttpRequest&) {
+    std::vector<std::string> command{"LRANGE", impl_->sink_key(), "0", "199"};
+    auto reply = co_await impl_->redis->exec(std::move(command));
+    auto list = nlohmann::json::array();
+    if (reply.is_array())
+        for (const auto& element : reply.elements) {
+            auto item = nlohmann::json::parse(element.str, nullptr, false);
+            if (!item.is_object()) continue;
+            // The delivery state as the outbox has it now (queued/sent/delivered/failed).
+            if (item.contains("id") && item["id"].is_string())
+                if (auto record = co_await impl_->outbox->find(item["id"].get<std::string>())) {
+                    item["state"] = record->state;
+                    if (!record->reason.empty()) item["reason"] = record->reason;
+                }
+            list.push_back(std::move(item));
+        }
+    co_return HttpResponse::json(200, list.dump(2));
+}
+
+}  // namespace kayou::bot

@@ -1,0 +1,71 @@
+#pragma once
+// SMS in the process: the outbox, the sender worker, the provider clients, the receipt and reply
+// webhooks of Tencent, Aliyun and Twilio, and the development sink (/dev/sms). Everything is off
+// unless `sms.provider` is set.
+//
+// Routes (exact paths; <token> is sms.callback_token, a secret path segment because Tencent and
+// Aliyun sign nothing):
+//   POST /sms/tencent/<token>/status   delivery receipts     -> {"result":0,"errmsg":"OK"}
+//   POST /sms/tencent/<token>/reply    driver replies        -> same
+//   GET|POST /sms/aliyun/<token>/report  SmsReport (GET = console probe) -> {"code":0,...}
+//   GET|POST /sms/aliyun/<token>/up      SmsUp
+//   POST /sms/twilio/inbound, /sms/twilio/status  (X-Twilio-Signature; only with an auth token)
+//   GET /dev/sms, POST /dev/sms/send   only with sms.provider: local_sink (development)
+#include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/awaitable.hpp>
+#include <memory>
+#include <string>
+
+#include "bot/config.hpp"
+#include "bot/http_types.hpp"
+
+namespace kayou::redis {
+class Client;
+}
+
+namespace kayou::notify {
+class RedisSmsOutbox;
+}
+
+namespace kayou::bot {
+
+class HttpServer;
+
+class SmsService {
+public:
+    // Throws ConfigError when SMS is on but privacy.data_key or the templates are unusable.
+    SmsService(const Config& config, boost::asio::any_io_executor executor,
+               std::shared_ptr<redis::Client> redis);
+    ~SmsService();
+
+    void install(HttpServer& server);
+    // Starts the sender (after the HTTP server is listening: the local sink posts to it).
+    void start(std::uint16_t http_port);
+    void stop();
+
+    // What other modules enqueue through (dialogs, review).
+    notify::RedisSmsOutbox& outbox();
+
+    // Exposed for tests without sockets.
+    boost::asio::awaitable<HttpResponse> tencent_status(HttpRequest& request);
+    boost::asio::awaitable<HttpResponse> tencent_reply(HttpRequest& request);
+    boost::asio::awaitable<HttpResponse> aliyun_report(HttpRequest& request);
+    boost::asio::awaitable<HttpResponse> aliyun_up(HttpRequest& request);
+    boost::asio::awaitable<HttpResponse> twilio_inbound(HttpRequest& request);
+    boost::asio::awaitable<HttpResponse> twilio_status(HttpRequest& request);
+    boost::asio::awaitable<HttpResponse> dev_sink_send(HttpRequest& request);
+    boost::asio::awaitable<HttpResponse> dev_sink_list(HttpRequest& request);
+
+    struct Impl;
+
+private:
+    std::unique_ptr<Impl> impl_;
+};
+
+// Driver SMS replies: what a text asks for. Opt-out words per spec §5 (TD, T, N, R, 退订, 拒收).
+enum class SmsReplyIntent { none, opt_out, progress };
+SmsReplyIntent classify_sms_reply(std::string_view text);
+// "+8613800000000" / "8613800000000" / "13800000000" -> "13800000000".
+std::string normalize_mainland_phone(std::string_view phone);
+
+}  // namespace kayou::bot
