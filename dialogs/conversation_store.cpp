@@ -1,0 +1,179 @@
+#include "dialogs/conversation_store.hpp"
+
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <nlohmann/json.hpp>
+
+#include "crypto/hash.hpp"
+#include "crypto/random.hpp"
+#include "redis/client.hpp"
+#include "redis/script.hpp"
+
+namespace kayou::dialogs {
+namespace {
+
+namespace asio = boost::asio;
+using nlohmann::json;
+
+// KEYS: lock, session, draft. ARGV: token, session, session ttl, draft mode (keep | set | del),
+// draft, draft ttl.
+const redis::Script kSave(R"lua(
+if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
+redis.call('SET', KEYS[2], ARGV[2], 'PX', ARGV[3])
+if ARGV[4] == 'set' then
+  redis.call('SET', KEYS[3], ARGV[5], 'PX', ARGV[6])
+elseif ARGV[4] == 'del' then
+  redis.call('DEL', KEYS[3])
+end
+return 1
+)lua");
+
+const redis::Script kRelease(R"lua(
+if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
+return 0
+)lua");
+
+const redis::Script kRenew(R"lua(
+if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) end
+return 0
+)lua");
+
+std::string dump(const json& value) {
+    return value.dump(-1, ' ', false, json::error_handler_t::replace);
+}
+
+std::string ms(std::chrono::milliseconds d) { return std::to_string(d.count()); }
+
+}  // namespace
+
+std::string conversation_id(const Message& message) {
+    const std::string channel(channel_name(message.channel));
+    if (message.in_group()) return channel + ":g:" + message.chat_id + ":" + message.sender_id;
+    return channel + ":" + message.sender_id;
+}
+
+std::string driver_id(const Message& message) {
+    return std::string(channel_name(message.channel)) + ":" + message.sender_id;
+}
+
+ConversationStore::ConversationStore(std::shared_ptr<redis::Client> redis,
+                                     const crypto::SealedBox& box, std::string key_prefix,
+                                     ConversationTiming timing)
+    : redis_(std::move(redis)), box_(box), prefix_(std::move(key_prefix)), timing_(timing) {}
+
+std::string ConversationStore::session_key(const std::string& conversation) const {
+    return prefix_ + "conv:{" + conversation + "}:session";
+}
+std::string ConversationStore::draft_key(const std::string& driver) const {
+    return prefix_ + "conv:{" + driver + "}:draft";
+}
+std::string ConversationStore::lock_key(const std::string& conversation) const {
+    return prefix_ + "conv:{" + conversation + "}:lock";
+}
+
+asio::awaitable<std::optional<std::string>> ConversationStore::lock(std::string conversation) {
+    const std::string token = crypto::hex_lower(crypto::random_bytes(12));
+    const std::string key = lock_key(conversation);
+    const auto give_up = std::chrono::steady_clock::now() + timing_.lock_wait;
+    asio::steady_timer timer(co_await asio::this_coro::executor);
+    int attempt = 0;
+    for (;;) {
+        std::vector<std::string> command{"SET", key, token, "NX", "PX", ms(timing_.lock_lease)};
+        auto reply = co_await redis_->exec(std::move(command));
+        if (reply.is_status("OK")) co_return token;
+        if (std::chrono::steady_clock::now() >= give_up) co_return std::nullopt;
+        // Short, jittered, slowly growing waits: a turn takes a few milliseconds, and jitter
+        // keeps the waiters of two processes from polling in lockstep.
+        const int base = std::min(2 + attempt++, 20);
+        const auto jitter = static_cast<unsigned char>(crypto::random_bytes(1)[0]) % (base + 1);
+        timer.expires_after(std::chrono::milliseconds(base + jitter));
+        co_await timer.async_wait(asio::use_awaitable);
+    }
+}
+
+asio::awaitable<bool> ConversationStore::renew(std::string conversation, std::string token) {
+    std::vector<std::string> keys{lock_key(conversation)};
+    std::vector<std::string> args{token, ms(timing_.lock_lease)};
+    auto reply = co_await redis_->eval(kRenew, std::move(keys), std::move(args));
+    co_return reply.is_integer() && reply.integer == 1;
+}
+
+asio::awaitable<void> ConversationStore::unlock(std::string conversation, std::string token) {
+    std::vector<std::string> keys{lock_key(conversation)};
+    std::vector<std::string> args{token};
+    co_await redis_->eval(kRelease, std::move(keys), std::move(args));
+}
+
+std::string ConversationStore::encode_draft(const DraftState& draft,
+                                            const std::string& driver) const {
+    const json secret{{"slots", draft.slots}, {"verified_mobile", draft.verified_mobile}};
+    const json stored{{"step", draft.step},
+                      {"failures", draft.failures},
+                      {"choices", draft.choices},
+                      {"return_to", draft.return_to},
+                      {"sealed", box_.seal(dump(secret), "draft:" + driver)}};
+    return dump(stored);
+}
+
+std::optional<DraftState> ConversationStore::decode_draft(const std::string& stored,
+                                                          const std::string& driver) const {
+    const auto value = json::parse(stored, nullptr, false);
+    if (value.is_discarded() || !value.is_object()) return std::nullopt;
+    try {
+        DraftState draft;
+        draft.step = value.value("step", std::string());
+        draft.failures = value.value("failures", std::map<std::string, int>{});
+        draft.choices = value.value("choices", std::vector<std::string>{});
+        draft.return_to = value.value("return_to", std::string());
+        const auto opened = box_.open(value.value("sealed", std::string()), "draft:" + driver);
+        if (!opened) return std::nullopt;  // wrong key or tampered: start over, never guess
+        const auto secret = json::parse(*opened);
+        draft.slots = secret.value("slots", std::map<std::string, std::string>{});
+        draft.verified_mobile = secret.value("verified_mobile", std::string());
+        return draft;
+    } catch (const json::exception&) {
+        return std::nullopt;
+    }
+}
+
+asio::awaitable<ConversationState> ConversationStore::load(std::string conversation,
+                                                           std::string driver) {
+    std::vector<std::vector<std::string>> commands{{"GET", session_key(conversation)},
+                                                   {"GET", draft_key(driver)}};
+    auto replies = co_await redis_->pipeline(std::move(commands));
+    ConversationState state;
+    if (replies.size() == 2 && replies[0].is_string()) {
+        const auto session = json::parse(replies[0].str, nullptr, false);
+        if (session.is_object()) {
+            state.session.flow = session.value("flow", std::string());
+            state.session.version = session.value("version", std::int64_t{0});
+        }
+    }
+    if (replies.size() == 2 && replies[1].is_string())
+        state.draft = decode_draft(replies[1].str, driver);
+    co_return state;
+}
+
+asio::awaitable<bool> ConversationStore::save(std::string conversation, std::string driver,
+                                              std::string token, ConversationState state,
+                                              bool delete_draft) {
+    const json session{{"flow", state.session.flow}, {"version", state.session.version + 1}};
+    std::string mode = "keep";
+    std::string draft;
+    if (state.draft) {
+        mode = "set";
+        draft = encode_draft(*state.draft, driver);
+    } else if (delete_draft) {
+        mode = "del";
+    }
+    std::vector<std::string> keys{lock_key(conversation), session_key(conversation),
+                                  draft_key(driver)};
+    std::vector<std::string> args{token, dump(session), ms(timing_.session_ttl),
+                                  mode,  draft,         ms(timing_.draft_ttl)};
+    auto reply = co_await redis_->eval(kSave, std::move(keys), std::move(args));
+    if (reply.is_error()) throw std::runtime_error("conversation save failed: " + reply.str);
+    co_return reply.is_integer() && reply.integer == 1;
+}
+
+}  // namespace kayou::dialogs

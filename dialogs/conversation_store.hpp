@@ -1,0 +1,86 @@
+#pragma once
+// Conversation state in Redis: the chat session (idle TTL), the join draft (days), and the
+// per-conversation lease lock that makes one conversation's turns run one at a time across any
+// number of kayou processes (chatbot-anchors §7 pain points 2 and 3).
+//
+// Identity model: a conversation is (channel, chat, sender). In a 1:1 chat its id is
+// "<channel>:<sender>"; in a group "<channel>:g:<chat>:<sender>" (each member has his own group
+// conversation, and no personal data ever flows there). The driver id is "<channel>:<sender>":
+// an OA openid and a bridge wxid are different drivers unless a signed join link carries one
+// identity into the other channel. The draft belongs to the driver, so it is keyed by the driver
+// id and shares the 1:1 conversation's hash tag.
+//
+// Keys (prefix "kayou:"):
+//   conv:{<conversation>}:lock     lease lock: random token, PX lease
+//   conv:{<conversation>}:session  JSON {"flow","version"}, PX session_ttl (refreshed each turn)
+//   conv:{<driver>}:draft          JSON {"step","failures","choices","return_to","sealed"}, where
+//                                  "sealed" = SealedBox(JSON {slots, verified_mobile},
+//                                  "draft:<driver>"); PX draft_ttl, refreshed each turn
+//
+// Locking: SET NX PX with a random token; waiters poll with a short jittered backoff up to
+// lock_wait. Every state write is a Lua script that first checks the token is still the holder's
+// (a fencing check), so a turn whose lease ran out can never overwrite a newer turn's state; the
+// shell renews the lease before each effect it runs. Release is a Lua compare-and-delete.
+#include <boost/asio/awaitable.hpp>
+#include <chrono>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "crypto/sealed_box.hpp"
+#include "dialogs/join_engine.hpp"
+#include "dialogs/message.hpp"
+
+namespace kayou::redis {
+class Client;
+}
+
+namespace kayou::dialogs {
+
+struct ConversationTiming {
+    std::chrono::milliseconds session_ttl{30 * 60 * 1000};
+    std::chrono::milliseconds draft_ttl{7 * 24 * 3600 * 1000LL};
+    std::chrono::milliseconds lock_lease{15000};
+    std::chrono::milliseconds lock_wait{20000};
+};
+
+std::string conversation_id(const Message& message);
+std::string driver_id(const Message& message);
+
+class ConversationStore {
+public:
+    ConversationStore(std::shared_ptr<redis::Client> redis, const crypto::SealedBox& box,
+                      std::string key_prefix = "kayou:", ConversationTiming timing = {});
+
+    // A lock token, or nullopt when the lock could not be had within lock_wait.
+    boost::asio::awaitable<std::optional<std::string>> lock(std::string conversation);
+    // Pushes the lease out again; false when the token no longer holds the lock.
+    boost::asio::awaitable<bool> renew(std::string conversation, std::string token);
+    boost::asio::awaitable<void> unlock(std::string conversation, std::string token);
+
+    boost::asio::awaitable<ConversationState> load(std::string conversation, std::string driver);
+    // Writes the session (version + 1) and the draft (or deletes it when `state.draft` is empty
+    // and `delete_draft`) only while `token` holds the lock; false when it does not.
+    boost::asio::awaitable<bool> save(std::string conversation, std::string driver,
+                                      std::string token, ConversationState state,
+                                      bool delete_draft);
+
+    std::string session_key(const std::string& conversation) const;
+    std::string draft_key(const std::string& driver) const;
+    std::string lock_key(const std::string& conversation) const;
+
+    const ConversationTiming& timing() const { return timing_; }
+
+    // Serialization, exposed for unit tests.
+    std::string encode_draft(const DraftState& draft, const std::string& driver) const;
+    std::optional<DraftState> decode_draft(const std::string& stored,
+                                           const std::string& driver) const;
+
+private:
+    std::shared_ptr<redis::Client> redis_;
+    const crypto::SealedBox& box_;
+    std::string prefix_;
+    ConversationTiming timing_;
+};
+
+}  // namespace kayou::dialogs

@@ -1,0 +1,549 @@
+#include "dialogs/join_engine.hpp"
+
+#include <algorithm>
+
+#include "dialogs/privacy.hpp"
+#include "dialogs/validators.hpp"
+#include "text/utf8.hpp"
+
+namespace kayou::dialogs {
+namespace {
+
+constexpr std::size_t kMaxInputBytes = 4096;
+
+bool is_emoji_or_joiner(char32_t c) {
+    return (c >= 0x1F000 && c <= 0x1FAFF) ||  // emoji, pictographs, symbols
+           (c >= 0x2600 && c <= 0x27BF) ||    // misc symbols, dingbats
+           (c >= 0xFE00 && c <= 0xFE0F) ||    // variation selectors
+           (c >= 0x1F3FB && c <= 0x1F3FF) ||  // skin tones
+           c == 0x200D || c == 0x200B || c == 0x2060 || c == 0xFEFF || c == 0x20E3 ||
+           (c >= 0xE0020 && c <= 0xE007F) || c == text::kReplacementChar;
+}
+
+// Punctuation voice input and chat habits put around an answer; never removed from inside,
+// where "·" joins parts of a name.
+bool is_edge_punctuation(char32_t c) {
+    static const std::u32string marks =
+        U" \t\r\n.,!?;:~\"'`、，。！？；：～…—–-“”‘’「」『』（）()[]【】《》<>/\\|*#";
+    return marks.find(c) != std::u32string::npos || c == 0x3000;
+}
+
+std::string digits_only(std::string_view text) {
+    std::string out;
+    for (char c : text)
+        if (c >= '0' && c <= '9')
+            out += c;
+        else if (c != ' ' && c != '-')
+            return {};
+    return out;
+}
+
+bool contains(std::string_view text, std::string_view word) {
+    return !word.empty() && text.find(word) != std::string_view::npos;
+}
+
+// Keyword sets match case-insensitively for ASCII ("OK", "Help").
+std::string ascii_lower(std::string_view text) {
+    std::string out(text);
+    for (auto& c : out)
+        if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+    return out;
+}
+
+// A command matches when the message is the keyword, or the keyword followed by at most a few
+// characters ("取消申请吧", "确认提交"), so an answer that merely contains a keyword is still an
+// answer.
+bool is_command(const std::string& text, const std::vector<std::string>& words) {
+    const std::string lower = ascii_lower(text);
+    for (const auto& word : words) {
+        const std::string w = ascii_lower(word);
+        if (lower == w) return true;
+        if (text::code_point_count(w) >= 2 && lower.rfind(w, 0) == 0 &&
+            text::code_point_count(lower) <= text::code_point_count(w) + 4)
+            return true;
+    }
+    return false;
+}
+
+std::string join(const std::vector<std::string>& items, std::string_view separator) {
+    std::string out;
+    for (const auto& item : items) {
+        if (!out.empty()) out += separator;
+        out += item;
+    }
+    return out;
+}
+
+}  // namespace
+
+struct JoinEngine::Turn {
+    TurnOutput out;
+    const TurnInput& input;
+    std::string text;  // cleaned
+
+    DraftState& draft() { return *out.state.draft; }
+    void say(std::string text_to_say) { out.texts.push_back(std::move(text_to_say)); }
+};
+
+JoinEngine::JoinEngine(const FlowScript& script, const DistrictCatalog& districts)
+    : script_(script), districts_(districts) {}
+
+std::string JoinEngine::clean_input(std::string_view raw) {
+    std::u32string code_points = text::decode_utf8(
+        text::fold_width(raw.substr(0, text::utf8_prefix_length(raw, kMaxInputBytes))));
+    std::u32string kept;
+    kept.reserve(code_points.size());
+    for (char32_t c : code_points)
+        if (!is_emoji_or_joiner(c) && (c >= 0x20 || c == '\n')) kept += c;
+    std::size_t begin = 0;
+    std::size_t end = kept.size();
+    while (begin < end && is_edge_punctuation(kept[begin])) ++begin;
+    while (end > begin && is_edge_punctuation(kept[end - 1])) --end;
+    return text::encode_utf8(std::u32string_view(kept).substr(begin, end - begin));
+}
+
+std::optional<std::string> JoinEngine::intent_of(const std::string& text) const {
+    // Order matters where sets overlap: progress before join ("入会进度"), cancel and human
+    // before the rest.
+    static const char* const order[] = {"cancel", "human",    "progress", "join",
+                                        "legal",  "benefits", "help"};
+    const std::string lower = ascii_lower(text);
+    for (const char* intent : order) {
+        auto found = script_.intents.find(intent);
+        if (found == script_.intents.end()) continue;
+        for (const auto& word : found->second)
+            if (contains(lower, ascii_lower(word))) return std::string(intent);
+    }
+    return std::nullopt;
+}
+
+std::string JoinEngine::masked(const FlowStep& step, const std::string& value) const {
+    if (step.validator == "district") {
+        const District* district = districts_.find(value);
+        return district ? district->name : value;
+    }
+    if (step.validator == "employer" && value.empty()) return script_.text("employer_none");
+    if (step.mask == "name") return mask_name(value);
+    if (step.mask == "id_card") return mask_id_card(value);
+    if (step.mask == "mobile") return mask_mobile(value);
+    if (step.mask == "plate") return mask_plate(value);
+    return value;
+}
+
+std::string JoinEngine::summary(const DraftState& draft) const {
+    std::string out = script_.text("summary_header");
+    for (const auto& step : script_.steps) {
+        if (step.kind != StepKind::slot) continue;
+        auto found = draft.slots.find(step.slot);
+        out += "\n" + step.label + "：" +
+               (found == draft.slots.end() ? std::string("（未填）") : masked(step, found->second));
+    }
+    out += "\n" + script_.text("summary_footer");
+    return out;
+}
+
+TurnOutput JoinEngine::on_message(ConversationState state, const TurnInput& input) const {
+    Turn turn{{std::move(state), {}, {}, false, false}, input, clean_input(input.text)};
+    if (input.in_group) {
+        group_turn(turn);
+    } else if (turn.out.state.draft && !turn.out.state.draft->step.empty()) {
+        if (turn.out.state.session.flow != script_.flow) {
+            // The chat session expired but the draft did not: continue where the driver
+            // stopped instead of starting over.
+            turn.out.state.session.flow = script_.flow;
+            turn.say(script_.text("resume"));
+        }
+        flow_turn(turn);
+    } else {
+        turn.out.state.session.flow.clear();
+        turn.out.state.draft.reset();
+        idle_turn(turn);
+    }
+    return std::move(turn.out);
+}
+
+void JoinEngine::group_turn(Turn& turn) const {
+    // Privacy first: nothing else runs on a message that carries an ID or phone number, and the
+    // warning never quotes it. (Plates are posted in truck groups all the time: not warned.)
+    const auto found = find_personal_data(turn.input.text);
+    if (found.id_card || found.mobile) {
+        turn.out.mention = true;
+        turn.say(script_.text("group_personal_data"));
+        return;
+    }
+    const auto intent = intent_of(turn.text);
+    if (intent == "join") {
+        turn.out.mention = true;
+        turn.out.effect = {EffectKind::group_link, {}};
+        return;
+    }
+    if (!turn.input.mentioned && intent != "help") return;  // a group hears the bot only when asked
+    turn.out.mention = true;
+    if (intent == "progress")
+        turn.out.effect = {EffectKind::progress, {}};
+    else if (intent == "legal")
+        turn.say(script_.text("legal"));
+    else if (intent == "benefits")
+        turn.say(script_.text("benefits"));
+    else
+        turn.say(script_.text("help"));
+}
+
+void JoinEngine::idle_turn(Turn& turn) const {
+    const auto intent = intent_of(turn.text);
+    if (intent == "join") {
+        turn.out.state.session.flow = script_.flow;
+        turn.out.state.draft = DraftState{};
+        turn.say(script_.text("welcome"));
+        enter(turn, script_.steps.front().id);
+    } else if (intent == "progress") {
+        turn.out.effect = {EffectKind::progress, {}};
+    } else if (intent == "cancel") {
+        turn.say(script_.text("nothing_to_cancel"));
+    } else if (intent == "human") {
+        turn.say(script_.text("human"));
+    } else if (intent == "legal") {
+        turn.say(script_.text("legal"));
+    } else if (intent == "benefits") {
+        turn.say(script_.text("benefits"));
+    } else if (intent == "help" || turn.text.empty()) {
+        turn.say(script_.text("help"));
+    } else {
+        turn.say(script_.text("unknown") + "\n" + script_.text("help"));
+    }
+}
+
+void JoinEngine::flow_turn(Turn& turn) const {
+    if (!script_.find_step(turn.draft().step)) {
+        // A step removed from the script since the draft was saved: keep the slots, restart
+        // the walk; filled slots are asked again only if the step still exists.
+        turn.draft().return_to.clear();
+        enter(turn, script_.steps.front().id);
+        return;
+    }
+    if (command(turn)) return;
+    answer_step(turn);
+}
+
+bool JoinEngine::command(Turn& turn) const {
+    const std::string& text = turn.text;
+    const auto& commands = script_.commands;
+    const FlowStep& current = *script_.find_step(turn.draft().step);
+    if (is_command(text, commands.at("cancel"))) {
+        turn.out.state.draft.reset();
+        turn.out.state.session.flow.clear();
+        turn.out.draft_deleted = true;
+        turn.say(script_.text("cancelled"));
+        return true;
+    }
+    if (is_command(text, commands.at("restart"))) {
+        turn.out.state.draft = DraftState{};
+        turn.say(script_.text("restarted"));
+        enter(turn, script_.steps.front().id);
+        return true;
+    }
+    if (is_command(text, commands.at("progress"))) {
+        turn.out.effect = {EffectKind::progress, {}};
+        return true;
+    }
+    if (is_command(text, commands.at("help"))) {
+        turn.say(script_.text("help"));
+        turn.say(script_.text("in_flow_reminder"));
+        prompt_again(turn);
+        return true;
+    }
+    if (is_command(text, commands.at("human"))) {
+        turn.say(script_.text("human"));
+        return true;
+    }
+    for (const auto& word : commands.at("edit")) {
+        if (text.rfind(word, 0) != 0) continue;
+        const std::string rest = text.substr(word.size());
+        const FlowStep* target = nullptr;
+        for (const auto& step : script_.steps) {
+            if (step.kind != StepKind::slot) continue;
+            bool hit = contains(rest, step.label);
+            for (const auto& edit_word : step.edit_words) hit = hit || contains(rest, edit_word);
+            if (hit) {
+                target = &step;
+                break;
+            }
+        }
+        if (!target) {
+            if (!rest.empty()) continue;  // "改装车队" is an answer, not a command
+            std::vector<std::string> labels;
+            for (const auto& step : script_.steps)
+                if (step.kind == StepKind::slot) labels.push_back(step.label);
+            turn.say(fill_text(script_.text("edit_unknown"), {{"fields", join(labels, "、")}}));
+            return true;
+        }
+        if (target->id != current.id) turn.draft().return_to = current.id;
+        // A field edited before the walk reached it would otherwise return to an earlier step.
+        auto index_of = [&](const std::string& id) {
+            for (std::size_t i = 0; i < script_.steps.size(); ++i)
+                if (script_.steps[i].id == id) return i;
+            return script_.steps.size();
+        };
+        if (index_of(target->id) >= index_of(current.id)) turn.draft().return_to.clear();
+        enter(turn, target->id);
+        return true;
+    }
+    if (current.kind == StepKind::sms_code && is_command(text, commands.at("resend"))) {
+        turn.out.effect = {EffectKind::send_code, {}};
+        return true;
+    }
+    if (current.kind == StepKind::confirm && is_command(text, commands.at("confirm"))) {
+        turn.out.effect = {EffectKind::submit, {}};
+        return true;
+    }
+    return false;
+}
+
+void JoinEngine::answer_step(Turn& turn) const {
+    DraftState& draft = turn.draft();
+    const FlowStep& step = *script_.find_step(draft.step);
+    const auto intent = intent_of(turn.text);
+    // Another service asked in the middle of the flow: answer it, keep the place.
+    auto detour = [&]() -> bool {
+        if (intent != "legal" && intent != "benefits" && intent != "join") return false;
+        if (intent == "legal") turn.say(script_.text("legal"));
+        if (intent == "benefits") turn.say(script_.text("benefits"));
+        turn.say(script_.text("in_flow_reminder"));
+        prompt_again(turn);
+        return true;
+    };
+
+    if (step.kind == StepKind::confirm) {
+        if (!detour()) turn.say(script_.text("confirm_hint"));
+        return;
+    }
+    if (step.kind == StepKind::sms_code) {
+        const std::string code = digits_only(turn.text);
+        if (code.size() == 6) {
+            turn.out.effect = {EffectKind::check_code, code};
+            return;
+        }
+        if (!detour()) fail(turn, step, script_.text("code_format"));
+        return;
+    }
+
+    if (step.validator == "district") {
+        const std::string digits = digits_only(turn.text);
+        if (!draft.choices.empty() && !digits.empty() && digits.size() <= 2) {
+            const auto pick = static_cast<std::size_t>(std::stoi(digits));
+            if (pick >= 1 && pick <= draft.choices.size()) {
+                draft.slots[step.slot] = draft.choices[pick - 1];
+                draft.choices.clear();
+                draft.failures.erase(step.id);
+                advance(turn, step);
+                return;
+            }
+        }
+        const auto match = districts_.match(turn.text);
+        if (match.kind == DistrictCatalog::Match::Kind::unique) {
+            draft.slots[step.slot] = match.candidates.front()->id;
+            draft.choices.clear();
+            draft.failures.erase(step.id);
+            advance(turn, step);
+            return;
+        }
+        if (match.kind == DistrictCatalog::Match::Kind::ambiguous) {
+            draft.choices.clear();
+            std::string lines;
+            for (const District* district : match.candidates) {
+                draft.choices.push_back(district->id);
+                if (!lines.empty()) lines += "\n";
+                lines += std::to_string(draft.choices.size()) + ". " + district->name;
+            }
+            // Never echo the driver's text beyond a short place name.
+            const std::string shown = turn.text.substr(0, text::utf8_prefix_length(turn.text, 30));
+            turn.say(fill_text(script_.text("district_ambiguous"),
+                               {{"text", shown}, {"choices", lines}}));
+            return;
+        }
+        if (detour()) return;
+        std::vector<std::string> names;
+        for (const auto& district : districts_.all()) names.push_back(district.name);
+        fail(turn, step,
+             fill_text(script_.text("district_unknown"), {{"districts", join(names, "、")}}));
+        return;
+    }
+
+    Validated result;
+    if (step.validator == "name")
+        result = validate_name(turn.text);
+    else if (step.validator == "id_card")
+        result = validate_id_card(turn.text, turn.input.today);
+    else if (step.validator == "mobile")
+        result = validate_mobile(turn.text);
+    else if (step.validator == "plate")
+        result = validate_plate(turn.text);
+    else if (step.validator == "employer")
+        result = validate_employer(turn.text);
+    if (result.ok) {
+        draft.slots[step.slot] = result.value;
+        draft.failures.erase(step.id);
+        advance(turn, step);
+        return;
+    }
+    if (detour()) return;
+    fail(turn, step, result.error);
+}
+
+void JoinEngine::fail(Turn& turn, const FlowStep& step, const std::string& message) const {
+    const int count = ++turn.draft().failures[step.id];
+    turn.say(message);
+    if (count % script_.max_failures == 0) turn.say(script_.text("too_many_failures"));
+}
+
+void JoinEngine::advance(Turn& turn, const FlowStep& done) const {
+    DraftState& draft = turn.draft();
+    const FlowStep* next = done.next.empty() ? nullptr : script_.find_step(done.next);
+    // A changed mobile is always confirmed again, even when editing from the summary.
+    if (next && next->kind == StepKind::sms_code && done.validator == "mobile") {
+        enter(turn, next->id);
+        return;
+    }
+    if (!draft.return_to.empty()) {
+        const std::string target = draft.return_to;
+        draft.return_to.clear();
+        enter(turn, target);
+        return;
+    }
+    if (next) enter(turn, next->id);
+}
+
+void JoinEngine::enter(Turn& turn, const std::string& step_id) const {
+    DraftState& draft = turn.draft();
+    draft.step = step_id;
+    draft.choices.clear();
+    const FlowStep& step = *script_.find_step(step_id);
+    switch (step.kind) {
+        case StepKind::slot:
+            turn.say(step.prompt);
+            break;
+        case StepKind::sms_code: {
+            const FlowStep* mobile = nullptr;
+            for (const auto& s : script_.steps)
+                if (s.kind == StepKind::slot && s.validator == "mobile") mobile = &s;
+            const auto found = mobile ? draft.slots.find(mobile->slot) : draft.slots.end();
+            if (found != draft.slots.end() && !found->second.empty() &&
+                found->second == draft.verified_mobile) {
+                advance(turn, step);  // this number was already confirmed
+            } else {
+                turn.out.effect = {EffectKind::send_code, {}};
+            }
+            break;
+        }
+        case StepKind::confirm:
+            turn.say(summary(draft));
+            break;
+    }
+}
+
+void JoinEngine::prompt_again(Turn& turn) const {
+    const FlowStep& step = *script_.find_step(turn.draft().step);
+    switch (step.kind) {
+        case StepKind::slot:
+            turn.say(step.prompt);
+            break;
+        case StepKind::sms_code:
+            turn.say(script_.text("code_format"));
+            break;
+        case StepKind::confirm:
+            turn.say(summary(turn.draft()));
+            break;
+    }
+}
+
+TurnOutput JoinEngine::on_effect(ConversationState state, const EffectResult& result,
+                                 const TurnInput& input) const {
+    Turn turn{{std::move(state), {}, {}, false, false}, input, clean_input(input.text)};
+    const std::string& outcome = result.outcome;
+    auto mobile_masked = [&]() -> std::string {
+        for (const auto& s : script_.steps)
+            if (s.kind == StepKind::slot && s.validator == "mobile" && turn.out.state.draft) {
+                auto found = turn.draft().slots.find(s.slot);
+                if (found != turn.draft().slots.end()) return mask_mobile(found->second);
+            }
+        return "";
+    };
+    const std::map<std::string, std::string> values{
+        {"application_id", result.application_id},
+        {"deadline", result.deadline},
+        {"reason", result.reason.empty() ? std::string("未说明") : result.reason},
+        {"status", result.status_text},
+        {"remaining", std::to_string(result.remaining)},
+        {"link", result.link},
+    };
+    switch (result.kind) {
+        case EffectKind::none:
+            break;
+        case EffectKind::group_link:
+            turn.out.mention = true;
+            turn.say(outcome == "ok" ? fill_text(script_.text("group_private_link"), values)
+                                     : script_.text("group_private"));
+            break;
+        case EffectKind::progress: {
+            std::string key = "progress_" + outcome;
+            if (!script_.texts.count(key)) key = "progress_none";
+            if (input.in_group) {
+                turn.out.mention = true;
+                turn.say(outcome == "none" ? script_.text("progress_none")
+                                           : fill_text(script_.text("progress_group"), values));
+                break;
+            }
+            turn.say(fill_text(script_.text(key), values));
+            if (turn.out.state.draft && !turn.out.state.draft->step.empty()) {
+                turn.say(script_.text("in_flow_reminder"));
+                prompt_again(turn);
+            }
+            break;
+        }
+        case EffectKind::send_code: {
+            if (!turn.out.state.draft) break;
+            if (outcome == "ok")
+                turn.say(fill_text(script_.text("code_sent"), {{"mobile", mobile_masked()}}));
+            else if (outcome == "rate_minute")
+                turn.say(script_.text("code_rate_minute"));
+            else if (outcome == "rate_hour")
+                turn.say(script_.text("code_rate_hour"));
+            else
+                turn.say(script_.text("code_failed"));
+            break;
+        }
+        case EffectKind::check_code: {
+            if (!turn.out.state.draft) break;
+            const FlowStep* step = script_.find_step(turn.draft().step);
+            if (!step || step->kind != StepKind::sms_code) break;
+            if (outcome == "ok") {
+                for (const auto& s : script_.steps)
+                    if (s.kind == StepKind::slot && s.validator == "mobile")
+                        turn.draft().verified_mobile = turn.draft().slots[s.slot];
+                turn.draft().failures.erase(step->id);
+                advance(turn, *step);
+            } else if (outcome == "wrong") {
+                fail(turn, *step, fill_text(script_.text("code_wrong"), values));
+            } else if (outcome == "locked") {
+                fail(turn, *step, script_.text("code_locked"));
+            } else {
+                fail(turn, *step, script_.text("code_expired"));
+            }
+            break;
+        }
+        case EffectKind::submit:
+            if (outcome == "new" || outcome == "existing") {
+                turn.say(
+                    fill_text(script_.text(outcome == "new" ? "submitted" : "existing"), values));
+                turn.out.state.draft.reset();
+                turn.out.state.session.flow.clear();
+                turn.out.draft_deleted = true;
+            } else {
+                turn.say(script_.text("store_failed"));
+            }
+            break;
+    }
+    return std::move(turn.out);
+}
+
+}  // namespace kayou::dialogs

@@ -1,0 +1,119 @@
+#pragma once
+// The step machine of a scripted flow, as a pure function:
+//   (script, state, input, today) -> (new state, reply texts, at most one effect)
+// No I/O, no clock, no randomness: the shell (dialogs/router_dialog.hpp) loads the state from
+// Redis, runs the effect (send a code, check a code, submit, look up progress, sign a link),
+// feeds its result back through on_effect(), saves the state and answers. Every rule about what
+// the bot says and when lives here or in the script, so it is unit-tested without Redis.
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "dialogs/districts.hpp"
+#include "dialogs/flow_script.hpp"
+
+namespace kayou::dialogs {
+
+// The chat session: short-lived (idle TTL), tells which flow the conversation is in.
+struct SessionState {
+    std::string flow;          // "" = no flow running
+    std::int64_t version = 0;  // turns committed; the store increments it on every save
+};
+
+// The join draft: the half-filled application, kept for days and independent of the session, so
+// an idle chat session expiring never wipes it (Rasa #5091).
+struct DraftState {
+    std::string step;                          // current step id
+    std::map<std::string, std::string> slots;  // plaintext here; sealed by the store
+    std::map<std::string, int> failures;       // per step id
+    std::vector<std::string> choices;          // district ids offered after an ambiguous answer
+    std::string return_to;                     // step to go back to after an edit ("" = next)
+    std::string verified_mobile;               // the mobile a code confirmed ("" = none)
+
+    bool operator==(const DraftState&) const = default;
+};
+
+struct ConversationState {
+    SessionState session;
+    std::optional<DraftState> draft;
+};
+
+struct TurnInput {
+    std::string text;
+    bool in_group = false;
+    bool mentioned = false;  // group: the bot was @-mentioned
+    int today = 0;           // yyyymmdd, Beijing date (ID card age check)
+};
+
+enum class EffectKind { none, send_code, check_code, submit, progress, group_link };
+
+struct Effect {
+    EffectKind kind = EffectKind::none;
+    std::string code;  // check_code: the 6 digits the driver typed
+};
+
+struct EffectResult {
+    EffectKind kind = EffectKind::none;
+    // send_code: ok | rate_minute | rate_hour | failed
+    // check_code: ok | wrong | expired | locked
+    // submit: new | existing | failed
+    // progress: none | received | approved | rejected
+    // group_link: ok | off (no public URL configured)
+    std::string outcome;
+    int remaining = 0;           // check_code wrong: tries left
+    std::string application_id;  // submit, progress
+    std::string status_text;     // submit existing: "已受理" ...
+    std::string deadline;        // "2026-11-23 15:04" Beijing
+    std::string reason;          // progress rejected
+    std::string link;            // group_link
+};
+
+struct TurnOutput {
+    ConversationState state;
+    std::vector<std::string> texts;
+    Effect effect;
+    bool mention = false;        // group answers @-mention the sender
+    bool draft_deleted = false;  // the draft must be removed (cancelled or submitted)
+};
+
+class JoinEngine {
+public:
+    // Both must outlive the engine.
+    JoinEngine(const FlowScript& script, const DistrictCatalog& districts);
+
+    TurnOutput on_message(ConversationState state, const TurnInput& input) const;
+    // Continues the turn that asked for `result.kind`; `input` is the same as for on_message.
+    TurnOutput on_effect(ConversationState state, const EffectResult& result,
+                         const TurnInput& input) const;
+
+    // The masked summary shown at the confirm step.
+    std::string summary(const DraftState& draft) const;
+
+    // Removes emoji, variation selectors and the punctuation voice input adds around an answer
+    // ("张三。", "👍确认！"), folds full width, trims spaces, caps the length (4 KB): what the
+    // validators and keyword matching see.
+    static std::string clean_input(std::string_view text);
+
+    const FlowScript& script() const { return script_; }
+
+private:
+    struct Turn;
+    void group_turn(Turn& turn) const;
+    void flow_turn(Turn& turn) const;
+    void idle_turn(Turn& turn) const;
+    bool command(Turn& turn) const;
+    void answer_step(Turn& turn) const;
+    void enter(Turn& turn, const std::string& step_id) const;
+    void advance(Turn& turn, const FlowStep& done) const;
+    void fail(Turn& turn, const FlowStep& step, const std::string& message) const;
+    void prompt_again(Turn& turn) const;
+    std::optional<std::string> intent_of(const std::string& text) const;
+    std::string masked(const FlowStep& step, const std::string& value) const;
+
+    const FlowScript& script_;
+    const DistrictCatalog& districts_;
+};
+
+}  // namespace kayou::dialogs

@@ -1,0 +1,100 @@
+#pragma once
+// Membership applications in Redis (DESIGN.md "Join", "Data in Redis"). One place for the record
+// layout, so the join dialog (submit, progress) and the review console read the same thing.
+//
+// Keys (prefix "kayou:"; personal fields sealed with SealedBox, associated data
+// "app:<id>:<field>"):
+//   app:{<id>}                      hash: the record (fields below)
+//   app:seq:<yyyymmdd>              INCR counter for application numbers, expires after 3 days
+//   idcard:{<lookup hash>}          string: the id of the ID number's latest application
+//   driver:{<driver>}:application   string: the id of the driver's latest application
+//   district:{<district>}:pending   sorted set: application ids by deadline (Unix seconds)
+//   district:{<district>}:pool      sorted set: turnover pool (no employer), by submission time
+// A submit writes all of them in one Lua script, so a crash never leaves an application that the
+// one-per-ID rule or a reviewer's queue cannot see. (The script touches keys of several hash tags:
+// fine on one Redis or Sentinel; a Redis Cluster deployment must co-locate them first.)
+//
+// Record fields: id, status (received | approved | rejected), reason, district, channel, driver,
+// submitted_at, deadline (Unix seconds), deadline_text (Beijing "yyyy-mm-dd HH:MM"), employer
+// ("" = none), turnover_pool ("1"/"0"), occupation ("货车司机"), name/id_card/mobile/plate
+// (sealed), id_hash, mobile_hash (lookup hashes). Lists mask on read (dialogs/privacy.hpp).
+// "Active" means received or approved: a rejected applicant may apply again.
+#include <boost/asio/awaitable.hpp>
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "crypto/sealed_box.hpp"
+
+namespace kayou::redis {
+class Client;
+}
+
+namespace kayou::members {
+
+inline constexpr std::string_view kOccupationTruckDriver = "货车司机";
+
+struct NewApplication {
+    std::string name;
+    std::string id_card;  // normalized (validate_id_card)
+    std::string mobile;   // 11 digits, confirmed by SMS code
+    std::string plate;
+    std::string district;  // district id
+    std::string employer;  // "" = none: the district's turnover pool
+    std::string channel;   // "oa", "bridge", "web", ...
+    std::string driver;    // "<channel>:<sender id>": who may ask for progress
+    std::chrono::sys_seconds submitted{};
+    std::chrono::sys_seconds deadline{};
+};
+
+struct Application {
+    std::string id;
+    std::string status;  // received | approved | rejected
+    std::string reason;
+    std::string district;
+    std::string channel;
+    std::string driver;
+    std::int64_t submitted_at = 0;
+    std::int64_t deadline = 0;
+    std::string deadline_text;
+    std::string employer;
+    bool turnover_pool = false;
+    std::string occupation;
+    // Decrypted; empty if a field fails to open (wrong key): never guessed.
+    std::string name, id_card, mobile, plate;
+};
+
+struct SubmitResult {
+    bool created = false;     // false: the ID number already has an active application
+    Application application;  // the new one, or the existing one (status, deadline)
+};
+
+// "2026-11-22 15:04" in Beijing time.
+std::string beijing_minute_text(std::chrono::sys_seconds t);
+// "RH" + Beijing yyyymmdd + 6-digit daily sequence: "RH20261122000042".
+std::string format_application_id(std::chrono::sys_seconds submitted, long long sequence);
+// "已受理" / "已通过" / "未通过".
+std::string status_text(std::string_view status);
+
+class ApplicationStore {
+public:
+    ApplicationStore(std::shared_ptr<redis::Client> redis, const crypto::SealedBox& box,
+                     std::string key_prefix = "kayou:");
+
+    // Creates the application unless the ID number has an active one. Throws redis::Error.
+    boost::asio::awaitable<SubmitResult> submit(NewApplication application);
+    boost::asio::awaitable<std::optional<Application>> get(std::string id);
+    boost::asio::awaitable<std::optional<Application>> latest_for_driver(std::string driver);
+    boost::asio::awaitable<std::optional<Application>> active_for_id_card(std::string id_card);
+
+    std::string app_key(std::string_view id) const;
+
+private:
+    std::shared_ptr<redis::Client> redis_;
+    const crypto::SealedBox& box_;
+    std::string prefix_;
+};
+
+}  // namespace kayou::members

@@ -1,0 +1,72 @@
+#include "members/join_link.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include "crypto/base64.hpp"
+#include "crypto/hash.hpp"
+
+namespace kayou::members {
+
+std::string base64url_encode(std::string_view bytes) {
+    std::string text = crypto::base64_encode(bytes);
+    while (!text.empty() && text.back() == '=') text.pop_back();
+    for (auto& c : text) {
+        if (c == '+')
+            c = '-';
+        else if (c == '/')
+            c = '_';
+    }
+    return text;
+}
+
+std::optional<std::string> base64url_decode(std::string_view text) {
+    std::string standard(text);
+    for (auto& c : standard) {
+        if (c == '-')
+            c = '+';
+        else if (c == '_')
+            c = '/';
+        else if (c == '+' || c == '/' || c == '=')
+            return std::nullopt;
+    }
+    while (standard.size() % 4 != 0) standard += '=';
+    return crypto::base64_decode(standard);
+}
+
+std::string sign_join_token(std::string_view key, const JoinLinkClaims& claims) {
+    const nlohmann::json body{
+        {"c", claims.channel}, {"s", claims.sender}, {"e", claims.expires}, {"n", claims.nonce}};
+    const std::string payload =
+        base64url_encode(body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+    return payload + "." + base64url_encode(crypto::hmac_sha256(key, payload));
+}
+
+std::optional<JoinLinkClaims> verify_join_token(std::string_view key, std::string_view token,
+                                                std::int64_t now) {
+    if (token.size() > 2048) return std::nullopt;
+    const auto dot = token.find('.');
+    if (dot == std::string_view::npos || dot == 0) return std::nullopt;
+    const std::string_view payload = token.substr(0, dot);
+    const auto signature = base64url_decode(token.substr(dot + 1));
+    if (!signature) return std::nullopt;
+    if (!crypto::constant_time_equal(*signature, crypto::hmac_sha256(key, payload)))
+        return std::nullopt;
+    const auto json_text = base64url_decode(payload);
+    if (!json_text) return std::nullopt;
+    const auto json = nlohmann::json::parse(*json_text, nullptr, false);
+    if (json.is_discarded() || !json.is_object()) return std::nullopt;
+    JoinLinkClaims claims;
+    try {
+        claims.channel = json.at("c").get<std::string>();
+        claims.sender = json.at("s").get<std::string>();
+        claims.expires = json.at("e").get<std::int64_t>();
+        claims.nonce = json.value("n", std::string());
+    } catch (const nlohmann::json::exception&) {
+        return std::nullopt;
+    }
+    if (claims.expires <= now || claims.channel.empty() || claims.sender.empty())
+        return std::nullopt;
+    return claims;
+}
+
+}  // namespace kayou::members

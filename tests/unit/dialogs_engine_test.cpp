@@ -1,0 +1,482 @@
+// The join step machine as a pure function: script + state + message -> state + texts + effect.
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <sstream>
+
+#include "dialogs/join_engine.hpp"
+#include "dialogs/validators.hpp"
+
+namespace kayou::dialogs {
+namespace {
+
+std::string read_file(const std::string& path) {
+    std::ifstream file(path);
+    std::stringstream text;
+    text << file.rdbuf();
+    return text.str();
+}
+
+constexpr int kToday = 20261122;
+// GB 11643 valid (check digit computed), born 1985: an adult of working age.
+constexpr const char* kIdCard = "320412198501011233";
+constexpr const char* kMobile = "13800138000";
+
+bool any_contains(const std::vector<std::string>& texts, std::string_view needle) {
+    for (const auto& text : texts)
+        if (text.find(needle) != std::string::npos) return true;
+    return false;
+}
+
+std::string all(const std::vector<std::string>& texts) {
+    std::string out;
+    for (const auto& text : texts) out += text + "\n";
+    return out;
+}
+
+class EngineTest : public ::testing::Test {
+protected:
+    static void SetUpTestSuite() {
+        script_ = new FlowScript(FlowScript::load_file(KAYOU_SOURCE_DIR "/config/flows/join.yaml"));
+        districts_ = new DistrictCatalog(
+            DistrictCatalog::from_yaml(read_file(KAYOU_SOURCE_DIR "/config/districts.yaml")));
+    }
+    static void TearDownTestSuite() {
+        delete script_;
+        delete districts_;
+    }
+
+    JoinEngine engine() const { return JoinEngine(*script_, *districts_); }
+
+    // One 1:1 message; effects are answered by `results` in order (or fail the test).
+    TurnOutput say(const std::string& text, std::vector<EffectResult> results = {}) {
+        TurnInput input{text, false, false, kToday};
+        auto out = engine().on_message(state_, input);
+        std::vector<std::string> texts = out.texts;
+        std::size_t next = 0;
+        while (out.effect.kind != EffectKind::none) {
+            last_effect_ = out.effect;
+            EXPECT_LT(next, results.size()) << "unexpected effect for '" << text << "'";
+            if (next >= results.size()) break;
+            EXPECT_EQ(results[next].kind, out.effect.kind);
+            auto more = engine().on_effect(out.state, results[next++], input);
+            texts.insert(texts.end(), more.texts.begin(), more.texts.end());
+            more.draft_deleted = more.draft_deleted || out.draft_deleted;
+            out = std::move(more);
+        }
+        state_ = out.state;
+        out.texts = texts;
+        return out;
+    }
+
+    static EffectResult sent() { return {EffectKind::send_code, "ok"}; }
+    static EffectResult checked(std::string outcome, int remaining = 0) {
+        EffectResult r{EffectKind::check_code, std::move(outcome)};
+        r.remaining = remaining;
+        return r;
+    }
+
+    void walk_to_confirm() {
+        say("我要入会");
+        say("张三");
+        say(kIdCard);
+        say(kMobile, {sent()});
+        say("123456", {checked("ok")});
+        say("苏D12345");
+        say("武进区");
+        say("无");
+        ASSERT_EQ(state_.draft->step, "confirm");
+    }
+
+    static FlowScript* script_;
+    static DistrictCatalog* districts_;
+    ConversationState state_;
+    Effect last_effect_;
+};
+FlowScript* EngineTest::script_ = nullptr;
+DistrictCatalog* EngineTest::districts_ = nullptr;
+
+TEST_F(EngineTest, JoinKeywordStartsTheFlowAtTheFirstStep) {
+    auto out = say("我要入会");
+    EXPECT_EQ(state_.session.flow, "join");
+    ASSERT_TRUE(state_.draft);
+    EXPECT_EQ(state_.draft->step, "name");
+    EXPECT_TRUE(any_contains(out.texts, "姓名"));
+}
+
+TEST_F(EngineTest, CompleteWalkFillsEverySlotAndSubmits) {
+    walk_to_confirm();
+    const auto& slots = state_.draft->slots;
+    EXPECT_EQ(slots.at("name"), "张三");
+    EXPECT_EQ(slots.at("id_card"), kIdCard);
+    EXPECT_EQ(slots.at("mobile"), kMobile);
+    EXPECT_EQ(slots.at("plate"), "苏D12345");
+    EXPECT_EQ(slots.at("district"), "wujin");
+    EXPECT_EQ(slots.at("employer"), "");
+    EXPECT_EQ(state_.draft->verified_mobile, kMobile);
+
+    EffectResult submitted{EffectKind::submit, "new"};
+    submitted.application_id = "RH20261122000001";
+    submitted.deadline = "2026-11-23 10:00";
+    auto out = say("确认", {submitted});
+    EXPECT_EQ(last_effect_.kind, EffectKind::submit);
+    EXPECT_TRUE(any_contains(out.texts, "RH20261122000001"));
+    EXPECT_TRUE(any_contains(out.texts, "2026-11-23 10:00"));
+    EXPECT_TRUE(out.draft_deleted);
+    EXPECT_FALSE(state_.draft);
+    EXPECT_EQ(state_.session.flow, "");
+}
+
+TEST_F(EngineTest, SummaryIsMaskedAndNeverShowsRawPersonalData) {
+    say("我要入会");
+    say("张三丰");
+    say(kIdCard);
+    say(kMobile, {sent()});
+    say("123456", {checked("ok")});
+    say("苏D12345");
+    say("湖塘镇");
+    auto out = say("常州顺丰速运");
+    const std::string text = all(out.texts);
+    EXPECT_EQ(text.find(kIdCard), std::string::npos);
+    EXPECT_EQ(text.find(kMobile), std::string::npos);
+    EXPECT_EQ(text.find("苏D12345"), std::string::npos);
+    EXPECT_EQ(text.find("张三丰"), std::string::npos);
+    EXPECT_NE(text.find("3204**********1233"), std::string::npos) << text;
+    EXPECT_NE(text.find("138****8000"), std::string::npos);
+    EXPECT_NE(text.find("武进区"), std::string::npos);
+    EXPECT_NE(text.find("常州顺丰速运"), std::string::npos);
+}
+
+TEST_F(EngineTest, NoEmployerShowsTheTurnoverPool) {
+    walk_to_confirm();
+    EXPECT_NE(engine().summary(*state_.draft).find("周转池"), std::string::npos);
+}
+
+TEST_F(EngineTest, BadAnswersGetTheValidatorsMessageAndKeepTheStep) {
+    say("入会");
+    auto out = say("123");
+    EXPECT_EQ(state_.draft->step, "name");
+    ASSERT_FALSE(out.texts.empty());
+    EXPECT_EQ(out.texts[0], validate_name("123").error);
+    EXPECT_EQ(state_.draft->failures.at("name"), 1);
+}
+
+TEST_F(EngineTest, ThirdFailureOffersHumanHelpAndKeepsTheDraft) {
+    say("入会");
+    say("张三");
+    auto first = say("1234");
+    auto second = say("1234");
+    EXPECT_FALSE(any_contains(first.texts, "人工"));
+    EXPECT_FALSE(any_contains(second.texts, "人工"));
+    auto third = say("1234");
+    EXPECT_TRUE(any_contains(third.texts, "人工"));
+    EXPECT_EQ(state_.draft->slots.at("name"), "张三");
+    EXPECT_EQ(state_.draft->step, "id_card");
+    auto human = say("人工");
+    EXPECT_TRUE(any_contains(human.texts, "工作人员"));
+    EXPECT_EQ(state_.draft->slots.at("name"), "张三");
+}
+
+TEST_F(EngineTest, EmojiAndVoicePunctuationAreIgnored) {
+    say("入会🙏");
+    auto out = say("张三。");
+    EXPECT_EQ(state_.draft->slots.at("name"), "张三");
+    say(std::string(kIdCard) + "！");
+    EXPECT_EQ(state_.draft->slots.at("id_card"), kIdCard);
+    say("👍138 0013 8000，", {sent()});
+    EXPECT_EQ(state_.draft->slots.at("mobile"), kMobile);
+}
+
+TEST_F(EngineTest, CleanInputTrimsEdgesButKeepsInnerMarks) {
+    EXPECT_EQ(JoinEngine::clean_input("  “阿卜杜·热合曼”。 "), "阿卜杜·热合曼");
+    EXPECT_EQ(JoinEngine::clean_input("👍🏻确认！！"), "确认");
+    EXPECT_EQ(JoinEngine::clean_input("确\u200d认"), "确认");
+    EXPECT_EQ(JoinEngine::clean_input(""), "");
+    EXPECT_EQ(JoinEngine::clean_input("。。。"), "");
+    EXPECT_LE(JoinEngine::clean_input(std::string(100000, 'a')).size(), 4096u);
+}
+
+TEST_F(EngineTest, VeryLongMessageIsRejectedWithoutEcho) {
+    say("入会");
+    const std::string long_text(20000, 'x');
+    auto out = say(long_text);
+    EXPECT_EQ(state_.draft->step, "name");
+    for (const auto& text : out.texts) EXPECT_LT(text.size(), 2000u);
+}
+
+TEST_F(EngineTest, CodeStepSendsAndChecksAndCountsWrongTries) {
+    say("入会");
+    say("张三");
+    say(kIdCard);
+    auto out = say(kMobile, {sent()});
+    EXPECT_EQ(last_effect_.kind, EffectKind::send_code);
+    EXPECT_TRUE(any_contains(out.texts, "138****8000"));
+    EXPECT_EQ(state_.draft->step, "verify");
+    auto wrong = say("111111", {checked("wrong", 4)});
+    EXPECT_EQ(last_effect_.code, "111111");
+    EXPECT_TRUE(any_contains(wrong.texts, "4"));
+    EXPECT_EQ(state_.draft->step, "verify");
+    auto letters = say("abc");
+    EXPECT_TRUE(any_contains(letters.texts, "6位"));
+    auto expired = say("222222", {checked("expired")});
+    EXPECT_TRUE(any_contains(expired.texts, "过期"));
+    auto resend = say("重发", {{EffectKind::send_code, "rate_minute"}});
+    EXPECT_TRUE(any_contains(resend.texts, "1分钟"));
+    auto hour = say("重发", {{EffectKind::send_code, "rate_hour"}});
+    EXPECT_TRUE(any_contains(hour.texts, "5次"));
+    auto locked = say("333333", {checked("locked")});
+    EXPECT_TRUE(any_contains(locked.texts, "重发"));
+    auto ok = say("444 444", {checked("ok")});
+    EXPECT_EQ(last_effect_.code, "444444");
+    EXPECT_EQ(state_.draft->step, "plate");
+    EXPECT_TRUE(any_contains(ok.texts, "车牌"));
+}
+
+TEST_F(EngineTest, EditFromTheSummaryReturnsToTheSummary) {
+    walk_to_confirm();
+    auto out = say("修改车牌");
+    EXPECT_EQ(state_.draft->step, "plate");
+    EXPECT_EQ(state_.draft->return_to, "confirm");
+    out = say("苏D54321");
+    EXPECT_EQ(state_.draft->step, "confirm");
+    EXPECT_EQ(state_.draft->slots.at("plate"), "苏D54321");
+    EXPECT_TRUE(any_contains(out.texts, "请核对"));
+}
+
+TEST_F(EngineTest, ChangingTheMobileAsksForANewCode) {
+    walk_to_confirm();
+    say("修改手机号");
+    EXPECT_EQ(state_.draft->step, "mobile");
+    auto out = say("13912345678", {sent()});
+    EXPECT_EQ(state_.draft->step, "verify");
+    EXPECT_TRUE(any_contains(out.texts, "139****5678"));
+    out = say("654321", {checked("ok")});
+    EXPECT_EQ(state_.draft->step, "confirm");
+    EXPECT_EQ(state_.draft->verified_mobile, "13912345678");
+}
+
+TEST_F(EngineTest, SameVerifiedMobileIsNotCheckedTwice) {
+    walk_to_confirm();
+    say("修改手机号");
+    auto out = say(kMobile);  // no effect expected: already verified
+    EXPECT_EQ(state_.draft->step, "confirm");
+}
+
+TEST_F(EngineTest, EditBeforeReachingAFieldContinuesTheWalk) {
+    say("入会");
+    say("张三");
+    say(kIdCard);
+    say("修改姓名");
+    EXPECT_EQ(state_.draft->step, "name");
+    EXPECT_EQ(state_.draft->return_to, "mobile");
+    say("李四");
+    EXPECT_EQ(state_.draft->step, "mobile");
+    EXPECT_EQ(state_.draft->slots.at("name"), "李四");
+}
+
+TEST_F(EngineTest, EditWithoutAFieldAsksWhich) {
+    say("入会");
+    auto out = say("修改");
+    EXPECT_TRUE(any_contains(out.texts, "手机号"));
+    EXPECT_EQ(state_.draft->step, "name");
+}
+
+TEST_F(EngineTest, CancelDeletesTheDraft) {
+    say("入会");
+    say("张三");
+    auto out = say("取消");
+    EXPECT_TRUE(out.draft_deleted);
+    EXPECT_FALSE(state_.draft);
+    EXPECT_EQ(state_.session.flow, "");
+    EXPECT_TRUE(any_contains(out.texts, "已取消"));
+    auto again = say("取消");
+    EXPECT_TRUE(any_contains(again.texts, "没有正在办理"));
+}
+
+TEST_F(EngineTest, RestartClearsSlotsAndAsksTheFirstQuestion) {
+    say("入会");
+    say("张三");
+    say(kIdCard);
+    auto out = say("重新填写");
+    EXPECT_EQ(state_.draft->step, "name");
+    EXPECT_TRUE(state_.draft->slots.empty());
+}
+
+TEST_F(EngineTest, ProgressInTheMiddleAnswersAndKeepsThePlace) {
+    say("入会");
+    say("张三");
+    EffectResult none{EffectKind::progress, "none"};
+    auto out = say("进度", {none});
+    EXPECT_TRUE(any_contains(out.texts, "没有查到"));
+    EXPECT_TRUE(any_contains(out.texts, "身份证"));
+    EXPECT_EQ(state_.draft->step, "id_card");
+}
+
+TEST_F(EngineTest, ProgressAnswersFromTheRecord) {
+    EffectResult received{EffectKind::progress, "received"};
+    received.application_id = "RH20261122000007";
+    received.deadline = "2026-11-23 18:00";
+    auto out = say("进度", {received});
+    EXPECT_TRUE(any_contains(out.texts, "RH20261122000007"));
+    EXPECT_TRUE(any_contains(out.texts, "2026-11-23 18:00"));
+    EffectResult rejected{EffectKind::progress, "rejected"};
+    rejected.application_id = "RH1";
+    rejected.reason = "身份证照片不清楚";
+    out = say("查询进度", {rejected});
+    EXPECT_TRUE(any_contains(out.texts, "身份证照片不清楚"));
+    EffectResult approved{EffectKind::progress, "approved"};
+    out = say("进度", {approved});
+    EXPECT_TRUE(any_contains(out.texts, "通过"));
+}
+
+TEST_F(EngineTest, OtherServiceInTheMiddleIsAnsweredAndTheStepIsKept) {
+    say("入会");
+    say("张三");
+    auto out = say("我想咨询欠运费的法律问题");
+    EXPECT_TRUE(any_contains(out.texts, "法律"));
+    EXPECT_TRUE(any_contains(out.texts, "身份证"));
+    EXPECT_EQ(state_.draft->step, "id_card");
+    EXPECT_EQ(state_.draft->failures.count("id_card"), 0u);
+}
+
+TEST_F(EngineTest, AmbiguousDistrictAsksAndAcceptsANumber) {
+    say("入会");
+    say("张三");
+    say(kIdCard);
+    say(kMobile, {sent()});
+    say("123456", {checked("ok")});
+    say("苏D12345");
+    auto out = say("遥观");
+    EXPECT_EQ(state_.draft->step, "district");
+    ASSERT_EQ(state_.draft->choices.size(), 2u);
+    EXPECT_TRUE(any_contains(out.texts, "1. "));
+    say("2");
+    EXPECT_EQ(state_.draft->slots.at("district"), "jingkai");
+    EXPECT_EQ(state_.draft->step, "employer");
+}
+
+TEST_F(EngineTest, UnknownDistrictListsTheDistricts) {
+    say("入会");
+    say("张三");
+    say(kIdCard);
+    say(kMobile, {sent()});
+    say("123456", {checked("ok")});
+    say("苏D12345");
+    auto out = say("火星");
+    EXPECT_TRUE(any_contains(out.texts, "溧阳市"));
+    EXPECT_EQ(state_.draft->failures.at("district"), 1);
+}
+
+TEST_F(EngineTest, ExpiredSessionResumesFromTheDraft) {
+    say("入会");
+    say("张三");
+    say(kIdCard);
+    state_.session = {};  // the chat session expired; the draft did not
+    auto out = say(kMobile, {sent()});
+    EXPECT_TRUE(any_contains(out.texts, "欢迎回来"));
+    EXPECT_EQ(state_.draft->step, "verify");
+    EXPECT_EQ(state_.draft->slots.at("name"), "张三");
+    EXPECT_EQ(state_.session.flow, "join");
+}
+
+TEST_F(EngineTest, ExistingApplicationIsReportedNotDuplicated) {
+    walk_to_confirm();
+    EffectResult existing{EffectKind::submit, "existing"};
+    existing.application_id = "RH20261121000003";
+    existing.status_text = "已受理，审核中";
+    auto out = say("确认", {existing});
+    EXPECT_TRUE(any_contains(out.texts, "RH20261121000003"));
+    EXPECT_TRUE(any_contains(out.texts, "不用重复"));
+    EXPECT_FALSE(state_.draft);
+}
+
+TEST_F(EngineTest, SubmitFailureKeepsTheDraft) {
+    walk_to_confirm();
+    auto out = say("确认", {{EffectKind::submit, "failed"}});
+    ASSERT_TRUE(state_.draft);
+    EXPECT_EQ(state_.draft->step, "confirm");
+}
+
+TEST_F(EngineTest, ConfirmStepAcceptsOnlyConfirmWords) {
+    walk_to_confirm();
+    last_effect_ = {};
+    auto out = say("嗯嗯嗯嗯嗯嗯嗯");
+    EXPECT_EQ(last_effect_.kind, EffectKind::none);  // no submit asked
+    EXPECT_TRUE(any_contains(out.texts, "确认"));
+    EXPECT_EQ(state_.draft->step, "confirm");
+}
+
+TEST_F(EngineTest, IdleUnknownTextGetsHelpWithoutEcho) {
+    auto out = say("今天高速堵死了 13800138000");
+    EXPECT_FALSE(state_.draft);
+    EXPECT_FALSE(any_contains(out.texts, "13800138000"));
+    EXPECT_TRUE(any_contains(out.texts, "入会"));
+}
+
+// ---- groups ----
+
+TurnOutput group(const JoinEngine& engine, const std::string& text, bool mentioned) {
+    return engine.on_message({}, TurnInput{text, true, mentioned, kToday});
+}
+
+TEST_F(EngineTest, GroupIdNumberGetsAWarningWithoutEcho) {
+    auto out = group(engine(), std::string("我的身份证") + kIdCard + " 帮我入会", false);
+    EXPECT_TRUE(out.mention);
+    EXPECT_EQ(out.effect.kind, EffectKind::none);
+    EXPECT_TRUE(any_contains(out.texts, "不要在群里"));
+    EXPECT_FALSE(any_contains(out.texts, kIdCard));
+    EXPECT_FALSE(any_contains(out.texts, "1233"));
+    EXPECT_FALSE(out.state.draft);
+}
+
+TEST_F(EngineTest, GroupPhoneNumberGetsAWarning) {
+    auto out = group(engine(), "有事打我电话 138-0013-8000", false);
+    EXPECT_TRUE(any_contains(out.texts, "不要在群里"));
+    EXPECT_FALSE(any_contains(out.texts, "8000"));
+}
+
+TEST_F(EngineTest, GroupJoinMovesToPrivateWithALink) {
+    auto out = group(engine(), "我要入会", false);
+    EXPECT_EQ(out.effect.kind, EffectKind::group_link);
+    EXPECT_FALSE(out.state.draft);
+    EffectResult link{EffectKind::group_link, "ok"};
+    link.link = "https://kayou.example/join?t=abc";
+    auto next = engine().on_effect(out.state, link, TurnInput{"我要入会", true, false, kToday});
+    EXPECT_TRUE(next.mention);
+    EXPECT_TRUE(any_contains(next.texts, "https://kayou.example/join?t=abc"));
+    EXPECT_TRUE(any_contains(next.texts, "私聊"));
+    auto off = engine().on_effect(out.state, {EffectKind::group_link, "off"},
+                                  TurnInput{"我要入会", true, false, kToday});
+    EXPECT_TRUE(any_contains(off.texts, "私聊"));
+}
+
+TEST_F(EngineTest, GroupChatterWithoutMentionIsSilent) {
+    auto out = group(engine(), "今天高速堵死了", false);
+    EXPECT_TRUE(out.texts.empty());
+    EXPECT_EQ(out.effect.kind, EffectKind::none);
+    EXPECT_FALSE(out.mention);
+    auto plate = group(engine(), "苏D12345 在服务区", false);
+    EXPECT_TRUE(plate.texts.empty());
+}
+
+TEST_F(EngineTest, GroupMentionOrHelpGetsHelp) {
+    auto out = group(engine(), "帮助", false);
+    EXPECT_TRUE(any_contains(out.texts, "入会"));
+    EXPECT_TRUE(out.mention);
+    auto mentioned = group(engine(), "在吗", true);
+    EXPECT_TRUE(any_contains(mentioned.texts, "入会"));
+}
+
+TEST_F(EngineTest, GroupProgressShowsOnlyTheStatus) {
+    auto out = group(engine(), "进度", true);
+    ASSERT_EQ(out.effect.kind, EffectKind::progress);
+    EffectResult received{EffectKind::progress, "received"};
+    received.application_id = "RH20261122000001";
+    received.status_text = "已受理，审核中";
+    auto next = engine().on_effect(out.state, received, TurnInput{"进度", true, true, kToday});
+    EXPECT_TRUE(any_contains(next.texts, "已受理"));
+    EXPECT_FALSE(any_contains(next.texts, "RH20261122000001"));
+}
+
+}  // namespace
+}  // namespace kayou::dialogs
