@@ -72,6 +72,32 @@ public:
 
     bool present() const { return node_ && !node_.IsNull(); }
 
+    // A list-valued key: each item is read as a Section of its own.
+    std::vector<Section> list(const std::string& key) {
+        seen_.insert(key);
+        std::vector<Section> items;
+        if (!node_) return items;
+        const YAML::Node value = node_[key];
+        if (!value || value.IsNull()) return items;
+        if (!value.IsSequence()) throw ConfigError(key_path(key) + ": expected a list");
+        for (std::size_t i = 0; i < value.size(); ++i)
+            items.emplace_back(value[i], key_path(key) + "[" + std::to_string(i) + "]", env_);
+        return items;
+    }
+    std::vector<std::string> read_strings(const std::string& key) {
+        seen_.insert(key);
+        std::vector<std::string> out;
+        if (!node_) return out;
+        const YAML::Node value = node_[key];
+        if (!value || value.IsNull()) return out;
+        if (!value.IsSequence()) throw ConfigError(key_path(key) + ": expected a list");
+        for (const auto& item : value) {
+            if (!item.IsScalar()) throw ConfigError(key_path(key) + ": expected a list of text");
+            out.push_back(item.Scalar());
+        }
+        return out;
+    }
+
 private:
     std::optional<std::string> scalar(const std::string& key) {
         seen_.insert(key);
@@ -287,6 +313,48 @@ Config parse_config(std::string_view yaml_text, const EnvLookup& env) {
         }
         if (out.enabled() && out.callback_token.size() < 16 && out.provider != "local_sink")
             throw ConfigError("sms.callback_token: at least 16 characters (it guards the receipts)");
+    }
+    {
+        auto admin = top.child("admin");
+        for (auto& item : admin.list("tokens")) {
+            AdminTokenConfig token;
+            item.read("name", token.name);
+            item.read("token_sha256", token.token_sha256);
+            item.read("role", token.role);
+            token.districts = item.read_strings("districts");
+            item.reject_unknown();
+            const auto where = std::string("admin.tokens: ") + (token.name.empty() ? "?" : token.name);
+            if (token.name.empty()) throw ConfigError(where + ": name is required");
+            const bool hex = token.token_sha256.size() == 64 &&
+                             token.token_sha256.find_first_not_of("0123456789abcdef") ==
+                                 std::string::npos;
+            if (!hex)
+                throw ConfigError(where +
+                                  ": token_sha256 must be 64 lowercase hex digits "
+                                  "(printf %s \"$TOKEN\" | sha256sum)");
+            if (token.role != "city_admin" && token.role != "district_admin" &&
+                token.role != "faq_editor" && token.role != "legal_desk")
+                throw ConfigError(where +
+                                  ": role must be city_admin, district_admin, faq_editor or "
+                                  "legal_desk");
+            if (token.role == "district_admin" && token.districts.empty())
+                throw ConfigError(where + ": a district_admin needs districts");
+            config.admin.tokens.push_back(std::move(token));
+        }
+        admin.reject_unknown();
+    }
+    {
+        auto content = top.child("content");
+        content.read("seed_dir", config.content.seed_dir);
+        content.read_duration("poll_interval_ms", config.content.poll_interval, 50, 60'000);
+        content.reject_unknown();
+    }
+    {
+        auto privacy = top.child("privacy");
+        privacy.read("data_key", config.privacy.data_key);
+        privacy.reject_unknown();
+        if (!config.privacy.data_key.empty() && config.privacy.data_key.size() != 44)
+            throw ConfigError("privacy.data_key: expected standard base64 of 32 bytes (44 characters)");
     }
     top.reject_unknown();
     return config;

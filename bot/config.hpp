@@ -8,6 +8,7 @@
 #include <optional>
 #include <stdexcept>
 #include <string>
+#include <vector>
 
 #include "bot/http_server.hpp"
 #include "bot/log.hpp"
@@ -53,6 +54,34 @@ struct EmbeddedRedisConfig {
     std::string appendfsync = "everysec";  // "always" trades throughput for zero loss on power cut
 };
 
+// One admin API bearer token. Only its SHA-256 is in the config (`printf %s "$TOKEN" | sha256sum`),
+// so a leaked config file does not leak a usable token.
+struct AdminTokenConfig {
+    std::string name;          // who holds it: shown in the audit log
+    std::string token_sha256;  // 64 lowercase hex digits
+    std::string role;          // city_admin | district_admin | faq_editor | legal_desk
+    std::vector<std::string> districts;  // district_admin: the districts it may act on
+};
+
+struct AdminConfig {
+    std::vector<AdminTokenConfig> tokens;
+};
+
+// Versioned content (FAQ scripts, benefit catalog, driver stations) kept in Redis.
+struct ContentConfig {
+    // Where the files that seed version 1 of an empty store live (legal.yaml, benefits.yaml,
+    // stations.yaml). Relative paths are relative to the working directory.
+    std::string seed_dir = "faq/data";
+    // How often every process checks the published version numbers (hot reload).
+    std::chrono::milliseconds poll_interval{500};
+};
+
+struct PrivacyConfig {
+    // AES-256-GCM key for personal data at rest, standard base64 of 32 bytes (44 characters).
+    // Empty: features that would store personal data store none (e.g. a ticket keeps no phone).
+    std::string data_key;
+};
+
 // SMS (notify/): providers, sender, webhooks. See config/kayou.example.yaml and docs/sms.md.
 struct SmsConfig {
     std::string provider;  // primary: tencent | aliyun | local_sink; empty = SMS off
@@ -88,6 +117,9 @@ struct Config {
     std::chrono::seconds max_clock_skew{300};
     std::string key_prefix = "kayou:";
     SmsConfig sms;
+    AdminConfig admin;
+    ContentConfig content;
+    PrivacyConfig privacy;
 
     bool embedded_redis_wanted() const { return redis.host.empty(); }
 };
