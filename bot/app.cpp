@@ -7,6 +7,9 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <optional>
 
+#include "bot/admin/auth.hpp"
+#include "bot/admin/content_api.hpp"
+#include "bot/admin/tickets_api.hpp"
 #include "bot/embedded_redis.hpp"
 #include "bot/http_server.hpp"
 #include "bot/log.hpp"
@@ -14,7 +17,13 @@
 #include "bot/sms_webhooks.hpp"
 #include "bot/turn_runner.hpp"
 #include "bot/webhooks.hpp"
+#include "crypto/sealed_box.hpp"
 #include "dialogs/help_dialog.hpp"
+#include "faq/legal_service.hpp"
+#include "faq/live_content.hpp"
+#include "faq/station_geo.hpp"
+#include "faq/store.hpp"
+#include "faq/tickets.hpp"
 #include "redis/client.hpp"
 
 namespace kayou::bot {
@@ -31,6 +40,16 @@ struct App::Impl {
     std::unique_ptr<TurnRunner> turns;
     std::unique_ptr<Webhooks> webhooks;
     std::unique_ptr<SmsService> sms;  // null unless sms.provider is set
+    // Legal Q&A, benefits, stations, tickets and their admin API (faq/, bot/admin/).
+    admin::Authenticator admin_auth{config.admin.tokens};
+    std::unique_ptr<admin::AuditLog> audit;
+    std::unique_ptr<faq::ContentStore> content_store;
+    std::unique_ptr<faq::StationGeo> station_geo;
+    std::unique_ptr<faq::LiveContent> live_content;
+    std::unique_ptr<faq::TicketDesk> tickets;
+    std::unique_ptr<faq::LegalService> legal;
+    std::unique_ptr<admin::ContentApi> content_api;
+    std::unique_ptr<admin::TicketsApi> tickets_api;
     HttpServer server;
     asio::signal_set signals{io, SIGINT, SIGTERM};
     bool stopping = false;
@@ -117,6 +136,8 @@ struct App::Impl {
             co_return HttpResponse::text(200, index_text());
         });
         webhooks->install(server);
+        content_api->install(server);
+        tickets_api->install(server);
         if (sms) sms->install(server);
         server.observe([this](const HttpObservation& seen) {
             metrics
@@ -149,6 +170,40 @@ struct App::Impl {
         return text;
     }
 
+    void start_content() {
+        std::optional<crypto::SealedBox> box;
+        if (!config.privacy.data_key.empty()) {
+            box = crypto::SealedBox::from_base64_key(config.privacy.data_key);
+            if (!box) throw ConfigError("privacy.data_key: not base64 of 32 bytes");
+        }
+        audit = std::make_unique<admin::AuditLog>(redis, config.key_prefix);
+        content_store = std::make_unique<faq::ContentStore>(redis, config.key_prefix);
+        station_geo = std::make_unique<faq::StationGeo>(redis, config.key_prefix);
+        faq::LiveContent::Options options;
+        options.poll_interval = config.content.poll_interval;
+        options.seed_dir = config.content.seed_dir;
+        options.on_event = [](std::string_view event, std::string_view kind, int version,
+                              std::string_view detail) {
+            const bool failed = event.find("failed") != std::string_view::npos ||
+                                event.find("invalid") != std::string_view::npos;
+            log(failed ? LogLevel::warn : LogLevel::info, event,
+                {{"kind", kind}, {"version", version}, {"detail", detail}});
+        };
+        live_content = std::make_unique<faq::LiveContent>(io.get_executor(), *content_store,
+                                                          *station_geo, std::move(options));
+        // SMS for ticket answers goes through the notify outbox when SMS is configured.
+        notify::SmsOutbox* outbox = nullptr;
+        if (sms) outbox = &sms->outbox();
+        tickets = std::make_unique<faq::TicketDesk>(redis, config.key_prefix, std::move(box),
+                                                    outbox, &Impl::unix_now);
+        legal = std::make_unique<faq::LegalService>(*live_content, *tickets);
+        content_api = std::make_unique<admin::ContentApi>(admin_auth, *audit, *content_store,
+                                                          *station_geo, *live_content, *legal,
+                                                          &Impl::unix_now);
+        tickets_api = std::make_unique<admin::TicketsApi>(admin_auth, *audit, *tickets);
+        live_content->start();
+    }
+
     void start() {
         set_log_level(config.log_level);
         describe_metrics();
@@ -157,6 +212,7 @@ struct App::Impl {
                                              metrics);
         webhooks = std::make_unique<Webhooks>(config, *turns, metrics, &Impl::unix_now);
         if (config.sms.enabled()) sms = std::make_unique<SmsService>(config, io.get_executor(), redis);
+        start_content();
         install_routes();
         server.start();
         if (sms) sms->start(server.port());
@@ -174,6 +230,7 @@ struct App::Impl {
         stopping = true;
         boost::system::error_code ignored;
         signals.cancel(ignored);
+        if (live_content) live_content->stop();
         if (sms) sms->stop();
         server.stop([this] {
             if (redis) redis->stop();

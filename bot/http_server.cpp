@@ -8,9 +8,12 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <algorithm>
 #include <array>
 #include <list>
+#include <tuple>
 #include <unordered_map>
+#include <vector>
 
 #include "crypto/random.hpp"
 #include "crypto/hash.hpp"
@@ -34,6 +37,19 @@ struct HttpServer::Impl : std::enable_shared_from_this<Impl> {
     HttpServerOptions options;
     tcp::acceptor acceptor;
     std::unordered_map<std::string, HttpHandler> routes;
+    // Sorted longest first, so the first match is the most specific; names end with '*'.
+    std::vector<std::tuple<std::string, std::string, HttpHandler>> prefix_routes;
+    // Prefixes that accept larger bodies than options.body_limit (admin uploads of FAQ scripts),
+    // and the largest limit of all: the parser must admit the header of such a request before
+    // the route is known, then the route's own limit is applied.
+    std::vector<std::pair<std::string, std::size_t>> body_limits;
+    std::size_t max_body_limit = 0;
+
+    std::size_t body_limit_for(std::string_view target) const {
+        for (const auto& [prefix, limit] : body_limits)
+            if (target.substr(0, prefix.size()) == prefix) return limit;
+        return options.body_limit;
+    }
     HttpObserver observer;
     std::list<std::shared_ptr<Connection>> connections;
     bool stopping = false;
@@ -91,14 +107,25 @@ struct HttpServer::Impl : std::enable_shared_from_this<Impl> {
     }
 
     asio::awaitable<HttpResponse> dispatch(HttpRequest& request, std::string_view& route_name) {
-        const auto found = routes.find(request.path);
-        if (found == routes.end()) {
+        const HttpHandler* handler = nullptr;
+        if (const auto found = routes.find(request.path); found != routes.end()) {
+            route_name = found->first;
+            handler = &found->second;
+        } else {
+            for (const auto& [prefix, name, prefix_handler] : prefix_routes) {
+                if (request.path.compare(0, prefix.size(), prefix) == 0) {
+                    route_name = name;
+                    handler = &prefix_handler;
+                    break;
+                }
+            }
+        }
+        if (!handler) {
             route_name = "other";
             co_return HttpResponse::error(404, "not found");
         }
-        route_name = found->first;
         try {
-            co_return co_await found->second(request);
+            co_return co_await (*handler)(request);
         } catch (const std::exception&) {
             // The handler's own log line says what failed; the client learns nothing internal.
             co_return HttpResponse::error(500, "internal error");
@@ -129,7 +156,7 @@ struct HttpServer::Impl : std::enable_shared_from_this<Impl> {
         }
         while (!stopping) {
             http::request_parser<http::string_body> parser;
-            parser.body_limit(options.body_limit);
+            parser.body_limit(std::max(options.body_limit, max_body_limit));
             parser.header_limit(static_cast<std::uint32_t>(options.header_limit));
             // Idle keep-alive connections wait up to idle_timeout for the first byte; once a
             // request has started, the whole of it must arrive within read_timeout.
@@ -142,6 +169,12 @@ struct HttpServer::Impl : std::enable_shared_from_this<Impl> {
                 connection->busy = true;
             }
             beast::error_code ec = header_ec;
+            if (!ec && max_body_limit > options.body_limit) {
+                const std::size_t limit = body_limit_for(parser.get().target());
+                const auto length = parser.content_length();
+                if (length && *length > limit) ec = http::error::body_limit;
+                else parser.body_limit(limit);  // chunked bodies: checked while reading
+            }
             if (!ec && !parser.is_done()) {
                 auto [body_ec, body_bytes] =
                     co_await http::async_read(connection->stream, buffer, parser, use_tuple);
@@ -248,6 +281,19 @@ HttpServer::HttpServer(asio::io_context& io, HttpServerOptions options)
 HttpServer::~HttpServer() {
     beast::error_code ignored;
     impl_->acceptor.close(ignored);
+}
+
+void HttpServer::route_prefix(std::string prefix, HttpHandler handler, std::size_t body_limit) {
+    if (body_limit) {
+        impl_->body_limits.emplace_back(prefix, body_limit);
+        impl_->max_body_limit = std::max(impl_->max_body_limit, body_limit);
+    }
+    auto& routes = impl_->prefix_routes;
+    std::string name = prefix + "*";
+    routes.emplace_back(std::move(prefix), std::move(name), std::move(handler));
+    std::stable_sort(routes.begin(), routes.end(), [](const auto& a, const auto& b) {
+        return std::get<0>(a).size() > std::get<0>(b).size();
+    });
 }
 
 void HttpServer::route(std::string path, HttpHandler handler) {

@@ -1,6 +1,8 @@
 #pragma once
 // HTTP/1.1 server on Beast with keep-alive, body and header limits, read timeouts and graceful
-// shutdown. Routing is by exact path; handlers are coroutines over transport-neutral types.
+// shutdown. Routing is by exact path, then by the longest registered prefix (for paths with
+// parameters, e.g. /admin/api/tickets/<number>); handlers are coroutines over transport-neutral
+// types.
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/io_context.hpp>
 #include <chrono>
@@ -44,6 +46,11 @@ public:
     HttpServer& operator=(const HttpServer&) = delete;
 
     void route(std::string path, HttpHandler handler);
+    // Every path that starts with `prefix` and has no exact route; the longest prefix wins. The
+    // handler parses the rest of request.path itself. Metrics name the route "<prefix>*".
+    // body_limit > 0 lets requests under this prefix carry bodies up to that size instead of
+    // HttpServerOptions::body_limit (e.g. FAQ script uploads); 0 keeps the server's limit.
+    void route_prefix(std::string prefix, HttpHandler handler, std::size_t body_limit = 0);
     void observe(HttpObserver observer);
 
     // Binds and starts accepting; throws std::system_error when the address is taken.

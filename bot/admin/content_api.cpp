@@ -1,0 +1,327 @@
+#include "bot/admin/content_api.hpp"
+
+#include <charconv>
+#include <nlohmann/json.hpp>
+
+#include "bot/channels/query.hpp"
+#include "bot/log.hpp"
+#include "faq/eval.hpp"
+#include "faq/legal_service.hpp"
+#include "faq/live_content.hpp"
+#include "faq/station_geo.hpp"
+#include "faq/store.hpp"
+#include "faq/tickets.hpp"
+
+namespace kayou::bot::admin {
+namespace asio = boost::asio;
+using nlohmann::json;
+
+namespace {
+
+constexpr std::string_view kContentPrefix = "/admin/api/content/";
+
+HttpResponse json_response(int status, const json& body) {
+    return HttpResponse::json(status,
+                              body.dump(-1, ' ', false, json::error_handler_t::replace) + "\n");
+}
+
+json problems_json(const std::vector<faq::ScriptProblem>& problems) {
+    json list = json::array();
+    for (const auto& p : problems) list.push_back({{"line", p.line}, {"message", p.message}});
+    return list;
+}
+
+std::vector<std::string_view> split_path(std::string_view rest) {
+    std::vector<std::string_view> parts;
+    while (!rest.empty()) {
+        const auto slash = rest.find('/');
+        parts.push_back(rest.substr(0, slash));
+        if (slash == std::string_view::npos) break;
+        rest.remove_prefix(slash + 1);
+    }
+    return parts;
+}
+
+std::optional<int> parse_version(std::string_view text) {
+    int value = 0;
+    auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+    if (ec != std::errc() || end != text.data() + text.size() || value <= 0) return std::nullopt;
+    return value;
+}
+
+std::optional<double> parse_double(const std::string* text) {
+    if (!text || text->empty()) return std::nullopt;
+    char* end = nullptr;
+    const double value = std::strtod(text->c_str(), &end);
+    if (*end != '\0') return std::nullopt;
+    return value;
+}
+
+std::string_view action_label(faq::Action action) { return faq::action_name(action); }
+
+json hits_json(const std::vector<faq::Hit>& hits) {
+    json list = json::array();
+    for (const auto& hit : hits)
+        list.push_back({{"id", hit.entry->id},
+                        {"question", hit.entry->questions.empty() ? "" : hit.entry->questions[0]},
+                        {"score", hit.score}});
+    return list;
+}
+
+json legal_reply_json(const std::string& question, const faq::LegalReply& reply) {
+    return {{"question", question},
+            {"action", action_label(reply.action)},
+            {"version", reply.version},
+            {"hits", hits_json(reply.hits)},
+            {"texts", reply.texts}};
+}
+
+std::optional<faq::MemberStatus> parse_status(std::string_view text) {
+    if (text.empty() || text == "none") return faq::MemberStatus::none;
+    if (text == "member") return faq::MemberStatus::member;
+    if (text == "applicant") return faq::MemberStatus::applicant;
+    return std::nullopt;
+}
+
+}  // namespace
+
+std::string china_date(std::int64_t unix_seconds) {
+    const std::string day = faq::china_day(unix_seconds);
+    return day.substr(0, 4) + "-" + day.substr(4, 2) + "-" + day.substr(6, 2);
+}
+
+ContentApi::ContentApi(const Authenticator& auth, AuditLog& audit, faq::ContentStore& store,
+                       faq::StationGeo& geo, faq::LiveContent& live, faq::LegalService& legal,
+                       std::function<std::int64_t()> clock)
+    : auth_(auth),
+      audit_(audit),
+      store_(store),
+      geo_(geo),
+      live_(live),
+      legal_(legal),
+      clock_(std::move(clock)) {}
+
+void ContentApi::install(HttpServer& server) {
+    // Scripts are larger than webhook bodies (legal.yaml is ~80 KB; 5,000 entries are a few MB).
+    // The limit applies before authentication, so it stays modest.
+    constexpr std::size_t kUploadLimit = 4 * 1024 * 1024;
+    server.route_prefix(
+        std::string(kContentPrefix), [this](HttpRequest& r) { return content(r); }, kUploadLimit);
+    server.route("/admin/api/legal/ask", [this](HttpRequest& r) { return ask(r); });
+    server.route("/admin/api/benefits", [this](HttpRequest& r) { return benefits(r); });
+    server.route("/admin/api/stations/nearest", [this](HttpRequest& r) { return nearest(r); });
+}
+
+asio::awaitable<HttpResponse> ContentApi::content(HttpRequest& request) {
+    const auto parts = split_path(std::string_view(request.path).substr(kContentPrefix.size()));
+    if (parts.empty()) co_return HttpResponse::error(404, "not found");
+    const auto kind = faq::parse_content_kind(parts[0]);
+    if (!kind) co_return HttpResponse::error(404, "unknown content kind");
+    const bool write = request.method == "POST";
+    auto authorized = write ? auth_.authorize(request, {Role::faq_editor, Role::city_admin})
+                            : auth_.authorize(request, {Role::faq_editor, Role::city_admin,
+                                                        Role::district_admin, Role::legal_desk});
+    if (auto* denied = std::get_if<HttpResponse>(&authorized)) co_return std::move(*denied);
+    const Principal& who = std::get<Principal>(authorized);
+    const std::string kind_name(faq::content_kind_name(*kind));
+
+    if (parts.size() == 2 && parts[1] == "published" && request.method == "GET") {
+        const int published = co_await store_.published(*kind);
+        co_return json_response(
+            200,
+            {{"kind", kind_name}, {"published", published}, {"serving", live_.version(*kind)}});
+    }
+    if (parts.size() == 2 && parts[1] == "versions") {
+        if (request.method == "POST") {
+            if (request.body.empty()) co_return HttpResponse::error(400, "empty body");
+            auto result = co_await store_.upload(*kind, request.body, who.name, clock_());
+            if (!result.problems.empty())
+                co_return json_response(422, {{"errors", problems_json(result.problems)}});
+            co_await audit_.record(who, "content.upload",
+                                   kind_name + ":" + std::to_string(result.version));
+            co_return json_response(201, {{"kind", kind_name}, {"version", result.version}});
+        }
+        if (request.method == "GET") {
+            json list = json::array();
+            for (const auto& v : co_await store_.versions(*kind))
+                list.push_back({{"version", v.number},
+                                {"label", v.label},
+                                {"sha256", v.sha256},
+                                {"bytes", v.bytes},
+                                {"uploaded_by", v.uploaded_by},
+                                {"uploaded_at", v.uploaded_at},
+                                {"published_at", v.published_at},
+                                {"published", v.published}});
+            co_return json_response(200, {{"kind", kind_name}, {"versions", list}});
+        }
+        co_return HttpResponse::error(405, "method not allowed");
+    }
+    if (parts.size() >= 3 && parts[1] == "versions") {
+        const auto version = parse_version(parts[2]);
+        if (!version) co_return HttpResponse::error(404, "no such version");
+        if (parts.size() == 3 && request.method == "GET") {
+            auto text = co_await store_.text(*kind, *version);
+            if (!text) co_return HttpResponse::error(404, "no such version");
+            auto response = HttpResponse::text(200, std::move(*text));
+            response.content_type = "application/yaml; charset=utf-8";
+            co_return response;
+        }
+        if (parts.size() == 4 && parts[3] == "preview" && write)
+            co_return co_await preview(*kind, *version, request);
+        if (parts.size() == 4 && parts[3] == "publish" && write)
+            co_return co_await publish(*kind, *version, who);
+    }
+    co_return HttpResponse::error(404, "not found");
+}
+
+asio::awaitable<HttpResponse> ContentApi::preview(faq::ContentKind kind, int version,
+                                                  const HttpRequest& request) {
+    const auto body =
+        json::parse(request.body.empty() ? std::string("{}") : request.body, nullptr, false);
+    if (body.is_discarded() || !body.is_object())
+        co_return HttpResponse::error(400, "body must be a JSON object");
+    if (preview_cache_.version != version || preview_kind_ != kind) {
+        auto text = co_await store_.text(kind, version);
+        if (!text) co_return HttpResponse::error(404, "no such version");
+        auto built = co_await live_.build(kind, std::move(*text), version);
+        preview_cache_ = std::move(built);
+        preview_kind_ = kind;
+    }
+    const auto built = preview_cache_;  // a copy: the cache may change while we run
+    json out{{"kind", std::string(faq::content_kind_name(kind))}, {"version", version}};
+    switch (kind) {
+        case faq::ContentKind::faq: {
+            json results = json::array();
+            const auto questions = body.value("questions", std::vector<std::string>{});
+            faq::LegalQuestion question;
+            question.district = body.value("district", "");
+            question.in_group = body.value("in_group", false);
+            question.mentioned = body.value("mentioned", true);
+            for (const auto& text : questions) {
+                question.text = text;
+                auto reply = faq::answer_from(built.faq, version, question, legal_.thresholds());
+                results.push_back(legal_reply_json(text, reply));
+            }
+            out["results"] = results;
+            break;
+        }
+        case faq::ContentKind::benefits: {
+            auto status = parse_status(body.value("status", ""));
+            if (!status)
+                co_return HttpResponse::error(400, "status must be member, applicant or none");
+            const std::string date = body.value("date", china_date(clock_()));
+            const std::string district = body.value("district", "");
+            json ids = json::array();
+            for (const auto* b : faq::benefits_for(*built.benefits, district, *status, date))
+                ids.push_back(b->id);
+            out["benefits"] = ids;
+            out["text"] = faq::benefits_text(*built.benefits, district, *status, date);
+            break;
+        }
+        case faq::ContentKind::stations: {
+            double lat = body.value("lat", 0.0), lng = body.value("lng", 0.0);
+            std::string from;
+            if (body.contains("place")) {
+                const auto* place = built.stations->find_place(body.value("place", ""));
+                if (!place) co_return HttpResponse::error(404, "unknown place");
+                lat = place->lat, lng = place->lng, from = place->name;
+            }
+            const auto nearby = faq::nearest_in_memory(*built.stations, lat, lng, 3);
+            json list = json::array();
+            for (const auto& n : nearby)
+                list.push_back({{"id", n.station->id}, {"distance_km", n.distance_km}});
+            out["stations"] = list;
+            out["text"] = faq::nearest_text(nearby, from, built.stations->demo);
+            break;
+        }
+    }
+    co_return json_response(200, out);
+}
+
+asio::awaitable<HttpResponse> ContentApi::publish(faq::ContentKind kind, int version,
+                                                  const Principal& who) {
+    if (kind == faq::ContentKind::stations) {
+        // The GEO set must hold the new stations before any process announces the version.
+        auto text = co_await store_.text(kind, version);
+        if (!text) co_return HttpResponse::error(404, "no such version");
+        auto built = co_await live_.build(kind, std::move(*text), version);
+        co_await geo_.load(*built.stations, version);
+    }
+    if (!co_await store_.publish(kind, version, who.name, clock_()))
+        co_return HttpResponse::error(404, "no such version");
+    const std::string kind_name(faq::content_kind_name(kind));
+    co_await audit_.record(who, "content.publish", kind_name + ":" + std::to_string(version));
+    log(LogLevel::info, "content_published",
+        {{"kind", kind_name}, {"version", version}, {"by", who.name}});
+    co_return json_response(200, {{"kind", kind_name}, {"published", version}});
+}
+
+asio::awaitable<HttpResponse> ContentApi::ask(HttpRequest& request) {
+    auto authorized = auth_.authorize(
+        request, {Role::faq_editor, Role::city_admin, Role::district_admin, Role::legal_desk});
+    if (auto* denied = std::get_if<HttpResponse>(&authorized)) co_return std::move(*denied);
+    if (request.method != "POST") co_return HttpResponse::error(405, "method not allowed");
+    const auto body = json::parse(request.body, nullptr, false);
+    if (body.is_discarded() || !body.is_object() || !body.contains("question"))
+        co_return HttpResponse::error(400, "body must be {\"question\": ...}");
+    faq::LegalQuestion question;
+    question.text = body.value("question", "");
+    question.district = body.value("district", "");
+    question.in_group = body.value("in_group", false);
+    question.mentioned = body.value("mentioned", true);
+    const auto reply = legal_.dry_run(question);
+    if (!reply.index) co_return HttpResponse::error(503, "no FAQ version loaded yet");
+    co_return json_response(200, legal_reply_json(question.text, reply));
+}
+
+asio::awaitable<HttpResponse> ContentApi::benefits(HttpRequest& request) {
+    auto authorized = auth_.authorize(
+        request, {Role::faq_editor, Role::city_admin, Role::district_admin, Role::legal_desk});
+    if (auto* denied = std::get_if<HttpResponse>(&authorized)) co_return std::move(*denied);
+    auto target = channels::parse_target(request.target);
+    if (!target) co_return HttpResponse::error(400, "bad query");
+    auto status = parse_status(target->get("status"));
+    if (!status) co_return HttpResponse::error(400, "status must be member, applicant or none");
+    auto catalog = live_.benefits();
+    if (!catalog) co_return HttpResponse::error(503, "no benefit catalog loaded yet");
+    const std::string date =
+        target->has("date") ? std::string(target->get("date")) : china_date(clock_());
+    const std::string district(target->get("district"));
+    json ids = json::array();
+    for (const auto* b : faq::benefits_for(*catalog, district, *status, date)) ids.push_back(b->id);
+    co_return json_response(200, {{"version", live_.version(faq::ContentKind::benefits)},
+                                  {"benefits", ids},
+                                  {"text", faq::benefits_text(*catalog, district, *status, date)}});
+}
+
+asio::awaitable<HttpResponse> ContentApi::nearest(HttpRequest& request) {
+    auto authorized = auth_.authorize(
+        request, {Role::faq_editor, Role::city_admin, Role::district_admin, Role::legal_desk});
+    if (auto* denied = std::get_if<HttpResponse>(&authorized)) co_return std::move(*denied);
+    auto target = channels::parse_target(request.target);
+    if (!target) co_return HttpResponse::error(400, "bad query");
+    auto lat = parse_double(target->find("lat"));
+    auto lng = parse_double(target->find("lng"));
+    std::string from;
+    auto catalog = live_.stations();
+    if (target->has("place")) {
+        const faq::Place* place = catalog ? catalog->find_place(target->get("place")) : nullptr;
+        if (!place) co_return HttpResponse::error(404, "unknown place");
+        lat = place->lat, lng = place->lng, from = place->name;
+    }
+    if (!lat || !lng || *lat < -85.05 || *lat > 85.05 || *lng < -180 || *lng > 180)
+        co_return HttpResponse::error(400, "lat and lng (or place) are required");
+    const auto nearby = co_await geo_.nearest(*lat, *lng, 3);
+    json list = json::array();
+    for (const auto& n : nearby)
+        list.push_back({{"id", n.station.id},
+                        {"name", n.station.name},
+                        {"district", n.station.district},
+                        {"distance_km", n.distance_km},
+                        {"services", n.station.services}});
+    co_return json_response(
+        200,
+        {{"stations", list}, {"text", faq::nearest_text(nearby, from, catalog && catalog->demo)}});
+}
+
+}  // namespace kayou::bot::admin

@@ -1,0 +1,139 @@
+#include "bot/admin/tickets_api.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include "bot/channels/query.hpp"
+#include "faq/tickets.hpp"
+
+namespace kayou::bot::admin {
+namespace asio = boost::asio;
+using nlohmann::json;
+
+namespace {
+
+constexpr std::string_view kItemPrefix = "/admin/api/tickets/";
+
+HttpResponse json_response(int status, const json& body) {
+    return HttpResponse::json(status,
+                              body.dump(-1, ' ', false, json::error_handler_t::replace) + "\n");
+}
+
+json ticket_json(const faq::Ticket& t) {
+    return {
+        {"number", t.number},       {"category", t.category},     {"subcategory", t.subcategory},
+        {"question", t.question},   {"channel", t.channel},       {"phone", t.phone_masked},
+        {"state", t.state},         {"created_at", t.created_at}, {"answered_at", t.answered_at},
+        {"closed_at", t.closed_at}, {"answer", t.answer},         {"answered_by", t.answered_by}};
+}
+
+bool valid_phone(const std::string& phone) {
+    return phone.size() == 11 && phone[0] == '1' &&
+           phone.find_first_not_of("0123456789") == std::string::npos;
+}
+
+}  // namespace
+
+TicketsApi::TicketsApi(const Authenticator& auth, AuditLog& audit, faq::TicketDesk& desk)
+    : auth_(auth), audit_(audit), desk_(desk) {}
+
+void TicketsApi::install(HttpServer& server) {
+    server.route("/admin/api/tickets", [this](HttpRequest& r) { return collection(r); });
+    server.route_prefix(std::string(kItemPrefix), [this](HttpRequest& r) { return item(r); });
+}
+
+asio::awaitable<HttpResponse> TicketsApi::collection(HttpRequest& request) {
+    auto authorized = auth_.authorize(request, {Role::legal_desk, Role::city_admin});
+    if (auto* denied = std::get_if<HttpResponse>(&authorized)) co_return std::move(*denied);
+    const Principal& who = std::get<Principal>(authorized);
+    if (request.method == "GET") {
+        auto target = channels::parse_target(request.target);
+        if (!target) co_return HttpResponse::error(400, "bad query");
+        std::string state(target->get("state"));
+        if (state.empty()) state = "open";
+        if (state != "open" && state != "answered" && state != "closed" && state != "all")
+            co_return HttpResponse::error(400, "state must be open, answered, closed or all");
+        json list = json::array();
+        for (const auto& t : co_await desk_.list(state == "all" ? "" : state, 200))
+            list.push_back(ticket_json(t));
+        co_return json_response(200, {{"tickets", list}});
+    }
+    if (request.method == "POST") {
+        const auto body = json::parse(request.body, nullptr, false);
+        if (body.is_discarded() || !body.is_object())
+            co_return HttpResponse::error(400, "body must be a JSON object");
+        faq::NewTicket ticket;
+        ticket.category = body.value("category", "legal");
+        ticket.subcategory = body.value("subcategory", "");
+        ticket.question = body.value("question", "");
+        ticket.phone = body.value("phone", "");
+        ticket.channel = "desk";
+        if (!faq::valid_ticket_category(ticket.category, ticket.subcategory))
+            co_return HttpResponse::error(
+                400,
+                "category must be legal, or grievance with subcategory fines, "
+                "enforcement or services");
+        if (ticket.question.empty()) co_return HttpResponse::error(400, "question is required");
+        if (!ticket.phone.empty() && !valid_phone(ticket.phone))
+            co_return HttpResponse::error(400, "phone must be an 11-digit mainland mobile");
+        const auto number = co_await desk_.open(std::move(ticket));
+        co_await audit_.record(who, "ticket.open", number);
+        co_return json_response(201, {{"number", number}});
+    }
+    co_return HttpResponse::error(405, "method not allowed");
+}
+
+asio::awaitable<HttpResponse> TicketsApi::item(HttpRequest& request) {
+    auto authorized = auth_.authorize(request, {Role::legal_desk, Role::city_admin});
+    if (auto* denied = std::get_if<HttpResponse>(&authorized)) co_return std::move(*denied);
+    const Principal& who = std::get<Principal>(authorized);
+    std::string_view rest = std::string_view(request.path).substr(kItemPrefix.size());
+    const auto slash = rest.find('/');
+    const std::string number(rest.substr(0, slash));
+    const std::string_view action =
+        slash == std::string_view::npos ? std::string_view() : rest.substr(slash + 1);
+
+    if (number == "stats" && action.empty() && request.method == "GET") {
+        json out = json::object();
+        for (const auto& [category, s] : co_await desk_.stats())
+            out[category] = {{"opened", s.opened},
+                             {"answered", s.answered},
+                             {"closed", s.closed},
+                             {"median_seconds_to_answer", s.median_seconds_to_answer}};
+        co_return json_response(200, {{"categories", out}});
+    }
+    if (faq::find_ticket_number(number) != number)
+        co_return HttpResponse::error(404, "no such ticket");
+    if (action.empty() && request.method == "GET") {
+        auto ticket = co_await desk_.get(number);
+        if (!ticket) co_return HttpResponse::error(404, "no such ticket");
+        co_return json_response(200, ticket_json(*ticket));
+    }
+    if (action == "answer" && request.method == "POST") {
+        const auto body = json::parse(request.body, nullptr, false);
+        const std::string text =
+            body.is_object() && body.contains("text") && body["text"].is_string()
+                ? body["text"].get<std::string>()
+                : std::string();
+        if (text.empty()) co_return HttpResponse::error(400, "body must be {\"text\": ...}");
+        const auto outcome = co_await desk_.answer(number, text, who.name);
+        if (outcome.result == faq::AnswerOutcome::Result::not_found)
+            co_return HttpResponse::error(404, "no such ticket");
+        if (outcome.result == faq::AnswerOutcome::Result::closed)
+            co_return HttpResponse::error(409, "ticket is closed");
+        co_await audit_.record(who, "ticket.answer", number);
+        co_return json_response(200, {{"number", number},
+                                      {"state", "answered"},
+                                      {"first_answer", outcome.first_answer},
+                                      {"chat_queued", outcome.chat_queued},
+                                      {"sms_queued", outcome.sms_queued}});
+    }
+    if (action == "close" && request.method == "POST") {
+        if (!co_await desk_.close(number, who.name))
+            co_return HttpResponse::error(404, "no such ticket");
+        co_await audit_.record(who, "ticket.close", number);
+        co_return json_response(200, {{"number", number}, {"state", "closed"}});
+    }
+    co_return HttpResponse::error(404, "not found");
+}
+
+}  // namespace kayou::bot::admin
