@@ -1,0 +1,295 @@
+// The Redis-backed parts of issue 5 in-process against a real redis-server: the content store
+// (reject without a trace, seed once), the driver stations in Redis GEO (a location → the nearest
+// three), and tickets ("找律师" → ticket → the desk's answer reaches the driver by SMS outbox and
+// as a pending chat message; stats). Every test runs under a hard deadline.
+#include <gtest/gtest.h>
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/io_context.hpp>
+#include <chrono>
+#include <fstream>
+#include <functional>
+#include <sstream>
+
+#include "crypto/sealed_box.hpp"
+#include "faq/legal_service.hpp"
+#include "faq/live_content.hpp"
+#include "faq/station_geo.hpp"
+#include "faq/store.hpp"
+#include "faq/tickets.hpp"
+#include "notify/sms_outbox.hpp"
+#include "redis/client.hpp"
+#include "tests/support/redis_server.hpp"
+
+#pragma GCC diagnostic ignored "-Wmismatched-new-delete"
+
+namespace kayou::faq {
+namespace {
+
+namespace asio = boost::asio;
+using namespace std::chrono_literals;
+using test::RedisServer;
+
+#define CO_ASSERT_TRUE(cond)                             \
+    do {                                                 \
+        if (!(cond)) {                                   \
+            ADD_FAILURE() << "assertion failed: " #cond; \
+            co_return;                                   \
+        }                                                \
+    } while (0)
+
+// A fresh redis-server per test (keys from one test must not leak into another's counts).
+struct Fixture {
+    RedisServer server;
+    asio::io_context io{1};
+    std::shared_ptr<redis::Client> redis;
+
+    Fixture() {
+        redis::Config config;
+        config.host = server.host();
+        config.port = server.port();
+        redis = redis::Client::create(io.get_executor(), config);
+        redis->start();
+    }
+    ~Fixture() { redis->stop(); }
+
+    void run(const std::function<asio::awaitable<void>()>& body,
+             std::chrono::seconds deadline = 20s) {
+        bool done = false;
+        std::exception_ptr error;
+        asio::co_spawn(
+            io,
+            [&]() -> asio::awaitable<void> {
+                co_await redis->wait_connected(5s);
+                co_await body();
+            },
+            [&](std::exception_ptr e) {
+                done = true;
+                error = e;
+                io.stop();  // the client's timers would keep run_for busy until the deadline
+            });
+        io.run_for(deadline);
+        ASSERT_TRUE(done) << "the test coroutine did not finish before its deadline";
+        if (error) {
+            try {
+                std::rethrow_exception(error);
+            } catch (const std::exception& e) {
+                FAIL() << "test coroutine threw: " << e.what();
+            }
+        }
+    }
+};
+
+std::string read_data(const std::string& name) {
+    std::ifstream file(std::string(KAYOU_SOURCE_DIR) + "/faq/data/" + name);
+    std::stringstream text;
+    text << file.rdbuf();
+    return text.str();
+}
+
+class RecordingOutbox : public notify::SmsOutbox {
+public:
+    std::vector<notify::SmsMessage> sent;
+    asio::awaitable<void> enqueue(notify::SmsMessage message) override {
+        sent.push_back(std::move(message));
+        co_return;
+    }
+};
+
+crypto::SealedBox test_box() { return *crypto::SealedBox::from_key(std::string(32, 'k')); }
+
+TEST(FaqStore, RejectedUploadChangesNothingAndSeedHappensOnce) {
+    Fixture f;
+    ContentStore store(f.redis, "kayou:");
+    f.run([&]() -> asio::awaitable<void> {
+        auto rejected = co_await store.upload(ContentKind::stations, "version: x\nstations: 3\n",
+                                              "editor", 1000);
+        CO_ASSERT_TRUE(rejected.version == 0);
+        CO_ASSERT_TRUE(!rejected.problems.empty());
+        EXPECT_EQ(rejected.problems[0].line, 2);
+        EXPECT_TRUE((co_await store.versions(ContentKind::stations)).empty());
+
+        const auto text = read_data("stations.yaml");
+        EXPECT_EQ(co_await store.seed(ContentKind::stations, text, 1000), 1);
+        EXPECT_EQ(co_await store.seed(ContentKind::stations, text, 1001), 1);  // already seeded
+        auto second = co_await store.upload(ContentKind::stations, text, "editor", 1002);
+        EXPECT_EQ(second.version, 2);
+        EXPECT_EQ(co_await store.published(ContentKind::stations), 1);
+        EXPECT_FALSE(co_await store.publish(ContentKind::stations, 7, "editor", 1003));
+        EXPECT_TRUE(co_await store.publish(ContentKind::stations, 2, "editor", 1003));
+        const auto versions = co_await store.versions(ContentKind::stations);
+        CO_ASSERT_TRUE(versions.size() == 2);
+        EXPECT_EQ(versions[0].number, 2);
+        EXPECT_TRUE(versions[0].published);
+        EXPECT_EQ(versions[0].uploaded_by, "editor");
+        EXPECT_EQ(versions[0].label, "2026.1-demo");
+        EXPECT_EQ((co_await store.text(ContentKind::stations, 2)).value_or(""), text);
+    });
+}
+
+TEST(FaqStations, LocationGivesTheNearestThreeFromRedisGeo) {
+    Fixture f;
+    StationGeo geo(f.redis, "kayou:");
+    const auto catalog = parse_stations(read_data("stations.yaml"), "stations.yaml");
+    f.run([&]() -> asio::awaitable<void> {
+        co_await geo.load(catalog, 3);
+        EXPECT_EQ(co_await geo.loaded_version(), 3);
+        // A WeChat location message from Hutang town, Wujin.
+        const double lat = 31.7150, lng = 119.9560;
+        const auto nearby = co_await geo.nearest(lat, lng, 3);
+        CO_ASSERT_TRUE(nearby.size() == 3);
+        EXPECT_EQ(nearby[0].station.id, "wujin-hutang");
+        EXPECT_EQ(nearby[0].station.name, "湖塘镇司机之家");
+        EXPECT_FALSE(nearby[0].station.services.empty());
+        EXPECT_LE(nearby[0].distance_km, nearby[1].distance_km);
+        EXPECT_LE(nearby[1].distance_km, nearby[2].distance_km);
+        // Redis' distances agree with the in-memory haversine (same Earth radius).
+        const auto expected = nearest_in_memory(catalog, lat, lng, 3);
+        for (std::size_t i = 0; i < 3; ++i) {
+            EXPECT_EQ(nearby[i].station.id, expected[i].station->id);
+            EXPECT_NEAR(nearby[i].distance_km, expected[i].distance_km, 0.05);
+        }
+        const auto text = nearest_text(nearby, {}, catalog.demo);
+        EXPECT_NE(text.find("1. 湖塘镇司机之家"), std::string::npos) << text;
+
+        // Republishing a smaller catalog replaces the set atomically: gone stations vanish.
+        StationCatalog smaller = catalog;
+        smaller.stations.erase(smaller.stations.begin() + 6);  // wujin-hutang
+        co_await geo.load(smaller, 4);
+        const auto after = co_await geo.nearest(lat, lng, 3);
+        CO_ASSERT_TRUE(!after.empty());
+        EXPECT_NE(after[0].station.id, "wujin-hutang");
+        // Far from every station: nothing within the radius.
+        EXPECT_TRUE((co_await geo.nearest(39.9, 116.4, 3, 200)).empty());
+    });
+}
+
+TEST(FaqTickets, FindLawyerOpensATicketAndTheAnswerReachesTheDriver) {
+    Fixture f;
+    ContentStore store(f.redis, "kayou:");
+    StationGeo geo(f.redis, "kayou:");
+    LiveContent live(f.io.get_executor(), store, geo,
+                     {.poll_interval = 500ms, .seed_dir = KAYOU_SOURCE_DIR "/faq/data"});
+    RecordingOutbox outbox;
+    std::int64_t now = 1795365000;
+    TicketDesk desk(f.redis, "kayou:", test_box(), &outbox, [&] { return now; });
+    LegalService legal(live, desk);
+    f.run([&]() -> asio::awaitable<void> {
+        co_await live.poll_once();  // seeds and loads version 1 of every kind
+        CO_ASSERT_TRUE(live.faq() != nullptr);
+        EXPECT_EQ(live.version(ContentKind::faq), 1);
+        EXPECT_EQ(live.version(ContentKind::stations), 1);
+        EXPECT_EQ(co_await geo.loaded_version(), 1);
+
+        LegalQuestion question;
+        question.text = "找律师";
+        question.channel = "oa";
+        question.chat_id = "o_driver1";
+        question.sender_id = "o_driver1";
+        question.phone = "13812345678";
+        const auto reply = co_await legal.ask(question);
+        CO_ASSERT_TRUE(!reply.ticket.empty());
+        EXPECT_EQ(reply.ticket, "FL202611230001");
+        EXPECT_EQ(reply.action, Action::handoff);
+        CO_ASSERT_TRUE(reply.texts.size() == 1);
+        EXPECT_NE(reply.texts[0].find(reply.ticket), std::string::npos);
+
+        // The desk's queue shows it, phone masked; Redis holds no phone in clear text.
+        const auto open = co_await desk.list("open");
+        CO_ASSERT_TRUE(open.size() == 1);
+        EXPECT_EQ(open[0].number, reply.ticket);
+        EXPECT_EQ(open[0].phone_masked, "138****5678");
+        std::vector<std::string> raw{"HGET", desk.key("t:" + reply.ticket), "phone"};
+        const auto stored = co_await f.redis->exec(std::move(raw));
+        EXPECT_EQ(stored.str.find("13812345678"), std::string::npos);
+        EXPECT_FALSE(stored.str.empty());
+
+        // The lawyer answers 90 minutes later.
+        now += 5400;
+        const auto outcome =
+            co_await desk.answer(reply.ticket, "可以申请劳动仲裁，带上工资条。", "lawyer-wang");
+        EXPECT_EQ(outcome.result, AnswerOutcome::Result::answered);
+        EXPECT_TRUE(outcome.first_answer);
+        EXPECT_TRUE(outcome.chat_queued);
+        EXPECT_TRUE(outcome.sms_queued);
+        CO_ASSERT_TRUE(outbox.sent.size() == 1);
+        EXPECT_EQ(outbox.sent[0].phone, "13812345678");
+        EXPECT_EQ(outbox.sent[0].template_name, "ticket_answered");
+        EXPECT_EQ(outbox.sent[0].params, std::vector<std::string>{reply.ticket});
+        EXPECT_EQ(outbox.sent[0].idempotency_key, "ticket-answered:" + reply.ticket);
+
+        // The driver's next message on the same channel picks the answer up, once.
+        const auto pending = co_await desk.take_pending("oa", "o_driver1");
+        CO_ASSERT_TRUE(pending.size() == 1);
+        EXPECT_NE(pending[0].find("可以申请劳动仲裁"), std::string::npos);
+        EXPECT_NE(pending[0].find(reply.ticket), std::string::npos);
+        EXPECT_TRUE((co_await desk.take_pending("oa", "o_driver1")).empty());
+        EXPECT_TRUE((co_await desk.list("open")).empty());
+
+        // Status by number; a second answer (a correction) sends no second SMS.
+        const auto ticket = co_await desk.get(reply.ticket);
+        CO_ASSERT_TRUE(ticket.has_value());
+        EXPECT_EQ(ticket->state, "answered");
+        EXPECT_NE(ticket_status_text(*ticket, true).find("可以申请劳动仲裁"), std::string::npos);
+        const auto again =
+            co_await desk.answer(reply.ticket, "补充：也可以找劳动监察。", "lawyer-wang");
+        EXPECT_FALSE(again.first_answer);
+        EXPECT_EQ(outbox.sent.size(), 1u);
+
+        // A grievance, then stats per category.
+        NewTicket grievance;
+        grievance.category = "grievance";
+        grievance.subcategory = "fines";
+        grievance.question = "治超站罚款不给票据";
+        grievance.channel = "bridge";
+        grievance.sender_id = "wxid_2";
+        const auto number = co_await desk.open(grievance);
+        EXPECT_EQ(number, "FL202611230002");
+        EXPECT_TRUE(co_await desk.close(reply.ticket, "lawyer-wang"));
+        EXPECT_EQ((co_await desk.answer(reply.ticket, "x", "y")).result,
+                  AnswerOutcome::Result::closed);
+        EXPECT_FALSE(co_await desk.close("FL209901010001", "y"));
+        const auto stats = co_await desk.stats();
+        CO_ASSERT_TRUE(stats.count("legal") == 1 && stats.count("grievance:fines") == 1);
+        EXPECT_EQ(stats.at("legal").opened, 1);
+        EXPECT_EQ(stats.at("legal").answered, 1);
+        EXPECT_EQ(stats.at("legal").closed, 1);
+        EXPECT_EQ(stats.at("legal").median_seconds_to_answer, 5400);
+        EXPECT_EQ(stats.at("grievance:fines").opened, 1);
+        EXPECT_EQ(stats.at("grievance:fines").median_seconds_to_answer, -1);
+    });
+}
+
+TEST(FaqTickets, RepeatedMissesOpenATicketButGroupsStayQuiet) {
+    Fixture f;
+    ContentStore store(f.redis, "kayou:");
+    StationGeo geo(f.redis, "kayou:");
+    LiveContent live(f.io.get_executor(), store, geo,
+                     {.poll_interval = 500ms, .seed_dir = KAYOU_SOURCE_DIR "/faq/data"});
+    TicketDesk desk(f.redis, "kayou:", std::nullopt, nullptr,
+                    [] { return std::int64_t{1795365000}; });
+    LegalService legal(live, desk);
+    f.run([&]() -> asio::awaitable<void> {
+        co_await live.poll_once();
+        LegalQuestion question;
+        question.text = "火星上的停车费怎么算才合理呢";
+        question.channel = "wecom_app";
+        question.sender_id = "u1";
+        auto first = co_await legal.ask(question);
+        EXPECT_EQ(first.action, Action::handoff);
+        EXPECT_TRUE(first.ticket.empty());  // offered, not opened
+        question.misses_before = 1;
+        auto second = co_await legal.ask(question);
+        EXPECT_FALSE(second.ticket.empty());
+        // In a group without an @-mention: silence, and never a ticket.
+        question.in_group = true;
+        question.mentioned = false;
+        auto group = co_await legal.ask(question);
+        EXPECT_EQ(group.action, Action::silence);
+        EXPECT_TRUE(group.ticket.empty());
+        EXPECT_EQ((co_await desk.list("")).size(), 1u);
+    });
+}
+
+}  // namespace
+}  // namespace kayou::faq
