@@ -18,7 +18,11 @@
 #include "bot/turn_runner.hpp"
 #include "bot/webhooks.hpp"
 #include "crypto/sealed_box.hpp"
-#include "dialogs/help_dialog.hpp"
+#include "bot/channels/query.hpp"
+#include "crypto/base64.hpp"
+#include "crypto/random.hpp"
+#include "dialogs/join_service.hpp"
+#include "notify/redis_outbox.hpp"
 #include "faq/legal_service.hpp"
 #include "faq/live_content.hpp"
 #include "faq/station_geo.hpp"
@@ -36,7 +40,10 @@ struct App::Impl {
     Metrics metrics;
     std::optional<EmbeddedRedis> embedded_redis;
     std::shared_ptr<redis::Client> redis;
-    dialogs::HelpDialog dialog;
+    // The join dialog and intent router (dialogs/join_service.hpp); it replaced the HelpDialog
+    // placeholder, whose help text lives on in config/flows/join.yaml.
+    std::unique_ptr<notify::RedisSmsOutbox> join_outbox;
+    std::unique_ptr<dialogs::JoinService> join;
     std::unique_ptr<TurnRunner> turns;
     std::unique_ptr<Webhooks> webhooks;
     std::unique_ptr<SmsService> sms;  // null unless sms.provider is set
@@ -136,6 +143,7 @@ struct App::Impl {
             co_return HttpResponse::text(200, index_text());
         });
         webhooks->install(server);
+        install_join_routes();
         content_api->install(server);
         tickets_api->install(server);
         if (sms) sms->install(server);
@@ -204,12 +212,72 @@ struct App::Impl {
         live_content->start();
     }
 
+    void start_join() {
+        std::optional<crypto::SealedBox> box;
+        if (!config.privacy.data_key.empty()) {
+            box = crypto::SealedBox::from_base64_key(config.privacy.data_key);
+            if (!box) throw ConfigError("privacy.data_key: not base64 of 32 bytes");
+        } else {
+            // Without a configured key, drafts and applications stored now cannot be read after
+            // a restart: fine for a quick try, never for real drivers.
+            box = crypto::SealedBox::from_key(crypto::random_bytes(crypto::SealedBox::kKeySize));
+            log(LogLevel::error, "privacy_data_key_missing",
+                {{"detail", "using a random key for this run; set privacy.data_key"}});
+        }
+        // Verification codes go into the durable SMS outbox (notify/redis_outbox.hpp); the
+        // sender configured under sms: delivers them.
+        notify::OutboxOptions outbox_options;
+        outbox_options.prefix = config.key_prefix;
+        join_outbox = std::make_unique<notify::RedisSmsOutbox>(redis, *box, outbox_options);
+        dialogs::JoinSetup setup;
+        setup.flow_file = config.members.flow_file;
+        setup.districts_file = config.members.districts_file;
+        setup.calendar_dir = config.members.calendar_dir;
+        setup.timing.session_ttl = config.members.session_ttl;
+        setup.timing.draft_ttl = config.members.draft_ttl;
+        setup.timing.lock_wait = config.members.lock_wait;
+        setup.public_base_url = config.members.public_base_url;
+        setup.link_ttl = config.members.join_link_ttl;
+        setup.key_prefix = config.key_prefix;
+        join = std::make_unique<dialogs::JoinService>(
+            redis, *box, *join_outbox, std::move(setup),
+            [](std::string_view event, std::string_view detail) {
+                log(LogLevel::warn, event, {{"detail", detail}});
+            });
+    }
+
+    void install_join_routes() {
+        auto answer = [](dialogs::WebAnswer web) {
+            HttpResponse response{web.status, web.content_type, std::move(web.body), {}};
+            response.headers.emplace_back("Cache-Control", "no-store");
+            return response;
+        };
+        server.route("/join", [this, answer](HttpRequest& request) -> asio::awaitable<HttpResponse> {
+            if (request.method != "GET") co_return HttpResponse::error(405, "method not allowed");
+            auto query = channels::parse_query(request.query);
+            std::string token;
+            if (query.ok())
+                for (const auto& [key, value] : *query)
+                    if (key == "t") token = value;
+            co_return answer(co_await join->web_page(std::move(token)));
+        });
+        server.route("/join/code", [this, answer](HttpRequest& request) -> asio::awaitable<HttpResponse> {
+            if (request.method != "POST") co_return HttpResponse::error(405, "method not allowed");
+            co_return answer(co_await join->web_code(std::move(request.body)));
+        });
+        server.route("/join/submit", [this, answer](HttpRequest& request) -> asio::awaitable<HttpResponse> {
+            if (request.method != "POST") co_return HttpResponse::error(405, "method not allowed");
+            co_return answer(co_await join->web_submit(std::move(request.body)));
+        });
+    }
+
     void start() {
         set_log_level(config.log_level);
         describe_metrics();
         start_redis();
-        turns = std::make_unique<TurnRunner>(redis, dialog, config.key_prefix, config.dedupe_ttl,
-                                             metrics);
+        start_join();
+        turns = std::make_unique<TurnRunner>(redis, join->dialog(), config.key_prefix,
+                                             config.dedupe_ttl, metrics);
         webhooks = std::make_unique<Webhooks>(config, *turns, metrics, &Impl::unix_now);
         if (config.sms.enabled()) sms = std::make_unique<SmsService>(config, io.get_executor(), redis);
         start_content();

@@ -231,6 +231,24 @@ Config parse_config(std::string_view yaml_text, const EnvLookup& env) {
     }
     top.read("key_prefix", config.key_prefix);
     {
+        auto members = top.child("members");
+        auto& out = config.members;
+        members.read("flow_file", out.flow_file);
+        members.read("districts_file", out.districts_file);
+        members.read("calendar_dir", out.calendar_dir);
+        members.read_duration("session_ttl_s", out.session_ttl, 1, 30 * 86'400);
+        members.read_duration("draft_ttl_s", out.draft_ttl, 60, 90 * 86'400);
+        members.read_duration("lock_wait_ms", out.lock_wait, 100, 120'000);
+        members.read("public_base_url", out.public_base_url);
+        members.read_duration("join_link_ttl_s", out.join_link_ttl, 60, 86'400);
+        members.reject_unknown();
+        while (!out.public_base_url.empty() && out.public_base_url.back() == '/')
+            out.public_base_url.pop_back();
+        if (!out.public_base_url.empty() && out.public_base_url.rfind("https://", 0) != 0 &&
+            out.public_base_url.rfind("http://", 0) != 0)
+            throw ConfigError("members.public_base_url: expected an http(s):// URL");
+    }
+    {
         auto sms = top.child("sms");
         auto& out = config.sms;
         sms.read("provider", out.provider);

@@ -82,6 +82,20 @@ struct PrivacyConfig {
     std::string data_key;
 };
 
+// The join dialog (dialogs/, members/): flow script, districts, deadline calendar, session and
+// draft lifetimes, group join links. Relative paths resolve against the working directory, then
+// against the source tree kayou was built from (development runs from any directory).
+struct MembersConfig {
+    std::string flow_file = "config/flows/join.yaml";
+    std::string districts_file = "config/districts.yaml";
+    std::string calendar_dir = "config/calendar";
+    std::chrono::seconds session_ttl{1800};     // idle chat session
+    std::chrono::seconds draft_ttl{7 * 86400};  // half-filled application
+    std::chrono::milliseconds lock_wait{20000};  // a turn waits this long for its conversation
+    std::string public_base_url;  // "https://kayou.example.org": join links in groups; "" = none
+    std::chrono::seconds join_link_ttl{1800};
+};
+
 // SMS (notify/): providers, sender, webhooks. See config/kayou.example.yaml and docs/sms.md.
 struct SmsConfig {
     std::string provider;  // primary: tencent | aliyun | local_sink; empty = SMS off
@@ -120,6 +134,7 @@ struct Config {
     AdminConfig admin;
     ContentConfig content;
     PrivacyConfig privacy;
+    MembersConfig members;
 
     bool embedded_redis_wanted() const { return redis.host.empty(); }
 };

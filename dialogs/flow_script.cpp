@@ -104,6 +104,7 @@ const std::set<std::string>& FlowScript::required_texts() {
     static const std::set<std::string> keys{
         "welcome",
         "resume",
+        "echo",
         "help",
         "unknown",
         "cancelled",

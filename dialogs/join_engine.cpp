@@ -209,7 +209,14 @@ void JoinEngine::idle_turn(Turn& turn) const {
     } else if (intent == "help" || turn.text.empty()) {
         turn.say(script_.text("help"));
     } else {
-        turn.say(script_.text("unknown") + "\n" + script_.text("help"));
+        // Say what was heard, so a driver sees his message arrived; bounded, and with any ID
+        // or phone number masked (replies show masked values only).
+        const std::string& raw = turn.input.text;
+        const std::size_t keep = text::utf8_prefix_length(raw, 300);
+        const std::string heard =
+            redact_personal_data(raw.substr(0, keep)) + (keep < raw.size() ? "…" : "");
+        turn.say(fill_text(script_.text("echo"), {{"text", heard}}) + "\n" +
+                 script_.text("unknown") + "\n" + script_.text("help"));
     }
 }
 

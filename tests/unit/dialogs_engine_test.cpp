@@ -410,7 +410,10 @@ TEST_F(EngineTest, IdleUnknownTextGetsHelpWithoutEcho) {
     auto out = say("今天高速堵死了 13800138000");
     EXPECT_FALSE(state_.draft);
     EXPECT_FALSE(any_contains(out.texts, "13800138000"));
+    EXPECT_TRUE(any_contains(out.texts, "今天高速堵死了 138****8000"));  // heard, masked
     EXPECT_TRUE(any_contains(out.texts, "入会"));
+    auto long_text = say(std::string(5000, 'z'));
+    EXPECT_LT(long_text.texts.at(0).size(), 1000u);
 }
 
 // ---- groups ----
