@@ -105,9 +105,11 @@ asio::awaitable<LegalReply> LegalService::ask(LegalQuestion question) {
     if (!open_ticket) co_return reply;
     NewTicket ticket;
     ticket.category = "legal";
-    // "人工" alone says nothing: the desk needs the question, so the dialog should pass the
-    // driver's last question as text when he asks for a person right after a miss.
+    // "人工" alone says nothing: the desk needs the question the driver asked before.
+    // if, not ?: — g++ 12 mis-destroys conditional temporaries in coroutines.
     ticket.question = question.text;
+    if (reply.asked_for_person && !question.previous_question.empty())
+        ticket.question = question.previous_question + "（随后要求人工：" + question.text + "）";
     ticket.channel = question.channel;
     ticket.chat_id = question.chat_id;
     ticket.sender_id = question.sender_id;

@@ -32,6 +32,9 @@ struct LegalQuestion {
     std::string chat_id;
     std::string sender_id;
     std::string phone;  // if the driver's phone is known (member record), for the SMS
+    // The driver's previous question in this conversation, if any: when he only says "人工",
+    // the ticket carries this so the desk sees what he asked.
+    std::string previous_question;
 };
 
 inline constexpr int kMissesForTicket = 2;

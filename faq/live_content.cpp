@@ -52,12 +52,16 @@ void LiveContent::stop() {
 }
 
 asio::awaitable<void> LiveContent::run() {
+    bool failing = false;  // log the first failure and the recovery, not every 500 ms
     while (!stopping_) {
         try {
             co_await poll_once();
+            if (failing) event("content_poll_recovered", ContentKind::faq, 0, "");
+            failing = false;
         } catch (const std::exception& error) {
             // Redis down or slow: keep serving what we have and try again next interval.
-            event("content_poll_failed", ContentKind::faq, 0, error.what());
+            if (!failing) event("content_poll_failed", ContentKind::faq, 0, error.what());
+            failing = true;
         }
         if (stopping_) break;
         timer_.expires_after(options_.poll_interval);

@@ -245,9 +245,10 @@ asio::awaitable<std::optional<Ticket>> TicketDesk::get(std::string number) {
 
 asio::awaitable<std::vector<Ticket>> TicketDesk::list(std::string state, std::size_t limit) {
     const std::string stop = std::to_string(static_cast<long long>(limit) - 1);
-    std::vector<std::string> range =
-        state == "open" ? std::vector<std::string>{"ZRANGE", key("queue"), "0", stop}
-                        : std::vector<std::string>{"ZRANGE", key("all"), "0", stop, "REV"};
+    // if/else rather than ?: — g++ 12 mis-destroys temporaries of a conditional expression in
+    // a coroutine (a double free seen in testing).
+    std::vector<std::string> range{"ZRANGE", key("all"), "0", stop, "REV"};
+    if (state == "open") range = {"ZRANGE", key("queue"), "0", stop};
     auto numbers = co_await redis_->exec(std::move(range));
     throw_if_error(numbers);
     std::vector<std::vector<std::string>> gets;
@@ -281,8 +282,8 @@ asio::awaitable<AnswerOutcome> TicketDesk::answer(std::string number, std::strin
     const std::string sealed_phone = fields.elements[2].str;
     const std::string category_key =
         ticket_category_key(fields.elements[3].str, fields.elements[4].str);
-    const std::string pending_key =
-        sender.empty() ? std::string() : key("pending:" + channel + ":" + sender);
+    std::string pending_key;  // if, not ?: (g++ 12 coroutine temporaries, see list())
+    if (!sender.empty()) pending_key = key("pending:" + channel + ":" + sender);
     const std::string pending_text = "您的工单" + number + "律师已答复：\n" + text;
 
     std::vector<std::string> keys{key("t:" + number), key("queue"), key("stats"),

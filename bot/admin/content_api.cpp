@@ -118,9 +118,10 @@ asio::awaitable<HttpResponse> ContentApi::content(HttpRequest& request) {
     const auto kind = faq::parse_content_kind(parts[0]);
     if (!kind) co_return HttpResponse::error(404, "unknown content kind");
     const bool write = request.method == "POST";
-    auto authorized = write ? auth_.authorize(request, {Role::faq_editor, Role::city_admin})
-                            : auth_.authorize(request, {Role::faq_editor, Role::city_admin,
-                                                        Role::district_admin, Role::legal_desk});
+    // if, not ?: — g++ 12 mis-destroys conditional temporaries in coroutines.
+    std::variant<Principal, HttpResponse> authorized = auth_.authorize(
+        request, {Role::faq_editor, Role::city_admin, Role::district_admin, Role::legal_desk});
+    if (write) authorized = auth_.authorize(request, {Role::faq_editor, Role::city_admin});
     if (auto* denied = std::get_if<HttpResponse>(&authorized)) co_return std::move(*denied);
     const Principal& who = std::get<Principal>(authorized);
     const std::string kind_name(faq::content_kind_name(*kind));
@@ -143,7 +144,10 @@ asio::awaitable<HttpResponse> ContentApi::content(HttpRequest& request) {
         }
         if (request.method == "GET") {
             json list = json::array();
-            for (const auto& v : co_await store_.versions(*kind))
+            // A named variable, not a range-for over a co_await (g++ 12 destroys the temporary
+            // too early).
+            const auto versions = co_await store_.versions(*kind);
+            for (const auto& v : versions)
                 list.push_back({{"version", v.number},
                                 {"label", v.label},
                                 {"sha256", v.sha256},
@@ -176,8 +180,8 @@ asio::awaitable<HttpResponse> ContentApi::content(HttpRequest& request) {
 
 asio::awaitable<HttpResponse> ContentApi::preview(faq::ContentKind kind, int version,
                                                   const HttpRequest& request) {
-    const auto body =
-        json::parse(request.body.empty() ? std::string("{}") : request.body, nullptr, false);
+    json body = json::object();
+    if (!request.body.empty()) body = json::parse(request.body, nullptr, false);
     if (body.is_discarded() || !body.is_object())
         co_return HttpResponse::error(400, "body must be a JSON object");
     if (preview_cache_.version != version || preview_kind_ != kind) {
@@ -209,7 +213,8 @@ asio::awaitable<HttpResponse> ContentApi::preview(faq::ContentKind kind, int ver
             auto status = parse_status(body.value("status", ""));
             if (!status)
                 co_return HttpResponse::error(400, "status must be member, applicant or none");
-            const std::string date = body.value("date", china_date(clock_()));
+            std::string date = body.value("date", "");
+            if (date.empty()) date = china_date(clock_());
             const std::string district = body.value("district", "");
             json ids = json::array();
             for (const auto* b : faq::benefits_for(*built.benefits, district, *status, date))
@@ -284,8 +289,8 @@ asio::awaitable<HttpResponse> ContentApi::benefits(HttpRequest& request) {
     if (!status) co_return HttpResponse::error(400, "status must be member, applicant or none");
     auto catalog = live_.benefits();
     if (!catalog) co_return HttpResponse::error(503, "no benefit catalog loaded yet");
-    const std::string date =
-        target->has("date") ? std::string(target->get("date")) : china_date(clock_());
+    std::string date(target->get("date"));  // if, not ?: (g++ 12 coroutine temporaries)
+    if (date.empty()) date = china_date(clock_());
     const std::string district(target->get("district"));
     json ids = json::array();
     for (const auto* b : faq::benefits_for(*catalog, district, *status, date)) ids.push_back(b->id);
