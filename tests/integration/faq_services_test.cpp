@@ -12,6 +12,7 @@
 #include <sstream>
 
 #include "crypto/sealed_box.hpp"
+#include "faq/driver_services.hpp"
 #include "faq/legal_service.hpp"
 #include "faq/live_content.hpp"
 #include "faq/station_geo.hpp"
@@ -180,6 +181,22 @@ TEST(FaqTickets, FindLawyerOpensATicketAndTheAnswerReachesTheDriver) {
         EXPECT_EQ(live.version(ContentKind::faq), 1);
         EXPECT_EQ(live.version(ContentKind::stations), 1);
         EXPECT_EQ(co_await geo.loaded_version(), 1);
+
+        // What the dialog engine calls for a location message and for "附近的司机之家 湖塘".
+        DriverServices services(live, geo);
+        const auto near_location = co_await services.stations_near(31.7150, 119.9560);
+        EXPECT_NE(near_location.find("1. 湖塘镇司机之家"), std::string::npos) << near_location;
+        const std::string by_town = "附近的司机之家 湖塘";
+        const auto near_town = co_await services.stations_near_place(by_town);
+        CO_ASSERT_TRUE(near_town.has_value());
+        EXPECT_NE(near_town->find("离湖塘镇最近的司机之家"), std::string::npos) << *near_town;
+        const std::string nowhere = "附近的司机之家";
+        EXPECT_FALSE((co_await services.stations_near_place(nowhere)).has_value());
+        EXPECT_TRUE(asks_for_stations(by_town));
+        EXPECT_TRUE(asks_for_benefits("入会有什么福利"));
+        EXPECT_NE(
+            services.benefits("武进区", MemberStatus::none, "2026-05-01").find("入会后还可享受"),
+            std::string::npos);
 
         LegalQuestion question;
         question.text = "找律师";

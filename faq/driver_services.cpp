@@ -1,0 +1,54 @@
+#include "faq/driver_services.hpp"
+
+#include "faq/live_content.hpp"
+#include "faq/station_geo.hpp"
+
+namespace kayou::faq {
+namespace asio = boost::asio;
+
+namespace {
+bool contains_any(std::string_view text, std::initializer_list<std::string_view> words) {
+    for (auto word : words)
+        if (text.find(word) != std::string_view::npos) return true;
+    return false;
+}
+}  // namespace
+
+bool asks_for_stations(std::string_view text) {
+    return contains_any(text, {"司机之家", "驿站", "司机驿站", "卡友之家", "休息站"});
+}
+
+bool asks_for_benefits(std::string_view text) {
+    return contains_any(text, {"福利", "优惠", "好处", "权益", "普惠", "礼包", "体检", "补助"});
+}
+
+DriverServices::DriverServices(LiveContent& content, StationGeo& geo)
+    : content_(content), geo_(geo) {}
+
+std::string DriverServices::ask_for_location_text() {
+    return "请发送您的位置（微信里点\"+\"→\"位置\"），或回复\"附近的司机之家 + 镇名\"，"
+           "例如：附近的司机之家 湖塘。";
+}
+
+asio::awaitable<std::string> DriverServices::stations_near(double lat, double lng) {
+    auto catalog = content_.stations();
+    const auto nearby = co_await geo_.nearest(lat, lng, 3);
+    co_return nearest_text(nearby, {}, catalog && catalog->demo);
+}
+
+asio::awaitable<std::optional<std::string>> DriverServices::stations_near_place(std::string text) {
+    auto catalog = content_.stations();  // held for the whole call: the place points into it
+    const Place* place = catalog ? catalog->find_place(text) : nullptr;
+    if (!place) co_return std::nullopt;
+    const auto nearby = co_await geo_.nearest(place->lat, place->lng, 3);
+    co_return nearest_text(nearby, place->name, catalog->demo);
+}
+
+std::string DriverServices::benefits(std::string_view district, MemberStatus status,
+                                     std::string_view today) const {
+    auto catalog = content_.benefits();
+    if (!catalog) return "福利目录正在更新，请稍后再问，或拨打职工服务热线12351。";
+    return benefits_text(*catalog, district, status, today);
+}
+
+}  // namespace kayou::faq

@@ -1,0 +1,42 @@
+#pragma once
+// The benefits and stations answers as the dialog engine needs them: one call per driver message,
+// from whatever version is published now. (Legal Q&A: legal_service.hpp; tickets: tickets.hpp.)
+#include <boost/asio/awaitable.hpp>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "faq/benefits.hpp"
+
+namespace kayou::faq {
+
+class LiveContent;
+class StationGeo;
+
+// "附近的司机之家", "最近的驿站", "哪里有司机之家": a station question (with or without a place).
+bool asks_for_stations(std::string_view text);
+// "福利", "优惠", "入会有什么好处", "会员权益": a benefits question.
+bool asks_for_benefits(std::string_view text);
+
+class DriverServices {
+public:
+    DriverServices(LiveContent& content, StationGeo& geo);
+
+    // A WeChat location message: the nearest three stations with distance and services.
+    boost::asio::awaitable<std::string> stations_near(double lat, double lng);
+    // "附近的司机之家 湖塘": the place from the stations file's alias table; nullopt when the text
+    // names no known place (ask the driver to send his location).
+    boost::asio::awaitable<std::optional<std::string>> stations_near_place(std::string text);
+    // The driver's benefits by district, membership status and today's date ("YYYY-MM-DD").
+    std::string benefits(std::string_view district, MemberStatus status,
+                         std::string_view today) const;
+
+    // What to say when a station question names no place.
+    static std::string ask_for_location_text();
+
+private:
+    LiveContent& content_;
+    StationGeo& geo_;
+};
+
+}  // namespace kayou::faq
