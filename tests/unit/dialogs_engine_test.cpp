@@ -406,7 +406,7 @@ TEST_F(EngineTest, ConfirmStepAcceptsOnlyConfirmWords) {
     EXPECT_EQ(state_.draft->step, "confirm");
 }
 
-TEST_F(EngineTest, IdleUnknownTextGetsHelpWithoutEcho) {
+TEST_F(EngineTest, IdleUnknownTextIsAcknowledgedMaskedWithHelp) {
     auto out = say("今天高速堵死了 13800138000");
     EXPECT_FALSE(state_.draft);
     EXPECT_FALSE(any_contains(out.texts, "13800138000"));
@@ -414,6 +414,25 @@ TEST_F(EngineTest, IdleUnknownTextGetsHelpWithoutEcho) {
     EXPECT_TRUE(any_contains(out.texts, "入会"));
     auto long_text = say(std::string(5000, 'z'));
     EXPECT_LT(long_text.texts.at(0).size(), 1000u);
+}
+
+TEST_F(EngineTest, QueryAboutBenefitsIsNotProgress) {
+    auto out = say("查询加油卡优惠");
+    EXPECT_EQ(out.effect.kind, EffectKind::none);
+    EXPECT_TRUE(any_contains(out.texts, "加油卡"));
+    out = say("入会进度怎么样了", {{EffectKind::progress, "none"}});
+    EXPECT_TRUE(any_contains(out.texts, "没有查到"));
+}
+
+TEST_F(EngineTest, MessagesOfAnotherFlowMidStepDoNotBreakTheSession) {
+    say("入会");
+    say("张三");
+    say("我要入会");  // join again mid-flow: keep the place
+    EXPECT_EQ(state_.draft->step, "id_card");
+    EXPECT_EQ(state_.draft->slots.at("name"), "张三");
+    auto out = say("福利有哪些");
+    EXPECT_TRUE(any_contains(out.texts, "福利"));
+    EXPECT_EQ(state_.draft->step, "id_card");
 }
 
 // ---- groups ----
