@@ -5,7 +5,10 @@
 #include <gtest/gtest.h>
 
 #include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/use_awaitable.hpp>
 #include <chrono>
 #include <fstream>
 #include <functional>
@@ -305,6 +308,66 @@ TEST(FaqTickets, RepeatedMissesOpenATicketButGroupsStayQuiet) {
         EXPECT_EQ(group.action, Action::silence);
         EXPECT_TRUE(group.ticket.empty());
         EXPECT_EQ((co_await desk.list("")).size(), 1u);
+    });
+}
+
+// A big script builds on the worker thread: the I/O thread keeps running handlers meanwhile.
+TEST(FaqHotReload, BigIndexBuildsOffTheIoThread) {
+    Fixture f;
+    ContentStore store(f.redis, "kayou:");
+    StationGeo geo(f.redis, "kayou:");
+    LiveContent live(f.io.get_executor(), store, geo, {.poll_interval = 500ms, .seed_dir = ""});
+    // 3,000 synthetic entries from a pool of common characters (deterministic).
+    const std::u32string pool =
+        U"工资老板拖欠合同辞退赔偿仲裁社保事故保险罚款超载驾驶证扣分运费货主平台挂靠押金加班"
+        U"伤病假期证据欠条法院律师投诉交警路政车辆司机公司单位时间天数钱多少怎么办能不能可以";
+    auto utf8 = [](char32_t c) {
+        std::string out;
+        out += static_cast<char>(0xE0 | (c >> 12));
+        out += static_cast<char>(0x80 | ((c >> 6) & 0x3F));
+        out += static_cast<char>(0x80 | (c & 0x3F));
+        return out;
+    };
+    std::uint32_t seed = 12345;
+    auto next = [&] { return (seed = seed * 1103515245u + 12345u) >> 8; };
+    std::string text = "version: big\nentries:\n";
+    for (int i = 0; i < 3000; ++i) {
+        text += "  - id: e" + std::to_string(i) + "\n    legal: false\n    questions:\n";
+        for (int q = 0; q < 3; ++q) {
+            text += "      - ";
+            for (int c = 0; c < 10; ++c) text += utf8(pool[next() % pool.size()]);
+            text += "\n";
+        }
+        text += "    answer: ";
+        for (int c = 0; c < 30; ++c) text += utf8(pool[next() % pool.size()]);
+        text += "\n";
+    }
+    f.run([&]() -> asio::awaitable<void> {
+        int ticks = 0;
+        bool building = true;
+        asio::co_spawn(
+            f.io,
+            [&]() -> asio::awaitable<void> {
+                asio::steady_timer timer(f.io);
+                while (building) {
+                    ++ticks;
+                    timer.expires_after(5ms);
+                    co_await timer.async_wait(asio::use_awaitable);
+                }
+            },
+            asio::detached);
+        const auto started = std::chrono::steady_clock::now();
+        auto built = co_await live.build(ContentKind::faq, text, 9);
+        const auto took = std::chrono::steady_clock::now() - started;
+        building = false;
+        CO_ASSERT_TRUE(built.faq != nullptr);
+        EXPECT_EQ(built.faq->script().entries.size(), 3000u);
+        // Had the build run on the I/O thread, the ticker would have run once or twice.
+        const auto expected =
+            std::chrono::duration_cast<std::chrono::milliseconds>(took).count() / 20;
+        EXPECT_GE(ticks, std::max<long long>(3, expected))
+            << "build took " << std::chrono::duration_cast<std::chrono::milliseconds>(took).count()
+            << " ms";
     });
 }
 
