@@ -79,6 +79,10 @@ std::string ApplicationStore::app_key(std::string_view id) const {
 }
 
 boost::asio::awaitable<SubmitResult> ApplicationStore::submit(NewApplication a) {
+    // The common duplicate is answered without drawing a number, so numbers have no gaps
+    // except when two submits of one ID number race (the script below still decides).
+    if (auto existing = co_await active_for_id_card(a.id_card))
+        co_return SubmitResult{false, std::move(*existing)};
     const std::string submitted_text = beijing_minute_text(a.submitted);
     const std::string day =
         submitted_text.substr(0, 4) + submitted_text.substr(5, 2) + submitted_text.substr(8, 2);

@@ -1,0 +1,225 @@
+// The join dialog's Redis stores against a real redis-server: verification-code limits, the
+// one-active-application rule, the conversation lock and its fencing check.
+#include <gtest/gtest.h>
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/io_context.hpp>
+#include <chrono>
+#include <functional>
+
+#include "crypto/sealed_box.hpp"
+#include "dialogs/conversation_store.hpp"
+#include "members/application_store.hpp"
+#include "members/phone_verification.hpp"
+#include "redis/client.hpp"
+#include "tests/support/redis_server.hpp"
+
+#pragma GCC diagnostic ignored "-Wmismatched-new-delete"
+
+namespace kayou::test {
+namespace {
+
+namespace asio = boost::asio;
+using namespace std::chrono_literals;
+
+const crypto::SealedBox& box() {
+    static const auto sealed = *crypto::SealedBox::from_key(std::string(32, 's'));
+    return sealed;
+}
+
+// Runs `body` with a connected client under a deadline: nothing may hang.
+void run(const std::function<asio::awaitable<void>(std::shared_ptr<redis::Client>)>& body) {
+    asio::io_context ioc;
+    redis::Config config;
+    config.port = RedisServer::shared().port();
+    auto client = redis::Client::create(ioc.get_executor(), config);
+    client->start();
+    bool done = false;
+    std::exception_ptr error;
+    asio::co_spawn(
+        ioc,
+        [&]() -> asio::awaitable<void> {
+            EXPECT_TRUE(co_await client->wait_connected(5s));
+            co_await body(client);
+        },
+        [&](std::exception_ptr e) {
+            done = true;
+            error = e;
+            client->stop();
+        });
+    ioc.run_for(20s);
+    ASSERT_TRUE(done) << "the test coroutine did not finish before its deadline";
+    if (error) {
+        try {
+            std::rethrow_exception(error);
+        } catch (const std::exception& e) {
+            FAIL() << "threw: " << e.what();
+        }
+    }
+}
+
+std::string unique(const std::string& prefix) {
+    static int counter = 0;
+    return prefix + std::to_string(::getpid()) + "_" +
+           std::to_string(std::chrono::steady_clock::now().time_since_epoch().count()) + "_" +
+           std::to_string(++counter);
+}
+
+// A phone per test run, so reruns against a shared server start clean.
+std::string fresh_phone() {
+    static int counter = 0;
+    const auto n =
+        (std::chrono::steady_clock::now().time_since_epoch().count() / 1000 + ++counter) %
+        100000000;
+    std::string digits = std::to_string(n);
+    return "135" + std::string(8 - digits.size(), '0') + digits;
+}
+
+TEST(JoinStores, CodeLimitsOneAMinuteFiveAnHour) {
+    run([](std::shared_ptr<redis::Client> client) -> asio::awaitable<void> {
+        const std::string prefix = unique("t:") + ":";
+        members::PhoneVerification verification(client, box(), prefix);
+        const std::string phone = fresh_phone();
+        const std::string minute_key =
+            prefix + "phone:{" + verification.phone_hash(phone) + "}:minute";
+        auto first = co_await verification.issue(phone);
+        EXPECT_EQ(first.outcome, "ok");
+        EXPECT_EQ(first.code.size(), 6u);
+        auto again = co_await verification.issue(phone);
+        EXPECT_EQ(again.outcome, "rate_minute");
+        EXPECT_TRUE(again.code.empty());
+        for (int i = 2; i <= 5; ++i) {
+            std::vector<std::string> del{"DEL", minute_key};  // a minute passes
+            co_await client->exec(std::move(del));
+            EXPECT_EQ((co_await verification.issue(phone)).outcome, "ok") << i;
+        }
+        std::vector<std::string> del{"DEL", minute_key};
+        co_await client->exec(std::move(del));
+        EXPECT_EQ((co_await verification.issue(phone)).outcome, "rate_hour");
+        // The key names the phone only by its hash.
+        std::vector<std::string> keys{"KEYS", prefix + "*"};
+        auto listed = co_await client->exec(std::move(keys));
+        for (const auto& key : listed.elements) EXPECT_EQ(key.str.find(phone), std::string::npos);
+    });
+}
+
+TEST(JoinStores, CodeFiveTriesThenGoneAndValidFiveMinutes) {
+    run([](std::shared_ptr<redis::Client> client) -> asio::awaitable<void> {
+        const std::string prefix = unique("t:") + ":";
+        members::PhoneVerification verification(client, box(), prefix);
+        const std::string phone = fresh_phone();
+        auto issued = co_await verification.issue(phone, "123456");
+        EXPECT_EQ(issued.outcome, "ok");
+        std::vector<std::string> ttl{
+            "PTTL", prefix + "phone:{" + verification.phone_hash(phone) + "}:code"};
+        auto pttl = co_await client->exec(std::move(ttl));
+        EXPECT_GT(pttl.integer, 295'000);
+        EXPECT_LE(pttl.integer, 300'000);
+        for (int remaining = 4; remaining >= 1; --remaining) {
+            auto wrong = co_await verification.check(phone, "654321");
+            EXPECT_EQ(wrong.outcome, "wrong");
+            EXPECT_EQ(wrong.remaining, remaining);
+        }
+        EXPECT_EQ((co_await verification.check(phone, "654321")).outcome, "locked");
+        // Even the right code is gone after five tries.
+        EXPECT_EQ((co_await verification.check(phone, "123456")).outcome, "expired");
+    });
+}
+
+TEST(JoinStores, RightCodeWorksOnceAndANewCodeReplacesTheOld) {
+    run([](std::shared_ptr<redis::Client> client) -> asio::awaitable<void> {
+        const std::string prefix = unique("t:") + ":";
+        members::PhoneVerification verification(client, box(), prefix);
+        const std::string phone = fresh_phone();
+        co_await verification.issue(phone, "111111");
+        std::vector<std::string> del{
+            "DEL", prefix + "phone:{" + verification.phone_hash(phone) + "}:minute"};
+        co_await client->exec(std::move(del));
+        co_await verification.issue(phone, "222222");
+        EXPECT_EQ((co_await verification.check(phone, "111111")).outcome, "wrong");
+        EXPECT_EQ((co_await verification.check(phone, "222222")).outcome, "ok");
+        EXPECT_EQ((co_await verification.check(phone, "222222")).outcome, "expired");
+    });
+}
+
+TEST(JoinStores, OneActiveApplicationPerIdNumber) {
+    run([](std::shared_ptr<redis::Client> client) -> asio::awaitable<void> {
+        const std::string prefix = unique("t:") + ":";
+        members::ApplicationStore store(client, box(), prefix);
+        members::NewApplication a;
+        a.name = "张三";
+        a.id_card = "320412198501011233";
+        a.mobile = "13800138000";
+        a.plate = "苏D12345";
+        a.district = "wujin";
+        a.channel = "bridge";
+        a.driver = "bridge:wxid_a";
+        a.submitted = std::chrono::sys_days{std::chrono::year{2026} / 11 / 23} + 2h;
+        a.deadline = a.submitted + 24h;
+        auto first = co_await store.submit(a);
+        EXPECT_TRUE(first.created);
+        EXPECT_EQ(first.application.id, "RH20261123000001");
+        EXPECT_EQ(first.application.name, "张三");
+        EXPECT_EQ(first.application.id_card, a.id_card);
+        EXPECT_TRUE(first.application.turnover_pool);
+        EXPECT_EQ(first.application.occupation, "货车司机");
+        auto second = a;
+        second.driver = "oa:o_other";
+        auto duplicate = co_await store.submit(second);
+        EXPECT_FALSE(duplicate.created);
+        EXPECT_EQ(duplicate.application.id, first.application.id);
+        EXPECT_EQ(duplicate.application.status, "received");
+        // The other driver's progress finds nothing: the existing application is not his.
+        EXPECT_FALSE(co_await store.latest_for_driver("oa:o_other"));
+        auto mine = co_await store.latest_for_driver("bridge:wxid_a");
+        EXPECT_TRUE(mine && mine->id == first.application.id);
+        // Once rejected, the same ID number may apply again.
+        std::vector<std::string> reject{"HSET", store.app_key(first.application.id), "status",
+                                        "rejected"};
+        co_await client->exec(std::move(reject));
+        EXPECT_FALSE(co_await store.active_for_id_card(a.id_card));
+        auto again = co_await store.submit(second);
+        EXPECT_TRUE(again.created);
+        EXPECT_EQ(again.application.id, "RH20261123000002");
+        std::vector<std::string> pending{"ZCARD", prefix + "district:{wujin}:pending"};
+        EXPECT_EQ((co_await client->exec(std::move(pending))).integer, 2);
+    });
+}
+
+TEST(JoinStores, LockSerializesAndFencingRefusesAStaleHolder) {
+    run([](std::shared_ptr<redis::Client> client) -> asio::awaitable<void> {
+        const std::string prefix = unique("t:") + ":";
+        dialogs::ConversationTiming timing;
+        timing.lock_wait = 300ms;
+        dialogs::ConversationStore store(client, box(), prefix, timing);
+        auto first = co_await store.lock("bridge:wxid_a");
+        EXPECT_TRUE(first);
+        // A second turn of the same conversation cannot get in while the first holds it.
+        EXPECT_FALSE(co_await store.lock("bridge:wxid_a"));
+        // Another conversation is not blocked.
+        auto other = co_await store.lock("bridge:wxid_b");
+        EXPECT_TRUE(other);
+        dialogs::ConversationState state;
+        state.session.flow = "join";
+        state.draft = dialogs::DraftState{};
+        state.draft->step = "name";
+        EXPECT_TRUE(co_await store.save("bridge:wxid_a", "bridge:wxid_a", *first, state, false));
+        // The lease was lost (expired and taken by another turn): the stale holder cannot write.
+        std::vector<std::string> steal{"SET", store.lock_key("bridge:wxid_a"), "someone-else"};
+        co_await client->exec(std::move(steal));
+        state.draft->step = "mobile";
+        EXPECT_FALSE(co_await store.save("bridge:wxid_a", "bridge:wxid_a", *first, state, false));
+        EXPECT_FALSE(co_await store.renew("bridge:wxid_a", *first));
+        co_await store.unlock("bridge:wxid_a", *first);  // not ours any more: must not delete
+        std::vector<std::string> get{"GET", store.lock_key("bridge:wxid_a")};
+        EXPECT_EQ((co_await client->exec(std::move(get))).str, "someone-else");
+        auto loaded = co_await store.load("bridge:wxid_a", "bridge:wxid_a");
+        EXPECT_EQ(loaded.session.version, 1);
+        EXPECT_TRUE(loaded.draft && loaded.draft->step == "name");
+        co_await store.unlock("bridge:wxid_b", *other);
+        EXPECT_TRUE(co_await store.lock("bridge:wxid_b"));
+    });
+}
+
+}  // namespace
+}  // namespace kayou::test
