@@ -103,18 +103,27 @@ std::string JoinEngine::clean_input(std::string_view raw) {
 }
 
 std::optional<std::string> JoinEngine::intent_of(const std::string& text) const {
-    // Order matters where sets overlap: progress before join ("入会进度"), cancel and human
-    // before the rest.
+    // The longest keyword found wins ("咨询一下怎么入会" is joining, not legal: 怎么入会 is longer
+    // than 咨询; "查询加油卡" is benefits). Ties go by this order: progress before join
+    // ("入会进度"), cancel and human before the rest.
     static const char* const order[] = {"cancel", "human",    "progress", "join",
                                         "legal",  "benefits", "help"};
     const std::string lower = ascii_lower(text);
+    std::optional<std::string> best;
+    std::size_t best_length = 0;
     for (const char* intent : order) {
         auto found = script_.intents.find(intent);
         if (found == script_.intents.end()) continue;
-        for (const auto& word : found->second)
-            if (contains(lower, ascii_lower(word))) return std::string(intent);
+        for (const auto& word : found->second) {
+            const std::string w = ascii_lower(word);
+            const std::size_t length = text::code_point_count(w);
+            if (length > best_length && contains(lower, w)) {
+                best = intent;
+                best_length = length;
+            }
+        }
     }
-    return std::nullopt;
+    return best;
 }
 
 std::string JoinEngine::masked(const FlowStep& step, const std::string& value) const {

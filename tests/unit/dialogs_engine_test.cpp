@@ -422,6 +422,10 @@ TEST_F(EngineTest, QueryAboutBenefitsIsNotProgress) {
     EXPECT_TRUE(any_contains(out.texts, "加油卡"));
     out = say("入会进度怎么样了", {{EffectKind::progress, "none"}});
     EXPECT_TRUE(any_contains(out.texts, "没有查到"));
+    out = say("查询", {{EffectKind::progress, "none"}});
+    EXPECT_TRUE(any_contains(out.texts, "没有查到"));
+    out = say("我想咨询一下怎么入会");
+    EXPECT_EQ(state_.session.flow, "join");
 }
 
 TEST_F(EngineTest, MessagesOfAnotherFlowMidStepDoNotBreakTheSession) {
