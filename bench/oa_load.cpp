@@ -15,6 +15,7 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/write.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <algorithm>
@@ -44,9 +45,10 @@ struct Options {
     std::size_t prepared = 200'000;
 };
 
+// A whole HTTP request, serialized once before the run so the generator spends its CPU on
+// sending, not on formatting (it shares the 2 cores with kayou and Redis).
 struct Prepared {
-    std::string target;
-    std::string body;
+    std::string bytes;
 };
 
 std::vector<Prepared> prepare(const Options& options) {
@@ -74,11 +76,16 @@ std::vector<Prepared> prepare(const Options& options) {
         const std::string encrypt = crypt->encrypt(plain);
         const std::string signature =
             kayou::crypto::wx_msg_signature(options.token, timestamp, nonce, encrypt);
-        requests.push_back(
-            {"/wx/oa?signature=x&timestamp=" + timestamp + "&nonce=" + nonce +
-                 "&openid=" + openid + "&encrypt_type=aes&msg_signature=" + signature,
-             "<xml><ToUserName><![CDATA[gh_kayoubench]]></ToUserName><Encrypt><![CDATA[" +
-                 encrypt + "]]></Encrypt></xml>"});
+        const std::string target = "/wx/oa?signature=x&timestamp=" + timestamp + "&nonce=" +
+                                   nonce + "&openid=" + openid +
+                                   "&encrypt_type=aes&msg_signature=" + signature;
+        const std::string body =
+            "<xml><ToUserName><![CDATA[gh_kayoubench]]></ToUserName><Encrypt><![CDATA[" +
+            encrypt + "]]></Encrypt></xml>";
+        requests.push_back({"POST " + target +
+                            " HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: text/xml\r\n"
+                            "Content-Length: " +
+                            std::to_string(body.size()) + "\r\n\r\n" + body});
     }
     return requests;
 }
@@ -124,13 +131,8 @@ struct Run {
                 break;
             }
             const auto& prepared = requests[n % requests.size()];
-            http::request<http::string_body> request{http::verb::post, prepared.target, 11};
-            request.set(http::field::host, "127.0.0.1");
-            request.set(http::field::content_type, "text/xml");
-            request.body() = prepared.body;
-            request.prepare_payload();
-            auto [write_error, written] =
-                co_await http::async_write(stream, request, asio::as_tuple(asio::use_awaitable));
+            auto [write_error, written] = co_await asio::async_write(
+                stream, asio::buffer(prepared.bytes), asio::as_tuple(asio::use_awaitable));
             if (write_error) {
                 ++errors;
                 co_return;
