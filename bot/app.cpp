@@ -19,7 +19,6 @@
 #include "bot/webhooks.hpp"
 #include "crypto/sealed_box.hpp"
 #include "bot/channels/query.hpp"
-#include "crypto/base64.hpp"
 #include "crypto/random.hpp"
 #include "dialogs/join_service.hpp"
 #include "notify/redis_outbox.hpp"
@@ -100,6 +99,9 @@ struct App::Impl {
                          "Dialog turns run (platform retries are not counted again)");
         metrics.describe("kayou_dedupe_hits_total", "counter",
                          "Deliveries answered from the stored reply of an earlier delivery");
+        metrics.describe("kayou_join_funnel_total", "counter",
+                         "Join dialog events: started, done:<step>, help_offered:<step>, "
+                         "cancelled, submitted, duplicate, group_personal_data, group_link");
         metrics.describe("kayou_redis_connected", "gauge", "1 when the Redis connection is up");
         metrics.describe("kayou_redis_errors_total", "gauge",
                          "Redis commands that failed (timeouts, disconnects) since start");
@@ -239,6 +241,10 @@ struct App::Impl {
         setup.public_base_url = config.members.public_base_url;
         setup.link_ttl = config.members.join_link_ttl;
         setup.key_prefix = config.key_prefix;
+        // Per-slot drop-off of the join funnel; labels come from the script's step ids.
+        setup.count = [this](std::string_view event) {
+            metrics.counter("kayou_join_funnel_total", "event=\"" + label_value(event) + "\"").add();
+        };
         join = std::make_unique<dialogs::JoinService>(
             redis, *box, *join_outbox, std::move(setup),
             [](std::string_view event, std::string_view detail) {
@@ -252,7 +258,8 @@ struct App::Impl {
             response.headers.emplace_back("Cache-Control", "no-store");
             return response;
         };
-        server.route("/join", [this, answer](HttpRequest& request) -> asio::awaitable<HttpResponse> {
+        using Handler = asio::awaitable<HttpResponse>;
+        server.route("/join", [this, answer](HttpRequest& request) -> Handler {
             if (request.method != "GET") co_return HttpResponse::error(405, "method not allowed");
             auto query = channels::parse_query(request.query);
             std::string token;
@@ -261,11 +268,11 @@ struct App::Impl {
                     if (key == "t") token = value;
             co_return answer(co_await join->web_page(std::move(token)));
         });
-        server.route("/join/code", [this, answer](HttpRequest& request) -> asio::awaitable<HttpResponse> {
+        server.route("/join/code", [this, answer](HttpRequest& request) -> Handler {
             if (request.method != "POST") co_return HttpResponse::error(405, "method not allowed");
             co_return answer(co_await join->web_code(std::move(request.body)));
         });
-        server.route("/join/submit", [this, answer](HttpRequest& request) -> asio::awaitable<HttpResponse> {
+        server.route("/join/submit", [this, answer](HttpRequest& request) -> Handler {
             if (request.method != "POST") co_return HttpResponse::error(405, "method not allowed");
             co_return answer(co_await join->web_submit(std::move(request.body)));
         });

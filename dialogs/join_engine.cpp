@@ -178,6 +178,7 @@ void JoinEngine::group_turn(Turn& turn) const {
     if (found.id_card || found.mobile) {
         turn.out.mention = true;
         turn.say(script_.text("group_personal_data"));
+        turn.out.events.push_back("group_personal_data");
         return;
     }
     const auto intent = intent_of(turn.text);
@@ -204,6 +205,7 @@ void JoinEngine::idle_turn(Turn& turn) const {
         turn.out.state.session.flow = script_.flow;
         turn.out.state.draft = DraftState{};
         turn.say(script_.text("welcome"));
+        turn.out.events.push_back("started");
         enter(turn, script_.steps.front().id);
     } else if (intent == "progress") {
         turn.out.effect = {EffectKind::progress, {}};
@@ -250,6 +252,7 @@ bool JoinEngine::command(Turn& turn) const {
         turn.out.state.session.flow.clear();
         turn.out.draft_deleted = true;
         turn.say(script_.text("cancelled"));
+        turn.out.events.push_back("cancelled");
         return true;
     }
     if (is_command(text, commands.at("restart"))) {
@@ -409,10 +412,14 @@ void JoinEngine::answer_step(Turn& turn) const {
 void JoinEngine::fail(Turn& turn, const FlowStep& step, const std::string& message) const {
     const int count = ++turn.draft().failures[step.id];
     turn.say(message);
-    if (count % script_.max_failures == 0) turn.say(script_.text("too_many_failures"));
+    if (count % script_.max_failures == 0) {
+        turn.say(script_.text("too_many_failures"));
+        turn.out.events.push_back("help_offered:" + step.id);
+    }
 }
 
 void JoinEngine::advance(Turn& turn, const FlowStep& done) const {
+    turn.out.events.push_back("done:" + done.id);
     DraftState& draft = turn.draft();
     const FlowStep* next = done.next.empty() ? nullptr : script_.find_step(done.next);
     // A changed mobile is always confirmed again, even when editing from the summary.
@@ -497,6 +504,7 @@ TurnOutput JoinEngine::on_effect(ConversationState state, const EffectResult& re
             break;
         case EffectKind::group_link:
             turn.out.mention = true;
+            turn.out.events.push_back("group_link");
             turn.say(outcome == "ok" ? fill_text(script_.text("group_private_link"), values)
                                      : script_.text("group_private"));
             break;
@@ -551,6 +559,7 @@ TurnOutput JoinEngine::on_effect(ConversationState state, const EffectResult& re
             if (outcome == "new" || outcome == "existing") {
                 turn.say(
                     fill_text(script_.text(outcome == "new" ? "submitted" : "existing"), values));
+                turn.out.events.push_back(outcome == "new" ? "submitted" : "duplicate");
                 turn.out.state.draft.reset();
                 turn.out.state.session.flow.clear();
                 turn.out.draft_deleted = true;

@@ -76,6 +76,10 @@ struct TurnOutput {
     Effect effect;
     bool mention = false;        // group answers @-mention the sender
     bool draft_deleted = false;  // the draft must be removed (cancelled or submitted)
+    // Funnel events for metrics, from a fixed vocabulary (never user text): started,
+    // done:<step id>, help_offered:<step id>, cancelled, submitted, duplicate,
+    // group_personal_data, group_link.
+    std::vector<std::string> events;
 };
 
 class JoinEngine {

@@ -164,6 +164,7 @@ struct JoinService::Impl {
         services.link_ttl = setup.link_ttl;
         services.now = now;
         services.log = log;
+        services.count = setup.count;
         router = std::make_unique<RouterDialog>(std::move(services));
     }
 

@@ -30,6 +30,7 @@ struct JoinSetup {
     std::string public_base_url;
     std::chrono::seconds link_ttl{1800};
     std::string key_prefix = "kayou:";
+    std::function<void(std::string_view event)> count;  // join funnel events (optional)
 };
 
 // `path` as given when absolute or present relative to the working directory; otherwise the

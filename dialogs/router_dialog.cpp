@@ -49,10 +49,12 @@ asio::awaitable<Reply> RouterDialog::handle(const Message& message) {
     // Group turns read nothing personal and store nothing: no lock, no state.
     auto out = engine_.on_message({}, input);
     std::vector<std::string> texts = out.texts;
+    count(out.events);
     for (int i = 0; i < kMaxEffectsPerTurn && out.effect.kind != EffectKind::none; ++i) {
         auto result = co_await run_effect(out.effect, out.state, message);
         out = engine_.on_effect(out.state, result, input);
         texts.insert(texts.end(), out.texts.begin(), out.texts.end());
+        count(out.events);
     }
     Reply reply;
     reply.texts = std::move(texts);
@@ -78,16 +80,19 @@ asio::awaitable<Reply> RouterDialog::private_turn(const Message& message, const 
             auto state = co_await store.load(conversation, driver);
             auto out = engine_.on_message(state, input);
             std::vector<std::string> texts = out.texts;
+            std::vector<std::string> events = out.events;
             bool draft_deleted = out.draft_deleted;
             for (int i = 0; i < kMaxEffectsPerTurn && out.effect.kind != EffectKind::none; ++i) {
                 co_await store.renew(conversation, *token);
                 auto result = co_await run_effect(out.effect, out.state, message);
                 out = engine_.on_effect(out.state, result, input);
                 texts.insert(texts.end(), out.texts.begin(), out.texts.end());
+                events.insert(events.end(), out.events.begin(), out.events.end());
                 draft_deleted = draft_deleted || out.draft_deleted;
             }
             saved = co_await store.save(conversation, driver, *token, out.state, draft_deleted);
             reply.texts = std::move(texts);
+            if (saved) count(events);  // only what was committed counts
         } catch (...) {
             failure = std::current_exception();
         }
@@ -101,6 +106,11 @@ asio::awaitable<Reply> RouterDialog::private_turn(const Message& message, const 
         if (services_.log) services_.log("conversation_lease_lost", std::to_string(attempt));
         if (attempt >= kMaxTurnAttempts) throw std::runtime_error("conversation lease lost");
     }
+}
+
+void RouterDialog::count(const std::vector<std::string>& events) const {
+    if (!services_.count) return;
+    for (const auto& event : events) services_.count(event);
 }
 
 asio::awaitable<EffectResult> RouterDialog::run_effect(const Effect& effect,

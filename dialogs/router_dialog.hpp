@@ -42,6 +42,8 @@ struct RouterServices {
     std::function<std::chrono::sys_seconds()> now;
     // Operational events without personal data ("deadline_calendar_gap", "lock_timeout", ...).
     std::function<void(std::string_view event, std::string_view detail)> log;
+    // Join funnel events (TurnOutput::events), e.g. for a Prometheus counter per event.
+    std::function<void(std::string_view event)> count;
 };
 
 class RouterDialog : public Dialog {
@@ -57,6 +59,7 @@ private:
                                                     const ConversationState& state,
                                                     const Message& message);
     boost::asio::awaitable<Reply> private_turn(const Message& message, const TurnInput& input);
+    void count(const std::vector<std::string>& events) const;
 
     RouterServices services_;
     JoinEngine engine_;

@@ -285,6 +285,13 @@ TEST_F(JoinTest, CompleteJoinOverTheBridgeIsStoredEncryptedAndAnswersProgress) {
     // The draft is gone once submitted.
     EXPECT_EQ(cli1(redis_port(), "EXISTS 'kayou:conv:{bridge:" + sender + "}:draft'"), "0");
 
+    // The funnel counts every step of the walk.
+    const auto metrics = http_request(port(), "GET", "/metrics").body;
+    for (const char* event : {"started", "done:name", "done:verify", "done:employer", "submitted"})
+        EXPECT_NE(metrics.find(std::string("kayou_join_funnel_total{event=\"") + event + "\"}"),
+                  std::string::npos)
+            << event;
+
     auto progress = say("进度");
     EXPECT_NE(progress.all().find(id), std::string::npos) << progress.all();
     EXPECT_NE(progress.all().find("已受理"), std::string::npos);

@@ -125,6 +125,20 @@ TEST_F(EngineTest, CompleteWalkFillsEverySlotAndSubmits) {
     EXPECT_TRUE(out.draft_deleted);
     EXPECT_FALSE(state_.draft);
     EXPECT_EQ(state_.session.flow, "");
+    EXPECT_EQ(out.events, std::vector<std::string>{"submitted"});
+}
+
+TEST_F(EngineTest, FunnelEventsNameStepsNeverText) {
+    auto start = say("我要入会");
+    EXPECT_EQ(start.events, std::vector<std::string>{"started"});
+    auto name = say("张三");
+    EXPECT_EQ(name.events, std::vector<std::string>{"done:name"});
+    say("1");
+    say("1");
+    auto third = say("1");
+    EXPECT_EQ(third.events, std::vector<std::string>{"help_offered:id_card"});
+    auto cancel = say("取消");
+    EXPECT_EQ(cancel.events, std::vector<std::string>{"cancelled"});
 }
 
 TEST_F(EngineTest, SummaryIsMaskedAndNeverShowsRawPersonalData) {
