@@ -36,7 +36,11 @@ struct HttpServer::Impl : std::enable_shared_from_this<Impl> {
     asio::io_context& io;
     HttpServerOptions options;
     tcp::acceptor acceptor;
-    std::unordered_map<std::string, HttpHandler> routes;
+    struct ExactRoute {
+        HttpHandler handler;
+        std::string name;
+    };
+    std::unordered_map<std::string, ExactRoute> routes;
     // Sorted longest first, so the first match is the most specific; names end with '*'.
     std::vector<std::tuple<std::string, std::string, HttpHandler>> prefix_routes;
     // Prefixes that accept larger bodies than options.body_limit (admin uploads of FAQ scripts),
@@ -109,8 +113,8 @@ struct HttpServer::Impl : std::enable_shared_from_this<Impl> {
     asio::awaitable<HttpResponse> dispatch(HttpRequest& request, std::string_view& route_name) {
         const HttpHandler* handler = nullptr;
         if (const auto found = routes.find(request.path); found != routes.end()) {
-            route_name = found->first;
-            handler = &found->second;
+            route_name = found->second.name;
+            handler = &found->second.handler;
         } else {
             for (const auto& [prefix, name, prefix_handler] : prefix_routes) {
                 if (request.path.compare(0, prefix.size(), prefix) == 0) {
@@ -296,8 +300,9 @@ void HttpServer::route_prefix(std::string prefix, HttpHandler handler, std::size
     });
 }
 
-void HttpServer::route(std::string path, HttpHandler handler) {
-    impl_->routes[std::move(path)] = std::move(handler);
+void HttpServer::route(std::string path, HttpHandler handler, std::string metrics_name) {
+    if (metrics_name.empty()) metrics_name = path;
+    impl_->routes[std::move(path)] = {std::move(handler), std::move(metrics_name)};
 }
 
 void HttpServer::observe(HttpObserver observer) { impl_->observer = std::move(observer); }

@@ -45,7 +45,9 @@ public:
     HttpServer(const HttpServer&) = delete;
     HttpServer& operator=(const HttpServer&) = delete;
 
-    void route(std::string path, HttpHandler handler);
+    // `metrics_name` replaces the path in metrics and access logs: a path holding a secret (the
+    // SMS callback token) must not reach either.
+    void route(std::string path, HttpHandler handler, std::string metrics_name = {});
     // Every path that starts with `prefix` and has no exact route; the longest prefix wins. The
     // handler parses the rest of request.path itself. Metrics name the route "<prefix>*".
     // body_limit > 0 lets requests under this prefix carry bodies up to that size instead of

@@ -153,10 +153,14 @@ void SmsService::install(HttpServer& server) {
     };
     if (!sms.callback_token.empty()) {
         const std::string t = sms.callback_token;
-        server.route("/sms/tencent/" + t + "/status", bind(&SmsService::tencent_status));
-        server.route("/sms/tencent/" + t + "/reply", bind(&SmsService::tencent_reply));
-        server.route("/sms/aliyun/" + t + "/report", bind(&SmsService::aliyun_report));
-        server.route("/sms/aliyun/" + t + "/up", bind(&SmsService::aliyun_up));
+        server.route("/sms/tencent/" + t + "/status", bind(&SmsService::tencent_status),
+                     "/sms/tencent/<token>/status");
+        server.route("/sms/tencent/" + t + "/reply", bind(&SmsService::tencent_reply),
+                     "/sms/tencent/<token>/reply");
+        server.route("/sms/aliyun/" + t + "/report", bind(&SmsService::aliyun_report),
+                     "/sms/aliyun/<token>/report");
+        server.route("/sms/aliyun/" + t + "/up", bind(&SmsService::aliyun_up),
+                     "/sms/aliyun/<token>/up");
     }
     if (!sms.twilio_auth_token.empty()) {
         server.route("/sms/twilio/inbound", bind(&SmsService::twilio_inbound));

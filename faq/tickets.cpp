@@ -312,7 +312,7 @@ asio::awaitable<AnswerOutcome> TicketDesk::answer(std::string number, std::strin
         if (auto phone = box_->open(sealed_phone, phone_associated_data(number))) {
             notify::SmsMessage sms;
             sms.phone = *phone;
-            sms.template_name = "ticket_answered";
+            sms.template_name = "legal_answer_ready";
             sms.params = {number};
             sms.idempotency_key = "ticket-answered:" + number;
             sms.kind = notify::SmsMessage::Kind::notification;

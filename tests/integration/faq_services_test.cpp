@@ -234,7 +234,7 @@ TEST(FaqTickets, FindLawyerOpensATicketAndTheAnswerReachesTheDriver) {
         EXPECT_TRUE(outcome.sms_queued);
         CO_ASSERT_TRUE(outbox.sent.size() == 1);
         EXPECT_EQ(outbox.sent[0].phone, "13812345678");
-        EXPECT_EQ(outbox.sent[0].template_name, "ticket_answered");
+        EXPECT_EQ(outbox.sent[0].template_name, "legal_answer_ready");
         EXPECT_EQ(outbox.sent[0].params, std::vector<std::string>{reply.ticket});
         EXPECT_EQ(outbox.sent[0].idempotency_key, "ticket-answered:" + reply.ticket);
 
