@@ -204,9 +204,12 @@ asio::awaitable<HttpResponse> SmsService::tencent_status(HttpRequest& request) {
     } catch (const std::exception&) {
         co_return HttpResponse::error(400, "bad status report");
     }
-    for (const auto& r : reports)
+    for (const auto& r : reports) {
+        // Named first: g++ 12 frees a ?: temporary inside a co_await expression twice.
+        std::string reason = r.success ? std::string() : r.errmsg;
         co_await impl_->outbox->apply_receipt("tencent", r.sid, r.ext, r.success,
-                                              r.success ? "" : r.errmsg);
+                                              std::move(reason));
+    }
     co_return impl_->tencent_ok();
 }
 
@@ -229,9 +232,11 @@ asio::awaitable<HttpResponse> SmsService::aliyun_report(HttpRequest& request) {
     } catch (const std::exception&) {
         co_return HttpResponse::error(400, "bad report");
     }
-    for (const auto& r : reports)
+    for (const auto& r : reports) {
+        std::string reason = r.success ? std::string() : r.err_code;  // see tencent_status
         co_await impl_->outbox->apply_receipt("aliyun", r.biz_id, r.out_id, r.success,
-                                              r.success ? "" : r.err_code);
+                                              std::move(reason));
+    }
     co_return impl_->aliyun_ok(false);
 }
 
@@ -287,9 +292,11 @@ asio::awaitable<HttpResponse> SmsService::twilio_status(HttpRequest& request) {
     const auto& s = status.message_status;
     if (s == "delivered" || s == "read")
         co_await impl_->outbox->apply_receipt("twilio", status.message_sid, "", true, "");
-    else if (s == "failed" || s == "undelivered")
+    else if (s == "failed" || s == "undelivered") {
+        std::string reason = "twilio_" + status.error_code;  // see tencent_status
         co_await impl_->outbox->apply_receipt("twilio", status.message_sid, "", false,
-                                              "twilio_" + status.error_code);
+                                              std::move(reason));
+    }
     co_return HttpResponse{200,
                            std::string(callbacks::kTwilioContentType),
                            std::string(callbacks::kTwilioEmptyTwiml),

@@ -264,9 +264,12 @@ asio::awaitable<std::optional<std::string>> RedisSmsOutbox::apply_receipt(std::s
     if (id.empty()) id = message_id;
     if (id.empty()) co_return std::nullopt;
     std::vector<std::string> keys{msg_key(id), alerts_key()};
-    std::vector<std::string> args{delivered ? "delivered" : "failed",
-                                  delivered ? "" : (reason.empty() ? "undelivered" : reason),
-                                  std::to_string(now_ms()), provider};
+    // Built step by step: g++ 12 mishandles ?: temporaries in coroutine frames.
+    std::string state = delivered ? "delivered" : "failed";
+    std::string why;
+    if (!delivered) why = reason.empty() ? std::string("undelivered") : reason;
+    std::vector<std::string> args{std::move(state), std::move(why), std::to_string(now_ms()),
+                                  provider};
     auto reply = co_await redis_->eval(receipt_script(), std::move(keys), std::move(args));
     if (reply.is_error()) throw redis::Error(redis::Error::Kind::protocol, reply.str);
     if (!reply.is_string()) co_return std::nullopt;

@@ -201,7 +201,9 @@ TEST(NotifySender, TimeoutAfterSendIsNotResentAndIsResolvedByTheReceipt) {
     const auto id = outbox.enqueue("13800138002", "approval:A20250021");
     EXPECT_EQ(outbox.wait_state(id, "unknown"), "unknown") << kayou.log();
 
-    // The receipt (joined on our id, echoed as ext) settles it.
+    // The receipt (joined on our id, echoed as ext) settles it. The fake records the request
+    // when it finally answers, after kayou has given up waiting.
+    ASSERT_TRUE(fake.wait_for_requests(1, 5s));
     const auto serial = fake.requests().at(0).serial;
     const std::string receipt =
         R"([{"user_receive_time":"2025-06-01 10:00:00","nationcode":"86","mobile":"13800138002",)"
@@ -210,7 +212,7 @@ TEST(NotifySender, TimeoutAfterSendIsNotResentAndIsResolvedByTheReceipt) {
     auto answer =
         http_request(kayou.port(), "POST", std::string("/sms/tencent/") + kToken + "/status",
                      receipt, {{"Content-Type", "application/json"}});
-    EXPECT_EQ(answer.status, 200);
+    EXPECT_EQ(answer.status, 200) << kayou.log();
     EXPECT_EQ(answer.body, R"({"result":0,"errmsg":"OK"})");
     EXPECT_EQ(outbox.wait_state(id, "delivered"), "delivered");
 
