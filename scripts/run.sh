@@ -12,7 +12,11 @@ kayou is starting with $config (embedded Redis, data in var/redis).
 Try, in another terminal:
   curl http://127.0.0.1:8080/healthz
   curl http://127.0.0.1:8080/metrics
-  scripts/say.sh "帮助"          # talk to it through the group-bridge webhook
+  scripts/say.sh "我要入会"      # talk to it through the group-bridge webhook (a 1:1 chat)
+  KAYOU_ROOM=demo scripts/say.sh "@卡友小助手 帮助"     # the same in a group
+  curl http://127.0.0.1:8080/dev/sms          # the SMS kayou would have sent (local sink)
+  curl -H 'Authorization: Bearer kayou-demo-editor' \
+       http://127.0.0.1:8080/admin/api/content/faq/versions      # admin API (docs/admin-api.md)
 Stop with Ctrl-C.
 
 INFO
