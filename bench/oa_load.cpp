@@ -8,6 +8,7 @@
 //
 // Credentials must match the server's wechat.official_account config (defaults: the values in
 // bench/bench.yaml).
+#include <algorithm>
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
@@ -18,7 +19,6 @@
 #include <boost/asio/write.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
-#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -76,12 +76,12 @@ std::vector<Prepared> prepare(const Options& options) {
         const std::string encrypt = crypt->encrypt(plain);
         const std::string signature =
             kayou::crypto::wx_msg_signature(options.token, timestamp, nonce, encrypt);
-        const std::string target = "/wx/oa?signature=x&timestamp=" + timestamp + "&nonce=" +
-                                   nonce + "&openid=" + openid +
+        const std::string target = "/wx/oa?signature=x&timestamp=" + timestamp + "&nonce=" + nonce +
+                                   "&openid=" + openid +
                                    "&encrypt_type=aes&msg_signature=" + signature;
         const std::string body =
-            "<xml><ToUserName><![CDATA[gh_kayoubench]]></ToUserName><Encrypt><![CDATA[" +
-            encrypt + "]]></Encrypt></xml>";
+            "<xml><ToUserName><![CDATA[gh_kayoubench]]></ToUserName><Encrypt><![CDATA[" + encrypt +
+            "]]></Encrypt></xml>";
         requests.push_back({"POST " + target +
                             " HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: text/xml\r\n"
                             "Content-Length: " +
@@ -109,7 +109,8 @@ struct Run {
         auto executor = co_await asio::this_coro::executor;
         beast::tcp_stream stream(executor);
         auto [connect_error] = co_await stream.socket().async_connect(
-            {asio::ip::make_address("127.0.0.1"), options.port}, asio::as_tuple(asio::use_awaitable));
+            {asio::ip::make_address("127.0.0.1"), options.port},
+            asio::as_tuple(asio::use_awaitable));
         if (connect_error) {
             ++errors;
             co_return;
@@ -138,14 +139,15 @@ struct Run {
                 co_return;
             }
             http::response<http::string_body> response;
-            auto [read_error, read] = co_await http::async_read(stream, buffer, response,
-                                                                asio::as_tuple(asio::use_awaitable));
+            auto [read_error, read] = co_await http::async_read(
+                stream, buffer, response, asio::as_tuple(asio::use_awaitable));
             if (read_error) {
                 ++errors;
                 co_return;
             }
             if (response.result_int() != 200) ++non_200;
-            latencies_ms.push_back(std::chrono::duration<double, std::milli>(Clock::now() - due).count());
+            latencies_ms.push_back(
+                std::chrono::duration<double, std::milli>(Clock::now() - due).count());
         }
     }
 };
@@ -162,14 +164,22 @@ int main(int argc, char** argv) {
     for (int i = 1; i + 1 < argc; i += 2) {
         const std::string flag = argv[i];
         const char* value = argv[i + 1];
-        if (flag == "--port") options.port = static_cast<std::uint16_t>(std::atoi(value));
-        else if (flag == "--connections") options.connections = std::atoi(value);
-        else if (flag == "--seconds") options.seconds = std::atof(value);
-        else if (flag == "--rate") options.rate = std::atof(value);
-        else if (flag == "--token") options.token = value;
-        else if (flag == "--aes-key") options.aes_key = value;
-        else if (flag == "--app-id") options.app_id = value;
-        else if (flag == "--prepared") options.prepared = std::strtoul(value, nullptr, 10);
+        if (flag == "--port")
+            options.port = static_cast<std::uint16_t>(std::atoi(value));
+        else if (flag == "--connections")
+            options.connections = std::atoi(value);
+        else if (flag == "--seconds")
+            options.seconds = std::atof(value);
+        else if (flag == "--rate")
+            options.rate = std::atof(value);
+        else if (flag == "--token")
+            options.token = value;
+        else if (flag == "--aes-key")
+            options.aes_key = value;
+        else if (flag == "--app-id")
+            options.app_id = value;
+        else if (flag == "--prepared")
+            options.prepared = std::strtoul(value, nullptr, 10);
         else {
             std::fprintf(stderr, "unknown flag %s\n", flag.c_str());
             return 2;
@@ -201,7 +211,7 @@ int main(int argc, char** argv) {
         "max_ms=%.2f non_200=%zu errors=%zu\n",
         options.rate > 0 ? "open" : "closed", options.connections, measured, latencies.size(),
         latencies.size() / measured, percentile(latencies, 0.50), percentile(latencies, 0.99),
-        latencies.empty() ? 0 : *std::max_element(latencies.begin(), latencies.end()),
-        run.non_200, run.errors);
+        latencies.empty() ? 0 : *std::max_element(latencies.begin(), latencies.end()), run.non_200,
+        run.errors);
     return run.errors || run.non_200 ? 1 : 0;
 }

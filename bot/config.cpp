@@ -34,9 +34,12 @@ public:
     }
     void read(const std::string& key, bool& out) {
         if (auto value = scalar(key)) {
-            if (*value == "true") out = true;
-            else if (*value == "false") out = false;
-            else throw ConfigError(key_path(key) + ": expected true or false, got '" + *value + "'");
+            if (*value == "true")
+                out = true;
+            else if (*value == "false")
+                out = false;
+            else
+                throw ConfigError(key_path(key) + ": expected true or false, got '" + *value + "'");
         }
     }
     template <typename Integer>
@@ -202,7 +205,8 @@ Config parse_config(std::string_view yaml_text, const EnvLookup& env) {
         std::string level;
         log.read("level", level);
         if (!level.empty() && !parse_log_level(level, config.log_level))
-            throw ConfigError("log.level: expected debug, info, warn or error, got '" + level + "'");
+            throw ConfigError("log.level: expected debug, info, warn or error, got '" + level +
+                              "'");
         log.read("access", config.access_log);
         log.reject_unknown();
     }
@@ -322,15 +326,15 @@ Config parse_config(std::string_view yaml_text, const EnvLookup& env) {
             throw ConfigError("sms.fallback: expected a provider other than sms.provider");
         for (const auto& p : {out.provider, out.fallback}) {
             if (p == "tencent" && (out.tencent.sdk_app_id.empty() ||
-                                   out.tencent.secret_id.empty() ||
-                                   out.tencent.secret_key.empty()))
+                                   out.tencent.secret_id.empty() || out.tencent.secret_key.empty()))
                 throw ConfigError("sms.tencent: sdk_app_id, secret_id and secret_key are required");
             if (p == "aliyun" &&
                 (out.aliyun.access_key_id.empty() || out.aliyun.access_key_secret.empty()))
                 throw ConfigError("sms.aliyun: access_key_id and access_key_secret are required");
         }
         if (out.enabled() && out.callback_token.size() < 16 && out.provider != "local_sink")
-            throw ConfigError("sms.callback_token: at least 16 characters (it guards the receipts)");
+            throw ConfigError(
+                "sms.callback_token: at least 16 characters (it guards the receipts)");
     }
     {
         auto admin = top.child("admin");
@@ -341,11 +345,12 @@ Config parse_config(std::string_view yaml_text, const EnvLookup& env) {
             item.read("role", token.role);
             token.districts = item.read_strings("districts");
             item.reject_unknown();
-            const auto where = std::string("admin.tokens: ") + (token.name.empty() ? "?" : token.name);
+            const auto where =
+                std::string("admin.tokens: ") + (token.name.empty() ? "?" : token.name);
             if (token.name.empty()) throw ConfigError(where + ": name is required");
-            const bool hex = token.token_sha256.size() == 64 &&
-                             token.token_sha256.find_first_not_of("0123456789abcdef") ==
-                                 std::string::npos;
+            const bool hex =
+                token.token_sha256.size() == 64 &&
+                token.token_sha256.find_first_not_of("0123456789abcdef") == std::string::npos;
             if (!hex)
                 throw ConfigError(where +
                                   ": token_sha256 must be 64 lowercase hex digits "
@@ -372,7 +377,8 @@ Config parse_config(std::string_view yaml_text, const EnvLookup& env) {
         privacy.read("data_key", config.privacy.data_key);
         privacy.reject_unknown();
         if (!config.privacy.data_key.empty() && config.privacy.data_key.size() != 44)
-            throw ConfigError("privacy.data_key: expected standard base64 of 32 bytes (44 characters)");
+            throw ConfigError(
+                "privacy.data_key: expected standard base64 of 32 bytes (44 characters)");
     }
     top.reject_unknown();
     return config;

@@ -50,16 +50,16 @@ struct RedisConfig {
 struct EmbeddedRedisConfig {
     std::string binary = "redis-server";
     std::string data_dir = "var/redis";
-    std::uint16_t port = 0;  // 0 = a free loopback port
+    std::uint16_t port = 0;                // 0 = a free loopback port
     std::string appendfsync = "everysec";  // "always" trades throughput for zero loss on power cut
 };
 
 // One admin API bearer token. Only its SHA-256 is in the config (`printf %s "$TOKEN" | sha256sum`),
 // so a leaked config file does not leak a usable token.
 struct AdminTokenConfig {
-    std::string name;          // who holds it: shown in the audit log
-    std::string token_sha256;  // 64 lowercase hex digits
-    std::string role;          // city_admin | district_admin | faq_editor | legal_desk
+    std::string name;                    // who holds it: shown in the audit log
+    std::string token_sha256;            // 64 lowercase hex digits
+    std::string role;                    // city_admin | district_admin | faq_editor | legal_desk
     std::vector<std::string> districts;  // district_admin: the districts it may act on
 };
 
@@ -89,8 +89,8 @@ struct MembersConfig {
     std::string flow_file = "config/flows/join.yaml";
     std::string districts_file = "config/districts.yaml";
     std::string calendar_dir = "config/calendar";
-    std::chrono::seconds session_ttl{1800};     // idle chat session
-    std::chrono::seconds draft_ttl{7 * 86400};  // half-filled application
+    std::chrono::seconds session_ttl{1800};      // idle chat session
+    std::chrono::seconds draft_ttl{7 * 86400};   // half-filled application
     std::chrono::milliseconds lock_wait{20000};  // a turn waits this long for its conversation
     std::string public_base_url;  // "https://kayou.example.org": join links in groups; "" = none
     std::chrono::seconds join_link_ttl{1800};

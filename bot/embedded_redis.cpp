@@ -46,15 +46,24 @@ void EmbeddedRedis::start() {
     std::filesystem::create_directories(data_dir);
 
     std::vector<std::string> args = {config_.binary,
-                                     "--port", std::to_string(port_),
-                                     "--bind", "127.0.0.1",
-                                     "--protected-mode", "yes",
-                                     "--daemonize", "no",
-                                     "--dir", data_dir.string(),
-                                     "--appendonly", "yes",
-                                     "--appendfsync", config_.appendfsync,
-                                     "--save", "",
-                                     "--logfile", (data_dir / "redis.log").string()};
+                                     "--port",
+                                     std::to_string(port_),
+                                     "--bind",
+                                     "127.0.0.1",
+                                     "--protected-mode",
+                                     "yes",
+                                     "--daemonize",
+                                     "no",
+                                     "--dir",
+                                     data_dir.string(),
+                                     "--appendonly",
+                                     "yes",
+                                     "--appendfsync",
+                                     config_.appendfsync,
+                                     "--save",
+                                     "",
+                                     "--logfile",
+                                     (data_dir / "redis.log").string()};
     std::vector<char*> argv;
     for (auto& arg : args) argv.push_back(arg.data());
     argv.push_back(nullptr);

@@ -1,5 +1,7 @@
 #include "bot/http_server.hpp"
 
+#include <algorithm>
+#include <array>
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
@@ -8,15 +10,13 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
-#include <algorithm>
-#include <array>
 #include <list>
 #include <tuple>
 #include <unordered_map>
 #include <vector>
 
-#include "crypto/random.hpp"
 #include "crypto/hash.hpp"
+#include "crypto/random.hpp"
 
 namespace kayou::bot {
 
@@ -65,9 +65,7 @@ struct HttpServer::Impl : std::enable_shared_from_this<Impl> {
     Impl(asio::io_context& io, HttpServerOptions opts)
         : io(io), options(std::move(opts)), acceptor(io), grace_timer(io) {}
 
-    std::string next_request_id() {
-        return instance_tag + "-" + std::to_string(++request_counter);
-    }
+    std::string next_request_id() { return instance_tag + "-" + std::to_string(++request_counter); }
 
     asio::awaitable<void> accept_loop() {
         auto self = shared_from_this();
@@ -176,8 +174,10 @@ struct HttpServer::Impl : std::enable_shared_from_this<Impl> {
             if (!ec && max_body_limit > options.body_limit) {
                 const std::size_t limit = body_limit_for(parser.get().target());
                 const auto length = parser.content_length();
-                if (length && *length > limit) ec = http::error::body_limit;
-                else parser.body_limit(limit);  // chunked bodies: checked while reading
+                if (length && *length > limit)
+                    ec = http::error::body_limit;
+                else
+                    parser.body_limit(limit);  // chunked bodies: checked while reading
             }
             if (!ec && !parser.is_done()) {
                 auto [body_ec, body_bytes] =
@@ -189,8 +189,10 @@ struct HttpServer::Impl : std::enable_shared_from_this<Impl> {
             if (ec) {
                 // Answer what the peer can still use; a timeout or a closed socket gets nothing.
                 int status = 0;
-                if (ec == http::error::body_limit) status = 413;
-                else if (ec == http::error::header_limit) status = 431;
+                if (ec == http::error::body_limit)
+                    status = 413;
+                else if (ec == http::error::header_limit)
+                    status = 431;
                 else if (ec.category() == http::make_error_code(http::error::bad_target).category())
                     status = 400;
                 if (status) {

@@ -13,7 +13,7 @@ struct HttpRequest {
     std::string method;  // "GET", "POST", ...
     std::string target;  // path + '?' + query, as received
     std::string path;
-    std::string query;  // raw, without '?'
+    std::string query;                                         // raw, without '?'
     std::vector<std::pair<std::string, std::string>> headers;  // names lower-cased
     std::string body;
     std::string remote_address;

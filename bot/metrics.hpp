@@ -6,11 +6,11 @@
 #include <chrono>
 #include <cstdint>
 #include <functional>
-#include <string_view>
 #include <map>
 #include <memory>
 #include <mutex>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace kayou::bot {
@@ -28,9 +28,8 @@ class Histogram {
 public:
     // Upper bounds in seconds: 0.5 ms .. 10 s, enough to see both the p99 < 10 ms target and
     // WeChat's 5 s deadline.
-    static constexpr std::array<double, 14> kBounds = {0.0005, 0.001, 0.0025, 0.005, 0.01,
-                                                       0.025,  0.05,  0.1,    0.25,  0.5,
-                                                       1,      2.5,   5,      10};
+    static constexpr std::array<double, 14> kBounds = {
+        0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10};
     void observe(std::chrono::nanoseconds duration);
     std::string render(const std::string& name, const std::string& labels) const;
 

@@ -54,8 +54,8 @@ asio::awaitable<TurnOutcome> TurnRunner::run(const dialogs::Message& message) {
     }
     // The hash tag keeps this key on the same Redis Cluster slot as the conversation's keys.
     const std::string key = key_prefix_ + "dedupe:{" + message.dedupe_key + "}";
-    const std::string ttl_ms = std::to_string(
-        std::chrono::duration_cast<std::chrono::milliseconds>(ttl_).count());
+    const std::string ttl_ms =
+        std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(ttl_).count());
 
     auto claim = command({"SET", key, kPending, "NX", "PX", ttl_ms});
     auto claimed = co_await redis_->exec(std::move(claim));

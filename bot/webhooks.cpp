@@ -26,8 +26,8 @@ namespace {
 std::optional<crypto::WxMsgCrypt> make_crypt(const WechatEndpointConfig& endpoint,
                                              const char* name) {
     if (!endpoint.enabled || endpoint.encoding_aes_key.empty()) return std::nullopt;
-    auto crypt = crypto::WxMsgCrypt::create(endpoint.token, endpoint.encoding_aes_key,
-                                            endpoint.receive_id);
+    auto crypt =
+        crypto::WxMsgCrypt::create(endpoint.token, endpoint.encoding_aes_key, endpoint.receive_id);
     if (!crypt)
         throw ConfigError(std::string(name) + ".encoding_aes_key: not a valid EncodingAESKey");
     return crypt;
@@ -56,9 +56,9 @@ struct Webhooks::State {
 
     HttpResponse reject(std::string_view channel, const HttpRequest& request, Rejection rejection) {
         metrics
-            .counter("kayou_webhook_rejected_total",
-                     "channel=\"" + std::string(channel) + "\",status=\"" +
-                         std::to_string(rejection.status) + "\"")
+            .counter("kayou_webhook_rejected_total", "channel=\"" + std::string(channel) +
+                                                         "\",status=\"" +
+                                                         std::to_string(rejection.status) + "\"")
             .add();
         log(LogLevel::warn, "webhook_rejected",
             {{"request_id", request.request_id},
@@ -87,7 +87,7 @@ struct Webhooks::State {
 
     // Runs the turn; Redis being unreachable becomes 503 so the platform retries later.
     asio::awaitable<std::optional<TurnOutcome>> run_turn(const dialogs::Message& message,
-                                                        const HttpRequest& request) {
+                                                         const HttpRequest& request) {
         try {
             co_return co_await turns.run(message);
         } catch (const redis::Error& error) {
@@ -102,8 +102,7 @@ struct Webhooks::State {
     // WeCom GET URL check (app and smart robot): msg_signature over the encrypted echostr, then
     // answer its plaintext, byte for byte (spec §3.1).
     HttpResponse wecom_url_check(std::string_view channel, const HttpRequest& request,
-                                 const channels::Target& target,
-                                 const crypto::WxMsgCrypt& crypt) {
+                                 const channels::Target& target, const crypto::WxMsgCrypt& crypt) {
         const auto echostr = target.get("echostr");
         if (echostr.empty()) return reject(channel, request, {400, "echostr missing"});
         if (!crypt.verify(target.get("timestamp"), target.get("nonce"), echostr,
@@ -127,7 +126,8 @@ struct Webhooks::State {
         if (decrypted.error == crypto::WxError::validate_receive_id)
             return Rejection{401, "receive id mismatch"};
         if (decrypted.error != crypto::WxError::ok)
-            return Rejection{400, "decrypt: " + std::string(crypto::wx_error_name(decrypted.error))};
+            return Rejection{400,
+                             "decrypt: " + std::string(crypto::wx_error_name(decrypted.error))};
         return std::move(decrypted.message);
     }
 
@@ -187,8 +187,7 @@ asio::awaitable<HttpResponse> Webhooks::official_account(HttpRequest& request) {
     const bool encrypted = target->get("encrypt_type") == "aes";
     std::string plain;
     if (encrypted) {
-        if (!s.oa_crypt)
-            co_return s.reject(channel, request, {400, "safe mode is not configured"});
+        if (!s.oa_crypt) co_return s.reject(channel, request, {400, "safe mode is not configured"});
         auto envelope = channels::read_oa_envelope(request.body);
         if (!envelope) co_return s.reject(channel, request, envelope.error());
         auto opened = s.open_encrypted(*s.oa_crypt, *target, envelope->encrypt);
@@ -205,7 +204,8 @@ asio::awaitable<HttpResponse> Webhooks::official_account(HttpRequest& request) {
 
     auto inbound = channels::decode_oa_message(plain);
     if (!inbound) co_return s.reject(channel, request, inbound.error());
-    if (!inbound->accepts_reply()) co_return HttpResponse::text(200, std::string(channels::kWeChatAck));
+    if (!inbound->accepts_reply())
+        co_return HttpResponse::text(200, std::string(channels::kWeChatAck));
 
     auto outcome = co_await s.run_turn(inbound->message, request);
     if (!outcome) co_return HttpResponse::error(503, "storage unavailable, retry later");
@@ -220,7 +220,8 @@ asio::awaitable<HttpResponse> Webhooks::wecom_app(HttpRequest& request) {
     auto& s = *state_;
     auto target = channels::parse_target(request.target);
     if (!target) co_return s.reject(channel, request, target.error());
-    if (request.method == "GET") co_return s.wecom_url_check(channel, request, *target, *s.wecom_app_crypt);
+    if (request.method == "GET")
+        co_return s.wecom_url_check(channel, request, *target, *s.wecom_app_crypt);
     if (request.method != "POST") co_return s.reject(channel, request, {405, "method not allowed"});
     if (auto stale = s.check_timestamp(target->get("timestamp")))
         co_return s.reject(channel, request, *stale);
@@ -282,9 +283,9 @@ asio::awaitable<HttpResponse> Webhooks::bridge(HttpRequest& request) {
     constexpr std::string_view channel = "bridge";
     auto& s = *state_;
     if (request.method != "POST") co_return s.reject(channel, request, {405, "method not allowed"});
-    auto message = channels::decode_bridge_request(
-        s.bridge, request.header("x-kayou-timestamp"), request.header("x-kayou-signature"),
-        request.body, s.now());
+    auto message =
+        channels::decode_bridge_request(s.bridge, request.header("x-kayou-timestamp"),
+                                        request.header("x-kayou-signature"), request.body, s.now());
     if (!message) co_return s.reject(channel, request, message.error());
     auto outcome = co_await s.run_turn(*message, request);
     if (!outcome) co_return HttpResponse::error(503, "storage unavailable, retry later");

@@ -14,11 +14,16 @@ enum class ChatType { single, group };
 
 constexpr std::string_view channel_name(Channel channel) {
     switch (channel) {
-        case Channel::official_account: return "oa";
-        case Channel::wecom_app: return "wecom_app";
-        case Channel::wecom_bot: return "wecom_bot";
-        case Channel::bridge: return "bridge";
-        case Channel::sms: return "sms";
+        case Channel::official_account:
+            return "oa";
+        case Channel::wecom_app:
+            return "wecom_app";
+        case Channel::wecom_bot:
+            return "wecom_bot";
+        case Channel::bridge:
+            return "bridge";
+        case Channel::sms:
+            return "sms";
     }
     return "unknown";
 }
@@ -42,7 +47,7 @@ struct Message {
     bool mentioned_bot = false;
     std::string text;  // cleaned: @-prefix stripped, control characters removed
     std::optional<Location> location;
-    std::int64_t time = 0;  // Unix seconds
+    std::int64_t time = 0;     // Unix seconds
     std::string reply_handle;  // opaque per channel: response_url, openid, ...
 
     bool in_group() const { return chat_type == ChatType::group; }

@@ -13,7 +13,7 @@ struct SmsMessage {
         verification,  // a one-time code the driver asked for
         reminder,      // to reviewers/admins, or anything a driver may opt out of
     };
-    std::string phone;  // mainland mobile, 11 digits, already validated
+    std::string phone;          // mainland mobile, 11 digits, already validated
     std::string template_name;  // a name from config/sms-templates.yaml
     std::vector<std::string> params;
     // Same key = same SMS: enqueuing twice sends once (e.g. "approval:<application id>").

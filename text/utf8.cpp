@@ -98,7 +98,8 @@ char32_t fold_width(char32_t cp) {
 std::string fold_width(std::string_view bytes) {
     std::string out;
     out.reserve(bytes.size());
-    for (std::size_t pos = 0; pos < bytes.size();) append_utf8(out, fold_width(next_code_point(bytes, pos)));
+    for (std::size_t pos = 0; pos < bytes.size();)
+        append_utf8(out, fold_width(next_code_point(bytes, pos)));
     return out;
 }
 
@@ -123,7 +124,8 @@ std::size_t utf8_prefix_length(std::string_view bytes, std::size_t max_bytes) {
 }
 
 std::vector<std::string> split_utf8(std::string_view text, std::size_t max_bytes) {
-    static constexpr std::array<std::string_view, 6> kBreakAfter = {"\n", "。", "！", "？", "；", ". "};
+    static constexpr std::array<std::string_view, 6> kBreakAfter = {"\n", "。", "！",
+                                                                    "？", "；", ". "};
     std::vector<std::string> chunks;
     if (max_bytes < 4) max_bytes = 4;  // room for one code point of any length
     while (!text.empty()) {

@@ -47,11 +47,18 @@ std::string oa_text_xml(const std::string& openid, const std::string& msg_id,
     std::string content;
     channels::append_cdata_content(content, raw_content);
     return "<xml><ToUserName><![CDATA[gh_kayoutest01]]></ToUserName>"
-           "<FromUserName><![CDATA[" + openid + "]]></FromUserName>"
-           "<CreateTime>" + std::to_string(unix_now()) + "</CreateTime>"
+           "<FromUserName><![CDATA[" +
+           openid +
+           "]]></FromUserName>"
+           "<CreateTime>" +
+           std::to_string(unix_now()) +
+           "</CreateTime>"
            "<MsgType><![CDATA[text]]></MsgType>"
-           "<Content><![CDATA[" + content + "]]></Content>"
-           "<MsgId>" + msg_id + "</MsgId></xml>";
+           "<Content><![CDATA[" +
+           content +
+           "]]></Content>"
+           "<MsgId>" +
+           msg_id + "</MsgId></xml>";
 }
 
 // A safe-mode POST exactly as WeChat sends it: encrypted by the reference implementation.
@@ -69,8 +76,8 @@ OaRequest safe_mode_request(const std::string& plain_xml, const std::string& non
     auto sealed = reference_encrypt(kAesKey, kAppId, kToken, request.timestamp, nonce, plain_xml);
     const auto plain_signature = crypto::wx_plain_signature(kToken, request.timestamp, nonce);
     request.target = "/wx/oa?signature=" + plain_signature + "&timestamp=" + request.timestamp +
-                     "&nonce=" + nonce + "&openid=o_driver&encrypt_type=aes&msg_signature=" +
-                     sealed.signature;
+                     "&nonce=" + nonce +
+                     "&openid=o_driver&encrypt_type=aes&msg_signature=" + sealed.signature;
     request.body = "<xml><ToUserName><![CDATA[gh_kayoutest01]]></ToUserName><Encrypt><![CDATA[" +
                    sealed.encrypt + "]]></Encrypt></xml>";
     return request;
@@ -149,8 +156,8 @@ TEST_F(WebhooksTest, OfficialAccountUrlCheckEchoesEchostr) {
 TEST_F(WebhooksTest, SafeModeMessageRoundTripsWithTheReferenceImplementation) {
     const auto msg_id = unique_id();
     auto request = safe_mode_request(oa_text_xml("o_driver_a", msg_id, "你好🚚 帮助"));
-    auto response = http_request(port(), "POST", request.target, request.body,
-                                 {{"Content-Type", "text/xml"}});
+    auto response =
+        http_request(port(), "POST", request.target, request.body, {{"Content-Type", "text/xml"}});
     ASSERT_EQ(response.status, 200) << response.body;
     const std::string plain = open_reply(response);
     auto reply = channels::parse_wechat_xml(plain);
@@ -197,7 +204,8 @@ TEST_F(WebhooksTest, StaleTimestampIsRefused) {
     auto response = http_request(
         port(), "POST",
         "/wx/oa?timestamp=" + old + "&nonce=5&encrypt_type=aes&msg_signature=" + sealed.signature,
-        "<xml><ToUserName>gh</ToUserName><Encrypt><![CDATA[" + sealed.encrypt + "]]></Encrypt></xml>");
+        "<xml><ToUserName>gh</ToUserName><Encrypt><![CDATA[" + sealed.encrypt +
+            "]]></Encrypt></xml>");
     EXPECT_EQ(response.status, 401);
 }
 
@@ -218,8 +226,8 @@ TEST_F(WebhooksTest, BrokenXmlIs400) {
 }
 
 TEST_F(WebhooksTest, ControlCharactersAndCdataTerminatorsSurvive) {
-    auto request = safe_mode_request(
-        oa_text_xml("o_driver_e", unique_id(), std::string("a\x1d") + "b]]>c"));
+    auto request =
+        safe_mode_request(oa_text_xml("o_driver_e", unique_id(), std::string("a\x1d") + "b]]>c"));
     auto response = http_request(port(), "POST", request.target, request.body);
     ASSERT_EQ(response.status, 200) << response.body;
     auto reply = channels::parse_wechat_xml(open_reply(response));
@@ -245,10 +253,10 @@ TEST_F(WebhooksTest, WecomBotGroupMentionGetsAnEncryptedStreamReply) {
         R"(","aibotid":"bot1","chatid":"group-1","chattype":"group","from":{"userid":"zhangsan"},)"
         R"("response_url":"https://example.invalid/r","msgtype":"text","text":{"content":"@卡友小助手 帮助"}})";
     auto sealed = reference_encrypt(kAesKey, "", kToken, ts, "42", plain);
-    auto response = http_request(port(), "POST",
-                                 "/wx/wecom/bot?msg_signature=" + sealed.signature +
-                                     "&timestamp=" + ts + "&nonce=42",
-                                 R"({"encrypt":")" + sealed.encrypt + R"("})");
+    auto response = http_request(
+        port(), "POST",
+        "/wx/wecom/bot?msg_signature=" + sealed.signature + "&timestamp=" + ts + "&nonce=42",
+        R"({"encrypt":")" + sealed.encrypt + R"("})");
     ASSERT_EQ(response.status, 200) << response.body;
     auto json = nlohmann::json::parse(response.body);
     auto opened = reference_decrypt(kAesKey, kToken, json.at("timestamp"), json.at("nonce"),
@@ -271,10 +279,10 @@ HttpResult post_bridge(std::uint16_t port, const std::string& body, std::int64_t
 }
 
 TEST_F(WebhooksTest, BridgeGroupMessageIsAnsweredWithAMention) {
-    const std::string body = R"({"message_id":")" + unique_id() +
-                             R"(","timestamp":)" + std::to_string(unix_now()) +
-                             R"(,"room":{"id":"room-1","name":"卡友群"},"sender":{"id":"wxid_li","name":"老李"},)"
-                             R"("mentioned_bot":false,"text":"@卡友小助手 帮助"})";
+    const std::string body =
+        R"({"message_id":")" + unique_id() + R"(","timestamp":)" + std::to_string(unix_now()) +
+        R"(,"room":{"id":"room-1","name":"卡友群"},"sender":{"id":"wxid_li","name":"老李"},)"
+        R"("mentioned_bot":false,"text":"@卡友小助手 帮助"})";
     auto response = post_bridge(port(), body, unix_now());
     ASSERT_EQ(response.status, 200) << response.body;
     auto json = nlohmann::json::parse(response.body);
@@ -284,9 +292,10 @@ TEST_F(WebhooksTest, BridgeGroupMessageIsAnsweredWithAMention) {
 }
 
 TEST_F(WebhooksTest, BridgeGroupChatterWithoutMentionGetsSilence) {
-    const std::string body = R"({"message_id":")" + unique_id() +
-                             R"(","room":{"id":"room-1","name":"卡友群"},"sender":{"id":"wxid_wang","name":"老王"},)"
-                             R"("mentioned_bot":false,"text":"今天高速堵死了"})";
+    const std::string body =
+        R"({"message_id":")" + unique_id() +
+        R"(","room":{"id":"room-1","name":"卡友群"},"sender":{"id":"wxid_wang","name":"老王"},)"
+        R"("mentioned_bot":false,"text":"今天高速堵死了"})";
     auto response = post_bridge(port(), body, unix_now());
     ASSERT_EQ(response.status, 200) << response.body;
     EXPECT_TRUE(nlohmann::json::parse(response.body).at("replies").empty());
@@ -304,7 +313,8 @@ TEST(SlowClient, IsCutOffByTheReadTimeout) {
     // the connection forever. A kayou with a 1 s timeout is started for this.
     KayouProcess fast({RedisServer::shared().port(), channels_yaml(), "info", 1000});
     HttpConnection slow(fast.port(), std::chrono::seconds(10));
-    auto response = slow.raw("POST /bridge/message HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n{");
+    auto response =
+        slow.raw("POST /bridge/message HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n{");
     // Either a 4xx/5xx answer or a closed connection, but never a hang past the deadline.
     EXPECT_TRUE(response.status == 0 || response.status >= 400) << response.status;
     EXPECT_EQ(response.error.find("deadline"), std::string::npos) << response.error;

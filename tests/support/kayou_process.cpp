@@ -29,8 +29,7 @@ KayouProcess::KayouProcess(Options options) : options_(std::move(options)) {
     port_ = bot::pick_free_loopback_port();
 
     std::ostringstream config;
-    config << "server:\n  listen: 127.0.0.1\n  port: " << port_
-           << "\n  shutdown_grace_ms: 3000\n";
+    config << "server:\n  listen: 127.0.0.1\n  port: " << port_ << "\n  shutdown_grace_ms: 3000\n";
     if (options_.read_timeout_ms)
         config << "  read_timeout_ms: " << options_.read_timeout_ms
                << "\n  idle_timeout_ms: " << options_.read_timeout_ms << "\n";

@@ -16,8 +16,10 @@ namespace {
 std::string shell_quote(const std::string& text) {
     std::string out = "'";
     for (char c : text) {
-        if (c == '\'') out += "'\\''";
-        else out.push_back(c);
+        if (c == '\'')
+            out += "'\\''";
+        else
+            out.push_back(c);
     }
     return out + "'";
 }
@@ -25,7 +27,8 @@ std::string shell_quote(const std::string& text) {
 nlohmann::json run_reference(const std::string& arguments, const std::string& input) {
     const std::string dir = reference_dir();
     if (dir.empty())
-        throw std::runtime_error("reference tools missing: run scripts/test.sh (npm ci in tests/reference)");
+        throw std::runtime_error(
+            "reference tools missing: run scripts/test.sh (npm ci in tests/reference)");
     char input_path[] = "/tmp/kayou-reference-XXXXXX";
     const int fd = ::mkstemp(input_path);
     if (fd < 0) throw std::runtime_error("mkstemp failed");

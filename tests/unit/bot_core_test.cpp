@@ -9,9 +9,9 @@ namespace kayou::bot {
 namespace {
 
 TEST(LogLine, IsOneJsonObjectWithEscapedValues) {
-    const auto line = format_log_line(LogLevel::warn, "webhook_rejected",
-                                      {{"reason", "a\"b\n"}, {"status", 401}, {"ok", false}},
-                                      1'700'000'000'123);
+    const auto line =
+        format_log_line(LogLevel::warn, "webhook_rejected",
+                        {{"reason", "a\"b\n"}, {"status", 401}, {"ok", false}}, 1'700'000'000'123);
     EXPECT_EQ(line,
               "{\"ts\":\"2023-11-14T22:13:20.123Z\",\"level\":\"warn\",\"event\":"
               "\"webhook_rejected\",\"reason\":\"a\\\"b\\n\",\"status\":401,\"ok\":false}\n");

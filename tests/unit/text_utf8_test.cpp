@@ -20,7 +20,8 @@ TEST(Utf8, DecodesAndEncodesEveryLength) {
 }
 
 TEST(Utf8, MalformedBytesBecomeReplacementCharacters) {
-    const std::string broken = std::string("a\xE4\xBD") + "b" + "\xFF" + "\xC0\xAF";  // cut, bad, overlong
+    const std::string broken =
+        std::string("a\xE4\xBD") + "b" + "\xFF" + "\xC0\xAF";  // cut, bad, overlong
     const auto code_points = decode_utf8(broken);
     EXPECT_EQ(code_points.front(), U'a');
     EXPECT_NE(std::find(code_points.begin(), code_points.end(), U'b'), code_points.end());
@@ -36,7 +37,9 @@ TEST(Utf8, FoldsFullWidthCharacters) {
 
 TEST(Utf8, StripControlKeepsLayoutWhitespace) {
     EXPECT_EQ(strip_control(std::string("a\x1d\tb\n\x7f") + "c\xC2\x85" + "d"), "a\tb\ncd");
-    EXPECT_EQ(strip_control("a\xFF" "b"), "ab");
+    EXPECT_EQ(strip_control("a\xFF"
+                            "b"),
+              "ab");
 }
 
 TEST(Utf8, PrefixNeverCutsACodePoint) {
