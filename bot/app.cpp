@@ -22,6 +22,7 @@
 #include "crypto/random.hpp"
 #include "dialogs/join_service.hpp"
 #include "notify/redis_outbox.hpp"
+#include "faq/driver_services.hpp"
 #include "faq/legal_service.hpp"
 #include "faq/live_content.hpp"
 #include "faq/station_geo.hpp"
@@ -54,6 +55,7 @@ struct App::Impl {
     std::unique_ptr<faq::LiveContent> live_content;
     std::unique_ptr<faq::TicketDesk> tickets;
     std::unique_ptr<faq::LegalService> legal;
+    std::unique_ptr<faq::DriverServices> driver_services;
     std::unique_ptr<admin::ContentApi> content_api;
     std::unique_ptr<admin::TicketsApi> tickets_api;
     HttpServer server;
@@ -207,6 +209,7 @@ struct App::Impl {
         tickets = std::make_unique<faq::TicketDesk>(redis, config.key_prefix, std::move(box),
                                                     outbox, &Impl::unix_now);
         legal = std::make_unique<faq::LegalService>(*live_content, *tickets);
+        driver_services = std::make_unique<faq::DriverServices>(*live_content, *station_geo);
         content_api = std::make_unique<admin::ContentApi>(admin_auth, *audit, *content_store,
                                                           *station_geo, *live_content, *legal,
                                                           &Impl::unix_now);
@@ -245,11 +248,62 @@ struct App::Impl {
         setup.count = [this](std::string_view event) {
             metrics.counter("kayou_join_funnel_total", "event=\"" + label_value(event) + "\"").add();
         };
+        setup.chat = chat_services();
         join = std::make_unique<dialogs::JoinService>(
             redis, *box, *join_outbox, std::move(setup),
             [](std::string_view event, std::string_view detail) {
                 log(LogLevel::warn, event, {{"detail", detail}});
             });
+    }
+
+    // The faq/ services as the router calls them. They are built in start_content(), after the
+    // router: the callbacks look them up when a message arrives, never before start() is done.
+    dialogs::ChatServices chat_services() {
+        dialogs::ChatServices chat;
+        chat.ask = [this](dialogs::LegalAsk ask) -> asio::awaitable<dialogs::LegalAnswer> {
+            faq::LegalQuestion question;
+            question.text = std::move(ask.text);
+            question.in_group = ask.in_group;
+            question.mentioned = ask.mentioned;
+            question.district = std::move(ask.district);
+            question.channel = std::move(ask.channel);
+            question.chat_id = std::move(ask.chat_id);
+            question.sender_id = std::move(ask.sender_id);
+            auto reply = co_await legal->ask(std::move(question));
+            dialogs::LegalAnswer answer;
+            answer.texts = std::move(reply.texts);
+            // Only numbered choices are kept for a follow-up "2"; an answer's id is not.
+            if (reply.action == faq::Action::choices) answer.entry_ids = std::move(reply.entry_ids);
+            answer.confident = reply.action == faq::Action::answer ||
+                               reply.action == faq::Action::choices || !reply.ticket.empty();
+            co_return answer;
+        };
+        chat.answer_choice = [this](const std::vector<std::string>& ids,
+                                    int number) -> std::optional<std::string> {
+            auto index = live_content->faq();
+            if (!index) return std::nullopt;
+            return faq::answer_choice(*index, ids, number);
+        };
+        chat.take_pending = [this](std::string channel, std::string sender) {
+            return tickets->take_pending(std::move(channel), std::move(sender));
+        };
+        chat.stations_near = [this](double lat, double lng) {
+            return driver_services->stations_near(lat, lng);
+        };
+        chat.stations_near_place = [this](std::string text) {
+            return driver_services->stations_near_place(std::move(text));
+        };
+        chat.ask_for_location_text = faq::DriverServices::ask_for_location_text();
+        chat.benefits = [this](std::string district, std::string status, std::string today) {
+            const auto member = status == "member"      ? faq::MemberStatus::member
+                                : status == "applicant" ? faq::MemberStatus::applicant
+                                                        : faq::MemberStatus::none;
+            return driver_services->benefits(district, member, today);
+        };
+        chat.asks_for_stations = &faq::asks_for_stations;
+        chat.asks_for_benefits = &faq::asks_for_benefits;
+        chat.asks_for_person = &faq::asks_for_person;
+        return chat;
     }
 
     void install_join_routes() {

@@ -148,6 +148,8 @@ asio::awaitable<ConversationState> ConversationStore::load(std::string conversat
         if (session.is_object()) {
             state.session.flow = session.value("flow", std::string());
             state.session.version = session.value("version", std::int64_t{0});
+            state.session.legal_choices =
+                session.value("legal_choices", std::vector<std::string>());
         }
     }
     if (replies.size() == 2 && replies[1].is_string())
@@ -158,7 +160,9 @@ asio::awaitable<ConversationState> ConversationStore::load(std::string conversat
 asio::awaitable<bool> ConversationStore::save(std::string conversation, std::string driver,
                                               std::string token, ConversationState state,
                                               bool delete_draft) {
-    const json session{{"flow", state.session.flow}, {"version", state.session.version + 1}};
+    json session{{"flow", state.session.flow}, {"version", state.session.version + 1}};
+    if (!state.session.legal_choices.empty())
+        session["legal_choices"] = state.session.legal_choices;
     std::string mode = "keep";
     std::string draft;
     if (state.draft) {

@@ -126,6 +126,20 @@ std::optional<std::string> JoinEngine::intent_of(const std::string& text) const 
     return best;
 }
 
+std::optional<std::string> JoinEngine::intent(std::string_view text) const {
+    return intent_of(clean_input(text));
+}
+
+std::vector<std::string> JoinEngine::reminder(const ConversationState& state) const {
+    if (!state.draft || state.draft->step.empty() || !script_.find_step(state.draft->step))
+        return {};
+    const TurnInput input{};
+    Turn turn{{state, {}, {}, false, false}, input, {}};
+    turn.say(script_.text("in_flow_reminder"));
+    prompt_again(turn);
+    return std::move(turn.out.texts);
+}
+
 std::string JoinEngine::masked(const FlowStep& step, const std::string& value) const {
     if (step.validator == "district") {
         const District* district = districts_.find(value);

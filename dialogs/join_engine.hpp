@@ -20,6 +20,8 @@ namespace kayou::dialogs {
 struct SessionState {
     std::string flow;          // "" = no flow running
     std::int64_t version = 0;  // turns committed; the store increments it on every save
+    // Legal entry ids just offered as numbered choices: only the next message may pick one.
+    std::vector<std::string> legal_choices;
 };
 
 // The join draft: the half-filled application, kept for days and independent of the session, so
@@ -94,6 +96,13 @@ public:
 
     // The masked summary shown at the confirm step.
     std::string summary(const DraftState& draft) const;
+
+    // The script's intent of a message (legal, benefits, join, ...), for services the router
+    // answers itself; nullopt when no keyword matches.
+    std::optional<std::string> intent(std::string_view text) const;
+    // After a detour in the middle of the flow: the reminder and the pending step's prompt
+    // again (empty when no flow is running).
+    std::vector<std::string> reminder(const ConversationState& state) const;
 
     // Removes emoji, variation selectors and the punctuation voice input adds around an answer
     // ("张三。", "👍确认！"), folds full width, trims spaces, caps the length (4 KB): what the

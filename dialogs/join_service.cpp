@@ -165,6 +165,7 @@ struct JoinService::Impl {
         services.now = now;
         services.log = log;
         services.count = setup.count;
+        services.chat = setup.chat;
         router = std::make_unique<RouterDialog>(std::move(services));
     }
 

@@ -31,6 +31,7 @@ struct JoinSetup {
     std::chrono::seconds link_ttl{1800};
     std::string key_prefix = "kayou:";
     std::function<void(std::string_view event)> count;  // join funnel events (optional)
+    ChatServices chat;  // legal Q&A, tickets, stations, benefits (optional)
 };
 
 // `path` as given when absolute or present relative to the working directory; otherwise the

@@ -1,6 +1,9 @@
 #include "dialogs/router_dialog.hpp"
 
+#include <cstdio>
+
 #include "crypto/random.hpp"
+#include "dialogs/privacy.hpp"
 #include "members/application_store.hpp"
 #include "members/join_link.hpp"
 #include "members/phone_verification.hpp"
@@ -29,6 +32,12 @@ std::string get(const std::map<std::string, std::string>& slots, const std::stri
     auto found = slots.find(key);
     return found == slots.end() ? std::string() : found->second;
 }
+
+// "1".."9" (after cleaning): a pick among numbered choices; 0 otherwise.
+int small_number(const std::string& text) {
+    if (text.size() == 1 && text[0] >= '1' && text[0] <= '9') return text[0] - '0';
+    return 0;
+}
 }  // namespace
 
 RouterDialog::RouterDialog(RouterServices services)
@@ -46,6 +55,16 @@ asio::awaitable<Reply> RouterDialog::handle(const Message& message) {
                     beijing_yyyymmdd(services_.now())};
     if (!message.in_group()) co_return co_await private_turn(message, input);
 
+    // Group Q&A stores nothing either (no numbered-choice follow-up, no pending answers: those
+    // are personal and go to the driver's private chat).
+    ConversationState no_state;
+    auto routed = co_await chat_services(message, input, no_state);
+    if (routed) {
+        Reply reply;
+        reply.texts = std::move(*routed);
+        if (!reply.texts.empty()) reply.mentions.push_back(message.sender_id);
+        co_return reply;
+    }
     // Group turns read nothing personal and store nothing: no lock, no state.
     auto out = engine_.on_message({}, input);
     std::vector<std::string> texts = out.texts;
@@ -66,6 +85,17 @@ asio::awaitable<Reply> RouterDialog::private_turn(const Message& message, const 
     auto& store = *services_.conversations;
     const std::string conversation = conversation_id(message);
     const std::string driver = driver_id(message);
+    // Lawyers' answers go before this turn's reply. Taken once: a retried attempt (lost lease)
+    // must not drop them.
+    std::vector<std::string> pending;
+    if (services_.chat.take_pending) {
+        std::string channel(channel_name(message.channel));
+        try {
+            pending = co_await services_.chat.take_pending(std::move(channel), message.sender_id);
+        } catch (const std::exception&) {
+            if (services_.log) services_.log("pending_answers_failed", "");
+        }
+    }
     for (int attempt = 1;; ++attempt) {
         auto token = co_await store.lock(conversation);
         if (!token) {
@@ -78,10 +108,23 @@ asio::awaitable<Reply> RouterDialog::private_turn(const Message& message, const 
         bool saved = false;
         try {
             auto state = co_await store.load(conversation, driver);
-            auto out = engine_.on_message(state, input);
-            std::vector<std::string> texts = out.texts;
-            std::vector<std::string> events = out.events;
-            bool draft_deleted = out.draft_deleted;
+            std::vector<std::string> texts = pending;
+            std::vector<std::string> events;
+            bool draft_deleted = false;
+            auto routed = co_await chat_services(message, input, state);
+            TurnOutput out;
+            if (routed) {
+                // A detour from the join flow: answer it, then ask the pending step again.
+                texts.insert(texts.end(), routed->begin(), routed->end());
+                const auto reminder = engine_.reminder(state);
+                if (!routed->empty()) texts.insert(texts.end(), reminder.begin(), reminder.end());
+                out.state = std::move(state);
+            } else {
+                out = engine_.on_message(state, input);
+                texts.insert(texts.end(), out.texts.begin(), out.texts.end());
+                events = out.events;
+                draft_deleted = out.draft_deleted;
+            }
             for (int i = 0; i < kMaxEffectsPerTurn && out.effect.kind != EffectKind::none; ++i) {
                 co_await store.renew(conversation, *token);
                 auto result = co_await run_effect(out.effect, out.state, message);
@@ -106,6 +149,114 @@ asio::awaitable<Reply> RouterDialog::private_turn(const Message& message, const 
         if (services_.log) services_.log("conversation_lease_lost", std::to_string(attempt));
         if (attempt >= kMaxTurnAttempts) throw std::runtime_error("conversation lease lost");
     }
+}
+
+asio::awaitable<std::optional<std::vector<std::string>>> RouterDialog::chat_services(
+    const Message& message, const TurnInput& input, ConversationState& state) {
+    const ChatServices& chat = services_.chat;
+    std::optional<std::vector<std::string>> not_ours;
+    if (!chat.ask) co_return not_ours;
+    // Choices are valid for the next message only; any other message drops them.
+    const std::vector<std::string> offered = std::move(state.session.legal_choices);
+    state.session.legal_choices.clear();
+    const std::string text = JoinEngine::clean_input(message.text);
+    const bool in_group = message.in_group();
+    // Privacy first in groups: the engine warns about an ID or phone number and says nothing else.
+    if (in_group) {
+        const auto found = find_personal_data(message.text);
+        if (found.id_card || found.mobile) co_return not_ours;
+    }
+    const bool mid_flow = state.draft && !state.draft->step.empty();
+    std::vector<std::string> texts;
+
+    if (!offered.empty() && chat.answer_choice) {
+        const int number = small_number(text);
+        if (number > 0) {
+            auto answer = chat.answer_choice(offered, number);
+            if (answer) {
+                texts.push_back(std::move(*answer));
+                co_return texts;
+            }
+            // Out of range, or the entry was removed since: offer the same choices again.
+            state.session.legal_choices = offered;
+            texts.push_back("请回复 1-" + std::to_string(offered.size()) + " 之间的数字。");
+            co_return texts;
+        }
+    }
+
+    if (message.location && !in_group && chat.stations_near) {
+        auto near =
+            co_await chat.stations_near(message.location->latitude, message.location->longitude);
+        texts.push_back(std::move(near));
+        co_return texts;
+    }
+    const bool asked = !in_group || input.mentioned;
+    if (asked && chat.asks_for_stations && chat.asks_for_stations(text) &&
+        chat.stations_near_place) {
+        auto near = co_await chat.stations_near_place(text);
+        if (near)
+            texts.push_back(std::move(*near));
+        else
+            texts.push_back(chat.ask_for_location_text);
+        co_return texts;
+    }
+    const auto intent = engine_.intent(text);
+    if (asked && chat.benefits &&
+        (intent == "benefits" || (chat.asks_for_benefits && chat.asks_for_benefits(text)))) {
+        auto benefits = co_await benefits_text(message, input);
+        texts.push_back(std::move(benefits));
+        co_return texts;
+    }
+
+    // A lone digit without choices offered is not a question ("2" would match "二倍工资"):
+    // the join flow answers it as before.
+    const bool digits = !text.empty() && text.find_first_not_of("0123456789") == std::string::npos;
+    const bool person = chat.asks_for_person && chat.asks_for_person(text);
+    // Mid-flow, a message without a legal keyword is the step's answer; idle (or in a group,
+    // where the service stays silent unless sure), any unrecognized message may be a question.
+    const bool maybe_legal = intent == "legal" || (!intent && !mid_flow && !digits);
+    if (!person && !maybe_legal) co_return not_ours;
+    LegalAsk ask;
+    ask.text = message.text;
+    ask.in_group = in_group;
+    ask.mentioned = !in_group || input.mentioned;
+    ask.channel = std::string(channel_name(message.channel));
+    ask.chat_id = message.chat_id;
+    ask.sender_id = message.sender_id;
+    if (state.draft)
+        ask.district = get(state.draft->slots, slot_for(*services_.script, "district"));
+    auto answer = co_await chat.ask(std::move(ask));
+    // An unrecognized message the service is unsure about gets the engine's "heard you" help.
+    if (!person && intent != "legal" && !answer.confident) {
+        if (in_group && !input.mentioned) {
+            co_return texts;  // silence
+        }
+        co_return not_ours;
+    }
+    state.session.legal_choices = answer.entry_ids;
+    co_return answer.texts;
+}
+
+asio::awaitable<std::string> RouterDialog::benefits_text(const Message& message,
+                                                         const TurnInput& input) {
+    // Membership status from the driver's application; in a group it would tell others whether
+    // he applied, so groups get the general list.
+    std::string status = "none";
+    std::string district;
+    if (!message.in_group() && services_.applications) {
+        try {
+            auto found = co_await services_.applications->latest_for_driver(driver_id(message));
+            if (found && found->status == "approved") status = "member";
+            if (found && found->status == "received") status = "applicant";
+            if (found) district = found->district;
+        } catch (const std::exception&) {
+            if (services_.log) services_.log("benefits_status_failed", "");
+        }
+    }
+    char today[16];
+    std::snprintf(today, sizeof today, "%04d-%02d-%02d", input.today / 10000,
+                  input.today / 100 % 100, input.today % 100);
+    co_return services_.chat.benefits(std::move(district), std::move(status), today);
 }
 
 void RouterDialog::count(const std::vector<std::string>& events) const {

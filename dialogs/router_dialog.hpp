@@ -9,7 +9,9 @@
 #include <chrono>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
+#include <vector>
 
 #include "dialogs/conversation_store.hpp"
 #include "dialogs/dialog.hpp"
@@ -25,6 +27,48 @@ class PhoneVerification;
 }  // namespace kayou::members
 
 namespace kayou::dialogs {
+
+// A legal question as the router hands it to the Q&A service (faq::LegalService in the app).
+struct LegalAsk {
+    std::string text;
+    bool in_group = false;
+    bool mentioned = true;
+    std::string district;
+    std::string channel;
+    std::string chat_id;
+    std::string sender_id;
+};
+
+struct LegalAnswer {
+    std::vector<std::string> texts;      // empty: silence, or nothing confident to say
+    std::vector<std::string> entry_ids;  // set when numbered choices were offered
+    bool confident = false;              // an answer, choices or a ticket (not a handoff offer)
+};
+
+// Legal Q&A, tickets, stations and benefits (faq/). Callbacks rather than faq types, so dialogs/
+// keeps no link dependency on faq/: bot/app.cpp binds them. Any may be empty (not configured);
+// then the join flow's fixed texts answer as before.
+struct ChatServices {
+    std::function<boost::asio::awaitable<LegalAnswer>(LegalAsk)> ask;
+    // The answer for choice `number` (1-based) among ids offered earlier; nullopt = ask again.
+    std::function<std::optional<std::string>(const std::vector<std::string>& entry_ids, int number)>
+        answer_choice;
+    // Lawyers' answers waiting for this driver on this channel (removed when taken).
+    std::function<boost::asio::awaitable<std::vector<std::string>>(std::string channel,
+                                                                   std::string sender_id)>
+        take_pending;
+    std::function<boost::asio::awaitable<std::string>(double lat, double lng)> stations_near;
+    // nullopt when the text names no known place.
+    std::function<boost::asio::awaitable<std::optional<std::string>>(std::string text)>
+        stations_near_place;
+    std::string ask_for_location_text;
+    // district, status (member | applicant | none), today (YYYY-MM-DD).
+    std::function<std::string(std::string district, std::string status, std::string today)>
+        benefits;
+    std::function<bool(std::string_view)> asks_for_stations;
+    std::function<bool(std::string_view)> asks_for_benefits;
+    std::function<bool(std::string_view)> asks_for_person;
+};
 
 struct RouterServices {
     const FlowScript* script = nullptr;
@@ -44,6 +88,7 @@ struct RouterServices {
     std::function<void(std::string_view event, std::string_view detail)> log;
     // Join funnel events (TurnOutput::events), e.g. for a Prometheus counter per event.
     std::function<void(std::string_view event)> count;
+    ChatServices chat;
 };
 
 class RouterDialog : public Dialog {
@@ -60,6 +105,12 @@ private:
                                                     const Message& message);
     boost::asio::awaitable<Reply> private_turn(const Message& message, const TurnInput& input);
     void count(const std::vector<std::string>& events) const;
+    // Legal Q&A, tickets, stations and benefits before the join flow; nullopt = not for them,
+    // the engine answers. Private turns may update state.session.legal_choices.
+    boost::asio::awaitable<std::optional<std::vector<std::string>>> chat_services(
+        const Message& message, const TurnInput& input, ConversationState& state);
+    boost::asio::awaitable<std::string> benefits_text(const Message& message,
+                                                      const TurnInput& input);
 
     RouterServices services_;
     JoinEngine engine_;

@@ -1,0 +1,202 @@
+// Legal Q&A, tickets and stations through the chat: the real kayou binary, a real redis-server
+// and the group bridge, the way a driver uses them.
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <chrono>
+#include <nlohmann/json.hpp>
+#include <regex>
+
+#include "bot/channels/bridge.hpp"
+#include "tests/support/http_client.hpp"
+#include "tests/support/kayou_process.hpp"
+#include "tests/support/redis_server.hpp"
+
+namespace kayou::test {
+namespace {
+
+using json = nlohmann::json;
+using namespace std::chrono_literals;
+
+constexpr const char* kBridgeSecret = "bridge-secret-for-legal-tests-0123";
+constexpr const char* kDataKey = "q83vEjRWeJq83vEjRWeJq83vEjRWeJq83vEjRWeJq80=";
+constexpr const char* kEditorToken = "kayou-demo-editor";
+constexpr const char* kDeskToken = "kayou-demo-legal-desk";
+
+std::string config_yaml() {
+    return std::string("bridge:\n  enabled: true\n  secret: ") + kBridgeSecret +
+           "\nprivacy:\n  data_key: " + kDataKey +
+           "\nmembers:\n  flow_file: " KAYOU_SOURCE_DIR
+           "/config/flows/join.yaml\n  districts_file: " KAYOU_SOURCE_DIR
+           "/config/districts.yaml\n  calendar_dir: " KAYOU_SOURCE_DIR
+           "/config/calendar\n"
+           "admin:\n  tokens:\n"
+           "    - name: test-editor\n"
+           "      token_sha256: 21bf565d871da6a4efa0b8ff0821ff61fcb71f17827c96dd0d8baf94c36cb259\n"
+           "      role: faq_editor\n"
+           "    - name: test-desk\n"
+           "      token_sha256: abe5d0f905a4a23da5e1b928319d8de954089433edd3e99d6b0013c589bd8a6d\n"
+           "      role: legal_desk\n"
+           "content:\n  seed_dir: " KAYOU_SOURCE_DIR "/faq/data\n  poll_interval_ms: 100\n";
+}
+
+Headers bearer(const char* token) { return {{"Authorization", std::string("Bearer ") + token}}; }
+
+std::int64_t unix_now() {
+    return std::chrono::duration_cast<std::chrono::seconds>(
+               std::chrono::system_clock::now().time_since_epoch())
+        .count();
+}
+
+std::string unique(const std::string& prefix) {
+    static std::atomic<int> counter{0};
+    return prefix + std::to_string(::getpid()) + "_" + std::to_string(unix_now()) + "_" +
+           std::to_string(++counter);
+}
+
+struct Said {
+    int status = 0;
+    std::vector<std::string> texts;
+    std::string all() const {
+        std::string out;
+        for (const auto& text : texts) out += text + "\n";
+        return out;
+    }
+};
+
+Said bridge_post(std::uint16_t port, json body) {
+    const std::string payload = body.dump();
+    const auto ts = std::to_string(unix_now());
+    auto response = http_request(
+        port, "POST", "/bridge/message", payload,
+        {{"Content-Type", "application/json"},
+         {"X-Kayou-Timestamp", ts},
+         {"X-Kayou-Signature", channels::bridge_signature(kBridgeSecret, ts, payload)}},
+        std::chrono::seconds(20));
+    Said said;
+    said.status = response.status;
+    if (response.status != 200) {
+        ADD_FAILURE() << "bridge answered " << response.status << ": " << response.body;
+        return said;
+    }
+    const auto parsed = json::parse(response.body);
+    for (const auto& reply : parsed.at("replies"))
+        said.texts.push_back(reply.at("text").get<std::string>());
+    return said;
+}
+
+json message(const std::string& sender, const std::string& text) {
+    return json{{"message_id", unique("m")},
+                {"timestamp", unix_now()},
+                {"sender", {{"id", sender}, {"name", "老李"}}},
+                {"text", text},
+                {"mentioned_bot", false}};
+}
+
+Said say(std::uint16_t port, const std::string& sender, const std::string& text) {
+    return bridge_post(port, message(sender, text));
+}
+
+int serving(const KayouProcess& kayou, const std::string& kind) {
+    auto result = http_request(kayou.port(), "GET", "/admin/api/content/" + kind + "/published", {},
+                               bearer(kEditorToken), 5s);
+    if (result.status != 200) return -1;
+    return json::parse(result.body).value("serving", -1);
+}
+
+class ChatLegalTest : public ::testing::Test {
+protected:
+    static void SetUpTestSuite() {
+        redis_ = new RedisServer();
+        kayou_ = new KayouProcess({redis_->port(), config_yaml()});
+        ASSERT_TRUE(kayou_->wait_ready());
+        // The seed versions are loaded by the first polls; questions before that get no answer.
+        const auto start = std::chrono::steady_clock::now();
+        bool loaded = false;
+        while (!loaded && std::chrono::steady_clock::now() - start < 20s)
+            loaded = serving(*kayou_, "faq") >= 1 && serving(*kayou_, "stations") >= 1 &&
+                     serving(*kayou_, "benefits") >= 1;
+        ASSERT_TRUE(loaded) << kayou_->log();
+    }
+    static void TearDownTestSuite() {
+        delete kayou_;
+        delete redis_;
+    }
+    std::uint16_t port() const { return kayou_->port(); }
+
+    static RedisServer* redis_;
+    static KayouProcess* kayou_;
+};
+RedisServer* ChatLegalTest::redis_ = nullptr;
+KayouProcess* ChatLegalTest::kayou_ = nullptr;
+
+TEST_F(ChatLegalTest, PrivateQuestionGetsAnAnswerWithItsLegalBasis) {
+    // An entry's own wording. "老板拖了三个月运费不给咋办" and eval.yaml's freight questions are
+    // offered as numbered choices by the shipped index today, not answered outright.
+    auto said = say(port(), unique("d"), "货主拖欠运费怎么办");
+    EXPECT_NE(said.all().find("法律依据"), std::string::npos) << said.all();
+}
+
+TEST_F(ChatLegalTest, AmbiguousQuestionOffersChoicesAndTheDigitPicksOne) {
+    const std::string sender = unique("d");
+    auto choices = say(port(), sender, "工资");
+    const std::string shown = choices.all();
+    ASSERT_NE(shown.find("1. "), std::string::npos) << shown;
+    ASSERT_NE(shown.find("2. "), std::string::npos) << shown;
+    auto picked = say(port(), sender, "2");
+    EXPECT_NE(picked.all().find("法律依据"), std::string::npos) << picked.all();
+    // The choices were for one message only: "2" again is no longer a pick.
+    auto again = say(port(), sender, "2");
+    EXPECT_EQ(again.all().find("法律依据"), std::string::npos) << again.all();
+}
+
+TEST_F(ChatLegalTest, GroupStaysSilentWhenUnsureUnlessMentioned) {
+    const std::string room = unique("room");
+    const std::string text = "今天高速堵不堵啊";
+    auto body = message(unique("d"), text);
+    body["room"] = {{"id", room}, {"name", "卡友群"}};
+    EXPECT_TRUE(bridge_post(port(), body).texts.empty());
+    // The same message with an @-mention is answered: the silence above came from the rules.
+    body["message_id"] = unique("m");
+    body["mentioned_bot"] = true;
+    EXPECT_FALSE(bridge_post(port(), body).texts.empty());
+}
+
+TEST_F(ChatLegalTest, AskingForALawyerOpensATicketAndItsAnswerComesWithTheNextMessage) {
+    const std::string sender = unique("d");
+    auto said = say(port(), sender, "找律师");
+    std::smatch match;
+    const std::string text = said.all();
+    ASSERT_TRUE(std::regex_search(text, match, std::regex("FL[0-9]{12,}"))) << text;
+    const std::string number = match.str();
+
+    const json answer{{"text", "可以申请劳动仲裁（测试答复）。"}};
+    auto answered = http_request(port(), "POST", "/admin/api/tickets/" + number + "/answer",
+                                 answer.dump(), bearer(kDeskToken));
+    ASSERT_EQ(answered.status, 200) << answered.body;
+    auto next = say(port(), sender, "你好");
+    ASSERT_FALSE(next.texts.empty());
+    EXPECT_NE(next.texts.front().find("可以申请劳动仲裁（测试答复）"), std::string::npos)
+        << next.all();
+    // Delivered once.
+    EXPECT_EQ(say(port(), sender, "你好").all().find("测试答复"), std::string::npos);
+}
+
+TEST_F(ChatLegalTest, LocationGetsTheNearestStations) {
+    auto body = message(unique("d"), "");
+    body["location"] = {{"latitude", 31.7150}, {"longitude", 119.9560}, {"label", "湖塘"}};
+    auto said = bridge_post(port(), body);
+    EXPECT_NE(said.all().find("湖塘镇司机之家"), std::string::npos) << said.all();
+}
+
+TEST_F(ChatLegalTest, LegalQuestionInTheMiddleOfJoiningReturnsToTheStep) {
+    const std::string sender = unique("d");
+    ASSERT_NE(say(port(), sender, "我要入会").all().find("姓名"), std::string::npos);
+    auto said = say(port(), sender, "找律师");
+    const std::string text = said.all();
+    EXPECT_TRUE(std::regex_search(text, std::regex("FL[0-9]{12,}"))) << text;
+    EXPECT_NE(text.find("姓名"), std::string::npos) << text;
+}
+
+}  // namespace
+}  // namespace kayou::test
