@@ -10,6 +10,7 @@
 #include "bot/admin/auth.hpp"
 #include "bot/admin/content_api.hpp"
 #include "bot/admin/tickets_api.hpp"
+#include "bot/channels/query.hpp"
 #include "bot/embedded_redis.hpp"
 #include "bot/http_server.hpp"
 #include "bot/log.hpp"
@@ -17,17 +18,16 @@
 #include "bot/sms_webhooks.hpp"
 #include "bot/turn_runner.hpp"
 #include "bot/webhooks.hpp"
-#include "crypto/sealed_box.hpp"
-#include "bot/channels/query.hpp"
 #include "crypto/random.hpp"
+#include "crypto/sealed_box.hpp"
 #include "dialogs/join_service.hpp"
-#include "notify/redis_outbox.hpp"
 #include "faq/driver_services.hpp"
 #include "faq/legal_service.hpp"
 #include "faq/live_content.hpp"
 #include "faq/station_geo.hpp"
 #include "faq/store.hpp"
 #include "faq/tickets.hpp"
+#include "notify/redis_outbox.hpp"
 #include "redis/client.hpp"
 
 namespace kayou::bot {
@@ -111,9 +111,8 @@ struct App::Impl {
                          "Times the Redis connection was re-established since start");
         metrics.describe("kayou_http_open_connections", "gauge", "Open HTTP connections");
         metrics.gauge("kayou_redis_connected", [this] { return redis && redis->connected(); });
-        metrics.gauge("kayou_redis_errors_total", [this] {
-            return redis ? static_cast<double>(redis->stats().errors) : 0.0;
-        });
+        metrics.gauge("kayou_redis_errors_total",
+                      [this] { return redis ? static_cast<double>(redis->stats().errors) : 0.0; });
         metrics.gauge("kayou_redis_reconnects_total", [this] {
             return redis ? static_cast<double>(redis->stats().reconnects) : 0.0;
         });
@@ -153,9 +152,9 @@ struct App::Impl {
         if (sms) sms->install(server);
         server.observe([this](const HttpObservation& seen) {
             metrics
-                .counter("kayou_http_requests_total",
-                         "route=\"" + label_value(seen.route) + "\",status=\"" +
-                             std::to_string(seen.status) + "\"")
+                .counter("kayou_http_requests_total", "route=\"" + label_value(seen.route) +
+                                                          "\",status=\"" +
+                                                          std::to_string(seen.status) + "\"")
                 .add();
             metrics
                 .histogram("kayou_http_request_duration_seconds",
@@ -175,10 +174,12 @@ struct App::Impl {
         std::string text = "kayou " + std::string(KAYOU_VERSION) + "\n\n";
         text += "GET  /healthz   process up\nGET  /readyz    Redis reachable\n";
         text += "GET  /metrics   Prometheus metrics\n";
-        if (config.official_account.enabled) text += "POST /wx/oa          WeChat Official Account\n";
+        if (config.official_account.enabled)
+            text += "POST /wx/oa          WeChat Official Account\n";
         if (config.wecom_app.enabled) text += "POST /wx/wecom/app   WeCom self-built app\n";
         if (config.wecom_bot.enabled) text += "POST /wx/wecom/bot   WeCom smart robot\n";
-        if (config.bridge.enabled) text += "POST /bridge/message group bridge (docs/bridge-protocol.md)\n";
+        if (config.bridge.enabled)
+            text += "POST /bridge/message group bridge (docs/bridge-protocol.md)\n";
         return text;
     }
 
@@ -210,9 +211,9 @@ struct App::Impl {
                                                     outbox, &Impl::unix_now);
         legal = std::make_unique<faq::LegalService>(*live_content, *tickets);
         driver_services = std::make_unique<faq::DriverServices>(*live_content, *station_geo);
-        content_api = std::make_unique<admin::ContentApi>(admin_auth, *audit, *content_store,
-                                                          *station_geo, *live_content, *legal,
-                                                          &Impl::unix_now);
+        content_api =
+            std::make_unique<admin::ContentApi>(admin_auth, *audit, *content_store, *station_geo,
+                                                *live_content, *legal, &Impl::unix_now);
         tickets_api = std::make_unique<admin::TicketsApi>(admin_auth, *audit, *tickets);
         live_content->start();
     }
@@ -246,7 +247,8 @@ struct App::Impl {
         setup.key_prefix = config.key_prefix;
         // Per-slot drop-off of the join funnel; labels come from the script's step ids.
         setup.count = [this](std::string_view event) {
-            metrics.counter("kayou_join_funnel_total", "event=\"" + label_value(event) + "\"").add();
+            metrics.counter("kayou_join_funnel_total", "event=\"" + label_value(event) + "\"")
+                .add();
         };
         setup.chat = chat_services();
         join = std::make_unique<dialogs::JoinService>(
@@ -340,7 +342,8 @@ struct App::Impl {
         turns = std::make_unique<TurnRunner>(redis, join->dialog(), config.key_prefix,
                                              config.dedupe_ttl, metrics);
         webhooks = std::make_unique<Webhooks>(config, *turns, metrics, &Impl::unix_now);
-        if (config.sms.enabled()) sms = std::make_unique<SmsService>(config, io.get_executor(), redis);
+        if (config.sms.enabled())
+            sms = std::make_unique<SmsService>(config, io.get_executor(), redis);
         start_content();
         install_routes();
         server.start();
