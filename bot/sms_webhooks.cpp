@@ -1,5 +1,7 @@
 #include "bot/sms_webhooks.hpp"
 
+#include <variant>
+
 #include <nlohmann/json.hpp>
 
 #include "bot/http_server.hpp"
@@ -117,6 +119,26 @@ struct SmsService::Impl {
         if (!request.query.empty()) url += "?" + request.query;
         return notify::twilio::validate_signature(sms.twilio_auth_token,
                                                   request.header("x-twilio-signature"), url, form);
+    }
+
+    // Both Twilio callbacks are signed forms: the parsed form, or the response refusing it.
+    std::variant<std::vector<notify::signing::Param>, HttpResponse> verified_twilio_form(
+        const HttpRequest& request) {
+        std::vector<notify::signing::Param> form;
+        try {
+            form = notify::twilio::parse_form_urlencoded(request.body);
+        } catch (const std::exception&) {
+            return HttpResponse::error(400, "bad form");
+        }
+        if (!twilio_ok(request, form)) return HttpResponse::error(403, "bad signature");
+        return form;
+    }
+
+    HttpResponse twilio_ok_response() const {
+        return HttpResponse{200,
+                            std::string(callbacks::kTwilioContentType),
+                            std::string(callbacks::kTwilioEmptyTwiml),
+                            {}};
     }
 };
 
@@ -253,13 +275,9 @@ asio::awaitable<HttpResponse> SmsService::aliyun_up(HttpRequest& request) {
 }
 
 asio::awaitable<HttpResponse> SmsService::twilio_inbound(HttpRequest& request) {
-    std::vector<notify::signing::Param> form;
-    try {
-        form = notify::twilio::parse_form_urlencoded(request.body);
-    } catch (const std::exception&) {
-        co_return HttpResponse::error(400, "bad form");
-    }
-    if (!impl_->twilio_ok(request, form)) co_return HttpResponse::error(403, "bad signature");
+    auto verified = impl_->verified_twilio_form(request);
+    if (auto* refused = std::get_if<HttpResponse>(&verified)) co_return std::move(*refused);
+    const auto& form = std::get<std::vector<notify::signing::Param>>(verified);
     callbacks::TwilioInbound inbound;
     try {
         inbound = callbacks::parse_twilio_inbound(form);
@@ -267,20 +285,13 @@ asio::awaitable<HttpResponse> SmsService::twilio_inbound(HttpRequest& request) {
         co_return HttpResponse::error(400, "bad inbound");
     }
     co_await impl_->inbound("twilio", inbound.from, inbound.body);
-    co_return HttpResponse{200,
-                           std::string(callbacks::kTwilioContentType),
-                           std::string(callbacks::kTwilioEmptyTwiml),
-                           {}};
+    co_return impl_->twilio_ok_response();
 }
 
 asio::awaitable<HttpResponse> SmsService::twilio_status(HttpRequest& request) {
-    std::vector<notify::signing::Param> form;
-    try {
-        form = notify::twilio::parse_form_urlencoded(request.body);
-    } catch (const std::exception&) {
-        co_return HttpResponse::error(400, "bad form");
-    }
-    if (!impl_->twilio_ok(request, form)) co_return HttpResponse::error(403, "bad signature");
+    auto verified = impl_->verified_twilio_form(request);
+    if (auto* refused = std::get_if<HttpResponse>(&verified)) co_return std::move(*refused);
+    const auto& form = std::get<std::vector<notify::signing::Param>>(verified);
     callbacks::TwilioStatus status;
     try {
         status = callbacks::parse_twilio_status(form);
@@ -297,10 +308,7 @@ asio::awaitable<HttpResponse> SmsService::twilio_status(HttpRequest& request) {
         co_await impl_->outbox->apply_receipt("twilio", status.message_sid, "", false,
                                               std::move(reason));
     }
-    co_return HttpResponse{200,
-                           std::string(callbacks::kTwilioContentType),
-                           std::string(callbacks::kTwilioEmptyTwiml),
-                           {}};
+    co_return impl_->twilio_ok_response();
 }
 
 // Development only (sms.provider: local_sink): the sink keeps the last 200 messages in Redis
