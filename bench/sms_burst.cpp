@@ -17,6 +17,7 @@
 #include <regex>
 #include <sstream>
 
+#include "bench/latency.hpp"
 #include "crypto/sealed_box.hpp"
 #include "net/http_client.hpp"
 #include "notify/providers/provider.hpp"
@@ -121,12 +122,7 @@ int main(int argc, char** argv) {
         last = std::max(last, r.at);
     }
     std::sort(latency_ms.begin(), latency_ms.end());
-    auto pct = [&](double p) {
-        return latency_ms.empty()
-                   ? 0.0
-                   : latency_ms[std::min(latency_ms.size() - 1,
-                                         static_cast<std::size_t>(p * latency_ms.size()))];
-    };
+    auto pct = [&](double p) { return kayou::bench::percentile(latency_ms, p); };
     std::printf("messages=%d rate_limit=%.0f/s paced=%.0f/s requests=%zu bad_signatures=%zu\n",
                 count, rate, paced, requests.size(), fake.bad_signatures());
     std::printf("drain_s=%.2f p50_ms=%.1f p99_ms=%.1f max_ms=%.1f\n",

@@ -9,12 +9,14 @@
 
 #include "bot/admin/auth.hpp"
 #include "bot/admin/content_api.hpp"
+#include "bot/admin/review_api.hpp"
 #include "bot/admin/tickets_api.hpp"
 #include "bot/channels/query.hpp"
 #include "bot/embedded_redis.hpp"
 #include "bot/http_server.hpp"
 #include "bot/log.hpp"
 #include "bot/metrics.hpp"
+#include "bot/review_sweep.hpp"
 #include "bot/sms_webhooks.hpp"
 #include "bot/turn_runner.hpp"
 #include "bot/webhooks.hpp"
@@ -27,6 +29,7 @@
 #include "faq/station_geo.hpp"
 #include "faq/store.hpp"
 #include "faq/tickets.hpp"
+#include "members/review_store.hpp"
 #include "notify/redis_outbox.hpp"
 #include "redis/client.hpp"
 
@@ -58,6 +61,10 @@ struct App::Impl {
     std::unique_ptr<faq::DriverServices> driver_services;
     std::unique_ptr<admin::ContentApi> content_api;
     std::unique_ptr<admin::TicketsApi> tickets_api;
+    // Review console and the deadline clock (members/review_store.hpp, bot/review_sweep.hpp).
+    std::unique_ptr<members::ReviewStore> review;
+    std::unique_ptr<admin::ReviewApi> review_api;
+    std::unique_ptr<ReviewSweeper> review_sweeper;
     HttpServer server;
     asio::signal_set signals{io, SIGINT, SIGTERM};
     bool stopping = false;
@@ -149,6 +156,7 @@ struct App::Impl {
         install_join_routes();
         content_api->install(server);
         tickets_api->install(server);
+        review_api->install(server);
         if (sms) sms->install(server);
         server.observe([this](const HttpObservation& seen) {
             metrics
@@ -216,6 +224,35 @@ struct App::Impl {
                                                 *live_content, *legal, &Impl::unix_now);
         tickets_api = std::make_unique<admin::TicketsApi>(admin_auth, *audit, *tickets);
         live_content->start();
+    }
+
+    void start_review() {
+        if (sms) sms->set_applications(&join->applications());
+        review = std::make_unique<members::ReviewStore>(redis, join->applications(), *join_outbox);
+        review_api =
+            std::make_unique<admin::ReviewApi>(admin_auth, *audit, join->applications(), *review,
+                                               *join_outbox, join->districts(), &Impl::unix_now);
+        if (!config.review.sweep_enabled) return;
+        auto report = [this](std::string_view event, std::string_view district,
+                             std::int64_t count) {
+            if (event == "review_sweep_done") {
+                metrics.counter("kayou_review_sweeps_total", "").add();
+                return;
+            }
+            if (event == "review_sweep_failed") {
+                metrics.counter("kayou_review_sweep_failures_total", "").add();
+                log(LogLevel::warn, event);
+                return;
+            }
+            metrics
+                .counter("kayou_review_" + std::string(event.substr(7)) + "_total",
+                         "district=\"" + label_value(district) + "\"")
+                .add(static_cast<std::uint64_t>(count));
+            log(LogLevel::info, event, {{"district", district}, {"applications", count}});
+        };
+        review_sweeper = std::make_unique<ReviewSweeper>(
+            io.get_executor(), *review, *join_outbox, join->calendar(), join->districts(),
+            config.review, &Impl::unix_now, std::move(report));
     }
 
     void start_join() {
@@ -345,9 +382,11 @@ struct App::Impl {
         if (config.sms.enabled())
             sms = std::make_unique<SmsService>(config, io.get_executor(), redis);
         start_content();
+        start_review();
         install_routes();
         server.start();
         if (sms) sms->start(server.port());
+        if (review_sweeper) review_sweeper->start();
         signals.async_wait([this](const boost::system::error_code& ec, int signal) {
             if (ec) return;
             log(LogLevel::info, "shutdown_requested", {{"signal", signal}});
@@ -364,6 +403,7 @@ struct App::Impl {
         signals.cancel(ignored);
         if (live_content) live_content->stop();
         if (sms) sms->stop();
+        if (review_sweeper) review_sweeper->stop();
         server.stop([this] {
             if (redis) redis->stop();
             log(LogLevel::info, "stopped");

@@ -253,6 +253,34 @@ Config parse_config(std::string_view yaml_text, const EnvLookup& env) {
             throw ConfigError("members.public_base_url: expected an http(s):// URL");
     }
     {
+        auto review = top.child("review");
+        auto& out = config.review;
+        review.read_duration("reminder_lead_min", out.reminder_lead, 0, 24 * 60);
+        review.read_duration("sweep_interval_s", out.sweep_interval, 1, 3600);
+        review.read("sweep_enabled", out.sweep_enabled);
+        auto contacts = [&](const std::string& key, bool needs_districts) {
+            std::vector<ReviewContactConfig> list;
+            for (auto& item : review.list(key)) {
+                ReviewContactConfig contact;
+                item.read("phone", contact.phone);
+                contact.districts = item.read_strings("districts");
+                item.reject_unknown();
+                const bool mobile =
+                    contact.phone.size() == 11 && contact.phone[0] == '1' &&
+                    contact.phone.find_first_not_of("0123456789") == std::string::npos;
+                if (!mobile)
+                    throw ConfigError("review." + key + ": phone must be an 11-digit mobile");
+                if (needs_districts && contact.districts.empty())
+                    throw ConfigError("review." + key + ": a reviewer needs districts");
+                list.push_back(std::move(contact));
+            }
+            return list;
+        };
+        out.reviewers = contacts("reviewers", true);
+        out.city_admins = contacts("city_admins", false);
+        review.reject_unknown();
+    }
+    {
         auto sms = top.child("sms");
         auto& out = config.sms;
         sms.read("provider", out.provider);

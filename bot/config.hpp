@@ -96,6 +96,22 @@ struct MembersConfig {
     std::chrono::seconds join_link_ttl{1800};
 };
 
+// Review console: reminders to district reviewers before a deadline, escalation to city admins at
+// it (members/review_store.hpp, bot/review_sweep.hpp). Phones are staff numbers: keep them in
+// environment variables (${NAME}) rather than in a committed file.
+struct ReviewContactConfig {
+    std::string phone;                   // 11-digit mainland mobile
+    std::vector<std::string> districts;  // reviewers: the districts they review
+};
+
+struct ReviewConfig {
+    std::chrono::minutes reminder_lead{120};  // before the deadline, moved into working hours
+    std::chrono::seconds sweep_interval{60};
+    bool sweep_enabled = true;
+    std::vector<ReviewContactConfig> reviewers;    // reminder SMS for their districts
+    std::vector<ReviewContactConfig> city_admins;  // escalation SMS for every district
+};
+
 // SMS (notify/): providers, sender, webhooks. See config/kayou.example.yaml and docs/sms.md.
 struct SmsConfig {
     std::string provider;  // primary: tencent | aliyun | local_sink; empty = SMS off
@@ -135,6 +151,7 @@ struct Config {
     ContentConfig content;
     PrivacyConfig privacy;
     MembersConfig members;
+    ReviewConfig review;
 
     bool embedded_redis_wanted() const { return redis.host.empty(); }
 };

@@ -1,5 +1,6 @@
 #include "bot/sms_webhooks.hpp"
 
+#include <ctime>
 #include <variant>
 
 #include <nlohmann/json.hpp>
@@ -7,6 +8,7 @@
 #include "bot/http_server.hpp"
 #include "bot/log.hpp"
 #include "crypto/sealed_box.hpp"
+#include "members/application_store.hpp"
 #include "net/http_client.hpp"
 #include "notify/providers/provider.hpp"
 #include "notify/redis_outbox.hpp"
@@ -56,6 +58,7 @@ struct SmsService::Impl {
     std::unique_ptr<net::HttpClient> http;
     std::vector<std::unique_ptr<notify::SmsProvider>> providers;
     std::shared_ptr<notify::SmsSender> sender;
+    members::ApplicationStore* applications = nullptr;  // for "进度" replies; set by the app
 
     Impl(const Config& c, asio::any_io_executor e, std::shared_ptr<redis::Client> r)
         : config(c), executor(std::move(e)), redis(std::move(r)) {}
@@ -82,18 +85,42 @@ struct SmsService::Impl {
                 log(LogLevel::info, "sms_opt_out",
                     {{"source", source}, {"phone", notify::mask_phone(phone)}});
                 break;
-            case SmsReplyIntent::progress:
-                // TODO(members/): look the application up by the phone's keyed hash and
-                // enqueue a status SMS ("progress" template). members/ has no lookup by phone
-                // yet, so the request is only logged.
+            case SmsReplyIntent::progress: {
+                const bool answered = co_await answer_progress(phone);
                 log(LogLevel::info, "sms_progress_query",
-                    {{"source", source}, {"phone", notify::mask_phone(phone)}});
+                    {{"source", source},
+                     {"phone", notify::mask_phone(phone)},
+                     {"found", answered}});
                 break;
+            }
             case SmsReplyIntent::none:
                 log(LogLevel::info, "sms_reply_ignored",
                     {{"source", source}, {"phone", notify::mask_phone(phone)}});
                 break;
         }
+    }
+
+    // The status of the latest application made with this phone, by SMS ("progress"), or that
+    // there is none ("progress_none"). One answer per phone and status per 10 minutes, so a
+    // driver who sends 进度 five times pays for one SMS.
+    asio::awaitable<bool> answer_progress(const std::string& phone) {
+        if (!applications || phone.size() != 11) co_return false;
+        auto application = co_await applications->latest_for_mobile(phone);
+        const auto window = std::to_string(std::time(nullptr) / 600);
+        notify::SmsMessage message;
+        message.phone = phone;
+        message.kind = notify::SmsMessage::Kind::notification;
+        if (application) {
+            message.template_name = "progress";
+            message.params = {application->id, members::status_text(application->status)};
+            message.idempotency_key =
+                "progress:" + application->id + ":" + application->status + ":" + window;
+        } else {
+            message.template_name = "progress_none";
+            message.idempotency_key = "progress_none:" + outbox->phone_hash(phone) + ":" + window;
+        }
+        co_await outbox->enqueue(std::move(message));
+        co_return application.has_value();
     }
 
     HttpResponse tencent_ok() const {
@@ -167,6 +194,10 @@ SmsService::SmsService(const Config& config, asio::any_io_executor executor,
 SmsService::~SmsService() = default;
 
 notify::RedisSmsOutbox& SmsService::outbox() { return *impl_->outbox; }
+
+void SmsService::set_applications(members::ApplicationStore* applications) {
+    impl_->applications = applications;
+}
 
 void SmsService::install(HttpServer& server) {
     const auto& sms = impl_->config.sms;

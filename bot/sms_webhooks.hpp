@@ -26,6 +26,9 @@ class Client;
 namespace kayou::notify {
 class RedisSmsOutbox;
 }
+namespace kayou::members {
+class ApplicationStore;
+}
 
 namespace kayou::bot {
 
@@ -45,6 +48,8 @@ public:
 
     // What other modules enqueue through (dialogs, review).
     notify::RedisSmsOutbox& outbox();
+    // Where a driver's "进度"/"查询" reply looks up his latest application (by phone).
+    void set_applications(members::ApplicationStore* applications);
 
     // Exposed for tests without sockets.
     boost::asio::awaitable<HttpResponse> tencent_status(HttpRequest& request);

@@ -183,6 +183,9 @@ JoinService::JoinService(std::shared_ptr<redis::Client> redis, crypto::SealedBox
 JoinService::~JoinService() = default;
 
 Dialog& JoinService::dialog() { return *impl_->router; }
+const DistrictCatalog& JoinService::districts() const { return impl_->districts; }
+const notify::WorkingCalendar& JoinService::calendar() const { return impl_->calendar; }
+members::ApplicationStore& JoinService::applications() { return impl_->applications; }
 
 asio::awaitable<WebAnswer> JoinService::web_page(std::string token) {
     if (!impl_->claims(token))

@@ -18,6 +18,13 @@ class Client;
 }
 namespace kayou::notify {
 class SmsOutbox;
+class WorkingCalendar;
+}  // namespace kayou::notify
+namespace kayou::members {
+class ApplicationStore;
+}
+namespace kayou::dialogs {
+class DistrictCatalog;
 }
 
 namespace kayou::dialogs {
@@ -53,6 +60,10 @@ public:
     ~JoinService();
 
     Dialog& dialog();
+    // What the review console shares with the join dialog (one catalog, one calendar, one store).
+    const DistrictCatalog& districts() const;
+    const notify::WorkingCalendar& calendar() const;
+    members::ApplicationStore& applications();
 
     // The mobile join page a signed group link opens.
     boost::asio::awaitable<WebAnswer> web_page(std::string token);

@@ -9,7 +9,7 @@
 namespace kayou::members {
 namespace {
 
-// KEYS: 1 idcard index, 2 app, 3 pending, 4 pool, 5 driver
+// KEYS: 1 idcard index, 2 app, 3 pending, 4 pool, 5 driver, 6 received (stats), 7 mobile index
 // ARGV: 1 app id, 2 deadline, 3 submitted, 4 pool flag, 5 app key prefix ("kayou:app:"),
 //       6.. field/value pairs of the record
 const redis::Script kSubmit(R"lua(
@@ -26,7 +26,9 @@ for i = 6, #ARGV do fields[#fields + 1] = ARGV[i] end
 redis.call('HSET', KEYS[2], unpack(fields))
 redis.call('SET', KEYS[1], ARGV[1])
 redis.call('SET', KEYS[5], ARGV[1])
+redis.call('SET', KEYS[7], ARGV[1])
 redis.call('ZADD', KEYS[3], ARGV[2], ARGV[1])
+redis.call('ZADD', KEYS[6], ARGV[3], ARGV[1])
 if ARGV[4] == '1' then redis.call('ZADD', KEYS[4], ARGV[3], ARGV[1]) end
 return {'new', ARGV[1]}
 )lua");
@@ -99,10 +101,13 @@ boost::asio::awaitable<SubmitResult> ApplicationStore::submit(NewApplication a) 
     const auto submitted = a.submitted.time_since_epoch().count();
     auto ad = [&](std::string_view field) { return "app:" + id + ":" + std::string(field); };
 
-    std::vector<std::string> keys{prefix_ + "idcard:{" + id_hash + "}", app_key(id),
+    std::vector<std::string> keys{prefix_ + "idcard:{" + id_hash + "}",
+                                  app_key(id),
                                   prefix_ + "district:{" + a.district + "}:pending",
                                   prefix_ + "district:{" + a.district + "}:pool",
-                                  prefix_ + "driver:{" + a.driver + "}:application"};
+                                  prefix_ + "driver:{" + a.driver + "}:application",
+                                  prefix_ + "district:{" + a.district + "}:received",
+                                  mobile_key(box_.lookup_hash(a.mobile))};
     std::vector<std::string> args{id, std::to_string(deadline), std::to_string(submitted),
                                   pool ? "1" : "0", prefix_ + "app:"};
     const std::map<std::string, std::string> record{
@@ -140,19 +145,22 @@ boost::asio::awaitable<SubmitResult> ApplicationStore::submit(NewApplication a) 
     co_return result;
 }
 
-boost::asio::awaitable<std::optional<Application>> ApplicationStore::get(std::string id) {
-    std::vector<std::string> command{"HGETALL", app_key(id)};
-    auto reply = co_await redis_->exec(std::move(command));
-    if (!reply.is_array() || reply.elements.empty()) co_return std::nullopt;
+std::string ApplicationStore::mobile_key(std::string_view mobile_hash) const {
+    return prefix_ + "mobile:{" + std::string(mobile_hash) + "}:application";
+}
+
+std::optional<Application> ApplicationStore::parse(const redis::Reply& hash) const {
+    if (!hash.is_array() || hash.elements.empty()) return std::nullopt;
     std::map<std::string, std::string> f;
-    for (std::size_t i = 0; i + 1 < reply.elements.size(); i += 2)
-        f[reply.elements[i].str] = reply.elements[i + 1].str;
+    for (std::size_t i = 0; i + 1 < hash.elements.size(); i += 2)
+        f[hash.elements[i].str] = hash.elements[i + 1].str;
+    const std::string id = f["id"];
     auto open = [&](const char* field) {
         auto opened = box_.open(f[field], "app:" + id + ":" + field);
         return opened ? *opened : std::string();
     };
     Application a;
-    a.id = f["id"];
+    a.id = id;
     a.status = f["status"];
     a.reason = f["reason"];
     a.district = f["district"];
@@ -168,7 +176,42 @@ boost::asio::awaitable<std::optional<Application>> ApplicationStore::get(std::st
     a.id_card = open("id_card");
     a.mobile = open("mobile");
     a.plate = open("plate");
-    co_return a;
+    a.decided_at = to_int(f["decided_at"]);
+    a.decided_by = f["decided_by"];
+    a.sms_id = f["sms_id"];
+    a.moved_from = f["moved_from"];
+    a.transferred_to = f["transferred_to"];
+    a.transferred_at = to_int(f["transferred_at"]);
+    a.reminded_at = to_int(f["reminded_at"]);
+    a.escalated_at = to_int(f["escalated_at"]);
+    return a;
+}
+
+boost::asio::awaitable<std::optional<Application>> ApplicationStore::get(std::string id) {
+    std::vector<std::string> command{"HGETALL", app_key(id)};
+    auto reply = co_await redis_->exec(std::move(command));
+    co_return parse(reply);
+}
+
+boost::asio::awaitable<std::vector<Application>> ApplicationStore::get_many(
+    std::vector<std::string> ids) {
+    std::vector<Application> found;
+    if (ids.empty()) co_return found;
+    std::vector<std::vector<std::string>> commands;
+    commands.reserve(ids.size());
+    for (const auto& id : ids) commands.push_back({"HGETALL", app_key(id)});
+    const auto replies = co_await redis_->pipeline(std::move(commands));
+    for (const auto& reply : replies)
+        if (auto application = parse(reply)) found.push_back(std::move(*application));
+    co_return found;
+}
+
+boost::asio::awaitable<std::optional<Application>> ApplicationStore::latest_for_mobile(
+    std::string mobile) {
+    std::vector<std::string> command{"GET", mobile_key(box_.lookup_hash(mobile))};
+    auto reply = co_await redis_->exec(std::move(command));
+    if (!reply.is_string()) co_return std::nullopt;
+    co_return co_await get(reply.str);
 }
 
 boost::asio::awaitable<std::optional<Application>> ApplicationStore::latest_for_driver(

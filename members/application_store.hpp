@@ -10,6 +10,10 @@
 //   driver:{<driver>}:application   string: the id of the driver's latest application
 //   district:{<district>}:pending   sorted set: application ids by deadline (Unix seconds)
 //   district:{<district>}:pool      sorted set: turnover pool (no employer), by submission time
+//   district:{<district>}:received  sorted set: every application the district received, by
+//                                   submission time (review stats; members/review_store.hpp)
+//   mobile:{<lookup hash>}:application  string: the latest application of a mobile number (a
+//                                   driver's SMS "进度" reply)
 // A submit writes all of them in one Lua script, so a crash never leaves an application that the
 // one-per-ID rule or a reviewer's queue cannot see. (The script touches keys of several hash tags:
 // fine on one Redis or Sentinel; a Redis Cluster deployment must co-locate them first.)
@@ -17,7 +21,9 @@
 // Record fields: id, status (received | approved | rejected), reason, district, channel, driver,
 // submitted_at, deadline (Unix seconds), deadline_text (Beijing "yyyy-mm-dd HH:MM"), employer
 // ("" = none), turnover_pool ("1"/"0"), occupation ("货车司机"), name/id_card/mobile/plate
-// (sealed), id_hash, mobile_hash (lookup hashes). Lists mask on read (dialogs/privacy.hpp).
+// (sealed), id_hash, mobile_hash (lookup hashes); set by review (members/review_store.hpp):
+// decided_at, decided_by, sms_id, moved_from, transferred_to, transferred_at, reminded_at,
+// escalated_at. Lists mask on read (dialogs/privacy.hpp).
 // "Active" means received or approved: a rejected applicant may apply again.
 #include <boost/asio/awaitable.hpp>
 #include <chrono>
@@ -25,12 +31,14 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "crypto/sealed_box.hpp"
 
 namespace kayou::redis {
 class Client;
-}
+struct Reply;
+}  // namespace kayou::redis
 
 namespace kayou::members {
 
@@ -64,6 +72,15 @@ struct Application {
     std::string occupation;
     // Decrypted; empty if a field fails to open (wrong key): never guessed.
     std::string name, id_card, mobile, plate;
+    // Review (0 / "" until it happens).
+    std::int64_t decided_at = 0;
+    std::string decided_by;
+    std::string sms_id;  // the approval/rejection SMS in the outbox
+    std::string moved_from;
+    std::string transferred_to;  // grassroots union (会籍接转) of a turnover-pool member
+    std::int64_t transferred_at = 0;
+    std::int64_t reminded_at = 0;
+    std::int64_t escalated_at = 0;
 };
 
 struct SubmitResult {
@@ -88,8 +105,16 @@ public:
     boost::asio::awaitable<std::optional<Application>> get(std::string id);
     boost::asio::awaitable<std::optional<Application>> latest_for_driver(std::string driver);
     boost::asio::awaitable<std::optional<Application>> active_for_id_card(std::string id_card);
+    // The latest application made with this mobile number (SMS replies come from a phone).
+    boost::asio::awaitable<std::optional<Application>> latest_for_mobile(std::string mobile);
+    // One pipeline; ids without a record are skipped.
+    boost::asio::awaitable<std::vector<Application>> get_many(std::vector<std::string> ids);
 
     std::string app_key(std::string_view id) const;
+    std::string mobile_key(std::string_view mobile_hash) const;
+    // An HGETALL reply of app_key() as a record (nullopt: no such key).
+    std::optional<Application> parse(const redis::Reply& hash) const;
+    const std::string& prefix() const { return prefix_; }
 
 private:
     std::shared_ptr<redis::Client> redis_;

@@ -3,6 +3,8 @@
 #include <charconv>
 #include <nlohmann/json.hpp>
 
+#include "bot/admin/json_response.hpp"
+
 #include "bot/channels/query.hpp"
 #include "bot/log.hpp"
 #include "faq/eval.hpp"
@@ -19,11 +21,6 @@ using nlohmann::json;
 namespace {
 
 constexpr std::string_view kContentPrefix = "/admin/api/content/";
-
-HttpResponse json_response(int status, const json& body) {
-    return HttpResponse::json(status,
-                              body.dump(-1, ' ', false, json::error_handler_t::replace) + "\n");
-}
 
 json problems_json(const std::vector<faq::ScriptProblem>& problems) {
     json list = json::array();

@@ -2,6 +2,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "bot/admin/json_response.hpp"
+
 #include "bot/channels/query.hpp"
 #include "faq/tickets.hpp"
 
@@ -12,11 +14,6 @@ using nlohmann::json;
 namespace {
 
 constexpr std::string_view kItemPrefix = "/admin/api/tickets/";
-
-HttpResponse json_response(int status, const json& body) {
-    return HttpResponse::json(status,
-                              body.dump(-1, ' ', false, json::error_handler_t::replace) + "\n");
-}
 
 json ticket_json(const faq::Ticket& t) {
     return {

@@ -18,6 +18,7 @@
 #include "tests/support/http_client.hpp"
 #include "tests/support/kayou_process.hpp"
 #include "tests/support/redis_server.hpp"
+#include "tests/support/sms_fixture.hpp"
 
 namespace kayou::test {
 namespace {
@@ -25,113 +26,6 @@ namespace {
 namespace asio = boost::asio;
 using namespace std::chrono_literals;
 using Behaviour = FakeSmsProvider::Behaviour;
-
-// base64 of "0123456789abcdef0123456789abcdef": a test-only personal-data key.
-constexpr const char* kDataKey = "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=";
-constexpr const char* kToken = "cb-token-0123456789abcdef";
-
-// The shipped templates with provider ids filled in (the shipped file has none approved yet).
-std::string templates_file() {
-    static const std::string path = [] {
-        std::ifstream in(std::string(KAYOU_SOURCE_DIR) + "/config/sms-templates.yaml");
-        std::stringstream text;
-        text << in.rdbuf();
-        const auto yaml = std::regex_replace(text.str(), std::regex("ids: \\{\\}"),
-                                             "ids: {tencent: \"100001\", aliyun: \"SMS_100001\"}");
-        const std::string file = "/tmp/kayou-sms-templates-" + std::to_string(::getpid()) + ".yaml";
-        std::ofstream(file) << yaml;
-        return file;
-    }();
-    return path;
-}
-
-struct SmsSetup {
-    std::string prefix = "t" + crypto::random_alnum(8) + ":";
-    std::string fallback;
-    std::string sender_extra;
-};
-
-std::string sms_yaml(const FakeSmsProvider& fake, const SmsSetup& setup) {
-    const auto& c = fake.credentials();
-    std::string yaml = "key_prefix: \"" + setup.prefix + "\"\n";
-    yaml += "privacy:\n  data_key: \"" + std::string(kDataKey) + "\"\n";
-    yaml += "sms:\n  provider: tencent\n  callback_token: " + std::string(kToken) + "\n";
-    if (!setup.fallback.empty()) yaml += "  fallback: " + setup.fallback + "\n";
-    yaml += "  templates_file: " + templates_file() + "\n";
-    yaml += "  tencent:\n    endpoint: " + fake.url() + "\n    sdk_app_id: \"1400000001\"\n" +
-            "    secret_id: " + c.tencent_secret_id + "\n    secret_key: " + c.tencent_secret_key +
-            "\n";
-    yaml += "  aliyun:\n    endpoint: " + fake.url() +
-            "\n    access_key_id: " + c.aliyun_access_key_id +
-            "\n    access_key_secret: " + c.aliyun_access_key_secret + "\n";
-    yaml +=
-        "  sender:\n    backoff_base_ms: 200\n    request_timeout_ms: 500\n" + setup.sender_extra;
-    return yaml;
-}
-
-// The test's own view of the outbox: enqueue and read records like the review code will.
-class Outbox {
-public:
-    explicit Outbox(const std::string& prefix) {
-        redis::Config config;
-        config.port = RedisServer::shared().port();
-        client_ = redis::Client::create(io_.get_executor(), config);
-        client_->start();
-        EXPECT_TRUE(run(client_->wait_connected(3000ms)));
-        notify::OutboxOptions options;
-        options.prefix = prefix;
-        outbox_ = std::make_unique<notify::RedisSmsOutbox>(
-            client_, *crypto::SealedBox::from_base64_key(kDataKey), options);
-    }
-    ~Outbox() { client_->stop(); }
-
-    template <typename T>
-    T run(asio::awaitable<T> work) {
-        auto future = asio::co_spawn(io_, std::move(work), asio::use_future);
-        io_.restart();
-        const auto deadline = std::chrono::steady_clock::now() + 5s;
-        while (future.wait_for(0ms) != std::future_status::ready &&
-               std::chrono::steady_clock::now() < deadline)
-            io_.run_for(5ms);
-        if (future.wait_for(0ms) != std::future_status::ready)
-            throw std::runtime_error("redis operation did not finish in 5 s");
-        return future.get();
-    }
-
-    std::string enqueue(const std::string& phone, const std::string& key,
-                        notify::SmsMessage::Kind kind = notify::SmsMessage::Kind::notification,
-                        const std::string& template_name = "approval",
-                        std::vector<std::string> params = {"A20250001"}) {
-        notify::SmsMessage message{phone, template_name, std::move(params), key, kind};
-        return run(outbox_->enqueue_id(std::move(message)));
-    }
-
-    std::string state(const std::string& id) {
-        auto record = run(outbox_->find(id));
-        return record ? record->state : "";
-    }
-
-    // Waits (bounded) for the record to reach `wanted`; returns the last state seen.
-    std::string wait_state(const std::string& id, const std::string& wanted,
-                           std::chrono::milliseconds deadline = 10s) {
-        const auto until = std::chrono::steady_clock::now() + deadline;
-        std::string seen;
-        while (std::chrono::steady_clock::now() < until) {
-            seen = state(id);
-            if (seen == wanted) break;
-            io_.restart();
-            io_.run_for(20ms);
-        }
-        return seen;
-    }
-
-    notify::RedisSmsOutbox& outbox() { return *outbox_; }
-
-private:
-    asio::io_context io_;
-    std::shared_ptr<redis::Client> client_;
-    std::unique_ptr<notify::RedisSmsOutbox> outbox_;
-};
 
 KayouProcess start_kayou(const FakeSmsProvider& fake, const SmsSetup& setup) {
     KayouProcess::Options options;
@@ -209,9 +103,9 @@ TEST(NotifySender, TimeoutAfterSendIsNotResentAndIsResolvedByTheReceipt) {
         R"([{"user_receive_time":"2025-06-01 10:00:00","nationcode":"86","mobile":"13800138002",)"
         R"("report_status":"SUCCESS","errmsg":"DELIVRD","description":"ok","sid":")" +
         serial + R"(","ext":")" + id + R"("}])";
-    auto answer =
-        http_request(kayou.port(), "POST", std::string("/sms/tencent/") + kToken + "/status",
-                     receipt, {{"Content-Type", "application/json"}});
+    auto answer = http_request(kayou.port(), "POST",
+                               std::string("/sms/tencent/") + kSmsCallbackToken + "/status",
+                               receipt, {{"Content-Type", "application/json"}});
     EXPECT_EQ(answer.status, 200) << kayou.log();
     EXPECT_EQ(answer.body, R"({"result":0,"errmsg":"OK"})");
     EXPECT_EQ(outbox.wait_state(id, "delivered"), "delivered");
@@ -306,18 +200,20 @@ TEST(NotifySender, PrimaryFailureFallsBackToAliyun) {
         R"("err_code":"DELIVERED","err_msg":"ok","sms_size":"1","biz_id":")" +
         requests[1].serial + R"(","out_id":")" + id + R"("}])";
     auto answer = http_request(kayou.port(), "POST",
-                               std::string("/sms/aliyun/") + kToken + "/report", report);
+                               std::string("/sms/aliyun/") + kSmsCallbackToken + "/report", report);
     EXPECT_EQ(answer.status, 200);
     EXPECT_EQ(answer.body, R"({"code":0,"msg":"接收成功"})");
     EXPECT_EQ(outbox.wait_state(id, "delivered"), "delivered");
     auto late_failure =
         std::regex_replace(report, std::regex("\"success\":true"), "\"success\":false");
-    EXPECT_EQ(http_request(kayou.port(), "POST", std::string("/sms/aliyun/") + kToken + "/report",
-                           late_failure)
-                  .status,
-              200);
+    EXPECT_EQ(
+        http_request(kayou.port(), "POST",
+                     std::string("/sms/aliyun/") + kSmsCallbackToken + "/report", late_failure)
+            .status,
+        200);
     EXPECT_EQ(outbox.state(id), "delivered");
-    auto probe = http_request(kayou.port(), "GET", std::string("/sms/aliyun/") + kToken + "/up");
+    auto probe =
+        http_request(kayou.port(), "GET", std::string("/sms/aliyun/") + kSmsCallbackToken + "/up");
     EXPECT_EQ(probe.body, R"({"code":0,"msg":"成功"})");
 }
 
@@ -330,8 +226,8 @@ TEST(NotifySender, OptOutStopsRemindersButNotNotifications) {
 
     const std::string reply =
         R"({"extend":"","mobile":"13800138020","nationcode":"86","sign":"卡友工会","text":"TD","time":1700000000})";
-    auto answer =
-        http_request(kayou.port(), "POST", std::string("/sms/tencent/") + kToken + "/reply", reply);
+    auto answer = http_request(kayou.port(), "POST",
+                               std::string("/sms/tencent/") + kSmsCallbackToken + "/reply", reply);
     EXPECT_EQ(answer.status, 200);
     EXPECT_EQ(answer.body, R"({"result":0,"errmsg":"OK"})");
     EXPECT_TRUE(outbox.run(outbox.outbox().opted_out("13800138020")));

@@ -98,5 +98,29 @@ TEST(Config, ExternalRedisTurnsOffTheEmbeddedOne) {
     EXPECT_EQ(config.redis.port, 6380);
 }
 
+TEST(Config, ReviewContactsAndTiming) {
+    const Config config = parse_config(
+        "review:\n  reminder_lead_min: 90\n  sweep_interval_s: 30\n"
+        "  reviewers: [{phone: \"${WUJIN_PHONE}\", districts: [wujin, jingkai]}]\n"
+        "  city_admins: [{phone: \"13900000009\"}]\n",
+        fake_env({{"WUJIN_PHONE", "13900000001"}}));
+    EXPECT_EQ(config.review.reminder_lead, std::chrono::minutes(90));
+    EXPECT_EQ(config.review.sweep_interval, std::chrono::seconds(30));
+    ASSERT_EQ(config.review.reviewers.size(), 1u);
+    EXPECT_EQ(config.review.reviewers[0].phone, "13900000001");
+    EXPECT_EQ(config.review.reviewers[0].districts, (std::vector<std::string>{"wujin", "jingkai"}));
+    ASSERT_EQ(config.review.city_admins.size(), 1u);
+    EXPECT_TRUE(config.review.sweep_enabled);
+
+    EXPECT_EQ(error_of("review:\n  reviewers: [{phone: \"12345\", districts: [wujin]}]\n"),
+              "review.reviewers: phone must be an 11-digit mobile");
+    EXPECT_EQ(error_of("review:\n  reviewers: [{phone: \"13900000001\"}]\n"),
+              "review.reviewers: a reviewer needs districts");
+    EXPECT_NE(error_of("review:\n  reminder_lead: 5\n").find("review.reminder_lead: unknown key"),
+              std::string::npos);
+    EXPECT_NE(error_of("review:\n  sweep_interval_s: 0\n").find("review.sweep_interval_s"),
+              std::string::npos);
+}
+
 }  // namespace
 }  // namespace kayou::bot

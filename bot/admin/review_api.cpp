@@ -1,0 +1,292 @@
+#include "bot/admin/review_api.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include "bot/admin/json_response.hpp"
+#include "bot/channels/query.hpp"
+#include "dialogs/districts.hpp"
+#include "dialogs/privacy.hpp"
+#include "members/review_store.hpp"
+#include "notify/redis_outbox.hpp"
+
+namespace kayou::bot::admin {
+namespace asio = boost::asio;
+using nlohmann::json;
+
+namespace {
+
+constexpr std::string_view kPrefix = "/admin/api/review/";
+constexpr std::int64_t kMaxPage = 200;
+
+// "RH" + yyyymmdd + 6 digits (members::format_application_id).
+bool valid_application_id(std::string_view id) {
+    return id.size() == 16 && id.substr(0, 2) == "RH" &&
+           id.find_first_not_of("0123456789", 2) == std::string_view::npos;
+}
+
+json masked_json(const members::Application& a, std::int64_t now) {
+    return {{"id", a.id},
+            {"status", a.status},
+            {"district", a.district},
+            {"channel", a.channel},
+            {"submitted_at", a.submitted_at},
+            {"deadline", a.deadline},
+            {"deadline_text", a.deadline_text},
+            {"overdue", a.status == "received" && a.deadline < now},
+            {"seconds_left", a.deadline - now},
+            {"name", dialogs::mask_name(a.name)},
+            {"id_card", dialogs::mask_id_card(a.id_card)},
+            {"mobile", dialogs::mask_mobile(a.mobile)},
+            {"plate", dialogs::mask_plate(a.plate)},
+            {"employer", a.employer},
+            {"turnover_pool", a.turnover_pool},
+            {"transferred_to", a.transferred_to},
+            {"reminded", a.reminded_at != 0},
+            {"escalated", a.escalated_at != 0}};
+}
+
+json full_json(const members::Application& a, std::int64_t now) {
+    json out = masked_json(a, now);
+    out["name"] = a.name;
+    out["id_card"] = a.id_card;
+    out["mobile"] = a.mobile;
+    out["plate"] = a.plate;
+    out["occupation"] = a.occupation;
+    out["reason"] = a.reason;
+    out["decided_at"] = a.decided_at;
+    out["decided_by"] = a.decided_by;
+    out["moved_from"] = a.moved_from;
+    out["transferred_at"] = a.transferred_at;
+    out["reminded_at"] = a.reminded_at;
+    out["escalated_at"] = a.escalated_at;
+    return out;
+}
+
+json sms_json(const std::optional<notify::SmsRecord>& sms) {
+    if (!sms) return nullptr;
+    return {{"template", sms->template_name}, {"state", sms->state},
+            {"reason", sms->reason},          {"provider", sms->provider},
+            {"attempts", sms->attempts},      {"updated_ms", sms->updated_ms}};
+}
+
+std::optional<json> body_object(const std::string& body) {
+    auto parsed = json::parse(body, nullptr, false);
+    if (parsed.is_discarded() || !parsed.is_object()) return std::nullopt;
+    return parsed;
+}
+
+std::string string_field(const json& body, const char* name) {
+    if (!body.contains(name) || !body[name].is_string()) return {};
+    return body[name].get<std::string>();
+}
+
+// offset/limit from the query: 0 <= offset, 1 <= limit <= kMaxPage (default 50).
+bool read_page(const channels::Target& target, std::int64_t& offset, std::int64_t& limit) {
+    offset = 0;
+    limit = 50;
+    auto read = [](std::string_view text, std::int64_t& out, std::int64_t min, std::int64_t max) {
+        if (text.empty()) return true;
+        if (text.size() > 9 || text.find_first_not_of("0123456789") != std::string_view::npos)
+            return false;
+        out = std::stoll(std::string(text));
+        return out >= min && out <= max;
+    };
+    return read(target.get("offset"), offset, 0, 100'000'000) &&
+           read(target.get("limit"), limit, 1, kMaxPage);
+}
+
+const char* outcome_error(members::ReviewOutcome outcome) {
+    return outcome == members::ReviewOutcome::not_found ? "no such application"
+                                                        : "not allowed in its current state";
+}
+
+}  // namespace
+
+ReviewApi::ReviewApi(const Authenticator& auth, AuditLog& audit,
+                     members::ApplicationStore& applications, members::ReviewStore& review,
+                     notify::RedisSmsOutbox& outbox, const dialogs::DistrictCatalog& districts,
+                     Clock now)
+    : auth_(auth),
+      audit_(audit),
+      applications_(applications),
+      review_(review),
+      outbox_(outbox),
+      districts_(districts),
+      now_(now) {}
+
+void ReviewApi::install(HttpServer& server) {
+    server.route_prefix(std::string(kPrefix), [this](HttpRequest& r) { return handle(r); });
+}
+
+asio::awaitable<HttpResponse> ReviewApi::handle(HttpRequest& request) {
+    auto authorized = auth_.authorize(request, {Role::city_admin, Role::district_admin});
+    if (auto* denied = std::get_if<HttpResponse>(&authorized)) co_return std::move(*denied);
+    const Principal who = std::get<Principal>(authorized);
+    const std::string_view rest = std::string_view(request.path).substr(kPrefix.size());
+    const bool get = request.method == "GET";
+    if (rest == "districts" && get) co_return co_await districts(who);
+    if (rest == "queue" && get) co_return co_await list(who, request, false);
+    if (rest == "pool" && get) co_return co_await list(who, request, true);
+    if (rest == "stats" && get) co_return co_await stats(who, request);
+    constexpr std::string_view kApplications = "applications/";
+    if (rest.substr(0, kApplications.size()) == kApplications)
+        co_return co_await application(who, request, rest.substr(kApplications.size()));
+    co_return HttpResponse::error(404, "not found");
+}
+
+asio::awaitable<HttpResponse> ReviewApi::districts(const Principal& who) {
+    const auto now = now_();
+    json list = json::array();
+    for (const auto& district : districts_.all()) {
+        if (!who.may_act_on_district(district.id)) continue;
+        const auto counts = co_await review_.queue_counts(district.id, now);
+        list.push_back({{"id", district.id},
+                        {"name", district.name},
+                        {"pending", counts.pending},
+                        {"overdue", counts.overdue}});
+    }
+    co_return json_response(200, {{"districts", list}});
+}
+
+asio::awaitable<HttpResponse> ReviewApi::list(const Principal& who, const HttpRequest& request,
+                                              bool pool) {
+    auto target = channels::parse_target(request.target);
+    if (!target) co_return HttpResponse::error(400, "bad query");
+    const std::string district(target->get("district"));
+    if (!districts_.find(district)) co_return HttpResponse::error(404, "no such district");
+    if (!who.may_act_on_district(district)) co_return HttpResponse::error(403, "not your district");
+    std::int64_t offset = 0, limit = 0;
+    if (!read_page(*target, offset, limit))
+        co_return HttpResponse::error(400, "offset must be >= 0, limit 1-200");
+    members::QueuePage page;
+    if (pool)
+        page = co_await review_.pool(district, offset, limit);
+    else
+        page = co_await review_.queue(district, offset, limit);
+    const auto now = now_();
+    json items = json::array();
+    for (const auto& a : page.items) items.push_back(masked_json(a, now));
+    co_return json_response(200, {{"district", district},
+                                  {"total", page.total},
+                                  {"offset", offset},
+                                  {"applications", items}});
+}
+
+asio::awaitable<HttpResponse> ReviewApi::stats(const Principal& who, const HttpRequest& request) {
+    auto target = channels::parse_target(request.target);
+    if (!target) co_return HttpResponse::error(400, "bad query");
+    std::string problem;
+    const auto range = members::beijing_date_range(target->get("from"), target->get("to"), &problem);
+    if (!range) co_return HttpResponse::error(400, problem);
+    const std::string only(target->get("district"));
+    if (!only.empty()) {
+        if (!districts_.find(only)) co_return HttpResponse::error(404, "no such district");
+        if (!who.may_act_on_district(only))
+            co_return HttpResponse::error(403, "not your district");
+    }
+    const auto now = now_();
+    json list = json::array();
+    for (const auto& district : districts_.all()) {
+        if (!who.may_act_on_district(district.id)) continue;
+        if (!only.empty() && district.id != only) continue;
+        const auto s = co_await review_.stats(district.id, *range, now);
+        json row = {{"district", district.id},   {"name", district.name},
+                    {"received", s.received},    {"approved", s.approved},
+                    {"rejected", s.rejected},    {"pending", s.pending},
+                    {"overdue", s.overdue},      {"decided_late", s.decided_late},
+                    {"reminded", s.reminded},    {"escalated", s.escalated},
+                    {"on_time_rate", nullptr}};
+        if (s.on_time_rate) row["on_time_rate"] = *s.on_time_rate;
+        list.push_back(std::move(row));
+    }
+    co_return json_response(200, {{"from", std::string(target->get("from"))},
+                                  {"to", std::string(target->get("to"))},
+                                  {"districts", list}});
+}
+
+asio::awaitable<HttpResponse> ReviewApi::application(const Principal& who, HttpRequest& request,
+                                                     std::string_view rest) {
+    const auto slash = rest.find('/');
+    const std::string id(rest.substr(0, slash));
+    const std::string action(slash == std::string_view::npos ? std::string_view()
+                                                             : rest.substr(slash + 1));
+    if (!valid_application_id(id)) co_return HttpResponse::error(404, "no such application");
+    auto found = co_await applications_.get(id);
+    if (!found) co_return HttpResponse::error(404, "no such application");
+    const members::Application a = std::move(*found);
+    if (!who.may_act_on_district(a.district))
+        co_return HttpResponse::error(403, "not your district");
+    const auto now = now_();
+
+    if (action.empty() && request.method == "GET") {
+        std::optional<notify::SmsRecord> sms;
+        if (!a.sms_id.empty()) sms = co_await outbox_.find(a.sms_id);
+        co_await audit_.record(who, "application.view", id);
+        json out = full_json(a, now);
+        out["sms"] = sms_json(sms);
+        co_return json_response(200, out);
+    }
+    if (request.method != "POST") co_return HttpResponse::error(405, "method not allowed");
+
+    if (action == "approve" || action == "reject") {
+        const bool approve = action == "approve";
+        std::string reason;
+        if (!approve) {
+            const auto body = body_object(request.body);
+            if (!body) co_return HttpResponse::error(400, "body must be {\"reason\": ...}");
+            reason = string_field(*body, "reason");
+            const auto problem = members::reject_reason_problem(reason);
+            if (!problem.empty()) co_return HttpResponse::error(400, problem);
+        }
+        if (a.mobile.empty())
+            co_return HttpResponse::error(500, "the application's phone cannot be opened");
+        const auto result = co_await review_.decide(a, approve, reason, who.name, now);
+        if (result.outcome == members::ReviewOutcome::not_found ||
+            result.outcome == members::ReviewOutcome::conflict)
+            co_return json_response(
+                result.outcome == members::ReviewOutcome::not_found ? 404 : 409,
+                {{"error", outcome_error(result.outcome)}, {"status", result.status}});
+        if (result.outcome == members::ReviewOutcome::done) {
+            std::string audit_action = "application.";  // named: g++ 12 coroutine temporaries
+            audit_action += action;
+            co_await audit_.record(who, std::move(audit_action), id);
+        }
+        co_return json_response(200, {{"id", id},
+                                      {"status", result.status},
+                                      {"changed", result.outcome == members::ReviewOutcome::done},
+                                      {"sms_id", result.sms_id}});
+    }
+    if (action == "move" || action == "transfer") {
+        const auto body = body_object(request.body);
+        if (!body) co_return HttpResponse::error(400, "body must be a JSON object");
+        members::ReviewOutcome outcome = members::ReviewOutcome::not_found;
+        std::string audit_target = id;
+        if (action == "move") {
+            const std::string to = string_field(*body, "district");
+            if (!districts_.find(to)) co_return HttpResponse::error(400, "district: no such district");
+            outcome = co_await review_.move(a, to, who.name, now);
+            audit_target += " " + a.district + "->" + to;
+        } else {
+            const std::string union_name = string_field(*body, "union");
+            const auto problem = members::union_name_problem(union_name);
+            if (!problem.empty()) co_return HttpResponse::error(400, problem);
+            outcome = co_await review_.transfer(a, union_name, who.name, now);
+        }
+        if (outcome == members::ReviewOutcome::not_found ||
+            outcome == members::ReviewOutcome::conflict)
+            co_return json_response(outcome == members::ReviewOutcome::not_found ? 404 : 409,
+                                    {{"error", outcome_error(outcome)}, {"status", a.status}});
+        if (outcome == members::ReviewOutcome::done) {
+            std::string audit_action = "application.";
+            audit_action += action;
+            co_await audit_.record(who, std::move(audit_action), std::move(audit_target));
+        }
+        auto updated = co_await applications_.get(id);
+        json out = updated ? masked_json(*updated, now) : json::object();
+        out["changed"] = outcome == members::ReviewOutcome::done;
+        co_return json_response(200, out);
+    }
+    co_return HttpResponse::error(404, "not found");
+}
+
+}  // namespace kayou::bot::admin

@@ -1,0 +1,59 @@
+#pragma once
+// Admin HTTP API of the review console (roles city_admin and district_admin; docs/admin-api.md,
+// "Review"). A district_admin sees and acts on its own districts only (403 otherwise).
+//   GET  /admin/api/review/districts                 districts with pending and overdue counts
+//   GET  /admin/api/review/queue?district=&offset=&limit=   pending, by deadline, masked
+//   GET  /admin/api/review/pool?district=&offset=&limit=    turnover pool (周转池), masked
+//   GET  /admin/api/review/stats?from=&to=[&district=]      per district, Beijing dates inclusive
+//   GET  /admin/api/review/applications/<id>          one application in full (audited)
+//   POST /admin/api/review/applications/<id>/approve
+//   POST /admin/api/review/applications/<id>/reject    {"reason": "..."}
+//   POST /admin/api/review/applications/<id>/move      {"district": "<id>"}
+//   POST /admin/api/review/applications/<id>/transfer  {"union": "<grassroots union>"}
+#include <boost/asio/awaitable.hpp>
+#include <cstdint>
+
+#include "bot/admin/auth.hpp"
+#include "bot/http_server.hpp"
+
+namespace kayou::dialogs {
+class DistrictCatalog;
+}
+namespace kayou::members {
+class ApplicationStore;
+class ReviewStore;
+}  // namespace kayou::members
+namespace kayou::notify {
+class RedisSmsOutbox;
+}
+
+namespace kayou::bot::admin {
+
+class ReviewApi {
+public:
+    using Clock = std::int64_t (*)();  // Unix seconds
+    ReviewApi(const Authenticator& auth, AuditLog& audit, members::ApplicationStore& applications,
+              members::ReviewStore& review, notify::RedisSmsOutbox& outbox,
+              const dialogs::DistrictCatalog& districts, Clock now);
+    void install(HttpServer& server);
+
+    boost::asio::awaitable<HttpResponse> handle(HttpRequest& request);
+
+private:
+    boost::asio::awaitable<HttpResponse> districts(const Principal& who);
+    boost::asio::awaitable<HttpResponse> list(const Principal& who, const HttpRequest& request,
+                                              bool pool);
+    boost::asio::awaitable<HttpResponse> stats(const Principal& who, const HttpRequest& request);
+    boost::asio::awaitable<HttpResponse> application(const Principal& who, HttpRequest& request,
+                                                     std::string_view rest);
+
+    const Authenticator& auth_;
+    AuditLog& audit_;
+    members::ApplicationStore& applications_;
+    members::ReviewStore& review_;
+    notify::RedisSmsOutbox& outbox_;
+    const dialogs::DistrictCatalog& districts_;
+    Clock now_;
+};
+
+}  // namespace kayou::bot::admin

@@ -1,0 +1,75 @@
+#pragma once
+// The clock behind the 1-working-day promise: every sweep_interval one kayou process (a Redis
+// lease, so several processes do not each send) looks at every district's pending queue and
+//   - reminds the district's reviewers (SMS "reminder") of applications whose reminder time has
+//     come: reminder_lead before the deadline, moved back into working hours by the calendar;
+//   - tells the city admins (SMS "escalation", 督办) of applications past their deadline.
+// Each application is reminded once and escalated once (marked in Redis in the same Lua step as
+// the SMS enqueue); a district's batch becomes one SMS per person ("RH…等12件").
+#include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "bot/config.hpp"
+
+namespace kayou::dialogs {
+class DistrictCatalog;
+}
+namespace kayou::members {
+class ReviewStore;
+}
+namespace kayou::notify {
+class WorkingCalendar;
+class RedisSmsOutbox;
+}  // namespace kayou::notify
+
+namespace kayou::bot {
+
+struct SweepCounts {
+    std::int64_t reminded = 0;   // applications
+    std::int64_t escalated = 0;  // applications
+    std::int64_t sms = 0;        // messages enqueued
+};
+
+class ReviewSweeper {
+public:
+    // (event, district id, applications) for logs and metrics.
+    using Report = std::function<void(std::string_view event, std::string_view district,
+                                      std::int64_t count)>;
+    using Clock = std::int64_t (*)();
+
+    ReviewSweeper(boost::asio::any_io_executor executor, members::ReviewStore& review,
+                  notify::RedisSmsOutbox& outbox, const notify::WorkingCalendar& calendar,
+                  const dialogs::DistrictCatalog& districts, ReviewConfig config, Clock now,
+                  Report report);
+    ~ReviewSweeper();
+
+    void start();
+    void stop();
+
+    // One pass over every district (no lease): what the timer runs. Throws redis::Error.
+    boost::asio::awaitable<SweepCounts> sweep_once(std::int64_t now);
+
+private:
+    boost::asio::awaitable<void> loop();
+
+    boost::asio::any_io_executor executor_;
+    members::ReviewStore& review_;
+    notify::RedisSmsOutbox& outbox_;
+    const notify::WorkingCalendar& calendar_;
+    const dialogs::DistrictCatalog& districts_;
+    ReviewConfig config_;
+    Clock now_;
+    Report report_;
+    std::string owner_;
+    std::shared_ptr<bool> stopped_;
+    boost::asio::steady_timer timer_;
+};
+
+}  // namespace kayou::bot

@@ -1,0 +1,344 @@
+#include "members/review_store.hpp"
+
+#include "redis/client.hpp"
+#include "redis/script.hpp"
+
+namespace kayou::members {
+namespace asio = boost::asio;
+
+namespace {
+
+// KEYS: 1 app, 2 pending, 3 pool, 4 approved|rejected, 5 late, 6-8 the SMS (outbox)
+// ARGV: 1 new status, 2 reason, 3 reviewer, 4 now, 5.. the SMS
+const redis::Script& decide_script() {
+    static const redis::Script script(notify::RedisSmsOutbox::enqueue_lua_function() + R"lua(
+local status = redis.call('HGET', KEYS[1], 'status')
+if not status then return {'not_found', ''} end
+if status == ARGV[1] then return {'unchanged', redis.call('HGET', KEYS[1], 'sms_id') or ''} end
+if status ~= 'received' then return {'conflict', status} end
+local id = redis.call('HGET', KEYS[1], 'id')
+local deadline = tonumber(redis.call('HGET', KEYS[1], 'deadline') or '0')
+local now = tonumber(ARGV[4])
+local sms = kayou_sms_enqueue(5, 4)
+redis.call('HSET', KEYS[1], 'status', ARGV[1], 'reason', ARGV[2], 'decided_by', ARGV[3],
+           'decided_at', ARGV[4], 'sms_id', sms)
+redis.call('ZREM', KEYS[2], id)
+if ARGV[1] == 'rejected' then redis.call('ZREM', KEYS[3], id) end
+redis.call('ZADD', KEYS[4], now, id)
+if now > deadline then redis.call('ZADD', KEYS[5], now, id) end
+return {'done', sms}
+)lua");
+    return script;
+}
+
+// KEYS: 1 app, 2/3 pending old/new, 4/5 pool old/new, 6/7 received old/new
+// ARGV: 1 new district, 2 reviewer, 3 now, 4 the district the reviewer saw
+const redis::Script kMove(R"lua(
+local status = redis.call('HGET', KEYS[1], 'status')
+if not status then return 'not_found' end
+local district = redis.call('HGET', KEYS[1], 'district')
+if district == ARGV[1] then return 'unchanged' end
+if status ~= 'received' or district ~= ARGV[4] then return 'conflict' end
+local id = redis.call('HGET', KEYS[1], 'id')
+local deadline = redis.call('ZSCORE', KEYS[2], id) or redis.call('HGET', KEYS[1], 'deadline')
+redis.call('ZREM', KEYS[2], id)
+redis.call('ZADD', KEYS[3], deadline, id)
+local pooled = redis.call('ZSCORE', KEYS[4], id)
+if pooled then
+  redis.call('ZREM', KEYS[4], id)
+  redis.call('ZADD', KEYS[5], pooled, id)
+end
+local received = redis.call('ZSCORE', KEYS[6], id)
+if received then
+  redis.call('ZREM', KEYS[6], id)
+  redis.call('ZADD', KEYS[7], received, id)
+end
+redis.call('HSET', KEYS[1], 'district', ARGV[1], 'moved_from', district, 'moved_by', ARGV[2],
+           'moved_at', ARGV[3])
+return 'done'
+)lua");
+
+// KEYS: 1 app, 2 pool. ARGV: 1 union, 2 reviewer, 3 now
+const redis::Script kTransfer(R"lua(
+local status = redis.call('HGET', KEYS[1], 'status')
+if not status then return 'not_found' end
+local done = redis.call('HGET', KEYS[1], 'transferred_to')
+if done and done ~= '' then
+  if done == ARGV[1] then return 'unchanged' end
+  return 'conflict'
+end
+local id = redis.call('HGET', KEYS[1], 'id')
+if status ~= 'approved' or not redis.call('ZSCORE', KEYS[2], id) then return 'conflict' end
+redis.call('ZREM', KEYS[2], id)
+redis.call('HSET', KEYS[1], 'transferred_to', ARGV[1], 'transferred_by', ARGV[2],
+           'transferred_at', ARGV[3])
+return 'done'
+)lua");
+
+// KEYS: 1 received, 2 approved, 3 rejected, 4 late, 5 pending, 6 reminded, 7 escalated
+// ARGV: 1 from, 2 to (exclusive), 3 now
+const redis::Script kStats(R"lua(
+local from, to, now = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3])
+local upper = '(' .. ARGV[2]
+local out = {}
+for i, key in ipairs({KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[6], KEYS[7]}) do
+  out[#out + 1] = redis.call('ZCOUNT', key, ARGV[1], upper)
+end
+local pending, overdue = 0, 0
+local queue = redis.call('ZRANGE', KEYS[5], 0, -1, 'WITHSCORES')
+for i = 1, #queue, 2 do
+  local submitted = tonumber(redis.call('ZSCORE', KEYS[1], queue[i]) or '-1')
+  if submitted >= from and submitted < to then
+    pending = pending + 1
+    if tonumber(queue[i + 1]) < now then overdue = overdue + 1 end
+  end
+end
+out[#out + 1] = pending
+out[#out + 1] = overdue
+return out
+)lua");
+
+// KEYS: 1 pending, 2 reminded|escalated. ARGV: 1 min (exclusive or -inf), 2 max, 3 limit
+const redis::Script kNotYetMarked(R"lua(
+local due = redis.call('ZRANGEBYSCORE', KEYS[1], ARGV[1], ARGV[2], 'WITHSCORES', 'LIMIT', 0,
+                       tonumber(ARGV[3]))
+local out = {}
+for i = 1, #due, 2 do
+  if not redis.call('ZSCORE', KEYS[2], due[i]) then
+    out[#out + 1] = due[i]
+    out[#out + 1] = due[i + 1]
+  end
+end
+return out
+)lua");
+
+// KEYS: 1 reminded|escalated, 2..n+1 the applications, then 3 per SMS
+// ARGV: 1 now, 2 field, 3 n, 4 m (SMS count), 5..4+n ids, then each SMS's args
+const redis::Script& mark_script() {
+    static const redis::Script script(notify::RedisSmsOutbox::enqueue_lua_function() + R"lua(
+local now, field, n, m = ARGV[1], ARGV[2], tonumber(ARGV[3]), tonumber(ARGV[4])
+for i = 1, n do
+  if redis.call('ZADD', KEYS[1], 'NX', now, ARGV[4 + i]) == 1 then
+    redis.call('HSET', KEYS[1 + i], field, now)
+  end
+end
+local ao = 4 + n
+for j = 1, m do
+  kayou_sms_enqueue(1 + n + 3 * (j - 1), ao)
+  ao = ao + 1 + tonumber(ARGV[ao + 1])
+end
+return n
+)lua");
+    return script;
+}
+
+ReviewOutcome outcome_from(std::string_view text) {
+    if (text == "done") return ReviewOutcome::done;
+    if (text == "unchanged") return ReviewOutcome::unchanged;
+    if (text == "conflict") return ReviewOutcome::conflict;
+    return ReviewOutcome::not_found;
+}
+
+void append(std::vector<std::string>& to, std::vector<std::string> from) {
+    for (auto& item : from) to.push_back(std::move(item));
+}
+
+std::int64_t integer_at(const redis::Reply& reply, std::size_t i) {
+    return i < reply.elements.size() ? reply.elements[i].integer : 0;
+}
+
+SweepBatch batch_from(const redis::Reply& reply) {
+    SweepBatch batch;
+    for (std::size_t i = 0; i + 1 < reply.elements.size(); i += 2) {
+        batch.ids.push_back(reply.elements[i].str);
+        batch.deadlines.push_back(std::stoll(reply.elements[i + 1].str));
+    }
+    return batch;
+}
+
+// How many candidates one sweep step looks at per district; the rest wait for the next step.
+constexpr int kSweepLimit = 500;
+
+}  // namespace
+
+ReviewStore::ReviewStore(std::shared_ptr<redis::Client> redis, ApplicationStore& applications,
+                         notify::RedisSmsOutbox& outbox)
+    : redis_(std::move(redis)),
+      applications_(applications),
+      outbox_(outbox),
+      prefix_(applications.prefix()) {}
+
+std::string ReviewStore::district_key(std::string_view district, std::string_view what) const {
+    return prefix_ + "district:{" + std::string(district) + "}:" + std::string(what);
+}
+
+asio::awaitable<QueuePage> ReviewStore::page(std::string key, std::int64_t offset,
+                                             std::int64_t limit) {
+    std::vector<std::vector<std::string>> commands{
+        {"ZCARD", key},
+        {"ZRANGE", key, std::to_string(offset), std::to_string(offset + limit - 1)}};
+    const auto replies = co_await redis_->pipeline(std::move(commands));
+    QueuePage page;
+    page.total = replies.at(0).integer;
+    std::vector<std::string> ids;
+    for (const auto& element : replies.at(1).elements) ids.push_back(element.str);
+    page.items = co_await applications_.get_many(std::move(ids));
+    co_return page;
+}
+
+asio::awaitable<QueuePage> ReviewStore::queue(std::string district, std::int64_t offset,
+                                              std::int64_t limit) {
+    co_return co_await page(district_key(district, "pending"), offset, limit);
+}
+
+asio::awaitable<QueuePage> ReviewStore::pool(std::string district, std::int64_t offset,
+                                             std::int64_t limit) {
+    co_return co_await page(district_key(district, "pool"), offset, limit);
+}
+
+asio::awaitable<DecisionResult> ReviewStore::decide(const Application& a, bool approve,
+                                                    std::string reason, std::string reviewer,
+                                                    std::int64_t now) {
+    const std::string status = approve ? "approved" : "rejected";
+    notify::SmsMessage sms;
+    sms.phone = a.mobile;
+    sms.template_name = approve ? "approval" : "rejection";
+    sms.params.push_back(a.id);
+    if (!approve) sms.params.push_back(reason);
+    sms.idempotency_key = sms.template_name + ":" + a.id;
+    sms.kind = notify::SmsMessage::Kind::notification;
+    auto prepared = outbox_.prepare_enqueue(sms);
+
+    std::vector<std::string> keys{applications_.app_key(a.id), district_key(a.district, "pending"),
+                                  district_key(a.district, "pool"),
+                                  district_key(a.district, status),
+                                  district_key(a.district, "late")};
+    append(keys, std::move(prepared.keys));
+    std::vector<std::string> args{status, reason, reviewer, std::to_string(now)};
+    append(args, std::move(prepared.args));
+    const auto reply = co_await redis_->eval(decide_script(), std::move(keys), std::move(args));
+    if (!reply.is_array() || reply.elements.size() < 2)
+        throw redis::Error(redis::Error::Kind::protocol, "review decide: " + reply.str);
+    DecisionResult result;
+    result.outcome = outcome_from(reply.elements[0].str);
+    if (result.outcome == ReviewOutcome::conflict) {
+        result.status = reply.elements[1].str;
+    } else {
+        result.status = status;
+        result.sms_id = reply.elements[1].str;
+    }
+    co_return result;
+}
+
+asio::awaitable<ReviewOutcome> ReviewStore::move(const Application& a, std::string to_district,
+                                                 std::string reviewer, std::int64_t now) {
+    std::vector<std::string> keys{applications_.app_key(a.id),
+                                  district_key(a.district, "pending"),
+                                  district_key(to_district, "pending"),
+                                  district_key(a.district, "pool"),
+                                  district_key(to_district, "pool"),
+                                  district_key(a.district, "received"),
+                                  district_key(to_district, "received")};
+    std::vector<std::string> args{to_district, reviewer, std::to_string(now), a.district};
+    const auto reply = co_await redis_->eval(kMove, std::move(keys), std::move(args));
+    co_return outcome_from(reply.str);
+}
+
+asio::awaitable<ReviewOutcome> ReviewStore::transfer(const Application& a, std::string union_name,
+                                                     std::string reviewer, std::int64_t now) {
+    std::vector<std::string> keys{applications_.app_key(a.id), district_key(a.district, "pool")};
+    std::vector<std::string> args{union_name, reviewer, std::to_string(now)};
+    const auto reply = co_await redis_->eval(kTransfer, std::move(keys), std::move(args));
+    co_return outcome_from(reply.str);
+}
+
+asio::awaitable<DistrictStats> ReviewStore::stats(std::string district, TimeRange range,
+                                                  std::int64_t now) {
+    static constexpr const char* kKeys[] = {"received", "approved",  "rejected", "late",
+                                            "pending",  "reminded", "escalated"};
+    std::vector<std::string> keys;
+    for (const char* what : kKeys) keys.push_back(district_key(district, what));
+    std::vector<std::string> args{std::to_string(range.from), std::to_string(range.to),
+                                  std::to_string(now)};
+    const auto reply = co_await redis_->eval(kStats, std::move(keys), std::move(args));
+    if (!reply.is_array() || reply.elements.size() < 8)
+        throw redis::Error(redis::Error::Kind::protocol, "review stats: " + reply.str);
+    DistrictStats s;
+    s.district = district;
+    s.received = integer_at(reply, 0);
+    s.approved = integer_at(reply, 1);
+    s.rejected = integer_at(reply, 2);
+    s.decided_late = integer_at(reply, 3);
+    s.reminded = integer_at(reply, 4);
+    s.escalated = integer_at(reply, 5);
+    s.pending = integer_at(reply, 6);
+    s.overdue = integer_at(reply, 7);
+    s.on_time_rate = on_time_rate(s.approved + s.rejected, s.decided_late);
+    co_return s;
+}
+
+asio::awaitable<ReviewStore::QueueCounts> ReviewStore::queue_counts(std::string district,
+                                                                   std::int64_t now) {
+    const auto key = district_key(district, "pending");
+    std::vector<std::vector<std::string>> commands{
+        {"ZCARD", key}, {"ZCOUNT", key, "-inf", "(" + std::to_string(now)}};
+    const auto replies = co_await redis_->pipeline(std::move(commands));
+    QueueCounts counts;
+    counts.pending = replies.at(0).integer;
+    counts.overdue = replies.at(1).integer;
+    co_return counts;
+}
+
+asio::awaitable<bool> ReviewStore::acquire_sweep_lease(std::string owner,
+                                                       std::chrono::seconds ttl) {
+    static const redis::Script lease(R"lua(
+local holder = redis.call('GET', KEYS[1])
+if holder and holder ~= ARGV[1] then return 0 end
+redis.call('SET', KEYS[1], ARGV[1], 'EX', ARGV[2])
+return 1
+)lua");
+    std::vector<std::string> keys{prefix_ + "review:sweep:lease"};
+    std::vector<std::string> args{std::move(owner), std::to_string(ttl.count())};
+    const auto reply = co_await redis_->eval(lease, std::move(keys), std::move(args));
+    co_return reply.integer == 1;
+}
+
+asio::awaitable<SweepBatch> ReviewStore::not_yet_reminded(std::string district, std::int64_t now,
+                                                          std::int64_t horizon_seconds) {
+    std::vector<std::string> keys{district_key(district, "pending"),
+                                  district_key(district, "reminded")};
+    std::vector<std::string> args{"(" + std::to_string(now), std::to_string(now + horizon_seconds),
+                                  std::to_string(kSweepLimit)};
+    const auto reply = co_await redis_->eval(kNotYetMarked, std::move(keys), std::move(args));
+    co_return batch_from(reply);
+}
+
+asio::awaitable<SweepBatch> ReviewStore::not_yet_escalated(std::string district,
+                                                           std::int64_t now) {
+    std::vector<std::string> keys{district_key(district, "pending"),
+                                  district_key(district, "escalated")};
+    std::vector<std::string> args{"-inf", std::to_string(now), std::to_string(kSweepLimit)};
+    const auto reply = co_await redis_->eval(kNotYetMarked, std::move(keys), std::move(args));
+    co_return batch_from(reply);
+}
+
+asio::awaitable<void> ReviewStore::mark_batch(std::string district, bool escalation,
+                                              const SweepBatch& batch, std::int64_t now,
+                                              std::vector<notify::SmsMessage> messages) {
+    if (batch.ids.empty()) co_return;
+    std::vector<std::string> keys{district_key(district, escalation ? "escalated" : "reminded")};
+    for (const auto& id : batch.ids) keys.push_back(applications_.app_key(id));
+    std::vector<std::string> args{std::to_string(now), escalation ? "escalated_at" : "reminded_at",
+                                  std::to_string(batch.ids.size()),
+                                  std::to_string(messages.size())};
+    for (const auto& id : batch.ids) args.push_back(id);
+    for (const auto& message : messages) {
+        auto prepared = outbox_.prepare_enqueue(message);
+        append(keys, std::move(prepared.keys));
+        append(args, std::move(prepared.args));
+    }
+    const auto reply = co_await redis_->eval(mark_script(), std::move(keys), std::move(args));
+    if (reply.is_error()) throw redis::Error(redis::Error::Kind::protocol, "review mark: " + reply.str);
+}
+
+}  // namespace kayou::members

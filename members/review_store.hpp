@@ -1,0 +1,129 @@
+#pragma once
+// The review side of membership applications (issue 4): district queues by deadline, approve and
+// reject (each atomically with its SMS in the outbox), moving an application between districts,
+// the turnover pool (周转池) and its transfer to a grassroots union (会籍接转), per-district stats,
+// and the reminder/escalation sweep behind the 1-working-day promise.
+//
+// Keys, besides those of application_store.hpp (prefix "kayou:", all per-district keys share the
+// district's hash tag):
+//   district:{<d>}:approved | :rejected   sorted sets: id -> decided_at
+//   district:{<d>}:late                   sorted set: id -> decided_at, decided after the deadline
+//   district:{<d>}:reminded | :escalated  sorted sets: id -> when the reviewers were reminded /
+//                                         the city admins were told it is overdue
+//   review:sweep:lease                    string: the process running the sweep now
+// Every change is one Lua script that re-checks the status it depends on, so two reviewers
+// clicking at once, or two kayou processes sweeping at once, cannot both act.
+#include <boost/asio/awaitable.hpp>
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "members/application_store.hpp"
+#include "members/review_rules.hpp"
+#include "notify/redis_outbox.hpp"
+
+namespace kayou::redis {
+class Client;
+}
+
+namespace kayou::members {
+
+struct QueuePage {
+    std::int64_t total = 0;
+    std::vector<Application> items;
+};
+
+enum class ReviewOutcome {
+    done,         // the change happened
+    unchanged,    // it had happened already (same decision, same district): nothing changed
+    conflict,     // the application is in a state that forbids it (e.g. rejected, then approve)
+    not_found,
+};
+
+struct DecisionResult {
+    ReviewOutcome outcome = ReviewOutcome::not_found;
+    std::string status;  // the application's status afterwards
+    std::string sms_id;  // the SMS that tells the driver ("" when none)
+};
+
+struct DistrictStats {
+    std::string district;
+    std::int64_t received = 0;     // submitted in the range
+    std::int64_t approved = 0;     // decided in the range
+    std::int64_t rejected = 0;     // decided in the range
+    std::int64_t decided_late = 0;  // decided in the range, after their deadline
+    std::int64_t pending = 0;      // submitted in the range, not decided yet
+    std::int64_t overdue = 0;      // of those pending, past the deadline now
+    std::int64_t reminded = 0;     // reminders sent in the range (applications)
+    std::int64_t escalated = 0;    // escalations sent in the range (applications)
+    std::optional<double> on_time_rate;
+};
+
+class ReviewStore {
+public:
+    ReviewStore(std::shared_ptr<redis::Client> redis, ApplicationStore& applications,
+                notify::RedisSmsOutbox& outbox);
+
+    // Pending applications of a district, by deadline (earliest first).
+    boost::asio::awaitable<QueuePage> queue(std::string district, std::int64_t offset,
+                                            std::int64_t limit);
+    // The district's turnover pool (no employer), oldest first; approved and pending alike.
+    boost::asio::awaitable<QueuePage> pool(std::string district, std::int64_t offset,
+                                           std::int64_t limit);
+
+    // approve: received -> approved, "approval" SMS; reject: received -> rejected with `reason`,
+    // "rejection" SMS. The status change and the SMS enqueue are one Lua script (docs/sms.md).
+    boost::asio::awaitable<DecisionResult> decide(const Application& application, bool approve,
+                                                  std::string reason, std::string reviewer,
+                                                  std::int64_t now);
+    // Only a received (undecided) application moves; its deadline stays (the promise was made
+    // when the driver submitted).
+    boost::asio::awaitable<ReviewOutcome> move(const Application& application,
+                                               std::string to_district, std::string reviewer,
+                                               std::int64_t now);
+    // An approved turnover-pool member to a grassroots union: leaves the pool.
+    boost::asio::awaitable<ReviewOutcome> transfer(const Application& application,
+                                                   std::string union_name, std::string reviewer,
+                                                   std::int64_t now);
+
+    struct QueueCounts {
+        std::int64_t pending = 0;
+        std::int64_t overdue = 0;  // pending with the deadline passed
+    };
+    boost::asio::awaitable<QueueCounts> queue_counts(std::string district, std::int64_t now);
+
+    boost::asio::awaitable<DistrictStats> stats(std::string district, TimeRange range,
+                                                std::int64_t now);
+
+    // ---- Sweep (reminders before the deadline, escalation at it) ----
+    // Takes the sweep lease for `ttl` when free or already ours; false when another process has it.
+    boost::asio::awaitable<bool> acquire_sweep_lease(std::string owner, std::chrono::seconds ttl);
+    // Pending applications with a deadline in (now, now + horizon] not yet reminded (the caller
+    // decides which are due: the reminder time depends on the working-day calendar).
+    boost::asio::awaitable<SweepBatch> not_yet_reminded(std::string district, std::int64_t now,
+                                                        std::int64_t horizon_seconds);
+    // Pending applications past their deadline not yet escalated.
+    boost::asio::awaitable<SweepBatch> not_yet_escalated(std::string district, std::int64_t now);
+    // Marks the batch reminded/escalated and enqueues the SMS, in one script. `messages` may be
+    // empty (nobody to tell): the batch is still marked, so stats show it and it is not retried.
+    boost::asio::awaitable<void> mark_batch(std::string district, bool escalation,
+                                            const SweepBatch& batch, std::int64_t now,
+                                            std::vector<notify::SmsMessage> messages);
+
+    std::string district_key(std::string_view district, std::string_view what) const;
+
+private:
+    std::shared_ptr<redis::Client> redis_;
+    ApplicationStore& applications_;
+    notify::RedisSmsOutbox& outbox_;
+    std::string prefix_;
+
+    boost::asio::awaitable<QueuePage> page(std::string key, std::int64_t offset,
+                                           std::int64_t limit);
+};
+
+}  // namespace kayou::members

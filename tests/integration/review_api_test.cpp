@@ -1,0 +1,559 @@
+// The review console end to end: the real kayou binary, a real redis-server and a fake SMS
+// provider on loopback that checks the TC3 signature. Applications are put in Redis by the test
+// through the same members::ApplicationStore the join dialog uses (sealed with kayou's key).
+// Proves: approve -> the driver's SMS request in under a second, reject with a reason, the queue
+// by deadline with masked data, a district admin's 403 on other districts, move, turnover-pool
+// transfer, stats with the on-time rate, kill -9 between approve and send, reminders and
+// escalation by SMS, each exactly once.
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <memory>
+#include <optional>
+#include <nlohmann/json.hpp>
+
+#include "crypto/hash.hpp"
+#include "members/application_store.hpp"
+#include "notify/calendar.hpp"
+#include "tests/support/http_client.hpp"
+#include "tests/support/kayou_process.hpp"
+#include "tests/support/redis_server.hpp"
+#include "tests/support/sms_fixture.hpp"
+
+namespace kayou::test {
+namespace {
+
+using nlohmann::json;
+using namespace std::chrono_literals;
+
+constexpr const char* kCityToken = "review-test-city";
+constexpr const char* kWujinToken = "review-test-wujin";
+constexpr const char* kEditorToken = "review-test-editor";
+constexpr const char* kReviewerPhone = "13900000001";
+constexpr const char* kCityAdminPhone = "13900000009";
+
+std::string token_yaml(const char* name, const char* token, const char* role,
+                       const char* districts = "[]") {
+    return std::string("    - name: ") + name + "\n      token_sha256: " + crypto::sha256_hex(token) +
+           "\n      role: " + role + "\n      districts: " + districts + "\n";
+}
+
+struct ReviewSetup {
+    SmsSetup sms;
+    bool sender = true;
+    bool sweep = false;
+};
+
+KayouProcess::Options kayou_options(const FakeSmsProvider& fake, const ReviewSetup& setup) {
+    KayouProcess::Options options;
+    options.redis_port = RedisServer::shared().port();
+    SmsSetup sms = setup.sms;
+    if (!setup.sender) sms.sender_extra += "    enabled: false\n";
+    options.extra_yaml = sms_yaml(fake, sms);
+    // The same template twice to one phone within 30 s is held by default; these tests send a
+    // driver an approval right after a progress answer (the limit has its own test).
+    options.extra_yaml += "  limits:\n    same_template_interval_s: 0\n";
+    options.extra_yaml += "admin:\n  tokens:\n" + token_yaml("city-li", kCityToken, "city_admin") +
+                          token_yaml("wujin-wang", kWujinToken, "district_admin", "[wujin]") +
+                          token_yaml("editor-zhao", kEditorToken, "faq_editor");
+    options.extra_yaml += "review:\n  sweep_enabled: " + std::string(setup.sweep ? "true" : "false") +
+                          "\n  sweep_interval_s: 1\n  reminder_lead_min: 120\n"
+                          "  reviewers:\n    - {phone: \"" +
+                          kReviewerPhone +
+                          "\", districts: [wujin]}\n"
+                          "  city_admins:\n    - {phone: \"" +
+                          kCityAdminPhone + "\"}\n";
+    return options;
+}
+
+KayouProcess start_kayou(const FakeSmsProvider& fake, const ReviewSetup& setup) {
+    return KayouProcess(kayou_options(fake, setup));
+}
+
+Headers bearer(const char* token) { return {{"Authorization", std::string("Bearer ") + token}}; }
+
+struct Answer {
+    int status = 0;
+    json body;
+};
+
+Answer call(const KayouProcess& kayou, const std::string& method, const std::string& target,
+            const char* token, const std::string& body = {}) {
+    auto result = http_request(kayou.port(), method, target, body, bearer(token), 5s);
+    Answer answer{result.status, json::parse(result.body, nullptr, false)};
+    return answer;
+}
+
+std::int64_t unix_now() {
+    return std::chrono::duration_cast<std::chrono::seconds>(
+               std::chrono::system_clock::now().time_since_epoch())
+        .count();
+}
+
+// The test's side of Redis: the same application store as kayou's join dialog.
+class Applications {
+public:
+    explicit Applications(const std::string& prefix)
+        : outbox_(prefix), store_(outbox_.client(), outbox_.box(), prefix) {}
+
+    // A driver's application with its submission and deadline `submitted_ago` / `deadline_in`
+    // seconds from now; returns its number.
+    std::string submit(const std::string& district, const std::string& mobile,
+                       std::int64_t deadline_in, const std::string& employer = "顺丰速运",
+                       std::int64_t submitted_ago = 3600) {
+        static int counter = 0;
+        members::NewApplication a;
+        a.name = "张三丰";
+        char id[32];
+        std::snprintf(id, sizeof id, "32010219900101%04d", ++counter % 10000);
+        a.id_card = id;  // unique per call; the store does not validate check digits
+        a.mobile = mobile;
+        a.plate = "苏D12345";
+        a.district = district;
+        a.employer = employer;
+        a.channel = "bridge";
+        a.driver = "bridge:wxid_" + mobile;
+        const auto now = unix_now();
+        a.submitted = std::chrono::sys_seconds(std::chrono::seconds(now - submitted_ago));
+        a.deadline = std::chrono::sys_seconds(std::chrono::seconds(now + deadline_in));
+        auto result = outbox_.run(store_.submit(std::move(a)));
+        EXPECT_TRUE(result.created);
+        return result.application.id;
+    }
+
+    members::Application get(const std::string& id) {
+        auto found = outbox_.run(store_.get(id));
+        return found ? *found : members::Application{};
+    }
+
+    Outbox& outbox() { return outbox_; }
+
+private:
+    Outbox outbox_;
+    members::ApplicationStore store_;
+};
+
+std::vector<FakeSmsRequest> requests_to(const FakeSmsProvider& fake, const std::string& phone) {
+    std::vector<FakeSmsRequest> found;
+    for (auto& request : fake.requests())
+        if (request.phone == "+86" + phone) found.push_back(request);
+    return found;
+}
+
+std::string today_beijing() {
+    return notify::format_date(
+        notify::beijing_date(std::chrono::sys_seconds(std::chrono::seconds(unix_now()))));
+}
+
+std::string days_ago_beijing(int days) {
+    return notify::format_date(notify::beijing_date(
+        std::chrono::sys_seconds(std::chrono::seconds(unix_now() - days * 86'400))));
+}
+
+// Each test: its own key prefix, fake provider and kayou; the test's own Redis view.
+class ReviewApi : public ::testing::Test {
+protected:
+    FakeSmsProvider fake;
+    ReviewSetup setup;
+
+    KayouProcess& start() {
+        kayou_.emplace(kayou_options(fake, setup));
+        EXPECT_TRUE(kayou_->wait_ready());
+        return *kayou_;
+    }
+    Applications& applications() {
+        if (!apps_) apps_ = std::make_unique<Applications>(setup.sms.prefix);
+        return *apps_;
+    }
+
+private:
+    std::optional<KayouProcess> kayou_;
+    std::unique_ptr<Applications> apps_;
+};
+
+TEST_F(ReviewApi, ApproveSendsTheDriversSmsWithinOneSecond) {
+    auto& kayou = start();
+    auto& apps = applications();
+    const auto later = apps.submit("wujin", "13800138100", 7200);
+    const auto sooner = apps.submit("wujin", "13800138101", 600);
+
+    // The queue: by deadline, personal data masked.
+    auto queue = call(kayou, "GET", "/admin/api/review/queue?district=wujin", kWujinToken);
+    ASSERT_EQ(queue.status, 200) << queue.body;
+    ASSERT_EQ(queue.body["total"], 2);
+    EXPECT_EQ(queue.body["applications"][0]["id"], sooner);
+    EXPECT_EQ(queue.body["applications"][1]["id"], later);
+    const auto& first = queue.body["applications"][0];
+    EXPECT_EQ(first["name"], "张**");
+    EXPECT_EQ(first["mobile"], "138****8101");
+    EXPECT_EQ(first["id_card"].get<std::string>().substr(0, 4), "3201");
+    EXPECT_EQ(queue.body.dump().find("13800138101"), std::string::npos);
+    EXPECT_EQ(queue.body.dump().find("3201021990"), std::string::npos);
+
+    // The full view, for the reviewer, shows everything (and is audited).
+    auto full = call(kayou, "GET", "/admin/api/review/applications/" + sooner, kWujinToken);
+    ASSERT_EQ(full.status, 200);
+    EXPECT_EQ(full.body["mobile"], "13800138101");
+    EXPECT_EQ(full.body["name"], "张三丰");
+    EXPECT_TRUE(full.body["sms"].is_null());
+
+    const auto clicked = std::chrono::steady_clock::now();
+    auto approved =
+        call(kayou, "POST", "/admin/api/review/applications/" + sooner + "/approve", kWujinToken);
+    ASSERT_EQ(approved.status, 200) << approved.body;
+    EXPECT_EQ(approved.body["status"], "approved");
+    EXPECT_EQ(approved.body["changed"], true);
+    // The promise: approve -> the provider has the signed SMS request within one second.
+    ASSERT_TRUE(fake.wait_for_requests(1, 1000ms)) << kayou.log();
+    EXPECT_LT(std::chrono::steady_clock::now() - clicked, 1000ms);
+    const auto sent = requests_to(fake, "13800138101");
+    ASSERT_EQ(sent.size(), 1u);
+    EXPECT_EQ(sent[0].params, std::vector<std::string>{sooner});
+    EXPECT_EQ(sent[0].message_id, approved.body["sms_id"]);
+    EXPECT_EQ(fake.bad_signatures(), 0u);
+
+    // Delivery state on the application; the queue no longer has it.
+    const std::string sms_id = approved.body["sms_id"];
+    EXPECT_EQ(apps.outbox().wait_state(sms_id, "sent"), "sent");
+    full = call(kayou, "GET", "/admin/api/review/applications/" + sooner, kWujinToken);
+    EXPECT_EQ(full.body["status"], "approved");
+    EXPECT_EQ(full.body["decided_by"], "wujin-wang");
+    EXPECT_EQ(full.body["sms"]["state"], "sent");
+    EXPECT_EQ(full.body["sms"]["template"], "approval");
+    queue = call(kayou, "GET", "/admin/api/review/queue?district=wujin", kWujinToken);
+    EXPECT_EQ(queue.body["total"], 1);
+
+    // A double click changes nothing and sends nothing; rejecting it now is a conflict.
+    auto again =
+        call(kayou, "POST", "/admin/api/review/applications/" + sooner + "/approve", kWujinToken);
+    EXPECT_EQ(again.status, 200);
+    EXPECT_EQ(again.body["changed"], false);
+    auto conflict = call(kayou, "POST", "/admin/api/review/applications/" + sooner + "/reject",
+                         kWujinToken, R"({"reason":"资料不全"})");
+    EXPECT_EQ(conflict.status, 409);
+    EXPECT_EQ(conflict.body["status"], "approved");
+    EXPECT_EQ(apps.get(sooner).status, "approved");
+
+    // Nothing personal in kayou's log.
+    EXPECT_EQ(kayou.log().find("13800138101"), std::string::npos);
+    EXPECT_EQ(kayou.log().find("张三丰"), std::string::npos);
+    // The audit trail names the reviewer and the action.
+    auto audit = apps.outbox().run(apps.outbox().client()->exec(
+        std::vector<std::string>{"XRANGE", setup.sms.prefix + "audit", "-", "+"}));
+    std::string actions;
+    for (const auto& entry : audit.elements)
+        for (const auto& field : entry.elements.at(1).elements) actions += field.str + " ";
+    EXPECT_NE(actions.find("application.view"), std::string::npos);
+    EXPECT_NE(actions.find("application.approve"), std::string::npos);
+    EXPECT_NE(actions.find("wujin-wang"), std::string::npos);
+}
+
+TEST_F(ReviewApi, RejectNeedsAReasonAndTellsTheDriverWhy) {
+    auto& kayou = start();
+    auto& apps = applications();
+    const auto id = apps.submit("wujin", "13800138110", 3600);
+    const auto path = "/admin/api/review/applications/" + id + "/reject";
+
+    for (const char* bad : {"", "{", R"({"reason":""})", R"({"reason":"见 http://x.cn"})",
+                            R"({"reason":"第一行\n第二行"})"}) {
+        auto answer = call(kayou, "POST", path, kCityToken, bad);
+        EXPECT_EQ(answer.status, 400) << bad;
+    }
+    EXPECT_EQ(apps.get(id).status, "received");
+    auto rejected = call(kayou, "POST", path, kCityToken, R"({"reason":"驾驶证已过期"})");
+    ASSERT_EQ(rejected.status, 200) << rejected.body;
+    EXPECT_EQ(rejected.body["status"], "rejected");
+    ASSERT_TRUE(fake.wait_for_requests(1, 2000ms));
+    const auto sent = requests_to(fake, "13800138110");
+    ASSERT_EQ(sent.size(), 1u);
+    EXPECT_EQ(sent[0].params, (std::vector<std::string>{id, "驾驶证已过期"}));
+    const auto stored = apps.get(id);
+    EXPECT_EQ(stored.reason, "驾驶证已过期");
+    EXPECT_EQ(stored.decided_by, "city-li");
+}
+
+TEST_F(ReviewApi, DistrictAdminCannotSeeOrActOnAnotherDistrict) {
+    auto& kayou = start();
+    auto& apps = applications();
+    const auto theirs = apps.submit("tianning", "13800138120", 3600);
+    const auto base = "/admin/api/review/applications/" + theirs;
+
+    EXPECT_EQ(call(kayou, "GET", "/admin/api/review/queue?district=tianning", kWujinToken).status,
+              403);
+    EXPECT_EQ(call(kayou, "GET", "/admin/api/review/pool?district=tianning", kWujinToken).status,
+              403);
+    EXPECT_EQ(call(kayou, "GET", base, kWujinToken).status, 403);
+    EXPECT_EQ(call(kayou, "POST", base + "/approve", kWujinToken).status, 403);
+    EXPECT_EQ(call(kayou, "POST", base + "/reject", kWujinToken, R"({"reason":"不符合"})").status,
+              403);
+    EXPECT_EQ(call(kayou, "POST", base + "/move", kWujinToken, R"({"district":"wujin"})").status,
+              403);
+    const auto range = "from=" + today_beijing() + "&to=" + today_beijing();
+    EXPECT_EQ(
+        call(kayou, "GET", "/admin/api/review/stats?district=tianning&" + range, kWujinToken)
+            .status,
+        403);
+    // Other roles and no token.
+    EXPECT_EQ(call(kayou, "GET", "/admin/api/review/queue?district=tianning", kEditorToken).status,
+              403);
+    EXPECT_EQ(http_request(kayou.port(), "GET", "/admin/api/review/queue?district=tianning").status,
+              401);
+    // Nothing changed, nothing sent.
+    EXPECT_EQ(apps.get(theirs).status, "received");
+    EXPECT_EQ(apps.get(theirs).district, "tianning");
+    EXPECT_TRUE(fake.requests().empty());
+
+    // Its own lists only show its district; the city admin sees all and can act.
+    auto districts = call(kayou, "GET", "/admin/api/review/districts", kWujinToken);
+    ASSERT_EQ(districts.status, 200);
+    ASSERT_EQ(districts.body["districts"].size(), 1u);
+    EXPECT_EQ(districts.body["districts"][0]["id"], "wujin");
+    auto all = call(kayou, "GET", "/admin/api/review/districts", kCityToken);
+    EXPECT_GE(all.body["districts"].size(), 7u);
+    EXPECT_EQ(call(kayou, "POST", base + "/approve", kCityToken).status, 200);
+    EXPECT_EQ(call(kayou, "GET", "/admin/api/review/queue?district=nowhere", kCityToken).status,
+              404);
+}
+
+TEST_F(ReviewApi, MoveBetweenDistrictsKeepsTheDeadline) {
+    auto& kayou = start();
+    auto& apps = applications();
+    const auto id = apps.submit("wujin", "13800138130", 5000, "");
+    const auto deadline = apps.get(id).deadline;
+    const auto path = "/admin/api/review/applications/" + id + "/move";
+
+    EXPECT_EQ(call(kayou, "POST", path, kWujinToken, R"({"district":"atlantis"})").status, 400);
+    auto moved = call(kayou, "POST", path, kWujinToken, R"({"district":"jingkai"})");
+    ASSERT_EQ(moved.status, 200) << moved.body;
+    EXPECT_EQ(moved.body["district"], "jingkai");
+    EXPECT_EQ(moved.body["changed"], true);
+    EXPECT_EQ(apps.get(id).deadline, deadline);
+    EXPECT_EQ(apps.get(id).moved_from, "wujin");
+
+    auto wujin = call(kayou, "GET", "/admin/api/review/queue?district=wujin", kCityToken);
+    EXPECT_EQ(wujin.body["total"], 0);
+    auto jingkai = call(kayou, "GET", "/admin/api/review/queue?district=jingkai", kCityToken);
+    ASSERT_EQ(jingkai.body["total"], 1);
+    EXPECT_EQ(jingkai.body["applications"][0]["deadline"], deadline);
+    // The turnover-pool entry moved along with it.
+    auto pool = call(kayou, "GET", "/admin/api/review/pool?district=jingkai", kCityToken);
+    EXPECT_EQ(pool.body["total"], 1);
+    // Once moved away, the wujin reviewer no longer reaches it.
+    EXPECT_EQ(call(kayou, "GET", "/admin/api/review/applications/" + id, kWujinToken).status,
+              403);
+    // A decided application does not move.
+    ASSERT_EQ(call(kayou, "POST", "/admin/api/review/applications/" + id + "/approve", kCityToken)
+                  .status,
+              200);
+    EXPECT_EQ(call(kayou, "POST", path, kCityToken, R"({"district":"wujin"})").status, 409);
+}
+
+TEST_F(ReviewApi, TurnoverPoolMemberIsTransferredOnceApproved) {
+    auto& kayou = start();
+    auto& apps = applications();
+    const auto pooled = apps.submit("wujin", "13800138140", 3600, "");
+    apps.submit("wujin", "13800138141", 3600, "某物流公司");  // has an employer: not in the pool
+    const auto base = "/admin/api/review/applications/" + pooled;
+
+    auto pool = call(kayou, "GET", "/admin/api/review/pool?district=wujin", kWujinToken);
+    ASSERT_EQ(pool.status, 200);
+    ASSERT_EQ(pool.body["total"], 1);
+    EXPECT_EQ(pool.body["applications"][0]["id"], pooled);
+    EXPECT_EQ(pool.body["applications"][0]["turnover_pool"], true);
+
+    const auto transfer = R"({"union":"湖塘镇物流行业工会联合会"})";
+    EXPECT_EQ(call(kayou, "POST", base + "/transfer", kWujinToken, transfer).status, 409);
+    EXPECT_EQ(call(kayou, "POST", base + "/transfer", kWujinToken, R"({"union":"x"})").status,
+              400);
+    ASSERT_EQ(call(kayou, "POST", base + "/approve", kWujinToken).status, 200);
+    auto done = call(kayou, "POST", base + "/transfer", kWujinToken, transfer);
+    ASSERT_EQ(done.status, 200) << done.body;
+    EXPECT_EQ(done.body["transferred_to"], "湖塘镇物流行业工会联合会");
+    EXPECT_EQ(call(kayou, "GET", "/admin/api/review/pool?district=wujin", kWujinToken)
+                  .body["total"],
+              0);
+    EXPECT_EQ(call(kayou, "POST", base + "/transfer", kWujinToken, transfer).body["changed"],
+              false);
+    EXPECT_EQ(call(kayou, "POST", base + "/transfer", kWujinToken, R"({"union":"另一个工会"})")
+                  .status,
+              409);
+}
+
+TEST_F(ReviewApi, StatsCountOnTimeAndOverdue) {
+    auto& kayou = start();
+    auto& apps = applications();
+    // Submitted two days ago, deadline yesterday: decided now -> late.
+    const auto late = apps.submit("wujin", "13800138150", -86'400, "顺丰", 2 * 86'400);
+    const auto on_time = apps.submit("wujin", "13800138151", 3600);
+    const auto rejected = apps.submit("wujin", "13800138152", 3600);
+    apps.submit("wujin", "13800138153", -60, "顺丰", 86'400);  // pending and overdue
+    apps.submit("wujin", "13800138154", 3600);                 // pending
+    apps.submit("tianning", "13800138155", 3600);              // another district
+    for (const auto& id : {late, on_time})
+        ASSERT_EQ(call(kayou, "POST", "/admin/api/review/applications/" + id + "/approve",
+                       kWujinToken)
+                      .status,
+                  200);
+    ASSERT_EQ(call(kayou, "POST", "/admin/api/review/applications/" + rejected + "/reject",
+                   kWujinToken, R"({"reason":"重复申请"})")
+                  .status,
+              200);
+
+    const auto range = "from=" + days_ago_beijing(3) + "&to=" + today_beijing();
+    auto stats = call(kayou, "GET", "/admin/api/review/stats?" + range, kWujinToken);
+    ASSERT_EQ(stats.status, 200) << stats.body;
+    ASSERT_EQ(stats.body["districts"].size(), 1u);
+    const auto& wujin = stats.body["districts"][0];
+    EXPECT_EQ(wujin["district"], "wujin");
+    EXPECT_EQ(wujin["received"], 5);
+    EXPECT_EQ(wujin["approved"], 2);
+    EXPECT_EQ(wujin["rejected"], 1);
+    EXPECT_EQ(wujin["pending"], 2);
+    EXPECT_EQ(wujin["overdue"], 1);
+    EXPECT_EQ(wujin["decided_late"], 1);
+    EXPECT_NEAR(wujin["on_time_rate"].get<double>(), 2.0 / 3.0, 1e-9);
+
+    auto city = call(kayou, "GET", "/admin/api/review/stats?" + range, kCityToken);
+    bool saw_tianning = false;
+    for (const auto& row : city.body["districts"])
+        if (row["district"] == "tianning") {
+            saw_tianning = true;
+            EXPECT_EQ(row["received"], 1);
+            EXPECT_TRUE(row["on_time_rate"].is_null());
+        }
+    EXPECT_TRUE(saw_tianning);
+    EXPECT_EQ(call(kayou, "GET", "/admin/api/review/stats?from=2026-13-01&to=2026-12-01",
+                   kCityToken)
+                  .status,
+              400);
+}
+
+TEST_F(ReviewApi, KillNineBetweenApproveAndSendStillSendsExactlyOnce) {
+    setup.sender = false;  // the first process approves and dies before any send
+    std::string id, sms_id;
+    {
+        auto first = start_kayou(fake, setup);
+        ASSERT_TRUE(first.wait_ready());
+        id = applications().submit("wujin", "13800138160", 3600);
+        auto approved =
+            call(first, "POST", "/admin/api/review/applications/" + id + "/approve", kWujinToken);
+        ASSERT_EQ(approved.status, 200);
+        sms_id = approved.body["sms_id"];
+        first.kill9();
+    }
+    EXPECT_TRUE(fake.requests().empty());
+    setup.sender = true;
+    auto& second = start();
+    auto& apps = applications();
+    ASSERT_TRUE(fake.wait_for_requests(1, 5000ms)) << second.log();
+    EXPECT_EQ(apps.outbox().wait_state(sms_id, "sent"), "sent");
+    // A later, unrelated approval goes out too; the first one is still sent exactly once.
+    const auto other = apps.submit("wujin", "13800138161", 3600);
+    ASSERT_EQ(
+        call(second, "POST", "/admin/api/review/applications/" + other + "/approve", kWujinToken)
+            .status,
+        200);
+    ASSERT_TRUE(fake.wait_for_requests(2, 3000ms));
+    EXPECT_EQ(fake.count_for(sms_id), 1u);
+    EXPECT_EQ(requests_to(fake, "13800138160").size(), 1u);
+}
+
+TEST_F(ReviewApi, DriverAsksProgressBySms) {
+    auto& kayou = start();
+    auto& apps = applications();
+    const auto id = apps.submit("wujin", "13800138180", 3600);
+    auto reply = [&](const std::string& phone, const std::string& text) {
+        const std::string body = R"({"extend":"","mobile":")" + phone +
+                                 R"(","nationcode":"86","sign":"卡友工会","text":")" + text +
+                                 R"(","time":1700000000})";
+        return http_request(kayou.port(), "POST",
+                            std::string("/sms/tencent/") + kSmsCallbackToken + "/reply", body)
+            .status;
+    };
+    ASSERT_EQ(reply("13800138180", "进度"), 200);
+    ASSERT_TRUE(fake.wait_for_requests(1, 3000ms)) << kayou.log();
+    auto answers = requests_to(fake, "13800138180");
+    ASSERT_EQ(answers.size(), 1u);
+    EXPECT_EQ(answers[0].params, (std::vector<std::string>{id, "已受理，审核中"}));
+
+    // After approval the answer changes; asking twice within the window costs one SMS.
+    ASSERT_EQ(
+        call(kayou, "POST", "/admin/api/review/applications/" + id + "/approve", kWujinToken)
+            .status,
+        200);
+    ASSERT_EQ(reply("13800138180", "查询"), 200);
+    ASSERT_EQ(reply("13800138180", "进度"), 200);
+    ASSERT_TRUE(fake.wait_for_requests(3, 3000ms)) << kayou.log();
+    // A phone without an application is told so (template without parameters).
+    ASSERT_EQ(reply("13800138189", "进度"), 200);
+    ASSERT_TRUE(fake.wait_for_requests(4, 3000ms)) << kayou.log();
+    answers = requests_to(fake, "13800138180");
+    ASSERT_EQ(answers.size(), 3u);  // progress, approval, progress (once)
+    std::vector<std::string> statuses;
+    for (const auto& a : answers)
+        if (a.params.size() == 2) statuses.push_back(a.params[1]);
+    EXPECT_EQ(statuses, (std::vector<std::string>{"已受理，审核中", "已通过"}));
+    const auto none = requests_to(fake, "13800138189");
+    ASSERT_EQ(none.size(), 1u);
+    EXPECT_TRUE(none[0].params.empty());
+}
+
+// How many review sweeps kayou has completed (its /metrics).
+long sweeps_done(const KayouProcess& kayou) {
+    auto metrics = http_request(kayou.port(), "GET", "/metrics").body;
+    const std::string name = "\nkayou_review_sweeps_total ";  // the sample, not # TYPE
+    const auto at = metrics.find(name);
+    return at == std::string::npos ? 0 : std::stol(metrics.substr(at + name.size()));
+}
+
+// Waits (bounded) until kayou has completed at least `at_least` sweeps.
+bool wait_sweeps(const KayouProcess& kayou, long at_least, std::chrono::milliseconds deadline) {
+    const auto until = std::chrono::steady_clock::now() + deadline;
+    while (std::chrono::steady_clock::now() < until)
+        if (sweeps_done(kayou) >= at_least) return true;
+    return false;
+}
+
+TEST_F(ReviewApi, RemindsReviewersAndEscalatesOverdueOnce) {
+    setup.sweep = true;
+    auto& apps = applications();
+    // Deadline in 30 min: inside the 2 h lead (and on a working day or moved back before now).
+    const auto soon = apps.submit("wujin", "13800138170", 1800);
+    const auto soon2 = apps.submit("wujin", "13800138171", 1900);
+    // Far away (3 weeks): no reminder yet. Past its deadline: escalated.
+    apps.submit("wujin", "13800138172", 21 * 86'400);
+    const auto overdue = apps.submit("wujin", "13800138173", -300, "顺丰", 86'400);
+    auto& kayou = start();
+
+    ASSERT_TRUE(fake.wait_for_requests(2, 5000ms)) << kayou.log();
+    const auto start = sweeps_done(kayou);
+    ASSERT_TRUE(wait_sweeps(kayou, start + 2, 10s)) << kayou.log();
+
+    const auto reminders = requests_to(fake, kReviewerPhone);
+    ASSERT_EQ(reminders.size(), 1u);
+    ASSERT_EQ(reminders[0].params.size(), 2u);
+    EXPECT_EQ(reminders[0].params[0], soon + "等2件");
+    EXPECT_EQ(reminders[0].params[1], apps.get(soon).deadline_text);
+    const auto escalations = requests_to(fake, kCityAdminPhone);
+    ASSERT_EQ(escalations.size(), 1u);
+    EXPECT_EQ(escalations[0].params, (std::vector<std::string>{"武进区", "1"}));
+    // The drivers got nothing.
+    EXPECT_EQ(fake.requests().size(), 2u);
+
+    EXPECT_NE(apps.get(soon).reminded_at, 0);
+    EXPECT_NE(apps.get(soon2).reminded_at, 0);
+    EXPECT_NE(apps.get(overdue).escalated_at, 0);
+    EXPECT_EQ(apps.get(overdue).reminded_at, 0);
+
+    const auto range = "from=" + days_ago_beijing(2) + "&to=" + today_beijing();
+    auto stats = call(kayou, "GET", "/admin/api/review/stats?district=wujin&" + range, kCityToken);
+    ASSERT_EQ(stats.status, 200);
+    EXPECT_EQ(stats.body["districts"][0]["reminded"], 2);
+    EXPECT_EQ(stats.body["districts"][0]["escalated"], 1);
+    auto queue = call(kayou, "GET", "/admin/api/review/queue?district=wujin", kCityToken);
+    EXPECT_EQ(queue.body["applications"][0]["escalated"], true);
+    EXPECT_EQ(kayou.log().find(kReviewerPhone), std::string::npos);
+}
+
+}  // namespace
+}  // namespace kayou::test
