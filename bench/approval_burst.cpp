@@ -76,8 +76,8 @@ int main(int argc, char** argv) {
 
     FakeSmsProvider fake;
     kayou::test::SmsSetup setup;
-    setup.sender_extra = "    rate_per_second: " + std::to_string(rate_limit) +
-                         "\n    max_in_flight: 256\n";
+    setup.sender_extra =
+        "    rate_per_second: " + std::to_string(rate_limit) + "\n    max_in_flight: 256\n";
     kayou::test::KayouProcess::Options options;
     options.redis_port = kayou::test::RedisServer::shared().port();
     options.log_level = "warn";
@@ -144,10 +144,11 @@ int main(int argc, char** argv) {
         "bad_signatures=%zu\n",
         count, failures.load(), connections, rate_limit, paced, requests.size(),
         fake.bad_signatures());
-    std::printf("approve_s=%.2f (%.0f approvals/s) drain_s=%.2f p50_ms=%.1f p99_ms=%.1f max_ms=%.1f\n",
-                std::chrono::duration<double>(approvals_done - start).count(),
-                count / std::chrono::duration<double>(approvals_done - start).count(),
-                std::chrono::duration<double>(last - start).count(), pct(0.50), pct(0.99),
-                latency_ms.empty() ? 0.0 : latency_ms.back());
+    std::printf(
+        "approve_s=%.2f (%.0f approvals/s) drain_s=%.2f p50_ms=%.1f p99_ms=%.1f max_ms=%.1f\n",
+        std::chrono::duration<double>(approvals_done - start).count(),
+        count / std::chrono::duration<double>(approvals_done - start).count(),
+        std::chrono::duration<double>(last - start).count(), pct(0.50), pct(0.99),
+        latency_ms.empty() ? 0.0 : latency_ms.back());
     return failures == 0 && latency_ms.size() >= static_cast<std::size_t>(count) ? 0 : 1;
 }

@@ -30,6 +30,7 @@
 #include "faq/store.hpp"
 #include "faq/tickets.hpp"
 #include "members/review_store.hpp"
+#include "notify/calendar.hpp"
 #include "notify/redis_outbox.hpp"
 #include "redis/client.hpp"
 
@@ -67,6 +68,7 @@ struct App::Impl {
     std::unique_ptr<ReviewSweeper> review_sweeper;
     HttpServer server;
     asio::signal_set signals{io, SIGINT, SIGTERM};
+    asio::signal_set reload_signals{io, SIGHUP};  // re-read the working-day calendar
     bool stopping = false;
 
     explicit Impl(Config c) : config(std::move(c)), server(io, config.server) {}
@@ -226,6 +228,41 @@ struct App::Impl {
         live_content->start();
     }
 
+    // A year without calendar data makes deadlines fall back to plain weekdays (春节 ignored):
+    // say so loudly at start, and from December on about next year too.
+    std::vector<int> missing_calendar_years() const {
+        const auto today =
+            notify::beijing_date(std::chrono::sys_seconds(std::chrono::seconds(unix_now())));
+        const int year = static_cast<int>(today.year());
+        const int last = static_cast<unsigned>(today.month()) == 12 ? year + 1 : year;
+        return join->calendar().missing_years(year, last);
+    }
+
+    void check_calendar_years() {
+        for (const int y : missing_calendar_years())
+            log(LogLevel::error, "calendar_year_missing",
+                {{"year", y},
+                 {"detail",
+                  "add config/calendar/<year>.yaml from the State Council notice, then "
+                  "send SIGHUP"}});
+    }
+
+    void watch_reload_signal() {
+        reload_signals.async_wait([this](const boost::system::error_code& ec, int) {
+            if (ec) return;
+            try {
+                const auto years = join->reload_calendar();
+                std::string list;
+                for (const int y : years) list += (list.empty() ? "" : ",") + std::to_string(y);
+                log(LogLevel::info, "calendar_reloaded", {{"years", list}});
+            } catch (const std::exception& e) {
+                log(LogLevel::error, "calendar_reload_failed", {{"detail", e.what()}});
+            }
+            check_calendar_years();
+            watch_reload_signal();
+        });
+    }
+
     void start_review() {
         if (sms) sms->set_applications(&join->applications());
         review = std::make_unique<members::ReviewStore>(redis, join->applications(), *join_outbox);
@@ -383,6 +420,13 @@ struct App::Impl {
             sms = std::make_unique<SmsService>(config, io.get_executor(), redis);
         start_content();
         start_review();
+        metrics.describe("kayou_calendar_missing_years", "gauge",
+                         "Years (this one, and next one in December) without calendar data");
+        metrics.gauge("kayou_calendar_missing_years",
+                      [this] { return static_cast<double>(missing_calendar_years().size()); });
+        if (sms) sms->describe_metrics(metrics);
+        check_calendar_years();
+        watch_reload_signal();
         install_routes();
         server.start();
         if (sms) sms->start(server.port());
@@ -401,6 +445,7 @@ struct App::Impl {
         stopping = true;
         boost::system::error_code ignored;
         signals.cancel(ignored);
+        reload_signals.cancel(ignored);
         if (live_content) live_content->stop();
         if (sms) sms->stop();
         if (review_sweeper) review_sweeper->stop();

@@ -60,9 +60,7 @@ ReviewSweeper::ReviewSweeper(asio::any_io_executor executor, members::ReviewStor
 
 ReviewSweeper::~ReviewSweeper() { stop(); }
 
-void ReviewSweeper::start() {
-    asio::co_spawn(executor_, loop(), asio::detached);
-}
+void ReviewSweeper::start() { asio::co_spawn(executor_, loop(), asio::detached); }
 
 void ReviewSweeper::stop() {
     *stopped_ = true;
@@ -103,9 +101,8 @@ asio::awaitable<SweepCounts> ReviewSweeper::sweep_once(std::int64_t now) {
             co_await review_.not_yet_reminded(district.id, now, kReminderHorizonSeconds);
         const auto due = members::due_reminders(candidates, now, config_.reminder_lead, calendar_);
         if (!due.ids.empty()) {
-            const std::string deadline_text =
-                members::beijing_minute_text(std::chrono::sys_seconds(
-                    std::chrono::seconds(due.deadlines.front())));
+            const std::string deadline_text = members::beijing_minute_text(
+                std::chrono::sys_seconds(std::chrono::seconds(due.deadlines.front())));
             std::vector<std::string> params{members::batch_label(due.ids), deadline_text};
             auto messages = messages_for(reviewers, outbox_, "reminder", std::move(params),
                                          "reminder:" + district.id + ":" + due.ids.front());

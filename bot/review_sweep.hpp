@@ -40,8 +40,8 @@ struct SweepCounts {
 class ReviewSweeper {
 public:
     // (event, district id, applications) for logs and metrics.
-    using Report = std::function<void(std::string_view event, std::string_view district,
-                                      std::int64_t count)>;
+    using Report =
+        std::function<void(std::string_view event, std::string_view district, std::int64_t count)>;
     using Clock = std::int64_t (*)();
 
     ReviewSweeper(boost::asio::any_io_executor executor, members::ReviewStore& review,

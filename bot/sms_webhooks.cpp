@@ -7,6 +7,7 @@
 
 #include "bot/http_server.hpp"
 #include "bot/log.hpp"
+#include "bot/metrics.hpp"
 #include "crypto/sealed_box.hpp"
 #include "members/application_store.hpp"
 #include "net/http_client.hpp"
@@ -194,6 +195,35 @@ SmsService::SmsService(const Config& config, asio::any_io_executor executor,
 SmsService::~SmsService() = default;
 
 notify::RedisSmsOutbox& SmsService::outbox() { return *impl_->outbox; }
+
+void SmsService::describe_metrics(Metrics& metrics) {
+    struct Field {
+        const char* name;
+        const char* help;
+        std::uint64_t notify::SenderStats::*value;
+    };
+    static constexpr Field kFields[] = {
+        {"kayou_sms_requests_total", "SendSms calls made to a provider",
+         &notify::SenderStats::requests},
+        {"kayou_sms_sent_total", "SMS accepted by a provider", &notify::SenderStats::sent},
+        {"kayou_sms_retried_total", "Transient failures scheduled for a retry",
+         &notify::SenderStats::retried},
+        {"kayou_sms_deferred_total", "SMS held by a per-phone limit or a provider window",
+         &notify::SenderStats::deferred},
+        {"kayou_sms_failed_total", "SMS failed for good (an alert was raised)",
+         &notify::SenderStats::failed},
+        {"kayou_sms_unknown_total", "Requests whose outcome is unknown (waiting for a receipt)",
+         &notify::SenderStats::unknown},
+        {"kayou_sms_taken_over_total", "Outbox entries reclaimed from a crashed sender",
+         &notify::SenderStats::taken_over},
+    };
+    for (const auto& field : kFields) {
+        metrics.describe(field.name, "counter", field.help);
+        metrics.gauge(field.name, [impl = impl_.get(), member = field.value] {
+            return impl->sender ? static_cast<double>(impl->sender->stats().*member) : 0.0;
+        });
+    }
+}
 
 void SmsService::set_applications(members::ApplicationStore* applications) {
     impl_->applications = applications;

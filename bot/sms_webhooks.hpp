@@ -33,6 +33,7 @@ class ApplicationStore;
 namespace kayou::bot {
 
 class HttpServer;
+class Metrics;
 
 class SmsService {
 public:
@@ -48,6 +49,9 @@ public:
 
     // What other modules enqueue through (dialogs, review).
     notify::RedisSmsOutbox& outbox();
+    // The sender's counters (requests, sent, retried, deferred, failed, unknown, taken over) as
+    // kayou_sms_*_total on /metrics.
+    void describe_metrics(Metrics& metrics);
     // Where a driver's "进度"/"查询" reply looks up his latest application (by phone).
     void set_applications(members::ApplicationStore* applications);
 

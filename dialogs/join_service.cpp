@@ -187,6 +187,14 @@ const DistrictCatalog& JoinService::districts() const { return impl_->districts;
 const notify::WorkingCalendar& JoinService::calendar() const { return impl_->calendar; }
 members::ApplicationStore& JoinService::applications() { return impl_->applications; }
 
+std::vector<int> JoinService::reload_calendar() {
+    auto fresh =
+        notify::WorkingCalendar::load_directory(resolve_data_path(impl_->setup.calendar_dir));
+    fresh.set_end_of_working_day(impl_->calendar.end_of_working_day());
+    impl_->calendar = std::move(fresh);
+    return impl_->calendar.covered_years();
+}
+
 asio::awaitable<WebAnswer> JoinService::web_page(std::string token) {
     if (!impl_->claims(token))
         co_return WebAnswer{403, "text/html; charset=utf-8",

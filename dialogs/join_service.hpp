@@ -8,6 +8,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "crypto/sealed_box.hpp"
 #include "dialogs/conversation_store.hpp"
@@ -64,6 +65,10 @@ public:
     const DistrictCatalog& districts() const;
     const notify::WorkingCalendar& calendar() const;
     members::ApplicationStore& applications();
+    // Reads the calendar directory again (an operator added next year's file). On any error the
+    // calendar in use stays and the CalendarError/filesystem error is thrown. Call on the I/O
+    // thread: the calendar is replaced in place, so references to it stay valid.
+    std::vector<int> reload_calendar();
 
     // The mobile join page a signed group link opens.
     boost::asio::awaitable<WebAnswer> web_page(std::string token);

@@ -47,8 +47,10 @@ bool looks_like_link(std::string_view text) {
 
 std::string reject_reason_problem(std::string_view reason) {
     if (reason.empty()) return "reason is required";
-    if (has_line_break_or_control(reason)) return "reason must be one line without control characters";
-    if (text::code_point_count(reason) > 30) return "reason is at most 30 characters (it goes into the SMS)";
+    if (has_line_break_or_control(reason))
+        return "reason must be one line without control characters";
+    if (text::code_point_count(reason) > 30)
+        return "reason is at most 30 characters (it goes into the SMS)";
     if (looks_like_link(reason)) return "reason must not contain a link (providers refuse them)";
     return {};
 }
@@ -64,6 +66,18 @@ std::string batch_label(const std::vector<std::string>& ids) {
     if (ids.empty()) return {};
     if (ids.size() == 1) return ids.front();
     return ids.front() + "等" + std::to_string(ids.size()) + "件";
+}
+
+std::string application_of_sms_key(std::string_view key) {
+    for (std::string_view prefix : {"approval:", "rejection:", "progress:"}) {
+        if (key.substr(0, prefix.size()) != prefix) continue;
+        auto rest = key.substr(prefix.size());
+        rest = rest.substr(0, rest.find(':'));
+        if (rest.size() == 16 && rest.substr(0, 2) == "RH" &&
+            rest.find_first_not_of("0123456789", 2) == std::string_view::npos)
+            return std::string(rest);
+    }
+    return {};
 }
 
 std::optional<double> on_time_rate(std::int64_t decided, std::int64_t late) {

@@ -35,6 +35,10 @@ std::string union_name_problem(std::string_view name);
 // 20-character template variable).
 std::string batch_label(const std::vector<std::string>& ids);
 
+// The application an SMS idempotency key is about: "approval:RH…" / "rejection:RH…" /
+// "progress:RH…:<status>:<window>" -> "RH…"; "" for anything else (codes, reminders).
+std::string application_of_sms_key(std::string_view key);
+
 // decided on time / decided; nullopt when nothing was decided.
 std::optional<double> on_time_rate(std::int64_t decided, std::int64_t late);
 
@@ -47,7 +51,7 @@ struct SweepBatch {
 // Of `candidates` (pending, not yet reminded), those whose reminder is due at `now`: the
 // calendar's reminder_time(deadline, lead) — `lead` before the deadline, moved back into working
 // hours when that falls on a non-working day — has come.
-SweepBatch due_reminders(const SweepBatch& candidates, std::int64_t now,
-                         std::chrono::minutes lead, const notify::WorkingCalendar& calendar);
+SweepBatch due_reminders(const SweepBatch& candidates, std::int64_t now, std::chrono::minutes lead,
+                         const notify::WorkingCalendar& calendar);
 
 }  // namespace kayou::members

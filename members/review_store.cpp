@@ -1,5 +1,7 @@
 #include "members/review_store.hpp"
 
+#include <cstdlib>
+
 #include "redis/client.hpp"
 #include "redis/script.hpp"
 
@@ -232,13 +234,11 @@ asio::awaitable<DecisionResult> ReviewStore::decide(const Application& a, bool a
 
 asio::awaitable<ReviewOutcome> ReviewStore::move(const Application& a, std::string to_district,
                                                  std::string reviewer, std::int64_t now) {
-    std::vector<std::string> keys{applications_.app_key(a.id),
-                                  district_key(a.district, "pending"),
-                                  district_key(to_district, "pending"),
-                                  district_key(a.district, "pool"),
-                                  district_key(to_district, "pool"),
-                                  district_key(a.district, "received"),
-                                  district_key(to_district, "received")};
+    std::vector<std::string> keys{
+        applications_.app_key(a.id),          district_key(a.district, "pending"),
+        district_key(to_district, "pending"), district_key(a.district, "pool"),
+        district_key(to_district, "pool"),    district_key(a.district, "received"),
+        district_key(to_district, "received")};
     std::vector<std::string> args{to_district, reviewer, std::to_string(now), a.district};
     const auto reply = co_await redis_->eval(kMove, std::move(keys), std::move(args));
     co_return outcome_from(reply.str);
@@ -254,7 +254,7 @@ asio::awaitable<ReviewOutcome> ReviewStore::transfer(const Application& a, std::
 
 asio::awaitable<DistrictStats> ReviewStore::stats(std::string district, TimeRange range,
                                                   std::int64_t now) {
-    static constexpr const char* kKeys[] = {"received", "approved",  "rejected", "late",
+    static constexpr const char* kKeys[] = {"received", "approved", "rejected", "late",
                                             "pending",  "reminded", "escalated"};
     std::vector<std::string> keys;
     for (const char* what : kKeys) keys.push_back(district_key(district, what));
@@ -278,7 +278,7 @@ asio::awaitable<DistrictStats> ReviewStore::stats(std::string district, TimeRang
 }
 
 asio::awaitable<ReviewStore::QueueCounts> ReviewStore::queue_counts(std::string district,
-                                                                   std::int64_t now) {
+                                                                    std::int64_t now) {
     const auto key = district_key(district, "pending");
     std::vector<std::vector<std::string>> commands{
         {"ZCARD", key}, {"ZCOUNT", key, "-inf", "(" + std::to_string(now)}};
@@ -287,6 +287,30 @@ asio::awaitable<ReviewStore::QueueCounts> ReviewStore::queue_counts(std::string 
     counts.pending = replies.at(0).integer;
     counts.overdue = replies.at(1).integer;
     co_return counts;
+}
+
+asio::awaitable<std::vector<SmsAlert>> ReviewStore::sms_alerts(std::int64_t limit) {
+    std::vector<std::string> command{"XREVRANGE", outbox_.alerts_key(), "+", "-",
+                                     "COUNT",     std::to_string(limit)};
+    const auto reply = co_await redis_->exec(std::move(command));
+    std::vector<SmsAlert> alerts;
+    for (const auto& entry : reply.elements) {
+        if (entry.elements.size() < 2) continue;
+        SmsAlert alert;
+        alert.at_ms = std::atoll(entry.elements[0].str.c_str());  // "<ms>-<seq>"
+        const auto& fields = entry.elements[1].elements;
+        for (std::size_t i = 0; i + 1 < fields.size(); i += 2) {
+            const auto& name = fields[i].str;
+            const auto& value = fields[i + 1].str;
+            if (name == "id") alert.message_id = value;
+            if (name == "template") alert.template_name = value;
+            if (name == "reason") alert.reason = value;
+            if (name == "provider") alert.provider = value;
+            if (name == "idem") alert.application_id = application_of_sms_key(value);
+        }
+        alerts.push_back(std::move(alert));
+    }
+    co_return alerts;
 }
 
 asio::awaitable<bool> ReviewStore::acquire_sweep_lease(std::string owner,
@@ -313,8 +337,7 @@ asio::awaitable<SweepBatch> ReviewStore::not_yet_reminded(std::string district, 
     co_return batch_from(reply);
 }
 
-asio::awaitable<SweepBatch> ReviewStore::not_yet_escalated(std::string district,
-                                                           std::int64_t now) {
+asio::awaitable<SweepBatch> ReviewStore::not_yet_escalated(std::string district, std::int64_t now) {
     std::vector<std::string> keys{district_key(district, "pending"),
                                   district_key(district, "escalated")};
     std::vector<std::string> args{"-inf", std::to_string(now), std::to_string(kSweepLimit)};
@@ -338,7 +361,8 @@ asio::awaitable<void> ReviewStore::mark_batch(std::string district, bool escalat
         append(args, std::move(prepared.args));
     }
     const auto reply = co_await redis_->eval(mark_script(), std::move(keys), std::move(args));
-    if (reply.is_error()) throw redis::Error(redis::Error::Kind::protocol, "review mark: " + reply.str);
+    if (reply.is_error())
+        throw redis::Error(redis::Error::Kind::protocol, "review mark: " + reply.str);
 }
 
 }  // namespace kayou::members

@@ -38,9 +38,9 @@ struct QueuePage {
 };
 
 enum class ReviewOutcome {
-    done,         // the change happened
-    unchanged,    // it had happened already (same decision, same district): nothing changed
-    conflict,     // the application is in a state that forbids it (e.g. rejected, then approve)
+    done,       // the change happened
+    unchanged,  // it had happened already (same decision, same district): nothing changed
+    conflict,   // the application is in a state that forbids it (e.g. rejected, then approve)
     not_found,
 };
 
@@ -50,16 +50,27 @@ struct DecisionResult {
     std::string sms_id;  // the SMS that tells the driver ("" when none)
 };
 
+// A failed SMS (the outbox's alerts stream, newest first), with the application it was about
+// when its idempotency key names one ("approval:<id>", "rejection:<id>", "progress:<id>:…").
+struct SmsAlert {
+    std::string message_id;
+    std::string template_name;
+    std::string reason;
+    std::string provider;
+    std::int64_t at_ms = 0;
+    std::string application_id;  // "" when not about an application (reminders, codes)
+};
+
 struct DistrictStats {
     std::string district;
-    std::int64_t received = 0;     // submitted in the range
-    std::int64_t approved = 0;     // decided in the range
-    std::int64_t rejected = 0;     // decided in the range
+    std::int64_t received = 0;      // submitted in the range
+    std::int64_t approved = 0;      // decided in the range
+    std::int64_t rejected = 0;      // decided in the range
     std::int64_t decided_late = 0;  // decided in the range, after their deadline
-    std::int64_t pending = 0;      // submitted in the range, not decided yet
-    std::int64_t overdue = 0;      // of those pending, past the deadline now
-    std::int64_t reminded = 0;     // reminders sent in the range (applications)
-    std::int64_t escalated = 0;    // escalations sent in the range (applications)
+    std::int64_t pending = 0;       // submitted in the range, not decided yet
+    std::int64_t overdue = 0;       // of those pending, past the deadline now
+    std::int64_t reminded = 0;      // reminders sent in the range (applications)
+    std::int64_t escalated = 0;     // escalations sent in the range (applications)
     std::optional<double> on_time_rate;
 };
 
@@ -98,6 +109,8 @@ public:
 
     boost::asio::awaitable<DistrictStats> stats(std::string district, TimeRange range,
                                                 std::int64_t now);
+
+    boost::asio::awaitable<std::vector<SmsAlert>> sms_alerts(std::int64_t limit);
 
     // ---- Sweep (reminders before the deadline, escalation at it) ----
     // Takes the sweep lease for `ttl` when free or already ours; false when another process has it.

@@ -439,10 +439,11 @@ struct SmsSender::Impl : std::enable_shared_from_this<SmsSender::Impl> {
             default:
                 ++stats.failed;
                 log_event("error", "sms_failed", record->id, provider + ":" + result.code);
-                co_await finish(
-                    entry, "failed",
-                    result.code.empty() ? std::string(signing::to_string(c.kind)) : result.code,
-                    provider, "", 0);
+                // A named reason, not a ?: inside the co_await: g++ 12 freed that temporary
+                // twice ("double free" on every permanent failure; redis/client.hpp).
+                std::string reason = result.code;
+                if (reason.empty()) reason = std::string(signing::to_string(c.kind));
+                co_await finish(entry, "failed", std::move(reason), provider, "", 0);
                 break;
         }
     }

@@ -128,6 +128,7 @@ asio::awaitable<HttpResponse> ReviewApi::handle(HttpRequest& request) {
     if (rest == "queue" && get) co_return co_await list(who, request, false);
     if (rest == "pool" && get) co_return co_await list(who, request, true);
     if (rest == "stats" && get) co_return co_await stats(who, request);
+    if (rest == "sms-alerts" && get) co_return co_await sms_alerts(who);
     constexpr std::string_view kApplications = "applications/";
     if (rest.substr(0, kApplications.size()) == kApplications)
         co_return co_await application(who, request, rest.substr(kApplications.size()));
@@ -176,13 +177,13 @@ asio::awaitable<HttpResponse> ReviewApi::stats(const Principal& who, const HttpR
     auto target = channels::parse_target(request.target);
     if (!target) co_return HttpResponse::error(400, "bad query");
     std::string problem;
-    const auto range = members::beijing_date_range(target->get("from"), target->get("to"), &problem);
+    const auto range =
+        members::beijing_date_range(target->get("from"), target->get("to"), &problem);
     if (!range) co_return HttpResponse::error(400, problem);
     const std::string only(target->get("district"));
     if (!only.empty()) {
         if (!districts_.find(only)) co_return HttpResponse::error(404, "no such district");
-        if (!who.may_act_on_district(only))
-            co_return HttpResponse::error(403, "not your district");
+        if (!who.may_act_on_district(only)) co_return HttpResponse::error(403, "not your district");
     }
     const auto now = now_();
     json list = json::array();
@@ -190,18 +191,41 @@ asio::awaitable<HttpResponse> ReviewApi::stats(const Principal& who, const HttpR
         if (!who.may_act_on_district(district.id)) continue;
         if (!only.empty() && district.id != only) continue;
         const auto s = co_await review_.stats(district.id, *range, now);
-        json row = {{"district", district.id},   {"name", district.name},
-                    {"received", s.received},    {"approved", s.approved},
-                    {"rejected", s.rejected},    {"pending", s.pending},
-                    {"overdue", s.overdue},      {"decided_late", s.decided_late},
-                    {"reminded", s.reminded},    {"escalated", s.escalated},
-                    {"on_time_rate", nullptr}};
+        json row = {
+            {"district", district.id},  {"name", district.name},          {"received", s.received},
+            {"approved", s.approved},   {"rejected", s.rejected},         {"pending", s.pending},
+            {"overdue", s.overdue},     {"decided_late", s.decided_late}, {"reminded", s.reminded},
+            {"escalated", s.escalated}, {"on_time_rate", nullptr}};
         if (s.on_time_rate) row["on_time_rate"] = *s.on_time_rate;
         list.push_back(std::move(row));
     }
     co_return json_response(200, {{"from", std::string(target->get("from"))},
                                   {"to", std::string(target->get("to"))},
                                   {"districts", list}});
+}
+
+asio::awaitable<HttpResponse> ReviewApi::sms_alerts(const Principal& who) {
+    const auto alerts = co_await review_.sms_alerts(kMaxPage);
+    json list = json::array();
+    for (const auto& alert : alerts) {
+        json row = {{"message_id", alert.message_id}, {"template", alert.template_name},
+                    {"reason", alert.reason},         {"provider", alert.provider},
+                    {"at_ms", alert.at_ms},           {"application", nullptr}};
+        if (!alert.application_id.empty()) {
+            auto application = co_await applications_.get(alert.application_id);
+            if (!application && who.role != Role::city_admin) continue;
+            if (application && !who.may_act_on_district(application->district)) continue;
+            if (application)
+                row["application"] = {{"id", application->id},
+                                      {"district", application->district},
+                                      {"status", application->status},
+                                      {"mobile", dialogs::mask_mobile(application->mobile)}};
+        } else if (who.role != Role::city_admin) {
+            continue;  // reminders and codes: not about a district's applicant
+        }
+        list.push_back(std::move(row));
+    }
+    co_return json_response(200, {{"alerts", list}});
 }
 
 asio::awaitable<HttpResponse> ReviewApi::application(const Principal& who, HttpRequest& request,
@@ -263,7 +287,8 @@ asio::awaitable<HttpResponse> ReviewApi::application(const Principal& who, HttpR
         std::string audit_target = id;
         if (action == "move") {
             const std::string to = string_field(*body, "district");
-            if (!districts_.find(to)) co_return HttpResponse::error(400, "district: no such district");
+            if (!districts_.find(to))
+                co_return HttpResponse::error(400, "district: no such district");
             outcome = co_await review_.move(a, to, who.name, now);
             audit_target += " " + a.district + "->" + to;
         } else {

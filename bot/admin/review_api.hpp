@@ -5,6 +5,7 @@
 //   GET  /admin/api/review/queue?district=&offset=&limit=   pending, by deadline, masked
 //   GET  /admin/api/review/pool?district=&offset=&limit=    turnover pool (周转池), masked
 //   GET  /admin/api/review/stats?from=&to=[&district=]      per district, Beijing dates inclusive
+//   GET  /admin/api/review/sms-alerts                 failed SMS to the caller's applicants
 //   GET  /admin/api/review/applications/<id>          one application in full (audited)
 //   POST /admin/api/review/applications/<id>/approve
 //   POST /admin/api/review/applications/<id>/reject    {"reason": "..."}
@@ -44,6 +45,7 @@ private:
     boost::asio::awaitable<HttpResponse> list(const Principal& who, const HttpRequest& request,
                                               bool pool);
     boost::asio::awaitable<HttpResponse> stats(const Principal& who, const HttpRequest& request);
+    boost::asio::awaitable<HttpResponse> sms_alerts(const Principal& who);
     boost::asio::awaitable<HttpResponse> application(const Principal& who, HttpRequest& request,
                                                      std::string_view rest);
 

@@ -7,12 +7,17 @@
 // escalation by SMS, each exactly once.
 #include <gtest/gtest.h>
 
+#include <signal.h>
+
 #include <chrono>
+#include <filesystem>
+#include <fstream>
 #include <memory>
-#include <optional>
 #include <nlohmann/json.hpp>
+#include <optional>
 
 #include "crypto/hash.hpp"
+#include "crypto/random.hpp"
 #include "members/application_store.hpp"
 #include "notify/calendar.hpp"
 #include "tests/support/http_client.hpp"
@@ -34,14 +39,16 @@ constexpr const char* kCityAdminPhone = "13900000009";
 
 std::string token_yaml(const char* name, const char* token, const char* role,
                        const char* districts = "[]") {
-    return std::string("    - name: ") + name + "\n      token_sha256: " + crypto::sha256_hex(token) +
-           "\n      role: " + role + "\n      districts: " + districts + "\n";
+    return std::string("    - name: ") + name +
+           "\n      token_sha256: " + crypto::sha256_hex(token) + "\n      role: " + role +
+           "\n      districts: " + districts + "\n";
 }
 
 struct ReviewSetup {
     SmsSetup sms;
     bool sender = true;
     bool sweep = false;
+    std::string calendar_dir;  // "" = the shipped config/calendar
 };
 
 KayouProcess::Options kayou_options(const FakeSmsProvider& fake, const ReviewSetup& setup) {
@@ -56,13 +63,16 @@ KayouProcess::Options kayou_options(const FakeSmsProvider& fake, const ReviewSet
     options.extra_yaml += "admin:\n  tokens:\n" + token_yaml("city-li", kCityToken, "city_admin") +
                           token_yaml("wujin-wang", kWujinToken, "district_admin", "[wujin]") +
                           token_yaml("editor-zhao", kEditorToken, "faq_editor");
-    options.extra_yaml += "review:\n  sweep_enabled: " + std::string(setup.sweep ? "true" : "false") +
-                          "\n  sweep_interval_s: 1\n  reminder_lead_min: 120\n"
-                          "  reviewers:\n    - {phone: \"" +
-                          kReviewerPhone +
-                          "\", districts: [wujin]}\n"
-                          "  city_admins:\n    - {phone: \"" +
-                          kCityAdminPhone + "\"}\n";
+    options.extra_yaml +=
+        "review:\n  sweep_enabled: " + std::string(setup.sweep ? "true" : "false") +
+        "\n  sweep_interval_s: 1\n  reminder_lead_min: 120\n"
+        "  reviewers:\n    - {phone: \"" +
+        kReviewerPhone +
+        "\", districts: [wujin]}\n"
+        "  city_admins:\n    - {phone: \"" +
+        kCityAdminPhone + "\"}\n";
+    if (!setup.calendar_dir.empty())
+        options.extra_yaml += "members:\n  calendar_dir: " + setup.calendar_dir + "\n";
     return options;
 }
 
@@ -289,10 +299,9 @@ TEST_F(ReviewApi, DistrictAdminCannotSeeOrActOnAnotherDistrict) {
     EXPECT_EQ(call(kayou, "POST", base + "/move", kWujinToken, R"({"district":"wujin"})").status,
               403);
     const auto range = "from=" + today_beijing() + "&to=" + today_beijing();
-    EXPECT_EQ(
-        call(kayou, "GET", "/admin/api/review/stats?district=tianning&" + range, kWujinToken)
-            .status,
-        403);
+    EXPECT_EQ(call(kayou, "GET", "/admin/api/review/stats?district=tianning&" + range, kWujinToken)
+                  .status,
+              403);
     // Other roles and no token.
     EXPECT_EQ(call(kayou, "GET", "/admin/api/review/queue?district=tianning", kEditorToken).status,
               403);
@@ -339,12 +348,11 @@ TEST_F(ReviewApi, MoveBetweenDistrictsKeepsTheDeadline) {
     auto pool = call(kayou, "GET", "/admin/api/review/pool?district=jingkai", kCityToken);
     EXPECT_EQ(pool.body["total"], 1);
     // Once moved away, the wujin reviewer no longer reaches it.
-    EXPECT_EQ(call(kayou, "GET", "/admin/api/review/applications/" + id, kWujinToken).status,
-              403);
+    EXPECT_EQ(call(kayou, "GET", "/admin/api/review/applications/" + id, kWujinToken).status, 403);
     // A decided application does not move.
-    ASSERT_EQ(call(kayou, "POST", "/admin/api/review/applications/" + id + "/approve", kCityToken)
-                  .status,
-              200);
+    ASSERT_EQ(
+        call(kayou, "POST", "/admin/api/review/applications/" + id + "/approve", kCityToken).status,
+        200);
     EXPECT_EQ(call(kayou, "POST", path, kCityToken, R"({"district":"wujin"})").status, 409);
 }
 
@@ -363,20 +371,18 @@ TEST_F(ReviewApi, TurnoverPoolMemberIsTransferredOnceApproved) {
 
     const auto transfer = R"({"union":"湖塘镇物流行业工会联合会"})";
     EXPECT_EQ(call(kayou, "POST", base + "/transfer", kWujinToken, transfer).status, 409);
-    EXPECT_EQ(call(kayou, "POST", base + "/transfer", kWujinToken, R"({"union":"x"})").status,
-              400);
+    EXPECT_EQ(call(kayou, "POST", base + "/transfer", kWujinToken, R"({"union":"x"})").status, 400);
     ASSERT_EQ(call(kayou, "POST", base + "/approve", kWujinToken).status, 200);
     auto done = call(kayou, "POST", base + "/transfer", kWujinToken, transfer);
     ASSERT_EQ(done.status, 200) << done.body;
     EXPECT_EQ(done.body["transferred_to"], "湖塘镇物流行业工会联合会");
-    EXPECT_EQ(call(kayou, "GET", "/admin/api/review/pool?district=wujin", kWujinToken)
-                  .body["total"],
-              0);
+    EXPECT_EQ(
+        call(kayou, "GET", "/admin/api/review/pool?district=wujin", kWujinToken).body["total"], 0);
     EXPECT_EQ(call(kayou, "POST", base + "/transfer", kWujinToken, transfer).body["changed"],
               false);
-    EXPECT_EQ(call(kayou, "POST", base + "/transfer", kWujinToken, R"({"union":"另一个工会"})")
-                  .status,
-              409);
+    EXPECT_EQ(
+        call(kayou, "POST", base + "/transfer", kWujinToken, R"({"union":"另一个工会"})").status,
+        409);
 }
 
 TEST_F(ReviewApi, StatsCountOnTimeAndOverdue) {
@@ -390,10 +396,10 @@ TEST_F(ReviewApi, StatsCountOnTimeAndOverdue) {
     apps.submit("wujin", "13800138154", 3600);                 // pending
     apps.submit("tianning", "13800138155", 3600);              // another district
     for (const auto& id : {late, on_time})
-        ASSERT_EQ(call(kayou, "POST", "/admin/api/review/applications/" + id + "/approve",
-                       kWujinToken)
-                      .status,
-                  200);
+        ASSERT_EQ(
+            call(kayou, "POST", "/admin/api/review/applications/" + id + "/approve", kWujinToken)
+                .status,
+            200);
     ASSERT_EQ(call(kayou, "POST", "/admin/api/review/applications/" + rejected + "/reject",
                    kWujinToken, R"({"reason":"重复申请"})")
                   .status,
@@ -422,10 +428,10 @@ TEST_F(ReviewApi, StatsCountOnTimeAndOverdue) {
             EXPECT_TRUE(row["on_time_rate"].is_null());
         }
     EXPECT_TRUE(saw_tianning);
-    EXPECT_EQ(call(kayou, "GET", "/admin/api/review/stats?from=2026-13-01&to=2026-12-01",
-                   kCityToken)
-                  .status,
-              400);
+    EXPECT_EQ(
+        call(kayou, "GET", "/admin/api/review/stats?from=2026-13-01&to=2026-12-01", kCityToken)
+            .status,
+        400);
 }
 
 TEST_F(ReviewApi, KillNineBetweenApproveAndSendStillSendsExactlyOnce) {
@@ -458,6 +464,39 @@ TEST_F(ReviewApi, KillNineBetweenApproveAndSendStillSendsExactlyOnce) {
     EXPECT_EQ(requests_to(fake, "13800138160").size(), 1u);
 }
 
+TEST_F(ReviewApi, PermanentSmsFailureAlertsTheDistrictsReviewer) {
+    using Behaviour = FakeSmsProvider::Behaviour;
+    const Behaviour refused{Behaviour::Kind::error_code, "FailedOperation.ContainSensitiveWord"};
+    fake.script({refused, refused});
+    auto& kayou = start();
+    auto& apps = applications();
+    const auto ours = apps.submit("wujin", "13800138190", 3600);
+    const auto theirs = apps.submit("tianning", "13800138191", 3600);
+    const auto approve = [&](const std::string& id) {
+        return call(kayou, "POST", "/admin/api/review/applications/" + id + "/approve", kCityToken)
+            .body.value("sms_id", "");
+    };
+    const auto our_sms = approve(ours);
+    const auto their_sms = approve(theirs);
+    EXPECT_EQ(apps.outbox().wait_state(our_sms, "failed"), "failed");
+    EXPECT_EQ(apps.outbox().wait_state(their_sms, "failed"), "failed");
+
+    auto full = call(kayou, "GET", "/admin/api/review/applications/" + ours, kWujinToken);
+    ASSERT_EQ(full.status, 200) << kayou.log();
+    EXPECT_EQ(full.body["sms"]["state"], "failed");
+    EXPECT_NE(full.body["sms"]["reason"].get<std::string>().find("ContainSensitiveWord"),
+              std::string::npos);
+    auto alerts = call(kayou, "GET", "/admin/api/review/sms-alerts", kWujinToken);
+    ASSERT_EQ(alerts.status, 200);
+    ASSERT_EQ(alerts.body["alerts"].size(), 1u) << alerts.body;
+    EXPECT_EQ(alerts.body["alerts"][0]["application"]["id"], ours);
+    EXPECT_EQ(alerts.body["alerts"][0]["application"]["mobile"], "138****8190");
+    EXPECT_EQ(alerts.body["alerts"][0]["template"], "approval");
+    auto city = call(kayou, "GET", "/admin/api/review/sms-alerts", kCityToken);
+    EXPECT_EQ(city.body["alerts"].size(), 2u);
+    EXPECT_EQ(call(kayou, "GET", "/admin/api/review/sms-alerts", kEditorToken).status, 403);
+}
+
 TEST_F(ReviewApi, DriverAsksProgressBySms) {
     auto& kayou = start();
     auto& apps = applications();
@@ -477,10 +516,9 @@ TEST_F(ReviewApi, DriverAsksProgressBySms) {
     EXPECT_EQ(answers[0].params, (std::vector<std::string>{id, "已受理，审核中"}));
 
     // After approval the answer changes; asking twice within the window costs one SMS.
-    ASSERT_EQ(
-        call(kayou, "POST", "/admin/api/review/applications/" + id + "/approve", kWujinToken)
-            .status,
-        200);
+    ASSERT_EQ(call(kayou, "POST", "/admin/api/review/applications/" + id + "/approve", kWujinToken)
+                  .status,
+              200);
     ASSERT_EQ(reply("13800138180", "查询"), 200);
     ASSERT_EQ(reply("13800138180", "进度"), 200);
     ASSERT_TRUE(fake.wait_for_requests(3, 3000ms)) << kayou.log();
@@ -496,6 +534,39 @@ TEST_F(ReviewApi, DriverAsksProgressBySms) {
     const auto none = requests_to(fake, "13800138189");
     ASSERT_EQ(none.size(), 1u);
     EXPECT_TRUE(none[0].params.empty());
+}
+
+bool wait_for_log(const KayouProcess& kayou, const std::string& text,
+                  std::chrono::milliseconds deadline) {
+    const auto until = std::chrono::steady_clock::now() + deadline;
+    while (std::chrono::steady_clock::now() < until) {
+        if (kayou.log().find(text) != std::string::npos) return true;
+        http_request(kayou.port(), "GET", "/healthz");  // a round trip instead of a sleep
+    }
+    return false;
+}
+
+TEST_F(ReviewApi, CalendarReloadsOnSighupAndKeepsTheOldOneOnBadData) {
+    const std::string dir = "/tmp/kayou-calendar-" + crypto::random_alnum(8);
+    std::filesystem::create_directories(dir);
+    const std::string shipped = std::string(KAYOU_SOURCE_DIR) + "/config/calendar/";
+    std::filesystem::copy_file(shipped + "2026.yaml", dir + "/2026.yaml");
+    setup.calendar_dir = dir;
+    auto& kayou = start();
+
+    // A broken file: the reload fails loudly and the calendar in use stays.
+    std::ofstream(dir + "/2025.yaml") << "year: 2025\nholidays:\n  - {name: x, from: 2025-13-01}\n";
+    ::kill(kayou.pid(), SIGHUP);
+    ASSERT_TRUE(wait_for_log(kayou, "calendar_reload_failed", 5s)) << kayou.log();
+    EXPECT_EQ(kayou.log().find("calendar_reloaded"), std::string::npos);
+    ASSERT_TRUE(kayou.wait_ready());
+
+    std::filesystem::copy_file(shipped + "2025.yaml", dir + "/2025.yaml",
+                               std::filesystem::copy_options::overwrite_existing);
+    ::kill(kayou.pid(), SIGHUP);
+    ASSERT_TRUE(wait_for_log(kayou, R"("event":"calendar_reloaded","years":"2025,2026")", 5s))
+        << kayou.log();
+    std::filesystem::remove_all(dir);
 }
 
 // How many review sweeps kayou has completed (its /metrics).

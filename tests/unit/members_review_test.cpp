@@ -73,6 +73,17 @@ TEST(ReviewBatchLabel, OneOrFirstWithCount) {
               "RH20261122000042等3件");
 }
 
+TEST(ReviewSmsKey, NamesTheApplicationOfDriverMessagesOnly) {
+    EXPECT_EQ(application_of_sms_key("approval:RH20261122000042"), "RH20261122000042");
+    EXPECT_EQ(application_of_sms_key("rejection:RH20261122000042"), "RH20261122000042");
+    EXPECT_EQ(application_of_sms_key("progress:RH20261122000042:received:2944010"),
+              "RH20261122000042");
+    EXPECT_EQ(application_of_sms_key("reminder:wujin:RH20261122000042:abcd"), "");
+    EXPECT_EQ(application_of_sms_key("approval:RH2026"), "");
+    EXPECT_EQ(application_of_sms_key("approval:XX20261122000042"), "");
+    EXPECT_EQ(application_of_sms_key(""), "");
+}
+
 TEST(ReviewOnTimeRate, DecidedOnTimeOverDecided) {
     EXPECT_FALSE(on_time_rate(0, 0));
     EXPECT_DOUBLE_EQ(*on_time_rate(4, 1), 0.75);
@@ -91,8 +102,8 @@ TEST_F(ReviewReminders, DueLeadBeforeTheDeadlineOnAWorkingDay) {
     const auto cal = calendar();
     // Deadline Monday 2026-11-23 15:00; lead 2 h -> due from 13:00.
     SweepBatch candidates{{"RH20261120000001"}, {beijing(2026, 11, 23, 15)}};
-    EXPECT_TRUE(due_reminders(candidates, beijing(2026, 11, 23, 12, 59), minutes(120), cal)
-                    .ids.empty());
+    EXPECT_TRUE(
+        due_reminders(candidates, beijing(2026, 11, 23, 12, 59), minutes(120), cal).ids.empty());
     const auto due = due_reminders(candidates, beijing(2026, 11, 23, 13), minutes(120), cal);
     ASSERT_EQ(due.ids.size(), 1u);
     EXPECT_EQ(due.deadlines.front(), beijing(2026, 11, 23, 15));
@@ -104,8 +115,8 @@ TEST_F(ReviewReminders, ReminderFallingOnTheWeekendMovesBackToFridayEvening) {
     // so the reviewers hear about it at the end of Friday's working day instead.
     SweepBatch candidates{{"RH20261120000002", "RH20261120000003"},
                           {beijing(2026, 11, 23, 1), beijing(2026, 11, 23, 16)}};
-    EXPECT_TRUE(due_reminders(candidates, beijing(2026, 11, 20, 17, 59), minutes(120), cal)
-                    .ids.empty());
+    EXPECT_TRUE(
+        due_reminders(candidates, beijing(2026, 11, 20, 17, 59), minutes(120), cal).ids.empty());
     const auto due = due_reminders(candidates, beijing(2026, 11, 20, 18), minutes(120), cal);
     ASSERT_EQ(due.ids.size(), 1u);
     EXPECT_EQ(due.ids.front(), "RH20261120000002");
