@@ -270,22 +270,21 @@ struct App::Impl {
             std::make_unique<admin::ReviewApi>(admin_auth, *audit, join->applications(), *review,
                                                *join_outbox, join->districts(), &Impl::unix_now);
         if (!config.review.sweep_enabled) return;
-        auto report = [this](std::string_view event, std::string_view district,
-                             std::int64_t count) {
+        auto report = [this](std::string_view event, std::string_view subject, std::int64_t count) {
             if (event == "review_sweep_done") {
                 metrics.counter("kayou_review_sweeps_total", "").add();
                 return;
             }
             if (event == "review_sweep_failed") {
                 metrics.counter("kayou_review_sweep_failures_total", "").add();
-                log(LogLevel::warn, event);
+                log(LogLevel::warn, event, {{"detail", subject}});
                 return;
             }
             metrics
                 .counter("kayou_review_" + std::string(event.substr(7)) + "_total",
-                         "district=\"" + label_value(district) + "\"")
+                         "district=\"" + label_value(subject) + "\"")
                 .add(static_cast<std::uint64_t>(count));
-            log(LogLevel::info, event, {{"district", district}, {"applications", count}});
+            log(LogLevel::info, event, {{"district", subject}, {"applications", count}});
         };
         review_sweeper = std::make_unique<ReviewSweeper>(
             io.get_executor(), *review, *join_outbox, join->calendar(), join->districts(),

@@ -1,5 +1,6 @@
 #include "bot/review_sweep.hpp"
 
+#include <algorithm>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/redirect_error.hpp>
@@ -71,17 +72,20 @@ asio::awaitable<void> ReviewSweeper::loop() {
     const auto stopped = stopped_;
     const auto lease = config_.sweep_interval * 3;
     while (!*stopped) {
+        // A failed pass (Redis not connected yet, or down) is retried soon rather than after a
+        // whole interval; nothing was half-done, every step is one Lua script.
+        auto wait = config_.sweep_interval;
         try {
             if (co_await review_.acquire_sweep_lease(owner_, lease) && !*stopped) {
                 co_await sweep_once(now_());
                 if (report_) report_("review_sweep_done", "", 0);
             }
         } catch (const std::exception& e) {
-            // Redis down: the next tick tries again; nothing was half-done (each step is one Lua).
-            if (report_) report_("review_sweep_failed", "", 0);
+            if (report_) report_("review_sweep_failed", e.what(), 0);
+            wait = std::min<std::chrono::seconds>(wait, std::chrono::seconds(5));
         }
         if (*stopped) break;
-        timer_.expires_after(config_.sweep_interval);
+        timer_.expires_after(wait);
         boost::system::error_code ec;
         co_await timer_.async_wait(asio::redirect_error(asio::use_awaitable, ec));
     }
