@@ -2,6 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "bot/admin/console_assets.hpp"
 #include "bot/admin/json_response.hpp"
 #include "bot/channels/query.hpp"
 #include "dialogs/districts.hpp"
@@ -116,6 +117,26 @@ ReviewApi::ReviewApi(const Authenticator& auth, AuditLog& audit,
 
 void ReviewApi::install(HttpServer& server) {
     server.route_prefix(std::string(kPrefix), [this](HttpRequest& r) { return handle(r); });
+    // The console page carries no data (the API does, behind the token), so it is public; the
+    // headers keep it from being framed or from loading anything but its own script.
+    auto asset = [](std::string_view type, std::string_view body) {
+        HttpResponse response{200, std::string(type), std::string(body), {}};
+        response.headers = {
+            {"Content-Security-Policy",
+             "default-src 'none'; script-src 'self'; style-src 'unsafe-inline'; "
+             "connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'"},
+            {"X-Frame-Options", "DENY"},
+            {"X-Content-Type-Options", "nosniff"},
+            {"Referrer-Policy", "no-referrer"},
+            {"Cache-Control", "no-cache"}};
+        return response;
+    };
+    server.route("/admin", [asset](HttpRequest&) -> asio::awaitable<HttpResponse> {
+        co_return asset("text/html; charset=utf-8", console_html());
+    });
+    server.route("/admin/console.js", [asset](HttpRequest&) -> asio::awaitable<HttpResponse> {
+        co_return asset("text/javascript; charset=utf-8", console_js());
+    });
 }
 
 asio::awaitable<HttpResponse> ReviewApi::handle(HttpRequest& request) {

@@ -23,6 +23,7 @@
 #include "tests/support/http_client.hpp"
 #include "tests/support/kayou_process.hpp"
 #include "tests/support/redis_server.hpp"
+#include "tests/support/reference.hpp"
 #include "tests/support/sms_fixture.hpp"
 
 namespace kayou::test {
@@ -534,6 +535,50 @@ TEST_F(ReviewApi, DriverAsksProgressBySms) {
     const auto none = requests_to(fake, "13800138189");
     ASSERT_EQ(none.size(), 1u);
     EXPECT_TRUE(none[0].params.empty());
+}
+
+TEST_F(ReviewApi, ConsolePageIsServedWithStrictHeaders) {
+    auto& kayou = start();
+    auto page = http_request(kayou.port(), "GET", "/admin");
+    ASSERT_EQ(page.status, 200);
+    EXPECT_NE(page.body.find("<script src=\"/admin/console.js\"></script>"), std::string::npos);
+    std::string csp, frame;
+    for (const auto& [name, value] : page.headers) {
+        if (name == "Content-Security-Policy" || name == "content-security-policy") csp = value;
+        if (name == "X-Frame-Options" || name == "x-frame-options") frame = value;
+    }
+    EXPECT_NE(csp.find("script-src 'self'"), std::string::npos);
+    EXPECT_NE(csp.find("frame-ancestors 'none'"), std::string::npos);
+    EXPECT_EQ(frame, "DENY");
+    auto script = http_request(kayou.port(), "GET", "/admin/console.js");
+    ASSERT_EQ(script.status, 200);
+    EXPECT_NE(script.body.find("/admin/api/review/"), std::string::npos);
+    // Data goes into the page as text only.
+    EXPECT_EQ(script.body.find("innerHTML"), std::string::npos);
+    EXPECT_EQ(script.body.find("localStorage"), std::string::npos);
+}
+
+TEST_F(ReviewApi, ReviewerApprovesInTheConsolePage) {
+    auto& kayou = start();
+    auto& apps = applications();
+    const auto first = apps.submit("wujin", "13800138200", 600);
+    apps.submit("wujin", "13800138201", 7200);
+    const auto page = reference_console(kayou.port(), kWujinToken, "approve");
+    ASSERT_FALSE(page.contains("failure")) << page.dump() << kayou.log();
+    ASSERT_EQ(page["districts"].size(), 1u);
+    EXPECT_NE(page["districts"][0].get<std::string>().find("武进区（待审 2"), std::string::npos);
+    ASSERT_EQ(page["queue"].size(), 2u);
+    // Earliest deadline first, masked in the list, in full once opened.
+    EXPECT_NE(page["queue"][0].get<std::string>().find(first), std::string::npos);
+    EXPECT_NE(page["queue"][0].get<std::string>().find("138****8200"), std::string::npos);
+    EXPECT_EQ(page["queue"][0].get<std::string>().find("13800138200"), std::string::npos);
+    EXPECT_NE(page["shown"].get<std::string>().find("13800138200"), std::string::npos);
+    EXPECT_NE(page["after"].get<std::string>().find("已通过"), std::string::npos);
+    EXPECT_EQ(page["error"], "");
+    EXPECT_EQ(apps.get(first).status, "approved");
+    EXPECT_EQ(apps.get(first).decided_by, "wujin-wang");
+    ASSERT_TRUE(fake.wait_for_requests(1, 2000ms));
+    EXPECT_EQ(requests_to(fake, "13800138200").size(), 1u);
 }
 
 bool wait_for_log(const KayouProcess& kayou, const std::string& text,

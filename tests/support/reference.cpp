@@ -24,7 +24,10 @@ std::string shell_quote(const std::string& text) {
     return out + "'";
 }
 
-nlohmann::json run_reference(const std::string& arguments, const std::string& input) {
+// Runs `node <script> <arguments> < input` from the reference directory and parses the one JSON
+// line it prints. A non-zero exit throws unless `allow_failure` (the script reports why in JSON).
+nlohmann::json run_node(const std::string& script, const std::string& arguments,
+                        const std::string& input, bool allow_failure = false) {
     const std::string dir = reference_dir();
     if (dir.empty())
         throw std::runtime_error(
@@ -35,7 +38,7 @@ nlohmann::json run_reference(const std::string& arguments, const std::string& in
     ::close(fd);
     std::ofstream(input_path, std::ios::binary) << input;
     const std::string command =
-        "node " + shell_quote(dir + "/wx.js") + " " + arguments + " < " + input_path;
+        "node " + shell_quote(dir + "/" + script) + " " + arguments + " < " + input_path;
     std::string output;
     if (FILE* pipe = ::popen(command.c_str(), "r")) {
         char buffer[4096];
@@ -43,14 +46,26 @@ nlohmann::json run_reference(const std::string& arguments, const std::string& in
         while ((n = std::fread(buffer, 1, sizeof buffer, pipe)) > 0) output.append(buffer, n);
         const int status = ::pclose(pipe);
         std::filesystem::remove(input_path);
-        if (status != 0) throw std::runtime_error("reference tool failed: " + command);
+        if (status != 0 && !allow_failure)
+            throw std::runtime_error("reference tool failed: " + command);
     } else {
         throw std::runtime_error("cannot run node");
     }
     return nlohmann::json::parse(output);
 }
 
+nlohmann::json run_reference(const std::string& arguments, const std::string& input) {
+    return run_node("wx.js", arguments, input);
+}
+
 }  // namespace
+
+nlohmann::json reference_console(std::uint16_t port, const std::string& token,
+                                 const std::string& action) {
+    return run_node("console.js",
+                    std::to_string(port) + " " + shell_quote(token) + " " + shell_quote(action), "",
+                    true);
+}
 
 std::string reference_dir() {
     std::string dir = KAYOU_SOURCE_DIR "/tests/reference";

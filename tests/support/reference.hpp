@@ -1,7 +1,10 @@
 #pragma once
-// Tencent's own WXBizMsgCrypt implementation (npm @wecom/crypto, installed by scripts/test.sh into
-// tests/reference), so integration tests encrypt requests exactly as WeChat would and decrypt
-// kayou's replies independently of kayou's crypto.
+// Independent tools the integration tests check kayou against (tests/reference, npm packages
+// installed by scripts/test.sh). Tencent's own WXBizMsgCrypt implementation (npm @wecom/crypto,
+// installed by scripts/test.sh into tests/reference), so integration tests encrypt requests exactly
+// as WeChat would and decrypt kayou's replies independently of kayou's crypto.
+#include <cstdint>
+#include <nlohmann/json.hpp>
 #include <string>
 
 namespace kayou::test {
@@ -25,5 +28,11 @@ ReferenceEncrypted reference_encrypt(const std::string& aes_key, const std::stri
 ReferenceDecrypted reference_decrypt(const std::string& aes_key, const std::string& token,
                                      const std::string& timestamp, const std::string& nonce,
                                      const std::string& signature, const std::string& encrypt);
+
+// Drives kayou's review console page in jsdom (tests/reference/console.js): log in with `token`,
+// open the first queued application, `action` = "approve" | "reject". Returns what the page
+// showed ({"districts","queue","shown","after","error"}) or {"failure": why}.
+nlohmann::json reference_console(std::uint16_t port, const std::string& token,
+                                 const std::string& action);
 
 }  // namespace kayou::test
