@@ -2,54 +2,44 @@
 #include <gtest/gtest.h>
 
 #include <string>
+#include <utility>
 
 #include "dialogs/chat_requests.hpp"
 
 namespace kayou::dialogs {
 namespace {
 
+struct Pick {
+    const char* text;
+    int number;
+};
+
 TEST(ChoiceNumber, AcceptsDigitsOrdinalsAndFullWidth) {
-    EXPECT_EQ(choice_number("1"), 1);
-    EXPECT_EQ(choice_number("2"), 2);
-    EXPECT_EQ(choice_number(" 3 "), 3);
-    EXPECT_EQ(choice_number("２"), 2);  // full-width digit
-    EXPECT_EQ(choice_number("３。"), 3);
-    EXPECT_EQ(choice_number("2."), 2);
-    EXPECT_EQ(choice_number("第二个"), 2);
-    EXPECT_EQ(choice_number("第2个"), 2);
-    EXPECT_EQ(choice_number("第 3 条"), 3);
-    EXPECT_EQ(choice_number("第一"), 1);
-    EXPECT_EQ(choice_number("选2"), 2);
-    EXPECT_EQ(choice_number("我选第三个"), 3);
-    EXPECT_EQ(choice_number("二"), 2);
-    EXPECT_EQ(choice_number("2号"), 2);
+    const Pick picks[] = {{"1", 1},   {"2", 2},          {" 3 ", 3},   {"２", 2},      {"３。", 3},
+                          {"2.", 2},  {"第二个", 2},     {"第2个", 2}, {"第 3 条", 3}, {"第一", 1},
+                          {"选2", 2}, {"我选第三个", 3}, {"二", 2},    {"2号", 2}};
+    for (const auto& pick : picks) EXPECT_EQ(choice_number(pick.text), pick.number) << pick.text;
 }
 
 TEST(ChoiceNumber, RejectsQuestionsThatStartWithANumber) {
-    EXPECT_EQ(choice_number(""), 0);
-    EXPECT_EQ(choice_number("0"), 0);
-    EXPECT_EQ(choice_number("12"), 0);
-    EXPECT_EQ(choice_number("2个月"), 0);
-    EXPECT_EQ(choice_number("二倍工资"), 0);
-    EXPECT_EQ(choice_number("三个月没发工资"), 0);
-    EXPECT_EQ(choice_number("第二个是什么意思"), 0);
-    EXPECT_EQ(choice_number("你好"), 0);
+    for (const char* text :
+         {"", "0", "12", "2个月", "二倍工资", "三个月没发工资", "第二个是什么意思", "你好"})
+        EXPECT_EQ(choice_number(text), 0) << text;
 }
 
 TEST(GrievanceRequest, NamesTheCategoryFromTheDriversWords) {
-    auto fines = grievance_request("我要投诉 乱罚款");
-    ASSERT_TRUE(fines);
-    EXPECT_EQ(fines->category, "fines");
-    // Fines win over enforcement: the grievance is about the fine.
-    auto traffic_police_fine = grievance_request("我要投诉交警乱罚款");
-    ASSERT_TRUE(traffic_police_fine);
-    EXPECT_EQ(traffic_police_fine->category, "fines");
-    auto enforcement = grievance_request("我想举报，路政查车扣车不给手续");
-    ASSERT_TRUE(enforcement);
-    EXPECT_EQ(enforcement->category, "enforcement");
-    auto services = grievance_request("投诉：服务区厕所太脏");
-    ASSERT_TRUE(services);
-    EXPECT_EQ(services->category, "services");
+    const std::pair<const char*, const char*> cases[] = {
+        {"我要投诉 乱罚款", "fines"},
+        // Fines win over enforcement: the grievance is about the fine.
+        {"我要投诉交警乱罚款", "fines"},
+        {"我想举报，路政查车扣车不给手续", "enforcement"},
+        {"投诉：服务区厕所太脏", "services"},
+    };
+    for (const auto& [text, category] : cases) {
+        const auto request = grievance_request(text);
+        ASSERT_TRUE(request) << text;
+        EXPECT_EQ(request->category, category) << text;
+    }
 }
 
 TEST(GrievanceRequest, UnclearCategoryIsEmpty) {

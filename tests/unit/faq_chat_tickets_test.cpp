@@ -11,14 +11,12 @@ namespace kayou::faq {
 namespace {
 
 Ticket answered_ticket() {
-    Ticket ticket;
-    ticket.number = "FL202611220012";
-    ticket.question = "老板不给运费";
-    ticket.channel = "bridge";
-    ticket.sender_id = "wxid_owner";
-    ticket.state = "answered";
-    ticket.answer = "可以向法院起诉（测试答复）";
-    return ticket;
+    return Ticket{.number = "FL202611220012",
+                  .question = "老板不给运费",
+                  .channel = "bridge",
+                  .sender_id = "wxid_owner",
+                  .state = "answered",
+                  .answer = "可以向法院起诉（测试答复）"};
 }
 
 bool has(const std::string& text, const std::string& part) {
