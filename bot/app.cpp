@@ -344,6 +344,8 @@ struct App::Impl {
             question.channel = std::move(ask.channel);
             question.chat_id = std::move(ask.chat_id);
             question.sender_id = std::move(ask.sender_id);
+            question.misses_before = ask.misses_before;
+            question.previous_question = std::move(ask.previous_question);
             auto reply = co_await legal->ask(std::move(question));
             dialogs::LegalAnswer answer;
             answer.texts = std::move(reply.texts);
@@ -351,6 +353,8 @@ struct App::Impl {
             if (reply.action == faq::Action::choices) answer.entry_ids = std::move(reply.entry_ids);
             answer.confident = reply.action == faq::Action::answer ||
                                reply.action == faq::Action::choices || !reply.ticket.empty();
+            answer.missed = reply.action == faq::Action::handoff && reply.ticket.empty() &&
+                            !reply.asked_for_person;
             co_return answer;
         };
         chat.answer_choice = [this](const std::vector<std::string>& ids,
@@ -378,6 +382,23 @@ struct App::Impl {
         chat.asks_for_stations = &faq::asks_for_stations;
         chat.asks_for_benefits = &faq::asks_for_benefits;
         chat.asks_for_person = &faq::asks_for_person;
+        chat.ticket_status = [this](std::string text, std::string channel, std::string sender,
+                                    bool in_group) {
+            return tickets->status_for(std::move(text), std::move(channel), std::move(sender),
+                                       in_group);
+        };
+        chat.open_grievance =
+            [this](dialogs::GrievanceTicket grievance) -> asio::awaitable<std::string> {
+            faq::NewTicket ticket;
+            ticket.category = "grievance";
+            ticket.subcategory = std::move(grievance.category);
+            ticket.question = std::move(grievance.question);
+            ticket.channel = std::move(grievance.channel);
+            ticket.chat_id = std::move(grievance.chat_id);
+            ticket.sender_id = std::move(grievance.sender_id);
+            auto number = co_await tickets->open(std::move(ticket));
+            co_return faq::ticket_opened_text(number, true);
+        };
         return chat;
     }
 

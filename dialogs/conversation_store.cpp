@@ -137,21 +137,45 @@ std::optional<DraftState> ConversationStore::decode_draft(const std::string& sto
     }
 }
 
+std::string ConversationStore::encode_session(const SessionState& state,
+                                              const std::string& conversation) const {
+    json session{{"flow", state.flow}, {"version", state.version + 1}};
+    if (!state.legal_choices.empty()) session["legal_choices"] = state.legal_choices;
+    if (state.legal_misses > 0) session["legal_misses"] = state.legal_misses;
+    if (state.grievance_pending) session["grievance_pending"] = true;
+    if (!state.last_question.empty())
+        session["sealed_question"] = box_.seal(state.last_question, "session:" + conversation);
+    return dump(session);
+}
+
+SessionState ConversationStore::decode_session(const std::string& stored,
+                                               const std::string& conversation) const {
+    SessionState state;
+    const auto session = json::parse(stored, nullptr, false);
+    if (!session.is_object()) return state;
+    try {
+        state.flow = session.value("flow", std::string());
+        state.version = session.value("version", std::int64_t{0});
+        state.legal_choices = session.value("legal_choices", std::vector<std::string>());
+        state.legal_misses = session.value("legal_misses", 0);
+        state.grievance_pending = session.value("grievance_pending", false);
+        const auto sealed = session.value("sealed_question", std::string());
+        if (!sealed.empty())
+            state.last_question = box_.open(sealed, "session:" + conversation).value_or("");
+    } catch (const json::exception&) {
+        // A field of the wrong type: what was read so far stands, the rest starts afresh.
+    }
+    return state;
+}
+
 asio::awaitable<ConversationState> ConversationStore::load(std::string conversation,
                                                            std::string driver) {
-    std::vector<std::vector<std::string>> commands{{"GET", session_key(conversation)},
-                                                   {"GET", draft_key(driver)}};
+    std::vector<std::vector<std::string>> commands{{"GET", session_key(conversation)}};
+    if (!driver.empty()) commands.push_back({"GET", draft_key(driver)});
     auto replies = co_await redis_->pipeline(std::move(commands));
     ConversationState state;
-    if (replies.size() == 2 && replies[0].is_string()) {
-        const auto session = json::parse(replies[0].str, nullptr, false);
-        if (session.is_object()) {
-            state.session.flow = session.value("flow", std::string());
-            state.session.version = session.value("version", std::int64_t{0});
-            state.session.legal_choices =
-                session.value("legal_choices", std::vector<std::string>());
-        }
-    }
+    if (!replies.empty() && replies[0].is_string())
+        state.session = decode_session(replies[0].str, conversation);
     if (replies.size() == 2 && replies[1].is_string())
         state.draft = decode_draft(replies[1].str, driver);
     co_return state;
@@ -160,9 +184,7 @@ asio::awaitable<ConversationState> ConversationStore::load(std::string conversat
 asio::awaitable<bool> ConversationStore::save(std::string conversation, std::string driver,
                                               std::string token, ConversationState state,
                                               bool delete_draft) {
-    json session{{"flow", state.session.flow}, {"version", state.session.version + 1}};
-    if (!state.session.legal_choices.empty())
-        session["legal_choices"] = state.session.legal_choices;
+    const std::string session = encode_session(state.session, conversation);
     std::string mode = "keep";
     std::string draft;
     if (state.draft) {
@@ -171,10 +193,13 @@ asio::awaitable<bool> ConversationStore::save(std::string conversation, std::str
     } else if (delete_draft) {
         mode = "del";
     }
-    std::vector<std::string> keys{lock_key(conversation), session_key(conversation),
-                                  draft_key(driver)};
-    std::vector<std::string> args{token, dump(session), ms(timing_.session_ttl),
-                                  mode,  draft,         ms(timing_.draft_ttl)};
+    std::vector<std::string> keys{lock_key(conversation), session_key(conversation)};
+    // The draft's key only when the draft is touched: a group conversation's save stays within
+    // its own hash tag.
+    if (!driver.empty()) keys.push_back(draft_key(driver));
+    if (driver.empty()) mode = "keep";
+    std::vector<std::string> args{token, session, ms(timing_.session_ttl),
+                                  mode,  draft,   ms(timing_.draft_ttl)};
     auto reply = co_await redis_->eval(kSave, std::move(keys), std::move(args));
     if (reply.is_error()) throw std::runtime_error("conversation save failed: " + reply.str);
     co_return reply.is_integer() && reply.integer == 1;

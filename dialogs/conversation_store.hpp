@@ -12,7 +12,10 @@
 //
 // Keys (prefix "kayou:"):
 //   conv:{<conversation>}:lock     lease lock: random token, PX lease
-//   conv:{<conversation>}:session  JSON {"flow","version"}, PX session_ttl (refreshed each turn)
+//   conv:{<conversation>}:session  JSON {"flow","version","legal_choices","legal_misses",
+//                                  "grievance_pending","sealed_question"}, where
+//                                  "sealed_question" = SealedBox(last_question,
+//                                  "session:<conversation>"); PX session_ttl (refreshed each turn)
 //   conv:{<driver>}:draft          JSON {"step","failures","choices","return_to","sealed"}, where
 //                                  "sealed" = SealedBox(JSON {slots, verified_mobile},
 //                                  "draft:<driver>"); PX draft_ttl, refreshed each turn
@@ -58,9 +61,11 @@ public:
     boost::asio::awaitable<bool> renew(std::string conversation, std::string token);
     boost::asio::awaitable<void> unlock(std::string conversation, std::string token);
 
+    // driver "": the session only (a group conversation, which never reads the draft).
     boost::asio::awaitable<ConversationState> load(std::string conversation, std::string driver);
     // Writes the session (version + 1) and the draft (or deletes it when `state.draft` is empty
-    // and `delete_draft`) only while `token` holds the lock; false when it does not.
+    // and `delete_draft`) only while `token` holds the lock; false when it does not. driver "":
+    // the session only (the script then names no key outside the conversation's hash tag).
     boost::asio::awaitable<bool> save(std::string conversation, std::string driver,
                                       std::string token, ConversationState state,
                                       bool delete_draft);
@@ -75,6 +80,9 @@ public:
     std::string encode_draft(const DraftState& draft, const std::string& driver) const;
     std::optional<DraftState> decode_draft(const std::string& stored,
                                            const std::string& driver) const;
+    // The session as saved after this turn (version + 1); last_question sealed.
+    std::string encode_session(const SessionState& session, const std::string& conversation) const;
+    SessionState decode_session(const std::string& stored, const std::string& conversation) const;
 
 private:
     std::shared_ptr<redis::Client> redis_;

@@ -22,6 +22,14 @@ struct SessionState {
     std::int64_t version = 0;  // turns committed; the store increments it on every save
     // Legal entry ids just offered as numbered choices: only the next message may pick one.
     std::vector<std::string> legal_choices;
+    // Legal questions in a row that ended in "这个问题我还答不好" (a miss); the next miss in a
+    // private chat opens a ticket. Any other turn resets it.
+    int legal_misses = 0;
+    // The driver's last missed question (for the desk when the ticket opens), or the grievance
+    // waiting for its category. Chat text: sealed by the store.
+    std::string last_question;
+    // A grievance category was asked for (1..3 of dialogs::grievance_choices_text()).
+    bool grievance_pending = false;
 };
 
 // The join draft: the half-filled application, kept for days and independent of the session, so

@@ -1,8 +1,10 @@
 #include "dialogs/router_dialog.hpp"
 
 #include <cstdio>
+#include <utility>
 
 #include "crypto/random.hpp"
+#include "dialogs/chat_requests.hpp"
 #include "dialogs/privacy.hpp"
 #include "members/application_store.hpp"
 #include "members/join_link.hpp"
@@ -33,10 +35,10 @@ std::string get(const std::map<std::string, std::string>& slots, const std::stri
     return found == slots.end() ? std::string() : found->second;
 }
 
-// "1".."9" (after cleaning): a pick among numbered choices; 0 otherwise.
-int small_number(const std::string& text) {
-    if (text.size() == 1 && text[0] >= '1' && text[0] <= '9') return text[0] - '0';
-    return 0;
+// What a group conversation keeps; a save is needed only when it changed.
+bool same_group_session(const SessionState& a, const SessionState& b) {
+    return a.legal_choices == b.legal_choices && a.grievance_pending == b.grievance_pending &&
+           a.legal_misses == b.legal_misses && a.last_question == b.last_question;
 }
 }  // namespace
 
@@ -55,10 +57,9 @@ asio::awaitable<Reply> RouterDialog::handle(const Message& message) {
                     beijing_yyyymmdd(services_.now())};
     if (!message.in_group()) co_return co_await private_turn(message, input);
 
-    // Group Q&A stores nothing either (no numbered-choice follow-up, no pending answers: those
-    // are personal and go to the driver's private chat).
-    ConversationState no_state;
-    auto routed = co_await chat_services(message, input, no_state);
+    // Group Q&A keeps only the numbered choices offered to this sender (his own group
+    // conversation); pending answers are personal and go to the driver's private chat.
+    auto routed = co_await group_chat_services(message, input);
     if (routed) {
         Reply reply;
         reply.texts = std::move(*routed);
@@ -151,14 +152,53 @@ asio::awaitable<Reply> RouterDialog::private_turn(const Message& message, const 
     }
 }
 
+asio::awaitable<std::optional<std::vector<std::string>>> RouterDialog::group_chat_services(
+    const Message& message, const TurnInput& input) {
+    std::optional<std::vector<std::string>> not_ours;
+    if (!services_.chat.ask) co_return not_ours;  // no chat services: nothing to keep either
+    auto& store = *services_.conversations;
+    const std::string conversation = conversation_id(message);
+    const std::string no_driver;  // a group turn never reads or writes the draft
+    auto state = co_await store.load(conversation, no_driver);
+    const SessionState before = state.session;
+    auto routed = co_await chat_services(message, input, state);
+    if (same_group_session(before, state.session)) co_return routed;
+    // Saved under the conversation's lock (the store's fencing check); this sender's two
+    // messages racing in one group at worst lose an offer of choices.
+    auto token = co_await store.lock(conversation);
+    if (!token) {
+        if (services_.log) services_.log("conversation_lock_timeout", "group");
+        co_return routed;
+    }
+    bool saved = false;
+    try {
+        saved = co_await store.save(conversation, no_driver, *token, std::move(state), false);
+    } catch (const std::exception&) {
+        saved = false;
+    }
+    if (!saved && services_.log) services_.log("group_session_save_failed", "");
+    try {
+        co_await store.unlock(conversation, *token);
+    } catch (...) {
+        // The lease expires by itself.
+    }
+    co_return routed;
+}
+
 asio::awaitable<std::optional<std::vector<std::string>>> RouterDialog::chat_services(
     const Message& message, const TurnInput& input, ConversationState& state) {
     const ChatServices& chat = services_.chat;
     std::optional<std::vector<std::string>> not_ours;
     if (!chat.ask) co_return not_ours;
-    // Choices are valid for the next message only; any other message drops them.
+    // Choices, a pending grievance and the miss streak are valid for the next message only;
+    // any other message drops them (a group member's conversation is his own: another member's
+    // "2" never reaches these).
     const std::vector<std::string> offered = std::move(state.session.legal_choices);
     state.session.legal_choices.clear();
+    const bool grievance_pending = std::exchange(state.session.grievance_pending, false);
+    const int misses = std::exchange(state.session.legal_misses, 0);
+    const std::string last_question = std::move(state.session.last_question);
+    state.session.last_question.clear();
     const std::string text = JoinEngine::clean_input(message.text);
     const bool in_group = message.in_group();
     // Privacy first in groups: the engine warns about an ID or phone number and says nothing else.
@@ -167,20 +207,61 @@ asio::awaitable<std::optional<std::vector<std::string>>> RouterDialog::chat_serv
         if (found.id_card || found.mobile) co_return not_ours;
     }
     const bool mid_flow = state.draft && !state.draft->step.empty();
+    const bool asked = !in_group || input.mentioned;
+    const int number = choice_number(text);
     std::vector<std::string> texts;
 
-    if (!offered.empty() && chat.answer_choice) {
-        const int number = small_number(text);
-        if (number > 0) {
-            auto answer = chat.answer_choice(offered, number);
-            if (answer) {
-                texts.push_back(std::move(*answer));
+    if (grievance_pending && chat.open_grievance && number > 0) {
+        const std::string_view category = grievance_category(number);
+        if (category.empty()) {
+            state.session.grievance_pending = true;
+            state.session.last_question = last_question;
+            texts.push_back("请回复 1-3 之间的数字。");
+            co_return texts;
+        }
+        std::string chosen(category);
+        co_return co_await grievance(message, std::move(chosen), last_question);
+    }
+    if (!offered.empty() && chat.answer_choice && number > 0) {
+        auto answer = chat.answer_choice(offered, number);
+        if (answer) {
+            texts.push_back(std::move(*answer));
+            co_return texts;
+        }
+        // Out of range, or the entry was removed since: offer the same choices again.
+        state.session.legal_choices = offered;
+        texts.push_back("请回复 1-" + std::to_string(offered.size()) + " 之间的数字。");
+        co_return texts;
+    }
+
+    // "FL2026… 进度" or the number alone: the ticket's state (details only to its owner).
+    if (asked && chat.ticket_status) {
+        std::string channel(channel_name(message.channel));
+        auto status = co_await chat.ticket_status(message.text, std::move(channel),
+                                                  message.sender_id, in_group);
+        if (status) {
+            texts.push_back(std::move(*status));
+            co_return texts;
+        }
+    }
+
+    // "我要投诉 乱罚款": a grievance ticket; the category asked with numbered choices when the
+    // words do not say. Groups are told to use the private chat (a grievance names people and
+    // places, and tickets are never opened from a group unasked).
+    if (chat.open_grievance) {
+        if (auto request = grievance_request(text)) {
+            if (in_group) {
+                if (asked)
+                    texts.push_back("投诉和诉求请私聊我，我帮您登记工单，群里不方便说细节。");
                 co_return texts;
             }
-            // Out of range, or the entry was removed since: offer the same choices again.
-            state.session.legal_choices = offered;
-            texts.push_back("请回复 1-" + std::to_string(offered.size()) + " 之间的数字。");
-            co_return texts;
+            if (request->category.empty()) {
+                state.session.grievance_pending = true;
+                state.session.last_question = message.text;
+                texts.push_back(grievance_choices_text());
+                co_return texts;
+            }
+            co_return co_await grievance(message, std::move(request->category), message.text);
         }
     }
 
@@ -190,7 +271,6 @@ asio::awaitable<std::optional<std::vector<std::string>>> RouterDialog::chat_serv
         texts.push_back(std::move(near));
         co_return texts;
     }
-    const bool asked = !in_group || input.mentioned;
     if (asked && chat.asks_for_stations && chat.asks_for_stations(text) &&
         chat.stations_near_place) {
         auto near = co_await chat.stations_near_place(text);
@@ -223,6 +303,11 @@ asio::awaitable<std::optional<std::vector<std::string>>> RouterDialog::chat_serv
     ask.channel = std::string(channel_name(message.channel));
     ask.chat_id = message.chat_id;
     ask.sender_id = message.sender_id;
+    // Only a message routed as a legal question counts towards the automatic ticket: a second
+    // unrelated remark ("好的谢谢") after a miss must not open one. Never in groups.
+    const bool counts = !in_group && intent == "legal";
+    if (counts) ask.misses_before = misses;
+    if (!in_group) ask.previous_question = last_question;
     if (state.draft)
         ask.district = get(state.draft->slots, slot_for(*services_.script, "district"));
     auto answer = co_await chat.ask(std::move(ask));
@@ -234,7 +319,26 @@ asio::awaitable<std::optional<std::vector<std::string>>> RouterDialog::chat_serv
         co_return not_ours;
     }
     state.session.legal_choices = answer.entry_ids;
+    if (counts && answer.missed) {
+        state.session.legal_misses = misses + 1;
+        state.session.last_question = message.text;
+    }
     co_return answer.texts;
+}
+
+asio::awaitable<std::vector<std::string>> RouterDialog::grievance(const Message& message,
+                                                                  std::string category,
+                                                                  std::string question) {
+    GrievanceTicket ticket;
+    ticket.category = std::move(category);
+    ticket.question = std::move(question);
+    ticket.channel = std::string(channel_name(message.channel));
+    ticket.chat_id = message.chat_id;
+    ticket.sender_id = message.sender_id;
+    auto told = co_await services_.chat.open_grievance(std::move(ticket));
+    std::vector<std::string> texts;
+    texts.push_back(std::move(told));
+    co_return texts;
 }
 
 asio::awaitable<std::string> RouterDialog::benefits_text(const Message& message,

@@ -37,12 +37,27 @@ struct LegalAsk {
     std::string channel;
     std::string chat_id;
     std::string sender_id;
+    // Legal questions in a row this driver asked privately that the scripts missed; the service
+    // opens a ticket on the next miss (faq::kMissesForTicket). Always 0 in groups.
+    int misses_before = 0;
+    // His last missed question (private chats), for the ticket when he now says "人工".
+    std::string previous_question;
 };
 
 struct LegalAnswer {
     std::vector<std::string> texts;      // empty: silence, or nothing confident to say
     std::vector<std::string> entry_ids;  // set when numbered choices were offered
     bool confident = false;              // an answer, choices or a ticket (not a handoff offer)
+    bool missed = false;                 // nothing fits and no ticket was opened: a miss
+};
+
+// A grievance (诉求) as the router hands it to the ticket desk.
+struct GrievanceTicket {
+    std::string category;  // dialogs::kGrievanceCategories
+    std::string question;
+    std::string channel;
+    std::string chat_id;
+    std::string sender_id;
 };
 
 // Legal Q&A, tickets, stations and benefits (faq/). Callbacks rather than faq types, so dialogs/
@@ -68,6 +83,13 @@ struct ChatServices {
     std::function<bool(std::string_view)> asks_for_stations;
     std::function<bool(std::string_view)> asks_for_benefits;
     std::function<bool(std::string_view)> asks_for_person;
+    // The status of the ticket `text` names, as this sender may see it; nullopt when the text
+    // names no ticket number (faq::TicketDesk::status_for).
+    std::function<boost::asio::awaitable<std::optional<std::string>>(
+        std::string text, std::string channel, std::string sender_id, bool in_group)>
+        ticket_status;
+    // Opens a grievance ticket; returns what the driver is told (with the ticket number).
+    std::function<boost::asio::awaitable<std::string>(GrievanceTicket)> open_grievance;
 };
 
 struct RouterServices {
@@ -104,11 +126,19 @@ private:
                                                     const ConversationState& state,
                                                     const Message& message);
     boost::asio::awaitable<Reply> private_turn(const Message& message, const TurnInput& input);
+    // A group message: the sender's own group conversation keeps only numbered choices offered
+    // to him (no draft, nothing personal); it is locked and saved only when they change.
+    boost::asio::awaitable<std::optional<std::vector<std::string>>> group_chat_services(
+        const Message& message, const TurnInput& input);
     void count(const std::vector<std::string>& events) const;
-    // Legal Q&A, tickets, stations and benefits before the join flow; nullopt = not for them,
-    // the engine answers. Private turns may update state.session.legal_choices.
+    // Legal Q&A, tickets, grievances, stations and benefits before the join flow; nullopt = not
+    // for them, the engine answers. Updates the session's choices, miss counter and pending
+    // grievance (valid for the next message only).
     boost::asio::awaitable<std::optional<std::vector<std::string>>> chat_services(
         const Message& message, const TurnInput& input, ConversationState& state);
+    boost::asio::awaitable<std::vector<std::string>> grievance(const Message& message,
+                                                               std::string category,
+                                                               std::string question);
     boost::asio::awaitable<std::string> benefits_text(const Message& message,
                                                       const TurnInput& input);
 

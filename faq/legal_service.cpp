@@ -87,6 +87,20 @@ std::optional<std::string> answer_choice(const Index& index,
     return format_answer(*entry, max_bytes);
 }
 
+bool opens_ticket(const LegalQuestion& question, const LegalReply& reply) {
+    const bool addressed = !question.in_group || question.mentioned;
+    if (reply.asked_for_person) return addressed;
+    return !question.in_group && reply.action == Action::handoff &&
+           question.misses_before + 1 >= kMissesForTicket;
+}
+
+std::string missed_ticket_text(std::string_view number) {
+    return "这个问题脚本里没有现成答案，我已经把您的问题转给律师值班，工单号" +
+           std::string(number) +
+           "。律师一般在工作时间内答复，答复会在这里告诉您（留了手机号的也会短信通知）；"
+           "发送工单号可随时查询进度。急事请拨打职工服务热线12351。";
+}
+
 LegalService::LegalService(LiveContent& content, TicketDesk& tickets, Thresholds thresholds)
     : content_(content), tickets_(tickets), thresholds_(thresholds) {}
 
@@ -98,11 +112,7 @@ LegalReply LegalService::dry_run(const LegalQuestion& question) const {
 
 asio::awaitable<LegalReply> LegalService::ask(LegalQuestion question) {
     LegalReply reply = dry_run(question);
-    const bool addressed = !question.in_group || question.mentioned;
-    const bool open_ticket =
-        addressed && (reply.asked_for_person || (reply.action == Action::handoff &&
-                                                 question.misses_before + 1 >= kMissesForTicket));
-    if (!open_ticket) co_return reply;
+    if (!opens_ticket(question, reply)) co_return reply;
     NewTicket ticket;
     ticket.category = "legal";
     // "人工" alone says nothing: the desk needs the question the driver asked before.
@@ -110,6 +120,9 @@ asio::awaitable<LegalReply> LegalService::ask(LegalQuestion question) {
     ticket.question = question.text;
     if (reply.asked_for_person && !question.previous_question.empty())
         ticket.question = question.previous_question + "（随后要求人工：" + question.text + "）";
+    // The second miss in a row: the desk sees both questions.
+    if (!reply.asked_for_person && !question.previous_question.empty())
+        ticket.question = question.previous_question + "（随后又问：" + question.text + "）";
     ticket.channel = question.channel;
     ticket.chat_id = question.chat_id;
     ticket.sender_id = question.sender_id;
@@ -117,7 +130,11 @@ asio::awaitable<LegalReply> LegalService::ask(LegalQuestion question) {
     if (!question.in_group) ticket.phone = question.phone;
     reply.ticket = co_await tickets_.open(std::move(ticket));
     reply.action = Action::handoff;
-    reply.texts = {ticket_opened_text(reply.ticket)};
+    // if, not ?: (g++ 12 coroutine temporaries, redis/client.hpp).
+    std::string told = ticket_opened_text(reply.ticket);
+    if (!reply.asked_for_person) told = missed_ticket_text(reply.ticket);
+    reply.texts.clear();
+    reply.texts.push_back(std::move(told));
     co_return reply;
 }
 

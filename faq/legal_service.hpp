@@ -63,6 +63,13 @@ std::string handoff_offer_text();
 LegalReply answer_from(std::shared_ptr<const Index> index, int version,
                        const LegalQuestion& question, const Thresholds& thresholds);
 
+// Whether ask() opens a ticket for this reply: on "人工"/"找律师" when addressed (1:1, or
+// @-mentioned in a group); on a miss (handoff) only in a private chat and only once the driver
+// has missed kMissesForTicket - 1 times before — a group never gets an automatic ticket.
+bool opens_ticket(const LegalQuestion& question, const LegalReply& reply);
+// What the driver is told when his second miss in a row opened a ticket.
+std::string missed_ticket_text(std::string_view number);
+
 // The answer for choice `number` (1-based) among `entry_ids` offered earlier, from `index`;
 // nullopt when the number is out of range or the entry is gone in a newer version.
 std::optional<std::string> answer_choice(const Index& index,

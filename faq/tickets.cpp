@@ -134,6 +134,18 @@ std::string ticket_status_text(const Ticket& ticket, bool owner) {
     return text;
 }
 
+std::string ticket_status_reply(const std::optional<Ticket>& ticket, std::string_view number,
+                                std::string_view channel, std::string_view sender_id,
+                                bool in_group) {
+    if (!ticket) return "没有找到工单" + std::string(number) + "，请核对工单号。";
+    const bool owner =
+        !sender_id.empty() && ticket->sender_id == sender_id && ticket->channel == channel;
+    // In a group the others read along: the owner gets the state there, the answer in private.
+    std::string text = ticket_status_text(*ticket, owner && !in_group);
+    if (owner && in_group && !ticket->answer.empty()) text += "请私聊我发送工单号查看答复。";
+    return text;
+}
+
 TicketDesk::TicketDesk(std::shared_ptr<redis::Client> redis, std::string key_prefix,
                        std::optional<crypto::SealedBox> box, notify::SmsOutbox* outbox,
                        std::function<std::int64_t()> clock)
@@ -241,6 +253,18 @@ asio::awaitable<std::optional<Ticket>> TicketDesk::get(std::string number) {
     std::vector<std::string> flat;
     for (auto& element : reply.elements) flat.push_back(std::move(element.str));
     co_return to_ticket(flat);
+}
+
+asio::awaitable<std::optional<std::string>> TicketDesk::status_for(std::string text,
+                                                                   std::string channel,
+                                                                   std::string sender_id,
+                                                                   bool in_group) {
+    std::optional<std::string> reply;
+    const auto number = find_ticket_number(text);
+    if (!number) co_return reply;
+    auto ticket = co_await get(*number);
+    reply = ticket_status_reply(ticket, *number, channel, sender_id, in_group);
+    co_return reply;
 }
 
 asio::awaitable<std::vector<Ticket>> TicketDesk::list(std::string state, std::size_t limit) {

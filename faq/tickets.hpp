@@ -95,6 +95,13 @@ std::string mask_phone(std::string_view phone);
 // The driver's answer to "FL2026... 进度": the state, and the lawyer's answer only to the driver
 // who opened the ticket (`owner`), since ticket numbers are guessable.
 std::string ticket_status_text(const Ticket& ticket, bool owner);
+// The chat answer to a message carrying a ticket number, asked by `sender_id` on `channel`:
+// the owner (the ticket's own channel and sender) sees the lawyer's answer in a private chat;
+// anyone else, and the owner in a group, gets the state only (no question, no answer, no phone).
+// `ticket` nullopt: no such ticket.
+std::string ticket_status_reply(const std::optional<Ticket>& ticket, std::string_view number,
+                                std::string_view channel, std::string_view sender_id,
+                                bool in_group);
 // What the driver is told when a ticket is opened.
 std::string ticket_opened_text(std::string_view number, bool grievance = false);
 
@@ -110,6 +117,11 @@ public:
     // empty question, redis::Error when Redis fails.
     boost::asio::awaitable<std::string> open(NewTicket ticket);
     boost::asio::awaitable<std::optional<Ticket>> get(std::string number);
+    // The status answer when `text` names a ticket number (find_ticket_number), else nullopt.
+    boost::asio::awaitable<std::optional<std::string>> status_for(std::string text,
+                                                                  std::string channel,
+                                                                  std::string sender_id,
+                                                                  bool in_group);
     // state "open" (the desk's queue, oldest first) or "" (all, newest first).
     boost::asio::awaitable<std::vector<Ticket>> list(std::string state, std::size_t limit = 100);
     // Stores the answer and delivers it (pending chat message; SMS on the first answer when a

@@ -131,10 +131,18 @@ RedisServer* ChatLegalTest::redis_ = nullptr;
 KayouProcess* ChatLegalTest::kayou_ = nullptr;
 
 TEST_F(ChatLegalTest, PrivateQuestionGetsAnAnswerWithItsLegalBasis) {
-    // An entry's own wording. "老板拖了三个月运费不给咋办" and eval.yaml's freight questions are
-    // offered as numbered choices by the shipped index today, not answered outright.
     auto said = say(port(), unique("d"), "货主拖欠运费怎么办");
     EXPECT_NE(said.all().find("法律依据"), std::string::npos) << said.all();
+}
+
+TEST_F(ChatLegalTest, UnpaidFreightInTheDriversOwnWordsIsAnsweredDirectly) {
+    // Issue 5's own example: the freight-arrears entry (a contract debt, court — not labour
+    // arbitration), not a list of choices with unrelated entries such as 试用期.
+    auto said = say(port(), unique("d"), "老板拖了三个月运费不给咋办");
+    const std::string text = said.all();
+    EXPECT_NE(text.find("运输合同的欠款"), std::string::npos) << text;
+    EXPECT_EQ(text.find("您是不是想问"), std::string::npos) << text;
+    EXPECT_EQ(text.find("试用期"), std::string::npos) << text;
 }
 
 TEST_F(ChatLegalTest, AmbiguousQuestionOffersChoicesAndTheDigitPicksOne) {
@@ -196,6 +204,155 @@ TEST_F(ChatLegalTest, LegalQuestionInTheMiddleOfJoiningReturnsToTheStep) {
     const std::string text = said.all();
     EXPECT_TRUE(std::regex_search(text, std::regex("FL[0-9]{12,}"))) << text;
     EXPECT_NE(text.find("姓名"), std::string::npos) << text;
+}
+
+std::string ticket_number_in(const std::string& text) {
+    std::smatch match;
+    if (!std::regex_search(text, match, std::regex("FL[0-9]{12,}"))) return "";
+    return match.str();
+}
+
+json ticket(std::uint16_t port, const std::string& number) {
+    auto got = http_request(port, "GET", "/admin/api/tickets/" + number, {}, bearer(kDeskToken));
+    EXPECT_EQ(got.status, 200) << got.body;
+    if (got.status != 200) return json::object();
+    return json::parse(got.body);
+}
+
+json in_room(json body, const std::string& room, bool mentioned) {
+    body["room"] = {{"id", room}, {"name", "卡友群"}};
+    body["mentioned_bot"] = mentioned;
+    return body;
+}
+
+TEST_F(ChatLegalTest, TicketNumberGivesItsStatusAndTheAnswerOnlyToItsOwner) {
+    const std::string owner = unique("d");
+    const std::string number = ticket_number_in(say(port(), owner, "找律师").all());
+    ASSERT_FALSE(number.empty());
+    EXPECT_NE(say(port(), owner, number + " 进度").all().find("等待律师答复"), std::string::npos);
+
+    const json answer{{"text", "运费可以向法院起诉（状态测试答复）。"}};
+    ASSERT_EQ(http_request(port(), "POST", "/admin/api/tickets/" + number + "/answer",
+                           answer.dump(), bearer(kDeskToken))
+                  .status,
+              200);
+    // Someone else with the (guessable) number: the state, nothing personal.
+    const std::string other = say(port(), unique("d"), number).all();
+    EXPECT_NE(other.find("已答复"), std::string::npos) << other;
+    EXPECT_EQ(other.find("状态测试答复"), std::string::npos) << other;
+    // The owner's own group: the state, the answer stays out of the group.
+    const std::string room = unique("room");
+    auto group = bridge_post(port(), in_room(message(owner, number + " 进度"), room, true)).all();
+    EXPECT_NE(group.find("已答复"), std::string::npos) << group;
+    EXPECT_EQ(group.find("状态测试答复"), std::string::npos) << group;
+    // The owner in private: the pending answer arrives with his next message, and the number
+    // shows it again afterwards — not the join flow's "进度".
+    say(port(), owner, "你好");
+    const std::string mine = say(port(), owner, number + " 进度").all();
+    EXPECT_NE(mine.find("状态测试答复"), std::string::npos) << mine;
+    EXPECT_NE(say(port(), owner, "FL209901010001").all().find("没有找到工单"), std::string::npos);
+}
+
+// A legal question (it names 法律/咨询) that no script entry covers.
+constexpr const char* kMissOne = "咨询一下离婚的时候房子怎么分";
+constexpr const char* kMissTwo = "问个法律问题 宅基地被村里收回了怎么办";
+
+TEST_F(ChatLegalTest, SecondPrivateMissInARowOpensATicketEvenOnAnotherProcess) {
+    KayouProcess second({redis_->port(), config_yaml()});
+    ASSERT_TRUE(second.wait_ready());
+    const auto start = std::chrono::steady_clock::now();
+    while (serving(second, "faq") < 1 && std::chrono::steady_clock::now() - start < 20s) {
+    }
+    ASSERT_GE(serving(second, "faq"), 1) << second.log();
+
+    const std::string sender = unique("d");
+    const std::string first = say(port(), sender, kMissOne).all();
+    EXPECT_NE(first.find("答不好"), std::string::npos) << first;
+    EXPECT_TRUE(ticket_number_in(first).empty()) << first;
+    // The counter is in the Redis session: the second miss may reach another kayou process.
+    const std::string second_said = say(second.port(), sender, kMissTwo).all();
+    const std::string number = ticket_number_in(second_said);
+    ASSERT_FALSE(number.empty()) << second_said;
+    EXPECT_NE(second_said.find("律师"), std::string::npos) << second_said;
+    const auto opened = ticket(port(), number);
+    EXPECT_EQ(opened.value("category", ""), "legal");
+    // The desk sees both questions.
+    EXPECT_NE(opened.value("question", "").find("离婚"), std::string::npos) << opened.dump();
+    EXPECT_NE(opened.value("question", "").find("宅基地"), std::string::npos) << opened.dump();
+    // The streak starts over after a ticket.
+    EXPECT_TRUE(ticket_number_in(say(port(), sender, kMissOne).all()).empty());
+}
+
+TEST_F(ChatLegalTest, AnAnswerBetweenTwoMissesResetsTheStreak) {
+    const std::string sender = unique("d");
+    EXPECT_TRUE(ticket_number_in(say(port(), sender, kMissOne).all()).empty());
+    EXPECT_NE(say(port(), sender, "货主拖欠运费怎么办").all().find("法律依据"), std::string::npos);
+    const std::string third = say(port(), sender, kMissTwo).all();
+    EXPECT_NE(third.find("答不好"), std::string::npos) << third;
+    EXPECT_TRUE(ticket_number_in(third).empty()) << third;
+}
+
+TEST_F(ChatLegalTest, GroupMissesNeverOpenATicket) {
+    const std::string room = unique("room");
+    const std::string sender = unique("d");
+    for (const char* text : {kMissOne, kMissTwo, kMissOne}) {
+        const std::string said =
+            bridge_post(port(), in_room(message(sender, text), room, true)).all();
+        EXPECT_TRUE(ticket_number_in(said).empty()) << said;
+    }
+}
+
+TEST_F(ChatLegalTest, GrievanceWithItsCategoryOpensATicket) {
+    const std::string said = say(port(), unique("d"), "我要投诉 乱罚款").all();
+    const std::string number = ticket_number_in(said);
+    ASSERT_FALSE(number.empty()) << said;
+    EXPECT_NE(said.find("诉求已登记"), std::string::npos) << said;
+    const auto opened = ticket(port(), number);
+    EXPECT_EQ(opened.value("category", ""), "grievance");
+    EXPECT_EQ(opened.value("subcategory", ""), "fines");
+}
+
+TEST_F(ChatLegalTest, GrievanceWithoutACategoryAsksWithNumberedChoices) {
+    const std::string sender = unique("d");
+    const std::string asked = say(port(), sender, "我要投诉").all();
+    ASSERT_NE(asked.find("2. 执法"), std::string::npos) << asked;
+    EXPECT_TRUE(ticket_number_in(asked).empty()) << asked;
+    EXPECT_NE(say(port(), sender, "5").all().find("1-3"), std::string::npos);
+    const std::string picked = say(port(), sender, "２").all();  // full-width
+    const std::string number = ticket_number_in(picked);
+    ASSERT_FALSE(number.empty()) << picked;
+    const auto opened = ticket(port(), number);
+    EXPECT_EQ(opened.value("subcategory", ""), "enforcement");
+    EXPECT_EQ(opened.value("question", ""), "我要投诉");
+}
+
+TEST_F(ChatLegalTest, GroupGrievanceIsSentToThePrivateChat) {
+    const std::string room = unique("room");
+    const std::string said =
+        bridge_post(port(), in_room(message(unique("d"), "我要投诉 乱罚款"), room, true)).all();
+    EXPECT_NE(said.find("私聊"), std::string::npos) << said;
+    EXPECT_TRUE(ticket_number_in(said).empty()) << said;
+}
+
+TEST_F(ChatLegalTest, GroupChoicesBelongToTheSenderWhoWasOfferedThem) {
+    const std::string room = unique("room");
+    const std::string asker = unique("d");
+    const std::string shown =
+        bridge_post(port(), in_room(message(asker, "工资"), room, true)).all();
+    ASSERT_NE(shown.find("2. "), std::string::npos) << shown;
+    // Kept in the asker's own group conversation, which expires with the session.
+    const auto ttl =
+        redis_->command("PTTL kayou:conv:{bridge:g:" + room + ":" + asker + "}:session");
+    ASSERT_GT(ttl.size(), 1u);
+    EXPECT_GT(std::stol(ttl.substr(1)), 0) << ttl;
+    // Another member's "2" picks nothing (and the bot stays quiet in the group).
+    const std::string others =
+        bridge_post(port(), in_room(message(unique("d"), "2"), room, false)).all();
+    EXPECT_EQ(others.find("法律依据"), std::string::npos) << others;
+    // The asker's "第二个", without a mention, does.
+    const std::string picked =
+        bridge_post(port(), in_room(message(asker, "第二个"), room, false)).all();
+    EXPECT_NE(picked.find("法律依据"), std::string::npos) << picked;
 }
 
 }  // namespace

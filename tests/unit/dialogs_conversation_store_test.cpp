@@ -76,3 +76,42 @@ TEST(ConversationStore, IdentitiesAndKeys) {
 
 }  // namespace
 }  // namespace kayou::dialogs
+
+namespace kayou::dialogs {
+namespace {
+
+TEST(ConversationStore, SessionKeepsChoicesMissesAndASealedQuestion) {
+    ConversationStore store(nullptr, box());
+    SessionState session;
+    session.version = 4;
+    session.legal_choices = {"wage-arrears", "freight-arrears"};
+    session.legal_misses = 1;
+    session.last_question = "车挂靠在公司名下 13800138000 出事谁赔";
+    session.grievance_pending = true;
+    const auto encoded = store.encode_session(session, "bridge:wxid_a");
+    EXPECT_EQ(encoded.find("13800138000"), std::string::npos) << encoded;
+    EXPECT_EQ(encoded.find("挂靠"), std::string::npos) << encoded;
+    const auto decoded = store.decode_session(encoded, "bridge:wxid_a");
+    EXPECT_EQ(decoded.version, 5);
+    EXPECT_EQ(decoded.legal_choices, session.legal_choices);
+    EXPECT_EQ(decoded.legal_misses, 1);
+    EXPECT_EQ(decoded.last_question, session.last_question);
+    EXPECT_TRUE(decoded.grievance_pending);
+    // Another conversation's session does not open: the question stays unread, the rest stands.
+    const auto other = store.decode_session(encoded, "bridge:wxid_b");
+    EXPECT_EQ(other.last_question, "");
+    EXPECT_EQ(other.legal_misses, 1);
+}
+
+TEST(ConversationStore, OldSessionsWithoutTheNewFieldsLoad) {
+    ConversationStore store(nullptr, box());
+    const auto decoded = store.decode_session(R"({"flow":"join","version":3})", "bridge:wxid_a");
+    EXPECT_EQ(decoded.flow, "join");
+    EXPECT_EQ(decoded.legal_misses, 0);
+    EXPECT_FALSE(decoded.grievance_pending);
+    EXPECT_TRUE(decoded.legal_choices.empty());
+    EXPECT_EQ(store.decode_session("not json", "x").version, 0);
+}
+
+}  // namespace
+}  // namespace kayou::dialogs

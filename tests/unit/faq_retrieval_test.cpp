@@ -7,6 +7,7 @@
 #include <string>
 
 #include "faq/analyzer.hpp"
+#include "faq/decide.hpp"
 #include "faq/eval.hpp"
 #include "faq/index.hpp"
 #include "faq/script.hpp"
@@ -199,6 +200,19 @@ TEST(FaqRetrieval, ShippedEvalSetTop1AtLeast90Percent) {
     EXPECT_GE(report.top3_recall(), 0.95);
     EXPECT_GE(report.none_handoff_rate(), 0.80);
     EXPECT_EQ(report.none_answered, 0u);  // never answer an out-of-scope question outright
+}
+
+// Issue 5's own example (not in eval.yaml): the unpaid-freight entry is answered outright, with
+// no numbered choices that drag in unrelated entries such as 试用期 (probation).
+TEST(FaqRetrieval, ShippedScriptAnswersUnpaidFreightInTheDriversWords) {
+    const auto script = parse_script(read_data("legal.yaml"), "legal.yaml");
+    const auto index = Index::build(script);
+    const auto hits = index->search("老板拖了三个月运费不给咋办", {}, 3);
+    ASSERT_FALSE(hits.empty());
+    EXPECT_EQ(hits[0].entry->id, "freight_arrears");
+    const auto decision = decide(hits, Thresholds{}, false, true);
+    EXPECT_EQ(decision.action, Action::answer);
+    for (const auto& hit : hits) EXPECT_NE(hit.entry->id, "probation");
 }
 
 }  // namespace

@@ -1,0 +1,125 @@
+#include "dialogs/chat_requests.hpp"
+
+#include <algorithm>
+#include <array>
+
+#include "text/utf8.hpp"
+
+namespace kayou::dialogs {
+namespace {
+
+bool starts_with(std::string_view text, std::string_view prefix) {
+    return text.substr(0, prefix.size()) == prefix;
+}
+
+bool ends_with(std::string_view text, std::string_view suffix) {
+    return text.size() >= suffix.size() && text.substr(text.size() - suffix.size()) == suffix;
+}
+
+bool contains(std::string_view text, std::string_view part) {
+    return text.find(part) != std::string_view::npos;
+}
+
+// Spaces and sentence punctuation around and inside a short reply ("第 2 个。").
+std::string squeeze(std::string_view text) {
+    std::string out;
+    for (char32_t c : text::decode_utf8(text::fold_width(text))) {
+        if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '.' || c == ',' || c == '!' ||
+            c == '?' || c == 0x3002 /* 。 */ || c == 0xFF0C /* ， */ || c == 0x3001 /* 、 */ ||
+            c == 0xFF01 /* ！ */ || c == 0xFF1F /* ？ */ || c == '~')
+            continue;
+        out += text::encode_utf8(std::u32string(1, c));
+    }
+    return out;
+}
+
+// "1".."9" or 一..九 at the start of text: the value and its byte length; {0, 0} otherwise.
+std::pair<int, std::size_t> leading_digit(std::string_view text) {
+    if (!text.empty() && text[0] >= '1' && text[0] <= '9') return {text[0] - '0', 1};
+    static constexpr std::array<std::string_view, 9> kNumerals = {"一", "二", "三", "四", "五",
+                                                                  "六", "七", "八", "九"};
+    for (std::size_t i = 0; i < kNumerals.size(); ++i)
+        if (starts_with(text, kNumerals[i])) return {static_cast<int>(i) + 1, kNumerals[i].size()};
+    return {0, 0};
+}
+
+}  // namespace
+
+int choice_number(std::string_view raw) {
+    std::string text = squeeze(raw);
+    std::string_view rest = text;
+    for (std::string_view prefix : {"我选", "选择", "选"})
+        if (starts_with(rest, prefix)) {
+            rest.remove_prefix(prefix.size());
+            break;
+        }
+    const bool ordinal = starts_with(rest, "第");
+    if (ordinal) rest.remove_prefix(std::string_view("第").size());
+    const auto [number, length] = leading_digit(rest);
+    if (number == 0) return 0;
+    rest.remove_prefix(length);
+    if (rest.empty()) return number;
+    for (std::string_view suffix : {"个", "条", "项", "种", "号", "个吧", "吧"})
+        if (rest == suffix) return number;
+    return 0;
+}
+
+std::optional<GrievanceRequest> grievance_request(std::string_view raw) {
+    const std::string text = squeeze(raw);
+    // A request to file one, not a question about how to: "怎么投诉平台" is for the FAQ.
+    constexpr std::string_view kRequests[] = {"我要投诉",   "我想投诉", "要投诉",   "投诉一下",
+                                              "我要举报",   "我想举报", "我要反映", "我想反映",
+                                              "反映个问题", "提个诉求", "我有诉求", "我要提诉求"};
+    constexpr std::string_view kLeading[] = {"投诉", "举报", "诉求"};
+    constexpr std::string_view kHow[] = {"怎么", "如何", "哪里", "去哪", "吗", "能不能", "可以"};
+    const auto any_of = [&](auto& phrases, auto test) {
+        return std::any_of(std::begin(phrases), std::end(phrases), test);
+    };
+    const auto inside = [&](std::string_view phrase) { return contains(text, phrase); };
+    const auto leads = [&](std::string_view phrase) { return starts_with(text, phrase); };
+    // "我要投诉 乱罚款" files one; "投诉乱罚款" does too, unless it asks how ("举报超载有奖吗").
+    const bool how = any_of(kHow, inside);
+    const bool asked =
+        (any_of(kRequests, inside) && !contains(text, "怎么投诉") && !contains(text, "如何投诉")) ||
+        (any_of(kLeading, leads) && !how);
+    if (!asked) return std::nullopt;
+
+    struct Words {
+        std::string_view category;
+        std::initializer_list<std::string_view> words;
+    };
+    // In precedence order: "交警乱罚款" is about the fine.
+    const Words kWords[] = {
+        {"fines", {"罚款", "乱罚", "罚单", "罚钱", "被罚", "罚了", "处罚", "重复罚"}},
+        {"enforcement",
+         {"执法", "交警", "路政", "运管", "扣车", "查车", "拦车", "扣证", "治超", "超限站",
+          "检查站", "吃拿卡要", "粗暴", "城管"}},
+        {"services",
+         {"服务区", "司机之家", "驿站", "停车场", "加油站", "收费站", "服务", "办事", "窗口",
+          "热线", "工会", "厕所", "充电"}},
+    };
+    GrievanceRequest request;
+    for (const auto& group : kWords) {
+        if (std::any_of(group.words.begin(), group.words.end(),
+                        [&](std::string_view word) { return contains(text, word); })) {
+            request.category = std::string(group.category);
+            break;
+        }
+    }
+    return request;
+}
+
+std::string grievance_choices_text() {
+    return "您要反映哪一类问题？\n"
+           "1. 罚款（乱罚款、重复罚款、罚款不开票）\n"
+           "2. 执法（查车扣车、执法态度、吃拿卡要）\n"
+           "3. 服务（服务区、司机之家、办事窗口）\n"
+           "回复数字即可";
+}
+
+std::string_view grievance_category(int number) {
+    if (number < 1 || number > static_cast<int>(std::size(kGrievanceCategories))) return {};
+    return kGrievanceCategories[number - 1];
+}
+
+}  // namespace kayou::dialogs

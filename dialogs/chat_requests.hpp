@@ -1,0 +1,34 @@
+#pragma once
+// Short requests the chat router recognizes before anything else runs: a pick among numbered
+// choices ("2", "第二个", "２") and a grievance (诉求: "我要投诉 乱罚款"). Pure: no I/O.
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace kayou::dialogs {
+
+// The number a driver picks among numbered choices, 1..9, or 0 when the text is not a pick.
+// Accepts "2", "２" (full width), "2.", "2号", "第2个", "第二个", "第二条", "选2", "选第三个",
+// "二"; rejects anything with more words ("2个月", "二倍工资", "12").
+int choice_number(std::string_view text);
+
+// The grievance categories, in the order they are offered as 1..3: TicketDesk subcategories.
+inline constexpr std::string_view kGrievanceCategories[] = {"fines", "enforcement", "services"};
+
+struct GrievanceRequest {
+    std::string category;  // one of kGrievanceCategories, or "" when the text does not say
+};
+
+// "我要投诉…", "我想举报…", "投诉：…", "提个诉求…": a grievance, with the category its words
+// point to (罚款 → fines; 交警/路政/扣车 → enforcement; 服务区/司机之家/窗口 → services; fines
+// wins over enforcement, enforcement over services). "怎么投诉平台" is a question, not a
+// grievance: nullopt.
+std::optional<GrievanceRequest> grievance_request(std::string_view text);
+
+// "您要反映哪一类问题？\n1. 罚款…\n2. 执法…\n3. 服务…\n回复数字即可".
+std::string grievance_choices_text();
+
+// The category for choice `number` (1-based) of grievance_choices_text(); "" out of range.
+std::string_view grievance_category(int number);
+
+}  // namespace kayou::dialogs

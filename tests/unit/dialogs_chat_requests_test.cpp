@@ -1,0 +1,71 @@
+// Numbered-choice picks and grievance requests as drivers type them.
+#include <gtest/gtest.h>
+
+#include <string>
+#include <utility>
+
+#include "dialogs/chat_requests.hpp"
+
+namespace kayou::dialogs {
+namespace {
+
+struct Pick {
+    const char* text;
+    int number;
+};
+
+TEST(ChoiceNumber, AcceptsDigitsOrdinalsAndFullWidth) {
+    const Pick picks[] = {{"1", 1},   {"2", 2},          {" 3 ", 3},   {"２", 2},      {"３。", 3},
+                          {"2.", 2},  {"第二个", 2},     {"第2个", 2}, {"第 3 条", 3}, {"第一", 1},
+                          {"选2", 2}, {"我选第三个", 3}, {"二", 2},    {"2号", 2}};
+    for (const auto& pick : picks) EXPECT_EQ(choice_number(pick.text), pick.number) << pick.text;
+}
+
+TEST(ChoiceNumber, RejectsQuestionsThatStartWithANumber) {
+    for (const char* text :
+         {"", "0", "12", "2个月", "二倍工资", "三个月没发工资", "第二个是什么意思", "你好"})
+        EXPECT_EQ(choice_number(text), 0) << text;
+}
+
+TEST(GrievanceRequest, NamesTheCategoryFromTheDriversWords) {
+    const std::pair<const char*, const char*> cases[] = {
+        {"我要投诉 乱罚款", "fines"},
+        // Fines win over enforcement: the grievance is about the fine.
+        {"我要投诉交警乱罚款", "fines"},
+        {"我想举报，路政查车扣车不给手续", "enforcement"},
+        {"投诉：服务区厕所太脏", "services"},
+    };
+    for (const auto& [text, category] : cases) {
+        const auto request = grievance_request(text);
+        ASSERT_TRUE(request) << text;
+        EXPECT_EQ(request->category, category) << text;
+    }
+}
+
+TEST(GrievanceRequest, UnclearCategoryIsEmpty) {
+    auto unclear = grievance_request("我要投诉");
+    ASSERT_TRUE(unclear);
+    EXPECT_EQ(unclear->category, "");
+}
+
+TEST(GrievanceRequest, QuestionsAboutComplainingAreNotGrievances) {
+    EXPECT_FALSE(grievance_request("平台扣我运费，怎么投诉"));
+    EXPECT_FALSE(grievance_request("举报超载车辆有奖吗"));
+    EXPECT_FALSE(grievance_request("乱罚款怎么办"));
+    EXPECT_FALSE(grievance_request("老板拖了三个月运费不给咋办"));
+}
+
+TEST(GrievanceChoices, NumbersMatchTheCategories) {
+    const std::string text = grievance_choices_text();
+    EXPECT_NE(text.find("1. 罚款"), std::string::npos);
+    EXPECT_NE(text.find("2. 执法"), std::string::npos);
+    EXPECT_NE(text.find("3. 服务"), std::string::npos);
+    EXPECT_EQ(grievance_category(1), "fines");
+    EXPECT_EQ(grievance_category(2), "enforcement");
+    EXPECT_EQ(grievance_category(3), "services");
+    EXPECT_EQ(grievance_category(0), "");
+    EXPECT_EQ(grievance_category(4), "");
+}
+
+}  // namespace
+}  // namespace kayou::dialogs
