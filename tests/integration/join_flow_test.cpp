@@ -29,6 +29,7 @@ constexpr const char* kBridgeSecret = "bridge-secret-for-join-tests-0123";
 constexpr const char* kOaToken = "joinoatoken";
 constexpr const char* kDataKey = "q83vEjRWeJq83vEjRWeJq83vEjRWeJq83vEjRWeJq80=";
 constexpr const char* kPublicBase = "https://kayou.test";
+constexpr const char* kReviewerToken = "join-test-wujin-reviewer";
 
 std::string config_yaml(const std::string& extra = "") {
     return std::string("wechat:\n  official_account:\n    enabled: true\n    token: ") + kOaToken +
@@ -38,7 +39,9 @@ std::string config_yaml(const std::string& extra = "") {
            "/config/flows/join.yaml\n  districts_file: " KAYOU_SOURCE_DIR
            "/config/districts.yaml\n  calendar_dir: " KAYOU_SOURCE_DIR
            "/config/calendar\n  public_base_url: " +
-           kPublicBase + "\n" + extra;
+           kPublicBase + "\nadmin:\n  tokens:\n    - name: wujin-reviewer\n      token_sha256: " +
+           crypto::sha256_hex(kReviewerToken) +
+           "\n      role: district_admin\n      districts: [wujin]\n" + extra;
 }
 
 const crypto::SealedBox& box() {
@@ -302,6 +305,39 @@ TEST_F(JoinTest, CompleteJoinOverTheBridgeIsStoredEncryptedAndAnswersProgress) {
     progress = say("进度");
     EXPECT_NE(progress.all().find("车牌与行驶证不符"), std::string::npos) << progress.all();
     cli(redis_port(), "HSET 'kayou:app:{" + id + "}' status received reason ''");
+}
+
+// The whole path of the promise from the driver's side: join in chat, the district reviewer
+// approves in the review API, the approval SMS is in the outbox, and 进度 says 已通过.
+TEST_F(JoinTest, ChatApplicationReachesTheReviewerAndTheApprovalIsVisibleInProgress) {
+    const std::string sender = unique("wxid_review");
+    auto say = [&](const std::string& text) { return bridge_say(port(), sender, text); };
+    Driver driver = kZhang;
+    driver.id_card = "320482198805124578";
+    driver.mobile = "13912345677";
+    const std::string id = complete_join(say, driver);
+    ASSERT_FALSE(id.empty());
+
+    const Headers auth{{"Authorization", std::string("Bearer ") + kReviewerToken}};
+    auto queue =
+        http_request(port(), "GET", "/admin/api/review/queue?district=wujin&limit=200", {}, auth);
+    ASSERT_EQ(queue.status, 200) << queue.body;
+    EXPECT_NE(queue.body.find(id), std::string::npos);
+    EXPECT_EQ(queue.body.find(driver.mobile), std::string::npos);
+    EXPECT_EQ(queue.body.find(driver.id_card), std::string::npos);
+
+    auto approved =
+        http_request(port(), "POST", "/admin/api/review/applications/" + id + "/approve", {}, auth);
+    ASSERT_EQ(approved.status, 200) << approved.body;
+    const auto sms_id = nlohmann::json::parse(approved.body).value("sms_id", "");
+    ASSERT_FALSE(sms_id.empty());
+    // The approval SMS waits in the outbox (no provider in this config), for the driver's phone.
+    EXPECT_EQ(cli1(redis_port(), "GET 'kayou:sms:idem:approval:" + id + "'"), sms_id);
+    EXPECT_EQ(cli1(redis_port(), "HGET 'kayou:sms:msg:" + sms_id + "' phone_hash"),
+              box().lookup_hash(driver.mobile));
+
+    auto progress = say("进度");
+    EXPECT_NE(progress.all().find("已通过"), std::string::npos) << progress.all();
 }
 
 TEST_F(JoinTest, NoPlaintextPersonalDataAnywhereInRedis) {
