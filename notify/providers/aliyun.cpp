@@ -10,8 +10,6 @@
 namespace kayou::notify {
 
 namespace asio = boost::asio;
-using signing::Classification;
-using signing::FailureClass;
 
 namespace {
 
@@ -29,11 +27,7 @@ public:
     asio::awaitable<ProviderResult> send(const ProviderSend& message) override {
         ProviderResult result;
         const auto template_code = catalog_.provider_template_id(message.template_name, name_);
-        if (!template_code) {
-            result.classification = {FailureClass::permanent, std::nullopt, true};
-            result.code = "template_not_approved";
-            co_return result;
-        }
+        if (!template_code) co_return template_refused("template_not_approved");
         const auto now = std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
         aliyun::SendSmsRequest send;
         send.access_key_id = config_.access_key_id;
@@ -51,25 +45,14 @@ public:
         request.headers.emplace_back("Content-Type", std::string(aliyun::kFormContentType));
         request.body = aliyun::signed_send_sms_query(send, config_.access_key_secret, "POST");
 
-        net::HttpClientResponse response;
-        try {
-            response = co_await http_.request(std::move(request));
-        } catch (const net::HttpClientError& error) {
-            const bool maybe = error.kind() == net::HttpClientError::Kind::sent_no_response;
-            co_return transport_failure_result(maybe, maybe ? "timeout" : "connect");
-        }
+        auto answer = co_await exchange(http_, std::move(request));
+        if (!answer.response) co_return answer.failure;
         std::optional<aliyun::SendSmsResponse> parsed;
         try {
-            parsed = aliyun::parse_send_sms_response(response.body);
+            parsed = aliyun::parse_send_sms_response(answer.response->body);
         } catch (const std::exception&) {
         }
-        const bool http_ok = response.status >= 200 && response.status < 300;
-        if (!parsed) {
-            result.classification = http_ok ? Classification{FailureClass::unknown_outcome}
-                                            : signing::classify_http_status(response.status);
-            result.code = "http_" + std::to_string(response.status);
-            co_return result;
-        }
+        if (!parsed) co_return unreadable_answer(answer.response->status);
         result.classification = aliyun::classify(parsed->code, parsed->message, now);
         result.code = parsed->ok() ? "" : parsed->code;
         result.serial = parsed->biz_id;

@@ -9,7 +9,6 @@
 namespace kayou::notify {
 
 namespace asio = boost::asio;
-using signing::FailureClass;
 
 namespace {
 
@@ -27,9 +26,7 @@ public:
         try {
             rendered = catalog_.render(message.template_name, message.params);
         } catch (const TemplateError&) {
-            result.classification = {FailureClass::permanent, std::nullopt, true};
-            result.code = "template_error";
-            co_return result;
+            co_return template_refused("template_error");
         }
         nlohmann::json body{{"id", message.message_id},
                             {"phone", message.phone},
@@ -40,18 +37,14 @@ public:
         request.url = config_.url;
         request.headers.emplace_back("Content-Type", "application/json");
         request.body = body.dump();
-        net::HttpClientResponse response;
-        try {
-            response = co_await http_.request(std::move(request));
-        } catch (const net::HttpClientError& error) {
-            const bool maybe = error.kind() == net::HttpClientError::Kind::sent_no_response;
-            co_return transport_failure_result(maybe, maybe ? "timeout" : "connect");
-        }
-        result.classification = signing::classify_http_status(response.status);
-        if (response.status >= 200 && response.status < 300)
+        auto answer = co_await exchange(http_, std::move(request));
+        if (!answer.response) co_return answer.failure;
+        const int status = answer.response->status;
+        result.classification = signing::classify_http_status(status);
+        if (status >= 200 && status < 300)
             result.serial = message.message_id;
         else
-            result.code = "http_" + std::to_string(response.status);
+            result.code = "http_" + std::to_string(status);
         co_return result;
     }
 

@@ -4,14 +4,12 @@
 #include <boost/asio/awaitable.hpp>
 #include <chrono>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
+#include "net/http_client.hpp"
 #include "notify/signing/outcome.hpp"
-
-namespace kayou::net {
-class HttpClient;
-}
 
 namespace kayou::notify {
 
@@ -69,7 +67,24 @@ std::unique_ptr<SmsProvider> make_local_sink_provider(LocalSinkProviderConfig co
                                                       const TemplateCatalog& catalog,
                                                       net::HttpClient& http);
 
-// Shared by the providers: an HTTP-level failure mapped to a classification.
+// ---- Shared by the providers (notify/providers/provider.cpp) ----
+
+// An HTTP-level failure mapped to a classification.
 ProviderResult transport_failure_result(bool request_may_have_arrived, std::string code);
+// The template has no approved id (or does not render) for this provider: permanent, and
+// provider-level, because another provider may have it. Never substitute another template.
+ProviderResult template_refused(std::string code);
+// An answer that did not parse: an unreadable 2xx may mean "accepted" (unknown outcome: find out
+// from receipts, never resend); anything else is classified by its HTTP status.
+ProviderResult unreadable_answer(int http_status);
+
+// One provider exchange: the response, or the result of a transport failure (not sent ->
+// transient "connect"; sent without an answer -> unknown outcome "timeout").
+struct ProviderExchange {
+    std::optional<net::HttpClientResponse> response;
+    ProviderResult failure;  // meaningful when !response
+};
+boost::asio::awaitable<ProviderExchange> exchange(net::HttpClient& http,
+                                                  net::HttpClientRequest request);
 
 }  // namespace kayou::notify

@@ -9,17 +9,7 @@
 namespace kayou::notify {
 
 namespace asio = boost::asio;
-using signing::Classification;
 using signing::FailureClass;
-
-ProviderResult transport_failure_result(bool request_may_have_arrived, std::string code) {
-    ProviderResult result;
-    result.classification = signing::classify_transport(
-        request_may_have_arrived ? signing::TransportFailure::sent_no_response
-                                 : signing::TransportFailure::not_sent);
-    result.code = std::move(code);
-    return result;
-}
 
 namespace {
 
@@ -39,12 +29,7 @@ public:
     asio::awaitable<ProviderResult> send(const ProviderSend& message) override {
         ProviderResult result;
         const auto template_id = catalog_.provider_template_id(message.template_name, name_);
-        if (!template_id) {
-            // Never substitute another template: an unapproved one would be rejected anyway.
-            result.classification = {FailureClass::permanent, std::nullopt, true};
-            result.code = "template_not_approved";
-            co_return result;
-        }
+        if (!template_id) co_return template_refused("template_not_approved");
         tencent::SendSmsBody body;
         body.phone_numbers = {"+86" + message.phone};
         body.sms_sdk_app_id = config_.sdk_app_id;
@@ -69,28 +54,14 @@ public:
         for (auto& header : tencent::send_sms_headers(signing_input))
             request.headers.emplace_back(std::move(header.name), std::move(header.value));
 
-        net::HttpClientResponse response;
-        try {
-            response = co_await http_.request(std::move(request));
-        } catch (const net::HttpClientError& error) {
-            co_return transport_failure_result(
-                error.kind() == net::HttpClientError::Kind::sent_no_response,
-                error.kind() == net::HttpClientError::Kind::sent_no_response ? "timeout"
-                                                                             : "connect");
-        }
+        auto answer = co_await exchange(http_, std::move(request));
+        if (!answer.response) co_return answer.failure;
         std::optional<tencent::SendSmsResponse> parsed;
         try {
-            parsed = tencent::parse_send_sms_response(response.body);
+            parsed = tencent::parse_send_sms_response(answer.response->body);
         } catch (const std::exception&) {
         }
-        const bool http_ok = response.status >= 200 && response.status < 300;
-        if (!parsed) {
-            // An unreadable 2xx may mean "accepted": find out from receipts, do not resend.
-            result.classification = http_ok ? Classification{FailureClass::unknown_outcome}
-                                            : signing::classify_http_status(response.status);
-            result.code = "http_" + std::to_string(response.status);
-            co_return result;
-        }
+        if (!parsed) co_return unreadable_answer(answer.response->status);
         if (parsed->error) {
             result.classification = tencent::classify(parsed->error->code, now);
             result.code = parsed->error->code;

@@ -1,0 +1,45 @@
+#include "notify/providers/provider.hpp"
+
+namespace kayou::notify {
+
+ProviderResult transport_failure_result(bool request_may_have_arrived, std::string code) {
+    ProviderResult result;
+    result.classification = signing::classify_transport(
+        request_may_have_arrived ? signing::TransportFailure::sent_no_response
+                                 : signing::TransportFailure::not_sent);
+    result.code = std::move(code);
+    return result;
+}
+
+ProviderResult template_refused(std::string code) {
+    ProviderResult result;
+    result.classification = {signing::FailureClass::permanent, std::nullopt, true};
+    result.code = std::move(code);
+    return result;
+}
+
+ProviderResult unreadable_answer(int http_status) {
+    ProviderResult result;
+    const bool http_ok = http_status >= 200 && http_status < 300;
+    result.classification = http_ok
+                                ? signing::Classification{signing::FailureClass::unknown_outcome}
+                                : signing::classify_http_status(http_status);
+    result.code = "http_" + std::to_string(http_status);
+    return result;
+}
+
+boost::asio::awaitable<ProviderExchange> exchange(net::HttpClient& http,
+                                                  net::HttpClientRequest request) {
+    ProviderExchange outcome;
+    try {
+        outcome.response = co_await http.request(std::move(request));
+    } catch (const net::HttpClientError& error) {
+        const bool maybe = error.kind() == net::HttpClientError::Kind::sent_no_response;
+        std::string code = "connect";  // named, not ?: (g++ 12 coroutine temporaries)
+        if (maybe) code = "timeout";
+        outcome.failure = transport_failure_result(maybe, std::move(code));
+    }
+    co_return outcome;
+}
+
+}  // namespace kayou::notify
