@@ -8,6 +8,7 @@
 #include <regex>
 
 #include "bot/channels/bridge.hpp"
+#include "tests/support/chat_client.hpp"
 #include "tests/support/http_client.hpp"
 #include "tests/support/kayou_process.hpp"
 #include "tests/support/redis_server.hpp"
@@ -42,55 +43,14 @@ std::string config_yaml() {
 
 Headers bearer(const char* token) { return {{"Authorization", std::string("Bearer ") + token}}; }
 
-std::int64_t unix_now() {
-    return std::chrono::duration_cast<std::chrono::seconds>(
-               std::chrono::system_clock::now().time_since_epoch())
-        .count();
-}
+std::string unique(const std::string& prefix) { return unique_id(prefix); }
 
-std::string unique(const std::string& prefix) {
-    static std::atomic<int> counter{0};
-    return prefix + std::to_string(::getpid()) + "_" + std::to_string(unix_now()) + "_" +
-           std::to_string(++counter);
-}
-
-struct Said {
-    int status = 0;
-    std::vector<std::string> texts;
-    std::string all() const {
-        std::string out;
-        for (const auto& text : texts) out += text + "\n";
-        return out;
-    }
-};
-
-Said bridge_post(std::uint16_t port, json body) {
-    const std::string payload = body.dump();
-    const auto ts = std::to_string(unix_now());
-    auto response = http_request(
-        port, "POST", "/bridge/message", payload,
-        {{"Content-Type", "application/json"},
-         {"X-Kayou-Timestamp", ts},
-         {"X-Kayou-Signature", channels::bridge_signature(kBridgeSecret, ts, payload)}},
-        std::chrono::seconds(20));
-    Said said;
-    said.status = response.status;
-    if (response.status != 200) {
-        ADD_FAILURE() << "bridge answered " << response.status << ": " << response.body;
-        return said;
-    }
-    const auto parsed = json::parse(response.body);
-    for (const auto& reply : parsed.at("replies"))
-        said.texts.push_back(reply.at("text").get<std::string>());
-    return said;
+Said bridge_post(std::uint16_t port, const json& body) {
+    return kayou::test::bridge_post(port, kBridgeSecret, body);
 }
 
 json message(const std::string& sender, const std::string& text) {
-    return json{{"message_id", unique("m")},
-                {"timestamp", unix_now()},
-                {"sender", {{"id", sender}, {"name", "老李"}}},
-                {"text", text},
-                {"mentioned_bot", false}};
+    return bridge_message(sender, text);
 }
 
 Said say(std::uint16_t port, const std::string& sender, const std::string& text) {

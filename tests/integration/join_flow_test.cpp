@@ -17,6 +17,7 @@
 #include "crypto/hash.hpp"
 #include "crypto/sealed_box.hpp"
 #include "crypto/wx_msg_crypt.hpp"
+#include "tests/support/chat_client.hpp"
 #include "tests/support/http_client.hpp"
 #include "tests/support/kayou_process.hpp"
 #include "tests/support/redis_server.hpp"
@@ -49,50 +50,13 @@ const crypto::SealedBox& box() {
     return sealed;
 }
 
-std::int64_t unix_now() {
-    return std::chrono::duration_cast<std::chrono::seconds>(
-               std::chrono::system_clock::now().time_since_epoch())
-        .count();
-}
-
-std::string unique(const std::string& prefix) {
-    static std::atomic<int> counter{0};
-    return prefix + std::to_string(::getpid()) + "_" + std::to_string(unix_now()) + "_" +
-           std::to_string(++counter);
-}
-
-// ---- Redis, read the way an operator would (redis-cli), for checks only ----
-
+std::string unique(const std::string& prefix) { return unique_id(prefix); }
 std::vector<std::string> cli(std::uint16_t port, const std::string& args) {
-    const std::string command = "redis-cli -p " + std::to_string(port) + " --raw " + args;
-    std::vector<std::string> lines;
-    FILE* pipe = ::popen(command.c_str(), "r");
-    if (!pipe) return lines;
-    std::array<char, 65536> buffer;
-    std::string current;
-    while (std::fgets(buffer.data(), buffer.size(), pipe)) {
-        current += buffer.data();
-        if (!current.empty() && current.back() == '\n') {
-            current.pop_back();
-            lines.push_back(current);
-            current.clear();
-        }
-    }
-    if (!current.empty()) lines.push_back(current);
-    ::pclose(pipe);
-    return lines;
+    return redis_cli(port, args);
 }
-
-std::string cli1(std::uint16_t port, const std::string& args) {
-    auto lines = cli(port, args);
-    return lines.empty() ? std::string() : lines.front();
-}
-
+std::string cli1(std::uint16_t port, const std::string& args) { return redis_cli1(port, args); }
 std::map<std::string, std::string> hgetall(std::uint16_t port, const std::string& key) {
-    auto lines = cli(port, "HGETALL '" + key + "'");
-    std::map<std::string, std::string> out;
-    for (std::size_t i = 0; i + 1 < lines.size(); i += 2) out[lines[i]] = lines[i + 1];
-    return out;
+    return redis_hgetall(port, key);
 }
 
 // The newest verification code the outbox holds for `phone` (at most one per minute exists).
@@ -117,45 +81,9 @@ std::string latest_code(std::uint16_t port, const std::string& phone) {
 
 // ---- channels ----
 
-struct Said {
-    int status = 0;
-    std::vector<std::string> texts;
-    std::vector<std::string> mentions;
-    std::string all() const {
-        std::string out;
-        for (const auto& text : texts) out += text + "\n";
-        return out;
-    }
-};
-
 Said bridge_say(std::uint16_t port, const std::string& sender, const std::string& text,
                 const std::string& room = "", bool mentioned = false) {
-    nlohmann::json body{{"message_id", unique("m")},
-                        {"timestamp", unix_now()},
-                        {"sender", {{"id", sender}, {"name", "老李"}}},
-                        {"text", text},
-                        {"mentioned_bot", mentioned}};
-    if (!room.empty()) body["room"] = {{"id", room}, {"name", "卡友群"}};
-    const std::string payload = body.dump();
-    const auto ts = std::to_string(unix_now());
-    auto response = http_request(
-        port, "POST", "/bridge/message", payload,
-        {{"Content-Type", "application/json"},
-         {"X-Kayou-Timestamp", ts},
-         {"X-Kayou-Signature", channels::bridge_signature(kBridgeSecret, ts, payload)}},
-        std::chrono::seconds(20));
-    Said said;
-    said.status = response.status;
-    if (response.status != 200)
-        ADD_FAILURE() << "bridge answered " << response.status << ": " << response.body;
-    if (response.status != 200) return said;
-    const auto parsed = nlohmann::json::parse(
-        response.body);  // named: the loop must not iterate a temporary's member
-    for (const auto& reply : parsed.at("replies")) {
-        said.texts.push_back(reply.at("text").get<std::string>());
-        for (const auto& m : reply.at("mentions")) said.mentions.push_back(m.get<std::string>());
-    }
-    return said;
+    return bridge_post(port, kBridgeSecret, bridge_message(sender, text, room, mentioned));
 }
 
 Said oa_say(std::uint16_t port, const std::string& openid, const std::string& text) {

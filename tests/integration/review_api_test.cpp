@@ -20,6 +20,7 @@
 #include "crypto/random.hpp"
 #include "members/application_store.hpp"
 #include "notify/calendar.hpp"
+#include "tests/support/chat_client.hpp"
 #include "tests/support/http_client.hpp"
 #include "tests/support/kayou_process.hpp"
 #include "tests/support/redis_server.hpp"
@@ -93,12 +94,6 @@ Answer call(const KayouProcess& kayou, const std::string& method, const std::str
     auto result = http_request(kayou.port(), method, target, body, bearer(token), 5s);
     Answer answer{result.status, json::parse(result.body, nullptr, false)};
     return answer;
-}
-
-std::int64_t unix_now() {
-    return std::chrono::duration_cast<std::chrono::seconds>(
-               std::chrono::system_clock::now().time_since_epoch())
-        .count();
 }
 
 // The test's side of Redis: the same application store as kayou's join dialog.

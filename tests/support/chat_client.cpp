@@ -1,0 +1,102 @@
+#include "tests/support/chat_client.hpp"
+
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <array>
+#include <atomic>
+#include <chrono>
+#include <cstdio>
+
+#include "bot/channels/bridge.hpp"
+#include "tests/support/http_client.hpp"
+
+namespace kayou::test {
+
+std::int64_t unix_now() {
+    return std::chrono::duration_cast<std::chrono::seconds>(
+               std::chrono::system_clock::now().time_since_epoch())
+        .count();
+}
+
+std::string unique_id(const std::string& prefix) {
+    static std::atomic<int> counter{0};
+    return prefix + std::to_string(::getpid()) + "_" + std::to_string(unix_now()) + "_" +
+           std::to_string(++counter);
+}
+
+std::string Said::all() const {
+    std::string out;
+    for (const auto& text : texts) out += text + "\n";
+    return out;
+}
+
+nlohmann::json bridge_message(const std::string& sender, const std::string& text,
+                              const std::string& room, bool mentioned) {
+    nlohmann::json body{{"message_id", unique_id("m")},
+                        {"timestamp", unix_now()},
+                        {"sender", {{"id", sender}, {"name", "老李"}}},
+                        {"text", text},
+                        {"mentioned_bot", mentioned}};
+    if (!room.empty()) body["room"] = {{"id", room}, {"name", "卡友群"}};
+    return body;
+}
+
+Said bridge_post(std::uint16_t port, const std::string& secret, const nlohmann::json& body) {
+    const std::string payload = body.dump();
+    const auto ts = std::to_string(unix_now());
+    auto response = http_request(
+        port, "POST", "/bridge/message", payload,
+        {{"Content-Type", "application/json"},
+         {"X-Kayou-Timestamp", ts},
+         {"X-Kayou-Signature", channels::bridge_signature(secret, ts, payload)}},
+        std::chrono::seconds(20));
+    Said said;
+    said.status = response.status;
+    if (response.status != 200) {
+        ADD_FAILURE() << "bridge answered " << response.status << ": " << response.body;
+        return said;
+    }
+    // Named: a range-for must not iterate a member of a temporary.
+    const auto parsed = nlohmann::json::parse(response.body);
+    for (const auto& reply : parsed.at("replies")) {
+        said.texts.push_back(reply.at("text").get<std::string>());
+        if (reply.contains("mentions"))
+            for (const auto& m : reply.at("mentions")) said.mentions.push_back(m.get<std::string>());
+    }
+    return said;
+}
+
+std::vector<std::string> redis_cli(std::uint16_t port, const std::string& args) {
+    const std::string command = "redis-cli -p " + std::to_string(port) + " --raw " + args;
+    std::vector<std::string> lines;
+    FILE* pipe = ::popen(command.c_str(), "r");
+    if (!pipe) return lines;
+    std::array<char, 65536> buffer;
+    std::string current;
+    while (std::fgets(buffer.data(), buffer.size(), pipe)) {
+        current += buffer.data();
+        if (!current.empty() && current.back() == '\n') {
+            current.pop_back();
+            lines.push_back(current);
+            current.clear();
+        }
+    }
+    if (!current.empty()) lines.push_back(current);
+    ::pclose(pipe);
+    return lines;
+}
+
+std::string redis_cli1(std::uint16_t port, const std::string& args) {
+    auto lines = redis_cli(port, args);
+    return lines.empty() ? std::string() : lines.front();
+}
+
+std::map<std::string, std::string> redis_hgetall(std::uint16_t port, const std::string& key) {
+    auto lines = redis_cli(port, "HGETALL '" + key + "'");
+    std::map<std::string, std::string> out;
+    for (std::size_t i = 0; i + 1 < lines.size(); i += 2) out[lines[i]] = lines[i + 1];
+    return out;
+}
+
+}  // namespace kayou::test

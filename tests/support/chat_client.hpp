@@ -1,0 +1,37 @@
+#pragma once
+// What end-to-end chat tests share: talking to kayou through the signed group-bridge webhook
+// (docs/bridge-protocol.md) as a bridge would, unique ids, and reading Redis the way an operator
+// would (redis-cli), for checks only.
+#include <cstdint>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+namespace kayou::test {
+
+std::int64_t unix_now();
+// prefix + pid + time + a counter: unique across the tests of one run and across processes.
+std::string unique_id(const std::string& prefix);
+
+// kayou's replies to one message.
+struct Said {
+    int status = 0;
+    std::vector<std::string> texts;
+    std::vector<std::string> mentions;
+    std::string all() const;  // the texts, one per line
+};
+
+// A bridge message: 1:1 unless `room` is given; `mentioned` = the bot was @-mentioned.
+nlohmann::json bridge_message(const std::string& sender, const std::string& text,
+                              const std::string& room = "", bool mentioned = false);
+// Signs `body` with `secret` (HMAC of timestamp + "." + body) and posts it; a non-200 answer is
+// a test failure (ADD_FAILURE) and an empty Said with its status.
+Said bridge_post(std::uint16_t port, const std::string& secret, const nlohmann::json& body);
+
+// redis-cli -p <port> --raw <args>: its output lines.
+std::vector<std::string> redis_cli(std::uint16_t port, const std::string& args);
+std::string redis_cli1(std::uint16_t port, const std::string& args);  // the first line
+std::map<std::string, std::string> redis_hgetall(std::uint16_t port, const std::string& key);
+
+}  // namespace kayou::test
