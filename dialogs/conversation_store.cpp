@@ -16,9 +16,9 @@ namespace {
 namespace asio = boost::asio;
 using nlohmann::json;
 
-// KEYS: lock, session, draft. ARGV: token, session, session ttl, draft mode (keep | set | del),
-// draft, draft ttl.
-const redis::Script kSave(R"lua(
+// The fenced write of a turn's state. KEYS: lock, session, draft. ARGV: token, session,
+// session ttl, draft mode (keep | set | del), draft, draft ttl.
+constexpr const char* kWriteLua = R"lua(
 if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
 redis.call('SET', KEYS[2], ARGV[2], 'PX', ARGV[3])
 if ARGV[4] == 'set' then
@@ -26,7 +26,18 @@ if ARGV[4] == 'set' then
 elseif ARGV[4] == 'del' then
   redis.call('DEL', KEYS[3])
 end
-return 1
+)lua";
+
+const redis::Script kSave(std::string(kWriteLua) + "return 1\n");
+// The same write, then the release (the token was checked above): save + unlock in one call.
+const redis::Script kSaveAndUnlock(std::string(kWriteLua) +
+                                   "redis.call('DEL', KEYS[1])\nreturn 1\n");
+
+// Lock, then read session and draft under it. KEYS: lock, session, draft. ARGV: token, lease.
+// 0 when someone else holds the lock; else {1, session or nil, draft or nil}.
+const redis::Script kLockAndLoad(R"lua(
+if not redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2]) then return 0 end
+return {1, redis.call('GET', KEYS[2]), redis.call('GET', KEYS[3])}
 )lua");
 
 const redis::Script kRelease(R"lua(
@@ -72,24 +83,58 @@ std::string ConversationStore::lock_key(const std::string& conversation) const {
     return prefix_ + "conv:{" + conversation + "}:lock";
 }
 
-asio::awaitable<std::optional<std::string>> ConversationStore::lock(std::string conversation) {
-    const std::string token = crypto::hex_lower(crypto::random_bytes(12));
-    const std::string key = lock_key(conversation);
+template <class Attempt>
+asio::awaitable<bool> ConversationStore::acquire(Attempt attempt) {
     const auto give_up = std::chrono::steady_clock::now() + timing_.lock_wait;
     asio::steady_timer timer(co_await asio::this_coro::executor);
-    int attempt = 0;
+    int attempt_number = 0;
     for (;;) {
-        std::vector<std::string> command{"SET", key, token, "NX", "PX", ms(timing_.lock_lease)};
-        auto reply = co_await redis_->exec(std::move(command));
-        if (reply.is_status("OK")) co_return token;
-        if (std::chrono::steady_clock::now() >= give_up) co_return std::nullopt;
+        const bool got = co_await attempt();
+        if (got) co_return true;
+        if (std::chrono::steady_clock::now() >= give_up) co_return false;
         // Short, jittered, slowly growing waits: a turn takes a few milliseconds, and jitter
         // keeps the waiters of two processes from polling in lockstep.
-        const int base = std::min(2 + attempt++, 20);
+        const int base = std::min(2 + attempt_number++, 20);
         const auto jitter = static_cast<unsigned char>(crypto::random_bytes(1)[0]) % (base + 1);
         timer.expires_after(std::chrono::milliseconds(base + jitter));
         co_await timer.async_wait(asio::use_awaitable);
     }
+}
+
+asio::awaitable<std::optional<std::string>> ConversationStore::lock(std::string conversation) {
+    const std::string token = crypto::hex_lower(crypto::random_bytes(12));
+    const std::string key = lock_key(conversation);
+    auto attempt = [&]() -> asio::awaitable<bool> {
+        std::vector<std::string> command{"SET", key, token, "NX", "PX", ms(timing_.lock_lease)};
+        auto reply = co_await redis_->exec(std::move(command));
+        co_return reply.is_status("OK");
+    };
+    const bool got = co_await acquire(attempt);
+    std::optional<std::string> result;
+    if (got) result = token;
+    co_return result;
+}
+
+asio::awaitable<std::optional<LockedState>> ConversationStore::lock_and_load(
+    std::string conversation, std::string driver) {
+    std::optional<LockedState> result;
+    const std::string token = crypto::hex_lower(crypto::random_bytes(12));
+    redis::Reply loaded;
+    auto attempt = [&]() -> asio::awaitable<bool> {
+        std::vector<std::string> keys{lock_key(conversation), session_key(conversation),
+                                      draft_key(driver)};
+        std::vector<std::string> args{token, ms(timing_.lock_lease)};
+        loaded = co_await redis_->eval(kLockAndLoad, std::move(keys), std::move(args));
+        if (loaded.is_error()) throw std::runtime_error("conversation lock failed: " + loaded.str);
+        co_return loaded.is_array();
+    };
+    const bool got = co_await acquire(attempt);
+    if (!got) co_return result;
+    result.emplace();
+    result->token = token;
+    if (loaded.elements.size() == 3)
+        result->state = decode_state(loaded.elements[1], loaded.elements[2], driver);
+    co_return result;
 }
 
 asio::awaitable<bool> ConversationStore::renew(std::string conversation, std::string token) {
@@ -137,29 +182,36 @@ std::optional<DraftState> ConversationStore::decode_draft(const std::string& sto
     }
 }
 
+ConversationState ConversationStore::decode_state(const redis::Reply& session,
+                                                  const redis::Reply& draft,
+                                                  const std::string& driver) const {
+    ConversationState state;
+    if (session.is_string()) {
+        const auto value = json::parse(session.str, nullptr, false);
+        if (value.is_object()) {
+            state.session.flow = value.value("flow", std::string());
+            state.session.version = value.value("version", std::int64_t{0});
+            state.session.legal_choices = value.value("legal_choices", std::vector<std::string>());
+        }
+    }
+    if (draft.is_string()) state.draft = decode_draft(draft.str, driver);
+    return state;
+}
+
 asio::awaitable<ConversationState> ConversationStore::load(std::string conversation,
                                                            std::string driver) {
     std::vector<std::vector<std::string>> commands{{"GET", session_key(conversation)},
                                                    {"GET", draft_key(driver)}};
     auto replies = co_await redis_->pipeline(std::move(commands));
     ConversationState state;
-    if (replies.size() == 2 && replies[0].is_string()) {
-        const auto session = json::parse(replies[0].str, nullptr, false);
-        if (session.is_object()) {
-            state.session.flow = session.value("flow", std::string());
-            state.session.version = session.value("version", std::int64_t{0});
-            state.session.legal_choices =
-                session.value("legal_choices", std::vector<std::string>());
-        }
-    }
-    if (replies.size() == 2 && replies[1].is_string())
-        state.draft = decode_draft(replies[1].str, driver);
+    if (replies.size() == 2) state = decode_state(replies[0], replies[1], driver);
     co_return state;
 }
 
-asio::awaitable<bool> ConversationStore::save(std::string conversation, std::string driver,
-                                              std::string token, ConversationState state,
-                                              bool delete_draft) {
+asio::awaitable<bool> ConversationStore::write(const redis::Script& script,
+                                               std::string conversation, std::string driver,
+                                               std::string token, ConversationState state,
+                                               bool delete_draft) {
     json session{{"flow", state.session.flow}, {"version", state.session.version + 1}};
     if (!state.session.legal_choices.empty())
         session["legal_choices"] = state.session.legal_choices;
@@ -175,9 +227,24 @@ asio::awaitable<bool> ConversationStore::save(std::string conversation, std::str
                                   draft_key(driver)};
     std::vector<std::string> args{token, dump(session), ms(timing_.session_ttl),
                                   mode,  draft,         ms(timing_.draft_ttl)};
-    auto reply = co_await redis_->eval(kSave, std::move(keys), std::move(args));
+    auto reply = co_await redis_->eval(script, std::move(keys), std::move(args));
     if (reply.is_error()) throw std::runtime_error("conversation save failed: " + reply.str);
     co_return reply.is_integer() && reply.integer == 1;
+}
+
+asio::awaitable<bool> ConversationStore::save(std::string conversation, std::string driver,
+                                              std::string token, ConversationState state,
+                                              bool delete_draft) {
+    co_return co_await write(kSave, std::move(conversation), std::move(driver), std::move(token),
+                             std::move(state), delete_draft);
+}
+
+asio::awaitable<bool> ConversationStore::save_and_unlock(std::string conversation,
+                                                         std::string driver, std::string token,
+                                                         ConversationState state,
+                                                         bool delete_draft) {
+    co_return co_await write(kSaveAndUnlock, std::move(conversation), std::move(driver),
+                             std::move(token), std::move(state), delete_draft);
 }
 
 }  // namespace kayou::dialogs

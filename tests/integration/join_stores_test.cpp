@@ -221,5 +221,93 @@ TEST(JoinStores, LockSerializesAndFencingRefusesAStaleHolder) {
     });
 }
 
+TEST(JoinStores, LockAndLoadThenSaveAndUnlockAreOneCallEachAndFenced) {
+    run([](std::shared_ptr<redis::Client> client) -> asio::awaitable<void> {
+        const std::string prefix = unique("t:") + ":";
+        dialogs::ConversationTiming timing;
+        timing.lock_wait = 300ms;
+        dialogs::ConversationStore store(client, box(), prefix, timing);
+        const std::string conversation = "oa:o_driver_lua";
+        auto first = co_await store.lock_and_load(conversation, conversation);
+        EXPECT_TRUE(first);
+        if (!first) co_return;
+        // Nothing stored yet: an empty state.
+        EXPECT_EQ(first->state.session.version, 0);
+        EXPECT_TRUE(first->state.session.flow.empty());
+        EXPECT_FALSE(first->state.draft);
+        // The lock is held: neither form of locking gets in, and nothing is read.
+        EXPECT_FALSE(co_await store.lock_and_load(conversation, conversation));
+        EXPECT_FALSE(co_await store.lock(conversation));
+        // Another conversation is not blocked.
+        auto other = co_await store.lock_and_load("oa:o_driver_other", "oa:o_driver_other");
+        EXPECT_TRUE(other);
+
+        dialogs::ConversationState state;
+        state.session.flow = "join";
+        state.session.legal_choices = {"q1", "q2"};
+        state.draft = dialogs::DraftState{};
+        state.draft->step = "name";
+        state.draft->slots["name"] = "张三";
+        EXPECT_TRUE(
+            co_await store.save_and_unlock(conversation, conversation, first->token, state, false));
+        // Saved and released in the same call.
+        std::vector<std::string> exists{"EXISTS", store.lock_key(conversation)};
+        EXPECT_EQ((co_await client->exec(std::move(exists))).integer, 0);
+
+        auto second = co_await store.lock_and_load(conversation, conversation);
+        EXPECT_TRUE(second);
+        if (!second) co_return;
+        EXPECT_EQ(second->state.session.flow, "join");
+        EXPECT_EQ(second->state.session.version, 1);
+        EXPECT_EQ(second->state.session.legal_choices, (std::vector<std::string>{"q1", "q2"}));
+        EXPECT_TRUE(second->state.draft && second->state.draft->step == "name");
+        EXPECT_TRUE(second->state.draft && second->state.draft->slots["name"] == "张三");
+        EXPECT_NE(second->token, first->token);
+
+        // The lease was lost (expired and taken by another turn): the stale holder neither
+        // writes nor releases the new holder's lock.
+        std::vector<std::string> steal{"SET", store.lock_key(conversation), "someone-else"};
+        co_await client->exec(std::move(steal));
+        state.draft->step = "mobile";
+        EXPECT_FALSE(
+            co_await store.save_and_unlock(conversation, conversation, second->token, state, true));
+        std::vector<std::string> get{"GET", store.lock_key(conversation)};
+        EXPECT_EQ((co_await client->exec(std::move(get))).str, "someone-else");
+        auto loaded = co_await store.load(conversation, conversation);
+        EXPECT_EQ(loaded.session.version, 1);
+        EXPECT_TRUE(loaded.draft && loaded.draft->step == "name");
+
+        // Deleting the draft on save.
+        co_await store.unlock(conversation, "someone-else");
+        auto third = co_await store.lock_and_load(conversation, conversation);
+        EXPECT_TRUE(third);
+        if (!third) co_return;
+        dialogs::ConversationState done;
+        done.session = third->state.session;
+        EXPECT_TRUE(
+            co_await store.save_and_unlock(conversation, conversation, third->token, done, true));
+        auto after = co_await store.load(conversation, conversation);
+        EXPECT_FALSE(after.draft);
+        EXPECT_EQ(after.session.version, 2);
+        co_await store.unlock("oa:o_driver_other", other->token);
+    });
+}
+
+TEST(JoinStores, LockAndLoadReloadsItsScriptAfterAFlush) {
+    run([](std::shared_ptr<redis::Client> client) -> asio::awaitable<void> {
+        dialogs::ConversationStore store(client, box(), unique("t:") + ":");
+        std::vector<std::string> flush{"SCRIPT", "FLUSH"};
+        co_await client->exec(std::move(flush));
+        auto locked = co_await store.lock_and_load("oa:o_flush", "oa:o_flush");
+        EXPECT_TRUE(locked);
+        if (!locked) co_return;
+        std::vector<std::string> flush_again{"SCRIPT", "FLUSH"};
+        co_await client->exec(std::move(flush_again));
+        dialogs::ConversationState state;
+        EXPECT_TRUE(co_await store.save_and_unlock("oa:o_flush", "oa:o_flush", locked->token, state,
+                                                   false));
+    });
+}
+
 }  // namespace
 }  // namespace kayou::test
