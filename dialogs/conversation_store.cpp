@@ -71,7 +71,17 @@ std::string driver_id(const Message& message) {
 ConversationStore::ConversationStore(std::shared_ptr<redis::Client> redis,
                                      const crypto::SealedBox& box, std::string key_prefix,
                                      ConversationTiming timing)
-    : redis_(std::move(redis)), box_(box), prefix_(std::move(key_prefix)), timing_(timing) {}
+    : redis_(std::move(redis)),
+      box_(box),
+      prefix_(std::move(key_prefix)),
+      timing_(timing),
+      token_prefix_(crypto::hex_lower(crypto::random_bytes(12)) + "-") {}
+
+std::string ConversationStore::new_token() {
+    // Unique, not secret: a fencing token only has to differ from every other holder's, so a
+    // random per-store prefix and a counter do (RAND_bytes per turn cost ~7,000 instructions).
+    return token_prefix_ + std::to_string(token_counter_.fetch_add(1, std::memory_order_relaxed));
+}
 
 std::string ConversationStore::session_key(const std::string& conversation) const {
     return prefix_ + "conv:{" + conversation + "}:session";
@@ -102,7 +112,7 @@ asio::awaitable<bool> ConversationStore::acquire(Attempt attempt) {
 }
 
 asio::awaitable<std::optional<std::string>> ConversationStore::lock(std::string conversation) {
-    const std::string token = crypto::hex_lower(crypto::random_bytes(12));
+    const std::string token = new_token();
     const std::string key = lock_key(conversation);
     auto attempt = [&]() -> asio::awaitable<bool> {
         std::vector<std::string> command{"SET", key, token, "NX", "PX", ms(timing_.lock_lease)};
@@ -118,7 +128,7 @@ asio::awaitable<std::optional<std::string>> ConversationStore::lock(std::string 
 asio::awaitable<std::optional<LockedState>> ConversationStore::lock_and_load(
     std::string conversation, std::string driver) {
     std::optional<LockedState> result;
-    const std::string token = crypto::hex_lower(crypto::random_bytes(12));
+    const std::string token = new_token();
     redis::Reply loaded;
     auto attempt = [&]() -> asio::awaitable<bool> {
         std::vector<std::string> keys{lock_key(conversation), session_key(conversation),

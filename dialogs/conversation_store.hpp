@@ -17,15 +17,18 @@
 //                                  "sealed" = SealedBox(JSON {slots, verified_mobile},
 //                                  "draft:<driver>"); PX draft_ttl, refreshed each turn
 //
-// Locking: SET NX PX with a random token; waiters poll with a short jittered backoff up to
-// lock_wait. Every state write is a Lua script that first checks the token is still the holder's
-// (a fencing check), so a turn whose lease ran out can never overwrite a newer turn's state; the
-// shell renews the lease before each effect it runs. Release is a Lua compare-and-delete.
+// Locking: SET NX PX with a unique token (random per-store prefix + counter); waiters poll with a
+// short jittered backoff up to lock_wait. Every state write is a Lua script that first checks the
+// token is still the holder's (a fencing check), so a turn whose lease ran out can never overwrite
+// a newer turn's state; the shell renews the lease before each effect it runs. Release is a Lua
+// compare-and-delete.
 //
 // A turn's hot path is two round trips: lock_and_load() (take the lock and read session + draft
 // in one Lua call) and save_and_unlock() (the fenced write and the release in one Lua call).
+#include <atomic>
 #include <boost/asio/awaitable.hpp>
 #include <chrono>
+#include <cstdint>
 #include <memory>
 #include <optional>
 #include <string>
@@ -108,10 +111,14 @@ private:
                                        std::string driver, std::string token,
                                        ConversationState state, bool delete_draft);
 
+    std::string new_token();
+
     std::shared_ptr<redis::Client> redis_;
     const crypto::SealedBox& box_;
     std::string prefix_;
     ConversationTiming timing_;
+    std::string token_prefix_;
+    std::atomic<std::uint64_t> token_counter_{0};
 };
 
 }  // namespace kayou::dialogs

@@ -208,7 +208,7 @@ asio::awaitable<std::optional<std::vector<std::string>>> RouterDialog::chat_serv
             texts.push_back(chat.ask_for_location_text);
         co_return texts;
     }
-    const auto intent = engine_.intent(text);
+    const auto intent = engine_.intent_of_cleaned(text);
     if (asked && chat.benefits &&
         (intent == "benefits" || (chat.asks_for_benefits && chat.asks_for_benefits(text)))) {
         auto benefits = co_await benefits_text(message, input);
