@@ -12,6 +12,14 @@ namespace kayou::faq {
 namespace asio = boost::asio;
 namespace {
 
+// Hands out a driver's pending answers exactly once: LRANGE + DEL in one command (it runs on
+// every private turn, so one EVALSHA rather than a four-command MULTI/EXEC). KEYS: the list.
+const redis::Script kTakePending(R"lua(
+local items = redis.call('LRANGE', KEYS[1], 0, -1)
+if #items > 0 then redis.call('DEL', KEYS[1]) end
+return items
+)lua");
+
 constexpr std::int64_t kPendingTtlSeconds = 30 * 86400;
 
 // KEYS: ticket, queue, stats, ttr, pending. ARGV: now, answer, by, number, category key,
@@ -339,15 +347,13 @@ asio::awaitable<bool> TicketDesk::close(std::string number, std::string by) {
 
 asio::awaitable<std::vector<std::string>> TicketDesk::take_pending(std::string channel,
                                                                    std::string sender_id) {
-    const std::string pending = key("pending:" + channel + ":" + sender_id);
-    // LRANGE + DEL in one transaction: a message is handed out exactly once.
-    std::vector<std::vector<std::string>> commands{
-        {"MULTI"}, {"LRANGE", pending, "0", "-1"}, {"DEL", pending}, {"EXEC"}};
-    auto replies = co_await redis_->pipeline(std::move(commands));
+    std::vector<std::string> keys{key("pending:" + channel + ":" + sender_id)};
+    std::vector<std::string> args;
+    auto reply = co_await redis_->eval(kTakePending, std::move(keys), std::move(args));
+    throw_if_error(reply);
     std::vector<std::string> out;
-    const auto& exec = replies.back();
-    if (!exec.is_array() || exec.elements.empty()) co_return out;
-    for (const auto& item : exec.elements[0].elements) out.push_back(item.str);
+    out.reserve(reply.elements.size());
+    for (auto& item : reply.elements) out.push_back(std::move(item.str));
     co_return out;
 }
 
