@@ -33,13 +33,6 @@ const redis::Script kSave(std::string(kWriteLua) + "return 1\n");
 const redis::Script kSaveAndUnlock(std::string(kWriteLua) +
                                    "redis.call('DEL', KEYS[1])\nreturn 1\n");
 
-// Lock, then read session and draft under it. KEYS: lock, session, draft. ARGV: token, lease.
-// 0 when someone else holds the lock; else {1, session or nil, draft or nil}.
-const redis::Script kLockAndLoad(R"lua(
-if not redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2]) then return 0 end
-return {1, redis.call('GET', KEYS[2]), redis.call('GET', KEYS[3])}
-)lua");
-
 const redis::Script kRelease(R"lua(
 if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
 return 0
@@ -129,21 +122,27 @@ asio::awaitable<std::optional<LockedState>> ConversationStore::lock_and_load(
     std::string conversation, std::string driver) {
     std::optional<LockedState> result;
     const std::string token = new_token();
-    redis::Reply loaded;
+    std::vector<redis::Reply> replies;
+    // SET NX and the two GETs in one pipeline, not a Lua script: on this machine an EVALSHA costs
+    // Redis ~13 us against ~5 us for the three plain commands (INFO commandstats). The GETs run
+    // right after a successful SET on this connection, and every writer of the session and the
+    // draft holds the lock and is fenced (save, save_and_unlock), so they read the state the
+    // lock now protects; when the SET fails they are discarded.
     auto attempt = [&]() -> asio::awaitable<bool> {
-        std::vector<std::string> keys{lock_key(conversation), session_key(conversation),
-                                      draft_key(driver)};
-        std::vector<std::string> args{token, ms(timing_.lock_lease)};
-        loaded = co_await redis_->eval(kLockAndLoad, std::move(keys), std::move(args));
-        if (loaded.is_error()) throw std::runtime_error("conversation lock failed: " + loaded.str);
-        co_return loaded.is_array();
+        std::vector<std::vector<std::string>> commands{
+            {"SET", lock_key(conversation), token, "NX", "PX", ms(timing_.lock_lease)},
+            {"GET", session_key(conversation)},
+            {"GET", draft_key(driver)}};
+        replies = co_await redis_->pipeline(std::move(commands));
+        if (replies.size() == 3 && replies[0].is_error())
+            throw std::runtime_error("conversation lock failed: " + replies[0].str);
+        co_return replies.size() == 3 && replies[0].is_status("OK");
     };
     const bool got = co_await acquire(attempt);
     if (!got) co_return result;
     result.emplace();
     result->token = token;
-    if (loaded.elements.size() == 3)
-        result->state = decode_state(loaded.elements[1], loaded.elements[2], driver);
+    result->state = decode_state(replies[1], replies[2], driver);
     co_return result;
 }
 

@@ -23,8 +23,8 @@
 // a newer turn's state; the shell renews the lease before each effect it runs. Release is a Lua
 // compare-and-delete.
 //
-// A turn's hot path is two round trips: lock_and_load() (take the lock and read session + draft
-// in one Lua call) and save_and_unlock() (the fenced write and the release in one Lua call).
+// A turn's hot path is two round trips: lock_and_load() (SET NX + GET session + GET draft in one
+// pipeline) and save_and_unlock() (the fenced write and the release in one Lua call).
 #include <atomic>
 #include <boost/asio/awaitable.hpp>
 #include <chrono>

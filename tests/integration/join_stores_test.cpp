@@ -293,7 +293,7 @@ TEST(JoinStores, LockAndLoadThenSaveAndUnlockAreOneCallEachAndFenced) {
     });
 }
 
-TEST(JoinStores, LockAndLoadReloadsItsScriptAfterAFlush) {
+TEST(JoinStores, SaveAndUnlockReloadsItsScriptAfterAFlush) {
     run([](std::shared_ptr<redis::Client> client) -> asio::awaitable<void> {
         dialogs::ConversationStore store(client, box(), unique("t:") + ":");
         std::vector<std::string> flush{"SCRIPT", "FLUSH"};
