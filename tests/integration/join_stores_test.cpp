@@ -2,8 +2,6 @@
 // one-active-application rule, the conversation lock and its fencing check.
 #include <gtest/gtest.h>
 
-#include <boost/asio/co_spawn.hpp>
-#include <boost/asio/io_context.hpp>
 #include <chrono>
 #include <functional>
 
@@ -12,7 +10,7 @@
 #include "members/application_store.hpp"
 #include "members/phone_verification.hpp"
 #include "redis/client.hpp"
-#include "tests/support/redis_server.hpp"
+#include "tests/support/redis_run.hpp"
 
 #pragma GCC diagnostic ignored "-Wmismatched-new-delete"
 
@@ -27,44 +25,6 @@ const crypto::SealedBox& box() {
     return sealed;
 }
 
-// Runs `body` with a connected client under a deadline: nothing may hang.
-void run(const std::function<asio::awaitable<void>(std::shared_ptr<redis::Client>)>& body) {
-    asio::io_context ioc;
-    redis::Config config;
-    config.port = RedisServer::shared().port();
-    auto client = redis::Client::create(ioc.get_executor(), config);
-    client->start();
-    bool done = false;
-    std::exception_ptr error;
-    asio::co_spawn(
-        ioc,
-        [&]() -> asio::awaitable<void> {
-            EXPECT_TRUE(co_await client->wait_connected(5s));
-            co_await body(client);
-        },
-        [&](std::exception_ptr e) {
-            done = true;
-            error = e;
-            client->stop();
-        });
-    ioc.run_for(20s);
-    ASSERT_TRUE(done) << "the test coroutine did not finish before its deadline";
-    if (error) {
-        try {
-            std::rethrow_exception(error);
-        } catch (const std::exception& e) {
-            FAIL() << "threw: " << e.what();
-        }
-    }
-}
-
-std::string unique(const std::string& prefix) {
-    static int counter = 0;
-    return prefix + std::to_string(::getpid()) + "_" +
-           std::to_string(std::chrono::steady_clock::now().time_since_epoch().count()) + "_" +
-           std::to_string(++counter);
-}
-
 // A phone per test run, so reruns against a shared server start clean.
 std::string fresh_phone() {
     static int counter = 0;
@@ -76,8 +36,8 @@ std::string fresh_phone() {
 }
 
 TEST(JoinStores, CodeLimitsOneAMinuteFiveAnHour) {
-    run([](std::shared_ptr<redis::Client> client) -> asio::awaitable<void> {
-        const std::string prefix = unique("t:") + ":";
+    run_with_redis([](std::shared_ptr<redis::Client> client) -> asio::awaitable<void> {
+        const std::string prefix = unique_name("t:") + ":";
         members::PhoneVerification verification(client, box(), prefix);
         const std::string phone = fresh_phone();
         const std::string minute_key =
@@ -104,8 +64,8 @@ TEST(JoinStores, CodeLimitsOneAMinuteFiveAnHour) {
 }
 
 TEST(JoinStores, CodeFiveTriesThenGoneAndValidFiveMinutes) {
-    run([](std::shared_ptr<redis::Client> client) -> asio::awaitable<void> {
-        const std::string prefix = unique("t:") + ":";
+    run_with_redis([](std::shared_ptr<redis::Client> client) -> asio::awaitable<void> {
+        const std::string prefix = unique_name("t:") + ":";
         members::PhoneVerification verification(client, box(), prefix);
         const std::string phone = fresh_phone();
         auto issued = co_await verification.issue(phone, "123456");
@@ -127,8 +87,8 @@ TEST(JoinStores, CodeFiveTriesThenGoneAndValidFiveMinutes) {
 }
 
 TEST(JoinStores, RightCodeWorksOnceAndANewCodeReplacesTheOld) {
-    run([](std::shared_ptr<redis::Client> client) -> asio::awaitable<void> {
-        const std::string prefix = unique("t:") + ":";
+    run_with_redis([](std::shared_ptr<redis::Client> client) -> asio::awaitable<void> {
+        const std::string prefix = unique_name("t:") + ":";
         members::PhoneVerification verification(client, box(), prefix);
         const std::string phone = fresh_phone();
         co_await verification.issue(phone, "111111");
@@ -143,8 +103,8 @@ TEST(JoinStores, RightCodeWorksOnceAndANewCodeReplacesTheOld) {
 }
 
 TEST(JoinStores, OneActiveApplicationPerIdNumber) {
-    run([](std::shared_ptr<redis::Client> client) -> asio::awaitable<void> {
-        const std::string prefix = unique("t:") + ":";
+    run_with_redis([](std::shared_ptr<redis::Client> client) -> asio::awaitable<void> {
+        const std::string prefix = unique_name("t:") + ":";
         members::ApplicationStore store(client, box(), prefix);
         members::NewApplication a;
         a.name = "张三";
@@ -187,8 +147,8 @@ TEST(JoinStores, OneActiveApplicationPerIdNumber) {
 }
 
 TEST(JoinStores, LockSerializesAndFencingRefusesAStaleHolder) {
-    run([](std::shared_ptr<redis::Client> client) -> asio::awaitable<void> {
-        const std::string prefix = unique("t:") + ":";
+    run_with_redis([](std::shared_ptr<redis::Client> client) -> asio::awaitable<void> {
+        const std::string prefix = unique_name("t:") + ":";
         dialogs::ConversationTiming timing;
         timing.lock_wait = 300ms;
         dialogs::ConversationStore store(client, box(), prefix, timing);
@@ -222,8 +182,8 @@ TEST(JoinStores, LockSerializesAndFencingRefusesAStaleHolder) {
 }
 
 TEST(JoinStores, LockAndLoadThenSaveAndUnlockAreOneCallEachAndFenced) {
-    run([](std::shared_ptr<redis::Client> client) -> asio::awaitable<void> {
-        const std::string prefix = unique("t:") + ":";
+    run_with_redis([](std::shared_ptr<redis::Client> client) -> asio::awaitable<void> {
+        const std::string prefix = unique_name("t:") + ":";
         dialogs::ConversationTiming timing;
         timing.lock_wait = 300ms;
         dialogs::ConversationStore store(client, box(), prefix, timing);
@@ -294,8 +254,8 @@ TEST(JoinStores, LockAndLoadThenSaveAndUnlockAreOneCallEachAndFenced) {
 }
 
 TEST(JoinStores, SaveAndUnlockReloadsItsScriptAfterAFlush) {
-    run([](std::shared_ptr<redis::Client> client) -> asio::awaitable<void> {
-        dialogs::ConversationStore store(client, box(), unique("t:") + ":");
+    run_with_redis([](std::shared_ptr<redis::Client> client) -> asio::awaitable<void> {
+        dialogs::ConversationStore store(client, box(), unique_name("t:") + ":");
         std::vector<std::string> flush{"SCRIPT", "FLUSH"};
         co_await client->exec(std::move(flush));
         auto locked = co_await store.lock_and_load("oa:o_flush", "oa:o_flush");

@@ -5,7 +5,6 @@
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
-#include <boost/asio/io_context.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <chrono>
@@ -14,7 +13,7 @@
 #include "bot/metrics.hpp"
 #include "bot/turn_runner.hpp"
 #include "redis/client.hpp"
-#include "tests/support/redis_server.hpp"
+#include "tests/support/redis_run.hpp"
 
 #pragma GCC diagnostic ignored "-Wmismatched-new-delete"
 
@@ -53,49 +52,11 @@ dialogs::Message message(const std::string& dedupe_key) {
     return m;
 }
 
-std::string unique(const std::string& prefix) {
-    static int counter = 0;
-    return prefix + std::to_string(::getpid()) + "_" +
-           std::to_string(std::chrono::steady_clock::now().time_since_epoch().count()) + "_" +
-           std::to_string(++counter);
-}
-
-// Runs `body` with a connected client under a deadline: nothing may hang.
-void run(const std::function<asio::awaitable<void>(std::shared_ptr<redis::Client>)>& body) {
-    asio::io_context ioc;
-    redis::Config config;
-    config.port = RedisServer::shared().port();
-    auto client = redis::Client::create(ioc.get_executor(), config);
-    client->start();
-    bool done = false;
-    std::exception_ptr error;
-    asio::co_spawn(
-        ioc,
-        [&]() -> asio::awaitable<void> {
-            EXPECT_TRUE(co_await client->wait_connected(5s));
-            co_await body(client);
-        },
-        [&](std::exception_ptr e) {
-            done = true;
-            error = e;
-            client->stop();
-        });
-    ioc.run_for(20s);
-    ASSERT_TRUE(done) << "the test coroutine did not finish before its deadline";
-    if (error) {
-        try {
-            std::rethrow_exception(error);
-        } catch (const std::exception& e) {
-            FAIL() << "threw: " << e.what();
-        }
-    }
-}
-
 TEST(TurnRunner, RetryBeforeTheReplyIsStoredGetsTheSameReplyWithoutASecondTurn) {
-    run([](std::shared_ptr<redis::Client> client) -> asio::awaitable<void> {
+    run_with_redis([](std::shared_ptr<redis::Client> client) -> asio::awaitable<void> {
         bot::Metrics metrics;
         CountingDialog dialog;
-        const std::string prefix = unique("t:") + ":";
+        const std::string prefix = unique_name("t:") + ":";
         bot::TurnRunner runner(client, dialog, prefix, 60s, metrics);
         const auto m = message("oa:o_turn_runner:1");
         // The retry is issued at once, before the first delivery's reply store has gone out.
@@ -117,10 +78,10 @@ TEST(TurnRunner, RetryBeforeTheReplyIsStoredGetsTheSameReplyWithoutASecondTurn) 
 }
 
 TEST(TurnRunner, ConcurrentDeliveriesOfOneMessageRunOneTurn) {
-    run([](std::shared_ptr<redis::Client> client) -> asio::awaitable<void> {
+    run_with_redis([](std::shared_ptr<redis::Client> client) -> asio::awaitable<void> {
         bot::Metrics metrics;
         CountingDialog dialog(100ms);
-        bot::TurnRunner runner(client, dialog, unique("t:") + ":", 60s, metrics);
+        bot::TurnRunner runner(client, dialog, unique_name("t:") + ":", 60s, metrics);
         const auto m = message("oa:o_turn_runner:2");
         std::vector<bot::TurnOutcome> outcomes;
         int finished = 0;
