@@ -31,8 +31,9 @@ asio::awaitable<void> store_reply(std::shared_ptr<redis::Client> redis,
         co_await redis->exec(std::move(store));
     } catch (const std::exception&) {
         // Counted in the client's error stats. Retries then find the claim ("P") and, after
-        // pending_wait, are acknowledged without a reply: what a 503 for this delivery would
-        // have led to, minus a lost reply for the first delivery.
+        // pending_wait, are acknowledged without a reply, as they were when an awaited store
+        // failed and turned the first delivery into a 503; the first delivery now keeps its
+        // reply.
     }
 }
 }  // namespace

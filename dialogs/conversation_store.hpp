@@ -79,7 +79,8 @@ public:
                                       bool delete_draft);
 
     // lock() then load(), one round trip per attempt: the lock and the state read under it, or
-    // nullopt when the lock could not be had within lock_wait (nothing was read).
+    // nullopt when the lock could not be had within lock_wait (nothing was read). When it throws
+    // (Redis timeout or disconnect) the lock may have been taken; it then lasts for its lease.
     boost::asio::awaitable<std::optional<LockedState>> lock_and_load(std::string conversation,
                                                                      std::string driver);
     // save() then unlock() in one atomic step. True: written and released. False: the token no
