@@ -2,6 +2,8 @@
 # Measures encrypted OA turns per second and latency: a throwaway redis-server, kayou with
 # bench/bench.yaml, and bench/oa_load (closed loop for throughput, open loop at 5,000/s for p99).
 #   bench/oa_bench.sh [seconds]
+# KAYOU_NO_BUILD=1 skips the build; KAYOU_BIN=path runs another kayou binary (e.g. a saved copy
+# of the previous commit, for back-to-back before/after figures).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds=${1:-10}
@@ -12,7 +14,7 @@ redis-server --port "$redis_port" --bind 127.0.0.1 --save "" --appendonly no --d
     --daemonize no --logfile "$work/redis.log" &
 redis_pid=$!
 { cat bench/bench.yaml; printf 'redis:\n  host: 127.0.0.1\n  port: %s\n' "$redis_port"; } >"$work/kayou.yaml"
-build/bot/kayou --config "$work/kayou.yaml" 2>"$work/kayou.log" &
+"${KAYOU_BIN:-build/bot/kayou}" --config "$work/kayou.yaml" 2>"$work/kayou.log" &
 kayou_pid=$!
 cleanup() { kill "$kayou_pid" "$redis_pid" 2>/dev/null || true; wait 2>/dev/null || true; rm -rf "$work"; }
 trap cleanup EXIT

@@ -1,5 +1,7 @@
 #include "bot/turn_runner.hpp"
 
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
@@ -20,6 +22,19 @@ constexpr char kReplyTag = 'R';
 // initializer lists that live across a suspension point ("array used as initializer").
 std::vector<std::string> command(std::initializer_list<std::string_view> args) {
     return {args.begin(), args.end()};
+}
+
+// Stores a turn's reply under its dedupe key, off the turn's critical path.
+asio::awaitable<void> store_reply(std::shared_ptr<redis::Client> redis,
+                                  std::vector<std::string> store) {
+    try {
+        co_await redis->exec(std::move(store));
+    } catch (const std::exception&) {
+        // Counted in the client's error stats. Retries then find the claim ("P") and, after
+        // pending_wait, are acknowledged without a reply, as they were when an awaited store
+        // failed and turned the first delivery into a 503; the first delivery now keeps its
+        // reply.
+    }
 }
 }  // namespace
 
@@ -78,8 +93,13 @@ asio::awaitable<TurnOutcome> TurnRunner::run(const dialogs::Message& message) {
             std::rethrow_exception(failure);
         }
         turns_.add();
+        // The reply is stored without waiting for it: a retry can only see "P" or the reply,
+        // never no key, so it cannot run the dialog again; one that comes before the store
+        // lands polls until it does (the store goes out on the next turn of the event loop,
+        // long before the platform has our answer and could retry).
         auto store = command({"SET", key, encode_reply(reply), "PX", ttl_ms});
-        co_await redis_->exec(std::move(store));
+        auto executor = co_await asio::this_coro::executor;
+        asio::co_spawn(executor, store_reply(redis_, std::move(store)), asio::detached);
         co_return TurnOutcome{std::move(reply), false};
     }
 

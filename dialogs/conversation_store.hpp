@@ -20,12 +20,18 @@
 //                                  "sealed" = SealedBox(JSON {slots, verified_mobile},
 //                                  "draft:<driver>"); PX draft_ttl, refreshed each turn
 //
-// Locking: SET NX PX with a random token; waiters poll with a short jittered backoff up to
-// lock_wait. Every state write is a Lua script that first checks the token is still the holder's
-// (a fencing check), so a turn whose lease ran out can never overwrite a newer turn's state; the
-// shell renews the lease before each effect it runs. Release is a Lua compare-and-delete.
+// Locking: SET NX PX with a unique token (random per-store prefix + counter); waiters poll with a
+// short jittered backoff up to lock_wait. Every state write is a Lua script that first checks the
+// token is still the holder's (a fencing check), so a turn whose lease ran out can never overwrite
+// a newer turn's state; the shell renews the lease before each effect it runs. Release is a Lua
+// compare-and-delete.
+//
+// A turn's hot path is two round trips: lock_and_load() (SET NX + GET session + GET draft in one
+// pipeline) and save_and_unlock() (the fenced write and the release in one Lua call).
+#include <atomic>
 #include <boost/asio/awaitable.hpp>
 #include <chrono>
+#include <cstdint>
 #include <memory>
 #include <optional>
 #include <string>
@@ -36,9 +42,16 @@
 
 namespace kayou::redis {
 class Client;
-}
+class Script;
+struct Reply;
+}  // namespace kayou::redis
 
 namespace kayou::dialogs {
+
+struct LockedState {
+    std::string token;  // the lock token, for renew / save / unlock
+    ConversationState state;
+};
 
 struct ConversationTiming {
     std::chrono::milliseconds session_ttl{30 * 60 * 1000};
@@ -70,6 +83,18 @@ public:
                                       std::string token, ConversationState state,
                                       bool delete_draft);
 
+    // lock() then load(), one round trip per attempt: the lock and the state read under it, or
+    // nullopt when the lock could not be had within lock_wait (nothing was read). When it throws
+    // (Redis timeout or disconnect) the lock may have been taken; it then lasts for its lease.
+    boost::asio::awaitable<std::optional<LockedState>> lock_and_load(std::string conversation,
+                                                                     std::string driver);
+    // save() then unlock() in one atomic step. True: written and released. False: the token no
+    // longer holds the lock; nothing was written and the lock (someone else's) is left alone.
+    // On an exception the outcome is unknown: call unlock() (a no-op if already released).
+    boost::asio::awaitable<bool> save_and_unlock(std::string conversation, std::string driver,
+                                                 std::string token, ConversationState state,
+                                                 bool delete_draft);
+
     std::string session_key(const std::string& conversation) const;
     std::string draft_key(const std::string& driver) const;
     std::string lock_key(const std::string& conversation) const;
@@ -85,10 +110,25 @@ public:
     SessionState decode_session(const std::string& stored, const std::string& conversation) const;
 
 private:
+    // Retries `attempt` (one SET NX try; a reply that says whether it got the lock) with short
+    // jittered waits until it succeeds or lock_wait has passed.
+    template <class Attempt>
+    boost::asio::awaitable<bool> acquire(Attempt attempt);
+    ConversationState decode_state(const redis::Reply& session, const redis::Reply& draft,
+                                   const std::string& conversation,
+                                   const std::string& driver) const;
+    boost::asio::awaitable<bool> write(const redis::Script& script, std::string conversation,
+                                       std::string driver, std::string token,
+                                       ConversationState state, bool delete_draft);
+
+    std::string new_token();
+
     std::shared_ptr<redis::Client> redis_;
     const crypto::SealedBox& box_;
     std::string prefix_;
     ConversationTiming timing_;
+    std::string token_prefix_;
+    std::atomic<std::uint64_t> token_counter_{0};
 };
 
 }  // namespace kayou::dialogs

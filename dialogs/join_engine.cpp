@@ -86,7 +86,20 @@ struct JoinEngine::Turn {
 };
 
 JoinEngine::JoinEngine(const FlowScript& script, const DistrictCatalog& districts)
-    : script_(script), districts_(districts) {}
+    : script_(script), districts_(districts) {
+    // Ties go by this order: progress before join ("入会进度"), cancel and human before the rest.
+    static const char* const order[] = {"cancel", "human",    "progress", "join",
+                                        "legal",  "benefits", "help"};
+    for (const char* intent : order) {
+        auto found = script_.intents.find(intent);
+        if (found == script_.intents.end()) continue;
+        for (const auto& word : found->second) {
+            std::string lower = ascii_lower(word);
+            const std::size_t length = text::code_point_count(lower);
+            keywords_.push_back({intent, std::move(lower), length});
+        }
+    }
+}
 
 std::string JoinEngine::clean_input(std::string_view raw) {
     std::u32string code_points = text::decode_utf8(
@@ -104,26 +117,15 @@ std::string JoinEngine::clean_input(std::string_view raw) {
 
 std::optional<std::string> JoinEngine::intent_of(const std::string& text) const {
     // The longest keyword found wins ("咨询一下怎么入会" is joining, not legal: 怎么入会 is longer
-    // than 咨询; "查询加油卡" is benefits). Ties go by this order: progress before join
-    // ("入会进度"), cancel and human before the rest.
-    static const char* const order[] = {"cancel", "human",    "progress", "join",
-                                        "legal",  "benefits", "help"};
+    // than 咨询; "查询加油卡" is benefits); ties go by the order of keywords_.
     const std::string lower = ascii_lower(text);
-    std::optional<std::string> best;
-    std::size_t best_length = 0;
-    for (const char* intent : order) {
-        auto found = script_.intents.find(intent);
-        if (found == script_.intents.end()) continue;
-        for (const auto& word : found->second) {
-            const std::string w = ascii_lower(word);
-            const std::size_t length = text::code_point_count(w);
-            if (length > best_length && contains(lower, w)) {
-                best = intent;
-                best_length = length;
-            }
-        }
-    }
-    return best;
+    const Keyword* best = nullptr;
+    for (const auto& keyword : keywords_)
+        if ((!best || keyword.length > best->length) && keyword.length > 0 &&
+            contains(lower, keyword.lower))
+            best = &keyword;
+    if (!best) return std::nullopt;
+    return best->intent;
 }
 
 std::optional<std::string> JoinEngine::intent(std::string_view text) const {

@@ -108,6 +108,10 @@ public:
     // The script's intent of a message (legal, benefits, join, ...), for services the router
     // answers itself; nullopt when no keyword matches.
     std::optional<std::string> intent(std::string_view text) const;
+    // The same for a text that already went through clean_input() (cleaning is idempotent).
+    std::optional<std::string> intent_of_cleaned(const std::string& cleaned) const {
+        return intent_of(cleaned);
+    }
     // After a detour in the middle of the flow: the reminder and the pending step's prompt
     // again (empty when no flow is running).
     std::vector<std::string> reminder(const ConversationState& state) const;
@@ -135,6 +139,14 @@ private:
 
     const FlowScript& script_;
     const DistrictCatalog& districts_;
+    // The script's intent keywords, lowercased and measured once (intent_of runs on every
+    // message), in intent_of's tie-break order.
+    struct Keyword {
+        std::string intent;
+        std::string lower;
+        std::size_t length = 0;  // code points
+    };
+    std::vector<Keyword> keywords_;
 };
 
 }  // namespace kayou::dialogs

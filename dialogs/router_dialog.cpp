@@ -98,17 +98,20 @@ asio::awaitable<Reply> RouterDialog::private_turn(const Message& message, const 
         }
     }
     for (int attempt = 1;; ++attempt) {
-        auto token = co_await store.lock(conversation);
-        if (!token) {
+        // Lock + session + draft in one round trip, fenced save + release in another.
+        auto locked = co_await store.lock_and_load(conversation, driver);
+        if (!locked) {
             if (services_.log) services_.log("conversation_lock_timeout", "");
             // Nothing was read or changed: the webhook answers 503 and the platform retries.
             throw std::runtime_error("conversation busy");
         }
+        const std::string token = std::move(locked->token);
         std::exception_ptr failure;
         Reply reply;
         bool saved = false;
+        bool released = false;
         try {
-            auto state = co_await store.load(conversation, driver);
+            auto state = std::move(locked->state);
             std::vector<std::string> texts = pending;
             std::vector<std::string> events;
             bool draft_deleted = false;
@@ -127,23 +130,28 @@ asio::awaitable<Reply> RouterDialog::private_turn(const Message& message, const 
                 draft_deleted = out.draft_deleted;
             }
             for (int i = 0; i < kMaxEffectsPerTurn && out.effect.kind != EffectKind::none; ++i) {
-                co_await store.renew(conversation, *token);
+                co_await store.renew(conversation, token);
                 auto result = co_await run_effect(out.effect, out.state, message);
                 out = engine_.on_effect(out.state, result, input);
                 texts.insert(texts.end(), out.texts.begin(), out.texts.end());
                 events.insert(events.end(), out.events.begin(), out.events.end());
                 draft_deleted = draft_deleted || out.draft_deleted;
             }
-            saved = co_await store.save(conversation, driver, *token, out.state, draft_deleted);
+            // True: saved and released. False: the lease was lost, so the lock is not ours.
+            saved = co_await store.save_and_unlock(conversation, driver, token, out.state,
+                                                   draft_deleted);
+            released = true;
             reply.texts = std::move(texts);
             if (saved) count(events);  // only what was committed counts
         } catch (...) {
             failure = std::current_exception();
         }
-        try {
-            co_await store.unlock(conversation, *token);
-        } catch (...) {
-            // The lease expires by itself.
+        if (!released) {
+            try {
+                co_await store.unlock(conversation, token);
+            } catch (...) {
+                // The lease expires by itself.
+            }
         }
         if (failure) std::rethrow_exception(failure);
         if (saved) co_return reply;
@@ -280,7 +288,7 @@ asio::awaitable<std::optional<std::vector<std::string>>> RouterDialog::chat_serv
             texts.push_back(chat.ask_for_location_text);
         co_return texts;
     }
-    const auto intent = engine_.intent(text);
+    const auto intent = engine_.intent_of_cleaned(text);
     if (asked && chat.benefits &&
         (intent == "benefits" || (chat.asks_for_benefits && chat.asks_for_benefits(text)))) {
         auto benefits = co_await benefits_text(message, input);

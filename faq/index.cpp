@@ -29,8 +29,13 @@ std::vector<std::pair<Index::TermKey, int>> Index::term_counts(std::string_view 
 }
 
 std::vector<Index::TermKey> Index::answer_terms(std::string_view text) const {
+    return answer_terms(term_counts(text));
+}
+
+std::vector<Index::TermKey> Index::answer_terms(
+    const std::vector<std::pair<TermKey, int>>& counts) const {
     std::vector<TermKey> out;
-    for (const auto& [key, count] : term_counts(text)) {
+    for (const auto& [key, count] : counts) {
         const auto unit = static_cast<Unit>(key & 0xFFFFFFFFu);
         // Numbers and latin words ("12348", "etc") are as telling as a bigram.
         if (is_bigram_key(key) || unit >= kHashedBase ||
@@ -215,7 +220,7 @@ std::vector<Hit> Index::search(std::string_view question, std::string_view distr
     // as the rarest, so a query full of unknown words gains little.
     if (options_.answer_weight > 0 && !entries_touched.empty()) {
         double total = 0;
-        for (const auto key : answer_terms(question)) {
+        for (const auto key : answer_terms(terms)) {
             const auto it = answer_postings_.find(key);
             const double idf = answer_idf(it == answer_postings_.end() ? 0 : it->second.size());
             total += idf;

@@ -93,6 +93,8 @@ private:
     std::vector<std::pair<TermKey, int>> term_counts(std::string_view text) const;
     // Bigrams and synonym-group unigrams only: the meaningful units of a long text.
     std::vector<TermKey> answer_terms(std::string_view text) const;
+    // The same, from the text's term_counts() (search has them already).
+    std::vector<TermKey> answer_terms(const std::vector<std::pair<TermKey, int>>& counts) const;
     double length_norm(double length) const;
 
     Script script_;

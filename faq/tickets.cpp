@@ -364,11 +364,17 @@ asio::awaitable<bool> TicketDesk::close(std::string number, std::string by) {
 asio::awaitable<std::vector<std::string>> TicketDesk::take_pending(std::string channel,
                                                                    std::string sender_id) {
     const std::string pending = key("pending:" + channel + ":" + sender_id);
+    std::vector<std::string> out;
+    // Nearly always there is nothing: one LLEN says so for ~1 us of Redis time (a Lua LRANGE +
+    // DEL cost ~13 us per EVALSHA; MULTI/LRANGE/DEL/EXEC ~4 us and four commands). An answer
+    // added after this look is handed out on the next turn.
+    std::vector<std::string> look{"LLEN", pending};
+    auto length = co_await redis_->exec(std::move(look));
+    if (!length.is_integer() || length.integer == 0) co_return out;
     // LRANGE + DEL in one transaction: a message is handed out exactly once.
     std::vector<std::vector<std::string>> commands{
         {"MULTI"}, {"LRANGE", pending, "0", "-1"}, {"DEL", pending}, {"EXEC"}};
     auto replies = co_await redis_->pipeline(std::move(commands));
-    std::vector<std::string> out;
     const auto& exec = replies.back();
     if (!exec.is_array() || exec.elements.empty()) co_return out;
     for (const auto& item : exec.elements[0].elements) out.push_back(item.str);

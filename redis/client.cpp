@@ -16,6 +16,7 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <cctype>
+#include <charconv>
 #include <cstddef>
 #include <deque>
 #include <exception>
@@ -34,6 +35,32 @@ using boost::system::error_code;
 using Clock = std::chrono::steady_clock;
 
 namespace {
+
+// "<kind><n>\r\n", a RESP array or bulk-string header.
+void append_resp_header(std::string& out, char kind, std::size_t n) {
+    char buffer[24];
+    buffer[0] = kind;
+    char* end = std::to_chars(buffer + 1, buffer + sizeof buffer - 2, n).ptr;
+    *end++ = '\r';
+    *end++ = '\n';
+    out.append(buffer, static_cast<std::size_t>(end - buffer));
+}
+
+// A command in the RESP wire format: *<argc>, then $<len> <bytes> per argument. Done here rather
+// than by redisAsyncCommandArgv, whose sdscatfmt-based formatting took about 3,600 instructions
+// per command (callgrind, docs/BENCHMARKS.md "Webhook throughput").
+void format_resp(std::string& out, const std::vector<std::string>& command) {
+    std::size_t size = 16;
+    for (const auto& arg : command) size += arg.size() + 16;
+    out.clear();
+    out.reserve(size);
+    append_resp_header(out, '*', command.size());
+    for (const auto& arg : command) {
+        append_resp_header(out, '$', arg.size());
+        out.append(arg);
+        out.append("\r\n", 2);
+    }
+}
 
 // Where the replies of one exec()/pipeline() go and whom to resume. It lives in the awaiting
 // coroutine's frame, so an in-flight command costs no allocation of its own: the frame stays alive
@@ -499,26 +526,14 @@ struct Client::Impl : std::enable_shared_from_this<Client::Impl> {
         if (command.empty() || ac_ == nullptr || changes_protocol(command[0])) {
             return false;
         }
-        constexpr std::size_t small = 16;
-        const char* argv_small[small];
-        std::size_t len_small[small];
-        std::vector<const char*> argv_large;
-        std::vector<std::size_t> len_large;
-        const char** argv = argv_small;
-        std::size_t* lens = len_small;
-        if (command.size() > small) {
-            argv_large.resize(command.size());
-            len_large.resize(command.size());
-            argv = argv_large.data();
-            lens = len_large.data();
-        }
-        for (std::size_t i = 0; i < command.size(); ++i) {
-            argv[i] = command[i].data();
-            lens[i] = command[i].size();
-        }
-        return redisAsyncCommandArgv(ac_, &Impl::on_reply_cb,
-                                     reinterpret_cast<void*>(static_cast<std::uintptr_t>(id)),
-                                     static_cast<int>(command.size()), argv, lens) == REDIS_OK;
+        format_resp(format_buffer_, command);
+        const bool sent =
+            redisAsyncFormattedCommand(ac_, &Impl::on_reply_cb,
+                                       reinterpret_cast<void*>(static_cast<std::uintptr_t>(id)),
+                                       format_buffer_.data(), format_buffer_.size()) == REDIS_OK;
+        // The scratch buffer must not keep the memory of one large command.
+        if (format_buffer_.capacity() > 64 * 1024) std::string().swap(format_buffer_);
+        return sent;
     }
 
     void push_entry(std::uint64_t id, Slot* slot, bool internal) {
@@ -651,6 +666,7 @@ struct Client::Impl : std::enable_shared_from_this<Client::Impl> {
     Config config_;
     Stats stats_;
     std::string last_error_;
+    std::string format_buffer_;  // format_resp() scratch, reused (hiredis copies the bytes)
 
     State state_ = State::idle;
     bool started_ = false;

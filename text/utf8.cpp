@@ -106,13 +106,20 @@ std::string fold_width(std::string_view bytes) {
 std::string strip_control(std::string_view bytes) {
     std::string out;
     out.reserve(bytes.size());
+    // Kept code points are copied as runs of their original bytes: a sequence that decodes
+    // without a replacement character is well-formed, so its bytes are its UTF-8 encoding.
+    std::size_t run = 0;
     for (std::size_t pos = 0; pos < bytes.size();) {
+        const std::size_t start = pos;
         const char32_t cp = next_code_point(bytes, pos);
         const bool control = cp < 0x20 || (cp >= 0x7F && cp <= 0x9F);
-        if (cp == kReplacementChar) continue;
-        if (control && cp != U'\t' && cp != U'\n' && cp != U'\r') continue;
-        append_utf8(out, cp);
+        const bool dropped =
+            cp == kReplacementChar || (control && cp != U'\t' && cp != U'\n' && cp != U'\r');
+        if (!dropped) continue;
+        out.append(bytes.substr(run, start - run));
+        run = pos;
     }
+    out.append(bytes.substr(run));
     return out;
 }
 

@@ -2,8 +2,6 @@
 // one-active-application rule, the conversation lock and its fencing check.
 #include <gtest/gtest.h>
 
-#include <boost/asio/co_spawn.hpp>
-#include <boost/asio/io_context.hpp>
 #include <chrono>
 #include <functional>
 
@@ -12,7 +10,7 @@
 #include "members/application_store.hpp"
 #include "members/phone_verification.hpp"
 #include "redis/client.hpp"
-#include "tests/support/redis_server.hpp"
+#include "tests/support/redis_run.hpp"
 
 #pragma GCC diagnostic ignored "-Wmismatched-new-delete"
 
@@ -27,44 +25,6 @@ const crypto::SealedBox& box() {
     return sealed;
 }
 
-// Runs `body` with a connected client under a deadline: nothing may hang.
-void run(const std::function<asio::awaitable<void>(std::shared_ptr<redis::Client>)>& body) {
-    asio::io_context ioc;
-    redis::Config config;
-    config.port = RedisServer::shared().port();
-    auto client = redis::Client::create(ioc.get_executor(), config);
-    client->start();
-    bool done = false;
-    std::exception_ptr error;
-    asio::co_spawn(
-        ioc,
-        [&]() -> asio::awaitable<void> {
-            EXPECT_TRUE(co_await client->wait_connected(5s));
-            co_await body(client);
-        },
-        [&](std::exception_ptr e) {
-            done = true;
-            error = e;
-            client->stop();
-        });
-    ioc.run_for(20s);
-    ASSERT_TRUE(done) << "the test coroutine did not finish before its deadline";
-    if (error) {
-        try {
-            std::rethrow_exception(error);
-        } catch (const std::exception& e) {
-            FAIL() << "threw: " << e.what();
-        }
-    }
-}
-
-std::string unique(const std::string& prefix) {
-    static int counter = 0;
-    return prefix + std::to_string(::getpid()) + "_" +
-           std::to_string(std::chrono::steady_clock::now().time_since_epoch().count()) + "_" +
-           std::to_string(++counter);
-}
-
 // A phone per test run, so reruns against a shared server start clean.
 std::string fresh_phone() {
     static int counter = 0;
@@ -76,8 +36,8 @@ std::string fresh_phone() {
 }
 
 TEST(JoinStores, CodeLimitsOneAMinuteFiveAnHour) {
-    run([](std::shared_ptr<redis::Client> client) -> asio::awaitable<void> {
-        const std::string prefix = unique("t:") + ":";
+    run_with_redis([](std::shared_ptr<redis::Client> client) -> asio::awaitable<void> {
+        const std::string prefix = unique_name("t:") + ":";
         members::PhoneVerification verification(client, box(), prefix);
         const std::string phone = fresh_phone();
         const std::string minute_key =
@@ -104,8 +64,8 @@ TEST(JoinStores, CodeLimitsOneAMinuteFiveAnHour) {
 }
 
 TEST(JoinStores, CodeFiveTriesThenGoneAndValidFiveMinutes) {
-    run([](std::shared_ptr<redis::Client> client) -> asio::awaitable<void> {
-        const std::string prefix = unique("t:") + ":";
+    run_with_redis([](std::shared_ptr<redis::Client> client) -> asio::awaitable<void> {
+        const std::string prefix = unique_name("t:") + ":";
         members::PhoneVerification verification(client, box(), prefix);
         const std::string phone = fresh_phone();
         auto issued = co_await verification.issue(phone, "123456");
@@ -127,8 +87,8 @@ TEST(JoinStores, CodeFiveTriesThenGoneAndValidFiveMinutes) {
 }
 
 TEST(JoinStores, RightCodeWorksOnceAndANewCodeReplacesTheOld) {
-    run([](std::shared_ptr<redis::Client> client) -> asio::awaitable<void> {
-        const std::string prefix = unique("t:") + ":";
+    run_with_redis([](std::shared_ptr<redis::Client> client) -> asio::awaitable<void> {
+        const std::string prefix = unique_name("t:") + ":";
         members::PhoneVerification verification(client, box(), prefix);
         const std::string phone = fresh_phone();
         co_await verification.issue(phone, "111111");
@@ -143,8 +103,8 @@ TEST(JoinStores, RightCodeWorksOnceAndANewCodeReplacesTheOld) {
 }
 
 TEST(JoinStores, OneActiveApplicationPerIdNumber) {
-    run([](std::shared_ptr<redis::Client> client) -> asio::awaitable<void> {
-        const std::string prefix = unique("t:") + ":";
+    run_with_redis([](std::shared_ptr<redis::Client> client) -> asio::awaitable<void> {
+        const std::string prefix = unique_name("t:") + ":";
         members::ApplicationStore store(client, box(), prefix);
         members::NewApplication a;
         a.name = "张三";
@@ -187,8 +147,8 @@ TEST(JoinStores, OneActiveApplicationPerIdNumber) {
 }
 
 TEST(JoinStores, LockSerializesAndFencingRefusesAStaleHolder) {
-    run([](std::shared_ptr<redis::Client> client) -> asio::awaitable<void> {
-        const std::string prefix = unique("t:") + ":";
+    run_with_redis([](std::shared_ptr<redis::Client> client) -> asio::awaitable<void> {
+        const std::string prefix = unique_name("t:") + ":";
         dialogs::ConversationTiming timing;
         timing.lock_wait = 300ms;
         dialogs::ConversationStore store(client, box(), prefix, timing);
@@ -218,6 +178,94 @@ TEST(JoinStores, LockSerializesAndFencingRefusesAStaleHolder) {
         EXPECT_TRUE(loaded.draft && loaded.draft->step == "name");
         co_await store.unlock("bridge:wxid_b", *other);
         EXPECT_TRUE(co_await store.lock("bridge:wxid_b"));
+    });
+}
+
+TEST(JoinStores, LockAndLoadThenSaveAndUnlockAreOneCallEachAndFenced) {
+    run_with_redis([](std::shared_ptr<redis::Client> client) -> asio::awaitable<void> {
+        const std::string prefix = unique_name("t:") + ":";
+        dialogs::ConversationTiming timing;
+        timing.lock_wait = 300ms;
+        dialogs::ConversationStore store(client, box(), prefix, timing);
+        const std::string conversation = "oa:o_driver_lua";
+        auto first = co_await store.lock_and_load(conversation, conversation);
+        EXPECT_TRUE(first);
+        if (!first) co_return;
+        // Nothing stored yet: an empty state.
+        EXPECT_EQ(first->state.session.version, 0);
+        EXPECT_TRUE(first->state.session.flow.empty());
+        EXPECT_FALSE(first->state.draft);
+        // The lock is held: neither form of locking gets in, and nothing is read.
+        EXPECT_FALSE(co_await store.lock_and_load(conversation, conversation));
+        EXPECT_FALSE(co_await store.lock(conversation));
+        // Another conversation is not blocked.
+        auto other = co_await store.lock_and_load("oa:o_driver_other", "oa:o_driver_other");
+        EXPECT_TRUE(other);
+
+        dialogs::ConversationState state;
+        state.session.flow = "join";
+        state.session.legal_choices = {"q1", "q2"};
+        state.draft = dialogs::DraftState{};
+        state.draft->step = "name";
+        state.draft->slots["name"] = "张三";
+        EXPECT_TRUE(
+            co_await store.save_and_unlock(conversation, conversation, first->token, state, false));
+        // Saved and released in the same call.
+        std::vector<std::string> exists{"EXISTS", store.lock_key(conversation)};
+        EXPECT_EQ((co_await client->exec(std::move(exists))).integer, 0);
+
+        auto second = co_await store.lock_and_load(conversation, conversation);
+        EXPECT_TRUE(second);
+        if (!second) co_return;
+        EXPECT_EQ(second->state.session.flow, "join");
+        EXPECT_EQ(second->state.session.version, 1);
+        EXPECT_EQ(second->state.session.legal_choices, (std::vector<std::string>{"q1", "q2"}));
+        EXPECT_TRUE(second->state.draft && second->state.draft->step == "name");
+        EXPECT_TRUE(second->state.draft && second->state.draft->slots["name"] == "张三");
+        EXPECT_NE(second->token, first->token);
+
+        // The lease was lost (expired and taken by another turn): the stale holder neither
+        // writes nor releases the new holder's lock.
+        std::vector<std::string> steal{"SET", store.lock_key(conversation), "someone-else"};
+        co_await client->exec(std::move(steal));
+        state.draft->step = "mobile";
+        EXPECT_FALSE(
+            co_await store.save_and_unlock(conversation, conversation, second->token, state, true));
+        std::vector<std::string> get{"GET", store.lock_key(conversation)};
+        EXPECT_EQ((co_await client->exec(std::move(get))).str, "someone-else");
+        auto loaded = co_await store.load(conversation, conversation);
+        EXPECT_EQ(loaded.session.version, 1);
+        EXPECT_TRUE(loaded.draft && loaded.draft->step == "name");
+
+        // Deleting the draft on save.
+        co_await store.unlock(conversation, "someone-else");
+        auto third = co_await store.lock_and_load(conversation, conversation);
+        EXPECT_TRUE(third);
+        if (!third) co_return;
+        dialogs::ConversationState done;
+        done.session = third->state.session;
+        EXPECT_TRUE(
+            co_await store.save_and_unlock(conversation, conversation, third->token, done, true));
+        auto after = co_await store.load(conversation, conversation);
+        EXPECT_FALSE(after.draft);
+        EXPECT_EQ(after.session.version, 2);
+        co_await store.unlock("oa:o_driver_other", other->token);
+    });
+}
+
+TEST(JoinStores, SaveAndUnlockReloadsItsScriptAfterAFlush) {
+    run_with_redis([](std::shared_ptr<redis::Client> client) -> asio::awaitable<void> {
+        dialogs::ConversationStore store(client, box(), unique_name("t:") + ":");
+        std::vector<std::string> flush{"SCRIPT", "FLUSH"};
+        co_await client->exec(std::move(flush));
+        auto locked = co_await store.lock_and_load("oa:o_flush", "oa:o_flush");
+        EXPECT_TRUE(locked);
+        if (!locked) co_return;
+        std::vector<std::string> flush_again{"SCRIPT", "FLUSH"};
+        co_await client->exec(std::move(flush_again));
+        dialogs::ConversationState state;
+        EXPECT_TRUE(co_await store.save_and_unlock("oa:o_flush", "oa:o_flush", locked->token, state,
+                                                   false));
     });
 }
 

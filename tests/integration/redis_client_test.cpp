@@ -158,6 +158,43 @@ TEST(RedisClient, BinarySafeArguments) {
     });
 }
 
+// The client writes the RESP itself (not hiredis' formatter): many arguments, empty ones, a
+// large one (past the reused format buffer's keep limit), and a small command right after it.
+TEST(RedisClient, ManyEmptyAndLargeArgumentsAreSentIntact) {
+    auto& server = RedisServer::shared();
+    run([&](asio::io_context& ioc) -> asio::awaitable<void> {
+        auto c_client = co_await connect(ioc, config_for(server));
+        Connected c{c_client};
+        const std::string key = test_key("many_args");
+        std::vector<std::string> push{"RPUSH", key};
+        // if, not ?: (g++ 12 mis-destroys conditional temporaries in coroutines)
+        std::vector<std::string> expected;
+        for (int i = 0; i < 40; ++i) {
+            std::string arg;
+            if (i % 3 != 0) arg = std::to_string(i);
+            expected.push_back(arg);
+            push.push_back(arg);
+        }
+        push.push_back(std::string(200 * 1024, 'x'));
+        Reply pushed = co_await c.client->exec(std::move(push));
+        EXPECT_EQ(pushed.integer, 41);
+        std::vector<std::string> range{"LRANGE", key, "0", "-1"};
+        Reply items = co_await c.client->exec(std::move(range));
+        EXPECT_EQ(items.elements.size(), 41u);
+        if (items.elements.size() == 41u) {
+            for (std::size_t i = 0; i < expected.size(); ++i)
+                EXPECT_EQ(items.elements[i].str, expected[i]);
+            EXPECT_EQ(items.elements[40].str, std::string(200 * 1024, 'x'));
+        }
+        const std::string small = key + ":small";
+        Reply set = co_await c.client->exec("SET", small, "v");
+        EXPECT_TRUE(set.is_status("OK"));
+        Reply get = co_await c.client->exec("GET", small);
+        EXPECT_EQ(get.str, "v");
+        co_await c.client->exec("DEL", key, small);
+    });
+}
+
 // Regression: a reply larger than hiredis' 16 KiB read chunk must be read completely (an
 // edge-triggered loop that reads once per wakeup hangs here).
 TEST(RedisClient, ReplyLargerThanReadChunk) {

@@ -45,12 +45,12 @@ nlohmann::json bridge_message(const std::string& sender, const std::string& text
 Said bridge_post(std::uint16_t port, const std::string& secret, const nlohmann::json& body) {
     const std::string payload = body.dump();
     const auto ts = std::to_string(unix_now());
-    auto response = http_request(
-        port, "POST", "/bridge/message", payload,
-        {{"Content-Type", "application/json"},
-         {"X-Kayou-Timestamp", ts},
-         {"X-Kayou-Signature", channels::bridge_signature(secret, ts, payload)}},
-        std::chrono::seconds(20));
+    auto response =
+        http_request(port, "POST", "/bridge/message", payload,
+                     {{"Content-Type", "application/json"},
+                      {"X-Kayou-Timestamp", ts},
+                      {"X-Kayou-Signature", channels::bridge_signature(secret, ts, payload)}},
+                     std::chrono::seconds(20));
     Said said;
     said.status = response.status;
     if (response.status != 200) {
@@ -62,7 +62,8 @@ Said bridge_post(std::uint16_t port, const std::string& secret, const nlohmann::
     for (const auto& reply : parsed.at("replies")) {
         said.texts.push_back(reply.at("text").get<std::string>());
         if (reply.contains("mentions"))
-            for (const auto& m : reply.at("mentions")) said.mentions.push_back(m.get<std::string>());
+            for (const auto& m : reply.at("mentions"))
+                said.mentions.push_back(m.get<std::string>());
     }
     return said;
 }

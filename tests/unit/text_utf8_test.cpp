@@ -42,6 +42,22 @@ TEST(Utf8, StripControlKeepsLayoutWhitespace) {
               "ab");
 }
 
+TEST(Utf8, StripControlKeepsEveryValidCodePointByteForByte) {
+    // Kept runs are copied as they are: 1- to 4-byte sequences, at the edges and in between.
+    EXPECT_EQ(strip_control("你好🚚 é"), "你好🚚 é");
+    EXPECT_EQ(strip_control("\x01你\x02好\x03"), "你好");
+    // A truncated sequence, an overlong form and a surrogate are dropped, not copied.
+    EXPECT_EQ(strip_control("卡\xE5\x8D"
+                            "友"),
+              "卡友");
+    EXPECT_EQ(strip_control("a\xC0\xAF"
+                            "b\xED\xA0\x80"
+                            "c"),
+              "abc");
+    EXPECT_EQ(strip_control(""), "");
+    EXPECT_EQ(strip_control("\x1b"), "");
+}
+
 TEST(Utf8, PrefixNeverCutsACodePoint) {
     const std::string text = "你好🚚";  // 3 + 3 + 4 bytes
     EXPECT_EQ(utf8_prefix_length(text, 100), text.size());
