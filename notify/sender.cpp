@@ -468,18 +468,21 @@ struct SmsSender::Impl : std::enable_shared_from_this<SmsSender::Impl> {
         }
     }
 
-    asio::awaitable<void> promote_due() {
-        std::vector<std::string> command{"ZRANGEBYSCORE",
-                                         outbox.delayed_key(),
-                                         "-inf",
-                                         std::to_string(now_ms()),
-                                         "LIMIT",
-                                         "0",
-                                         "500"};
+    // Members of a due-time sorted set (score = ms) whose time has come, at most `limit`.
+    asio::awaitable<std::vector<std::string>> due_members(std::string key, int limit) {
+        std::vector<std::string> command{"ZRANGEBYSCORE",          std::move(key), "-inf",
+                                         std::to_string(now_ms()), "LIMIT",        "0",
+                                         std::to_string(limit)};
         auto due = co_await redis().exec(std::move(command));
-        if (!due.is_array() || due.elements.empty()) co_return;
         std::vector<std::string> ids;
-        for (auto& element : due.elements) ids.push_back(std::move(element.str));
+        if (due.is_array())
+            for (auto& element : due.elements) ids.push_back(std::move(element.str));
+        co_return ids;
+    }
+
+    asio::awaitable<void> promote_due() {
+        auto ids = co_await due_members(outbox.delayed_key(), 500);
+        if (ids.empty()) co_return;
         std::vector<std::string> keys{outbox.delayed_key(), outbox.stream_key()};
         co_await redis().eval(promote_script(), std::move(keys), std::move(ids));
     }
@@ -505,23 +508,15 @@ struct SmsSender::Impl : std::enable_shared_from_this<SmsSender::Impl> {
     }
 
     asio::awaitable<void> give_up_unknown() {
-        std::vector<std::string> command{"ZRANGEBYSCORE",
-                                         outbox.unknown_key(),
-                                         "-inf",
-                                         std::to_string(now_ms()),
-                                         "LIMIT",
-                                         "0",
-                                         "100"};
-        auto due = co_await redis().exec(std::move(command));
-        if (!due.is_array()) co_return;
-        for (const auto& element : due.elements) {
-            std::vector<std::string> keys{outbox.msg_key(element.str), outbox.unknown_key(),
+        const auto due = co_await due_members(outbox.unknown_key(), 100);
+        for (const auto& id : due) {
+            std::vector<std::string> keys{outbox.msg_key(id), outbox.unknown_key(),
                                           outbox.alerts_key()};
-            std::vector<std::string> args{element.str, std::to_string(now_ms())};
+            std::vector<std::string> args{id, std::to_string(now_ms())};
             auto reply = co_await redis().eval(give_up_script(), std::move(keys), std::move(args));
             if (reply.is_integer() && reply.integer == 1) {
                 ++stats.failed;
-                log_event("error", "sms_failed", element.str, "unknown_outcome_unresolved");
+                log_event("error", "sms_failed", id, "unknown_outcome_unresolved");
             }
         }
     }
