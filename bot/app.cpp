@@ -225,7 +225,6 @@ struct App::Impl {
             std::make_unique<admin::ContentApi>(admin_auth, *audit, *content_store, *station_geo,
                                                 *live_content, *legal, &Impl::unix_now);
         tickets_api = std::make_unique<admin::TicketsApi>(admin_auth, *audit, *tickets);
-        live_content->start();
     }
 
     // A year without calendar data makes deadlines fall back to plain weekdays (春节 ignored):
@@ -261,6 +260,21 @@ struct App::Impl {
             check_calendar_years();
             watch_reload_signal();
         });
+    }
+
+    // The content poller and the review sweep read Redis every few hundred ms / seconds: they
+    // start once the first connection is up (or its connect timeout has passed, then they retry
+    // on their own), so a normal start logs no "not connected" warnings.
+    void start_redis_readers() {
+        asio::co_spawn(
+            io,
+            [this]() -> asio::awaitable<void> {
+                co_await redis->wait_connected(config.redis.connect_timeout);
+                if (stopping) co_return;
+                live_content->start();
+                if (review_sweeper) review_sweeper->start();
+            },
+            asio::detached);
     }
 
     void start_review() {
@@ -450,7 +464,7 @@ struct App::Impl {
         install_routes();
         server.start();
         if (sms) sms->start(server.port());
-        if (review_sweeper) review_sweeper->start();
+        start_redis_readers();
         signals.async_wait([this](const boost::system::error_code& ec, int signal) {
             if (ec) return;
             log(LogLevel::info, "shutdown_requested", {{"signal", signal}});
