@@ -177,6 +177,7 @@ Config parse_config(std::string_view yaml_text, const EnvLookup& env) {
         server.read_duration("idle_timeout_ms", config.server.idle_timeout, 100, 3'600'000);
         server.read_duration("shutdown_grace_ms", config.server.shutdown_grace, 0, 600'000);
         server.read_int("max_connections", config.server.max_connections, 1, 1'000'000);
+        server.read("reuse_port", config.server.reuse_port);
         server.reject_unknown();
     }
     {

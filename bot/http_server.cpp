@@ -314,6 +314,8 @@ void HttpServer::start() {
     auto& acceptor = impl_->acceptor;
     acceptor.open(endpoint.protocol());
     acceptor.set_option(asio::socket_base::reuse_address(true));
+    if (impl_->options.reuse_port)
+        acceptor.set_option(asio::detail::socket_option::boolean<SOL_SOCKET, SO_REUSEPORT>(true));
     acceptor.bind(endpoint);
     acceptor.listen(asio::socket_base::max_listen_connections);
     asio::co_spawn(impl_->io, impl_->accept_loop(), asio::detached);

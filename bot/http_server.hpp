@@ -24,6 +24,10 @@ struct HttpServerOptions {
     std::chrono::milliseconds idle_timeout{30'000};  // keep-alive connection with no request
     std::size_t max_connections = 10'000;
     std::chrono::milliseconds shutdown_grace{5'000};  // in-flight requests get this long on stop
+    // SO_REUSEPORT: several kayou processes on one host listen on the same port and the kernel
+    // spreads connections over them (one process is one I/O thread; this is how a host's other
+    // cores are used).
+    bool reuse_port = false;
 };
 
 using HttpHandler = std::function<boost::asio::awaitable<HttpResponse>(HttpRequest&)>;

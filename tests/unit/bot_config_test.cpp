@@ -98,6 +98,13 @@ TEST(Config, ExternalRedisTurnsOffTheEmbeddedOne) {
     EXPECT_EQ(config.redis.port, 6380);
 }
 
+TEST(Config, ReusePortLetsSeveralProcessesShareTheListenPort) {
+    EXPECT_FALSE(parse_config("", fake_env({})).server.reuse_port);
+    EXPECT_TRUE(parse_config("server:\n  reuse_port: true\n", fake_env({})).server.reuse_port);
+    EXPECT_EQ(error_of("server:\n  reuse_port: yes\n"),
+              "server.reuse_port: expected true or false, got 'yes'");
+}
+
 TEST(Config, ReviewContactsAndTiming) {
     const Config config = parse_config(
         "review:\n  reminder_lead_min: 90\n  sweep_interval_s: 30\n"
