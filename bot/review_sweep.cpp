@@ -93,13 +93,13 @@ asio::awaitable<void> ReviewSweeper::loop() {
 
 asio::awaitable<SweepCounts> ReviewSweeper::sweep_once(std::int64_t now) {
     SweepCounts counts;
+    std::vector<const ReviewContactConfig*> city_admins;  // the same for every district
+    for (const auto& person : config_.city_admins) city_admins.push_back(&person);
     for (const auto& district : districts_.all()) {
         std::vector<const ReviewContactConfig*> reviewers;
         for (const auto& person : config_.reviewers)
             for (const auto& id : person.districts)
                 if (id == district.id) reviewers.push_back(&person);
-        std::vector<const ReviewContactConfig*> city_admins;
-        for (const auto& person : config_.city_admins) city_admins.push_back(&person);
 
         const auto candidates =
             co_await review_.not_yet_reminded(district.id, now, kReminderHorizonSeconds);

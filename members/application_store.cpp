@@ -65,6 +65,11 @@ std::string format_application_id(std::chrono::sys_seconds submitted, long long 
     return "RH" + text.substr(0, 4) + text.substr(5, 2) + text.substr(8, 2) + digits;
 }
 
+bool is_application_id(std::string_view text) {
+    return text.size() == 16 && text.substr(0, 2) == "RH" &&
+           text.find_first_not_of("0123456789", 2) == std::string_view::npos;
+}
+
 std::string status_text(std::string_view status) {
     if (status == "received") return "已受理，审核中";
     if (status == "approved") return "已通过";

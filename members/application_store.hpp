@@ -92,6 +92,8 @@ struct SubmitResult {
 std::string beijing_minute_text(std::chrono::sys_seconds t);
 // "RH" + Beijing yyyymmdd + 6-digit daily sequence: "RH20261122000042".
 std::string format_application_id(std::chrono::sys_seconds submitted, long long sequence);
+// Whether `text` has the shape format_application_id produces ("RH" + 14 digits).
+bool is_application_id(std::string_view text);
 // "已受理" / "已通过" / "未通过".
 std::string status_text(std::string_view status);
 

@@ -1,5 +1,6 @@
 #include "members/review_rules.hpp"
 
+#include "members/application_store.hpp"
 #include "notify/calendar.hpp"
 #include "text/utf8.hpp"
 
@@ -73,9 +74,7 @@ std::string application_of_sms_key(std::string_view key) {
         if (key.substr(0, prefix.size()) != prefix) continue;
         auto rest = key.substr(prefix.size());
         rest = rest.substr(0, rest.find(':'));
-        if (rest.size() == 16 && rest.substr(0, 2) == "RH" &&
-            rest.find_first_not_of("0123456789", 2) == std::string_view::npos)
-            return std::string(rest);
+        if (is_application_id(rest)) return std::string(rest);
     }
     return {};
 }

@@ -19,12 +19,6 @@ namespace {
 constexpr std::string_view kPrefix = "/admin/api/review/";
 constexpr std::int64_t kMaxPage = 200;
 
-// "RH" + yyyymmdd + 6 digits (members::format_application_id).
-bool valid_application_id(std::string_view id) {
-    return id.size() == 16 && id.substr(0, 2) == "RH" &&
-           id.find_first_not_of("0123456789", 2) == std::string_view::npos;
-}
-
 json masked_json(const members::Application& a, std::int64_t now) {
     return {{"id", a.id},
             {"status", a.status},
@@ -255,7 +249,7 @@ asio::awaitable<HttpResponse> ReviewApi::application(const Principal& who, HttpR
     const std::string id(rest.substr(0, slash));
     const std::string action(slash == std::string_view::npos ? std::string_view()
                                                              : rest.substr(slash + 1));
-    if (!valid_application_id(id)) co_return HttpResponse::error(404, "no such application");
+    if (!members::is_application_id(id)) co_return HttpResponse::error(404, "no such application");
     auto found = co_await applications_.get(id);
     if (!found) co_return HttpResponse::error(404, "no such application");
     const members::Application a = std::move(*found);
