@@ -6,6 +6,7 @@
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <nlohmann/json.hpp>
+#include <optional>
 
 #include "bot/metrics.hpp"
 #include "redis/client.hpp"
@@ -14,9 +15,41 @@ namespace kayou::bot {
 
 namespace asio = boost::asio;
 namespace {
-// Stored values: "P" while the first delivery runs, "R" + JSON reply once it has answered.
+// Stored values: "P" while the first delivery runs, then the reply: "L" + length-prefixed
+// strings (written since 2026-11-23; nlohmann's dump with its UTF-8 checks was ~4 % of a turn's
+// CPU), or "R" + JSON as older processes wrote it, still read during a rolling upgrade.
 constexpr std::string_view kPending = "P";
-constexpr char kReplyTag = 'R';
+constexpr char kLengthPrefixedTag = 'L';
+constexpr char kJsonReplyTag = 'R';
+
+void append_length_prefixed(std::string& out, const std::vector<std::string>& strings) {
+    out.append(std::to_string(strings.size())).push_back(':');
+    for (const auto& s : strings) out.append(std::to_string(s.size())).append(":").append(s);
+}
+
+// Reads "<decimal>:" at `pos`; nullopt when absent or larger than the bytes that remain.
+std::optional<std::size_t> read_length(std::string_view in, std::size_t& pos) {
+    std::size_t value = 0;
+    const std::size_t start = pos;
+    while (pos < in.size() && in[pos] >= '0' && in[pos] <= '9' && pos - start < 9)
+        value = value * 10 + static_cast<std::size_t>(in[pos++] - '0');
+    if (pos == start || pos >= in.size() || in[pos] != ':') return std::nullopt;
+    ++pos;
+    if (value > in.size() - pos) return std::nullopt;
+    return value;
+}
+
+bool read_length_prefixed(std::string_view in, std::size_t& pos, std::vector<std::string>& out) {
+    const auto count = read_length(in, pos);
+    if (!count) return false;
+    for (std::size_t i = 0; i < *count; ++i) {
+        const auto size = read_length(in, pos);
+        if (!size) return false;
+        out.emplace_back(in.substr(pos, *size));
+        pos += *size;
+    }
+    return true;
+}
 
 // Builds the argument vector outside the co_await expression: g++ 12 rejects string-literal
 // initializer lists that live across a suspension point ("array used as initializer").
@@ -48,13 +81,22 @@ TurnRunner::TurnRunner(std::shared_ptr<redis::Client> redis, dialogs::Dialog& di
       duplicates_(metrics.counter("kayou_dedupe_hits_total")) {}
 
 std::string TurnRunner::encode_reply(const dialogs::Reply& reply) {
-    nlohmann::json json{{"t", reply.texts}, {"m", reply.mentions}};
-    return kReplyTag + json.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+    std::string out(1, kLengthPrefixedTag);
+    append_length_prefixed(out, reply.texts);
+    append_length_prefixed(out, reply.mentions);
+    return out;
 }
 
 dialogs::Reply TurnRunner::decode_reply(std::string_view stored) {
     dialogs::Reply reply;
-    if (stored.empty() || stored.front() != kReplyTag) return reply;
+    if (!stored.empty() && stored.front() == kLengthPrefixedTag) {
+        std::size_t pos = 1;
+        if (!read_length_prefixed(stored, pos, reply.texts) ||
+            !read_length_prefixed(stored, pos, reply.mentions) || pos != stored.size())
+            return {};
+        return reply;
+    }
+    if (stored.empty() || stored.front() != kJsonReplyTag) return reply;
     auto json = nlohmann::json::parse(stored.substr(1), nullptr, false);
     if (json.is_discarded()) return reply;
     reply.texts = json.value("t", std::vector<std::string>{});

@@ -5,7 +5,7 @@
 set -euo pipefail
 
 packages=(build-essential cmake pkg-config libboost1.81-dev libhiredis-dev nlohmann-json3-dev
-          libgtest-dev libssl-dev libyaml-cpp-dev redis-server curl openssl)
+          libgtest-dev libssl-dev libyaml-cpp-dev libmimalloc-dev redis-server curl openssl)
 if [[ "${1:-}" == "--test" ]]; then
     packages+=(nodejs npm)
 fi

@@ -50,5 +50,23 @@ TEST(StoredReply, RoundTripsAndSurvivesBadUtf8) {
     EXPECT_TRUE(TurnRunner::decode_reply("R{not json").empty());
 }
 
+TEST(StoredReply, LengthPrefixedFormatIsExactAndRejectsTruncation) {
+    dialogs::Reply reply;
+    reply.texts = {"a:b", ""};
+    reply.mentions = {"wxid_1"};
+    const std::string stored = TurnRunner::encode_reply(reply);
+    EXPECT_EQ(stored, "L2:3:a:b0:1:6:wxid_1");
+    for (std::size_t cut = 1; cut < stored.size(); ++cut)
+        EXPECT_TRUE(TurnRunner::decode_reply(stored.substr(0, cut)).texts.empty()) << cut;
+    EXPECT_TRUE(TurnRunner::decode_reply(stored + "x").texts.empty());
+    EXPECT_TRUE(TurnRunner::decode_reply("L1:99999999999:x0:").texts.empty());
+}
+
+TEST(StoredReply, ReadsTheJsonFormatOlderProcessesWrote) {
+    const auto decoded = TurnRunner::decode_reply(R"(R{"m":["wxid_1"],"t":["第一条","二"]})");
+    EXPECT_EQ(decoded.texts, (std::vector<std::string>{"第一条", "二"}));
+    EXPECT_EQ(decoded.mentions, std::vector<std::string>{"wxid_1"});
+}
+
 }  // namespace
 }  // namespace kayou::bot

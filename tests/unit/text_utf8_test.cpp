@@ -58,6 +58,32 @@ TEST(Utf8, StripControlKeepsEveryValidCodePointByteForByte) {
     EXPECT_EQ(strip_control("\x1b"), "");
 }
 
+TEST(Utf8, StripControlFastPathAgreesWithTheDecoderOnEveryThreeByteSequence) {
+    // The reference: decode, drop replacements and controls, encode again.
+    auto reference = [](std::string_view in) {
+        std::u32string kept;
+        for (char32_t cp : decode_utf8(in)) {
+            const bool control = cp < 0x20 || (cp >= 0x7F && cp <= 0x9F);
+            if (cp == kReplacementChar || (control && cp != U'\t' && cp != U'\n' && cp != U'\r'))
+                continue;
+            kept.push_back(cp);
+        }
+        return encode_utf8(kept);
+    };
+    std::size_t checked = 0;
+    for (int lead = 0xD0; lead <= 0xF4; ++lead)
+        for (int second = 0x70; second <= 0xC2; ++second)
+            for (int third : {0x00, 0x41, 0x7F, 0x80, 0x85, 0xBD, 0xBF, 0xC0}) {
+                const std::string in{'a', static_cast<char>(lead), static_cast<char>(second),
+                                     static_cast<char>(third), 'z'};
+                ASSERT_EQ(strip_control(in), reference(in)) << lead << ' ' << second << ' ' << third;
+                ++checked;
+            }
+    EXPECT_EQ(checked, 37u * 83u * 8u);
+    EXPECT_EQ(strip_control("\xEF\xBF\xBD"), "");       // U+FFFD itself is dropped
+    EXPECT_EQ(strip_control("x\xE4\xBD"), "x");          // cut at the end
+}
+
 TEST(Utf8, PrefixNeverCutsACodePoint) {
     const std::string text = "你好🚚";  // 3 + 3 + 4 bytes
     EXPECT_EQ(utf8_prefix_length(text, 100), text.size());
