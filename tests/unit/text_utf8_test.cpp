@@ -76,12 +76,13 @@ TEST(Utf8, StripControlFastPathAgreesWithTheDecoderOnEveryThreeByteSequence) {
             for (int third : {0x00, 0x41, 0x7F, 0x80, 0x85, 0xBD, 0xBF, 0xC0}) {
                 const std::string in{'a', static_cast<char>(lead), static_cast<char>(second),
                                      static_cast<char>(third), 'z'};
-                ASSERT_EQ(strip_control(in), reference(in)) << lead << ' ' << second << ' ' << third;
+                ASSERT_EQ(strip_control(in), reference(in))
+                    << lead << ' ' << second << ' ' << third;
                 ++checked;
             }
     EXPECT_EQ(checked, 37u * 83u * 8u);
-    EXPECT_EQ(strip_control("\xEF\xBF\xBD"), "");       // U+FFFD itself is dropped
-    EXPECT_EQ(strip_control("x\xE4\xBD"), "x");          // cut at the end
+    EXPECT_EQ(strip_control("\xEF\xBF\xBD"), "");  // U+FFFD itself is dropped
+    EXPECT_EQ(strip_control("x\xE4\xBD"), "x");    // cut at the end
 }
 
 TEST(Utf8, PrefixNeverCutsACodePoint) {
