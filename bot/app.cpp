@@ -380,6 +380,9 @@ struct App::Impl {
         chat.take_pending = [this](std::string channel, std::string sender) {
             return tickets->take_pending(std::move(channel), std::move(sender));
         };
+        chat.pending_count_query = [this](const std::string& channel, const std::string& sender) {
+            return tickets->pending_count_query(channel, sender);
+        };
         chat.stations_near = [this](double lat, double lng) {
             return driver_services->stations_near(lat, lng);
         };

@@ -119,7 +119,7 @@ asio::awaitable<std::optional<std::string>> ConversationStore::lock(std::string 
 }
 
 asio::awaitable<std::optional<LockedState>> ConversationStore::lock_and_load(
-    std::string conversation, std::string driver) {
+    std::string conversation, std::string driver, std::vector<std::string> count_query) {
     std::optional<LockedState> result;
     const std::string token = new_token();
     std::vector<redis::Reply> replies;
@@ -133,16 +133,19 @@ asio::awaitable<std::optional<LockedState>> ConversationStore::lock_and_load(
             {"SET", lock_key(conversation), token, "NX", "PX", ms(timing_.lock_lease)},
             {"GET", session_key(conversation)},
             {"GET", draft_key(driver)}};
+        if (!count_query.empty()) commands.push_back(count_query);
+        const std::size_t expected = commands.size();
         replies = co_await redis_->pipeline(std::move(commands));
-        if (replies.size() == 3 && replies[0].is_error())
+        if (replies.size() == expected && replies[0].is_error())
             throw std::runtime_error("conversation lock failed: " + replies[0].str);
-        co_return replies.size() == 3 && replies[0].is_status("OK");
+        co_return replies.size() == expected&& replies[0].is_status("OK");
     };
     const bool got = co_await acquire(attempt);
     if (!got) co_return result;
     result.emplace();
     result->token = token;
     result->state = decode_state(replies[1], replies[2], conversation, driver);
+    if (replies.size() == 4 && replies[3].is_integer()) result->count = replies[3].integer;
     co_return result;
 }
 

@@ -35,6 +35,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "crypto/sealed_box.hpp"
 #include "dialogs/join_engine.hpp"
@@ -51,6 +52,9 @@ namespace kayou::dialogs {
 struct LockedState {
     std::string token;  // the lock token, for renew / save / unlock
     ConversationState state;
+    // The integer answer to lock_and_load's count_query; nullopt when none was asked or the
+    // answer was not an integer.
+    std::optional<long long> count;
 };
 
 struct ConversationTiming {
@@ -86,8 +90,10 @@ public:
     // lock() then load(), one round trip per attempt: the lock and the state read under it, or
     // nullopt when the lock could not be had within lock_wait (nothing was read). When it throws
     // (Redis timeout or disconnect) the lock may have been taken; it then lasts for its lease.
-    boost::asio::awaitable<std::optional<LockedState>> lock_and_load(std::string conversation,
-                                                                     std::string driver);
+    // count_query: an optional read command answering an integer (e.g. LLEN of another
+    // service's list), sent in the same pipeline so that looking costs no extra round trip.
+    boost::asio::awaitable<std::optional<LockedState>> lock_and_load(
+        std::string conversation, std::string driver, std::vector<std::string> count_query = {});
     // save() then unlock() in one atomic step. True: written and released. False: the token no
     // longer holds the lock; nothing was written and the lock (someone else's) is left alone.
     // On an exception the outcome is unknown: call unlock() (a no-op if already released).

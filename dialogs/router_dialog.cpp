@@ -88,18 +88,17 @@ asio::awaitable<Reply> RouterDialog::private_turn(const Message& message, const 
     const std::string driver = driver_id(message);
     // Lawyers' answers go before this turn's reply. Taken once: a retried attempt (lost lease)
     // must not drop them.
+    const std::string channel(channel_name(message.channel));
     std::vector<std::string> pending;
-    if (services_.chat.take_pending) {
-        std::string channel(channel_name(message.channel));
-        try {
-            pending = co_await services_.chat.take_pending(std::move(channel), message.sender_id);
-        } catch (const std::exception&) {
-            if (services_.log) services_.log("pending_answers_failed", "");
-        }
-    }
+    bool pending_looked = !services_.chat.take_pending;
     for (int attempt = 1;; ++attempt) {
-        // Lock + session + draft in one round trip, fenced save + release in another.
-        auto locked = co_await store.lock_and_load(conversation, driver);
+        std::vector<std::string> count_query;
+        if (!pending_looked && services_.chat.pending_count_query)
+            count_query = services_.chat.pending_count_query(channel, message.sender_id);
+        const bool counted = !count_query.empty();
+        // Lock + session + draft (+ the pending count) in one round trip, fenced save + release
+        // in another.
+        auto locked = co_await store.lock_and_load(conversation, driver, std::move(count_query));
         if (!locked) {
             if (services_.log) services_.log("conversation_lock_timeout", "");
             // Nothing was read or changed: the webhook answers 503 and the platform retries.
@@ -111,6 +110,16 @@ asio::awaitable<Reply> RouterDialog::private_turn(const Message& message, const 
         bool saved = false;
         bool released = false;
         try {
+            if (!pending_looked) {
+                pending_looked = true;
+                if (!counted || locked->count.value_or(1) > 0) {
+                    try {
+                        pending = co_await services_.chat.take_pending(channel, message.sender_id);
+                    } catch (const std::exception&) {
+                        if (services_.log) services_.log("pending_answers_failed", "");
+                    }
+                }
+            }
             auto state = std::move(locked->state);
             std::vector<std::string> texts = pending;
             std::vector<std::string> events;

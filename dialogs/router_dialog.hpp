@@ -72,6 +72,12 @@ struct ChatServices {
     std::function<boost::asio::awaitable<std::vector<std::string>>(std::string channel,
                                                                    std::string sender_id)>
         take_pending;
+    // A Redis command counting those answers, sent with the conversation lock so that the look
+    // (nearly always 0) costs no round trip of its own; take_pending runs only when it is not 0.
+    // Empty: take_pending is asked every turn.
+    std::function<std::vector<std::string>(const std::string& channel,
+                                           const std::string& sender_id)>
+        pending_count_query;
     std::function<boost::asio::awaitable<std::string>(double lat, double lng)> stations_near;
     // nullopt when the text names no known place.
     std::function<boost::asio::awaitable<std::optional<std::string>>(std::string text)>

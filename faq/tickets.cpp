@@ -361,6 +361,11 @@ asio::awaitable<bool> TicketDesk::close(std::string number, std::string by) {
     co_return reply.integer == 1;
 }
 
+std::vector<std::string> TicketDesk::pending_count_query(const std::string& channel,
+                                                         const std::string& sender_id) const {
+    return {"LLEN", key("pending:" + channel + ":" + sender_id)};
+}
+
 asio::awaitable<std::vector<std::string>> TicketDesk::take_pending(std::string channel,
                                                                    std::string sender_id) {
     const std::string pending = key("pending:" + channel + ":" + sender_id);

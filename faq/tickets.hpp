@@ -133,6 +133,9 @@ public:
     // The messages waiting for this driver on this channel, oldest first; removes them.
     boost::asio::awaitable<std::vector<std::string>> take_pending(std::string channel,
                                                                   std::string sender_id);
+    // The command that counts those messages (LLEN), for a caller to pipeline with its own.
+    std::vector<std::string> pending_count_query(const std::string& channel,
+                                                 const std::string& sender_id) const;
     boost::asio::awaitable<std::map<std::string, TicketCategoryStats>> stats();
 
     std::string key(std::string_view suffix) const;
