@@ -20,19 +20,25 @@ processes=${KAYOU_PROCESSES:-1}
     printf 'redis:\n  host: 127.0.0.1\n  port: %s\n' "$redis_port"
 } >"$work/kayou.yaml"
 kayou_pids=()
+metrics_ports=()
 for i in $(seq 1 "$processes"); do
-    "${KAYOU_BIN:-build/bot/kayou}" --config "$work/kayou.yaml" 2>"$work/kayou.$i.log" &
+    metrics_ports+=($((18090 + i)))  # each process's own /metrics (server.metrics_port)
+    "${KAYOU_BIN:-build/bot/kayou}" --config "$work/kayou.yaml" --metrics-port "${metrics_ports[-1]}" \
+        2>"$work/kayou.$i.log" &
     kayou_pids+=($!)
 done
 cleanup() { kill "${kayou_pids[@]}" "$redis_pid" 2>/dev/null || true; wait 2>/dev/null || true; rm -rf "$work"; }
 trap cleanup EXIT
-for _ in $(seq 1 100); do curl -sf http://127.0.0.1:18080/readyz >/dev/null && break; sleep 0.1; done
-[[ $processes -gt 1 ]] && sleep 1  # the others listen too before the load connects
+for metrics_port in "${metrics_ports[@]}"; do  # every process is listening before the load
+    for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$metrics_port/readyz" >/dev/null && break; sleep 0.1; done
+done
 
 echo "# $(date -u +%Y-%m-%dT%H:%MZ) $(nproc) cores, $processes kayou process(es) + redis-server + load generator on one machine"
 echo "## closed loop (throughput)"
 build/bench/oa_load --port 18080 --connections 64 --seconds "$seconds"
 echo "## open loop at 5,000 turns/s (latency)"
 build/bench/oa_load --port 18080 --connections 64 --seconds "$seconds" --rate 5000
-echo "## kayou counters"
-curl -s http://127.0.0.1:18080/metrics | grep -E '^kayou_(dialog_turns|dedupe_hits)_total|^kayou_redis_errors'
+echo "## kayou counters, summed over the processes' own metrics ports"
+for metrics_port in "${metrics_ports[@]}"; do curl -s "http://127.0.0.1:$metrics_port/metrics"; done |
+    awk '/^kayou_(dialog_turns|dedupe_hits)_total|^kayou_redis_errors_total/ {sum[$1] += $2}
+         END {for (name in sum) print name, sum[name]}' | sort

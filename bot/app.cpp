@@ -67,6 +67,7 @@ struct App::Impl {
     std::unique_ptr<admin::ReviewApi> review_api;
     std::unique_ptr<ReviewSweeper> review_sweeper;
     HttpServer server;
+    std::unique_ptr<HttpServer> ops_server;  // server.metrics_port: health and metrics only
     asio::signal_set signals{io, SIGINT, SIGTERM};
     asio::signal_set reload_signals{io, SIGHUP};  // re-read the working-day calendar
     bool stopping = false;
@@ -130,10 +131,32 @@ struct App::Impl {
     }
 
     void install_routes() {
-        server.route("/healthz", [](HttpRequest&) -> asio::awaitable<HttpResponse> {
+        install_ops_routes(server);
+        server.route("/", [this](HttpRequest&) -> asio::awaitable<HttpResponse> {
+            co_return HttpResponse::text(200, index_text());
+        });
+        webhooks->install(server);
+        install_join_routes();
+        content_api->install(server);
+        tickets_api->install(server);
+        review_api->install(server);
+        if (sms) sms->install(server);
+        observe_into_metrics(server);
+        if (config.metrics_port >= 0) {
+            HttpServerOptions options = config.server;
+            options.port = static_cast<std::uint16_t>(config.metrics_port);
+            options.reuse_port = false;  // this port is the process's own
+            ops_server = std::make_unique<HttpServer>(io, options);
+            install_ops_routes(*ops_server);
+            observe_into_metrics(*ops_server);
+        }
+    }
+
+    void install_ops_routes(HttpServer& target) {
+        target.route("/healthz", [](HttpRequest&) -> asio::awaitable<HttpResponse> {
             co_return HttpResponse::text(200, "ok\n");
         });
-        server.route("/readyz", [this](HttpRequest&) -> asio::awaitable<HttpResponse> {
+        target.route("/readyz", [this](HttpRequest&) -> asio::awaitable<HttpResponse> {
             bool ready = false;
             // A named vector: g++ 12 miscompiles string-literal initializer lists that live
             // across a co_await ("array used as initializer").
@@ -146,21 +169,15 @@ struct App::Impl {
             co_return ready ? HttpResponse::text(200, "ready\n")
                             : HttpResponse::text(503, "redis unreachable\n");
         });
-        server.route("/metrics", [this](HttpRequest&) -> asio::awaitable<HttpResponse> {
+        target.route("/metrics", [this](HttpRequest&) -> asio::awaitable<HttpResponse> {
             auto response = HttpResponse::text(200, metrics.render());
             response.content_type = "text/plain; version=0.0.4; charset=utf-8";
             co_return response;
         });
-        server.route("/", [this](HttpRequest&) -> asio::awaitable<HttpResponse> {
-            co_return HttpResponse::text(200, index_text());
-        });
-        webhooks->install(server);
-        install_join_routes();
-        content_api->install(server);
-        tickets_api->install(server);
-        review_api->install(server);
-        if (sms) sms->install(server);
-        server.observe([this](const HttpObservation& seen) {
+    }
+
+    void observe_into_metrics(HttpServer& target) {
+        target.observe([this](const HttpObservation& seen) {
             metrics
                 .counter("kayou_http_requests_total", "route=\"" + label_value(seen.route) +
                                                           "\",status=\"" +
@@ -466,6 +483,7 @@ struct App::Impl {
         watch_reload_signal();
         install_routes();
         server.start();
+        if (ops_server) ops_server->start();
         if (sms) sms->start(server.port());
         start_redis_readers();
         signals.async_wait([this](const boost::system::error_code& ec, int signal) {
@@ -474,7 +492,9 @@ struct App::Impl {
             stop();
         });
         log(LogLevel::info, "started",
-            {{"listen", config.server.address}, {"port", static_cast<int>(server.port())}});
+            {{"listen", config.server.address},
+             {"port", static_cast<int>(server.port())},
+             {"metrics_port", ops_server ? static_cast<int>(ops_server->port()) : -1}});
     }
 
     void stop() {
@@ -487,8 +507,14 @@ struct App::Impl {
         if (sms) sms->stop();
         if (review_sweeper) review_sweeper->stop();
         server.stop([this] {
-            if (redis) redis->stop();
-            log(LogLevel::info, "stopped");
+            auto finish = [this] {
+                if (redis) redis->stop();
+                log(LogLevel::info, "stopped");
+            };
+            if (ops_server)
+                ops_server->stop(finish);
+            else
+                finish();
         });
     }
 };

@@ -178,6 +178,7 @@ Config parse_config(std::string_view yaml_text, const EnvLookup& env) {
         server.read_duration("shutdown_grace_ms", config.server.shutdown_grace, 0, 600'000);
         server.read_int("max_connections", config.server.max_connections, 1, 1'000'000);
         server.read("reuse_port", config.server.reuse_port);
+        server.read_int("metrics_port", config.metrics_port, -1, 65535);
         server.reject_unknown();
     }
     {

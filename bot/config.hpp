@@ -134,6 +134,10 @@ struct SmsConfig {
 
 struct Config {
     HttpServerOptions server;
+    // A second listener with only /healthz, /readyz and /metrics: -1 = none, 0 = a free port.
+    // With server.reuse_port, a scrape of the shared port reaches a random process; each
+    // process's own port (`kayou --metrics-port N`) is how Prometheus sees them all.
+    int metrics_port = -1;
     RedisConfig redis;
     EmbeddedRedisConfig embedded_redis;
     LogLevel log_level = LogLevel::info;

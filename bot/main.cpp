@@ -1,7 +1,10 @@
 // kayou: the chatbot and SMS backend of the truck drivers' union service.
+#include <charconv>
 #include <cstring>
 #include <iostream>
+#include <optional>
 #include <string>
+#include <string_view>
 
 #include "bot/app.hpp"
 #include "bot/config.hpp"
@@ -10,21 +13,38 @@
 namespace {
 
 constexpr const char* kUsage =
-    "usage: kayou --config FILE [--check-config]\n"
+    "usage: kayou --config FILE [--metrics-port N] [--check-config]\n"
     "\n"
-    "  --config FILE    the YAML config (every key documented in config/kayou.example.yaml)\n"
-    "  --check-config   validate the config and exit (0 = valid)\n"
+    "  --config FILE      the YAML config (every key documented in config/kayou.example.yaml)\n"
+    "  --metrics-port N   serve /healthz, /readyz and /metrics on port N too (overrides\n"
+    "                     server.metrics_port; one per process when they share a port)\n"
+    "  --check-config     validate the config and exit (0 = valid)\n"
     "  --version        print the version\n";
+
+std::optional<int> parse_port(std::string_view text) {
+    int value = 0;
+    const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
+    if (error != std::errc() || end != text.data() + text.size() || value < 0 || value > 65535)
+        return std::nullopt;
+    return value;
+}
 
 }  // namespace
 
 int main(int argc, char** argv) {
     std::string config_path;
     bool check_only = false;
+    std::optional<int> metrics_port;
     for (int i = 1; i < argc; ++i) {
         const std::string arg = argv[i];
         if (arg == "--config" && i + 1 < argc) {
             config_path = argv[++i];
+        } else if (arg == "--metrics-port" && i + 1 < argc) {
+            metrics_port = parse_port(argv[++i]);
+            if (!metrics_port) {
+                std::cerr << "kayou: --metrics-port: expected 0..65535, got '" << argv[i] << "'\n";
+                return 2;
+            }
         } else if (arg.rfind("--config=", 0) == 0) {
             config_path = arg.substr(std::strlen("--config="));
         } else if (arg == "--check-config") {
@@ -51,6 +71,7 @@ int main(int argc, char** argv) {
         std::cerr << "kayou: invalid config: " << error.what() << "\n";
         return 2;
     }
+    if (metrics_port) config.metrics_port = *metrics_port;
     if (check_only) {
         std::cout << "config ok\n";
         return 0;

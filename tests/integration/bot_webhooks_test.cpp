@@ -6,9 +6,11 @@
 #include <cstdlib>
 #include <nlohmann/json.hpp>
 #include <regex>
+#include <thread>
 
 #include "bot/channels/bridge.hpp"
 #include "bot/channels/wechat_xml.hpp"
+#include "bot/embedded_redis.hpp"
 #include "crypto/wx_msg_crypt.hpp"
 #include "tests/support/http_client.hpp"
 #include "tests/support/kayou_process.hpp"
@@ -347,6 +349,65 @@ TEST(RedisOutage, WebhooksAnswer503AndRecoverByThemselves) {
     ASSERT_TRUE(kayou.wait_ready(std::chrono::seconds(15))) << kayou.log();
     // The platform's retry of the message that got 503 now runs normally.
     EXPECT_EQ(post_bridge(kayou.port(), body("during"), unix_now()).status, 200);
+}
+
+// The count on a metrics line such as `kayou_http_requests_total{route="/",status="200"} 3`;
+// 0 when the line is absent (nothing counted yet).
+long long metric_value(const std::string& body, const std::string& series) {
+    const auto at = body.find("\n" + series + " ");
+    if (at == std::string::npos) return 0;
+    return std::atoll(body.c_str() + at + series.size() + 2);
+}
+
+TEST(MetricsPort, EveryProcessOnASharedPortIsScrapedOnItsOwnPort) {
+    const std::uint16_t shared_port = bot::pick_free_loopback_port();
+    const std::uint16_t first_metrics = bot::pick_free_loopback_port();
+    std::uint16_t second_metrics = bot::pick_free_loopback_port();
+    while (second_metrics == first_metrics) second_metrics = bot::pick_free_loopback_port();
+    auto options = [&](std::uint16_t metrics_port) {
+        KayouProcess::Options o{RedisServer::shared().port(), channels_yaml()};
+        o.port = shared_port;
+        o.reuse_port = true;
+        o.extra_args = {"--metrics-port", std::to_string(metrics_port)};
+        return o;
+    };
+    KayouProcess first(options(first_metrics));
+    KayouProcess second(options(second_metrics));
+    // The second one's start-up check may have been answered by the first, through the shared
+    // port; its own metrics port says when it is listening.
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+    while (http_request(second_metrics, "GET", "/healthz").status != 200) {
+        ASSERT_LT(std::chrono::steady_clock::now(), deadline) << second.log();
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+
+    // Only health and metrics on the metrics port: the webhooks and the index stay off it.
+    EXPECT_EQ(http_request(first_metrics, "GET", "/healthz").status, 200);
+    EXPECT_EQ(http_request(first_metrics, "GET", "/readyz").status, 200);
+    EXPECT_EQ(http_request(first_metrics, "GET", "/").status, 404);
+    EXPECT_EQ(http_request(first_metrics, "POST", "/bridge/message", "{}").status, 404);
+
+    // Each request is a new connection, which the kernel hands to either process.
+    constexpr int kRequests = 40;
+    for (int i = 0; i < kRequests; ++i)
+        ASSERT_EQ(http_request(shared_port, "GET", "/").status, 200);
+    const std::string series = "kayou_http_requests_total{route=\"/\",status=\"200\"}";
+    const auto seen_by_first =
+        metric_value(http_request(first_metrics, "GET", "/metrics").body, series);
+    const auto seen_by_second =
+        metric_value(http_request(second_metrics, "GET", "/metrics").body, series);
+    EXPECT_EQ(seen_by_first + seen_by_second, kRequests);
+    EXPECT_NE(first.log().find("\"metrics_port\":" + std::to_string(first_metrics)),
+              std::string::npos)
+        << first.log();
+    EXPECT_EQ(first.terminate(std::chrono::seconds(8)), 0) << first.log();
+    EXPECT_EQ(second.terminate(std::chrono::seconds(8)), 0) << second.log();
+}
+
+TEST(MetricsPort, ABadValueOnTheCommandLineStopsStartUp) {
+    KayouProcess::Options options{RedisServer::shared().port(), channels_yaml()};
+    options.extra_args = {"--metrics-port", "http"};
+    EXPECT_THROW(KayouProcess{options}, std::runtime_error);
 }
 
 }  // namespace

@@ -26,10 +26,11 @@ KayouProcess::KayouProcess(Options options) : options_(std::move(options)) {
     char pattern[] = "/tmp/kayou-test-XXXXXX";
     if (!::mkdtemp(pattern)) throw std::runtime_error("mkdtemp failed");
     work_dir_ = pattern;
-    port_ = bot::pick_free_loopback_port();
+    port_ = options_.port ? options_.port : bot::pick_free_loopback_port();
 
     std::ostringstream config;
     config << "server:\n  listen: 127.0.0.1\n  port: " << port_ << "\n  shutdown_grace_ms: 3000\n";
+    if (options_.reuse_port) config << "  reuse_port: true\n";
     if (options_.read_timeout_ms)
         config << "  read_timeout_ms: " << options_.read_timeout_ms
                << "\n  idle_timeout_ms: " << options_.read_timeout_ms << "\n";
@@ -53,7 +54,10 @@ KayouProcess::KayouProcess(Options options) : options_(std::move(options)) {
             ::dup2(log_fd, STDERR_FILENO);
             ::dup2(log_fd, STDOUT_FILENO);
         }
-        ::execl(KAYOU_BINARY, KAYOU_BINARY, "--config", config_path.c_str(), nullptr);
+        std::vector<const char*> argv{KAYOU_BINARY, "--config", config_path.c_str()};
+        for (const auto& arg : options_.extra_args) argv.push_back(arg.c_str());
+        argv.push_back(nullptr);
+        ::execv(KAYOU_BINARY, const_cast<char* const*>(argv.data()));
         ::_exit(127);
     }
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(15);

@@ -6,6 +6,7 @@
 #include <chrono>
 #include <cstdint>
 #include <string>
+#include <vector>
 
 namespace kayou::test {
 
@@ -16,6 +17,9 @@ public:
         std::string extra_yaml;        // appended to the generated config (channels, dedupe, ...)
         std::string log_level = "info";
         int read_timeout_ms = 0;  // 0 = kayou's default
+        std::uint16_t port = 0;   // 0 = a free loopback port
+        bool reuse_port = false;  // server.reuse_port, for several processes on one port
+        std::vector<std::string> extra_args;  // after --config FILE
     };
 
     // Starts kayou and waits (bounded) until /healthz answers 200; throws on failure with the
