@@ -1,9 +1,11 @@
 #include <gtest/gtest.h>
 
+#include <random>
 #include <string>
 
 #include "bot/channels/mention.hpp"
 #include "bot/channels/reply_text.hpp"
+#include "text/utf8.hpp"
 
 namespace kayou::channels {
 namespace {
@@ -114,6 +116,33 @@ TEST(ChannelsMention, TrimSpaces) {
     EXPECT_EQ(trim_spaces("   "), "");
     EXPECT_EQ(trim_spaces(""), "");
     EXPECT_EQ(trim_spaces("x"), "x");
+}
+
+TEST(ReplyText, CleaningOnlyWhatFitsGivesTheSameMessageAsCleaningEverything) {
+    // The reference cleans every text whole, then cuts.
+    auto reference = [](const std::vector<std::string>& texts, std::size_t max_bytes) {
+        std::string joined;
+        for (const auto& text : texts) {
+            const std::string clean = text::strip_control(text);
+            if (clean.empty()) continue;
+            if (!joined.empty()) joined.append("\n\n");
+            joined.append(clean);
+        }
+        return truncate_with_marker(joined, max_bytes);
+    };
+    // Pieces that cleaning keeps, drops or must not split: CJK, a 4-byte emoji, controls, C1,
+    // a stray continuation byte, a cut sequence.
+    const std::vector<std::string> pieces = {"运",       "费",   "a",        " ",  "🚚",   "\x01",
+                                             "\xC2\x85", "\x80", "\xE4\xBD", "\n", "\xFF"};
+    std::mt19937 random(20261123);
+    for (int round = 0; round < 3000; ++round) {
+        std::vector<std::string> texts(1 + random() % 3);
+        for (auto& text : texts)
+            for (int n = random() % 40; n > 0; --n) text += pieces[random() % pieces.size()];
+        const std::size_t max_bytes = 8 + random() % 60;
+        ASSERT_EQ(join_for_one_message(texts, max_bytes), reference(texts, max_bytes))
+            << "round " << round;
+    }
 }
 
 }  // namespace
