@@ -409,6 +409,12 @@ Config parse_config(std::string_view yaml_text, const EnvLookup& env) {
         if (!config.privacy.data_key.empty() && config.privacy.data_key.size() != 44)
             throw ConfigError(
                 "privacy.data_key: expected standard base64 of 32 bytes (44 characters)");
+        // Without a key each process seals with a random one of its own: a draft or an
+        // application sealed by one process would be unreadable to the others on the port.
+        if (config.privacy.data_key.empty() && config.server.reuse_port)
+            throw ConfigError(
+                "privacy.data_key: required with server.reuse_port (every process must read "
+                "what the others sealed)");
     }
     top.reject_unknown();
     return config;

@@ -365,7 +365,11 @@ TEST(MetricsPort, EveryProcessOnASharedPortIsScrapedOnItsOwnPort) {
     std::uint16_t second_metrics = bot::pick_free_loopback_port();
     while (second_metrics == first_metrics) second_metrics = bot::pick_free_loopback_port();
     auto options = [&](std::uint16_t metrics_port) {
-        KayouProcess::Options o{RedisServer::shared().port(), channels_yaml()};
+        // The processes share sealed data, so they need one configured key.
+        KayouProcess::Options o{RedisServer::shared().port(),
+                                channels_yaml() +
+                                    "\nprivacy:\n  data_key: "
+                                    "2JdUanKNbJG2AQTxNXEE06kt3EDf5Do1AeWsLqDDUGY=\n"};
         o.port = shared_port;
         o.reuse_port = true;
         o.extra_args = {"--metrics-port", std::to_string(metrics_port)};
