@@ -14,14 +14,14 @@ redis-server --port "$redis_port" --bind 127.0.0.1 --save "" --appendonly no --d
     --daemonize no --logfile "$work/redis.log" &
 redis_pid=$!
 { cat bench/bench.yaml; printf 'redis:\n  host: 127.0.0.1\n  port: %s\n' "$redis_port"; } >"$work/kayou.yaml"
-"${KAYOU_BIN:-build/bot/kayou}" --config "$work/kayou.yaml" --metrics-port 18091 2>"$work/kayou.log" &
+"${KAYOU_BIN:-build/bot/kayou}" --config "$work/kayou.yaml" 2>"$work/kayou.log" &
 kayou_pid=$!
 load_pid=
 cleanup() { kill $load_pid "$kayou_pid" "$redis_pid" 2>/dev/null || true; wait 2>/dev/null || true; rm -rf "$work"; }
 trap cleanup EXIT
-for _ in $(seq 1 100); do curl -sf http://127.0.0.1:18091/readyz >/dev/null && break; sleep 0.1; done
+for _ in $(seq 1 100); do curl -sf http://127.0.0.1:18080/readyz >/dev/null && break; sleep 0.1; done
 
-turns() { curl -s http://127.0.0.1:18091/metrics | awk '/^kayou_dialog_turns_total/ {print $2}'; }
+turns() { curl -s http://127.0.0.1:18080/metrics | awk '/^kayou_dialog_turns_total/ {print $2}'; }
 ticks() { awk '{print $14, $15}' "/proc/$1/stat"; }  # user, system (clock ticks)
 build/bench/oa_load --port 18080 --connections 64 --seconds "$(echo "$seconds + 4" | bc)" >"$work/load.out" &
 load_pid=$!
