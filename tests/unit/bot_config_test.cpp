@@ -101,10 +101,14 @@ TEST(Config, ExternalRedisTurnsOffTheEmbeddedOne) {
 TEST(Config, ReusePortLetsSeveralProcessesShareTheListenPort) {
     EXPECT_FALSE(parse_config("", fake_env({})).server.reuse_port);
     const std::string key = "privacy:\n  data_key: 2JdUanKNbJG2AQTxNXEE06kt3EDf5Do1AeWsLqDDUGY=\n";
-    EXPECT_TRUE(
-        parse_config("server:\n  reuse_port: true\n" + key, fake_env({})).server.reuse_port);
-    EXPECT_NE(error_of("server:\n  reuse_port: true\n")
+    const std::string shared_redis = "redis:\n  host: 127.0.0.1\n";
+    EXPECT_TRUE(parse_config("server:\n  reuse_port: true\n" + key + shared_redis, fake_env({}))
+                    .server.reuse_port);
+    EXPECT_NE(error_of("server:\n  reuse_port: true\n" + shared_redis)
                   .find("privacy.data_key: required with server.reuse_port"),
+              std::string::npos);
+    EXPECT_NE(error_of("server:\n  reuse_port: true\n" + key)
+                  .find("redis.host: required with server.reuse_port"),
               std::string::npos);
     EXPECT_EQ(parse_config("", fake_env({})).metrics_port, -1);
     EXPECT_EQ(parse_config("server:\n  metrics_port: 9101\n", fake_env({})).metrics_port, 9101);
