@@ -16,6 +16,7 @@
 #include "bot/http_server.hpp"
 #include "bot/log.hpp"
 #include "bot/metrics.hpp"
+#include "bot/process_stats.hpp"
 #include "bot/review_sweep.hpp"
 #include "bot/sms_webhooks.hpp"
 #include "bot/turn_runner.hpp"
@@ -128,6 +129,30 @@ struct App::Impl {
         });
         metrics.gauge("kayou_http_open_connections",
                       [this] { return static_cast<double>(server.open_connections()); });
+        describe_process_metrics();
+    }
+
+    // The standard process metrics every Prometheus client exports, per process.
+    void describe_process_metrics() {
+        metrics.describe("process_cpu_seconds_total", "counter",
+                         "User and system CPU time spent in seconds");
+        metrics.describe("process_resident_memory_bytes", "gauge", "Resident memory in bytes");
+        metrics.describe("process_open_fds", "gauge", "Open file descriptors");
+        metrics.describe("process_start_time_seconds", "gauge",
+                         "Start time of the process since the Unix epoch in seconds");
+        metrics.gauge("process_cpu_seconds_total", [] {
+            const auto stats = read_process_stats();
+            return stats ? stats->cpu_seconds : 0.0;
+        });
+        metrics.gauge("process_resident_memory_bytes", [] {
+            const auto stats = read_process_stats();
+            return stats ? stats->resident_bytes : 0.0;
+        });
+        metrics.gauge("process_open_fds", [] { return count_open_fds().value_or(0.0); });
+        const auto stats = read_process_stats();
+        const auto boot = read_boot_time();
+        const double started = stats && boot ? *boot + stats->start_seconds : 0.0;
+        metrics.gauge("process_start_time_seconds", [started] { return started; });
     }
 
     void install_routes() {

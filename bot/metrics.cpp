@@ -1,5 +1,7 @@
 #include "bot/metrics.hpp"
 
+#include <charconv>
+#include <cmath>
 #include <cstdio>
 
 namespace kayou::bot {
@@ -18,10 +20,23 @@ std::string join_labels(const std::string& labels, const std::string& extra) {
     if (labels.empty()) return "{" + extra + "}";
     return "{" + labels + "," + extra + "}";
 }
-std::string format_double(double value) {
+// Bucket bounds: fixed constants, written as people write them ("0.0005").
+std::string format_bound(double value) {
     char buffer[32];
     std::snprintf(buffer, sizeof buffer, "%.6g", value);
     return buffer;
+}
+// Sample values keep every digit: "%.6g" turned a start time of 1795412345 s into 1.79541e+09
+// and large counts lost their last digits. Whole numbers print as integers, the rest as the
+// shortest text that reads back as the same double.
+std::string format_value(double value) {
+    if (std::isnan(value)) return "NaN";
+    if (std::isinf(value)) return value > 0 ? "+Inf" : "-Inf";
+    if (value == std::floor(value) && std::fabs(value) < 1e15)
+        return std::to_string(static_cast<long long>(value));
+    char buffer[64];
+    const auto [end, error] = std::to_chars(buffer, buffer + sizeof buffer, value);
+    return std::string(buffer, error == std::errc() ? end : buffer);
 }
 }  // namespace
 
@@ -30,7 +45,7 @@ std::string Histogram::render(const std::string& name, const std::string& labels
     std::uint64_t cumulative = 0;
     for (std::size_t i = 0; i < kBounds.size(); ++i) {
         cumulative += buckets_[i].load(std::memory_order_relaxed);
-        out += name + "_bucket" + join_labels(labels, "le=\"" + format_double(kBounds[i]) + "\"") +
+        out += name + "_bucket" + join_labels(labels, "le=\"" + format_bound(kBounds[i]) + "\"") +
                " " + std::to_string(cumulative) + "\n";
     }
     cumulative += buckets_[kBounds.size()].load(std::memory_order_relaxed);
@@ -38,7 +53,7 @@ std::string Histogram::render(const std::string& name, const std::string& labels
            std::to_string(cumulative) + "\n";
     const std::string plain = labels.empty() ? "" : "{" + labels + "}";
     out += name + "_sum" + plain + " " +
-           format_double(static_cast<double>(sum_nanos_.load(std::memory_order_relaxed)) / 1e9) +
+           format_value(static_cast<double>(sum_nanos_.load(std::memory_order_relaxed)) / 1e9) +
            "\n";
     out += name + "_count" + plain + " " + std::to_string(count_.load(std::memory_order_relaxed)) +
            "\n";
@@ -93,7 +108,7 @@ std::string Metrics::render() const {
     }
     for (const auto& [name, read] : gauges_) {
         header(name, "gauge");
-        out += name + " " + format_double(read()) + "\n";
+        out += name + " " + format_value(read()) + "\n";
     }
     return out;
 }

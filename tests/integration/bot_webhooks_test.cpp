@@ -137,6 +137,13 @@ TEST_F(WebhooksTest, HealthAndMetricsAnswer) {
     EXPECT_NE(metrics.body.find("kayou_http_requests_total{route=\"/healthz\",status=\"200\"}"),
               std::string::npos);
     EXPECT_NE(metrics.body.find("kayou_http_request_duration_seconds_bucket"), std::string::npos);
+    // The standard process metrics, read from /proc of the kayou process itself.
+    for (const std::string name :
+         {"process_cpu_seconds_total", "process_open_fds", "process_start_time_seconds"})
+        EXPECT_NE(metrics.body.find("\n" + name + " "), std::string::npos) << name;
+    const auto rss_at = metrics.body.find("\nprocess_resident_memory_bytes ");
+    ASSERT_NE(rss_at, std::string::npos);
+    EXPECT_GT(std::strtod(metrics.body.c_str() + rss_at + 31, nullptr), 1e6);  // > 1 MB
     EXPECT_EQ(http_request(port(), "GET", "/no/such/route").status, 404);
 }
 

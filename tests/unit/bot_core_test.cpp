@@ -1,8 +1,11 @@
-// Pure pieces of bot/: log lines, metrics text, the stored-reply codec.
+// Pure pieces of bot/: log lines, metrics text, /proc parsing, the stored-reply codec.
 #include <gtest/gtest.h>
+
+#include <cmath>
 
 #include "bot/log.hpp"
 #include "bot/metrics.hpp"
+#include "bot/process_stats.hpp"
 #include "bot/turn_runner.hpp"
 
 namespace kayou::bot {
@@ -32,7 +35,34 @@ TEST(Metrics, RendersCountersHistogramsAndGauges) {
     EXPECT_NE(text.find("kayou_t_seconds_bucket{le=\"+Inf\"} 1\n"), std::string::npos);
     EXPECT_NE(text.find("kayou_t_seconds_count 1\n"), std::string::npos);
     EXPECT_NE(text.find("kayou_up 1\n"), std::string::npos);
+    metrics.gauge("kayou_started_at", [] { return 1795412345.25; });
+    metrics.gauge("kayou_ratio", [] { return 0.1; });
+    metrics.gauge("kayou_unknown", [] { return std::nan(""); });
+    const auto later = metrics.render();
+    EXPECT_NE(later.find("kayou_started_at 1795412345.25\n"), std::string::npos);
+    EXPECT_NE(later.find("kayou_ratio 0.1\n"), std::string::npos);
+    EXPECT_NE(later.find("kayou_unknown NaN\n"), std::string::npos);
     EXPECT_EQ(label_value("a\"b\\c\nd"), "a\\\"b\\\\c\\nd");
+}
+
+TEST(ProcessStats, ParsesProcStatPastACommandNameWithSpacesAndParentheses) {
+    // A real line's layout (proc(5)): utime 14, stime 15, starttime 22, rss 24 (in pages).
+    const std::string line =
+        "4242 (kay ou) (x)) S 1 4242 4242 0 -1 4194560 900 0 0 0 250 50 0 0 20 0 1 0 123400 "
+        "987654321 3000 18446744073709551615 1 1 0 0 0 0 0 4096 0 0 0 0 17 1 0 0 0 0 0\n";
+    const auto stats = parse_proc_stat(line, 100, 4096);
+    ASSERT_TRUE(stats);
+    EXPECT_DOUBLE_EQ(stats->cpu_seconds, 3.0);  // (250 + 50) / 100
+    EXPECT_DOUBLE_EQ(stats->start_seconds, 1234.0);
+    EXPECT_DOUBLE_EQ(stats->resident_bytes, 3000.0 * 4096);
+    EXPECT_FALSE(parse_proc_stat("4242 (kayou) S 1 2 3", 100, 4096));
+    EXPECT_FALSE(parse_proc_stat("no parenthesis", 100, 4096));
+    EXPECT_FALSE(parse_proc_stat(line, 0, 4096));
+    const auto self = read_process_stats();
+    ASSERT_TRUE(self);
+    EXPECT_GT(self->resident_bytes, 0);
+    EXPECT_GT(count_open_fds().value_or(0), 2);  // at least stdin, stdout, stderr
+    EXPECT_GT(read_boot_time().value_or(0), 1.6e9);
 }
 
 TEST(StoredReply, RoundTripsAndSurvivesBadUtf8) {
