@@ -8,12 +8,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds=${1:-10}
-[[ -n "${KAYOU_NO_BUILD:-}" ]] || scripts/build.sh >/dev/null
-work=$(mktemp -d)
-redis_port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-redis-server --port "$redis_port" --bind 127.0.0.1 --save "" --appendonly no --dir "$work" \
-    --daemonize no --logfile "$work/redis.log" &
-redis_pid=$!
+source bench/bench_redis.sh
 processes=${KAYOU_PROCESSES:-1}
 {
     if [[ $processes -gt 1 ]]; then sed 's/^server:/server:\n  reuse_port: true/' bench/bench.yaml; else cat bench/bench.yaml; fi

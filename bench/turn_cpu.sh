@@ -7,12 +7,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds=${1:-4}
-[[ -n "${KAYOU_NO_BUILD:-}" ]] || scripts/build.sh >/dev/null
-work=$(mktemp -d)
-redis_port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-redis-server --port "$redis_port" --bind 127.0.0.1 --save "" --appendonly no --dir "$work" \
-    --daemonize no --logfile "$work/redis.log" &
-redis_pid=$!
+source bench/bench_redis.sh
 { cat bench/bench.yaml; printf 'redis:\n  host: 127.0.0.1\n  port: %s\n' "$redis_port"; } >"$work/kayou.yaml"
 "${KAYOU_BIN:-build/bot/kayou}" --config "$work/kayou.yaml" 2>"$work/kayou.log" &
 kayou_pid=$!
