@@ -1,16 +1,16 @@
 #pragma once
-// The standard Prometheus process metrics (process_cpu_seconds_total, process_resident_memory_bytes,
-// process_open_fds, process_start_time_seconds) from /proc. With several processes on one port
-// (server.reuse_port) each reports its own, on its own metrics port.
+// The standard Prometheus process metrics (process_cpu_seconds_total,
+// process_resident_memory_bytes, process_open_fds, process_start_time_seconds) from /proc. With
+// several processes on one port (server.reuse_port) each reports its own, on its own metrics port.
 #include <optional>
 #include <string_view>
 
 namespace kayou::bot {
 
 struct ProcessStats {
-    double cpu_seconds = 0;        // user + system
-    double resident_bytes = 0;     // resident set size
-    double start_seconds = 0;      // since boot; add the boot time for a Unix time
+    double cpu_seconds = 0;     // user + system
+    double resident_bytes = 0;  // resident set size
+    double start_seconds = 0;   // since boot; add the boot time for a Unix time
 };
 
 // Parses the text of /proc/<pid>/stat. Fields are counted after the ")" that closes the command

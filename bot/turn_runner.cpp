@@ -114,35 +114,52 @@ asio::awaitable<TurnOutcome> TurnRunner::run(const dialogs::Message& message) {
     const std::string ttl_ms =
         std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(ttl_).count());
 
-    auto claim = command({"SET", key, kPending, "NX", "PX", ttl_ms});
-    auto claimed = co_await redis_->exec(std::move(claim));
-    if (claimed.ok() && !claimed.is_nil()) {
-        dialogs::Reply reply;
-        std::exception_ptr failure;
+    using ClaimState = dialogs::DedupeClaim::State;
+    dialogs::DedupeClaim claim{command({"SET", key, kPending, "NX", "PX", ttl_ms})};
+    std::optional<dialogs::Reply> handled;
+    std::exception_ptr failure;
+    if (dialog_.claims_inline(message)) {
+        // The dialog sends the claim in its first pipeline (with the conversation lock), which
+        // saves a round trip; it reports what Redis answered in claim.state.
         try {
-            reply = co_await dialog_.handle(message);
+            handled = co_await dialog_.handle_claiming(message, claim);
         } catch (...) {
             failure = std::current_exception();
         }
-        if (failure) {
-            // Release the claim so the platform's retry runs the turn instead of waiting on a
-            // turn that will never answer.
+    } else {
+        auto claim_command = claim.command;
+        auto claimed = co_await redis_->exec(std::move(claim_command));
+        if (claimed.ok() && !claimed.is_nil()) {
+            claim.state = ClaimState::ours;
+            try {
+                handled = co_await dialog_.handle(message);
+            } catch (...) {
+                failure = std::current_exception();
+            }
+        }
+    }
+    if (failure) {
+        // Release the claim so the platform's retry runs the turn instead of waiting on a
+        // turn that will never answer; only our own: another delivery's is still running.
+        if (claim.state == ClaimState::ours) {
             auto release = command({"DEL", key});
             try {
                 co_await redis_->exec(std::move(release));
             } catch (...) {
             }
-            std::rethrow_exception(failure);
         }
+        std::rethrow_exception(failure);
+    }
+    if (handled) {
         turns_.add();
         // The reply is stored without waiting for it: a retry can only see "P" or the reply,
         // never no key, so it cannot run the dialog again; one that comes before the store
         // lands polls until it does (the store goes out on the next turn of the event loop,
         // long before the platform has our answer and could retry).
-        auto store = command({"SET", key, encode_reply(reply), "PX", ttl_ms});
+        auto store = command({"SET", key, encode_reply(*handled), "PX", ttl_ms});
         auto executor = co_await asio::this_coro::executor;
         asio::co_spawn(executor, store_reply(redis_, std::move(store)), asio::detached);
-        co_return TurnOutcome{std::move(reply), false};
+        co_return TurnOutcome{std::move(*handled), false};
     }
 
     duplicates_.add();

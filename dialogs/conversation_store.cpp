@@ -119,7 +119,8 @@ asio::awaitable<std::optional<std::string>> ConversationStore::lock(std::string 
 }
 
 asio::awaitable<std::optional<LockedState>> ConversationStore::lock_and_load(
-    std::string conversation, std::string driver, std::vector<std::string> count_query) {
+    std::string conversation, std::string driver, std::vector<std::string> count_query,
+    DedupeClaim* claim) {
     std::optional<LockedState> result;
     const std::string token = new_token();
     std::vector<redis::Reply> replies;
@@ -128,24 +129,51 @@ asio::awaitable<std::optional<LockedState>> ConversationStore::lock_and_load(
     // right after a successful SET on this connection, and every writer of the session and the
     // draft holds the lock and is fenced (save, save_and_unlock), so they read the state the
     // lock now protects; when the SET fails they are discarded.
+    // A delivery's dedupe claim goes first, in the first attempt only: sent again, it would
+    // find itself and look like another delivery's.
+    bool claim_pending = claim != nullptr && claim->state == DedupeClaim::State::unknown;
+    bool claim_lost = false;
+    bool locked = false;
+    std::size_t offset = 0;  // replies before the lock's
     auto attempt = [&]() -> asio::awaitable<bool> {
-        std::vector<std::vector<std::string>> commands{
-            {"SET", lock_key(conversation), token, "NX", "PX", ms(timing_.lock_lease)},
-            {"GET", session_key(conversation)},
-            {"GET", draft_key(driver)}};
+        std::vector<std::vector<std::string>> commands;
+        offset = claim_pending ? 1 : 0;
+        if (claim_pending) commands.push_back(claim->command);
+        commands.push_back(
+            {"SET", lock_key(conversation), token, "NX", "PX", ms(timing_.lock_lease)});
+        commands.push_back({"GET", session_key(conversation)});
+        commands.push_back({"GET", draft_key(driver)});
         if (!count_query.empty()) commands.push_back(count_query);
         const std::size_t expected = commands.size();
         replies = co_await redis_->pipeline(std::move(commands));
-        if (replies.size() == expected && replies[0].is_error())
-            throw std::runtime_error("conversation lock failed: " + replies[0].str);
-        co_return replies.size() == expected&& replies[0].is_status("OK");
+        if (replies.size() != expected) co_return false;
+        if (claim_pending) {
+            claim_pending = false;
+            if (replies[0].is_status("OK")) {
+                claim->state = DedupeClaim::State::ours;
+            } else if (replies[0].is_nil()) {
+                claim->state = DedupeClaim::State::theirs;
+                claim_lost = true;
+            } else {
+                throw std::runtime_error("dedupe claim failed: " + replies[0].str);
+            }
+        }
+        if (replies[offset].is_error())
+            throw std::runtime_error("conversation lock failed: " + replies[offset].str);
+        locked = replies[offset].is_status("OK");
+        co_return locked || claim_lost;
     };
     const bool got = co_await acquire(attempt);
+    if (claim_lost) {
+        if (locked) co_await unlock(conversation, token);
+        co_return result;
+    }
     if (!got) co_return result;
     result.emplace();
     result->token = token;
-    result->state = decode_state(replies[1], replies[2], conversation, driver);
-    if (replies.size() == 4 && replies[3].is_integer()) result->count = replies[3].integer;
+    result->state = decode_state(replies[offset + 1], replies[offset + 2], conversation, driver);
+    if (replies.size() == offset + 4 && replies[offset + 3].is_integer())
+        result->count = replies[offset + 3].integer;
     co_return result;
 }
 

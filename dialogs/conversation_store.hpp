@@ -38,6 +38,7 @@
 #include <vector>
 
 #include "crypto/sealed_box.hpp"
+#include "dialogs/dialog.hpp"
 #include "dialogs/join_engine.hpp"
 #include "dialogs/message.hpp"
 
@@ -92,8 +93,12 @@ public:
     // (Redis timeout or disconnect) the lock may have been taken; it then lasts for its lease.
     // count_query: an optional read command answering an integer (e.g. LLEN of another
     // service's list), sent in the same pipeline so that looking costs no extra round trip.
+    // claim: a delivery's dedupe claim, sent first in the first attempt's pipeline only; its
+    // answer goes to claim->state. When the claim is theirs the wait for the lock stops, a lock
+    // taken in that same pipeline is released, and the result is nullopt.
     boost::asio::awaitable<std::optional<LockedState>> lock_and_load(
-        std::string conversation, std::string driver, std::vector<std::string> count_query = {});
+        std::string conversation, std::string driver, std::vector<std::string> count_query = {},
+        DedupeClaim* claim = nullptr);
     // save() then unlock() in one atomic step. True: written and released. False: the token no
     // longer holds the lock; nothing was written and the lock (someone else's) is left alone.
     // On an exception the outcome is unknown: call unlock() (a no-op if already released).

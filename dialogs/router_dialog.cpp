@@ -52,10 +52,26 @@ int RouterDialog::beijing_yyyymmdd(std::chrono::sys_seconds t) {
            static_cast<int>(static_cast<unsigned>(date.day()));
 }
 
+TurnInput RouterDialog::turn_input(const Message& message) const {
+    return TurnInput{message.text, message.in_group(), message.mentioned_bot,
+                     beijing_yyyymmdd(services_.now())};
+}
+
+bool RouterDialog::claims_inline(const Message& message) const { return !message.in_group(); }
+
+asio::awaitable<std::optional<Reply>> RouterDialog::handle_claiming(const Message& message,
+                                                                    DedupeClaim& claim) {
+    if (message.in_group()) throw std::logic_error("group turns claim on their own");
+    const TurnInput input = turn_input(message);
+    co_return co_await private_turn(message, input, &claim);
+}
+
 asio::awaitable<Reply> RouterDialog::handle(const Message& message) {
-    TurnInput input{message.text, message.in_group(), message.mentioned_bot,
-                    beijing_yyyymmdd(services_.now())};
-    if (!message.in_group()) co_return co_await private_turn(message, input);
+    const TurnInput input = turn_input(message);
+    if (!message.in_group()) {
+        auto reply = co_await private_turn(message, input, nullptr);
+        co_return std::move(*reply);
+    }
 
     // Group Q&A keeps only the numbered choices offered to this sender (his own group
     // conversation); pending answers are personal and go to the driver's private chat.
@@ -82,7 +98,9 @@ asio::awaitable<Reply> RouterDialog::handle(const Message& message) {
     co_return reply;
 }
 
-asio::awaitable<Reply> RouterDialog::private_turn(const Message& message, const TurnInput& input) {
+asio::awaitable<std::optional<Reply>> RouterDialog::private_turn(const Message& message,
+                                                                 const TurnInput& input,
+                                                                 DedupeClaim* claim) {
     auto& store = *services_.conversations;
     const std::string conversation = conversation_id(message);
     const std::string driver = driver_id(message);
@@ -98,7 +116,11 @@ asio::awaitable<Reply> RouterDialog::private_turn(const Message& message, const 
         const bool counted = !count_query.empty();
         // Lock + session + draft (+ the pending count) in one round trip, fenced save + release
         // in another.
-        auto locked = co_await store.lock_and_load(conversation, driver, std::move(count_query));
+        // The claim rides in the first attempt only: a later one (lost lease) is the same delivery.
+        DedupeClaim* first_claim = attempt == 1 ? claim : nullptr;
+        auto locked =
+            co_await store.lock_and_load(conversation, driver, std::move(count_query), first_claim);
+        if (claim && claim->state == DedupeClaim::State::theirs) co_return std::nullopt;
         if (!locked) {
             if (services_.log) services_.log("conversation_lock_timeout", "");
             // Nothing was read or changed: the webhook answers 503 and the platform retries.
@@ -163,7 +185,7 @@ asio::awaitable<Reply> RouterDialog::private_turn(const Message& message, const 
             }
         }
         if (failure) std::rethrow_exception(failure);
-        if (saved) co_return reply;
+        if (saved) co_return std::move(reply);
         if (services_.log) services_.log("conversation_lease_lost", std::to_string(attempt));
         if (attempt >= kMaxTurnAttempts) throw std::runtime_error("conversation lease lost");
     }

@@ -123,6 +123,10 @@ class RouterDialog : public Dialog {
 public:
     explicit RouterDialog(RouterServices services);
     boost::asio::awaitable<Reply> handle(const Message& message) override;
+    // 1:1 turns send the dedupe claim with the conversation lock: one round trip less.
+    bool claims_inline(const Message& message) const override;
+    boost::asio::awaitable<std::optional<Reply>> handle_claiming(const Message& message,
+                                                                 DedupeClaim& claim) override;
 
     // Beijing yyyymmdd of an instant (ID-card age checks).
     static int beijing_yyyymmdd(std::chrono::sys_seconds t);
@@ -131,7 +135,11 @@ private:
     boost::asio::awaitable<EffectResult> run_effect(const Effect& effect,
                                                     const ConversationState& state,
                                                     const Message& message);
-    boost::asio::awaitable<Reply> private_turn(const Message& message, const TurnInput& input);
+    // nullopt only when `claim` turned out to be another delivery's.
+    boost::asio::awaitable<std::optional<Reply>> private_turn(const Message& message,
+                                                              const TurnInput& input,
+                                                              DedupeClaim* claim);
+    TurnInput turn_input(const Message& message) const;
     // A group message: the sender's own group conversation keeps only numbered choices offered
     // to him (no draft, nothing personal); it is locked and saved only when they change.
     boost::asio::awaitable<std::optional<std::vector<std::string>>> group_chat_services(

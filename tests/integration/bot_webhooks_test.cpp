@@ -196,6 +196,34 @@ TEST_F(WebhooksTest, FourDeliveriesOfOneMsgIdRunOneTurnAndGetIdenticalReplies) {
     EXPECT_NE(contents.front().find("重复的消息"), std::string::npos);
 }
 
+TEST_F(WebhooksTest, FourSimultaneousDeliveriesOfOneMsgIdRunOneTurn) {
+    // The claim rides in the conversation lock's pipeline for 1:1 turns; deliveries that arrive
+    // together must still run the dialog once and all get its reply.
+    const auto msg_id = unique_id();
+    const auto before = metric(port(), "kayou_dialog_turns_total");
+    std::vector<OaRequest> requests;
+    for (int delivery = 0; delivery < 4; ++delivery)
+        requests.push_back(safe_mode_request(oa_text_xml("o_driver_f", msg_id, "同时到的消息"),
+                                             std::to_string(2000 + delivery)));
+    std::vector<HttpResult> responses(requests.size());
+    std::vector<std::thread> deliveries;
+    for (std::size_t i = 0; i < requests.size(); ++i)
+        deliveries.emplace_back([&, i] {
+            responses[i] = http_request(port(), "POST", requests[i].target, requests[i].body);
+        });
+    for (auto& delivery : deliveries) delivery.join();
+    std::vector<std::string> contents;
+    for (const auto& response : responses) {
+        ASSERT_EQ(response.status, 200) << response.body;
+        auto reply = channels::parse_wechat_xml(open_reply(response));
+        ASSERT_TRUE(reply.ok());
+        contents.emplace_back(reply->get("Content"));
+    }
+    EXPECT_EQ(metric(port(), "kayou_dialog_turns_total") - before, 1);
+    for (const auto& content : contents) EXPECT_EQ(content, contents.front());
+    EXPECT_NE(contents.front().find("同时到的消息"), std::string::npos);
+}
+
 TEST_F(WebhooksTest, WrongSignatureIs401AndRunsNothing) {
     const auto before = metric(port(), "kayou_dialog_turns_total");
     auto request = safe_mode_request(oa_text_xml("o_driver_c", unique_id(), "hi"));

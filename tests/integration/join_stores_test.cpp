@@ -181,6 +181,62 @@ TEST(JoinStores, LockSerializesAndFencingRefusesAStaleHolder) {
     });
 }
 
+TEST(JoinStores, ADedupeClaimRidesInTheFirstLockPipelineOnly) {
+    run_with_redis([](std::shared_ptr<redis::Client> client) -> asio::awaitable<void> {
+        using State = dialogs::DedupeClaim::State;
+        const std::string prefix = unique_name("t:") + ":";
+        dialogs::ConversationTiming timing;
+        timing.lock_wait = 300ms;
+        dialogs::ConversationStore store(client, box(), prefix, timing);
+        const std::string conversation = "oa:o_driver_claim";
+        const std::string dedupe_key = prefix + "dedupe:{m1}";
+        auto claim_of = [&] {
+            return dialogs::DedupeClaim{{"SET", dedupe_key, "P", "NX", "PX", "60000"}};
+        };
+        std::vector<std::string> get_lock{"GET", store.lock_key(conversation)};
+
+        // First delivery: the claim and the lock in one pipeline.
+        auto first_claim = claim_of();
+        auto first = co_await store.lock_and_load(conversation, conversation, {}, &first_claim);
+        EXPECT_TRUE(first);
+        EXPECT_EQ(first_claim.state, State::ours);
+        if (!first) co_return;
+
+        // A retry of the same delivery while the first holds the lock: the claim is theirs,
+        // nothing is returned, and the wait for the lock stops at once instead of lasting
+        // lock_wait (2 s for this store).
+        dialogs::ConversationTiming patient = timing;
+        patient.lock_wait = 2s;
+        dialogs::ConversationStore patient_store(client, box(), prefix, patient);
+        auto retry_claim = claim_of();
+        const auto asked = std::chrono::steady_clock::now();
+        EXPECT_FALSE(
+            co_await patient_store.lock_and_load(conversation, conversation, {}, &retry_claim));
+        EXPECT_LT(std::chrono::steady_clock::now() - asked, 1s);
+        EXPECT_EQ(retry_claim.state, State::theirs);
+        auto get_lock_copy = get_lock;
+        EXPECT_EQ((co_await client->exec(std::move(get_lock_copy))).str, first->token);
+
+        // After the first has finished: a retry takes the free lock in its pipeline but the
+        // claim is not its own, so it lets the lock go again.
+        co_await store.unlock(conversation, first->token);
+        auto late_claim = claim_of();
+        EXPECT_FALSE(co_await store.lock_and_load(conversation, conversation, {}, &late_claim));
+        EXPECT_EQ(late_claim.state, State::theirs);
+        auto get_lock_after = get_lock;
+        EXPECT_TRUE((co_await client->exec(std::move(get_lock_after))).is_nil());
+
+        // A new delivery whose conversation is busy: its claim is taken in the first attempt
+        // and not sent again while it waits (sent again it would come back nil and read as
+        // another delivery's); the lock wait then runs out.
+        auto holder = co_await store.lock(conversation);
+        EXPECT_TRUE(holder);
+        dialogs::DedupeClaim busy_claim{{"SET", prefix + "dedupe:{m2}", "P", "NX", "PX", "60000"}};
+        EXPECT_FALSE(co_await store.lock_and_load(conversation, conversation, {}, &busy_claim));
+        EXPECT_EQ(busy_claim.state, State::ours);
+    });
+}
+
 TEST(JoinStores, LockAndLoadThenSaveAndUnlockAreOneCallEachAndFenced) {
     run_with_redis([](std::shared_ptr<redis::Client> client) -> asio::awaitable<void> {
         const std::string prefix = unique_name("t:") + ":";
