@@ -2,6 +2,10 @@
 // Runs a dialog turn at most once per platform message. WeChat re-sends a message it got no
 // answer for within 5 s (up to 3 more times); each retry must get the first turn's reply, not a
 // second turn (chatbot-anchors §7, pain point 1).
+//
+// The first delivery claims the message's dedupe key (SET NX); later ones find the claim and
+// wait for the stored reply. A dialog whose claims_inline() says so sends the claim itself, in
+// its first Redis pipeline (1:1 turns: with the conversation lock), saving a round trip.
 #include <boost/asio/awaitable.hpp>
 #include <chrono>
 #include <memory>
