@@ -177,40 +177,28 @@ TEST_F(WebhooksTest, SafeModeMessageRoundTripsWithTheReferenceImplementation) {
     EXPECT_NE(reply->get("Content").find("卡友小助手"), std::string_view::npos);
 }
 
-TEST_F(WebhooksTest, FourDeliveriesOfOneMsgIdRunOneTurnAndGetIdenticalReplies) {
-    const auto msg_id = unique_id();
-    const auto before = metric(port(), "kayou_dialog_turns_total");
-    std::vector<std::string> contents;
-    for (int delivery = 0; delivery < 4; ++delivery) {
-        // Each retry is encrypted afresh (new random prefix, new nonce), as WeChat does.
-        auto request = safe_mode_request(oa_text_xml("o_driver_b", msg_id, "重复的消息"),
-                                         std::to_string(1000 + delivery));
-        auto response = http_request(port(), "POST", request.target, request.body);
-        ASSERT_EQ(response.status, 200) << response.body;
-        auto reply = channels::parse_wechat_xml(open_reply(response));
-        ASSERT_TRUE(reply.ok());
-        contents.emplace_back(reply->get("Content"));
-    }
-    EXPECT_EQ(metric(port(), "kayou_dialog_turns_total") - before, 1);
-    for (const auto& content : contents) EXPECT_EQ(content, contents.front());
-    EXPECT_NE(contents.front().find("重复的消息"), std::string::npos);
-}
-
-TEST_F(WebhooksTest, FourSimultaneousDeliveriesOfOneMsgIdRunOneTurn) {
-    // The claim rides in the conversation lock's pipeline for 1:1 turns; deliveries that arrive
-    // together must still run the dialog once and all get its reply.
-    const auto msg_id = unique_id();
-    const auto before = metric(port(), "kayou_dialog_turns_total");
+// Four deliveries of one MsgId, each encrypted afresh (new random prefix, new nonce) as WeChat
+// does; `simultaneous` sends them at once from four threads instead of one after the other.
+// Expects one dialog turn and four identical replies that echo `text`.
+void expect_one_turn_for_four_deliveries(std::uint16_t port, const std::string& msg_id,
+                                         const std::string& openid, const std::string& text,
+                                         bool simultaneous) {
+    const auto before = metric(port, "kayou_dialog_turns_total");
     std::vector<OaRequest> requests;
     for (int delivery = 0; delivery < 4; ++delivery)
-        requests.push_back(safe_mode_request(oa_text_xml("o_driver_f", msg_id, "同时到的消息"),
-                                             std::to_string(2000 + delivery)));
+        requests.push_back(
+            safe_mode_request(oa_text_xml(openid, msg_id, text), std::to_string(1000 + delivery)));
     std::vector<HttpResult> responses(requests.size());
+    auto deliver = [&](std::size_t i) {
+        responses[i] = http_request(port, "POST", requests[i].target, requests[i].body);
+    };
     std::vector<std::thread> deliveries;
-    for (std::size_t i = 0; i < requests.size(); ++i)
-        deliveries.emplace_back([&, i] {
-            responses[i] = http_request(port(), "POST", requests[i].target, requests[i].body);
-        });
+    for (std::size_t i = 0; i < requests.size(); ++i) {
+        if (simultaneous)
+            deliveries.emplace_back(deliver, i);
+        else
+            deliver(i);
+    }
     for (auto& delivery : deliveries) delivery.join();
     std::vector<std::string> contents;
     for (const auto& response : responses) {
@@ -219,9 +207,19 @@ TEST_F(WebhooksTest, FourSimultaneousDeliveriesOfOneMsgIdRunOneTurn) {
         ASSERT_TRUE(reply.ok());
         contents.emplace_back(reply->get("Content"));
     }
-    EXPECT_EQ(metric(port(), "kayou_dialog_turns_total") - before, 1);
+    EXPECT_EQ(metric(port, "kayou_dialog_turns_total") - before, 1);
     for (const auto& content : contents) EXPECT_EQ(content, contents.front());
-    EXPECT_NE(contents.front().find("同时到的消息"), std::string::npos);
+    EXPECT_NE(contents.front().find(text), std::string::npos);
+}
+
+TEST_F(WebhooksTest, FourDeliveriesOfOneMsgIdRunOneTurnAndGetIdenticalReplies) {
+    expect_one_turn_for_four_deliveries(port(), unique_id(), "o_driver_b", "重复的消息", false);
+}
+
+TEST_F(WebhooksTest, FourSimultaneousDeliveriesOfOneMsgIdRunOneTurn) {
+    // The claim rides in the conversation lock's pipeline for 1:1 turns; deliveries that arrive
+    // together must still run the dialog once and all get its reply.
+    expect_one_turn_for_four_deliveries(port(), unique_id(), "o_driver_f", "同时到的消息", true);
 }
 
 TEST_F(WebhooksTest, WrongSignatureIs401AndRunsNothing) {
