@@ -34,7 +34,10 @@ std::string channels_yaml() {
            "\n    encoding_aes_key: " + kAesKey + "\n    corp_id: " + kAppId + "\n" +
            "  wecom_bot:\n    enabled: true\n    token: " + kToken +
            "\n    encoding_aes_key: " + kAesKey + "\n    bot_name: 卡友小助手\n" +
-           "bridge:\n  enabled: true\n  secret: " + kBridgeSecret + "\n";
+           "bridge:\n  enabled: true\n  secret: " + kBridgeSecret + "\n" +
+           // No FAQ seeds: replies stay the placeholder echo these tests look for, whatever the
+           // working directory (the default seed_dir, faq/data, exists only at the repo root).
+           "content:\n  seed_dir: \"\"\n";
 }
 
 std::int64_t unix_now() {
