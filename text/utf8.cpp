@@ -143,6 +143,20 @@ std::string strip_control(std::string_view bytes) {
     return out;
 }
 
+std::string strip_control_prefix(std::string_view bytes, std::size_t wanted) {
+    // Pieces end before a byte that is not a continuation byte, where no sequence can be split,
+    // so the cleaned pieces are exactly the cleaned whole.
+    std::string clean;
+    while (!bytes.empty() && clean.size() <= wanted) {
+        std::size_t take = std::min(bytes.size(), wanted + 1 - clean.size());
+        while (take < bytes.size() && is_continuation(static_cast<unsigned char>(bytes[take])))
+            ++take;
+        clean.append(strip_control(bytes.substr(0, take)));
+        bytes.remove_prefix(take);
+    }
+    return clean;
+}
+
 std::size_t utf8_prefix_length(std::string_view bytes, std::size_t max_bytes) {
     if (bytes.size() <= max_bytes) return bytes.size();
     std::size_t cut = max_bytes;

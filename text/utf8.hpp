@@ -26,6 +26,9 @@ std::string fold_width(std::string_view bytes);
 
 // Removes C0/C1 control characters other than \t \n \r, and malformed bytes.
 std::string strip_control(std::string_view bytes);
+// A prefix of strip_control(bytes) that is the whole of it or longer than `wanted` bytes,
+// cleaning no more of `bytes` than that takes: for text that is cut at a length limit anyway.
+std::string strip_control_prefix(std::string_view bytes, std::size_t wanted);
 
 // Largest prefix length <= max_bytes that ends on a code point boundary.
 std::size_t utf8_prefix_length(std::string_view bytes, std::size_t max_bytes);

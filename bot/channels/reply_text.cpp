@@ -15,27 +15,6 @@ std::string truncate_with_marker(std::string_view text, std::size_t max_bytes) {
     return out;
 }
 
-namespace {
-
-bool is_continuation(char byte) { return (static_cast<unsigned char>(byte) & 0xC0) == 0x80; }
-
-// strip_control(text), but only as much of it as makes the result longer than `wanted` bytes:
-// replies are cut at the channel's limit, and cleaning what is cut off was ~3 % of a turn.
-// Pieces end before a byte that is not a continuation byte, where no sequence can be split, so
-// the cleaned pieces are exactly the cleaned whole.
-std::string strip_control_prefix(std::string_view text, std::size_t wanted) {
-    std::string clean;
-    while (!text.empty() && clean.size() <= wanted) {
-        std::size_t take = std::min(text.size(), wanted + 1 - clean.size());
-        while (take < text.size() && is_continuation(text[take])) ++take;
-        clean.append(text::strip_control(text.substr(0, take)));
-        text.remove_prefix(take);
-    }
-    return clean;
-}
-
-}  // namespace
-
 std::string join_for_one_message(const std::vector<std::string>& texts, std::size_t max_bytes) {
     std::string joined;
     for (const auto& text : texts) {
@@ -43,7 +22,8 @@ std::string join_for_one_message(const std::vector<std::string>& texts, std::siz
         // a boundary (it only skips continuation bytes).
         const std::size_t separator = joined.empty() ? 0 : 2;
         const std::size_t room = max_bytes - std::min(max_bytes, joined.size() + separator);
-        std::string clean = strip_control_prefix(text, room);
+        // Only what can still fit is cleaned: cleaning what the limit cuts off was ~3 % of a turn.
+        std::string clean = text::strip_control_prefix(text, room);
         if (clean.empty()) continue;
         if (!joined.empty()) joined.append("\n\n");
         joined.append(clean);

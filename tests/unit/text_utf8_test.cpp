@@ -85,6 +85,15 @@ TEST(Utf8, StripControlFastPathAgreesWithTheDecoderOnEveryThreeByteSequence) {
     EXPECT_EQ(strip_control("x\xE4\xBD"), "x");    // cut at the end
 }
 
+TEST(Utf8, StripControlPrefixCleansOnlyPastWhatIsWanted) {
+    const std::string text = std::string("a\x01") + "卡友bc\x02" + "d";
+    EXPECT_EQ(strip_control_prefix(text, 100), strip_control(text));
+    EXPECT_EQ(strip_control_prefix(text, 0), "a");       // one byte more than wanted
+    EXPECT_EQ(strip_control_prefix(text, 1), "a卡");     // a 3-byte code point is never split
+    EXPECT_EQ(strip_control_prefix(text, 7), "a卡友b");  // 8 bytes: longer than 7
+    EXPECT_EQ(strip_control_prefix("", 5), "");
+}
+
 TEST(Utf8, PrefixNeverCutsACodePoint) {
     const std::string text = "你好🚚";  // 3 + 3 + 4 bytes
     EXPECT_EQ(utf8_prefix_length(text, 100), text.size());
