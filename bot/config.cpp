@@ -409,14 +409,14 @@ Config parse_config(std::string_view yaml_text, const EnvLookup& env) {
         if (!config.privacy.data_key.empty() && config.privacy.data_key.size() != 44)
             throw ConfigError(
                 "privacy.data_key: expected standard base64 of 32 bytes (44 characters)");
-        // Without a key each process seals with a random one of its own: a draft or an
-        // application sealed by one process would be unreadable to the others on the port.
         // The embedded redis-server belongs to one process: with several, each would start its
         // own (state split between them, two servers writing one AOF directory).
         if (config.server.reuse_port && config.embedded_redis_wanted())
             throw ConfigError(
                 "redis.host: required with server.reuse_port (the processes must share one "
                 "Redis; the embedded one serves a single process)");
+        // Without a key each process seals with a random one of its own: a draft or an
+        // application sealed by one process would be unreadable to the others on the port.
         if (config.privacy.data_key.empty() && config.server.reuse_port)
             throw ConfigError(
                 "privacy.data_key: required with server.reuse_port (every process must read "

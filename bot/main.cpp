@@ -19,7 +19,7 @@ constexpr const char* kUsage =
     "  --metrics-port N   serve /healthz, /readyz and /metrics on port N too (overrides\n"
     "                     server.metrics_port; one per process when they share a port)\n"
     "  --check-config     validate the config and exit (0 = valid)\n"
-    "  --version        print the version\n";
+    "  --version          print the version\n";
 
 std::optional<int> parse_port(std::string_view text) {
     int value = 0;

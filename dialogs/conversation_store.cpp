@@ -130,15 +130,17 @@ asio::awaitable<std::optional<LockedState>> ConversationStore::lock_and_load(
     // draft holds the lock and is fenced (save, save_and_unlock), so they read the state the
     // lock now protects; when the SET fails they are discarded.
     // A delivery's dedupe claim goes first, in the first attempt only: sent again, it would
-    // find itself and look like another delivery's.
-    bool claim_pending = claim != nullptr && claim->state == DedupeClaim::State::unknown;
-    bool claim_lost = false;
+    // find itself and look like another delivery's. Whether it is still to be sent and whether
+    // it was another delivery's both follow from claim->state, which its answer settles.
+    auto claim_pending = [claim] { return claim && claim->state == DedupeClaim::State::unknown; };
+    auto claim_lost = [claim] { return claim && claim->state == DedupeClaim::State::theirs; };
     bool locked = false;
     std::size_t offset = 0;  // replies before the lock's
     auto attempt = [&]() -> asio::awaitable<bool> {
         std::vector<std::vector<std::string>> commands;
-        offset = claim_pending ? 1 : 0;
-        if (claim_pending) commands.push_back(claim->command);
+        const bool with_claim = claim_pending();
+        offset = with_claim ? 1 : 0;
+        if (with_claim) commands.push_back(claim->command);
         commands.push_back(
             {"SET", lock_key(conversation), token, "NX", "PX", ms(timing_.lock_lease)});
         commands.push_back({"GET", session_key(conversation)});
@@ -147,13 +149,11 @@ asio::awaitable<std::optional<LockedState>> ConversationStore::lock_and_load(
         const std::size_t expected = commands.size();
         replies = co_await redis_->pipeline(std::move(commands));
         if (replies.size() != expected) co_return false;
-        if (claim_pending) {
-            claim_pending = false;
+        if (with_claim) {
             if (replies[0].is_status("OK")) {
                 claim->state = DedupeClaim::State::ours;
             } else if (replies[0].is_nil()) {
                 claim->state = DedupeClaim::State::theirs;
-                claim_lost = true;
             } else {
                 throw std::runtime_error("dedupe claim failed: " + replies[0].str);
             }
@@ -161,10 +161,10 @@ asio::awaitable<std::optional<LockedState>> ConversationStore::lock_and_load(
         if (replies[offset].is_error())
             throw std::runtime_error("conversation lock failed: " + replies[offset].str);
         locked = replies[offset].is_status("OK");
-        co_return locked || claim_lost;
+        co_return locked || claim_lost();
     };
     const bool got = co_await acquire(attempt);
-    if (claim_lost) {
+    if (claim_lost()) {
         if (locked) co_await unlock(conversation, token);
         co_return result;
     }
