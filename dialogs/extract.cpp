@@ -1,0 +1,462 @@
+#include "dialogs/extract.hpp"
+
+#include <algorithm>
+#include <array>
+#include <vector>
+
+#include "dialogs/validators.hpp"
+#include "text/utf8.hpp"
+
+namespace kayou::dialogs {
+namespace {
+
+std::u32string prepare(std::string_view text) {
+    std::u32string out;
+    for (char32_t c : text::decode_utf8(text::fold_width(text::strip_control(text)))) {
+        if (c == 0x3000) c = U' ';
+        out.push_back(c);
+    }
+    return out;
+}
+
+bool is_digit(char32_t c) { return c >= U'0' && c <= U'9'; }
+bool is_ascii_letter(char32_t c) { return (c >= U'a' && c <= U'z') || (c >= U'A' && c <= U'Z'); }
+bool is_han(char32_t c) {
+    return (c >= 0x4E00 && c <= 0x9FFF) || (c >= 0x3400 && c <= 0x4DBF) ||
+           (c >= 0x20000 && c <= 0x3134F) || (c >= 0xF900 && c <= 0xFAFF);
+}
+bool is_number_separator(char32_t c) {
+    return c == U' ' || c == U'-' || c == U'.' || c == 0x00B7 || c == 0x2022 || c == 0x30FB ||
+           c == U'_' || c == U'\t';
+}
+bool is_name_dot(char32_t c) {
+    return c == 0x00B7 || c == 0x30FB || c == 0x2022 || c == 0x2027 || c == U'.';
+}
+
+bool contains(std::u32string_view text, std::u32string_view word) {
+    return text.find(word) != std::u32string_view::npos;
+}
+bool starts_with(std::u32string_view text, std::u32string_view word) {
+    return text.substr(0, word.size()) == word;
+}
+bool ends_with(std::u32string_view text, std::u32string_view word) {
+    return text.size() >= word.size() && text.substr(text.size() - word.size()) == word;
+}
+
+// A run of digits (and X for ID numbers) with the separators drivers type inside numbers
+// ("138 1234 5678", "320483-1988..."): the characters without separators, and where it was.
+struct NumberRun {
+    std::string chars;
+    std::size_t begin = 0, end = 0;
+};
+
+std::vector<NumberRun> number_runs(const std::u32string& text, bool allow_x) {
+    std::vector<NumberRun> runs;
+    std::size_t i = 0;
+    while (i < text.size()) {
+        if (!is_digit(text[i])) {
+            ++i;
+            continue;
+        }
+        NumberRun run;
+        run.begin = i;
+        std::size_t last = i;
+        while (i < text.size()) {
+            const char32_t c = text[i];
+            if (is_digit(c) || (allow_x && (c == U'x' || c == U'X') && !run.chars.empty())) {
+                run.chars.push_back(static_cast<char>(c == U'x' ? U'X' : c));
+                last = i;
+                ++i;
+                // An X ends an ID number.
+                if (c == U'x' || c == U'X') break;
+            } else if (is_number_separator(c) && i + 1 < text.size() &&
+                       (is_digit(text[i + 1]) || is_number_separator(text[i + 1]))) {
+                ++i;
+            } else {
+                break;
+            }
+        }
+        run.end = last + 1;
+        // A letter glued to the digits ("D12345", "abc123") is a plate or a word, not a number.
+        const bool glued_before = run.begin > 0 && is_ascii_letter(text[run.begin - 1]);
+        const bool glued_after = run.end < text.size() && is_ascii_letter(text[run.end]) &&
+                                 !(allow_x && (text[run.end] == U'x' || text[run.end] == U'X'));
+        if (!glued_before && !glued_after) runs.push_back(std::move(run));
+        i = std::max(i, run.end);
+    }
+    return runs;
+}
+
+Extraction found(std::string value) {
+    Extraction out;
+    out.kind = Extraction::Kind::found;
+    out.value = std::move(value);
+    return out;
+}
+Extraction malformed(const Validated& result) {
+    Extraction out;
+    out.kind = Extraction::Kind::malformed;
+    out.error = result.error;
+    out.code = result.code;
+    return out;
+}
+Extraction malformed(std::string error, std::string code) {
+    Extraction out;
+    out.kind = Extraction::Kind::malformed;
+    out.error = std::move(error);
+    out.code = std::move(code);
+    return out;
+}
+
+Extraction extract_id_card(const std::u32string& text, int today) {
+    const auto runs = number_runs(text, true);
+    const NumberRun* longest = nullptr;
+    for (const auto& run : runs) {
+        if (run.chars.size() == 18) {
+            const auto result = validate_id_card(run.chars, today);
+            if (result.ok) return found(result.value);
+        }
+        if (!longest || run.chars.size() > longest->chars.size()) longest = &run;
+    }
+    // A number of ID length (or close to it) that is wrong: the validator says what is wrong.
+    if (longest && longest->chars.size() >= 14) return malformed(validate_id_card(longest->chars, today));
+    return {};
+}
+
+Extraction extract_mobile(const std::u32string& text) {
+    const auto runs = number_runs(text, false);
+    const NumberRun* candidate = nullptr;
+    for (const auto& run : runs) {
+        std::string digits = run.chars;
+        if (digits.size() == 15 && digits.rfind("0086", 0) == 0) digits.erase(0, 4);
+        if (digits.size() == 13 && digits.rfind("86", 0) == 0) digits.erase(0, 2);
+        if (digits.size() == 11 && digits[0] == '1') {
+            const auto result = validate_mobile(digits);
+            if (result.ok) return found(result.value);
+        }
+        if (run.chars.size() >= 7 && (!candidate || run.chars.size() > candidate->chars.size()))
+            candidate = &run;
+    }
+    if (candidate) return malformed(validate_mobile(candidate->chars));
+    return {};
+}
+
+Extraction extract_code(const std::u32string& text) {
+    const auto runs = number_runs(text, false);
+    bool near_miss = false;
+    for (const auto& run : runs) {
+        if (run.chars.size() == 6) return found(run.chars);
+        if (run.chars.size() >= 4 && run.chars.size() <= 8) near_miss = true;
+    }
+    if (near_miss)
+        return malformed("验证码是6位数字，请核对短信后再回复；没收到请回复“重发”。",
+                         "code.length");
+    return {};
+}
+
+bool is_plate_province(char32_t c) {
+    static const std::u32string provinces =
+        U"京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼";
+    return provinces.find(c) != std::u32string::npos;
+}
+
+Extraction extract_plate(const std::u32string& text) {
+    std::string first_attempt;
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        if (!is_plate_province(text[i])) continue;
+        std::u32string candidate(1, text[i]);
+        std::size_t alnum = 0;
+        std::size_t j = i + 1;
+        std::size_t after_last = j;
+        while (j < text.size() && alnum < 8) {
+            const char32_t c = text[j];
+            if (is_digit(c) || is_ascii_letter(c)) {
+                candidate.push_back(c);
+                ++alnum;
+                after_last = j + 1;
+            } else if (!(is_number_separator(c) && alnum < 7)) {
+                break;
+            }
+            ++j;
+        }
+        // "苏D1234挂" is a trailer plate; "苏DE7731 挂车另算" is a plate and then words.
+        if (after_last < text.size() &&
+            (text[after_last] == U'挂' || text[after_last] == U'港' || text[after_last] == U'澳') &&
+            !(after_last + 1 < text.size() && text[after_last] == U'挂' && text[after_last + 1] == U'车'))
+            candidate.push_back(text[after_last]);
+        if (alnum < 2) continue;  // "苏州", "苏A": not a plate
+        const std::string plate = text::encode_utf8(candidate);
+        const auto result = validate_plate(plate);
+        if (result.ok) return found(result.value);
+        if (first_attempt.empty()) first_attempt = plate;
+    }
+    if (!first_attempt.empty()) return malformed(validate_plate(first_attempt));
+    // Letters and digits without a province ("D12345"): a plate missing its first character.
+    std::size_t letters = 0, digits = 0;
+    for (char32_t c : text) {
+        letters += is_ascii_letter(c);
+        digits += is_digit(c);
+    }
+    if (letters >= 1 && letters <= 3 && digits >= 3 && letters + digits <= 8)
+        return malformed("车牌号要带上省份简称，例如：苏D12345。", "plate.province");
+    return {};
+}
+
+// The 500-odd most common Chinese surnames (single and compound); a name starts with one.
+const std::u32string& single_surnames() {
+    static const std::u32string surnames =
+        U"王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程"
+        U"苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝"
+        U"龚邵万钱严覃武戴莫孔向汤常温康施文牛樊葛邢安齐易乔伍庞颜倪庄聂章鲁岳翟殷詹申欧耿关兰焦俞"
+        U"左柳甘祝包宁尚符舒阮柯纪梅童凌毕单季裴霍涂成苗谷盛曲翁冉骆蓝路游辛靳管柴蒙鲍华喻祁蒲房滕"
+        U"屈饶解牟艾尤阳时穆农司卓古吉缪简车项连芦麦褚娄窦戚岑景党宫费卜冷晏席卫米柏宗瞿桂全佟应臧"
+        U"闵苟邬边卞姬师和仇栾隋商刁沙荣巫寇桑郎甄丛仲虞敖巩明佘池查麻苑迟邝官封谈匡鞠惠荆乐冀郁胥"
+        U"南班储原栗燕楚鄢劳谌奚皮粟冼蔺楼盘满闻位厉伊仝区郜海阚花权强帅屠豆朴盖练廉禹井祖漆巴丰支"
+        U"卿国狄平计索宣晋相初门云容敬来扈晁芮都普阙浦戈伏鹿薄邸雍辜羊阿乌母裘亓修邰赫杭况那宿鲜印"
+        U"逯隆茹诸战慕危玉银亢嵇公哈湛宾戎勾茅利於呼居揭干但尉冶斯元束檀衣信展阴昝智幸奉植衡富尧闭"
+        U"由帖郗蹇钮禄糜岩充隗荀牧鄂厍甫淦汝卢肇蔚仇鄯邗泮舜郦胡练缑郏綦";
+    return surnames;
+}
+
+bool starts_with_surname(std::u32string_view name) {
+    static const std::u32string compound[] = {
+        U"欧阳", U"司马", U"上官", U"诸葛", U"东方", U"皇甫", U"尉迟", U"公孙", U"慕容", U"长孙",
+        U"宇文", U"司徒", U"夏侯", U"轩辕", U"令狐", U"端木", U"独孤", U"南宫", U"西门", U"呼延"};
+    for (const auto& surname : compound)
+        if (starts_with(name, surname)) return true;
+    return !name.empty() && single_surnames().find(name[0]) != std::u32string::npos;
+}
+
+// Words that are never a name even though they start like one ("谢谢" starts with 谢).
+bool is_non_name_word(std::u32string_view name) {
+    static const std::u32string words[] = {
+        U"谢谢", U"好的", U"好了", U"明白", U"知道", U"可以", U"没有", U"不知道", U"不是",
+        U"是的", U"对的", U"确认", U"确定", U"取消", U"重发", U"人工", U"客服", U"你好",
+        U"您好", U"帮助", U"菜单", U"福利", U"进度", U"入会", U"工会", U"会费", U"司机",
+        U"师傅", U"老板", U"车队", U"平台", U"货拉拉", U"满帮", U"运满满", U"加油卡", U"体检",
+        U"保险", U"律师", U"法律", U"工资", U"运费", U"罚款", U"事故", U"工伤", U"单位",
+        U"公司", U"老乡", U"兄弟", U"哥们", U"时间", U"干嘛", U"宁可", U"高速", U"全国",
+        U"万一", U"成功", U"明天", U"今天", U"再说", U"等等", U"稍等", U"回头", U"安全", U"文件", U"常州", U"武进", U"新北", U"天宁", U"钟楼",
+        U"金坛", U"溧阳", U"经开", U"马上", U"马上就", U"江苏", U"上海"};
+    for (const auto& word : words)
+        if (name == word || (word.size() >= 2 && contains(name, word))) return true;
+    return false;
+}
+
+// Characters that make a text a sentence or a question, never a name.
+bool has_sentence_char(std::u32string_view text) {
+    static const std::u32string chars = U"吗呢吧啊呀么啥嘛哪谁怎几咋呗了的是在有要想请问会能";
+    for (char32_t c : text)
+        if (chars.find(c) != std::u32string::npos) return true;
+    return false;
+}
+
+// Clauses: runs of Han characters, name dots and letters; anything else (punctuation, spaces,
+// emoji) separates them. "你好，我叫徐海峰" -> "你好", "我叫徐海峰".
+std::vector<std::u32string> clauses(const std::u32string& text) {
+    std::vector<std::u32string> out(1);
+    for (char32_t c : text) {
+        if (is_han(c) || is_ascii_letter(c) || is_name_dot(c) || is_digit(c)) {
+            out.back().push_back(c);
+        } else if (!out.back().empty()) {
+            out.emplace_back();
+        }
+    }
+    if (out.back().empty()) out.pop_back();
+    return out;
+}
+
+// The text after the last of `markers` (the one ending furthest right), or the whole text.
+std::u32string after_last_marker(const std::u32string& text,
+                                 std::initializer_list<std::u32string_view> markers) {
+    std::size_t best_end = 0;
+    for (auto marker : markers) {
+        for (std::size_t pos = text.find(marker); pos != std::u32string::npos;
+             pos = text.find(marker, pos + 1))
+            best_end = std::max(best_end, pos + marker.size());
+    }
+    return best_end < text.size() ? text.substr(best_end) : std::u32string();
+}
+
+std::u32string strip_suffixes(std::u32string s, std::initializer_list<std::u32string_view> suffixes) {
+    for (bool changed = true; changed;) {
+        changed = false;
+        for (auto suffix : suffixes)
+            if (ends_with(s, suffix) && s.size() > suffix.size()) {
+                s.erase(s.size() - suffix.size());
+                changed = true;
+            }
+    }
+    return s;
+}
+
+constexpr const char* kNameHelp =
+    "请回复您身份证上的姓名，只写名字就行，例如：王建国；少数民族姓名中间用“·”，例如：阿依古丽·买买提。";
+
+Extraction judge_name(const std::u32string& name) {
+    if (name.empty()) return {};
+    bool han = false, latin = false, dot = false, digit = false;
+    std::size_t han_count = 0;
+    for (char32_t c : name) {
+        if (is_han(c)) {
+            han = true;
+            ++han_count;
+        } else if (is_ascii_letter(c)) {
+            latin = true;
+        } else if (is_name_dot(c)) {
+            dot = true;
+        } else if (is_digit(c)) {
+            digit = true;
+        }
+    }
+    if (digit) return {};
+    if (han && latin) return malformed(kNameHelp, "name.mixed");
+    if (is_non_name_word(name)) return {};
+    if (dot) {
+        if (han_count < 2 || name.size() > 20) return malformed(kNameHelp, "name.shape");
+        const auto result = validate_name(text::encode_utf8(name));
+        if (result.ok) return found(result.value);
+        return malformed(result);
+    }
+    if (name.size() > 6) return {};  // a sentence, not a name
+    const bool surname = starts_with_surname(name);
+    if (has_sentence_char(name.substr(surname ? 1 : 0))) return {};
+    if (name.size() < 2) return {};
+    if (!surname) return malformed(kNameHelp, "name.surname");
+    const auto result = validate_name(text::encode_utf8(name));
+    if (result.ok) return found(result.value);
+    return malformed(result);
+}
+
+Extraction extract_name(const std::u32string& text) {
+    // A foreign name in Latin letters is two words or more ("John Smith"); one word is "ok",
+    // "hi", "help".
+    const bool latin_only =
+        std::all_of(text.begin(), text.end(), [](char32_t c) {
+            return is_ascii_letter(c) || c == U' ' || c == U'-' || c == U'\'' || c == U'.';
+        });
+    if (latin_only) {
+        std::u32string trimmed = text;
+        while (!trimmed.empty() && trimmed.back() == U' ') trimmed.pop_back();
+        while (!trimmed.empty() && trimmed.front() == U' ') trimmed.erase(0, 1);
+        // The ID step that follows needs a resident ID, whose name is in Han characters: pinyin
+        // ("Wang Jianguo") is asked again in characters.
+        if (trimmed.find(U' ') == std::u32string::npos) return {};
+        return malformed("请用汉字写姓名，和身份证上一致，例如：王建国。", "name.latin");
+    }
+    Extraction first_malformed;
+    for (const auto& clause : clauses(text)) {
+        std::u32string candidate = after_last_marker(
+            clause, {U"名字是", U"名字叫", U"姓名是", U"姓名叫", U"名叫", U"叫做", U"叫我", U"叫",
+                     U"姓名", U"名字", U"我是", U"俺是", U"本人"});
+        if (candidate.empty()) candidate = clause;
+        candidate = strip_suffixes(candidate, {U"就行", U"就好", U"就是", U"谢谢", U"麻烦了",
+                                               U"多谢", U"哈", U"呀", U"啊", U"哦", U"了"});
+        auto judged = judge_name(candidate);
+        if (judged.found()) return judged;
+        if (judged.kind == Extraction::Kind::malformed &&
+            first_malformed.kind == Extraction::Kind::absent)
+            first_malformed = judged;
+    }
+    return first_malformed;
+}
+
+bool means_no_employer(std::u32string_view text) {
+    static const std::u32string words[] = {
+        U"没有单位", U"没单位", U"没有公司", U"没公司", U"没挂靠", U"没有挂靠", U"不挂靠",
+        U"无挂靠", U"自己跑", U"自己干", U"自己的车", U"个体", U"单干", U"散户", U"自由职业",
+        U"没有平台", U"都没有", U"啥也没有", U"什么都没有", U"暂时没有", U"目前没有", U"无业"};
+    for (const auto& word : words)
+        if (contains(text, word)) return true;
+    static const std::u32string bare[] = {U"无", U"没有", U"没", U"不用", U"跳过", U"没有的",
+                                          U"无单位", U"无公司", U"无平台", U"否"};
+    for (const auto& word : bare)
+        if (text == word) return true;
+    return false;
+}
+
+// Platforms and carriers drivers name without a company suffix.
+constexpr std::u32string_view kPlatforms[] = {
+    U"滴滴货运", U"快狗打车", U"福佑卡车", U"京东物流", U"德邦物流", U"安能物流", U"中通快递",
+    U"顺丰速运", U"跨越速运", U"壹米滴答", U"中国邮政", U"运满满", U"货拉拉", U"货车帮",
+    U"满帮", U"快狗", U"路歌", U"顺丰", U"德邦", U"安能", U"中通", U"圆通", U"申通", U"韵达",
+    U"百世", U"京东"};
+
+// How the name of a company, fleet or station ends.
+constexpr std::u32string_view kOrgSuffixes[] = {
+    U"有限责任公司", U"有限公司", U"公司", U"集团", U"物流", U"运输", U"货运", U"车队",
+    U"服务部", U"合作社", U"快递", U"速运", U"经营部", U"运输队", U"中心"};
+
+Extraction extract_employer(const std::u32string& raw) {
+    std::u32string s = raw;
+    static const std::u32string question_marks[] = {
+        U"吗", U"么", U"怎么", U"什么", U"啥", U"多少", U"哪", U"？", U"?", U"咋",
+        U"能不能", U"要不要", U"是不是", U"有没有", U"为什么", U"算不算", U"管不管", U"可以入会",
+        U"能入会", U"行不行"};
+    for (const auto& mark : question_marks)
+        if (contains(s, mark)) return {};
+    std::u32string compact;
+    for (const auto& clause : clauses(s)) compact += clause;
+    if (compact.empty()) return {};
+    compact = strip_suffixes(compact, {U"谢谢", U"啦", U"了", U"的", U"哈"});
+    if (means_no_employer(compact)) return found("无");
+    for (auto platform : kPlatforms) {
+        const auto pos = compact.find(platform);
+        if (pos == std::u32string::npos) continue;
+        // "德邦物流", "中通快递": a platform name followed by its own suffix keeps it.
+        std::u32string value(platform);
+        for (auto suffix : {U"物流", U"快递", U"速运", U"打车", U"货运"})
+            if (compact.substr(pos + platform.size(), 2) == suffix) value += suffix;
+        return found(text::encode_utf8(value));
+    }
+    for (const auto& clause : clauses(s)) {
+        std::size_t org_end = 0;
+        for (auto suffix : kOrgSuffixes)
+            for (std::size_t pos = clause.find(suffix); pos != std::u32string::npos;
+                 pos = clause.find(suffix, pos + 1))
+                org_end = std::max(org_end, pos + suffix.size());
+        if (org_end == 0) continue;
+        std::u32string head = clause.substr(0, org_end);
+        std::u32string value = after_last_marker(
+            head, {U"叫", U"是", U"在", U"给", U"挂靠", U"挂在", U"挂", U"名称", U"单位", U"公司"});
+        // "公司是X有限公司": the marker ran into the suffix itself; keep the whole head then.
+        if (value.size() < 3) value = after_last_marker(head, {U"叫", U"是", U"在", U"给", U"挂靠", U"挂在", U"挂"});
+        if (value.size() < 3) value = head;
+        // "公司名字忘了", "公司 X有限公司": a bare suffix is a word, not a name.
+        const bool bare_suffix = std::any_of(std::begin(kOrgSuffixes), std::end(kOrgSuffixes),
+                                             [&](auto suffix) { return value == suffix; });
+        if (bare_suffix || value.size() < 3) continue;
+        const auto result = validate_employer(text::encode_utf8(value));
+        if (result.ok && !result.value.empty()) return found(result.value);
+    }
+    return {};
+}
+
+}  // namespace
+
+bool looks_like_name(std::string_view text) {
+    return extract_name(prepare(text)).found();
+}
+
+Extraction extract_answer(std::string_view validator, std::string_view text, int today,
+                          const DistrictCatalog* districts) {
+    const std::u32string prepared = prepare(text);
+    if (validator == "id_card") return extract_id_card(prepared, today);
+    if (validator == "mobile") return extract_mobile(prepared);
+    if (validator == "sms_code") return extract_code(prepared);
+    if (validator == "plate") return extract_plate(prepared);
+    if (validator == "name") return extract_name(prepared);
+    if (validator == "employer") return extract_employer(prepared);
+    if (validator == "district" && districts) {
+        const auto match = districts->match(text);
+        if (match.kind == DistrictCatalog::Match::Kind::unique)
+            return found(match.candidates.front()->name);
+        // Several districts share what was said: the flow asks which one with numbered choices.
+        if (match.kind == DistrictCatalog::Match::Kind::ambiguous)
+            return found(text::encode_utf8(prepared));
+        return {};
+    }
+    return {};
+}
+
+}  // namespace kayou::dialogs

@@ -1,0 +1,37 @@
+#pragma once
+// Answers inside sentences: finds the value a join step asks for in what the driver actually
+// typed ("身份证号是 3204…，谢谢", "我的手机是138 1234 5678。", "车牌苏D·12345", "我叫王建国"),
+// and tells a message that holds no such value (a question, a greeting, "不知道") from one that
+// holds a wrong one. Pure: no I/O, no clock (today is passed in). The validators
+// (dialogs/validators.hpp) still decide what is valid and normalize; this file only finds.
+#include <string>
+#include <string_view>
+
+#include "dialogs/districts.hpp"
+
+namespace kayou::dialogs {
+
+struct Extraction {
+    enum class Kind {
+        found,      // `value` is the normalized, valid answer
+        malformed,  // an attempt at this field that is wrong: `error` says what to fix
+        absent,     // nothing of this field here: the message means something else
+    };
+    Kind kind = Kind::absent;
+    std::string value;
+    std::string error;
+    std::string code;  // the validator's stable reason on malformed
+
+    bool found() const { return kind == Kind::found; }
+};
+
+// `validator` is the step's validator name (name, id_card, mobile, plate, district, employer) or
+// "sms_code" for the verification step. `today_yyyymmdd` is the Beijing date (the ID's age check).
+Extraction extract_answer(std::string_view validator, std::string_view text, int today_yyyymmdd,
+                          const DistrictCatalog* districts = nullptr);
+
+// Whether the text reads as a person's name (after 我叫/我是/名字是 and polite endings are
+// removed): a known surname (or a "·" name), 2–6 Han characters, no question or help words.
+bool looks_like_name(std::string_view text);
+
+}  // namespace kayou::dialogs

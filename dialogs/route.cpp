@@ -1,0 +1,149 @@
+#include "dialogs/route.hpp"
+
+namespace kayou::dialogs {
+namespace {
+
+Route to(Do action) {
+    Route route;
+    route.action = action;
+    return route;
+}
+
+Route flow(std::string text) {
+    Route route;
+    route.action = Do::flow;
+    route.flow_text = std::move(text);
+    return route;
+}
+
+Route person(std::string desk) {
+    Route route;
+    route.action = Do::person;
+    route.desk = std::move(desk);
+    return route;
+}
+
+// Not understood: the second time in a row a person takes over (staff inside the join, the legal
+// desk after a legal question).
+Route lost(const RouteView& view) {
+    if (view.misses_before >= 1 && !view.in_group) {
+        Route route = person(view.step.empty() && view.legal_context ? "legal" : "staff");
+        route.counts_miss = false;
+        return route;
+    }
+    Route route = to(Do::not_understood);
+    route.counts_miss = true;
+    return route;
+}
+
+bool has_application(const RouteView& view) {
+    return view.application == "received" || view.application == "approved";
+}
+
+Route group_route(const Understanding& understanding, const RouteView& view) {
+    const std::string& intent = understanding.intent;
+    if (intent == "join") return to(Do::group_join);
+    // The FAQ answers a clear question even unaddressed (it decides silence itself).
+    if (intent == "question") {
+        Route route = to(Do::legal);
+        route.offer_desk = !understanding.slot("serious").empty();
+        return route;
+    }
+    if (!view.mentioned) return to(Do::silence);
+    if (intent == "choice" && view.choices_offered) return to(Do::pick);
+    if (intent == "progress") return to(Do::status);
+    if (intent == "benefits") return to(Do::benefits);
+    if (intent == "stations") return to(Do::stations);
+    if (intent == "person") return person("legal");
+    if (intent == "greeting" || intent == "help") return to(Do::menu);
+    if (intent == "thanks") return to(Do::thanks);
+    return to(Do::not_understood);
+}
+
+Route flow_route(const Understanding& understanding, const RouteView& view) {
+    const std::string& intent = understanding.intent;
+    auto detour = [](Route route) {
+        route.resume = true;
+        return route;
+    };
+    if (intent == "answer") {
+        const std::string value = understanding.slot("value");
+        if (!value.empty()) return flow(value);
+        return flow(understanding.slot("raw"));
+    }
+    if (const std::string command = flow_command_text(understanding); !command.empty())
+        return flow(command);
+    if (intent == "choice") {
+        // The district step's own numbered choices, or a number typed as the answer.
+        if (!view.choices_offered || view.step == "district")
+            return flow(understanding.slot("number"));
+        return detour(to(Do::pick));
+    }
+    if (intent == "join") return detour(to(Do::thanks));  // already filling it in
+    if (intent == "progress") return detour(to(Do::status));
+    if (intent == "benefits") return detour(to(Do::benefits));
+    if (intent == "stations") return detour(to(Do::stations));
+    if (intent == "question") {
+        Route route = detour(to(Do::legal));
+        route.offer_desk = !understanding.slot("serious").empty();
+        return route;
+    }
+    if (intent == "person") return detour(person("staff"));
+    if (intent == "greeting") return detour(to(Do::greet));
+    if (intent == "thanks") return detour(to(Do::thanks));
+    if (intent == "help") return detour(to(Do::menu));
+    if (intent == "opt_out") return detour(to(Do::not_understood));
+    Route route = lost(view);
+    route.resume = true;
+    return route;
+}
+
+}  // namespace
+
+std::string flow_command_text(const Understanding& understanding) {
+    const std::string& intent = understanding.intent;
+    if (intent == "cancel") return "取消";
+    if (intent == "restart") return "重新填写";
+    if (intent == "resend") return "重发";
+    if (intent == "confirm") return "确认";
+    if (intent == "edit") {
+        static const std::pair<const char*, const char*> words[] = {
+            {"name", "修改姓名"},     {"id_card", "修改身份证"}, {"mobile", "修改手机"},
+            {"plate", "修改车牌"},    {"district", "修改区县"},  {"employer", "修改单位"}};
+        const std::string field = understanding.slot("field");
+        for (const auto& [slot, word] : words)
+            if (field == slot) return word;
+        return "修改";
+    }
+    return {};
+}
+
+Route route(const Understanding& understanding, const RouteView& view) {
+    const std::string& intent = understanding.intent;
+    // Danger first, in every state and channel.
+    if (intent == "emergency") return to(Do::emergency);
+    if (view.in_group) return group_route(understanding, view);
+    if (intent == "opt_out" && view.sms) return to(Do::opt_out);
+    if (!view.step.empty()) return flow_route(understanding, view);
+
+    if (intent == "choice") return view.choices_offered ? to(Do::pick) : to(Do::menu);
+    if (intent == "join") return has_application(view) ? to(Do::join_status) : to(Do::start_join);
+    if (intent == "restart") return has_application(view) ? to(Do::join_status) : to(Do::start_join);
+    if (intent == "progress") return to(Do::status);
+    if (intent == "resend") return has_application(view) ? to(Do::status) : to(Do::menu);
+    if (intent == "benefits") return to(Do::benefits);
+    if (intent == "stations") return to(Do::stations);
+    if (intent == "question") {
+        Route route = to(Do::legal);
+        route.offer_desk = !understanding.slot("serious").empty();
+        return route;
+    }
+    if (intent == "person") return person(view.legal_context ? "legal" : "staff");
+    if (intent == "cancel") return flow("取消");  // the flow says there is nothing to cancel
+    if (intent == "greeting") return to(Do::greet);
+    if (intent == "thanks" || intent == "confirm") return to(Do::thanks);
+    if (intent == "help" || intent == "edit") return to(Do::menu);
+    return lost(view);
+}
+
+}  // namespace kayou::dialogs

@@ -1,0 +1,75 @@
+#pragma once
+// understand(text, context) -> {intent, confidence, slots}: the one pure step every message goes
+// through before anything is decided (docs/understanding.md). Intents and their words are data
+// (faq/data/intents.yaml, faq::IntentModel); this file adds what depends on where the driver
+// stands: the numbered choices just offered, the join step waiting for an answer (the value found
+// inside the sentence, dialogs/extract.hpp), the channel (opt-out words count on SMS only).
+#include <map>
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "dialogs/districts.hpp"
+#include "faq/index.hpp"
+#include "faq/intents.hpp"
+
+namespace kayou::dialogs {
+
+struct UnderstandContext {
+    std::string channel;  // oa | wecom | robot | bridge | sms | web
+    bool in_group = false;
+    bool mentioned = false;
+    // The validator of the join step waiting for an answer ("name", "id_card", "mobile",
+    // "sms_code", "plate", "district", "employer", "confirm"), or "" when no flow runs.
+    std::string step;
+    std::string application;  // none | received | approved | rejected ("" unknown)
+    int offered = 0;          // numbered choices just offered (0: none)
+    int today = 0;            // yyyymmdd Beijing (the ID card's age check)
+};
+
+struct Understanding {
+    std::string intent;  // an intent id of the script, "answer" or "out_of_scope"
+    double confidence = 0;
+    // The message was a command word on its own (not a classification): the eval counts
+    // commands fired from inside a longer sentence with it.
+    bool command = false;
+    // answer: value (normalized) or raw (a wrong value: the flow says what to fix);
+    // choice: number; benefits: benefit (kind id), district (official name); stations: place;
+    // question: serious=1; edit: field (slot validator name).
+    std::map<std::string, std::string> slots;
+
+    std::string slot(const std::string& key) const {
+        auto found = slots.find(key);
+        return found == slots.end() ? std::string() : found->second;
+    }
+};
+
+// Below this a classification is a guess: kept as the intent, but the router treats it as "not
+// understood" where a guess would do harm.
+inline constexpr double kConfidentIntent = 0.5;
+
+class Understander {
+public:
+    Understander(std::shared_ptr<const faq::IntentModel> model, const DistrictCatalog* districts)
+        : model_(std::move(model)), districts_(districts) {}
+
+    // `legal` (may be null): the live FAQ index, whose best score tells a legal question from
+    // chit-chat when no intent example is close.
+    Understanding understand(std::string_view text, const UnderstandContext& context,
+                             const faq::Index* legal = nullptr) const;
+
+    const faq::IntentModel& model() const { return *model_; }
+
+private:
+    Understanding classify(const std::string& cleaned, const UnderstandContext& context,
+                           const faq::Index* legal) const;
+    void fill_slots(Understanding& result, const std::string& cleaned) const;
+
+    std::shared_ptr<const faq::IntentModel> model_;
+    const DistrictCatalog* districts_;
+};
+
+// The field an edit request names ("手机号填错了" -> "mobile"), or "" when none.
+std::string edit_field(std::string_view cleaned);
+
+}  // namespace kayou::dialogs

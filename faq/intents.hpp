@@ -1,0 +1,97 @@
+#pragma once
+// The intent script: what drivers mean, as data a content editor maintains (faq/data/intents.yaml,
+// format in docs/understanding.md). Per intent, example utterances (scored with the FAQ's Chinese
+// analyzer, nearest example wins) and command words (fire only when the message *is* the
+// command, never from inside a longer sentence). Plus the word lists understanding needs beside
+// the intents: fillers around a command, serious-case and emergency signals, benefit kinds.
+// Parsing is all-or-nothing like the FAQ script; the model is immutable and thread-safe.
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "faq/index.hpp"
+#include "faq/script.hpp"
+
+namespace kayou::faq {
+
+struct IntentSpec {
+    std::string id;
+    std::vector<std::string> commands;  // whole-message command words
+    std::vector<std::string> examples;  // utterances, each a retrieval document
+    int line = 0;
+};
+
+struct IntentScript {
+    std::string version;
+    std::string source;
+    std::vector<std::vector<std::string>> synonyms;
+    std::vector<std::pair<std::string, std::string>> corrections;
+    std::vector<IntentSpec> intents;
+    // Words that may stand around a command without making it a sentence ("请", "一下", "吧").
+    std::vector<std::string> fillers;
+    // Signals of a serious case (injury, death, detention, court): offer the legal desk at once.
+    std::vector<std::string> serious;
+    // Something dangerous happening now: the emergency numbers come first.
+    std::vector<std::string> emergency;
+    // Benefit kind id -> words that name it ("fuel_card": [加油卡, 油卡]).
+    std::vector<std::pair<std::string, std::vector<std::string>>> benefit_kinds;
+    // Words that make a message a question (吗, 怎么, 多少, ？): a sentence, never a name or a
+    // command.
+    std::vector<std::string> question_words;
+
+    const IntentSpec* find(std::string_view id) const;
+};
+
+// Throws ScriptError listing every problem with its line.
+IntentScript parse_intent_script(std::string_view text, std::string source_name);
+
+struct IntentScore {
+    std::string intent;
+    double score = 0;  // 0..1, Index::search's scale
+};
+
+class IntentModel {
+public:
+    static std::shared_ptr<const IntentModel> build(IntentScript script);
+
+    // The intent whose command the message is (after edge punctuation and fillers are removed),
+    // or nullopt. Case-insensitive for ASCII, width-folded.
+    std::optional<std::string> command(std::string_view cleaned) const;
+    // Intents by their best example's similarity, best first, at most top_k distinct intents.
+    std::vector<IntentScore> classify(std::string_view text, std::size_t top_k = 3) const;
+    // Whether one of `words` occurs in the text (both folded).
+    bool mentions_any(std::string_view text, const std::vector<std::string>& words) const;
+    // Benefit kind ids named in the text, in script order.
+    std::vector<std::string> benefit_kinds(std::string_view text) const;
+    bool is_serious(std::string_view text) const { return contains_any(fold(text), serious_); }
+    bool is_emergency(std::string_view text) const {
+        return contains_any(fold(text), emergency_);
+    }
+    bool is_question(std::string_view text) const { return contains_any(fold(text), question_); }
+    // The text with fillers removed from both ends (and edge punctuation): "请帮我转人工一下" ->
+    // "转人工".
+    std::string strip_fillers(std::string_view cleaned) const;
+
+    const IntentScript& script() const { return script_; }
+
+    IntentModel(const IntentModel&) = delete;
+    IntentModel& operator=(const IntentModel&) = delete;
+
+private:
+    IntentModel() = default;
+    std::string fold(std::string_view text) const;
+    static bool contains_any(const std::string& folded, const std::vector<std::string>& words);
+
+    IntentScript script_;
+    std::shared_ptr<const Index> index_;
+    std::map<std::string, std::string, std::less<>> commands_;  // folded word -> intent
+    std::vector<std::string> fillers_;                          // folded, longest first
+    // Folded once at build: these run on every message.
+    std::vector<std::string> serious_, emergency_, question_;
+    std::vector<std::pair<std::string, std::vector<std::string>>> kinds_;
+};
+
+}  // namespace kayou::faq

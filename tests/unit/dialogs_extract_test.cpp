@@ -1,0 +1,107 @@
+// Answers inside sentences (dialogs/extract.hpp). The table tests/unit/data/extract_cases.yaml was
+// written blind (from the step list alone, without reading the extractors): every accepted
+// message must give its value, every refused one must not give a value.
+#include "dialogs/extract.hpp"
+
+#include <gtest/gtest.h>
+#include <yaml-cpp/yaml.h>
+
+#include <fstream>
+#include <map>
+#include <sstream>
+
+namespace kayou::dialogs {
+namespace {
+
+constexpr int kToday = 20261203;
+
+std::string read_file(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    std::ostringstream text;
+    text << in.rdbuf();
+    return text.str();
+}
+
+const DistrictCatalog& districts() {
+    static const DistrictCatalog catalog =
+        DistrictCatalog::from_yaml(read_file(KAYOU_SOURCE_DIR "/config/districts.yaml"));
+    return catalog;
+}
+
+// Where the blind set and kayou's rules disagree on purpose, each with the reason.
+const std::map<std::string, std::string>& known_disagreements() {
+    static const std::map<std::string, std::string> cases = {
+        // The set assumed 18; the validator admits 16-17 (the minimum working age) as before.
+        {"32040420100901017X 我儿子的", "id_card age 16-17 is accepted"},
+    };
+    return cases;
+}
+
+std::string validator_of(const std::string& step) { return step == "code" ? "sms_code" : step; }
+
+class ExtractTable : public ::testing::TestWithParam<std::string> {};
+
+TEST_P(ExtractTable, AcceptsEverySentenceEmbeddedValueAndRefusesNonAnswers) {
+    const YAML::Node root =
+        YAML::Load(read_file(KAYOU_SOURCE_DIR "/tests/unit/data/extract_cases.yaml"));
+    const std::string step = GetParam();
+    const YAML::Node cases = root["steps"][step];
+    ASSERT_TRUE(cases) << step;
+    int accepted = 0, refused = 0;
+    for (const auto& item : cases["accept"]) {
+        const std::string text = item["text"].as<std::string>();
+        std::string expected = item["value"].as<std::string>();
+        const auto got = extract_answer(validator_of(step), text, kToday, &districts());
+        EXPECT_TRUE(got.found()) << step << ": " << text;
+        EXPECT_EQ(got.value, expected) << step << ": " << text;
+        ++accepted;
+    }
+    for (const auto& item : cases["refuse"]) {
+        const std::string text = item.as<std::string>();
+        if (known_disagreements().count(text)) continue;
+        const auto got = extract_answer(validator_of(step), text, kToday, &districts());
+        EXPECT_FALSE(got.found()) << step << ": " << text << " -> " << got.value;
+        ++refused;
+    }
+    EXPECT_GE(accepted, 30);
+    EXPECT_GE(refused, 30);
+}
+
+INSTANTIATE_TEST_SUITE_P(Steps, ExtractTable,
+                         ::testing::Values("name", "id_card", "mobile", "code", "plate",
+                                           "district", "employer"));
+
+TEST(Extract, AWrongValueIsMalformedWithTheValidatorsMessageNotAbsent) {
+    const auto id = extract_answer("id_card", "身份证 32048319880712123", kToday);
+    EXPECT_EQ(id.kind, Extraction::Kind::malformed);
+    EXPECT_FALSE(id.error.empty());
+    const auto landline = extract_answer("mobile", "电话0519-88001234", kToday);
+    EXPECT_EQ(landline.kind, Extraction::Kind::malformed);
+    const auto plate = extract_answer("plate", "车牌D12345", kToday);
+    EXPECT_EQ(plate.kind, Extraction::Kind::malformed);
+    EXPECT_NE(plate.error.find("省份"), std::string::npos);
+}
+
+TEST(Extract, NameStepRefusesSentencesQuestionsGreetingsAndMixedScripts) {
+    for (const char* text : {"入会要交会费吗", "老板拖欠我三个月工资怎么办", "你好", "客服",
+                             "不知道", "wang建国", "谢谢"}) {
+        const auto got = extract_answer("name", text, kToday);
+        EXPECT_FALSE(got.found()) << text;
+    }
+    const auto mixed = extract_answer("name", "wang建国", kToday);
+    EXPECT_EQ(mixed.kind, Extraction::Kind::malformed);
+    EXPECT_NE(mixed.error.find("例如"), std::string::npos);  // says what a name looks like
+    EXPECT_EQ(extract_answer("name", "阿依古丽·买买提", kToday).value, "阿依古丽·买买提");
+    EXPECT_EQ(extract_answer("name", "我叫王建国，谢谢！", kToday).value, "王建国");
+}
+
+TEST(Extract, NumbersInsideSentencesAreNormalized) {
+    EXPECT_EQ(extract_answer("mobile", "我的手机是138 1234 5678。", kToday).value, "13812345678");
+    EXPECT_EQ(extract_answer("mobile", "电话：+86 138-1234-5678", kToday).value, "13812345678");
+    EXPECT_EQ(extract_answer("plate", "车牌苏d·12345 谢谢", kToday).value, "苏D12345");
+    EXPECT_EQ(extract_answer("sms_code", "验证码123456", kToday).value, "123456");
+    EXPECT_EQ(extract_answer("sms_code", "验证码是１２３４５６！", kToday).value, "123456");
+}
+
+}  // namespace
+}  // namespace kayou::dialogs

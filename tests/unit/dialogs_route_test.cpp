@@ -1,0 +1,161 @@
+// route(understanding, conversation) as a table: every intent in every state that matters.
+#include "dialogs/route.hpp"
+
+#include <gtest/gtest.h>
+
+namespace kayou::dialogs {
+namespace {
+
+Understanding said(std::string intent, std::map<std::string, std::string> slots = {}) {
+    Understanding understanding;
+    understanding.intent = std::move(intent);
+    understanding.confidence = 1;
+    understanding.slots = std::move(slots);
+    return understanding;
+}
+
+RouteView idle(std::string application = "none") {
+    RouteView view;
+    view.application = std::move(application);
+    return view;
+}
+
+RouteView at(std::string step) {
+    RouteView view;
+    view.step = std::move(step);
+    view.application = "none";
+    return view;
+}
+
+RouteView group(bool mentioned) {
+    RouteView view;
+    view.in_group = true;
+    view.mentioned = mentioned;
+    return view;
+}
+
+struct Row {
+    const char* intent;
+    RouteView view;
+    Do action;
+    bool resume;
+    const char* flow_text = "";
+};
+
+TEST(Route, EveryIntentInEveryState) {
+    RouteView submitted = idle("received");
+    RouteView approved = idle("approved");
+    RouteView rejected = idle("rejected");
+    RouteView missed_once = idle();
+    missed_once.misses_before = 1;
+    RouteView missed_mid_flow = at("name");
+    missed_mid_flow.misses_before = 1;
+    RouteView after_legal = idle();
+    after_legal.legal_context = true;
+    RouteView with_choices = idle();
+    with_choices.choices_offered = true;
+    RouteView sms = idle();
+    sms.sms = true;
+
+    const Row rows[] = {
+        // idle
+        {"join", idle(), Do::start_join, false},
+        {"join", submitted, Do::join_status, false},
+        {"join", approved, Do::join_status, false},
+        {"join", rejected, Do::start_join, false},
+        {"restart", submitted, Do::join_status, false},
+        {"progress", idle(), Do::status, false},
+        {"progress", submitted, Do::status, false},
+        {"benefits", idle(), Do::benefits, false},
+        {"stations", idle(), Do::stations, false},
+        {"question", idle(), Do::legal, false},
+        {"person", idle(), Do::person, false},
+        {"cancel", idle(), Do::flow, false, "取消"},
+        {"greeting", idle(), Do::greet, false},
+        {"thanks", idle(), Do::thanks, false},
+        {"help", idle(), Do::menu, false},
+        {"choice", idle(), Do::menu, false},
+        {"choice", with_choices, Do::pick, false},
+        {"resend", submitted, Do::status, false},
+        {"emergency", idle(), Do::emergency, false},
+        {"out_of_scope", idle(), Do::not_understood, false},
+        {"out_of_scope", missed_once, Do::person, false},
+        {"opt_out", sms, Do::opt_out, false},
+        {"opt_out", idle(), Do::not_understood, false},
+        // inside the join flow: answers and commands go to the flow, the rest is a detour
+        {"cancel", at("name"), Do::flow, false, "取消"},
+        {"restart", at("plate"), Do::flow, false, "重新填写"},
+        {"resend", at("sms_code"), Do::flow, false, "重发"},
+        {"confirm", at("confirm"), Do::flow, false, "确认"},
+        {"join", at("mobile"), Do::thanks, true},
+        {"progress", at("id_card"), Do::status, true},
+        {"benefits", at("name"), Do::benefits, true},
+        {"stations", at("district"), Do::stations, true},
+        {"question", at("name"), Do::legal, true},
+        {"person", at("name"), Do::person, true},
+        {"greeting", at("name"), Do::greet, true},
+        {"thanks", at("plate"), Do::thanks, true},
+        {"help", at("employer"), Do::menu, true},
+        {"emergency", at("name"), Do::emergency, false},
+        {"out_of_scope", at("name"), Do::not_understood, true},
+        {"out_of_scope", missed_mid_flow, Do::person, true},
+        {"choice", at("district"), Do::flow, false, "2"},
+        // groups
+        {"join", group(false), Do::group_join, false},
+        {"join", group(true), Do::group_join, false},
+        {"question", group(false), Do::legal, false},
+        {"benefits", group(false), Do::silence, false},
+        {"benefits", group(true), Do::benefits, false},
+        {"progress", group(true), Do::status, false},
+        {"stations", group(true), Do::stations, false},
+        {"greeting", group(true), Do::menu, false},
+        {"greeting", group(false), Do::silence, false},
+        {"out_of_scope", group(false), Do::silence, false},
+        {"out_of_scope", group(true), Do::not_understood, false},
+        {"emergency", group(false), Do::emergency, false},
+    };
+    for (const auto& row : rows) {
+        std::map<std::string, std::string> slots;
+        if (std::string(row.intent) == "choice") slots["number"] = "2";
+        const Route got = route(said(row.intent, slots), row.view);
+        EXPECT_EQ(got.action, row.action) << row.intent << " step=" << row.view.step
+                                          << " app=" << row.view.application;
+        EXPECT_EQ(got.resume, row.resume) << row.intent << " step=" << row.view.step;
+        EXPECT_EQ(got.flow_text, row.flow_text) << row.intent;
+    }
+}
+
+TEST(Route, AnAnswerGoesToTheFlowAsItsValueAndAWrongOneAsTyped) {
+    EXPECT_EQ(route(said("answer", {{"value", "王建国"}}), at("name")).flow_text, "王建国");
+    EXPECT_EQ(route(said("answer", {{"raw", "138123"}}), at("mobile")).flow_text, "138123");
+}
+
+TEST(Route, EditsNameTheirFieldForTheFlow) {
+    EXPECT_EQ(route(said("edit", {{"field", "mobile"}}), at("confirm")).flow_text, "修改手机");
+    EXPECT_EQ(route(said("edit"), at("confirm")).flow_text, "修改");
+}
+
+TEST(Route, PersonGoesToTheLegalDeskAfterALegalQuestionAndToStaffOtherwise) {
+    RouteView after_legal = idle();
+    after_legal.legal_context = true;
+    EXPECT_EQ(route(said("person"), after_legal).desk, "legal");
+    EXPECT_EQ(route(said("person"), idle()).desk, "staff");
+    EXPECT_EQ(route(said("person"), at("name")).desk, "staff");
+}
+
+TEST(Route, SeriousQuestionsOfferTheDesk) {
+    EXPECT_TRUE(route(said("question", {{"serious", "1"}}), idle()).offer_desk);
+    EXPECT_FALSE(route(said("question"), idle()).offer_desk);
+}
+
+TEST(Route, NotUnderstoodCountsAMissAndTheSecondHandsOff) {
+    EXPECT_TRUE(route(said("out_of_scope"), idle()).counts_miss);
+    RouteView missed = idle();
+    missed.misses_before = 1;
+    const Route second = route(said("out_of_scope"), missed);
+    EXPECT_EQ(second.action, Do::person);
+    EXPECT_FALSE(second.counts_miss);
+}
+
+}  // namespace
+}  // namespace kayou::dialogs
