@@ -400,15 +400,6 @@ Extraction extract_employer(const std::u32string& raw) {
     if (compact.empty()) return {};
     compact = strip_suffixes(compact, {U"谢谢", U"啦", U"了", U"的", U"哈"});
     if (means_no_employer(compact)) return found("无");
-    for (auto platform : kPlatforms) {
-        const auto pos = compact.find(platform);
-        if (pos == std::u32string::npos) continue;
-        // "德邦物流", "中通快递": a platform name followed by its own suffix keeps it.
-        std::u32string value(platform);
-        for (auto suffix : {U"物流", U"快递", U"速运", U"打车", U"货运"})
-            if (compact.substr(pos + platform.size(), 2) == suffix) value += suffix;
-        return found(text::encode_utf8(value));
-    }
     for (const auto& clause : clauses(s)) {
         std::size_t org_end = 0;
         for (auto suffix : kOrgSuffixes)
@@ -418,7 +409,8 @@ Extraction extract_employer(const std::u32string& raw) {
         if (org_end == 0) continue;
         std::u32string head = clause.substr(0, org_end);
         std::u32string value = after_last_marker(
-            head, {U"叫", U"是", U"在", U"给", U"挂靠", U"挂在", U"挂", U"名称", U"单位", U"公司"});
+            head, {U"叫", U"是", U"在", U"给", U"挂靠", U"挂在", U"挂", U"名称", U"单位", U"公司",
+                   U"我跑", U"用"});
         // "公司是X有限公司": the marker ran into the suffix itself; keep the whole head then.
         if (value.size() < 3) value = after_last_marker(head, {U"叫", U"是", U"在", U"给", U"挂靠", U"挂在", U"挂"});
         if (value.size() < 3) value = head;
@@ -428,6 +420,15 @@ Extraction extract_employer(const std::u32string& raw) {
         if (bare_suffix || value.size() < 3) continue;
         const auto result = validate_employer(text::encode_utf8(value));
         if (result.ok && !result.value.empty()) return found(result.value);
+    }
+    for (auto platform : kPlatforms) {
+        const auto pos = compact.find(platform);
+        if (pos == std::u32string::npos) continue;
+        // "德邦物流", "中通快递": a platform name followed by its own suffix keeps it.
+        std::u32string value(platform);
+        for (auto suffix : {U"物流", U"快递", U"速运", U"打车", U"货运"})
+            if (compact.substr(pos + platform.size(), 2) == suffix) value += suffix;
+        return found(text::encode_utf8(value));
     }
     return {};
 }

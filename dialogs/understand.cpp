@@ -1,5 +1,7 @@
 #include "dialogs/understand.hpp"
 
+#include <algorithm>
+
 #include "dialogs/chat_requests.hpp"
 #include "dialogs/extract.hpp"
 #include "dialogs/join_engine.hpp"
@@ -7,8 +9,10 @@
 namespace kayou::dialogs {
 namespace {
 
-// A legal FAQ match this close is a question even when no intent example is near.
-constexpr double kLegalQuestion = 0.42;
+// How much the FAQ's best score counts as evidence for "question".
+constexpr double kLegalWeight = 0.85;
+// A classification this sure overrides a wrong value typed at a step.
+constexpr double kClearIntent = 0.6;
 // Below this, the nearest intent example is too far to mean anything.
 constexpr double kWeakestIntent = 0.28;
 
@@ -22,6 +26,27 @@ bool contains_any(std::string_view text, std::initializer_list<std::string_view>
     return false;
 }
 
+// "@卡友小助手 …" and other @-mentions (up to the next space) say who is addressed, not what is
+// meant. Channels strip the leading one; one inside the text is removed here.
+std::string strip_mentions(std::string_view text) {
+    std::string out;
+    std::size_t i = 0;
+    while (i < text.size()) {
+        const bool at = text[i] == '@' || text.substr(i, 3) == "\xEF\xBC\xA0";  // @ or ＠
+        if (!at) {
+            out += text[i++];
+            continue;
+        }
+        std::size_t end = text.find_first_of(" \t\n", i);
+        const std::size_t ideographic = text.find("\xE3\x80\x80", i);  // U+3000
+        if (ideographic != std::string_view::npos && ideographic < end) end = ideographic;
+        if (end == std::string_view::npos) end = text.size();
+        out += ' ';
+        i = end;
+    }
+    return out;
+}
+
 }  // namespace
 
 std::string edit_field(std::string_view text) {
@@ -30,7 +55,8 @@ std::string edit_field(std::string_view text) {
                             "换个", "换一个", "填错", "写错", "输错", "打错", "搞错", "弄错",
                             "不对", "错了", "变更", "更换"}) ||
         text.rfind("改", 0) == 0 || text.rfind("换", 0) == 0;
-    if (!wants_change) return {};
+    // "重新填一遍 名字手机号都不对" starts over; it is not one field's edit.
+    if (!wants_change || contains_any(text, {"重新填", "重填", "从头"})) return {};
     struct Field {
         std::string_view field;
         std::initializer_list<std::string_view> words;
@@ -50,7 +76,7 @@ std::string edit_field(std::string_view text) {
 
 Understanding Understander::understand(std::string_view text, const UnderstandContext& context,
                                        const faq::Index* legal) const {
-    const std::string cleaned = JoinEngine::clean_input(text);
+    const std::string cleaned = JoinEngine::clean_input(strip_mentions(text));
     Understanding result;
     if (cleaned.empty()) {
         result.intent = "out_of_scope";
@@ -63,7 +89,7 @@ Understanding Understander::understand(std::string_view text, const UnderstandCo
         return result;
     }
     if (context.offered > 0 || context.step == "district") {
-        if (const int number = choice_number(cleaned); number > 0) {
+        if (const int number = choice_number(model.strip_fillers(cleaned)); number > 0) {
             result.intent = "choice";
             result.confidence = 1;
             result.slots["number"] = std::to_string(number);
@@ -99,6 +125,13 @@ Understanding Understander::understand(std::string_view text, const UnderstandCo
     }
     if (!context.step.empty() && context.step != "confirm") {
         const auto extraction = extract_answer(context.step, cleaned, context.today, districts_);
+        // A wrong value in an open field ("不弄" at the name step) gives way to a clear intent.
+        if (extraction.kind == Extraction::Kind::malformed) {
+            auto other = classify(cleaned, context, legal);
+            if (other.confidence >= kClearIntent && other.intent != "out_of_scope" &&
+                other.intent != "answer")
+                return other;
+        }
         if (extraction.kind != Extraction::Kind::absent) {
             // A value inside a question ("武进区有什么福利" at the district step, "挂靠公司要交
             // 钱吗" at the employer step) is the question when the question is clear.
@@ -125,32 +158,46 @@ Understanding Understander::classify(const std::string& cleaned, const Understan
                                      const faq::Index* legal) const {
     const auto& model = *model_;
     Understanding result;
-    const auto hits = model.classify(cleaned, 3);
-    double legal_score = 0;
+    // "小助手 我也要入会": the bot's name addresses it; the rest is what is meant.
+    std::string_view meant = cleaned;
+    for (std::string_view name : {"卡友小助手", "小助手"}) {
+        if (meant.substr(0, name.size()) == name && meant.size() > name.size() + 3) {
+            meant.remove_prefix(name.size());
+            break;
+        }
+    }
+    auto scores = model.classify(meant, 6);
+    // The FAQ's own best match speaks for "question": a legal question far from every intent
+    // example is still close to its entry.
     if (legal) {
         const auto legal_hits = legal->search(cleaned, {}, 1);
-        if (!legal_hits.empty()) legal_score = legal_hits.front().score;
+        if (!legal_hits.empty()) {
+            const double legal_score = legal_hits.front().score * kLegalWeight;
+            auto question = std::find_if(scores.begin(), scores.end(),
+                                         [](const auto& s) { return s.intent == "question"; });
+            if (question == scores.end()) {
+                scores.push_back({"question", legal_score});
+            } else if (legal_score > question->score) {
+                question->score = legal_score;
+            }
+            std::stable_sort(scores.begin(), scores.end(),
+                             [](const auto& a, const auto& b) { return a.score > b.score; });
+        }
     }
-    const double top = hits.empty() ? 0 : hits.front().score;
-    if (top >= kConfidentIntent) {
-        result.intent = hits.front().intent;
-        result.confidence = top;
-    } else if (legal_score >= kLegalQuestion && legal_score > top) {
-        result.intent = "question";
-        result.confidence = legal_score;
-    } else if (top >= kWeakestIntent) {
-        result.intent = hits.front().intent;
-        result.confidence = top;
-    } else if (model.is_question(cleaned) && legal_score >= kWeakestIntent) {
-        result.intent = "question";
-        result.confidence = legal_score;
-    } else {
+    // Intents that mean nothing here give way to the next best: opt-out outside SMS, confirm
+    // outside the confirm step, an edit that names no field.
+    std::erase_if(scores, [&](const faq::IntentScore& score) {
+        return (score.intent == "opt_out" && context.channel != "sms") ||
+               (score.intent == "confirm" && context.step != "confirm") ||
+               (score.intent == "edit" && edit_field(cleaned).empty());
+    });
+    if (scores.empty() || scores.front().score < kWeakestIntent) {
         result.intent = "out_of_scope";
-        result.confidence = 1 - top;
+        result.confidence = scores.empty() ? 1.0 : 1.0 - scores.front().score;
+    } else {
+        result.intent = scores.front().intent;
+        result.confidence = std::min(1.0, scores.front().score);
     }
-    // A question mark does not make a command: "取消了订单被扣钱合理吗" was classified above,
-    // never matched as "cancel".
-    (void)context;
     fill_slots(result, cleaned);
     return result;
 }

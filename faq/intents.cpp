@@ -131,13 +131,14 @@ IntentScript parse_intent_script(std::string_view text, std::string source_name)
             spec.line = line_of(node);
             spec.id = check.text(node, "id", "intent", true).value_or("");
             const std::string what = "intent '" + spec.id + "'";
-            check.only_keys(node, {"id", "commands", "examples"}, what);
+            check.only_keys(node, {"id", "commands", "examples", "cues"}, what);
             if (!spec.id.empty() && !detail::valid_content_id(spec.id))
                 check.add(spec.line, what + ": id must be 1-64 characters of a-z, 0-9, _ or -");
             if (!spec.id.empty() && !ids.emplace(spec.id, spec.line).second)
                 check.add(spec.line, what + " is defined twice");
             spec.commands = check.texts(node, "commands", what);
             spec.examples = check.texts(node, "examples", what);
+            spec.cues = check.texts(node, "cues", what);
             if (spec.commands.empty() && spec.examples.empty())
                 check.add(spec.line, what + " needs commands or examples");
             for (const auto& word : spec.commands) {
@@ -192,6 +193,8 @@ std::shared_ptr<const IntentModel> IntentModel::build(IntentScript script) {
     model->question_ = folded(model->script_.question_words);
     for (const auto& [kind, words] : model->script_.benefit_kinds)
         model->kinds_.emplace_back(kind, folded(words));
+    for (const auto& intent : model->script_.intents)
+        if (!intent.cues.empty()) model->cues_.emplace_back(intent.id, folded(intent.cues));
     std::sort(model->fillers_.begin(), model->fillers_.end(),
               [](const auto& a, const auto& b) { return a.size() > b.size(); });
     return model;
@@ -244,10 +247,26 @@ std::optional<std::string> IntentModel::command(std::string_view cleaned) const 
 }
 
 std::vector<IntentScore> IntentModel::classify(std::string_view text, std::size_t top_k) const {
-    std::vector<IntentScore> out;
-    for (const auto& hit : index_->search(text, {}, top_k))
-        out.push_back({hit.entry->id, hit.score});
-    return out;
+    std::vector<IntentScore> scores;
+    for (const auto& hit : index_->search(text, {}, script_.intents.size()))
+        scores.push_back({hit.entry->id, hit.score});
+    if (!cues_.empty()) {
+        const std::string folded = fold(text);
+        for (const auto& [intent, cues] : cues_) {
+            int found = 0;
+            for (const auto& cue : cues)
+                if (found < kMaxCues && folded.find(cue) != std::string::npos) ++found;
+            if (found == 0) continue;
+            auto score = std::find_if(scores.begin(), scores.end(),
+                                      [&](const IntentScore& s) { return s.intent == intent; });
+            if (score == scores.end()) score = scores.insert(scores.end(), {intent, 0.0});
+            score->score += kCueWeight * found;
+        }
+    }
+    std::stable_sort(scores.begin(), scores.end(),
+                     [](const IntentScore& a, const IntentScore& b) { return a.score > b.score; });
+    if (scores.size() > top_k) scores.resize(top_k);
+    return scores;
 }
 
 bool IntentModel::contains_any(const std::string& folded, const std::vector<std::string>& words) {

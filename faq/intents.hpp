@@ -21,6 +21,10 @@ struct IntentSpec {
     std::string id;
     std::vector<std::string> commands;  // whole-message command words
     std::vector<std::string> examples;  // utterances, each a retrieval document
+    // Words that speak for this intent wherever they stand in a sentence ("驿站", "批下来"): each
+    // one found adds kCueWeight to the intent's score (at most kMaxCues of them). Unlike
+    // commands they never decide alone.
+    std::vector<std::string> cues;
     int line = 0;
 };
 
@@ -48,6 +52,9 @@ struct IntentScript {
 // Throws ScriptError listing every problem with its line.
 IntentScript parse_intent_script(std::string_view text, std::string source_name);
 
+inline constexpr double kCueWeight = 0.22;
+inline constexpr int kMaxCues = 2;
+
 struct IntentScore {
     std::string intent;
     double score = 0;  // 0..1, Index::search's scale
@@ -60,7 +67,8 @@ public:
     // The intent whose command the message is (after edge punctuation and fillers are removed),
     // or nullopt. Case-insensitive for ASCII, width-folded.
     std::optional<std::string> command(std::string_view cleaned) const;
-    // Intents by their best example's similarity, best first, at most top_k distinct intents.
+    // Intents by score, best first, at most top_k: the best example's similarity plus
+    // kCueWeight per cue word found (at most kMaxCues).
     std::vector<IntentScore> classify(std::string_view text, std::size_t top_k = 3) const;
     // Whether one of `words` occurs in the text (both folded).
     bool mentions_any(std::string_view text, const std::vector<std::string>& words) const;
@@ -92,6 +100,7 @@ private:
     // Folded once at build: these run on every message.
     std::vector<std::string> serious_, emergency_, question_;
     std::vector<std::pair<std::string, std::vector<std::string>>> kinds_;
+    std::vector<std::pair<std::string, std::vector<std::string>>> cues_;  // intent -> folded cues
 };
 
 }  // namespace kayou::faq

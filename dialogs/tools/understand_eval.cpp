@@ -1,20 +1,18 @@
-// Scores understand() on an eval set (format: faq/eval/understand.yaml, docs/understanding.md).
-//   understand_eval [--summary] [--intents FILE] [--legal FILE] [--districts FILE] EVAL.yaml...
+// Scores understand() on an eval set (format: docs/understanding.md).
+//   understand_eval [--summary] [--intents F] [--legal F] [--districts F] EVAL.yaml...
 // Prints top-1 accuracy (intent, and for answers/choices the value too), commands fired from
-// inside a longer sentence, and per intent the misses. --summary prints the figures only: use it
-// for the held-out file, whose cases are never read while tuning.
-#include <yaml-cpp/yaml.h>
-
+// inside a longer sentence, per intent the right/total, and the misses. --summary prints the
+// figures only: use it for the held-out file, whose cases are never read while tuning.
 #include <cstdio>
 #include <fstream>
 #include <iostream>
-#include <map>
 #include <sstream>
 #include <string>
 #include <vector>
 
 #include "dialogs/districts.hpp"
 #include "dialogs/understand.hpp"
+#include "dialogs/understand_eval.hpp"
 #include "faq/index.hpp"
 #include "faq/intents.hpp"
 #include "faq/script.hpp"
@@ -28,22 +26,6 @@ std::string read_file(const std::string& path) {
     text << in.rdbuf();
     return text.str();
 }
-
-std::string scalar(const YAML::Node& node, const char* key, std::string fallback = "") {
-    const auto value = node[key];
-    return value && value.IsScalar() ? value.Scalar() : fallback;
-}
-
-// The eval names the code step "code"; the flow's validator is "sms_code".
-std::string step_validator(const std::string& step) {
-    if (step == "none" || step.empty()) return "";
-    if (step == "code") return "sms_code";
-    return step;
-}
-
-struct Tally {
-    int cases = 0, right = 0;
-};
 
 }  // namespace
 
@@ -73,65 +55,29 @@ int main(int argc, char** argv) {
         return 2;
     }
     try {
-        auto model = faq::IntentModel::build(faq::parse_intent_script(read_file(intents_path),
-                                                                      intents_path));
+        auto model = faq::IntentModel::build(
+            faq::parse_intent_script(read_file(intents_path), intents_path));
         const auto legal = faq::Index::build(faq::parse_script(read_file(legal_path), legal_path));
         const auto districts = dialogs::DistrictCatalog::from_yaml(read_file(districts_path));
         const dialogs::Understander understander(model, &districts);
-        int exit_code = 0;
         for (const auto& path : evals) {
-            const YAML::Node root = YAML::Load(read_file(path));
-            Tally total;
-            int inside_sentence = 0;
-            std::map<std::string, Tally> per_intent;
-            std::map<std::string, std::vector<std::string>> misses;
-            for (const auto& item : root["cases"]) {
-                const std::string text = scalar(item, "text");
-                const std::string expected = scalar(item, "intent");
-                const YAML::Node context_node = item["context"];
-                dialogs::UnderstandContext context;
-                context.channel = scalar(context_node, "channel", "oa");
-                context.in_group = scalar(context_node, "chat") == "group";
-                context.mentioned = scalar(context_node, "mentioned") == "true";
-                context.step = step_validator(scalar(context_node, "step"));
-                context.application = scalar(context_node, "application", "none");
-                context.offered = std::stoi(scalar(context_node, "offered", "0"));
-                context.today = 20261203;
-                const auto got = understander.understand(text, context, legal.get());
-                bool right = got.intent == expected;
-                const YAML::Node slots = item["slots"];
-                if (right && expected == "answer" && slots && slots["value"])
-                    right = got.slot("value") == slots["value"].as<std::string>();
-                if (right && expected == "choice" && slots && slots["number"])
-                    right = got.slot("number") == slots["number"].as<std::string>();
-                ++total.cases;
-                ++per_intent[expected].cases;
-                if (right) {
-                    ++total.right;
-                    ++per_intent[expected].right;
-                } else {
-                    if (got.command) ++inside_sentence;
-                    std::string line = "  [" + expected + " -> " + got.intent;
-                    if (expected == "answer" || got.intent == "answer")
-                        line += " value=" + got.slot("value");
-                    char score[32];
-                    std::snprintf(score, sizeof score, " %.2f", got.confidence);
-                    line += std::string(score) + (got.command ? " cmd" : "") + "] step=" +
-                            scalar(context_node, "step") + " " + text;
-                    misses[expected].push_back(line);
-                }
-            }
+            const auto cases = dialogs::parse_understand_eval(read_file(path));
+            const auto result = dialogs::score_understanding(understander, cases, legal.get());
             std::printf("%s: top-1 %d/%d = %.1f%%; commands fired inside a sentence: %d\n",
-                        path.c_str(), total.right, total.cases,
-                        total.cases ? 100.0 * total.right / total.cases : 0.0, inside_sentence);
-            for (const auto& [intent, tally] : per_intent)
-                std::printf("  %-14s %3d/%3d\n", intent.c_str(), tally.right, tally.cases);
-            if (!summary)
-                for (const auto& [intent, lines] : misses)
-                    for (const auto& line : lines) std::printf("%s\n", line.c_str());
-            if (total.cases == 0) exit_code = 1;
+                        path.c_str(), result.right, result.cases, 100 * result.accuracy(),
+                        result.commands_inside_sentences);
+            for (const auto& [intent, tally] : result.per_intent)
+                std::printf("  %-14s %3d/%3d\n", intent.c_str(), tally.first, tally.second);
+            if (summary) continue;
+            for (const auto& miss : result.misses) {
+                const auto& got = miss.got;
+                std::printf("  [%s -> %s value=%s %.2f%s] step=%s %s\n",
+                            miss.item->intent.c_str(), got.intent.c_str(),
+                            got.slot("value").c_str(), got.confidence, got.command ? " cmd" : "",
+                            miss.item->step.c_str(), miss.item->text.c_str());
+            }
         }
-        return exit_code;
+        return 0;
     } catch (const std::exception& error) {
         std::cerr << error.what() << "\n";
         return 1;

@@ -1,0 +1,126 @@
+// understand(): the messages issue 10 quotes, commands only when the message is the command, and
+// the figures on the frozen blind eval set (faq/eval, docs/BENCHMARKS.md) kept from regressing.
+#include "dialogs/understand.hpp"
+
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <sstream>
+
+#include "crypto/hash.hpp"
+#include "dialogs/understand_eval.hpp"
+#include "faq/script.hpp"
+
+namespace kayou::dialogs {
+namespace {
+
+std::string read_file(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    std::ostringstream text;
+    text << in.rdbuf();
+    return text.str();
+}
+
+struct Fixture {
+    std::shared_ptr<const faq::IntentModel> model = faq::IntentModel::build(faq::parse_intent_script(
+        read_file(KAYOU_SOURCE_DIR "/faq/data/intents.yaml"), "intents.yaml"));
+    std::shared_ptr<const faq::Index> legal = faq::Index::build(
+        faq::parse_script(read_file(KAYOU_SOURCE_DIR "/faq/data/legal.yaml"), "legal.yaml"));
+    DistrictCatalog districts =
+        DistrictCatalog::from_yaml(read_file(KAYOU_SOURCE_DIR "/config/districts.yaml"));
+    Understander understander{model, &districts};
+};
+
+const Fixture& fixture() {
+    static const Fixture instance;
+    return instance;
+}
+
+Understanding understand(std::string_view text, std::string step = "",
+                         std::string channel = "oa") {
+    UnderstandContext context;
+    context.channel = std::move(channel);
+    context.step = std::move(step);
+    context.today = 20261203;
+    return fixture().understander.understand(text, context, fixture().legal.get());
+}
+
+TEST(Understand, TheMessagesIssue10Quotes) {
+    EXPECT_EQ(understand("货拉拉派的单我取消了 被扣钱又扣分 合理吗").intent, "question");
+    EXPECT_EQ(understand("入会要交会费吗").intent, "question");
+    EXPECT_EQ(understand("我昨天交了入会申请到现在还没消息 正常不").intent, "progress");
+    for (const char* text : {"入会要交会费吗", "老板拖欠我三个月工资怎么办", "你好", "客服", "不知道"})
+        EXPECT_NE(understand(text, "name").intent, "answer") << text;
+    EXPECT_EQ(understand("互助险", "id_card").intent, "benefits");
+    EXPECT_EQ(understand("身份证号是 32048319880712123X，谢谢", "id_card").intent, "answer");
+    EXPECT_EQ(understand("我的手机是 13812345678。", "mobile").slot("value"), "13812345678");
+    EXPECT_EQ(understand("电话：13812345678", "mobile").slot("value"), "13812345678");
+    EXPECT_EQ(understand("车牌苏D12345", "plate").slot("value"), "苏D12345");
+    EXPECT_EQ(understand("验证码123456", "sms_code").slot("value"), "123456");
+    EXPECT_EQ(understand("人工", "name").intent, "person");
+    EXPECT_EQ(understand("客服").intent, "person");
+    EXPECT_EQ(understand("武进区", "district").slot("value"), "武进区");
+    const auto benefits = understand("武进区有什么福利");
+    EXPECT_EQ(benefits.intent, "benefits");
+    EXPECT_EQ(benefits.slot("district"), "武进区");
+    const auto serious = understand("撞了个骑电动车的 人在ICU 家属张口要80万 我该先垫多少");
+    EXPECT_EQ(serious.intent, "question");
+    EXPECT_EQ(serious.slot("serious"), "1");
+}
+
+TEST(Understand, CommandWordsFireOnlyWhenTheMessageIsTheCommand) {
+    EXPECT_EQ(understand("取消").intent, "cancel");
+    EXPECT_TRUE(understand("取消吧！").command);
+    EXPECT_EQ(understand("请帮我转人工一下").intent, "person");
+    EXPECT_FALSE(understand("货拉拉派的单我取消了 被扣钱又扣分 合理吗").command);
+    EXPECT_FALSE(understand("人工费老板不给怎么办").command);
+    EXPECT_NE(understand("人工费老板不给怎么办").intent, "person");
+}
+
+TEST(Understand, ContextBoundWords) {
+    EXPECT_EQ(understand("TD", "", "sms").intent, "opt_out");
+    EXPECT_EQ(understand("退订。", "", "sms").intent, "opt_out");
+    EXPECT_NE(understand("TD", "", "oa").intent, "opt_out");
+    EXPECT_NE(understand("T恤多少钱", "", "sms").intent, "opt_out");
+    EXPECT_EQ(understand("好的", "confirm").intent, "confirm");
+    EXPECT_EQ(understand("好的").intent, "thanks");
+}
+
+TEST(Understand, MenuChoicesInEveryForm) {
+    UnderstandContext context;
+    context.offered = 4;
+    for (const char* text : {"1", "１", "第一个", "一", "选1"}) {
+        const auto got = fixture().understander.understand(text, context, nullptr);
+        EXPECT_EQ(got.intent, "choice") << text;
+        EXPECT_EQ(got.slot("number"), "1") << text;
+    }
+}
+
+TEST(Understand, EmergenciesComeFirstInEveryState) {
+    EXPECT_EQ(understand("车翻了人卡在里面出不来").intent, "emergency");
+    EXPECT_EQ(understand("车着火了", "name").intent, "emergency");
+    EXPECT_EQ(understand("救命", "", "sms").intent, "emergency");
+}
+
+// The figures recorded in docs/BENCHMARKS.md. The files are frozen: their hashes are checked
+// first, so a changed set cannot pass silently.
+TEST(UnderstandEval, FrozenSetsKeepTheirFigures) {
+    const std::string sums = read_file(KAYOU_SOURCE_DIR "/faq/eval/SHA256SUMS");
+    struct Set {
+        const char* file;
+        double at_least;
+    };
+    for (const Set set : {Set{"understand.yaml", 0.95}, Set{"understand_holdout.yaml", 0.90}}) {
+        const std::string text = read_file(std::string(KAYOU_SOURCE_DIR "/faq/eval/") + set.file);
+        const std::string line = crypto::sha256_hex(text) + "  faq/eval/" + set.file;
+        EXPECT_NE(sums.find(line), std::string::npos) << set.file << " changed since it was frozen";
+        const auto cases = parse_understand_eval(text);
+        const auto result = score_understanding(fixture().understander, cases, fixture().legal.get());
+        EXPECT_GE(result.cases, 200) << set.file;
+        EXPECT_GE(result.accuracy(), set.at_least) << set.file;
+        EXPECT_EQ(result.commands_inside_sentences, 0) << set.file;
+    }
+}
+
+}  // namespace
+}  // namespace kayou::dialogs
