@@ -432,15 +432,29 @@ struct App::Impl {
             return driver_services->stations_near_place(std::move(text));
         };
         chat.ask_for_location_text = faq::DriverServices::ask_for_location_text();
-        chat.benefits = [this](std::string district, std::string status, std::string today) {
+        chat.benefits = [this](std::string district, std::string status, std::string today,
+                               std::string kind) {
             const auto member = status == "member"      ? faq::MemberStatus::member
                                 : status == "applicant" ? faq::MemberStatus::applicant
                                                         : faq::MemberStatus::none;
-            return driver_services->benefits(district, member, today);
+            return driver_services->benefits(district, member, kind, today);
         };
-        chat.asks_for_stations = &faq::asks_for_stations;
-        chat.asks_for_benefits = &faq::asks_for_benefits;
-        chat.asks_for_person = &faq::asks_for_person;
+        chat.legal_index = [this] { return live_content->faq(); };
+        chat.intents = [this] { return live_content->intents(); };
+        chat.open_handoff =
+            [this](dialogs::Handoff handoff) -> asio::awaitable<std::string> {
+            faq::NewTicket ticket;
+            const bool legal = handoff.desk == "legal";
+            ticket.category = legal ? "legal" : "staff";
+            ticket.subcategory = legal ? std::string() : handoff.district;
+            ticket.question = std::move(handoff.question);
+            for (const auto& turn : handoff.recent) ticket.recent.push_back(turn);
+            ticket.channel = std::move(handoff.channel);
+            ticket.chat_id = std::move(handoff.chat_id);
+            ticket.sender_id = std::move(handoff.sender_id);
+            auto number = co_await tickets->open(std::move(ticket));
+            co_return faq::handoff_opened_text(number, legal);
+        };
         chat.ticket_status = [this](std::string text, std::string channel, std::string sender,
                                     bool in_group) {
             return tickets->status_for(std::move(text), std::move(channel), std::move(sender),

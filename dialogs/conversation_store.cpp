@@ -230,6 +230,10 @@ std::string ConversationStore::encode_session(const SessionState& state,
     if (state.grievance_pending) session["grievance_pending"] = true;
     if (!state.last_question.empty())
         session["sealed_question"] = box_.seal(state.last_question, "session:" + conversation);
+    if (!state.awaiting.empty()) session["awaiting"] = state.awaiting;
+    if (state.legal_context) session["legal_context"] = true;
+    if (!state.recent.empty())
+        session["sealed_recent"] = box_.seal(dump(json(state.recent)), "session:" + conversation);
     return dump(session);
 }
 
@@ -247,6 +251,16 @@ SessionState ConversationStore::decode_session(const std::string& stored,
         const auto sealed = session.value("sealed_question", std::string());
         if (!sealed.empty())
             state.last_question = box_.open(sealed, "session:" + conversation).value_or("");
+        state.awaiting = session.value("awaiting", std::string());
+        state.legal_context = session.value("legal_context", false);
+        const auto recent = session.value("sealed_recent", std::string());
+        if (!recent.empty()) {
+            const auto opened = box_.open(recent, "session:" + conversation);
+            if (opened) {
+                const auto list = json::parse(*opened, nullptr, false);
+                if (list.is_array()) state.recent = list.get<std::vector<std::string>>();
+            }
+        }
     } catch (const json::exception&) {
         // A field of the wrong type: what was read so far stands, the rest starts afresh.
     }

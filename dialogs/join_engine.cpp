@@ -425,6 +425,15 @@ void JoinEngine::answer_step(Turn& turn) const {
     fail(turn, step, result.error);
 }
 
+TurnOutput JoinEngine::reject_answer(ConversationState state, const std::string& error,
+                                     const TurnInput& input) const {
+    Turn turn{{std::move(state), {}, {}, false, false}, input, {}};
+    const FlowStep* step =
+        turn.out.state.draft ? script_.find_step(turn.draft().step) : nullptr;
+    if (step) fail(turn, *step, error);
+    return std::move(turn.out);
+}
+
 void JoinEngine::fail(Turn& turn, const FlowStep& step, const std::string& message) const {
     const int count = ++turn.draft().failures[step.id];
     turn.say(message);

@@ -30,6 +30,14 @@ struct SessionState {
     std::string last_question;
     // A grievance category was asked for (1..3 of dialogs::grievance_choices_text()).
     bool grievance_pending = false;
+    // What the last reply asked for outside the join flow: "benefits_district" (the driver's
+    // district for the benefit catalogue). Valid for the next message only.
+    std::string awaiting;
+    // The last turn was a legal question: "人工" now goes to the legal desk, not to staff.
+    bool legal_context = false;
+    // The driver's last few messages (private chats), attached to a handoff so the person who
+    // takes over sees what was said. Chat text: sealed by the store.
+    std::vector<std::string> recent;
 };
 
 // The join draft: the half-filled application, kept for days and independent of the session, so
@@ -101,6 +109,10 @@ public:
     // Continues the turn that asked for `result.kind`; `input` is the same as for on_message.
     TurnOutput on_effect(ConversationState state, const EffectResult& result,
                          const TurnInput& input) const;
+    // The answer at the current step was wrong (found by dialogs/extract.hpp): `error` says what
+    // to fix; counted like any failed answer (every max_failures-th offers 人工).
+    TurnOutput reject_answer(ConversationState state, const std::string& error,
+                             const TurnInput& input) const;
 
     // The masked summary shown at the confirm step.
     std::string summary(const DraftState& draft) const;

@@ -124,6 +124,7 @@ struct JoinService::Impl {
     FlowScript script;
     DistrictCatalog districts;
     notify::WorkingCalendar calendar;
+    std::shared_ptr<const faq::IntentModel> intents;
     ConversationStore conversations;
     members::ApplicationStore applications;
     members::PhoneVerification verification;
@@ -140,6 +141,8 @@ struct JoinService::Impl {
           script(FlowScript::load_file(resolve_data_path(setup.flow_file))),
           districts(DistrictCatalog::from_yaml(read_text(resolve_data_path(setup.districts_file)))),
           calendar(notify::WorkingCalendar::load_directory(resolve_data_path(setup.calendar_dir))),
+          intents(faq::IntentModel::build(faq::parse_intent_script(
+              read_text(resolve_data_path(setup.intents_file)), setup.intents_file))),
           conversations(redis, box, setup.key_prefix, setup.timing),
           applications(redis, box, setup.key_prefix),
           verification(redis, box, setup.key_prefix),
@@ -166,6 +169,7 @@ struct JoinService::Impl {
         services.log = log;
         services.count = setup.count;
         services.chat = setup.chat;
+        services.intents = intents;
         router = std::make_unique<RouterDialog>(std::move(services));
     }
 

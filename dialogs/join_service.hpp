@@ -34,6 +34,8 @@ struct JoinSetup {
     std::string flow_file = "config/flows/join.yaml";
     std::string districts_file = "config/districts.yaml";
     std::string calendar_dir = "config/calendar";
+    // The intent script used until the content store publishes one (docs/understanding.md).
+    std::string intents_file = "faq/data/intents.yaml";
     ConversationTiming timing;
     std::string public_base_url;
     std::chrono::seconds link_ttl{1800};

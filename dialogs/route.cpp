@@ -43,6 +43,8 @@ bool has_application(const RouteView& view) {
 Route group_route(const Understanding& understanding, const RouteView& view) {
     const std::string& intent = understanding.intent;
     if (intent == "join") return to(Do::group_join);
+    // The sender's own choices: his "第二个" picks one without a new @-mention.
+    if (intent == "choice" && view.choices_offered) return to(Do::pick);
     // The FAQ answers a clear question even unaddressed (it decides silence itself).
     if (intent == "question") {
         Route route = to(Do::legal);
@@ -93,6 +95,11 @@ Route flow_route(const Understanding& understanding, const RouteView& view) {
     if (intent == "thanks") return detour(to(Do::thanks));
     if (intent == "help") return detour(to(Do::menu));
     if (intent == "opt_out") return detour(to(Do::not_understood));
+    // At a step with a fixed shape (numbers, a plate, a district, the confirmation) whatever
+    // else was typed is a try at it: the flow says what the step wants and counts the failure.
+    // Free-text steps (name, employer) never get it: it would be stored.
+    if (view.step != "name" && view.step != "employer" && !understanding.text.empty())
+        return flow(understanding.text);
     Route route = lost(view);
     route.resume = true;
     return route;

@@ -12,6 +12,7 @@
 #include "notify/calendar.hpp"
 #include "notify/sms_outbox.hpp"
 #include "redis/reply.hpp"
+#include "text/utf8.hpp"
 
 namespace kayou::dialogs {
 
@@ -38,7 +39,8 @@ std::string get(const std::map<std::string, std::string>& slots, const std::stri
 // What a group conversation keeps; a save is needed only when it changed.
 bool same_group_session(const SessionState& a, const SessionState& b) {
     return a.legal_choices == b.legal_choices && a.grievance_pending == b.grievance_pending &&
-           a.legal_misses == b.legal_misses && a.last_question == b.last_question;
+           a.legal_misses == b.legal_misses && a.last_question == b.last_question &&
+           a.awaiting == b.awaiting && a.legal_context == b.legal_context;
 }
 }  // namespace
 
@@ -75,15 +77,17 @@ asio::awaitable<Reply> RouterDialog::handle(const Message& message) {
 
     // Group Q&A keeps only the numbered choices offered to this sender (his own group
     // conversation); pending answers are personal and go to the driver's private chat.
-    auto routed = co_await group_chat_services(message, input);
-    if (routed) {
+    auto handled = co_await group_chat_services(message, input);
+    if (!handled.flow_text) {
         Reply reply;
-        reply.texts = std::move(*routed);
+        reply.texts = std::move(handled.texts);
         if (!reply.texts.empty()) reply.mentions.push_back(message.sender_id);
         co_return reply;
     }
     // Group turns read nothing personal and store nothing: no lock, no state.
-    auto out = engine_.on_message({}, input);
+    TurnInput group_input = input;
+    group_input.text = *handled.flow_text;
+    auto out = engine_.on_message({}, group_input);
     std::vector<std::string> texts = out.texts;
     count(out.events);
     for (int i = 0; i < kMaxEffectsPerTurn && out.effect.kind != EffectKind::none; ++i) {
@@ -146,19 +150,27 @@ asio::awaitable<std::optional<Reply>> RouterDialog::private_turn(const Message& 
             std::vector<std::string> texts = pending;
             std::vector<std::string> events;
             bool draft_deleted = false;
-            auto routed = co_await chat_services(message, input, state);
+            auto handled = co_await chat_services(message, input, state);
             TurnOutput out;
-            if (routed) {
-                // A detour from the join flow: answer it, then ask the pending step again.
-                texts.insert(texts.end(), routed->begin(), routed->end());
-                const auto reminder = engine_.reminder(state);
-                if (!routed->empty()) texts.insert(texts.end(), reminder.begin(), reminder.end());
-                out.state = std::move(state);
-            } else {
-                out = engine_.on_message(state, input);
+            texts.insert(texts.end(), handled.texts.begin(), handled.texts.end());
+            if (handled.reject) {
+                out = engine_.reject_answer(std::move(state), *handled.reject, input);
+                texts.insert(texts.end(), out.texts.begin(), out.texts.end());
+                events = out.events;
+            } else if (handled.flow_text) {
+                TurnInput flow_input = input;
+                flow_input.text = *handled.flow_text;
+                out = engine_.on_message(std::move(state), flow_input);
                 texts.insert(texts.end(), out.texts.begin(), out.texts.end());
                 events = out.events;
                 draft_deleted = out.draft_deleted;
+            } else {
+                // A detour from the join flow: answer it, then ask the pending step again.
+                if (handled.resume && !handled.texts.empty()) {
+                    const auto reminder = engine_.reminder(state);
+                    texts.insert(texts.end(), reminder.begin(), reminder.end());
+                }
+                out.state = std::move(state);
             }
             for (int i = 0; i < kMaxEffectsPerTurn && out.effect.kind != EffectKind::none; ++i) {
                 co_await store.renew(conversation, token);
@@ -191,23 +203,21 @@ asio::awaitable<std::optional<Reply>> RouterDialog::private_turn(const Message& 
     }
 }
 
-asio::awaitable<std::optional<std::vector<std::string>>> RouterDialog::group_chat_services(
+asio::awaitable<RouterDialog::Handled> RouterDialog::group_chat_services(
     const Message& message, const TurnInput& input) {
-    std::optional<std::vector<std::string>> not_ours;
-    if (!services_.chat.ask) co_return not_ours;  // no chat services: nothing to keep either
     auto& store = *services_.conversations;
     const std::string conversation = conversation_id(message);
     const std::string no_driver;  // a group turn never reads or writes the draft
     auto state = co_await store.load(conversation, no_driver);
     const SessionState before = state.session;
-    auto routed = co_await chat_services(message, input, state);
-    if (same_group_session(before, state.session)) co_return routed;
+    auto handled = co_await chat_services(message, input, state);
+    if (same_group_session(before, state.session)) co_return handled;
     // Saved under the conversation's lock (the store's fencing check); this sender's two
     // messages racing in one group at worst lose an offer of choices.
     auto token = co_await store.lock(conversation);
     if (!token) {
         if (services_.log) services_.log("conversation_lock_timeout", "group");
-        co_return routed;
+        co_return handled;
     }
     bool saved = false;
     try {
@@ -221,148 +231,398 @@ asio::awaitable<std::optional<std::vector<std::string>>> RouterDialog::group_cha
     } catch (...) {
         // The lease expires by itself.
     }
-    co_return routed;
+    co_return handled;
 }
 
-asio::awaitable<std::optional<std::vector<std::string>>> RouterDialog::chat_services(
-    const Message& message, const TurnInput& input, ConversationState& state) {
+namespace {
+
+// The help menu's choices, kept in the session like FAQ choices so that "1" picks one.
+constexpr std::string_view kMenuPrefix = "menu:";
+const char* const kMenuIntents[] = {"join", "question", "benefits", "progress", "person"};
+// The driver's last messages kept for a handoff.
+constexpr std::size_t kRecentTurns = 4;
+constexpr std::size_t kRecentBytes = 300;
+
+const char* const kEmergencyText =
+    "如果现场有人受伤或有危险，请立刻拨打：120（急救）、122（交通事故报警）、110（报警）、"
+    "119（火警）。先保证自己安全：打开双闪、在车后放警示牌，人员撤到护栏外。"
+    "处理完以后需要法律帮助，回复“人工”转律师值班。";
+const char* const kSeriousOffer =
+    "您的情况比较严重，建议尽快和值班律师直接谈：回复“人工”马上转律师值班，"
+    "也可以拨打12348法律援助热线。";
+const char* const kNotUnderstood = "抱歉，这句我没看懂。";
+const char* const kNotUnderstoodInFlow = "抱歉，这句我没看懂，我们先把入会申请填完。";
+const char* const kThanks = "不客气！还有问题随时问我。";
+const char* const kAlreadyFilling = "您的入会申请正在填写中，我们接着填就行。";
+const char* const kAlreadyApplied = "您已经提交过入会申请，不用重新填写。";
+const char* const kAskTown = "请告诉我您在哪个镇或哪个区，例如：湖塘、奔牛、武进区，我帮您找最近的司机之家。";
+
+bool is_menu(const std::vector<std::string>& offered) {
+    return !offered.empty() && offered.front().rfind(kMenuPrefix, 0) == 0;
+}
+
+// Channels on which a driver can share his location (WeChat OA and WeCom 1:1 chats).
+bool can_send_location(const Message& message) {
+    return !message.in_group() &&
+           (message.channel == Channel::official_account || message.channel == Channel::wecom_app);
+}
+
+void remember(SessionState& session, const std::string& text) {
+    session.recent.push_back(text.substr(0, text::utf8_prefix_length(text, kRecentBytes)));
+    while (session.recent.size() > kRecentTurns) session.recent.erase(session.recent.begin());
+}
+
+}  // namespace
+
+std::string RouterDialog::step_kind(const ConversationState& state) const {
+    if (!state.draft || state.draft->step.empty()) return {};
+    const FlowStep* step = services_.script->find_step(state.draft->step);
+    if (!step) return {};
+    if (step->kind == StepKind::sms_code) return "sms_code";
+    if (step->kind == StepKind::confirm) return "confirm";
+    return step->validator;
+}
+
+std::string RouterDialog::menu_text(ConversationState& state) const {
+    state.session.legal_choices.clear();
+    for (const char* intent : kMenuIntents)
+        state.session.legal_choices.push_back(std::string(kMenuPrefix) + intent);
+    return "我可以帮您：\n1. 入会 —— 两分钟办好工会会员，1个工作日内办结\n"
+           "2. 法律咨询 —— 欠薪欠运费、事故、工伤、罚款、平台扣钱\n"
+           "3. 福利 —— 入会礼包、加油优惠、免费体检、互助保险\n"
+           "4. 进度 —— 查询入会申请进度\n5. 找工作人员\n回复数字，或直接说您的问题。";
+}
+
+Understanding RouterDialog::understand(const Message& message, const TurnInput& input,
+                                       const ConversationState& state, int offered) const {
+    std::shared_ptr<const faq::IntentModel> model;
+    if (services_.chat.intents) model = services_.chat.intents();
+    if (!model) model = services_.intents;
+    std::shared_ptr<const faq::Index> legal;
+    if (services_.chat.legal_index) legal = services_.chat.legal_index();
+    UnderstandContext context;
+    context.channel = std::string(channel_name(message.channel));
+    context.in_group = message.in_group();
+    context.mentioned = input.mentioned;
+    context.offered = offered;
+    context.today = input.today;
+    context.step = step_kind(state);
+    if (!model) {
+        Understanding unknown;
+        unknown.intent = "out_of_scope";
+        return unknown;
+    }
+    const Understander understander(model, services_.districts);
+    return understander.understand(message.text, context, legal.get());
+}
+
+asio::awaitable<std::string> RouterDialog::application_status(const Message& message) {
+    std::string status = "none";
+    if (message.in_group() || !services_.applications) co_return status;
+    try {
+        auto found = co_await services_.applications->latest_for_driver(driver_id(message));
+        if (found) status = found->status;
+    } catch (const std::exception&) {
+        if (services_.log) services_.log("application_status_failed", "");
+        status.clear();
+    }
+    co_return status;
+}
+
+asio::awaitable<std::vector<std::string>> RouterDialog::hand_off(const Message& message,
+                                                                 const ConversationState& state,
+                                                                 std::string desk) {
+    std::vector<std::string> texts;
     const ChatServices& chat = services_.chat;
-    std::optional<std::vector<std::string>> not_ours;
-    if (!chat.ask) co_return not_ours;
-    // Choices, a pending grievance and the miss streak are valid for the next message only;
-    // any other message drops them (a group member's conversation is his own: another member's
-    // "2" never reaches these).
+    if (!chat.open_handoff) {
+        texts.push_back(services_.script->text("human"));
+        co_return texts;
+    }
+    Handoff handoff;
+    handoff.desk = std::move(desk);
+    handoff.question = state.session.last_question.empty() ? message.text
+                                                           : state.session.last_question;
+    handoff.recent = state.session.recent;
+    if (state.draft)
+        handoff.district = get(state.draft->slots, slot_for(*services_.script, "district"));
+    handoff.channel = std::string(channel_name(message.channel));
+    handoff.chat_id = message.chat_id;
+    handoff.sender_id = message.sender_id;
+    try {
+        auto told = co_await chat.open_handoff(std::move(handoff));
+        texts.push_back(std::move(told));
+    } catch (const std::exception&) {
+        if (services_.log) services_.log("handoff_failed", "");
+        texts.push_back("暂时没能转给工作人员，请稍后再试，或拨打职工服务热线12351。");
+    }
+    co_return texts;
+}
+
+asio::awaitable<RouterDialog::Handled> RouterDialog::chat_services(const Message& message,
+                                                                   const TurnInput& input,
+                                                                   ConversationState& state) {
+    const ChatServices& chat = services_.chat;
+    Handled handled;
+    // Choices, a pending grievance, what was awaited and the miss streak are valid for the next
+    // message only; any other message drops them (a group member's conversation is his own:
+    // another member's "2" never reaches these).
     const std::vector<std::string> offered = std::move(state.session.legal_choices);
     state.session.legal_choices.clear();
     const bool grievance_pending = std::exchange(state.session.grievance_pending, false);
     const int misses = std::exchange(state.session.legal_misses, 0);
     const std::string last_question = std::move(state.session.last_question);
     state.session.last_question.clear();
+    const std::string awaiting = std::exchange(state.session.awaiting, std::string());
+    const bool legal_context = std::exchange(state.session.legal_context, false);
     const std::string text = JoinEngine::clean_input(message.text);
     const bool in_group = message.in_group();
+    const bool asked = !in_group || input.mentioned;
     // Privacy first in groups: the engine warns about an ID or phone number and says nothing else.
     if (in_group) {
         const auto found = find_personal_data(message.text);
-        if (found.id_card || found.mobile) co_return not_ours;
+        if (found.id_card || found.mobile) {
+            handled.flow_text = message.text;
+            co_return handled;
+        }
+    } else {
+        remember(state.session, message.text);
     }
     const bool mid_flow = state.draft && !state.draft->step.empty();
-    const bool asked = !in_group || input.mentioned;
     const int number = choice_number(text);
-    std::vector<std::string> texts;
 
     if (grievance_pending && chat.open_grievance && number > 0) {
         const std::string_view category = grievance_category(number);
         if (category.empty()) {
             state.session.grievance_pending = true;
             state.session.last_question = last_question;
-            texts.push_back("请回复 1-3 之间的数字。");
-            co_return texts;
+            handled.texts.push_back("请回复 1-3 之间的数字。");
+            co_return handled;
         }
         std::string chosen(category);
-        co_return co_await grievance(message, std::move(chosen), last_question);
+        handled.texts = co_await grievance(message, std::move(chosen), last_question);
+        co_return handled;
     }
-    if (!offered.empty() && chat.answer_choice && number > 0) {
-        auto answer = chat.answer_choice(offered, number);
-        if (answer) {
-            texts.push_back(std::move(*answer));
-            co_return texts;
-        }
-        // Out of range, or the entry was removed since: offer the same choices again.
-        state.session.legal_choices = offered;
-        texts.push_back("请回复 1-" + std::to_string(offered.size()) + " 之间的数字。");
-        co_return texts;
-    }
-
     // "FL2026… 进度" or the number alone: the ticket's state (details only to its owner).
     if (asked && chat.ticket_status) {
         std::string channel(channel_name(message.channel));
         auto status = co_await chat.ticket_status(message.text, std::move(channel),
                                                   message.sender_id, in_group);
         if (status) {
-            texts.push_back(std::move(*status));
-            co_return texts;
+            handled.texts.push_back(std::move(*status));
+            handled.resume = true;
+            co_return handled;
         }
     }
-
     // "我要投诉 乱罚款": a grievance ticket; the category asked with numbered choices when the
-    // words do not say. Groups are told to use the private chat (a grievance names people and
-    // places, and tickets are never opened from a group unasked).
+    // words do not say. Groups are told to use the private chat.
     if (chat.open_grievance) {
         if (auto request = grievance_request(text)) {
             if (in_group) {
                 if (asked)
-                    texts.push_back("投诉和诉求请私聊我，我帮您登记工单，群里不方便说细节。");
-                co_return texts;
+                    handled.texts.push_back(
+                        "投诉和诉求请私聊我，我帮您登记工单，群里不方便说细节。");
+                co_return handled;
             }
             if (request->category.empty()) {
                 state.session.grievance_pending = true;
                 state.session.last_question = message.text;
-                texts.push_back(grievance_choices_text());
-                co_return texts;
+                handled.texts.push_back(grievance_choices_text());
+                co_return handled;
             }
-            co_return co_await grievance(message, std::move(request->category), message.text);
+            handled.texts =
+                co_await grievance(message, std::move(request->category), message.text);
+            co_return handled;
         }
     }
-
     if (message.location && !in_group && chat.stations_near) {
         auto near =
             co_await chat.stations_near(message.location->latitude, message.location->longitude);
-        texts.push_back(std::move(near));
-        co_return texts;
-    }
-    if (asked && chat.asks_for_stations && chat.asks_for_stations(text) &&
-        chat.stations_near_place) {
-        auto near = co_await chat.stations_near_place(text);
-        if (near)
-            texts.push_back(std::move(*near));
-        else
-            texts.push_back(chat.ask_for_location_text);
-        co_return texts;
-    }
-    const auto intent = engine_.intent_of_cleaned(text);
-    if (asked && chat.benefits &&
-        (intent == "benefits" || (chat.asks_for_benefits && chat.asks_for_benefits(text)))) {
-        auto benefits = co_await benefits_text(message, input);
-        texts.push_back(std::move(benefits));
-        co_return texts;
+        handled.texts.push_back(std::move(near));
+        handled.resume = true;
+        co_return handled;
     }
 
-    // A lone digit without choices offered is not a question ("2" would match "二倍工资"):
-    // the join flow answers it as before.
-    const bool digits = !text.empty() && text.find_first_not_of("0123456789") == std::string::npos;
-    const bool person = chat.asks_for_person && chat.asks_for_person(text);
-    // Mid-flow, a message without a legal keyword is the step's answer; idle (or in a group,
-    // where the service stays silent unless sure), any unrecognized message may be a question.
-    const bool maybe_legal = intent == "legal" || (!intent && !mid_flow && !digits);
-    if (!person && !maybe_legal) co_return not_ours;
-    LegalAsk ask;
-    ask.text = message.text;
-    ask.in_group = in_group;
-    ask.mentioned = !in_group || input.mentioned;
-    ask.channel = std::string(channel_name(message.channel));
-    ask.chat_id = message.chat_id;
-    ask.sender_id = message.sender_id;
-    // Only a message routed as a legal question counts towards the automatic ticket: a second
-    // unrelated remark ("好的谢谢") after a miss must not open one. Never in groups.
-    const bool counts = !in_group && intent == "legal";
-    if (counts) ask.misses_before = misses;
-    if (!in_group) ask.previous_question = last_question;
-    if (state.draft)
-        ask.district = get(state.draft->slots, slot_for(*services_.script, "district"));
-    auto answer = co_await chat.ask(std::move(ask));
-    // An unrecognized message the service is unsure about gets the engine's "heard you" help.
-    if (!person && intent != "legal" && !answer.confident) {
-        if (in_group && !input.mentioned) {
-            co_return texts;  // silence
+    // FAQ choices end with "都不是 → 转人工", one more than the entries offered.
+    const bool menu = is_menu(offered);
+    const int choices = static_cast<int>(offered.size()) + (offered.empty() || menu ? 0 : 1);
+    Understanding understood = understand(message, input, state, choices);
+    // The district the benefit catalogue asked for: "武进", "我在武进", "武进区".
+    if (awaiting == "benefits_district" && understood.intent != "join" &&
+        understood.intent != "progress" && understood.intent != "person" &&
+        understood.intent != "question" && understood.intent != "emergency") {
+        const auto match = services_.districts->match(text);
+        if (match.kind == DistrictCatalog::Match::Kind::unique) {
+            understood.intent = "benefits";
+            understood.slots["district"] = match.candidates.front()->name;
         }
-        co_return not_ours;
     }
-    state.session.legal_choices = answer.entry_ids;
-    if (counts && answer.missed) {
+    // A menu pick is the intent it names.
+    if (understood.intent == "choice" && menu) {
+        const int picked = std::stoi(understood.slot("number"));
+        if (picked >= 1 && picked <= static_cast<int>(offered.size())) {
+            understood.intent = offered[static_cast<std::size_t>(picked) - 1].substr(kMenuPrefix.size());
+            understood.slots.clear();
+            if (understood.intent == "question") {
+                handled.texts.push_back(services_.script->text("legal"));
+                handled.resume = true;
+                co_return handled;
+            }
+        }
+    }
+
+    RouteView view;
+    view.in_group = in_group;
+    view.mentioned = input.mentioned;
+    view.sms = message.channel == Channel::sms;
+    view.misses_before = misses;
+    view.choices_offered = !offered.empty();
+    view.legal_context = legal_context;
+    view.step = step_kind(state);
+    // A step removed from the script since the draft was saved: the flow engine restarts the walk.
+    if (mid_flow && view.step.empty()) view.step = state.draft->step;
+    const bool needs_status = !mid_flow && !in_group &&
+                              (understood.intent == "join" || understood.intent == "restart" ||
+                               understood.intent == "resend");
+    if (needs_status) view.application = co_await application_status(message);
+    const Route decided = route(understood, view);
+    if (decided.counts_miss) {
         state.session.legal_misses = misses + 1;
         state.session.last_question = message.text;
     }
-    co_return answer.texts;
+    handled.resume = decided.resume;
+
+    switch (decided.action) {
+        case Do::flow:
+            handled.flow_text = decided.flow_text;
+            break;
+        case Do::start_join:
+        case Do::group_join:
+            handled.flow_text = std::string("入会");
+            break;
+        case Do::join_status:
+            handled.texts.push_back(kAlreadyApplied);
+            handled.flow_text = std::string("进度");
+            break;
+        case Do::status:
+            handled.flow_text = std::string("进度");
+            break;
+        case Do::benefits: {
+            auto benefits = co_await benefits_text(message, input, understood, state);
+            handled.texts.push_back(std::move(benefits));
+            break;
+        }
+        case Do::stations: {
+            std::optional<std::string> near;
+            if (chat.stations_near_place) near = co_await chat.stations_near_place(text);
+            if (near) {
+                handled.texts.push_back(std::move(*near));
+            } else if (can_send_location(message)) {
+                handled.texts.push_back(chat.ask_for_location_text.empty()
+                                            ? std::string(kAskTown)
+                                            : chat.ask_for_location_text);
+            } else {
+                handled.texts.push_back(kAskTown);
+            }
+            break;
+        }
+        case Do::legal: {
+            state.session.legal_context = !in_group;
+            if (!chat.ask) {
+                handled.texts.push_back(services_.script->text("legal"));
+                break;
+            }
+            LegalAsk ask;
+            ask.text = message.text;
+            ask.in_group = in_group;
+            ask.mentioned = asked;
+            ask.channel = std::string(channel_name(message.channel));
+            ask.chat_id = message.chat_id;
+            ask.sender_id = message.sender_id;
+            if (!in_group) {
+                ask.misses_before = misses;
+                ask.previous_question = last_question;
+            }
+            if (state.draft)
+                ask.district = get(state.draft->slots, slot_for(*services_.script, "district"));
+            auto answer = co_await chat.ask(std::move(ask));
+            state.session.legal_choices = answer.entry_ids;
+            if (!in_group && answer.missed) {
+                state.session.legal_misses = misses + 1;
+                state.session.last_question = message.text;
+            }
+            handled.texts = std::move(answer.texts);
+            if (decided.offer_desk && !handled.texts.empty()) handled.texts.push_back(kSeriousOffer);
+            break;
+        }
+        case Do::person: {
+            if (in_group) {
+                // A ticket from a group carries nothing personal; the legal service opens it
+                // for an addressed "人工" as before.
+                if (chat.ask) {
+                    LegalAsk ask;
+                    ask.text = message.text;
+                    ask.in_group = true;
+                    ask.mentioned = asked;
+                    ask.channel = std::string(channel_name(message.channel));
+                    ask.chat_id = message.chat_id;
+                    ask.sender_id = message.sender_id;
+                    auto answer = co_await chat.ask(std::move(ask));
+                    handled.texts = std::move(answer.texts);
+                }
+                break;
+            }
+            ConversationState for_desk = state;
+            for_desk.session.last_question = last_question;
+            handled.texts = co_await hand_off(message, for_desk, decided.desk);
+            state.session.recent.clear();  // handed over with the ticket
+            break;
+        }
+        case Do::emergency:
+            handled.texts.push_back(kEmergencyText);
+            break;
+        case Do::menu:
+            handled.texts.push_back(menu_text(state));
+            break;
+        case Do::greet:
+            handled.texts.push_back("您好，我是卡友小助手。" + menu_text(state));
+            break;
+        case Do::thanks:
+            handled.texts.push_back(mid_flow && understood.intent == "join" ? kAlreadyFilling
+                                                                            : kThanks);
+            break;
+        case Do::pick: {
+            const int picked = std::stoi(understood.slot("number"));
+            if (picked == static_cast<int>(offered.size()) + 1) {
+                ConversationState for_desk = state;
+                for_desk.session.last_question = last_question;
+                handled.texts = co_await hand_off(message, for_desk, "legal");
+                break;
+            }
+            std::optional<std::string> answer;
+            if (chat.answer_choice) answer = chat.answer_choice(offered, picked);
+            if (answer) {
+                handled.texts.push_back(std::move(*answer));
+                break;
+            }
+            // Out of range, or the entry was removed since: offer the same choices again.
+            state.session.legal_choices = offered;
+            handled.texts.push_back("请回复 1-" + std::to_string(choices) + " 之间的数字。");
+            break;
+        }
+        case Do::opt_out:
+            handled.texts.push_back("好的，已为您退订通知短信。");
+            break;
+        case Do::not_understood:
+            if (mid_flow) {
+                handled.texts.push_back(kNotUnderstoodInFlow);
+            } else {
+                handled.texts.push_back(std::string(kNotUnderstood) + menu_text(state));
+            }
+            break;
+        case Do::silence:
+            break;
+    }
+    co_return handled;
 }
 
 asio::awaitable<std::vector<std::string>> RouterDialog::grievance(const Message& message,
@@ -381,25 +641,42 @@ asio::awaitable<std::vector<std::string>> RouterDialog::grievance(const Message&
 }
 
 asio::awaitable<std::string> RouterDialog::benefits_text(const Message& message,
-                                                         const TurnInput& input) {
-    // Membership status from the driver's application; in a group it would tell others whether
-    // he applied, so groups get the general list.
+                                                         const TurnInput& input,
+                                                         const Understanding& understood,
+                                                         ConversationState& state) {
+    // Membership status and district from the driver's application; in a group it would tell
+    // others whether he applied, so groups get the general list.
+    if (!services_.chat.benefits) co_return services_.script->text("benefits");
     std::string status = "none";
-    std::string district;
+    std::string district = understood.slot("district");
     if (!message.in_group() && services_.applications) {
         try {
             auto found = co_await services_.applications->latest_for_driver(driver_id(message));
             if (found && found->status == "approved") status = "member";
             if (found && found->status == "received") status = "applicant";
-            if (found) district = found->district;
+            // Applications keep the district id; replies and the catalogue use its name.
+            if (found && district.empty()) {
+                const District* known = services_.districts->find(found->district);
+                district = known ? known->name : std::string();
+            }
         } catch (const std::exception&) {
             if (services_.log) services_.log("benefits_status_failed", "");
         }
     }
+    if (district.empty() && state.draft) {
+        const District* known = services_.districts->find(
+            get(state.draft->slots, slot_for(*services_.script, "district")));
+        if (known) district = known->name;
+    }
+    // Without a district the city-wide list comes with a question; the answer is understood
+    // next turn ("武进", "我在武进").
+    if (district.empty() && !message.in_group()) state.session.awaiting = "benefits_district";
     char today[16];
     std::snprintf(today, sizeof today, "%04d-%02d-%02d", input.today / 10000,
                   input.today / 100 % 100, input.today % 100);
-    co_return services_.chat.benefits(std::move(district), std::move(status), today);
+    std::string kind = understood.slot("benefit");
+    co_return services_.chat.benefits(std::move(district), std::move(status), today,
+                                      std::move(kind));
 }
 
 void RouterDialog::count(const std::vector<std::string>& events) const {

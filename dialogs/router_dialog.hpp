@@ -16,6 +16,8 @@
 #include "dialogs/conversation_store.hpp"
 #include "dialogs/dialog.hpp"
 #include "dialogs/join_engine.hpp"
+#include "dialogs/route.hpp"
+#include "dialogs/understand.hpp"
 
 namespace kayou::notify {
 class SmsOutbox;
@@ -60,9 +62,20 @@ struct GrievanceTicket {
     std::string sender_id;
 };
 
-// Legal Q&A, tickets, stations and benefits (faq/). Callbacks rather than faq types, so dialogs/
-// keeps no link dependency on faq/: bot/app.cpp binds them. Any may be empty (not configured);
-// then the join flow's fixed texts answer as before.
+// A driver handed to a person: the join help of his district (staff) or the legal desk, with
+// what he said last (sealed at rest by the ticket desk).
+struct Handoff {
+    std::string desk;  // staff | legal
+    std::string question;
+    std::vector<std::string> recent;  // the driver's last messages, oldest first
+    std::string district;             // staff: the district id from the draft or application
+    std::string channel;
+    std::string chat_id;
+    std::string sender_id;
+};
+
+// Legal Q&A, tickets, stations and benefits (faq/), bound by bot/app.cpp. Any may be empty (not
+// configured); then the join flow's fixed texts answer as before.
 struct ChatServices {
     std::function<boost::asio::awaitable<LegalAnswer>(LegalAsk)> ask;
     // The answer for choice `number` (1-based) among ids offered earlier; nullopt = ask again.
@@ -83,12 +96,17 @@ struct ChatServices {
     std::function<boost::asio::awaitable<std::optional<std::string>>(std::string text)>
         stations_near_place;
     std::string ask_for_location_text;
-    // district, status (member | applicant | none), today (YYYY-MM-DD).
-    std::function<std::string(std::string district, std::string status, std::string today)>
+    // district (official name, "" = not known), status (member | applicant | none), today
+    // (YYYY-MM-DD), kind (a benefit kind of the intent script, asked about first; "" = all).
+    std::function<std::string(std::string district, std::string status, std::string today,
+                              std::string kind)>
         benefits;
-    std::function<bool(std::string_view)> asks_for_stations;
-    std::function<bool(std::string_view)> asks_for_benefits;
-    std::function<bool(std::string_view)> asks_for_person;
+    // The live FAQ index (its best score tells a legal question from chit-chat) and the live
+    // intent script; either may be empty or return null: the one loaded at start is used.
+    std::function<std::shared_ptr<const faq::Index>()> legal_index;
+    std::function<std::shared_ptr<const faq::IntentModel>()> intents;
+    // Opens a ticket for a person; returns what the driver is told (with the ticket number).
+    std::function<boost::asio::awaitable<std::string>(Handoff)> open_handoff;
     // The status of the ticket `text` names, as this sender may see it; nullopt when the text
     // names no ticket number (faq::TicketDesk::status_for).
     std::function<boost::asio::awaitable<std::optional<std::string>>(
@@ -111,6 +129,9 @@ struct RouterServices {
     std::string link_key;  // HMAC key for join links
     std::chrono::seconds link_ttl{1800};
     std::chrono::seconds code_ttl{300};
+    // The intent script loaded at start (faq/data/intents.yaml); ChatServices::intents may
+    // replace it with a published version.
+    std::shared_ptr<const faq::IntentModel> intents;
     std::function<std::chrono::sys_seconds()> now;
     // Operational events without personal data ("deadline_calendar_gap", "lock_timeout", ...).
     std::function<void(std::string_view event, std::string_view detail)> log;
@@ -132,6 +153,13 @@ public:
     static int beijing_yyyymmdd(std::chrono::sys_seconds t);
 
 private:
+    // What chat_services decided: answered here, or the flow engine runs on `flow_text`.
+    struct Handled {
+        std::vector<std::string> texts;
+        std::optional<std::string> flow_text;  // set: run the engine with this text
+        std::optional<std::string> reject;     // set: the step's answer was wrong, this says why
+        bool resume = false;  // a detour in the join flow: repeat where it stands afterwards
+    };
     boost::asio::awaitable<EffectResult> run_effect(const Effect& effect,
                                                     const ConversationState& state,
                                                     const Message& message);
@@ -142,19 +170,30 @@ private:
     TurnInput turn_input(const Message& message) const;
     // A group message: the sender's own group conversation keeps only numbered choices offered
     // to him (no draft, nothing personal); it is locked and saved only when they change.
-    boost::asio::awaitable<std::optional<std::vector<std::string>>> group_chat_services(
-        const Message& message, const TurnInput& input);
+    boost::asio::awaitable<Handled> group_chat_services(const Message& message,
+                                                        const TurnInput& input);
     void count(const std::vector<std::string>& events) const;
-    // Legal Q&A, tickets, grievances, stations and benefits before the join flow; nullopt = not
-    // for them, the engine answers. Updates the session's choices, miss counter and pending
-    // grievance (valid for the next message only).
-    boost::asio::awaitable<std::optional<std::vector<std::string>>> chat_services(
-        const Message& message, const TurnInput& input, ConversationState& state);
+    // understand() -> route() -> the action: everything before the join flow's own step
+    // machine. Updates the session's choices, miss counter, awaiting and recent turns.
+    boost::asio::awaitable<Handled> chat_services(const Message& message, const TurnInput& input,
+                                                  ConversationState& state);
+    boost::asio::awaitable<std::string> application_status(const Message& message);
+    boost::asio::awaitable<std::vector<std::string>> hand_off(const Message& message,
+                                                              const ConversationState& state,
+                                                              std::string desk);
+    std::string menu_text(ConversationState& state) const;
+    // The validator of the join step waiting for an answer ("sms_code", "confirm" for those
+    // steps), "" when no flow runs.
+    std::string step_kind(const ConversationState& state) const;
+    Understanding understand(const Message& message, const TurnInput& input,
+                             const ConversationState& state, int offered) const;
     boost::asio::awaitable<std::vector<std::string>> grievance(const Message& message,
                                                                std::string category,
                                                                std::string question);
     boost::asio::awaitable<std::string> benefits_text(const Message& message,
-                                                      const TurnInput& input);
+                                                      const TurnInput& input,
+                                                      const Understanding& understood,
+                                                      ConversationState& state);
 
     RouterServices services_;
     JoinEngine engine_;

@@ -77,6 +77,14 @@ std::string edit_field(std::string_view text) {
 Understanding Understander::understand(std::string_view text, const UnderstandContext& context,
                                        const faq::Index* legal) const {
     const std::string cleaned = JoinEngine::clean_input(strip_mentions(text));
+    Understanding result = understand_cleaned(cleaned, context, legal);
+    result.text = cleaned;
+    return result;
+}
+
+Understanding Understander::understand_cleaned(const std::string& cleaned,
+                                               const UnderstandContext& context,
+                                               const faq::Index* legal) const {
     Understanding result;
     if (cleaned.empty()) {
         result.intent = "out_of_scope";
@@ -151,6 +159,14 @@ Understanding Understander::understand(std::string_view text, const UnderstandCo
             return result;
         }
     }
+    // A bare number with no choices offered: a menu pick to the router (never a legal question:
+    // "2" would match "二倍工资").
+    if (const int number = choice_number(model.strip_fillers(cleaned)); number > 0) {
+        result.intent = "choice";
+        result.confidence = 0.8;
+        result.slots["number"] = std::to_string(number);
+        return result;
+    }
     return classify(cleaned, context, legal);
 }
 
@@ -191,7 +207,13 @@ Understanding Understander::classify(const std::string& cleaned, const Understan
                (score.intent == "confirm" && context.step != "confirm") ||
                (score.intent == "edit" && edit_field(cleaned).empty());
     });
-    if (scores.empty() || scores.front().score < kWeakestIntent) {
+    if ((scores.empty() || scores.front().score < kWeakestIntent) && model.is_question(cleaned) &&
+        legal) {
+        // Asked like a question but close to nothing: a legal question kayou cannot answer yet
+        // (the FAQ offers the desk), not chit-chat.
+        result.intent = "question";
+        result.confidence = scores.empty() ? 0.0 : scores.front().score;
+    } else if (scores.empty() || scores.front().score < kWeakestIntent) {
         result.intent = "out_of_scope";
         result.confidence = scores.empty() ? 1.0 : 1.0 - scores.front().score;
     } else {

@@ -29,6 +29,7 @@ struct UnderstandContext {
 
 struct Understanding {
     std::string intent;  // an intent id of the script, "answer" or "out_of_scope"
+    std::string text;    // the message as understood (cleaned, @-mentions removed)
     double confidence = 0;
     // The message was a command word on its own (not a classification): the eval counts
     // commands fired from inside a longer sentence with it.
@@ -61,6 +62,8 @@ public:
     const faq::IntentModel& model() const { return *model_; }
 
 private:
+    Understanding understand_cleaned(const std::string& cleaned, const UnderstandContext& context,
+                                     const faq::Index* legal) const;
     Understanding classify(const std::string& cleaned, const UnderstandContext& context,
                            const faq::Index* legal) const;
     void fill_slots(Understanding& result, const std::string& cleaned) const;

@@ -135,18 +135,27 @@ std::vector<const Benefit*> member_only_benefits(const BenefitCatalog& catalog,
     return out;
 }
 
+bool benefit_of_kind(const Benefit& benefit, std::string_view kind) {
+    if (kind.empty()) return false;
+    std::string id(kind);
+    std::replace(id.begin(), id.end(), '_', '-');
+    return benefit.id.rfind(id, 0) == 0;
+}
+
 std::string benefits_text(const BenefitCatalog& catalog, std::string_view district,
-                          MemberStatus status, std::string_view today) {
+                          MemberStatus status, std::string_view today, std::string_view kind) {
+    auto mine = benefits_for(catalog, district, status, today);
     if (district.empty())
-        return "请告诉我您在哪个区（例如：天宁区、钟楼区、新北区、武进区、金坛区、溧阳市），"
-               "我来查您能享受的工会福利。";
-    const auto mine = benefits_for(catalog, district, status, today);
+        std::erase_if(mine, [](const Benefit* benefit) { return !benefit->districts.empty(); });
+    // The benefit asked about comes first; the rest keep catalogue order.
+    std::stable_partition(mine.begin(), mine.end(),
+                          [&](const Benefit* benefit) { return benefit_of_kind(*benefit, kind); });
+    const std::string where = district.empty() ? std::string("全市") : std::string(district);
     std::string text;
     if (mine.empty()) {
-        text = std::string(district) + "目前没有您可以直接申领的福利项目。";
+        text = where + "目前没有您可以直接申领的福利项目。";
     } else {
-        text = std::string(district) + (status == MemberStatus::member ? "会员" : "") +
-               "可享受的福利：\n";
+        text = where + (status == MemberStatus::member ? "会员" : "") + "可享受的福利：\n";
         int n = 0;
         for (const auto* benefit : mine) {
             text += std::to_string(++n) + ". " + benefit->name + "：" + benefit->what +
@@ -156,13 +165,17 @@ std::string benefits_text(const BenefitCatalog& catalog, std::string_view distri
             text += "\n";
         }
     }
-    const auto extra = member_only_benefits(catalog, district, status, today);
+    auto extra = member_only_benefits(catalog, district, status, today);
+    if (district.empty())
+        std::erase_if(extra, [](const Benefit* benefit) { return !benefit->districts.empty(); });
     if (!extra.empty()) {
         text += "\n入会后还可享受：";
         for (std::size_t i = 0; i < extra.size(); ++i) text += (i ? "、" : "") + extra[i]->name;
         text += "。回复\"入会\"即可在线申请，1个工作日内办结。";
     }
     while (!text.empty() && text.back() == '\n') text.pop_back();
+    if (district.empty())
+        text += "\n\n各区还有本区的福利：告诉我您在哪个区（例如：武进、新北、溧阳），我再帮您查。";
     if (catalog.demo) text = "（演示数据）" + text;
     return text;
 }

@@ -53,9 +53,15 @@ std::vector<const Benefit*> member_only_benefits(const BenefitCatalog& catalog,
                                                  std::string_view today);
 
 // The driver-facing answer: the benefits he can claim with how to claim them and until when,
-// then (for non-members) a short list of what membership adds and how to join. Without a
-// district, asks for one.
+// then (for non-members) a short list of what membership adds and how to join. `kind` (a benefit
+// kind of the intent script, "fuel_card") puts the benefits of that kind first. Without a
+// district: the city-wide benefits, then a question for his district.
 std::string benefits_text(const BenefitCatalog& catalog, std::string_view district,
-                          MemberStatus status, std::string_view today);
+                          MemberStatus status, std::string_view today,
+                          std::string_view kind = {});
+
+// Whether a benefit is of an intent-script kind: its id starts with the kind, written with "-"
+// ("fuel_card" -> "fuel-card", "fuel-card-2027").
+bool benefit_of_kind(const Benefit& benefit, std::string_view kind);
 
 }  // namespace kayou::faq

@@ -19,6 +19,8 @@ std::string_view content_kind_name(ContentKind kind) {
             return "benefits";
         case ContentKind::stations:
             return "stations";
+        case ContentKind::intents:
+            return "intents";
     }
     return "faq";
 }
@@ -31,6 +33,8 @@ std::string_view content_seed_file(ContentKind kind) {
             return "benefits.yaml";
         case ContentKind::stations:
             return "stations.yaml";
+        case ContentKind::intents:
+            return "intents.yaml";
     }
     return "legal.yaml";
 }
@@ -46,6 +50,9 @@ std::vector<ScriptProblem> validate_content(ContentKind kind, std::string_view t
                 break;
             case ContentKind::stations:
                 parse_stations(text, source_name(kind));
+                break;
+            case ContentKind::intents:
+                parse_intent_script(text, source_name(kind));
                 break;
         }
     } catch (const ScriptError& error) {
@@ -63,6 +70,8 @@ std::string content_label(ContentKind kind, std::string_view text) {
                 return parse_benefits(text, source_name(kind)).version;
             case ContentKind::stations:
                 return parse_stations(text, source_name(kind)).version;
+            case ContentKind::intents:
+                return parse_intent_script(text, source_name(kind)).version;
         }
     } catch (const ScriptError&) {
     }
@@ -82,6 +91,9 @@ BuiltContent build_content(ContentKind kind, std::string_view text, int version)
             break;
         case ContentKind::stations:
             built.stations = std::make_shared<const StationCatalog>(parse_stations(text, source));
+            break;
+        case ContentKind::intents:
+            built.intents = IntentModel::build(parse_intent_script(text, source));
             break;
     }
     return built;

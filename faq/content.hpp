@@ -1,5 +1,5 @@
 #pragma once
-// The three kinds of editor-maintained content that share one versioned store and one
+// The kinds of editor-maintained content that share one versioned store and one
 // validate → preview → publish → roll back flow: FAQ scripts, the benefit catalog and the
 // driver stations. Pure: validation and building only.
 #include <memory>
@@ -10,18 +10,20 @@
 
 #include "faq/benefits.hpp"
 #include "faq/index.hpp"
+#include "faq/intents.hpp"
 #include "faq/script.hpp"
 #include "faq/stations.hpp"
 
 namespace kayou::faq {
 
-enum class ContentKind { faq, benefits, stations };
+enum class ContentKind { faq, benefits, stations, intents };
 inline constexpr ContentKind kContentKinds[] = {ContentKind::faq, ContentKind::benefits,
-                                                ContentKind::stations};
+                                                ContentKind::stations, ContentKind::intents};
 
 std::optional<ContentKind> parse_content_kind(std::string_view name);
 std::string_view content_kind_name(ContentKind kind);
-// The seed file of a kind in the seed directory: legal.yaml, benefits.yaml, stations.yaml.
+// The seed file of a kind in the seed directory: legal.yaml, benefits.yaml, stations.yaml,
+// intents.yaml.
 std::string_view content_seed_file(ContentKind kind);
 
 // Every problem of the text as that kind, with lines; empty when it would be accepted. Cheap
@@ -38,6 +40,7 @@ struct BuiltContent {
     std::shared_ptr<const Index> faq;
     std::shared_ptr<const BenefitCatalog> benefits;
     std::shared_ptr<const StationCatalog> stations;
+    std::shared_ptr<const IntentModel> intents;
 };
 
 // Throws ScriptError for a text validate_content would reject.

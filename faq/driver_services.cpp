@@ -45,10 +45,10 @@ asio::awaitable<std::optional<std::string>> DriverServices::stations_near_place(
 }
 
 std::string DriverServices::benefits(std::string_view district, MemberStatus status,
-                                     std::string_view today) const {
+                                     std::string_view kind, std::string_view today) const {
     auto catalog = content_.benefits();
     if (!catalog) return "福利目录正在更新，请稍后再问，或拨打职工服务热线12351。";
-    return benefits_text(*catalog, district, status, today);
+    return benefits_text(*catalog, district, status, today, kind);
 }
 
 }  // namespace kayou::faq

@@ -28,7 +28,7 @@ public:
     // names no known place (ask the driver to send his location).
     boost::asio::awaitable<std::optional<std::string>> stations_near_place(std::string text);
     // The driver's benefits by district, membership status and today's date ("YYYY-MM-DD").
-    std::string benefits(std::string_view district, MemberStatus status,
+    std::string benefits(std::string_view district, MemberStatus status, std::string_view kind,
                          std::string_view today) const;
 
     // What to say when a station question names no place.

@@ -149,6 +149,9 @@ asio::awaitable<void> LiveContent::refresh(ContentKind kind, int published) {
                 co_await geo_.load(*built.stations, published);
             geo_checked_ = true;
             break;
+        case ContentKind::intents:
+            intents_.store(built.intents);
+            break;
     }
     versions_[index(kind)].store(published);
     event("content_loaded", kind, published, "");

@@ -58,6 +58,7 @@ public:
     std::shared_ptr<const Index> faq() const { return faq_.load(); }
     std::shared_ptr<const BenefitCatalog> benefits() const { return benefits_.load(); }
     std::shared_ptr<const StationCatalog> stations() const { return stations_.load(); }
+    std::shared_ptr<const IntentModel> intents() const { return intents_.load(); }
     int version(ContentKind kind) const { return versions_[index(kind)].load(); }
 
     // Parses and builds a text on the worker thread and resumes on the caller's executor; throws
@@ -86,8 +87,9 @@ private:
     std::atomic<std::shared_ptr<const Index>> faq_;
     std::atomic<std::shared_ptr<const BenefitCatalog>> benefits_;
     std::atomic<std::shared_ptr<const StationCatalog>> stations_;
-    std::atomic<int> versions_[3] = {0, 0, 0};
-    int failed_[3] = {0, 0, 0};  // a version that failed to build is not retried every poll
+    std::atomic<std::shared_ptr<const IntentModel>> intents_;
+    std::atomic<int> versions_[std::size(kContentKinds)] = {};
+    int failed_[std::size(kContentKinds)] = {};  // a version that failed to build is not retried every poll
 };
 
 }  // namespace kayou::faq

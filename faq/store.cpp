@@ -132,12 +132,12 @@ asio::awaitable<int> ContentStore::published(ContentKind kind) {
     co_return static_cast<int>(to_int(reply));
 }
 
-asio::awaitable<std::array<int, 3>> ContentStore::published_all() {
+asio::awaitable<std::array<int, std::size(kContentKinds)>> ContentStore::published_all() {
     // The kinds have different hash tags: a pipeline of GETs rather than one MGET (Cluster-safe).
     std::vector<std::vector<std::string>> gets;
     for (auto kind : kContentKinds) gets.push_back({"GET", key(kind, "published")});
     auto replies = co_await redis_->pipeline(std::move(gets));
-    std::array<int, 3> out{};
+    std::array<int, std::size(kContentKinds)> out{};
     for (std::size_t i = 0; i < out.size() && i < replies.size(); ++i) {
         throw_if_error(replies[i]);
         out[i] = static_cast<int>(to_int(replies[i]));

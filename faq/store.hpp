@@ -59,7 +59,7 @@ public:
     // 0 when nothing is published.
     boost::asio::awaitable<int> published(ContentKind kind);
     // Every kind's published version in one round trip, indexed like kContentKinds.
-    boost::asio::awaitable<std::array<int, 3>> published_all();
+    boost::asio::awaitable<std::array<int, std::size(kContentKinds)>> published_all();
     // False (and nothing changes) when the version does not exist.
     boost::asio::awaitable<bool> publish(ContentKind kind, int version, std::string by,
                                          std::int64_t now);

@@ -1,5 +1,7 @@
 #include "faq/tickets.hpp"
 
+#include <nlohmann/json.hpp>
+
 #include <algorithm>
 #include <cctype>
 #include <cstdio>
@@ -68,6 +70,11 @@ void throw_if_error(const redis::Reply& reply) {
 
 bool valid_ticket_category(std::string_view category, std::string_view subcategory) {
     if (category == "legal") return subcategory.empty();
+    if (category == "staff")
+        return subcategory.size() <= 32 &&
+               std::all_of(subcategory.begin(), subcategory.end(), [](char c) {
+                   return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '-';
+               });
     if (category == "grievance")
         return std::find(std::begin(kGrievanceSubcategories), std::end(kGrievanceSubcategories),
                          subcategory) != std::end(kGrievanceSubcategories);
@@ -120,6 +127,13 @@ std::string ticket_opened_text(std::string_view number, bool grievance) {
     return std::string(grievance ? "您的诉求已登记" : "已为您转律师值班") + "，工单号" +
            std::string(number) +
            "。律师答复后会在这里告诉您（留了手机号的也会短信通知）。查询进度请回复工单号。";
+}
+
+std::string handoff_opened_text(std::string_view number, bool legal) {
+    if (legal) return ticket_opened_text(number);
+    return "已为您转给工会工作人员，工单号" + std::string(number) +
+           "。工作时间内会尽快在这里回复您（留了手机号的也会短信通知），您已填好的信息都会保留。"
+           "查询进度请回复工单号。";
 }
 
 std::string ticket_status_text(const Ticket& ticket, bool owner) {
@@ -179,6 +193,16 @@ asio::awaitable<std::string> TicketDesk::open(NewTicket ticket) {
     std::string sealed_phone;
     if (box_ && !ticket.phone.empty())
         sealed_phone = box_->seal(ticket.phone, phone_associated_data(number));
+    // What the driver typed is personal data: sealed at rest like his phone.
+    std::string clear_question = ticket.question;
+    std::string sealed_question;
+    if (box_) {
+        const nlohmann::json words{{"q", ticket.question}, {"recent", ticket.recent}};
+        sealed_question = box_->seal(
+            words.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace),
+            "ticket-question:" + number);
+        clear_question.clear();
+    }
     const std::string category_key = ticket_category_key(ticket.category, ticket.subcategory);
     const std::string created = std::to_string(now);
     std::vector<std::vector<std::string>> write;
@@ -187,7 +211,8 @@ asio::awaitable<std::string> TicketDesk::open(NewTicket ticket) {
                      "number",      number,
                      "category",    ticket.category,
                      "subcategory", ticket.subcategory,
-                     "question",    ticket.question,
+                     "question",    clear_question,
+                     "sealed_question", sealed_question,
                      "channel",     ticket.channel,
                      "chat_id",     ticket.chat_id,
                      "sender_id",   ticket.sender_id,
@@ -207,6 +232,7 @@ asio::awaitable<std::string> TicketDesk::open(NewTicket ticket) {
 Ticket TicketDesk::to_ticket(const std::vector<std::string>& flat) const {
     Ticket t;
     std::string sealed_phone;
+    std::string sealed_question;
     for (std::size_t i = 0; i + 1 < flat.size(); i += 2) {
         const auto& name = flat[i];
         const auto& value = flat[i + 1];
@@ -218,6 +244,8 @@ Ticket TicketDesk::to_ticket(const std::vector<std::string>& flat) const {
             t.subcategory = value;
         else if (name == "question")
             t.question = value;
+        else if (name == "sealed_question")
+            sealed_question = value;
         else if (name == "channel")
             t.channel = value;
         else if (name == "chat_id")
@@ -238,6 +266,15 @@ Ticket TicketDesk::to_ticket(const std::vector<std::string>& flat) const {
             t.answer = value;
         else if (name == "answered_by")
             t.answered_by = value;
+    }
+    if (!sealed_question.empty() && box_) {
+        if (auto opened = box_->open(sealed_question, "ticket-question:" + t.number)) {
+            const auto words = nlohmann::json::parse(*opened, nullptr, false);
+            if (words.is_object()) {
+                t.question = words.value("q", std::string());
+                t.recent = words.value("recent", std::vector<std::string>());
+            }
+        }
     }
     if (!sealed_phone.empty() && box_)
         if (auto phone = box_->open(sealed_phone, phone_associated_data(t.number)))

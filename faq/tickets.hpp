@@ -7,7 +7,9 @@
 // driver's message, so a push would need a template message per platform — later).
 //
 // Keys (one hash tag, {tickets}: the ticket, the queue and the stats change in one MULTI/Lua):
-//   <prefix>{tickets}:t:<number>        hash: number, category, subcategory, question, channel,
+//   <prefix>{tickets}:t:<number>        hash: number, category, subcategory, sealed_question
+//                                       (the question and recent turns, AES-GCM; "question" in
+//                                       clear only without a data key), channel,
 //                                       chat_id, sender_id, phone (sealed), state, created_at,
 //                                       answered_at, closed_at, answer, answered_by, closed_by
 //   <prefix>{tickets}:all               sorted set: every ticket by created_at
@@ -46,8 +48,10 @@ std::string ticket_category_key(std::string_view category, std::string_view subc
 
 struct NewTicket {
     std::string category = "legal";
-    std::string subcategory;  // grievance: fines | enforcement | services
+    // grievance: fines | enforcement | services; staff (join help): the district id or "".
+    std::string subcategory;
     std::string question;
+    std::vector<std::string> recent;  // the driver's last messages, for whoever takes over
     std::string channel;  // dialogs::channel_name(): oa, wecom_app, wecom_bot, bridge, sms, desk
     std::string chat_id;
     std::string sender_id;  // who gets the pending chat message
@@ -59,6 +63,7 @@ struct Ticket {
     std::string category;
     std::string subcategory;
     std::string question;
+    std::vector<std::string> recent;
     std::string channel;
     std::string chat_id;
     std::string sender_id;
@@ -104,6 +109,8 @@ std::string ticket_status_reply(const std::optional<Ticket>& ticket, std::string
                                 bool in_group);
 // What the driver is told when a ticket is opened.
 std::string ticket_opened_text(std::string_view number, bool grievance = false);
+// What the driver is told when he is handed to a person: the legal desk or his district's staff.
+std::string handoff_opened_text(std::string_view number, bool legal);
 
 class TicketDesk {
 public:

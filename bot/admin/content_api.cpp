@@ -236,6 +236,21 @@ asio::awaitable<HttpResponse> ContentApi::preview(faq::ContentKind kind, int ver
             out["text"] = faq::nearest_text(nearby, from, built.stations->demo);
             break;
         }
+        case faq::ContentKind::intents: {
+            // What the new script makes of each test message: the intents by score.
+            json results = json::array();
+            for (const auto& text : body.value("questions", std::vector<std::string>())) {
+                json scores = json::array();
+                for (const auto& score : built.intents->classify(text, 3))
+                    scores.push_back({{"intent", score.intent}, {"score", score.score}});
+                const auto command = built.intents->command(text);
+                results.push_back({{"question", text},
+                                   {"command", command.value_or("")},
+                                   {"scores", scores}});
+            }
+            out["results"] = results;
+            break;
+        }
     }
     co_return json_response(200, out);
 }

@@ -198,7 +198,7 @@ TEST(FaqTickets, FindLawyerOpensATicketAndTheAnswerReachesTheDriver) {
         EXPECT_TRUE(asks_for_stations(by_town));
         EXPECT_TRUE(asks_for_benefits("入会有什么福利"));
         EXPECT_NE(
-            services.benefits("武进区", MemberStatus::none, "2026-05-01").find("入会后还可享受"),
+            services.benefits("武进区", MemberStatus::none, "", "2026-05-01").find("入会后还可享受"),
             std::string::npos);
 
         LegalQuestion question;
