@@ -3,6 +3,7 @@
 #include "faq/content.hpp"
 #include "faq/live_content.hpp"
 #include "faq/tickets.hpp"
+#include "text/utf8.hpp"
 
 namespace kayou::faq {
 namespace asio = boost::asio;
@@ -28,13 +29,29 @@ bool asks_for_person(std::string_view text) {
     return false;
 }
 
+std::string answer_gist(const Entry& entry, std::size_t max_chars) {
+    // The answer's first sentence: what the driver would learn, so he can tell which one fits.
+    const std::u32string answer = text::decode_utf8(entry.answer);
+    std::size_t end = answer.size();
+    for (std::size_t i = 0; i < answer.size(); ++i) {
+        if (answer[i] == U'。' || answer[i] == U'；' || answer[i] == U'！' || answer[i] == U'\n') {
+            end = i;
+            break;
+        }
+    }
+    std::u32string gist = answer.substr(0, end);
+    if (gist.size() > max_chars) gist = gist.substr(0, max_chars - 1) + U"…";
+    return text::encode_utf8(gist);
+}
+
 std::string choices_text(const std::vector<Hit>& hits) {
-    std::string text = "您是不是想问：";
+    std::string text = "您问的可能是下面哪一种？";
     int n = 0;
     for (const auto& hit : hits) {
         if (!hit.entry || hit.entry->questions.empty()) continue;
-        text += "\n" + std::to_string(++n) + ". " + hit.entry->questions.front();
+        text += "\n" + std::to_string(++n) + ". " + answer_gist(*hit.entry, 40);
     }
+    text += "\n" + std::to_string(n + 1) + ". 都不是 → 转人工";
     text += "\n回复数字即可";
     return text;
 }

@@ -54,8 +54,12 @@ struct LegalReply {
 // "人工", "转人工", "找律师", "律师", "要律师"...: the driver wants a person, whatever the scripts
 // say.
 bool asks_for_person(std::string_view text);
-// "您是不是想问：\n1. …\n2. …\n3. …\n回复数字即可". Each choice is the entry's first question.
+// "您问的可能是下面哪一种？\n1. …\n2. …\n3. 都不是 → 转人工\n回复数字即可". Each choice is
+// the gist of the entry's answer (answer_gist), so a driver can tell which one fits; the last
+// one hands him to the legal desk (dialogs::route, Do::pick).
 std::string choices_text(const std::vector<Hit>& hits);
+// The first sentence of an entry's answer, at most `max_chars` characters ("…" marks a cut).
+std::string answer_gist(const Entry& entry, std::size_t max_chars);
 // No script fits, no ticket yet: offer the desk.
 std::string handoff_offer_text();
 

@@ -239,9 +239,14 @@ TEST_F(FaqLegalAnswers, ChoicesAreNumberedAndAnswerable) {
     std::vector<Hit> hits = index_->search("工资", {}, 3);
     ASSERT_GE(hits.size(), 2u);
     const auto text = choices_text(hits);
-    EXPECT_EQ(text.rfind("您是不是想问：\n1. ", 0), 0u) << text;
+    EXPECT_EQ(text.rfind("您问的可能是下面哪一种？\n1. ", 0), 0u) << text;
     EXPECT_NE(text.find("\n2. "), std::string::npos);
     EXPECT_NE(text.find("回复数字即可"), std::string::npos);
+    // Each choice is the gist of its answer, not the entry's question; the last is a person.
+    EXPECT_NE(text.find(answer_gist(*hits[0].entry, 40)), std::string::npos) << text;
+    EXPECT_EQ(text.find(hits[0].entry->questions.front()), std::string::npos) << text;
+    EXPECT_NE(text.find(std::to_string(hits.size() + 1) + ". 都不是 → 转人工"), std::string::npos)
+        << text;
     std::vector<std::string> ids;
     for (const auto& hit : hits) ids.push_back(hit.entry->id);
     const auto second = answer_choice(*index_, ids, 2);

@@ -1,0 +1,79 @@
+#pragma once
+// The blind legal eval (faq/eval/legal_blind*.yaml, docs/BENCHMARKS.md): driver questions with
+// the facts a right answer must contain, scored end to end as kayou answers a private chat:
+// understand() first (a question that is not routed to the FAQ is not answered by it), then the
+// FAQ's answer / choices / handoff decision. Pure; shared by the legal_eval tool and a test.
+#include <functional>
+#include <map>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "dialogs/understand.hpp"
+#include "faq/decide.hpp"
+#include "faq/index.hpp"
+
+namespace kayou::dialogs {
+
+struct LegalEvalCase {
+    std::string question;
+    std::string category;
+    bool in_scope = true;  // expect: answer (false: out_of_scope)
+    // Every group must have one of its alternatives in the answer text.
+    std::vector<std::vector<std::string>> must;
+};
+
+// Throws std::runtime_error on a malformed file.
+std::vector<LegalEvalCase> parse_legal_eval(std::string_view yaml_text);
+
+enum class LegalOutcome {
+    right,        // answered directly, every required fact present
+    wrong,        // answered directly (confidently) without the facts
+    choices,      // numbered choices offered
+    handoff,      // the desk offered
+    other,        // routed elsewhere (benefits, join, menu, not understood)
+    kept_out,     // out of scope and not answered with a legal claim (the right outcome)
+    legal_claim,  // out of scope but answered with a legal entry (the worst outcome)
+};
+
+struct LegalEvalTally {
+    int cases = 0;
+    std::map<LegalOutcome, int> outcomes;
+    int choices_with_fact = 0;  // choices offered and one of them holds the facts
+    int count(LegalOutcome outcome) const {
+        auto found = outcomes.find(outcome);
+        return found == outcomes.end() ? 0 : found->second;
+    }
+};
+
+struct LegalEvalResult {
+    LegalEvalTally total;        // every case
+    LegalEvalTally in_scope;     // expect: answer
+    LegalEvalTally out_of_scope; // expect: out_of_scope
+    std::map<std::string, LegalEvalTally> per_category;
+    struct Miss {
+        const LegalEvalCase* item = nullptr;
+        LegalOutcome outcome = LegalOutcome::other;
+        std::string intent;
+        std::string entry;  // the entry answered or the top choice
+        double score = 0;
+    };
+    std::vector<Miss> misses;
+
+    // Right among in-scope cases; out-of-scope cases count as right when kept out.
+    double right_rate() const;
+    double wrong_rate() const;    // confidently wrong among all cases
+    double choices_rate() const;  // choices among all cases
+};
+
+// `elsewhere`: what kayou says for a question understood as another intent (the benefit
+// catalogue, the join welcome, ...); scored like an answer. May be empty: then such questions
+// count as "other".
+LegalEvalResult score_legal(
+    const Understander& understander, const faq::Index& index, const faq::Thresholds& thresholds,
+    const std::vector<LegalEvalCase>& cases,
+    const std::function<std::string(const Understanding&)>& elsewhere = {});
+
+std::string_view outcome_name(LegalOutcome outcome);
+
+}  // namespace kayou::dialogs

@@ -1,0 +1,140 @@
+// Scores the FAQ end to end on the blind legal eval (format: docs/understanding.md).
+//   legal_eval [--summary] [--sweep] [--set answer=X|suggest=X|margin=X]... [--legal F]
+//              [--intents F] EVAL.yaml...
+// Prints per category: right (answered with every required fact), wrong (answered without
+// them), choices, handoff, other (routed away from the FAQ); out-of-scope cases kept out or
+// answered with a legal claim. --summary prints figures only (the held-out file); --sweep prints
+// the figures over a grid of answer thresholds and margins (how the defaults were chosen).
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "dialogs/districts.hpp"
+#include "dialogs/legal_eval.hpp"
+#include "dialogs/flow_script.hpp"
+#include "faq/benefits.hpp"
+#include "faq/index.hpp"
+#include "faq/intents.hpp"
+#include "faq/script.hpp"
+
+namespace {
+
+std::string read_file(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) throw std::runtime_error("cannot read " + path);
+    std::ostringstream text;
+    text << in.rdbuf();
+    return text.str();
+}
+
+void print_tally(const char* name, const kayou::dialogs::LegalEvalTally& tally) {
+    using kayou::dialogs::LegalOutcome;
+    std::printf("  %-16s %3d: right %3d  wrong %2d  choices %2d (fact behind one %2d)  handoff %2d  "
+                "other %2d  kept out %2d  legal claim %d\n",
+                name, tally.cases, tally.count(LegalOutcome::right),
+                tally.count(LegalOutcome::wrong), tally.count(LegalOutcome::choices),
+                tally.choices_with_fact, tally.count(LegalOutcome::handoff),
+                tally.count(LegalOutcome::other), tally.count(LegalOutcome::kept_out),
+                tally.count(LegalOutcome::legal_claim));
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    using namespace kayou;
+    std::string intents_path = KAYOU_DATA_SOURCE_DIR "/faq/data/intents.yaml";
+    std::string legal_path = KAYOU_DATA_SOURCE_DIR "/faq/data/legal.yaml";
+    std::string districts_path = KAYOU_DATA_SOURCE_DIR "/config/districts.yaml";
+    bool summary = false, sweep = false;
+    faq::Thresholds thresholds;
+    std::vector<std::string> evals;
+    for (int i = 1; i < argc; ++i) {
+        const std::string arg = argv[i];
+        if (arg == "--summary") {
+            summary = true;
+        } else if (arg == "--sweep") {
+            sweep = true;
+        } else if (arg == "--set" && i + 1 < argc) {
+            const std::string setting = argv[++i];
+            const auto eq = setting.find('=');
+            const double value = std::atof(setting.c_str() + eq + 1);
+            const std::string name = setting.substr(0, eq);
+            if (name == "answer") thresholds.answer = value;
+            if (name == "suggest") thresholds.suggest = value;
+            if (name == "margin") thresholds.margin = value;
+        } else if (arg == "--legal" && i + 1 < argc) {
+            legal_path = argv[++i];
+        } else if (arg == "--intents" && i + 1 < argc) {
+            intents_path = argv[++i];
+        } else {
+            evals.push_back(arg);
+        }
+    }
+    if (evals.empty()) {
+        std::cerr << "usage: legal_eval [--summary] [--sweep] [--set answer=X] EVAL.yaml...\n";
+        return 2;
+    }
+    try {
+        auto model = faq::IntentModel::build(
+            faq::parse_intent_script(read_file(intents_path), intents_path));
+        const auto index = faq::Index::build(faq::parse_script(read_file(legal_path), legal_path));
+        const auto districts = dialogs::DistrictCatalog::from_yaml(read_file(districts_path));
+        const dialogs::Understander understander(model, &districts);
+        const auto benefits = faq::parse_benefits(
+            read_file(KAYOU_DATA_SOURCE_DIR "/faq/data/benefits.yaml"), "benefits.yaml");
+        const auto flow = dialogs::FlowScript::load_file(KAYOU_DATA_SOURCE_DIR
+                                                         "/config/flows/join.yaml");
+        // What kayou says to a driver with no application for the other intents.
+        auto elsewhere = [&](const dialogs::Understanding& understood) -> std::string {
+            if (understood.intent == "benefits")
+                return faq::benefits_text(benefits, understood.slot("district"),
+                                          faq::MemberStatus::none, "2026-12-03",
+                                          understood.slot("benefit"));
+            if (understood.intent == "join") return flow.text("welcome");
+            if (understood.intent == "progress") return flow.text("progress_none");
+            return {};
+        };
+        for (const auto& path : evals) {
+            const auto cases = dialogs::parse_legal_eval(read_file(path));
+            if (sweep) {
+                std::printf("%s: answer margin -> right%% wrong%% choices%%\n", path.c_str());
+                for (double answer = 0.35; answer <= 0.701; answer += 0.05)
+                    for (double margin : {0.0, 0.02, 0.04, 0.06, 0.1}) {
+                        faq::Thresholds trial = thresholds;
+                        trial.answer = answer;
+                        trial.margin = margin;
+                        if (trial.suggest > trial.answer) trial.suggest = trial.answer;
+                        const auto result = dialogs::score_legal(understander, *index, trial, cases, elsewhere);
+                        std::printf("  %.2f %.2f -> %5.1f %4.1f %5.1f\n", answer, margin,
+                                    100 * result.right_rate(), 100 * result.wrong_rate(),
+                                    100 * result.choices_rate());
+                    }
+                continue;
+            }
+            const auto result = dialogs::score_legal(understander, *index, thresholds, cases, elsewhere);
+            std::printf("%s: %d cases; in scope right %.1f%%, confidently wrong %.1f%% of all, "
+                        "choices %.1f%% of all; out of scope answered with a legal claim: %d\n",
+                        path.c_str(), result.total.cases, 100 * result.right_rate(),
+                        100 * result.wrong_rate(), 100 * result.choices_rate(),
+                        result.out_of_scope.count(dialogs::LegalOutcome::legal_claim));
+            print_tally("in scope", result.in_scope);
+            print_tally("out of scope", result.out_of_scope);
+            for (const auto& [category, tally] : result.per_category)
+                print_tally(category.c_str(), tally);
+            if (summary) continue;
+            for (const auto& miss : result.misses)
+                std::printf("  [%s %s %s %.2f] %s | %s\n",
+                            std::string(dialogs::outcome_name(miss.outcome)).c_str(),
+                            miss.intent.c_str(), miss.entry.c_str(), miss.score,
+                            miss.item->category.c_str(), miss.item->question.c_str());
+        }
+        return 0;
+    } catch (const std::exception& error) {
+        std::cerr << error.what() << "\n";
+        return 1;
+    }
+}
