@@ -59,24 +59,8 @@ std::map<std::string, std::string> hgetall(std::uint16_t port, const std::string
     return redis_hgetall(port, key);
 }
 
-// The newest verification code the outbox holds for `phone` (at most one per minute exists).
 std::string latest_code(std::uint16_t port, const std::string& phone) {
-    const std::string pattern = "kayou:sms:idem:verify:" + box().lookup_hash(phone) + ":*";
-    std::string best_code;
-    long long best_at = -1;
-    for (const auto& idem : cli(port, "--scan --pattern '" + pattern + "'")) {
-        const std::string id = cli1(port, "GET '" + idem + "'");
-        auto record = hgetall(port, "kayou:sms:msg:" + id);
-        auto params = box().open(record["params"], "sms:" + id + ":params");
-        if (!params) continue;
-        const auto json = nlohmann::json::parse(*params);
-        const long long at = std::stoll(record["created_ms"]);
-        if (at > best_at) {
-            best_at = at;
-            best_code = json.at(0).get<std::string>();
-        }
-    }
-    return best_code;
+    return kayou::test::latest_code(port, kDataKey, phone);
 }
 
 // ---- channels ----

@@ -9,6 +9,7 @@
 #include <cstdio>
 
 #include "bot/channels/bridge.hpp"
+#include "crypto/sealed_box.hpp"
 #include "tests/support/http_client.hpp"
 
 namespace kayou::test {
@@ -98,6 +99,28 @@ std::map<std::string, std::string> redis_hgetall(std::uint16_t port, const std::
     std::map<std::string, std::string> out;
     for (std::size_t i = 0; i + 1 < lines.size(); i += 2) out[lines[i]] = lines[i + 1];
     return out;
+}
+
+std::string latest_code(std::uint16_t redis_port, const std::string& data_key,
+                        const std::string& phone) {
+    const auto box = crypto::SealedBox::from_base64_key(data_key);
+    if (!box) return {};
+    const std::string pattern = "kayou:sms:idem:verify:" + box->lookup_hash(phone) + ":*";
+    std::string best_code;
+    long long best_at = -1;
+    for (const auto& idem : redis_cli(redis_port, "--scan --pattern '" + pattern + "'")) {
+        const std::string id = redis_cli1(redis_port, "GET '" + idem + "'");
+        auto record = redis_hgetall(redis_port, "kayou:sms:msg:" + id);
+        auto params = box->open(record["params"], "sms:" + id + ":params");
+        if (!params) continue;
+        const auto json = nlohmann::json::parse(*params);
+        const long long at = std::stoll(record["created_ms"]);
+        if (at > best_at) {
+            best_at = at;
+            best_code = json.at(0).get<std::string>();
+        }
+    }
+    return best_code;
 }
 
 }  // namespace kayou::test

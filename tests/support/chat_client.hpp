@@ -34,4 +34,9 @@ std::vector<std::string> redis_cli(std::uint16_t port, const std::string& args);
 std::string redis_cli1(std::uint16_t port, const std::string& args);  // the first line
 std::map<std::string, std::string> redis_hgetall(std::uint16_t port, const std::string& key);
 
+// The newest verification code the durable SMS outbox holds for `phone` (opened with the
+// configured data key, base64), or "" when none.
+std::string latest_code(std::uint16_t redis_port, const std::string& data_key,
+                        const std::string& phone);
+
 }  // namespace kayou::test

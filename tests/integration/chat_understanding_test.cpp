@@ -1,0 +1,228 @@
+// Issue 10's messages, as drivers typed them, through the group bridge to the real kayou binary
+// with a real redis-server and the shipped content: what each one gets now.
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <nlohmann/json.hpp>
+#include <regex>
+
+#include "tests/support/chat_client.hpp"
+#include "tests/support/http_client.hpp"
+#include "tests/support/kayou_process.hpp"
+#include "tests/support/redis_server.hpp"
+
+namespace kayou::test {
+namespace {
+
+using json = nlohmann::json;
+using namespace std::chrono_literals;
+
+constexpr const char* kBridgeSecret = "bridge-secret-for-understanding-01";
+constexpr const char* kDataKey = "q83vEjRWeJq83vEjRWeJq83vEjRWeJq83vEjRWeJq80=";
+constexpr const char* kEditorToken = "kayou-demo-editor";
+
+std::string config_yaml() {
+    return std::string("bridge:\n  enabled: true\n  secret: ") + kBridgeSecret +
+           "\nprivacy:\n  data_key: " + kDataKey +
+           "\nmembers:\n  flow_file: " KAYOU_SOURCE_DIR
+           "/config/flows/join.yaml\n  districts_file: " KAYOU_SOURCE_DIR
+           "/config/districts.yaml\n  calendar_dir: " KAYOU_SOURCE_DIR
+           "/config/calendar\n"
+           "admin:\n  tokens:\n"
+           "    - name: test-editor\n"
+           "      token_sha256: 21bf565d871da6a4efa0b8ff0821ff61fcb71f17827c96dd0d8baf94c36cb259\n"
+           "      role: faq_editor\n"
+           "content:\n  seed_dir: " KAYOU_SOURCE_DIR "/faq/data\n  poll_interval_ms: 100\n";
+}
+
+int serving(const KayouProcess& kayou, const std::string& kind) {
+    auto result = http_request(kayou.port(), "GET", "/admin/api/content/" + kind + "/published", {},
+                               {{"Authorization", std::string("Bearer ") + kEditorToken}}, 5s);
+    if (result.status != 200) return -1;
+    return json::parse(result.body).value("serving", -1);
+}
+
+bool has(const Said& said, const std::string& text) {
+    return said.all().find(text) != std::string::npos;
+}
+
+class UnderstandingTest : public ::testing::Test {
+protected:
+    static void SetUpTestSuite() {
+        redis_ = new RedisServer();
+        kayou_ = new KayouProcess({redis_->port(), config_yaml()});
+        ASSERT_TRUE(kayou_->wait_ready());
+        const auto start = std::chrono::steady_clock::now();
+        bool loaded = false;
+        while (!loaded && std::chrono::steady_clock::now() - start < 20s)
+            loaded = serving(*kayou_, "faq") >= 1 && serving(*kayou_, "benefits") >= 1 &&
+                     serving(*kayou_, "intents") >= 1;
+        ASSERT_TRUE(loaded) << kayou_->log();
+    }
+    static void TearDownTestSuite() {
+        delete kayou_;
+        delete redis_;
+        kayou_ = nullptr;
+        redis_ = nullptr;
+    }
+    static std::uint16_t port() { return kayou_->port(); }
+    static std::uint16_t redis_port() { return redis_->port(); }
+
+    struct Driver {
+        std::string sender = unique_id("wxid_u");
+        Said say(const std::string& text) const {
+            return bridge_post(port(), kBridgeSecret, bridge_message(sender, text));
+        }
+    };
+
+    // The join walked with every answer inside a sentence; returns the application number.
+    static std::string join_in_sentences(const Driver& driver, const std::string& mobile) {
+        EXPECT_TRUE(has(driver.say("我要入会"), "第1步"));
+        EXPECT_TRUE(has(driver.say("我叫王建国，谢谢！"), "第2步"));
+        EXPECT_TRUE(has(driver.say("身份证号是 320412198501011233，谢谢"), "第3步"));
+        EXPECT_TRUE(has(driver.say("我的手机是 " + mobile + "。"), "验证码"));
+        const std::string code = latest_code(redis_port(), kDataKey, mobile);
+        EXPECT_EQ(code.size(), 6u);
+        EXPECT_TRUE(has(driver.say("验证码" + code), "第4步"));
+        EXPECT_TRUE(has(driver.say("车牌苏D·12345"), "第5步"));
+        EXPECT_TRUE(has(driver.say("我在武进跑车"), "第6步"));
+        EXPECT_TRUE(has(driver.say("没有单位 自己跑"), "请核对"));
+        const Said done = driver.say("确认");
+        std::smatch match;
+        const std::string all = done.all();
+        EXPECT_TRUE(std::regex_search(all, match, std::regex("RH[0-9]{14}"))) << all;
+        return match.empty() ? std::string() : match.str();
+    }
+
+    static RedisServer* redis_;
+    static KayouProcess* kayou_;
+};
+RedisServer* UnderstandingTest::redis_ = nullptr;
+KayouProcess* UnderstandingTest::kayou_ = nullptr;
+
+TEST_F(UnderstandingTest, CancelInsideAQuestionIsTheQuestion) {
+    const Driver driver;
+    const Said said = driver.say("货拉拉派的单我取消了 被扣钱又扣分 合理吗");
+    EXPECT_FALSE(has(said, "没有正在办理")) << said.all();
+    EXPECT_FALSE(said.texts.empty());
+}
+
+TEST_F(UnderstandingTest, FeeQuestionAndWaitingQuestionDoNotStartAForm) {
+    const Driver driver;
+    const Said fee = driver.say("入会要交会费吗");
+    EXPECT_FALSE(has(fee, "第1步")) << fee.all();
+    EXPECT_TRUE(has(fee, "会费")) << fee.all();
+    const Said waiting = driver.say("我昨天交了入会申请到现在还没消息 正常不");
+    EXPECT_FALSE(has(waiting, "第1步")) << waiting.all();
+    EXPECT_TRUE(has(waiting, "没有查到您的入会申请")) << waiting.all();
+}
+
+TEST_F(UnderstandingTest, AnswersInsideSentencesCompleteTheJoinAndJoiningAgainGivesTheStatus) {
+    const Driver driver;
+    const std::string id = join_in_sentences(driver, "13812345678");
+    ASSERT_FALSE(id.empty());
+    const Said again = driver.say("我要入会");
+    EXPECT_FALSE(has(again, "第1步")) << again.all();
+    EXPECT_TRUE(has(again, id)) << again.all();
+    EXPECT_TRUE(has(again, "不用重新填写")) << again.all();
+    EXPECT_TRUE(has(again, "短信通知")) << again.all();
+}
+
+TEST_F(UnderstandingTest, NonAnswersAtTheNameStepAreNeverStoredAsTheName) {
+    const Driver driver;
+    ASSERT_TRUE(has(driver.say("我要入会"), "第1步"));
+    for (const char* text : {"入会要交会费吗", "老板拖欠我三个月工资怎么办", "你好", "不知道"}) {
+        const Said said = driver.say(text);
+        EXPECT_FALSE(has(said, "第2步")) << text << " -> " << said.all();
+        EXPECT_TRUE(has(said, "第1步")) << text << " -> " << said.all();  // where the form stands
+    }
+    const Said help = driver.say("客服");
+    EXPECT_TRUE(has(help, "工作人员")) << help.all();
+    EXPECT_TRUE(has(help, "FL")) << help.all();  // a ticket for the district's staff
+    EXPECT_TRUE(has(driver.say("王建国"), "第2步"));
+    // Mid-flow a benefit question is answered, and the step is not told "只能是数字".
+    const Said benefit = driver.say("互助险");
+    EXPECT_FALSE(has(benefit, "数字")) << benefit.all();
+    EXPECT_TRUE(has(benefit, "互助")) << benefit.all();
+    EXPECT_TRUE(has(benefit, "第2步")) << benefit.all();
+}
+
+TEST_F(UnderstandingTest, PersonDuringTheJoinOpensAStaffTicketWithTheRecentTurns) {
+    const Driver driver;
+    ASSERT_TRUE(has(driver.say("我要入会"), "第1步"));
+    ASSERT_TRUE(has(driver.say("我叫李明"), "第2步"));
+    const Said said = driver.say("人工");
+    EXPECT_TRUE(has(said, "工会工作人员")) << said.all();
+    EXPECT_FALSE(has(said, "律师")) << said.all();
+    std::smatch match;
+    const std::string all = said.all();
+    ASSERT_TRUE(std::regex_search(all, match, std::regex("FL[0-9]{12}")));
+    const auto ticket = redis_hgetall(redis_port(), "kayou:{tickets}:t:" + match.str());
+    EXPECT_EQ(ticket.at("category"), "staff");
+    // What the driver typed is sealed at rest.
+    EXPECT_TRUE(ticket.at("question").empty());
+    EXPECT_FALSE(ticket.at("sealed_question").empty());
+    EXPECT_EQ(ticket.at("sealed_question").find("李明"), std::string::npos);
+}
+
+TEST_F(UnderstandingTest, TheHelpMenuTakesANumber) {
+    const Driver driver;
+    const Said menu = driver.say("帮助");
+    EXPECT_TRUE(has(menu, "1. 入会")) << menu.all();
+    const Said picked = driver.say("1");
+    EXPECT_TRUE(has(picked, "第1步")) << picked.all();
+}
+
+TEST_F(UnderstandingTest, BenefitsReachEveryoneByDistrictName) {
+    const Driver driver;
+    const Said asked = driver.say("福利");
+    EXPECT_TRUE(has(asked, "哪个区")) << asked.all();
+    const Said wujin = driver.say("武进区");
+    EXPECT_TRUE(has(wujin, "武进区")) << wujin.all();
+    EXPECT_TRUE(has(wujin, "武进区轮胎保养优惠") || has(wujin, "入会后还可享受")) << wujin.all();
+    EXPECT_FALSE(has(wujin, "没看懂")) << wujin.all();
+    const Said direct = Driver().say("武进区有什么福利");
+    EXPECT_TRUE(has(direct, "武进区")) << direct.all();
+    EXPECT_FALSE(has(direct, "哪个区")) << direct.all();
+}
+
+TEST_F(UnderstandingTest, AnApprovedDriverSeesHisDistrictByNameWithEveryItem) {
+    const Driver driver;
+    const std::string id = join_in_sentences(driver, "13812340001");
+    ASSERT_FALSE(id.empty());
+    redis_cli(redis_port(), "HSET 'kayou:app:{" + id + "}' status approved");
+    const Said said = driver.say("加油卡");
+    EXPECT_TRUE(has(said, "武进区会员可享受")) << said.all();
+    EXPECT_FALSE(has(said, "wujin")) << said.all();
+    EXPECT_TRUE(has(said, "武进区轮胎保养优惠")) << said.all();
+    // The benefit asked about comes first.
+    const std::string all = said.all();
+    EXPECT_LT(all.find("加油"), all.find("武进区轮胎保养优惠")) << all;
+}
+
+TEST_F(UnderstandingTest, NotUnderstoodNeverEchoesAndTwiceHandsOff) {
+    const Driver driver;
+    const std::string odd = "啊吧啊吧 呜啦啦";
+    const Said first = driver.say(odd);
+    EXPECT_TRUE(has(first, "没看懂")) << first.all();
+    EXPECT_FALSE(has(first, odd)) << first.all();
+    const Said second = driver.say("呜啦啦 啊吧");
+    EXPECT_TRUE(has(second, "工单")) << second.all();
+}
+
+TEST_F(UnderstandingTest, ASeriousCaseIsOfferedTheLegalDeskAtOnce) {
+    const Driver driver;
+    const Said said = driver.say("撞了个骑电动车的 人在ICU 家属张口要80万 我该先垫多少");
+    EXPECT_TRUE(has(said, "律师值班")) << said.all();
+    EXPECT_FALSE(has(said, "没看懂")) << said.all();
+}
+
+TEST_F(UnderstandingTest, AnEmergencyGetsTheEmergencyNumbersFirst) {
+    const Said said = Driver().say("车翻了 人卡在里面出不来");
+    ASSERT_FALSE(said.texts.empty());
+    EXPECT_NE(said.texts.front().find("120"), std::string::npos) << said.all();
+    EXPECT_NE(said.texts.front().find("122"), std::string::npos) << said.all();
+}
+
+}  // namespace
+}  // namespace kayou::test
