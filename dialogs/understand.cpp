@@ -5,6 +5,7 @@
 #include "dialogs/chat_requests.hpp"
 #include "dialogs/extract.hpp"
 #include "dialogs/join_engine.hpp"
+#include "text/utf8.hpp"
 
 namespace kayou::dialogs {
 namespace {
@@ -45,6 +46,18 @@ std::string strip_mentions(std::string_view text) {
         i = end;
     }
     return out;
+}
+
+// At most kExcerptHead + kExcerptTail characters: the head and the tail of a longer text.
+constexpr std::size_t kExcerptHead = 24;
+constexpr std::size_t kExcerptTail = 48;
+
+std::string long_text_excerpt(std::string_view text) {
+    const std::u32string code_points = text::decode_utf8(text);
+    if (code_points.size() <= kExcerptHead + kExcerptTail) return std::string(text);
+    return text::encode_utf8(std::u32string_view(code_points).substr(0, kExcerptHead)) + " " +
+           text::encode_utf8(
+               std::u32string_view(code_points).substr(code_points.size() - kExcerptTail));
 }
 
 }  // namespace
@@ -182,11 +195,17 @@ Understanding Understander::classify(const std::string& cleaned, const Understan
             break;
         }
     }
+    // A long story is classified on its opening and its end, where drivers put the question:
+    // the cost of scoring grows with the length, the meaning hardly does.
+    const std::string excerpt = long_text_excerpt(meant);
+    meant = excerpt;
     auto scores = model.classify(meant, 6);
     // The FAQ's own best match speaks for "question": a legal question far from every intent
-    // example is still close to its entry.
-    if (legal) {
-        const auto legal_hits = legal->search(cleaned, {}, 1);
+    // example is still close to its entry. It is weighted below 1, so an intent already scored
+    // above that weight cannot be beaten and the search is skipped.
+    const bool settled = !scores.empty() && scores.front().score >= kLegalWeight;
+    if (legal && !settled) {
+        const auto legal_hits = legal->search(meant, {}, 1);
         if (!legal_hits.empty()) {
             const double legal_score = legal_hits.front().score * kLegalWeight;
             auto question = std::find_if(scores.begin(), scores.end(),
@@ -202,10 +221,11 @@ Understanding Understander::classify(const std::string& cleaned, const Understan
     }
     // Intents that mean nothing here give way to the next best: opt-out outside SMS, confirm
     // outside the confirm step, an edit that names no field.
+    const bool names_a_field = !edit_field(cleaned).empty();
     std::erase_if(scores, [&](const faq::IntentScore& score) {
         return (score.intent == "opt_out" && context.channel != "sms") ||
                (score.intent == "confirm" && context.step != "confirm") ||
-               (score.intent == "edit" && edit_field(cleaned).empty());
+               (score.intent == "edit" && !names_a_field);
     });
     if ((scores.empty() || scores.front().score < kWeakestIntent) && model.is_question(cleaned) &&
         legal) {

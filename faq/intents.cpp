@@ -187,7 +187,8 @@ std::shared_ptr<const IntentModel> IntentModel::build(IntentScript script) {
         for (const auto& word : words) out.push_back(model->fold(word));
         return out;
     };
-    model->fillers_ = folded(model->script_.fillers);
+    for (const auto& filler : folded(model->script_.fillers))
+        model->fillers_.push_back(text::decode_utf8(filler));
     model->serious_ = folded(model->script_.serious);
     model->emergency_ = folded(model->script_.emergency);
     model->question_ = folded(model->script_.question_words);
@@ -219,8 +220,7 @@ std::string IntentModel::strip_fillers(std::string_view cleaned) const {
         changed = false;
         while (begin < end && is_edge_mark(code_points[begin])) ++begin, changed = true;
         while (end > begin && is_edge_mark(code_points[end - 1])) --end, changed = true;
-        for (const auto& filler : fillers_) {
-            const std::u32string word = text::decode_utf8(filler);
+        for (const auto& word : fillers_) {
             const std::size_t length = word.size();
             if (length == 0 || end - begin <= length) continue;
             if (std::u32string_view(code_points).substr(begin, length) == word) {

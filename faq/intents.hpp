@@ -96,7 +96,7 @@ private:
     IntentScript script_;
     std::shared_ptr<const Index> index_;
     std::map<std::string, std::string, std::less<>> commands_;  // folded word -> intent
-    std::vector<std::string> fillers_;                          // folded, longest first
+    std::vector<std::u32string> fillers_;                       // folded, longest first
     // Folded once at build: these run on every message.
     std::vector<std::string> serious_, emergency_, question_;
     std::vector<std::pair<std::string, std::vector<std::string>>> kinds_;
