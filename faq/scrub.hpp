@@ -1,0 +1,22 @@
+#pragma once
+// Personal data out of a driver's free text before it is kept for content editors (the
+// missed-questions inbox, faq/missed.hpp): ID numbers, mobile and landline numbers, bank card
+// numbers, plates, WeChat ids and the name after 我叫/我是/本人/姓名 become placeholders. Amounts
+// ("欠了我20000元"), dates and article numbers stay: they are what the question is about. Pure.
+#include <string>
+#include <string_view>
+
+namespace kayou::faq {
+
+inline constexpr std::string_view kScrubbedId = "〔身份证号〕";
+inline constexpr std::string_view kScrubbedMobile = "〔手机号〕";
+inline constexpr std::string_view kScrubbedPhone = "〔电话〕";
+inline constexpr std::string_view kScrubbedCard = "〔卡号〕";
+inline constexpr std::string_view kScrubbedPlate = "〔车牌〕";
+inline constexpr std::string_view kScrubbedName = "〔姓名〕";
+inline constexpr std::string_view kScrubbedAccount = "〔账号〕";
+inline constexpr std::string_view kScrubbedNumber = "〔号码〕";
+
+std::string scrub_personal_data(std::string_view text);
+
+}  // namespace kayou::faq
