@@ -10,6 +10,7 @@
 #include "bot/admin/auth.hpp"
 #include "bot/admin/content_api.hpp"
 #include "bot/admin/review_api.hpp"
+#include "bot/admin/missed_api.hpp"
 #include "bot/admin/tickets_api.hpp"
 #include "bot/channels/query.hpp"
 #include "bot/embedded_redis.hpp"
@@ -25,8 +26,10 @@
 #include "crypto/sealed_box.hpp"
 #include "dialogs/join_service.hpp"
 #include "faq/driver_services.hpp"
+#include "faq/eval.hpp"
 #include "faq/legal_service.hpp"
 #include "faq/live_content.hpp"
+#include "faq/missed.hpp"
 #include "faq/station_geo.hpp"
 #include "faq/store.hpp"
 #include "faq/tickets.hpp"
@@ -63,6 +66,8 @@ struct App::Impl {
     std::unique_ptr<faq::DriverServices> driver_services;
     std::unique_ptr<admin::ContentApi> content_api;
     std::unique_ptr<admin::TicketsApi> tickets_api;
+    std::unique_ptr<faq::MissedInbox> missed;
+    std::unique_ptr<admin::MissedApi> missed_api;
     // Review console and the deadline clock (members/review_store.hpp, bot/review_sweep.hpp).
     std::unique_ptr<members::ReviewStore> review;
     std::unique_ptr<admin::ReviewApi> review_api;
@@ -112,6 +117,9 @@ struct App::Impl {
                          "Dialog turns run (platform retries are not counted again)");
         metrics.describe("kayou_dedupe_hits_total", "counter",
                          "Deliveries answered from the stored reply of an earlier delivery");
+        metrics.describe("kayou_answers_total", "counter",
+                         "Driver messages by how kayou answered: answered (directly), choices, "
+                         "handoff (a person or the desk offered), not_understood");
         metrics.describe("kayou_join_funnel_total", "counter",
                          "Join dialog events: started, done:<step>, help_offered:<step>, "
                          "cancelled, submitted, duplicate, group_personal_data, group_link");
@@ -164,6 +172,7 @@ struct App::Impl {
         install_join_routes();
         content_api->install(server);
         tickets_api->install(server);
+        missed_api->install(server);
         review_api->install(server);
         if (sms) sms->install(server);
         observe_into_metrics(server);
@@ -267,6 +276,11 @@ struct App::Impl {
             std::make_unique<admin::ContentApi>(admin_auth, *audit, *content_store, *station_geo,
                                                 *live_content, *legal, &Impl::unix_now);
         tickets_api = std::make_unique<admin::TicketsApi>(admin_auth, *audit, *tickets);
+        faq::MissedOptions missed_options;
+        missed_options.key_prefix = config.key_prefix;
+        missed = std::make_unique<faq::MissedInbox>(redis, missed_options, &Impl::unix_now);
+        missed_api = std::make_unique<admin::MissedApi>(admin_auth, *audit, *missed,
+                                                        *content_store, &Impl::unix_now);
     }
 
     // A year without calendar data makes deadlines fall back to plain weekdays (春节 ignored):
@@ -411,6 +425,7 @@ struct App::Impl {
                                reply.action == faq::Action::choices || !reply.ticket.empty();
             answer.missed = reply.action == faq::Action::handoff && reply.ticket.empty() &&
                             !reply.asked_for_person;
+            answer.outcome = std::string(faq::action_name(reply.action));
             co_return answer;
         };
         chat.answer_choice = [this](const std::vector<std::string>& ids,
@@ -441,6 +456,18 @@ struct App::Impl {
         };
         chat.legal_index = [this] { return live_content->faq(); };
         chat.intents = [this] { return live_content->intents(); };
+        chat.record_outcome = [this](std::string outcome,
+                                     std::string question) -> asio::awaitable<void> {
+            metrics.counter("kayou_answers_total", "outcome=\"" + label_value(outcome) + "\"")
+                .add();
+            // Only what kayou did not answer directly goes to the editors' inbox.
+            if (outcome == "answered" || question.empty()) co_return;
+            try {
+                co_await missed->record(std::move(question), std::move(outcome));
+            } catch (const std::exception& error) {
+                log(LogLevel::warn, "missed_record_failed", {{"detail", error.what()}});
+            }
+        };
         chat.open_handoff =
             [this](dialogs::Handoff handoff) -> asio::awaitable<std::string> {
             faq::NewTicket ticket;

@@ -257,6 +257,26 @@ const char* const kAlreadyFilling = "您的入会申请正在填写中，我们�
 const char* const kAlreadyApplied = "您已经提交过入会申请，不用重新填写。";
 const char* const kAskTown = "请告诉我您在哪个镇或哪个区，例如：湖塘、奔牛、武进区，我帮您找最近的司机之家。";
 
+// What the answers counter and the missed-questions inbox call a turn ("" = not a question).
+std::string outcome_of(Do action, const std::string& legal_outcome) {
+    switch (action) {
+        case Do::legal:
+            if (legal_outcome == "answer") return "answered";
+            if (legal_outcome == "choices" || legal_outcome == "handoff") return legal_outcome;
+            return {};  // silence in a group, or no FAQ configured
+        case Do::benefits:
+        case Do::stations:
+        case Do::pick:
+            return "answered";
+        case Do::person:
+            return "handoff";
+        case Do::not_understood:
+            return "not_understood";
+        default:
+            return {};
+    }
+}
+
 bool is_menu(const std::vector<std::string>& offered) {
     return !offered.empty() && offered.front().rfind(kMenuPrefix, 0) == 0;
 }
@@ -485,6 +505,7 @@ asio::awaitable<RouterDialog::Handled> RouterDialog::chat_services(const Message
                                understood.intent == "resend");
     if (needs_status) view.application = co_await application_status(message);
     const Route decided = route(understood, view);
+    std::string last_legal_outcome;
     if (decided.counts_miss) {
         state.session.legal_misses = misses + 1;
         state.session.last_question = message.text;
@@ -545,6 +566,7 @@ asio::awaitable<RouterDialog::Handled> RouterDialog::chat_services(const Message
             if (state.draft)
                 ask.district = get(state.draft->slots, slot_for(*services_.script, "district"));
             auto answer = co_await chat.ask(std::move(ask));
+            last_legal_outcome = answer.outcome;
             state.session.legal_choices = answer.entry_ids;
             if (!in_group && answer.missed) {
                 state.session.legal_misses = misses + 1;
@@ -621,6 +643,15 @@ asio::awaitable<RouterDialog::Handled> RouterDialog::chat_services(const Message
             break;
         case Do::silence:
             break;
+    }
+    std::string outcome = outcome_of(decided.action, last_legal_outcome);
+    if (!outcome.empty() && chat.record_outcome && asked) {
+        std::string question = message.text;
+        try {
+            co_await chat.record_outcome(std::move(outcome), std::move(question));
+        } catch (const std::exception&) {
+            if (services_.log) services_.log("record_outcome_failed", "");
+        }
     }
     co_return handled;
 }

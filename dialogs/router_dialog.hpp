@@ -51,6 +51,7 @@ struct LegalAnswer {
     std::vector<std::string> entry_ids;  // set when numbered choices were offered
     bool confident = false;              // an answer, choices or a ticket (not a handoff offer)
     bool missed = false;                 // nothing fits and no ticket was opened: a miss
+    std::string outcome;                 // answer | choices | silence | handoff
 };
 
 // A grievance (诉求) as the router hands it to the ticket desk.
@@ -107,6 +108,10 @@ struct ChatServices {
     std::function<std::shared_ptr<const faq::IntentModel>()> intents;
     // Opens a ticket for a person; returns what the driver is told (with the ticket number).
     std::function<boost::asio::awaitable<std::string>(Handoff)> open_handoff;
+    // How a question was answered (answered | choices | handoff | not_understood), with the
+    // driver's words for the missed-questions inbox (scrubbed there before anything is stored).
+    std::function<boost::asio::awaitable<void>(std::string outcome, std::string question)>
+        record_outcome;
     // The status of the ticket `text` names, as this sender may see it; nullopt when the text
     // names no ticket number (faq::TicketDesk::status_for).
     std::function<boost::asio::awaitable<std::optional<std::string>>(

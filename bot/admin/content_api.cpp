@@ -22,23 +22,6 @@ namespace {
 
 constexpr std::string_view kContentPrefix = "/admin/api/content/";
 
-json problems_json(const std::vector<faq::ScriptProblem>& problems) {
-    json list = json::array();
-    for (const auto& p : problems) list.push_back({{"line", p.line}, {"message", p.message}});
-    return list;
-}
-
-std::vector<std::string_view> split_path(std::string_view rest) {
-    std::vector<std::string_view> parts;
-    while (!rest.empty()) {
-        const auto slash = rest.find('/');
-        parts.push_back(rest.substr(0, slash));
-        if (slash == std::string_view::npos) break;
-        rest.remove_prefix(slash + 1);
-    }
-    return parts;
-}
-
 std::optional<int> parse_version(std::string_view text) {
     int value = 0;
     auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
