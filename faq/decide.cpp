@@ -25,8 +25,20 @@ Decision decide(const std::vector<Hit>& hits, const Thresholds& thresholds, bool
         decision.offer_lawyer = top.entry != nullptr && top.entry->handoff;
         return decision;
     }
+    const bool lone = hits.size() < 2 || hits[1].score < thresholds.suggest;
+    if (lone && top.score >= thresholds.lone && may_speak_unsure) {
+        decision.action = Action::answer;
+        decision.hits = {top};
+        decision.offer_lawyer = top.entry != nullptr && top.entry->handoff;
+        return decision;
+    }
     if (!may_speak_unsure) {
         decision.action = Action::silence;
+        return decision;
+    }
+    // Choices are for two or more close candidates; one weak candidate is not worth a menu.
+    if (lone) {
+        decision.action = Action::handoff;
         return decision;
     }
     decision.action = Action::choices;

@@ -15,6 +15,9 @@ struct Thresholds {
     double answer = 0.55;   // at or above: answer with the top hit
     double suggest = 0.30;  // at or above (and below answer): offer the top choices
     double margin = 0.06;   // top1 - top2 below this: too close to call, offer choices
+    // A lone candidate (no second hit at or above `suggest`) is not a choice: at or above this
+    // it is answered, below it the desk is offered.
+    double lone = 0.45;
 };
 
 enum class Action {

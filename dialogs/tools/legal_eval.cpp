@@ -66,6 +66,7 @@ int main(int argc, char** argv) {
             if (name == "answer") thresholds.answer = value;
             if (name == "suggest") thresholds.suggest = value;
             if (name == "margin") thresholds.margin = value;
+            if (name == "lone") thresholds.lone = value;
         } else if (arg == "--legal" && i + 1 < argc) {
             legal_path = argv[++i];
         } else if (arg == "--intents" && i + 1 < argc) {
@@ -107,6 +108,7 @@ int main(int argc, char** argv) {
                         faq::Thresholds trial = thresholds;
                         trial.answer = answer;
                         trial.margin = margin;
+                        trial.lone = std::min(trial.lone, answer);
                         if (trial.suggest > trial.answer) trial.suggest = trial.answer;
                         const auto result = dialogs::score_legal(understander, *index, trial, cases, elsewhere);
                         std::printf("  %.2f %.2f -> %5.1f %4.1f %5.1f\n", answer, margin,

@@ -25,7 +25,7 @@ const Entry kB = make_entry("b");
 const Entry kC = make_entry("c");
 const Entry kD = make_entry("d");
 const Entry kLawyer = make_entry("lawyer", true);
-const Thresholds kT{0.55, 0.30, 0.06};
+const Thresholds kT{0.55, 0.30, 0.06, 0.50};
 
 TEST(FaqDecide, ConfidentAnswer) {
     const auto d = decide({{&kA, 0.9}, {&kB, 0.4}}, kT, false, true);
@@ -54,9 +54,19 @@ TEST(FaqDecide, BetweenThresholdsOffersChoices) {
 }
 
 TEST(FaqDecide, ChoicesLeaveOutHitsBelowSuggest) {
-    const auto d = decide({{&kA, 0.45}, {&kB, 0.2}}, kT, false, true);
+    const auto d = decide({{&kA, 0.45}, {&kB, 0.35}, {&kC, 0.2}}, kT, false, true);
     EXPECT_EQ(d.action, Action::choices);
-    ASSERT_EQ(d.hits.size(), 1u);
+    ASSERT_EQ(d.hits.size(), 2u);
+}
+
+TEST(FaqDecide, ALoneCandidateIsAnsweredOrHandedOffNeverAOneItemMenu) {
+    // Alone and at or above `lone`: answered.
+    const auto answered = decide({{&kA, 0.52}, {&kB, 0.2}}, kT, false, true);
+    EXPECT_EQ(answered.action, Action::answer);
+    ASSERT_EQ(answered.hits.size(), 1u);
+    // Alone and below: the desk.
+    EXPECT_EQ(decide({{&kA, 0.45}, {&kB, 0.2}}, kT, false, true).action, Action::handoff);
+    EXPECT_EQ(decide({{&kA, 0.45}}, kT, false, true).action, Action::handoff);
 }
 
 TEST(FaqDecide, CloseSecondMeansChoicesEvenAboveAnswer) {
@@ -70,7 +80,7 @@ TEST(FaqDecide, CloseSecondMeansChoicesEvenAboveAnswer) {
 TEST(FaqDecide, UnsureInGroupIsSilentUnlessMentioned) {
     EXPECT_EQ(decide({{&kA, 0.45}}, kT, true, false).action, Action::silence);
     EXPECT_EQ(decide({{&kA, 0.80}, {&kB, 0.78}}, kT, true, false).action, Action::silence);
-    EXPECT_EQ(decide({{&kA, 0.45}}, kT, true, true).action, Action::choices);
+    EXPECT_EQ(decide({{&kA, 0.45}, {&kB, 0.40}}, kT, true, true).action, Action::choices);
 }
 
 TEST(FaqDecide, NothingFitsHandsOff) {
