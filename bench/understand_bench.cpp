@@ -69,9 +69,12 @@ int main(int argc, char** argv) {
         std::vector<double> wall, cpu;
         wall.reserve(cases.size() * static_cast<std::size_t>(rounds));
         cpu.reserve(wall.capacity());
+        // Each message's cheapest round: its own cost with the noise of a shared machine removed.
+        std::vector<double> best(cases.size(), 1e18);
         std::size_t sink = 0;
         for (int round = 0; round < rounds; ++round)
-            for (const auto& item : cases) {
+            for (std::size_t i = 0; i < cases.size(); ++i) {
+                const auto& item = cases[i];
                 timespec cpu_start{}, cpu_end{};
                 clock_gettime(CLOCK_THREAD_CPUTIME_ID, &cpu_start);
                 const auto start = Clock::now();
@@ -82,12 +85,15 @@ int main(int argc, char** argv) {
                 wall.push_back(std::chrono::duration<double, std::micro>(end - start).count());
                 cpu.push_back((cpu_end.tv_sec - cpu_start.tv_sec) * 1e6 +
                               (cpu_end.tv_nsec - cpu_start.tv_nsec) / 1e3);
+                best[i] = std::min(best[i], cpu.back());
             }
+        std::sort(best.begin(), best.end());
         std::sort(wall.begin(), wall.end());
         std::sort(cpu.begin(), cpu.end());
         std::printf("understand(): %zu messages x %d rounds, FAQ index %zu documents (%zu)\n",
                     cases.size(), rounds, legal->documents(), sink % 10);
-        for (const auto& [name, samples] : {std::pair{"wall", &wall}, std::pair{"cpu ", &cpu}})
+        for (const auto& [name, samples] :
+             {std::pair{"wall", &wall}, std::pair{"cpu ", &cpu}, std::pair{"best", &best}})
             std::printf("  %s p50 %.1f us  p90 %.1f us  p99 %.1f us  max %.1f us\n", name,
                         bench::percentile(*samples, 0.5), bench::percentile(*samples, 0.9),
                         bench::percentile(*samples, 0.99), samples->back());

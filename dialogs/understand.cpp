@@ -12,6 +12,9 @@ namespace {
 
 // How much the FAQ's best score counts as evidence for "question".
 constexpr double kLegalWeight = 0.85;
+// An intent scored this high is not questioned by the FAQ (whose search is most of the cost of
+// understanding a message).
+constexpr double kSettledIntent = 0.6;
 // A classification this sure overrides a wrong value typed at a step.
 constexpr double kClearIntent = 0.6;
 // Below this, the nearest intent example is too far to mean anything.
@@ -201,9 +204,9 @@ Understanding Understander::classify(const std::string& cleaned, const Understan
     meant = excerpt;
     auto scores = model.classify(meant, 6);
     // The FAQ's own best match speaks for "question": a legal question far from every intent
-    // example is still close to its entry. It is weighted below 1, so an intent already scored
-    // above that weight cannot be beaten and the search is skipped.
-    const bool settled = !scores.empty() && scores.front().score >= kLegalWeight;
+    // example is still close to its entry. An intent already scored kSettledIntent or more keeps
+    // its place without the search.
+    const bool settled = !scores.empty() && scores.front().score >= kSettledIntent;
     if (legal && !settled) {
         const auto legal_hits = legal->search(meant, {}, 1);
         if (!legal_hits.empty()) {
