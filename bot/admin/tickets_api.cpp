@@ -20,7 +20,8 @@ json ticket_json(const faq::Ticket& t) {
         {"number", t.number},       {"category", t.category},     {"subcategory", t.subcategory},
         {"question", t.question},   {"channel", t.channel},       {"phone", t.phone_masked},
         {"state", t.state},         {"created_at", t.created_at}, {"answered_at", t.answered_at},
-        {"closed_at", t.closed_at}, {"answer", t.answer},         {"answered_by", t.answered_by}};
+        {"closed_at", t.closed_at}, {"answer", t.answer},         {"answered_by", t.answered_by},
+        {"recent", t.recent}};
 }
 
 bool valid_phone(const std::string& phone) {

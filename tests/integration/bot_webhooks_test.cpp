@@ -267,7 +267,7 @@ TEST_F(WebhooksTest, BrokenXmlIs400) {
 
 TEST_F(WebhooksTest, ControlCharactersAndCdataTerminatorsSurvive) {
     auto request =
-        safe_mode_request(oa_text_xml("o_driver_e", unique_id(), std::string("a\x1d") + "b]]>c"));
+        safe_mode_request(oa_text_xml("o_driver_e" + unique_id(), unique_id(), std::string("a\x1d") + "b]]>c"));
     auto response = http_request(port(), "POST", request.target, request.body);
     ASSERT_EQ(response.status, 200) << response.body;
     auto reply = channels::parse_wechat_xml(open_reply(response));
