@@ -105,6 +105,12 @@ struct App::Impl {
         redis_config.connect_timeout = config.redis.connect_timeout;
         redis_config.command_timeout = config.redis.command_timeout;
         redis = redis::Client::create(io.get_executor(), redis_config);
+        // Every error kayou_redis_errors_total counts is logged once, with its reason.
+        redis->set_error_observer(
+            [](redis::Error::Kind kind, std::string_view reason, std::uint64_t commands) {
+                log(LogLevel::warn, "redis_error",
+                    {{"kind", redis::to_string(kind)}, {"reason", reason}, {"commands", commands}});
+            });
         redis->start();
     }
 
@@ -334,7 +340,15 @@ struct App::Impl {
     }
 
     void start_review() {
-        if (sms) sms->set_applications(&join->applications());
+        if (sms) {
+            sms->set_applications(&join->applications());
+            // SMS replies are understood with the same intent script as chat: the published
+            // one, else the one loaded at start.
+            sms->set_intents([this]() -> std::shared_ptr<const faq::IntentModel> {
+                auto live = live_content ? live_content->intents() : nullptr;
+                return live ? live : join->intents();
+            });
+        }
         review = std::make_unique<members::ReviewStore>(redis, join->applications(), *join_outbox);
         review_api =
             std::make_unique<admin::ReviewApi>(admin_auth, *audit, join->applications(), *review,

@@ -138,6 +138,8 @@ const std::set<std::string>& FlowScript::required_texts() {
         "progress_group",
         "group_private",
         "group_private_link",
+        "group_link_sent_privately",
+        "private_link",
         "group_personal_data",
         "edit_unknown",
         "store_failed",

@@ -195,6 +195,8 @@ void JoinEngine::group_turn(Turn& turn) const {
         turn.out.mention = true;
         turn.say(script_.text("group_personal_data"));
         turn.out.events.push_back("group_personal_data");
+        // "我要入会 身份证…" in a group: the warning, and also the private path he asked for.
+        if (intent_of(turn.text) == "join") turn.out.effect = {EffectKind::group_link, {}};
         return;
     }
     const auto intent = intent_of(turn.text);
@@ -530,8 +532,14 @@ TurnOutput JoinEngine::on_effect(ConversationState state, const EffectResult& re
         case EffectKind::group_link:
             turn.out.mention = true;
             turn.out.events.push_back("group_link");
-            turn.say(outcome == "ok" ? fill_text(script_.text("group_private_link"), values)
-                                     : script_.text("group_private"));
+            if (outcome == "private") {
+                // The group hears only that the link went to him; the link itself goes 1:1.
+                turn.say(script_.text("group_link_sent_privately"));
+                turn.out.private_texts.push_back(fill_text(script_.text("private_link"), values));
+            } else {
+                turn.say(outcome == "ok" ? fill_text(script_.text("group_private_link"), values)
+                                         : script_.text("group_private"));
+            }
             break;
         case EffectKind::progress: {
             std::string key = "progress_" + outcome;
