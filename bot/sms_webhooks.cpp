@@ -138,8 +138,12 @@ struct SmsService::Impl {
                                        std::int64_t window) {
         const auto slot = std::to_string(std::time(nullptr) / window);
         std::vector<std::string> command{
-            "SET", outbox->rate_key(outbox->phone_hash(phone), std::string("reply:") + kind + ":" + slot),
-            "1", "NX", "EX", std::to_string(window)};
+            "SET",
+            outbox->rate_key(outbox->phone_hash(phone), std::string("reply:") + kind + ":" + slot),
+            "1",
+            "NX",
+            "EX",
+            std::to_string(window)};
         auto claimed = co_await redis->exec(std::move(command));
         co_return claimed.ok() && !claimed.is_nil();
     }
@@ -432,8 +436,10 @@ asio::awaitable<HttpResponse> SmsService::twilio_inbound(HttpRequest& request) {
     // Answered in the TwiML of this request: Twilio sends it from the number he wrote to.
     const std::string answer = co_await impl_->inbound("twilio", inbound.from, inbound.body, true);
     if (answer.empty()) co_return impl_->twilio_ok_response();
-    co_return HttpResponse{200, std::string(callbacks::kTwilioContentType),
-                           callbacks::twilio_message_twiml(answer), {}};
+    co_return HttpResponse{200,
+                           std::string(callbacks::kTwilioContentType),
+                           callbacks::twilio_message_twiml(answer),
+                           {}};
 }
 
 asio::awaitable<HttpResponse> SmsService::twilio_status(HttpRequest& request) {

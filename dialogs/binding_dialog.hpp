@@ -17,8 +17,8 @@ class ChatBinding;
 
 namespace kayou::dialogs {
 
-// Pure: the code of a bind request ("绑定 abcd-2345", "绑定码：ＡＢＣＤ２３４５", "绑定ABCD2345"), ""
-// for "绑定" alone, nullopt when the text is not a bind request.
+// Pure: the code of a bind request ("绑定 abcd-2345", "绑定码：ＡＢＣＤ２３４５", "绑定ABCD2345"),
+// "" for "绑定" alone, nullopt when the text is not a bind request.
 std::optional<std::string> bind_request(std::string_view text);
 
 class BindingDialog : public Dialog {

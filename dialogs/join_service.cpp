@@ -73,7 +73,8 @@ WebAnswer field_error(std::string_view field, std::string_view error) {
 
 constexpr std::string_view kLinkExpired = "链接已过期，请在群里重新发送“入会”";
 constexpr std::string_view kLinkUsed =
-    "这个链接已经提交过一份申请，不能再用。请在群里重新发送“入会”获取新链接，或私聊卡友小助手办理。";
+    "这个链接已经提交过一份申请，不能再用。请在群里重新发送“入会”获取新链接，或私聊卡友小助手办理"
+    "。";
 
 WebAnswer link_used() { return json_answer(409, {{"ok", false}, {"error", kLinkUsed}}); }
 
@@ -330,9 +331,9 @@ asio::awaitable<WebAnswer> JoinService::web_submit(std::string body) {
     application.driver.clear();
     application.link_claim_key = impl_->claim_key(*claims);
     // Kept until the token has expired anyway, so the claim outlives every use of the link.
-    application.link_claim_ttl =
-        std::chrono::seconds(std::max<std::int64_t>(claims->expires - now.time_since_epoch().count(), 0)) +
-        std::chrono::hours(1);
+    application.link_claim_ttl = std::chrono::seconds(std::max<std::int64_t>(
+                                     claims->expires - now.time_since_epoch().count(), 0)) +
+                                 std::chrono::hours(1);
     application.submitted = now;
     const auto deadline = impl_->calendar.deadline_for(now);
     if (!deadline.fully_covered() && impl_->log)
@@ -369,8 +370,9 @@ asio::awaitable<WebAnswer> JoinService::web_submit(std::string body) {
         if (impl_->log) impl_->log("bind_code_issue_failed", "");
     }
     if (!bind_code.empty()) {
-        message += "\n想在微信里查进度：私聊卡友小助手发送“绑定 " + bind_code +
-                   "”（7天内有效，只能用一次，不要发到群里）。也可以用申请手机号回复短信“进度”查询。";
+        message +=
+            "\n想在微信里查进度：私聊卡友小助手发送“绑定 " + bind_code +
+            "”（7天内有效，只能用一次，不要发到群里）。也可以用申请手机号回复短信“进度”查询。";
         answer["bind_code"] = bind_code;
     }
     answer["message"] = std::move(message);

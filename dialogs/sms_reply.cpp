@@ -10,11 +10,15 @@ SmsReplyAction sms_reply_action(const Understanding& understood) {
                                                          : SmsReplyAction::help;
     if (intent == "progress" && understood.confidence >= kConfidentIntent)
         return SmsReplyAction::progress;
-    if (intent == "thanks" || understood.text.empty()) return SmsReplyAction::quiet;
+    if (intent == "thanks") return SmsReplyAction::quiet;
+    // Anything else, a lone "？" included: he wants something kayou did not understand.
     return SmsReplyAction::help;
 }
 
 SmsReply understand_sms_reply(const Understander& understander, std::string_view text) {
+    // An empty message (a handset's blank reply) asks for nothing.
+    if (text.find_first_not_of(" \t\r\n") == std::string_view::npos)
+        return SmsReply{SmsReplyAction::quiet, "empty"};
     UnderstandContext context;
     context.channel = "sms";
     const Understanding understood = understander.understand(text, context);

@@ -12,7 +12,7 @@ namespace kayou::dialogs {
 enum class SmsReplyAction {
     opt_out,   // record the opt-out (exactly the opt_out intent, said with confidence)
     progress,  // answer with the status of this number's latest application
-    quiet,     // understood, nothing to send ("谢谢", "好的", an empty message)
+    quiet,     // understood, nothing to send ("谢谢", "好的", a blank message)
     help,      // not understood: one short SMS listing the words kayou understands
 };
 

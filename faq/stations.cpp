@@ -166,8 +166,7 @@ std::string nearest_text(const std::vector<NearbyStation>& nearby, std::string_v
 
 std::string stations_answer(const std::vector<NearbyStation>& nearest, std::string_view from,
                             bool demo, std::string_view area, bool outside_place) {
-    if (nearest.empty())
-        return "司机之家名单正在更新，请稍后再问，或拨打全国职工服务热线12351。";
+    if (nearest.empty()) return "司机之家名单正在更新，请稍后再问，或拨打全国职工服务热线12351。";
     const bool outside = outside_place || nearest.front().distance_km > kCoveredRadiusKm;
     if (!outside) {
         std::vector<NearbyStation> shown;

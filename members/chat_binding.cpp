@@ -75,9 +75,8 @@ boost::asio::awaitable<ChatBinding::Redeemed> ChatBinding::redeem(std::string co
                                                                   std::string driver) {
     Redeemed redeemed;
     const auto normalized = normalize_bind_code(code);
-    std::vector<std::string> keys{
-        normalized ? code_key(*normalized) : prefix_ + "bind:{none}", std::move(driver_key),
-        prefix_ + "bind:fail:{" + driver + "}"};
+    std::vector<std::string> keys{normalized ? code_key(*normalized) : prefix_ + "bind:{none}",
+                                  std::move(driver_key), prefix_ + "bind:fail:{" + driver + "}"};
     std::vector<std::string> args{std::to_string(kBindFailuresPerHour)};
     auto reply = co_await redis_->eval(kRedeem, std::move(keys), std::move(args));
     if (!reply.is_array() || reply.elements.empty())

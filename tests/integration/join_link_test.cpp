@@ -58,8 +58,9 @@ std::string config_yaml(const FakeSmsProvider& fake) {
            "/config/calendar\n  public_base_url: " +
            kPublicBase + "\ncontent:\n  seed_dir: " KAYOU_SOURCE_DIR "/faq/data\n" +
            "sms:\n  provider: tencent\n  callback_token: " + kSmsCallbackToken +
-           "\n  templates_file: " + sms_templates_file() + "\n  tencent:\n    endpoint: " +
-           fake.url() + "\n    sdk_app_id: \"1400000001\"\n    secret_id: " + c.tencent_secret_id +
+           "\n  templates_file: " + sms_templates_file() +
+           "\n  tencent:\n    endpoint: " + fake.url() +
+           "\n    sdk_app_id: \"1400000001\"\n    secret_id: " + c.tencent_secret_id +
            "\n    secret_key: " + c.tencent_secret_key + "\n";
 }
 
@@ -122,12 +123,12 @@ json bridge(std::uint16_t port, const std::string& sender, const std::string& te
             {"latitude", location->first}, {"longitude", location->second}, {"label", ""}};
     const std::string payload = body.dump();
     const auto ts = std::to_string(unix_now());
-    auto response =
-        http_request(port, "POST", "/bridge/message", payload,
-                     {{"Content-Type", "application/json"},
-                      {"X-Kayou-Timestamp", ts},
-                      {"X-Kayou-Signature", channels::bridge_signature(kBridgeSecret, ts, payload)}},
-                     20s);
+    auto response = http_request(
+        port, "POST", "/bridge/message", payload,
+        {{"Content-Type", "application/json"},
+         {"X-Kayou-Timestamp", ts},
+         {"X-Kayou-Signature", channels::bridge_signature(kBridgeSecret, ts, payload)}},
+        20s);
     EXPECT_EQ(response.status, 200) << response.body;
     if (response.status != 200) return json{{"replies", json::array()}};
     return json::parse(response.body);
@@ -174,9 +175,9 @@ std::string robot(std::uint16_t port, const std::string& user, const std::string
     EXPECT_EQ(response.status, 200) << response.body;
     if (response.status != 200 || response.body.empty()) return {};
     auto envelope = json::parse(response.body);
-    auto opened = reference_decrypt(kRobotAesKey, kRobotToken, envelope.at("timestamp"),
-                                    envelope.at("nonce"), envelope.at("msgsignature"),
-                                    envelope.at("encrypt"));
+    auto opened =
+        reference_decrypt(kRobotAesKey, kRobotToken, envelope.at("timestamp"), envelope.at("nonce"),
+                          envelope.at("msgsignature"), envelope.at("encrypt"));
     EXPECT_TRUE(opened.signature_ok);
     return json::parse(opened.message).at("stream").at("content").get<std::string>();
 }
@@ -196,11 +197,10 @@ std::string oa(std::uint16_t port, const std::string& openid, const std::string&
         body = "<Content><![CDATA[" + content + "]]></Content>";
     }
     const std::string xml =
-        "<xml><ToUserName><![CDATA[gh_kayoutest17]]></ToUserName><FromUserName><![CDATA[" +
-        openid + "]]></FromUserName><CreateTime>" + std::to_string(unix_now()) +
+        "<xml><ToUserName><![CDATA[gh_kayoutest17]]></ToUserName><FromUserName><![CDATA[" + openid +
+        "]]></FromUserName><CreateTime>" + std::to_string(unix_now()) +
         "</CreateTime><MsgType><![CDATA[" + (location ? "location" : "text") + "]]></MsgType>" +
-        body + "<MsgId>" + std::to_string(++msg_id) + std::to_string(::getpid()) +
-        "</MsgId></xml>";
+        body + "<MsgId>" + std::to_string(++msg_id) + std::to_string(::getpid()) + "</MsgId></xml>";
     const auto ts = std::to_string(unix_now());
     const auto signature = crypto::wx_plain_signature(kOaToken, ts, "1717");
     auto response = http_request(
@@ -214,11 +214,11 @@ std::string oa(std::uint16_t port, const std::string& openid, const std::string&
 
 // A Tencent SMS reply from `mobile`.
 void sms_reply(std::uint16_t port, const std::string& mobile, const std::string& text) {
-    const json reply{{"extend", ""}, {"mobile", mobile}, {"nationcode", "86"},
-                     {"sign", "卡友工会"}, {"text", text}, {"time", unix_now()}};
-    auto answer = http_request(port, "POST",
-                               std::string("/sms/tencent/") + kSmsCallbackToken + "/reply",
-                               reply.dump(), {{"Content-Type", "application/json"}});
+    const json reply{{"extend", ""},       {"mobile", mobile}, {"nationcode", "86"},
+                     {"sign", "卡友工会"}, {"text", text},     {"time", unix_now()}};
+    auto answer =
+        http_request(port, "POST", std::string("/sms/tencent/") + kSmsCallbackToken + "/reply",
+                     reply.dump(), {{"Content-Type", "application/json"}});
     EXPECT_EQ(answer.status, 200) << answer.body;
 }
 
@@ -247,8 +247,8 @@ struct Page {
 
     std::pair<int, json> post(const std::string& target, json body) const {
         body["t"] = token;
-        auto response = http_request(port, "POST", target, body.dump(),
-                                     {{"Content-Type", "application/json"}});
+        auto response =
+            http_request(port, "POST", target, body.dump(), {{"Content-Type", "application/json"}});
         auto parsed = json::parse(response.body, nullptr, false);
         return {response.status, parsed.is_discarded() ? json{{"raw", response.body}} : parsed};
     }
@@ -256,9 +256,8 @@ struct Page {
         return post("/join/code", {{"mobile", p.mobile}});
     }
     json form(const Person& p, const std::string& code) const {
-        return {{"name", p.name},   {"id_card", p.id_card},   {"mobile", p.mobile},
-                {"code", code},     {"plate", p.plate},       {"district", "wujin"},
-                {"employer", "常州货运"}};
+        return {{"name", p.name},   {"id_card", p.id_card}, {"mobile", p.mobile},    {"code", code},
+                {"plate", p.plate}, {"district", "wujin"},  {"employer", "常州货运"}};
     }
     std::pair<int, json> submit(const Person& p, const std::string& code) const {
         return post("/join/submit", form(p, code));
@@ -353,8 +352,8 @@ TEST_F(JoinLinkTest, BridgeGroupLinkUsedByAnotherPersonNeverFilesUnderTheRequest
     EXPECT_EQ(record["channel"], "web");
     EXPECT_EQ(record["driver"], "");
     EXPECT_EQ(box().open(record["mobile"], "app:" + id + ":mobile").value_or(""), b.mobile);
-    EXPECT_TRUE(cli1(redis_port(), "EXISTS 'kayou:driver:{bridge:" + requester + "}:application'") ==
-                "0");
+    EXPECT_TRUE(
+        cli1(redis_port(), "EXISTS 'kayou:driver:{bridge:" + requester + "}:application'") == "0");
 
     // The requester's 进度, in 1:1 and in the group: never the stranger's application.
     const std::string own = say(port(), requester, "进度");
@@ -414,8 +413,8 @@ TEST_F(JoinLinkTest, SecondSubmitWithTheSameTokenIs409AndStoresNothing) {
     EXPECT_EQ(application_keys(redis_port()).size(), apps_before);
     EXPECT_EQ(cli1(redis_port(), "EXISTS 'kayou:idcard:{" + box().lookup_hash(c.id_card) + "}'"),
               "0");
-    EXPECT_EQ(cli1(redis_port(), "EXISTS 'kayou:mobile:{" + box().lookup_hash(c.mobile) +
-                                     "}:application'"),
+    EXPECT_EQ(cli1(redis_port(),
+                   "EXISTS 'kayou:mobile:{" + box().lookup_hash(c.mobile) + "}:application'"),
               "0");
     // The same person again, and the page and a new code: all refused.
     EXPECT_EQ(page.submit(b, b_code).first, 409);
@@ -434,15 +433,17 @@ TEST_F(JoinLinkTest, TwoSimultaneousSubmitsWithOneTokenStoreOneApplication) {
     ASSERT_EQ(page.ask_code(e).first, 200);
     const json d_form = page.form(d, latest_code(redis_port(), d.mobile));
     const json e_form = page.form(e, latest_code(redis_port(), e.mobile));
-    auto d_result = std::async(std::launch::async, [&] { return page.post("/join/submit", d_form); });
-    auto e_result = std::async(std::launch::async, [&] { return page.post("/join/submit", e_form); });
+    auto d_result =
+        std::async(std::launch::async, [&] { return page.post("/join/submit", d_form); });
+    auto e_result =
+        std::async(std::launch::async, [&] { return page.post("/join/submit", e_form); });
     const int d_status = d_result.get().first;
     const int e_status = e_result.get().first;
     EXPECT_EQ((d_status == 200) + (e_status == 200), 1) << d_status << " " << e_status;
     EXPECT_EQ((d_status == 409) + (e_status == 409), 1) << d_status << " " << e_status;
-    const int stored =
-        std::stoi(cli1(redis_port(), "EXISTS 'kayou:idcard:{" + box().lookup_hash(d.id_card) +
-                                         "}' 'kayou:idcard:{" + box().lookup_hash(e.id_card) + "}'"));
+    const int stored = std::stoi(
+        cli1(redis_port(), "EXISTS 'kayou:idcard:{" + box().lookup_hash(d.id_card) +
+                               "}' 'kayou:idcard:{" + box().lookup_hash(e.id_card) + "}'"));
     EXPECT_EQ(stored, 1);
 }
 
@@ -457,8 +458,10 @@ TEST_F(JoinLinkTest, EachApplicantFindsHisOwnApplicationByChatAfterBindingAndByS
     const Person c = someone(8, "陈五");
 
     // Two links from the same group request flow, one used by each stranger.
-    const std::string first = link_token(public_text(bridge(port(), requester, "我要入会", room, true)));
-    const std::string second = link_token(public_text(bridge(port(), requester, "入会", room, true)));
+    const std::string first =
+        link_token(public_text(bridge(port(), requester, "我要入会", room, true)));
+    const std::string second =
+        link_token(public_text(bridge(port(), requester, "入会", room, true)));
     ASSERT_FALSE(first.empty());
     ASSERT_FALSE(second.empty());
     auto [b_status, b_done] = apply({port(), first}, b);
@@ -567,8 +570,8 @@ TEST_F(JoinLinkTest, StationHelpFitsTheChannelAndTheArea) {
     EXPECT_NE(beijing.find("直溪镇驿站"), std::string::npos) << beijing;
     EXPECT_NE(beijing.find("12351"), std::string::npos) << beijing;
     EXPECT_EQ(beijing.find("发送您的位置"), std::string::npos) << beijing;
-    const std::string nanjing =
-        public_text(bridge(port(), unique_id("wxid"), "附近的司机之家 南京", unique_id("room"), true));
+    const std::string nanjing = public_text(
+        bridge(port(), unique_id("wxid"), "附近的司机之家 南京", unique_id("room"), true));
     EXPECT_NE(nanjing.find("南京不在"), std::string::npos) << nanjing;
     EXPECT_NE(nanjing.find("12351"), std::string::npos) << nanjing;
     const std::string robot_nanjing = robot(port(), unique_id("u"), "附近的司机之家 南京");

@@ -56,8 +56,9 @@ protected:
         setup_ = new SmsSetup();
         KayouProcess::Options options;
         options.redis_port = RedisServer::shared().port();
-        options.extra_yaml = sms_yaml(*fake_, *setup_) + "  twilio:\n    auth_token: " +
-                             kTwilioToken + "\n    public_base_url: " + kTwilioBase + "\n";
+        options.extra_yaml = sms_yaml(*fake_, *setup_) +
+                             "  twilio:\n    auth_token: " + kTwilioToken +
+                             "\n    public_base_url: " + kTwilioBase + "\n";
         kayou_ = new KayouProcess(options);
         ASSERT_TRUE(kayou_->wait_ready());
     }
@@ -66,6 +67,7 @@ protected:
         delete setup_;
         delete fake_;
     }
+
 public:
     static std::uint16_t port() { return kayou_->port(); }
     static std::uint16_t redis_port() { return RedisServer::shared().port(); }
@@ -77,9 +79,8 @@ public:
         HttpResult answer;
         switch (provider) {
             case Provider::tencent: {
-                const json reply{{"extend", ""},        {"mobile", mobile},
-                                 {"nationcode", "86"},  {"sign", "卡友工会"},
-                                 {"text", text},        {"time", unix_now()}};
+                const json reply{{"extend", ""},       {"mobile", mobile}, {"nationcode", "86"},
+                                 {"sign", "卡友工会"}, {"text", text},     {"time", unix_now()}};
                 answer = http_request(port(), "POST", "/sms/tencent/" + token + "/reply",
                                       reply.dump(), {{"Content-Type", "application/json"}});
                 break;
@@ -120,8 +121,8 @@ public:
     }
 
     static bool opted_out(const std::string& mobile) {
-        return redis_cli1(redis_port(), "EXISTS '" + prefix() + "sms:optout:" +
-                                            box().lookup_hash(mobile) + "'") == "1";
+        return redis_cli1(redis_port(), "EXISTS '" + prefix() +
+                                            "sms:optout:" + box().lookup_hash(mobile) + "'") == "1";
     }
     // Outbox messages (idempotency keys) of `kind` for `mobile`: "progress_none", "reply_help".
     static std::size_t queued(const std::string& kind, const std::string& mobile) {
@@ -167,7 +168,8 @@ void check_table(Provider provider) {
         EXPECT_EQ(SmsRepliesTest::queued("progress_none", mobile),
                   c.expect == SmsExpect::progress ? 1u : 0u)
             << what;
-        EXPECT_EQ(SmsRepliesTest::queued("reply_help", mobile), c.expect == SmsExpect::help ? 1u : 0u)
+        EXPECT_EQ(SmsRepliesTest::queued("reply_help", mobile),
+                  c.expect == SmsExpect::help ? 1u : 0u)
             << what;
     }
 }

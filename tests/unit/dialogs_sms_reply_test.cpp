@@ -65,9 +65,9 @@ TEST(SmsReply, OptOutOnlyForTheOptOutIntentSaidWithConfidence) {
         understood.text = "x";
         EXPECT_EQ(sms_reply_action(understood), c.action) << c.intent << " " << c.confidence;
     }
-    Understanding empty;
-    empty.intent = "out_of_scope";
-    EXPECT_EQ(sms_reply_action(empty), SmsReplyAction::quiet);
+    const Understander understander(shipped_model(), nullptr);
+    EXPECT_EQ(understand_sms_reply(understander, " \n").action, SmsReplyAction::quiet);
+    EXPECT_EQ(understand_sms_reply(understander, "").action, SmsReplyAction::quiet);
 }
 
 }  // namespace

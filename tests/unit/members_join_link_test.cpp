@@ -39,8 +39,8 @@ TEST(JoinLink, CarriesNoChatIdentity) {
 }
 
 TEST(JoinLink, NonceMustBeAPlainKeyName) {
-    const std::vector<std::string> bad{"",         "short",         "has space 123456",
-                                       "abc}def{12345678", "ab:cd12345678", std::string(65, 'a')};
+    const std::vector<std::string> bad{
+        "", "short", "has space 123456", "abc}def{12345678", "ab:cd12345678", std::string(65, 'a')};
     for (const auto& nonce : bad)
         EXPECT_FALSE(verify_join_token(kKey, sign_join_token(kKey, {2000, nonce}), 1000)) << nonce;
     EXPECT_TRUE(verify_join_token(kKey, sign_join_token(kKey, {2000, "abcdEFGH"}), 1000));
@@ -126,11 +126,17 @@ TEST(BindCode, NormalizesWhatADriverTypes) {
         std::optional<std::string> expected;
     };
     const Case cases[] = {
-        {"ABCD-2345", "ABCD2345"}, {"abcd-2345", "ABCD2345"}, {"abcd 2345", "ABCD2345"},
-        {"ABCD2345", "ABCD2345"},  {" a b c d 2 3 4 5 ", "ABCD2345"},
-        {"ABCD-234", std::nullopt}, {"ABCD-23456", std::nullopt},
+        {"ABCD-2345", "ABCD2345"},
+        {"abcd-2345", "ABCD2345"},
+        {"abcd 2345", "ABCD2345"},
+        {"ABCD2345", "ABCD2345"},
+        {" a b c d 2 3 4 5 ", "ABCD2345"},
+        {"ABCD-234", std::nullopt},
+        {"ABCD-23456", std::nullopt},
         {"ABCD-2340", std::nullopt},  // 0 is not in the alphabet (O/0 look alike)
-        {"ABCI-2345", std::nullopt}, {"", std::nullopt}, {"绑定码", std::nullopt},
+        {"ABCI-2345", std::nullopt},
+        {"", std::nullopt},
+        {"绑定码", std::nullopt},
     };
     for (const auto& c : cases) EXPECT_EQ(normalize_bind_code(c.typed), c.expected) << c.typed;
 }
