@@ -430,7 +430,8 @@ void JoinEngine::answer_step(Turn& turn) const {
 TurnOutput JoinEngine::reject_answer(ConversationState state, const std::string& error,
                                      const TurnInput& input) const {
     Turn turn{{std::move(state), {}, {}, false, false}, input, {}};
-    const FlowStep* step = turn.out.state.draft ? script_.find_step(turn.draft().step) : nullptr;
+    const FlowStep* step =
+        turn.out.state.draft ? script_.find_step(turn.draft().step) : nullptr;
     if (step) fail(turn, *step, error);
     return std::move(turn.out);
 }
