@@ -32,6 +32,8 @@ Reply say(std::string text, const Message& message) {
 }  // namespace
 
 std::optional<std::string> bind_request(std::string_view raw) {
+    // Every message passes here: most are gone after one search.
+    if (raw.find(kBindWord) == std::string_view::npos) return std::nullopt;
     // Width folded first: a phone keyboard in Chinese mode types "ＡＢＣＤ" and "："
     const std::string folded = text::fold_width(raw);
     std::string_view text = trim(folded);

@@ -121,6 +121,7 @@ const std::set<std::string>& FlowScript::required_texts() {
         "employer_none",
         "submitted",
         "existing",
+        "existing_other",
         "district_ambiguous",
         "district_unknown",
         "code_sent",

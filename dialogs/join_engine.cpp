@@ -589,9 +589,13 @@ TurnOutput JoinEngine::on_effect(ConversationState state, const EffectResult& re
             break;
         }
         case EffectKind::submit:
-            if (outcome == "new" || outcome == "existing") {
-                turn.say(
-                    fill_text(script_.text(outcome == "new" ? "submitted" : "existing"), values));
+            if (outcome == "new" || outcome == "existing" || outcome == "existing_other") {
+                // existing_other: the ID number has an application made with another phone; its
+                // number and status are not this driver's to see.
+                const std::string key = outcome == "new"        ? "submitted"
+                                        : outcome == "existing" ? "existing"
+                                                                : "existing_other";
+                turn.say(fill_text(script_.text(key), values));
                 turn.out.events.push_back(outcome == "new" ? "submitted" : "duplicate");
                 turn.out.state.draft.reset();
                 turn.out.state.session.flow.clear();

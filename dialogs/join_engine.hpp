@@ -76,7 +76,8 @@ struct EffectResult {
     EffectKind kind = EffectKind::none;
     // send_code: ok | rate_minute | rate_hour | failed
     // check_code: ok | wrong | expired | locked
-    // submit: new | existing | failed
+    // submit: new | existing (his own, same proven mobile) | existing_other (made with another
+    // mobile) | failed
     // progress: none | received | approved | rejected
     // group_link: ok (post the link in the group) | private (send it to the sender 1:1) | off
     // (no public URL configured)

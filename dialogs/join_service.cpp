@@ -339,18 +339,14 @@ asio::awaitable<WebAnswer> JoinService::web_submit(std::string body) {
     if (!deadline.fully_covered() && impl_->log)
         impl_->log("deadline_calendar_gap", deadline.warning());
     application.deadline = deadline.at;
-    const std::string proven_mobile = application.mobile;
     auto submitted = co_await impl_->applications.submit(std::move(application));
     if (submitted.link_used) co_return link_used();
-    if (!submitted.created && submitted.application.mobile != proven_mobile) {
+    if (!submitted.created && !submitted.same_applicant) {
         // An ID number someone else applied with: whoever typed it learns nothing about that
         // application (its number and status belong to the phone that applied).
-        co_return json_answer(
-            200, {{"ok", true},
-                  {"created", false},
-                  {"message",
-                   "这个身份证号已经有一份入会申请，不用重复提交。请用申请时填写的手机号回复短信"
-                   "“进度”查询；如有疑问请联系所在区县工会或拨打12351。"}});
+        co_return json_answer(200, {{"ok", true},
+                                    {"created", false},
+                                    {"message", impl_->script.text("existing_other")}});
     }
     const std::map<std::string, std::string> values{
         {"application_id", submitted.application.id},

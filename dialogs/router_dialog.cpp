@@ -782,7 +782,9 @@ asio::awaitable<EffectResult> RouterDialog::run_effect(const Effect& effect,
             }
             try {
                 auto submitted = co_await services_.applications->submit(std::move(application));
-                result.outcome = submitted.created ? "new" : "existing";
+                result.outcome = submitted.created          ? "new"
+                                 : submitted.same_applicant ? "existing"
+                                                            : "existing_other";
                 result.application_id = submitted.application.id;
                 result.deadline = submitted.application.deadline_text;
                 result.status_text = members::status_text(submitted.application.status);

@@ -98,7 +98,7 @@ boost::asio::awaitable<SubmitResult> ApplicationStore::submit(NewApplication a) 
     // The common duplicate is answered without drawing a number, so numbers have no gaps
     // except when two submits of one ID number race (the script below still decides).
     if (auto existing = co_await active_for_id_card(a.id_card))
-        co_return SubmitResult{false, std::move(*existing)};
+        co_return co_await existing_result(std::move(*existing), a);
     const bool claims_link = !a.link_claim_key.empty() && a.link_claim_ttl.count() > 0;
     const std::string submitted_text = beijing_minute_text(a.submitted);
     const std::string day =
@@ -163,10 +163,25 @@ boost::asio::awaitable<SubmitResult> ApplicationStore::submit(NewApplication a) 
         result.link_used = true;
         co_return result;
     }
-    result.created = reply.elements[0].str == "new";
     auto stored = co_await get(reply.elements[1].str);
     if (!stored) throw std::runtime_error("application vanished after submit");
+    if (reply.elements[0].str != "new") co_return co_await existing_result(std::move(*stored), a);
+    result.created = true;
     result.application = std::move(*stored);
+    co_return result;
+}
+
+boost::asio::awaitable<SubmitResult> ApplicationStore::existing_result(Application existing,
+                                                                       const NewApplication& a) {
+    SubmitResult result;
+    result.application = std::move(existing);
+    // The phone proved by SMS code is the one that applied: his own application, so his chat may
+    // find it from now on (a web applicant who later starts the chat flow).
+    result.same_applicant = !a.mobile.empty() && result.application.mobile == a.mobile;
+    if (result.same_applicant && !a.driver.empty()) {
+        std::vector<std::string> command{"SET", driver_key(a.driver), result.application.id};
+        co_await redis_->exec(std::move(command));
+    }
     co_return result;
 }
 

@@ -97,6 +97,10 @@ struct SubmitResult {
     Application application;  // the new one, or the existing one (status, deadline)
     // The join link was used before: nothing was stored and `application` is empty.
     bool link_used = false;
+    // Not created, and the existing application was made with this same (SMS-proven) mobile:
+    // it is this applicant's, and the submitting chat (NewApplication::driver) is now linked to
+    // it. False when someone else's: its number and status are not his to see.
+    bool same_applicant = false;
 };
 
 // "2026-11-22 15:04" in Beijing time.
@@ -133,6 +137,9 @@ public:
     const std::string& prefix() const { return prefix_; }
 
 private:
+    boost::asio::awaitable<SubmitResult> existing_result(Application existing,
+                                                         const NewApplication& a);
+
     std::shared_ptr<redis::Client> redis_;
     const crypto::SealedBox& box_;
     std::string prefix_;

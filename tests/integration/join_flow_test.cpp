@@ -289,7 +289,8 @@ TEST_F(JoinTest, CompleteJoinOverTheOfficialAccountAndOnePerIdNumber) {
     ASSERT_TRUE(opened);
     EXPECT_EQ(*opened, kWang.id_card);
 
-    // Someone else with the same ID number gets the existing application's status.
+    // Someone else with the same ID number (another phone) learns only that one exists: its
+    // number and status are not his (issue 17).
     const std::string other = unique("wxid_other");
     auto other_say = [&](const std::string& text) { return bridge_say(port(), other, text); };
     other_say("入会");
@@ -302,7 +303,8 @@ TEST_F(JoinTest, CompleteJoinOverTheOfficialAccountAndOnePerIdNumber) {
     other_say("无");
     auto second = other_say("确认");
     EXPECT_NE(second.all().find("不用重复"), std::string::npos) << second.all();
-    EXPECT_NE(second.all().find(id), std::string::npos);
+    EXPECT_EQ(second.all().find(id), std::string::npos) << second.all();
+    EXPECT_EQ(other_say("进度").all().find(id), std::string::npos);
     EXPECT_EQ(cli1(redis_port(), "GET 'kayou:idcard:{" + box().lookup_hash(kWang.id_card) + "}'"),
               id);
 }
