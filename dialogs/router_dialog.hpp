@@ -25,7 +25,7 @@ class WorkingCalendar;
 }  // namespace kayou::notify
 namespace kayou::members {
 class ApplicationStore;
-class PhoneVerification;
+class CodeDesk;
 }  // namespace kayou::members
 
 namespace kayou::dialogs {
@@ -122,7 +122,7 @@ struct RouterServices {
     const notify::WorkingCalendar* calendar = nullptr;
     ConversationStore* conversations = nullptr;
     members::ApplicationStore* applications = nullptr;
-    members::PhoneVerification* verification = nullptr;
+    members::CodeDesk* codes = nullptr;  // verification codes and join-link caps
     notify::SmsOutbox* sms = nullptr;
     // "https://kayou.example.org" (no trailing slash); empty = no join links in groups.
     std::string public_base_url;
