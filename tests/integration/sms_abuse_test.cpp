@@ -46,9 +46,8 @@ constexpr int kMaxMemoryMb = 64;
 
 // The shipped caps (docs/sms.md), except: a small global budget so that the test can spend it;
 // no 60 s spacing per phone, so that a stranger can reach a driver's hourly cap within the test;
-// 8-bit proofs, cheap for the attacker threads (the caps, not the proofs, are under test); and a
-// slow code lane, so that a backlog builds up.
-std::string abuse_yaml(const FakeSmsProvider& fake, const SmsSetup& setup) {
+// 8-bit proofs, cheap for the attacker threads (the caps, not the proofs, are under test).
+std::string abuse_yaml(const FakeSmsProvider& fake, const SmsSetup& setup, int global_per_hour) {
     return sms_yaml(fake, setup) + "bridge:\n  enabled: true\n  secret: " + kBridgeSecret +
            "\nmembers:\n  flow_file: " KAYOU_SOURCE_DIR
            "/config/flows/join.yaml\n  districts_file: " KAYOU_SOURCE_DIR
@@ -56,7 +55,7 @@ std::string abuse_yaml(const FakeSmsProvider& fake, const SmsSetup& setup) {
            "/config/calendar\n  public_base_url: https://kayou.test\n"
            "  trust_forwarded_for: true\n  code_caps:\n    phone_spacing_s: 0\n"
            "    global_per_hour: " +
-           std::to_string(kGlobalPerHour) +
+           std::to_string(global_per_hour) +
            "\n    global_per_day: 1000\n    alert_percent: 50\n    proof_bits: 8\n"
            "admin:\n  tokens:\n    - name: wujin-reviewer\n      token_sha256: " +
            crypto::sha256_hex(kReviewerToken) +
@@ -70,20 +69,19 @@ struct Kayou {
     std::uint16_t redis_port = RedisServer::free_port();
     KayouProcess process;
 
-    explicit Kayou(const std::string& extra_caps = "")
-        : setup(make_setup()), process(options(extra_caps)) {}
+    explicit Kayou(int global_per_hour) : setup(make_setup()), process(options(global_per_hour)) {}
 
     SmsSetup make_setup() {
         SmsSetup s;
-        s.sender_extra = "    code_rate_per_second: 20\n";
+        s.sender_extra = "    code_rate_per_second: 50\n";
         return s;
     }
-    KayouProcess::Options options(const std::string& extra) {
+    KayouProcess::Options options(int global_per_hour) {
         KayouProcess::Options o;
         o.redis_port = 0;  // kayou's own redis-server: its maxmemory and policy are under test
         o.embedded_redis_yaml = "  port: " + std::to_string(redis_port) +
                                 "\n  maxmemory_mb: " + std::to_string(kMaxMemoryMb) + "\n";
-        o.extra_yaml = abuse_yaml(fake, setup) + extra;
+        o.extra_yaml = abuse_yaml(fake, setup, global_per_hour);
         o.log_level = "warn";
         return o;
     }
@@ -205,7 +203,7 @@ std::string join_in_chat(Kayou& k, const std::string& sender, const std::string&
 TEST(SmsAbuse, TheIssuesAttacksStayWithinTheCapsAndRealDriversAreServedWithinOneSecond) {
     const auto started = Clock::now();
     const auto hour_at_start = std::time(nullptr) / 3600;
-    Kayou k;
+    Kayou k(kGlobalPerHour);
     ASSERT_TRUE(k.process.wait_ready());
     const std::uint16_t port = k.port();
     // The embedded Redis runs with the configured maxmemory and never evicts.
@@ -285,11 +283,11 @@ TEST(SmsAbuse, TheIssuesAttacksStayWithinTheCapsAndRealDriversAreServedWithinOne
     ASSERT_TRUE(y_code) << "driver Y's code never reached the provider";
     EXPECT_LT(*y_code, 1000ms);
 
-    // A backlog in the code lane: 200 codes straight into the outbox, as if the caps had let
-    // them through (20/s: ten seconds of work). The approval SMS does not wait behind them.
+    // A backlog in the code lane: 500 codes straight into the outbox, as if the caps had let
+    // them through (50/s: ten seconds of work). The approval SMS does not wait behind them.
     Outbox outbox(k.setup.prefix, k.redis_port);
     std::set<std::string> backlog;
-    for (int i = 0; i < 200; ++i)
+    for (int i = 0; i < 500; ++i)
         backlog.insert(outbox.enqueue(mobile(153, i), "backlog:" + std::to_string(i),
                                       notify::SmsMessage::Kind::verification, "verification_code",
                                       {"123456", "5"}));
@@ -359,7 +357,13 @@ TEST(SmsAbuse, TheIssuesAttacksStayWithinTheCapsAndRealDriversAreServedWithinOne
               std::string::npos);
     EXPECT_NE(metrics.find("kayou_redis_memory_alert 0"), std::string::npos);
     // ... and in the console's stats.
-    auto stats = http_request(port, "GET", "/admin/api/review/stats?from=2020-01-01&to=2099-12-31",
+    char today[16] = {};
+    const std::time_t beijing_now = std::time(nullptr) + 8 * 3600;
+    std::tm parts{};
+    gmtime_r(&beijing_now, &parts);
+    std::strftime(today, sizeof today, "%Y-%m-%d", &parts);
+    auto stats = http_request(port, "GET",
+                              std::string("/admin/api/review/stats?from=") + today + "&to=" + today,
                               {}, auth);
     ASSERT_EQ(stats.status, 200) << stats.body;
     const auto alerts = nlohmann::json::parse(stats.body).at("alerts");
@@ -397,8 +401,8 @@ TEST(SmsAbuse, TheIssuesAttacksStayWithinTheCapsAndRealDriversAreServedWithinOne
 }
 
 TEST(SmsAbuse, RedisMemoryStaysUnderBudgetAfter50000CodeRequests) {
-    // The shipped caps (budget 300 an hour); only the proofs are cheap, as above.
-    Kayou k("");
+    // The shipped budget (300 an hour); only the proofs are cheap, as above.
+    Kayou k(300);
     ASSERT_TRUE(k.process.wait_ready());
     const std::uint16_t port = k.port();
     // 20 members in 20 groups hand their links to the attacker.
