@@ -31,6 +31,7 @@
 #include "tests/support/http_client.hpp"
 #include "tests/support/kayou_process.hpp"
 #include "tests/support/redis_server.hpp"
+#include "tests/support/reference.hpp"
 #include "tests/support/sms_fixture.hpp"
 
 namespace kayou::test {
@@ -451,6 +452,61 @@ TEST(SmsAbuse, RedisMemoryStaysUnderBudgetAfter50000CodeRequests) {
         "used_memory %lld -> %lld bytes (+%lld), maxmemory %d MB\n",
         static_cast<long long>(took.count()), sent.load(), challenged.load(), refused.load(),
         before, after, after - before, kMaxMemoryMb);
+}
+
+// The page's side: its own script solves the proof of work when asked (run in jsdom, as a phone
+// browser would), its texts are web texts, and guesses through another link cannot lock the
+// driver's code.
+TEST(SmsAbuse, TheJoinPageSolvesItsProofAndNoOtherLinkCanLockTheDriversCode) {
+    if (reference_dir().empty()) GTEST_SKIP() << "reference tools missing (npm ci)";
+    Kayou k(kGlobalPerHour);
+    ASSERT_TRUE(k.process.wait_ready());
+    const std::uint16_t port = k.port();
+    const std::string token = ask_link(port, unique_id("wxid_page"), unique_id("room_page"));
+    ASSERT_FALSE(token.empty());
+    // The link's free code, then one behind a proof of work the page solves by itself.
+    const auto page = reference_join_page(port, token, {"13600000001", "13600000002"});
+    ASSERT_FALSE(page.contains("failure")) << page.dump();
+    const auto messages = page.at("messages");
+    ASSERT_EQ(messages.size(), 2u);
+    for (const auto& message : messages)
+        EXPECT_NE(message.get<std::string>().find("验证码已发送"), std::string::npos) << message;
+    EXPECT_EQ(page.at("challenged"), 1);
+    const auto code = k.fake.wait_for(to_phone("13600000002"), 5s);
+    ASSERT_TRUE(code);
+
+    auto submit = [&](const std::string& link, const std::string& guess) {
+        nlohmann::json form{{"t", link},
+                            {"name", "张三"},
+                            {"id_card", "320412198501011233"},
+                            {"mobile", "13600000002"},
+                            {"code", guess},
+                            {"plate", "苏D67890"},
+                            {"district", "wujin"},
+                            {"employer", ""}};
+        auto response = http_request(port, "POST", "/join/submit", form.dump(),
+                                     {{"Content-Type", "application/json"}});
+        return std::make_pair(response.status,
+                              nlohmann::json::parse(response.body, nullptr, false));
+    };
+    // A stranger with a link of his own guesses at the driver's number: he reaches no code.
+    const std::string stranger = ask_link(port, unique_id("wxid_s"), unique_id("room_s"));
+    ASSERT_FALSE(stranger.empty());
+    for (int i = 0; i < 10; ++i) {
+        auto [status, answer] = submit(stranger, std::to_string(100000 + i));
+        EXPECT_EQ(status, 400);
+        const std::string error = answer.value("error", "");
+        EXPECT_NE(error.find("获取验证码"), std::string::npos) << error;
+        EXPECT_EQ(error.find("回复"), std::string::npos) << "a chat command on the web: " << error;
+    }
+    // The driver's own wrong guess says how many tries are left; his code still works.
+    const std::string right = code->params.at(0);
+    auto [wrong_status, wrong] = submit(token, right == "000000" ? "111111" : "000000");
+    EXPECT_EQ(wrong_status, 400);
+    EXPECT_NE(wrong.value("error", "").find("还可以试4次"), std::string::npos) << wrong.dump();
+    auto [status, done] = submit(token, right);
+    EXPECT_EQ(status, 200) << done.dump();
+    EXPECT_TRUE(done.value("ok", false));
 }
 
 }  // namespace
