@@ -41,8 +41,8 @@ struct JoinSetup {
     std::string public_base_url;
     std::chrono::seconds link_ttl{1800};
     std::string key_prefix = "kayou:";
-    // Caps on verification codes and join links (members/code_desk.hpp); its key_prefix and
-    // code_ttl are set from the fields here.
+    // Verification codes and their caps, join-link caps (members/code_desk.hpp); its key_prefix
+    // is set from key_prefix above.
     members::CodeDeskOptions codes;
     std::function<void(std::string_view event)> count;  // join funnel events (optional)
     // Code and link cap events (members::CodeDesk::Event), e.g. for Prometheus (optional).

@@ -128,7 +128,6 @@ struct RouterServices {
     std::string public_base_url;
     std::string link_key;  // HMAC key for join links
     std::chrono::seconds link_ttl{1800};
-    std::chrono::seconds code_ttl{300};
     // The intent script loaded at start (faq/data/intents.yaml); ChatServices::intents may
     // replace it with a published version.
     std::shared_ptr<const faq::IntentModel> intents;
