@@ -78,6 +78,7 @@ struct App::Impl {
     // The last INFO memory read (watch_redis_memory) and its alert ("" = fine).
     std::optional<RedisMemory> redis_memory;
     std::string redis_memory_alert;
+    asio::steady_timer memory_timer{io};  // cancelled by stop(): shutdown never waits for it
 
     explicit Impl(Config c) : config(std::move(c)), server(io, config.server) {}
 
@@ -221,7 +222,6 @@ struct App::Impl {
         asio::co_spawn(
             io,
             [this]() -> asio::awaitable<void> {
-                asio::steady_timer timer(io);
                 std::string logged;
                 while (!stopping) {
                     try {
@@ -244,9 +244,11 @@ struct App::Impl {
                     } catch (const std::exception&) {
                         // Redis unreachable: /readyz and the Redis metrics say so already.
                     }
-                    timer.expires_after(config.redis.memory_check_interval);
+                    if (stopping) break;
+                    memory_timer.expires_after(config.redis.memory_check_interval);
                     boost::system::error_code ignored;
-                    co_await timer.async_wait(asio::redirect_error(asio::use_awaitable, ignored));
+                    co_await memory_timer.async_wait(
+                        asio::redirect_error(asio::use_awaitable, ignored));
                 }
             },
             asio::detached);
@@ -704,6 +706,7 @@ struct App::Impl {
         boost::system::error_code ignored;
         signals.cancel(ignored);
         reload_signals.cancel(ignored);
+        memory_timer.cancel();
         if (live_content) live_content->stop();
         if (sms) sms->stop();
         if (review_sweeper) review_sweeper->stop();

@@ -70,19 +70,20 @@ struct Kayou {
     std::uint16_t redis_port = RedisServer::free_port();
     KayouProcess process;
 
-    explicit Kayou(int global_per_hour) : setup(make_setup()), process(options(global_per_hour)) {}
+    explicit Kayou(int global_per_hour, std::string extra = "")
+        : setup(make_setup()), process(options(global_per_hour, std::move(extra))) {}
 
     SmsSetup make_setup() {
         SmsSetup s;
         s.sender_extra = "    code_rate_per_second: 50\n";
         return s;
     }
-    KayouProcess::Options options(int global_per_hour) {
+    KayouProcess::Options options(int global_per_hour, std::string extra) {
         KayouProcess::Options o;
         o.redis_port = 0;  // kayou's own redis-server: its maxmemory and policy are under test
         o.embedded_redis_yaml = "  port: " + std::to_string(redis_port) +
                                 "\n  maxmemory_mb: " + std::to_string(kMaxMemoryMb) + "\n";
-        o.extra_yaml = abuse_yaml(fake, setup, global_per_hour);
+        o.extra_yaml = abuse_yaml(fake, setup, global_per_hour) + extra;
         o.log_level = "warn";
         return o;
     }
@@ -346,7 +347,7 @@ TEST(SmsAbuse, TheIssuesAttacksStayWithinTheCapsAndRealDriversAreServedWithinOne
 
     // The alert: on /metrics ...
     const auto metrics = http_request(port, "GET", "/metrics").body;
-    EXPECT_NE(metrics.find("kayou_sms_code_budget_alert 2"), std::string::npos) << metrics;
+    EXPECT_NE(metrics.find("\nkayou_sms_code_budget_alert 2\n"), std::string::npos) << metrics;
     EXPECT_NE(metrics.find("kayou_sms_code_budget_alerts_total{level=\"exhausted\"} 1"),
               std::string::npos);
     EXPECT_NE(metrics.find("kayou_sms_code_budget_alerts_total{level=\"alert\"} 1"),
@@ -356,7 +357,7 @@ TEST(SmsAbuse, TheIssuesAttacksStayWithinTheCapsAndRealDriversAreServedWithinOne
     EXPECT_NE(metrics.find("kayou_sms_code_refusals_total{cap=\"link\"}"), std::string::npos);
     EXPECT_NE(metrics.find("kayou_join_links_total{outcome=\"refused_sender\"} 47"),
               std::string::npos);
-    EXPECT_NE(metrics.find("kayou_redis_memory_alert 0"), std::string::npos);
+    EXPECT_NE(metrics.find("\nkayou_redis_memory_alert 0\n"), std::string::npos);
     // ... and in the console's stats.
     char today[16] = {};
     const std::time_t beijing_now = std::time(nullptr) + 8 * 3600;
@@ -452,6 +453,31 @@ TEST(SmsAbuse, RedisMemoryStaysUnderBudgetAfter50000CodeRequests) {
         "used_memory %lld -> %lld bytes (+%lld), maxmemory %d MB\n",
         static_cast<long long>(took.count()), sent.load(), challenged.load(), refused.load(),
         before, after, after - before, kMaxMemoryMb);
+}
+
+// Redis memory is watched: past redis.memory_alert_percent of maxmemory (here 1 %, which any
+// Redis passes) the alert is on /metrics, in the console's stats and in the log.
+TEST(SmsAbuse, TheRedisMemoryAlertFiresBeforeTheLimit) {
+    Kayou k(kGlobalPerHour, "redis:\n  memory_alert_percent: 1\n  memory_check_interval_ms: 100\n");
+    ASSERT_TRUE(k.process.wait_ready());
+    std::string metrics;
+    for (const auto deadline = Clock::now() + 5s; Clock::now() < deadline;) {
+        metrics = http_request(k.port(), "GET", "/metrics").body;
+        if (metrics.find("\nkayou_redis_memory_alert 1\n") != std::string::npos) break;
+        std::this_thread::sleep_for(50ms);  // polling another process' state, bounded above
+    }
+    EXPECT_NE(metrics.find("\nkayou_redis_memory_alert 1\n"), std::string::npos) << metrics;
+    EXPECT_NE(metrics.find("\nkayou_redis_maxmemory_bytes " +
+                           std::to_string(kMaxMemoryMb * 1024LL * 1024) + "\n"),
+              std::string::npos);
+    const Headers auth{{"Authorization", std::string("Bearer ") + kReviewerToken}};
+    auto stats = http_request(k.port(), "GET",
+                              "/admin/api/review/stats?from=2026-01-01&to=2026-01-01", {}, auth);
+    ASSERT_EQ(stats.status, 200) << stats.body;
+    const auto memory = nlohmann::json::parse(stats.body).at("alerts").at("redis_memory");
+    EXPECT_EQ(memory.at("alert"), "near_limit") << memory.dump();
+    EXPECT_EQ(memory.at("policy"), "noeviction");
+    EXPECT_NE(k.process.log().find("redis_memory_alert"), std::string::npos);
 }
 
 // The page's side: its own script solves the proof of work when asked (run in jsdom, as a phone
