@@ -2,6 +2,7 @@
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
+#include <boost/asio/redirect_error.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
@@ -18,6 +19,7 @@
 #include "bot/log.hpp"
 #include "bot/metrics.hpp"
 #include "bot/process_stats.hpp"
+#include "bot/redis_memory.hpp"
 #include "bot/review_sweep.hpp"
 #include "bot/sms_webhooks.hpp"
 #include "bot/turn_runner.hpp"
@@ -33,6 +35,7 @@
 #include "faq/station_geo.hpp"
 #include "faq/store.hpp"
 #include "faq/tickets.hpp"
+#include "members/code_desk.hpp"
 #include "members/review_store.hpp"
 #include "notify/calendar.hpp"
 #include "notify/redis_outbox.hpp"
@@ -77,6 +80,10 @@ struct App::Impl {
     asio::signal_set signals{io, SIGINT, SIGTERM};
     asio::signal_set reload_signals{io, SIGHUP};  // re-read the working-day calendar
     bool stopping = false;
+    // The last INFO memory read (watch_redis_memory) and its alert ("" = fine).
+    std::optional<RedisMemory> redis_memory;
+    std::string redis_memory_alert;
+    asio::steady_timer memory_timer{io};  // cancelled by stop(): shutdown never waits for it
 
     explicit Impl(Config c) : config(std::move(c)), server(io, config.server) {}
 
@@ -144,6 +151,150 @@ struct App::Impl {
         metrics.gauge("kayou_http_open_connections",
                       [this] { return static_cast<double>(server.open_connections()); });
         describe_process_metrics();
+        describe_cap_metrics();
+    }
+
+    // Verification-code caps, the SMS budget and Redis memory (docs/sms.md).
+    void describe_cap_metrics() {
+        metrics.describe("kayou_sms_codes_total", "counter",
+                         "Verification-code requests by outcome: sent, challenged (a proof of "
+                         "work was asked for), proof_rejected, enqueue_failed");
+        metrics.describe("kayou_sms_code_refusals_total", "counter",
+                         "Verification codes refused, by the cap that refused them");
+        metrics.describe("kayou_sms_code_budget_alerts_total", "counter",
+                         "Times this process saw the global code budget reach its alert level or "
+                         "run out (once per window and level)");
+        metrics.describe("kayou_sms_code_budget_alert", "gauge",
+                         "0 fine, 1 the global code budget reached members.code_caps."
+                         "alert_percent, 2 it ran out and codes are refused");
+        metrics.describe("kayou_sms_code_budget_hour_used", "gauge",
+                         "Verification codes sent this Beijing hour (all processes)");
+        metrics.describe("kayou_sms_code_budget_day_used", "gauge",
+                         "Verification codes sent this Beijing day (all processes)");
+        metrics.describe("kayou_join_links_total", "counter",
+                         "Group join links: minted, refused_sender, refused_group");
+        metrics.describe("kayou_redis_used_memory_bytes", "gauge", "Redis used_memory");
+        metrics.describe("kayou_redis_maxmemory_bytes", "gauge", "Redis maxmemory (0: no limit)");
+        metrics.describe("kayou_redis_memory_alert", "gauge",
+                         "1 when Redis memory needs an operator: used >= redis."
+                         "memory_alert_percent of maxmemory, no maxmemory, or an evicting policy");
+        metrics.gauge("kayou_sms_code_budget_alert", [this] {
+            return join ? static_cast<double>(join->codes().last_budget().level) : 0.0;
+        });
+        metrics.gauge("kayou_sms_code_budget_hour_used", [this] {
+            return join ? static_cast<double>(join->codes().last_budget().hour_used) : 0.0;
+        });
+        metrics.gauge("kayou_sms_code_budget_day_used", [this] {
+            return join ? static_cast<double>(join->codes().last_budget().day_used) : 0.0;
+        });
+        metrics.gauge("kayou_redis_used_memory_bytes", [this] {
+            return redis_memory ? static_cast<double>(redis_memory->used) : 0.0;
+        });
+        metrics.gauge("kayou_redis_maxmemory_bytes", [this] {
+            return redis_memory ? static_cast<double>(redis_memory->maxmemory) : 0.0;
+        });
+        metrics.gauge("kayou_redis_memory_alert",
+                      [this] { return redis_memory_alert.empty() ? 0.0 : 1.0; });
+    }
+
+    // members::CodeDesk events into counters; the budget alert also into the log.
+    void code_event(std::string_view event, std::string_view detail) {
+        if (event == "code_refused") {
+            metrics.counter("kayou_sms_code_refusals_total", "cap=\"" + label_value(detail) + "\"")
+                .add();
+        } else if (event == "code_budget_alert") {
+            metrics
+                .counter("kayou_sms_code_budget_alerts_total",
+                         "level=\"" + label_value(detail) + "\"")
+                .add();
+            const auto budget = join->codes().last_budget();
+            log(LogLevel::error, "sms_code_budget_alert",
+                {{"level", detail},
+                 {"hour_used", budget.hour_used},
+                 {"hour_budget", budget.hour_budget},
+                 {"day_used", budget.day_used},
+                 {"day_budget", budget.day_budget}});
+        } else if (event == "link_minted") {
+            metrics.counter("kayou_join_links_total", "outcome=\"minted\"").add();
+        } else if (event == "link_refused") {
+            metrics
+                .counter("kayou_join_links_total",
+                         "outcome=\"refused_" + label_value(detail) + "\"")
+                .add();
+        } else {
+            if (event == "code_enqueue_failed") log(LogLevel::warn, event);
+            std::string_view outcome = event;
+            if (outcome.rfind("code_", 0) == 0) outcome.remove_prefix(5);
+            metrics.counter("kayou_sms_codes_total", "outcome=\"" + label_value(outcome) + "\"")
+                .add();
+        }
+    }
+
+    // Every memory_check_interval: Redis memory against its limit, and the code budget as the
+    // other processes left it (both for /metrics and the console).
+    void watch_redis_memory() {
+        asio::co_spawn(
+            io,
+            [this]() -> asio::awaitable<void> {
+                std::string logged;
+                while (!stopping) {
+                    try {
+                        std::vector<std::string> info{std::string("INFO"), std::string("memory")};
+                        auto reply = co_await redis->exec(std::move(info));
+                        if (reply.is_string()) redis_memory = parse_info_memory(reply.str);
+                        if (redis_memory) {
+                            redis_memory_alert =
+                                memory_alert(*redis_memory, config.redis.memory_alert_percent);
+                            if (redis_memory_alert != logged && !redis_memory_alert.empty())
+                                log(LogLevel::error, "redis_memory_alert",
+                                    {{"reason", redis_memory_alert},
+                                     {"used_bytes", static_cast<std::int64_t>(redis_memory->used)},
+                                     {"maxmemory_bytes",
+                                      static_cast<std::int64_t>(redis_memory->maxmemory)},
+                                     {"policy", redis_memory->policy}});
+                            logged = redis_memory_alert;
+                        }
+                        co_await join->codes().budget();
+                    } catch (const std::exception&) {
+                        // Redis unreachable: /readyz and the Redis metrics say so already.
+                    }
+                    if (stopping) break;
+                    memory_timer.expires_after(config.redis.memory_check_interval);
+                    boost::system::error_code ignored;
+                    co_await memory_timer.async_wait(
+                        asio::redirect_error(asio::use_awaitable, ignored));
+                }
+            },
+            asio::detached);
+    }
+
+    // The console's stats carry the operational alerts (docs/admin-api.md).
+    asio::awaitable<nlohmann::json> alerts_json() {
+        auto budget = co_await join->codes().budget();
+        co_return alerts_json(budget);
+    }
+    nlohmann::json alerts_json(const members::BudgetStatus& budget) const {
+        nlohmann::json last = nullptr;
+        if (!budget.alert_level.empty())
+            last = {{"level", budget.alert_level},
+                    {"window", budget.alert_window},
+                    {"at_ms", budget.alert_at_ms}};
+        nlohmann::json memory = nullptr;
+        if (redis_memory) {
+            memory = {{"used_bytes", redis_memory->used},
+                      {"maxmemory_bytes", redis_memory->maxmemory},
+                      {"policy", redis_memory->policy},
+                      {"alert", nullptr}};
+            if (!redis_memory_alert.empty()) memory["alert"] = redis_memory_alert;
+        }
+        return {{"sms_code_budget",
+                 {{"level", std::string(members::to_string(budget.level))},
+                  {"hour_used", budget.hour_used},
+                  {"hour_budget", budget.hour_budget},
+                  {"day_used", budget.day_used},
+                  {"day_budget", budget.day_budget},
+                  {"last_alert", last}}},
+                {"redis_memory", memory}};
     }
 
     // The standard process metrics every Prometheus client exports, per process.
@@ -358,6 +509,7 @@ struct App::Impl {
         review_api =
             std::make_unique<admin::ReviewApi>(admin_auth, *audit, join->applications(), *review,
                                                *join_outbox, join->districts(), &Impl::unix_now);
+        review_api->set_alerts([this] { return alerts_json(); });
         if (!config.review.sweep_enabled) return;
         auto report = [this](std::string_view event, std::string_view subject, std::int64_t count) {
             if (event == "review_sweep_done") {
@@ -396,6 +548,7 @@ struct App::Impl {
         // sender configured under sms: delivers them.
         notify::OutboxOptions outbox_options;
         outbox_options.prefix = config.key_prefix;
+        outbox_options.verification_retention = config.sms.verification_retention;
         join_outbox = std::make_unique<notify::RedisSmsOutbox>(redis, *box, outbox_options);
         dialogs::JoinSetup setup;
         setup.flow_file = config.members.flow_file;
@@ -407,6 +560,12 @@ struct App::Impl {
         setup.public_base_url = config.members.public_base_url;
         setup.link_ttl = config.members.join_link_ttl;
         setup.key_prefix = config.key_prefix;
+        setup.codes.limits = config.members.code_caps;
+        setup.codes.links = config.members.join_link_caps;
+        setup.codes.proof_ttl = config.members.proof_ttl;
+        setup.code_event = [this](std::string_view event, std::string_view detail) {
+            code_event(event, detail);
+        };
         // Per-slot drop-off of the join funnel; labels come from the script's step ids.
         setup.count = [this](std::string_view event) {
             metrics.counter("kayou_join_funnel_total", "event=\"" + label_value(event) + "\"")
@@ -487,8 +646,7 @@ struct App::Impl {
                 log(LogLevel::warn, "missed_record_failed", {{"detail", error.what()}});
             }
         };
-        chat.open_handoff =
-            [this](dialogs::Handoff handoff) -> asio::awaitable<std::string> {
+        chat.open_handoff = [this](dialogs::Handoff handoff) -> asio::awaitable<std::string> {
             faq::NewTicket ticket;
             const bool legal = handoff.desk == "legal";
             ticket.category = legal ? "legal" : "staff";
@@ -539,7 +697,12 @@ struct App::Impl {
         });
         server.route("/join/code", [this, answer](HttpRequest& request) -> Handler {
             if (request.method != "POST") co_return HttpResponse::error(405, "method not allowed");
-            co_return answer(co_await join->web_code(std::move(request.body)));
+            // The client address counts against members.code_caps.address_per_hour.
+            auto address =
+                members::client_address(request.remote_address, request.header("x-forwarded-for"),
+                                        config.members.trust_forwarded_for);
+            auto web = co_await join->web_code(std::move(request.body), std::move(address));
+            co_return answer(std::move(web));
         });
         server.route("/join/submit", [this, answer](HttpRequest& request) -> Handler {
             if (request.method != "POST") co_return HttpResponse::error(405, "method not allowed");
@@ -571,6 +734,7 @@ struct App::Impl {
         if (ops_server) ops_server->start();
         if (sms) sms->start(server.port());
         start_redis_readers();
+        watch_redis_memory();
         signals.async_wait([this](const boost::system::error_code& ec, int signal) {
             if (ec) return;
             log(LogLevel::info, "shutdown_requested", {{"signal", signal}});
@@ -588,6 +752,7 @@ struct App::Impl {
         boost::system::error_code ignored;
         signals.cancel(ignored);
         reload_signals.cancel(ignored);
+        memory_timer.cancel();
         if (live_content) live_content->stop();
         if (sms) sms->stop();
         if (review_sweeper) review_sweeper->stop();

@@ -150,6 +150,37 @@ void read_wechat(Section section, WechatEndpointConfig& out, const char* receive
         throw ConfigError(section.key_path(receive_id_key) + ": required when enabled");
 }
 
+// members.code_caps (members/code_caps.hpp; docs/sms.md lists every cap and its default).
+void read_code_caps(Section section, MembersConfig& out) {
+    auto& c = out.code_caps;
+    section.read_duration("phone_spacing_s", c.phone_spacing, 0, 3600);
+    section.read_int("phone_per_hour", c.phone_per_hour, 1, 1000);
+    section.read_int("phone_per_day", c.phone_per_day, 1, 10'000);
+    section.read_int("link_total", c.link_total, 1, 1000);
+    section.read_int("link_free", c.link_free, 0, 1000);
+    section.read_int("sender_per_hour", c.sender_per_hour, 1, 1000);
+    section.read_int("sender_per_day", c.sender_per_day, 1, 10'000);
+    section.read_int("address_per_hour", c.address_per_hour, 1, 1'000'000);
+    section.read_int("address_free", c.address_free, 0, 1'000'000);
+    section.read_int("global_per_hour", c.global_per_hour, 1, 10'000'000);
+    section.read_int("global_per_day", c.global_per_day, 1, 100'000'000);
+    section.read_int("alert_percent", c.alert_percent, 1, 100);
+    section.read_int("proof_bits", c.proof_bits, 0, 24);
+    section.read_int("proof_extra_bits", c.proof_extra_bits, 0, 8);
+    section.read_duration("proof_ttl_s", out.proof_ttl, 30, 3600);
+    section.reject_unknown();
+    auto at_least = [&](const char* key, long long value, const char* other, long long minimum) {
+        if (value < minimum)
+            throw ConfigError(section.key_path(key) + ": must be at least " +
+                              section.key_path(other) + " (" + std::to_string(minimum) + ")");
+    };
+    at_least("phone_per_day", c.phone_per_day, "phone_per_hour", c.phone_per_hour);
+    at_least("sender_per_day", c.sender_per_day, "sender_per_hour", c.sender_per_hour);
+    at_least("global_per_day", c.global_per_day, "global_per_hour", c.global_per_hour);
+    at_least("link_total", c.link_total, "link_free", c.link_free);
+    at_least("address_per_hour", c.address_per_hour, "address_free", c.address_free);
+}
+
 }  // namespace
 
 std::optional<std::string> process_env(const std::string& name) {
@@ -189,6 +220,9 @@ Config parse_config(std::string_view yaml_text, const EnvLookup& env) {
         redis.read_int("database", config.redis.database, 0, 15);
         redis.read_duration("connect_timeout_ms", config.redis.connect_timeout, 10, 60'000);
         redis.read_duration("command_timeout_ms", config.redis.command_timeout, 10, 60'000);
+        redis.read_int("memory_alert_percent", config.redis.memory_alert_percent, 1, 100);
+        redis.read_duration("memory_check_interval_ms", config.redis.memory_check_interval, 100,
+                            3'600'000);
         redis.reject_unknown();
     }
     {
@@ -197,6 +231,7 @@ Config parse_config(std::string_view yaml_text, const EnvLookup& env) {
         embedded.read("data_dir", config.embedded_redis.data_dir);
         embedded.read_int("port", config.embedded_redis.port, 0, 65535);
         embedded.read("appendfsync", config.embedded_redis.appendfsync);
+        embedded.read_int("maxmemory_mb", config.embedded_redis.maxmemory_mb, 16, 1 << 20);
         embedded.reject_unknown();
         const auto& fsync = config.embedded_redis.appendfsync;
         if (fsync != "always" && fsync != "everysec" && fsync != "no")
@@ -247,6 +282,14 @@ Config parse_config(std::string_view yaml_text, const EnvLookup& env) {
         members.read_duration("lock_wait_ms", out.lock_wait, 100, 120'000);
         members.read("public_base_url", out.public_base_url);
         members.read_duration("join_link_ttl_s", out.join_link_ttl, 60, 86'400);
+        members.read("trust_forwarded_for", out.trust_forwarded_for);
+        read_code_caps(members.child("code_caps"), out);
+        {
+            auto links = members.child("join_link_caps");
+            links.read_int("per_sender_hour", out.join_link_caps.per_sender_hour, 1, 1000);
+            links.read_int("per_group_hour", out.join_link_caps.per_group_hour, 1, 100'000);
+            links.reject_unknown();
+        }
         members.reject_unknown();
         while (!out.public_base_url.empty() && out.public_base_url.back() == '/')
             out.public_base_url.pop_back();
@@ -289,6 +332,7 @@ Config parse_config(std::string_view yaml_text, const EnvLookup& env) {
         sms.read("fallback", out.fallback);
         sms.read("templates_file", out.templates_file);
         sms.read("callback_token", out.callback_token);
+        sms.read_duration("verification_retention_s", out.verification_retention, 60, 86'400);
         {
             auto tencent = sms.child("tencent");
             tencent.read("endpoint", out.tencent.endpoint);
@@ -332,6 +376,10 @@ Config parse_config(std::string_view yaml_text, const EnvLookup& env) {
             sender.read_duration("backoff_cap_ms", s.backoff_cap, 10, 3'600'000);
             sender.read_duration("claim_idle_ms", s.claim_idle, 100, 3'600'000);
             sender.read_duration("unknown_wait_ms", s.unknown_wait, 1000, 7 * 86'400'000LL);
+            long long code_rate = static_cast<long long>(s.code_rate_per_second);
+            sender.read_int("code_rate_per_second", code_rate, 1, 100'000);
+            s.code_rate_per_second = static_cast<double>(code_rate);
+            sender.read_duration("code_max_age_ms", s.code_max_age, 10'000, 86'400'000);
             sender.read_duration("connect_timeout_ms", out.connect_timeout, 10, 60'000);
             sender.read_duration("request_timeout_ms", out.request_timeout, 10, 120'000);
             sender.reject_unknown();

@@ -12,6 +12,7 @@
 
 #include "bot/http_server.hpp"
 #include "bot/log.hpp"
+#include "members/code_caps.hpp"
 #include "notify/providers/provider.hpp"
 #include "notify/sender.hpp"
 
@@ -45,6 +46,10 @@ struct RedisConfig {
     int database = 0;
     std::chrono::milliseconds connect_timeout{1000};
     std::chrono::milliseconds command_timeout{1000};
+    // INFO memory is read this often; kayou_redis_memory_alert is 1 from this share of
+    // maxmemory on (and when the Redis has no maxmemory or a policy that evicts).
+    int memory_alert_percent = 80;
+    std::chrono::milliseconds memory_check_interval{5000};
 };
 
 struct EmbeddedRedisConfig {
@@ -52,6 +57,9 @@ struct EmbeddedRedisConfig {
     std::string data_dir = "var/redis";
     std::uint16_t port = 0;                // 0 = a free loopback port
     std::string appendfsync = "everysec";  // "always" trades throughput for zero loss on power cut
+    // maxmemory of the child; its policy is always noeviction: applications, the outbox and the
+    // audit log are never evicted; at the limit writes fail instead (alert first: RedisConfig).
+    std::uint64_t maxmemory_mb = 256;
 };
 
 // One admin API bearer token. Only its SHA-256 is in the config (`printf %s "$TOKEN" | sha256sum`),
@@ -94,6 +102,13 @@ struct MembersConfig {
     std::chrono::milliseconds lock_wait{20000};  // a turn waits this long for its conversation
     std::string public_base_url;  // "https://kayou.example.org": join links in groups; "" = none
     std::chrono::seconds join_link_ttl{1800};
+    // Caps on verification codes and join links (members/code_caps.hpp, docs/sms.md).
+    members::CodeLimits code_caps;
+    members::LinkMintLimits join_link_caps;
+    std::chrono::seconds proof_ttl{300};
+    // Behind a reverse proxy that appends the client's address to X-Forwarded-For: take the
+    // address from there (otherwise every driver would share the proxy's address).
+    bool trust_forwarded_for = false;
 };
 
 // Review console: reminders to district reviewers before a deadline, escalation to city admins at
@@ -126,6 +141,8 @@ struct SmsConfig {
     std::string twilio_public_base_url;          // what Twilio signs, e.g. https://x.example
     bool sender_enabled = true;
     notify::SenderOptions sender;
+    // How long a verification code's message record stays (at most a day; others: 30 days).
+    std::chrono::seconds verification_retention{3600};
     std::chrono::milliseconds connect_timeout{3000};
     std::chrono::milliseconds request_timeout{10'000};
 

@@ -45,25 +45,15 @@ void EmbeddedRedis::start() {
     const auto data_dir = std::filesystem::absolute(config_.data_dir);
     std::filesystem::create_directories(data_dir);
 
-    std::vector<std::string> args = {config_.binary,
-                                     "--port",
-                                     std::to_string(port_),
-                                     "--bind",
-                                     "127.0.0.1",
-                                     "--protected-mode",
-                                     "yes",
-                                     "--daemonize",
-                                     "no",
-                                     "--dir",
-                                     data_dir.string(),
-                                     "--appendonly",
-                                     "yes",
-                                     "--appendfsync",
-                                     config_.appendfsync,
-                                     "--save",
-                                     "",
-                                     "--logfile",
-                                     (data_dir / "redis.log").string()};
+    std::vector<std::string> args = {
+        config_.binary, "--port", std::to_string(port_), "--bind", "127.0.0.1", "--protected-mode",
+        "yes", "--daemonize", "no", "--dir", data_dir.string(), "--appendonly", "yes",
+        "--appendfsync", config_.appendfsync, "--save", "",
+        // Durable data (applications, the SMS outbox, the audit
+        // log) must never be evicted: at the limit writes fail and
+        // kayou_redis_memory_alert has said so before.
+        "--maxmemory", std::to_string(config_.maxmemory_mb) + "mb", "--maxmemory-policy",
+        "noeviction", "--logfile", (data_dir / "redis.log").string()};
     std::vector<char*> argv;
     for (auto& arg : args) argv.push_back(arg.data());
     argv.push_back(nullptr);

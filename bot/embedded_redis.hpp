@@ -1,6 +1,7 @@
 #pragma once
 // When no Redis address is configured, kayou runs its own redis-server child: loopback only,
-// AOF on, data under a directory of ours, stopped when kayou stops (and, through
+// AOF on, maxmemory (embedded_redis.maxmemory_mb) with the noeviction policy, data under a
+// directory of ours, stopped when kayou stops (and, through
 // PR_SET_PDEATHSIG, sent SIGTERM if kayou dies without stopping it, so it still flushes its AOF).
 #include <sys/types.h>
 

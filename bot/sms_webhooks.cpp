@@ -268,6 +268,7 @@ SmsService::SmsService(const Config& config, asio::any_io_executor executor,
     }
     notify::OutboxOptions options;
     options.prefix = config.key_prefix;
+    options.verification_retention = config.sms.verification_retention;
     impl_->outbox =
         std::make_unique<notify::RedisSmsOutbox>(impl_->redis, std::move(*box), options);
     net::HttpClientOptions http;
@@ -300,6 +301,9 @@ void SmsService::describe_metrics(Metrics& metrics) {
          &notify::SenderStats::unknown},
         {"kayou_sms_taken_over_total", "Outbox entries reclaimed from a crashed sender",
          &notify::SenderStats::taken_over},
+        {"kayou_sms_suppressed_total",
+         "SMS not sent on purpose: opted out, or a code too old or held by a per-phone limit",
+         &notify::SenderStats::suppressed},
     };
     for (const auto& field : kFields) {
         metrics.describe(field.name, "counter", field.help);

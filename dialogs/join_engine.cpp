@@ -430,8 +430,7 @@ void JoinEngine::answer_step(Turn& turn) const {
 TurnOutput JoinEngine::reject_answer(ConversationState state, const std::string& error,
                                      const TurnInput& input) const {
     Turn turn{{std::move(state), {}, {}, false, false}, input, {}};
-    const FlowStep* step =
-        turn.out.state.draft ? script_.find_step(turn.draft().step) : nullptr;
+    const FlowStep* step = turn.out.state.draft ? script_.find_step(turn.draft().step) : nullptr;
     if (step) fail(turn, *step, error);
     return std::move(turn.out);
 }
@@ -565,6 +564,12 @@ TurnOutput JoinEngine::on_effect(ConversationState state, const EffectResult& re
                 turn.say(script_.text("code_rate_minute"));
             else if (outcome == "rate_hour")
                 turn.say(script_.text("code_rate_hour"));
+            else if (outcome == "rate_day")
+                turn.say(script_.text("code_rate_day"));
+            else if (outcome == "rate_sender")
+                turn.say(script_.text("code_rate_sender"));
+            else if (outcome == "busy")
+                turn.say(script_.text("code_busy"));
             else
                 turn.say(script_.text("code_failed"));
             break;

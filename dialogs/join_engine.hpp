@@ -74,7 +74,8 @@ struct Effect {
 
 struct EffectResult {
     EffectKind kind = EffectKind::none;
-    // send_code: ok | rate_minute | rate_hour | failed
+    // send_code: ok | rate_minute | rate_hour | rate_day | rate_sender | busy | failed
+    //            (members/code_caps.hpp: which cap refused it)
     // check_code: ok | wrong | expired | locked
     // submit: new | existing (his own, same proven mobile) | existing_other (made with another
     // mobile) | failed

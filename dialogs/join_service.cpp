@@ -78,6 +78,34 @@ constexpr std::string_view kLinkUsed =
 
 WebAnswer link_used() { return json_answer(409, {{"ok", false}, {"error", kLinkUsed}}); }
 
+std::string text_field(const json& object, const char* key) {
+    const auto found = object.find(key);
+    return found != object.end() && found->is_string() ? found->get<std::string>() : std::string();
+}
+
+// What the page hears about a code request (members/code_caps.hpp: web texts, no chat commands).
+WebAnswer code_answer(const members::CodeSend& sent, std::chrono::seconds code_ttl) {
+    using members::CodeVerdict;
+    if (sent.verdict == CodeVerdict::prove)
+        return json_answer(428, {{"ok", false},
+                                 {"challenge", sent.challenge},
+                                 {"bits", sent.bits},
+                                 {"message", "正在进行安全验证，请稍候……"}});
+    if (sent.verdict == CodeVerdict::refuse)
+        return json_answer(429, {{"ok", false},
+                                 {"field", "mobile"},
+                                 {"cap", members::to_string(sent.cap)},
+                                 {"error", members::web_refusal_text(sent.cap)}});
+    if (sent.failed)
+        return json_answer(503, {{"ok", false},
+                                 {"field", "mobile"},
+                                 {"error", "短信暂时发不出去，请稍后再点“获取验证码”。"}});
+    const auto minutes = std::chrono::duration_cast<std::chrono::minutes>(code_ttl).count();
+    return json_answer(
+        200,
+        {{"ok", true}, {"message", "验证码已发送，" + std::to_string(minutes) + "分钟内有效。"}});
+}
+
 // The page is deliberately plain: one form, big inputs, works on any phone browser, no
 // third-party script. It posts JSON to /join/code and /join/submit, which use the same
 // validators and submit as the chat flow.
@@ -112,7 +140,23 @@ var T={{TOKEN}};
 function data(){var o={t:T};new FormData(document.getElementById('f')).forEach(function(v,k){o[k]=v});return o}
 function show(r){var m=document.getElementById('msg');m.className=r.ok?'':'err';m.textContent=r.message||r.error||''}
 function post(u,o){return fetch(u,{method:'POST',headers:{'Content-Type':'application/json'},body:JSON.stringify(o)}).then(function(r){return r.json()})}
-document.getElementById('send').onclick=function(){post('/join/code',{t:T,mobile:data().mobile}).then(show)};
+// Proof of work (members/code_caps.hpp): once a link or a network asked for several codes, the
+// server sends a challenge; the smallest n with SHA-256(challenge+":"+n) starting with `bits`
+// zero bits is found here (in slices, so the page stays responsive) and sent with the request.
+var K=[1116352408,1899447441,3049323471,3921009573,961987163,1508970993,2453635748,2870763221,3624381080,310598401,607225278,1426881987,1925078388,2162078206,2614888103,3248222580,3835390401,4022224774,264347078,604807628,770255983,1249150122,1555081692,1996064986,2554220882,2821834349,2952996808,3210313671,3336571891,3584528711,113926993,338241895,666307205,773529912,1294757372,1396182291,1695183700,1986661051,2177026350,2456956037,2730485921,2820302411,3259730800,3345764771,3516065817,3600352804,4094571909,275423344,430227734,506948616,659060556,883997877,958139571,1322822218,1537002063,1747873779,1955562222,2024104815,2227730452,2361852424,2428436474,2756734187,3204031479,3329325298];
+var W=new Int32Array(64);
+function sha(m){var H=[1779033703,3144134277,1013904242,2773480762,1359893119,2600822924,528734635,1541459225],l=m.length,n=((l+8>>6)+1)*16,w=new Int32Array(n),i,j,a,b,c,d,e,f,g,h,x,y,t,u;
+for(i=0;i<l;i++)w[i>>2]|=m.charCodeAt(i)<<24-(i&3)*8;w[l>>2]|=128<<24-(l&3)*8;w[n-1]=l*8;
+for(i=0;i<n;i+=16){a=H[0];b=H[1];c=H[2];d=H[3];e=H[4];f=H[5];g=H[6];h=H[7];
+for(j=0;j<64;j++){if(j<16)W[j]=w[i+j];else{x=W[j-15];y=W[j-2];W[j]=((x>>>7|x<<25)^(x>>>18|x<<14)^x>>>3)+((y>>>17|y<<15)^(y>>>19|y<<13)^y>>>10)+W[j-7]+W[j-16]|0}
+t=h+((e>>>6|e<<26)^(e>>>11|e<<21)^(e>>>25|e<<7))+(e&f^~e&g)+K[j]+W[j]|0;u=((a>>>2|a<<30)^(a>>>13|a<<19)^(a>>>22|a<<10))+(a&b^a&c^b&c)|0;
+h=g;g=f;f=e;e=d+t|0;d=c;c=b;b=a;a=t+u|0}
+H[0]=H[0]+a|0;H[1]=H[1]+b|0;H[2]=H[2]+c|0;H[3]=H[3]+d|0;H[4]=H[4]+e|0;H[5]=H[5]+f|0;H[6]=H[6]+g|0;H[7]=H[7]+h|0}return H}
+function zeros(H){var z=0,i;for(i=0;i<8;i++){if(H[i]===0){z+=32;continue}return z+Math.clz32(H[i])}return z}
+function solve(c,bits){return new Promise(function(ok){var n=0;(function slice(){for(var end=n+20000;n<end;n++)if(zeros(sha(c+':'+n))>=bits)return ok(String(n));setTimeout(slice,0)})()})}
+function code(extra,round){var o={t:T,mobile:data().mobile};for(var k in extra)o[k]=extra[k];
+return post('/join/code',o).then(function(r){if(r.challenge&&round<3){show({ok:true,message:r.message});return solve(r.challenge,r.bits).then(function(n){return code({challenge:r.challenge,nonce:n},round+1)})}show(r)})}
+document.getElementById('send').onclick=function(){code({},0)};
 document.getElementById('f').onsubmit=function(e){e.preventDefault();post('/join/submit',data()).then(function(r){show(r);if(r.ok)document.getElementById('f').style.display='none'})};
 </script></body></html>
 )html";
@@ -141,6 +185,7 @@ struct JoinService::Impl {
     members::PhoneVerification verification;
     members::ChatBinding binding;
     notify::SmsOutbox& sms;
+    members::CodeDesk codes;
     std::string link_key;
     Log log;
     std::function<std::chrono::sys_seconds()> now;
@@ -160,23 +205,24 @@ struct JoinService::Impl {
               read_text(resolve_data_path(setup.intents_file)), setup.intents_file))),
           conversations(redis, box, setup.key_prefix, setup.timing),
           applications(redis, box, setup.key_prefix),
-          verification(redis, box, setup.key_prefix),
+          verification(redis, box, setup.key_prefix,
+                       members::VerificationLimits{setup.codes.code_ttl, 5}),
           binding(redis, box, setup.key_prefix),
           sms(s),
+          codes(redis, box, verification, sms, code_options(setup), now_or_clock(n),
+                setup.code_event),
           // A link key derived from the data key under its own label: one secret to manage,
           // and the encryption key itself is never used as a MAC key.
           link_key(box.lookup_hash("kayou-join-link-key-v1")),
           log(std::move(l)),
-          now(n ? std::move(n) : [] {
-              return std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
-          }) {
+          now(now_or_clock(std::move(n))) {
         RouterServices services;
         services.script = &script;
         services.districts = &districts;
         services.calendar = &calendar;
         services.conversations = &conversations;
         services.applications = &applications;
-        services.verification = &verification;
+        services.codes = &codes;
         services.sms = &sms;
         services.public_base_url = setup.public_base_url;
         services.link_key = link_key;
@@ -188,6 +234,19 @@ struct JoinService::Impl {
         services.intents = intents;
         router = std::make_unique<RouterDialog>(std::move(services));
         dialog = std::make_unique<BindingDialog>(*router, binding, applications, log);
+    }
+
+    static std::function<std::chrono::sys_seconds()> now_or_clock(
+        std::function<std::chrono::sys_seconds()> given) {
+        if (given) return given;
+        return [] {
+            return std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
+        };
+    }
+    static members::CodeDeskOptions code_options(const JoinSetup& setup) {
+        auto options = setup.codes;
+        options.key_prefix = setup.key_prefix;
+        return options;
     }
 
     std::optional<members::JoinLinkClaims> claims(const std::string& token) const {
@@ -221,6 +280,7 @@ std::shared_ptr<const faq::IntentModel> JoinService::intents() const { return im
 const DistrictCatalog& JoinService::districts() const { return impl_->districts; }
 const notify::WorkingCalendar& JoinService::calendar() const { return impl_->calendar; }
 members::ApplicationStore& JoinService::applications() { return impl_->applications; }
+members::CodeDesk& JoinService::codes() { return impl_->codes; }
 
 std::vector<int> JoinService::reload_calendar() {
     auto fresh =
@@ -253,28 +313,19 @@ asio::awaitable<WebAnswer> JoinService::web_page(std::string token) {
     co_return WebAnswer{200, "text/html; charset=utf-8", std::move(page)};
 }
 
-asio::awaitable<WebAnswer> JoinService::web_code(std::string body) {
+asio::awaitable<WebAnswer> JoinService::web_code(std::string body, std::string client_address) {
     const auto request = json::parse(body, nullptr, false);
     if (!request.is_object()) co_return field_error("", "请求格式不对");
-    const auto claims = impl_->claims(request.value("t", std::string()));
+    const auto claims = impl_->claims(text_field(request, "t"));
     if (!claims) co_return json_answer(403, {{"ok", false}, {"error", kLinkExpired}});
     if (co_await impl_->used(*claims)) co_return link_used();
-    const auto mobile = validate_mobile(request.value("mobile", std::string()));
+    const auto mobile = validate_mobile(text_field(request, "mobile"));
     if (!mobile.ok) co_return field_error("mobile", mobile.error);
-    auto issued = co_await impl_->verification.issue(mobile.value);
-    if (issued.outcome == "rate_minute")
-        co_return field_error("mobile", impl_->script.text("code_rate_minute"));
-    if (issued.outcome == "rate_hour")
-        co_return field_error("mobile", impl_->script.text("code_rate_hour"));
-    notify::SmsMessage sms;
-    sms.phone = mobile.value;
-    sms.template_name = "verification_code";
-    sms.params = {issued.code, "5"};
-    sms.idempotency_key =
-        "verify:" + impl_->verification.phone_hash(mobile.value) + ":" + crypto::random_alnum(10);
-    sms.kind = notify::SmsMessage::Kind::verification;
-    co_await impl_->sms.enqueue(std::move(sms));
-    co_return json_answer(200, {{"ok", true}, {"message", "验证码已发送，5分钟内有效。"}});
+    auto who =
+        members::web_requester(*claims, std::move(client_address), text_field(request, "challenge"),
+                               text_field(request, "nonce"));
+    auto sent = co_await impl_->codes.send(mobile.value, std::move(who));
+    co_return code_answer(sent, impl_->setup.codes.code_ttl);
 }
 
 asio::awaitable<WebAnswer> JoinService::web_submit(std::string body) {
@@ -308,16 +359,12 @@ asio::awaitable<WebAnswer> JoinService::web_submit(std::string body) {
     const auto employer = validate_employer(field("employer"));
     if (!employer.ok) co_return field_error("employer", employer.error);
     const auto code = field("code");
-    if (code.size() != 6) co_return field_error("code", impl_->script.text("code_format"));
-    auto checked = co_await impl_->verification.check(mobile.value, code);
-    if (checked.outcome != "ok") {
-        std::string error = checked.outcome == "wrong"
-                                ? fill_text(impl_->script.text("code_wrong"),
-                                            {{"remaining", std::to_string(checked.remaining)}})
-                            : checked.outcome == "locked" ? impl_->script.text("code_locked")
-                                                          : impl_->script.text("code_expired");
-        co_return field_error("code", error);
-    }
+    if (code.size() != 6) co_return field_error("code", members::web_check_text("format", 0));
+    // Only the code this link asked for (members/code_desk.hpp); web texts, not chat commands.
+    auto checked =
+        co_await impl_->codes.check(mobile.value, members::web_requester(*claims, {}), code);
+    if (checked.outcome != "ok")
+        co_return field_error("code", members::web_check_text(checked.outcome, checked.remaining));
     members::NewApplication application;
     application.name = name.value;
     application.id_card = id_card.value;

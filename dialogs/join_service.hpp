@@ -13,6 +13,7 @@
 #include "crypto/sealed_box.hpp"
 #include "dialogs/conversation_store.hpp"
 #include "dialogs/router_dialog.hpp"
+#include "members/code_desk.hpp"
 
 namespace kayou::redis {
 class Client;
@@ -40,7 +41,12 @@ struct JoinSetup {
     std::string public_base_url;
     std::chrono::seconds link_ttl{1800};
     std::string key_prefix = "kayou:";
+    // Verification codes and their caps, join-link caps (members/code_desk.hpp); its key_prefix
+    // is set from key_prefix above.
+    members::CodeDeskOptions codes;
     std::function<void(std::string_view event)> count;  // join funnel events (optional)
+    // Code and link cap events (members::CodeDesk::Event), e.g. for Prometheus (optional).
+    std::function<void(std::string_view event, std::string_view detail)> code_event;
     ChatServices chat;  // legal Q&A, tickets, stations, benefits (optional)
 };
 
@@ -71,6 +77,8 @@ public:
     const DistrictCatalog& districts() const;
     const notify::WorkingCalendar& calendar() const;
     members::ApplicationStore& applications();
+    // Verification codes and their caps (the budget for the console and the metrics).
+    members::CodeDesk& codes();
     // Reads the calendar directory again (an operator added next year's file). On any error the
     // calendar in use stays and the CalendarError/filesystem error is thrown. Call on the I/O
     // thread: the calendar is replaced in place, so references to it stay valid.
@@ -78,8 +86,10 @@ public:
 
     // The mobile join page a signed group link opens.
     boost::asio::awaitable<WebAnswer> web_page(std::string token);
-    // JSON {"t": token, "mobile": "..."} -> {"ok":true} or {"ok":false,"field":..,"error":..}.
-    boost::asio::awaitable<WebAnswer> web_code(std::string body);
+    // JSON {"t": token, "mobile": "..." [, "challenge", "nonce"]} -> 200 {"ok":true,"message"},
+    // 400/429/503 {"ok":false,"field":..,"error":..}, or 428 {"ok":false,"challenge","bits"}: solve
+    // the proof of work and post again with it. `client_address`: members::client_address().
+    boost::asio::awaitable<WebAnswer> web_code(std::string body, std::string client_address = {});
     // JSON {"t", "name", "id_card", "mobile", "code", "plate", "district", "employer"} ->
     // {"ok":true,"application_id":..,"deadline":..,"bind_code":..,"message":..} or an error
     // naming the field; 409 when the link was used before (nothing is stored).

@@ -7,8 +7,8 @@
 #include "dialogs/chat_requests.hpp"
 #include "dialogs/privacy.hpp"
 #include "members/application_store.hpp"
+#include "members/code_desk.hpp"
 #include "members/join_link.hpp"
-#include "members/phone_verification.hpp"
 #include "notify/calendar.hpp"
 #include "notify/sms_outbox.hpp"
 #include "redis/reply.hpp"
@@ -207,8 +207,8 @@ asio::awaitable<std::optional<Reply>> RouterDialog::private_turn(const Message& 
     }
 }
 
-asio::awaitable<RouterDialog::Handled> RouterDialog::group_chat_services(
-    const Message& message, const TurnInput& input) {
+asio::awaitable<RouterDialog::Handled> RouterDialog::group_chat_services(const Message& message,
+                                                                         const TurnInput& input) {
     auto& store = *services_.conversations;
     const std::string conversation = conversation_id(message);
     const std::string no_driver;  // a group turn never reads or writes the draft
@@ -259,7 +259,8 @@ const char* const kNotUnderstoodInFlow = "抱歉，这句我没看懂，我们�
 const char* const kThanks = "不客气！还有问题随时问我。";
 const char* const kAlreadyFilling = "您的入会申请正在填写中，我们接着填就行。";
 const char* const kAlreadyApplied = "您已经提交过入会申请，不用重新填写。";
-const char* const kAskTown = "请告诉我您在哪个镇或哪个区，例如：湖塘、奔牛、武进区，我帮您找最近的司机之家。";
+const char* const kAskTown =
+    "请告诉我您在哪个镇或哪个区，例如：湖塘、奔牛、武进区，我帮您找最近的司机之家。";
 
 // What the answers counter and the missed-questions inbox call a turn ("" = not a question).
 std::string outcome_of(Do action, const std::string& legal_outcome) {
@@ -364,8 +365,8 @@ asio::awaitable<std::vector<std::string>> RouterDialog::hand_off(const Message& 
     }
     Handoff handoff;
     handoff.desk = std::move(desk);
-    handoff.question = state.session.last_question.empty() ? message.text
-                                                           : state.session.last_question;
+    handoff.question =
+        state.session.last_question.empty() ? message.text : state.session.last_question;
     handoff.recent = state.session.recent;
     if (state.draft)
         handoff.district = get(state.draft->slots, slot_for(*services_.script, "district"));
@@ -453,8 +454,7 @@ asio::awaitable<RouterDialog::Handled> RouterDialog::chat_services(const Message
                 handled.texts.push_back(grievance_choices_text());
                 co_return handled;
             }
-            handled.texts =
-                co_await grievance(message, std::move(request->category), message.text);
+            handled.texts = co_await grievance(message, std::move(request->category), message.text);
             co_return handled;
         }
     }
@@ -484,7 +484,8 @@ asio::awaitable<RouterDialog::Handled> RouterDialog::chat_services(const Message
     if (understood.intent == "choice" && menu) {
         const int picked = std::stoi(understood.slot("number"));
         if (picked >= 1 && picked <= static_cast<int>(offered.size())) {
-            understood.intent = offered[static_cast<std::size_t>(picked) - 1].substr(kMenuPrefix.size());
+            understood.intent =
+                offered[static_cast<std::size_t>(picked) - 1].substr(kMenuPrefix.size());
             understood.slots.clear();
             if (understood.intent == "question") {
                 handled.texts.push_back(services_.script->text("legal"));
@@ -577,7 +578,8 @@ asio::awaitable<RouterDialog::Handled> RouterDialog::chat_services(const Message
                 state.session.last_question = message.text;
             }
             handled.texts = std::move(answer.texts);
-            if (decided.offer_desk && !handled.texts.empty()) handled.texts.push_back(kSeriousOffer);
+            if (decided.offer_desk && !handled.texts.empty())
+                handled.texts.push_back(kSeriousOffer);
             break;
         }
         case Do::person: {
@@ -731,31 +733,15 @@ asio::awaitable<EffectResult> RouterDialog::run_effect(const Effect& effect,
         case EffectKind::none:
             break;
         case EffectKind::send_code: {
-            auto issued = co_await services_.verification->issue(mobile);
-            result.outcome = issued.outcome;
-            if (issued.outcome == "ok") {
-                notify::SmsMessage sms;
-                sms.phone = mobile;
-                sms.template_name = "verification_code";
-                const auto minutes =
-                    std::chrono::duration_cast<std::chrono::minutes>(services_.code_ttl);
-                sms.params = {issued.code, std::to_string(minutes.count())};
-                // One SMS per issued code. The key names the phone only by its keyed hash (the
-                // outbox keeps keys in Redis key names); tests find a phone's codes by it.
-                sms.idempotency_key = "verify:" + services_.verification->phone_hash(mobile) + ":" +
-                                      crypto::random_alnum(10);
-                sms.kind = notify::SmsMessage::Kind::verification;
-                try {
-                    co_await services_.sms->enqueue(std::move(sms));
-                } catch (const std::exception&) {
-                    if (services_.log) services_.log("verification_sms_enqueue_failed", "");
-                    result.outcome = "failed";
-                }
-            }
+            // Caps, the code and its SMS: members/code_desk.hpp.
+            auto sent =
+                co_await services_.codes->send(mobile, members::chat_requester(driver_id(message)));
+            result.outcome = sent.chat_outcome();
             break;
         }
         case EffectKind::check_code: {
-            auto checked = co_await services_.verification->check(mobile, effect.code);
+            auto checked = co_await services_.codes->check(
+                mobile, members::chat_requester(driver_id(message)), effect.code);
             result.outcome = checked.outcome;
             result.remaining = checked.remaining;
             break;
@@ -812,6 +798,15 @@ asio::awaitable<EffectResult> RouterDialog::run_effect(const Effect& effect,
         case EffectKind::group_link: {
             if (services_.public_base_url.empty() || services_.link_key.empty()) {
                 result.outcome = "off";
+                break;
+            }
+            // Links are minted at a bounded rate per member and per group; past it the driver
+            // is sent to the private chat instead (members/code_desk.hpp).
+            auto minted = co_await services_.codes->mint_link(
+                driver_id(message),
+                std::string(channel_name(message.channel)) + ":" + message.chat_id);
+            if (minted != members::LinkMintVerdict::mint) {
+                result.outcome = "limited";
                 break;
             }
             // The link names no chat and works once (members/join_link.hpp); it goes 1:1 where

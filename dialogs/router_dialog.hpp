@@ -25,7 +25,7 @@ class WorkingCalendar;
 }  // namespace kayou::notify
 namespace kayou::members {
 class ApplicationStore;
-class PhoneVerification;
+class CodeDesk;
 }  // namespace kayou::members
 
 namespace kayou::dialogs {
@@ -127,13 +127,12 @@ struct RouterServices {
     const notify::WorkingCalendar* calendar = nullptr;
     ConversationStore* conversations = nullptr;
     members::ApplicationStore* applications = nullptr;
-    members::PhoneVerification* verification = nullptr;
+    members::CodeDesk* codes = nullptr;  // verification codes and join-link caps
     notify::SmsOutbox* sms = nullptr;
     // "https://kayou.example.org" (no trailing slash); empty = no join links in groups.
     std::string public_base_url;
     std::string link_key;  // HMAC key for join links
     std::chrono::seconds link_ttl{1800};
-    std::chrono::seconds code_ttl{300};
     // The intent script loaded at start (faq/data/intents.yaml); ChatServices::intents may
     // replace it with a published version.
     std::shared_ptr<const faq::IntentModel> intents;

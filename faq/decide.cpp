@@ -19,14 +19,10 @@ Decision decide(const std::vector<Hit>& hits, const Thresholds& thresholds, bool
     const Hit& top = hits.front();
     const bool close_second = hits.size() > 1 && hits[1].score >= thresholds.suggest &&
                               top.score - hits[1].score < thresholds.margin;
-    if (top.score >= thresholds.answer && !close_second) {
-        decision.action = Action::answer;
-        decision.hits = {top};
-        decision.offer_lawyer = top.entry != nullptr && top.entry->handoff;
-        return decision;
-    }
     const bool lone = hits.size() < 2 || hits[1].score < thresholds.suggest;
-    if (lone && top.score >= thresholds.lone && may_speak_unsure) {
+    // A lone match is often one shared phrase ("晚上" in 吃什么 and in 喝了酒): it needs `lone`.
+    const double needed = lone ? std::max(thresholds.answer, thresholds.lone) : thresholds.answer;
+    if (top.score >= needed && !close_second) {
         decision.action = Action::answer;
         decision.hits = {top};
         decision.offer_lawyer = top.entry != nullptr && top.entry->handoff;

@@ -10,13 +10,8 @@
 namespace kayou::members {
 namespace {
 
-// KEYS: code, minute, hour. ARGV: code hash, code ttl ms, minute ms, hour ms, per hour.
+// KEYS: code. ARGV: code hash, code ttl ms.
 const redis::Script kIssue(R"lua(
-if redis.call('EXISTS', KEYS[2]) == 1 then return 'rate_minute' end
-local sent = tonumber(redis.call('GET', KEYS[3]) or '0')
-if sent >= tonumber(ARGV[5]) then return 'rate_hour' end
-if redis.call('INCR', KEYS[3]) == 1 then redis.call('PEXPIRE', KEYS[3], ARGV[4]) end
-redis.call('SET', KEYS[2], '1', 'PX', ARGV[3])
 redis.call('DEL', KEYS[1])
 redis.call('HSET', KEYS[1], 'h', ARGV[1], 'tries', '0')
 redis.call('PEXPIRE', KEYS[1], ARGV[2])
@@ -62,28 +57,25 @@ PhoneVerification::PhoneVerification(std::shared_ptr<redis::Client> redis,
                                      VerificationLimits limits)
     : redis_(std::move(redis)), box_(box), prefix_(std::move(key_prefix)), limits_(limits) {}
 
-std::string PhoneVerification::key(const std::string& phone_hash, const char* suffix) const {
-    return prefix_ + "phone:{" + phone_hash + "}:" + suffix;
+std::string PhoneVerification::code_key(const std::string& phone, const std::string& owner) const {
+    // 128 bits of the owner's keyed hash: unique enough, and half the bytes in every key.
+    return prefix_ + "phone:{" + box_.lookup_hash(phone) +
+           "}:code:" + box_.lookup_hash("code-owner|" + owner).substr(0, 32);
 }
 
-boost::asio::awaitable<CodeIssue> PhoneVerification::issue(std::string phone, std::string code) {
+boost::asio::awaitable<std::string> PhoneVerification::issue(std::string phone, std::string owner,
+                                                             std::string code) {
     if (code.empty()) code = random_code();
-    const std::string phone_hash = box_.lookup_hash(phone);
-    std::vector<std::string> keys{key(phone_hash, "code"), key(phone_hash, "minute"),
-                                  key(phone_hash, "hour")};
-    std::vector<std::string> args{box_.lookup_hash(phone + ":" + code), ms(limits_.code_ttl),
-                                  ms(limits_.per_minute_window), ms(std::chrono::hours(1)),
-                                  std::to_string(limits_.per_hour)};
+    std::vector<std::string> keys{code_key(phone, owner)};
+    std::vector<std::string> args{box_.lookup_hash(phone + ":" + code), ms(limits_.code_ttl)};
     auto reply = co_await redis_->eval(kIssue, std::move(keys), std::move(args));
     if (reply.is_error()) throw std::runtime_error("verification issue failed: " + reply.str);
-    CodeIssue result{reply.str, {}};
-    if (result.outcome == "ok") result.code = std::move(code);
-    co_return result;
+    co_return code;
 }
 
-boost::asio::awaitable<CodeCheck> PhoneVerification::check(std::string phone, std::string code) {
-    const std::string phone_hash = box_.lookup_hash(phone);
-    std::vector<std::string> keys{key(phone_hash, "code")};
+boost::asio::awaitable<CodeCheck> PhoneVerification::check(std::string phone, std::string owner,
+                                                           std::string code) {
+    std::vector<std::string> keys{code_key(phone, owner)};
     std::vector<std::string> args{box_.lookup_hash(phone + ":" + code),
                                   std::to_string(limits_.max_tries)};
     auto reply = co_await redis_->eval(kCheck, std::move(keys), std::move(args));

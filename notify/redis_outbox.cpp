@@ -146,11 +146,14 @@ PreparedEnqueue RedisSmsOutbox::prepare_enqueue(const SmsMessage& message) const
     if (message.phone.empty() || message.template_name.empty() || message.idempotency_key.empty())
         throw std::invalid_argument("sms enqueue: phone, template and idempotency key required");
     PreparedEnqueue prepared;
-    prepared.id = "m" + crypto::random_alnum(20);
+    const bool code = message.kind == SmsMessage::Kind::verification;
+    prepared.id = (code ? "c" : "m") + crypto::random_alnum(20);
+    const auto retention =
+        code ? std::min(options_.verification_retention, options_.retention) : options_.retention;
     const std::string params_json = nlohmann::json(message.params).dump();
     const auto now = std::to_string(now_ms());
     std::vector<std::string> rest{
-        prepared.id,  std::to_string(options_.retention.count()),
+        prepared.id,  std::to_string(retention.count()),
         "id",         prepared.id,
         "idem",       message.idempotency_key,
         "phone",      box_.seal(message.phone, phone_ad(prepared.id)),
@@ -164,7 +167,8 @@ PreparedEnqueue RedisSmsOutbox::prepare_enqueue(const SmsMessage& message) const
         "created_ms", now,
         "updated_ms", now,
     };
-    prepared.keys = {idem_key(message.idempotency_key), msg_key(prepared.id), stream_key()};
+    prepared.keys = {idem_key(message.idempotency_key), msg_key(prepared.id),
+                     stream_for(prepared.id)};
     prepared.args.reserve(rest.size() + 1);
     prepared.args.push_back(std::to_string(rest.size()));
     for (auto& value : rest) prepared.args.push_back(std::move(value));

@@ -5,7 +5,9 @@
 //   P sms:idem:<idempotency key>   string -> message id (SET NX: the same key enqueues once)
 //   P sms:msg:<id>                 hash: state, attempts, template, kind, sealed phone and params,
 //                                  phone_hash, phone_mask, provider, serial, reason, times
-//   P sms:stream                   stream of {id}; consumer group "senders"
+//   P sms:stream                   stream of {id}: notifications and reminders; group "senders"
+//   P sms:stream:code              stream of {id}: verification codes (ids start with 'c'), a
+//                                  lane of their own so that codes never delay an approval
 //   P sms:delayed                  zset id -> due ms (retries, rate-limit windows)
 //   P sms:unknown                  zset id -> ms when an unknown outcome stops waiting
 //   P sms:receipt:<provider>:<serial>  string -> id (receipts join on the provider's serial)
@@ -69,7 +71,13 @@ struct OutboxOptions {
     // How long message records and idempotency keys live: a second enqueue with the same key
     // within this time is a no-op.
     std::chrono::seconds retention{std::chrono::hours(24 * 30)};
+    // The same for verification codes: a code is worth nothing after its 5 minutes, so its
+    // message goes soon after (at most a day; docs/sms.md).
+    std::chrono::seconds verification_retention{std::chrono::hours(1)};
 };
+
+// Verification-code messages have ids starting with 'c' and live in their own stream.
+inline bool is_code_message(std::string_view id) { return !id.empty() && id.front() == 'c'; }
 
 // What another module passes to its own Lua script to enqueue in the same atomic step.
 struct PreparedEnqueue {
@@ -125,6 +133,11 @@ public:
 
     // Key names (docs/sms.md).
     std::string stream_key() const { return options_.prefix + "sms:stream"; }
+    std::string code_stream_key() const { return options_.prefix + "sms:stream:code"; }
+    // The stream a message id belongs to.
+    std::string stream_for(std::string_view id) const {
+        return is_code_message(id) ? code_stream_key() : stream_key();
+    }
     std::string msg_key(std::string_view id) const;
     std::string idem_key(std::string_view idempotency_key) const;
     std::string delayed_key() const { return options_.prefix + "sms:delayed"; }

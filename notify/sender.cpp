@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <array>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -36,8 +37,9 @@ void log_event(const char* level, const std::string& event, const std::string& i
 // Claim: queued|retry -> sending, with the opt-out and per-phone limits in the same step.
 // KEYS: msg, optout, rl_template, rl_hour, rl_day, stream, delayed, unknown
 // ARGV: now_ms, consumer, entry_id, group, id, template_interval_ms, per_hour, per_day,
-//       unknown_due_ms
-// Returns {"claimed"} | {"limited", wait_ms} | {"unknown"} | {"suppressed"} | {"skip", state}
+//       unknown_due_ms, code ("1" for a verification code), code_max_age_ms
+// Returns {"claimed"} | {"limited", wait_ms} | {"unknown"} | {"suppressed", reason} |
+//         {"skip", state}
 const redis::Script& claim_script() {
     static const redis::Script script(R"lua(
 local function ack()
@@ -53,11 +55,22 @@ if st == 'sending' then
   ack() return {'unknown'}
 end
 if st ~= 'queued' and st ~= 'retry' then ack() return {'skip', st} end
+local function suppress(reason)
+  redis.call('HSET', KEYS[1], 'state', 'suppressed', 'reason', reason, 'updated_ms', ARGV[1])
+  ack() return {'suppressed', reason}
+end
 if redis.call('HGET', KEYS[1], 'kind') == 'reminder' and redis.call('EXISTS', KEYS[2]) == 1 then
-  redis.call('HSET', KEYS[1], 'state', 'suppressed', 'reason', 'opted_out', 'updated_ms', ARGV[1])
-  ack() return {'suppressed'}
+  return suppress('opted_out')
+end
+local code = ARGV[10] == '1'
+-- A code past its validity is worth nothing to the driver: not sent, not paid for.
+if code and tonumber(ARGV[1]) - tonumber(redis.call('HGET', KEYS[1], 'created_ms') or '0') >
+    tonumber(ARGV[11]) then
+  return suppress('code_expired')
 end
 local function hold(wait)
+  -- A code held until a limit's window ends would arrive too late to be used.
+  if code then return suppress('phone_limit') end
   if wait < 1000 then wait = 1000 end
   redis.call('ZADD', KEYS[7], tonumber(ARGV[1]) + wait, ARGV[5])
   ack() return {'limited', tostring(wait)}
@@ -122,14 +135,16 @@ return cur or false
     return script;
 }
 
-// Due ids from the delayed set back into the stream; ZREM first so two processes never both
-// move the same id. KEYS: delayed, stream. ARGV: ids.
+// Due ids from the delayed set back into their stream (codes: ids starting with 'c'); ZREM first
+// so two processes never both move the same id. KEYS: delayed, stream, code stream. ARGV: ids.
 const redis::Script& promote_script() {
     static const redis::Script script(R"lua(
 local moved = 0
 for i = 1, #ARGV do
   if redis.call('ZREM', KEYS[1], ARGV[i]) == 1 then
-    redis.call('XADD', KEYS[2], '*', 'id', ARGV[i])
+    local stream = KEYS[2]
+    if string.sub(ARGV[i], 1, 1) == 'c' then stream = KEYS[3] end
+    redis.call('XADD', stream, '*', 'id', ARGV[i])
     moved = moved + 1
   end
 end
@@ -171,14 +186,15 @@ bool provider_level(const signing::Classification& c) {
 struct Entry {
     std::string entry_id;
     std::string message_id;
+    bool code = false;  // from the verification-code lane (sms:stream:code)
 };
 
 // [[id, [field, value, ...]], ...] -> entries (nil entries of deleted messages are skipped).
-void collect_entries(const redis::Reply& list, std::vector<Entry>& out) {
+void collect_entries(const redis::Reply& list, bool code, std::vector<Entry>& out) {
     if (!list.is_array()) return;
     for (const auto& item : list.elements) {
         if (!item.is_array() || item.elements.size() < 2) continue;
-        Entry entry{item.elements[0].str, {}};
+        Entry entry{item.elements[0].str, {}, code};
         const auto& fields = item.elements[1].elements;
         for (std::size_t i = 0; i + 1 < fields.size(); i += 2)
             if (fields[i].str == "id") entry.message_id = fields[i + 1].str;
@@ -196,11 +212,16 @@ struct SmsSender::Impl : std::enable_shared_from_this<SmsSender::Impl> {
     SenderOptions options;
     SenderStats stats;
     bool running = false;
-    std::size_t in_flight = 0;
+    // Per lane (index 0: notifications and reminders, 1: verification codes): entries being
+    // processed, and a token bucket for the request rate.
+    struct Lane {
+        std::size_t in_flight = 0;
+        double rate = 1;
+        double tokens = 1;
+        std::chrono::steady_clock::time_point refilled = std::chrono::steady_clock::now();
+    };
+    std::array<Lane, 2> lanes;
     std::mt19937_64 rng{std::random_device{}()};
-    // Token bucket for the global request rate.
-    double tokens = 1;
-    std::chrono::steady_clock::time_point refilled = std::chrono::steady_clock::now();
 
     Impl(asio::any_io_executor e, RedisSmsOutbox& o, std::shared_ptr<redis::Client> r,
          std::vector<SmsProvider*> p, SenderOptions opt)
@@ -215,7 +236,17 @@ struct SmsSender::Impl : std::enable_shared_from_this<SmsSender::Impl> {
             options.consumer = std::string(host) + "-" + std::to_string(::getpid()) + "-" +
                                crypto::random_alnum(6);
         }
-        tokens = std::max(1.0, options.rate_per_second / 10);
+        lanes[0].rate = options.rate_per_second;
+        lanes[1].rate = options.code_rate_per_second;
+        for (auto& lane : lanes) lane.tokens = std::max(1.0, lane.rate / 10);
+    }
+
+    Lane& lane_of(const Entry& entry) { return lanes[entry.code ? 1 : 0]; }
+    std::string stream_of(const Entry& entry) const {
+        return entry.code ? outbox.code_stream_key() : outbox.stream_key();
+    }
+    std::size_t free_slots(const Lane& lane) const {
+        return lane.in_flight >= options.max_in_flight ? 0 : options.max_in_flight - lane.in_flight;
     }
 
     redis::Client& redis() { return *outbox.redis(); }
@@ -225,18 +256,18 @@ struct SmsSender::Impl : std::enable_shared_from_this<SmsSender::Impl> {
         co_await timer.async_wait(asio::use_awaitable);
     }
 
-    asio::awaitable<void> take_token() {
-        const double burst = std::max(1.0, options.rate_per_second / 10);
+    asio::awaitable<void> take_token(Lane& lane) {
+        const double burst = std::max(1.0, lane.rate / 10);
         for (;;) {
             const auto now = std::chrono::steady_clock::now();
-            const double elapsed = std::chrono::duration<double>(now - refilled).count();
-            tokens = std::min(burst, tokens + elapsed * options.rate_per_second);
-            refilled = now;
-            if (tokens >= 1) {
-                tokens -= 1;
+            const double elapsed = std::chrono::duration<double>(now - lane.refilled).count();
+            lane.tokens = std::min(burst, lane.tokens + elapsed * lane.rate);
+            lane.refilled = now;
+            if (lane.tokens >= 1) {
+                lane.tokens -= 1;
                 co_return;
             }
-            const double wait_s = (1 - tokens) / options.rate_per_second;
+            const double wait_s = (1 - lane.tokens) / lane.rate;
             co_await pause(
                 std::chrono::milliseconds(static_cast<std::int64_t>(std::ceil(wait_s * 1000))));
         }
@@ -266,11 +297,16 @@ struct SmsSender::Impl : std::enable_shared_from_this<SmsSender::Impl> {
     }
 
     asio::awaitable<void> ensure_group() {
-        std::vector<std::string> command{"XGROUP",     "CREATE", outbox.stream_key(),
-                                         kSenderGroup, "0",      "MKSTREAM"};
-        auto reply = co_await redis().exec(std::move(command));
-        if (reply.is_error() && reply.str.rfind("BUSYGROUP", 0) != 0)
-            throw redis::Error(redis::Error::Kind::protocol, reply.str);
+        for (int code = 0; code < 2; ++code) {
+            // No ?: on strings in a coroutine (g++ 12; see process()).
+            std::string stream = outbox.stream_key();
+            if (code) stream = outbox.code_stream_key();
+            std::vector<std::string> command{"XGROUP",     "CREATE", stream,
+                                             kSenderGroup, "0",      "MKSTREAM"};
+            auto reply = co_await redis().exec(std::move(command));
+            if (reply.is_error() && reply.str.rfind("BUSYGROUP", 0) != 0)
+                throw redis::Error(redis::Error::Kind::protocol, reply.str);
+        }
     }
 
     asio::awaitable<void> read_loop() {
@@ -283,18 +319,26 @@ struct SmsSender::Impl : std::enable_shared_from_this<SmsSender::Impl> {
                     co_await ensure_group();
                     group_ready = true;
                 }
-                if (in_flight >= options.max_in_flight) {
+                // Read only the lanes with free slots: a lane full of codes waiting for tokens
+                // never keeps an approval from being read.
+                const std::size_t notice_free = free_slots(lanes[0]);
+                const std::size_t code_free = free_slots(lanes[1]);
+                if (notice_free == 0 && code_free == 0) {
                     co_await pause(std::chrono::milliseconds(5));
                     continue;
                 }
-                const auto count = std::to_string(options.max_in_flight - in_flight);
+                std::size_t count = std::max(notice_free, code_free);
+                if (notice_free > 0 && code_free > 0) count = std::min(notice_free, code_free);
                 std::vector<std::string> command{
                     "XREADGROUP", "GROUP",
                     kSenderGroup, options.consumer,
-                    "COUNT",      count,
+                    "COUNT",      std::to_string(count),
                     "BLOCK",      std::to_string(options.block.count()),
-                    "STREAMS",    outbox.stream_key(),
-                    ">"};
+                    "STREAMS"};
+                if (notice_free > 0) command.push_back(outbox.stream_key());
+                if (code_free > 0) command.push_back(outbox.code_stream_key());
+                if (notice_free > 0) command.emplace_back(">");
+                if (code_free > 0) command.emplace_back(">");
                 auto reply = co_await reader->exec(std::move(command));
                 if (reply.is_error()) {
                     // NOGROUP after a FLUSHALL or a Redis without persistence: create again.
@@ -303,10 +347,12 @@ struct SmsSender::Impl : std::enable_shared_from_this<SmsSender::Impl> {
                     continue;
                 }
                 std::vector<Entry> entries;
+                const std::string code_stream = outbox.code_stream_key();
                 if (reply.is_array())
                     for (const auto& stream : reply.elements)
                         if (stream.is_array() && stream.elements.size() == 2)
-                            collect_entries(stream.elements[1], entries);
+                            collect_entries(stream.elements[1],
+                                            stream.elements[0].str == code_stream, entries);
                 for (auto& entry : entries) spawn(std::move(entry));
                 continue;
             } catch (const std::exception&) {
@@ -318,7 +364,7 @@ struct SmsSender::Impl : std::enable_shared_from_this<SmsSender::Impl> {
     }
 
     void spawn(Entry entry) {
-        ++in_flight;
+        ++lane_of(entry).in_flight;
         asio::co_spawn(
             executor,
             [self = shared_from_this(), entry = std::move(entry)]() -> asio::awaitable<void> {
@@ -328,7 +374,7 @@ struct SmsSender::Impl : std::enable_shared_from_this<SmsSender::Impl> {
                     // Left pending in the group: XAUTOCLAIM hands it to a sender later.
                     log_event("warn", "sms_process_error", entry.message_id, error.what());
                 }
-                --self->in_flight;
+                --self->lane_of(entry).in_flight;
             },
             asio::detached);
     }
@@ -337,11 +383,14 @@ struct SmsSender::Impl : std::enable_shared_from_this<SmsSender::Impl> {
                                  const std::string& reason, const std::string& provider,
                                  const std::string& serial, std::int64_t due_ms) {
         std::vector<std::string> keys{outbox.msg_key(entry.message_id),
-                                      outbox.stream_key(),
+                                      stream_of(entry),
                                       outbox.delayed_key(),
                                       outbox.unknown_key(),
                                       outbox.alerts_key(),
                                       outbox.receipt_key(provider, serial)};
+        // A code's receipt key goes with its message (verification_retention).
+        auto retention = outbox.options().retention;
+        if (entry.code) retention = std::min(retention, outbox.options().verification_retention);
         std::vector<std::string> args{entry.entry_id,
                                       kSenderGroup,
                                       state,
@@ -350,7 +399,7 @@ struct SmsSender::Impl : std::enable_shared_from_this<SmsSender::Impl> {
                                       provider,
                                       serial,
                                       std::to_string(due_ms),
-                                      std::to_string(outbox.options().retention.count()),
+                                      std::to_string(retention.count()),
                                       entry.message_id};
         auto reply = co_await redis().eval(finish_script(), std::move(keys), std::move(args));
         if (reply.is_error()) throw redis::Error(redis::Error::Kind::protocol, reply.str);
@@ -358,7 +407,7 @@ struct SmsSender::Impl : std::enable_shared_from_this<SmsSender::Impl> {
 
     asio::awaitable<void> process(const Entry& entry) {
         if (entry.message_id.empty()) {
-            std::vector<std::string> ack{"XACK", outbox.stream_key(), kSenderGroup, entry.entry_id};
+            std::vector<std::string> ack{"XACK", stream_of(entry), kSenderGroup, entry.entry_id};
             co_await redis().exec(std::move(ack));
             co_return;
         }
@@ -369,17 +418,27 @@ struct SmsSender::Impl : std::enable_shared_from_this<SmsSender::Impl> {
             co_return;
         }
         if (record && (record->state == "queued" || record->state == "retry"))
-            co_await take_token();
+            co_await take_token(lane_of(entry));
         const std::string hash = record ? record->phone_hash : std::string("none");
         const std::string tpl = record ? record->template_name : std::string();
+        // Codes count against per-phone counters of their own: a stranger's codes never use up
+        // the quota of a driver's approval SMS.
+        std::string hour_counter = "h";
+        std::string day_counter = "d";
+        if (entry.code) {
+            hour_counter = "c:h";
+            day_counter = "c:d";
+        }
         std::vector<std::string> keys{outbox.msg_key(entry.message_id),
                                       outbox.optout_key(hash),
                                       outbox.rate_key(hash, "t:" + tpl),
-                                      outbox.rate_key(hash, "h"),
-                                      outbox.rate_key(hash, "d"),
-                                      outbox.stream_key(),
+                                      outbox.rate_key(hash, hour_counter),
+                                      outbox.rate_key(hash, day_counter),
+                                      stream_of(entry),
                                       outbox.delayed_key(),
                                       outbox.unknown_key()};
+        std::string code_flag = "0";
+        if (entry.code) code_flag = "1";
         const auto now = now_ms();
         std::vector<std::string> args{std::to_string(now),
                                       options.consumer,
@@ -389,13 +448,19 @@ struct SmsSender::Impl : std::enable_shared_from_this<SmsSender::Impl> {
                                       std::to_string(options.same_template_interval.count()),
                                       std::to_string(options.per_phone_hour),
                                       std::to_string(options.per_phone_day),
-                                      std::to_string(now + options.unknown_wait.count())};
+                                      std::to_string(now + options.unknown_wait.count()),
+                                      code_flag,
+                                      std::to_string(options.code_max_age.count())};
         auto claim = co_await redis().eval(claim_script(), std::move(keys), std::move(args));
         if (claim.is_error()) throw redis::Error(redis::Error::Kind::protocol, claim.str);
         const std::string verdict =
             claim.is_array() && !claim.elements.empty() ? claim.elements[0].str : "";
         if (verdict == "limited") {
             ++stats.deferred;
+            co_return;
+        }
+        if (verdict == "suppressed") {
+            ++stats.suppressed;
             co_return;
         }
         if (verdict == "unknown") {
@@ -500,27 +565,32 @@ struct SmsSender::Impl : std::enable_shared_from_this<SmsSender::Impl> {
     asio::awaitable<void> promote_due() {
         auto ids = co_await due_members(outbox.delayed_key(), 500);
         if (ids.empty()) co_return;
-        std::vector<std::string> keys{outbox.delayed_key(), outbox.stream_key()};
+        std::vector<std::string> keys{outbox.delayed_key(), outbox.stream_key(),
+                                      outbox.code_stream_key()};
         co_await redis().eval(promote_script(), std::move(keys), std::move(ids));
     }
 
     asio::awaitable<void> take_over() {
-        if (in_flight >= options.max_in_flight) co_return;
-        std::vector<std::string> command{"XAUTOCLAIM",
-                                         outbox.stream_key(),
-                                         kSenderGroup,
-                                         options.consumer,
-                                         std::to_string(options.claim_idle.count()),
-                                         "0-0",
-                                         "COUNT",
-                                         "100"};
-        auto reply = co_await redis().exec(std::move(command));
-        if (!reply.is_array() || reply.elements.size() < 2) co_return;
-        std::vector<Entry> entries;
-        collect_entries(reply.elements[1], entries);
-        for (auto& entry : entries) {
-            ++stats.taken_over;
-            spawn(std::move(entry));
+        for (int code = 0; code < 2; ++code) {
+            if (free_slots(lanes[code]) == 0) continue;
+            std::string stream = outbox.stream_key();
+            if (code) stream = outbox.code_stream_key();
+            std::vector<std::string> command{"XAUTOCLAIM",
+                                             stream,
+                                             kSenderGroup,
+                                             options.consumer,
+                                             std::to_string(options.claim_idle.count()),
+                                             "0-0",
+                                             "COUNT",
+                                             "100"};
+            auto reply = co_await redis().exec(std::move(command));
+            if (!reply.is_array() || reply.elements.size() < 2) continue;
+            std::vector<Entry> entries;
+            collect_entries(reply.elements[1], code == 1, entries);
+            for (auto& entry : entries) {
+                ++stats.taken_over;
+                spawn(std::move(entry));
+            }
         }
     }
 

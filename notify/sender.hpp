@@ -6,6 +6,11 @@
 //    a dedicated Redis connection, so the blocking read never stalls the commands pipelined on
 //    the shared connection. An idle sender picks up a new message within one round trip.
 //  - Entries a crashed sender had read are taken over with XAUTOCLAIM after claim_idle.
+//  - Two lanes: notifications and reminders (sms:stream) and verification codes
+//    (sms:stream:code), each with its own in-flight slots, its own token bucket and its own
+//    per-phone counters, so that a flood of codes never delays an approval SMS nor uses up the
+//    driver's quota for it. A code is dropped (state suppressed) rather than sent late: when it
+//    is older than code_max_age, or when a per-phone limit would hold it.
 //  - Each message is claimed atomically (state queued|retry -> sending) together with the
 //    opt-out check and the per-phone limits (same template spacing, per hour, per day), so two
 //    senders never both send it and a held message does not use up quota.
@@ -37,7 +42,9 @@ struct SenderOptions {
     std::chrono::milliseconds block{200};  // XREADGROUP BLOCK; below the Redis command timeout
     std::chrono::milliseconds claim_idle{30'000};  // take over entries idle this long
     std::chrono::milliseconds housekeeping{250};   // delayed → stream, take-overs, give-ups
-    double rate_per_second = 100;                  // global request rate of this process
+    double rate_per_second = 100;                  // request rate of this process for notifications
+    double code_rate_per_second = 50;              // and, separately, for verification codes
+    std::chrono::milliseconds code_max_age{300'000};  // a code older than this is not sent
     int max_attempts = 5;
     std::chrono::milliseconds backoff_base{1000};
     std::chrono::milliseconds backoff_cap{60'000};
@@ -56,6 +63,7 @@ struct SenderStats {
     std::uint64_t failed = 0;
     std::uint64_t unknown = 0;
     std::uint64_t taken_over = 0;  // entries reclaimed from another consumer
+    std::uint64_t suppressed = 0;  // not sent on purpose: opted out, a stale or held code
 };
 
 class SmsSender : public std::enable_shared_from_this<SmsSender> {

@@ -135,8 +135,10 @@ async function showStats() {
   const from = el("input", { type: "date", value: isoDate(new Date(Date.now() - 29 * 86400000)) });
   const to = el("input", { type: "date", value: isoDate(new Date()) });
   const table = el("table");
+  const banner = el("div");
   const load = async () => {
     const data = await call("GET", "stats?from=" + from.value + "&to=" + to.value);
+    banner.replaceChildren(...alertLines(data.alerts));
     const head = ["区县", "收到", "通过", "不通过", "待审", "超时", "逾期办结", "按时率"];
     table.replaceChildren(el("tr", {}, ...head.map((h) => el("th", {}, h))));
     for (const s of data.districts)
@@ -147,9 +149,26 @@ async function showStats() {
   };
   from.addEventListener("change", () => load().catch((e) => showError(e.message)));
   to.addEventListener("change", () => load().catch((e) => showError(e.message)));
-  $("view").replaceChildren(el("div", { class: "row" }, el("label", {}, "从", from), el("label", {}, "到", to)),
-    table);
+  $("view").replaceChildren(banner,
+    el("div", { class: "row" }, el("label", {}, "从", from), el("label", {}, "到", to)), table);
   await load();
+}
+
+// Operational alerts that come with the stats (docs/sms.md): the verification-code budget and
+// Redis memory.
+function alertLines(alerts) {
+  const lines = [];
+  const budget = alerts && alerts.sms_code_budget;
+  if (budget && budget.level !== "none")
+    lines.push(el("p", { class: "late" }, "验证码短信：本小时已发 " + budget.hour_used + "/" +
+      budget.hour_budget + " 条，今天 " + budget.day_used + "/" + budget.day_budget + " 条 — " +
+      (budget.level === "exhausted" ? "预算已用完，新的验证码暂停发送" : "已达告警线")));
+  const memory = alerts && alerts.redis_memory;
+  if (memory && memory.alert)
+    lines.push(el("p", { class: "late" }, "Redis 内存：已用 " +
+      (memory.used_bytes / 1048576).toFixed(1) + " MB / " +
+      (memory.maxmemory_bytes / 1048576).toFixed(0) + " MB（" + memory.alert + "）"));
+  return lines;
 }
 
 async function showAlerts() {

@@ -214,9 +214,18 @@ asio::awaitable<HttpResponse> ReviewApi::stats(const Principal& who, const HttpR
         if (s.on_time_rate) row["on_time_rate"] = *s.on_time_rate;
         list.push_back(std::move(row));
     }
-    co_return json_response(200, {{"from", std::string(target->get("from"))},
-                                  {"to", std::string(target->get("to"))},
-                                  {"districts", list}});
+    json body = {{"from", std::string(target->get("from"))},
+                 {"to", std::string(target->get("to"))},
+                 {"districts", list}};
+    if (alerts_) {
+        auto alerts = co_await alerts_();
+        body["alerts"] = std::move(alerts);
+    }
+    co_return json_response(200, body);
+}
+
+void ReviewApi::set_alerts(std::function<asio::awaitable<json>()> read) {
+    alerts_ = std::move(read);
 }
 
 asio::awaitable<HttpResponse> ReviewApi::sms_alerts(const Principal& who) {

@@ -4,7 +4,8 @@
 //   GET  /admin/api/review/districts                 districts with pending and overdue counts
 //   GET  /admin/api/review/queue?district=&offset=&limit=   pending, by deadline, masked
 //   GET  /admin/api/review/pool?district=&offset=&limit=    turnover pool (周转池), masked
-//   GET  /admin/api/review/stats?from=&to=[&district=]      per district, Beijing dates inclusive
+//   GET  /admin/api/review/stats?from=&to=[&district=]      per district, Beijing dates inclusive,
+//                                                     and "alerts" (SMS code budget, Redis memory)
 //   GET  /admin/api/review/sms-alerts                 failed SMS to the caller's applicants
 //   GET  /admin/api/review/applications/<id>          one application in full (audited)
 //   POST /admin/api/review/applications/<id>/approve
@@ -13,6 +14,8 @@
 //   POST /admin/api/review/applications/<id>/transfer  {"union": "<grassroots union>"}
 #include <boost/asio/awaitable.hpp>
 #include <cstdint>
+#include <functional>
+#include <nlohmann/json.hpp>
 
 #include "bot/admin/auth.hpp"
 #include "bot/http_server.hpp"
@@ -37,6 +40,9 @@ public:
               members::ReviewStore& review, notify::RedisSmsOutbox& outbox,
               const dialogs::DistrictCatalog& districts, Clock now);
     void install(HttpServer& server);
+    // Operational alerts shown with the stats (bot/app.cpp: the verification-code budget and
+    // Redis memory); without it the stats carry none.
+    void set_alerts(std::function<boost::asio::awaitable<nlohmann::json>()> read);
 
     boost::asio::awaitable<HttpResponse> handle(HttpRequest& request);
 
@@ -56,6 +62,7 @@ private:
     notify::RedisSmsOutbox& outbox_;
     const dialogs::DistrictCatalog& districts_;
     Clock now_;
+    std::function<boost::asio::awaitable<nlohmann::json>()> alerts_;
 };
 
 }  // namespace kayou::bot::admin

@@ -328,4 +328,20 @@ bool FakeSmsProvider::wait_for_requests(std::size_t n, std::chrono::milliseconds
     return impl_->changed.wait_for(lock, deadline, [&] { return impl_->accepted.size() >= n; });
 }
 
+std::optional<FakeSmsRequest> FakeSmsProvider::wait_for(
+    const std::function<bool(const FakeSmsRequest&)>& wanted,
+    std::chrono::milliseconds deadline) const {
+    std::unique_lock lock(impl_->mutex);
+    std::optional<FakeSmsRequest> found;
+    impl_->changed.wait_for(lock, deadline, [&] {
+        for (const auto& request : impl_->accepted)
+            if (wanted(request)) {
+                found = request;
+                return true;
+            }
+        return false;
+    });
+    return found;
+}
+
 }  // namespace kayou::test

@@ -7,7 +7,9 @@
 #include <chrono>
 #include <cstdint>
 #include <deque>
+#include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -68,6 +70,9 @@ public:
     std::size_t count_for(const std::string& message_id) const;
     // Blocks until at least `n` well-signed requests arrived; false on deadline.
     bool wait_for_requests(std::size_t n, std::chrono::milliseconds deadline) const;
+    // Blocks until a well-signed request matches `wanted` and returns it; nullopt on deadline.
+    std::optional<FakeSmsRequest> wait_for(const std::function<bool(const FakeSmsRequest&)>& wanted,
+                                           std::chrono::milliseconds deadline) const;
 
     struct Impl;
 

@@ -39,7 +39,8 @@ KayouProcess::KayouProcess(Options options) : options_(std::move(options)) {
         config << "redis:\n  host: 127.0.0.1\n  port: " << options_.redis_port
                << "\n  command_timeout_ms: 500\n  connect_timeout_ms: 500\n";
     } else {
-        config << "embedded_redis:\n  data_dir: " << work_dir_ << "/redis\n";
+        config << "embedded_redis:\n  data_dir: " << work_dir_ << "/redis\n"
+               << options_.embedded_redis_yaml;
     }
     config << options_.extra_yaml << "\n";
     const std::string config_path = work_dir_ + "/kayou.yaml";

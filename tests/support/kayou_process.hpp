@@ -20,6 +20,9 @@ public:
         std::uint16_t port = 0;   // 0 = a free loopback port
         bool reuse_port = false;  // server.reuse_port, for several processes on one port
         std::vector<std::string> extra_args;  // after --config FILE
+        // More embedded_redis keys (redis_port 0 only), each line indented by two spaces, e.g.
+        // "  port: 6400\n  maxmemory_mb: 64\n".
+        std::string embedded_redis_yaml;
     };
 
     // Starts kayou and waits (bounded) until /healthz answers 200; throws on failure with the

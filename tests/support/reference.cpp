@@ -67,6 +67,13 @@ nlohmann::json reference_console(std::uint16_t port, const std::string& token,
                     true);
 }
 
+nlohmann::json reference_join_page(std::uint16_t port, const std::string& token,
+                                   const std::vector<std::string>& mobiles) {
+    std::string arguments = std::to_string(port) + " " + shell_quote(token);
+    for (const auto& mobile : mobiles) arguments += " " + shell_quote(mobile);
+    return run_node("join_page.js", arguments, "", true);
+}
+
 std::string reference_dir() {
     std::string dir = KAYOU_SOURCE_DIR "/tests/reference";
     if (const char* env = std::getenv("KAYOU_REFERENCE_DIR")) dir = env;

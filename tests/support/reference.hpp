@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <nlohmann/json.hpp>
 #include <string>
+#include <vector>
 
 namespace kayou::test {
 
@@ -34,5 +35,11 @@ ReferenceDecrypted reference_decrypt(const std::string& aes_key, const std::stri
 // showed ({"districts","queue","shown","after","error"}) or {"failure": why}.
 nlohmann::json reference_console(std::uint16_t port, const std::string& token,
                                  const std::string& action);
+
+// Drives kayou's web join page in jsdom (tests/reference/join_page.js): for each mobile, types it
+// and taps 获取验证码; the page's own script solves any proof of work. Returns
+// {"messages": [what the page showed after each tap], "challenged": n} or {"failure": why}.
+nlohmann::json reference_join_page(std::uint16_t port, const std::string& token,
+                                   const std::vector<std::string>& mobiles);
 
 }  // namespace kayou::test

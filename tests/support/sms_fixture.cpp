@@ -44,9 +44,9 @@ std::string sms_yaml(const FakeSmsProvider& fake, const SmsSetup& setup) {
     return yaml;
 }
 
-Outbox::Outbox(const std::string& prefix) {
+Outbox::Outbox(const std::string& prefix, std::uint16_t redis_port) {
     redis::Config config;
-    config.port = RedisServer::shared().port();
+    config.port = redis_port ? redis_port : RedisServer::shared().port();
     client_ = redis::Client::create(io_.get_executor(), config);
     client_->start();
     if (!run(client_->wait_connected(3000ms)))

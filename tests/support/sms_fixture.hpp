@@ -40,7 +40,8 @@ std::string sms_yaml(const FakeSmsProvider& fake, const SmsSetup& setup);
 // The test's own Redis connection (on RedisServer::shared()) and outbox with kayou's key.
 class Outbox {
 public:
-    explicit Outbox(const std::string& prefix);
+    // On RedisServer::shared(), or on the Redis at `redis_port` (e.g. kayou's embedded one).
+    explicit Outbox(const std::string& prefix, std::uint16_t redis_port = 0);
     ~Outbox();
 
     // Runs `work` on this connection's io_context; throws after 5 s.

@@ -47,6 +47,49 @@ TEST(Config, TheShippedExampleAndDemoLoad) {
     EXPECT_NO_THROW(load_config_file(KAYOU_SOURCE_DIR "/config/kayou.demo.yaml", env));
 }
 
+TEST(Config, CodeCapsHaveDefaultsAndAreValidated) {
+    const Config defaults = parse_config("", fake_env({}));
+    EXPECT_EQ(defaults.members.code_caps.global_per_hour, 300);
+    EXPECT_EQ(defaults.members.code_caps.link_total, 5);
+    EXPECT_EQ(defaults.members.join_link_caps.per_sender_hour, 3);
+    EXPECT_EQ(defaults.embedded_redis.maxmemory_mb, 256u);
+    EXPECT_EQ(defaults.sms.verification_retention, std::chrono::seconds(3600));
+    EXPECT_FALSE(defaults.members.trust_forwarded_for);
+
+    const Config set = parse_config(
+        "members:\n  trust_forwarded_for: true\n  code_caps:\n    global_per_hour: 40\n"
+        "    global_per_day: 400\n    phone_spacing_s: 0\n    proof_bits: 8\n"
+        "  join_link_caps:\n    per_group_hour: 7\nembedded_redis:\n  maxmemory_mb: 64\n"
+        "sms:\n  verification_retention_s: 600\n  sender:\n    code_rate_per_second: 20\n",
+        fake_env({}));
+    EXPECT_TRUE(set.members.trust_forwarded_for);
+    EXPECT_EQ(set.members.code_caps.global_per_hour, 40);
+    EXPECT_EQ(set.members.code_caps.phone_spacing, std::chrono::seconds(0));
+    EXPECT_EQ(set.members.code_caps.proof_bits, 8);
+    EXPECT_EQ(set.members.join_link_caps.per_group_hour, 7);
+    EXPECT_EQ(set.embedded_redis.maxmemory_mb, 64u);
+    EXPECT_EQ(set.sms.verification_retention, std::chrono::seconds(600));
+    EXPECT_EQ(set.sms.sender.code_rate_per_second, 20.0);
+
+    EXPECT_NE(error_of("members:\n  code_caps:\n    phone_per_hour: 20\n")
+                  .find("members.code_caps.phone_per_day: must be at least"),
+              std::string::npos);
+    EXPECT_NE(error_of("members:\n  code_caps:\n    global_per_hour: 0\n")
+                  .find("members.code_caps.global_per_hour"),
+              std::string::npos);
+    EXPECT_NE(error_of("members:\n  code_caps:\n    link_free: 9\n")
+                  .find("members.code_caps.link_total: must be at least"),
+              std::string::npos);
+    EXPECT_NE(error_of("members:\n  code_caps:\n    budget: 9\n")
+                  .find("members.code_caps.budget: unknown key"),
+              std::string::npos);
+    EXPECT_NE(
+        error_of("sms:\n  verification_retention_s: 100000\n").find("sms.verification_retention_s"),
+        std::string::npos);
+    EXPECT_NE(error_of("embedded_redis:\n  maxmemory_mb: 1\n").find("maxmemory_mb"),
+              std::string::npos);
+}
+
 TEST(Config, UnknownKeysNameTheirPath) {
     EXPECT_NE(error_of("server:\n  prot: 80\n").find("server.prot: unknown key (line 2)"),
               std::string::npos);

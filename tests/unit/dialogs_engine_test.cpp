@@ -238,6 +238,14 @@ TEST_F(EngineTest, CodeStepSendsAndChecksAndCountsWrongTries) {
     EXPECT_TRUE(any_contains(resend.texts, "1分钟"));
     auto hour = say("重发", {{EffectKind::send_code, "rate_hour"}});
     EXPECT_TRUE(any_contains(hour.texts, "5次"));
+    // The caps of members/code_caps.hpp: the phone's day, the sender, the union's budget.
+    auto day = say("重发", {{EffectKind::send_code, "rate_day"}});
+    EXPECT_TRUE(any_contains(day.texts, "明天"));
+    auto sender = say("重发", {{EffectKind::send_code, "rate_sender"}});
+    EXPECT_TRUE(any_contains(sender.texts, "次数太多"));
+    auto busy = say("重发", {{EffectKind::send_code, "busy"}});
+    EXPECT_TRUE(any_contains(busy.texts, "上限"));
+    EXPECT_EQ(state_.draft->step, "verify");
     auto locked = say("333333", {checked("locked")});
     EXPECT_TRUE(any_contains(locked.texts, "重发"));
     auto ok = say("444 444", {checked("ok")});

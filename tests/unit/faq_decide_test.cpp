@@ -25,7 +25,7 @@ const Entry kB = make_entry("b");
 const Entry kC = make_entry("c");
 const Entry kD = make_entry("d");
 const Entry kLawyer = make_entry("lawyer", true);
-const Thresholds kT{0.55, 0.30, 0.06, 0.50};
+const Thresholds kT{0.55, 0.30, 0.06, 0.60};
 
 TEST(FaqDecide, ConfidentAnswer) {
     const auto d = decide({{&kA, 0.9}, {&kB, 0.4}}, kT, false, true);
@@ -61,12 +61,14 @@ TEST(FaqDecide, ChoicesLeaveOutHitsBelowSuggest) {
 
 TEST(FaqDecide, ALoneCandidateIsAnsweredOrHandedOffNeverAOneItemMenu) {
     // Alone and at or above `lone`: answered.
-    const auto answered = decide({{&kA, 0.52}, {&kB, 0.2}}, kT, false, true);
+    const auto answered = decide({{&kA, 0.62}, {&kB, 0.2}}, kT, false, true);
     EXPECT_EQ(answered.action, Action::answer);
     ASSERT_EQ(answered.hits.size(), 1u);
-    // Alone and below: the desk.
-    EXPECT_EQ(decide({{&kA, 0.45}, {&kB, 0.2}}, kT, false, true).action, Action::handoff);
+    // Alone and below `lone`, even above `answer`: one shared phrase is not enough; the desk.
+    EXPECT_EQ(decide({{&kA, 0.57}, {&kB, 0.2}}, kT, false, true).action, Action::handoff);
     EXPECT_EQ(decide({{&kA, 0.45}}, kT, false, true).action, Action::handoff);
+    // With a second candidate in the field, `answer` is enough.
+    EXPECT_EQ(decide({{&kA, 0.57}, {&kB, 0.35}}, kT, false, true).action, Action::answer);
 }
 
 TEST(FaqDecide, CloseSecondMeansChoicesEvenAboveAnswer) {

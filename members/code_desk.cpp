@@ -1,0 +1,403 @@
+#include "members/code_desk.hpp"
+
+#include <ctime>
+#include <stdexcept>
+#include <vector>
+
+#include "crypto/random.hpp"
+#include "members/join_link.hpp"
+#include "notify/sms_outbox.hpp"
+#include "redis/client.hpp"
+#include "redis/script.hpp"
+
+namespace kayou::members {
+
+namespace asio = boost::asio;
+
+namespace {
+
+// Checks every counter against its limit, then (only if all are below) counts the request in
+// each: several processes sharing the Redis can never together pass a cap. A counter that has
+// no expiry gets one, so none outlives its window.
+// KEYS: n counters [, proof key]. ARGV: n, then limit and window ms of each, then the proof's
+// ttl ms (0 = no proof to mark as used).
+// Returns {0, count after, ...} | {i} (counter i reached its limit) | {-1} (proof used already).
+const redis::Script kCount(R"lua(
+local n = tonumber(ARGV[1])
+for i = 1, n do
+  if tonumber(redis.call('GET', KEYS[i]) or '0') >= tonumber(ARGV[2 * i]) then return {i} end
+end
+local proof_ttl = tonumber(ARGV[2 * n + 2])
+if proof_ttl > 0 and not redis.call('SET', KEYS[n + 1], '1', 'NX', 'PX', proof_ttl) then
+  return {-1}
+end
+local counts = {0}
+for i = 1, n do
+  local v = redis.call('INCR', KEYS[i])
+  if v == 1 or redis.call('PTTL', KEYS[i]) < 0 then
+    redis.call('PEXPIRE', KEYS[i], ARGV[2 * i + 1])
+  end
+  counts[#counts + 1] = v
+end
+return counts
+)lua");
+
+std::int64_t as_count(const redis::Reply& reply) {
+    if (reply.is_integer()) return reply.integer;
+    if (reply.is_string()) {
+        try {
+            return std::stoll(reply.str);
+        } catch (const std::exception&) {
+        }
+    }
+    return 0;
+}
+
+// Beijing civil time of `t` formatted with `format` (the budget's windows are Beijing hours and
+// days: what the finance officer reads on his bill).
+std::string beijing(std::chrono::sys_seconds t, const char* format) {
+    const std::time_t shifted = static_cast<std::time_t>(t.time_since_epoch().count() + 8 * 3600);
+    std::tm parts{};
+    gmtime_r(&shifted, &parts);
+    char text[32] = {};
+    std::strftime(text, sizeof text, format, &parts);
+    return text;
+}
+
+std::int64_t now_ms() {
+    return std::chrono::duration_cast<std::chrono::milliseconds>(
+               std::chrono::system_clock::now().time_since_epoch())
+        .count();
+}
+
+}  // namespace
+
+CodeRequester chat_requester(std::string driver) {
+    CodeRequester who;
+    who.sender = std::move(driver);
+    return who;
+}
+
+CodeRequester web_requester(const JoinLinkClaims& claims, std::string address,
+                            std::string challenge, std::string nonce) {
+    CodeRequester who;
+    // A link names nobody (members/join_link.hpp), so the web has no sender to count: the link,
+    // the client address, the phone and the budget are its caps, and links are minted at a
+    // bounded rate per member (mint_link).
+    who.link = std::to_string(claims.expires) + "|" + claims.nonce;
+    who.link_expires = std::chrono::sys_seconds(std::chrono::seconds(claims.expires));
+    who.address = std::move(address);
+    who.challenge = std::move(challenge);
+    who.nonce = std::move(nonce);
+    return who;
+}
+
+std::string CodeSend::chat_outcome() const {
+    if (failed) return "failed";
+    if (verdict == CodeVerdict::send) return "ok";
+    if (verdict == CodeVerdict::prove) return "rate_sender";  // chat never asks for proofs
+    return std::string(members::chat_outcome(cap));
+}
+
+CodeDesk::CodeDesk(std::shared_ptr<redis::Client> redis, const crypto::SealedBox& box,
+                   PhoneVerification& verification, notify::SmsOutbox& sms, CodeDeskOptions options,
+                   std::function<std::chrono::sys_seconds()> now, Event event)
+    : redis_(std::move(redis)),
+      box_(box),
+      verification_(verification),
+      sms_(sms),
+      options_(std::move(options)),
+      now_(std::move(now)),
+      event_(std::move(event)),
+      // Its own label: one secret to manage, and no key used for two purposes.
+      proof_key_(box.lookup_hash("kayou-code-proof-key-v1")) {
+    last_.hour_budget = options_.limits.global_per_hour;
+    last_.day_budget = options_.limits.global_per_day;
+}
+
+std::string CodeDesk::hashed(std::string_view label, std::string_view value) const {
+    std::string text(label);
+    text += '|';
+    text += value;
+    return box_.lookup_hash(text).substr(0, 32);
+}
+
+std::string CodeDesk::global_key(bool hour, std::chrono::sys_seconds at) const {
+    return options_.key_prefix + (hour ? "code:global:h:" + beijing(at, "%Y%m%d%H")
+                                       : "code:global:d:" + beijing(at, "%Y%m%d"));
+}
+
+std::string CodeDesk::cap_key(CodeCap cap, const std::string& phone, const CodeRequester& who,
+                              std::chrono::sys_seconds now) const {
+    const std::string& p = options_.key_prefix;
+    const auto phone_part = [&] { return p + "code:phone:{" + box_.lookup_hash(phone) + "}"; };
+    switch (cap) {
+        case CodeCap::phone_spacing:
+            return phone_part() + ":s";
+        case CodeCap::phone_hour:
+            return phone_part() + ":h";
+        case CodeCap::phone_day:
+            return phone_part() + ":d";
+        case CodeCap::link:
+            return p + "code:link:" + hashed("link", who.link);
+        case CodeCap::sender_hour:
+            return p + "code:sender:" + hashed("sender", who.sender) + ":h";
+        case CodeCap::sender_day:
+            return p + "code:sender:" + hashed("sender", who.sender) + ":d";
+        case CodeCap::address_hour:
+            return p + "code:addr:" + hashed("addr", who.address) + ":h";
+        case CodeCap::global_hour:
+            return global_key(true, now);
+        case CodeCap::global_day:
+            return global_key(false, now);
+    }
+    throw std::logic_error("code cap");
+}
+
+asio::awaitable<CodeSend> CodeDesk::send(std::string phone, CodeRequester who) {
+    const auto now = now_();
+    const bool web = who.web();
+    const auto& limits = options_.limits;
+
+    std::vector<CodeCap> caps;
+    std::vector<std::string> keys;
+    // Named vectors filled step by step: g++ 12 miscompiles initializer lists of string literals
+    // that live across a co_await (bot/app.cpp, /readyz).
+    std::vector<std::string> args;
+    args.emplace_back("0");
+    for (std::size_t i = 0; i < kCodeCapCount; ++i) {
+        const auto cap = static_cast<CodeCap>(i);
+        if (!cap_applies(cap, web)) continue;
+        if (cap == CodeCap::phone_spacing && limits.phone_spacing.count() <= 0) continue;
+        caps.push_back(cap);
+        keys.push_back(cap_key(cap, phone, who, now));
+        auto window = cap_window(cap, limits);
+        if (cap == CodeCap::link) {
+            // The link's counter lives as long as the link, and never beyond a day.
+            const auto left =
+                std::chrono::duration_cast<std::chrono::milliseconds>(who.link_expires - now);
+            window = std::clamp(left, std::chrono::milliseconds(1000), window);
+        }
+        args.push_back(std::to_string(cap_limit(cap, limits)));
+        args.push_back(std::to_string(window.count()));
+    }
+    args[0] = std::to_string(caps.size());
+
+    // A proof of work that came with the request: valid, bound to this link and address,
+    // solved, and not used before (the MGET below tells).
+    std::optional<ProofChallenge> proof;
+    if (web && !who.challenge.empty()) {
+        const std::string binding = hashed("proof", who.link + "|" + who.address);
+        proof =
+            verify_challenge(proof_key_, who.challenge, binding, now.time_since_epoch().count());
+        if (proof && !proof_solves(who.challenge, who.nonce, proof->bits)) proof.reset();
+        if (!proof && event_) event_("code_proof_rejected", "");
+    }
+    std::vector<std::string> read;
+    read.emplace_back("MGET");
+    read.insert(read.end(), keys.begin(), keys.end());
+    if (proof) read.push_back(options_.key_prefix + "code:proof:" + proof->salt);
+    auto counted = co_await redis_->exec(std::move(read));
+    if (!counted.is_array()) throw std::runtime_error("code caps: " + counted.str);
+    CodeCounts counts{};
+    for (std::size_t i = 0; i < caps.size() && i < counted.elements.size(); ++i)
+        counts[static_cast<std::size_t>(caps[i])] = as_count(counted.elements[i]);
+    const bool proof_unused =
+        proof && counted.elements.size() > caps.size() && counted.elements[caps.size()].is_nil();
+    CodeAsk ask{web, proof_unused};
+
+    auto decision = decide_code(counts, limits, ask);
+    if (decision.verdict == CodeVerdict::send) {
+        // Count it everywhere in one step (the caps are checked again inside).
+        if (proof_unused) keys.push_back(options_.key_prefix + "code:proof:" + proof->salt);
+        const auto proof_ttl =
+            proof_unused ? std::max<std::int64_t>(
+                               1000, (proof->expires - now.time_since_epoch().count()) * 1000)
+                         : 0;
+        args.push_back(std::to_string(proof_ttl));
+        auto reply = co_await redis_->eval(kCount, std::move(keys), std::move(args));
+        if (!reply.is_array() || reply.elements.empty())
+            throw std::runtime_error("code caps: " + reply.str);
+        const auto status = as_count(reply.elements[0]);
+        if (status > 0 && static_cast<std::size_t>(status) <= caps.size()) {
+            // Another request took the last one in between.
+            decision = {CodeVerdict::refuse, caps[static_cast<std::size_t>(status - 1)], 0};
+        } else if (status < 0) {
+            // The same proof twice at once: the second one must solve a new challenge.
+            decision = {CodeVerdict::prove, CodeCap::phone_spacing, limits.proof_bits};
+        } else {
+            std::int64_t hour_used = 0, day_used = 0;
+            for (std::size_t i = 0; i < caps.size() && i + 1 < reply.elements.size(); ++i) {
+                if (caps[i] == CodeCap::global_hour) hour_used = as_count(reply.elements[i + 1]);
+                if (caps[i] == CodeCap::global_day) day_used = as_count(reply.elements[i + 1]);
+            }
+            co_await note_budget(hour_used, day_used, now);
+        }
+    }
+
+    CodeSend result;
+    result.verdict = decision.verdict;
+    result.cap = decision.cap;
+    if (decision.verdict == CodeVerdict::refuse) {
+        if (event_) event_("code_refused", to_string(decision.cap));
+        if (decision.cap == CodeCap::global_hour || decision.cap == CodeCap::global_day) {
+            // Refused by a budget: that budget is used up, whatever an earlier read said.
+            auto hour_used = counts[static_cast<std::size_t>(CodeCap::global_hour)];
+            auto day_used = counts[static_cast<std::size_t>(CodeCap::global_day)];
+            if (decision.cap == CodeCap::global_hour)
+                hour_used = std::max<std::int64_t>(hour_used, limits.global_per_hour);
+            else
+                day_used = std::max<std::int64_t>(day_used, limits.global_per_day);
+            co_await note_budget(hour_used, day_used, now);
+        }
+        co_return result;
+    }
+    if (decision.verdict == CodeVerdict::prove) {
+        ProofChallenge challenge;
+        challenge.bits = decision.proof_bits;
+        challenge.expires = (now + options_.proof_ttl).time_since_epoch().count();
+        challenge.salt = crypto::random_alnum(16);
+        challenge.binding = hashed("proof", who.link + "|" + who.address);
+        result.challenge = sign_challenge(proof_key_, challenge);
+        result.bits = challenge.bits;
+        if (event_) event_("code_challenged", "");
+        co_return result;
+    }
+
+    const std::string code = co_await verification_.issue(phone, who.owner());
+    notify::SmsMessage sms;
+    sms.phone = phone;
+    sms.template_name = "verification_code";
+    const auto minutes = std::chrono::duration_cast<std::chrono::minutes>(options_.code_ttl);
+    sms.params = {code, std::to_string(minutes.count())};
+    // One SMS per issued code. The key names the phone only by its keyed hash (the outbox keeps
+    // keys in Redis key names); tests find a phone's codes by it.
+    sms.idempotency_key =
+        "verify:" + verification_.phone_hash(phone) + ":" + crypto::random_alnum(10);
+    sms.kind = notify::SmsMessage::Kind::verification;
+    try {
+        co_await sms_.enqueue(std::move(sms));
+        if (event_) event_("code_sent", "");
+    } catch (const std::exception&) {
+        if (event_) event_("code_enqueue_failed", "");
+        result.failed = true;
+    }
+    co_return result;
+}
+
+asio::awaitable<CodeCheck> CodeDesk::check(std::string phone, CodeRequester who, std::string code) {
+    co_return co_await verification_.check(std::move(phone), who.owner(), std::move(code));
+}
+
+asio::awaitable<LinkMintVerdict> CodeDesk::mint_link(std::string sender, std::string group) {
+    const auto& p = options_.key_prefix;
+    std::vector<std::string> keys{p + "link:mint:sender:" + hashed("sender", sender),
+                                  p + "link:mint:group:" + hashed("group", group)};
+    const std::string hour_ms =
+        std::to_string(std::chrono::milliseconds(std::chrono::hours(1)).count());
+    std::vector<std::string> read{"MGET", keys[0], keys[1]};
+    auto counted = co_await redis_->exec(std::move(read));
+    if (!counted.is_array() || counted.elements.size() < 2)
+        throw std::runtime_error("link caps: " + counted.str);
+    auto verdict = decide_link_mint(as_count(counted.elements[0]), as_count(counted.elements[1]),
+                                    options_.links);
+    if (verdict == LinkMintVerdict::mint) {
+        std::vector<std::string> args{"2",     std::to_string(options_.links.per_sender_hour),
+                                      hour_ms, std::to_string(options_.links.per_group_hour),
+                                      hour_ms, "0"};
+        auto reply = co_await redis_->eval(kCount, std::move(keys), std::move(args));
+        if (!reply.is_array() || reply.elements.empty())
+            throw std::runtime_error("link caps: " + reply.str);
+        const auto status = as_count(reply.elements[0]);
+        if (status == 1) verdict = LinkMintVerdict::sender;
+        if (status == 2) verdict = LinkMintVerdict::group;
+    }
+    if (event_) {
+        if (verdict == LinkMintVerdict::mint)
+            event_("link_minted", "");
+        else
+            event_("link_refused", verdict == LinkMintVerdict::sender ? "sender" : "group");
+    }
+    co_return verdict;
+}
+
+asio::awaitable<void> CodeDesk::note_budget(std::int64_t hour_used, std::int64_t day_used,
+                                            std::chrono::sys_seconds now) {
+    const auto& limits = options_.limits;
+    const auto hour = budget_level(hour_used, limits.global_per_hour, limits.alert_percent);
+    const auto day = budget_level(day_used, limits.global_per_day, limits.alert_percent);
+    last_.hour_used = hour_used;
+    last_.day_used = day_used;
+    last_.level = std::max(hour, day);
+    if (last_.level == BudgetLevel::none) co_return;
+    // Which window crossed, at which level: recorded once per window and level by whichever
+    // process sees it first, and kept a day for the console.
+    // Built step by step, no ?: on strings: g++ 12 mishandles ?: temporaries in coroutines.
+    std::string window = "hour " + beijing(now, "%Y%m%d%H");
+    std::int64_t used_count = hour_used;
+    std::int64_t budget_count = limits.global_per_hour;
+    if (day > hour) {
+        window = "day " + beijing(now, "%Y%m%d");
+        used_count = day_used;
+        budget_count = limits.global_per_day;
+    }
+    const std::string level(to_string(last_.level));
+    // Once per window and level, and never back down within a window (a late reader with an
+    // older count must not turn "exhausted" into "alert" on the console).
+    if (alerted_window_ == window && alerted_level_ >= last_.level) co_return;
+    alerted_window_ = window;
+    alerted_level_ = last_.level;
+    const std::string key = options_.key_prefix + "code:alert";
+    std::vector<std::string> command{"HMGET", key, "window", "level"};
+    auto seen = co_await redis_->exec(std::move(command));
+    if (seen.is_array() && seen.elements.size() == 2 && seen.elements[0].str == window) {
+        const auto& recorded = seen.elements[1].str;
+        if (recorded == "exhausted" || recorded == level) co_return;
+    }
+    const std::string used = std::to_string(used_count);
+    const std::string budget = std::to_string(budget_count);
+    std::vector<std::string> write{"HSET",   key,    "level", level,
+                                   "window", window, "used",  used,
+                                   "budget", budget, "at_ms", std::to_string(now_ms())};
+    co_await redis_->exec(std::move(write));
+    std::vector<std::string> expire{"EXPIRE", key, "86400"};
+    co_await redis_->exec(std::move(expire));
+    if (event_) event_("code_budget_alert", level);
+}
+
+asio::awaitable<BudgetStatus> CodeDesk::budget() {
+    const auto now = now_();
+    std::vector<std::string> read{"MGET", global_key(true, now), global_key(false, now)};
+    auto counted = co_await redis_->exec(std::move(read));
+    std::vector<std::string> alert{"HGETALL", options_.key_prefix + "code:alert"};
+    auto recorded = co_await redis_->exec(std::move(alert));
+    BudgetStatus status;
+    status.hour_budget = options_.limits.global_per_hour;
+    status.day_budget = options_.limits.global_per_day;
+    if (counted.is_array() && counted.elements.size() == 2) {
+        status.hour_used = as_count(counted.elements[0]);
+        status.day_used = as_count(counted.elements[1]);
+    }
+    status.level =
+        std::max(budget_level(status.hour_used, status.hour_budget, options_.limits.alert_percent),
+                 budget_level(status.day_used, status.day_budget, options_.limits.alert_percent));
+    if (recorded.is_array())
+        for (std::size_t i = 0; i + 1 < recorded.elements.size(); i += 2) {
+            const auto& name = recorded.elements[i].str;
+            const auto& value = recorded.elements[i + 1];
+            if (name == "level") status.alert_level = value.str;
+            if (name == "window") status.alert_window = value.str;
+            if (name == "at_ms") status.alert_at_ms = as_count(value);
+        }
+    last_.hour_used = status.hour_used;
+    last_.day_used = status.day_used;
+    last_.level = status.level;
+    last_.alert_level = status.alert_level;
+    last_.alert_window = status.alert_window;
+    last_.alert_at_ms = status.alert_at_ms;
+    co_return status;
+}
+
+BudgetStatus CodeDesk::last_budget() const { return last_; }
+
+}  // namespace kayou::members
