@@ -9,6 +9,7 @@
 #include "bot/log.hpp"
 #include "bot/metrics.hpp"
 #include "crypto/sealed_box.hpp"
+#include "dialogs/sms_reply.hpp"
 #include "members/application_store.hpp"
 #include "net/http_client.hpp"
 #include "notify/providers/provider.hpp"
@@ -60,6 +61,8 @@ struct SmsService::Impl {
     std::vector<std::unique_ptr<notify::SmsProvider>> providers;
     std::shared_ptr<notify::SmsSender> sender;
     members::ApplicationStore* applications = nullptr;  // for "进度" replies; set by the app
+    std::function<std::shared_ptr<const faq::IntentModel>()> intents;  // set by the app
+    static constexpr std::string_view kHelpTemplate = "reply_help";
 
     Impl(const Config& c, asio::any_io_executor e, std::shared_ptr<redis::Client> r)
         : config(c), executor(std::move(e)), redis(std::move(r)) {}
@@ -77,51 +80,136 @@ struct SmsService::Impl {
         return notify::make_local_sink_provider(sink, catalog, *http);
     }
 
-    asio::awaitable<void> inbound(const std::string& source, std::string phone,
-                                  const std::string& text) {
-        phone = normalize_mainland_phone(phone);
+    // How long one answer of a kind covers a number: a driver who sends 进度 five times in ten
+    // minutes pays for one SMS; the list of understood words goes out at most once a day.
+    static constexpr std::int64_t kProgressWindow = 600;
+    static constexpr std::int64_t kHelpWindow = 86400;
+
+    dialogs::SmsReply understand(const std::string& text) const {
+        std::shared_ptr<const faq::IntentModel> model;
+        if (intents) model = intents();
+        if (model) {
+            const dialogs::Understander understander(std::move(model), nullptr);
+            return dialogs::understand_sms_reply(understander, text);
+        }
         switch (classify_sms_reply(text)) {
             case SmsReplyIntent::opt_out:
-                co_await outbox->record_opt_out(phone, source);
-                log(LogLevel::info, "sms_opt_out",
-                    {{"source", source}, {"phone", notify::mask_phone(phone)}});
-                break;
-            case SmsReplyIntent::progress: {
-                const bool answered = co_await answer_progress(phone);
-                log(LogLevel::info, "sms_progress_query",
-                    {{"source", source},
-                     {"phone", notify::mask_phone(phone)},
-                     {"found", answered}});
-                break;
-            }
+                return {dialogs::SmsReplyAction::opt_out, "opt_out"};
+            case SmsReplyIntent::progress:
+                return {dialogs::SmsReplyAction::progress, "progress"};
             case SmsReplyIntent::none:
-                log(LogLevel::info, "sms_reply_ignored",
-                    {{"source", source}, {"phone", notify::mask_phone(phone)}});
                 break;
         }
+        return {dialogs::SmsReplyAction::help, "unknown"};
     }
 
-    // The status of the latest application made with this phone, by SMS ("progress"), or that
-    // there is none ("progress_none"). One answer per phone and status per 10 minutes, so a
-    // driver who sends 进度 five times pays for one SMS.
-    asio::awaitable<bool> answer_progress(const std::string& phone) {
-        if (!applications || phone.size() != 11) co_return false;
+    // A driver's reply. `inline_reply` (Twilio): the answer is returned, to go back in the
+    // request's TwiML; otherwise it is enqueued and "" returned.
+    asio::awaitable<std::string> inbound(const std::string& source, std::string phone,
+                                         const std::string& text, bool inline_reply) {
+        phone = normalize_mainland_phone(phone);
+        const auto reply = understand(text);
+        std::string answer;
+        bool sent = false;
+        switch (reply.action) {
+            case dialogs::SmsReplyAction::opt_out:
+                co_await outbox->record_opt_out(phone, source);
+                break;
+            case dialogs::SmsReplyAction::progress:
+                answer = co_await answer_progress(phone, inline_reply, sent);
+                break;
+            case dialogs::SmsReplyAction::help:
+                answer = co_await answer_help(phone, inline_reply, sent);
+                break;
+            case dialogs::SmsReplyAction::quiet:
+                break;
+        }
+        log(LogLevel::info, "sms_reply",
+            {{"source", source},
+             {"phone", notify::mask_phone(phone)},
+             {"intent", reply.intent},
+             {"action", dialogs::to_string(reply.action)},
+             {"answered", sent}});
+        co_return answer;
+    }
+
+    // SET NX of one answer per number, kind and window: true when this reply may be answered.
+    asio::awaitable<bool> claim_answer(const std::string& phone, std::string kind,
+                                       std::int64_t window) {
+        const auto slot = std::to_string(std::time(nullptr) / window);
+        std::vector<std::string> command{
+            "SET",
+            outbox->rate_key(outbox->phone_hash(phone), "reply:" + kind + ":" + slot),
+            "1",
+            "NX",
+            "EX",
+            std::to_string(window)};
+        auto claimed = co_await redis->exec(std::move(command));
+        co_return claimed.ok() && !claimed.is_nil();
+    }
+
+    // The answer as the handset shows it (Twilio) or "" after enqueuing it (Tencent, Aliyun).
+    asio::awaitable<std::string> answer(notify::SmsMessage message, bool inline_reply) {
+        if (inline_reply) {
+            try {
+                co_return catalog.render(message.template_name, message.params).text;
+            } catch (const notify::TemplateError&) {
+                log(LogLevel::warn, "sms_reply_template_failed",
+                    {{"template", message.template_name}});
+                co_return std::string();
+            }
+        }
+        co_await outbox->enqueue(std::move(message));
+        co_return std::string();
+    }
+
+    // The status of the latest application made with this phone ("progress"), or that there is
+    // none ("progress_none"). Only that number's own application: the phone proved it at submit.
+    asio::awaitable<std::string> answer_progress(const std::string& phone, bool inline_reply,
+                                                 bool& sent) {
+        if (!applications || phone.size() != 11) co_return std::string();
         auto application = co_await applications->latest_for_mobile(phone);
-        const auto window = std::to_string(std::time(nullptr) / 600);
+        // One answer per status in the window: a driver who asks again after his approval
+        // hears the news, one who repeats himself pays for nothing.
+        std::string kind = "progress";
+        if (application) kind += ":" + application->status;
+        const bool claimed = co_await claim_answer(phone, kind, kProgressWindow);
+        if (!claimed) co_return std::string();
         notify::SmsMessage message;
         message.phone = phone;
         message.kind = notify::SmsMessage::Kind::notification;
+        const auto slot = std::to_string(std::time(nullptr) / kProgressWindow);
         if (application) {
             message.template_name = "progress";
             message.params = {application->id, members::status_text(application->status)};
             message.idempotency_key =
-                "progress:" + application->id + ":" + application->status + ":" + window;
+                "progress:" + application->id + ":" + application->status + ":" + slot;
         } else {
             message.template_name = "progress_none";
-            message.idempotency_key = "progress_none:" + outbox->phone_hash(phone) + ":" + window;
+            message.idempotency_key = "progress_none:" + outbox->phone_hash(phone) + ":" + slot;
         }
-        co_await outbox->enqueue(std::move(message));
-        co_return application.has_value();
+        sent = true;
+        co_return co_await answer(std::move(message), inline_reply);
+    }
+
+    // One short SMS listing the words kayou understands: never to a number that opted out, at
+    // most once a day per number, and only while the template exists.
+    asio::awaitable<std::string> answer_help(const std::string& phone, bool inline_reply,
+                                             bool& sent) {
+        if (phone.empty() || !catalog.find(kHelpTemplate)) co_return std::string();
+        const bool opted_out = co_await outbox->opted_out(phone);
+        if (opted_out) co_return std::string();
+        const bool claimed = co_await claim_answer(phone, "help", kHelpWindow);
+        if (!claimed) co_return std::string();
+        notify::SmsMessage message;
+        message.phone = phone;
+        message.template_name = std::string(kHelpTemplate);
+        // An opt-out that lands before the sender runs still stops it.
+        message.kind = notify::SmsMessage::Kind::reminder;
+        message.idempotency_key = "reply_help:" + outbox->phone_hash(phone) + ":" +
+                                  std::to_string(std::time(nullptr) / kHelpWindow);
+        sent = true;
+        co_return co_await answer(std::move(message), inline_reply);
     }
 
     HttpResponse tencent_ok() const {
@@ -233,6 +321,10 @@ void SmsService::set_applications(members::ApplicationStore* applications) {
     impl_->applications = applications;
 }
 
+void SmsService::set_intents(std::function<std::shared_ptr<const faq::IntentModel>()> intents) {
+    impl_->intents = std::move(intents);
+}
+
 void SmsService::install(HttpServer& server) {
     const auto& sms = impl_->config.sms;
     auto bind = [this](auto method) {
@@ -307,7 +399,7 @@ asio::awaitable<HttpResponse> SmsService::tencent_reply(HttpRequest& request) {
     } catch (const std::exception&) {
         co_return HttpResponse::error(400, "bad reply");
     }
-    for (const auto& r : replies) co_await impl_->inbound("tencent", r.mobile, r.text);
+    for (const auto& r : replies) co_await impl_->inbound("tencent", r.mobile, r.text, false);
     co_return impl_->tencent_ok();
 }
 
@@ -335,7 +427,7 @@ asio::awaitable<HttpResponse> SmsService::aliyun_up(HttpRequest& request) {
     } catch (const std::exception&) {
         co_return HttpResponse::error(400, "bad sms up");
     }
-    for (const auto& u : ups) co_await impl_->inbound("aliyun", u.phone_number, u.content);
+    for (const auto& u : ups) co_await impl_->inbound("aliyun", u.phone_number, u.content, false);
     co_return impl_->aliyun_ok(false);
 }
 
@@ -349,8 +441,13 @@ asio::awaitable<HttpResponse> SmsService::twilio_inbound(HttpRequest& request) {
     } catch (const std::exception&) {
         co_return HttpResponse::error(400, "bad inbound");
     }
-    co_await impl_->inbound("twilio", inbound.from, inbound.body);
-    co_return impl_->twilio_ok_response();
+    // Answered in the TwiML of this request: Twilio sends it from the number he wrote to.
+    const std::string answer = co_await impl_->inbound("twilio", inbound.from, inbound.body, true);
+    if (answer.empty()) co_return impl_->twilio_ok_response();
+    co_return HttpResponse{200,
+                           std::string(callbacks::kTwilioContentType),
+                           callbacks::twilio_message_twiml(answer),
+                           {}};
 }
 
 asio::awaitable<HttpResponse> SmsService::twilio_status(HttpRequest& request) {

@@ -10,9 +10,16 @@
 //   GET|POST /sms/aliyun/<token>/report  SmsReport (GET = console probe) -> {"code":0,...}
 //   GET|POST /sms/aliyun/<token>/up      SmsUp
 //   POST /sms/twilio/inbound, /sms/twilio/status  (X-Twilio-Signature; only with an auth token)
+//
+// A driver's reply is understood like a chat message (dialogs/sms_reply.hpp): an opt-out is
+// recorded, 进度 gets his application's status, anything else not understood gets one short SMS
+// listing the words kayou understands (template reply_help; one a day per number, never to a
+// number that opted out). Tencent and Aliyun replies are answered through the outbox; a Twilio
+// reply is answered inside the TwiML <Response> of the same request.
 //   GET /dev/sms, POST /dev/sms/send   only with sms.provider: local_sink (development)
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/awaitable.hpp>
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -28,6 +35,9 @@ class RedisSmsOutbox;
 }
 namespace kayou::members {
 class ApplicationStore;
+}
+namespace kayou::faq {
+class IntentModel;
 }
 
 namespace kayou::bot {
@@ -54,6 +64,9 @@ public:
     void describe_metrics(Metrics& metrics);
     // Where a driver's "进度"/"查询" reply looks up his latest application (by phone).
     void set_applications(members::ApplicationStore* applications);
+    // The intent script replies are understood with (the live one, dialogs/sms_reply.hpp); null
+    // from the function, or none set: the fixed word list of classify_sms_reply.
+    void set_intents(std::function<std::shared_ptr<const faq::IntentModel>()> intents);
 
     // Exposed for tests without sockets.
     boost::asio::awaitable<HttpResponse> tencent_status(HttpRequest& request);
@@ -71,7 +84,8 @@ private:
     std::unique_ptr<Impl> impl_;
 };
 
-// Driver SMS replies: what a text asks for. Opt-out words per spec §5 (TD, T, N, R, 退订, 拒收).
+// Driver SMS replies without an intent script: exact words only. Opt-out words per spec §5 (TD,
+// T, N, R, 退订, 拒收).
 enum class SmsReplyIntent { none, opt_out, progress };
 SmsReplyIntent classify_sms_reply(std::string_view text);
 // "+8613800000000" / "8613800000000" / "13800000000" -> "13800000000".

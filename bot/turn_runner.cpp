@@ -17,7 +17,9 @@ namespace asio = boost::asio;
 namespace {
 // Stored values: "P" while the first delivery runs, then the reply: "L" + length-prefixed
 // strings (written since 2026-11-23; nlohmann's dump with its UTF-8 checks was ~4 % of a turn's
-// CPU), or "R" + JSON as older processes wrote it, still read during a rolling upgrade.
+// CPU), or "R" + JSON as older processes wrote it, still read during a rolling upgrade. The
+// length-prefixed form is texts, mentions and, when there are any, the private texts (a retry of
+// a group message gets the same link 1:1 as the first delivery).
 constexpr std::string_view kPending = "P";
 constexpr char kLengthPrefixedTag = 'L';
 constexpr char kJsonReplyTag = 'R';
@@ -84,6 +86,7 @@ std::string TurnRunner::encode_reply(const dialogs::Reply& reply) {
     std::string out(1, kLengthPrefixedTag);
     append_length_prefixed(out, reply.texts);
     append_length_prefixed(out, reply.mentions);
+    if (!reply.private_texts.empty()) append_length_prefixed(out, reply.private_texts);
     return out;
 }
 
@@ -92,7 +95,10 @@ dialogs::Reply TurnRunner::decode_reply(std::string_view stored) {
     if (!stored.empty() && stored.front() == kLengthPrefixedTag) {
         std::size_t pos = 1;
         if (!read_length_prefixed(stored, pos, reply.texts) ||
-            !read_length_prefixed(stored, pos, reply.mentions) || pos != stored.size())
+            !read_length_prefixed(stored, pos, reply.mentions))
+            return {};
+        if (pos != stored.size() &&
+            (!read_length_prefixed(stored, pos, reply.private_texts) || pos != stored.size()))
             return {};
         return reply;
     }

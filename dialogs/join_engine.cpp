@@ -195,6 +195,8 @@ void JoinEngine::group_turn(Turn& turn) const {
         turn.out.mention = true;
         turn.say(script_.text("group_personal_data"));
         turn.out.events.push_back("group_personal_data");
+        // "我要入会 身份证…" in a group: the warning, and also the private path he asked for.
+        if (intent_of(turn.text) == "join") turn.out.effect = {EffectKind::group_link, {}};
         return;
     }
     const auto intent = intent_of(turn.text);
@@ -529,8 +531,14 @@ TurnOutput JoinEngine::on_effect(ConversationState state, const EffectResult& re
         case EffectKind::group_link:
             turn.out.mention = true;
             turn.out.events.push_back("group_link");
-            turn.say(outcome == "ok" ? fill_text(script_.text("group_private_link"), values)
-                                     : script_.text("group_private"));
+            if (outcome == "private") {
+                // The group hears only that the link went to him; the link itself goes 1:1.
+                turn.say(script_.text("group_link_sent_privately"));
+                turn.out.private_texts.push_back(fill_text(script_.text("private_link"), values));
+            } else {
+                turn.say(outcome == "ok" ? fill_text(script_.text("group_private_link"), values)
+                                         : script_.text("group_private"));
+            }
             break;
         case EffectKind::progress: {
             std::string key = "progress_" + outcome;
@@ -586,9 +594,13 @@ TurnOutput JoinEngine::on_effect(ConversationState state, const EffectResult& re
             break;
         }
         case EffectKind::submit:
-            if (outcome == "new" || outcome == "existing") {
-                turn.say(
-                    fill_text(script_.text(outcome == "new" ? "submitted" : "existing"), values));
+            if (outcome == "new" || outcome == "existing" || outcome == "existing_other") {
+                // existing_other: the ID number has an application made with another phone; its
+                // number and status are not this driver's to see.
+                const std::string key = outcome == "new"        ? "submitted"
+                                        : outcome == "existing" ? "existing"
+                                                                : "existing_other";
+                turn.say(fill_text(script_.text(key), values));
                 turn.out.events.push_back(outcome == "new" ? "submitted" : "duplicate");
                 turn.out.state.draft.reset();
                 turn.out.state.session.flow.clear();

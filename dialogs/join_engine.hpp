@@ -77,9 +77,11 @@ struct EffectResult {
     // send_code: ok | rate_minute | rate_hour | rate_day | rate_sender | busy | failed
     //            (members/code_caps.hpp: which cap refused it)
     // check_code: ok | wrong | expired | locked
-    // submit: new | existing | failed
+    // submit: new | existing (his own, same proven mobile) | existing_other (made with another
+    // mobile) | failed
     // progress: none | received | approved | rejected
-    // group_link: ok | off (no public URL configured)
+    // group_link: ok (post the link in the group) | private (send it to the sender 1:1) | off
+    // (no public URL configured)
     std::string outcome;
     int remaining = 0;           // check_code wrong: tries left
     std::string application_id;  // submit, progress
@@ -99,6 +101,8 @@ struct TurnOutput {
     // done:<step id>, help_offered:<step id>, cancelled, submitted, duplicate,
     // group_personal_data, group_link.
     std::vector<std::string> events;
+    // For the sender alone (Reply::private_texts): the join link when it goes 1:1.
+    std::vector<std::string> private_texts;
 };
 
 class JoinEngine {

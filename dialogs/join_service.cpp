@@ -1,17 +1,21 @@
 #include "dialogs/join_service.hpp"
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <sstream>
 
 #include "crypto/random.hpp"
+#include "dialogs/binding_dialog.hpp"
 #include "dialogs/validators.hpp"
 #include "members/application_store.hpp"
+#include "members/chat_binding.hpp"
 #include "members/join_link.hpp"
 #include "members/phone_verification.hpp"
 #include "notify/calendar.hpp"
 #include "notify/sms_outbox.hpp"
+#include "redis/client.hpp"
 
 #ifndef KAYOU_DATA_SOURCE_DIR
 #define KAYOU_DATA_SOURCE_DIR ""
@@ -66,6 +70,13 @@ WebAnswer json_answer(int status, const json& body) {
 WebAnswer field_error(std::string_view field, std::string_view error) {
     return json_answer(400, {{"ok", false}, {"field", field}, {"error", error}});
 }
+
+constexpr std::string_view kLinkExpired = "链接已过期，请在群里重新发送“入会”";
+constexpr std::string_view kLinkUsed =
+    "这个链接已经提交过一份申请，不能再用。请在群里重新发送“入会”获取新链接，或私聊卡友小助手办理"
+    "。";
+
+WebAnswer link_used() { return json_answer(409, {{"ok", false}, {"error", kLinkUsed}}); }
 
 std::string text_field(const json& object, const char* key) {
     const auto found = object.find(key);
@@ -172,12 +183,16 @@ struct JoinService::Impl {
     ConversationStore conversations;
     members::ApplicationStore applications;
     members::PhoneVerification verification;
+    members::ChatBinding binding;
     notify::SmsOutbox& sms;
     members::CodeDesk codes;
     std::string link_key;
     Log log;
     std::function<std::chrono::sys_seconds()> now;
     std::unique_ptr<RouterDialog> router;
+    // "绑定 <code>" links a 1:1 chat to a web application before the router sees anything.
+    std::unique_ptr<BindingDialog> dialog;
+    std::shared_ptr<redis::Client> redis;
 
     Impl(std::shared_ptr<redis::Client> redis, crypto::SealedBox b, notify::SmsOutbox& s,
          JoinSetup js, Log l, std::function<std::chrono::sys_seconds()> n)
@@ -192,6 +207,7 @@ struct JoinService::Impl {
           applications(redis, box, setup.key_prefix),
           verification(redis, box, setup.key_prefix,
                        members::VerificationLimits{setup.codes.code_ttl, 5}),
+          binding(redis, box, setup.key_prefix),
           sms(s),
           codes(redis, box, verification, sms, code_options(setup), now_or_clock(n),
                 setup.code_event),
@@ -217,6 +233,7 @@ struct JoinService::Impl {
         services.chat = setup.chat;
         services.intents = intents;
         router = std::make_unique<RouterDialog>(std::move(services));
+        dialog = std::make_unique<BindingDialog>(*router, binding, applications, log);
     }
 
     static std::function<std::chrono::sys_seconds()> now_or_clock(
@@ -235,17 +252,31 @@ struct JoinService::Impl {
     std::optional<members::JoinLinkClaims> claims(const std::string& token) const {
         return members::verify_join_token(link_key, token, now().time_since_epoch().count());
     }
+
+    std::string claim_key(const members::JoinLinkClaims& claims) const {
+        return members::join_link_claim_key(setup.key_prefix, claims.nonce);
+    }
+
+    // Whether a submit already used the link (the submit script decides for good).
+    asio::awaitable<bool> used(const members::JoinLinkClaims& claims) {
+        std::vector<std::string> command{"EXISTS", claim_key(claims)};
+        auto reply = co_await redis->exec(std::move(command));
+        co_return reply.is_integer() && reply.integer == 1;
+    }
 };
 
 JoinService::JoinService(std::shared_ptr<redis::Client> redis, crypto::SealedBox box,
                          notify::SmsOutbox& sms, JoinSetup setup, Log log,
                          std::function<std::chrono::sys_seconds()> now)
-    : impl_(std::make_unique<Impl>(std::move(redis), std::move(box), sms, std::move(setup),
-                                   std::move(log), std::move(now))) {}
+    : impl_(std::make_unique<Impl>(redis, std::move(box), sms, std::move(setup), std::move(log),
+                                   std::move(now))) {
+    impl_->redis = std::move(redis);
+}
 
 JoinService::~JoinService() = default;
 
-Dialog& JoinService::dialog() { return *impl_->router; }
+Dialog& JoinService::dialog() { return *impl_->dialog; }
+std::shared_ptr<const faq::IntentModel> JoinService::intents() const { return impl_->intents; }
 const DistrictCatalog& JoinService::districts() const { return impl_->districts; }
 const notify::WorkingCalendar& JoinService::calendar() const { return impl_->calendar; }
 members::ApplicationStore& JoinService::applications() { return impl_->applications; }
@@ -260,11 +291,17 @@ std::vector<int> JoinService::reload_calendar() {
 }
 
 asio::awaitable<WebAnswer> JoinService::web_page(std::string token) {
-    if (!impl_->claims(token))
+    const auto claims = impl_->claims(token);
+    if (!claims)
         co_return WebAnswer{403, "text/html; charset=utf-8",
                             "<!doctype html><meta charset=utf-8><meta name=viewport "
                             "content='width=device-width'><p>链接已过期或无效。请在群里重新发送"
                             "“入会”获取新链接，或私聊卡友小助手办理。</p>"};
+    if (co_await impl_->used(*claims))
+        co_return WebAnswer{409, "text/html; charset=utf-8",
+                            "<!doctype html><meta charset=utf-8><meta name=viewport "
+                            "content='width=device-width'><p>" +
+                                std::string(kLinkUsed) + "</p>"};
     std::string options;
     for (const auto& district : impl_->districts.all())
         options += "<option value=\"" + html_escape(district.id) + "\">" +
@@ -280,9 +317,8 @@ asio::awaitable<WebAnswer> JoinService::web_code(std::string body, std::string c
     const auto request = json::parse(body, nullptr, false);
     if (!request.is_object()) co_return field_error("", "请求格式不对");
     const auto claims = impl_->claims(text_field(request, "t"));
-    if (!claims)
-        co_return json_answer(403,
-                              {{"ok", false}, {"error", "链接已过期，请在群里重新发送“入会”"}});
+    if (!claims) co_return json_answer(403, {{"ok", false}, {"error", kLinkExpired}});
+    if (co_await impl_->used(*claims)) co_return link_used();
     const auto mobile = validate_mobile(text_field(request, "mobile"));
     if (!mobile.ok) co_return field_error("mobile", mobile.error);
     auto who =
@@ -296,9 +332,10 @@ asio::awaitable<WebAnswer> JoinService::web_submit(std::string body) {
     const auto request = json::parse(body, nullptr, false);
     if (!request.is_object()) co_return field_error("", "请求格式不对");
     const auto claims = impl_->claims(request.value("t", std::string()));
-    if (!claims)
-        co_return json_answer(403,
-                              {{"ok", false}, {"error", "链接已过期，请在群里重新发送“入会”"}});
+    if (!claims) co_return json_answer(403, {{"ok", false}, {"error", kLinkExpired}});
+    // Answered before anything is checked or consumed (the code stays valid): a used link
+    // stores nothing, whoever sends it.
+    if (co_await impl_->used(*claims)) co_return link_used();
     auto field = [&](const char* key) {
         const auto found = request.find(key);
         return found != request.end() && found->is_string() ? found->get<std::string>()
@@ -336,25 +373,53 @@ asio::awaitable<WebAnswer> JoinService::web_submit(std::string body) {
     application.district = district->id;
     application.employer = employer.value;
     application.channel = "web";
-    application.driver = claims->driver();  // the group member the link was made for
+    // No chat owns it: the link may have been opened by anyone in a group. Its applicant is who
+    // proved this phone; he links his chat with the bind code below (members/chat_binding.hpp).
+    application.driver.clear();
+    application.link_claim_key = impl_->claim_key(*claims);
+    // Kept until the token has expired anyway, so the claim outlives every use of the link.
+    application.link_claim_ttl = std::chrono::seconds(std::max<std::int64_t>(
+                                     claims->expires - now.time_since_epoch().count(), 0)) +
+                                 std::chrono::hours(1);
     application.submitted = now;
     const auto deadline = impl_->calendar.deadline_for(now);
     if (!deadline.fully_covered() && impl_->log)
         impl_->log("deadline_calendar_gap", deadline.warning());
     application.deadline = deadline.at;
     auto submitted = co_await impl_->applications.submit(std::move(application));
+    if (submitted.link_used) co_return link_used();
+    if (!submitted.created && !submitted.same_applicant) {
+        // An ID number someone else applied with: whoever typed it learns nothing about that
+        // application (its number and status belong to the phone that applied).
+        co_return json_answer(200, {{"ok", true},
+                                    {"created", false},
+                                    {"message", impl_->script.text("existing_other")}});
+    }
     const std::map<std::string, std::string> values{
         {"application_id", submitted.application.id},
         {"deadline", submitted.application.deadline_text},
         {"status", members::status_text(submitted.application.status)}};
-    co_return json_answer(
-        200,
-        {{"ok", true},
-         {"created", submitted.created},
-         {"application_id", submitted.application.id},
-         {"deadline", submitted.application.deadline_text},
-         {"message",
-          fill_text(impl_->script.text(submitted.created ? "submitted" : "existing"), values)}});
+    std::string message =
+        fill_text(impl_->script.text(submitted.created ? "submitted" : "existing"), values);
+    json answer{{"ok", true},
+                {"created", submitted.created},
+                {"application_id", submitted.application.id},
+                {"deadline", submitted.application.deadline_text}};
+    // The bind code: how the applicant, and only he, links his own 1:1 chat to this application.
+    std::string bind_code;
+    try {
+        bind_code = co_await impl_->binding.issue(submitted.application.id);
+    } catch (const std::exception&) {
+        if (impl_->log) impl_->log("bind_code_issue_failed", "");
+    }
+    if (!bind_code.empty()) {
+        message +=
+            "\n想在微信里查进度：私聊卡友小助手发送“绑定 " + bind_code +
+            "”（7天内有效，只能用一次，不要发到群里）。也可以用申请手机号回复短信“进度”查询。";
+        answer["bind_code"] = bind_code;
+    }
+    answer["message"] = std::move(message);
+    co_return json_answer(200, answer);
 }
 
 }  // namespace kayou::dialogs

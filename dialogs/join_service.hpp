@@ -68,7 +68,11 @@ public:
                 JoinSetup setup, Log log = {}, std::function<std::chrono::sys_seconds()> now = {});
     ~JoinService();
 
+    // The dialog every chat message goes to: "绑定 <code>" (dialogs/binding_dialog.hpp), then
+    // the router.
     Dialog& dialog();
+    // The intent script loaded at start (SMS replies are understood with it too).
+    std::shared_ptr<const faq::IntentModel> intents() const;
     // What the review console shares with the join dialog (one catalog, one calendar, one store).
     const DistrictCatalog& districts() const;
     const notify::WorkingCalendar& calendar() const;
@@ -87,7 +91,8 @@ public:
     // the proof of work and post again with it. `client_address`: members::client_address().
     boost::asio::awaitable<WebAnswer> web_code(std::string body, std::string client_address = {});
     // JSON {"t", "name", "id_card", "mobile", "code", "plate", "district", "employer"} ->
-    // {"ok":true,"application_id":..,"deadline":..,"message":..} or an error naming the field.
+    // {"ok":true,"application_id":..,"deadline":..,"bind_code":..,"message":..} or an error
+    // naming the field; 409 when the link was used before (nothing is stored).
     boost::asio::awaitable<WebAnswer> web_submit(std::string body);
 
 private:

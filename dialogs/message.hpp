@@ -49,6 +49,9 @@ struct Message {
     std::optional<Location> location;
     std::int64_t time = 0;     // Unix seconds
     std::string reply_handle;  // opaque per channel: response_url, openid, ...
+    // The channel can deliver Reply::private_texts to the sender in a 1:1 chat (a group bridge
+    // that said so, docs/bridge-protocol.md). Otherwise nothing private is produced.
+    bool private_replies = false;
 
     bool in_group() const { return chat_type == ChatType::group; }
 };
@@ -58,8 +61,11 @@ struct Reply {
     std::vector<std::string> texts;
     // Sender ids to @-mention in a group answer.
     std::vector<std::string> mentions;
+    // For the sender alone, in his 1:1 chat (only when Message::private_replies): e.g. a join
+    // link, which in a group anyone could open first.
+    std::vector<std::string> private_texts;
 
-    bool empty() const { return texts.empty(); }
+    bool empty() const { return texts.empty() && private_texts.empty(); }
 };
 
 }  // namespace kayou::dialogs

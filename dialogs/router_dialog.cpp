@@ -89,15 +89,19 @@ asio::awaitable<Reply> RouterDialog::handle(const Message& message) {
     group_input.text = *handled.flow_text;
     auto out = engine_.on_message({}, group_input);
     std::vector<std::string> texts = out.texts;
+    std::vector<std::string> private_texts = out.private_texts;
     count(out.events);
     for (int i = 0; i < kMaxEffectsPerTurn && out.effect.kind != EffectKind::none; ++i) {
         auto result = co_await run_effect(out.effect, out.state, message);
         out = engine_.on_effect(out.state, result, input);
         texts.insert(texts.end(), out.texts.begin(), out.texts.end());
+        private_texts.insert(private_texts.end(), out.private_texts.begin(),
+                             out.private_texts.end());
         count(out.events);
     }
     Reply reply;
     reply.texts = std::move(texts);
+    if (message.private_replies) reply.private_texts = std::move(private_texts);
     if (!reply.texts.empty()) reply.mentions.push_back(message.sender_id);
     co_return reply;
 }
@@ -764,7 +768,9 @@ asio::awaitable<EffectResult> RouterDialog::run_effect(const Effect& effect,
             }
             try {
                 auto submitted = co_await services_.applications->submit(std::move(application));
-                result.outcome = submitted.created ? "new" : "existing";
+                result.outcome = submitted.created          ? "new"
+                                 : submitted.same_applicant ? "existing"
+                                                            : "existing_other";
                 result.application_id = submitted.application.id;
                 result.deadline = submitted.application.deadline_text;
                 result.status_text = members::status_text(submitted.application.status);
@@ -803,12 +809,12 @@ asio::awaitable<EffectResult> RouterDialog::run_effect(const Effect& effect,
                 result.outcome = "limited";
                 break;
             }
+            // The link names no chat and works once (members/join_link.hpp); it goes 1:1 where
+            // the channel can send there.
             members::JoinLinkClaims claims;
-            claims.channel = std::string(channel_name(message.channel));
-            claims.sender = message.sender_id;
             claims.expires = (services_.now() + services_.link_ttl).time_since_epoch().count();
-            claims.nonce = crypto::random_alnum(8);
-            result.outcome = "ok";
+            claims.nonce = crypto::random_alnum(16);
+            result.outcome = message.private_replies ? "private" : "ok";
             result.link = services_.public_base_url +
                           "/join?t=" + members::sign_join_token(services_.link_key, claims);
             break;

@@ -30,18 +30,22 @@ std::string DriverServices::ask_for_location_text() {
            "例如：附近的司机之家 湖塘。";
 }
 
+// Searched at any distance: a driver outside the area is told so and given the nearest covered
+// station, not asked for his location again (stations_answer).
 asio::awaitable<std::string> DriverServices::stations_near(double lat, double lng) {
     auto catalog = content_.stations();
-    const auto nearby = co_await geo_.nearest(lat, lng, 3);
-    co_return nearest_text(nearby, {}, catalog && catalog->demo);
+    const auto nearby = co_await geo_.nearest(lat, lng, 3, kAnywhereKm);
+    const bool demo = catalog && catalog->demo;
+    const std::string area = catalog ? catalog->area : std::string();
+    co_return stations_answer(nearby, {}, demo, area);
 }
 
 asio::awaitable<std::optional<std::string>> DriverServices::stations_near_place(std::string text) {
     auto catalog = content_.stations();  // held for the whole call: the place points into it
     const Place* place = catalog ? catalog->find_place(text) : nullptr;
     if (!place) co_return std::nullopt;
-    const auto nearby = co_await geo_.nearest(place->lat, place->lng, 3);
-    co_return nearest_text(nearby, place->name, catalog->demo);
+    const auto nearby = co_await geo_.nearest(place->lat, place->lng, 3, kAnywhereKm);
+    co_return stations_answer(nearby, place->name, catalog->demo, catalog->area, place->outside);
 }
 
 std::string DriverServices::benefits(std::string_view district, MemberStatus status,

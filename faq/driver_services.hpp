@@ -22,10 +22,12 @@ class DriverServices {
 public:
     DriverServices(LiveContent& content, StationGeo& geo);
 
-    // A WeChat location message: the nearest three stations with distance and services.
+    // A WeChat location message: the nearest three stations with distance and services; outside
+    // the area, that it is outside, the nearest covered station and 12351 (stations_answer).
     boost::asio::awaitable<std::string> stations_near(double lat, double lng);
-    // "附近的司机之家 湖塘": the place from the stations file's alias table; nullopt when the text
-    // names no known place (ask the driver to send his location).
+    // "附近的司机之家 湖塘": the place from the stations file's alias table (places outside the
+    // area answered as above); nullopt when the text names no known place (ask the driver for a
+    // location or a town, whichever his channel can send).
     boost::asio::awaitable<std::optional<std::string>> stations_near_place(std::string text);
     // The driver's benefits by district, membership status and today's date ("YYYY-MM-DD").
     std::string benefits(std::string_view district, MemberStatus status, std::string_view kind,

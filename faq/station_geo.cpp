@@ -103,4 +103,11 @@ std::string nearest_text(const std::vector<GeoStation>& nearby, std::string_view
     return nearest_text(view, from, demo);
 }
 
+std::string stations_answer(const std::vector<GeoStation>& nearest, std::string_view from,
+                            bool demo, std::string_view area, bool outside_place) {
+    std::vector<NearbyStation> view;
+    for (const auto& hit : nearest) view.push_back({&hit.station, hit.distance_km});
+    return stations_answer(view, from, demo, area, outside_place);
+}
+
 }  // namespace kayou::faq

@@ -47,5 +47,8 @@ private:
 // nearest_text() for stations that came from Redis.
 std::string nearest_text(const std::vector<GeoStation>& nearby, std::string_view from = {},
                          bool demo = false);
+// stations_answer() for stations that came from Redis.
+std::string stations_answer(const std::vector<GeoStation>& nearest, std::string_view from,
+                            bool demo, std::string_view area, bool outside_place = false);
 
 }  // namespace kayou::faq

@@ -43,8 +43,9 @@ StationCatalog parse_stations(std::string_view yaml_text, std::string_view sourc
         check.add(line_of(root), "a station file must be a map with version, stations and places");
         throw ScriptError(std::string(source_name), std::move(problems));
     }
-    check.only_keys(root, {"version", "demo", "stations", "places"}, "the station file");
+    check.only_keys(root, {"version", "demo", "area", "stations", "places"}, "the station file");
     catalog.version = check.text(root, "version", "station file", true).value_or("");
+    catalog.area = check.text(root, "area", "station file", false).value_or("");
     if (const auto demo = root["demo"]; demo && demo.IsScalar())
         catalog.demo = demo.as<bool>(false);
 
@@ -95,11 +96,13 @@ StationCatalog parse_stations(std::string_view yaml_text, std::string_view sourc
                 }
                 Place place;
                 const std::string what = "place on line " + std::to_string(line_of(node));
-                check.only_keys(node, {"name", "aliases", "lat", "lng"}, what);
+                check.only_keys(node, {"name", "aliases", "lat", "lng", "outside"}, what);
                 place.name = check.text(node, "name", what, true).value_or("");
                 place.aliases = check.texts(node, "aliases", what);
                 place.lat = check.number(node, "lat", what, -85.05, 85.05).value_or(0);
                 place.lng = check.number(node, "lng", what, -180, 180).value_or(0);
+                if (const auto outside = node["outside"]; outside && outside.IsScalar())
+                    place.outside = outside.as<bool>(false);
                 std::vector<std::string> all = place.aliases;
                 if (!place.name.empty()) all.push_back(place.name);
                 for (const auto& name : all)
@@ -158,6 +161,33 @@ std::string nearest_text(const std::vector<NearbyStation>& nearby, std::string_v
         if (!s.hours.empty()) text += "；开放时间：" + s.hours;
         if (!s.phone.empty()) text += "；电话：" + s.phone;
     }
+    return text;
+}
+
+std::string stations_answer(const std::vector<NearbyStation>& nearest, std::string_view from,
+                            bool demo, std::string_view area, bool outside_place) {
+    if (nearest.empty()) return "司机之家名单正在更新，请稍后再问，或拨打全国职工服务热线12351。";
+    const bool outside = outside_place || nearest.front().distance_km > kCoveredRadiusKm;
+    if (!outside) {
+        std::vector<NearbyStation> shown;
+        for (const auto& item : nearest)
+            if (shown.size() < 3 && item.distance_km <= 200) shown.push_back(item);
+        return nearest_text(shown, from, demo);
+    }
+    const std::string where = from.empty() ? std::string("您的位置") : std::string(from);
+    const std::string whom = from.empty() ? std::string("您") : std::string(from);
+    std::string text = demo ? "（演示数据）" : "";
+    text += where + "不在我们工会司机之家的服务范围";
+    if (!area.empty()) text += "（" + std::string(area) + "）";
+    const NearbyStation& first = nearest.front();
+    const Station& s = *first.station;
+    char distance[32];
+    std::snprintf(distance, sizeof distance, first.distance_km >= 100 ? "%.0f" : "%.1f",
+                  first.distance_km);
+    text += "。离" + whom + "最近的是：" + s.name + "（约" + distance + "公里）" + s.address;
+    if (!s.hours.empty()) text += "；开放时间：" + s.hours;
+    if (!s.phone.empty()) text += "；电话：" + s.phone;
+    text += "。在当地需要帮助，请拨打全国职工服务热线12351。";
     return text;
 }
 

@@ -32,11 +32,14 @@ struct Place {
     std::vector<std::string> aliases;
     double lat = 0;
     double lng = 0;
+    // A city drivers name that the stations do not cover ("南京"): the answer says so.
+    bool outside = false;
 };
 
 struct StationCatalog {
     std::string version;
     bool demo = false;
+    std::string area;  // what the stations cover, as drivers know it ("常州市"); may be empty
     std::vector<Station> stations;
     std::vector<Place> places;
 
@@ -65,5 +68,17 @@ std::vector<NearbyStation> nearest_in_memory(const StationCatalog& catalog, doub
 // the driver gave one instead of a location.
 std::string nearest_text(const std::vector<NearbyStation>& nearby, std::string_view from = {},
                          bool demo = false);
+
+// A location farther than this from every station is outside the area the stations cover.
+inline constexpr double kCoveredRadiusKm = 50;
+// Search radius that finds every station on Earth (half the circumference, rounded up).
+inline constexpr double kAnywhereKm = 20100;
+
+// The answer to a station question. `nearest`: stations nearest first, at any distance (up to
+// three are shown). Outside the area (`outside_place`, or the nearest station farther than
+// kCoveredRadiusKm) it says so, names the nearest covered station and the national hotline 12351
+// instead of asking for a location again; inside it is nearest_text().
+std::string stations_answer(const std::vector<NearbyStation>& nearest, std::string_view from,
+                            bool demo, std::string_view area, bool outside_place = false);
 
 }  // namespace kayou::faq

@@ -9,10 +9,18 @@
 namespace kayou::members {
 namespace {
 
-// KEYS: 1 idcard index, 2 app, 3 pending, 4 pool, 5 driver, 6 received (stats), 7 mobile index
+// KEYS: 1 idcard index, 2 app, 3 pending, 4 pool, 5 driver, 6 received (stats), 7 mobile index,
+//       8 join link claim
 // ARGV: 1 app id, 2 deadline, 3 submitted, 4 pool flag, 5 app key prefix ("kayou:app:"),
-//       6.. field/value pairs of the record
+//       6 driver flag ("1": index KEYS[5]; "0": a web application no chat owns yet),
+//       7 link claim TTL in seconds ("0": no link to claim), 8.. field/value pairs of the record
+// The link is looked at first and claimed only when the application is stored: a link stays
+// usable after a refused duplicate, and is never claimed twice.
 const redis::Script kSubmit(R"lua(
+local claim_ttl = tonumber(ARGV[7])
+if claim_ttl > 0 and redis.call('EXISTS', KEYS[8]) == 1 then
+  return {'used', ''}
+end
 local existing = redis.call('GET', KEYS[1])
 if existing then
   local key = ARGV[5] .. '{' .. existing .. '}'
@@ -22,10 +30,11 @@ if existing then
   end
 end
 local fields = {}
-for i = 6, #ARGV do fields[#fields + 1] = ARGV[i] end
+for i = 8, #ARGV do fields[#fields + 1] = ARGV[i] end
 redis.call('HSET', KEYS[2], unpack(fields))
 redis.call('SET', KEYS[1], ARGV[1])
-redis.call('SET', KEYS[5], ARGV[1])
+if ARGV[6] == '1' then redis.call('SET', KEYS[5], ARGV[1]) end
+if claim_ttl > 0 then redis.call('SET', KEYS[8], ARGV[1], 'EX', claim_ttl) end
 redis.call('SET', KEYS[7], ARGV[1])
 redis.call('ZADD', KEYS[3], ARGV[2], ARGV[1])
 redis.call('ZADD', KEYS[6], ARGV[3], ARGV[1])
@@ -89,7 +98,8 @@ boost::asio::awaitable<SubmitResult> ApplicationStore::submit(NewApplication a) 
     // The common duplicate is answered without drawing a number, so numbers have no gaps
     // except when two submits of one ID number race (the script below still decides).
     if (auto existing = co_await active_for_id_card(a.id_card))
-        co_return SubmitResult{false, std::move(*existing)};
+        co_return co_await existing_result(std::move(*existing), a);
+    const bool claims_link = !a.link_claim_key.empty() && a.link_claim_ttl.count() > 0;
     const std::string submitted_text = beijing_minute_text(a.submitted);
     const std::string day =
         submitted_text.substr(0, 4) + submitted_text.substr(5, 2) + submitted_text.substr(8, 2);
@@ -110,11 +120,17 @@ boost::asio::awaitable<SubmitResult> ApplicationStore::submit(NewApplication a) 
                                   app_key(id),
                                   prefix_ + "district:{" + a.district + "}:pending",
                                   prefix_ + "district:{" + a.district + "}:pool",
-                                  prefix_ + "driver:{" + a.driver + "}:application",
+                                  a.driver.empty() ? app_key(id) : driver_key(a.driver),
                                   prefix_ + "district:{" + a.district + "}:received",
-                                  mobile_key(box_.lookup_hash(a.mobile))};
-    std::vector<std::string> args{id, std::to_string(deadline), std::to_string(submitted),
-                                  pool ? "1" : "0", prefix_ + "app:"};
+                                  mobile_key(box_.lookup_hash(a.mobile)),
+                                  claims_link ? a.link_claim_key : app_key(id)};
+    std::vector<std::string> args{id,
+                                  std::to_string(deadline),
+                                  std::to_string(submitted),
+                                  pool ? "1" : "0",
+                                  prefix_ + "app:",
+                                  a.driver.empty() ? "0" : "1",
+                                  claims_link ? std::to_string(a.link_claim_ttl.count()) : "0"};
     const std::map<std::string, std::string> record{
         {"id", id},
         {"status", "received"},
@@ -143,10 +159,29 @@ boost::asio::awaitable<SubmitResult> ApplicationStore::submit(NewApplication a) 
     if (!reply.is_array() || reply.elements.size() < 2)
         throw std::runtime_error("application submit failed: " + reply.str);
     SubmitResult result;
-    result.created = reply.elements[0].str == "new";
+    if (reply.elements[0].str == "used") {
+        result.link_used = true;
+        co_return result;
+    }
     auto stored = co_await get(reply.elements[1].str);
     if (!stored) throw std::runtime_error("application vanished after submit");
+    if (reply.elements[0].str != "new") co_return co_await existing_result(std::move(*stored), a);
+    result.created = true;
     result.application = std::move(*stored);
+    co_return result;
+}
+
+boost::asio::awaitable<SubmitResult> ApplicationStore::existing_result(Application existing,
+                                                                       const NewApplication& a) {
+    SubmitResult result;
+    result.application = std::move(existing);
+    // The phone proved by SMS code is the one that applied: his own application, so his chat may
+    // find it from now on (a web applicant who later starts the chat flow).
+    result.same_applicant = !a.mobile.empty() && result.application.mobile == a.mobile;
+    if (result.same_applicant && !a.driver.empty()) {
+        std::vector<std::string> command{"SET", driver_key(a.driver), result.application.id};
+        co_await redis_->exec(std::move(command));
+    }
     co_return result;
 }
 
@@ -219,9 +254,13 @@ boost::asio::awaitable<std::optional<Application>> ApplicationStore::latest_for_
     co_return co_await get(reply.str);
 }
 
+std::string ApplicationStore::driver_key(std::string_view driver) const {
+    return prefix_ + "driver:{" + std::string(driver) + "}:application";
+}
+
 boost::asio::awaitable<std::optional<Application>> ApplicationStore::latest_for_driver(
     std::string driver) {
-    std::vector<std::string> command{"GET", prefix_ + "driver:{" + driver + "}:application"};
+    std::vector<std::string> command{"GET", driver_key(driver)};
     auto reply = co_await redis_->exec(std::move(command));
     if (!reply.is_string()) co_return std::nullopt;
     co_return co_await get(reply.str);

@@ -14,6 +14,8 @@
 //                                   submission time (review stats; members/review_store.hpp)
 //   mobile:{<lookup hash>}:application  string: the latest application of a mobile number (a
 //                                   driver's SMS "进度" reply)
+//   joinlink:{<nonce>}:used         string: the application a single-use join link made
+//                                   (members/join_link.hpp); claimed by the same script
 // A submit writes all of them in one Lua script, so a crash never leaves an application that the
 // one-per-ID rule or a reviewer's queue cannot see. (The script touches keys of several hash tags:
 // fine on one Redis or Sentinel; a Redis Cluster deployment must co-locate them first.)
@@ -52,9 +54,16 @@ struct NewApplication {
     std::string district;  // district id
     std::string employer;  // "" = none: the district's turnover pool
     std::string channel;   // "oa", "bridge", "web", ...
-    std::string driver;    // "<channel>:<sender id>": who may ask for progress
+    // "<channel>:<sender id>": the chat that may ask for progress. "" for a web application:
+    // no chat owns it until its applicant links one (members/chat_binding.hpp).
+    std::string driver;
     std::chrono::sys_seconds submitted{};
     std::chrono::sys_seconds deadline{};
+    // A web application made through a join link: the key marking the link used
+    // (join_link_claim_key) and how long it is kept. The submit claims it in its own script, so
+    // a second submit with the same link stores nothing (SubmitResult::link_used).
+    std::string link_claim_key;
+    std::chrono::seconds link_claim_ttl{0};
 };
 
 struct Application {
@@ -86,6 +95,12 @@ struct Application {
 struct SubmitResult {
     bool created = false;     // false: the ID number already has an active application
     Application application;  // the new one, or the existing one (status, deadline)
+    // The join link was used before: nothing was stored and `application` is empty.
+    bool link_used = false;
+    // Not created, and the existing application was made with this same (SMS-proven) mobile:
+    // it is this applicant's, and the submitting chat (NewApplication::driver) is now linked to
+    // it. False when someone else's: its number and status are not his to see.
+    bool same_applicant = false;
 };
 
 // "2026-11-22 15:04" in Beijing time.
@@ -102,7 +117,8 @@ public:
     ApplicationStore(std::shared_ptr<redis::Client> redis, const crypto::SealedBox& box,
                      std::string key_prefix = "kayou:");
 
-    // Creates the application unless the ID number has an active one. Throws redis::Error.
+    // Creates the application unless the ID number has an active one or its join link was used.
+    // Throws redis::Error.
     boost::asio::awaitable<SubmitResult> submit(NewApplication application);
     boost::asio::awaitable<std::optional<Application>> get(std::string id);
     boost::asio::awaitable<std::optional<Application>> latest_for_driver(std::string driver);
@@ -114,11 +130,16 @@ public:
 
     std::string app_key(std::string_view id) const;
     std::string mobile_key(std::string_view mobile_hash) const;
+    // The key naming a chat's latest application ("<channel>:<sender id>").
+    std::string driver_key(std::string_view driver) const;
     // An HGETALL reply of app_key() as a record (nullopt: no such key).
     std::optional<Application> parse(const redis::Reply& hash) const;
     const std::string& prefix() const { return prefix_; }
 
 private:
+    boost::asio::awaitable<SubmitResult> existing_result(Application existing,
+                                                         const NewApplication& a);
+
     std::shared_ptr<redis::Client> redis_;
     const crypto::SealedBox& box_;
     std::string prefix_;

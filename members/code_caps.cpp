@@ -36,7 +36,9 @@ std::string_view to_string(CodeCap cap) {
 }
 
 bool cap_applies(CodeCap cap, bool web) {
-    return web || (cap != CodeCap::link && cap != CodeCap::address_hour);
+    const bool sender_cap = cap == CodeCap::sender_hour || cap == CodeCap::sender_day;
+    const bool web_cap = cap == CodeCap::link || cap == CodeCap::address_hour;
+    return web ? !sender_cap : !web_cap;
 }
 
 std::int64_t cap_limit(CodeCap cap, const CodeLimits& limits) {

@@ -81,8 +81,10 @@ CodeRequester chat_requester(std::string driver) {
 CodeRequester web_requester(const JoinLinkClaims& claims, std::string address,
                             std::string challenge, std::string nonce) {
     CodeRequester who;
-    who.sender = claims.driver();
-    who.link = claims.driver() + "|" + std::to_string(claims.expires) + "|" + claims.nonce;
+    // A link names nobody (members/join_link.hpp), so the web has no sender to count: the link,
+    // the client address, the phone and the budget are its caps, and links are minted at a
+    // bounded rate per member (mint_link).
+    who.link = std::to_string(claims.expires) + "|" + claims.nonce;
     who.link_expires = std::chrono::sys_seconds(std::chrono::seconds(claims.expires));
     who.address = std::move(address);
     who.challenge = std::move(challenge);

@@ -7,6 +7,17 @@
 
 namespace kayou::members {
 
+namespace {
+// The nonce names a Redis key: only letters and digits, bounded.
+bool valid_nonce(std::string_view nonce) {
+    if (nonce.size() < kJoinLinkNonceMin || nonce.size() > 64) return false;
+    for (char c : nonce)
+        if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')))
+            return false;
+    return true;
+}
+}  // namespace
+
 std::string base64url_encode(std::string_view bytes) {
     std::string text = crypto::base64_encode(bytes);
     while (!text.empty() && text.back() == '=') text.pop_back();
@@ -34,8 +45,7 @@ std::optional<std::string> base64url_decode(std::string_view text) {
 }
 
 std::string sign_join_token(std::string_view key, const JoinLinkClaims& claims) {
-    const nlohmann::json body{
-        {"c", claims.channel}, {"s", claims.sender}, {"e", claims.expires}, {"n", claims.nonce}};
+    const nlohmann::json body{{"e", claims.expires}, {"n", claims.nonce}};
     const std::string payload =
         base64url_encode(body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
     return payload + "." + base64url_encode(crypto::hmac_sha256(key, payload));
@@ -57,16 +67,17 @@ std::optional<JoinLinkClaims> verify_join_token(std::string_view key, std::strin
     if (json.is_discarded() || !json.is_object()) return std::nullopt;
     JoinLinkClaims claims;
     try {
-        claims.channel = json.at("c").get<std::string>();
-        claims.sender = json.at("s").get<std::string>();
         claims.expires = json.at("e").get<std::int64_t>();
-        claims.nonce = json.value("n", std::string());
+        claims.nonce = json.at("n").get<std::string>();
     } catch (const nlohmann::json::exception&) {
         return std::nullopt;
     }
-    if (claims.expires <= now || claims.channel.empty() || claims.sender.empty())
-        return std::nullopt;
+    if (claims.expires <= now || !valid_nonce(claims.nonce)) return std::nullopt;
     return claims;
+}
+
+std::string join_link_claim_key(std::string_view prefix, std::string_view nonce) {
+    return std::string(prefix) + "joinlink:{" + std::string(nonce) + "}:used";
 }
 
 }  // namespace kayou::members

@@ -281,6 +281,21 @@ struct SmsSender::Impl : std::enable_shared_from_this<SmsSender::Impl> {
         return d / 2 + std::uniform_int_distribution<std::int64_t>(0, d / 2)(rng);
     }
 
+    // Both connections are still coming up when the sender starts with the process: commands sent
+    // before would fail as not_connected and be counted as Redis errors on every clean start.
+    asio::awaitable<void> wait_connected() {
+        // A connection still down afterwards is retried by the loops, as before.
+        auto& main = redis();
+        if (!main.connected()) {
+            const bool up = co_await main.wait_connected(main.config().connect_timeout);
+            (void)up;
+        }
+        if (reader && !reader->connected()) {
+            const bool up = co_await reader->wait_connected(reader->config().connect_timeout);
+            (void)up;
+        }
+    }
+
     asio::awaitable<void> ensure_group() {
         for (int code = 0; code < 2; ++code) {
             // No ?: on strings in a coroutine (g++ 12; see process()).
@@ -297,6 +312,7 @@ struct SmsSender::Impl : std::enable_shared_from_this<SmsSender::Impl> {
     asio::awaitable<void> read_loop() {
         auto self = shared_from_this();
         bool group_ready = false;
+        co_await wait_connected();
         while (running) {
             try {
                 if (!group_ready) {
@@ -516,6 +532,7 @@ struct SmsSender::Impl : std::enable_shared_from_this<SmsSender::Impl> {
     asio::awaitable<void> housekeeping_loop() {
         auto self = shared_from_this();
         bool group_ready = false;
+        co_await wait_connected();
         while (running) {
             try {
                 if (!group_ready) {

@@ -468,7 +468,7 @@ struct Client::Impl : std::enable_shared_from_this<Client::Impl> {
     void check_ready(std::size_t commands) {
         if (state_ != State::ready) {
             stats_.commands += commands;
-            stats_.errors += commands;
+            count_errors(Error::Kind::not_connected, "", commands);
             throw Error(Error::Kind::not_connected);
         }
     }
@@ -613,7 +613,8 @@ struct Client::Impl : std::enable_shared_from_this<Client::Impl> {
                 continue;
             }
             stats_.timeouts += entry.slot->commands;
-            stats_.errors += entry.slot->commands;
+            count_errors(Error::Kind::timeout, "no reply within command_timeout",
+                         entry.slot->commands);
             if (!timeout) {
                 timeout = std::make_exception_ptr(Error(Error::Kind::timeout));
             }
@@ -630,7 +631,7 @@ struct Client::Impl : std::enable_shared_from_this<Client::Impl> {
     }
 
     void fail(Slot& slot, Error::Kind kind, const char* what) {
-        stats_.errors += slot.commands;
+        count_errors(kind, what, slot.commands);
         if (kind == Error::Kind::timeout) {
             stats_.timeouts += slot.commands;
         }
@@ -647,13 +648,35 @@ struct Client::Impl : std::enable_shared_from_this<Client::Impl> {
         const auto error = std::make_exception_ptr(Error(kind, what));
         std::deque<Entry> failed;
         failed.swap(in_flight_);
+        std::uint64_t commands = 0;
+        for (const Entry& entry : failed) {
+            if (!entry.internal) {
+                commands += entry.slot->commands;
+            }
+        }
+        // Counted (and reported) before any caller resumes.
+        if (commands > 0) {
+            count_errors(kind, what, commands);
+        }
         for (const Entry& entry : failed) {
             if (entry.internal) {
                 continue;
             }
-            stats_.errors += entry.slot->commands;
             entry.slot->complete(executor_, error);
         }
+    }
+
+    // Every failed command is counted here, and each event is reported once to the observer.
+    void count_errors(Error::Kind kind, const char* what, std::uint64_t commands) {
+        stats_.errors += commands;
+        if (!error_observer_) {
+            return;
+        }
+        std::string reason = what != nullptr ? what : "";
+        if (reason.empty()) {
+            reason = last_error_.empty() ? std::string(to_string(kind)) : last_error_;
+        }
+        error_observer_(kind, reason, commands);
     }
 
     void wake_waiters() {
@@ -665,6 +688,7 @@ struct Client::Impl : std::enable_shared_from_this<Client::Impl> {
     asio::any_io_executor executor_;
     Config config_;
     Stats stats_;
+    Client::ErrorObserver error_observer_;
     std::string last_error_;
     std::string format_buffer_;  // format_resp() scratch, reused (hiredis copies the bytes)
 
@@ -714,6 +738,10 @@ Stats Client::stats() const { return impl_->stats_; }
 const Config& Client::config() const { return impl_->config_; }
 
 const std::string& Client::last_error() const { return impl_->last_error_; }
+
+void Client::set_error_observer(ErrorObserver observer) {
+    impl_->error_observer_ = std::move(observer);
+}
 
 asio::awaitable<Reply> Client::exec(std::vector<std::string> args) {
     impl_->check_ready(1);

@@ -36,6 +36,7 @@
 #include <boost/asio/awaitable.hpp>
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -91,6 +92,14 @@ public:
     const Config& config() const;
     // Why the last connect attempt or connection failed ("" while connected), for logs.
     const std::string& last_error() const;
+
+    // Called once for every event counted in Stats::errors, with the kind, the reason (a fixed
+    // phrase or the connection's last error: never command arguments) and the number of commands
+    // it failed, so that every counted error can be logged once. Runs on the client's thread,
+    // possibly inside a hiredis callback: it must not call back into the client.
+    using ErrorObserver =
+        std::function<void(Error::Kind kind, std::string_view reason, std::uint64_t commands)>;
+    void set_error_observer(ErrorObserver observer);
 
     // One command; arguments are binary-safe (NULs and any bytes are fine). Returns the reply,
     // Redis error replies included; throws Error on timeout / disconnect / not connected.

@@ -130,6 +130,12 @@ Result<dialogs::Message> parse_bridge_message(std::string_view body,
     message.mentioned_bot = mentioned || !message.in_group();
     message.text = std::string(trim_spaces(text));
 
+    // The bridge can post a reply to the sender 1:1 (docs/bridge-protocol.md "Private replies").
+    if (const json* flag = member(root, "private_replies"); flag != nullptr && !flag->is_null()) {
+        if (!flag->is_boolean()) return bad_request("bridge: bad private_replies");
+        message.private_replies = flag->get<bool>() && message.in_group();
+    }
+
     message.time = now;
     if (member(root, "timestamp") != nullptr) {
         const auto value = json_util::int_member(root, "timestamp");
@@ -208,6 +214,17 @@ std::string build_bridge_response(const dialogs::Message& request, const dialogs
             item["text_with_mentions"] = chunks[i];
         }
         replies.push_back(std::move(item));
+    }
+    // Only a bridge that announced private_replies gets them: another would post them in the room.
+    if (request.private_replies) {
+        for (auto& chunk : split_for_messages(reply.private_texts, kBridgeReplyMaxBytes)) {
+            json item = {{"text", chunk},
+                         {"mentions", json::array()},
+                         {"text_with_mentions", chunk},
+                         {"private", true},
+                         {"to", request.sender_id}};
+            replies.push_back(std::move(item));
+        }
     }
     return json_util::dump(json{{"replies", std::move(replies)}});
 }

@@ -53,6 +53,7 @@ std::optional<DecodeError> verify_bridge_request(const BridgeConfig& config,
 // - mentioned_bot = the "mentioned_bot" flag OR "@<bot name>" found in the text (followed by
 //   U+2005, a space or the end); every such mention is removed from the text. 1:1: always true.
 // - dedupe_key = "bridge:" + room.id (or "dm:" + sender.id) + ":" + message_id.
+// - private_replies = the "private_replies" flag, in groups only (1:1 replies are private).
 Result<dialogs::Message> parse_bridge_message(std::string_view body,
                                               const std::vector<std::string>& bot_names,
                                               std::int64_t now);
@@ -68,6 +69,8 @@ Result<dialogs::Message> decode_bridge_request(const BridgeConfig& config,
 // text_with_mentions starts with "@<sender name>" the way Wechaty's room.say writes mentions
 // (names joined by U+2005, then a space); only the sender's name is known, other mentioned ids
 // appear in "mentions" only. In 1:1 chats mentions are empty and text_with_mentions == text.
+// When the request said private_replies, reply.private_texts follow as replies with
+// "private": true and "to": the sender id, which the bridge posts to him 1:1, never in the room.
 std::string build_bridge_response(const dialogs::Message& request, const dialogs::Reply& reply);
 
 }  // namespace kayou::channels

@@ -32,6 +32,18 @@ std::string join_for_one_message(const std::vector<std::string>& texts, std::siz
     return truncate_with_marker(joined, max_bytes);
 }
 
+std::string markdown_literal(std::string_view text) {
+    std::string out;
+    out.reserve(text.size());
+    for (char c : text) {
+        if (c == '*')
+            out.append("\xEF\xBC\x8A");  // U+FF0A FULLWIDTH ASTERISK
+        else
+            out.push_back(c);
+    }
+    return out;
+}
+
 std::vector<std::string> split_for_messages(const std::vector<std::string>& texts,
                                             std::size_t max_bytes) {
     std::vector<std::string> out;

@@ -23,6 +23,12 @@ std::string join_for_one_message(const std::vector<std::string>& texts, std::siz
 // Cuts `text` to at most max_bytes (>= 4) at a code point boundary, ending with "…" when it cut.
 std::string truncate_with_marker(std::string_view text, std::size_t max_bytes);
 
+// Plain text for a channel that renders markdown (the WeCom robot's stream.content): every ASCII
+// '*' becomes U+FF0A '＊', which looks the same and is no markup, so masked values such as
+// "137****5342" or "张*" never turn into bold or italic markers. Other characters are left alone
+// ('_' occurs in join links, whose tokens are base64url).
+std::string markdown_literal(std::string_view text);
+
 // Splits every non-empty text into chunks of at most max_bytes, never inside a code point.
 std::vector<std::string> split_for_messages(const std::vector<std::string>& texts,
                                             std::size_t max_bytes);

@@ -126,8 +126,12 @@ std::string build_wecom_bot_stream_reply(std::string_view stream_id, bool finish
 }
 
 std::string build_wecom_bot_stream_reply(std::string_view stream_id, const dialogs::Reply& reply) {
+    // The robot renders stream.content as markdown; replies are plain text.
+    std::vector<std::string> texts;
+    texts.reserve(reply.texts.size());
+    for (const auto& text : reply.texts) texts.push_back(markdown_literal(text));
     return build_wecom_bot_stream_reply(stream_id, true,
-                                        join_for_one_message(reply.texts, kWecomStreamMaxBytes));
+                                        join_for_one_message(texts, kWecomStreamMaxBytes));
 }
 
 std::string build_wecom_bot_encrypted_response(std::string_view encrypt,

@@ -53,7 +53,8 @@ Result<WecomBotInbound> decode_wecom_bot_message(std::string_view plain_json, st
 // kWecomStreamMaxBytes with a "…" marker.
 std::string build_wecom_bot_stream_reply(std::string_view stream_id, bool finish,
                                          std::string_view markdown);
-// A finished stream carrying reply.texts joined by blank lines (join_for_one_message).
+// A finished stream carrying reply.texts joined by blank lines (join_for_one_message), each made
+// markdown_literal first: the robot renders the content as markdown.
 std::string build_wecom_bot_stream_reply(std::string_view stream_id, const dialogs::Reply& reply);
 
 // {"encrypt":..,"msgsignature":..,"timestamp":..,"nonce":..} (key spelled msgsignature, §3.2).

@@ -211,4 +211,32 @@ bool twilio_status_advances(std::string_view current, std::string_view incoming)
     return to > 0 && to > twilio_status_rank(current);
 }
 
+std::string twilio_message_twiml(std::string_view text) {
+    if (text.empty()) return std::string(kTwilioEmptyTwiml);
+    std::string out = "<Response><Message>";
+    for (char c : text) {
+        switch (c) {
+            case '<':
+                out += "&lt;";
+                break;
+            case '>':
+                out += "&gt;";
+                break;
+            case '&':
+                out += "&amp;";
+                break;
+            case '"':
+                out += "&quot;";
+                break;
+            case '\'':
+                out += "&apos;";
+                break;
+            default:
+                out += c;
+        }
+    }
+    out += "</Message></Response>";
+    return out;
+}
+
 }  // namespace kayou::notify::callbacks

@@ -96,6 +96,9 @@ std::vector<AliyunSmsUp> parse_aliyun_sms_up(std::string_view body);
 // Empty TwiML: "received, no reply". An empty body would raise Twilio error 11200.
 inline constexpr std::string_view kTwilioEmptyTwiml = "<Response></Response>";
 inline constexpr std::string_view kTwilioContentType = "text/xml";
+// "<Response><Message>text</Message></Response>": Twilio sends `text` back to the sender from the
+// number he wrote to (spec §4.1), XML-escaped here. Empty text: kTwilioEmptyTwiml.
+std::string twilio_message_twiml(std::string_view text);
 
 // Inbound message form fields (already decoded with twilio::parse_form_urlencoded; check the
 // signature over the same params first).

@@ -96,8 +96,9 @@ asio::awaitable<void> expect_all_expire_within_a_day(std::shared_ptr<redis::Clie
     }
 }
 
-members::JoinLinkClaims link(const std::string& sender, const std::string& nonce) {
-    return {"bridge", sender, now().time_since_epoch().count() + 1800, nonce};
+// A join link names nobody (members/join_link.hpp): an expiry and a nonce.
+members::JoinLinkClaims link(const std::string& nonce) {
+    return {now().time_since_epoch().count() + 1800, nonce};
 }
 
 TEST(CodeDesk, OneChatSenderCyclingNumbersGetsFiveCodesAnHour) {
@@ -165,7 +166,7 @@ TEST(CodeDesk, AWebLinkGetsOneFreeCodeThenProofsThenNoMore) {
         limits.proof_bits = 8;  // quick to solve in a test; the cap is what matters here
         limits.phone_spacing = 0s;
         Desk d(client, limits);
-        const auto claims = link(unique_name("wxid"), "n0nce");
+        const auto claims = link("n0nce" + unique_name("l"));
         const std::string address = "198.51.100.7";
         auto first = co_await d.desk.send(phone(1), members::web_requester(claims, address));
         EXPECT_EQ(first.verdict, CodeVerdict::send);
@@ -223,8 +224,8 @@ TEST(CodeDesk, AnAddressIsCappedAcrossLinks) {
         Desk d(client, limits);
         int sent = 0, challenged = 0, refused = 0;
         for (int i = 0; i < 12; ++i) {
-            // A fresh link (another member's) each time: only the address ties them.
-            const auto claims = link(unique_name("wxid"), "n" + std::to_string(i));
+            // A fresh link each time: only the address ties them.
+            const auto claims = link("n" + std::to_string(i) + unique_name("l"));
             auto ask =
                 co_await d.desk.send(phone(100 + i), members::web_requester(claims, "203.0.113.9"));
             if (ask.verdict == CodeVerdict::prove) {

@@ -195,6 +195,18 @@ TEST(FaqTickets, FindLawyerOpensATicketAndTheAnswerReachesTheDriver) {
         EXPECT_NE(near_town->find("离湖塘镇最近的司机之家"), std::string::npos) << *near_town;
         const std::string nowhere = "附近的司机之家";
         EXPECT_FALSE((co_await services.stations_near_place(nowhere)).has_value());
+        // Outside the area: said so, with the nearest covered station and 12351 (issue 17).
+        const auto beijing = co_await services.stations_near(39.9042, 116.4074);
+        EXPECT_NE(beijing.find("不在我们工会司机之家的服务范围（常州市）"), std::string::npos)
+            << beijing;
+        EXPECT_NE(beijing.find("12351"), std::string::npos) << beijing;
+        EXPECT_EQ(beijing.find("发送您的位置"), std::string::npos) << beijing;
+        const std::string nanjing_text = "附近的司机之家 南京";
+        const auto nanjing = co_await services.stations_near_place(nanjing_text);
+        CO_ASSERT_TRUE(nanjing.has_value());
+        EXPECT_NE(nanjing->find("南京不在"), std::string::npos) << *nanjing;
+        EXPECT_NE(nanjing->find("直溪镇驿站"), std::string::npos) << *nanjing;
+        EXPECT_NE(nanjing->find("12351"), std::string::npos) << *nanjing;
         EXPECT_TRUE(asks_for_stations(by_town));
         EXPECT_TRUE(asks_for_benefits("入会有什么福利"));
         EXPECT_NE(

@@ -289,7 +289,8 @@ TEST_F(JoinTest, CompleteJoinOverTheOfficialAccountAndOnePerIdNumber) {
     ASSERT_TRUE(opened);
     EXPECT_EQ(*opened, kWang.id_card);
 
-    // Someone else with the same ID number gets the existing application's status.
+    // Someone else with the same ID number (another phone) learns only that one exists: its
+    // number and status are not his (issue 17).
     const std::string other = unique("wxid_other");
     auto other_say = [&](const std::string& text) { return bridge_say(port(), other, text); };
     other_say("入会");
@@ -302,7 +303,8 @@ TEST_F(JoinTest, CompleteJoinOverTheOfficialAccountAndOnePerIdNumber) {
     other_say("无");
     auto second = other_say("确认");
     EXPECT_NE(second.all().find("不用重复"), std::string::npos) << second.all();
-    EXPECT_NE(second.all().find(id), std::string::npos);
+    EXPECT_EQ(second.all().find(id), std::string::npos) << second.all();
+    EXPECT_EQ(other_say("进度").all().find(id), std::string::npos);
     EXPECT_EQ(cli1(redis_port(), "GET 'kayou:idcard:{" + box().lookup_hash(kWang.id_card) + "}'"),
               id);
 }
@@ -422,8 +424,15 @@ TEST_F(JoinTest, GroupNeverRepeatsPersonalDataAndMovesTheDriverToAPrivatePage) {
     const std::string id = submitted["application_id"];
     auto record = hgetall(redis_port(), "kayou:app:{" + id + "}");
     EXPECT_EQ(record["channel"], "web");
-    EXPECT_EQ(record["driver"], "bridge:" + sender);
+    // The link was readable by the whole group, so it names nobody: no chat owns the
+    // application until its applicant binds his own 1:1 chat with the code the page showed.
+    EXPECT_EQ(record["driver"], "");
     EXPECT_EQ(record["district"], "liyang");
+    EXPECT_EQ(group("进度", true).all().find("已受理"), std::string::npos);
+    const std::string bind_code = submitted.value("bind_code", "");
+    ASSERT_FALSE(bind_code.empty()) << submitted.dump();
+    auto bound = bridge_say(port(), sender, "绑定 " + bind_code);
+    EXPECT_NE(bound.all().find("绑定成功"), std::string::npos) << bound.all();
 
     // 进度 in the group: status only, no number, no personal data.
     auto progress = group("进度", true);

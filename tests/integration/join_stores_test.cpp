@@ -130,14 +130,25 @@ TEST(JoinStores, OneActiveApplicationPerIdNumber) {
         EXPECT_EQ(first.application.occupation, "货车司机");
         auto second = a;
         second.driver = "oa:o_other";
+        second.mobile = "13900139000";  // someone else who typed the ID number
         auto duplicate = co_await store.submit(second);
         EXPECT_FALSE(duplicate.created);
+        EXPECT_FALSE(duplicate.same_applicant);
         EXPECT_EQ(duplicate.application.id, first.application.id);
         EXPECT_EQ(duplicate.application.status, "received");
         // The other driver's progress finds nothing: the existing application is not his.
         EXPECT_FALSE(co_await store.latest_for_driver("oa:o_other"));
         auto mine = co_await store.latest_for_driver("bridge:wxid_a");
         EXPECT_TRUE(mine && mine->id == first.application.id);
+        // The applicant himself (the same proven mobile) from another chat: his, and that chat
+        // finds it from now on (issue 17: linked by the proven phone number).
+        auto himself = a;
+        himself.driver = "oa:o_himself";
+        auto own = co_await store.submit(himself);
+        EXPECT_FALSE(own.created);
+        EXPECT_TRUE(own.same_applicant);
+        auto linked = co_await store.latest_for_driver("oa:o_himself");
+        EXPECT_TRUE(linked && linked->id == first.application.id);
         // Once rejected, the same ID number may apply again.
         std::vector<std::string> reject{"HSET", store.app_key(first.application.id), "status",
                                         "rejected"};
@@ -148,6 +159,53 @@ TEST(JoinStores, OneActiveApplicationPerIdNumber) {
         EXPECT_EQ(again.application.id, "RH20261123000002");
         std::vector<std::string> pending{"ZCARD", prefix + "district:{wujin}:pending"};
         EXPECT_EQ((co_await client->exec(std::move(pending))).integer, 2);
+    });
+}
+
+// Issue 17: a join link is claimed by the script that stores the application, once; a refused
+// duplicate leaves it usable, and a second use stores nothing.
+TEST(JoinStores, AJoinLinkIsClaimedOnceByTheSubmitThatStores) {
+    run_with_redis([](std::shared_ptr<redis::Client> client) -> asio::awaitable<void> {
+        const std::string prefix = unique_name("t:") + ":";
+        members::ApplicationStore store(client, box(), prefix);
+        members::NewApplication a;
+        a.name = "张三";
+        a.id_card = "320412198501011233";
+        a.mobile = "13800138000";
+        a.plate = "苏D12345";
+        a.district = "wujin";
+        a.channel = "web";
+        a.submitted = std::chrono::sys_days{std::chrono::year{2026} / 11 / 23} + 2h;
+        a.deadline = a.submitted + 24h;
+        a.link_claim_key = prefix + "joinlink:{abcdefgh12345678}:used";
+        a.link_claim_ttl = 3600s;
+        auto first = co_await store.submit(a);
+        EXPECT_TRUE(first.created);
+        EXPECT_EQ(first.application.driver, "");  // a web application belongs to no chat yet
+        std::vector<std::string> claim{"GET", a.link_claim_key};
+        EXPECT_EQ((co_await client->exec(std::move(claim))).str, first.application.id);
+        std::vector<std::string> ttl{"TTL", a.link_claim_key};
+        EXPECT_GT((co_await client->exec(std::move(ttl))).integer, 3500);
+        std::vector<std::string> drivers{"KEYS", prefix + "driver:*"};
+        EXPECT_TRUE((co_await client->exec(std::move(drivers))).elements.empty());
+
+        auto other = a;
+        other.id_card = "320481197806203453";
+        other.mobile = "13700001111";
+        auto used = co_await store.submit(other);
+        EXPECT_TRUE(used.link_used);
+        EXPECT_FALSE(used.created);
+        EXPECT_FALSE(co_await store.active_for_id_card(other.id_card));
+        EXPECT_FALSE(co_await store.latest_for_mobile(other.mobile));
+
+        // A duplicate ID number refused with a fresh link leaves that link unclaimed.
+        auto duplicate = a;
+        duplicate.link_claim_key = prefix + "joinlink:{zzzzzzzz12345678}:used";
+        auto refused = co_await store.submit(duplicate);
+        EXPECT_FALSE(refused.created);
+        EXPECT_FALSE(refused.link_used);
+        std::vector<std::string> fresh{"EXISTS", duplicate.link_claim_key};
+        EXPECT_EQ((co_await client->exec(std::move(fresh))).integer, 0);
     });
 }
 

@@ -600,6 +600,59 @@ TEST(RedisClient, StopFailsPendingCommands) {
     });
 }
 
+// Every event counted in Stats::errors reaches the observer once, with its reason and the number
+// of commands (issue 17: kayou logs each counted error).
+TEST(RedisClient, EveryCountedErrorIsReportedOnceWithItsReason) {
+    RedisServer server;
+    run([&](asio::io_context& ioc) -> asio::awaitable<void> {
+        struct Seen {
+            Error::Kind kind;
+            std::string reason;
+            std::uint64_t commands;
+        };
+        std::vector<Seen> seen;
+        auto observe = [&](Error::Kind kind, std::string_view reason, std::uint64_t commands) {
+            seen.push_back({kind, std::string(reason), commands});
+        };
+        // Not started: refused at once.
+        auto idle = Client::create(ioc.get_executor(), config_for(server));
+        idle->set_error_observer(observe);
+        bool refused = false;
+        try {
+            co_await idle->exec("PING");
+        } catch (const Error& e) {
+            refused = e.kind() == Error::Kind::not_connected;
+        }
+        EXPECT_TRUE(refused);
+        CO_ASSERT_TRUE(seen.size() == 1);
+        EXPECT_EQ(seen[0].kind, Error::Kind::not_connected);
+        EXPECT_FALSE(seen[0].reason.empty());
+        EXPECT_EQ(seen[0].commands, 1u);
+
+        // A refused command on a live connection, then a pipeline dropped by stop().
+        auto client = co_await connect(ioc, config_for(server));
+        Connected c{client};
+        c.client->set_error_observer(observe);
+        try {
+            co_await c.client->exec("MONITOR");
+        } catch (const Error&) {
+        }
+        CO_ASSERT_TRUE(seen.size() == 2);
+        EXPECT_EQ(seen[1].kind, Error::Kind::protocol);
+        EXPECT_NE(seen[1].reason.find("MONITOR"), std::string::npos) << seen[1].reason;
+        std::vector<std::vector<std::string>> slow{{"DEBUG", "SLEEP", "0.3"}, {"PING"}, {"PING"}};
+        asio::co_spawn(ioc, c.client->pipeline(std::move(slow)), asio::detached);
+        co_await sleep_for(20ms);
+        c.client->stop();
+        CO_ASSERT_TRUE(co_await eventually([&] { return seen.size() == 3; }, 2s));
+        EXPECT_EQ(seen[2].kind, Error::Kind::disconnected);
+        EXPECT_EQ(seen[2].commands, 3u);
+        std::uint64_t reported = 0;
+        for (const auto& s : seen) reported += s.commands;
+        EXPECT_EQ(reported, idle->stats().errors + c.client->stats().errors);
+    });
+}
+
 TEST(RedisClient, DestroyingTheClientFailsPendingCommands) {
     RedisServer server;
     run([&](asio::io_context& ioc) -> asio::awaitable<void> {

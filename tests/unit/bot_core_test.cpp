@@ -92,6 +92,24 @@ TEST(StoredReply, LengthPrefixedFormatIsExactAndRejectsTruncation) {
     EXPECT_TRUE(TurnRunner::decode_reply("L1:99999999999:x0:").texts.empty());
 }
 
+// A retried group message gets the join link 1:1 again, exactly as the first delivery did.
+TEST(StoredReply, PrivateTextsRoundTripAndOlderRecordsHaveNone) {
+    dialogs::Reply reply;
+    reply.texts = {"已私聊发给您"};
+    reply.mentions = {"wxid_1"};
+    reply.private_texts = {"https://kayou.example/join?t=abc"};
+    const std::string stored = TurnRunner::encode_reply(reply);
+    const auto decoded = TurnRunner::decode_reply(stored);
+    EXPECT_EQ(decoded.texts, reply.texts);
+    EXPECT_EQ(decoded.private_texts, reply.private_texts);
+    for (std::size_t cut = 1; cut < stored.size(); ++cut) {
+        const auto partial = TurnRunner::decode_reply(stored.substr(0, cut));
+        EXPECT_TRUE(partial.private_texts.empty()) << cut;
+    }
+    EXPECT_TRUE(TurnRunner::decode_reply("L1:1:a0:").private_texts.empty());
+    EXPECT_EQ(TurnRunner::decode_reply("L1:1:a0:").texts, std::vector<std::string>{"a"});
+}
+
 TEST(StoredReply, ReadsTheJsonFormatOlderProcessesWrote) {
     const auto decoded = TurnRunner::decode_reply(R"(R{"m":["wxid_1"],"t":["第一条","二"]})");
     EXPECT_EQ(decoded.texts, (std::vector<std::string>{"第一条", "二"}));

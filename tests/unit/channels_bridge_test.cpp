@@ -287,6 +287,34 @@ TEST(ChannelsBridge, ResponseWithoutMentionsAndEmpty) {
     EXPECT_EQ(out["replies"][0]["text_with_mentions"], "大家好");
 }
 
+// Issue 17: the join link goes to the requester 1:1 when the bridge can send there; a bridge
+// that did not say so never gets a private reply (it would post it in the room).
+TEST(ChannelsBridge, PrivateRepliesOnlyForABridgeThatAnnouncedThem) {
+    const dialogs::Message plain = decode_ok(kGroupBody);
+    EXPECT_FALSE(plain.private_replies);
+    const dialogs::Message able = decode_ok(with("private_replies", true));
+    EXPECT_TRUE(able.private_replies);
+    EXPECT_FALSE(decode(with("private_replies", "yes")).ok());
+    const dialogs::Message dm =
+        decode_ok(R"({"message_id":"m","sender":{"id":"s","name":"n"},"private_replies":true})");
+    EXPECT_FALSE(dm.private_replies);  // a 1:1 reply is private already
+
+    dialogs::Reply reply;
+    reply.texts = {"入会链接已私聊发给您"};
+    reply.mentions = {"wxid_abc"};
+    reply.private_texts = {"这是您的入会链接：https://kayou.test/join?t=abc"};
+    const json out = json::parse(build_bridge_response(able, reply));
+    ASSERT_EQ(out["replies"].size(), 2u);
+    EXPECT_FALSE(out["replies"][0].value("private", false));
+    EXPECT_EQ(out["replies"][1]["private"], true);
+    EXPECT_EQ(out["replies"][1]["to"], "wxid_abc");
+    EXPECT_EQ(out["replies"][1]["text"], reply.private_texts[0]);
+    EXPECT_EQ(out["replies"][1]["mentions"], json::array());
+    const json none = json::parse(build_bridge_response(plain, reply));
+    ASSERT_EQ(none["replies"].size(), 1u);
+    EXPECT_EQ(none.dump().find("join?t="), std::string::npos);
+}
+
 TEST(ChannelsBridge, LongRepliesSplitAtUtf8BoundariesWithEmoji) {
     const dialogs::Message in = decode_ok(kGroupBody);
     dialogs::Reply reply;

@@ -71,6 +71,13 @@ TEST(ChannelsReplyText, SplitForMessages) {
     EXPECT_EQ(odd[0], " ok");
 }
 
+TEST(ChannelsReplyText, MarkdownLiteralReplacesOnlyAsterisks) {
+    EXPECT_EQ(markdown_literal("137****5342"), "137＊＊＊＊5342");
+    EXPECT_EQ(markdown_literal("**粗体** _x_ `y`"), "＊＊粗体＊＊ _x_ `y`");
+    EXPECT_EQ(markdown_literal("无星号"), "无星号");
+    EXPECT_EQ(markdown_literal(""), "");
+}
+
 TEST(ChannelsMention, StripMentionsOf) {
     std::string text = "@卡友小助手\u2005你好";
     EXPECT_TRUE(strip_mentions_of(text, "卡友小助手"));

@@ -228,6 +228,19 @@ TEST(ChannelsWecomBot, StreamReply) {
     EXPECT_EQ(joined["stream"]["finish"], true);
 }
 
+// Issue 17 item 4: stream.content is rendered as markdown; masked values must stay text.
+TEST(ChannelsWecomBot, MaskedValuesNeverFormMarkdown) {
+    dialogs::Reply reply;
+    reply.texts = {"验证码已发送到 137****5342", "姓名：张*  身份证：3204**********1233",
+                   "链接：https://kayou.test/join?t=a_b-c.d_e"};
+    const std::string content =
+        json::parse(build_wecom_bot_stream_reply("s", reply))["stream"]["content"];
+    EXPECT_EQ(content.find('*'), std::string::npos) << content;
+    EXPECT_NE(content.find("137＊＊＊＊5342"), std::string::npos) << content;
+    EXPECT_NE(content.find("张＊"), std::string::npos) << content;
+    EXPECT_NE(content.find("join?t=a_b-c.d_e"), std::string::npos) << content;
+}
+
 TEST(ChannelsWecomBot, StreamReplyCutAtLimitWithEmoji) {
     // 20477 bytes of ASCII + emoji: the emoji would cross the cut, so it goes whole.
     const std::string text = std::string(kWecomStreamMaxBytes - 3, 'a') + "🚚";

@@ -468,12 +468,21 @@ TurnOutput group(const JoinEngine& engine, const std::string& text, bool mention
 }
 
 TEST_F(EngineTest, GroupIdNumberGetsAWarningWithoutEcho) {
-    auto out = group(engine(), std::string("我的身份证") + kIdCard + " 帮我入会", false);
+    auto out = group(engine(), std::string("我的身份证") + kIdCard + " 帮帮我", false);
     EXPECT_TRUE(out.mention);
     EXPECT_EQ(out.effect.kind, EffectKind::none);
     EXPECT_TRUE(any_contains(out.texts, "不要在群里"));
     EXPECT_FALSE(any_contains(out.texts, kIdCard));
     EXPECT_FALSE(any_contains(out.texts, "1233"));
+    EXPECT_FALSE(out.state.draft);
+}
+
+// Issue 17 item 6: the warning, and the private path the driver asked for.
+TEST_F(EngineTest, GroupJoinWithPersonalDataGetsTheWarningAndThePrivatePath) {
+    auto out = group(engine(), std::string("我的身份证") + kIdCard + " 帮我入会", false);
+    EXPECT_TRUE(any_contains(out.texts, "不要在群里"));
+    EXPECT_EQ(out.effect.kind, EffectKind::group_link);
+    EXPECT_FALSE(any_contains(out.texts, kIdCard));
     EXPECT_FALSE(out.state.draft);
 }
 
@@ -493,9 +502,22 @@ TEST_F(EngineTest, GroupJoinMovesToPrivateWithALink) {
     EXPECT_TRUE(next.mention);
     EXPECT_TRUE(any_contains(next.texts, "https://kayou.example/join?t=abc"));
     EXPECT_TRUE(any_contains(next.texts, "私聊"));
+    EXPECT_TRUE(any_contains(next.texts, "只能提交一次"));
+    EXPECT_TRUE(next.private_texts.empty());
     auto off = engine().on_effect(out.state, {EffectKind::group_link, "off"},
                                   TurnInput{"我要入会", true, false, kToday});
     EXPECT_TRUE(any_contains(off.texts, "私聊"));
+}
+
+TEST_F(EngineTest, GroupJoinLinkGoesPrivatelyWhereTheChannelCan) {
+    auto out = group(engine(), "我要入会", true);
+    EffectResult link{EffectKind::group_link, "private"};
+    link.link = "https://kayou.example/join?t=abc";
+    auto next = engine().on_effect(out.state, link, TurnInput{"我要入会", true, true, kToday});
+    EXPECT_TRUE(next.mention);
+    EXPECT_FALSE(any_contains(next.texts, "https://"));
+    EXPECT_TRUE(any_contains(next.texts, "私聊发给您"));
+    EXPECT_TRUE(any_contains(next.private_texts, "https://kayou.example/join?t=abc"));
 }
 
 TEST_F(EngineTest, GroupChatterWithoutMentionIsSilent) {

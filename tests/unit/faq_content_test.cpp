@@ -145,7 +145,11 @@ TEST(FaqStations, PlacesLongestMatchAndNearestInMemory) {
     ASSERT_NE(catalog.find_place("附近的司机之家 湖塘镇"), nullptr);
     EXPECT_EQ(catalog.find_place("附近的司机之家 湖塘镇")->name, "湖塘镇");
     EXPECT_EQ(catalog.find_place("武进区哪里有驿站")->name, "武进区");
-    EXPECT_EQ(catalog.find_place("北京"), nullptr);
+    EXPECT_EQ(catalog.find_place("拉萨"), nullptr);
+    ASSERT_NE(catalog.find_place("附近的司机之家 南京"), nullptr);
+    EXPECT_TRUE(catalog.find_place("附近的司机之家 南京")->outside);
+    EXPECT_FALSE(catalog.find_place("湖塘")->outside);
+    EXPECT_EQ(catalog.area, "常州市");
     const auto* hutang = catalog.find_place("湖塘");
     const auto nearby = nearest_in_memory(catalog, hutang->lat, hutang->lng, 3);
     ASSERT_EQ(nearby.size(), 3u);
@@ -155,6 +159,44 @@ TEST(FaqStations, PlacesLongestMatchAndNearestInMemory) {
     const auto text = nearest_text(nearby, "湖塘镇", catalog.demo);
     EXPECT_NE(text.find("1. 湖塘镇司机之家"), std::string::npos) << text;
     EXPECT_NE(text.find("演示数据"), std::string::npos);
+}
+
+// Issue 17 item 3: outside the area the answer says so, names the nearest covered station and
+// the national hotline, and never asks for the location again.
+TEST(FaqStations, OutOfAreaSaysSoWithTheNearestStationAnd12351) {
+    const auto catalog = parse_stations(read_data("stations.yaml"), "stations.yaml");
+    struct Case {
+        const char* what;
+        double lat, lng;
+        const char* from;
+        bool outside_place;
+        const char* nearest;  // the station named first
+        bool outside;
+    };
+    const Case cases[] = {
+        {"Beijing location", 39.9042, 116.4074, "", false, "直溪镇驿站", true},
+        {"Guangzhou location", 23.1291, 113.2644, "", false, "社渚镇G104驿站", true},
+        {"南京 named", 32.0603, 118.7969, "南京", true, "直溪镇驿站", true},
+        {"无锡 named (close, still outside)", 31.4912, 120.3119, "无锡", true, "遥观镇司机驿站",
+         true},
+        {"Hutang location", 31.7150, 119.9560, "", false, "湖塘镇司机之家", false},
+        {"遥观 named", 31.7600, 120.0500, "遥观镇", false, "遥观镇司机驿站", false},
+    };
+    for (const auto& c : cases) {
+        const auto nearest = nearest_in_memory(catalog, c.lat, c.lng, 3, kAnywhereKm);
+        ASSERT_FALSE(nearest.empty()) << c.what;
+        const auto text = stations_answer(nearest, c.from, false, catalog.area, c.outside_place);
+        EXPECT_NE(text.find(c.nearest), std::string::npos) << c.what << ": " << text;
+        EXPECT_EQ(text.find("不在我们工会司机之家的服务范围") != std::string::npos, c.outside)
+            << c.what << ": " << text;
+        EXPECT_EQ(text.find("12351") != std::string::npos, c.outside) << c.what << ": " << text;
+        EXPECT_EQ(text.find("发送您的位置"), std::string::npos) << c.what << ": " << text;
+        if (c.outside) {
+            EXPECT_NE(text.find("常州市"), std::string::npos) << text;
+            if (*c.from) EXPECT_EQ(text.rfind(c.from, 0), 0u) << text;
+        }
+    }
+    EXPECT_NE(stations_answer({}, "", false, "常州市").find("12351"), std::string::npos);
 }
 
 TEST(FaqStations, DistanceMatchesAKnownPair) {

@@ -71,6 +71,12 @@ TEST(CodeCaps, DecideTable) {
         {"difficulty stops growing", counts({{C::address_hour, 29}}), true, false, V::prove,
          C::phone_spacing, 20},
         {"a cap beats a proof", counts({{C::link, 5}}), true, false, V::refuse, C::link, 0},
+        // A join link names nobody (issue 17): the web has no sender, so sender counts are moot
+        // there, as link and address counts are in chat.
+        {"web ignores sender counts", counts({{C::sender_hour, 99}, {C::sender_day, 99}}), true,
+         true, V::send, C::phone_spacing, 0},
+        {"chat ignores link and address counts", counts({{C::link, 99}, {C::address_hour, 99}}),
+         false, false, V::send, C::phone_spacing, 0},
     };
     for (const auto& row : rows) {
         const auto decision = decide_code(row.counts, limits, {row.web, row.proved});

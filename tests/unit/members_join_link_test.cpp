@@ -1,9 +1,12 @@
 // Signed join links, application numbers and verification codes: the pure parts of members/.
 #include <gtest/gtest.h>
 
+#include <optional>
 #include <set>
 
+#include "crypto/hash.hpp"
 #include "members/application_store.hpp"
+#include "members/chat_binding.hpp"
 #include "members/join_link.hpp"
 #include "members/phone_verification.hpp"
 
@@ -12,22 +15,49 @@ namespace {
 
 constexpr std::string_view kKey = "0123456789abcdef0123456789abcdef";
 
-JoinLinkClaims claims(std::int64_t expires = 2000) {
-    return {"bridge", "wxid_li", expires, "n0nce"};
-}
+std::string crypto_mac(const std::string& payload) { return crypto::hmac_sha256(kKey, payload); }
+
+JoinLinkClaims claims(std::int64_t expires = 2000) { return {expires, "n0nceN0nce16abcd"}; }
 
 TEST(JoinLink, RoundTripsTheClaims) {
     const auto token = sign_join_token(kKey, claims());
     auto verified = verify_join_token(kKey, token, 1000);
     ASSERT_TRUE(verified);
-    EXPECT_EQ(verified->channel, "bridge");
-    EXPECT_EQ(verified->sender, "wxid_li");
     EXPECT_EQ(verified->expires, 2000);
-    EXPECT_EQ(verified->driver(), "bridge:wxid_li");
+    EXPECT_EQ(verified->nonce, "n0nceN0nce16abcd");
+    EXPECT_EQ(join_link_claim_key("kayou:", verified->nonce),
+              "kayou:joinlink:{n0nceN0nce16abcd}:used");
+}
+
+// Issue 17: a link posted in a group names nobody, so whoever opens it cannot act as the
+// driver who asked for it.
+TEST(JoinLink, CarriesNoChatIdentity) {
+    const auto token = sign_join_token(kKey, claims());
+    const auto payload = base64url_decode(token.substr(0, token.find('.')));
+    ASSERT_TRUE(payload);
+    EXPECT_EQ(*payload, R"({"e":2000,"n":"n0nceN0nce16abcd"})");
+}
+
+TEST(JoinLink, NonceMustBeAPlainKeyName) {
+    const std::vector<std::string> bad{
+        "", "short", "has space 123456", "abc}def{12345678", "ab:cd12345678", std::string(65, 'a')};
+    for (const auto& nonce : bad)
+        EXPECT_FALSE(verify_join_token(kKey, sign_join_token(kKey, {2000, nonce}), 1000)) << nonce;
+    EXPECT_TRUE(verify_join_token(kKey, sign_join_token(kKey, {2000, "abcdEFGH"}), 1000));
+}
+
+TEST(JoinLink, TokensSignedWithARequesterStillVerifyButNameNobody) {
+    // What kayou signed before issue 17: {"c","s","e","n"}. Same key, still within its 30 min.
+    const std::string payload =
+        base64url_encode(R"({"c":"bridge","s":"wxid_li","e":2000,"n":"abcd1234"})");
+    const std::string token = payload + "." + base64url_encode(crypto_mac(payload));
+    auto verified = verify_join_token(kKey, token, 1000);
+    ASSERT_TRUE(verified);
+    EXPECT_EQ(verified->nonce, "abcd1234");
 }
 
 TEST(JoinLink, TokenIsUrlSafe) {
-    const auto token = sign_join_token(kKey, {"bridge", "wxid_李/+?&=", 2000, "x"});
+    const auto token = sign_join_token(kKey, {2000, "Zz09aZ9zzZ9aZ09a"});
     for (char c : token)
         EXPECT_TRUE(std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.')
             << token;
@@ -54,7 +84,7 @@ TEST(JoinLink, WrongKeyOrAnyChangedByteFails) {
 
 TEST(JoinLink, ForgedPayloadWithOldSignatureFails) {
     const auto token = sign_join_token(kKey, claims());
-    const auto other = sign_join_token(kKey, {"bridge", "wxid_wang", 2000, "n0nce"});
+    const auto other = sign_join_token(kKey, {2000, "otherNonce123456"});
     const std::string forged = other.substr(0, other.find('.')) + token.substr(token.find('.'));
     EXPECT_FALSE(verify_join_token(kKey, forged, 1000));
 }
@@ -74,6 +104,41 @@ TEST(JoinLink, Base64UrlRoundTrips) {
         EXPECT_EQ(*decoded, bytes);
     }
     EXPECT_FALSE(base64url_decode("ab+c"));
+}
+
+TEST(BindCode, EightCharactersOfTheUnambiguousAlphabet) {
+    std::set<std::string> seen;
+    for (int i = 0; i < 500; ++i) {
+        const auto code = random_bind_code();
+        ASSERT_EQ(code.size(), 9u) << code;
+        ASSERT_EQ(code[4], '-') << code;
+        auto normalized = normalize_bind_code(code);
+        ASSERT_TRUE(normalized) << code;
+        for (char c : *normalized) ASSERT_NE(kBindCodeAlphabet.find(c), std::string_view::npos);
+        seen.insert(*normalized);
+    }
+    EXPECT_EQ(seen.size(), 500u);
+}
+
+TEST(BindCode, NormalizesWhatADriverTypes) {
+    struct Case {
+        std::string_view typed;
+        std::optional<std::string> expected;
+    };
+    const Case cases[] = {
+        {"ABCD-2345", "ABCD2345"},
+        {"abcd-2345", "ABCD2345"},
+        {"abcd 2345", "ABCD2345"},
+        {"ABCD2345", "ABCD2345"},
+        {" a b c d 2 3 4 5 ", "ABCD2345"},
+        {"ABCD-234", std::nullopt},
+        {"ABCD-23456", std::nullopt},
+        {"ABCD-2340", std::nullopt},  // 0 is not in the alphabet (O/0 look alike)
+        {"ABCI-2345", std::nullopt},
+        {"", std::nullopt},
+        {"绑定码", std::nullopt},
+    };
+    for (const auto& c : cases) EXPECT_EQ(normalize_bind_code(c.typed), c.expected) << c.typed;
 }
 
 TEST(ApplicationId, IsRhPlusBeijingDatePlusSixDigits) {

@@ -38,6 +38,15 @@ TEST(AnswerBodies, ExactBytes) {
     EXPECT_EQ(callbacks::kTwilioContentType, "text/xml");
 }
 
+// A Twilio inbound reply is answered inside the TwiML of the same request (issue 17).
+TEST(AnswerBodies, TwilioMessageTwimlIsEscaped) {
+    EXPECT_EQ(callbacks::twilio_message_twiml("【卡友工会】进度：已受理"),
+              "<Response><Message>【卡友工会】进度：已受理</Message></Response>");
+    EXPECT_EQ(callbacks::twilio_message_twiml("a<b>&\"'"),
+              "<Response><Message>a&lt;b&gt;&amp;&quot;&apos;</Message></Response>");
+    EXPECT_EQ(callbacks::twilio_message_twiml(""), "<Response></Response>");
+}
+
 // ---------------------------------------------------------------- Tencent
 
 constexpr std::string_view kTencentReceipts = R"([

@@ -1,0 +1,121 @@
+#include "dialogs/binding_dialog.hpp"
+
+#include "dialogs/conversation_store.hpp"
+#include "members/application_store.hpp"
+#include "members/chat_binding.hpp"
+#include "text/utf8.hpp"
+
+namespace kayou::dialogs {
+
+namespace asio = boost::asio;
+
+namespace {
+
+constexpr std::string_view kBindWord = "绑定";
+
+std::string_view trim(std::string_view text) {
+    constexpr std::string_view spaces = " \t\r\n";
+    while (!text.empty() && spaces.find(text.front()) != std::string_view::npos)
+        text.remove_prefix(1);
+    while (!text.empty() && spaces.find(text.back()) != std::string_view::npos)
+        text.remove_suffix(1);
+    return text;
+}
+
+Reply say(std::string text, const Message& message) {
+    Reply reply;
+    reply.texts.push_back(std::move(text));
+    if (message.in_group()) reply.mentions.push_back(message.sender_id);
+    return reply;
+}
+
+}  // namespace
+
+std::optional<std::string> bind_request(std::string_view raw) {
+    // Every message passes here: most are gone after one search.
+    if (raw.find(kBindWord) == std::string_view::npos) return std::nullopt;
+    // Width folded first: a phone keyboard in Chinese mode types "ＡＢＣＤ" and "："
+    const std::string folded = text::fold_width(raw);
+    std::string_view text = trim(folded);
+    if (text.substr(0, kBindWord.size()) != kBindWord) return std::nullopt;
+    text.remove_prefix(kBindWord.size());
+    for (std::string_view filler : {"码", ":", "，", ",", "。"}) {
+        text = trim(text);
+        if (text.substr(0, filler.size()) == filler) text.remove_prefix(filler.size());
+    }
+    text = trim(text);
+    // Trailing punctuation a voice keyboard adds.
+    for (std::string_view tail : {"。", ".", "！", "!"})
+        if (text.size() >= tail.size() && text.substr(text.size() - tail.size()) == tail)
+            text.remove_suffix(tail.size());
+    const std::string rest(trim(text));
+    if (rest.empty()) return std::string();
+    // "绑定手机" and other sentences are not bind requests; a code is ASCII letters and digits.
+    for (char c : rest)
+        if (static_cast<unsigned char>(c) >= 0x80) return std::nullopt;
+    return rest;
+}
+
+BindingDialog::BindingDialog(Dialog& next, members::ChatBinding& binding,
+                             members::ApplicationStore& applications, Log log)
+    : next_(next), binding_(binding), applications_(applications), log_(std::move(log)) {}
+
+bool BindingDialog::claims_inline(const Message& message) const {
+    return !bind_request(message.text) && next_.claims_inline(message);
+}
+
+asio::awaitable<std::optional<Reply>> BindingDialog::handle_claiming(const Message& message,
+                                                                     DedupeClaim& claim) {
+    co_return co_await next_.handle_claiming(message, claim);
+}
+
+asio::awaitable<Reply> BindingDialog::handle(const Message& message) {
+    auto code = bind_request(message.text);
+    if (!code) co_return co_await next_.handle(message);
+    co_return co_await bind(message, std::move(*code));
+}
+
+asio::awaitable<Reply> BindingDialog::bind(const Message& message, std::string code) {
+    if (message.in_group()) {
+        // Everyone in the group saw the code: it must not link anyone's chat now.
+        if (members::normalize_bind_code(code)) {
+            try {
+                co_await binding_.revoke(code);
+            } catch (const std::exception&) {
+                if (log_) log_("bind_code_revoke_failed", "");
+            }
+            co_return say(
+                "绑定码发在群里就作废了，以免被别人绑定。您可以用申请时填写的手机号回复短信“进度”"
+                "查询申请。以后的绑定码请私聊发给我。",
+                message);
+        }
+        if (!message.mentioned_bot) co_return Reply{};
+        co_return say("绑定码请私聊发给我，不要发在群里。", message);
+    }
+    if (code.empty())
+        co_return say("请发送“绑定”加上申请页面显示的绑定码，例如：绑定 ABCD-2345。", message);
+    const std::string driver = driver_id(message);
+    auto redeemed =
+        co_await binding_.redeem(std::move(code), applications_.driver_key(driver), driver);
+    using Outcome = members::ChatBinding::Outcome;
+    if (redeemed.outcome == Outcome::limited)
+        co_return say("绑定码错误次数太多，请1小时后再试。", message);
+    if (redeemed.outcome != Outcome::linked)
+        co_return say(
+            "绑定码不对或已经失效（7天内有效，只能用一次）。请核对申请页面上的绑定码；也可以用申请"
+            "时填写的手机号回复短信“进度”查询。",
+            message);
+    std::string status;
+    try {
+        auto application = co_await applications_.get(redeemed.application_id);
+        if (application) status = members::status_text(application->status);
+    } catch (const std::exception&) {
+        if (log_) log_("bind_status_failed", "");
+    }
+    std::string text = "绑定成功！您的入会申请 " + redeemed.application_id;
+    if (!status.empty()) text += "（" + status + "）";
+    text += " 已关联到这个聊天，以后回复“进度”就能查询。";
+    co_return say(std::move(text), message);
+}
+
+}  // namespace kayou::dialogs
