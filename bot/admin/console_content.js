@@ -890,6 +890,7 @@
       state.root = view;
       if (tab === "content") {
         state.view = "entries";
+        if (state.open && !state.open.dirty) state.open = null;
         await renderContent();
       } else {
         await renderMissed();
