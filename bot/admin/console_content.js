@@ -13,7 +13,7 @@
   const contentApi = "/admin/api/content/faq/";
   const missedApi = "/admin/api/missed";
   const pageSize = 60;
-  const missedPollMs = 600;
+  const missedPollMs = 500;
 
   const state = {
     published: 0,    // the version drivers get
@@ -299,7 +299,7 @@
       onBack ? node("button", { class: mode.kind === "promote" ? "" : "phone-only", onclick: onBack, id: "form-back" },
         mode.kind === "promote" ? "← 返回漏答列表" : "← 返回列表") : null,
       f.heading, f.general,
-      label("编号", f.id), f.errors.id,
+      label("编号", f.id), f.id, f.errors.id,
       node("div", { class: "muted", id: uid("id") + "-hint" },
         "小写英文字母、数字、_ 或 -，例如 wage_arrears。" + (mode.kind === "edit" ? "一般不要改。" : "")),
       label("司机的问法（每行一个，4–6 个不同说法最好）", f.questions), f.questions, f.errors.questions,
@@ -450,7 +450,7 @@
         node("tr", {}, node("th", {}, "条目"), node("th", {}, "最像的问法"), node("th", {}, "分数")));
       const mine = highlight ? highlight() : "";
       for (const hit of r.hits)
-        table.append(node("tr", { class: hit.id === mine ? "tag" : "" }, node("td", {}, hit.id),
+        table.append(node("tr", { class: hit.id === mine ? "mine" : null }, node("td", {}, hit.id),
           node("td", {}, hit.question), node("td", {}, hit.score.toFixed(2))));
       result.replaceChildren(
         node("p", {}, "按版本 " + data.version + (data.version === state.published ? "（线上）" : "（草稿）") +
@@ -637,7 +637,7 @@
   async function renderVersions(view) {
     const data = await call("GET", contentApi + "versions");
     const message = node("div", { class: "status", role: "status", id: "versions-status" });
-    const list = node("ul", { class: "entries", id: "version-list", "aria-label": "版本列表" });
+    const list = node("ul", { class: "plain", id: "version-list", "aria-label": "版本列表" });
     const redraw = () => guarded(() => renderContent());
     for (const v of data.versions) {
       const badges = [];
@@ -739,7 +739,7 @@
         listHolder.replaceChildren(node("p", { class: "card", id: "missed-empty" }, "没有漏答的问题。"));
         return;
       }
-      const list = node("ul", { class: "entries", id: "missed-list", "aria-label": "漏答的问题" });
+      const list = node("ul", { class: "plain", id: "missed-list", "aria-label": "漏答的问题" });
       for (const group of groups) {
         const details = node("details", { open: state.expanded.has(group.id) },
           node("summary", { "data-focus-key": group.id + ":more" }, "相似的问法（" + group.members.length + "）"),

@@ -114,7 +114,8 @@ protected:
                               "/admin/api/content/faq/versions/" + std::to_string(published()) +
                                   "/entries",
                               {}, bearer(), 5s);
-        for (const auto& e : json::parse(r.body)["entries"])
+        const json parsed = json::parse(r.body);  // named: a range-for over a temporary's member
+        for (const auto& e : parsed["entries"])   // would dangle
             if (e["id"] == id) return e;
         return {};
     }
@@ -188,6 +189,7 @@ void ConsoleContentTest::run(const Plan& plan) {
     expect_step(browser, "inbox-ready", 20s);
     const auto sent_at = Clock::now();
     const std::string reply = ask_bot(plan.question);
+    const long reply_ms = since_ms(sent_at);
     EXPECT_FALSE(answered_by(plan.question, plan.entry)) << "not content yet";
     browser.write({{"text", plan.marker}});
     const json seen = expect_step(browser, "inbox-seen", 10s);
@@ -222,8 +224,9 @@ void ConsoleContentTest::run(const Plan& plan) {
     EXPECT_NE(answered.find(plan.expect), std::string::npos) << answered;
     EXPECT_TRUE(answered_by(plan.ask, plan.entry));
     EXPECT_LT(live_ms, 60000) << "from the driver's message to the bot answering with the entry";
-    std::cout << "[console " << plan.mode << "] in the inbox after " << seen_ms
-              << " ms; live through the page after " << live_ms << " ms\n";
+    std::cout << "[console " << plan.mode << "] in the inbox after " << seen_ms << " ms (bot "
+              << reply_ms << " ms, page " << seen["ms"] << " ms); live through the page after "
+              << live_ms << " ms\n";
 
     // A broken edit: the line messages next to the fields, nothing stored, nothing published.
     const std::size_t versions = version_count();
@@ -297,11 +300,11 @@ TEST_F(ConsoleContentTest, DesktopEditorMakesAMissedQuestionANewLiveEntryAndRoll
 TEST_F(ConsoleContentTest, PhoneEditorAddsAMissedQuestionToAnEntryAndRollsBack) {
     Plan plan;
     plan.mode = "phone";
-    plan.question = "我是李卫东 手机13912345678 俺的车半夜被村口的狗把轮胎咬坏了 <b>找谁赔</b>";
-    plan.marker = "村口的狗";
-    plan.promote = {{"entry", "wage_arrears"}, {"questions", {"半夜村口的狗把货车轮胎咬坏了找谁赔"}}};
-    plan.ask = "半夜村口的狗把货车轮胎咬坏了找谁赔";
-    plan.entry = "wage_arrears";
+    plan.question = "我是李卫东 手机13912345678 搬运的师傅拿撬棍把我挂车的篷布弄烂了 <b>找谁赔</b>";
+    plan.marker = "拿撬棍把我挂车的篷布";
+    plan.entry = "loading_worker_damage_truck";
+    plan.ask = "搬运的师傅拿撬棍把我挂车的篷布弄烂了找谁赔";
+    plan.promote = {{"entry", plan.entry}, {"questions", {plan.ask}}};
     const json target = entry(plan.entry);
     ASSERT_FALSE(target.empty());
     plan.expect = target["answer"].get<std::string>().substr(0, 30);

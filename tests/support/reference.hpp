@@ -29,9 +29,10 @@ ReferenceDecrypted reference_decrypt(const std::string& aes_key, const std::stri
                                      const std::string& timestamp, const std::string& nonce,
                                      const std::string& signature, const std::string& encrypt);
 
-// Drives kayou's review console page in jsdom (tests/reference/console.js): log in with `token`,
-// open the first queued application, `action` = "approve" | "reject". Returns what the page
-// showed ({"districts","queue","shown","after","error"}) or {"failure": why}.
+// Drives kayou's review console page in headless chromium (tests/reference/console_review.js):
+// log in with `token`, open the first queued application, `action` = "approve" | "reject".
+// Returns what the page showed ({"districts","queue","shown","after","error","console","csp"}) or
+// {"failure": why}.
 nlohmann::json reference_console(std::uint16_t port, const std::string& token,
                                  const std::string& action);
 

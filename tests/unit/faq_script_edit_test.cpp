@@ -80,7 +80,7 @@ TEST(ScriptEdit, TheShippedScriptTakesBothEdits) {
 Entry form_entry(const std::string& id) {
     Entry entry;
     entry.id = id;
-    entry.questions = {"老板拖欠工资怎么办", "工资三个月没发 咋整"};
+    entry.questions = {"司机的工资被拖欠了找谁", "工资三个月没发 咋整"};
     entry.answer = "先保存证据，再去劳动监察投诉或申请仲裁。";
     entry.legal_basis = {{"劳动合同法", "第30条"}, {"保障农民工工资支付条例", ""}};
     entry.tags = {"工资", "欠薪"};
