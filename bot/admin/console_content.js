@@ -118,7 +118,7 @@
     while (Date.now() - started < 20000) {
       const data = await call("GET", contentApi + "published");
       if (data.serving === version) {
-        status(target, "已发布版本 " + version + "，机器人已按新内容回答。", true);
+        status(target, "已发布版本 " + version + "，机器人已按这个版本回答。", true);
         return;
       }
       await new Promise((resolve) => setTimeout(resolve, 250));
@@ -579,6 +579,11 @@
       state.open.heading.focus();
     };
     const back = () => {
+      if (state.open && state.open.dirty && !state.open.leave) {
+        state.open.leave = true;
+        status(state.open.status, "这个条目有未保存的修改：先点“保存草稿”，或者再点一次“返回列表”放弃修改。");
+        return;
+      }
       const id = state.open && state.open.original;
       state.open = null;
       showPane();

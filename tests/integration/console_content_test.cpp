@@ -213,7 +213,7 @@ void ConsoleContentTest::run(const Plan& plan) {
     browser.write(instructions);
     const json live = expect_step(browser, "published", 60s);
     ASSERT_FALSE(live.empty());
-    EXPECT_NE(live["status"].get<std::string>().find("机器人已按新内容回答"), std::string::npos)
+    EXPECT_NE(live["status"].get<std::string>().find("机器人已按这个版本回答"), std::string::npos)
         << live.dump();
     const int version = live["version"];
     EXPECT_GT(version, before);
@@ -256,7 +256,7 @@ void ConsoleContentTest::run(const Plan& plan) {
     EXPECT_EQ(rolled["version"], before) << rolled.dump();
     EXPECT_EQ(published(), before);
     EXPECT_EQ(serving(), before);
-    EXPECT_NE(rolled["status"].get<std::string>().find("机器人已按新内容回答"), std::string::npos)
+    EXPECT_NE(rolled["status"].get<std::string>().find("机器人已按这个版本回答"), std::string::npos)
         << rolled.dump();
     const std::string list = rolled["list"];
     EXPECT_NE(list.find("上传：test-editor"), std::string::npos) << "who and when: " << list;

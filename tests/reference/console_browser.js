@@ -193,7 +193,7 @@ async function main() {
   const statusSelector = phone ? "#variant-status" : "#form-status";
   await page.waitForFunction((selector) => {
     const text = document.querySelector(selector).textContent;
-    return text.includes("机器人已按新内容回答") || text.includes("还没有切换");
+    return text.includes("机器人已按这个版本回答") || text.includes("还没有切换");
   }, statusSelector, { timeout: 30000 });
   const status = await page.textContent(statusSelector);
   const version = await page.evaluate(() => Number(sessionStorage.getItem("kayou-working")));
@@ -235,8 +235,13 @@ async function main() {
 
   // ------------------------------------------------------------------------- rollback
   step = "rollback";
-  // Leave the broken form (a second click on another entry discards the changes).
-  if (phone) await page.click("#form-back");
+  // Leave the broken form: the first 返回 says there are unsaved changes, the second leaves.
+  if (phone) {
+    await page.click("#form-back");
+    check((await page.textContent("#form-status")).includes("未保存"), "leaving a changed form warns");
+    await page.click("#form-back");
+    await page.waitForSelector("#entry-search", { state: "visible" });
+  }
   await page.click("#show-versions");
   await page.waitForSelector("#version-list");
   const list = await page.textContent("#version-list");
@@ -248,7 +253,7 @@ async function main() {
   await page.click(`#confirm-${target}`);
   await page.waitForFunction(() => {
     const s = document.querySelector("#versions-status");
-    return s && (s.textContent.includes("机器人已按新内容回答") || s.textContent.includes("还没有切换"));
+    return s && (s.textContent.includes("机器人已按这个版本回答") || s.textContent.includes("还没有切换"));
   }, null, { timeout: 30000 });
   await page.waitForSelector(`#version-list li[data-version="${target}"] .tag.ok`);
   const rolled = await page.textContent("#versions-status");
