@@ -153,6 +153,8 @@
     }
     if (state.view !== "versions")
       bar.append(node("button", { id: "show-versions", onclick: () => guarded(async () => {
+        stop();
+        selectTab("content");  // console.js: the versions belong to the 内容 tab
         state.view = "versions";
         await renderContent();
       }) }, "版本与回滚"));
@@ -764,7 +766,7 @@
             node("button", { class: "primary", "data-focus-key": group.id + ":new",
               onclick: () => promoteNew(group) }, "写成新条目"),
             node("button", { "data-focus-key": group.id + ":variant",
-              onclick: () => promoteVariant(group) }, "加到已有条目"),
+              onclick: () => guarded(() => promoteVariant(group)) }, "加到已有条目"),
             node("button", { "data-focus-key": group.id + ":dismiss", onclick: () => guarded(async () => {
               await call("POST", missedApi + "/" + group.id + "/dismiss");
               await dismissMembers(group);
@@ -806,7 +808,7 @@
       f.heading.focus();
     };
 
-    const promoteVariant = (group) => {
+    const promoteVariant = async (group) => {
       stop();
       let chosen = null;
       const question = node("input", { id: "variant-question", value: group.text, autocomplete: "off" });
@@ -817,9 +819,14 @@
       const errors = node("div", { class: "error", role: "alert", id: "variant-errors", hidden: true });
       const note = node("div", { class: "status", role: "status", id: "variant-status" });
       let list = null;
+      let suggested = [];  // the entries the bot found closest to the question
+      const hint = node("p", { class: "muted", id: "variant-hint" });
       const draw = () => {
-        const found = state.entries.map((e) => [e, matches(e, search.value)]).filter(([, s]) => s > 0)
+        let found = state.entries.map((e) => [e, matches(e, search.value)]).filter(([, s]) => s > 0)
           .sort((a, b) => b[1] - a[1]).slice(0, 30).map(([e]) => e);
+        if (!search.value.trim()) found = suggested;
+        hint.textContent = search.value.trim() ? "" : suggested.length
+          ? "机器人觉得最接近的条目（也可以在上面搜索）：" : "在上面输入编号、问题里的字或标签来找条目。";
         list = entryList(found, chosen && chosen.id, (entry) => {
           chosen = entry;
           picked.textContent = "已选：" + entry.id + " —— " + (entry.questions[0] || "");
@@ -872,13 +879,18 @@
           node("button", { id: "form-back", onclick: () => guarded(showList) }, "← 返回漏答列表"),
           node("h2", { tabindex: "-1", id: "variant-title" }, "把这个问题加到已有条目"),
           node("label", { for: "variant-question" }, "问法（可以修改；请把〔姓名〕等占位符改成一般的说法）"), question,
-          node("label", { for: "variant-search" }, "找条目"), search, holder, picked, errors,
+          node("label", { for: "variant-search" }, "找条目"), search, hint, holder, picked, errors,
           node("div", { class: "actions" },
             node("button", { class: "primary", id: "variant-save", onclick: () => add(false) }, "加入并保存草稿"),
             node("button", { id: "variant-publish", onclick: () => add(true) }, "加入并发布")),
           note));
       draw();
       view.querySelector("#variant-title").focus();
+      const preview = await call("POST", contentApi + "versions/" + state.working + "/preview",
+        { questions: [group.text] }).catch(() => null);
+      const ids = preview ? preview.results[0].hits.map((hit) => hit.id) : [];
+      suggested = ids.map((id) => state.entries.find((e) => e.id === id)).filter((e) => e);
+      if (!search.value.trim()) draw();
     };
 
     await showList();

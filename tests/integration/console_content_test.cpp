@@ -187,11 +187,15 @@ void ConsoleContentTest::run(const Plan& plan) {
 
     // A question the bot misses shows up in the open inbox page, scrubbed, within a second.
     expect_step(browser, "inbox-ready", 20s);
+    const std::string junk = "呜啦啦 啊吧啊吧 哦哦 咕噜咕噜";
+    if (plan.mode == "desktop") ask_bot(junk);
     const auto sent_at = Clock::now();
     const std::string reply = ask_bot(plan.question);
     const long reply_ms = since_ms(sent_at);
     EXPECT_FALSE(answered_by(plan.question, plan.entry)) << "not content yet";
-    browser.write({{"text", plan.marker}});
+    json sent{{"text", plan.marker}};
+    if (plan.mode == "desktop") sent["junk"] = junk;
+    browser.write(sent);
     const json seen = expect_step(browser, "inbox-seen", 10s);
     const long seen_ms = since_ms(sent_at);
     ASSERT_FALSE(seen.empty()) << "kayou said: " << reply;
@@ -205,6 +209,13 @@ void ConsoleContentTest::run(const Plan& plan) {
     EXPECT_NE(shown.find("〔手机号〕"), std::string::npos) << shown;
     EXPECT_NE(shown.find("<b>"), std::string::npos) << "markup is shown as text: " << shown;
     EXPECT_EQ(seen["markup"], 0) << "no element was made from the driver's text";
+    if (plan.mode == "desktop") {
+        EXPECT_NE(seen["dismissed"].get<std::string>().find("已忽略"), std::string::npos);
+        const auto inbox =
+            http_request(kayou_->port(), "GET", "/admin/api/missed", {}, bearer(), 5s);
+        EXPECT_EQ(inbox.body.find("咕噜咕噜"), std::string::npos) << inbox.body;
+        EXPECT_NE(inbox.body.find(plan.marker), std::string::npos) << inbox.body;
+    }
 
     // The editor makes it content through the page and publishes; then the bot answers with it.
     const int before = published();

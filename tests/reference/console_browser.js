@@ -9,9 +9,11 @@
 // Steps, in order (out → / ← in):
 //   → {step:"login", tabs, focus}         logged in; the Tab order from the 内容 tab
 //   → {step:"inbox-ready"}                the 漏答 tab is open
-//   ← {text}                              the test sent a driver's message; `text` is a piece of it
-//   → {step:"inbox-seen", ms, shown, markup}    the group appeared on the page (no reload)
-//   ← {version_count}                     …
+//   ← {text, junk?}                       the test sent a driver's message; `text` is a piece of
+//                                         it (`junk`: of another one, to be dismissed)
+//   → {step:"inbox-seen", ms, shown, markup, dismissed}   it appeared on the page (no reload)
+//   ← {id, questions, answer, law, article, tags} | {entry, questions}, and `edit`: what to make
+//                                         of it, and which entry to break later
 //   → {step:"published", version, status}  made into a new entry (desktop) or a variant of an
 //                                          existing one (phone) and published through the page
 //   ← {}                                  the test asked the bot
@@ -154,9 +156,18 @@ async function main() {
   const seenMs = Date.now() - heardAt;
   const shown = await card.first().locator(".missed-text").textContent();
   const markup = await card.first().locator(".missed-text *").count();
+  // Another miss the editor does not want as content: 忽略 takes it out of the list.
+  let dismissed = null;
+  if (sent.junk) {
+    const junk = page.locator("#missed-list li.missed", { hasText: sent.junk });
+    await junk.first().getByRole("button", { name: "忽略" }).click();
+    await page.waitForFunction((text) => ![...document.querySelectorAll("#missed-list li.missed")]
+      .some((li) => li.textContent.includes(text)), sent.junk);
+    dismissed = await page.textContent("#missed-status");
+  }
   await noSideScroll();
   await shot("inbox");
-  say({ step: "inbox-seen", ms: seenMs, shown, markup });
+  say({ step: "inbox-seen", ms: seenMs, shown, markup, dismissed });
   const plan = await hear();  // what to make of it
 
   step = "promote";
