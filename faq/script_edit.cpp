@@ -115,8 +115,8 @@ std::string add_question_variant(std::string_view script_text, std::string_view 
     for (std::size_t i = questions_line + 1; i < lines.size(); ++i) {
         if (is_blank_or_comment(lines[i])) continue;
         const auto text = trimmed(lines[i]);
-        if (indent_of(lines[i]) <= key_indent && !(indent_of(lines[i]) == key_indent &&
-                                                   text.rfind("- ", 0) == 0))
+        if (indent_of(lines[i]) <= key_indent &&
+            !(indent_of(lines[i]) == key_indent && text.rfind("- ", 0) == 0))
             break;
         if (text.rfind("- ", 0) == 0) {
             last_item = i;

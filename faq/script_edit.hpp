@@ -34,9 +34,10 @@ std::string append_entry(std::string_view script_text, const Entry& entry);
 // One line of an entry written by put_entry: which field of the editor's form it holds, so a
 // parser message about that line (a 422) is shown next to the field it is about.
 struct EntryLine {
-    int line = 0;       // 1-based, in the edited text
-    std::string field;  // id | questions | answer | legal_basis | tags | districts | legal | handoff
-    int index = -1;     // the item of questions / legal_basis; -1 for the key's own line
+    int line = 0;  // 1-based, in the edited text
+    std::string
+        field;       // id | questions | answer | legal_basis | tags | districts | legal | handoff
+    int index = -1;  // the item of questions / legal_basis; -1 for the key's own line
 };
 
 struct EntryEdit {

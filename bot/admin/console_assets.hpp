@@ -1,6 +1,7 @@
 #pragma once
-// The admin console's page and scripts (bot/admin/console.html, console.js, console_content.js), embedded into the
-// binary at build time (bot/CMakeLists.txt) so a deployment is one file plus its config.
+// The admin console's page and scripts (bot/admin/console.html, console.js, console_content.js),
+// embedded into the binary at build time (bot/CMakeLists.txt) so a deployment is one file plus its
+// config.
 #include <string_view>
 
 namespace kayou::bot::admin {

@@ -241,9 +241,8 @@ asio::awaitable<HttpResponse> ContentApi::preview(faq::ContentKind kind, int ver
                 for (const auto& score : built.intents->classify(text, 3))
                     scores.push_back({{"intent", score.intent}, {"score", score.score}});
                 const auto command = built.intents->command(text);
-                results.push_back({{"question", text},
-                                   {"command", command.value_or("")},
-                                   {"scores", scores}});
+                results.push_back(
+                    {{"question", text}, {"command", command.value_or("")}, {"scores", scores}});
             }
             out["results"] = results;
             break;
@@ -264,10 +263,8 @@ asio::awaitable<HttpResponse> ContentApi::entries(int version) {
     }
     json list = json::array();
     for (const auto& entry : script.entries) list.push_back(entry_to_json(entry));
-    co_return json_response(200, {{"kind", "faq"},
-                                  {"version", version},
-                                  {"label", script.version},
-                                  {"entries", list}});
+    co_return json_response(
+        200, {{"kind", "faq"}, {"version", version}, {"label", script.version}, {"entries", list}});
 }
 
 asio::awaitable<HttpResponse> ContentApi::save_entry(const HttpRequest& request,
@@ -314,17 +311,16 @@ asio::awaitable<HttpResponse> ContentApi::save_entry(const HttpRequest& request,
         co_return json_response(422, {{"errors", problems_json(uploaded.problems, edit)}});
     const std::string version = "faq:" + std::to_string(uploaded.version);
     co_await audit_.record(who, "content.upload", version);
-    co_await audit_.record(who, body.contains("entry") ? "content.entry.save" : "content.entry.remove",
+    co_await audit_.record(who,
+                           body.contains("entry") ? "content.entry.save" : "content.entry.remove",
                            version + " " + target);
     bool live = false;
     if (body.value("publish", false)) {
         live = co_await store_.publish(faq::ContentKind::faq, uploaded.version, who.name, clock_());
         if (live) co_await audit_.record(who, "content.publish", version);
     }
-    co_return json_response(201, {{"kind", "faq"},
-                                  {"version", uploaded.version},
-                                  {"base", base},
-                                  {"published", live}});
+    co_return json_response(
+        201, {{"kind", "faq"}, {"version", uploaded.version}, {"base", base}, {"published", live}});
 }
 
 asio::awaitable<HttpResponse> ContentApi::publish(faq::ContentKind kind, int version,

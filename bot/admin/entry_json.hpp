@@ -44,12 +44,12 @@ inline faq::Entry entry_from_json(const nlohmann::json& body) {
 
 inline nlohmann::json entry_to_json(const faq::Entry& entry) {
     nlohmann::json basis = nlohmann::json::array();
-    for (const auto& b : entry.legal_basis) basis.push_back({{"law", b.law}, {"article", b.article}});
-    return {{"id", entry.id},           {"questions", entry.questions},
-            {"answer", entry.answer},   {"legal_basis", basis},
-            {"tags", entry.tags},       {"districts", entry.districts},
-            {"handoff", entry.handoff}, {"legal", entry.legal},
-            {"line", entry.line}};
+    for (const auto& b : entry.legal_basis)
+        basis.push_back({{"law", b.law}, {"article", b.article}});
+    return {
+        {"id", entry.id},           {"questions", entry.questions}, {"answer", entry.answer},
+        {"legal_basis", basis},     {"tags", entry.tags},           {"districts", entry.districts},
+        {"handoff", entry.handoff}, {"legal", entry.legal},         {"line", entry.line}};
 }
 
 // [{line, message, field?, index?}]: field and index for lines inside the edited entry's block.

@@ -21,9 +21,9 @@ using json = nlohmann::json;
 constexpr std::string_view kPrefix = "/admin/api/missed";
 
 json question_json(const faq::MissedQuestion& question) {
-    return {{"id", question.id},         {"text", question.text},
-            {"outcome", question.outcome}, {"count", question.count},
-            {"first_at", question.first_at}, {"last_at", question.last_at}};
+    return {
+        {"id", question.id},       {"text", question.text},         {"outcome", question.outcome},
+        {"count", question.count}, {"first_at", question.first_at}, {"last_at", question.last_at}};
 }
 
 std::size_t limit_from(const HttpRequest& request) {
@@ -72,7 +72,8 @@ asio::awaitable<HttpResponse> MissedApi::handle(HttpRequest& request) {
     if (parts.size() == 2 && request.method == "POST") {
         const std::string id(parts[0]);
         if (parts[1] == "dismiss") {
-            if (!co_await inbox_.dismiss(id)) co_return HttpResponse::error(404, "no such question");
+            if (!co_await inbox_.dismiss(id))
+                co_return HttpResponse::error(404, "no such question");
             co_await audit_.record(who, "missed.dismiss", id);
             co_return json_response(200, {{"dismissed", id}});
         }

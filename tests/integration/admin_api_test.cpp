@@ -7,8 +7,8 @@
 #include <chrono>
 #include <cstdio>
 #include <fstream>
-#include <set>
 #include <nlohmann/json.hpp>
+#include <set>
 #include <sstream>
 
 #include "tests/support/http_client.hpp"
@@ -248,8 +248,8 @@ TEST_F(AdminApi, OneEntryIsSavedFromTheFormAsANewVersion) {
                             bearer(token), 10s);
     };
     auto entries_of = [&](int version) {
-        return get_json(kayou, "/admin/api/content/faq/versions/" + std::to_string(version) +
-                                   "/entries",
+        return get_json(kayou,
+                        "/admin/api/content/faq/versions/" + std::to_string(version) + "/entries",
                         kDeskToken);  // reading is for every role
     };
     const json v1 = entries_of(1);
@@ -279,9 +279,9 @@ TEST_F(AdminApi, OneEntryIsSavedFromTheFormAsANewVersion) {
             EXPECT_EQ(e["answer"], "新的回答：先保存证据，再打12333投诉。");
             EXPECT_EQ(e["questions"].back(), "老板欠我三个月工钱咋弄");
         }
-    const auto text = http_request(kayou.port(), "GET",
-                                   "/admin/api/content/faq/versions/" + std::to_string(v2), {},
-                                   bearer(kEditorToken));
+    const auto text =
+        http_request(kayou.port(), "GET", "/admin/api/content/faq/versions/" + std::to_string(v2),
+                     {}, bearer(kEditorToken));
     EXPECT_NE(text.body.find("# ───────────── 工资 ─────────────"), std::string::npos)
         << "the script's comments stay";
     EXPECT_EQ(get_json(kayou, "/admin/api/content/faq/published", kEditorToken)["published"], 1);
@@ -291,8 +291,8 @@ TEST_F(AdminApi, OneEntryIsSavedFromTheFormAsANewVersion) {
     broken["answer"] = "";
     broken["legal_basis"] = json::array({{{"law", ""}, {"article", "第30条"}}});
     for (const bool check : {true, false}) {
-        auto refused = post({{"base", v2}, {"original", "wage_arrears"}, {"entry", broken},
-                             {"check", check}});
+        auto refused =
+            post({{"base", v2}, {"original", "wage_arrears"}, {"entry", broken}, {"check", check}});
         ASSERT_EQ(refused.status, 422) << refused.body;
         std::set<std::string> fields;
         for (const auto& problem : json::parse(refused.body)["errors"]) {
@@ -304,8 +304,8 @@ TEST_F(AdminApi, OneEntryIsSavedFromTheFormAsANewVersion) {
         EXPECT_TRUE(fields.count("answer-1")) << refused.body;
         EXPECT_TRUE(fields.count("legal_basis0")) << refused.body;
     }
-    auto valid = post({{"base", v2}, {"original", "wage_arrears"}, {"entry", edited},
-                       {"check", true}});
+    auto valid =
+        post({{"base", v2}, {"original", "wage_arrears"}, {"entry", edited}, {"check", true}});
     EXPECT_EQ(valid.status, 200) << valid.body;
     const json versions = get_json(kayou, "/admin/api/content/faq/versions", kEditorToken);
     EXPECT_EQ(versions["versions"].size(), 2u) << "check and refused edits store nothing";
@@ -323,9 +323,9 @@ TEST_F(AdminApi, OneEntryIsSavedFromTheFormAsANewVersion) {
     EXPECT_EQ(entries_of(v3)["entries"].size(), v1["entries"].size() + 1);
     EXPECT_EQ(entries_of(v3)["entries"].back()["id"], "form_new_entry");
     ASSERT_TRUE(wait_serving(kayou, "faq", v3, 10s));
-    auto asked = http_request(kayou.port(), "POST", "/admin/api/legal/ask",
-                              json{{"question", "表单新建的条目测试问题"}}.dump(),
-                              bearer(kEditorToken));
+    auto asked =
+        http_request(kayou.port(), "POST", "/admin/api/legal/ask",
+                     json{{"question", "表单新建的条目测试问题"}}.dump(), bearer(kEditorToken));
     EXPECT_NE(asked.body.find("表单新建的回答"), std::string::npos) << asked.body;
     auto duplicate = post({{"base", v3}, {"entry", fresh}});
     ASSERT_EQ(duplicate.status, 422);
@@ -342,11 +342,9 @@ TEST_F(AdminApi, OneEntryIsSavedFromTheFormAsANewVersion) {
         if (v["version"] == v3) EXPECT_EQ(v["published_by"], "test-editor");
         if (v["version"] == 1) EXPECT_EQ(v["published_by"], "seed");
     }
-    auto preview = http_request(kayou.port(), "POST",
-                                "/admin/api/content/faq/versions/" + std::to_string(v2) +
-                                    "/preview",
-                                json{{"questions", {"老板欠我三个月工钱咋弄"}}}.dump(),
-                                bearer(kEditorToken));
+    auto preview = http_request(
+        kayou.port(), "POST", "/admin/api/content/faq/versions/" + std::to_string(v2) + "/preview",
+        json{{"questions", {"老板欠我三个月工钱咋弄"}}}.dump(), bearer(kEditorToken));
     ASSERT_EQ(preview.status, 200) << preview.body;
     const json previewed = json::parse(preview.body);
     EXPECT_EQ(previewed["results"][0]["action"], "answer");
@@ -357,10 +355,12 @@ TEST_F(AdminApi, OneEntryIsSavedFromTheFormAsANewVersion) {
     EXPECT_EQ(post({{"base", 1}, {"entry", fresh}}, kDeskToken).status, 403);
     EXPECT_EQ(post({{"base", 999}, {"entry", fresh}}).status, 404);
     EXPECT_EQ(post({{"entry", fresh}}).status, 400);
-    EXPECT_EQ(get_json(kayou, "/admin/api/content/faq/versions/999/entries", kEditorToken)["status"],
-              404);
-    EXPECT_EQ(get_json(kayou, "/admin/api/content/benefits/versions/1/entries", kEditorToken)["status"],
-              404);
+    EXPECT_EQ(
+        get_json(kayou, "/admin/api/content/faq/versions/999/entries", kEditorToken)["status"],
+        404);
+    EXPECT_EQ(
+        get_json(kayou, "/admin/api/content/benefits/versions/1/entries", kEditorToken)["status"],
+        404);
     const json me = get_json(kayou, "/admin/api/me", kDeskToken);
     EXPECT_EQ(me["name"], "test-desk");
     EXPECT_EQ(me["role"], "legal_desk");

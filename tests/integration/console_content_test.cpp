@@ -1,11 +1,11 @@
 // The content editors' page of the admin console in a real browser: Debian's chromium driven by
 // playwright-core (tests/reference/console_browser.js) against the real kayou and a real
 // redis-server, at 1366×768 and at 390×844. The test and the browser take turns: a driver's
-// question goes in through the signed bridge webhook, the page shows it in the 漏答 inbox (scrubbed)
-// within a second, the editor makes it content and publishes it through the page, and the bot
-// answers with it; a broken edit shows the parser's line messages next to the fields and publishes
-// nothing; a rollback through the page serves the older version again. No console errors, no CSP
-// violations, a sensible Tab order, no sideways scrolling.
+// question goes in through the signed bridge webhook, the page shows it in the 漏答 inbox
+// (scrubbed) within a second, the editor makes it content and publishes it through the page, and
+// the bot answers with it; a broken edit shows the parser's line messages next to the fields and
+// publishes nothing; a rollback through the page serves the older version again. No console errors,
+// no CSP violations, a sensible Tab order, no sideways scrolling.
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -70,7 +70,8 @@ protected:
         if (!std::filesystem::exists("/usr/bin/chromium") && !std::getenv("KAYOU_CHROMIUM"))
             FAIL() << "Debian's chromium is missing: scripts/deps.sh --test installs it";
         redis_ = std::make_unique<RedisServer>();
-        kayou_ = std::make_unique<KayouProcess>(KayouProcess::Options{redis_->port(), config_yaml()});
+        kayou_ =
+            std::make_unique<KayouProcess>(KayouProcess::Options{redis_->port(), config_yaml()});
         ASSERT_TRUE(kayou_->wait_ready());
         const auto start = Clock::now();
         while (serving() < 1 && Clock::now() - start < 20s) {
@@ -110,10 +111,10 @@ protected:
     }
     // An entry of the published version, as the API gives it.
     json entry(const std::string& id) const {
-        auto r = http_request(kayou_->port(), "GET",
-                              "/admin/api/content/faq/versions/" + std::to_string(published()) +
-                                  "/entries",
-                              {}, bearer(), 5s);
+        auto r = http_request(
+            kayou_->port(), "GET",
+            "/admin/api/content/faq/versions/" + std::to_string(published()) + "/entries", {},
+            bearer(), 5s);
         const json parsed = json::parse(r.body);  // named: a range-for over a temporary's member
         for (const auto& e : parsed["entries"])   // would dangle
             if (e["id"] == id) return e;
@@ -173,8 +174,7 @@ void ConsoleContentTest::run(const Plan& plan) {
     EXPECT_EQ(in_form.front(), "f-id") << focus.dump();
     EXPECT_LT(position(in_form, is("f-questions")), position(in_form, is("f-answer")))
         << focus.dump();
-    EXPECT_LT(position(in_form, is("f-answer")), static_cast<long>(in_form.size()))
-        << focus.dump();
+    EXPECT_LT(position(in_form, is("f-answer")), static_cast<long>(in_form.size())) << focus.dump();
     if (plan.mode == "desktop") {
         // List and form side by side: search box, the list (one tab stop), then the form.
         const Order whole = focus["whole"];
@@ -293,15 +293,18 @@ void ConsoleContentTest::run(const Plan& plan) {
 TEST_F(ConsoleContentTest, DesktopEditorMakesAMissedQuestionANewLiveEntryAndRollsBack) {
     Plan plan;
     plan.mode = "desktop";
-    plan.question = "我叫王建国 电话13812345678 问个事 宅基地上盖的车库被村里拆了能要补偿不 <b>急</b>";
+    plan.question =
+        "我叫王建国 电话13812345678 问个事 宅基地上盖的车库被村里拆了能要补偿不 <b>急</b>";
     plan.marker = "宅基地上盖的车库";
-    plan.promote = {{"id", "homestead_garage"},
-                    {"questions", {"宅基地上的车库被拆了能要补偿吗", "村里拆了我宅基地上盖的车库给不给补偿"}},
-                    {"answer", "宅基地上的房屋和附属设施被依法征收的，应当给予公平、合理的补偿；"
-                               "没有合法手续强拆的，可以申请行政复议或起诉。"},
-                    {"law", "土地管理法"},
-                    {"article", "第48条"},
-                    {"tags", "宅基地，征收"}};
+    plan.promote = {
+        {"id", "homestead_garage"},
+        {"questions", {"宅基地上的车库被拆了能要补偿吗", "村里拆了我宅基地上盖的车库给不给补偿"}},
+        {"answer",
+         "宅基地上的房屋和附属设施被依法征收的，应当给予公平、合理的补偿；"
+         "没有合法手续强拆的，可以申请行政复议或起诉。"},
+        {"law", "土地管理法"},
+        {"article", "第48条"},
+        {"tags", "宅基地，征收"}};
     plan.ask = "宅基地上的车库被拆了能要补偿吗";
     plan.entry = "homestead_garage";
     plan.expect = "公平、合理的补偿";
