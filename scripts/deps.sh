@@ -2,7 +2,8 @@
 # Installs what kayou needs to build, run and test, from Debian's packages (and the npm registry
 # for the reference crypto used by the integration tests). Safe to run again: it installs only
 # what is missing. --test adds Node.js and Debian's chromium, which the admin console's browser
-# test drives through npm playwright-core (tests/reference; no browser is ever downloaded).
+# test drives through npm playwright-core (tests/reference; no browser is ever downloaded). It is
+# pinned to 1.61, the last release that runs on Debian 12's own Node.js 18.
 set -euo pipefail
 
 packages=(build-essential cmake pkg-config libboost1.81-dev libhiredis-dev nlohmann-json3-dev
