@@ -683,8 +683,21 @@ struct App::Impl {
 
     void install_join_routes() {
         auto answer = [](dialogs::WebAnswer web) {
+            const bool page = web.content_type.rfind("text/html", 0) == 0;
             HttpResponse response{web.status, web.content_type, std::move(web.body), {}};
             response.headers.emplace_back("Cache-Control", "no-store");
+            response.headers.emplace_back("X-Content-Type-Options", "nosniff");
+            // The link token is in the page's URL: no Referer may carry it anywhere.
+            response.headers.emplace_back("Referrer-Policy", "no-referrer");
+            if (page) {
+                // Only its own script (/join/page.js) and requests to kayou; never framed.
+                response.headers.emplace_back(
+                    "Content-Security-Policy",
+                    "default-src 'none'; script-src 'self'; style-src 'unsafe-inline'; "
+                    "connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; "
+                    "form-action 'none'");
+                response.headers.emplace_back("X-Frame-Options", "DENY");
+            }
             return response;
         };
         using Handler = asio::awaitable<HttpResponse>;
@@ -696,6 +709,14 @@ struct App::Impl {
                 for (const auto& [key, value] : *query)
                     if (key == "t") token = value;
             co_return answer(co_await join->web_page(std::move(token)));
+        });
+        server.route("/join/page.js", [answer](HttpRequest& request) -> Handler {
+            if (request.method != "GET") co_return HttpResponse::error(405, "method not allowed");
+            co_return answer(dialogs::JoinService::web_script());
+        });
+        // Browsers ask for it on every page; an empty answer keeps their consoles clean.
+        server.route("/favicon.ico", [](HttpRequest&) -> Handler {
+            co_return HttpResponse{204, "image/x-icon", std::string(), {}};
         });
         server.route("/join/code", [this, answer](HttpRequest& request) -> Handler {
             if (request.method != "POST") co_return HttpResponse::error(405, "method not allowed");

@@ -86,6 +86,8 @@ public:
 
     // The mobile join page a signed group link opens.
     boost::asio::awaitable<WebAnswer> web_page(std::string token);
+    // GET /join/page.js: the page's script (no inline script, so the page's CSP forbids it).
+    static WebAnswer web_script();
     // JSON {"t": token, "mobile": "..." [, "challenge", "nonce"]} -> 200 {"ok":true,"message"},
     // 400/429/503 {"ok":false,"field":..,"error":..}, or 428 {"ok":false,"challenge","bits"}: solve
     // the proof of work and post again with it. `client_address`: members::client_address().

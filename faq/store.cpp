@@ -100,19 +100,20 @@ asio::awaitable<std::vector<VersionInfo>> ContentStore::versions(ContentKind kin
         info.published = info.number == published;
         out.push_back(info);
         details.push_back({"HMGET", key(kind, "v:" + element.str), "label", "sha256", "bytes", "by",
-                           "at", "published_at"});
+                           "at", "published_at", "published_by"});
     }
     if (details.empty()) co_return out;
     auto fields = co_await redis_->pipeline(std::move(details));
     for (std::size_t i = 0; i < out.size() && i < fields.size(); ++i) {
         const auto& f = fields[i].elements;
-        if (f.size() < 6) continue;
+        if (f.size() < 7) continue;
         out[i].label = f[0].str;
         out[i].sha256 = f[1].str;
         out[i].bytes = to_int(f[2]);
         out[i].uploaded_by = f[3].str;
         out[i].uploaded_at = to_int(f[4]);
         out[i].published_at = to_int(f[5]);
+        out[i].published_by = f[6].str;
     }
     co_return out;
 }

@@ -6,7 +6,8 @@
 // Keys, for kind K in {faq, benefits, stations} (hash tag {K}: one kind, one Cluster slot):
 //   <prefix>content:{K}:next        INCR counter of version numbers
 //   <prefix>content:{K}:v:<n>       hash: text, label, sha256, bytes, by, at, published_at,
-//   published_by <prefix>content:{K}:versions    sorted set of version numbers (score = number)
+//                                   published_by
+//   <prefix>content:{K}:versions    sorted set of version numbers (score = number)
 //   <prefix>content:{K}:published   the published version number (what processes poll)
 //
 // Threading: like redis::Client, call from the client's executor only.
@@ -36,6 +37,7 @@ struct VersionInfo {
     std::string uploaded_by;
     std::int64_t uploaded_at = 0;   // Unix seconds
     std::int64_t published_at = 0;  // last time it was published, 0 = never
+    std::string published_by;       // who published it last ("seed" for the first start)
     bool published = false;         // it is the published version now
 };
 

@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
 # Installs what kayou needs to build, run and test, from Debian's packages (and the npm registry
 # for the reference crypto used by the integration tests). Safe to run again: it installs only
-# what is missing.
+# what is missing. --test adds Node.js and Debian's chromium, which the admin console's browser
+# test drives through npm playwright-core (tests/reference; no browser is ever downloaded). It is
+# pinned to 1.61, the last release that runs on Debian 12's own Node.js 18.
 set -euo pipefail
 
 packages=(build-essential cmake pkg-config libboost1.81-dev libhiredis-dev nlohmann-json3-dev
           libgtest-dev libssl-dev libyaml-cpp-dev libmimalloc-dev redis-server curl openssl)
 if [[ "${1:-}" == "--test" ]]; then
-    packages+=(nodejs npm)
+    packages+=(nodejs npm chromium)
 fi
 
 missing=()

@@ -1,6 +1,8 @@
-// The review console (docs/admin-api.md "Review"): a thin page over /admin/api/review/*.
-// Everything shown comes from the API and is put into the page with textContent, never as HTML,
-// so a name or a reason cannot inject markup. The token lives in sessionStorage only.
+// The admin console (docs/admin-api.md): a thin page over /admin/api/*. This file is the shell
+// (login, the tabs of the caller's role) and the review tabs over /admin/api/review/*; the content
+// tabs (内容, 漏答) are in console_content.js. Everything shown comes from the API and is put into
+// the page with textContent, never as HTML, so a name or a reason cannot inject markup. The token
+// lives in sessionStorage only.
 "use strict";
 
 const api = "/admin/api/review/";
@@ -12,6 +14,8 @@ const stateNames = {
 const statusNames = { received: "待审核", approved: "已通过", rejected: "未通过" };
 let districts = [];
 let tab = "queue";
+let me = null;  // {name, role, districts} of the token
+const reviewRoles = ["city_admin", "district_admin"];
 
 const $ = (id) => document.getElementById(id);
 
@@ -34,8 +38,10 @@ function showError(message) {
   $("error").hidden = !message;
 }
 
+// A path starting with "/" is absolute; others are under the review API. A failed request
+// throws an Error with the answer's status and JSON (`data`), e.g. a 422's line messages.
 async function call(method, path, body) {
-  const response = await fetch(api + path, {
+  const response = await fetch(path.startsWith("/") ? path : api + path, {
     method,
     headers: { Authorization: "Bearer " + sessionStorage.getItem("kayou-token") },
     body: body === undefined ? undefined : JSON.stringify(body),
@@ -45,7 +51,12 @@ async function call(method, path, body) {
     logout();
     throw new Error("令牌无效，请重新输入");
   }
-  if (!response.ok) throw new Error(data.error || "请求失败（" + response.status + "）");
+  if (!response.ok) {
+    const error = new Error(data.error || "请求失败（" + response.status + "）");
+    error.status = response.status;
+    error.data = data;
+    throw error;
+  }
   return data;
 }
 
@@ -197,9 +208,12 @@ async function loadDistricts() {
 
 async function render() {
   showError("");
-  $("district-label").hidden = tab === "stats" || tab === "alerts";
+  $("district-label").hidden = tab !== "queue" && tab !== "pool";
+  const content = tab === "content" || tab === "missed";
+  document.querySelector("main").classList.toggle("wide", content);
   try {
-    if (tab === "queue" || tab === "pool") await showList(tab);
+    if (content) await window.kayouContent.render(tab, $("view"));
+    else if (tab === "queue" || tab === "pool") await showList(tab);
     else if (tab === "stats") await showStats();
     else await showAlerts();
   } catch (e) {
@@ -207,40 +221,71 @@ async function render() {
   }
 }
 
+function selectTab(name) {
+  tab = name;
+  for (const button of document.querySelectorAll("#tabs button")) {
+    const active = button.dataset.tab === name;
+    button.classList.toggle("active", active);
+    if (active) button.setAttribute("aria-current", "page");
+    else button.removeAttribute("aria-current");
+  }
+}
+
 async function start() {
   try {
-    await loadDistricts();
+    me = await call("GET", "/admin/api/me");
+    if (reviewRoles.includes(me.role)) await loadDistricts();
   } catch (e) {
     showError(e.message);
     return;
+  }
+  $("who").textContent = me.name;
+  let first = null;
+  for (const button of document.querySelectorAll("#tabs button")) {
+    button.hidden = !button.dataset.roles.split(" ").includes(me.role);
+    if (!button.hidden && !first) first = button.dataset.tab;
   }
   $("login").hidden = true;
   $("app").hidden = false;
   $("tabs").hidden = false;
   $("logout").hidden = false;
+  if (!first) {
+    showError("这个令牌没有可用的功能，请联系市总工会。");
+    return;
+  }
+  const visible = document.querySelector('#tabs button[data-tab="' + tab + '"]');
+  selectTab(visible && !visible.hidden ? tab : first);
   await render();
 }
 
 function logout() {
   sessionStorage.removeItem("kayou-token");
+  $("who").textContent = "";
+  if (window.kayouContent) window.kayouContent.stop();
   $("login").hidden = false;
   $("app").hidden = true;
   $("tabs").hidden = true;
   $("logout").hidden = true;
 }
 
-$("login-button").addEventListener("click", () => {
+function login() {
   sessionStorage.setItem("kayou-token", $("token").value.trim());
   $("token").value = "";
   start();
+}
+$("login-button").addEventListener("click", login);
+$("token").addEventListener("keydown", (event) => {
+  if (event.key === "Enter") login();
 });
 $("logout").addEventListener("click", logout);
 $("district").addEventListener("change", render);
 for (const button of document.querySelectorAll("#tabs button"))
   button.addEventListener("click", () => {
-    for (const other of document.querySelectorAll("#tabs button")) other.classList.remove("active");
-    button.classList.add("active");
-    tab = button.dataset.tab;
+    if (window.kayouContent) window.kayouContent.stop();
+    selectTab(button.dataset.tab);
     render();
   });
-if (sessionStorage.getItem("kayou-token")) start();
+// console_content.js (loaded after this file) starts the page once it is defined.
+window.kayouStart = () => {
+  if (sessionStorage.getItem("kayou-token")) start();
+};

@@ -3,6 +3,7 @@
 #include <charconv>
 #include <nlohmann/json.hpp>
 
+#include "bot/admin/entry_json.hpp"
 #include "bot/admin/json_response.hpp"
 
 #include "bot/channels/query.hpp"
@@ -10,6 +11,7 @@
 #include "faq/eval.hpp"
 #include "faq/legal_service.hpp"
 #include "faq/live_content.hpp"
+#include "faq/script_edit.hpp"
 #include "faq/station_geo.hpp"
 #include "faq/store.hpp"
 #include "faq/tickets.hpp"
@@ -135,10 +137,15 @@ asio::awaitable<HttpResponse> ContentApi::content(HttpRequest& request) {
                                 {"uploaded_by", v.uploaded_by},
                                 {"uploaded_at", v.uploaded_at},
                                 {"published_at", v.published_at},
+                                {"published_by", v.published_by},
                                 {"published", v.published}});
             co_return json_response(200, {{"kind", kind_name}, {"versions", list}});
         }
         co_return HttpResponse::error(405, "method not allowed");
+    }
+    if (parts.size() == 2 && parts[1] == "entries" && write) {
+        if (*kind != faq::ContentKind::faq) co_return HttpResponse::error(404, "not found");
+        co_return co_await save_entry(request, who);
     }
     if (parts.size() >= 3 && parts[1] == "versions") {
         const auto version = parse_version(parts[2]);
@@ -150,6 +157,9 @@ asio::awaitable<HttpResponse> ContentApi::content(HttpRequest& request) {
             response.content_type = "application/yaml; charset=utf-8";
             co_return response;
         }
+        if (parts.size() == 4 && parts[3] == "entries" && request.method == "GET" &&
+            *kind == faq::ContentKind::faq)
+            co_return co_await entries(*version);
         if (parts.size() == 4 && parts[3] == "preview" && write)
             co_return co_await preview(*kind, *version, request);
         if (parts.size() == 4 && parts[3] == "publish" && write)
@@ -187,6 +197,10 @@ asio::awaitable<HttpResponse> ContentApi::preview(faq::ContentKind kind, int ver
                 results.push_back(legal_reply_json(text, reply));
             }
             out["results"] = results;
+            const auto& thresholds = legal_.thresholds();
+            out["thresholds"] = {{"answer", thresholds.answer},
+                                 {"suggest", thresholds.suggest},
+                                 {"margin", thresholds.margin}};
             break;
         }
         case faq::ContentKind::benefits: {
@@ -227,15 +241,86 @@ asio::awaitable<HttpResponse> ContentApi::preview(faq::ContentKind kind, int ver
                 for (const auto& score : built.intents->classify(text, 3))
                     scores.push_back({{"intent", score.intent}, {"score", score.score}});
                 const auto command = built.intents->command(text);
-                results.push_back({{"question", text},
-                                   {"command", command.value_or("")},
-                                   {"scores", scores}});
+                results.push_back(
+                    {{"question", text}, {"command", command.value_or("")}, {"scores", scores}});
             }
             out["results"] = results;
             break;
         }
     }
     co_return json_response(200, out);
+}
+
+asio::awaitable<HttpResponse> ContentApi::entries(int version) {
+    auto text = co_await store_.text(faq::ContentKind::faq, version);
+    if (!text) co_return HttpResponse::error(404, "no such version");
+    faq::Script script;
+    try {
+        script = faq::parse_script(*text, "faq:" + std::to_string(version));
+    } catch (const faq::ScriptError& error) {
+        // Stored versions were validated on upload; only a newer parser could refuse one.
+        co_return json_response(422, {{"errors", problems_json(error.problems())}});
+    }
+    json list = json::array();
+    for (const auto& entry : script.entries) list.push_back(entry_to_json(entry));
+    co_return json_response(
+        200, {{"kind", "faq"}, {"version", version}, {"label", script.version}, {"entries", list}});
+}
+
+asio::awaitable<HttpResponse> ContentApi::save_entry(const HttpRequest& request,
+                                                     const Principal& who) {
+    const auto body = json::parse(request.body, nullptr, false);
+    if (body.is_discarded() || !body.is_object() || !body.contains("base") ||
+        !body.at("base").is_number_integer() ||
+        !(body.contains("entry") ? body.at("entry").is_object() : body.contains("remove")))
+        co_return HttpResponse::error(
+            400, "body must be {\"base\": n, \"entry\": {…}} or {\"base\": n, \"remove\": id}");
+    const int base = body.at("base").get<int>();
+    const auto current = co_await store_.text(faq::ContentKind::faq, base);
+    if (!current) co_return HttpResponse::error(404, "no such version");
+    faq::EntryEdit edit;
+    std::string target;
+    std::string edit_error;
+    try {
+        if (body.contains("entry")) {
+            const faq::Entry entry = entry_from_json(body.at("entry"));
+            edit = faq::put_entry(*current, body.value("original", ""), entry);
+            target = entry.id;
+        } else {
+            target = body.value("remove", "");
+            edit.text = faq::remove_entry(*current, target);
+        }
+    } catch (const faq::ScriptEditError& error) {
+        edit_error = error.what();
+    }
+    if (!edit_error.empty()) {
+        json errors = json::array();
+        errors.push_back({{"line", 0}, {"message", edit_error}});
+        co_return json_response(422, {{"errors", errors}});
+    }
+    // 校验 (check) validates without storing anything.
+    if (body.value("check", false)) {
+        const auto problems = faq::validate_content(faq::ContentKind::faq, edit.text);
+        if (!problems.empty())
+            co_return json_response(422, {{"errors", problems_json(problems, edit)}});
+        co_return json_response(200, {{"valid", true}, {"base", base}});
+    }
+    auto uploaded =
+        co_await store_.upload(faq::ContentKind::faq, std::move(edit.text), who.name, clock_());
+    if (!uploaded.problems.empty())
+        co_return json_response(422, {{"errors", problems_json(uploaded.problems, edit)}});
+    const std::string version = "faq:" + std::to_string(uploaded.version);
+    co_await audit_.record(who, "content.upload", version);
+    co_await audit_.record(who,
+                           body.contains("entry") ? "content.entry.save" : "content.entry.remove",
+                           version + " " + target);
+    bool live = false;
+    if (body.value("publish", false)) {
+        live = co_await store_.publish(faq::ContentKind::faq, uploaded.version, who.name, clock_());
+        if (live) co_await audit_.record(who, "content.publish", version);
+    }
+    co_return json_response(
+        201, {{"kind", "faq"}, {"version", uploaded.version}, {"base", base}, {"published", live}});
 }
 
 asio::awaitable<HttpResponse> ContentApi::publish(faq::ContentKind kind, int version,

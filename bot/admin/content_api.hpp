@@ -3,6 +3,12 @@
 //   POST /admin/api/content/<kind>/versions               upload (body = YAML) → 201 | 422
 //   GET  /admin/api/content/<kind>/versions               list, newest first
 //   GET  /admin/api/content/<kind>/versions/<n>           the text of version n
+//   GET  /admin/api/content/faq/versions/<n>/entries      version n's entries, parsed (JSON)
+//   POST /admin/api/content/faq/entries                   one entry from the console's form:
+//                                                         {"base": n, "original"?: id,
+//                                                         "entry": {…} | "remove": id,
+//                                                         "check"?: true, "publish"?: true}
+//                                                         → 201 {version} | 422 {errors}
 //   POST /admin/api/content/<kind>/versions/<n>/preview   try version n without publishing
 //   POST /admin/api/content/<kind>/versions/<n>/publish   publish (rollback = publish an older n)
 //   GET  /admin/api/content/<kind>/published              the published version and what this
@@ -46,6 +52,9 @@ private:
                                                  const HttpRequest& request);
     boost::asio::awaitable<HttpResponse> publish(faq::ContentKind kind, int version,
                                                  const Principal& who);
+    boost::asio::awaitable<HttpResponse> entries(int version);
+    boost::asio::awaitable<HttpResponse> save_entry(const HttpRequest& request,
+                                                    const Principal& who);
 
     const Authenticator& auth_;
     AuditLog& audit_;

@@ -4,6 +4,7 @@
 #include <charconv>
 #include <variant>
 
+#include "bot/admin/entry_json.hpp"
 #include "bot/admin/json_response.hpp"
 #include "bot/channels/query.hpp"
 #include "faq/content.hpp"
@@ -20,9 +21,9 @@ using json = nlohmann::json;
 constexpr std::string_view kPrefix = "/admin/api/missed";
 
 json question_json(const faq::MissedQuestion& question) {
-    return {{"id", question.id},         {"text", question.text},
-            {"outcome", question.outcome}, {"count", question.count},
-            {"first_at", question.first_at}, {"last_at", question.last_at}};
+    return {
+        {"id", question.id},       {"text", question.text},         {"outcome", question.outcome},
+        {"count", question.count}, {"first_at", question.first_at}, {"last_at", question.last_at}};
 }
 
 std::size_t limit_from(const HttpRequest& request) {
@@ -32,21 +33,6 @@ std::size_t limit_from(const HttpRequest& request) {
         std::from_chars(text.data(), text.data() + text.size(), limit);
     }
     return std::clamp<std::size_t>(limit, 1, 2000);
-}
-
-// The entry an editor typed in the console, as the script parser will see it.
-faq::Entry entry_from(const json& body) {
-    faq::Entry entry;
-    entry.id = body.value("id", "");
-    entry.answer = body.value("answer", "");
-    entry.legal = body.value("legal", true);
-    entry.tags = body.value("tags", std::vector<std::string>());
-    for (const auto& basis : body.value("legal_basis", json::array()))
-        if (basis.is_object())
-            entry.legal_basis.push_back({basis.value("law", ""), basis.value("article", "")});
-    for (const auto& question : body.value("questions", std::vector<std::string>()))
-        entry.questions.push_back(question);
-    return entry;
 }
 
 }  // namespace
@@ -86,7 +72,8 @@ asio::awaitable<HttpResponse> MissedApi::handle(HttpRequest& request) {
     if (parts.size() == 2 && request.method == "POST") {
         const std::string id(parts[0]);
         if (parts[1] == "dismiss") {
-            if (!co_await inbox_.dismiss(id)) co_return HttpResponse::error(404, "no such question");
+            if (!co_await inbox_.dismiss(id))
+                co_return HttpResponse::error(404, "no such question");
             co_await audit_.record(who, "missed.dismiss", id);
             co_return json_response(200, {{"dismissed", id}});
         }
@@ -104,20 +91,23 @@ asio::awaitable<HttpResponse> MissedApi::promote(std::string id, const HttpReque
     const std::string question = body.value("question", missed->text);
     if (question.empty()) co_return HttpResponse::error(400, "question is empty");
 
-    const int published = co_await store_.published(faq::ContentKind::faq);
-    const auto current = co_await store_.text(faq::ContentKind::faq, published);
+    // The edit builds on "base" (the console's working version: the editor's unpublished changes
+    // stay) or on the published version.
+    int base = body.value("base", 0);
+    if (base <= 0) base = co_await store_.published(faq::ContentKind::faq);
+    const auto current = co_await store_.text(faq::ContentKind::faq, base);
     if (!current) co_return HttpResponse::error(409, "no published FAQ to edit");
     if (!body.contains("entry") && !(body.contains("new") && body["new"].is_object()))
         co_return HttpResponse::error(400, "give \"entry\" (an entry id) or \"new\" (an entry)");
-    std::string edited;
+    faq::EntryEdit edit;
     std::string edit_error;
     try {
         if (body.contains("entry")) {
-            edited = faq::add_question_variant(*current, body.value("entry", ""), question);
+            edit.text = faq::add_question_variant(*current, body.value("entry", ""), question);
         } else {
-            faq::Entry entry = entry_from(body["new"]);
+            faq::Entry entry = entry_from_json(body["new"]);
             if (entry.questions.empty()) entry.questions.push_back(question);
-            edited = faq::append_entry(*current, entry);
+            edit = faq::put_entry(*current, "", entry);
         }
     } catch (const faq::ScriptEditError& error) {
         edit_error = error.what();
@@ -127,9 +117,10 @@ asio::awaitable<HttpResponse> MissedApi::promote(std::string id, const HttpReque
         errors.push_back({{"line", 0}, {"message", edit_error}});
         co_return json_response(422, {{"errors", errors}});
     }
+    std::string edited = std::move(edit.text);
     auto uploaded = co_await store_.upload(faq::ContentKind::faq, edited, who.name, clock_());
     if (!uploaded.problems.empty())
-        co_return json_response(422, {{"errors", problems_json(uploaded.problems)}});
+        co_return json_response(422, {{"errors", problems_json(uploaded.problems, edit)}});
     co_await audit_.record(who, "content.upload", "faq:" + std::to_string(uploaded.version));
     bool live = false;
     if (body.value("publish", false)) {

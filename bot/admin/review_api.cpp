@@ -131,6 +131,20 @@ void ReviewApi::install(HttpServer& server) {
     server.route("/admin/console.js", [asset](HttpRequest&) -> asio::awaitable<HttpResponse> {
         co_return asset("text/javascript; charset=utf-8", console_js());
     });
+    server.route("/admin/console_content.js",
+                 [asset](HttpRequest&) -> asio::awaitable<HttpResponse> {
+                     co_return asset("text/javascript; charset=utf-8", console_content_js());
+                 });
+    // Who the token belongs to: the console shows the tabs of the caller's role.
+    server.route("/admin/api/me", [this](HttpRequest& request) -> asio::awaitable<HttpResponse> {
+        auto authorized = auth_.authorize(
+            request, {Role::city_admin, Role::district_admin, Role::faq_editor, Role::legal_desk});
+        if (auto* denied = std::get_if<HttpResponse>(&authorized)) co_return std::move(*denied);
+        const Principal& who = std::get<Principal>(authorized);
+        co_return json_response(200, {{"name", who.name},
+                                      {"role", std::string(role_name(who.role))},
+                                      {"districts", who.districts}});
+    });
 }
 
 asio::awaitable<HttpResponse> ReviewApi::handle(HttpRequest& request) {

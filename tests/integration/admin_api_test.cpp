@@ -8,6 +8,7 @@
 #include <cstdio>
 #include <fstream>
 #include <nlohmann/json.hpp>
+#include <set>
 #include <sstream>
 
 #include "tests/support/http_client.hpp"
@@ -236,6 +237,135 @@ TEST_F(AdminApi, UploadPrefixAcceptsLargeBodiesOtherRoutesKeepTheLimit) {
     EXPECT_EQ(http_request(kayou.port(), "POST", "/admin/api/legal/ask", big, bearer(kEditorToken))
                   .status,
               413);
+}
+
+// The console's entry form over HTTP: the parsed entries of a version, one entry saved as a new
+// version on a base (replaced, appended, removed), "check" storing nothing, a 422 that names the
+// form field of each line, publish in the same request, and who may do what.
+TEST_F(AdminApi, OneEntryIsSavedFromTheFormAsANewVersion) {
+    auto post = [&](const json& body, const char* token = kEditorToken) {
+        return http_request(kayou.port(), "POST", "/admin/api/content/faq/entries", body.dump(),
+                            bearer(token), 10s);
+    };
+    auto entries_of = [&](int version) {
+        return get_json(kayou,
+                        "/admin/api/content/faq/versions/" + std::to_string(version) + "/entries",
+                        kDeskToken);  // reading is for every role
+    };
+    const json v1 = entries_of(1);
+    ASSERT_TRUE(v1.contains("entries")) << v1.dump();
+    ASSERT_GE(v1["entries"].size(), 300u);
+    json wage;
+    for (const auto& e : v1["entries"])
+        if (e["id"] == "wage_arrears") wage = e;
+    ASSERT_FALSE(wage.is_null());
+    EXPECT_GE(wage["questions"].size(), 4u);
+    EXPECT_EQ(wage["legal_basis"][0]["law"], "劳动合同法");
+    EXPECT_GT(wage["line"].get<int>(), 0);
+
+    // Replaced in place: a new version; version 1 and what is served stay as they were.
+    json edited = wage;
+    edited["answer"] = "新的回答：先保存证据，再打12333投诉。";
+    edited["questions"].push_back("老板欠我三个月工钱咋弄");
+    auto saved = post({{"base", 1}, {"original", "wage_arrears"}, {"entry", edited}});
+    ASSERT_EQ(saved.status, 201) << saved.body;
+    const int v2 = json::parse(saved.body)["version"];
+    EXPECT_FALSE(json::parse(saved.body)["published"].get<bool>());
+    const json after = entries_of(v2);
+    ASSERT_EQ(after["entries"].size(), v1["entries"].size());
+    EXPECT_EQ(after["entries"][0]["id"], v1["entries"][0]["id"]);
+    for (const auto& e : after["entries"])
+        if (e["id"] == "wage_arrears") {
+            EXPECT_EQ(e["answer"], "新的回答：先保存证据，再打12333投诉。");
+            EXPECT_EQ(e["questions"].back(), "老板欠我三个月工钱咋弄");
+        }
+    const auto text =
+        http_request(kayou.port(), "GET", "/admin/api/content/faq/versions/" + std::to_string(v2),
+                     {}, bearer(kEditorToken));
+    EXPECT_NE(text.body.find("# ───────────── 工资 ─────────────"), std::string::npos)
+        << "the script's comments stay";
+    EXPECT_EQ(get_json(kayou, "/admin/api/content/faq/published", kEditorToken)["published"], 1);
+
+    // A broken entry: 422 with each message on its field; "check" and saving agree; nothing new.
+    json broken = edited;
+    broken["answer"] = "";
+    broken["legal_basis"] = json::array({{{"law", ""}, {"article", "第30条"}}});
+    for (const bool check : {true, false}) {
+        auto refused =
+            post({{"base", v2}, {"original", "wage_arrears"}, {"entry", broken}, {"check", check}});
+        ASSERT_EQ(refused.status, 422) << refused.body;
+        std::set<std::string> fields;
+        const json problems = json::parse(refused.body);  // named: a temporary's member dangles
+        for (const auto& problem : problems["errors"]) {
+            EXPECT_GT(problem["line"].get<int>(), 0);
+            if (problem.contains("field"))
+                fields.insert(problem["field"].get<std::string>() +
+                              std::to_string(problem.value("index", -1)));
+        }
+        EXPECT_TRUE(fields.count("answer-1")) << refused.body;
+        EXPECT_TRUE(fields.count("legal_basis0")) << refused.body;
+    }
+    auto valid =
+        post({{"base", v2}, {"original", "wage_arrears"}, {"entry", edited}, {"check", true}});
+    EXPECT_EQ(valid.status, 200) << valid.body;
+    const json versions = get_json(kayou, "/admin/api/content/faq/versions", kEditorToken);
+    EXPECT_EQ(versions["versions"].size(), 2u) << "check and refused edits store nothing";
+
+    // A new entry (appended) and published in the same request; then one removed.
+    const json fresh = {{"id", "form_new_entry"},
+                        {"questions", {"表单新建的条目测试问题"}},
+                        {"answer", "表单新建的回答。"},
+                        {"legal", false},
+                        {"tags", {"测试"}}};
+    auto appended = post({{"base", v2}, {"entry", fresh}, {"publish", true}});
+    ASSERT_EQ(appended.status, 201) << appended.body;
+    const int v3 = json::parse(appended.body)["version"];
+    EXPECT_TRUE(json::parse(appended.body)["published"].get<bool>());
+    EXPECT_EQ(entries_of(v3)["entries"].size(), v1["entries"].size() + 1);
+    EXPECT_EQ(entries_of(v3)["entries"].back()["id"], "form_new_entry");
+    ASSERT_TRUE(wait_serving(kayou, "faq", v3, 10s));
+    auto asked =
+        http_request(kayou.port(), "POST", "/admin/api/legal/ask",
+                     json{{"question", "表单新建的条目测试问题"}}.dump(), bearer(kEditorToken));
+    EXPECT_NE(asked.body.find("表单新建的回答"), std::string::npos) << asked.body;
+    auto duplicate = post({{"base", v3}, {"entry", fresh}});
+    ASSERT_EQ(duplicate.status, 422);
+    EXPECT_NE(duplicate.body.find("duplicate id"), std::string::npos) << duplicate.body;
+    auto removed = post({{"base", v3}, {"remove", "form_new_entry"}});
+    ASSERT_EQ(removed.status, 201) << removed.body;
+    EXPECT_EQ(entries_of(json::parse(removed.body)["version"])["entries"].size(),
+              v1["entries"].size());
+    EXPECT_EQ(post({{"base", v3}, {"remove", "no_such_entry"}}).status, 422);
+
+    // Who published, in the version list; the thresholds in the preview.
+    const json listed = get_json(kayou, "/admin/api/content/faq/versions", kEditorToken);
+    for (const auto& v : listed["versions"]) {
+        if (v["version"] == v3) EXPECT_EQ(v["published_by"], "test-editor");
+        if (v["version"] == 1) EXPECT_EQ(v["published_by"], "seed");
+    }
+    auto preview = http_request(
+        kayou.port(), "POST", "/admin/api/content/faq/versions/" + std::to_string(v2) + "/preview",
+        json{{"questions", {"老板欠我三个月工钱咋弄"}}}.dump(), bearer(kEditorToken));
+    ASSERT_EQ(preview.status, 200) << preview.body;
+    const json previewed = json::parse(preview.body);
+    EXPECT_EQ(previewed["results"][0]["action"], "answer");
+    EXPECT_EQ(previewed["results"][0]["hits"][0]["id"], "wage_arrears");
+    EXPECT_DOUBLE_EQ(previewed["thresholds"]["answer"].get<double>(), 0.50);
+
+    // Roles and bad requests.
+    EXPECT_EQ(post({{"base", 1}, {"entry", fresh}}, kDeskToken).status, 403);
+    EXPECT_EQ(post({{"base", 999}, {"entry", fresh}}).status, 404);
+    EXPECT_EQ(post({{"entry", fresh}}).status, 400);
+    EXPECT_EQ(
+        get_json(kayou, "/admin/api/content/faq/versions/999/entries", kEditorToken)["status"],
+        404);
+    EXPECT_EQ(
+        get_json(kayou, "/admin/api/content/benefits/versions/1/entries", kEditorToken)["status"],
+        404);
+    const json me = get_json(kayou, "/admin/api/me", kDeskToken);
+    EXPECT_EQ(me["name"], "test-desk");
+    EXPECT_EQ(me["role"], "legal_desk");
+    EXPECT_EQ(http_request(kayou.port(), "GET", "/admin/api/me").status, 401);
 }
 
 }  // namespace

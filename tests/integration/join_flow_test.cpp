@@ -7,7 +7,9 @@
 #include <array>
 #include <atomic>
 #include <chrono>
+#include <cctype>
 #include <cstdio>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <regex>
 #include <thread>
@@ -354,6 +356,11 @@ TEST_F(JoinTest, ExpiredChatSessionKeepsTheDraftAndTheDriverContinues) {
     EXPECT_EQ(secret.at("slots").at("id_card"), "320412199003152345");
 }
 
+std::string lower(std::string text) {
+    for (auto& c : text) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return text;
+}
+
 // ---- groups ----
 
 TEST_F(JoinTest, GroupNeverRepeatsPersonalDataAndMovesTheDriverToAPrivatePage) {
@@ -396,6 +403,13 @@ TEST_F(JoinTest, GroupNeverRepeatsPersonalDataAndMovesTheDriverToAPrivatePage) {
     EXPECT_EQ(page.status, 200);
     EXPECT_NE(page.body.find("<form"), std::string::npos);
     EXPECT_NE(page.body.find("武进区"), std::string::npos);
+    // No inline script may run and no Referer may carry the token in the page's URL.
+    std::map<std::string, std::string> page_headers;
+    for (const auto& [name, value] : page.headers) page_headers[lower(name)] = value;
+    EXPECT_NE(page_headers["content-security-policy"].find("script-src 'self'"), std::string::npos);
+    EXPECT_EQ(page_headers["referrer-policy"], "no-referrer");
+    EXPECT_EQ(page.body.find("<script>"), std::string::npos);
+    EXPECT_EQ(http_request(port(), "GET", "/join/page.js").status, 200);
     EXPECT_EQ(http_request(port(), "GET", "/join?t=" + token + "x").status, 403);
 
     auto post = [&](const std::string& target, nlohmann::json body) {

@@ -551,6 +551,20 @@ TEST_F(ReviewApi, ConsolePageIsServedWithStrictHeaders) {
     // Data goes into the page as text only.
     EXPECT_EQ(script.body.find("innerHTML"), std::string::npos);
     EXPECT_EQ(script.body.find("localStorage"), std::string::npos);
+    // The content tabs' script: same headers, same rules.
+    auto content = http_request(kayou.port(), "GET", "/admin/console_content.js");
+    ASSERT_EQ(content.status, 200);
+    std::string content_csp;
+    for (const auto& [name, value] : content.headers)
+        if (name == "Content-Security-Policy" || name == "content-security-policy")
+            content_csp = value;
+    EXPECT_NE(content_csp.find("script-src 'self'"), std::string::npos);
+    EXPECT_NE(content.body.find("/admin/api/content/faq/"), std::string::npos);
+    for (const char* banned : {"innerHTML", "outerHTML", "insertAdjacentHTML", "localStorage",
+                               "eval(", "document.write"})
+        EXPECT_EQ(content.body.find(banned), std::string::npos) << banned;
+    EXPECT_NE(page.body.find("<script src=\"/admin/console_content.js\"></script>"),
+              std::string::npos);
 }
 
 TEST_F(ReviewApi, ReviewerApprovesInTheConsolePage) {
@@ -570,6 +584,8 @@ TEST_F(ReviewApi, ReviewerApprovesInTheConsolePage) {
     EXPECT_NE(page["shown"].get<std::string>().find("13800138200"), std::string::npos);
     EXPECT_NE(page["after"].get<std::string>().find("已通过"), std::string::npos);
     EXPECT_EQ(page["error"], "");
+    EXPECT_EQ(page["console"], nlohmann::json::array()) << page.dump();
+    EXPECT_EQ(page["csp"], nlohmann::json::array()) << page.dump();
     EXPECT_EQ(apps.get(first).status, "approved");
     EXPECT_EQ(apps.get(first).decided_by, "wujin-wang");
     ASSERT_TRUE(fake.wait_for_requests(1, 2000ms));

@@ -482,7 +482,7 @@ TEST(SmsAbuse, TheRedisMemoryAlertFiresBeforeTheLimit) {
     EXPECT_NE(k.process.log().find("redis_memory_alert"), std::string::npos);
 }
 
-// The page's side: its own script solves the proof of work when asked (run in jsdom, as a phone
+// The page's side: its own script solves the proof of work when asked (in chromium, as a phone
 // browser would), its texts are web texts, and guesses through another link cannot lock the
 // driver's code.
 TEST(SmsAbuse, TheJoinPageSolvesItsProofAndNoOtherLinkCanLockTheDriversCode) {
@@ -500,6 +500,8 @@ TEST(SmsAbuse, TheJoinPageSolvesItsProofAndNoOtherLinkCanLockTheDriversCode) {
     for (const auto& message : messages)
         EXPECT_NE(message.get<std::string>().find("验证码已发送"), std::string::npos) << message;
     EXPECT_EQ(page.at("challenged"), 1);
+    EXPECT_TRUE(page.at("console").empty()) << page.dump();
+    EXPECT_TRUE(page.at("csp").empty()) << page.dump();
     const auto code = k.fake.wait_for(to_phone("13600000002"), 5s);
     ASSERT_TRUE(code);
 

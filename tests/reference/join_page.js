@@ -1,67 +1,66 @@
-// Drives kayou's web join page (/join?t=...) the way a driver's phone browser would, in jsdom:
-// types each mobile number in turn and taps 获取验证码, waiting for the page's answer each time
-// (when kayou asks for a proof of work, the page's own script solves it and asks again).
-// Prints one JSON line: {"messages": [what #msg showed after each tap], "challenged": n}.
+// Drives kayou's web join page (/join?t=...) in Debian's headless chromium (playwright-core, no
+// browser download) the way a driver's phone would, at 390x844: types each mobile number in turn
+// and taps 获取验证码, waiting for the page's answer each time (when kayou asks for a proof of
+// work, the page's own script solves it and asks again).
+// Prints one JSON line: {"messages": [what #msg showed after each tap], "challenged": n (428
+// answers seen), "console": [errors], "csp": [violated directives]}.
 //   node join_page.js <port> <token> <mobile> [<mobile> ...]
-// jsdom has no fetch: the page gets Node's, resolved against kayou's URL; the number of 428
-// answers (challenges) is counted on the way.
 "use strict";
-const { JSDOM } = require("jsdom");
+const { chromium } = require("playwright-core");
 
 const [port, token, ...mobiles] = process.argv.slice(2);
 const base = `http://127.0.0.1:${port}`;
-let challenged = 0;
-
-function until(predicate, what, ms = 20000) {
-  return new Promise((resolve, reject) => {
-    const started = Date.now();
-    const tick = () => {
-      let value;
-      try {
-        value = predicate();
-      } catch (e) {
-        value = undefined;
-      }
-      if (value) return resolve(value);
-      if (Date.now() - started > ms) return reject(new Error("timed out waiting for " + what));
-      setTimeout(tick, 20);
-    };
-    tick();
-  });
-}
 
 async function main() {
-  const dom = await JSDOM.fromURL(base + "/join?t=" + encodeURIComponent(token), {
-    runScripts: "dangerously",
-    pretendToBeVisual: true,
-    beforeParse(window) {
-      window.fetch = async (url, options) => {
-        const response = await fetch(new URL(url, base), options);
-        if (response.status === 428) challenged++;
-        return response;
-      };
-    },
+  const browser = await chromium.launch({
+    executablePath: process.env.KAYOU_CHROMIUM || "/usr/bin/chromium",
+    args: ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"],
   });
-  const { document } = dom.window;
-  await until(() => document.getElementById("send"), "the page");
-  const messages = [];
-  for (const mobile of mobiles) {
-    const msg = document.getElementById("msg");
-    msg.textContent = "";
-    document.querySelector("input[name=mobile]").value = mobile;
-    document.getElementById("send").click();
-    // Settled: a message that is not the "please wait" one of a challenge being solved.
-    const shown = await until(() => {
-      const text = msg.textContent;
-      return text && !text.includes("安全验证") ? text : null;
-    }, "an answer for " + mobile);
-    messages.push(shown);
+  try {
+    const context = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true,
+      hasTouch: true, locale: "zh-CN", timezoneId: "Asia/Shanghai" });
+    await context.addInitScript(() => {
+      window.__csp = [];
+      document.addEventListener("securitypolicyviolation", (e) => window.__csp.push(e.violatedDirective));
+    });
+    const page = await context.newPage();
+    const problems = [];
+    let challenged = 0;
+    page.on("console", (m) => {
+      // A 428 is the page's expected challenge, which chromium also reports as a failed load.
+      if (m.type() === "error" && !m.text().includes("428")) problems.push(m.text());
+    });
+    page.on("pageerror", (e) => problems.push(e.message));
+    page.on("response", (r) => {
+      if (r.status() === 428) challenged++;
+    });
+    await page.goto(base + "/join?t=" + encodeURIComponent(token));
+    await page.waitForSelector("#send");
+    const messages = [];
+    for (const mobile of mobiles) {
+      await page.evaluate(() => { document.getElementById("msg").textContent = ""; });
+      await page.fill("input[name=mobile]", mobile);
+      await page.tap("#send");
+      // Settled: a message that is not the "please wait" one of a challenge being solved.
+      const handle = await page.waitForFunction(() => {
+        const text = document.getElementById("msg").textContent;
+        return text && !text.includes("安全验证") ? text : null;
+      }, null, { timeout: 20000 });
+      messages.push(await handle.jsonValue());
+    }
+    const csp = await page.evaluate(() => window.__csp);
+    process.stdout.write(JSON.stringify({ messages, challenged, console: problems, csp }) + "\n");
+  } finally {
+    await browser.close();
   }
-  process.stdout.write(JSON.stringify({ messages, challenged }) + "\n");
-  dom.window.close();
 }
 
-main().catch((e) => {
+const timer = setTimeout(() => {
+  process.stdout.write(JSON.stringify({ failure: "deadline passed" }) + "\n");
+  process.exit(1);
+}, 60000);
+main().then(() => clearTimeout(timer)).catch((e) => {
+  clearTimeout(timer);
   process.stdout.write(JSON.stringify({ failure: e.message }) + "\n");
   process.exit(1);
 });

@@ -62,7 +62,7 @@ nlohmann::json run_reference(const std::string& arguments, const std::string& in
 
 nlohmann::json reference_console(std::uint16_t port, const std::string& token,
                                  const std::string& action) {
-    return run_node("console.js",
+    return run_node("console_review.js",
                     std::to_string(port) + " " + shell_quote(token) + " " + shell_quote(action), "",
                     true);
 }

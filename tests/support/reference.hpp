@@ -30,15 +30,17 @@ ReferenceDecrypted reference_decrypt(const std::string& aes_key, const std::stri
                                      const std::string& timestamp, const std::string& nonce,
                                      const std::string& signature, const std::string& encrypt);
 
-// Drives kayou's review console page in jsdom (tests/reference/console.js): log in with `token`,
-// open the first queued application, `action` = "approve" | "reject". Returns what the page
-// showed ({"districts","queue","shown","after","error"}) or {"failure": why}.
+// Drives kayou's review console page in headless chromium (tests/reference/console_review.js):
+// log in with `token`, open the first queued application, `action` = "approve" | "reject".
+// Returns what the page showed ({"districts","queue","shown","after","error","console","csp"}) or
+// {"failure": why}.
 nlohmann::json reference_console(std::uint16_t port, const std::string& token,
                                  const std::string& action);
 
-// Drives kayou's web join page in jsdom (tests/reference/join_page.js): for each mobile, types it
-// and taps 获取验证码; the page's own script solves any proof of work. Returns
-// {"messages": [what the page showed after each tap], "challenged": n} or {"failure": why}.
+// Drives kayou's web join page in headless chromium at 390x844 (tests/reference/join_page.js):
+// for each mobile, types it and taps 获取验证码; the page's own script solves any proof of work.
+// Returns {"messages": [what the page showed after each tap], "challenged": n, "console": [...],
+// "csp": [...]} or {"failure": why}.
 nlohmann::json reference_join_page(std::uint16_t port, const std::string& token,
                                    const std::vector<std::string>& mobiles);
 
