@@ -12,6 +12,7 @@
 
 #include "bot/http_server.hpp"
 #include "bot/log.hpp"
+#include "notify/calendar.hpp"
 #include "notify/providers/provider.hpp"
 #include "notify/sender.hpp"
 
@@ -50,8 +51,15 @@ struct RedisConfig {
 struct EmbeddedRedisConfig {
     std::string binary = "redis-server";
     std::string data_dir = "var/redis";
-    std::uint16_t port = 0;                // 0 = a free loopback port
+    // true: listen only on <data_dir>/redis.sock (no port to lose to another process); false, or
+    // a data_dir path too long for a socket address: loopback TCP on `port`.
+    bool unix_socket = true;
+    std::uint16_t port = 0;                // TCP only: 0 = a free loopback port
     std::string appendfsync = "everysec";  // "always" trades throughput for zero loss on power cut
+    // Start-up: how long the child may take to answer PING (a large AOF loads first), and how
+    // long to wait for the data directory's lock (a previous kayou's child still flushing).
+    std::chrono::milliseconds start_timeout{30'000};
+    std::chrono::milliseconds lock_wait{10'000};
 };
 
 // One admin API bearer token. Only its SHA-256 is in the config (`printf %s "$TOKEN" | sha256sum`),
@@ -94,6 +102,9 @@ struct MembersConfig {
     std::chrono::milliseconds lock_wait{20000};  // a turn waits this long for its conversation
     std::string public_base_url;  // "https://kayou.example.org": join links in groups; "" = none
     std::chrono::seconds join_link_ttl{1800};
+    // Deadlines count inside office hours on working days (notify/calendar.hpp); reminders and
+    // escalations go out only inside them.
+    notify::OfficeHours office_hours;
 };
 
 // Review console: reminders to district reviewers before a deadline, escalation to city admins at
@@ -108,6 +119,8 @@ struct ReviewConfig {
     std::chrono::minutes reminder_lead{120};  // before the deadline, moved into working hours
     std::chrono::seconds sweep_interval{60};
     bool sweep_enabled = true;
+    // Reminders and escalations only inside members.office_hours on working days.
+    bool only_in_office_hours = true;
     std::vector<ReviewContactConfig> reviewers;    // reminder SMS for their districts
     std::vector<ReviewContactConfig> city_admins;  // escalation SMS for every district
 };

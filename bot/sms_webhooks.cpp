@@ -216,6 +216,12 @@ void SmsService::describe_metrics(Metrics& metrics) {
          &notify::SenderStats::unknown},
         {"kayou_sms_taken_over_total", "Outbox entries reclaimed from a crashed sender",
          &notify::SenderStats::taken_over},
+        {"kayou_sms_status_queries_total", "Provider status queries for unknown outcomes",
+         &notify::SenderStats::status_queries},
+        {"kayou_sms_resent_total", "Unknown outcomes the provider confirmed as not sent, resent",
+         &notify::SenderStats::resent},
+        {"kayou_sms_late_alerts_total", "Notifications reported as not delivered in time",
+         &notify::SenderStats::late_alerts},
     };
     for (const auto& field : kFields) {
         metrics.describe(field.name, "counter", field.help);

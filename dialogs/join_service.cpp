@@ -154,6 +154,7 @@ struct JoinService::Impl {
           now(n ? std::move(n) : [] {
               return std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
           }) {
+        calendar.set_office_hours(setup.office_hours);
         RouterServices services;
         services.script = &script;
         services.districts = &districts;
@@ -194,7 +195,7 @@ members::ApplicationStore& JoinService::applications() { return impl_->applicati
 std::vector<int> JoinService::reload_calendar() {
     auto fresh =
         notify::WorkingCalendar::load_directory(resolve_data_path(impl_->setup.calendar_dir));
-    fresh.set_end_of_working_day(impl_->calendar.end_of_working_day());
+    fresh.set_office_hours(impl_->calendar.office_hours());
     impl_->calendar = std::move(fresh);
     return impl_->calendar.covered_years();
 }

@@ -9,6 +9,7 @@
 #include "members/application_store.hpp"
 #include "members/join_link.hpp"
 #include "members/phone_verification.hpp"
+#include "net/unavailable.hpp"
 #include "notify/calendar.hpp"
 #include "notify/sms_outbox.hpp"
 #include "redis/reply.hpp"
@@ -128,7 +129,7 @@ asio::awaitable<std::optional<Reply>> RouterDialog::private_turn(const Message& 
         if (!locked) {
             if (services_.log) services_.log("conversation_lock_timeout", "");
             // Nothing was read or changed: the webhook answers 503 and the platform retries.
-            throw std::runtime_error("conversation busy");
+            throw net::Unavailable("conversation busy");
         }
         const std::string token = std::move(locked->token);
         std::exception_ptr failure;
@@ -199,12 +200,12 @@ asio::awaitable<std::optional<Reply>> RouterDialog::private_turn(const Message& 
         if (failure) std::rethrow_exception(failure);
         if (saved) co_return std::move(reply);
         if (services_.log) services_.log("conversation_lease_lost", std::to_string(attempt));
-        if (attempt >= kMaxTurnAttempts) throw std::runtime_error("conversation lease lost");
+        if (attempt >= kMaxTurnAttempts) throw net::Unavailable("conversation lease lost");
     }
 }
 
-asio::awaitable<RouterDialog::Handled> RouterDialog::group_chat_services(
-    const Message& message, const TurnInput& input) {
+asio::awaitable<RouterDialog::Handled> RouterDialog::group_chat_services(const Message& message,
+                                                                         const TurnInput& input) {
     auto& store = *services_.conversations;
     const std::string conversation = conversation_id(message);
     const std::string no_driver;  // a group turn never reads or writes the draft
@@ -255,7 +256,8 @@ const char* const kNotUnderstoodInFlow = "抱歉，这句我没看懂，我们�
 const char* const kThanks = "不客气！还有问题随时问我。";
 const char* const kAlreadyFilling = "您的入会申请正在填写中，我们接着填就行。";
 const char* const kAlreadyApplied = "您已经提交过入会申请，不用重新填写。";
-const char* const kAskTown = "请告诉我您在哪个镇或哪个区，例如：湖塘、奔牛、武进区，我帮您找最近的司机之家。";
+const char* const kAskTown =
+    "请告诉我您在哪个镇或哪个区，例如：湖塘、奔牛、武进区，我帮您找最近的司机之家。";
 
 bool is_menu(const std::vector<std::string>& offered) {
     return !offered.empty() && offered.front().rfind(kMenuPrefix, 0) == 0;
@@ -340,8 +342,8 @@ asio::awaitable<std::vector<std::string>> RouterDialog::hand_off(const Message& 
     }
     Handoff handoff;
     handoff.desk = std::move(desk);
-    handoff.question = state.session.last_question.empty() ? message.text
-                                                           : state.session.last_question;
+    handoff.question =
+        state.session.last_question.empty() ? message.text : state.session.last_question;
     handoff.recent = state.session.recent;
     if (state.draft)
         handoff.district = get(state.draft->slots, slot_for(*services_.script, "district"));
@@ -429,8 +431,7 @@ asio::awaitable<RouterDialog::Handled> RouterDialog::chat_services(const Message
                 handled.texts.push_back(grievance_choices_text());
                 co_return handled;
             }
-            handled.texts =
-                co_await grievance(message, std::move(request->category), message.text);
+            handled.texts = co_await grievance(message, std::move(request->category), message.text);
             co_return handled;
         }
     }
@@ -460,7 +461,8 @@ asio::awaitable<RouterDialog::Handled> RouterDialog::chat_services(const Message
     if (understood.intent == "choice" && menu) {
         const int picked = std::stoi(understood.slot("number"));
         if (picked >= 1 && picked <= static_cast<int>(offered.size())) {
-            understood.intent = offered[static_cast<std::size_t>(picked) - 1].substr(kMenuPrefix.size());
+            understood.intent =
+                offered[static_cast<std::size_t>(picked) - 1].substr(kMenuPrefix.size());
             understood.slots.clear();
             if (understood.intent == "question") {
                 handled.texts.push_back(services_.script->text("legal"));
@@ -551,7 +553,8 @@ asio::awaitable<RouterDialog::Handled> RouterDialog::chat_services(const Message
                 state.session.last_question = message.text;
             }
             handled.texts = std::move(answer.texts);
-            if (decided.offer_desk && !handled.texts.empty()) handled.texts.push_back(kSeriousOffer);
+            if (decided.offer_desk && !handled.texts.empty())
+                handled.texts.push_back(kSeriousOffer);
             break;
         }
         case Do::person: {

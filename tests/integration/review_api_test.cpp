@@ -67,7 +67,7 @@ KayouProcess::Options kayou_options(const FakeSmsProvider& fake, const ReviewSet
                           token_yaml("editor-zhao", kEditorToken, "faq_editor");
     options.extra_yaml +=
         "review:\n  sweep_enabled: " + std::string(setup.sweep ? "true" : "false") +
-        "\n  sweep_interval_s: 1\n  reminder_lead_min: 120\n"
+        "\n  sweep_interval_s: 1\n  reminder_lead_min: 120\n  only_in_office_hours: false\n"
         "  reviewers:\n    - {phone: \"" +
         kReviewerPhone +
         "\", districts: [wujin]}\n"
