@@ -105,6 +105,9 @@ struct App::Impl {
         }
         redis_config.connect_timeout = config.redis.connect_timeout;
         redis_config.command_timeout = config.redis.command_timeout;
+        // A restarted Redis answers -LOADING while it reads its AOF: not connected until it
+        // answers PING, so /readyz and every route say 503 meanwhile (bot/http_errors.hpp).
+        redis_config.ping_on_connect = true;
         redis = redis::Client::create(io.get_executor(), redis_config);
         redis->start();
     }

@@ -18,6 +18,7 @@
 #include <fstream>
 #include <stdexcept>
 #include <thread>
+#include <utility>
 #include <vector>
 
 namespace kayou::bot {
@@ -202,6 +203,18 @@ void EmbeddedRedis::spawn() {
         ::prctl(PR_SET_PDEATHSIG, SIGTERM);
         if (::getppid() != parent) ::_exit(1);
         ::setpgid(0, 0);  // a Ctrl-C in the terminal reaches kayou, which then stops Redis itself
+        // Nothing of kayou's but the lock (and the exec status pipe, closed by exec) goes into
+        // the child: an inherited listening socket would keep kayou's HTTP port taken while the
+        // child outlives a kill -9 of kayou.
+        int keep[2] = {lock_fd, status_pipe[1]};
+        if (keep[0] > keep[1]) std::swap(keep[0], keep[1]);
+        unsigned from = 3;
+        for (const int fd : keep) {
+            if (fd < static_cast<int>(from)) continue;
+            if (fd > static_cast<int>(from)) ::close_range(from, static_cast<unsigned>(fd) - 1, 0);
+            from = static_cast<unsigned>(fd) + 1;
+        }
+        ::close_range(from, ~0U, 0);
         if (lock_fd >= 0) ::fcntl(lock_fd, F_SETFD, 0);  // the child holds the lock too
         ::execvp(argv[0], argv.data());
         const int error = errno;

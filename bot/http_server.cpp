@@ -252,7 +252,7 @@ struct HttpServer::Impl : std::enable_shared_from_this<Impl> {
                 co_await http::async_read_header(connection->stream, buffer, parser, use_tuple);
             if (!header_ec) connection->busy = true;
             beast::error_code ec = header_ec;
-            const auto started = std::chrono::steady_clock::now();
+            auto started = std::chrono::steady_clock::now();
             if (!ec) {
                 if (const char* problem = framing_problem(parser)) {
                     co_await refuse(*connection, HttpResponse::error(400, problem), started);
@@ -293,6 +293,7 @@ struct HttpServer::Impl : std::enable_shared_from_this<Impl> {
                 auto [body_ec, body_bytes] =
                     co_await http::async_read(connection->stream, buffer, parser, use_tuple);
                 ec = body_ec;
+                started = std::chrono::steady_clock::now();  // the latency excludes the upload
             }
             if (ec == http::error::end_of_stream) break;  // the peer closed between requests
             if (ec) {
@@ -367,7 +368,9 @@ struct HttpServer::Impl : std::enable_shared_from_this<Impl> {
         // read_timeout) so that the client, still writing, gets our answer instead of a reset.
         connection.stream.expires_after(max_bytes > 1024 * 1024 ? options.read_timeout
                                                                 : std::chrono::milliseconds(1000));
-        std::array<char, 16 * 1024> sink;
+        // One sink for every drain (its bytes are thrown away, so sharing it is harmless): a
+        // burst of refused uploads costs no memory per connection.
+        static std::array<char, 16 * 1024> sink;
         std::size_t drained = 0;
         while (drained < max_bytes) {
             auto [ec, n] =

@@ -7,6 +7,7 @@
 
 #include <thread>
 
+#include "tests/support/chat_client.hpp"
 #include "tests/support/fake_sms_provider.hpp"
 #include "tests/support/kayou_process.hpp"
 #include "tests/support/redis_server.hpp"
@@ -32,7 +33,11 @@ KayouProcess start_kayou(const FakeSmsProvider& fake, const SmsSetup& setup) {
 }
 
 std::string alerts(const SmsSetup& setup) {
-    return RedisServer::shared().command("XRANGE " + setup.prefix + "sms:alerts - +");
+    std::string text;
+    for (const auto& line :
+         redis_cli(RedisServer::shared().port(), "XRANGE " + setup.prefix + "sms:alerts - +"))
+        text += line + "\n";
+    return text;
 }
 
 // Polling Redis (another process' state) until `done` holds: waiting on kayou, bounded.

@@ -2,6 +2,7 @@
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
+#include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -14,6 +15,7 @@
 #include <mutex>
 #include <nlohmann/json.hpp>
 #include <optional>
+#include <random>
 #include <set>
 #include <thread>
 
@@ -32,6 +34,8 @@ using tcp = asio::ip::tcp;
 struct FakeSmsProvider::Impl : std::enable_shared_from_this<FakeSmsProvider::Impl> {
     Credentials credentials;
     asio::io_context io{1};
+    // run() must not return while the provider refuses connections (no acceptor, no socket).
+    asio::executor_work_guard<asio::io_context::executor_type> keep_running{io.get_executor()};
     tcp::acceptor acceptor{io};
     std::thread thread;
 
@@ -449,13 +453,32 @@ struct FakeSmsProvider::Impl : std::enable_shared_from_this<FakeSmsProvider::Imp
         }
     }
 
-    // Binds `port` (0 = any) on loopback and accepts until the acceptor is closed.
+    // Binds `port` on loopback (0 = a free one below the kernel's ephemeral range, so that
+    // while the provider refuses connections no outgoing connection of any process takes the
+    // port as its source port and keeps it from being bound again) and accepts until the
+    // acceptor is closed.
     void listen(std::uint16_t port) {
-        tcp::endpoint endpoint(asio::ip::make_address("127.0.0.1"), port);
-        acceptor.open(endpoint.protocol());
-        acceptor.set_option(tcp::acceptor::reuse_address(true));
-        acceptor.bind(endpoint);
-        acceptor.listen();
+        static std::mt19937 pick{std::random_device{}()};
+        for (int attempt = 0;; ++attempt) {
+            const std::uint16_t wanted =
+                port ? port
+                     : static_cast<std::uint16_t>(
+                           std::uniform_int_distribution<int>(20000, 32000)(pick));
+            tcp::endpoint endpoint(asio::ip::make_address("127.0.0.1"), wanted);
+            beast::error_code ec;
+            acceptor.open(endpoint.protocol(), ec);
+            acceptor.set_option(tcp::acceptor::reuse_address(true), ec);
+            acceptor.bind(endpoint, ec);
+            if (!ec) acceptor.listen(asio::socket_base::max_listen_connections, ec);
+            if (!ec) break;
+            const std::string why = ec.message();
+            acceptor.close(ec);
+            if (attempt >= 50 && std::getenv("KAYOU_FAKE_DEBUG"))
+                std::system(("ss -tanpe | grep :" + std::to_string(wanted) + " >&2").c_str());
+            if (attempt >= 50)
+                throw std::runtime_error("fake provider: cannot listen on " +
+                                         std::to_string(wanted) + ": " + why);
+        }
         bound_port = acceptor.local_endpoint().port();
         asio::co_spawn(
             io,

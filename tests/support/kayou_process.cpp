@@ -66,6 +66,9 @@ KayouProcess::KayouProcess(Options options) : options_(std::move(options)) {
             ::dup2(log_fd, STDERR_FILENO);
             ::dup2(log_fd, STDOUT_FILENO);
         }
+        // The test's own sockets (a fake provider's listener, ...) must not live on in kayou:
+        // they would keep ports taken after the test closed them.
+        ::close_range(3, ~0U, 0);
         std::vector<const char*> argv{KAYOU_BINARY, "--config", config_path.c_str()};
         for (const auto& arg : options_.extra_args) argv.push_back(arg.c_str());
         argv.push_back(nullptr);
