@@ -84,6 +84,8 @@ struct App::Impl {
     std::optional<RedisMemory> redis_memory;
     std::string redis_memory_alert;
     asio::steady_timer memory_timer{io};  // cancelled by stop(): shutdown never waits for it
+    asio::steady_timer supervise_timer{io};
+    std::uint64_t redis_restarts = 0;
 
     explicit Impl(Config c) : config(std::move(c)), server(io, config.server) {}
 
@@ -97,12 +99,16 @@ struct App::Impl {
         redis::Config redis_config;
         if (config.embedded_redis_wanted()) {
             embedded_redis.emplace(config.embedded_redis);
-            embedded_redis->start();
+            embedded_redis->start();  // throws when Redis cannot come up: kayou exits 1
             redis_config.host = "127.0.0.1";
             redis_config.port = embedded_redis->port();
+            redis_config.unix_socket = embedded_redis->unix_socket();
             log(LogLevel::info, "embedded_redis_started",
                 {{"port", static_cast<int>(embedded_redis->port())},
+                 {"unix_socket", embedded_redis->unix_socket()},
+                 {"pid", static_cast<int>(embedded_redis->pid())},
                  {"data_dir", config.embedded_redis.data_dir}});
+            supervise_redis();
         } else {
             redis_config.host = config.redis.host;
             redis_config.port = config.redis.port;
@@ -111,6 +117,9 @@ struct App::Impl {
         }
         redis_config.connect_timeout = config.redis.connect_timeout;
         redis_config.command_timeout = config.redis.command_timeout;
+        // A restarted Redis answers -LOADING while it reads its AOF: not connected until it
+        // answers PING, so /readyz and every route say 503 meanwhile (bot/http_errors.hpp).
+        redis_config.ping_on_connect = true;
         redis = redis::Client::create(io.get_executor(), redis_config);
         // Every error kayou_redis_errors_total counts is logged once, with its reason.
         redis->set_error_observer(
@@ -119,6 +128,29 @@ struct App::Impl {
                     {{"kind", redis::to_string(kind)}, {"reason", reason}, {"commands", commands}});
             });
         redis->start();
+    }
+
+    // The embedded redis-server is restarted when it dies (bot/embedded_redis.hpp); the Redis
+    // client reconnects to the same socket by itself, and /readyz says 503 until it has.
+    void supervise_redis() {
+        supervise_timer.expires_after(std::chrono::milliseconds(100));
+        supervise_timer.async_wait([this](const boost::system::error_code& ec) {
+            if (ec || stopping || !embedded_redis) return;
+            const auto seen = embedded_redis->supervise(std::chrono::steady_clock::now());
+            if (seen.died)
+                log(LogLevel::error, "embedded_redis_died",
+                    {{"how", seen.died_how}, {"failures", seen.failures}});
+            if (seen.restarted) {
+                ++redis_restarts;
+                log(LogLevel::warn, "embedded_redis_restarted",
+                    {{"pid", static_cast<int>(embedded_redis->pid())},
+                     {"failures", seen.failures}});
+            }
+            if (seen.restart_failed)
+                log(LogLevel::error, "embedded_redis_restart_failed",
+                    {{"detail", seen.why}, {"failures", seen.failures}});
+            supervise_redis();
+        });
     }
 
     void describe_metrics() {
@@ -142,6 +174,10 @@ struct App::Impl {
         metrics.describe("kayou_redis_reconnects_total", "gauge",
                          "Times the Redis connection was re-established since start");
         metrics.describe("kayou_http_open_connections", "gauge", "Open HTTP connections");
+        metrics.describe("kayou_embedded_redis_restarts_total", "counter",
+                         "Times the embedded redis-server was restarted after it died");
+        metrics.gauge("kayou_embedded_redis_restarts_total",
+                      [this] { return static_cast<double>(redis_restarts); });
         metrics.gauge("kayou_redis_connected", [this] { return redis && redis->connected(); });
         metrics.gauge("kayou_redis_errors_total",
                       [this] { return redis ? static_cast<double>(redis->stats().errors) : 0.0; });
@@ -329,6 +365,15 @@ struct App::Impl {
         });
         webhooks->install(server);
         install_join_routes();
+        // Admin routes: the bearer token is checked on the header, before any body is read
+        // (role checks stay with each handler).
+        server.gate("/admin/api/", [this](const HttpRequest& head) -> std::optional<HttpResponse> {
+            auto known =
+                admin_auth.authorize(head, {admin::Role::city_admin, admin::Role::district_admin,
+                                            admin::Role::faq_editor, admin::Role::legal_desk});
+            if (auto* denied = std::get_if<HttpResponse>(&known)) return std::move(*denied);
+            return std::nullopt;
+        });
         content_api->install(server);
         tickets_api->install(server);
         missed_api->install(server);
@@ -508,9 +553,9 @@ struct App::Impl {
             });
         }
         review = std::make_unique<members::ReviewStore>(redis, join->applications(), *join_outbox);
-        review_api =
-            std::make_unique<admin::ReviewApi>(admin_auth, *audit, join->applications(), *review,
-                                               *join_outbox, join->districts(), &Impl::unix_now);
+        review_api = std::make_unique<admin::ReviewApi>(admin_auth, *audit, join->applications(),
+                                                        *review, *join_outbox, join->districts(),
+                                                        join->calendar(), &Impl::unix_now);
         review_api->set_alerts([this] { return alerts_json(); });
         if (!config.review.sweep_enabled) return;
         auto report = [this](std::string_view event, std::string_view subject, std::int64_t count) {
@@ -556,6 +601,7 @@ struct App::Impl {
         setup.flow_file = config.members.flow_file;
         setup.districts_file = config.members.districts_file;
         setup.calendar_dir = config.members.calendar_dir;
+        setup.office_hours = config.members.office_hours;
         setup.timing.session_ttl = config.members.session_ttl;
         setup.timing.draft_ttl = config.members.draft_ttl;
         setup.timing.lock_wait = config.members.lock_wait;
@@ -776,6 +822,7 @@ struct App::Impl {
         signals.cancel(ignored);
         reload_signals.cancel(ignored);
         memory_timer.cancel();
+        supervise_timer.cancel();
         if (live_content) live_content->stop();
         if (sms) sms->stop();
         if (review_sweeper) review_sweeper->stop();

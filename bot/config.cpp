@@ -208,6 +208,8 @@ Config parse_config(std::string_view yaml_text, const EnvLookup& env) {
         server.read_duration("idle_timeout_ms", config.server.idle_timeout, 100, 3'600'000);
         server.read_duration("shutdown_grace_ms", config.server.shutdown_grace, 0, 600'000);
         server.read_int("max_connections", config.server.max_connections, 1, 1'000'000);
+        server.read_int("max_body_memory_bytes", config.server.max_body_memory, 64 << 10,
+                        4LL << 30);
         server.read("reuse_port", config.server.reuse_port);
         server.read_int("metrics_port", config.metrics_port, -1, 65535);
         server.reject_unknown();
@@ -229,7 +231,11 @@ Config parse_config(std::string_view yaml_text, const EnvLookup& env) {
         auto embedded = top.child("embedded_redis");
         embedded.read("binary", config.embedded_redis.binary);
         embedded.read("data_dir", config.embedded_redis.data_dir);
+        embedded.read("unix_socket", config.embedded_redis.unix_socket);
         embedded.read_int("port", config.embedded_redis.port, 0, 65535);
+        embedded.read_duration("start_timeout_ms", config.embedded_redis.start_timeout, 100,
+                               3'600'000);
+        embedded.read_duration("lock_wait_ms", config.embedded_redis.lock_wait, 0, 600'000);
         embedded.read("appendfsync", config.embedded_redis.appendfsync);
         embedded.read_int("maxmemory_mb", config.embedded_redis.maxmemory_mb, 16, 1 << 20);
         embedded.reject_unknown();
@@ -290,6 +296,15 @@ Config parse_config(std::string_view yaml_text, const EnvLookup& env) {
             links.read_int("per_group_hour", out.join_link_caps.per_group_hour, 1, 100'000);
             links.reject_unknown();
         }
+        std::string office = notify::format_office_hours(out.office_hours);
+        members.read("office_hours", office);
+        const auto hours = notify::parse_office_hours(office);
+        if (!hours)
+            throw ConfigError(
+                "members.office_hours: expected HH:MM-HH:MM (Beijing time, open "
+                "before close), got '" +
+                office + "'");
+        out.office_hours = *hours;
         members.reject_unknown();
         while (!out.public_base_url.empty() && out.public_base_url.back() == '/')
             out.public_base_url.pop_back();
@@ -303,6 +318,7 @@ Config parse_config(std::string_view yaml_text, const EnvLookup& env) {
         review.read_duration("reminder_lead_min", out.reminder_lead, 0, 24 * 60);
         review.read_duration("sweep_interval_s", out.sweep_interval, 1, 3600);
         review.read("sweep_enabled", out.sweep_enabled);
+        review.read("only_in_office_hours", out.only_in_office_hours);
         auto contacts = [&](const std::string& key, bool needs_districts) {
             std::vector<ReviewContactConfig> list;
             for (auto& item : review.list(key)) {
@@ -370,19 +386,40 @@ Config parse_config(std::string_view yaml_text, const EnvLookup& env) {
             long long rate = static_cast<long long>(s.rate_per_second);
             sender.read_int("rate_per_second", rate, 1, 100'000);
             s.rate_per_second = static_cast<double>(rate);
-            sender.read_int("max_attempts", s.max_attempts, 1, 100);
+            auto& plan = s.schedule;
+            sender.read_int("max_attempts", plan.max_attempts, 0, 10'000);
             sender.read_int("max_in_flight", s.max_in_flight, 1, 10'000);
-            sender.read_duration("backoff_base_ms", s.backoff_base, 10, 600'000);
-            sender.read_duration("backoff_cap_ms", s.backoff_cap, 10, 3'600'000);
+            sender.read_duration("backoff_base_ms", plan.backoff_base, 10, 600'000);
+            sender.read_duration("backoff_cap_ms", plan.backoff_cap, 10, 6 * 3'600'000LL);
+            sender.read_duration("settle_margin_ms", plan.settle_margin, 0, 86'400'000LL);
+            sender.read_duration("min_window_ms", plan.min_window, 1000, 7 * 86'400'000LL);
+            sender.read_duration("default_window_ms", plan.default_window, 1000, 7 * 86'400'000LL);
+            sender.read_duration("verification_window_ms", plan.verification_window, 1000,
+                                 86'400'000LL);
             sender.read_duration("claim_idle_ms", s.claim_idle, 100, 3'600'000);
-            sender.read_duration("unknown_wait_ms", s.unknown_wait, 1000, 7 * 86'400'000LL);
             long long code_rate = static_cast<long long>(s.code_rate_per_second);
             sender.read_int("code_rate_per_second", code_rate, 1, 100'000);
             s.code_rate_per_second = static_cast<double>(code_rate);
             sender.read_duration("code_max_age_ms", s.code_max_age, 10'000, 86'400'000);
+            sender.read_duration("status_check_after_ms", plan.status_check_after, 100, 3'600'000);
+            sender.read_duration("status_check_interval_ms", plan.status_check_interval, 100,
+                                 3'600'000);
+            sender.read_duration("status_absent_after_ms", plan.status_absent_after, 100,
+                                 86'400'000LL);
+            sender.read_duration("unknown_wait_ms", plan.unknown_wait, 1000, 7 * 86'400'000LL);
+            sender.read_duration("alert_after_ms", s.alert_after, 1000, 86'400'000LL);
             sender.read_duration("connect_timeout_ms", out.connect_timeout, 10, 60'000);
             sender.read_duration("request_timeout_ms", out.request_timeout, 10, 120'000);
             sender.reject_unknown();
+            // A status query is at most two provider requests (Aliyun near midnight).
+            s.status_lease =
+                2 * (out.connect_timeout + out.request_timeout) + std::chrono::milliseconds(1000);
+            if (plan.backoff_cap < plan.backoff_base)
+                throw ConfigError("sms.sender.backoff_cap_ms: below backoff_base_ms");
+            if (s.claim_idle <= out.request_timeout)
+                throw ConfigError(
+                    "sms.sender.claim_idle_ms: must exceed request_timeout_ms (a slow send "
+                    "would be taken over while still in flight)");
         }
         {
             auto limits = sms.child("limits");

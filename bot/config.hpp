@@ -13,6 +13,7 @@
 #include "bot/http_server.hpp"
 #include "bot/log.hpp"
 #include "members/code_caps.hpp"
+#include "notify/calendar.hpp"
 #include "notify/providers/provider.hpp"
 #include "notify/sender.hpp"
 
@@ -55,11 +56,18 @@ struct RedisConfig {
 struct EmbeddedRedisConfig {
     std::string binary = "redis-server";
     std::string data_dir = "var/redis";
-    std::uint16_t port = 0;                // 0 = a free loopback port
+    // true: listen only on <data_dir>/redis.sock (no port to lose to another process); false, or
+    // a data_dir path too long for a socket address: loopback TCP on `port`.
+    bool unix_socket = true;
+    std::uint16_t port = 0;                // TCP only: 0 = a free loopback port
     std::string appendfsync = "everysec";  // "always" trades throughput for zero loss on power cut
     // maxmemory of the child; its policy is always noeviction: applications, the outbox and the
     // audit log are never evicted; at the limit writes fail instead (alert first: RedisConfig).
     std::uint64_t maxmemory_mb = 256;
+    // Start-up: how long the child may take to answer PING (a large AOF loads first), and how
+    // long to wait for the data directory's lock (a previous kayou's child still flushing).
+    std::chrono::milliseconds start_timeout{30'000};
+    std::chrono::milliseconds lock_wait{10'000};
 };
 
 // One admin API bearer token. Only its SHA-256 is in the config (`printf %s "$TOKEN" | sha256sum`),
@@ -109,6 +117,9 @@ struct MembersConfig {
     // Behind a reverse proxy that appends the client's address to X-Forwarded-For: take the
     // address from there (otherwise every driver would share the proxy's address).
     bool trust_forwarded_for = false;
+    // Deadlines count inside office hours on working days (notify/calendar.hpp); reminders and
+    // escalations go out only inside them.
+    notify::OfficeHours office_hours;
 };
 
 // Review console: reminders to district reviewers before a deadline, escalation to city admins at
@@ -123,6 +134,8 @@ struct ReviewConfig {
     std::chrono::minutes reminder_lead{120};  // before the deadline, moved into working hours
     std::chrono::seconds sweep_interval{60};
     bool sweep_enabled = true;
+    // Reminders and escalations only inside members.office_hours on working days.
+    bool only_in_office_hours = true;
     std::vector<ReviewContactConfig> reviewers;    // reminder SMS for their districts
     std::vector<ReviewContactConfig> city_admins;  // escalation SMS for every district
 };

@@ -15,6 +15,8 @@
 #include <unordered_map>
 #include <vector>
 
+#include "bot/http_errors.hpp"
+#include "bot/log.hpp"
 #include "crypto/hash.hpp"
 #include "crypto/random.hpp"
 
@@ -55,6 +57,9 @@ struct HttpServer::Impl : std::enable_shared_from_this<Impl> {
         return options.body_limit;
     }
     HttpObserver observer;
+    std::vector<std::pair<std::string, HttpGate>> gates;  // longest prefix first
+    std::size_t body_bytes_reserved = 0;  // bodies being read now (options.max_body_memory)
+    std::uint64_t accept_failures = 0;
     std::list<std::shared_ptr<Connection>> connections;
     bool stopping = false;
     std::function<void()> on_stopped;
@@ -69,12 +74,27 @@ struct HttpServer::Impl : std::enable_shared_from_this<Impl> {
 
     asio::awaitable<void> accept_loop() {
         auto self = shared_from_this();
+        asio::steady_timer pause(io);
+        std::chrono::milliseconds backoff{0};
         while (!stopping) {
             auto [ec, socket] = co_await acceptor.async_accept(use_tuple);
             if (ec) {
                 if (ec == asio::error::operation_aborted || stopping) break;
-                continue;  // e.g. EMFILE: the next accept may succeed
+                // Out of descriptors (EMFILE/ENFILE) or kernel memory: the connection stays in
+                // the backlog and accept fails again at once, so retrying straight away spins a
+                // core. Wait, longer each time (up to 1 s), until a descriptor is free again.
+                ++accept_failures;
+                backoff = std::min<std::chrono::milliseconds>(
+                    std::chrono::milliseconds(1000),
+                    backoff.count() ? backoff * 2 : std::chrono::milliseconds(10));
+                if (accept_failures == 1 || (accept_failures & (accept_failures - 1)) == 0)
+                    log(LogLevel::error, "accept_failed",
+                        {{"error", ec.message()}, {"failures", accept_failures}});
+                pause.expires_after(backoff);
+                co_await pause.async_wait(use_tuple);
+                continue;
             }
+            backoff = std::chrono::milliseconds(0);
             if (connections.size() >= options.max_connections) {
                 beast::error_code ignored;
                 socket.close(ignored);
@@ -90,6 +110,53 @@ struct HttpServer::Impl : std::enable_shared_from_this<Impl> {
             });
         }
     }
+
+    // The gate of the longest matching prefix, if any.
+    const HttpGate* gate_for(std::string_view path) const {
+        for (const auto& [prefix, gate] : gates)
+            if (path.substr(0, prefix.size()) == prefix) return &gate;
+        return nullptr;
+    }
+
+    // Request framing a smuggling proxy could read differently (RFC 9112 §6.1, §6.3): a
+    // Transfer-Encoding other than exactly "chunked" (e.g. "chunked, identity", which Beast
+    // reads as a body-less request followed by a second one), several of them, or one next to a
+    // Content-Length. nullptr when the framing is unambiguous.
+    static const char* framing_problem(const http::request_parser<http::string_body>& parser) {
+        const auto& header = parser.get();
+        int encodings = 0;
+        bool length = false;
+        std::string_view value;
+        for (const auto& field : header) {
+            if (field.name() == http::field::transfer_encoding) {
+                ++encodings;
+                value = field.value();
+            } else if (field.name() == http::field::content_length) {
+                length = true;
+            }
+        }
+        if (encodings == 0) return nullptr;
+        if (encodings > 1 || length) return "ambiguous Transfer-Encoding";
+        while (!value.empty() && (value.front() == ' ' || value.front() == '\t'))
+            value.remove_prefix(1);
+        while (!value.empty() && (value.back() == ' ' || value.back() == '\t'))
+            value.remove_suffix(1);
+        if (value.size() != 7) return "unsupported Transfer-Encoding";
+        for (std::size_t i = 0; i < 7; ++i)
+            if (std::tolower(static_cast<unsigned char>(value[i])) != "chunked"[i])
+                return "unsupported Transfer-Encoding";
+        if (header.version() < 11) return "Transfer-Encoding in HTTP/1.0";
+        return nullptr;
+    }
+
+    // Gives back the body memory a request reserved, on every way out of serve().
+    struct BodyReservation {
+        std::shared_ptr<Impl> owner;
+        std::size_t bytes = 0;
+        ~BodyReservation() {
+            if (owner) owner->body_bytes_reserved -= bytes;
+        }
+    };
 
     static HttpRequest to_request(const http::request<http::string_body>& message) {
         HttpRequest request;
@@ -126,12 +193,22 @@ struct HttpServer::Impl : std::enable_shared_from_this<Impl> {
             route_name = "other";
             co_return HttpResponse::error(404, "not found");
         }
+        std::exception_ptr failure;
         try {
             co_return co_await (*handler)(request);
-        } catch (const std::exception&) {
-            // The handler's own log line says what failed; the client learns nothing internal.
-            co_return HttpResponse::error(500, "internal error");
+        } catch (...) {
+            failure = std::current_exception();
         }
+        // One status table for every route (bot/http_errors.hpp): 503 + Retry-After for "not
+        // now", 500 only for bugs. The client learns nothing internal; the log gets the kind
+        // only (an exception's text may quote request bytes).
+        auto verdict = classify_exception(failure);
+        if (verdict.bug)
+            log(LogLevel::error, "handler_failed",
+                {{"request_id", request.request_id},
+                 {"route", route_name},
+                 {"kind", verdict.kind}});
+        co_return std::move(verdict.response);
     }
 
     asio::awaitable<void> write(Connection& connection, HttpResponse response, unsigned version,
@@ -160,31 +237,64 @@ struct HttpServer::Impl : std::enable_shared_from_this<Impl> {
             http::request_parser<http::string_body> parser;
             parser.body_limit(std::max(options.body_limit, max_body_limit));
             parser.header_limit(static_cast<std::uint32_t>(options.header_limit));
-            // Idle keep-alive connections wait up to idle_timeout for the first byte; once a
-            // request has started, the whole of it must arrive within read_timeout.
-            connection->stream.expires_after(buffer.size() ? options.read_timeout
-                                                           : options.idle_timeout);
+            // Idle keep-alive connections wait up to idle_timeout for the first byte only; from
+            // that byte on, the header and the body must arrive within read_timeout (a header
+            // trickled byte by byte is cut off then, not after idle_timeout).
+            if (buffer.size() == 0) {
+                connection->stream.expires_after(options.idle_timeout);
+                auto [first_ec, first_bytes] =
+                    co_await connection->stream.async_read_some(buffer.prepare(4096), use_tuple);
+                if (first_ec) break;  // idle timeout, or the peer closed between requests
+                buffer.commit(first_bytes);
+            }
+            connection->stream.expires_after(options.read_timeout);
             auto [header_ec, header_bytes] =
                 co_await http::async_read_header(connection->stream, buffer, parser, use_tuple);
-            if (!header_ec) {
-                connection->stream.expires_after(options.read_timeout);
-                connection->busy = true;
-            }
+            if (!header_ec) connection->busy = true;
             beast::error_code ec = header_ec;
+            auto started = std::chrono::steady_clock::now();
+            if (!ec) {
+                if (const char* problem = framing_problem(parser)) {
+                    co_await refuse(*connection, HttpResponse::error(400, problem), started);
+                    break;
+                }
+            }
+            const std::size_t route_limit =
+                ec ? options.body_limit : body_limit_for(parser.get().target());
             if (!ec && max_body_limit > options.body_limit) {
-                const std::size_t limit = body_limit_for(parser.get().target());
                 const auto length = parser.content_length();
-                if (length && *length > limit)
+                if (length && *length > route_limit)
                     ec = http::error::body_limit;
                 else
-                    parser.body_limit(limit);  // chunked bodies: checked while reading
+                    parser.body_limit(route_limit);  // chunked bodies: checked while reading
             }
+            if (!ec) {
+                // The gate sees the header only: an unauthenticated upload is refused before a
+                // byte of its body is buffered.
+                HttpRequest head = to_request(parser.get());
+                if (const HttpGate* gate = gate_for(head.path)) {
+                    if (auto denied = (*gate)(head)) {
+                        co_await refuse(*connection, std::move(*denied), started);
+                        break;
+                    }
+                }
+            }
+            BodyReservation reservation;
             if (!ec && !parser.is_done()) {
+                const auto length = parser.content_length();
+                const std::size_t need = length ? static_cast<std::size_t>(*length) : route_limit;
+                if (body_bytes_reserved + need > options.max_body_memory) {
+                    co_await refuse(*connection, unavailable_response("server busy", 1), started);
+                    break;
+                }
+                body_bytes_reserved += need;
+                reservation.owner = shared_from_this();
+                reservation.bytes = need;
                 auto [body_ec, body_bytes] =
                     co_await http::async_read(connection->stream, buffer, parser, use_tuple);
                 ec = body_ec;
+                started = std::chrono::steady_clock::now();  // the latency excludes the upload
             }
-            const auto started = std::chrono::steady_clock::now();
             if (ec == http::error::end_of_stream) break;  // the peer closed between requests
             if (ec) {
                 // Answer what the peer can still use; a timeout or a closed socket gets nothing.
@@ -213,6 +323,14 @@ struct HttpServer::Impl : std::enable_shared_from_this<Impl> {
             request.request_id = next_request_id();
             std::string_view route_name;
             HttpResponse response = co_await dispatch(request, route_name);
+            // API answers are never cached by a browser or a proxy: the admin ones hold
+            // personal data.
+            if (response.content_type.rfind("application/json", 0) == 0) {
+                bool has_cache_control = false;
+                for (const auto& [name, value] : response.headers)
+                    if (beast::iequals(name, "Cache-Control")) has_cache_control = true;
+                if (!has_cache_control) response.headers.emplace_back("Cache-Control", "no-store");
+            }
             const int status = response.status;
             const bool keep_alive = message.keep_alive() && !stopping;
             co_await write(*connection, std::move(response), message.version(), keep_alive);
@@ -226,16 +344,35 @@ struct HttpServer::Impl : std::enable_shared_from_this<Impl> {
         connection->stream.socket().close(ignored);
     }
 
+    // Answers a request whose body will not be read (refused at its header) and closes the
+    // connection: the body is drained into a small buffer, never kept.
+    asio::awaitable<void> refuse(Connection& connection, HttpResponse response,
+                                 std::chrono::steady_clock::time_point started) {
+        const auto request_id = next_request_id();
+        const int status = response.status;
+        if (response.content_type.rfind("application/json", 0) == 0)
+            response.headers.emplace_back("Cache-Control", "no-store");
+        co_await write(connection, std::move(response), 11, false);
+        notify({"other", "", status, std::chrono::steady_clock::now() - started, request_id});
+        co_await drain_before_close(connection, max_body_limit + options.body_limit);
+    }
+
     // Closing a socket with unread input makes the kernel send RST, and the client may lose our
     // 413/400 before reading it. So: stop sending, then read and discard what the client is
     // still sending, bounded in bytes and time, before closing.
-    asio::awaitable<void> drain_before_close(Connection& connection) {
+    asio::awaitable<void> drain_before_close(Connection& connection,
+                                             std::size_t max_bytes = 1024 * 1024) {
         beast::error_code ignored;
         connection.stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
-        connection.stream.expires_after(std::chrono::seconds(1));
-        std::array<char, 16 * 1024> sink;
+        // A refused upload is read to its end (bounded by the largest body any route takes and by
+        // read_timeout) so that the client, still writing, gets our answer instead of a reset.
+        connection.stream.expires_after(max_bytes > 1024 * 1024 ? options.read_timeout
+                                                                : std::chrono::milliseconds(1000));
+        // One sink for every drain (its bytes are thrown away, so sharing it is harmless): a
+        // burst of refused uploads costs no memory per connection.
+        static std::array<char, 16 * 1024> sink;
         std::size_t drained = 0;
-        while (drained < 1024 * 1024) {
+        while (drained < max_bytes) {
             auto [ec, n] =
                 co_await connection.stream.async_read_some(asio::buffer(sink), use_tuple);
             if (ec) break;
@@ -308,6 +445,13 @@ void HttpServer::route(std::string path, HttpHandler handler, std::string metric
 }
 
 void HttpServer::observe(HttpObserver observer) { impl_->observer = std::move(observer); }
+
+void HttpServer::gate(std::string prefix, HttpGate gate) {
+    auto& gates = impl_->gates;
+    gates.emplace_back(std::move(prefix), std::move(gate));
+    std::stable_sort(gates.begin(), gates.end(),
+                     [](const auto& a, const auto& b) { return a.first.size() > b.first.size(); });
+}
 
 void HttpServer::start() {
     tcp::endpoint endpoint{asio::ip::make_address(impl_->options.address), impl_->options.port};

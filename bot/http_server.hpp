@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "bot/http_types.hpp"
@@ -20,8 +21,13 @@ struct HttpServerOptions {
     std::uint16_t port = 8080;  // 0 = pick a free port (tests)
     std::size_t body_limit = 64 * 1024;
     std::size_t header_limit = 8 * 1024;
-    std::chrono::milliseconds read_timeout{10'000};  // per request, from first byte to last
+    // Per request, from its first byte to its last (header included): a client that trickles a
+    // header is cut off after this, not after idle_timeout.
+    std::chrono::milliseconds read_timeout{10'000};
     std::chrono::milliseconds idle_timeout{30'000};  // keep-alive connection with no request
+    // Request bodies being read at once may hold at most this much memory together (a body
+    // reserves its Content-Length, a chunked one its route's limit); beyond it: 503.
+    std::size_t max_body_memory = 64u << 20;
     std::size_t max_connections = 10'000;
     std::chrono::milliseconds shutdown_grace{5'000};  // in-flight requests get this long on stop
     // SO_REUSEPORT: several kayou processes on one host listen on the same port and the kernel
@@ -31,6 +37,10 @@ struct HttpServerOptions {
 };
 
 using HttpHandler = std::function<boost::asio::awaitable<HttpResponse>(HttpRequest&)>;
+// Runs on a request's header before its body is read (request.body is empty): a response here
+// is sent at once and the body is read only to be discarded, never buffered. Admin routes use
+// it to check the bearer token before accepting a 4 MiB upload from anyone.
+using HttpGate = std::function<std::optional<HttpResponse>(const HttpRequest&)>;
 
 // Called once per answered request, for metrics and access logs.
 struct HttpObservation {
@@ -58,6 +68,8 @@ public:
     // HttpServerOptions::body_limit (e.g. FAQ script uploads); 0 keeps the server's limit.
     void route_prefix(std::string prefix, HttpHandler handler, std::size_t body_limit = 0);
     void observe(HttpObserver observer);
+    // Every request whose path starts with `prefix` passes `gate` first (the longest prefix).
+    void gate(std::string prefix, HttpGate gate);
 
     // Binds and starts accepting; throws std::system_error when the address is taken.
     void start();

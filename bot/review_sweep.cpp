@@ -93,6 +93,11 @@ asio::awaitable<void> ReviewSweeper::loop() {
 
 asio::awaitable<SweepCounts> ReviewSweeper::sweep_once(std::int64_t now) {
     SweepCounts counts;
+    // Reviewers are texted at work, never at night: what came due meanwhile goes out at the
+    // next opening (notify/calendar.hpp).
+    if (config_.only_in_office_hours &&
+        !calendar_.in_office_hours(std::chrono::sys_seconds(std::chrono::seconds(now))))
+        co_return counts;
     std::vector<const ReviewContactConfig*> city_admins;  // the same for every district
     for (const auto& person : config_.city_admins) city_admins.push_back(&person);
     for (const auto& district : districts_.all()) {

@@ -308,6 +308,12 @@ void SmsService::describe_metrics(Metrics& metrics) {
         {"kayou_sms_suppressed_total",
          "SMS not sent on purpose: opted out, or a code too old or held by a per-phone limit",
          &notify::SenderStats::suppressed},
+        {"kayou_sms_status_queries_total", "Provider status queries for unknown outcomes",
+         &notify::SenderStats::status_queries},
+        {"kayou_sms_resent_total", "Unknown outcomes the provider confirmed as not sent, resent",
+         &notify::SenderStats::resent},
+        {"kayou_sms_late_alerts_total", "Notifications reported as not delivered in time",
+         &notify::SenderStats::late_alerts},
     };
     for (const auto& field : kFields) {
         metrics.describe(field.name, "counter", field.help);

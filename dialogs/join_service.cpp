@@ -219,6 +219,7 @@ struct JoinService::Impl {
           link_key(box.lookup_hash("kayou-join-link-key-v1")),
           log(std::move(l)),
           now(now_or_clock(std::move(n))) {
+        calendar.set_office_hours(setup.office_hours);
         RouterServices services;
         services.script = &script;
         services.districts = &districts;
@@ -288,7 +289,7 @@ members::CodeDesk& JoinService::codes() { return impl_->codes; }
 std::vector<int> JoinService::reload_calendar() {
     auto fresh =
         notify::WorkingCalendar::load_directory(resolve_data_path(impl_->setup.calendar_dir));
-    fresh.set_end_of_working_day(impl_->calendar.end_of_working_day());
+    fresh.set_office_hours(impl_->calendar.office_hours());
     impl_->calendar = std::move(fresh);
     return impl_->calendar.covered_years();
 }

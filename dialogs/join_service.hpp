@@ -14,6 +14,7 @@
 #include "dialogs/conversation_store.hpp"
 #include "dialogs/router_dialog.hpp"
 #include "members/code_desk.hpp"
+#include "notify/calendar.hpp"
 
 namespace kayou::redis {
 class Client;
@@ -35,6 +36,7 @@ struct JoinSetup {
     std::string flow_file = "config/flows/join.yaml";
     std::string districts_file = "config/districts.yaml";
     std::string calendar_dir = "config/calendar";
+    notify::OfficeHours office_hours;  // deadlines count inside these (notify/calendar.hpp)
     // The intent script used until the content store publishes one (docs/understanding.md).
     std::string intents_file = "faq/data/intents.yaml";
     ConversationTiming timing;

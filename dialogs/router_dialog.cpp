@@ -9,6 +9,8 @@
 #include "members/application_store.hpp"
 #include "members/code_desk.hpp"
 #include "members/join_link.hpp"
+#include "members/phone_verification.hpp"
+#include "net/unavailable.hpp"
 #include "notify/calendar.hpp"
 #include "notify/sms_outbox.hpp"
 #include "redis/reply.hpp"
@@ -132,7 +134,7 @@ asio::awaitable<std::optional<Reply>> RouterDialog::private_turn(const Message& 
         if (!locked) {
             if (services_.log) services_.log("conversation_lock_timeout", "");
             // Nothing was read or changed: the webhook answers 503 and the platform retries.
-            throw std::runtime_error("conversation busy");
+            throw net::Unavailable("conversation busy");
         }
         const std::string token = std::move(locked->token);
         std::exception_ptr failure;
@@ -203,7 +205,7 @@ asio::awaitable<std::optional<Reply>> RouterDialog::private_turn(const Message& 
         if (failure) std::rethrow_exception(failure);
         if (saved) co_return std::move(reply);
         if (services_.log) services_.log("conversation_lease_lost", std::to_string(attempt));
-        if (attempt >= kMaxTurnAttempts) throw std::runtime_error("conversation lease lost");
+        if (attempt >= kMaxTurnAttempts) throw net::Unavailable("conversation lease lost");
     }
 }
 

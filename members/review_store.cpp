@@ -10,7 +10,7 @@ namespace asio = boost::asio;
 
 namespace {
 
-// KEYS: 1 app, 2 pending, 3 pool, 4 approved|rejected, 5 late, 6-8 the SMS (outbox)
+// KEYS: 1 app, 2 pending, 3 pool, 4 approved|rejected, 5 late, 6-9 the SMS (outbox)
 // ARGV: 1 new status, 2 reason, 3 reviewer, 4 now, 5.. the SMS
 const redis::Script& decide_script() {
     static const redis::Script script(notify::RedisSmsOutbox::enqueue_lua_function() + R"lua(
@@ -114,7 +114,7 @@ end
 return out
 )lua");
 
-// KEYS: 1 reminded|escalated, 2..n+1 the applications, then 3 per SMS
+// KEYS: 1 reminded|escalated, 2..n+1 the applications, then 4 per SMS (kEnqueueKeyCount)
 // ARGV: 1 now, 2 field, 3 n, 4 m (SMS count), 5..4+n ids, then each SMS's args
 const redis::Script& mark_script() {
     static const redis::Script script(notify::RedisSmsOutbox::enqueue_lua_function() + R"lua(
@@ -126,7 +126,7 @@ for i = 1, n do
 end
 local ao = 4 + n
 for j = 1, m do
-  kayou_sms_enqueue(1 + n + 3 * (j - 1), ao)
+  kayou_sms_enqueue(1 + n + 4 * (j - 1), ao)
   ao = ao + 1 + tonumber(ARGV[ao + 1])
 end
 return n
@@ -209,6 +209,8 @@ asio::awaitable<DecisionResult> ReviewStore::decide(const Application& a, bool a
     if (!approve) sms.params.push_back(reason);
     sms.idempotency_key = sms.template_name + ":" + a.id;
     sms.kind = notify::SmsMessage::Kind::notification;
+    // The promise is the application's deadline: the sender keeps trying until shortly before it.
+    sms.settle_by_ms = a.deadline * 1000;
     auto prepared = outbox_.prepare_enqueue(sms);
 
     std::vector<std::string> keys{applications_.app_key(a.id), district_key(a.district, "pending"),

@@ -273,10 +273,67 @@ std::vector<int> WorkingCalendar::missing_years(int from, int to) const {
 }
 
 void WorkingCalendar::set_end_of_working_day(minutes since_midnight) {
-    if (since_midnight < minutes{0} || since_midnight > hours{24}) {
-        throw std::invalid_argument("end of working day must be within 00:00-24:00");
+    set_office_hours(
+        OfficeHours{std::min(office_.open, since_midnight - minutes{1}), since_midnight});
+}
+
+void WorkingCalendar::set_office_hours(OfficeHours office) {
+    if (office.open < minutes{0} || office.close > hours{24} || office.open >= office.close) {
+        throw std::invalid_argument("office hours must be HH:MM-HH:MM within 00:00-24:00");
     }
-    end_of_working_day_ = since_midnight;
+    office_ = office;
+}
+
+std::optional<OfficeHours> parse_office_hours(std::string_view text) {
+    auto clock = [](std::string_view t) -> std::optional<minutes> {
+        if (t.size() != 5 || t[2] != ':') return std::nullopt;
+        int h = 0, m = 0;
+        for (const int i : {0, 1, 3, 4})
+            if (t[i] < '0' || t[i] > '9') return std::nullopt;
+        h = (t[0] - '0') * 10 + (t[1] - '0');
+        m = (t[3] - '0') * 10 + (t[4] - '0');
+        if (m > 59 || h > 24 || (h == 24 && m != 0)) return std::nullopt;
+        return minutes{h * 60 + m};
+    };
+    const auto dash = text.find('-');
+    if (dash == std::string_view::npos) return std::nullopt;
+    const auto open = clock(text.substr(0, dash));
+    const auto close = clock(text.substr(dash + 1));
+    if (!open || !close || *open >= *close) return std::nullopt;
+    return OfficeHours{*open, *close};
+}
+
+std::string format_office_hours(const OfficeHours& h) {
+    char text[16];
+    std::snprintf(text, sizeof text, "%02d:%02d-%02d:%02d", static_cast<int>(h.open.count() / 60),
+                  static_cast<int>(h.open.count() % 60), static_cast<int>(h.close.count() / 60),
+                  static_cast<int>(h.close.count() % 60));
+    return text;
+}
+
+bool WorkingCalendar::in_office_hours(sys_seconds t) const {
+    const local_seconds local = to_beijing(t);
+    const local_days local_day = floor<days>(local);
+    const seconds time_of_day = local - local_day;
+    if (time_of_day < office_.open || time_of_day >= office_.close) return false;
+    return is_working_day(year_month_day{sys_days{local_day.time_since_epoch()}});
+}
+
+sys_seconds WorkingCalendar::next_office_time(sys_seconds t) const {
+    if (in_office_hours(t)) return t;
+    const local_seconds local = to_beijing(t);
+    const local_days local_day = floor<days>(local);
+    sys_days day{local_day.time_since_epoch()};
+    // Before today's opening on a working day: today; otherwise the next working day.
+    if (local - local_day < office_.open && is_working_day(year_month_day{day}))
+        return from_beijing(local_day + office_.open);
+    std::set<int> ignored;
+    day = next_working_day(day, ignored);
+    return from_beijing(local_days{day.time_since_epoch()} + office_.open);
+}
+
+sys_seconds WorkingCalendar::counting_start(sys_seconds submitted) const {
+    return next_office_time(submitted);
 }
 
 bool WorkingCalendar::is_working_day_noting(sys_days day, std::set<int>& uncovered) const {
@@ -295,31 +352,39 @@ sys_days WorkingCalendar::next_working_day(sys_days day, std::set<int>& uncovere
 }
 
 Deadline WorkingCalendar::deadline_for(sys_seconds submitted) const {
-    const local_seconds local = to_beijing(submitted);
-    const local_days local_day = floor<days>(local);
-    const seconds time_of_day = local - local_day;
-    const sys_days day{local_day.time_since_epoch()};  // the Beijing date, as a plain date
-
     std::set<int> uncovered;
-    const bool submitted_on_working_day = is_working_day_noting(day, uncovered);
+    // Years are noted for the submission day and every day walked after it.
+    const sys_days submitted_day{floor<days>(to_beijing(submitted)).time_since_epoch()};
+    is_working_day_noting(submitted_day, uncovered);
+    const sys_seconds start = counting_start(submitted);
+    sys_days day{floor<days>(to_beijing(start)).time_since_epoch()};
+    for (sys_days d = submitted_day; d < day;) {
+        d += days{1};
+        is_working_day_noting(d, uncovered);
+    }
     const sys_days next = next_working_day(day, uncovered);
-    const seconds at_time = submitted_on_working_day ? time_of_day : seconds{end_of_working_day_};
 
     Deadline out;
-    out.at = from_beijing(local_days{next.time_since_epoch()} + at_time);
+    out.at = from_beijing(local_days{next.time_since_epoch()} + office_.close);
     out.uncovered_years.assign(uncovered.begin(), uncovered.end());
     return out;
 }
 
 sys_seconds WorkingCalendar::reminder_time(sys_seconds deadline, seconds lead) const {
     const sys_seconds candidate = deadline - lead;
-    const local_days local_day = floor<days>(to_beijing(candidate));
+    if (in_office_hours(candidate)) return candidate;
+    const local_seconds local = to_beijing(candidate);
+    const local_days local_day = floor<days>(local);
     sys_days day{local_day.time_since_epoch()};
-    if (is_working_day(year_month_day{day})) return candidate;
+    // After closing on a working day: that day's last office minute; otherwise the last working
+    // day's (the reminder must be sendable: in office hours).
+    const minutes last_minute = office_.close - minutes{1};
+    if (local - local_day >= seconds{office_.close} && is_working_day(year_month_day{day}))
+        return from_beijing(local_day + last_minute);
     for (int i = 0; i < kMaxDayWalk; ++i) {
         day -= days{1};
         if (is_working_day(year_month_day{day})) {
-            return from_beijing(local_days{day.time_since_epoch()} + end_of_working_day_);
+            return from_beijing(local_days{day.time_since_epoch()} + last_minute);
         }
     }
     throw std::logic_error("working-day calendar has no working day within a year");

@@ -10,13 +10,16 @@
 // All times are Beijing time as a fixed UTC+8 offset (China has had one zone and no DST since
 // 1991), computed arithmetically so neither the host's TZ nor its tzdata can move a deadline.
 //
-// The deadline rule (deadline_for):
-//   - submitted on a working day  -> the same Beijing clock time on the next working day
-//     (Friday 19:30 -> Monday 19:30; the day before a holiday -> the first day after it);
-//   - submitted on a non-working day -> the end of the first working day after it
-//     (Saturday 10:00 -> Monday at end_of_working_day(), 18:00 by default). "End of the working
-//     day" is a setting because districts keep different office hours; 18:00 is the common close
-//     of Chinese government offices.
+// The deadline rule (deadline_for), inside office hours (08:30-17:30 Beijing time on working
+// days by default; set_office_hours):
+//   - the clock starts at submission when that is inside office hours on a working day, else at
+//     the next opening (a 03:46 submission counts from 08:30 that day, a Friday 19:30 one from
+//     Monday 08:30, a holiday one from the first working day after it);
+//   - the deadline is the close of office hours on the working day after the one the clock
+//     started on (Monday 10:00 -> Tuesday 17:30; Monday 03:46 -> Tuesday 17:30; Friday 19:30 ->
+//     Tuesday 17:30).
+// So a deadline, and the reminder before it, never falls in the night: reminders and escalations
+// go out only in office hours (in_office_hours, next_office_time).
 // A year without a calendar file falls back to the plain weekday rule (Monday-Friday), and every
 // result says which years it had to guess for, so the caller can warn loudly: a missing file
 // silently ignoring 春节 would break the promise for thousands of applications at once.
@@ -74,9 +77,20 @@ struct Deadline {
     std::string warning() const;
 };
 
+// Beijing clock times of opening and closing on working days, [open, close).
+struct OfficeHours {
+    std::chrono::minutes open{8 * 60 + 30};
+    std::chrono::minutes close{17 * 60 + 30};
+    friend bool operator==(const OfficeHours&, const OfficeHours&) = default;
+};
+// "08:30-17:30" -> OfficeHours; nullopt unless HH:MM-HH:MM with open < close <= 24:00.
+std::optional<OfficeHours> parse_office_hours(std::string_view text);
+// "08:30-17:30".
+std::string format_office_hours(const OfficeHours& hours);
+
 class WorkingCalendar {
 public:
-    static constexpr std::chrono::minutes kDefaultEndOfWorkingDay{18 * 60};
+    static constexpr std::chrono::minutes kDefaultEndOfWorkingDay{17 * 60 + 30};
 
     // An empty calendar: covers no year, so every answer uses the weekday rule and is flagged.
     WorkingCalendar() = default;
@@ -96,17 +110,28 @@ public:
     // Years in [from, to] without data, ascending.
     std::vector<int> missing_years(int from, int to) const;
 
-    // Beijing clock time that ends a working day for deadlines of non-working-day submissions.
-    std::chrono::minutes end_of_working_day() const { return end_of_working_day_; }
-    // Throws std::invalid_argument outside [00:00, 24:00].
+    // Beijing clock time that ends a working day: the close of office hours.
+    std::chrono::minutes end_of_working_day() const { return office_.close; }
+    // Moves the close of office hours; throws std::invalid_argument outside (open, 24:00].
     void set_end_of_working_day(std::chrono::minutes since_midnight);
+    const OfficeHours& office_hours() const { return office_; }
+    // Throws std::invalid_argument unless 00:00 <= open < close <= 24:00.
+    void set_office_hours(OfficeHours office);
+
+    // Inside office hours on a working day.
+    bool in_office_hours(std::chrono::sys_seconds t) const;
+    // `t` itself when in office hours, else the next opening on a working day.
+    std::chrono::sys_seconds next_office_time(std::chrono::sys_seconds t) const;
+    // When an application submitted at `submitted` starts counting (= next_office_time).
+    std::chrono::sys_seconds counting_start(std::chrono::sys_seconds submitted) const;
 
     Deadline deadline_for(std::chrono::sys_seconds submitted) const;
 
-    // When to remind reviewers: `lead` before the deadline, but if that instant falls on a
-    // non-working day it moves back to the end of the last working day before it, so the
+    // When to remind reviewers: `lead` before the deadline, but if that instant falls outside
+    // office hours it moves back to the last minute of the office hours before it, so the
     // reminder reaches reviewers while they are at work and never after the deadline. The
-    // caller clamps it to "now" when the result is already past.
+    // caller clamps it to "now" when the result is already past, and sends only in office
+    // hours.
     std::chrono::sys_seconds reminder_time(std::chrono::sys_seconds deadline,
                                            std::chrono::seconds lead) const;
 
@@ -120,7 +145,7 @@ private:
     std::set<int> years_;
     std::set<std::chrono::sys_days> holidays_;
     std::set<std::chrono::sys_days> workdays_;
-    std::chrono::minutes end_of_working_day_ = kDefaultEndOfWorkingDay;
+    OfficeHours office_;
 };
 
 }  // namespace kayou::notify

@@ -94,22 +94,30 @@ int sms_state_rank(std::string_view s) {
 }
 
 const std::string& RedisSmsOutbox::enqueue_lua_function() {
-    // KEYS[ko+1] idem, KEYS[ko+2] msg, KEYS[ko+3] stream; ARGV[ao+1] = n, then id, ttl and the
-    // hash fields as name/value pairs. The SET NX is the idempotency check: a second enqueue
-    // with the same key changes nothing and returns the first message's id.
+    // KEYS[ko+1] idem, KEYS[ko+2] msg, KEYS[ko+3] stream, KEYS[ko+4] watch; ARGV[ao+1] = n,
+    // then id, ttl and the hash fields as name/value pairs. The SET NX is the idempotency
+    // check: a second enqueue with the same key changes nothing and returns the first message's
+    // id. The watch entry is how a message still unsent after SenderOptions::alert_after is
+    // found and reported, even when no sender ever read it.
     static const std::string lua = R"lua(
 local function kayou_sms_enqueue(ko, ao)
-  local idem, msg, stream = KEYS[ko + 1], KEYS[ko + 2], KEYS[ko + 3]
+  local idem, msg, stream, watch = KEYS[ko + 1], KEYS[ko + 2], KEYS[ko + 3], KEYS[ko + 4]
   local n = tonumber(ARGV[ao + 1])
   local id, ttl = ARGV[ao + 2], ARGV[ao + 3]
   if not redis.call('SET', idem, id, 'NX', 'EX', ttl) then
     return redis.call('GET', idem)
   end
-  local fields = {}
+  local fields, created, kind = {}, 0, ''
   for i = ao + 4, ao + 1 + n do fields[#fields + 1] = ARGV[i] end
+  for i = 1, #fields - 1, 2 do
+    if fields[i] == 'created_ms' then created = fields[i + 1] end
+    if fields[i] == 'kind' then kind = fields[i + 1] end
+  end
   redis.call('HSET', msg, unpack(fields))
   redis.call('EXPIRE', msg, ttl)
   redis.call('XADD', stream, '*', 'id', id)
+  -- Only approval/rejection SMS are watched for lateness (the sender's watch script).
+  if kind == 'notification' then redis.call('ZADD', watch, created, id) end
   return id
 end
 )lua";
@@ -167,8 +175,12 @@ PreparedEnqueue RedisSmsOutbox::prepare_enqueue(const SmsMessage& message) const
         "created_ms", now,
         "updated_ms", now,
     };
+    if (message.settle_by_ms > 0) {
+        rest.push_back("settle_by_ms");
+        rest.push_back(std::to_string(message.settle_by_ms));
+    }
     prepared.keys = {idem_key(message.idempotency_key), msg_key(prepared.id),
-                     stream_for(prepared.id)};
+                     stream_for(prepared.id), watch_key()};
     prepared.args.reserve(rest.size() + 1);
     prepared.args.push_back(std::to_string(rest.size()));
     for (auto& value : rest) prepared.args.push_back(std::move(value));
@@ -224,6 +236,16 @@ SmsRecord RedisSmsOutbox::record_from_fields(const std::vector<std::string>& fla
             record.created_ms = std::atoll(value.c_str());
         else if (name == "updated_ms")
             record.updated_ms = std::atoll(value.c_str());
+        else if (name == "settle_by_ms")
+            record.settle_by_ms = std::atoll(value.c_str());
+        else if (name == "next_provider")
+            record.next_provider = value;
+        else if (name == "refused")
+            record.refused = value;
+        else if (name == "attempt_ms")
+            record.attempt_ms = std::atoll(value.c_str());
+        else if (name == "checks")
+            record.checks = std::atoi(value.c_str());
     }
     if (auto k = parse_kind(kind)) record.kind = *k;
     if (auto phone = box_.open(sealed_phone, phone_ad(record.id))) record.phone = *phone;

@@ -9,14 +9,18 @@
 //   P sms:stream:code              stream of {id}: verification codes (ids start with 'c'), a
 //                                  lane of their own so that codes never delay an approval
 //   P sms:delayed                  zset id -> due ms (retries, rate-limit windows)
-//   P sms:unknown                  zset id -> ms when an unknown outcome stops waiting
+//   P sms:unknown                  zset id -> ms of the next status query of an unknown outcome
+//   P sms:watch                    zset id -> enqueue ms: notifications not sent within
+//                                  SenderOptions::alert_after raise an alert
 //   P sms:receipt:<provider>:<serial>  string -> id (receipts join on the provider's serial)
 //   P sms:optout:<phone_hash>      hash: the driver replied TD/退订/R
 //   P sms:rl:<phone_hash>:...      per-phone rate-limit counters
 //   P sms:alerts                   stream of permanent failures for the reviewer's console
 //
 // States: queued -> sending -> sent -> delivered | failed; sending -> retry -> sending ...;
-// sending -> unknown -> delivered | failed (receipt or give-up); queued -> suppressed (opt-out).
+// sending -> unknown -> sent | delivered | failed (status query, receipt or give-up), and
+// unknown -> retry only when the provider confirmed it never took the request; queued ->
+// suppressed (opt-out).
 // A state never moves to a lower rank (receipts arriving twice or out of order are harmless).
 //
 // Enqueuing atomically with another change (e.g. approving an application): see
@@ -64,6 +68,11 @@ struct SmsRecord {
     std::string reason;
     std::int64_t created_ms = 0;
     std::int64_t updated_ms = 0;
+    std::int64_t settle_by_ms = 0;  // as enqueued; 0 = none
+    std::string next_provider;      // the provider of the next attempt ("" = the primary)
+    std::string refused;            // providers that answered with a permanent error, ','-joined
+    std::int64_t attempt_ms = 0;    // when the latest attempt was claimed
+    int checks = 0;                 // status queries made for the current unknown outcome
 };
 
 struct OutboxOptions {
@@ -86,7 +95,7 @@ struct PreparedEnqueue {
     std::vector<std::string> keys;  // exactly kEnqueueKeyCount keys
     std::vector<std::string> args;  // args[0] is the count of the rest
 };
-inline constexpr std::size_t kEnqueueKeyCount = 3;
+inline constexpr std::size_t kEnqueueKeyCount = 4;
 
 class RedisSmsOutbox : public SmsOutbox {
 public:
@@ -102,8 +111,9 @@ public:
     // 1. auto prepared = outbox.prepare_enqueue(message);   (seals the phone; no I/O)
     // 2. Your script text = enqueue_lua_function() + your Lua, which calls
     //        local sms_id = kayou_sms_enqueue(key_offset, arg_offset)
-    //    where KEYS[key_offset+1 .. key_offset+3] are prepared.keys and ARGV[arg_offset+1 ..]
-    //    are prepared.args (append them after your own KEYS/ARGV). It returns the message id.
+    //    where KEYS[key_offset+1 .. key_offset+kEnqueueKeyCount] are prepared.keys and
+    //    ARGV[arg_offset+1 ..] are prepared.args (append them after your own KEYS/ARGV). It returns
+    //    the message id.
     // 3. Run it with redis::Client::eval. Either both your update and the SMS happen, or neither.
     // The stream entry is what wakes the senders, so nothing else needs to be called.
     PreparedEnqueue prepare_enqueue(const SmsMessage& message) const;
@@ -143,6 +153,7 @@ public:
     std::string delayed_key() const { return options_.prefix + "sms:delayed"; }
     std::string unknown_key() const { return options_.prefix + "sms:unknown"; }
     std::string alerts_key() const { return options_.prefix + "sms:alerts"; }
+    std::string watch_key() const { return options_.prefix + "sms:watch"; }
     std::string receipt_key(std::string_view provider, std::string_view serial) const;
     std::string optout_key(std::string_view phone_hash) const;
     std::string rate_key(std::string_view phone_hash, std::string_view what) const;

@@ -8,6 +8,7 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <iostream>
+#include <map>
 #include <random>
 
 #include "crypto/random.hpp"
@@ -34,10 +35,12 @@ void log_event(const char* level, const std::string& event, const std::string& i
               << R"(","detail":")" << detail << "\"}\n";
 }
 
-// Claim: queued|retry -> sending, with the opt-out and per-phone limits in the same step.
+// Claim: queued|retry -> sending, with the opt-out and per-phone limits in the same step. The
+// provider about to be used and the attempt's start are recorded with the claim, so a sender
+// that dies mid-send leaves enough behind for the status query that settles it.
 // KEYS: msg, optout, rl_template, rl_hour, rl_day, stream, delayed, unknown
 // ARGV: now_ms, consumer, entry_id, group, id, template_interval_ms, per_hour, per_day,
-//       unknown_due_ms, code ("1" for a verification code), code_max_age_ms
+//       unknown_due_ms, code ("1" for a verification code), code_max_age_ms, provider
 // Returns {"claimed"} | {"limited", wait_ms} | {"unknown"} | {"suppressed", reason} |
 //         {"skip", state}
 const redis::Script& claim_script() {
@@ -87,7 +90,8 @@ if first then
   if redis.call('INCR', KEYS[5]) == 1 then redis.call('PEXPIRE', KEYS[5], 86400000) end
 end
 if tonumber(ARGV[6]) > 0 then redis.call('SET', KEYS[3], ARGV[5], 'PX', ARGV[6]) end
-redis.call('HSET', KEYS[1], 'state', 'sending', 'owner', ARGV[2], 'updated_ms', ARGV[1])
+redis.call('HSET', KEYS[1], 'state', 'sending', 'owner', ARGV[2], 'updated_ms', ARGV[1],
+           'provider', ARGV[12], 'attempt_ms', ARGV[1], 'checks', '0')
 redis.call('HINCRBY', KEYS[1], 'attempts', 1)
 return {'claimed'}
 )lua");
@@ -97,7 +101,8 @@ return {'claimed'}
 // Finish an attempt and acknowledge the stream entry in one step, so a crash cannot lose the
 // message between "recorded" and "acknowledged".
 // KEYS: msg, stream, delayed, unknown, alerts, receipt
-// ARGV: entry_id, group, new_state, now_ms, reason, provider, serial, due_ms, ttl_s, id
+// ARGV: entry_id, group, new_state, now_ms, reason, provider, serial, due_ms, ttl_s, id,
+//       next_provider ('' = unchanged), refused ('' = unchanged)
 const redis::Script& finish_script() {
     static const redis::Script script(R"lua(
 local function rank(s)
@@ -114,6 +119,8 @@ local apply = cur and ((cur == 'sending' and new == 'retry') or rank(new) > rank
 if apply then
   redis.call('HSET', KEYS[1], 'state', new, 'reason', ARGV[5], 'provider', ARGV[6],
              'updated_ms', ARGV[4])
+  if ARGV[11] ~= '' then redis.call('HSET', KEYS[1], 'next_provider', ARGV[11]) end
+  if ARGV[12] ~= '' then redis.call('HSET', KEYS[1], 'refused', ARGV[12]) end
   if new == 'sent' and ARGV[7] ~= '' then
     redis.call('HSET', KEYS[1], 'serial', ARGV[7])
     redis.call('SET', KEYS[6], ARGV[10], 'EX', ARGV[9])
@@ -153,34 +160,75 @@ return moved
     return script;
 }
 
-// An unknown outcome nobody resolved: fail it and alert; a person decides whether to resend.
-// KEYS: msg, unknown, alerts. ARGV: id, now_ms.
-const redis::Script& give_up_script() {
+// Takes the next status query of an unknown outcome: only one process asks the provider at a
+// time (the due time moves `lease` ahead). KEYS: unknown. ARGV: id, now_ms, lease_ms.
+const redis::Script& lease_unknown_script() {
     static const redis::Script script(R"lua(
-redis.call('ZREM', KEYS[2], ARGV[1])
-if redis.call('HGET', KEYS[1], 'state') ~= 'unknown' then return 0 end
-redis.call('HSET', KEYS[1], 'state', 'failed', 'reason', 'unknown_outcome_unresolved',
-           'updated_ms', ARGV[2])
-redis.call('XADD', KEYS[3], 'MAXLEN', '~', '10000', '*', 'id', ARGV[1],
-  'idem', redis.call('HGET', KEYS[1], 'idem') or '', 'template',
-  redis.call('HGET', KEYS[1], 'template') or '', 'reason', 'unknown_outcome_unresolved',
-  'provider', redis.call('HGET', KEYS[1], 'provider') or '')
+local due = redis.call('ZSCORE', KEYS[1], ARGV[1])
+if not due or tonumber(due) > tonumber(ARGV[2]) then return 0 end
+redis.call('ZADD', KEYS[1], tonumber(ARGV[2]) + tonumber(ARGV[3]), ARGV[1])
 return 1
 )lua");
     return script;
 }
 
-bool provider_level(const signing::Classification& c) {
-    switch (c.kind) {
-        case FailureClass::transient:
-        case FailureClass::clock:
-        case FailureClass::billing:
-            return true;
-        case FailureClass::permanent:
-            return c.alert;  // our account/template, not the number
-        default:
-            return false;
-    }
+// What a status query established about an unknown outcome (notify/sms_schedule.hpp
+// CheckStep), applied only while the message is still unknown (a receipt may have come first).
+// KEYS: msg, unknown, delayed, alerts, receipt
+// ARGV: id, now_ms, action, reason, due_ms, serial, ttl_s, next_provider, provider
+const redis::Script& resolve_script() {
+    static const redis::Script script(R"lua(
+local st = redis.call('HGET', KEYS[1], 'state')
+if st ~= 'unknown' then redis.call('ZREM', KEYS[2], ARGV[1]) return st or false end
+local action = ARGV[3]
+if action == 'check_again' then
+  redis.call('HINCRBY', KEYS[1], 'checks', 1)
+  redis.call('ZADD', KEYS[2], ARGV[5], ARGV[1])
+  return 'unknown'
+end
+redis.call('ZREM', KEYS[2], ARGV[1])
+if action == 'delivered' or action == 'sent' then
+  redis.call('HSET', KEYS[1], 'state', action, 'reason', 'status_query', 'updated_ms', ARGV[2])
+  if ARGV[6] ~= '' then
+    redis.call('HSET', KEYS[1], 'serial', ARGV[6])
+    redis.call('SET', KEYS[5], ARGV[1], 'EX', ARGV[7])
+  end
+  return action
+end
+if action == 'resend' then
+  -- The one move down in rank: the provider confirmed it never took the request.
+  redis.call('HSET', KEYS[1], 'state', 'retry', 'reason', 'not_sent_confirmed',
+             'next_provider', ARGV[8], 'updated_ms', ARGV[2])
+  redis.call('ZADD', KEYS[3], ARGV[5], ARGV[1])
+  return 'retry'
+end
+redis.call('HSET', KEYS[1], 'state', 'failed', 'reason', ARGV[4], 'updated_ms', ARGV[2])
+redis.call('XADD', KEYS[4], 'MAXLEN', '~', '10000', '*', 'id', ARGV[1],
+  'idem', redis.call('HGET', KEYS[1], 'idem') or '', 'template',
+  redis.call('HGET', KEYS[1], 'template') or '', 'reason', ARGV[4], 'provider', ARGV[9])
+return 'failed'
+)lua");
+    return script;
+}
+
+// A notification still not accepted by a provider alert_after after it was enqueued: tell the
+// reviewers now (the sender keeps trying). Once per message; codes and reminders are not
+// reported (a code is useless by then, a reminder repeats).
+// KEYS: msg, watch, alerts. ARGV: id, now_ms.
+const redis::Script& watch_script() {
+    static const redis::Script script(R"lua(
+if redis.call('ZREM', KEYS[2], ARGV[1]) == 0 then return 0 end
+local st = redis.call('HGET', KEYS[1], 'state')
+if not st or redis.call('HGET', KEYS[1], 'kind') ~= 'notification' then return 0 end
+if st == 'sent' or st == 'delivered' or st == 'failed' or st == 'suppressed' then return 0 end
+redis.call('HSET', KEYS[1], 'late_alert_ms', ARGV[2])
+redis.call('XADD', KEYS[3], 'MAXLEN', '~', '10000', '*', 'id', ARGV[1],
+  'idem', redis.call('HGET', KEYS[1], 'idem') or '', 'template',
+  redis.call('HGET', KEYS[1], 'template') or '', 'reason', 'not_delivered_in_time',
+  'provider', redis.call('HGET', KEYS[1], 'provider') or '', 'state', st)
+return 1
+)lua");
+    return script;
 }
 
 struct Entry {
@@ -221,6 +269,9 @@ struct SmsSender::Impl : std::enable_shared_from_this<SmsSender::Impl> {
         std::chrono::steady_clock::time_point refilled = std::chrono::steady_clock::now();
     };
     std::array<Lane, 2> lanes;
+    // Status queries of unknown outcomes in progress: bounded apart from the lanes, so a hanging
+    // status API never takes a slot an approval SMS needs.
+    std::size_t status_in_flight = 0;
     std::mt19937_64 rng{std::random_device{}()};
 
     Impl(asio::any_io_executor e, RedisSmsOutbox& o, std::shared_ptr<redis::Client> r,
@@ -273,12 +324,30 @@ struct SmsSender::Impl : std::enable_shared_from_this<SmsSender::Impl> {
         }
     }
 
-    std::int64_t backoff_ms(int attempts) {
-        const auto base = options.backoff_base.count();
-        std::int64_t d = base << std::min(attempts > 0 ? attempts - 1 : 0, 20);
-        d = std::min<std::int64_t>(d, options.backoff_cap.count());
-        // Half fixed, half random: spreads retries of a burst without retrying at once.
-        return d / 2 + std::uniform_int_distribution<std::int64_t>(0, d / 2)(rng);
+    // A uniform draw in [0, 1] for the schedule's jitter (it spreads the retries of a burst).
+    double jitter() { return std::uniform_real_distribution<double>(0.0, 1.0)(rng); }
+
+    std::int64_t deadline_of(const SmsRecord& record) const {
+        return settle_deadline_ms(record.created_ms, record.settle_by_ms, record.kind,
+                                  options.schedule);
+    }
+
+    std::size_t provider_index(const std::string& name) const {
+        for (std::size_t i = 0; i < providers.size(); ++i)
+            if (providers[i]->name() == name) return i;
+        return 0;  // "" or a provider no longer configured: the primary
+    }
+
+    static bool listed(const std::string& csv, const std::string& name) {
+        std::size_t start = 0;
+        while (start <= csv.size()) {
+            const auto comma = csv.find(',', start);
+            const auto end = comma == std::string::npos ? csv.size() : comma;
+            if (csv.compare(start, end - start, name) == 0) return true;
+            if (comma == std::string::npos) break;
+            start = comma + 1;
+        }
+        return false;
     }
 
     // Both connections are still coming up when the sender starts with the process: commands sent
@@ -381,7 +450,8 @@ struct SmsSender::Impl : std::enable_shared_from_this<SmsSender::Impl> {
 
     asio::awaitable<void> finish(const Entry& entry, const std::string& state,
                                  const std::string& reason, const std::string& provider,
-                                 const std::string& serial, std::int64_t due_ms) {
+                                 const std::string& serial, std::int64_t due_ms,
+                                 std::string next_provider = {}, std::string refused = {}) {
         std::vector<std::string> keys{outbox.msg_key(entry.message_id),
                                       stream_of(entry),
                                       outbox.delayed_key(),
@@ -400,7 +470,9 @@ struct SmsSender::Impl : std::enable_shared_from_this<SmsSender::Impl> {
                                       serial,
                                       std::to_string(due_ms),
                                       std::to_string(retention.count()),
-                                      entry.message_id};
+                                      entry.message_id,
+                                      std::move(next_provider),
+                                      std::move(refused)};
         auto reply = co_await redis().eval(finish_script(), std::move(keys), std::move(args));
         if (reply.is_error()) throw redis::Error(redis::Error::Kind::protocol, reply.str);
     }
@@ -429,6 +501,10 @@ struct SmsSender::Impl : std::enable_shared_from_this<SmsSender::Impl> {
             hour_counter = "c:h";
             day_counter = "c:d";
         }
+        // One provider per attempt: the one the schedule chose last time (the primary at first).
+        std::size_t index = 0;
+        if (record) index = provider_index(record->next_provider);
+        SmsProvider* used = providers[index];
         std::vector<std::string> keys{outbox.msg_key(entry.message_id),
                                       outbox.optout_key(hash),
                                       outbox.rate_key(hash, "t:" + tpl),
@@ -440,17 +516,19 @@ struct SmsSender::Impl : std::enable_shared_from_this<SmsSender::Impl> {
         std::string code_flag = "0";
         if (entry.code) code_flag = "1";
         const auto now = now_ms();
-        std::vector<std::string> args{std::to_string(now),
-                                      options.consumer,
-                                      entry.entry_id,
-                                      kSenderGroup,
-                                      entry.message_id,
-                                      std::to_string(options.same_template_interval.count()),
-                                      std::to_string(options.per_phone_hour),
-                                      std::to_string(options.per_phone_day),
-                                      std::to_string(now + options.unknown_wait.count()),
-                                      code_flag,
-                                      std::to_string(options.code_max_age.count())};
+        std::vector<std::string> args{
+            std::to_string(now),
+            options.consumer,
+            entry.entry_id,
+            kSenderGroup,
+            entry.message_id,
+            std::to_string(options.same_template_interval.count()),
+            std::to_string(options.per_phone_hour),
+            std::to_string(options.per_phone_day),
+            std::to_string(now + options.schedule.status_check_after.count()),
+            code_flag,
+            std::to_string(options.code_max_age.count()),
+            used->name()};
         auto claim = co_await redis().eval(claim_script(), std::move(keys), std::move(args));
         if (claim.is_error()) throw redis::Error(redis::Error::Kind::protocol, claim.str);
         const std::string verdict =
@@ -471,61 +549,66 @@ struct SmsSender::Impl : std::enable_shared_from_this<SmsSender::Impl> {
         if (verdict != "claimed" || !record) co_return;
 
         ProviderSend send{record->id, record->phone, record->template_name, record->params};
-        ProviderResult result;
-        SmsProvider* used = nullptr;
-        for (std::size_t i = 0; i < providers.size(); ++i) {
-            used = providers[i];
-            ++stats.requests;
-            result = co_await used->send(send);
-            if (!provider_level(result.classification)) break;
-            if (i + 1 < providers.size())
-                log_event("warn", "sms_fallback", record->id, used->name() + ":" + result.code);
-        }
+        ++stats.requests;
+        const ProviderResult result = co_await used->send(send);
         const auto& c = result.classification;
-        const std::string provider = used ? used->name() : "";
-        const auto at = now_ms();
-        switch (c.kind) {
-            case FailureClass::ok:
+        const std::string provider = used->name();
+
+        AttemptFacts facts;
+        facts.classification = c;
+        facts.attempts = record->attempts + 1;
+        facts.provider = index;
+        facts.providers = providers.size();
+        facts.other_refused =
+            providers.size() > 1 &&
+            listed(record->refused, providers[(index + 1) % providers.size()]->name());
+        facts.now_ms = now_ms();
+        facts.deadline_ms = deadline_of(*record);
+        facts.jitter = jitter();
+        const Step step = next_step(facts, options.schedule);
+        // A provider that refused this message for good (its template, our account there) is
+        // remembered, so the schedule stops switching to it.
+        std::string refused;
+        if (c.kind == FailureClass::permanent && !listed(record->refused, provider)) {
+            refused = record->refused;
+            if (!refused.empty()) refused += ",";
+            refused += provider;
+        }
+        std::string next_name = providers[step.next_provider]->name();
+        switch (step.kind) {
+            case Step::Kind::sent:
                 ++stats.sent;
                 co_await finish(entry, "sent", "", provider, result.serial, 0);
                 break;
-            case FailureClass::unknown_outcome:
+            case Step::Kind::unknown:
                 ++stats.unknown;
                 log_event("warn", "sms_unknown_outcome", record->id, provider + ":" + result.code);
-                co_await finish(entry, "unknown", result.code, provider, "",
-                                at + options.unknown_wait.count());
+                co_await finish(entry, "unknown", result.code, provider, "", step.due_ms);
                 break;
-            case FailureClass::window_limited:
-            case FailureClass::time_of_day: {
-                ++stats.deferred;
-                std::int64_t due = at + backoff_ms(1);
-                if (c.retry_not_before)
-                    due = std::chrono::duration_cast<std::chrono::milliseconds>(
-                              c.retry_not_before->time_since_epoch())
-                              .count() +
-                          std::uniform_int_distribution<std::int64_t>(0, 1000)(rng);
-                co_await finish(entry, "retry", result.code, provider, "", due);
+            case Step::Kind::retry: {
+                if (c.kind == FailureClass::window_limited || c.kind == FailureClass::time_of_day)
+                    ++stats.deferred;
+                else
+                    ++stats.retried;
+                if (step.next_provider != index)
+                    log_event("warn", "sms_fallback", record->id, provider + ":" + result.code);
+                co_await finish(entry, "retry", result.code, provider, "", step.due_ms,
+                                std::move(next_name), std::move(refused));
                 break;
             }
-            case FailureClass::transient:
-            case FailureClass::clock:
-            case FailureClass::billing:
-                if (record->attempts + 1 < options.max_attempts) {
-                    ++stats.retried;
-                    co_await finish(entry, "retry", result.code, provider, "",
-                                    at + backoff_ms(record->attempts + 1));
-                    break;
-                }
-                [[fallthrough]];
-            default:
+            case Step::Kind::failed: {
                 ++stats.failed;
-                log_event("error", "sms_failed", record->id, provider + ":" + result.code);
                 // A named reason, not a ?: inside the co_await: g++ 12 freed that temporary
                 // twice ("double free" on every permanent failure; redis/client.hpp).
-                std::string reason = result.code;
+                std::string reason = step.reason;
+                if (reason.empty()) reason = result.code;
                 if (reason.empty()) reason = std::string(signing::to_string(c.kind));
-                co_await finish(entry, "failed", std::move(reason), provider, "", 0);
+                log_event("error", "sms_failed", record->id, provider + ":" + reason);
+                std::string no_next;  // named: no braced temporaries in a co_await (g++ 12)
+                co_await finish(entry, "failed", std::move(reason), provider, "", 0,
+                                std::move(no_next), std::move(refused));
                 break;
+            }
         }
     }
 
@@ -541,7 +624,8 @@ struct SmsSender::Impl : std::enable_shared_from_this<SmsSender::Impl> {
                 }
                 co_await promote_due();
                 co_await take_over();
-                co_await give_up_unknown();
+                co_await settle_unknown();
+                co_await report_late();
             } catch (const std::exception&) {
                 group_ready = false;
             }
@@ -550,10 +634,11 @@ struct SmsSender::Impl : std::enable_shared_from_this<SmsSender::Impl> {
         }
     }
 
-    // Members of a due-time sorted set (score = ms) whose time has come, at most `limit`.
-    asio::awaitable<std::vector<std::string>> due_members(std::string key, int limit) {
-        std::vector<std::string> command{"ZRANGEBYSCORE",          std::move(key), "-inf",
-                                         std::to_string(now_ms()), "LIMIT",        "0",
+    // Members of a sorted set with a score up to `until` (ms), at most `limit`.
+    asio::awaitable<std::vector<std::string>> due_members(std::string key, int limit,
+                                                          std::int64_t until) {
+        std::vector<std::string> command{"ZRANGEBYSCORE",       std::move(key), "-inf",
+                                         std::to_string(until), "LIMIT",        "0",
                                          std::to_string(limit)};
         auto due = co_await redis().exec(std::move(command));
         std::vector<std::string> ids;
@@ -563,7 +648,7 @@ struct SmsSender::Impl : std::enable_shared_from_this<SmsSender::Impl> {
     }
 
     asio::awaitable<void> promote_due() {
-        auto ids = co_await due_members(outbox.delayed_key(), 500);
+        auto ids = co_await due_members(outbox.delayed_key(), 500, now_ms());
         if (ids.empty()) co_return;
         std::vector<std::string> keys{outbox.delayed_key(), outbox.stream_key(),
                                       outbox.code_stream_key()};
@@ -594,16 +679,150 @@ struct SmsSender::Impl : std::enable_shared_from_this<SmsSender::Impl> {
         }
     }
 
-    asio::awaitable<void> give_up_unknown() {
-        const auto due = co_await due_members(outbox.unknown_key(), 100);
+    // Unknown outcomes whose status query is due: each is queried on a coroutine of its own
+    // (a hanging status API must not hold up the housekeeping), under a lease so one process
+    // asks at a time.
+    asio::awaitable<void> settle_unknown() {
+        const auto now = now_ms();
+        const auto due = co_await due_members(outbox.unknown_key(), 50, now);
         for (const auto& id : due) {
-            std::vector<std::string> keys{outbox.msg_key(id), outbox.unknown_key(),
+            if (status_in_flight >= options.max_in_flight) break;
+            const std::int64_t lease = options.status_lease.count();
+            std::vector<std::string> keys{outbox.unknown_key()};
+            std::vector<std::string> args{id, std::to_string(now), std::to_string(lease)};
+            auto leased =
+                co_await redis().eval(lease_unknown_script(), std::move(keys), std::move(args));
+            if (!leased.is_integer() || leased.integer != 1) continue;
+            ++status_in_flight;
+            asio::co_spawn(
+                executor,
+                [self = shared_from_this(), id]() -> asio::awaitable<void> {
+                    try {
+                        co_await self->check_status(id);
+                    } catch (const std::exception& error) {
+                        // The lease runs out and the next housekeeping pass asks again.
+                        log_event("warn", "sms_status_error", id, error.what());
+                    }
+                    --self->status_in_flight;
+                },
+                asio::detached);
+        }
+    }
+
+    asio::awaitable<void> check_status(std::string id) {
+        auto record = co_await outbox.find(id);
+        if (!record || record->state != "unknown") {
+            std::vector<std::string> command{"ZREM", outbox.unknown_key(), id};
+            co_await redis().exec(std::move(command));
+            co_return;
+        }
+        const std::size_t index = provider_index(record->provider);
+        SmsProvider* provider = providers[index];
+        // The message's provider must be the one asked; one no longer configured cannot be.
+        const bool known = provider->name() == record->provider;
+        StatusQuery query{record->id, record->phone, record->attempt_ms, now_ms()};
+        if (query.attempt_ms == 0) query.attempt_ms = record->updated_ms;
+        StatusAnswer answer;
+        answer.outcome = StatusFinding::unsupported;
+        if (known) {
+            ++stats.status_queries;
+            answer = co_await provider->query(query);
+        }
+        StatusFinding finding = answer.outcome;
+        std::string serial;
+        if (finding == StatusFinding::absent) {
+            // Records that do not echo our id are ours only if their serial is not another
+            // message's (the receipt index says whose a serial is).
+            std::map<std::string, std::string> owners;
+            for (const auto& r : answer.records) {
+                if (!r.message_id.empty() || r.serial.empty() || owners.contains(r.serial))
+                    continue;
+                std::vector<std::string> get{"GET", outbox.receipt_key(record->provider, r.serial)};
+                auto owner = co_await redis().exec(std::move(get));
+                owners[r.serial] = owner.is_string() ? owner.str : std::string();
+            }
+            auto lookup = [&owners](const std::string& s) {
+                const auto found = owners.find(s);
+                return found == owners.end() ? std::string() : found->second;
+            };
+            const auto match = match_status(answer.records, record->id, lookup);
+            finding = match.finding;
+            serial = match.serial;
+        }
+        CheckFacts facts;
+        facts.finding = finding;
+        facts.now_ms = now_ms();
+        facts.attempt_ms = query.attempt_ms;
+        facts.deadline_ms = deadline_of(*record);
+        facts.checks = record->checks;
+        facts.provider = index;
+        facts.providers = providers.size();
+        facts.jitter = jitter();
+        const CheckStep step = next_check_step(facts, options.schedule);
+        std::string action;
+        std::string reason;
+        switch (step.kind) {
+            case CheckStep::Kind::delivered:
+                action = "delivered";
+                break;
+            case CheckStep::Kind::sent:
+                action = "sent";
+                break;
+            case CheckStep::Kind::failed:
+                action = "failed";
+                reason = step.reason;
+                break;
+            case CheckStep::Kind::resend:
+                action = "resend";
+                break;
+            case CheckStep::Kind::check_again:
+                action = "check_again";
+                break;
+            case CheckStep::Kind::give_up:
+                action = "failed";
+                reason = "unknown_outcome_unresolved";
+                break;
+        }
+        std::vector<std::string> keys{outbox.msg_key(id), outbox.unknown_key(),
+                                      outbox.delayed_key(), outbox.alerts_key(),
+                                      outbox.receipt_key(record->provider, serial)};
+        std::vector<std::string> args{id,
+                                      std::to_string(facts.now_ms),
+                                      action,
+                                      reason,
+                                      std::to_string(step.due_ms),
+                                      serial,
+                                      std::to_string(outbox.options().retention.count()),
+                                      providers[step.next_provider]->name(),
+                                      record->provider};
+        auto reply = co_await redis().eval(resolve_script(), std::move(keys), std::move(args));
+        if (reply.is_error()) throw redis::Error(redis::Error::Kind::protocol, reply.str);
+        if (action == "check_again") {
+            if (!answer.code.empty())
+                log_event("warn", "sms_status_query_failed", id,
+                          record->provider + ":" + answer.code);
+            co_return;
+        }
+        std::string detail = record->provider + ":" + action;
+        if (!reason.empty()) detail += ":" + reason;
+        log_event(action == "failed" ? "error" : "info", "sms_unknown_settled", id, detail);
+        if (action == "resend") ++stats.resent;
+        if (action == "failed") ++stats.failed;
+    }
+
+    // Notifications enqueued more than alert_after ago that no provider has accepted yet.
+    asio::awaitable<void> report_late() {
+        const auto now = now_ms();
+        const auto due =
+            co_await due_members(outbox.watch_key(), 100, now - options.alert_after.count());
+        for (const auto& id : due) {
+            std::vector<std::string> keys{outbox.msg_key(id), outbox.watch_key(),
                                           outbox.alerts_key()};
-            std::vector<std::string> args{id, std::to_string(now_ms())};
-            auto reply = co_await redis().eval(give_up_script(), std::move(keys), std::move(args));
+            std::vector<std::string> args{id, std::to_string(now)};
+            auto reply = co_await redis().eval(watch_script(), std::move(keys), std::move(args));
             if (reply.is_integer() && reply.integer == 1) {
-                ++stats.failed;
-                log_event("error", "sms_failed", id, "unknown_outcome_unresolved");
+                ++stats.late_alerts;
+                log_event("error", "sms_not_delivered_in_time", id, "alert");
             }
         }
     }

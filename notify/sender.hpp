@@ -16,13 +16,19 @@
 //    senders never both send it and a held message does not use up quota.
 //  - A message found in state "sending" when taken over may already have been sent (the sender
 //    died between writing the request and recording the answer): it becomes "unknown", never
-//    resent. Unknown outcomes wait for a receipt (joined on our message id, echoed by Tencent
-//    as ext and by Aliyun as out_id) for unknown_wait, then fail with
-//    "unknown_outcome_unresolved" and raise an alert: a person decides, nothing is resent.
-//  - Transient failures retry with exponential backoff and jitter (max_attempts); window-limited
-//    answers are retried after the window; permanent ones fail and alert the reviewer
-//    (kayou:sms:alerts). Provider-level failures of the primary go to the fallback provider,
-//    except unknown outcomes (a fallback send could be the duplicate).
+//    resent blindly. Unknown outcomes (that, a timeout or reset after the request was written,
+//    504) are settled by asking the provider a few minutes later (SmsProvider::query: Tencent
+//    PullSmsSendStatusByPhoneNumber, Aliyun QuerySendDetails); a receipt joined on our message
+//    id (Tencent ext, Aliyun out_id) settles them too. Only a confirmed "not sent" is resent;
+//    an outcome nobody can establish is failed with "unknown_outcome_unresolved" and an alert
+//    at the message's settle-by time.
+//  - Transient failures retry with exponential backoff and jitter until the message's settle-by
+//    time (an application's deadline minus a margin), alternating between the primary and the
+//    fallback provider; window-limited answers are retried after the window; permanent ones
+//    fail and alert the reviewer (kayou:sms:alerts). The decisions are pure functions in
+//    notify/sms_schedule.hpp.
+//  - A notification (approval, rejection) not sent within alert_after raises an alert
+//    ("not_delivered_in_time") while the sender keeps trying.
 #include <boost/asio/any_io_executor.hpp>
 #include <chrono>
 #include <cstdint>
@@ -32,6 +38,7 @@
 
 #include "notify/providers/provider.hpp"
 #include "notify/redis_outbox.hpp"
+#include "notify/sms_schedule.hpp"
 
 namespace kayou::notify {
 
@@ -45,10 +52,14 @@ struct SenderOptions {
     double rate_per_second = 100;                  // request rate of this process for notifications
     double code_rate_per_second = 50;              // and, separately, for verification codes
     std::chrono::milliseconds code_max_age{300'000};  // a code older than this is not sent
-    int max_attempts = 5;
-    std::chrono::milliseconds backoff_base{1000};
-    std::chrono::milliseconds backoff_cap{60'000};
-    std::chrono::milliseconds unknown_wait{std::chrono::minutes(30)};
+    // Retries, settle-by times and status queries (notify/sms_schedule.hpp).
+    SchedulePolicy schedule;
+    // A notification not yet accepted by a provider this long after it was enqueued is reported
+    // to the reviewers (kayou:sms:alerts, reason not_delivered_in_time).
+    std::chrono::milliseconds alert_after{std::chrono::minutes(10)};
+    // How long one process owns the status query of an unknown outcome before another may ask:
+    // longer than a query can take (bot/config.cpp derives it from the HTTP timeouts).
+    std::chrono::milliseconds status_lease{120'000};
     // Per-phone limits kept before the provider's own (spec §5, §6.4).
     std::chrono::milliseconds same_template_interval{30'000};
     int per_phone_hour = 5;
@@ -62,8 +73,11 @@ struct SenderStats {
     std::uint64_t deferred = 0;  // held by a rate limit or a provider window
     std::uint64_t failed = 0;
     std::uint64_t unknown = 0;
-    std::uint64_t taken_over = 0;  // entries reclaimed from another consumer
-    std::uint64_t suppressed = 0;  // not sent on purpose: opted out, a stale or held code
+    std::uint64_t taken_over = 0;      // entries reclaimed from another consumer
+    std::uint64_t suppressed = 0;      // not sent on purpose: opted out, a stale or held code
+    std::uint64_t status_queries = 0;  // provider status queries made for unknown outcomes
+    std::uint64_t resent = 0;          // unknown outcomes the provider confirmed as not sent
+    std::uint64_t late_alerts = 0;     // notifications reported as not delivered in time
 };
 
 class SmsSender : public std::enable_shared_from_this<SmsSender> {

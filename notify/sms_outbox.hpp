@@ -2,6 +2,7 @@
 // What the rest of kayou sees of SMS: put a message into the durable outbox. Delivery (providers,
 // retries, receipts, rate limits) happens behind it, in notify/.
 #include <boost/asio/awaitable.hpp>
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -19,6 +20,9 @@ struct SmsMessage {
     // Same key = same SMS: enqueuing twice sends once (e.g. "approval:<application id>").
     std::string idempotency_key;
     Kind kind = Kind::notification;
+    // Unix ms by which the SMS should be settled (an application's deadline); 0 = a default by
+    // kind. Retries stop a margin before it (notify/sms_schedule.hpp).
+    std::int64_t settle_by_ms = 0;
 };
 
 class SmsOutbox {

@@ -205,6 +205,11 @@ struct Client::Impl : std::enable_shared_from_this<Client::Impl> {
         });
 
         addresses_.clear();
+        if (!config_.unix_socket.empty()) {
+            state_ = State::connecting;
+            attach(redisAsyncConnectUnix(config_.unix_socket.c_str()));
+            return;
+        }
         error_code ec;
         const auto address = asio::ip::make_address(config_.host, ec);
         if (!ec) {
@@ -244,7 +249,10 @@ struct Client::Impl : std::enable_shared_from_this<Client::Impl> {
     void open(const asio::ip::address& address) {
         state_ = State::connecting;
         // Non-blocking connect; with an IP literal hiredis' getaddrinfo does no lookup.
-        redisAsyncContext* ac = redisAsyncConnect(address.to_string().c_str(), config_.port);
+        attach(redisAsyncConnect(address.to_string().c_str(), config_.port));
+    }
+
+    void attach(redisAsyncContext* ac) {
         if (ac == nullptr) {
             last_error_ = "redisAsyncConnect: out of memory";
             connection_lost(Error::Kind::not_connected, "");
@@ -302,9 +310,13 @@ struct Client::Impl : std::enable_shared_from_this<Client::Impl> {
             connection_lost(Error::Kind::not_connected, "");
             return;
         }
-        const int one = 1;
-        ::setsockopt(ac_->c.fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
-        redisEnableKeepAlive(&ac_->c);  // a dead peer is noticed even without traffic
+        if (config_.unix_socket.empty()) {
+            // TCP only: on a Unix socket hiredis' keep-alive setup fails and marks the context
+            // as broken (and a local peer's death is seen at once anyway).
+            const int one = 1;
+            ::setsockopt(ac_->c.fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+            redisEnableKeepAlive(&ac_->c);  // a dead peer is noticed even without traffic
+        }
         last_reply_ = Clock::now();
 
         std::vector<std::vector<std::string>> handshake;
@@ -313,6 +325,9 @@ struct Client::Impl : std::enable_shared_from_this<Client::Impl> {
         }
         if (config_.database != 0) {
             handshake.push_back({"SELECT", std::to_string(config_.database)});
+        }
+        if (config_.ping_on_connect) {
+            handshake.push_back({"PING"});
         }
         if (handshake.empty()) {
             on_ready();

@@ -53,8 +53,15 @@ struct Config {
     // getaddrinfo on the I/O thread) on every (re)connect; hiredis is handed the IP.
     std::string host = "127.0.0.1";
     std::uint16_t port = 6379;
+    // Non-empty: connect to this Unix domain socket instead of host:port (the embedded
+    // redis-server listens only there, so no other process can take its port).
+    std::string unix_socket;
     std::string password;  // AUTH <password> on every connect when non-empty
     int database = 0;      // SELECT <database> on every connect when non-zero
+    // PING on every connect, and treat an error answer (-LOADING while a restarted Redis reads
+    // its AOF) as a failed connect: commands then fail fast with not_connected instead of each
+    // getting the LOADING error reply.
+    bool ping_on_connect = false;
     // Resolve + TCP connect + AUTH/SELECT must finish within this, or the attempt is abandoned.
     std::chrono::milliseconds connect_timeout{1000};
     // Per-command deadline (hiredis 0.14 has no timers: the client owns them).

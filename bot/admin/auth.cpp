@@ -77,7 +77,7 @@ AuditLog::AuditLog(std::shared_ptr<redis::Client> redis, std::string key_prefix,
                    std::size_t max_length)
     : redis_(std::move(redis)), key_(key_prefix + "audit"), max_length_(max_length) {}
 
-boost::asio::awaitable<void> AuditLog::record(const Principal& who, std::string action,
+boost::asio::awaitable<bool> AuditLog::record(const Principal& who, std::string action,
                                               std::string target) {
     const auto now_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
                             std::chrono::system_clock::now().time_since_epoch())
@@ -102,10 +102,12 @@ boost::asio::awaitable<void> AuditLog::record(const Principal& who, std::string 
                                      std::to_string(now_ms)};
     try {
         auto reply = co_await redis_->exec(std::move(command));
-        if (reply.is_error()) log(LogLevel::error, "audit_write_failed", {{"error", reply.str}});
+        if (!reply.is_error()) co_return true;
+        log(LogLevel::error, "audit_write_failed", {{"error", reply.str}});
     } catch (const std::exception& error) {
         log(LogLevel::error, "audit_write_failed", {{"error", std::string(error.what())}});
     }
+    co_return false;
 }
 
 }  // namespace kayou::bot::admin

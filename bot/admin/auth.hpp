@@ -66,9 +66,10 @@ public:
     AuditLog(std::shared_ptr<redis::Client> redis, std::string key_prefix,
              std::size_t max_length = 100'000);
 
-    // Never throws: an audit write that fails is logged (it must not undo the action, which has
-    // already happened).
-    boost::asio::awaitable<void> record(const Principal& who, std::string action,
+    // Never throws: an audit write that fails is logged (it must not undo an action, which has
+    // already happened) and reported as false — a read that must be audited (the full view of
+    // an application) is then not served.
+    boost::asio::awaitable<bool> record(const Principal& who, std::string action,
                                         std::string target);
 
     const std::string& key() const { return key_; }

@@ -88,6 +88,7 @@ async function showList(kind) {
   view.replaceChildren(el("p", { class: "muted" },
     (kind === "queue" ? "待审核 " : "周转池 ") + data.total + " 件（按" +
     (kind === "queue" ? "办结时限" : "提交时间") + "排序）"));
+  if (data.deadline_rule) view.append(el("p", { class: "muted" }, data.deadline_rule));
   for (const a of data.applications) view.append(applicationCard(a, () => showApplication(a.id)));
 }
 

@@ -5,9 +5,11 @@
 #include "bot/admin/console_assets.hpp"
 #include "bot/admin/json_response.hpp"
 #include "bot/channels/query.hpp"
+#include "bot/http_errors.hpp"
 #include "dialogs/districts.hpp"
 #include "dialogs/privacy.hpp"
 #include "members/review_store.hpp"
+#include "notify/calendar.hpp"
 #include "notify/redis_outbox.hpp"
 
 namespace kayou::bot::admin {
@@ -90,6 +92,17 @@ bool read_page(const channels::Target& target, std::int64_t& offset, std::int64_
            read(target.get("limit"), limit, 1, kMaxPage);
 }
 
+// The rule the deadlines follow (notify/calendar.hpp), in the reviewers' words.
+std::string deadline_rule(const notify::WorkingCalendar& calendar) {
+    const std::string range = notify::format_office_hours(calendar.office_hours());
+    const std::string open = range.substr(0, 5);
+    const std::string close = range.substr(6);
+    return "办结时限按工作日办公时间（" + open + "–" + close +
+           "，北京时间）计算：办公时间外提交的申请从下一个工作日" + open +
+           "起算，须在起算当日之后的下一个工作日" + close +
+           "前办结；提醒和督办短信只在办公时间发送。";
+}
+
 const char* outcome_error(members::ReviewOutcome outcome) {
     return outcome == members::ReviewOutcome::not_found ? "no such application"
                                                         : "not allowed in its current state";
@@ -100,13 +113,14 @@ const char* outcome_error(members::ReviewOutcome outcome) {
 ReviewApi::ReviewApi(const Authenticator& auth, AuditLog& audit,
                      members::ApplicationStore& applications, members::ReviewStore& review,
                      notify::RedisSmsOutbox& outbox, const dialogs::DistrictCatalog& districts,
-                     Clock now)
+                     const notify::WorkingCalendar& calendar, Clock now)
     : auth_(auth),
       audit_(audit),
       applications_(applications),
       review_(review),
       outbox_(outbox),
       districts_(districts),
+      calendar_(calendar),
       now_(now) {}
 
 void ReviewApi::install(HttpServer& server) {
@@ -195,11 +209,22 @@ asio::awaitable<HttpResponse> ReviewApi::list(const Principal& who, const HttpRe
         page = co_await review_.queue(district, offset, limit);
     const auto now = now_();
     json items = json::array();
-    for (const auto& a : page.items) items.push_back(masked_json(a, now));
-    co_return json_response(200, {{"district", district},
-                                  {"total", page.total},
-                                  {"offset", offset},
-                                  {"applications", items}});
+    for (const auto& a : page.items) {
+        json item = masked_json(a, now);
+        // When the deadline clock started: the submission, or the next opening after it.
+        const auto start = calendar_.counting_start(
+            std::chrono::sys_seconds(std::chrono::seconds(a.submitted_at)));
+        item["counting_from"] = start.time_since_epoch().count();
+        item["counting_from_text"] = members::beijing_minute_text(start);
+        items.push_back(std::move(item));
+    }
+    json body = {{"district", district},
+                 {"total", page.total},
+                 {"offset", offset},
+                 {"office_hours", notify::format_office_hours(calendar_.office_hours())},
+                 {"deadline_rule", deadline_rule(calendar_)},
+                 {"applications", items}};
+    co_return json_response(200, body);
 }
 
 asio::awaitable<HttpResponse> ReviewApi::stats(const Principal& who, const HttpRequest& request) {
@@ -283,7 +308,9 @@ asio::awaitable<HttpResponse> ReviewApi::application(const Principal& who, HttpR
     if (action.empty() && request.method == "GET") {
         std::optional<notify::SmsRecord> sms;
         if (!a.sms_id.empty()) sms = co_await outbox_.find(a.sms_id);
-        co_await audit_.record(who, "application.view", id);
+        // Every look at the data in clear leaves a trace, or does not happen.
+        const bool audited = co_await audit_.record(who, "application.view", id);
+        if (!audited) co_return unavailable_response("audit log unavailable", 1);
         json out = full_json(a, now);
         out["sms"] = sms_json(sms);
         co_return json_response(200, out);

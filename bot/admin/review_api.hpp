@@ -2,7 +2,8 @@
 // Admin HTTP API of the review console (roles city_admin and district_admin; docs/admin-api.md,
 // "Review"). A district_admin sees and acts on its own districts only (403 otherwise).
 //   GET  /admin/api/review/districts                 districts with pending and overdue counts
-//   GET  /admin/api/review/queue?district=&offset=&limit=   pending, by deadline, masked
+//   GET  /admin/api/review/queue?district=&offset=&limit=   pending, by deadline, masked, with
+//                                                    the deadline rule (office hours)
 //   GET  /admin/api/review/pool?district=&offset=&limit=    turnover pool (周转池), masked
 //   GET  /admin/api/review/stats?from=&to=[&district=]      per district, Beijing dates inclusive,
 //                                                     and "alerts" (SMS code budget, Redis memory)
@@ -29,7 +30,8 @@ class ReviewStore;
 }  // namespace kayou::members
 namespace kayou::notify {
 class RedisSmsOutbox;
-}
+class WorkingCalendar;
+}  // namespace kayou::notify
 
 namespace kayou::bot::admin {
 
@@ -38,7 +40,8 @@ public:
     using Clock = std::int64_t (*)();  // Unix seconds
     ReviewApi(const Authenticator& auth, AuditLog& audit, members::ApplicationStore& applications,
               members::ReviewStore& review, notify::RedisSmsOutbox& outbox,
-              const dialogs::DistrictCatalog& districts, Clock now);
+              const dialogs::DistrictCatalog& districts, const notify::WorkingCalendar& calendar,
+              Clock now);
     void install(HttpServer& server);
     // Operational alerts shown with the stats (bot/app.cpp: the verification-code budget and
     // Redis memory); without it the stats carry none.
@@ -61,6 +64,7 @@ private:
     members::ReviewStore& review_;
     notify::RedisSmsOutbox& outbox_;
     const dialogs::DistrictCatalog& districts_;
+    const notify::WorkingCalendar& calendar_;
     Clock now_;
     std::function<boost::asio::awaitable<nlohmann::json>()> alerts_;
 };

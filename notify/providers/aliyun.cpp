@@ -59,6 +59,63 @@ public:
         co_return result;
     }
 
+    // QuerySendDetails for the number on the Beijing day of the send (and the next day when the
+    // send was within a minute of midnight: Aliyun files it under the day it took it).
+    asio::awaitable<StatusAnswer> query(const StatusQuery& query) override {
+        StatusAnswer answer;
+        using std::chrono::milliseconds;
+        using std::chrono::sys_seconds;
+        const auto sent = std::chrono::floor<std::chrono::seconds>(sys_seconds{} +
+                                                                   milliseconds(query.attempt_ms));
+        std::vector<std::string> dates{aliyun::beijing_send_date(sent)};
+        const std::string later = aliyun::beijing_send_date(sent + std::chrono::seconds(60));
+        if (later != dates.front()) dates.push_back(later);
+        for (const auto& date : dates) {
+            aliyun::QuerySendDetailsRequest ask;
+            ask.access_key_id = config_.access_key_id;
+            ask.phone_number = query.phone;
+            ask.send_date = date;
+            ask.page_size = 50;
+            ask.region_id = config_.region;
+            ask.signature_nonce = crypto::random_alnum(32);
+            ask.timestamp =
+                std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
+            net::HttpClientRequest request;
+            request.method = "POST";
+            request.url = config_.endpoint;
+            request.headers.emplace_back("Content-Type", std::string(aliyun::kFormContentType));
+            request.body =
+                aliyun::signed_query_send_details_query(ask, config_.access_key_secret, "POST");
+            auto reply = co_await exchange(http_, std::move(request));
+            if (!reply.response) {
+                answer.code = reply.failure.code;
+                answer.records.clear();
+                co_return answer;
+            }
+            std::optional<aliyun::QuerySendDetailsResponse> parsed;
+            try {
+                parsed = aliyun::parse_query_send_details_response(reply.response->body);
+            } catch (const std::exception&) {
+            }
+            if (!parsed || !parsed->ok()) {
+                answer.code =
+                    parsed ? parsed->code : "http_" + std::to_string(reply.response->status);
+                answer.records.clear();
+                co_return answer;
+            }
+            for (const auto& detail : parsed->details) {
+                StatusRecord record;
+                record.message_id = detail.out_id;
+                record.finding = detail.send_status == 3   ? StatusFinding::delivered
+                                 : detail.send_status == 2 ? StatusFinding::failed
+                                                           : StatusFinding::accepted;
+                answer.records.push_back(std::move(record));
+            }
+        }
+        answer.outcome = StatusFinding::absent;
+        co_return answer;
+    }
+
 private:
     AliyunProviderConfig config_;
     const TemplateCatalog& catalog_;

@@ -28,6 +28,42 @@ ProviderResult unreadable_answer(int http_status) {
     return result;
 }
 
+boost::asio::awaitable<StatusAnswer> SmsProvider::query(const StatusQuery&) {
+    StatusAnswer answer;
+    answer.outcome = StatusFinding::unsupported;
+    co_return answer;
+}
+
+StatusMatch match_status(const std::vector<StatusRecord>& records, const std::string& message_id,
+                         const std::function<std::string(const std::string&)>& serial_owner) {
+    auto rank = [](StatusFinding f) {
+        switch (f) {
+            case StatusFinding::delivered:
+                return 3;
+            case StatusFinding::failed:
+                return 2;
+            case StatusFinding::accepted:
+                return 1;
+            default:
+                return 0;
+        }
+    };
+    StatusMatch best;
+    for (const auto& record : records) {
+        bool ours = record.message_id == message_id;
+        if (!ours && record.message_id.empty() && !record.serial.empty()) {
+            const std::string owner = serial_owner ? serial_owner(record.serial) : std::string();
+            ours = owner.empty() || owner == message_id;
+        }
+        if (!ours) continue;
+        if (best.finding == StatusFinding::absent || rank(record.finding) > rank(best.finding)) {
+            best.finding = record.finding;
+            best.serial = record.serial;
+        }
+    }
+    return best;
+}
+
 boost::asio::awaitable<ProviderExchange> exchange(net::HttpClient& http,
                                                   net::HttpClientRequest request) {
     ProviderExchange outcome;

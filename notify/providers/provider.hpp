@@ -3,6 +3,8 @@
 // what a classification means for the message (retry, defer, fallback, fail, wait for receipt).
 #include <boost/asio/awaitable.hpp>
 #include <chrono>
+#include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -10,6 +12,7 @@
 
 #include "net/http_client.hpp"
 #include "notify/signing/outcome.hpp"
+#include "notify/sms_schedule.hpp"
 
 namespace kayou::notify {
 
@@ -28,12 +31,47 @@ struct ProviderResult {
     std::string code;    // provider error code or "http_503" / "timeout": no personal data
 };
 
+// "Did you get this one?" for a send whose answer was lost (docs/sms.md "Unknown outcome").
+struct StatusQuery {
+    std::string message_id;
+    std::string phone;            // 11-digit mainland mobile
+    std::int64_t attempt_ms = 0;  // when the send in question started
+    std::int64_t now_ms = 0;
+};
+
+// One send the provider knows of for that number around that time.
+struct StatusRecord {
+    std::string serial;      // SerialNo / BizId
+    std::string message_id;  // echoed SessionContext / OutId; empty when the provider echoes none
+    StatusFinding finding = StatusFinding::accepted;  // delivered | accepted | failed
+};
+
+struct StatusAnswer {
+    StatusFinding outcome = StatusFinding::error;  // error | unsupported, or absent = "answered"
+    std::vector<StatusRecord> records;             // when outcome is absent (= the query worked)
+    std::string code;                              // why it failed: no personal data
+};
+
 class SmsProvider {
 public:
     virtual ~SmsProvider() = default;
     virtual const std::string& name() const = 0;  // "tencent", "aliyun", "local_sink"
     virtual boost::asio::awaitable<ProviderResult> send(const ProviderSend& message) = 0;
+    // The provider's records of sends to query.phone around query.attempt_ms. A provider without
+    // a status API answers `unsupported` (the message then waits for a receipt).
+    virtual boost::asio::awaitable<StatusAnswer> query(const StatusQuery& query);
 };
+
+// Which record, if any, is the send of `message_id`: one that echoes our id; else, when the
+// provider echoes nothing, one whose serial is not known to belong to another of our messages
+// (`serial_owner` returns the message id a serial was recorded for, "" if none). The finding is
+// the record's (delivered before failed before accepted when there are several), or absent.
+struct StatusMatch {
+    StatusFinding finding = StatusFinding::absent;
+    std::string serial;
+};
+StatusMatch match_status(const std::vector<StatusRecord>& records, const std::string& message_id,
+                         const std::function<std::string(const std::string&)>& serial_owner);
 
 struct TencentProviderConfig {
     std::string endpoint = "https://sms.tencentcloudapi.com/";

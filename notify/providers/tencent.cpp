@@ -79,6 +79,63 @@ public:
         co_return result;
     }
 
+    // PullSmsSendStatusByPhoneNumber over [send - 5 min, now + 1 min]: the receipts Tencent has
+    // for the number. Earlier sends of ours in that range are told apart by SessionContext (when
+    // echoed) or by their serials (match_status).
+    asio::awaitable<StatusAnswer> query(const StatusQuery& query) override {
+        StatusAnswer answer;
+        tencent::PullSendStatusByPhoneBody body;
+        body.begin_time = query.attempt_ms / 1000 - 300;
+        body.end_time = query.now_ms / 1000 + 60;
+        body.limit = 100;
+        body.phone_number = "+86" + query.phone;
+        body.sms_sdk_app_id = config_.sdk_app_id;
+        net::HttpClientRequest request;
+        request.method = "POST";
+        request.url = config_.endpoint;
+        request.body = tencent::build_pull_send_status_by_phone_body(body);
+        const auto now = std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
+        const std::string host = url_.host_header();
+        tencent::SendSmsSigningInput signing_input;
+        signing_input.secret_id = config_.secret_id;
+        signing_input.secret_key = config_.secret_key;
+        signing_input.host = host;
+        signing_input.region = config_.region;
+        signing_input.body = request.body;
+        signing_input.timestamp = now.time_since_epoch().count();
+        for (auto& header :
+             tencent::sms_api_headers(signing_input, tencent::kPullSendStatusByPhoneAction))
+            request.headers.emplace_back(std::move(header.name), std::move(header.value));
+
+        auto reply = co_await exchange(http_, std::move(request));
+        if (!reply.response) {
+            answer.code = reply.failure.code;
+            co_return answer;
+        }
+        std::optional<tencent::PullSendStatusResponse> parsed;
+        try {
+            parsed = tencent::parse_pull_send_status_response(reply.response->body);
+        } catch (const std::exception&) {
+        }
+        if (!parsed) {
+            answer.code = "http_" + std::to_string(reply.response->status);
+            co_return answer;
+        }
+        if (parsed->error) {
+            answer.code = parsed->error->code;
+            co_return answer;
+        }
+        answer.outcome = StatusFinding::absent;
+        for (const auto& status : parsed->statuses) {
+            StatusRecord record;
+            record.serial = status.serial_no;
+            record.message_id = status.session_context;
+            record.finding = status.delivered() ? StatusFinding::delivered : StatusFinding::failed;
+            answer.records.push_back(std::move(record));
+        }
+        co_return answer;
+    }
+
 private:
     TencentProviderConfig config_;
     const TemplateCatalog& catalog_;

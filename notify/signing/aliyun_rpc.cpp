@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cstdio>
 #include <nlohmann/json.hpp>
 #include <stdexcept>
 
@@ -170,6 +171,101 @@ SendSmsResponse parse_send_sms_response(std::string_view body) {
         .biz_id = optional_string(doc, "BizId", ""),
         .request_id = optional_string(doc, "RequestId", ""),
     };
+}
+
+std::vector<Param> query_send_details_params(const QuerySendDetailsRequest& r) {
+    require(!r.access_key_id.empty(), "Aliyun QuerySendDetails: AccessKeyId is empty");
+    require(!r.phone_number.empty(), "Aliyun QuerySendDetails: PhoneNumber is empty");
+    require(
+        r.send_date.size() == 8 && r.send_date.find_first_not_of("0123456789") == std::string::npos,
+        "Aliyun QuerySendDetails: SendDate must be yyyyMMdd");
+    require(r.page_size >= 1 && r.page_size <= 50, "Aliyun QuerySendDetails: PageSize 1..50");
+    require(r.current_page >= 1, "Aliyun QuerySendDetails: CurrentPage from 1");
+    require(!r.signature_nonce.empty(), "Aliyun QuerySendDetails: SignatureNonce is empty");
+    require(!r.region_id.empty(), "Aliyun QuerySendDetails: RegionId is empty");
+    std::vector<Param> params{
+        {"AccessKeyId", r.access_key_id},
+        {"Action", "QuerySendDetails"},
+        {"CurrentPage", std::to_string(r.current_page)},
+        {"Format", r.format},
+        {"PageSize", std::to_string(r.page_size)},
+        {"PhoneNumber", r.phone_number},
+        {"RegionId", r.region_id},
+        {"SendDate", r.send_date},
+        {"SignatureMethod", "HMAC-SHA1"},
+        {"SignatureNonce", r.signature_nonce},
+        {"SignatureVersion", "1.0"},
+        {"Timestamp", signing::iso8601_utc(r.timestamp)},
+        {"Version", std::string(kSmsVersion)},
+    };
+    if (!r.biz_id.empty()) params.emplace_back("BizId", r.biz_id);
+    std::sort(params.begin(), params.end());
+    return params;
+}
+
+std::string signed_query_send_details_query(const QuerySendDetailsRequest& request,
+                                            std::string_view access_key_secret,
+                                            std::string_view method) {
+    const std::vector<Param> params = query_send_details_params(request);
+    const std::string canonical = canonical_query(params);
+    const std::string signature = crypto::base64_encode(crypto::hmac_sha1(
+        std::string(access_key_secret) + "&", rpc_string_to_sign(method, canonical)));
+    return canonical + "&Signature=" + percent_encode(signature);
+}
+
+std::string beijing_send_date(sys_seconds t) {
+    // UTC+8 by arithmetic, as everywhere in notify/ (calendar.hpp): no TZ database involved.
+    const year_month_day d{floor<days>(t + hours{8})};
+    char text[16];
+    std::snprintf(text, sizeof text, "%04d%02u%02u", static_cast<int>(d.year()),
+                  static_cast<unsigned>(d.month()), static_cast<unsigned>(d.day()));
+    return text;
+}
+
+QuerySendDetailsResponse parse_query_send_details_response(std::string_view body) {
+    using namespace signing::detail;
+    const Json doc = parse_json(body, "Aliyun QuerySendDetails response");
+    if (!doc.is_object()) throw signing::ParseError("Aliyun QuerySendDetails: not an object");
+    QuerySendDetailsResponse out;
+    out.code = required_string(doc, "Code", "");
+    out.message = optional_string(doc, "Message", "");
+    out.request_id = optional_string(doc, "RequestId", "");
+    // TotalCount is a string in the SDK models and a number in some answers: take both.
+    if (doc.contains("TotalCount")) {
+        const Json& total = doc["TotalCount"];
+        if (total.is_string()) {
+            const std::string text = total.get<std::string>();
+            if (text.empty() || text.size() > 9 ||
+                text.find_first_not_of("0123456789") != std::string::npos)
+                throw signing::ParseError("TotalCount: not a count");
+            out.total_count = std::stoll(text);
+        } else {
+            out.total_count = optional_integer(doc, "TotalCount", "", 0);
+        }
+    }
+    if (!out.ok() || !doc.contains("SmsSendDetailDTOs") || doc["SmsSendDetailDTOs"].is_null())
+        return out;
+    const Json& wrapper = doc["SmsSendDetailDTOs"];
+    if (!wrapper.is_object()) throw signing::ParseError("SmsSendDetailDTOs: must be an object");
+    if (!wrapper.contains("SmsSendDetailDTO") || wrapper["SmsSendDetailDTO"].is_null()) return out;
+    const Json& list = wrapper["SmsSendDetailDTO"];
+    if (!list.is_array())
+        throw signing::ParseError("SmsSendDetailDTOs.SmsSendDetailDTO: not an array");
+    for (std::size_t i = 0; i < list.size(); ++i) {
+        const std::string where = "SmsSendDetailDTOs.SmsSendDetailDTO[" + std::to_string(i) + "]";
+        const Json& item = list[i];
+        if (!item.is_object()) throw signing::ParseError(where + ": must be an object");
+        SendDetail detail;
+        detail.phone_num = optional_string(item, "PhoneNum", where);
+        detail.send_status = required_integer(item, "SendStatus", where);
+        detail.err_code = optional_string(item, "ErrCode", where);
+        detail.template_code = optional_string(item, "TemplateCode", where);
+        detail.out_id = optional_string(item, "OutId", where);
+        detail.send_date = optional_string(item, "SendDate", where);
+        detail.receive_date = optional_string(item, "ReceiveDate", where);
+        out.details.push_back(std::move(detail));
+    }
+    return out;
 }
 
 Classification classify(std::string_view code, std::string_view message, sys_seconds now) {

@@ -4,6 +4,7 @@
 // Pure functions, no I/O. Reference: docs/spec sms-providers.md §3 (v1 §3.2, V3 §3.3,
 // error classes §3.4).
 #include <chrono>
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -83,6 +84,57 @@ SendSmsResponse parse_send_sms_response(std::string_view body);
 // outbox does, per spec §3.4. "OK" -> FailureClass::ok.
 signing::Classification classify(std::string_view code, std::string_view message,
                                  std::chrono::sys_seconds now);
+
+// ---- QuerySendDetails: what Aliyun knows of the sends to one number on one day ----
+// Settles a send whose answer was lost (docs/sms.md "Unknown outcome"). A send Aliyun accepted
+// is listed at once (SendStatus 1 = waiting for the receipt, 2 = failed, 3 = delivered) with the
+// OutId we gave it, so a number+day without our OutId means Aliyun never took the request.
+
+struct QuerySendDetailsRequest {
+    std::string access_key_id;
+    std::string phone_number;     // one 11-digit mainland number
+    std::string send_date;        // "yyyyMMdd", Beijing date of the send; last 30 days
+    std::int64_t page_size = 50;  // 1..50
+    std::int64_t current_page = 1;
+    std::string biz_id;  // optional: the BizId of one send
+    std::string region_id = std::string(kDefaultRegion);
+    std::string signature_nonce;
+    std::chrono::sys_seconds timestamp{};
+    std::string format = "JSON";
+};
+
+// Every parameter except Signature, sorted. Throws std::invalid_argument on a missing field.
+std::vector<Param> query_send_details_params(const QuerySendDetailsRequest& request);
+// As signed_send_sms_query, for QuerySendDetails.
+std::string signed_query_send_details_query(const QuerySendDetailsRequest& request,
+                                            std::string_view access_key_secret,
+                                            std::string_view method = "POST");
+// "20250601": the Beijing date of an instant, as SendDate wants it.
+std::string beijing_send_date(std::chrono::sys_seconds t);
+
+struct SendDetail {
+    std::string phone_num;
+    std::int64_t send_status = 0;  // 1 waiting for the receipt, 2 failed, 3 delivered
+    std::string err_code;          // carrier code, "DELIVERED" on success
+    std::string template_code;
+    std::string out_id;  // the OutId of the send: our message id
+    std::string send_date;
+    std::string receive_date;
+};
+
+struct QuerySendDetailsResponse {
+    std::string code;  // "OK" on success
+    std::string message;
+    std::string request_id;
+    std::int64_t total_count = 0;
+    std::vector<SendDetail> details;
+
+    bool ok() const { return code == "OK"; }
+};
+
+// Throws signing::ParseError on non-JSON, a missing Code or a wrong shape. Content (the rendered
+// text, with personal data) is not kept.
+QuerySendDetailsResponse parse_query_send_details_response(std::string_view body);
 
 // ---- ACS3-HMAC-SHA256 (signature V3) ----
 

@@ -182,12 +182,17 @@ Tc3Signature sign_tc3(const Tc3Input& in) {
 }
 
 std::vector<HttpHeader> send_sms_headers(const SendSmsSigningInput& in) {
+    return sms_api_headers(in, kSendSmsAction);
+}
+
+std::vector<HttpHeader> sms_api_headers(const SendSmsSigningInput& in, std::string_view action) {
     if (in.region.empty()) throw std::invalid_argument("X-TC-Region is required for SendSms");
+    if (action.empty()) throw std::invalid_argument("X-TC-Action is empty");
     const Tc3Signature sig = sign_tc3(Tc3Input{
         .secret_id = in.secret_id,
         .secret_key = in.secret_key,
         .host = in.host,
-        .action = kSendSmsAction,
+        .action = action,
         .content_type = in.content_type,
         .payload = in.body,
         .timestamp = in.timestamp,
@@ -197,7 +202,7 @@ std::vector<HttpHeader> send_sms_headers(const SendSmsSigningInput& in) {
         {"Authorization", sig.authorization},
         {"Content-Type", std::string(in.content_type)},
         {"Host", std::string(in.host)},
-        {"X-TC-Action", std::string(kSendSmsAction)},
+        {"X-TC-Action", std::string(action)},
         {"X-TC-Timestamp", std::to_string(in.timestamp)},
         {"X-TC-Version", std::string(kSmsVersion)},
         {"X-TC-Region", std::string(in.region)},
@@ -261,6 +266,62 @@ SendSmsResponse parse_send_sms_response(std::string_view body) {
         status.code = required_string(s, "Code", where);
         status.message = optional_string(s, "Message", where);
         status.iso_code = optional_string(s, "IsoCode", where);
+        out.statuses.push_back(std::move(status));
+    }
+    return out;
+}
+
+std::string build_pull_send_status_by_phone_body(const PullSendStatusByPhoneBody& body) {
+    if (body.phone_number.empty()) throw std::invalid_argument("PullSmsSendStatus: no number");
+    if (body.sms_sdk_app_id.empty())
+        throw std::invalid_argument("PullSmsSendStatus: SmsSdkAppId is empty");
+    if (body.limit < 1 || body.limit > 100)
+        throw std::invalid_argument("PullSmsSendStatus: Limit must be 1..100");
+    if (body.begin_time <= 0 || body.end_time < body.begin_time)
+        throw std::invalid_argument("PullSmsSendStatus: BeginTime/EndTime out of order");
+    nlohmann::ordered_json doc;
+    doc["BeginTime"] = body.begin_time;
+    doc["Offset"] = body.offset;
+    doc["Limit"] = body.limit;
+    doc["PhoneNumber"] = body.phone_number;
+    doc["SmsSdkAppId"] = body.sms_sdk_app_id;
+    doc["EndTime"] = body.end_time;
+    return doc.dump(-1, ' ', /*ensure_ascii=*/false, nlohmann::json::error_handler_t::strict);
+}
+
+PullSendStatusResponse parse_pull_send_status_response(std::string_view body) {
+    using namespace signing::detail;
+    const Json doc = parse_json(body, "Tencent PullSmsSendStatus response");
+    if (!doc.is_object() || !doc.contains("Response") || !doc["Response"].is_object()) {
+        throw signing::ParseError("Tencent PullSmsSendStatus response: missing object 'Response'");
+    }
+    const Json& r = doc["Response"];
+    PullSendStatusResponse out;
+    out.request_id = optional_string(r, "RequestId", "Response");
+    if (r.contains("Error")) {
+        const Json& e = r["Error"];
+        if (!e.is_object()) throw signing::ParseError("Response.Error: must be an object");
+        out.error = ApiError{required_string(e, "Code", "Response.Error"),
+                             optional_string(e, "Message", "Response.Error")};
+        return out;
+    }
+    // No receipt in the range: Tencent sends an empty array (or, in some SDK captures, null).
+    if (!r.contains("PullSmsSendStatusSet") || r["PullSmsSendStatusSet"].is_null()) return out;
+    const Json& set = r["PullSmsSendStatusSet"];
+    if (!set.is_array()) throw signing::ParseError("Response.PullSmsSendStatusSet: not an array");
+    for (std::size_t i = 0; i < set.size(); ++i) {
+        const std::string where = "Response.PullSmsSendStatusSet[" + std::to_string(i) + "]";
+        const Json& s = set[i];
+        if (!s.is_object()) throw signing::ParseError(where + ": must be an object");
+        PullSendStatus status;
+        status.user_receive_time = optional_integer(s, "UserReceiveTime", where, 0);
+        status.country_code = optional_string(s, "CountryCode", where);
+        status.subscriber_number = optional_string(s, "SubscriberNumber", where);
+        status.phone_number = optional_string(s, "PhoneNumber", where);
+        status.serial_no = required_string(s, "SerialNo", where);
+        status.report_status = required_string(s, "ReportStatus", where);
+        status.description = optional_string(s, "Description", where);
+        status.session_context = optional_string(s, "SessionContext", where);
         out.statuses.push_back(std::move(status));
     }
     return out;

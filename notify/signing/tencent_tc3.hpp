@@ -88,6 +88,10 @@ struct SendSmsSigningInput {
 // an empty region or bad credentials.
 std::vector<HttpHeader> send_sms_headers(const SendSmsSigningInput& input);
 
+// The same header set for another action of the SMS API (the status queries): signed exactly
+// like SendSms, only X-TC-Action (and, with content_type_host_action, its signed value) differs.
+std::vector<HttpHeader> sms_api_headers(const SendSmsSigningInput& input, std::string_view action);
+
 struct SendSmsBody {
     std::vector<std::string> phone_numbers;  // E.164 "+8613800000000", 1..200
     std::string sms_sdk_app_id;
@@ -135,5 +139,46 @@ SendSmsResponse parse_send_sms_response(std::string_view body);
 // Maps an error code (Response.Error.Code or SendStatus.Code) to what the outbox does, per
 // spec §1.4. `now` computes the end of a frequency window. "Ok" -> FailureClass::ok.
 signing::Classification classify(std::string_view code, std::chrono::sys_seconds now);
+
+// ---- PullSmsSendStatusByPhoneNumber: the delivery receipts of one number in a time range ----
+// Settles a send whose answer was lost (docs/sms.md "Unknown outcome"). Tencent lists a send
+// here once its receipt is in (SUCCESS or FAIL), with the SessionContext of the send when that
+// echo is enabled for the account (empty otherwise).
+inline constexpr std::string_view kPullSendStatusByPhoneAction = "PullSmsSendStatusByPhoneNumber";
+
+struct PullSendStatusByPhoneBody {
+    std::int64_t begin_time = 0;  // unix seconds; at most 7 days back
+    std::int64_t end_time = 0;
+    std::int64_t offset = 0;   // "currently always 0"
+    std::int64_t limit = 100;  // 1..100
+    std::string phone_number;  // E.164 "+8613800000000"
+    std::string sms_sdk_app_id;
+};
+
+// {"BeginTime":…,"Offset":0,"Limit":100,"PhoneNumber":"+86…","SmsSdkAppId":"…","EndTime":…}: the
+// field order of the SDK models. Throws std::invalid_argument on a missing field or a bad range.
+std::string build_pull_send_status_by_phone_body(const PullSendStatusByPhoneBody& body);
+
+struct PullSendStatus {
+    std::int64_t user_receive_time = 0;  // unix seconds
+    std::string country_code;
+    std::string subscriber_number;
+    std::string phone_number;
+    std::string serial_no;      // = SerialNo of the SendSms answer
+    std::string report_status;  // "SUCCESS" | "FAIL"
+    std::string description;    // carrier status, "DELIVRD" on success
+    std::string session_context;
+
+    bool delivered() const { return report_status == "SUCCESS"; }
+};
+
+struct PullSendStatusResponse {
+    std::string request_id;
+    std::optional<ApiError> error;
+    std::vector<PullSendStatus> statuses;
+};
+
+// Throws signing::ParseError on non-JSON or a wrong shape (as parse_send_sms_response).
+PullSendStatusResponse parse_pull_send_status_response(std::string_view body);
 
 }  // namespace kayou::notify::tencent

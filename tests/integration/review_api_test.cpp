@@ -67,7 +67,7 @@ KayouProcess::Options kayou_options(const FakeSmsProvider& fake, const ReviewSet
                           token_yaml("editor-zhao", kEditorToken, "faq_editor");
     options.extra_yaml +=
         "review:\n  sweep_enabled: " + std::string(setup.sweep ? "true" : "false") +
-        "\n  sweep_interval_s: 1\n  reminder_lead_min: 120\n"
+        "\n  sweep_interval_s: 1\n  reminder_lead_min: 120\n  only_in_office_hours: false\n"
         "  reviewers:\n    - {phone: \"" +
         kReviewerPhone +
         "\", districts: [wujin]}\n"
@@ -195,6 +195,11 @@ TEST_F(ReviewApi, ApproveSendsTheDriversSmsWithinOneSecond) {
     EXPECT_EQ(first["id_card"].get<std::string>().substr(0, 4), "3201");
     EXPECT_EQ(queue.body.dump().find("13800138101"), std::string::npos);
     EXPECT_EQ(queue.body.dump().find("3201021990"), std::string::npos);
+    // The deadline rule (office hours) is shown with the queue, and when each clock started.
+    EXPECT_EQ(queue.body["office_hours"], "08:30-17:30");
+    EXPECT_NE(queue.body["deadline_rule"].get<std::string>().find("08:30"), std::string::npos);
+    EXPECT_GE(first["counting_from"].get<std::int64_t>(), first["submitted_at"].get<std::int64_t>());
+    EXPECT_FALSE(first["counting_from_text"].get<std::string>().empty());
 
     // The full view, for the reviewer, shows everything (and is audited).
     auto full = call(kayou, "GET", "/admin/api/review/applications/" + sooner, kWujinToken);

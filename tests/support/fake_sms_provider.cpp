@@ -2,6 +2,7 @@
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
+#include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -9,9 +10,13 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <condition_variable>
+#include <future>
 #include <map>
 #include <mutex>
 #include <nlohmann/json.hpp>
+#include <optional>
+#include <random>
+#include <set>
 #include <thread>
 
 #include "crypto/hash.hpp"
@@ -29,6 +34,8 @@ using tcp = asio::ip::tcp;
 struct FakeSmsProvider::Impl : std::enable_shared_from_this<FakeSmsProvider::Impl> {
     Credentials credentials;
     asio::io_context io{1};
+    // run() must not return while the provider refuses connections (no acceptor, no socket).
+    asio::executor_work_guard<asio::io_context::executor_type> keep_running{io.get_executor()};
     tcp::acceptor acceptor{io};
     std::thread thread;
 
@@ -37,7 +44,12 @@ struct FakeSmsProvider::Impl : std::enable_shared_from_this<FakeSmsProvider::Imp
     std::deque<Behaviour> scripted;
     Behaviour fallback;
     std::vector<FakeSmsRequest> accepted;
+    std::vector<FakeStatusQuery> asked;
     std::size_t bad = 0;
+    bool queries_failing = false;
+    std::set<tcp::socket*> open_sockets;  // io thread only: closed when refusing
+    bool echo_session_context = true;
+    std::uint16_t bound_port = 0;
     std::uint64_t serial_counter = 0;
     int rate_limit = 0;
     std::chrono::steady_clock::time_point window_start = std::chrono::steady_clock::now();
@@ -113,7 +125,150 @@ struct FakeSmsProvider::Impl : std::enable_shared_from_this<FakeSmsProvider::Imp
         return crypto::constant_time_equal(expected, signature);
     }
 
-    asio::awaitable<http::response<http::string_body>> answer(
+    static std::int64_t unix_ms() {
+        return std::chrono::duration_cast<std::chrono::milliseconds>(
+                   std::chrono::system_clock::now().time_since_epoch())
+            .count();
+    }
+
+    // "20250601": the Beijing date of a unix ms instant.
+    static std::string beijing_day(std::int64_t ms) {
+        const std::chrono::sys_seconds t{std::chrono::seconds(ms / 1000)};
+        return notify::aliyun::beijing_send_date(t);
+    }
+
+    // Tencent PullSmsSendStatusByPhoneNumber: the receipts of sends to the number in
+    // [BeginTime, EndTime] — every send that went out has one (delivered).
+    http::response<http::string_body> tencent_status(const http::request<http::string_body>& req) {
+        http::response<http::string_body> res{http::status::ok, 11};
+        res.set(http::field::content_type, "application/json");
+        FakeStatusQuery query;
+        query.provider = "tencent";
+        auto body = nlohmann::json::parse(req.body(), nullptr, false);
+        const bool valid = body.is_object() && body.contains("PhoneNumber") &&
+                           body["PhoneNumber"].is_string() && body.contains("SmsSdkAppId") &&
+                           body["SmsSdkAppId"].is_string() && body.contains("BeginTime") &&
+                           body["BeginTime"].is_number_integer() && body.contains("EndTime") &&
+                           body["EndTime"].is_number_integer() && body.contains("Limit") &&
+                           body["Limit"].is_number_integer() && body["Limit"].get<int>() >= 1 &&
+                           body["Limit"].get<int>() <= 100 && body.contains("Offset") &&
+                           std::string(req["X-TC-Region"]).size() > 0;
+        if (!valid) {
+            query.outcome = "invalid";
+            record_query(query);
+            res.body() =
+                R"({"Response":{"Error":{"Code":"InvalidParameter","Message":"fake"},"RequestId":"r5"}})";
+            return res;
+        }
+        query.phone = body["PhoneNumber"].get<std::string>();
+        if (fail_queries()) {
+            query.outcome = "http_500";
+            record_query(query);
+            res.result(http::status::internal_server_error);
+            res.set(http::field::content_type, "text/html");
+            res.body() = "<html>500 Internal Server Error</html>";
+            return res;
+        }
+        const std::int64_t begin = body["BeginTime"].get<std::int64_t>() * 1000;
+        const std::int64_t end = body["EndTime"].get<std::int64_t>() * 1000 + 999;
+        nlohmann::json set = nlohmann::json::array();
+        {
+            std::lock_guard lock(mutex);
+            for (const auto& r : accepted) {
+                if (r.provider != "tencent" || !r.went_out || r.phone != query.phone) continue;
+                if (r.at_unix_ms < begin || r.at_unix_ms > end) continue;
+                set.push_back({{"UserReceiveTime", r.at_unix_ms / 1000 + 1},
+                               {"CountryCode", "86"},
+                               {"SubscriberNumber", r.phone.substr(3)},
+                               {"PhoneNumber", r.phone},
+                               {"SerialNo", r.serial},
+                               {"ReportStatus", "SUCCESS"},
+                               {"Description", "DELIVRD"},
+                               {"SessionContext", echo_session_context ? r.message_id : ""}});
+            }
+        }
+        query.outcome = "ok";
+        query.found = set.size();
+        record_query(query);
+        res.body() =
+            nlohmann::json{{"Response", {{"PullSmsSendStatusSet", set}, {"RequestId", "r6"}}}}
+                .dump();
+        return res;
+    }
+
+    // Aliyun QuerySendDetails: every send that went out to the number on SendDate (Beijing),
+    // delivered, with its OutId.
+    http::response<http::string_body> aliyun_status(
+        const std::vector<notify::signing::Param>& form) {
+        http::response<http::string_body> res{http::status::ok, 11};
+        res.set(http::field::content_type, "application/json");
+        FakeStatusQuery query;
+        query.provider = "aliyun";
+        std::string date, page_size, page;
+        for (const auto& [name, value] : form) {
+            if (name == "PhoneNumber") query.phone = value;
+            if (name == "SendDate") date = value;
+            if (name == "PageSize") page_size = value;
+            if (name == "CurrentPage") page = value;
+        }
+        const bool valid = !query.phone.empty() && date.size() == 8 && !page.empty() &&
+                           !page_size.empty() && std::stoi(page_size) >= 1 &&
+                           std::stoi(page_size) <= 50;
+        if (!valid) {
+            query.outcome = "invalid";
+            record_query(query);
+            res.body() = R"({"Code":"isv.INVALID_PARAMETERS","Message":"fake","RequestId":"r7"})";
+            return res;
+        }
+        if (fail_queries()) {
+            query.outcome = "http_500";
+            record_query(query);
+            res.result(http::status::internal_server_error);
+            res.set(http::field::content_type, "text/html");
+            res.body() = "<html>500 Internal Server Error</html>";
+            return res;
+        }
+        nlohmann::json list = nlohmann::json::array();
+        {
+            std::lock_guard lock(mutex);
+            for (const auto& r : accepted) {
+                if (r.provider != "aliyun" || !r.went_out || r.phone != query.phone) continue;
+                if (beijing_day(r.at_unix_ms) != date) continue;
+                list.push_back({{"PhoneNum", r.phone},
+                                {"SendStatus", 3},
+                                {"ErrCode", "DELIVERED"},
+                                {"TemplateCode", r.template_id},
+                                {"Content", "【卡友工会】…"},
+                                {"SendDate", "2025-06-01 10:00:00"},
+                                {"ReceiveDate", "2025-06-01 10:00:01"},
+                                {"OutId", r.message_id}});
+            }
+        }
+        query.outcome = "ok";
+        query.found = list.size();
+        record_query(query);
+        res.body() = nlohmann::json{{"Code", "OK"},
+                                    {"Message", "OK"},
+                                    {"RequestId", "r8"},
+                                    {"TotalCount", std::to_string(list.size())},
+                                    {"SmsSendDetailDTOs", {{"SmsSendDetailDTO", list}}}}
+                         .dump();
+        return res;
+    }
+
+    bool fail_queries() {
+        std::lock_guard lock(mutex);
+        return queries_failing;
+    }
+
+    void record_query(FakeStatusQuery query) {
+        std::lock_guard lock(mutex);
+        asked.push_back(std::move(query));
+        changed.notify_all();
+    }
+
+    // The answer, or nullopt: close the connection without one.
+    asio::awaitable<std::optional<http::response<http::string_body>>> answer(
         http::request<http::string_body>& req) {
         http::response<http::string_body> res{http::status::ok, 11};
         res.set(http::field::content_type, "application/json");
@@ -122,6 +277,7 @@ struct FakeSmsProvider::Impl : std::enable_shared_from_this<FakeSmsProvider::Imp
             std::string::npos;
         FakeSmsRequest seen;
         seen.at = std::chrono::steady_clock::now();
+        seen.at_unix_ms = unix_ms();
         std::vector<notify::signing::Param> form;
         if (aliyun) {
             seen.provider = "aliyun";
@@ -136,6 +292,14 @@ struct FakeSmsProvider::Impl : std::enable_shared_from_this<FakeSmsProvider::Imp
                 }
                 res.result(http::status::bad_request);
                 res.body() = R"({"Code":"SignatureDoesNotMatch","Message":"bad signature"})";
+                co_return res;
+            }
+            std::string action;
+            for (const auto& [name, value] : form)
+                if (name == "Action") action = value;
+            if (action == "QuerySendDetails") co_return aliyun_status(form);
+            if (action != "SendSms") {
+                res.body() = R"({"Code":"InvalidAction.NotFound","Message":"fake"})";
                 co_return res;
             }
             for (const auto& [name, value] : form) {
@@ -155,6 +319,13 @@ struct FakeSmsProvider::Impl : std::enable_shared_from_this<FakeSmsProvider::Imp
                     R"({"Response":{"Error":{"Code":"AuthFailure.SignatureFailure","Message":"bad"},"RequestId":"r0"}})";
                 co_return res;
             }
+            const std::string action(req["X-TC-Action"]);
+            if (action == "PullSmsSendStatusByPhoneNumber") co_return tencent_status(req);
+            if (action != "SendSms") {
+                res.body() =
+                    R"({"Response":{"Error":{"Code":"InvalidAction","Message":"fake"},"RequestId":"r9"}})";
+                co_return res;
+            }
             auto body = nlohmann::json::parse(req.body(), nullptr, false);
             if (body.is_object()) {
                 seen.message_id = body.value("SessionContext", "");
@@ -171,14 +342,36 @@ struct FakeSmsProvider::Impl : std::enable_shared_from_this<FakeSmsProvider::Imp
             behaviour.kind = Behaviour::Kind::error_code;
             behaviour.code = "RequestLimitExceeded";
         }
+        if (behaviour.kind == Behaviour::Kind::read_then_drop) {
+            seen.serial = new_serial();
+            seen.outcome = "read_then_drop";
+            seen.went_out = true;
+            record(std::move(seen));
+            co_return std::nullopt;
+        }
+        if (behaviour.kind == Behaviour::Kind::drop_unsent) {
+            seen.outcome = "drop_unsent";
+            record(std::move(seen));
+            co_return std::nullopt;
+        }
+        bool recorded = false;
         if (behaviour.kind == Behaviour::Kind::hang_then_ok) {
+            // The SMS goes out now (a status query sees it); only the answer is late.
+            seen.serial = new_serial();
+            seen.went_out = true;
+            seen.outcome = "hang_then_ok";
+            record(seen);
+            recorded = true;
             asio::steady_timer timer(io, behaviour.delay);
             co_await timer.async_wait(asio::use_awaitable);
         }
         switch (behaviour.kind) {
             case Behaviour::Kind::ok:
             case Behaviour::Kind::hang_then_ok:
-                seen.serial = new_serial();
+            case Behaviour::Kind::read_then_drop:
+            case Behaviour::Kind::drop_unsent:
+                if (!recorded) seen.serial = new_serial();
+                seen.went_out = true;
                 seen.outcome = behaviour.kind == Behaviour::Kind::ok ? "ok" : "hang_then_ok";
                 if (aliyun)
                     res.body() = nlohmann::json{
@@ -222,21 +415,28 @@ struct FakeSmsProvider::Impl : std::enable_shared_from_this<FakeSmsProvider::Imp
                            "r2"}}}}.dump();
                 break;
         }
-        record(std::move(seen));
+        if (!recorded) record(std::move(seen));
         co_return res;
     }
 
     asio::awaitable<void> serve(tcp::socket socket) {
         beast::tcp_stream stream(std::move(socket));
+        open_sockets.insert(&stream.socket());
+        struct Forget {
+            std::set<tcp::socket*>& set;
+            tcp::socket* socket;
+            ~Forget() { set.erase(socket); }
+        } forget{open_sockets, &stream.socket()};
         beast::flat_buffer buffer;
         try {
             for (;;) {
                 http::request<http::string_body> req;
                 co_await http::async_read(stream, buffer, req, asio::use_awaitable);
                 auto res = co_await answer(req);
-                res.keep_alive(req.keep_alive());
-                res.prepare_payload();
-                co_await http::async_write(stream, res, asio::use_awaitable);
+                if (!res) break;  // read, then drop the connection
+                res->keep_alive(req.keep_alive());
+                res->prepare_payload();
+                co_await http::async_write(stream, *res, asio::use_awaitable);
                 if (!req.keep_alive()) break;
             }
         } catch (const std::exception&) {
@@ -252,26 +452,51 @@ struct FakeSmsProvider::Impl : std::enable_shared_from_this<FakeSmsProvider::Imp
             asio::co_spawn(io, serve(std::move(socket)), asio::detached);
         }
     }
+
+    // Binds `port` on loopback (0 = a free one below the kernel's ephemeral range, so that
+    // while the provider refuses connections no outgoing connection of any process takes the
+    // port as its source port and keeps it from being bound again) and accepts until the
+    // acceptor is closed.
+    void listen(std::uint16_t port) {
+        static std::mt19937 pick{std::random_device{}()};
+        for (int attempt = 0;; ++attempt) {
+            const std::uint16_t wanted =
+                port ? port
+                     : static_cast<std::uint16_t>(
+                           std::uniform_int_distribution<int>(20000, 32000)(pick));
+            tcp::endpoint endpoint(asio::ip::make_address("127.0.0.1"), wanted);
+            beast::error_code ec;
+            acceptor.open(endpoint.protocol(), ec);
+            acceptor.set_option(tcp::acceptor::reuse_address(true), ec);
+            acceptor.bind(endpoint, ec);
+            if (!ec) acceptor.listen(asio::socket_base::max_listen_connections, ec);
+            if (!ec) break;
+            const std::string why = ec.message();
+            acceptor.close(ec);
+            if (attempt >= 50 && std::getenv("KAYOU_FAKE_DEBUG"))
+                std::system(("ss -tanpe | grep :" + std::to_string(wanted) + " >&2").c_str());
+            if (attempt >= 50)
+                throw std::runtime_error("fake provider: cannot listen on " +
+                                         std::to_string(wanted) + ": " + why);
+        }
+        bound_port = acceptor.local_endpoint().port();
+        asio::co_spawn(
+            io,
+            [self = shared_from_this()]() -> asio::awaitable<void> {
+                try {
+                    co_await self->accept_loop();
+                } catch (const std::exception&) {
+                }
+            },
+            asio::detached);
+    }
 };
 
 FakeSmsProvider::FakeSmsProvider() : FakeSmsProvider(Credentials{}) {}
 
 FakeSmsProvider::FakeSmsProvider(Credentials credentials) : impl_(std::make_shared<Impl>()) {
     impl_->credentials = std::move(credentials);
-    tcp::endpoint endpoint(asio::ip::make_address("127.0.0.1"), 0);
-    impl_->acceptor.open(endpoint.protocol());
-    impl_->acceptor.set_option(tcp::acceptor::reuse_address(true));
-    impl_->acceptor.bind(endpoint);
-    impl_->acceptor.listen();
-    asio::co_spawn(
-        impl_->io,
-        [impl = impl_]() -> asio::awaitable<void> {
-            try {
-                co_await impl->accept_loop();
-            } catch (const std::exception&) {
-            }
-        },
-        asio::detached);
+    impl_->listen(0);
     impl_->thread = std::thread([impl = impl_] { impl->io.run(); });
 }
 
@@ -280,7 +505,7 @@ FakeSmsProvider::~FakeSmsProvider() {
     if (impl_->thread.joinable()) impl_->thread.join();
 }
 
-std::uint16_t FakeSmsProvider::port() const { return impl_->acceptor.local_endpoint().port(); }
+std::uint16_t FakeSmsProvider::port() const { return impl_->bound_port; }
 
 std::string FakeSmsProvider::url() const {
     return "http://127.0.0.1:" + std::to_string(port()) + "/";
@@ -303,6 +528,46 @@ void FakeSmsProvider::set_default(Behaviour fallback) {
 void FakeSmsProvider::set_rate_limit(int per_second) {
     std::lock_guard lock(impl_->mutex);
     impl_->rate_limit = per_second;
+}
+
+void FakeSmsProvider::set_refusing(bool refusing) {
+    std::promise<void> done;
+    auto finished = done.get_future();
+    asio::post(impl_->io, [impl = impl_, refusing, &done] {
+        beast::error_code ignored;
+        if (refusing) {
+            // Kept-alive connections go too: a refusing provider takes no request at all.
+            impl->acceptor.close(ignored);
+            for (auto* socket : impl->open_sockets) socket->close(ignored);
+        } else if (!impl->acceptor.is_open()) {
+            impl->listen(impl->bound_port);
+        }
+        done.set_value();
+    });
+    finished.wait();
+}
+
+void FakeSmsProvider::set_queries_failing(bool failing) {
+    std::lock_guard lock(impl_->mutex);
+    impl_->queries_failing = failing;
+}
+
+void FakeSmsProvider::set_echo_session_context(bool echo) {
+    std::lock_guard lock(impl_->mutex);
+    impl_->echo_session_context = echo;
+}
+
+std::vector<FakeStatusQuery> FakeSmsProvider::queries() const {
+    std::lock_guard lock(impl_->mutex);
+    return impl_->asked;
+}
+
+std::size_t FakeSmsProvider::went_out_for(const std::string& message_id) const {
+    std::lock_guard lock(impl_->mutex);
+    std::size_t n = 0;
+    for (const auto& r : impl_->accepted)
+        if (r.message_id == message_id && r.went_out) ++n;
+    return n;
 }
 
 std::vector<FakeSmsRequest> FakeSmsProvider::requests() const {

@@ -2,6 +2,7 @@
 
 #include <fcntl.h>
 #include <signal.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -32,14 +33,19 @@ KayouProcess::KayouProcess(Options options) : options_(std::move(options)) {
     config << "server:\n  listen: 127.0.0.1\n  port: " << port_ << "\n  shutdown_grace_ms: 3000\n";
     if (options_.reuse_port) config << "  reuse_port: true\n";
     if (options_.read_timeout_ms)
-        config << "  read_timeout_ms: " << options_.read_timeout_ms
-               << "\n  idle_timeout_ms: " << options_.read_timeout_ms << "\n";
+        config << "  read_timeout_ms: " << options_.read_timeout_ms << "\n";
+    if (options_.idle_timeout_ms || options_.read_timeout_ms)
+        config << "  idle_timeout_ms: "
+               << (options_.idle_timeout_ms ? options_.idle_timeout_ms : options_.read_timeout_ms)
+               << "\n";
     config << "log:\n  level: " << options_.log_level << "\n";
     if (options_.redis_port) {
         config << "redis:\n  host: 127.0.0.1\n  port: " << options_.redis_port
                << "\n  command_timeout_ms: 500\n  connect_timeout_ms: 500\n";
     } else {
-        config << "embedded_redis:\n  data_dir: " << work_dir_ << "/redis\n"
+        embedded_data_dir_ =
+            options_.embedded_data_dir.empty() ? work_dir_ + "/redis" : options_.embedded_data_dir;
+        config << "embedded_redis:\n  data_dir: " << embedded_data_dir_ << "\n"
                << options_.embedded_redis_yaml;
     }
     config << options_.extra_yaml << "\n";
@@ -50,11 +56,19 @@ KayouProcess::KayouProcess(Options options) : options_(std::move(options)) {
     pid_ = ::fork();
     if (pid_ < 0) throw std::runtime_error("fork failed");
     if (pid_ == 0) {
+        if (options_.max_open_files > 0) {
+            rlimit limit{static_cast<rlim_t>(options_.max_open_files),
+                         static_cast<rlim_t>(options_.max_open_files)};
+            ::setrlimit(RLIMIT_NOFILE, &limit);
+        }
         const int log_fd = ::open(log_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
         if (log_fd >= 0) {
             ::dup2(log_fd, STDERR_FILENO);
             ::dup2(log_fd, STDOUT_FILENO);
         }
+        // The test's own sockets (a fake provider's listener, ...) must not live on in kayou:
+        // they would keep ports taken after the test closed them.
+        ::close_range(3, ~0U, 0);
         std::vector<const char*> argv{KAYOU_BINARY, "--config", config_path.c_str()};
         for (const auto& arg : options_.extra_args) argv.push_back(arg.c_str());
         argv.push_back(nullptr);
@@ -66,6 +80,8 @@ KayouProcess::KayouProcess(Options options) : options_(std::move(options)) {
         int status = 0;
         if (::waitpid(pid_, &status, WNOHANG) == pid_) {
             pid_ = -1;
+            exit_status_ = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+            if (!options_.expect_start) return;
             throw std::runtime_error("kayou exited during start-up:\n" + log());
         }
         if (http_request(port_, "GET", "/healthz", {}, {}, std::chrono::milliseconds(500)).status ==
@@ -115,6 +131,35 @@ void KayouProcess::kill9() {
     ::kill(pid_, SIGKILL);
     ::waitpid(pid_, nullptr, 0);
     pid_ = -1;
+}
+
+int KayouProcess::exit_status() {
+    if (pid_ > 0) {
+        int status = 0;
+        if (::waitpid(pid_, &status, WNOHANG) != pid_) return -1;
+        pid_ = -1;
+        exit_status_ = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+    }
+    return exit_status_;
+}
+
+pid_t KayouProcess::embedded_redis_pid() const {
+    const std::string text = log();
+    pid_t pid = -1;
+    std::istringstream lines(text);
+    for (std::string line; std::getline(lines, line);) {
+        if (line.find("\"embedded_redis_started\"") == std::string::npos &&
+            line.find("\"embedded_redis_restarted\"") == std::string::npos)
+            continue;
+        const auto at = line.find("\"pid\":");
+        if (at != std::string::npos) pid = std::atoi(line.c_str() + at + 6);
+    }
+    return pid;
+}
+
+std::string KayouProcess::embedded_redis_socket() const {
+    if (embedded_data_dir_.empty()) return {};
+    return embedded_data_dir_ + "/redis.sock";
 }
 
 std::string KayouProcess::log() const {

@@ -16,13 +16,19 @@ public:
         std::uint16_t redis_port = 0;  // 0 = let kayou start its embedded redis-server
         std::string extra_yaml;        // appended to the generated config (channels, dedupe, ...)
         std::string log_level = "info";
-        int read_timeout_ms = 0;  // 0 = kayou's default
+        int read_timeout_ms = 0;  // 0 = kayou's default (sets idle_timeout_ms too unless given)
+        int idle_timeout_ms = 0;  // 0 = read_timeout_ms, or kayou's default
+        int max_open_files = 0;   // RLIMIT_NOFILE of the child; 0 = inherited
         std::uint16_t port = 0;   // 0 = a free loopback port
         bool reuse_port = false;  // server.reuse_port, for several processes on one port
         std::vector<std::string> extra_args;  // after --config FILE
-        // More embedded_redis keys (redis_port 0 only), each line indented by two spaces, e.g.
-        // "  port: 6400\n  maxmemory_mb: 64\n".
+        // Embedded Redis only (redis_port 0): its data_dir ("" = one inside this process' work
+        // dir; give the same one to two processes to share it) and more keys under
+        // embedded_redis:, each line indented by two spaces, e.g. "  maxmemory_mb: 64\n".
+        std::string embedded_data_dir;
         std::string embedded_redis_yaml;
+        // Throws on exit during start-up (false: the constructor returns; exit_status() says how).
+        bool expect_start = true;
     };
 
     // Starts kayou and waits (bounded) until /healthz answers 200; throws on failure with the
@@ -42,12 +48,20 @@ public:
     int terminate(std::chrono::milliseconds deadline = std::chrono::seconds(10));
     void kill9();
     std::string log() const;  // everything kayou wrote to stderr
+    // The exit status if kayou has exited (-1 while it runs), reaping it.
+    int exit_status();
+    // The pid of the embedded redis-server as last logged (started or restarted); -1 if none.
+    pid_t embedded_redis_pid() const;
+    // The Unix socket of the embedded Redis ("" when it listens on TCP).
+    std::string embedded_redis_socket() const;
 
 private:
     Options options_;
     std::string work_dir_;
     std::uint16_t port_ = 0;
     pid_t pid_ = -1;
+    int exit_status_ = -1;
+    std::string embedded_data_dir_;
 };
 
 }  // namespace kayou::test

@@ -155,6 +155,8 @@ void RedisServer::start() {
             ::dup2(null, STDIN_FILENO);
             ::close(null);
         }
+        // None of the test's sockets (a fake provider's listener) may live on in the server.
+        ::close_range(3, ~0U, 0);
         ::execv(kRedisServer, argv.data());
         ::_exit(127);
     }

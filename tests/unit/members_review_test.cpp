@@ -111,13 +111,13 @@ TEST_F(ReviewReminders, DueLeadBeforeTheDeadlineOnAWorkingDay) {
 
 TEST_F(ReviewReminders, ReminderFallingOnTheWeekendMovesBackToFridayEvening) {
     const auto cal = calendar();
-    // Deadline Monday 2026-11-23 01:00 (a Friday 01:00 submission): 2 h before is Sunday 23:00,
-    // so the reviewers hear about it at the end of Friday's working day instead.
+    // Deadline Monday 2026-11-23 01:00: 2 h before is Sunday 23:00, so the reviewers hear about it
+    // in the last office minute of Friday (office hours 08:30-17:30 by default) instead.
     SweepBatch candidates{{"RH20261120000002", "RH20261120000003"},
                           {beijing(2026, 11, 23, 1), beijing(2026, 11, 23, 16)}};
     EXPECT_TRUE(
-        due_reminders(candidates, beijing(2026, 11, 20, 17, 59), minutes(120), cal).ids.empty());
-    const auto due = due_reminders(candidates, beijing(2026, 11, 20, 18), minutes(120), cal);
+        due_reminders(candidates, beijing(2026, 11, 20, 17, 28), minutes(120), cal).ids.empty());
+    const auto due = due_reminders(candidates, beijing(2026, 11, 20, 17, 29), minutes(120), cal);
     ASSERT_EQ(due.ids.size(), 1u);
     EXPECT_EQ(due.ids.front(), "RH20261120000002");
 }
@@ -125,12 +125,12 @@ TEST_F(ReviewReminders, ReminderFallingOnTheWeekendMovesBackToFridayEvening) {
 TEST_F(ReviewReminders, NationalDayMakeUpSaturdayCountsAsWorking) {
     const auto cal = calendar();
     // 2026: 国庆 1-7 Oct; Sunday 20 Sep and Saturday 10 Oct are make-up working days. A deadline
-    // on Saturday 10 Oct 09:00 with 2 h lead: 07:00 that Saturday is a working day -> stays.
-    SweepBatch candidates{{"RH20261009000001"}, {beijing(2026, 10, 10, 9)}};
+    // at the close of Saturday 10 Oct with 2 h lead: 15:30 that Saturday is office time -> stays.
+    SweepBatch candidates{{"RH20261009000001"}, {beijing(2026, 10, 10, 17, 30)}};
     EXPECT_TRUE(
-        due_reminders(candidates, beijing(2026, 10, 10, 6, 59), minutes(120), cal).ids.empty());
-    EXPECT_EQ(due_reminders(candidates, beijing(2026, 10, 10, 7), minutes(120), cal).ids.size(),
-              1u);
+        due_reminders(candidates, beijing(2026, 10, 10, 15, 29), minutes(120), cal).ids.empty());
+    EXPECT_EQ(
+        due_reminders(candidates, beijing(2026, 10, 10, 15, 30), minutes(120), cal).ids.size(), 1u);
 }
 
 }  // namespace

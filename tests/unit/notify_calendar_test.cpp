@@ -75,50 +75,68 @@ TEST(ShippedCalendar, OtherHolidays2026) {
     EXPECT_TRUE(c.is_working_day(2026y / 10 / 10));  // Saturday make-up
 }
 
-TEST(Deadline, OrdinaryWeekdaySameTimeNextDay) {
-    const auto d = shipped().deadline_for(bj(2025y / 6 / 10, 10h, 15min, 30s));  // Tuesday
-    EXPECT_EQ(d.at, bj(2025y / 6 / 11, 10h, 15min, 30s));
-    EXPECT_TRUE(d.fully_covered());
-    EXPECT_EQ(d.warning(), "");
+// The rule (notify/calendar.hpp): the clock starts at submission inside office hours (08:30-17:30
+// on working days), else at the next opening; the deadline is the close of office hours on the
+// working day after the one the clock started on.
+TEST(Deadline, OfficeHoursTable) {
+    struct Row {
+        const char* what;
+        sys_seconds submitted;
+        sys_seconds start;
+        sys_seconds deadline;
+    };
+    const std::vector<Row> rows{
+        {"Tuesday morning: Wednesday's close", bj(2025y / 6 / 10, 10h, 15min, 30s),
+         bj(2025y / 6 / 10, 10h, 15min, 30s), bj(2025y / 6 / 11, 17h, 30min)},
+        {"03:46 on a Tuesday: counts from 08:30, Wednesday's close (the night reminder bug)",
+         bj(2025y / 6 / 10, 3h, 46min), bj(2025y / 6 / 10, 8h, 30min),
+         bj(2025y / 6 / 11, 17h, 30min)},
+        {"at the opening minute", bj(2025y / 6 / 10, 8h, 30min), bj(2025y / 6 / 10, 8h, 30min),
+         bj(2025y / 6 / 11, 17h, 30min)},
+        {"at the close: already after hours", bj(2025y / 6 / 10, 17h, 30min),
+         bj(2025y / 6 / 11, 8h, 30min), bj(2025y / 6 / 12, 17h, 30min)},
+        {"Friday evening: Monday 08:30, Tuesday's close", bj(2025y / 6 / 13, 19h, 30min),
+         bj(2025y / 6 / 16, 8h, 30min), bj(2025y / 6 / 17, 17h, 30min)},
+        {"Saturday: Monday 08:30, Tuesday's close", bj(2025y / 6 / 14, 10h),
+         bj(2025y / 6 / 16, 8h, 30min), bj(2025y / 6 / 17, 17h, 30min)},
+        {"Sunday just before midnight", bj(2025y / 6 / 15, 23h, 59min, 59s),
+         bj(2025y / 6 / 16, 8h, 30min), bj(2025y / 6 / 17, 17h, 30min)},
+        {"day before National Day: jumps Oct 1-8", bj(2025y / 9 / 30, 16h), bj(2025y / 9 / 30, 16h),
+         bj(2025y / 10 / 9, 17h, 30min)},
+        {"Friday -> Sunday 2025-09-28, a make-up working day", bj(2025y / 9 / 26, 9h),
+         bj(2025y / 9 / 26, 9h), bj(2025y / 9 / 28, 17h, 30min)},
+        {"during the holiday: counts from Oct 9, due Oct 10", bj(2025y / 10 / 3, 11h),
+         bj(2025y / 10 / 9, 8h, 30min), bj(2025y / 10 / 10, 17h, 30min)},
+        {"Friday 2025-10-10 -> Saturday make-up day", bj(2025y / 10 / 10, 17h),
+         bj(2025y / 10 / 10, 17h), bj(2025y / 10 / 11, 17h, 30min)},
+        {"Spring Festival eve 2025", bj(2025y / 1 / 27, 14h), bj(2025y / 1 / 27, 14h),
+         bj(2025y / 2 / 5, 17h, 30min)},
+        {"Friday 2026-02-13 -> Saturday make-up day", bj(2026y / 2 / 13, 14h),
+         bj(2026y / 2 / 13, 14h), bj(2026y / 2 / 14, 17h, 30min)},
+        {"Saturday make-up 2026-02-14 -> Feb 24", bj(2026y / 2 / 14, 14h), bj(2026y / 2 / 14, 14h),
+         bj(2026y / 2 / 24, 17h, 30min)},
+        {"16:30 UTC Friday is Saturday 00:30 in Beijing", sys_days{2025y / 6 / 13} + 16h + 30min,
+         bj(2025y / 6 / 16, 8h, 30min), bj(2025y / 6 / 17, 17h, 30min)},
+    };
+    for (const auto& r : rows) {
+        EXPECT_EQ(shipped().counting_start(r.submitted), r.start) << r.what;
+        const auto d = shipped().deadline_for(r.submitted);
+        EXPECT_EQ(d.at, r.deadline) << r.what;
+        EXPECT_TRUE(d.fully_covered()) << r.what;
+        EXPECT_EQ(d.warning(), "") << r.what;
+    }
 }
 
-TEST(Deadline, FridayEveningIsMondaySameTime) {
-    const auto d = shipped().deadline_for(bj(2025y / 6 / 13, 19h, 30min));  // Friday
-    EXPECT_EQ(d.at, bj(2025y / 6 / 16, 19h, 30min));                        // Monday
-    EXPECT_TRUE(d.fully_covered());
-}
-
-TEST(Deadline, SaturdayIsEndOfMonday) {
-    const auto d = shipped().deadline_for(bj(2025y / 6 / 14, 10h));  // Saturday
-    EXPECT_EQ(d.at, bj(2025y / 6 / 16, 18h));
-    const auto sunday_night = shipped().deadline_for(bj(2025y / 6 / 15, 23h, 59min, 59s));
-    EXPECT_EQ(sunday_night.at, bj(2025y / 6 / 16, 18h));
-}
-
-TEST(Deadline, DayBeforeNationalDayJumpsTheHoliday) {
-    // Tuesday 2025-09-30 16:00 -> Thursday 2025-10-09 16:00 (Oct 1-8 are off).
-    EXPECT_EQ(shipped().deadline_for(bj(2025y / 9 / 30, 16h)).at, bj(2025y / 10 / 9, 16h));
-    // Friday 2025-09-26 -> Sunday 2025-09-28, a make-up working day.
-    EXPECT_EQ(shipped().deadline_for(bj(2025y / 9 / 26, 9h)).at, bj(2025y / 9 / 28, 9h));
-    // Submitted during the holiday: end of its first working day.
-    EXPECT_EQ(shipped().deadline_for(bj(2025y / 10 / 3, 11h)).at, bj(2025y / 10 / 9, 18h));
-    // Friday 2025-10-10 -> Saturday 2025-10-11, a make-up working day.
-    EXPECT_EQ(shipped().deadline_for(bj(2025y / 10 / 10, 17h)).at, bj(2025y / 10 / 11, 17h));
-}
-
-TEST(Deadline, SpringFestivalEve) {
-    // Monday 2025-01-27 -> 2025-02-05 (Jan 28 - Feb 4 off).
-    EXPECT_EQ(shipped().deadline_for(bj(2025y / 1 / 27, 14h)).at, bj(2025y / 2 / 5, 14h));
-    // Friday 2026-02-13 -> Saturday 2026-02-14 make-up day.
-    EXPECT_EQ(shipped().deadline_for(bj(2026y / 2 / 13, 14h)).at, bj(2026y / 2 / 14, 14h));
-    // Saturday 2026-02-14 (working) -> 2026-02-24 (Feb 15-23 off).
-    EXPECT_EQ(shipped().deadline_for(bj(2026y / 2 / 14, 14h)).at, bj(2026y / 2 / 24, 14h));
-}
-
-TEST(Deadline, UsesBeijingDateNotUtcDate) {
-    // 2025-06-13 16:30 UTC is already Saturday 00:30 in Beijing: a weekend submission.
-    const sys_seconds t = sys_days{2025y / 6 / 13} + 16h + 30min;
-    EXPECT_EQ(shipped().deadline_for(t).at, bj(2025y / 6 / 16, 18h));
+TEST(Deadline, InOfficeHours) {
+    const auto& c = shipped();
+    EXPECT_TRUE(c.in_office_hours(bj(2025y / 6 / 10, 8h, 30min)));
+    EXPECT_TRUE(c.in_office_hours(bj(2025y / 6 / 10, 17h, 29min, 59s)));
+    EXPECT_FALSE(c.in_office_hours(bj(2025y / 6 / 10, 17h, 30min)));
+    EXPECT_FALSE(c.in_office_hours(bj(2025y / 6 / 10, 3h, 46min)));
+    EXPECT_FALSE(c.in_office_hours(bj(2025y / 6 / 14, 10h)));  // Saturday
+    EXPECT_FALSE(c.in_office_hours(bj(2025y / 10 / 3, 10h)));  // National Day
+    EXPECT_TRUE(c.in_office_hours(bj(2025y / 9 / 28, 10h)));   // make-up Sunday
+    EXPECT_EQ(c.next_office_time(bj(2025y / 6 / 10, 18h)), bj(2025y / 6 / 11, 8h, 30min));
 }
 
 TEST(Deadline, IndependentOfProcessTimeZone) {
@@ -133,23 +151,31 @@ TEST(Deadline, IndependentOfProcessTimeZone) {
         unsetenv("TZ");
     }
     tzset();
-    EXPECT_EQ(d.at, bj(2025y / 6 / 16, 19h, 30min));
+    EXPECT_EQ(d.at, bj(2025y / 6 / 17, 17h, 30min));
 }
 
-TEST(Deadline, ConfigurableEndOfWorkingDay) {
+TEST(Deadline, ConfigurableOfficeHours) {
     WorkingCalendar c = shipped();
-    EXPECT_EQ(c.end_of_working_day(), 18h);
-    c.set_end_of_working_day(17h + 30min);
-    EXPECT_EQ(c.deadline_for(bj(2025y / 6 / 14, 10h)).at, bj(2025y / 6 / 16, 17h, 30min));
+    EXPECT_EQ(c.end_of_working_day(), 17h + 30min);
+    EXPECT_EQ(format_office_hours(c.office_hours()), "08:30-17:30");
+    c.set_office_hours(*parse_office_hours("09:00-18:00"));
+    EXPECT_EQ(c.deadline_for(bj(2025y / 6 / 14, 10h)).at, bj(2025y / 6 / 17, 18h));
+    EXPECT_EQ(c.counting_start(bj(2025y / 6 / 10, 8h, 45min)), bj(2025y / 6 / 10, 9h));
+    c.set_end_of_working_day(17h);
+    EXPECT_EQ(format_office_hours(c.office_hours()), "09:00-17:00");
     EXPECT_THROW(c.set_end_of_working_day(25h), std::invalid_argument);
-    EXPECT_THROW(c.set_end_of_working_day(-1min), std::invalid_argument);
+    EXPECT_THROW(c.set_office_hours({18h, 9h}), std::invalid_argument);
+    for (const char* bad : {"", "8:30-17:30", "08:30", "17:30-08:30", "08:30-24:01", "08:60-17:30",
+                            "08:30-17:30x", "aa:bb-cc:dd"})
+        EXPECT_FALSE(parse_office_hours(bad)) << bad;
+    EXPECT_TRUE(parse_office_hours("00:00-24:00"));
 }
 
 TEST(Deadline, UncoveredYearIsFlaggedAndUsesWeekdays) {
     // Friday 2027-01-01: 元旦 in reality, but 2027 has no data. The weekday rule gives Monday
     // 2027-01-04, and the result says the year was guessed.
     const auto d = shipped().deadline_for(bj(2027y / 1 / 1, 10h));
-    EXPECT_EQ(d.at, bj(2027y / 1 / 4, 10h));
+    EXPECT_EQ(d.at, bj(2027y / 1 / 4, 17h, 30min));
     EXPECT_FALSE(d.fully_covered());
     EXPECT_EQ(d.uncovered_years, (std::vector<int>{2027}));
     EXPECT_NE(d.warning().find("2027"), std::string::npos);
@@ -158,7 +184,7 @@ TEST(Deadline, UncoveredYearIsFlaggedAndUsesWeekdays) {
 TEST(Deadline, CrossingIntoAnUncoveredYearIsFlagged) {
     // Thursday 2026-12-31 (covered) -> Friday 2027-01-01 (not covered): flagged.
     const auto d = shipped().deadline_for(bj(2026y / 12 / 31, 9h));
-    EXPECT_EQ(d.at, bj(2027y / 1 / 1, 9h));
+    EXPECT_EQ(d.at, bj(2027y / 1 / 1, 17h, 30min));
     EXPECT_EQ(d.uncovered_years, (std::vector<int>{2027}));
     // Wednesday 2026-12-30 -> Thursday 2026-12-31: never looks at 2027, not flagged.
     EXPECT_TRUE(shipped().deadline_for(bj(2026y / 12 / 30, 9h)).fully_covered());
@@ -167,17 +193,24 @@ TEST(Deadline, CrossingIntoAnUncoveredYearIsFlagged) {
 TEST(Deadline, EmptyCalendarFlagsEverything) {
     const WorkingCalendar empty;
     const auto d = empty.deadline_for(bj(2025y / 10 / 1, 9h));  // a Wednesday, weekday rule
-    EXPECT_EQ(d.at, bj(2025y / 10 / 2, 9h));
+    EXPECT_EQ(d.at, bj(2025y / 10 / 2, 17h, 30min));
     EXPECT_EQ(d.uncovered_years, (std::vector<int>{2025}));
 }
 
-TEST(Reminder, LeadBeforeDeadlineOnWorkingDays) {
+TEST(Reminder, LeadBeforeDeadlineInOfficeHours) {
     const auto& c = shipped();
-    EXPECT_EQ(c.reminder_time(bj(2025y / 6 / 16, 18h), 2h), bj(2025y / 6 / 16, 16h));
-    // Monday 01:00 - 2 h is Sunday 23:00: moved back to the end of Friday.
-    EXPECT_EQ(c.reminder_time(bj(2025y / 6 / 16, 1h), 2h), bj(2025y / 6 / 13, 18h));
-    // Into a holiday: the deadline 2025-10-09 09:00 minus 12 h is Oct 8 (off) -> Sep 30 18:00.
-    EXPECT_EQ(c.reminder_time(bj(2025y / 10 / 9, 9h), 12h), bj(2025y / 9 / 30, 18h));
+    EXPECT_EQ(c.reminder_time(bj(2025y / 6 / 16, 17h, 30min), 2h), bj(2025y / 6 / 16, 15h, 30min));
+    // Monday 10:00 - 2 h is 08:00, before opening: moved back to Friday's last office minute.
+    EXPECT_EQ(c.reminder_time(bj(2025y / 6 / 16, 10h), 2h), bj(2025y / 6 / 13, 17h, 29min));
+    // After closing on a working day: that day's last office minute.
+    EXPECT_EQ(c.reminder_time(bj(2025y / 6 / 17, 8h, 30min), 12h), bj(2025y / 6 / 16, 17h, 29min));
+    // Into a holiday: 2025-10-09 17:30 minus 48 h is Oct 7 (off) -> Sep 30 17:29.
+    EXPECT_EQ(c.reminder_time(bj(2025y / 10 / 9, 17h, 30min), 48h), bj(2025y / 9 / 30, 17h, 29min));
+    // Whatever the lead, a reminder time is sendable: inside office hours.
+    for (int lead_h = 0; lead_h < 72; lead_h += 5)
+        EXPECT_TRUE(
+            c.in_office_hours(c.reminder_time(bj(2025y / 6 / 18, 17h, 30min), hours{lead_h})))
+            << lead_h;
 }
 
 // ---- loading and validation
