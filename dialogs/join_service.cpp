@@ -16,6 +16,7 @@
 #include "notify/calendar.hpp"
 #include "notify/sms_outbox.hpp"
 #include "redis/client.hpp"
+#include "text/markup.hpp"
 
 #ifndef KAYOU_DATA_SOURCE_DIR
 #define KAYOU_DATA_SOURCE_DIR ""
@@ -34,32 +35,6 @@ std::string read_text(const std::string& path) {
     std::stringstream text;
     text << file.rdbuf();
     return text.str();
-}
-
-std::string html_escape(std::string_view text) {
-    std::string out;
-    for (char c : text) {
-        switch (c) {
-            case '<':
-                out += "&lt;";
-                break;
-            case '>':
-                out += "&gt;";
-                break;
-            case '&':
-                out += "&amp;";
-                break;
-            case '"':
-                out += "&quot;";
-                break;
-            case '\'':
-                out += "&#39;";
-                break;
-            default:
-                out += c;
-        }
-    }
-    return out;
 }
 
 WebAnswer json_answer(int status, const json& body) {
@@ -308,12 +283,12 @@ asio::awaitable<WebAnswer> JoinService::web_page(std::string token) {
                                 std::string(kLinkUsed) + "</p>"};
     std::string options;
     for (const auto& district : impl_->districts.all())
-        options += "<option value=\"" + html_escape(district.id) + "\">" +
-                   html_escape(district.name) + "</option>";
+        options += "<option value=\"" + text::markup_escape(district.id) + "\">" +
+                   text::markup_escape(district.name) + "</option>";
     std::string page(kPage);
     page.replace(page.find("{{DISTRICTS}}"), 13, options);
     // The token is base64url + '.'; escaped anyway, as it sits in an attribute.
-    page.replace(page.find("{{TOKEN}}"), 9, html_escape(token));
+    page.replace(page.find("{{TOKEN}}"), 9, text::markup_escape(token));
     co_return WebAnswer{200, "text/html; charset=utf-8", std::move(page)};
 }
 

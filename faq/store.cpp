@@ -37,17 +37,6 @@ redis.call('SET', KEYS[3], n)
 return n
 )lua";
 
-std::int64_t to_int(const redis::Reply& reply) {
-    if (reply.is_integer()) return reply.integer;
-    if (reply.is_string()) {
-        try {
-            return std::stoll(reply.str);
-        } catch (const std::exception&) {
-        }
-    }
-    return 0;
-}
-
 void throw_if_error(const redis::Reply& reply) {
     if (reply.is_error()) throw std::runtime_error("redis: " + reply.str);
 }
@@ -79,7 +68,7 @@ asio::awaitable<UploadResult> ContentStore::upload(ContentKind kind, std::string
                                   std::move(uploaded_by), std::to_string(now)};
     auto reply = co_await redis_->eval(upload_script_, std::move(keys), std::move(args));
     throw_if_error(reply);
-    result.version = static_cast<int>(to_int(reply));
+    result.version = static_cast<int>(reply.as_int());
     co_return result;
 }
 
@@ -91,12 +80,12 @@ asio::awaitable<std::vector<VersionInfo>> ContentStore::versions(ContentKind kin
     std::vector<std::vector<std::string>> first{std::move(range), std::move(get_published)};
     auto replies = co_await redis_->pipeline(std::move(first));
     throw_if_error(replies.at(0));
-    const int published = static_cast<int>(to_int(replies.at(1)));
+    const int published = static_cast<int>(replies.at(1).as_int());
     std::vector<VersionInfo> out;
     std::vector<std::vector<std::string>> details;
     for (const auto& element : replies[0].elements) {
         VersionInfo info;
-        info.number = static_cast<int>(to_int(element));
+        info.number = static_cast<int>(element.as_int());
         info.published = info.number == published;
         out.push_back(info);
         details.push_back({"HMGET", key(kind, "v:" + element.str), "label", "sha256", "bytes", "by",
@@ -109,10 +98,10 @@ asio::awaitable<std::vector<VersionInfo>> ContentStore::versions(ContentKind kin
         if (f.size() < 7) continue;
         out[i].label = f[0].str;
         out[i].sha256 = f[1].str;
-        out[i].bytes = to_int(f[2]);
+        out[i].bytes = f[2].as_int();
         out[i].uploaded_by = f[3].str;
-        out[i].uploaded_at = to_int(f[4]);
-        out[i].published_at = to_int(f[5]);
+        out[i].uploaded_at = f[4].as_int();
+        out[i].published_at = f[5].as_int();
         out[i].published_by = f[6].str;
     }
     co_return out;
@@ -130,7 +119,7 @@ asio::awaitable<int> ContentStore::published(ContentKind kind) {
     std::vector<std::string> command{"GET", key(kind, "published")};
     auto reply = co_await redis_->exec(std::move(command));
     throw_if_error(reply);
-    co_return static_cast<int>(to_int(reply));
+    co_return static_cast<int>(reply.as_int());
 }
 
 asio::awaitable<std::array<int, std::size(kContentKinds)>> ContentStore::published_all() {
@@ -141,7 +130,7 @@ asio::awaitable<std::array<int, std::size(kContentKinds)>> ContentStore::publish
     std::array<int, std::size(kContentKinds)> out{};
     for (std::size_t i = 0; i < out.size() && i < replies.size(); ++i) {
         throw_if_error(replies[i]);
-        out[i] = static_cast<int>(to_int(replies[i]));
+        out[i] = static_cast<int>(replies[i].as_int());
     }
     co_return out;
 }
@@ -153,7 +142,7 @@ asio::awaitable<bool> ContentStore::publish(ContentKind kind, int version, std::
                                   std::to_string(version), std::to_string(now), std::move(by)};
     auto reply = co_await redis_->eval(publish_script_, std::move(keys), std::move(args));
     throw_if_error(reply);
-    co_return to_int(reply) == 1;
+    co_return reply.as_int() == 1;
 }
 
 asio::awaitable<int> ContentStore::seed(ContentKind kind, std::string text, std::int64_t now) {
@@ -165,7 +154,7 @@ asio::awaitable<int> ContentStore::seed(ContentKind kind, std::string text, std:
                                   bytes,           std::to_string(now)};
     auto reply = co_await redis_->eval(seed_script_, std::move(keys), std::move(args));
     throw_if_error(reply);
-    co_return static_cast<int>(to_int(reply));
+    co_return static_cast<int>(reply.as_int());
 }
 
 }  // namespace kayou::faq

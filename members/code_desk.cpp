@@ -42,17 +42,6 @@ end
 return counts
 )lua");
 
-std::int64_t as_count(const redis::Reply& reply) {
-    if (reply.is_integer()) return reply.integer;
-    if (reply.is_string()) {
-        try {
-            return std::stoll(reply.str);
-        } catch (const std::exception&) {
-        }
-    }
-    return 0;
-}
-
 // Beijing civil time of `t` formatted with `format` (the budget's windows are Beijing hours and
 // days: what the finance officer reads on his bill).
 std::string beijing(std::chrono::sys_seconds t, const char* format) {
@@ -201,7 +190,7 @@ asio::awaitable<CodeSend> CodeDesk::send(std::string phone, CodeRequester who) {
     if (!counted.is_array()) throw std::runtime_error("code caps: " + counted.str);
     CodeCounts counts{};
     for (std::size_t i = 0; i < caps.size() && i < counted.elements.size(); ++i)
-        counts[static_cast<std::size_t>(caps[i])] = as_count(counted.elements[i]);
+        counts[static_cast<std::size_t>(caps[i])] = counted.elements[i].as_int();
     const bool proof_unused =
         proof && counted.elements.size() > caps.size() && counted.elements[caps.size()].is_nil();
     CodeAsk ask{web, proof_unused};
@@ -218,7 +207,7 @@ asio::awaitable<CodeSend> CodeDesk::send(std::string phone, CodeRequester who) {
         auto reply = co_await redis_->eval(kCount, std::move(keys), std::move(args));
         if (!reply.is_array() || reply.elements.empty())
             throw std::runtime_error("code caps: " + reply.str);
-        const auto status = as_count(reply.elements[0]);
+        const auto status = reply.elements[0].as_int();
         if (status > 0 && static_cast<std::size_t>(status) <= caps.size()) {
             // Another request took the last one in between.
             decision = {CodeVerdict::refuse, caps[static_cast<std::size_t>(status - 1)], 0};
@@ -228,8 +217,8 @@ asio::awaitable<CodeSend> CodeDesk::send(std::string phone, CodeRequester who) {
         } else {
             std::int64_t hour_used = 0, day_used = 0;
             for (std::size_t i = 0; i < caps.size() && i + 1 < reply.elements.size(); ++i) {
-                if (caps[i] == CodeCap::global_hour) hour_used = as_count(reply.elements[i + 1]);
-                if (caps[i] == CodeCap::global_day) day_used = as_count(reply.elements[i + 1]);
+                if (caps[i] == CodeCap::global_hour) hour_used = reply.elements[i + 1].as_int();
+                if (caps[i] == CodeCap::global_day) day_used = reply.elements[i + 1].as_int();
             }
             co_await note_budget(hour_used, day_used, now);
         }
@@ -299,7 +288,7 @@ asio::awaitable<LinkMintVerdict> CodeDesk::mint_link(std::string sender, std::st
     auto counted = co_await redis_->exec(std::move(read));
     if (!counted.is_array() || counted.elements.size() < 2)
         throw std::runtime_error("link caps: " + counted.str);
-    auto verdict = decide_link_mint(as_count(counted.elements[0]), as_count(counted.elements[1]),
+    auto verdict = decide_link_mint(counted.elements[0].as_int(), counted.elements[1].as_int(),
                                     options_.links);
     if (verdict == LinkMintVerdict::mint) {
         std::vector<std::string> args{"2",     std::to_string(options_.links.per_sender_hour),
@@ -308,7 +297,7 @@ asio::awaitable<LinkMintVerdict> CodeDesk::mint_link(std::string sender, std::st
         auto reply = co_await redis_->eval(kCount, std::move(keys), std::move(args));
         if (!reply.is_array() || reply.elements.empty())
             throw std::runtime_error("link caps: " + reply.str);
-        const auto status = as_count(reply.elements[0]);
+        const auto status = reply.elements[0].as_int();
         if (status == 1) verdict = LinkMintVerdict::sender;
         if (status == 2) verdict = LinkMintVerdict::group;
     }
@@ -375,8 +364,8 @@ asio::awaitable<BudgetStatus> CodeDesk::budget() {
     status.hour_budget = options_.limits.global_per_hour;
     status.day_budget = options_.limits.global_per_day;
     if (counted.is_array() && counted.elements.size() == 2) {
-        status.hour_used = as_count(counted.elements[0]);
-        status.day_used = as_count(counted.elements[1]);
+        status.hour_used = counted.elements[0].as_int();
+        status.day_used = counted.elements[1].as_int();
     }
     status.level =
         std::max(budget_level(status.hour_used, status.hour_budget, options_.limits.alert_percent),
@@ -387,7 +376,7 @@ asio::awaitable<BudgetStatus> CodeDesk::budget() {
             const auto& value = recorded.elements[i + 1];
             if (name == "level") status.alert_level = value.str;
             if (name == "window") status.alert_window = value.str;
-            if (name == "at_ms") status.alert_at_ms = as_count(value);
+            if (name == "at_ms") status.alert_at_ms = value.as_int();
         }
     last_.hour_used = status.hour_used;
     last_.day_used = status.day_used;

@@ -1,6 +1,19 @@
 #include "redis/reply.hpp"
 
+#include <exception>
+
 namespace kayou::redis {
+
+long long Reply::as_int() const {
+    if (is_integer()) return integer;
+    if (is_string()) {
+        try {
+            return std::stoll(str);
+        } catch (const std::exception&) {
+        }
+    }
+    return 0;
+}
 
 const char* to_string(Error::Kind kind) {
     switch (kind) {

@@ -27,6 +27,9 @@ struct Reply {
     bool is_array() const { return type == Type::array; }
     // A status reply equal to `text`, e.g. is_status("OK").
     bool is_status(std::string_view text) const { return type == Type::status && str == text; }
+    // An integer reply, or a bulk string holding one (GET of a counter); 0 for anything else
+    // (nil: a counter that does not exist yet).
+    long long as_int() const;
 };
 
 // Transport-level failure: the command's outcome is unknown or it was never sent. Redis *error

@@ -37,22 +37,10 @@ public:
         body.sign_name = config_.sign_name;
         body.template_params = message.params;
         body.session_context = message.message_id;
-        net::HttpClientRequest request;
-        request.method = "POST";
-        request.url = config_.endpoint;
-        request.body = tencent::build_send_sms_body(body);
         // Signed per attempt with a fresh timestamp (a retry must not reuse an old signature).
         const auto now = std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
-        const std::string host = url_.host_header();
-        tencent::SendSmsSigningInput signing_input;
-        signing_input.secret_id = config_.secret_id;
-        signing_input.secret_key = config_.secret_key;
-        signing_input.host = host;
-        signing_input.region = config_.region;
-        signing_input.body = request.body;
-        signing_input.timestamp = now.time_since_epoch().count();
-        for (auto& header : tencent::send_sms_headers(signing_input))
-            request.headers.emplace_back(std::move(header.name), std::move(header.value));
+        auto request =
+            signed_request(tencent::build_send_sms_body(body), tencent::kSendSmsAction, now);
 
         auto answer = co_await exchange(http_, std::move(request));
         if (!answer.response) co_return answer.failure;
@@ -90,22 +78,9 @@ public:
         body.limit = 100;
         body.phone_number = "+86" + query.phone;
         body.sms_sdk_app_id = config_.sdk_app_id;
-        net::HttpClientRequest request;
-        request.method = "POST";
-        request.url = config_.endpoint;
-        request.body = tencent::build_pull_send_status_by_phone_body(body);
         const auto now = std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
-        const std::string host = url_.host_header();
-        tencent::SendSmsSigningInput signing_input;
-        signing_input.secret_id = config_.secret_id;
-        signing_input.secret_key = config_.secret_key;
-        signing_input.host = host;
-        signing_input.region = config_.region;
-        signing_input.body = request.body;
-        signing_input.timestamp = now.time_since_epoch().count();
-        for (auto& header :
-             tencent::sms_api_headers(signing_input, tencent::kPullSendStatusByPhoneAction))
-            request.headers.emplace_back(std::move(header.name), std::move(header.value));
+        auto request = signed_request(tencent::build_pull_send_status_by_phone_body(body),
+                                      tencent::kPullSendStatusByPhoneAction, now);
 
         auto reply = co_await exchange(http_, std::move(request));
         if (!reply.response) {
@@ -137,6 +112,26 @@ public:
     }
 
 private:
+    // A POST of one Tencent Cloud SMS API call, TC3-signed for `action` at `now`.
+    net::HttpClientRequest signed_request(std::string body, std::string_view action,
+                                          std::chrono::sys_seconds now) const {
+        net::HttpClientRequest request;
+        request.method = "POST";
+        request.url = config_.endpoint;
+        request.body = std::move(body);
+        const std::string host = url_.host_header();
+        tencent::SendSmsSigningInput signing_input;
+        signing_input.secret_id = config_.secret_id;
+        signing_input.secret_key = config_.secret_key;
+        signing_input.host = host;
+        signing_input.region = config_.region;
+        signing_input.body = request.body;
+        signing_input.timestamp = now.time_since_epoch().count();
+        for (auto& header : tencent::sms_api_headers(signing_input, action))
+            request.headers.emplace_back(std::move(header.name), std::move(header.value));
+        return request;
+    }
+
     TencentProviderConfig config_;
     const TemplateCatalog& catalog_;
     net::HttpClient& http_;

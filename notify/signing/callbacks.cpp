@@ -4,6 +4,7 @@
 #include <charconv>
 
 #include "notify/signing/json_fields.hpp"
+#include "text/markup.hpp"
 
 namespace kayou::notify::callbacks {
 namespace {
@@ -213,28 +214,7 @@ bool twilio_status_advances(std::string_view current, std::string_view incoming)
 
 std::string twilio_message_twiml(std::string_view text) {
     if (text.empty()) return std::string(kTwilioEmptyTwiml);
-    std::string out = "<Response><Message>";
-    for (char c : text) {
-        switch (c) {
-            case '<':
-                out += "&lt;";
-                break;
-            case '>':
-                out += "&gt;";
-                break;
-            case '&':
-                out += "&amp;";
-                break;
-            case '"':
-                out += "&quot;";
-                break;
-            case '\'':
-                out += "&apos;";
-                break;
-            default:
-                out += c;
-        }
-    }
+    std::string out = "<Response><Message>" + text::markup_escape(text);
     out += "</Message></Response>";
     return out;
 }

@@ -129,6 +129,24 @@ sys_seconds window_end(Window w, sys_seconds now) {
     return now;
 }
 
+// The "Response" object every Tencent Cloud API answer wraps its fields in.
+const signing::detail::Json& response_of(const signing::detail::Json& doc, const std::string& what) {
+    if (!doc.is_object() || !doc.contains("Response") || !doc["Response"].is_object()) {
+        throw signing::ParseError(what + ": missing object 'Response'");
+    }
+    return doc["Response"];
+}
+
+// Response.Error: the API refused the call (nullopt when there is none).
+std::optional<ApiError> response_error(const signing::detail::Json& response) {
+    using namespace signing::detail;
+    if (!response.contains("Error")) return std::nullopt;
+    const Json& e = response["Error"];
+    if (!e.is_object()) throw signing::ParseError("Response.Error: must be an object");
+    return ApiError{required_string(e, "Code", "Response.Error"),
+                    optional_string(e, "Message", "Response.Error")};
+}
+
 }  // namespace
 
 std::string service_of_host(std::string_view host) {
@@ -237,19 +255,11 @@ std::string build_send_sms_body(const SendSmsBody& body) {
 SendSmsResponse parse_send_sms_response(std::string_view body) {
     using namespace signing::detail;
     const Json doc = parse_json(body, "Tencent SendSms response");
-    if (!doc.is_object() || !doc.contains("Response") || !doc["Response"].is_object()) {
-        throw signing::ParseError("Tencent SendSms response: missing object 'Response'");
-    }
-    const Json& r = doc["Response"];
+    const Json& r = response_of(doc, "Tencent SendSms response");
     SendSmsResponse out;
     out.request_id = optional_string(r, "RequestId", "Response");
-    if (r.contains("Error")) {
-        const Json& e = r["Error"];
-        if (!e.is_object()) throw signing::ParseError("Response.Error: must be an object");
-        out.error = ApiError{required_string(e, "Code", "Response.Error"),
-                             optional_string(e, "Message", "Response.Error")};
-        return out;
-    }
+    out.error = response_error(r);
+    if (out.error) return out;
     if (!r.contains("SendStatusSet") || !r["SendStatusSet"].is_array()) {
         throw signing::ParseError("Response.SendStatusSet: missing or not an array");
     }
@@ -292,19 +302,11 @@ std::string build_pull_send_status_by_phone_body(const PullSendStatusByPhoneBody
 PullSendStatusResponse parse_pull_send_status_response(std::string_view body) {
     using namespace signing::detail;
     const Json doc = parse_json(body, "Tencent PullSmsSendStatus response");
-    if (!doc.is_object() || !doc.contains("Response") || !doc["Response"].is_object()) {
-        throw signing::ParseError("Tencent PullSmsSendStatus response: missing object 'Response'");
-    }
-    const Json& r = doc["Response"];
+    const Json& r = response_of(doc, "Tencent PullSmsSendStatus response");
     PullSendStatusResponse out;
     out.request_id = optional_string(r, "RequestId", "Response");
-    if (r.contains("Error")) {
-        const Json& e = r["Error"];
-        if (!e.is_object()) throw signing::ParseError("Response.Error: must be an object");
-        out.error = ApiError{required_string(e, "Code", "Response.Error"),
-                             optional_string(e, "Message", "Response.Error")};
-        return out;
-    }
+    out.error = response_error(r);
+    if (out.error) return out;
     // No receipt in the range: Tencent sends an empty array (or, in some SDK captures, null).
     if (!r.contains("PullSmsSendStatusSet") || r["PullSmsSendStatusSet"].is_null()) return out;
     const Json& set = r["PullSmsSendStatusSet"];

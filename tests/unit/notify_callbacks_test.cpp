@@ -43,7 +43,7 @@ TEST(AnswerBodies, TwilioMessageTwimlIsEscaped) {
     EXPECT_EQ(callbacks::twilio_message_twiml("【卡友工会】进度：已受理"),
               "<Response><Message>【卡友工会】进度：已受理</Message></Response>");
     EXPECT_EQ(callbacks::twilio_message_twiml("a<b>&\"'"),
-              "<Response><Message>a&lt;b&gt;&amp;&quot;&apos;</Message></Response>");
+              "<Response><Message>a&lt;b&gt;&amp;&quot;&#39;</Message></Response>");
     EXPECT_EQ(callbacks::twilio_message_twiml(""), "<Response></Response>");
 }
 
