@@ -409,8 +409,12 @@ struct App::Impl {
                 } catch (const std::exception&) {
                 }
             }
-            co_return ready ? HttpResponse::text(200, "ready\n")
-                            : HttpResponse::text(503, "redis unreachable\n");
+            if (!ready) co_return HttpResponse::text(503, "redis unreachable\n");
+            // The content (FAQ, intents, benefits, stations) is loaded on a worker after the
+            // start: a driver asking before then would get "答不好" for a question kayou knows.
+            if (live_content && !live_content->settled())
+                co_return HttpResponse::text(503, "content loading\n");
+            co_return HttpResponse::text(200, "ready\n");
         });
         target.route("/metrics", [this](HttpRequest&) -> asio::awaitable<HttpResponse> {
             auto response = HttpResponse::text(200, metrics.render());
@@ -442,7 +446,7 @@ struct App::Impl {
 
     std::string index_text() const {
         std::string text = "kayou " + std::string(KAYOU_VERSION) + "\n\n";
-        text += "GET  /healthz   process up\nGET  /readyz    Redis reachable\n";
+        text += "GET  /healthz   process up\nGET  /readyz    Redis reachable and content loaded\n";
         text += "GET  /metrics   Prometheus metrics\n";
         if (config.official_account.enabled)
             text += "POST /wx/oa          WeChat Official Account\n";

@@ -56,6 +56,7 @@ asio::awaitable<void> LiveContent::run() {
     while (!stopping_) {
         try {
             co_await poll_once();
+            settled_ = true;
             if (failing) event("content_poll_recovered", ContentKind::faq, 0, "");
             failing = false;
         } catch (const std::exception& error) {

@@ -60,6 +60,9 @@ public:
     std::shared_ptr<const StationCatalog> stations() const { return stations_.load(); }
     std::shared_ptr<const IntentModel> intents() const { return intents_.load(); }
     int version(ContentKind kind) const { return versions_[index(kind)].load(); }
+    // True once a poll has completed: every published version has been loaded (or has failed
+    // and been logged). Until then a question would find no FAQ, so /readyz says not ready.
+    bool settled() const { return settled_.load(); }
 
     // Parses and builds a text on the worker thread and resumes on the caller's executor; throws
     // ScriptError. For previews of unpublished versions, which must not stall the I/O thread.
@@ -84,6 +87,7 @@ private:
     bool stopping_ = false;
     bool seeded_ = false;
     bool geo_checked_ = false;
+    std::atomic<bool> settled_{false};
     std::atomic<std::shared_ptr<const Index>> faq_;
     std::atomic<std::shared_ptr<const BenefitCatalog>> benefits_;
     std::atomic<std::shared_ptr<const StationCatalog>> stations_;
