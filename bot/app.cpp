@@ -646,6 +646,7 @@ struct App::Impl {
             question.sender_id = std::move(ask.sender_id);
             question.misses_before = ask.misses_before;
             question.previous_question = std::move(ask.previous_question);
+            question.searched = std::move(ask.searched);
             auto reply = co_await legal->ask(std::move(question));
             dialogs::LegalAnswer answer;
             answer.texts = std::move(reply.texts);

@@ -340,7 +340,9 @@ Understanding RouterDialog::understand(const Message& message, const TurnInput& 
         return unknown;
     }
     const Understander understander(model, services_.districts);
-    return understander.understand(message.text, context, legal.get());
+    auto understood = understander.understand(message.text, context, legal.get());
+    if (!understood.legal_search.text.empty()) understood.legal_search.index = std::move(legal);
+    return understood;
 }
 
 asio::awaitable<std::string> RouterDialog::application_status(const Message& message) {
@@ -561,6 +563,7 @@ asio::awaitable<RouterDialog::Handled> RouterDialog::chat_services(const Message
             }
             LegalAsk ask;
             ask.text = message.text;
+            ask.searched = understood.legal_search;
             ask.in_group = in_group;
             ask.mentioned = asked;
             ask.channel = std::string(channel_name(message.channel));

@@ -44,6 +44,8 @@ struct LegalAsk {
     int misses_before = 0;
     // His last missed question (private chats), for the ticket when he now says "人工".
     std::string previous_question;
+    // The search the understanding step already made (faq::PriorSearch), reused when it fits.
+    faq::PriorSearch searched;
 };
 
 struct LegalAnswer {

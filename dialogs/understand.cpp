@@ -208,7 +208,9 @@ Understanding Understander::classify(const std::string& cleaned, const Understan
     // its place without the search.
     const bool settled = !scores.empty() && scores.front().score >= kSettledIntent;
     if (legal && !settled) {
-        const auto legal_hits = legal->search(meant, {}, 1);
+        auto legal_hits = legal->search(meant, {}, faq::PriorSearch::kPriorSearchTopK);
+        result.legal_search.text = std::string(meant);
+        result.legal_search.hits = legal_hits;
         if (!legal_hits.empty()) {
             const double legal_score = legal_hits.front().score * kLegalWeight;
             auto question = std::find_if(scores.begin(), scores.end(),

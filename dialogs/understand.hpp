@@ -38,6 +38,9 @@ struct Understanding {
     // choice: number; benefits: benefit (kind id), district (official name); stations: place;
     // question: serious=1; edit: field (slot validator name).
     std::map<std::string, std::string> slots;
+    // The FAQ search made while understanding (empty when none was needed); the router sets its
+    // index and hands it to the legal answer, which then does not search again.
+    faq::PriorSearch legal_search;
 
     std::string slot(const std::string& key) const {
         auto found = slots.find(key);

@@ -112,4 +112,21 @@ private:
     double max_idf_ = 1;
 };
 
+// A search already made for a message, so that one turn searches it once (the understanding
+// step, then the answer): the index it ran on (kept alive: the hits point into it), the text
+// searched without a district filter, and its top hits.
+struct PriorSearch {
+    std::shared_ptr<const Index> index;
+    std::string text;
+    std::vector<Hit> hits;
+
+    // These hits stand for index->search(text, district, top_k) when nothing differs.
+    bool answers(const Index* wanted, std::string_view wanted_text, std::string_view district,
+                 std::size_t top_k) const {
+        return index && index.get() == wanted && text == wanted_text && district.empty() &&
+               hits.size() <= top_k && top_k == kPriorSearchTopK;
+    }
+    static constexpr std::size_t kPriorSearchTopK = 3;
+};
+
 }  // namespace kayou::faq

@@ -72,7 +72,11 @@ LegalReply answer_from(std::shared_ptr<const Index> index, int version,
         return reply;
     }
     std::vector<Hit> hits;
-    if (index) hits = index->search(question.text, question.district, 3);
+    const std::size_t top_k = PriorSearch::kPriorSearchTopK;
+    if (question.searched.answers(index.get(), question.text, question.district, top_k))
+        hits = question.searched.hits;
+    else if (index)
+        hits = index->search(question.text, question.district, top_k);
     const Decision decision = decide(hits, thresholds, question.in_group, question.mentioned);
     reply.action = decision.action;
     reply.hits = decision.hits;

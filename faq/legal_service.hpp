@@ -27,6 +27,9 @@ struct LegalQuestion {
     // the next miss opens a ticket instead of asking again.
     int misses_before = 0;
     std::size_t max_bytes = 2048;  // the channel's limit for one text
+    // A search of this message already made (understanding); used instead of searching again
+    // when it ran on the same index with the same text and no district.
+    PriorSearch searched;
     // Where a ticket's answer goes (see NewTicket).
     std::string channel;
     std::string chat_id;
