@@ -53,7 +53,7 @@ fi
 
 cd "${KAYOU_WORKDIR:-$repo}"
 where=$("$kayou" --config "$config" --print-redis)
-socket= host= port= database=0 password=
+socket='' host='' port='' database=0 password=''
 while IFS= read -r line; do
     case "$line" in
     socket=*) socket=${line#socket=} ;;

@@ -2,7 +2,8 @@
 # README "Deploying under systemd", end to end without systemd: scripts/install.sh stages the
 # install under a temporary root, then this runs the unit's own ExecStartPre and ExecStart lines
 # (paths moved under that root), from its WorkingDirectory, with its EnvironmentFile, against a
-# real external redis-server with a password — the example config changed only in its ports.
+# real external redis-server with a password — the example config changed only in its ports. It
+# runs as the invoking user: switching to the unit's User= and its sandboxing is systemd's part.
 # It checks: --check-config passes, kayou gets ready on the external Redis (content seeded there),
 # scripts/redis-cli.sh finds that Redis, /metrics passes promtool, SIGTERM exits 0; and a
 # broken flow file stops ExecStartPre with the file's name.
@@ -17,10 +18,10 @@ done
 command -v promtool >/dev/null || fail "promtool is not installed (scripts/deps.sh --test installs Debian's prometheus)"
 
 root=$(mktemp -d)
-redis_pid= kayou_pid=
+redis_pid='' kayou_pid=''
 cleanup() {
-    [[ -n "$kayou_pid" ]] && kill "$kayou_pid" 2>/dev/null || true
-    [[ -n "$redis_pid" ]] && kill "$redis_pid" 2>/dev/null || true
+    if [[ -n "$kayou_pid" ]]; then kill "$kayou_pid" 2>/dev/null || true; fi
+    if [[ -n "$redis_pid" ]]; then kill "$redis_pid" 2>/dev/null || true; fi
     wait 2>/dev/null || true
     rm -rf "$root"
 }
@@ -49,6 +50,12 @@ env_file=$(unit_value EnvironmentFile | staged)
 [[ -n "$exec_start" && -n "$exec_start_pre" && -d "$work_dir" && -f "$env_file" ]] ||
     fail "the unit's ExecStart, ExecStartPre, WorkingDirectory or EnvironmentFile is missing"
 config=$root/etc/kayou/kayou.yaml
+# systemd's own check of the unit, its paths moved under the root (so its binary is there).
+if command -v systemd-analyze >/dev/null; then
+    staged <"$unit" >"$root/kayou.service"
+    verified=$(systemd-analyze verify "$root/kayou.service" 2>&1) || fail "systemd-analyze: $verified"
+    [[ -z "$verified" ]] || fail "systemd-analyze verify: $verified"
+fi
 grep -q "^KAYOU_DATA_KEY=.\{44\}$" "$env_file" || fail "install.sh did not generate a data key"
 
 # The external Redis, with a password as a careful operator sets one.
