@@ -185,6 +185,17 @@ struct App::Impl {
         metrics.describe("kayou_http_open_connections", "gauge", "Open HTTP connections");
         metrics.describe("kayou_embedded_redis_restarts_total", "counter",
                          "Times the embedded redis-server was restarted after it died");
+        metrics.describe("kayou_webhook_rejected_total", "counter",
+                         "Webhook deliveries refused (bad signature, stale timestamp, bad body), "
+                         "by channel and status");
+        metrics.describe("kayou_review_sweeps_total", "counter",
+                         "Review sweeps run by this process (reminders and escalations checked)");
+        metrics.describe("kayou_review_sweep_failures_total", "counter",
+                         "Review sweeps that failed (Redis unreachable); retried next interval");
+        metrics.describe("kayou_review_reminded_total", "counter",
+                         "Applications whose district reviewers were reminded of the deadline");
+        metrics.describe("kayou_review_escalated_total", "counter",
+                         "Applications past their deadline escalated to the city admins");
         metrics.gauge("kayou_embedded_redis_restarts_total",
                       [this] { return static_cast<double>(redis_restarts); });
         metrics.gauge("kayou_redis_connected", [this] { return redis && redis->connected(); });

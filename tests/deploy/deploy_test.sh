@@ -64,7 +64,7 @@ password=$(openssl rand -hex 16)
 redis-server --port "$redis_port" --bind 127.0.0.1 --requirepass "$password" --save "" \
     --appendonly no --dir "$root" --daemonize no --logfile "$root/redis.log" &
 redis_pid=$!
-within 10 env REDISCLI_AUTH="$password" redis-cli -p "$redis_port" ping >/dev/null ||
+within 10 env REDISCLI_AUTH="$password" redis-cli -p "$redis_port" ping >/dev/null 2>&1 ||
     fail "redis-server did not start"
 sed -i "s|^KAYOU_REDIS_PASSWORD=.*|KAYOU_REDIS_PASSWORD=$password|" "$env_file"
 
@@ -82,7 +82,8 @@ set +a
 check_output=$(eval "$exec_start_pre" 2>&1) || fail "ExecStartPre failed: $check_output"
 grep -q "config ok" <<<"$check_output" || fail "ExecStartPre did not say config ok: $check_output"
 
-eval "$exec_start" 2>"$root/kayou.log" &
+# exec: the background job is kayou itself, so SIGTERM reaches it as systemd sends it.
+eval "exec $exec_start" 2>"$root/kayou.log" &
 kayou_pid=$!
 started() { grep -q '"event":"started"' "$root/kayou.log"; }
 within 20 started || fail "kayou did not start: $(cat "$root/kayou.log")"

@@ -24,7 +24,7 @@ namespace fs = std::filesystem;
 using namespace std::chrono_literals;
 
 struct CommandResult {
-    int status = -1;  // the exit status; 124 when `timeout` had to stop it
+    int status = -1;     // the exit status; 124 when `timeout` had to stop it
     std::string output;  // stdout and stderr together
 };
 
@@ -42,7 +42,7 @@ CommandResult run_command(const std::string& command, int deadline_seconds = 60)
     return result;
 }
 
-std::string quoted(const std::string& text) { return "'" + text + "'"; }
+std::string shell_quoted(const std::string& text) { return "'" + text + "'"; }
 
 std::string kayou_binary() { return KAYOU_BINARY; }
 std::string source_path(const std::string& relative) {
@@ -61,8 +61,7 @@ struct StartFiles {
         fs::copy_file(source_path("config/sms-templates.yaml"), dir + "/sms-templates.yaml");
         fs::create_directories(dir + "/seeds");
         for (const char* seed : {"legal.yaml", "benefits.yaml", "stations.yaml", "intents.yaml"})
-            fs::copy_file(source_path(std::string("faq/data/") + seed),
-                          dir + "/seeds/" + seed);
+            fs::copy_file(source_path(std::string("faq/data/") + seed), dir + "/seeds/" + seed);
     }
     ~StartFiles() {
         std::error_code ignored;
@@ -93,13 +92,14 @@ struct StartFiles {
 };
 
 CommandResult check_config(const std::string& config) {
-    return run_command(quoted(kayou_binary()) + " --config " + quoted(config) + " --check-config");
+    return run_command(shell_quoted(kayou_binary()) + " --config " + shell_quoted(config) +
+                       " --check-config");
 }
 
 // The real start with the same config: it must fail before serving (bounded: a start that
 // wrongly succeeded is stopped by the deadline and reported as such).
 CommandResult real_start(const std::string& config) {
-    return run_command(quoted(kayou_binary()) + " --config " + quoted(config), 20);
+    return run_command(shell_quoted(kayou_binary()) + " --config " + shell_quoted(config), 20);
 }
 
 TEST(CheckConfig, PassesWhenEveryFileAStartLoadsIsValid) {
@@ -205,9 +205,9 @@ TEST(CheckConfig, BadPrivacyKeyFails) {
 }
 
 std::string redis_cli_script(const std::string& config, const std::string& args) {
-    return "env KAYOU_BIN=" + quoted(kayou_binary()) + " " +
-           quoted(source_path("scripts/redis-cli.sh")) + " --config " + quoted(config) + " " +
-           args;
+    return "env KAYOU_BIN=" + shell_quoted(kayou_binary()) + " " +
+           shell_quoted(source_path("scripts/redis-cli.sh")) + " --config " + shell_quoted(config) +
+           " " + args;
 }
 
 std::string trimmed(std::string text) {
@@ -220,8 +220,8 @@ TEST(RedisCliScript, ReachesTheEmbeddedRedisOnItsSocket) {
     KayouProcess kayou(KayouProcess::Options{});
     ASSERT_TRUE(kayou.wait_ready()) << kayou.log();
     const std::string config = kayou.work_dir() + "/kayou.yaml";
-    const auto where = run_command(quoted(kayou_binary()) + " --config " + quoted(config) +
-                                   " --print-redis");
+    const auto where = run_command(shell_quoted(kayou_binary()) + " --config " +
+                                   shell_quoted(config) + " --print-redis");
     EXPECT_EQ(where.status, 0) << where.output;
     EXPECT_NE(where.output.find("socket=" + kayou.embedded_redis_socket()), std::string::npos)
         << where.output;
@@ -240,12 +240,12 @@ TEST(RedisCliScript, ReachesTheEmbeddedRedisOnTheFreePortKayouPicked) {
     ASSERT_TRUE(kayou.wait_ready()) << kayou.log();
     std::smatch logged;
     const std::string log = kayou.log();
-    ASSERT_TRUE(std::regex_search(log, logged,
-                                  std::regex("\"event\":\"embedded_redis_started\",\"port\":(\\d+)")))
+    ASSERT_TRUE(std::regex_search(
+        log, logged, std::regex("\"event\":\"embedded_redis_started\",\"port\":(\\d+)")))
         << log;
     const std::string config = kayou.work_dir() + "/kayou.yaml";
-    const auto where = run_command(quoted(kayou_binary()) + " --config " + quoted(config) +
-                                   " --print-redis");
+    const auto where = run_command(shell_quoted(kayou_binary()) + " --config " +
+                                   shell_quoted(config) + " --print-redis");
     EXPECT_EQ(where.status, 0) << where.output;
     EXPECT_NE(where.output.find("port=" + logged[1].str() + "\n"), std::string::npos)
         << where.output;
@@ -262,8 +262,8 @@ TEST(RedisCliScript, FreePortWithoutARunningKayouSaysSo) {
     std::ofstream(config) << std::regex_replace(
         text.str(), std::regex("redis:\n  host: [^\n]*\n"),
         "embedded_redis:\n  unix_socket: false\n  data_dir: " + files.dir + "/redis\nredis:\n");
-    const auto where = run_command(quoted(kayou_binary()) + " --config " + quoted(config) +
-                                   " --print-redis");
+    const auto where = run_command(shell_quoted(kayou_binary()) + " --config " +
+                                   shell_quoted(config) + " --print-redis");
     EXPECT_NE(where.status, 0) << where.output;
     EXPECT_NE(where.output.find("is kayou running"), std::string::npos) << where.output;
 }
@@ -305,7 +305,7 @@ TEST(MetricsPage, PromtoolCheckMetricsAcceptsIt) {
     ASSERT_NE(metrics.body.find("kayou_http_request_duration_seconds_bucket"), std::string::npos);
     const std::string path = kayou.work_dir() + "/metrics.txt";
     std::ofstream(path) << metrics.body;
-    const auto checked = run_command("promtool check metrics < " + quoted(path));
+    const auto checked = run_command("promtool check metrics < " + shell_quoted(path));
     EXPECT_EQ(checked.status, 0) << checked.output;
     EXPECT_EQ(trimmed(checked.output), "") << "promtool's lint findings";
 }
