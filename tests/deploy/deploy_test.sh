@@ -50,6 +50,8 @@ env_file=$(unit_value EnvironmentFile | staged)
 [[ -n "$exec_start" && -n "$exec_start_pre" && -d "$work_dir" && -f "$env_file" ]] ||
     fail "the unit's ExecStart, ExecStartPre, WorkingDirectory or EnvironmentFile is missing"
 config=$root/etc/kayou/kayou.yaml
+# Installed, not found in the source tree kayou was built from (its fallback for relative paths).
+[[ -f "$work_dir/faq/data/intents.yaml" ]] || fail "the intent script is not in the working directory"
 # systemd's own check of the unit, its paths moved under the root (so its binary is there).
 if command -v systemd-analyze >/dev/null; then
     staged <"$unit" >"$root/kayou.service"
