@@ -76,6 +76,13 @@ sed -i -e "s/^  port: 8080/  port: 0/" -e "s/^  metrics_port: 9101/  metrics_por
     -e "s/^  port: 6379/  port: $redis_port/" "$config"
 grep -q "port: $redis_port" "$config" || fail "the example config has no redis.port 6379 to point at the test Redis"
 
+# Installing again (an upgrade) keeps the operator's config and secrets.
+key_before=$(grep '^KAYOU_DATA_KEY=' "$env_file")
+DESTDIR=$root KAYOU_BINARY=$binary "$repo/scripts/install.sh" >/dev/null
+grep -q "port: $redis_port" "$config" || fail "a second install.sh overwrote kayou.yaml"
+[[ $(grep '^KAYOU_DATA_KEY=' "$env_file") == "$key_before" ]] ||
+    fail "a second install.sh replaced the data key"
+
 cd "$work_dir"
 set -a
 # shellcheck disable=SC1090
