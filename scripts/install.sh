@@ -49,7 +49,8 @@ cp -r faq/data "$share_dir/faq/data"
 chmod -R u=rwX,go=rX "$share_dir"
 echo "installed $share_dir/faq/data"
 
-install -d -m 0755 "$etc_dir"
+# Explicit modes: the user kayou reads these whatever root's umask is.
+install -d -m 0755 "$etc_dir" "$etc_dir/flows" "$etc_dir/calendar"
 install_once deploy/kayou.yaml "$etc_dir/kayou.yaml"
 install_once config/districts.yaml "$etc_dir/districts.yaml"
 install_once config/sms-templates.yaml "$etc_dir/sms-templates.yaml"
