@@ -1,17 +1,24 @@
 #include "bot/app.hpp"
 
+#include <unistd.h>
+
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
+#include <boost/asio/ip/address.hpp>
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
 #include <optional>
+#include <sstream>
 
 #include "bot/admin/auth.hpp"
 #include "bot/admin/content_api.hpp"
-#include "bot/admin/review_api.hpp"
 #include "bot/admin/missed_api.hpp"
+#include "bot/admin/review_api.hpp"
 #include "bot/admin/tickets_api.hpp"
 #include "bot/channels/query.hpp"
 #include "bot/embedded_redis.hpp"
@@ -27,6 +34,7 @@
 #include "crypto/random.hpp"
 #include "crypto/sealed_box.hpp"
 #include "dialogs/join_service.hpp"
+#include "faq/content.hpp"
 #include "faq/driver_services.hpp"
 #include "faq/eval.hpp"
 #include "faq/legal_service.hpp"
@@ -80,6 +88,7 @@ struct App::Impl {
     asio::signal_set signals{io, SIGINT, SIGTERM};
     asio::signal_set reload_signals{io, SIGHUP};  // re-read the working-day calendar
     bool stopping = false;
+    bool checking = false;  // App::check(): build and load, never connect or listen
     // The last INFO memory read (watch_redis_memory) and its alert ("" = fine).
     std::optional<RedisMemory> redis_memory;
     std::string redis_memory_alert;
@@ -169,13 +178,24 @@ struct App::Impl {
                          "Join dialog events: started, done:<step>, help_offered:<step>, "
                          "cancelled, submitted, duplicate, group_personal_data, group_link");
         metrics.describe("kayou_redis_connected", "gauge", "1 when the Redis connection is up");
-        metrics.describe("kayou_redis_errors_total", "gauge",
+        metrics.describe("kayou_redis_errors_total", "counter",
                          "Redis commands that failed (timeouts, disconnects) since start");
-        metrics.describe("kayou_redis_reconnects_total", "gauge",
+        metrics.describe("kayou_redis_reconnects_total", "counter",
                          "Times the Redis connection was re-established since start");
         metrics.describe("kayou_http_open_connections", "gauge", "Open HTTP connections");
         metrics.describe("kayou_embedded_redis_restarts_total", "counter",
                          "Times the embedded redis-server was restarted after it died");
+        metrics.describe("kayou_webhook_rejected_total", "counter",
+                         "Webhook deliveries refused (bad signature, stale timestamp, bad body), "
+                         "by channel and status");
+        metrics.describe("kayou_review_sweeps_total", "counter",
+                         "Review sweeps run by this process (reminders and escalations checked)");
+        metrics.describe("kayou_review_sweep_failures_total", "counter",
+                         "Review sweeps that failed (Redis unreachable); retried next interval");
+        metrics.describe("kayou_review_reminded_total", "counter",
+                         "Applications whose district reviewers were reminded of the deadline");
+        metrics.describe("kayou_review_escalated_total", "counter",
+                         "Applications past their deadline escalated to the city admins");
         metrics.gauge("kayou_embedded_redis_restarts_total",
                       [this] { return static_cast<double>(redis_restarts); });
         metrics.gauge("kayou_redis_connected", [this] { return redis && redis->connected(); });
@@ -293,9 +313,9 @@ struct App::Impl {
                             logged = redis_memory_alert;
                         }
                         co_await join->codes().budget();
-                    } catch (const std::exception&) {
-                        // Redis unreachable: /readyz and the Redis metrics say so already.
-                    }
+                        } catch (const std::exception&) {
+                            // Redis unreachable: /readyz and the Redis metrics say so already.
+                        }
                     if (stopping) break;
                     memory_timer.expires_after(config.redis.memory_check_interval);
                     boost::system::error_code ignored;
@@ -492,8 +512,8 @@ struct App::Impl {
         faq::MissedOptions missed_options;
         missed_options.key_prefix = config.key_prefix;
         missed = std::make_unique<faq::MissedInbox>(redis, missed_options, &Impl::unix_now);
-        missed_api = std::make_unique<admin::MissedApi>(admin_auth, *audit, *missed,
-                                                        *content_store, &Impl::unix_now);
+        missed_api = std::make_unique<admin::MissedApi>(admin_auth, *audit, *missed, *content_store,
+                                                        &Impl::unix_now);
     }
 
     // A year without calendar data makes deadlines fall back to plain weekdays (春节 ignored):
@@ -592,8 +612,9 @@ struct App::Impl {
             // Without a configured key, drafts and applications stored now cannot be read after
             // a restart: fine for a quick try, never for real drivers.
             box = crypto::SealedBox::from_key(crypto::random_bytes(crypto::SealedBox::kKeySize));
-            log(LogLevel::error, "privacy_data_key_missing",
-                {{"detail", "using a random key for this run; set privacy.data_key"}});
+            if (!checking)
+                log(LogLevel::error, "privacy_data_key_missing",
+                    {{"detail", "using a random key for this run; set privacy.data_key"}});
         }
         // Verification codes go into the durable SMS outbox (notify/redis_outbox.hpp); the
         // sender configured under sms: delivers them.
@@ -820,6 +841,96 @@ struct App::Impl {
              {"metrics_port", ops_server ? static_cast<int>(ops_server->port()) : -1}});
     }
 
+    // The same steps as start() up to the first connection or listening socket, so a config
+    // that passes here fails at start only for what cannot be known before (a port taken, Redis
+    // down). Content seeds are stricter here than at start, where a broken one is logged and
+    // skipped: a first start would then serve no answers of that kind.
+    std::vector<std::string> check() {
+        checking = true;
+        std::vector<std::string> problems;
+        boost::system::error_code bad_address;
+        asio::ip::make_address(config.server.address, bad_address);
+        if (bad_address)
+            throw ConfigError("server.listen: '" + config.server.address +
+                              "' is not an IP address");
+        if (config.embedded_redis_wanted()) check_embedded_redis();
+        // Never started: the services hold the client, nothing connects.
+        redis = redis::Client::create(io.get_executor(), redis::Config{});
+        start_join();
+        turns = std::make_unique<TurnRunner>(redis, join->dialog(), config.key_prefix,
+                                             config.dedupe_ttl, metrics);
+        webhooks = std::make_unique<Webhooks>(config, *turns, metrics, &Impl::unix_now);
+        if (config.sms.enabled())
+            sms = std::make_unique<SmsService>(config, io.get_executor(), redis);
+        start_content();
+        start_review();
+        for (const int year : missing_calendar_years())
+            problems.push_back("members.calendar_dir: no calendar for " + std::to_string(year) +
+                               " (add " + std::to_string(year) +
+                               ".yaml from the State Council notice; until then deadlines "
+                               "count plain weekdays)");
+        if (config.privacy.data_key.empty())
+            problems.push_back(
+                "privacy.data_key: not set; drafts and applications stored by one run cannot "
+                "be read by the next (generate one with `openssl rand -base64 32`)");
+        check_content_seeds(problems);
+        return problems;
+    }
+
+    void check_embedded_redis() const {
+        namespace fs = std::filesystem;
+        const std::string& binary = config.embedded_redis.binary;
+        bool found = false;
+        if (binary.find('/') != std::string::npos) {
+            found = ::access(binary.c_str(), X_OK) == 0;
+        } else if (const char* path = std::getenv("PATH")) {
+            std::stringstream dirs(path);
+            std::string dir;
+            while (!found && std::getline(dirs, dir, ':'))
+                found = !dir.empty() && ::access((fs::path(dir) / binary).c_str(), X_OK) == 0;
+        }
+        if (!found)
+            throw ConfigError("embedded_redis.binary: '" + binary +
+                              "' not found or not executable (install redis-server, or set "
+                              "redis.host)");
+        // start() creates data_dir: the deepest part that exists must be a writable directory.
+        std::error_code ignored;
+        auto dir = fs::absolute(config.embedded_redis.data_dir, ignored);
+        while (!dir.empty() && !fs::exists(dir, ignored) && dir != dir.parent_path())
+            dir = dir.parent_path();
+        if (!fs::is_directory(dir, ignored) || ::access(dir.c_str(), W_OK | X_OK) != 0)
+            throw ConfigError("embedded_redis.data_dir: '" + config.embedded_redis.data_dir +
+                              "' cannot be created or written (" + dir.string() + ")");
+    }
+
+    void check_content_seeds(std::vector<std::string>& problems) const {
+        namespace fs = std::filesystem;
+        const std::string& dir = config.content.seed_dir;
+        if (dir.empty()) return;
+        std::error_code ignored;
+        if (!fs::is_directory(dir, ignored))
+            throw ConfigError("content.seed_dir: '" + dir +
+                              "' is not a directory (relative paths are relative to the working "
+                              "directory)");
+        for (const auto kind : faq::kContentKinds) {
+            const std::string path = dir + "/" + std::string(faq::content_seed_file(kind));
+            std::ifstream file(path);
+            if (!file) {
+                problems.push_back("content.seed_dir: " + path +
+                                   " is missing: an empty store gets no " +
+                                   std::string(faq::content_kind_name(kind)) + " content");
+                continue;
+            }
+            std::stringstream text;
+            text << file.rdbuf();
+            const auto invalid = faq::validate_content(kind, text.str());
+            if (!invalid.empty())
+                throw ConfigError("content.seed_dir: " + path + ":" +
+                                  std::to_string(invalid.front().line) + ": " +
+                                  invalid.front().message);
+        }
+    }
+
     void stop() {
         if (stopping) return;
         stopping = true;
@@ -849,6 +960,11 @@ App::App(Config config) : impl_(std::make_unique<Impl>(std::move(config))) {}
 App::~App() = default;
 
 void App::start() { impl_->start(); }
+
+std::vector<std::string> App::check(Config config) {
+    Impl checked(std::move(config));
+    return checked.check();
+}
 
 void App::stop() {
     asio::post(impl_->io, [impl = impl_.get()] { impl->stop(); });

@@ -88,6 +88,46 @@ std::uint16_t pick_free_loopback_port() {
     return ntohs(address.sin_port);
 }
 
+namespace {
+std::filesystem::path port_file_path(const EmbeddedRedisConfig& config) {
+    return std::filesystem::absolute(config.data_dir) / "redis.port";
+}
+}  // namespace
+
+EmbeddedRedisAddress embedded_redis_address(const EmbeddedRedisConfig& config) {
+    EmbeddedRedisAddress address;
+    // sun_path holds 108 bytes; a longer data_dir falls back to loopback TCP.
+    const std::string socket_path =
+        (std::filesystem::absolute(config.data_dir) / "redis.sock").string();
+    // A port set in the config (embedded_redis.port) means the operator wants TCP.
+    if (config.unix_socket && !config.port && socket_path.size() < sizeof(sockaddr_un::sun_path)) {
+        address.unix_socket = socket_path;
+        return address;
+    }
+    address.port = config.port;
+    if (!address.port) {
+        unsigned written = 0;
+        std::ifstream file(port_file_path(config));
+        if (file >> written && written > 0 && written <= 65535)
+            address.port = static_cast<std::uint16_t>(written);
+    }
+    return address;
+}
+
+// A free port changes at every start of kayou: written down for operators' tools, replaced
+// atomically (rename) so a reader never sees half a number.
+void EmbeddedRedis::write_port_file() const {
+    const auto path = port_file_path(config_);
+    const auto partial = path.string() + ".new";
+    {
+        std::ofstream file(partial, std::ios::trunc);
+        file << port_ << "\n";
+        if (!file) return;  // only a convenience: Redis itself is up
+    }
+    std::error_code ignored;
+    std::filesystem::rename(partial, path, ignored);
+}
+
 EmbeddedRedis::EmbeddedRedis(EmbeddedRedisConfig config) : config_(std::move(config)) {}
 
 EmbeddedRedis::~EmbeddedRedis() {
@@ -129,11 +169,9 @@ void EmbeddedRedis::start() {
         }
     }
 
-    // sun_path holds 108 bytes; a longer data_dir falls back to loopback TCP.
-    const std::string socket_path = (data_dir / "redis.sock").string();
-    // A port set in the config (embedded_redis.port) means the operator wants TCP.
-    const bool use_socket = config_.unix_socket && !config_.port &&
-                            socket_path.size() < sizeof(sockaddr_un::sun_path);
+    const auto address = embedded_redis_address(config_);
+    const std::string socket_path = address.unix_socket;
+    const bool use_socket = !socket_path.empty();
     // A fresh port can be taken between picking and binding it: try a few.
     const int tries = use_socket || config_.port ? 1 : 3;
     std::string why;
@@ -149,6 +187,7 @@ void EmbeddedRedis::start() {
         spawn();
         if (answers_ping(config_.start_timeout)) {
             started_at_ = Clock::now();
+            if (!use_socket) write_port_file();
             return;
         }
         why = running() ? "it did not answer PING within " +
@@ -165,32 +204,15 @@ void EmbeddedRedis::start() {
 }
 
 void EmbeddedRedis::spawn() {
-    std::vector<std::string> args = {config_.binary,
-                                     "--port",
-                                     std::to_string(port_),
-                                     "--bind",
-                                     "127.0.0.1",
-                                     "--protected-mode",
-                                     "yes",
-                                     "--daemonize",
-                                     "no",
-                                     "--dir",
-                                     data_dir_,
-                                     "--appendonly",
-                                     "yes",
-                                     "--appendfsync",
-                                     config_.appendfsync,
-                                     "--save",
-                                     "",
-                                     // Durable data (applications, the SMS outbox, the audit
-                                     // log) must never be evicted: at the limit writes fail, and
-                                     // kayou_redis_memory_alert has said so before.
-                                     "--maxmemory",
-                                     std::to_string(config_.maxmemory_mb) + "mb",
-                                     "--maxmemory-policy",
-                                     "noeviction",
-                                     "--logfile",
-                                     data_dir_ + "/redis.log"};
+    std::vector<std::string> args = {
+        config_.binary, "--port", std::to_string(port_), "--bind", "127.0.0.1", "--protected-mode",
+        "yes", "--daemonize", "no", "--dir", data_dir_, "--appendonly", "yes", "--appendfsync",
+        config_.appendfsync, "--save", "",
+        // Durable data (applications, the SMS outbox, the audit
+        // log) must never be evicted: at the limit writes fail, and
+        // kayou_redis_memory_alert has said so before.
+        "--maxmemory", std::to_string(config_.maxmemory_mb) + "mb", "--maxmemory-policy",
+        "noeviction", "--logfile", data_dir_ + "/redis.log"};
     if (!unix_socket_.empty()) {
         args.insert(args.end(), {"--unixsocket", unix_socket_, "--unixsocketperm", "700"});
     }

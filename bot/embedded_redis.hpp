@@ -70,6 +70,7 @@ private:
     void spawn();                                           // fork + exec; throws if exec fails
     bool answers_ping(std::chrono::milliseconds deadline);  // blocking, start() only
     std::string log_tail() const;
+    void write_port_file() const;  // TCP on a free port: <data_dir>/redis.port
 
     EmbeddedRedisConfig config_;
     std::string data_dir_;
@@ -83,6 +84,17 @@ private:
     std::chrono::steady_clock::time_point died_at_{};
     std::chrono::steady_clock::time_point started_at_{};
 };
+
+// Where the embedded Redis of `config` listens, decided as start() decides it: the Unix socket
+// <data_dir>/redis.sock, or loopback TCP on embedded_redis.port, or on the free port a running
+// kayou picked (start() writes it to <data_dir>/redis.port). For `kayou --print-redis` and so
+// scripts/redis-cli.sh: one source of truth for operators' tools. port is 0 when the port is a
+// free one and no kayou has written it yet.
+struct EmbeddedRedisAddress {
+    std::string unix_socket;  // absolute; "" = TCP on 127.0.0.1
+    std::uint16_t port = 0;
+};
+EmbeddedRedisAddress embedded_redis_address(const EmbeddedRedisConfig& config);
 
 // A free TCP port on 127.0.0.1 (bind to port 0, read it, close).
 std::uint16_t pick_free_loopback_port();

@@ -3,13 +3,15 @@
 # for the reference crypto used by the integration tests). Safe to run again: it installs only
 # what is missing. --test adds Node.js and Debian's chromium, which the admin console's browser
 # test drives through npm playwright-core (tests/reference; no browser is ever downloaded). It is
-# pinned to 1.61, the last release that runs on Debian 12's own Node.js 18.
+# pinned to 1.61, the last release that runs on Debian 12's own Node.js 18. --test also adds
+# Debian's prometheus for its promtool, which checks /metrics (the package's own Prometheus
+# server is not needed: where systemd runs, it is stopped and disabled right after the install).
 set -euo pipefail
 
 packages=(build-essential cmake pkg-config libboost1.81-dev libhiredis-dev nlohmann-json3-dev
           libgtest-dev libssl-dev libyaml-cpp-dev libmimalloc-dev redis-server curl openssl)
 if [[ "${1:-}" == "--test" ]]; then
-    packages+=(nodejs npm chromium)
+    packages+=(nodejs npm chromium prometheus)
 fi
 
 missing=()
@@ -31,4 +33,9 @@ if ((${#missing[@]})); then
     "${sudo_cmd[@]}" apt-get update -qq
     DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends \
         "${missing[@]}" >/dev/null
+    # Installing the package starts a Prometheus server on :9090 under systemd; only its
+    # promtool is wanted here.
+    if [[ " ${missing[*]} " == *" prometheus "* && -d /run/systemd/system ]]; then
+        "${sudo_cmd[@]}" systemctl disable --now prometheus >/dev/null 2>&1 || true
+    fi
 fi
