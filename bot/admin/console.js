@@ -37,6 +37,7 @@ let alertCount = null;
 let tab = "queue";
 let me = null;  // {name, role, districts} of the token
 let notice = "";  // shown above the list once (e.g. after a move)
+let returnTo = null;  // the card to focus when going back to the list
 const reviewRoles = ["city_admin", "district_admin"];
 
 const $ = (id) => document.getElementById(id);
@@ -68,6 +69,9 @@ function districtName(id) {
 function smsReason(code) {
   if (!code) return "";
   if (smsReasons[code]) return smsReasons[code];
+  if (/SensitiveWord|CONTENT_KEYWORD/i.test(code)) return "短信内容含敏感词，被服务商拒发";
+  if (/PhoneNumber|MOBILE_NUMBER/i.test(code)) return "手机号无效或无法接收短信";
+  if (/LimitExceeded|BUSINESS_LIMIT/i.test(code)) return "发送太频繁，被服务商限制";
   if (code.startsWith("http_")) return "短信服务商拒绝（状态码 " + code.slice(5) + "）";
   return "短信服务商返回错误（代码 " + code + "）";
 }
@@ -181,6 +185,10 @@ async function showList(kind) {
   if (!data.applications.length)
     view.append(el("p", { class: "muted" }, kind === "queue" ? "没有待审核的申请。" : "周转池里没有申请。"));
   for (const a of data.applications) view.append(applicationCard(a, () => openApplication(a.id)));
+  // Back from an application: the keyboard is where it was, on its card.
+  const card = returnTo && [...view.querySelectorAll(".app-card")].find((c) => c.dataset.id === returnTo);
+  returnTo = null;
+  if (card) card.focus();
 }
 
 async function openApplication(id) {
@@ -407,7 +415,10 @@ async function showApplication(id) {
         "会籍接转"));
   }
   card.append(actions, ...sections);
-  $("view").replaceChildren(el("button", { id: "back", onclick: () => render() }, "← 返回列表"), card);
+  $("view").replaceChildren(el("button", { id: "back", onclick: () => {
+    returnTo = a.id;
+    render();
+  } }, "← 返回列表"), card);
   title.focus();
 }
 

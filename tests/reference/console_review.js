@@ -177,7 +177,8 @@ async function main() {
       out.tabs_after = await texts("#tabs button:not([hidden])");
     }
     out.error = await page.textContent("#error");
-    out.page_text = await page.textContent("body");
+    // What the page says (the header shows the token's own name, e.g. "wujin-wang": not a leak).
+    out.page_text = (await page.textContent("nav")) + (await page.textContent("main"));
     await noSideScroll();
     out.overflow = overflow;
     out.csp = await page.evaluate(() => window.__csp.slice());
