@@ -475,7 +475,7 @@ async function showAlerts() {
     data.alerts.length ? "发送失败的短信：请电话联系司机。" : "没有发送失败的短信。"));
   for (const alert of data.alerts) {
     const a = alert.application;
-    const card = el("div", { class: "card" },
+    const card = el("div", a ? { class: "card", "data-id": a.id } : { class: "card" },
       el("div", { class: "row" }, el("strong", {}, templateNames[alert.template] || "短信"),
         el("span", { class: "muted" }, new Date(alert.at_ms).toLocaleString("zh-CN"))),
       el("div", {}, smsReason(alert.reason) || "发送失败"),

@@ -773,6 +773,41 @@ TEST_F(ReviewApi, DistrictReviewerMovesAMisroutedApplicationToAnyDistrictInTheCo
     EXPECT_NE(actions.find("wujin->tianning"), std::string::npos) << actions;
 }
 
+TEST_F(ReviewApi, FailedSmsShowInChineseWithDistrictNamesInTheConsolePage) {
+    using Behaviour = FakeSmsProvider::Behaviour;
+    const Behaviour refused{Behaviour::Kind::error_code, "FailedOperation.ContainSensitiveWord"};
+    fake.script({refused, refused});
+    auto& kayou = start();
+    auto& apps = applications();
+    const auto id = apps.submit("wujin", "13800138600", 3600);
+    auto approved =
+        call(kayou, "POST", "/admin/api/review/applications/" + id + "/approve", kCityToken);
+    ASSERT_EQ(approved.status, 200);
+    ASSERT_EQ(apps.outbox().wait_state(approved.body["sms_id"], "failed"), "failed");
+    for (const std::string mode : {"desktop", "phone"}) {
+        const auto page = reference_console(kayou.port(), kCityToken, "alerts", mode);
+        ASSERT_FALSE(page.contains("failure")) << page.dump() << kayou.log();
+        const auto tabs = page["tabs"];
+        EXPECT_NE(std::find(tabs.begin(), tabs.end(), "短信告警 1"), tabs.end()) << tabs;
+        ASSERT_EQ(page["alerts"].size(), 1u) << page.dump();
+        const std::string alert = page["alerts"][0];
+        EXPECT_NE(alert.find("通过通知"), std::string::npos) << alert;
+        EXPECT_NE(alert.find("短信内容含敏感词"), std::string::npos) << alert;
+        EXPECT_NE(alert.find("武进区"), std::string::npos) << alert;
+        EXPECT_NE(alert.find("138****8600"), std::string::npos) << alert;
+        EXPECT_EQ(alert.find("FailedOperation"), std::string::npos) << alert;
+        ASSERT_FALSE(page["walk"].empty());
+        EXPECT_EQ(page["walk"].back(), "item:" + id) << page["walk"];
+        EXPECT_EQ(page["outline"].get<std::string>().rfind("none", 0), std::string::npos);
+        EXPECT_EQ(page["after_open"], "application-title");
+        const std::string shown = page["shown"];
+        EXPECT_NE(shown.find("通过通知：发送失败（短信内容含敏感词"), std::string::npos) << shown;
+        EXPECT_NE(shown.find("13800138600"), std::string::npos) << shown;
+        EXPECT_EQ(page["refused"], json::array()) << page.dump();
+        expect_clean_page(page);
+    }
+}
+
 TEST_F(ReviewApi, RejectPreviewShowsTheDriversSmsAndChangesNothing) {
     auto& kayou = start();
     auto& apps = applications();

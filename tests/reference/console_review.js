@@ -3,7 +3,7 @@
 // prints what the page showed as one JSON line, with the console errors, CSP violations and
 // failed requests seen on the way. Driven by tests/integration/review_api_test.cpp.
 //
-//   node console_review.js <port> <token> approve|reject|move desktop|phone [reason|district]
+//   node console_review.js <port> <token> approve|reject|move|alerts desktop|phone [reason|district]
 //
 // approve: logs in, opens the first application of the queue, taps 通过 once.
 // reject:  logs in with Enter, walks the queue with the keyboard (Tab to the cards, Enter opens),
@@ -12,6 +12,8 @@
 //          once, confirms, and reads the application again.
 // move:    opens the first application with Space, picks the district named `district`, reads
 //          the confirmation, confirms, and reads the list the page returns to.
+// alerts:  opens the 短信告警 tab, reads the failed SMS, opens the first one's application with
+//          Enter.
 "use strict";
 const { chromium } = require("playwright-core");
 
@@ -78,7 +80,7 @@ async function main() {
     else await page.press("#token", "Enter");
     await page.waitForSelector("#app:not([hidden])");
     const cards = page.locator("#view .app-card");
-    await cards.first().waitFor({ timeout: 10000 });
+    if (action !== "alerts") await cards.first().waitFor({ timeout: 10000 });
     await page.waitForFunction(() => document.querySelector('#tabs button[data-tab="alerts"] .tab-count'));
     out.tabs = await texts("#tabs button:not([hidden])");
     out.districts = await texts("#district option");
@@ -154,6 +156,25 @@ async function main() {
       await page.click("#reject-confirm-yes");
       await page.waitForFunction(() => document.querySelector("#view dl").textContent.includes("未通过"));
       out.after = await page.textContent("#view dl");
+    } else if (action === "alerts") {
+      step = "alerts";
+      // The failed SMS, in the reviewers' words; Enter on one opens its application.
+      await page.click('#tabs button[data-tab="alerts"]');
+      const alerts = page.locator("#view .card[role='button']");
+      await alerts.first().waitFor({ timeout: 10000 });
+      out.alerts = await texts("#view .card");
+      // By keyboard from the tab bar: the first card is a tab stop after the tabs.
+      await page.focus('#tabs button[data-tab="alerts"]');
+      out.walk = [];
+      for (let i = 0; i < 10 && !(out.walk[out.walk.length - 1] || "").startsWith("item:"); i++) {
+        await page.keyboard.press("Tab");
+        out.walk.push(await focused());
+      }
+      out.outline = await outline();
+      await page.keyboard.press("Enter");
+      await page.waitForSelector("#view dl");
+      out.shown = await page.textContent("#view dl");
+      out.after_open = await focused();
     } else if (action === "move") {
       step = "move";
       await cards.first().focus();
