@@ -389,7 +389,7 @@ async function showApplication(id) {
   const a = await call("GET", "applications/" + id);
   const sms = a.sms ? (templateNames[a.sms.template] || "短信") + "：" + (stateNames[a.sms.state] || "状态未知") +
     (a.sms.reason ? "（" + smsReason(a.sms.reason) + "）" : "") : "";
-  const phone = a.mobile ? el("a", { href: "tel:" + a.mobile, id: "call-phone" }, a.mobile, " 📞") : "";
+  const phone = a.mobile ? el("a", { href: "tel:" + a.mobile, id: "call-phone", "aria-label": "拨打 " + a.mobile }, a.mobile, "（点击拨打）") : "";
   const fields = [
     ["申请编号", a.id], ["状态", statusNames[a.status] || "未知"], ["姓名", a.name],
     ["身份证号", a.id_card], ["手机号", phone], ["车牌", a.plate], ["职业", a.occupation],

@@ -66,6 +66,11 @@ async function main() {
       const style = getComputedStyle(document.activeElement);
       return style.outlineStyle + " " + style.outlineWidth;
     });
+    // KAYOU_SCREENSHOTS=<dir>: pictures of the steps, for a person to look at.
+    const shot = async (name) => {
+      if (process.env.KAYOU_SCREENSHOTS)
+        await page.screenshot({ path: `${process.env.KAYOU_SCREENSHOTS}/${action}-${mode}-${name}.png`, fullPage: true });
+    };
     let overflow = 0;
     const noSideScroll = async () => {
       const wide = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
@@ -86,6 +91,7 @@ async function main() {
     out.districts = await texts("#district option");
     out.queue = await texts("#view .app-card");
     await noSideScroll();
+    await shot("list");
 
     if (action === "approve") {
       step = "approve";
@@ -147,6 +153,7 @@ async function main() {
       out.confirm_text = await page.textContent("#reject-confirm-text");
       out.confirm_focus = await focused();
       await noSideScroll();
+      await shot("confirm");
       // 取消 closes it and sends nothing; the status is still 待审核.
       await page.click("#reject-confirm-no");
       await page.waitForSelector("#reject-confirm", { state: "detached" });
@@ -189,6 +196,7 @@ async function main() {
       await page.click("#move-button");
       await page.waitForSelector("#move-confirm");
       out.confirm = await page.textContent("#move-confirm");
+      await shot("confirm");
       out.confirm_focus = await focused();
       await noSideScroll();
       await page.click("#move-confirm-yes");
