@@ -302,11 +302,12 @@ function rejectSection(a) {
 
   const chips = el("div", { class: "chips", role: "group", "aria-label": "常用原因" },
     ...reasons.map((r) => el("button", { type: "button", class: "chip", onclick: () => {
+      // The box is filled, not focused: on a phone the keyboard would cover the preview and the
+      // button; a tap on the box edits it.
       box.value = r;
       edited();
       clearTimeout(timer);
       render();
-      box.focus();
     } }, r)));
 
   rejectButton.addEventListener("click", async () => {
