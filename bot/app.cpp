@@ -47,6 +47,7 @@
 #include "members/review_store.hpp"
 #include "notify/calendar.hpp"
 #include "notify/redis_outbox.hpp"
+#include "notify/templates.hpp"
 #include "redis/client.hpp"
 
 namespace kayou::bot {
@@ -66,6 +67,9 @@ struct App::Impl {
     std::unique_ptr<TurnRunner> turns;
     std::unique_ptr<Webhooks> webhooks;
     std::unique_ptr<SmsService> sms;  // null unless sms.provider is set
+    // The templates for the console's rejection preview when SMS is off (with SMS on, the
+    // sender's own catalog is used).
+    std::optional<notify::TemplateCatalog> preview_templates;
     // Legal Q&A, benefits, stations, tickets and their admin API (faq/, bot/admin/).
     admin::Authenticator admin_auth{config.admin.tokens};
     std::unique_ptr<admin::AuditLog> audit;
@@ -297,22 +301,24 @@ struct App::Impl {
                     // Asked only when connected: a check while the embedded Redis starts would be
                     // counted as a Redis error at every clean start (/metrics must read 0 then).
                     if (redis->connected()) try {
-                        std::vector<std::string> info{std::string("INFO"), std::string("memory")};
-                        auto reply = co_await redis->exec(std::move(info));
-                        if (reply.is_string()) redis_memory = parse_info_memory(reply.str);
-                        if (redis_memory) {
-                            redis_memory_alert =
-                                memory_alert(*redis_memory, config.redis.memory_alert_percent);
-                            if (redis_memory_alert != logged && !redis_memory_alert.empty())
-                                log(LogLevel::error, "redis_memory_alert",
-                                    {{"reason", redis_memory_alert},
-                                     {"used_bytes", static_cast<std::int64_t>(redis_memory->used)},
-                                     {"maxmemory_bytes",
-                                      static_cast<std::int64_t>(redis_memory->maxmemory)},
-                                     {"policy", redis_memory->policy}});
-                            logged = redis_memory_alert;
-                        }
-                        co_await join->codes().budget();
+                            std::vector<std::string> info{std::string("INFO"),
+                                                          std::string("memory")};
+                            auto reply = co_await redis->exec(std::move(info));
+                            if (reply.is_string()) redis_memory = parse_info_memory(reply.str);
+                            if (redis_memory) {
+                                redis_memory_alert =
+                                    memory_alert(*redis_memory, config.redis.memory_alert_percent);
+                                if (redis_memory_alert != logged && !redis_memory_alert.empty())
+                                    log(LogLevel::error, "redis_memory_alert",
+                                        {{"reason", redis_memory_alert},
+                                         {"used_bytes",
+                                          static_cast<std::int64_t>(redis_memory->used)},
+                                         {"maxmemory_bytes",
+                                          static_cast<std::int64_t>(redis_memory->maxmemory)},
+                                         {"policy", redis_memory->policy}});
+                                logged = redis_memory_alert;
+                            }
+                            co_await join->codes().budget();
                         } catch (const std::exception&) {
                             // Redis unreachable: /readyz and the Redis metrics say so already.
                         }
@@ -581,6 +587,16 @@ struct App::Impl {
                                                         *review, *join_outbox, join->districts(),
                                                         join->calendar(), &Impl::unix_now);
         review_api->set_alerts([this] { return alerts_json(); });
+        if (sms) {
+            review_api->set_templates(&sms->catalog());
+        } else {
+            try {
+                preview_templates = notify::TemplateCatalog::load_file(config.sms.templates_file);
+                review_api->set_templates(&*preview_templates);
+            } catch (const std::exception&) {
+                // SMS is off: the preview checks the reason and shows no text.
+            }
+        }
         if (!config.review.sweep_enabled) return;
         auto report = [this](std::string_view event, std::string_view subject, std::int64_t count) {
             if (event == "review_sweep_done") {

@@ -138,12 +138,9 @@ struct SmsService::Impl {
                                        std::int64_t window) {
         const auto slot = std::to_string(std::time(nullptr) / window);
         std::vector<std::string> command{
-            "SET",
-            outbox->rate_key(outbox->phone_hash(phone), "reply:" + kind + ":" + slot),
-            "1",
-            "NX",
-            "EX",
-            std::to_string(window)};
+            "SET", outbox->rate_key(outbox->phone_hash(phone), "reply:" + kind + ":" + slot),
+            "1",   "NX",
+            "EX",  std::to_string(window)};
         auto claimed = co_await redis->exec(std::move(command));
         co_return claimed.ok() && !claimed.is_nil();
     }
@@ -284,6 +281,8 @@ SmsService::SmsService(const Config& config, asio::any_io_executor executor,
 SmsService::~SmsService() = default;
 
 notify::RedisSmsOutbox& SmsService::outbox() { return *impl_->outbox; }
+
+const notify::TemplateCatalog& SmsService::catalog() const { return impl_->catalog; }
 
 void SmsService::describe_metrics(Metrics& metrics) {
     struct Field {

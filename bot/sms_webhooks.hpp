@@ -32,7 +32,8 @@ class Client;
 
 namespace kayou::notify {
 class RedisSmsOutbox;
-}
+class TemplateCatalog;
+}  // namespace kayou::notify
 namespace kayou::members {
 class ApplicationStore;
 }
@@ -59,6 +60,8 @@ public:
 
     // What other modules enqueue through (dialogs, review).
     notify::RedisSmsOutbox& outbox();
+    // The templates the sender renders (the review console previews a rejection with them).
+    const notify::TemplateCatalog& catalog() const;
     // The sender's counters (requests, sent, retried, deferred, failed, unknown, taken over) as
     // kayou_sms_*_total on /metrics.
     void describe_metrics(Metrics& metrics);

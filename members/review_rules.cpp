@@ -46,13 +46,49 @@ bool looks_like_link(std::string_view text) {
 
 }  // namespace
 
+namespace {
+
+enum class ReasonProblem { none, empty, control, too_long, link };
+
+ReasonProblem reason_problem(std::string_view reason) {
+    if (reason.empty()) return ReasonProblem::empty;
+    if (has_line_break_or_control(reason)) return ReasonProblem::control;
+    if (text::code_point_count(reason) > kMaxRejectReasonChars) return ReasonProblem::too_long;
+    if (looks_like_link(reason)) return ReasonProblem::link;
+    return ReasonProblem::none;
+}
+
+}  // namespace
+
 std::string reject_reason_problem(std::string_view reason) {
-    if (reason.empty()) return "reason is required";
-    if (has_line_break_or_control(reason))
-        return "reason must be one line without control characters";
-    if (text::code_point_count(reason) > 30)
-        return "reason is at most 30 characters (it goes into the SMS)";
-    if (looks_like_link(reason)) return "reason must not contain a link (providers refuse them)";
+    switch (reason_problem(reason)) {
+        case ReasonProblem::none:
+            return {};
+        case ReasonProblem::empty:
+            return "reason is required";
+        case ReasonProblem::control:
+            return "reason must be one line without control characters";
+        case ReasonProblem::too_long:
+            return "reason is at most 30 characters (it goes into the SMS)";
+        case ReasonProblem::link:
+            return "reason must not contain a link (providers refuse them)";
+    }
+    return {};
+}
+
+std::string reject_reason_message(std::string_view reason) {
+    switch (reason_problem(reason)) {
+        case ReasonProblem::none:
+            return {};
+        case ReasonProblem::empty:
+            return "请填写不通过的原因（会发短信告诉司机）";
+        case ReasonProblem::control:
+            return "原因只能写一行，不能换行";
+        case ReasonProblem::too_long:
+            return "原因最多30个字（会放进短信里）";
+        case ReasonProblem::link:
+            return "原因里不能有网址（短信服务商会拒发）";
+    }
     return {};
 }
 

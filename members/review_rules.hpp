@@ -3,6 +3,7 @@
 // stats, what a rejection reason or a union name may contain, batch labels for reminder SMS, the
 // on-time rate. Tested in tests/unit/members_review_test.cpp.
 #include <chrono>
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -27,7 +28,10 @@ std::optional<TimeRange> beijing_date_range(std::string_view from, std::string_v
 
 // A rejection reason goes into an SMS template variable: 1-30 characters, no line breaks,
 // no links (providers refuse URLs in variables). Returns the problem, or "" when fine.
+inline constexpr std::size_t kMaxRejectReasonChars = 30;  // the rejection template's {2}
 std::string reject_reason_problem(std::string_view reason);
+// The same check in the reviewers' words, for the console (bot/admin/console.js shows it).
+std::string reject_reason_message(std::string_view reason);
 // A grassroots union's name for a transfer: 2-50 characters, one line.
 std::string union_name_problem(std::string_view name);
 

@@ -283,11 +283,14 @@ asio::awaitable<ReviewStore::QueueCounts> ReviewStore::queue_counts(std::string 
                                                                     std::int64_t now) {
     const auto key = district_key(district, "pending");
     std::vector<std::vector<std::string>> commands{
-        {"ZCARD", key}, {"ZCOUNT", key, "-inf", "(" + std::to_string(now)}};
+        {"ZCARD", key},
+        {"ZCOUNT", key, "-inf", "(" + std::to_string(now)},
+        {"ZCARD", district_key(district, "pool")}};
     const auto replies = co_await redis_->pipeline(std::move(commands));
     QueueCounts counts;
     counts.pending = replies.at(0).integer;
     counts.overdue = replies.at(1).integer;
+    counts.pool = replies.at(2).integer;
     co_return counts;
 }
 

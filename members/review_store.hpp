@@ -104,6 +104,7 @@ public:
     struct QueueCounts {
         std::int64_t pending = 0;
         std::int64_t overdue = 0;  // pending with the deadline passed
+        std::int64_t pool = 0;     // in the turnover pool (周转池), pending and approved
     };
     boost::asio::awaitable<QueueCounts> queue_counts(std::string district, std::int64_t now);
 

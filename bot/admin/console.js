@@ -6,15 +6,38 @@
 "use strict";
 
 const api = "/admin/api/review/";
+// Preset reasons fill the reason box; what is in the box when the reviewer confirms is what the
+// driver reads (the box wins, always).
 const reasons = ["身份证号与姓名不符", "证件信息不完整", "非货车司机", "重复申请", "不在本区县"];
+const maxReasonChars = 30;  // the rejection SMS template's {2} (config/sms-templates.yaml)
 const stateNames = {
   queued: "排队中", sending: "发送中", retry: "重试中", unknown: "待回执", sent: "已发送",
   delivered: "已送达", failed: "发送失败", suppressed: "未发送（退订）",
 };
 const statusNames = { received: "待审核", approved: "已通过", rejected: "未通过" };
-let districts = [];
+const templateNames = {
+  approval: "通过通知", rejection: "不通过通知", verification_code: "验证码", reminder: "审核提醒",
+  escalation: "督办通知", legal_answer_ready: "法律答复通知", progress: "进度查询答复",
+  progress_none: "进度查询答复", reply_help: "回复说明",
+};
+// Why an SMS failed (notify/), in the reviewers' words; a provider's own code is shown as a code.
+const smsReasons = {
+  connect: "连不上短信服务商", timeout: "短信服务商没有及时应答", no_status: "短信服务商没有给出结果",
+  retries_exhausted: "多次重试仍未发出", undelivered: "运营商未能送达（可能停机或拒收）",
+  unknown_outcome_unresolved: "无法确认是否发出", template_error: "短信内容不符合模板",
+  template_not_approved: "短信模板尚未审批",
+};
+const statusMessages = {
+  400: "填写的内容有误", 403: "无权进行这个操作", 404: "找不到要处理的内容",
+  409: "状态已经变了，请刷新后再看", 429: "操作太频繁，请稍后再试", 503: "服务暂时不可用，请稍后再试",
+};
+let districts = [];     // the caller's districts, with counts
+let allDistricts = [];  // every district: where an application may be moved
+let alertCount = null;
 let tab = "queue";
 let me = null;  // {name, role, districts} of the token
+let notice = "";  // shown above the list once (e.g. after a move)
+let returnTo = null;  // the card to focus when going back to the list
 const reviewRoles = ["city_admin", "district_admin"];
 
 const $ = (id) => document.getElementById(id);
@@ -38,21 +61,48 @@ function showError(message) {
   $("error").hidden = !message;
 }
 
+function districtName(id) {
+  const found = allDistricts.find((d) => d.id === id) || districts.find((d) => d.id === id);
+  return found ? found.name : "未知区县";
+}
+
+function smsReason(code) {
+  if (!code) return "";
+  if (smsReasons[code]) return smsReasons[code];
+  if (/SensitiveWord|CONTENT_KEYWORD/i.test(code)) return "短信内容含敏感词，被服务商拒发";
+  if (/PhoneNumber|MOBILE_NUMBER/i.test(code)) return "手机号无效或无法接收短信";
+  if (/LimitExceeded|BUSINESS_LIMIT/i.test(code)) return "发送太频繁，被服务商限制";
+  if (code.startsWith("http_")) return "短信服务商拒绝（状态码 " + code.slice(5) + "）";
+  return "短信服务商返回错误（代码 " + code + "）";
+}
+
+// A failed request's message for the page: the API's own Chinese `message`, else one by status
+// (never the API's English `error`).
+function failureMessage(status, data) {
+  if (data && typeof data.message === "string" && data.message) return data.message;
+  return (statusMessages[status] || "请求失败") + "（" + status + "）";
+}
+
 // A path starting with "/" is absolute; others are under the review API. A failed request
 // throws an Error with the answer's status and JSON (`data`), e.g. a 422's line messages.
 async function call(method, path, body) {
-  const response = await fetch(path.startsWith("/") ? path : api + path, {
-    method,
-    headers: { Authorization: "Bearer " + sessionStorage.getItem("kayou-token") },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
+  let response;
+  try {
+    response = await fetch(path.startsWith("/") ? path : api + path, {
+      method,
+      headers: { Authorization: "Bearer " + sessionStorage.getItem("kayou-token") },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+  } catch (e) {
+    throw new Error("网络连接失败，请检查网络后再试");
+  }
   const data = await response.json().catch(() => ({}));
   if (response.status === 401) {
     logout();
     throw new Error("令牌无效，请重新输入");
   }
   if (!response.ok) {
-    const error = new Error(data.error || "请求失败（" + response.status + "）");
+    const error = new Error(failureMessage(response.status, data));
     error.status = response.status;
     error.data = data;
     throw error;
@@ -69,27 +119,93 @@ function timeLeft(seconds) {
   return el("span", { class: late ? "late" : "" }, late ? "已超时 " + text : "剩余 " + text);
 }
 
+// Something that opens on a tap also opens from the keyboard: focusable, Enter or Space.
+function actionable(node, label, action) {
+  node.setAttribute("tabindex", "0");
+  node.setAttribute("role", "button");
+  node.setAttribute("aria-label", label);
+  node.addEventListener("click", action);
+  node.addEventListener("keydown", (event) => {
+    if (event.target !== node) return;
+    if (event.key === "Enter" || event.key === " ") {
+      event.preventDefault();
+      action();
+    }
+  });
+  return node;
+}
+
 function applicationCard(a, onOpen) {
-  return el("div", { class: "card", onclick: onOpen },
+  const card = el("div", { class: "card app-card", "data-id": a.id },
     el("div", { class: "row" },
       el("strong", {}, a.name, " ", el("span", { class: "muted" }, a.mobile)),
-      a.status === "received" ? timeLeft(a.seconds_left) : el("span", {}, statusNames[a.status])),
-    el("div", { class: "muted" }, a.id, " · ", a.employer || "无单位（周转池）",
+      a.status === "received" ? timeLeft(a.seconds_left) : el("span", {}, statusNames[a.status] || "")),
+    el("div", { class: "muted" }, "申请编号 ", a.id, " · ", a.employer || "无单位（周转池）",
+      a.moved_from ? el("span", { class: "tag" }, "由" + (a.moved_from_name || districtName(a.moved_from)) + "转来") : null,
       a.reminded ? el("span", { class: "tag" }, "已提醒") : null,
       a.escalated ? el("span", { class: "tag late" }, "已督办") : null,
       a.transferred_to ? el("span", { class: "tag" }, "已接转：" + a.transferred_to) : null),
     el("div", { class: "muted" }, "办结时限 ", a.deadline_text));
+  return actionable(card, "打开申请 " + a.id + "（" + a.name + "）", onOpen);
+}
+
+function setTabCount(name, count) {
+  const button = document.querySelector('#tabs button[data-tab="' + name + '"]');
+  if (!button) return;
+  let badge = button.querySelector(".tab-count");
+  if (count === null || count === undefined) {
+    if (badge) badge.remove();
+    return;
+  }
+  if (!badge) {
+    badge = el("span", { class: "tab-count" });
+    button.append(badge);
+  }
+  badge.textContent = " " + count;
+}
+
+function updateCounts() {
+  const current = districts.find((d) => d.id === $("district").value) || districts[0];
+  setTabCount("queue", current ? current.pending : null);
+  setTabCount("pool", current ? current.pool : null);
+  setTabCount("alerts", alertCount);
 }
 
 async function showList(kind) {
   const district = $("district").value;
   const data = await call("GET", kind + "?district=" + encodeURIComponent(district) + "&limit=200");
   const view = $("view");
-  view.replaceChildren(el("p", { class: "muted" },
-    (kind === "queue" ? "待审核 " : "周转池 ") + data.total + " 件（按" +
+  view.replaceChildren();
+  if (notice) view.append(el("p", { class: "status ok", role: "status", id: "notice" }, notice));
+  notice = "";
+  view.append(el("p", { class: "muted", id: "list-summary" },
+    districtName(district) + (kind === "queue" ? " 待审核 " : " 周转池 ") + data.total + " 件（按" +
     (kind === "queue" ? "办结时限" : "提交时间") + "排序）"));
   if (data.deadline_rule) view.append(el("p", { class: "muted" }, data.deadline_rule));
-  for (const a of data.applications) view.append(applicationCard(a, () => showApplication(a.id)));
+  if (!data.applications.length)
+    view.append(el("p", { class: "muted" }, kind === "queue" ? "没有待审核的申请。" : "周转池里没有申请。"));
+  for (const a of data.applications) view.append(applicationCard(a, () => openApplication(a.id)));
+  // Back from an application: the keyboard is where it was, on its card.
+  const card = returnTo && [...view.querySelectorAll(".app-card")].find((c) => c.dataset.id === returnTo);
+  returnTo = null;
+  if (card) card.focus();
+}
+
+async function openApplication(id) {
+  try {
+    showError("");
+    await showApplication(id);
+  } catch (e) {
+    showError(e.message);
+  }
+}
+
+async function refreshCounts() {
+  try {
+    await loadDistricts();
+  } catch (e) {
+    // the action itself succeeded; the counts catch up on the next load
+  }
 }
 
 async function act(id, action, body) {
@@ -97,46 +213,214 @@ async function act(id, action, body) {
     showError("");
     await call("POST", "applications/" + id + "/" + action, body);
     await showApplication(id);
-    await loadDistricts();
+    await refreshCounts();
   } catch (e) {
     showError(e.message);
   }
 }
 
+// A confirmation inside the page (no window.confirm: it cannot be styled, read aloud in context,
+// or tested): the question, what will happen, and the two buttons. The confirm button gets focus.
+function confirmPanel(id, lines, yes, onYes, onNo) {
+  const yesButton = el("button", { class: "danger", id: id + "-yes" }, yes);
+  const noButton = el("button", { id: id + "-no" }, "取消");
+  const panel = el("div", { class: "confirm", id, role: "alertdialog", "aria-labelledby": id + "-title" },
+    el("p", { id: id + "-title" }, el("strong", {}, lines[0])), ...lines.slice(1),
+    el("div", { class: "actions" }, yesButton, noButton));
+  yesButton.addEventListener("click", async () => {
+    yesButton.disabled = true;
+    noButton.disabled = true;
+    try {
+      await onYes();
+    } finally {
+      yesButton.disabled = false;
+      noButton.disabled = false;
+    }
+  });
+  noButton.addEventListener("click", onNo);
+  panel.addEventListener("keydown", (event) => {
+    if (event.key === "Escape") onNo();
+  });
+  return panel;
+}
+
+function rejectSection(a) {
+  const box = el("textarea", { id: "reject-reason", rows: "2", "aria-describedby": "reject-help reject-error",
+    placeholder: "写明原因，或点上面的常用原因再修改" });
+  const counter = el("span", { class: "muted", id: "reject-count" }, "0/" + maxReasonChars);
+  const error = el("p", { class: "field-error", id: "reject-error", role: "alert" });
+  const preview = el("p", { class: "reply", id: "reject-preview" });
+  const previewLine = el("div", { id: "reject-preview-box", hidden: "" },
+    el("div", { class: "muted" }, "司机将收到的短信："), preview);
+  const rejectButton = el("button", { class: "danger", id: "reject-button" }, "不通过…");
+  const confirmSlot = el("div");
+  let serial = 0;
+  let timer = null;
+
+  const problemOf = (reason) => {
+    if (!reason) return "请填写不通过的原因（会发短信告诉司机）";
+    if ([...reason].length > maxReasonChars) return "原因最多" + maxReasonChars + "个字（会放进短信里）";
+    return "";
+  };
+  const setProblem = (message) => {
+    error.textContent = message;
+    if (message) box.setAttribute("aria-invalid", "true");
+    else box.removeAttribute("aria-invalid");
+  };
+  // The exact SMS from the API (the sender's own template); null with the problem shown when the
+  // reason cannot be sent.
+  const render = async () => {
+    const reason = box.value.trim();
+    const mine = ++serial;
+    const local = problemOf(reason);
+    if (local) {
+      setProblem(reason ? local : "");
+      previewLine.hidden = true;
+      return null;
+    }
+    try {
+      const data = await call("POST", "applications/" + a.id + "/reject-preview", { reason });
+      if (mine !== serial) return null;  // a newer edit is on its way
+      setProblem("");
+      preview.textContent = data.text || "（短信未启用，不会发送）您的入会申请未通过审核，原因：" + reason;
+      previewLine.hidden = false;
+      return { reason, text: preview.textContent };
+    } catch (e) {
+      if (mine !== serial) return null;
+      setProblem(e.message);
+      previewLine.hidden = true;
+      return null;
+    }
+  };
+  const edited = () => {
+    counter.textContent = [...box.value.trim()].length + "/" + maxReasonChars;
+    confirmSlot.replaceChildren();  // a confirmation is for the text it showed, not a later one
+    clearTimeout(timer);
+    timer = setTimeout(render, 250);
+  };
+  box.addEventListener("input", edited);
+
+  const chips = el("div", { class: "chips", role: "group", "aria-label": "常用原因" },
+    ...reasons.map((r) => el("button", { type: "button", class: "chip", onclick: () => {
+      // The box is filled, not focused: on a phone the keyboard would cover the preview and the
+      // button; a tap on the box edits it.
+      box.value = r;
+      edited();
+      clearTimeout(timer);
+      render();
+    } }, r)));
+
+  rejectButton.addEventListener("click", async () => {
+    const reason = box.value.trim();
+    const local = problemOf(reason);
+    if (local) {
+      setProblem(local);
+      box.focus();
+      return;
+    }
+    clearTimeout(timer);
+    const shown = await render();
+    if (!shown) {
+      box.focus();
+      return;
+    }
+    const panel = confirmPanel("reject-confirm", ["确认不通过？司机会马上收到这条短信，发出后不能撤回：",
+      el("p", { class: "reply", id: "reject-confirm-text" }, shown.text)], "确认不通过并发短信",
+    async () => {
+      await act(a.id, "reject", { reason: shown.reason });
+    }, () => {
+      confirmSlot.replaceChildren();
+      rejectButton.focus();
+    });
+    confirmSlot.replaceChildren(panel);
+    $("reject-confirm-yes").focus();
+  });
+
+  return el("fieldset", { id: "reject-section" }, el("legend", {}, "不通过"),
+    el("p", { class: "muted", id: "reject-help" }, "常用原因（点一下填入下面的框，可再修改）："), chips,
+    el("label", { for: "reject-reason" }, "不通过的原因（发给司机的短信里就是这句话）"), box,
+    el("div", { class: "row" }, counter), error, previewLine,
+    el("div", { class: "actions" }, rejectButton), confirmSlot);
+}
+
+function moveSection(a) {
+  const target = el("select", { id: "move-target" }, el("option", { value: "" }, "请选择区县"),
+    ...allDistricts.filter((d) => d.id !== a.district).map((d) => el("option", { value: d.id }, d.name)));
+  const error = el("p", { class: "field-error", id: "move-error", role: "alert" });
+  const button = el("button", { id: "move-button" }, "转区县…");
+  const confirmSlot = el("div");
+  target.addEventListener("change", () => {
+    error.textContent = "";
+    confirmSlot.replaceChildren();
+  });
+  button.addEventListener("click", () => {
+    if (!target.value) {
+      error.textContent = "请先选择要转去的区县";
+      target.focus();
+      return;
+    }
+    const to = target.value;
+    const name = districtName(to);
+    const mine = districts.some((d) => d.id === to);
+    const panel = confirmPanel("move-confirm", ["确认把申请 " + a.id + " 转到" + name + "？",
+      el("p", {}, "转出后由" + name + "审核，办结时限不变" + (mine ? "。" : "；转出后您将看不到这份申请。"))],
+    "确认转到" + name, async () => {
+      try {
+        showError("");
+        await call("POST", "applications/" + a.id + "/move", { district: to });
+        notice = "申请 " + a.id + " 已转到" + name + "。";
+        await refreshCounts();
+        await render();
+      } catch (e) {
+        showError(e.message);
+      }
+    }, () => {
+      confirmSlot.replaceChildren();
+      button.focus();
+    });
+    confirmSlot.replaceChildren(panel);
+    $("move-confirm-yes").focus();
+  });
+  return el("fieldset", { id: "move-section" }, el("legend", {}, "转到其他区县（分错区县时）"),
+    el("label", { for: "move-target" }, "转到"), target, error,
+    el("div", { class: "actions" }, button), confirmSlot);
+}
+
 async function showApplication(id) {
   const a = await call("GET", "applications/" + id);
+  const sms = a.sms ? (templateNames[a.sms.template] || "短信") + "：" + (stateNames[a.sms.state] || "状态未知") +
+    (a.sms.reason ? "（" + smsReason(a.sms.reason) + "）" : "") : "";
+  const phone = a.mobile ? el("a", { href: "tel:" + a.mobile, id: "call-phone", "aria-label": "拨打 " + a.mobile }, a.mobile, "（点击拨打）") : "";
   const fields = [
-    ["申请编号", a.id], ["状态", statusNames[a.status] || a.status], ["姓名", a.name],
-    ["身份证号", a.id_card], ["手机号", a.mobile], ["车牌", a.plate], ["职业", a.occupation],
-    ["工作单位", a.employer || "无（周转池）"], ["区县", a.district], ["办结时限", a.deadline_text],
-    ["原因", a.reason], ["审核人", a.decided_by], ["转自", a.moved_from], ["接转至", a.transferred_to],
-    ["短信", a.sms ? (stateNames[a.sms.state] || a.sms.state) + (a.sms.reason ? "：" + a.sms.reason : "") : ""],
+    ["申请编号", a.id], ["状态", statusNames[a.status] || "未知"], ["姓名", a.name],
+    ["身份证号", a.id_card], ["手机号", phone], ["车牌", a.plate], ["职业", a.occupation],
+    ["工作单位", a.employer || "无（周转池）"], ["区县", a.district_name || districtName(a.district)],
+    ["办结时限", a.deadline_text], ["原因", a.reason], ["审核人", a.decided_by],
+    ["转自", a.moved_from ? a.moved_from_name || districtName(a.moved_from) : ""],
+    ["接转至", a.transferred_to], ["短信", sms],
   ];
   const list = el("dl");
   for (const [name, value] of fields) if (value) list.append(el("dt", {}, name), el("dd", {}, value));
-  const card = el("div", { class: "card" }, list);
+  const title = el("h2", { id: "application-title", tabindex: "-1" }, "申请 " + a.id);
+  const card = el("div", { class: "card" }, title, list);
   const actions = el("div", { class: "actions" });
+  const sections = [];
   if (a.status === "received") {
-    actions.append(el("button", { class: "primary", onclick: () => act(id, "approve") }, "通过"));
-    const reason = el("select", {}, ...reasons.map((r) => el("option", {}, r)),
-      el("option", { value: "" }, "其他（填写）"));
-    const other = el("input", { placeholder: "不通过原因（30字以内，会发短信给司机）", maxlength: "30" });
-    actions.append(el("div", { style: "width:100%" }, reason, other),
-      el("button", { class: "danger", onclick: () => act(id, "reject", { reason: reason.value || other.value }) },
-        "不通过"));
-    const target = el("select", {}, ...districts.filter((d) => d.id !== a.district)
-      .map((d) => el("option", { value: d.id }, d.name)));
-    if (target.options.length)
-      actions.append(el("div", { style: "width:100%" }, "转到其他区县", target),
-        el("button", { onclick: () => act(id, "move", { district: target.value }) }, "转区县"));
+    // Approving is one tap: nothing goes wrong for the driver if it is a mistake to fix later.
+    actions.append(el("button", { class: "primary", id: "approve-button", onclick: () => act(id, "approve") }, "通过"));
+    sections.push(rejectSection(a), moveSection(a));
   } else if (a.status === "approved" && a.turnover_pool && !a.transferred_to) {
-    const union = el("input", { placeholder: "接收的基层工会名称" });
+    const union = el("input", { placeholder: "接收的基层工会名称", "aria-label": "接收的基层工会名称" });
     actions.append(el("div", { style: "width:100%" }, union),
       el("button", { class: "primary", onclick: () => act(id, "transfer", { union: union.value }) },
         "会籍接转"));
   }
-  card.append(actions);
-  $("view").replaceChildren(el("button", { onclick: () => render() }, "← 返回"), card);
+  card.append(actions, ...sections);
+  $("view").replaceChildren(el("button", { id: "back", onclick: () => {
+    returnTo = a.id;
+    render();
+  } }, "← 返回列表"), card);
+  title.focus();
 }
 
 function isoDate(date) {
@@ -185,26 +469,42 @@ function alertLines(alerts) {
 
 async function showAlerts() {
   const data = await call("GET", "sms-alerts");
+  alertCount = data.alerts.length;
+  updateCounts();
   const view = $("view");
-  view.replaceChildren(el("p", { class: "muted" }, "发送失败的短信：请电话联系司机。"));
+  view.replaceChildren(el("p", { class: "muted" },
+    data.alerts.length ? "发送失败的短信：请电话联系司机。" : "没有发送失败的短信。"));
   for (const alert of data.alerts) {
     const a = alert.application;
-    view.append(el("div", { class: "card", onclick: a ? () => showApplication(a.id) : null },
-      el("div", { class: "row" }, el("strong", {}, alert.template),
+    const card = el("div", a ? { class: "card", "data-id": a.id } : { class: "card" },
+      el("div", { class: "row" }, el("strong", {}, templateNames[alert.template] || "短信"),
         el("span", { class: "muted" }, new Date(alert.at_ms).toLocaleString("zh-CN"))),
-      el("div", {}, alert.reason),
-      a ? el("div", { class: "muted" }, a.id, " · ", a.mobile, " · ", a.district) : null));
+      el("div", {}, smsReason(alert.reason) || "发送失败"),
+      a ? el("div", { class: "muted" }, "申请编号 ", a.id, " · ", a.mobile, " · ", districtName(a.district),
+        " · ", statusNames[a.status] || "") : null);
+    view.append(a ? actionable(card, "打开申请 " + a.id, () => openApplication(a.id)) : card);
   }
 }
 
 async function loadDistricts() {
   const data = await call("GET", "districts");
   districts = data.districts;
+  allDistricts = data.all || districts;
   const select = $("district");
   const current = select.value;
   select.replaceChildren(...districts.map((d) => el("option", { value: d.id },
     d.name + "（待审 " + d.pending + (d.overdue ? "，超时 " + d.overdue : "") + "）")));
   if (current) select.value = current;
+  updateCounts();
+}
+
+async function loadAlertCount() {
+  try {
+    alertCount = (await call("GET", "sms-alerts")).alerts.length;
+  } catch (e) {
+    alertCount = null;
+  }
+  updateCounts();
 }
 
 async function render() {
@@ -235,7 +535,10 @@ function selectTab(name) {
 async function start() {
   try {
     me = await call("GET", "/admin/api/me");
-    if (reviewRoles.includes(me.role)) await loadDistricts();
+    if (reviewRoles.includes(me.role)) {
+      await loadDistricts();
+      await loadAlertCount();
+    }
   } catch (e) {
     showError(e.message);
     return;
@@ -269,17 +572,27 @@ function logout() {
   $("logout").hidden = true;
 }
 
-function login() {
-  sessionStorage.setItem("kayou-token", $("token").value.trim());
+// The login is a form: Enter in the token field, the button, and the phone keyboard's 前往 all
+// submit it; the page handles it (form-action 'none' in the CSP: it never navigates).
+function login(event) {
+  event.preventDefault();
+  const token = $("token").value.trim();
+  if (!token) {
+    showError("请输入令牌");
+    $("token").focus();
+    return;
+  }
+  showError("");
+  sessionStorage.setItem("kayou-token", token);
   $("token").value = "";
   start();
 }
-$("login-button").addEventListener("click", login);
-$("token").addEventListener("keydown", (event) => {
-  if (event.key === "Enter") login();
-});
+$("login").addEventListener("submit", login);
 $("logout").addEventListener("click", logout);
-$("district").addEventListener("change", render);
+$("district").addEventListener("change", () => {
+  updateCounts();
+  render();
+});
 for (const button of document.querySelectorAll("#tabs button"))
   button.addEventListener("click", () => {
     if (window.kayouContent) window.kayouContent.stop();

@@ -11,6 +11,7 @@
 #include "members/review_store.hpp"
 #include "notify/calendar.hpp"
 #include "notify/redis_outbox.hpp"
+#include "notify/templates.hpp"
 
 namespace kayou::bot::admin {
 namespace asio = boost::asio;
@@ -21,10 +22,28 @@ namespace {
 constexpr std::string_view kPrefix = "/admin/api/review/";
 constexpr std::int64_t kMaxPage = 200;
 
-json masked_json(const members::Application& a, std::int64_t now) {
+// A district's name for the page ("武进区"); the id itself when the catalog no longer has it.
+std::string district_name(const dialogs::DistrictCatalog& districts, const std::string& id) {
+    if (id.empty()) return {};
+    const auto* district = districts.find(id);
+    return district ? district->name : id;
+}
+
+// An error the console can show as it is: `error` for programs (English, stable), `message` for
+// the reviewer (Chinese). Neither ever contains user text or personal data.
+HttpResponse refuse(int status, std::string_view error, std::string_view message) {
+    return json_response(status,
+                         {{"error", std::string(error)}, {"message", std::string(message)}});
+}
+
+json masked_json(const members::Application& a, std::int64_t now,
+                 const dialogs::DistrictCatalog& districts) {
     return {{"id", a.id},
             {"status", a.status},
             {"district", a.district},
+            {"district_name", district_name(districts, a.district)},
+            {"moved_from", a.moved_from},
+            {"moved_from_name", district_name(districts, a.moved_from)},
             {"channel", a.channel},
             {"submitted_at", a.submitted_at},
             {"deadline", a.deadline},
@@ -42,8 +61,9 @@ json masked_json(const members::Application& a, std::int64_t now) {
             {"escalated", a.escalated_at != 0}};
 }
 
-json full_json(const members::Application& a, std::int64_t now) {
-    json out = masked_json(a, now);
+json full_json(const members::Application& a, std::int64_t now,
+               const dialogs::DistrictCatalog& districts) {
+    json out = masked_json(a, now, districts);
     out["name"] = a.name;
     out["id_card"] = a.id_card;
     out["mobile"] = a.mobile;
@@ -52,7 +72,6 @@ json full_json(const members::Application& a, std::int64_t now) {
     out["reason"] = a.reason;
     out["decided_at"] = a.decided_at;
     out["decided_by"] = a.decided_by;
-    out["moved_from"] = a.moved_from;
     out["transferred_at"] = a.transferred_at;
     out["reminded_at"] = a.reminded_at;
     out["escalated_at"] = a.escalated_at;
@@ -107,6 +126,14 @@ const char* outcome_error(members::ReviewOutcome outcome) {
     return outcome == members::ReviewOutcome::not_found ? "no such application"
                                                         : "not allowed in its current state";
 }
+
+const char* outcome_message(members::ReviewOutcome outcome) {
+    return outcome == members::ReviewOutcome::not_found
+               ? "找不到这份申请"
+               : "这份申请的状态已经变了（可能别人刚处理过），请刷新后再看";
+}
+
+constexpr std::string_view kNotYourDistrict = "这不是您负责的区县，无权查看或处理";
 
 }  // namespace
 
@@ -175,33 +202,39 @@ asio::awaitable<HttpResponse> ReviewApi::handle(HttpRequest& request) {
     constexpr std::string_view kApplications = "applications/";
     if (rest.substr(0, kApplications.size()) == kApplications)
         co_return co_await application(who, request, rest.substr(kApplications.size()));
-    co_return HttpResponse::error(404, "not found");
+    co_return refuse(404, "not found", "找不到这个页面");
 }
 
 asio::awaitable<HttpResponse> ReviewApi::districts(const Principal& who) {
     const auto now = now_();
     json list = json::array();
+    // Where an application may be moved: every district. A misrouted application is what a
+    // district reviewer sees most, and the receiving district's queue shows it once moved.
+    json all = json::array();
     for (const auto& district : districts_.all()) {
+        all.push_back({{"id", district.id}, {"name", district.name}});
         if (!who.may_act_on_district(district.id)) continue;
         const auto counts = co_await review_.queue_counts(district.id, now);
         list.push_back({{"id", district.id},
                         {"name", district.name},
                         {"pending", counts.pending},
-                        {"overdue", counts.overdue}});
+                        {"overdue", counts.overdue},
+                        {"pool", counts.pool}});
     }
-    co_return json_response(200, {{"districts", list}});
+    co_return json_response(200, {{"districts", list}, {"all", all}});
 }
 
 asio::awaitable<HttpResponse> ReviewApi::list(const Principal& who, const HttpRequest& request,
                                               bool pool) {
     auto target = channels::parse_target(request.target);
-    if (!target) co_return HttpResponse::error(400, "bad query");
+    if (!target) co_return refuse(400, "bad query", "请求参数有误");
     const std::string district(target->get("district"));
-    if (!districts_.find(district)) co_return HttpResponse::error(404, "no such district");
-    if (!who.may_act_on_district(district)) co_return HttpResponse::error(403, "not your district");
+    if (!districts_.find(district)) co_return refuse(404, "no such district", "没有这个区县");
+    if (!who.may_act_on_district(district))
+        co_return refuse(403, "not your district", kNotYourDistrict);
     std::int64_t offset = 0, limit = 0;
     if (!read_page(*target, offset, limit))
-        co_return HttpResponse::error(400, "offset must be >= 0, limit 1-200");
+        co_return refuse(400, "offset must be >= 0, limit 1-200", "分页参数有误");
     members::QueuePage page;
     if (pool)
         page = co_await review_.pool(district, offset, limit);
@@ -210,7 +243,7 @@ asio::awaitable<HttpResponse> ReviewApi::list(const Principal& who, const HttpRe
     const auto now = now_();
     json items = json::array();
     for (const auto& a : page.items) {
-        json item = masked_json(a, now);
+        json item = masked_json(a, now, districts_);
         // When the deadline clock started: the submission, or the next opening after it.
         const auto start = calendar_.counting_start(
             std::chrono::sys_seconds(std::chrono::seconds(a.submitted_at)));
@@ -229,15 +262,16 @@ asio::awaitable<HttpResponse> ReviewApi::list(const Principal& who, const HttpRe
 
 asio::awaitable<HttpResponse> ReviewApi::stats(const Principal& who, const HttpRequest& request) {
     auto target = channels::parse_target(request.target);
-    if (!target) co_return HttpResponse::error(400, "bad query");
+    if (!target) co_return refuse(400, "bad query", "请求参数有误");
     std::string problem;
     const auto range =
         members::beijing_date_range(target->get("from"), target->get("to"), &problem);
-    if (!range) co_return HttpResponse::error(400, problem);
+    if (!range) co_return refuse(400, problem, "日期范围有误（最多366天，结束不早于开始）");
     const std::string only(target->get("district"));
     if (!only.empty()) {
-        if (!districts_.find(only)) co_return HttpResponse::error(404, "no such district");
-        if (!who.may_act_on_district(only)) co_return HttpResponse::error(403, "not your district");
+        if (!districts_.find(only)) co_return refuse(404, "no such district", "没有这个区县");
+        if (!who.may_act_on_district(only))
+            co_return refuse(403, "not your district", kNotYourDistrict);
     }
     const auto now = now_();
     json list = json::array();
@@ -262,6 +296,8 @@ asio::awaitable<HttpResponse> ReviewApi::stats(const Principal& who, const HttpR
     }
     co_return json_response(200, body);
 }
+
+void ReviewApi::set_templates(const notify::TemplateCatalog* templates) { templates_ = templates; }
 
 void ReviewApi::set_alerts(std::function<asio::awaitable<json>()> read) {
     alerts_ = std::move(read);
@@ -291,18 +327,40 @@ asio::awaitable<HttpResponse> ReviewApi::sms_alerts(const Principal& who) {
     co_return json_response(200, {{"alerts", list}});
 }
 
+std::optional<json> ReviewApi::rejection_sms(const members::Application& a,
+                                             const std::string& reason,
+                                             HttpResponse& refusal) const {
+    const auto message = members::reject_reason_message(reason);
+    if (!message.empty()) {
+        refusal = refuse(400, members::reject_reason_problem(reason), message);
+        return std::nullopt;
+    }
+    if (!templates_) return json{{"text", nullptr}, {"segments", nullptr}};
+    try {
+        // Exactly what the sender renders (notify/templates.hpp): the driver reads this.
+        const std::vector<std::string> values{a.id, reason};
+        const auto rendered = templates_->render("rejection", values);
+        return json{{"text", rendered.text}, {"segments", rendered.segments.segments}};
+    } catch (const notify::TemplateError&) {
+        refusal = refuse(400, "reason does not fit the rejection SMS template",
+                         "这个原因放不进短信（不能有【】或网址），请换个写法");
+        return std::nullopt;
+    }
+}
+
 asio::awaitable<HttpResponse> ReviewApi::application(const Principal& who, HttpRequest& request,
                                                      std::string_view rest) {
     const auto slash = rest.find('/');
     const std::string id(rest.substr(0, slash));
     const std::string action(slash == std::string_view::npos ? std::string_view()
                                                              : rest.substr(slash + 1));
-    if (!members::is_application_id(id)) co_return HttpResponse::error(404, "no such application");
+    if (!members::is_application_id(id))
+        co_return refuse(404, "no such application", "找不到这份申请");
     auto found = co_await applications_.get(id);
-    if (!found) co_return HttpResponse::error(404, "no such application");
+    if (!found) co_return refuse(404, "no such application", "找不到这份申请");
     const members::Application a = std::move(*found);
     if (!who.may_act_on_district(a.district))
-        co_return HttpResponse::error(403, "not your district");
+        co_return refuse(403, "not your district", kNotYourDistrict);
     const auto now = now_();
 
     if (action.empty() && request.method == "GET") {
@@ -311,30 +369,50 @@ asio::awaitable<HttpResponse> ReviewApi::application(const Principal& who, HttpR
         // Every look at the data in clear leaves a trace, or does not happen.
         const bool audited = co_await audit_.record(who, "application.view", id);
         if (!audited) co_return unavailable_response("audit log unavailable", 1);
-        json out = full_json(a, now);
+        json out = full_json(a, now, districts_);
         out["sms"] = sms_json(sms);
         co_return json_response(200, out);
     }
-    if (request.method != "POST") co_return HttpResponse::error(405, "method not allowed");
+    if (request.method != "POST") co_return refuse(405, "method not allowed", "不支持这种请求");
+
+    // What the driver would read if rejected with this reason; changes nothing.
+    if (action == "reject-preview") {
+        const auto body = body_object(request.body);
+        if (!body) co_return refuse(400, "body must be {\"reason\": ...}", "请填写不通过的原因");
+        const std::string reason = string_field(*body, "reason");
+        HttpResponse refusal;
+        auto preview = rejection_sms(a, reason, refusal);
+        if (!preview) co_return refusal;
+        json out = std::move(*preview);
+        out["id"] = id;
+        out["reason"] = reason;
+        co_return json_response(200, out);
+    }
 
     if (action == "approve" || action == "reject") {
         const bool approve = action == "approve";
         std::string reason;
         if (!approve) {
             const auto body = body_object(request.body);
-            if (!body) co_return HttpResponse::error(400, "body must be {\"reason\": ...}");
+            if (!body)
+                co_return refuse(400, "body must be {\"reason\": ...}", "请填写不通过的原因");
             reason = string_field(*body, "reason");
-            const auto problem = members::reject_reason_problem(reason);
-            if (!problem.empty()) co_return HttpResponse::error(400, problem);
+            // The same check as the preview: a reason the template cannot carry is refused here,
+            // not found out by the sender after the status has changed.
+            HttpResponse refusal;
+            const auto checked = rejection_sms(a, reason, refusal);
+            if (!checked) co_return refusal;
         }
         if (a.mobile.empty())
-            co_return HttpResponse::error(500, "the application's phone cannot be opened");
+            co_return refuse(500, "the application's phone cannot be opened",
+                             "这份申请的手机号无法解密，请联系市总工会技术人员");
         const auto result = co_await review_.decide(a, approve, reason, who.name, now);
         if (result.outcome == members::ReviewOutcome::not_found ||
             result.outcome == members::ReviewOutcome::conflict)
-            co_return json_response(
-                result.outcome == members::ReviewOutcome::not_found ? 404 : 409,
-                {{"error", outcome_error(result.outcome)}, {"status", result.status}});
+            co_return json_response(result.outcome == members::ReviewOutcome::not_found ? 404 : 409,
+                                    {{"error", outcome_error(result.outcome)},
+                                     {"message", outcome_message(result.outcome)},
+                                     {"status", result.status}});
         if (result.outcome == members::ReviewOutcome::done) {
             std::string audit_action = "application.";  // named: g++ 12 coroutine temporaries
             audit_action += action;
@@ -347,36 +425,41 @@ asio::awaitable<HttpResponse> ReviewApi::application(const Principal& who, HttpR
     }
     if (action == "move" || action == "transfer") {
         const auto body = body_object(request.body);
-        if (!body) co_return HttpResponse::error(400, "body must be a JSON object");
+        if (!body) co_return refuse(400, "body must be a JSON object", "请求内容有误");
         members::ReviewOutcome outcome = members::ReviewOutcome::not_found;
         std::string audit_target = id;
         if (action == "move") {
+            // To any district: the caller must be responsible for where it is now (checked
+            // above), not for where it goes.
             const std::string to = string_field(*body, "district");
             if (!districts_.find(to))
-                co_return HttpResponse::error(400, "district: no such district");
+                co_return refuse(400, "district: no such district", "请选择要转去的区县");
             outcome = co_await review_.move(a, to, who.name, now);
             audit_target += " " + a.district + "->" + to;
         } else {
             const std::string union_name = string_field(*body, "union");
             const auto problem = members::union_name_problem(union_name);
-            if (!problem.empty()) co_return HttpResponse::error(400, problem);
+            if (!problem.empty())
+                co_return refuse(400, problem, "请填写接收的基层工会名称（2–50个字，一行）");
             outcome = co_await review_.transfer(a, union_name, who.name, now);
         }
         if (outcome == members::ReviewOutcome::not_found ||
             outcome == members::ReviewOutcome::conflict)
             co_return json_response(outcome == members::ReviewOutcome::not_found ? 404 : 409,
-                                    {{"error", outcome_error(outcome)}, {"status", a.status}});
+                                    {{"error", outcome_error(outcome)},
+                                     {"message", outcome_message(outcome)},
+                                     {"status", a.status}});
         if (outcome == members::ReviewOutcome::done) {
             std::string audit_action = "application.";
             audit_action += action;
             co_await audit_.record(who, std::move(audit_action), std::move(audit_target));
         }
         auto updated = co_await applications_.get(id);
-        json out = updated ? masked_json(*updated, now) : json::object();
+        json out = updated ? masked_json(*updated, now, districts_) : json::object();
         out["changed"] = outcome == members::ReviewOutcome::done;
         co_return json_response(200, out);
     }
-    co_return HttpResponse::error(404, "not found");
+    co_return refuse(404, "not found", "找不到这个页面");
 }
 
 }  // namespace kayou::bot::admin

@@ -10,13 +10,18 @@
 //   GET  /admin/api/review/sms-alerts                 failed SMS to the caller's applicants
 //   GET  /admin/api/review/applications/<id>          one application in full (audited)
 //   POST /admin/api/review/applications/<id>/approve
+//   POST /admin/api/review/applications/<id>/reject-preview  {"reason": "..."}: the SMS the
+//                                                    driver would read; changes nothing
 //   POST /admin/api/review/applications/<id>/reject    {"reason": "..."}
-//   POST /admin/api/review/applications/<id>/move      {"district": "<id>"}
+//   POST /admin/api/review/applications/<id>/move      {"district": "<id>"}: to any district
+//                                                    (the caller's district is where it is now)
 //   POST /admin/api/review/applications/<id>/transfer  {"union": "<grassroots union>"}
 #include <boost/asio/awaitable.hpp>
 #include <cstdint>
 #include <functional>
 #include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
 
 #include "bot/admin/auth.hpp"
 #include "bot/http_server.hpp"
@@ -25,11 +30,13 @@ namespace kayou::dialogs {
 class DistrictCatalog;
 }
 namespace kayou::members {
+struct Application;
 class ApplicationStore;
 class ReviewStore;
 }  // namespace kayou::members
 namespace kayou::notify {
 class RedisSmsOutbox;
+class TemplateCatalog;
 class WorkingCalendar;
 }  // namespace kayou::notify
 
@@ -46,6 +53,9 @@ public:
     // Operational alerts shown with the stats (bot/app.cpp: the verification-code budget and
     // Redis memory); without it the stats carry none.
     void set_alerts(std::function<boost::asio::awaitable<nlohmann::json>()> read);
+    // The SMS templates the sender renders (config/sms-templates.yaml), for the rejection
+    // preview; without them the preview checks the reason and has no text. Must outlive this.
+    void set_templates(const notify::TemplateCatalog* templates);
 
     boost::asio::awaitable<HttpResponse> handle(HttpRequest& request);
 
@@ -57,6 +67,11 @@ private:
     boost::asio::awaitable<HttpResponse> sms_alerts(const Principal& who);
     boost::asio::awaitable<HttpResponse> application(const Principal& who, HttpRequest& request,
                                                      std::string_view rest);
+    // The rejection SMS for `reason` ({"text", "segments"}), or nullopt with `refusal` set (a
+    // Chinese message) when the reason may not be sent.
+    std::optional<nlohmann::json> rejection_sms(const members::Application& a,
+                                                const std::string& reason,
+                                                HttpResponse& refusal) const;
 
     const Authenticator& auth_;
     AuditLog& audit_;
@@ -67,6 +82,7 @@ private:
     const notify::WorkingCalendar& calendar_;
     Clock now_;
     std::function<boost::asio::awaitable<nlohmann::json>()> alerts_;
+    const notify::TemplateCatalog* templates_ = nullptr;
 };
 
 }  // namespace kayou::bot::admin

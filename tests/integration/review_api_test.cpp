@@ -9,6 +9,7 @@
 
 #include <signal.h>
 
+#include <algorithm>
 #include <chrono>
 #include <filesystem>
 #include <fstream>
@@ -20,6 +21,7 @@
 #include "crypto/random.hpp"
 #include "members/application_store.hpp"
 #include "notify/calendar.hpp"
+#include "notify/templates.hpp"
 #include "tests/support/chat_client.hpp"
 #include "tests/support/http_client.hpp"
 #include "tests/support/kayou_process.hpp"
@@ -35,6 +37,7 @@ using namespace std::chrono_literals;
 
 constexpr const char* kCityToken = "review-test-city";
 constexpr const char* kWujinToken = "review-test-wujin";
+constexpr const char* kTianningToken = "review-test-tianning";
 constexpr const char* kEditorToken = "review-test-editor";
 constexpr const char* kReviewerPhone = "13900000001";
 constexpr const char* kCityAdminPhone = "13900000009";
@@ -62,9 +65,11 @@ KayouProcess::Options kayou_options(const FakeSmsProvider& fake, const ReviewSet
     // The same template twice to one phone within 30 s is held by default; these tests send a
     // driver an approval right after a progress answer (the limit has its own test).
     options.extra_yaml += "  limits:\n    same_template_interval_s: 0\n";
-    options.extra_yaml += "admin:\n  tokens:\n" + token_yaml("city-li", kCityToken, "city_admin") +
-                          token_yaml("wujin-wang", kWujinToken, "district_admin", "[wujin]") +
-                          token_yaml("editor-zhao", kEditorToken, "faq_editor");
+    options.extra_yaml +=
+        "admin:\n  tokens:\n" + token_yaml("city-li", kCityToken, "city_admin") +
+        token_yaml("wujin-wang", kWujinToken, "district_admin", "[wujin]") +
+        token_yaml("tianning-zhou", kTianningToken, "district_admin", "[tianning]") +
+        token_yaml("editor-zhao", kEditorToken, "faq_editor");
     options.extra_yaml +=
         "review:\n  sweep_enabled: " + std::string(setup.sweep ? "true" : "false") +
         "\n  sweep_interval_s: 1\n  reminder_lead_min: 120\n  only_in_office_hours: false\n"
@@ -198,7 +203,8 @@ TEST_F(ReviewApi, ApproveSendsTheDriversSmsWithinOneSecond) {
     // The deadline rule (office hours) is shown with the queue, and when each clock started.
     EXPECT_EQ(queue.body["office_hours"], "08:30-17:30");
     EXPECT_NE(queue.body["deadline_rule"].get<std::string>().find("08:30"), std::string::npos);
-    EXPECT_GE(first["counting_from"].get<std::int64_t>(), first["submitted_at"].get<std::int64_t>());
+    EXPECT_GE(first["counting_from"].get<std::int64_t>(),
+              first["submitted_at"].get<std::int64_t>());
     EXPECT_FALSE(first["counting_from_text"].get<std::string>().empty());
 
     // The full view, for the reviewer, shows everything (and is audited).
@@ -572,29 +578,276 @@ TEST_F(ReviewApi, ConsolePageIsServedWithStrictHeaders) {
               std::string::npos);
 }
 
+// What every console run must show: no console errors, no CSP violations, nothing wider than the
+// screen, no raw district ids or English from the API on the page.
+void expect_clean_page(const json& page) {
+    EXPECT_EQ(page["console"], json::array()) << page.dump();
+    EXPECT_EQ(page["csp"], json::array()) << page.dump();
+    EXPECT_LE(page["overflow"].get<int>(), 0) << "the page scrolls sideways at " << page["mode"];
+    std::string text = page["page_text"];
+    // The reviewer's own name (审核人) is the token's name from the config, not a district id.
+    for (auto at = text.find("wujin-wang"); at != std::string::npos; at = text.find("wujin-wang"))
+        text.erase(at, 10);
+    for (const char* leak : {"wujin", "tianning", "approval", "rejection", "http_", "reason is",
+                             "not your district", "no such"})
+        EXPECT_EQ(text.find(leak), std::string::npos) << leak << " on the page: " << text;
+}
+
 TEST_F(ReviewApi, ReviewerApprovesInTheConsolePage) {
     auto& kayou = start();
     auto& apps = applications();
-    const auto first = apps.submit("wujin", "13800138200", 600);
-    apps.submit("wujin", "13800138201", 7200);
-    const auto page = reference_console(kayou.port(), kWujinToken, "approve");
-    ASSERT_FALSE(page.contains("failure")) << page.dump() << kayou.log();
-    ASSERT_EQ(page["districts"].size(), 1u);
-    EXPECT_NE(page["districts"][0].get<std::string>().find("武进区（待审 2"), std::string::npos);
-    ASSERT_EQ(page["queue"].size(), 2u);
-    // Earliest deadline first, masked in the list, in full once opened.
-    EXPECT_NE(page["queue"][0].get<std::string>().find(first), std::string::npos);
-    EXPECT_NE(page["queue"][0].get<std::string>().find("138****8200"), std::string::npos);
-    EXPECT_EQ(page["queue"][0].get<std::string>().find("13800138200"), std::string::npos);
-    EXPECT_NE(page["shown"].get<std::string>().find("13800138200"), std::string::npos);
-    EXPECT_NE(page["after"].get<std::string>().find("已通过"), std::string::npos);
-    EXPECT_EQ(page["error"], "");
-    EXPECT_EQ(page["console"], nlohmann::json::array()) << page.dump();
-    EXPECT_EQ(page["csp"], nlohmann::json::array()) << page.dump();
-    EXPECT_EQ(apps.get(first).status, "approved");
-    EXPECT_EQ(apps.get(first).decided_by, "wujin-wang");
-    ASSERT_TRUE(fake.wait_for_requests(1, 2000ms));
-    EXPECT_EQ(requests_to(fake, "13800138200").size(), 1u);
+    for (const std::string mode : {"desktop", "phone"}) {
+        const std::string tail = mode == "phone" ? "1" : "0";
+        const auto first = apps.submit("wujin", "1380013820" + tail, 600);
+        const auto second = apps.submit("wujin", "1380013821" + tail, 7200);
+        const auto sent_before = fake.requests().size();
+        const auto page = reference_console(kayou.port(), kWujinToken, "approve", mode);
+        ASSERT_FALSE(page.contains("failure")) << page.dump() << kayou.log();
+        ASSERT_EQ(page["districts"].size(), 1u);
+        EXPECT_NE(page["districts"][0].get<std::string>().find("武进区（待审 2"),
+                  std::string::npos);
+        // Counts on the tabs: 2 pending, none in the pool, no failed SMS.
+        EXPECT_EQ(page["tabs"], json::array({"待审核 2", "周转池 0", "统计", "短信告警 0"}))
+            << page.dump();
+        ASSERT_EQ(page["queue"].size(), 2u);
+        // Earliest deadline first, masked in the list, in full once opened.
+        const std::string card = page["queue"][0];
+        EXPECT_NE(card.find(first), std::string::npos);
+        EXPECT_NE(card.find("138****820" + tail), std::string::npos);
+        EXPECT_EQ(card.find("1380013820" + tail), std::string::npos);
+        EXPECT_NE(page["shown"].get<std::string>().find("1380013820" + tail), std::string::npos);
+        EXPECT_NE(page["shown"].get<std::string>().find("武进区"), std::string::npos);
+        // One tap approves.
+        EXPECT_NE(page["after"].get<std::string>().find("已通过"), std::string::npos);
+        EXPECT_EQ(page["error"], "");
+        EXPECT_EQ(page["refused"], json::array()) << page.dump();
+        expect_clean_page(page);
+        EXPECT_EQ(apps.get(first).status, "approved");
+        EXPECT_EQ(apps.get(first).decided_by, "wujin-wang");
+        EXPECT_EQ(apps.get(second).status, "received");
+        ASSERT_TRUE(fake.wait_for_requests(sent_before + 1, 2000ms)) << kayou.log();
+        EXPECT_EQ(requests_to(fake, "1380013820" + tail).size(), 1u);
+        // The second stays for the next run's queue; approve it through the API.
+        ASSERT_EQ(call(kayou, "POST", "/admin/api/review/applications/" + second + "/approve",
+                       kWujinToken)
+                      .status,
+                  200);
+        // Its SMS is out before the next run counts the requests.
+        ASSERT_TRUE(fake.wait_for_requests(sent_before + 2, 2000ms)) << kayou.log();
+    }
+}
+
+// The rejection SMS the driver reads for these parameters (the sender's own rendering).
+std::string driver_reads(const std::vector<std::string>& params) {
+    const auto catalog = notify::TemplateCatalog::load_file(sms_templates_file());
+    return catalog.render("rejection", params).text;
+}
+
+TEST_F(ReviewApi, RejectWithATypedReasonSendsExactlyThatReasonFromTheConsolePage) {
+    auto& kayou = start();
+    auto& apps = applications();
+    for (const std::string mode : {"desktop", "phone"}) {
+        const std::string tail = mode == "phone" ? "1" : "0";
+        const std::string mobile = "1380013830" + tail;
+        const std::string typed = mode == "phone" ? "驾驶证照片看不清，请重拍" : "行驶证已过期";
+        const auto first = apps.submit("wujin", mobile, 600);
+        const auto second = apps.submit("wujin", "1380013831" + tail, 7200);
+        const auto sent_before = fake.requests().size();
+        const auto page = reference_console(kayou.port(), kWujinToken, "reject", mode, typed);
+        ASSERT_FALSE(page.contains("failure")) << page.dump() << kayou.log();
+
+        // The keyboard: Tab from the district select reaches the cards in queue order (each a
+        // tab stop, with a visible outline), Shift+Tab goes back, Enter opens, the focus moves
+        // to the application's title.
+        const json focus = page["focus"];
+        const auto order = focus["order"];
+        ASSERT_GE(order.size(), 2u) << page.dump();
+        EXPECT_EQ(order[0], "item:" + first) << page.dump();
+        EXPECT_EQ(order[1], "item:" + second) << page.dump();
+        EXPECT_EQ(focus["back"], "item:" + first) << page.dump();
+        EXPECT_EQ(focus["after_open"], "application-title") << page.dump();
+        EXPECT_EQ(page["outline"].get<std::string>().rfind("none", 0), std::string::npos)
+            << "the focused card has no visible outline: " << page["outline"];
+        // The phone number is a tap-to-call link.
+        EXPECT_EQ(page["tel"], "tel:" + mobile);
+
+        // Bad reasons: Chinese errors next to the box, nothing sent.
+        EXPECT_NE(page["empty_error"].get<std::string>().find("请填写不通过的原因"),
+                  std::string::npos)
+            << page.dump();
+        EXPECT_EQ(page["empty_focus"], "reject-reason");
+        EXPECT_NE(page["link_error"].get<std::string>().find("网址"), std::string::npos)
+            << page.dump();
+        EXPECT_TRUE(page["link_preview_hidden"].get<bool>());
+        EXPECT_EQ(page["error_after_fix"], "");
+
+        // The preview and the confirmation show exactly what the driver reads; 取消 sent
+        // nothing and left it pending.
+        const std::string expected = driver_reads({first, typed});
+        EXPECT_EQ(page["preview"], expected);
+        EXPECT_EQ(page["confirm_text"], expected);
+        EXPECT_EQ(page["confirm_focus"], "reject-confirm-yes");
+        EXPECT_NE(page["confirm"].get<std::string>().find("不能撤回"), std::string::npos);
+        EXPECT_NE(page["after_cancel"].get<std::string>().find("待审核"), std::string::npos);
+        EXPECT_NE(page["after"].get<std::string>().find("未通过"), std::string::npos);
+        EXPECT_NE(page["after"].get<std::string>().find(typed), std::string::npos);
+
+        // The SMS: exactly one, with exactly the typed reason (not the preset tapped before).
+        ASSERT_TRUE(fake.wait_for_requests(sent_before + 1, 3000ms)) << kayou.log();
+        const auto sent = requests_to(fake, mobile);
+        ASSERT_EQ(sent.size(), 1u);
+        EXPECT_EQ(sent[0].params, (std::vector<std::string>{first, typed}));
+        EXPECT_EQ(driver_reads(sent[0].params), page["preview"]);
+        const auto stored = apps.get(first);
+        EXPECT_EQ(stored.status, "rejected");
+        EXPECT_EQ(stored.reason, typed);
+        EXPECT_EQ(apps.get(second).status, "received");
+
+        // The only refused requests were the previews of the link the test typed on purpose.
+        for (const auto& refused : page["refused"]) {
+            EXPECT_EQ(refused[0], 400) << page.dump();
+            EXPECT_EQ(refused[1], "/admin/api/review/applications/" + first + "/reject-preview");
+        }
+        EXPECT_FALSE(page["refused"].empty()) << "the link was refused by the API";
+        EXPECT_EQ(page["error"], "");
+        expect_clean_page(page);
+        ASSERT_EQ(call(kayou, "POST", "/admin/api/review/applications/" + second + "/approve",
+                       kWujinToken)
+                      .status,
+                  200);
+        // Its SMS is out before the next run counts the requests.
+        ASSERT_TRUE(fake.wait_for_requests(sent_before + 2, 2000ms)) << kayou.log();
+    }
+}
+
+TEST_F(ReviewApi, DistrictReviewerMovesAMisroutedApplicationToAnyDistrictInTheConsolePage) {
+    auto& kayou = start();
+    auto& apps = applications();
+    const auto all = call(kayou, "GET", "/admin/api/review/districts", kCityToken);
+    const std::size_t district_count = all.body["districts"].size();
+    for (const std::string mode : {"desktop", "phone"}) {
+        const std::string tail = mode == "phone" ? "1" : "0";
+        const auto id = apps.submit("wujin", "1380013840" + tail, 600);
+        const auto deadline = apps.get(id).deadline;
+        const auto page = reference_console(kayou.port(), kWujinToken, "move", mode, "天宁区");
+        ASSERT_FALSE(page.contains("failure")) << page.dump() << kayou.log();
+        // Every other district is a target, by name, though the reviewer has only wujin.
+        const auto targets = page["targets"];
+        EXPECT_EQ(targets.size(), district_count) << "a placeholder and the other districts";
+        EXPECT_NE(std::find(targets.begin(), targets.end(), "天宁区"), targets.end());
+        EXPECT_EQ(std::find(targets.begin(), targets.end(), "武进区"), targets.end());
+        EXPECT_NE(page["empty_error"].get<std::string>().find("请先选择"), std::string::npos);
+        EXPECT_NE(page["confirm"].get<std::string>().find("转到天宁区"), std::string::npos)
+            << page.dump();
+        EXPECT_EQ(page["confirm_focus"], "move-confirm-yes");
+        EXPECT_NE(page["notice"].get<std::string>().find("已转到天宁区"), std::string::npos);
+        EXPECT_TRUE(page["after_queue"].empty()) << page.dump();
+        EXPECT_EQ(page["tabs_after"][0], "待审核 0");
+        EXPECT_EQ(page["refused"], json::array()) << page.dump();
+        expect_clean_page(page);
+
+        // Moved, deadline kept, audited; the receiving district's reviewer sees it, marked.
+        const auto moved = apps.get(id);
+        EXPECT_EQ(moved.district, "tianning");
+        EXPECT_EQ(moved.moved_from, "wujin");
+        EXPECT_EQ(moved.deadline, deadline);
+        auto queue =
+            call(kayou, "GET", "/admin/api/review/queue?district=tianning", kTianningToken);
+        ASSERT_EQ(queue.status, 200);
+        bool seen = false;
+        for (const auto& a : queue.body["applications"])
+            if (a["id"] == id) {
+                seen = true;
+                EXPECT_EQ(a["moved_from_name"], "武进区");
+                EXPECT_EQ(a["district_name"], "天宁区");
+            }
+        EXPECT_TRUE(seen) << queue.body;
+        EXPECT_TRUE(fake.requests().empty());
+    }
+    auto audit = apps.outbox().run(apps.outbox().client()->exec(
+        std::vector<std::string>{"XRANGE", setup.sms.prefix + "audit", "-", "+"}));
+    std::string actions;
+    for (const auto& entry : audit.elements)
+        for (const auto& field : entry.elements.at(1).elements) actions += field.str + " ";
+    EXPECT_NE(actions.find("application.move"), std::string::npos) << actions;
+    EXPECT_NE(actions.find("wujin->tianning"), std::string::npos) << actions;
+}
+
+TEST_F(ReviewApi, FailedSmsShowInChineseWithDistrictNamesInTheConsolePage) {
+    using Behaviour = FakeSmsProvider::Behaviour;
+    const Behaviour refused{Behaviour::Kind::error_code, "FailedOperation.ContainSensitiveWord"};
+    fake.script({refused, refused});
+    auto& kayou = start();
+    auto& apps = applications();
+    const auto id = apps.submit("wujin", "13800138600", 3600);
+    auto approved =
+        call(kayou, "POST", "/admin/api/review/applications/" + id + "/approve", kCityToken);
+    ASSERT_EQ(approved.status, 200);
+    ASSERT_EQ(apps.outbox().wait_state(approved.body["sms_id"], "failed"), "failed");
+    for (const std::string mode : {"desktop", "phone"}) {
+        const auto page = reference_console(kayou.port(), kCityToken, "alerts", mode);
+        ASSERT_FALSE(page.contains("failure")) << page.dump() << kayou.log();
+        const auto tabs = page["tabs"];
+        EXPECT_NE(std::find(tabs.begin(), tabs.end(), "短信告警 1"), tabs.end()) << tabs;
+        ASSERT_EQ(page["alerts"].size(), 1u) << page.dump();
+        const std::string alert = page["alerts"][0];
+        EXPECT_NE(alert.find("通过通知"), std::string::npos) << alert;
+        EXPECT_NE(alert.find("短信内容含敏感词"), std::string::npos) << alert;
+        EXPECT_NE(alert.find("武进区"), std::string::npos) << alert;
+        EXPECT_NE(alert.find("138****8600"), std::string::npos) << alert;
+        EXPECT_EQ(alert.find("FailedOperation"), std::string::npos) << alert;
+        ASSERT_FALSE(page["walk"].empty());
+        EXPECT_EQ(page["walk"].back(), "item:" + id) << page["walk"];
+        EXPECT_EQ(page["outline"].get<std::string>().rfind("none", 0), std::string::npos);
+        EXPECT_EQ(page["after_open"], "application-title");
+        const std::string shown = page["shown"];
+        EXPECT_NE(shown.find("通过通知：发送失败（短信内容含敏感词"), std::string::npos) << shown;
+        EXPECT_NE(shown.find("13800138600"), std::string::npos) << shown;
+        EXPECT_EQ(page["refused"], json::array()) << page.dump();
+        expect_clean_page(page);
+    }
+}
+
+TEST_F(ReviewApi, RejectPreviewShowsTheDriversSmsAndChangesNothing) {
+    auto& kayou = start();
+    auto& apps = applications();
+    const auto id = apps.submit("wujin", "13800138500", 3600);
+    const auto path = "/admin/api/review/applications/" + id + "/reject-preview";
+    auto preview = call(kayou, "POST", path, kWujinToken, R"({"reason":"车牌号与行驶证不符"})");
+    ASSERT_EQ(preview.status, 200) << preview.body;
+    EXPECT_EQ(preview.body["text"], driver_reads({id, "车牌号与行驶证不符"}));
+    EXPECT_EQ(preview.body["segments"], 1);
+    EXPECT_EQ(preview.body["reason"], "车牌号与行驶证不符");
+    // Bad reasons: 400 with a Chinese message for the page.
+    for (const char* bad :
+         {"", "{", R"({"reason":""})", R"({"reason":"见 http://x.cn"})",
+          R"({"reason":"第一行\n第二行"})",
+          R"({"reason":"一二三四五六七八九十一二三四五六七八九十一二三四五六七八九十多"})",
+          R"({"reason":"【退订】"})"}) {
+        auto answer = call(kayou, "POST", path, kWujinToken, bad);
+        EXPECT_EQ(answer.status, 400) << bad;
+        const std::string message = answer.body.value("message", "");
+        EXPECT_FALSE(message.empty()) << bad << " " << answer.body;
+        EXPECT_TRUE(std::none_of(message.begin(), message.end(),
+                                 [](char c) { return c >= 'a' && c <= 'z'; }))
+            << "in Chinese: " << message;
+    }
+    // A reason the template cannot carry is refused by reject too (before, the status changed
+    // and the SMS failed at the provider).
+    auto rejected = call(kayou, "POST", "/admin/api/review/applications/" + id + "/reject",
+                         kWujinToken, R"({"reason":"【退订】"})");
+    EXPECT_EQ(rejected.status, 400) << rejected.body;
+    // Another district's application: 403, in Chinese.
+    const auto theirs = apps.submit("tianning", "13800138501", 3600);
+    auto denied =
+        call(kayou, "POST", "/admin/api/review/applications/" + theirs + "/reject-preview",
+             kWujinToken, R"({"reason":"不符合"})");
+    EXPECT_EQ(denied.status, 403);
+    EXPECT_NE(denied.body.value("message", "").find("区县"), std::string::npos);
+    // Nothing changed, nothing sent.
+    EXPECT_EQ(apps.get(id).status, "received");
+    EXPECT_EQ(apps.get(theirs).status, "received");
+    EXPECT_TRUE(fake.requests().empty());
 }
 
 bool wait_for_log(const KayouProcess& kayou, const std::string& text,

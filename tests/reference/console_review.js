@@ -1,13 +1,31 @@
 // Drives kayou's review console (/admin) in Debian's headless chromium (playwright-core, no
-// browser download) the way a reviewer would: logs in with a token, opens the first application
-// of the queue, taps 通过 (or rejects with a preset reason), and prints what the page showed as one
-// JSON line, with the console errors and CSP violations seen on the way.
-//   node console_review.js <port> <token> approve|reject
+// browser download) the way a district reviewer or the city admin would, at one viewport, and
+// prints what the page showed as one JSON line, with the console errors, CSP violations and
+// failed requests seen on the way. Driven by tests/integration/review_api_test.cpp.
+//
+//   node console_review.js <port> <token> approve|reject|move|alerts desktop|phone [reason|district]
+//
+// approve: logs in, opens the first application of the queue, taps 通过 once.
+// reject:  logs in with Enter, walks the queue with the keyboard (Tab to the cards, Enter opens),
+//          tries an empty reason and a link (the page's Chinese errors), taps a preset reason,
+//          then types `reason` over it, reads the SMS preview, opens the confirmation, cancels
+//          once, confirms, and reads the application again.
+// move:    opens the first application with Space, picks the district named `district`, reads
+//          the confirmation, confirms, and reads the list the page returns to.
+// alerts:  opens the 短信告警 tab, reads the failed SMS, opens the first one's application with
+//          Enter.
 "use strict";
 const { chromium } = require("playwright-core");
 
-const [port, token, action] = process.argv.slice(2);
+const [port, token, action, mode, extra] = process.argv.slice(2);
 const base = `http://127.0.0.1:${port}`;
+const phone = mode === "phone";
+const viewport = phone ? { width: 390, height: 844 } : { width: 1366, height: 768 };
+let step = "start";
+
+function check(condition, what) {
+  if (!condition) throw new Error(what);
+}
 
 async function main() {
   const browser = await chromium.launch({
@@ -15,50 +33,200 @@ async function main() {
     args: ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"],
   });
   try {
-    const context = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true,
-      hasTouch: true, locale: "zh-CN", timezoneId: "Asia/Shanghai" });
+    const context = await browser.newContext({ viewport, isMobile: phone, hasTouch: phone,
+      deviceScaleFactor: phone ? 2 : 1, locale: "zh-CN", timezoneId: "Asia/Shanghai" });
+    // Runs before the page's own scripts (through the DevTools protocol, so the CSP does not
+    // apply to it): violations are collected where the script can read them.
     await context.addInitScript(() => {
       window.__csp = [];
-      document.addEventListener("securitypolicyviolation", (e) => window.__csp.push(e.violatedDirective));
+      document.addEventListener("securitypolicyviolation", (e) =>
+        window.__csp.push(e.violatedDirective + " " + (e.blockedURI || "")));
     });
     const page = await context.newPage();
     const problems = [];
+    const refused = [];  // requests answered >= 400: [status, path]
     page.on("console", (m) => {
-      if (m.type() === "error") problems.push(m.text());
+      // Chromium logs every HTTP error answer as a console error; those are checked as
+      // responses (`refused`), where the test knows which ones it provoked.
+      if (m.text().includes("the server responded with a status of")) return;
+      if (m.type() === "error" || m.type() === "warning") problems.push(m.type() + ": " + m.text());
     });
-    page.on("pageerror", (e) => problems.push(e.message));
+    page.on("pageerror", (e) => problems.push("pageerror: " + e.message));
+    page.on("response", (r) => {
+      if (r.status() >= 400) refused.push([r.status(), new URL(r.url()).pathname]);
+    });
     const texts = (selector) => page.$$eval(selector, (nodes) => nodes.map((n) => n.textContent));
+    const focused = () => page.evaluate(() => {
+      const a = document.activeElement;
+      if (!a || a === document.body) return "body";
+      return (a.dataset && a.dataset.id ? "item:" + a.dataset.id : "") || a.id ||
+        a.tagName.toLowerCase() + ":" + a.textContent.slice(0, 12);
+    });
+    const outline = () => page.evaluate(() => {
+      const style = getComputedStyle(document.activeElement);
+      return style.outlineStyle + " " + style.outlineWidth;
+    });
+    // KAYOU_SCREENSHOTS=<dir>: pictures of the steps, for a person to look at.
+    const shot = async (name) => {
+      if (process.env.KAYOU_SCREENSHOTS)
+        await page.screenshot({ path: `${process.env.KAYOU_SCREENSHOTS}/${action}-${mode}-${name}.png`, fullPage: true });
+    };
+    let overflow = 0;
+    const noSideScroll = async () => {
+      const wide = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+      overflow = Math.max(overflow, wide);
+    };
+    const out = { mode, action };
 
+    step = "login";
     await page.goto(base + "/admin");
     await page.fill("#token", token);
-    await page.click("#login-button");
+    if (action === "approve") await page.click("#login-button");
+    else await page.press("#token", "Enter");
     await page.waitForSelector("#app:not([hidden])");
-    const cards = page.locator("#view .card");
-    await cards.first().waitFor({ timeout: 10000 });
-    const districts = await texts("#district option");
-    const queue = await texts("#view .card");
-    await cards.first().click();
-    await page.waitForSelector("#view dl");
-    const shown = await page.textContent("#view dl");
-    await page.getByRole("button", { name: action === "reject" ? "不通过" : "通过", exact: true }).click();
-    const wanted = action === "reject" ? "未通过" : "已通过";
-    await page.waitForFunction((w) => document.querySelector("#view dl").textContent.includes(w), wanted);
-    const after = await page.textContent("#view dl");
-    const error = await page.textContent("#error");
-    const csp = await page.evaluate(() => window.__csp);
-    process.stdout.write(JSON.stringify({ districts, queue, shown, after, error, console: problems, csp }) + "\n");
+    const cards = page.locator("#view .app-card");
+    if (action !== "alerts") await cards.first().waitFor({ timeout: 10000 });
+    await page.waitForFunction(() => document.querySelector('#tabs button[data-tab="alerts"] .tab-count'));
+    out.tabs = await texts("#tabs button:not([hidden])");
+    out.districts = await texts("#district option");
+    out.queue = await texts("#view .app-card");
+    await noSideScroll();
+    await shot("list");
+
+    if (action === "approve") {
+      step = "approve";
+      await cards.first().click();
+      await page.waitForSelector("#view dl");
+      out.shown = await page.textContent("#view dl");
+      await page.getByRole("button", { name: "通过", exact: true }).click();
+      // One tap: no confirmation in between.
+      await page.waitForFunction(() => document.querySelector("#view dl").textContent.includes("已通过"));
+      out.after = await page.textContent("#view dl");
+    } else if (action === "reject") {
+      step = "keyboard";
+      // From the district select, Tab reaches the cards in queue order; Shift+Tab goes back;
+      // Enter opens the focused one and the focus moves to its title.
+      await page.focus("#district");
+      const order = [];
+      for (let i = 0; i < 6 && order.filter((f) => f.startsWith("item:")).length < 2; i++) {
+        await page.keyboard.press("Tab");
+        order.push(await focused());
+      }
+      out.outline = await outline();
+      await page.keyboard.press("Shift+Tab");
+      const back = await focused();
+      await page.keyboard.press("Enter");
+      await page.waitForSelector("#view dl");
+      out.focus = { order, back, after_open: await focused() };
+      out.shown = await page.textContent("#view dl");
+      out.tel = await page.getAttribute("#call-phone", "href");
+      await noSideScroll();
+
+      step = "bad-reasons";
+      // Nothing typed: a Chinese error next to the box, nothing sent.
+      await page.click("#reject-button");
+      await page.waitForFunction(() => document.querySelector("#reject-error").textContent !== "");
+      out.empty_error = await page.textContent("#reject-error");
+      out.empty_focus = await focused();
+      // A link: the API refuses it (a 400 with a Chinese message), shown next to the box.
+      await page.fill("#reject-reason", "详见www.example.cn");
+      await page.waitForFunction(() => document.querySelector("#reject-error").textContent.includes("网址"),
+        null, { timeout: 5000 });
+      out.link_error = await page.textContent("#reject-error");
+      out.link_preview_hidden = await page.isHidden("#reject-preview-box");
+
+      step = "typed-reason";
+      // A preset first (it fills the box), then the reviewer's own words over it: those win.
+      await page.getByRole("button", { name: "身份证号与姓名不符", exact: true }).click();
+      check((await page.inputValue("#reject-reason")) === "身份证号与姓名不符", "a preset fills the box");
+      await page.waitForFunction(() => document.querySelector("#reject-preview").textContent.includes("身份证号与姓名不符"));
+      await page.fill("#reject-reason", extra);
+      await page.waitForFunction((r) => document.querySelector("#reject-preview").textContent.includes(r) &&
+        !document.querySelector("#reject-preview-box").hidden, extra, { timeout: 5000 });
+      out.preview = await page.textContent("#reject-preview");
+      out.error_after_fix = await page.textContent("#reject-error");
+
+      step = "confirm";
+      await page.click("#reject-button");
+      await page.waitForSelector("#reject-confirm");
+      out.confirm = await page.textContent("#reject-confirm");
+      out.confirm_text = await page.textContent("#reject-confirm-text");
+      out.confirm_focus = await focused();
+      await noSideScroll();
+      await shot("confirm");
+      // 取消 closes it and sends nothing; the status is still 待审核.
+      await page.click("#reject-confirm-no");
+      await page.waitForSelector("#reject-confirm", { state: "detached" });
+      out.after_cancel = await page.textContent("#view dl");
+      await page.click("#reject-button");
+      await page.waitForSelector("#reject-confirm-yes");
+      await page.click("#reject-confirm-yes");
+      await page.waitForFunction(() => document.querySelector("#view dl").textContent.includes("未通过"));
+      out.after = await page.textContent("#view dl");
+    } else if (action === "alerts") {
+      step = "alerts";
+      // The failed SMS, in the reviewers' words; Enter on one opens its application.
+      await page.click('#tabs button[data-tab="alerts"]');
+      const alerts = page.locator("#view .card[role='button']");
+      await alerts.first().waitFor({ timeout: 10000 });
+      out.alerts = await texts("#view .card");
+      // By keyboard from the tab bar: the first card is a tab stop after the tabs.
+      await page.focus('#tabs button[data-tab="alerts"]');
+      out.walk = [];
+      for (let i = 0; i < 10 && !(out.walk[out.walk.length - 1] || "").startsWith("item:"); i++) {
+        await page.keyboard.press("Tab");
+        out.walk.push(await focused());
+      }
+      out.outline = await outline();
+      await page.keyboard.press("Enter");
+      await page.waitForSelector("#view dl");
+      out.shown = await page.textContent("#view dl");
+      out.after_open = await focused();
+    } else if (action === "move") {
+      step = "move";
+      await cards.first().focus();
+      await page.keyboard.press(" ");
+      await page.waitForSelector("#move-target");
+      out.shown = await page.textContent("#view dl");
+      out.targets = await texts("#move-target option");
+      // Without a choice: a Chinese error, nothing moved.
+      await page.click("#move-button");
+      out.empty_error = await page.textContent("#move-error");
+      await page.selectOption("#move-target", { label: extra });
+      await page.click("#move-button");
+      await page.waitForSelector("#move-confirm");
+      out.confirm = await page.textContent("#move-confirm");
+      await shot("confirm");
+      out.confirm_focus = await focused();
+      await noSideScroll();
+      await page.click("#move-confirm-yes");
+      await page.waitForSelector("#notice");
+      out.notice = await page.textContent("#notice");
+      out.after_queue = await texts("#view .app-card");
+      out.tabs_after = await texts("#tabs button:not([hidden])");
+    }
+    out.error = await page.textContent("#error");
+    // What the page says (the header shows the token's own name, e.g. "wujin-wang": not a leak).
+    out.page_text = (await page.textContent("nav")) + (await page.textContent("main"));
+    await noSideScroll();
+    out.overflow = overflow;
+    out.csp = await page.evaluate(() => window.__csp.slice());
+    out.console = problems;
+    out.refused = refused;
+    process.stdout.write(JSON.stringify(out) + "\n");
   } finally {
     await browser.close();
   }
 }
 
 const timer = setTimeout(() => {
-  process.stdout.write(JSON.stringify({ failure: "deadline passed" }) + "\n");
+  process.stdout.write(JSON.stringify({ failure: "deadline passed", step }) + "\n");
   process.exit(1);
-}, 60000);
+}, Number(process.env.KAYOU_BROWSER_DEADLINE_MS || 90000));
 main().then(() => {
   clearTimeout(timer);
+  process.exit(0);
 }, (e) => {
-  process.stdout.write(JSON.stringify({ failure: e.message }) + "\n");
+  process.stdout.write(JSON.stringify({ failure: e.message, step }) + "\n");
   process.exit(1);
 });

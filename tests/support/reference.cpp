@@ -61,10 +61,12 @@ nlohmann::json run_reference(const std::string& arguments, const std::string& in
 }  // namespace
 
 nlohmann::json reference_console(std::uint16_t port, const std::string& token,
-                                 const std::string& action) {
+                                 const std::string& action, const std::string& mode,
+                                 const std::string& extra) {
     return run_node("console_review.js",
-                    std::to_string(port) + " " + shell_quote(token) + " " + shell_quote(action), "",
-                    true);
+                    std::to_string(port) + " " + shell_quote(token) + " " + shell_quote(action) +
+                        " " + shell_quote(mode) + " " + shell_quote(extra),
+                    "", true);
 }
 
 nlohmann::json reference_join_page(std::uint16_t port, const std::string& token,

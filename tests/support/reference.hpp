@@ -31,11 +31,13 @@ ReferenceDecrypted reference_decrypt(const std::string& aes_key, const std::stri
                                      const std::string& signature, const std::string& encrypt);
 
 // Drives kayou's review console page in headless chromium (tests/reference/console_review.js):
-// log in with `token`, open the first queued application, `action` = "approve" | "reject".
-// Returns what the page showed ({"districts","queue","shown","after","error","console","csp"}) or
-// {"failure": why}.
+// log in with `token`, then `action` = "approve" | "reject" (with the typed reason `extra`) |
+// "move" (to the district named `extra`), at `mode` = "desktop" (1366x768) | "phone" (390x844).
+// Returns what the page showed (see the script) with "console", "csp", "refused" and "overflow",
+// or {"failure": why, "step": where}.
 nlohmann::json reference_console(std::uint16_t port, const std::string& token,
-                                 const std::string& action);
+                                 const std::string& action, const std::string& mode = "phone",
+                                 const std::string& extra = "");
 
 // Drives kayou's web join page in headless chromium at 390x844 (tests/reference/join_page.js):
 // for each mobile, types it and taps 获取验证码; the page's own script solves any proof of work.

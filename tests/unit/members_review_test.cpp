@@ -56,6 +56,22 @@ TEST(ReviewRejectReason, ShortOneLineNoLinks) {
     EXPECT_NE(reject_reason_problem("tab\there"), "");
 }
 
+TEST(ReviewRejectReason, TheSameCheckInChineseForTheConsole) {
+    EXPECT_EQ(reject_reason_message("身份证照片不清晰"), "");
+    std::string thirty;
+    for (int i = 0; i < 30; ++i) thirty += "字";
+    for (const std::string& bad : {std::string(), thirty + "多", std::string("第一行\n第二行"),
+                                   std::string("请看https://x.cn")}) {
+        EXPECT_NE(reject_reason_problem(bad), "") << bad;
+        const auto message = reject_reason_message(bad);
+        ASSERT_NE(message, "") << bad;
+        for (const char c : message) EXPECT_FALSE(c >= 'a' && c <= 'z') << message;
+    }
+    EXPECT_NE(reject_reason_message("").find("原因"), std::string::npos);
+    EXPECT_NE(reject_reason_message(thirty + "多").find("30"), std::string::npos);
+    EXPECT_NE(reject_reason_message("www.x.cn").find("网址"), std::string::npos);
+}
+
 TEST(ReviewUnionName, TwoToFiftyCharacters) {
     EXPECT_EQ(union_name_problem("湖塘镇物流行业工会联合会"), "");
     EXPECT_NE(union_name_problem("湖"), "");
