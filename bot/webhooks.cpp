@@ -73,7 +73,7 @@ struct Webhooks::State {
         return reject(channel, request, {channels::http_status(error.kind), error.reason});
     }
 
-    // Replays and broken clocks: a signed timestamp far from now is refused (spec P17).
+    // Replays and broken clocks: a signed timestamp far from now is refused.
     std::optional<Rejection> check_timestamp(std::string_view timestamp) const {
         if (config.max_clock_skew.count() == 0) return std::nullopt;
         char* end = nullptr;
@@ -100,7 +100,7 @@ struct Webhooks::State {
     }
 
     // WeCom GET URL check (app and smart robot): msg_signature over the encrypted echostr, then
-    // answer its plaintext, byte for byte (spec §3.1).
+    // answer its plaintext, byte for byte (WeCom "回调配置").
     HttpResponse wecom_url_check(std::string_view channel, const HttpRequest& request,
                                  const channels::Target& target, const crypto::WxMsgCrypt& crypt) {
         const auto echostr = target.get("echostr");
@@ -173,7 +173,7 @@ asio::awaitable<HttpResponse> Webhooks::official_account(HttpRequest& request) {
 
     if (request.method == "GET") {
         // The OA URL check is the plain three-field signature and echostr is echoed as is
-        // (unlike WeCom, spec P6).
+        // (unlike WeCom).
         const auto expected = crypto::wx_plain_signature(endpoint.token, target->get("timestamp"),
                                                          target->get("nonce"));
         if (!crypto::constant_time_equal(expected, target->get("signature")))
@@ -233,7 +233,7 @@ asio::awaitable<HttpResponse> Webhooks::wecom_app(HttpRequest& request) {
         co_return s.reject(channel, request, std::move(*rejection));
     auto inbound = channels::decode_wecom_app_message(std::get<std::string>(opened));
     if (!inbound) co_return s.reject(channel, request, inbound.error());
-    // WeCom reads an empty 200 body as "received, no reply" (spec §3.1).
+    // WeCom reads an empty 200 body as "received, no reply" (WeCom "接收消息与事件").
     if (!inbound->accepts_reply()) co_return HttpResponse::text(200, "");
 
     auto outcome = co_await s.run_turn(inbound->message, request);

@@ -195,7 +195,7 @@ std::string WxMsgCrypt::encrypt(std::string_view message, std::string_view rand1
         throw std::length_error("WxMsgCrypt::encrypt: message longer than 4 GiB");
     }
     const std::size_t body = kRandSize + kLenSize + message.size() + receive_id_.size();
-    // Always 1..32: an already aligned body gets a whole block of 0x20 (spec pitfall P3).
+    // Always 1..32: an already aligned body gets a whole block of 0x20.
     const std::size_t pad = kBlock - body % kBlock;
     std::string p(body + pad, static_cast<char>(pad));
     char* out = p.data();

@@ -1,7 +1,7 @@
 #pragma once
 // How many billed SMS parts a text becomes. Pure.
 //
-// Mainland China (Tencent, Aliyun; spec §5): the length is counted in characters of the whole
+// Mainland China (Tencent, Aliyun): the length is counted in characters of the whole
 // text the handset shows, signature 【…】 included; Chinese, full-width and half-width
 // characters all count 1. Up to 70 characters is one message; longer texts are split into
 // parts of 67 (parts = ceil(n / 67)): 70 -> 1, 71 -> 2, 134 -> 2, 135 -> 3, 160 -> 3.

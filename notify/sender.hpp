@@ -60,7 +60,7 @@ struct SenderOptions {
     // How long one process owns the status query of an unknown outcome before another may ask:
     // longer than a query can take (bot/config.cpp derives it from the HTTP timeouts).
     std::chrono::milliseconds status_lease{120'000};
-    // Per-phone limits kept before the provider's own (spec §5, §6.4).
+    // Per-phone limits kept before the provider's own (docs/sms.md).
     std::chrono::milliseconds same_template_interval{30'000};
     int per_phone_hour = 5;
     int per_phone_day = 10;

@@ -25,7 +25,7 @@ inline constexpr std::string_view kRequiredTemplates[] = {
     "approval", "rejection", "verification_code", "reminder", "escalation", "legal_answer_ready",
 };
 
-// Provider rule (spec §5): signature + rendered text at most 500 characters.
+// Provider rule (Tencent and Aliyun): signature + rendered text at most 500 characters.
 inline constexpr std::size_t kMaxSmsChars = 500;
 
 // Bad template data or a render() call that does not fit the template. Messages name the

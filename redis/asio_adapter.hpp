@@ -2,8 +2,7 @@
 // redis/client.cpp and the adapter's unit test, not by users of the client).
 //
 // hiredis tells the event loop what it wants through five hooks in redisAsyncContext::ev and the
-// loop calls redisAsyncHandleRead/Write when the fd is ready. The mapping (see
-// shared/specs/cpp-style-anchors.md §7):
+// loop calls redisAsyncHandleRead/Write when the fd is ready. The mapping:
 //   addRead/addWrite -> one outstanding stream_descriptor::async_wait per direction
 //   delRead/delWrite -> clear the wish; a wakeup that arrives afterwards is ignored
 //   cleanup          -> detach: null every hook, cancel the waits, release() the fd (hiredis owns

@@ -29,9 +29,9 @@ struct BridgeConfig {
     // missing secret can never open the endpoint.
     std::string secret;
     // The bot's WeChat nickname and any group aliases ("卡友小助手"), for @-detection in text when
-    // the bridge's own flag misses it (spec P15).
+    // the bridge's own flag misses it.
     std::vector<std::string> bot_names;
-    std::int64_t max_skew_seconds = 300;  // ±5 min replay window (spec P17)
+    std::int64_t max_skew_seconds = 300;  // ±5 min replay window
     std::size_t max_body_bytes = 64 * 1024;
 };
 

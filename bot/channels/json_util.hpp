@@ -26,7 +26,7 @@ inline std::optional<std::string> string_member(const nlohmann::json& object,
 }
 
 // An id member: a string, or an integer written in decimal (bridges differ; JS numbers above
-// 2^53 lose precision, so strings are preferred, spec §5.4).
+// 2^53 lose precision, so strings are preferred: docs/bridge-protocol.md).
 inline std::optional<std::string> id_member(const nlohmann::json& object, std::string_view key) {
     const nlohmann::json* value = member(object, key);
     if (value == nullptr) return std::nullopt;

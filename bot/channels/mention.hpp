@@ -1,6 +1,6 @@
 #pragma once
 // @-mention handling shared by the WeCom robot and the bridge. Clients write "@name" followed by
-// U+2005 (FOUR-PER-EM SPACE, mobile) or U+0020 (PC/Mac); spec §5.2 and P15.
+// U+2005 (FOUR-PER-EM SPACE, mobile) or U+0020 (PC/Mac); both seen in real group messages.
 #include <string>
 #include <string_view>
 

@@ -1,5 +1,5 @@
 #pragma once
-// WeChat Official Account (公众号) callback codec, spec §2. The handler verifies signatures and
+// WeChat Official Account (公众号) callback codec (WeChat "消息管理" docs). The handler verifies signatures and
 // decrypts (crypto/wx_msg_crypt.hpp); these functions only read and write the XML.
 //
 // POST flow, safe mode: read_oa_envelope(body) -> verify msg_signature over envelope.encrypt ->

@@ -2,7 +2,7 @@
 // Request-target parsing for the webhook routes: "/wx/oa?signature=..&echostr=.." -> path + params.
 //
 // Decoding rules (decided here, tested in tests/unit/channels_query_test.cpp):
-// - Percent-decoding only. A literal '+' stays '+' (spec P7): echostr and Encrypt are base64,
+// - Percent-decoding only. A literal '+' stays '+': echostr and Encrypt are base64,
 //   and a form-style decoder that turns '+' into a space corrupts them.
 // - A malformed escape ("%zz", "%4", a trailing "%") rejects the whole target as bad_request.
 //   WeChat and WeCom always encode correctly, so a bad escape means a mangled or forged URL, and

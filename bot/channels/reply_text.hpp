@@ -1,5 +1,5 @@
 #pragma once
-// Fitting dialog replies into a channel's byte limit (spec §4: limits are UTF-8 bytes; Chinese is
+// Fitting dialog replies into a channel's byte limit (limits are UTF-8 bytes; Chinese is
 // 3 bytes a character, emoji 4). Two strategies, chosen per channel:
 // - one message only (OA / WeCom app passive reply, WeCom robot stream): join the texts with a
 //   blank line and, if too long, cut at a code point boundary and end with "…" so the driver sees

@@ -1,5 +1,5 @@
 #pragma once
-// The XML message shape shared by the Official Account (spec §2.3) and the WeCom self-built app
+// The XML message shape shared by the Official Account and the WeCom self-built app
 // (§3.1): both send the same flat XML (decrypted by crypto::WxMsgCrypt first in safe mode) and
 // take the same passive text reply. official_account.hpp and wecom_app.hpp are the entry points;
 // this header holds what they share.
@@ -15,7 +15,7 @@
 namespace kayou::channels {
 
 // One passive reply carries one text message; ~2048 bytes is the measured OA limit and the
-// documented WeCom app text limit (spec §2.6, §3.1, P13).
+// documented WeCom app text limit ("发送应用消息": text at most 2048 bytes).
 inline constexpr std::size_t kWeChatReplyMaxBytes = 2048;
 
 // The body that acknowledges a push without answering it; it stops WeChat's retries (§2.5).
@@ -59,7 +59,7 @@ struct EncryptedEnvelope {
 // Decodes a plaintext message of either channel. Required: ToUserName, FromUserName, MsgType and
 // a numeric CreateTime; a location needs valid Location_X/Location_Y. Errors are bad_request (or
 // too_large over kMaxXmlBytes).
-// Dedupe key: "<channel>:<FromUserName>:<MsgId>" (MsgId alone collided across users, P9); for
+// Dedupe key: "<channel>:<FromUserName>:<MsgId>" (MsgId alone collided across users); for
 // events "<channel>:<FromUserName>:<Event>@<CreateTime>" (no MsgId; the event name keeps a
 // subscribe and the LOCATION report sent in the same second apart).
 Result<WeChatInbound> decode_wechat_message(dialogs::Channel channel, std::string_view plain_xml);

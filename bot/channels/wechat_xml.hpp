@@ -3,11 +3,11 @@
 //
 // Not a general XML parser. It reads exactly what WeChat/WeCom send, leniently where real traffic
 // is untidy, and strictly where a broken document must not be half-understood:
-// - CDATA sections are taken byte for byte (no trimming: user Content is significant, spec P12).
+// - CDATA sections are taken byte for byte (no trimming: user Content is significant).
 // - Outside CDATA, text is entity-decoded (&lt; &gt; &amp; &quot; &apos; &#NN; &#xHH;) and
 //   leading/trailing whitespace is trimmed (the "\n" between elements in V3/V4). An unknown or
 //   malformed entity is kept literally rather than failing the whole message.
-// - Control characters (e.g. 0x1D, spec P11) and any non-UTF-8 bytes pass through unchanged; the
+// - Control characters (e.g. 0x1D) and any non-UTF-8 bytes pass through unchanged; the
 //   codecs clean text later with text::strip_control. A strict XML 1.0 parser would reject the
 //   message and the user would see "service unavailable".
 // - Nested elements (ScanCodeInfo, SendLocationInfo, SendPicsInfo/PicList/item) are flattened
@@ -60,7 +60,7 @@ Result<XmlFields> parse_wechat_xml(std::string_view xml);
 class XmlWriter {
 public:
     XmlWriter();
-    // <name><![CDATA[value]]></name>; "]]>" inside value is split as "]]]]><![CDATA[>" (spec P10)
+    // <name><![CDATA[value]]></name>; "]]>" inside value is split as "]]]]><![CDATA[>"
     // so model or user text can never end the section early.
     XmlWriter& cdata(std::string_view name, std::string_view value);
     // <name>123</name>, no CDATA (CreateTime, TimeStamp).

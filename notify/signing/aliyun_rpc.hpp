@@ -81,7 +81,7 @@ struct SendSmsResponse {
 SendSmsResponse parse_send_sms_response(std::string_view body);
 
 // Maps Code (and, for isv.BUSINESS_LIMIT_CONTROL, the window named in Message) to what the
-// outbox does, per spec §3.4. "OK" -> FailureClass::ok.
+// outbox does (Aliyun "SMS error codes"). "OK" -> FailureClass::ok.
 signing::Classification classify(std::string_view code, std::string_view message,
                                  std::chrono::sys_seconds now);
 

@@ -19,7 +19,7 @@ namespace kayou::notify::callbacks {
 
 using signing::Param;
 
-// ---- Tencent Cloud (spec §2) ----
+// ---- Tencent Cloud ----
 
 // HTTP 200 with this JSON body acknowledges both Tencent callbacks; anything else is retried.
 inline constexpr std::string_view kTencentOkBody = R"({"result":0,"errmsg":"OK"})";
@@ -56,7 +56,7 @@ struct TencentReply {
 // status push of the same product is an array. Returns one entry per reply.
 std::vector<TencentReply> parse_tencent_replies(std::string_view body);
 
-// ---- Aliyun (spec §3.5) ----
+// ---- Aliyun ----
 
 // HTTP 200 with {"code":0,...} acknowledges SmsReport and SmsUp; Aliyun only checks that code is
 // a number. The console's GET/POST URL check expects the second form within 700 ms.
@@ -91,13 +91,13 @@ struct AliyunSmsUp {
 
 std::vector<AliyunSmsUp> parse_aliyun_sms_up(std::string_view body);
 
-// ---- Twilio (spec §4.1, §4.2) ----
+// ---- Twilio ----
 
 // Empty TwiML: "received, no reply". An empty body would raise Twilio error 11200.
 inline constexpr std::string_view kTwilioEmptyTwiml = "<Response></Response>";
 inline constexpr std::string_view kTwilioContentType = "text/xml";
 // "<Response><Message>text</Message></Response>": Twilio sends `text` back to the sender from the
-// number he wrote to (spec §4.1), XML-escaped here. Empty text: kTwilioEmptyTwiml.
+// number he wrote to (Twilio "TwiML for Programmable Messaging"), XML-escaped here. Empty text: kTwilioEmptyTwiml.
 std::string twilio_message_twiml(std::string_view text);
 
 // Inbound message form fields (already decoded with twilio::parse_form_urlencoded; check the

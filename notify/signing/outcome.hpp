@@ -43,7 +43,7 @@ Classification classify_transport(TransportFailure failure);
 
 // An HTTP status without a provider error code in the body (a gateway page, a 502 HTML body).
 // 2xx is ok here only in the sense "look at the body"; callers classify the body's code instead.
-// 5xx is transient (spec §1.4), except 504: the gateway gave up waiting on a backend that may
+// 5xx is transient, except 504: the gateway gave up waiting on a backend that may
 // already have sent the SMS, so its outcome is unknown. 429 is transient. Other 4xx mean we
 // built a bad request: permanent + alert.
 Classification classify_http_status(int status);

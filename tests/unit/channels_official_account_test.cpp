@@ -283,7 +283,7 @@ TEST(ChannelsOfficialAccount, EncryptedEnvelopeLayout) {
               "<TimeStamp>1411525903</TimeStamp><Nonce><![CDATA[461056294]]></Nonce></xml>");
 }
 
-// The whole safe-mode path with spec §6 V3: envelope -> msg_signature -> decrypt -> decode, then
+// The whole safe-mode path with vector V3 (tests/unit/crypto_wx_msg_crypt_test.cpp): envelope -> msg_signature -> decrypt -> decode, then
 // the reply back through encrypt -> envelope, read again the way WeChat would.
 TEST(ChannelsOfficialAccount, SafeModeEndToEndWithV3) {
     constexpr std::string_view kEncrypt =

@@ -1,5 +1,5 @@
-// Vectors V1-V7 and the derived keys come from specs/wechat-protocol.md §6; the pitfalls named
-// P1-P7 are §7 of the same file.
+// Vectors V1-V7 and the derived keys come from Tencent's WXBizMsgCrypt samples and the
+// @wecom/crypto reference (tests/reference); P1-P7 name the pitfalls each test pins down.
 #include <gtest/gtest.h>
 
 #include <sys/wait.h>
