@@ -64,6 +64,9 @@ struct NewApplication {
     // a second submit with the same link stores nothing (SubmitResult::link_used).
     std::string link_claim_key;
     std::chrono::seconds link_claim_ttl{0};
+    // The promoter or event whose link started it (members/promoters.hpp), or "". Stored as the
+    // record's "promoter" field and indexed in promo:{<id>}:apps by the submit script.
+    std::string promoter;
 };
 
 struct Application {
@@ -86,7 +89,9 @@ struct Application {
     std::string decided_by;
     std::string sms_id;  // the approval/rejection SMS in the outbox
     std::string moved_from;
-    std::string transferred_to;  // grassroots union (会籍接转) of a turnover-pool member
+    std::string transferred_to;
+    std::string promoter;  // members/promoters.hpp id, or ""  // grassroots union (会籍接转) of a
+                           // turnover-pool member
     std::int64_t transferred_at = 0;
     std::int64_t reminded_at = 0;
     std::int64_t escalated_at = 0;
