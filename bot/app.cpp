@@ -18,6 +18,7 @@
 #include "bot/admin/auth.hpp"
 #include "bot/admin/content_api.hpp"
 #include "bot/admin/missed_api.hpp"
+#include "bot/admin/promoters_api.hpp"
 #include "bot/admin/review_api.hpp"
 #include "bot/admin/tickets_api.hpp"
 #include "bot/channels/query.hpp"
@@ -86,6 +87,7 @@ struct App::Impl {
     // Review console and the deadline clock (members/review_store.hpp, bot/review_sweep.hpp).
     std::unique_ptr<members::ReviewStore> review;
     std::unique_ptr<admin::ReviewApi> review_api;
+    std::unique_ptr<admin::PromotersApi> promoters_api;
     std::unique_ptr<ReviewSweeper> review_sweeper;
     HttpServer server;
     std::unique_ptr<HttpServer> ops_server;  // server.metrics_port: health and metrics only
@@ -281,6 +283,15 @@ struct App::Impl {
                 .counter("kayou_join_links_total",
                          "outcome=\"refused_" + label_value(detail) + "\"")
                 .add();
+        } else if (event == "promo_link_minted") {
+            metrics.counter("kayou_join_links_total", "outcome=\"promo_minted\"").add();
+        } else if (event == "promo_link_refused") {
+            // sender = the client address cap, group = the promoter's cap
+            const std::string_view cap = detail == "sender" ? "address" : "promoter";
+            metrics
+                .counter("kayou_join_links_total",
+                         "outcome=\"promo_refused_" + label_value(cap) + "\"")
+                .add();
         } else {
             if (event == "code_enqueue_failed") log(LogLevel::warn, event);
             std::string_view outcome = event;
@@ -404,6 +415,7 @@ struct App::Impl {
         tickets_api->install(server);
         missed_api->install(server);
         review_api->install(server);
+        promoters_api->install(server);
         if (sms) sms->install(server);
         observe_into_metrics(server);
         if (config.metrics_port >= 0) {
@@ -587,6 +599,9 @@ struct App::Impl {
                                                         *review, *join_outbox, join->districts(),
                                                         join->calendar(), &Impl::unix_now);
         review_api->set_alerts([this] { return alerts_json(); });
+        promoters_api = std::make_unique<admin::PromotersApi>(
+            admin_auth, *audit, join->promoters(), join->districts(),
+            config.members.public_base_url, &Impl::unix_now);
         if (sms) {
             review_api->set_templates(&sms->catalog());
         } else {
@@ -773,6 +788,7 @@ struct App::Impl {
         auto answer = [](dialogs::WebAnswer web) {
             const bool page = web.content_type.rfind("text/html", 0) == 0;
             HttpResponse response{web.status, web.content_type, std::move(web.body), {}};
+            if (!web.location.empty()) response.headers.emplace_back("Location", web.location);
             response.headers.emplace_back("Cache-Control", "no-store");
             response.headers.emplace_back("X-Content-Type-Options", "nosniff");
             // The link token is in the page's URL: no Referer may carry it anywhere.
@@ -797,6 +813,19 @@ struct App::Impl {
                 for (const auto& [key, value] : *query)
                     if (key == "t") token = value;
             co_return answer(co_await join->web_page(std::move(token)));
+        });
+        // A promoter's or event's poster link (members/promoters.hpp): a fresh join link each.
+        server.route("/join/p", [this, answer](HttpRequest& request) -> Handler {
+            if (request.method != "GET") co_return HttpResponse::error(405, "method not allowed");
+            auto query = channels::parse_query(request.query);
+            std::string token;
+            if (query.ok())
+                for (const auto& [key, value] : *query)
+                    if (key == "t") token = value;
+            auto address =
+                members::client_address(request.remote_address, request.header("x-forwarded-for"),
+                                        config.members.trust_forwarded_for);
+            co_return answer(co_await join->web_promo(std::move(token), std::move(address)));
         });
         server.route("/join/page.js", [answer](HttpRequest& request) -> Handler {
             if (request.method != "GET") co_return HttpResponse::error(405, "method not allowed");

@@ -294,6 +294,10 @@ Config parse_config(std::string_view yaml_text, const EnvLookup& env) {
             auto links = members.child("join_link_caps");
             links.read_int("per_sender_hour", out.join_link_caps.per_sender_hour, 1, 1000);
             links.read_int("per_group_hour", out.join_link_caps.per_group_hour, 1, 100'000);
+            links.read_int("promo_per_address_hour", out.join_link_caps.promo_per_address_hour, 1,
+                           10'000);
+            links.read_int("promo_per_promoter_hour", out.join_link_caps.promo_per_promoter_hour, 1,
+                           1'000'000);
             links.reject_unknown();
         }
         std::string office = notify::format_office_hours(out.office_hours);

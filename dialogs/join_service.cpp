@@ -13,6 +13,7 @@
 #include "members/chat_binding.hpp"
 #include "members/join_link.hpp"
 #include "members/phone_verification.hpp"
+#include "members/promoters.hpp"
 #include "notify/calendar.hpp"
 #include "notify/sms_outbox.hpp"
 #include "redis/client.hpp"
@@ -115,7 +116,8 @@ button{background:#c0392b;color:#fff;border:0;border-radius:6px;margin-top:16px}
 
 // The page's script, served from /join/page.js so that the page's Content-Security-Policy can
 // forbid every inline script (bot/app.cpp, install_join_routes).
-constexpr std::string_view kPageScript = R"js(var T=document.getElementById('f').getAttribute('data-t');
+constexpr std::string_view kPageScript =
+    R"js(var T=document.getElementById('f').getAttribute('data-t');
 function data(){var o={t:T};new FormData(document.getElementById('f')).forEach(function(v,k){o[k]=v});return o}
 function show(r){var m=document.getElementById('msg');m.className=r.ok?'':'err';m.textContent=r.message||r.error||''}
 function post(u,o){return fetch(u,{method:'POST',headers:{'Content-Type':'application/json'},body:JSON.stringify(o)}).then(function(r){return r.json()})}
@@ -162,6 +164,7 @@ struct JoinService::Impl {
     members::ApplicationStore applications;
     members::PhoneVerification verification;
     members::ChatBinding binding;
+    members::PromoterStore promoters;
     notify::SmsOutbox& sms;
     members::CodeDesk codes;
     std::string link_key;
@@ -186,6 +189,7 @@ struct JoinService::Impl {
           verification(redis, box, setup.key_prefix,
                        members::VerificationLimits{setup.codes.code_ttl, 5}),
           binding(redis, box, setup.key_prefix),
+          promoters(redis, box, setup.key_prefix),
           sms(s),
           codes(redis, box, verification, sms, code_options(setup), now_or_clock(n),
                 setup.code_event),
@@ -260,6 +264,7 @@ const DistrictCatalog& JoinService::districts() const { return impl_->districts;
 const notify::WorkingCalendar& JoinService::calendar() const { return impl_->calendar; }
 members::ApplicationStore& JoinService::applications() { return impl_->applications; }
 members::CodeDesk& JoinService::codes() { return impl_->codes; }
+members::PromoterStore& JoinService::promoters() { return impl_->promoters; }
 
 std::vector<int> JoinService::reload_calendar() {
     auto fresh =
@@ -290,6 +295,38 @@ asio::awaitable<WebAnswer> JoinService::web_page(std::string token) {
     // The token is base64url + '.'; escaped anyway, as it sits in an attribute.
     page.replace(page.find("{{TOKEN}}"), 9, text::markup_escape(token));
     co_return WebAnswer{200, "text/html; charset=utf-8", std::move(page)};
+}
+
+namespace {
+WebAnswer promo_page(int status, std::string_view text) {
+    return WebAnswer{status, "text/html; charset=utf-8",
+                     "<!doctype html><meta charset=utf-8><meta name=viewport "
+                     "content='width=device-width'><p>" +
+                         std::string(text) + "</p>"};
+}
+}  // namespace
+
+asio::awaitable<WebAnswer> JoinService::web_promo(std::string token, std::string client_address) {
+    const auto now = impl_->now().time_since_epoch().count();
+    const auto promo = impl_->promoters.verify(token, now);
+    if (!promo)
+        co_return promo_page(403, "这个二维码或链接已过期或无效。请私聊卡友小助手发送“入会”办理。");
+    const auto promoter = co_await impl_->promoters.get(promo->promoter);
+    if (!promoter || promoter->expires <= now)
+        co_return promo_page(404, "这个宣传活动已经结束。请私聊卡友小助手发送“入会”办理。");
+    // Each scan is a new single-use link, so the poster is counted like a group handing out
+    // links: per promoter and per network, before anything is signed.
+    auto verdict = co_await impl_->codes.mint_promo_link(promoter->id, std::move(client_address));
+    if (verdict != members::LinkMintVerdict::mint)
+        co_return promo_page(429,
+                             "扫码的人太多了，请过一会儿再扫，或私聊卡友小助手发送“入会”办理。");
+    members::JoinLinkClaims claims;
+    claims.expires = now + impl_->setup.link_ttl.count();
+    claims.nonce = crypto::random_alnum(16);
+    claims.promoter = promoter->id;
+    WebAnswer answer = promo_page(303, "正在打开入会页面……");
+    answer.location = "/join?t=" + members::sign_join_token(impl_->link_key, claims);
+    co_return answer;
 }
 
 WebAnswer JoinService::web_script() {
@@ -364,6 +401,8 @@ asio::awaitable<WebAnswer> JoinService::web_submit(std::string body) {
     application.link_claim_ttl = std::chrono::seconds(std::max<std::int64_t>(
                                      claims->expires - now.time_since_epoch().count(), 0)) +
                                  std::chrono::hours(1);
+    // The attribution is in the signed link: the page cannot choose or change it.
+    application.promoter = claims->promoter;
     application.submitted = now;
     const auto deadline = impl_->calendar.deadline_for(now);
     if (!deadline.fully_covered() && impl_->log)
@@ -374,9 +413,9 @@ asio::awaitable<WebAnswer> JoinService::web_submit(std::string body) {
     if (!submitted.created && !submitted.same_applicant) {
         // An ID number someone else applied with: whoever typed it learns nothing about that
         // application (its number and status belong to the phone that applied).
-        co_return json_answer(200, {{"ok", true},
-                                    {"created", false},
-                                    {"message", impl_->script.text("existing_other")}});
+        co_return json_answer(
+            200,
+            {{"ok", true}, {"created", false}, {"message", impl_->script.text("existing_other")}});
     }
     const std::map<std::string, std::string> values{
         {"application_id", submitted.application.id},

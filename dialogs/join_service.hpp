@@ -25,7 +25,8 @@ class WorkingCalendar;
 }  // namespace kayou::notify
 namespace kayou::members {
 class ApplicationStore;
-}
+class PromoterStore;
+}  // namespace kayou::members
 namespace kayou::dialogs {
 class DistrictCatalog;
 }
@@ -60,6 +61,7 @@ struct WebAnswer {
     int status = 200;
     std::string content_type = "application/json; charset=utf-8";
     std::string body;
+    std::string location;  // a redirect's Location header, or ""
 };
 
 class JoinService {
@@ -81,6 +83,8 @@ public:
     members::ApplicationStore& applications();
     // Verification codes and their caps (the budget for the console and the metrics).
     members::CodeDesk& codes();
+    // Promoters and events with their multi-use links (members/promoters.hpp).
+    members::PromoterStore& promoters();
     // Reads the calendar directory again (an operator added next year's file). On any error the
     // calendar in use stays and the CalendarError/filesystem error is thrown. Call on the I/O
     // thread: the calendar is replaced in place, so references to it stay valid.
@@ -88,6 +92,11 @@ public:
 
     // The mobile join page a signed group link opens.
     boost::asio::awaitable<WebAnswer> web_page(std::string token);
+    // GET /join/p?t=<promo token>: a promoter's or event's poster link. Mints a fresh
+    // single-use join link carrying the promoter's id (capped per promoter and per client
+    // address, members::CodeDesk::mint_promo_link) and answers 303 to /join?t=<it>; 403 on a bad
+    // or expired link, 404 when the promoter is gone, 429 past a cap (Chinese pages).
+    boost::asio::awaitable<WebAnswer> web_promo(std::string token, std::string client_address);
     // GET /join/page.js: the page's script (no inline script, so the page's CSP forbids it).
     static WebAnswer web_script();
     // JSON {"t": token, "mobile": "..." [, "challenge", "nonce"]} -> 200 {"ok":true,"message"},

@@ -10,7 +10,7 @@ namespace kayou::members {
 namespace {
 
 // KEYS: 1 idcard index, 2 app, 3 pending, 4 pool, 5 driver, 6 received (stats), 7 mobile index,
-//       8 join link claim
+//       8 join link claim, 9 the promoter's application index (KEYS[2] when none)
 // ARGV: 1 app id, 2 deadline, 3 submitted, 4 pool flag, 5 app key prefix ("kayou:app:"),
 //       6 driver flag ("1": index KEYS[5]; "0": a web application no chat owns yet),
 //       7 link claim TTL in seconds ("0": no link to claim), 8.. field/value pairs of the record
@@ -39,6 +39,7 @@ redis.call('SET', KEYS[7], ARGV[1])
 redis.call('ZADD', KEYS[3], ARGV[2], ARGV[1])
 redis.call('ZADD', KEYS[6], ARGV[3], ARGV[1])
 if ARGV[4] == '1' then redis.call('ZADD', KEYS[4], ARGV[3], ARGV[1]) end
+if KEYS[9] ~= KEYS[2] then redis.call('ZADD', KEYS[9], ARGV[3], ARGV[1]) end
 return {'new', ARGV[1]}
 )lua");
 
@@ -116,14 +117,16 @@ boost::asio::awaitable<SubmitResult> ApplicationStore::submit(NewApplication a) 
     const auto submitted = a.submitted.time_since_epoch().count();
     auto ad = [&](std::string_view field) { return "app:" + id + ":" + std::string(field); };
 
-    std::vector<std::string> keys{prefix_ + "idcard:{" + id_hash + "}",
-                                  app_key(id),
-                                  prefix_ + "district:{" + a.district + "}:pending",
-                                  prefix_ + "district:{" + a.district + "}:pool",
-                                  a.driver.empty() ? app_key(id) : driver_key(a.driver),
-                                  prefix_ + "district:{" + a.district + "}:received",
-                                  mobile_key(box_.lookup_hash(a.mobile)),
-                                  claims_link ? a.link_claim_key : app_key(id)};
+    std::vector<std::string> keys{
+        prefix_ + "idcard:{" + id_hash + "}",
+        app_key(id),
+        prefix_ + "district:{" + a.district + "}:pending",
+        prefix_ + "district:{" + a.district + "}:pool",
+        a.driver.empty() ? app_key(id) : driver_key(a.driver),
+        prefix_ + "district:{" + a.district + "}:received",
+        mobile_key(box_.lookup_hash(a.mobile)),
+        claims_link ? a.link_claim_key : app_key(id),
+        a.promoter.empty() ? app_key(id) : prefix_ + "promo:{" + a.promoter + "}:apps"};
     std::vector<std::string> args{id,
                                   std::to_string(deadline),
                                   std::to_string(submitted),
@@ -150,6 +153,7 @@ boost::asio::awaitable<SubmitResult> ApplicationStore::submit(NewApplication a) 
         {"plate", box_.seal(a.plate, ad("plate"))},
         {"id_hash", id_hash},
         {"mobile_hash", box_.lookup_hash(a.mobile)},
+        {"promoter", a.promoter},
     };
     for (const auto& [field, value] : record) {
         args.push_back(field);
@@ -221,6 +225,7 @@ std::optional<Application> ApplicationStore::parse(const redis::Reply& hash) con
     a.sms_id = f["sms_id"];
     a.moved_from = f["moved_from"];
     a.transferred_to = f["transferred_to"];
+    a.promoter = f["promoter"];
     a.transferred_at = to_int(f["transferred_at"]);
     a.reminded_at = to_int(f["reminded_at"]);
     a.escalated_at = to_int(f["escalated_at"]);

@@ -16,6 +16,8 @@
 //                                   driver's SMS "进度" reply)
 //   joinlink:{<nonce>}:used         string: the application a single-use join link made
 //                                   (members/join_link.hpp); claimed by the same script
+//   promo:{<id>}:apps               sorted set: applications made through a promoter's or an
+//                                   event's link, by submission time (members/promoters.hpp)
 // A submit writes all of them in one Lua script, so a crash never leaves an application that the
 // one-per-ID rule or a reviewer's queue cannot see. (The script touches keys of several hash tags:
 // fine on one Redis or Sentinel; a Redis Cluster deployment must co-locate them first.)
@@ -23,7 +25,8 @@
 // Record fields: id, status (received | approved | rejected), reason, district, channel, driver,
 // submitted_at, deadline (Unix seconds), deadline_text (Beijing "yyyy-mm-dd HH:MM"), employer
 // ("" = none), turnover_pool ("1"/"0"), occupation ("货车司机"), name/id_card/mobile/plate
-// (sealed), id_hash, mobile_hash (lookup hashes); set by review (members/review_store.hpp):
+// (sealed), id_hash, mobile_hash (lookup hashes), promoter (members/promoters.hpp id or "");
+// set by review (members/review_store.hpp):
 // decided_at, decided_by, sms_id, moved_from, transferred_to, transferred_at, reminded_at,
 // escalated_at. Lists mask on read (dialogs/privacy.hpp).
 // "Active" means received or approved: a rejected applicant may apply again.
@@ -64,6 +67,9 @@ struct NewApplication {
     // a second submit with the same link stores nothing (SubmitResult::link_used).
     std::string link_claim_key;
     std::chrono::seconds link_claim_ttl{0};
+    // The promoter or event whose link started it (members/promoters.hpp), or "". Stored as the
+    // record's "promoter" field and indexed in promo:{<id>}:apps by the submit script.
+    std::string promoter;
 };
 
 struct Application {
@@ -86,7 +92,9 @@ struct Application {
     std::string decided_by;
     std::string sms_id;  // the approval/rejection SMS in the outbox
     std::string moved_from;
-    std::string transferred_to;  // grassroots union (会籍接转) of a turnover-pool member
+    std::string transferred_to;
+    std::string promoter;  // members/promoters.hpp id, or ""  // grassroots union (会籍接转) of a
+                           // turnover-pool member
     std::int64_t transferred_at = 0;
     std::int64_t reminded_at = 0;
     std::int64_t escalated_at = 0;

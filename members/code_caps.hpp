@@ -95,6 +95,9 @@ std::string web_check_text(std::string_view outcome, int remaining);
 struct LinkMintLimits {
     int per_sender_hour = 3;  // the same member asking for a link again and again
     int per_group_hour = 30;  // one group handing out links
+    // A promoter's or event's poster (members/promoters.hpp): every scan mints a join link.
+    int promo_per_address_hour = 20;     // one network scanning again and again
+    int promo_per_promoter_hour = 1000;  // one poster, a busy recruitment event
 };
 enum class LinkMintVerdict { mint, sender, group };
 // Counts so far this hour, before this link.

@@ -282,18 +282,38 @@ asio::awaitable<LinkMintVerdict> CodeDesk::mint_link(std::string sender, std::st
     const auto& p = options_.key_prefix;
     std::vector<std::string> keys{p + "link:mint:sender:" + hashed("sender", sender),
                                   p + "link:mint:group:" + hashed("group", group)};
+    auto verdict = co_await count_mint(std::move(keys), options_.links.per_sender_hour,
+                                       options_.links.per_group_hour, "");
+    co_return verdict;
+}
+
+asio::awaitable<LinkMintVerdict> CodeDesk::mint_promo_link(std::string promoter,
+                                                           std::string address) {
+    const auto& p = options_.key_prefix;
+    // The promoter id is no personal data; the address is, so only its keyed hash is a key.
+    std::vector<std::string> keys{p + "link:mint:promo_addr:" + hashed("address", address),
+                                  p + "link:mint:promo:" + promoter};
+    auto verdict = co_await count_mint(std::move(keys), options_.links.promo_per_address_hour,
+                                       options_.links.promo_per_promoter_hour, "promo_");
+    co_return verdict;
+}
+
+asio::awaitable<LinkMintVerdict> CodeDesk::count_mint(std::vector<std::string> keys, int first_cap,
+                                                      int second_cap, std::string label) {
     const std::string hour_ms =
         std::to_string(std::chrono::milliseconds(std::chrono::hours(1)).count());
     std::vector<std::string> read{"MGET", keys[0], keys[1]};
     auto counted = co_await redis_->exec(std::move(read));
     if (!counted.is_array() || counted.elements.size() < 2)
         throw std::runtime_error("link caps: " + counted.str);
-    auto verdict = decide_link_mint(counted.elements[0].as_int(), counted.elements[1].as_int(),
-                                    options_.links);
+    LinkMintLimits limits;
+    limits.per_sender_hour = first_cap;
+    limits.per_group_hour = second_cap;
+    auto verdict =
+        decide_link_mint(counted.elements[0].as_int(), counted.elements[1].as_int(), limits);
     if (verdict == LinkMintVerdict::mint) {
-        std::vector<std::string> args{"2",     std::to_string(options_.links.per_sender_hour),
-                                      hour_ms, std::to_string(options_.links.per_group_hour),
-                                      hour_ms, "0"};
+        std::vector<std::string> args{
+            "2", std::to_string(first_cap), hour_ms, std::to_string(second_cap), hour_ms, "0"};
         auto reply = co_await redis_->eval(kCount, std::move(keys), std::move(args));
         if (!reply.is_array() || reply.elements.empty())
             throw std::runtime_error("link caps: " + reply.str);
@@ -303,9 +323,9 @@ asio::awaitable<LinkMintVerdict> CodeDesk::mint_link(std::string sender, std::st
     }
     if (event_) {
         if (verdict == LinkMintVerdict::mint)
-            event_("link_minted", "");
+            event_(label + "link_minted", "");
         else
-            event_("link_refused", verdict == LinkMintVerdict::sender ? "sender" : "group");
+            event_(label + "link_refused", verdict == LinkMintVerdict::sender ? "sender" : "group");
     }
     co_return verdict;
 }

@@ -20,6 +20,7 @@
 //   P code:proof:<salt>                    a proof of work already used
 //   P code:alert                           the last budget alert, for the console
 //   P link:mint:sender:<hash> | :group:<hash>      join links minted this hour
+//   P link:mint:promo_addr:<hash> | :promo:<id>    join links minted from promoter links
 #include <boost/asio/awaitable.hpp>
 #include <chrono>
 #include <cstdint>
@@ -107,6 +108,10 @@ public:
     boost::asio::awaitable<CodeCheck> check(std::string phone, CodeRequester who, std::string code);
     // Counts a join link for this sender and group before it is signed.
     boost::asio::awaitable<LinkMintVerdict> mint_link(std::string sender, std::string group);
+    // Counts a join link minted from a promoter's link for this client address and promoter:
+    // LinkMintVerdict::sender means the address cap, ::group the promoter cap.
+    boost::asio::awaitable<LinkMintVerdict> mint_promo_link(std::string promoter,
+                                                            std::string address);
 
     // Reads the budget counters and the last alert (the console, the metrics refresh).
     boost::asio::awaitable<BudgetStatus> budget();
@@ -120,6 +125,8 @@ private:
     std::string hashed(std::string_view label, std::string_view value) const;
     std::string cap_key(CodeCap cap, const std::string& phone, const CodeRequester& who,
                         std::chrono::sys_seconds now) const;
+    boost::asio::awaitable<LinkMintVerdict> count_mint(std::vector<std::string> keys, int first_cap,
+                                                       int second_cap, std::string label);
     boost::asio::awaitable<void> note_budget(std::int64_t hour_used, std::int64_t day_used,
                                              std::chrono::sys_seconds now);
 

@@ -4,6 +4,7 @@
 
 #include "crypto/base64.hpp"
 #include "crypto/hash.hpp"
+#include "members/promoters.hpp"
 
 namespace kayou::members {
 
@@ -45,7 +46,8 @@ std::optional<std::string> base64url_decode(std::string_view text) {
 }
 
 std::string sign_join_token(std::string_view key, const JoinLinkClaims& claims) {
-    const nlohmann::json body{{"e", claims.expires}, {"n", claims.nonce}};
+    nlohmann::json body{{"e", claims.expires}, {"n", claims.nonce}};
+    if (!claims.promoter.empty()) body["p"] = claims.promoter;
     const std::string payload =
         base64url_encode(body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
     return payload + "." + base64url_encode(crypto::hmac_sha256(key, payload));
@@ -69,10 +71,12 @@ std::optional<JoinLinkClaims> verify_join_token(std::string_view key, std::strin
     try {
         claims.expires = json.at("e").get<std::int64_t>();
         claims.nonce = json.at("n").get<std::string>();
+        if (json.contains("p")) claims.promoter = json.at("p").get<std::string>();
     } catch (const nlohmann::json::exception&) {
         return std::nullopt;
     }
     if (claims.expires <= now || !valid_nonce(claims.nonce)) return std::nullopt;
+    if (!claims.promoter.empty() && !is_promoter_id(claims.promoter)) return std::nullopt;
     return claims;
 }
 

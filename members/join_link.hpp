@@ -10,7 +10,7 @@
 // nonce makes the link single-use: the submit claims it atomically in Redis
 // (join_link_claim_key, in ApplicationStore::submit's script), so a second submit stores nothing.
 //
-// Token: base64url(JSON {"e": expiry Unix seconds, "n": nonce}) + "." +
+// Token: base64url(JSON {"e": expiry Unix seconds, "n": nonce[, "p": promoter id]}) + "." +
 //        base64url(HMAC-SHA256(key, first part)). Tokens signed before links became single-use
 // also carried "c" and "s" (the requester's channel and sender id); they are ignored.
 #include <cstdint>
@@ -26,6 +26,9 @@ inline constexpr std::size_t kJoinLinkNonceMin = 8;
 struct JoinLinkClaims {
     std::int64_t expires = 0;
     std::string nonce;  // [A-Za-z0-9]{8,64}
+    // The promoter or event whose link minted this one (members/promoters.hpp), or "": the
+    // attribution the submit stores on the application. Signed, so a driver cannot change it.
+    std::string promoter;
 };
 
 std::string sign_join_token(std::string_view key, const JoinLinkClaims& claims);

@@ -486,6 +486,79 @@ async function showAlerts() {
   }
 }
 
+// Promoters and events (docs/admin-api.md "Promoters"): create one, read its counts, copy its
+// link, download its QR code (an SVG file the API draws; saved, not shown, so the page's CSP
+// needs no image source).
+async function showPromoters() {
+  const kind = el("select", { "aria-label": "类型" }, el("option", { value: "promoter" }, "宣传员"),
+    el("option", { value: "event" }, "宣传活动"));
+  const name = el("input", { placeholder: "姓名或活动名称", maxlength: "30", "aria-label": "名称" });
+  const district = el("select", { "aria-label": "区县" },
+    ...districts.map((d) => el("option", { value: d.id }, d.name)));
+  const days = el("input", { type: "number", min: "1", max: "366", value: "90", "aria-label": "有效天数" });
+  const table = el("table", { class: "promoters" });
+  const totals = el("table", { class: "promoter-totals" });
+  const note = el("p", { class: "muted" });
+  const download = async (p) => {
+    const response = await fetch("/admin/api/promoters/" + p.id + "/qr.svg",
+      { headers: { Authorization: "Bearer " + sessionStorage.getItem("kayou-token") } });
+    if (!response.ok) {
+      const data = await response.json().catch(() => ({}));
+      throw new Error(failureMessage(response.status, data));
+    }
+    const url = URL.createObjectURL(await response.blob());
+    const link = el("a", { href: url, download: "入会二维码-" + p.name + "-" + p.id + ".svg" });
+    document.body.append(link);
+    link.click();
+    link.remove();
+    setTimeout(() => URL.revokeObjectURL(url), 10000);
+  };
+  const load = async () => {
+    const data = await call("GET", "/admin/api/promoters");
+    totals.replaceChildren(el("tr", {}, ...["区县", "宣传员", "活动", "入会", "通过", "待审", "未通过"]
+      .map((h) => el("th", {}, h))));
+    for (const d of data.districts)
+      totals.append(el("tr", {}, el("td", {}, d.district_name), el("td", {}, d.promoters),
+        el("td", {}, d.events), el("td", {}, d.joins), el("td", {}, d.approved),
+        el("td", {}, d.received), el("td", {}, d.rejected)));
+    table.replaceChildren(el("tr", {}, ...["编号", "类型", "名称", "区县", "入会", "通过", "待审", "有效期至", ""]
+      .map((h) => el("th", {}, h))));
+    for (const p of data.promoters) {
+      const qr = el("button", { type: "button" }, "下载二维码");
+      qr.addEventListener("click", () => download(p).catch((e) => showError(e.message)));
+      const copy = el("button", { type: "button" }, "复制链接");
+      copy.addEventListener("click", () => {
+        navigator.clipboard.writeText(p.link).then(() => { note.textContent = "已复制 " + p.name + " 的入会链接"; },
+          () => { note.textContent = p.link; });
+      });
+      table.append(el("tr", { "data-id": p.id }, el("td", {}, p.id), el("td", {}, p.kind_name),
+        el("td", {}, p.name), el("td", {}, p.district_name), el("td", {}, p.joins),
+        el("td", {}, p.approved), el("td", {}, p.received),
+        el("td", { class: p.expired ? "late" : "" }, p.expired ? "已过期" : isoDate(new Date(p.expires * 1000))),
+        el("td", {}, qr, " ", copy)));
+    }
+    if (!data.promoters.length) note.textContent = "还没有宣传员或宣传活动。";
+  };
+  const create = el("button", { type: "button", class: "primary" }, "创建");
+  create.addEventListener("click", async () => {
+    showError("");
+    try {
+      const p = await call("POST", "/admin/api/promoters", { kind: kind.value, name: name.value,
+        district: district.value, days: Number(days.value) });
+      name.value = "";
+      note.textContent = "已创建 " + p.kind_name + " " + p.name + "（" + p.id + "）。扫码入会的申请会记在它名下。";
+      await load();
+    } catch (e) {
+      showError(e.message);
+    }
+  });
+  $("view").replaceChildren(
+    el("div", { class: "card" }, el("div", { class: "row" }, kind, name, district,
+      el("label", {}, "有效天数 ", days), create)),
+    note, totals, table);
+  await load();
+}
+
 async function loadDistricts() {
   const data = await call("GET", "districts");
   districts = data.districts;
@@ -516,6 +589,7 @@ async function render() {
     if (content) await window.kayouContent.render(tab, $("view"));
     else if (tab === "queue" || tab === "pool") await showList(tab);
     else if (tab === "stats") await showStats();
+    else if (tab === "promoters") await showPromoters();
     else await showAlerts();
   } catch (e) {
     showError(e.message);
