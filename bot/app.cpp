@@ -15,6 +15,8 @@
 #include <optional>
 #include <sstream>
 
+#include "bot/admin/account_store.hpp"
+#include "bot/admin/accounts_api.hpp"
 #include "bot/admin/auth.hpp"
 #include "bot/admin/content_api.hpp"
 #include "bot/admin/missed_api.hpp"
@@ -86,6 +88,10 @@ struct App::Impl {
     // Review console and the deadline clock (members/review_store.hpp, bot/review_sweep.hpp).
     std::unique_ptr<members::ReviewStore> review;
     std::unique_ptr<admin::ReviewApi> review_api;
+    // Console accounts beside the config's tokens (bot/admin/account_store.hpp).
+    std::unique_ptr<admin::AccountStore> account_store;
+    std::unique_ptr<admin::AccountWatcher> account_watcher;
+    std::unique_ptr<admin::AccountsApi> accounts_api;
     std::unique_ptr<ReviewSweeper> review_sweeper;
     HttpServer server;
     std::unique_ptr<HttpServer> ops_server;  // server.metrics_port: health and metrics only
@@ -404,6 +410,7 @@ struct App::Impl {
         tickets_api->install(server);
         missed_api->install(server);
         review_api->install(server);
+        accounts_api->install(server);
         if (sms) sms->install(server);
         observe_into_metrics(server);
         if (config.metrics_port >= 0) {
@@ -568,6 +575,7 @@ struct App::Impl {
                 if (stopping) co_return;
                 live_content->start();
                 if (review_sweeper) review_sweeper->start();
+                if (account_watcher) account_watcher->start();
             },
             asio::detached);
     }
@@ -587,6 +595,12 @@ struct App::Impl {
                                                         *review, *join_outbox, join->districts(),
                                                         join->calendar(), &Impl::unix_now);
         review_api->set_alerts([this] { return alerts_json(); });
+        account_store = std::make_unique<admin::AccountStore>(redis, config.key_prefix);
+        account_watcher = std::make_unique<admin::AccountWatcher>(
+            io.get_executor(), *account_store, admin_auth, admin::AccountWatcher::Options{});
+        accounts_api = std::make_unique<admin::AccountsApi>(admin_auth, *audit, *account_store,
+                                                            *account_watcher, join->districts(),
+                                                            &Impl::unix_now);
         if (sms) {
             review_api->set_templates(&sms->catalog());
         } else {
@@ -958,6 +972,7 @@ struct App::Impl {
         if (live_content) live_content->stop();
         if (sms) sms->stop();
         if (review_sweeper) review_sweeper->stop();
+        if (account_watcher) account_watcher->stop();
         server.stop([this] {
             auto finish = [this] {
                 if (redis) redis->stop();
