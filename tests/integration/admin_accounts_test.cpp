@@ -14,6 +14,7 @@
 #include "tests/support/http_client.hpp"
 #include "tests/support/kayou_process.hpp"
 #include "tests/support/redis_server.hpp"
+#include "tests/support/reference.hpp"
 
 namespace kayou::test {
 namespace {
@@ -86,10 +87,10 @@ TEST(AdminAccounts, CreateUseRevokeOnTwoProcessesWithinASecond) {
     // Only the city admin manages accounts.
     EXPECT_EQ(http_request(a.port(), "GET", "/admin/api/accounts").status, 401);
     EXPECT_EQ(call(a, "GET", "/admin/api/accounts", kEditorToken).status, 403);
-    EXPECT_EQ(call(a, "POST", "/admin/api/accounts", kEditorToken,
-                   R"({"name":"x","role":"faq_editor"})")
-                  .status,
-              403);
+    EXPECT_EQ(
+        call(a, "POST", "/admin/api/accounts", kEditorToken, R"({"name":"x","role":"faq_editor"})")
+            .status,
+        403);
     const auto empty = accounts(a);
     EXPECT_TRUE(empty["accounts"].empty()) << empty;
     ASSERT_EQ(empty["config_accounts"].size(), 2u) << empty;
@@ -228,6 +229,68 @@ TEST(AdminAccounts, AccountTokensWaitWhileRedisIsDownConfigTokensDoNot) {
     EXPECT_EQ(call(kayou, "GET", "/admin/api/me", kEditorToken).status, 200);
     EXPECT_EQ(call(kayou, "GET", "/admin/api/me", "kya_" + std::string(40, 'z')).status, 503);
     EXPECT_EQ(call(kayou, "GET", "/admin/api/me", "not-a-token").status, 401);
+}
+
+// The city admin's 账号 tab in Debian's chromium at 1366x768 and 390x844: Chinese errors for bad
+// input, the token shown once and working, the API's own message for a taken name, revocation
+// behind a confirmation (Escape cancels) and effective at once. No console errors, no CSP
+// violations, no sideways scrolling, no English error text on the page.
+TEST(AdminAccounts, CityAdminManagesAccountsInTheConsolePage) {
+    if (reference_dir().empty()) GTEST_SKIP() << "npm ci in tests/reference first";
+    RedisServer redis;
+    KayouProcess kayou({.redis_port = redis.port(), .extra_yaml = admin_yaml()});
+    ASSERT_TRUE(kayou.wait_ready()) << kayou.log();
+    for (const std::string mode : {"desktop", "phone"}) {
+        const std::string name = mode == "phone" ? "钟楼区审核员小周" : "武进区审核员老王";
+        const auto page = reference_accounts_console(kayou.port(), kCityToken, mode, name);
+        ASSERT_FALSE(page.contains("failure")) << page.dump() << kayou.log();
+        EXPECT_EQ(page["tabs"], json::array({"待审核 0", "周转池 0", "统计", "短信告警 0", "内容",
+                                             "漏答", "账号"}))
+            << page.dump();
+        EXPECT_TRUE(page["districts_hidden_for_editor"].get<bool>());
+        EXPECT_EQ(page["empty_error"], "请填写姓名");
+        EXPECT_EQ(page["district_error"], "区县审核员至少要选一个区县");
+        EXPECT_EQ(page["district_choices"].size(), 7u);
+        const std::string token = page["token"];
+        EXPECT_EQ(token.rfind("kya_", 0), 0u) << page.dump();
+        EXPECT_NE(page["token_box"].get<std::string>().find("只显示这一次"), std::string::npos);
+        EXPECT_EQ(page["token_focus"], "account-token");
+        EXPECT_EQ(page["me_before"], 200);
+        EXPECT_NE(page["same_name_error"].get<std::string>().find("同名"), std::string::npos)
+            << page.dump();
+        EXPECT_TRUE(page["token_still_shown"].get<bool>());
+        EXPECT_FALSE(page["page_has_token"].get<bool>());
+        bool listed = false;
+        for (const auto& card : page["cards"]) {
+            const std::string text = card;
+            if (text.find(name) == std::string::npos) continue;
+            listed = true;
+            EXPECT_NE(text.find("区县审核员"), std::string::npos) << text;
+            EXPECT_NE(text.find("武进区"), std::string::npos) << text;
+            EXPECT_NE(text.find("由 city-chen 建立于"), std::string::npos) << text;
+        }
+        EXPECT_TRUE(listed) << page.dump();
+        EXPECT_NE(page["confirm"].get<std::string>().find(name), std::string::npos);
+        EXPECT_EQ(page["confirm_focus"], "revoke-confirm-yes");
+        EXPECT_EQ(page["me_after_cancel"], 200);  // 取消 revokes nothing
+        EXPECT_NE(page["status"].get<std::string>().find(name), std::string::npos);
+        EXPECT_EQ(page["me_after"], 401);
+        for (const auto& card : page["active_after"])
+            EXPECT_EQ(card.get<std::string>().find(name), std::string::npos);
+        bool revoked = false;
+        for (const auto& card : page["revoked_after"])
+            revoked = revoked || card.get<std::string>().find(name) != std::string::npos;
+        EXPECT_TRUE(revoked) << page.dump();
+        EXPECT_EQ(page["error"], "");
+        EXPECT_EQ(page["refused"], json::array({json::array({409, "/admin/api/accounts"})}))
+            << page.dump();
+        EXPECT_EQ(page["console"], json::array()) << page.dump();
+        EXPECT_EQ(page["csp"], json::array()) << page.dump();
+        EXPECT_LE(page["overflow"].get<int>(), 0) << "the page scrolls sideways at " << mode;
+        const std::string text = page["page_text"];
+        for (const char* leak : {"wujin", "district_admin", "name taken", "kya_", "acc_"})
+            EXPECT_EQ(text.find(leak), std::string::npos) << leak << " on the page: " << text;
+    }
 }
 
 }  // namespace

@@ -63,7 +63,8 @@ TEST(AdminAccounts, CreationRequestsTable) {
         EXPECT_NE(checked.refusal.message, checked.refusal.error) << c.body;
     }
     const auto trimmed = check_new_account(
-        json::parse(R"({"name":"  张伟 ","role":"district_admin","districts":["wujin","wujin","jingkai"]})"),
+        json::parse(
+            R"({"name":"  张伟 ","role":"district_admin","districts":["wujin","wujin","jingkai"]})"),
         kDistricts, kTaken);
     ASSERT_TRUE(trimmed.account);
     EXPECT_EQ(trimmed.account->name, "张伟");
@@ -117,9 +118,9 @@ TEST(AdminAccounts, StoredRecordRoundTripsAndPublicJsonHasNoHash) {
     EXPECT_EQ(back->created_at, a.created_at);
     EXPECT_TRUE(back->active());
 
-    for (const char* bad : {"", "[]", "{\"name\":\"x\"}",
-                            R"({"name":"x","role":"root","token_sha256":"00"})",
-                            R"({"name":"x","role":"faq_editor","token_sha256":"00"})"})
+    for (const char* bad :
+         {"", "[]", "{\"name\":\"x\"}", R"({"name":"x","role":"root","token_sha256":"00"})",
+          R"({"name":"x","role":"faq_editor","token_sha256":"00"})"})
         EXPECT_FALSE(parse_stored("acc_AAAAAAAAAAAA", bad)) << bad;
 
     a.last_used_at = 1'790'000'100;
@@ -174,9 +175,9 @@ TEST(AdminAccounts, AuthorizeAccountsBesideConfigTokens) {
     EXPECT_EQ(std::get<Principal>(ok).account_id, a.id);
     EXPECT_EQ(std::get<Principal>(ok).name, "李娜");
     EXPECT_EQ(status_of(auth.authorize(with_token(token), {Role::legal_desk})), 403);
-    EXPECT_EQ(status_of(auth.authorize(with_token("kya_" + std::string(40, 'b')),
-                                       {Role::faq_editor})),
-              401);
+    EXPECT_EQ(
+        status_of(auth.authorize(with_token("kya_" + std::string(40, 'b')), {Role::faq_editor})),
+        401);
     const auto used = auth.take_used();
     ASSERT_EQ(used.size(), 1u);  // three uses of one account: one entry
     EXPECT_EQ(used[0].first, a.id);
