@@ -247,6 +247,7 @@ TEST(AdminAccounts, CityAdminManagesAccountsInTheConsolePage) {
         EXPECT_EQ(page["tabs"], json::array({"待审核 0", "周转池 0", "统计", "短信告警 0", "内容",
                                              "漏答", "账号"}))
             << page.dump();
+        EXPECT_TRUE(page["districts_shown_first"].get<bool>());  // 区县审核员 is preselected
         EXPECT_TRUE(page["districts_hidden_for_editor"].get<bool>());
         EXPECT_EQ(page["empty_error"], "请填写姓名");
         EXPECT_EQ(page["district_error"], "区县审核员至少要选一个区县");

@@ -67,6 +67,9 @@ async function main() {
     step = "tab";
     await page.click('#tabs button[data-tab="accounts"]');
     await page.waitForSelector("#account-form");
+    // The districts are asked for a district reviewer only.
+    out.districts_shown_first = await page.isVisible("#account-districts");
+    await page.selectOption("#account-role", "faq_editor");
     out.districts_hidden_for_editor = await page.isHidden("#account-districts");
     await noSideScroll();
 
