@@ -50,6 +50,11 @@ async function main() {
     });
     const texts = (selector) => page.$$eval(selector, (nodes) => nodes.map((n) => n.textContent));
     const focused = () => page.evaluate(() => (document.activeElement && document.activeElement.id) || "");
+    // KAYOU_SCREENSHOTS=<dir>: pictures of the steps, for a person to look at.
+    const shot = async (name) => {
+      if (process.env.KAYOU_SCREENSHOTS)
+        await page.screenshot({ path: `${process.env.KAYOU_SCREENSHOTS}/accounts-${mode}-${name}.png`, fullPage: true });
+    };
     let overflow = 0;
     const noSideScroll = async () => {
       const wide = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
@@ -90,6 +95,7 @@ async function main() {
     out.token_box = await page.textContent("#account-token-box");
     out.token_focus = await focused();
     out.me_before = await me(out.token);
+    await shot("token");
     await noSideScroll();
 
     step = "same-name";
@@ -112,6 +118,7 @@ async function main() {
     await page.waitForSelector("#revoke-confirm");
     out.confirm = await page.textContent("#revoke-confirm");
     out.confirm_focus = await focused();
+    await shot("confirm");
     await noSideScroll();
     await page.keyboard.press("Escape");
     await page.waitForSelector("#revoke-confirm", { state: "detached" });
