@@ -15,6 +15,8 @@
 #include <optional>
 #include <sstream>
 
+#include "bot/admin/account_store.hpp"
+#include "bot/admin/accounts_api.hpp"
 #include "bot/admin/auth.hpp"
 #include "bot/admin/content_api.hpp"
 #include "bot/admin/missed_api.hpp"
@@ -88,6 +90,10 @@ struct App::Impl {
     std::unique_ptr<members::ReviewStore> review;
     std::unique_ptr<admin::ReviewApi> review_api;
     std::unique_ptr<admin::PromotersApi> promoters_api;
+    // Console accounts beside the config's tokens (bot/admin/account_store.hpp).
+    std::unique_ptr<admin::AccountStore> account_store;
+    std::unique_ptr<admin::AccountWatcher> account_watcher;
+    std::unique_ptr<admin::AccountsApi> accounts_api;
     std::unique_ptr<ReviewSweeper> review_sweeper;
     HttpServer server;
     std::unique_ptr<HttpServer> ops_server;  // server.metrics_port: health and metrics only
@@ -416,6 +422,7 @@ struct App::Impl {
         missed_api->install(server);
         review_api->install(server);
         promoters_api->install(server);
+        accounts_api->install(server);
         if (sms) sms->install(server);
         observe_into_metrics(server);
         if (config.metrics_port >= 0) {
@@ -580,6 +587,7 @@ struct App::Impl {
                 if (stopping) co_return;
                 live_content->start();
                 if (review_sweeper) review_sweeper->start();
+                if (account_watcher) account_watcher->start();
             },
             asio::detached);
     }
@@ -602,6 +610,12 @@ struct App::Impl {
         promoters_api = std::make_unique<admin::PromotersApi>(
             admin_auth, *audit, join->promoters(), join->districts(),
             config.members.public_base_url, &Impl::unix_now);
+        account_store = std::make_unique<admin::AccountStore>(redis, config.key_prefix);
+        account_watcher = std::make_unique<admin::AccountWatcher>(
+            io.get_executor(), *account_store, admin_auth, admin::AccountWatcher::Options{});
+        accounts_api = std::make_unique<admin::AccountsApi>(admin_auth, *audit, *account_store,
+                                                            *account_watcher, join->districts(),
+                                                            &Impl::unix_now);
         if (sms) {
             review_api->set_templates(&sms->catalog());
         } else {
@@ -987,6 +1001,7 @@ struct App::Impl {
         if (live_content) live_content->stop();
         if (sms) sms->stop();
         if (review_sweeper) review_sweeper->stop();
+        if (account_watcher) account_watcher->stop();
         server.stop([this] {
             auto finish = [this] {
                 if (redis) redis->stop();

@@ -36,33 +36,107 @@ bool Principal::may_act_on_district(std::string_view district) const {
     return std::find(districts.begin(), districts.end(), district) != districts.end();
 }
 
-Authenticator::Authenticator(const std::vector<AdminTokenConfig>& tokens) {
+Authenticator::Authenticator(const std::vector<AdminTokenConfig>& tokens, SteadyClock clock)
+    : clock_(std::move(clock)) {
     for (const auto& token : tokens) {
         auto role = parse_role(token.role);
         if (!role) continue;  // parse_config rejects these; never grant an unknown role
-        tokens_.push_back({token.token_sha256, Principal{token.name, *role, token.districts}});
+        tokens_.push_back({token.token_sha256, Principal{token.name, *role, token.districts, {}}});
     }
 }
 
-std::optional<Principal> Authenticator::identify(std::string_view token) const {
-    if (token.empty()) return std::nullopt;
-    const std::string digest = crypto::sha256_hex(token);
-    // Compare against every entry in constant time, without an early exit, so timing says
-    // nothing about which (or whether a) token matched.
+std::vector<Principal> Authenticator::config_principals() const {
+    std::vector<Principal> out;
+    for (const auto& token : tokens_) out.push_back(token.principal);
+    return out;
+}
+
+void Authenticator::enable_accounts(std::chrono::milliseconds max_age) {
+    accounts_enabled_ = true;
+    accounts_max_age_ = max_age;
+}
+
+void Authenticator::set_accounts(std::vector<AccountToken> accounts) {
+    accounts_.clear();
+    for (auto& account : accounts)
+        accounts_.push_back({std::move(account.token_sha256), std::move(account.principal)});
+    accounts_loaded_ = true;
+    accounts_confirmed_ = clock_();
+}
+
+void Authenticator::confirm_accounts() {
+    if (accounts_loaded_) accounts_confirmed_ = clock_();
+}
+
+std::vector<std::pair<std::string, std::int64_t>> Authenticator::take_used() {
+    std::vector<std::pair<std::string, std::int64_t>> out;
+    out.swap(used_);
+    return out;
+}
+
+namespace {
+
+// Constant time over every entry, without an early exit, so timing says nothing about which
+// (or whether a) token matched.
+template <class Token>
+const Token* find_token(const std::vector<Token>& tokens, const std::string& digest) {
     const Token* found = nullptr;
-    for (const auto& candidate : tokens_)
+    for (const auto& candidate : tokens)
         if (crypto::constant_time_equal(digest, candidate.sha256_hex)) found = &candidate;
-    if (!found) return std::nullopt;
-    return found->principal;
+    return found;
+}
+
+}  // namespace
+
+Authenticator::Lookup Authenticator::lookup(std::string_view token) const {
+    Lookup out;
+    if (token.empty()) return out;
+    const std::string digest = crypto::sha256_hex(token);
+    if (const auto* found = find_token(tokens_, digest)) {
+        out.principal = found->principal;
+        return out;
+    }
+    if (!accounts_enabled_ || token.substr(0, kAccountTokenPrefix.size()) != kAccountTokenPrefix)
+        return out;
+    if (!accounts_loaded_ || clock_() - accounts_confirmed_ > accounts_max_age_) {
+        out.unavailable = true;
+        return out;
+    }
+    if (const auto* found = find_token(accounts_, digest)) {
+        out.principal = found->principal;
+        const auto now = std::chrono::duration_cast<std::chrono::seconds>(
+                             std::chrono::system_clock::now().time_since_epoch())
+                             .count();
+        bool seen = false;
+        for (auto& [id, at] : used_)
+            if (id == found->principal.account_id) {
+                at = now;
+                seen = true;
+            }
+        if (!seen) used_.emplace_back(found->principal.account_id, now);
+    }
+    return out;
+}
+
+std::optional<Principal> Authenticator::identify(std::string_view token) const {
+    return lookup(token).principal;
 }
 
 std::variant<Principal, HttpResponse> Authenticator::authorize(
     const HttpRequest& request, std::initializer_list<Role> allowed) const {
     std::string_view header = request.header("authorization");
     constexpr std::string_view kScheme = "Bearer ";
-    std::optional<Principal> principal;
+    Lookup found;
     if (header.size() > kScheme.size() && header.substr(0, kScheme.size()) == kScheme)
-        principal = identify(header.substr(kScheme.size()));
+        found = lookup(header.substr(kScheme.size()));
+    if (found.unavailable) {
+        // Redis has not confirmed the accounts lately: neither accept (it may be revoked) nor
+        // refuse (the console would log a valid user out); the console retries.
+        auto response = HttpResponse::error(503, "accounts unavailable, retry");
+        response.headers.emplace_back("Retry-After", "1");
+        return response;
+    }
+    const std::optional<Principal>& principal = found.principal;
     if (!principal) {
         auto response = HttpResponse::error(401, "missing or unknown bearer token");
         response.headers.emplace_back("WWW-Authenticate", "Bearer realm=\"kayou-admin\"");

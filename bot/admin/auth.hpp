@@ -4,7 +4,9 @@
 // a credential. authorize() is deliberately general (roles in, principal or 401/403 out) so the
 // review API and the console reuse it.
 #include <boost/asio/awaitable.hpp>
+#include <chrono>
 #include <cstdint>
+#include <functional>
 #include <initializer_list>
 #include <memory>
 #include <optional>
@@ -31,15 +33,39 @@ struct Principal {
     std::string name;
     Role role = Role::faq_editor;
     std::vector<std::string> districts;  // district_admin only
+    std::string account_id;  // "" for a config token; else the account (bot/admin/accounts.hpp)
 
     // city_admin acts on every district; a district_admin only on its own.
     bool may_act_on_district(std::string_view district) const;
 };
 
+// One account token held in memory: an active account of the Redis account store
+// (bot/admin/accounts.hpp), copied here by AccountWatcher so that authorize() stays synchronous.
+struct AccountToken {
+    std::string token_sha256;
+    Principal principal;  // principal.account_id set
+};
+
 class Authenticator {
 public:
+    using SteadyClock = std::function<std::chrono::steady_clock::time_point()>;
+
     // Tokens were validated by parse_config (64 hex digits, known role).
-    explicit Authenticator(const std::vector<AdminTokenConfig>& tokens);
+    explicit Authenticator(const std::vector<AdminTokenConfig>& tokens,
+                           SteadyClock clock = &std::chrono::steady_clock::now);
+
+    // Accounts (bot/admin/accounts.hpp). Until enable_accounts(), tokens that look like account
+    // tokens are unknown (401) as before. Once enabled, an account token is answered 503 with
+    // Retry-After (never accepted, never 401) unless the snapshot was confirmed against Redis
+    // within `max_age`: a process cut off from Redis must not keep honouring a revoked token,
+    // and must not log a valid user out either.
+    void enable_accounts(std::chrono::milliseconds max_age);
+    // Replaces the active accounts and marks them confirmed now.
+    void set_accounts(std::vector<AccountToken> accounts);
+    // The snapshot still matches Redis (its version key did not change): confirmed now.
+    void confirm_accounts();
+    // Accounts used since the last call, with the Unix second of their last use (for "last used").
+    std::vector<std::pair<std::string, std::int64_t>> take_used();
 
     // The principal for the request's bearer token if its role is one of `allowed`; otherwise a
     // ready 401 (no or unknown token, with WWW-Authenticate) or 403 (known token, wrong role).
@@ -50,14 +76,33 @@ public:
     std::optional<Principal> identify(std::string_view token) const;
 
     bool empty() const { return tokens_.empty(); }
+    // The config's tokens (no hashes): listed beside the accounts, names kept unique.
+    std::vector<Principal> config_principals() const;
 
 private:
+    struct Lookup {
+        std::optional<Principal> principal;
+        bool unavailable = false;  // an account token while the accounts are not confirmed
+    };
+    Lookup lookup(std::string_view token) const;
+
     struct Token {
         std::string sha256_hex;
         Principal principal;
     };
     std::vector<Token> tokens_;
+    std::vector<Token> accounts_;
+    SteadyClock clock_;
+    bool accounts_enabled_ = false;
+    bool accounts_loaded_ = false;
+    std::chrono::milliseconds accounts_max_age_{0};
+    std::chrono::steady_clock::time_point accounts_confirmed_{};
+    mutable std::vector<std::pair<std::string, std::int64_t>> used_;
 };
+
+// Account tokens start with this, so that one can be told from a config token without a lookup
+// (a config token is whatever the operator chose).
+inline constexpr std::string_view kAccountTokenPrefix = "kya_";
 
 // Append-only audit trail in the Redis stream `<prefix>audit`: who, role, action, target, time.
 // Targets are version numbers, ticket numbers, kinds — never personal data or message text.

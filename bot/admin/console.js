@@ -1,6 +1,6 @@
 // The admin console (docs/admin-api.md): a thin page over /admin/api/*. This file is the shell
 // (login, the tabs of the caller's role) and the review tabs over /admin/api/review/*; the content
-// tabs (内容, 漏答) are in console_content.js. Everything shown comes from the API and is put into
+// tabs (内容, 漏答) are in console_content.js, the 账号 tab in console_accounts.js. Everything shown comes from the API and is put into
 // the page with textContent, never as HTML, so a name or a reason cannot inject markup. The token
 // lives in sessionStorage only.
 "use strict";
@@ -590,6 +590,7 @@ async function render() {
     else if (tab === "queue" || tab === "pool") await showList(tab);
     else if (tab === "stats") await showStats();
     else if (tab === "promoters") await showPromoters();
+    else if (tab === "accounts") await window.kayouAccounts.render($("view"));
     else await showAlerts();
   } catch (e) {
     showError(e.message);
@@ -640,6 +641,7 @@ function logout() {
   sessionStorage.removeItem("kayou-token");
   $("who").textContent = "";
   if (window.kayouContent) window.kayouContent.stop();
+  if (window.kayouAccounts) window.kayouAccounts.stop();
   $("login").hidden = false;
   $("app").hidden = true;
   $("tabs").hidden = true;
@@ -670,6 +672,7 @@ $("district").addEventListener("change", () => {
 for (const button of document.querySelectorAll("#tabs button"))
   button.addEventListener("click", () => {
     if (window.kayouContent) window.kayouContent.stop();
+    if (window.kayouAccounts) window.kayouAccounts.stop();
     selectTab(button.dataset.tab);
     render();
   });

@@ -8,6 +8,7 @@ namespace kayou::bot::admin {
 
 std::string_view console_html();
 std::string_view console_js();
-std::string_view console_content_js();  // the content tab (内容, 漏答)
+std::string_view console_content_js();   // the content tab (内容, 漏答)
+std::string_view console_accounts_js();  // the accounts tab (账号)
 
 }  // namespace kayou::bot::admin

@@ -176,6 +176,10 @@ void ReviewApi::install(HttpServer& server) {
                  [asset](HttpRequest&) -> asio::awaitable<HttpResponse> {
                      co_return asset("text/javascript; charset=utf-8", console_content_js());
                  });
+    server.route("/admin/console_accounts.js",
+                 [asset](HttpRequest&) -> asio::awaitable<HttpResponse> {
+                     co_return asset("text/javascript; charset=utf-8", console_accounts_js());
+                 });
     // Who the token belongs to: the console shows the tabs of the caller's role.
     server.route("/admin/api/me", [this](HttpRequest& request) -> asio::awaitable<HttpResponse> {
         auto authorized = auth_.authorize(

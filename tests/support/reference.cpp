@@ -69,6 +69,14 @@ nlohmann::json reference_console(std::uint16_t port, const std::string& token,
                     "", true);
 }
 
+nlohmann::json reference_accounts_console(std::uint16_t port, const std::string& token,
+                                          const std::string& mode, const std::string& name) {
+    return run_node("console_accounts.js",
+                    std::to_string(port) + " " + shell_quote(token) + " " + shell_quote(mode) +
+                        " " + shell_quote(name),
+                    "", true);
+}
+
 nlohmann::json reference_join_page(std::uint16_t port, const std::string& token,
                                    const std::vector<std::string>& mobiles) {
     std::string arguments = std::to_string(port) + " " + shell_quote(token);

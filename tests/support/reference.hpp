@@ -39,6 +39,11 @@ nlohmann::json reference_console(std::uint16_t port, const std::string& token,
                                  const std::string& action, const std::string& mode = "phone",
                                  const std::string& extra = "");
 
+// Drives the console's 账号 tab (tests/reference/console_accounts.js) as the city admin with
+// `token`: makes a district reviewer `name`, reads its token, revokes it. `mode` as above.
+nlohmann::json reference_accounts_console(std::uint16_t port, const std::string& token,
+                                          const std::string& mode, const std::string& name);
+
 // Drives kayou's web join page in headless chromium at 390x844 (tests/reference/join_page.js):
 // for each mobile, types it and taps 获取验证码; the page's own script solves any proof of work.
 // Returns {"messages": [what the page showed after each tap], "challenged": n, "console": [...],

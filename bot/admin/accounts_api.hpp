@@ -1,0 +1,42 @@
+#pragma once
+// Admin HTTP API of console accounts (role city_admin only; docs/admin-api.md "Accounts"):
+//   GET  /admin/api/accounts                 every account (revoked ones too) and the config's
+//                                            tokens by name and role; never a token or its hash
+//   POST /admin/api/accounts                 {"name","role","districts"} → 201 with the token,
+//                                            shown this once
+//   POST /admin/api/accounts/<id>/revoke     effective on every instance within a second
+#include <boost/asio/awaitable.hpp>
+#include <cstdint>
+
+#include "bot/admin/auth.hpp"
+#include "bot/http_server.hpp"
+
+namespace kayou::dialogs {
+class DistrictCatalog;
+}
+
+namespace kayou::bot::admin {
+
+class AccountStore;
+class AccountWatcher;
+
+class AccountsApi {
+public:
+    using Clock = std::int64_t (*)();  // Unix seconds
+    AccountsApi(const Authenticator& auth, AuditLog& audit, AccountStore& store,
+                AccountWatcher& watcher, const dialogs::DistrictCatalog& districts, Clock now);
+    void install(HttpServer& server);
+
+    boost::asio::awaitable<HttpResponse> collection(HttpRequest& request);
+    boost::asio::awaitable<HttpResponse> item(HttpRequest& request);
+
+private:
+    const Authenticator& auth_;
+    AuditLog& audit_;
+    AccountStore& store_;
+    AccountWatcher& watcher_;
+    const dialogs::DistrictCatalog& districts_;
+    Clock now_;
+};
+
+}  // namespace kayou::bot::admin
