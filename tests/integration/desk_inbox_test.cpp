@@ -11,7 +11,9 @@
 #include "tests/support/fake_sms_provider.hpp"
 #include "tests/support/http_client.hpp"
 #include "tests/support/kayou_process.hpp"
+#include "tests/support/node_script.hpp"
 #include "tests/support/redis_server.hpp"
+#include "tests/support/reference.hpp"
 #include "tests/support/sms_fixture.hpp"
 
 namespace kayou::test {
@@ -55,6 +57,10 @@ std::string ticket_number_in(const std::string& text) {
 
 bool has(const std::string& text, const std::string& part) {
     return text.find(part) != std::string::npos;
+}
+
+bool has(const json& text, const std::string& part) {
+    return text.is_string() && has(text.get<std::string>(), part);
 }
 
 // The ticket `number` in `token`'s inbox (GET /admin/api/tickets?state=open), or null.
@@ -222,6 +228,58 @@ TEST_F(DeskInboxTest, StaffAnswerTheirDistrictsHandoffsAndTheDriverGetsAnSms) {
                            bearer(kWujinStaff))
                   .status,
               409);
+}
+
+// The 工单 tab in Chromium at both viewports: the desk finds the handoff, reads the driver's turns,
+// answers from the page (the driver gets it in his chat), closes it after a confirmation, and
+// sees the time to first answer; no console errors, no CSP violations, no sideways scrolling.
+TEST_F(DeskInboxTest, TheDeskAnswersAHandoffFromTheConsoleAtBothViewports) {
+    if (reference_dir().empty()) GTEST_SKIP() << "npm ci in tests/reference first";
+    for (const std::string mode : {"desktop", "phone"}) {
+        SCOPED_TRACE(mode);
+        const Driver driver;
+        driver.say("车被扣了十天不让开走怎么办");
+        const std::string number = ticket_number_in(driver.say("找律师"));
+        ASSERT_FALSE(number.empty());
+        const std::string answer = "请保留扣车凭证，可申请行政复议（" + mode + "页面答复）";
+        NodeScript script("console_desk.js",
+                          {std::to_string(port()), kDeskToken, mode, number, answer});
+        const auto page = script.read(120s);
+        ASSERT_TRUE(page.has_value()) << script.errors();
+        ASSERT_FALSE(page->contains("failure")) << page->dump() << script.errors();
+        const json& p = *page;
+        const auto tabs = p["tabs"].dump();
+        EXPECT_TRUE(has(tabs, "工单")) << tabs;
+        EXPECT_TRUE(has(tabs, "答复时效")) << tabs;
+        EXPECT_FALSE(has(tabs, "待审核")) << tabs;  // a lawyer reviews no applications
+        EXPECT_TRUE(has(p["card"], "法律咨询")) << p.dump();
+        EXPECT_TRUE(p["reached"].get<bool>()) << p.dump();
+        EXPECT_EQ(p["after_open"], "ticket-title");
+        EXPECT_TRUE(has(p["question"], "扣了十天") || has(p["turns"].dump(), "扣了十天"))
+            << p.dump();
+        EXPECT_TRUE(has(p["turns"].dump(), "扣了十天")) << p.dump();
+        EXPECT_TRUE(has(p["details"], "微信群")) << p.dump();
+        EXPECT_EQ(p["empty_error"], "请先写答复内容");
+        EXPECT_TRUE(has(p["notice"], "已答复工单 " + number)) << p.dump();
+        EXPECT_TRUE(has(p["answer_shown"], answer)) << p.dump();
+        EXPECT_TRUE(has(p["confirm"], "办结后不能再答复")) << p.dump();
+        EXPECT_EQ(p["confirm_focus"], "close-confirm-yes");
+        EXPECT_TRUE(p["cancelled"].get<bool>());
+        EXPECT_TRUE(has(p["closed_notice"], "已办结")) << p.dump();
+        EXPECT_TRUE(has(p["stats"].dump(), "法律咨询")) << p.dump();
+        EXPECT_EQ(p["error"], "");
+        EXPECT_LE(p["overflow"].get<int>(), 0) << "the page scrolls sideways";
+        EXPECT_EQ(p["csp"], json::array()) << p.dump();
+        EXPECT_EQ(p["console"], json::array()) << p.dump();
+        EXPECT_EQ(p["refused"], json::array()) << p.dump();
+        EXPECT_EQ(script.wait(10s), 0);
+
+        // The answer typed in the page reaches the driver in his chat; the ticket is closed.
+        const std::string next = driver.say("你好");
+        EXPECT_TRUE(has(next, answer)) << next;
+        const auto stored = redis_hgetall(redis_port(), key("{tickets}:t:" + number));
+        EXPECT_EQ(stored.at("state"), "closed");
+    }
 }
 
 }  // namespace
