@@ -162,12 +162,13 @@ asio::awaitable<HttpResponse> TicketsApi::item(HttpRequest& request) {
         std::string text;  // if, not ?: (g++ 12 coroutine temporaries)
         if (body.is_object() && body.contains("text") && body["text"].is_string())
             text = body["text"].get<std::string>();
-        if (text.empty()) co_return HttpResponse::error(400, "body must be {\"text\": ...}");
+        if (text.empty())
+            co_return desk_error(400, "body must be {\"text\": ...}", "请先写答复内容");
         const auto outcome = co_await desk_.answer(number, text, who.name);
         if (outcome.result == faq::AnswerOutcome::Result::not_found)
             co_return HttpResponse::error(404, "no such ticket");
         if (outcome.result == faq::AnswerOutcome::Result::closed)
-            co_return HttpResponse::error(409, "ticket is closed");
+            co_return desk_error(409, "ticket is closed", "工单已办结，不能再答复");
         co_await audit_.record(who, "ticket.answer", number);
         co_return json_response(200, {{"number", number},
                                       {"state", "answered"},
