@@ -67,7 +67,9 @@ bool has(const json& text, const std::string& part) {
 json in_inbox(std::uint16_t port, const char* token, const std::string& number) {
     auto got = http_request(port, "GET", "/admin/api/tickets?state=open", {}, bearer(token), 5s);
     if (got.status != 200) return nullptr;
-    for (const auto& t : json::parse(got.body)["tickets"])
+    const json body =
+        json::parse(got.body);  // named: a range-for over a temporary's member dangles
+    for (const auto& t : body["tickets"])
         if (t.value("number", "") == number) return t;
     return nullptr;
 }
