@@ -411,9 +411,9 @@ struct App::Impl {
         // Admin routes: the bearer token is checked on the header, before any body is read
         // (role checks stay with each handler).
         server.gate("/admin/api/", [this](const HttpRequest& head) -> std::optional<HttpResponse> {
-            auto known =
-                admin_auth.authorize(head, {admin::Role::city_admin, admin::Role::district_admin,
-                                            admin::Role::faq_editor, admin::Role::legal_desk});
+            auto known = admin_auth.authorize(
+                head, {admin::Role::city_admin, admin::Role::district_admin,
+                       admin::Role::faq_editor, admin::Role::legal_desk, admin::Role::staff});
             if (auto* denied = std::get_if<HttpResponse>(&known)) return std::move(*denied);
             return std::nullopt;
         });
@@ -775,6 +775,7 @@ struct App::Impl {
             ticket.channel = std::move(handoff.channel);
             ticket.chat_id = std::move(handoff.chat_id);
             ticket.sender_id = std::move(handoff.sender_id);
+            ticket.phone = std::move(handoff.phone);
             auto number = co_await tickets->open(std::move(ticket));
             co_return faq::handoff_opened_text(number, legal);
         };

@@ -475,12 +475,14 @@ Config parse_config(std::string_view yaml_text, const EnvLookup& env) {
                                   ": token_sha256 must be 64 lowercase hex digits "
                                   "(printf %s \"$TOKEN\" | sha256sum)");
             if (token.role != "city_admin" && token.role != "district_admin" &&
-                token.role != "faq_editor" && token.role != "legal_desk")
+                token.role != "faq_editor" && token.role != "legal_desk" && token.role != "staff")
                 throw ConfigError(where +
-                                  ": role must be city_admin, district_admin, faq_editor or "
-                                  "legal_desk");
+                                  ": role must be city_admin, district_admin, faq_editor, "
+                                  "legal_desk or staff");
             if (token.role == "district_admin" && token.districts.empty())
                 throw ConfigError(where + ": a district_admin needs districts");
+            if (token.role == "staff" && token.districts.empty())
+                throw ConfigError(where + ": a staff token needs districts");
             config.admin.tokens.push_back(std::move(token));
         }
         admin.reject_unknown();

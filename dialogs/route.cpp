@@ -23,6 +23,15 @@ Route person(std::string desk) {
     return route;
 }
 
+// Who a driver asking for a person gets: the legal desk when he names a lawyer ("找律师" — the
+// desk is what he asked for, even before any legal question) or right after a legal question;
+// otherwise his district's staff. Both desks' inboxes scope by category
+// (bot/admin/tickets_api.hpp).
+std::string person_desk(const Understanding& understanding, bool legal_context) {
+    if (legal_context || understanding.text.find("律师") != std::string::npos) return "legal";
+    return "staff";
+}
+
 // Not understood: the second time in a row a person takes over (staff inside the join, the legal
 // desk after a legal question).
 Route lost(const RouteView& view) {
@@ -90,7 +99,7 @@ Route flow_route(const Understanding& understanding, const RouteView& view) {
         route.offer_desk = !understanding.slot("serious").empty();
         return route;
     }
-    if (intent == "person") return detour(person("staff"));
+    if (intent == "person") return detour(person(person_desk(understanding, false)));
     if (intent == "greeting") return detour(to(Do::greet));
     if (intent == "thanks") return detour(to(Do::thanks));
     if (intent == "help") return detour(to(Do::menu));
@@ -115,8 +124,8 @@ std::string flow_command_text(const Understanding& understanding) {
     if (intent == "confirm") return "确认";
     if (intent == "edit") {
         static const std::pair<const char*, const char*> words[] = {
-            {"name", "修改姓名"},     {"id_card", "修改身份证"}, {"mobile", "修改手机"},
-            {"plate", "修改车牌"},    {"district", "修改区县"},  {"employer", "修改单位"}};
+            {"name", "修改姓名"},  {"id_card", "修改身份证"}, {"mobile", "修改手机"},
+            {"plate", "修改车牌"}, {"district", "修改区县"},  {"employer", "修改单位"}};
         const std::string field = understanding.slot("field");
         for (const auto& [slot, word] : words)
             if (field == slot) return word;
@@ -135,7 +144,8 @@ Route route(const Understanding& understanding, const RouteView& view) {
 
     if (intent == "choice") return view.choices_offered ? to(Do::pick) : to(Do::menu);
     if (intent == "join") return has_application(view) ? to(Do::join_status) : to(Do::start_join);
-    if (intent == "restart") return has_application(view) ? to(Do::join_status) : to(Do::start_join);
+    if (intent == "restart")
+        return has_application(view) ? to(Do::join_status) : to(Do::start_join);
     if (intent == "progress") return to(Do::status);
     if (intent == "resend") return has_application(view) ? to(Do::status) : to(Do::menu);
     if (intent == "benefits") return to(Do::benefits);
@@ -145,7 +155,7 @@ Route route(const Understanding& understanding, const RouteView& view) {
         route.offer_desk = !understanding.slot("serious").empty();
         return route;
     }
-    if (intent == "person") return person(view.legal_context ? "legal" : "staff");
+    if (intent == "person") return person(person_desk(understanding, view.legal_context));
     if (intent == "cancel") return flow("取消");  // the flow says there is nothing to cancel
     if (intent == "greeting") return to(Do::greet);
     if (intent == "thanks" || intent == "confirm") return to(Do::thanks);

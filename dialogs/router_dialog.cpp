@@ -372,8 +372,11 @@ asio::awaitable<std::vector<std::string>> RouterDialog::hand_off(const Message& 
     handoff.question =
         state.session.last_question.empty() ? message.text : state.session.last_question;
     handoff.recent = state.session.recent;
-    if (state.draft)
+    if (state.draft) {
         handoff.district = get(state.draft->slots, slot_for(*services_.script, "district"));
+        // Only a confirmed number: a typed one may be anybody's.
+        handoff.phone = state.draft->verified_mobile;
+    }
     handoff.channel = std::string(channel_name(message.channel));
     handoff.chat_id = message.chat_id;
     handoff.sender_id = message.sender_id;

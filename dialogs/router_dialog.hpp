@@ -72,6 +72,7 @@ struct Handoff {
     std::string question;
     std::vector<std::string> recent;  // the driver's last messages, oldest first
     std::string district;             // staff: the district id from the draft or application
+    std::string phone;  // the mobile an SMS code confirmed, if any: the answer is announced by SMS
     std::string channel;
     std::string chat_id;
     std::string sender_id;

@@ -81,6 +81,12 @@ bool valid_ticket_category(std::string_view category, std::string_view subcatego
     return false;
 }
 
+std::string desk_answer_text(std::string_view number, bool legal, std::string_view answer) {
+    std::string text = "您的工单" + std::string(number);
+    text += legal ? "律师已答复：\n" : "工作人员已答复：\n";
+    return text + std::string(answer);
+}
+
 std::string ticket_category_key(std::string_view category, std::string_view subcategory) {
     return subcategory.empty() ? std::string(category)
                                : std::string(category) + ":" + std::string(subcategory);
@@ -198,27 +204,23 @@ asio::awaitable<std::string> TicketDesk::open(NewTicket ticket) {
     std::string sealed_question;
     if (box_) {
         const nlohmann::json words{{"q", ticket.question}, {"recent", ticket.recent}};
-        sealed_question = box_->seal(
-            words.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace),
-            "ticket-question:" + number);
+        sealed_question =
+            box_->seal(words.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace),
+                       "ticket-question:" + number);
         clear_question.clear();
     }
     const std::string category_key = ticket_category_key(ticket.category, ticket.subcategory);
     const std::string created = std::to_string(now);
     std::vector<std::vector<std::string>> write;
     write.push_back({"MULTI"});
-    write.push_back({"HSET",        key("t:" + number),
-                     "number",      number,
-                     "category",    ticket.category,
-                     "subcategory", ticket.subcategory,
-                     "question",    clear_question,
-                     "sealed_question", sealed_question,
-                     "channel",     ticket.channel,
-                     "chat_id",     ticket.chat_id,
-                     "sender_id",   ticket.sender_id,
-                     "phone",       sealed_phone,
-                     "state",       "open",
-                     "created_at",  created});
+    write.push_back({"HSET",         key("t:" + number), "number",
+                     number,         "category",         ticket.category,
+                     "subcategory",  ticket.subcategory, "question",
+                     clear_question, "sealed_question",  sealed_question,
+                     "channel",      ticket.channel,     "chat_id",
+                     ticket.chat_id, "sender_id",        ticket.sender_id,
+                     "phone",        sealed_phone,       "state",
+                     "open",         "created_at",       created});
     write.push_back({"ZADD", key("all"), created, number});
     write.push_back({"ZADD", key("queue"), created, number});
     write.push_back({"HINCRBY", key("stats"), category_key + ":opened", "1"});
@@ -345,7 +347,8 @@ asio::awaitable<AnswerOutcome> TicketDesk::answer(std::string number, std::strin
         ticket_category_key(fields.elements[3].str, fields.elements[4].str);
     std::string pending_key;  // if, not ?: (g++ 12 coroutine temporaries, see list())
     if (!sender.empty()) pending_key = key("pending:" + channel + ":" + sender);
-    const std::string pending_text = "您的工单" + number + "律师已答复：\n" + text;
+    const bool legal = fields.elements[3].str == "legal";
+    const std::string pending_text = desk_answer_text(number, legal, text);
 
     std::vector<std::string> keys{key("t:" + number), key("queue"), key("stats"),
                                   key("ttr:" + category_key), pending_key};
@@ -373,7 +376,9 @@ asio::awaitable<AnswerOutcome> TicketDesk::answer(std::string number, std::strin
         if (auto phone = box_->open(sealed_phone, phone_associated_data(number))) {
             notify::SmsMessage sms;
             sms.phone = *phone;
-            sms.template_name = "legal_answer_ready";
+            // Staff and grievance answers are not a lawyer's: their own template says so.
+            sms.template_name = "desk_answer_ready";
+            if (legal) sms.template_name = "legal_answer_ready";
             sms.params = {number};
             sms.idempotency_key = "ticket-answered:" + number;
             sms.kind = notify::SmsMessage::Kind::notification;

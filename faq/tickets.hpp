@@ -107,6 +107,9 @@ std::string ticket_status_text(const Ticket& ticket, bool owner);
 std::string ticket_status_reply(const std::optional<Ticket>& ticket, std::string_view number,
                                 std::string_view channel, std::string_view sender_id,
                                 bool in_group);
+// The chat message that carries a desk's answer to the driver: a lawyer's (legal) or a staff
+// member's (join help, grievances).
+std::string desk_answer_text(std::string_view number, bool legal, std::string_view answer);
 // What the driver is told when a ticket is opened.
 std::string ticket_opened_text(std::string_view number, bool grievance = false);
 // What the driver is told when he is handed to a person: the legal desk or his district's staff.

@@ -14,6 +14,7 @@ std::optional<Role> parse_role(std::string_view name) {
     if (name == "district_admin") return Role::district_admin;
     if (name == "faq_editor") return Role::faq_editor;
     if (name == "legal_desk") return Role::legal_desk;
+    if (name == "staff") return Role::staff;
     return std::nullopt;
 }
 
@@ -27,6 +28,8 @@ std::string_view role_name(Role role) {
             return "faq_editor";
         case Role::legal_desk:
             return "legal_desk";
+        case Role::staff:
+            return "staff";
     }
     return "unknown";
 }

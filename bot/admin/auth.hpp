@@ -24,7 +24,9 @@ class Client;
 
 namespace kayou::bot::admin {
 
-enum class Role { city_admin, district_admin, faq_editor, legal_desk };
+// staff: a district's join helpers (人工 in the join flow), scoped to `districts` like a
+// district_admin; they work the handoffs of their districts (bot/admin/tickets_api.hpp).
+enum class Role { city_admin, district_admin, faq_editor, legal_desk, staff };
 
 std::optional<Role> parse_role(std::string_view name);
 std::string_view role_name(Role role);
@@ -32,10 +34,10 @@ std::string_view role_name(Role role);
 struct Principal {
     std::string name;
     Role role = Role::faq_editor;
-    std::vector<std::string> districts;  // district_admin only
+    std::vector<std::string> districts;  // district_admin and staff only
     std::string account_id;  // "" for a config token; else the account (bot/admin/accounts.hpp)
 
-    // city_admin acts on every district; a district_admin only on its own.
+    // city_admin acts on every district; a district_admin or staff only on its own.
     bool may_act_on_district(std::string_view district) const;
 };
 

@@ -1,6 +1,7 @@
 // The admin console (docs/admin-api.md): a thin page over /admin/api/*. This file is the shell
-// (login, the tabs of the caller's role) and the review tabs over /admin/api/review/*; the content
-// tabs (内容, 漏答) are in console_content.js, the 账号 tab in console_accounts.js. Everything shown comes from the API and is put into
+// (login, the tabs of the caller's role), the review tabs over /admin/api/review/* and the desks'
+// inbox (工单, 答复时效) over /admin/api/tickets; the content tabs (内容, 漏答) are in
+// console_content.js, the 账号 tab in console_accounts.js. Everything shown comes from the API and is put into
 // the page with textContent, never as HTML, so a name or a reason cannot inject markup. The token
 // lives in sessionStorage only.
 "use strict";
@@ -559,6 +560,192 @@ async function showPromoters() {
   await load();
 }
 
+// ---- The desks' inbox (工单, 答复时效): the legal desk, district staff and the city admin over
+// /admin/api/tickets (docs/admin-api.md "Tickets"). The server decides which tickets a token
+// sees; every list and ticket view is audited there.
+const ticketStates = { open: "待答复", answered: "已答复", closed: "已办结" };
+const channelNames = {
+  oa: "公众号", wecom_app: "企业微信", wecom_bot: "企业微信群机器人", bridge: "微信群",
+  sms: "短信", desk: "电话/来访",
+};
+const grievanceNames = { fines: "罚款", enforcement: "执法", services: "服务" };
+let deskState = "open";
+let deskTimer = null;  // refreshes the open inbox while it is shown
+
+function stopDesk() {
+  if (deskTimer) clearInterval(deskTimer);
+  deskTimer = null;
+}
+
+function ticketKind(t) {
+  if (t.category === "legal") return "法律咨询";
+  if (t.category === "grievance") return "诉求·" + (grievanceNames[t.subcategory] || "其他");
+  if (t.category === "staff") {
+    if (!t.subcategory) return "入会帮助·未选区县";
+    // Staff load no district list (that is the reviewers' API); theirs are their own districts.
+    const known = allDistricts.some((d) => d.id === t.subcategory);
+    return "入会帮助·" + (known ? districtName(t.subcategory) : "本区县");
+  }
+  return "工单";
+}
+
+function waited(seconds) {
+  const minutes = Math.max(0, Math.floor(seconds / 60));
+  if (minutes < 60) return minutes + "分钟";
+  const hours = Math.floor(minutes / 60);
+  if (hours < 48) return hours + "小时" + (minutes % 60) + "分";
+  return Math.floor(hours / 24) + "天";
+}
+
+function ticketCard(t) {
+  const now = Date.now() / 1000;
+  const age = t.state === "open"
+    ? el("span", { class: now - t.created_at > 86400 ? "late" : "" }, "已等 " + waited(now - t.created_at))
+    : el("span", { class: "ok" }, ticketStates[t.state] || "");
+  const card = el("div", { class: "card app-card ticket-card", "data-number": t.number },
+    el("div", { class: "row" }, el("strong", {}, ticketKind(t)), age),
+    el("div", { class: "ticket-question" }, t.question),
+    el("div", { class: "muted" }, "工单号 ", t.number, " · ", channelNames[t.channel] || "聊天",
+      t.phone ? " · " + t.phone : ""));
+  return actionable(card, "打开工单 " + t.number + "（" + ticketKind(t) + "）", () => openTicket(t.number));
+}
+
+async function showDesk() {
+  const select = el("select", { id: "ticket-state", "aria-label": "工单状态" },
+    ...Object.entries(ticketStates).map(([value, name]) => el("option", { value }, name)));
+  select.value = deskState;
+  const list = el("div", { id: "ticket-list" });
+  const summary = el("p", { class: "muted", id: "ticket-summary", role: "status" });
+  const load = async () => {
+    const data = await call("GET", "/admin/api/tickets?state=" + deskState);
+    if (tab !== "desk" || !$("ticket-list")) return;  // the page moved on meanwhile
+    summary.textContent = ticketStates[deskState] + " " + data.tickets.length + " 件" +
+      (deskState === "open" ? "（先来先办，每15秒刷新）" : "");
+    if (deskState === "open") setTabCount("desk", data.tickets.length);
+    list.replaceChildren(...data.tickets.map(ticketCard));
+    if (!data.tickets.length) list.append(el("p", { class: "muted" }, "没有" + ticketStates[deskState] + "的工单。"));
+  };
+  select.addEventListener("change", () => {
+    deskState = select.value;
+    load().catch((e) => showError(e.message));
+  });
+  const view = $("view");
+  view.replaceChildren();
+  if (notice) view.append(el("p", { class: "status ok", role: "status", id: "notice" }, notice));
+  notice = "";
+  view.append(el("label", {}, "状态 ", select), summary, list);
+  await load();
+  stopDesk();
+  deskTimer = setInterval(() => {
+    if (!$("ticket-list")) return stopDesk();
+    load().catch((e) => showError(e.message));
+  }, 15000);
+  const card = returnTo && [...list.querySelectorAll(".ticket-card")].find((c) => c.dataset.number === returnTo);
+  returnTo = null;
+  if (card) card.focus();
+}
+
+async function openTicket(number) {
+  try {
+    showError("");
+    stopDesk();
+    await showTicket(number);
+  } catch (e) {
+    showError(e.message);
+  }
+}
+
+async function showTicket(number) {
+  const t = await call("GET", "/admin/api/tickets/" + number);
+  const view = $("view");
+  const back = el("button", { id: "ticket-back" }, "← 返回工单列表");
+  back.addEventListener("click", () => {
+    returnTo = number;
+    render();
+  });
+  const turns = el("ol", { id: "ticket-turns" }, ...(t.recent || []).map((turn) => el("li", {}, turn)));
+  const parts = [back, el("h2", { id: "ticket-title", tabindex: "-1" }, "工单 " + t.number),
+    el("dl", {},
+      el("dt", {}, "类别"), el("dd", {}, ticketKind(t)),
+      el("dt", {}, "状态"), el("dd", {}, ticketStates[t.state] || t.state),
+      el("dt", {}, "来自"), el("dd", {}, channelNames[t.channel] || "聊天"),
+      el("dt", {}, "提交时间"), el("dd", {}, new Date(t.created_at * 1000).toLocaleString("zh-CN")),
+      el("dt", {}, "手机"), el("dd", {}, t.phone || "未留")),
+    el("h3", {}, "司机的问题"), el("div", { class: "reply", id: "ticket-question" }, t.question),
+    el("h3", {}, "最近的对话"),
+    (t.recent || []).length ? turns : el("p", { class: "muted" }, "没有附带的对话。")];
+  if (t.answer)
+    parts.push(el("h3", {}, "已答复（" + (t.answered_by || "") + "）"),
+      el("div", { class: "reply", id: "ticket-answer" }, t.answer));
+  if (t.state !== "closed") {
+    const box = el("textarea", { id: "answer-text", rows: "5", "aria-label": "答复内容",
+      placeholder: "写给司机的答复" });
+    const error = el("p", { class: "field-error", id: "answer-error", role: "alert" });
+    const send = el("button", { class: "primary", id: "answer-send" }, t.answer ? "再次答复" : "发送答复");
+    const close = el("button", { id: "ticket-close" }, "办结");
+    send.addEventListener("click", async () => {
+      const text = box.value.trim();
+      if (!text) {
+        error.textContent = "请先写答复内容";
+        box.focus();
+        return;
+      }
+      error.textContent = "";
+      send.disabled = true;
+      try {
+        const result = await call("POST", "/admin/api/tickets/" + number + "/answer", { text });
+        notice = "已答复工单 " + number + "：司机下次发消息时在原聊天窗口收到" +
+          (result.sms_queued ? "，并已发短信通知" : "") + "。";
+        returnTo = number;
+        await render();
+      } catch (e) {
+        send.disabled = false;
+        error.textContent = e.message;
+      }
+    });
+    close.addEventListener("click", () => {
+      if ($("close-confirm")) return;
+      const panel = confirmPanel("close-confirm",
+        ["办结工单 " + number + "？", el("p", {}, "办结后不能再答复。")], "确认办结",
+        async () => {
+          try {
+            await call("POST", "/admin/api/tickets/" + number + "/close");
+            notice = "工单 " + number + " 已办结。";
+            returnTo = number;
+            await render();
+          } catch (e) {
+            showError(e.message);
+          }
+        }, () => {
+          panel.remove();
+          close.focus();
+        });
+      close.parentNode.after(panel);
+      $("close-confirm-yes").focus();
+    });
+    parts.push(el("h3", {}, "答复"),
+      el("p", { class: "muted" }, "微信只允许回复司机发来的消息：答复在他下次发消息时送到原聊天窗口；留过手机号的，同时发短信告诉他来看。"),
+      box, error, el("div", { class: "actions" }, send, close));
+  }
+  view.replaceChildren(...parts);
+  $("ticket-title").focus();
+}
+
+async function showDeskStats() {
+  const data = await call("GET", "/admin/api/tickets/stats");
+  const table = el("table", { id: "desk-stats" },
+    el("tr", {}, ...["类别", "收到", "已答复", "已办结", "首次答复用时（中位数）"].map((h) => el("th", {}, h))));
+  const entries = Object.entries(data.categories);
+  for (const [key, s] of entries) {
+    const [category, subcategory] = key.split(":");
+    table.append(el("tr", {}, el("td", {}, ticketKind({ category, subcategory: subcategory || "" })),
+      el("td", {}, s.opened), el("td", {}, s.answered), el("td", {}, s.closed),
+      el("td", {}, s.median_seconds_to_answer < 0 ? "—" : waited(s.median_seconds_to_answer))));
+  }
+  $("view").replaceChildren(el("p", { class: "muted" }, "从司机转人工到第一次答复的用时，按类别。"),
+    entries.length ? table : el("p", { class: "muted" }, "还没有工单。"));
+}
+
 async function loadDistricts() {
   const data = await call("GET", "districts");
   districts = data.districts;
@@ -582,6 +769,7 @@ async function loadAlertCount() {
 
 async function render() {
   showError("");
+  stopDesk();
   $("district-label").hidden = tab !== "queue" && tab !== "pool";
   const content = tab === "content" || tab === "missed";
   document.querySelector("main").classList.toggle("wide", content);
@@ -591,6 +779,8 @@ async function render() {
     else if (tab === "stats") await showStats();
     else if (tab === "promoters") await showPromoters();
     else if (tab === "accounts") await window.kayouAccounts.render($("view"));
+    else if (tab === "desk") await showDesk();
+    else if (tab === "deskstats") await showDeskStats();
     else await showAlerts();
   } catch (e) {
     showError(e.message);
@@ -640,6 +830,7 @@ async function start() {
 function logout() {
   sessionStorage.removeItem("kayou-token");
   $("who").textContent = "";
+  stopDesk();
   if (window.kayouContent) window.kayouContent.stop();
   if (window.kayouAccounts) window.kayouAccounts.stop();
   $("login").hidden = false;

@@ -182,8 +182,9 @@ void ReviewApi::install(HttpServer& server) {
                  });
     // Who the token belongs to: the console shows the tabs of the caller's role.
     server.route("/admin/api/me", [this](HttpRequest& request) -> asio::awaitable<HttpResponse> {
-        auto authorized = auth_.authorize(
-            request, {Role::city_admin, Role::district_admin, Role::faq_editor, Role::legal_desk});
+        auto authorized =
+            auth_.authorize(request, {Role::city_admin, Role::district_admin, Role::faq_editor,
+                                      Role::legal_desk, Role::staff});
         if (auto* denied = std::get_if<HttpResponse>(&authorized)) co_return std::move(*denied);
         const Principal& who = std::get<Principal>(authorized);
         co_return json_response(200, {{"name", who.name},

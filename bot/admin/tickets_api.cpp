@@ -24,12 +24,40 @@ json ticket_json(const faq::Ticket& t) {
         {"recent", t.recent}};
 }
 
+// {"error": English for programs, "message": Chinese for the console}, as the review API does.
+HttpResponse desk_error(int status, std::string_view error, std::string_view message) {
+    return json_response(status, {{"error", error}, {"message", message}});
+}
+
 bool valid_phone(const std::string& phone) {
     return phone.size() == 11 && phone[0] == '1' &&
            phone.find_first_not_of("0123456789") == std::string::npos;
 }
 
 }  // namespace
+
+bool may_work_ticket(const Principal& who, std::string_view category,
+                     std::string_view subcategory) {
+    switch (who.role) {
+        case Role::city_admin:
+            return true;
+        case Role::legal_desk:
+            return category == "legal" || category == "grievance";
+        case Role::staff:
+            return category == "staff" &&
+                   (subcategory.empty() || who.may_act_on_district(subcategory));
+        default:
+            return false;
+    }
+}
+
+bool may_read_stats(const Principal& who, std::string_view category_key) {
+    const auto colon = category_key.find(':');
+    const std::string_view category = category_key.substr(0, colon);
+    std::string_view sub;
+    if (colon != std::string_view::npos) sub = category_key.substr(colon + 1);
+    return may_work_ticket(who, category, sub);
+}
 
 TicketsApi::TicketsApi(const Authenticator& auth, AuditLog& audit, faq::TicketDesk& desk)
     : auth_(auth), audit_(audit), desk_(desk) {}
@@ -40,7 +68,7 @@ void TicketsApi::install(HttpServer& server) {
 }
 
 asio::awaitable<HttpResponse> TicketsApi::collection(HttpRequest& request) {
-    auto authorized = auth_.authorize(request, {Role::legal_desk, Role::city_admin});
+    auto authorized = auth_.authorize(request, {Role::legal_desk, Role::staff, Role::city_admin});
     if (auto* denied = std::get_if<HttpResponse>(&authorized)) co_return std::move(*denied);
     const Principal& who = std::get<Principal>(authorized);
     if (request.method == "GET") {
@@ -55,7 +83,16 @@ asio::awaitable<HttpResponse> TicketsApi::collection(HttpRequest& request) {
         // temporary too early there (crash seen in testing).
         if (state == "all") state.clear();
         const auto tickets = co_await desk_.list(state, 200);
-        for (const auto& t : tickets) list.push_back(ticket_json(t));
+        std::string shown;  // the numbers whose words this view decrypts, for the audit log
+        for (const auto& t : tickets) {
+            if (!may_work_ticket(who, t.category, t.subcategory)) continue;
+            list.push_back(ticket_json(t));
+            if (!shown.empty()) shown += ',';
+            shown += t.number;
+        }
+        // The list carries the drivers' questions and recent turns: audited before it is served.
+        if (!shown.empty() && !co_await audit_.record(who, "ticket.list", shown))
+            co_return desk_error(503, "audit log unavailable", "审计日志暂不可用，请稍后再试");
         co_return json_response(200, {{"tickets", list}});
     }
     if (request.method == "POST") {
@@ -71,8 +108,10 @@ asio::awaitable<HttpResponse> TicketsApi::collection(HttpRequest& request) {
         if (!faq::valid_ticket_category(ticket.category, ticket.subcategory))
             co_return HttpResponse::error(
                 400,
-                "category must be legal, or grievance with subcategory fines, "
-                "enforcement or services");
+                "category must be legal, staff with a district id, or grievance with "
+                "subcategory fines, enforcement or services");
+        if (!may_work_ticket(who, ticket.category, ticket.subcategory))
+            co_return desk_error(403, "not your desk", "这类工单不归您处理");
         if (ticket.question.empty()) co_return HttpResponse::error(400, "question is required");
         if (!ticket.phone.empty() && !valid_phone(ticket.phone))
             co_return HttpResponse::error(400, "phone must be an 11-digit mainland mobile");
@@ -84,7 +123,7 @@ asio::awaitable<HttpResponse> TicketsApi::collection(HttpRequest& request) {
 }
 
 asio::awaitable<HttpResponse> TicketsApi::item(HttpRequest& request) {
-    auto authorized = auth_.authorize(request, {Role::legal_desk, Role::city_admin});
+    auto authorized = auth_.authorize(request, {Role::legal_desk, Role::staff, Role::city_admin});
     if (auto* denied = std::get_if<HttpResponse>(&authorized)) co_return std::move(*denied);
     const Principal& who = std::get<Principal>(authorized);
     std::string_view rest = std::string_view(request.path).substr(kItemPrefix.size());
@@ -96,18 +135,26 @@ asio::awaitable<HttpResponse> TicketsApi::item(HttpRequest& request) {
     if (number == "stats" && action.empty() && request.method == "GET") {
         json out = json::object();
         const auto stats = co_await desk_.stats();  // named: see list above
-        for (const auto& [category, s] : stats)
+        for (const auto& [category, s] : stats) {
+            if (!may_read_stats(who, category)) continue;
             out[category] = {{"opened", s.opened},
                              {"answered", s.answered},
                              {"closed", s.closed},
                              {"median_seconds_to_answer", s.median_seconds_to_answer}};
+        }
         co_return json_response(200, {{"categories", out}});
     }
     if (faq::find_ticket_number(number) != number)
         co_return HttpResponse::error(404, "no such ticket");
+    // Every action on one ticket first checks that it is this desk's: another district's
+    // handoff answers 403 and shows nothing of it.
+    auto ticket = co_await desk_.get(number);
+    if (!ticket) co_return desk_error(404, "no such ticket", "没有这个工单");
+    if (!may_work_ticket(who, ticket->category, ticket->subcategory))
+        co_return desk_error(403, "not your desk", "这个工单不归您处理，无权查看或答复");
     if (action.empty() && request.method == "GET") {
-        auto ticket = co_await desk_.get(number);
-        if (!ticket) co_return HttpResponse::error(404, "no such ticket");
+        if (!co_await audit_.record(who, "ticket.view", number))
+            co_return desk_error(503, "audit log unavailable", "审计日志暂不可用，请稍后再试");
         co_return json_response(200, ticket_json(*ticket));
     }
     if (action == "answer" && request.method == "POST") {
@@ -115,12 +162,13 @@ asio::awaitable<HttpResponse> TicketsApi::item(HttpRequest& request) {
         std::string text;  // if, not ?: (g++ 12 coroutine temporaries)
         if (body.is_object() && body.contains("text") && body["text"].is_string())
             text = body["text"].get<std::string>();
-        if (text.empty()) co_return HttpResponse::error(400, "body must be {\"text\": ...}");
+        if (text.empty())
+            co_return desk_error(400, "body must be {\"text\": ...}", "请先写答复内容");
         const auto outcome = co_await desk_.answer(number, text, who.name);
         if (outcome.result == faq::AnswerOutcome::Result::not_found)
             co_return HttpResponse::error(404, "no such ticket");
         if (outcome.result == faq::AnswerOutcome::Result::closed)
-            co_return HttpResponse::error(409, "ticket is closed");
+            co_return desk_error(409, "ticket is closed", "工单已办结，不能再答复");
         co_await audit_.record(who, "ticket.answer", number);
         co_return json_response(200, {{"number", number},
                                       {"state", "answered"},

@@ -185,5 +185,22 @@ TEST(Config, ReviewContactsAndTiming) {
               std::string::npos);
 }
 
+TEST(Config, StaffTokensNeedTheirDistricts) {
+    const std::string hash = "4ee29291f018966dd683fe781006252c827836cb10cb585e51a23d3c8aaa1cf9";
+    const Config config =
+        parse_config("admin:\n  tokens:\n    - name: wang\n      token_sha256: " + hash +
+                     "\n      role: staff\n      districts: [wujin]\n");
+    ASSERT_EQ(config.admin.tokens.size(), 1u);
+    EXPECT_EQ(config.admin.tokens[0].role, "staff");
+    EXPECT_EQ(config.admin.tokens[0].districts, std::vector<std::string>{"wujin"});
+    EXPECT_EQ(error_of("admin:\n  tokens:\n    - name: wang\n      token_sha256: " + hash +
+                       "\n      role: staff\n"),
+              "admin.tokens: wang: a staff token needs districts");
+    EXPECT_NE(error_of("admin:\n  tokens:\n    - name: wang\n      token_sha256: " + hash +
+                       "\n      role: helper\n      districts: [wujin]\n")
+                  .find("legal_desk or staff"),
+              std::string::npos);
+}
+
 }  // namespace
 }  // namespace kayou::bot

@@ -143,6 +143,16 @@ TEST(Route, PersonGoesToTheLegalDeskAfterALegalQuestionAndToStaffOtherwise) {
     EXPECT_EQ(route(said("person"), at("name")).desk, "staff");
 }
 
+TEST(Route, AskingForALawyerGoesToTheLegalDeskEvenFirst) {
+    Understanding lawyer = said("person");
+    lawyer.text = "找律师";
+    EXPECT_EQ(route(lawyer, idle()).desk, "legal");
+    EXPECT_EQ(route(lawyer, at("name")).desk, "legal");  // inside the join too
+    Understanding person = said("person");
+    person.text = "转人工";
+    EXPECT_EQ(route(person, idle()).desk, "staff");
+}
+
 TEST(Route, SeriousQuestionsOfferTheDesk) {
     EXPECT_TRUE(route(said("question", {{"serious", "1"}}), idle()).offer_desk);
     EXPECT_FALSE(route(said("question"), idle()).offer_desk);

@@ -1,0 +1,147 @@
+// Drives the desks' inbox in kayou's console (/admin, tabs 工单 and 答复时效) in Debian's headless
+// chromium (playwright-core, no browser download) the way a desk lawyer or a district staff
+// member would, at one viewport, and prints what the page showed as one JSON line with the
+// console errors, CSP violations and failed requests seen on the way. Driven by
+// tests/integration/desk_inbox_test.cpp.
+//
+//   node console_desk.js <port> <token> desktop|phone <ticket number> <answer>
+//
+// Logs in with Enter, waits for the ticket in the 工单 tab, reaches its card with Tab and opens
+// it with Enter, reads the question and the recent turns, sends an empty answer (the page's
+// Chinese error), types `answer` and sends it, reads the notice and the list it returns to,
+// opens the ticket again and closes it through the confirmation (cancelled once), then reads the
+// 答复时效 tab.
+"use strict";
+const { chromium } = require("playwright-core");
+
+const [port, token, mode, number, answer] = process.argv.slice(2);
+const base = `http://127.0.0.1:${port}`;
+const phone = mode === "phone";
+const viewport = phone ? { width: 390, height: 844 } : { width: 1366, height: 768 };
+let step = "start";
+
+async function main() {
+  const browser = await chromium.launch({
+    executablePath: process.env.KAYOU_CHROMIUM || "/usr/bin/chromium",
+    args: ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"],
+  });
+  try {
+    const context = await browser.newContext({ viewport, isMobile: phone, hasTouch: phone,
+      deviceScaleFactor: phone ? 2 : 1, locale: "zh-CN", timezoneId: "Asia/Shanghai" });
+    // Before the page's own scripts (DevTools protocol, outside the CSP): violations collected.
+    await context.addInitScript(() => {
+      window.__csp = [];
+      document.addEventListener("securitypolicyviolation", (e) =>
+        window.__csp.push(e.violatedDirective + " " + (e.blockedURI || "")));
+    });
+    const page = await context.newPage();
+    const problems = [];
+    const refused = [];
+    page.on("console", (m) => {
+      if (m.text().includes("the server responded with a status of")) return;
+      if (m.type() === "error" || m.type() === "warning") problems.push(m.type() + ": " + m.text());
+    });
+    page.on("pageerror", (e) => problems.push("pageerror: " + e.message));
+    page.on("response", (r) => {
+      if (r.status() >= 400) refused.push([r.status(), new URL(r.url()).pathname]);
+    });
+    const texts = (selector) => page.$$eval(selector, (nodes) => nodes.map((n) => n.textContent));
+    const focused = () => page.evaluate(() => {
+      const a = document.activeElement;
+      if (!a || a === document.body) return "body";
+      return (a.dataset && a.dataset.number ? "ticket:" + a.dataset.number : "") || a.id ||
+        a.tagName.toLowerCase();
+    });
+    let overflow = 0;
+    const noSideScroll = async () => {
+      const wide = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+      overflow = Math.max(overflow, wide);
+    };
+    const card = `#view .ticket-card[data-number="${number}"]`;
+    const out = { mode };
+
+    step = "login";
+    await page.goto(base + "/admin");
+    await page.fill("#token", token);
+    await page.press("#token", "Enter");
+    await page.waitForSelector("#app:not([hidden])");
+    out.tabs = await texts("#tabs button:not([hidden])");
+    step = "inbox";
+    if (!(await page.$("#ticket-list"))) await page.click('#tabs button[data-tab="desk"]');
+    await page.waitForSelector(card, { timeout: 10000 });
+    out.card = await page.textContent(card);
+    out.summary = await page.textContent("#ticket-summary");
+    await noSideScroll();
+
+    step = "keyboard";
+    await page.focus("#ticket-state");
+    const order = [];
+    for (let i = 0; i < 30 && !order.includes("ticket:" + number); i++) {
+      await page.keyboard.press("Tab");
+      order.push(await focused());
+    }
+    out.reached = order.includes("ticket:" + number);
+    await page.keyboard.press("Enter");
+    await page.waitForSelector("#ticket-title");
+    out.after_open = await focused();
+    out.question = await page.textContent("#ticket-question");
+    out.turns = await texts("#ticket-turns li");
+    out.details = await page.textContent("#view dl");
+    await noSideScroll();
+
+    step = "answer";
+    await page.click("#answer-send");
+    await page.waitForFunction(() => document.querySelector("#answer-error").textContent !== "");
+    out.empty_error = await page.textContent("#answer-error");
+    await page.fill("#answer-text", answer);
+    await page.click("#answer-send");
+    await page.waitForSelector("#notice");
+    out.notice = await page.textContent("#notice");
+    out.back_focus = await focused();
+
+    step = "close";
+    await page.selectOption("#ticket-state", "answered");
+    await page.waitForSelector(card);
+    await page.click(card);
+    await page.waitForSelector("#ticket-answer");
+    out.answer_shown = await page.textContent("#ticket-answer");
+    await page.click("#ticket-close");
+    await page.waitForSelector("#close-confirm");
+    out.confirm = await page.textContent("#close-confirm");
+    out.confirm_focus = await focused();
+    await page.click("#close-confirm-no");
+    out.cancelled = (await page.$("#close-confirm")) === null;
+    await page.click("#ticket-close");
+    await page.click("#close-confirm-yes");
+    await page.waitForSelector("#notice");
+    out.closed_notice = await page.textContent("#notice");
+    await noSideScroll();
+
+    step = "stats";
+    await page.click('#tabs button[data-tab="deskstats"]');
+    await page.waitForSelector("#desk-stats");
+    out.stats = await texts("#desk-stats tr");
+    await noSideScroll();
+
+    out.error = await page.textContent("#error");
+    out.overflow = overflow;
+    out.csp = await page.evaluate(() => window.__csp.slice());
+    out.console = problems;
+    out.refused = refused;
+    process.stdout.write(JSON.stringify(out) + "\n");
+  } finally {
+    await browser.close();
+  }
+}
+
+const timer = setTimeout(() => {
+  process.stdout.write(JSON.stringify({ failure: "deadline passed", step }) + "\n");
+  process.exit(1);
+}, Number(process.env.KAYOU_BROWSER_DEADLINE_MS || 90000));
+main().then(() => {
+  clearTimeout(timer);
+  process.exit(0);
+}, (e) => {
+  process.stdout.write(JSON.stringify({ failure: e.message, step }) + "\n");
+  process.exit(1);
+});
