@@ -223,7 +223,8 @@ struct SmsService::Impl {
             {}};
     }
 
-    // Twilio signs the public URL it was configured with, not what the socket saw (Twilio "Webhooks security").
+    // Twilio signs the public URL it was configured with, not what the socket saw (Twilio "Webhooks
+    // security").
     bool twilio_ok(const HttpRequest& request, const std::vector<notify::signing::Param>& form) {
         const auto& sms = config.sms;
         std::string url = sms.twilio_public_base_url;

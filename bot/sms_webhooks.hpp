@@ -87,8 +87,8 @@ private:
     std::unique_ptr<Impl> impl_;
 };
 
-// Driver SMS replies without an intent script: exact words only. Opt-out words of the mainland providers (TD,
-// T, N, R, 退订, 拒收).
+// Driver SMS replies without an intent script: exact words only. Opt-out words of the mainland
+// providers (TD, T, N, R, 退订, 拒收).
 enum class SmsReplyIntent { none, opt_out, progress };
 SmsReplyIntent classify_sms_reply(std::string_view text);
 // "+8613800000000" / "8613800000000" / "13800000000" -> "13800000000".

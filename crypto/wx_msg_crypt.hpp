@@ -1,7 +1,7 @@
 #pragma once
 // Tencent's WXBizMsgCrypt scheme, shared by the WeChat Official Account (safe mode), WeCom apps
-// and the WeCom smart robot. Vectors in tests/unit/crypto_wx_msg_crypt_test.cpp; error codes mirror Tencent's samples
-// so log lines can be matched against WeCom console messages.
+// and the WeCom smart robot. Vectors in tests/unit/crypto_wx_msg_crypt_test.cpp; error codes mirror
+// Tencent's samples so log lines can be matched against WeCom console messages.
 
 #include <array>
 #include <optional>

@@ -67,9 +67,9 @@ std::string long_text_excerpt(std::string_view text) {
 
 std::string edit_field(std::string_view text) {
     const bool wants_change =
-        contains_any(text, {"修改", "更改", "改一下", "改成", "改下", "要改", "想改", "换成",
-                            "换个", "换一个", "填错", "写错", "输错", "打错", "搞错", "弄错",
-                            "不对", "错了", "变更", "更换"}) ||
+        contains_any(text, {"修改", "更改", "改一下", "改成", "改下", "要改", "想改",
+                            "换成", "换个", "换一个", "填错", "写错", "输错", "打错",
+                            "搞错", "弄错", "不对",   "错了", "变更", "更换"}) ||
         text.rfind("改", 0) == 0 || text.rfind("换", 0) == 0;
     // "重新填一遍 名字手机号都不对" starts over; it is not one field's edit.
     if (!wants_change || contains_any(text, {"重新填", "重填", "从头"})) return {};
@@ -159,8 +159,8 @@ Understanding Understander::understand_cleaned(const std::string& cleaned,
         if (extraction.kind != Extraction::Kind::absent) {
             // A value inside a question ("武进区有什么福利" at the district step, "挂靠公司要交
             // 钱吗" at the employer step) is the question when the question is clear.
-            const bool open_field = context.step == "district" || context.step == "employer" ||
-                                    context.step == "name";
+            const bool open_field =
+                context.step == "district" || context.step == "employer" || context.step == "name";
             if (open_field && model.is_question(cleaned)) {
                 auto other = classify(cleaned, context, legal);
                 if (other.confidence >= kConfidentIntent && other.intent != "out_of_scope")

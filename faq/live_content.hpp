@@ -93,7 +93,8 @@ private:
     std::atomic<std::shared_ptr<const StationCatalog>> stations_;
     std::atomic<std::shared_ptr<const IntentModel>> intents_;
     std::atomic<int> versions_[std::size(kContentKinds)] = {};
-    int failed_[std::size(kContentKinds)] = {};  // a version that failed to build is not retried every poll
+    int failed_[std::size(kContentKinds)] =
+        {};  // a version that failed to build is not retried every poll
 };
 
 }  // namespace kayou::faq

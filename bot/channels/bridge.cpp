@@ -140,7 +140,8 @@ Result<dialogs::Message> parse_bridge_message(std::string_view body,
     if (member(root, "timestamp") != nullptr) {
         const auto value = json_util::int_member(root, "timestamp");
         if (!value || *value < 0) return bad_request("bridge: bad timestamp");
-        // Wechaty puppets report seconds or milliseconds (seen in the Wechaty puppets); 10^11 s is year 5138.
+        // Wechaty puppets report seconds or milliseconds (seen in the Wechaty puppets); 10^11 s is
+        // year 5138.
         message.time = *value > 100'000'000'000 ? *value / 1000 : *value;
     }
 

@@ -1,6 +1,6 @@
 #pragma once
-// WeChat Official Account (公众号) callback codec (WeChat "消息管理" docs). The handler verifies signatures and
-// decrypts (crypto/wx_msg_crypt.hpp); these functions only read and write the XML.
+// WeChat Official Account (公众号) callback codec (WeChat "消息管理" docs). The handler verifies
+// signatures and decrypts (crypto/wx_msg_crypt.hpp); these functions only read and write the XML.
 //
 // POST flow, safe mode: read_oa_envelope(body) -> verify msg_signature over envelope.encrypt ->
 // decrypt -> decode_oa_message(plaintext) -> dialogs -> build_oa_text_reply(...) -> encrypt ->

@@ -1,8 +1,8 @@
 #pragma once
-// WeCom self-built app (企业微信自建应用) callback codec (WeCom "接收消息与事件"). Always encrypted, receiveid =
-// CorpID. Flow: read_wecom_envelope(body) -> verify + decrypt -> decode_wecom_app_message ->
-// dialogs -> build_wecom_app_text_reply -> encrypt -> build_encrypted_reply_xml. No reply: an
-// empty 200 body (or kWeChatAck).
+// WeCom self-built app (企业微信自建应用) callback codec (WeCom "接收消息与事件"). Always
+// encrypted, receiveid = CorpID. Flow: read_wecom_envelope(body) -> verify + decrypt ->
+// decode_wecom_app_message -> dialogs -> build_wecom_app_text_reply -> encrypt ->
+// build_encrypted_reply_xml. No reply: an empty 200 body (or kWeChatAck).
 #include "bot/channels/wechat_message.hpp"
 
 namespace kayou::channels {

@@ -1,5 +1,6 @@
 #pragma once
-// WeCom smart robot (企业微信智能机器人) webhook codec (WeCom "智能机器人" callbacks): JSON, encrypted with receiveid
+// WeCom smart robot (企业微信智能机器人) webhook codec (WeCom "智能机器人" callbacks): JSON,
+// encrypted with receiveid
 // "". Flow: read_wecom_bot_envelope(body) -> verify msg_signature over it + decrypt ->
 // decode_wecom_bot_message(plaintext) -> dialogs -> build_wecom_bot_stream_reply(...) -> encrypt
 // -> build_wecom_bot_encrypted_response(...).

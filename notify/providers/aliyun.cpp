@@ -1,4 +1,5 @@
-// Aliyun Dysmsapi SendSms over HTTPS, RPC signature v1 (HMAC-SHA1) in a form POST (Aliyun "SendSms" API reference).
+// Aliyun Dysmsapi SendSms over HTTPS, RPC signature v1 (HMAC-SHA1) in a form POST (Aliyun "SendSms"
+// API reference).
 #include <chrono>
 
 #include "crypto/random.hpp"

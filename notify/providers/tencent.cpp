@@ -1,4 +1,5 @@
-// Tencent Cloud SMS SendSms (API 3.0) over HTTPS, signed with TC3-HMAC-SHA256 (Tencent Cloud "SendSms" and "签名方法 v3").
+// Tencent Cloud SMS SendSms (API 3.0) over HTTPS, signed with TC3-HMAC-SHA256 (Tencent Cloud
+// "SendSms" and "签名方法 v3").
 #include <chrono>
 
 #include "net/http_client.hpp"

@@ -97,7 +97,8 @@ std::vector<AliyunSmsUp> parse_aliyun_sms_up(std::string_view body);
 inline constexpr std::string_view kTwilioEmptyTwiml = "<Response></Response>";
 inline constexpr std::string_view kTwilioContentType = "text/xml";
 // "<Response><Message>text</Message></Response>": Twilio sends `text` back to the sender from the
-// number he wrote to (Twilio "TwiML for Programmable Messaging"), XML-escaped here. Empty text: kTwilioEmptyTwiml.
+// number he wrote to (Twilio "TwiML for Programmable Messaging"), XML-escaped here. Empty text:
+// kTwilioEmptyTwiml.
 std::string twilio_message_twiml(std::string_view text);
 
 // Inbound message form fields (already decoded with twilio::parse_form_urlencoded; check the

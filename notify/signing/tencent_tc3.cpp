@@ -130,7 +130,8 @@ sys_seconds window_end(Window w, sys_seconds now) {
 }
 
 // The "Response" object every Tencent Cloud API answer wraps its fields in.
-const signing::detail::Json& response_of(const signing::detail::Json& doc, const std::string& what) {
+const signing::detail::Json& response_of(const signing::detail::Json& doc,
+                                         const std::string& what) {
     if (!doc.is_object() || !doc.contains("Response") || !doc["Response"].is_object()) {
         throw signing::ParseError(what + ": missing object 'Response'");
     }

@@ -137,7 +137,8 @@ struct SendSmsResponse {
 SendSmsResponse parse_send_sms_response(std::string_view body);
 
 // Maps an error code (Response.Error.Code or SendStatus.Code) to what the outbox does, per
-// Tencent's "SMS error codes". `now` computes the end of a frequency window. "Ok" -> FailureClass::ok.
+// Tencent's "SMS error codes". `now` computes the end of a frequency window. "Ok" ->
+// FailureClass::ok.
 signing::Classification classify(std::string_view code, std::chrono::sys_seconds now);
 
 // ---- PullSmsSendStatusByPhoneNumber: the delivery receipts of one number in a time range ----

@@ -4,7 +4,8 @@
 // needs. Pure functions. Reference: docs/spec sms-providers.md §4.3.
 //
 // Validate against the public URL configured for the webhook, not the URL the socket saw: behind
-// a TLS-terminating proxy the app sees http:// and every signature fails (Twilio "Webhooks security").
+// a TLS-terminating proxy the app sees http:// and every signature fails (Twilio "Webhooks
+// security").
 #include <optional>
 #include <string>
 #include <string_view>

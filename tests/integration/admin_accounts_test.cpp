@@ -245,8 +245,8 @@ TEST(AdminAccounts, CityAdminManagesAccountsInTheConsolePage) {
         const std::string name = mode == "phone" ? "钟楼区审核员小周" : "武进区审核员老王";
         const auto page = reference_accounts_console(kayou.port(), kCityToken, mode, name);
         ASSERT_FALSE(page.contains("failure")) << page.dump() << kayou.log();
-        EXPECT_EQ(page["tabs"], json::array({"待审核 0", "周转池 0", "统计", "短信告警 0", "宣传员", "内容",
-                                             "漏答", "账号", "工单", "答复时效"}))
+        EXPECT_EQ(page["tabs"], json::array({"待审核 0", "周转池 0", "统计", "短信告警 0", "宣传员",
+                                             "内容", "漏答", "账号", "工单", "答复时效"}))
             << page.dump();
         EXPECT_TRUE(page["districts_shown_first"].get<bool>());  // 区县审核员 is preselected
         EXPECT_TRUE(page["districts_hidden_for_editor"].get<bool>());

@@ -21,8 +21,8 @@
 #include <map>
 #include <memory>
 #include <mutex>
-#include <random>
 #include <nlohmann/json.hpp>
+#include <random>
 #include <set>
 #include <thread>
 

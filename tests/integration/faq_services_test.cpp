@@ -209,9 +209,9 @@ TEST(FaqTickets, FindLawyerOpensATicketAndTheAnswerReachesTheDriver) {
         EXPECT_NE(nanjing->find("12351"), std::string::npos) << *nanjing;
         EXPECT_TRUE(asks_for_stations(by_town));
         EXPECT_TRUE(asks_for_benefits("入会有什么福利"));
-        EXPECT_NE(
-            services.benefits("武进区", MemberStatus::none, "", "2026-05-01").find("入会后还可享受"),
-            std::string::npos);
+        EXPECT_NE(services.benefits("武进区", MemberStatus::none, "", "2026-05-01")
+                      .find("入会后还可享受"),
+                  std::string::npos);
 
         LegalQuestion question;
         question.text = "找律师";

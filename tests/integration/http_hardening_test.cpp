@@ -130,8 +130,8 @@ TEST(HttpHardening, UnauthenticatedUploadsAreRefusedBeforeTheirBodyIsRead) {
         std::atomic<int> finished{0};
         for (int i = 0; i < 100; ++i)
             clients.emplace_back([&] {
-                auto r = http_request(kayou.port(), "POST", "/admin/api/content/faq/versions",
-                                      body, {{"Content-Type", "text/yaml"}}, 30s);
+                auto r = http_request(kayou.port(), "POST", "/admin/api/content/faq/versions", body,
+                                      {{"Content-Type", "text/yaml"}}, 30s);
                 (r.status == 401 ? unauthorized : other)++;
                 ++finished;
             });

@@ -74,7 +74,8 @@ TEST(PrivacyAtRest, NoNameIdOrPhoneInClearInAnyKeyOrTheAof) {
         std::string args = "'" + key + "'";
         if (read == "lrange" || read == "zrange") args += " 0 -1";
         if (read == "xrange") args += " - +";
-        if (!read.empty()) values += key + " " + run("redis-cli -s '" + socket + "' --raw " + read + " " + args);
+        if (!read.empty())
+            values += key + " " + run("redis-cli -s '" + socket + "' --raw " + read + " " + args);
     }
     run("redis-cli -s '" + socket + "' bgrewriteaof");
     std::string aof;
@@ -84,7 +85,8 @@ TEST(PrivacyAtRest, NoNameIdOrPhoneInClearInAnyKeyOrTheAof) {
             entry.path().filename().string().find("appendonly") == std::string::npos)
             continue;
         std::ifstream file(entry.path(), std::ios::binary);
-        aof += std::string((std::istreambuf_iterator<char>(file)), std::istreambuf_iterator<char>());
+        aof +=
+            std::string((std::istreambuf_iterator<char>(file)), std::istreambuf_iterator<char>());
     }
     ASSERT_FALSE(aof.empty()) << "no AOF under " << dir;
     for (const char* secret : {kName, kPhone, kIdCard}) {

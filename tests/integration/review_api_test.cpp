@@ -607,7 +607,8 @@ TEST_F(ReviewApi, ReviewerApprovesInTheConsolePage) {
         EXPECT_NE(page["districts"][0].get<std::string>().find("武进区（待审 2"),
                   std::string::npos);
         // Counts on the tabs: 2 pending, none in the pool, no failed SMS.
-        EXPECT_EQ(page["tabs"], json::array({"待审核 2", "周转池 0", "统计", "短信告警 0", "宣传员"}))
+        EXPECT_EQ(page["tabs"],
+                  json::array({"待审核 2", "周转池 0", "统计", "短信告警 0", "宣传员"}))
             << page.dump();
         ASSERT_EQ(page["queue"].size(), 2u);
         // Earliest deadline first, masked in the list, in full once opened.

@@ -283,8 +283,9 @@ TEST(ChannelsOfficialAccount, EncryptedEnvelopeLayout) {
               "<TimeStamp>1411525903</TimeStamp><Nonce><![CDATA[461056294]]></Nonce></xml>");
 }
 
-// The whole safe-mode path with vector V3 (tests/unit/crypto_wx_msg_crypt_test.cpp): envelope -> msg_signature -> decrypt -> decode, then
-// the reply back through encrypt -> envelope, read again the way WeChat would.
+// The whole safe-mode path with vector V3 (tests/unit/crypto_wx_msg_crypt_test.cpp): envelope ->
+// msg_signature -> decrypt -> decode, then the reply back through encrypt -> envelope, read again
+// the way WeChat would.
 TEST(ChannelsOfficialAccount, SafeModeEndToEndWithV3) {
     constexpr std::string_view kEncrypt =
         "hyzAe4OzmOMbd6TvGdIOO6uBmdJoD0Fk53REIHvxYtJlE2B655HuD0m8KUePWB3+"

@@ -118,8 +118,8 @@ TEST(Route, EveryIntentInEveryState) {
         std::map<std::string, std::string> slots;
         if (std::string(row.intent) == "choice") slots["number"] = "2";
         const Route got = route(said(row.intent, slots), row.view);
-        EXPECT_EQ(got.action, row.action) << row.intent << " step=" << row.view.step
-                                          << " app=" << row.view.application;
+        EXPECT_EQ(got.action, row.action)
+            << row.intent << " step=" << row.view.step << " app=" << row.view.application;
         EXPECT_EQ(got.resume, row.resume) << row.intent << " step=" << row.view.step;
         EXPECT_EQ(got.flow_text, row.flow_text) << row.intent;
     }

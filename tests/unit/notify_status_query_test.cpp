@@ -1,6 +1,7 @@
 // The status queries that settle unknown outcomes: Tencent PullSmsSendStatusByPhoneNumber
 // (TC3-signed like SendSms) and Aliyun QuerySendDetails (RPC v1 like SendSms), byte for byte
-// against vectors computed independently (Python hashlib/hmac from the published algorithms), their parsers, and which record is ours.
+// against vectors computed independently (Python hashlib/hmac from the published algorithms), their
+// parsers, and which record is ours.
 #include <gtest/gtest.h>
 
 #include <map>
