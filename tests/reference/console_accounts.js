@@ -11,12 +11,10 @@
 // message), closes the token box, revokes the account (cancels the confirmation once with the
 // keyboard, then confirms) and checks the token no longer works.
 "use strict";
-const { chromium } = require("playwright-core");
+const { openConsole, runWithDeadline } = require("./console_page");
 
 const [port, token, mode, name] = process.argv.slice(2);
 const base = `http://127.0.0.1:${port}`;
-const phone = mode === "phone";
-const viewport = phone ? { width: 390, height: 844 } : { width: 1366, height: 768 };
 let step = "start";
 
 async function me(bearer) {
@@ -25,40 +23,14 @@ async function me(bearer) {
 }
 
 async function main() {
-  const browser = await chromium.launch({
-    executablePath: process.env.KAYOU_CHROMIUM || "/usr/bin/chromium",
-    args: ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"],
-  });
+  const session = await openConsole(mode);
+  const { page, texts, noSideScroll } = session;
   try {
-    const context = await browser.newContext({ viewport, isMobile: phone, hasTouch: phone,
-      deviceScaleFactor: phone ? 2 : 1, locale: "zh-CN", timezoneId: "Asia/Shanghai" });
-    await context.addInitScript(() => {
-      window.__csp = [];
-      document.addEventListener("securitypolicyviolation", (e) =>
-        window.__csp.push(e.violatedDirective + " " + (e.blockedURI || "")));
-    });
-    const page = await context.newPage();
-    const problems = [];
-    const refused = [];
-    page.on("console", (m) => {
-      if (m.text().includes("the server responded with a status of")) return;
-      if (m.type() === "error" || m.type() === "warning") problems.push(m.type() + ": " + m.text());
-    });
-    page.on("pageerror", (e) => problems.push("pageerror: " + e.message));
-    page.on("response", (r) => {
-      if (r.status() >= 400) refused.push([r.status(), new URL(r.url()).pathname]);
-    });
-    const texts = (selector) => page.$$eval(selector, (nodes) => nodes.map((n) => n.textContent));
     const focused = () => page.evaluate(() => (document.activeElement && document.activeElement.id) || "");
     // KAYOU_SCREENSHOTS=<dir>: pictures of the steps, for a person to look at.
     const shot = async (name) => {
       if (process.env.KAYOU_SCREENSHOTS)
         await page.screenshot({ path: `${process.env.KAYOU_SCREENSHOTS}/accounts-${mode}-${name}.png`, fullPage: true });
-    };
-    let overflow = 0;
-    const noSideScroll = async () => {
-      const wide = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
-      overflow = Math.max(overflow, wide);
     };
     const out = { mode };
 
@@ -137,24 +109,11 @@ async function main() {
     out.error = await page.textContent("#error");
     out.page_text = (await page.textContent("nav")) + (await page.textContent("main"));
     await noSideScroll();
-    out.overflow = overflow;
-    out.csp = await page.evaluate(() => window.__csp.slice());
-    out.console = problems;
-    out.refused = refused;
+    Object.assign(out, await session.report());
     process.stdout.write(JSON.stringify(out) + "\n");
   } finally {
-    await browser.close();
+    await session.browser.close();
   }
 }
 
-const timer = setTimeout(() => {
-  process.stdout.write(JSON.stringify({ failure: "deadline passed", step }) + "\n");
-  process.exit(1);
-}, Number(process.env.KAYOU_BROWSER_DEADLINE_MS || 90000));
-main().then(() => {
-  clearTimeout(timer);
-  process.exit(0);
-}, (e) => {
-  process.stdout.write(JSON.stringify({ failure: e.message, step }) + "\n");
-  process.exit(1);
-});
+runWithDeadline(main, () => step);

@@ -12,51 +12,22 @@
 // opens the ticket again and closes it through the confirmation (cancelled once), then reads the
 // 答复时效 tab.
 "use strict";
-const { chromium } = require("playwright-core");
+const { openConsole, runWithDeadline } = require("./console_page");
 
 const [port, token, mode, number, answer] = process.argv.slice(2);
 const base = `http://127.0.0.1:${port}`;
-const phone = mode === "phone";
-const viewport = phone ? { width: 390, height: 844 } : { width: 1366, height: 768 };
 let step = "start";
 
 async function main() {
-  const browser = await chromium.launch({
-    executablePath: process.env.KAYOU_CHROMIUM || "/usr/bin/chromium",
-    args: ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"],
-  });
+  const session = await openConsole(mode);
+  const { page, texts, noSideScroll } = session;
   try {
-    const context = await browser.newContext({ viewport, isMobile: phone, hasTouch: phone,
-      deviceScaleFactor: phone ? 2 : 1, locale: "zh-CN", timezoneId: "Asia/Shanghai" });
-    // Before the page's own scripts (DevTools protocol, outside the CSP): violations collected.
-    await context.addInitScript(() => {
-      window.__csp = [];
-      document.addEventListener("securitypolicyviolation", (e) =>
-        window.__csp.push(e.violatedDirective + " " + (e.blockedURI || "")));
-    });
-    const page = await context.newPage();
-    const problems = [];
-    const refused = [];
-    page.on("console", (m) => {
-      if (m.text().includes("the server responded with a status of")) return;
-      if (m.type() === "error" || m.type() === "warning") problems.push(m.type() + ": " + m.text());
-    });
-    page.on("pageerror", (e) => problems.push("pageerror: " + e.message));
-    page.on("response", (r) => {
-      if (r.status() >= 400) refused.push([r.status(), new URL(r.url()).pathname]);
-    });
-    const texts = (selector) => page.$$eval(selector, (nodes) => nodes.map((n) => n.textContent));
     const focused = () => page.evaluate(() => {
       const a = document.activeElement;
       if (!a || a === document.body) return "body";
       return (a.dataset && a.dataset.number ? "ticket:" + a.dataset.number : "") || a.id ||
         a.tagName.toLowerCase();
     });
-    let overflow = 0;
-    const noSideScroll = async () => {
-      const wide = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
-      overflow = Math.max(overflow, wide);
-    };
     const card = `#view .ticket-card[data-number="${number}"]`;
     const out = { mode };
 
@@ -124,24 +95,11 @@ async function main() {
     await noSideScroll();
 
     out.error = await page.textContent("#error");
-    out.overflow = overflow;
-    out.csp = await page.evaluate(() => window.__csp.slice());
-    out.console = problems;
-    out.refused = refused;
+    Object.assign(out, await session.report());
     process.stdout.write(JSON.stringify(out) + "\n");
   } finally {
-    await browser.close();
+    await session.browser.close();
   }
 }
 
-const timer = setTimeout(() => {
-  process.stdout.write(JSON.stringify({ failure: "deadline passed", step }) + "\n");
-  process.exit(1);
-}, Number(process.env.KAYOU_BROWSER_DEADLINE_MS || 90000));
-main().then(() => {
-  clearTimeout(timer);
-  process.exit(0);
-}, (e) => {
-  process.stdout.write(JSON.stringify({ failure: e.message, step }) + "\n");
-  process.exit(1);
-});
+runWithDeadline(main, () => step);

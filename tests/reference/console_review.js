@@ -15,12 +15,10 @@
 // alerts:  opens the 短信告警 tab, reads the failed SMS, opens the first one's application with
 //          Enter.
 "use strict";
-const { chromium } = require("playwright-core");
+const { openConsole, runWithDeadline } = require("./console_page");
 
 const [port, token, action, mode, extra] = process.argv.slice(2);
 const base = `http://127.0.0.1:${port}`;
-const phone = mode === "phone";
-const viewport = phone ? { width: 390, height: 844 } : { width: 1366, height: 768 };
 let step = "start";
 
 function check(condition, what) {
@@ -28,34 +26,9 @@ function check(condition, what) {
 }
 
 async function main() {
-  const browser = await chromium.launch({
-    executablePath: process.env.KAYOU_CHROMIUM || "/usr/bin/chromium",
-    args: ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"],
-  });
+  const session = await openConsole(mode);
+  const { page, texts, noSideScroll } = session;
   try {
-    const context = await browser.newContext({ viewport, isMobile: phone, hasTouch: phone,
-      deviceScaleFactor: phone ? 2 : 1, locale: "zh-CN", timezoneId: "Asia/Shanghai" });
-    // Runs before the page's own scripts (through the DevTools protocol, so the CSP does not
-    // apply to it): violations are collected where the script can read them.
-    await context.addInitScript(() => {
-      window.__csp = [];
-      document.addEventListener("securitypolicyviolation", (e) =>
-        window.__csp.push(e.violatedDirective + " " + (e.blockedURI || "")));
-    });
-    const page = await context.newPage();
-    const problems = [];
-    const refused = [];  // requests answered >= 400: [status, path]
-    page.on("console", (m) => {
-      // Chromium logs every HTTP error answer as a console error; those are checked as
-      // responses (`refused`), where the test knows which ones it provoked.
-      if (m.text().includes("the server responded with a status of")) return;
-      if (m.type() === "error" || m.type() === "warning") problems.push(m.type() + ": " + m.text());
-    });
-    page.on("pageerror", (e) => problems.push("pageerror: " + e.message));
-    page.on("response", (r) => {
-      if (r.status() >= 400) refused.push([r.status(), new URL(r.url()).pathname]);
-    });
-    const texts = (selector) => page.$$eval(selector, (nodes) => nodes.map((n) => n.textContent));
     const focused = () => page.evaluate(() => {
       const a = document.activeElement;
       if (!a || a === document.body) return "body";
@@ -70,11 +43,6 @@ async function main() {
     const shot = async (name) => {
       if (process.env.KAYOU_SCREENSHOTS)
         await page.screenshot({ path: `${process.env.KAYOU_SCREENSHOTS}/${action}-${mode}-${name}.png`, fullPage: true });
-    };
-    let overflow = 0;
-    const noSideScroll = async () => {
-      const wide = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
-      overflow = Math.max(overflow, wide);
     };
     const out = { mode, action };
 
@@ -209,24 +177,11 @@ async function main() {
     // What the page says (the header shows the token's own name, e.g. "wujin-wang": not a leak).
     out.page_text = (await page.textContent("nav")) + (await page.textContent("main"));
     await noSideScroll();
-    out.overflow = overflow;
-    out.csp = await page.evaluate(() => window.__csp.slice());
-    out.console = problems;
-    out.refused = refused;
+    Object.assign(out, await session.report());
     process.stdout.write(JSON.stringify(out) + "\n");
   } finally {
-    await browser.close();
+    await session.browser.close();
   }
 }
 
-const timer = setTimeout(() => {
-  process.stdout.write(JSON.stringify({ failure: "deadline passed", step }) + "\n");
-  process.exit(1);
-}, Number(process.env.KAYOU_BROWSER_DEADLINE_MS || 90000));
-main().then(() => {
-  clearTimeout(timer);
-  process.exit(0);
-}, (e) => {
-  process.stdout.write(JSON.stringify({ failure: e.message, step }) + "\n");
-  process.exit(1);
-});
+runWithDeadline(main, () => step);
