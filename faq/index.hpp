@@ -120,13 +120,14 @@ struct PriorSearch {
     std::string text;
     std::vector<Hit> hits;
 
-    // These hits stand for index->search(text, district, top_k) when nothing differs.
-    bool answers(const Index* wanted, std::string_view wanted_text, std::string_view district,
-                 std::size_t top_k) const {
-        return index && index.get() == wanted && text == wanted_text && district.empty() &&
-               hits.size() <= top_k && top_k == kPriorSearchTopK;
-    }
+    // How many hits the search keeps: what a legal answer searches for.
     static constexpr std::size_t kPriorSearchTopK = 3;
+
+    // These hits stand for index->search(wanted_text, district, kPriorSearchTopK).
+    bool answers(const Index* wanted, std::string_view wanted_text,
+                 std::string_view district) const {
+        return index && index.get() == wanted && text == wanted_text && district.empty();
+    }
 };
 
 }  // namespace kayou::faq

@@ -73,7 +73,7 @@ LegalReply answer_from(std::shared_ptr<const Index> index, int version,
     }
     std::vector<Hit> hits;
     const std::size_t top_k = PriorSearch::kPriorSearchTopK;
-    if (question.searched.answers(index.get(), question.text, question.district, top_k))
+    if (question.searched.answers(index.get(), question.text, question.district))
         hits = question.searched.hits;
     else if (index)
         hits = index->search(question.text, question.district, top_k);
