@@ -107,20 +107,26 @@ TEST(JoinStores, RightCodeWorksOnceAndANewCodeReplacesTheOld) {
     });
 }
 
+// 张三's application for 武进区, submitted 2026-11-23 10:00 Beijing time through `channel`.
+members::NewApplication zhang_san(const std::string& channel) {
+    members::NewApplication a;
+    a.name = "张三";
+    a.id_card = "320412198501011233";
+    a.mobile = "13800138000";
+    a.plate = "苏D12345";
+    a.district = "wujin";
+    a.channel = channel;
+    a.submitted = std::chrono::sys_days{std::chrono::year{2026} / 11 / 23} + 2h;
+    a.deadline = a.submitted + 24h;
+    return a;
+}
+
 TEST(JoinStores, OneActiveApplicationPerIdNumber) {
     run_with_redis([](std::shared_ptr<redis::Client> client) -> asio::awaitable<void> {
         const std::string prefix = unique_name("t:") + ":";
         members::ApplicationStore store(client, box(), prefix);
-        members::NewApplication a;
-        a.name = "张三";
-        a.id_card = "320412198501011233";
-        a.mobile = "13800138000";
-        a.plate = "苏D12345";
-        a.district = "wujin";
-        a.channel = "bridge";
+        members::NewApplication a = zhang_san("bridge");
         a.driver = "bridge:wxid_a";
-        a.submitted = std::chrono::sys_days{std::chrono::year{2026} / 11 / 23} + 2h;
-        a.deadline = a.submitted + 24h;
         auto first = co_await store.submit(a);
         EXPECT_TRUE(first.created);
         EXPECT_EQ(first.application.id, "RH20261123000001");
@@ -168,15 +174,7 @@ TEST(JoinStores, AJoinLinkIsClaimedOnceByTheSubmitThatStores) {
     run_with_redis([](std::shared_ptr<redis::Client> client) -> asio::awaitable<void> {
         const std::string prefix = unique_name("t:") + ":";
         members::ApplicationStore store(client, box(), prefix);
-        members::NewApplication a;
-        a.name = "张三";
-        a.id_card = "320412198501011233";
-        a.mobile = "13800138000";
-        a.plate = "苏D12345";
-        a.district = "wujin";
-        a.channel = "web";
-        a.submitted = std::chrono::sys_days{std::chrono::year{2026} / 11 / 23} + 2h;
-        a.deadline = a.submitted + 24h;
+        members::NewApplication a = zhang_san("web");
         a.link_claim_key = prefix + "joinlink:{abcdefgh12345678}:used";
         a.link_claim_ttl = 3600s;
         auto first = co_await store.submit(a);
