@@ -142,6 +142,31 @@ bool benefit_of_kind(const Benefit& benefit, std::string_view kind) {
     return benefit.id.rfind(id, 0) == 0;
 }
 
+namespace {
+
+// A driver who asks for one kind of benefit ("会员能免费体检吗") is told when that benefit is
+// not open today, instead of finding it silently missing from the list.
+std::string closed_kind_line(const BenefitCatalog& catalog, std::string_view district,
+                             MemberStatus status, std::string_view today, std::string_view kind,
+                             const std::vector<const Benefit*>& open_now) {
+    if (kind.empty()) return {};
+    const auto asked = [&](const Benefit* benefit) { return benefit_of_kind(*benefit, kind); };
+    if (std::any_of(open_now.begin(), open_now.end(), asked)) return {};
+    const auto members = member_only_benefits(catalog, district, status, today);
+    if (std::any_of(members.begin(), members.end(), asked)) return {};
+    for (const auto& benefit : catalog.benefits) {
+        if (!benefit_of_kind(benefit, kind) || benefit.valid_on(today)) continue;
+        if (district.empty() ? !benefit.districts.empty() : !benefit.applies_to(district)) continue;
+        if (!benefit.valid_until.empty() && today > benefit.valid_until)
+            return "您问的“" + benefit.name + "”本期已于" + benefit.valid_until +
+                   "截止，新一期开放时会在公众号通知。\n\n";
+        return "您问的“" + benefit.name + "”将于" + benefit.valid_from + "开放。\n\n";
+    }
+    return {};
+}
+
+}  // namespace
+
 std::string benefits_text(const BenefitCatalog& catalog, std::string_view district,
                           MemberStatus status, std::string_view today, std::string_view kind) {
     auto mine = benefits_for(catalog, district, status, today);
@@ -176,6 +201,7 @@ std::string benefits_text(const BenefitCatalog& catalog, std::string_view distri
     while (!text.empty() && text.back() == '\n') text.pop_back();
     if (district.empty())
         text += "\n\n各区还有本区的福利：告诉我您在哪个区（例如：武进、新北、溧阳），我再帮您查。";
+    text = closed_kind_line(catalog, district, status, today, kind, mine) + text;
     if (catalog.demo) text = "（演示数据）" + text;
     return text;
 }

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cmath>
 
+#include "faq/focus.hpp"
+
 namespace kayou::faq {
 namespace {
 
@@ -132,6 +134,39 @@ std::shared_ptr<const Index> Index::build(const Script& script, IndexOptions opt
 std::vector<Hit> Index::search(std::string_view question, std::string_view district,
                                std::size_t top_k) const {
     if (top_k == 0 || docs_.empty()) return {};
+    std::vector<Hit> hits = candidates(question, district);
+    const std::string_view focus = options_.focus_weight > 0 ? question_focus(question) : "";
+    if (!focus.empty()) {
+        // Where each entry sits in hits, so merging costs the candidates, not their product.
+        thread_local std::vector<std::int32_t> position;
+        if (position.size() < script_.entries.size()) position.resize(script_.entries.size(), -1);
+        const auto entry_number = [&](const Hit& hit) {
+            return hit.entry - script_.entries.data();
+        };
+        for (std::size_t i = 0; i < hits.size(); ++i)
+            position[entry_number(hits[i])] = static_cast<std::int32_t>(i);
+        for (auto focused : candidates(focus, district)) {
+            focused.score *= options_.focus_weight;
+            const std::int32_t at = position[entry_number(focused)];
+            if (at < 0)
+                hits.push_back(focused);
+            else if (focused.score > hits[at].score)
+                hits[at] = focused;
+        }
+        for (const auto& hit : hits) position[entry_number(hit)] = -1;
+    }
+    const std::size_t keep = std::min(top_k, hits.size());
+    // Ties break on file order so results are deterministic across runs and platforms.
+    std::partial_sort(hits.begin(), hits.begin() + keep, hits.end(),
+                      [](const Hit& a, const Hit& b) {
+                          if (a.score != b.score) return a.score > b.score;
+                          return a.entry < b.entry;
+                      });
+    hits.resize(keep);
+    return hits;
+}
+
+std::vector<Hit> Index::candidates(std::string_view question, std::string_view district) const {
     const auto terms = term_counts(question);
     double query_length = 0;
     for (const auto& [key, count] : terms)
@@ -243,14 +278,6 @@ std::vector<Hit> Index::search(std::string_view question, std::string_view distr
         entry_best[e] = -1.0;
         entry_share[e] = 0.0;
     }
-    const std::size_t keep = std::min(top_k, hits.size());
-    // Ties break on file order so results are deterministic across runs and platforms.
-    std::partial_sort(hits.begin(), hits.begin() + keep, hits.end(),
-                      [](const Hit& a, const Hit& b) {
-                          if (a.score != b.score) return a.score > b.score;
-                          return a.entry < b.entry;
-                      });
-    hits.resize(keep);
     return hits;
 }
 

@@ -46,6 +46,9 @@ struct IndexOptions {
     // "欠{我}" says nothing about the topic. On since issue 5's "老板拖了三个月运费不给咋办" fix:
     // eval.yaml top-1 159 → 160 of 176, holdout top-3 79 → 81 of 84 (docs/BENCHMARKS.md).
     bool skip_function_bigrams = true;
+    // A long story is also searched by its asking part alone (faq/focus.hpp); an entry's score is
+    // the better of the two, the focus score scaled by this (0 turns it off).
+    double focus_weight = 0.9;
 };
 
 class Index {
@@ -89,6 +92,8 @@ private:
         double weight;  // idf * n-gram weight * query count factor
     };
 
+    // Every candidate entry for one text, unsorted: search() without the focus and the cut.
+    std::vector<Hit> candidates(std::string_view question, std::string_view district) const;
     // Term keys with their counts for one text.
     std::vector<std::pair<TermKey, int>> term_counts(std::string_view text) const;
     // Bigrams and synonym-group unigrams only: the meaningful units of a long text.

@@ -1,5 +1,6 @@
 // Scores the FAQ end to end on the blind legal eval (format: docs/understanding.md).
-//   legal_eval [--summary] [--sweep] [--set answer=X|suggest=X|margin=X]... [--legal F]
+//   legal_eval [--summary] [--sweep] [--set answer=X|suggest=X|margin=X|lone=X|focus=X]... [--legal
+//   F]
 //              [--intents F] EVAL.yaml...
 // Prints per category: right (answered with every required fact), wrong (answered without
 // them), choices, handoff, other (routed away from the FAQ); out-of-scope cases kept out or
@@ -14,8 +15,8 @@
 #include <vector>
 
 #include "dialogs/districts.hpp"
-#include "dialogs/legal_eval.hpp"
 #include "dialogs/flow_script.hpp"
+#include "dialogs/legal_eval.hpp"
 #include "faq/benefits.hpp"
 #include "faq/index.hpp"
 #include "faq/intents.hpp"
@@ -33,13 +34,13 @@ std::string read_file(const std::string& path) {
 
 void print_tally(const char* name, const kayou::dialogs::LegalEvalTally& tally) {
     using kayou::dialogs::LegalOutcome;
-    std::printf("  %-16s %3d: right %3d  wrong %2d  choices %2d (fact behind one %2d)  handoff %2d  "
-                "other %2d  kept out %2d  legal claim %d\n",
-                name, tally.cases, tally.count(LegalOutcome::right),
-                tally.count(LegalOutcome::wrong), tally.count(LegalOutcome::choices),
-                tally.choices_with_fact, tally.count(LegalOutcome::handoff),
-                tally.count(LegalOutcome::other), tally.count(LegalOutcome::kept_out),
-                tally.count(LegalOutcome::legal_claim));
+    std::printf(
+        "  %-16s %3d: right %3d  wrong %2d  choices %2d (fact behind one %2d)  handoff %2d  "
+        "other %2d  kept out %2d  legal claim %d\n",
+        name, tally.cases, tally.count(LegalOutcome::right), tally.count(LegalOutcome::wrong),
+        tally.count(LegalOutcome::choices), tally.choices_with_fact,
+        tally.count(LegalOutcome::handoff), tally.count(LegalOutcome::other),
+        tally.count(LegalOutcome::kept_out), tally.count(LegalOutcome::legal_claim));
 }
 
 }  // namespace
@@ -51,6 +52,7 @@ int main(int argc, char** argv) {
     std::string districts_path = KAYOU_DATA_SOURCE_DIR "/config/districts.yaml";
     bool summary = false, sweep = false;
     faq::Thresholds thresholds;
+    faq::IndexOptions index_options;
     std::vector<std::string> evals;
     for (int i = 1; i < argc; ++i) {
         const std::string arg = argv[i];
@@ -67,6 +69,7 @@ int main(int argc, char** argv) {
             if (name == "suggest") thresholds.suggest = value;
             if (name == "margin") thresholds.margin = value;
             if (name == "lone") thresholds.lone = value;
+            if (name == "focus") index_options.focus_weight = value;
         } else if (arg == "--legal" && i + 1 < argc) {
             legal_path = argv[++i];
         } else if (arg == "--intents" && i + 1 < argc) {
@@ -82,13 +85,14 @@ int main(int argc, char** argv) {
     try {
         auto model = faq::IntentModel::build(
             faq::parse_intent_script(read_file(intents_path), intents_path));
-        const auto index = faq::Index::build(faq::parse_script(read_file(legal_path), legal_path));
+        const auto index =
+            faq::Index::build(faq::parse_script(read_file(legal_path), legal_path), index_options);
         const auto districts = dialogs::DistrictCatalog::from_yaml(read_file(districts_path));
         const dialogs::Understander understander(model, &districts);
         const auto benefits = faq::parse_benefits(
             read_file(KAYOU_DATA_SOURCE_DIR "/faq/data/benefits.yaml"), "benefits.yaml");
-        const auto flow = dialogs::FlowScript::load_file(KAYOU_DATA_SOURCE_DIR
-                                                         "/config/flows/join.yaml");
+        const auto flow =
+            dialogs::FlowScript::load_file(KAYOU_DATA_SOURCE_DIR "/config/flows/join.yaml");
         // What kayou says to a driver with no application for the other intents.
         auto elsewhere = [&](const dialogs::Understanding& understood) -> std::string {
             if (understood.intent == "benefits")
@@ -110,19 +114,22 @@ int main(int argc, char** argv) {
                         trial.margin = margin;
                         trial.lone = std::min(trial.lone, answer);
                         if (trial.suggest > trial.answer) trial.suggest = trial.answer;
-                        const auto result = dialogs::score_legal(understander, *index, trial, cases, elsewhere);
+                        const auto result =
+                            dialogs::score_legal(understander, *index, trial, cases, elsewhere);
                         std::printf("  %.2f %.2f -> %5.1f %4.1f %5.1f\n", answer, margin,
                                     100 * result.right_rate(), 100 * result.wrong_rate(),
                                     100 * result.choices_rate());
                     }
                 continue;
             }
-            const auto result = dialogs::score_legal(understander, *index, thresholds, cases, elsewhere);
-            std::printf("%s: %d cases; in scope right %.1f%%, confidently wrong %.1f%% of all, "
-                        "choices %.1f%% of all; out of scope answered with a legal claim: %d\n",
-                        path.c_str(), result.total.cases, 100 * result.right_rate(),
-                        100 * result.wrong_rate(), 100 * result.choices_rate(),
-                        result.out_of_scope.count(dialogs::LegalOutcome::legal_claim));
+            const auto result =
+                dialogs::score_legal(understander, *index, thresholds, cases, elsewhere);
+            std::printf(
+                "%s: %d cases; in scope right %.1f%%, confidently wrong %.1f%% of all, "
+                "choices %.1f%% of all; out of scope answered with a legal claim: %d\n",
+                path.c_str(), result.total.cases, 100 * result.right_rate(),
+                100 * result.wrong_rate(), 100 * result.choices_rate(),
+                result.out_of_scope.count(dialogs::LegalOutcome::legal_claim));
             print_tally("in scope", result.in_scope);
             print_tally("out of scope", result.out_of_scope);
             for (const auto& [category, tally] : result.per_category)

@@ -110,6 +110,35 @@ TEST(FaqBenefits, TextTellsNonMembersWhatJoiningAdds) {
               std::string::npos);
 }
 
+TEST(FaqBenefits, ABenefitAskedAboutThatIsClosedTodayIsNamedWithItsDate) {
+    const auto catalog = parse_benefits(kCatalog, "t");
+    struct Case {
+        std::string_view district, today, kind;
+        MemberStatus status;
+        std::string_view expected;  // empty: no line about the asked benefit
+    };
+    const Case cases[] = {
+        {"武进区", "2026-07-01", "gift", MemberStatus::member,
+         "您问的“礼包”本期已于2026-06-30截止"},
+        {"", "2026-07-01", "gift", MemberStatus::none, "您问的“礼包”本期已于2026-06-30截止"},
+        // Open today: listed as usual, no line.
+        {"武进区", "2026-05-01", "gift", MemberStatus::member, ""},
+        // Open to members only: named under what joining adds, no line.
+        {"武进区", "2026-05-01", "gift", MemberStatus::none, ""},
+        // Nothing asked, or a kind the catalogue lacks: no line.
+        {"武进区", "2026-07-01", "", MemberStatus::member, ""},
+        {"武进区", "2026-07-01", "fuel_card", MemberStatus::member, ""},
+    };
+    for (const auto& c : cases) {
+        const auto text = benefits_text(catalog, c.district, c.status, c.today, c.kind);
+        SCOPED_TRACE(std::string(c.today) + " " + std::string(c.kind));
+        if (c.expected.empty())
+            EXPECT_EQ(text.find("您问的"), std::string::npos) << text;
+        else
+            EXPECT_EQ(text.rfind(c.expected, 0), 0u) << text;
+    }
+}
+
 TEST(FaqBenefits, ProblemsCarryLines) {
     const std::string text =
         "version: t\n"

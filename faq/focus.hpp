@@ -1,0 +1,14 @@
+#pragma once
+// The asking part of a long message. Drivers tell the story first and ask last ("…老板来看了一次
+// 就没影了 工伤认定到底谁去报 有没有时间限制"); the story's words (倒车, 叉车, 老板) pull retrieval
+// toward neighbouring entries, so the index also searches the question on its own.
+#include <string_view>
+
+namespace kayou::faq {
+
+// The suffix of `text` from the clause before its last asking clause (one with 吗, 咋, 多少,
+// 能不能, ？ …), or empty when the message is short or has too few clauses for a story: then
+// the whole message is the question. Clauses are split at spaces and punctuation.
+std::string_view question_focus(std::string_view text);
+
+}  // namespace kayou::faq

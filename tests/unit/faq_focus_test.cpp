@@ -1,0 +1,54 @@
+#include <gtest/gtest.h>
+
+#include <string>
+
+#include "faq/focus.hpp"
+
+namespace kayou::faq {
+namespace {
+
+struct FocusCase {
+    const char* message;
+    const char* focus;  // "" = the whole message is the question
+};
+
+TEST(FaqFocus, TheAskingPartOfAStoryIsItsLastAskingClauseAndTheOneBefore) {
+    const FocusCase cases[] = {
+        // A story, then the question: the two last clauses.
+        {"兄弟们帮我看看 我在常州一家物流公司开半挂 上个月在仓库倒车被叉车撞了 "
+         "老板来看了一次就没影了 "
+         "工伤认定到底谁去报 有没有时间限制",
+         "工伤认定到底谁去报 有没有时间限制"},
+        // The question is not the last clause: it still starts the focus's end.
+        {"跑了三年车 合同一直没签 上个月老板把我开了 这种情况能要赔偿吗 急 在线等",
+         "上个月老板把我开了 这种情况能要赔偿吗 急 在线等"},
+        // Chinese punctuation splits clauses too.
+        {"昨晚在312国道上被追尾，车尾灯和大梁都撞坏了，人没事，交警判对方全责，这几天停运的损失找谁"
+         "要？",
+         "交警判对方全责，这几天停运的损失找谁要？"},
+        // Short messages and few clauses: the whole message.
+        {"工伤认定多久能下来", ""},
+        {"欠运费找谁要", ""},
+        {"老板拖了三个月工资不给 我该怎么办才好呢 在线等", ""},
+        // The only asking clause is the first two: nothing shorter to search.
+        {"老板欠钱不给咋办 我在常州开车 跑了三年了 一直跟着他干", ""},
+        // No asking clause at all: the whole message.
+        {"我在常州开车 跑了三年了 一直跟着他干 现在他不给钱了 烦死了", ""},
+        {"", ""},
+    };
+    for (const auto& c : cases) {
+        SCOPED_TRACE(c.message);
+        EXPECT_EQ(std::string(question_focus(c.message)), c.focus);
+    }
+}
+
+TEST(FaqFocus, TheFocusIsASuffixOfTheMessage) {
+    const std::string message =
+        "上个月拉货去杭州 路上车坏了 修了两天 货主说晚到了要扣一半运费 合同里根本没写 这样扣合理吗";
+    const auto focus = question_focus(message);
+    ASSERT_FALSE(focus.empty());
+    EXPECT_EQ(focus.data() + focus.size(), message.data() + message.size());
+}
+
+}  // namespace
+}  // namespace kayou::faq
