@@ -70,6 +70,11 @@ int main(int argc, char** argv) {
             if (name == "margin") thresholds.margin = value;
             if (name == "lone") thresholds.lone = value;
             if (name == "focus") index_options.focus_weight = value;
+            if (name == "answer_weight") index_options.answer_weight = value;
+            if (name == "pooled") index_options.answer_includes_questions = value > 0;
+            if (name == "idf_power") index_options.idf_power = value;
+            if (name == "bigram") index_options.bigram_weight = value;
+            if (name == "unknown") index_options.unknown_weight = value;
         } else if (arg == "--legal" && i + 1 < argc) {
             legal_path = argv[++i];
         } else if (arg == "--intents" && i + 1 < argc) {
