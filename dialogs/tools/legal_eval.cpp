@@ -1,15 +1,17 @@
 // Scores the FAQ end to end on the blind legal eval (format: docs/understanding.md).
-//   legal_eval [--summary] [--sweep] [--set answer=X|suggest=X|margin=X|lone=X|focus=X]... [--legal
-//   F]
-//              [--intents F] EVAL.yaml...
+//   legal_eval [--summary] [--sweep] [--without-copies] [--legal F] [--intents F]
+//              [--set answer=X|suggest=X|margin=X|lone=X|focus=X|<retrieval option>=X]...
+//              EVAL.yaml...
 // Prints per category: right (answered with every required fact), wrong (answered without
 // them), choices, handoff, other (routed away from the FAQ); out-of-scope cases kept out or
 // answered with a legal claim. --summary prints figures only (the held-out file); --sweep prints
-// the figures over a grid of answer thresholds and margins (how the defaults were chosen).
+// the figures over a grid of answer thresholds and margins (how the defaults were chosen);
+// --without-copies leaves out the questions that are word for word a variant of the script.
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
 #include <iostream>
+#include <set>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -50,7 +52,7 @@ int main(int argc, char** argv) {
     std::string intents_path = KAYOU_DATA_SOURCE_DIR "/faq/data/intents.yaml";
     std::string legal_path = KAYOU_DATA_SOURCE_DIR "/faq/data/legal.yaml";
     std::string districts_path = KAYOU_DATA_SOURCE_DIR "/config/districts.yaml";
-    bool summary = false, sweep = false;
+    bool summary = false, sweep = false, without_copies = false;
     faq::Thresholds thresholds;
     faq::IndexOptions index_options;
     std::vector<std::string> evals;
@@ -58,6 +60,8 @@ int main(int argc, char** argv) {
         const std::string arg = argv[i];
         if (arg == "--summary") {
             summary = true;
+        } else if (arg == "--without-copies") {
+            without_copies = true;
         } else if (arg == "--sweep") {
             sweep = true;
         } else if (arg == "--set" && i + 1 < argc) {
@@ -92,6 +96,15 @@ int main(int argc, char** argv) {
             faq::parse_intent_script(read_file(intents_path), intents_path));
         const auto index =
             faq::Index::build(faq::parse_script(read_file(legal_path), legal_path), index_options);
+        // Variants as the analyzer folds them, to recognise an eval question copied into the
+        // script.
+        std::set<std::u32string> variants;
+        for (const auto& entry : index->script().entries)
+            for (const auto& question : entry.questions)
+                variants.insert(index->analyzer().fold(question));
+        auto is_variant = [&](const std::string& question) {
+            return variants.count(index->analyzer().fold(question)) > 0;
+        };
         const auto districts = dialogs::DistrictCatalog::from_yaml(read_file(districts_path));
         const dialogs::Understander understander(model, &districts);
         const auto benefits = faq::parse_benefits(
@@ -109,7 +122,16 @@ int main(int argc, char** argv) {
             return {};
         };
         for (const auto& path : evals) {
-            const auto cases = dialogs::parse_legal_eval(read_file(path));
+            auto cases = dialogs::parse_legal_eval(read_file(path));
+            // A question that is word for word one of the script's variants measures nothing
+            // about drivers' own words; say how many there are, and drop them on request.
+            const auto copies = std::erase_if(cases, [&](const dialogs::LegalEvalCase& item) {
+                return without_copies && is_variant(item.question);
+            });
+            std::size_t copies_kept = 0;
+            for (const auto& item : cases) copies_kept += is_variant(item.question) ? 1 : 0;
+            std::printf("%s: %zu questions are word for word a variant of the script%s\n",
+                        path.c_str(), copies + copies_kept, without_copies ? " (left out)" : "");
             if (sweep) {
                 std::printf("%s: answer margin -> right%% wrong%% choices%%\n", path.c_str());
                 for (double answer = 0.35; answer <= 0.701; answer += 0.05)
