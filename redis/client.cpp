@@ -434,8 +434,7 @@ struct Client::Impl : std::enable_shared_from_this<Client::Impl> {
         if (!started_ || state_ == State::resolving) {
             return;  // the answer being located is the new one
         }
-        if (state_ == State::ready || state_ == State::connecting ||
-            state_ == State::handshaking) {
+        if (state_ == State::ready || state_ == State::connecting || state_ == State::handshaking) {
             addresses_.clear();
             last_error_ = "the primary moved: reconnecting";
             close_connection(Error::Kind::disconnected, "redis: the primary moved");

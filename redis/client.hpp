@@ -108,8 +108,10 @@ struct Stats {
     std::uint64_t reconnects = 0;  // connections established after the first one
     std::uint64_t error_replies = 0;  // Redis error replies (not counted in `errors`)
     std::uint64_t connects = 0;       // connections established, the first one included
-    std::uint64_t replica_waits = 0;  // wait_for_replicas() answered by Redis
-    std::uint64_t replica_waits_short = 0;  // ... with fewer replicas than Config::wait_replicas
+
+    // wait_for_replicas() answered by Redis, and those with fewer than Config::wait_replicas.
+    std::uint64_t replica_waits = 0;
+    std::uint64_t replica_waits_short = 0;
 };
 
 class Client : public std::enable_shared_from_this<Client> {

@@ -104,8 +104,7 @@ std::size_t parse_value(std::string_view buffer, std::size_t at, Reply& out, int
 }  // namespace
 
 std::string Endpoint::to_string() const {
-    if (host.find(':') != std::string::npos)
-        return "[" + host + "]:" + std::to_string(port);
+    if (host.find(':') != std::string::npos) return "[" + host + "]:" + std::to_string(port);
     return host + ":" + std::to_string(port);
 }
 

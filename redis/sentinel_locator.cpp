@@ -85,7 +85,11 @@ struct SentinelLocator::Impl : std::enable_shared_from_this<SentinelLocator::Imp
         SentinelEvent event{change == PrimaryHistory::Change::first
                                 ? SentinelEvent::Kind::primary_found
                                 : SentinelEvent::Kind::primary_switched,
-                            before.value_or(Endpoint{}), primary, Endpoint{}, via, ""};
+                            before.value_or(Endpoint{}),
+                            primary,
+                            Endpoint{},
+                            via,
+                            ""};
         emit(event);
         std::erase_if(followers_, [](const std::weak_ptr<Client>& weak) { return weak.expired(); });
         const auto followers = followers_;
@@ -100,8 +104,9 @@ struct SentinelLocator::Impl : std::enable_shared_from_this<SentinelLocator::Imp
     void mark(std::size_t index, bool up, const std::string& detail) {
         if (up_[index] == up) return;
         up_[index] = up;
-        emit(SentinelEvent{up ? SentinelEvent::Kind::sentinel_up : SentinelEvent::Kind::sentinel_down,
-                           Endpoint{}, Endpoint{}, options_.nodes[index], "", detail});
+        emit(SentinelEvent{
+            up ? SentinelEvent::Kind::sentinel_up : SentinelEvent::Kind::sentinel_down, Endpoint{},
+            Endpoint{}, options_.nodes[index], "", detail});
     }
 
     static asio::awaitable<std::optional<Endpoint>> ask(std::shared_ptr<Impl> self) {
@@ -145,14 +150,14 @@ struct SentinelLocator::Impl : std::enable_shared_from_this<SentinelLocator::Imp
         waiting_.push_back(std::move(located));
         if (asking_) return;  // this round's answer goes to every caller waiting for it
         asking_ = true;
-        asio::co_spawn(executor_, ask(shared_from_this()),
-                       [self = shared_from_this()](std::exception_ptr error,
-                                                   std::optional<Endpoint> primary) {
-                           self->asking_ = false;
-                           if (error) primary.reset();
-                           auto waiting = std::exchange(self->waiting_, {});
-                           for (auto& callback : waiting) callback(primary);
-                       });
+        asio::co_spawn(
+            executor_, ask(shared_from_this()),
+            [self = shared_from_this()](std::exception_ptr error, std::optional<Endpoint> primary) {
+                self->asking_ = false;
+                if (error) primary.reset();
+                auto waiting = std::exchange(self->waiting_, {});
+                for (auto& callback : waiting) callback(primary);
+            });
     }
 
     void not_primary(const Endpoint& endpoint) {
@@ -226,8 +231,7 @@ struct SentinelLocator::Impl : std::enable_shared_from_this<SentinelLocator::Imp
     void on_push(const Reply& reply) {
         if (reply.is_error()) throw std::runtime_error("sentinel refused: " + reply.str);
         const auto message = as_push_message(reply);
-        if (!message || message->kind != "message" || message->channel != "+switch-master")
-            return;
+        if (!message || message->kind != "message" || message->channel != "+switch-master") return;
         const auto change = parse_switch_master(message->payload);
         if (!change || change->master != options_.master) return;
         learn(change->to, "+switch-master");
@@ -278,9 +282,7 @@ std::uint64_t SentinelLocator::failovers() const { return impl_->history_.failov
 
 const SentinelOptions& SentinelLocator::options() const { return impl_->options_; }
 
-asio::awaitable<std::optional<Endpoint>> SentinelLocator::ask() {
-    return Impl::ask(impl_);
-}
+asio::awaitable<std::optional<Endpoint>> SentinelLocator::ask() { return Impl::ask(impl_); }
 
 void SentinelLocator::locate(Located located) { impl_->locate(std::move(located)); }
 

@@ -2,11 +2,9 @@
 // that connects through it on the current one (docs/DESIGN.md "Redis Sentinel").
 //
 //   auto sentinel = SentinelLocator::create(executor, options);
-//   sentinel->start();                       // a connection per sentinel, +switch-master subscribed
-//   redis::Config config;
-//   config.locator = sentinel;               // host/port ignored: asked before every connect
-//   auto client = Client::create(executor, config);
-//   client->start();
+//   sentinel->start();                       // a connection per sentinel, +switch-master
+//   subscribed redis::Config config; config.locator = sentinel;               // host/port ignored:
+//   asked before every connect auto client = Client::create(executor, config); client->start();
 //
 // Asking: SENTINEL get-master-addr-by-name to each sentinel in turn, the one that answered last
 // first; a sentinel that is down or does not know the master is skipped. Concurrent asks (several
@@ -36,9 +34,9 @@
 namespace kayou::redis {
 
 struct SentinelOptions {
-    std::string master;            // the name the sentinels monitor (`sentinel monitor NAME ...`)
-    std::vector<Endpoint> nodes;   // asked in this order
-    std::string password;          // the sentinels' own requirepass; "" = none
+    std::string master;           // the name the sentinels monitor (`sentinel monitor NAME ...`)
+    std::vector<Endpoint> nodes;  // asked in this order
+    std::string password;         // the sentinels' own requirepass; "" = none
     std::chrono::milliseconds connect_timeout{1000};
     std::chrono::milliseconds command_timeout{1000};
     // How long one ask waits for a sentinel that is not connected yet before trying the next.

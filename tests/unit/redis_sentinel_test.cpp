@@ -78,7 +78,9 @@ TEST(RedisSentinel, ReadsGetMasterAddrByName) {
         Endpoint want;
     };
     const Case cases[] = {
-        {"address", array_reply({string_reply("10.0.0.5"), string_reply("6380")}), true,
+        {"address",
+         array_reply({string_reply("10.0.0.5"), string_reply("6380")}),
+         true,
          {"10.0.0.5", 6380}},
         {"unknown master (nil)", typed(Reply::Type::nil), false, {}},
         {"error reply", typed(Reply::Type::error, "NOAUTH Authentication required."), false, {}},
@@ -137,8 +139,7 @@ TEST(RedisSentinel, TellsNotPrimaryErrors) {
 }
 
 TEST(RedisSentinel, ParsesRespIncrementally) {
-    const std::string subscribed =
-        "*3\r\n$9\r\nsubscribe\r\n$14\r\n+switch-master\r\n:1\r\n";
+    const std::string subscribed = "*3\r\n$9\r\nsubscribe\r\n$14\r\n+switch-master\r\n:1\r\n";
     const std::string message =
         "*3\r\n$7\r\nmessage\r\n$14\r\n+switch-master\r\n"
         "$35\r\nkayou 127.0.0.1 6380 127.0.0.1 6381\r\n";
