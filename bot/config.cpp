@@ -192,7 +192,7 @@ void read_sentinel_section(Section section, RedisConfig& redis) {
     section.read_int("wait_replicas", s.wait_replicas, 0, 16);
     section.read_duration("wait_timeout_ms", s.wait_timeout, 1, 60'000);
     section.reject_unknown();
-    if (!section.present()) return;
+    if (s.master.empty() && s.nodes.empty() && s.password.empty()) return;  // no sentinel
     if (s.master.empty())
         throw ConfigError(section.key_path("master") +
                           ": required (the name in the sentinels' `sentinel monitor NAME ...`)");
