@@ -1,5 +1,8 @@
 #include "bot/redis_sentinel.hpp"
 
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/use_future.hpp>
 #include <utility>
 
 #include "bot/log.hpp"
@@ -68,6 +71,20 @@ void describe_sentinel_metrics(Metrics& metrics,
     });
     metrics.gauge("kayou_redis_failovers_total",
                   [sentinel] { return static_cast<double>(sentinel->failovers()); });
+}
+
+std::optional<redis::Endpoint> ask_sentinels_now(const RedisConfig& redis) {
+    boost::asio::io_context io;
+    redis::Config ignored;
+    auto sentinel = start_sentinel(io.get_executor(), redis, ignored);
+    sentinel->set_observer({});  // the answer is printed; no log lines on the terminal
+    auto answer = boost::asio::co_spawn(io, sentinel->ask(), boost::asio::use_future);
+    const auto per_node = redis.connect_timeout + redis.command_timeout;
+    io.run_for(per_node * static_cast<int>(redis.sentinel.nodes.size()));
+    sentinel->stop();
+    io.run_for(std::chrono::milliseconds(50));  // let the stopped connections close
+    if (answer.wait_for(std::chrono::seconds(0)) != std::future_status::ready) return std::nullopt;
+    return answer.get();
 }
 
 std::string sentinel_status_lines(const redis::SentinelLocator& sentinel) {

@@ -4,6 +4,7 @@
 // /readyz lines. The Sentinel logic itself is in redis/sentinel_locator.hpp.
 #include <boost/asio/any_io_executor.hpp>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "bot/config.hpp"
@@ -22,6 +23,10 @@ std::shared_ptr<redis::SentinelLocator> start_sentinel(boost::asio::any_io_execu
 // kayou_redis_primary_info{address} and kayou_redis_failovers_total.
 void describe_sentinel_metrics(Metrics& metrics,
                                std::shared_ptr<const redis::SentinelLocator> sentinel);
+
+// Asks the sentinels once, blocking (at most connect + command timeout per sentinel): for
+// `kayou --print-redis` (scripts/redis-cli.sh), which runs no event loop of its own.
+std::optional<redis::Endpoint> ask_sentinels_now(const RedisConfig& redis);
 
 // "primary 10.0.0.5:6379\nfailovers 1\n" for the /readyz body.
 std::string sentinel_status_lines(const redis::SentinelLocator& sentinel);

@@ -471,6 +471,18 @@ TEST(SentinelFailover, KillingThePrimaryDuringApprovalsLosesNothingAndSendsNoSms
                   std::string::npos);
     }
     EXPECT_NE(kayou_a.log().find("redis_primary_switched"), std::string::npos);
+    // scripts/redis-cli.sh finds the new primary too (kayou --print-redis asks the sentinels).
+    std::string printed;
+    const std::string print_command = std::string(KAYOU_BINARY) + " --config " +
+                                      kayou_a.work_dir() + "/kayou.yaml --print-redis 2>&1";
+    if (FILE* pipe = ::popen(print_command.c_str(), "r")) {
+        char buffer[256];
+        while (std::fgets(buffer, sizeof buffer, pipe)) printed += buffer;
+        ::pclose(pipe);
+    }
+    EXPECT_NE(printed.find("host=127.0.0.1\nport=" + std::to_string(new_primary_port) + "\n"),
+              std::string::npos)
+        << printed;
     EXPECT_LT(Clock::now() - started, 110s);
 }
 
