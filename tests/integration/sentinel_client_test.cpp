@@ -189,7 +189,9 @@ TEST(SentinelClient, WaitForReplicasCountsTheReplicasThatAcknowledged) {
     redis::Config config;
     config.port = primary.port();
     config.wait_replicas = 1;
-    config.wait_timeout = 300ms;
+    // Generous: a replica that has just come online may still be loading what it was sent.
+    config.wait_timeout = 3000ms;
+    config.command_timeout = 5000ms;
     auto client = redis::Client::create(io.get_executor(), config);
     client->start();
     ASSERT_TRUE(run(io, client->wait_connected(3s)));
@@ -202,6 +204,7 @@ TEST(SentinelClient, WaitForReplicasCountsTheReplicasThatAcknowledged) {
 
     // Two wanted, one there: the shortfall is an error after wait_timeout.
     config.wait_replicas = 2;
+    config.wait_timeout = 300ms;
     auto wanting = redis::Client::create(io.get_executor(), config);
     wanting->start();
     ASSERT_TRUE(run(io, wanting->wait_connected(3s)));
