@@ -63,6 +63,7 @@ Figures measure(std::uint16_t port, int wait_replicas, int count, int parallel, 
     std::vector<double> latencies;
     latencies.reserve(count);
     int next = 0;
+    int running = parallel;
     auto worker = [&]() -> asio::awaitable<void> {
         co_await client->wait_connected(3s);
         while (next < count) {
@@ -73,6 +74,8 @@ Figures measure(std::uint16_t port, int wait_replicas, int count, int parallel, 
             latencies.push_back(
                 std::chrono::duration<double, std::milli>(Clock::now() - start).count());
         }
+        // The connection keeps a read pending: io.run() returns once the last worker stops it.
+        if (--running == 0) client->stop();
     };
     const auto start = Clock::now();
     std::vector<std::future<void>> done;
@@ -81,7 +84,6 @@ Figures measure(std::uint16_t port, int wait_replicas, int count, int parallel, 
     io.run();
     for (auto& d : done) d.get();
     const double seconds = std::chrono::duration<double>(Clock::now() - start).count();
-    client->stop();
     std::sort(latencies.begin(), latencies.end());
     return Figures{kayou::bench::percentile(latencies, 0.50),
                    kayou::bench::percentile(latencies, 0.99), latencies.back(), count / seconds};
@@ -106,6 +108,7 @@ int main(int argc, char** argv) {
         }
         std::this_thread::sleep_for(20ms);
     }
+    std::setvbuf(stdout, nullptr, _IOLBF, 0);
     std::printf("%d application submits each, primary + 1 replica on loopback\n", count);
     std::printf(
         "| WAIT | in flight | submits/s | p50 ms | p99 ms | max ms |\n|---|---|---|---|---|---|\n");
