@@ -30,6 +30,7 @@
 #include "bot/metrics.hpp"
 #include "bot/process_stats.hpp"
 #include "bot/redis_memory.hpp"
+#include "bot/redis_sentinel.hpp"
 #include "bot/review_sweep.hpp"
 #include "bot/sms_webhooks.hpp"
 #include "bot/turn_runner.hpp"
@@ -63,6 +64,7 @@ struct App::Impl {
     Metrics metrics;
     std::optional<EmbeddedRedis> embedded_redis;
     std::shared_ptr<redis::Client> redis;
+    std::shared_ptr<redis::SentinelLocator> sentinel;  // redis.sentinel set: where the primary is
     // The join dialog and intent router (dialogs/join_service.hpp); it replaced the HelpDialog
     // placeholder, whose help text lives on in config/flows/join.yaml.
     std::unique_ptr<notify::RedisSmsOutbox> join_outbox;
@@ -135,6 +137,10 @@ struct App::Impl {
             redis_config.port = config.redis.port;
             redis_config.password = config.redis.password;
             redis_config.database = config.redis.database;
+            if (config.redis.sentinel.enabled()) {
+                sentinel = start_sentinel(io.get_executor(), config.redis, redis_config);
+                describe_sentinel_metrics(metrics, sentinel);
+            }
         }
         redis_config.connect_timeout = config.redis.connect_timeout;
         redis_config.command_timeout = config.redis.command_timeout;
@@ -454,12 +460,15 @@ struct App::Impl {
                 } catch (const std::exception&) {
                 }
             }
-            if (!ready) co_return HttpResponse::text(503, "redis unreachable\n");
+            // With Sentinel: which primary, and how many failovers this process has seen.
+            std::string primary_lines;
+            if (sentinel) primary_lines = sentinel_status_lines(*sentinel);
+            if (!ready) co_return HttpResponse::text(503, "redis unreachable\n" + primary_lines);
             // The content (FAQ, intents, benefits, stations) is loaded on a worker after the
             // start: a driver asking before then would get "答不好" for a question kayou knows.
             if (live_content && !live_content->settled())
                 co_return HttpResponse::text(503, "content loading\n");
-            co_return HttpResponse::text(200, "ready\n");
+            co_return HttpResponse::text(200, "ready\n" + primary_lines);
         });
         target.route("/metrics", [this](HttpRequest&) -> asio::awaitable<HttpResponse> {
             auto response = HttpResponse::text(200, metrics.render());
@@ -1006,6 +1015,7 @@ struct App::Impl {
         server.stop([this] {
             auto finish = [this] {
                 if (redis) redis->stop();
+                if (sentinel) sentinel->stop();
                 log(LogLevel::info, "stopped");
             };
             if (ops_server)

@@ -7,6 +7,8 @@
 #include <set>
 #include <sstream>
 
+#include "redis/sentinel.hpp"
+
 namespace kayou::bot {
 namespace {
 
@@ -181,6 +183,37 @@ void read_code_caps(Section section, MembersConfig& out) {
     at_least("address_per_hour", c.address_per_hour, "address_free", c.address_free);
 }
 
+// redis.sentinel (RedisSentinelConfig). Read after the rest of redis: (command_timeout_ms).
+void read_sentinel_section(Section section, RedisConfig& redis) {
+    auto& s = redis.sentinel;
+    section.read("master", s.master);
+    s.nodes = section.read_strings("nodes");
+    section.read("password", s.password);
+    section.read_int("wait_replicas", s.wait_replicas, 0, 16);
+    section.read_duration("wait_timeout_ms", s.wait_timeout, 1, 60'000);
+    section.reject_unknown();
+    if (s.master.empty() && s.nodes.empty() && s.password.empty()) return;  // no sentinel
+    if (s.master.empty())
+        throw ConfigError(section.key_path("master") +
+                          ": required (the name in the sentinels' `sentinel monitor NAME ...`)");
+    if (s.master.find_first_of(" \t\r\n") != std::string::npos)
+        throw ConfigError(section.key_path("master") + ": must not contain spaces");
+    if (s.nodes.empty())
+        throw ConfigError(section.key_path("nodes") + ": required, a list of host:port");
+    for (std::size_t i = 0; i < s.nodes.size(); ++i)
+        if (!redis::parse_endpoint(s.nodes[i]))
+            throw ConfigError(section.key_path("nodes") + "[" + std::to_string(i) +
+                              "]: expected host:port (or [ipv6]:port), got '" + s.nodes[i] + "'");
+    if (!redis.host.empty())
+        throw ConfigError(section.key_path("master") +
+                          ": redis.host and redis.sentinel exclude each other (with sentinel, "
+                          "the sentinels name the primary)");
+    if (s.wait_replicas > 0 && s.wait_timeout >= redis.command_timeout)
+        throw ConfigError(section.key_path("wait_timeout_ms") +
+                          ": must be below redis.command_timeout_ms (" +
+                          std::to_string(redis.command_timeout.count()) + ")");
+}
+
 }  // namespace
 
 std::optional<std::string> process_env(const std::string& name) {
@@ -225,6 +258,7 @@ Config parse_config(std::string_view yaml_text, const EnvLookup& env) {
         redis.read_int("memory_alert_percent", config.redis.memory_alert_percent, 1, 100);
         redis.read_duration("memory_check_interval_ms", config.redis.memory_check_interval, 100,
                             3'600'000);
+        read_sentinel_section(redis.child("sentinel"), config.redis);
         redis.reject_unknown();
     }
     {

@@ -40,8 +40,22 @@ struct BridgeConfig {
     std::chrono::seconds max_clock_skew{300};
 };
 
+// redis.sentinel (docs/DESIGN.md "Redis Sentinel"): kayou asks these sentinels where the primary
+// of `master` is, instead of redis.host. Off while `master` is empty.
+struct RedisSentinelConfig {
+    std::string master;
+    std::vector<std::string> nodes;  // "host:port" / "[v6]:port", asked in this order
+    std::string password;  // the sentinels' own requirepass; the primary's: redis.password
+    // The writes the promise rests on (submit, decision + its SMS in the outbox, the sender's
+    // claim before a provider call) wait for this many replicas (WAIT): 0 = do not wait.
+    int wait_replicas = 1;
+    std::chrono::milliseconds wait_timeout{500};
+
+    bool enabled() const { return !master.empty(); }
+};
+
 struct RedisConfig {
-    std::string host;  // empty = start an embedded redis-server
+    std::string host;  // empty = start an embedded redis-server (unless sentinel is set)
     std::uint16_t port = 6379;
     std::string password;
     int database = 0;
@@ -51,6 +65,7 @@ struct RedisConfig {
     // maxmemory on (and when the Redis has no maxmemory or a policy that evicts).
     int memory_alert_percent = 80;
     std::chrono::milliseconds memory_check_interval{5000};
+    RedisSentinelConfig sentinel;
 };
 
 struct EmbeddedRedisConfig {
@@ -187,7 +202,7 @@ struct Config {
     MembersConfig members;
     ReviewConfig review;
 
-    bool embedded_redis_wanted() const { return redis.host.empty(); }
+    bool embedded_redis_wanted() const { return redis.host.empty() && !redis.sentinel.enabled(); }
 };
 
 using EnvLookup = std::function<std::optional<std::string>(const std::string&)>;

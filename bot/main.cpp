@@ -10,6 +10,7 @@
 #include "bot/config.hpp"
 #include "bot/embedded_redis.hpp"
 #include "bot/log.hpp"
+#include "bot/redis_sentinel.hpp"
 
 namespace {
 
@@ -28,8 +29,19 @@ constexpr const char* kUsage =
 
 // --print-redis: what scripts/redis-cli.sh needs to reach the Redis kayou uses, decided by the
 // same code as a start (bot/embedded_redis.hpp), so the script never guesses a socket or port.
-int print_redis(const kayou::bot::Config& config) {
+int print_redis(kayou::bot::Config config) {
     std::cout << "key_prefix=" << config.key_prefix << "\n";
+    if (config.redis.sentinel.enabled()) {
+        // The primary the sentinels name now (docs/DESIGN.md "Redis Sentinel").
+        const auto primary = kayou::bot::ask_sentinels_now(config.redis);
+        if (!primary) {
+            std::cerr << "kayou: no sentinel in redis.sentinel.nodes named the primary of "
+                      << config.redis.sentinel.master << "\n";
+            return 1;
+        }
+        config.redis.host = primary->host;
+        config.redis.port = primary->port;
+    }
     if (!config.embedded_redis_wanted()) {
         std::cout << "host=" << config.redis.host << "\nport=" << config.redis.port
                   << "\ndatabase=" << config.redis.database << "\n";

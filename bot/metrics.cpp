@@ -79,6 +79,11 @@ void Metrics::gauge(const std::string& name, std::function<double()> read) {
     gauges_[name] = std::move(read);
 }
 
+void Metrics::info(const std::string& name, std::function<std::string()> labels) {
+    std::lock_guard lock(mutex_);
+    infos_[name] = std::move(labels);
+}
+
 void Metrics::describe(const std::string& name, const std::string& type, const std::string& help) {
     std::lock_guard lock(mutex_);
     help_[name] = {type, help};
@@ -109,6 +114,11 @@ std::string Metrics::render() const {
     for (const auto& [name, read] : gauges_) {
         header(name, "gauge");
         out += name + " " + format_value(read()) + "\n";
+    }
+    for (const auto& [name, labels] : infos_) {
+        header(name, "gauge");
+        const std::string rendered = labels();
+        if (!rendered.empty()) out += name + "{" + rendered + "} 1\n";
     }
     return out;
 }

@@ -46,6 +46,9 @@ public:
     Histogram& histogram(const std::string& name, const std::string& labels = {});
     // A value computed at scrape time (connections open, Redis connected, ...).
     void gauge(const std::string& name, std::function<double()> read);
+    // An "info" gauge: `name{<labels>} 1`, the label set computed at scrape time (e.g. the current
+    // Redis primary's address); nothing is rendered while it is empty.
+    void info(const std::string& name, std::function<std::string()> labels);
     void describe(const std::string& name, const std::string& type, const std::string& help);
 
     std::string render() const;
@@ -55,6 +58,7 @@ private:
     std::map<std::string, std::map<std::string, std::unique_ptr<Counter>>> counters_;
     std::map<std::string, std::map<std::string, std::unique_ptr<Histogram>>> histograms_;
     std::map<std::string, std::function<double()>> gauges_;
+    std::map<std::string, std::function<std::string()>> infos_;
     std::map<std::string, std::pair<std::string, std::string>> help_;
 };
 

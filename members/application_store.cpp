@@ -167,6 +167,9 @@ boost::asio::awaitable<SubmitResult> ApplicationStore::submit(NewApplication a) 
         result.link_used = true;
         co_return result;
     }
+    // Sentinel: the driver is told "submitted" only once a replica has it too (docs/DESIGN.md
+    // "Redis Sentinel"); a shortfall throws and the turn answers 503, the retry finds it stored.
+    if (redis_->waits_for_replicas()) co_await redis_->wait_for_replicas();
     auto stored = co_await get(reply.elements[1].str);
     if (!stored) throw std::runtime_error("application vanished after submit");
     if (reply.elements[0].str != "new") co_return co_await existing_result(std::move(*stored), a);

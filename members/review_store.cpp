@@ -225,6 +225,12 @@ asio::awaitable<DecisionResult> ReviewStore::decide(const Application& a, bool a
         throw redis::Error(redis::Error::Kind::protocol, "review decide: " + reply.str);
     DecisionResult result;
     result.outcome = outcome_from(reply.elements[0].str);
+    // Sentinel: the decision and its SMS in the outbox are acknowledged only once a replica has
+    // them (docs/DESIGN.md "Redis Sentinel"); a repeated decision waits again, so the reviewer's
+    // retry after a 503 is acknowledged only when it is replicated too.
+    if (result.outcome != ReviewOutcome::conflict && result.outcome != ReviewOutcome::not_found &&
+        redis_->waits_for_replicas())
+        co_await redis_->wait_for_replicas();
     if (result.outcome == ReviewOutcome::conflict) {
         result.status = reply.elements[1].str;
     } else {

@@ -547,6 +547,9 @@ struct SmsSender::Impl : std::enable_shared_from_this<SmsSender::Impl> {
             co_return;
         }
         if (verdict != "claimed" || !record) co_return;
+        // Sentinel: the claim ("sending") must survive a failover before the provider is asked,
+        // so that a new primary sees an unknown outcome to settle, never a message to send again.
+        if (redis().waits_for_replicas()) co_await redis().wait_for_replicas();
 
         ProviderSend send{record->id, record->phone, record->template_name, record->params};
         ++stats.requests;

@@ -210,6 +210,29 @@ struct Client::Impl : std::enable_shared_from_this<Client::Impl> {
             attach(redisAsyncConnectUnix(config_.unix_socket.c_str()));
             return;
         }
+        if (config_.locator) {
+            // Sentinel: the primary's address is asked for on every attempt (it may have moved).
+            config_.locator->locate(
+                [weak = weak_from_this(), attempt](std::optional<Endpoint> primary) {
+                    auto self = weak.lock();
+                    if (!self || self->attempt_ != attempt || self->state_ != State::resolving) {
+                        return;
+                    }
+                    if (!primary) {
+                        self->last_error_ = "no sentinel could name the primary";
+                        self->connection_lost(Error::Kind::not_connected, "");
+                        return;
+                    }
+                    self->config_.host = primary->host;
+                    self->config_.port = primary->port;
+                    self->connect_to_host(attempt);
+                });
+            return;
+        }
+        connect_to_host(attempt);
+    }
+
+    void connect_to_host(std::uint64_t attempt) {
         error_code ec;
         const auto address = asio::ip::make_address(config_.host, ec);
         if (!ec) {
@@ -329,6 +352,9 @@ struct Client::Impl : std::enable_shared_from_this<Client::Impl> {
         if (config_.ping_on_connect) {
             handshake.push_back({"PING"});
         }
+        if (config_.locator) {
+            handshake.push_back({"ROLE"});  // checked last, in on_handshake_done()
+        }
         if (handshake.empty()) {
             on_ready();
             return;
@@ -362,6 +388,16 @@ struct Client::Impl : std::enable_shared_from_this<Client::Impl> {
         } else {
             last_error_ = failure;
         }
+        if (failure == nullptr && config_.locator) {
+            const Role role = parse_role(handshake_replies_.back());
+            if (role != Role::master) {
+                // A demoted primary the sentinels still named, or one restarted as a replica.
+                last_error_ = std::string("ROLE is ") + to_string(role) + " at " +
+                              current_endpoint().to_string() + ", not the primary";
+                failure = "not the primary";
+                config_.locator->not_primary(current_endpoint());
+            }
+        }
         if (failure != nullptr) {
             post_close(Error::Kind::disconnected);
             return;
@@ -379,6 +415,35 @@ struct Client::Impl : std::enable_shared_from_this<Client::Impl> {
         }
         last_error_.clear();
         wake_waiters();
+    }
+
+    Endpoint current_endpoint() const { return Endpoint{config_.host, config_.port}; }
+
+    // A write met READONLY/MASTERDOWN: this server was demoted. The caller gets the error reply
+    // (503, bot/http_errors.hpp); the connection is dropped and the primary located again.
+    void on_not_primary() {
+        if (state_ != State::ready) {
+            return;
+        }
+        last_error_ = current_endpoint().to_string() + " answered as a replica: reconnecting";
+        config_.locator->not_primary(current_endpoint());
+        post_close(Error::Kind::disconnected);
+    }
+
+    void reconnect() {
+        if (!started_ || state_ == State::resolving) {
+            return;  // the answer being located is the new one
+        }
+        if (state_ == State::ready || state_ == State::connecting || state_ == State::handshaking) {
+            addresses_.clear();
+            last_error_ = "the primary moved: reconnecting";
+            close_connection(Error::Kind::disconnected, "redis: the primary moved");
+        }
+        if (state_ == State::backoff) {
+            reconnect_timer_.cancel();
+            backoff_step_ = 0;
+            connect();
+        }
     }
 
     void on_connect_timeout() {
@@ -575,6 +640,9 @@ struct Client::Impl : std::enable_shared_from_this<Client::Impl> {
         last_reply_ = Clock::now();
         if (reply.type == REDIS_REPLY_ERROR) {
             ++stats_.error_replies;
+            if (config_.locator && is_not_primary_error(std::string_view(reply.str, reply.len))) {
+                on_not_primary();
+            }
         }
         if (in_flight_.empty() || in_flight_.front().id != id) {
             return;  // the command already timed out and its caller moved on: discard
@@ -742,7 +810,37 @@ Client::Client(asio::any_io_executor executor, Config config)
 
 Client::~Client() { impl_->stop(); }
 
-void Client::start() { impl_->start(); }
+void Client::start() {
+    if (impl_->config_.locator && !impl_->started_) {
+        impl_->config_.locator->follow(shared_from_this());
+    }
+    impl_->start();
+}
+
+void Client::reconnect() { impl_->reconnect(); }
+
+bool Client::waits_for_replicas() const { return impl_->config_.wait_replicas > 0; }
+
+asio::awaitable<void> Client::wait_for_replicas() {
+    const int wanted = impl_->config_.wait_replicas;
+    if (wanted <= 0) {
+        co_return;
+    }
+    const auto timeout_ms = impl_->config_.wait_timeout.count();
+    std::vector<std::string> command{"WAIT", std::to_string(wanted), std::to_string(timeout_ms)};
+    auto reply = co_await exec(std::move(command));
+    ++impl_->stats_.replica_waits;
+    if (reply.is_error()) {
+        throw Error(Error::Kind::protocol, "redis: WAIT: " + reply.str);
+    }
+    if (reply.as_int() < wanted) {
+        ++impl_->stats_.replica_waits_short;
+        throw Error(Error::Kind::timeout, "redis: WAIT: " + std::to_string(reply.as_int()) +
+                                              " of " + std::to_string(wanted) +
+                                              " replicas acknowledged within " +
+                                              std::to_string(timeout_ms) + " ms");
+    }
+}
 
 void Client::stop() { impl_->stop(); }
 

@@ -38,6 +38,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <type_traits>
@@ -45,8 +46,29 @@
 
 #include "redis/reply.hpp"
 #include "redis/script.hpp"
+#include "redis/sentinel.hpp"
 
 namespace kayou::redis {
+
+class Client;
+
+// Where the primary is, when something other than Config::host/port decides it (Redis Sentinel:
+// redis/sentinel_locator.hpp). A client with a locator asks it before every connect attempt,
+// checks with ROLE that the server it reached is the primary, and drops its connection on a
+// READONLY/MASTERDOWN error reply; the locator calls Client::reconnect() when the primary moves.
+class PrimaryLocator {
+public:
+    virtual ~PrimaryLocator() = default;
+    // Calls `located` later, on the client's executor, with the primary's address (nullopt: no
+    // sentinel could say).
+    using Located = std::function<void(std::optional<Endpoint>)>;
+    virtual void locate(Located located) = 0;
+    // `client` connects through this locator: reconnect it when the primary changes.
+    virtual void follow(const std::shared_ptr<Client>& client) = 0;
+    // A connection to `endpoint` found a server that is not the primary (ROLE, READONLY): ask
+    // the sentinels again.
+    virtual void not_primary(const Endpoint& endpoint) = 0;
+};
 
 struct Config {
     // Hostname or IP literal. Names are resolved with Asio's resolver (never hiredis' blocking
@@ -70,6 +92,13 @@ struct Config {
     // each delay drawn uniformly from [d/2, d] so that several processes do not reconnect in step.
     std::chrono::milliseconds reconnect_min{50};
     std::chrono::milliseconds reconnect_max{2000};
+    // Sentinel: where to connect (host/port above are then ignored). Copies of this config (a
+    // second connection) follow the same locator.
+    std::shared_ptr<PrimaryLocator> locator;
+    // Durability (docs/DESIGN.md "Redis Sentinel"): wait_for_replicas() sends WAIT
+    // <wait_replicas> <wait_timeout> after a write that must survive a failover; 0 = off.
+    int wait_replicas = 0;
+    std::chrono::milliseconds wait_timeout{100};
 };
 
 struct Stats {
@@ -79,6 +108,10 @@ struct Stats {
     std::uint64_t reconnects = 0;  // connections established after the first one
     std::uint64_t error_replies = 0;  // Redis error replies (not counted in `errors`)
     std::uint64_t connects = 0;       // connections established, the first one included
+
+    // wait_for_replicas() answered by Redis, and those with fewer than Config::wait_replicas.
+    std::uint64_t replica_waits = 0;
+    std::uint64_t replica_waits_short = 0;
 };
 
 class Client : public std::enable_shared_from_this<Client> {
@@ -133,6 +166,17 @@ public:
     [[nodiscard]] boost::asio::awaitable<Reply> eval(const Script& script,
                                                      std::vector<std::string> keys,
                                                      std::vector<std::string> args);
+
+    // With Config::wait_replicas > 0: WAIT until that many replicas have every write made on
+    // this connection so far, or Config::wait_timeout has passed; throws Error(timeout) when
+    // fewer acknowledged (the write is on the primary but may not survive a failover: callers
+    // answer 503 and the retry, which is idempotent, waits again). Without: returns at once.
+    bool waits_for_replicas() const;
+    [[nodiscard]] boost::asio::awaitable<void> wait_for_replicas();
+
+    // The primary moved (Sentinel): drop the connection unless it is just being located, failing
+    // what is in flight with `disconnected`, and connect again now, without a backoff.
+    void reconnect();
 
     // Waits until connected or `deadline` has passed; returns connected(). Returns false at once
     // if the client is not started.

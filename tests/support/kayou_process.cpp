@@ -39,7 +39,9 @@ KayouProcess::KayouProcess(Options options) : options_(std::move(options)) {
                << (options_.idle_timeout_ms ? options_.idle_timeout_ms : options_.read_timeout_ms)
                << "\n";
     config << "log:\n  level: " << options_.log_level << "\n";
-    if (options_.redis_port) {
+    if (!options_.redis_yaml.empty()) {
+        config << options_.redis_yaml;
+    } else if (options_.redis_port) {
         config << "redis:\n  host: 127.0.0.1\n  port: " << options_.redis_port
                << "\n  command_timeout_ms: 500\n  connect_timeout_ms: 500\n";
     } else {

@@ -29,6 +29,9 @@ public:
         std::string embedded_redis_yaml;
         // Throws on exit during start-up (false: the constructor returns; exit_status() says how).
         bool expect_start = true;
+        // Non-empty: the config's whole redis: section instead of one for redis_port (e.g. with
+        // a sentinel: subsection).
+        std::string redis_yaml;
     };
 
     // Starts kayou and waits (bounded) until /healthz answers 200; throws on failure with the

@@ -126,6 +126,15 @@ void RedisServer::start() {
         "local",
     };
     args.insert(args.end(), options_.extra_args.begin(), options_.extra_args.end());
+    if (!options_.sentinel_config.empty()) {
+        // A sentinel rewrites its config file: written afresh only on the first start, so that a
+        // restarted sentinel keeps what it learnt (the current primary, the other sentinels).
+        const std::string path = dir_ + "/sentinel.conf";
+        if (!ever_started_)
+            std::ofstream(path) << "port " << port_ << "\nbind 127.0.0.1\ndir " << dir_ << "\n"
+                                << options_.sentinel_config;
+        args = {kRedisServer, path, "--sentinel", "--logfile", ""};
+    }
     std::vector<char*> argv;
     for (auto& arg : args) {
         argv.push_back(arg.data());

@@ -6,6 +6,7 @@
 //   redis.kill9(); redis.restart();                       // same port, same data dir
 //   kayou::test::RedisServer aof({.aof = true});          // appendonly yes
 //   kayou::test::RedisServer later({.start = false});     // port reserved, start() when wanted
+//   kayou::test::RedisServer sentinel({.sentinel_config = lines});  // redis-server --sentinel
 //   auto& shared = kayou::test::RedisServer::shared();    // one per test process (or the one the
 //                                                         // test script started: env
 //                                                         // KAYOU_TEST_REDIS_PORT)
@@ -31,6 +32,9 @@ public:
         std::uint16_t port = 0;                // 0: pick a free loopback port
         std::vector<std::string>
             extra_args;  // more redis-server options, e.g. {"--maxmemory", "10mb"}
+        // Non-empty: run `redis-server <dir>/sentinel.conf --sentinel` instead, the file being
+        // port/bind/dir and these lines ("sentinel monitor kayou 127.0.0.1 6380 2\n...").
+        std::string sentinel_config;
     };
 
     RedisServer();

@@ -141,6 +141,57 @@ TEST(Config, ExternalRedisTurnsOffTheEmbeddedOne) {
     EXPECT_EQ(config.redis.port, 6380);
 }
 
+TEST(Config, SentinelNamesThePrimaryInsteadOfRedisHost) {
+    const Config config = parse_config(
+        "redis:\n  password: \"${PRIMARY_PASSWORD}\"\n  sentinel:\n    master: kayou\n"
+        "    nodes: [\"10.0.0.1:26379\", \"sentinel-2:26379\", \"[::1]:26380\"]\n"
+        "    password: \"${SENTINEL_PASSWORD}\"\n",
+        fake_env({{"PRIMARY_PASSWORD", "p"}, {"SENTINEL_PASSWORD", "s"}}));
+    EXPECT_TRUE(config.redis.sentinel.enabled());
+    EXPECT_FALSE(config.embedded_redis_wanted());
+    EXPECT_EQ(config.redis.sentinel.master, "kayou");
+    EXPECT_EQ(config.redis.sentinel.nodes,
+              (std::vector<std::string>{"10.0.0.1:26379", "sentinel-2:26379", "[::1]:26380"}));
+    EXPECT_EQ(config.redis.sentinel.password, "s");
+    EXPECT_EQ(config.redis.password, "p");
+    EXPECT_EQ(config.redis.sentinel.wait_replicas, 1);  // the promise's writes wait by default
+    EXPECT_EQ(config.redis.sentinel.wait_timeout, std::chrono::milliseconds(500));
+    // Without the section: no sentinel (and WAIT is never sent).
+    EXPECT_FALSE(parse_config("redis:\n  host: 10.0.0.5\n", fake_env({})).redis.sentinel.enabled());
+
+    struct Case {
+        const char* yaml;
+        const char* error;
+    };
+    const Case cases[] = {
+        {"redis:\n  sentinel:\n    nodes: [\"a:1\"]\n", "redis.sentinel.master: required"},
+        {"redis:\n  sentinel:\n    master: kayou\n", "redis.sentinel.nodes: required"},
+        {"redis:\n  sentinel:\n    master: kayou\n    nodes: [\"a:1\", \"b\"]\n",
+         "redis.sentinel.nodes[1]: expected host:port"},
+        {"redis:\n  sentinel:\n    master: kayou\n    nodes: [\"a:70000\"]\n",
+         "redis.sentinel.nodes[0]: expected host:port"},
+        {"redis:\n  sentinel:\n    master: kayou\n    nodes: a:1\n",
+         "redis.sentinel.nodes: expected a list"},
+        {"redis:\n  sentinel:\n    master: kayou\n    nodes: [\"a:1\"]\n    quorum: 2\n",
+         "redis.sentinel.quorum: unknown key"},
+        {"redis:\n  host: 10.0.0.5\n  sentinel:\n    master: kayou\n    nodes: [\"a:1\"]\n",
+         "redis.sentinel.master: redis.host and redis.sentinel exclude each other"},
+        {"redis:\n  sentinel:\n    master: kayou\n    nodes: [\"a:1\"]\n    wait_replicas: -1\n",
+         "redis.sentinel.wait_replicas: expected a whole number from 0 to 16"},
+        {"redis:\n  command_timeout_ms: 500\n  sentinel:\n    master: kayou\n"
+         "    nodes: [\"a:1\"]\n    wait_timeout_ms: 500\n",
+         "redis.sentinel.wait_timeout_ms: must be below redis.command_timeout_ms (500)"},
+        {"redis:\n  sentinel: [a]\n", "redis.sentinel: expected a mapping"},
+    };
+    for (const auto& c : cases)
+        EXPECT_NE(error_of(c.yaml).find(c.error), std::string::npos)
+            << c.yaml << "\ngot: " << error_of(c.yaml);
+    // WAIT off: its timeout is not checked against the command timeout.
+    EXPECT_EQ(error_of("redis:\n  command_timeout_ms: 500\n  sentinel:\n    master: kayou\n"
+                       "    nodes: [\"a:1\"]\n    wait_replicas: 0\n    wait_timeout_ms: 500\n"),
+              "");
+}
+
 TEST(Config, ReusePortLetsSeveralProcessesShareTheListenPort) {
     EXPECT_FALSE(parse_config("", fake_env({})).server.reuse_port);
     const std::string key = "privacy:\n  data_key: 2JdUanKNbJG2AQTxNXEE06kt3EDf5Do1AeWsLqDDUGY=\n";
