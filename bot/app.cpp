@@ -26,8 +26,6 @@
 #include "bot/channels/query.hpp"
 #include "bot/embedded_redis.hpp"
 #include "bot/http_server.hpp"
-#include "bot/log.hpp"
-#include "bot/metrics.hpp"
 #include "bot/process_stats.hpp"
 #include "bot/redis_memory.hpp"
 #include "bot/review_sweep.hpp"
@@ -51,6 +49,8 @@
 #include "notify/calendar.hpp"
 #include "notify/redis_outbox.hpp"
 #include "notify/templates.hpp"
+#include "ops/log.hpp"
+#include "ops/metrics.hpp"
 #include "redis/client.hpp"
 
 namespace kayou::bot {

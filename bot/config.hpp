@@ -11,11 +11,11 @@
 #include <vector>
 
 #include "bot/http_server.hpp"
-#include "bot/log.hpp"
 #include "members/code_caps.hpp"
 #include "notify/calendar.hpp"
 #include "notify/providers/provider.hpp"
 #include "notify/sender.hpp"
+#include "ops/log.hpp"
 
 namespace kayou::bot {
 

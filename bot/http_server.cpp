@@ -16,9 +16,9 @@
 #include <vector>
 
 #include "bot/http_errors.hpp"
-#include "bot/log.hpp"
 #include "crypto/hash.hpp"
 #include "crypto/random.hpp"
+#include "ops/log.hpp"
 
 namespace kayou::bot {
 

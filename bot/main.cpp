@@ -9,7 +9,7 @@
 #include "bot/app.hpp"
 #include "bot/config.hpp"
 #include "bot/embedded_redis.hpp"
-#include "bot/log.hpp"
+#include "ops/log.hpp"
 
 namespace {
 

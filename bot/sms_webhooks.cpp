@@ -6,8 +6,6 @@
 #include <nlohmann/json.hpp>
 
 #include "bot/http_server.hpp"
-#include "bot/log.hpp"
-#include "bot/metrics.hpp"
 #include "crypto/sealed_box.hpp"
 #include "dialogs/sms_reply.hpp"
 #include "members/application_store.hpp"
@@ -18,6 +16,8 @@
 #include "notify/signing/callbacks.hpp"
 #include "notify/signing/twilio.hpp"
 #include "notify/templates.hpp"
+#include "ops/log.hpp"
+#include "ops/metrics.hpp"
 #include "redis/client.hpp"
 
 namespace kayou::bot {

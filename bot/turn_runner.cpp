@@ -8,7 +8,7 @@
 #include <nlohmann/json.hpp>
 #include <optional>
 
-#include "bot/metrics.hpp"
+#include "ops/metrics.hpp"
 #include "redis/client.hpp"
 
 namespace kayou::bot {

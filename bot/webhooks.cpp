@@ -9,11 +9,11 @@
 #include "bot/channels/wecom_app.hpp"
 #include "bot/channels/wecom_bot.hpp"
 #include "bot/http_server.hpp"
-#include "bot/log.hpp"
-#include "bot/metrics.hpp"
 #include "bot/turn_runner.hpp"
 #include "crypto/hash.hpp"
 #include "crypto/wx_msg_crypt.hpp"
+#include "ops/log.hpp"
+#include "ops/metrics.hpp"
 #include "redis/reply.hpp"
 
 namespace kayou::bot {

@@ -7,7 +7,7 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <nlohmann/json.hpp>
 
-#include "bot/log.hpp"
+#include "ops/log.hpp"
 #include "redis/client.hpp"
 
 namespace kayou::bot::admin {

@@ -3,8 +3,8 @@
 #include <algorithm>
 #include <chrono>
 
-#include "bot/log.hpp"
 #include "crypto/hash.hpp"
+#include "ops/log.hpp"
 #include "redis/client.hpp"
 
 namespace kayou::bot::admin {

@@ -7,7 +7,6 @@
 #include "bot/admin/json_response.hpp"
 
 #include "bot/channels/query.hpp"
-#include "bot/log.hpp"
 #include "faq/eval.hpp"
 #include "faq/legal_service.hpp"
 #include "faq/live_content.hpp"
@@ -15,6 +14,7 @@
 #include "faq/station_geo.hpp"
 #include "faq/store.hpp"
 #include "faq/tickets.hpp"
+#include "ops/log.hpp"
 
 namespace kayou::bot::admin {
 namespace asio = boost::asio;

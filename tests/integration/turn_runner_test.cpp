@@ -10,8 +10,8 @@
 #include <chrono>
 #include <functional>
 
-#include "bot/metrics.hpp"
 #include "bot/turn_runner.hpp"
+#include "ops/metrics.hpp"
 #include "redis/client.hpp"
 #include "tests/support/redis_run.hpp"
 

@@ -3,10 +3,10 @@
 
 #include <cmath>
 
-#include "bot/log.hpp"
-#include "bot/metrics.hpp"
 #include "bot/process_stats.hpp"
 #include "bot/turn_runner.hpp"
+#include "ops/log.hpp"
+#include "ops/metrics.hpp"
 
 namespace kayou::bot {
 namespace {

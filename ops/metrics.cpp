@@ -1,4 +1,4 @@
-#include "bot/metrics.hpp"
+#include "ops/metrics.hpp"
 
 #include <charconv>
 #include <cmath>

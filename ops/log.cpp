@@ -1,4 +1,4 @@
-#include "bot/log.hpp"
+#include "ops/log.hpp"
 
 #include <unistd.h>
 
