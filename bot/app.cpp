@@ -60,7 +60,7 @@ namespace asio = boost::asio;
 struct App::Impl {
     Config config;
     asio::io_context io{1};
-    Metrics metrics;
+    ops::Metrics metrics;
     std::optional<EmbeddedRedis> embedded_redis;
     std::shared_ptr<redis::Client> redis;
     // The join dialog and intent router (dialogs/join_service.hpp); it replaced the HelpDialog
@@ -124,11 +124,11 @@ struct App::Impl {
             redis_config.host = "127.0.0.1";
             redis_config.port = embedded_redis->port();
             redis_config.unix_socket = embedded_redis->unix_socket();
-            log(LogLevel::info, "embedded_redis_started",
-                {{"port", static_cast<int>(embedded_redis->port())},
-                 {"unix_socket", embedded_redis->unix_socket()},
-                 {"pid", static_cast<int>(embedded_redis->pid())},
-                 {"data_dir", config.embedded_redis.data_dir}});
+            ops::log(ops::LogLevel::info, "embedded_redis_started",
+                     {{"port", static_cast<int>(embedded_redis->port())},
+                      {"unix_socket", embedded_redis->unix_socket()},
+                      {"pid", static_cast<int>(embedded_redis->pid())},
+                      {"data_dir", config.embedded_redis.data_dir}});
             supervise_redis();
         } else {
             redis_config.host = config.redis.host;
@@ -145,7 +145,8 @@ struct App::Impl {
         // Every error kayou_redis_errors_total counts is logged once, with its reason.
         redis->set_error_observer(
             [](redis::Error::Kind kind, std::string_view reason, std::uint64_t commands) {
-                log(LogLevel::warn, "redis_error",
+                ops::log(
+                    ops::LogLevel::warn, "redis_error",
                     {{"kind", redis::to_string(kind)}, {"reason", reason}, {"commands", commands}});
             });
         redis->start();
@@ -159,17 +160,17 @@ struct App::Impl {
             if (ec || stopping || !embedded_redis) return;
             const auto seen = embedded_redis->supervise(std::chrono::steady_clock::now());
             if (seen.died)
-                log(LogLevel::error, "embedded_redis_died",
-                    {{"how", seen.died_how}, {"failures", seen.failures}});
+                ops::log(ops::LogLevel::error, "embedded_redis_died",
+                         {{"how", seen.died_how}, {"failures", seen.failures}});
             if (seen.restarted) {
                 ++redis_restarts;
-                log(LogLevel::warn, "embedded_redis_restarted",
-                    {{"pid", static_cast<int>(embedded_redis->pid())},
-                     {"failures", seen.failures}});
+                ops::log(ops::LogLevel::warn, "embedded_redis_restarted",
+                         {{"pid", static_cast<int>(embedded_redis->pid())},
+                          {"failures", seen.failures}});
             }
             if (seen.restart_failed)
-                log(LogLevel::error, "embedded_redis_restart_failed",
-                    {{"detail", seen.why}, {"failures", seen.failures}});
+                ops::log(ops::LogLevel::error, "embedded_redis_restart_failed",
+                         {{"detail", seen.why}, {"failures", seen.failures}});
             supervise_redis();
         });
     }
@@ -268,26 +269,28 @@ struct App::Impl {
     // members::CodeDesk events into counters; the budget alert also into the log.
     void code_event(std::string_view event, std::string_view detail) {
         if (event == "code_refused") {
-            metrics.counter("kayou_sms_code_refusals_total", "cap=\"" + label_value(detail) + "\"")
+            metrics
+                .counter("kayou_sms_code_refusals_total",
+                         "cap=\"" + ops::label_value(detail) + "\"")
                 .add();
         } else if (event == "code_budget_alert") {
             metrics
                 .counter("kayou_sms_code_budget_alerts_total",
-                         "level=\"" + label_value(detail) + "\"")
+                         "level=\"" + ops::label_value(detail) + "\"")
                 .add();
             const auto budget = join->codes().last_budget();
-            log(LogLevel::error, "sms_code_budget_alert",
-                {{"level", detail},
-                 {"hour_used", budget.hour_used},
-                 {"hour_budget", budget.hour_budget},
-                 {"day_used", budget.day_used},
-                 {"day_budget", budget.day_budget}});
+            ops::log(ops::LogLevel::error, "sms_code_budget_alert",
+                     {{"level", detail},
+                      {"hour_used", budget.hour_used},
+                      {"hour_budget", budget.hour_budget},
+                      {"day_used", budget.day_used},
+                      {"day_budget", budget.day_budget}});
         } else if (event == "link_minted") {
             metrics.counter("kayou_join_links_total", "outcome=\"minted\"").add();
         } else if (event == "link_refused") {
             metrics
                 .counter("kayou_join_links_total",
-                         "outcome=\"refused_" + label_value(detail) + "\"")
+                         "outcome=\"refused_" + ops::label_value(detail) + "\"")
                 .add();
         } else if (event == "promo_link_minted") {
             metrics.counter("kayou_join_links_total", "outcome=\"promo_minted\"").add();
@@ -296,13 +299,14 @@ struct App::Impl {
             const std::string_view cap = detail == "sender" ? "address" : "promoter";
             metrics
                 .counter("kayou_join_links_total",
-                         "outcome=\"promo_refused_" + label_value(cap) + "\"")
+                         "outcome=\"promo_refused_" + ops::label_value(cap) + "\"")
                 .add();
         } else {
-            if (event == "code_enqueue_failed") log(LogLevel::warn, event);
+            if (event == "code_enqueue_failed") ops::log(ops::LogLevel::warn, event);
             std::string_view outcome = event;
             if (outcome.rfind("code_", 0) == 0) outcome.remove_prefix(5);
-            metrics.counter("kayou_sms_codes_total", "outcome=\"" + label_value(outcome) + "\"")
+            metrics
+                .counter("kayou_sms_codes_total", "outcome=\"" + ops::label_value(outcome) + "\"")
                 .add();
         }
     }
@@ -326,13 +330,13 @@ struct App::Impl {
                                 redis_memory_alert =
                                     memory_alert(*redis_memory, config.redis.memory_alert_percent);
                                 if (redis_memory_alert != logged && !redis_memory_alert.empty())
-                                    log(LogLevel::error, "redis_memory_alert",
-                                        {{"reason", redis_memory_alert},
-                                         {"used_bytes",
-                                          static_cast<std::int64_t>(redis_memory->used)},
-                                         {"maxmemory_bytes",
-                                          static_cast<std::int64_t>(redis_memory->maxmemory)},
-                                         {"policy", redis_memory->policy}});
+                                    ops::log(ops::LogLevel::error, "redis_memory_alert",
+                                             {{"reason", redis_memory_alert},
+                                              {"used_bytes",
+                                               static_cast<std::int64_t>(redis_memory->used)},
+                                              {"maxmemory_bytes",
+                                               static_cast<std::int64_t>(redis_memory->maxmemory)},
+                                              {"policy", redis_memory->policy}});
                                 logged = redis_memory_alert;
                             }
                             co_await join->codes().budget();
@@ -471,16 +475,17 @@ struct App::Impl {
     void observe_into_metrics(HttpServer& target) {
         target.observe([this](const HttpObservation& seen) {
             metrics
-                .counter("kayou_http_requests_total", "route=\"" + label_value(seen.route) +
+                .counter("kayou_http_requests_total", "route=\"" + ops::label_value(seen.route) +
                                                           "\",status=\"" +
                                                           std::to_string(seen.status) + "\"")
                 .add();
             metrics
                 .histogram("kayou_http_request_duration_seconds",
-                           "route=\"" + label_value(seen.route) + "\"")
+                           "route=\"" + ops::label_value(seen.route) + "\"")
                 .observe(seen.duration);
             if (config.access_log || seen.status >= 500)
-                log(seen.status >= 500 ? LogLevel::warn : LogLevel::info, "http_request",
+                ops::log(
+                    seen.status >= 500 ? ops::LogLevel::warn : ops::LogLevel::info, "http_request",
                     {{"request_id", seen.request_id},
                      {"route", seen.route},
                      {"method", seen.method},
@@ -518,8 +523,8 @@ struct App::Impl {
                               std::string_view detail) {
             const bool failed = event.find("failed") != std::string_view::npos ||
                                 event.find("invalid") != std::string_view::npos;
-            log(failed ? LogLevel::warn : LogLevel::info, event,
-                {{"kind", kind}, {"version", version}, {"detail", detail}});
+            ops::log(failed ? ops::LogLevel::warn : ops::LogLevel::info, event,
+                     {{"kind", kind}, {"version", version}, {"detail", detail}});
         };
         live_content = std::make_unique<faq::LiveContent>(io.get_executor(), *content_store,
                                                           *station_geo, std::move(options));
@@ -553,11 +558,11 @@ struct App::Impl {
 
     void check_calendar_years() {
         for (const int y : missing_calendar_years())
-            log(LogLevel::error, "calendar_year_missing",
-                {{"year", y},
-                 {"detail",
-                  "add config/calendar/<year>.yaml from the State Council notice, then "
-                  "send SIGHUP"}});
+            ops::log(ops::LogLevel::error, "calendar_year_missing",
+                     {{"year", y},
+                      {"detail",
+                       "add config/calendar/<year>.yaml from the State Council notice, then "
+                       "send SIGHUP"}});
     }
 
     void watch_reload_signal() {
@@ -567,9 +572,9 @@ struct App::Impl {
                 const auto years = join->reload_calendar();
                 std::string list;
                 for (const int y : years) list += (list.empty() ? "" : ",") + std::to_string(y);
-                log(LogLevel::info, "calendar_reloaded", {{"years", list}});
+                ops::log(ops::LogLevel::info, "calendar_reloaded", {{"years", list}});
             } catch (const std::exception& e) {
-                log(LogLevel::error, "calendar_reload_failed", {{"detail", e.what()}});
+                ops::log(ops::LogLevel::error, "calendar_reload_failed", {{"detail", e.what()}});
             }
             check_calendar_years();
             watch_reload_signal();
@@ -634,14 +639,14 @@ struct App::Impl {
             }
             if (event == "review_sweep_failed") {
                 metrics.counter("kayou_review_sweep_failures_total", "").add();
-                log(LogLevel::warn, event, {{"detail", subject}});
+                ops::log(ops::LogLevel::warn, event, {{"detail", subject}});
                 return;
             }
             metrics
                 .counter("kayou_review_" + std::string(event.substr(7)) + "_total",
-                         "district=\"" + label_value(subject) + "\"")
+                         "district=\"" + ops::label_value(subject) + "\"")
                 .add(static_cast<std::uint64_t>(count));
-            log(LogLevel::info, event, {{"district", subject}, {"applications", count}});
+            ops::log(ops::LogLevel::info, event, {{"district", subject}, {"applications", count}});
         };
         review_sweeper = std::make_unique<ReviewSweeper>(
             io.get_executor(), *review, *join_outbox, join->calendar(), join->districts(),
@@ -658,8 +663,8 @@ struct App::Impl {
             // a restart: fine for a quick try, never for real drivers.
             box = crypto::SealedBox::from_key(crypto::random_bytes(crypto::SealedBox::kKeySize));
             if (!checking)
-                log(LogLevel::error, "privacy_data_key_missing",
-                    {{"detail", "using a random key for this run; set privacy.data_key"}});
+                ops::log(ops::LogLevel::error, "privacy_data_key_missing",
+                         {{"detail", "using a random key for this run; set privacy.data_key"}});
         }
         // Verification codes go into the durable SMS outbox (notify/redis_outbox.hpp); the
         // sender configured under sms: delivers them.
@@ -686,14 +691,14 @@ struct App::Impl {
         };
         // Per-slot drop-off of the join funnel; labels come from the script's step ids.
         setup.count = [this](std::string_view event) {
-            metrics.counter("kayou_join_funnel_total", "event=\"" + label_value(event) + "\"")
+            metrics.counter("kayou_join_funnel_total", "event=\"" + ops::label_value(event) + "\"")
                 .add();
         };
         setup.chat = chat_services();
         join = std::make_unique<dialogs::JoinService>(
             redis, *box, *join_outbox, std::move(setup),
             [](std::string_view event, std::string_view detail) {
-                log(LogLevel::warn, event, {{"detail", detail}});
+                ops::log(ops::LogLevel::warn, event, {{"detail", detail}});
             });
     }
 
@@ -755,14 +760,14 @@ struct App::Impl {
         chat.intents = [this] { return live_content->intents(); };
         chat.record_outcome = [this](std::string outcome,
                                      std::string question) -> asio::awaitable<void> {
-            metrics.counter("kayou_answers_total", "outcome=\"" + label_value(outcome) + "\"")
+            metrics.counter("kayou_answers_total", "outcome=\"" + ops::label_value(outcome) + "\"")
                 .add();
             // Only what kayou did not answer directly goes to the editors' inbox.
             if (outcome == "answered" || question.empty()) co_return;
             try {
                 co_await missed->record(std::move(question), std::move(outcome));
             } catch (const std::exception& error) {
-                log(LogLevel::warn, "missed_record_failed", {{"detail", error.what()}});
+                ops::log(ops::LogLevel::warn, "missed_record_failed", {{"detail", error.what()}});
             }
         };
         chat.open_handoff = [this](dialogs::Handoff handoff) -> asio::awaitable<std::string> {
@@ -866,7 +871,7 @@ struct App::Impl {
     }
 
     void start() {
-        set_log_level(config.log_level);
+        ops::set_log_level(config.log_level);
         describe_metrics();
         start_redis();
         start_join();
@@ -892,13 +897,13 @@ struct App::Impl {
         watch_redis_memory();
         signals.async_wait([this](const boost::system::error_code& ec, int signal) {
             if (ec) return;
-            log(LogLevel::info, "shutdown_requested", {{"signal", signal}});
+            ops::log(ops::LogLevel::info, "shutdown_requested", {{"signal", signal}});
             stop();
         });
-        log(LogLevel::info, "started",
-            {{"listen", config.server.address},
-             {"port", static_cast<int>(server.port())},
-             {"metrics_port", ops_server ? static_cast<int>(ops_server->port()) : -1}});
+        ops::log(ops::LogLevel::info, "started",
+                 {{"listen", config.server.address},
+                  {"port", static_cast<int>(server.port())},
+                  {"metrics_port", ops_server ? static_cast<int>(ops_server->port()) : -1}});
     }
 
     // The same steps as start() up to the first connection or listening socket, so a config
@@ -1006,7 +1011,7 @@ struct App::Impl {
         server.stop([this] {
             auto finish = [this] {
                 if (redis) redis->stop();
-                log(LogLevel::info, "stopped");
+                ops::log(ops::LogLevel::info, "stopped");
             };
             if (ops_server)
                 ops_server->stop(finish);

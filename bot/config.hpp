@@ -170,7 +170,7 @@ struct Config {
     int metrics_port = -1;
     RedisConfig redis;
     EmbeddedRedisConfig embedded_redis;
-    LogLevel log_level = LogLevel::info;
+    ops::LogLevel log_level = ops::LogLevel::info;
     bool access_log = true;
     WechatEndpointConfig official_account;
     WechatEndpointConfig wecom_app;

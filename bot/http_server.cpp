@@ -88,8 +88,8 @@ struct HttpServer::Impl : std::enable_shared_from_this<Impl> {
                     std::chrono::milliseconds(1000),
                     backoff.count() ? backoff * 2 : std::chrono::milliseconds(10));
                 if (accept_failures == 1 || (accept_failures & (accept_failures - 1)) == 0)
-                    log(LogLevel::error, "accept_failed",
-                        {{"error", ec.message()}, {"failures", accept_failures}});
+                    ops::log(ops::LogLevel::error, "accept_failed",
+                             {{"error", ec.message()}, {"failures", accept_failures}});
                 pause.expires_after(backoff);
                 co_await pause.async_wait(use_tuple);
                 continue;
@@ -204,10 +204,10 @@ struct HttpServer::Impl : std::enable_shared_from_this<Impl> {
         // only (an exception's text may quote request bytes).
         auto verdict = classify_exception(failure);
         if (verdict.bug)
-            log(LogLevel::error, "handler_failed",
-                {{"request_id", request.request_id},
-                 {"route", route_name},
-                 {"kind", verdict.kind}});
+            ops::log(ops::LogLevel::error, "handler_failed",
+                     {{"request_id", request.request_id},
+                      {"route", route_name},
+                      {"kind", verdict.kind}});
         co_return std::move(verdict.response);
     }
 

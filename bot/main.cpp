@@ -127,7 +127,7 @@ int main(int argc, char** argv) {
         kayou::bot::App app(std::move(config));
         return app.run();
     } catch (const std::exception& error) {
-        kayou::bot::log(kayou::bot::LogLevel::error, "fatal", {{"what", error.what()}});
+        kayou::ops::log(kayou::ops::LogLevel::error, "fatal", {{"what", error.what()}});
         return 1;
     }
 }

@@ -124,12 +124,12 @@ struct SmsService::Impl {
             case dialogs::SmsReplyAction::quiet:
                 break;
         }
-        log(LogLevel::info, "sms_reply",
-            {{"source", source},
-             {"phone", notify::mask_phone(phone)},
-             {"intent", reply.intent},
-             {"action", dialogs::to_string(reply.action)},
-             {"answered", sent}});
+        ops::log(ops::LogLevel::info, "sms_reply",
+                 {{"source", source},
+                  {"phone", notify::mask_phone(phone)},
+                  {"intent", reply.intent},
+                  {"action", dialogs::to_string(reply.action)},
+                  {"answered", sent}});
         co_return answer;
     }
 
@@ -151,8 +151,8 @@ struct SmsService::Impl {
             try {
                 co_return catalog.render(message.template_name, message.params).text;
             } catch (const notify::TemplateError&) {
-                log(LogLevel::warn, "sms_reply_template_failed",
-                    {{"template", message.template_name}});
+                ops::log(ops::LogLevel::warn, "sms_reply_template_failed",
+                         {{"template", message.template_name}});
                 co_return std::string();
             }
         }
@@ -285,7 +285,7 @@ notify::RedisSmsOutbox& SmsService::outbox() { return *impl_->outbox; }
 
 const notify::TemplateCatalog& SmsService::catalog() const { return impl_->catalog; }
 
-void SmsService::describe_metrics(Metrics& metrics) {
+void SmsService::describe_metrics(ops::Metrics& metrics) {
     struct Field {
         const char* name;
         const char* help;
@@ -371,10 +371,10 @@ void SmsService::start(std::uint16_t http_port) {
     impl_->sender = notify::SmsSender::create(impl_->executor, *impl_->outbox, impl_->reader,
                                               providers, sms.sender);
     impl_->sender->start();
-    log(LogLevel::info, "sms_sender_started",
-        {{"provider", sms.provider},
-         {"fallback", sms.fallback},
-         {"consumer", impl_->sender->consumer()}});
+    ops::log(ops::LogLevel::info, "sms_sender_started",
+             {{"provider", sms.provider},
+              {"fallback", sms.fallback},
+              {"consumer", impl_->sender->consumer()}});
 }
 
 void SmsService::stop() {

@@ -41,10 +41,13 @@ namespace kayou::faq {
 class IntentModel;
 }
 
+namespace kayou::ops {
+class Metrics;
+}  // namespace kayou::ops
+
 namespace kayou::bot {
 
 class HttpServer;
-class Metrics;
 
 class SmsService {
 public:
@@ -64,7 +67,7 @@ public:
     const notify::TemplateCatalog& catalog() const;
     // The sender's counters (requests, sent, retried, deferred, failed, unknown, taken over) as
     // kayou_sms_*_total on /metrics.
-    void describe_metrics(Metrics& metrics);
+    void describe_metrics(ops::Metrics& metrics);
     // Where a driver's "进度"/"查询" reply looks up his latest application (by phone).
     void set_applications(members::ApplicationStore* applications);
     // The intent script replies are understood with (the live one, dialogs/sms_reply.hpp); null

@@ -74,7 +74,7 @@ asio::awaitable<void> store_reply(std::shared_ptr<redis::Client> redis,
 }  // namespace
 
 TurnRunner::TurnRunner(std::shared_ptr<redis::Client> redis, dialogs::Dialog& dialog,
-                       std::string key_prefix, std::chrono::seconds ttl, Metrics& metrics)
+                       std::string key_prefix, std::chrono::seconds ttl, ops::Metrics& metrics)
     : redis_(std::move(redis)),
       dialog_(dialog),
       key_prefix_(std::move(key_prefix)),

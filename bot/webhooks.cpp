@@ -44,7 +44,7 @@ struct Rejection {
 struct Webhooks::State {
     const Config& config;
     TurnRunner& turns;
-    Metrics& metrics;
+    ops::Metrics& metrics;
     std::function<std::int64_t()> now;
     std::optional<crypto::WxMsgCrypt> oa_crypt;
     std::optional<crypto::WxMsgCrypt> wecom_app_crypt;
@@ -60,11 +60,11 @@ struct Webhooks::State {
                                                          "\",status=\"" +
                                                          std::to_string(rejection.status) + "\"")
             .add();
-        log(LogLevel::warn, "webhook_rejected",
-            {{"request_id", request.request_id},
-             {"channel", channel},
-             {"status", rejection.status},
-             {"reason", rejection.reason}});
+        ops::log(ops::LogLevel::warn, "webhook_rejected",
+                 {{"request_id", request.request_id},
+                  {"channel", channel},
+                  {"status", rejection.status},
+                  {"reason", rejection.reason}});
         return HttpResponse::error(rejection.status, rejection.reason);
     }
 
@@ -91,10 +91,10 @@ struct Webhooks::State {
         try {
             co_return co_await turns.run(message);
         } catch (const redis::Error& error) {
-            log(LogLevel::warn, "turn_failed",
-                {{"request_id", request.request_id},
-                 {"channel", dialogs::channel_name(message.channel)},
-                 {"redis", redis::to_string(error.kind())}});
+            ops::log(ops::LogLevel::warn, "turn_failed",
+                     {{"request_id", request.request_id},
+                      {"channel", dialogs::channel_name(message.channel)},
+                      {"redis", redis::to_string(error.kind())}});
             co_return std::nullopt;
         }
     }
@@ -144,7 +144,7 @@ struct Webhooks::State {
     }
 };
 
-Webhooks::Webhooks(const Config& config, TurnRunner& turns, Metrics& metrics,
+Webhooks::Webhooks(const Config& config, TurnRunner& turns, ops::Metrics& metrics,
                    std::function<std::int64_t()> unix_now)
     : state_(new State{config, turns, metrics, std::move(unix_now),
                        make_crypt(config.official_account, "wechat.official_account"),

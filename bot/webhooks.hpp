@@ -14,15 +14,18 @@ namespace kayou::crypto {
 class WxMsgCrypt;
 }
 
+namespace kayou::ops {
+class Metrics;
+}  // namespace kayou::ops
+
 namespace kayou::bot {
 
 class HttpServer;
-class Metrics;
 class TurnRunner;
 
 class Webhooks {
 public:
-    Webhooks(const Config& config, TurnRunner& turns, Metrics& metrics,
+    Webhooks(const Config& config, TurnRunner& turns, ops::Metrics& metrics,
              std::function<std::int64_t()> unix_now);
     ~Webhooks();
 

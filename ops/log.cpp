@@ -7,7 +7,7 @@
 #include <cstdio>
 #include <ctime>
 
-namespace kayou::bot {
+namespace kayou::ops {
 namespace {
 
 std::atomic<LogLevel> g_level{LogLevel::info};
@@ -125,4 +125,4 @@ void log(LogLevel level, std::string_view event, std::initializer_list<LogField>
     [[maybe_unused]] auto written = ::write(STDERR_FILENO, line.data(), line.size());
 }
 
-}  // namespace kayou::bot
+}  // namespace kayou::ops

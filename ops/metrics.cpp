@@ -4,7 +4,7 @@
 #include <cmath>
 #include <cstdio>
 
-namespace kayou::bot {
+namespace kayou::ops {
 
 void Histogram::observe(std::chrono::nanoseconds duration) {
     const double seconds = std::chrono::duration<double>(duration).count();
@@ -126,4 +126,4 @@ std::string label_value(std::string_view value) {
     return out;
 }
 
-}  // namespace kayou::bot
+}  // namespace kayou::ops

@@ -180,9 +180,10 @@ boost::asio::awaitable<bool> AuditLog::record(const Principal& who, std::string 
     try {
         auto reply = co_await redis_->exec(std::move(command));
         if (!reply.is_error()) co_return true;
-        log(LogLevel::error, "audit_write_failed", {{"error", reply.str}});
+        ops::log(ops::LogLevel::error, "audit_write_failed", {{"error", reply.str}});
     } catch (const std::exception& error) {
-        log(LogLevel::error, "audit_write_failed", {{"error", std::string(error.what())}});
+        ops::log(ops::LogLevel::error, "audit_write_failed",
+                 {{"error", std::string(error.what())}});
     }
     co_return false;
 }

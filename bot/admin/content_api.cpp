@@ -336,8 +336,8 @@ asio::awaitable<HttpResponse> ContentApi::publish(faq::ContentKind kind, int ver
         co_return HttpResponse::error(404, "no such version");
     const std::string kind_name(faq::content_kind_name(kind));
     co_await audit_.record(who, "content.publish", kind_name + ":" + std::to_string(version));
-    log(LogLevel::info, "content_published",
-        {{"kind", kind_name}, {"version", version}, {"by", who.name}});
+    ops::log(ops::LogLevel::info, "content_published",
+             {{"kind", kind_name}, {"version", version}, {"by", who.name}});
     co_return json_response(200, {{"kind", kind_name}, {"published", version}});
 }
 
