@@ -7,11 +7,11 @@
 #include <boost/asio/detached.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
-#include <iostream>
 #include <map>
 #include <random>
 
 #include "crypto/random.hpp"
+#include "ops/log.hpp"
 #include "redis/client.hpp"
 
 namespace kayou::notify {
@@ -25,14 +25,6 @@ std::int64_t now_ms() {
     return std::chrono::duration_cast<std::chrono::milliseconds>(
                std::chrono::system_clock::now().time_since_epoch())
         .count();
-}
-
-// Logs go to stderr as JSON lines like bot/log (notify/ does not depend on bot/). Only ids,
-// template names and provider codes: never the phone or the parameters.
-void log_event(const char* level, const std::string& event, const std::string& id,
-               const std::string& detail) {
-    std::cerr << R"({"level":")" << level << R"(","event":")" << event << R"(","sms_id":")" << id
-              << R"(","detail":")" << detail << "\"}\n";
 }
 
 // Claim: queued|retry -> sending, with the opt-out and per-phone limits in the same step. The
@@ -441,7 +433,8 @@ struct SmsSender::Impl : std::enable_shared_from_this<SmsSender::Impl> {
                     co_await self->process(entry);
                 } catch (const std::exception& error) {
                     // Left pending in the group: XAUTOCLAIM hands it to a sender later.
-                    log_event("warn", "sms_process_error", entry.message_id, error.what());
+                    ops::log(ops::LogLevel::warn, "sms_process_error",
+                             {{"sms_id", entry.message_id}, {"detail", error.what()}});
                 }
                 --self->lane_of(entry).in_flight;
             },
@@ -543,7 +536,8 @@ struct SmsSender::Impl : std::enable_shared_from_this<SmsSender::Impl> {
         }
         if (verdict == "unknown") {
             ++stats.unknown;
-            log_event("warn", "sms_unknown_outcome", entry.message_id, "sender_lost");
+            ops::log(ops::LogLevel::warn, "sms_unknown_outcome",
+                     {{"sms_id", entry.message_id}, {"detail", "sender_lost"}});
             co_return;
         }
         if (verdict != "claimed" || !record) co_return;
@@ -582,7 +576,8 @@ struct SmsSender::Impl : std::enable_shared_from_this<SmsSender::Impl> {
                 break;
             case Step::Kind::unknown:
                 ++stats.unknown;
-                log_event("warn", "sms_unknown_outcome", record->id, provider + ":" + result.code);
+                ops::log(ops::LogLevel::warn, "sms_unknown_outcome",
+                         {{"sms_id", record->id}, {"detail", provider + ":" + result.code}});
                 co_await finish(entry, "unknown", result.code, provider, "", step.due_ms);
                 break;
             case Step::Kind::retry: {
@@ -591,7 +586,8 @@ struct SmsSender::Impl : std::enable_shared_from_this<SmsSender::Impl> {
                 else
                     ++stats.retried;
                 if (step.next_provider != index)
-                    log_event("warn", "sms_fallback", record->id, provider + ":" + result.code);
+                    ops::log(ops::LogLevel::warn, "sms_fallback",
+                             {{"sms_id", record->id}, {"detail", provider + ":" + result.code}});
                 co_await finish(entry, "retry", result.code, provider, "", step.due_ms,
                                 std::move(next_name), std::move(refused));
                 break;
@@ -603,7 +599,8 @@ struct SmsSender::Impl : std::enable_shared_from_this<SmsSender::Impl> {
                 std::string reason = step.reason;
                 if (reason.empty()) reason = result.code;
                 if (reason.empty()) reason = std::string(signing::to_string(c.kind));
-                log_event("error", "sms_failed", record->id, provider + ":" + reason);
+                ops::log(ops::LogLevel::error, "sms_failed",
+                         {{"sms_id", record->id}, {"detail", provider + ":" + reason}});
                 std::string no_next;  // named: no braced temporaries in a co_await (g++ 12)
                 co_await finish(entry, "failed", std::move(reason), provider, "", 0,
                                 std::move(no_next), std::move(refused));
@@ -701,7 +698,8 @@ struct SmsSender::Impl : std::enable_shared_from_this<SmsSender::Impl> {
                         co_await self->check_status(id);
                     } catch (const std::exception& error) {
                         // The lease runs out and the next housekeeping pass asks again.
-                        log_event("warn", "sms_status_error", id, error.what());
+                        ops::log(ops::LogLevel::warn, "sms_status_error",
+                                 {{"sms_id", id}, {"detail", error.what()}});
                     }
                     --self->status_in_flight;
                 },
@@ -799,13 +797,14 @@ struct SmsSender::Impl : std::enable_shared_from_this<SmsSender::Impl> {
         if (reply.is_error()) throw redis::Error(redis::Error::Kind::protocol, reply.str);
         if (action == "check_again") {
             if (!answer.code.empty())
-                log_event("warn", "sms_status_query_failed", id,
-                          record->provider + ":" + answer.code);
+                ops::log(ops::LogLevel::warn, "sms_status_query_failed",
+                         {{"sms_id", id}, {"detail", record->provider + ":" + answer.code}});
             co_return;
         }
         std::string detail = record->provider + ":" + action;
         if (!reason.empty()) detail += ":" + reason;
-        log_event(action == "failed" ? "error" : "info", "sms_unknown_settled", id, detail);
+        ops::log(action == "failed" ? ops::LogLevel::error : ops::LogLevel::info,
+                 "sms_unknown_settled", {{"sms_id", id}, {"detail", detail}});
         if (action == "resend") ++stats.resent;
         if (action == "failed") ++stats.failed;
     }
@@ -822,7 +821,8 @@ struct SmsSender::Impl : std::enable_shared_from_this<SmsSender::Impl> {
             auto reply = co_await redis().eval(watch_script(), std::move(keys), std::move(args));
             if (reply.is_integer() && reply.integer == 1) {
                 ++stats.late_alerts;
-                log_event("error", "sms_not_delivered_in_time", id, "alert");
+                ops::log(ops::LogLevel::error, "sms_not_delivered_in_time",
+                         {{"sms_id", id}, {"detail", "alert"}});
             }
         }
     }
