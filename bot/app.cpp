@@ -25,6 +25,7 @@
 #include "bot/admin/tickets_api.hpp"
 #include "bot/channels/query.hpp"
 #include "bot/embedded_redis.hpp"
+#include "bot/http_errors.hpp"
 #include "bot/http_server.hpp"
 #include "bot/process_stats.hpp"
 #include "bot/redis_memory.hpp"
@@ -429,6 +430,7 @@ struct App::Impl {
         accounts_api->install(server);
         if (sms) sms->install(server);
         observe_into_metrics(server);
+        server.classify_errors(classify_exception);
         if (config.metrics_port >= 0) {
             HttpServerOptions options = config.server;
             options.port = static_cast<std::uint16_t>(config.metrics_port);
@@ -436,6 +438,7 @@ struct App::Impl {
             ops_server = std::make_unique<HttpServer>(io, options);
             install_ops_routes(*ops_server);
             observe_into_metrics(*ops_server);
+            ops_server->classify_errors(classify_exception);
         }
     }
 

@@ -26,12 +26,6 @@ bool transient_redis_answer(std::string_view text) {
 
 }  // namespace
 
-HttpResponse unavailable_response(std::string_view reason, long long retry_after_seconds) {
-    auto response = HttpResponse::error(503, reason);
-    response.headers.emplace_back("Retry-After", std::to_string(retry_after_seconds));
-    return response;
-}
-
 ErrorVerdict classify_exception(std::exception_ptr error) {
     ErrorVerdict verdict;
     try {

@@ -15,15 +15,7 @@
 
 namespace kayou::bot {
 
-struct ErrorVerdict {
-    HttpResponse response;
-    bool bug = false;  // a 500: worth a log line with the exception's type
-    std::string kind;  // for the log: "unavailable", "redis:timeout", "std::exception", ...
-};
-
+// HttpServer::classify_errors takes it (bot/app.cpp).
 ErrorVerdict classify_exception(std::exception_ptr error);
-
-// 503 {"error": reason} with Retry-After.
-HttpResponse unavailable_response(std::string_view reason, long long retry_after_seconds);
 
 }  // namespace kayou::bot

@@ -15,9 +15,9 @@
 #include <unordered_map>
 #include <vector>
 
-#include "bot/http_errors.hpp"
 #include "crypto/hash.hpp"
 #include "crypto/random.hpp"
+#include "net/unavailable.hpp"
 #include "ops/log.hpp"
 
 namespace kayou::bot {
@@ -27,6 +27,20 @@ namespace beast = boost::beast;
 namespace http = beast::http;
 using tcp = asio::ip::tcp;
 constexpr auto use_tuple = asio::as_tuple(asio::use_awaitable);
+
+namespace {
+
+ErrorVerdict classify_by_default(std::exception_ptr error) {
+    try {
+        std::rethrow_exception(error);
+    } catch (const net::Unavailable& e) {
+        return {unavailable_response(e.what(), e.retry_after().count()), false, "unavailable"};
+    } catch (...) {
+        return {HttpResponse::error(500, "internal error"), true, "unclassified"};
+    }
+}
+
+}  // namespace
 
 struct HttpServer::Impl : std::enable_shared_from_this<Impl> {
     struct Connection {
@@ -57,6 +71,7 @@ struct HttpServer::Impl : std::enable_shared_from_this<Impl> {
         return options.body_limit;
     }
     HttpObserver observer;
+    ErrorClassifier classify = classify_by_default;
     std::vector<std::pair<std::string, HttpGate>> gates;  // longest prefix first
     std::size_t body_bytes_reserved = 0;  // bodies being read now (options.max_body_memory)
     std::uint64_t accept_failures = 0;
@@ -199,10 +214,10 @@ struct HttpServer::Impl : std::enable_shared_from_this<Impl> {
         } catch (...) {
             failure = std::current_exception();
         }
-        // One status table for every route (bot/http_errors.hpp): 503 + Retry-After for "not
-        // now", 500 only for bugs. The client learns nothing internal; the log gets the kind
-        // only (an exception's text may quote request bytes).
-        auto verdict = classify_exception(failure);
+        // One status table for every route (classify_errors; bot/http_errors.hpp): 503 +
+        // Retry-After for "not now", 500 only for bugs. The client learns nothing internal; the
+        // log gets the kind only (an exception's text may quote request bytes).
+        auto verdict = classify(failure);
         if (verdict.bug)
             ops::log(ops::LogLevel::error, "handler_failed",
                      {{"request_id", request.request_id},
@@ -410,6 +425,12 @@ struct HttpServer::Impl : std::enable_shared_from_this<Impl> {
     }
 };
 
+HttpResponse unavailable_response(std::string_view reason, long long retry_after_seconds) {
+    auto response = HttpResponse::error(503, reason);
+    response.headers.emplace_back("Retry-After", std::to_string(retry_after_seconds));
+    return response;
+}
+
 HttpResponse HttpResponse::error(int status, std::string_view reason) {
     std::string body = "{\"error\":\"";
     for (char c : reason)
@@ -445,6 +466,9 @@ void HttpServer::route(std::string path, HttpHandler handler, std::string metric
 }
 
 void HttpServer::observe(HttpObserver observer) { impl_->observer = std::move(observer); }
+void HttpServer::classify_errors(ErrorClassifier classifier) {
+    impl_->classify = std::move(classifier);
+}
 
 void HttpServer::gate(std::string prefix, HttpGate gate) {
     auto& gates = impl_->gates;

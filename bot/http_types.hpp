@@ -45,4 +45,14 @@ struct HttpResponse {
     static HttpResponse error(int status, std::string_view reason);
 };
 
+// 503 {"error": reason} with Retry-After.
+HttpResponse unavailable_response(std::string_view reason, long long retry_after_seconds);
+
+// What an exception that escaped a handler becomes (the table: bot/http_errors.hpp).
+struct ErrorVerdict {
+    HttpResponse response;
+    bool bug = false;  // a 500: worth a log line with the exception's type
+    std::string kind;  // for the log: "unavailable", "redis:timeout", "std::exception", ...
+};
+
 }  // namespace kayou::bot
