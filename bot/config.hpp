@@ -10,8 +10,8 @@
 #include <string>
 #include <vector>
 
-#include "bot/http_server.hpp"
 #include "members/code_caps.hpp"
+#include "net/http_server.hpp"
 #include "notify/calendar.hpp"
 #include "notify/providers/provider.hpp"
 #include "notify/sender.hpp"

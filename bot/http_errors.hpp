@@ -11,7 +11,7 @@
 #include <exception>
 #include <string>
 
-#include "bot/http_types.hpp"
+#include "net/http_types.hpp"
 
 namespace kayou::bot {
 

@@ -5,11 +5,11 @@
 
 #include <nlohmann/json.hpp>
 
-#include "bot/http_server.hpp"
 #include "crypto/sealed_box.hpp"
 #include "dialogs/sms_reply.hpp"
 #include "members/application_store.hpp"
 #include "net/http_client.hpp"
+#include "net/http_server.hpp"
 #include "notify/providers/provider.hpp"
 #include "notify/redis_outbox.hpp"
 #include "notify/sender.hpp"

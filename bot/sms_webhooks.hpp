@@ -24,7 +24,7 @@
 #include <string>
 
 #include "bot/config.hpp"
-#include "bot/http_types.hpp"
+#include "net/http_types.hpp"
 
 namespace kayou::redis {
 class Client;

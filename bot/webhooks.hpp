@@ -8,7 +8,7 @@
 #include <optional>
 
 #include "bot/config.hpp"
-#include "bot/http_types.hpp"
+#include "net/http_types.hpp"
 
 namespace kayou::crypto {
 class WxMsgCrypt;

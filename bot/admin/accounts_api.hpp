@@ -9,7 +9,7 @@
 #include <cstdint>
 
 #include "bot/admin/auth.hpp"
-#include "bot/http_server.hpp"
+#include "net/http_server.hpp"
 
 namespace kayou::dialogs {
 class DistrictCatalog;

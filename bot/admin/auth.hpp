@@ -16,7 +16,7 @@
 #include <vector>
 
 #include "bot/config.hpp"
-#include "bot/http_types.hpp"
+#include "net/http_types.hpp"
 
 namespace kayou::redis {
 class Client;

@@ -6,7 +6,6 @@
 #include "bot/admin/entry_json.hpp"
 #include "bot/admin/json_response.hpp"
 
-#include "bot/channels/query.hpp"
 #include "faq/eval.hpp"
 #include "faq/legal_service.hpp"
 #include "faq/live_content.hpp"
@@ -14,6 +13,7 @@
 #include "faq/station_geo.hpp"
 #include "faq/store.hpp"
 #include "faq/tickets.hpp"
+#include "net/query.hpp"
 #include "ops/log.hpp"
 
 namespace kayou::bot::admin {

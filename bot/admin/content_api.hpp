@@ -21,8 +21,8 @@
 #include <memory>
 
 #include "bot/admin/auth.hpp"
-#include "bot/http_server.hpp"
 #include "faq/content.hpp"
+#include "net/http_server.hpp"
 
 namespace kayou::faq {
 class ContentStore;

@@ -5,8 +5,8 @@
 #include <string_view>
 #include <vector>
 
-#include "bot/http_types.hpp"
 #include "faq/script.hpp"
+#include "net/http_types.hpp"
 
 namespace kayou::bot::admin {
 

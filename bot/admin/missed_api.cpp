@@ -6,11 +6,11 @@
 
 #include "bot/admin/entry_json.hpp"
 #include "bot/admin/json_response.hpp"
-#include "bot/channels/query.hpp"
 #include "faq/content.hpp"
 #include "faq/missed.hpp"
 #include "faq/script_edit.hpp"
 #include "faq/store.hpp"
+#include "net/query.hpp"
 
 namespace kayou::bot::admin {
 namespace {

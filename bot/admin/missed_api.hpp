@@ -13,7 +13,7 @@
 #include <functional>
 
 #include "bot/admin/auth.hpp"
-#include "bot/http_server.hpp"
+#include "net/http_server.hpp"
 
 namespace kayou::faq {
 class ContentStore;

@@ -4,9 +4,9 @@
 #include <nlohmann/json.hpp>
 
 #include "bot/admin/json_response.hpp"
-#include "bot/channels/query.hpp"
 #include "dialogs/districts.hpp"
 #include "members/promoters.hpp"
+#include "net/query.hpp"
 #include "text/qr.hpp"
 
 namespace kayou::bot::admin {

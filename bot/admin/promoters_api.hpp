@@ -14,7 +14,7 @@
 #include <string>
 
 #include "bot/admin/auth.hpp"
-#include "bot/http_server.hpp"
+#include "net/http_server.hpp"
 
 namespace kayou::dialogs {
 class DistrictCatalog;

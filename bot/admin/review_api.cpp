@@ -4,11 +4,11 @@
 
 #include "bot/admin/console_assets.hpp"
 #include "bot/admin/json_response.hpp"
-#include "bot/channels/query.hpp"
 #include "bot/http_errors.hpp"
 #include "dialogs/districts.hpp"
 #include "dialogs/privacy.hpp"
 #include "members/review_store.hpp"
+#include "net/query.hpp"
 #include "notify/calendar.hpp"
 #include "notify/redis_outbox.hpp"
 #include "notify/templates.hpp"

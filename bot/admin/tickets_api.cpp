@@ -4,8 +4,8 @@
 
 #include "bot/admin/json_response.hpp"
 
-#include "bot/channels/query.hpp"
 #include "faq/tickets.hpp"
+#include "net/query.hpp"
 
 namespace kayou::bot::admin {
 namespace asio = boost::asio;

@@ -12,7 +12,7 @@
 #include <boost/asio/awaitable.hpp>
 
 #include "bot/admin/auth.hpp"
-#include "bot/http_server.hpp"
+#include "net/http_server.hpp"
 
 namespace kayou::faq {
 class TicketDesk;

@@ -1,4 +1,4 @@
-#include "bot/http_server.hpp"
+#include "net/http_server.hpp"
 
 #include <algorithm>
 #include <array>

@@ -12,7 +12,7 @@
 #include <optional>
 #include <string>
 
-#include "bot/http_types.hpp"
+#include "net/http_types.hpp"
 
 namespace kayou::bot {
 
