@@ -1,6 +1,6 @@
 #pragma once
 // Transport-neutral request/response, so handlers are plain functions that tests can call
-// without sockets and only bot/http_server.cpp includes Beast.
+// without sockets and only net/http_server.cpp includes Beast.
 #include <cstdint>
 #include <string>
 #include <string_view>
