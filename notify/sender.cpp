@@ -470,22 +470,10 @@ struct SmsSender::Impl : std::enable_shared_from_this<SmsSender::Impl> {
         if (reply.is_error()) throw redis::Error(redis::Error::Kind::protocol, reply.str);
     }
 
-    asio::awaitable<void> process(const Entry& entry) {
-        if (entry.message_id.empty()) {
-            std::vector<std::string> ack{"XACK", stream_of(entry), kSenderGroup, entry.entry_id};
-            co_await redis().exec(std::move(ack));
-            co_return;
-        }
-        auto record = co_await outbox.find(entry.message_id);
-        if (record && record->state != "queued" && record->state != "retry" &&
-            record->state != "sending") {
-            co_await finish(entry, record->state, record->reason, record->provider, "", 0);
-            co_return;
-        }
-        if (record && (record->state == "queued" || record->state == "retry"))
-            co_await take_token(lane_of(entry));
-        const std::string hash = record ? record->phone_hash : std::string("none");
-        const std::string tpl = record ? record->template_name : std::string();
+    // Runs claim_script for one attempt through `provider_name`: "claimed", "limited",
+    // "suppressed", "unknown", "skip" (or "" for an answer of another shape).
+    asio::awaitable<std::string> claim_attempt(const Entry& entry, const std::string& hash,
+                                               const std::string& tpl, std::string provider_name) {
         // Codes count against per-phone counters of their own: a stranger's codes never use up
         // the quota of a driver's approval SMS.
         std::string hour_counter = "h";
@@ -494,10 +482,6 @@ struct SmsSender::Impl : std::enable_shared_from_this<SmsSender::Impl> {
             hour_counter = "c:h";
             day_counter = "c:d";
         }
-        // One provider per attempt: the one the schedule chose last time (the primary at first).
-        std::size_t index = 0;
-        if (record) index = provider_index(record->next_provider);
-        SmsProvider* used = providers[index];
         std::vector<std::string> keys{outbox.msg_key(entry.message_id),
                                       outbox.optout_key(hash),
                                       outbox.rate_key(hash, "t:" + tpl),
@@ -521,11 +505,101 @@ struct SmsSender::Impl : std::enable_shared_from_this<SmsSender::Impl> {
             std::to_string(now + options.schedule.status_check_after.count()),
             code_flag,
             std::to_string(options.code_max_age.count()),
-            used->name()};
+            std::move(provider_name)};
         auto claim = co_await redis().eval(claim_script(), std::move(keys), std::move(args));
         if (claim.is_error()) throw redis::Error(redis::Error::Kind::protocol, claim.str);
-        const std::string verdict =
-            claim.is_array() && !claim.elements.empty() ? claim.elements[0].str : "";
+        if (!claim.is_array() || claim.elements.empty()) co_return std::string();
+        co_return claim.elements[0].str;
+    }
+
+    // After a provider answered: next_step (notify/sms_schedule.hpp) decides, this records it.
+    asio::awaitable<void> settle_attempt(const Entry& entry, const SmsRecord& record,
+                                         std::size_t index, const ProviderResult& result) {
+        const auto& c = result.classification;
+        const std::string provider = providers[index]->name();
+
+        AttemptFacts facts;
+        facts.classification = c;
+        facts.attempts = record.attempts + 1;
+        facts.provider = index;
+        facts.providers = providers.size();
+        facts.other_refused =
+            providers.size() > 1 &&
+            listed(record.refused, providers[(index + 1) % providers.size()]->name());
+        facts.now_ms = now_ms();
+        facts.deadline_ms = deadline_of(record);
+        facts.jitter = jitter();
+        const Step step = next_step(facts, options.schedule);
+        // A provider that refused this message for good (its template, our account there) is
+        // remembered, so the schedule stops switching to it.
+        std::string refused;
+        if (c.kind == FailureClass::permanent && !listed(record.refused, provider)) {
+            refused = record.refused;
+            if (!refused.empty()) refused += ",";
+            refused += provider;
+        }
+        std::string next_name = providers[step.next_provider]->name();
+        switch (step.kind) {
+            case Step::Kind::sent:
+                ++stats.sent;
+                co_await finish(entry, "sent", "", provider, result.serial, 0);
+                break;
+            case Step::Kind::unknown:
+                ++stats.unknown;
+                ops::log(ops::LogLevel::warn, "sms_unknown_outcome",
+                         {{"sms_id", record.id}, {"detail", provider + ":" + result.code}});
+                co_await finish(entry, "unknown", result.code, provider, "", step.due_ms);
+                break;
+            case Step::Kind::retry: {
+                if (c.kind == FailureClass::window_limited || c.kind == FailureClass::time_of_day)
+                    ++stats.deferred;
+                else
+                    ++stats.retried;
+                if (step.next_provider != index)
+                    ops::log(ops::LogLevel::warn, "sms_fallback",
+                             {{"sms_id", record.id}, {"detail", provider + ":" + result.code}});
+                co_await finish(entry, "retry", result.code, provider, "", step.due_ms,
+                                std::move(next_name), std::move(refused));
+                break;
+            }
+            case Step::Kind::failed: {
+                ++stats.failed;
+                // A named reason, not a ?: inside the co_await: g++ 12 freed that temporary
+                // twice ("double free" on every permanent failure; redis/client.hpp).
+                std::string reason = step.reason;
+                if (reason.empty()) reason = result.code;
+                if (reason.empty()) reason = std::string(signing::to_string(c.kind));
+                ops::log(ops::LogLevel::error, "sms_failed",
+                         {{"sms_id", record.id}, {"detail", provider + ":" + reason}});
+                std::string no_next;  // named: no braced temporaries in a co_await (g++ 12)
+                co_await finish(entry, "failed", std::move(reason), provider, "", 0,
+                                std::move(no_next), std::move(refused));
+                break;
+            }
+        }
+    }
+
+    asio::awaitable<void> process(const Entry& entry) {
+        if (entry.message_id.empty()) {
+            std::vector<std::string> ack{"XACK", stream_of(entry), kSenderGroup, entry.entry_id};
+            co_await redis().exec(std::move(ack));
+            co_return;
+        }
+        auto record = co_await outbox.find(entry.message_id);
+        if (record && record->state != "queued" && record->state != "retry" &&
+            record->state != "sending") {
+            co_await finish(entry, record->state, record->reason, record->provider, "", 0);
+            co_return;
+        }
+        if (record && (record->state == "queued" || record->state == "retry"))
+            co_await take_token(lane_of(entry));
+        const std::string hash = record ? record->phone_hash : std::string("none");
+        const std::string tpl = record ? record->template_name : std::string();
+        // One provider per attempt: the one the schedule chose last time (the primary at first).
+        std::size_t index = 0;
+        if (record) index = provider_index(record->next_provider);
+        SmsProvider* used = providers[index];
+        const std::string verdict = co_await claim_attempt(entry, hash, tpl, used->name());
         if (verdict == "limited") {
             ++stats.deferred;
             co_return;
@@ -545,68 +619,7 @@ struct SmsSender::Impl : std::enable_shared_from_this<SmsSender::Impl> {
         ProviderSend send{record->id, record->phone, record->template_name, record->params};
         ++stats.requests;
         const ProviderResult result = co_await used->send(send);
-        const auto& c = result.classification;
-        const std::string provider = used->name();
-
-        AttemptFacts facts;
-        facts.classification = c;
-        facts.attempts = record->attempts + 1;
-        facts.provider = index;
-        facts.providers = providers.size();
-        facts.other_refused =
-            providers.size() > 1 &&
-            listed(record->refused, providers[(index + 1) % providers.size()]->name());
-        facts.now_ms = now_ms();
-        facts.deadline_ms = deadline_of(*record);
-        facts.jitter = jitter();
-        const Step step = next_step(facts, options.schedule);
-        // A provider that refused this message for good (its template, our account there) is
-        // remembered, so the schedule stops switching to it.
-        std::string refused;
-        if (c.kind == FailureClass::permanent && !listed(record->refused, provider)) {
-            refused = record->refused;
-            if (!refused.empty()) refused += ",";
-            refused += provider;
-        }
-        std::string next_name = providers[step.next_provider]->name();
-        switch (step.kind) {
-            case Step::Kind::sent:
-                ++stats.sent;
-                co_await finish(entry, "sent", "", provider, result.serial, 0);
-                break;
-            case Step::Kind::unknown:
-                ++stats.unknown;
-                ops::log(ops::LogLevel::warn, "sms_unknown_outcome",
-                         {{"sms_id", record->id}, {"detail", provider + ":" + result.code}});
-                co_await finish(entry, "unknown", result.code, provider, "", step.due_ms);
-                break;
-            case Step::Kind::retry: {
-                if (c.kind == FailureClass::window_limited || c.kind == FailureClass::time_of_day)
-                    ++stats.deferred;
-                else
-                    ++stats.retried;
-                if (step.next_provider != index)
-                    ops::log(ops::LogLevel::warn, "sms_fallback",
-                             {{"sms_id", record->id}, {"detail", provider + ":" + result.code}});
-                co_await finish(entry, "retry", result.code, provider, "", step.due_ms,
-                                std::move(next_name), std::move(refused));
-                break;
-            }
-            case Step::Kind::failed: {
-                ++stats.failed;
-                // A named reason, not a ?: inside the co_await: g++ 12 freed that temporary
-                // twice ("double free" on every permanent failure; redis/client.hpp).
-                std::string reason = step.reason;
-                if (reason.empty()) reason = result.code;
-                if (reason.empty()) reason = std::string(signing::to_string(c.kind));
-                ops::log(ops::LogLevel::error, "sms_failed",
-                         {{"sms_id", record->id}, {"detail", provider + ":" + reason}});
-                std::string no_next;  // named: no braced temporaries in a co_await (g++ 12)
-                co_await finish(entry, "failed", std::move(reason), provider, "", 0,
-                                std::move(no_next), std::move(refused));
-                break;
-            }
-        }
+        co_await settle_attempt(entry, *record, index, result);
     }
 
     asio::awaitable<void> housekeeping_loop() {
