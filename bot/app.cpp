@@ -553,7 +553,7 @@ struct App::Impl {
     // say so loudly at start, and from December on about next year too.
     std::vector<int> missing_calendar_years() const {
         const auto today =
-            notify::beijing_date(std::chrono::sys_seconds(std::chrono::seconds(unix_now())));
+            text::beijing_date(std::chrono::sys_seconds(std::chrono::seconds(unix_now())));
         const int year = static_cast<int>(today.year());
         const int last = static_cast<unsigned>(today.month()) == 12 ? year + 1 : year;
         return join->calendar().missing_years(year, last);

@@ -50,7 +50,7 @@ RouterDialog::RouterDialog(RouterServices services)
     : services_(std::move(services)), engine_(*services_.script, *services_.districts) {}
 
 int RouterDialog::beijing_yyyymmdd(std::chrono::sys_seconds t) {
-    const auto date = notify::beijing_date(t);
+    const auto date = text::beijing_date(t);
     return static_cast<int>(date.year()) * 10000 +
            static_cast<int>(static_cast<unsigned>(date.month())) * 100 +
            static_cast<int>(static_cast<unsigned>(date.day()));

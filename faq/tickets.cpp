@@ -9,6 +9,7 @@
 
 #include "notify/sms_outbox.hpp"
 #include "redis/client.hpp"
+#include "text/beijing_time.hpp"
 
 namespace kayou::faq {
 namespace asio = boost::asio;
@@ -107,21 +108,8 @@ std::optional<std::string> find_ticket_number(std::string_view text) {
 }
 
 std::string china_day(std::int64_t unix_seconds) {
-    // Civil date from days since the epoch (Howard Hinnant's algorithm), shifted to UTC+8.
-    std::int64_t days = (unix_seconds + 8 * 3600) / 86400;
-    if ((unix_seconds + 8 * 3600) % 86400 < 0) --days;
-    days += 719468;
-    const std::int64_t era = (days >= 0 ? days : days - 146096) / 146097;
-    const std::int64_t doe = days - era * 146097;
-    const std::int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-    const std::int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    const std::int64_t mp = (5 * doy + 2) / 153;
-    const int day = static_cast<int>(doy - (153 * mp + 2) / 5 + 1);
-    const int month = static_cast<int>(mp < 10 ? mp + 3 : mp - 9);
-    const long long year = yoe + era * 400 + (month <= 2 ? 1 : 0);
-    char out[16];
-    std::snprintf(out, sizeof out, "%04lld%02d%02d", year, month, day);
-    return out;
+    return text::format_beijing(std::chrono::sys_seconds(std::chrono::seconds(unix_seconds)),
+                                "%Y%m%d");
 }
 
 std::string mask_phone(std::string_view phone) {

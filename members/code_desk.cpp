@@ -9,6 +9,7 @@
 #include "notify/sms_outbox.hpp"
 #include "redis/client.hpp"
 #include "redis/script.hpp"
+#include "text/beijing_time.hpp"
 
 namespace kayou::members {
 
@@ -41,17 +42,6 @@ for i = 1, n do
 end
 return counts
 )lua");
-
-// Beijing civil time of `t` formatted with `format` (the budget's windows are Beijing hours and
-// days: what the finance officer reads on his bill).
-std::string beijing(std::chrono::sys_seconds t, const char* format) {
-    const std::time_t shifted = static_cast<std::time_t>(t.time_since_epoch().count() + 8 * 3600);
-    std::tm parts{};
-    gmtime_r(&shifted, &parts);
-    char text[32] = {};
-    std::strftime(text, sizeof text, format, &parts);
-    return text;
-}
 
 std::int64_t now_ms() {
     return std::chrono::duration_cast<std::chrono::milliseconds>(
@@ -112,8 +102,8 @@ std::string CodeDesk::hashed(std::string_view label, std::string_view value) con
 }
 
 std::string CodeDesk::global_key(bool hour, std::chrono::sys_seconds at) const {
-    return options_.key_prefix + (hour ? "code:global:h:" + beijing(at, "%Y%m%d%H")
-                                       : "code:global:d:" + beijing(at, "%Y%m%d"));
+    return options_.key_prefix + (hour ? "code:global:h:" + text::format_beijing(at, "%Y%m%d%H")
+                                       : "code:global:d:" + text::format_beijing(at, "%Y%m%d"));
 }
 
 std::string CodeDesk::cap_key(CodeCap cap, const std::string& phone, const CodeRequester& who,
@@ -342,11 +332,11 @@ asio::awaitable<void> CodeDesk::note_budget(std::int64_t hour_used, std::int64_t
     // Which window crossed, at which level: recorded once per window and level by whichever
     // process sees it first, and kept a day for the console.
     // Built step by step, no ?: on strings: g++ 12 mishandles ?: temporaries in coroutines.
-    std::string window = "hour " + beijing(now, "%Y%m%d%H");
+    std::string window = "hour " + text::format_beijing(now, "%Y%m%d%H");
     std::int64_t used_count = hour_used;
     std::int64_t budget_count = limits.global_per_hour;
     if (day > hour) {
-        window = "day " + beijing(now, "%Y%m%d");
+        window = "day " + text::format_beijing(now, "%Y%m%d");
         used_count = day_used;
         budget_count = limits.global_per_day;
     }

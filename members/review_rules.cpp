@@ -12,17 +12,17 @@ std::optional<TimeRange> beijing_date_range(std::string_view from, std::string_v
         if (error) *error = std::move(message);
         return std::nullopt;
     };
-    const auto first = notify::parse_date(from);
+    const auto first = text::parse_date(from);
     if (!first) return fail("from must be a date YYYY-MM-DD");
-    const auto last = notify::parse_date(to);
+    const auto last = text::parse_date(to);
     if (!last) return fail("to must be a date YYYY-MM-DD");
     const std::chrono::sys_days first_day{*first};
     const std::chrono::sys_days last_day{*last};
     if (last_day < first_day) return fail("to is before from");
     if (last_day - first_day >= std::chrono::days(366)) return fail("at most 366 days at once");
-    const auto start = notify::from_beijing(std::chrono::local_seconds{
+    const auto start = text::from_beijing(std::chrono::local_seconds{
         std::chrono::local_days{first_day.time_since_epoch()}.time_since_epoch()});
-    const auto end = notify::from_beijing(std::chrono::local_seconds{
+    const auto end = text::from_beijing(std::chrono::local_seconds{
         std::chrono::local_days{(last_day + std::chrono::days(1)).time_since_epoch()}
             .time_since_epoch()});
     return TimeRange{start.time_since_epoch().count(), end.time_since_epoch().count()};

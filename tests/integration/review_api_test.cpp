@@ -152,12 +152,12 @@ std::vector<FakeSmsRequest> requests_to(const FakeSmsProvider& fake, const std::
 }
 
 std::string today_beijing() {
-    return notify::format_date(
-        notify::beijing_date(std::chrono::sys_seconds(std::chrono::seconds(unix_now()))));
+    return text::format_date(
+        text::beijing_date(std::chrono::sys_seconds(std::chrono::seconds(unix_now()))));
 }
 
 std::string days_ago_beijing(int days) {
-    return notify::format_date(notify::beijing_date(
+    return text::format_date(text::beijing_date(
         std::chrono::sys_seconds(std::chrono::seconds(unix_now() - days * 86'400))));
 }
 

@@ -20,7 +20,7 @@ const WorkingCalendar& shipped() {
 
 // An instant given as Beijing wall-clock time.
 sys_seconds bj(year_month_day d, hours h, minutes m = 0min, seconds s = 0s) {
-    return from_beijing(local_days{d} + h + m + s);
+    return kayou::text::from_beijing(local_days{d} + h + m + s);
 }
 
 TEST(ShippedCalendar, CoversThePublishedYearsOnly) {
