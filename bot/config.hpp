@@ -10,9 +10,9 @@
 #include <string>
 #include <vector>
 
+#include "members/calendar.hpp"
 #include "members/code_caps.hpp"
 #include "net/http_server.hpp"
-#include "notify/calendar.hpp"
 #include "notify/providers/provider.hpp"
 #include "notify/sender.hpp"
 #include "ops/log.hpp"

@@ -8,8 +8,8 @@
 
 #include "crypto/random.hpp"
 #include "dialogs/districts.hpp"
+#include "members/calendar.hpp"
 #include "members/review_store.hpp"
-#include "notify/calendar.hpp"
 #include "redis/reply.hpp"
 
 namespace kayou::bot {

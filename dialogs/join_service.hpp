@@ -13,8 +13,8 @@
 #include "crypto/sealed_box.hpp"
 #include "dialogs/conversation_store.hpp"
 #include "dialogs/router_dialog.hpp"
+#include "members/calendar.hpp"
 #include "members/code_desk.hpp"
-#include "notify/calendar.hpp"
 
 namespace kayou::redis {
 class Client;

@@ -1,7 +1,7 @@
 #include "members/review_rules.hpp"
 
 #include "members/application_store.hpp"
-#include "notify/calendar.hpp"
+#include "members/calendar.hpp"
 #include "text/utf8.hpp"
 
 namespace kayou::members {

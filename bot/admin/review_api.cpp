@@ -7,9 +7,9 @@
 #include "bot/http_errors.hpp"
 #include "dialogs/districts.hpp"
 #include "dialogs/privacy.hpp"
+#include "members/calendar.hpp"
 #include "members/review_store.hpp"
 #include "net/query.hpp"
-#include "notify/calendar.hpp"
 #include "notify/redis_outbox.hpp"
 #include "notify/templates.hpp"
 

@@ -20,7 +20,7 @@
 #include "crypto/hash.hpp"
 #include "crypto/random.hpp"
 #include "members/application_store.hpp"
-#include "notify/calendar.hpp"
+#include "members/calendar.hpp"
 #include "notify/templates.hpp"
 #include "tests/support/chat_client.hpp"
 #include "tests/support/http_client.hpp"

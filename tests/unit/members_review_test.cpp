@@ -4,8 +4,8 @@
 
 #include <chrono>
 
+#include "members/calendar.hpp"
 #include "members/review_rules.hpp"
-#include "notify/calendar.hpp"
 
 namespace kayou::members {
 namespace {

@@ -4,7 +4,7 @@
 #include <cstdlib>
 #include <ctime>
 
-#include "notify/calendar.hpp"
+#include "members/calendar.hpp"
 
 namespace {
 

@@ -1,4 +1,4 @@
-#include "notify/calendar.hpp"
+#include "members/calendar.hpp"
 
 #include <yaml-cpp/yaml.h>
 
