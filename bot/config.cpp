@@ -277,9 +277,9 @@ void read_members_section(Section members, Config& config) {
     members.read("trust_forwarded_for", out.trust_forwarded_for);
     read_code_caps(members.child("code_caps"), out);
     read_join_link_caps(members.child("join_link_caps"), out);
-    std::string office = notify::format_office_hours(out.office_hours);
+    std::string office = members::format_office_hours(out.office_hours);
     members.read("office_hours", office);
-    const auto hours = notify::parse_office_hours(office);
+    const auto hours = members::parse_office_hours(office);
     if (!hours)
         throw ConfigError(
             "members.office_hours: expected HH:MM-HH:MM (Beijing time, open "

@@ -117,9 +117,9 @@ struct MembersConfig {
     // Behind a reverse proxy that appends the client's address to X-Forwarded-For: take the
     // address from there (otherwise every driver would share the proxy's address).
     bool trust_forwarded_for = false;
-    // Deadlines count inside office hours on working days (notify/calendar.hpp); reminders and
+    // Deadlines count inside office hours on working days (members/calendar.hpp); reminders and
     // escalations go out only inside them.
-    notify::OfficeHours office_hours;
+    members::OfficeHours office_hours;
 };
 
 // Review console: reminders to district reviewers before a deadline, escalation to city admins at

@@ -44,7 +44,7 @@ std::vector<notify::SmsMessage> messages_for(const std::vector<const ReviewConta
 
 ReviewSweeper::ReviewSweeper(asio::any_io_executor executor, members::ReviewStore& review,
                              notify::RedisSmsOutbox& outbox,
-                             const notify::WorkingCalendar& calendar,
+                             const members::WorkingCalendar& calendar,
                              const dialogs::DistrictCatalog& districts, ReviewConfig config,
                              Clock now, Report report)
     : executor_(executor),
@@ -94,7 +94,7 @@ asio::awaitable<void> ReviewSweeper::loop() {
 asio::awaitable<SweepCounts> ReviewSweeper::sweep_once(std::int64_t now) {
     SweepCounts counts;
     // Reviewers are texted at work, never at night: what came due meanwhile goes out at the
-    // next opening (notify/calendar.hpp).
+    // next opening (members/calendar.hpp).
     if (config_.only_in_office_hours &&
         !calendar_.in_office_hours(std::chrono::sys_seconds(std::chrono::seconds(now))))
         co_return counts;

@@ -22,10 +22,10 @@ namespace kayou::dialogs {
 class DistrictCatalog;
 }
 namespace kayou::members {
-class ReviewStore;
-}
-namespace kayou::notify {
 class WorkingCalendar;
+class ReviewStore;
+}  // namespace kayou::members
+namespace kayou::notify {
 class RedisSmsOutbox;
 }  // namespace kayou::notify
 
@@ -45,7 +45,7 @@ public:
     using Clock = std::int64_t (*)();
 
     ReviewSweeper(boost::asio::any_io_executor executor, members::ReviewStore& review,
-                  notify::RedisSmsOutbox& outbox, const notify::WorkingCalendar& calendar,
+                  notify::RedisSmsOutbox& outbox, const members::WorkingCalendar& calendar,
                   const dialogs::DistrictCatalog& districts, ReviewConfig config, Clock now,
                   Report report);
     ~ReviewSweeper();
@@ -62,7 +62,7 @@ private:
     boost::asio::any_io_executor executor_;
     members::ReviewStore& review_;
     notify::RedisSmsOutbox& outbox_;
-    const notify::WorkingCalendar& calendar_;
+    const members::WorkingCalendar& calendar_;
     const dialogs::DistrictCatalog& districts_;
     ReviewConfig config_;
     Clock now_;

@@ -158,7 +158,7 @@ struct JoinService::Impl {
     crypto::SealedBox box;
     FlowScript script;
     DistrictCatalog districts;
-    notify::WorkingCalendar calendar;
+    members::WorkingCalendar calendar;
     std::shared_ptr<const faq::IntentModel> intents;
     ConversationStore conversations;
     members::ApplicationStore applications;
@@ -181,7 +181,7 @@ struct JoinService::Impl {
           box(std::move(b)),
           script(FlowScript::load_file(resolve_data_path(setup.flow_file))),
           districts(DistrictCatalog::from_yaml(read_text(resolve_data_path(setup.districts_file)))),
-          calendar(notify::WorkingCalendar::load_directory(resolve_data_path(setup.calendar_dir))),
+          calendar(members::WorkingCalendar::load_directory(resolve_data_path(setup.calendar_dir))),
           intents(faq::IntentModel::build(faq::parse_intent_script(
               read_text(resolve_data_path(setup.intents_file)), setup.intents_file))),
           conversations(redis, box, setup.key_prefix, setup.timing),
@@ -261,14 +261,14 @@ JoinService::~JoinService() = default;
 Dialog& JoinService::dialog() { return *impl_->dialog; }
 std::shared_ptr<const faq::IntentModel> JoinService::intents() const { return impl_->intents; }
 const DistrictCatalog& JoinService::districts() const { return impl_->districts; }
-const notify::WorkingCalendar& JoinService::calendar() const { return impl_->calendar; }
+const members::WorkingCalendar& JoinService::calendar() const { return impl_->calendar; }
 members::ApplicationStore& JoinService::applications() { return impl_->applications; }
 members::CodeDesk& JoinService::codes() { return impl_->codes; }
 members::PromoterStore& JoinService::promoters() { return impl_->promoters; }
 
 std::vector<int> JoinService::reload_calendar() {
     auto fresh =
-        notify::WorkingCalendar::load_directory(resolve_data_path(impl_->setup.calendar_dir));
+        members::WorkingCalendar::load_directory(resolve_data_path(impl_->setup.calendar_dir));
     fresh.set_office_hours(impl_->calendar.office_hours());
     impl_->calendar = std::move(fresh);
     return impl_->calendar.covered_years();

@@ -21,9 +21,9 @@
 
 namespace kayou::notify {
 class SmsOutbox;
-class WorkingCalendar;
 }  // namespace kayou::notify
 namespace kayou::members {
+class WorkingCalendar;
 class ApplicationStore;
 class CodeDesk;
 }  // namespace kayou::members
@@ -127,7 +127,7 @@ struct ChatServices {
 struct RouterServices {
     const FlowScript* script = nullptr;
     const DistrictCatalog* districts = nullptr;
-    const notify::WorkingCalendar* calendar = nullptr;
+    const members::WorkingCalendar* calendar = nullptr;
     ConversationStore* conversations = nullptr;
     members::ApplicationStore* applications = nullptr;
     members::CodeDesk* codes = nullptr;  // verification codes and join-link caps

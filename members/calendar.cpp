@@ -10,7 +10,7 @@
 #include <map>
 #include <sstream>
 
-namespace kayou::notify {
+namespace kayou::members {
 namespace {
 
 using namespace std::chrono;
@@ -364,4 +364,4 @@ sys_seconds WorkingCalendar::reminder_time(sys_seconds deadline, seconds lead) c
     throw std::logic_error("working-day calendar has no working day within a year");
 }
 
-}  // namespace kayou::notify
+}  // namespace kayou::members

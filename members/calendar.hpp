@@ -33,7 +33,7 @@
 
 #include "text/beijing_time.hpp"
 
-namespace kayou::notify {
+namespace kayou::members {
 
 // Bad calendar data. file() and line() point at the offending entry (line is 1-based; 0 when the
 // problem is the file as a whole, e.g. a missing year key or an unreadable file).
@@ -130,4 +130,4 @@ private:
     OfficeHours office_;
 };
 
-}  // namespace kayou::notify
+}  // namespace kayou::members

@@ -127,7 +127,7 @@ std::optional<double> on_time_rate(std::int64_t decided, std::int64_t late) {
 namespace kayou::members {
 
 SweepBatch due_reminders(const SweepBatch& candidates, std::int64_t now, std::chrono::minutes lead,
-                         const notify::WorkingCalendar& calendar) {
+                         const members::WorkingCalendar& calendar) {
     SweepBatch due;
     for (std::size_t i = 0; i < candidates.ids.size() && i < candidates.deadlines.size(); ++i) {
         const std::chrono::sys_seconds deadline{std::chrono::seconds(candidates.deadlines[i])};

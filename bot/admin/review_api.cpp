@@ -111,9 +111,9 @@ bool read_page(const channels::Target& target, std::int64_t& offset, std::int64_
            read(target.get("limit"), limit, 1, kMaxPage);
 }
 
-// The rule the deadlines follow (notify/calendar.hpp), in the reviewers' words.
-std::string deadline_rule(const notify::WorkingCalendar& calendar) {
-    const std::string range = notify::format_office_hours(calendar.office_hours());
+// The rule the deadlines follow (members/calendar.hpp), in the reviewers' words.
+std::string deadline_rule(const members::WorkingCalendar& calendar) {
+    const std::string range = members::format_office_hours(calendar.office_hours());
     const std::string open = range.substr(0, 5);
     const std::string close = range.substr(6);
     return "办结时限按工作日办公时间（" + open + "–" + close +
@@ -140,7 +140,7 @@ constexpr std::string_view kNotYourDistrict = "这不是您负责的区县，无
 ReviewApi::ReviewApi(const Authenticator& auth, AuditLog& audit,
                      members::ApplicationStore& applications, members::ReviewStore& review,
                      notify::RedisSmsOutbox& outbox, const dialogs::DistrictCatalog& districts,
-                     const notify::WorkingCalendar& calendar, Clock now)
+                     const members::WorkingCalendar& calendar, Clock now)
     : auth_(auth),
       audit_(audit),
       applications_(applications),
@@ -259,7 +259,7 @@ asio::awaitable<HttpResponse> ReviewApi::list(const Principal& who, const HttpRe
     json body = {{"district", district},
                  {"total", page.total},
                  {"offset", offset},
-                 {"office_hours", notify::format_office_hours(calendar_.office_hours())},
+                 {"office_hours", members::format_office_hours(calendar_.office_hours())},
                  {"deadline_rule", deadline_rule(calendar_)},
                  {"applications", items}};
     co_return json_response(200, body);

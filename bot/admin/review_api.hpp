@@ -30,6 +30,7 @@ namespace kayou::dialogs {
 class DistrictCatalog;
 }
 namespace kayou::members {
+class WorkingCalendar;
 struct Application;
 class ApplicationStore;
 class ReviewStore;
@@ -37,7 +38,6 @@ class ReviewStore;
 namespace kayou::notify {
 class RedisSmsOutbox;
 class TemplateCatalog;
-class WorkingCalendar;
 }  // namespace kayou::notify
 
 namespace kayou::bot::admin {
@@ -47,7 +47,7 @@ public:
     using Clock = std::int64_t (*)();  // Unix seconds
     ReviewApi(const Authenticator& auth, AuditLog& audit, members::ApplicationStore& applications,
               members::ReviewStore& review, notify::RedisSmsOutbox& outbox,
-              const dialogs::DistrictCatalog& districts, const notify::WorkingCalendar& calendar,
+              const dialogs::DistrictCatalog& districts, const members::WorkingCalendar& calendar,
               Clock now);
     void install(HttpServer& server);
     // Operational alerts shown with the stats (bot/app.cpp: the verification-code budget and
@@ -79,7 +79,7 @@ private:
     members::ReviewStore& review_;
     notify::RedisSmsOutbox& outbox_;
     const dialogs::DistrictCatalog& districts_;
-    const notify::WorkingCalendar& calendar_;
+    const members::WorkingCalendar& calendar_;
     Clock now_;
     std::function<boost::asio::awaitable<nlohmann::json>()> alerts_;
     const notify::TemplateCatalog* templates_ = nullptr;

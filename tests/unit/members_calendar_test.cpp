@@ -8,7 +8,7 @@
 
 namespace {
 
-using namespace kayou::notify;
+using namespace kayou::members;
 using namespace std::chrono;
 
 const std::string kCalendarDir = std::string(KAYOU_SOURCE_DIR) + "/config/calendar";
@@ -75,7 +75,7 @@ TEST(ShippedCalendar, OtherHolidays2026) {
     EXPECT_TRUE(c.is_working_day(2026y / 10 / 10));  // Saturday make-up
 }
 
-// The rule (notify/calendar.hpp): the clock starts at submission inside office hours (08:30-17:30
+// The rule (members/calendar.hpp): the clock starts at submission inside office hours (08:30-17:30
 // on working days), else at the next opening; the deadline is the close of office hours on the
 // working day after the one the clock started on.
 TEST(Deadline, OfficeHoursTable) {
