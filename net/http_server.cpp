@@ -40,6 +40,14 @@ ErrorVerdict classify_by_default(std::exception_ptr error) {
     }
 }
 
+// API answers are never cached by a browser or a proxy: the admin ones hold personal data.
+void forbid_caching_of_json(HttpResponse& response) {
+    if (response.content_type.rfind("application/json", 0) != 0) return;
+    for (const auto& [name, value] : response.headers)
+        if (beast::iequals(name, "Cache-Control")) return;
+    response.headers.emplace_back("Cache-Control", "no-store");
+}
+
 }  // namespace
 
 struct HttpServer::Impl : std::enable_shared_from_this<Impl> {
@@ -240,6 +248,26 @@ struct HttpServer::Impl : std::enable_shared_from_this<Impl> {
         co_await http::async_write(connection.stream, message, use_tuple);
     }
 
+    // A request that could not be read: answer what the peer can still use (413, 431, 400); a
+    // timeout or a closed socket gets nothing.
+    asio::awaitable<void> answer_read_error(Connection& connection, beast::error_code ec,
+                                            std::chrono::steady_clock::time_point started) {
+        int status = 0;
+        if (ec == http::error::body_limit)
+            status = 413;
+        else if (ec == http::error::header_limit)
+            status = 431;
+        else if (ec.category() == http::make_error_code(http::error::bad_target).category())
+            status = 400;
+        if (!status) co_return;
+        const auto request_id = next_request_id();
+        std::string_view reason = "malformed request";
+        if (status == 413) reason = "body too large";
+        co_await write(connection, HttpResponse::error(status, reason), 11, false);
+        notify({"other", "", status, std::chrono::steady_clock::now() - started, request_id});
+        co_await drain_before_close(connection);
+    }
+
     asio::awaitable<void> serve(std::shared_ptr<Connection> connection) {
         beast::flat_buffer buffer;
         std::string remote;
@@ -312,24 +340,7 @@ struct HttpServer::Impl : std::enable_shared_from_this<Impl> {
             }
             if (ec == http::error::end_of_stream) break;  // the peer closed between requests
             if (ec) {
-                // Answer what the peer can still use; a timeout or a closed socket gets nothing.
-                int status = 0;
-                if (ec == http::error::body_limit)
-                    status = 413;
-                else if (ec == http::error::header_limit)
-                    status = 431;
-                else if (ec.category() == http::make_error_code(http::error::bad_target).category())
-                    status = 400;
-                if (status) {
-                    const auto request_id = next_request_id();
-                    co_await write(*connection,
-                                   HttpResponse::error(status, status == 413 ? "body too large"
-                                                                             : "malformed request"),
-                                   11, false);
-                    notify({"other", "", status, std::chrono::steady_clock::now() - started,
-                            request_id});
-                    co_await drain_before_close(*connection);
-                }
+                co_await answer_read_error(*connection, ec, started);
                 break;
             }
             auto message = parser.release();
@@ -338,14 +349,7 @@ struct HttpServer::Impl : std::enable_shared_from_this<Impl> {
             request.request_id = next_request_id();
             std::string_view route_name;
             HttpResponse response = co_await dispatch(request, route_name);
-            // API answers are never cached by a browser or a proxy: the admin ones hold
-            // personal data.
-            if (response.content_type.rfind("application/json", 0) == 0) {
-                bool has_cache_control = false;
-                for (const auto& [name, value] : response.headers)
-                    if (beast::iequals(name, "Cache-Control")) has_cache_control = true;
-                if (!has_cache_control) response.headers.emplace_back("Cache-Control", "no-store");
-            }
+            forbid_caching_of_json(response);
             const int status = response.status;
             const bool keep_alive = message.keep_alive() && !stopping;
             co_await write(*connection, std::move(response), message.version(), keep_alive);
