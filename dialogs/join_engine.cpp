@@ -505,6 +505,19 @@ void JoinEngine::prompt_again(Turn& turn) const {
     }
 }
 
+namespace {
+
+// The script text that says why no code was sent.
+std::string code_refused_text(const std::string& outcome) {
+    if (outcome == "rate_minute" || outcome == "rate_hour" || outcome == "rate_day" ||
+        outcome == "rate_sender")
+        return "code_" + outcome;
+    if (outcome == "busy") return "code_busy";
+    return "code_failed";
+}
+
+}  // namespace
+
 TurnOutput JoinEngine::on_effect(ConversationState state, const EffectResult& result,
                                  const TurnInput& input) const {
     Turn turn{{std::move(state), {}, {}, false, false}, input, clean_input(input.text)};
@@ -560,18 +573,8 @@ TurnOutput JoinEngine::on_effect(ConversationState state, const EffectResult& re
             if (!turn.out.state.draft) break;
             if (outcome == "ok")
                 turn.say(fill_text(script_.text("code_sent"), {{"mobile", mobile_masked()}}));
-            else if (outcome == "rate_minute")
-                turn.say(script_.text("code_rate_minute"));
-            else if (outcome == "rate_hour")
-                turn.say(script_.text("code_rate_hour"));
-            else if (outcome == "rate_day")
-                turn.say(script_.text("code_rate_day"));
-            else if (outcome == "rate_sender")
-                turn.say(script_.text("code_rate_sender"));
-            else if (outcome == "busy")
-                turn.say(script_.text("code_busy"));
             else
-                turn.say(script_.text("code_failed"));
+                turn.say(script_.text(code_refused_text(outcome)));
             break;
         }
         case EffectKind::check_code: {
