@@ -353,6 +353,20 @@ std::optional<json> ReviewApi::rejection_sms(const members::Application& a,
     }
 }
 
+HttpResponse ReviewApi::reject_preview(const members::Application& a, const std::string& id,
+                                       const HttpRequest& request) const {
+    const auto body = body_object(request.body);
+    if (!body) return refuse(400, "body must be {\"reason\": ...}", "请填写不通过的原因");
+    const std::string reason = string_field(*body, "reason");
+    HttpResponse refusal;
+    auto preview = rejection_sms(a, reason, refusal);
+    if (!preview) return refusal;
+    json out = std::move(*preview);
+    out["id"] = id;
+    out["reason"] = reason;
+    return json_response(200, out);
+}
+
 asio::awaitable<HttpResponse> ReviewApi::application(const Principal& who, HttpRequest& request,
                                                      std::string_view rest) {
     const auto slash = rest.find('/');
@@ -381,18 +395,7 @@ asio::awaitable<HttpResponse> ReviewApi::application(const Principal& who, HttpR
     if (request.method != "POST") co_return refuse(405, "method not allowed", "不支持这种请求");
 
     // What the driver would read if rejected with this reason; changes nothing.
-    if (action == "reject-preview") {
-        const auto body = body_object(request.body);
-        if (!body) co_return refuse(400, "body must be {\"reason\": ...}", "请填写不通过的原因");
-        const std::string reason = string_field(*body, "reason");
-        HttpResponse refusal;
-        auto preview = rejection_sms(a, reason, refusal);
-        if (!preview) co_return refusal;
-        json out = std::move(*preview);
-        out["id"] = id;
-        out["reason"] = reason;
-        co_return json_response(200, out);
-    }
+    if (action == "reject-preview") co_return reject_preview(a, id, request);
 
     if (action == "approve" || action == "reject") {
         const bool approve = action == "approve";

@@ -72,6 +72,9 @@ private:
     std::optional<nlohmann::json> rejection_sms(const members::Application& a,
                                                 const std::string& reason,
                                                 HttpResponse& refusal) const;
+    // What the driver would read if rejected with the body's reason; changes nothing.
+    HttpResponse reject_preview(const members::Application& a, const std::string& id,
+                                const HttpRequest& request) const;
 
     const Authenticator& auth_;
     AuditLog& audit_;
