@@ -8,21 +8,21 @@
 // the labels: the held-out file may be timed without being read.
 #include <algorithm>
 #include <chrono>
-#include <ctime>
 #include <cstdio>
 #include <cstdlib>
+#include <ctime>
 #include <fstream>
 #include <sstream>
 #include <string>
 #include <vector>
 
 #include "bench/latency.hpp"
-#include "dialogs/districts.hpp"
 #include "dialogs/understand.hpp"
 #include "dialogs/understand_eval.hpp"
 #include "faq/index.hpp"
 #include "faq/intents.hpp"
 #include "faq/script.hpp"
+#include "members/districts.hpp"
 
 namespace {
 

@@ -7,8 +7,8 @@
 #include <boost/asio/use_awaitable.hpp>
 
 #include "crypto/random.hpp"
-#include "dialogs/districts.hpp"
 #include "members/calendar.hpp"
+#include "members/districts.hpp"
 #include "members/review_store.hpp"
 #include "redis/reply.hpp"
 

@@ -7,7 +7,7 @@
 #include <string>
 #include <string_view>
 
-#include "dialogs/districts.hpp"
+#include "members/districts.hpp"
 
 namespace kayou::dialogs {
 

@@ -11,8 +11,8 @@
 #include <string>
 #include <vector>
 
-#include "dialogs/districts.hpp"
 #include "dialogs/flow_script.hpp"
+#include "members/districts.hpp"
 
 namespace kayou::dialogs {
 

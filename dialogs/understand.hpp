@@ -9,9 +9,9 @@
 #include <string>
 #include <string_view>
 
-#include "dialogs/districts.hpp"
 #include "faq/index.hpp"
 #include "faq/intents.hpp"
+#include "members/districts.hpp"
 
 namespace kayou::dialogs {
 

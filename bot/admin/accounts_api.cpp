@@ -6,7 +6,7 @@
 #include "bot/admin/accounts.hpp"
 #include "bot/admin/json_response.hpp"
 #include "crypto/hash.hpp"
-#include "dialogs/districts.hpp"
+#include "members/districts.hpp"
 
 namespace kayou::bot::admin {
 namespace asio = boost::asio;

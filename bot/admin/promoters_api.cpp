@@ -4,7 +4,7 @@
 #include <nlohmann/json.hpp>
 
 #include "bot/admin/json_response.hpp"
-#include "dialogs/districts.hpp"
+#include "members/districts.hpp"
 #include "members/promoters.hpp"
 #include "net/query.hpp"
 #include "text/qr.hpp"

@@ -13,13 +13,13 @@
 #include <string>
 #include <vector>
 
-#include "dialogs/districts.hpp"
-#include "dialogs/legal_eval.hpp"
 #include "dialogs/flow_script.hpp"
+#include "dialogs/legal_eval.hpp"
 #include "faq/benefits.hpp"
 #include "faq/index.hpp"
 #include "faq/intents.hpp"
 #include "faq/script.hpp"
+#include "members/districts.hpp"
 
 namespace {
 
@@ -33,13 +33,13 @@ std::string read_file(const std::string& path) {
 
 void print_tally(const char* name, const kayou::dialogs::LegalEvalTally& tally) {
     using kayou::dialogs::LegalOutcome;
-    std::printf("  %-16s %3d: right %3d  wrong %2d  choices %2d (fact behind one %2d)  handoff %2d  "
-                "other %2d  kept out %2d  legal claim %d\n",
-                name, tally.cases, tally.count(LegalOutcome::right),
-                tally.count(LegalOutcome::wrong), tally.count(LegalOutcome::choices),
-                tally.choices_with_fact, tally.count(LegalOutcome::handoff),
-                tally.count(LegalOutcome::other), tally.count(LegalOutcome::kept_out),
-                tally.count(LegalOutcome::legal_claim));
+    std::printf(
+        "  %-16s %3d: right %3d  wrong %2d  choices %2d (fact behind one %2d)  handoff %2d  "
+        "other %2d  kept out %2d  legal claim %d\n",
+        name, tally.cases, tally.count(LegalOutcome::right), tally.count(LegalOutcome::wrong),
+        tally.count(LegalOutcome::choices), tally.choices_with_fact,
+        tally.count(LegalOutcome::handoff), tally.count(LegalOutcome::other),
+        tally.count(LegalOutcome::kept_out), tally.count(LegalOutcome::legal_claim));
 }
 
 }  // namespace
@@ -87,8 +87,8 @@ int main(int argc, char** argv) {
         const dialogs::Understander understander(model, &districts);
         const auto benefits = faq::parse_benefits(
             read_file(KAYOU_DATA_SOURCE_DIR "/faq/data/benefits.yaml"), "benefits.yaml");
-        const auto flow = dialogs::FlowScript::load_file(KAYOU_DATA_SOURCE_DIR
-                                                         "/config/flows/join.yaml");
+        const auto flow =
+            dialogs::FlowScript::load_file(KAYOU_DATA_SOURCE_DIR "/config/flows/join.yaml");
         // What kayou says to a driver with no application for the other intents.
         auto elsewhere = [&](const dialogs::Understanding& understood) -> std::string {
             if (understood.intent == "benefits")
@@ -110,19 +110,22 @@ int main(int argc, char** argv) {
                         trial.margin = margin;
                         trial.lone = std::min(trial.lone, answer);
                         if (trial.suggest > trial.answer) trial.suggest = trial.answer;
-                        const auto result = dialogs::score_legal(understander, *index, trial, cases, elsewhere);
+                        const auto result =
+                            dialogs::score_legal(understander, *index, trial, cases, elsewhere);
                         std::printf("  %.2f %.2f -> %5.1f %4.1f %5.1f\n", answer, margin,
                                     100 * result.right_rate(), 100 * result.wrong_rate(),
                                     100 * result.choices_rate());
                     }
                 continue;
             }
-            const auto result = dialogs::score_legal(understander, *index, thresholds, cases, elsewhere);
-            std::printf("%s: %d cases; in scope right %.1f%%, confidently wrong %.1f%% of all, "
-                        "choices %.1f%% of all; out of scope answered with a legal claim: %d\n",
-                        path.c_str(), result.total.cases, 100 * result.right_rate(),
-                        100 * result.wrong_rate(), 100 * result.choices_rate(),
-                        result.out_of_scope.count(dialogs::LegalOutcome::legal_claim));
+            const auto result =
+                dialogs::score_legal(understander, *index, thresholds, cases, elsewhere);
+            std::printf(
+                "%s: %d cases; in scope right %.1f%%, confidently wrong %.1f%% of all, "
+                "choices %.1f%% of all; out of scope answered with a legal claim: %d\n",
+                path.c_str(), result.total.cases, 100 * result.right_rate(),
+                100 * result.wrong_rate(), 100 * result.choices_rate(),
+                result.out_of_scope.count(dialogs::LegalOutcome::legal_claim));
             print_tally("in scope", result.in_scope);
             print_tally("out of scope", result.out_of_scope);
             for (const auto& [category, tally] : result.per_category)

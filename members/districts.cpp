@@ -1,4 +1,4 @@
-#include "dialogs/districts.hpp"
+#include "members/districts.hpp"
 
 #include <algorithm>
 #include <array>

@@ -5,7 +5,7 @@
 #include <string>
 #include <vector>
 
-#include "dialogs/districts.hpp"
+#include "members/districts.hpp"
 
 namespace kayou::dialogs {
 namespace {
