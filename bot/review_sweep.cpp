@@ -45,7 +45,7 @@ std::vector<notify::SmsMessage> messages_for(const std::vector<const ReviewConta
 ReviewSweeper::ReviewSweeper(asio::any_io_executor executor, members::ReviewStore& review,
                              notify::RedisSmsOutbox& outbox,
                              const members::WorkingCalendar& calendar,
-                             const dialogs::DistrictCatalog& districts, ReviewConfig config,
+                             const members::DistrictCatalog& districts, ReviewConfig config,
                              Clock now, Report report)
     : executor_(executor),
       review_(review),

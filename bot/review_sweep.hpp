@@ -18,7 +18,7 @@
 
 #include "bot/config.hpp"
 
-namespace kayou::dialogs {
+namespace kayou::members {
 class DistrictCatalog;
 }
 namespace kayou::members {
@@ -46,7 +46,7 @@ public:
 
     ReviewSweeper(boost::asio::any_io_executor executor, members::ReviewStore& review,
                   notify::RedisSmsOutbox& outbox, const members::WorkingCalendar& calendar,
-                  const dialogs::DistrictCatalog& districts, ReviewConfig config, Clock now,
+                  const members::DistrictCatalog& districts, ReviewConfig config, Clock now,
                   Report report);
     ~ReviewSweeper();
 
@@ -63,7 +63,7 @@ private:
     members::ReviewStore& review_;
     notify::RedisSmsOutbox& outbox_;
     const members::WorkingCalendar& calendar_;
-    const dialogs::DistrictCatalog& districts_;
+    const members::DistrictCatalog& districts_;
     ReviewConfig config_;
     Clock now_;
     Report report_;

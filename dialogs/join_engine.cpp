@@ -85,7 +85,7 @@ struct JoinEngine::Turn {
     void say(std::string text_to_say) { out.texts.push_back(std::move(text_to_say)); }
 };
 
-JoinEngine::JoinEngine(const FlowScript& script, const DistrictCatalog& districts)
+JoinEngine::JoinEngine(const FlowScript& script, const members::DistrictCatalog& districts)
     : script_(script), districts_(districts) {
     // Ties go by this order: progress before join ("入会进度"), cancel and human before the rest.
     static const char* const order[] = {"cancel", "human",    "progress", "join",
@@ -144,7 +144,7 @@ std::vector<std::string> JoinEngine::reminder(const ConversationState& state) co
 
 std::string JoinEngine::masked(const FlowStep& step, const std::string& value) const {
     if (step.validator == "district") {
-        const District* district = districts_.find(value);
+        const members::District* district = districts_.find(value);
         return district ? district->name : value;
     }
     if (step.validator == "employer" && value.empty()) return script_.text("employer_none");
@@ -377,17 +377,17 @@ void JoinEngine::answer_step(Turn& turn) const {
             }
         }
         const auto match = districts_.match(turn.text);
-        if (match.kind == DistrictCatalog::Match::Kind::unique) {
+        if (match.kind == members::DistrictCatalog::Match::Kind::unique) {
             draft.slots[step.slot] = match.candidates.front()->id;
             draft.choices.clear();
             draft.failures.erase(step.id);
             advance(turn, step);
             return;
         }
-        if (match.kind == DistrictCatalog::Match::Kind::ambiguous) {
+        if (match.kind == members::DistrictCatalog::Match::Kind::ambiguous) {
             draft.choices.clear();
             std::string lines;
-            for (const District* district : match.candidates) {
+            for (const members::District* district : match.candidates) {
                 draft.choices.push_back(district->id);
                 if (!lines.empty()) lines += "\n";
                 lines += std::to_string(draft.choices.size()) + ". " + district->name;

@@ -27,7 +27,7 @@ class WorkingCalendar;
 class ApplicationStore;
 class PromoterStore;
 }  // namespace kayou::members
-namespace kayou::dialogs {
+namespace kayou::members {
 class DistrictCatalog;
 }
 
@@ -78,7 +78,7 @@ public:
     // The intent script loaded at start (SMS replies are understood with it too).
     std::shared_ptr<const faq::IntentModel> intents() const;
     // What the review console shares with the join dialog (one catalog, one calendar, one store).
-    const DistrictCatalog& districts() const;
+    const members::DistrictCatalog& districts() const;
     const members::WorkingCalendar& calendar() const;
     members::ApplicationStore& applications();
     // Verification codes and their caps (the budget for the console and the metrics).

@@ -695,7 +695,7 @@ asio::awaitable<RouterDialog::Handled> RouterDialog::chat_services(const Message
         understood.intent != "progress" && understood.intent != "person" &&
         understood.intent != "question" && understood.intent != "emergency") {
         const auto match = services_.districts->match(text);
-        if (match.kind == DistrictCatalog::Match::Kind::unique) {
+        if (match.kind == members::DistrictCatalog::Match::Kind::unique) {
             understood.intent = "benefits";
             understood.slots["district"] = match.candidates.front()->name;
         }
@@ -781,7 +781,7 @@ asio::awaitable<std::string> RouterDialog::benefits_text(const Message& message,
             if (found && found->status == "received") status = "applicant";
             // Applications keep the district id; replies and the catalogue use its name.
             if (found && district.empty()) {
-                const District* known = services_.districts->find(found->district);
+                const members::District* known = services_.districts->find(found->district);
                 district = known ? known->name : std::string();
             }
         } catch (const std::exception&) {
@@ -789,7 +789,7 @@ asio::awaitable<std::string> RouterDialog::benefits_text(const Message& message,
         }
     }
     if (district.empty() && state.draft) {
-        const District* known = services_.districts->find(
+        const members::District* known = services_.districts->find(
             get(state.draft->slots, slot_for(*services_.script, "district")));
         if (known) district = known->name;
     }

@@ -126,7 +126,7 @@ struct ChatServices {
 
 struct RouterServices {
     const FlowScript* script = nullptr;
-    const DistrictCatalog* districts = nullptr;
+    const members::DistrictCatalog* districts = nullptr;
     const members::WorkingCalendar* calendar = nullptr;
     ConversationStore* conversations = nullptr;
     members::ApplicationStore* applications = nullptr;

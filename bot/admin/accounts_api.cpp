@@ -28,7 +28,7 @@ HttpResponse refuse(int status, std::string error, std::string message) {
 }  // namespace
 
 AccountsApi::AccountsApi(const Authenticator& auth, AuditLog& audit, AccountStore& store,
-                         AccountWatcher& watcher, const dialogs::DistrictCatalog& districts,
+                         AccountWatcher& watcher, const members::DistrictCatalog& districts,
                          Clock now)
     : auth_(auth),
       audit_(audit),

@@ -11,7 +11,7 @@
 #include "bot/admin/auth.hpp"
 #include "net/http_server.hpp"
 
-namespace kayou::dialogs {
+namespace kayou::members {
 class DistrictCatalog;
 }
 
@@ -24,7 +24,7 @@ class AccountsApi {
 public:
     using Clock = std::int64_t (*)();  // Unix seconds
     AccountsApi(const Authenticator& auth, AuditLog& audit, AccountStore& store,
-                AccountWatcher& watcher, const dialogs::DistrictCatalog& districts, Clock now);
+                AccountWatcher& watcher, const members::DistrictCatalog& districts, Clock now);
     void install(HttpServer& server);
 
     boost::asio::awaitable<HttpResponse> collection(HttpRequest& request);
@@ -35,7 +35,7 @@ private:
     AuditLog& audit_;
     AccountStore& store_;
     AccountWatcher& watcher_;
-    const dialogs::DistrictCatalog& districts_;
+    const members::DistrictCatalog& districts_;
     Clock now_;
 };
 

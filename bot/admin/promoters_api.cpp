@@ -23,7 +23,7 @@ HttpResponse refuse(int status, std::string_view error, std::string_view message
                          {{"error", std::string(error)}, {"message", std::string(message)}});
 }
 
-std::string district_name(const dialogs::DistrictCatalog& districts, const std::string& id) {
+std::string district_name(const members::DistrictCatalog& districts, const std::string& id) {
     const auto* district = districts.find(id);
     return district ? district->name : id;
 }
@@ -52,7 +52,7 @@ std::string trimmed(std::string text) {
 
 PromotersApi::PromotersApi(const Authenticator& auth, AuditLog& audit,
                            members::PromoterStore& promoters,
-                           const dialogs::DistrictCatalog& districts, std::string public_base_url,
+                           const members::DistrictCatalog& districts, std::string public_base_url,
                            Clock now)
     : auth_(auth),
       audit_(audit),
@@ -90,7 +90,7 @@ namespace {
 
 json promoter_json(const members::Promoter& p, const members::PromoterStats& stats,
                    const std::string& link, std::int64_t now,
-                   const dialogs::DistrictCatalog& districts) {
+                   const members::DistrictCatalog& districts) {
     return {{"id", p.id},
             {"kind", p.kind},
             {"kind_name", p.kind == "event" ? "宣传活动" : "宣传员"},

@@ -16,7 +16,7 @@
 #include "bot/admin/auth.hpp"
 #include "net/http_server.hpp"
 
-namespace kayou::dialogs {
+namespace kayou::members {
 class DistrictCatalog;
 }
 namespace kayou::members {
@@ -30,7 +30,7 @@ public:
     using Clock = std::int64_t (*)();  // Unix seconds
     // `public_base_url`: members.public_base_url; without it there is no link and no QR (409).
     PromotersApi(const Authenticator& auth, AuditLog& audit, members::PromoterStore& promoters,
-                 const dialogs::DistrictCatalog& districts, std::string public_base_url, Clock now);
+                 const members::DistrictCatalog& districts, std::string public_base_url, Clock now);
     void install(HttpServer& server);
     boost::asio::awaitable<HttpResponse> handle(HttpRequest& request);
 
@@ -42,7 +42,7 @@ private:
     const Authenticator& auth_;
     AuditLog& audit_;
     members::PromoterStore& promoters_;
-    const dialogs::DistrictCatalog& districts_;
+    const members::DistrictCatalog& districts_;
     std::string base_url_;
     Clock now_;
 };

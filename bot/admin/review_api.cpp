@@ -23,7 +23,7 @@ constexpr std::string_view kPrefix = "/admin/api/review/";
 constexpr std::int64_t kMaxPage = 200;
 
 // A district's name for the page ("武进区"); the id itself when the catalog no longer has it.
-std::string district_name(const dialogs::DistrictCatalog& districts, const std::string& id) {
+std::string district_name(const members::DistrictCatalog& districts, const std::string& id) {
     if (id.empty()) return {};
     const auto* district = districts.find(id);
     return district ? district->name : id;
@@ -37,7 +37,7 @@ HttpResponse refuse(int status, std::string_view error, std::string_view message
 }
 
 json masked_json(const members::Application& a, std::int64_t now,
-                 const dialogs::DistrictCatalog& districts) {
+                 const members::DistrictCatalog& districts) {
     return {{"id", a.id},
             {"status", a.status},
             {"district", a.district},
@@ -62,7 +62,7 @@ json masked_json(const members::Application& a, std::int64_t now,
 }
 
 json full_json(const members::Application& a, std::int64_t now,
-               const dialogs::DistrictCatalog& districts) {
+               const members::DistrictCatalog& districts) {
     json out = masked_json(a, now, districts);
     out["name"] = a.name;
     out["id_card"] = a.id_card;
@@ -139,7 +139,7 @@ constexpr std::string_view kNotYourDistrict = "这不是您负责的区县，无
 
 ReviewApi::ReviewApi(const Authenticator& auth, AuditLog& audit,
                      members::ApplicationStore& applications, members::ReviewStore& review,
-                     notify::RedisSmsOutbox& outbox, const dialogs::DistrictCatalog& districts,
+                     notify::RedisSmsOutbox& outbox, const members::DistrictCatalog& districts,
                      const members::WorkingCalendar& calendar, Clock now)
     : auth_(auth),
       audit_(audit),

@@ -26,7 +26,7 @@
 #include "bot/admin/auth.hpp"
 #include "net/http_server.hpp"
 
-namespace kayou::dialogs {
+namespace kayou::members {
 class DistrictCatalog;
 }
 namespace kayou::members {
@@ -47,7 +47,7 @@ public:
     using Clock = std::int64_t (*)();  // Unix seconds
     ReviewApi(const Authenticator& auth, AuditLog& audit, members::ApplicationStore& applications,
               members::ReviewStore& review, notify::RedisSmsOutbox& outbox,
-              const dialogs::DistrictCatalog& districts, const members::WorkingCalendar& calendar,
+              const members::DistrictCatalog& districts, const members::WorkingCalendar& calendar,
               Clock now);
     void install(HttpServer& server);
     // Operational alerts shown with the stats (bot/app.cpp: the verification-code budget and
@@ -81,7 +81,7 @@ private:
     members::ApplicationStore& applications_;
     members::ReviewStore& review_;
     notify::RedisSmsOutbox& outbox_;
-    const dialogs::DistrictCatalog& districts_;
+    const members::DistrictCatalog& districts_;
     const members::WorkingCalendar& calendar_;
     Clock now_;
     std::function<boost::asio::awaitable<nlohmann::json>()> alerts_;

@@ -83,7 +83,7 @@ int main(int argc, char** argv) {
         auto model = faq::IntentModel::build(
             faq::parse_intent_script(read_file(intents_path), intents_path));
         const auto index = faq::Index::build(faq::parse_script(read_file(legal_path), legal_path));
-        const auto districts = dialogs::DistrictCatalog::from_yaml(read_file(districts_path));
+        const auto districts = members::DistrictCatalog::from_yaml(read_file(districts_path));
         const dialogs::Understander understander(model, &districts);
         const auto benefits = faq::parse_benefits(
             read_file(KAYOU_DATA_SOURCE_DIR "/faq/data/benefits.yaml"), "benefits.yaml");

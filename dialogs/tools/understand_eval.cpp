@@ -58,7 +58,7 @@ int main(int argc, char** argv) {
         auto model = faq::IntentModel::build(
             faq::parse_intent_script(read_file(intents_path), intents_path));
         const auto legal = faq::Index::build(faq::parse_script(read_file(legal_path), legal_path));
-        const auto districts = dialogs::DistrictCatalog::from_yaml(read_file(districts_path));
+        const auto districts = members::DistrictCatalog::from_yaml(read_file(districts_path));
         const dialogs::Understander understander(model, &districts);
         for (const auto& path : evals) {
             const auto cases = dialogs::parse_understand_eval(read_file(path));

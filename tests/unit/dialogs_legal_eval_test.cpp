@@ -26,7 +26,7 @@ TEST(LegalEval, FrozenBlindSetsKeepTheirFigures) {
     const auto index = faq::Index::build(
         faq::parse_script(read_file(KAYOU_SOURCE_DIR "/faq/data/legal.yaml"), "legal.yaml"));
     const auto districts =
-        DistrictCatalog::from_yaml(read_file(KAYOU_SOURCE_DIR "/config/districts.yaml"));
+        members::DistrictCatalog::from_yaml(read_file(KAYOU_SOURCE_DIR "/config/districts.yaml"));
     const Understander understander(model, &districts);
     const std::string sums = read_file(KAYOU_SOURCE_DIR "/faq/eval/SHA256SUMS");
     struct Set {
@@ -37,8 +37,8 @@ TEST(LegalEval, FrozenBlindSetsKeepTheirFigures) {
     // The FAQ alone (questions routed to the benefit catalogue or the join count as "other"
     // here; legal_eval scores those texts too, so its figures in docs/BENCHMARKS.md are a little
     // higher): 47.1 % / 10.9 % tuned, 49.7 % / 9.1 % held out, rounded down and up.
-    for (const Set set : {Set{"legal_blind.yaml", 0.47, 0.11},
-                          Set{"legal_blind_holdout.yaml", 0.49, 0.10}}) {
+    for (const Set set :
+         {Set{"legal_blind.yaml", 0.47, 0.11}, Set{"legal_blind_holdout.yaml", 0.49, 0.10}}) {
         const std::string text = read_file(std::string(KAYOU_SOURCE_DIR "/faq/eval/") + set.file);
         EXPECT_NE(sums.find(crypto::sha256_hex(text) + "  faq/eval/" + set.file), std::string::npos)
             << set.file << " changed since it was frozen";
