@@ -19,6 +19,7 @@
 #include "ops/log.hpp"
 #include "ops/metrics.hpp"
 #include "redis/client.hpp"
+#include "text/masks.hpp"
 
 namespace kayou::bot {
 
@@ -126,7 +127,7 @@ struct SmsService::Impl {
         }
         ops::log(ops::LogLevel::info, "sms_reply",
                  {{"source", source},
-                  {"phone", notify::mask_phone(phone)},
+                  {"phone", text::mask_mobile(phone)},
                   {"intent", reply.intent},
                   {"action", dialogs::to_string(reply.action)},
                   {"answered", sent}});

@@ -4,6 +4,7 @@
 
 #include "dialogs/privacy.hpp"
 #include "dialogs/validators.hpp"
+#include "text/masks.hpp"
 #include "text/utf8.hpp"
 
 namespace kayou::dialogs {
@@ -148,10 +149,10 @@ std::string JoinEngine::masked(const FlowStep& step, const std::string& value) c
         return district ? district->name : value;
     }
     if (step.validator == "employer" && value.empty()) return script_.text("employer_none");
-    if (step.mask == "name") return mask_name(value);
-    if (step.mask == "id_card") return mask_id_card(value);
-    if (step.mask == "mobile") return mask_mobile(value);
-    if (step.mask == "plate") return mask_plate(value);
+    if (step.mask == "name") return text::mask_name(value);
+    if (step.mask == "id_card") return text::mask_id_card(value);
+    if (step.mask == "mobile") return text::mask_mobile(value);
+    if (step.mask == "plate") return text::mask_plate(value);
     return value;
 }
 
@@ -526,7 +527,7 @@ TurnOutput JoinEngine::on_effect(ConversationState state, const EffectResult& re
         for (const auto& s : script_.steps)
             if (s.kind == StepKind::slot && s.validator == "mobile" && turn.out.state.draft) {
                 auto found = turn.draft().slots.find(s.slot);
-                if (found != turn.draft().slots.end()) return mask_mobile(found->second);
+                if (found != turn.draft().slots.end()) return text::mask_mobile(found->second);
             }
         return "";
     };

@@ -10,6 +10,7 @@
 #include "notify/sms_outbox.hpp"
 #include "redis/client.hpp"
 #include "text/beijing_time.hpp"
+#include "text/masks.hpp"
 
 namespace kayou::faq {
 namespace asio = boost::asio;
@@ -110,11 +111,6 @@ std::optional<std::string> find_ticket_number(std::string_view text) {
 std::string china_day(std::int64_t unix_seconds) {
     return text::format_beijing(std::chrono::sys_seconds(std::chrono::seconds(unix_seconds)),
                                 "%Y%m%d");
-}
-
-std::string mask_phone(std::string_view phone) {
-    if (phone.size() != 11) return phone.empty() ? "" : "****";
-    return std::string(phone.substr(0, 3)) + "****" + std::string(phone.substr(7));
 }
 
 std::string ticket_opened_text(std::string_view number, bool grievance) {
@@ -268,7 +264,7 @@ Ticket TicketDesk::to_ticket(const std::vector<std::string>& flat) const {
     }
     if (!sealed_phone.empty() && box_)
         if (auto phone = box_->open(sealed_phone, phone_associated_data(t.number)))
-            t.phone_masked = mask_phone(*phone);
+            t.phone_masked = text::mask_mobile(*phone);
     return t;
 }
 

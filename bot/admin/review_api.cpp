@@ -5,13 +5,13 @@
 #include "bot/admin/console_assets.hpp"
 #include "bot/admin/json_response.hpp"
 #include "bot/http_errors.hpp"
-#include "dialogs/privacy.hpp"
 #include "members/calendar.hpp"
 #include "members/districts.hpp"
 #include "members/review_store.hpp"
 #include "net/query.hpp"
 #include "notify/redis_outbox.hpp"
 #include "notify/templates.hpp"
+#include "text/masks.hpp"
 
 namespace kayou::bot::admin {
 namespace asio = boost::asio;
@@ -50,10 +50,10 @@ json masked_json(const members::Application& a, std::int64_t now,
             {"deadline_text", a.deadline_text},
             {"overdue", a.status == "received" && a.deadline < now},
             {"seconds_left", a.deadline - now},
-            {"name", dialogs::mask_name(a.name)},
-            {"id_card", dialogs::mask_id_card(a.id_card)},
-            {"mobile", dialogs::mask_mobile(a.mobile)},
-            {"plate", dialogs::mask_plate(a.plate)},
+            {"name", text::mask_name(a.name)},
+            {"id_card", text::mask_id_card(a.id_card)},
+            {"mobile", text::mask_mobile(a.mobile)},
+            {"plate", text::mask_plate(a.plate)},
             {"employer", a.employer},
             {"turnover_pool", a.turnover_pool},
             {"transferred_to", a.transferred_to},
@@ -323,7 +323,7 @@ asio::awaitable<HttpResponse> ReviewApi::sms_alerts(const Principal& who) {
                 row["application"] = {{"id", application->id},
                                       {"district", application->district},
                                       {"status", application->status},
-                                      {"mobile", dialogs::mask_mobile(application->mobile)}};
+                                      {"mobile", text::mask_mobile(application->mobile)}};
         } else if (who.role != Role::city_admin) {
             continue;  // reminders and codes: not about a district's applicant
         }
