@@ -448,8 +448,7 @@ struct App::Impl {
         });
         target.route("/readyz", [this](HttpRequest&) -> asio::awaitable<HttpResponse> {
             bool ready = false;
-            // A named vector: g++ 12 miscompiles string-literal initializer lists that live
-            // across a co_await ("array used as initializer").
+            // A named vector of std::string (docs/coroutines.md).
             std::vector<std::string> ping{std::string("PING")};
             // Not connected (the embedded Redis still starting, or down): not ready, without a
             // command that could only fail and count as a Redis error (kayou_redis_connected

@@ -391,7 +391,7 @@ asio::awaitable<HttpResponse> SmsService::tencent_status(HttpRequest& request) {
         co_return HttpResponse::error(400, "bad status report");
     }
     for (const auto& r : reports) {
-        // Named first: g++ 12 frees a ?: temporary inside a co_await expression twice.
+        // Named first, not a ?: inside the co_await (docs/coroutines.md).
         std::string reason = r.success ? std::string() : r.errmsg;
         co_await impl_->outbox->apply_receipt("tencent", r.sid, r.ext, r.success,
                                               std::move(reason));

@@ -53,8 +53,7 @@ bool read_length_prefixed(std::string_view in, std::size_t& pos, std::vector<std
     return true;
 }
 
-// Builds the argument vector outside the co_await expression: g++ 12 rejects string-literal
-// initializer lists that live across a suspension point ("array used as initializer").
+// Builds the argument vector outside the co_await expression (docs/coroutines.md).
 std::vector<std::string> command(std::initializer_list<std::string_view> args) {
     return {args.begin(), args.end()};
 }

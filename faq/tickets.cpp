@@ -292,8 +292,7 @@ asio::awaitable<std::optional<std::string>> TicketDesk::status_for(std::string t
 
 asio::awaitable<std::vector<Ticket>> TicketDesk::list(std::string state, std::size_t limit) {
     const std::string stop = std::to_string(static_cast<long long>(limit) - 1);
-    // if/else rather than ?: — g++ 12 mis-destroys temporaries of a conditional expression in
-    // a coroutine (a double free seen in testing).
+    // if/else rather than ?: (docs/coroutines.md).
     std::vector<std::string> range{"ZRANGE", key("all"), "0", stop, "REV"};
     if (state == "open") range = {"ZRANGE", key("queue"), "0", stop};
     auto numbers = co_await redis_->exec(std::move(range));
@@ -329,7 +328,7 @@ asio::awaitable<AnswerOutcome> TicketDesk::answer(std::string number, std::strin
     const std::string sealed_phone = fields.elements[2].str;
     const std::string category_key =
         ticket_category_key(fields.elements[3].str, fields.elements[4].str);
-    std::string pending_key;  // if, not ?: (g++ 12 coroutine temporaries, see list())
+    std::string pending_key;  // if, not ?: (docs/coroutines.md)
     if (!sender.empty()) pending_key = key("pending:" + channel + ":" + sender);
     const bool legal = fields.elements[3].str == "legal";
     const std::string pending_text = desk_answer_text(number, legal, text);

@@ -140,8 +140,7 @@ CodeDesk::CapCounting CodeDesk::caps_for(const std::string& phone, const CodeReq
     auto& caps = counting.caps;
     auto& keys = counting.keys;
     auto& args = counting.args;
-    // Named vectors filled step by step: g++ 12 miscompiles initializer lists of string literals
-    // that live across a co_await (bot/app.cpp, /readyz).
+    // Named vectors filled step by step (docs/coroutines.md).
     args.emplace_back("0");
     for (std::size_t i = 0; i < kCodeCapCount; ++i) {
         const auto cap = static_cast<CodeCap>(i);
@@ -350,7 +349,7 @@ asio::awaitable<void> CodeDesk::note_budget(std::int64_t hour_used, std::int64_t
     if (last_.level == BudgetLevel::none) co_return;
     // Which window crossed, at which level: recorded once per window and level by whichever
     // process sees it first, and kept a day for the console.
-    // Built step by step, no ?: on strings: g++ 12 mishandles ?: temporaries in coroutines.
+    // Built step by step, no ?: on strings (docs/coroutines.md).
     std::string window = "hour " + text::format_beijing(now, "%Y%m%d%H");
     std::int64_t used_count = hour_used;
     std::int64_t budget_count = limits.global_per_hour;

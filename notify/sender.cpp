@@ -359,7 +359,7 @@ struct SmsSender::Impl : std::enable_shared_from_this<SmsSender::Impl> {
 
     asio::awaitable<void> ensure_group() {
         for (int code = 0; code < 2; ++code) {
-            // No ?: on strings in a coroutine (g++ 12; see process()).
+            // No ?: in a coroutine here (docs/coroutines.md).
             std::string stream = outbox.stream_key();
             if (code) stream = outbox.code_stream_key();
             std::vector<std::string> command{"XGROUP",     "CREATE", stream,
@@ -564,14 +564,13 @@ struct SmsSender::Impl : std::enable_shared_from_this<SmsSender::Impl> {
             }
             case Step::Kind::failed: {
                 ++stats.failed;
-                // A named reason, not a ?: inside the co_await: g++ 12 freed that temporary
-                // twice ("double free" on every permanent failure; redis/client.hpp).
+                // A named reason, not a ?: inside the co_await (docs/coroutines.md).
                 std::string reason = step.reason;
                 if (reason.empty()) reason = result.code;
                 if (reason.empty()) reason = std::string(signing::to_string(c.kind));
                 ops::log(ops::LogLevel::error, "sms_failed",
                          {{"sms_id", record.id}, {"detail", provider + ":" + reason}});
-                std::string no_next;  // named: no braced temporaries in a co_await (g++ 12)
+                std::string no_next;  // named: docs/coroutines.md
                 co_await finish(entry, "failed", std::move(reason), provider, "", 0,
                                 std::move(no_next), std::move(refused));
                 break;

@@ -100,7 +100,7 @@ asio::awaitable<HttpResponse> ContentApi::content(HttpRequest& request) {
     const auto kind = faq::parse_content_kind(parts[0]);
     if (!kind) co_return HttpResponse::error(404, "unknown content kind");
     const bool write = request.method == "POST";
-    // if, not ?: — g++ 12 mis-destroys conditional temporaries in coroutines.
+    // if, not ?: (docs/coroutines.md).
     std::variant<Principal, HttpResponse> authorized = auth_.authorize(
         request, {Role::faq_editor, Role::city_admin, Role::district_admin, Role::legal_desk});
     if (write) authorized = auth_.authorize(request, {Role::faq_editor, Role::city_admin});
@@ -126,8 +126,7 @@ asio::awaitable<HttpResponse> ContentApi::content(HttpRequest& request) {
         }
         if (request.method == "GET") {
             json list = json::array();
-            // A named variable, not a range-for over a co_await (g++ 12 destroys the temporary
-            // too early).
+            // A named variable, not a range-for over a co_await (docs/coroutines.md).
             const auto versions = co_await store_.versions(*kind);
             for (const auto& v : versions)
                 list.push_back({{"version", v.number},
@@ -369,7 +368,7 @@ asio::awaitable<HttpResponse> ContentApi::benefits(HttpRequest& request) {
     if (!status) co_return HttpResponse::error(400, "status must be member, applicant or none");
     auto catalog = live_.benefits();
     if (!catalog) co_return HttpResponse::error(503, "no benefit catalog loaded yet");
-    std::string date(target->get("date"));  // if, not ?: (g++ 12 coroutine temporaries)
+    std::string date(target->get("date"));  // if, not ?: (docs/coroutines.md)
     if (date.empty()) date = china_date(clock_());
     const std::string district(target->get("district"));
     json ids = json::array();

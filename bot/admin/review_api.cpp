@@ -422,7 +422,7 @@ asio::awaitable<HttpResponse> ReviewApi::application(const Principal& who, HttpR
                                      {"message", outcome_message(result.outcome)},
                                      {"status", result.status}});
         if (result.outcome == members::ReviewOutcome::done) {
-            std::string audit_action = "application.";  // named: g++ 12 coroutine temporaries
+            std::string audit_action = "application.";  // named: docs/coroutines.md
             audit_action += action;
             co_await audit_.record(who, std::move(audit_action), id);
         }

@@ -79,8 +79,7 @@ asio::awaitable<HttpResponse> TicketsApi::collection(HttpRequest& request) {
         if (state != "open" && state != "answered" && state != "closed" && state != "all")
             co_return HttpResponse::error(400, "state must be open, answered, closed or all");
         json list = json::array();
-        // A named variable, not a range-for over a co_await: g++ 12 destroys the awaited
-        // temporary too early there (crash seen in testing).
+        // A named variable, not a range-for over a co_await (docs/coroutines.md).
         if (state == "all") state.clear();
         const auto tickets = co_await desk_.list(state, 200);
         std::string shown;  // the numbers whose words this view decrypts, for the audit log
@@ -159,7 +158,7 @@ asio::awaitable<HttpResponse> TicketsApi::item(HttpRequest& request) {
     }
     if (action == "answer" && request.method == "POST") {
         const auto body = json::parse(request.body, nullptr, false);
-        std::string text;  // if, not ?: (g++ 12 coroutine temporaries)
+        std::string text;  // if, not ?: (docs/coroutines.md)
         if (body.is_object() && body.contains("text") && body["text"].is_string())
             text = body["text"].get<std::string>();
         if (text.empty())
