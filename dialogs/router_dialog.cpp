@@ -526,7 +526,7 @@ asio::awaitable<std::vector<std::string>> RouterDialog::answer_person(const Mess
     const auto& asked = turn.asked;
     if (in_group) {
         // A ticket from a group carries nothing personal; the legal service opens it
-        // for an addressed "人工" as before.
+        // for an addressed "人工".
         if (chat.ask) {
             LegalAsk ask;
             ask.text = message.text;

@@ -345,7 +345,7 @@ struct SmsSender::Impl : std::enable_shared_from_this<SmsSender::Impl> {
     // Both connections are still coming up when the sender starts with the process: commands sent
     // before would fail as not_connected and be counted as Redis errors on every clean start.
     asio::awaitable<void> wait_connected() {
-        // A connection still down afterwards is retried by the loops, as before.
+        // A connection still down afterwards is retried by the loops.
         auto& main = redis();
         if (!main.connected()) {
             const bool up = co_await main.wait_connected(main.config().connect_timeout);

@@ -57,7 +57,7 @@ public:
                            SteadyClock clock = &std::chrono::steady_clock::now);
 
     // Accounts (bot/admin/accounts.hpp). Until enable_accounts(), tokens that look like account
-    // tokens are unknown (401) as before. Once enabled, an account token is answered 503 with
+    // tokens are unknown (401). Once enabled, an account token is answered 503 with
     // Retry-After (never accepted, never 401) unless the snapshot was confirmed against Redis
     // within `max_age`: a process cut off from Redis must not keep honouring a revoked token,
     // and must not log a valid user out either.

@@ -159,7 +159,7 @@ TEST(AdminAccounts, AuthorizeAccountsBesideConfigTokens) {
     a.role = Role::faq_editor;
     a.token_sha256 = crypto::sha256_hex(token);
 
-    // Accounts not enabled (no watcher): an account token is just unknown, as before.
+    // Accounts not enabled (no watcher): an account token is just unknown.
     EXPECT_EQ(status_of(auth.authorize(with_token(token), {Role::faq_editor})), 401);
 
     auth.enable_accounts(3000ms);
