@@ -415,29 +415,24 @@ RouterDialog::ChatTurn RouterDialog::take_turn(const Message& message, const Tur
 asio::awaitable<std::optional<RouterDialog::Handled>> RouterDialog::answer_before_understanding(
     const Message& message, ConversationState& state, const ChatTurn& turn, int number) {
     const ChatServices& chat = services_.chat;
-    const auto& grievance_pending = turn.grievance_pending;
-    const auto& last_question = turn.last_question;
-    const auto& text = turn.text;
-    const auto& in_group = turn.in_group;
-    const auto& asked = turn.asked;
     Handled handled;
-    if (grievance_pending && chat.open_grievance && number > 0) {
+    if (turn.grievance_pending && chat.open_grievance && number > 0) {
         const std::string_view category = grievance_category(number);
         if (category.empty()) {
             state.session.grievance_pending = true;
-            state.session.last_question = last_question;
+            state.session.last_question = turn.last_question;
             handled.texts.push_back("请回复 1-3 之间的数字。");
             co_return std::optional<Handled>(std::move(handled));
         }
         std::string chosen(category);
-        handled.texts = co_await grievance(message, std::move(chosen), last_question);
+        handled.texts = co_await grievance(message, std::move(chosen), turn.last_question);
         co_return std::optional<Handled>(std::move(handled));
     }
     // "FL2026… 进度" or the number alone: the ticket's state (details only to its owner).
-    if (asked && chat.ticket_status) {
+    if (turn.asked && chat.ticket_status) {
         std::string channel(channel_name(message.channel));
         auto status = co_await chat.ticket_status(message.text, std::move(channel),
-                                                  message.sender_id, in_group);
+                                                  message.sender_id, turn.in_group);
         if (status) {
             handled.texts.push_back(std::move(*status));
             handled.resume = true;
@@ -447,9 +442,9 @@ asio::awaitable<std::optional<RouterDialog::Handled>> RouterDialog::answer_befor
     // "我要投诉 乱罚款": a grievance ticket; the category asked with numbered choices when the
     // words do not say. Groups are told to use the private chat.
     if (chat.open_grievance) {
-        if (auto request = grievance_request(text)) {
-            if (in_group) {
-                if (asked)
+        if (auto request = grievance_request(turn.text)) {
+            if (turn.in_group) {
+                if (turn.asked)
                     handled.texts.push_back(
                         "投诉和诉求请私聊我，我帮您登记工单，群里不方便说细节。");
                 co_return std::optional<Handled>(std::move(handled));
@@ -464,7 +459,7 @@ asio::awaitable<std::optional<RouterDialog::Handled>> RouterDialog::answer_befor
             co_return std::optional<Handled>(std::move(handled));
         }
     }
-    if (message.location && !in_group && chat.stations_near) {
+    if (message.location && !turn.in_group && chat.stations_near) {
         auto near =
             co_await chat.stations_near(message.location->latitude, message.location->longitude);
         handled.texts.push_back(std::move(near));
@@ -481,11 +476,7 @@ asio::awaitable<std::string> RouterDialog::answer_legal(const Message& message,
                                                         const Understanding& understood,
                                                         const Route& decided, Handled& handled) {
     const ChatServices& chat = services_.chat;
-    const auto& misses = turn.misses;
-    const auto& last_question = turn.last_question;
-    const auto& in_group = turn.in_group;
-    const auto& asked = turn.asked;
-    state.session.legal_context = !in_group;
+    state.session.legal_context = !turn.in_group;
     if (!chat.ask) {
         handled.texts.push_back(services_.script->text("legal"));
         co_return std::string();
@@ -493,21 +484,21 @@ asio::awaitable<std::string> RouterDialog::answer_legal(const Message& message,
     LegalAsk ask;
     ask.text = message.text;
     ask.searched = understood.legal_search;
-    ask.in_group = in_group;
-    ask.mentioned = asked;
+    ask.in_group = turn.in_group;
+    ask.mentioned = turn.asked;
     ask.channel = std::string(channel_name(message.channel));
     ask.chat_id = message.chat_id;
     ask.sender_id = message.sender_id;
-    if (!in_group) {
-        ask.misses_before = misses;
-        ask.previous_question = last_question;
+    if (!turn.in_group) {
+        ask.misses_before = turn.misses;
+        ask.previous_question = turn.last_question;
     }
     if (state.draft)
         ask.district = get(state.draft->slots, slot_for(*services_.script, "district"));
     auto answer = co_await chat.ask(std::move(ask));
     state.session.legal_choices = answer.entry_ids;
-    if (!in_group && answer.missed) {
-        state.session.legal_misses = misses + 1;
+    if (!turn.in_group && answer.missed) {
+        state.session.legal_misses = turn.misses + 1;
         state.session.last_question = message.text;
     }
     handled.texts = std::move(answer.texts);
@@ -521,17 +512,14 @@ asio::awaitable<std::vector<std::string>> RouterDialog::answer_person(const Mess
                                                                       const ChatTurn& turn,
                                                                       const Route& decided) {
     const ChatServices& chat = services_.chat;
-    const auto& last_question = turn.last_question;
-    const auto& in_group = turn.in_group;
-    const auto& asked = turn.asked;
-    if (in_group) {
+    if (turn.in_group) {
         // A ticket from a group carries nothing personal; the legal service opens it
         // for an addressed "人工".
         if (chat.ask) {
             LegalAsk ask;
             ask.text = message.text;
             ask.in_group = true;
-            ask.mentioned = asked;
+            ask.mentioned = turn.asked;
             ask.channel = std::string(channel_name(message.channel));
             ask.chat_id = message.chat_id;
             ask.sender_id = message.sender_id;
@@ -541,7 +529,7 @@ asio::awaitable<std::vector<std::string>> RouterDialog::answer_person(const Mess
         co_return std::vector<std::string>();
     }
     ConversationState for_desk = state;
-    for_desk.session.last_question = last_question;
+    for_desk.session.last_question = turn.last_question;
     auto texts = co_await hand_off(message, for_desk, decided.desk);
     state.session.recent.clear();  // handed over with the ticket
     co_return texts;
@@ -554,24 +542,22 @@ asio::awaitable<std::vector<std::string>> RouterDialog::answer_pick(const Messag
                                                                     const Understanding& understood,
                                                                     int choices) {
     const ChatServices& chat = services_.chat;
-    const auto& offered = turn.offered;
-    const auto& last_question = turn.last_question;
     const int picked = std::stoi(understood.slot("number"));
-    if (picked == static_cast<int>(offered.size()) + 1) {
+    if (picked == static_cast<int>(turn.offered.size()) + 1) {
         ConversationState for_desk = state;
-        for_desk.session.last_question = last_question;
+        for_desk.session.last_question = turn.last_question;
         auto texts = co_await hand_off(message, for_desk, "legal");
         co_return texts;
     }
     std::optional<std::string> answer;
-    if (chat.answer_choice) answer = chat.answer_choice(offered, picked);
+    if (chat.answer_choice) answer = chat.answer_choice(turn.offered, picked);
     std::vector<std::string> texts;
     if (answer) {
         texts.push_back(std::move(*answer));
         co_return texts;
     }
     // Out of range, or the entry was removed since: offer the same choices again.
-    state.session.legal_choices = offered;
+    state.session.legal_choices = turn.offered;
     texts.push_back("请回复 1-" + std::to_string(choices) + " 之间的数字。");
     co_return texts;
 }
@@ -582,7 +568,6 @@ asio::awaitable<std::string> RouterDialog::answer_route(
     const Understanding& understood, const Route& decided, int choices, bool mid_flow,
     Handled& handled) {
     const ChatServices& chat = services_.chat;
-    const auto& text = turn.text;
     std::string last_legal_outcome;
     switch (decided.action) {
         case Do::flow:
@@ -606,7 +591,7 @@ asio::awaitable<std::string> RouterDialog::answer_route(
         }
         case Do::stations: {
             std::optional<std::string> near;
-            if (chat.stations_near_place) near = co_await chat.stations_near_place(text);
+            if (chat.stations_near_place) near = co_await chat.stations_near_place(turn.text);
             if (near) {
                 handled.texts.push_back(std::move(*near));
             } else if (can_send_location(message)) {
