@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "bot/review_sweep.hpp"
 #include "members/calendar.hpp"
 #include "members/code_caps.hpp"
 #include "net/http_server.hpp"
@@ -120,24 +121,6 @@ struct MembersConfig {
     // Deadlines count inside office hours on working days (members/calendar.hpp); reminders and
     // escalations go out only inside them.
     members::OfficeHours office_hours;
-};
-
-// Review console: reminders to district reviewers before a deadline, escalation to city admins at
-// it (members/review_store.hpp, bot/review_sweep.hpp). Phones are staff numbers: keep them in
-// environment variables (${NAME}) rather than in a committed file.
-struct ReviewContactConfig {
-    std::string phone;                   // 11-digit mainland mobile
-    std::vector<std::string> districts;  // reviewers: the districts they review
-};
-
-struct ReviewConfig {
-    std::chrono::minutes reminder_lead{120};  // before the deadline, moved into working hours
-    std::chrono::seconds sweep_interval{60};
-    bool sweep_enabled = true;
-    // Reminders and escalations only inside members.office_hours on working days.
-    bool only_in_office_hours = true;
-    std::vector<ReviewContactConfig> reviewers;    // reminder SMS for their districts
-    std::vector<ReviewContactConfig> city_admins;  // escalation SMS for every district
 };
 
 // SMS (notify/): providers, sender, webhooks. See config/kayou.example.yaml and docs/sms.md.

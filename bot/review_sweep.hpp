@@ -9,6 +9,7 @@
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/steady_timer.hpp>
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -16,12 +17,8 @@
 #include <string_view>
 #include <vector>
 
-#include "bot/config.hpp"
-
 namespace kayou::members {
 class DistrictCatalog;
-}
-namespace kayou::members {
 class WorkingCalendar;
 class ReviewStore;
 }  // namespace kayou::members
@@ -30,6 +27,24 @@ class RedisSmsOutbox;
 }  // namespace kayou::notify
 
 namespace kayou::bot {
+
+// Review console: reminders to district reviewers before a deadline, escalation to city admins at
+// it (members/review_store.hpp). Phones are staff numbers: keep them in
+// environment variables (${NAME}) rather than in a committed file.
+struct ReviewContactConfig {
+    std::string phone;                   // 11-digit mainland mobile
+    std::vector<std::string> districts;  // reviewers: the districts they review
+};
+
+struct ReviewConfig {
+    std::chrono::minutes reminder_lead{120};  // before the deadline, moved into working hours
+    std::chrono::seconds sweep_interval{60};
+    bool sweep_enabled = true;
+    // Reminders and escalations only inside members.office_hours on working days.
+    bool only_in_office_hours = true;
+    std::vector<ReviewContactConfig> reviewers;    // reminder SMS for their districts
+    std::vector<ReviewContactConfig> city_admins;  // escalation SMS for every district
+};
 
 struct SweepCounts {
     std::int64_t reminded = 0;   // applications
