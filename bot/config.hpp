@@ -10,9 +10,9 @@
 #include <string>
 #include <vector>
 
-#include "bot/review_sweep.hpp"
 #include "members/calendar.hpp"
 #include "members/code_caps.hpp"
+#include "members/review_sweep.hpp"
 #include "net/http_server.hpp"
 #include "notify/providers/provider.hpp"
 #include "notify/sender.hpp"

@@ -1,4 +1,4 @@
-#include "bot/review_sweep.hpp"
+#include "members/review_sweep.hpp"
 
 #include <algorithm>
 #include <boost/asio/co_spawn.hpp>
