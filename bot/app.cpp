@@ -95,7 +95,7 @@ struct App::Impl {
     std::unique_ptr<admin::AccountStore> account_store;
     std::unique_ptr<admin::AccountWatcher> account_watcher;
     std::unique_ptr<admin::AccountsApi> accounts_api;
-    std::unique_ptr<ReviewSweeper> review_sweeper;
+    std::unique_ptr<members::ReviewSweeper> review_sweeper;
     HttpServer server;
     std::unique_ptr<HttpServer> ops_server;  // server.metrics_port: health and metrics only
     asio::signal_set signals{io, SIGINT, SIGTERM};
@@ -650,7 +650,7 @@ struct App::Impl {
                 .add(static_cast<std::uint64_t>(count));
             ops::log(ops::LogLevel::info, event, {{"district", subject}, {"applications", count}});
         };
-        review_sweeper = std::make_unique<ReviewSweeper>(
+        review_sweeper = std::make_unique<members::ReviewSweeper>(
             io.get_executor(), *review, *join_outbox, join->calendar(), join->districts(),
             config.review, &Impl::unix_now, std::move(report));
     }

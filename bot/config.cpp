@@ -301,9 +301,9 @@ void read_review_section(Section review, Config& config) {
     review.read("sweep_enabled", out.sweep_enabled);
     review.read("only_in_office_hours", out.only_in_office_hours);
     auto contacts = [&](const std::string& key, bool needs_districts) {
-        std::vector<ReviewContactConfig> list;
+        std::vector<members::ReviewContactConfig> list;
         for (auto& item : review.list(key)) {
-            ReviewContactConfig contact;
+            members::ReviewContactConfig contact;
             item.read("phone", contact.phone);
             contact.districts = item.read_strings("districts");
             item.reject_unknown();

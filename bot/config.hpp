@@ -168,7 +168,7 @@ struct Config {
     ContentConfig content;
     PrivacyConfig privacy;
     MembersConfig members;
-    ReviewConfig review;
+    members::ReviewConfig review;
 
     bool embedded_redis_wanted() const { return redis.host.empty(); }
 };

@@ -12,7 +12,7 @@
 #include "members/review_store.hpp"
 #include "redis/reply.hpp"
 
-namespace kayou::bot {
+namespace kayou::members {
 namespace asio = boost::asio;
 
 namespace {
@@ -138,4 +138,4 @@ asio::awaitable<SweepCounts> ReviewSweeper::sweep_once(std::int64_t now) {
     co_return counts;
 }
 
-}  // namespace kayou::bot
+}  // namespace kayou::members

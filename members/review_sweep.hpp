@@ -26,7 +26,7 @@ namespace kayou::notify {
 class RedisSmsOutbox;
 }  // namespace kayou::notify
 
-namespace kayou::bot {
+namespace kayou::members {
 
 // Review console: reminders to district reviewers before a deadline, escalation to city admins at
 // it (members/review_store.hpp). Phones are staff numbers: keep them in
@@ -87,4 +87,4 @@ private:
     boost::asio::steady_timer timer_;
 };
 
-}  // namespace kayou::bot
+}  // namespace kayou::members
