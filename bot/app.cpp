@@ -87,7 +87,7 @@ struct App::Impl {
     std::unique_ptr<admin::TicketsApi> tickets_api;
     std::unique_ptr<faq::MissedInbox> missed;
     std::unique_ptr<admin::MissedApi> missed_api;
-    // Review console and the deadline clock (members/review_store.hpp, bot/review_sweep.hpp).
+    // Review console and the deadline clock (members/review_store.hpp, members/review_sweep.hpp).
     std::unique_ptr<members::ReviewStore> review;
     std::unique_ptr<admin::ReviewApi> review_api;
     std::unique_ptr<admin::PromotersApi> promoters_api;
