@@ -96,8 +96,8 @@ struct App::Impl {
     std::unique_ptr<admin::AccountWatcher> account_watcher;
     std::unique_ptr<admin::AccountsApi> accounts_api;
     std::unique_ptr<members::ReviewSweeper> review_sweeper;
-    HttpServer server;
-    std::unique_ptr<HttpServer> ops_server;  // server.metrics_port: health and metrics only
+    net::HttpServer server;
+    std::unique_ptr<net::HttpServer> ops_server;  // server.metrics_port: health and metrics only
     asio::signal_set signals{io, SIGINT, SIGTERM};
     asio::signal_set reload_signals{io, SIGHUP};  // re-read the working-day calendar
     bool stopping = false;
@@ -408,20 +408,23 @@ struct App::Impl {
 
     void install_routes() {
         install_ops_routes(server);
-        server.route("/", [this](HttpRequest&) -> asio::awaitable<HttpResponse> {
-            co_return HttpResponse::text(200, index_text());
+        server.route("/", [this](net::HttpRequest&) -> asio::awaitable<net::HttpResponse> {
+            co_return net::HttpResponse::text(200, index_text());
         });
         webhooks->install(server);
         install_join_routes();
         // Admin routes: the bearer token is checked on the header, before any body is read
         // (role checks stay with each handler).
-        server.gate("/admin/api/", [this](const HttpRequest& head) -> std::optional<HttpResponse> {
-            auto known = admin_auth.authorize(
-                head, {admin::Role::city_admin, admin::Role::district_admin,
-                       admin::Role::faq_editor, admin::Role::legal_desk, admin::Role::staff});
-            if (auto* denied = std::get_if<HttpResponse>(&known)) return std::move(*denied);
-            return std::nullopt;
-        });
+        server.gate("/admin/api/",
+                    [this](const net::HttpRequest& head) -> std::optional<net::HttpResponse> {
+                        auto known = admin_auth.authorize(
+                            head,
+                            {admin::Role::city_admin, admin::Role::district_admin,
+                             admin::Role::faq_editor, admin::Role::legal_desk, admin::Role::staff});
+                        if (auto* denied = std::get_if<net::HttpResponse>(&known))
+                            return std::move(*denied);
+                        return std::nullopt;
+                    });
         content_api->install(server);
         tickets_api->install(server);
         missed_api->install(server);
@@ -432,21 +435,21 @@ struct App::Impl {
         observe_into_metrics(server);
         server.classify_errors(classify_exception);
         if (config.metrics_port >= 0) {
-            HttpServerOptions options = config.server;
+            net::HttpServerOptions options = config.server;
             options.port = static_cast<std::uint16_t>(config.metrics_port);
             options.reuse_port = false;  // this port is the process's own
-            ops_server = std::make_unique<HttpServer>(io, options);
+            ops_server = std::make_unique<net::HttpServer>(io, options);
             install_ops_routes(*ops_server);
             observe_into_metrics(*ops_server);
             ops_server->classify_errors(classify_exception);
         }
     }
 
-    void install_ops_routes(HttpServer& target) {
-        target.route("/healthz", [](HttpRequest&) -> asio::awaitable<HttpResponse> {
-            co_return HttpResponse::text(200, "ok\n");
+    void install_ops_routes(net::HttpServer& target) {
+        target.route("/healthz", [](net::HttpRequest&) -> asio::awaitable<net::HttpResponse> {
+            co_return net::HttpResponse::text(200, "ok\n");
         });
-        target.route("/readyz", [this](HttpRequest&) -> asio::awaitable<HttpResponse> {
+        target.route("/readyz", [this](net::HttpRequest&) -> asio::awaitable<net::HttpResponse> {
             bool ready = false;
             // A named vector of std::string (docs/coroutines.md).
             std::vector<std::string> ping{std::string("PING")};
@@ -460,22 +463,22 @@ struct App::Impl {
                 } catch (const std::exception&) {
                 }
             }
-            if (!ready) co_return HttpResponse::text(503, "redis unreachable\n");
+            if (!ready) co_return net::HttpResponse::text(503, "redis unreachable\n");
             // The content (FAQ, intents, benefits, stations) is loaded on a worker after the
             // start: a driver asking before then would get "答不好" for a question kayou knows.
             if (live_content && !live_content->settled())
-                co_return HttpResponse::text(503, "content loading\n");
-            co_return HttpResponse::text(200, "ready\n");
+                co_return net::HttpResponse::text(503, "content loading\n");
+            co_return net::HttpResponse::text(200, "ready\n");
         });
-        target.route("/metrics", [this](HttpRequest&) -> asio::awaitable<HttpResponse> {
-            auto response = HttpResponse::text(200, metrics.render());
+        target.route("/metrics", [this](net::HttpRequest&) -> asio::awaitable<net::HttpResponse> {
+            auto response = net::HttpResponse::text(200, metrics.render());
             response.content_type = "text/plain; version=0.0.4; charset=utf-8";
             co_return response;
         });
     }
 
-    void observe_into_metrics(HttpServer& target) {
-        target.observe([this](const HttpObservation& seen) {
+    void observe_into_metrics(net::HttpServer& target) {
+        target.observe([this](const net::HttpObservation& seen) {
             metrics
                 .counter("kayou_http_requests_total", "route=\"" + ops::label_value(seen.route) +
                                                           "\",status=\"" +
@@ -809,7 +812,7 @@ struct App::Impl {
     void install_join_routes() {
         auto answer = [](dialogs::WebAnswer web) {
             const bool page = web.content_type.rfind("text/html", 0) == 0;
-            HttpResponse response{web.status, web.content_type, std::move(web.body), {}};
+            net::HttpResponse response{web.status, web.content_type, std::move(web.body), {}};
             if (!web.location.empty()) response.headers.emplace_back("Location", web.location);
             response.headers.emplace_back("Cache-Control", "no-store");
             response.headers.emplace_back("X-Content-Type-Options", "nosniff");
@@ -826,9 +829,10 @@ struct App::Impl {
             }
             return response;
         };
-        using Handler = asio::awaitable<HttpResponse>;
-        server.route("/join", [this, answer](HttpRequest& request) -> Handler {
-            if (request.method != "GET") co_return HttpResponse::error(405, "method not allowed");
+        using Handler = asio::awaitable<net::HttpResponse>;
+        server.route("/join", [this, answer](net::HttpRequest& request) -> Handler {
+            if (request.method != "GET")
+                co_return net::HttpResponse::error(405, "method not allowed");
             auto query = channels::parse_query(request.query);
             std::string token;
             if (query.ok())
@@ -837,8 +841,9 @@ struct App::Impl {
             co_return answer(co_await join->web_page(std::move(token)));
         });
         // A promoter's or event's poster link (members/promoters.hpp): a fresh join link each.
-        server.route("/join/p", [this, answer](HttpRequest& request) -> Handler {
-            if (request.method != "GET") co_return HttpResponse::error(405, "method not allowed");
+        server.route("/join/p", [this, answer](net::HttpRequest& request) -> Handler {
+            if (request.method != "GET")
+                co_return net::HttpResponse::error(405, "method not allowed");
             auto query = channels::parse_query(request.query);
             std::string token;
             if (query.ok())
@@ -849,16 +854,18 @@ struct App::Impl {
                                         config.members.trust_forwarded_for);
             co_return answer(co_await join->web_promo(std::move(token), std::move(address)));
         });
-        server.route("/join/page.js", [answer](HttpRequest& request) -> Handler {
-            if (request.method != "GET") co_return HttpResponse::error(405, "method not allowed");
+        server.route("/join/page.js", [answer](net::HttpRequest& request) -> Handler {
+            if (request.method != "GET")
+                co_return net::HttpResponse::error(405, "method not allowed");
             co_return answer(dialogs::JoinService::web_script());
         });
         // Browsers ask for it on every page; an empty answer keeps their consoles clean.
-        server.route("/favicon.ico", [](HttpRequest&) -> Handler {
-            co_return HttpResponse{204, "image/x-icon", std::string(), {}};
+        server.route("/favicon.ico", [](net::HttpRequest&) -> Handler {
+            co_return net::HttpResponse{204, "image/x-icon", std::string(), {}};
         });
-        server.route("/join/code", [this, answer](HttpRequest& request) -> Handler {
-            if (request.method != "POST") co_return HttpResponse::error(405, "method not allowed");
+        server.route("/join/code", [this, answer](net::HttpRequest& request) -> Handler {
+            if (request.method != "POST")
+                co_return net::HttpResponse::error(405, "method not allowed");
             // The client address counts against members.code_caps.address_per_hour.
             auto address =
                 members::client_address(request.remote_address, request.header("x-forwarded-for"),
@@ -866,8 +873,9 @@ struct App::Impl {
             auto web = co_await join->web_code(std::move(request.body), std::move(address));
             co_return answer(std::move(web));
         });
-        server.route("/join/submit", [this, answer](HttpRequest& request) -> Handler {
-            if (request.method != "POST") co_return HttpResponse::error(405, "method not allowed");
+        server.route("/join/submit", [this, answer](net::HttpRequest& request) -> Handler {
+            if (request.method != "POST")
+                co_return net::HttpResponse::error(405, "method not allowed");
             co_return answer(co_await join->web_submit(std::move(request.body)));
         });
     }

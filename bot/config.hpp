@@ -146,7 +146,7 @@ struct SmsConfig {
 };
 
 struct Config {
-    HttpServerOptions server;
+    net::HttpServerOptions server;
     // A second listener with only /healthz, /readyz and /metrics: -1 = none, 0 = a free port.
     // With server.reuse_port, a scrape of the shared port reaches a random process; each
     // process's own port (`kayou --metrics-port N`) is how Prometheus sees them all.

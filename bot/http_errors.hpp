@@ -16,6 +16,6 @@
 namespace kayou::bot {
 
 // HttpServer::classify_errors takes it (bot/app.cpp).
-ErrorVerdict classify_exception(std::exception_ptr error);
+net::ErrorVerdict classify_exception(std::exception_ptr error);
 
 }  // namespace kayou::bot

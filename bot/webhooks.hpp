@@ -18,9 +18,12 @@ namespace kayou::ops {
 class Metrics;
 }  // namespace kayou::ops
 
+namespace kayou::net {
+class HttpServer;
+}  // namespace kayou::net
+
 namespace kayou::bot {
 
-class HttpServer;
 class TurnRunner;
 
 class Webhooks {
@@ -29,12 +32,12 @@ public:
              std::function<std::int64_t()> unix_now);
     ~Webhooks();
 
-    void install(HttpServer& server);
+    void install(net::HttpServer& server);
 
-    boost::asio::awaitable<HttpResponse> official_account(HttpRequest& request);
-    boost::asio::awaitable<HttpResponse> wecom_app(HttpRequest& request);
-    boost::asio::awaitable<HttpResponse> wecom_bot(HttpRequest& request);
-    boost::asio::awaitable<HttpResponse> bridge(HttpRequest& request);
+    boost::asio::awaitable<net::HttpResponse> official_account(net::HttpRequest& request);
+    boost::asio::awaitable<net::HttpResponse> wecom_app(net::HttpRequest& request);
+    boost::asio::awaitable<net::HttpResponse> wecom_bot(net::HttpRequest& request);
+    boost::asio::awaitable<net::HttpResponse> bridge(net::HttpRequest& request);
 
 private:
     struct State;

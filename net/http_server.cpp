@@ -20,7 +20,7 @@
 #include "net/unavailable.hpp"
 #include "ops/log.hpp"
 
-namespace kayou::bot {
+namespace kayou::net {
 
 namespace asio = boost::asio;
 namespace beast = boost::beast;
@@ -499,4 +499,4 @@ void HttpServer::stop(std::function<void()> done) { impl_->stop(std::move(done))
 
 std::size_t HttpServer::open_connections() const { return impl_->connections.size(); }
 
-}  // namespace kayou::bot
+}  // namespace kayou::net

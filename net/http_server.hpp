@@ -14,7 +14,7 @@
 
 #include "net/http_types.hpp"
 
-namespace kayou::bot {
+namespace kayou::net {
 
 struct HttpServerOptions {
     std::string address = "127.0.0.1";
@@ -89,4 +89,4 @@ private:
     std::shared_ptr<Impl> impl_;
 };
 
-}  // namespace kayou::bot
+}  // namespace kayou::net

@@ -7,7 +7,7 @@
 #include <utility>
 #include <vector>
 
-namespace kayou::bot {
+namespace kayou::net {
 
 struct HttpRequest {
     std::string method;  // "GET", "POST", ...
@@ -55,4 +55,4 @@ struct ErrorVerdict {
     std::string kind;  // for the log: "unavailable", "redis:timeout", "std::exception", ...
 };
 
-}  // namespace kayou::bot
+}  // namespace kayou::net

@@ -25,10 +25,10 @@ public:
     using Clock = std::int64_t (*)();  // Unix seconds
     AccountsApi(const Authenticator& auth, AuditLog& audit, AccountStore& store,
                 AccountWatcher& watcher, const members::DistrictCatalog& districts, Clock now);
-    void install(HttpServer& server);
+    void install(net::HttpServer& server);
 
-    boost::asio::awaitable<HttpResponse> collection(HttpRequest& request);
-    boost::asio::awaitable<HttpResponse> item(HttpRequest& request);
+    boost::asio::awaitable<net::HttpResponse> collection(net::HttpRequest& request);
+    boost::asio::awaitable<net::HttpResponse> item(net::HttpRequest& request);
 
 private:
     const Authenticator& auth_;

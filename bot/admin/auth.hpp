@@ -71,8 +71,8 @@ public:
 
     // The principal for the request's bearer token if its role is one of `allowed`; otherwise a
     // ready 401 (no or unknown token, with WWW-Authenticate) or 403 (known token, wrong role).
-    std::variant<Principal, HttpResponse> authorize(const HttpRequest& request,
-                                                    std::initializer_list<Role> allowed) const;
+    std::variant<Principal, net::HttpResponse> authorize(const net::HttpRequest& request,
+                                                         std::initializer_list<Role> allowed) const;
 
     // The principal of a raw token, if known (no role check).
     std::optional<Principal> identify(std::string_view token) const;

@@ -10,8 +10,8 @@
 
 namespace kayou::bot::admin {
 
-inline HttpResponse json_response(int status, const nlohmann::json& body) {
-    return HttpResponse::json(
+inline net::HttpResponse json_response(int status, const nlohmann::json& body) {
+    return net::HttpResponse::json(
         status, body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n");
 }
 

@@ -31,13 +31,15 @@ public:
     // `public_base_url`: members.public_base_url; without it there is no link and no QR (409).
     PromotersApi(const Authenticator& auth, AuditLog& audit, members::PromoterStore& promoters,
                  const members::DistrictCatalog& districts, std::string public_base_url, Clock now);
-    void install(HttpServer& server);
-    boost::asio::awaitable<HttpResponse> handle(HttpRequest& request);
+    void install(net::HttpServer& server);
+    boost::asio::awaitable<net::HttpResponse> handle(net::HttpRequest& request);
 
 private:
-    boost::asio::awaitable<HttpResponse> list(const Principal& who, const HttpRequest& request);
-    boost::asio::awaitable<HttpResponse> create(const Principal& who, const HttpRequest& request);
-    boost::asio::awaitable<HttpResponse> one(const Principal& who, std::string id, bool qr);
+    boost::asio::awaitable<net::HttpResponse> list(const Principal& who,
+                                                   const net::HttpRequest& request);
+    boost::asio::awaitable<net::HttpResponse> create(const Principal& who,
+                                                     const net::HttpRequest& request);
+    boost::asio::awaitable<net::HttpResponse> one(const Principal& who, std::string id, bool qr);
 
     const Authenticator& auth_;
     AuditLog& audit_;

@@ -31,7 +31,7 @@ std::string district_name(const members::DistrictCatalog& districts, const std::
 
 // An error the console can show as it is: `error` for programs (English, stable), `message` for
 // the reviewer (Chinese). Neither ever contains user text or personal data.
-HttpResponse refuse(int status, std::string_view error, std::string_view message) {
+net::HttpResponse refuse(int status, std::string_view error, std::string_view message) {
     return json_response(status,
                          {{"error", std::string(error)}, {"message", std::string(message)}});
 }
@@ -150,12 +150,12 @@ ReviewApi::ReviewApi(const Authenticator& auth, AuditLog& audit,
       calendar_(calendar),
       now_(now) {}
 
-void ReviewApi::install(HttpServer& server) {
-    server.route_prefix(std::string(kPrefix), [this](HttpRequest& r) { return handle(r); });
+void ReviewApi::install(net::HttpServer& server) {
+    server.route_prefix(std::string(kPrefix), [this](net::HttpRequest& r) { return handle(r); });
     // The console page carries no data (the API does, behind the token), so it is public; the
     // headers keep it from being framed or from loading anything but its own script.
     auto asset = [](std::string_view type, std::string_view body) {
-        HttpResponse response{200, std::string(type), std::string(body), {}};
+        net::HttpResponse response{200, std::string(type), std::string(body), {}};
         response.headers = {
             {"Content-Security-Policy",
              "default-src 'none'; script-src 'self'; style-src 'unsafe-inline'; "
@@ -166,36 +166,39 @@ void ReviewApi::install(HttpServer& server) {
             {"Cache-Control", "no-cache"}};
         return response;
     };
-    server.route("/admin", [asset](HttpRequest&) -> asio::awaitable<HttpResponse> {
+    server.route("/admin", [asset](net::HttpRequest&) -> asio::awaitable<net::HttpResponse> {
         co_return asset("text/html; charset=utf-8", console_html());
     });
-    server.route("/admin/console.js", [asset](HttpRequest&) -> asio::awaitable<HttpResponse> {
-        co_return asset("text/javascript; charset=utf-8", console_js());
-    });
+    server.route("/admin/console.js",
+                 [asset](net::HttpRequest&) -> asio::awaitable<net::HttpResponse> {
+                     co_return asset("text/javascript; charset=utf-8", console_js());
+                 });
     server.route("/admin/console_content.js",
-                 [asset](HttpRequest&) -> asio::awaitable<HttpResponse> {
+                 [asset](net::HttpRequest&) -> asio::awaitable<net::HttpResponse> {
                      co_return asset("text/javascript; charset=utf-8", console_content_js());
                  });
     server.route("/admin/console_accounts.js",
-                 [asset](HttpRequest&) -> asio::awaitable<HttpResponse> {
+                 [asset](net::HttpRequest&) -> asio::awaitable<net::HttpResponse> {
                      co_return asset("text/javascript; charset=utf-8", console_accounts_js());
                  });
     // Who the token belongs to: the console shows the tabs of the caller's role.
-    server.route("/admin/api/me", [this](HttpRequest& request) -> asio::awaitable<HttpResponse> {
-        auto authorized =
-            auth_.authorize(request, {Role::city_admin, Role::district_admin, Role::faq_editor,
-                                      Role::legal_desk, Role::staff});
-        if (auto* denied = std::get_if<HttpResponse>(&authorized)) co_return std::move(*denied);
-        const Principal& who = std::get<Principal>(authorized);
-        co_return json_response(200, {{"name", who.name},
-                                      {"role", std::string(role_name(who.role))},
-                                      {"districts", who.districts}});
-    });
+    server.route(
+        "/admin/api/me", [this](net::HttpRequest& request) -> asio::awaitable<net::HttpResponse> {
+            auto authorized =
+                auth_.authorize(request, {Role::city_admin, Role::district_admin, Role::faq_editor,
+                                          Role::legal_desk, Role::staff});
+            if (auto* denied = std::get_if<net::HttpResponse>(&authorized))
+                co_return std::move(*denied);
+            const Principal& who = std::get<Principal>(authorized);
+            co_return json_response(200, {{"name", who.name},
+                                          {"role", std::string(role_name(who.role))},
+                                          {"districts", who.districts}});
+        });
 }
 
-asio::awaitable<HttpResponse> ReviewApi::handle(HttpRequest& request) {
+asio::awaitable<net::HttpResponse> ReviewApi::handle(net::HttpRequest& request) {
     auto authorized = auth_.authorize(request, {Role::city_admin, Role::district_admin});
-    if (auto* denied = std::get_if<HttpResponse>(&authorized)) co_return std::move(*denied);
+    if (auto* denied = std::get_if<net::HttpResponse>(&authorized)) co_return std::move(*denied);
     const Principal who = std::get<Principal>(authorized);
     const std::string_view rest = std::string_view(request.path).substr(kPrefix.size());
     const bool get = request.method == "GET";
@@ -210,7 +213,7 @@ asio::awaitable<HttpResponse> ReviewApi::handle(HttpRequest& request) {
     co_return refuse(404, "not found", "找不到这个页面");
 }
 
-asio::awaitable<HttpResponse> ReviewApi::districts(const Principal& who) {
+asio::awaitable<net::HttpResponse> ReviewApi::districts(const Principal& who) {
     const auto now = now_();
     json list = json::array();
     // Where an application may be moved: every district. A misrouted application is what a
@@ -229,8 +232,8 @@ asio::awaitable<HttpResponse> ReviewApi::districts(const Principal& who) {
     co_return json_response(200, {{"districts", list}, {"all", all}});
 }
 
-asio::awaitable<HttpResponse> ReviewApi::list(const Principal& who, const HttpRequest& request,
-                                              bool pool) {
+asio::awaitable<net::HttpResponse> ReviewApi::list(const Principal& who,
+                                                   const net::HttpRequest& request, bool pool) {
     auto target = channels::parse_target(request.target);
     if (!target) co_return refuse(400, "bad query", "请求参数有误");
     const std::string district(target->get("district"));
@@ -265,7 +268,8 @@ asio::awaitable<HttpResponse> ReviewApi::list(const Principal& who, const HttpRe
     co_return json_response(200, body);
 }
 
-asio::awaitable<HttpResponse> ReviewApi::stats(const Principal& who, const HttpRequest& request) {
+asio::awaitable<net::HttpResponse> ReviewApi::stats(const Principal& who,
+                                                    const net::HttpRequest& request) {
     auto target = channels::parse_target(request.target);
     if (!target) co_return refuse(400, "bad query", "请求参数有误");
     std::string problem;
@@ -308,7 +312,7 @@ void ReviewApi::set_alerts(std::function<asio::awaitable<json>()> read) {
     alerts_ = std::move(read);
 }
 
-asio::awaitable<HttpResponse> ReviewApi::sms_alerts(const Principal& who) {
+asio::awaitable<net::HttpResponse> ReviewApi::sms_alerts(const Principal& who) {
     const auto alerts = co_await review_.sms_alerts(kMaxPage);
     json list = json::array();
     for (const auto& alert : alerts) {
@@ -334,7 +338,7 @@ asio::awaitable<HttpResponse> ReviewApi::sms_alerts(const Principal& who) {
 
 std::optional<json> ReviewApi::rejection_sms(const members::Application& a,
                                              const std::string& reason,
-                                             HttpResponse& refusal) const {
+                                             net::HttpResponse& refusal) const {
     const auto message = members::reject_reason_message(reason);
     if (!message.empty()) {
         refusal = refuse(400, members::reject_reason_problem(reason), message);
@@ -353,12 +357,12 @@ std::optional<json> ReviewApi::rejection_sms(const members::Application& a,
     }
 }
 
-HttpResponse ReviewApi::reject_preview(const members::Application& a, const std::string& id,
-                                       const HttpRequest& request) const {
+net::HttpResponse ReviewApi::reject_preview(const members::Application& a, const std::string& id,
+                                            const net::HttpRequest& request) const {
     const auto body = body_object(request.body);
     if (!body) return refuse(400, "body must be {\"reason\": ...}", "请填写不通过的原因");
     const std::string reason = string_field(*body, "reason");
-    HttpResponse refusal;
+    net::HttpResponse refusal;
     auto preview = rejection_sms(a, reason, refusal);
     if (!preview) return refusal;
     json out = std::move(*preview);
@@ -367,8 +371,9 @@ HttpResponse ReviewApi::reject_preview(const members::Application& a, const std:
     return json_response(200, out);
 }
 
-asio::awaitable<HttpResponse> ReviewApi::application(const Principal& who, HttpRequest& request,
-                                                     std::string_view rest) {
+asio::awaitable<net::HttpResponse> ReviewApi::application(const Principal& who,
+                                                          net::HttpRequest& request,
+                                                          std::string_view rest) {
     const auto slash = rest.find('/');
     const std::string id(rest.substr(0, slash));
     const std::string action(slash == std::string_view::npos ? std::string_view()
@@ -387,7 +392,7 @@ asio::awaitable<HttpResponse> ReviewApi::application(const Principal& who, HttpR
         if (!a.sms_id.empty()) sms = co_await outbox_.find(a.sms_id);
         // Every look at the data in clear leaves a trace, or does not happen.
         const bool audited = co_await audit_.record(who, "application.view", id);
-        if (!audited) co_return unavailable_response("audit log unavailable", 1);
+        if (!audited) co_return net::unavailable_response("audit log unavailable", 1);
         json out = full_json(a, now, districts_);
         out["sms"] = sms_json(sms);
         co_return json_response(200, out);
@@ -407,7 +412,7 @@ asio::awaitable<HttpResponse> ReviewApi::application(const Principal& who, HttpR
             reason = string_field(*body, "reason");
             // The same check as the preview: a reason the template cannot carry is refused here,
             // not found out by the sender after the status has changed.
-            HttpResponse refusal;
+            net::HttpResponse refusal;
             const auto checked = rejection_sms(a, reason, refusal);
             if (!checked) co_return refusal;
         }

@@ -49,7 +49,7 @@ public:
               members::ReviewStore& review, notify::RedisSmsOutbox& outbox,
               const members::DistrictCatalog& districts, const members::WorkingCalendar& calendar,
               Clock now);
-    void install(HttpServer& server);
+    void install(net::HttpServer& server);
     // Operational alerts shown with the stats (bot/app.cpp: the verification-code budget and
     // Redis memory); without it the stats carry none.
     void set_alerts(std::function<boost::asio::awaitable<nlohmann::json>()> read);
@@ -57,24 +57,26 @@ public:
     // preview; without them the preview checks the reason and has no text. Must outlive this.
     void set_templates(const notify::TemplateCatalog* templates);
 
-    boost::asio::awaitable<HttpResponse> handle(HttpRequest& request);
+    boost::asio::awaitable<net::HttpResponse> handle(net::HttpRequest& request);
 
 private:
-    boost::asio::awaitable<HttpResponse> districts(const Principal& who);
-    boost::asio::awaitable<HttpResponse> list(const Principal& who, const HttpRequest& request,
-                                              bool pool);
-    boost::asio::awaitable<HttpResponse> stats(const Principal& who, const HttpRequest& request);
-    boost::asio::awaitable<HttpResponse> sms_alerts(const Principal& who);
-    boost::asio::awaitable<HttpResponse> application(const Principal& who, HttpRequest& request,
-                                                     std::string_view rest);
+    boost::asio::awaitable<net::HttpResponse> districts(const Principal& who);
+    boost::asio::awaitable<net::HttpResponse> list(const Principal& who,
+                                                   const net::HttpRequest& request, bool pool);
+    boost::asio::awaitable<net::HttpResponse> stats(const Principal& who,
+                                                    const net::HttpRequest& request);
+    boost::asio::awaitable<net::HttpResponse> sms_alerts(const Principal& who);
+    boost::asio::awaitable<net::HttpResponse> application(const Principal& who,
+                                                          net::HttpRequest& request,
+                                                          std::string_view rest);
     // The rejection SMS for `reason` ({"text", "segments"}), or nullopt with `refusal` set (a
     // Chinese message) when the reason may not be sent.
     std::optional<nlohmann::json> rejection_sms(const members::Application& a,
                                                 const std::string& reason,
-                                                HttpResponse& refusal) const;
+                                                net::HttpResponse& refusal) const;
     // What the driver would read if rejected with the body's reason; changes nothing.
-    HttpResponse reject_preview(const members::Application& a, const std::string& id,
-                                const HttpRequest& request) const;
+    net::HttpResponse reject_preview(const members::Application& a, const std::string& id,
+                                     const net::HttpRequest& request) const;
 
     const Authenticator& auth_;
     AuditLog& audit_;

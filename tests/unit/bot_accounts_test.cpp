@@ -137,15 +137,15 @@ TEST(AdminAccounts, StoredRecordRoundTripsAndPublicJsonHasNoHash) {
     EXPECT_TRUE(account_tokens({a}).empty());
 }
 
-HttpRequest with_token(const std::string& token) {
-    HttpRequest request;
+net::HttpRequest with_token(const std::string& token) {
+    net::HttpRequest request;
     request.headers.emplace_back("authorization", "Bearer " + token);
     return request;
 }
 
-int status_of(const std::variant<Principal, HttpResponse>& result) {
+int status_of(const std::variant<Principal, net::HttpResponse>& result) {
     if (std::holds_alternative<Principal>(result)) return 200;
-    return std::get<HttpResponse>(result).status;
+    return std::get<net::HttpResponse>(result).status;
 }
 
 TEST(AdminAccounts, AuthorizeAccountsBesideConfigTokens) {
