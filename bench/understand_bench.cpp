@@ -8,21 +8,21 @@
 // the labels: the held-out file may be timed without being read.
 #include <algorithm>
 #include <chrono>
-#include <ctime>
 #include <cstdio>
 #include <cstdlib>
+#include <ctime>
 #include <fstream>
 #include <sstream>
 #include <string>
 #include <vector>
 
 #include "bench/latency.hpp"
-#include "dialogs/districts.hpp"
 #include "dialogs/understand.hpp"
 #include "dialogs/understand_eval.hpp"
 #include "faq/index.hpp"
 #include "faq/intents.hpp"
 #include "faq/script.hpp"
+#include "members/districts.hpp"
 
 namespace {
 
@@ -56,7 +56,7 @@ int main(int argc, char** argv) {
         const auto model = faq::IntentModel::build(faq::parse_intent_script(
             read_file(KAYOU_SOURCE_DIR "/faq/data/intents.yaml"), "intents.yaml"));
         const auto legal = faq::Index::build(faq::parse_script(read_file(legal_path), legal_path));
-        const auto districts = dialogs::DistrictCatalog::from_yaml(
+        const auto districts = members::DistrictCatalog::from_yaml(
             read_file(KAYOU_SOURCE_DIR "/config/districts.yaml"));
         const dialogs::Understander understander(model, &districts);
         std::vector<dialogs::UnderstandEvalCase> cases;

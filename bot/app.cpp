@@ -23,15 +23,11 @@
 #include "bot/admin/promoters_api.hpp"
 #include "bot/admin/review_api.hpp"
 #include "bot/admin/tickets_api.hpp"
-#include "bot/channels/query.hpp"
 #include "bot/embedded_redis.hpp"
-#include "bot/http_server.hpp"
-#include "bot/log.hpp"
-#include "bot/metrics.hpp"
+#include "bot/http_errors.hpp"
 #include "bot/process_stats.hpp"
 #include "bot/redis_memory.hpp"
 #include "bot/redis_sentinel.hpp"
-#include "bot/review_sweep.hpp"
 #include "bot/sms_webhooks.hpp"
 #include "bot/turn_runner.hpp"
 #include "bot/webhooks.hpp"
@@ -47,11 +43,16 @@
 #include "faq/station_geo.hpp"
 #include "faq/store.hpp"
 #include "faq/tickets.hpp"
+#include "members/calendar.hpp"
 #include "members/code_desk.hpp"
 #include "members/review_store.hpp"
-#include "notify/calendar.hpp"
+#include "members/review_sweep.hpp"
+#include "net/http_server.hpp"
+#include "net/query.hpp"
 #include "notify/redis_outbox.hpp"
 #include "notify/templates.hpp"
+#include "ops/log.hpp"
+#include "ops/metrics.hpp"
 #include "redis/client.hpp"
 
 namespace kayou::bot {
@@ -61,7 +62,7 @@ namespace asio = boost::asio;
 struct App::Impl {
     Config config;
     asio::io_context io{1};
-    Metrics metrics;
+    ops::Metrics metrics;
     std::optional<EmbeddedRedis> embedded_redis;
     std::shared_ptr<redis::Client> redis;
     std::shared_ptr<redis::SentinelLocator> sentinel;  // redis.sentinel set: where the primary is
@@ -88,7 +89,7 @@ struct App::Impl {
     std::unique_ptr<admin::TicketsApi> tickets_api;
     std::unique_ptr<faq::MissedInbox> missed;
     std::unique_ptr<admin::MissedApi> missed_api;
-    // Review console and the deadline clock (members/review_store.hpp, bot/review_sweep.hpp).
+    // Review console and the deadline clock (members/review_store.hpp, members/review_sweep.hpp).
     std::unique_ptr<members::ReviewStore> review;
     std::unique_ptr<admin::ReviewApi> review_api;
     std::unique_ptr<admin::PromotersApi> promoters_api;
@@ -96,9 +97,9 @@ struct App::Impl {
     std::unique_ptr<admin::AccountStore> account_store;
     std::unique_ptr<admin::AccountWatcher> account_watcher;
     std::unique_ptr<admin::AccountsApi> accounts_api;
-    std::unique_ptr<ReviewSweeper> review_sweeper;
-    HttpServer server;
-    std::unique_ptr<HttpServer> ops_server;  // server.metrics_port: health and metrics only
+    std::unique_ptr<members::ReviewSweeper> review_sweeper;
+    net::HttpServer server;
+    std::unique_ptr<net::HttpServer> ops_server;  // server.metrics_port: health and metrics only
     asio::signal_set signals{io, SIGINT, SIGTERM};
     asio::signal_set reload_signals{io, SIGHUP};  // re-read the working-day calendar
     bool stopping = false;
@@ -126,11 +127,11 @@ struct App::Impl {
             redis_config.host = "127.0.0.1";
             redis_config.port = embedded_redis->port();
             redis_config.unix_socket = embedded_redis->unix_socket();
-            log(LogLevel::info, "embedded_redis_started",
-                {{"port", static_cast<int>(embedded_redis->port())},
-                 {"unix_socket", embedded_redis->unix_socket()},
-                 {"pid", static_cast<int>(embedded_redis->pid())},
-                 {"data_dir", config.embedded_redis.data_dir}});
+            ops::log(ops::LogLevel::info, "embedded_redis_started",
+                     {{"port", static_cast<int>(embedded_redis->port())},
+                      {"unix_socket", embedded_redis->unix_socket()},
+                      {"pid", static_cast<int>(embedded_redis->pid())},
+                      {"data_dir", config.embedded_redis.data_dir}});
             supervise_redis();
         } else {
             redis_config.host = config.redis.host;
@@ -151,7 +152,8 @@ struct App::Impl {
         // Every error kayou_redis_errors_total counts is logged once, with its reason.
         redis->set_error_observer(
             [](redis::Error::Kind kind, std::string_view reason, std::uint64_t commands) {
-                log(LogLevel::warn, "redis_error",
+                ops::log(
+                    ops::LogLevel::warn, "redis_error",
                     {{"kind", redis::to_string(kind)}, {"reason", reason}, {"commands", commands}});
             });
         redis->start();
@@ -165,17 +167,17 @@ struct App::Impl {
             if (ec || stopping || !embedded_redis) return;
             const auto seen = embedded_redis->supervise(std::chrono::steady_clock::now());
             if (seen.died)
-                log(LogLevel::error, "embedded_redis_died",
-                    {{"how", seen.died_how}, {"failures", seen.failures}});
+                ops::log(ops::LogLevel::error, "embedded_redis_died",
+                         {{"how", seen.died_how}, {"failures", seen.failures}});
             if (seen.restarted) {
                 ++redis_restarts;
-                log(LogLevel::warn, "embedded_redis_restarted",
-                    {{"pid", static_cast<int>(embedded_redis->pid())},
-                     {"failures", seen.failures}});
+                ops::log(ops::LogLevel::warn, "embedded_redis_restarted",
+                         {{"pid", static_cast<int>(embedded_redis->pid())},
+                          {"failures", seen.failures}});
             }
             if (seen.restart_failed)
-                log(LogLevel::error, "embedded_redis_restart_failed",
-                    {{"detail", seen.why}, {"failures", seen.failures}});
+                ops::log(ops::LogLevel::error, "embedded_redis_restart_failed",
+                         {{"detail", seen.why}, {"failures", seen.failures}});
             supervise_redis();
         });
     }
@@ -274,26 +276,28 @@ struct App::Impl {
     // members::CodeDesk events into counters; the budget alert also into the log.
     void code_event(std::string_view event, std::string_view detail) {
         if (event == "code_refused") {
-            metrics.counter("kayou_sms_code_refusals_total", "cap=\"" + label_value(detail) + "\"")
+            metrics
+                .counter("kayou_sms_code_refusals_total",
+                         "cap=\"" + ops::label_value(detail) + "\"")
                 .add();
         } else if (event == "code_budget_alert") {
             metrics
                 .counter("kayou_sms_code_budget_alerts_total",
-                         "level=\"" + label_value(detail) + "\"")
+                         "level=\"" + ops::label_value(detail) + "\"")
                 .add();
             const auto budget = join->codes().last_budget();
-            log(LogLevel::error, "sms_code_budget_alert",
-                {{"level", detail},
-                 {"hour_used", budget.hour_used},
-                 {"hour_budget", budget.hour_budget},
-                 {"day_used", budget.day_used},
-                 {"day_budget", budget.day_budget}});
+            ops::log(ops::LogLevel::error, "sms_code_budget_alert",
+                     {{"level", detail},
+                      {"hour_used", budget.hour_used},
+                      {"hour_budget", budget.hour_budget},
+                      {"day_used", budget.day_used},
+                      {"day_budget", budget.day_budget}});
         } else if (event == "link_minted") {
             metrics.counter("kayou_join_links_total", "outcome=\"minted\"").add();
         } else if (event == "link_refused") {
             metrics
                 .counter("kayou_join_links_total",
-                         "outcome=\"refused_" + label_value(detail) + "\"")
+                         "outcome=\"refused_" + ops::label_value(detail) + "\"")
                 .add();
         } else if (event == "promo_link_minted") {
             metrics.counter("kayou_join_links_total", "outcome=\"promo_minted\"").add();
@@ -302,13 +306,14 @@ struct App::Impl {
             const std::string_view cap = detail == "sender" ? "address" : "promoter";
             metrics
                 .counter("kayou_join_links_total",
-                         "outcome=\"promo_refused_" + label_value(cap) + "\"")
+                         "outcome=\"promo_refused_" + ops::label_value(cap) + "\"")
                 .add();
         } else {
-            if (event == "code_enqueue_failed") log(LogLevel::warn, event);
+            if (event == "code_enqueue_failed") ops::log(ops::LogLevel::warn, event);
             std::string_view outcome = event;
             if (outcome.rfind("code_", 0) == 0) outcome.remove_prefix(5);
-            metrics.counter("kayou_sms_codes_total", "outcome=\"" + label_value(outcome) + "\"")
+            metrics
+                .counter("kayou_sms_codes_total", "outcome=\"" + ops::label_value(outcome) + "\"")
                 .add();
         }
     }
@@ -332,13 +337,13 @@ struct App::Impl {
                                 redis_memory_alert =
                                     memory_alert(*redis_memory, config.redis.memory_alert_percent);
                                 if (redis_memory_alert != logged && !redis_memory_alert.empty())
-                                    log(LogLevel::error, "redis_memory_alert",
-                                        {{"reason", redis_memory_alert},
-                                         {"used_bytes",
-                                          static_cast<std::int64_t>(redis_memory->used)},
-                                         {"maxmemory_bytes",
-                                          static_cast<std::int64_t>(redis_memory->maxmemory)},
-                                         {"policy", redis_memory->policy}});
+                                    ops::log(ops::LogLevel::error, "redis_memory_alert",
+                                             {{"reason", redis_memory_alert},
+                                              {"used_bytes",
+                                               static_cast<std::int64_t>(redis_memory->used)},
+                                              {"maxmemory_bytes",
+                                               static_cast<std::int64_t>(redis_memory->maxmemory)},
+                                              {"policy", redis_memory->policy}});
                                 logged = redis_memory_alert;
                             }
                             co_await join->codes().budget();
@@ -409,20 +414,23 @@ struct App::Impl {
 
     void install_routes() {
         install_ops_routes(server);
-        server.route("/", [this](HttpRequest&) -> asio::awaitable<HttpResponse> {
-            co_return HttpResponse::text(200, index_text());
+        server.route("/", [this](net::HttpRequest&) -> asio::awaitable<net::HttpResponse> {
+            co_return net::HttpResponse::text(200, index_text());
         });
         webhooks->install(server);
         install_join_routes();
         // Admin routes: the bearer token is checked on the header, before any body is read
         // (role checks stay with each handler).
-        server.gate("/admin/api/", [this](const HttpRequest& head) -> std::optional<HttpResponse> {
-            auto known = admin_auth.authorize(
-                head, {admin::Role::city_admin, admin::Role::district_admin,
-                       admin::Role::faq_editor, admin::Role::legal_desk, admin::Role::staff});
-            if (auto* denied = std::get_if<HttpResponse>(&known)) return std::move(*denied);
-            return std::nullopt;
-        });
+        server.gate("/admin/api/",
+                    [this](const net::HttpRequest& head) -> std::optional<net::HttpResponse> {
+                        auto known = admin_auth.authorize(
+                            head,
+                            {admin::Role::city_admin, admin::Role::district_admin,
+                             admin::Role::faq_editor, admin::Role::legal_desk, admin::Role::staff});
+                        if (auto* denied = std::get_if<net::HttpResponse>(&known))
+                            return std::move(*denied);
+                        return std::nullopt;
+                    });
         content_api->install(server);
         tickets_api->install(server);
         missed_api->install(server);
@@ -431,24 +439,25 @@ struct App::Impl {
         accounts_api->install(server);
         if (sms) sms->install(server);
         observe_into_metrics(server);
+        server.classify_errors(classify_exception);
         if (config.metrics_port >= 0) {
-            HttpServerOptions options = config.server;
+            net::HttpServerOptions options = config.server;
             options.port = static_cast<std::uint16_t>(config.metrics_port);
             options.reuse_port = false;  // this port is the process's own
-            ops_server = std::make_unique<HttpServer>(io, options);
+            ops_server = std::make_unique<net::HttpServer>(io, options);
             install_ops_routes(*ops_server);
             observe_into_metrics(*ops_server);
+            ops_server->classify_errors(classify_exception);
         }
     }
 
-    void install_ops_routes(HttpServer& target) {
-        target.route("/healthz", [](HttpRequest&) -> asio::awaitable<HttpResponse> {
-            co_return HttpResponse::text(200, "ok\n");
+    void install_ops_routes(net::HttpServer& target) {
+        target.route("/healthz", [](net::HttpRequest&) -> asio::awaitable<net::HttpResponse> {
+            co_return net::HttpResponse::text(200, "ok\n");
         });
-        target.route("/readyz", [this](HttpRequest&) -> asio::awaitable<HttpResponse> {
+        target.route("/readyz", [this](net::HttpRequest&) -> asio::awaitable<net::HttpResponse> {
             bool ready = false;
-            // A named vector: g++ 12 miscompiles string-literal initializer lists that live
-            // across a co_await ("array used as initializer").
+            // A named vector of std::string (docs/coroutines.md).
             std::vector<std::string> ping{std::string("PING")};
             // Not connected (the embedded Redis still starting, or down): not ready, without a
             // command that could only fail and count as a Redis error (kayou_redis_connected
@@ -463,33 +472,34 @@ struct App::Impl {
             // With Sentinel: which primary, and how many failovers this process has seen.
             std::string primary_lines;
             if (sentinel) primary_lines = sentinel_status_lines(*sentinel);
-            if (!ready) co_return HttpResponse::text(503, "redis unreachable\n" + primary_lines);
+            if (!ready) co_return net::HttpResponse::text(503, "redis unreachable\n" + primary_lines);
             // The content (FAQ, intents, benefits, stations) is loaded on a worker after the
             // start: a driver asking before then would get "答不好" for a question kayou knows.
             if (live_content && !live_content->settled())
-                co_return HttpResponse::text(503, "content loading\n");
-            co_return HttpResponse::text(200, "ready\n" + primary_lines);
+                co_return net::HttpResponse::text(503, "content loading\n");
+            co_return net::HttpResponse::text(200, "ready\n" + primary_lines);
         });
-        target.route("/metrics", [this](HttpRequest&) -> asio::awaitable<HttpResponse> {
-            auto response = HttpResponse::text(200, metrics.render());
+        target.route("/metrics", [this](net::HttpRequest&) -> asio::awaitable<net::HttpResponse> {
+            auto response = net::HttpResponse::text(200, metrics.render());
             response.content_type = "text/plain; version=0.0.4; charset=utf-8";
             co_return response;
         });
     }
 
-    void observe_into_metrics(HttpServer& target) {
-        target.observe([this](const HttpObservation& seen) {
+    void observe_into_metrics(net::HttpServer& target) {
+        target.observe([this](const net::HttpObservation& seen) {
             metrics
-                .counter("kayou_http_requests_total", "route=\"" + label_value(seen.route) +
+                .counter("kayou_http_requests_total", "route=\"" + ops::label_value(seen.route) +
                                                           "\",status=\"" +
                                                           std::to_string(seen.status) + "\"")
                 .add();
             metrics
                 .histogram("kayou_http_request_duration_seconds",
-                           "route=\"" + label_value(seen.route) + "\"")
+                           "route=\"" + ops::label_value(seen.route) + "\"")
                 .observe(seen.duration);
             if (config.access_log || seen.status >= 500)
-                log(seen.status >= 500 ? LogLevel::warn : LogLevel::info, "http_request",
+                ops::log(
+                    seen.status >= 500 ? ops::LogLevel::warn : ops::LogLevel::info, "http_request",
                     {{"request_id", seen.request_id},
                      {"route", seen.route},
                      {"method", seen.method},
@@ -527,8 +537,8 @@ struct App::Impl {
                               std::string_view detail) {
             const bool failed = event.find("failed") != std::string_view::npos ||
                                 event.find("invalid") != std::string_view::npos;
-            log(failed ? LogLevel::warn : LogLevel::info, event,
-                {{"kind", kind}, {"version", version}, {"detail", detail}});
+            ops::log(failed ? ops::LogLevel::warn : ops::LogLevel::info, event,
+                     {{"kind", kind}, {"version", version}, {"detail", detail}});
         };
         live_content = std::make_unique<faq::LiveContent>(io.get_executor(), *content_store,
                                                           *station_geo, std::move(options));
@@ -554,7 +564,7 @@ struct App::Impl {
     // say so loudly at start, and from December on about next year too.
     std::vector<int> missing_calendar_years() const {
         const auto today =
-            notify::beijing_date(std::chrono::sys_seconds(std::chrono::seconds(unix_now())));
+            text::beijing_date(std::chrono::sys_seconds(std::chrono::seconds(unix_now())));
         const int year = static_cast<int>(today.year());
         const int last = static_cast<unsigned>(today.month()) == 12 ? year + 1 : year;
         return join->calendar().missing_years(year, last);
@@ -562,11 +572,11 @@ struct App::Impl {
 
     void check_calendar_years() {
         for (const int y : missing_calendar_years())
-            log(LogLevel::error, "calendar_year_missing",
-                {{"year", y},
-                 {"detail",
-                  "add config/calendar/<year>.yaml from the State Council notice, then "
-                  "send SIGHUP"}});
+            ops::log(ops::LogLevel::error, "calendar_year_missing",
+                     {{"year", y},
+                      {"detail",
+                       "add config/calendar/<year>.yaml from the State Council notice, then "
+                       "send SIGHUP"}});
     }
 
     void watch_reload_signal() {
@@ -576,9 +586,9 @@ struct App::Impl {
                 const auto years = join->reload_calendar();
                 std::string list;
                 for (const int y : years) list += (list.empty() ? "" : ",") + std::to_string(y);
-                log(LogLevel::info, "calendar_reloaded", {{"years", list}});
+                ops::log(ops::LogLevel::info, "calendar_reloaded", {{"years", list}});
             } catch (const std::exception& e) {
-                log(LogLevel::error, "calendar_reload_failed", {{"detail", e.what()}});
+                ops::log(ops::LogLevel::error, "calendar_reload_failed", {{"detail", e.what()}});
             }
             check_calendar_years();
             watch_reload_signal();
@@ -643,16 +653,16 @@ struct App::Impl {
             }
             if (event == "review_sweep_failed") {
                 metrics.counter("kayou_review_sweep_failures_total", "").add();
-                log(LogLevel::warn, event, {{"detail", subject}});
+                ops::log(ops::LogLevel::warn, event, {{"detail", subject}});
                 return;
             }
             metrics
                 .counter("kayou_review_" + std::string(event.substr(7)) + "_total",
-                         "district=\"" + label_value(subject) + "\"")
+                         "district=\"" + ops::label_value(subject) + "\"")
                 .add(static_cast<std::uint64_t>(count));
-            log(LogLevel::info, event, {{"district", subject}, {"applications", count}});
+            ops::log(ops::LogLevel::info, event, {{"district", subject}, {"applications", count}});
         };
-        review_sweeper = std::make_unique<ReviewSweeper>(
+        review_sweeper = std::make_unique<members::ReviewSweeper>(
             io.get_executor(), *review, *join_outbox, join->calendar(), join->districts(),
             config.review, &Impl::unix_now, std::move(report));
     }
@@ -667,8 +677,8 @@ struct App::Impl {
             // a restart: fine for a quick try, never for real drivers.
             box = crypto::SealedBox::from_key(crypto::random_bytes(crypto::SealedBox::kKeySize));
             if (!checking)
-                log(LogLevel::error, "privacy_data_key_missing",
-                    {{"detail", "using a random key for this run; set privacy.data_key"}});
+                ops::log(ops::LogLevel::error, "privacy_data_key_missing",
+                         {{"detail", "using a random key for this run; set privacy.data_key"}});
         }
         // Verification codes go into the durable SMS outbox (notify/redis_outbox.hpp); the
         // sender configured under sms: delivers them.
@@ -695,14 +705,14 @@ struct App::Impl {
         };
         // Per-slot drop-off of the join funnel; labels come from the script's step ids.
         setup.count = [this](std::string_view event) {
-            metrics.counter("kayou_join_funnel_total", "event=\"" + label_value(event) + "\"")
+            metrics.counter("kayou_join_funnel_total", "event=\"" + ops::label_value(event) + "\"")
                 .add();
         };
         setup.chat = chat_services();
         join = std::make_unique<dialogs::JoinService>(
             redis, *box, *join_outbox, std::move(setup),
             [](std::string_view event, std::string_view detail) {
-                log(LogLevel::warn, event, {{"detail", detail}});
+                ops::log(ops::LogLevel::warn, event, {{"detail", detail}});
             });
     }
 
@@ -764,14 +774,14 @@ struct App::Impl {
         chat.intents = [this] { return live_content->intents(); };
         chat.record_outcome = [this](std::string outcome,
                                      std::string question) -> asio::awaitable<void> {
-            metrics.counter("kayou_answers_total", "outcome=\"" + label_value(outcome) + "\"")
+            metrics.counter("kayou_answers_total", "outcome=\"" + ops::label_value(outcome) + "\"")
                 .add();
             // Only what kayou did not answer directly goes to the editors' inbox.
             if (outcome == "answered" || question.empty()) co_return;
             try {
                 co_await missed->record(std::move(question), std::move(outcome));
             } catch (const std::exception& error) {
-                log(LogLevel::warn, "missed_record_failed", {{"detail", error.what()}});
+                ops::log(ops::LogLevel::warn, "missed_record_failed", {{"detail", error.what()}});
             }
         };
         chat.open_handoff = [this](dialogs::Handoff handoff) -> asio::awaitable<std::string> {
@@ -811,7 +821,7 @@ struct App::Impl {
     void install_join_routes() {
         auto answer = [](dialogs::WebAnswer web) {
             const bool page = web.content_type.rfind("text/html", 0) == 0;
-            HttpResponse response{web.status, web.content_type, std::move(web.body), {}};
+            net::HttpResponse response{web.status, web.content_type, std::move(web.body), {}};
             if (!web.location.empty()) response.headers.emplace_back("Location", web.location);
             response.headers.emplace_back("Cache-Control", "no-store");
             response.headers.emplace_back("X-Content-Type-Options", "nosniff");
@@ -828,9 +838,10 @@ struct App::Impl {
             }
             return response;
         };
-        using Handler = asio::awaitable<HttpResponse>;
-        server.route("/join", [this, answer](HttpRequest& request) -> Handler {
-            if (request.method != "GET") co_return HttpResponse::error(405, "method not allowed");
+        using Handler = asio::awaitable<net::HttpResponse>;
+        server.route("/join", [this, answer](net::HttpRequest& request) -> Handler {
+            if (request.method != "GET")
+                co_return net::HttpResponse::error(405, "method not allowed");
             auto query = channels::parse_query(request.query);
             std::string token;
             if (query.ok())
@@ -839,8 +850,9 @@ struct App::Impl {
             co_return answer(co_await join->web_page(std::move(token)));
         });
         // A promoter's or event's poster link (members/promoters.hpp): a fresh join link each.
-        server.route("/join/p", [this, answer](HttpRequest& request) -> Handler {
-            if (request.method != "GET") co_return HttpResponse::error(405, "method not allowed");
+        server.route("/join/p", [this, answer](net::HttpRequest& request) -> Handler {
+            if (request.method != "GET")
+                co_return net::HttpResponse::error(405, "method not allowed");
             auto query = channels::parse_query(request.query);
             std::string token;
             if (query.ok())
@@ -851,16 +863,18 @@ struct App::Impl {
                                         config.members.trust_forwarded_for);
             co_return answer(co_await join->web_promo(std::move(token), std::move(address)));
         });
-        server.route("/join/page.js", [answer](HttpRequest& request) -> Handler {
-            if (request.method != "GET") co_return HttpResponse::error(405, "method not allowed");
+        server.route("/join/page.js", [answer](net::HttpRequest& request) -> Handler {
+            if (request.method != "GET")
+                co_return net::HttpResponse::error(405, "method not allowed");
             co_return answer(dialogs::JoinService::web_script());
         });
         // Browsers ask for it on every page; an empty answer keeps their consoles clean.
-        server.route("/favicon.ico", [](HttpRequest&) -> Handler {
-            co_return HttpResponse{204, "image/x-icon", std::string(), {}};
+        server.route("/favicon.ico", [](net::HttpRequest&) -> Handler {
+            co_return net::HttpResponse{204, "image/x-icon", std::string(), {}};
         });
-        server.route("/join/code", [this, answer](HttpRequest& request) -> Handler {
-            if (request.method != "POST") co_return HttpResponse::error(405, "method not allowed");
+        server.route("/join/code", [this, answer](net::HttpRequest& request) -> Handler {
+            if (request.method != "POST")
+                co_return net::HttpResponse::error(405, "method not allowed");
             // The client address counts against members.code_caps.address_per_hour.
             auto address =
                 members::client_address(request.remote_address, request.header("x-forwarded-for"),
@@ -868,14 +882,15 @@ struct App::Impl {
             auto web = co_await join->web_code(std::move(request.body), std::move(address));
             co_return answer(std::move(web));
         });
-        server.route("/join/submit", [this, answer](HttpRequest& request) -> Handler {
-            if (request.method != "POST") co_return HttpResponse::error(405, "method not allowed");
+        server.route("/join/submit", [this, answer](net::HttpRequest& request) -> Handler {
+            if (request.method != "POST")
+                co_return net::HttpResponse::error(405, "method not allowed");
             co_return answer(co_await join->web_submit(std::move(request.body)));
         });
     }
 
     void start() {
-        set_log_level(config.log_level);
+        ops::set_log_level(config.log_level);
         describe_metrics();
         start_redis();
         start_join();
@@ -901,13 +916,13 @@ struct App::Impl {
         watch_redis_memory();
         signals.async_wait([this](const boost::system::error_code& ec, int signal) {
             if (ec) return;
-            log(LogLevel::info, "shutdown_requested", {{"signal", signal}});
+            ops::log(ops::LogLevel::info, "shutdown_requested", {{"signal", signal}});
             stop();
         });
-        log(LogLevel::info, "started",
-            {{"listen", config.server.address},
-             {"port", static_cast<int>(server.port())},
-             {"metrics_port", ops_server ? static_cast<int>(ops_server->port()) : -1}});
+        ops::log(ops::LogLevel::info, "started",
+                 {{"listen", config.server.address},
+                  {"port", static_cast<int>(server.port())},
+                  {"metrics_port", ops_server ? static_cast<int>(ops_server->port()) : -1}});
     }
 
     // The same steps as start() up to the first connection or listening socket, so a config
@@ -1016,7 +1031,7 @@ struct App::Impl {
             auto finish = [this] {
                 if (redis) redis->stop();
                 if (sentinel) sentinel->stop();
-                log(LogLevel::info, "stopped");
+                ops::log(ops::LogLevel::info, "stopped");
             };
             if (ops_server)
                 ops_server->stop(finish);

@@ -10,12 +10,13 @@
 #include <string>
 #include <vector>
 
-#include "bot/http_server.hpp"
-#include "bot/log.hpp"
+#include "members/calendar.hpp"
 #include "members/code_caps.hpp"
-#include "notify/calendar.hpp"
+#include "members/review_sweep.hpp"
+#include "net/http_server.hpp"
 #include "notify/providers/provider.hpp"
 #include "notify/sender.hpp"
+#include "ops/log.hpp"
 
 namespace kayou::bot {
 
@@ -132,27 +133,9 @@ struct MembersConfig {
     // Behind a reverse proxy that appends the client's address to X-Forwarded-For: take the
     // address from there (otherwise every driver would share the proxy's address).
     bool trust_forwarded_for = false;
-    // Deadlines count inside office hours on working days (notify/calendar.hpp); reminders and
+    // Deadlines count inside office hours on working days (members/calendar.hpp); reminders and
     // escalations go out only inside them.
-    notify::OfficeHours office_hours;
-};
-
-// Review console: reminders to district reviewers before a deadline, escalation to city admins at
-// it (members/review_store.hpp, bot/review_sweep.hpp). Phones are staff numbers: keep them in
-// environment variables (${NAME}) rather than in a committed file.
-struct ReviewContactConfig {
-    std::string phone;                   // 11-digit mainland mobile
-    std::vector<std::string> districts;  // reviewers: the districts they review
-};
-
-struct ReviewConfig {
-    std::chrono::minutes reminder_lead{120};  // before the deadline, moved into working hours
-    std::chrono::seconds sweep_interval{60};
-    bool sweep_enabled = true;
-    // Reminders and escalations only inside members.office_hours on working days.
-    bool only_in_office_hours = true;
-    std::vector<ReviewContactConfig> reviewers;    // reminder SMS for their districts
-    std::vector<ReviewContactConfig> city_admins;  // escalation SMS for every district
+    members::OfficeHours office_hours;
 };
 
 // SMS (notify/): providers, sender, webhooks. See config/kayou.example.yaml and docs/sms.md.
@@ -178,14 +161,14 @@ struct SmsConfig {
 };
 
 struct Config {
-    HttpServerOptions server;
+    net::HttpServerOptions server;
     // A second listener with only /healthz, /readyz and /metrics: -1 = none, 0 = a free port.
     // With server.reuse_port, a scrape of the shared port reaches a random process; each
     // process's own port (`kayou --metrics-port N`) is how Prometheus sees them all.
     int metrics_port = -1;
     RedisConfig redis;
     EmbeddedRedisConfig embedded_redis;
-    LogLevel log_level = LogLevel::info;
+    ops::LogLevel log_level = ops::LogLevel::info;
     bool access_log = true;
     WechatEndpointConfig official_account;
     WechatEndpointConfig wecom_app;
@@ -200,7 +183,7 @@ struct Config {
     ContentConfig content;
     PrivacyConfig privacy;
     MembersConfig members;
-    ReviewConfig review;
+    members::ReviewConfig review;
 
     bool embedded_redis_wanted() const { return redis.host.empty() && !redis.sentinel.enabled(); }
 };

@@ -26,40 +26,34 @@ bool transient_redis_answer(std::string_view text) {
 
 }  // namespace
 
-HttpResponse unavailable_response(std::string_view reason, long long retry_after_seconds) {
-    auto response = HttpResponse::error(503, reason);
-    response.headers.emplace_back("Retry-After", std::to_string(retry_after_seconds));
-    return response;
-}
-
-ErrorVerdict classify_exception(std::exception_ptr error) {
-    ErrorVerdict verdict;
+net::ErrorVerdict classify_exception(std::exception_ptr error) {
+    net::ErrorVerdict verdict;
     try {
         std::rethrow_exception(error);
     } catch (const net::Unavailable& e) {
-        verdict.response = unavailable_response(e.what(), e.retry_after().count());
+        verdict.response = net::unavailable_response(e.what(), e.retry_after().count());
         verdict.kind = "unavailable";
     } catch (const redis::Error& e) {
         const bool transient =
             e.kind() != redis::Error::Kind::protocol || transient_redis_answer(e.what());
         verdict.kind = std::string("redis:") + redis::to_string(e.kind());
         if (transient) {
-            verdict.response = unavailable_response("storage unavailable", 1);
+            verdict.response = net::unavailable_response("storage unavailable", 1);
         } else {
-            verdict.response = HttpResponse::error(500, "internal error");
+            verdict.response = net::HttpResponse::error(500, "internal error");
             verdict.bug = true;
         }
     } catch (const std::exception& e) {
         if (transient_redis_answer(e.what())) {
-            verdict.response = unavailable_response("storage unavailable", 1);
+            verdict.response = net::unavailable_response("storage unavailable", 1);
             verdict.kind = "redis:answer";
         } else {
-            verdict.response = HttpResponse::error(500, "internal error");
+            verdict.response = net::HttpResponse::error(500, "internal error");
             verdict.bug = true;
             verdict.kind = typeid(e).name();
         }
     } catch (...) {
-        verdict.response = HttpResponse::error(500, "internal error");
+        verdict.response = net::HttpResponse::error(500, "internal error");
         verdict.bug = true;
         verdict.kind = "unknown";
     }

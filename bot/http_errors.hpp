@@ -11,19 +11,11 @@
 #include <exception>
 #include <string>
 
-#include "bot/http_types.hpp"
+#include "net/http_types.hpp"
 
 namespace kayou::bot {
 
-struct ErrorVerdict {
-    HttpResponse response;
-    bool bug = false;  // a 500: worth a log line with the exception's type
-    std::string kind;  // for the log: "unavailable", "redis:timeout", "std::exception", ...
-};
-
-ErrorVerdict classify_exception(std::exception_ptr error);
-
-// 503 {"error": reason} with Retry-After.
-HttpResponse unavailable_response(std::string_view reason, long long retry_after_seconds);
+// HttpServer::classify_errors takes it (bot/app.cpp).
+net::ErrorVerdict classify_exception(std::exception_ptr error);
 
 }  // namespace kayou::bot

@@ -9,8 +9,8 @@
 #include "bot/app.hpp"
 #include "bot/config.hpp"
 #include "bot/embedded_redis.hpp"
-#include "bot/log.hpp"
 #include "bot/redis_sentinel.hpp"
+#include "ops/log.hpp"
 
 namespace {
 
@@ -139,7 +139,7 @@ int main(int argc, char** argv) {
         kayou::bot::App app(std::move(config));
         return app.run();
     } catch (const std::exception& error) {
-        kayou::bot::log(kayou::bot::LogLevel::error, "fatal", {{"what", error.what()}});
+        kayou::ops::log(kayou::ops::LogLevel::error, "fatal", {{"what", error.what()}});
         return 1;
     }
 }

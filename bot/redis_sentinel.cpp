@@ -5,7 +5,7 @@
 #include <boost/asio/use_future.hpp>
 #include <utility>
 
-#include "bot/log.hpp"
+#include "ops/log.hpp"
 
 namespace kayou::bot {
 
@@ -24,29 +24,29 @@ std::shared_ptr<redis::SentinelLocator> start_sentinel(boost::asio::any_io_execu
         using Kind = redis::SentinelEvent::Kind;
         switch (event.kind) {
             case Kind::primary_found:
-                log(LogLevel::info, "redis_primary_found",
+                ops::log(ops::LogLevel::info, "redis_primary_found",
                     {{"master", master}, {"address", event.to.to_string()}});
                 break;
             case Kind::primary_switched:
-                log(LogLevel::warn, "redis_primary_switched",
+                ops::log(ops::LogLevel::warn, "redis_primary_switched",
                     {{"master", master},
                      {"from", event.from.to_string()},
                      {"to", event.to.to_string()},
                      {"via", event.via}});
                 break;
             case Kind::no_primary:
-                log(LogLevel::warn, "redis_no_primary", {{"master", master}});
+                ops::log(ops::LogLevel::warn, "redis_no_primary", {{"master", master}});
                 break;
             case Kind::sentinel_down:
-                log(LogLevel::warn, "redis_sentinel_down",
+                ops::log(ops::LogLevel::warn, "redis_sentinel_down",
                     {{"sentinel", event.sentinel.to_string()}, {"reason", event.detail}});
                 break;
             case Kind::sentinel_up:
-                log(LogLevel::info, "redis_sentinel_up",
+                ops::log(ops::LogLevel::info, "redis_sentinel_up",
                     {{"sentinel", event.sentinel.to_string()}});
                 break;
             case Kind::not_primary:
-                log(LogLevel::warn, "redis_not_primary",
+                ops::log(ops::LogLevel::warn, "redis_not_primary",
                     {{"master", master}, {"address", event.from.to_string()}});
                 break;
         }
@@ -58,7 +58,7 @@ std::shared_ptr<redis::SentinelLocator> start_sentinel(boost::asio::any_io_execu
     return sentinel;
 }
 
-void describe_sentinel_metrics(Metrics& metrics,
+void describe_sentinel_metrics(ops::Metrics& metrics,
                                std::shared_ptr<const redis::SentinelLocator> sentinel) {
     metrics.describe("kayou_redis_primary_info", "gauge",
                      "The Redis primary the sentinels named last (label address)");

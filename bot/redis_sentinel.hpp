@@ -8,7 +8,7 @@
 #include <string>
 
 #include "bot/config.hpp"
-#include "bot/metrics.hpp"
+#include "ops/metrics.hpp"
 #include "redis/client.hpp"
 #include "redis/sentinel_locator.hpp"
 
@@ -21,7 +21,7 @@ std::shared_ptr<redis::SentinelLocator> start_sentinel(boost::asio::any_io_execu
                                                        redis::Config& client_config);
 
 // kayou_redis_primary_info{address} and kayou_redis_failovers_total.
-void describe_sentinel_metrics(Metrics& metrics,
+void describe_sentinel_metrics(ops::Metrics& metrics,
                                std::shared_ptr<const redis::SentinelLocator> sentinel);
 
 // Asks the sentinels once, blocking (at most connect + command timeout per sentinel): for

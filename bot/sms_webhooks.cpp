@@ -5,20 +5,21 @@
 
 #include <nlohmann/json.hpp>
 
-#include "bot/http_server.hpp"
-#include "bot/log.hpp"
-#include "bot/metrics.hpp"
 #include "crypto/sealed_box.hpp"
 #include "dialogs/sms_reply.hpp"
 #include "members/application_store.hpp"
 #include "net/http_client.hpp"
+#include "net/http_server.hpp"
 #include "notify/providers/provider.hpp"
 #include "notify/redis_outbox.hpp"
 #include "notify/sender.hpp"
 #include "notify/signing/callbacks.hpp"
 #include "notify/signing/twilio.hpp"
 #include "notify/templates.hpp"
+#include "ops/log.hpp"
+#include "ops/metrics.hpp"
 #include "redis/client.hpp"
+#include "text/masks.hpp"
 
 namespace kayou::bot {
 
@@ -124,12 +125,12 @@ struct SmsService::Impl {
             case dialogs::SmsReplyAction::quiet:
                 break;
         }
-        log(LogLevel::info, "sms_reply",
-            {{"source", source},
-             {"phone", notify::mask_phone(phone)},
-             {"intent", reply.intent},
-             {"action", dialogs::to_string(reply.action)},
-             {"answered", sent}});
+        ops::log(ops::LogLevel::info, "sms_reply",
+                 {{"source", source},
+                  {"phone", text::mask_mobile(phone)},
+                  {"intent", reply.intent},
+                  {"action", dialogs::to_string(reply.action)},
+                  {"answered", sent}});
         co_return answer;
     }
 
@@ -151,8 +152,8 @@ struct SmsService::Impl {
             try {
                 co_return catalog.render(message.template_name, message.params).text;
             } catch (const notify::TemplateError&) {
-                log(LogLevel::warn, "sms_reply_template_failed",
-                    {{"template", message.template_name}});
+                ops::log(ops::LogLevel::warn, "sms_reply_template_failed",
+                         {{"template", message.template_name}});
                 co_return std::string();
             }
         }
@@ -209,14 +210,14 @@ struct SmsService::Impl {
         co_return co_await answer(std::move(message), inline_reply);
     }
 
-    HttpResponse tencent_ok() const {
-        return HttpResponse{200,
-                            std::string(callbacks::kTencentOkContentType),
-                            std::string(callbacks::kTencentOkBody),
-                            {}};
+    net::HttpResponse tencent_ok() const {
+        return net::HttpResponse{200,
+                                 std::string(callbacks::kTencentOkContentType),
+                                 std::string(callbacks::kTencentOkBody),
+                                 {}};
     }
-    HttpResponse aliyun_ok(bool probe) const {
-        return HttpResponse{
+    net::HttpResponse aliyun_ok(bool probe) const {
+        return net::HttpResponse{
             200,
             std::string(callbacks::kAliyunOkContentType),
             std::string(probe ? callbacks::kAliyunProbeOkBody : callbacks::kAliyunOkBody),
@@ -225,7 +226,8 @@ struct SmsService::Impl {
 
     // Twilio signs the public URL it was configured with, not what the socket saw (Twilio "Webhooks
     // security").
-    bool twilio_ok(const HttpRequest& request, const std::vector<notify::signing::Param>& form) {
+    bool twilio_ok(const net::HttpRequest& request,
+                   const std::vector<notify::signing::Param>& form) {
         const auto& sms = config.sms;
         std::string url = sms.twilio_public_base_url;
         while (!url.empty() && url.back() == '/') url.pop_back();
@@ -236,23 +238,23 @@ struct SmsService::Impl {
     }
 
     // Both Twilio callbacks are signed forms: the parsed form, or the response refusing it.
-    std::variant<std::vector<notify::signing::Param>, HttpResponse> verified_twilio_form(
-        const HttpRequest& request) {
+    std::variant<std::vector<notify::signing::Param>, net::HttpResponse> verified_twilio_form(
+        const net::HttpRequest& request) {
         std::vector<notify::signing::Param> form;
         try {
             form = notify::twilio::parse_form_urlencoded(request.body);
         } catch (const std::exception&) {
-            return HttpResponse::error(400, "bad form");
+            return net::HttpResponse::error(400, "bad form");
         }
-        if (!twilio_ok(request, form)) return HttpResponse::error(403, "bad signature");
+        if (!twilio_ok(request, form)) return net::HttpResponse::error(403, "bad signature");
         return form;
     }
 
-    HttpResponse twilio_ok_response() const {
-        return HttpResponse{200,
-                            std::string(callbacks::kTwilioContentType),
-                            std::string(callbacks::kTwilioEmptyTwiml),
-                            {}};
+    net::HttpResponse twilio_ok_response() const {
+        return net::HttpResponse{200,
+                                 std::string(callbacks::kTwilioContentType),
+                                 std::string(callbacks::kTwilioEmptyTwiml),
+                                 {}};
     }
 };
 
@@ -285,7 +287,7 @@ notify::RedisSmsOutbox& SmsService::outbox() { return *impl_->outbox; }
 
 const notify::TemplateCatalog& SmsService::catalog() const { return impl_->catalog; }
 
-void SmsService::describe_metrics(Metrics& metrics) {
+void SmsService::describe_metrics(ops::Metrics& metrics) {
     struct Field {
         const char* name;
         const char* help;
@@ -331,10 +333,10 @@ void SmsService::set_intents(std::function<std::shared_ptr<const faq::IntentMode
     impl_->intents = std::move(intents);
 }
 
-void SmsService::install(HttpServer& server) {
+void SmsService::install(net::HttpServer& server) {
     const auto& sms = impl_->config.sms;
     auto bind = [this](auto method) {
-        return [this, method](HttpRequest& request) { return (this->*method)(request); };
+        return [this, method](net::HttpRequest& request) { return (this->*method)(request); };
     };
     if (!sms.callback_token.empty()) {
         const std::string t = sms.callback_token;
@@ -371,10 +373,10 @@ void SmsService::start(std::uint16_t http_port) {
     impl_->sender = notify::SmsSender::create(impl_->executor, *impl_->outbox, impl_->reader,
                                               providers, sms.sender);
     impl_->sender->start();
-    log(LogLevel::info, "sms_sender_started",
-        {{"provider", sms.provider},
-         {"fallback", sms.fallback},
-         {"consumer", impl_->sender->consumer()}});
+    ops::log(ops::LogLevel::info, "sms_sender_started",
+             {{"provider", sms.provider},
+              {"fallback", sms.fallback},
+              {"consumer", impl_->sender->consumer()}});
 }
 
 void SmsService::stop() {
@@ -382,15 +384,15 @@ void SmsService::stop() {
     if (impl_->reader) impl_->reader->stop();
 }
 
-asio::awaitable<HttpResponse> SmsService::tencent_status(HttpRequest& request) {
+asio::awaitable<net::HttpResponse> SmsService::tencent_status(net::HttpRequest& request) {
     std::vector<callbacks::TencentStatusReport> reports;
     try {
         reports = callbacks::parse_tencent_status_reports(request.body);
     } catch (const std::exception&) {
-        co_return HttpResponse::error(400, "bad status report");
+        co_return net::HttpResponse::error(400, "bad status report");
     }
     for (const auto& r : reports) {
-        // Named first: g++ 12 frees a ?: temporary inside a co_await expression twice.
+        // Named first, not a ?: inside the co_await (docs/coroutines.md).
         std::string reason = r.success ? std::string() : r.errmsg;
         co_await impl_->outbox->apply_receipt("tencent", r.sid, r.ext, r.success,
                                               std::move(reason));
@@ -398,24 +400,24 @@ asio::awaitable<HttpResponse> SmsService::tencent_status(HttpRequest& request) {
     co_return impl_->tencent_ok();
 }
 
-asio::awaitable<HttpResponse> SmsService::tencent_reply(HttpRequest& request) {
+asio::awaitable<net::HttpResponse> SmsService::tencent_reply(net::HttpRequest& request) {
     std::vector<callbacks::TencentReply> replies;
     try {
         replies = callbacks::parse_tencent_replies(request.body);
     } catch (const std::exception&) {
-        co_return HttpResponse::error(400, "bad reply");
+        co_return net::HttpResponse::error(400, "bad reply");
     }
     for (const auto& r : replies) co_await impl_->inbound("tencent", r.mobile, r.text, false);
     co_return impl_->tencent_ok();
 }
 
-asio::awaitable<HttpResponse> SmsService::aliyun_report(HttpRequest& request) {
+asio::awaitable<net::HttpResponse> SmsService::aliyun_report(net::HttpRequest& request) {
     if (request.method == "GET") co_return impl_->aliyun_ok(true);
     std::vector<callbacks::AliyunSmsReport> reports;
     try {
         reports = callbacks::parse_aliyun_sms_reports(request.body);
     } catch (const std::exception&) {
-        co_return HttpResponse::error(400, "bad report");
+        co_return net::HttpResponse::error(400, "bad report");
     }
     for (const auto& r : reports) {
         std::string reason = r.success ? std::string() : r.err_code;  // see tencent_status
@@ -425,46 +427,46 @@ asio::awaitable<HttpResponse> SmsService::aliyun_report(HttpRequest& request) {
     co_return impl_->aliyun_ok(false);
 }
 
-asio::awaitable<HttpResponse> SmsService::aliyun_up(HttpRequest& request) {
+asio::awaitable<net::HttpResponse> SmsService::aliyun_up(net::HttpRequest& request) {
     if (request.method == "GET") co_return impl_->aliyun_ok(true);
     std::vector<callbacks::AliyunSmsUp> ups;
     try {
         ups = callbacks::parse_aliyun_sms_up(request.body);
     } catch (const std::exception&) {
-        co_return HttpResponse::error(400, "bad sms up");
+        co_return net::HttpResponse::error(400, "bad sms up");
     }
     for (const auto& u : ups) co_await impl_->inbound("aliyun", u.phone_number, u.content, false);
     co_return impl_->aliyun_ok(false);
 }
 
-asio::awaitable<HttpResponse> SmsService::twilio_inbound(HttpRequest& request) {
+asio::awaitable<net::HttpResponse> SmsService::twilio_inbound(net::HttpRequest& request) {
     auto verified = impl_->verified_twilio_form(request);
-    if (auto* refused = std::get_if<HttpResponse>(&verified)) co_return std::move(*refused);
+    if (auto* refused = std::get_if<net::HttpResponse>(&verified)) co_return std::move(*refused);
     const auto& form = std::get<std::vector<notify::signing::Param>>(verified);
     callbacks::TwilioInbound inbound;
     try {
         inbound = callbacks::parse_twilio_inbound(form);
     } catch (const std::exception&) {
-        co_return HttpResponse::error(400, "bad inbound");
+        co_return net::HttpResponse::error(400, "bad inbound");
     }
     // Answered in the TwiML of this request: Twilio sends it from the number he wrote to.
     const std::string answer = co_await impl_->inbound("twilio", inbound.from, inbound.body, true);
     if (answer.empty()) co_return impl_->twilio_ok_response();
-    co_return HttpResponse{200,
-                           std::string(callbacks::kTwilioContentType),
-                           callbacks::twilio_message_twiml(answer),
-                           {}};
+    co_return net::HttpResponse{200,
+                                std::string(callbacks::kTwilioContentType),
+                                callbacks::twilio_message_twiml(answer),
+                                {}};
 }
 
-asio::awaitable<HttpResponse> SmsService::twilio_status(HttpRequest& request) {
+asio::awaitable<net::HttpResponse> SmsService::twilio_status(net::HttpRequest& request) {
     auto verified = impl_->verified_twilio_form(request);
-    if (auto* refused = std::get_if<HttpResponse>(&verified)) co_return std::move(*refused);
+    if (auto* refused = std::get_if<net::HttpResponse>(&verified)) co_return std::move(*refused);
     const auto& form = std::get<std::vector<notify::signing::Param>>(verified);
     callbacks::TwilioStatus status;
     try {
         status = callbacks::parse_twilio_status(form);
     } catch (const std::exception&) {
-        co_return HttpResponse::error(400, "bad status");
+        co_return net::HttpResponse::error(400, "bad status");
     }
     // Only final outcomes move the record; intermediate ones (queued, sending, sent) and
     // out-of-order ones are harmless because the outbox never moves a state backwards.
@@ -481,9 +483,9 @@ asio::awaitable<HttpResponse> SmsService::twilio_status(HttpRequest& request) {
 
 // Development only (sms.provider: local_sink): the sink keeps the last 200 messages in Redis
 // with the phone in clear, so that a developer sees exactly what a driver would get.
-asio::awaitable<HttpResponse> SmsService::dev_sink_send(HttpRequest& request) {
+asio::awaitable<net::HttpResponse> SmsService::dev_sink_send(net::HttpRequest& request) {
     auto body = nlohmann::json::parse(request.body, nullptr, false);
-    if (!body.is_object()) co_return HttpResponse::error(400, "expected JSON");
+    if (!body.is_object()) co_return net::HttpResponse::error(400, "expected JSON");
     body["received_ms"] = std::chrono::duration_cast<std::chrono::milliseconds>(
                               std::chrono::system_clock::now().time_since_epoch())
                               .count();
@@ -491,10 +493,10 @@ asio::awaitable<HttpResponse> SmsService::dev_sink_send(HttpRequest& request) {
                                                    {"LTRIM", impl_->sink_key(), "0", "199"},
                                                    {"EXPIRE", impl_->sink_key(), "604800"}};
     co_await impl_->redis->pipeline(std::move(commands));
-    co_return HttpResponse::json(200, R"({"ok":true})");
+    co_return net::HttpResponse::json(200, R"({"ok":true})");
 }
 
-asio::awaitable<HttpResponse> SmsService::dev_sink_list(HttpRequest&) {
+asio::awaitable<net::HttpResponse> SmsService::dev_sink_list(net::HttpRequest&) {
     std::vector<std::string> command{"LRANGE", impl_->sink_key(), "0", "199"};
     auto reply = co_await impl_->redis->exec(std::move(command));
     auto list = nlohmann::json::array();
@@ -510,7 +512,7 @@ asio::awaitable<HttpResponse> SmsService::dev_sink_list(HttpRequest&) {
                 }
             list.push_back(std::move(item));
         }
-    co_return HttpResponse::json(200, list.dump(2));
+    co_return net::HttpResponse::json(200, list.dump(2));
 }
 
 }  // namespace kayou::bot

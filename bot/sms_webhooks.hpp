@@ -24,7 +24,7 @@
 #include <string>
 
 #include "bot/config.hpp"
-#include "bot/http_types.hpp"
+#include "net/http_types.hpp"
 
 namespace kayou::redis {
 class Client;
@@ -41,10 +41,15 @@ namespace kayou::faq {
 class IntentModel;
 }
 
-namespace kayou::bot {
-
-class HttpServer;
+namespace kayou::ops {
 class Metrics;
+}  // namespace kayou::ops
+
+namespace kayou::net {
+class HttpServer;
+}  // namespace kayou::net
+
+namespace kayou::bot {
 
 class SmsService {
 public:
@@ -53,7 +58,7 @@ public:
                std::shared_ptr<redis::Client> redis);
     ~SmsService();
 
-    void install(HttpServer& server);
+    void install(net::HttpServer& server);
     // Starts the sender (after the HTTP server is listening: the local sink posts to it).
     void start(std::uint16_t http_port);
     void stop();
@@ -64,7 +69,7 @@ public:
     const notify::TemplateCatalog& catalog() const;
     // The sender's counters (requests, sent, retried, deferred, failed, unknown, taken over) as
     // kayou_sms_*_total on /metrics.
-    void describe_metrics(Metrics& metrics);
+    void describe_metrics(ops::Metrics& metrics);
     // Where a driver's "进度"/"查询" reply looks up his latest application (by phone).
     void set_applications(members::ApplicationStore* applications);
     // The intent script replies are understood with (the live one, dialogs/sms_reply.hpp); null
@@ -72,14 +77,14 @@ public:
     void set_intents(std::function<std::shared_ptr<const faq::IntentModel>()> intents);
 
     // Exposed for tests without sockets.
-    boost::asio::awaitable<HttpResponse> tencent_status(HttpRequest& request);
-    boost::asio::awaitable<HttpResponse> tencent_reply(HttpRequest& request);
-    boost::asio::awaitable<HttpResponse> aliyun_report(HttpRequest& request);
-    boost::asio::awaitable<HttpResponse> aliyun_up(HttpRequest& request);
-    boost::asio::awaitable<HttpResponse> twilio_inbound(HttpRequest& request);
-    boost::asio::awaitable<HttpResponse> twilio_status(HttpRequest& request);
-    boost::asio::awaitable<HttpResponse> dev_sink_send(HttpRequest& request);
-    boost::asio::awaitable<HttpResponse> dev_sink_list(HttpRequest& request);
+    boost::asio::awaitable<net::HttpResponse> tencent_status(net::HttpRequest& request);
+    boost::asio::awaitable<net::HttpResponse> tencent_reply(net::HttpRequest& request);
+    boost::asio::awaitable<net::HttpResponse> aliyun_report(net::HttpRequest& request);
+    boost::asio::awaitable<net::HttpResponse> aliyun_up(net::HttpRequest& request);
+    boost::asio::awaitable<net::HttpResponse> twilio_inbound(net::HttpRequest& request);
+    boost::asio::awaitable<net::HttpResponse> twilio_status(net::HttpRequest& request);
+    boost::asio::awaitable<net::HttpResponse> dev_sink_send(net::HttpRequest& request);
+    boost::asio::awaitable<net::HttpResponse> dev_sink_list(net::HttpRequest& request);
 
     struct Impl;
 

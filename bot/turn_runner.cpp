@@ -8,7 +8,7 @@
 #include <nlohmann/json.hpp>
 #include <optional>
 
-#include "bot/metrics.hpp"
+#include "ops/metrics.hpp"
 #include "redis/client.hpp"
 
 namespace kayou::bot {
@@ -53,8 +53,7 @@ bool read_length_prefixed(std::string_view in, std::size_t& pos, std::vector<std
     return true;
 }
 
-// Builds the argument vector outside the co_await expression: g++ 12 rejects string-literal
-// initializer lists that live across a suspension point ("array used as initializer").
+// Builds the argument vector outside the co_await expression (docs/coroutines.md).
 std::vector<std::string> command(std::initializer_list<std::string_view> args) {
     return {args.begin(), args.end()};
 }
@@ -74,7 +73,7 @@ asio::awaitable<void> store_reply(std::shared_ptr<redis::Client> redis,
 }  // namespace
 
 TurnRunner::TurnRunner(std::shared_ptr<redis::Client> redis, dialogs::Dialog& dialog,
-                       std::string key_prefix, std::chrono::seconds ttl, Metrics& metrics)
+                       std::string key_prefix, std::chrono::seconds ttl, ops::Metrics& metrics)
     : redis_(std::move(redis)),
       dialog_(dialog),
       key_prefix_(std::move(key_prefix)),

@@ -17,10 +17,12 @@ namespace kayou::redis {
 class Client;
 }
 
-namespace kayou::bot {
-
+namespace kayou::ops {
 class Metrics;
 class Counter;
+}  // namespace kayou::ops
+
+namespace kayou::bot {
 
 struct TurnOutcome {
     dialogs::Reply reply;
@@ -30,7 +32,7 @@ struct TurnOutcome {
 class TurnRunner {
 public:
     TurnRunner(std::shared_ptr<redis::Client> redis, dialogs::Dialog& dialog,
-               std::string key_prefix, std::chrono::seconds ttl, Metrics& metrics);
+               std::string key_prefix, std::chrono::seconds ttl, ops::Metrics& metrics);
 
     // Throws redis::Error when Redis cannot be reached: the webhook then answers 503 and the
     // platform retries later, which is safe because nothing was recorded.
@@ -49,8 +51,8 @@ private:
     std::string key_prefix_;
     std::chrono::seconds ttl_;
     std::chrono::milliseconds pending_wait_{4000};
-    Counter& turns_;
-    Counter& duplicates_;
+    ops::Counter& turns_;
+    ops::Counter& duplicates_;
 };
 
 }  // namespace kayou::bot

@@ -5,15 +5,15 @@
 
 #include "bot/channels/bridge.hpp"
 #include "bot/channels/official_account.hpp"
-#include "bot/channels/query.hpp"
 #include "bot/channels/wecom_app.hpp"
 #include "bot/channels/wecom_bot.hpp"
-#include "bot/http_server.hpp"
-#include "bot/log.hpp"
-#include "bot/metrics.hpp"
 #include "bot/turn_runner.hpp"
 #include "crypto/hash.hpp"
 #include "crypto/wx_msg_crypt.hpp"
+#include "net/http_server.hpp"
+#include "net/query.hpp"
+#include "ops/log.hpp"
+#include "ops/metrics.hpp"
 #include "redis/reply.hpp"
 
 namespace kayou::bot {
@@ -44,7 +44,7 @@ struct Rejection {
 struct Webhooks::State {
     const Config& config;
     TurnRunner& turns;
-    Metrics& metrics;
+    ops::Metrics& metrics;
     std::function<std::int64_t()> now;
     std::optional<crypto::WxMsgCrypt> oa_crypt;
     std::optional<crypto::WxMsgCrypt> wecom_app_crypt;
@@ -54,22 +54,23 @@ struct Webhooks::State {
                                   config.bridge.max_clock_skew.count(),
                                   config.server.body_limit};
 
-    HttpResponse reject(std::string_view channel, const HttpRequest& request, Rejection rejection) {
+    net::HttpResponse reject(std::string_view channel, const net::HttpRequest& request,
+                             Rejection rejection) {
         metrics
             .counter("kayou_webhook_rejected_total", "channel=\"" + std::string(channel) +
                                                          "\",status=\"" +
                                                          std::to_string(rejection.status) + "\"")
             .add();
-        log(LogLevel::warn, "webhook_rejected",
-            {{"request_id", request.request_id},
-             {"channel", channel},
-             {"status", rejection.status},
-             {"reason", rejection.reason}});
-        return HttpResponse::error(rejection.status, rejection.reason);
+        ops::log(ops::LogLevel::warn, "webhook_rejected",
+                 {{"request_id", request.request_id},
+                  {"channel", channel},
+                  {"status", rejection.status},
+                  {"reason", rejection.reason}});
+        return net::HttpResponse::error(rejection.status, rejection.reason);
     }
 
-    HttpResponse reject(std::string_view channel, const HttpRequest& request,
-                        const DecodeError& error) {
+    net::HttpResponse reject(std::string_view channel, const net::HttpRequest& request,
+                             const DecodeError& error) {
         return reject(channel, request, {channels::http_status(error.kind), error.reason});
     }
 
@@ -87,22 +88,23 @@ struct Webhooks::State {
 
     // Runs the turn; Redis being unreachable becomes 503 so the platform retries later.
     asio::awaitable<std::optional<TurnOutcome>> run_turn(const dialogs::Message& message,
-                                                         const HttpRequest& request) {
+                                                         const net::HttpRequest& request) {
         try {
             co_return co_await turns.run(message);
         } catch (const redis::Error& error) {
-            log(LogLevel::warn, "turn_failed",
-                {{"request_id", request.request_id},
-                 {"channel", dialogs::channel_name(message.channel)},
-                 {"redis", redis::to_string(error.kind())}});
+            ops::log(ops::LogLevel::warn, "turn_failed",
+                     {{"request_id", request.request_id},
+                      {"channel", dialogs::channel_name(message.channel)},
+                      {"redis", redis::to_string(error.kind())}});
             co_return std::nullopt;
         }
     }
 
     // WeCom GET URL check (app and smart robot): msg_signature over the encrypted echostr, then
     // answer its plaintext, byte for byte (WeCom "回调配置").
-    HttpResponse wecom_url_check(std::string_view channel, const HttpRequest& request,
-                                 const channels::Target& target, const crypto::WxMsgCrypt& crypt) {
+    net::HttpResponse wecom_url_check(std::string_view channel, const net::HttpRequest& request,
+                                      const channels::Target& target,
+                                      const crypto::WxMsgCrypt& crypt) {
         const auto echostr = target.get("echostr");
         if (echostr.empty()) return reject(channel, request, {400, "echostr missing"});
         if (!crypt.verify(target.get("timestamp"), target.get("nonce"), echostr,
@@ -112,7 +114,7 @@ struct Webhooks::State {
         if (decrypted.error != crypto::WxError::ok)
             return reject(channel, request,
                           {400, "echostr: " + std::string(crypto::wx_error_name(decrypted.error))});
-        return HttpResponse::text(200, std::move(decrypted.message));
+        return net::HttpResponse::text(200, std::move(decrypted.message));
     }
 
     // Verifies and decrypts an encrypted push; the plaintext or a rejection.
@@ -144,7 +146,7 @@ struct Webhooks::State {
     }
 };
 
-Webhooks::Webhooks(const Config& config, TurnRunner& turns, Metrics& metrics,
+Webhooks::Webhooks(const Config& config, TurnRunner& turns, ops::Metrics& metrics,
                    std::function<std::int64_t()> unix_now)
     : state_(new State{config, turns, metrics, std::move(unix_now),
                        make_crypt(config.official_account, "wechat.official_account"),
@@ -153,9 +155,9 @@ Webhooks::Webhooks(const Config& config, TurnRunner& turns, Metrics& metrics,
 
 Webhooks::~Webhooks() = default;
 
-void Webhooks::install(HttpServer& server) {
+void Webhooks::install(net::HttpServer& server) {
     auto bind = [this](auto member) {
-        return [this, member](HttpRequest& request) { return (this->*member)(request); };
+        return [this, member](net::HttpRequest& request) { return (this->*member)(request); };
     };
     const auto& config = state_->config;
     if (config.official_account.enabled) server.route("/wx/oa", bind(&Webhooks::official_account));
@@ -164,7 +166,7 @@ void Webhooks::install(HttpServer& server) {
     if (config.bridge.enabled) server.route("/bridge/message", bind(&Webhooks::bridge));
 }
 
-asio::awaitable<HttpResponse> Webhooks::official_account(HttpRequest& request) {
+asio::awaitable<net::HttpResponse> Webhooks::official_account(net::HttpRequest& request) {
     constexpr std::string_view channel = "oa";
     auto& s = *state_;
     auto target = channels::parse_target(request.target);
@@ -178,7 +180,7 @@ asio::awaitable<HttpResponse> Webhooks::official_account(HttpRequest& request) {
                                                          target->get("nonce"));
         if (!crypto::constant_time_equal(expected, target->get("signature")))
             co_return s.reject(channel, request, {401, "signature mismatch"});
-        co_return HttpResponse::text(200, std::string(target->get("echostr")));
+        co_return net::HttpResponse::text(200, std::string(target->get("echostr")));
     }
     if (request.method != "POST") co_return s.reject(channel, request, {405, "method not allowed"});
     if (auto stale = s.check_timestamp(target->get("timestamp")))
@@ -205,17 +207,17 @@ asio::awaitable<HttpResponse> Webhooks::official_account(HttpRequest& request) {
     auto inbound = channels::decode_oa_message(plain);
     if (!inbound) co_return s.reject(channel, request, inbound.error());
     if (!inbound->accepts_reply())
-        co_return HttpResponse::text(200, std::string(channels::kWeChatAck));
+        co_return net::HttpResponse::text(200, std::string(channels::kWeChatAck));
 
     auto outcome = co_await s.run_turn(inbound->message, request);
-    if (!outcome) co_return HttpResponse::error(503, "storage unavailable, retry later");
+    if (!outcome) co_return net::HttpResponse::error(503, "storage unavailable, retry later");
     auto reply_xml = channels::build_oa_text_reply(*inbound, outcome->reply, s.now());
-    if (!reply_xml) co_return HttpResponse::text(200, std::string(channels::kWeChatAck));
-    if (!encrypted) co_return HttpResponse::xml(std::move(*reply_xml));
-    co_return HttpResponse::xml(State::seal_xml_reply(*s.oa_crypt, *target, *reply_xml));
+    if (!reply_xml) co_return net::HttpResponse::text(200, std::string(channels::kWeChatAck));
+    if (!encrypted) co_return net::HttpResponse::xml(std::move(*reply_xml));
+    co_return net::HttpResponse::xml(State::seal_xml_reply(*s.oa_crypt, *target, *reply_xml));
 }
 
-asio::awaitable<HttpResponse> Webhooks::wecom_app(HttpRequest& request) {
+asio::awaitable<net::HttpResponse> Webhooks::wecom_app(net::HttpRequest& request) {
     constexpr std::string_view channel = "wecom_app";
     auto& s = *state_;
     auto target = channels::parse_target(request.target);
@@ -234,16 +236,17 @@ asio::awaitable<HttpResponse> Webhooks::wecom_app(HttpRequest& request) {
     auto inbound = channels::decode_wecom_app_message(std::get<std::string>(opened));
     if (!inbound) co_return s.reject(channel, request, inbound.error());
     // WeCom reads an empty 200 body as "received, no reply" (WeCom "接收消息与事件").
-    if (!inbound->accepts_reply()) co_return HttpResponse::text(200, "");
+    if (!inbound->accepts_reply()) co_return net::HttpResponse::text(200, "");
 
     auto outcome = co_await s.run_turn(inbound->message, request);
-    if (!outcome) co_return HttpResponse::error(503, "storage unavailable, retry later");
+    if (!outcome) co_return net::HttpResponse::error(503, "storage unavailable, retry later");
     auto reply_xml = channels::build_wecom_app_text_reply(*inbound, outcome->reply, s.now());
-    if (!reply_xml) co_return HttpResponse::text(200, "");
-    co_return HttpResponse::xml(State::seal_xml_reply(*s.wecom_app_crypt, *target, *reply_xml));
+    if (!reply_xml) co_return net::HttpResponse::text(200, "");
+    co_return net::HttpResponse::xml(
+        State::seal_xml_reply(*s.wecom_app_crypt, *target, *reply_xml));
 }
 
-asio::awaitable<HttpResponse> Webhooks::wecom_bot(HttpRequest& request) {
+asio::awaitable<net::HttpResponse> Webhooks::wecom_bot(net::HttpRequest& request) {
     constexpr std::string_view channel = "wecom_bot";
     auto& s = *state_;
     auto target = channels::parse_target(request.target);
@@ -263,23 +266,24 @@ asio::awaitable<HttpResponse> Webhooks::wecom_bot(HttpRequest& request) {
                                                       s.config.wecom_bot.bot_name);
     if (!inbound) co_return s.reject(channel, request, inbound.error());
     // Replies are always sent as a finished stream, so refreshes and events need no content.
-    if (inbound->kind != channels::WecomBotKind::message) co_return HttpResponse::text(200, "");
+    if (inbound->kind != channels::WecomBotKind::message)
+        co_return net::HttpResponse::text(200, "");
 
     auto outcome = co_await s.run_turn(inbound->message, request);
-    if (!outcome) co_return HttpResponse::error(503, "storage unavailable, retry later");
-    if (outcome->reply.empty()) co_return HttpResponse::text(200, "");
+    if (!outcome) co_return net::HttpResponse::error(503, "storage unavailable, retry later");
+    if (outcome->reply.empty()) co_return net::HttpResponse::text(200, "");
     const std::string plain =
         channels::build_wecom_bot_stream_reply("kayou-" + inbound->msg_id, outcome->reply);
     const auto timestamp = target->get("timestamp");
     const auto nonce = target->get("nonce");
     const std::string encrypt = crypt.encrypt(plain);
-    co_return HttpResponse::json(
+    co_return net::HttpResponse::json(
         200, channels::build_wecom_bot_encrypted_response(
                  encrypt, crypto::wx_msg_signature(crypt.token(), timestamp, nonce, encrypt),
                  timestamp, nonce));
 }
 
-asio::awaitable<HttpResponse> Webhooks::bridge(HttpRequest& request) {
+asio::awaitable<net::HttpResponse> Webhooks::bridge(net::HttpRequest& request) {
     constexpr std::string_view channel = "bridge";
     auto& s = *state_;
     if (request.method != "POST") co_return s.reject(channel, request, {405, "method not allowed"});
@@ -288,8 +292,9 @@ asio::awaitable<HttpResponse> Webhooks::bridge(HttpRequest& request) {
                                         request.header("x-kayou-signature"), request.body, s.now());
     if (!message) co_return s.reject(channel, request, message.error());
     auto outcome = co_await s.run_turn(*message, request);
-    if (!outcome) co_return HttpResponse::error(503, "storage unavailable, retry later");
-    co_return HttpResponse::json(200, channels::build_bridge_response(*message, outcome->reply));
+    if (!outcome) co_return net::HttpResponse::error(503, "storage unavailable, retry later");
+    co_return net::HttpResponse::json(200,
+                                      channels::build_bridge_response(*message, outcome->reply));
 }
 
 }  // namespace kayou::bot

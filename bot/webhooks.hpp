@@ -8,30 +8,36 @@
 #include <optional>
 
 #include "bot/config.hpp"
-#include "bot/http_types.hpp"
+#include "net/http_types.hpp"
 
 namespace kayou::crypto {
 class WxMsgCrypt;
 }
 
+namespace kayou::ops {
+class Metrics;
+}  // namespace kayou::ops
+
+namespace kayou::net {
+class HttpServer;
+}  // namespace kayou::net
+
 namespace kayou::bot {
 
-class HttpServer;
-class Metrics;
 class TurnRunner;
 
 class Webhooks {
 public:
-    Webhooks(const Config& config, TurnRunner& turns, Metrics& metrics,
+    Webhooks(const Config& config, TurnRunner& turns, ops::Metrics& metrics,
              std::function<std::int64_t()> unix_now);
     ~Webhooks();
 
-    void install(HttpServer& server);
+    void install(net::HttpServer& server);
 
-    boost::asio::awaitable<HttpResponse> official_account(HttpRequest& request);
-    boost::asio::awaitable<HttpResponse> wecom_app(HttpRequest& request);
-    boost::asio::awaitable<HttpResponse> wecom_bot(HttpRequest& request);
-    boost::asio::awaitable<HttpResponse> bridge(HttpRequest& request);
+    boost::asio::awaitable<net::HttpResponse> official_account(net::HttpRequest& request);
+    boost::asio::awaitable<net::HttpResponse> wecom_app(net::HttpRequest& request);
+    boost::asio::awaitable<net::HttpResponse> wecom_bot(net::HttpRequest& request);
+    boost::asio::awaitable<net::HttpResponse> bridge(net::HttpRequest& request);
 
 private:
     struct State;

@@ -120,7 +120,8 @@ Extraction extract_id_card(const std::u32string& text, int today) {
         if (!longest || run.chars.size() > longest->chars.size()) longest = &run;
     }
     // A number of ID length (or close to it) that is wrong: the validator says what is wrong.
-    if (longest && longest->chars.size() >= 14) return malformed(validate_id_card(longest->chars, today));
+    if (longest && longest->chars.size() >= 14)
+        return malformed(validate_id_card(longest->chars, today));
     return {};
 }
 
@@ -183,7 +184,8 @@ Extraction extract_plate(const std::u32string& text) {
         // "苏D1234挂" is a trailer plate; "苏DE7731 挂车另算" is a plate and then words.
         if (after_last < text.size() &&
             (text[after_last] == U'挂' || text[after_last] == U'港' || text[after_last] == U'澳') &&
-            !(after_last + 1 < text.size() && text[after_last] == U'挂' && text[after_last + 1] == U'车'))
+            !(after_last + 1 < text.size() && text[after_last] == U'挂' &&
+              text[after_last + 1] == U'车'))
             candidate.push_back(text[after_last]);
         if (alnum < 2) continue;  // "苏州", "苏A": not a plate
         const std::string plate = text::encode_utf8(candidate);
@@ -206,14 +208,15 @@ Extraction extract_plate(const std::u32string& text) {
 // Words that are never a name even though they start like one ("谢谢" starts with 谢).
 bool is_non_name_word(std::u32string_view name) {
     static const std::u32string words[] = {
-        U"谢谢", U"好的", U"好了", U"明白", U"知道", U"可以", U"没有", U"不知道", U"不是",
-        U"是的", U"对的", U"确认", U"确定", U"取消", U"重发", U"人工", U"客服", U"你好",
-        U"您好", U"帮助", U"菜单", U"福利", U"进度", U"入会", U"工会", U"会费", U"司机",
-        U"师傅", U"老板", U"车队", U"平台", U"货拉拉", U"满帮", U"运满满", U"加油卡", U"体检",
-        U"保险", U"律师", U"法律", U"工资", U"运费", U"罚款", U"事故", U"工伤", U"单位",
-        U"公司", U"老乡", U"兄弟", U"哥们", U"时间", U"干嘛", U"宁可", U"高速", U"全国",
-        U"万一", U"成功", U"明天", U"今天", U"再说", U"等等", U"稍等", U"回头", U"安全", U"文件", U"常州", U"武进", U"新北", U"天宁", U"钟楼",
-        U"金坛", U"溧阳", U"经开", U"马上", U"马上就", U"江苏", U"上海"};
+        U"谢谢", U"好的",   U"好了", U"明白", U"知道",   U"可以", U"没有",   U"不知道", U"不是",
+        U"是的", U"对的",   U"确认", U"确定", U"取消",   U"重发", U"人工",   U"客服",   U"你好",
+        U"您好", U"帮助",   U"菜单", U"福利", U"进度",   U"入会", U"工会",   U"会费",   U"司机",
+        U"师傅", U"老板",   U"车队", U"平台", U"货拉拉", U"满帮", U"运满满", U"加油卡", U"体检",
+        U"保险", U"律师",   U"法律", U"工资", U"运费",   U"罚款", U"事故",   U"工伤",   U"单位",
+        U"公司", U"老乡",   U"兄弟", U"哥们", U"时间",   U"干嘛", U"宁可",   U"高速",   U"全国",
+        U"万一", U"成功",   U"明天", U"今天", U"再说",   U"等等", U"稍等",   U"回头",   U"安全",
+        U"文件", U"常州",   U"武进", U"新北", U"天宁",   U"钟楼", U"金坛",   U"溧阳",   U"经开",
+        U"马上", U"马上就", U"江苏", U"上海"};
     for (const auto& word : words)
         if (name == word || (word.size() >= 2 && contains(name, word))) return true;
     return false;
@@ -254,7 +257,8 @@ std::u32string after_last_marker(const std::u32string& text,
     return best_end < text.size() ? text.substr(best_end) : std::u32string();
 }
 
-std::u32string strip_suffixes(std::u32string s, std::initializer_list<std::u32string_view> suffixes) {
+std::u32string strip_suffixes(std::u32string s,
+                              std::initializer_list<std::u32string_view> suffixes) {
     for (bool changed = true; changed;) {
         changed = false;
         for (auto suffix : suffixes)
@@ -267,7 +271,8 @@ std::u32string strip_suffixes(std::u32string s, std::initializer_list<std::u32st
 }
 
 constexpr const char* kNameHelp =
-    "请回复您身份证上的姓名，只写名字就行，例如：王建国；少数民族姓名中间用“·”，例如：阿依古丽·买买提。";
+    "请回复您身份证上的姓名，只写名字就行，例如：王建国；少数民族姓名中间用“·”，例如：阿依古丽·买买"
+    "提。";
 
 Extraction judge_name(const std::u32string& name) {
     if (name.empty()) return {};
@@ -307,10 +312,9 @@ Extraction judge_name(const std::u32string& name) {
 Extraction extract_name(const std::u32string& text) {
     // A foreign name in Latin letters is two words or more ("John Smith"); one word is "ok",
     // "hi", "help".
-    const bool latin_only =
-        std::all_of(text.begin(), text.end(), [](char32_t c) {
-            return is_ascii_letter(c) || c == U' ' || c == U'-' || c == U'\'' || c == U'.';
-        });
+    const bool latin_only = std::all_of(text.begin(), text.end(), [](char32_t c) {
+        return is_ascii_letter(c) || c == U' ' || c == U'-' || c == U'\'' || c == U'.';
+    });
     if (latin_only) {
         std::u32string trimmed = text;
         while (!trimmed.empty() && trimmed.back() == U' ') trimmed.pop_back();
@@ -339,13 +343,14 @@ Extraction extract_name(const std::u32string& text) {
 
 bool means_no_employer(std::u32string_view text) {
     static const std::u32string words[] = {
-        U"没有单位", U"没单位", U"没有公司", U"没公司", U"没挂靠", U"没有挂靠", U"不挂靠",
-        U"无挂靠", U"自己跑", U"自己干", U"自己的车", U"个体", U"单干", U"散户", U"自由职业",
-        U"没有平台", U"都没有", U"啥也没有", U"什么都没有", U"暂时没有", U"目前没有", U"无业"};
+        U"没有单位",   U"没单位",   U"没有公司", U"没公司",   U"没挂靠",   U"没有挂靠",
+        U"不挂靠",     U"无挂靠",   U"自己跑",   U"自己干",   U"自己的车", U"个体",
+        U"单干",       U"散户",     U"自由职业", U"没有平台", U"都没有",   U"啥也没有",
+        U"什么都没有", U"暂时没有", U"目前没有", U"无业"};
     for (const auto& word : words)
         if (contains(text, word)) return true;
-    static const std::u32string bare[] = {U"无", U"没有", U"没", U"不用", U"跳过", U"没有的",
-                                          U"无单位", U"无公司", U"无平台", U"否"};
+    static const std::u32string bare[] = {U"无",     U"没有",   U"没",     U"不用",   U"跳过",
+                                          U"没有的", U"无单位", U"无公司", U"无平台", U"否"};
     for (const auto& word : bare)
         if (text == word) return true;
     return false;
@@ -354,21 +359,21 @@ bool means_no_employer(std::u32string_view text) {
 // Platforms and carriers drivers name without a company suffix.
 constexpr std::u32string_view kPlatforms[] = {
     U"滴滴货运", U"快狗打车", U"福佑卡车", U"京东物流", U"德邦物流", U"安能物流", U"中通快递",
-    U"顺丰速运", U"跨越速运", U"壹米滴答", U"中国邮政", U"运满满", U"货拉拉", U"货车帮",
-    U"满帮", U"快狗", U"路歌", U"顺丰", U"德邦", U"安能", U"中通", U"圆通", U"申通", U"韵达",
-    U"百世", U"京东"};
+    U"顺丰速运", U"跨越速运", U"壹米滴答", U"中国邮政", U"运满满",   U"货拉拉",   U"货车帮",
+    U"满帮",     U"快狗",     U"路歌",     U"顺丰",     U"德邦",     U"安能",     U"中通",
+    U"圆通",     U"申通",     U"韵达",     U"百世",     U"京东"};
 
 // How the name of a company, fleet or station ends.
 constexpr std::u32string_view kOrgSuffixes[] = {
-    U"有限责任公司", U"有限公司", U"公司", U"集团", U"物流", U"运输", U"货运", U"车队",
-    U"服务部", U"合作社", U"快递", U"速运", U"经营部", U"运输队", U"中心"};
+    U"有限责任公司", U"有限公司", U"公司", U"集团", U"物流",   U"运输",   U"货运", U"车队",
+    U"服务部",       U"合作社",   U"快递", U"速运", U"经营部", U"运输队", U"中心"};
 
 Extraction extract_employer(const std::u32string& raw) {
     std::u32string s = raw;
     static const std::u32string question_marks[] = {
-        U"吗", U"么", U"怎么", U"什么", U"啥", U"多少", U"哪", U"？", U"?", U"咋",
-        U"能不能", U"要不要", U"是不是", U"有没有", U"为什么", U"算不算", U"管不管", U"可以入会",
-        U"能入会", U"行不行"};
+        U"吗",     U"么",     U"怎么",   U"什么",     U"啥",     U"多少",   U"哪",
+        U"？",     U"?",      U"咋",     U"能不能",   U"要不要", U"是不是", U"有没有",
+        U"为什么", U"算不算", U"管不管", U"可以入会", U"能入会", U"行不行"};
     for (const auto& mark : question_marks)
         if (contains(s, mark)) return {};
     std::u32string compact;
@@ -384,11 +389,12 @@ Extraction extract_employer(const std::u32string& raw) {
                 org_end = std::max(org_end, pos + suffix.size());
         if (org_end == 0) continue;
         std::u32string head = clause.substr(0, org_end);
-        std::u32string value = after_last_marker(
-            head, {U"叫", U"是", U"在", U"给", U"挂靠", U"挂在", U"挂", U"名称", U"单位", U"公司",
-                   U"我跑", U"用"});
+        std::u32string value =
+            after_last_marker(head, {U"叫", U"是", U"在", U"给", U"挂靠", U"挂在", U"挂", U"名称",
+                                     U"单位", U"公司", U"我跑", U"用"});
         // "公司是X有限公司": the marker ran into the suffix itself; keep the whole head then.
-        if (value.size() < 3) value = after_last_marker(head, {U"叫", U"是", U"在", U"给", U"挂靠", U"挂在", U"挂"});
+        if (value.size() < 3)
+            value = after_last_marker(head, {U"叫", U"是", U"在", U"给", U"挂靠", U"挂在", U"挂"});
         if (value.size() < 3) value = head;
         // "公司名字忘了", "公司 X有限公司": a bare suffix is a word, not a name.
         const bool bare_suffix = std::any_of(std::begin(kOrgSuffixes), std::end(kOrgSuffixes),
@@ -411,12 +417,10 @@ Extraction extract_employer(const std::u32string& raw) {
 
 }  // namespace
 
-bool looks_like_name(std::string_view text) {
-    return extract_name(prepare(text)).found();
-}
+bool looks_like_name(std::string_view text) { return extract_name(prepare(text)).found(); }
 
 Extraction extract_answer(std::string_view validator, std::string_view text, int today,
-                          const DistrictCatalog* districts) {
+                          const members::DistrictCatalog* districts) {
     const std::u32string prepared = prepare(text);
     if (validator == "id_card") return extract_id_card(prepared, today);
     if (validator == "mobile") return extract_mobile(prepared);
@@ -426,10 +430,10 @@ Extraction extract_answer(std::string_view validator, std::string_view text, int
     if (validator == "employer") return extract_employer(prepared);
     if (validator == "district" && districts) {
         const auto match = districts->match(text);
-        if (match.kind == DistrictCatalog::Match::Kind::unique)
+        if (match.kind == members::DistrictCatalog::Match::Kind::unique)
             return found(match.candidates.front()->name);
         // Several districts share what was said: the flow asks which one with numbered choices.
-        if (match.kind == DistrictCatalog::Match::Kind::ambiguous)
+        if (match.kind == members::DistrictCatalog::Match::Kind::ambiguous)
             return found(text::encode_utf8(prepared));
         return {};
     }

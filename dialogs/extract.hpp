@@ -7,7 +7,7 @@
 #include <string>
 #include <string_view>
 
-#include "dialogs/districts.hpp"
+#include "members/districts.hpp"
 
 namespace kayou::dialogs {
 
@@ -28,7 +28,7 @@ struct Extraction {
 // `validator` is the step's validator name (name, id_card, mobile, plate, district, employer) or
 // "sms_code" for the verification step. `today_yyyymmdd` is the Beijing date (the ID's age check).
 Extraction extract_answer(std::string_view validator, std::string_view text, int today_yyyymmdd,
-                          const DistrictCatalog* districts = nullptr);
+                          const members::DistrictCatalog* districts = nullptr);
 
 // Whether the text reads as a person's name (after 我叫/我是/名字是 and polite endings are
 // removed): a known surname (or a "·" name), 2–6 Han characters, no question or help words.

@@ -163,6 +163,90 @@ const std::set<std::string>& FlowScript::known_commands() {
     return names;
 }
 
+namespace {
+
+// One entry of `steps`, checked on its own (check_links checks the links).
+FlowStep read_step(Reader& reader, const YAML::Node& node, const FlowScript& script) {
+    const std::string where = "steps[" + std::to_string(script.steps.size()) + "]";
+    reader.only_keys(node,
+                     {"id", "kind", "slot", "label", "validator", "mask", "edit_words", "prompt",
+                      "next", "optional"},
+                     where);
+    FlowStep step;
+    step.line = line_of(node);
+    step.id = reader.string(node, "id", where, true);
+    const std::string here = "step '" + step.id + "'";
+    if (script.find_step(step.id)) reader.fail(step.line, here + ": duplicate id");
+    const std::string kind = reader.string(node, "kind", here, false);
+    if (kind.empty() || kind == "slot")
+        step.kind = StepKind::slot;
+    else if (kind == "sms_code")
+        step.kind = StepKind::sms_code;
+    else if (kind == "confirm")
+        step.kind = StepKind::confirm;
+    else
+        reader.fail(line_of(node["kind"]), here + ": unknown kind '" + kind + "'");
+    step.prompt = reader.string(node, "prompt", here, false);
+    if (step.prompt.empty()) reader.fail(step.line, here + ": missing prompt");
+    step.label = reader.string(node, "label", here, false);
+    step.next = reader.string(node, "next", here, false);
+    if (const auto optional = node["optional"]) step.optional = optional.as<bool>(false);
+    if (const auto edit = node["edit_words"])
+        step.edit_words = reader.words(edit, here + ".edit_words");
+    if (step.kind == StepKind::slot) {
+        step.slot = reader.string(node, "slot", here, false);
+        if (step.slot.empty()) step.slot = step.id;
+        step.validator = reader.string(node, "validator", here, true);
+        if (!FlowScript::known_validators().count(step.validator))
+            reader.fail(line_of(node["validator"]),
+                        here + ": unknown validator '" + step.validator + "'");
+        step.mask = reader.string(node, "mask", here, false);
+        if (step.mask.empty()) step.mask = "none";
+        if (step.mask != "none" && step.mask != "name" && step.mask != "id_card" &&
+            step.mask != "mobile" && step.mask != "plate")
+            reader.fail(line_of(node["mask"]), here + ": unknown mask '" + step.mask + "'");
+        step.personal = step.mask != "none";
+        if (step.label.empty()) reader.fail(step.line, here + ": missing label");
+    } else if (node["validator"]) {
+        reader.fail(line_of(node["validator"]), here + ": only slot steps have a validator");
+    }
+    if (step.kind != StepKind::confirm && step.next.empty())
+        reader.fail(step.line, here + ": missing next (only a confirm step ends a flow)");
+    return step;
+}
+
+// Links, reachability and the path to a confirm step.
+void check_links(Reader& reader, const FlowScript& script) {
+    for (const auto& step : script.steps)
+        if (!step.next.empty() && !script.find_step(step.next))
+            reader.fail(step.line,
+                        "step '" + step.id + "': next names no step: '" + step.next + "'");
+    std::set<std::string> reached;
+    std::set<std::string> slots_before;
+    bool mobile_seen = false;
+    for (const FlowStep* step = &script.steps.front(); step && !reached.count(step->id);
+         step = step->next.empty() ? nullptr : script.find_step(step->next)) {
+        reached.insert(step->id);
+        if (step->kind == StepKind::slot && step->validator == "mobile") mobile_seen = true;
+        if (step->kind == StepKind::sms_code && !mobile_seen)
+            reader.fail(step->line,
+                        "step '" + step->id + "': an sms_code step needs a mobile slot before it");
+        if (step->kind == StepKind::slot && !slots_before.insert(step->slot).second)
+            reader.fail(step->line,
+                        "step '" + step->id + "': slot '" + step->slot + "' filled twice");
+        if (step->kind == StepKind::confirm) break;
+    }
+    for (const auto& step : script.steps)
+        if (!reached.count(step.id))
+            reader.fail(step.line, "step '" + step.id + "' is unreachable from the first step");
+    bool has_confirm = false;
+    for (const auto& step : script.steps)
+        has_confirm = has_confirm || (step.kind == StepKind::confirm && reached.count(step.id));
+    if (!has_confirm) reader.fail(0, "steps: no path from the first step reaches a confirm step");
+}
+
+}  // namespace
+
 FlowScript FlowScript::from_yaml(std::string_view yaml_text, const std::string& origin) {
     Reader reader(origin);
     YAML::Node root;
@@ -222,82 +306,9 @@ FlowScript FlowScript::from_yaml(std::string_view yaml_text, const std::string& 
     const YAML::Node steps = root["steps"];
     if (!steps || !steps.IsSequence() || steps.size() == 0)
         reader.fail(line_of(root), "steps: required non-empty list");
-    for (const auto& node : steps) {
-        const std::string where = "steps[" + std::to_string(script.steps.size()) + "]";
-        reader.only_keys(node,
-                         {"id", "kind", "slot", "label", "validator", "mask", "edit_words",
-                          "prompt", "next", "optional"},
-                         where);
-        FlowStep step;
-        step.line = line_of(node);
-        step.id = reader.string(node, "id", where, true);
-        const std::string here = "step '" + step.id + "'";
-        if (script.find_step(step.id)) reader.fail(step.line, here + ": duplicate id");
-        const std::string kind = reader.string(node, "kind", here, false);
-        if (kind.empty() || kind == "slot")
-            step.kind = StepKind::slot;
-        else if (kind == "sms_code")
-            step.kind = StepKind::sms_code;
-        else if (kind == "confirm")
-            step.kind = StepKind::confirm;
-        else
-            reader.fail(line_of(node["kind"]), here + ": unknown kind '" + kind + "'");
-        step.prompt = reader.string(node, "prompt", here, false);
-        if (step.prompt.empty()) reader.fail(step.line, here + ": missing prompt");
-        step.label = reader.string(node, "label", here, false);
-        step.next = reader.string(node, "next", here, false);
-        if (const auto optional = node["optional"]) step.optional = optional.as<bool>(false);
-        if (const auto edit = node["edit_words"])
-            step.edit_words = reader.words(edit, here + ".edit_words");
-        if (step.kind == StepKind::slot) {
-            step.slot = reader.string(node, "slot", here, false);
-            if (step.slot.empty()) step.slot = step.id;
-            step.validator = reader.string(node, "validator", here, true);
-            if (!known_validators().count(step.validator))
-                reader.fail(line_of(node["validator"]),
-                            here + ": unknown validator '" + step.validator + "'");
-            step.mask = reader.string(node, "mask", here, false);
-            if (step.mask.empty()) step.mask = "none";
-            if (step.mask != "none" && step.mask != "name" && step.mask != "id_card" &&
-                step.mask != "mobile" && step.mask != "plate")
-                reader.fail(line_of(node["mask"]), here + ": unknown mask '" + step.mask + "'");
-            step.personal = step.mask != "none";
-            if (step.label.empty()) reader.fail(step.line, here + ": missing label");
-        } else if (node["validator"]) {
-            reader.fail(line_of(node["validator"]), here + ": only slot steps have a validator");
-        }
-        if (step.kind != StepKind::confirm && step.next.empty())
-            reader.fail(step.line, here + ": missing next (only a confirm step ends a flow)");
-        script.steps.push_back(std::move(step));
-    }
+    for (const auto& node : steps) script.steps.push_back(read_step(reader, node, script));
 
-    // Links, reachability and the path to a confirm step.
-    for (const auto& step : script.steps)
-        if (!step.next.empty() && !script.find_step(step.next))
-            reader.fail(step.line,
-                        "step '" + step.id + "': next names no step: '" + step.next + "'");
-    std::set<std::string> reached;
-    std::set<std::string> slots_before;
-    bool mobile_seen = false;
-    for (const FlowStep* step = &script.steps.front(); step && !reached.count(step->id);
-         step = step->next.empty() ? nullptr : script.find_step(step->next)) {
-        reached.insert(step->id);
-        if (step->kind == StepKind::slot && step->validator == "mobile") mobile_seen = true;
-        if (step->kind == StepKind::sms_code && !mobile_seen)
-            reader.fail(step->line,
-                        "step '" + step->id + "': an sms_code step needs a mobile slot before it");
-        if (step->kind == StepKind::slot && !slots_before.insert(step->slot).second)
-            reader.fail(step->line,
-                        "step '" + step->id + "': slot '" + step->slot + "' filled twice");
-        if (step->kind == StepKind::confirm) break;
-    }
-    for (const auto& step : script.steps)
-        if (!reached.count(step.id))
-            reader.fail(step.line, "step '" + step.id + "' is unreachable from the first step");
-    bool has_confirm = false;
-    for (const auto& step : script.steps)
-        has_confirm = has_confirm || (step.kind == StepKind::confirm && reached.count(step.id));
-    if (!has_confirm) reader.fail(0, "steps: no path from the first step reaches a confirm step");
+    check_links(reader, script);
     return script;
 }
 

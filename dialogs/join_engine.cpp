@@ -4,6 +4,7 @@
 
 #include "dialogs/privacy.hpp"
 #include "dialogs/validators.hpp"
+#include "text/masks.hpp"
 #include "text/utf8.hpp"
 
 namespace kayou::dialogs {
@@ -85,7 +86,7 @@ struct JoinEngine::Turn {
     void say(std::string text_to_say) { out.texts.push_back(std::move(text_to_say)); }
 };
 
-JoinEngine::JoinEngine(const FlowScript& script, const DistrictCatalog& districts)
+JoinEngine::JoinEngine(const FlowScript& script, const members::DistrictCatalog& districts)
     : script_(script), districts_(districts) {
     // Ties go by this order: progress before join ("入会进度"), cancel and human before the rest.
     static const char* const order[] = {"cancel", "human",    "progress", "join",
@@ -144,14 +145,14 @@ std::vector<std::string> JoinEngine::reminder(const ConversationState& state) co
 
 std::string JoinEngine::masked(const FlowStep& step, const std::string& value) const {
     if (step.validator == "district") {
-        const District* district = districts_.find(value);
+        const members::District* district = districts_.find(value);
         return district ? district->name : value;
     }
     if (step.validator == "employer" && value.empty()) return script_.text("employer_none");
-    if (step.mask == "name") return mask_name(value);
-    if (step.mask == "id_card") return mask_id_card(value);
-    if (step.mask == "mobile") return mask_mobile(value);
-    if (step.mask == "plate") return mask_plate(value);
+    if (step.mask == "name") return text::mask_name(value);
+    if (step.mask == "id_card") return text::mask_id_card(value);
+    if (step.mask == "mobile") return text::mask_mobile(value);
+    if (step.mask == "plate") return text::mask_plate(value);
     return value;
 }
 
@@ -377,17 +378,17 @@ void JoinEngine::answer_step(Turn& turn) const {
             }
         }
         const auto match = districts_.match(turn.text);
-        if (match.kind == DistrictCatalog::Match::Kind::unique) {
+        if (match.kind == members::DistrictCatalog::Match::Kind::unique) {
             draft.slots[step.slot] = match.candidates.front()->id;
             draft.choices.clear();
             draft.failures.erase(step.id);
             advance(turn, step);
             return;
         }
-        if (match.kind == DistrictCatalog::Match::Kind::ambiguous) {
+        if (match.kind == members::DistrictCatalog::Match::Kind::ambiguous) {
             draft.choices.clear();
             std::string lines;
-            for (const District* district : match.candidates) {
+            for (const members::District* district : match.candidates) {
                 draft.choices.push_back(district->id);
                 if (!lines.empty()) lines += "\n";
                 lines += std::to_string(draft.choices.size()) + ". " + district->name;
@@ -505,6 +506,19 @@ void JoinEngine::prompt_again(Turn& turn) const {
     }
 }
 
+namespace {
+
+// The script text that says why no code was sent.
+std::string code_refused_text(const std::string& outcome) {
+    if (outcome == "rate_minute" || outcome == "rate_hour" || outcome == "rate_day" ||
+        outcome == "rate_sender")
+        return "code_" + outcome;
+    if (outcome == "busy") return "code_busy";
+    return "code_failed";
+}
+
+}  // namespace
+
 TurnOutput JoinEngine::on_effect(ConversationState state, const EffectResult& result,
                                  const TurnInput& input) const {
     Turn turn{{std::move(state), {}, {}, false, false}, input, clean_input(input.text)};
@@ -513,7 +527,7 @@ TurnOutput JoinEngine::on_effect(ConversationState state, const EffectResult& re
         for (const auto& s : script_.steps)
             if (s.kind == StepKind::slot && s.validator == "mobile" && turn.out.state.draft) {
                 auto found = turn.draft().slots.find(s.slot);
-                if (found != turn.draft().slots.end()) return mask_mobile(found->second);
+                if (found != turn.draft().slots.end()) return text::mask_mobile(found->second);
             }
         return "";
     };
@@ -560,18 +574,8 @@ TurnOutput JoinEngine::on_effect(ConversationState state, const EffectResult& re
             if (!turn.out.state.draft) break;
             if (outcome == "ok")
                 turn.say(fill_text(script_.text("code_sent"), {{"mobile", mobile_masked()}}));
-            else if (outcome == "rate_minute")
-                turn.say(script_.text("code_rate_minute"));
-            else if (outcome == "rate_hour")
-                turn.say(script_.text("code_rate_hour"));
-            else if (outcome == "rate_day")
-                turn.say(script_.text("code_rate_day"));
-            else if (outcome == "rate_sender")
-                turn.say(script_.text("code_rate_sender"));
-            else if (outcome == "busy")
-                turn.say(script_.text("code_busy"));
             else
-                turn.say(script_.text("code_failed"));
+                turn.say(script_.text(code_refused_text(outcome)));
             break;
         }
         case EffectKind::check_code: {

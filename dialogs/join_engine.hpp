@@ -11,8 +11,8 @@
 #include <string>
 #include <vector>
 
-#include "dialogs/districts.hpp"
 #include "dialogs/flow_script.hpp"
+#include "members/districts.hpp"
 
 namespace kayou::dialogs {
 
@@ -108,7 +108,7 @@ struct TurnOutput {
 class JoinEngine {
 public:
     // Both must outlive the engine.
-    JoinEngine(const FlowScript& script, const DistrictCatalog& districts);
+    JoinEngine(const FlowScript& script, const members::DistrictCatalog& districts);
 
     TurnOutput on_message(ConversationState state, const TurnInput& input) const;
     // Continues the turn that asked for `result.kind`; `input` is the same as for on_message.
@@ -155,7 +155,7 @@ private:
     std::string masked(const FlowStep& step, const std::string& value) const;
 
     const FlowScript& script_;
-    const DistrictCatalog& districts_;
+    const members::DistrictCatalog& districts_;
     // The script's intent keywords, lowercased and measured once (intent_of runs on every
     // message), in intent_of's tie-break order.
     struct Keyword {

@@ -10,11 +10,11 @@
 #include "dialogs/binding_dialog.hpp"
 #include "dialogs/validators.hpp"
 #include "members/application_store.hpp"
+#include "members/calendar.hpp"
 #include "members/chat_binding.hpp"
 #include "members/join_link.hpp"
 #include "members/phone_verification.hpp"
 #include "members/promoters.hpp"
-#include "notify/calendar.hpp"
 #include "notify/sms_outbox.hpp"
 #include "redis/client.hpp"
 #include "text/markup.hpp"
@@ -157,8 +157,8 @@ struct JoinService::Impl {
     JoinSetup setup;
     crypto::SealedBox box;
     FlowScript script;
-    DistrictCatalog districts;
-    notify::WorkingCalendar calendar;
+    members::DistrictCatalog districts;
+    members::WorkingCalendar calendar;
     std::shared_ptr<const faq::IntentModel> intents;
     ConversationStore conversations;
     members::ApplicationStore applications;
@@ -180,8 +180,9 @@ struct JoinService::Impl {
         : setup(std::move(js)),
           box(std::move(b)),
           script(FlowScript::load_file(resolve_data_path(setup.flow_file))),
-          districts(DistrictCatalog::from_yaml(read_text(resolve_data_path(setup.districts_file)))),
-          calendar(notify::WorkingCalendar::load_directory(resolve_data_path(setup.calendar_dir))),
+          districts(members::DistrictCatalog::from_yaml(
+              read_text(resolve_data_path(setup.districts_file)))),
+          calendar(members::WorkingCalendar::load_directory(resolve_data_path(setup.calendar_dir))),
           intents(faq::IntentModel::build(faq::parse_intent_script(
               read_text(resolve_data_path(setup.intents_file)), setup.intents_file))),
           conversations(redis, box, setup.key_prefix, setup.timing),
@@ -260,15 +261,15 @@ JoinService::~JoinService() = default;
 
 Dialog& JoinService::dialog() { return *impl_->dialog; }
 std::shared_ptr<const faq::IntentModel> JoinService::intents() const { return impl_->intents; }
-const DistrictCatalog& JoinService::districts() const { return impl_->districts; }
-const notify::WorkingCalendar& JoinService::calendar() const { return impl_->calendar; }
+const members::DistrictCatalog& JoinService::districts() const { return impl_->districts; }
+const members::WorkingCalendar& JoinService::calendar() const { return impl_->calendar; }
 members::ApplicationStore& JoinService::applications() { return impl_->applications; }
 members::CodeDesk& JoinService::codes() { return impl_->codes; }
 members::PromoterStore& JoinService::promoters() { return impl_->promoters; }
 
 std::vector<int> JoinService::reload_calendar() {
     auto fresh =
-        notify::WorkingCalendar::load_directory(resolve_data_path(impl_->setup.calendar_dir));
+        members::WorkingCalendar::load_directory(resolve_data_path(impl_->setup.calendar_dir));
     fresh.set_office_hours(impl_->calendar.office_hours());
     impl_->calendar = std::move(fresh);
     return impl_->calendar.covered_years();
@@ -370,10 +371,11 @@ asio::awaitable<WebAnswer> JoinService::web_submit(std::string body) {
     if (!mobile.ok) co_return field_error("mobile", mobile.error);
     const auto plate = validate_plate(field("plate"));
     if (!plate.ok) co_return field_error("plate", plate.error);
-    const District* district = impl_->districts.find(field("district"));
+    const members::District* district = impl_->districts.find(field("district"));
     if (!district) {
         const auto match = impl_->districts.match(field("district"));
-        if (match.kind == DistrictCatalog::Match::Kind::unique) district = match.candidates.front();
+        if (match.kind == members::DistrictCatalog::Match::Kind::unique)
+            district = match.candidates.front();
     }
     if (!district) co_return field_error("district", "请选择所在区县");
     const auto employer = validate_employer(field("employer"));

@@ -13,21 +13,21 @@
 #include "crypto/sealed_box.hpp"
 #include "dialogs/conversation_store.hpp"
 #include "dialogs/router_dialog.hpp"
+#include "members/calendar.hpp"
 #include "members/code_desk.hpp"
-#include "notify/calendar.hpp"
 
 namespace kayou::redis {
 class Client;
 }
 namespace kayou::notify {
 class SmsOutbox;
-class WorkingCalendar;
 }  // namespace kayou::notify
 namespace kayou::members {
+class WorkingCalendar;
 class ApplicationStore;
 class PromoterStore;
 }  // namespace kayou::members
-namespace kayou::dialogs {
+namespace kayou::members {
 class DistrictCatalog;
 }
 
@@ -37,7 +37,7 @@ struct JoinSetup {
     std::string flow_file = "config/flows/join.yaml";
     std::string districts_file = "config/districts.yaml";
     std::string calendar_dir = "config/calendar";
-    notify::OfficeHours office_hours;  // deadlines count inside these (notify/calendar.hpp)
+    members::OfficeHours office_hours;  // deadlines count inside these (members/calendar.hpp)
     // The intent script used until the content store publishes one (docs/understanding.md).
     std::string intents_file = "faq/data/intents.yaml";
     ConversationTiming timing;
@@ -78,8 +78,8 @@ public:
     // The intent script loaded at start (SMS replies are understood with it too).
     std::shared_ptr<const faq::IntentModel> intents() const;
     // What the review console shares with the join dialog (one catalog, one calendar, one store).
-    const DistrictCatalog& districts() const;
-    const notify::WorkingCalendar& calendar() const;
+    const members::DistrictCatalog& districts() const;
+    const members::WorkingCalendar& calendar() const;
     members::ApplicationStore& applications();
     // Verification codes and their caps (the budget for the console and the metrics).
     members::CodeDesk& codes();

@@ -6,23 +6,11 @@
 #include <vector>
 
 #include "dialogs/validators.hpp"
+#include "text/masks.hpp"
 #include "text/utf8.hpp"
 
 namespace kayou::dialogs {
 namespace {
-
-// Keeps `head` and `tail` code points and stars the rest, when the value has at least `minimum`
-// code points; otherwise every code point becomes a star.
-std::string mask_middle(std::string_view value, std::size_t head, std::size_t tail,
-                        std::size_t minimum) {
-    const std::u32string cps = text::decode_utf8(value);
-    std::u32string out;
-    for (std::size_t i = 0; i < cps.size(); ++i) {
-        const bool keep = cps.size() >= minimum && (i < head || i >= cps.size() - tail);
-        out.push_back(keep ? cps[i] : U'*');
-    }
-    return text::encode_utf8(out);
-}
 
 bool is_digit(char32_t cp) { return cp >= U'0' && cp <= U'9'; }
 bool is_ascii_alnum(char32_t cp) {
@@ -225,34 +213,6 @@ std::vector<Item> find_items(const std::vector<Unit>& units) {
 
 }  // namespace
 
-std::string mask_id_card(std::string_view id) { return mask_middle(id, 4, 4, 15); }
-
-std::string mask_mobile(std::string_view mobile) { return mask_middle(mobile, 3, 4, 11); }
-
-std::string mask_plate(std::string_view plate) { return mask_middle(plate, 2, 2, 5); }
-
-std::string mask_name(std::string_view name) {
-    // Keeping only "欧" of "欧阳娜娜" would look like a different surname to a reviewer.
-    static constexpr std::u32string_view kCompoundSurnames[] = {
-        U"欧阳", U"司马", U"诸葛", U"上官", U"东方", U"皇甫", U"尉迟", U"公孙", U"慕容", U"长孙",
-        U"宇文", U"司徒", U"夏侯", U"轩辕", U"令狐", U"端木", U"独孤", U"南宫", U"西门", U"百里",
-        U"呼延", U"万俟", U"澹台", U"公冶", U"太史", U"申屠", U"闻人", U"赫连", U"钟离", U"宗政",
-        U"濮阳", U"淳于", U"单于", U"拓跋", U"左丘", U"东郭", U"羊舌", U"微生", U"梁丘", U"司空"};
-    const std::u32string cps = text::decode_utf8(name);
-    if (cps.empty()) return {};
-    std::size_t keep = cps.size() > 1 ? 1 : 0;
-    if (cps.size() > 2) {
-        const std::u32string_view head = std::u32string_view(cps).substr(0, 2);
-        if (std::find(std::begin(kCompoundSurnames), std::end(kCompoundSurnames), head) !=
-            std::end(kCompoundSurnames)) {
-            keep = 2;
-        }
-    }
-    std::u32string out = cps.substr(0, keep);
-    out.append(cps.size() - keep, U'*');
-    return text::encode_utf8(out);
-}
-
 PersonalDataFound find_personal_data(std::string_view text) {
     PersonalDataFound found;
     for (const auto& item : find_items(units_of(text))) {
@@ -272,13 +232,13 @@ std::string redact_personal_data(std::string_view text) {
         out.append(text.substr(copied, units[item.first].begin - copied));
         switch (item.kind) {
             case Kind::id_card:
-                out += mask_id_card(item.value);
+                out += text::mask_id_card(item.value);
                 break;
             case Kind::mobile:
-                out += mask_mobile(item.value);
+                out += text::mask_mobile(item.value);
                 break;
             case Kind::plate:
-                out += mask_plate(item.value);
+                out += text::mask_plate(item.value);
                 break;
         }
         copied = units[item.last].end;

@@ -7,11 +7,11 @@
 #include "dialogs/chat_requests.hpp"
 #include "dialogs/privacy.hpp"
 #include "members/application_store.hpp"
+#include "members/calendar.hpp"
 #include "members/code_desk.hpp"
 #include "members/join_link.hpp"
 #include "members/phone_verification.hpp"
 #include "net/unavailable.hpp"
-#include "notify/calendar.hpp"
 #include "notify/sms_outbox.hpp"
 #include "redis/reply.hpp"
 #include "text/utf8.hpp"
@@ -50,7 +50,7 @@ RouterDialog::RouterDialog(RouterServices services)
     : services_(std::move(services)), engine_(*services_.script, *services_.districts) {}
 
 int RouterDialog::beijing_yyyymmdd(std::chrono::sys_seconds t) {
-    const auto date = notify::beijing_date(t);
+    const auto date = text::beijing_date(t);
     return static_cast<int>(date.year()) * 10000 +
            static_cast<int>(static_cast<unsigned>(date.month())) * 100 +
            static_cast<int>(static_cast<unsigned>(date.day()));
@@ -390,25 +390,271 @@ asio::awaitable<std::vector<std::string>> RouterDialog::hand_off(const Message& 
     co_return texts;
 }
 
+// Choices, a pending grievance, what was awaited and the miss streak are valid for the next
+// message only; any other message drops them (a group member's conversation is his own: another
+// member's "2" never reaches these).
+RouterDialog::ChatTurn RouterDialog::take_turn(const Message& message, const TurnInput& input,
+                                               ConversationState& state) {
+    ChatTurn turn;
+    turn.offered = std::move(state.session.legal_choices);
+    state.session.legal_choices.clear();
+    turn.grievance_pending = std::exchange(state.session.grievance_pending, false);
+    turn.misses = std::exchange(state.session.legal_misses, 0);
+    turn.last_question = std::move(state.session.last_question);
+    state.session.last_question.clear();
+    turn.awaiting = std::exchange(state.session.awaiting, std::string());
+    turn.legal_context = std::exchange(state.session.legal_context, false);
+    turn.text = JoinEngine::clean_input(message.text);
+    turn.in_group = message.in_group();
+    turn.asked = !turn.in_group || input.mentioned;
+    return turn;
+}
+
+// Answers that need no understand(): the category of a pending grievance, a ticket's status, a
+// grievance request, a shared location.
+asio::awaitable<std::optional<RouterDialog::Handled>> RouterDialog::answer_before_understanding(
+    const Message& message, ConversationState& state, const ChatTurn& turn, int number) {
+    const ChatServices& chat = services_.chat;
+    Handled handled;
+    if (turn.grievance_pending && chat.open_grievance && number > 0) {
+        const std::string_view category = grievance_category(number);
+        if (category.empty()) {
+            state.session.grievance_pending = true;
+            state.session.last_question = turn.last_question;
+            handled.texts.push_back("请回复 1-3 之间的数字。");
+            co_return std::optional<Handled>(std::move(handled));
+        }
+        std::string chosen(category);
+        handled.texts = co_await grievance(message, std::move(chosen), turn.last_question);
+        co_return std::optional<Handled>(std::move(handled));
+    }
+    // "FL2026… 进度" or the number alone: the ticket's state (details only to its owner).
+    if (turn.asked && chat.ticket_status) {
+        std::string channel(channel_name(message.channel));
+        auto status = co_await chat.ticket_status(message.text, std::move(channel),
+                                                  message.sender_id, turn.in_group);
+        if (status) {
+            handled.texts.push_back(std::move(*status));
+            handled.resume = true;
+            co_return std::optional<Handled>(std::move(handled));
+        }
+    }
+    // "我要投诉 乱罚款": a grievance ticket; the category asked with numbered choices when the
+    // words do not say. Groups are told to use the private chat.
+    if (chat.open_grievance) {
+        if (auto request = grievance_request(turn.text)) {
+            if (turn.in_group) {
+                if (turn.asked)
+                    handled.texts.push_back(
+                        "投诉和诉求请私聊我，我帮您登记工单，群里不方便说细节。");
+                co_return std::optional<Handled>(std::move(handled));
+            }
+            if (request->category.empty()) {
+                state.session.grievance_pending = true;
+                state.session.last_question = message.text;
+                handled.texts.push_back(grievance_choices_text());
+                co_return std::optional<Handled>(std::move(handled));
+            }
+            handled.texts = co_await grievance(message, std::move(request->category), message.text);
+            co_return std::optional<Handled>(std::move(handled));
+        }
+    }
+    if (message.location && !turn.in_group && chat.stations_near) {
+        auto near =
+            co_await chat.stations_near(message.location->latitude, message.location->longitude);
+        handled.texts.push_back(std::move(near));
+        handled.resume = true;
+        co_return std::optional<Handled>(std::move(handled));
+    }
+    co_return std::nullopt;
+}
+
+// Do::legal: the legal service's answer; returns its outcome for record_outcome.
+asio::awaitable<std::string> RouterDialog::answer_legal(const Message& message,
+                                                        ConversationState& state,
+                                                        const ChatTurn& turn,
+                                                        const Understanding& understood,
+                                                        const Route& decided, Handled& handled) {
+    const ChatServices& chat = services_.chat;
+    state.session.legal_context = !turn.in_group;
+    if (!chat.ask) {
+        handled.texts.push_back(services_.script->text("legal"));
+        co_return std::string();
+    }
+    LegalAsk ask;
+    ask.text = message.text;
+    ask.searched = understood.legal_search;
+    ask.in_group = turn.in_group;
+    ask.mentioned = turn.asked;
+    ask.channel = std::string(channel_name(message.channel));
+    ask.chat_id = message.chat_id;
+    ask.sender_id = message.sender_id;
+    if (!turn.in_group) {
+        ask.misses_before = turn.misses;
+        ask.previous_question = turn.last_question;
+    }
+    if (state.draft)
+        ask.district = get(state.draft->slots, slot_for(*services_.script, "district"));
+    auto answer = co_await chat.ask(std::move(ask));
+    state.session.legal_choices = answer.entry_ids;
+    if (!turn.in_group && answer.missed) {
+        state.session.legal_misses = turn.misses + 1;
+        state.session.last_question = message.text;
+    }
+    handled.texts = std::move(answer.texts);
+    if (decided.offer_desk && !handled.texts.empty()) handled.texts.push_back(kSeriousOffer);
+    co_return answer.outcome;
+}
+
+// Do::person: a ticket for the desk (from a group, through the legal service; nothing personal).
+asio::awaitable<std::vector<std::string>> RouterDialog::answer_person(const Message& message,
+                                                                      ConversationState& state,
+                                                                      const ChatTurn& turn,
+                                                                      const Route& decided) {
+    const ChatServices& chat = services_.chat;
+    if (turn.in_group) {
+        // A ticket from a group carries nothing personal; the legal service opens it
+        // for an addressed "人工".
+        if (chat.ask) {
+            LegalAsk ask;
+            ask.text = message.text;
+            ask.in_group = true;
+            ask.mentioned = turn.asked;
+            ask.channel = std::string(channel_name(message.channel));
+            ask.chat_id = message.chat_id;
+            ask.sender_id = message.sender_id;
+            auto answer = co_await chat.ask(std::move(ask));
+            co_return std::move(answer.texts);
+        }
+        co_return std::vector<std::string>();
+    }
+    ConversationState for_desk = state;
+    for_desk.session.last_question = turn.last_question;
+    auto texts = co_await hand_off(message, for_desk, decided.desk);
+    state.session.recent.clear();  // handed over with the ticket
+    co_return texts;
+}
+
+// Do::pick: the numbered FAQ choice picked; one past the entries is the desk.
+asio::awaitable<std::vector<std::string>> RouterDialog::answer_pick(const Message& message,
+                                                                    ConversationState& state,
+                                                                    const ChatTurn& turn,
+                                                                    const Understanding& understood,
+                                                                    int choices) {
+    const ChatServices& chat = services_.chat;
+    const int picked = std::stoi(understood.slot("number"));
+    if (picked == static_cast<int>(turn.offered.size()) + 1) {
+        ConversationState for_desk = state;
+        for_desk.session.last_question = turn.last_question;
+        auto texts = co_await hand_off(message, for_desk, "legal");
+        co_return texts;
+    }
+    std::optional<std::string> answer;
+    if (chat.answer_choice) answer = chat.answer_choice(turn.offered, picked);
+    std::vector<std::string> texts;
+    if (answer) {
+        texts.push_back(std::move(*answer));
+        co_return texts;
+    }
+    // Out of range, or the entry was removed since: offer the same choices again.
+    state.session.legal_choices = turn.offered;
+    texts.push_back("请回复 1-" + std::to_string(choices) + " 之间的数字。");
+    co_return texts;
+}
+
+// The action route() decided, into `handled`; returns the legal service's outcome, if it ran.
+asio::awaitable<std::string> RouterDialog::answer_route(
+    const Message& message, const TurnInput& input, ConversationState& state, const ChatTurn& turn,
+    const Understanding& understood, const Route& decided, int choices, bool mid_flow,
+    Handled& handled) {
+    const ChatServices& chat = services_.chat;
+    std::string last_legal_outcome;
+    switch (decided.action) {
+        case Do::flow:
+            handled.flow_text = decided.flow_text;
+            break;
+        case Do::start_join:
+        case Do::group_join:
+            handled.flow_text = std::string("入会");
+            break;
+        case Do::join_status:
+            handled.texts.push_back(kAlreadyApplied);
+            handled.flow_text = std::string("进度");
+            break;
+        case Do::status:
+            handled.flow_text = std::string("进度");
+            break;
+        case Do::benefits: {
+            auto benefits = co_await benefits_text(message, input, understood, state);
+            handled.texts.push_back(std::move(benefits));
+            break;
+        }
+        case Do::stations: {
+            std::optional<std::string> near;
+            if (chat.stations_near_place) near = co_await chat.stations_near_place(turn.text);
+            if (near) {
+                handled.texts.push_back(std::move(*near));
+            } else if (can_send_location(message)) {
+                handled.texts.push_back(chat.ask_for_location_text.empty()
+                                            ? std::string(kAskTown)
+                                            : chat.ask_for_location_text);
+            } else {
+                handled.texts.push_back(kAskTown);
+            }
+            break;
+        }
+        case Do::legal:
+            last_legal_outcome =
+                co_await answer_legal(message, state, turn, understood, decided, handled);
+            break;
+        case Do::person:
+            handled.texts = co_await answer_person(message, state, turn, decided);
+            break;
+        case Do::emergency:
+            handled.texts.push_back(kEmergencyText);
+            break;
+        case Do::menu:
+            handled.texts.push_back(menu_text(state));
+            break;
+        case Do::greet:
+            handled.texts.push_back("您好，我是卡友小助手。" + menu_text(state));
+            break;
+        case Do::thanks:
+            handled.texts.push_back(mid_flow && understood.intent == "join" ? kAlreadyFilling
+                                                                            : kThanks);
+            break;
+        case Do::pick:
+            handled.texts = co_await answer_pick(message, state, turn, understood, choices);
+            break;
+        case Do::opt_out:
+            handled.texts.push_back("好的，已为您退订通知短信。");
+            break;
+        case Do::not_understood:
+            if (mid_flow) {
+                handled.texts.push_back(kNotUnderstoodInFlow);
+            } else {
+                handled.texts.push_back(std::string(kNotUnderstood) + menu_text(state));
+            }
+            break;
+        case Do::silence:
+            break;
+    }
+    co_return last_legal_outcome;
+}
+
 asio::awaitable<RouterDialog::Handled> RouterDialog::chat_services(const Message& message,
                                                                    const TurnInput& input,
                                                                    ConversationState& state) {
     const ChatServices& chat = services_.chat;
     Handled handled;
-    // Choices, a pending grievance, what was awaited and the miss streak are valid for the next
-    // message only; any other message drops them (a group member's conversation is his own:
-    // another member's "2" never reaches these).
-    const std::vector<std::string> offered = std::move(state.session.legal_choices);
-    state.session.legal_choices.clear();
-    const bool grievance_pending = std::exchange(state.session.grievance_pending, false);
-    const int misses = std::exchange(state.session.legal_misses, 0);
-    const std::string last_question = std::move(state.session.last_question);
-    state.session.last_question.clear();
-    const std::string awaiting = std::exchange(state.session.awaiting, std::string());
-    const bool legal_context = std::exchange(state.session.legal_context, false);
-    const std::string text = JoinEngine::clean_input(message.text);
-    const bool in_group = message.in_group();
-    const bool asked = !in_group || input.mentioned;
+    const ChatTurn turn = take_turn(message, input, state);
+    const auto& offered = turn.offered;
+    const auto& misses = turn.misses;
+    const auto& awaiting = turn.awaiting;
+    const auto& legal_context = turn.legal_context;
+    const auto& text = turn.text;
+    const auto& in_group = turn.in_group;
+    const auto& asked = turn.asked;
     // Privacy first in groups: the engine warns about an ID or phone number and says nothing else.
     if (in_group) {
         const auto found = find_personal_data(message.text);
@@ -422,56 +668,8 @@ asio::awaitable<RouterDialog::Handled> RouterDialog::chat_services(const Message
     const bool mid_flow = state.draft && !state.draft->step.empty();
     const int number = choice_number(text);
 
-    if (grievance_pending && chat.open_grievance && number > 0) {
-        const std::string_view category = grievance_category(number);
-        if (category.empty()) {
-            state.session.grievance_pending = true;
-            state.session.last_question = last_question;
-            handled.texts.push_back("请回复 1-3 之间的数字。");
-            co_return handled;
-        }
-        std::string chosen(category);
-        handled.texts = co_await grievance(message, std::move(chosen), last_question);
-        co_return handled;
-    }
-    // "FL2026… 进度" or the number alone: the ticket's state (details only to its owner).
-    if (asked && chat.ticket_status) {
-        std::string channel(channel_name(message.channel));
-        auto status = co_await chat.ticket_status(message.text, std::move(channel),
-                                                  message.sender_id, in_group);
-        if (status) {
-            handled.texts.push_back(std::move(*status));
-            handled.resume = true;
-            co_return handled;
-        }
-    }
-    // "我要投诉 乱罚款": a grievance ticket; the category asked with numbered choices when the
-    // words do not say. Groups are told to use the private chat.
-    if (chat.open_grievance) {
-        if (auto request = grievance_request(text)) {
-            if (in_group) {
-                if (asked)
-                    handled.texts.push_back(
-                        "投诉和诉求请私聊我，我帮您登记工单，群里不方便说细节。");
-                co_return handled;
-            }
-            if (request->category.empty()) {
-                state.session.grievance_pending = true;
-                state.session.last_question = message.text;
-                handled.texts.push_back(grievance_choices_text());
-                co_return handled;
-            }
-            handled.texts = co_await grievance(message, std::move(request->category), message.text);
-            co_return handled;
-        }
-    }
-    if (message.location && !in_group && chat.stations_near) {
-        auto near =
-            co_await chat.stations_near(message.location->latitude, message.location->longitude);
-        handled.texts.push_back(std::move(near));
-        handled.resume = true;
-        co_return handled;
-    }
+    auto early = co_await answer_before_understanding(message, state, turn, number);
+    if (early) co_return std::move(*early);
 
     // FAQ choices end with "都不是 → 转人工", one more than the entries offered.
     const bool menu = is_menu(offered);
@@ -482,7 +680,7 @@ asio::awaitable<RouterDialog::Handled> RouterDialog::chat_services(const Message
         understood.intent != "progress" && understood.intent != "person" &&
         understood.intent != "question" && understood.intent != "emergency") {
         const auto match = services_.districts->match(text);
-        if (match.kind == DistrictCatalog::Match::Kind::unique) {
+        if (match.kind == members::DistrictCatalog::Match::Kind::unique) {
             understood.intent = "benefits";
             understood.slots["district"] = match.candidates.front()->name;
         }
@@ -517,147 +715,14 @@ asio::awaitable<RouterDialog::Handled> RouterDialog::chat_services(const Message
                                understood.intent == "resend");
     if (needs_status) view.application = co_await application_status(message);
     const Route decided = route(understood, view);
-    std::string last_legal_outcome;
     if (decided.counts_miss) {
         state.session.legal_misses = misses + 1;
         state.session.last_question = message.text;
     }
     handled.resume = decided.resume;
 
-    switch (decided.action) {
-        case Do::flow:
-            handled.flow_text = decided.flow_text;
-            break;
-        case Do::start_join:
-        case Do::group_join:
-            handled.flow_text = std::string("入会");
-            break;
-        case Do::join_status:
-            handled.texts.push_back(kAlreadyApplied);
-            handled.flow_text = std::string("进度");
-            break;
-        case Do::status:
-            handled.flow_text = std::string("进度");
-            break;
-        case Do::benefits: {
-            auto benefits = co_await benefits_text(message, input, understood, state);
-            handled.texts.push_back(std::move(benefits));
-            break;
-        }
-        case Do::stations: {
-            std::optional<std::string> near;
-            if (chat.stations_near_place) near = co_await chat.stations_near_place(text);
-            if (near) {
-                handled.texts.push_back(std::move(*near));
-            } else if (can_send_location(message)) {
-                handled.texts.push_back(chat.ask_for_location_text.empty()
-                                            ? std::string(kAskTown)
-                                            : chat.ask_for_location_text);
-            } else {
-                handled.texts.push_back(kAskTown);
-            }
-            break;
-        }
-        case Do::legal: {
-            state.session.legal_context = !in_group;
-            if (!chat.ask) {
-                handled.texts.push_back(services_.script->text("legal"));
-                break;
-            }
-            LegalAsk ask;
-            ask.text = message.text;
-            ask.searched = understood.legal_search;
-            ask.in_group = in_group;
-            ask.mentioned = asked;
-            ask.channel = std::string(channel_name(message.channel));
-            ask.chat_id = message.chat_id;
-            ask.sender_id = message.sender_id;
-            if (!in_group) {
-                ask.misses_before = misses;
-                ask.previous_question = last_question;
-            }
-            if (state.draft)
-                ask.district = get(state.draft->slots, slot_for(*services_.script, "district"));
-            auto answer = co_await chat.ask(std::move(ask));
-            last_legal_outcome = answer.outcome;
-            state.session.legal_choices = answer.entry_ids;
-            if (!in_group && answer.missed) {
-                state.session.legal_misses = misses + 1;
-                state.session.last_question = message.text;
-            }
-            handled.texts = std::move(answer.texts);
-            if (decided.offer_desk && !handled.texts.empty())
-                handled.texts.push_back(kSeriousOffer);
-            break;
-        }
-        case Do::person: {
-            if (in_group) {
-                // A ticket from a group carries nothing personal; the legal service opens it
-                // for an addressed "人工" as before.
-                if (chat.ask) {
-                    LegalAsk ask;
-                    ask.text = message.text;
-                    ask.in_group = true;
-                    ask.mentioned = asked;
-                    ask.channel = std::string(channel_name(message.channel));
-                    ask.chat_id = message.chat_id;
-                    ask.sender_id = message.sender_id;
-                    auto answer = co_await chat.ask(std::move(ask));
-                    handled.texts = std::move(answer.texts);
-                }
-                break;
-            }
-            ConversationState for_desk = state;
-            for_desk.session.last_question = last_question;
-            handled.texts = co_await hand_off(message, for_desk, decided.desk);
-            state.session.recent.clear();  // handed over with the ticket
-            break;
-        }
-        case Do::emergency:
-            handled.texts.push_back(kEmergencyText);
-            break;
-        case Do::menu:
-            handled.texts.push_back(menu_text(state));
-            break;
-        case Do::greet:
-            handled.texts.push_back("您好，我是卡友小助手。" + menu_text(state));
-            break;
-        case Do::thanks:
-            handled.texts.push_back(mid_flow && understood.intent == "join" ? kAlreadyFilling
-                                                                            : kThanks);
-            break;
-        case Do::pick: {
-            const int picked = std::stoi(understood.slot("number"));
-            if (picked == static_cast<int>(offered.size()) + 1) {
-                ConversationState for_desk = state;
-                for_desk.session.last_question = last_question;
-                handled.texts = co_await hand_off(message, for_desk, "legal");
-                break;
-            }
-            std::optional<std::string> answer;
-            if (chat.answer_choice) answer = chat.answer_choice(offered, picked);
-            if (answer) {
-                handled.texts.push_back(std::move(*answer));
-                break;
-            }
-            // Out of range, or the entry was removed since: offer the same choices again.
-            state.session.legal_choices = offered;
-            handled.texts.push_back("请回复 1-" + std::to_string(choices) + " 之间的数字。");
-            break;
-        }
-        case Do::opt_out:
-            handled.texts.push_back("好的，已为您退订通知短信。");
-            break;
-        case Do::not_understood:
-            if (mid_flow) {
-                handled.texts.push_back(kNotUnderstoodInFlow);
-            } else {
-                handled.texts.push_back(std::string(kNotUnderstood) + menu_text(state));
-            }
-            break;
-        case Do::silence:
-            break;
-    }
+    const std::string last_legal_outcome = co_await answer_route(
+        message, input, state, turn, understood, decided, choices, mid_flow, handled);
     std::string outcome = outcome_of(decided.action, last_legal_outcome);
     if (!outcome.empty() && chat.record_outcome && asked) {
         std::string question = message.text;
@@ -701,7 +766,7 @@ asio::awaitable<std::string> RouterDialog::benefits_text(const Message& message,
             if (found && found->status == "received") status = "applicant";
             // Applications keep the district id; replies and the catalogue use its name.
             if (found && district.empty()) {
-                const District* known = services_.districts->find(found->district);
+                const members::District* known = services_.districts->find(found->district);
                 district = known ? known->name : std::string();
             }
         } catch (const std::exception&) {
@@ -709,7 +774,7 @@ asio::awaitable<std::string> RouterDialog::benefits_text(const Message& message,
         }
     }
     if (district.empty() && state.draft) {
-        const District* known = services_.districts->find(
+        const members::District* known = services_.districts->find(
             get(state.draft->slots, slot_for(*services_.script, "district")));
         if (known) district = known->name;
     }

@@ -21,9 +21,9 @@
 
 namespace kayou::notify {
 class SmsOutbox;
-class WorkingCalendar;
 }  // namespace kayou::notify
 namespace kayou::members {
+class WorkingCalendar;
 class ApplicationStore;
 class CodeDesk;
 }  // namespace kayou::members
@@ -126,8 +126,8 @@ struct ChatServices {
 
 struct RouterServices {
     const FlowScript* script = nullptr;
-    const DistrictCatalog* districts = nullptr;
-    const notify::WorkingCalendar* calendar = nullptr;
+    const members::DistrictCatalog* districts = nullptr;
+    const members::WorkingCalendar* calendar = nullptr;
     ConversationStore* conversations = nullptr;
     members::ApplicationStore* applications = nullptr;
     members::CodeDesk* codes = nullptr;  // verification codes and join-link caps
@@ -184,6 +184,40 @@ private:
     // machine. Updates the session's choices, miss counter, awaiting and recent turns.
     boost::asio::awaitable<Handled> chat_services(const Message& message, const TurnInput& input,
                                                   ConversationState& state);
+    // What chat_services takes out of the session for this message only.
+    struct ChatTurn {
+        std::vector<std::string> offered;  // the numbered choices offered last time
+        bool grievance_pending = false;
+        int misses = 0;
+        std::string last_question;
+        std::string awaiting;
+        bool legal_context = false;
+        std::string text;  // JoinEngine::clean_input of the message
+        bool in_group = false;
+        bool asked = false;  // 1:1, or @-mentioned in a group
+    };
+    static ChatTurn take_turn(const Message& message, const TurnInput& input,
+                              ConversationState& state);
+    boost::asio::awaitable<std::optional<Handled>> answer_before_understanding(
+        const Message& message, ConversationState& state, const ChatTurn& turn, int number);
+    boost::asio::awaitable<std::string> answer_route(const Message& message, const TurnInput& input,
+                                                     ConversationState& state, const ChatTurn& turn,
+                                                     const Understanding& understood,
+                                                     const Route& decided, int choices,
+                                                     bool mid_flow, Handled& handled);
+    boost::asio::awaitable<std::string> answer_legal(const Message& message,
+                                                     ConversationState& state, const ChatTurn& turn,
+                                                     const Understanding& understood,
+                                                     const Route& decided, Handled& handled);
+    boost::asio::awaitable<std::vector<std::string>> answer_person(const Message& message,
+                                                                   ConversationState& state,
+                                                                   const ChatTurn& turn,
+                                                                   const Route& decided);
+    boost::asio::awaitable<std::vector<std::string>> answer_pick(const Message& message,
+                                                                 ConversationState& state,
+                                                                 const ChatTurn& turn,
+                                                                 const Understanding& understood,
+                                                                 int choices);
     boost::asio::awaitable<std::string> application_status(const Message& message);
     boost::asio::awaitable<std::vector<std::string>> hand_off(const Message& message,
                                                               const ConversationState& state,

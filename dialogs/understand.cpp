@@ -257,7 +257,7 @@ void Understander::fill_slots(Understanding& result, const std::string& cleaned)
     }
     if ((result.intent == "benefits" || result.intent == "stations") && districts_) {
         const auto match = districts_->match(cleaned);
-        if (match.kind == DistrictCatalog::Match::Kind::unique)
+        if (match.kind == members::DistrictCatalog::Match::Kind::unique)
             result.slots["district"] = match.candidates.front()->name;
     }
     if (result.intent == "question" && model.is_serious(cleaned)) result.slots["serious"] = "1";

@@ -9,9 +9,9 @@
 #include <string>
 #include <string_view>
 
-#include "dialogs/districts.hpp"
 #include "faq/index.hpp"
 #include "faq/intents.hpp"
+#include "members/districts.hpp"
 
 namespace kayou::dialogs {
 
@@ -54,7 +54,8 @@ inline constexpr double kConfidentIntent = 0.5;
 
 class Understander {
 public:
-    Understander(std::shared_ptr<const faq::IntentModel> model, const DistrictCatalog* districts)
+    Understander(std::shared_ptr<const faq::IntentModel> model,
+                 const members::DistrictCatalog* districts)
         : model_(std::move(model)), districts_(districts) {}
 
     // `legal` (may be null): the live FAQ index, whose best score tells a legal question from
@@ -72,7 +73,7 @@ private:
     void fill_slots(Understanding& result, const std::string& cleaned) const;
 
     std::shared_ptr<const faq::IntentModel> model_;
-    const DistrictCatalog* districts_;
+    const members::DistrictCatalog* districts_;
 };
 
 // The field an edit request names ("手机号填错了" -> "mobile"), or "" when none.

@@ -132,6 +132,23 @@ std::shared_ptr<const Index> Index::build(const Script& script, IndexOptions opt
     return index;
 }
 
+namespace {
+
+// What a variant's raw BM25 score is divided by, so that scores fall in 0..1.
+double normalizer(IndexOptions::Normalize how, double variant_self, double query_self) {
+    switch (how) {
+        case IndexOptions::Normalize::by_variant:
+            break;
+        case IndexOptions::Normalize::by_larger:
+            return std::max(variant_self, query_self);
+        case IndexOptions::Normalize::cosine:
+            return std::sqrt(variant_self * query_self);
+    }
+    return variant_self;
+}
+
+}  // namespace
+
 std::vector<Hit> Index::search(std::string_view question, std::string_view district,
                                std::size_t top_k) const {
     if (top_k == 0 || docs_.empty()) return {};
@@ -233,17 +250,7 @@ std::vector<Hit> Index::candidates(std::string_view question, std::string_view d
         if (!entry.districts.empty() && std::find(entry.districts.begin(), entry.districts.end(),
                                                   district) == entry.districts.end())
             continue;
-        double denominator = doc.self_score;
-        switch (options_.normalize) {
-            case IndexOptions::Normalize::by_variant:
-                break;
-            case IndexOptions::Normalize::by_larger:
-                denominator = std::max(doc.self_score, query_self);
-                break;
-            case IndexOptions::Normalize::cosine:
-                denominator = std::sqrt(doc.self_score * query_self);
-                break;
-        }
+        const double denominator = normalizer(options_.normalize, doc.self_score, query_self);
         if (denominator <= 0) continue;
         const double score = std::min(1.0, raw / denominator);
         if (entry_best[doc.entry] < 0) entries_touched.push_back(doc.entry);

@@ -137,7 +137,7 @@ asio::awaitable<LegalReply> LegalService::ask(LegalQuestion question) {
     NewTicket ticket;
     ticket.category = "legal";
     // "人工" alone says nothing: the desk needs the question the driver asked before.
-    // if, not ?: — g++ 12 mis-destroys conditional temporaries in coroutines.
+    // if, not ?: (docs/coroutines.md).
     ticket.question = question.text;
     if (reply.asked_for_person && !question.previous_question.empty())
         ticket.question = question.previous_question + "（随后要求人工：" + question.text + "）";
@@ -151,7 +151,7 @@ asio::awaitable<LegalReply> LegalService::ask(LegalQuestion question) {
     if (!question.in_group) ticket.phone = question.phone;
     reply.ticket = co_await tickets_.open(std::move(ticket));
     reply.action = Action::handoff;
-    // if, not ?: (g++ 12 coroutine temporaries, redis/client.hpp).
+    // if, not ?: (docs/coroutines.md).
     std::string told = ticket_opened_text(reply.ticket);
     if (!reply.asked_for_person) told = missed_ticket_text(reply.ticket);
     reply.texts.clear();

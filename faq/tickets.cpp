@@ -9,6 +9,8 @@
 
 #include "notify/sms_outbox.hpp"
 #include "redis/client.hpp"
+#include "text/beijing_time.hpp"
+#include "text/masks.hpp"
 
 namespace kayou::faq {
 namespace asio = boost::asio;
@@ -107,26 +109,8 @@ std::optional<std::string> find_ticket_number(std::string_view text) {
 }
 
 std::string china_day(std::int64_t unix_seconds) {
-    // Civil date from days since the epoch (Howard Hinnant's algorithm), shifted to UTC+8.
-    std::int64_t days = (unix_seconds + 8 * 3600) / 86400;
-    if ((unix_seconds + 8 * 3600) % 86400 < 0) --days;
-    days += 719468;
-    const std::int64_t era = (days >= 0 ? days : days - 146096) / 146097;
-    const std::int64_t doe = days - era * 146097;
-    const std::int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-    const std::int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    const std::int64_t mp = (5 * doy + 2) / 153;
-    const int day = static_cast<int>(doy - (153 * mp + 2) / 5 + 1);
-    const int month = static_cast<int>(mp < 10 ? mp + 3 : mp - 9);
-    const long long year = yoe + era * 400 + (month <= 2 ? 1 : 0);
-    char out[16];
-    std::snprintf(out, sizeof out, "%04lld%02d%02d", year, month, day);
-    return out;
-}
-
-std::string mask_phone(std::string_view phone) {
-    if (phone.size() != 11) return phone.empty() ? "" : "****";
-    return std::string(phone.substr(0, 3)) + "****" + std::string(phone.substr(7));
+    return text::format_beijing(std::chrono::sys_seconds(std::chrono::seconds(unix_seconds)),
+                                "%Y%m%d");
 }
 
 std::string ticket_opened_text(std::string_view number, bool grievance) {
@@ -280,7 +264,7 @@ Ticket TicketDesk::to_ticket(const std::vector<std::string>& flat) const {
     }
     if (!sealed_phone.empty() && box_)
         if (auto phone = box_->open(sealed_phone, phone_associated_data(t.number)))
-            t.phone_masked = mask_phone(*phone);
+            t.phone_masked = text::mask_mobile(*phone);
     return t;
 }
 
@@ -308,8 +292,7 @@ asio::awaitable<std::optional<std::string>> TicketDesk::status_for(std::string t
 
 asio::awaitable<std::vector<Ticket>> TicketDesk::list(std::string state, std::size_t limit) {
     const std::string stop = std::to_string(static_cast<long long>(limit) - 1);
-    // if/else rather than ?: — g++ 12 mis-destroys temporaries of a conditional expression in
-    // a coroutine (a double free seen in testing).
+    // if/else rather than ?: (docs/coroutines.md).
     std::vector<std::string> range{"ZRANGE", key("all"), "0", stop, "REV"};
     if (state == "open") range = {"ZRANGE", key("queue"), "0", stop};
     auto numbers = co_await redis_->exec(std::move(range));
@@ -345,7 +328,7 @@ asio::awaitable<AnswerOutcome> TicketDesk::answer(std::string number, std::strin
     const std::string sealed_phone = fields.elements[2].str;
     const std::string category_key =
         ticket_category_key(fields.elements[3].str, fields.elements[4].str);
-    std::string pending_key;  // if, not ?: (g++ 12 coroutine temporaries, see list())
+    std::string pending_key;  // if, not ?: (docs/coroutines.md)
     if (!sender.empty()) pending_key = key("pending:" + channel + ":" + sender);
     const bool legal = fields.elements[3].str == "legal";
     const std::string pending_text = desk_answer_text(number, legal, text);

@@ -94,8 +94,6 @@ struct AnswerOutcome {
 std::optional<std::string> find_ticket_number(std::string_view text);
 // yyyymmdd of a Unix time in China Standard Time (UTC+8, no daylight saving).
 std::string china_day(std::int64_t unix_seconds);
-// 13812345678 -> 138****5678.
-std::string mask_phone(std::string_view phone);
 
 // The driver's answer to "FL2026... 进度": the state, and the lawyer's answer only to the driver
 // who opened the ticket (`owner`), since ticket numbers are guessable.

@@ -5,8 +5,8 @@
 #include <string>
 #include <string_view>
 
-#include "bot/channels/query.hpp"
 #include "fuzz/fuzz_check.hpp"
+#include "net/query.hpp"
 
 using namespace kayou::channels;
 

@@ -9,6 +9,7 @@
 #include "notify/sms_outbox.hpp"
 #include "redis/client.hpp"
 #include "redis/script.hpp"
+#include "text/beijing_time.hpp"
 
 namespace kayou::members {
 
@@ -41,17 +42,6 @@ for i = 1, n do
 end
 return counts
 )lua");
-
-// Beijing civil time of `t` formatted with `format` (the budget's windows are Beijing hours and
-// days: what the finance officer reads on his bill).
-std::string beijing(std::chrono::sys_seconds t, const char* format) {
-    const std::time_t shifted = static_cast<std::time_t>(t.time_since_epoch().count() + 8 * 3600);
-    std::tm parts{};
-    gmtime_r(&shifted, &parts);
-    char text[32] = {};
-    std::strftime(text, sizeof text, format, &parts);
-    return text;
-}
 
 std::int64_t now_ms() {
     return std::chrono::duration_cast<std::chrono::milliseconds>(
@@ -112,8 +102,8 @@ std::string CodeDesk::hashed(std::string_view label, std::string_view value) con
 }
 
 std::string CodeDesk::global_key(bool hour, std::chrono::sys_seconds at) const {
-    return options_.key_prefix + (hour ? "code:global:h:" + beijing(at, "%Y%m%d%H")
-                                       : "code:global:d:" + beijing(at, "%Y%m%d"));
+    return options_.key_prefix + (hour ? "code:global:h:" + text::format_beijing(at, "%Y%m%d%H")
+                                       : "code:global:d:" + text::format_beijing(at, "%Y%m%d"));
 }
 
 std::string CodeDesk::cap_key(CodeCap cap, const std::string& phone, const CodeRequester& who,
@@ -143,20 +133,18 @@ std::string CodeDesk::cap_key(CodeCap cap, const std::string& phone, const CodeR
     throw std::logic_error("code cap");
 }
 
-asio::awaitable<CodeSend> CodeDesk::send(std::string phone, CodeRequester who) {
-    const auto now = now_();
-    const bool web = who.web();
+CodeDesk::CapCounting CodeDesk::caps_for(const std::string& phone, const CodeRequester& who,
+                                         std::chrono::sys_seconds now) const {
     const auto& limits = options_.limits;
-
-    std::vector<CodeCap> caps;
-    std::vector<std::string> keys;
-    // Named vectors filled step by step: g++ 12 miscompiles initializer lists of string literals
-    // that live across a co_await (bot/app.cpp, /readyz).
-    std::vector<std::string> args;
+    CapCounting counting;
+    auto& caps = counting.caps;
+    auto& keys = counting.keys;
+    auto& args = counting.args;
+    // Named vectors filled step by step (docs/coroutines.md).
     args.emplace_back("0");
     for (std::size_t i = 0; i < kCodeCapCount; ++i) {
         const auto cap = static_cast<CodeCap>(i);
-        if (!cap_applies(cap, web)) continue;
+        if (!cap_applies(cap, who.web())) continue;
         if (cap == CodeCap::phone_spacing && limits.phone_spacing.count() <= 0) continue;
         caps.push_back(cap);
         keys.push_back(cap_key(cap, phone, who, now));
@@ -171,17 +159,42 @@ asio::awaitable<CodeSend> CodeDesk::send(std::string phone, CodeRequester who) {
         args.push_back(std::to_string(window.count()));
     }
     args[0] = std::to_string(caps.size());
+    return counting;
+}
 
-    // A proof of work that came with the request: valid, bound to this link and address,
-    // solved, and not used before (the MGET below tells).
-    std::optional<ProofChallenge> proof;
-    if (web && !who.challenge.empty()) {
-        const std::string binding = hashed("proof", who.link + "|" + who.address);
-        proof =
-            verify_challenge(proof_key_, who.challenge, binding, now.time_since_epoch().count());
-        if (proof && !proof_solves(who.challenge, who.nonce, proof->bits)) proof.reset();
-        if (!proof && event_) event_("code_proof_rejected", "");
-    }
+std::optional<ProofChallenge> CodeDesk::proof_with(const CodeRequester& who,
+                                                   std::chrono::sys_seconds now) const {
+    // Valid, bound to this link and address, and solved.
+    if (!who.web() || who.challenge.empty()) return std::nullopt;
+    const std::string binding = hashed("proof", who.link + "|" + who.address);
+    auto proof =
+        verify_challenge(proof_key_, who.challenge, binding, now.time_since_epoch().count());
+    if (proof && !proof_solves(who.challenge, who.nonce, proof->bits)) proof.reset();
+    if (!proof && event_) event_("code_proof_rejected", "");
+    return proof;
+}
+
+std::string CodeDesk::new_challenge(const CodeRequester& who, int bits,
+                                    std::chrono::sys_seconds now) const {
+    ProofChallenge challenge;
+    challenge.bits = bits;
+    challenge.expires = (now + options_.proof_ttl).time_since_epoch().count();
+    challenge.salt = crypto::random_alnum(16);
+    challenge.binding = hashed("proof", who.link + "|" + who.address);
+    return sign_challenge(proof_key_, challenge);
+}
+
+asio::awaitable<CodeSend> CodeDesk::send(std::string phone, CodeRequester who) {
+    const auto now = now_();
+    const bool web = who.web();
+    const auto& limits = options_.limits;
+
+    CapCounting counting = caps_for(phone, who, now);
+    const auto& caps = counting.caps;
+    auto& keys = counting.keys;
+    auto& args = counting.args;
+    // A proof of work that came with the request, not used before (the MGET below tells).
+    const std::optional<ProofChallenge> proof = proof_with(who, now);
     std::vector<std::string> read;
     read.emplace_back("MGET");
     read.insert(read.end(), keys.begin(), keys.end());
@@ -242,13 +255,8 @@ asio::awaitable<CodeSend> CodeDesk::send(std::string phone, CodeRequester who) {
         co_return result;
     }
     if (decision.verdict == CodeVerdict::prove) {
-        ProofChallenge challenge;
-        challenge.bits = decision.proof_bits;
-        challenge.expires = (now + options_.proof_ttl).time_since_epoch().count();
-        challenge.salt = crypto::random_alnum(16);
-        challenge.binding = hashed("proof", who.link + "|" + who.address);
-        result.challenge = sign_challenge(proof_key_, challenge);
-        result.bits = challenge.bits;
+        result.challenge = new_challenge(who, decision.proof_bits, now);
+        result.bits = decision.proof_bits;
         if (event_) event_("code_challenged", "");
         co_return result;
     }
@@ -341,12 +349,12 @@ asio::awaitable<void> CodeDesk::note_budget(std::int64_t hour_used, std::int64_t
     if (last_.level == BudgetLevel::none) co_return;
     // Which window crossed, at which level: recorded once per window and level by whichever
     // process sees it first, and kept a day for the console.
-    // Built step by step, no ?: on strings: g++ 12 mishandles ?: temporaries in coroutines.
-    std::string window = "hour " + beijing(now, "%Y%m%d%H");
+    // Built step by step, no ?: on strings (docs/coroutines.md).
+    std::string window = "hour " + text::format_beijing(now, "%Y%m%d%H");
     std::int64_t used_count = hour_used;
     std::int64_t budget_count = limits.global_per_hour;
     if (day > hour) {
-        window = "day " + beijing(now, "%Y%m%d");
+        window = "day " + text::format_beijing(now, "%Y%m%d");
         used_count = day_used;
         budget_count = limits.global_per_day;
     }

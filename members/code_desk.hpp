@@ -122,6 +122,20 @@ public:
     std::string global_key(bool hour, std::chrono::sys_seconds at) const;
 
 private:
+    // The caps that apply to one send, their keys and the counting script's arguments.
+    struct CapCounting {
+        std::vector<CodeCap> caps;
+        std::vector<std::string> keys;
+        std::vector<std::string> args;
+    };
+    CapCounting caps_for(const std::string& phone, const CodeRequester& who,
+                         std::chrono::sys_seconds now) const;
+    // The proof of work that came with a web request, when it is valid and solved.
+    std::optional<ProofChallenge> proof_with(const CodeRequester& who,
+                                             std::chrono::sys_seconds now) const;
+    // A signed challenge of `bits` for this link and address.
+    std::string new_challenge(const CodeRequester& who, int bits,
+                              std::chrono::sys_seconds now) const;
     std::string hashed(std::string_view label, std::string_view value) const;
     std::string cap_key(CodeCap cap, const std::string& phone, const CodeRequester& who,
                         std::chrono::sys_seconds now) const;

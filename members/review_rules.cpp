@@ -1,7 +1,7 @@
 #include "members/review_rules.hpp"
 
 #include "members/application_store.hpp"
-#include "notify/calendar.hpp"
+#include "members/calendar.hpp"
 #include "text/utf8.hpp"
 
 namespace kayou::members {
@@ -12,17 +12,17 @@ std::optional<TimeRange> beijing_date_range(std::string_view from, std::string_v
         if (error) *error = std::move(message);
         return std::nullopt;
     };
-    const auto first = notify::parse_date(from);
+    const auto first = text::parse_date(from);
     if (!first) return fail("from must be a date YYYY-MM-DD");
-    const auto last = notify::parse_date(to);
+    const auto last = text::parse_date(to);
     if (!last) return fail("to must be a date YYYY-MM-DD");
     const std::chrono::sys_days first_day{*first};
     const std::chrono::sys_days last_day{*last};
     if (last_day < first_day) return fail("to is before from");
     if (last_day - first_day >= std::chrono::days(366)) return fail("at most 366 days at once");
-    const auto start = notify::from_beijing(std::chrono::local_seconds{
+    const auto start = text::from_beijing(std::chrono::local_seconds{
         std::chrono::local_days{first_day.time_since_epoch()}.time_since_epoch()});
-    const auto end = notify::from_beijing(std::chrono::local_seconds{
+    const auto end = text::from_beijing(std::chrono::local_seconds{
         std::chrono::local_days{(last_day + std::chrono::days(1)).time_since_epoch()}
             .time_since_epoch()});
     return TimeRange{start.time_since_epoch().count(), end.time_since_epoch().count()};
@@ -127,7 +127,7 @@ std::optional<double> on_time_rate(std::int64_t decided, std::int64_t late) {
 namespace kayou::members {
 
 SweepBatch due_reminders(const SweepBatch& candidates, std::int64_t now, std::chrono::minutes lead,
-                         const notify::WorkingCalendar& calendar) {
+                         const members::WorkingCalendar& calendar) {
     SweepBatch due;
     for (std::size_t i = 0; i < candidates.ids.size() && i < candidates.deadlines.size(); ++i) {
         const std::chrono::sys_seconds deadline{std::chrono::seconds(candidates.deadlines[i])};

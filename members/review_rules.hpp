@@ -10,11 +10,9 @@
 #include <string_view>
 #include <vector>
 
-namespace kayou::notify {
-class WorkingCalendar;
-}
-
 namespace kayou::members {
+
+class WorkingCalendar;
 
 // Half-open interval of instants [from, to).
 struct TimeRange {
@@ -56,6 +54,6 @@ struct SweepBatch {
 // calendar's reminder_time(deadline, lead) — `lead` before the deadline, moved back into working
 // hours when that falls on a non-working day — has come.
 SweepBatch due_reminders(const SweepBatch& candidates, std::int64_t now, std::chrono::minutes lead,
-                         const notify::WorkingCalendar& calendar);
+                         const members::WorkingCalendar& calendar);
 
 }  // namespace kayou::members

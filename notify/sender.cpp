@@ -7,11 +7,11 @@
 #include <boost/asio/detached.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
-#include <iostream>
 #include <map>
 #include <random>
 
 #include "crypto/random.hpp"
+#include "ops/log.hpp"
 #include "redis/client.hpp"
 
 namespace kayou::notify {
@@ -25,14 +25,6 @@ std::int64_t now_ms() {
     return std::chrono::duration_cast<std::chrono::milliseconds>(
                std::chrono::system_clock::now().time_since_epoch())
         .count();
-}
-
-// Logs go to stderr as JSON lines like bot/log (notify/ does not depend on bot/). Only ids,
-// template names and provider codes: never the phone or the parameters.
-void log_event(const char* level, const std::string& event, const std::string& id,
-               const std::string& detail) {
-    std::cerr << R"({"level":")" << level << R"(","event":")" << event << R"(","sms_id":")" << id
-              << R"(","detail":")" << detail << "\"}\n";
 }
 
 // Claim: queued|retry -> sending, with the opt-out and per-phone limits in the same step. The
@@ -353,7 +345,7 @@ struct SmsSender::Impl : std::enable_shared_from_this<SmsSender::Impl> {
     // Both connections are still coming up when the sender starts with the process: commands sent
     // before would fail as not_connected and be counted as Redis errors on every clean start.
     asio::awaitable<void> wait_connected() {
-        // A connection still down afterwards is retried by the loops, as before.
+        // A connection still down afterwards is retried by the loops.
         auto& main = redis();
         if (!main.connected()) {
             const bool up = co_await main.wait_connected(main.config().connect_timeout);
@@ -367,7 +359,7 @@ struct SmsSender::Impl : std::enable_shared_from_this<SmsSender::Impl> {
 
     asio::awaitable<void> ensure_group() {
         for (int code = 0; code < 2; ++code) {
-            // No ?: on strings in a coroutine (g++ 12; see process()).
+            // No ?: in a coroutine here (docs/coroutines.md).
             std::string stream = outbox.stream_key();
             if (code) stream = outbox.code_stream_key();
             std::vector<std::string> command{"XGROUP",     "CREATE", stream,
@@ -441,7 +433,8 @@ struct SmsSender::Impl : std::enable_shared_from_this<SmsSender::Impl> {
                     co_await self->process(entry);
                 } catch (const std::exception& error) {
                     // Left pending in the group: XAUTOCLAIM hands it to a sender later.
-                    log_event("warn", "sms_process_error", entry.message_id, error.what());
+                    ops::log(ops::LogLevel::warn, "sms_process_error",
+                             {{"sms_id", entry.message_id}, {"detail", error.what()}});
                 }
                 --self->lane_of(entry).in_flight;
             },
@@ -477,22 +470,10 @@ struct SmsSender::Impl : std::enable_shared_from_this<SmsSender::Impl> {
         if (reply.is_error()) throw redis::Error(redis::Error::Kind::protocol, reply.str);
     }
 
-    asio::awaitable<void> process(const Entry& entry) {
-        if (entry.message_id.empty()) {
-            std::vector<std::string> ack{"XACK", stream_of(entry), kSenderGroup, entry.entry_id};
-            co_await redis().exec(std::move(ack));
-            co_return;
-        }
-        auto record = co_await outbox.find(entry.message_id);
-        if (record && record->state != "queued" && record->state != "retry" &&
-            record->state != "sending") {
-            co_await finish(entry, record->state, record->reason, record->provider, "", 0);
-            co_return;
-        }
-        if (record && (record->state == "queued" || record->state == "retry"))
-            co_await take_token(lane_of(entry));
-        const std::string hash = record ? record->phone_hash : std::string("none");
-        const std::string tpl = record ? record->template_name : std::string();
+    // Runs claim_script for one attempt through `provider_name`: "claimed", "limited",
+    // "suppressed", "unknown", "skip" (or "" for an answer of another shape).
+    asio::awaitable<std::string> claim_attempt(const Entry& entry, const std::string& hash,
+                                               const std::string& tpl, std::string provider_name) {
         // Codes count against per-phone counters of their own: a stranger's codes never use up
         // the quota of a driver's approval SMS.
         std::string hour_counter = "h";
@@ -501,10 +482,6 @@ struct SmsSender::Impl : std::enable_shared_from_this<SmsSender::Impl> {
             hour_counter = "c:h";
             day_counter = "c:d";
         }
-        // One provider per attempt: the one the schedule chose last time (the primary at first).
-        std::size_t index = 0;
-        if (record) index = provider_index(record->next_provider);
-        SmsProvider* used = providers[index];
         std::vector<std::string> keys{outbox.msg_key(entry.message_id),
                                       outbox.optout_key(hash),
                                       outbox.rate_key(hash, "t:" + tpl),
@@ -528,52 +505,36 @@ struct SmsSender::Impl : std::enable_shared_from_this<SmsSender::Impl> {
             std::to_string(now + options.schedule.status_check_after.count()),
             code_flag,
             std::to_string(options.code_max_age.count()),
-            used->name()};
+            std::move(provider_name)};
         auto claim = co_await redis().eval(claim_script(), std::move(keys), std::move(args));
         if (claim.is_error()) throw redis::Error(redis::Error::Kind::protocol, claim.str);
-        const std::string verdict =
-            claim.is_array() && !claim.elements.empty() ? claim.elements[0].str : "";
-        if (verdict == "limited") {
-            ++stats.deferred;
-            co_return;
-        }
-        if (verdict == "suppressed") {
-            ++stats.suppressed;
-            co_return;
-        }
-        if (verdict == "unknown") {
-            ++stats.unknown;
-            log_event("warn", "sms_unknown_outcome", entry.message_id, "sender_lost");
-            co_return;
-        }
-        if (verdict != "claimed" || !record) co_return;
-        // Sentinel: the claim ("sending") must survive a failover before the provider is asked,
-        // so that a new primary sees an unknown outcome to settle, never a message to send again.
-        if (redis().waits_for_replicas()) co_await redis().wait_for_replicas();
+        if (!claim.is_array() || claim.elements.empty()) co_return std::string();
+        co_return claim.elements[0].str;
+    }
 
-        ProviderSend send{record->id, record->phone, record->template_name, record->params};
-        ++stats.requests;
-        const ProviderResult result = co_await used->send(send);
+    // After a provider answered: next_step (notify/sms_schedule.hpp) decides, this records it.
+    asio::awaitable<void> settle_attempt(const Entry& entry, const SmsRecord& record,
+                                         std::size_t index, const ProviderResult& result) {
         const auto& c = result.classification;
-        const std::string provider = used->name();
+        const std::string provider = providers[index]->name();
 
         AttemptFacts facts;
         facts.classification = c;
-        facts.attempts = record->attempts + 1;
+        facts.attempts = record.attempts + 1;
         facts.provider = index;
         facts.providers = providers.size();
         facts.other_refused =
             providers.size() > 1 &&
-            listed(record->refused, providers[(index + 1) % providers.size()]->name());
+            listed(record.refused, providers[(index + 1) % providers.size()]->name());
         facts.now_ms = now_ms();
-        facts.deadline_ms = deadline_of(*record);
+        facts.deadline_ms = deadline_of(record);
         facts.jitter = jitter();
         const Step step = next_step(facts, options.schedule);
         // A provider that refused this message for good (its template, our account there) is
         // remembered, so the schedule stops switching to it.
         std::string refused;
-        if (c.kind == FailureClass::permanent && !listed(record->refused, provider)) {
-            refused = record->refused;
+        if (c.kind == FailureClass::permanent && !listed(record.refused, provider)) {
+            refused = record.refused;
             if (!refused.empty()) refused += ",";
             refused += provider;
         }
@@ -585,7 +546,8 @@ struct SmsSender::Impl : std::enable_shared_from_this<SmsSender::Impl> {
                 break;
             case Step::Kind::unknown:
                 ++stats.unknown;
-                log_event("warn", "sms_unknown_outcome", record->id, provider + ":" + result.code);
+                ops::log(ops::LogLevel::warn, "sms_unknown_outcome",
+                         {{"sms_id", record.id}, {"detail", provider + ":" + result.code}});
                 co_await finish(entry, "unknown", result.code, provider, "", step.due_ms);
                 break;
             case Step::Kind::retry: {
@@ -594,25 +556,72 @@ struct SmsSender::Impl : std::enable_shared_from_this<SmsSender::Impl> {
                 else
                     ++stats.retried;
                 if (step.next_provider != index)
-                    log_event("warn", "sms_fallback", record->id, provider + ":" + result.code);
+                    ops::log(ops::LogLevel::warn, "sms_fallback",
+                             {{"sms_id", record.id}, {"detail", provider + ":" + result.code}});
                 co_await finish(entry, "retry", result.code, provider, "", step.due_ms,
                                 std::move(next_name), std::move(refused));
                 break;
             }
             case Step::Kind::failed: {
                 ++stats.failed;
-                // A named reason, not a ?: inside the co_await: g++ 12 freed that temporary
-                // twice ("double free" on every permanent failure; redis/client.hpp).
+                // A named reason, not a ?: inside the co_await (docs/coroutines.md).
                 std::string reason = step.reason;
                 if (reason.empty()) reason = result.code;
                 if (reason.empty()) reason = std::string(signing::to_string(c.kind));
-                log_event("error", "sms_failed", record->id, provider + ":" + reason);
-                std::string no_next;  // named: no braced temporaries in a co_await (g++ 12)
+                ops::log(ops::LogLevel::error, "sms_failed",
+                         {{"sms_id", record.id}, {"detail", provider + ":" + reason}});
+                std::string no_next;  // named: docs/coroutines.md
                 co_await finish(entry, "failed", std::move(reason), provider, "", 0,
                                 std::move(no_next), std::move(refused));
                 break;
             }
         }
+    }
+
+    asio::awaitable<void> process(const Entry& entry) {
+        if (entry.message_id.empty()) {
+            std::vector<std::string> ack{"XACK", stream_of(entry), kSenderGroup, entry.entry_id};
+            co_await redis().exec(std::move(ack));
+            co_return;
+        }
+        auto record = co_await outbox.find(entry.message_id);
+        if (record && record->state != "queued" && record->state != "retry" &&
+            record->state != "sending") {
+            co_await finish(entry, record->state, record->reason, record->provider, "", 0);
+            co_return;
+        }
+        if (record && (record->state == "queued" || record->state == "retry"))
+            co_await take_token(lane_of(entry));
+        const std::string hash = record ? record->phone_hash : std::string("none");
+        const std::string tpl = record ? record->template_name : std::string();
+        // One provider per attempt: the one the schedule chose last time (the primary at first).
+        std::size_t index = 0;
+        if (record) index = provider_index(record->next_provider);
+        SmsProvider* used = providers[index];
+        const std::string verdict = co_await claim_attempt(entry, hash, tpl, used->name());
+        if (verdict == "limited") {
+            ++stats.deferred;
+            co_return;
+        }
+        if (verdict == "suppressed") {
+            ++stats.suppressed;
+            co_return;
+        }
+        if (verdict == "unknown") {
+            ++stats.unknown;
+            ops::log(ops::LogLevel::warn, "sms_unknown_outcome",
+                     {{"sms_id", entry.message_id}, {"detail", "sender_lost"}});
+            co_return;
+        }
+        if (verdict != "claimed" || !record) co_return;
+        // Sentinel: the claim ("sending") must survive a failover before the provider is asked,
+        // so that a new primary sees an unknown outcome to settle, never a message to send again.
+        if (redis().waits_for_replicas()) co_await redis().wait_for_replicas();
+
+        ProviderSend send{record->id, record->phone, record->template_name, record->params};
+        ++stats.requests;
+        const ProviderResult result = co_await used->send(send);
+        co_await settle_attempt(entry, *record, index, result);
     }
 
     asio::awaitable<void> housekeeping_loop() {
@@ -704,7 +713,8 @@ struct SmsSender::Impl : std::enable_shared_from_this<SmsSender::Impl> {
                         co_await self->check_status(id);
                     } catch (const std::exception& error) {
                         // The lease runs out and the next housekeeping pass asks again.
-                        log_event("warn", "sms_status_error", id, error.what());
+                        ops::log(ops::LogLevel::warn, "sms_status_error",
+                                 {{"sms_id", id}, {"detail", error.what()}});
                     }
                     --self->status_in_flight;
                 },
@@ -802,13 +812,14 @@ struct SmsSender::Impl : std::enable_shared_from_this<SmsSender::Impl> {
         if (reply.is_error()) throw redis::Error(redis::Error::Kind::protocol, reply.str);
         if (action == "check_again") {
             if (!answer.code.empty())
-                log_event("warn", "sms_status_query_failed", id,
-                          record->provider + ":" + answer.code);
+                ops::log(ops::LogLevel::warn, "sms_status_query_failed",
+                         {{"sms_id", id}, {"detail", record->provider + ":" + answer.code}});
             co_return;
         }
         std::string detail = record->provider + ":" + action;
         if (!reason.empty()) detail += ":" + reason;
-        log_event(action == "failed" ? "error" : "info", "sms_unknown_settled", id, detail);
+        ops::log(action == "failed" ? ops::LogLevel::error : ops::LogLevel::info,
+                 "sms_unknown_settled", {{"sms_id", id}, {"detail", detail}});
         if (action == "resend") ++stats.resent;
         if (action == "failed") ++stats.failed;
     }
@@ -825,7 +836,8 @@ struct SmsSender::Impl : std::enable_shared_from_this<SmsSender::Impl> {
             auto reply = co_await redis().eval(watch_script(), std::move(keys), std::move(args));
             if (reply.is_integer() && reply.integer == 1) {
                 ++stats.late_alerts;
-                log_event("error", "sms_not_delivered_in_time", id, "alert");
+                ops::log(ops::LogLevel::error, "sms_not_delivered_in_time",
+                         {{"sms_id", id}, {"detail", "alert"}});
             }
         }
     }

@@ -21,12 +21,8 @@
 // then fail with `disconnected` instead of each waiting for its own timeout. A timeout while other
 // replies keep arriving leaves the connection alone.
 //
-// g++ 12 coroutine pitfalls met while testing this API (compiler bugs, not client bugs):
-//  - a braced list inside a co_await expression does not compile: use exec("GET", key), or build
-//    the vector in a statement of its own;
-//  - `Guard g{co_await f(make_temporary())}` (an object with a destructor initialised straight
-//    from a co_await whose call has temporaries) is miscompiled into a use-after-free: write
-//    `auto r = co_await f(...);` first.
+// g++ 12 coroutine pitfalls met while testing this API (compiler bugs, not client bugs), and how
+// code here avoids them: docs/coroutines.md.
 //
 // Not supported on this connection: SUBSCRIBE/PSUBSCRIBE/MONITOR (they change the protocol
 // state of the connection) and blocking commands longer than command_timeout (BLPOP ...).
@@ -146,9 +142,7 @@ public:
     [[nodiscard]] boost::asio::awaitable<Reply> exec(std::vector<std::string> args);
 
     // exec("SET", key, value): the same, each argument copied into a std::string. Prefer this form
-    // in coroutines: g++ 12 rejects a braced list inside a co_await expression
-    // (`co_await c->exec({"GET", key})` fails with "array used as initializer", a compiler bug),
-    // so the vector form needs the vector built in a statement of its own (same for pipeline()).
+    // in coroutines: no braced list inside the co_await (docs/coroutines.md).
     template <class... Args>
     requires(sizeof...(Args) >= 1 && (std::is_convertible_v<const Args&, std::string_view> && ...))
         [[nodiscard]] boost::asio::awaitable<Reply> exec(const Args&... args) {

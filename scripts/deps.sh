@@ -5,13 +5,14 @@
 # test drives through npm playwright-core (tests/reference; no browser is ever downloaded). It is
 # pinned to 1.61, the last release that runs on Debian 12's own Node.js 18. --test also adds
 # Debian's prometheus for its promtool, which checks /metrics (the package's own Prometheus
-# server is not needed: where systemd runs, it is stopped and disabled right after the install).
+# server is not needed: where systemd runs, it is stopped and disabled right after the install),
+# and python3 for the source checks (scripts/check_includes.py, scripts/check_function_length.py).
 set -euo pipefail
 
 packages=(build-essential cmake pkg-config libboost1.81-dev libhiredis-dev nlohmann-json3-dev
           libgtest-dev libssl-dev libyaml-cpp-dev libmimalloc-dev redis-server curl openssl)
 if [[ "${1:-}" == "--test" ]]; then
-    packages+=(nodejs npm chromium prometheus)
+    packages+=(nodejs npm chromium prometheus python3)
 fi
 
 missing=()

@@ -7,7 +7,7 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <nlohmann/json.hpp>
 
-#include "bot/log.hpp"
+#include "ops/log.hpp"
 #include "redis/client.hpp"
 
 namespace kayou::bot::admin {
@@ -89,7 +89,7 @@ asio::awaitable<std::vector<AccountRecord>> AccountStore::all() {
         auto account = parse_stored(records[i].str, records[i + 1].str);
         if (!account) {
             // Never grant what cannot be read; say so (the id only, never the record).
-            log(LogLevel::error, "account_record_unreadable", {{"id", records[i].str}});
+            ops::log(ops::LogLevel::error, "account_record_unreadable", {{"id", records[i].str}});
             continue;
         }
         out.push_back(std::move(*account));
@@ -184,11 +184,12 @@ asio::awaitable<void> AccountWatcher::poll_once() {
         } else {
             auth_.confirm_accounts();
         }
-        if (failing_) log(LogLevel::info, "accounts_reload_recovered", {});
+        if (failing_) ops::log(ops::LogLevel::info, "accounts_reload_recovered", {});
         failing_ = false;
     } catch (const std::exception& error) {
         if (!failing_)
-            log(LogLevel::warn, "accounts_reload_failed", {{"error", std::string(error.what())}});
+            ops::log(ops::LogLevel::warn, "accounts_reload_failed",
+                     {{"error", std::string(error.what())}});
         failing_ = true;
     }
 }

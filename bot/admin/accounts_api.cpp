@@ -6,7 +6,7 @@
 #include "bot/admin/accounts.hpp"
 #include "bot/admin/json_response.hpp"
 #include "crypto/hash.hpp"
-#include "dialogs/districts.hpp"
+#include "members/districts.hpp"
 
 namespace kayou::bot::admin {
 namespace asio = boost::asio;
@@ -17,18 +17,18 @@ namespace {
 constexpr std::string_view kCollection = "/admin/api/accounts";
 constexpr std::string_view kItemPrefix = "/admin/api/accounts/";
 
-HttpResponse refuse(const AccountRefusal& refusal) {
+net::HttpResponse refuse(const AccountRefusal& refusal) {
     return json_response(refusal.status, {{"error", refusal.error}, {"message", refusal.message}});
 }
 
-HttpResponse refuse(int status, std::string error, std::string message) {
+net::HttpResponse refuse(int status, std::string error, std::string message) {
     return refuse(AccountRefusal{status, std::move(error), std::move(message)});
 }
 
 }  // namespace
 
 AccountsApi::AccountsApi(const Authenticator& auth, AuditLog& audit, AccountStore& store,
-                         AccountWatcher& watcher, const dialogs::DistrictCatalog& districts,
+                         AccountWatcher& watcher, const members::DistrictCatalog& districts,
                          Clock now)
     : auth_(auth),
       audit_(audit),
@@ -37,14 +37,14 @@ AccountsApi::AccountsApi(const Authenticator& auth, AuditLog& audit, AccountStor
       districts_(districts),
       now_(now) {}
 
-void AccountsApi::install(HttpServer& server) {
-    server.route(std::string(kCollection), [this](HttpRequest& r) { return collection(r); });
-    server.route_prefix(std::string(kItemPrefix), [this](HttpRequest& r) { return item(r); });
+void AccountsApi::install(net::HttpServer& server) {
+    server.route(std::string(kCollection), [this](net::HttpRequest& r) { return collection(r); });
+    server.route_prefix(std::string(kItemPrefix), [this](net::HttpRequest& r) { return item(r); });
 }
 
-asio::awaitable<HttpResponse> AccountsApi::collection(HttpRequest& request) {
+asio::awaitable<net::HttpResponse> AccountsApi::collection(net::HttpRequest& request) {
     auto authorized = auth_.authorize(request, {Role::city_admin});
-    if (auto* denied = std::get_if<HttpResponse>(&authorized)) co_return std::move(*denied);
+    if (auto* denied = std::get_if<net::HttpResponse>(&authorized)) co_return std::move(*denied);
     const Principal who = std::get<Principal>(authorized);
     std::vector<std::pair<std::string, std::string>> names;
     std::vector<std::string> ids;
@@ -66,7 +66,7 @@ asio::awaitable<HttpResponse> AccountsApi::collection(HttpRequest& request) {
                                       {"districts", all},
                                       {"you", who.account_id}});
     }
-    if (request.method != "POST") co_return HttpResponse::error(405, "method not allowed");
+    if (request.method != "POST") co_return net::HttpResponse::error(405, "method not allowed");
     const auto body = json::parse(request.body, nullptr, false);
     // Names must be unique among active accounts and config tokens (the audit log shows names);
     // the Lua step checks the accounts again, atomically.
@@ -99,14 +99,14 @@ asio::awaitable<HttpResponse> AccountsApi::collection(HttpRequest& request) {
     co_return json_response(201, out);
 }
 
-asio::awaitable<HttpResponse> AccountsApi::item(HttpRequest& request) {
+asio::awaitable<net::HttpResponse> AccountsApi::item(net::HttpRequest& request) {
     auto authorized = auth_.authorize(request, {Role::city_admin});
-    if (auto* denied = std::get_if<HttpResponse>(&authorized)) co_return std::move(*denied);
+    if (auto* denied = std::get_if<net::HttpResponse>(&authorized)) co_return std::move(*denied);
     const Principal who = std::get<Principal>(authorized);
     const auto parts = split_path(std::string_view(request.path).substr(kItemPrefix.size()));
     if (parts.size() != 2 || parts[1] != "revoke")
         co_return refuse(404, "not found", "没有这个功能");
-    if (request.method != "POST") co_return HttpResponse::error(405, "method not allowed");
+    if (request.method != "POST") co_return net::HttpResponse::error(405, "method not allowed");
     const std::string id(parts[0]);
     if (!valid_account_id(id)) co_return refuse(404, "no such account", "找不到这个账号");
     const auto accounts = co_await store_.all();

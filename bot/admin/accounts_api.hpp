@@ -9,9 +9,9 @@
 #include <cstdint>
 
 #include "bot/admin/auth.hpp"
-#include "bot/http_server.hpp"
+#include "net/http_server.hpp"
 
-namespace kayou::dialogs {
+namespace kayou::members {
 class DistrictCatalog;
 }
 
@@ -24,18 +24,18 @@ class AccountsApi {
 public:
     using Clock = std::int64_t (*)();  // Unix seconds
     AccountsApi(const Authenticator& auth, AuditLog& audit, AccountStore& store,
-                AccountWatcher& watcher, const dialogs::DistrictCatalog& districts, Clock now);
-    void install(HttpServer& server);
+                AccountWatcher& watcher, const members::DistrictCatalog& districts, Clock now);
+    void install(net::HttpServer& server);
 
-    boost::asio::awaitable<HttpResponse> collection(HttpRequest& request);
-    boost::asio::awaitable<HttpResponse> item(HttpRequest& request);
+    boost::asio::awaitable<net::HttpResponse> collection(net::HttpRequest& request);
+    boost::asio::awaitable<net::HttpResponse> item(net::HttpRequest& request);
 
 private:
     const Authenticator& auth_;
     AuditLog& audit_;
     AccountStore& store_;
     AccountWatcher& watcher_;
-    const dialogs::DistrictCatalog& districts_;
+    const members::DistrictCatalog& districts_;
     Clock now_;
 };
 

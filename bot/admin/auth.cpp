@@ -3,8 +3,8 @@
 #include <algorithm>
 #include <chrono>
 
-#include "bot/log.hpp"
 #include "crypto/hash.hpp"
+#include "ops/log.hpp"
 #include "redis/client.hpp"
 
 namespace kayou::bot::admin {
@@ -125,8 +125,8 @@ std::optional<Principal> Authenticator::identify(std::string_view token) const {
     return lookup(token).principal;
 }
 
-std::variant<Principal, HttpResponse> Authenticator::authorize(
-    const HttpRequest& request, std::initializer_list<Role> allowed) const {
+std::variant<Principal, net::HttpResponse> Authenticator::authorize(
+    const net::HttpRequest& request, std::initializer_list<Role> allowed) const {
     std::string_view header = request.header("authorization");
     constexpr std::string_view kScheme = "Bearer ";
     Lookup found;
@@ -135,18 +135,18 @@ std::variant<Principal, HttpResponse> Authenticator::authorize(
     if (found.unavailable) {
         // Redis has not confirmed the accounts lately: neither accept (it may be revoked) nor
         // refuse (the console would log a valid user out); the console retries.
-        auto response = HttpResponse::error(503, "accounts unavailable, retry");
+        auto response = net::HttpResponse::error(503, "accounts unavailable, retry");
         response.headers.emplace_back("Retry-After", "1");
         return response;
     }
     const std::optional<Principal>& principal = found.principal;
     if (!principal) {
-        auto response = HttpResponse::error(401, "missing or unknown bearer token");
+        auto response = net::HttpResponse::error(401, "missing or unknown bearer token");
         response.headers.emplace_back("WWW-Authenticate", "Bearer realm=\"kayou-admin\"");
         return response;
     }
     if (std::find(allowed.begin(), allowed.end(), principal->role) == allowed.end())
-        return HttpResponse::error(403, "role not allowed for this action");
+        return net::HttpResponse::error(403, "role not allowed for this action");
     return *principal;
 }
 
@@ -180,9 +180,10 @@ boost::asio::awaitable<bool> AuditLog::record(const Principal& who, std::string 
     try {
         auto reply = co_await redis_->exec(std::move(command));
         if (!reply.is_error()) co_return true;
-        log(LogLevel::error, "audit_write_failed", {{"error", reply.str}});
+        ops::log(ops::LogLevel::error, "audit_write_failed", {{"error", reply.str}});
     } catch (const std::exception& error) {
-        log(LogLevel::error, "audit_write_failed", {{"error", std::string(error.what())}});
+        ops::log(ops::LogLevel::error, "audit_write_failed",
+                 {{"error", std::string(error.what())}});
     }
     co_return false;
 }

@@ -16,7 +16,7 @@
 #include <vector>
 
 #include "bot/config.hpp"
-#include "bot/http_types.hpp"
+#include "net/http_types.hpp"
 
 namespace kayou::redis {
 class Client;
@@ -57,7 +57,7 @@ public:
                            SteadyClock clock = &std::chrono::steady_clock::now);
 
     // Accounts (bot/admin/accounts.hpp). Until enable_accounts(), tokens that look like account
-    // tokens are unknown (401) as before. Once enabled, an account token is answered 503 with
+    // tokens are unknown (401). Once enabled, an account token is answered 503 with
     // Retry-After (never accepted, never 401) unless the snapshot was confirmed against Redis
     // within `max_age`: a process cut off from Redis must not keep honouring a revoked token,
     // and must not log a valid user out either.
@@ -71,8 +71,8 @@ public:
 
     // The principal for the request's bearer token if its role is one of `allowed`; otherwise a
     // ready 401 (no or unknown token, with WWW-Authenticate) or 403 (known token, wrong role).
-    std::variant<Principal, HttpResponse> authorize(const HttpRequest& request,
-                                                    std::initializer_list<Role> allowed) const;
+    std::variant<Principal, net::HttpResponse> authorize(const net::HttpRequest& request,
+                                                         std::initializer_list<Role> allowed) const;
 
     // The principal of a raw token, if known (no role check).
     std::optional<Principal> identify(std::string_view token) const;

@@ -6,8 +6,6 @@
 #include "bot/admin/entry_json.hpp"
 #include "bot/admin/json_response.hpp"
 
-#include "bot/channels/query.hpp"
-#include "bot/log.hpp"
 #include "faq/eval.hpp"
 #include "faq/legal_service.hpp"
 #include "faq/live_content.hpp"
@@ -15,6 +13,8 @@
 #include "faq/station_geo.hpp"
 #include "faq/store.hpp"
 #include "faq/tickets.hpp"
+#include "net/query.hpp"
+#include "ops/log.hpp"
 
 namespace kayou::bot::admin {
 namespace asio = boost::asio;
@@ -83,28 +83,29 @@ ContentApi::ContentApi(const Authenticator& auth, AuditLog& audit, faq::ContentS
       legal_(legal),
       clock_(std::move(clock)) {}
 
-void ContentApi::install(HttpServer& server) {
+void ContentApi::install(net::HttpServer& server) {
     // Scripts are larger than webhook bodies (legal.yaml is ~80 KB; 5,000 entries are a few MB).
     // The limit applies before authentication, so it stays modest.
     constexpr std::size_t kUploadLimit = 4 * 1024 * 1024;
     server.route_prefix(
-        std::string(kContentPrefix), [this](HttpRequest& r) { return content(r); }, kUploadLimit);
-    server.route("/admin/api/legal/ask", [this](HttpRequest& r) { return ask(r); });
-    server.route("/admin/api/benefits", [this](HttpRequest& r) { return benefits(r); });
-    server.route("/admin/api/stations/nearest", [this](HttpRequest& r) { return nearest(r); });
+        std::string(kContentPrefix), [this](net::HttpRequest& r) { return content(r); },
+        kUploadLimit);
+    server.route("/admin/api/legal/ask", [this](net::HttpRequest& r) { return ask(r); });
+    server.route("/admin/api/benefits", [this](net::HttpRequest& r) { return benefits(r); });
+    server.route("/admin/api/stations/nearest", [this](net::HttpRequest& r) { return nearest(r); });
 }
 
-asio::awaitable<HttpResponse> ContentApi::content(HttpRequest& request) {
+asio::awaitable<net::HttpResponse> ContentApi::content(net::HttpRequest& request) {
     const auto parts = split_path(std::string_view(request.path).substr(kContentPrefix.size()));
-    if (parts.empty()) co_return HttpResponse::error(404, "not found");
+    if (parts.empty()) co_return net::HttpResponse::error(404, "not found");
     const auto kind = faq::parse_content_kind(parts[0]);
-    if (!kind) co_return HttpResponse::error(404, "unknown content kind");
+    if (!kind) co_return net::HttpResponse::error(404, "unknown content kind");
     const bool write = request.method == "POST";
-    // if, not ?: — g++ 12 mis-destroys conditional temporaries in coroutines.
-    std::variant<Principal, HttpResponse> authorized = auth_.authorize(
+    // if, not ?: (docs/coroutines.md).
+    std::variant<Principal, net::HttpResponse> authorized = auth_.authorize(
         request, {Role::faq_editor, Role::city_admin, Role::district_admin, Role::legal_desk});
     if (write) authorized = auth_.authorize(request, {Role::faq_editor, Role::city_admin});
-    if (auto* denied = std::get_if<HttpResponse>(&authorized)) co_return std::move(*denied);
+    if (auto* denied = std::get_if<net::HttpResponse>(&authorized)) co_return std::move(*denied);
     const Principal& who = std::get<Principal>(authorized);
     const std::string kind_name(faq::content_kind_name(*kind));
 
@@ -116,7 +117,7 @@ asio::awaitable<HttpResponse> ContentApi::content(HttpRequest& request) {
     }
     if (parts.size() == 2 && parts[1] == "versions") {
         if (request.method == "POST") {
-            if (request.body.empty()) co_return HttpResponse::error(400, "empty body");
+            if (request.body.empty()) co_return net::HttpResponse::error(400, "empty body");
             auto result = co_await store_.upload(*kind, request.body, who.name, clock_());
             if (!result.problems.empty())
                 co_return json_response(422, {{"errors", problems_json(result.problems)}});
@@ -126,8 +127,7 @@ asio::awaitable<HttpResponse> ContentApi::content(HttpRequest& request) {
         }
         if (request.method == "GET") {
             json list = json::array();
-            // A named variable, not a range-for over a co_await (g++ 12 destroys the temporary
-            // too early).
+            // A named variable, not a range-for over a co_await (docs/coroutines.md).
             const auto versions = co_await store_.versions(*kind);
             for (const auto& v : versions)
                 list.push_back({{"version", v.number},
@@ -141,19 +141,19 @@ asio::awaitable<HttpResponse> ContentApi::content(HttpRequest& request) {
                                 {"published", v.published}});
             co_return json_response(200, {{"kind", kind_name}, {"versions", list}});
         }
-        co_return HttpResponse::error(405, "method not allowed");
+        co_return net::HttpResponse::error(405, "method not allowed");
     }
     if (parts.size() == 2 && parts[1] == "entries" && write) {
-        if (*kind != faq::ContentKind::faq) co_return HttpResponse::error(404, "not found");
+        if (*kind != faq::ContentKind::faq) co_return net::HttpResponse::error(404, "not found");
         co_return co_await save_entry(request, who);
     }
     if (parts.size() >= 3 && parts[1] == "versions") {
         const auto version = parse_version(parts[2]);
-        if (!version) co_return HttpResponse::error(404, "no such version");
+        if (!version) co_return net::HttpResponse::error(404, "no such version");
         if (parts.size() == 3 && request.method == "GET") {
             auto text = co_await store_.text(*kind, *version);
-            if (!text) co_return HttpResponse::error(404, "no such version");
-            auto response = HttpResponse::text(200, std::move(*text));
+            if (!text) co_return net::HttpResponse::error(404, "no such version");
+            auto response = net::HttpResponse::text(200, std::move(*text));
             response.content_type = "application/yaml; charset=utf-8";
             co_return response;
         }
@@ -165,18 +165,18 @@ asio::awaitable<HttpResponse> ContentApi::content(HttpRequest& request) {
         if (parts.size() == 4 && parts[3] == "publish" && write)
             co_return co_await publish(*kind, *version, who);
     }
-    co_return HttpResponse::error(404, "not found");
+    co_return net::HttpResponse::error(404, "not found");
 }
 
-asio::awaitable<HttpResponse> ContentApi::preview(faq::ContentKind kind, int version,
-                                                  const HttpRequest& request) {
+asio::awaitable<net::HttpResponse> ContentApi::preview(faq::ContentKind kind, int version,
+                                                       const net::HttpRequest& request) {
     json body = json::object();
     if (!request.body.empty()) body = json::parse(request.body, nullptr, false);
     if (body.is_discarded() || !body.is_object())
-        co_return HttpResponse::error(400, "body must be a JSON object");
+        co_return net::HttpResponse::error(400, "body must be a JSON object");
     if (preview_cache_.version != version || preview_kind_ != kind) {
         auto text = co_await store_.text(kind, version);
-        if (!text) co_return HttpResponse::error(404, "no such version");
+        if (!text) co_return net::HttpResponse::error(404, "no such version");
         auto built = co_await live_.build(kind, std::move(*text), version);
         preview_cache_ = std::move(built);
         preview_kind_ = kind;
@@ -206,7 +206,7 @@ asio::awaitable<HttpResponse> ContentApi::preview(faq::ContentKind kind, int ver
         case faq::ContentKind::benefits: {
             auto status = parse_status(body.value("status", ""));
             if (!status)
-                co_return HttpResponse::error(400, "status must be member, applicant or none");
+                co_return net::HttpResponse::error(400, "status must be member, applicant or none");
             std::string date = body.value("date", "");
             if (date.empty()) date = china_date(clock_());
             const std::string district = body.value("district", "");
@@ -222,7 +222,7 @@ asio::awaitable<HttpResponse> ContentApi::preview(faq::ContentKind kind, int ver
             std::string from;
             if (body.contains("place")) {
                 const auto* place = built.stations->find_place(body.value("place", ""));
-                if (!place) co_return HttpResponse::error(404, "unknown place");
+                if (!place) co_return net::HttpResponse::error(404, "unknown place");
                 lat = place->lat, lng = place->lng, from = place->name;
             }
             const auto nearby = faq::nearest_in_memory(*built.stations, lat, lng, 3);
@@ -251,9 +251,9 @@ asio::awaitable<HttpResponse> ContentApi::preview(faq::ContentKind kind, int ver
     co_return json_response(200, out);
 }
 
-asio::awaitable<HttpResponse> ContentApi::entries(int version) {
+asio::awaitable<net::HttpResponse> ContentApi::entries(int version) {
     auto text = co_await store_.text(faq::ContentKind::faq, version);
-    if (!text) co_return HttpResponse::error(404, "no such version");
+    if (!text) co_return net::HttpResponse::error(404, "no such version");
     faq::Script script;
     try {
         script = faq::parse_script(*text, "faq:" + std::to_string(version));
@@ -267,17 +267,17 @@ asio::awaitable<HttpResponse> ContentApi::entries(int version) {
         200, {{"kind", "faq"}, {"version", version}, {"label", script.version}, {"entries", list}});
 }
 
-asio::awaitable<HttpResponse> ContentApi::save_entry(const HttpRequest& request,
-                                                     const Principal& who) {
+asio::awaitable<net::HttpResponse> ContentApi::save_entry(const net::HttpRequest& request,
+                                                          const Principal& who) {
     const auto body = json::parse(request.body, nullptr, false);
     if (body.is_discarded() || !body.is_object() || !body.contains("base") ||
         !body.at("base").is_number_integer() ||
         !(body.contains("entry") ? body.at("entry").is_object() : body.contains("remove")))
-        co_return HttpResponse::error(
+        co_return net::HttpResponse::error(
             400, "body must be {\"base\": n, \"entry\": {…}} or {\"base\": n, \"remove\": id}");
     const int base = body.at("base").get<int>();
     const auto current = co_await store_.text(faq::ContentKind::faq, base);
-    if (!current) co_return HttpResponse::error(404, "no such version");
+    if (!current) co_return net::HttpResponse::error(404, "no such version");
     faq::EntryEdit edit;
     std::string target;
     std::string edit_error;
@@ -323,53 +323,54 @@ asio::awaitable<HttpResponse> ContentApi::save_entry(const HttpRequest& request,
         201, {{"kind", "faq"}, {"version", uploaded.version}, {"base", base}, {"published", live}});
 }
 
-asio::awaitable<HttpResponse> ContentApi::publish(faq::ContentKind kind, int version,
-                                                  const Principal& who) {
+asio::awaitable<net::HttpResponse> ContentApi::publish(faq::ContentKind kind, int version,
+                                                       const Principal& who) {
     if (kind == faq::ContentKind::stations) {
         // The GEO set must hold the new stations before any process announces the version.
         auto text = co_await store_.text(kind, version);
-        if (!text) co_return HttpResponse::error(404, "no such version");
+        if (!text) co_return net::HttpResponse::error(404, "no such version");
         auto built = co_await live_.build(kind, std::move(*text), version);
         co_await geo_.load(*built.stations, version);
     }
     if (!co_await store_.publish(kind, version, who.name, clock_()))
-        co_return HttpResponse::error(404, "no such version");
+        co_return net::HttpResponse::error(404, "no such version");
     const std::string kind_name(faq::content_kind_name(kind));
     co_await audit_.record(who, "content.publish", kind_name + ":" + std::to_string(version));
-    log(LogLevel::info, "content_published",
-        {{"kind", kind_name}, {"version", version}, {"by", who.name}});
+    ops::log(ops::LogLevel::info, "content_published",
+             {{"kind", kind_name}, {"version", version}, {"by", who.name}});
     co_return json_response(200, {{"kind", kind_name}, {"published", version}});
 }
 
-asio::awaitable<HttpResponse> ContentApi::ask(HttpRequest& request) {
+asio::awaitable<net::HttpResponse> ContentApi::ask(net::HttpRequest& request) {
     auto authorized = auth_.authorize(
         request, {Role::faq_editor, Role::city_admin, Role::district_admin, Role::legal_desk});
-    if (auto* denied = std::get_if<HttpResponse>(&authorized)) co_return std::move(*denied);
-    if (request.method != "POST") co_return HttpResponse::error(405, "method not allowed");
+    if (auto* denied = std::get_if<net::HttpResponse>(&authorized)) co_return std::move(*denied);
+    if (request.method != "POST") co_return net::HttpResponse::error(405, "method not allowed");
     const auto body = json::parse(request.body, nullptr, false);
     if (body.is_discarded() || !body.is_object() || !body.contains("question"))
-        co_return HttpResponse::error(400, "body must be {\"question\": ...}");
+        co_return net::HttpResponse::error(400, "body must be {\"question\": ...}");
     faq::LegalQuestion question;
     question.text = body.value("question", "");
     question.district = body.value("district", "");
     question.in_group = body.value("in_group", false);
     question.mentioned = body.value("mentioned", true);
     const auto reply = legal_.dry_run(question);
-    if (!reply.index) co_return HttpResponse::error(503, "no FAQ version loaded yet");
+    if (!reply.index) co_return net::HttpResponse::error(503, "no FAQ version loaded yet");
     co_return json_response(200, legal_reply_json(question.text, reply));
 }
 
-asio::awaitable<HttpResponse> ContentApi::benefits(HttpRequest& request) {
+asio::awaitable<net::HttpResponse> ContentApi::benefits(net::HttpRequest& request) {
     auto authorized = auth_.authorize(
         request, {Role::faq_editor, Role::city_admin, Role::district_admin, Role::legal_desk});
-    if (auto* denied = std::get_if<HttpResponse>(&authorized)) co_return std::move(*denied);
+    if (auto* denied = std::get_if<net::HttpResponse>(&authorized)) co_return std::move(*denied);
     auto target = channels::parse_target(request.target);
-    if (!target) co_return HttpResponse::error(400, "bad query");
+    if (!target) co_return net::HttpResponse::error(400, "bad query");
     auto status = parse_status(target->get("status"));
-    if (!status) co_return HttpResponse::error(400, "status must be member, applicant or none");
+    if (!status)
+        co_return net::HttpResponse::error(400, "status must be member, applicant or none");
     auto catalog = live_.benefits();
-    if (!catalog) co_return HttpResponse::error(503, "no benefit catalog loaded yet");
-    std::string date(target->get("date"));  // if, not ?: (g++ 12 coroutine temporaries)
+    if (!catalog) co_return net::HttpResponse::error(503, "no benefit catalog loaded yet");
+    std::string date(target->get("date"));  // if, not ?: (docs/coroutines.md)
     if (date.empty()) date = china_date(clock_());
     const std::string district(target->get("district"));
     json ids = json::array();
@@ -379,23 +380,23 @@ asio::awaitable<HttpResponse> ContentApi::benefits(HttpRequest& request) {
                                   {"text", faq::benefits_text(*catalog, district, *status, date)}});
 }
 
-asio::awaitable<HttpResponse> ContentApi::nearest(HttpRequest& request) {
+asio::awaitable<net::HttpResponse> ContentApi::nearest(net::HttpRequest& request) {
     auto authorized = auth_.authorize(
         request, {Role::faq_editor, Role::city_admin, Role::district_admin, Role::legal_desk});
-    if (auto* denied = std::get_if<HttpResponse>(&authorized)) co_return std::move(*denied);
+    if (auto* denied = std::get_if<net::HttpResponse>(&authorized)) co_return std::move(*denied);
     auto target = channels::parse_target(request.target);
-    if (!target) co_return HttpResponse::error(400, "bad query");
+    if (!target) co_return net::HttpResponse::error(400, "bad query");
     auto lat = parse_double(target->find("lat"));
     auto lng = parse_double(target->find("lng"));
     std::string from;
     auto catalog = live_.stations();
     if (target->has("place")) {
         const faq::Place* place = catalog ? catalog->find_place(target->get("place")) : nullptr;
-        if (!place) co_return HttpResponse::error(404, "unknown place");
+        if (!place) co_return net::HttpResponse::error(404, "unknown place");
         lat = place->lat, lng = place->lng, from = place->name;
     }
     if (!lat || !lng || *lat < -85.05 || *lat > 85.05 || *lng < -180 || *lng > 180)
-        co_return HttpResponse::error(400, "lat and lng (or place) are required");
+        co_return net::HttpResponse::error(400, "lat and lng (or place) are required");
     const auto nearby = co_await geo_.nearest(*lat, *lng, 3);
     json list = json::array();
     for (const auto& n : nearby)

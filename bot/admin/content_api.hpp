@@ -21,8 +21,8 @@
 #include <memory>
 
 #include "bot/admin/auth.hpp"
-#include "bot/http_server.hpp"
 #include "faq/content.hpp"
+#include "net/http_server.hpp"
 
 namespace kayou::faq {
 class ContentStore;
@@ -39,22 +39,22 @@ public:
                faq::StationGeo& geo, faq::LiveContent& live, faq::LegalService& legal,
                std::function<std::int64_t()> clock);
 
-    void install(HttpServer& server);
+    void install(net::HttpServer& server);
 
     // Exposed for tests without sockets.
-    boost::asio::awaitable<HttpResponse> content(HttpRequest& request);
-    boost::asio::awaitable<HttpResponse> ask(HttpRequest& request);
-    boost::asio::awaitable<HttpResponse> benefits(HttpRequest& request);
-    boost::asio::awaitable<HttpResponse> nearest(HttpRequest& request);
+    boost::asio::awaitable<net::HttpResponse> content(net::HttpRequest& request);
+    boost::asio::awaitable<net::HttpResponse> ask(net::HttpRequest& request);
+    boost::asio::awaitable<net::HttpResponse> benefits(net::HttpRequest& request);
+    boost::asio::awaitable<net::HttpResponse> nearest(net::HttpRequest& request);
 
 private:
-    boost::asio::awaitable<HttpResponse> preview(faq::ContentKind kind, int version,
-                                                 const HttpRequest& request);
-    boost::asio::awaitable<HttpResponse> publish(faq::ContentKind kind, int version,
-                                                 const Principal& who);
-    boost::asio::awaitable<HttpResponse> entries(int version);
-    boost::asio::awaitable<HttpResponse> save_entry(const HttpRequest& request,
-                                                    const Principal& who);
+    boost::asio::awaitable<net::HttpResponse> preview(faq::ContentKind kind, int version,
+                                                      const net::HttpRequest& request);
+    boost::asio::awaitable<net::HttpResponse> publish(faq::ContentKind kind, int version,
+                                                      const Principal& who);
+    boost::asio::awaitable<net::HttpResponse> entries(int version);
+    boost::asio::awaitable<net::HttpResponse> save_entry(const net::HttpRequest& request,
+                                                         const Principal& who);
 
     const Authenticator& auth_;
     AuditLog& audit_;

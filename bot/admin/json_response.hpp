@@ -5,13 +5,13 @@
 #include <string_view>
 #include <vector>
 
-#include "bot/http_types.hpp"
 #include "faq/script.hpp"
+#include "net/http_types.hpp"
 
 namespace kayou::bot::admin {
 
-inline HttpResponse json_response(int status, const nlohmann::json& body) {
-    return HttpResponse::json(
+inline net::HttpResponse json_response(int status, const nlohmann::json& body) {
+    return net::HttpResponse::json(
         status, body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n");
 }
 

@@ -6,11 +6,11 @@
 
 #include "bot/admin/entry_json.hpp"
 #include "bot/admin/json_response.hpp"
-#include "bot/channels/query.hpp"
 #include "faq/content.hpp"
 #include "faq/missed.hpp"
 #include "faq/script_edit.hpp"
 #include "faq/store.hpp"
+#include "net/query.hpp"
 
 namespace kayou::bot::admin {
 namespace {
@@ -26,7 +26,7 @@ json question_json(const faq::MissedQuestion& question) {
         {"count", question.count}, {"first_at", question.first_at}, {"last_at", question.last_at}};
 }
 
-std::size_t limit_from(const HttpRequest& request) {
+std::size_t limit_from(const net::HttpRequest& request) {
     std::size_t limit = 200;
     if (auto target = channels::parse_target(request.target)) {
         const auto text = target->get("limit");
@@ -41,14 +41,14 @@ MissedApi::MissedApi(const Authenticator& auth, AuditLog& audit, faq::MissedInbo
                      faq::ContentStore& store, std::function<std::int64_t()> clock)
     : auth_(auth), audit_(audit), inbox_(inbox), store_(store), clock_(std::move(clock)) {}
 
-void MissedApi::install(HttpServer& server) {
-    server.route_prefix(std::string(kPrefix), [this](HttpRequest& r) { return handle(r); });
+void MissedApi::install(net::HttpServer& server) {
+    server.route_prefix(std::string(kPrefix), [this](net::HttpRequest& r) { return handle(r); });
 }
 
-asio::awaitable<HttpResponse> MissedApi::handle(HttpRequest& request) {
-    std::variant<Principal, HttpResponse> authorized =
+asio::awaitable<net::HttpResponse> MissedApi::handle(net::HttpRequest& request) {
+    std::variant<Principal, net::HttpResponse> authorized =
         auth_.authorize(request, {Role::faq_editor, Role::city_admin});
-    if (auto* denied = std::get_if<HttpResponse>(&authorized)) co_return std::move(*denied);
+    if (auto* denied = std::get_if<net::HttpResponse>(&authorized)) co_return std::move(*denied);
     const Principal who = std::get<Principal>(authorized);
     std::string_view rest = std::string_view(request.path).substr(kPrefix.size());
     if (!rest.empty() && rest.front() == '/') rest.remove_prefix(1);
@@ -73,32 +73,34 @@ asio::awaitable<HttpResponse> MissedApi::handle(HttpRequest& request) {
         const std::string id(parts[0]);
         if (parts[1] == "dismiss") {
             if (!co_await inbox_.dismiss(id))
-                co_return HttpResponse::error(404, "no such question");
+                co_return net::HttpResponse::error(404, "no such question");
             co_await audit_.record(who, "missed.dismiss", id);
             co_return json_response(200, {{"dismissed", id}});
         }
         if (parts[1] == "promote") co_return co_await promote(id, request, who);
     }
-    co_return HttpResponse::error(404, "not found");
+    co_return net::HttpResponse::error(404, "not found");
 }
 
-asio::awaitable<HttpResponse> MissedApi::promote(std::string id, const HttpRequest& request,
-                                                 const Principal& who) {
+asio::awaitable<net::HttpResponse> MissedApi::promote(std::string id,
+                                                      const net::HttpRequest& request,
+                                                      const Principal& who) {
     const auto body = json::parse(request.body, nullptr, false);
-    if (!body.is_object()) co_return HttpResponse::error(400, "body must be a JSON object");
+    if (!body.is_object()) co_return net::HttpResponse::error(400, "body must be a JSON object");
     const auto missed = co_await inbox_.get(id);
-    if (!missed) co_return HttpResponse::error(404, "no such question");
+    if (!missed) co_return net::HttpResponse::error(404, "no such question");
     const std::string question = body.value("question", missed->text);
-    if (question.empty()) co_return HttpResponse::error(400, "question is empty");
+    if (question.empty()) co_return net::HttpResponse::error(400, "question is empty");
 
     // The edit builds on "base" (the console's working version: the editor's unpublished changes
     // stay) or on the published version.
     int base = body.value("base", 0);
     if (base <= 0) base = co_await store_.published(faq::ContentKind::faq);
     const auto current = co_await store_.text(faq::ContentKind::faq, base);
-    if (!current) co_return HttpResponse::error(409, "no published FAQ to edit");
+    if (!current) co_return net::HttpResponse::error(409, "no published FAQ to edit");
     if (!body.contains("entry") && !(body.contains("new") && body["new"].is_object()))
-        co_return HttpResponse::error(400, "give \"entry\" (an entry id) or \"new\" (an entry)");
+        co_return net::HttpResponse::error(400,
+                                           "give \"entry\" (an entry id) or \"new\" (an entry)");
     faq::EntryEdit edit;
     std::string edit_error;
     try {

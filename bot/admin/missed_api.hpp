@@ -13,7 +13,7 @@
 #include <functional>
 
 #include "bot/admin/auth.hpp"
-#include "bot/http_server.hpp"
+#include "net/http_server.hpp"
 
 namespace kayou::faq {
 class ContentStore;
@@ -27,12 +27,13 @@ public:
     MissedApi(const Authenticator& auth, AuditLog& audit, faq::MissedInbox& inbox,
               faq::ContentStore& store, std::function<std::int64_t()> clock);
 
-    void install(HttpServer& server);
-    boost::asio::awaitable<HttpResponse> handle(HttpRequest& request);
+    void install(net::HttpServer& server);
+    boost::asio::awaitable<net::HttpResponse> handle(net::HttpRequest& request);
 
 private:
-    boost::asio::awaitable<HttpResponse> promote(std::string id, const HttpRequest& request,
-                                                 const Principal& who);
+    boost::asio::awaitable<net::HttpResponse> promote(std::string id,
+                                                      const net::HttpRequest& request,
+                                                      const Principal& who);
 
     const Authenticator& auth_;
     AuditLog& audit_;

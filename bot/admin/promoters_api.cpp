@@ -4,9 +4,9 @@
 #include <nlohmann/json.hpp>
 
 #include "bot/admin/json_response.hpp"
-#include "bot/channels/query.hpp"
-#include "dialogs/districts.hpp"
+#include "members/districts.hpp"
 #include "members/promoters.hpp"
+#include "net/query.hpp"
 #include "text/qr.hpp"
 
 namespace kayou::bot::admin {
@@ -18,12 +18,12 @@ namespace {
 constexpr std::string_view kPrefix = "/admin/api/promoters";
 constexpr std::int64_t kDay = 86'400;
 
-HttpResponse refuse(int status, std::string_view error, std::string_view message) {
+net::HttpResponse refuse(int status, std::string_view error, std::string_view message) {
     return json_response(status,
                          {{"error", std::string(error)}, {"message", std::string(message)}});
 }
 
-std::string district_name(const dialogs::DistrictCatalog& districts, const std::string& id) {
+std::string district_name(const members::DistrictCatalog& districts, const std::string& id) {
     const auto* district = districts.find(id);
     return district ? district->name : id;
 }
@@ -52,7 +52,7 @@ std::string trimmed(std::string text) {
 
 PromotersApi::PromotersApi(const Authenticator& auth, AuditLog& audit,
                            members::PromoterStore& promoters,
-                           const dialogs::DistrictCatalog& districts, std::string public_base_url,
+                           const members::DistrictCatalog& districts, std::string public_base_url,
                            Clock now)
     : auth_(auth),
       audit_(audit),
@@ -63,13 +63,13 @@ PromotersApi::PromotersApi(const Authenticator& auth, AuditLog& audit,
     while (!base_url_.empty() && base_url_.back() == '/') base_url_.pop_back();
 }
 
-void PromotersApi::install(HttpServer& server) {
-    server.route_prefix(std::string(kPrefix), [this](HttpRequest& r) { return handle(r); });
+void PromotersApi::install(net::HttpServer& server) {
+    server.route_prefix(std::string(kPrefix), [this](net::HttpRequest& r) { return handle(r); });
 }
 
-asio::awaitable<HttpResponse> PromotersApi::handle(HttpRequest& request) {
+asio::awaitable<net::HttpResponse> PromotersApi::handle(net::HttpRequest& request) {
     auto authorized = auth_.authorize(request, {Role::city_admin, Role::district_admin});
-    if (auto* denied = std::get_if<HttpResponse>(&authorized)) co_return std::move(*denied);
+    if (auto* denied = std::get_if<net::HttpResponse>(&authorized)) co_return std::move(*denied);
     const Principal who = std::get<Principal>(authorized);
     const std::string_view rest = std::string_view(request.path).substr(kPrefix.size());
     if (rest.empty() || rest == "/") {
@@ -90,7 +90,7 @@ namespace {
 
 json promoter_json(const members::Promoter& p, const members::PromoterStats& stats,
                    const std::string& link, std::int64_t now,
-                   const dialogs::DistrictCatalog& districts) {
+                   const members::DistrictCatalog& districts) {
     return {{"id", p.id},
             {"kind", p.kind},
             {"kind_name", p.kind == "event" ? "宣传活动" : "宣传员"},
@@ -111,7 +111,8 @@ json promoter_json(const members::Promoter& p, const members::PromoterStats& sta
 
 }  // namespace
 
-asio::awaitable<HttpResponse> PromotersApi::list(const Principal& who, const HttpRequest& request) {
+asio::awaitable<net::HttpResponse> PromotersApi::list(const Principal& who,
+                                                      const net::HttpRequest& request) {
     auto target = channels::parse_target(request.target);
     const std::string wanted = target.ok() ? std::string(target->get("district")) : std::string();
     if (!wanted.empty() && !districts_.find(wanted))
@@ -153,8 +154,8 @@ asio::awaitable<HttpResponse> PromotersApi::list(const Principal& who, const Htt
         200, {{"promoters", std::move(items)}, {"districts", std::move(per_district)}});
 }
 
-asio::awaitable<HttpResponse> PromotersApi::create(const Principal& who,
-                                                   const HttpRequest& request) {
+asio::awaitable<net::HttpResponse> PromotersApi::create(const Principal& who,
+                                                        const net::HttpRequest& request) {
     const auto body = json::parse(request.body, nullptr, false);
     if (!body.is_object()) co_return refuse(400, "bad body", "请求格式不对");
     auto text = [&](const char* key) {
@@ -194,7 +195,8 @@ asio::awaitable<HttpResponse> PromotersApi::create(const Principal& who,
     co_return json_response(201, promoter_json(stored, {}, link, now_(), districts_));
 }
 
-asio::awaitable<HttpResponse> PromotersApi::one(const Principal& who, std::string id, bool qr) {
+asio::awaitable<net::HttpResponse> PromotersApi::one(const Principal& who, std::string id,
+                                                     bool qr) {
     if (!members::is_promoter_id(id)) co_return refuse(404, "not found", "找不到这个宣传员或活动");
     auto p = co_await promoters_.get(id);
     if (!p) co_return refuse(404, "not found", "找不到这个宣传员或活动");
@@ -215,7 +217,7 @@ asio::awaitable<HttpResponse> PromotersApi::one(const Principal& who, std::strin
                          "入会链接太长，无法生成二维码（请缩短 public_base_url）");
     if (!co_await audit_.record(who, "promoter.qr", id))
         co_return refuse(503, "audit unavailable", "暂时无法记录操作，请稍后再试");
-    HttpResponse response{200, "image/svg+xml", text::qr_svg(*code, 8), {}};
+    net::HttpResponse response{200, "image/svg+xml", text::qr_svg(*code, 8), {}};
     response.headers = {
         {"Content-Disposition", "inline; filename=\"" + id + ".svg\""},
         {"X-Content-Type-Options", "nosniff"},

@@ -14,9 +14,9 @@
 #include <string>
 
 #include "bot/admin/auth.hpp"
-#include "bot/http_server.hpp"
+#include "net/http_server.hpp"
 
-namespace kayou::dialogs {
+namespace kayou::members {
 class DistrictCatalog;
 }
 namespace kayou::members {
@@ -30,19 +30,21 @@ public:
     using Clock = std::int64_t (*)();  // Unix seconds
     // `public_base_url`: members.public_base_url; without it there is no link and no QR (409).
     PromotersApi(const Authenticator& auth, AuditLog& audit, members::PromoterStore& promoters,
-                 const dialogs::DistrictCatalog& districts, std::string public_base_url, Clock now);
-    void install(HttpServer& server);
-    boost::asio::awaitable<HttpResponse> handle(HttpRequest& request);
+                 const members::DistrictCatalog& districts, std::string public_base_url, Clock now);
+    void install(net::HttpServer& server);
+    boost::asio::awaitable<net::HttpResponse> handle(net::HttpRequest& request);
 
 private:
-    boost::asio::awaitable<HttpResponse> list(const Principal& who, const HttpRequest& request);
-    boost::asio::awaitable<HttpResponse> create(const Principal& who, const HttpRequest& request);
-    boost::asio::awaitable<HttpResponse> one(const Principal& who, std::string id, bool qr);
+    boost::asio::awaitable<net::HttpResponse> list(const Principal& who,
+                                                   const net::HttpRequest& request);
+    boost::asio::awaitable<net::HttpResponse> create(const Principal& who,
+                                                     const net::HttpRequest& request);
+    boost::asio::awaitable<net::HttpResponse> one(const Principal& who, std::string id, bool qr);
 
     const Authenticator& auth_;
     AuditLog& audit_;
     members::PromoterStore& promoters_;
-    const dialogs::DistrictCatalog& districts_;
+    const members::DistrictCatalog& districts_;
     std::string base_url_;
     Clock now_;
 };

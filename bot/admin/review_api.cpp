@@ -4,14 +4,14 @@
 
 #include "bot/admin/console_assets.hpp"
 #include "bot/admin/json_response.hpp"
-#include "bot/channels/query.hpp"
 #include "bot/http_errors.hpp"
-#include "dialogs/districts.hpp"
-#include "dialogs/privacy.hpp"
+#include "members/calendar.hpp"
+#include "members/districts.hpp"
 #include "members/review_store.hpp"
-#include "notify/calendar.hpp"
+#include "net/query.hpp"
 #include "notify/redis_outbox.hpp"
 #include "notify/templates.hpp"
+#include "text/masks.hpp"
 
 namespace kayou::bot::admin {
 namespace asio = boost::asio;
@@ -23,7 +23,7 @@ constexpr std::string_view kPrefix = "/admin/api/review/";
 constexpr std::int64_t kMaxPage = 200;
 
 // A district's name for the page ("武进区"); the id itself when the catalog no longer has it.
-std::string district_name(const dialogs::DistrictCatalog& districts, const std::string& id) {
+std::string district_name(const members::DistrictCatalog& districts, const std::string& id) {
     if (id.empty()) return {};
     const auto* district = districts.find(id);
     return district ? district->name : id;
@@ -31,13 +31,13 @@ std::string district_name(const dialogs::DistrictCatalog& districts, const std::
 
 // An error the console can show as it is: `error` for programs (English, stable), `message` for
 // the reviewer (Chinese). Neither ever contains user text or personal data.
-HttpResponse refuse(int status, std::string_view error, std::string_view message) {
+net::HttpResponse refuse(int status, std::string_view error, std::string_view message) {
     return json_response(status,
                          {{"error", std::string(error)}, {"message", std::string(message)}});
 }
 
 json masked_json(const members::Application& a, std::int64_t now,
-                 const dialogs::DistrictCatalog& districts) {
+                 const members::DistrictCatalog& districts) {
     return {{"id", a.id},
             {"status", a.status},
             {"district", a.district},
@@ -50,10 +50,10 @@ json masked_json(const members::Application& a, std::int64_t now,
             {"deadline_text", a.deadline_text},
             {"overdue", a.status == "received" && a.deadline < now},
             {"seconds_left", a.deadline - now},
-            {"name", dialogs::mask_name(a.name)},
-            {"id_card", dialogs::mask_id_card(a.id_card)},
-            {"mobile", dialogs::mask_mobile(a.mobile)},
-            {"plate", dialogs::mask_plate(a.plate)},
+            {"name", text::mask_name(a.name)},
+            {"id_card", text::mask_id_card(a.id_card)},
+            {"mobile", text::mask_mobile(a.mobile)},
+            {"plate", text::mask_plate(a.plate)},
             {"employer", a.employer},
             {"turnover_pool", a.turnover_pool},
             {"transferred_to", a.transferred_to},
@@ -62,7 +62,7 @@ json masked_json(const members::Application& a, std::int64_t now,
 }
 
 json full_json(const members::Application& a, std::int64_t now,
-               const dialogs::DistrictCatalog& districts) {
+               const members::DistrictCatalog& districts) {
     json out = masked_json(a, now, districts);
     out["name"] = a.name;
     out["id_card"] = a.id_card;
@@ -111,9 +111,9 @@ bool read_page(const channels::Target& target, std::int64_t& offset, std::int64_
            read(target.get("limit"), limit, 1, kMaxPage);
 }
 
-// The rule the deadlines follow (notify/calendar.hpp), in the reviewers' words.
-std::string deadline_rule(const notify::WorkingCalendar& calendar) {
-    const std::string range = notify::format_office_hours(calendar.office_hours());
+// The rule the deadlines follow (members/calendar.hpp), in the reviewers' words.
+std::string deadline_rule(const members::WorkingCalendar& calendar) {
+    const std::string range = members::format_office_hours(calendar.office_hours());
     const std::string open = range.substr(0, 5);
     const std::string close = range.substr(6);
     return "办结时限按工作日办公时间（" + open + "–" + close +
@@ -139,8 +139,8 @@ constexpr std::string_view kNotYourDistrict = "这不是您负责的区县，无
 
 ReviewApi::ReviewApi(const Authenticator& auth, AuditLog& audit,
                      members::ApplicationStore& applications, members::ReviewStore& review,
-                     notify::RedisSmsOutbox& outbox, const dialogs::DistrictCatalog& districts,
-                     const notify::WorkingCalendar& calendar, Clock now)
+                     notify::RedisSmsOutbox& outbox, const members::DistrictCatalog& districts,
+                     const members::WorkingCalendar& calendar, Clock now)
     : auth_(auth),
       audit_(audit),
       applications_(applications),
@@ -150,12 +150,12 @@ ReviewApi::ReviewApi(const Authenticator& auth, AuditLog& audit,
       calendar_(calendar),
       now_(now) {}
 
-void ReviewApi::install(HttpServer& server) {
-    server.route_prefix(std::string(kPrefix), [this](HttpRequest& r) { return handle(r); });
+void ReviewApi::install(net::HttpServer& server) {
+    server.route_prefix(std::string(kPrefix), [this](net::HttpRequest& r) { return handle(r); });
     // The console page carries no data (the API does, behind the token), so it is public; the
     // headers keep it from being framed or from loading anything but its own script.
     auto asset = [](std::string_view type, std::string_view body) {
-        HttpResponse response{200, std::string(type), std::string(body), {}};
+        net::HttpResponse response{200, std::string(type), std::string(body), {}};
         response.headers = {
             {"Content-Security-Policy",
              "default-src 'none'; script-src 'self'; style-src 'unsafe-inline'; "
@@ -166,36 +166,39 @@ void ReviewApi::install(HttpServer& server) {
             {"Cache-Control", "no-cache"}};
         return response;
     };
-    server.route("/admin", [asset](HttpRequest&) -> asio::awaitable<HttpResponse> {
+    server.route("/admin", [asset](net::HttpRequest&) -> asio::awaitable<net::HttpResponse> {
         co_return asset("text/html; charset=utf-8", console_html());
     });
-    server.route("/admin/console.js", [asset](HttpRequest&) -> asio::awaitable<HttpResponse> {
-        co_return asset("text/javascript; charset=utf-8", console_js());
-    });
+    server.route("/admin/console.js",
+                 [asset](net::HttpRequest&) -> asio::awaitable<net::HttpResponse> {
+                     co_return asset("text/javascript; charset=utf-8", console_js());
+                 });
     server.route("/admin/console_content.js",
-                 [asset](HttpRequest&) -> asio::awaitable<HttpResponse> {
+                 [asset](net::HttpRequest&) -> asio::awaitable<net::HttpResponse> {
                      co_return asset("text/javascript; charset=utf-8", console_content_js());
                  });
     server.route("/admin/console_accounts.js",
-                 [asset](HttpRequest&) -> asio::awaitable<HttpResponse> {
+                 [asset](net::HttpRequest&) -> asio::awaitable<net::HttpResponse> {
                      co_return asset("text/javascript; charset=utf-8", console_accounts_js());
                  });
     // Who the token belongs to: the console shows the tabs of the caller's role.
-    server.route("/admin/api/me", [this](HttpRequest& request) -> asio::awaitable<HttpResponse> {
-        auto authorized =
-            auth_.authorize(request, {Role::city_admin, Role::district_admin, Role::faq_editor,
-                                      Role::legal_desk, Role::staff});
-        if (auto* denied = std::get_if<HttpResponse>(&authorized)) co_return std::move(*denied);
-        const Principal& who = std::get<Principal>(authorized);
-        co_return json_response(200, {{"name", who.name},
-                                      {"role", std::string(role_name(who.role))},
-                                      {"districts", who.districts}});
-    });
+    server.route(
+        "/admin/api/me", [this](net::HttpRequest& request) -> asio::awaitable<net::HttpResponse> {
+            auto authorized =
+                auth_.authorize(request, {Role::city_admin, Role::district_admin, Role::faq_editor,
+                                          Role::legal_desk, Role::staff});
+            if (auto* denied = std::get_if<net::HttpResponse>(&authorized))
+                co_return std::move(*denied);
+            const Principal& who = std::get<Principal>(authorized);
+            co_return json_response(200, {{"name", who.name},
+                                          {"role", std::string(role_name(who.role))},
+                                          {"districts", who.districts}});
+        });
 }
 
-asio::awaitable<HttpResponse> ReviewApi::handle(HttpRequest& request) {
+asio::awaitable<net::HttpResponse> ReviewApi::handle(net::HttpRequest& request) {
     auto authorized = auth_.authorize(request, {Role::city_admin, Role::district_admin});
-    if (auto* denied = std::get_if<HttpResponse>(&authorized)) co_return std::move(*denied);
+    if (auto* denied = std::get_if<net::HttpResponse>(&authorized)) co_return std::move(*denied);
     const Principal who = std::get<Principal>(authorized);
     const std::string_view rest = std::string_view(request.path).substr(kPrefix.size());
     const bool get = request.method == "GET";
@@ -210,7 +213,7 @@ asio::awaitable<HttpResponse> ReviewApi::handle(HttpRequest& request) {
     co_return refuse(404, "not found", "找不到这个页面");
 }
 
-asio::awaitable<HttpResponse> ReviewApi::districts(const Principal& who) {
+asio::awaitable<net::HttpResponse> ReviewApi::districts(const Principal& who) {
     const auto now = now_();
     json list = json::array();
     // Where an application may be moved: every district. A misrouted application is what a
@@ -229,8 +232,8 @@ asio::awaitable<HttpResponse> ReviewApi::districts(const Principal& who) {
     co_return json_response(200, {{"districts", list}, {"all", all}});
 }
 
-asio::awaitable<HttpResponse> ReviewApi::list(const Principal& who, const HttpRequest& request,
-                                              bool pool) {
+asio::awaitable<net::HttpResponse> ReviewApi::list(const Principal& who,
+                                                   const net::HttpRequest& request, bool pool) {
     auto target = channels::parse_target(request.target);
     if (!target) co_return refuse(400, "bad query", "请求参数有误");
     const std::string district(target->get("district"));
@@ -259,13 +262,14 @@ asio::awaitable<HttpResponse> ReviewApi::list(const Principal& who, const HttpRe
     json body = {{"district", district},
                  {"total", page.total},
                  {"offset", offset},
-                 {"office_hours", notify::format_office_hours(calendar_.office_hours())},
+                 {"office_hours", members::format_office_hours(calendar_.office_hours())},
                  {"deadline_rule", deadline_rule(calendar_)},
                  {"applications", items}};
     co_return json_response(200, body);
 }
 
-asio::awaitable<HttpResponse> ReviewApi::stats(const Principal& who, const HttpRequest& request) {
+asio::awaitable<net::HttpResponse> ReviewApi::stats(const Principal& who,
+                                                    const net::HttpRequest& request) {
     auto target = channels::parse_target(request.target);
     if (!target) co_return refuse(400, "bad query", "请求参数有误");
     std::string problem;
@@ -308,7 +312,7 @@ void ReviewApi::set_alerts(std::function<asio::awaitable<json>()> read) {
     alerts_ = std::move(read);
 }
 
-asio::awaitable<HttpResponse> ReviewApi::sms_alerts(const Principal& who) {
+asio::awaitable<net::HttpResponse> ReviewApi::sms_alerts(const Principal& who) {
     const auto alerts = co_await review_.sms_alerts(kMaxPage);
     json list = json::array();
     for (const auto& alert : alerts) {
@@ -323,7 +327,7 @@ asio::awaitable<HttpResponse> ReviewApi::sms_alerts(const Principal& who) {
                 row["application"] = {{"id", application->id},
                                       {"district", application->district},
                                       {"status", application->status},
-                                      {"mobile", dialogs::mask_mobile(application->mobile)}};
+                                      {"mobile", text::mask_mobile(application->mobile)}};
         } else if (who.role != Role::city_admin) {
             continue;  // reminders and codes: not about a district's applicant
         }
@@ -334,7 +338,7 @@ asio::awaitable<HttpResponse> ReviewApi::sms_alerts(const Principal& who) {
 
 std::optional<json> ReviewApi::rejection_sms(const members::Application& a,
                                              const std::string& reason,
-                                             HttpResponse& refusal) const {
+                                             net::HttpResponse& refusal) const {
     const auto message = members::reject_reason_message(reason);
     if (!message.empty()) {
         refusal = refuse(400, members::reject_reason_problem(reason), message);
@@ -353,8 +357,23 @@ std::optional<json> ReviewApi::rejection_sms(const members::Application& a,
     }
 }
 
-asio::awaitable<HttpResponse> ReviewApi::application(const Principal& who, HttpRequest& request,
-                                                     std::string_view rest) {
+net::HttpResponse ReviewApi::reject_preview(const members::Application& a, const std::string& id,
+                                            const net::HttpRequest& request) const {
+    const auto body = body_object(request.body);
+    if (!body) return refuse(400, "body must be {\"reason\": ...}", "请填写不通过的原因");
+    const std::string reason = string_field(*body, "reason");
+    net::HttpResponse refusal;
+    auto preview = rejection_sms(a, reason, refusal);
+    if (!preview) return refusal;
+    json out = std::move(*preview);
+    out["id"] = id;
+    out["reason"] = reason;
+    return json_response(200, out);
+}
+
+asio::awaitable<net::HttpResponse> ReviewApi::application(const Principal& who,
+                                                          net::HttpRequest& request,
+                                                          std::string_view rest) {
     const auto slash = rest.find('/');
     const std::string id(rest.substr(0, slash));
     const std::string action(slash == std::string_view::npos ? std::string_view()
@@ -373,7 +392,7 @@ asio::awaitable<HttpResponse> ReviewApi::application(const Principal& who, HttpR
         if (!a.sms_id.empty()) sms = co_await outbox_.find(a.sms_id);
         // Every look at the data in clear leaves a trace, or does not happen.
         const bool audited = co_await audit_.record(who, "application.view", id);
-        if (!audited) co_return unavailable_response("audit log unavailable", 1);
+        if (!audited) co_return net::unavailable_response("audit log unavailable", 1);
         json out = full_json(a, now, districts_);
         out["sms"] = sms_json(sms);
         co_return json_response(200, out);
@@ -381,18 +400,7 @@ asio::awaitable<HttpResponse> ReviewApi::application(const Principal& who, HttpR
     if (request.method != "POST") co_return refuse(405, "method not allowed", "不支持这种请求");
 
     // What the driver would read if rejected with this reason; changes nothing.
-    if (action == "reject-preview") {
-        const auto body = body_object(request.body);
-        if (!body) co_return refuse(400, "body must be {\"reason\": ...}", "请填写不通过的原因");
-        const std::string reason = string_field(*body, "reason");
-        HttpResponse refusal;
-        auto preview = rejection_sms(a, reason, refusal);
-        if (!preview) co_return refusal;
-        json out = std::move(*preview);
-        out["id"] = id;
-        out["reason"] = reason;
-        co_return json_response(200, out);
-    }
+    if (action == "reject-preview") co_return reject_preview(a, id, request);
 
     if (action == "approve" || action == "reject") {
         const bool approve = action == "approve";
@@ -404,7 +412,7 @@ asio::awaitable<HttpResponse> ReviewApi::application(const Principal& who, HttpR
             reason = string_field(*body, "reason");
             // The same check as the preview: a reason the template cannot carry is refused here,
             // not found out by the sender after the status has changed.
-            HttpResponse refusal;
+            net::HttpResponse refusal;
             const auto checked = rejection_sms(a, reason, refusal);
             if (!checked) co_return refusal;
         }
@@ -419,7 +427,7 @@ asio::awaitable<HttpResponse> ReviewApi::application(const Principal& who, HttpR
                                      {"message", outcome_message(result.outcome)},
                                      {"status", result.status}});
         if (result.outcome == members::ReviewOutcome::done) {
-            std::string audit_action = "application.";  // named: g++ 12 coroutine temporaries
+            std::string audit_action = "application.";  // named: docs/coroutines.md
             audit_action += action;
             co_await audit_.record(who, std::move(audit_action), id);
         }

@@ -24,12 +24,13 @@
 #include <string>
 
 #include "bot/admin/auth.hpp"
-#include "bot/http_server.hpp"
+#include "net/http_server.hpp"
 
-namespace kayou::dialogs {
+namespace kayou::members {
 class DistrictCatalog;
 }
 namespace kayou::members {
+class WorkingCalendar;
 struct Application;
 class ApplicationStore;
 class ReviewStore;
@@ -37,7 +38,6 @@ class ReviewStore;
 namespace kayou::notify {
 class RedisSmsOutbox;
 class TemplateCatalog;
-class WorkingCalendar;
 }  // namespace kayou::notify
 
 namespace kayou::bot::admin {
@@ -47,9 +47,9 @@ public:
     using Clock = std::int64_t (*)();  // Unix seconds
     ReviewApi(const Authenticator& auth, AuditLog& audit, members::ApplicationStore& applications,
               members::ReviewStore& review, notify::RedisSmsOutbox& outbox,
-              const dialogs::DistrictCatalog& districts, const notify::WorkingCalendar& calendar,
+              const members::DistrictCatalog& districts, const members::WorkingCalendar& calendar,
               Clock now);
-    void install(HttpServer& server);
+    void install(net::HttpServer& server);
     // Operational alerts shown with the stats (bot/app.cpp: the verification-code budget and
     // Redis memory); without it the stats carry none.
     void set_alerts(std::function<boost::asio::awaitable<nlohmann::json>()> read);
@@ -57,29 +57,34 @@ public:
     // preview; without them the preview checks the reason and has no text. Must outlive this.
     void set_templates(const notify::TemplateCatalog* templates);
 
-    boost::asio::awaitable<HttpResponse> handle(HttpRequest& request);
+    boost::asio::awaitable<net::HttpResponse> handle(net::HttpRequest& request);
 
 private:
-    boost::asio::awaitable<HttpResponse> districts(const Principal& who);
-    boost::asio::awaitable<HttpResponse> list(const Principal& who, const HttpRequest& request,
-                                              bool pool);
-    boost::asio::awaitable<HttpResponse> stats(const Principal& who, const HttpRequest& request);
-    boost::asio::awaitable<HttpResponse> sms_alerts(const Principal& who);
-    boost::asio::awaitable<HttpResponse> application(const Principal& who, HttpRequest& request,
-                                                     std::string_view rest);
+    boost::asio::awaitable<net::HttpResponse> districts(const Principal& who);
+    boost::asio::awaitable<net::HttpResponse> list(const Principal& who,
+                                                   const net::HttpRequest& request, bool pool);
+    boost::asio::awaitable<net::HttpResponse> stats(const Principal& who,
+                                                    const net::HttpRequest& request);
+    boost::asio::awaitable<net::HttpResponse> sms_alerts(const Principal& who);
+    boost::asio::awaitable<net::HttpResponse> application(const Principal& who,
+                                                          net::HttpRequest& request,
+                                                          std::string_view rest);
     // The rejection SMS for `reason` ({"text", "segments"}), or nullopt with `refusal` set (a
     // Chinese message) when the reason may not be sent.
     std::optional<nlohmann::json> rejection_sms(const members::Application& a,
                                                 const std::string& reason,
-                                                HttpResponse& refusal) const;
+                                                net::HttpResponse& refusal) const;
+    // What the driver would read if rejected with the body's reason; changes nothing.
+    net::HttpResponse reject_preview(const members::Application& a, const std::string& id,
+                                     const net::HttpRequest& request) const;
 
     const Authenticator& auth_;
     AuditLog& audit_;
     members::ApplicationStore& applications_;
     members::ReviewStore& review_;
     notify::RedisSmsOutbox& outbox_;
-    const dialogs::DistrictCatalog& districts_;
-    const notify::WorkingCalendar& calendar_;
+    const members::DistrictCatalog& districts_;
+    const members::WorkingCalendar& calendar_;
     Clock now_;
     std::function<boost::asio::awaitable<nlohmann::json>()> alerts_;
     const notify::TemplateCatalog* templates_ = nullptr;

@@ -4,8 +4,8 @@
 
 #include "bot/admin/json_response.hpp"
 
-#include "bot/channels/query.hpp"
 #include "faq/tickets.hpp"
+#include "net/query.hpp"
 
 namespace kayou::bot::admin {
 namespace asio = boost::asio;
@@ -25,7 +25,7 @@ json ticket_json(const faq::Ticket& t) {
 }
 
 // {"error": English for programs, "message": Chinese for the console}, as the review API does.
-HttpResponse desk_error(int status, std::string_view error, std::string_view message) {
+net::HttpResponse desk_error(int status, std::string_view error, std::string_view message) {
     return json_response(status, {{"error", error}, {"message", message}});
 }
 
@@ -62,25 +62,24 @@ bool may_read_stats(const Principal& who, std::string_view category_key) {
 TicketsApi::TicketsApi(const Authenticator& auth, AuditLog& audit, faq::TicketDesk& desk)
     : auth_(auth), audit_(audit), desk_(desk) {}
 
-void TicketsApi::install(HttpServer& server) {
-    server.route("/admin/api/tickets", [this](HttpRequest& r) { return collection(r); });
-    server.route_prefix(std::string(kItemPrefix), [this](HttpRequest& r) { return item(r); });
+void TicketsApi::install(net::HttpServer& server) {
+    server.route("/admin/api/tickets", [this](net::HttpRequest& r) { return collection(r); });
+    server.route_prefix(std::string(kItemPrefix), [this](net::HttpRequest& r) { return item(r); });
 }
 
-asio::awaitable<HttpResponse> TicketsApi::collection(HttpRequest& request) {
+asio::awaitable<net::HttpResponse> TicketsApi::collection(net::HttpRequest& request) {
     auto authorized = auth_.authorize(request, {Role::legal_desk, Role::staff, Role::city_admin});
-    if (auto* denied = std::get_if<HttpResponse>(&authorized)) co_return std::move(*denied);
+    if (auto* denied = std::get_if<net::HttpResponse>(&authorized)) co_return std::move(*denied);
     const Principal& who = std::get<Principal>(authorized);
     if (request.method == "GET") {
         auto target = channels::parse_target(request.target);
-        if (!target) co_return HttpResponse::error(400, "bad query");
+        if (!target) co_return net::HttpResponse::error(400, "bad query");
         std::string state(target->get("state"));
         if (state.empty()) state = "open";
         if (state != "open" && state != "answered" && state != "closed" && state != "all")
-            co_return HttpResponse::error(400, "state must be open, answered, closed or all");
+            co_return net::HttpResponse::error(400, "state must be open, answered, closed or all");
         json list = json::array();
-        // A named variable, not a range-for over a co_await: g++ 12 destroys the awaited
-        // temporary too early there (crash seen in testing).
+        // A named variable, not a range-for over a co_await (docs/coroutines.md).
         if (state == "all") state.clear();
         const auto tickets = co_await desk_.list(state, 200);
         std::string shown;  // the numbers whose words this view decrypts, for the audit log
@@ -98,7 +97,7 @@ asio::awaitable<HttpResponse> TicketsApi::collection(HttpRequest& request) {
     if (request.method == "POST") {
         const auto body = json::parse(request.body, nullptr, false);
         if (body.is_discarded() || !body.is_object())
-            co_return HttpResponse::error(400, "body must be a JSON object");
+            co_return net::HttpResponse::error(400, "body must be a JSON object");
         faq::NewTicket ticket;
         ticket.category = body.value("category", "legal");
         ticket.subcategory = body.value("subcategory", "");
@@ -106,25 +105,26 @@ asio::awaitable<HttpResponse> TicketsApi::collection(HttpRequest& request) {
         ticket.phone = body.value("phone", "");
         ticket.channel = "desk";
         if (!faq::valid_ticket_category(ticket.category, ticket.subcategory))
-            co_return HttpResponse::error(
+            co_return net::HttpResponse::error(
                 400,
                 "category must be legal, staff with a district id, or grievance with "
                 "subcategory fines, enforcement or services");
         if (!may_work_ticket(who, ticket.category, ticket.subcategory))
             co_return desk_error(403, "not your desk", "这类工单不归您处理");
-        if (ticket.question.empty()) co_return HttpResponse::error(400, "question is required");
+        if (ticket.question.empty())
+            co_return net::HttpResponse::error(400, "question is required");
         if (!ticket.phone.empty() && !valid_phone(ticket.phone))
-            co_return HttpResponse::error(400, "phone must be an 11-digit mainland mobile");
+            co_return net::HttpResponse::error(400, "phone must be an 11-digit mainland mobile");
         const auto number = co_await desk_.open(std::move(ticket));
         co_await audit_.record(who, "ticket.open", number);
         co_return json_response(201, {{"number", number}});
     }
-    co_return HttpResponse::error(405, "method not allowed");
+    co_return net::HttpResponse::error(405, "method not allowed");
 }
 
-asio::awaitable<HttpResponse> TicketsApi::item(HttpRequest& request) {
+asio::awaitable<net::HttpResponse> TicketsApi::item(net::HttpRequest& request) {
     auto authorized = auth_.authorize(request, {Role::legal_desk, Role::staff, Role::city_admin});
-    if (auto* denied = std::get_if<HttpResponse>(&authorized)) co_return std::move(*denied);
+    if (auto* denied = std::get_if<net::HttpResponse>(&authorized)) co_return std::move(*denied);
     const Principal& who = std::get<Principal>(authorized);
     std::string_view rest = std::string_view(request.path).substr(kItemPrefix.size());
     const auto slash = rest.find('/');
@@ -145,7 +145,7 @@ asio::awaitable<HttpResponse> TicketsApi::item(HttpRequest& request) {
         co_return json_response(200, {{"categories", out}});
     }
     if (faq::find_ticket_number(number) != number)
-        co_return HttpResponse::error(404, "no such ticket");
+        co_return net::HttpResponse::error(404, "no such ticket");
     // Every action on one ticket first checks that it is this desk's: another district's
     // handoff answers 403 and shows nothing of it.
     auto ticket = co_await desk_.get(number);
@@ -159,14 +159,14 @@ asio::awaitable<HttpResponse> TicketsApi::item(HttpRequest& request) {
     }
     if (action == "answer" && request.method == "POST") {
         const auto body = json::parse(request.body, nullptr, false);
-        std::string text;  // if, not ?: (g++ 12 coroutine temporaries)
+        std::string text;  // if, not ?: (docs/coroutines.md)
         if (body.is_object() && body.contains("text") && body["text"].is_string())
             text = body["text"].get<std::string>();
         if (text.empty())
             co_return desk_error(400, "body must be {\"text\": ...}", "请先写答复内容");
         const auto outcome = co_await desk_.answer(number, text, who.name);
         if (outcome.result == faq::AnswerOutcome::Result::not_found)
-            co_return HttpResponse::error(404, "no such ticket");
+            co_return net::HttpResponse::error(404, "no such ticket");
         if (outcome.result == faq::AnswerOutcome::Result::closed)
             co_return desk_error(409, "ticket is closed", "工单已办结，不能再答复");
         co_await audit_.record(who, "ticket.answer", number);
@@ -178,11 +178,11 @@ asio::awaitable<HttpResponse> TicketsApi::item(HttpRequest& request) {
     }
     if (action == "close" && request.method == "POST") {
         if (!co_await desk_.close(number, who.name))
-            co_return HttpResponse::error(404, "no such ticket");
+            co_return net::HttpResponse::error(404, "no such ticket");
         co_await audit_.record(who, "ticket.close", number);
         co_return json_response(200, {{"number", number}, {"state", "closed"}});
     }
-    co_return HttpResponse::error(404, "not found");
+    co_return net::HttpResponse::error(404, "not found");
 }
 
 }  // namespace kayou::bot::admin

@@ -12,7 +12,7 @@
 #include <boost/asio/awaitable.hpp>
 
 #include "bot/admin/auth.hpp"
-#include "bot/http_server.hpp"
+#include "net/http_server.hpp"
 
 namespace kayou::faq {
 class TicketDesk;
@@ -31,10 +31,10 @@ bool may_read_stats(const Principal& who, std::string_view category_key);
 class TicketsApi {
 public:
     TicketsApi(const Authenticator& auth, AuditLog& audit, faq::TicketDesk& desk);
-    void install(HttpServer& server);
+    void install(net::HttpServer& server);
 
-    boost::asio::awaitable<HttpResponse> collection(HttpRequest& request);
-    boost::asio::awaitable<HttpResponse> item(HttpRequest& request);
+    boost::asio::awaitable<net::HttpResponse> collection(net::HttpRequest& request);
+    boost::asio::awaitable<net::HttpResponse> item(net::HttpRequest& request);
 
 private:
     const Authenticator& auth_;

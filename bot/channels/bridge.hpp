@@ -14,8 +14,8 @@
 #include <string_view>
 #include <vector>
 
-#include "bot/channels/decode_error.hpp"
 #include "dialogs/message.hpp"
+#include "net/decode_error.hpp"
 
 namespace kayou::channels {
 

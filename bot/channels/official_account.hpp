@@ -6,8 +6,8 @@
 // decrypt -> decode_oa_message(plaintext) -> dialogs -> build_oa_text_reply(...) -> encrypt ->
 // build_encrypted_reply_xml(...). Plaintext mode: decode_oa_message(body) and return the reply
 // XML as is. No reply: answer kWeChatAck ("success").
-#include "bot/channels/query.hpp"
 #include "bot/channels/wechat_message.hpp"
+#include "net/query.hpp"
 
 namespace kayou::channels {
 

@@ -8,9 +8,9 @@
 #include <string>
 #include <string_view>
 
-#include "bot/channels/decode_error.hpp"
 #include "bot/channels/wechat_xml.hpp"
 #include "dialogs/message.hpp"
+#include "net/decode_error.hpp"
 
 namespace kayou::channels {
 

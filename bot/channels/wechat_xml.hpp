@@ -22,7 +22,7 @@
 #include <string_view>
 #include <vector>
 
-#include "bot/channels/decode_error.hpp"
+#include "net/decode_error.hpp"
 
 namespace kayou::channels {
 

@@ -9,8 +9,8 @@
 #include <string>
 #include <string_view>
 
-#include "bot/channels/decode_error.hpp"
 #include "dialogs/message.hpp"
+#include "net/decode_error.hpp"
 
 namespace kayou::channels {
 

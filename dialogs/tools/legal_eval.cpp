@@ -16,13 +16,13 @@
 #include <string>
 #include <vector>
 
-#include "dialogs/districts.hpp"
 #include "dialogs/flow_script.hpp"
 #include "dialogs/legal_eval.hpp"
 #include "faq/benefits.hpp"
 #include "faq/index.hpp"
 #include "faq/intents.hpp"
 #include "faq/script.hpp"
+#include "members/districts.hpp"
 
 namespace {
 
@@ -105,7 +105,7 @@ int main(int argc, char** argv) {
         auto is_variant = [&](const std::string& question) {
             return variants.count(index->analyzer().fold(question)) > 0;
         };
-        const auto districts = dialogs::DistrictCatalog::from_yaml(read_file(districts_path));
+        const auto districts = members::DistrictCatalog::from_yaml(read_file(districts_path));
         const dialogs::Understander understander(model, &districts);
         const auto benefits = faq::parse_benefits(
             read_file(KAYOU_DATA_SOURCE_DIR "/faq/data/benefits.yaml"), "benefits.yaml");

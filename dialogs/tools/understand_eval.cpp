@@ -10,12 +10,12 @@
 #include <string>
 #include <vector>
 
-#include "dialogs/districts.hpp"
 #include "dialogs/understand.hpp"
 #include "dialogs/understand_eval.hpp"
 #include "faq/index.hpp"
 #include "faq/intents.hpp"
 #include "faq/script.hpp"
+#include "members/districts.hpp"
 
 namespace {
 
@@ -58,7 +58,7 @@ int main(int argc, char** argv) {
         auto model = faq::IntentModel::build(
             faq::parse_intent_script(read_file(intents_path), intents_path));
         const auto legal = faq::Index::build(faq::parse_script(read_file(legal_path), legal_path));
-        const auto districts = dialogs::DistrictCatalog::from_yaml(read_file(districts_path));
+        const auto districts = members::DistrictCatalog::from_yaml(read_file(districts_path));
         const dialogs::Understander understander(model, &districts);
         for (const auto& path : evals) {
             const auto cases = dialogs::parse_understand_eval(read_file(path));
@@ -71,10 +71,10 @@ int main(int argc, char** argv) {
             if (summary) continue;
             for (const auto& miss : result.misses) {
                 const auto& got = miss.got;
-                std::printf("  [%s -> %s value=%s %.2f%s] step=%s %s\n",
-                            miss.item->intent.c_str(), got.intent.c_str(),
-                            got.slot("value").c_str(), got.confidence, got.command ? " cmd" : "",
-                            miss.item->step.c_str(), miss.item->text.c_str());
+                std::printf("  [%s -> %s value=%s %.2f%s] step=%s %s\n", miss.item->intent.c_str(),
+                            got.intent.c_str(), got.slot("value").c_str(), got.confidence,
+                            got.command ? " cmd" : "", miss.item->step.c_str(),
+                            miss.item->text.c_str());
             }
         }
         return 0;

@@ -71,7 +71,7 @@ boost::asio::awaitable<ProviderExchange> exchange(net::HttpClient& http,
         outcome.response = co_await http.request(std::move(request));
     } catch (const net::HttpClientError& error) {
         const bool maybe = error.kind() == net::HttpClientError::Kind::sent_no_response;
-        std::string code = "connect";  // named, not ?: (g++ 12 coroutine temporaries)
+        std::string code = "connect";  // named, not ?: (docs/coroutines.md)
         if (maybe) code = "timeout";
         outcome.failure = transport_failure_result(maybe, std::move(code));
     }

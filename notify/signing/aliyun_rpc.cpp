@@ -9,6 +9,7 @@
 #include "crypto/base64.hpp"
 #include "crypto/hash.hpp"
 #include "notify/signing/json_fields.hpp"
+#include "text/beijing_time.hpp"
 
 namespace kayou::notify::aliyun {
 namespace {
@@ -213,14 +214,7 @@ std::string signed_query_send_details_query(const QuerySendDetailsRequest& reque
     return canonical + "&Signature=" + percent_encode(signature);
 }
 
-std::string beijing_send_date(sys_seconds t) {
-    // UTC+8 by arithmetic, as everywhere in notify/ (calendar.hpp): no TZ database involved.
-    const year_month_day d{floor<days>(t + hours{8})};
-    char text[16];
-    std::snprintf(text, sizeof text, "%04d%02u%02u", static_cast<int>(d.year()),
-                  static_cast<unsigned>(d.month()), static_cast<unsigned>(d.day()));
-    return text;
-}
+std::string beijing_send_date(sys_seconds t) { return text::format_beijing(t, "%Y%m%d"); }
 
 QuerySendDetailsResponse parse_query_send_details_response(std::string_view body) {
     using namespace signing::detail;

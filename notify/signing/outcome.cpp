@@ -1,6 +1,6 @@
 #include "notify/signing/outcome.hpp"
 
-#include "notify/calendar.hpp"
+#include "text/beijing_time.hpp"
 
 namespace kayou::notify::signing {
 
@@ -43,30 +43,30 @@ Classification classify_http_status(int status) {
 }
 
 sys_seconds next_beijing_minute(sys_seconds now) {
-    const local_seconds local = to_beijing(now);
-    return from_beijing(floor<minutes>(local) + minutes{1});
+    const local_seconds local = text::to_beijing(now);
+    return text::from_beijing(floor<minutes>(local) + minutes{1});
 }
 
 sys_seconds next_beijing_hour(sys_seconds now) {
-    const local_seconds local = to_beijing(now);
-    return from_beijing(floor<hours>(local) + hours{1});
+    const local_seconds local = text::to_beijing(now);
+    return text::from_beijing(floor<hours>(local) + hours{1});
 }
 
 sys_seconds next_beijing_midnight(sys_seconds now) {
-    const local_seconds local = to_beijing(now);
-    return from_beijing(floor<days>(local) + days{1});
+    const local_seconds local = text::to_beijing(now);
+    return text::from_beijing(floor<days>(local) + days{1});
 }
 
 sys_seconds next_beijing_month(sys_seconds now) {
-    const year_month_day today{floor<days>(to_beijing(now))};
+    const year_month_day today{floor<days>(text::to_beijing(now))};
     const year_month next = year_month{today.year(), today.month()} + months{1};
-    return from_beijing(local_days{next / day{1}});
+    return text::from_beijing(local_days{next / day{1}});
 }
 
 sys_seconds next_beijing_clock_time(sys_seconds now, int hour) {
-    const local_seconds local = to_beijing(now);
+    const local_seconds local = text::to_beijing(now);
     const local_seconds today_at = floor<days>(local) + hours{hour};
-    return from_beijing(local <= today_at ? today_at : today_at + days{1});
+    return text::from_beijing(local <= today_at ? today_at : today_at + days{1});
 }
 
 }  // namespace kayou::notify::signing

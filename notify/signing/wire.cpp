@@ -2,7 +2,7 @@
 
 #include <cstdio>
 
-#include "notify/calendar.hpp"
+#include "text/beijing_time.hpp"
 
 namespace kayou::notify::signing {
 namespace {
@@ -26,14 +26,15 @@ bool read_digits(std::string_view text, std::size_t pos, std::size_t width, int&
 
 std::string utc_date(std::int64_t unix_seconds) {
     const sys_seconds t{seconds{unix_seconds}};
-    return format_date(year_month_day{floor<days>(t)});
+    return text::format_date(year_month_day{floor<days>(t)});
 }
 
 std::string iso8601_utc(sys_seconds t) {
     const auto day = floor<days>(t);
     const hh_mm_ss tod{t - day};
     char buf[32];
-    std::snprintf(buf, sizeof buf, "%sT%02d:%02d:%02dZ", format_date(year_month_day{day}).c_str(),
+    std::snprintf(buf, sizeof buf, "%sT%02d:%02d:%02dZ",
+                  text::format_date(year_month_day{day}).c_str(),
                   static_cast<int>(tod.hours().count()), static_cast<int>(tod.minutes().count()),
                   static_cast<int>(tod.seconds().count()));
     return buf;
@@ -44,13 +45,13 @@ std::optional<sys_seconds> parse_beijing_datetime(std::string_view text) {
     if (text.size() != 19 || text[10] != ' ' || text[13] != ':' || text[16] != ':') {
         return std::nullopt;
     }
-    const std::optional<year_month_day> date = parse_date(text.substr(0, 10));
+    const std::optional<year_month_day> date = text::parse_date(text.substr(0, 10));
     int h = 0, mi = 0, s = 0;
     if (!date || !read_digits(text, 11, 2, h) || !read_digits(text, 14, 2, mi) ||
         !read_digits(text, 17, 2, s) || h > 23 || mi > 59 || s > 59) {
         return std::nullopt;
     }
-    return from_beijing(local_days{*date} + hours{h} + minutes{mi} + seconds{s});
+    return text::from_beijing(local_days{*date} + hours{h} + minutes{mi} + seconds{s});
 }
 
 }  // namespace kayou::notify::signing

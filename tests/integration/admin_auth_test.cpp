@@ -15,17 +15,17 @@ std::vector<AdminTokenConfig> tokens() {
             {"city-chen", crypto::sha256_hex("city-secret"), "city_admin", {}}};
 }
 
-HttpRequest with_auth(std::string value) {
-    HttpRequest request;
+net::HttpRequest with_auth(std::string value) {
+    net::HttpRequest request;
     request.headers.emplace_back("authorization", std::move(value));
     return request;
 }
 
 TEST(AdminAuth, BearerTokenRoleAndStatus) {
     Authenticator auth(tokens());
-    auto missing = auth.authorize(HttpRequest{}, {Role::faq_editor});
-    ASSERT_TRUE(std::holds_alternative<HttpResponse>(missing));
-    const auto& unauthorized = std::get<HttpResponse>(missing);
+    auto missing = auth.authorize(net::HttpRequest{}, {Role::faq_editor});
+    ASSERT_TRUE(std::holds_alternative<net::HttpResponse>(missing));
+    const auto& unauthorized = std::get<net::HttpResponse>(missing);
     EXPECT_EQ(unauthorized.status, 401);
     bool challenge = false;
     for (const auto& [name, value] : unauthorized.headers)
@@ -35,13 +35,13 @@ TEST(AdminAuth, BearerTokenRoleAndStatus) {
     for (auto header : {"Basic ZWRpdG9yLXNlY3JldA==", "Bearer", "Bearer wrong-secret",
                         "bearer editor-secret", "Bearer editor-secret "}) {
         auto result = auth.authorize(with_auth(header), {Role::faq_editor});
-        ASSERT_TRUE(std::holds_alternative<HttpResponse>(result)) << header;
-        EXPECT_EQ(std::get<HttpResponse>(result).status, 401) << header;
+        ASSERT_TRUE(std::holds_alternative<net::HttpResponse>(result)) << header;
+        EXPECT_EQ(std::get<net::HttpResponse>(result).status, 401) << header;
     }
 
     auto wrong_role = auth.authorize(with_auth("Bearer editor-secret"), {Role::legal_desk});
-    ASSERT_TRUE(std::holds_alternative<HttpResponse>(wrong_role));
-    EXPECT_EQ(std::get<HttpResponse>(wrong_role).status, 403);
+    ASSERT_TRUE(std::holds_alternative<net::HttpResponse>(wrong_role));
+    EXPECT_EQ(std::get<net::HttpResponse>(wrong_role).status, 403);
 
     auto ok =
         auth.authorize(with_auth("Bearer editor-secret"), {Role::legal_desk, Role::faq_editor});

@@ -125,7 +125,7 @@ TEST(EmbeddedRedis, ImmediateRestartAfterKillNineComesUpEvenOnAFixedPort) {
     }
 }
 
-// A start that cannot bring Redis up exits non-zero (it used to log "started" and stay 503).
+// A start that cannot bring Redis up exits non-zero (it does not log "started" and stay 503).
 TEST(EmbeddedRedis, StartThatCannotBringRedisUpExitsNonZero) {
     KayouProcess::Options options;
     options.embedded_redis_yaml = "  binary: /bin/false\n  start_timeout_ms: 2000\n";

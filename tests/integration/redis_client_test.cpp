@@ -137,7 +137,7 @@ TEST(RedisClient, SetGetRoundTrip) {
     });
 }
 
-// Outside the coroutine: g++ 12 rejects char-array literals with embedded NULs in a coroutine body.
+// Outside the coroutine: a char-array literal with NULs (docs/coroutines.md).
 std::string binary_key() { return std::string("bin\0key", 7); }
 std::string binary_value() { return std::string("a\0b\r\n\xff\x00z", 8) + std::string(1000, '\0'); }
 
@@ -167,7 +167,7 @@ TEST(RedisClient, ManyEmptyAndLargeArgumentsAreSentIntact) {
         Connected c{c_client};
         const std::string key = test_key("many_args");
         std::vector<std::string> push{"RPUSH", key};
-        // if, not ?: (g++ 12 mis-destroys conditional temporaries in coroutines)
+        // if, not ?: (docs/coroutines.md)
         std::vector<std::string> expected;
         for (int i = 0; i < 40; ++i) {
             std::string arg;

@@ -20,7 +20,7 @@
 #include "crypto/hash.hpp"
 #include "crypto/random.hpp"
 #include "members/application_store.hpp"
-#include "notify/calendar.hpp"
+#include "members/calendar.hpp"
 #include "notify/templates.hpp"
 #include "tests/support/chat_client.hpp"
 #include "tests/support/http_client.hpp"
@@ -152,12 +152,12 @@ std::vector<FakeSmsRequest> requests_to(const FakeSmsProvider& fake, const std::
 }
 
 std::string today_beijing() {
-    return notify::format_date(
-        notify::beijing_date(std::chrono::sys_seconds(std::chrono::seconds(unix_now()))));
+    return text::format_date(
+        text::beijing_date(std::chrono::sys_seconds(std::chrono::seconds(unix_now()))));
 }
 
 std::string days_ago_beijing(int days) {
-    return notify::format_date(notify::beijing_date(
+    return text::format_date(text::beijing_date(
         std::chrono::sys_seconds(std::chrono::seconds(unix_now() - days * 86'400))));
 }
 

@@ -10,8 +10,8 @@
 #include <chrono>
 #include <functional>
 
-#include "bot/metrics.hpp"
 #include "bot/turn_runner.hpp"
+#include "ops/metrics.hpp"
 #include "redis/client.hpp"
 #include "tests/support/redis_run.hpp"
 
@@ -54,7 +54,7 @@ dialogs::Message message(const std::string& dedupe_key) {
 
 TEST(TurnRunner, RetryBeforeTheReplyIsStoredGetsTheSameReplyWithoutASecondTurn) {
     run_with_redis([](std::shared_ptr<redis::Client> client) -> asio::awaitable<void> {
-        bot::Metrics metrics;
+        ops::Metrics metrics;
         CountingDialog dialog;
         const std::string prefix = unique_name("t:") + ":";
         bot::TurnRunner runner(client, dialog, prefix, 60s, metrics);
@@ -79,7 +79,7 @@ TEST(TurnRunner, RetryBeforeTheReplyIsStoredGetsTheSameReplyWithoutASecondTurn) 
 
 TEST(TurnRunner, ConcurrentDeliveriesOfOneMessageRunOneTurn) {
     run_with_redis([](std::shared_ptr<redis::Client> client) -> asio::awaitable<void> {
-        bot::Metrics metrics;
+        ops::Metrics metrics;
         CountingDialog dialog(100ms);
         bot::TurnRunner runner(client, dialog, unique_name("t:") + ":", 60s, metrics);
         const auto m = message("oa:o_turn_runner:2");

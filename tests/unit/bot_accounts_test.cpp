@@ -137,15 +137,15 @@ TEST(AdminAccounts, StoredRecordRoundTripsAndPublicJsonHasNoHash) {
     EXPECT_TRUE(account_tokens({a}).empty());
 }
 
-HttpRequest with_token(const std::string& token) {
-    HttpRequest request;
+net::HttpRequest with_token(const std::string& token) {
+    net::HttpRequest request;
     request.headers.emplace_back("authorization", "Bearer " + token);
     return request;
 }
 
-int status_of(const std::variant<Principal, HttpResponse>& result) {
+int status_of(const std::variant<Principal, net::HttpResponse>& result) {
     if (std::holds_alternative<Principal>(result)) return 200;
-    return std::get<HttpResponse>(result).status;
+    return std::get<net::HttpResponse>(result).status;
 }
 
 TEST(AdminAccounts, AuthorizeAccountsBesideConfigTokens) {
@@ -159,7 +159,7 @@ TEST(AdminAccounts, AuthorizeAccountsBesideConfigTokens) {
     a.role = Role::faq_editor;
     a.token_sha256 = crypto::sha256_hex(token);
 
-    // Accounts not enabled (no watcher): an account token is just unknown, as before.
+    // Accounts not enabled (no watcher): an account token is just unknown.
     EXPECT_EQ(status_of(auth.authorize(with_token(token), {Role::faq_editor})), 401);
 
     auth.enable_accounts(3000ms);

@@ -3,25 +3,25 @@
 
 #include <cmath>
 
-#include "bot/log.hpp"
-#include "bot/metrics.hpp"
 #include "bot/process_stats.hpp"
 #include "bot/turn_runner.hpp"
+#include "ops/log.hpp"
+#include "ops/metrics.hpp"
 
 namespace kayou::bot {
 namespace {
 
 TEST(LogLine, IsOneJsonObjectWithEscapedValues) {
-    const auto line =
-        format_log_line(LogLevel::warn, "webhook_rejected",
-                        {{"reason", "a\"b\n"}, {"status", 401}, {"ok", false}}, 1'700'000'000'123);
+    const auto line = ops::format_log_line(ops::LogLevel::warn, "webhook_rejected",
+                                           {{"reason", "a\"b\n"}, {"status", 401}, {"ok", false}},
+                                           1'700'000'000'123);
     EXPECT_EQ(line,
               "{\"ts\":\"2023-11-14T22:13:20.123Z\",\"level\":\"warn\",\"event\":"
               "\"webhook_rejected\",\"reason\":\"a\\\"b\\n\",\"status\":401,\"ok\":false}\n");
 }
 
 TEST(Metrics, RendersCountersHistogramsAndGauges) {
-    Metrics metrics;
+    ops::Metrics metrics;
     metrics.describe("kayou_x_total", "counter", "X things");
     metrics.counter("kayou_x_total", "route=\"/a\"").add(3);
     metrics.histogram("kayou_t_seconds").observe(std::chrono::microseconds(700));
@@ -42,7 +42,7 @@ TEST(Metrics, RendersCountersHistogramsAndGauges) {
     EXPECT_NE(later.find("kayou_started_at 1795412345.25\n"), std::string::npos);
     EXPECT_NE(later.find("kayou_ratio 0.1\n"), std::string::npos);
     EXPECT_NE(later.find("kayou_unknown NaN\n"), std::string::npos);
-    EXPECT_EQ(label_value("a\"b\\c\nd"), "a\\\"b\\\\c\\nd");
+    EXPECT_EQ(ops::label_value("a\"b\\c\nd"), "a\\\"b\\\\c\\nd");
 }
 
 TEST(ProcessStats, ParsesProcStatPastACommandNameWithSpacesAndParentheses) {

@@ -13,7 +13,7 @@
 namespace kayou::bot {
 namespace {
 
-std::string header(const HttpResponse& r, const std::string& name) {
+std::string header(const net::HttpResponse& r, const std::string& name) {
     for (const auto& [n, v] : r.headers)
         if (n == name) return v;
     return "";

@@ -1,6 +1,6 @@
 #include <gtest/gtest.h>
 
-#include "bot/channels/query.hpp"
+#include "net/query.hpp"
 
 namespace kayou::channels {
 namespace {

@@ -38,8 +38,8 @@ class EngineTest : public ::testing::Test {
 protected:
     static void SetUpTestSuite() {
         script_ = new FlowScript(FlowScript::load_file(KAYOU_SOURCE_DIR "/config/flows/join.yaml"));
-        districts_ = new DistrictCatalog(
-            DistrictCatalog::from_yaml(read_file(KAYOU_SOURCE_DIR "/config/districts.yaml")));
+        districts_ = new members::DistrictCatalog(members::DistrictCatalog::from_yaml(
+            read_file(KAYOU_SOURCE_DIR "/config/districts.yaml")));
     }
     static void TearDownTestSuite() {
         delete script_;
@@ -89,12 +89,12 @@ protected:
     }
 
     static FlowScript* script_;
-    static DistrictCatalog* districts_;
+    static members::DistrictCatalog* districts_;
     ConversationState state_;
     Effect last_effect_;
 };
 FlowScript* EngineTest::script_ = nullptr;
-DistrictCatalog* EngineTest::districts_ = nullptr;
+members::DistrictCatalog* EngineTest::districts_ = nullptr;
 
 TEST_F(EngineTest, JoinKeywordStartsTheFlowAtTheFirstStep) {
     auto out = say("我要入会");

@@ -22,9 +22,9 @@ std::string read_file(const std::string& path) {
     return text.str();
 }
 
-const DistrictCatalog& districts() {
-    static const DistrictCatalog catalog =
-        DistrictCatalog::from_yaml(read_file(KAYOU_SOURCE_DIR "/config/districts.yaml"));
+const members::DistrictCatalog& districts() {
+    static const members::DistrictCatalog catalog =
+        members::DistrictCatalog::from_yaml(read_file(KAYOU_SOURCE_DIR "/config/districts.yaml"));
     return catalog;
 }
 
@@ -68,8 +68,8 @@ TEST_P(ExtractTable, AcceptsEverySentenceEmbeddedValueAndRefusesNonAnswers) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Steps, ExtractTable,
-                         ::testing::Values("name", "id_card", "mobile", "code", "plate",
-                                           "district", "employer"));
+                         ::testing::Values("name", "id_card", "mobile", "code", "plate", "district",
+                                           "employer"));
 
 TEST(Extract, AWrongValueIsMalformedWithTheValidatorsMessageNotAbsent) {
     const auto id = extract_answer("id_card", "身份证 32048319880712123", kToday);

@@ -26,7 +26,7 @@ TEST(LegalEval, FrozenBlindSetsKeepTheirFigures) {
     const auto index = faq::Index::build(
         faq::parse_script(read_file(KAYOU_SOURCE_DIR "/faq/data/legal.yaml"), "legal.yaml"));
     const auto districts =
-        DistrictCatalog::from_yaml(read_file(KAYOU_SOURCE_DIR "/config/districts.yaml"));
+        members::DistrictCatalog::from_yaml(read_file(KAYOU_SOURCE_DIR "/config/districts.yaml"));
     const Understander understander(model, &districts);
     const std::string sums = read_file(KAYOU_SOURCE_DIR "/faq/eval/SHA256SUMS");
     struct Set {

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "dialogs/privacy.hpp"
+#include "text/masks.hpp"
 
 namespace kayou::dialogs {
 namespace {
@@ -17,7 +18,9 @@ struct MaskCase {
 void PrintTo(const MaskCase& c, std::ostream* os) { *os << "\"" << c.input << "\""; }
 
 class MaskIdCardTest : public testing::TestWithParam<MaskCase> {};
-TEST_P(MaskIdCardTest, Masks) { EXPECT_EQ(mask_id_card(GetParam().input), GetParam().expected); }
+TEST_P(MaskIdCardTest, Masks) {
+    EXPECT_EQ(text::mask_id_card(GetParam().input), GetParam().expected);
+}
 INSTANTIATE_TEST_SUITE_P(Table, MaskIdCardTest,
                          testing::Values(MaskCase{"320102199001011234", "3201**********1234"},
                                          MaskCase{"11010519491231002X", "1101**********002X"},
@@ -26,7 +29,9 @@ INSTANTIATE_TEST_SUITE_P(Table, MaskIdCardTest,
                                          MaskCase{"12345678", "********"}, MaskCase{"", ""}));
 
 class MaskMobileTest : public testing::TestWithParam<MaskCase> {};
-TEST_P(MaskMobileTest, Masks) { EXPECT_EQ(mask_mobile(GetParam().input), GetParam().expected); }
+TEST_P(MaskMobileTest, Masks) {
+    EXPECT_EQ(text::mask_mobile(GetParam().input), GetParam().expected);
+}
 INSTANTIATE_TEST_SUITE_P(Table, MaskMobileTest,
                          testing::Values(MaskCase{"13800138000", "138****8000"},
                                          MaskCase{"13812345678", "138****5678"},
@@ -34,7 +39,7 @@ INSTANTIATE_TEST_SUITE_P(Table, MaskMobileTest,
                                          MaskCase{"1380013", "*******"}, MaskCase{"", ""}));
 
 class MaskNameTest : public testing::TestWithParam<MaskCase> {};
-TEST_P(MaskNameTest, Masks) { EXPECT_EQ(mask_name(GetParam().input), GetParam().expected); }
+TEST_P(MaskNameTest, Masks) { EXPECT_EQ(text::mask_name(GetParam().input), GetParam().expected); }
 INSTANTIATE_TEST_SUITE_P(Table, MaskNameTest,
                          testing::Values(MaskCase{"张三", "张*"}, MaskCase{"王小明", "王**"},
                                          MaskCase{"欧阳娜娜", "欧阳**"},
@@ -44,7 +49,7 @@ INSTANTIATE_TEST_SUITE_P(Table, MaskNameTest,
                                          MaskCase{"", ""}));
 
 class MaskPlateTest : public testing::TestWithParam<MaskCase> {};
-TEST_P(MaskPlateTest, Masks) { EXPECT_EQ(mask_plate(GetParam().input), GetParam().expected); }
+TEST_P(MaskPlateTest, Masks) { EXPECT_EQ(text::mask_plate(GetParam().input), GetParam().expected); }
 INSTANTIATE_TEST_SUITE_P(Table, MaskPlateTest,
                          testing::Values(MaskCase{"苏D12345", "苏D***45"},
                                          MaskCase{"粤BD12345", "粤B****45"},

@@ -22,12 +22,13 @@ std::string read_file(const std::string& path) {
 }
 
 struct Fixture {
-    std::shared_ptr<const faq::IntentModel> model = faq::IntentModel::build(faq::parse_intent_script(
-        read_file(KAYOU_SOURCE_DIR "/faq/data/intents.yaml"), "intents.yaml"));
+    std::shared_ptr<const faq::IntentModel> model =
+        faq::IntentModel::build(faq::parse_intent_script(
+            read_file(KAYOU_SOURCE_DIR "/faq/data/intents.yaml"), "intents.yaml"));
     std::shared_ptr<const faq::Index> legal = faq::Index::build(
         faq::parse_script(read_file(KAYOU_SOURCE_DIR "/faq/data/legal.yaml"), "legal.yaml"));
-    DistrictCatalog districts =
-        DistrictCatalog::from_yaml(read_file(KAYOU_SOURCE_DIR "/config/districts.yaml"));
+    members::DistrictCatalog districts =
+        members::DistrictCatalog::from_yaml(read_file(KAYOU_SOURCE_DIR "/config/districts.yaml"));
     Understander understander{model, &districts};
 };
 
@@ -36,8 +37,7 @@ const Fixture& fixture() {
     return instance;
 }
 
-Understanding understand(std::string_view text, std::string step = "",
-                         std::string channel = "oa") {
+Understanding understand(std::string_view text, std::string step = "", std::string channel = "oa") {
     UnderstandContext context;
     context.channel = std::move(channel);
     context.step = std::move(step);
@@ -49,7 +49,8 @@ TEST(Understand, TheMessagesIssue10Quotes) {
     EXPECT_EQ(understand("货拉拉派的单我取消了 被扣钱又扣分 合理吗").intent, "question");
     EXPECT_EQ(understand("入会要交会费吗").intent, "question");
     EXPECT_EQ(understand("我昨天交了入会申请到现在还没消息 正常不").intent, "progress");
-    for (const char* text : {"入会要交会费吗", "老板拖欠我三个月工资怎么办", "你好", "客服", "不知道"})
+    for (const char* text :
+         {"入会要交会费吗", "老板拖欠我三个月工资怎么办", "你好", "客服", "不知道"})
         EXPECT_NE(understand(text, "name").intent, "answer") << text;
     EXPECT_EQ(understand("互助险", "id_card").intent, "benefits");
     EXPECT_EQ(understand("身份证号是 32048319880712123X，谢谢", "id_card").intent, "answer");
@@ -115,7 +116,8 @@ TEST(UnderstandEval, FrozenSetsKeepTheirFigures) {
         const std::string line = crypto::sha256_hex(text) + "  faq/eval/" + set.file;
         EXPECT_NE(sums.find(line), std::string::npos) << set.file << " changed since it was frozen";
         const auto cases = parse_understand_eval(text);
-        const auto result = score_understanding(fixture().understander, cases, fixture().legal.get());
+        const auto result =
+            score_understanding(fixture().understander, cases, fixture().legal.get());
         EXPECT_GE(result.cases, 200) << set.file;
         EXPECT_GE(result.accuracy(), set.at_least) << set.file;
         EXPECT_EQ(result.commands_inside_sentences, 0) << set.file;

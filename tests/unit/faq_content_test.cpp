@@ -10,6 +10,7 @@
 #include "faq/legal_service.hpp"
 #include "faq/stations.hpp"
 #include "faq/tickets.hpp"
+#include "text/masks.hpp"
 
 namespace kayou::faq {
 namespace {
@@ -258,7 +259,7 @@ TEST(FaqTickets, NumbersDaysAndMasks) {
     EXPECT_EQ(find_ticket_number("我的工单fl202611220007进度"), "FL202611220007");
     EXPECT_EQ(find_ticket_number("FL2026"), std::nullopt);
     EXPECT_EQ(find_ticket_number("XFL202611220007"), std::nullopt);
-    EXPECT_EQ(mask_phone("13812345678"), "138****5678");
+    EXPECT_EQ(text::mask_mobile("13812345678"), "138****5678");
     EXPECT_TRUE(valid_ticket_category("grievance", "fines"));
     EXPECT_FALSE(valid_ticket_category("grievance", ""));
     EXPECT_FALSE(valid_ticket_category("legal", "fines"));

@@ -4,8 +4,8 @@
 
 #include <chrono>
 
+#include "members/calendar.hpp"
 #include "members/review_rules.hpp"
-#include "notify/calendar.hpp"
 
 namespace kayou::members {
 namespace {
@@ -109,8 +109,8 @@ TEST(ReviewOnTimeRate, DecidedOnTimeOverDecided) {
 
 class ReviewReminders : public ::testing::Test {
 protected:
-    static notify::WorkingCalendar calendar() {
-        return notify::WorkingCalendar::load_directory(KAYOU_SOURCE_DIR "/config/calendar");
+    static members::WorkingCalendar calendar() {
+        return members::WorkingCalendar::load_directory(KAYOU_SOURCE_DIR "/config/calendar");
     }
 };
 

@@ -9,6 +9,7 @@
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/steady_timer.hpp>
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -16,20 +17,34 @@
 #include <string_view>
 #include <vector>
 
-#include "bot/config.hpp"
-
-namespace kayou::dialogs {
-class DistrictCatalog;
-}
 namespace kayou::members {
-class ReviewStore;
-}
-namespace kayou::notify {
+class DistrictCatalog;
 class WorkingCalendar;
+class ReviewStore;
+}  // namespace kayou::members
+namespace kayou::notify {
 class RedisSmsOutbox;
 }  // namespace kayou::notify
 
-namespace kayou::bot {
+namespace kayou::members {
+
+// Review console: reminders to district reviewers before a deadline, escalation to city admins at
+// it (members/review_store.hpp). Phones are staff numbers: keep them in
+// environment variables (${NAME}) rather than in a committed file.
+struct ReviewContactConfig {
+    std::string phone;                   // 11-digit mainland mobile
+    std::vector<std::string> districts;  // reviewers: the districts they review
+};
+
+struct ReviewConfig {
+    std::chrono::minutes reminder_lead{120};  // before the deadline, moved into working hours
+    std::chrono::seconds sweep_interval{60};
+    bool sweep_enabled = true;
+    // Reminders and escalations only inside members.office_hours on working days.
+    bool only_in_office_hours = true;
+    std::vector<ReviewContactConfig> reviewers;    // reminder SMS for their districts
+    std::vector<ReviewContactConfig> city_admins;  // escalation SMS for every district
+};
 
 struct SweepCounts {
     std::int64_t reminded = 0;   // applications
@@ -45,8 +60,8 @@ public:
     using Clock = std::int64_t (*)();
 
     ReviewSweeper(boost::asio::any_io_executor executor, members::ReviewStore& review,
-                  notify::RedisSmsOutbox& outbox, const notify::WorkingCalendar& calendar,
-                  const dialogs::DistrictCatalog& districts, ReviewConfig config, Clock now,
+                  notify::RedisSmsOutbox& outbox, const members::WorkingCalendar& calendar,
+                  const members::DistrictCatalog& districts, ReviewConfig config, Clock now,
                   Report report);
     ~ReviewSweeper();
 
@@ -62,8 +77,8 @@ private:
     boost::asio::any_io_executor executor_;
     members::ReviewStore& review_;
     notify::RedisSmsOutbox& outbox_;
-    const notify::WorkingCalendar& calendar_;
-    const dialogs::DistrictCatalog& districts_;
+    const members::WorkingCalendar& calendar_;
+    const members::DistrictCatalog& districts_;
     ReviewConfig config_;
     Clock now_;
     Report report_;
@@ -72,4 +87,4 @@ private:
     boost::asio::steady_timer timer_;
 };
 
-}  // namespace kayou::bot
+}  // namespace kayou::members

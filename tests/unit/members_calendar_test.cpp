@@ -4,11 +4,11 @@
 #include <cstdlib>
 #include <ctime>
 
-#include "notify/calendar.hpp"
+#include "members/calendar.hpp"
 
 namespace {
 
-using namespace kayou::notify;
+using namespace kayou::members;
 using namespace std::chrono;
 
 const std::string kCalendarDir = std::string(KAYOU_SOURCE_DIR) + "/config/calendar";
@@ -20,7 +20,7 @@ const WorkingCalendar& shipped() {
 
 // An instant given as Beijing wall-clock time.
 sys_seconds bj(year_month_day d, hours h, minutes m = 0min, seconds s = 0s) {
-    return from_beijing(local_days{d} + h + m + s);
+    return kayou::text::from_beijing(local_days{d} + h + m + s);
 }
 
 TEST(ShippedCalendar, CoversThePublishedYearsOnly) {
@@ -75,7 +75,7 @@ TEST(ShippedCalendar, OtherHolidays2026) {
     EXPECT_TRUE(c.is_working_day(2026y / 10 / 10));  // Saturday make-up
 }
 
-// The rule (notify/calendar.hpp): the clock starts at submission inside office hours (08:30-17:30
+// The rule (members/calendar.hpp): the clock starts at submission inside office hours (08:30-17:30
 // on working days), else at the next opening; the deadline is the close of office hours on the
 // working day after the one the clock started on.
 TEST(Deadline, OfficeHoursTable) {

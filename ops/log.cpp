@@ -1,4 +1,4 @@
-#include "bot/log.hpp"
+#include "ops/log.hpp"
 
 #include <unistd.h>
 
@@ -6,8 +6,9 @@
 #include <chrono>
 #include <cstdio>
 #include <ctime>
+#include <nlohmann/json.hpp>
 
-namespace kayou::bot {
+namespace kayou::ops {
 namespace {
 
 std::atomic<LogLevel> g_level{LogLevel::info};
@@ -26,36 +27,10 @@ constexpr std::string_view level_name(LogLevel level) {
     return "info";
 }
 
+// A JSON string literal, escaped by nlohmann::json; bytes that are not UTF-8 become U+FFFD
+// instead of breaking the line.
 void append_json_string(std::string& out, std::string_view text) {
-    out.push_back('"');
-    for (unsigned char c : text) {
-        switch (c) {
-            case '"':
-                out += "\\\"";
-                break;
-            case '\\':
-                out += "\\\\";
-                break;
-            case '\n':
-                out += "\\n";
-                break;
-            case '\r':
-                out += "\\r";
-                break;
-            case '\t':
-                out += "\\t";
-                break;
-            default:
-                if (c < 0x20) {
-                    char buffer[8];
-                    std::snprintf(buffer, sizeof buffer, "\\u%04x", c);
-                    out += buffer;
-                } else {
-                    out.push_back(static_cast<char>(c));
-                }
-        }
-    }
-    out.push_back('"');
+    out += nlohmann::json(text).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
 }  // namespace
@@ -125,4 +100,4 @@ void log(LogLevel level, std::string_view event, std::initializer_list<LogField>
     [[maybe_unused]] auto written = ::write(STDERR_FILENO, line.data(), line.size());
 }
 
-}  // namespace kayou::bot
+}  // namespace kayou::ops

@@ -7,7 +7,7 @@
 #include <string_view>
 #include <variant>
 
-namespace kayou::bot {
+namespace kayou::ops {
 
 enum class LogLevel { debug = 0, info = 1, warn = 2, error = 3 };
 
@@ -35,4 +35,4 @@ std::string format_log_line(LogLevel level, std::string_view event,
 
 void log(LogLevel level, std::string_view event, std::initializer_list<LogField> fields = {});
 
-}  // namespace kayou::bot
+}  // namespace kayou::ops

@@ -1,4 +1,4 @@
-#include "notify/calendar.hpp"
+#include "members/calendar.hpp"
 
 #include <yaml-cpp/yaml.h>
 
@@ -10,7 +10,7 @@
 #include <map>
 #include <sstream>
 
-namespace kayou::notify {
+namespace kayou::members {
 namespace {
 
 using namespace std::chrono;
@@ -103,11 +103,11 @@ public:
                 const sys_days d = date_field(w["date"], w, "date");
                 const weekday wd{d};
                 if (wd != Saturday && wd != Sunday) {
-                    fail(line_of(w), "make-up workday " + format_date(year_month_day{d}) +
+                    fail(line_of(w), "make-up workday " + text::format_date(year_month_day{d}) +
                                          " is not a Saturday or Sunday");
                 }
                 if (auto it = seen.find(d); it != seen.end()) {
-                    fail(line_of(w), "make-up workday " + format_date(year_month_day{d}) +
+                    fail(line_of(w), "make-up workday " + text::format_date(year_month_day{d}) +
                                          " is inside the holiday on line " +
                                          std::to_string(it->second));
                 }
@@ -145,7 +145,7 @@ private:
     sys_days date_field(const YAML::Node& node, const YAML::Node& parent, std::string_view key) {
         if (!node) fail(line_of(parent), "missing '" + std::string(key) + "'");
         const std::string s = node.IsScalar() ? node.Scalar() : std::string();
-        const std::optional<year_month_day> ymd = parse_date(s);
+        const std::optional<year_month_day> ymd = text::parse_date(s);
         if (!ymd) fail(line_of(node), std::string(key) + " is not a date YYYY-MM-DD: " + s);
         const int y = static_cast<int>(ymd->year());
         // A notice may reach into the neighbouring year (a 元旦 break starting Dec 30), but a
@@ -162,32 +162,6 @@ private:
 };
 
 }  // namespace
-
-std::optional<year_month_day> parse_date(std::string_view text) {
-    if (text.size() != 10 || text[4] != '-' || text[7] != '-') return std::nullopt;
-    // Digits only: from_chars would also take a sign ("2030--1-01").
-    auto number = [&](std::size_t pos, std::size_t width) {
-        int value = 0;
-        for (std::size_t i = pos; i < pos + width; ++i) {
-            if (text[i] < '0' || text[i] > '9') return -1;
-            value = value * 10 + (text[i] - '0');
-        }
-        return value;
-    };
-    const int y = number(0, 4), m = number(5, 2), d = number(8, 2);
-    if (y < 0 || m < 0 || d < 0) return std::nullopt;
-    const year_month_day ymd{year{y}, month{static_cast<unsigned>(m)},
-                             day{static_cast<unsigned>(d)}};
-    if (!ymd.ok()) return std::nullopt;
-    return ymd;
-}
-
-std::string format_date(year_month_day date) {
-    char buf[16];
-    std::snprintf(buf, sizeof buf, "%04d-%02u-%02u", static_cast<int>(date.year()),
-                  static_cast<unsigned>(date.month()), static_cast<unsigned>(date.day()));
-    return buf;
-}
 
 CalendarError::CalendarError(std::string file, int line, const std::string& message)
     : std::runtime_error(file + ":" + std::to_string(line) + ": " + message),
@@ -312,7 +286,7 @@ std::string format_office_hours(const OfficeHours& h) {
 }
 
 bool WorkingCalendar::in_office_hours(sys_seconds t) const {
-    const local_seconds local = to_beijing(t);
+    const local_seconds local = text::to_beijing(t);
     const local_days local_day = floor<days>(local);
     const seconds time_of_day = local - local_day;
     if (time_of_day < office_.open || time_of_day >= office_.close) return false;
@@ -321,15 +295,15 @@ bool WorkingCalendar::in_office_hours(sys_seconds t) const {
 
 sys_seconds WorkingCalendar::next_office_time(sys_seconds t) const {
     if (in_office_hours(t)) return t;
-    const local_seconds local = to_beijing(t);
+    const local_seconds local = text::to_beijing(t);
     const local_days local_day = floor<days>(local);
     sys_days day{local_day.time_since_epoch()};
     // Before today's opening on a working day: today; otherwise the next working day.
     if (local - local_day < office_.open && is_working_day(year_month_day{day}))
-        return from_beijing(local_day + office_.open);
+        return text::from_beijing(local_day + office_.open);
     std::set<int> ignored;
     day = next_working_day(day, ignored);
-    return from_beijing(local_days{day.time_since_epoch()} + office_.open);
+    return text::from_beijing(local_days{day.time_since_epoch()} + office_.open);
 }
 
 sys_seconds WorkingCalendar::counting_start(sys_seconds submitted) const {
@@ -354,10 +328,10 @@ sys_days WorkingCalendar::next_working_day(sys_days day, std::set<int>& uncovere
 Deadline WorkingCalendar::deadline_for(sys_seconds submitted) const {
     std::set<int> uncovered;
     // Years are noted for the submission day and every day walked after it.
-    const sys_days submitted_day{floor<days>(to_beijing(submitted)).time_since_epoch()};
+    const sys_days submitted_day{floor<days>(text::to_beijing(submitted)).time_since_epoch()};
     is_working_day_noting(submitted_day, uncovered);
     const sys_seconds start = counting_start(submitted);
-    sys_days day{floor<days>(to_beijing(start)).time_since_epoch()};
+    sys_days day{floor<days>(text::to_beijing(start)).time_since_epoch()};
     for (sys_days d = submitted_day; d < day;) {
         d += days{1};
         is_working_day_noting(d, uncovered);
@@ -365,7 +339,7 @@ Deadline WorkingCalendar::deadline_for(sys_seconds submitted) const {
     const sys_days next = next_working_day(day, uncovered);
 
     Deadline out;
-    out.at = from_beijing(local_days{next.time_since_epoch()} + office_.close);
+    out.at = text::from_beijing(local_days{next.time_since_epoch()} + office_.close);
     out.uncovered_years.assign(uncovered.begin(), uncovered.end());
     return out;
 }
@@ -373,21 +347,21 @@ Deadline WorkingCalendar::deadline_for(sys_seconds submitted) const {
 sys_seconds WorkingCalendar::reminder_time(sys_seconds deadline, seconds lead) const {
     const sys_seconds candidate = deadline - lead;
     if (in_office_hours(candidate)) return candidate;
-    const local_seconds local = to_beijing(candidate);
+    const local_seconds local = text::to_beijing(candidate);
     const local_days local_day = floor<days>(local);
     sys_days day{local_day.time_since_epoch()};
     // After closing on a working day: that day's last office minute; otherwise the last working
     // day's (the reminder must be sendable: in office hours).
     const minutes last_minute = office_.close - minutes{1};
     if (local - local_day >= seconds{office_.close} && is_working_day(year_month_day{day}))
-        return from_beijing(local_day + last_minute);
+        return text::from_beijing(local_day + last_minute);
     for (int i = 0; i < kMaxDayWalk; ++i) {
         day -= days{1};
         if (is_working_day(year_month_day{day})) {
-            return from_beijing(local_days{day.time_since_epoch()} + last_minute);
+            return text::from_beijing(local_days{day.time_since_epoch()} + last_minute);
         }
     }
     throw std::logic_error("working-day calendar has no working day within a year");
 }
 
-}  // namespace kayou::notify
+}  // namespace kayou::members

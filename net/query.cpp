@@ -1,4 +1,4 @@
-#include "bot/channels/query.hpp"
+#include "net/query.hpp"
 
 namespace kayou::channels {
 namespace {

@@ -12,9 +12,9 @@
 #include <optional>
 #include <string>
 
-#include "bot/http_types.hpp"
+#include "net/http_types.hpp"
 
-namespace kayou::bot {
+namespace kayou::net {
 
 struct HttpServerOptions {
     std::string address = "127.0.0.1";
@@ -51,6 +51,8 @@ struct HttpObservation {
     std::string_view request_id;
 };
 using HttpObserver = std::function<void(const HttpObservation&)>;
+// Turns an exception that escaped a handler into the response (and whether it is a bug).
+using ErrorClassifier = std::function<ErrorVerdict(std::exception_ptr)>;
 
 class HttpServer {
 public:
@@ -68,6 +70,8 @@ public:
     // HttpServerOptions::body_limit (e.g. FAQ script uploads); 0 keeps the server's limit.
     void route_prefix(std::string prefix, HttpHandler handler, std::size_t body_limit = 0);
     void observe(HttpObserver observer);
+    // Replaces the default table (every exception is a 500 bug, net::Unavailable a 503).
+    void classify_errors(ErrorClassifier classifier);
     // Every request whose path starts with `prefix` passes `gate` first (the longest prefix).
     void gate(std::string prefix, HttpGate gate);
 
@@ -85,4 +89,4 @@ private:
     std::shared_ptr<Impl> impl_;
 };
 
-}  // namespace kayou::bot
+}  // namespace kayou::net

@@ -1,13 +1,13 @@
 #pragma once
 // Transport-neutral request/response, so handlers are plain functions that tests can call
-// without sockets and only bot/http_server.cpp includes Beast.
+// without sockets and only net/http_server.cpp includes Beast.
 #include <cstdint>
 #include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
 
-namespace kayou::bot {
+namespace kayou::net {
 
 struct HttpRequest {
     std::string method;  // "GET", "POST", ...
@@ -45,4 +45,14 @@ struct HttpResponse {
     static HttpResponse error(int status, std::string_view reason);
 };
 
-}  // namespace kayou::bot
+// 503 {"error": reason} with Retry-After.
+HttpResponse unavailable_response(std::string_view reason, long long retry_after_seconds);
+
+// What an exception that escaped a handler becomes (the table: bot/http_errors.hpp).
+struct ErrorVerdict {
+    HttpResponse response;
+    bool bug = false;  // a 500: worth a log line with the exception's type
+    std::string kind;  // for the log: "unavailable", "redis:timeout", "std::exception", ...
+};
+
+}  // namespace kayou::net

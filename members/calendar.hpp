@@ -7,8 +7,7 @@
 // working days (调休上班) on weekends. A day is a working day when it is a make-up workday, or
 // when it is Monday-Friday and not inside a holiday range.
 //
-// All times are Beijing time as a fixed UTC+8 offset (China has had one zone and no DST since
-// 1991), computed arithmetically so neither the host's TZ nor its tzdata can move a deadline.
+// All times are Beijing time (text/beijing_time.hpp).
 //
 // The deadline rule (deadline_for), inside office hours (08:30-17:30 Beijing time on working
 // days by default; set_office_hours):
@@ -32,26 +31,9 @@
 #include <string_view>
 #include <vector>
 
-namespace kayou::notify {
+#include "text/beijing_time.hpp"
 
-inline constexpr std::chrono::hours kBeijingOffset{8};
-
-// Beijing wall-clock time for an instant, and back.
-constexpr std::chrono::local_seconds to_beijing(std::chrono::sys_seconds t) {
-    return std::chrono::local_seconds{t.time_since_epoch() + kBeijingOffset};
-}
-constexpr std::chrono::sys_seconds from_beijing(std::chrono::local_seconds t) {
-    return std::chrono::sys_seconds{t.time_since_epoch() - kBeijingOffset};
-}
-// The Beijing calendar date an instant falls on.
-constexpr std::chrono::year_month_day beijing_date(std::chrono::sys_seconds t) {
-    return std::chrono::year_month_day{std::chrono::floor<std::chrono::days>(to_beijing(t))};
-}
-
-// "2025-10-01".
-std::string format_date(std::chrono::year_month_day date);
-// Strict "YYYY-MM-DD" (digits only, a real date); nullopt otherwise.
-std::optional<std::chrono::year_month_day> parse_date(std::string_view text);
+namespace kayou::members {
 
 // Bad calendar data. file() and line() point at the offending entry (line is 1-based; 0 when the
 // problem is the file as a whole, e.g. a missing year key or an unreadable file).
@@ -148,4 +130,4 @@ private:
     OfficeHours office_;
 };
 
-}  // namespace kayou::notify
+}  // namespace kayou::members

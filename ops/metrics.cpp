@@ -1,10 +1,10 @@
-#include "bot/metrics.hpp"
+#include "ops/metrics.hpp"
 
 #include <charconv>
 #include <cmath>
 #include <cstdio>
 
-namespace kayou::bot {
+namespace kayou::ops {
 
 void Histogram::observe(std::chrono::nanoseconds duration) {
     const double seconds = std::chrono::duration<double>(duration).count();
@@ -136,4 +136,4 @@ std::string label_value(std::string_view value) {
     return out;
 }
 
-}  // namespace kayou::bot
+}  // namespace kayou::ops

@@ -1,4 +1,4 @@
-#include "dialogs/districts.hpp"
+#include "members/districts.hpp"
 
 #include <algorithm>
 #include <array>
@@ -10,7 +10,7 @@
 
 #include "text/utf8.hpp"
 
-namespace kayou::dialogs {
+namespace kayou::members {
 namespace {
 
 // Drivers write "武进 区", "（武进）", "Wujin"; only letters, digits and ideographs carry meaning.
@@ -222,4 +222,4 @@ DistrictCatalog::Match DistrictCatalog::match(std::string_view free_text) const 
     return finish(chosen);
 }
 
-}  // namespace kayou::dialogs
+}  // namespace kayou::members

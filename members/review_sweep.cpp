@@ -1,4 +1,4 @@
-#include "bot/review_sweep.hpp"
+#include "members/review_sweep.hpp"
 
 #include <algorithm>
 #include <boost/asio/co_spawn.hpp>
@@ -7,12 +7,12 @@
 #include <boost/asio/use_awaitable.hpp>
 
 #include "crypto/random.hpp"
-#include "dialogs/districts.hpp"
+#include "members/calendar.hpp"
+#include "members/districts.hpp"
 #include "members/review_store.hpp"
-#include "notify/calendar.hpp"
 #include "redis/reply.hpp"
 
-namespace kayou::bot {
+namespace kayou::members {
 namespace asio = boost::asio;
 
 namespace {
@@ -44,8 +44,8 @@ std::vector<notify::SmsMessage> messages_for(const std::vector<const ReviewConta
 
 ReviewSweeper::ReviewSweeper(asio::any_io_executor executor, members::ReviewStore& review,
                              notify::RedisSmsOutbox& outbox,
-                             const notify::WorkingCalendar& calendar,
-                             const dialogs::DistrictCatalog& districts, ReviewConfig config,
+                             const members::WorkingCalendar& calendar,
+                             const members::DistrictCatalog& districts, ReviewConfig config,
                              Clock now, Report report)
     : executor_(executor),
       review_(review),
@@ -94,7 +94,7 @@ asio::awaitable<void> ReviewSweeper::loop() {
 asio::awaitable<SweepCounts> ReviewSweeper::sweep_once(std::int64_t now) {
     SweepCounts counts;
     // Reviewers are texted at work, never at night: what came due meanwhile goes out at the
-    // next opening (notify/calendar.hpp).
+    // next opening (members/calendar.hpp).
     if (config_.only_in_office_hours &&
         !calendar_.in_office_hours(std::chrono::sys_seconds(std::chrono::seconds(now))))
         co_return counts;
@@ -138,4 +138,4 @@ asio::awaitable<SweepCounts> ReviewSweeper::sweep_once(std::int64_t now) {
     co_return counts;
 }
 
-}  // namespace kayou::bot
+}  // namespace kayou::members

@@ -1,4 +1,4 @@
-#include "bot/http_server.hpp"
+#include "net/http_server.hpp"
 
 #include <algorithm>
 #include <array>
@@ -15,18 +15,40 @@
 #include <unordered_map>
 #include <vector>
 
-#include "bot/http_errors.hpp"
-#include "bot/log.hpp"
 #include "crypto/hash.hpp"
 #include "crypto/random.hpp"
+#include "net/unavailable.hpp"
+#include "ops/log.hpp"
 
-namespace kayou::bot {
+namespace kayou::net {
 
 namespace asio = boost::asio;
 namespace beast = boost::beast;
 namespace http = beast::http;
 using tcp = asio::ip::tcp;
 constexpr auto use_tuple = asio::as_tuple(asio::use_awaitable);
+
+namespace {
+
+ErrorVerdict classify_by_default(std::exception_ptr error) {
+    try {
+        std::rethrow_exception(error);
+    } catch (const net::Unavailable& e) {
+        return {unavailable_response(e.what(), e.retry_after().count()), false, "unavailable"};
+    } catch (...) {
+        return {HttpResponse::error(500, "internal error"), true, "unclassified"};
+    }
+}
+
+// API answers are never cached by a browser or a proxy: the admin ones hold personal data.
+void forbid_caching_of_json(HttpResponse& response) {
+    if (response.content_type.rfind("application/json", 0) != 0) return;
+    for (const auto& [name, value] : response.headers)
+        if (beast::iequals(name, "Cache-Control")) return;
+    response.headers.emplace_back("Cache-Control", "no-store");
+}
+
+}  // namespace
 
 struct HttpServer::Impl : std::enable_shared_from_this<Impl> {
     struct Connection {
@@ -57,6 +79,7 @@ struct HttpServer::Impl : std::enable_shared_from_this<Impl> {
         return options.body_limit;
     }
     HttpObserver observer;
+    ErrorClassifier classify = classify_by_default;
     std::vector<std::pair<std::string, HttpGate>> gates;  // longest prefix first
     std::size_t body_bytes_reserved = 0;  // bodies being read now (options.max_body_memory)
     std::uint64_t accept_failures = 0;
@@ -88,8 +111,8 @@ struct HttpServer::Impl : std::enable_shared_from_this<Impl> {
                     std::chrono::milliseconds(1000),
                     backoff.count() ? backoff * 2 : std::chrono::milliseconds(10));
                 if (accept_failures == 1 || (accept_failures & (accept_failures - 1)) == 0)
-                    log(LogLevel::error, "accept_failed",
-                        {{"error", ec.message()}, {"failures", accept_failures}});
+                    ops::log(ops::LogLevel::error, "accept_failed",
+                             {{"error", ec.message()}, {"failures", accept_failures}});
                 pause.expires_after(backoff);
                 co_await pause.async_wait(use_tuple);
                 continue;
@@ -199,15 +222,15 @@ struct HttpServer::Impl : std::enable_shared_from_this<Impl> {
         } catch (...) {
             failure = std::current_exception();
         }
-        // One status table for every route (bot/http_errors.hpp): 503 + Retry-After for "not
-        // now", 500 only for bugs. The client learns nothing internal; the log gets the kind
-        // only (an exception's text may quote request bytes).
-        auto verdict = classify_exception(failure);
+        // One status table for every route (classify_errors; bot/http_errors.hpp): 503 +
+        // Retry-After for "not now", 500 only for bugs. The client learns nothing internal; the
+        // log gets the kind only (an exception's text may quote request bytes).
+        auto verdict = classify(failure);
         if (verdict.bug)
-            log(LogLevel::error, "handler_failed",
-                {{"request_id", request.request_id},
-                 {"route", route_name},
-                 {"kind", verdict.kind}});
+            ops::log(ops::LogLevel::error, "handler_failed",
+                     {{"request_id", request.request_id},
+                      {"route", route_name},
+                      {"kind", verdict.kind}});
         co_return std::move(verdict.response);
     }
 
@@ -223,6 +246,26 @@ struct HttpServer::Impl : std::enable_shared_from_this<Impl> {
         message.prepare_payload();
         connection.stream.expires_after(options.read_timeout);
         co_await http::async_write(connection.stream, message, use_tuple);
+    }
+
+    // A request that could not be read: answer what the peer can still use (413, 431, 400); a
+    // timeout or a closed socket gets nothing.
+    asio::awaitable<void> answer_read_error(Connection& connection, beast::error_code ec,
+                                            std::chrono::steady_clock::time_point started) {
+        int status = 0;
+        if (ec == http::error::body_limit)
+            status = 413;
+        else if (ec == http::error::header_limit)
+            status = 431;
+        else if (ec.category() == http::make_error_code(http::error::bad_target).category())
+            status = 400;
+        if (!status) co_return;
+        const auto request_id = next_request_id();
+        std::string_view reason = "malformed request";
+        if (status == 413) reason = "body too large";
+        co_await write(connection, HttpResponse::error(status, reason), 11, false);
+        notify({"other", "", status, std::chrono::steady_clock::now() - started, request_id});
+        co_await drain_before_close(connection);
     }
 
     asio::awaitable<void> serve(std::shared_ptr<Connection> connection) {
@@ -297,24 +340,7 @@ struct HttpServer::Impl : std::enable_shared_from_this<Impl> {
             }
             if (ec == http::error::end_of_stream) break;  // the peer closed between requests
             if (ec) {
-                // Answer what the peer can still use; a timeout or a closed socket gets nothing.
-                int status = 0;
-                if (ec == http::error::body_limit)
-                    status = 413;
-                else if (ec == http::error::header_limit)
-                    status = 431;
-                else if (ec.category() == http::make_error_code(http::error::bad_target).category())
-                    status = 400;
-                if (status) {
-                    const auto request_id = next_request_id();
-                    co_await write(*connection,
-                                   HttpResponse::error(status, status == 413 ? "body too large"
-                                                                             : "malformed request"),
-                                   11, false);
-                    notify({"other", "", status, std::chrono::steady_clock::now() - started,
-                            request_id});
-                    co_await drain_before_close(*connection);
-                }
+                co_await answer_read_error(*connection, ec, started);
                 break;
             }
             auto message = parser.release();
@@ -323,14 +349,7 @@ struct HttpServer::Impl : std::enable_shared_from_this<Impl> {
             request.request_id = next_request_id();
             std::string_view route_name;
             HttpResponse response = co_await dispatch(request, route_name);
-            // API answers are never cached by a browser or a proxy: the admin ones hold
-            // personal data.
-            if (response.content_type.rfind("application/json", 0) == 0) {
-                bool has_cache_control = false;
-                for (const auto& [name, value] : response.headers)
-                    if (beast::iequals(name, "Cache-Control")) has_cache_control = true;
-                if (!has_cache_control) response.headers.emplace_back("Cache-Control", "no-store");
-            }
+            forbid_caching_of_json(response);
             const int status = response.status;
             const bool keep_alive = message.keep_alive() && !stopping;
             co_await write(*connection, std::move(response), message.version(), keep_alive);
@@ -410,6 +429,12 @@ struct HttpServer::Impl : std::enable_shared_from_this<Impl> {
     }
 };
 
+HttpResponse unavailable_response(std::string_view reason, long long retry_after_seconds) {
+    auto response = HttpResponse::error(503, reason);
+    response.headers.emplace_back("Retry-After", std::to_string(retry_after_seconds));
+    return response;
+}
+
 HttpResponse HttpResponse::error(int status, std::string_view reason) {
     std::string body = "{\"error\":\"";
     for (char c : reason)
@@ -445,6 +470,9 @@ void HttpServer::route(std::string path, HttpHandler handler, std::string metric
 }
 
 void HttpServer::observe(HttpObserver observer) { impl_->observer = std::move(observer); }
+void HttpServer::classify_errors(ErrorClassifier classifier) {
+    impl_->classify = std::move(classifier);
+}
 
 void HttpServer::gate(std::string prefix, HttpGate gate) {
     auto& gates = impl_->gates;
@@ -471,4 +499,4 @@ void HttpServer::stop(std::function<void()> done) { impl_->stop(std::move(done))
 
 std::size_t HttpServer::open_connections() const { return impl_->connections.size(); }
 
-}  // namespace kayou::bot
+}  // namespace kayou::net

@@ -5,9 +5,9 @@
 #include <string>
 #include <vector>
 
-#include "dialogs/districts.hpp"
+#include "members/districts.hpp"
 
-namespace kayou::dialogs {
+namespace kayou::members {
 namespace {
 
 // Three districts; 牛塘 is listed under both 武进 and 钟楼 (a town on their border), so a driver
@@ -196,4 +196,4 @@ TEST_P(BadYamlTest, ThrowsWithTheLine) {
 INSTANTIATE_TEST_SUITE_P(Table, BadYamlTest, testing::ValuesIn(kBadYaml));
 
 }  // namespace
-}  // namespace kayou::dialogs
+}  // namespace kayou::members

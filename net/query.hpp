@@ -20,7 +20,7 @@
 #include <utility>
 #include <vector>
 
-#include "bot/channels/decode_error.hpp"
+#include "net/decode_error.hpp"
 
 namespace kayou::channels {
 

@@ -6,7 +6,7 @@
 #include <string_view>
 #include <vector>
 
-namespace kayou::dialogs {
+namespace kayou::members {
 
 struct District {
     std::string id;    // stable key used in Redis and by reviewers: "wujin"
@@ -63,4 +63,4 @@ private:
     std::vector<std::vector<Key>> keys_;  // parallel to districts_
 };
 
-}  // namespace kayou::dialogs
+}  // namespace kayou::members

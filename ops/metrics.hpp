@@ -13,7 +13,7 @@
 #include <string_view>
 #include <vector>
 
-namespace kayou::bot {
+namespace kayou::ops {
 
 class Counter {
 public:
@@ -65,4 +65,4 @@ private:
 // Escapes a label value for the text format.
 std::string label_value(std::string_view value);
 
-}  // namespace kayou::bot
+}  // namespace kayou::ops
