@@ -67,7 +67,7 @@ void describe_sentinel_metrics(ops::Metrics& metrics,
     metrics.info("kayou_redis_primary_info", [sentinel]() -> std::string {
         const auto primary = sentinel->primary();
         if (!primary) return "";
-        return "address=\"" + label_value(primary->to_string()) + "\"";
+        return "address=\"" + ops::label_value(primary->to_string()) + "\"";
     });
     metrics.gauge("kayou_redis_failovers_total",
                   [sentinel] { return static_cast<double>(sentinel->failovers()); });
