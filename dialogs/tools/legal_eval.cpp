@@ -10,6 +10,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
+#include <functional>
 #include <iostream>
 #include <set>
 #include <sstream>
@@ -45,57 +46,113 @@ void print_tally(const char* name, const kayou::dialogs::LegalEvalTally& tally) 
         tally.count(LegalOutcome::kept_out), tally.count(LegalOutcome::legal_claim));
 }
 
-}  // namespace
-
-int main(int argc, char** argv) {
-    using namespace kayou;
+struct Options {
     std::string intents_path = KAYOU_DATA_SOURCE_DIR "/faq/data/intents.yaml";
     std::string legal_path = KAYOU_DATA_SOURCE_DIR "/faq/data/legal.yaml";
     std::string districts_path = KAYOU_DATA_SOURCE_DIR "/config/districts.yaml";
     bool summary = false, sweep = false, without_copies = false;
-    faq::Thresholds thresholds;
-    faq::IndexOptions index_options;
+    kayou::faq::Thresholds thresholds;
+    kayou::faq::IndexOptions index_options;
     std::vector<std::string> evals;
+};
+
+// "--set name=value": a decision threshold or a retrieval option.
+void apply_setting(const std::string& setting, Options& options) {
+    const auto eq = setting.find('=');
+    const double value = std::atof(setting.c_str() + eq + 1);
+    const std::string name = setting.substr(0, eq);
+    auto& t = options.thresholds;
+    auto& index = options.index_options;
+    if (name == "answer") t.answer = value;
+    if (name == "suggest") t.suggest = value;
+    if (name == "margin") t.margin = value;
+    if (name == "lone") t.lone = value;
+    if (name == "focus") index.focus_weight = value;
+    if (name == "answer_weight") index.answer_weight = value;
+    if (name == "pooled") index.answer_includes_questions = value > 0;
+    if (name == "idf_power") index.idf_power = value;
+    if (name == "bigram") index.bigram_weight = value;
+    if (name == "unknown") index.unknown_weight = value;
+}
+
+Options parse_arguments(int argc, char** argv) {
+    Options options;
     for (int i = 1; i < argc; ++i) {
         const std::string arg = argv[i];
-        if (arg == "--summary") {
-            summary = true;
-        } else if (arg == "--without-copies") {
-            without_copies = true;
-        } else if (arg == "--sweep") {
-            sweep = true;
-        } else if (arg == "--set" && i + 1 < argc) {
-            const std::string setting = argv[++i];
-            const auto eq = setting.find('=');
-            const double value = std::atof(setting.c_str() + eq + 1);
-            const std::string name = setting.substr(0, eq);
-            if (name == "answer") thresholds.answer = value;
-            if (name == "suggest") thresholds.suggest = value;
-            if (name == "margin") thresholds.margin = value;
-            if (name == "lone") thresholds.lone = value;
-            if (name == "focus") index_options.focus_weight = value;
-            if (name == "answer_weight") index_options.answer_weight = value;
-            if (name == "pooled") index_options.answer_includes_questions = value > 0;
-            if (name == "idf_power") index_options.idf_power = value;
-            if (name == "bigram") index_options.bigram_weight = value;
-            if (name == "unknown") index_options.unknown_weight = value;
-        } else if (arg == "--legal" && i + 1 < argc) {
-            legal_path = argv[++i];
-        } else if (arg == "--intents" && i + 1 < argc) {
-            intents_path = argv[++i];
-        } else {
-            evals.push_back(arg);
-        }
+        if (arg == "--summary")
+            options.summary = true;
+        else if (arg == "--without-copies")
+            options.without_copies = true;
+        else if (arg == "--sweep")
+            options.sweep = true;
+        else if (arg == "--set" && i + 1 < argc)
+            apply_setting(argv[++i], options);
+        else if (arg == "--legal" && i + 1 < argc)
+            options.legal_path = argv[++i];
+        else if (arg == "--intents" && i + 1 < argc)
+            options.intents_path = argv[++i];
+        else
+            options.evals.push_back(arg);
     }
-    if (evals.empty()) {
+    return options;
+}
+
+using Elsewhere = std::function<std::string(const kayou::dialogs::Understanding&)>;
+
+void print_sweep(const std::string& path, const kayou::dialogs::Understander& understander,
+                 const kayou::faq::Index& index, const kayou::faq::Thresholds& thresholds,
+                 const std::vector<kayou::dialogs::LegalEvalCase>& cases,
+                 const Elsewhere& elsewhere) {
+    std::printf("%s: answer margin -> right%% wrong%% choices%%\n", path.c_str());
+    for (double answer = 0.35; answer <= 0.701; answer += 0.05)
+        for (double margin : {0.0, 0.02, 0.04, 0.06, 0.1}) {
+            kayou::faq::Thresholds trial = thresholds;
+            trial.answer = answer;
+            trial.margin = margin;
+            trial.lone = std::min(trial.lone, answer);
+            if (trial.suggest > trial.answer) trial.suggest = trial.answer;
+            const auto result =
+                kayou::dialogs::score_legal(understander, index, trial, cases, elsewhere);
+            std::printf("  %.2f %.2f -> %5.1f %4.1f %5.1f\n", answer, margin,
+                        100 * result.right_rate(), 100 * result.wrong_rate(),
+                        100 * result.choices_rate());
+        }
+}
+
+void print_result(const std::string& path, const kayou::dialogs::LegalEvalResult& result,
+                  bool summary) {
+    using kayou::dialogs::LegalOutcome;
+    std::printf(
+        "%s: %d cases; in scope right %.1f%%, confidently wrong %.1f%% of all, "
+        "choices %.1f%% of all; out of scope answered with a legal claim: %d\n",
+        path.c_str(), result.total.cases, 100 * result.right_rate(), 100 * result.wrong_rate(),
+        100 * result.choices_rate(), result.out_of_scope.count(LegalOutcome::legal_claim));
+    print_tally("in scope", result.in_scope);
+    print_tally("out of scope", result.out_of_scope);
+    for (const auto& [category, tally] : result.per_category) print_tally(category.c_str(), tally);
+    if (summary) return;
+    for (const auto& miss : result.misses)
+        std::printf("  [%s %s %s %.2f] %s | %s\n",
+                    std::string(kayou::dialogs::outcome_name(miss.outcome)).c_str(),
+                    miss.intent.c_str(), miss.entry.c_str(), miss.score,
+                    miss.item->category.c_str(), miss.item->question.c_str());
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    using namespace kayou;
+    const Options options = parse_arguments(argc, argv);
+    if (options.evals.empty()) {
         std::cerr << "usage: legal_eval [--summary] [--sweep] [--set answer=X] EVAL.yaml...\n";
         return 2;
     }
     try {
         auto model = faq::IntentModel::build(
-            faq::parse_intent_script(read_file(intents_path), intents_path));
+            faq::parse_intent_script(read_file(options.intents_path), options.intents_path));
         const auto index =
-            faq::Index::build(faq::parse_script(read_file(legal_path), legal_path), index_options);
+            faq::Index::build(faq::parse_script(read_file(options.legal_path), options.legal_path),
+                              options.index_options);
         // Variants as the analyzer folds them, to recognise an eval question copied into the
         // script.
         std::set<std::u32string> variants;
@@ -105,14 +162,15 @@ int main(int argc, char** argv) {
         auto is_variant = [&](const std::string& question) {
             return variants.count(index->analyzer().fold(question)) > 0;
         };
-        const auto districts = members::DistrictCatalog::from_yaml(read_file(districts_path));
+        const auto districts =
+            members::DistrictCatalog::from_yaml(read_file(options.districts_path));
         const dialogs::Understander understander(model, &districts);
         const auto benefits = faq::parse_benefits(
             read_file(KAYOU_DATA_SOURCE_DIR "/faq/data/benefits.yaml"), "benefits.yaml");
         const auto flow =
             dialogs::FlowScript::load_file(KAYOU_DATA_SOURCE_DIR "/config/flows/join.yaml");
         // What kayou says to a driver with no application for the other intents.
-        auto elsewhere = [&](const dialogs::Understanding& understood) -> std::string {
+        const Elsewhere elsewhere = [&](const dialogs::Understanding& understood) -> std::string {
             if (understood.intent == "benefits")
                 return faq::benefits_text(benefits, understood.slot("district"),
                                           faq::MemberStatus::none, "2026-12-03",
@@ -121,52 +179,25 @@ int main(int argc, char** argv) {
             if (understood.intent == "progress") return flow.text("progress_none");
             return {};
         };
-        for (const auto& path : evals) {
+        for (const auto& path : options.evals) {
             auto cases = dialogs::parse_legal_eval(read_file(path));
             // A question that is word for word one of the script's variants measures nothing
             // about drivers' own words; say how many there are, and drop them on request.
             const auto copies = std::erase_if(cases, [&](const dialogs::LegalEvalCase& item) {
-                return without_copies && is_variant(item.question);
+                return options.without_copies && is_variant(item.question);
             });
             std::size_t copies_kept = 0;
             for (const auto& item : cases) copies_kept += is_variant(item.question) ? 1 : 0;
             std::printf("%s: %zu questions are word for word a variant of the script%s\n",
-                        path.c_str(), copies + copies_kept, without_copies ? " (left out)" : "");
-            if (sweep) {
-                std::printf("%s: answer margin -> right%% wrong%% choices%%\n", path.c_str());
-                for (double answer = 0.35; answer <= 0.701; answer += 0.05)
-                    for (double margin : {0.0, 0.02, 0.04, 0.06, 0.1}) {
-                        faq::Thresholds trial = thresholds;
-                        trial.answer = answer;
-                        trial.margin = margin;
-                        trial.lone = std::min(trial.lone, answer);
-                        if (trial.suggest > trial.answer) trial.suggest = trial.answer;
-                        const auto result =
-                            dialogs::score_legal(understander, *index, trial, cases, elsewhere);
-                        std::printf("  %.2f %.2f -> %5.1f %4.1f %5.1f\n", answer, margin,
-                                    100 * result.right_rate(), 100 * result.wrong_rate(),
-                                    100 * result.choices_rate());
-                    }
-                continue;
-            }
-            const auto result =
-                dialogs::score_legal(understander, *index, thresholds, cases, elsewhere);
-            std::printf(
-                "%s: %d cases; in scope right %.1f%%, confidently wrong %.1f%% of all, "
-                "choices %.1f%% of all; out of scope answered with a legal claim: %d\n",
-                path.c_str(), result.total.cases, 100 * result.right_rate(),
-                100 * result.wrong_rate(), 100 * result.choices_rate(),
-                result.out_of_scope.count(dialogs::LegalOutcome::legal_claim));
-            print_tally("in scope", result.in_scope);
-            print_tally("out of scope", result.out_of_scope);
-            for (const auto& [category, tally] : result.per_category)
-                print_tally(category.c_str(), tally);
-            if (summary) continue;
-            for (const auto& miss : result.misses)
-                std::printf("  [%s %s %s %.2f] %s | %s\n",
-                            std::string(dialogs::outcome_name(miss.outcome)).c_str(),
-                            miss.intent.c_str(), miss.entry.c_str(), miss.score,
-                            miss.item->category.c_str(), miss.item->question.c_str());
+                        path.c_str(), copies + copies_kept,
+                        options.without_copies ? " (left out)" : "");
+            if (options.sweep)
+                print_sweep(path, understander, *index, options.thresholds, cases, elsewhere);
+            else
+                print_result(path,
+                             dialogs::score_legal(understander, *index, options.thresholds, cases,
+                                                  elsewhere),
+                             options.summary);
         }
         return 0;
     } catch (const std::exception& error) {
