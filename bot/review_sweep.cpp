@@ -21,8 +21,8 @@ namespace {
 // with its weekends is at most 9 days).
 constexpr std::int64_t kReminderHorizonSeconds = 12 * 86'400;
 
-// A decision whose steps take longer than this was abandoned: a live decide() takes a few Redis
-// round trips, each bounded by the client's command timeout.
+// A submit or decision whose steps take longer than this was abandoned: a live one takes a few
+// Redis round trips, each bounded by the client's command timeout.
 constexpr std::chrono::seconds kUnfinishedAfter{30};
 
 // One SMS per person per batch; the key makes a retried sweep step send nothing twice.
@@ -81,11 +81,11 @@ asio::awaitable<void> ReviewSweeper::loop() {
         auto wait = config_.sweep_interval;
         try {
             if (co_await review_.acquire_sweep_lease(owner_, lease) && !*stopped) {
-                // Decisions a process began and never finished (it died between the steps of
-                // ReviewStore::decide): finished here, whatever the office hours.
-                const auto recovered = co_await review_.recover_decisions(kUnfinishedAfter);
+                // Submits and decisions a process began and never finished (it died between
+                // their steps): finished here, whatever the office hours.
+                const auto recovered = co_await review_.recover_unfinished(kUnfinishedAfter);
                 if (report_ && recovered > 0)
-                    report_("review_decisions_recovered", "", static_cast<std::int64_t>(recovered));
+                    report_("review_steps_recovered", "", static_cast<std::int64_t>(recovered));
                 co_await sweep_once(now_());
                 if (report_) report_("review_sweep_done", "", 0);
             }

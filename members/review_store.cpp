@@ -270,6 +270,12 @@ asio::awaitable<DecisionResult> ReviewStore::finish_decision(BegunDecision begun
     co_return result;
 }
 
+asio::awaitable<std::size_t> ReviewStore::recover_unfinished(std::chrono::milliseconds older_than) {
+    const std::size_t submits = co_await applications_.recover_submits(older_than);
+    const std::size_t decisions = co_await recover_decisions(older_than);
+    co_return submits + decisions;
+}
+
 asio::awaitable<std::size_t> ReviewStore::recover_decisions(std::chrono::milliseconds older_than) {
     const auto now_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
                             std::chrono::system_clock::now().time_since_epoch())

@@ -120,6 +120,8 @@ public:
     // Completes decisions begun more than `older_than` ago and never finished (a process died
     // between the steps); run by the review sweep. Returns how many it completed.
     boost::asio::awaitable<std::size_t> recover_decisions(std::chrono::milliseconds older_than);
+    // Submits (ApplicationStore::recover_submits) and decisions left unfinished, in that order.
+    boost::asio::awaitable<std::size_t> recover_unfinished(std::chrono::milliseconds older_than);
     std::string decisions_key() const;
     // Only a received (undecided) application moves; its deadline stays (the promise was made
     // when the driver submitted).
