@@ -36,35 +36,37 @@ if tonumber(ARGV[3]) > tonumber(ARGV[4]) then redis.call('ZADD', KEYS[4], ARGV[3
 return 1
 )lua");
 
-// KEYS: 1 app, 2/3 pending old/new, 4/5 pool old/new, 6/7 received old/new
-// ARGV: 1 new district, 2 reviewer, 3 now, 4 the district the reviewer saw
-const redis::Script kMove(R"lua(
+// A move and a transfer are two steps: the record (the step that decides, {<application>}) and
+// the district's sets ({<district>}), which follow from the record and are written again by the
+// same request repeated ("unchanged" repeats them): a crash between the steps leaves the sets
+// behind until the reviewer's retry. (Not chained through {review}:decisions like a decision:
+// nothing is sent to anyone, and the record is already right.)
+// KEYS: 1 app. ARGV: 1 new district, 2 reviewer, 3 now, 4 the district the reviewer saw
+// Returns {outcome, district before}
+const redis::Script kMoveRecord(R"lua(
 local status = redis.call('HGET', KEYS[1], 'status')
-if not status then return 'not_found' end
+if not status then return {'not_found', ''} end
 local district = redis.call('HGET', KEYS[1], 'district')
-if district == ARGV[1] then return 'unchanged' end
-if status ~= 'received' or district ~= ARGV[4] then return 'conflict' end
-local id = redis.call('HGET', KEYS[1], 'id')
-local deadline = redis.call('ZSCORE', KEYS[2], id) or redis.call('HGET', KEYS[1], 'deadline')
-redis.call('ZREM', KEYS[2], id)
-redis.call('ZADD', KEYS[3], deadline, id)
-local pooled = redis.call('ZSCORE', KEYS[4], id)
-if pooled then
-  redis.call('ZREM', KEYS[4], id)
-  redis.call('ZADD', KEYS[5], pooled, id)
+if district == ARGV[1] then
+  return {'unchanged', redis.call('HGET', KEYS[1], 'moved_from') or ''}
 end
-local received = redis.call('ZSCORE', KEYS[6], id)
-if received then
-  redis.call('ZREM', KEYS[6], id)
-  redis.call('ZADD', KEYS[7], received, id)
-end
+if status ~= 'received' or district ~= ARGV[4] then return {'conflict', district} end
 redis.call('HSET', KEYS[1], 'district', ARGV[1], 'moved_from', district, 'moved_by', ARGV[2],
            'moved_at', ARGV[3])
-return 'done'
+return {'done', district}
 )lua");
 
-// KEYS: 1 app, 2 pool. ARGV: 1 union, 2 reviewer, 3 now
-const redis::Script kTransfer(R"lua(
+// KEYS: 1 pending, 2 pool, 3 received (the new district). ARGV: 1 id, 2 deadline, 3 submitted,
+// 4 pool flag
+const redis::Script kMoveInto(R"lua(
+redis.call('ZADD', KEYS[1], ARGV[2], ARGV[1])
+redis.call('ZADD', KEYS[3], ARGV[3], ARGV[1])
+if ARGV[4] == '1' then redis.call('ZADD', KEYS[2], ARGV[3], ARGV[1]) end
+return 1
+)lua");
+
+// KEYS: 1 app. ARGV: 1 union, 2 reviewer, 3 now
+const redis::Script kTransferRecord(R"lua(
 local status = redis.call('HGET', KEYS[1], 'status')
 if not status then return 'not_found' end
 local done = redis.call('HGET', KEYS[1], 'transferred_to')
@@ -72,9 +74,9 @@ if done and done ~= '' then
   if done == ARGV[1] then return 'unchanged' end
   return 'conflict'
 end
-local id = redis.call('HGET', KEYS[1], 'id')
-if status ~= 'approved' or not redis.call('ZSCORE', KEYS[2], id) then return 'conflict' end
-redis.call('ZREM', KEYS[2], id)
+if status ~= 'approved' or redis.call('HGET', KEYS[1], 'turnover_pool') ~= '1' then
+  return 'conflict'
+end
 redis.call('HSET', KEYS[1], 'transferred_to', ARGV[1], 'transferred_by', ARGV[2],
            'transferred_at', ARGV[3])
 return 'done'
@@ -325,22 +327,46 @@ asio::awaitable<std::size_t> ReviewStore::recover_decisions(std::chrono::millise
 
 asio::awaitable<ReviewOutcome> ReviewStore::move(const Application& a, std::string to_district,
                                                  std::string reviewer, std::int64_t now) {
-    std::vector<std::string> keys{
-        applications_.app_key(a.id),          district_key(a.district, "pending"),
-        district_key(to_district, "pending"), district_key(a.district, "pool"),
-        district_key(to_district, "pool"),    district_key(a.district, "received"),
-        district_key(to_district, "received")};
+    std::vector<std::string> keys{applications_.app_key(a.id)};
     std::vector<std::string> args{to_district, reviewer, std::to_string(now), a.district};
-    const auto reply = co_await redis_->eval(kMove, std::move(keys), std::move(args));
-    co_return outcome_from(reply.str);
+    const auto reply = co_await redis_->eval(kMoveRecord, std::move(keys), std::move(args));
+    if (!reply.is_array() || reply.elements.size() < 2)
+        throw redis::Error(redis::Error::Kind::protocol, "review move: " + reply.str);
+    const auto outcome = outcome_from(reply.elements[0].str);
+    const std::string from = reply.elements[1].str;
+    if ((outcome == ReviewOutcome::done || outcome == ReviewOutcome::unchanged) && !from.empty() &&
+        from != to_district) {
+        // Into the new district first, then out of the old one: in between, the application is
+        // in both queues, never in none.
+        std::vector<std::string> into{district_key(to_district, "pending"),
+                                      district_key(to_district, "pool"),
+                                      district_key(to_district, "received")};
+        std::vector<std::string> values{a.id, std::to_string(a.deadline),
+                                        std::to_string(a.submitted_at),
+                                        a.turnover_pool ? "1" : "0"};
+        const auto added = co_await redis_->eval(kMoveInto, std::move(into), std::move(values));
+        if (added.is_error())
+            throw redis::Error(redis::Error::Kind::protocol, "review move: " + added.str);
+        std::vector<std::vector<std::string>> out_of{
+            {"ZREM", district_key(from, "pending"), a.id},
+            {"ZREM", district_key(from, "pool"), a.id},
+            {"ZREM", district_key(from, "received"), a.id}};
+        co_await redis_->pipeline(std::move(out_of));
+    }
+    co_return outcome;
 }
 
 asio::awaitable<ReviewOutcome> ReviewStore::transfer(const Application& a, std::string union_name,
                                                      std::string reviewer, std::int64_t now) {
-    std::vector<std::string> keys{applications_.app_key(a.id), district_key(a.district, "pool")};
+    std::vector<std::string> keys{applications_.app_key(a.id)};
     std::vector<std::string> args{union_name, reviewer, std::to_string(now)};
-    const auto reply = co_await redis_->eval(kTransfer, std::move(keys), std::move(args));
-    co_return outcome_from(reply.str);
+    const auto reply = co_await redis_->eval(kTransferRecord, std::move(keys), std::move(args));
+    const auto outcome = outcome_from(reply.str);
+    if (outcome == ReviewOutcome::done || outcome == ReviewOutcome::unchanged) {
+        std::vector<std::string> leave{"ZREM", district_key(a.district, "pool"), a.id};
+        co_await redis_->exec(std::move(leave));
+    }
+    co_return outcome;
 }
 
 asio::awaitable<DistrictStats> ReviewStore::stats(std::string district, TimeRange range,
