@@ -450,9 +450,11 @@ TEST_F(JoinLinkTest, TwoSimultaneousSubmitsWithOneTokenStoreOneApplication) {
     const int e_status = e_result.get().first;
     EXPECT_EQ((d_status == 200) + (e_status == 200), 1) << d_status << " " << e_status;
     EXPECT_EQ((d_status == 409) + (e_status == 409), 1) << d_status << " " << e_status;
-    const int stored = std::stoi(
-        cli1(redis_port(), "EXISTS 'kayou:idcard:{" + box().lookup_hash(d.id_card) +
-                               "}' 'kayou:idcard:{" + box().lookup_hash(e.id_card) + "}'"));
+    // One EXISTS per key: the two are on two hash tags (a Redis Cluster refuses them together).
+    const int stored = std::stoi(cli1(redis_port(), "EXISTS 'kayou:idcard:{" +
+                                                        box().lookup_hash(d.id_card) + "}'")) +
+                       std::stoi(cli1(redis_port(), "EXISTS 'kayou:idcard:{" +
+                                                        box().lookup_hash(e.id_card) + "}'"));
     EXPECT_EQ(stored, 1);
 }
 

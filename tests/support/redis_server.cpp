@@ -289,8 +289,11 @@ std::string RedisServer::log_tail() const {
 
 RedisServer& RedisServer::shared() {
     static std::unique_ptr<RedisServer> server = [] {
+        // A cluster run starts its own one-node cluster: the script's server is not one.
+        const char* cluster = std::getenv("KAYOU_TEST_REDIS_CLUSTER");
+        const bool cluster_run = cluster != nullptr && std::string_view(cluster) == "1";
         if (const char* env = std::getenv("KAYOU_TEST_REDIS_PORT");
-            env != nullptr && *env != '\0') {
+            !cluster_run && env != nullptr && *env != '\0') {
             const int port = std::atoi(env);
             if (port <= 0 || port > 65535) {
                 throw std::runtime_error("KAYOU_TEST_REDIS_PORT is not a port");

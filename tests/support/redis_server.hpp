@@ -69,7 +69,8 @@ public:
     std::string command(const std::string& inline_command, int timeout_ms = 2000) const;
 
     // One server per test process: the one on env KAYOU_TEST_REDIS_PORT if set (started by the
-    // test script; never stopped from here), otherwise started on first use.
+    // test script; never stopped from here; ignored when KAYOU_TEST_REDIS_CLUSTER=1), otherwise
+    // started on first use.
     static RedisServer& shared();
     // A currently free loopback TCP port (bind port 0, read it back, close).
     static std::uint16_t free_port();
