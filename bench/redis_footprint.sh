@@ -54,10 +54,10 @@ per_key "dedupe reply (dedupe:{k})" '*dedupe:{*}'
 per_key "application record (app:{id})" '*app:{RH*}'
 per_key "  id-number index (idcard:{h})" '*idcard:{*}'
 per_key "  mobile index (mobile:{h}:...)" '*mobile:{*}:application'
-per_key "  chat index (driver:{d})" '*driver:{*}'
+per_key "  chat index (driver:{d}:application)" '*driver:{*}:application'
 per_member "  district sets (district:{d}:*)" '*district:{*}:*' ZCARD
 per_key "outbox message ({sms}:msg:id)" '*{sms}:msg:*'
 per_key "  idempotency key ({sms}:idem:k)" '*{sms}:idem:*'
 per_key "  receipt index ({sms}:receipt:...)" '*{sms}:receipt:*'
 per_member "  watch/delayed/unknown zsets" '*{sms}:[wdu][aen]*' ZCARD
-per_member "  stream entries ({sms}:stream*)" '*{sms}:stream*' XLEN
+per_member "  streams ({sms}:stream*; XDELed when sent)" '*{sms}:stream*' XLEN
