@@ -15,7 +15,7 @@
 //   mobile:{<lookup hash>}:application  string: the latest application of a mobile number (a
 //                                   driver's SMS "进度" reply)
 //   joinlink:{<nonce>}:used         string: the application a single-use join link made
-//                                   (members/join_link.hpp); claimed by the same script
+//                                   (members/join_link.hpp); claimed by the submit (the link step)
 //   promo:{<id>}:apps               sorted set: applications made through a promoter's or an
 //                                   event's link, by submission time (members/promoters.hpp)
 //   {join}:submits                  stream: submits begun and not yet finished (the sealed record
