@@ -318,7 +318,13 @@ boost::asio::awaitable<std::size_t> ApplicationStore::recover_submits(
                         if (stored.is_string()) intent.record[field] = stored.get<std::string>();
             }
         }
-        co_await run_submit_steps(intent);
+        try {
+            co_await run_submit_steps(intent);
+        } catch (const std::exception&) {
+            // One that cannot be finished now must hold up neither the others nor the sweep: it
+            // stays in the stream and is tried again on the next pass.
+            continue;
+        }
         ++completed;
     }
     co_return completed;

@@ -319,7 +319,13 @@ asio::awaitable<std::size_t> ReviewStore::recover_decisions(std::chrono::millise
             begun.outcome = ReviewOutcome::not_found;
             application.emplace();
         }
-        co_await finish_decision(std::move(begun), *application);
+        try {
+            co_await finish_decision(std::move(begun), *application);
+        } catch (const std::exception&) {
+            // One that cannot be finished now must hold up neither the others nor the sweep: it
+            // stays in the stream and is tried again on the next pass.
+            continue;
+        }
         ++completed;
     }
     co_return completed;
