@@ -3,45 +3,67 @@
 #include <cstdio>
 #include <map>
 
+#include <nlohmann/json.hpp>
+
 #include "redis/client.hpp"
 #include "redis/script.hpp"
 
 namespace kayou::members {
 namespace {
 
-// KEYS: 1 idcard index, 2 app, 3 pending, 4 pool, 5 driver, 6 received (stats), 7 mobile index,
-//       8 join link claim, 9 the promoter's application index (KEYS[2] when none)
-// ARGV: 1 app id, 2 deadline, 3 submitted, 4 pool flag, 5 app key prefix ("kayou:app:"),
-//       6 driver flag ("1": index KEYS[5]; "0": a web application no chat owns yet),
-//       7 link claim TTL in seconds ("0": no link to claim), 8.. field/value pairs of the record
-// The link is looked at first and claimed only when the application is stored: a link stays
-// usable after a refused duplicate, and is never claimed twice.
-const redis::Script kSubmit(R"lua(
-local claim_ttl = tonumber(ARGV[7])
-if claim_ttl > 0 and redis.call('EXISTS', KEYS[8]) == 1 then
-  return {'used', ''}
-end
-local existing = redis.call('GET', KEYS[1])
-if existing then
-  local key = ARGV[5] .. '{' .. existing .. '}'
-  local status = redis.call('HGET', key, 'status')
-  if status == 'received' or status == 'approved' then
-    return {'existing', existing}
-  end
-end
-local fields = {}
-for i = 8, #ARGV do fields[#fields + 1] = ARGV[i] end
-redis.call('HSET', KEYS[2], unpack(fields))
-redis.call('SET', KEYS[1], ARGV[1])
-if ARGV[6] == '1' then redis.call('SET', KEYS[5], ARGV[1]) end
-if claim_ttl > 0 then redis.call('SET', KEYS[8], ARGV[1], 'EX', claim_ttl) end
-redis.call('SET', KEYS[7], ARGV[1])
-redis.call('ZADD', KEYS[3], ARGV[2], ARGV[1])
-redis.call('ZADD', KEYS[6], ARGV[3], ARGV[1])
-if ARGV[4] == '1' then redis.call('ZADD', KEYS[4], ARGV[3], ARGV[1]) end
-if KEYS[9] ~= KEYS[2] then redis.call('ZADD', KEYS[9], ARGV[3], ARGV[1]) end
-return {'new', ARGV[1]}
+// A submit is steps on the hash tags of its keys (docs/DESIGN.md "Keys and hash tags"), each
+// one script or command on one tag, each safe to run again: the intent ({join}:submits, written
+// first, holding the sealed record), the join link's claim, the record, the ID number's claim,
+// the indexes (chat, mobile, district queues, promoter), the intent's removal. A process that dies
+// between them leaves the intent, and ApplicationStore::recover_submits() runs the steps again.
+
+// KEYS: 1 the link's claim. ARGV: 1 app id, 2 ttl seconds. 1: claimed by this application (now
+// or before), 0: used by another.
+const redis::Script kClaimLink(R"lua(
+local holder = redis.call('GET', KEYS[1])
+if holder == ARGV[1] then return 1 end
+if holder then return 0 end
+redis.call('SET', KEYS[1], ARGV[1], 'EX', ARGV[2])
+return 1
 )lua");
+
+// KEYS: 1 a claim. ARGV: 1 app id. Gives back a claim only while this application holds it.
+const redis::Script kReleaseClaim(R"lua(
+if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
+return 0
+)lua");
+
+// KEYS: 1 app. ARGV: field/value pairs. Only a record not there yet: a step run again after a
+// reviewer acted must not undo the review.
+const redis::Script kWriteRecord(R"lua(
+if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
+redis.call('HSET', KEYS[1], unpack(ARGV))
+return 1
+)lua");
+
+// KEYS: 1 idcard index. ARGV: 1 app id, 2 the inactive application it may replace ("" none).
+// Returns {'ours'} | {'taken', holder}.
+const redis::Script kClaimIdCard(R"lua(
+local holder = redis.call('GET', KEYS[1])
+if holder == ARGV[1] then return {'ours'} end
+if holder and holder ~= ARGV[2] then return {'taken', holder} end
+redis.call('SET', KEYS[1], ARGV[1])
+return {'ours'}
+)lua");
+
+// KEYS: 1 pending, 2 received, 3 pool (one district). ARGV: 1 id, 2 deadline, 3 submitted,
+// 4 pool flag
+const redis::Script kIndexInDistrict(R"lua(
+redis.call('ZADD', KEYS[1], ARGV[2], ARGV[1])
+redis.call('ZADD', KEYS[2], ARGV[3], ARGV[1])
+if ARGV[4] == '1' then redis.call('ZADD', KEYS[3], ARGV[3], ARGV[1]) end
+return 1
+)lua");
+
+std::string field_of(const std::map<std::string, std::string>& record, const std::string& name) {
+    const auto it = record.find(name);
+    return it == record.end() ? std::string() : it->second;
+}
 
 std::string two(int v) { return (v < 10 ? "0" : "") + std::to_string(v); }
 
@@ -97,10 +119,9 @@ std::string ApplicationStore::app_key(std::string_view id) const {
 
 boost::asio::awaitable<SubmitResult> ApplicationStore::submit(NewApplication a) {
     // The common duplicate is answered without drawing a number, so numbers have no gaps
-    // except when two submits of one ID number race (the script below still decides).
+    // except when two submits of one ID number race (the ID number's claim still decides).
     if (auto existing = co_await active_for_id_card(a.id_card))
         co_return co_await existing_result(std::move(*existing), a);
-    const bool claims_link = !a.link_claim_key.empty() && a.link_claim_ttl.count() > 0;
     const std::string submitted_text = beijing_minute_text(a.submitted);
     const std::string day =
         submitted_text.substr(0, 4) + submitted_text.substr(5, 2) + submitted_text.substr(8, 2);
@@ -111,30 +132,37 @@ boost::asio::awaitable<SubmitResult> ApplicationStore::submit(NewApplication a) 
     if (seq.empty() || !seq[0].is_integer())
         throw std::runtime_error("application sequence failed");
     const std::string id = format_application_id(a.submitted, seq[0].integer);
+    auto intent = prepare_submit(a, id);
+    intent.entry = co_await record_submit_intent(intent);
+    const auto outcome = co_await run_submit_steps(intent);
+    // Sentinel: the driver is told "submitted" only once a replica has it too (docs/DESIGN.md
+    // "Redis Sentinel"); a shortfall throws and the turn answers 503, the retry finds it stored.
+    if (redis_->waits_for_replicas()) co_await redis_->wait_for_replicas();
+    SubmitResult result;
+    if (outcome == "used") {
+        result.link_used = true;
+        co_return result;
+    }
+    std::string stored_id = outcome;  // named: no ?: inside a co_await (g++ 12)
+    if (outcome == "new") stored_id = id;
+    auto stored = co_await get(std::move(stored_id));
+    if (!stored) throw std::runtime_error("application vanished after submit");
+    if (outcome != "new") co_return co_await existing_result(std::move(*stored), a);
+    result.created = true;
+    result.application = std::move(*stored);
+    co_return result;
+}
+
+ApplicationStore::SubmitIntent ApplicationStore::prepare_submit(const NewApplication& a,
+                                                                const std::string& id) const {
+    const bool claims_link = !a.link_claim_key.empty() && a.link_claim_ttl.count() > 0;
     const std::string id_hash = box_.lookup_hash(a.id_card);
     const bool pool = a.employer.empty();
     const auto deadline = a.deadline.time_since_epoch().count();
     const auto submitted = a.submitted.time_since_epoch().count();
     auto ad = [&](std::string_view field) { return "app:" + id + ":" + std::string(field); };
 
-    std::vector<std::string> keys{
-        prefix_ + "idcard:{" + id_hash + "}",
-        app_key(id),
-        prefix_ + "district:{" + a.district + "}:pending",
-        prefix_ + "district:{" + a.district + "}:pool",
-        a.driver.empty() ? app_key(id) : driver_key(a.driver),
-        prefix_ + "district:{" + a.district + "}:received",
-        mobile_key(box_.lookup_hash(a.mobile)),
-        claims_link ? a.link_claim_key : app_key(id),
-        a.promoter.empty() ? app_key(id) : prefix_ + "promo:{" + a.promoter + "}:apps"};
-    std::vector<std::string> args{id,
-                                  std::to_string(deadline),
-                                  std::to_string(submitted),
-                                  pool ? "1" : "0",
-                                  prefix_ + "app:",
-                                  a.driver.empty() ? "0" : "1",
-                                  claims_link ? std::to_string(a.link_claim_ttl.count()) : "0"};
-    const std::map<std::string, std::string> record{
+    std::map<std::string, std::string> record{
         {"id", id},
         {"status", "received"},
         {"reason", ""},
@@ -155,27 +183,154 @@ boost::asio::awaitable<SubmitResult> ApplicationStore::submit(NewApplication a) 
         {"mobile_hash", box_.lookup_hash(a.mobile)},
         {"promoter", a.promoter},
     };
-    for (const auto& [field, value] : record) {
-        args.push_back(field);
-        args.push_back(value);
+    SubmitIntent intent;
+    intent.id = id;
+    intent.record = std::move(record);
+    if (claims_link) {
+        intent.link_claim_key = a.link_claim_key;
+        intent.link_claim_ttl = a.link_claim_ttl;
     }
-    auto reply = co_await redis_->eval(kSubmit, std::move(keys), std::move(args));
-    if (!reply.is_array() || reply.elements.size() < 2)
-        throw std::runtime_error("application submit failed: " + reply.str);
-    SubmitResult result;
-    if (reply.elements[0].str == "used") {
-        result.link_used = true;
-        co_return result;
+    return intent;
+}
+
+std::string ApplicationStore::submits_key() const { return prefix_ + "{join}:submits"; }
+
+boost::asio::awaitable<std::string> ApplicationStore::record_submit_intent(
+    const SubmitIntent& intent) {
+    std::vector<std::string> add{"XADD",
+                                 submits_key(),
+                                 "*",
+                                 "id",
+                                 intent.id,
+                                 "record",
+                                 nlohmann::json(intent.record).dump(),
+                                 "link",
+                                 intent.link_claim_key,
+                                 "link_ttl",
+                                 std::to_string(intent.link_claim_ttl.count())};
+    const auto added = co_await redis_->exec(std::move(add));
+    if (!added.is_string()) throw std::runtime_error("application intent failed: " + added.str);
+    co_return added.str;
+}
+
+boost::asio::awaitable<std::string> ApplicationStore::run_submit_steps(const SubmitIntent& intent) {
+    const std::string& id = intent.id;
+    const auto& record = intent.record;
+    std::string outcome = "new";
+    const bool claims_link = !intent.link_claim_key.empty() && intent.link_claim_ttl.count() > 0;
+    if (claims_link) {
+        std::vector<std::string> keys{intent.link_claim_key};
+        std::vector<std::string> args{id, std::to_string(intent.link_claim_ttl.count())};
+        const auto claimed = co_await redis_->eval(kClaimLink, std::move(keys), std::move(args));
+        if (claimed.is_error()) throw std::runtime_error("join link claim: " + claimed.str);
+        if (claimed.integer == 0) outcome = "used";
     }
-    // Sentinel: the driver is told "submitted" only once a replica has it too (docs/DESIGN.md
-    // "Redis Sentinel"); a shortfall throws and the turn answers 503, the retry finds it stored.
-    if (redis_->waits_for_replicas()) co_await redis_->wait_for_replicas();
-    auto stored = co_await get(reply.elements[1].str);
-    if (!stored) throw std::runtime_error("application vanished after submit");
-    if (reply.elements[0].str != "new") co_return co_await existing_result(std::move(*stored), a);
-    result.created = true;
-    result.application = std::move(*stored);
-    co_return result;
+    if (outcome == "new") {
+        std::vector<std::string> keys{app_key(id)};
+        std::vector<std::string> fields;
+        for (const auto& [field, value] : record) {
+            fields.push_back(field);
+            fields.push_back(value);
+        }
+        const auto written =
+            co_await redis_->eval(kWriteRecord, std::move(keys), std::move(fields));
+        if (written.is_error()) throw std::runtime_error("application record: " + written.str);
+        // The one-per-ID rule: the index may move off an application that is no longer active.
+        std::string replaceable;
+        for (int attempt = 0; attempt < 5 && outcome == "new"; ++attempt) {
+            std::vector<std::string> idcard{prefix_ + "idcard:{" + field_of(record, "id_hash") +
+                                            "}"};
+            std::vector<std::string> args{id, replaceable};
+            const auto claim =
+                co_await redis_->eval(kClaimIdCard, std::move(idcard), std::move(args));
+            if (!claim.is_array() || claim.elements.empty())
+                throw std::runtime_error("id number claim: " + claim.str);
+            if (claim.elements[0].str == "ours") break;
+            const std::string holder = claim.elements.at(1).str;
+            auto held = co_await get(holder);
+            if (held && (held->status == "received" || held->status == "approved")) {
+                outcome = holder;
+                break;
+            }
+            replaceable = holder;
+        }
+        if (outcome != "new") {
+            // A duplicate after all (another submit of the ID number won the race): the record
+            // nobody indexed goes, and the link stays usable.
+            std::vector<std::string> drop{"DEL", app_key(id)};
+            co_await redis_->exec(std::move(drop));
+            if (claims_link) {
+                std::vector<std::string> keys{intent.link_claim_key};
+                std::vector<std::string> args{id};
+                co_await redis_->eval(kReleaseClaim, std::move(keys), std::move(args));
+            }
+        }
+    }
+    if (outcome == "new") {
+        const std::string district = field_of(record, "district");
+        std::vector<std::string> keys{prefix_ + "district:{" + district + "}:pending",
+                                      prefix_ + "district:{" + district + "}:received",
+                                      prefix_ + "district:{" + district + "}:pool"};
+        std::vector<std::string> args{id, field_of(record, "deadline"),
+                                      field_of(record, "submitted_at"),
+                                      field_of(record, "turnover_pool")};
+        const auto indexed =
+            co_await redis_->eval(kIndexInDistrict, std::move(keys), std::move(args));
+        if (indexed.is_error()) throw std::runtime_error("district queue: " + indexed.str);
+        std::vector<std::vector<std::string>> commands;
+        commands.push_back({"SET", mobile_key(field_of(record, "mobile_hash")), id});
+        const std::string driver = field_of(record, "driver");
+        if (!driver.empty()) commands.push_back({"SET", driver_key(driver), id});
+        const std::string promoter = field_of(record, "promoter");
+        if (!promoter.empty())
+            commands.push_back({"ZADD", prefix_ + "promo:{" + promoter + "}:apps",
+                                field_of(record, "submitted_at"), id});
+        const auto replies = co_await redis_->pipeline(std::move(commands));
+        for (const auto& reply : replies)
+            if (reply.is_error()) throw std::runtime_error("application index: " + reply.str);
+    }
+    std::vector<std::string> done{"XDEL", submits_key(), intent.entry};
+    co_await redis_->exec(std::move(done));
+    co_return outcome;
+}
+
+boost::asio::awaitable<std::size_t> ApplicationStore::recover_submits(
+    std::chrono::milliseconds older_than) {
+    const auto now_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                            std::chrono::system_clock::now().time_since_epoch())
+                            .count();
+    std::vector<std::string> range{
+        "XRANGE", submits_key(), "-", std::to_string(now_ms - older_than.count()), "COUNT", "100"};
+    const auto entries = co_await redis_->exec(std::move(range));
+    std::size_t completed = 0;
+    for (const auto& entry : entries.elements) {
+        if (entry.elements.size() < 2) continue;
+        SubmitIntent intent;
+        intent.entry = entry.elements[0].str;
+        const auto& fields = entry.elements[1].elements;
+        for (std::size_t i = 0; i + 1 < fields.size(); i += 2) {
+            const auto& name = fields[i].str;
+            const auto& value = fields[i + 1].str;
+            if (name == "id") intent.id = value;
+            if (name == "link") intent.link_claim_key = value;
+            if (name == "link_ttl") intent.link_claim_ttl = std::chrono::seconds(to_int(value));
+            if (name == "record") {
+                const auto parsed = nlohmann::json::parse(value, nullptr, false);
+                if (parsed.is_object())
+                    for (const auto& [field, stored] : parsed.items())
+                        if (stored.is_string()) intent.record[field] = stored.get<std::string>();
+            }
+        }
+        try {
+            co_await run_submit_steps(intent);
+        } catch (const std::exception&) {
+            // One that cannot be finished now must hold up neither the others nor the sweep: it
+            // stays in the stream and is tried again on the next pass.
+            continue;
+        }
+        ++completed;
+    }
+    co_return completed;
 }
 
 boost::asio::awaitable<SubmitResult> ApplicationStore::existing_result(Application existing,

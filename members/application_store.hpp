@@ -15,12 +15,15 @@
 //   mobile:{<lookup hash>}:application  string: the latest application of a mobile number (a
 //                                   driver's SMS "进度" reply)
 //   joinlink:{<nonce>}:used         string: the application a single-use join link made
-//                                   (members/join_link.hpp); claimed by the same script
+//                                   (members/join_link.hpp); claimed by the submit (the link step)
 //   promo:{<id>}:apps               sorted set: applications made through a promoter's or an
 //                                   event's link, by submission time (members/promoters.hpp)
-// A submit writes all of them in one Lua script, so a crash never leaves an application that the
-// one-per-ID rule or a reviewer's queue cannot see. (The script touches keys of several hash tags:
-// fine on one Redis or Sentinel; a Redis Cluster deployment must co-locate them first.)
+//   {join}:submits                  stream: submits begun and not yet finished (the sealed record
+//                                   and the link to claim; removed when the last step is done)
+// A submit is steps on one hash tag each (application_store.cpp): the intent first, then the
+// link's claim, the record, the ID number's claim, the indexes. A crash between them leaves the
+// intent, and recover_submits() (the review sweep) runs the steps again, so a crash never leaves
+// an application that the one-per-ID rule or a reviewer's queue cannot see.
 //
 // Record fields: id, status (received | approved | rejected), reason, district, channel, driver,
 // submitted_at, deadline (Unix seconds), deadline_text (Beijing "yyyy-mm-dd HH:MM"), employer
@@ -33,6 +36,7 @@
 #include <boost/asio/awaitable.hpp>
 #include <chrono>
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -140,6 +144,23 @@ public:
     std::string mobile_key(std::string_view mobile_hash) const;
     // The key naming a chat's latest application ("<channel>:<sender id>").
     std::string driver_key(std::string_view driver) const;
+    // What a submit writes first; recover_submits() finishes those a dead process left.
+    struct SubmitIntent {
+        std::string entry;  // in {join}:submits
+        std::string id;
+        std::map<std::string, std::string> record;  // the record's fields, personal ones sealed
+        std::string link_claim_key;                 // "" when no link is claimed
+        std::chrono::seconds link_claim_ttl{0};
+    };
+    // The intent of submitting `a` as application `id` (seals the personal fields; no I/O).
+    SubmitIntent prepare_submit(const NewApplication& a, const std::string& id) const;
+    boost::asio::awaitable<std::string> record_submit_intent(const SubmitIntent& intent);
+    // The steps after the intent; "new", "used" (the link) or the id of the active application
+    // the ID number already has. Safe to run again.
+    boost::asio::awaitable<std::string> run_submit_steps(const SubmitIntent& intent);
+    // Runs the steps of submits begun more than `older_than` ago; returns how many.
+    boost::asio::awaitable<std::size_t> recover_submits(std::chrono::milliseconds older_than);
+    std::string submits_key() const;
     // An HGETALL reply of app_key() as a record (nullopt: no such key).
     std::optional<Application> parse(const redis::Reply& hash) const;
     const std::string& prefix() const { return prefix_; }

@@ -2,29 +2,8 @@
 
 #include "crypto/random.hpp"
 #include "redis/client.hpp"
-#include "redis/script.hpp"
 
 namespace kayou::members {
-namespace {
-
-// KEYS: 1 code, 2 driver's latest application, 3 failures of this chat
-// ARGV: 1 failures allowed per hour
-// Returns {'linked', id} | {'unknown'} | {'limited'}. A code is taken (deleted) when it links.
-const redis::Script kRedeem(R"lua(
-local failures = tonumber(redis.call('GET', KEYS[3]) or '0')
-if failures >= tonumber(ARGV[1]) then return {'limited'} end
-local id = redis.call('GET', KEYS[1])
-if not id then
-  redis.call('INCR', KEYS[3])
-  redis.call('EXPIRE', KEYS[3], 3600)
-  return {'unknown'}
-end
-redis.call('DEL', KEYS[1])
-redis.call('SET', KEYS[2], id)
-return {'linked', id}
-)lua");
-
-}  // namespace
 
 std::string random_bind_code() {
     const std::string bytes = crypto::random_bytes(8);
@@ -75,19 +54,35 @@ boost::asio::awaitable<ChatBinding::Redeemed> ChatBinding::redeem(std::string co
                                                                   std::string driver) {
     Redeemed redeemed;
     const auto normalized = normalize_bind_code(code);
-    std::vector<std::string> keys{normalized ? code_key(*normalized) : prefix_ + "bind:{none}",
-                                  std::move(driver_key), prefix_ + "bind:fail:{" + driver + "}"};
-    std::vector<std::string> args{std::to_string(kBindFailuresPerHour)};
-    auto reply = co_await redis_->eval(kRedeem, std::move(keys), std::move(args));
-    if (!reply.is_array() || reply.elements.empty())
-        throw std::runtime_error("bind code redeem failed: " + reply.str);
-    const std::string& outcome = reply.elements[0].str;
-    if (outcome == "linked" && reply.elements.size() > 1) {
-        redeemed.outcome = Outcome::linked;
-        redeemed.application_id = reply.elements[1].str;
-    } else if (outcome == "limited") {
+    // Steps on two hash tags (docs/DESIGN.md "Keys and hash tags"): the chat's failures and link
+    // ({<driver>}), the code ({<code hash>}). The code is taken (GETDEL) before the link is
+    // written, so it links once; a process dying between the two leaves the chat unlinked and the
+    // code spent, and the staff issue a new one.
+    const std::string failures_key = prefix_ + "bind:fail:{" + driver + "}";
+    std::vector<std::string> failures{"GET", failures_key};
+    const auto failed = co_await redis_->exec(std::move(failures));
+    if (failed.as_int() >= kBindFailuresPerHour) {
         redeemed.outcome = Outcome::limited;
+        co_return redeemed;
     }
+    std::string taken_id;
+    if (normalized) {
+        std::vector<std::string> take{"GETDEL", code_key(*normalized)};
+        const auto taken = co_await redis_->exec(std::move(take));
+        if (taken.is_error()) throw std::runtime_error("bind code redeem failed: " + taken.str);
+        if (taken.is_string()) taken_id = taken.str;
+    }
+    if (taken_id.empty()) {
+        std::vector<std::vector<std::string>> count{{"INCR", failures_key},
+                                                    {"EXPIRE", failures_key, "3600"}};
+        co_await redis_->pipeline(std::move(count));
+        co_return redeemed;
+    }
+    std::vector<std::string> link{"SET", std::move(driver_key), taken_id};
+    const auto linked = co_await redis_->exec(std::move(link));
+    if (linked.is_error()) throw std::runtime_error("bind code redeem failed: " + linked.str);
+    redeemed.outcome = Outcome::linked;
+    redeemed.application_id = std::move(taken_id);
     co_return redeemed;
 }
 

@@ -17,30 +17,17 @@ namespace asio = boost::asio;
 
 namespace {
 
-// Checks every counter against its limit, then (only if all are below) counts the request in
-// each: several processes sharing the Redis can never together pass a cap. A counter that has
-// no expiry gets one, so none outlives its window.
-// KEYS: n counters [, proof key]. ARGV: n, then limit and window ms of each, then the proof's
-// ttl ms (0 = no proof to mark as used).
-// Returns {0, count after, ...} | {i} (counter i reached its limit) | {-1} (proof used already).
-const redis::Script kCount(R"lua(
-local n = tonumber(ARGV[1])
-for i = 1, n do
-  if tonumber(redis.call('GET', KEYS[i]) or '0') >= tonumber(ARGV[2 * i]) then return {i} end
-end
-local proof_ttl = tonumber(ARGV[2 * n + 2])
-if proof_ttl > 0 and not redis.call('SET', KEYS[n + 1], '1', 'NX', 'PX', proof_ttl) then
-  return {-1}
-end
-local counts = {0}
-for i = 1, n do
-  local v = redis.call('INCR', KEYS[i])
-  if v == 1 or redis.call('PTTL', KEYS[i]) < 0 then
-    redis.call('PEXPIRE', KEYS[i], ARGV[2 * i + 1])
-  end
-  counts[#counts + 1] = v
-end
-return counts
+// One counter, one hash tag (docs/DESIGN.md "Keys and hash tags"): counts the request unless the
+// counter is at its limit. CodeDesk::send runs it per cap and takes back the ones it counted when
+// a later cap refuses, so several processes sharing the Redis can never together pass a cap
+// (a process dying before it takes them back over-counts: a cap refuses early, never late). A
+// counter that has no expiry gets one, so none outlives its window.
+// KEYS: 1 counter. ARGV: 1 limit, 2 window ms. Returns the count after, or -1 (at the limit).
+const redis::Script kCountOne(R"lua(
+if tonumber(redis.call('GET', KEYS[1]) or '0') >= tonumber(ARGV[1]) then return -1 end
+local v = redis.call('INCR', KEYS[1])
+if v == 1 or redis.call('PTTL', KEYS[1]) < 0 then redis.call('PEXPIRE', KEYS[1], ARGV[2]) end
+return v
 )lua");
 
 std::int64_t now_ms() {
@@ -193,34 +180,51 @@ asio::awaitable<CodeSend> CodeDesk::send(std::string phone, CodeRequester who) {
     const auto& caps = counting.caps;
     auto& keys = counting.keys;
     auto& args = counting.args;
-    // A proof of work that came with the request, not used before (the MGET below tells).
+    // A proof of work that came with the request, not used before (the GETs below tell).
     const std::optional<ProofChallenge> proof = proof_with(who, now);
-    std::vector<std::string> read;
-    read.emplace_back("MGET");
-    read.insert(read.end(), keys.begin(), keys.end());
-    if (proof) read.push_back(options_.key_prefix + "code:proof:" + proof->salt);
-    auto counted = co_await redis_->exec(std::move(read));
-    if (!counted.is_array()) throw std::runtime_error("code caps: " + counted.str);
+    // One GET per key (the keys are on different hash tags), in one pipeline.
+    std::vector<std::vector<std::string>> read;
+    for (const auto& key : keys) read.push_back({"GET", key});
+    if (proof) read.push_back({"GET", options_.key_prefix + "code:proof:" + proof->salt});
+    const auto counted = co_await redis_->pipeline(std::move(read));
     CodeCounts counts{};
-    for (std::size_t i = 0; i < caps.size() && i < counted.elements.size(); ++i)
-        counts[static_cast<std::size_t>(caps[i])] = counted.elements[i].as_int();
+    for (std::size_t i = 0; i < caps.size() && i < counted.size(); ++i)
+        counts[static_cast<std::size_t>(caps[i])] = counted[i].as_int();
     const bool proof_unused =
-        proof && counted.elements.size() > caps.size() && counted.elements[caps.size()].is_nil();
+        proof && counted.size() > caps.size() && counted[caps.size()].is_nil();
     CodeAsk ask{web, proof_unused};
 
     auto decision = decide_code(counts, limits, ask);
     if (decision.verdict == CodeVerdict::send) {
-        // Count it everywhere in one step (the caps are checked again inside).
-        if (proof_unused) keys.push_back(options_.key_prefix + "code:proof:" + proof->salt);
-        const auto proof_ttl =
-            proof_unused ? std::max<std::int64_t>(
-                               1000, (proof->expires - now.time_since_epoch().count()) * 1000)
-                         : 0;
-        args.push_back(std::to_string(proof_ttl));
-        auto reply = co_await redis_->eval(kCount, std::move(keys), std::move(args));
-        if (!reply.is_array() || reply.elements.empty())
-            throw std::runtime_error("code caps: " + reply.str);
-        const auto status = reply.elements[0].as_int();
+        // Count it in every cap (each checked again as it counts), then mark the proof used;
+        // a refusal takes back what was counted. status: 0 counted, i > 0 cap i refused, -1 the
+        // proof was used meanwhile; used[i]: cap i's count after.
+        std::int64_t status = 0;
+        std::vector<std::int64_t> used;
+        for (std::size_t i = 0; i < caps.size() && status == 0; ++i) {
+            std::vector<std::string> counter{keys[i]};
+            std::vector<std::string> limit{args[1 + 2 * i], args[2 + 2 * i]};
+            const auto one = co_await redis_->eval(kCountOne, std::move(counter), std::move(limit));
+            if (!one.is_integer()) throw std::runtime_error("code caps: " + one.str);
+            if (one.integer < 0)
+                status = static_cast<std::int64_t>(i) + 1;
+            else
+                used.push_back(one.integer);
+        }
+        if (status == 0 && proof_unused) {
+            const auto proof_ttl = std::max<std::int64_t>(
+                1000, (proof->expires - now.time_since_epoch().count()) * 1000);
+            std::vector<std::string> mark{"SET", options_.key_prefix + "code:proof:" + proof->salt,
+                                          "1",   "NX",
+                                          "PX",  std::to_string(proof_ttl)};
+            const auto marked = co_await redis_->exec(std::move(mark));
+            if (marked.is_nil()) status = -1;
+        }
+        if (status != 0 && !used.empty()) {
+            std::vector<std::vector<std::string>> take_back;
+            for (std::size_t i = 0; i < used.size(); ++i) take_back.push_back({"DECR", keys[i]});
+            co_await redis_->pipeline(std::move(take_back));
+        }
         if (status > 0 && static_cast<std::size_t>(status) <= caps.size()) {
             // Another request took the last one in between.
             decision = {CodeVerdict::refuse, caps[static_cast<std::size_t>(status - 1)], 0};
@@ -229,9 +233,9 @@ asio::awaitable<CodeSend> CodeDesk::send(std::string phone, CodeRequester who) {
             decision = {CodeVerdict::prove, CodeCap::phone_spacing, limits.proof_bits};
         } else {
             std::int64_t hour_used = 0, day_used = 0;
-            for (std::size_t i = 0; i < caps.size() && i + 1 < reply.elements.size(); ++i) {
-                if (caps[i] == CodeCap::global_hour) hour_used = reply.elements[i + 1].as_int();
-                if (caps[i] == CodeCap::global_day) day_used = reply.elements[i + 1].as_int();
+            for (std::size_t i = 0; i < caps.size() && i < used.size(); ++i) {
+                if (caps[i] == CodeCap::global_hour) hour_used = used[i];
+                if (caps[i] == CodeCap::global_day) day_used = used[i];
             }
             co_await note_budget(hour_used, day_used, now);
         }
@@ -310,24 +314,33 @@ asio::awaitable<LinkMintVerdict> CodeDesk::count_mint(std::vector<std::string> k
                                                       int second_cap, std::string label) {
     const std::string hour_ms =
         std::to_string(std::chrono::milliseconds(std::chrono::hours(1)).count());
-    std::vector<std::string> read{"MGET", keys[0], keys[1]};
-    auto counted = co_await redis_->exec(std::move(read));
-    if (!counted.is_array() || counted.elements.size() < 2)
-        throw std::runtime_error("link caps: " + counted.str);
+    std::vector<std::vector<std::string>> read{{"GET", keys[0]}, {"GET", keys[1]}};
+    const auto counted = co_await redis_->pipeline(std::move(read));
+    if (counted.size() < 2) throw std::runtime_error("link caps: no reply");
     LinkMintLimits limits;
     limits.per_sender_hour = first_cap;
     limits.per_group_hour = second_cap;
-    auto verdict =
-        decide_link_mint(counted.elements[0].as_int(), counted.elements[1].as_int(), limits);
+    auto verdict = decide_link_mint(counted[0].as_int(), counted[1].as_int(), limits);
     if (verdict == LinkMintVerdict::mint) {
-        std::vector<std::string> args{
-            "2", std::to_string(first_cap), hour_ms, std::to_string(second_cap), hour_ms, "0"};
-        auto reply = co_await redis_->eval(kCount, std::move(keys), std::move(args));
-        if (!reply.is_array() || reply.elements.empty())
-            throw std::runtime_error("link caps: " + reply.str);
-        const auto status = reply.elements[0].as_int();
-        if (status == 1) verdict = LinkMintVerdict::sender;
-        if (status == 2) verdict = LinkMintVerdict::group;
+        // Each counter on its own (kCountOne); the first taken back when the second refuses.
+        std::vector<std::string> first{keys[0]};
+        std::vector<std::string> first_limit{std::to_string(first_cap), hour_ms};
+        const auto one = co_await redis_->eval(kCountOne, std::move(first), std::move(first_limit));
+        if (!one.is_integer()) throw std::runtime_error("link caps: " + one.str);
+        if (one.integer < 0) {
+            verdict = LinkMintVerdict::sender;
+        } else {
+            std::vector<std::string> second{keys[1]};
+            std::vector<std::string> second_limit{std::to_string(second_cap), hour_ms};
+            const auto two =
+                co_await redis_->eval(kCountOne, std::move(second), std::move(second_limit));
+            if (!two.is_integer()) throw std::runtime_error("link caps: " + two.str);
+            if (two.integer < 0) {
+                verdict = LinkMintVerdict::group;
+                std::vector<std::string> take_back{"DECR", keys[0]};
+                co_await redis_->exec(std::move(take_back));
+            }
+        }
     }
     if (event_) {
         if (verdict == LinkMintVerdict::mint)
@@ -384,16 +397,18 @@ asio::awaitable<void> CodeDesk::note_budget(std::int64_t hour_used, std::int64_t
 
 asio::awaitable<BudgetStatus> CodeDesk::budget() {
     const auto now = now_();
-    std::vector<std::string> read{"MGET", global_key(true, now), global_key(false, now)};
-    auto counted = co_await redis_->exec(std::move(read));
+    // Two keys on two slots: two GETs, not an MGET.
+    std::vector<std::vector<std::string>> read{{"GET", global_key(true, now)},
+                                               {"GET", global_key(false, now)}};
+    const auto counted = co_await redis_->pipeline(std::move(read));
     std::vector<std::string> alert{"HGETALL", options_.key_prefix + "code:alert"};
     auto recorded = co_await redis_->exec(std::move(alert));
     BudgetStatus status;
     status.hour_budget = options_.limits.global_per_hour;
     status.day_budget = options_.limits.global_per_day;
-    if (counted.is_array() && counted.elements.size() == 2) {
-        status.hour_used = counted.elements[0].as_int();
-        status.day_used = counted.elements[1].as_int();
+    if (counted.size() == 2) {
+        status.hour_used = counted[0].as_int();
+        status.day_used = counted[1].as_int();
     }
     status.level =
         std::max(budget_level(status.hour_used, status.hour_budget, options_.limits.alert_percent),

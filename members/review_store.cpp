@@ -10,58 +10,63 @@ namespace asio = boost::asio;
 
 namespace {
 
-// KEYS: 1 app, 2 pending, 3 pool, 4 approved|rejected, 5 late, 6-9 the SMS (outbox)
-// ARGV: 1 new status, 2 reason, 3 reviewer, 4 now, 5.. the SMS
-const redis::Script& decide_script() {
-    static const redis::Script script(notify::RedisSmsOutbox::enqueue_lua_function() + R"lua(
+// A decision is three steps on three hash tags (docs/DESIGN.md "Keys and hash tags"): the record
+// (this script, {<application>}), the district's indexes (kIndexDecision, {<district>}) and the
+// SMS (the outbox, {sms}). The intent written before them ({review}:decisions) is what completes
+// them after a crash (ReviewStore::recover_decisions); every step may run twice.
+// KEYS: 1 app. ARGV: 1 new status, 2 reason, 3 reviewer, 4 now
+// Returns {outcome, status (conflict) | decided_at}
+const redis::Script kDecideRecord(R"lua(
 local status = redis.call('HGET', KEYS[1], 'status')
 if not status then return {'not_found', ''} end
-if status == ARGV[1] then return {'unchanged', redis.call('HGET', KEYS[1], 'sms_id') or ''} end
+if status == ARGV[1] then return {'unchanged', redis.call('HGET', KEYS[1], 'decided_at') or ARGV[4]} end
 if status ~= 'received' then return {'conflict', status} end
-local id = redis.call('HGET', KEYS[1], 'id')
-local deadline = tonumber(redis.call('HGET', KEYS[1], 'deadline') or '0')
-local now = tonumber(ARGV[4])
-local sms = kayou_sms_enqueue(5, 4)
 redis.call('HSET', KEYS[1], 'status', ARGV[1], 'reason', ARGV[2], 'decided_by', ARGV[3],
-           'decided_at', ARGV[4], 'sms_id', sms)
-redis.call('ZREM', KEYS[2], id)
-if ARGV[1] == 'rejected' then redis.call('ZREM', KEYS[3], id) end
-redis.call('ZADD', KEYS[4], now, id)
-if now > deadline then redis.call('ZADD', KEYS[5], now, id) end
-return {'done', sms}
+           'decided_at', ARGV[4])
+return {'done', ARGV[4]}
 )lua");
-    return script;
-}
 
-// KEYS: 1 app, 2/3 pending old/new, 4/5 pool old/new, 6/7 received old/new
-// ARGV: 1 new district, 2 reviewer, 3 now, 4 the district the reviewer saw
-const redis::Script kMove(R"lua(
+// KEYS: 1 pending, 2 pool, 3 approved|rejected, 4 late (one district)
+// ARGV: 1 id, 2 new status, 3 decided_at, 4 deadline
+const redis::Script kIndexDecision(R"lua(
+redis.call('ZREM', KEYS[1], ARGV[1])
+if ARGV[2] == 'rejected' then redis.call('ZREM', KEYS[2], ARGV[1]) end
+redis.call('ZADD', KEYS[3], ARGV[3], ARGV[1])
+if tonumber(ARGV[3]) > tonumber(ARGV[4]) then redis.call('ZADD', KEYS[4], ARGV[3], ARGV[1]) end
+return 1
+)lua");
+
+// A move and a transfer are two steps: the record (the step that decides, {<application>}) and
+// the district's sets ({<district>}), which follow from the record and are written again by the
+// same request repeated ("unchanged" repeats them): a crash between the steps leaves the sets
+// behind until the reviewer's retry. (Not chained through {review}:decisions like a decision:
+// nothing is sent to anyone, and the record is already right.)
+// KEYS: 1 app. ARGV: 1 new district, 2 reviewer, 3 now, 4 the district the reviewer saw
+// Returns {outcome, district before}
+const redis::Script kMoveRecord(R"lua(
 local status = redis.call('HGET', KEYS[1], 'status')
-if not status then return 'not_found' end
+if not status then return {'not_found', ''} end
 local district = redis.call('HGET', KEYS[1], 'district')
-if district == ARGV[1] then return 'unchanged' end
-if status ~= 'received' or district ~= ARGV[4] then return 'conflict' end
-local id = redis.call('HGET', KEYS[1], 'id')
-local deadline = redis.call('ZSCORE', KEYS[2], id) or redis.call('HGET', KEYS[1], 'deadline')
-redis.call('ZREM', KEYS[2], id)
-redis.call('ZADD', KEYS[3], deadline, id)
-local pooled = redis.call('ZSCORE', KEYS[4], id)
-if pooled then
-  redis.call('ZREM', KEYS[4], id)
-  redis.call('ZADD', KEYS[5], pooled, id)
+if district == ARGV[1] then
+  return {'unchanged', redis.call('HGET', KEYS[1], 'moved_from') or ''}
 end
-local received = redis.call('ZSCORE', KEYS[6], id)
-if received then
-  redis.call('ZREM', KEYS[6], id)
-  redis.call('ZADD', KEYS[7], received, id)
-end
+if status ~= 'received' or district ~= ARGV[4] then return {'conflict', district} end
 redis.call('HSET', KEYS[1], 'district', ARGV[1], 'moved_from', district, 'moved_by', ARGV[2],
            'moved_at', ARGV[3])
-return 'done'
+return {'done', district}
 )lua");
 
-// KEYS: 1 app, 2 pool. ARGV: 1 union, 2 reviewer, 3 now
-const redis::Script kTransfer(R"lua(
+// KEYS: 1 pending, 2 pool, 3 received (the new district). ARGV: 1 id, 2 deadline, 3 submitted,
+// 4 pool flag
+const redis::Script kMoveInto(R"lua(
+redis.call('ZADD', KEYS[1], ARGV[2], ARGV[1])
+redis.call('ZADD', KEYS[3], ARGV[3], ARGV[1])
+if ARGV[4] == '1' then redis.call('ZADD', KEYS[2], ARGV[3], ARGV[1]) end
+return 1
+)lua");
+
+// KEYS: 1 app. ARGV: 1 union, 2 reviewer, 3 now
+const redis::Script kTransferRecord(R"lua(
 local status = redis.call('HGET', KEYS[1], 'status')
 if not status then return 'not_found' end
 local done = redis.call('HGET', KEYS[1], 'transferred_to')
@@ -69,9 +74,9 @@ if done and done ~= '' then
   if done == ARGV[1] then return 'unchanged' end
   return 'conflict'
 end
-local id = redis.call('HGET', KEYS[1], 'id')
-if status ~= 'approved' or not redis.call('ZSCORE', KEYS[2], id) then return 'conflict' end
-redis.call('ZREM', KEYS[2], id)
+if status ~= 'approved' or redis.call('HGET', KEYS[1], 'turnover_pool') ~= '1' then
+  return 'conflict'
+end
 redis.call('HSET', KEYS[1], 'transferred_to', ARGV[1], 'transferred_by', ARGV[2],
            'transferred_at', ARGV[3])
 return 'done'
@@ -113,26 +118,6 @@ for i = 1, #due, 2 do
 end
 return out
 )lua");
-
-// KEYS: 1 reminded|escalated, 2..n+1 the applications, then 4 per SMS (kEnqueueKeyCount)
-// ARGV: 1 now, 2 field, 3 n, 4 m (SMS count), 5..4+n ids, then each SMS's args
-const redis::Script& mark_script() {
-    static const redis::Script script(notify::RedisSmsOutbox::enqueue_lua_function() + R"lua(
-local now, field, n, m = ARGV[1], ARGV[2], tonumber(ARGV[3]), tonumber(ARGV[4])
-for i = 1, n do
-  if redis.call('ZADD', KEYS[1], 'NX', now, ARGV[4 + i]) == 1 then
-    redis.call('HSET', KEYS[1 + i], field, now)
-  end
-end
-local ao = 4 + n
-for j = 1, m do
-  kayou_sms_enqueue(1 + n + 4 * (j - 1), ao)
-  ao = ao + 1 + tonumber(ARGV[ao + 1])
-end
-return n
-)lua");
-    return script;
-}
 
 ReviewOutcome outcome_from(std::string_view text) {
     if (text == "done") return ReviewOutcome::done;
@@ -201,63 +186,199 @@ asio::awaitable<QueuePage> ReviewStore::pool(std::string district, std::int64_t 
 asio::awaitable<DecisionResult> ReviewStore::decide(const Application& a, bool approve,
                                                     std::string reason, std::string reviewer,
                                                     std::int64_t now) {
-    const std::string status = approve ? "approved" : "rejected";
-    notify::SmsMessage sms;
-    sms.phone = a.mobile;
-    sms.template_name = approve ? "approval" : "rejection";
-    sms.params.push_back(a.id);
-    if (!approve) sms.params.push_back(reason);
-    sms.idempotency_key = sms.template_name + ":" + a.id;
-    sms.kind = notify::SmsMessage::Kind::notification;
-    // The promise is the application's deadline: the sender keeps trying until shortly before it.
-    sms.settle_by_ms = a.deadline * 1000;
-    auto prepared = outbox_.prepare_enqueue(sms);
+    DecisionIntent intent;
+    intent.application_id = a.id;
+    intent.status = approve ? "approved" : "rejected";
+    intent.reason = std::move(reason);
+    intent.reviewer = std::move(reviewer);
+    intent.now = now;
+    auto begun = co_await begin_decision(std::move(intent));
+    co_return co_await finish_decision(std::move(begun), a);
+}
 
-    std::vector<std::string> keys{applications_.app_key(a.id), district_key(a.district, "pending"),
-                                  district_key(a.district, "pool"),
-                                  district_key(a.district, status),
-                                  district_key(a.district, "late")};
-    append(keys, std::move(prepared.keys));
-    std::vector<std::string> args{status, reason, reviewer, std::to_string(now)};
-    append(args, std::move(prepared.args));
-    const auto reply = co_await redis_->eval(decide_script(), std::move(keys), std::move(args));
+std::string ReviewStore::decisions_key() const { return prefix_ + "{review}:decisions"; }
+
+asio::awaitable<ReviewStore::BegunDecision> ReviewStore::begin_decision(DecisionIntent intent) {
+    std::vector<std::string> add{"XADD",
+                                 decisions_key(),
+                                 "*",
+                                 "app",
+                                 intent.application_id,
+                                 "status",
+                                 intent.status,
+                                 "reason",
+                                 intent.reason,
+                                 "reviewer",
+                                 intent.reviewer,
+                                 "now",
+                                 std::to_string(intent.now)};
+    const auto added = co_await redis_->exec(std::move(add));
+    if (!added.is_string())
+        throw redis::Error(redis::Error::Kind::protocol, "review intent: " + added.str);
+    BegunDecision begun;
+    begun.entry = added.str;
+    std::vector<std::string> keys{applications_.app_key(intent.application_id)};
+    std::vector<std::string> args{intent.status, intent.reason, intent.reviewer,
+                                  std::to_string(intent.now)};
+    const auto reply = co_await redis_->eval(kDecideRecord, std::move(keys), std::move(args));
     if (!reply.is_array() || reply.elements.size() < 2)
         throw redis::Error(redis::Error::Kind::protocol, "review decide: " + reply.str);
+    begun.outcome = outcome_from(reply.elements[0].str);
+    if (begun.outcome == ReviewOutcome::conflict) {
+        begun.status = reply.elements[1].str;
+    } else {
+        begun.status = intent.status;
+        begun.decided_at = std::atoll(reply.elements[1].str.c_str());
+    }
+    begun.intent = std::move(intent);
+    co_return begun;
+}
+
+asio::awaitable<DecisionResult> ReviewStore::finish_decision(BegunDecision begun,
+                                                             const Application& a) {
     DecisionResult result;
-    result.outcome = outcome_from(reply.elements[0].str);
+    result.outcome = begun.outcome;
+    result.status = begun.status;
+    if (begun.outcome == ReviewOutcome::done || begun.outcome == ReviewOutcome::unchanged) {
+        const bool approve = begun.status == "approved";
+        std::vector<std::string> keys{
+            district_key(a.district, "pending"), district_key(a.district, "pool"),
+            district_key(a.district, begun.status), district_key(a.district, "late")};
+        std::vector<std::string> args{a.id, begun.status, std::to_string(begun.decided_at),
+                                      std::to_string(a.deadline)};
+        const auto indexed =
+            co_await redis_->eval(kIndexDecision, std::move(keys), std::move(args));
+        if (indexed.is_error())
+            throw redis::Error(redis::Error::Kind::protocol, "review index: " + indexed.str);
+
+        notify::SmsMessage sms;
+        sms.phone = a.mobile;
+        sms.template_name = approve ? "approval" : "rejection";
+        sms.params.push_back(a.id);
+        if (!approve) sms.params.push_back(begun.intent.reason);
+        // One key per application and decision: a step run again enqueues nothing new.
+        sms.idempotency_key = sms.template_name + ":" + a.id;
+        sms.kind = notify::SmsMessage::Kind::notification;
+        // The promise is the application's deadline: the sender keeps trying until shortly
+        // before it.
+        sms.settle_by_ms = a.deadline * 1000;
+        result.sms_id = co_await outbox_.enqueue_id(std::move(sms));
+        std::vector<std::string> remember{"HSET", applications_.app_key(a.id), "sms_id",
+                                          result.sms_id};
+        co_await redis_->exec(std::move(remember));
+    }
+    std::vector<std::string> done{"XDEL", decisions_key(), begun.entry};
+    co_await redis_->exec(std::move(done));
     // Sentinel: the decision and its SMS in the outbox are acknowledged only once a replica has
     // them (docs/DESIGN.md "Redis Sentinel"); a repeated decision waits again, so the reviewer's
     // retry after a 503 is acknowledged only when it is replicated too.
     if (result.outcome != ReviewOutcome::conflict && result.outcome != ReviewOutcome::not_found &&
         redis_->waits_for_replicas())
         co_await redis_->wait_for_replicas();
-    if (result.outcome == ReviewOutcome::conflict) {
-        result.status = reply.elements[1].str;
-    } else {
-        result.status = status;
-        result.sms_id = reply.elements[1].str;
-    }
     co_return result;
+}
+
+asio::awaitable<std::size_t> ReviewStore::recover_unfinished(std::chrono::milliseconds older_than) {
+    const std::size_t submits = co_await applications_.recover_submits(older_than);
+    const std::size_t decisions = co_await recover_decisions(older_than);
+    co_return submits + decisions;
+}
+
+asio::awaitable<std::size_t> ReviewStore::recover_decisions(std::chrono::milliseconds older_than) {
+    const auto now_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                            std::chrono::system_clock::now().time_since_epoch())
+                            .count();
+    std::vector<std::string> range{"XRANGE", decisions_key(),
+                                   "-",      std::to_string(now_ms - older_than.count()),
+                                   "COUNT",  "100"};
+    const auto entries = co_await redis_->exec(std::move(range));
+    std::size_t completed = 0;
+    for (const auto& entry : entries.elements) {
+        if (entry.elements.size() < 2) continue;
+        DecisionIntent intent;
+        const auto& fields = entry.elements[1].elements;
+        for (std::size_t i = 0; i + 1 < fields.size(); i += 2) {
+            const auto& name = fields[i].str;
+            const auto& value = fields[i + 1].str;
+            if (name == "app") intent.application_id = value;
+            if (name == "status") intent.status = value;
+            if (name == "reason") intent.reason = value;
+            if (name == "reviewer") intent.reviewer = value;
+            if (name == "now") intent.now = std::atoll(value.c_str());
+        }
+        // Step 1 again: "unchanged" when it had happened, "done" when the crash came before it.
+        std::vector<std::string> keys{applications_.app_key(intent.application_id)};
+        std::vector<std::string> args{intent.status, intent.reason, intent.reviewer,
+                                      std::to_string(intent.now)};
+        const auto reply = co_await redis_->eval(kDecideRecord, std::move(keys), std::move(args));
+        if (!reply.is_array() || reply.elements.size() < 2)
+            throw redis::Error(redis::Error::Kind::protocol, "review recover: " + reply.str);
+        BegunDecision begun;
+        begun.entry = entry.elements[0].str;
+        begun.outcome = outcome_from(reply.elements[0].str);
+        begun.status = intent.status;
+        if (begun.outcome == ReviewOutcome::conflict) begun.status = reply.elements[1].str;
+        begun.decided_at = std::atoll(reply.elements[1].str.c_str());
+        begun.intent = std::move(intent);
+        auto application = co_await applications_.get(begun.intent.application_id);
+        if (!application) {
+            begun.outcome = ReviewOutcome::not_found;
+            application.emplace();
+        }
+        try {
+            co_await finish_decision(std::move(begun), *application);
+        } catch (const std::exception&) {
+            // One that cannot be finished now must hold up neither the others nor the sweep: it
+            // stays in the stream and is tried again on the next pass.
+            continue;
+        }
+        ++completed;
+    }
+    co_return completed;
 }
 
 asio::awaitable<ReviewOutcome> ReviewStore::move(const Application& a, std::string to_district,
                                                  std::string reviewer, std::int64_t now) {
-    std::vector<std::string> keys{
-        applications_.app_key(a.id),          district_key(a.district, "pending"),
-        district_key(to_district, "pending"), district_key(a.district, "pool"),
-        district_key(to_district, "pool"),    district_key(a.district, "received"),
-        district_key(to_district, "received")};
+    std::vector<std::string> keys{applications_.app_key(a.id)};
     std::vector<std::string> args{to_district, reviewer, std::to_string(now), a.district};
-    const auto reply = co_await redis_->eval(kMove, std::move(keys), std::move(args));
-    co_return outcome_from(reply.str);
+    const auto reply = co_await redis_->eval(kMoveRecord, std::move(keys), std::move(args));
+    if (!reply.is_array() || reply.elements.size() < 2)
+        throw redis::Error(redis::Error::Kind::protocol, "review move: " + reply.str);
+    const auto outcome = outcome_from(reply.elements[0].str);
+    const std::string from = reply.elements[1].str;
+    if ((outcome == ReviewOutcome::done || outcome == ReviewOutcome::unchanged) && !from.empty() &&
+        from != to_district) {
+        // Into the new district first, then out of the old one: in between, the application is
+        // in both queues, never in none.
+        std::vector<std::string> into{district_key(to_district, "pending"),
+                                      district_key(to_district, "pool"),
+                                      district_key(to_district, "received")};
+        std::vector<std::string> values{a.id, std::to_string(a.deadline),
+                                        std::to_string(a.submitted_at),
+                                        a.turnover_pool ? "1" : "0"};
+        const auto added = co_await redis_->eval(kMoveInto, std::move(into), std::move(values));
+        if (added.is_error())
+            throw redis::Error(redis::Error::Kind::protocol, "review move: " + added.str);
+        std::vector<std::vector<std::string>> out_of{
+            {"ZREM", district_key(from, "pending"), a.id},
+            {"ZREM", district_key(from, "pool"), a.id},
+            {"ZREM", district_key(from, "received"), a.id}};
+        co_await redis_->pipeline(std::move(out_of));
+    }
+    co_return outcome;
 }
 
 asio::awaitable<ReviewOutcome> ReviewStore::transfer(const Application& a, std::string union_name,
                                                      std::string reviewer, std::int64_t now) {
-    std::vector<std::string> keys{applications_.app_key(a.id), district_key(a.district, "pool")};
+    std::vector<std::string> keys{applications_.app_key(a.id)};
     std::vector<std::string> args{union_name, reviewer, std::to_string(now)};
-    const auto reply = co_await redis_->eval(kTransfer, std::move(keys), std::move(args));
-    co_return outcome_from(reply.str);
+    const auto reply = co_await redis_->eval(kTransferRecord, std::move(keys), std::move(args));
+    const auto outcome = outcome_from(reply.str);
+    if (outcome == ReviewOutcome::done || outcome == ReviewOutcome::unchanged) {
+        std::vector<std::string> leave{"ZREM", district_key(a.district, "pool"), a.id};
+        co_await redis_->exec(std::move(leave));
+    }
+    co_return outcome;
 }
 
 asio::awaitable<DistrictStats> ReviewStore::stats(std::string district, TimeRange range,
@@ -301,24 +422,16 @@ asio::awaitable<ReviewStore::QueueCounts> ReviewStore::queue_counts(std::string 
 }
 
 asio::awaitable<std::vector<SmsAlert>> ReviewStore::sms_alerts(std::int64_t limit) {
-    std::vector<std::string> command{"XREVRANGE", outbox_.alerts_key(), "+", "-",
-                                     "COUNT",     std::to_string(limit)};
-    const auto reply = co_await redis_->exec(std::move(command));
     std::vector<SmsAlert> alerts;
-    for (const auto& entry : reply.elements) {
-        if (entry.elements.size() < 2) continue;
+    auto entries = co_await outbox_.alerts(limit);
+    for (auto& entry : entries) {
         SmsAlert alert;
-        alert.at_ms = std::atoll(entry.elements[0].str.c_str());  // "<ms>-<seq>"
-        const auto& fields = entry.elements[1].elements;
-        for (std::size_t i = 0; i + 1 < fields.size(); i += 2) {
-            const auto& name = fields[i].str;
-            const auto& value = fields[i + 1].str;
-            if (name == "id") alert.message_id = value;
-            if (name == "template") alert.template_name = value;
-            if (name == "reason") alert.reason = value;
-            if (name == "provider") alert.provider = value;
-            if (name == "idem") alert.application_id = application_of_sms_key(value);
-        }
+        alert.message_id = std::move(entry.message_id);
+        alert.template_name = std::move(entry.template_name);
+        alert.reason = std::move(entry.reason);
+        alert.provider = std::move(entry.provider);
+        alert.at_ms = entry.at_ms;
+        alert.application_id = application_of_sms_key(entry.idempotency_key);
         alerts.push_back(std::move(alert));
     }
     co_return alerts;
@@ -360,20 +473,28 @@ asio::awaitable<void> ReviewStore::mark_batch(std::string district, bool escalat
                                               const SweepBatch& batch, std::int64_t now,
                                               std::vector<notify::SmsMessage> messages) {
     if (batch.ids.empty()) co_return;
-    std::vector<std::string> keys{district_key(district, escalation ? "escalated" : "reminded")};
-    for (const auto& id : batch.ids) keys.push_back(applications_.app_key(id));
-    std::vector<std::string> args{std::to_string(now), escalation ? "escalated_at" : "reminded_at",
-                                  std::to_string(batch.ids.size()),
-                                  std::to_string(messages.size())};
-    for (const auto& id : batch.ids) args.push_back(id);
-    for (const auto& message : messages) {
-        auto prepared = outbox_.prepare_enqueue(message);
-        append(keys, std::move(prepared.keys));
-        append(args, std::move(prepared.args));
+    // Three steps on three hash tags, in the order that loses nothing: the SMS first (their
+    // idempotency keys make a repeat enqueue nothing), the applications' fields, and last the
+    // district's set, which is what makes the next sweep skip the batch. A crash before the
+    // last step means the next sweep does the batch again, sending nothing twice.
+    for (auto& message : messages) co_await outbox_.enqueue(std::move(message));
+    const std::string field = escalation ? "escalated_at" : "reminded_at";
+    const std::string stamp = std::to_string(now);
+    std::vector<std::vector<std::string>> fields;
+    std::vector<std::string> mark{
+        "ZADD", district_key(district, escalation ? "escalated" : "reminded"), "NX"};
+    for (const auto& id : batch.ids) {
+        fields.push_back({"HSET", applications_.app_key(id), field, stamp});
+        mark.push_back(stamp);
+        mark.push_back(id);
     }
-    const auto reply = co_await redis_->eval(mark_script(), std::move(keys), std::move(args));
-    if (reply.is_error())
-        throw redis::Error(redis::Error::Kind::protocol, "review mark: " + reply.str);
+    const auto written = co_await redis_->pipeline(std::move(fields));
+    for (const auto& reply : written)
+        if (reply.is_error())
+            throw redis::Error(redis::Error::Kind::protocol, "review mark: " + reply.str);
+    const auto marked = co_await redis_->exec(std::move(mark));
+    if (marked.is_error())
+        throw redis::Error(redis::Error::Kind::protocol, "review mark: " + marked.str);
 }
 
 }  // namespace kayou::members

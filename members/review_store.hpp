@@ -11,8 +11,11 @@
 //   district:{<d>}:reminded | :escalated  sorted sets: id -> when the reviewers were reminded /
 //                                         the city admins were told it is overdue
 //   review:sweep:lease                    string: the process running the sweep now
-// Every change is one Lua script that re-checks the status it depends on, so two reviewers
-// clicking at once, or two kayou processes sweeping at once, cannot both act.
+//   {review}:decisions                    stream: decisions begun and not yet finished
+// Every script touches one hash tag (docs/DESIGN.md "Keys and hash tags"). The step that decides
+// (a decision's status change, a batch's mark) is one script that re-checks the status it
+// depends on, so two reviewers clicking at once, or two kayou processes sweeping at once, cannot
+// both act; the steps on other tags after it are idempotent and are completed after a crash.
 #include <boost/asio/awaitable.hpp>
 #include <chrono>
 #include <cstdint>
@@ -87,10 +90,39 @@ public:
                                            std::int64_t limit);
 
     // approve: received -> approved, "approval" SMS; reject: received -> rejected with `reason`,
-    // "rejection" SMS. The status change and the SMS enqueue are one Lua script (docs/sms.md).
+    // "rejection" SMS. Steps: the intent into {review}:decisions, the record's status (the one
+    // that decides, atomic with its check), the district's indexes, the SMS (idempotent by
+    // "approval:<id>" / "rejection:<id>"), the record's sms_id, the intent's removal. A crash
+    // after the intent is completed by recover_decisions(): the SMS goes out exactly once.
     boost::asio::awaitable<DecisionResult> decide(const Application& application, bool approve,
                                                   std::string reason, std::string reviewer,
                                                   std::int64_t now);
+
+    struct DecisionIntent {
+        std::string application_id;
+        std::string status;  // approved | rejected
+        std::string reason;
+        std::string reviewer;
+        std::int64_t now = 0;
+    };
+    struct BegunDecision {
+        std::string entry;  // in {review}:decisions
+        ReviewOutcome outcome = ReviewOutcome::not_found;
+        std::string status;  // afterwards
+        std::int64_t decided_at = 0;
+        DecisionIntent intent;
+    };
+    // decide() in two halves, public so that a test can stop between them (a crash): the intent
+    // and the record's status change; then the indexes, the SMS and the intent's removal.
+    boost::asio::awaitable<BegunDecision> begin_decision(DecisionIntent intent);
+    boost::asio::awaitable<DecisionResult> finish_decision(BegunDecision begun,
+                                                           const Application& application);
+    // Completes decisions begun more than `older_than` ago and never finished (a process died
+    // between the steps); run by the review sweep. Returns how many it completed.
+    boost::asio::awaitable<std::size_t> recover_decisions(std::chrono::milliseconds older_than);
+    // Submits (ApplicationStore::recover_submits) and decisions left unfinished, in that order.
+    boost::asio::awaitable<std::size_t> recover_unfinished(std::chrono::milliseconds older_than);
+    std::string decisions_key() const;
     // Only a received (undecided) application moves; its deadline stays (the promise was made
     // when the driver submitted).
     boost::asio::awaitable<ReviewOutcome> move(const Application& application,
@@ -122,8 +154,10 @@ public:
                                                         std::int64_t horizon_seconds);
     // Pending applications past their deadline not yet escalated.
     boost::asio::awaitable<SweepBatch> not_yet_escalated(std::string district, std::int64_t now);
-    // Marks the batch reminded/escalated and enqueues the SMS, in one script. `messages` may be
-    // empty (nobody to tell): the batch is still marked, so stats show it and it is not retried.
+    // Enqueues the SMS, then marks the batch reminded/escalated (each application, then the
+    // district's set). `messages` may be empty (nobody to tell): the batch is still marked, so
+    // stats show it and it is not retried. Give the SMS idempotency keys that the same batch
+    // gets again: after a crash before the district's mark the next sweep repeats the batch.
     boost::asio::awaitable<void> mark_batch(std::string district, bool escalation,
                                             const SweepBatch& batch, std::int64_t now,
                                             std::vector<notify::SmsMessage> messages);

@@ -21,6 +21,10 @@ namespace {
 // with its weekends is at most 9 days).
 constexpr std::int64_t kReminderHorizonSeconds = 12 * 86'400;
 
+// A submit or decision whose steps take longer than this was abandoned: a live one takes a few
+// Redis round trips, each bounded by the client's command timeout.
+constexpr std::chrono::seconds kUnfinishedAfter{30};
+
 // One SMS per person per batch; the key makes a retried sweep step send nothing twice.
 std::vector<notify::SmsMessage> messages_for(const std::vector<const ReviewContactConfig*>& people,
                                              const notify::RedisSmsOutbox& outbox,
@@ -73,10 +77,15 @@ asio::awaitable<void> ReviewSweeper::loop() {
     const auto lease = config_.sweep_interval * 3;
     while (!*stopped) {
         // A failed pass (Redis not connected yet, or down) is retried soon rather than after a
-        // whole interval; nothing was half-done, every step is one Lua script.
+        // whole interval; a step half done is repeated (every step is idempotent).
         auto wait = config_.sweep_interval;
         try {
             if (co_await review_.acquire_sweep_lease(owner_, lease) && !*stopped) {
+                // Submits and decisions a process began and never finished (it died between
+                // their steps): finished here, whatever the office hours.
+                const auto recovered = co_await review_.recover_unfinished(kUnfinishedAfter);
+                if (report_ && recovered > 0)
+                    report_("review_steps_recovered", "", static_cast<std::int64_t>(recovered));
                 co_await sweep_once(now_());
                 if (report_) report_("review_sweep_done", "", 0);
             }

@@ -20,23 +20,29 @@ std::int64_t now_ms() {
 std::string phone_ad(std::string_view id) { return "sms:" + std::string(id) + ":phone"; }
 std::string params_ad(std::string_view id) { return "sms:" + std::string(id) + ":params"; }
 
-// Shared by receipts: the state ranks of docs/sms.md, in Lua.
-const char* const kRankLua = R"lua(
-local function kayou_sms_rank(s)
-  if s == 'queued' or s == 'retry' then return 0 end
-  if s == 'sending' then return 1 end
-  if s == 'unknown' then return 2 end
-  if s == 'sent' then return 3 end
-  if s == 'delivered' or s == 'failed' or s == 'suppressed' then return 4 end
-  return -1
-end
-)lua";
+// The state ranks of docs/sms.md: the one table behind sms_state_rank() and kayou_sms_rank.
+struct StateRank {
+    std::string_view state;
+    int rank;
+};
+constexpr StateRank kStateRanks[] = {
+    {"queued", 0}, {"retry", 0},     {"sending", 1}, {"unknown", 2},
+    {"sent", 3},   {"delivered", 4}, {"failed", 4},  {"suppressed", 4},
+};
+
+std::string rank_lua() {
+    std::string lua = "local kayou_sms_ranks = {";
+    for (const auto& [state, rank] : kStateRanks)
+        lua += std::string(state) + " = " + std::to_string(rank) + ", ";
+    lua += "}\nlocal function kayou_sms_rank(s) return kayou_sms_ranks[s] or -1 end\n";
+    return lua;
+}
 
 // KEYS: msg key, alerts stream. ARGV: new state (delivered|failed), reason, now ms, provider.
 // A late "delivered" may still replace a failure we declared ourselves because the outcome was
 // unknown (the receipt is the better evidence); every other terminal state is final.
 const redis::Script& receipt_script() {
-    static const redis::Script script(std::string(kRankLua) + R"lua(
+    static const redis::Script script(RedisSmsOutbox::lua_library() + R"lua(
 local cur = redis.call('HGET', KEYS[1], 'state')
 if not cur then return false end
 local new = ARGV[1]
@@ -46,14 +52,16 @@ if not advance and cur == 'failed' and new == 'delivered' and
 if not advance then return cur end
 redis.call('HSET', KEYS[1], 'state', new, 'reason', ARGV[2], 'updated_ms', ARGV[3])
 if new == 'failed' then
-  redis.call('XADD', KEYS[2], 'MAXLEN', '~', '10000', '*', 'id', redis.call('HGET', KEYS[1], 'id'),
-    'idem', redis.call('HGET', KEYS[1], 'idem') or '', 'template',
-    redis.call('HGET', KEYS[1], 'template') or '', 'reason', ARGV[2], 'provider', ARGV[4])
+  kayou_sms_alert(KEYS[1], KEYS[2], redis.call('HGET', KEYS[1], 'id'), ARGV[2], ARGV[4])
 end
 return new
 )lua");
     return script;
 }
+
+// What the untagged layout (before {sms}) named "P sms:<rest>"; only these are the outbox's.
+constexpr std::string_view kUntaggedParts[] = {"idem:", "msg:",     "stream",  "delayed", "unknown",
+                                               "watch", "receipt:", "optout:", "rl:",     "alerts"};
 
 }  // namespace
 
@@ -85,21 +93,18 @@ std::string mask_phone(std::string_view phone) {
 }
 
 int sms_state_rank(std::string_view s) {
-    if (s == "queued" || s == "retry") return 0;
-    if (s == "sending") return 1;
-    if (s == "unknown") return 2;
-    if (s == "sent") return 3;
-    if (s == "delivered" || s == "failed" || s == "suppressed") return 4;
+    for (const auto& [state, rank] : kStateRanks)
+        if (state == s) return rank;
     return -1;
 }
 
-const std::string& RedisSmsOutbox::enqueue_lua_function() {
+const std::string& RedisSmsOutbox::lua_library() {
     // KEYS[ko+1] idem, KEYS[ko+2] msg, KEYS[ko+3] stream, KEYS[ko+4] watch; ARGV[ao+1] = n,
     // then id, ttl and the hash fields as name/value pairs. The SET NX is the idempotency
     // check: a second enqueue with the same key changes nothing and returns the first message's
     // id. The watch entry is how a message still unsent after SenderOptions::alert_after is
     // found and reported, even when no sender ever read it.
-    static const std::string lua = R"lua(
+    static const std::string lua = std::string(R"lua(
 local function kayou_sms_enqueue(ko, ao)
   local idem, msg, stream, watch = KEYS[ko + 1], KEYS[ko + 2], KEYS[ko + 3], KEYS[ko + 4]
   local n = tonumber(ARGV[ao + 1])
@@ -120,7 +125,16 @@ local function kayou_sms_enqueue(ko, ao)
   if kind == 'notification' then redis.call('ZADD', watch, created, id) end
   return id
 end
-)lua";
+-- The one shape of an alert entry (RedisSmsOutbox::alerts() reads it); state only for a late
+-- notification, which is not final yet.
+local function kayou_sms_alert(msg, alerts, id, reason, provider, state)
+  local fields = {'id', id, 'idem', redis.call('HGET', msg, 'idem') or '',
+                  'template', redis.call('HGET', msg, 'template') or '',
+                  'reason', reason, 'provider', provider}
+  if state then fields[#fields + 1] = 'state' fields[#fields + 1] = state end
+  redis.call('XADD', alerts, 'MAXLEN', '~', '10000', '*', unpack(fields))
+end
+)lua") + rank_lua();
     return lua;
 }
 
@@ -131,19 +145,19 @@ RedisSmsOutbox::RedisSmsOutbox(std::shared_ptr<redis::Client> redis, crypto::Sea
 RedisSmsOutbox::~RedisSmsOutbox() = default;
 
 std::string RedisSmsOutbox::msg_key(std::string_view id) const {
-    return options_.prefix + "sms:msg:" + std::string(id);
+    return tagged_key("msg:" + std::string(id));
 }
-std::string RedisSmsOutbox::idem_key(std::string_view key) const {
-    return options_.prefix + "sms:idem:" + std::string(key);
+std::string RedisSmsOutbox::idem_key(std::string_view idempotency_key) const {
+    return tagged_key("idem:" + std::string(idempotency_key));
 }
 std::string RedisSmsOutbox::receipt_key(std::string_view provider, std::string_view serial) const {
-    return options_.prefix + "sms:receipt:" + std::string(provider) + ":" + std::string(serial);
+    return tagged_key("receipt:" + std::string(provider) + ":" + std::string(serial));
 }
 std::string RedisSmsOutbox::optout_key(std::string_view hash) const {
-    return options_.prefix + "sms:optout:" + std::string(hash);
+    return tagged_key("optout:" + std::string(hash));
 }
 std::string RedisSmsOutbox::rate_key(std::string_view hash, std::string_view what) const {
-    return options_.prefix + "sms:rl:" + std::string(hash) + ":" + std::string(what);
+    return tagged_key("rl:" + std::string(hash) + ":" + std::string(what));
 }
 
 std::string RedisSmsOutbox::phone_hash(std::string_view phone) const {
@@ -192,7 +206,7 @@ asio::awaitable<void> RedisSmsOutbox::enqueue(SmsMessage message) {
 }
 
 asio::awaitable<std::string> RedisSmsOutbox::enqueue_id(SmsMessage message) {
-    static const redis::Script script(enqueue_lua_function() + "return kayou_sms_enqueue(0, 0)\n");
+    static const redis::Script script(lua_library() + "return kayou_sms_enqueue(0, 0)\n");
     auto prepared = prepare_enqueue(message);
     auto reply = co_await redis_->eval(script, std::move(prepared.keys), std::move(prepared.args));
     if (!reply.is_string())
@@ -313,6 +327,85 @@ asio::awaitable<bool> RedisSmsOutbox::opted_out(std::string phone) {
     std::vector<std::string> command{"EXISTS", optout_key(phone_hash(phone))};
     auto reply = co_await redis_->exec(std::move(command));
     co_return reply.is_integer() && reply.integer == 1;
+}
+
+asio::awaitable<std::vector<SmsAlertEntry>> RedisSmsOutbox::alerts(std::int64_t limit) {
+    std::vector<std::string> command{"XREVRANGE", alerts_key(), "+",
+                                     "-",         "COUNT",      std::to_string(limit)};
+    const auto reply = co_await redis_->exec(std::move(command));
+    std::vector<SmsAlertEntry> alerts;
+    for (const auto& entry : reply.elements) {
+        if (entry.elements.size() < 2) continue;
+        SmsAlertEntry alert;
+        alert.at_ms = std::atoll(entry.elements[0].str.c_str());  // "<ms>-<seq>"
+        const auto& fields = entry.elements[1].elements;
+        for (std::size_t i = 0; i + 1 < fields.size(); i += 2) {
+            const auto& name = fields[i].str;
+            const auto& value = fields[i + 1].str;
+            if (name == "id") alert.message_id = value;
+            if (name == "idem") alert.idempotency_key = value;
+            if (name == "template") alert.template_name = value;
+            if (name == "reason") alert.reason = value;
+            if (name == "provider") alert.provider = value;
+        }
+        alerts.push_back(std::move(alert));
+    }
+    co_return alerts;
+}
+
+asio::awaitable<std::size_t> RedisSmsOutbox::migrate_untagged_keys() {
+    const std::string untagged = options_.prefix + "sms:";
+    std::size_t moved = 0;
+    std::string cursor = "0";
+    do {
+        std::vector<std::string> scan{"SCAN", cursor, "MATCH", untagged + "*", "COUNT", "1000"};
+        const auto page = co_await redis_->exec(std::move(scan));
+        if (!page.is_array() || page.elements.size() < 2) break;
+        cursor = page.elements[0].str;
+        for (const auto& element : page.elements[1].elements) {
+            const std::string rest = element.str.substr(untagged.size());
+            bool ours = false;
+            for (const auto part : kUntaggedParts) ours = ours || rest.rfind(part, 0) == 0;
+            if (!ours) continue;  // e.g. the development sink (bot/sms_webhooks.cpp)
+            std::vector<std::string> rename{"RENAMENX", element.str, tagged_key(rest)};
+            const auto renamed = co_await redis_->exec(std::move(rename));
+            if (renamed.is_integer() && renamed.integer == 1) {
+                ++moved;
+                continue;
+            }
+            if (renamed.is_error()) continue;  // gone meanwhile, or a cluster: nothing to do
+            co_await merge_untagged(element.str, tagged_key(rest));
+            ++moved;
+        }
+    } while (cursor != "0");
+    co_return moved;
+}
+
+// Both names exist: a process of this version enqueued before the rename. Stream entries and
+// sorted-set members of the old key join the new one (a message id is in at most one of them:
+// ids are random); any other key of the new name is the newer truth.
+asio::awaitable<void> RedisSmsOutbox::merge_untagged(std::string from, std::string to) {
+    std::vector<std::string> type_command{"TYPE", from};
+    const auto type = co_await redis_->exec(std::move(type_command));
+    std::vector<std::vector<std::string>> commands;
+    if (type.str == "stream") {
+        std::vector<std::string> range{"XRANGE", from, "-", "+"};
+        const auto entries = co_await redis_->exec(std::move(range));
+        for (const auto& entry : entries.elements) {
+            if (entry.elements.size() < 2) continue;
+            std::vector<std::string> add{"XADD", to, "*"};
+            for (const auto& field : entry.elements[1].elements) add.push_back(field.str);
+            commands.push_back(std::move(add));
+        }
+    } else if (type.str == "zset") {
+        std::vector<std::string> range{"ZRANGE", from, "0", "-1", "WITHSCORES"};
+        const auto members = co_await redis_->exec(std::move(range));
+        for (std::size_t i = 0; i + 1 < members.elements.size(); i += 2)
+            commands.push_back(
+                {"ZADD", to, "NX", members.elements[i + 1].str, members.elements[i].str});
+    }
+    commands.push_back({"DEL", from});
+    co_await redis_->pipeline(std::move(commands));
 }
 
 }  // namespace kayou::notify

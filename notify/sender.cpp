@@ -96,18 +96,11 @@ return {'claimed'}
 // ARGV: entry_id, group, new_state, now_ms, reason, provider, serial, due_ms, ttl_s, id,
 //       next_provider ('' = unchanged), refused ('' = unchanged)
 const redis::Script& finish_script() {
-    static const redis::Script script(R"lua(
-local function rank(s)
-  if s == 'queued' or s == 'retry' then return 0 end
-  if s == 'sending' then return 1 end
-  if s == 'unknown' then return 2 end
-  if s == 'sent' then return 3 end
-  if s == 'delivered' or s == 'failed' or s == 'suppressed' then return 4 end
-  return -1
-end
+    static const redis::Script script(RedisSmsOutbox::lua_library() + R"lua(
 local cur = redis.call('HGET', KEYS[1], 'state')
 local new = ARGV[3]
-local apply = cur and ((cur == 'sending' and new == 'retry') or rank(new) > rank(cur))
+local apply = cur and ((cur == 'sending' and new == 'retry') or
+                       kayou_sms_rank(new) > kayou_sms_rank(cur))
 if apply then
   redis.call('HSET', KEYS[1], 'state', new, 'reason', ARGV[5], 'provider', ARGV[6],
              'updated_ms', ARGV[4])
@@ -119,11 +112,7 @@ if apply then
   end
   if new == 'retry' then redis.call('ZADD', KEYS[3], ARGV[8], ARGV[10]) end
   if new == 'unknown' then redis.call('ZADD', KEYS[4], ARGV[8], ARGV[10]) end
-  if new == 'failed' then
-    redis.call('XADD', KEYS[5], 'MAXLEN', '~', '10000', '*', 'id', ARGV[10],
-      'idem', redis.call('HGET', KEYS[1], 'idem') or '', 'template',
-      redis.call('HGET', KEYS[1], 'template') or '', 'reason', ARGV[5], 'provider', ARGV[6])
-  end
+  if new == 'failed' then kayou_sms_alert(KEYS[1], KEYS[5], ARGV[10], ARGV[5], ARGV[6]) end
 end
 if ARGV[1] ~= '' then
   redis.call('XACK', KEYS[2], ARGV[2], ARGV[1])
@@ -169,7 +158,7 @@ return 1
 // KEYS: msg, unknown, delayed, alerts, receipt
 // ARGV: id, now_ms, action, reason, due_ms, serial, ttl_s, next_provider, provider
 const redis::Script& resolve_script() {
-    static const redis::Script script(R"lua(
+    static const redis::Script script(RedisSmsOutbox::lua_library() + R"lua(
 local st = redis.call('HGET', KEYS[1], 'state')
 if st ~= 'unknown' then redis.call('ZREM', KEYS[2], ARGV[1]) return st or false end
 local action = ARGV[3]
@@ -195,9 +184,7 @@ if action == 'resend' then
   return 'retry'
 end
 redis.call('HSET', KEYS[1], 'state', 'failed', 'reason', ARGV[4], 'updated_ms', ARGV[2])
-redis.call('XADD', KEYS[4], 'MAXLEN', '~', '10000', '*', 'id', ARGV[1],
-  'idem', redis.call('HGET', KEYS[1], 'idem') or '', 'template',
-  redis.call('HGET', KEYS[1], 'template') or '', 'reason', ARGV[4], 'provider', ARGV[9])
+kayou_sms_alert(KEYS[1], KEYS[4], ARGV[1], ARGV[4], ARGV[9])
 return 'failed'
 )lua");
     return script;
@@ -208,16 +195,14 @@ return 'failed'
 // reported (a code is useless by then, a reminder repeats).
 // KEYS: msg, watch, alerts. ARGV: id, now_ms.
 const redis::Script& watch_script() {
-    static const redis::Script script(R"lua(
+    static const redis::Script script(RedisSmsOutbox::lua_library() + R"lua(
 if redis.call('ZREM', KEYS[2], ARGV[1]) == 0 then return 0 end
 local st = redis.call('HGET', KEYS[1], 'state')
 if not st or redis.call('HGET', KEYS[1], 'kind') ~= 'notification' then return 0 end
 if st == 'sent' or st == 'delivered' or st == 'failed' or st == 'suppressed' then return 0 end
 redis.call('HSET', KEYS[1], 'late_alert_ms', ARGV[2])
-redis.call('XADD', KEYS[3], 'MAXLEN', '~', '10000', '*', 'id', ARGV[1],
-  'idem', redis.call('HGET', KEYS[1], 'idem') or '', 'template',
-  redis.call('HGET', KEYS[1], 'template') or '', 'reason', 'not_delivered_in_time',
-  'provider', redis.call('HGET', KEYS[1], 'provider') or '', 'state', st)
+kayou_sms_alert(KEYS[1], KEYS[3], ARGV[1], 'not_delivered_in_time',
+                redis.call('HGET', KEYS[1], 'provider') or '', st)
 return 1
 )lua");
     return script;
@@ -226,7 +211,7 @@ return 1
 struct Entry {
     std::string entry_id;
     std::string message_id;
-    bool code = false;  // from the verification-code lane (sms:stream:code)
+    bool code = false;  // from the verification-code lane ({sms}:stream:code)
 };
 
 // [[id, [field, value, ...]], ...] -> entries (nil entries of deleted messages are skipped).
@@ -252,6 +237,7 @@ struct SmsSender::Impl : std::enable_shared_from_this<SmsSender::Impl> {
     SenderOptions options;
     SenderStats stats;
     bool running = false;
+    bool untagged_keys_migrated = false;
     // Per lane (index 0: notifications and reminders, 1: verification codes): entries being
     // processed, and a token bucket for the request rate.
     struct Lane {
@@ -358,6 +344,13 @@ struct SmsSender::Impl : std::enable_shared_from_this<SmsSender::Impl> {
     }
 
     asio::awaitable<void> ensure_group() {
+        // Before the group is made under the tagged name: a stream of the untagged layout moves
+        // with its group and pending entries (redis_outbox.hpp). Once per sender; both loops
+        // doing it at once is harmless.
+        if (!untagged_keys_migrated) {
+            co_await outbox.migrate_untagged_keys();
+            untagged_keys_migrated = true;
+        }
         for (int code = 0; code < 2; ++code) {
             // No ?: in a coroutine here (docs/coroutines.md).
             std::string stream = outbox.stream_key();

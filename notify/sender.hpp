@@ -6,8 +6,8 @@
 //    a dedicated Redis connection, so the blocking read never stalls the commands pipelined on
 //    the shared connection. An idle sender picks up a new message within one round trip.
 //  - Entries a crashed sender had read are taken over with XAUTOCLAIM after claim_idle.
-//  - Two lanes: notifications and reminders (sms:stream) and verification codes
-//    (sms:stream:code), each with its own in-flight slots, its own token bucket and its own
+//  - Two lanes: notifications and reminders ({sms}:stream) and verification codes
+//    ({sms}:stream:code), each with its own in-flight slots, its own token bucket and its own
 //    per-phone counters, so that a flood of codes never delays an approval SMS nor uses up the
 //    driver's quota for it. A code is dropped (state suppressed) rather than sent late: when it
 //    is older than code_max_age, or when a per-phone limit would hold it.
@@ -25,7 +25,7 @@
 //  - Transient failures retry with exponential backoff and jitter until the message's settle-by
 //    time (an application's deadline minus a margin), alternating between the primary and the
 //    fallback provider; window-limited answers are retried after the window; permanent ones
-//    fail and alert the reviewer (kayou:sms:alerts). The decisions are pure functions in
+//    fail and alert the reviewer (kayou:{sms}:alerts). The decisions are pure functions in
 //    notify/sms_schedule.hpp.
 //  - A notification (approval, rejection) not sent within alert_after raises an alert
 //    ("not_delivered_in_time") while the sender keeps trying.
@@ -55,7 +55,7 @@ struct SenderOptions {
     // Retries, settle-by times and status queries (notify/sms_schedule.hpp).
     SchedulePolicy schedule;
     // A notification not yet accepted by a provider this long after it was enqueued is reported
-    // to the reviewers (kayou:sms:alerts, reason not_delivered_in_time).
+    // to the reviewers (kayou:{sms}:alerts, reason not_delivered_in_time).
     std::chrono::milliseconds alert_after{std::chrono::minutes(10)};
     // How long one process owns the status query of an unknown outcome before another may ask:
     // longer than a query can take (bot/config.cpp derives it from the HTTP timeouts).

@@ -249,7 +249,7 @@ TEST(Chaos, EveryApprovalEndsWithOneSmsOrAnAlert) {
     // Everything settles: approvals made, every SMS sent or failed (never stuck).
     const auto settle_deadline = Clock::now() + 60s;
     auto state_of = [&](const std::string& sms_id) {
-        return redis_cli1(redis.port(), "HGET " + setup.prefix + "sms:msg:" + sms_id + " state");
+        return redis_cli1(redis.port(), "HGET " + setup.prefix + "{sms}:msg:" + sms_id + " state");
     };
     auto settled_state = [](const std::string& state) {
         return state == "sent" || state == "delivered" || state == "failed";
@@ -261,7 +261,7 @@ TEST(Chaos, EveryApprovalEndsWithOneSmsOrAnAlert) {
             {
                 std::lock_guard lock(sms_mutex);
                 for (const auto& [app, sms] : sms_of)
-                    commands.push_back("HGET " + setup.prefix + "sms:msg:" + sms + " state");
+                    commands.push_back("HGET " + setup.prefix + "{sms}:msg:" + sms + " state");
             }
             const auto states = redis_batch(redis.port(), commands);
             settled = states.size() == commands.size() &&
@@ -276,7 +276,7 @@ TEST(Chaos, EveryApprovalEndsWithOneSmsOrAnAlert) {
     ASSERT_EQ(approved.load(), kApprovals);
 
     std::string alerts;
-    for (const auto& line : redis_cli(redis.port(), "XRANGE " + setup.prefix + "sms:alerts - +"))
+    for (const auto& line : redis_cli(redis.port(), "XRANGE " + setup.prefix + "{sms}:alerts - +"))
         alerts += line + "\n";
     Counts counts;
     int unsettled_unknowns = 0;  // an unknown outcome neither queried, resent nor alerted
@@ -301,7 +301,7 @@ TEST(Chaos, EveryApprovalEndsWithOneSmsOrAnAlert) {
         if (out == 0 && !failed) ++counts.lost;
         if (hit_unknown.count(sms)) {
             const auto reason =
-                redis_cli1(redis.port(), "HGET " + setup.prefix + "sms:msg:" + sms + " reason");
+                redis_cli1(redis.port(), "HGET " + setup.prefix + "{sms}:msg:" + sms + " reason");
             if (reason == "status_query")
                 ++counts.unknown_settled;
             else if (fake.count_for(sms) > 1 && out == 1)

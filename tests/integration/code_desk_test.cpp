@@ -88,7 +88,7 @@ asio::awaitable<void> expect_all_expire_within_a_day(std::shared_ptr<redis::Clie
     const auto keys = co_await keys_of(client, prefix + "*");
     EXPECT_FALSE(keys.empty());
     for (const auto& key : keys) {
-        if (key.rfind(prefix + "sms:stream", 0) == 0) continue;
+        if (key.rfind(prefix + "{sms}:stream", 0) == 0) continue;
         std::vector<std::string> command{"PTTL", key};
         auto ttl = co_await client->exec(std::move(command));
         EXPECT_GT(ttl.integer, 0) << key;
@@ -122,7 +122,7 @@ TEST(CodeDesk, OneChatSenderCyclingNumbersGetsFiveCodesAnHour) {
         EXPECT_EQ(d.events["code_sent"], 5);
         EXPECT_EQ(d.events["code_refused:sender_hour"], 45);
         // Five SMS in the outbox, each a code for its owner; nothing names a phone in clear.
-        EXPECT_EQ((co_await keys_of(client, d.prefix + "sms:idem:verify:*")).size(), 5u);
+        EXPECT_EQ((co_await keys_of(client, d.prefix + "{sms}:idem:verify:*")).size(), 5u);
         for (const auto& key : co_await keys_of(client, d.prefix + "*"))
             EXPECT_EQ(key.find(phone(1)), std::string::npos) << key;
         co_await expect_all_expire_within_a_day(client, d.prefix);

@@ -246,8 +246,8 @@ TEST_F(JoinTest, ChatApplicationReachesTheReviewerAndTheApprovalIsVisibleInProgr
     const auto sms_id = nlohmann::json::parse(approved.body).value("sms_id", "");
     ASSERT_FALSE(sms_id.empty());
     // The approval SMS waits in the outbox (no provider in this config), for the driver's phone.
-    EXPECT_EQ(cli1(redis_port(), "GET 'kayou:sms:idem:approval:" + id + "'"), sms_id);
-    EXPECT_EQ(cli1(redis_port(), "HGET 'kayou:sms:msg:" + sms_id + "' phone_hash"),
+    EXPECT_EQ(cli1(redis_port(), "GET 'kayou:{sms}:idem:approval:" + id + "'"), sms_id);
+    EXPECT_EQ(cli1(redis_port(), "HGET 'kayou:{sms}:msg:" + sms_id + "' phone_hash"),
               box().lookup_hash(driver.mobile));
 
     auto progress = say("进度");

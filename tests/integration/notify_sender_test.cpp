@@ -148,7 +148,7 @@ TEST(NotifySender, KillNineBetweenEnqueueAndSendStillSendsExactlyOnce) {
     const auto c = outbox.enqueue("13800138006", "approval:A20250033");
     auto& redis = RedisServer::shared();
     const auto read = redis.command("XREADGROUP GROUP senders crashed-sender COUNT 2 STREAMS " +
-                                    setup.prefix + "sms:stream >");
+                                    setup.prefix + "{sms}:stream >");
     ASSERT_NE(read.find(b), std::string::npos) << read;
     ASSERT_NE(read.find(c), std::string::npos) << read;
 

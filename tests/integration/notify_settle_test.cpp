@@ -35,7 +35,7 @@ KayouProcess start_kayou(const FakeSmsProvider& fake, const SmsSetup& setup) {
 std::string alerts(const SmsSetup& setup) {
     std::string text;
     for (const auto& line :
-         redis_cli(RedisServer::shared().port(), "XRANGE " + setup.prefix + "sms:alerts - +"))
+         redis_cli(RedisServer::shared().port(), "XRANGE " + setup.prefix + "{sms}:alerts - +"))
         text += line + "\n";
     return text;
 }

@@ -82,12 +82,12 @@ Answer call(std::uint16_t port, const std::string& method, const std::string& ta
 
 // The newest verification code the outbox holds for `phone` (bounded wait).
 std::string latest_code(std::uint16_t port, const std::string& phone) {
-    const std::string pattern = "kayou:sms:idem:verify:" + box().lookup_hash(phone) + ":*";
+    const std::string pattern = "kayou:{sms}:idem:verify:" + box().lookup_hash(phone) + ":*";
     const auto deadline = std::chrono::steady_clock::now() + 5s;
     for (;;) {
         for (const auto& idem : redis_cli(port, "--scan --pattern '" + pattern + "'")) {
             const std::string id = redis_cli1(port, "GET '" + idem + "'");
-            auto record = redis_hgetall(port, "kayou:sms:msg:" + id);
+            auto record = redis_hgetall(port, "kayou:{sms}:msg:" + id);
             auto params = box().open(record["params"], "sms:" + id + ":params");
             if (params) return json::parse(*params).at(0).get<std::string>();
         }

@@ -156,9 +156,9 @@ std::vector<std::pair<std::string, long long>> code_keys(std::uint16_t redis_por
         "  local code = string.find(rest, 'code:', 1, true) == 1 or "
         "    string.find(rest, 'phone:', 1, true) == 1 or "
         "    string.find(rest, 'link:', 1, true) == 1 or "
-        "    string.find(rest, 'sms:rl:', 1, true) == 1 or "
-        "    string.find(rest, 'sms:idem:verify:', 1, true) == 1 or "
-        "    string.find(rest, 'sms:msg:c', 1, true) == 1 "
+        "    string.find(rest, '{sms}:rl:', 1, true) == 1 or "
+        "    string.find(rest, '{sms}:idem:verify:', 1, true) == 1 or "
+        "    string.find(rest, '{sms}:msg:c', 1, true) == 1 "
         "  if code then out[#out + 1] = k; out[#out + 1] = redis.call('PTTL', k) end "
         "end return out";
     const auto lines = redis_cli(redis_port, "EVAL \"" + lua + "\" 0 '" + prefix + "'");
@@ -338,7 +338,7 @@ TEST(SmsAbuse, TheIssuesAttacksStayWithinTheCapsAndRealDriversAreServedWithinOne
     EXPECT_EQ(budget_refusals, 5);
     // Every code kayou issued is in the outbox: exactly the budget.
     const auto issued =
-        redis_cli(k.redis_port, "--scan --pattern '" + k.key("sms:idem:verify:*") + "'");
+        redis_cli(k.redis_port, "--scan --pattern '" + k.key("{sms}:idem:verify:*") + "'");
     EXPECT_EQ(static_cast<int>(issued.size()), kGlobalPerHour);
     // A driver in chat now hears that the budget is spent (not a silent failure).
     const std::string late = unique_id("wxid_late");

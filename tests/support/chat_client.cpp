@@ -105,12 +105,12 @@ std::string latest_code(std::uint16_t redis_port, const std::string& data_key,
                         const std::string& phone) {
     const auto box = crypto::SealedBox::from_base64_key(data_key);
     if (!box) return {};
-    const std::string pattern = "kayou:sms:idem:verify:" + box->lookup_hash(phone) + ":*";
+    const std::string pattern = "kayou:{sms}:idem:verify:" + box->lookup_hash(phone) + ":*";
     std::string best_code;
     long long best_at = -1;
     for (const auto& idem : redis_cli(redis_port, "--scan --pattern '" + pattern + "'")) {
         const std::string id = redis_cli1(redis_port, "GET '" + idem + "'");
-        auto record = redis_hgetall(redis_port, "kayou:sms:msg:" + id);
+        auto record = redis_hgetall(redis_port, "kayou:{sms}:msg:" + id);
         auto params = box->open(record["params"], "sms:" + id + ":params");
         if (!params) continue;
         const auto json = nlohmann::json::parse(*params);

@@ -18,6 +18,7 @@
 #include <memory>
 #include <sstream>
 #include <stdexcept>
+#include <string_view>
 #include <thread>
 
 namespace kayou::test {
@@ -125,6 +126,11 @@ void RedisServer::start() {
         "--enable-debug-command",
         "local",
     };
+    if (cluster()) {
+        for (const char* arg : {"--cluster-enabled", "yes", "--cluster-config-file"})
+            args.push_back(arg);
+        args.push_back(dir_ + "/nodes.conf");
+    }
     args.insert(args.end(), options_.extra_args.begin(), options_.extra_args.end());
     if (!options_.sentinel_config.empty()) {
         // A sentinel rewrites its config file: written afresh only on the first start, so that a
@@ -186,6 +192,25 @@ void RedisServer::start() {
                                  " did not answer PING in time; log:\n" + tail);
     }
     ever_started_ = true;
+    if (cluster()) claim_all_slots();
+}
+
+bool RedisServer::cluster() const {
+    const char* env = std::getenv("KAYOU_TEST_REDIS_CLUSTER");
+    return options_.cluster || (env != nullptr && std::string_view(env) == "1");
+}
+
+void RedisServer::claim_all_slots() {
+    // After a restart the node remembers its slots (nodes.conf in dir()): "-ERR Slot 0 is already
+    // busy" is fine then. A key-reading command answers "-CLUSTERDOWN" until the state is ok.
+    command("CLUSTER ADDSLOTSRANGE 0 16383");
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+    while (std::chrono::steady_clock::now() < deadline) {
+        if (command("EXISTS kayou:cluster:probe").rfind(":", 0) == 0) return;
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    throw std::runtime_error("one-node cluster on port " + std::to_string(port_) +
+                             " did not reach cluster_state:ok; log:\n" + log_tail());
 }
 
 bool RedisServer::wait_ready(int timeout_ms) const {
@@ -273,8 +298,11 @@ std::string RedisServer::log_tail() const {
 
 RedisServer& RedisServer::shared() {
     static std::unique_ptr<RedisServer> server = [] {
+        // A cluster run starts its own one-node cluster: the script's server is not one.
+        const char* cluster = std::getenv("KAYOU_TEST_REDIS_CLUSTER");
+        const bool cluster_run = cluster != nullptr && std::string_view(cluster) == "1";
         if (const char* env = std::getenv("KAYOU_TEST_REDIS_PORT");
-            env != nullptr && *env != '\0') {
+            !cluster_run && env != nullptr && *env != '\0') {
             const int port = std::atoi(env);
             if (port <= 0 || port > 65535) {
                 throw std::runtime_error("KAYOU_TEST_REDIS_PORT is not a port");

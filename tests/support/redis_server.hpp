@@ -10,6 +10,13 @@
 //   auto& shared = kayou::test::RedisServer::shared();    // one per test process (or the one the
 //                                                         // test script started: env
 //                                                         // KAYOU_TEST_REDIS_PORT)
+//   kayou::test::RedisServer one({.cluster = true});      // a one-node Redis Cluster
+//
+// A one-node cluster owns all 16384 slots, so a client that knows nothing of MOVED works, while
+// Redis still refuses every script, MULTI or command whose keys hash to two slots (CROSSSLOT,
+// "Script attempted to access keys that do not hash to the same slot"). Env
+// KAYOU_TEST_REDIS_CLUSTER=1 starts every server of the test process that way: that is how the
+// cluster_keys tests (tests/CMakeLists.txt) check that every script keeps to one hash tag.
 //
 // Not thread-safe; meant for gtest's single test thread. The child gets PR_SET_PDEATHSIG so a
 // crashed test does not leave servers behind.
@@ -31,7 +38,8 @@ public:
         bool start = true;                     // start in the constructor
         std::uint16_t port = 0;                // 0: pick a free loopback port
         std::vector<std::string>
-            extra_args;  // more redis-server options, e.g. {"--maxmemory", "10mb"}
+            extra_args;        // more redis-server options, e.g. {"--maxmemory", "10mb"}
+        bool cluster = false;  // one-node Redis Cluster (also: env KAYOU_TEST_REDIS_CLUSTER=1)
         // Non-empty: run `redis-server <dir>/sentinel.conf --sentinel` instead, the file being
         // port/bind/dir and these lines ("sentinel monitor kayou 127.0.0.1 6380 2\n...").
         std::string sentinel_config;
@@ -65,7 +73,8 @@ public:
     std::string command(const std::string& inline_command, int timeout_ms = 2000) const;
 
     // One server per test process: the one on env KAYOU_TEST_REDIS_PORT if set (started by the
-    // test script; never stopped from here), otherwise started on first use.
+    // test script; never stopped from here; ignored when KAYOU_TEST_REDIS_CLUSTER=1), otherwise
+    // started on first use.
     static RedisServer& shared();
     // A currently free loopback TCP port (bind port 0, read it back, close).
     static std::uint16_t free_port();
@@ -74,6 +83,8 @@ private:
     struct External {};
     RedisServer(External, std::uint16_t port);
     bool wait_ready(int timeout_ms) const;
+    bool cluster() const;
+    void claim_all_slots();
     std::string log_tail() const;
 
     Options options_;
