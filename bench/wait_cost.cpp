@@ -18,6 +18,7 @@
 #include "crypto/sealed_box.hpp"
 #include "members/application_store.hpp"
 #include "redis/client.hpp"
+#include "tests/support/numbered_application.hpp"
 #include "tests/support/redis_server.hpp"
 #include "tests/support/sms_fixture.hpp"
 
@@ -26,25 +27,6 @@ namespace {
 namespace asio = boost::asio;
 using namespace std::chrono_literals;
 using Clock = std::chrono::steady_clock;
-
-kayou::members::NewApplication application(int i) {
-    kayou::members::NewApplication a;
-    a.name = "张三丰";
-    char id_card[32];
-    std::snprintf(id_card, sizeof id_card, "32010219900%07d", i);
-    a.id_card = id_card;
-    char mobile[16];
-    std::snprintf(mobile, sizeof mobile, "137%08d", i);
-    a.mobile = mobile;
-    a.plate = "苏D12345";
-    a.district = "wujin";
-    a.employer = "顺丰速运";
-    a.channel = "bridge";
-    a.driver = std::string("bridge:bench-") + mobile;
-    a.submitted = std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
-    a.deadline = a.submitted + std::chrono::hours(24);
-    return a;
-}
 
 struct Figures {
     double p50 = 0, p99 = 0, max = 0, per_second = 0;
@@ -69,7 +51,8 @@ Figures measure(std::uint16_t port, int wait_replicas, int count, int parallel, 
         while (next < count) {
             const int i = next++;
             const auto start = Clock::now();
-            auto result = co_await store.submit(application(first_id + i));
+            auto result =
+                co_await store.submit(kayou::test::numbered_application(first_id + i, "bench"));
             if (!result.created) std::abort();
             latencies.push_back(
                 std::chrono::duration<double, std::milli>(Clock::now() - start).count());

@@ -32,6 +32,7 @@
 #include "tests/support/fake_sms_provider.hpp"
 #include "tests/support/http_client.hpp"
 #include "tests/support/kayou_process.hpp"
+#include "tests/support/numbered_application.hpp"
 #include "tests/support/redis_server.hpp"
 #include "tests/support/sms_fixture.hpp"
 
@@ -144,22 +145,8 @@ TEST(Chaos, EveryApprovalEndsWithOneSmsOrAnAlert) {
         auto box = *crypto::SealedBox::from_base64_key(kSmsDataKey);
         members::ApplicationStore store(client, box, setup.prefix);
         for (int i = 0; i < kApprovals; ++i) {
-            members::NewApplication a;
-            a.name = "张三丰";
-            char id_card[32];
-            std::snprintf(id_card, sizeof id_card, "3201021990010%05d", i);
-            a.id_card = id_card;
-            char mobile[16];
-            std::snprintf(mobile, sizeof mobile, "137%08d", i);
-            a.mobile = mobile;
-            a.plate = "苏D12345";
-            a.district = "wujin";
-            a.employer = "顺丰速运";
-            a.channel = "bridge";
-            a.driver = std::string("bridge:chaos-") + mobile;
-            a.submitted =
-                std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
-            a.deadline = a.submitted + std::chrono::hours(24);
+            auto a = test::numbered_application(i, "chaos");
+            const std::string mobile = a.mobile;
             auto future = asio::co_spawn(io, store.submit(std::move(a)), asio::use_future);
             io.restart();
             while (future.wait_for(0ms) != std::future_status::ready) io.run_for(5ms);

@@ -36,6 +36,7 @@
 #include "tests/support/fake_sms_provider.hpp"
 #include "tests/support/http_client.hpp"
 #include "tests/support/kayou_process.hpp"
+#include "tests/support/numbered_application.hpp"
 #include "tests/support/redis_server.hpp"
 #include "tests/support/sms_fixture.hpp"
 
@@ -150,25 +151,6 @@ private:
     std::unique_ptr<notify::RedisSmsOutbox> outbox_;
 };
 
-members::NewApplication application(int i) {
-    members::NewApplication a;
-    a.name = "张三丰";
-    char id_card[32];
-    std::snprintf(id_card, sizeof id_card, "3201021990010%05d", i);
-    a.id_card = id_card;
-    char mobile[16];
-    std::snprintf(mobile, sizeof mobile, "137%08d", i);
-    a.mobile = mobile;
-    a.plate = "苏D12345";
-    a.district = "wujin";
-    a.employer = "顺丰速运";
-    a.channel = "bridge";
-    a.driver = std::string("bridge:failover-") + mobile;
-    a.submitted = std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
-    a.deadline = a.submitted + std::chrono::hours(24);
-    return a;
-}
-
 // One bridge message, signed (200, 503, or status 0 when nothing answered).
 HttpResult chat_turn(std::uint16_t port, const std::string& sender) {
     const std::string payload = bridge_message(sender, "帮助").dump();
@@ -260,7 +242,8 @@ TEST(SentinelFailover, KillingThePrimaryDuringApprovalsLosesNothingAndSendsNoSms
     ASSERT_TRUE(test_client.wait_connected());
     std::vector<std::string> ids;
     for (int i = 0; i < kApprovals; ++i) {
-        auto result = test_client.run(test_client.store().submit(application(i)));
+        auto result =
+            test_client.run(test_client.store().submit(test::numbered_application(i, "failover")));
         ASSERT_TRUE(result.created) << i;
         ids.push_back(result.application.id);
     }
@@ -319,7 +302,8 @@ TEST(SentinelFailover, KillingThePrimaryDuringApprovalsLosesNothingAndSendsNoSms
         for (int i = kApprovals; i < kApprovals + kLateJoins && !joins_give_up; ++i) {
             while (!joins_give_up) {
                 try {
-                    auto result = test_client.run(test_client.store().submit(application(i)));
+                    auto result = test_client.run(
+                        test_client.store().submit(test::numbered_application(i, "failover")));
                     std::lock_guard lock(mutex);
                     late_ids.push_back(result.application.id);
                     break;
