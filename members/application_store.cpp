@@ -7,6 +7,7 @@
 
 #include "redis/client.hpp"
 #include "redis/script.hpp"
+#include "text/beijing_time.hpp"
 
 namespace kayou::members {
 namespace {
@@ -65,8 +66,6 @@ std::string field_of(const std::map<std::string, std::string>& record, const std
     return it == record.end() ? std::string() : it->second;
 }
 
-std::string two(int v) { return (v < 10 ? "0" : "") + std::to_string(v); }
-
 std::int64_t to_int(const std::string& text) {
     try {
         return text.empty() ? 0 : std::stoll(text);
@@ -78,16 +77,7 @@ std::int64_t to_int(const std::string& text) {
 }  // namespace
 
 std::string beijing_minute_text(std::chrono::sys_seconds t) {
-    using namespace std::chrono;
-    const auto local = sys_seconds{t.time_since_epoch() + hours(8)};
-    const auto day = floor<days>(local);
-    const year_month_day date{day};
-    const hh_mm_ss time{local - day};
-    return std::to_string(static_cast<int>(date.year())) + "-" +
-           two(static_cast<int>(static_cast<unsigned>(date.month()))) + "-" +
-           two(static_cast<int>(static_cast<unsigned>(date.day()))) + " " +
-           two(static_cast<int>(time.hours().count())) + ":" +
-           two(static_cast<int>(time.minutes().count()));
+    return text::format_beijing(t, "%Y-%m-%d %H:%M");
 }
 
 std::string format_application_id(std::chrono::sys_seconds submitted, long long sequence) {
@@ -143,7 +133,7 @@ boost::asio::awaitable<SubmitResult> ApplicationStore::submit(NewApplication a) 
         result.link_used = true;
         co_return result;
     }
-    std::string stored_id = outcome;  // named: no ?: inside a co_await (g++ 12)
+    std::string stored_id = outcome;  // named (docs/coroutines.md)
     if (outcome == "new") stored_id = id;
     auto stored = co_await get(std::move(stored_id));
     if (!stored) throw std::runtime_error("application vanished after submit");

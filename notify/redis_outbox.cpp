@@ -4,6 +4,7 @@
 
 #include "crypto/random.hpp"
 #include "redis/client.hpp"
+#include "text/masks.hpp"
 
 namespace kayou::notify {
 
@@ -82,14 +83,6 @@ std::optional<SmsMessage::Kind> parse_kind(std::string_view text) {
     if (text == "verification") return SmsMessage::Kind::verification;
     if (text == "reminder") return SmsMessage::Kind::reminder;
     return std::nullopt;
-}
-
-std::string mask_phone(std::string_view phone) {
-    if (phone.size() < 7) return std::string(phone.size(), '*');
-    std::string masked(phone.substr(0, 3));
-    masked.append(phone.size() - 7, '*');
-    masked.append(phone.substr(phone.size() - 4));
-    return masked;
 }
 
 int sms_state_rank(std::string_view s) {
@@ -180,7 +173,7 @@ PreparedEnqueue RedisSmsOutbox::prepare_enqueue(const SmsMessage& message) const
         "idem",       message.idempotency_key,
         "phone",      box_.seal(message.phone, phone_ad(prepared.id)),
         "phone_hash", phone_hash(message.phone),
-        "phone_mask", mask_phone(message.phone),
+        "phone_mask", text::mask_mobile(message.phone),
         "template",   message.template_name,
         "params",     box_.seal(params_json, params_ad(prepared.id)),
         "kind",       std::string(to_string(message.kind)),
@@ -304,7 +297,7 @@ asio::awaitable<std::optional<std::string>> RedisSmsOutbox::apply_receipt(std::s
     if (id.empty()) id = message_id;
     if (id.empty()) co_return std::nullopt;
     std::vector<std::string> keys{msg_key(id), alerts_key()};
-    // Built step by step: g++ 12 mishandles ?: temporaries in coroutine frames.
+    // Built step by step (docs/coroutines.md).
     std::string state = delivered ? "delivered" : "failed";
     std::string why;
     if (!delivered) why = reason.empty() ? std::string("undelivered") : reason;

@@ -52,8 +52,6 @@ inline constexpr const char* kSenderGroup = "senders";
 
 std::string_view to_string(SmsMessage::Kind kind);
 std::optional<SmsMessage::Kind> parse_kind(std::string_view text);
-// "138****5678": what logs and admin lists show.
-std::string mask_phone(std::string_view phone);
 
 // Rank of a delivery state; a transition must increase it (docs/sms.md). -1: not a state.
 int sms_state_rank(std::string_view state);
