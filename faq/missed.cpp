@@ -8,6 +8,7 @@
 #include "faq/analyzer.hpp"
 #include "faq/scrub.hpp"
 #include "redis/client.hpp"
+#include "text/number.hpp"
 #include "text/utf8.hpp"
 
 namespace kayou::faq {
@@ -36,14 +37,6 @@ void throw_if_error(const redis::Reply& reply) {
     if (reply.is_error()) throw std::runtime_error("redis: " + reply.str);
 }
 
-std::int64_t to_int(const std::string& text) {
-    try {
-        return std::stoll(text);
-    } catch (...) {
-        return 0;
-    }
-}
-
 MissedQuestion from_fields(std::string id, const std::vector<redis::Reply>& fields) {
     MissedQuestion question;
     question.id = std::move(id);
@@ -52,9 +45,9 @@ MissedQuestion from_fields(std::string id, const std::vector<redis::Reply>& fiel
         const auto& value = fields[i + 1].str;
         if (name == "text") question.text = value;
         if (name == "outcome") question.outcome = value;
-        if (name == "count") question.count = to_int(value);
-        if (name == "first_at") question.first_at = to_int(value);
-        if (name == "last_at") question.last_at = to_int(value);
+        if (name == "count") question.count = text::to_int64(value);
+        if (name == "first_at") question.first_at = text::to_int64(value);
+        if (name == "last_at") question.last_at = text::to_int64(value);
     }
     return question;
 }

@@ -11,6 +11,7 @@
 #include "redis/client.hpp"
 #include "text/beijing_time.hpp"
 #include "text/masks.hpp"
+#include "text/number.hpp"
 
 namespace kayou::faq {
 namespace asio = boost::asio;
@@ -51,14 +52,6 @@ redis.call('ZREM', KEYS[2], ARGV[3])
 redis.call('HINCRBY', KEYS[3], ARGV[4] .. ':closed', 1)
 return 1
 )lua";
-
-std::int64_t to_int(std::string_view text) {
-    try {
-        return std::stoll(std::string(text));
-    } catch (const std::exception&) {
-        return 0;
-    }
-}
 
 std::string phone_associated_data(std::string_view number) {
     return "ticket:" + std::string(number) + ":phone";
@@ -243,11 +236,11 @@ Ticket TicketDesk::to_ticket(const std::vector<std::string>& flat) const {
         else if (name == "state")
             t.state = value;
         else if (name == "created_at")
-            t.created_at = to_int(value);
+            t.created_at = text::to_int64(value);
         else if (name == "answered_at")
-            t.answered_at = to_int(value);
+            t.answered_at = text::to_int64(value);
         else if (name == "closed_at")
-            t.closed_at = to_int(value);
+            t.closed_at = text::to_int64(value);
         else if (name == "answer")
             t.answer = value;
         else if (name == "answered_by")
@@ -422,7 +415,7 @@ asio::awaitable<std::map<std::string, TicketCategoryStats>> TicketDesk::stats() 
         if (colon == std::string::npos) continue;
         auto& entry = out[field.substr(0, colon)];
         const auto what = field.substr(colon + 1);
-        const auto value = to_int(reply.elements[i + 1].str);
+        const auto value = text::to_int64(reply.elements[i + 1].str);
         if (what == "opened")
             entry.opened = value;
         else if (what == "answered")
@@ -441,7 +434,7 @@ asio::awaitable<std::map<std::string, TicketCategoryStats>> TicketDesk::stats() 
         std::vector<std::string> pick{"ZRANGE", ttr, middle, middle, "WITHSCORES"};
         auto median = co_await redis_->exec(std::move(pick));
         if (median.elements.size() == 2)
-            entry.median_seconds_to_answer = to_int(median.elements[1].str);
+            entry.median_seconds_to_answer = text::to_int64(median.elements[1].str);
     }
     co_return out;
 }

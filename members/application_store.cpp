@@ -8,6 +8,7 @@
 #include "redis/client.hpp"
 #include "redis/script.hpp"
 #include "text/beijing_time.hpp"
+#include "text/number.hpp"
 
 namespace kayou::members {
 namespace {
@@ -64,14 +65,6 @@ return 1
 std::string field_of(const std::map<std::string, std::string>& record, const std::string& name) {
     const auto it = record.find(name);
     return it == record.end() ? std::string() : it->second;
-}
-
-std::int64_t to_int(const std::string& text) {
-    try {
-        return text.empty() ? 0 : std::stoll(text);
-    } catch (...) {
-        return 0;
-    }
 }
 
 }  // namespace
@@ -257,15 +250,10 @@ boost::asio::awaitable<std::string> ApplicationStore::run_submit_steps(const Sub
         }
     }
     if (outcome == "new") {
-        const std::string district = field_of(record, "district");
-        std::vector<std::string> keys{prefix_ + "district:{" + district + "}:pending",
-                                      prefix_ + "district:{" + district + "}:received",
-                                      prefix_ + "district:{" + district + "}:pool"};
-        std::vector<std::string> args{id, field_of(record, "deadline"),
-                                      field_of(record, "submitted_at"),
-                                      field_of(record, "turnover_pool")};
-        const auto indexed =
-            co_await redis_->eval(kIndexInDistrict, std::move(keys), std::move(args));
+        const auto indexed = co_await enter_district_queues(
+            id, field_of(record, "district"), text::to_int64(field_of(record, "deadline")),
+            text::to_int64(field_of(record, "submitted_at")),
+            field_of(record, "turnover_pool") == "1");
         if (indexed.is_error()) throw std::runtime_error("district queue: " + indexed.str);
         std::vector<std::vector<std::string>> commands;
         commands.push_back({"SET", mobile_key(field_of(record, "mobile_hash")), id});
@@ -282,6 +270,21 @@ boost::asio::awaitable<std::string> ApplicationStore::run_submit_steps(const Sub
     std::vector<std::string> done{"XDEL", submits_key(), intent.entry};
     co_await redis_->exec(std::move(done));
     co_return outcome;
+}
+
+boost::asio::awaitable<redis::Reply> ApplicationStore::enter_district_queues(std::string id,
+                                                                             std::string district,
+                                                                             std::int64_t deadline,
+                                                                             std::int64_t submitted,
+                                                                             bool pool) {
+    std::vector<std::string> keys{prefix_ + "district:{" + district + "}:pending",
+                                  prefix_ + "district:{" + district + "}:received",
+                                  prefix_ + "district:{" + district + "}:pool"};
+    std::string pool_flag = "0";  // named: no ?: inside a co_await (docs/coroutines.md)
+    if (pool) pool_flag = "1";
+    std::vector<std::string> args{std::move(id), std::to_string(deadline),
+                                  std::to_string(submitted), std::move(pool_flag)};
+    co_return co_await redis_->eval(kIndexInDistrict, std::move(keys), std::move(args));
 }
 
 boost::asio::awaitable<std::size_t> ApplicationStore::recover_submits(
@@ -303,7 +306,8 @@ boost::asio::awaitable<std::size_t> ApplicationStore::recover_submits(
             const auto& value = fields[i + 1].str;
             if (name == "id") intent.id = value;
             if (name == "link") intent.link_claim_key = value;
-            if (name == "link_ttl") intent.link_claim_ttl = std::chrono::seconds(to_int(value));
+            if (name == "link_ttl")
+                intent.link_claim_ttl = std::chrono::seconds(text::to_int64(value));
             if (name == "record") {
                 const auto parsed = nlohmann::json::parse(value, nullptr, false);
                 if (parsed.is_object())
@@ -358,8 +362,8 @@ std::optional<Application> ApplicationStore::parse(const redis::Reply& hash) con
     a.district = f["district"];
     a.channel = f["channel"];
     a.driver = f["driver"];
-    a.submitted_at = to_int(f["submitted_at"]);
-    a.deadline = to_int(f["deadline"]);
+    a.submitted_at = text::to_int64(f["submitted_at"]);
+    a.deadline = text::to_int64(f["deadline"]);
     a.deadline_text = f["deadline_text"];
     a.employer = f["employer"];
     a.turnover_pool = f["turnover_pool"] == "1";
@@ -368,15 +372,15 @@ std::optional<Application> ApplicationStore::parse(const redis::Reply& hash) con
     a.id_card = open("id_card");
     a.mobile = open("mobile");
     a.plate = open("plate");
-    a.decided_at = to_int(f["decided_at"]);
+    a.decided_at = text::to_int64(f["decided_at"]);
     a.decided_by = f["decided_by"];
     a.sms_id = f["sms_id"];
     a.moved_from = f["moved_from"];
     a.transferred_to = f["transferred_to"];
     a.promoter = f["promoter"];
-    a.transferred_at = to_int(f["transferred_at"]);
-    a.reminded_at = to_int(f["reminded_at"]);
-    a.escalated_at = to_int(f["escalated_at"]);
+    a.transferred_at = text::to_int64(f["transferred_at"]);
+    a.reminded_at = text::to_int64(f["reminded_at"]);
+    a.escalated_at = text::to_int64(f["escalated_at"]);
     return a;
 }
 

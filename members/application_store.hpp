@@ -161,6 +161,12 @@ public:
     // Runs the steps of submits begun more than `older_than` ago; returns how many.
     boost::asio::awaitable<std::size_t> recover_submits(std::chrono::milliseconds older_than);
     std::string submits_key() const;
+    // Puts application `id` into `district`'s pending and received queues, and its pool when
+    // `pool`; one script on the district's tag, safe to run again. Used by the submit's steps and
+    // by a move to another district. The script's reply (an error reply when it failed).
+    boost::asio::awaitable<redis::Reply> enter_district_queues(std::string id, std::string district,
+                                                               std::int64_t deadline,
+                                                               std::int64_t submitted, bool pool);
     // An HGETALL reply of app_key() as a record (nullopt: no such key).
     std::optional<Application> parse(const redis::Reply& hash) const;
     const std::string& prefix() const { return prefix_; }

@@ -7,20 +7,13 @@
 #include "crypto/random.hpp"
 #include "members/join_link.hpp"
 #include "redis/client.hpp"
+#include "text/number.hpp"
 
 namespace kayou::members {
 namespace {
 
 constexpr std::string_view kIdAlphabet = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ";
 constexpr std::size_t kMacBytes = 16;
-
-std::int64_t to_int(const std::string& text) {
-    try {
-        return text.empty() ? 0 : std::stoll(text);
-    } catch (...) {
-        return 0;
-    }
-}
 
 }  // namespace
 
@@ -138,8 +131,8 @@ boost::asio::awaitable<std::optional<Promoter>> PromoterStore::get(std::string i
     auto name = box_.open(f["name"], "promo:" + id + ":name");
     p.name = name ? *name : std::string();
     p.district = f["district"];
-    p.created_at = to_int(f["created_at"]);
-    p.expires = to_int(f["expires"]);
+    p.created_at = text::to_int64(f["created_at"]);
+    p.expires = text::to_int64(f["expires"]);
     p.created_by = f["created_by"];
     co_return p;
 }

@@ -56,15 +56,6 @@ redis.call('HSET', KEYS[1], 'district', ARGV[1], 'moved_from', district, 'moved_
 return {'done', district}
 )lua");
 
-// KEYS: 1 pending, 2 pool, 3 received (the new district). ARGV: 1 id, 2 deadline, 3 submitted,
-// 4 pool flag
-const redis::Script kMoveInto(R"lua(
-redis.call('ZADD', KEYS[1], ARGV[2], ARGV[1])
-redis.call('ZADD', KEYS[3], ARGV[3], ARGV[1])
-if ARGV[4] == '1' then redis.call('ZADD', KEYS[2], ARGV[3], ARGV[1]) end
-return 1
-)lua");
-
 // KEYS: 1 app. ARGV: 1 union, 2 reviewer, 3 now
 const redis::Script kTransferRecord(R"lua(
 local status = redis.call('HGET', KEYS[1], 'status')
@@ -350,13 +341,8 @@ asio::awaitable<ReviewOutcome> ReviewStore::move(const Application& a, std::stri
         from != to_district) {
         // Into the new district first, then out of the old one: in between, the application is
         // in both queues, never in none.
-        std::vector<std::string> into{district_key(to_district, "pending"),
-                                      district_key(to_district, "pool"),
-                                      district_key(to_district, "received")};
-        std::vector<std::string> values{a.id, std::to_string(a.deadline),
-                                        std::to_string(a.submitted_at),
-                                        a.turnover_pool ? "1" : "0"};
-        const auto added = co_await redis_->eval(kMoveInto, std::move(into), std::move(values));
+        const auto added = co_await applications_.enter_district_queues(
+            a.id, to_district, a.deadline, a.submitted_at, a.turnover_pool);
         if (added.is_error())
             throw redis::Error(redis::Error::Kind::protocol, "review move: " + added.str);
         std::vector<std::vector<std::string>> out_of{
