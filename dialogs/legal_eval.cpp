@@ -5,7 +5,6 @@
 #include <stdexcept>
 
 namespace kayou::dialogs {
-namespace {
 
 bool has_facts(const std::string& text, const std::vector<std::vector<std::string>>& must) {
     for (const auto& group : must) {
@@ -16,6 +15,8 @@ bool has_facts(const std::string& text, const std::vector<std::vector<std::strin
     }
     return true;
 }
+
+namespace {
 
 void add(LegalEvalTally& tally, LegalOutcome outcome, bool choice_holds_fact) {
     ++tally.cases;
@@ -80,10 +81,10 @@ double LegalEvalResult::right_rate() const {
     return in_scope.cases ? double(in_scope.count(LegalOutcome::right)) / in_scope.cases : 0;
 }
 double LegalEvalResult::wrong_rate() const {
-    return total.cases ? double(total.count(LegalOutcome::wrong) +
-                                total.count(LegalOutcome::legal_claim)) /
-                             total.cases
-                       : 0;
+    return total.cases
+               ? double(total.count(LegalOutcome::wrong) + total.count(LegalOutcome::legal_claim)) /
+                     total.cases
+               : 0;
 }
 double LegalEvalResult::choices_rate() const {
     return total.cases ? double(total.count(LegalOutcome::choices)) / total.cases : 0;
@@ -115,16 +116,18 @@ LegalEvalResult score_legal(const Understander& understander, const faq::Index& 
                     const auto& answered = *decision.hits.front().entry;
                     const std::string text = faq::format_answer(answered, 2048);
                     if (!item.in_scope)
-                        outcome = answered.legal ? LegalOutcome::legal_claim : LegalOutcome::kept_out;
+                        outcome =
+                            answered.legal ? LegalOutcome::legal_claim : LegalOutcome::kept_out;
                     else
-                        outcome = has_facts(text, item.must) ? LegalOutcome::right
-                                                             : LegalOutcome::wrong;
+                        outcome =
+                            has_facts(text, item.must) ? LegalOutcome::right : LegalOutcome::wrong;
                     break;
                 }
                 case faq::Action::choices:
                     outcome = item.in_scope ? LegalOutcome::choices : LegalOutcome::kept_out;
                     for (const auto& hit : decision.hits)
-                        if (item.in_scope && has_facts(faq::format_answer(*hit.entry, 4096), item.must))
+                        if (item.in_scope &&
+                            has_facts(faq::format_answer(*hit.entry, 4096), item.must))
                             choice_holds_fact = true;
                     break;
                 case faq::Action::silence:

@@ -23,6 +23,9 @@ struct LegalEvalCase {
     std::vector<std::vector<std::string>> must;
 };
 
+// Every group of `must` has one of its alternatives in `text`.
+bool has_facts(const std::string& text, const std::vector<std::vector<std::string>>& must);
+
 // Throws std::runtime_error on a malformed file.
 std::vector<LegalEvalCase> parse_legal_eval(std::string_view yaml_text);
 
@@ -47,9 +50,9 @@ struct LegalEvalTally {
 };
 
 struct LegalEvalResult {
-    LegalEvalTally total;        // every case
-    LegalEvalTally in_scope;     // expect: answer
-    LegalEvalTally out_of_scope; // expect: out_of_scope
+    LegalEvalTally total;         // every case
+    LegalEvalTally in_scope;      // expect: answer
+    LegalEvalTally out_of_scope;  // expect: out_of_scope
     std::map<std::string, LegalEvalTally> per_category;
     struct Miss {
         const LegalEvalCase* item = nullptr;
@@ -69,10 +72,10 @@ struct LegalEvalResult {
 // `elsewhere`: what kayou says for a question understood as another intent (the benefit
 // catalogue, the join welcome, ...); scored like an answer. May be empty: then such questions
 // count as "other".
-LegalEvalResult score_legal(
-    const Understander& understander, const faq::Index& index, const faq::Thresholds& thresholds,
-    const std::vector<LegalEvalCase>& cases,
-    const std::function<std::string(const Understanding&)>& elsewhere = {});
+LegalEvalResult score_legal(const Understander& understander, const faq::Index& index,
+                            const faq::Thresholds& thresholds,
+                            const std::vector<LegalEvalCase>& cases,
+                            const std::function<std::string(const Understanding&)>& elsewhere = {});
 
 std::string_view outcome_name(LegalOutcome outcome);
 

@@ -1,12 +1,15 @@
 // Scores the FAQ end to end on the blind legal eval (format: docs/understanding.md).
-//   legal_eval [--summary] [--sweep] [--without-copies] [--legal F] [--intents F]
-//              [--set answer=X|suggest=X|margin=X|lone=X|focus=X|<retrieval option>=X]...
+//   legal_eval [--summary] [--sweep] [--calibrate] [--without-copies] [--legal F] [--intents F]
+//              [--set answer=X|suggest=X|margin=X|lone=X|lead_floor=X|lead=X|focus=X|
+//                     <retrieval option>=X]...
 //              EVAL.yaml...
 // Prints per category: right (answered with every required fact), wrong (answered without
 // them), choices, handoff, other (routed away from the FAQ); out-of-scope cases kept out or
 // answered with a legal claim. --summary prints figures only (the held-out file); --sweep prints
 // the figures over a grid of answer thresholds and margins (how the defaults were chosen);
-// --without-copies leaves out the questions that are word for word a variant of the script.
+// --calibrate prints one "CAL" line per case (top two scores, first and any hit holds the facts)
+// for choosing thresholds on a tuning set; --without-copies leaves out the questions that are word
+// for word a variant of the script.
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
@@ -50,7 +53,7 @@ struct Options {
     std::string intents_path = KAYOU_DATA_SOURCE_DIR "/faq/data/intents.yaml";
     std::string legal_path = KAYOU_DATA_SOURCE_DIR "/faq/data/legal.yaml";
     std::string districts_path = KAYOU_DATA_SOURCE_DIR "/config/districts.yaml";
-    bool summary = false, sweep = false, without_copies = false;
+    bool summary = false, sweep = false, without_copies = false, calibrate = false;
     kayou::faq::Thresholds thresholds;
     kayou::faq::IndexOptions index_options;
     std::vector<std::string> evals;
@@ -67,6 +70,8 @@ void apply_setting(const std::string& setting, Options& options) {
     if (name == "suggest") t.suggest = value;
     if (name == "margin") t.margin = value;
     if (name == "lone") t.lone = value;
+    if (name == "lead_floor") t.lead_floor = value;
+    if (name == "lead") t.lead = value;
     if (name == "focus") index.focus_weight = value;
     if (name == "answer_weight") index.answer_weight = value;
     if (name == "pooled") index.answer_includes_questions = value > 0;
@@ -83,6 +88,8 @@ Options parse_arguments(int argc, char** argv) {
             options.summary = true;
         else if (arg == "--without-copies")
             options.without_copies = true;
+        else if (arg == "--calibrate")
+            options.calibrate = true;
         else if (arg == "--sweep")
             options.sweep = true;
         else if (arg == "--set" && i + 1 < argc)
@@ -117,6 +124,33 @@ void print_sweep(const std::string& path, const kayou::dialogs::Understander& un
                         100 * result.right_rate(), 100 * result.wrong_rate(),
                         100 * result.choices_rate());
         }
+}
+
+// One line per in-scope case the understanding layer sent to the FAQ: the top two scores and
+// whether the first and any of the top three entries hold the facts. For choosing thresholds on
+// a tuning set (never on the held-out file: the lines are per case).
+void print_calibration(const kayou::dialogs::Understander& understander,
+                       const kayou::faq::Index& index,
+                       const std::vector<kayou::dialogs::LegalEvalCase>& cases) {
+    kayou::dialogs::UnderstandContext context;
+    context.channel = "oa";
+    context.today = 20261203;
+    for (const auto& item : cases) {
+        const auto understood = understander.understand(item.question, context, &index);
+        if (understood.intent != "question") continue;
+        const auto hits = index.search(understood.text, {}, 3);
+        if (hits.empty()) continue;
+        const auto holds = [&](const kayou::faq::Hit& hit) {
+            return kayou::dialogs::has_facts(kayou::faq::format_answer(*hit.entry, 4096),
+                                             item.must);
+        };
+        bool any = false;
+        for (const auto& hit : hits) any = any || holds(hit);
+        const double second = hits.size() > 1 ? hits[1].score : 0.0;
+        std::printf("CAL %d %.4f %.4f %d %d %s\n", item.in_scope ? 1 : 0, hits[0].score, second,
+                    item.in_scope && holds(hits[0]) ? 1 : 0, item.in_scope && any ? 1 : 0,
+                    item.category.c_str());
+    }
 }
 
 void print_result(const std::string& path, const kayou::dialogs::LegalEvalResult& result,
@@ -191,7 +225,9 @@ int main(int argc, char** argv) {
             std::printf("%s: %zu questions are word for word a variant of the script%s\n",
                         path.c_str(), copies + copies_kept,
                         options.without_copies ? " (left out)" : "");
-            if (options.sweep)
+            if (options.calibrate)
+                print_calibration(understander, *index, cases);
+            else if (options.sweep)
                 print_sweep(path, understander, *index, options.thresholds, cases, elsewhere);
             else
                 print_result(path,
