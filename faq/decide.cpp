@@ -22,10 +22,7 @@ Decision decide(const std::vector<Hit>& hits, const Thresholds& thresholds, bool
     const bool lone = hits.size() < 2 || hits[1].score < thresholds.suggest;
     // A lone match is often one shared phrase ("晚上" in 吃什么 and in 喝了酒): it needs `lone`.
     const double needed = lone ? std::max(thresholds.answer, thresholds.lone) : thresholds.answer;
-    const double second_score = hits.size() > 1 ? hits[1].score : 0.0;
-    const bool clear_leader =
-        top.score >= thresholds.lead_floor && top.score - second_score >= thresholds.lead;
-    if ((top.score >= needed && !close_second) || clear_leader) {
+    if (top.score >= needed && !close_second) {
         decision.action = Action::answer;
         decision.hits = {top};
         decision.offer_lawyer = top.entry != nullptr && top.entry->handoff;

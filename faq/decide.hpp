@@ -18,11 +18,6 @@ struct Thresholds {
     // A lone candidate (no second hit at or above `suggest`) is not a choice: at or above this
     // (and `answer`) it is answered, below it the desk is offered.
     double lone = 0.55;
-    // A clear leader is answered below `answer`: at or above `lead_floor` when it is at least
-    // `lead` ahead of the second hit (or alone). A menu of one likely and one unlikely answer
-    // only makes the driver do the ranking (docs/faq-format.md "Thresholds").
-    double lead_floor = 0.40;
-    double lead = 0.15;
 };
 
 enum class Action {

@@ -1,6 +1,6 @@
 // Scores the FAQ end to end on the blind legal eval (format: docs/understanding.md).
 //   legal_eval [--summary] [--sweep] [--calibrate] [--without-copies] [--legal F] [--intents F]
-//              [--set answer=X|suggest=X|margin=X|lone=X|lead_floor=X|lead=X|focus=X|
+//              [--set answer=X|suggest=X|margin=X|lone=X|focus=X|
 //                     <retrieval option>=X]...
 //              EVAL.yaml...
 // Prints per category: right (answered with every required fact), wrong (answered without
@@ -70,8 +70,6 @@ void apply_setting(const std::string& setting, Options& options) {
     if (name == "suggest") t.suggest = value;
     if (name == "margin") t.margin = value;
     if (name == "lone") t.lone = value;
-    if (name == "lead_floor") t.lead_floor = value;
-    if (name == "lead") t.lead = value;
     if (name == "focus") index.focus_weight = value;
     if (name == "answer_weight") index.answer_weight = value;
     if (name == "pooled") index.answer_includes_questions = value > 0;

@@ -25,8 +25,7 @@ const Entry kB = make_entry("b");
 const Entry kC = make_entry("c");
 const Entry kD = make_entry("d");
 const Entry kLawyer = make_entry("lawyer", true);
-// The clear-leader rule off (lead_floor 1): these tests pin the answer/choices/lone rules alone.
-const Thresholds kT{0.55, 0.30, 0.06, 0.60, 1.0, 1.0};
+const Thresholds kT{0.55, 0.30, 0.06, 0.60};
 
 TEST(FaqDecide, ConfidentAnswer) {
     const auto d = decide({{&kA, 0.9}, {&kB, 0.4}}, kT, false, true);
@@ -78,34 +77,6 @@ TEST(FaqDecide, CloseSecondMeansChoicesEvenAboveAnswer) {
     EXPECT_EQ(d.hits.size(), 2u);
     // A margin exactly at the limit is no longer "close".
     EXPECT_EQ(decide({{&kA, 0.80}, {&kB, 0.74}}, kT, false, true).action, Action::answer);
-}
-
-// The shipped thresholds: a leader below `answer` is answered when it is `lead` ahead of the
-// second hit (or alone) and at least `lead_floor`; otherwise the old rules decide.
-TEST(FaqDecide, AClearLeaderBelowAnswerIsAnswered) {
-    const Thresholds shipped;
-    struct Case {
-        double top, second;
-        Action expected;
-    };
-    const Case cases[] = {
-        {0.45, 0.29, Action::answer},   // alone above the floor
-        {0.45, 0.30, Action::answer},   // exactly `lead` ahead
-        {0.45, 0.31, Action::choices},  // not far enough ahead
-        {0.39, 0.10, Action::handoff},  // below the floor, alone: no one-item menu
-        {0.39, 0.31, Action::choices},  // below the floor with a second: choices as before
-        {0.48, 0.40, Action::choices},
-    };
-    for (const auto& c : cases) {
-        const auto d = decide({{&kA, c.top}, {&kB, c.second}}, shipped, false, true);
-        EXPECT_EQ(d.action, c.expected) << c.top << " / " << c.second;
-        if (c.expected == Action::answer) {
-            ASSERT_EQ(d.hits.size(), 1u);
-            EXPECT_EQ(d.hits[0].entry, &kA);
-        }
-    }
-    // In a group unmentioned, a clear leader speaks like any answer.
-    EXPECT_EQ(decide({{&kA, 0.45}, {&kB, 0.2}}, shipped, true, false).action, Action::answer);
 }
 
 TEST(FaqDecide, UnsureInGroupIsSilentUnlessMentioned) {
