@@ -842,7 +842,7 @@ struct App::Impl {
         server.route("/join", [this, answer](net::HttpRequest& request) -> Handler {
             if (request.method != "GET")
                 co_return net::HttpResponse::error(405, "method not allowed");
-            auto query = channels::parse_query(request.query);
+            auto query = net::parse_query(request.query);
             std::string token;
             if (query.ok())
                 for (const auto& [key, value] : *query)
@@ -853,7 +853,7 @@ struct App::Impl {
         server.route("/join/p", [this, answer](net::HttpRequest& request) -> Handler {
             if (request.method != "GET")
                 co_return net::HttpResponse::error(405, "method not allowed");
-            auto query = channels::parse_query(request.query);
+            auto query = net::parse_query(request.query);
             std::string token;
             if (query.ok())
                 for (const auto& [key, value] : *query)

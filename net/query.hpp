@@ -22,7 +22,10 @@
 
 #include "net/decode_error.hpp"
 
-namespace kayou::channels {
+namespace kayou::net {
+
+// The decoding result and error of every request decoder (net/decode_error.hpp).
+using channels::Result;
 
 inline constexpr std::size_t kMaxQueryParams = 64;
 
@@ -47,4 +50,4 @@ Result<std::vector<std::pair<std::string, std::string>>> parse_query(std::string
 // Percent-decodes `text`; '+' is kept. nullopt on a malformed escape.
 std::optional<std::string> percent_decode(std::string_view text);
 
-}  // namespace kayou::channels
+}  // namespace kayou::net

@@ -2,7 +2,7 @@
 
 #include "net/query.hpp"
 
-namespace kayou::channels {
+namespace kayou::net {
 namespace {
 
 TEST(ChannelsQuery, SplitsPathAndParams) {
@@ -72,7 +72,7 @@ TEST(ChannelsQuery, MalformedEscapesAreRejected) {
     for (const char* bad : {"/p?a=%zz", "/p?a=%4", "/p?a=%", "/p?a=1%2", "/p?%g1=1", "/p?a=%%41"}) {
         auto target = parse_target(bad);
         ASSERT_FALSE(target.ok()) << bad;
-        EXPECT_EQ(target.error().kind, DecodeError::Kind::bad_request) << bad;
+        EXPECT_EQ(target.error().kind, channels::DecodeError::Kind::bad_request) << bad;
         EXPECT_EQ(http_status(target.error().kind), 400);
     }
 }
@@ -103,7 +103,7 @@ TEST(ChannelsQuery, TooManyParamsRejected) {
     for (std::size_t i = 0; i <= kMaxQueryParams; ++i) target += "k" + std::to_string(i) + "=v&";
     auto parsed = parse_target(target);
     ASSERT_FALSE(parsed.ok());
-    EXPECT_EQ(parsed.error().kind, DecodeError::Kind::bad_request);
+    EXPECT_EQ(parsed.error().kind, channels::DecodeError::Kind::bad_request);
 
     // Exactly the limit is fine, and duplicates do not count.
     std::string at_limit = "/p?";
@@ -120,4 +120,4 @@ TEST(ChannelsQuery, PercentDecodeHelper) {
 }
 
 }  // namespace
-}  // namespace kayou::channels
+}  // namespace kayou::net
