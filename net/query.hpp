@@ -1,7 +1,7 @@
 #pragma once
 // Request-target parsing for the webhook routes: "/wx/oa?signature=..&echostr=.." -> path + params.
 //
-// Decoding rules (decided here, tested in tests/unit/channels_query_test.cpp):
+// Decoding rules (decided here, tested in tests/unit/net_query_test.cpp):
 // - Percent-decoding only. A literal '+' stays '+': echostr and Encrypt are base64,
 //   and a form-style decoder that turns '+' into a space corrupts them.
 // - A malformed escape ("%zz", "%4", a trailing "%") rejects the whole target as bad_request.

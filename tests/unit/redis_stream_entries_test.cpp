@@ -6,23 +6,13 @@
 #include <vector>
 
 #include "redis/stream_entries.hpp"
+#include "tests/support/redis_replies.hpp"
 
 namespace kayou::redis {
 namespace {
 
-Reply text(std::string value) {
-    Reply reply;
-    reply.type = Reply::Type::string;
-    reply.str = std::move(value);
-    return reply;
-}
-
-Reply array(std::vector<Reply> elements) {
-    Reply reply;
-    reply.type = Reply::Type::array;
-    reply.elements = std::move(elements);
-    return reply;
-}
+Reply text(std::string value) { return test::string_reply(std::move(value)); }
+Reply array(std::vector<Reply> elements) { return test::array_reply(std::move(elements)); }
 
 Reply entry(std::string id, std::vector<std::string> fields) {
     std::vector<Reply> values;
