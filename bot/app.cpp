@@ -25,6 +25,7 @@
 #include "bot/admin/tickets_api.hpp"
 #include "bot/embedded_redis.hpp"
 #include "bot/http_errors.hpp"
+#include "bot/join_pages.hpp"
 #include "bot/process_stats.hpp"
 #include "bot/redis_memory.hpp"
 #include "bot/redis_sentinel.hpp"
@@ -48,7 +49,6 @@
 #include "members/review_store.hpp"
 #include "members/review_sweep.hpp"
 #include "net/http_server.hpp"
-#include "net/query.hpp"
 #include "notify/redis_outbox.hpp"
 #include "notify/templates.hpp"
 #include "ops/log.hpp"
@@ -70,6 +70,8 @@ struct App::Impl {
     // placeholder, whose help text lives on in config/flows/join.yaml.
     std::unique_ptr<notify::RedisSmsOutbox> join_outbox;
     std::unique_ptr<dialogs::JoinService> join;
+    // The web join page's HTTP side (bot/join_pages.hpp), on the join service's desk.
+    std::unique_ptr<JoinPages> join_pages;
     std::unique_ptr<TurnRunner> turns;
     std::unique_ptr<Webhooks> webhooks;
     std::unique_ptr<SmsService> sms;  // null unless sms.provider is set
@@ -472,7 +474,8 @@ struct App::Impl {
             // With Sentinel: which primary, and how many failovers this process has seen.
             std::string primary_lines;
             if (sentinel) primary_lines = sentinel_status_lines(*sentinel);
-            if (!ready) co_return net::HttpResponse::text(503, "redis unreachable\n" + primary_lines);
+            if (!ready)
+                co_return net::HttpResponse::text(503, "redis unreachable\n" + primary_lines);
             // The content (FAQ, intents, benefits, stations) is loaded on a worker after the
             // start: a driver asking before then would get "答不好" for a question kayou knows.
             if (live_content && !live_content->settled())
@@ -819,74 +822,27 @@ struct App::Impl {
     }
 
     void install_join_routes() {
-        auto answer = [](dialogs::WebAnswer web) {
-            const bool page = web.content_type.rfind("text/html", 0) == 0;
-            net::HttpResponse response{web.status, web.content_type, std::move(web.body), {}};
-            if (!web.location.empty()) response.headers.emplace_back("Location", web.location);
-            response.headers.emplace_back("Cache-Control", "no-store");
-            response.headers.emplace_back("X-Content-Type-Options", "nosniff");
-            // The link token is in the page's URL: no Referer may carry it anywhere.
-            response.headers.emplace_back("Referrer-Policy", "no-referrer");
-            if (page) {
-                // Only its own script (/join/page.js) and requests to kayou; never framed.
-                response.headers.emplace_back(
-                    "Content-Security-Policy",
-                    "default-src 'none'; script-src 'self'; style-src 'unsafe-inline'; "
-                    "connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; "
-                    "form-action 'none'");
-                response.headers.emplace_back("X-Frame-Options", "DENY");
-            }
-            return response;
-        };
-        using Handler = asio::awaitable<net::HttpResponse>;
-        server.route("/join", [this, answer](net::HttpRequest& request) -> Handler {
-            if (request.method != "GET")
-                co_return net::HttpResponse::error(405, "method not allowed");
-            auto query = channels::parse_query(request.query);
-            std::string token;
-            if (query.ok())
-                for (const auto& [key, value] : *query)
-                    if (key == "t") token = value;
-            co_return answer(co_await join->web_page(std::move(token)));
-        });
+        join_pages = std::make_unique<JoinPages>(
+            join->desk(), join->districts(), join->promoters(), join->binding(), join->script(),
+            config.members.trust_forwarded_for,
+            [](std::string_view event, std::string_view detail) {
+                ops::log(ops::LogLevel::warn, event, {{"detail", detail}});
+            });
+        server.route("/join",
+                     [this](net::HttpRequest& request) { return join_pages->page(request); });
         // A promoter's or event's poster link (members/promoters.hpp): a fresh join link each.
-        server.route("/join/p", [this, answer](net::HttpRequest& request) -> Handler {
-            if (request.method != "GET")
-                co_return net::HttpResponse::error(405, "method not allowed");
-            auto query = channels::parse_query(request.query);
-            std::string token;
-            if (query.ok())
-                for (const auto& [key, value] : *query)
-                    if (key == "t") token = value;
-            auto address =
-                members::client_address(request.remote_address, request.header("x-forwarded-for"),
-                                        config.members.trust_forwarded_for);
-            co_return answer(co_await join->web_promo(std::move(token), std::move(address)));
-        });
-        server.route("/join/page.js", [answer](net::HttpRequest& request) -> Handler {
-            if (request.method != "GET")
-                co_return net::HttpResponse::error(405, "method not allowed");
-            co_return answer(dialogs::JoinService::web_script());
-        });
+        server.route("/join/p",
+                     [this](net::HttpRequest& request) { return join_pages->promo(request); });
+        server.route("/join/page.js",
+                     [this](net::HttpRequest& request) { return join_pages->script(request); });
         // Browsers ask for it on every page; an empty answer keeps their consoles clean.
-        server.route("/favicon.ico", [](net::HttpRequest&) -> Handler {
+        server.route("/favicon.ico", [](net::HttpRequest&) -> asio::awaitable<net::HttpResponse> {
             co_return net::HttpResponse{204, "image/x-icon", std::string(), {}};
         });
-        server.route("/join/code", [this, answer](net::HttpRequest& request) -> Handler {
-            if (request.method != "POST")
-                co_return net::HttpResponse::error(405, "method not allowed");
-            // The client address counts against members.code_caps.address_per_hour.
-            auto address =
-                members::client_address(request.remote_address, request.header("x-forwarded-for"),
-                                        config.members.trust_forwarded_for);
-            auto web = co_await join->web_code(std::move(request.body), std::move(address));
-            co_return answer(std::move(web));
-        });
-        server.route("/join/submit", [this, answer](net::HttpRequest& request) -> Handler {
-            if (request.method != "POST")
-                co_return net::HttpResponse::error(405, "method not allowed");
-            co_return answer(co_await join->web_submit(std::move(request.body)));
-        });
+        server.route("/join/code",
+                     [this](net::HttpRequest& request) { return join_pages->code(request); });
+        server.route("/join/submit",
+                     [this](net::HttpRequest& request) { return join_pages->submit(request); });
     }
 
     void start() {

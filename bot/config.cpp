@@ -4,8 +4,10 @@
 
 #include <cstdlib>
 #include <fstream>
+#include <initializer_list>
 #include <set>
 #include <sstream>
+#include <utility>
 
 #include "redis/sentinel.hpp"
 
@@ -355,28 +357,30 @@ void read_review_section(Section review, Config& config) {
     review.reject_unknown();
 }
 
-void read_sms_tencent(Section tencent, SmsConfig& out) {
-    tencent.read("endpoint", out.tencent.endpoint);
-    tencent.read("region", out.tencent.region);
-    tencent.read("sdk_app_id", out.tencent.sdk_app_id);
-    tencent.read("secret_id", out.tencent.secret_id);
-    tencent.read("secret_key", out.tencent.secret_key);
-    tencent.read("sign_name", out.tencent.sign_name);
-    tencent.reject_unknown();
+// A provider's section: string settings only, each read into its place; any other key is an
+// error.
+void read_provider_strings(Section section,
+                           std::initializer_list<std::pair<const char*, std::string*>> fields) {
+    for (const auto& [key, value] : fields) section.read(key, *value);
+    section.reject_unknown();
 }
 
-void read_sms_aliyun(Section aliyun, SmsConfig& out) {
-    aliyun.read("endpoint", out.aliyun.endpoint);
-    aliyun.read("region", out.aliyun.region);
-    aliyun.read("access_key_id", out.aliyun.access_key_id);
-    aliyun.read("access_key_secret", out.aliyun.access_key_secret);
-    aliyun.read("sign_name", out.aliyun.sign_name);
-    aliyun.reject_unknown();
-}
-
-void read_sms_local_sink(Section sink, SmsConfig& out) {
-    sink.read("url", out.local_sink.url);
-    sink.reject_unknown();
+// `sms` by reference: child() marks the provider keys as known in it.
+void read_sms_providers(Section& sms, SmsConfig& out) {
+    auto& tencent = out.tencent;
+    read_provider_strings(sms.child("tencent"), {{"endpoint", &tencent.endpoint},
+                                                 {"region", &tencent.region},
+                                                 {"sdk_app_id", &tencent.sdk_app_id},
+                                                 {"secret_id", &tencent.secret_id},
+                                                 {"secret_key", &tencent.secret_key},
+                                                 {"sign_name", &tencent.sign_name}});
+    auto& aliyun = out.aliyun;
+    read_provider_strings(sms.child("aliyun"), {{"endpoint", &aliyun.endpoint},
+                                                {"region", &aliyun.region},
+                                                {"access_key_id", &aliyun.access_key_id},
+                                                {"access_key_secret", &aliyun.access_key_secret},
+                                                {"sign_name", &aliyun.sign_name}});
+    read_provider_strings(sms.child("local_sink"), {{"url", &out.local_sink.url}});
 }
 
 void read_sms_twilio(Section twilio, SmsConfig& out) {
@@ -441,9 +445,7 @@ void read_sms_section(Section sms, Config& config) {
     sms.read("templates_file", out.templates_file);
     sms.read("callback_token", out.callback_token);
     sms.read_duration("verification_retention_s", out.verification_retention, 60, 86'400);
-    read_sms_tencent(sms.child("tencent"), out);
-    read_sms_aliyun(sms.child("aliyun"), out);
-    read_sms_local_sink(sms.child("local_sink"), out);
+    read_sms_providers(sms, out);
     read_sms_twilio(sms.child("twilio"), out);
     read_sms_sender(sms.child("sender"), out);
     read_sms_limits(sms.child("limits"), out);

@@ -103,8 +103,7 @@ struct Webhooks::State {
     // WeCom GET URL check (app and smart robot): msg_signature over the encrypted echostr, then
     // answer its plaintext, byte for byte (WeCom "回调配置").
     net::HttpResponse wecom_url_check(std::string_view channel, const net::HttpRequest& request,
-                                      const channels::Target& target,
-                                      const crypto::WxMsgCrypt& crypt) {
+                                      const net::Target& target, const crypto::WxMsgCrypt& crypt) {
         const auto echostr = target.get("echostr");
         if (echostr.empty()) return reject(channel, request, {400, "echostr missing"});
         if (!crypt.verify(target.get("timestamp"), target.get("nonce"), echostr,
@@ -119,7 +118,7 @@ struct Webhooks::State {
 
     // Verifies and decrypts an encrypted push; the plaintext or a rejection.
     std::variant<std::string, Rejection> open_encrypted(const crypto::WxMsgCrypt& crypt,
-                                                        const channels::Target& target,
+                                                        const net::Target& target,
                                                         std::string_view encrypt) {
         if (!crypt.verify(target.get("timestamp"), target.get("nonce"), encrypt,
                           target.get("msg_signature")))
@@ -135,8 +134,8 @@ struct Webhooks::State {
 
     // Encrypts a reply and wraps it as WeChat expects, reusing the request's timestamp and
     // nonce (allowed by the scheme, and it keeps replies to retries comparable).
-    static std::string seal_xml_reply(const crypto::WxMsgCrypt& crypt,
-                                      const channels::Target& target, std::string_view plain) {
+    static std::string seal_xml_reply(const crypto::WxMsgCrypt& crypt, const net::Target& target,
+                                      std::string_view plain) {
         const auto timestamp = target.get("timestamp");
         const auto nonce = target.get("nonce");
         const std::string encrypt = crypt.encrypt(plain);
@@ -169,7 +168,7 @@ void Webhooks::install(net::HttpServer& server) {
 asio::awaitable<net::HttpResponse> Webhooks::official_account(net::HttpRequest& request) {
     constexpr std::string_view channel = "oa";
     auto& s = *state_;
-    auto target = channels::parse_target(request.target);
+    auto target = net::parse_target(request.target);
     if (!target) co_return s.reject(channel, request, target.error());
     const auto& endpoint = s.config.official_account;
 
@@ -220,7 +219,7 @@ asio::awaitable<net::HttpResponse> Webhooks::official_account(net::HttpRequest& 
 asio::awaitable<net::HttpResponse> Webhooks::wecom_app(net::HttpRequest& request) {
     constexpr std::string_view channel = "wecom_app";
     auto& s = *state_;
-    auto target = channels::parse_target(request.target);
+    auto target = net::parse_target(request.target);
     if (!target) co_return s.reject(channel, request, target.error());
     if (request.method == "GET")
         co_return s.wecom_url_check(channel, request, *target, *s.wecom_app_crypt);
@@ -249,7 +248,7 @@ asio::awaitable<net::HttpResponse> Webhooks::wecom_app(net::HttpRequest& request
 asio::awaitable<net::HttpResponse> Webhooks::wecom_bot(net::HttpRequest& request) {
     constexpr std::string_view channel = "wecom_bot";
     auto& s = *state_;
-    auto target = channels::parse_target(request.target);
+    auto target = net::parse_target(request.target);
     if (!target) co_return s.reject(channel, request, target.error());
     auto& crypt = *s.wecom_bot_crypt;
     if (request.method == "GET") co_return s.wecom_url_check(channel, request, *target, crypt);

@@ -1,9 +1,9 @@
 #pragma once
 // Everything the join dialog needs, built from configuration in one place so that bot/app.cpp
 // only wires: the flow script, the district list, the working-day calendar, the conversation
-// store, the application store, phone verification and the router dialog; plus the web join
-// page's handlers (GET /join, POST /join/code, POST /join/submit), which run the same validators
-// and the same submit as the chat flow.
+// store, the application store, phone verification, the join desk (members/join_desk.hpp: codes,
+// submits and join links for the chat and the web page alike) and the router dialog. The web
+// join page's HTTP side is bot/join_pages.hpp.
 #include <chrono>
 #include <functional>
 #include <memory>
@@ -25,6 +25,8 @@ class SmsOutbox;
 namespace kayou::members {
 class WorkingCalendar;
 class ApplicationStore;
+class ChatBinding;
+class JoinDesk;
 class PromoterStore;
 }  // namespace kayou::members
 namespace kayou::members {
@@ -57,13 +59,6 @@ struct JoinSetup {
 // same relative path under the source tree kayou was built from, if it exists there.
 std::string resolve_data_path(const std::string& path);
 
-struct WebAnswer {
-    int status = 200;
-    std::string content_type = "application/json; charset=utf-8";
-    std::string body;
-    std::string location;  // a redirect's Location header, or ""
-};
-
 class JoinService {
 public:
     using Log = std::function<void(std::string_view event, std::string_view detail)>;
@@ -90,23 +85,12 @@ public:
     // thread: the calendar is replaced in place, so references to it stay valid.
     std::vector<int> reload_calendar();
 
-    // The mobile join page a signed group link opens.
-    boost::asio::awaitable<WebAnswer> web_page(std::string token);
-    // GET /join/p?t=<promo token>: a promoter's or event's poster link. Mints a fresh
-    // single-use join link carrying the promoter's id (capped per promoter and per client
-    // address, members::CodeDesk::mint_promo_link) and answers 303 to /join?t=<it>; 403 on a bad
-    // or expired link, 404 when the promoter is gone, 429 past a cap (Chinese pages).
-    boost::asio::awaitable<WebAnswer> web_promo(std::string token, std::string client_address);
-    // GET /join/page.js: the page's script (no inline script, so the page's CSP forbids it).
-    static WebAnswer web_script();
-    // JSON {"t": token, "mobile": "..." [, "challenge", "nonce"]} -> 200 {"ok":true,"message"},
-    // 400/429/503 {"ok":false,"field":..,"error":..}, or 428 {"ok":false,"challenge","bits"}: solve
-    // the proof of work and post again with it. `client_address`: members::client_address().
-    boost::asio::awaitable<WebAnswer> web_code(std::string body, std::string client_address = {});
-    // JSON {"t", "name", "id_card", "mobile", "code", "plate", "district", "employer"} ->
-    // {"ok":true,"application_id":..,"deadline":..,"bind_code":..,"message":..} or an error
-    // naming the field; 409 when the link was used before (nothing is stored).
-    boost::asio::awaitable<WebAnswer> web_submit(std::string body);
+    // Codes, submits and join links: what the chat flow shares with the web join page.
+    members::JoinDesk& desk();
+    // Bind codes that link a 1:1 chat to a web application (members/chat_binding.hpp).
+    members::ChatBinding& binding();
+    // The join flow's script (its texts are the web page's too).
+    const FlowScript& script() const;
 
 private:
     struct Impl;

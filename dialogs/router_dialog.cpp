@@ -3,17 +3,13 @@
 #include <cstdio>
 #include <utility>
 
-#include "crypto/random.hpp"
 #include "dialogs/chat_requests.hpp"
 #include "dialogs/privacy.hpp"
 #include "members/application_store.hpp"
-#include "members/calendar.hpp"
-#include "members/code_desk.hpp"
-#include "members/join_link.hpp"
-#include "members/phone_verification.hpp"
+#include "members/join_desk.hpp"
 #include "net/unavailable.hpp"
-#include "notify/sms_outbox.hpp"
 #include "redis/reply.hpp"
+#include "text/beijing_time.hpp"
 #include "text/utf8.hpp"
 
 namespace kayou::dialogs {
@@ -806,20 +802,24 @@ asio::awaitable<EffectResult> RouterDialog::run_effect(const Effect& effect,
         case EffectKind::none:
             break;
         case EffectKind::send_code: {
-            // Caps, the code and its SMS: members/code_desk.hpp.
-            auto sent =
-                co_await services_.codes->send(mobile, members::chat_requester(driver_id(message)));
+            auto sent = co_await services_.desk->send_code(
+                mobile, members::chat_requester(driver_id(message)));
             result.outcome = sent.chat_outcome();
             break;
         }
         case EffectKind::check_code: {
-            auto checked = co_await services_.codes->check(
+            auto checked = co_await services_.desk->check_code(
                 mobile, members::chat_requester(driver_id(message)), effect.code);
             result.outcome = checked.outcome;
             result.remaining = checked.remaining;
             break;
         }
         case EffectKind::submit: {
+            if (state.draft && state.draft->verified_mobile != mobile) {
+                // The engine never submits an unconfirmed number; refuse rather than trust it.
+                result.outcome = "failed";
+                break;
+            }
             members::NewApplication application;
             application.name = get(slots, slot_for(script, "name"));
             application.id_card = get(slots, slot_for(script, "id_card"));
@@ -829,18 +829,8 @@ asio::awaitable<EffectResult> RouterDialog::run_effect(const Effect& effect,
             application.employer = get(slots, slot_for(script, "employer"));
             application.channel = std::string(channel_name(message.channel));
             application.driver = driver_id(message);
-            application.submitted = services_.now();
-            const auto deadline = services_.calendar->deadline_for(application.submitted);
-            if (!deadline.fully_covered() && services_.log)
-                services_.log("deadline_calendar_gap", deadline.warning());
-            application.deadline = deadline.at;
-            if (state.draft && state.draft->verified_mobile != mobile) {
-                // The engine never submits an unconfirmed number; refuse rather than trust it.
-                result.outcome = "failed";
-                break;
-            }
             try {
-                auto submitted = co_await services_.applications->submit(std::move(application));
+                auto submitted = co_await services_.desk->submit(std::move(application));
                 result.outcome = submitted.created          ? "new"
                                  : submitted.same_applicant ? "existing"
                                                             : "existing_other";
@@ -869,27 +859,22 @@ asio::awaitable<EffectResult> RouterDialog::run_effect(const Effect& effect,
             break;
         }
         case EffectKind::group_link: {
-            if (services_.public_base_url.empty() || services_.link_key.empty()) {
+            if (services_.public_base_url.empty() || services_.desk->options().link_key.empty()) {
                 result.outcome = "off";
                 break;
             }
             // Links are minted at a bounded rate per member and per group; past it the driver
-            // is sent to the private chat instead (members/code_desk.hpp).
-            auto minted = co_await services_.codes->mint_link(
-                driver_id(message),
-                std::string(channel_name(message.channel)) + ":" + message.chat_id);
-            if (minted != members::LinkMintVerdict::mint) {
+            // is sent to the private chat instead (members/join_desk.hpp). The link goes 1:1
+            // where the channel can send there.
+            auto group = std::string(channel_name(message.channel)) + ":" + message.chat_id;
+            auto token =
+                co_await services_.desk->group_link_token(driver_id(message), std::move(group));
+            if (!token) {
                 result.outcome = "limited";
                 break;
             }
-            // The link names no chat and works once (members/join_link.hpp); it goes 1:1 where
-            // the channel can send there.
-            members::JoinLinkClaims claims;
-            claims.expires = (services_.now() + services_.link_ttl).time_since_epoch().count();
-            claims.nonce = crypto::random_alnum(16);
             result.outcome = message.private_replies ? "private" : "ok";
-            result.link = services_.public_base_url +
-                          "/join?t=" + members::sign_join_token(services_.link_key, claims);
+            result.link = services_.public_base_url + "/join?t=" + *token;
             break;
         }
     }

@@ -19,13 +19,9 @@
 #include "dialogs/route.hpp"
 #include "dialogs/understand.hpp"
 
-namespace kayou::notify {
-class SmsOutbox;
-}  // namespace kayou::notify
 namespace kayou::members {
-class WorkingCalendar;
 class ApplicationStore;
-class CodeDesk;
+class JoinDesk;
 }  // namespace kayou::members
 
 namespace kayou::dialogs {
@@ -127,15 +123,12 @@ struct ChatServices {
 struct RouterServices {
     const FlowScript* script = nullptr;
     const members::DistrictCatalog* districts = nullptr;
-    const members::WorkingCalendar* calendar = nullptr;
     ConversationStore* conversations = nullptr;
-    members::ApplicationStore* applications = nullptr;
-    members::CodeDesk* codes = nullptr;  // verification codes and join-link caps
-    notify::SmsOutbox* sms = nullptr;
+    members::ApplicationStore* applications = nullptr;  // progress look-ups
+    // Codes, submits and join links: what the chat shares with the web page.
+    members::JoinDesk* desk = nullptr;
     // "https://kayou.example.org" (no trailing slash); empty = no join links in groups.
     std::string public_base_url;
-    std::string link_key;  // HMAC key for join links
-    std::chrono::seconds link_ttl{1800};
     // The intent script loaded at start (faq/data/intents.yaml); ChatServices::intents may
     // replace it with a published version.
     std::shared_ptr<const faq::IntentModel> intents;

@@ -4,7 +4,7 @@
 #include <array>
 #include <cstdint>
 
-#include "dialogs/privacy.hpp"
+#include "text/personal_numbers.hpp"
 #include "text/utf8.hpp"
 
 namespace kayou::dialogs {
@@ -181,17 +181,6 @@ bool valid_date(int yyyymmdd) {
     return day <= last;
 }
 
-}  // namespace
-
-bool is_id_province_code(int code) {
-    static constexpr int kCodes[] = {11, 12, 13, 14, 15, 21, 22, 23, 31, 32, 33, 34,
-                                     35, 36, 37, 41, 42, 43, 44, 45, 46, 50, 51, 52,
-                                     53, 54, 61, 62, 63, 64, 65, 71, 81, 82, 83};
-    return std::find(std::begin(kCodes), std::end(kCodes), code) != std::end(kCodes);
-}
-
-namespace {
-
 // ISO 7064 MOD 11-2 as GB 11643-1999 states it: weights 2^(17-i) mod 11, remainder mapped to the
 // check character.
 char id_check_char(std::u32string_view first17) {
@@ -250,7 +239,7 @@ Validated validate_id_card(std::string_view input, int today_yyyymmdd) {
         return reject("id_card.length", "身份证号应该是18位，您发的是" + std::to_string(s.size()) +
                                             "位，请核对后重新发送。");
     }
-    if (!is_id_province_code(digits_value(s.substr(0, 2)))) {
+    if (!text::is_id_province_code(digits_value(s.substr(0, 2)))) {
         return reject("id_card.region", "身份证号前两位（地区）不对，请核对后重新发送。");
     }
     const int birth = digits_value(s.substr(6, 8));
@@ -481,8 +470,7 @@ Validated validate_employer(std::string_view input) {
                       "单位或平台名称最多50个字，请写简短一点，比如：常州某某物流有限公司。");
     }
     const std::string value = to_utf8(collapsed);
-    const auto personal = find_personal_data(value);
-    if (personal.id_card || personal.mobile) {
+    if (!text::find_personal_numbers(text::folded_units(value)).empty()) {
         return reject("employer.personal_data",
                       "这里请填挂靠的公司或平台名称，不要填身份证号或手机号。没有的话回复“无”。");
     }

@@ -36,11 +36,6 @@ Validated validate_id_card(std::string_view input, int today_yyyymmdd);
 // not digits. Does not check the calendar; validate_id_card does.
 int id_card_birth_date(std::string_view normalized);
 
-// Whether the first two digits of an ID number name a province-level division: the GB/T 2260
-// codes (11–15, 21–23, 31–37, 41–46, 50–54, 61–65, 71 Taiwan, 81 Hong Kong, 82 Macau) plus 83,
-// which residence permits for Taiwan residents use. 91 ("abroad" in some old lists) is not one.
-bool is_id_province_code(int code);
-
 // Age in full years on `today_yyyymmdd` of someone born on `birth_yyyymmdd` (both yyyymmdd).
 int age_on(int birth_yyyymmdd, int today_yyyymmdd);
 

@@ -8,7 +8,7 @@
 #include "fuzz/fuzz_check.hpp"
 #include "net/query.hpp"
 
-using namespace kayou::channels;
+using namespace kayou::net;
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
     const std::string_view input(reinterpret_cast<const char*>(data), size);

@@ -7,6 +7,7 @@
 
 #include "redis/client.hpp"
 #include "redis/script.hpp"
+#include "redis/stream_entries.hpp"
 #include "text/beijing_time.hpp"
 #include "text/number.hpp"
 
@@ -296,25 +297,17 @@ boost::asio::awaitable<std::size_t> ApplicationStore::recover_submits(
         "XRANGE", submits_key(), "-", std::to_string(now_ms - older_than.count()), "COUNT", "100"};
     const auto entries = co_await redis_->exec(std::move(range));
     std::size_t completed = 0;
-    for (const auto& entry : entries.elements) {
-        if (entry.elements.size() < 2) continue;
+    const auto read = redis::stream_entries(entries);
+    for (const auto& entry : read) {
         SubmitIntent intent;
-        intent.entry = entry.elements[0].str;
-        const auto& fields = entry.elements[1].elements;
-        for (std::size_t i = 0; i + 1 < fields.size(); i += 2) {
-            const auto& name = fields[i].str;
-            const auto& value = fields[i + 1].str;
-            if (name == "id") intent.id = value;
-            if (name == "link") intent.link_claim_key = value;
-            if (name == "link_ttl")
-                intent.link_claim_ttl = std::chrono::seconds(text::to_int64(value));
-            if (name == "record") {
-                const auto parsed = nlohmann::json::parse(value, nullptr, false);
-                if (parsed.is_object())
-                    for (const auto& [field, stored] : parsed.items())
-                        if (stored.is_string()) intent.record[field] = stored.get<std::string>();
-            }
-        }
+        intent.entry = entry.id;
+        intent.id = entry.field("id");
+        intent.link_claim_key = entry.field("link");
+        intent.link_claim_ttl = std::chrono::seconds(text::to_int64(entry.field("link_ttl")));
+        const auto parsed = nlohmann::json::parse(entry.field("record"), nullptr, false);
+        if (parsed.is_object())
+            for (const auto& [field, stored] : parsed.items())
+                if (stored.is_string()) intent.record[field] = stored.get<std::string>();
         try {
             co_await run_submit_steps(intent);
         } catch (const std::exception&) {

@@ -1,6 +1,6 @@
 #pragma once
-// The one place verification codes are sent from and checked (chat: dialogs/router_dialog.cpp,
-// web page: dialogs/join_service.cpp), and where join links are counted before they are signed.
+// The one place verification codes are sent from and checked (through members/join_desk.hpp, for
+// the chat flow and the web page alike), and where join links are counted before they are signed.
 // The decisions are pure (members/code_caps.hpp); this is the Redis edge around them:
 //
 //   1. one MGET reads every counter that applies (and whether a proof was used already);

@@ -4,6 +4,7 @@
 
 #include "redis/client.hpp"
 #include "redis/script.hpp"
+#include "redis/stream_entries.hpp"
 
 namespace kayou::members {
 namespace asio = boost::asio;
@@ -284,19 +285,14 @@ asio::awaitable<std::size_t> ReviewStore::recover_decisions(std::chrono::millise
                                    "COUNT",  "100"};
     const auto entries = co_await redis_->exec(std::move(range));
     std::size_t completed = 0;
-    for (const auto& entry : entries.elements) {
-        if (entry.elements.size() < 2) continue;
+    const auto read = redis::stream_entries(entries);
+    for (const auto& entry : read) {
         DecisionIntent intent;
-        const auto& fields = entry.elements[1].elements;
-        for (std::size_t i = 0; i + 1 < fields.size(); i += 2) {
-            const auto& name = fields[i].str;
-            const auto& value = fields[i + 1].str;
-            if (name == "app") intent.application_id = value;
-            if (name == "status") intent.status = value;
-            if (name == "reason") intent.reason = value;
-            if (name == "reviewer") intent.reviewer = value;
-            if (name == "now") intent.now = std::atoll(value.c_str());
-        }
+        intent.application_id = entry.field("app");
+        intent.status = entry.field("status");
+        intent.reason = entry.field("reason");
+        intent.reviewer = entry.field("reviewer");
+        intent.now = std::atoll(entry.field("now").c_str());
         // Step 1 again: "unchanged" when it had happened, "done" when the crash came before it.
         std::vector<std::string> keys{applications_.app_key(intent.application_id)};
         std::vector<std::string> args{intent.status, intent.reason, intent.reviewer,
@@ -305,7 +301,7 @@ asio::awaitable<std::size_t> ReviewStore::recover_decisions(std::chrono::millise
         if (!reply.is_array() || reply.elements.size() < 2)
             throw redis::Error(redis::Error::Kind::protocol, "review recover: " + reply.str);
         BegunDecision begun;
-        begun.entry = entry.elements[0].str;
+        begun.entry = entry.id;
         begun.outcome = outcome_from(reply.elements[0].str);
         begun.status = intent.status;
         if (begun.outcome == ReviewOutcome::conflict) begun.status = reply.elements[1].str;

@@ -1,6 +1,6 @@
 #include "net/query.hpp"
 
-namespace kayou::channels {
+namespace kayou::net {
 namespace {
 
 int hex_value(char c) {
@@ -62,10 +62,10 @@ Result<std::vector<std::pair<std::string, std::string>>> parse_query(std::string
         std::string key;
         std::string value;
         if (!append_decoded(key, segment.substr(0, eq))) {
-            return bad_request("query: malformed percent escape");
+            return channels::bad_request("query: malformed percent escape");
         }
         if (eq != std::string_view::npos && !append_decoded(value, segment.substr(eq + 1))) {
-            return bad_request("query: malformed percent escape");
+            return channels::bad_request("query: malformed percent escape");
         }
         bool duplicate = false;
         for (const auto& param : params) {
@@ -75,7 +75,8 @@ Result<std::vector<std::pair<std::string, std::string>>> parse_query(std::string
             }
         }
         if (duplicate) continue;
-        if (params.size() == kMaxQueryParams) return bad_request("query: too many parameters");
+        if (params.size() == kMaxQueryParams)
+            return channels::bad_request("query: too many parameters");
         params.emplace_back(std::move(key), std::move(value));
     }
     return params;
@@ -94,4 +95,4 @@ Result<Target> parse_target(std::string_view target) {
     return out;
 }
 
-}  // namespace kayou::channels
+}  // namespace kayou::net

@@ -1,7 +1,7 @@
 #pragma once
 // Request-target parsing for the webhook routes: "/wx/oa?signature=..&echostr=.." -> path + params.
 //
-// Decoding rules (decided here, tested in tests/unit/channels_query_test.cpp):
+// Decoding rules (decided here, tested in tests/unit/net_query_test.cpp):
 // - Percent-decoding only. A literal '+' stays '+': echostr and Encrypt are base64,
 //   and a form-style decoder that turns '+' into a space corrupts them.
 // - A malformed escape ("%zz", "%4", a trailing "%") rejects the whole target as bad_request.
@@ -22,7 +22,10 @@
 
 #include "net/decode_error.hpp"
 
-namespace kayou::channels {
+namespace kayou::net {
+
+// The decoding result and error of every request decoder (net/decode_error.hpp).
+using channels::Result;
 
 inline constexpr std::size_t kMaxQueryParams = 64;
 
@@ -47,4 +50,4 @@ Result<std::vector<std::pair<std::string, std::string>>> parse_query(std::string
 // Percent-decodes `text`; '+' is kept. nullopt on a malformed escape.
 std::optional<std::string> percent_decode(std::string_view text);
 
-}  // namespace kayou::channels
+}  // namespace kayou::net

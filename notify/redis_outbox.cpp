@@ -4,6 +4,7 @@
 
 #include "crypto/random.hpp"
 #include "redis/client.hpp"
+#include "redis/stream_entries.hpp"
 #include "text/masks.hpp"
 
 namespace kayou::notify {
@@ -327,20 +328,15 @@ asio::awaitable<std::vector<SmsAlertEntry>> RedisSmsOutbox::alerts(std::int64_t 
                                      "-",         "COUNT",      std::to_string(limit)};
     const auto reply = co_await redis_->exec(std::move(command));
     std::vector<SmsAlertEntry> alerts;
-    for (const auto& entry : reply.elements) {
-        if (entry.elements.size() < 2) continue;
+    const auto read = redis::stream_entries(reply);
+    for (const auto& entry : read) {
         SmsAlertEntry alert;
-        alert.at_ms = std::atoll(entry.elements[0].str.c_str());  // "<ms>-<seq>"
-        const auto& fields = entry.elements[1].elements;
-        for (std::size_t i = 0; i + 1 < fields.size(); i += 2) {
-            const auto& name = fields[i].str;
-            const auto& value = fields[i + 1].str;
-            if (name == "id") alert.message_id = value;
-            if (name == "idem") alert.idempotency_key = value;
-            if (name == "template") alert.template_name = value;
-            if (name == "reason") alert.reason = value;
-            if (name == "provider") alert.provider = value;
-        }
+        alert.at_ms = std::atoll(entry.id.c_str());  // "<ms>-<seq>"
+        alert.message_id = entry.field("id");
+        alert.idempotency_key = entry.field("idem");
+        alert.template_name = entry.field("template");
+        alert.reason = entry.field("reason");
+        alert.provider = entry.field("provider");
         alerts.push_back(std::move(alert));
     }
     co_return alerts;

@@ -10,6 +10,12 @@ namespace kayou::text {
 
 inline constexpr char32_t kReplacementChar = 0xFFFD;
 
+// ASCII classes of one code point (after fold_width, full-width digits and letters are ASCII).
+constexpr bool is_ascii_digit(char32_t cp) { return cp >= U'0' && cp <= U'9'; }
+constexpr bool is_ascii_alnum(char32_t cp) {
+    return is_ascii_digit(cp) || (cp >= U'A' && cp <= U'Z') || (cp >= U'a' && cp <= U'z');
+}
+
 // Decodes UTF-8 into code points; malformed sequences become U+FFFD one byte at a time, so any
 // byte string from the network can be processed.
 std::u32string decode_utf8(std::string_view bytes);

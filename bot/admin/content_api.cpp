@@ -363,7 +363,7 @@ asio::awaitable<net::HttpResponse> ContentApi::benefits(net::HttpRequest& reques
     auto authorized = auth_.authorize(
         request, {Role::faq_editor, Role::city_admin, Role::district_admin, Role::legal_desk});
     if (auto* denied = std::get_if<net::HttpResponse>(&authorized)) co_return std::move(*denied);
-    auto target = channels::parse_target(request.target);
+    auto target = net::parse_target(request.target);
     if (!target) co_return net::HttpResponse::error(400, "bad query");
     auto status = parse_status(target->get("status"));
     if (!status)
@@ -384,7 +384,7 @@ asio::awaitable<net::HttpResponse> ContentApi::nearest(net::HttpRequest& request
     auto authorized = auth_.authorize(
         request, {Role::faq_editor, Role::city_admin, Role::district_admin, Role::legal_desk});
     if (auto* denied = std::get_if<net::HttpResponse>(&authorized)) co_return std::move(*denied);
-    auto target = channels::parse_target(request.target);
+    auto target = net::parse_target(request.target);
     if (!target) co_return net::HttpResponse::error(400, "bad query");
     auto lat = parse_double(target->find("lat"));
     auto lng = parse_double(target->find("lng"));

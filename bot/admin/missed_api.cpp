@@ -28,7 +28,7 @@ json question_json(const faq::MissedQuestion& question) {
 
 std::size_t limit_from(const net::HttpRequest& request) {
     std::size_t limit = 200;
-    if (auto target = channels::parse_target(request.target)) {
+    if (auto target = net::parse_target(request.target)) {
         const auto text = target->get("limit");
         std::from_chars(text.data(), text.data() + text.size(), limit);
     }

@@ -113,7 +113,7 @@ json promoter_json(const members::Promoter& p, const members::PromoterStats& sta
 
 asio::awaitable<net::HttpResponse> PromotersApi::list(const Principal& who,
                                                       const net::HttpRequest& request) {
-    auto target = channels::parse_target(request.target);
+    auto target = net::parse_target(request.target);
     const std::string wanted = target.ok() ? std::string(target->get("district")) : std::string();
     if (!wanted.empty() && !districts_.find(wanted))
         co_return refuse(400, "unknown district", "没有这个区县");

@@ -97,7 +97,7 @@ std::string string_field(const json& body, const char* name) {
 }
 
 // offset/limit from the query: 0 <= offset, 1 <= limit <= kMaxPage (default 50).
-bool read_page(const channels::Target& target, std::int64_t& offset, std::int64_t& limit) {
+bool read_page(const net::Target& target, std::int64_t& offset, std::int64_t& limit) {
     offset = 0;
     limit = 50;
     auto read = [](std::string_view text, std::int64_t& out, std::int64_t min, std::int64_t max) {
@@ -234,7 +234,7 @@ asio::awaitable<net::HttpResponse> ReviewApi::districts(const Principal& who) {
 
 asio::awaitable<net::HttpResponse> ReviewApi::list(const Principal& who,
                                                    const net::HttpRequest& request, bool pool) {
-    auto target = channels::parse_target(request.target);
+    auto target = net::parse_target(request.target);
     if (!target) co_return refuse(400, "bad query", "请求参数有误");
     const std::string district(target->get("district"));
     if (!districts_.find(district)) co_return refuse(404, "no such district", "没有这个区县");
@@ -270,7 +270,7 @@ asio::awaitable<net::HttpResponse> ReviewApi::list(const Principal& who,
 
 asio::awaitable<net::HttpResponse> ReviewApi::stats(const Principal& who,
                                                     const net::HttpRequest& request) {
-    auto target = channels::parse_target(request.target);
+    auto target = net::parse_target(request.target);
     if (!target) co_return refuse(400, "bad query", "请求参数有误");
     std::string problem;
     const auto range =

@@ -72,7 +72,7 @@ asio::awaitable<net::HttpResponse> TicketsApi::collection(net::HttpRequest& requ
     if (auto* denied = std::get_if<net::HttpResponse>(&authorized)) co_return std::move(*denied);
     const Principal& who = std::get<Principal>(authorized);
     if (request.method == "GET") {
-        auto target = channels::parse_target(request.target);
+        auto target = net::parse_target(request.target);
         if (!target) co_return net::HttpResponse::error(400, "bad query");
         std::string state(target->get("state"));
         if (state.empty()) state = "open";

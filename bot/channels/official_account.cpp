@@ -2,7 +2,7 @@
 
 namespace kayou::channels {
 
-bool is_encrypted_oa_request(const Target& target) {
+bool is_encrypted_oa_request(const net::Target& target) {
     return target.get("encrypt_type") == "aes" && !target.get("msg_signature").empty();
 }
 

@@ -14,7 +14,7 @@ namespace kayou::channels {
 // Whether a request (GET check or POST push) uses the encrypted scheme: both encrypt_type=aes
 // and msg_signature in the query, as node-webot decides (§2.2, §2.3). Otherwise it is plaintext
 // mode: the plain signature over (token, timestamp, nonce) and, for GET, echostr echoed as is.
-bool is_encrypted_oa_request(const Target& target);
+bool is_encrypted_oa_request(const net::Target& target);
 
 // Safe mode body <xml><ToUserName/><Encrypt/></xml>; also reads compatible-mode bodies.
 Result<EncryptedEnvelope> read_oa_envelope(std::string_view body);

@@ -189,7 +189,7 @@ TEST(ChannelsOfficialAccount, ErrorReasonsCarryNoContent) {
 }
 
 TEST(ChannelsOfficialAccount, EncryptedModeDetection) {
-    auto encrypted = parse_target(
+    auto encrypted = net::parse_target(
         "/wx/oa?signature=s&timestamp=1&nonce=2&openid=o&encrypt_type=aes&msg_signature=m");
     ASSERT_TRUE(encrypted.ok());
     EXPECT_TRUE(is_encrypted_oa_request(*encrypted));
@@ -197,7 +197,7 @@ TEST(ChannelsOfficialAccount, EncryptedModeDetection) {
          {"/wx/oa?signature=s&timestamp=1&nonce=2&echostr=e",
           "/wx/oa?signature=s&encrypt_type=raw&msg_signature=m",
           "/wx/oa?signature=s&encrypt_type=aes", "/wx/oa?msg_signature=m&timestamp=1"}) {
-        auto target = parse_target(plain);
+        auto target = net::parse_target(plain);
         ASSERT_TRUE(target.ok());
         EXPECT_FALSE(is_encrypted_oa_request(*target)) << plain;
     }

@@ -187,15 +187,6 @@ TEST(IdCard, BirthDate) {
     EXPECT_EQ(id_card_birth_date("110105194X1231002X"), 0);
 }
 
-TEST(IdCard, ProvinceCodes) {
-    for (int code : {11, 15, 21, 23, 31, 37, 41, 46, 50, 54, 61, 65, 71, 81, 82, 83}) {
-        EXPECT_TRUE(is_id_province_code(code)) << code;
-    }
-    for (int code : {0, 10, 16, 20, 24, 30, 38, 40, 47, 49, 55, 60, 66, 70, 72, 80, 84, 91, 99}) {
-        EXPECT_FALSE(is_id_province_code(code)) << code;
-    }
-}
-
 TEST(IdCard, AgeOn) {
     EXPECT_EQ(age_on(20080315, 20240315), 16);
     EXPECT_EQ(age_on(20080316, 20240315), 15);

@@ -7,6 +7,8 @@
 #include <string>
 #include <vector>
 
+#include "tests/support/redis_replies.hpp"
+
 namespace {
 
 using kayou::redis::Endpoint;
@@ -14,19 +16,8 @@ using kayou::redis::PrimaryHistory;
 using kayou::redis::Reply;
 using kayou::redis::Role;
 
-Reply string_reply(std::string text) {
-    Reply r;
-    r.type = Reply::Type::string;
-    r.str = std::move(text);
-    return r;
-}
-
-Reply array_reply(std::vector<Reply> elements) {
-    Reply r;
-    r.type = Reply::Type::array;
-    r.elements = std::move(elements);
-    return r;
-}
+using kayou::test::array_reply;
+using kayou::test::string_reply;
 
 Reply typed(Reply::Type type, std::string text = {}) {
     Reply r;

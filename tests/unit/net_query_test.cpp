@@ -2,10 +2,10 @@
 
 #include "net/query.hpp"
 
-namespace kayou::channels {
+namespace kayou::net {
 namespace {
 
-TEST(ChannelsQuery, SplitsPathAndParams) {
+TEST(NetQuery, SplitsPathAndParams) {
     auto target = parse_target("/wx/oa?signature=abc&timestamp=1409735669&nonce=1320562132");
     ASSERT_TRUE(target.ok());
     EXPECT_EQ(target->path, "/wx/oa");
@@ -17,7 +17,7 @@ TEST(ChannelsQuery, SplitsPathAndParams) {
     EXPECT_EQ(target->get("echostr"), "");
 }
 
-TEST(ChannelsQuery, NoQueryMeansNoParams) {
+TEST(NetQuery, NoQueryMeansNoParams) {
     auto target = parse_target("/wx/wecom/bot");
     ASSERT_TRUE(target.ok());
     EXPECT_EQ(target->path, "/wx/wecom/bot");
@@ -29,7 +29,7 @@ TEST(ChannelsQuery, NoQueryMeansNoParams) {
 }
 
 // Spec V4 GET: the echostr arrives with %2F, %2B and %3D%3D, and must decode to the exact base64.
-TEST(ChannelsQuery, DecodesV4EchostrExactly) {
+TEST(NetQuery, DecodesV4EchostrExactly) {
     auto target = parse_target(
         "/wx/wecom/app?msg_signature=5c45ff5e21c57e6ad56bac8758b79b1d9ac89fd3&timestamp=1409659589"
         "&nonce=263014780&echostr=P9nAzCzyDtyTWESHep1vC5X9xho%2FqYX3Zpb4yKa9SKld1DsH3Iyt3tP3zNdtp%"
@@ -42,14 +42,14 @@ TEST(ChannelsQuery, DecodesV4EchostrExactly) {
 }
 
 // P7: a form decoder would turn '+' into ' ' and corrupt base64.
-TEST(ChannelsQuery, LiteralPlusStaysPlus) {
+TEST(NetQuery, LiteralPlusStaysPlus) {
     auto target = parse_target("/wx?echostr=ab+cd+%2B==&x=a%20b");
     ASSERT_TRUE(target.ok());
     EXPECT_EQ(target->get("echostr"), "ab+cd++==");
     EXPECT_EQ(target->get("x"), "a b");
 }
 
-TEST(ChannelsQuery, FirstDuplicateWins) {
+TEST(NetQuery, FirstDuplicateWins) {
     auto target = parse_target("/p?nonce=1&nonce=2&a=x&nonce=3");
     ASSERT_TRUE(target.ok());
     ASSERT_EQ(target->params.size(), 2u);
@@ -57,7 +57,7 @@ TEST(ChannelsQuery, FirstDuplicateWins) {
     EXPECT_EQ(target->params[1].first, "a");
 }
 
-TEST(ChannelsQuery, KeyWithoutValueAndEmptySegments) {
+TEST(NetQuery, KeyWithoutValueAndEmptySegments) {
     auto target = parse_target("/p?&&flag&a=&b==c&&");
     ASSERT_TRUE(target.ok());
     ASSERT_EQ(target->params.size(), 3u);
@@ -68,22 +68,22 @@ TEST(ChannelsQuery, KeyWithoutValueAndEmptySegments) {
     EXPECT_EQ(target->get("b"), "=c");  // only the first '=' separates
 }
 
-TEST(ChannelsQuery, MalformedEscapesAreRejected) {
+TEST(NetQuery, MalformedEscapesAreRejected) {
     for (const char* bad : {"/p?a=%zz", "/p?a=%4", "/p?a=%", "/p?a=1%2", "/p?%g1=1", "/p?a=%%41"}) {
         auto target = parse_target(bad);
         ASSERT_FALSE(target.ok()) << bad;
-        EXPECT_EQ(target.error().kind, DecodeError::Kind::bad_request) << bad;
+        EXPECT_EQ(target.error().kind, channels::DecodeError::Kind::bad_request) << bad;
         EXPECT_EQ(http_status(target.error().kind), 400);
     }
 }
 
-TEST(ChannelsQuery, KeysAreDecodedToo) {
+TEST(NetQuery, KeysAreDecodedToo) {
     auto target = parse_target("/p?msg%5Fsignature=x");
     ASSERT_TRUE(target.ok());
     EXPECT_EQ(target->get("msg_signature"), "x");
 }
 
-TEST(ChannelsQuery, PathIsRawAndFragmentDropped) {
+TEST(NetQuery, PathIsRawAndFragmentDropped) {
     auto target = parse_target("/wx%2Foa?a=1#frag?b=2");
     ASSERT_TRUE(target.ok());
     EXPECT_EQ(target->path, "/wx%2Foa");
@@ -91,19 +91,19 @@ TEST(ChannelsQuery, PathIsRawAndFragmentDropped) {
     EXPECT_FALSE(target->has("b"));
 }
 
-TEST(ChannelsQuery, DecodesUtf8AndNulBytes) {
+TEST(NetQuery, DecodesUtf8AndNulBytes) {
     auto target = parse_target("/p?q=%E5%8D%A1%E5%8F%8B&z=%00");
     ASSERT_TRUE(target.ok());
     EXPECT_EQ(target->get("q"), "卡友");
     EXPECT_EQ(target->get("z"), std::string_view("\0", 1));
 }
 
-TEST(ChannelsQuery, TooManyParamsRejected) {
+TEST(NetQuery, TooManyParamsRejected) {
     std::string target = "/p?";
     for (std::size_t i = 0; i <= kMaxQueryParams; ++i) target += "k" + std::to_string(i) + "=v&";
     auto parsed = parse_target(target);
     ASSERT_FALSE(parsed.ok());
-    EXPECT_EQ(parsed.error().kind, DecodeError::Kind::bad_request);
+    EXPECT_EQ(parsed.error().kind, channels::DecodeError::Kind::bad_request);
 
     // Exactly the limit is fine, and duplicates do not count.
     std::string at_limit = "/p?";
@@ -112,7 +112,7 @@ TEST(ChannelsQuery, TooManyParamsRejected) {
     EXPECT_TRUE(parse_target(at_limit).ok());
 }
 
-TEST(ChannelsQuery, PercentDecodeHelper) {
+TEST(NetQuery, PercentDecodeHelper) {
     EXPECT_EQ(percent_decode("a%2Bb+c"), "a+b+c");
     EXPECT_EQ(percent_decode("%e5%8d%a1"), "卡");
     EXPECT_FALSE(percent_decode("%G0").has_value());
@@ -120,4 +120,4 @@ TEST(ChannelsQuery, PercentDecodeHelper) {
 }
 
 }  // namespace
-}  // namespace kayou::channels
+}  // namespace kayou::net

@@ -1,0 +1,40 @@
+#pragma once
+// ID-card and mobile numbers in free text, as people write them: digits full-width or split by
+// spaces, dashes or parentheses. The rules are stated with dialogs::find_personal_data
+// (dialogs/privacy.hpp), which adds plates; the employer validator (dialogs/validators.cpp) asks
+// here whether an answer holds a number. Pure: no I/O.
+#include <cstddef>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace kayou::text {
+
+// Whether the first two digits of an ID number name a province-level division: the GB/T 2260
+// codes (11–15, 21–23, 31–37, 41–46, 50–54, 61–65, 71 Taiwan, 81 Hong Kong, 82 Macau) plus 83,
+// which residence permits for Taiwan residents use. 91 ("abroad" in some old lists) is not one.
+bool is_id_province_code(int code);
+
+// One code point of a text, folded to half width (fold_width), with the bytes it came from.
+struct FoldedUnit {
+    char32_t cp;
+    std::size_t begin, end;
+};
+
+// The code points of `bytes`; a malformed byte is one unit of its own, U+FFFD.
+std::vector<FoldedUnit> folded_units(std::string_view bytes);
+
+struct PersonalNumber {
+    enum class Kind { id_card, mobile };
+    Kind kind;
+    std::size_t first, last;  // unit indexes, inclusive
+    std::string value;        // normalized: digits (+X)
+};
+
+// The ID-card and mobile numbers among `units`, in order, never two over the same units. A
+// number only counts when it is a whole run of digits. ID card: 17 digits + digit/X, or an old
+// 15-digit number whose province code and yymmdd date are plausible. Mobile: 11 digits 1[3-9]…,
+// optionally after +86 / 86 / 0086 (a "+" in front belongs to it).
+std::vector<PersonalNumber> find_personal_numbers(const std::vector<FoldedUnit>& units);
+
+}  // namespace kayou::text
