@@ -25,6 +25,20 @@ bool is_filler(char32_t c) {
     return std::find(std::begin(kFillers), std::end(kFillers), c) != std::end(kFillers);
 }
 
+// Words in which a particle character is part of the meaning: "私了" (settling an accident
+// without the police or a court) must not fold to "私", nor "了结" to "结".
+constexpr std::u32string_view kWordsWithParticles[] = {U"私了", U"了结", U"目的"};
+
+// Whether chars[i] lies inside one of kWordsWithParticles.
+bool in_word_with_particle(const std::u32string& chars, std::size_t i) {
+    for (const auto word : kWordsWithParticles)
+        for (std::size_t offset = 0; offset < word.size(); ++offset) {
+            if (i < offset || chars[i] != word[offset]) continue;
+            if (std::u32string_view(chars).substr(i - offset, word.size()) == word) return true;
+        }
+    return false;
+}
+
 int numeral_digit(char32_t c) {
     switch (c) {
         case U'零':
@@ -199,11 +213,15 @@ Analyzer::Analyzer(const Script& script) {
 }
 
 std::u32string Analyzer::fold_chars(std::string_view text) const {
+    std::u32string chars = text::decode_utf8(text);
+    for (char32_t& c : chars) c = fold_char(c);
     std::u32string out;
-    for (char32_t c : text::decode_utf8(text)) {
-        c = fold_char(c);
+    out.reserve(chars.size());
+    for (std::size_t i = 0; i < chars.size(); ++i) {
+        const char32_t c = chars[i];
         const bool keep = is_cjk(c) || is_digit(c) || is_latin(c);
-        out.push_back(keep && !is_filler(c) ? c : U' ');
+        const bool separator = is_filler(c) && !in_word_with_particle(chars, i);
+        out.push_back(keep && !separator ? c : U' ');
     }
     return out;
 }

@@ -81,6 +81,20 @@ TEST(FaqFold, PunctuationEmojiAndParticlesBecomeSpaces) {
     EXPECT_TRUE(analyzer.segments("！？。，😀🚛   ").empty());
 }
 
+// A particle inside a word that needs it stays: 私了 is how drivers say "settled without the
+// police"; everywhere else 了 is a separator.
+TEST(FaqFold, ParticlesInsideAWordStay) {
+    const Analyzer analyzer;
+    const struct {
+        const char* text;
+        const char* folded;
+    } cases[] = {
+        {"私了靠谱不", "私了靠谱不"}, {"撞了私了吧", "撞 私了 "}, {"案子了结了没", "案子了结 没"},
+        {"目的地", "目的地"},         {"好的了", "好  "},         {"了", " "},
+    };
+    for (const auto& c : cases) EXPECT_EQ(encode_utf8(analyzer.fold(c.text)), c.folded) << c.text;
+}
+
 TEST(FaqFold, ChineseNumerals) {
     EXPECT_EQ(encode_utf8(fold_numbers(U"三个月")), "3个月");
     EXPECT_EQ(encode_utf8(fold_numbers(U"十二分")), "12分");
