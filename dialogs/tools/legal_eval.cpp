@@ -71,6 +71,8 @@ void apply_setting(const std::string& setting, Options& options) {
     if (name == "margin") t.margin = value;
     if (name == "lone") t.lone = value;
     if (name == "focus") index.focus_weight = value;
+    if (name == "query_cap") index.query_cap = value;
+    if (name == "query_cap_from") index.query_cap_from = value;
     if (name == "answer_weight") index.answer_weight = value;
     if (name == "pooled") index.answer_includes_questions = value > 0;
     if (name == "idf_power") index.idf_power = value;
