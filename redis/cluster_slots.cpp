@@ -116,6 +116,17 @@ bool SlotTable::complete() const {
                         [](std::uint16_t owner) { return owner == kNoNode; });
 }
 
+std::size_t SlotTable::assign(std::uint16_t slot, const Endpoint& node) {
+    auto known = std::find(nodes_.begin(), nodes_.end(), node);
+    if (known == nodes_.end()) {
+        nodes_.push_back(node);
+        known = nodes_.end() - 1;
+    }
+    const auto index = static_cast<std::size_t>(known - nodes_.begin());
+    if (slot < kClusterSlots) owner_[slot] = static_cast<std::uint16_t>(index);
+    return index;
+}
+
 std::optional<Redirect> parse_redirect(std::string_view error_text) {
     Redirect redirect;
     if (error_text.starts_with("MOVED ")) {

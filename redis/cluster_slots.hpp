@@ -41,6 +41,8 @@ public:
     const std::vector<Endpoint>& nodes() const { return nodes_; }
     // Every slot has a primary.
     bool complete() const;
+    // `slot` is served by `node` now (a -MOVED reply); returns the node's index in nodes().
+    std::size_t assign(std::uint16_t slot, const Endpoint& node);
 
 private:
     static constexpr std::uint16_t kNoNode = 0xFFFF;

@@ -101,6 +101,15 @@ TEST(RedisClusterSlots, ParsesClusterSlots) {
     EXPECT_EQ(table->node_for(12182), 2u);
     EXPECT_EQ(table->node_for(16000), 0u);
     EXPECT_EQ(table->node_for(16384), std::nullopt);
+
+    // A -MOVED reply points one slot elsewhere, to a known node or a new one.
+    auto moved = *table;
+    EXPECT_EQ(moved.assign(12182, Endpoint{"127.0.0.1", 7000}), 0u);
+    EXPECT_EQ(moved.node_for(12182), 0u);
+    EXPECT_EQ(moved.node_for(12183), 2u);
+    EXPECT_EQ(moved.assign(1, Endpoint{"127.0.0.1", 7003}), 3u);
+    EXPECT_EQ(moved.nodes().size(), 4u);
+    EXPECT_EQ(moved.node_for(1), 3u);
 }
 
 TEST(RedisClusterSlots, PartialAndMalformedSlotReplies) {
