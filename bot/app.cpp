@@ -142,6 +142,9 @@ struct App::Impl {
                 sentinel = start_sentinel(io.get_executor(), config.redis, redis_config);
                 describe_sentinel_metrics(metrics, sentinel);
             }
+            // Checked when the config was read (bot/config.cpp): every entry parses.
+            for (const auto& node : config.redis.cluster)
+                redis_config.cluster_nodes.push_back(*redis::parse_endpoint(node));
         }
         redis_config.connect_timeout = config.redis.connect_timeout;
         redis_config.command_timeout = config.redis.command_timeout;
@@ -472,7 +475,8 @@ struct App::Impl {
             // With Sentinel: which primary, and how many failovers this process has seen.
             std::string primary_lines;
             if (sentinel) primary_lines = sentinel_status_lines(*sentinel);
-            if (!ready) co_return net::HttpResponse::text(503, "redis unreachable\n" + primary_lines);
+            if (!ready)
+                co_return net::HttpResponse::text(503, "redis unreachable\n" + primary_lines);
             // The content (FAQ, intents, benefits, stations) is loaded on a worker after the
             // start: a driver asking before then would get "答不好" for a question kayou knows.
             if (live_content && !live_content->settled())
