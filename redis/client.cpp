@@ -822,6 +822,13 @@ Client::~Client() {
 
 bool Client::cluster() const { return impl_->router_ != nullptr; }
 
+std::vector<std::shared_ptr<Client>> Client::primaries() {
+    if (impl_->router_) return impl_->router_->primaries();
+    std::vector<std::shared_ptr<Client>> self;
+    self.push_back(shared_from_this());
+    return self;
+}
+
 void Client::start() {
     if (impl_->router_) {
         impl_->router_->start();

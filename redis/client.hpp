@@ -141,6 +141,9 @@ public:
     bool connected() const;
     // Config::cluster_nodes was set: commands are routed over one connection per primary.
     bool cluster() const;
+    // Cluster: the client of each primary of the slot table (what is sent through one runs on
+    // that node only, e.g. KEYS or SCAN over every node); otherwise this client alone.
+    std::vector<std::shared_ptr<Client>> primaries();
     Stats stats() const;
     const Config& config() const;
     // Why the last connect attempt or connection failed ("" while connected), for logs.

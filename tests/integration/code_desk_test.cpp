@@ -74,10 +74,7 @@ struct Desk {
 
 asio::awaitable<std::vector<std::string>> keys_of(std::shared_ptr<redis::Client> client,
                                                   std::string pattern) {
-    std::vector<std::string> command{"KEYS", std::move(pattern)};
-    auto reply = co_await client->exec(std::move(command));
-    std::vector<std::string> keys;
-    for (auto& element : reply.elements) keys.push_back(element.str);
+    auto keys = co_await keys_on_every_primary(std::move(client), std::move(pattern));
     co_return keys;
 }
 
