@@ -26,13 +26,14 @@
 //
 // Redis Cluster (Config::cluster_nodes): one such connection per primary, each with the failure
 // model above. A command goes to the primary serving the slot of its key (the first key of a
-// script, the first keyed command of a pipeline or MULTI; redis/cluster_slots.hpp), a command
-// without a key to any connected primary. Until the slot table is loaded (CLUSTER SLOTS, retried
-// with backoff) commands fail at once with not_connected. A -MOVED reply is followed once (the
-// command then took up to two command_timeouts) and makes the client read the table again; an
-// -ASK reply is followed with ASKING. A batch whose keys span slots gets Redis' CROSSSLOT error
-// reply like any other error reply. connected() means: table loaded, every primary connected.
-// wait_for_replicas() waits on the primary of the last keyed command.
+// script, the first keyed command of a MULTI; redis/cluster_slots.hpp), a command without a key to
+// any connected primary; a pipeline that is not a MULTI is split by node, each part sent in turn,
+// and its replies put back in order. Until the slot table is loaded (CLUSTER SLOTS, retried with
+// backoff) commands fail at once with not_connected. A -MOVED reply is followed once (the command
+// then took up to two command_timeouts) and makes the client read the table again; an -ASK reply
+// is followed with ASKING. A script or MULTI whose keys span slots gets Redis' CROSSSLOT (or
+// MOVED) error reply like any other error reply. connected() means: table loaded, every primary
+// connected. wait_for_replicas() waits on the primary of the last keyed command.
 //
 // Not supported on this connection: SUBSCRIBE/PSUBSCRIBE/MONITOR (they change the protocol
 // state of the connection) and blocking commands longer than command_timeout (BLPOP ...).

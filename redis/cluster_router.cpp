@@ -220,10 +220,58 @@ asio::awaitable<Reply> ClusterRouter::exec(std::vector<std::string> args) {
     co_return std::move(replies.front());
 }
 
+std::vector<std::vector<std::size_t>> ClusterRouter::split_by_node(
+    const std::vector<std::vector<std::string>>& commands) const {
+    constexpr std::size_t kAnyNode = static_cast<std::size_t>(-1);
+    std::vector<std::size_t> group_node;  // the node of each group, in first-seen order
+    std::vector<std::vector<std::size_t>> groups;
+    std::vector<std::size_t> keyless;
+    for (std::size_t i = 0; i < commands.size(); ++i) {
+        const auto key = routing_key(commands[i]);
+        if (!key) {
+            keyless.push_back(i);
+            continue;
+        }
+        std::size_t node = kAnyNode - 1;  // no node serves the slot: route() will say so
+        if (table_) node = table_->node_for(key_hash_slot(*key)).value_or(node);
+        auto found = std::find(group_node.begin(), group_node.end(), node);
+        if (found == group_node.end()) {
+            group_node.push_back(node);
+            groups.emplace_back();
+            found = group_node.end() - 1;
+        }
+        groups[static_cast<std::size_t>(found - group_node.begin())].push_back(i);
+    }
+    if (groups.empty()) groups.emplace_back();
+    // Commands without a key ride along with the first group, in their place.
+    groups.front().insert(groups.front().end(), keyless.begin(), keyless.end());
+    std::sort(groups.front().begin(), groups.front().end());
+    return groups;
+}
+
+// A MULTI ... EXEC keeps to one tag and goes whole; any other batch is split by node (the
+// commands of a batch may name keys of several tags, e.g. one GET per application), each node's
+// part sent as one batch in turn, and the replies put back in order.
 asio::awaitable<std::vector<Reply>> ClusterRouter::pipeline(
     std::vector<std::vector<std::string>> commands) {
     if (commands.empty()) co_return std::vector<Reply>{};
-    co_return co_await run(std::move(commands));
+    if (commands.size() == 1 || is_multi(commands.front())) {
+        co_return co_await run(std::move(commands));
+    }
+    const auto self = shared_from_this();
+    const auto groups = split_by_node(commands);
+    if (groups.size() == 1) co_return co_await run(std::move(commands));
+    std::vector<Reply> replies(commands.size());
+    for (const auto& group : groups) {
+        std::vector<std::vector<std::string>> part;
+        part.reserve(group.size());
+        for (const std::size_t index : group) part.push_back(std::move(commands[index]));
+        auto part_replies = co_await run(std::move(part));
+        for (std::size_t i = 0; i < group.size() && i < part_replies.size(); ++i) {
+            replies[group[i]] = std::move(part_replies[i]);
+        }
+    }
+    co_return replies;
 }
 
 asio::awaitable<Reply> ClusterRouter::eval(const Script& script, std::vector<std::string> keys,

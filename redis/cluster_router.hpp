@@ -5,7 +5,8 @@
 // The slot table is read with CLUSTER SLOTS from any reachable node (the seeds first) at start,
 // and again after a -MOVED reply or a lost connection. A -MOVED reply is followed once: the slot
 // is pointed at the named node and the command is sent there again. An -ASK reply (a slot being
-// migrated) sends ASKING and the command to the named node, without changing the table. Any other
+// migrated) sends ASKING and the command to the named node, without changing the table. A batch
+// that is not a MULTI is split by node (its commands may name keys of several tags). Any other
 // error reply, CROSSSLOT included, is returned to the caller like on a single Redis.
 #pragma once
 
@@ -61,6 +62,10 @@ private:
                                                     std::vector<std::vector<std::string>> commands);
     boost::asio::awaitable<std::vector<Reply>> send_asking(
         std::shared_ptr<Client> client, std::vector<std::vector<std::string>> commands);
+    // A batch's command indexes grouped by the node that serves their key (commands without a
+    // key join the first group).
+    std::vector<std::vector<std::size_t>> split_by_node(
+        const std::vector<std::vector<std::string>>& commands) const;
     std::shared_ptr<Client> redirect_target(const Redirect& redirect, const Client& from);
     boost::asio::awaitable<void> load_until_started(std::uint64_t generation);
     boost::asio::awaitable<bool> load_once();

@@ -145,6 +145,21 @@ TEST_F(RedisClusterTest, KeysOfDifferentSlotsLandOnDifferentNodesAndReadBack) {
         EXPECT_EQ(value.str, "2");
         // A command without a key goes to any node.
         EXPECT_TRUE((co_await client->exec("PING")).is_status("PONG"));
+
+        // A batch over keys of every node (not a MULTI): split by node, replies in order.
+        std::vector<std::vector<std::string>> reads;
+        for (int i = 29; i >= 0; --i) {
+            reads.push_back({"GET", prefix + std::to_string(i)});
+            if (i == 15) reads.push_back({"PING"});
+        }
+        const auto read = co_await client->pipeline(std::move(reads));
+        EXPECT_EQ(read.size(), 31u);
+        for (std::size_t i = 0; i < read.size(); ++i) {
+            std::string expected = "v" + std::to_string(29 - static_cast<int>(i));
+            if (i == 15) expected = "PONG";
+            if (i > 15) expected = "v" + std::to_string(30 - static_cast<int>(i));
+            EXPECT_EQ(read[i].str, expected) << i;
+        }
     });
 }
 

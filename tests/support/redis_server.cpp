@@ -249,6 +249,7 @@ void RedisServer::form_cluster() {
         peer.cluster_member = true;
         peers_.push_back(std::make_unique<RedisServer>(peer));
     }
+    for (auto& peer : peers_) peer->start();  // no-op for one that runs (see kill9())
     const auto ports = cluster_ports();
     if (!formed_) {
         // Once: after a restart this node's nodes.conf (in dir()) remembers the cluster.
@@ -353,6 +354,7 @@ std::string RedisServer::command(const std::string& inline_command, int timeout_
 }
 
 void RedisServer::stop() {
+    for (auto& peer : peers_) peer->stop();  // a cluster of three stops as a whole
     if (external_ || pid_ <= 0) {
         return;
     }
@@ -371,6 +373,7 @@ void RedisServer::stop() {
 }
 
 void RedisServer::kill9() {
+    for (auto& peer : peers_) peer->kill9();  // "Redis is down": every node of a cluster
     if (external_ || pid_ <= 0) {
         return;
     }

@@ -21,7 +21,8 @@
 // `redis-cli --cluster create` and the slots split between them. port() is the first node's;
 // command() follows -MOVED; client_config() lists the three nodes as cluster seeds, and
 // cluster_ports_of(port()) lets helpers that only have the port (KayouProcess, redis_cli) find
-// the others. Env KAYOU_TEST_REDIS_CLUSTER=1 starts every plain RedisServer of the test process
+// the others. stop(), kill9(), start() and restart() act on all three nodes. Env
+// KAYOU_TEST_REDIS_CLUSTER=1 starts every plain RedisServer of the test process
 // that way: that is how the cluster_keys tests (tests/CMakeLists.txt) run every script against
 // three primaries through the client's cluster mode.
 //
