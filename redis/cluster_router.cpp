@@ -176,7 +176,9 @@ asio::awaitable<std::vector<Reply>> ClusterRouter::send(
     std::vector<Reply> replies;
     try {
         if (commands.size() == 1) {
-            replies.push_back(co_await client->exec(std::move(commands.front())));
+            // Named first, not pushed straight from the co_await (docs/coroutines.md).
+            Reply reply = co_await client->exec(std::move(commands.front()));
+            replies.push_back(std::move(reply));
         } else {
             replies = co_await client->pipeline(std::move(commands));
         }

@@ -4,7 +4,8 @@
 //
 // The slot table is read with CLUSTER SLOTS from any reachable node (the seeds first) at start,
 // and again after a -MOVED reply or a lost connection. A -MOVED reply is followed once: the slot
-// is pointed at the named node and the command is sent there again. An -ASK reply (a slot being
+// is pointed at the named node and the command is sent there again (a node not met before is
+// connected first, within connect_timeout). An -ASK reply (a slot being
 // migrated) sends ASKING and the command to the named node, without changing the table. A batch
 // that is not a MULTI is split by node (its commands may name keys of several tags). Any other
 // error reply, CROSSSLOT included, is returned to the caller like on a single Redis.
