@@ -144,6 +144,9 @@ struct App::Impl {
                 sentinel = start_sentinel(io.get_executor(), config.redis, redis_config);
                 describe_sentinel_metrics(metrics, sentinel);
             }
+            // Checked when the config was read (bot/config.cpp): every entry parses.
+            for (const auto& node : config.redis.cluster)
+                redis_config.cluster_nodes.push_back(*redis::parse_endpoint(node));
         }
         redis_config.connect_timeout = config.redis.connect_timeout;
         redis_config.command_timeout = config.redis.command_timeout;

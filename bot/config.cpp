@@ -216,6 +216,27 @@ void read_sentinel_section(Section section, RedisConfig& redis) {
                           std::to_string(redis.command_timeout.count()) + ")");
 }
 
+// redis.cluster: a list of host:port seeds; the other nodes are learnt from CLUSTER SLOTS.
+void check_cluster_list(const Section& section, const RedisConfig& redis) {
+    const auto& nodes = redis.cluster;
+    if (nodes.empty()) return;
+    for (std::size_t i = 0; i < nodes.size(); ++i)
+        if (!redis::parse_endpoint(nodes[i]))
+            throw ConfigError(section.key_path("cluster") + "[" + std::to_string(i) +
+                              "]: expected host:port (or [ipv6]:port), got '" + nodes[i] + "'");
+    if (redis.sentinel.enabled())
+        throw ConfigError(section.key_path("cluster") +
+                          ": redis.sentinel and redis.cluster exclude each other (a Redis "
+                          "Cluster fails over by itself)");
+    if (!redis.host.empty())
+        throw ConfigError(section.key_path("cluster") +
+                          ": redis.host and redis.cluster exclude each other (the cluster's "
+                          "nodes are listed in redis.cluster)");
+    if (redis.database != 0)
+        throw ConfigError(section.key_path("database") +
+                          ": must be 0 with redis.cluster (a Redis Cluster has only database 0)");
+}
+
 void read_server_section(Section server, Config& config) {
     server.read("listen", config.server.address);
     server.read_int("port", config.server.port, 0, 65535);
@@ -241,7 +262,9 @@ void read_redis_section(Section redis, Config& config) {
     redis.read_duration("memory_check_interval_ms", config.redis.memory_check_interval, 100,
                         3'600'000);
     read_sentinel_section(redis.child("sentinel"), config.redis);
+    config.redis.cluster = redis.read_strings("cluster");
     redis.reject_unknown();
+    check_cluster_list(redis, config.redis);
 }
 
 void read_embedded_redis_section(Section embedded, Config& config) {

@@ -67,6 +67,9 @@ struct RedisConfig {
     int memory_alert_percent = 80;
     std::chrono::milliseconds memory_check_interval{5000};
     RedisSentinelConfig sentinel;
+    // redis.cluster (docs/DESIGN.md "Keys and hash tags"): "host:port" seeds of a Redis Cluster,
+    // instead of redis.host; empty = no cluster.
+    std::vector<std::string> cluster;
 };
 
 struct EmbeddedRedisConfig {
@@ -185,7 +188,9 @@ struct Config {
     MembersConfig members;
     members::ReviewConfig review;
 
-    bool embedded_redis_wanted() const { return redis.host.empty() && !redis.sentinel.enabled(); }
+    bool embedded_redis_wanted() const {
+        return redis.host.empty() && !redis.sentinel.enabled() && redis.cluster.empty();
+    }
 };
 
 using EnvLookup = std::function<std::optional<std::string>(const std::string&)>;

@@ -11,6 +11,7 @@
 #include "bot/embedded_redis.hpp"
 #include "bot/redis_sentinel.hpp"
 #include "ops/log.hpp"
+#include "redis/sentinel.hpp"
 
 namespace {
 
@@ -41,6 +42,13 @@ int print_redis(kayou::bot::Config config) {
         }
         config.redis.host = primary->host;
         config.redis.port = primary->port;
+    }
+    if (!config.redis.cluster.empty()) {
+        // A Redis Cluster: one seed; redis-cli -c follows the redirections from there.
+        const auto seed = kayou::redis::parse_endpoint(config.redis.cluster.front());
+        config.redis.host = seed->host;
+        config.redis.port = seed->port;
+        std::cout << "cluster=1\n";
     }
     if (!config.embedded_redis_wanted()) {
         std::cout << "host=" << config.redis.host << "\nport=" << config.redis.port

@@ -343,6 +343,9 @@ asio::awaitable<std::vector<SmsAlertEntry>> RedisSmsOutbox::alerts(std::int64_t 
 }
 
 asio::awaitable<std::size_t> RedisSmsOutbox::migrate_untagged_keys() {
+    // Versions without the tag never ran on a Redis Cluster (their scripts would get CROSSSLOT),
+    // so a cluster has no such key; and a RENAMENX to the tagged name would cross slots anyway.
+    if (redis_->cluster()) co_return 0;
     const std::string untagged = options_.prefix + "sms:";
     std::size_t moved = 0;
     std::string cursor = "0";

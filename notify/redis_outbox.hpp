@@ -139,8 +139,9 @@ public:
 
     // Renames keys of the layout before the {sms} tag (P sms:...) to their tagged names; a
     // stream or sorted set that exists under both names is merged. Idempotent; returns how many
-    // keys moved. Run at start, before any sender reads; on a Redis Cluster there is nothing to
-    // migrate (untagged versions never ran on one).
+    // keys moved. Run at start, before any sender reads; on a Redis Cluster (redis.cluster) it
+    // returns 0 without a SCAN: untagged versions never ran on one, so there is nothing to
+    // migrate.
     boost::asio::awaitable<std::size_t> migrate_untagged_keys();
 
     boost::asio::awaitable<std::optional<SmsRecord>> find(std::string id);

@@ -27,6 +27,7 @@
 #include <utility>
 
 #include "redis/asio_adapter.hpp"
+#include "redis/cluster_router.hpp"
 
 namespace kayou::redis {
 
@@ -797,6 +798,8 @@ struct Client::Impl : std::enable_shared_from_this<Client::Impl> {
     std::vector<Reply> handshake_replies_;
     std::vector<asio::steady_timer*> waiters_;
     std::minstd_rand rng_;
+    // Config::cluster_nodes set: every call is forwarded to the router, this connection is idle.
+    std::shared_ptr<detail::ClusterRouter> router_;
 };
 
 // ---- Client ------------------------------------------------------------------------------------
@@ -806,22 +809,53 @@ std::shared_ptr<Client> Client::create(asio::any_io_executor executor, Config co
 }
 
 Client::Client(asio::any_io_executor executor, Config config)
-    : impl_(std::make_shared<Impl>(std::move(executor), std::move(config))) {}
+    : impl_(std::make_shared<Impl>(std::move(executor), std::move(config))) {
+    if (!impl_->config_.cluster_nodes.empty()) {
+        impl_->router_ = std::make_shared<detail::ClusterRouter>(impl_->executor_, impl_->config_);
+    }
+}
 
-Client::~Client() { impl_->stop(); }
+Client::~Client() {
+    if (impl_->router_) impl_->router_->stop();
+    impl_->stop();
+}
+
+bool Client::cluster() const { return impl_->router_ != nullptr; }
+
+std::vector<std::shared_ptr<Client>> Client::primaries() {
+    if (impl_->router_) return impl_->router_->primaries();
+    std::vector<std::shared_ptr<Client>> self;
+    self.push_back(shared_from_this());
+    return self;
+}
 
 void Client::start() {
+    if (impl_->router_) {
+        impl_->router_->start();
+        return;
+    }
     if (impl_->config_.locator && !impl_->started_) {
         impl_->config_.locator->follow(shared_from_this());
     }
     impl_->start();
 }
 
-void Client::reconnect() { impl_->reconnect(); }
+void Client::reconnect() {
+    if (impl_->router_) {
+        impl_->router_->reconnect();
+        return;
+    }
+    impl_->reconnect();
+}
 
 bool Client::waits_for_replicas() const { return impl_->config_.wait_replicas > 0; }
 
 asio::awaitable<void> Client::wait_for_replicas() {
+    if (impl_->router_) {
+        const auto router = impl_->router_;
+        co_await router->wait_for_replicas();
+        co_return;
+    }
     const int wanted = impl_->config_.wait_replicas;
     if (wanted <= 0) {
         co_return;
@@ -842,21 +876,38 @@ asio::awaitable<void> Client::wait_for_replicas() {
     }
 }
 
-void Client::stop() { impl_->stop(); }
+void Client::stop() {
+    if (impl_->router_) impl_->router_->stop();
+    impl_->stop();
+}
 
-bool Client::connected() const { return impl_->state_ == Impl::State::ready; }
+bool Client::connected() const {
+    if (impl_->router_) return impl_->router_->connected();
+    return impl_->state_ == Impl::State::ready;
+}
 
-Stats Client::stats() const { return impl_->stats_; }
+Stats Client::stats() const {
+    if (impl_->router_) return impl_->router_->stats();
+    return impl_->stats_;
+}
 
 const Config& Client::config() const { return impl_->config_; }
 
-const std::string& Client::last_error() const { return impl_->last_error_; }
+const std::string& Client::last_error() const {
+    if (impl_->router_) return impl_->router_->last_error();
+    return impl_->last_error_;
+}
 
 void Client::set_error_observer(ErrorObserver observer) {
+    if (impl_->router_) impl_->router_->set_error_observer(observer);
     impl_->error_observer_ = std::move(observer);
 }
 
 asio::awaitable<Reply> Client::exec(std::vector<std::string> args) {
+    if (impl_->router_) {
+        const auto router = impl_->router_;
+        co_return co_await router->exec(std::move(args));
+    }
     impl_->check_ready(1);
     Reply reply;
     Slot slot(&reply, 1);
@@ -870,6 +921,10 @@ asio::awaitable<std::vector<Reply>> Client::pipeline(
     if (commands.empty()) {
         co_return replies;
     }
+    if (impl_->router_) {
+        const auto router = impl_->router_;
+        co_return co_await router->pipeline(std::move(commands));
+    }
     impl_->check_ready(commands.size());
     replies.resize(commands.size());
     Slot slot(replies.data(), commands.size());
@@ -879,6 +934,10 @@ asio::awaitable<std::vector<Reply>> Client::pipeline(
 
 asio::awaitable<Reply> Client::eval(const Script& script, std::vector<std::string> keys,
                                     std::vector<std::string> args) {
+    if (impl_->router_) {
+        const auto router = impl_->router_;
+        co_return co_await router->eval(script, std::move(keys), std::move(args));
+    }
     std::vector<std::string> command;
     command.reserve(3 + keys.size() + args.size());
     command.emplace_back("EVALSHA");
@@ -906,6 +965,10 @@ asio::awaitable<Reply> Client::eval(const Script& script, std::vector<std::strin
 }
 
 asio::awaitable<bool> Client::wait_connected(std::chrono::milliseconds deadline) {
+    if (impl_->router_) {
+        const auto router = impl_->router_;
+        co_return co_await router->wait_connected(deadline);
+    }
     if (impl_->state_ == Impl::State::ready) {
         co_return true;
     }

@@ -24,6 +24,17 @@
 // g++ 12 coroutine pitfalls met while testing this API (compiler bugs, not client bugs), and how
 // code here avoids them: docs/coroutines.md.
 //
+// Redis Cluster (Config::cluster_nodes): one such connection per primary, each with the failure
+// model above. A command goes to the primary serving the slot of its key (the first key of a
+// script, the first keyed command of a MULTI; redis/cluster_slots.hpp), a command without a key to
+// any connected primary; a pipeline that is not a MULTI is split by node, each part sent in turn,
+// and its replies put back in order. Until the slot table is loaded (CLUSTER SLOTS, retried with
+// backoff) commands fail at once with not_connected. A -MOVED reply is followed once (the command
+// then took up to two command_timeouts) and makes the client read the table again; an -ASK reply
+// is followed with ASKING. A script or MULTI whose keys span slots gets Redis' CROSSSLOT (or
+// MOVED) error reply like any other error reply. connected() means: table loaded, every primary
+// connected. wait_for_replicas() waits on the primary of the last keyed command.
+//
 // Not supported on this connection: SUBSCRIBE/PSUBSCRIBE/MONITOR (they change the protocol
 // state of the connection) and blocking commands longer than command_timeout (BLPOP ...).
 #pragma once
@@ -95,6 +106,11 @@ struct Config {
     // <wait_replicas> <wait_timeout> after a write that must survive a failover; 0 = off.
     int wait_replicas = 0;
     std::chrono::milliseconds wait_timeout{100};
+    // Non-empty: Redis Cluster (docs/DESIGN.md "Keys and hash tags"). These nodes are seeds: the
+    // slot table comes from CLUSTER SLOTS and commands go to the primary that serves their key,
+    // each primary over a connection of its own (host/port, unix_socket and locator are then
+    // ignored; AUTH, timeouts and backoff apply to every node).
+    std::vector<Endpoint> cluster_nodes;
 };
 
 struct Stats {
@@ -124,6 +140,11 @@ public:
     void stop();
     // True when commands can be sent (connected, and AUTH/SELECT done).
     bool connected() const;
+    // Config::cluster_nodes was set: commands are routed over one connection per primary.
+    bool cluster() const;
+    // Cluster: the client of each primary of the slot table (what is sent through one runs on
+    // that node only, e.g. KEYS or SCAN over every node); otherwise this client alone.
+    std::vector<std::shared_ptr<Client>> primaries();
     Stats stats() const;
     const Config& config() const;
     // Why the last connect attempt or connection failed ("" while connected), for logs.

@@ -53,7 +53,7 @@ fi
 
 cd "${KAYOU_WORKDIR:-$repo}"
 where=$("$kayou" --config "$config" --print-redis)
-socket='' host='' port='' database=0 password=''
+socket='' host='' port='' database=0 password='' cluster=''
 while IFS= read -r line; do
     case "$line" in
     socket=*) socket=${line#socket=} ;;
@@ -61,6 +61,7 @@ while IFS= read -r line; do
     port=*) port=${line#port=} ;;
     database=*) database=${line#database=} ;;
     password=*) password=${line#password=} ;;
+    cluster=*) cluster=${line#cluster=} ;;
     esac
 done <<<"$where"
 
@@ -73,6 +74,8 @@ if [[ -n "$socket" ]]; then
     args=(-s "$socket")
 else
     args=(-h "$host" -p "$port" -n "$database")
+    # redis.cluster: follow -MOVED/-ASK from the seed to the node that holds the key.
+    if [[ -n "$cluster" ]]; then args+=(-c); fi
 fi
 # The password goes through the environment, never the command line (ps shows that to all).
 if [[ -n "$password" ]]; then export REDISCLI_AUTH=$password; fi

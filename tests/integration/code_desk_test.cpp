@@ -74,10 +74,7 @@ struct Desk {
 
 asio::awaitable<std::vector<std::string>> keys_of(std::shared_ptr<redis::Client> client,
                                                   std::string pattern) {
-    std::vector<std::string> command{"KEYS", std::move(pattern)};
-    auto reply = co_await client->exec(std::move(command));
-    std::vector<std::string> keys;
-    for (auto& element : reply.elements) keys.push_back(element.str);
+    auto keys = co_await keys_on_every_primary(std::move(client), std::move(pattern));
     co_return keys;
 }
 
@@ -283,7 +280,11 @@ TEST(CodeDesk, TheGlobalBudgetHoldsUnderConcurrentRequestsAndRaisesTheAlert) {
         EXPECT_EQ(budget.alert_level, "exhausted");
         EXPECT_EQ(budget.alert_window.rfind("hour ", 0), 0u) << budget.alert_window;
         EXPECT_GT(budget.alert_at_ms, 0);
-        EXPECT_GE(d.events["code_budget_alert:alert"], 1);
+        // On one connection the counts come back in the order they were taken, so some request
+        // sees the budget half used before one sees it used up. On a cluster each cap's counter
+        // is on its own node and connection: the first request to finish may already see it used
+        // up, and a level is never announced below one already announced.
+        if (!client->cluster()) EXPECT_GE(d.events["code_budget_alert:alert"], 1);
         EXPECT_EQ(d.events["code_budget_alert:exhausted"], 1) << "once per window and level";
         EXPECT_EQ(d.desk.last_budget().level, members::BudgetLevel::exhausted);
         co_await expect_all_expire_within_a_day(client, d.prefix);

@@ -49,9 +49,7 @@ struct Fixture {
     std::shared_ptr<redis::Client> redis;
 
     Fixture() {
-        redis::Config config;
-        config.host = server.host();
-        config.port = server.port();
+        const redis::Config config = server.client_config();
         redis = redis::Client::create(io.get_executor(), config);
         redis->start();
     }

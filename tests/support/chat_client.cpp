@@ -11,6 +11,7 @@
 #include "bot/channels/bridge.hpp"
 #include "crypto/sealed_box.hpp"
 #include "tests/support/http_client.hpp"
+#include "tests/support/redis_server.hpp"
 
 namespace kayou::test {
 
@@ -70,6 +71,23 @@ Said bridge_post(std::uint16_t port, const std::string& secret, const nlohmann::
 }
 
 std::vector<std::string> redis_cli(std::uint16_t port, const std::string& args) {
+    // A test cluster of three primaries (tests/support/redis_server.hpp): -c follows -MOVED, and
+    // --scan, which sees one node's keys only, runs on every node.
+    const auto nodes = RedisServer::cluster_ports_of(port);
+    if (!nodes.empty() && args.rfind("--scan", 0) == 0) {
+        std::vector<std::string> all;
+        for (const auto node : nodes) {
+            auto lines = redis_cli_on_node(node, args);
+            all.insert(all.end(), lines.begin(), lines.end());
+        }
+        return all;
+    }
+    std::string node_args = args;
+    if (!nodes.empty()) node_args = "-c " + args;
+    return redis_cli_on_node(port, node_args);
+}
+
+std::vector<std::string> redis_cli_on_node(std::uint16_t port, const std::string& args) {
     const std::string command = "redis-cli -p " + std::to_string(port) + " --raw " + args;
     std::vector<std::string> lines;
     FILE* pipe = ::popen(command.c_str(), "r");

@@ -31,6 +31,8 @@ Said bridge_post(std::uint16_t port, const std::string& secret, const nlohmann::
 
 // redis-cli -p <port> --raw <args>: its output lines.
 std::vector<std::string> redis_cli(std::uint16_t port, const std::string& args);
+// The same on exactly that node, following no redirection.
+std::vector<std::string> redis_cli_on_node(std::uint16_t port, const std::string& args);
 std::string redis_cli1(std::uint16_t port, const std::string& args);  // the first line
 std::map<std::string, std::string> redis_hgetall(std::uint16_t port, const std::string& key);
 

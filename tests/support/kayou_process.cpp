@@ -15,6 +15,7 @@
 
 #include "bot/embedded_redis.hpp"
 #include "tests/support/http_client.hpp"
+#include "tests/support/redis_server.hpp"
 
 namespace kayou::test {
 
@@ -41,6 +42,12 @@ KayouProcess::KayouProcess(Options options) : options_(std::move(options)) {
     config << "log:\n  level: " << options_.log_level << "\n";
     if (!options_.redis_yaml.empty()) {
         config << options_.redis_yaml;
+    } else if (const auto nodes = RedisServer::cluster_ports_of(options_.redis_port);
+               options_.redis_port && !nodes.empty()) {
+        // The first node of a test cluster of three primaries: kayou gets all three as seeds.
+        config << "redis:\n  cluster:\n";
+        for (const auto node : nodes) config << "    - \"127.0.0.1:" << node << "\"\n";
+        config << "  command_timeout_ms: 500\n  connect_timeout_ms: 500\n";
     } else if (options_.redis_port) {
         config << "redis:\n  host: 127.0.0.1\n  port: " << options_.redis_port
                << "\n  command_timeout_ms: 500\n  connect_timeout_ms: 500\n";

@@ -16,8 +16,7 @@ void run_with_redis(
     const std::function<asio::awaitable<void>(std::shared_ptr<redis::Client>)>& body,
     std::chrono::seconds deadline) {
     asio::io_context ioc;
-    redis::Config config;
-    config.port = RedisServer::shared().port();
+    const redis::Config config = RedisServer::shared().client_config();
     auto client = redis::Client::create(ioc.get_executor(), config);
     client->start();
     bool done = false;
@@ -42,6 +41,20 @@ void run_with_redis(
             FAIL() << "threw: " << e.what();
         }
     }
+}
+
+asio::awaitable<std::vector<std::string>> keys_on_every_primary(
+    std::shared_ptr<redis::Client> client, std::string pattern) {
+    std::vector<std::string> keys;
+    const auto nodes = client->primaries();
+    for (const auto& node : nodes) {
+        std::vector<std::string> command;
+        command.emplace_back("KEYS");
+        command.push_back(pattern);
+        const auto reply = co_await node->exec(std::move(command));
+        for (const auto& element : reply.elements) keys.push_back(element.str);
+    }
+    co_return keys;
 }
 
 std::string unique_name(const std::string& prefix) {

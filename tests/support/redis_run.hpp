@@ -11,6 +11,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "redis/client.hpp"
 
@@ -21,6 +22,10 @@ namespace kayou::test {
 void run_with_redis(
     const std::function<boost::asio::awaitable<void>(std::shared_ptr<redis::Client>)>& body,
     std::chrono::seconds deadline = std::chrono::seconds(20));
+
+// KEYS `pattern` on every primary (one node answers for its own keys only in a cluster).
+boost::asio::awaitable<std::vector<std::string>> keys_on_every_primary(
+    std::shared_ptr<redis::Client> client, std::string pattern);
 
 // `prefix` + pid + clock + counter: names that reruns against a shared server never reuse.
 std::string unique_name(const std::string& prefix);

@@ -15,6 +15,7 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <memory>
 #include <sstream>
 #include <stdexcept>
@@ -46,6 +47,42 @@ int connect_loopback(std::uint16_t port, int timeout_ms) {
     return fd;
 }
 
+// One inline command on a fresh blocking connection: the first line of the reply, or the whole of
+// a bulk reply ("$<n>\r\n<n bytes>\r\n", e.g. CLUSTER INFO); "" on failure.
+std::string command_on(std::uint16_t port, const std::string& inline_command, int timeout_ms) {
+    const int fd = connect_loopback(port, timeout_ms);
+    if (fd < 0) {
+        return "";
+    }
+    const std::string line = inline_command + "\r\n";
+    std::string reply;
+    const auto complete = [&reply] {
+        const auto end = reply.find("\r\n");
+        if (end == std::string::npos) return false;
+        if (reply[0] != '$') return true;
+        const long long length = std::atoll(reply.c_str() + 1);
+        return length < 0 || reply.size() >= end + 2 + static_cast<std::size_t>(length) + 2;
+    };
+    if (::send(fd, line.data(), line.size(), MSG_NOSIGNAL) == static_cast<ssize_t>(line.size())) {
+        char buf[4096];
+        while (!complete()) {
+            const ssize_t n = ::recv(fd, buf, sizeof buf, 0);
+            if (n <= 0) {
+                break;
+            }
+            reply.append(buf, static_cast<std::size_t>(n));
+        }
+    }
+    ::close(fd);
+    return reply;
+}
+
+// First port of a live cluster of three -> the ports of its nodes.
+std::map<std::uint16_t, std::vector<std::uint16_t>>& cluster_registry() {
+    static std::map<std::uint16_t, std::vector<std::uint16_t>> registry;
+    return registry;
+}
+
 }  // namespace
 
 RedisServer::RedisServer() : RedisServer(Options{}) {}
@@ -74,6 +111,7 @@ RedisServer::~RedisServer() {
     if (external_) {
         return;
     }
+    cluster_registry().erase(port_);
     stop();
     std::error_code ec;
     std::filesystem::remove_all(dir_, ec);
@@ -126,7 +164,7 @@ void RedisServer::start() {
         "--enable-debug-command",
         "local",
     };
-    if (cluster()) {
+    if (cluster() || three_primaries() || options_.cluster_member) {
         for (const char* arg : {"--cluster-enabled", "yes", "--cluster-config-file"})
             args.push_back(arg);
         args.push_back(dir_ + "/nodes.conf");
@@ -193,11 +231,81 @@ void RedisServer::start() {
     }
     ever_started_ = true;
     if (cluster()) claim_all_slots();
+    if (three_primaries()) form_cluster();
 }
 
-bool RedisServer::cluster() const {
+bool RedisServer::cluster() const { return options_.cluster; }
+
+bool RedisServer::three_primaries() const {
     const char* env = std::getenv("KAYOU_TEST_REDIS_CLUSTER");
-    return options_.cluster || (env != nullptr && std::string_view(env) == "1");
+    const bool cluster_run = env != nullptr && std::string_view(env) == "1";
+    return (options_.primaries == 3 || cluster_run) && !options_.cluster &&
+           !options_.cluster_member && options_.sentinel_config.empty();
+}
+
+void RedisServer::form_cluster() {
+    while (peers_.size() < 2) {
+        Options peer;
+        peer.cluster_member = true;
+        peers_.push_back(std::make_unique<RedisServer>(peer));
+    }
+    for (auto& peer : peers_) peer->start();  // no-op for one that runs (see kill9())
+    const auto ports = cluster_ports();
+    if (!formed_) {
+        // Once: after a restart this node's nodes.conf (in dir()) remembers the cluster.
+        std::string create = "redis-cli --cluster create";
+        for (const auto port : ports) create += " 127.0.0.1:" + std::to_string(port);
+        const std::string log = dir_ + "/cluster-create.log";
+        create += " --cluster-replicas 0 --cluster-yes >" + log + " 2>&1";
+        if (std::system(create.c_str()) != 0) {
+            std::ifstream in(log);
+            std::stringstream text;
+            text << in.rdbuf();
+            throw std::runtime_error("redis-cli --cluster create failed:\n" + text.str());
+        }
+        formed_ = true;
+    }
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+    while (std::chrono::steady_clock::now() < deadline) {
+        bool all_ok = true;
+        for (const auto port : ports) {
+            all_ok = all_ok && command_on(port, "CLUSTER INFO", 1000).find("cluster_state:ok") !=
+                                   std::string::npos;
+        }
+        if (all_ok) {
+            cluster_registry()[port_] = ports;
+            return;
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));  // a bounded poll
+    }
+    throw std::runtime_error("cluster of 3 on port " + std::to_string(port_) +
+                             " did not reach cluster_state:ok; log:\n" + log_tail());
+}
+
+std::vector<std::uint16_t> RedisServer::cluster_ports() const {
+    if (!three_primaries()) return {};
+    std::vector<std::uint16_t> ports{port_};
+    for (const auto& peer : peers_) ports.push_back(peer->port());
+    return ports;
+}
+
+std::string RedisServer::command_at(std::uint16_t port, const std::string& inline_command,
+                                    int timeout_ms) {
+    return command_on(port, inline_command, timeout_ms);
+}
+
+std::vector<std::uint16_t> RedisServer::cluster_ports_of(std::uint16_t port) {
+    const auto found = cluster_registry().find(port);
+    if (found == cluster_registry().end()) return {};
+    return found->second;
+}
+
+redis::Config RedisServer::client_config() const {
+    redis::Config config;
+    config.host = host();
+    config.port = port_;
+    for (const auto port : cluster_ports()) config.cluster_nodes.push_back({host(), port});
+    return config;
 }
 
 void RedisServer::claim_all_slots() {
@@ -234,28 +342,19 @@ bool RedisServer::wait_ready(int timeout_ms) const {
 }
 
 std::string RedisServer::command(const std::string& inline_command, int timeout_ms) const {
-    const int fd = connect_loopback(port_, timeout_ms);
-    if (fd < 0) {
-        return "";
+    std::string reply = command_on(port_, inline_command, timeout_ms);
+    if (!peers_.empty() && reply.rfind("-MOVED ", 0) == 0) {
+        // "-MOVED <slot> 127.0.0.1:<port>\r\n": every node of the test cluster is on loopback.
+        const auto colon = reply.rfind(':');
+        const int port = std::atoi(reply.c_str() + colon + 1);
+        if (port > 0 && port <= 65535)
+            reply = command_on(static_cast<std::uint16_t>(port), inline_command, timeout_ms);
     }
-    const std::string line = inline_command + "\r\n";
-    std::string reply;
-    if (::send(fd, line.data(), line.size(), MSG_NOSIGNAL) == static_cast<ssize_t>(line.size())) {
-        char buf[4096];
-        // Enough for the short replies test set-up needs: read until a line ends.
-        while (reply.find("\r\n") == std::string::npos) {
-            const ssize_t n = ::recv(fd, buf, sizeof buf, 0);
-            if (n <= 0) {
-                break;
-            }
-            reply.append(buf, static_cast<std::size_t>(n));
-        }
-    }
-    ::close(fd);
     return reply;
 }
 
 void RedisServer::stop() {
+    for (auto& peer : peers_) peer->stop();  // a cluster of three stops as a whole
     if (external_ || pid_ <= 0) {
         return;
     }
@@ -274,6 +373,7 @@ void RedisServer::stop() {
 }
 
 void RedisServer::kill9() {
+    for (auto& peer : peers_) peer->kill9();  // "Redis is down": every node of a cluster
     if (external_ || pid_ <= 0) {
         return;
     }
@@ -298,7 +398,7 @@ std::string RedisServer::log_tail() const {
 
 RedisServer& RedisServer::shared() {
     static std::unique_ptr<RedisServer> server = [] {
-        // A cluster run starts its own one-node cluster: the script's server is not one.
+        // A cluster run starts its own cluster of three primaries: the script's server is not one.
         const char* cluster = std::getenv("KAYOU_TEST_REDIS_CLUSTER");
         const bool cluster_run = cluster != nullptr && std::string_view(cluster) == "1";
         if (const char* env = std::getenv("KAYOU_TEST_REDIS_PORT");

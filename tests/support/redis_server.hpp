@@ -11,12 +11,20 @@
 //                                                         // test script started: env
 //                                                         // KAYOU_TEST_REDIS_PORT)
 //   kayou::test::RedisServer one({.cluster = true});      // a one-node Redis Cluster
+//   kayou::test::RedisServer three({.primaries = 3});     // a Redis Cluster of 3 primaries
 //
 // A one-node cluster owns all 16384 slots, so a client that knows nothing of MOVED works, while
 // Redis still refuses every script, MULTI or command whose keys hash to two slots (CROSSSLOT,
-// "Script attempted to access keys that do not hash to the same slot"). Env
-// KAYOU_TEST_REDIS_CLUSTER=1 starts every server of the test process that way: that is how the
-// cluster_keys tests (tests/CMakeLists.txt) check that every script keeps to one hash tag.
+// "Script attempted to access keys that do not hash to the same slot").
+//
+// Three primaries: this server and two more (peers, started and stopped with it), joined with
+// `redis-cli --cluster create` and the slots split between them. port() is the first node's;
+// command() follows -MOVED; client_config() lists the three nodes as cluster seeds, and
+// cluster_ports_of(port()) lets helpers that only have the port (KayouProcess, redis_cli) find
+// the others. stop(), kill9(), start() and restart() act on all three nodes. Env
+// KAYOU_TEST_REDIS_CLUSTER=1 starts every plain RedisServer of the test process
+// that way: that is how the cluster_keys tests (tests/CMakeLists.txt) run every script against
+// three primaries through the client's cluster mode.
 //
 // Not thread-safe; meant for gtest's single test thread. The child gets PR_SET_PDEATHSIG so a
 // crashed test does not leave servers behind.
@@ -25,8 +33,11 @@
 #include <sys/types.h>
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
+
+#include "redis/client.hpp"
 
 namespace kayou::test {
 
@@ -39,7 +50,11 @@ public:
         std::uint16_t port = 0;                // 0: pick a free loopback port
         std::vector<std::string>
             extra_args;        // more redis-server options, e.g. {"--maxmemory", "10mb"}
-        bool cluster = false;  // one-node Redis Cluster (also: env KAYOU_TEST_REDIS_CLUSTER=1)
+        bool cluster = false;  // one-node Redis Cluster
+        // 3: a Redis Cluster of three primaries (also: env KAYOU_TEST_REDIS_CLUSTER=1 for a
+        // server without sentinel_config, cluster or cluster_member).
+        int primaries = 1;
+        bool cluster_member = false;  // --cluster-enabled, no slots: a peer of a 3-primary one
         // Non-empty: run `redis-server <dir>/sentinel.conf --sentinel` instead, the file being
         // port/bind/dir and these lines ("sentinel monitor kayou 127.0.0.1 6380 2\n...").
         std::string sentinel_config;
@@ -70,7 +85,20 @@ public:
 
     // Sends one inline command on a fresh blocking connection and returns the raw RESP reply
     // (e.g. "+PONG\r\n"); "" on failure. For test set-up, not for the code under test.
+    // A bulk reply is read whole; on a cluster of three a -MOVED reply is followed once.
     std::string command(const std::string& inline_command, int timeout_ms = 2000) const;
+
+    // command() on the node at `port` (on loopback), following no redirection.
+    static std::string command_at(std::uint16_t port, const std::string& inline_command,
+                                  int timeout_ms = 2000);
+
+    // A client config for this server: its port, or the three nodes as cluster seeds.
+    redis::Config client_config() const;
+    // Three primaries: the port of each node, this one first; empty otherwise.
+    std::vector<std::uint16_t> cluster_ports() const;
+    // The nodes of the 3-primary cluster whose first node listens on `port` (a live RedisServer
+    // of this process); empty for any other port.
+    static std::vector<std::uint16_t> cluster_ports_of(std::uint16_t port);
 
     // One server per test process: the one on env KAYOU_TEST_REDIS_PORT if set (started by the
     // test script; never stopped from here; ignored when KAYOU_TEST_REDIS_CLUSTER=1), otherwise
@@ -84,7 +112,9 @@ private:
     RedisServer(External, std::uint16_t port);
     bool wait_ready(int timeout_ms) const;
     bool cluster() const;
+    bool three_primaries() const;
     void claim_all_slots();
+    void form_cluster();
     std::string log_tail() const;
 
     Options options_;
@@ -94,6 +124,8 @@ private:
     bool external_ = false;
     bool ever_started_ = false;
     int port_retries_ = 0;
+    std::vector<std::unique_ptr<RedisServer>> peers_;  // the other primaries of a cluster of 3
+    bool formed_ = false;
 };
 
 }  // namespace kayou::test

@@ -45,8 +45,14 @@ std::string sms_yaml(const FakeSmsProvider& fake, const SmsSetup& setup) {
 }
 
 Outbox::Outbox(const std::string& prefix, std::uint16_t redis_port) {
-    redis::Config config;
-    config.port = redis_port ? redis_port : RedisServer::shared().port();
+    redis::Config config = RedisServer::shared().client_config();
+    if (redis_port != 0) {
+        config.port = redis_port;
+        // The first node of a test cluster of three: the client needs all of them as seeds.
+        config.cluster_nodes.clear();
+        for (const auto node : RedisServer::cluster_ports_of(redis_port))
+            config.cluster_nodes.push_back({"127.0.0.1", node});
+    }
     client_ = redis::Client::create(io_.get_executor(), config);
     client_->start();
     if (!run(client_->wait_connected(3000ms)))

@@ -192,6 +192,34 @@ TEST(Config, SentinelNamesThePrimaryInsteadOfRedisHost) {
               "");
 }
 
+TEST(Config, ClusterListsSeedsInsteadOfRedisHost) {
+    const Config config = parse_config(
+        "redis:\n  cluster: [\"10.0.0.1:7000\", \"redis-2:7001\", \"[::1]:7002\"]\n", fake_env({}));
+    EXPECT_EQ(config.redis.cluster,
+              (std::vector<std::string>{"10.0.0.1:7000", "redis-2:7001", "[::1]:7002"}));
+    EXPECT_FALSE(config.embedded_redis_wanted());
+    EXPECT_TRUE(parse_config("redis:\n  host: 10.0.0.5\n", fake_env({})).redis.cluster.empty());
+
+    struct Case {
+        const char* yaml;
+        const char* error;
+    };
+    const Case cases[] = {
+        {"redis:\n  cluster: [\"a:1\", \"b\"]\n", "redis.cluster[1]: expected host:port"},
+        {"redis:\n  cluster: [\"a:0\"]\n", "redis.cluster[0]: expected host:port"},
+        {"redis:\n  cluster: a:1\n", "redis.cluster: expected a list"},
+        {"redis:\n  host: 10.0.0.5\n  cluster: [\"a:1\"]\n",
+         "redis.cluster: redis.host and redis.cluster exclude each other"},
+        {"redis:\n  cluster: [\"a:1\"]\n  sentinel:\n    master: kayou\n    nodes: [\"s:1\"]\n",
+         "redis.cluster: redis.sentinel and redis.cluster exclude each other"},
+        {"redis:\n  cluster: [\"a:1\"]\n  database: 2\n",
+         "redis.database: must be 0 with redis.cluster"},
+    };
+    for (const auto& c : cases)
+        EXPECT_NE(error_of(c.yaml).find(c.error), std::string::npos)
+            << c.yaml << "\ngot: " << error_of(c.yaml);
+}
+
 TEST(Config, ReusePortLetsSeveralProcessesShareTheListenPort) {
     EXPECT_FALSE(parse_config("", fake_env({})).server.reuse_port);
     const std::string key = "privacy:\n  data_key: 2JdUanKNbJG2AQTxNXEE06kt3EDf5Do1AeWsLqDDUGY=\n";
