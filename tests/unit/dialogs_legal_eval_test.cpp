@@ -36,14 +36,21 @@ TEST(LegalEval, FrozenBlindSetsKeepTheirFigures) {
     };
     // The FAQ alone (questions routed to the benefit catalogue or the join count as "other"
     // here; legal_eval scores those texts too, so its figures in docs/BENCHMARKS.md are a little
-    // higher): 85.2 % / 0.0 % tuned, 55.8 % / 8.6 % held out, rounded down and up.
-    for (const Set set : {Set{"legal_blind.yaml", 0.85, 0.01},
-                          Set{"legal_blind_holdout.yaml", 0.55, 0.09}}) {
+    // higher), session 7: 87.1 % / 0.0 % tuned, 62.3 % / 8.1 % held out; the dev sets A-D
+    // 90.5, 91.5, 94.7, 90.0 % / 0-0.6 %; the long stories E 42.7 % / 2.5 %; bounds a little
+    // below and above so that an edit elsewhere may move one case.
+    const Set sets[] = {
+        {"legal_blind.yaml", 0.86, 0.01},  {"legal_blind_holdout.yaml", 0.60, 0.09},
+        {"legal_dev_a.yaml", 0.89, 0.01},  {"legal_dev_b.yaml", 0.90, 0.01},
+        {"legal_dev_c.yaml", 0.93, 0.01},  {"legal_dev_d.yaml", 0.88, 0.02},
+        {"legal_long_e.yaml", 0.40, 0.04},
+    };
+    for (const Set& set : sets) {
         const std::string text = read_file(std::string(KAYOU_SOURCE_DIR "/faq/eval/") + set.file);
         EXPECT_NE(sums.find(crypto::sha256_hex(text) + "  faq/eval/" + set.file), std::string::npos)
             << set.file << " changed since it was frozen";
         const auto cases = parse_legal_eval(text);
-        EXPECT_GE(cases.size(), 200u);
+        EXPECT_GE(cases.size(), 120u);
         const auto result = score_legal(understander, *index, faq::Thresholds{}, cases);
         EXPECT_GE(result.right_rate(), set.right_at_least) << set.file;
         EXPECT_LE(result.wrong_rate(), set.wrong_at_most) << set.file;
