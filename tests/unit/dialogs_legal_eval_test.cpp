@@ -36,14 +36,14 @@ TEST(LegalEval, FrozenBlindSetsKeepTheirFigures) {
     };
     // The FAQ alone (questions routed to the benefit catalogue or the join count as "other"
     // here; legal_eval scores those texts too, so its figures in docs/BENCHMARKS.md are a little
-    // higher), session 7: 87.1 % / 0.0 % tuned, 62.3 % / 8.1 % held out; the dev sets A-D
-    // 90.5, 91.5, 94.7, 90.0 % / 0-0.6 %; the long stories E 42.7 % / 2.5 %; bounds a little
-    // below and above so that an edit elsewhere may move one case.
+    // higher), session 7: 87.1 % / 0.0 % tuned, 61.3 % / 8.1 % held out; the dev sets A-D
+    // 90.5, 91.5, 94.7, 90.0 % / 0-0.6 %; the long stories E 85.5 % / 0.8 %; F 66.0 % / 0.6 %;
+    // bounds a little below and above so that an edit elsewhere may move one case.
     const Set sets[] = {
         {"legal_blind.yaml", 0.86, 0.01},  {"legal_blind_holdout.yaml", 0.60, 0.09},
         {"legal_dev_a.yaml", 0.89, 0.01},  {"legal_dev_b.yaml", 0.90, 0.01},
         {"legal_dev_c.yaml", 0.93, 0.01},  {"legal_dev_d.yaml", 0.88, 0.02},
-        {"legal_long_e.yaml", 0.40, 0.04},
+        {"legal_long_e.yaml", 0.84, 0.02}, {"legal_dev_f.yaml", 0.64, 0.02},
     };
     for (const Set& set : sets) {
         const std::string text = read_file(std::string(KAYOU_SOURCE_DIR "/faq/eval/") + set.file);
