@@ -938,13 +938,7 @@ asio::awaitable<Reply> Client::eval(const Script& script, std::vector<std::strin
         const auto router = impl_->router_;
         co_return co_await router->eval(script, std::move(keys), std::move(args));
     }
-    std::vector<std::string> command;
-    command.reserve(3 + keys.size() + args.size());
-    command.emplace_back("EVALSHA");
-    command.push_back(script.sha1());
-    command.push_back(std::to_string(keys.size()));
-    std::move(keys.begin(), keys.end(), std::back_inserter(command));
-    std::move(args.begin(), args.end(), std::back_inserter(command));
+    std::vector<std::string> command = evalsha_command(script, std::move(keys), std::move(args));
 
     Reply reply;
     {

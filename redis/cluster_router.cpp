@@ -278,13 +278,7 @@ asio::awaitable<std::vector<Reply>> ClusterRouter::pipeline(
 
 asio::awaitable<Reply> ClusterRouter::eval(const Script& script, std::vector<std::string> keys,
                                            std::vector<std::string> args) {
-    std::vector<std::string> command;
-    command.reserve(3 + keys.size() + args.size());
-    command.emplace_back("EVALSHA");
-    command.push_back(script.sha1());
-    command.push_back(std::to_string(keys.size()));
-    std::move(keys.begin(), keys.end(), std::back_inserter(command));
-    std::move(args.begin(), args.end(), std::back_inserter(command));
+    std::vector<std::string> command = evalsha_command(script, std::move(keys), std::move(args));
     std::vector<std::string> first_attempt = command;
     auto reply = co_await exec(std::move(first_attempt));
     if (reply.is_error() && reply.str.starts_with("NOSCRIPT")) {

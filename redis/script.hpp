@@ -2,6 +2,7 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 namespace kayou::redis {
 
@@ -18,6 +19,10 @@ private:
     std::string source_;
     std::string sha1_;
 };
+
+// EVALSHA <sha1> <number of keys> keys... args...: what Client::eval sends first.
+std::vector<std::string> evalsha_command(const Script& script, std::vector<std::string> keys,
+                                         std::vector<std::string> args);
 
 // Lowercase hex SHA1 of `data`, the digest Redis uses to name scripts.
 std::string sha1_hex(const std::string& data);
