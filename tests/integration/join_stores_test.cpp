@@ -10,6 +10,7 @@
 #include "members/application_store.hpp"
 #include "members/phone_verification.hpp"
 #include "redis/client.hpp"
+#include "tests/support/numbered_application.hpp"
 #include "tests/support/redis_run.hpp"
 
 #pragma GCC diagnostic ignored "-Wmismatched-new-delete"
@@ -106,25 +107,11 @@ TEST(JoinStores, RightCodeWorksOnceAndANewCodeReplacesTheOld) {
     });
 }
 
-// 张三's application for 武进区, submitted 2026-11-23 10:00 Beijing time through `channel`.
-members::NewApplication zhang_san(const std::string& channel) {
-    members::NewApplication a;
-    a.name = "张三";
-    a.id_card = "320412198501011233";
-    a.mobile = "13800138000";
-    a.plate = "苏D12345";
-    a.district = "wujin";
-    a.channel = channel;
-    a.submitted = std::chrono::sys_days{std::chrono::year{2026} / 11 / 23} + 2h;
-    a.deadline = a.submitted + 24h;
-    return a;
-}
-
 TEST(JoinStores, OneActiveApplicationPerIdNumber) {
     run_with_redis([](std::shared_ptr<redis::Client> client) -> asio::awaitable<void> {
         const std::string prefix = unique_name("t:") + ":";
         members::ApplicationStore store(client, box(), prefix);
-        members::NewApplication a = zhang_san("bridge");
+        members::NewApplication a = known_application("bridge");
         a.driver = "bridge:wxid_a";
         auto first = co_await store.submit(a);
         EXPECT_TRUE(first.created);
@@ -173,7 +160,7 @@ TEST(JoinStores, AJoinLinkIsClaimedOnceByTheSubmitThatStores) {
     run_with_redis([](std::shared_ptr<redis::Client> client) -> asio::awaitable<void> {
         const std::string prefix = unique_name("t:") + ":";
         members::ApplicationStore store(client, box(), prefix);
-        members::NewApplication a = zhang_san("web");
+        members::NewApplication a = known_application("web");
         a.link_claim_key = prefix + "joinlink:{abcdefgh12345678}:used";
         a.link_claim_ttl = 3600s;
         auto first = co_await store.submit(a);

@@ -11,6 +11,7 @@
 #include "members/review_store.hpp"
 #include "notify/redis_outbox.hpp"
 #include "redis/client.hpp"
+#include "tests/support/numbered_application.hpp"
 #include "tests/support/redis_run.hpp"
 
 #pragma GCC diagnostic ignored "-Wmismatched-new-delete"
@@ -26,29 +27,33 @@ const crypto::SealedBox& box() {
     return sealed;
 }
 
-members::NewApplication li_si() {
-    members::NewApplication a;
-    a.name = "李四";
-    a.id_card = "320412198501011233";
-    a.mobile = "13800138000";
-    a.plate = "苏D12345";
-    a.district = "wujin";
-    a.employer = "常州顺达物流";
-    a.channel = "bridge";
-    a.submitted = std::chrono::sys_days{std::chrono::year{2026} / 11 / 23} + 2h;
-    a.deadline = a.submitted + 24h;
-    return a;
-}
+// The stores a decision runs through, on keys of this test's own.
+struct DecisionStores {
+    explicit DecisionStores(const std::shared_ptr<redis::Client>& client)
+        : prefix(unique_name("t:") + ":"),
+          applications(client, box(), prefix),
+          outbox(client, box(), outbox_options(prefix)),
+          review(client, applications, outbox) {}
+
+    static notify::OutboxOptions outbox_options(const std::string& prefix) {
+        notify::OutboxOptions options;
+        options.prefix = prefix;
+        return options;
+    }
+
+    std::string prefix;
+    members::ApplicationStore applications;
+    notify::RedisSmsOutbox outbox;
+    members::ReviewStore review;
+};
 
 TEST(ReviewSteps, ACrashAfterTheRecordStepIsCompletedOnceByRecovery) {
     run_with_redis([](std::shared_ptr<redis::Client> client) -> asio::awaitable<void> {
-        const std::string prefix = unique_name("t:") + ":";
-        members::ApplicationStore applications(client, box(), prefix);
-        notify::OutboxOptions options;
-        options.prefix = prefix;
-        notify::RedisSmsOutbox outbox(client, box(), options);
-        members::ReviewStore review(client, applications, outbox);
-        const auto submitted = co_await applications.submit(li_si());
+        DecisionStores stores(client);
+        auto& applications = stores.applications;
+        auto& outbox = stores.outbox;
+        auto& review = stores.review;
+        const auto submitted = co_await applications.submit(known_application("bridge"));
         EXPECT_TRUE(submitted.created);
         const auto& a = submitted.application;
         const std::int64_t decided_at = a.submitted_at + 3600;
@@ -102,13 +107,11 @@ TEST(ReviewSteps, ACrashAfterTheRecordStepIsCompletedOnceByRecovery) {
 
 TEST(ReviewSteps, AnIntentWrittenJustBeforeACrashIsAppliedOrDroppedNeverHalfDone) {
     run_with_redis([](std::shared_ptr<redis::Client> client) -> asio::awaitable<void> {
-        const std::string prefix = unique_name("t:") + ":";
-        members::ApplicationStore applications(client, box(), prefix);
-        notify::OutboxOptions options;
-        options.prefix = prefix;
-        notify::RedisSmsOutbox outbox(client, box(), options);
-        members::ReviewStore review(client, applications, outbox);
-        const auto a = (co_await applications.submit(li_si())).application;
+        DecisionStores stores(client);
+        auto& applications = stores.applications;
+        auto& outbox = stores.outbox;
+        auto& review = stores.review;
+        const auto a = (co_await applications.submit(known_application("bridge"))).application;
         // A reject's intent reached Redis, the record step did not: recovery applies it.
         std::vector<std::string> command9{"XADD",
                                           review.decisions_key(),
@@ -159,14 +162,15 @@ TEST(ReviewSteps, ASubmitThatDiedAfterItsIntentIsStoredAndQueuedOnceByRecovery) 
         const std::string prefix = unique_name("t:") + ":";
         members::ApplicationStore applications(client, box(), prefix);
         const std::string id = "RH20261123000007";
-        auto intent = applications.prepare_submit(li_si(), id);
+        auto intent = applications.prepare_submit(known_application("bridge"), id);
         intent.entry = co_await applications.record_submit_intent(intent);
         // The process dies here: nothing but the intent (sealed) is in Redis.
         EXPECT_FALSE(co_await applications.get(id));
         EXPECT_EQ(co_await applications.recover_submits(0ms), 1u);
         const auto stored = co_await applications.get(id);
-        EXPECT_TRUE(stored && stored->status == "received" && stored->name == "李四");
-        const auto active = co_await applications.active_for_id_card(li_si().id_card);
+        EXPECT_TRUE(stored && stored->status == "received" && stored->name == "张三");
+        const auto active =
+            co_await applications.active_for_id_card(known_application("bridge").id_card);
         EXPECT_TRUE(active && active->id == id);
         std::vector<std::string> pending{"ZRANGE", prefix + "district:{wujin}:pending", "0", "-1"};
         const auto queued = co_await client->exec(std::move(pending));
@@ -177,7 +181,7 @@ TEST(ReviewSteps, ASubmitThatDiedAfterItsIntentIsStoredAndQueuedOnceByRecovery) 
         std::vector<std::string> again{"ZCARD", prefix + "district:{wujin}:pending"};
         EXPECT_EQ((co_await client->exec(std::move(again))).integer, 1);
         // The driver, submitting again, finds it.
-        const auto duplicate = co_await applications.submit(li_si());
+        const auto duplicate = co_await applications.submit(known_application("bridge"));
         EXPECT_FALSE(duplicate.created);
         EXPECT_EQ(duplicate.application.id, id);
     });

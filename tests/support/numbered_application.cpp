@@ -3,6 +3,7 @@
 #include <chrono>
 #include <cstdio>
 #include <string>
+#include <utility>
 
 namespace kayou::test {
 
@@ -22,6 +23,20 @@ members::NewApplication numbered_application(int i, std::string_view tag) {
     a.driver = "bridge:" + std::string(tag) + "-" + mobile;
     a.submitted = std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
     a.deadline = a.submitted + std::chrono::hours(24);
+    return a;
+}
+
+members::NewApplication known_application(std::string channel) {
+    using namespace std::chrono_literals;
+    members::NewApplication a;
+    a.name = "张三";
+    a.id_card = "320412198501011233";
+    a.mobile = "13800138000";
+    a.plate = "苏D12345";
+    a.district = "wujin";
+    a.channel = std::move(channel);
+    a.submitted = std::chrono::sys_days{std::chrono::year{2026} / 11 / 23} + 2h;
+    a.deadline = a.submitted + 24h;
     return a;
 }
 
