@@ -93,6 +93,25 @@ protected:
         return reply.substr(start, reply.find("\r\n", start) - start);
     }
 
+    // Starts moving `key`'s slot from `from` to `to` the way redis-cli --cluster reshard does
+    // (IMPORTING, MIGRATING) and migrates the key itself; the slot stays MIGRATING on `from`.
+    static void migrate_key(const std::string& key, std::uint16_t from, std::uint16_t to) {
+        const auto slot = std::to_string(redis::key_hash_slot(key));
+        RedisServer::command_at(to, "CLUSTER SETSLOT " + slot + " IMPORTING " + node_id(from));
+        RedisServer::command_at(from, "CLUSTER SETSLOT " + slot + " MIGRATING " + node_id(to));
+        EXPECT_EQ(RedisServer::command_at(
+                      from, "MIGRATE 127.0.0.1 " + std::to_string(to) + " " + key + " 0 5000"),
+                  "+OK\r\n");
+    }
+
+    // Ends a migrate_key(): every node learns that `to` owns the slot now.
+    static void finish_migration(const std::string& key, std::uint16_t to) {
+        const auto slot = std::to_string(redis::key_hash_slot(key));
+        for (const auto port : cluster_->cluster_ports())
+            RedisServer::command_at(port, "CLUSTER SETSLOT " + slot + " NODE " + node_id(to));
+        EXPECT_EQ(owner_of(key), to);
+    }
+
     static RedisServer* cluster_;
 };
 
@@ -170,17 +189,8 @@ TEST_F(RedisClusterTest, FollowsMovedAfterTheSlotMoved) {
         EXPECT_TRUE((co_await client->exec("SET", key, "before")).is_status("OK"));
         const auto from = owner_of(key);
         const auto to = other_than(from);
-        const auto slot = std::to_string(redis::key_hash_slot(key));
-        // Move the slot the way redis-cli --cluster reshard does: IMPORTING, MIGRATING, MIGRATE,
-        // then NODE on every node.
-        RedisServer::command_at(to, "CLUSTER SETSLOT " + slot + " IMPORTING " + node_id(from));
-        RedisServer::command_at(from, "CLUSTER SETSLOT " + slot + " MIGRATING " + node_id(to));
-        EXPECT_EQ(RedisServer::command_at(
-                      from, "MIGRATE 127.0.0.1 " + std::to_string(to) + " " + key + " 0 5000"),
-                  "+OK\r\n");
-        for (const auto port : cluster_->cluster_ports())
-            RedisServer::command_at(port, "CLUSTER SETSLOT " + slot + " NODE " + node_id(to));
-        EXPECT_EQ(owner_of(key), to);
+        migrate_key(key, from, to);
+        finish_migration(key, to);
 
         const auto redirects_before = client->stats().error_replies;
         const auto got = co_await client->exec("GET", key);
@@ -202,12 +212,7 @@ TEST_F(RedisClusterTest, FollowsAskDuringASlotMigration) {
         EXPECT_TRUE((co_await client->exec("SET", key, "value")).is_status("OK"));
         const auto from = owner_of(key);
         const auto to = other_than(from);
-        const auto slot = std::to_string(redis::key_hash_slot(key));
-        RedisServer::command_at(to, "CLUSTER SETSLOT " + slot + " IMPORTING " + node_id(from));
-        RedisServer::command_at(from, "CLUSTER SETSLOT " + slot + " MIGRATING " + node_id(to));
-        EXPECT_EQ(RedisServer::command_at(
-                      from, "MIGRATE 127.0.0.1 " + std::to_string(to) + " " + key + " 0 5000"),
-                  "+OK\r\n");
+        migrate_key(key, from, to);
         EXPECT_EQ(RedisServer::command_at(from, "GET " + key).rfind("-ASK ", 0), 0u);
 
         const auto got = co_await client->exec("GET", key);
@@ -227,9 +232,7 @@ TEST_F(RedisClusterTest, FollowsAskDuringASlotMigration) {
         EXPECT_EQ((co_await client->exec("GET", key)).str, "value+");
 
         // Finish the migration so that the other tests see a stable cluster.
-        for (const auto port : cluster_->cluster_ports())
-            RedisServer::command_at(port, "CLUSTER SETSLOT " + slot + " NODE " + node_id(to));
-        EXPECT_EQ(owner_of(key), to);
+        finish_migration(key, to);
     });
 }
 
