@@ -6,6 +6,13 @@
 
 namespace kayou::dialogs {
 
+UnderstandContext legal_eval_context() {
+    UnderstandContext context;
+    context.channel = "oa";
+    context.today = 20261203;
+    return context;
+}
+
 bool has_facts(const std::string& text, const std::vector<std::vector<std::string>>& must) {
     for (const auto& group : must) {
         bool found = false;
@@ -95,9 +102,7 @@ LegalEvalResult score_legal(const Understander& understander, const faq::Index& 
                             const std::vector<LegalEvalCase>& cases,
                             const std::function<std::string(const Understanding&)>& elsewhere) {
     LegalEvalResult result;
-    UnderstandContext context;
-    context.channel = "oa";
-    context.today = 20261203;
+    const UnderstandContext context = legal_eval_context();
     for (const auto& item : cases) {
         const auto understood = understander.understand(item.question, context, &index);
         LegalOutcome outcome = LegalOutcome::other;

@@ -23,6 +23,10 @@ struct LegalEvalCase {
     std::vector<std::vector<std::string>> must;
 };
 
+// The context every legal eval question is asked in: a 1:1 Official Account chat, on the date
+// the blind sets were written.
+UnderstandContext legal_eval_context();
+
 // Every group of `must` has one of its alternatives in `text`.
 bool has_facts(const std::string& text, const std::vector<std::vector<std::string>>& must);
 

@@ -132,9 +132,7 @@ void print_sweep(const std::string& path, const kayou::dialogs::Understander& un
 void print_calibration(const kayou::dialogs::Understander& understander,
                        const kayou::faq::Index& index,
                        const std::vector<kayou::dialogs::LegalEvalCase>& cases) {
-    kayou::dialogs::UnderstandContext context;
-    context.channel = "oa";
-    context.today = 20261203;
+    const auto context = kayou::dialogs::legal_eval_context();
     for (const auto& item : cases) {
         const auto understood = understander.understand(item.question, context, &index);
         if (understood.intent != "question") continue;
