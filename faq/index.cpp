@@ -168,6 +168,7 @@ std::vector<Hit> Index::search(std::string_view question, std::string_view distr
             position[entry_number(hits[i])] = static_cast<std::int32_t>(i);
         for (auto focused : candidates(focus, district)) {
             focused.score *= options_.focus_weight;
+            focused.from_focus = true;
             const std::int32_t at = position[entry_number(focused)];
             if (at < 0)
                 hits.push_back(focused);
@@ -218,6 +219,7 @@ std::vector<Hit> Index::candidates(std::string_view question, std::string_view d
     thread_local std::vector<std::uint32_t> touched;
     thread_local std::vector<double> entry_best;
     thread_local std::vector<std::uint32_t> entry_variant;
+    thread_local std::vector<std::pair<float, float>> entry_coverage;
     thread_local std::vector<double> entry_share;
     thread_local std::vector<std::uint32_t> entries_touched;
     const std::size_t entry_count = script_.entries.size();
@@ -225,6 +227,7 @@ std::vector<Hit> Index::candidates(std::string_view question, std::string_view d
     if (entry_best.size() < entry_count) {
         entry_best.resize(entry_count, -1.0);
         entry_variant.resize(entry_count, 0);
+        entry_coverage.resize(entry_count);
         entry_share.resize(entry_count, 0.0);
     }
     touched.clear();
@@ -260,6 +263,8 @@ std::vector<Hit> Index::candidates(std::string_view question, std::string_view d
         if (score > entry_best[doc.entry]) {
             entry_best[doc.entry] = score;
             entry_variant[doc.entry] = doc.variant;
+            entry_coverage[doc.entry] = {static_cast<float>(raw / doc.self_score),
+                                         static_cast<float>(raw / query_self)};
         }
     }
 
@@ -285,6 +290,9 @@ std::vector<Hit> Index::candidates(std::string_view question, std::string_view d
     hits.reserve(entries_touched.size());
     for (const auto e : entries_touched) {
         Hit hit{&script_.entries[e], entry_best[e], entry_variant[e]};
+        hit.variant_coverage = entry_coverage[e].first;
+        hit.query_coverage = entry_coverage[e].second;
+        hit.answer_share = static_cast<float>(entry_share[e]);
         // Soft OR: answer evidence closes part of the gap to 1, an exact variant stays at 1.
         hit.score += options_.answer_weight * entry_share[e] * (1 - hit.score);
         hits.push_back(hit);

@@ -19,6 +19,13 @@ struct Hit {
     const Entry* entry = nullptr;  // points into the Index; valid while the Index lives
     double score = 0;              // 0..1, see Index::search
     std::size_t variant = 0;       // which question of the entry matched best
+    // How the score came about, for calibrating decisions (legal_eval --features): the share of
+    // the matched variant's own weight the query covers, the share of the query's weight the
+    // variant covers, the answer evidence share, and whether the long story's asking part won.
+    float variant_coverage = 0;
+    float query_coverage = 0;
+    float answer_share = 0;
+    bool from_focus = false;
 };
 
 // Retrieval parameters. The defaults were chosen on faq/data/eval.yaml (docs/BENCHMARKS.md);

@@ -1,5 +1,6 @@
 // Scores the FAQ end to end on the blind legal eval (format: docs/understanding.md).
-//   legal_eval [--summary] [--sweep] [--calibrate] [--without-copies] [--legal F] [--intents F]
+//   legal_eval [--summary] [--sweep] [--calibrate] [--features] [--without-copies] [--legal F]
+//   [--intents F]
 //              [--set answer=X|suggest=X|margin=X|lone=X|focus=X|
 //                     <retrieval option>=X]...
 //              EVAL.yaml...
@@ -19,6 +20,8 @@
 #include <sstream>
 #include <string>
 #include <vector>
+
+#include <nlohmann/json.hpp>
 
 #include "dialogs/flow_script.hpp"
 #include "dialogs/legal_eval.hpp"
@@ -53,7 +56,8 @@ struct Options {
     std::string intents_path = KAYOU_DATA_SOURCE_DIR "/faq/data/intents.yaml";
     std::string legal_path = KAYOU_DATA_SOURCE_DIR "/faq/data/legal.yaml";
     std::string districts_path = KAYOU_DATA_SOURCE_DIR "/config/districts.yaml";
-    bool summary = false, sweep = false, without_copies = false, calibrate = false;
+    bool summary = false, sweep = false, without_copies = false, calibrate = false,
+         features = false;
     kayou::faq::Thresholds thresholds;
     kayou::faq::IndexOptions index_options;
     std::vector<std::string> evals;
@@ -90,6 +94,8 @@ Options parse_arguments(int argc, char** argv) {
             options.without_copies = true;
         else if (arg == "--calibrate")
             options.calibrate = true;
+        else if (arg == "--features")
+            options.features = true;
         else if (arg == "--sweep")
             options.sweep = true;
         else if (arg == "--set" && i + 1 < argc)
@@ -148,6 +154,38 @@ void print_calibration(const kayou::dialogs::Understander& understander,
         std::printf("CAL %d %.4f %.4f %d %d %s\n", item.in_scope ? 1 : 0, hits[0].score, second,
                     item.in_scope && holds(hits[0]) ? 1 : 0, item.in_scope && any ? 1 : 0,
                     item.category.c_str());
+    }
+}
+
+// One JSON line per in-scope or out-of-scope case the FAQ sees: the top five hits with how their
+// scores came about (faq::Hit) and whether each holds the facts. For fitting a decision rule on
+// tuning sets, like --calibrate (never on the held-out file).
+void print_features(const kayou::dialogs::Understander& understander,
+                    const kayou::faq::Index& index,
+                    const std::vector<kayou::dialogs::LegalEvalCase>& cases) {
+    const auto context = kayou::dialogs::legal_eval_context();
+    for (const auto& item : cases) {
+        const auto understood = understander.understand(item.question, context, &index);
+        if (understood.intent != "question") continue;
+        const auto hits = index.search(understood.text, {}, 5);
+        nlohmann::json line = {{"in_scope", item.in_scope},
+                               {"category", item.category},
+                               {"bytes", understood.text.size()}};
+        nlohmann::json listed = nlohmann::json::array();
+        for (const auto& hit : hits) {
+            const bool holds =
+                item.in_scope &&
+                kayou::dialogs::has_facts(kayou::faq::format_answer(*hit.entry, 4096), item.must);
+            listed.push_back({{"id", hit.entry->id},
+                              {"score", hit.score},
+                              {"variant_coverage", hit.variant_coverage},
+                              {"query_coverage", hit.query_coverage},
+                              {"answer_share", hit.answer_share},
+                              {"focus", hit.from_focus},
+                              {"holds", holds}});
+        }
+        line["hits"] = std::move(listed);
+        std::printf("FEAT %s\n", line.dump().c_str());
     }
 }
 
@@ -223,7 +261,9 @@ int main(int argc, char** argv) {
             std::printf("%s: %zu questions are word for word a variant of the script%s\n",
                         path.c_str(), copies + copies_kept,
                         options.without_copies ? " (left out)" : "");
-            if (options.calibrate)
+            if (options.features)
+                print_features(understander, *index, cases);
+            else if (options.calibrate)
                 print_calibration(understander, *index, cases);
             else if (options.sweep)
                 print_sweep(path, understander, *index, options.thresholds, cases, elsewhere);

@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Scores each blind legal dev set against the content as it stood when that set was frozen, before
+# anyone tuned on it: an unfitted figure for a change to retrieval or to the decision rule, which
+# the current content (fitted to every dev set) can no longer give. docs/BENCHMARKS.md, "Session 8".
+#   bench/legal_unfitted.sh [legal_eval flags, e.g. --set answer=0.45]
+# Needs the git history (the freeze commits) and a built build/dialogs/legal_eval
+# (KAYOU_LEGAL_EVAL overrides the path).
+set -euo pipefail
+root="$(cd "$(dirname "$0")/.." && pwd)"
+legal_eval="${KAYOU_LEGAL_EVAL:-$root/build/dialogs/legal_eval}"
+work="$(mktemp -d)"
+trap 'rm -rf "$work"' EXIT
+
+# set -> the commit that froze it (the content then had never seen the set).
+freezes=(
+    "legal_dev_a f5f5d6e" "legal_dev_b f5f5d6e"
+    "legal_dev_c e915c09" "legal_dev_d e915c09"
+    "legal_long_e f1d126a" "legal_dev_f a8e16c0"
+)
+if [[ -n "${KAYOU_UNFITTED_EXTRA:-}" ]]; then
+    # "set commit;set commit": sets frozen later, e.g. by the session that adds them.
+    IFS=';' read -r -a extra <<<"$KAYOU_UNFITTED_EXTRA"
+    freezes+=("${extra[@]}")
+fi
+for pair in "${freezes[@]}"; do
+    read -r set commit <<<"$pair"
+    git -C "$root" show "$commit:faq/data/legal.yaml" >"$work/legal.yaml"
+    git -C "$root" show "$commit:faq/data/intents.yaml" >"$work/intents.yaml"
+    "$legal_eval" --summary --legal "$work/legal.yaml" --intents "$work/intents.yaml" "$@" \
+        "$root/faq/eval/$set.yaml" | sed -n 2,3p | sed "s/^/[$commit] /"
+done
