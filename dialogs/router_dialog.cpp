@@ -257,8 +257,6 @@ const char* const kNotUnderstoodInFlow = "抱歉，这句我没看懂，我们�
 const char* const kThanks = "不客气！还有问题随时问我。";
 const char* const kAlreadyFilling = "您的入会申请正在填写中，我们接着填就行。";
 const char* const kAlreadyApplied = "您已经提交过入会申请，不用重新填写。";
-const char* const kAskTown =
-    "请告诉我您在哪个镇或哪个区，例如：湖塘、奔牛、武进区，我帮您找最近的司机之家。";
 
 // What the answers counter and the missed-questions inbox call a turn ("" = not a question).
 std::string outcome_of(Do action, const std::string& legal_outcome) {

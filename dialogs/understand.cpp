@@ -19,6 +19,11 @@ constexpr double kSettledIntent = 0.6;
 constexpr double kClearIntent = 0.6;
 // Below this, the nearest intent example is too far to mean anything.
 constexpr double kWeakestIntent = 0.28;
+// A question of at least this many characters is about something: greetings, thanks and flow
+// commands are short, so a cue inside it ("老板说你好了就回来上班", "能申请撤销吗") does not make
+// it one, and the FAQ's best score counts in full against the other intents (docs/understanding.md,
+// "Long questions").
+constexpr std::size_t kLongQuestion = 16;
 
 bool contains(std::string_view text, std::string_view word) {
     return text.find(word) != std::string_view::npos;
@@ -203,16 +208,32 @@ Understanding Understander::classify(const std::string& cleaned, const Understan
     const std::string excerpt = long_text_excerpt(meant);
     meant = excerpt;
     auto scores = model.classify(meant, 6);
+    const bool long_question =
+        text::decode_utf8(cleaned).size() >= kLongQuestion && model.is_question(cleaned);
+    if (long_question)
+        std::erase_if(scores, [&](const faq::IntentScore& score) {
+            if (score.intent == "greeting" || score.intent == "thanks" ||
+                score.intent == "cancel" || score.intent == "restart" || score.intent == "confirm")
+                return true;
+            // Joining, the application's progress, a person or the menu are asked for by name
+            // ("入会", "进度", "人工"); a story that only resembles an example is a question.
+            const bool needs_cue = score.intent == "join" || score.intent == "progress" ||
+                                   score.intent == "person" || score.intent == "help";
+            const faq::IntentSpec* spec = model.script().find(score.intent);
+            return needs_cue && spec != nullptr && !model.mentions_any(cleaned, spec->cues);
+        });
     // The FAQ's own best match speaks for "question": a legal question far from every intent
     // example is still close to its entry. An intent already scored kSettledIntent or more keeps
-    // its place without the search.
-    const bool settled = !scores.empty() && scores.front().score >= kSettledIntent;
+    // its place without the search, unless the message is a long question.
+    const bool settled =
+        !long_question && !scores.empty() && scores.front().score >= kSettledIntent;
     if (legal && !settled) {
         auto legal_hits = legal->search(meant, {}, faq::PriorSearch::kPriorSearchTopK);
         result.legal_search.text = std::string(meant);
         result.legal_search.hits = legal_hits;
         if (!legal_hits.empty()) {
-            const double legal_score = legal_hits.front().score * kLegalWeight;
+            const double legal_score =
+                legal_hits.front().score * (long_question ? 1.0 : kLegalWeight);
             auto question = std::find_if(scores.begin(), scores.end(),
                                          [](const auto& s) { return s.intent == "question"; });
             if (question == scores.end()) {

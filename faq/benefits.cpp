@@ -200,7 +200,9 @@ std::string benefits_text(const BenefitCatalog& catalog, std::string_view distri
     }
     while (!text.empty() && text.back() == '\n') text.pop_back();
     if (district.empty())
-        text += "\n\n各区还有本区的福利：告诉我您在哪个区（例如：武进、新北、溧阳），我再帮您查。";
+        text +=
+            "\n\n各地工会的福利不尽相同，各区还有本区的福利：告诉我您在哪个区（例如：武进、新北、溧"
+            "阳），我再帮您查。";
     text = closed_kind_line(catalog, district, status, today, kind, mine) + text;
     if (catalog.demo) text = "（演示数据）" + text;
     return text;

@@ -25,6 +25,7 @@
 
 #include "dialogs/flow_script.hpp"
 #include "dialogs/legal_eval.hpp"
+#include "dialogs/router_dialog.hpp"
 #include "faq/benefits.hpp"
 #include "faq/index.hpp"
 #include "faq/intents.hpp"
@@ -247,6 +248,9 @@ int main(int argc, char** argv) {
                                           understood.slot("benefit"));
             if (understood.intent == "join") return flow.text("welcome");
             if (understood.intent == "progress") return flow.text("progress_none");
+            if (understood.intent == "help") return flow.text("help");
+            if (understood.intent == "stations" && understood.slot("district").empty())
+                return dialogs::kAskTown;
             return {};
         };
         for (const auto& path : options.evals) {

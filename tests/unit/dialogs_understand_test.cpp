@@ -78,6 +78,28 @@ TEST(Understand, CommandWordsFireOnlyWhenTheMessageIsTheCommand) {
     EXPECT_NE(understand("人工费老板不给怎么办").intent, "person");
 }
 
+// A long question is about something (dialogs/understand.cpp, kLongQuestion): a greeting or a
+// flow word inside it, or a resemblance to a join example, does not take it from the FAQ; asking
+// to join by name still joins.
+TEST(Understand, LongQuestionsAreNotChitChatOrFlowWords) {
+    struct Case {
+        const char* text;
+        const char* intent;
+    };
+    const Case cases[] = {
+        {"去年工伤断了腿 老板说你好了就回来上班 我不想干了 辞职的话还有啥钱拿", "question"},
+        {"收到短信说我闯红灯 可我是跟着前面大车过的 看不到灯 这种能申请撤销吗", "question"},
+        {"我在成都的物流公司上班 公司只给我交了两年社保 前面三年没交 能让公司补吗", "question"},
+        {"拉荔枝去北方 行高速系唔系可以免过路费啊 要点样先得", "question"},
+        {"我是开货车的 没有单位 想加入工会 手机上怎么申请啊", "join"},
+        {"俺是跑车的 入了工会能有啥实惠 说点实在的", "benefits"},
+        {"谢谢", "thanks"},
+        {"你好 在吗", "greeting"},
+    };
+    for (const auto& item : cases)
+        EXPECT_EQ(understand(item.text).intent, item.intent) << item.text;
+}
+
 TEST(Understand, ContextBoundWords) {
     EXPECT_EQ(understand("TD", "", "sms").intent, "opt_out");
     EXPECT_EQ(understand("退订。", "", "sms").intent, "opt_out");
