@@ -600,6 +600,10 @@ asio::awaitable<std::string> RouterDialog::answer_route(
         case Do::legal:
             last_legal_outcome =
                 co_await answer_legal(message, state, turn, understood, decided, handled);
+            // A question with a danger word in it: the emergency numbers first, even where the
+            // FAQ stays silent (a group chat).
+            if (understood.slot("emergency") == "1")
+                handled.texts.insert(handled.texts.begin(), kEmergencyText);
             break;
         case Do::person:
             handled.texts = co_await answer_person(message, state, turn, decided);

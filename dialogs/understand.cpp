@@ -5,6 +5,7 @@
 #include "dialogs/chat_requests.hpp"
 #include "dialogs/extract.hpp"
 #include "dialogs/join_engine.hpp"
+#include "faq/decide.hpp"
 #include "text/utf8.hpp"
 
 namespace kayou::dialogs {
@@ -113,6 +114,23 @@ Understanding Understander::understand_cleaned(const std::string& cleaned,
     }
     const auto& model = *model_;
     if (model.is_emergency(cleaned)) {
+        // A clear legal question that names a danger word ("老板扣着我驾驶证不还", "车在服务区
+        // 自燃了 保险赔不赔") is also answered: the emergency numbers come first either way (slot
+        // "emergency", see RouterDialog), but the driver is not left with them alone.
+        if (legal != nullptr && model.is_question(cleaned)) {
+            // Only a clear legal question: "司机流了好多血 咋办啊" matches no entry well and is
+            // the emergency alone.
+            auto hits = legal->search(cleaned, {}, faq::PriorSearch::kPriorSearchTopK);
+            if (!hits.empty() && hits.front().score >= faq::Thresholds{}.answer) {
+                result.intent = "question";
+                result.confidence = hits.front().score;
+                result.legal_search.text = cleaned;
+                result.legal_search.hits = std::move(hits);
+                result.slots["emergency"] = "1";
+                fill_slots(result, cleaned);
+                return result;
+            }
+        }
         result.intent = "emergency";
         result.confidence = 1;
         return result;

@@ -82,7 +82,8 @@ IntentScript parse_intent_script(std::string_view text, std::string source_name)
             check.add(line_of(corrections), "corrections must map a misspelling to its correction");
         } else {
             for (const auto& pair : corrections) {
-                const std::string wrong = pair.first.IsScalar() ? trim_text(pair.first.Scalar()) : "";
+                const std::string wrong =
+                    pair.first.IsScalar() ? trim_text(pair.first.Scalar()) : "";
                 const std::string right =
                     pair.second.IsScalar() ? trim_text(pair.second.Scalar()) : "";
                 if (wrong.empty() || right.empty() || wrong == right)
@@ -288,6 +289,20 @@ std::vector<std::string> IntentModel::benefit_kinds(std::string_view text) const
     for (const auto& [kind, words] : kinds_)
         if (contains_any(folded, words)) kinds.push_back(kind);
     return kinds;
+}
+
+bool has_a_not_a(std::string_view text) {
+    const std::u32string code_points = text::decode_utf8(text);
+    for (std::size_t i = 0; i + 2 < code_points.size(); ++i)
+        if (code_points[i + 1] == U'不' && code_points[i] == code_points[i + 2] &&
+            code_points[i] >= 0x4E00 && code_points[i] <= 0x9FFF)
+            return true;
+    return false;
+}
+
+bool IntentModel::is_question(std::string_view text) const {
+    const std::string folded = fold(text);
+    return contains_any(folded, question_) || has_a_not_a(folded);
 }
 
 }  // namespace kayou::faq

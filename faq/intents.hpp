@@ -52,6 +52,9 @@ struct IntentScript {
 // Throws ScriptError listing every problem with its line.
 IntentScript parse_intent_script(std::string_view text, std::string source_name);
 
+// Whether the text holds an A-not-A question: the same character on both sides of 不 ("赔不赔").
+bool has_a_not_a(std::string_view text);
+
 inline constexpr double kCueWeight = 0.22;
 inline constexpr int kMaxCues = 2;
 
@@ -75,10 +78,9 @@ public:
     // Benefit kind ids named in the text, in script order.
     std::vector<std::string> benefit_kinds(std::string_view text) const;
     bool is_serious(std::string_view text) const { return contains_any(fold(text), serious_); }
-    bool is_emergency(std::string_view text) const {
-        return contains_any(fold(text), emergency_);
-    }
-    bool is_question(std::string_view text) const { return contains_any(fold(text), question_); }
+    bool is_emergency(std::string_view text) const { return contains_any(fold(text), emergency_); }
+    // A question word, or an A-not-A question ("赔不赔", "算不算", "给不给").
+    bool is_question(std::string_view text) const;
     // The text with fillers removed from both ends (and edge punctuation): "请帮我转人工一下" ->
     // "转人工".
     std::string strip_fillers(std::string_view cleaned) const;

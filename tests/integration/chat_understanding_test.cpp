@@ -225,5 +225,12 @@ TEST_F(UnderstandingTest, AnEmergencyGetsTheEmergencyNumbersFirst) {
     EXPECT_NE(said.texts.front().find("122"), std::string::npos) << said.all();
 }
 
+TEST_F(UnderstandingTest, AQuestionWithADangerWordGetsTheNumbersAndTheAnswer) {
+    const Said said = Driver().say("公司扣着我驾驶证不还 咋弄");
+    ASSERT_GE(said.texts.size(), 2u) << said.all();
+    EXPECT_NE(said.texts.front().find("120"), std::string::npos) << said.all();
+    EXPECT_TRUE(has(said, "扣押")) << said.all();
+}
+
 }  // namespace
 }  // namespace kayou::test

@@ -125,6 +125,21 @@ TEST(Understand, EmergenciesComeFirstInEveryState) {
     EXPECT_EQ(understand("救命", "", "sms").intent, "emergency");
 }
 
+// A clear legal question with a danger word in it ("扣着我", "不让我走") is answered too; the
+// slot makes the router put the emergency numbers first. Danger with no clear legal match stays
+// the emergency alone.
+TEST(Understand, AQuestionWithADangerWordIsStillAQuestion) {
+    for (const char* text : {"公司扣着我驾驶证不还 咋弄", "平台扣着我押金不退 咋办",
+                             "老板不让我走 非要我干满一年 合法吗"}) {
+        const auto got = understand(text);
+        EXPECT_EQ(got.intent, "question") << text;
+        EXPECT_EQ(got.slot("emergency"), "1") << text;
+    }
+    EXPECT_EQ(understand("老板拖欠我工资怎么办").slot("emergency"), "");
+    EXPECT_EQ(understand("车翻了 人卡在里面出不来 救命").intent, "emergency");
+    EXPECT_EQ(understand("高速上追尾了 司机流了好多血 咋办啊").intent, "emergency");
+}
+
 // The figures recorded in docs/BENCHMARKS.md. The files are frozen: their hashes are checked
 // first, so a changed set cannot pass silently.
 TEST(UnderstandEval, FrozenSetsKeepTheirFigures) {
