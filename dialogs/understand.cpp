@@ -114,9 +114,9 @@ Understanding Understander::understand_cleaned(const std::string& cleaned,
     }
     const auto& model = *model_;
     if (model.is_emergency(cleaned)) {
-        // A clear legal question that names a danger word ("老板扣着我驾驶证不还", "车在服务区
-        // 自燃了 保险赔不赔") is also answered: the emergency numbers come first either way (slot
-        // "emergency", see RouterDialog), but the driver is not left with them alone.
+        // A clear legal question that names a danger word ("司机被打了 算工伤吗", "老板不让我走
+        // 非要我干满一年 合法吗") is also answered: the emergency numbers come first either way
+        // (slot "emergency", see RouterDialog), but the driver is not left with them alone.
         if (legal != nullptr && model.is_question(cleaned)) {
             // Only a clear legal question: "司机流了好多血 咋办啊" matches no entry well and is
             // the emergency alone.

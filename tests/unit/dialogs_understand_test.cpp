@@ -125,12 +125,11 @@ TEST(Understand, EmergenciesComeFirstInEveryState) {
     EXPECT_EQ(understand("救命", "", "sms").intent, "emergency");
 }
 
-// A clear legal question with a danger word in it ("扣着我", "不让我走") is answered too; the
+// A clear legal question with a danger word in it ("被打了", "不让我走") is answered too; the
 // slot makes the router put the emergency numbers first. Danger with no clear legal match stays
 // the emergency alone.
 TEST(Understand, AQuestionWithADangerWordIsStillAQuestion) {
-    for (const char* text : {"公司扣着我驾驶证不还 咋弄", "平台扣着我押金不退 咋办",
-                             "老板不让我走 非要我干满一年 合法吗"}) {
+    for (const char* text : {"司机被打了 算工伤吗", "老板不让我走 非要我干满一年 合法吗"}) {
         const auto got = understand(text);
         EXPECT_EQ(got.intent, "question") << text;
         EXPECT_EQ(got.slot("emergency"), "1") << text;
