@@ -16,6 +16,9 @@ freezes=(
     "legal_dev_a f5f5d6e" "legal_dev_b f5f5d6e"
     "legal_dev_c e915c09" "legal_dev_d e915c09"
     "legal_long_e f1d126a" "legal_dev_f a8e16c0"
+    "legal_dev_g 33064bd" "legal_dev_h 33064bd" "legal_dev_i 33064bd"
+    "legal_dev_j 9cd62b8" "legal_dev_k ba6548b"
+    "legal_dev_l 8d8bbb8" "legal_dev_m 8d8bbb8"
 )
 if [[ -n "${KAYOU_UNFITTED_EXTRA:-}" ]]; then
     # "set commit;set commit": sets frozen later, e.g. by the session that adds them.
