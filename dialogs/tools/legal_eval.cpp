@@ -133,29 +133,41 @@ void print_sweep(const std::string& path, const kayou::dialogs::Understander& un
         }
 }
 
+// Each case the understanding layer sends to the FAQ, with its top_k hits (never empty), for
+// the per-case tools below.
+template <typename PerCase>
+void for_each_faq_case(const kayou::dialogs::Understander& understander,
+                       const kayou::faq::Index& index,
+                       const std::vector<kayou::dialogs::LegalEvalCase>& cases, std::size_t top_k,
+                       PerCase&& per_case) {
+    const auto context = kayou::dialogs::legal_eval_context();
+    for (const auto& item : cases) {
+        const auto understood = understander.understand(item.question, context, &index);
+        if (understood.intent != "question") continue;
+        const auto hits = index.search(understood.text, {}, top_k);
+        if (!hits.empty()) per_case(item, understood, hits);
+    }
+}
+
+bool holds_facts(const kayou::faq::Hit& hit, const kayou::dialogs::LegalEvalCase& item) {
+    return item.in_scope &&
+           kayou::dialogs::has_facts(kayou::faq::format_answer(*hit.entry, 4096), item.must);
+}
+
 // One line per in-scope case the understanding layer sent to the FAQ: the top two scores and
 // whether the first and any of the top three entries hold the facts. For choosing thresholds on
 // a tuning set (never on the held-out file: the lines are per case).
 void print_calibration(const kayou::dialogs::Understander& understander,
                        const kayou::faq::Index& index,
                        const std::vector<kayou::dialogs::LegalEvalCase>& cases) {
-    const auto context = kayou::dialogs::legal_eval_context();
-    for (const auto& item : cases) {
-        const auto understood = understander.understand(item.question, context, &index);
-        if (understood.intent != "question") continue;
-        const auto hits = index.search(understood.text, {}, 3);
-        if (hits.empty()) continue;
-        const auto holds = [&](const kayou::faq::Hit& hit) {
-            return kayou::dialogs::has_facts(kayou::faq::format_answer(*hit.entry, 4096),
-                                             item.must);
-        };
-        bool any = false;
-        for (const auto& hit : hits) any = any || holds(hit);
-        const double second = hits.size() > 1 ? hits[1].score : 0.0;
-        std::printf("CAL %d %.4f %.4f %d %d %s\n", item.in_scope ? 1 : 0, hits[0].score, second,
-                    item.in_scope && holds(hits[0]) ? 1 : 0, item.in_scope && any ? 1 : 0,
-                    item.category.c_str());
-    }
+    for_each_faq_case(
+        understander, index, cases, 3, [](const auto& item, const auto&, const auto& hits) {
+            bool any = false;
+            for (const auto& hit : hits) any = any || holds_facts(hit, item);
+            const double second = hits.size() > 1 ? hits[1].score : 0.0;
+            std::printf("CAL %d %.4f %.4f %d %d %s\n", item.in_scope ? 1 : 0, hits[0].score, second,
+                        holds_facts(hits[0], item) ? 1 : 0, any ? 1 : 0, item.category.c_str());
+        });
 }
 
 // One JSON line per in-scope or out-of-scope case the FAQ sees: the top five hits with how their
@@ -164,30 +176,24 @@ void print_calibration(const kayou::dialogs::Understander& understander,
 void print_features(const kayou::dialogs::Understander& understander,
                     const kayou::faq::Index& index,
                     const std::vector<kayou::dialogs::LegalEvalCase>& cases) {
-    const auto context = kayou::dialogs::legal_eval_context();
-    for (const auto& item : cases) {
-        const auto understood = understander.understand(item.question, context, &index);
-        if (understood.intent != "question") continue;
-        const auto hits = index.search(understood.text, {}, 5);
-        nlohmann::json line = {{"in_scope", item.in_scope},
-                               {"category", item.category},
-                               {"bytes", understood.text.size()}};
-        nlohmann::json listed = nlohmann::json::array();
-        for (const auto& hit : hits) {
-            const bool holds =
-                item.in_scope &&
-                kayou::dialogs::has_facts(kayou::faq::format_answer(*hit.entry, 4096), item.must);
-            listed.push_back({{"id", hit.entry->id},
-                              {"score", hit.score},
-                              {"variant_coverage", hit.variant_coverage},
-                              {"query_coverage", hit.query_coverage},
-                              {"answer_share", hit.answer_share},
-                              {"focus", hit.from_focus},
-                              {"holds", holds}});
-        }
-        line["hits"] = std::move(listed);
-        std::printf("FEAT %s\n", line.dump().c_str());
-    }
+    for_each_faq_case(understander, index, cases, 5,
+                      [](const auto& item, const auto& understood, const auto& hits) {
+                          nlohmann::json line = {{"in_scope", item.in_scope},
+                                                 {"category", item.category},
+                                                 {"bytes", understood.text.size()}};
+                          nlohmann::json listed = nlohmann::json::array();
+                          for (const auto& hit : hits) {
+                              listed.push_back({{"id", hit.entry->id},
+                                                {"score", hit.score},
+                                                {"variant_coverage", hit.variant_coverage},
+                                                {"query_coverage", hit.query_coverage},
+                                                {"answer_share", hit.answer_share},
+                                                {"focus", hit.from_focus},
+                                                {"holds", holds_facts(hit, item)}});
+                          }
+                          line["hits"] = std::move(listed);
+                          std::printf("FEAT %s\n", line.dump().c_str());
+                      });
 }
 
 void print_result(const std::string& path, const kayou::dialogs::LegalEvalResult& result,
