@@ -36,14 +36,19 @@ TEST(LegalEval, FrozenBlindSetsKeepTheirFigures) {
     };
     // The FAQ alone (questions routed to the benefit catalogue or the join count as "other"
     // here; legal_eval scores those texts too, so its figures in docs/BENCHMARKS.md are a little
-    // higher), session 7: 87.1 % / 0.0 % tuned, 61.3 % / 8.1 % held out; the dev sets A-D
-    // 90.5, 91.5, 94.7, 90.0 % / 0-0.6 %; the long stories E 85.5 % / 0.8 %; F 66.0 % / 0.6 %;
-    // bounds a little below and above so that an edit elsewhere may move one case.
+    // higher). Measured at the end of session 8 (right / wrong): tuned 90.9 / 0 %, held out
+    // 68.8 / 6.2 %, A-D 94.0 92.0 96.0 92.0 %, E 91.8 %, F 80.0 %, G-M 84.5 73.5 88.5 92.5 91.0
+    // 83.0 80.0 %, N (scored once untouched, then left alone) 65.5 / 3.8 %. Bounds sit a case
+    // or two below and above, so that an edit elsewhere may move one case.
     const Set sets[] = {
-        {"legal_blind.yaml", 0.86, 0.01},  {"legal_blind_holdout.yaml", 0.60, 0.09},
-        {"legal_dev_a.yaml", 0.89, 0.01},  {"legal_dev_b.yaml", 0.90, 0.01},
-        {"legal_dev_c.yaml", 0.93, 0.01},  {"legal_dev_d.yaml", 0.88, 0.02},
-        {"legal_long_e.yaml", 0.84, 0.02}, {"legal_dev_f.yaml", 0.64, 0.02},
+        {"legal_blind.yaml", 0.89, 0.01}, {"legal_blind_holdout.yaml", 0.67, 0.075},
+        {"legal_dev_a.yaml", 0.92, 0.01}, {"legal_dev_b.yaml", 0.9, 0.01},
+        {"legal_dev_c.yaml", 0.94, 0.01}, {"legal_dev_d.yaml", 0.9, 0.02},
+        {"legal_long_e.yaml", 0.9, 0.02}, {"legal_dev_f.yaml", 0.78, 0.02},
+        {"legal_dev_g.yaml", 0.83, 0.01}, {"legal_dev_h.yaml", 0.72, 0.01},
+        {"legal_dev_i.yaml", 0.87, 0.01}, {"legal_dev_j.yaml", 0.91, 0.01},
+        {"legal_dev_k.yaml", 0.89, 0.01}, {"legal_dev_l.yaml", 0.81, 0.02},
+        {"legal_dev_m.yaml", 0.78, 0.01}, {"legal_dev_n.yaml", 0.64, 0.05},
     };
     for (const Set& set : sets) {
         const std::string text = read_file(std::string(KAYOU_SOURCE_DIR "/faq/eval/") + set.file);
