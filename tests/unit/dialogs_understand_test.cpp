@@ -107,6 +107,10 @@ TEST(Understand, ContextBoundWords) {
     EXPECT_NE(understand("T恤多少钱", "", "sms").intent, "opt_out");
     EXPECT_EQ(understand("好的", "confirm").intent, "confirm");
     EXPECT_EQ(understand("好的").intent, "thanks");
+    // An answer's wording counts as retrieval evidence: "这话一般没错" in one entry once made
+    // "嗯嗯 没错" at the confirm step a legal question.
+    for (const char* text : {"嗯嗯 没错", "对的 没问题", "确认"})
+        EXPECT_EQ(understand(text, "confirm").intent, "confirm") << text;
 }
 
 TEST(Understand, MenuChoicesInEveryForm) {
