@@ -36,7 +36,7 @@ TEST(LegalEval, FrozenBlindSetsKeepTheirFigures) {
     };
     // The FAQ alone (questions routed to the benefit catalogue or the join count as "other"
     // here; legal_eval scores those texts too, so its figures in docs/BENCHMARKS.md are a little
-    // higher). Measured at the end of session 8 (right / wrong): tuned 90.9 / 0 %, held out
+    // higher). Measured in session 8 after round L/M (right / wrong): tuned 90.9 / 0 %, held out
     // 68.8 / 6.2 %, A-D 94.0 92.0 96.0 92.0 %, E 91.8 %, F 80.0 %, G-M 84.5 73.5 88.5 92.5 91.0
     // 83.0 80.0 %, N (scored once untouched, then left alone) 65.5 / 3.8 %. Bounds sit a case
     // or two below and above, so that an edit elsewhere may move one case.
