@@ -226,8 +226,8 @@ Understanding Understander::classify(const std::string& cleaned, const Understan
     const std::string excerpt = long_text_excerpt(meant);
     meant = excerpt;
     auto scores = model.classify(meant, 6);
-    const bool long_question =
-        text::decode_utf8(cleaned).size() >= kLongQuestion && model.is_question(cleaned);
+    const bool question_shaped = model.is_question(cleaned);
+    const bool long_question = question_shaped && text::code_point_count(cleaned) >= kLongQuestion;
     if (long_question)
         std::erase_if(scores, [&](const faq::IntentScore& score) {
             if (score.intent == "greeting" || score.intent == "thanks" ||
@@ -271,8 +271,7 @@ Understanding Understander::classify(const std::string& cleaned, const Understan
                (score.intent == "confirm" && context.step != "confirm") ||
                (score.intent == "edit" && !names_a_field);
     });
-    if ((scores.empty() || scores.front().score < kWeakestIntent) && model.is_question(cleaned) &&
-        legal) {
+    if ((scores.empty() || scores.front().score < kWeakestIntent) && question_shaped && legal) {
         // Asked like a question but close to nothing: a legal question kayou cannot answer yet
         // (the FAQ offers the desk), not chit-chat.
         result.intent = "question";
