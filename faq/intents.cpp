@@ -294,8 +294,9 @@ std::vector<std::string> IntentModel::benefit_kinds(std::string_view text) const
 bool has_a_not_a(std::string_view text) {
     const std::u32string code_points = text::decode_utf8(text);
     for (std::size_t i = 0; i + 2 < code_points.size(); ++i)
+        // "不不不" is a refusal, not a question: the repeated character must not be 不 itself.
         if (code_points[i + 1] == U'不' && code_points[i] == code_points[i + 2] &&
-            code_points[i] >= 0x4E00 && code_points[i] <= 0x9FFF)
+            code_points[i] != U'不' && code_points[i] >= 0x4E00 && code_points[i] <= 0x9FFF)
             return true;
     return false;
 }

@@ -129,6 +129,20 @@ TEST(Understand, EmergenciesComeFirstInEveryState) {
     EXPECT_EQ(understand("救命", "", "sms").intent, "emergency");
 }
 
+TEST(Understand, ANotAQuestions) {
+    struct Case {
+        const char* text;
+        bool expected;
+    };
+    const Case cases[] = {
+        {"保险赔不赔", true}, {"这算不算工伤", true}, {"老板给不给钱", true}, {"不不不", false},
+        {"我不干了", false},  {"AB不AB", false},      {"赔不了", false},      {"", false},
+        {"不赔", false},
+    };
+    for (const auto& item : cases)
+        EXPECT_EQ(faq::has_a_not_a(item.text), item.expected) << item.text;
+}
+
 // A clear legal question with a danger word in it ("被打了", "不让我走") is answered too; the
 // slot makes the router put the emergency numbers first. Danger with no clear legal match stays
 // the emergency alone.
