@@ -54,6 +54,26 @@ double Index::answer_idf(std::size_t entries_with_term) const {
     return std::log(1 + (n - df + 0.5) / (df + 0.5));
 }
 
+// The idf-weighted share of the query's meaningful terms that one field (answer and tags, or
+// the pooled variants) holds, for each candidate entry. Terms the field never holds weigh as the
+// rarest, so a query full of unknown words gains little. Only candidates (entry_best set) count.
+void Index::add_field_shares(const std::vector<TermKey>& query_terms, const FieldPostings& field,
+                             const std::vector<double>& entry_best,
+                             const std::vector<std::uint32_t>& candidates,
+                             std::vector<double>& shares) const {
+    double total = 0;
+    for (const auto key : query_terms) {
+        const auto it = field.find(key);
+        const double idf = answer_idf(it == field.end() ? 0 : it->second.size());
+        total += idf;
+        if (it == field.end()) continue;
+        for (const auto entry : it->second)
+            if (entry_best[entry] >= 0) shares[entry] += idf;
+    }
+    if (total > 0)
+        for (const auto e : candidates) shares[e] /= total;
+}
+
 double Index::length_norm(double length) const {
     return options_.k1 * (1 - options_.b + options_.b * length / average_length_);
 }
@@ -112,10 +132,16 @@ std::shared_ptr<const Index> Index::build(const Script& script, IndexOptions opt
         for (std::uint32_t e = 0; e < entries.size(); ++e) {
             std::string text = entries[e].answer;
             for (const auto& tag : entries[e].tags) text += "\n" + tag;
-            if (options.answer_includes_questions)
-                for (const auto& question : entries[e].questions) text += "\n" + question;
             for (const auto key : index->answer_terms(text))
                 index->answer_postings_[key].push_back(e);
+        }
+    }
+    if (options.question_pool_weight > 0) {
+        for (std::uint32_t e = 0; e < entries.size(); ++e) {
+            std::string text;
+            for (const auto& question : entries[e].questions) text += question + "\n";
+            for (const auto key : index->answer_terms(text))
+                index->pool_postings_[key].push_back(e);
         }
     }
     // Self-scores: the best any query can do against each variant.
@@ -221,6 +247,7 @@ std::vector<Hit> Index::candidates(std::string_view question, std::string_view d
     thread_local std::vector<std::uint32_t> entry_variant;
     thread_local std::vector<std::pair<float, float>> entry_coverage;
     thread_local std::vector<double> entry_share;
+    thread_local std::vector<double> entry_pool_share;
     thread_local std::vector<std::uint32_t> entries_touched;
     const std::size_t entry_count = script_.entries.size();
     if (scores.size() < docs_.size()) scores.resize(docs_.size(), 0.0);
@@ -229,6 +256,7 @@ std::vector<Hit> Index::candidates(std::string_view question, std::string_view d
         entry_variant.resize(entry_count, 0);
         entry_coverage.resize(entry_count);
         entry_share.resize(entry_count, 0.0);
+        entry_pool_share.resize(entry_count, 0.0);
     }
     touched.clear();
     entries_touched.clear();
@@ -271,20 +299,15 @@ std::vector<Hit> Index::candidates(std::string_view question, std::string_view d
     // Answer evidence for the candidate entries: the idf-weighted share of the query's
     // meaningful terms that the entry's answer or tags contain. Terms no answer contains weigh
     // as the rarest, so a query full of unknown words gains little.
-    if (options_.answer_weight > 0 && !entries_touched.empty()) {
-        double total = 0;
-        for (const auto key : answer_terms(terms)) {
-            const auto it = answer_postings_.find(key);
-            const double idf = answer_idf(it == answer_postings_.end() ? 0 : it->second.size());
-            total += idf;
-            if (it == answer_postings_.end()) continue;
-            // Only candidates (entry_best set above) can be returned.
-            for (const auto entry : it->second)
-                if (entry_best[entry] >= 0) entry_share[entry] += idf;
-        }
-        if (total > 0)
-            for (const auto e : entries_touched) entry_share[e] /= total;
-    }
+    const auto meaningful = answer_terms(terms);
+    if (options_.answer_weight > 0 && !entries_touched.empty())
+        add_field_shares(meaningful, answer_postings_, entry_best, entries_touched, entry_share);
+    const double pool_weight = options_.question_pool_from > 0
+                                   ? options_.question_pool_weight *
+                                         std::min(1.0, query_length / options_.question_pool_from)
+                                   : options_.question_pool_weight;
+    if (pool_weight > 0 && !entries_touched.empty())
+        add_field_shares(meaningful, pool_postings_, entry_best, entries_touched, entry_pool_share);
 
     std::vector<Hit> hits;
     hits.reserve(entries_touched.size());
@@ -295,9 +318,11 @@ std::vector<Hit> Index::candidates(std::string_view question, std::string_view d
         hit.answer_share = static_cast<float>(entry_share[e]);
         // Soft OR: answer evidence closes part of the gap to 1, an exact variant stays at 1.
         hit.score += options_.answer_weight * entry_share[e] * (1 - hit.score);
+        hit.score += pool_weight * entry_pool_share[e] * (1 - hit.score);
         hits.push_back(hit);
         entry_best[e] = -1.0;
         entry_share[e] = 0.0;
+        entry_pool_share[e] = 0.0;
     }
     return hits;
 }

@@ -46,9 +46,17 @@ struct IndexOptions {
     // variants: the share of the query's bigrams and synonym units found there fills this
     // fraction of the gap between the variant score and 1 (0 turns it off).
     double answer_weight = 0.8;
-    // Also count the words of all the entry's variants together as answer evidence, so a query
-    // that mixes words from two variants of one entry is credited for both.
-    bool answer_includes_questions = false;
+    // Evidence from all the entry's question variants pooled together, as a separate field: a
+    // new driver's wording often takes one word from one variant and the next from another, so
+    // no single variant scores well. The idf-weighted share of the query's meaningful terms found
+    // anywhere in the pool closes this fraction of the remaining gap (0 turns it off). Chosen in
+    // session 9 on blind sets scored before any content was tuned on them (docs/BENCHMARKS.md
+    // "Pooled questions"), together with Thresholds::answer 0.56.
+    double question_pool_weight = 0.7;
+    // ... at full weight from this many query units (characters, synonyms, numbers), scaled
+    // down linearly below: a short message that shares two words with an entry's variants
+    // ("借给朋友的钱不还") is not a new wording of that entry, it is another question.
+    double question_pool_from = 16;
     // Function words (the 我/你/他/什么/这个/那个 synonym groups) form no bigrams: "{我}#" or
     // "欠{我}" says nothing about the topic. On since issue 5's "老板拖了三个月运费不给咋办" fix:
     // eval.yaml top-1 159 → 160 of 176, holdout top-3 79 → 81 of 84 (docs/BENCHMARKS.md).
@@ -126,8 +134,15 @@ private:
     std::vector<bool> is_bigram_;
     std::vector<std::vector<Posting>> postings_;
     // Answer field: for each term key, the entries whose answer or tags contain it.
-    std::unordered_map<TermKey, std::vector<std::uint32_t>> answer_postings_;
+    using FieldPostings = std::unordered_map<TermKey, std::vector<std::uint32_t>>;
+    FieldPostings answer_postings_;
+    // Question pool field: for each term key, the entries whose variants (any of them) contain it.
+    FieldPostings pool_postings_;
     double answer_idf(std::size_t entries_with_term) const;
+    void add_field_shares(const std::vector<TermKey>& query_terms, const FieldPostings& field,
+                          const std::vector<double>& entry_best,
+                          const std::vector<std::uint32_t>& candidates,
+                          std::vector<double>& shares) const;
     double average_length_ = 1;
     double max_idf_ = 1;
 };

@@ -79,7 +79,8 @@ void apply_setting(const std::string& setting, Options& options) {
     if (name == "query_cap") index.query_cap = value;
     if (name == "query_cap_from") index.query_cap_from = value;
     if (name == "answer_weight") index.answer_weight = value;
-    if (name == "pooled") index.answer_includes_questions = value > 0;
+    if (name == "pool") index.question_pool_weight = value;
+    if (name == "pool_from") index.question_pool_from = value;
     if (name == "idf_power") index.idf_power = value;
     if (name == "bigram") index.bigram_weight = value;
     if (name == "unknown") index.unknown_weight = value;

@@ -60,8 +60,10 @@ bool apply_setting(const std::string& setting, IndexOptions& options, Thresholds
         options.unknown_weight = number;
     else if (name == "idfp")
         options.idf_power = number;
-    else if (name == "aq")
-        options.answer_includes_questions = number != 0;
+    else if (name == "pool")
+        options.question_pool_weight = number;
+    else if (name == "pool_from")
+        options.question_pool_from = number;
     else if (name == "answerw")
         options.answer_weight = number;
     else if (name == "funcbi")
