@@ -318,7 +318,8 @@ std::vector<Hit> Index::candidates(std::string_view question, std::string_view d
         hit.answer_share = static_cast<float>(entry_share[e]);
         // Soft OR: answer evidence closes part of the gap to 1, an exact variant stays at 1.
         hit.score += options_.answer_weight * entry_share[e] * (1 - hit.score);
-        hit.score += pool_weight * entry_pool_share[e] * (1 - hit.score);
+        if (hit.score >= options_.question_pool_floor)
+            hit.score += pool_weight * entry_pool_share[e] * (1 - hit.score);
         hits.push_back(hit);
         entry_best[e] = -1.0;
         entry_share[e] = 0.0;

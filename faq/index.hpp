@@ -57,6 +57,10 @@ struct IndexOptions {
     // down linearly below: a short message that shares two words with an entry's variants
     // ("借给朋友的钱不还") is not a new wording of that entry, it is another question.
     double question_pool_from = 16;
+    // ... and only for an entry that already scores this much on its own variants and answer:
+    // pooled words must not lift an unrelated entry into the numbered choices (an out-of-scope
+    // "咨询一下离婚的时候房子怎么分" reached legal_aid_services at 0.46 without it).
+    double question_pool_floor = 0.30;
     // Function words (the 我/你/他/什么/这个/那个 synonym groups) form no bigrams: "{我}#" or
     // "欠{我}" says nothing about the topic. On since issue 5's "老板拖了三个月运费不给咋办" fix:
     // eval.yaml top-1 159 → 160 of 176, holdout top-3 79 → 81 of 84 (docs/BENCHMARKS.md).
