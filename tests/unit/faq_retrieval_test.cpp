@@ -142,6 +142,57 @@ TEST(FaqRetrieval, ScoresAreNormalizedAndSorted) {
     }
 }
 
+// The pooled question field (IndexOptions::question_pool_weight): a long message that takes one
+// phrase from each of an entry's variants scores higher with it than its best variant alone; an
+// entry that scores below question_pool_floor on its own is never lifted; a short message gets
+// the pool scaled down by its length.
+double score_of(const Index& index, const std::string& question, const std::string& id) {
+    for (const auto& hit : index.search(question, {}, 10))
+        if (hit.entry->id == id) return hit.score;
+    return 0.0;
+}
+
+TEST(FaqRetrieval, PooledQuestionsCreditWordsFromSeveralVariants) {
+    const auto script = parse_script(kScript, "test.yaml");
+    IndexOptions without_pool;
+    without_pool.question_pool_weight = 0;
+    const auto plain = Index::build(script, without_pool);
+    const auto pooled = Index::build(script);
+    struct Case {
+        const char* question;
+        bool raised;  // the pool raises the wage entry's score
+    };
+    const Case cases[] = {
+        // Words of both variants (拖欠工资 / 去哪里投诉) in one long story: raised.
+        {"俺们车队的老板拖欠工资都三个多月了天天说下个月给 这种情况去哪里投诉", true},
+        // Two variants' words, long enough: raised.
+        {"公司一直拖欠工资不给 跑了大半年了 俺想知道该去哪里投诉比较好", true},
+        // Two of the pool's words (老板, 去哪里) in a story about something else: the entry
+        // scores 0.24 on its own, below the floor, and is not lifted (0.28 without the floor).
+        {"跑长途太累了高速上又堵车服务区的饭菜也贵得很 老板那边还说要去哪里开会", false},
+    };
+    for (const auto& c : cases) {
+        const double before = score_of(*plain, c.question, "wage");
+        const double after = score_of(*pooled, c.question, "wage");
+        if (c.raised) {
+            EXPECT_GT(after, before + 0.02) << c.question;
+        } else {
+            EXPECT_LT(before, 0.30) << c.question;
+            EXPECT_DOUBLE_EQ(after, before) << c.question;
+        }
+    }
+    // A short question: the same words, but the pool counts at a fraction of its weight.
+    const double short_gain = score_of(*pooled, "拖欠工资去哪里投诉", "wage") -
+                              score_of(*plain, "拖欠工资去哪里投诉", "wage");
+    IndexOptions full_weight;
+    full_weight.question_pool_from = 0;
+    const auto unscaled = Index::build(script, full_weight);
+    const double full_gain = score_of(*unscaled, "拖欠工资去哪里投诉", "wage") -
+                             score_of(*plain, "拖欠工资去哪里投诉", "wage");
+    EXPECT_GT(full_gain, 0.0);
+    EXPECT_LT(short_gain, full_gain);
+}
+
 TEST(FaqRetrieval, DialectSynonymsAndTraditional) {
     EXPECT_EQ(top_id("俺老板欠工钱咋整"), "wage");
     EXPECT_EQ(top_id("老闆不給薪水怎麼辦"), "wage");
