@@ -19,6 +19,10 @@ freezes=(
     "legal_dev_g 33064bd" "legal_dev_h 33064bd" "legal_dev_i 33064bd"
     "legal_dev_j 9cd62b8" "legal_dev_k ba6548b"
     "legal_dev_l 8d8bbb8" "legal_dev_m 8d8bbb8"
+    "legal_dev_n 6a82e95" "legal_dev_o a4ff8eb" "legal_dev_p a4ff8eb"
+    "legal_dev_q a4ff8eb" "legal_dev_r a4ff8eb" "legal_dev_s cbed0d1"
+    "legal_dev_t e2364d2" "legal_dev_u 7c9cea4" "legal_dev_v a34a9c4"
+    "legal_dev_w a34a9c4"
 )
 if [[ -n "${KAYOU_UNFITTED_EXTRA:-}" ]]; then
     # "set commit;set commit": sets frozen later, e.g. by the session that adds them.
