@@ -182,7 +182,8 @@ void print_features(const kayou::dialogs::Understander& understander,
                       [](const auto& item, const auto& understood, const auto& hits) {
                           nlohmann::json line = {{"in_scope", item.in_scope},
                                                  {"category", item.category},
-                                                 {"bytes", understood.text.size()}};
+                                                 {"bytes", understood.text.size()},
+                                                 {"question", item.question}};
                           nlohmann::json listed = nlohmann::json::array();
                           for (const auto& hit : hits) {
                               listed.push_back({{"id", hit.entry->id},

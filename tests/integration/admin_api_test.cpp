@@ -11,6 +11,7 @@
 #include <set>
 #include <sstream>
 
+#include "faq/decide.hpp"
 #include "tests/support/http_client.hpp"
 #include "tests/support/kayou_process.hpp"
 #include "tests/support/redis_server.hpp"
@@ -350,7 +351,7 @@ TEST_F(AdminApi, OneEntryIsSavedFromTheFormAsANewVersion) {
     const json previewed = json::parse(preview.body);
     EXPECT_EQ(previewed["results"][0]["action"], "answer");
     EXPECT_EQ(previewed["results"][0]["hits"][0]["id"], "wage_arrears");
-    EXPECT_DOUBLE_EQ(previewed["thresholds"]["answer"].get<double>(), 0.50);
+    EXPECT_DOUBLE_EQ(previewed["thresholds"]["answer"].get<double>(), faq::Thresholds{}.answer);
 
     // Roles and bad requests.
     EXPECT_EQ(post({{"base", 1}, {"entry", fresh}}, kDeskToken).status, 403);
