@@ -13,7 +13,7 @@ namespace kayou::faq {
 // question evidence (IndexOptions::question_pool_weight); how they were
 // chosen is in docs/faq-format.md ("Thresholds").
 struct Thresholds {
-    double answer = 0.56;   // at or above: answer with the top hit
+    double answer = 0.57;   // at or above: answer with the top hit
     double suggest = 0.30;  // at or above (and below answer): offer the top choices
     double margin = 0.02;   // top1 - top2 below this: too close to call, offer choices
     // A lone candidate (no second hit at or above `suggest`) is not a choice: at or above this

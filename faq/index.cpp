@@ -60,11 +60,11 @@ double Index::answer_idf(std::size_t entries_with_term) const {
 void Index::add_field_shares(const std::vector<TermKey>& query_terms, const FieldPostings& field,
                              const std::vector<double>& entry_best,
                              const std::vector<std::uint32_t>& candidates,
-                             std::vector<double>& shares) const {
+                             std::vector<double>& shares, double power) const {
     double total = 0;
     for (const auto key : query_terms) {
         const auto it = field.find(key);
-        const double idf = answer_idf(it == field.end() ? 0 : it->second.size());
+        const double idf = std::pow(answer_idf(it == field.end() ? 0 : it->second.size()), power);
         total += idf;
         if (it == field.end()) continue;
         for (const auto entry : it->second)
@@ -301,13 +301,15 @@ std::vector<Hit> Index::candidates(std::string_view question, std::string_view d
     // as the rarest, so a query full of unknown words gains little.
     const auto meaningful = answer_terms(terms);
     if (options_.answer_weight > 0 && !entries_touched.empty())
-        add_field_shares(meaningful, answer_postings_, entry_best, entries_touched, entry_share);
+        add_field_shares(meaningful, answer_postings_, entry_best, entries_touched, entry_share,
+                         1.0);
     const double pool_weight = options_.question_pool_from > 0
                                    ? options_.question_pool_weight *
                                          std::min(1.0, query_length / options_.question_pool_from)
                                    : options_.question_pool_weight;
     if (pool_weight > 0 && !entries_touched.empty())
-        add_field_shares(meaningful, pool_postings_, entry_best, entries_touched, entry_pool_share);
+        add_field_shares(meaningful, pool_postings_, entry_best, entries_touched, entry_pool_share,
+                         options_.pool_idf_power);
 
     std::vector<Hit> hits;
     hits.reserve(entries_touched.size());

@@ -81,6 +81,7 @@ void apply_setting(const std::string& setting, Options& options) {
     if (name == "answer_weight") index.answer_weight = value;
     if (name == "pool") index.question_pool_weight = value;
     if (name == "pool_from") index.question_pool_from = value;
+    if (name == "pool_idf") index.pool_idf_power = value;
     if (name == "pool_floor") index.question_pool_floor = value;
     if (name == "idf_power") index.idf_power = value;
     if (name == "bigram") index.bigram_weight = value;

@@ -62,6 +62,8 @@ bool apply_setting(const std::string& setting, IndexOptions& options, Thresholds
         options.idf_power = number;
     else if (name == "pool")
         options.question_pool_weight = number;
+    else if (name == "pool_idf")
+        options.pool_idf_power = number;
     else if (name == "pool_from")
         options.question_pool_from = number;
     else if (name == "pool_floor")
