@@ -10,8 +10,8 @@
 namespace kayou::faq {
 
 // Scores are Index::search's 0..1 scale. answer and lone were raised in session 9 with the pooled
-// question evidence (IndexOptions::question_pool_weight); how they were
-// chosen is in docs/faq-format.md ("Thresholds").
+// question evidence (IndexOptions::question_pool_weight); how they were chosen is in
+// docs/faq-format.md ("Thresholds").
 struct Thresholds {
     double answer = 0.57;   // at or above: answer with the top hit
     double suggest = 0.30;  // at or above (and below answer): offer the top choices

@@ -296,9 +296,8 @@ std::vector<Hit> Index::candidates(std::string_view question, std::string_view d
         }
     }
 
-    // Answer evidence for the candidate entries: the idf-weighted share of the query's
-    // meaningful terms that the entry's answer or tags contain. Terms no answer contains weigh
-    // as the rarest, so a query full of unknown words gains little.
+    // Evidence from the answer field, then from the pooled variants (scaled down for a short
+    // query): shares of the query's meaningful terms, see add_field_shares.
     const auto meaningful = answer_terms(terms);
     if (options_.answer_weight > 0 && !entries_touched.empty())
         add_field_shares(meaningful, answer_postings_, entry_best, entries_touched, entry_share,

@@ -51,7 +51,7 @@ struct IndexOptions {
     // no single variant scores well. The idf-weighted share of the query's meaningful terms found
     // anywhere in the pool closes this fraction of the remaining gap (0 turns it off). Chosen in
     // session 9 on blind sets scored before any content was tuned on them (docs/BENCHMARKS.md
-    // "Pooled questions"), together with Thresholds::answer 0.57.
+    // "Session 9"), together with Thresholds::answer 0.57.
     double question_pool_weight = 0.7;
     // ... at full weight from this many query units (characters, synonyms, numbers), scaled
     // down linearly below: a short message that shares two words with an entry's variants
