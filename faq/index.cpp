@@ -119,6 +119,20 @@ std::shared_ptr<const Index> Index::build(const Script& script, IndexOptions opt
             index->postings_[it->second].push_back({d, static_cast<float>(weight)});
         }
     }
+    if (options.word_model_demote > 0) {
+        std::vector<std::unordered_map<TermKey, float>> counts(entries.size());
+        for (std::uint32_t d = 0; d < raw.size(); ++d)
+            for (const auto& [key, count] : raw[d].terms)
+                counts[index->docs_[d].entry][key] += static_cast<float>(count);
+        index->entry_terms_.resize(entries.size());
+        index->entry_term_totals_.assign(entries.size(), 0.0);
+        for (std::uint32_t e = 0; e < entries.size(); ++e) {
+            auto& terms = index->entry_terms_[e];
+            terms.assign(counts[e].begin(), counts[e].end());
+            std::sort(terms.begin(), terms.end());
+            for (const auto& [key, count] : terms) index->entry_term_totals_[e] += count;
+        }
+    }
     const double n = static_cast<double>(raw.size());
     index->idf_.resize(index->postings_.size());
     index->max_idf_ = std::pow(std::log(1 + (n + 0.5) / 1.5), options.idf_power);  // df = 1
@@ -203,15 +217,60 @@ std::vector<Hit> Index::search(std::string_view question, std::string_view distr
         }
         for (const auto& hit : hits) position[entry_number(hit)] = -1;
     }
-    const std::size_t keep = std::min(top_k, hits.size());
     // Ties break on file order so results are deterministic across runs and platforms.
-    std::partial_sort(hits.begin(), hits.begin() + keep, hits.end(),
-                      [](const Hit& a, const Hit& b) {
-                          if (a.score != b.score) return a.score > b.score;
-                          return a.entry < b.entry;
-                      });
-    hits.resize(keep);
+    const auto better = [](const Hit& a, const Hit& b) {
+        if (a.score != b.score) return a.score > b.score;
+        return a.entry < b.entry;
+    };
+    const bool word_model = !entry_terms_.empty() && options_.word_model_candidates > 1;
+    const std::size_t ranked =
+        std::min(word_model ? std::max(top_k, options_.word_model_candidates) : top_k, hits.size());
+    std::partial_sort(hits.begin(), hits.begin() + ranked, hits.end(), better);
+    if (word_model) {
+        const std::size_t judged = std::min(options_.word_model_candidates, ranked);
+        apply_word_model(question, hits, judged);
+        std::sort(hits.begin(), hits.begin() + judged, better);
+    }
+    hits.resize(std::min(top_k, ranked));
     return hits;
+}
+
+void Index::apply_word_model(std::string_view question, std::vector<Hit>& hits,
+                             std::size_t count) const {
+    if (count < 2) return;
+    const auto terms = term_counts(question);
+    const double alpha = options_.word_model_alpha;
+    const double vocabulary = static_cast<double>(postings_.size());
+    // log P(question | entry) over the distinct query terms; then, in place, each candidate's
+    // likelihood relative to the most likely one, whose posterior (uniform prior) is 1 / total.
+    thread_local std::vector<double> likelihood;
+    likelihood.assign(count, 0.0);
+    for (std::size_t i = 0; i < count; ++i) {
+        const auto entry = static_cast<std::size_t>(hits[i].entry - script_.entries.data());
+        const auto& entry_terms = entry_terms_[entry];
+        const double denominator = std::log(entry_term_totals_[entry] + alpha * vocabulary);
+        for (const auto& [key, unused_count] : terms) {
+            const auto found = std::lower_bound(entry_terms.begin(), entry_terms.end(), key,
+                                                [](const std::pair<TermKey, float>& term,
+                                                   TermKey wanted) { return term.first < wanted; });
+            const double seen =
+                found != entry_terms.end() && found->first == key ? found->second : 0.0;
+            likelihood[i] += std::log(seen + alpha) - denominator;
+        }
+    }
+    const double most_likely = *std::max_element(likelihood.begin(), likelihood.end());
+    double total = 0;
+    for (auto& value : likelihood) {
+        value = std::exp(value - most_likely);
+        total += value;
+    }
+    const double best_share = 1.0 / total;
+    for (std::size_t i = 0; i < count; ++i) {
+        const double share = likelihood[i] / total;
+        hits[i].word_model_share = static_cast<float>(share);
+        const double lowered = hits[i].score - options_.word_model_demote * (best_share - share);
+        hits[i].score = std::max(0.0, lowered);
+    }
 }
 
 std::vector<Hit> Index::candidates(std::string_view question, std::string_view district) const {

@@ -26,6 +26,9 @@ struct Hit {
     float query_coverage = 0;
     float answer_share = 0;
     bool from_focus = false;
+    // The entry's share of the word-model posterior among the best candidates (see
+    // IndexOptions::word_model_demote); 0 when the model is off or the hit was not among them.
+    float word_model_share = 0;
 };
 
 // Retrieval parameters. The defaults were chosen on faq/data/eval.yaml (docs/BENCHMARKS.md);
@@ -81,6 +84,19 @@ struct IndexOptions {
     // ... and only for a query of at least this many units (characters, synonyms, numbers): a
     // short question longer than a short variant is a different question, not a story.
     double query_cap_from = 20;
+    // A second opinion on the best candidates from another kind of evidence: each entry's variants
+    // taken together as a word model (multinomial naive Bayes over the same units and bigrams,
+    // additive smoothing word_model_alpha). BM25 asks how much of the query one variant holds;
+    // the word model asks which entry's drivers talk like this, so a word two sibling entries
+    // share counts for the one whose variants use it more, and a word only one of them uses
+    // speaks against the other. Among the best word_model_candidates hits, with p the posterior
+    // (uniform prior), each score loses word_model_demote * (p_best - p): the candidate the model
+    // prefers keeps its score, the others fall behind it. Scores never rise, so an out-of-scope
+    // question can only lose. Chosen in session 10 on the blind sets scored before any content
+    // was tuned on them (docs/BENCHMARKS.md "Session 10"); 0 turns it off.
+    double word_model_demote = 0.1;
+    double word_model_alpha = 0.05;
+    std::size_t word_model_candidates = 5;
 };
 
 class Index {
@@ -88,13 +104,14 @@ public:
     // Copies the script; throws nothing for a script that parse_script accepted.
     static std::shared_ptr<const Index> build(const Script& script, IndexOptions options = {});
 
-    // Up to top_k distinct entries, best first, scores in (0, 1]. An entry's score is the best of
+    // Up to top_k distinct entries, best first, scores in [0, 1]. An entry's score is the best of
     // its variants: BM25(query, variant) divided by the larger of the two self-scores
     // (BM25(variant, variant) and the query's own weight under the same statistics), so 1 means
     // "same text after folding" and a long query that merely contains a short variant, or a short
     // query that covers a fraction of a long variant, scores lower. Entries scoped to districts
     // are only returned when `district` is one of them. An empty, emoji-only or punctuation-only
-    // question returns no hits.
+    // question returns no hits. The answer and pooled-question evidence then raise the scores,
+    // and the word model lowers all but its favourite among the best (see IndexOptions).
     std::vector<Hit> search(std::string_view question, std::string_view district = {},
                             std::size_t top_k = 3) const;
 
@@ -126,6 +143,9 @@ private:
 
     // Every candidate entry for one text, unsorted: search() without the focus and the cut.
     std::vector<Hit> candidates(std::string_view question, std::string_view district) const;
+    // Re-weighs hits[0..count) (the best by score, sorted) by the word model, see IndexOptions.
+    void apply_word_model(std::string_view question, std::vector<Hit>& hits,
+                          std::size_t count) const;
     // Term keys with their counts for one text.
     std::vector<std::pair<TermKey, int>> term_counts(std::string_view text) const;
     // Bigrams and synonym-group unigrams only: the meaningful units of a long text.
@@ -152,6 +172,9 @@ private:
                           const std::vector<double>& entry_best,
                           const std::vector<std::uint32_t>& candidates, std::vector<double>& shares,
                           double power) const;
+    // Word model: for each entry, its variants' term keys with their counts, sorted by key.
+    std::vector<std::vector<std::pair<TermKey, float>>> entry_terms_;
+    std::vector<double> entry_term_totals_;
     double average_length_ = 1;
     double max_idf_ = 1;
 };

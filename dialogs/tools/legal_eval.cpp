@@ -86,6 +86,9 @@ void apply_setting(const std::string& setting, Options& options) {
     if (name == "idf_power") index.idf_power = value;
     if (name == "bigram") index.bigram_weight = value;
     if (name == "unknown") index.unknown_weight = value;
+    if (name == "demote") index.word_model_demote = value;
+    if (name == "wm_alpha") index.word_model_alpha = value;
+    if (name == "wm_n") index.word_model_candidates = static_cast<std::size_t>(value);
 }
 
 Options parse_arguments(int argc, char** argv) {
@@ -193,6 +196,7 @@ void print_features(const kayou::dialogs::Understander& understander,
                                                 {"query_coverage", hit.query_coverage},
                                                 {"answer_share", hit.answer_share},
                                                 {"focus", hit.from_focus},
+                                                {"word_model", hit.word_model_share},
                                                 {"holds", holds_facts(hit, item)}});
                           }
                           line["hits"] = std::move(listed);

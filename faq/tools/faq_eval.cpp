@@ -68,6 +68,8 @@ bool apply_setting(const std::string& setting, IndexOptions& options, Thresholds
         options.question_pool_from = number;
     else if (name == "pool_floor")
         options.question_pool_floor = number;
+    else if (name == "demote")
+        options.word_model_demote = number;
     else if (name == "answerw")
         options.answer_weight = number;
     else if (name == "funcbi")

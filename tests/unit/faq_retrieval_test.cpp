@@ -193,6 +193,60 @@ TEST(FaqRetrieval, PooledQuestionsCreditWordsFromSeveralVariants) {
     EXPECT_LT(short_gain, full_gain);
 }
 
+// The word model (IndexOptions::word_model_demote): two sibling entries share 伤残鉴定去哪做; the
+// work-injury one's variants talk of 评几级 and 谁说了算, so for a question that adds those words
+// the model pulls the traffic-accident entry down and a too-close-to-call pair becomes an answer.
+// The model's favourite keeps its score, the others never rise, and a question that fits the
+// accident entry's own wording still finds it first.
+const char* kSiblingScript = R"(version: t1
+entries:
+  - id: injury_appraisal
+    questions: [工伤以后伤残鉴定去哪里做, 工伤了怎么申请劳动能力鉴定, 工伤评残找哪个部门,
+                受了工伤评几级谁说了算, 工伤伤残等级怎么评]
+    answer: 工伤的伤残等级由劳动能力鉴定委员会鉴定。
+    legal: false
+  - id: accident_appraisal
+    questions: [交通事故伤残鉴定去哪做, 车祸受伤以后做伤残鉴定, 出了车祸评残找哪个机构]
+    answer: 交通事故的伤残由司法鉴定机构鉴定。
+    legal: false
+)";
+
+TEST(FaqRetrieval, WordModelSeparatesSiblingEntries) {
+    const auto script = parse_script(kSiblingScript, "test.yaml");
+    IndexOptions without_model;
+    without_model.word_model_demote = 0;
+    IndexOptions without_pool = without_model;
+    without_pool.question_pool_weight = 0;
+    IndexOptions model_without_pool;
+    model_without_pool.question_pool_weight = 0;
+    const auto plain = Index::build(script, without_pool);
+    const auto modelled = Index::build(script, model_without_pool);
+    const Thresholds thresholds;
+
+    const std::string question = "谁说了算 伤残鉴定去哪做";
+    const auto before = plain->search(question);
+    const auto after = modelled->search(question);
+    ASSERT_EQ(before.size(), 2u);
+    ASSERT_EQ(after.size(), 2u);
+    EXPECT_EQ(before[0].entry->id, "injury_appraisal");
+    EXPECT_LT(before[0].score - before[1].score, thresholds.margin);  // too close to call
+    EXPECT_EQ(after[0].entry->id, "injury_appraisal");
+    EXPECT_DOUBLE_EQ(after[0].score, before[0].score);  // the favourite keeps its score
+    EXPECT_GT(after[0].score - after[1].score, thresholds.margin);
+    EXPECT_GT(after[0].word_model_share, 0.5F);
+    EXPECT_NEAR(after[0].word_model_share + after[1].word_model_share, 1.0, 1e-5);
+
+    // Other questions: no score rises, and the accident entry's own wording keeps it first.
+    const auto full = Index::build(script);
+    const auto full_plain = Index::build(script, without_model);
+    for (const std::string other : {"伤残鉴定去哪做", "出了车祸伤残鉴定找哪个机构",
+                                    "工伤评残去哪做", "车祸受伤评几级谁说了算"}) {
+        for (const auto& hit : full->search(other, {}, 10))
+            EXPECT_LE(hit.score, score_of(*full_plain, other, hit.entry->id) + 1e-12) << other;
+    }
+    EXPECT_EQ(full->search("出了车祸伤残鉴定找哪个机构")[0].entry->id, "accident_appraisal");
+}
+
 TEST(FaqRetrieval, DialectSynonymsAndTraditional) {
     EXPECT_EQ(top_id("俺老板欠工钱咋整"), "wage");
     EXPECT_EQ(top_id("老闆不給薪水怎麼辦"), "wage");
