@@ -1,8 +1,7 @@
 // Scores the FAQ end to end on the blind legal eval (format: docs/understanding.md).
 //   legal_eval [--summary] [--sweep] [--calibrate] [--features] [--without-copies] [--legal F]
 //   [--intents F]
-//              [--set answer=X|suggest=X|margin=X|lone=X|focus=X|
-//                     <retrieval option>=X]...
+//              [--set NAME=VALUE]... (faq/settings.hpp: thresholds and retrieval options)
 //              EVAL.yaml...
 // Prints per category: right (answered with every required fact), wrong (answered without
 // them), choices, handoff, other (routed away from the FAQ); out-of-scope cases kept out or
@@ -30,6 +29,7 @@
 #include "faq/index.hpp"
 #include "faq/intents.hpp"
 #include "faq/script.hpp"
+#include "faq/settings.hpp"
 #include "members/districts.hpp"
 
 namespace {
@@ -64,33 +64,6 @@ struct Options {
     std::vector<std::string> evals;
 };
 
-// "--set name=value": a decision threshold or a retrieval option.
-void apply_setting(const std::string& setting, Options& options) {
-    const auto eq = setting.find('=');
-    const double value = std::atof(setting.c_str() + eq + 1);
-    const std::string name = setting.substr(0, eq);
-    auto& t = options.thresholds;
-    auto& index = options.index_options;
-    if (name == "answer") t.answer = value;
-    if (name == "suggest") t.suggest = value;
-    if (name == "margin") t.margin = value;
-    if (name == "lone") t.lone = value;
-    if (name == "focus") index.focus_weight = value;
-    if (name == "query_cap") index.query_cap = value;
-    if (name == "query_cap_from") index.query_cap_from = value;
-    if (name == "answer_weight") index.answer_weight = value;
-    if (name == "pool") index.question_pool_weight = value;
-    if (name == "pool_from") index.question_pool_from = value;
-    if (name == "pool_idf") index.pool_idf_power = value;
-    if (name == "pool_floor") index.question_pool_floor = value;
-    if (name == "idf_power") index.idf_power = value;
-    if (name == "bigram") index.bigram_weight = value;
-    if (name == "unknown") index.unknown_weight = value;
-    if (name == "demote") index.word_model_demote = value;
-    if (name == "wm_alpha") index.word_model_alpha = value;
-    if (name == "wm_n") index.word_model_candidates = static_cast<std::size_t>(value);
-}
-
 Options parse_arguments(int argc, char** argv) {
     Options options;
     for (int i = 1; i < argc; ++i) {
@@ -105,9 +78,14 @@ Options parse_arguments(int argc, char** argv) {
             options.features = true;
         else if (arg == "--sweep")
             options.sweep = true;
-        else if (arg == "--set" && i + 1 < argc)
-            apply_setting(argv[++i], options);
-        else if (arg == "--legal" && i + 1 < argc)
+        else if (arg == "--set" && i + 1 < argc) {
+            const std::string error =
+                kayou::faq::apply_setting(argv[++i], options.index_options, options.thresholds);
+            if (!error.empty()) {
+                std::cerr << "legal_eval: --set " << error << "\n";
+                std::exit(1);
+            }
+        } else if (arg == "--legal" && i + 1 < argc)
             options.legal_path = argv[++i];
         else if (arg == "--intents" && i + 1 < argc)
             options.intents_path = argv[++i];

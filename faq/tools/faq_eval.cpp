@@ -3,8 +3,8 @@
 //   faq_eval SCRIPT.yaml EVAL.yaml [--sweep] [--quiet] [--set NAME=VALUE]...
 //   faq_eval SCRIPT.yaml --ask "question" [--district NAME]
 //
-// --set changes an IndexOptions or Thresholds field (k1, b, uni, bi, unknown,
-// norm=variant|larger|cosine, answer, suggest, margin) to compare alternatives without a rebuild.
+// --set changes an IndexOptions or Thresholds field (names in faq/settings.cpp: answer, margin,
+// pool, demote, norm=variant|larger|cosine, ...) to compare alternatives without a rebuild.
 // --sweep prints outcome rates over a grid of answer/suggest thresholds (how the defaults were
 // chosen). Exit status: 0 on success, 1 on bad input.
 #include <cstdio>
@@ -19,6 +19,7 @@
 #include "faq/eval.hpp"
 #include "faq/index.hpp"
 #include "faq/script.hpp"
+#include "faq/settings.hpp"
 
 namespace {
 
@@ -30,59 +31,6 @@ std::string read_file(const std::string& path) {
     std::ostringstream out;
     out << in.rdbuf();
     return out.str();
-}
-
-bool apply_setting(const std::string& setting, IndexOptions& options, Thresholds& thresholds) {
-    const auto eq = setting.find('=');
-    if (eq == std::string::npos) return false;
-    const std::string name = setting.substr(0, eq), value = setting.substr(eq + 1);
-    if (name == "norm") {
-        if (value == "variant")
-            options.normalize = IndexOptions::Normalize::by_variant;
-        else if (value == "larger")
-            options.normalize = IndexOptions::Normalize::by_larger;
-        else if (value == "cosine")
-            options.normalize = IndexOptions::Normalize::cosine;
-        else
-            return false;
-        return true;
-    }
-    const double number = std::atof(value.c_str());
-    if (name == "k1")
-        options.k1 = number;
-    else if (name == "b")
-        options.b = number;
-    else if (name == "uni")
-        options.unigram_weight = number;
-    else if (name == "bi")
-        options.bigram_weight = number;
-    else if (name == "unknown")
-        options.unknown_weight = number;
-    else if (name == "idfp")
-        options.idf_power = number;
-    else if (name == "pool")
-        options.question_pool_weight = number;
-    else if (name == "pool_idf")
-        options.pool_idf_power = number;
-    else if (name == "pool_from")
-        options.question_pool_from = number;
-    else if (name == "pool_floor")
-        options.question_pool_floor = number;
-    else if (name == "demote")
-        options.word_model_demote = number;
-    else if (name == "answerw")
-        options.answer_weight = number;
-    else if (name == "funcbi")
-        options.skip_function_bigrams = number != 0;
-    else if (name == "answer")
-        thresholds.answer = number;
-    else if (name == "suggest")
-        thresholds.suggest = number;
-    else if (name == "margin")
-        thresholds.margin = number;
-    else
-        return false;
-    return true;
 }
 
 void print_report(const EvalReport& r, const Thresholds& t, bool quiet) {
@@ -164,8 +112,9 @@ int main(int argc, char** argv) {
         else if (arg == "--quiet")
             quiet = true;
         else if (arg == "--set" && i + 1 < argc) {
-            if (!apply_setting(argv[++i], options, thresholds)) {
-                std::fprintf(stderr, "unknown setting %s\n", argv[i]);
+            const std::string error = apply_setting(argv[++i], options, thresholds);
+            if (!error.empty()) {
+                std::fprintf(stderr, "faq_eval: --set %s\n", error.c_str());
                 return 1;
             }
         } else if (arg == "--ask" && i + 1 < argc)
