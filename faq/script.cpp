@@ -201,6 +201,13 @@ void parse_entry(const YAML::Node& node, Checker& check, Entry& entry) {
             if (check.scalar(value, "answer of " + name, entry.answer)) {
                 entry.answer = trim(entry.answer);
                 if (entry.answer.empty()) check.add(line_of(value), name + " has an empty answer");
+                // YAML reads "      - \"…\"" lines indented under an unquoted answer as more
+                // answer text, so variants pasted one line too low vanish into the answer and the
+                // driver gets them read out. Twice in content round 10.
+                if (entry.answer.find(" - \"") != std::string::npos)
+                    check.add(line_of(value), name +
+                                                  " has what look like question variants (- \"…\") "
+                                                  "inside its answer: move them under questions:");
             }
         } else if (key == "legal_basis") {
             has_basis = true;

@@ -149,6 +149,28 @@ entries:
     EXPECT_TRUE(has_problem(problems, 7, "'b' has no questions")) << dump(problems);
 }
 
+TEST(FaqScript, VariantsFoldedIntoAnAnswerAreRefused) {
+    // The two variants sit one indent level too deep under an unquoted answer, so YAML reads them
+    // as more answer text.
+    const auto problems = problems_of(R"(version: 1
+entries:
+  - id: a
+    questions:
+      - 问题一
+    answer: 先去劳动监察投诉。
+      - "工资拖了咋办"
+      - "老板不给钱找谁"
+    legal: false
+  - id: b
+    questions: [问题二]
+    answer: 可以拨打12351 - 职工服务热线。
+    legal: false
+)");
+    EXPECT_TRUE(has_problem(problems, 6, "'a' has what look like question variants"))
+        << dump(problems);
+    EXPECT_EQ(problems.size(), 1u) << dump(problems);  // a plain dash in b's answer is fine
+}
+
 TEST(FaqScript, LegalEntryNeedsLegalBasis) {
     const auto problems = problems_of(R"(version: 1
 entries:
