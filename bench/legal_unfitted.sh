@@ -22,7 +22,9 @@ freezes=(
     "legal_dev_n 6a82e95" "legal_dev_o a4ff8eb" "legal_dev_p a4ff8eb"
     "legal_dev_q a4ff8eb" "legal_dev_r a4ff8eb" "legal_dev_s cbed0d1"
     "legal_dev_t e2364d2" "legal_dev_u 7c9cea4" "legal_dev_v a34a9c4"
-    "legal_dev_w a34a9c4"
+    "legal_dev_w a34a9c4" "legal_dev_x 6908a2d" "legal_dev_y 47c285a"
+    "legal_dev_z 111730c" "legal_dev_aa 6df2154" "legal_dev_ab 6df2154"
+    "legal_dev_ac 6df2154"
 )
 if [[ -n "${KAYOU_UNFITTED_EXTRA:-}" ]]; then
     # "set commit;set commit": sets frozen later, e.g. by the session that adds them.
@@ -31,7 +33,15 @@ if [[ -n "${KAYOU_UNFITTED_EXTRA:-}" ]]; then
 fi
 for pair in "${freezes[@]}"; do
     read -r set commit <<<"$pair"
-    git -C "$root" show "$commit:faq/data/legal.yaml" >"$work/legal.yaml"
+    # Some old versions have question variants indented one level too deep under an unquoted
+    # answer (YAML read them as answer text; parse_script refuses that since session 10). Put
+    # them back under the questions they were written for, which end right above the answer.
+    git -C "$root" show "$commit:faq/data/legal.yaml" | awk '
+        /^    answer: [^"\x27|>]/ { held = $0; next }
+        held != "" && /^      - "/ { print; next }
+        held != "" { print held; held = "" }
+        { print }
+        END { if (held != "") print held }' >"$work/legal.yaml"
     git -C "$root" show "$commit:faq/data/intents.yaml" >"$work/intents.yaml"
     "$legal_eval" --summary --legal "$work/legal.yaml" --intents "$work/intents.yaml" "$@" \
         "$root/faq/eval/$set.yaml" | sed -n 2,3p | sed "s/^/[$commit] /"
