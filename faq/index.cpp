@@ -195,7 +195,8 @@ double normalizer(const IndexOptions& options, double variant_self, double query
 std::vector<Hit> Index::search(std::string_view question, std::string_view district,
                                std::size_t top_k) const {
     if (top_k == 0 || docs_.empty()) return {};
-    std::vector<Hit> hits = candidates(question, district);
+    const auto question_terms = term_counts(question);
+    std::vector<Hit> hits = candidates(question_terms, district);
     const std::string_view focus = options_.focus_weight > 0 ? question_focus(question) : "";
     if (!focus.empty()) {
         // Where each entry sits in hits, so merging costs the candidates, not their product.
@@ -206,7 +207,7 @@ std::vector<Hit> Index::search(std::string_view question, std::string_view distr
         };
         for (std::size_t i = 0; i < hits.size(); ++i)
             position[entry_number(hits[i])] = static_cast<std::int32_t>(i);
-        for (auto focused : candidates(focus, district)) {
+        for (auto focused : candidates(term_counts(focus), district)) {
             focused.score *= options_.focus_weight;
             focused.from_focus = true;
             const std::int32_t at = position[entry_number(focused)];
@@ -228,17 +229,16 @@ std::vector<Hit> Index::search(std::string_view question, std::string_view distr
     std::partial_sort(hits.begin(), hits.begin() + ranked, hits.end(), better);
     if (word_model) {
         const std::size_t judged = std::min(options_.word_model_candidates, ranked);
-        apply_word_model(question, hits, judged);
+        apply_word_model(question_terms, hits, judged);
         std::sort(hits.begin(), hits.begin() + judged, better);
     }
     hits.resize(std::min(top_k, ranked));
     return hits;
 }
 
-void Index::apply_word_model(std::string_view question, std::vector<Hit>& hits,
-                             std::size_t count) const {
+void Index::apply_word_model(const std::vector<std::pair<TermKey, int>>& terms,
+                             std::vector<Hit>& hits, std::size_t count) const {
     if (count < 2) return;
-    const auto terms = term_counts(question);
     const double alpha = options_.word_model_alpha;
     const double vocabulary = static_cast<double>(postings_.size());
     // log P(question | entry) over the distinct query terms; then, in place, each candidate's
@@ -273,8 +273,8 @@ void Index::apply_word_model(std::string_view question, std::vector<Hit>& hits,
     }
 }
 
-std::vector<Hit> Index::candidates(std::string_view question, std::string_view district) const {
-    const auto terms = term_counts(question);
+std::vector<Hit> Index::candidates(const std::vector<std::pair<TermKey, int>>& terms,
+                                   std::string_view district) const {
     double query_length = 0;
     for (const auto& [key, count] : terms)
         if (!is_bigram_key(key)) query_length += count;

@@ -141,11 +141,13 @@ private:
         double weight;  // idf * n-gram weight * query count factor
     };
 
-    // Every candidate entry for one text, unsorted: search() without the focus and the cut.
-    std::vector<Hit> candidates(std::string_view question, std::string_view district) const;
+    // Every candidate entry for one text (its term_counts), unsorted: search() without the focus
+    // and the cut.
+    std::vector<Hit> candidates(const std::vector<std::pair<TermKey, int>>& terms,
+                                std::string_view district) const;
     // Re-weighs hits[0..count) (the best by score, sorted) by the word model, see IndexOptions.
-    void apply_word_model(std::string_view question, std::vector<Hit>& hits,
-                          std::size_t count) const;
+    void apply_word_model(const std::vector<std::pair<TermKey, int>>& question_terms,
+                          std::vector<Hit>& hits, std::size_t count) const;
     // Term keys with their counts for one text.
     std::vector<std::pair<TermKey, int>> term_counts(std::string_view text) const;
     // Bigrams and synonym-group unigrams only: the meaningful units of a long text.
