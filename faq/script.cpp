@@ -186,9 +186,19 @@ void parse_entry(const YAML::Node& node, Checker& check, Entry& entry) {
         check.add(entry.line, "entry has no id");
     }
     const std::string name = entry.id.empty() ? "entry" : "'" + entry.id + "'";
+    // YAML lets a key appear twice and keeps the last; two answers in one entry are what a
+    // line-based merge of two editors' versions leaves, and one of the edits silently vanishes.
+    std::map<std::string, int> first_line_of_key;
     for (const auto& pair : node) {
         const std::string key = pair.first.IsScalar() ? pair.first.Scalar() : "";
         const auto& value = pair.second;
+        const auto [seen, first_time] = first_line_of_key.emplace(key, line_of(pair.first));
+        if (!first_time) {
+            check.add(line_of(pair.first), name + " has a second '" + key + "' (first on line " +
+                                               std::to_string(seen->second) +
+                                               "): keep one, merge what both say");
+            continue;
+        }
         if (!known(kEntryKeys, key)) {
             check.add(line_of(pair.first), "unknown key '" + key + "' in " + name);
         } else if (key == "questions") {

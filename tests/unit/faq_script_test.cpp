@@ -171,6 +171,20 @@ entries:
     EXPECT_EQ(problems.size(), 1u) << dump(problems);  // a plain dash in b's answer is fine
 }
 
+TEST(FaqScript, ASecondAnswerInOneEntryIsRefused) {
+    const auto problems = problems_of(R"(version: 1
+entries:
+  - id: a
+    questions: [问题一]
+    answer: 旧的答案。
+    answer: 新的答案。
+    legal: false
+)");
+    EXPECT_TRUE(has_problem(problems, 6, "'a' has a second 'answer' (first on line 5)"))
+        << dump(problems);
+    EXPECT_EQ(problems.size(), 1u) << dump(problems);
+}
+
 TEST(FaqScript, LegalEntryNeedsLegalBasis) {
     const auto problems = problems_of(R"(version: 1
 entries:
