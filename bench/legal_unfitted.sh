@@ -42,7 +42,19 @@ for pair in "${freezes[@]}"; do
         held != "" && /^      - "/ { print; next }
         held != "" { print held; held = "" }
         { print }
-        END { if (held != "") print held }' >"$work/legal.yaml"
+        END { if (held != "") print held }' >"$work/moved.yaml"
+    # Others (AD's freeze) hold an entry key twice after a line-based merge; YAML kept the last,
+    # parse_script refuses it since session 10: drop the earlier one, as the old parser did.
+    awk '
+        function flush(   i) { for (i = 1; i <= n; ++i) if (!(i in dropped)) print line[i]; n = 0; delete dropped; delete at }
+        /^  - id: / || /^[^ ]/ || /^  #/ { flush() }
+        { line[++n] = $0 }
+        /^    [a-z_]+:/ {
+            key = $1
+            if (key in at) { for (i = at[key]; i < n && (i == at[key] || line[i] ~ /^      /); ++i) dropped[i] = 1 }
+            at[key] = n
+        }
+        END { flush() }' "$work/moved.yaml" >"$work/legal.yaml"
     git -C "$root" show "$commit:faq/data/intents.yaml" >"$work/intents.yaml"
     "$legal_eval" --summary --legal "$work/legal.yaml" --intents "$work/intents.yaml" "$@" \
         "$root/faq/eval/$set.yaml" | sed -n 2,3p | sed "s/^/[$commit] /"
