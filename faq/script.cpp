@@ -7,6 +7,7 @@
 #include <set>
 #include <string>
 
+#include "faq/detail/yaml_check.hpp"
 #include "text/utf8.hpp"
 
 namespace kayou::faq {
@@ -22,19 +23,8 @@ bool known(const std::string_view (&keys)[N], const std::string& key) {
     return std::find(std::begin(keys), std::end(keys), key) != std::end(keys);
 }
 
-int line_of(const YAML::Node& node) {
-    // yaml-cpp marks are 0-based; a null/absent node has line -1.
-    const int line = node.Mark().line;
-    return line < 0 ? 0 : line + 1;
-}
-
-std::string trim(std::string_view text) {
-    constexpr std::string_view kSpace = " \t\r\n";
-    const auto first = text.find_first_not_of(kSpace);
-    if (first == std::string_view::npos) return {};
-    const auto last = text.find_last_not_of(kSpace);
-    return std::string(text.substr(first, last - first + 1));
-}
+using detail::line_of;
+using detail::trim_text;
 
 bool valid_id(const std::string& id) {
     if (id.empty() || id.size() > 64) return false;
@@ -69,7 +59,7 @@ public:
         for (const auto& item : node) {
             std::string value;
             if (!scalar(item, what + " item", value)) continue;
-            value = trim(value);
+            value = trim_text(value);
             if (value.empty()) {
                 add(line_of(item), what + " has an empty item");
                 continue;
@@ -116,7 +106,7 @@ void parse_corrections(const YAML::Node& node, Checker& check, Script& script) {
         if (!check.scalar(pair.first, "a misspelling", wrong) ||
             !check.scalar(pair.second, "a correction", right))
             continue;
-        wrong = trim(wrong), right = trim(right);
+        wrong = trim_text(wrong), right = trim_text(right);
         if (wrong.empty() || right.empty() || wrong == right) {
             check.add(line_of(pair.first),
                       "correction '" + wrong + "' -> '" + right + "' must change non-empty text");
@@ -146,7 +136,7 @@ void parse_basis(const YAML::Node& node, Checker& check, Entry& entry) {
             }
             std::string value;
             if (!check.scalar(pair.second, key, value)) continue;
-            (key == "law" ? basis.law : basis.article) = trim(value);
+            (key == "law" ? basis.law : basis.article) = trim_text(value);
         }
         // Book-title marks are added when the answer is formatted; strip them if typed.
         for (std::string_view mark : {"《", "》"}) {
@@ -177,7 +167,7 @@ void parse_entry(const YAML::Node& node, Checker& check, Entry& entry) {
     // Read the id first so every later message can name the entry.
     if (const auto id = node["id"]; id) {
         if (check.scalar(id, "id", entry.id)) {
-            entry.id = trim(entry.id);
+            entry.id = trim_text(entry.id);
             if (!valid_id(entry.id))
                 check.add(line_of(id),
                           "id '" + entry.id + "' must be 1-64 characters of a-z, 0-9, _ or -");
@@ -186,19 +176,11 @@ void parse_entry(const YAML::Node& node, Checker& check, Entry& entry) {
         check.add(entry.line, "entry has no id");
     }
     const std::string name = entry.id.empty() ? "entry" : "'" + entry.id + "'";
-    // YAML lets a key appear twice and keeps the last; two answers in one entry are what a
-    // line-based merge of two editors' versions leaves, and one of the edits silently vanishes.
-    std::map<std::string, int> first_line_of_key;
+    for (const auto& repeated : detail::repeated_keys(node))
+        check.add(repeated.line, detail::repeated_key_message(repeated, name));
     for (const auto& pair : node) {
         const std::string key = pair.first.IsScalar() ? pair.first.Scalar() : "";
         const auto& value = pair.second;
-        const auto [seen, first_time] = first_line_of_key.emplace(key, line_of(pair.first));
-        if (!first_time) {
-            check.add(line_of(pair.first), name + " has a second '" + key + "' (first on line " +
-                                               std::to_string(seen->second) +
-                                               "): keep one, merge what both say");
-            continue;
-        }
         if (!known(kEntryKeys, key)) {
             check.add(line_of(pair.first), "unknown key '" + key + "' in " + name);
         } else if (key == "questions") {
@@ -209,7 +191,7 @@ void parse_entry(const YAML::Node& node, Checker& check, Entry& entry) {
         } else if (key == "answer") {
             has_answer = true;
             if (check.scalar(value, "answer of " + name, entry.answer)) {
-                entry.answer = trim(entry.answer);
+                entry.answer = trim_text(entry.answer);
                 if (entry.answer.empty()) check.add(line_of(value), name + " has an empty answer");
                 // YAML reads "      - \"…\"" lines indented under an unquoted answer as more
                 // answer text, so variants pasted one line too low vanish into the answer and the
@@ -292,7 +274,7 @@ Script parse_script(std::string_view yaml_text, std::string_view source_name) {
             check.add(line_of(pair.first), "unknown top-level key '" + key + "'");
         } else if (key == "version") {
             if (check.scalar(pair.second, "version", script.version))
-                script.version = trim(script.version);
+                script.version = trim_text(script.version);
         } else if (key == "synonyms") {
             parse_synonyms(pair.second, check, script);
         } else if (key == "corrections") {

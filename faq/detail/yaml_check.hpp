@@ -8,6 +8,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "faq/script.hpp"
@@ -27,6 +28,34 @@ inline std::string trim_text(std::string_view text) {
     return std::string(text.substr(first, last - first + 1));
 }
 
+// A key given twice in one map, with the line of each. YAML keeps the last silently; a
+// line-based merge of two editors' versions of one item leaves exactly this, and one edit vanishes.
+struct RepeatedKey {
+    std::string key;
+    int line = 0;
+    int first_line = 0;
+};
+
+inline std::vector<RepeatedKey> repeated_keys(const YAML::Node& map) {
+    std::vector<RepeatedKey> repeated;
+    std::vector<std::pair<std::string, int>> seen;
+    for (const auto& pair : map) {
+        const std::string key = pair.first.IsScalar() ? pair.first.Scalar() : "";
+        const auto first = std::find_if(seen.begin(), seen.end(),
+                                        [&](const auto& item) { return item.first == key; });
+        if (first == seen.end())
+            seen.emplace_back(key, line_of(pair.first));
+        else
+            repeated.push_back({key, line_of(pair.first), first->second});
+    }
+    return repeated;
+}
+
+inline std::string repeated_key_message(const RepeatedKey& repeated, const std::string& what) {
+    return what + " has a second '" + repeated.key + "' (first on line " +
+           std::to_string(repeated.first_line) + "): keep one, merge what both say";
+}
+
 class YamlCheck {
 public:
     explicit YamlCheck(std::vector<ScriptProblem>& problems) : problems_(problems) {}
@@ -43,9 +72,11 @@ public:
         }
     }
 
-    // Reports keys of `map` not in `known`.
+    // Reports keys of `map` not in `known`, and keys given twice.
     void only_keys(const YAML::Node& map, std::initializer_list<std::string_view> known,
                    const std::string& what) {
+        for (const auto& repeated : repeated_keys(map))
+            add(repeated.line, repeated_key_message(repeated, what));
         for (const auto& pair : map) {
             const std::string key = pair.first.IsScalar() ? pair.first.Scalar() : "";
             if (std::find(known.begin(), known.end(), key) == known.end())

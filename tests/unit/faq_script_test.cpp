@@ -6,6 +6,7 @@
 #include <string>
 
 #include "faq/eval.hpp"
+#include "faq/intents.hpp"
 #include "faq/script.hpp"
 
 namespace {
@@ -183,6 +184,25 @@ entries:
     EXPECT_TRUE(has_problem(problems, 6, "'a' has a second 'answer' (first on line 5)"))
         << dump(problems);
     EXPECT_EQ(problems.size(), 1u) << dump(problems);
+}
+
+// The same check guards every file read through detail::YamlCheck::only_keys (intents,
+// benefits, stations): here an intent whose examples were merged in twice.
+TEST(FaqScript, ASecondKeyInAnIntentIsRefused) {
+    try {
+        parse_intent_script(R"(version: 1
+intents:
+  - id: greeting
+    examples: [你好]
+    examples: [在吗]
+)",
+                            "intents.yaml");
+        FAIL() << "accepted an intent with two examples keys";
+    } catch (const ScriptError& error) {
+        EXPECT_TRUE(has_problem(error.problems(), 5,
+                                "intent 'greeting' has a second 'examples' (first on line 4)"))
+            << dump(error.problems());
+    }
 }
 
 TEST(FaqScript, LegalEntryNeedsLegalBasis) {
