@@ -128,6 +128,8 @@ void parse_basis(const YAML::Node& node, Checker& check, Entry& entry) {
             continue;
         }
         LegalBasis basis;
+        for (const auto& repeated : detail::repeated_keys(item))
+            check.add(repeated.line, detail::repeated_key_message(repeated, "legal_basis item"));
         for (const auto& pair : item) {
             const std::string key = pair.first.IsScalar() ? pair.first.Scalar() : "";
             if (!known(kBasisKeys, key)) {
@@ -268,6 +270,8 @@ Script parse_script(std::string_view yaml_text, std::string_view source_name) {
     }
 
     bool has_entries = false;
+    for (const auto& repeated : detail::repeated_keys(root))
+        check.add(repeated.line, detail::repeated_key_message(repeated, "the script"));
     for (const auto& pair : root) {
         const std::string key = pair.first.IsScalar() ? pair.first.Scalar() : "";
         if (!known(kTopKeys, key)) {

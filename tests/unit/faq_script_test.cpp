@@ -184,6 +184,22 @@ entries:
     EXPECT_TRUE(has_problem(problems, 6, "'a' has a second 'answer' (first on line 5)"))
         << dump(problems);
     EXPECT_EQ(problems.size(), 1u) << dump(problems);
+    // Two entries lists (the first one's entries would vanish) and a basis with two articles.
+    const auto top = problems_of(R"(version: 1
+entries:
+  - id: a
+    questions: [问题一]
+    answer: 答
+    legal_basis: [{law: 劳动合同法, article: 第30条, article: 第85条}]
+entries:
+  - id: b
+    questions: [问题二]
+    answer: 答
+    legal: false
+)");
+    EXPECT_TRUE(has_problem(top, 7, "the script has a second 'entries' (first on line 2)"))
+        << dump(top);
+    EXPECT_TRUE(has_problem(top, 6, "legal_basis item has a second 'article'")) << dump(top);
 }
 
 // The same check guards every file read through detail::YamlCheck::only_keys (intents,
