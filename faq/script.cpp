@@ -315,7 +315,12 @@ Script parse_script(std::string_view yaml_text, std::string_view source_name) {
         }
         for (const auto& question : entry.questions) {
             auto [it, inserted] = questions.emplace(question, &entry);
-            if (!inserted && it->second != &entry)
+            if (inserted) continue;
+            // Listed twice in one entry: a merge of two editors' variants kept both copies.
+            if (it->second == &entry)
+                check.add(entry.line,
+                          "question '" + question + "' is listed twice in '" + entry.id + "'");
+            else
                 check.add(entry.line, "question '" + question + "' of '" + entry.id +
                                           "' is also in '" + it->second->id + "'");
         }

@@ -273,6 +273,20 @@ entries:
     EXPECT_TRUE(has_problem(problems, 7, "is also in 'a'")) << dump(problems);
 }
 
+TEST(FaqScript, QuestionListedTwiceInOneEntry) {
+    // What a union merge of two editors' branches leaves when both added the same variant.
+    const auto problems = problems_of(R"(version: 1
+entries:
+  - id: a
+    questions: [一个问题, 另一个问题, 一个问题]
+    answer: 答
+    legal: false
+)");
+    ASSERT_EQ(problems.size(), 1u) << dump(problems);
+    EXPECT_TRUE(has_problem(problems, 3, "question '一个问题' is listed twice in 'a'"))
+        << dump(problems);
+}
+
 TEST(FaqScript, SynonymProblems) {
     const auto problems = problems_of(R"(version: 1
 synonyms:
