@@ -142,22 +142,24 @@ std::shared_ptr<const Index> Index::build(const Script& script, IndexOptions opt
         index->idf_[t] =
             field * std::pow(std::log(1 + (n - df + 0.5) / (df + 0.5)), options.idf_power);
     }
-    if (options.answer_weight > 0) {
-        for (std::uint32_t e = 0; e < entries.size(); ++e) {
-            std::string text = entries[e].answer;
-            for (const auto& tag : entries[e].tags) text += "\n" + tag;
-            for (const auto key : index->answer_terms(text))
-                index->answer_postings_[key].push_back(e);
-        }
-    }
-    if (options.question_pool_weight > 0) {
-        for (std::uint32_t e = 0; e < entries.size(); ++e) {
+    // The answer field (answer and tags) and the question pool field (all variants together):
+    // for each meaningful term, the entries whose text holds it.
+    const auto add_field = [&](FieldPostings& field, const auto& text_of) {
+        for (std::uint32_t e = 0; e < entries.size(); ++e)
+            for (const auto key : index->answer_terms(text_of(entries[e]))) field[key].push_back(e);
+    };
+    if (options.answer_weight > 0)
+        add_field(index->answer_postings_, [](const Entry& entry) {
+            std::string text = entry.answer;
+            for (const auto& tag : entry.tags) text += "\n" + tag;
+            return text;
+        });
+    if (options.question_pool_weight > 0)
+        add_field(index->pool_postings_, [](const Entry& entry) {
             std::string text;
-            for (const auto& question : entries[e].questions) text += question + "\n";
-            for (const auto key : index->answer_terms(text))
-                index->pool_postings_[key].push_back(e);
-        }
-    }
+            for (const auto& question : entry.questions) text += question + "\n";
+            return text;
+        });
     // Self-scores: the best any query can do against each variant.
     for (std::uint32_t d = 0; d < raw.size(); ++d) {
         double self = 0;
