@@ -101,6 +101,8 @@ void parse_corrections(const YAML::Node& node, Checker& check, Script& script) {
         check.add(line_of(node), "corrections must map a misspelling to its correction");
         return;
     }
+    for (const auto& repeated : detail::repeated_keys(node))
+        check.add(repeated.line, detail::repeated_key_message(repeated, "corrections"));
     for (const auto& pair : node) {
         std::string wrong, right;
         if (!check.scalar(pair.first, "a misspelling", wrong) ||

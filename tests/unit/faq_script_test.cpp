@@ -287,6 +287,18 @@ entries:
         << dump(problems);
 }
 
+TEST(FaqScript, CorrectionGivenTwice) {
+    const auto problems = problems_of(R"(version: 1
+corrections:
+  算工商: 算工伤
+  忠裁: 仲裁
+  算工商: 算公司
+entries: []
+)");
+    EXPECT_TRUE(has_problem(problems, 5, "corrections has a second '算工商' (first on line 3)"))
+        << dump(problems);
+}
+
 TEST(FaqScript, SynonymProblems) {
     const auto problems = problems_of(R"(version: 1
 synonyms:
