@@ -54,7 +54,13 @@ for pair in "${freezes[@]}"; do
             if (key in at) { for (i = at[key]; i < n && (i == at[key] || line[i] ~ /^      /); ++i) dropped[i] = 1 }
             at[key] = n
         }
-        END { flush() }' "$work/moved.yaml" >"$work/legal.yaml"
+        END { flush() }' "$work/moved.yaml" >"$work/once.yaml"
+    # And some list a variant twice in one entry, or a misspelling twice under corrections (line
+    # merges again; refused since session 11): keep the first (retrieval then counted it twice).
+    awk '
+        /^  - id: / || /^[^ ]/ { delete seen; section = $0 }
+        (/^      - / || section ~ /^corrections:/ && /^  [^ -]/) && ($0 in seen) { next }
+        { seen[$0] = 1; print }' "$work/once.yaml" >"$work/legal.yaml"
     git -C "$root" show "$commit:faq/data/intents.yaml" >"$work/intents.yaml"
     "$legal_eval" --summary --legal "$work/legal.yaml" --intents "$work/intents.yaml" "$@" \
         "$root/faq/eval/$set.yaml" | sed -n 2,3p | sed "s/^/[$commit] /"

@@ -9,7 +9,6 @@ namespace kayou::faq {
 namespace {
 
 constexpr std::uint64_t kUnigramMark = 0xFFFFFFFFull << 32;
-constexpr std::size_t kCommonTermDocs = 2000;
 constexpr std::size_t kCommonTermShare = 25;  // 1/25 = 4 % of the variants
 
 bool is_bigram_key(std::uint64_t key) { return (key & kUnigramMark) != kUnigramMark; }
@@ -321,20 +320,31 @@ std::vector<Hit> Index::candidates(const std::vector<std::pair<TermKey, int>>& t
     }
     touched.clear();
     entries_touched.clear();
-    // Terms in a large share of a large index ("请问", "我", "车") cost the most postings and
-    // move scores least; past kCommonTermDocs, or 4 % of the variants on a larger index, they
-    // are left out of the accumulation (they stay in the self-scores, so results can only get
-    // slightly more conservative). On the 5,000-entry synthetic index (72k variants) 4 % rather
-    // than 25 % took the CPU p99 of a search from 1.5 ms to 0.5-0.8 ms (docs/BENCHMARKS.md).
+    // Terms in a large share of the index ("请问", "我", "能") cost the most postings and find
+    // no candidate of their own. Past common_term_docs, or 4 % of the variants on a larger index,
+    // they only add to variants the other terms found: reading their postings is cheap, it is
+    // touching every variant that holds one that costs (on the 5,000-entry synthetic index, 72k
+    // variants, 4 % rather than 25 % took the CPU p99 from 1.5 ms to 0.5-0.8 ms;
+    // docs/BENCHMARKS.md). They still count in full where they do count, so a word crossing the
+    // line as the content grows does not lower every score it appears in (it once cost 10 right
+    // answers when 能 did).
     const std::size_t common_limit =
-        std::max<std::size_t>(kCommonTermDocs, docs_.size() / kCommonTermShare);
+        std::max<std::size_t>(options_.common_term_docs, docs_.size() / kCommonTermShare);
+    thread_local std::vector<const QueryTerm*> common;
+    common.clear();
     for (const auto& term : known) {
-        if (postings_[term.term].size() > common_limit) continue;
+        if (postings_[term.term].size() > common_limit) {
+            common.push_back(&term);
+            continue;
+        }
         for (const auto& posting : postings_[term.term]) {
             if (scores[posting.doc] == 0.0) touched.push_back(posting.doc);
             scores[posting.doc] += term.weight * posting.weight;
         }
     }
+    for (const QueryTerm* term : common)
+        for (const auto& posting : postings_[term->term])
+            if (scores[posting.doc] != 0.0) scores[posting.doc] += term->weight * posting.weight;
 
     // Best variant per entry, normalized to 0..1.
     for (const auto d : touched) {

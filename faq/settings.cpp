@@ -35,6 +35,8 @@ const std::vector<Setting>& settings() {
         {"focus", [](double v, IndexOptions& o, Thresholds&) { o.focus_weight = v; }},
         {"query_cap", [](double v, IndexOptions& o, Thresholds&) { o.query_cap = v; }},
         {"query_cap_from", [](double v, IndexOptions& o, Thresholds&) { o.query_cap_from = v; }},
+        {"common", [](double v, IndexOptions& o,
+                      Thresholds&) { o.common_term_docs = static_cast<std::size_t>(v); }},
         {"demote", [](double v, IndexOptions& o, Thresholds&) { o.word_model_demote = v; }},
         {"wm_alpha", [](double v, IndexOptions& o, Thresholds&) { o.word_model_alpha = v; }},
         {"wm_n", [](double v, IndexOptions& o,

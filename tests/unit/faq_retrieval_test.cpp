@@ -2,6 +2,7 @@
 // district scope, empty questions, and the shipped evaluation set's accuracy floor.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <fstream>
 #include <sstream>
 #include <string>
@@ -191,6 +192,49 @@ TEST(FaqRetrieval, PooledQuestionsCreditWordsFromSeveralVariants) {
                              score_of(*plain, "拖欠工资去哪里投诉", "wage");
     EXPECT_GT(full_gain, 0.0);
     EXPECT_LT(short_gain, full_gain);
+}
+
+// A word in very many variants (IndexOptions::common_term_docs) finds no candidates by itself
+// but still counts where the other words found a variant: scores must not depend on which side
+// of the line it sits. Here 能 is in every variant; with the line at 3 it is "common", with the
+// default it is not, and the scores of questions holding it are the same either way (before
+// session 11 they fell, and a word crossing the line as content grew cost right answers).
+TEST(FaqRetrieval, CommonWordsCountTheSameOnEitherSideOfTheLine) {
+    const auto script = parse_script(R"(version: t1
+entries:
+  - id: arbitration
+    questions: [仲裁输了还能告吗, 仲裁能不能不服]
+    answer: 不服仲裁裁决的，可以在15日内向法院起诉。
+    legal: false
+  - id: union
+    questions: [工会能帮打官司吗, 入了会能退吗]
+    answer: 工会可以提供法律援助。
+    legal: false
+)",
+                                     "test.yaml");
+    IndexOptions common_everywhere;
+    common_everywhere.common_term_docs = 3;  // 能 is in all four variants, 吗 in three
+    const auto counted = Index::build(script);
+    const auto common = Index::build(script, common_everywhere);
+    for (const std::string question : {"仲裁输了还能告吗", "工会能帮我打官司不", "能退会吗"}) {
+        const auto expected = counted->search(question);
+        const auto got = common->search(question);
+        ASSERT_FALSE(expected.empty()) << question;
+        ASSERT_FALSE(got.empty()) << question;
+        EXPECT_EQ(got[0].entry->id, expected[0].entry->id) << question;
+        // An entry linked to the question by 能 alone is no longer a candidate; every entry
+        // that is keeps its score.
+        for (const auto& hit : got) {
+            const auto same = std::find_if(expected.begin(), expected.end(), [&](const Hit& e) {
+                return e.entry->id == hit.entry->id;
+            });
+            ASSERT_NE(same, expected.end()) << question;
+            EXPECT_NEAR(hit.score, same->score, 1e-9) << question << " " << hit.entry->id;
+        }
+    }
+    // A question made only of common words finds nothing through them.
+    EXPECT_TRUE(common->search("能").empty());
+    EXPECT_FALSE(counted->search("能").empty());
 }
 
 // The word model (IndexOptions::word_model_demote): two sibling entries share 伤残鉴定去哪做; the

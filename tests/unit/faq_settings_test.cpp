@@ -39,6 +39,7 @@ TEST(FaqSettings, EachNameSetsItsField) {
         {"demote=0.2", [](auto& o, auto&) { return o.word_model_demote; }, 0.2},
         {"wm_alpha=0.3", [](auto& o, auto&) { return o.word_model_alpha; }, 0.3},
         {"wm_n=8", [](auto& o, auto&) { return double(o.word_model_candidates); }, 8.0},
+        {"common=500", [](auto& o, auto&) { return double(o.common_term_docs); }, 500.0},
         {"function_bigrams=1", [](auto& o, auto&) { return o.skip_function_bigrams ? 0.0 : 1.0; },
          1.0},
     };
