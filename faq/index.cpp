@@ -10,6 +10,7 @@ namespace {
 
 constexpr std::uint64_t kUnigramMark = 0xFFFFFFFFull << 32;
 constexpr std::size_t kCommonTermShare = 25;  // 1/25 = 4 % of the variants
+constexpr std::size_t kCommonScanFactor = 2;
 
 bool is_bigram_key(std::uint64_t key) { return (key & kUnigramMark) != kUnigramMark; }
 
@@ -327,7 +328,9 @@ std::vector<Hit> Index::candidates(const std::vector<std::pair<TermKey, int>>& t
     // variants, 4 % rather than 25 % took the CPU p99 from 1.5 ms to 0.5-0.8 ms;
     // docs/BENCHMARKS.md). They still count in full where they do count, so a word crossing the
     // line as the content grows does not lower every score it appears in (it once cost 10 right
-    // answers when 能 did).
+    // answers when 能 did). Only past kCommonScanFactor times the line (on the real index none;
+    // on the synthetic one 的, 我 and the like) is a term left out of the sum, as all common
+    // terms once were: reading all of those postings cost the synthetic index 30 % of its p50.
     const std::size_t common_limit =
         std::max<std::size_t>(options_.common_term_docs, docs_.size() / kCommonTermShare);
     thread_local std::vector<const QueryTerm*> common;
@@ -343,8 +346,10 @@ std::vector<Hit> Index::candidates(const std::vector<std::pair<TermKey, int>>& t
         }
     }
     for (const QueryTerm* term : common)
-        for (const auto& posting : postings_[term->term])
-            if (scores[posting.doc] != 0.0) scores[posting.doc] += term->weight * posting.weight;
+        if (postings_[term->term].size() <= kCommonScanFactor * common_limit)
+            for (const auto& posting : postings_[term->term])
+                if (scores[posting.doc] != 0.0)
+                    scores[posting.doc] += term->weight * posting.weight;
 
     // Best variant per entry, normalized to 0..1.
     for (const auto d : touched) {
