@@ -275,6 +275,41 @@ void Index::apply_word_model(const std::vector<std::pair<TermKey, int>>& terms,
     }
 }
 
+// BM25 of the query's known terms for every variant that holds one, into scores (indexed by
+// doc); each variant touched for the first time is appended to touched.
+void Index::accumulate(const std::vector<QueryTerm>& known, std::vector<double>& scores,
+                       std::vector<std::uint32_t>& touched) const {
+    // Terms in a large share of the index ("请问", "我", "能") cost the most postings and find
+    // no candidate of their own. Past common_term_docs, or 4 % of the variants on a larger index,
+    // they only add to variants the other terms found: reading their postings is cheap, it is
+    // touching every variant that holds one that costs (on the 5,000-entry synthetic index, 72k
+    // variants, 4 % rather than 25 % took the CPU p99 from 1.5 ms to 0.5-0.8 ms;
+    // docs/BENCHMARKS.md). They still count in full where they do count, so a word crossing the
+    // line as the content grows does not lower every score it appears in (it once cost 10 right
+    // answers when 能 did). Only past kCommonScanFactor times the line (on the real index none;
+    // on the synthetic one 的, 我 and the like) is a term left out of the sum, as all common
+    // terms once were: reading all of those postings cost the synthetic index 30 % of its p50.
+    const std::size_t common_limit =
+        std::max<std::size_t>(options_.common_term_docs, docs_.size() / kCommonTermShare);
+    thread_local std::vector<const QueryTerm*> common;
+    common.clear();
+    for (const auto& term : known) {
+        if (postings_[term.term].size() > common_limit) {
+            common.push_back(&term);
+            continue;
+        }
+        for (const auto& posting : postings_[term.term]) {
+            if (scores[posting.doc] == 0.0) touched.push_back(posting.doc);
+            scores[posting.doc] += term.weight * posting.weight;
+        }
+    }
+    for (const QueryTerm* term : common)
+        if (postings_[term->term].size() <= kCommonScanFactor * common_limit)
+            for (const auto& posting : postings_[term->term])
+                if (scores[posting.doc] != 0.0)
+                    scores[posting.doc] += term->weight * posting.weight;
+}
+
 std::vector<Hit> Index::candidates(const std::vector<std::pair<TermKey, int>>& terms,
                                    std::string_view district) const {
     double query_length = 0;
@@ -321,35 +356,7 @@ std::vector<Hit> Index::candidates(const std::vector<std::pair<TermKey, int>>& t
     }
     touched.clear();
     entries_touched.clear();
-    // Terms in a large share of the index ("请问", "我", "能") cost the most postings and find
-    // no candidate of their own. Past common_term_docs, or 4 % of the variants on a larger index,
-    // they only add to variants the other terms found: reading their postings is cheap, it is
-    // touching every variant that holds one that costs (on the 5,000-entry synthetic index, 72k
-    // variants, 4 % rather than 25 % took the CPU p99 from 1.5 ms to 0.5-0.8 ms;
-    // docs/BENCHMARKS.md). They still count in full where they do count, so a word crossing the
-    // line as the content grows does not lower every score it appears in (it once cost 10 right
-    // answers when 能 did). Only past kCommonScanFactor times the line (on the real index none;
-    // on the synthetic one 的, 我 and the like) is a term left out of the sum, as all common
-    // terms once were: reading all of those postings cost the synthetic index 30 % of its p50.
-    const std::size_t common_limit =
-        std::max<std::size_t>(options_.common_term_docs, docs_.size() / kCommonTermShare);
-    thread_local std::vector<const QueryTerm*> common;
-    common.clear();
-    for (const auto& term : known) {
-        if (postings_[term.term].size() > common_limit) {
-            common.push_back(&term);
-            continue;
-        }
-        for (const auto& posting : postings_[term.term]) {
-            if (scores[posting.doc] == 0.0) touched.push_back(posting.doc);
-            scores[posting.doc] += term.weight * posting.weight;
-        }
-    }
-    for (const QueryTerm* term : common)
-        if (postings_[term->term].size() <= kCommonScanFactor * common_limit)
-            for (const auto& posting : postings_[term->term])
-                if (scores[posting.doc] != 0.0)
-                    scores[posting.doc] += term->weight * posting.weight;
+    accumulate(known, scores, touched);
 
     // Best variant per entry, normalized to 0..1.
     for (const auto d : touched) {

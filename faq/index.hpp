@@ -149,6 +149,9 @@ private:
     // and the cut.
     std::vector<Hit> candidates(const std::vector<std::pair<TermKey, int>>& terms,
                                 std::string_view district) const;
+    // BM25 per variant for the known query terms (candidates' first step).
+    void accumulate(const std::vector<QueryTerm>& known, std::vector<double>& scores,
+                    std::vector<std::uint32_t>& touched) const;
     // Re-weighs hits[0..count) (the best by score, sorted) by the word model, see IndexOptions.
     void apply_word_model(const std::vector<std::pair<TermKey, int>>& question_terms,
                           std::vector<Hit>& hits, std::size_t count) const;
