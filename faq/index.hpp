@@ -99,7 +99,7 @@ struct IndexOptions {
     std::size_t word_model_candidates = 5;
     // A term in more variants than this (or than 4 % of them on a larger index) finds no
     // candidates by itself; it only adds to the variants the query's other terms found (see
-    // Index::candidates). A speed measure for large indexes that must not change scores.
+    // Index::accumulate). A speed measure for large indexes that must not change scores.
     std::size_t common_term_docs = 2000;
 };
 
