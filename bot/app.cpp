@@ -744,6 +744,7 @@ struct App::Impl {
             // Only numbered choices are kept for a follow-up "2"; an answer's id is not.
             if (reply.action == faq::Action::choices) answer.entry_ids = std::move(reply.entry_ids);
             answer.confident = reply.action == faq::Action::answer ||
+                               reply.action == faq::Action::both ||
                                reply.action == faq::Action::choices || !reply.ticket.empty();
             answer.missed = reply.action == faq::Action::handoff && reply.ticket.empty() &&
                             !reply.asked_for_person;

@@ -25,10 +25,11 @@ bool has_facts(const std::string& text, const std::vector<std::vector<std::strin
 
 namespace {
 
-void add(LegalEvalTally& tally, LegalOutcome outcome, bool choice_holds_fact) {
+void add(LegalEvalTally& tally, LegalOutcome outcome, bool choice_holds_fact, bool answered_both) {
     ++tally.cases;
     ++tally.outcomes[outcome];
     if (choice_holds_fact) ++tally.choices_with_fact;
+    if (answered_both) ++tally.answered_both;
 }
 
 }  // namespace
@@ -107,6 +108,7 @@ LegalEvalResult score_legal(const Understander& understander, const faq::Index& 
         const auto understood = understander.understand(item.question, context, &index);
         LegalOutcome outcome = LegalOutcome::other;
         bool choice_holds_fact = false;
+        bool answered_both = false;
         std::string entry;
         double score = 0;
         if (understood.intent == "question") {
@@ -128,6 +130,19 @@ LegalEvalResult score_legal(const Understander& understander, const faq::Index& 
                             has_facts(text, item.must) ? LegalOutcome::right : LegalOutcome::wrong;
                     break;
                 }
+                case faq::Action::both: {
+                    const auto& first = *decision.hits[0].entry;
+                    const auto& second = *decision.hits[1].entry;
+                    const std::string text = faq::format_both(first, second, 2048);
+                    if (!item.in_scope)
+                        outcome = first.legal || second.legal ? LegalOutcome::legal_claim
+                                                              : LegalOutcome::kept_out;
+                    else
+                        outcome =
+                            has_facts(text, item.must) ? LegalOutcome::right : LegalOutcome::wrong;
+                    answered_both = true;
+                    break;
+                }
                 case faq::Action::choices:
                     outcome = item.in_scope ? LegalOutcome::choices : LegalOutcome::kept_out;
                     for (const auto& hit : decision.hits)
@@ -146,9 +161,10 @@ LegalEvalResult score_legal(const Understander& understander, const faq::Index& 
             const std::string text = elsewhere(understood);
             if (!text.empty() && has_facts(text, item.must)) outcome = LegalOutcome::right;
         }
-        add(result.total, outcome, choice_holds_fact);
-        add(item.in_scope ? result.in_scope : result.out_of_scope, outcome, choice_holds_fact);
-        add(result.per_category[item.category], outcome, choice_holds_fact);
+        add(result.total, outcome, choice_holds_fact, answered_both);
+        add(item.in_scope ? result.in_scope : result.out_of_scope, outcome, choice_holds_fact,
+            answered_both);
+        add(result.per_category[item.category], outcome, choice_holds_fact, answered_both);
         if (outcome != LegalOutcome::right && outcome != LegalOutcome::kept_out)
             result.misses.push_back({&item, outcome, understood.intent, entry, score});
     }

@@ -34,7 +34,7 @@ bool has_facts(const std::string& text, const std::vector<std::vector<std::strin
 std::vector<LegalEvalCase> parse_legal_eval(std::string_view yaml_text);
 
 enum class LegalOutcome {
-    right,        // answered directly, every required fact present
+    right,        // answered directly (alone or with one other), every required fact present
     wrong,        // answered directly (confidently) without the facts
     choices,      // numbered choices offered
     handoff,      // the desk offered
@@ -47,6 +47,7 @@ struct LegalEvalTally {
     int cases = 0;
     std::map<LegalOutcome, int> outcomes;
     int choices_with_fact = 0;  // choices offered and one of them holds the facts
+    int answered_both = 0;      // answered with two entries (right or wrong), faq::Action::both
     int count(LegalOutcome outcome) const {
         auto found = outcomes.find(outcome);
         return found == outcomes.end() ? 0 : found->second;

@@ -263,6 +263,8 @@ std::string outcome_of(Do action, const std::string& legal_outcome) {
     switch (action) {
         case Do::legal:
             if (legal_outcome == "answer") return "answered";
+            // Two answers sent: answered, but an editor should see which one the driver meant.
+            if (legal_outcome == "both") return "two_answers";
             if (legal_outcome == "choices" || legal_outcome == "handoff") return legal_outcome;
             return {};  // silence in a group, or no FAQ configured
         case Do::benefits:

@@ -55,7 +55,7 @@ struct LegalAnswer {
     std::vector<std::string> entry_ids;  // set when numbered choices were offered
     bool confident = false;              // an answer, choices or a ticket (not a handoff offer)
     bool missed = false;                 // nothing fits and no ticket was opened: a miss
-    std::string outcome;                 // answer | choices | silence | handoff
+    std::string outcome;                 // answer | both | choices | silence | handoff
 };
 
 // A grievance (诉求) as the router hands it to the ticket desk.

@@ -22,7 +22,22 @@ Decision decide(const std::vector<Hit>& hits, const Thresholds& thresholds, bool
     const bool lone = hits.size() < 2 || hits[1].score < thresholds.suggest;
     // A lone match is often one shared phrase ("晚上" in 吃什么 and in 喝了酒): it needs `lone`.
     const double needed = lone ? std::max(thresholds.answer, thresholds.lone) : thresholds.answer;
-    if (top.score >= needed && !close_second) {
+    const bool answerable = top.score >= needed && !close_second;
+    // Two near-equal fits: both answers beat a menu (one more turn) and beat a coin toss. A third
+    // too close to the second to call (`margin`) means the message is too vague for two answers
+    // ("工资" alone matches five entries within 0.03): that is a menu.
+    const bool both = thresholds.both_gap > 0 && hits.size() > 1 &&
+                      top.score >= thresholds.both_top && hits[1].score >= thresholds.both_second &&
+                      top.score - hits[1].score < thresholds.both_gap &&
+                      (hits.size() < 3 || hits[1].score - hits[2].score >= thresholds.margin);
+    if (both && (answerable || may_speak_unsure)) {
+        decision.action = Action::both;
+        decision.hits = {top, hits[1]};
+        for (const auto& hit : decision.hits)
+            if (hit.entry != nullptr && hit.entry->handoff) decision.offer_lawyer = true;
+        return decision;
+    }
+    if (answerable) {
         decision.action = Action::answer;
         decision.hits = {top};
         decision.offer_lawyer = top.entry != nullptr && top.entry->handoff;
@@ -70,6 +85,22 @@ std::string_view cut_text(std::string_view text, std::size_t budget) {
     return best >= cut / 2 && best > 0 ? prefix.substr(0, best) : prefix;
 }
 
+constexpr std::string_view kEllipsis = "…";
+// The least of an answer worth sending when it has to be shortened.
+constexpr std::size_t kMinAnswerBytes = 30;
+
+// The answer within budget bytes: whole, or cut at a sentence end with "…" (budget must leave
+// room for the ellipsis).
+std::string fit_answer(const std::string& answer, std::size_t budget) {
+    if (answer.size() <= budget) return answer;
+    return std::string(cut_text(answer, budget - kEllipsis.size())) + std::string(kEllipsis);
+}
+
+std::string basis_block(const Entry& entry) {
+    const std::string basis = legal_basis_line(entry);
+    return basis.empty() ? std::string() : "\n" + basis;
+}
+
 }  // namespace
 
 std::string format_answer(const Entry& entry, std::size_t max_bytes) {
@@ -82,16 +113,32 @@ std::string format_answer(const Entry& entry, std::size_t max_bytes) {
     const std::string full = entry.answer + tail;
     if (full.size() <= max_bytes) return full;
 
-    static constexpr std::string_view kEllipsis = "…";
-    // Keep at least a meaningful piece of the answer; below that, the tail is what matters
-    // least to lose last, so fall back to a plain cut of the whole text.
-    constexpr std::size_t kMinAnswerBytes = 30;
-    if (max_bytes >= tail.size() + kEllipsis.size() + kMinAnswerBytes) {
-        std::string out(cut_text(entry.answer, max_bytes - tail.size() - kEllipsis.size()));
-        out += kEllipsis;
-        return out + tail;
-    }
+    // Below a meaningful piece of the answer, the tail is what matters least to lose last, so
+    // fall back to a plain cut of the whole text.
+    if (max_bytes >= tail.size() + kEllipsis.size() + kMinAnswerBytes)
+        return fit_answer(entry.answer, max_bytes - tail.size()) + tail;
     return full.substr(0, text::utf8_prefix_length(full, max_bytes));
+}
+
+std::string format_both(const Entry& first, const Entry& second, std::size_t max_bytes) {
+    const std::string opening = std::string(kBothOpening) + "\n①";
+    const std::string between = basis_block(first) + "\n②";
+    const std::string closing = basis_block(second) + "\n" + kReachPerson;
+    const std::size_t fixed = opening.size() + between.size() + closing.size();
+    const std::size_t first_size = first.answer.size();
+    const std::size_t second_size = second.answer.size();
+    if (fixed + first_size + second_size <= max_bytes)
+        return opening + first.answer + between + second.answer + closing;
+    if (max_bytes < fixed + 2 * (kEllipsis.size() + kMinAnswerBytes))
+        return format_answer(first, max_bytes);
+    // The best match keeps as much of its answer as it can; the runner-up keeps at least a sixth
+    // of the room (its opening sentences, which say what it is about) and whatever is left over.
+    const std::size_t room = max_bytes - fixed;
+    const std::size_t second_least = std::min(second_size, room / 6);
+    const std::size_t first_budget = std::min(first_size, room - second_least);
+    const std::size_t second_budget = room - first_budget;
+    return opening + fit_answer(first.answer, first_budget) + between +
+           fit_answer(second.answer, second_budget) + closing;
 }
 
 }  // namespace kayou::faq

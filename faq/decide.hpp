@@ -19,10 +19,21 @@ struct Thresholds {
     // A lone candidate (no second hit at or above `suggest`) is not a choice: at or above this
     // (and `answer`) it is answered, below it the desk is offered.
     double lone = 0.58;
+    // Two candidates that both fit and stand within `both_gap` of each other are answered
+    // together ("可能是下面两种情况之一"), each answer in full with its legal basis, instead of a
+    // one-line menu the driver has to answer first, or one of the two picked by a hair: the top
+    // at or above `both_top`, the second at or above `both_second`, and the third at least
+    // `margin` below the second (three that close are a menu). 0 for `both_gap` turns it
+    // off (a channel too short for two answers, see LegalQuestion::max_bytes). Chosen in session
+    // 12 on the unfitted dev sets (docs/faq-format.md, "Two answers").
+    double both_gap = 0.15;
+    double both_second = 0.45;
+    double both_top = 0.55;
 };
 
 enum class Action {
     answer,   // send format_answer(*hits[0].entry, ...)
+    both,     // send format_both(*hits[0].entry, *hits[1].entry, ...)
     choices,  // "您是不是想问" with hits numbered 1..n (at most 3)
     silence,  // group chat, not @-mentioned, not confident: say nothing
     handoff,  // nothing fits: offer the lawyer on duty (律师值班)
@@ -30,8 +41,9 @@ enum class Action {
 
 struct Decision {
     Action action = Action::handoff;
-    std::vector<Hit> hits;      // answer: the one hit; choices: 1..3 hits; otherwise empty
-    bool offer_lawyer = false;  // answer of an entry marked handoff: true
+    // answer: the one hit; both: the two; choices: 1..3 hits; otherwise empty
+    std::vector<Hit> hits;
+    bool offer_lawyer = false;  // answer (or both) of an entry marked handoff: true
 };
 
 // hits: Index::search results, best first. in_group: the message came from a group chat;
@@ -45,6 +57,17 @@ Decision decide(const std::vector<Hit>& hits, const Thresholds& thresholds, bool
 // splits a UTF-8 sequence.
 std::string format_answer(const Entry& entry, std::size_t max_bytes);
 
+// Two answers in one text: a line saying it may be either, then each answer with its legal
+// basis under ① and ②, then how to reach a person once. When they do not fit max_bytes the
+// longer answer is shortened first (as format_answer does), never below an even share; with too
+// little room for two answers at all it is format_answer(first, max_bytes).
+std::string format_both(const Entry& first, const Entry& second, std::size_t max_bytes);
+
+// The smallest channel limit two answers are sent in; below it Thresholds::both_gap is 0.
+inline constexpr std::size_t kBothMinBytes = 1500;
+
+// The line that opens format_both's text.
+inline constexpr const char* kBothOpening = "您问的可能是下面两种情况之一，两条都发给您：";
 // The closing line appended to every answer.
 inline constexpr const char* kReachPerson =
     "如需人工帮助，请回复\"人工\"或\"找律师\"转律师值班，或拨打职工服务热线12351。";

@@ -86,7 +86,8 @@ EvalReport evaluate(const Index& index, const std::vector<EvalCase>& cases,
             if (decision.action == Action::handoff) {
                 ++report.none_handoff;
             } else {
-                if (decision.action == Action::answer) ++report.none_answered;
+                if (decision.action == Action::answer || decision.action == Action::both)
+                    ++report.none_answered;
                 report.misses.push_back(miss);
             }
             continue;
@@ -95,11 +96,17 @@ EvalReport evaluate(const Index& index, const std::vector<EvalCase>& cases,
         const bool top1 = !hits.empty() && is_expected(hits.front());
         report.top1 += top1;
         report.top3 += std::any_of(hits.begin(), hits.end(), is_expected);
-        if (decision.action == Action::answer || decision.action == Action::choices)
+        if (decision.action == Action::answer || decision.action == Action::both ||
+            decision.action == Action::choices)
             ++report.covered;
         if (decision.action == Action::answer) {
             ++report.answered;
             report.answered_wrong += !is_expected(decision.hits.front());
+        }
+        if (decision.action == Action::both) {
+            ++report.both;
+            report.both_wrong +=
+                std::none_of(decision.hits.begin(), decision.hits.end(), is_expected);
         }
         if (decision.action == Action::choices &&
             std::any_of(decision.hits.begin(), decision.hits.end(), is_expected))
@@ -113,6 +120,8 @@ std::string_view action_name(Action action) {
     switch (action) {
         case Action::answer:
             return "answer";
+        case Action::both:
+            return "both";
         case Action::choices:
             return "choices";
         case Action::silence:

@@ -35,13 +35,15 @@ struct EvalReport {
     std::size_t out_of_scope = 0;           // expected: none
     std::size_t top1 = 0;                   // top hit is expected
     std::size_t top3 = 0;                   // expected among the top 3
-    std::size_t covered = 0;                // in scope and answered or offered choices
+    std::size_t covered = 0;                // in scope and answered (one or two) or choices
     std::size_t answered = 0;               // in scope, action answer
     std::size_t answered_wrong = 0;         // in scope, action answer, wrong entry
+    std::size_t both = 0;                   // in scope, action both (two answers)
+    std::size_t both_wrong = 0;             // in scope, action both, neither expected
     std::size_t choices_with_expected = 0;  // choices offered and expected among them
     std::size_t none_handoff = 0;           // out of scope and handed off
-    std::size_t none_answered = 0;          // out of scope but answered (the worst outcome)
-    std::vector<EvalMiss> misses;  // top-1 wrong (in scope) or not handed off (out of scope)
+    std::size_t none_answered = 0;  // out of scope but answered, alone or with another (the worst)
+    std::vector<EvalMiss> misses;   // top-1 wrong (in scope) or not handed off (out of scope)
 
     double top1_accuracy() const { return in_scope ? double(top1) / in_scope : 0; }
     double top3_recall() const { return in_scope ? double(top3) / in_scope : 0; }

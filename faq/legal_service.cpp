@@ -77,13 +77,22 @@ LegalReply answer_from(std::shared_ptr<const Index> index, int version,
         hits = question.searched.hits;
     else if (index)
         hits = index->search(question.text, question.district, top_k);
-    const Decision decision = decide(hits, thresholds, question.in_group, question.mentioned);
+    // Two answers do not fit a short channel's one text (SMS): there the pair is decided as before.
+    Thresholds channel_thresholds = thresholds;
+    if (question.max_bytes < kBothMinBytes) channel_thresholds.both_gap = 0;
+    const Decision decision =
+        decide(hits, channel_thresholds, question.in_group, question.mentioned);
     reply.action = decision.action;
     reply.hits = decision.hits;
     switch (decision.action) {
         case Action::answer:
             reply.entry_ids.push_back(decision.hits.front().entry->id);
             reply.texts.push_back(format_answer(*decision.hits.front().entry, question.max_bytes));
+            break;
+        case Action::both:
+            for (const auto& hit : decision.hits) reply.entry_ids.push_back(hit.entry->id);
+            reply.texts.push_back(
+                format_both(*decision.hits[0].entry, *decision.hits[1].entry, question.max_bytes));
             break;
         case Action::choices:
             for (const auto& hit : decision.hits) reply.entry_ids.push_back(hit.entry->id);

@@ -45,7 +45,8 @@ inline constexpr int kMissesForTicket = 2;
 struct LegalReply {
     Action action = Action::handoff;
     std::vector<std::string> texts;  // empty for silence
-    // choices: the entry ids offered as 1..n, for the session (answer_choice); answer: the id.
+    // choices: the entry ids offered as 1..n, for the session (answer_choice); answer: the id;
+    // both: the two ids.
     std::vector<std::string> entry_ids;
     std::vector<Hit> hits;               // valid while `index` lives
     std::shared_ptr<const Index> index;  // the version this question was answered from

@@ -30,7 +30,7 @@ namespace kayou::faq {
 struct MissedQuestion {
     std::string id;
     std::string text;     // scrubbed
-    std::string outcome;  // not_understood | choices | handoff
+    std::string outcome;  // not_understood | two_answers | choices | handoff
     std::int64_t count = 0;
     std::int64_t first_at = 0;
     std::int64_t last_at = 0;

@@ -31,9 +31,11 @@
     root: null,
   };
 
-  const outcomeNames = { not_understood: "没听懂", choices: "给了选项", handoff: "转了人工" };
+  const outcomeNames = { not_understood: "没听懂", two_answers: "给了两个答案", choices: "给了选项",
+    handoff: "转了人工" };
   const actionNames = {
-    answer: "直接回答", choices: "给出几个选项让司机选", handoff: "回答不了，转律师值班",
+    answer: "直接回答", both: "两种情况都回答", choices: "给出几个选项让司机选",
+    handoff: "回答不了，转律师值班",
     silence: "不说话（群里没有@机器人）",
   };
 

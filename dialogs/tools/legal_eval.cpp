@@ -46,11 +46,12 @@ void print_tally(const char* name, const kayou::dialogs::LegalEvalTally& tally) 
     using kayou::dialogs::LegalOutcome;
     std::printf(
         "  %-16s %3d: right %3d  wrong %2d  choices %2d (fact behind one %2d)  handoff %2d  "
-        "other %2d  kept out %2d  legal claim %d\n",
+        "other %2d  kept out %2d  legal claim %d  (answered with two %d)\n",
         name, tally.cases, tally.count(LegalOutcome::right), tally.count(LegalOutcome::wrong),
         tally.count(LegalOutcome::choices), tally.choices_with_fact,
         tally.count(LegalOutcome::handoff), tally.count(LegalOutcome::other),
-        tally.count(LegalOutcome::kept_out), tally.count(LegalOutcome::legal_claim));
+        tally.count(LegalOutcome::kept_out), tally.count(LegalOutcome::legal_claim),
+        tally.answered_both);
 }
 
 struct Options {

@@ -45,6 +45,8 @@ void print_report(const EvalReport& r, const Thresholds& t, bool quiet) {
                 r.in_scope);
     std::printf("answered directly:       %zu, of which wrong: %zu\n", r.answered,
                 r.answered_wrong);
+    std::printf("answered with two:       %zu, of which neither expected: %zu\n", r.both,
+                r.both_wrong);
     std::printf("choices containing the expected entry: %zu\n", r.choices_with_expected);
     std::printf("out-of-scope questions:  %zu\n", r.out_of_scope);
     std::printf("handoff rate on none:    %.1f%% (%zu/%zu), answered anyway: %zu\n",
@@ -95,6 +97,9 @@ void ask(const Index& index, const std::string& question, const std::string& dis
     std::printf("decision: %s\n", std::string(action_name(decision.action)).c_str());
     if (decision.action == Action::answer)
         std::printf("\n%s\n", format_answer(*decision.hits.front().entry, 2048).c_str());
+    if (decision.action == Action::both)
+        std::printf("\n%s\n",
+                    format_both(*decision.hits[0].entry, *decision.hits[1].entry, 2048).c_str());
 }
 
 }  // namespace

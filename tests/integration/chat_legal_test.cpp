@@ -315,6 +315,35 @@ TEST_F(ChatLegalTest, GroupChoicesBelongToTheSenderWhoWasOfferedThem) {
     EXPECT_NE(picked.find("法律依据"), std::string::npos) << picked;
 }
 
+// Two entries that fit about equally well (the six-month probation rule and the probation
+// lengths) are both answered in one reply, each with its legal basis; the question still goes
+// to the editors' inbox, marked as answered with two, so they can tell which one drivers mean.
+TEST_F(ChatLegalTest, TwoCloseEntriesAreAnsweredTogetherAndReachTheInbox) {
+    const std::string sender = unique("d");
+    const auto start = std::chrono::steady_clock::now();
+    const std::string reply = say(port(), sender, "试用期六个月合法吗").all();
+    EXPECT_EQ(reply.find("您问的可能是下面两种情况之一"), 0u) << reply;
+    const auto first = reply.find("①");
+    const auto second = reply.find("②");
+    ASSERT_NE(first, std::string::npos) << reply;
+    ASSERT_NE(second, std::string::npos) << reply;
+    EXPECT_LT(first, second);
+    EXPECT_NE(reply.find("法律依据", first), std::string::npos) << reply;
+    EXPECT_NE(reply.find("法律依据", second), std::string::npos) << reply;
+    EXPECT_EQ(reply.find("回复数字"), std::string::npos) << reply;
+    EXPECT_LE(reply.size(), 2048u);
+    json found;
+    while (found.is_null() && std::chrono::steady_clock::now() - start < 1s) {
+        auto listed = http_request(port(), "GET", "/admin/api/missed", {}, bearer(kEditorToken));
+        ASSERT_EQ(listed.status, 200) << listed.body;
+        const json groups = json::parse(listed.body)["groups"];
+        for (const auto& group : groups)
+            if (group["text"].get<std::string>() == "试用期六个月合法吗") found = group;
+    }
+    ASSERT_FALSE(found.is_null()) << "not in the inbox within a second";
+    EXPECT_EQ(found["outcome"], "two_answers");
+}
+
 // A question kayou could not answer reaches the editors' inbox scrubbed, and becomes a live
 // entry through the admin API (the console page drives the same calls).
 TEST_F(ChatLegalTest, AMissedQuestionIsScrubbedIntoTheInboxAndBecomesALiveEntry) {
@@ -346,8 +375,9 @@ TEST_F(ChatLegalTest, AMissedQuestionIsScrubbedIntoTheInboxAndBecomesALiveEntry)
                           {"publish", true},
                           {"new",
                            {{"id", "homestead_demolition"},
-                            {"answer", "宅基地上的房屋和附属设施被依法征收的，应当给予公平、合理"
-                                       "的补偿；没有合法手续强拆的，可以申请行政复议或起诉。"},
+                            {"answer",
+                             "宅基地上的房屋和附属设施被依法征收的，应当给予公平、合理"
+                             "的补偿；没有合法手续强拆的，可以申请行政复议或起诉。"},
                             {"legal_basis", {{{"law", "土地管理法"}, {"article", "第48条"}}}},
                             {"tags", {"宅基地"}}}}};
     auto promoted = http_request(port(), "POST",

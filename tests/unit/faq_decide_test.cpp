@@ -1,7 +1,9 @@
-// The answer/choices/silence/handoff decision and answer formatting.
+// The answer/both/choices/silence/handoff decision and answer formatting.
 #include <gtest/gtest.h>
 
 #include <string>
+#include <string_view>
+#include <vector>
 
 #include "faq/decide.hpp"
 #include "text/utf8.hpp"
@@ -25,7 +27,17 @@ const Entry kB = make_entry("b");
 const Entry kC = make_entry("c");
 const Entry kD = make_entry("d");
 const Entry kLawyer = make_entry("lawyer", true);
-const Thresholds kT{0.55, 0.30, 0.06, 0.60};
+// Two answers off: the rules for one answer, choices and silence on their own.
+const Thresholds kT{0.55, 0.30, 0.06, 0.60, /*both_gap=*/0};
+// The same with two answers on, at the shipped distances.
+Thresholds with_both() {
+    Thresholds thresholds = kT;
+    const Thresholds shipped;
+    thresholds.both_gap = shipped.both_gap;
+    thresholds.both_second = shipped.both_second;
+    thresholds.both_top = shipped.both_top;
+    return thresholds;
+}
 
 TEST(FaqDecide, ConfidentAnswer) {
     const auto d = decide({{&kA, 0.9}, {&kB, 0.4}}, kT, false, true);
@@ -96,6 +108,89 @@ TEST(FaqDecide, NothingFitsInGroupIsSilentUnlessMentioned) {
     EXPECT_EQ(decide({}, kT, true, true).action, Action::handoff);
 }
 
+// Two close candidates with nothing else near are both answered; the rest of the rules stand.
+TEST(FaqDecide, TwoCloseCandidatesAreAnsweredTogether) {
+    struct Row {
+        const char* why;
+        std::vector<Hit> hits;
+        bool in_group, mentioned;
+        Action expected;
+    };
+    const Thresholds t = with_both();  // gap 0.15, second >= 0.45, top >= 0.55, margin 0.06
+    const std::vector<Row> rows = {
+        {"answerable top, second within the gap",
+         {{&kA, 0.70}, {&kB, 0.60}},
+         false,
+         true,
+         Action::both},
+        {"too close to call: both instead of a menu",
+         {{&kA, 0.80}, {&kB, 0.79}},
+         false,
+         true,
+         Action::both},
+        {"below answer, second close: both instead of a menu",
+         {{&kA, 0.56}, {&kB, 0.50}},
+         false,
+         true,
+         Action::both},
+        {"second a gap or more behind: one answer",
+         {{&kA, 0.80}, {&kB, 0.65}},
+         false,
+         true,
+         Action::answer},
+        {"second below both_second: one answer",
+         {{&kA, 0.57}, {&kB, 0.44}},
+         false,
+         true,
+         Action::answer},
+        {"top below both_top: a menu", {{&kA, 0.54}, {&kB, 0.50}}, false, true, Action::choices},
+        {"third within margin of the second: a menu",
+         {{&kA, 0.80}, {&kB, 0.79}, {&kC, 0.74}},
+         false,
+         true,
+         Action::choices},
+        {"third within margin, top answerable alone: one answer",
+         {{&kA, 0.80}, {&kB, 0.70}, {&kC, 0.65}},
+         false,
+         true,
+         Action::answer},
+        {"third a margin below the second: both",
+         {{&kA, 0.80}, {&kB, 0.79}, {&kC, 0.73}},
+         false,
+         true,
+         Action::both},
+        {"group, unmentioned, answerable top: both speak",
+         {{&kA, 0.70}, {&kB, 0.60}},
+         true,
+         false,
+         Action::both},
+        {"group, unmentioned, too close to call: silence",
+         {{&kA, 0.80}, {&kB, 0.79}},
+         true,
+         false,
+         Action::silence},
+        {"group, mentioned, too close to call: both",
+         {{&kA, 0.80}, {&kB, 0.79}},
+         true,
+         true,
+         Action::both},
+    };
+    for (const auto& row : rows) {
+        const auto d = decide(row.hits, t, row.in_group, row.mentioned);
+        EXPECT_EQ(d.action, row.expected) << row.why;
+        if (d.action == Action::both) {
+            ASSERT_EQ(d.hits.size(), 2u) << row.why;
+            EXPECT_EQ(d.hits[0].entry, row.hits[0].entry) << row.why;
+            EXPECT_EQ(d.hits[1].entry, row.hits[1].entry) << row.why;
+        }
+    }
+}
+
+TEST(FaqDecide, TwoAnswersOfferTheLawyerWhenEitherEntryDoes) {
+    EXPECT_TRUE(decide({{&kA, 0.70}, {&kLawyer, 0.62}}, with_both(), false, true).offer_lawyer);
+    EXPECT_FALSE(decide({{&kA, 0.70}, {&kB, 0.62}}, with_both(), false, true).offer_lawyer);
+}
+
 TEST(FaqFormat, FullAnswerHasLawAndWayToAPerson) {
     const auto text = format_answer(kA, 4096);
     EXPECT_EQ(text.find(kA.answer), 0u);
@@ -141,6 +236,85 @@ TEST(FaqFormat, NeverExceedsLimitNorSplitsCharacters) {
         const auto decoded = kayou::text::decode_utf8(text);
         for (char32_t c : decoded) ASSERT_NE(c, kayou::text::kReplacementChar) << limit;
     }
+}
+
+Entry answer_entry(std::string id, std::string answer, std::string law) {
+    Entry entry = make_entry(std::move(id));
+    entry.answer = std::move(answer);
+    entry.legal_basis = {{std::move(law), "第1条"}};
+    return entry;
+}
+
+std::string repeat(std::string_view sentence, int times) {
+    std::string out;
+    for (int i = 0; i < times; ++i) out += sentence;
+    return out;
+}
+
+TEST(FaqFormat, TwoAnswersEachWithItsLawAndOneWayToAPerson) {
+    const Entry first = answer_entry("first", "工伤认定申请时限是一年。", "工伤保险条例");
+    const Entry second = answer_entry("second", "仲裁时效是一年。", "劳动争议调解仲裁法");
+    const std::string text = format_both(first, second, 2048);
+    EXPECT_EQ(text.find(kBothOpening), 0u) << text;
+    const auto one = text.find("①工伤认定申请时限是一年。\n法律依据：《工伤保险条例》第1条。");
+    const auto two = text.find("②仲裁时效是一年。\n法律依据：《劳动争议调解仲裁法》第1条。");
+    ASSERT_NE(one, std::string::npos) << text;
+    ASSERT_NE(two, std::string::npos) << text;
+    EXPECT_LT(one, two);
+    // The way to a person once, at the end.
+    EXPECT_EQ(text.find(kReachPerson), text.size() - std::string(kReachPerson).size());
+    EXPECT_EQ(text.find("12351"), text.rfind("12351"));
+    // A service entry (no legal basis) has no basis line of its own.
+    Entry service = second;
+    service.legal_basis.clear();
+    EXPECT_EQ(format_both(first, service, 2048).find("法律依据"),
+              format_both(first, service, 2048).rfind("法律依据"));
+}
+
+TEST(FaqFormat, TwoLongAnswersKeepTheFirstLongestAndBothBases) {
+    // ~1,800 bytes each: together they cannot fit 2,048.
+    const Entry first = answer_entry("first", repeat("第一条答案的一句话。", 60), "甲法");
+    const Entry second = answer_entry("second", repeat("第二条答案的一句话。", 60), "乙法");
+    const std::string text = format_both(first, second, 2048);
+    EXPECT_LE(text.size(), 2048u);
+    EXPECT_NE(text.find("《甲法》第1条"), std::string::npos) << text;
+    EXPECT_NE(text.find("《乙法》第1条"), std::string::npos) << text;
+    EXPECT_NE(text.find(kReachPerson), std::string::npos);
+    // Each cut at a sentence end, and the best match keeps more than the runner-up.
+    const auto kept = [&](std::string_view sentence) {
+        std::size_t count = 0;
+        for (auto at = text.find(sentence); at != std::string::npos;
+             at = text.find(sentence, at + 1))
+            ++count;
+        return count;
+    };
+    EXPECT_GT(kept("第一条答案的一句话。"), 2 * kept("第二条答案的一句话。"));
+    EXPECT_GE(kept("第二条答案的一句话。"), 3u);
+    EXPECT_NE(text.find("。…"), std::string::npos) << text;
+}
+
+TEST(FaqFormat, ShortSecondAnswerIsKeptWholeAndTheFirstTakesTheRest) {
+    const Entry first = answer_entry("first", repeat("第一条答案的一句话。", 80), "甲法");
+    const Entry second = answer_entry("second", "第二条只有一句。", "乙法");
+    const std::string text = format_both(first, second, 2048);
+    EXPECT_LE(text.size(), 2048u);
+    EXPECT_NE(text.find("②第二条只有一句。"), std::string::npos) << text;
+    EXPECT_GT(text.size(), 2048u - 40) << "the room the second left goes to the first";
+}
+
+TEST(FaqFormat, TwoAnswersNeverExceedTheLimitNorSplitCharacters) {
+    const Entry first = answer_entry("first", repeat("工伤认定一年内申请。", 12), "甲法");
+    const Entry second = answer_entry("second", repeat("仲裁时效一年。", 12), "乙法");
+    const std::string full = format_both(first, second, 100000);
+    for (std::size_t limit = 0; limit <= full.size() + 3; ++limit) {
+        const auto text = format_both(first, second, limit);
+        ASSERT_LE(text.size(), limit) << limit;
+        for (char32_t c : kayou::text::decode_utf8(text))
+            ASSERT_NE(c, kayou::text::kReplacementChar) << limit;
+        // Too little room for two answers: the first alone, as format_answer writes it.
+        if (text.find(kBothOpening) != 0) ASSERT_EQ(text, format_answer(first, limit)) << limit;
+    }
+    EXPECT_EQ(format_both(first, second, 300), format_answer(first, 300));
 }
 
 }  // namespace
