@@ -304,9 +304,21 @@ bool has_a_not_a(std::string_view text) {
     return false;
 }
 
+bool ends_in_verb_not(std::string_view text) {
+    std::u32string code_points = text::decode_utf8(text);
+    static constexpr std::u32string_view kTrailing = U" \t\r\n？?！!。，,.~～…啊呀哈嘛呢捏哇";
+    while (!code_points.empty() && kTrailing.find(code_points.back()) != std::u32string::npos)
+        code_points.pop_back();
+    if (code_points.size() < 3 || code_points.back() != U'不') return false;
+    const char32_t before = code_points[code_points.size() - 2];
+    // Before 不 these make a refusal or an adverb phrase, not a question.
+    static constexpr std::u32string_view kRefusing = U"不也就偏可并都还我你他她绝决再要";
+    return before >= 0x4E00 && before <= 0x9FFF && kRefusing.find(before) == std::u32string::npos;
+}
+
 bool IntentModel::is_question(std::string_view text) const {
     const std::string folded = fold(text);
-    return contains_any(folded, question_) || has_a_not_a(folded);
+    return contains_any(folded, question_) || has_a_not_a(folded) || ends_in_verb_not(folded);
 }
 
 }  // namespace kayou::faq

@@ -54,6 +54,10 @@ IntentScript parse_intent_script(std::string_view text, std::string source_name)
 
 // Whether the text holds an A-not-A question: the same character on both sides of 不 ("赔不赔").
 bool has_a_not_a(std::string_view text);
+// Whether the text ends in the northern yes/no form "…不" ("还能报不", "算工伤不啊？"): 不 last,
+// before trailing punctuation and particles, after a character that makes it a question rather
+// than a refusal ("我不", "就不", "偏不").
+bool ends_in_verb_not(std::string_view text);
 
 inline constexpr double kCueWeight = 0.22;
 inline constexpr int kMaxCues = 2;

@@ -143,6 +143,29 @@ TEST(Understand, ANotAQuestions) {
         EXPECT_EQ(faq::has_a_not_a(item.text), item.expected) << item.text;
 }
 
+TEST(Understand, QuestionsEndingInNot) {
+    struct Case {
+        const char* text;
+        bool expected;
+    };
+    const Case cases[] = {
+        {"还能报不", true},        {"这算工伤不", true}, {"能整成工商不啊？", true},
+        {"俺自个还能报不 ", true}, {"我不", false},      {"我就不", false},
+        {"偏不！", false},         {"不", false},        {"说好了也不", false},
+        {"不给钱不", true},        {"赔不了", false},    {"报不报", false},
+        {"ok不", false},           {"", false},
+    };
+    for (const auto& item : cases)
+        EXPECT_EQ(faq::ends_in_verb_not(item.text), item.expected) << item.text;
+}
+
+// A northern yes/no question ending in 不 is a question: it is no longer settled by an intent
+// example it resembles ("还能再整一次不" is not asking for the application's progress).
+TEST(Understand, AQuestionEndingInNotGoesToTheFaq) {
+    EXPECT_EQ(understand("俺对那个鉴定结果不服 觉得等级评低了 还能再整一次不").intent, "question");
+    EXPECT_EQ(understand("我想入会 能办不").intent, "join");
+}
+
 // A clear legal question with a danger word in it ("被打了", "不让我走") is answered too; the
 // slot makes the router put the emergency numbers first. Danger with no clear legal match stays
 // the emergency alone.
