@@ -741,8 +741,10 @@ struct App::Impl {
             auto reply = co_await legal->ask(std::move(question));
             dialogs::LegalAnswer answer;
             answer.texts = std::move(reply.texts);
-            // Only numbered choices are kept for a follow-up "2"; an answer's id is not.
-            if (reply.action == faq::Action::choices) answer.entry_ids = std::move(reply.entry_ids);
+            // Numbered choices and two answers are kept for a follow-up "2" (a shortened answer of
+            // two says "回复2看全文"); a single answer's id is not.
+            if (reply.action == faq::Action::choices || reply.action == faq::Action::both)
+                answer.entry_ids = std::move(reply.entry_ids);
             answer.confident = reply.action == faq::Action::answer ||
                                reply.action == faq::Action::both ||
                                reply.action == faq::Action::choices || !reply.ticket.empty();

@@ -52,7 +52,7 @@ struct LegalAsk {
 
 struct LegalAnswer {
     std::vector<std::string> texts;      // empty: silence, or nothing confident to say
-    std::vector<std::string> entry_ids;  // set when numbered choices were offered
+    std::vector<std::string> entry_ids;  // set when choices or two answers were sent (for "2")
     bool confident = false;              // an answer, choices or a ticket (not a handoff offer)
     bool missed = false;                 // nothing fits and no ticket was opened: a miss
     std::string outcome;                 // answer | both | choices | silence | handoff

@@ -89,12 +89,19 @@ constexpr std::string_view kEllipsis = "…";
 // The least of an answer worth sending when it has to be shortened.
 constexpr std::size_t kMinAnswerBytes = 30;
 
-// The answer within budget bytes: whole, or cut at a sentence end with "…" (budget must leave
-// room for the ellipsis).
-std::string fit_answer(const std::string& answer, std::size_t budget) {
+// The answer within budget bytes: whole, or cut at a sentence end followed by cut_mark (budget
+// must leave room for the mark).
+std::string fit_answer(const std::string& answer, std::size_t budget,
+                       std::string_view cut_mark = kEllipsis) {
     if (answer.size() <= budget) return answer;
-    return std::string(cut_text(answer, budget - kEllipsis.size())) + std::string(kEllipsis);
+    return std::string(cut_text(answer, budget - cut_mark.size())) + std::string(cut_mark);
 }
+
+// A shortened answer of two says how to get the rest: the reply keeps both entries for the
+// driver's "1" or "2" (faq::answer_choice), which sends that answer whole.
+constexpr std::string_view kFirstCut = "…（回复1看全文）";
+constexpr std::string_view kSecondCut = "…（回复2看全文）";
+static_assert(kFirstCut.size() == kSecondCut.size());
 
 std::string basis_block(const Entry& entry) {
     const std::string basis = legal_basis_line(entry);
@@ -129,16 +136,16 @@ std::string format_both(const Entry& first, const Entry& second, std::size_t max
     const std::size_t second_size = second.answer.size();
     if (fixed + first_size + second_size <= max_bytes)
         return opening + first.answer + between + second.answer + closing;
-    if (max_bytes < fixed + 2 * (kEllipsis.size() + kMinAnswerBytes))
-        return format_answer(first, max_bytes);
+    const std::size_t least = kSecondCut.size() + kMinAnswerBytes;
+    if (max_bytes < fixed + 2 * least) return format_answer(first, max_bytes);
     // The best match keeps as much of its answer as it can; the runner-up keeps at least a sixth
     // of the room (its opening sentences, which say what it is about) and whatever is left over.
     const std::size_t room = max_bytes - fixed;
-    const std::size_t second_least = std::min(second_size, room / 6);
+    const std::size_t second_least = std::min(second_size, std::max(room / 6, least));
     const std::size_t first_budget = std::min(first_size, room - second_least);
     const std::size_t second_budget = room - first_budget;
-    return opening + fit_answer(first.answer, first_budget) + between +
-           fit_answer(second.answer, second_budget) + closing;
+    return opening + fit_answer(first.answer, first_budget, kFirstCut) + between +
+           fit_answer(second.answer, second_budget, kSecondCut) + closing;
 }
 
 }  // namespace kayou::faq

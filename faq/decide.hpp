@@ -59,8 +59,9 @@ std::string format_answer(const Entry& entry, std::size_t max_bytes);
 
 // Two answers in one text: a line saying it may be either, then each answer with its legal
 // basis under ① and ②, then how to reach a person once. When they do not fit max_bytes the
-// longer answer is shortened first (as format_answer does), never below an even share; with too
-// little room for two answers at all it is format_answer(first, max_bytes).
+// runner-up keeps at least a sixth of the room and the best match the rest; a shortened answer
+// ends at a sentence with "…（回复1看全文）" or "…（回复2看全文）" (the reply keeps both entries
+// for that "1" or "2"). With too little room for two answers it is format_answer(first, max_bytes).
 std::string format_both(const Entry& first, const Entry& second, std::size_t max_bytes);
 
 // The smallest channel limit two answers are sent in; below it Thresholds::both_gap is 0.

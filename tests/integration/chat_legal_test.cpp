@@ -332,6 +332,13 @@ TEST_F(ChatLegalTest, TwoCloseEntriesAreAnsweredTogetherAndReachTheInbox) {
     EXPECT_NE(reply.find("法律依据", second), std::string::npos) << reply;
     EXPECT_EQ(reply.find("回复数字"), std::string::npos) << reply;
     EXPECT_LE(reply.size(), 2048u);
+    // "2" sends the second answer alone and whole (a shortened one says "回复2看全文").
+    const std::string second_alone = say(port(), sender, "2").all();
+    EXPECT_NE(second_alone.find("法律依据"), std::string::npos) << second_alone;
+    EXPECT_EQ(second_alone.find("两种情况"), std::string::npos) << second_alone;
+    const std::string opening = second_alone.substr(0, second_alone.find("。"));
+    EXPECT_NE(reply.find("②" + opening), std::string::npos)
+        << "not the second of the two: " << second_alone;
     json found;
     while (found.is_null() && std::chrono::steady_clock::now() - start < 1s) {
         auto listed = http_request(port(), "GET", "/admin/api/missed", {}, bearer(kEditorToken));

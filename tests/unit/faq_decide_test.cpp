@@ -290,6 +290,9 @@ TEST(FaqFormat, TwoLongAnswersKeepTheFirstLongestAndBothBases) {
     };
     EXPECT_GT(kept("第一条答案的一句话。"), 2 * kept("第二条答案的一句话。"));
     EXPECT_GE(kept("第二条答案的一句话。"), 3u);
+    // Each shortened answer says how to get the rest.
+    EXPECT_NE(text.find("。…（回复1看全文）\n法律依据：《甲法》"), std::string::npos) << text;
+    EXPECT_NE(text.find("。…（回复2看全文）\n法律依据：《乙法》"), std::string::npos) << text;
     EXPECT_NE(text.find("。…"), std::string::npos) << text;
 }
 
@@ -299,6 +302,8 @@ TEST(FaqFormat, ShortSecondAnswerIsKeptWholeAndTheFirstTakesTheRest) {
     const std::string text = format_both(first, second, 2048);
     EXPECT_LE(text.size(), 2048u);
     EXPECT_NE(text.find("②第二条只有一句。"), std::string::npos) << text;
+    EXPECT_NE(text.find("（回复1看全文）"), std::string::npos) << text;
+    EXPECT_EQ(text.find("（回复2看全文）"), std::string::npos) << text;
     EXPECT_GT(text.size(), 2048u - 40) << "the room the second left goes to the first";
 }
 
