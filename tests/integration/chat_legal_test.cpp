@@ -4,6 +4,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <functional>
 #include <nlohmann/json.hpp>
 #include <regex>
 
@@ -83,6 +84,20 @@ protected:
         delete redis_;
     }
     std::uint16_t port() const { return kayou_->port(); }
+    // The missed-questions inbox group whose text `matches`, polled until `start` + 1 s; null if
+    // none by then.
+    json inbox_group(std::chrono::steady_clock::time_point start,
+                     const std::function<bool(const std::string&)>& matches) const {
+        while (std::chrono::steady_clock::now() - start < 1s) {
+            auto listed =
+                http_request(port(), "GET", "/admin/api/missed", {}, bearer(kEditorToken));
+            EXPECT_EQ(listed.status, 200) << listed.body;
+            const json groups = json::parse(listed.body)["groups"];
+            for (const auto& group : groups)
+                if (matches(group["text"].get<std::string>())) return group;
+        }
+        return json();
+    }
 
     static RedisServer* redis_;
     static KayouProcess* kayou_;
@@ -339,14 +354,8 @@ TEST_F(ChatLegalTest, TwoCloseEntriesAreAnsweredTogetherAndReachTheInbox) {
     const std::string opening = second_alone.substr(0, second_alone.find("。"));
     EXPECT_NE(reply.find("②" + opening), std::string::npos)
         << "not the second of the two: " << second_alone;
-    json found;
-    while (found.is_null() && std::chrono::steady_clock::now() - start < 1s) {
-        auto listed = http_request(port(), "GET", "/admin/api/missed", {}, bearer(kEditorToken));
-        ASSERT_EQ(listed.status, 200) << listed.body;
-        const json groups = json::parse(listed.body)["groups"];
-        for (const auto& group : groups)
-            if (group["text"].get<std::string>() == "试用期六个月合法吗") found = group;
-    }
+    const json found =
+        inbox_group(start, [](const std::string& text) { return text == "试用期六个月合法吗"; });
     ASSERT_FALSE(found.is_null()) << "not in the inbox within a second";
     EXPECT_EQ(found["outcome"], "two_answers");
 }
@@ -359,14 +368,8 @@ TEST_F(ChatLegalTest, AMissedQuestionIsScrubbedIntoTheInboxAndBecomesALiveEntry)
         "我叫王建国 电话13812345678 问个事 宅基地上盖的车库被村里拆了能要补偿不";
     const auto start = std::chrono::steady_clock::now();
     const std::string reply = say(port(), sender, question).all();
-    json found;
-    while (found.is_null() && std::chrono::steady_clock::now() - start < 1s) {
-        auto listed = http_request(port(), "GET", "/admin/api/missed", {}, bearer(kEditorToken));
-        ASSERT_EQ(listed.status, 200) << listed.body;
-        const json groups = json::parse(listed.body)["groups"];
-        for (const auto& group : groups)
-            if (group["text"].get<std::string>().find("宅基地") != std::string::npos) found = group;
-    }
+    const json found = inbox_group(
+        start, [](const std::string& text) { return text.find("宅基地") != std::string::npos; });
     ASSERT_FALSE(found.is_null()) << "not in the inbox within a second; kayou said: " << reply;
     const std::string text = found["text"];
     EXPECT_EQ(text.find("王建国"), std::string::npos) << text;
