@@ -2,6 +2,7 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include <algorithm>
 #include <stdexcept>
 
 namespace kayou::dialogs {
@@ -119,28 +120,18 @@ LegalEvalResult score_legal(const Understander& understander, const faq::Index& 
                 score = hits.front().score;
             }
             switch (decision.action) {
-                case faq::Action::answer: {
-                    const auto& answered = *decision.hits.front().entry;
-                    const std::string text = faq::format_answer(answered, 2048);
-                    if (!item.in_scope)
-                        outcome =
-                            answered.legal ? LegalOutcome::legal_claim : LegalOutcome::kept_out;
-                    else
-                        outcome =
-                            has_facts(text, item.must) ? LegalOutcome::right : LegalOutcome::wrong;
-                    break;
-                }
+                case faq::Action::answer:
                 case faq::Action::both: {
-                    const auto& first = *decision.hits[0].entry;
-                    const auto& second = *decision.hits[1].entry;
-                    const std::string text = faq::format_both(first, second, 2048);
+                    const std::string text = faq::answer_text(decision, 2048);
+                    const bool claims_law =
+                        std::any_of(decision.hits.begin(), decision.hits.end(),
+                                    [](const faq::Hit& hit) { return hit.entry->legal; });
                     if (!item.in_scope)
-                        outcome = first.legal || second.legal ? LegalOutcome::legal_claim
-                                                              : LegalOutcome::kept_out;
+                        outcome = claims_law ? LegalOutcome::legal_claim : LegalOutcome::kept_out;
                     else
                         outcome =
                             has_facts(text, item.must) ? LegalOutcome::right : LegalOutcome::wrong;
-                    answered_both = true;
+                    answered_both = decision.action == faq::Action::both;
                     break;
                 }
                 case faq::Action::choices:

@@ -148,4 +148,12 @@ std::string format_both(const Entry& first, const Entry& second, std::size_t max
            fit_answer(second.answer, second_budget, kSecondCut) + closing;
 }
 
+std::string answer_text(const Decision& decision, std::size_t max_bytes) {
+    if (decision.action == Action::answer)
+        return format_answer(*decision.hits.front().entry, max_bytes);
+    if (decision.action == Action::both)
+        return format_both(*decision.hits[0].entry, *decision.hits[1].entry, max_bytes);
+    return {};
+}
+
 }  // namespace kayou::faq

@@ -64,6 +64,10 @@ std::string format_answer(const Entry& entry, std::size_t max_bytes);
 // for that "1" or "2"). With too little room for two answers it is format_answer(first, max_bytes).
 std::string format_both(const Entry& first, const Entry& second, std::size_t max_bytes);
 
+// What an answer or two answers send: format_answer of the one hit, or format_both of the two;
+// empty for the other actions.
+std::string answer_text(const Decision& decision, std::size_t max_bytes);
+
 // The smallest channel limit two answers are sent in; below it Thresholds::both_gap is 0.
 inline constexpr std::size_t kBothMinBytes = 1500;
 

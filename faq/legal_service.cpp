@@ -86,13 +86,9 @@ LegalReply answer_from(std::shared_ptr<const Index> index, int version,
     reply.hits = decision.hits;
     switch (decision.action) {
         case Action::answer:
-            reply.entry_ids.push_back(decision.hits.front().entry->id);
-            reply.texts.push_back(format_answer(*decision.hits.front().entry, question.max_bytes));
-            break;
         case Action::both:
             for (const auto& hit : decision.hits) reply.entry_ids.push_back(hit.entry->id);
-            reply.texts.push_back(
-                format_both(*decision.hits[0].entry, *decision.hits[1].entry, question.max_bytes));
+            reply.texts.push_back(answer_text(decision, question.max_bytes));
             break;
         case Action::choices:
             for (const auto& hit : decision.hits) reply.entry_ids.push_back(hit.entry->id);

@@ -95,11 +95,8 @@ void ask(const Index& index, const std::string& question, const std::string& dis
                     hit.entry->questions[hit.variant].c_str());
     const auto decision = decide(hits, thresholds, false, true);
     std::printf("decision: %s\n", std::string(action_name(decision.action)).c_str());
-    if (decision.action == Action::answer)
-        std::printf("\n%s\n", format_answer(*decision.hits.front().entry, 2048).c_str());
-    if (decision.action == Action::both)
-        std::printf("\n%s\n",
-                    format_both(*decision.hits[0].entry, *decision.hits[1].entry, 2048).c_str());
+    if (const std::string text = answer_text(decision, 2048); !text.empty())
+        std::printf("\n%s\n", text.c_str());
 }
 
 }  // namespace

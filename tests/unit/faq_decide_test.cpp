@@ -292,4 +292,17 @@ TEST(FaqFormat, TwoAnswersNeverExceedTheLimitNorSplitCharacters) {
     EXPECT_EQ(format_both(first, second, 300), format_answer(first, 300));
 }
 
+// The text a decision sends is the one formatter its action names; the other actions send none.
+TEST(FaqFormat, AnswerTextFollowsTheAction) {
+    const auto one = decide({{&kA, 0.9}, {&kB, 0.4}}, kT, false, true);
+    ASSERT_EQ(one.action, Action::answer);
+    EXPECT_EQ(answer_text(one, 2048), format_answer(kA, 2048));
+    const auto two = decide({{&kA, 0.70}, {&kB, 0.60}}, with_both(), false, true);
+    ASSERT_EQ(two.action, Action::both);
+    EXPECT_EQ(answer_text(two, 2048), format_both(kA, kB, 2048));
+    const auto menu = decide({{&kA, 0.45}, {&kB, 0.40}}, kT, false, true);
+    ASSERT_EQ(menu.action, Action::choices);
+    EXPECT_EQ(answer_text(menu, 2048), "");
+}
+
 }  // namespace
