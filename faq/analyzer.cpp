@@ -176,13 +176,17 @@ std::u32string fold_numbers(std::u32string_view text) {
 
 void Analyzer::PhraseTable::add(std::u32string phrase, std::uint32_t value) {
     if (phrase.empty()) return;
-    max_length = std::max(max_length, phrase.size());
+    std::size_t& longest = longest_from[phrase.front()];
+    longest = std::max(longest, phrase.size());
     phrases.emplace(std::move(phrase), value);
 }
 
 std::size_t Analyzer::PhraseTable::match(std::u32string_view text, std::size_t pos,
                                          std::uint32_t& value) const {
-    const std::size_t longest = std::min(max_length, text.size() - pos);
+    if (pos >= text.size()) return 0;
+    const auto starting = longest_from.find(text[pos]);
+    if (starting == longest_from.end()) return 0;
+    const std::size_t longest = std::min(starting->second, text.size() - pos);
     for (std::size_t length = longest; length > 0; --length) {
         if (const auto it = phrases.find(text.substr(pos, length)); it != phrases.end()) {
             value = it->second;

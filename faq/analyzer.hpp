@@ -63,7 +63,9 @@ private:
     };
     struct PhraseTable {
         std::unordered_map<std::u32string, std::uint32_t, PhraseHash, std::equal_to<>> phrases;
-        std::size_t max_length = 0;
+        // The longest phrase starting with each character: most positions of a text start no
+        // phrase at all, and the others need not try every length up to the longest overall.
+        std::unordered_map<char32_t, std::size_t> longest_from;
         void add(std::u32string phrase, std::uint32_t value);
         // Length of the longest phrase starting at pos (0 if none) and its value.
         std::size_t match(std::u32string_view text, std::size_t pos, std::uint32_t& value) const;
