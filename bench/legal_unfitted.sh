@@ -26,6 +26,8 @@ freezes=(
     "legal_dev_z 111730c" "legal_dev_aa 6df2154" "legal_dev_ab 6df2154"
     "legal_dev_ac 6df2154" "legal_dev_ad 1b7382d" "legal_dev_ae 07f3284"
     "legal_dev_af 5fb0f76" "legal_dev_ag e75d1c5" "legal_dev_ah 80cd426"
+    "legal_dev_al 75a1695" "legal_dev_am 6ab0482" "legal_dev_an 318b65b"
+    "legal_dev_ao 016ece7" "legal_dev_ap 016ece7"
 )
 if [[ -n "${KAYOU_UNFITTED_EXTRA:-}" ]]; then
     # "set commit;set commit": sets frozen later, e.g. by the session that adds them.
