@@ -7,6 +7,18 @@
 
 namespace kayou::faq {
 
+namespace {
+
+// The best fit is a service answer (legal: false: buying a truck, a hotline, "ask a doctor") and
+// the runner-up a legal one: the pair would read as a legal claim about a question that was not
+// legal ("4米2的车能拉多少方" with the overload limits), so it is not answered as two.
+bool service_then_legal(const Hit& first, const Hit& second) {
+    return first.entry != nullptr && second.entry != nullptr && !first.entry->legal &&
+           second.entry->legal;
+}
+
+}  // namespace
+
 Decision decide(const std::vector<Hit>& hits, const Thresholds& thresholds, bool in_group,
                 bool mentioned) {
     Decision decision;
@@ -22,14 +34,18 @@ Decision decide(const std::vector<Hit>& hits, const Thresholds& thresholds, bool
     const bool lone = hits.size() < 2 || hits[1].score < thresholds.suggest;
     // A lone match is often one shared phrase ("晚上" in 吃什么 and in 喝了酒): it needs `lone`.
     const double needed = lone ? std::max(thresholds.answer, thresholds.lone) : thresholds.answer;
-    const bool answerable = top.score >= needed && !close_second;
+    // A service answer that fits best is sent alone even next to a close legal one: paired or
+    // offered as a menu, the legal entry would answer a question that may not be legal at all.
+    const bool service_first = hits.size() > 1 && service_then_legal(top, hits[1]);
+    const bool answerable = top.score >= needed && (!close_second || service_first);
     // Two near-equal fits: both answers beat a menu (one more turn) and beat a coin toss. A third
     // too close to the second to call (`margin`) means the message is too vague for two answers
     // ("工资" alone matches five entries within 0.03): that is a menu.
     const bool both = thresholds.both_gap > 0 && hits.size() > 1 &&
                       top.score >= thresholds.both_top && hits[1].score >= thresholds.both_second &&
                       top.score - hits[1].score < thresholds.both_gap &&
-                      (hits.size() < 3 || hits[1].score - hits[2].score >= thresholds.margin);
+                      (hits.size() < 3 || hits[1].score - hits[2].score >= thresholds.margin) &&
+                      !service_first;
     if (both && (answerable || may_speak_unsure)) {
         decision.action = Action::both;
         decision.hits = {top, hits[1]};

@@ -46,6 +46,8 @@ struct Decision {
     bool offer_lawyer = false;  // answer (or both) of an entry marked handoff: true
 };
 
+// A service entry (legal: false) that fits best is never paired with a legal runner-up (answered
+// alone, or a menu below `answer`): docs/faq-format.md, "Two answers".
 // hits: Index::search results, best first. in_group: the message came from a group chat;
 // mentioned: the bot was @-mentioned (always true for 1:1 chats and SMS in practice).
 Decision decide(const std::vector<Hit>& hits, const Thresholds& thresholds, bool in_group,

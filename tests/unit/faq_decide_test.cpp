@@ -27,6 +27,15 @@ const Entry kB = make_entry("b");
 const Entry kC = make_entry("c");
 const Entry kD = make_entry("d");
 const Entry kLawyer = make_entry("lawyer", true);
+// A service entry (legal: false): a hotline, buying a truck, the union's own steps.
+Entry make_service_entry(std::string id) {
+    Entry entry = make_entry(std::move(id));
+    entry.legal = false;
+    entry.legal_basis.clear();
+    return entry;
+}
+const Entry kService = make_service_entry("service");
+const Entry kService2 = make_service_entry("service2");
 // Two answers off: the rules for one answer, choices and silence on their own.
 const Thresholds kT{0.55, 0.30, 0.06, 0.60, /*both_gap=*/0};
 // The same with two answers on, at the shipped distances.
@@ -143,6 +152,14 @@ TEST(FaqDecide, TwoCloseCandidatesAreAnsweredTogether) {
          {{&kA, 0.80}, {&kB, 0.79}}, true, false, Action::silence},
         {"group, mentioned, too close to call: both",
          {{&kA, 0.80}, {&kB, 0.79}}, true, true, Action::both},
+        {"service first, legal second within the gap: the service answer alone",
+         {{&kService, 0.70}, {&kA, 0.60}}, false, true, Action::answer},
+        {"service first, legal second too close to call: the service answer alone",
+         {{&kService, 0.80}, {&kA, 0.79}}, false, true, Action::answer},
+        {"legal first, service second: both",
+         {{&kA, 0.70}, {&kService, 0.60}}, false, true, Action::both},
+        {"two service entries: both",
+         {{&kService, 0.70}, {&kService2, 0.60}}, false, true, Action::both},
     };
     // clang-format on
     for (const auto& row : rows) {
@@ -154,6 +171,15 @@ TEST(FaqDecide, TwoCloseCandidatesAreAnsweredTogether) {
             EXPECT_EQ(d.hits[1].entry, row.hits[1].entry) << row.why;
         }
     }
+}
+
+// With the shipped thresholds a top between both_top (0.55) and answer (0.57) is answered as two
+// when the second is close; a service top with a legal second is offered as a menu instead.
+TEST(FaqDecide, ServiceTopBelowAnswerWithALegalSecondIsAMenu) {
+    const Thresholds shipped;
+    EXPECT_EQ(decide({{&kA, 0.56}, {&kB, 0.50}}, shipped, false, true).action, Action::both);
+    EXPECT_EQ(decide({{&kService, 0.56}, {&kA, 0.50}}, shipped, false, true).action,
+              Action::choices);
 }
 
 TEST(FaqDecide, TwoAnswersOfferTheLawyerWhenEitherEntryDoes) {
