@@ -745,9 +745,8 @@ struct App::Impl {
             // two says "回复2看全文"); a single answer's id is not.
             if (reply.action == faq::Action::choices || reply.action == faq::Action::both)
                 answer.entry_ids = std::move(reply.entry_ids);
-            answer.confident = reply.action == faq::Action::answer ||
-                               reply.action == faq::Action::both ||
-                               reply.action == faq::Action::choices || !reply.ticket.empty();
+            answer.confident = faq::answers(reply.action) || reply.action == faq::Action::choices ||
+                               !reply.ticket.empty();
             answer.missed = reply.action == faq::Action::handoff && reply.ticket.empty() &&
                             !reply.asked_for_person;
             answer.outcome = std::string(faq::action_name(reply.action));

@@ -39,6 +39,9 @@ enum class Action {
     handoff,  // nothing fits: offer the lawyer on duty (律师值班)
 };
 
+// answer or both: the reply states what one or two entries say (not a menu, not a handoff).
+inline bool answers(Action action) { return action == Action::answer || action == Action::both; }
+
 struct Decision {
     Action action = Action::handoff;
     // answer: the one hit; both: the two; choices: 1..3 hits; otherwise empty

@@ -86,8 +86,7 @@ EvalReport evaluate(const Index& index, const std::vector<EvalCase>& cases,
             if (decision.action == Action::handoff) {
                 ++report.none_handoff;
             } else {
-                if (decision.action == Action::answer || decision.action == Action::both)
-                    ++report.none_answered;
+                if (answers(decision.action)) ++report.none_answered;
                 report.misses.push_back(miss);
             }
             continue;
@@ -96,9 +95,7 @@ EvalReport evaluate(const Index& index, const std::vector<EvalCase>& cases,
         const bool top1 = !hits.empty() && is_expected(hits.front());
         report.top1 += top1;
         report.top3 += std::any_of(hits.begin(), hits.end(), is_expected);
-        if (decision.action == Action::answer || decision.action == Action::both ||
-            decision.action == Action::choices)
-            ++report.covered;
+        if (answers(decision.action) || decision.action == Action::choices) ++report.covered;
         if (decision.action == Action::answer) {
             ++report.answered;
             report.answered_wrong += !is_expected(decision.hits.front());

@@ -182,6 +182,14 @@ TEST(FaqDecide, ServiceTopBelowAnswerWithALegalSecondIsAMenu) {
               Action::choices);
 }
 
+TEST(FaqDecide, AnswerAndBothAreTheActionsThatAnswer) {
+    EXPECT_TRUE(answers(Action::answer));
+    EXPECT_TRUE(answers(Action::both));
+    EXPECT_FALSE(answers(Action::choices));
+    EXPECT_FALSE(answers(Action::silence));
+    EXPECT_FALSE(answers(Action::handoff));
+}
+
 TEST(FaqDecide, TwoAnswersOfferTheLawyerWhenEitherEntryDoes) {
     EXPECT_TRUE(decide({{&kA, 0.70}, {&kLawyer, 0.62}}, with_both(), false, true).offer_lawyer);
     EXPECT_FALSE(decide({{&kA, 0.70}, {&kB, 0.62}}, with_both(), false, true).offer_lawyer);
