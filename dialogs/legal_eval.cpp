@@ -122,7 +122,8 @@ LegalEvalResult score_legal(const Understander& understander, const faq::Index& 
             switch (decision.action) {
                 case faq::Action::answer:
                 case faq::Action::both: {
-                    const std::string text = faq::answer_text(decision, 2048);
+                    const std::string text =
+                        faq::answer_text(decision, 2048, index.sentence_relevance(understood.text));
                     const bool claims_law =
                         std::any_of(decision.hits.begin(), decision.hits.end(),
                                     [](const faq::Hit& hit) { return hit.entry->legal; });

@@ -57,21 +57,27 @@ Decision decide(const std::vector<Hit>& hits, const Thresholds& thresholds, bool
                 bool mentioned);
 
 // The answer, then "法律依据：《law》article；…", then how to reach a person. When it does not fit
-// max_bytes the answer text is shortened (at a sentence end when possible, "…" marks the cut) so
-// the legal basis and the way to a person survive; the result never exceeds max_bytes and never
+// max_bytes the answer text is shortened so the legal basis and the way to a person survive: to
+// its opening sentence and the sentences most relevant to the question (`relevance`, from
+// Index::sentence_relevance; "…" for each run left out), or without a relevant sentence at a
+// sentence end when possible ("…" marks the cut). The result never exceeds max_bytes and never
 // splits a UTF-8 sequence.
-std::string format_answer(const Entry& entry, std::size_t max_bytes);
+std::string format_answer(const Entry& entry, std::size_t max_bytes,
+                          const SentenceRelevance& relevance = {});
 
 // Two answers in one text: a line saying it may be either, then each answer with its legal
 // basis under ① and ②, then how to reach a person once. When they do not fit max_bytes the
 // runner-up keeps at least a sixth of the room and the best match the rest; a shortened answer
-// ends at a sentence with "…（回复1看全文）" or "…（回复2看全文）" (the reply keeps both entries
-// for that "1" or "2"). With too little room for two answers it is format_answer(first, max_bytes).
-std::string format_both(const Entry& first, const Entry& second, std::size_t max_bytes);
+// keeps what format_answer keeps and ends with "…（回复1看全文）" or "…（回复2看全文）" (the reply
+// keeps both entries for that "1" or "2"). With too little room for two answers it is
+// format_answer(first, max_bytes, relevance).
+std::string format_both(const Entry& first, const Entry& second, std::size_t max_bytes,
+                        const SentenceRelevance& relevance = {});
 
 // What an answer or two answers send: format_answer of the one hit, or format_both of the two;
 // empty for the other actions.
-std::string answer_text(const Decision& decision, std::size_t max_bytes);
+std::string answer_text(const Decision& decision, std::size_t max_bytes,
+                        const SentenceRelevance& relevance = {});
 
 // The smallest channel limit two answers are sent in; below it Thresholds::both_gap is 0.
 inline constexpr std::size_t kBothMinBytes = 1500;

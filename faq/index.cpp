@@ -48,6 +48,28 @@ std::vector<Index::TermKey> Index::answer_terms(
     return out;
 }
 
+SentenceRelevance Index::sentence_relevance(std::string_view question) const {
+    std::vector<std::pair<TermKey, double>> weighted;
+    double total = 0;
+    for (const auto key : answer_terms(question)) {
+        const auto it = answer_postings_.find(key);
+        const double idf = answer_idf(it == answer_postings_.end() ? 0 : it->second.size());
+        weighted.emplace_back(key, idf);
+        total += idf;
+    }
+    if (weighted.empty() || total <= 0) return {};
+    std::sort(weighted.begin(), weighted.end());
+    return [this, weighted = std::move(weighted), total](std::string_view sentence) {
+        auto held = answer_terms(sentence);
+        std::sort(held.begin(), held.end());
+        held.erase(std::unique(held.begin(), held.end()), held.end());
+        double shared = 0;
+        for (const auto& [key, idf] : weighted)
+            if (std::binary_search(held.begin(), held.end(), key)) shared += idf;
+        return shared / total;
+    };
+}
+
 double Index::answer_idf(std::size_t entries_with_term) const {
     const double n = static_cast<double>(script_.entries.size());
     const double df = static_cast<double>(entries_with_term);

@@ -4,6 +4,7 @@
 // new one, then swap a std::shared_ptr<const Index>"; searches on the old one finish safely.
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -14,6 +15,10 @@
 #include "faq/script.hpp"
 
 namespace kayou::faq {
+
+// How much one sentence of an answer says about the question asked (0: nothing in common). A
+// shortened answer keeps the sentences that score highest (faq::format_both).
+using SentenceRelevance = std::function<double(std::string_view sentence)>;
 
 struct Hit {
     const Entry* entry = nullptr;  // points into the Index; valid while the Index lives
@@ -118,6 +123,12 @@ public:
     // and the word model lowers all but its favourite among the best (see IndexOptions).
     std::vector<Hit> search(std::string_view question, std::string_view district = {},
                             std::size_t top_k = 3) const;
+
+    // The relevance of an answer's sentences to `question`: the idf-weighted share of the
+    // question's meaningful units (bigrams, synonym groups, numbers; the answer evidence's units)
+    // that a sentence holds, each counted once. Empty for a question with no such unit. The
+    // function refers to this Index and must not outlive it.
+    SentenceRelevance sentence_relevance(std::string_view question) const;
 
     const Script& script() const { return script_; }
     const Analyzer& analyzer() const { return analyzer_; }

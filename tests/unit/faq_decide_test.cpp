@@ -326,6 +326,81 @@ TEST(FaqFormat, TwoAnswersNeverExceedTheLimitNorSplitCharacters) {
     EXPECT_EQ(format_both(first, second, 300), format_answer(first, 300));
 }
 
+// A stand-in for Index::sentence_relevance: how many of the given words a sentence holds.
+SentenceRelevance words_relevance(std::vector<std::string> words) {
+    return [words = std::move(words)](std::string_view sentence) {
+        double shared = 0;
+        for (const auto& word : words) shared += sentence.find(word) != std::string_view::npos;
+        return shared;
+    };
+}
+
+// What a shortened answer keeps. The sentences are 18 (甲), 15 (乙 丙 戊) and 21 (丁) bytes; each
+// kept after the opening counts 3 more bytes for a "…" that may stand before it.
+TEST(FaqFormat, AShortenedAnswerKeepsItsOpeningAndWhatWasAsked) {
+    const std::string answer = "甲先说结论。乙第二句。丙第三句。丁说期限三年。戊第五句。";
+    struct Row {
+        const char* name;
+        std::vector<std::string> asked;
+        std::size_t budget;  // for the answer text, "…" included
+        std::string kept;
+    };
+    const std::vector<Row> rows = {
+        // Nothing in common with the question: the plain cut at a sentence end.
+        {"nothing relevant", {"仲裁"}, 66, "甲先说结论。乙第二句。丙第三句。…"},
+        // The relevant sentence first, then the opening's followers in the room left; each run
+        // left out is "…".
+        {"one relevant", {"期限"}, 66, "甲先说结论。乙第二句。…丁说期限三年。…"},
+        {"relevant before the second", {"期限"}, 48, "甲先说结论。…丁说期限三年。…"},
+        // The more relevant of two is kept when both do not fit; the end kept needs no mark.
+        {"best first", {"期限", "三年", "第五"}, 48, "甲先说结论。…丁说期限三年。…"},
+        {"both fit", {"期限", "三年", "第五"}, 66, "甲先说结论。…丁说期限三年。戊第五句。"},
+        // A sentence sharing under a third of what the best shares is not kept for it.
+        {"weak is not kept",
+         {"说", "期限", "三年", "丁", "第五"},
+         66,
+         "甲先说结论。乙第二句。…丁说期限三年。…"},
+    };
+    for (const auto& row : rows) {
+        Entry entry = answer_entry("x", answer, "甲法");
+        entry.legal_basis.clear();
+        entry.legal = false;
+        const std::string tail = std::string("\n") + kReachPerson;
+        const std::string text =
+            format_answer(entry, row.budget + tail.size(), words_relevance(row.asked));
+        EXPECT_EQ(text, row.kept + tail) << row.name;
+    }
+}
+
+TEST(FaqFormat, AnOpeningTooLongToKeepIsCutPlainly) {
+    const Entry entry = answer_entry("x", repeat("很长的开头", 20) + "。期限三年。", "甲法");
+    const std::string without = format_answer(entry, 200);
+    EXPECT_EQ(format_answer(entry, 200, words_relevance({"期限"})), without);
+}
+
+TEST(FaqFormat, ARelevantCutNeverExceedsTheLimitAndSaysHowToGetTheRest) {
+    const Entry first = answer_entry(
+        "first", repeat("工伤认定一年内申请。", 14) + "停工留薪期一般不超过十二个月。", "甲法");
+    const Entry second =
+        answer_entry("second", repeat("仲裁时效一年。", 12) + "仲裁不收费。", "乙法");
+    const auto relevance = words_relevance({"停工留薪", "不收费"});
+    const std::string full = format_both(first, second, 100000, relevance);
+    for (std::size_t limit = 0; limit <= full.size() + 3; ++limit) {
+        const auto text = format_both(first, second, limit, relevance);
+        ASSERT_LE(text.size(), limit) << limit;
+        for (char32_t c : kayou::text::decode_utf8(text))
+            ASSERT_NE(c, kayou::text::kReplacementChar) << limit;
+    }
+    // Where the plain cut loses both asked-for facts, the relevant cut keeps them.
+    const std::size_t tight = full.size() - 200;
+    const std::string plain = format_both(first, second, tight);
+    const std::string cut = format_both(first, second, tight, relevance);
+    EXPECT_EQ(plain.find("停工留薪"), std::string::npos) << plain;
+    EXPECT_EQ(plain.find("不收费"), std::string::npos) << plain;
+    EXPECT_NE(cut.find("停工留薪期一般不超过十二个月。…（回复1看全文）"), std::string::npos) << cut;
+    EXPECT_NE(cut.find("…仲裁不收费。…（回复2看全文）"), std::string::npos) << cut;
+}
+
 // The text a decision sends is the one formatter its action names; the other actions send none.
 TEST(FaqFormat, AnswerTextFollowsTheAction) {
     const auto one = decide({{&kA, 0.9}, {&kB, 0.4}}, kT, false, true);
@@ -337,6 +412,9 @@ TEST(FaqFormat, AnswerTextFollowsTheAction) {
     const auto menu = decide({{&kA, 0.45}, {&kB, 0.40}}, kT, false, true);
     ASSERT_EQ(menu.action, Action::choices);
     EXPECT_EQ(answer_text(menu, 2048), "");
+    // The question's relevance reaches the formatter.
+    const auto relevance = words_relevance({"仲裁"});
+    EXPECT_EQ(answer_text(two, 300, relevance), format_both(kA, kB, 300, relevance));
 }
 
 }  // namespace

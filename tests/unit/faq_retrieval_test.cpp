@@ -333,6 +333,20 @@ TEST(FaqRetrieval, UnrelatedQuestionScoresLow) {
     EXPECT_TRUE(hits.empty() || hits.front().score < 0.3);
 }
 
+TEST(FaqRetrieval, SentenceRelevanceWeighsWhatTheQuestionAsked) {
+    const auto relevance = small_index()->sentence_relevance("工姿扣分了咋办");
+    ASSERT_TRUE(relevance);
+    // Synonyms and corrections fold as in search: 工钱 is 工资, 记分 is 扣分.
+    const double both = relevance("拖了工钱又记分的，先去投诉。");
+    const double one = relevance("记分满了要学习。");
+    EXPECT_GT(both, one);
+    EXPECT_GT(one, 0);
+    EXPECT_LE(both, 1.0);
+    EXPECT_EQ(relevance("先准备好证据。"), 0);
+    // Nothing meaningful asked: no relevance to cut by.
+    EXPECT_FALSE(small_index()->sentence_relevance("？？"));
+}
+
 TEST(FaqRetrieval, TopKDistinctEntries) {
     const auto hits = small_index()->search("老板拖欠工资怎么办", {}, 2);
     ASSERT_LE(hits.size(), 2u);
