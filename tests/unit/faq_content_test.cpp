@@ -307,6 +307,27 @@ TEST_F(FaqLegalAnswers, ConfidentAnswerCitesTheLaw) {
         EXPECT_NE(reply.texts[0].find("法律依据"), std::string::npos) << reply.texts[0];
 }
 
+// On a short channel (SMS) an answer is cut to what was asked: the reply is the relevant cut, and
+// for some question of the shipped script that cut differs from the plain one.
+TEST_F(FaqLegalAnswers, AShortChannelsAnswerIsCutToTheQuestion) {
+    constexpr std::size_t kSmsBytes = 400;
+    int differs = 0;
+    for (const auto& entry : index_->script().entries) {
+        if (entry.answer.size() < 2 * kSmsBytes) continue;
+        LegalQuestion question;
+        question.text = entry.questions.back();
+        question.max_bytes = kSmsBytes;
+        const auto reply = answer_from(index_, 1, question, {});
+        if (reply.action != Action::answer || reply.entry_ids.front() != entry.id) continue;
+        ASSERT_EQ(reply.texts.size(), 1u);
+        EXPECT_EQ(reply.texts[0],
+                  format_answer(entry, kSmsBytes, index_->sentence_relevance(question.text)));
+        EXPECT_LE(reply.texts[0].size(), kSmsBytes);
+        if (reply.texts[0] != format_answer(entry, kSmsBytes)) ++differs;
+    }
+    EXPECT_GT(differs, 0);
+}
+
 TEST_F(FaqLegalAnswers, ChoicesAreNumberedAndAnswerable) {
     std::vector<Hit> hits = index_->search("工资", {}, 3);
     ASSERT_GE(hits.size(), 2u);
