@@ -140,13 +140,13 @@ std::string cut_to_question(std::string_view answer, std::size_t budget, std::st
                             const SentenceRelevance& relevance) {
     const auto sentences = split_sentences(answer);
     if (sentences.size() < 2) return {};
-    // Every kept sentence after the opening may follow a gap: its "…" is counted in advance.
     if (sentences[0].size() + cut_mark.size() > budget) return {};
     const std::size_t room = budget - cut_mark.size();
     std::vector<bool> kept(sentences.size(), false);
     kept[0] = true;
     std::size_t used = sentences[0].size();
 
+    // Every kept sentence after the opening may follow a gap: its "…" is counted in advance.
     auto keep_if_it_fits = [&](std::size_t i) {
         if (kept[i] || used + sentences[i].size() + kEllipsis.size() > room) return false;
         kept[i] = true;
