@@ -90,13 +90,17 @@ std::string legal_basis_line(const Entry& entry) {
     return line + "。";
 }
 
+// The marks that end a sentence of an answer: where a plain cut prefers to stop, and where
+// split_sentences splits.
+constexpr std::string_view kSentenceEnds[] = {"。", "；", "！", "？", "\n"};
+
 // Longest prefix of text within budget bytes, preferring to end after a sentence mark when one
 // lies in the last half of the allowed length.
 std::string_view cut_text(std::string_view text, std::size_t budget) {
     const std::size_t cut = text::utf8_prefix_length(text, budget);
     std::string_view prefix = text.substr(0, cut);
     std::size_t best = 0;
-    for (std::string_view mark : {"。", "；", "！", "？", "\n"}) {
+    for (std::string_view mark : kSentenceEnds) {
         const auto found = prefix.rfind(mark);
         if (found != std::string_view::npos) best = std::max(best, found + mark.size());
     }
@@ -113,7 +117,7 @@ std::vector<std::string_view> split_sentences(std::string_view text) {
     std::size_t start = 0;
     for (std::size_t pos = 0; pos < text.size();) {
         std::size_t mark = 0;
-        for (std::string_view end : {"。", "；", "！", "？", "\n"})
+        for (std::string_view end : kSentenceEnds)
             if (text.substr(pos, end.size()) == end) mark = end.size();
         if (mark == 0) {
             ++pos;

@@ -86,15 +86,14 @@ LegalReply answer_from(std::shared_ptr<const Index> index, int version,
     reply.hits = decision.hits;
     switch (decision.action) {
         case Action::answer:
-        case Action::both:
+        case Action::both: {
             for (const auto& hit : decision.hits) reply.entry_ids.push_back(hit.entry->id);
-            {
-                // A shortened answer keeps what the driver asked about (faq::format_answer).
-                SentenceRelevance relevance;
-                if (index) relevance = index->sentence_relevance(question.text);
-                reply.texts.push_back(answer_text(decision, question.max_bytes, relevance));
-                break;
-            }
+            // A shortened answer keeps what the driver asked about (faq::format_answer).
+            SentenceRelevance relevance;
+            if (index) relevance = index->sentence_relevance(question.text);
+            reply.texts.push_back(answer_text(decision, question.max_bytes, relevance));
+            break;
+        }
         case Action::choices:
             for (const auto& hit : decision.hits) reply.entry_ids.push_back(hit.entry->id);
             reply.texts.push_back(choices_text(decision.hits));
