@@ -23,6 +23,7 @@
 #include "bot/admin/promoters_api.hpp"
 #include "bot/admin/review_api.hpp"
 #include "bot/admin/tickets_api.hpp"
+#include "bot/customer_service.hpp"
 #include "bot/embedded_redis.hpp"
 #include "bot/http_errors.hpp"
 #include "bot/join_pages.hpp"
@@ -48,6 +49,7 @@
 #include "members/code_desk.hpp"
 #include "members/review_store.hpp"
 #include "members/review_sweep.hpp"
+#include "net/http_client.hpp"
 #include "net/http_server.hpp"
 #include "notify/redis_outbox.hpp"
 #include "notify/templates.hpp"
@@ -74,6 +76,10 @@ struct App::Impl {
     std::unique_ptr<JoinPages> join_pages;
     std::unique_ptr<TurnRunner> turns;
     std::unique_ptr<Webhooks> webhooks;
+    // The Official Account's customer-service API (wechat.official_account.app_secret): the
+    // second of two answers too long for the passive reply.
+    std::unique_ptr<net::HttpClient> wechat_http;
+    std::unique_ptr<CustomerService> customer_service;
     std::unique_ptr<SmsService> sms;  // null unless sms.provider is set
     // The templates for the console's rejection preview when SMS is off (with SMS on, the
     // sender's own catalog is used).
@@ -738,9 +744,11 @@ struct App::Impl {
             question.misses_before = ask.misses_before;
             question.previous_question = std::move(ask.previous_question);
             question.searched = std::move(ask.searched);
+            question.follow_up = ask.follow_up;
             auto reply = co_await legal->ask(std::move(question));
             dialogs::LegalAnswer answer;
             answer.texts = std::move(reply.texts);
+            answer.follow_ups = std::move(reply.follow_ups);
             // Numbered choices and two answers are kept for a follow-up "2" (a shortened answer of
             // two says "回复2看全文"); a single answer's id is not.
             if (reply.action == faq::Action::choices || reply.action == faq::Action::both)
@@ -850,6 +858,19 @@ struct App::Impl {
                      [this](net::HttpRequest& request) { return join_pages->submit(request); });
     }
 
+    // The Webhooks' follow-up sender, or none while the customer-service API is not configured.
+    FollowUpSender start_follow_ups() {
+        const auto& account = config.official_account;
+        if (!account.enabled || account.app_secret.empty()) return {};
+        CustomerServiceConfig api;
+        api.api_base = account.api_base;
+        api.app_id = account.receive_id;
+        api.app_secret = account.app_secret;
+        wechat_http = std::make_unique<net::HttpClient>(io.get_executor());
+        customer_service = std::make_unique<CustomerService>(std::move(api), *wechat_http);
+        return follow_up_sender(io.get_executor(), *customer_service, metrics);
+    }
+
     void start() {
         ops::set_log_level(config.log_level);
         describe_metrics();
@@ -857,7 +878,8 @@ struct App::Impl {
         start_join();
         turns = std::make_unique<TurnRunner>(redis, join->dialog(), config.key_prefix,
                                              config.dedupe_ttl, metrics);
-        webhooks = std::make_unique<Webhooks>(config, *turns, metrics, &Impl::unix_now);
+        webhooks = std::make_unique<Webhooks>(config, *turns, metrics, &Impl::unix_now,
+                                              start_follow_ups());
         if (config.sms.enabled())
             sms = std::make_unique<SmsService>(config, io.get_executor(), redis);
         start_content();

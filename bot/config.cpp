@@ -143,6 +143,11 @@ void read_wechat(Section section, WechatEndpointConfig& out, const char* receive
     section.read("encoding_aes_key", out.encoding_aes_key);
     if (receive_id_key) section.read(receive_id_key, out.receive_id);
     if (!receive_id_key) section.read("bot_name", out.bot_name);
+    const bool official_account = receive_id_key && std::string_view(receive_id_key) == "app_id";
+    if (official_account) {
+        section.read("app_secret", out.app_secret);
+        section.read("api_base", out.api_base);
+    }
     section.reject_unknown();
     if (!out.enabled) return;
     if (out.token.empty()) throw ConfigError(section.key_path("token") + ": required when enabled");
@@ -152,6 +157,10 @@ void read_wechat(Section section, WechatEndpointConfig& out, const char* receive
         throw ConfigError(section.key_path("encoding_aes_key") + ": required when enabled");
     if (receive_id_key && aes_required && out.receive_id.empty())
         throw ConfigError(section.key_path(receive_id_key) + ": required when enabled");
+    if (!out.app_secret.empty() && out.receive_id.empty())
+        throw ConfigError(section.key_path("app_id") + ": required with app_secret");
+    if (!out.app_secret.empty() && out.api_base.rfind("http", 0) != 0)
+        throw ConfigError(section.key_path("api_base") + ": expected an http(s) URL");
 }
 
 // members.code_caps (members/code_caps.hpp; docs/sms.md lists every cap and its default).

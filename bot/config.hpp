@@ -32,6 +32,11 @@ struct WechatEndpointConfig {
     std::string encoding_aes_key;  // 43 characters; empty = plaintext mode only (OA)
     std::string receive_id;        // OA AppID, WeCom CorpID; "" for the smart robot
     std::string bot_name;          // smart robot: the name users @-mention
+    // Official Account only: the customer-service message API (客服消息, docs/channels.md),
+    // which sends the second of two answers too long for the passive reply. Off while app_secret
+    // is empty.
+    std::string app_secret;
+    std::string api_base = "https://api.weixin.qq.com";
 };
 
 struct BridgeConfig {

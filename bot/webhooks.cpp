@@ -49,6 +49,7 @@ struct Webhooks::State {
     std::optional<crypto::WxMsgCrypt> oa_crypt;
     std::optional<crypto::WxMsgCrypt> wecom_app_crypt;
     std::optional<crypto::WxMsgCrypt> wecom_bot_crypt;
+    FollowUpSender send_follow_ups;
     channels::BridgeConfig bridge{config.bridge.secret,
                                   {config.bridge.bot_name},
                                   config.bridge.max_clock_skew.count(),
@@ -146,11 +147,12 @@ struct Webhooks::State {
 };
 
 Webhooks::Webhooks(const Config& config, TurnRunner& turns, ops::Metrics& metrics,
-                   std::function<std::int64_t()> unix_now)
+                   std::function<std::int64_t()> unix_now, FollowUpSender send_follow_ups)
     : state_(new State{config, turns, metrics, std::move(unix_now),
                        make_crypt(config.official_account, "wechat.official_account"),
                        make_crypt(config.wecom_app, "wechat.wecom_app"),
-                       make_crypt(config.wecom_bot, "wechat.wecom_bot")}) {}
+                       make_crypt(config.wecom_bot, "wechat.wecom_bot"),
+                       std::move(send_follow_ups)}) {}
 
 Webhooks::~Webhooks() = default;
 
@@ -208,8 +210,12 @@ asio::awaitable<net::HttpResponse> Webhooks::official_account(net::HttpRequest& 
     if (!inbound->accepts_reply())
         co_return net::HttpResponse::text(200, std::string(channels::kWeChatAck));
 
+    inbound->message.follow_ups = static_cast<bool>(s.send_follow_ups);
     auto outcome = co_await s.run_turn(inbound->message, request);
     if (!outcome) co_return net::HttpResponse::error(503, "storage unavailable, retry later");
+    // A platform retry gets the stored reply only: the first delivery sent the follow-ups.
+    if (!outcome->duplicate && !outcome->reply.follow_ups.empty() && s.send_follow_ups)
+        s.send_follow_ups(inbound->message.sender_id, std::move(outcome->reply.follow_ups));
     auto reply_xml = channels::build_oa_text_reply(*inbound, outcome->reply, s.now());
     if (!reply_xml) co_return net::HttpResponse::text(200, std::string(channels::kWeChatAck));
     if (!encrypted) co_return net::HttpResponse::xml(std::move(*reply_xml));

@@ -8,6 +8,7 @@
 #include <optional>
 
 #include "bot/config.hpp"
+#include "bot/customer_service.hpp"
 #include "net/http_types.hpp"
 
 namespace kayou::crypto {
@@ -28,8 +29,9 @@ class TurnRunner;
 
 class Webhooks {
 public:
+    // send_follow_ups empty: the Official Account says everything in its passive reply.
     Webhooks(const Config& config, TurnRunner& turns, ops::Metrics& metrics,
-             std::function<std::int64_t()> unix_now);
+             std::function<std::int64_t()> unix_now, FollowUpSender send_follow_ups = {});
     ~Webhooks();
 
     void install(net::HttpServer& server);

@@ -102,7 +102,8 @@ double LegalEvalResult::choices_rate() const {
 LegalEvalResult score_legal(const Understander& understander, const faq::Index& index,
                             const faq::Thresholds& thresholds,
                             const std::vector<LegalEvalCase>& cases,
-                            const std::function<std::string(const Understanding&)>& elsewhere) {
+                            const std::function<std::string(const Understanding&)>& elsewhere,
+                            const LegalEvalChannel& channel) {
     LegalEvalResult result;
     const UnderstandContext context = legal_eval_context();
     for (const auto& item : cases) {
@@ -122,8 +123,11 @@ LegalEvalResult score_legal(const Understander& understander, const faq::Index& 
             switch (decision.action) {
                 case faq::Action::answer:
                 case faq::Action::both: {
-                    const std::string text =
-                        faq::answer_text(decision, 2048, index.sentence_relevance(understood.text));
+                    std::string text;
+                    for (const auto& message : faq::answer_messages(
+                             decision, channel.max_bytes, index.sentence_relevance(understood.text),
+                             channel.follow_up))
+                        text += message + "\n";
                     const bool claims_law =
                         std::any_of(decision.hits.begin(), decision.hits.end(),
                                     [](const faq::Hit& hit) { return hit.entry->legal; });

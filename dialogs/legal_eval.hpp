@@ -74,13 +74,23 @@ struct LegalEvalResult {
     double choices_rate() const;  // choices among all cases
 };
 
+// The channel the answers are scored on: a 1:1 Official Account chat by default, whose passive
+// reply holds 2,048 bytes and whose customer-service API sends the second of two answers that do
+// not fit one text (faq::answer_messages). follow_up false: a channel with one message only (the
+// WeCom app, or an Official Account without the API).
+struct LegalEvalChannel {
+    std::size_t max_bytes = 2048;
+    bool follow_up = true;
+};
+
 // `elsewhere`: what kayou says for a question understood as another intent (the benefit
 // catalogue, the join welcome, ...); scored like an answer. May be empty: then such questions
 // count as "other".
 LegalEvalResult score_legal(const Understander& understander, const faq::Index& index,
                             const faq::Thresholds& thresholds,
                             const std::vector<LegalEvalCase>& cases,
-                            const std::function<std::string(const Understanding&)>& elsewhere = {});
+                            const std::function<std::string(const Understanding&)>& elsewhere = {},
+                            const LegalEvalChannel& channel = {});
 
 std::string_view outcome_name(LegalOutcome outcome);
 

@@ -52,6 +52,9 @@ struct Message {
     // The channel can deliver Reply::private_texts to the sender in a 1:1 chat (a group bridge
     // that said so, docs/bridge-protocol.md). Otherwise nothing private is produced.
     bool private_replies = false;
+    // The channel can send Reply::follow_ups as messages of their own after the reply (the
+    // Official Account with its customer-service API configured).
+    bool follow_ups = false;
 
     bool in_group() const { return chat_type == ChatType::group; }
 };
@@ -64,6 +67,10 @@ struct Reply {
     // For the sender alone, in his 1:1 chat (only when Message::private_replies): e.g. a join
     // link, which in a group anyone could open first.
     std::vector<std::string> private_texts;
+    // Sent after the reply, each as a message of its own (only when Message::follow_ups): the
+    // second of two answers too long for one text. Not kept for a platform's retry, which gets
+    // `texts` again: the first delivery already sent these.
+    std::vector<std::string> follow_ups;
 
     bool empty() const { return texts.empty() && private_texts.empty(); }
 };

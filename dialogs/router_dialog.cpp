@@ -187,6 +187,7 @@ asio::awaitable<std::optional<Reply>> RouterDialog::private_turn(const Message& 
                                                    draft_deleted);
             released = true;
             reply.texts = std::move(texts);
+            reply.follow_ups = std::move(handled.follow_ups);
             if (saved) count(events);  // only what was committed counts
         } catch (...) {
             failure = std::current_exception();
@@ -485,6 +486,7 @@ asio::awaitable<std::string> RouterDialog::answer_legal(const Message& message,
     ask.channel = std::string(channel_name(message.channel));
     ask.chat_id = message.chat_id;
     ask.sender_id = message.sender_id;
+    ask.follow_up = message.follow_ups;
     if (!turn.in_group) {
         ask.misses_before = turn.misses;
         ask.previous_question = turn.last_question;
@@ -498,6 +500,7 @@ asio::awaitable<std::string> RouterDialog::answer_legal(const Message& message,
         state.session.last_question = message.text;
     }
     handled.texts = std::move(answer.texts);
+    handled.follow_ups = std::move(answer.follow_ups);
     if (decided.offer_desk && !handled.texts.empty()) handled.texts.push_back(kSeriousOffer);
     co_return answer.outcome;
 }

@@ -48,14 +48,16 @@ struct LegalAsk {
     std::string previous_question;
     // The search the understanding step already made (faq::PriorSearch), reused when it fits.
     faq::PriorSearch searched;
+    bool follow_up = false;  // Message::follow_ups (faq::LegalQuestion::follow_up)
 };
 
 struct LegalAnswer {
-    std::vector<std::string> texts;      // empty: silence, or nothing confident to say
-    std::vector<std::string> entry_ids;  // set when choices or two answers were sent (for "2")
-    bool confident = false;              // an answer, choices or a ticket (not a handoff offer)
-    bool missed = false;                 // nothing fits and no ticket was opened: a miss
-    std::string outcome;                 // answer | both | choices | silence | handoff
+    std::vector<std::string> texts;       // empty: silence, or nothing confident to say
+    std::vector<std::string> follow_ups;  // Reply::follow_ups
+    std::vector<std::string> entry_ids;   // set when choices or two answers were sent (for "2")
+    bool confident = false;               // an answer, choices or a ticket (not a handoff offer)
+    bool missed = false;                  // nothing fits and no ticket was opened: a miss
+    std::string outcome;                  // answer | both | choices | silence | handoff
 };
 
 // A grievance (诉求) as the router hands it to the ticket desk.
@@ -162,6 +164,7 @@ private:
     // What chat_services decided: answered here, or the flow engine runs on `flow_text`.
     struct Handled {
         std::vector<std::string> texts;
+        std::vector<std::string> follow_ups;   // Reply::follow_ups
         std::optional<std::string> flow_text;  // set: run the engine with this text
         std::optional<std::string> reject;     // set: the step's answer was wrong, this says why
         bool resume = false;  // a detour in the join flow: repeat where it stands afterwards

@@ -230,15 +230,36 @@ std::string format_answer(const Entry& entry, std::size_t max_bytes,
     return full.substr(0, text::utf8_prefix_length(full, max_bytes));
 }
 
+namespace {
+
+// The pieces of format_both's one text around the two answers.
+struct BothFrame {
+    std::string opening;
+    std::string between;
+    std::string closing;
+
+    BothFrame(const Entry& first, const Entry& second)
+        : opening(std::string(kBothOpening) + "\n①"),
+          between(basis_block(first) + "\n②"),
+          closing(basis_block(second) + "\n" + kReachPerson) {}
+    std::size_t size() const { return opening.size() + between.size() + closing.size(); }
+    bool fits_whole(const Entry& first, const Entry& second, std::size_t max_bytes) const {
+        return size() + first.answer.size() + second.answer.size() <= max_bytes;
+    }
+};
+
+}  // namespace
+
 std::string format_both(const Entry& first, const Entry& second, std::size_t max_bytes,
                         const SentenceRelevance& relevance) {
-    const std::string opening = std::string(kBothOpening) + "\n①";
-    const std::string between = basis_block(first) + "\n②";
-    const std::string closing = basis_block(second) + "\n" + kReachPerson;
-    const std::size_t fixed = opening.size() + between.size() + closing.size();
+    const BothFrame frame(first, second);
+    const std::string& opening = frame.opening;
+    const std::string& between = frame.between;
+    const std::string& closing = frame.closing;
+    const std::size_t fixed = frame.size();
     const std::size_t first_size = first.answer.size();
     const std::size_t second_size = second.answer.size();
-    if (fixed + first_size + second_size <= max_bytes)
+    if (frame.fits_whole(first, second, max_bytes))
         return opening + first.answer + between + second.answer + closing;
     const std::size_t least = kSecondCut.size() + kMinAnswerBytes;
     if (max_bytes < fixed + 2 * least) return format_answer(first, max_bytes, relevance);
@@ -250,6 +271,43 @@ std::string format_both(const Entry& first, const Entry& second, std::size_t max
     const std::size_t second_budget = room - first_budget;
     return opening + fit_answer(first.answer, first_budget, kFirstCut, relevance) + between +
            fit_answer(second.answer, second_budget, kSecondCut, relevance) + closing;
+}
+
+std::vector<std::string> format_both_apart(const Entry& first, const Entry& second,
+                                           std::size_t max_bytes,
+                                           const SentenceRelevance& relevance) {
+    const std::string opening = std::string(kBothApartOpening) + "\n①";
+    const std::string first_tail = basis_block(first);
+    const std::string second_opening = "②";
+    const std::string second_tail = basis_block(second) + "\n" + kReachPerson;
+    const std::size_t least = kSecondCut.size() + kMinAnswerBytes;
+    if (max_bytes < opening.size() + first_tail.size() + least ||
+        max_bytes < second_opening.size() + second_tail.size() + least)
+        return {format_both(first, second, max_bytes, relevance)};
+    const std::size_t first_budget = max_bytes - opening.size() - first_tail.size();
+    const std::size_t second_budget = max_bytes - second_opening.size() - second_tail.size();
+    std::vector<std::string> messages;
+    messages.push_back(opening + fit_answer(first.answer, first_budget, kFirstCut, relevance) +
+                       first_tail);
+    messages.push_back(second_opening +
+                       fit_answer(second.answer, second_budget, kSecondCut, relevance) +
+                       second_tail);
+    return messages;
+}
+
+std::vector<std::string> answer_messages(const Decision& decision, std::size_t max_bytes,
+                                         const SentenceRelevance& relevance, bool follow_up) {
+    std::vector<std::string> messages;
+    if (!answers(decision.action)) return messages;
+    if (decision.action == Action::both && follow_up) {
+        const Entry& first = *decision.hits[0].entry;
+        const Entry& second = *decision.hits[1].entry;
+        // Two whole answers that fit one text stay one message.
+        if (!BothFrame(first, second).fits_whole(first, second, max_bytes))
+            return format_both_apart(first, second, max_bytes, relevance);
+    }
+    messages.push_back(answer_text(decision, max_bytes, relevance));
+    return messages;
 }
 
 std::string answer_text(const Decision& decision, std::size_t max_bytes,

@@ -79,11 +79,30 @@ std::string format_both(const Entry& first, const Entry& second, std::size_t max
 std::string answer_text(const Decision& decision, std::size_t max_bytes,
                         const SentenceRelevance& relevance = {});
 
+// Two answers as two messages, for a channel that can send a second one after its reply (the
+// Official Account's customer-service API): "…分两条发给您…：\n①" with the best match and its
+// legal basis, then "②" with the runner-up, its basis and how to reach a person, each within
+// max_bytes (a cut still ends with "…（回复1看全文）" / "…（回复2看全文）"). With too little room
+// for that it is the one text of format_both.
+std::vector<std::string> format_both_apart(const Entry& first, const Entry& second,
+                                           std::size_t max_bytes,
+                                           const SentenceRelevance& relevance = {});
+
+// What is sent for an answer or two answers, one text per message: answer_text's one text, or,
+// when follow_up allows a second message and answer_text would have to shorten one of two
+// answers, format_both_apart's two. Empty for the other actions.
+std::vector<std::string> answer_messages(const Decision& decision, std::size_t max_bytes,
+                                         const SentenceRelevance& relevance, bool follow_up);
+
 // The smallest channel limit two answers are sent in; below it Thresholds::both_gap is 0.
 inline constexpr std::size_t kBothMinBytes = 1500;
 
 // The line that opens format_both's text.
 inline constexpr const char* kBothOpening = "您问的可能是下面两种情况之一，两条都发给您：";
+// The line that opens the first of format_both_apart's two messages: the driver knows a second
+// one follows, and how to get it if it does not arrive (the reply keeps both entries for "2").
+inline constexpr const char* kBothApartOpening =
+    "您问的可能是下面两种情况之一，分两条发给您（第二条没收到请回复2）：";
 // The closing line appended to every answer.
 inline constexpr const char* kReachPerson =
     "如需人工帮助，请回复\"人工\"或\"找律师\"转律师值班，或拨打职工服务热线12351。";

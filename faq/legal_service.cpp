@@ -91,7 +91,11 @@ LegalReply answer_from(std::shared_ptr<const Index> index, int version,
             // A shortened answer keeps what the driver asked about (faq::format_answer).
             SentenceRelevance relevance;
             if (index) relevance = index->sentence_relevance(question.text);
-            reply.texts.push_back(answer_text(decision, question.max_bytes, relevance));
+            auto messages =
+                answer_messages(decision, question.max_bytes, relevance, question.follow_up);
+            reply.texts.push_back(std::move(messages.front()));
+            for (std::size_t i = 1; i < messages.size(); ++i)
+                reply.follow_ups.push_back(std::move(messages[i]));
             break;
         }
         case Action::choices:

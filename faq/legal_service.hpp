@@ -27,6 +27,10 @@ struct LegalQuestion {
     // the next miss opens a ticket instead of asking again.
     int misses_before = 0;
     std::size_t max_bytes = 2048;  // the channel's limit for one text
+    // The channel can send a second message after its reply (the Official Account's
+    // customer-service API): two answers that do not fit one text then go whole in two
+    // (faq::answer_messages), the second in LegalReply::follow_ups.
+    bool follow_up = false;
     // A search of this message already made (understanding); used instead of searching again
     // when it ran on the same index with the same text and no district.
     PriorSearch searched;
@@ -45,6 +49,8 @@ inline constexpr int kMissesForTicket = 2;
 struct LegalReply {
     Action action = Action::handoff;
     std::vector<std::string> texts;  // empty for silence
+    // Sent as its own message after the reply (only when LegalQuestion::follow_up).
+    std::vector<std::string> follow_ups;
     // choices: the entry ids offered as 1..n, for the session (answer_choice); answer: the id;
     // both: the two ids.
     std::vector<std::string> entry_ids;

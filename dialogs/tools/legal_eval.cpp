@@ -1,6 +1,6 @@
 // Scores the FAQ end to end on the blind legal eval (format: docs/understanding.md).
-//   legal_eval [--summary] [--sweep] [--calibrate] [--features] [--without-copies] [--legal F]
-//   [--intents F]
+//   legal_eval [--summary] [--sweep] [--calibrate] [--features] [--without-copies] [--one-message]
+//   [--legal F] [--intents F]
 //              [--set NAME=VALUE]... (faq/settings.hpp: thresholds and retrieval options)
 //              EVAL.yaml...
 // Prints per category: right (answered with every required fact), wrong (answered without
@@ -9,7 +9,8 @@
 // the figures over a grid of answer thresholds and margins (how the defaults were chosen);
 // --calibrate prints one "CAL" line per case (top two scores, first and any hit holds the facts)
 // for choosing thresholds on a tuning set; --without-copies leaves out the questions that are word
-// for word a variant of the script.
+// for word a variant of the script; --one-message scores a channel with no second message
+// (dialogs::LegalEvalChannel).
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
@@ -62,6 +63,7 @@ struct Options {
          features = false;
     kayou::faq::Thresholds thresholds;
     kayou::faq::IndexOptions index_options;
+    kayou::dialogs::LegalEvalChannel channel;
     std::vector<std::string> evals;
 };
 
@@ -73,6 +75,8 @@ Options parse_arguments(int argc, char** argv) {
             options.summary = true;
         else if (arg == "--without-copies")
             options.without_copies = true;
+        else if (arg == "--one-message")
+            options.channel.follow_up = false;
         else if (arg == "--calibrate")
             options.calibrate = true;
         else if (arg == "--features")
@@ -267,7 +271,7 @@ int main(int argc, char** argv) {
             else
                 print_result(path,
                              dialogs::score_legal(understander, *index, options.thresholds, cases,
-                                                  elsewhere),
+                                                  elsewhere, options.channel),
                              options.summary);
         }
         return 0;

@@ -125,6 +125,29 @@ TEST(Config, EnabledChannelsNeedTheirSecrets) {
               std::string::npos);
 }
 
+// The customer-service API (the Official Account's second message) is off until app_secret is
+// set, needs the account's app_id, and is an Official Account key only.
+TEST(Config, TheOfficialAccountsSecondMessageNeedsItsAppIdAndSecret) {
+    const std::string account = "wechat:\n  official_account:\n    enabled: true\n    token: t\n";
+    const Config off = parse_config(account, fake_env({}));
+    EXPECT_TRUE(off.official_account.app_secret.empty());
+    EXPECT_EQ(off.official_account.api_base, "https://api.weixin.qq.com");
+    const Config on = parse_config(account +
+                                       "    app_id: wx5f3c9a7e2b1d4c68\n    app_secret: s3cret\n"
+                                       "    api_base: http://127.0.0.1:9\n",
+                                   fake_env({}));
+    EXPECT_EQ(on.official_account.app_secret, "s3cret");
+    EXPECT_EQ(on.official_account.api_base, "http://127.0.0.1:9");
+    EXPECT_NE(error_of(account + "    app_secret: s3cret\n")
+                  .find("wechat.official_account.app_id: required with app_secret"),
+              std::string::npos);
+    EXPECT_NE(error_of(account + "    app_id: wx1\n    app_secret: s\n    api_base: ftp://x\n")
+                  .find("wechat.official_account.api_base"),
+              std::string::npos);
+    EXPECT_NE(error_of("wechat:\n  wecom_app:\n    app_secret: s\n").find("app_secret"),
+              std::string::npos);
+}
+
 TEST(Config, SecretsComeFromTheEnvironment) {
     const auto env = fake_env({{"OA_TOKEN", "from-env"}});
     const Config config = parse_config(

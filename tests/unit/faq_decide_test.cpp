@@ -417,4 +417,61 @@ TEST(FaqFormat, AnswerTextFollowsTheAction) {
     EXPECT_EQ(answer_text(two, 300, relevance), format_both(kA, kB, 300, relevance));
 }
 
+// Two answers too long for one text go as two messages when the channel can send a second one:
+// each whole, each with its basis, the first saying a second follows (and how to get it if it
+// does not), the way to a person once, at the end of the second.
+TEST(FaqFormat, TwoLongAnswersGoWholeInTwoMessagesWhenTheChannelCanFollowUp) {
+    const Entry first = answer_entry("first", repeat("第一条答案的一句话。", 40), "甲法");
+    const Entry second = answer_entry("second", repeat("第二条答案的一句话。", 40), "乙法");
+    const auto messages = format_both_apart(first, second, 2048);
+    ASSERT_EQ(messages.size(), 2u);
+    EXPECT_EQ(messages[0], std::string(kBothApartOpening) + "\n①" + first.answer +
+                               "\n法律依据：《甲法》第1条。");
+    EXPECT_EQ(messages[1], "②" + second.answer + "\n法律依据：《乙法》第1条。\n" + kReachPerson);
+    EXPECT_NE(std::string(kBothApartOpening).find("回复2"), std::string::npos);
+    // Longer than one message: still cut within each, and still saying how to get the rest.
+    const Entry longest = answer_entry("longest", repeat("第一条答案的一句话。", 80), "甲法");
+    const auto cut = format_both_apart(longest, second, 2048);
+    ASSERT_EQ(cut.size(), 2u);
+    EXPECT_LE(cut[0].size(), 2048u);
+    EXPECT_NE(cut[0].find("…（回复1看全文）\n法律依据：《甲法》"), std::string::npos) << cut[0];
+    EXPECT_EQ(cut[1], messages[1]);
+    // Too little room for either message: the one text of format_both.
+    EXPECT_EQ(format_both_apart(first, second, 150),
+              std::vector<std::string>{format_both(first, second, 150)});
+}
+
+// answer_messages: one text unless the channel can follow up and two answers would be shortened.
+TEST(FaqFormat, AnswerMessagesSplitOnlyTwoAnswersThatDoNotFitOneText) {
+    const Entry first = answer_entry("first", repeat("第一条答案的一句话。", 40), "甲法");
+    const Entry second = answer_entry("second", repeat("第二条答案的一句话。", 40), "乙法");
+    const Decision long_pair{Action::both, {{&first, 0.7}, {&second, 0.6}}};
+    const Decision short_pair{Action::both, {{&kA, 0.7}, {&kB, 0.6}}};
+    const Decision one{Action::answer, {{&first, 0.9}}};
+    const Decision menu{Action::choices, {{&kA, 0.45}, {&kB, 0.40}}};
+    struct Row {
+        const char* why;
+        const Decision& decision;
+        bool follow_up;
+        std::vector<std::string> expected;
+    };
+    const std::vector<Row> rows = {
+        {"two long answers, a second message", long_pair, true,
+         format_both_apart(first, second, 2048)},
+        {"two long answers, one message only",
+         long_pair,
+         false,
+         {format_both(first, second, 2048)}},
+        {"two short answers fit one text", short_pair, true, {format_both(kA, kB, 2048)}},
+        {"one answer is one message", one, true, {format_answer(first, 2048)}},
+        {"a menu is not an answer", menu, true, {}},
+    };
+    for (const Row& row : rows)
+        EXPECT_EQ(answer_messages(row.decision, 2048, {}, row.follow_up), row.expected) << row.why;
+    // Every message within the limit, whatever the limit.
+    for (std::size_t limit = 0; limit <= 4000; limit += 7)
+        for (const auto& message : answer_messages(long_pair, limit, {}, true))
+            ASSERT_LE(message.size(), limit) << limit;
+}
+
 }  // namespace

@@ -1,0 +1,187 @@
+// The Official Account's second message: two answers too long for one passive reply go as the
+// reply and a customer-service message (docs/DESIGN.md, "Channels"). The real kayou binary, a
+// real redis-server, WeChat's API faked on loopback (tests/support/fake_wechat_api.hpp).
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <nlohmann/json.hpp>
+
+#include "bot/channels/wechat_xml.hpp"
+#include "crypto/wx_msg_crypt.hpp"
+#include "faq/decide.hpp"
+#include "tests/support/fake_wechat_api.hpp"
+#include "tests/support/http_client.hpp"
+#include "tests/support/kayou_process.hpp"
+#include "tests/support/redis_server.hpp"
+
+namespace kayou::test {
+namespace {
+
+using namespace std::chrono_literals;
+
+constexpr const char* kToken = "followuptoken";
+constexpr const char* kDataKey = "q83vEjRWeJq83vEjRWeJq83vEjRWeJq83vEjRWeJq80=";
+constexpr const char* kEditorToken = "kayou-demo-editor";
+// Two entries close enough to be answered together, too long together for one 2,048-byte text
+// (the one-disability-grade allowance and the grades' table; checked below by the reply itself).
+constexpr const char* kLongPairQuestion = "十级伤残 一次性补助金给几个月工资";
+constexpr const char* kOtherLongPairQuestion = "干满一年都没签合同 现在算啥合同";
+
+std::string config_yaml(const FakeWechatApi& wechat) {
+    return std::string("wechat:\n  official_account:\n    enabled: true\n    token: ") + kToken +
+           "\n    app_id: " + wechat.credentials().app_id +
+           "\n    app_secret: " + wechat.credentials().app_secret +
+           "\n    api_base: " + wechat.api_base() + "\nprivacy:\n  data_key: " + kDataKey +
+           "\nmembers:\n  flow_file: " KAYOU_SOURCE_DIR
+           "/config/flows/join.yaml\n  districts_file: " KAYOU_SOURCE_DIR
+           "/config/districts.yaml\n  calendar_dir: " KAYOU_SOURCE_DIR
+           "/config/calendar\n"
+           "admin:\n  tokens:\n"
+           "    - name: test-editor\n"
+           "      token_sha256: 21bf565d871da6a4efa0b8ff0821ff61fcb71f17827c96dd0d8baf94c36cb259\n"
+           "      role: faq_editor\n"
+           "content:\n  seed_dir: " KAYOU_SOURCE_DIR "/faq/data\n  poll_interval_ms: 100\n";
+}
+
+std::int64_t unix_now() {
+    return std::chrono::duration_cast<std::chrono::seconds>(
+               std::chrono::system_clock::now().time_since_epoch())
+        .count();
+}
+
+std::string unique_msg_id() {
+    static int counter = 0;
+    return std::to_string(unix_now()) + std::to_string(100000 + ++counter);
+}
+
+// A plaintext-mode POST as WeChat sends it; returns the passive reply's Content ("" if none).
+std::string post_text(std::uint16_t port, const std::string& openid, const std::string& msg_id,
+                      const std::string& text) {
+    const std::string timestamp = std::to_string(unix_now());
+    const std::string nonce = "73512";
+    std::string content;
+    channels::append_cdata_content(content, text);
+    const std::string body =
+        "<xml><ToUserName><![CDATA[gh_kayoutest01]]></ToUserName><FromUserName><![CDATA[" + openid +
+        "]]></FromUserName><CreateTime>" + timestamp +
+        "</CreateTime><MsgType><![CDATA[text]]></MsgType><Content><![CDATA[" + content +
+        "]]></Content><MsgId>" + msg_id + "</MsgId></xml>";
+    const std::string target =
+        "/wx/oa?signature=" + crypto::wx_plain_signature(kToken, timestamp, nonce) +
+        "&timestamp=" + timestamp + "&nonce=" + nonce + "&openid=" + openid;
+    auto response = http_request(port, "POST", target, body, {{"Content-Type", "text/xml"}});
+    EXPECT_EQ(response.status, 200) << response.body;
+    auto reply = channels::parse_wechat_xml(response.body);
+    if (!reply.ok()) return {};
+    return std::string(reply->get("Content"));
+}
+
+std::size_t messages_to(const FakeWechatApi& wechat, const std::string& openid) {
+    std::size_t count = 0;
+    for (const auto& message : wechat.messages()) count += message.touser == openid;
+    return count;
+}
+
+class OaFollowUpTest : public ::testing::Test {
+protected:
+    static void SetUpTestSuite() {
+        wechat_ = new FakeWechatApi();
+        // A Redis of its own: the published FAQ content would otherwise reach the suites that
+        // run without seeds on the shared one.
+        redis_ = new RedisServer();
+        kayou_ = new KayouProcess({redis_->port(), config_yaml(*wechat_)});
+        ASSERT_TRUE(kayou_->wait_ready());
+        const auto start = std::chrono::steady_clock::now();
+        bool loaded = false;
+        while (!loaded && std::chrono::steady_clock::now() - start < 20s) {
+            auto result =
+                http_request(kayou_->port(), "GET", "/admin/api/content/faq/published", {},
+                             {{"Authorization", std::string("Bearer ") + kEditorToken}}, 5s);
+            loaded = result.status == 200 &&
+                     nlohmann::json::parse(result.body).value("serving", -1) >= 1;
+        }
+        ASSERT_TRUE(loaded) << kayou_->log();
+    }
+    static void TearDownTestSuite() {
+        delete kayou_;
+        delete redis_;
+        delete wechat_;
+    }
+    static std::uint16_t port() { return kayou_->port(); }
+    static std::string openid() {
+        static int counter = 0;
+        return "oFollowUp" + std::to_string(unix_now()) + "x" + std::to_string(++counter);
+    }
+    static FakeWechatApi* wechat_;
+    static RedisServer* redis_;
+    static KayouProcess* kayou_;
+};
+FakeWechatApi* OaFollowUpTest::wechat_ = nullptr;
+RedisServer* OaFollowUpTest::redis_ = nullptr;
+KayouProcess* OaFollowUpTest::kayou_ = nullptr;
+
+TEST_F(OaFollowUpTest, TwoLongAnswersArriveWholeAsTheReplyAndASecondMessage) {
+    const std::string driver = openid();
+    const std::size_t before = wechat_->messages().size();
+    const std::string reply = post_text(port(), driver, unique_msg_id(), kLongPairQuestion);
+    EXPECT_EQ(reply.find(faq::kBothApartOpening), 0u) << reply;
+    EXPECT_NE(reply.find("①"), std::string::npos) << reply;
+    EXPECT_EQ(reply.find("②"), std::string::npos) << reply;
+    EXPECT_NE(reply.find("法律依据"), std::string::npos) << reply;
+    EXPECT_EQ(reply.find("看全文"), std::string::npos) << "the first answer is whole: " << reply;
+
+    ASSERT_TRUE(wechat_->wait_for_messages(before + 1, 10s)) << kayou_->log();
+    ASSERT_EQ(messages_to(*wechat_, driver), 1u);
+    std::string second;
+    for (const auto& message : wechat_->messages())
+        if (message.touser == driver) second = message.content;
+    EXPECT_EQ(second.find("②"), 0u) << second;
+    EXPECT_NE(second.find("法律依据"), std::string::npos) << second;
+    EXPECT_NE(second.find(faq::kReachPerson), std::string::npos) << second;
+    EXPECT_EQ(second.find("看全文"), std::string::npos) << "the second answer is whole: " << second;
+    EXPECT_LE(second.size(), 2048u);
+    // Together they say more than one text could.
+    EXPECT_GT(reply.size() + second.size(), 2048u);
+}
+
+TEST_F(OaFollowUpTest, APlatformRetryOfTheSameMessageSendsNoSecondFollowUp) {
+    const std::string driver = openid();
+    const std::string msg_id = unique_msg_id();
+    const std::size_t before = wechat_->messages().size();
+    const std::string first = post_text(port(), driver, msg_id, kLongPairQuestion);
+    const std::string retried = post_text(port(), driver, msg_id, kLongPairQuestion);
+    EXPECT_EQ(retried, first);
+    // A follow-up wrongly sent for the retry would have started before this one, with the same
+    // delay: once this one arrived, it would have too.
+    const std::string other = openid();
+    post_text(port(), other, unique_msg_id(), kOtherLongPairQuestion);
+    ASSERT_TRUE(wechat_->wait_for_messages(before + 2, 10s)) << kayou_->log();
+    for (int i = 0; i < 200 && messages_to(*wechat_, other) == 0; ++i)
+        wechat_->wait_for_messages(wechat_->messages().size() + 1, 50ms);
+    ASSERT_EQ(messages_to(*wechat_, other), 1u);
+    EXPECT_EQ(messages_to(*wechat_, driver), 1u);
+}
+
+TEST_F(OaFollowUpTest, WhenWeChatRefusesTheSecondMessageTheDriverGetsItWithTwo) {
+    const std::string driver = openid();
+    const auto sends_before = wechat_->calls_to(FakeWechatCall::Api::custom_send);
+    const std::size_t calls_before = wechat_->calls().size();
+    // 45015: the driver's 48-hour window closed; never retried.
+    wechat_->script_sends({{FakeWechatApi::Behaviour::Kind::errcode, 45015}});
+    const std::string reply = post_text(port(), driver, unique_msg_id(), kLongPairQuestion);
+    ASSERT_EQ(reply.find(faq::kBothApartOpening), 0u) << reply;
+    ASSERT_TRUE(wechat_->wait_for_calls(calls_before + 1, 10s));
+    for (int i = 0; i < 200 && wechat_->calls_to(FakeWechatCall::Api::custom_send) == sends_before;
+         ++i)
+        wechat_->wait_for_calls(wechat_->calls().size() + 1, 50ms);
+    ASSERT_EQ(wechat_->calls_to(FakeWechatCall::Api::custom_send), sends_before + 1);
+    EXPECT_EQ(messages_to(*wechat_, driver), 0u);
+    // The opening line told him: "2" gets the second answer, whole, in the reply.
+    const std::string second = post_text(port(), driver, unique_msg_id(), "2");
+    EXPECT_NE(second.find("法律依据"), std::string::npos) << second;
+    EXPECT_EQ(second.find("两种情况"), std::string::npos) << second;
+    EXPECT_EQ(second.find("看全文"), std::string::npos) << second;
+}
+
+}  // namespace
+}  // namespace kayou::test
