@@ -115,7 +115,9 @@ LegalEvalResult score_legal(const Understander& understander, const faq::Index& 
         double score = 0;
         if (understood.intent == "question") {
             const auto hits = index.search(understood.text, {}, 3);
-            const auto decision = faq::decide(hits, thresholds, false, true);
+            const auto decision = faq::decide(
+                hits, faq::channel_thresholds(thresholds, channel.max_bytes, channel.follow_up),
+                false, true);
             if (!hits.empty()) {
                 entry = hits.front().entry->id;
                 score = hits.front().score;

@@ -21,6 +21,17 @@ bool service_then_legal(const Hit& first, const Hit& second) {
 
 }  // namespace
 
+Thresholds channel_thresholds(const Thresholds& thresholds, std::size_t max_bytes, bool follow_up) {
+    Thresholds channel = thresholds;
+    if (max_bytes < kBothMinBytes) {
+        channel.both_gap = 0;  // two answers do not fit a short channel's one text (SMS)
+    } else if (follow_up) {
+        channel.both_gap = thresholds.both_gap_apart;
+        channel.both_second = thresholds.both_second_apart;
+    }
+    return channel;
+}
+
 Decision decide(const std::vector<Hit>& hits, const Thresholds& thresholds, bool in_group,
                 bool mentioned) {
     Decision decision;

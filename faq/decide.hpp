@@ -29,7 +29,16 @@ struct Thresholds {
     double both_gap = 0.15;
     double both_second = 0.45;
     double both_top = 0.55;
+    // Where two answers that do not fit one text go as two whole messages (LegalQuestion::
+    // follow_up), pairing cuts neither: a wider gap and a lower second (session 15, docs/
+    // faq-format.md "Two answers").
+    double both_gap_apart = 0.2;
+    double both_second_apart = 0.40;
 };
+
+// The thresholds a channel decides with: no two answers below kBothMinBytes; the `_apart` pair
+// where a second message is possible.
+Thresholds channel_thresholds(const Thresholds& thresholds, std::size_t max_bytes, bool follow_up);
 
 enum class Action {
     answer,   // send format_answer(*hits[0].entry, ...)
@@ -94,7 +103,8 @@ std::vector<std::string> format_both_apart(const Entry& first, const Entry& seco
 std::vector<std::string> answer_messages(const Decision& decision, std::size_t max_bytes,
                                          const SentenceRelevance& relevance, bool follow_up);
 
-// The smallest channel limit two answers are sent in; below it Thresholds::both_gap is 0.
+// The smallest channel limit two answers are sent in; below it Thresholds::both_gap is 0
+// (channel_thresholds).
 inline constexpr std::size_t kBothMinBytes = 1500;
 
 // The line that opens format_both's text.

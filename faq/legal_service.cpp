@@ -77,11 +77,9 @@ LegalReply answer_from(std::shared_ptr<const Index> index, int version,
         hits = question.searched.hits;
     else if (index)
         hits = index->search(question.text, question.district, top_k);
-    // Two answers do not fit a short channel's one text (SMS): there the pair is decided as before.
-    Thresholds channel_thresholds = thresholds;
-    if (question.max_bytes < kBothMinBytes) channel_thresholds.both_gap = 0;
     const Decision decision =
-        decide(hits, channel_thresholds, question.in_group, question.mentioned);
+        decide(hits, channel_thresholds(thresholds, question.max_bytes, question.follow_up),
+               question.in_group, question.mentioned);
     reply.action = decision.action;
     reply.hits = decision.hits;
     switch (decision.action) {

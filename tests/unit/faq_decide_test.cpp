@@ -182,6 +182,39 @@ TEST(FaqDecide, ServiceTopBelowAnswerWithALegalSecondIsAMenu) {
               Action::choices);
 }
 
+// Where the two answers can go as two messages, pairing is wider; a short channel never pairs.
+TEST(FaqDecide, ChannelThresholdsFollowWhatTheChannelCanSend) {
+    Thresholds base;
+    base.both_gap = 0.15;
+    base.both_second = 0.45;
+    base.both_gap_apart = 0.2;
+    base.both_second_apart = 0.4;
+    struct Row {
+        const char* why;
+        std::size_t max_bytes;
+        bool follow_up;
+        double gap;
+        double second;
+    };
+    const std::vector<Row> rows = {
+        {"one text", 2048, false, 0.15, 0.45},
+        {"a second message", 2048, true, 0.2, 0.4},
+        {"SMS", 300, false, 0.0, 0.45},
+        {"SMS even if it could follow up", 300, true, 0.0, 0.45},
+    };
+    for (const Row& row : rows) {
+        const Thresholds channel = channel_thresholds(base, row.max_bytes, row.follow_up);
+        EXPECT_EQ(channel.both_gap, row.gap) << row.why;
+        EXPECT_EQ(channel.both_second, row.second) << row.why;
+        EXPECT_EQ(channel.answer, base.answer) << row.why;
+    }
+    // A pair 0.18 apart is two answers only where they can go apart.
+    const std::vector<Hit> hits = {{&kA, 0.70}, {&kB, 0.52}};
+    EXPECT_EQ(decide(hits, channel_thresholds(base, 2048, true), false, true).action, Action::both);
+    EXPECT_EQ(decide(hits, channel_thresholds(base, 2048, false), false, true).action,
+              Action::answer);
+}
+
 TEST(FaqDecide, AnswerAndBothAreTheActionsThatAnswer) {
     EXPECT_TRUE(answers(Action::answer));
     EXPECT_TRUE(answers(Action::both));
