@@ -55,7 +55,8 @@ json legal_reply_json(const std::string& question, const faq::LegalReply& reply)
             {"action", action_label(reply.action)},
             {"version", reply.version},
             {"hits", hits_json(reply.hits)},
-            {"texts", reply.texts}};
+            {"texts", reply.texts},
+            {"follow_ups", reply.follow_ups}};
 }
 
 std::optional<faq::MemberStatus> parse_status(std::string_view text) {
@@ -191,6 +192,7 @@ asio::awaitable<net::HttpResponse> ContentApi::preview(faq::ContentKind kind, in
             question.district = body.value("district", "");
             question.in_group = body.value("in_group", false);
             question.mentioned = body.value("mentioned", true);
+            question.follow_up = body.value("follow_up", false);
             for (const auto& text : questions) {
                 question.text = text;
                 auto reply = faq::answer_from(built.faq, version, question, legal_.thresholds());
@@ -354,6 +356,7 @@ asio::awaitable<net::HttpResponse> ContentApi::ask(net::HttpRequest& request) {
     question.district = body.value("district", "");
     question.in_group = body.value("in_group", false);
     question.mentioned = body.value("mentioned", true);
+    question.follow_up = body.value("follow_up", false);
     const auto reply = legal_.dry_run(question);
     if (!reply.index) co_return net::HttpResponse::error(503, "no FAQ version loaded yet");
     co_return json_response(200, legal_reply_json(question.text, reply));
