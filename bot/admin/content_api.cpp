@@ -51,12 +51,9 @@ json hits_json(const std::vector<faq::Hit>& hits) {
 }
 
 json legal_reply_json(const std::string& question, const faq::LegalReply& reply) {
-    return {{"question", question},
-            {"action", action_label(reply.action)},
-            {"version", reply.version},
-            {"hits", hits_json(reply.hits)},
-            {"texts", reply.texts},
-            {"follow_ups", reply.follow_ups}};
+    return {{"question", question},     {"action", action_label(reply.action)},
+            {"version", reply.version}, {"hits", hits_json(reply.hits)},
+            {"texts", reply.texts},     {"follow_ups", reply.follow_ups}};
 }
 
 std::optional<faq::MemberStatus> parse_status(std::string_view text) {

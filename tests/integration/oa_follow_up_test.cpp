@@ -183,5 +183,28 @@ TEST_F(OaFollowUpTest, WhenWeChatRefusesTheSecondMessageTheDriverGetsItWithTwo) 
     EXPECT_EQ(second.find("看全文"), std::string::npos) << second;
 }
 
+// The editors' preview shows the same two messages when asked to answer as the Official Account
+// with its second message, and the one text otherwise.
+TEST_F(OaFollowUpTest, TheEditorsPreviewShowsTheSecondMessage) {
+    const Headers editor = {{"Authorization", std::string("Bearer ") + kEditorToken}};
+    auto preview = [&](bool follow_up) {
+        const nlohmann::json body = {{"questions", {kLongPairQuestion}}, {"follow_up", follow_up}};
+        auto result = http_request(port(), "POST", "/admin/api/content/faq/versions/1/preview",
+                                   body.dump(), editor, 5s);
+        EXPECT_EQ(result.status, 200) << result.body;
+        return nlohmann::json::parse(result.body)["results"][0];
+    };
+    const auto apart = preview(true);
+    EXPECT_EQ(apart["action"], "both");
+    ASSERT_EQ(apart["texts"].size(), 1u);
+    EXPECT_EQ(apart["texts"][0].get<std::string>().find(faq::kBothApartOpening), 0u);
+    ASSERT_EQ(apart["follow_ups"].size(), 1u);
+    EXPECT_EQ(apart["follow_ups"][0].get<std::string>().find("②"), 0u);
+    const auto together = preview(false);
+    ASSERT_EQ(together["texts"].size(), 1u);
+    EXPECT_EQ(together["texts"][0].get<std::string>().find(faq::kBothOpening), 0u);
+    EXPECT_TRUE(together["follow_ups"].empty());
+}
+
 }  // namespace
 }  // namespace kayou::test
