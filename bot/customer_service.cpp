@@ -7,6 +7,8 @@
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <cstdint>
+#include <optional>
+#include <string>
 #include <utility>
 
 #include "bot/channels/customer_service_api.hpp"
@@ -30,6 +32,12 @@ struct TokenOutcome {
     CustomerServiceVerdict verdict = CustomerServiceVerdict::give_up;  // retry or give_up
     std::int64_t errcode = 0;
     std::string reason;
+};
+
+// One request's end: the response, or the HTTP client's failure when there is none.
+struct Exchange {
+    net::HttpClientResponse response;
+    std::optional<net::HttpClientError::Kind> failure;
 };
 
 struct Attempt {
@@ -111,23 +119,30 @@ struct CustomerService::Impl {
         return !token.empty() && token != rejected && Clock::now() + margin < token_expires_at;
     }
 
-    asio::awaitable<TokenOutcome> request_token(bool force_refresh) {
+    // POSTs JSON `body` to `url`: the answer, or the HTTP client's failure when there is none.
+    asio::awaitable<Exchange> post_json(std::string url, std::string body) {
         net::HttpClientRequest request;
-        request.url = channels::stable_token_url(config.api_base);
+        request.url = std::move(url);
         request.headers.emplace_back("Content-Type", "application/json");
-        request.body =
-            channels::build_stable_token_request(config.app_id, config.app_secret, force_refresh);
-        net::HttpClientResponse response;
-        std::optional<net::HttpClientError::Kind> failure;
+        request.body = std::move(body);
+        Exchange exchange;
         try {
-            response = co_await http.request(std::move(request));
+            exchange.response = co_await http.request(std::move(request));
         } catch (const net::HttpClientError& error) {
-            failure = error.kind();
+            exchange.failure = error.kind();
         }
+        co_return exchange;
+    }
+
+    asio::awaitable<TokenOutcome> request_token(bool force_refresh) {
+        const Exchange exchange = co_await post_json(
+            channels::stable_token_url(config.api_base),
+            channels::build_stable_token_request(config.app_id, config.app_secret, force_refresh));
         TokenOutcome outcome;
-        if (failure) {
-            outcome = token_transport_outcome(*failure);
+        if (exchange.failure) {
+            outcome = token_transport_outcome(*exchange.failure);
         } else {
+            const auto& response = exchange.response;
             auto answer = channels::parse_stable_token_answer(response.status, response.body);
             if (answer.issued) {
                 token = std::move(answer.access_token);
@@ -207,22 +222,14 @@ struct CustomerService::Impl {
             co_return result;
         }
         result.token = token_outcome.token;
-        net::HttpClientRequest request;
         // Tokens are checked when parsed, so the URL is always built.
-        request.url = channels::custom_send_url(config.api_base, result.token).value_or("");
-        request.headers.emplace_back("Content-Type", "application/json");
-        request.body = body;
-        net::HttpClientResponse response;
-        std::optional<net::HttpClientError::Kind> failure;
-        try {
-            response = co_await http.request(std::move(request));
-        } catch (const net::HttpClientError& error) {
-            failure = error.kind();
-        }
-        if (failure)
-            result.answer = send_transport_answer(*failure);
+        const Exchange exchange = co_await post_json(
+            channels::custom_send_url(config.api_base, result.token).value_or(""), body);
+        if (exchange.failure)
+            result.answer = send_transport_answer(*exchange.failure);
         else
-            result.answer = channels::parse_custom_send_answer(response.status, response.body);
+            result.answer = channels::parse_custom_send_answer(exchange.response.status,
+                                                               exchange.response.body);
         co_return result;
     }
 };

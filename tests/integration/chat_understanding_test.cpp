@@ -19,27 +19,10 @@ using namespace std::chrono_literals;
 
 constexpr const char* kBridgeSecret = "bridge-secret-for-understanding-01";
 constexpr const char* kDataKey = "q83vEjRWeJq83vEjRWeJq83vEjRWeJq83vEjRWeJq80=";
-constexpr const char* kEditorToken = "kayou-demo-editor";
 
 std::string config_yaml() {
-    return std::string("bridge:\n  enabled: true\n  secret: ") + kBridgeSecret +
-           "\nprivacy:\n  data_key: " + kDataKey +
-           "\nmembers:\n  flow_file: " KAYOU_SOURCE_DIR
-           "/config/flows/join.yaml\n  districts_file: " KAYOU_SOURCE_DIR
-           "/config/districts.yaml\n  calendar_dir: " KAYOU_SOURCE_DIR
-           "/config/calendar\n"
-           "admin:\n  tokens:\n"
-           "    - name: test-editor\n"
-           "      token_sha256: 21bf565d871da6a4efa0b8ff0821ff61fcb71f17827c96dd0d8baf94c36cb259\n"
-           "      role: faq_editor\n"
-           "content:\n  seed_dir: " KAYOU_SOURCE_DIR "/faq/data\n  poll_interval_ms: 100\n";
-}
-
-int serving(const KayouProcess& kayou, const std::string& kind) {
-    auto result = http_request(kayou.port(), "GET", "/admin/api/content/" + kind + "/published", {},
-                               {{"Authorization", std::string("Bearer ") + kEditorToken}}, 5s);
-    if (result.status != 200) return -1;
-    return json::parse(result.body).value("serving", -1);
+    return std::string("bridge:\n  enabled: true\n  secret: ") + kBridgeSecret + "\n" +
+           shipped_content_yaml();
 }
 
 bool has(const Said& said, const std::string& text) {
@@ -55,8 +38,8 @@ protected:
         const auto start = std::chrono::steady_clock::now();
         bool loaded = false;
         while (!loaded && std::chrono::steady_clock::now() - start < 20s)
-            loaded = serving(*kayou_, "faq") >= 1 && serving(*kayou_, "benefits") >= 1 &&
-                     serving(*kayou_, "intents") >= 1;
+            loaded = serving_version(*kayou_, "faq") >= 1 && serving_version(*kayou_, "benefits") >= 1 &&
+                     serving_version(*kayou_, "intents") >= 1;
         ASSERT_TRUE(loaded) << kayou_->log();
     }
     static void TearDownTestSuite() {

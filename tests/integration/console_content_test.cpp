@@ -32,17 +32,8 @@ constexpr const char* kDataKey = "q83vEjRWeJq83vEjRWeJq83vEjRWeJq83vEjRWeJq80=";
 constexpr const char* kEditorToken = "kayou-demo-editor";
 
 std::string config_yaml() {
-    return std::string("bridge:\n  enabled: true\n  secret: ") + kBridgeSecret +
-           "\nprivacy:\n  data_key: " + kDataKey +
-           "\nmembers:\n  flow_file: " KAYOU_SOURCE_DIR
-           "/config/flows/join.yaml\n  districts_file: " KAYOU_SOURCE_DIR
-           "/config/districts.yaml\n  calendar_dir: " KAYOU_SOURCE_DIR
-           "/config/calendar\n"
-           "admin:\n  tokens:\n"
-           "    - name: test-editor\n"
-           "      token_sha256: 21bf565d871da6a4efa0b8ff0821ff61fcb71f17827c96dd0d8baf94c36cb259\n"
-           "      role: faq_editor\n"
-           "content:\n  seed_dir: " KAYOU_SOURCE_DIR "/faq/data\n  poll_interval_ms: 100\n";
+    return std::string("bridge:\n  enabled: true\n  secret: ") + kBridgeSecret + "\n" +
+           shipped_content_yaml();
 }
 
 Headers bearer() { return {{"Authorization", std::string("Bearer ") + kEditorToken}}; }

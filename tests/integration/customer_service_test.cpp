@@ -67,19 +67,54 @@ struct Client {
         io.run_for(kDeadline);
     }
 
-    FollowUpResult send(std::string text, std::string openid = kOpenid) {
-        auto result = start(std::move(text), std::move(openid));
+    // Runs the started sends to their end: the result of each (gave_up, and a failure, for one
+    // that did not finish within the deadline).
+    std::vector<FollowUpResult> finish(std::vector<std::future<FollowUpResult>> started) {
         run();
-        if (result.wait_for(0s) != std::future_status::ready) {
+        std::vector<FollowUpResult> results;
+        for (auto& result : started) {
+            if (result.wait_for(0s) == std::future_status::ready) {
+                results.push_back(result.get());
+                continue;
+            }
             ADD_FAILURE() << "send did not finish within the deadline";
-            return FollowUpResult::gave_up;
+            results.push_back(FollowUpResult::gave_up);
         }
-        return result.get();
+        return results;
+    }
+
+    FollowUpResult send(std::string text, std::string openid = kOpenid) {
+        std::vector<std::future<FollowUpResult>> started;
+        started.push_back(start(std::move(text), std::move(openid)));
+        return finish(std::move(started)).front();
+    }
+
+    // `n` sends at once ("<prefix>0", "<prefix>1", ...), run to their end.
+    std::vector<FollowUpResult> send_at_once(int n, const std::string& prefix) {
+        std::vector<std::future<FollowUpResult>> started;
+        for (int i = 0; i < n; ++i) started.push_back(start(prefix + std::to_string(i)));
+        return finish(std::move(started));
     }
 
     asio::io_context io;
     net::HttpClient http;
     bot::CustomerService service;
+};
+
+// A fake whose next sends (`sends`) and token fetches (`tokens`) behave as scripted, and the
+// result of sending it one text.
+struct ScriptedSend {
+    ScriptedSend(std::vector<Behaviour> sends, std::vector<Behaviour> tokens, std::string text,
+                 std::chrono::milliseconds request_timeout = 2s)
+        : client(fake, request_timeout) {
+        fake.script_sends(std::move(sends));
+        fake.script_tokens(std::move(tokens));
+        result = client.send(std::move(text));
+    }
+
+    FakeWechatApi fake;
+    Client client;
+    FollowUpResult result = FollowUpResult::gave_up;
 };
 
 TEST(CustomerService, SendsTheTextToTheFollower) {
@@ -99,13 +134,7 @@ TEST(CustomerService, OneTokenServesSequentialAndConcurrentSends) {
     FakeWechatApi fake;
     Client client(fake);
     // Cold cache, five sends at once: one fetch, the others wait for it.
-    std::vector<std::future<FollowUpResult>> results;
-    for (int i = 0; i < 5; ++i) results.push_back(client.start("并发 " + std::to_string(i)));
-    client.run();
-    for (auto& result : results) {
-        ASSERT_EQ(result.wait_for(0s), std::future_status::ready);
-        EXPECT_EQ(result.get(), FollowUpResult::sent);
-    }
+    EXPECT_EQ(client.send_at_once(5, "并发 "), std::vector(5, FollowUpResult::sent));
     EXPECT_EQ(client.send("之后一条"), FollowUpResult::sent);
     EXPECT_EQ(client.send("再一条"), FollowUpResult::sent);
     EXPECT_EQ(fake.messages().size(), 7u);
@@ -125,22 +154,18 @@ TEST(CustomerService, TokenUnderFiveMinutesFromExpiryIsFetchedAgain) {
 }
 
 TEST(CustomerService, ServerErrorIsRetriedAndSentOnce) {
-    FakeWechatApi fake;
-    fake.script_sends({behaviour(Behaviour::Kind::http_500)});
-    Client client(fake);
-    EXPECT_EQ(client.send("重试后送达"), FollowUpResult::sent);
-    EXPECT_EQ(fake.calls_to(Api::custom_send), 2u);
-    ASSERT_EQ(fake.messages().size(), 1u);
-    EXPECT_EQ(fake.messages()[0].content, "重试后送达");
+    const ScriptedSend send({behaviour(Behaviour::Kind::http_500)}, {}, "重试后送达");
+    EXPECT_EQ(send.result, FollowUpResult::sent);
+    EXPECT_EQ(send.fake.calls_to(Api::custom_send), 2u);
+    ASSERT_EQ(send.fake.messages().size(), 1u);
+    EXPECT_EQ(send.fake.messages()[0].content, "重试后送达");
 }
 
 TEST(CustomerService, SystemBusyIsRetried) {
-    FakeWechatApi fake;
-    fake.script_sends({behaviour(Behaviour::Kind::errcode, -1)});
-    Client client(fake);
-    EXPECT_EQ(client.send("系统繁忙后送达"), FollowUpResult::sent);
-    EXPECT_EQ(fake.calls_to(Api::custom_send), 2u);
-    EXPECT_EQ(fake.messages().size(), 1u);
+    const ScriptedSend send({behaviour(Behaviour::Kind::errcode, -1)}, {}, "系统繁忙后送达");
+    EXPECT_EQ(send.result, FollowUpResult::sent);
+    EXPECT_EQ(send.fake.calls_to(Api::custom_send), 2u);
+    EXPECT_EQ(send.fake.messages().size(), 1u);
 }
 
 TEST(CustomerService, RetriesStopAfterThreeWithGrowingDelays) {
@@ -195,53 +220,40 @@ TEST(CustomerService, ConcurrentSendsShareOneForcedRefresh) {
     EXPECT_EQ(client.send("预热"), FollowUpResult::sent);
     // The first of the next sends invalidates the token: every send in flight gets 40001.
     fake.script_sends({behaviour(Behaviour::Kind::invalidate_token)});
-    std::vector<std::future<FollowUpResult>> results;
-    for (int i = 0; i < 3; ++i) results.push_back(client.start("同时 " + std::to_string(i)));
-    client.run();
-    for (auto& result : results) {
-        ASSERT_EQ(result.wait_for(0s), std::future_status::ready);
-        EXPECT_EQ(result.get(), FollowUpResult::sent);
-    }
+    EXPECT_EQ(client.send_at_once(3, "同时 "), std::vector(3, FollowUpResult::sent));
     EXPECT_EQ(fake.forced_refreshes(), 1u);
     EXPECT_EQ(fake.calls_to(Api::custom_send), 1u + 3u + 3u);  // each 40001 resent once
     EXPECT_EQ(fake.messages().size(), 4u);
 }
 
 TEST(CustomerService, TokenRejectedTwiceGivesUp) {
-    FakeWechatApi fake;
-    fake.script_sends({behaviour(Behaviour::Kind::invalidate_token),
-                       behaviour(Behaviour::Kind::invalidate_token)});
-    Client client(fake);
-    EXPECT_EQ(client.send("两次失效"), FollowUpResult::gave_up);
-    EXPECT_EQ(fake.forced_refreshes(), 1u);
-    EXPECT_EQ(fake.calls_to(Api::custom_send), 2u);
-    EXPECT_TRUE(fake.messages().empty());
+    const ScriptedSend send({behaviour(Behaviour::Kind::invalidate_token),
+                             behaviour(Behaviour::Kind::invalidate_token)},
+                            {}, "两次失效");
+    EXPECT_EQ(send.result, FollowUpResult::gave_up);
+    EXPECT_EQ(send.fake.forced_refreshes(), 1u);
+    EXPECT_EQ(send.fake.calls_to(Api::custom_send), 2u);
+    EXPECT_TRUE(send.fake.messages().empty());
 }
 
 TEST(CustomerService, TokenFetchServerErrorIsRetried) {
-    FakeWechatApi fake;
-    fake.script_tokens({behaviour(Behaviour::Kind::http_500)});
-    Client client(fake);
-    EXPECT_EQ(client.send("令牌接口 500 后"), FollowUpResult::sent);
-    EXPECT_EQ(fake.calls_to(Api::stable_token), 2u);
-    EXPECT_EQ(fake.messages().size(), 1u);
+    const ScriptedSend send({}, {behaviour(Behaviour::Kind::http_500)}, "令牌接口 500 后");
+    EXPECT_EQ(send.result, FollowUpResult::sent);
+    EXPECT_EQ(send.fake.calls_to(Api::stable_token), 2u);
+    EXPECT_EQ(send.fake.messages().size(), 1u);
 }
 
 TEST(CustomerService, DroppedAfterTheRequestWasWrittenIsUnknownAndNotResent) {
-    FakeWechatApi fake;
-    fake.script_sends({behaviour(Behaviour::Kind::read_then_drop)});
-    Client client(fake);
-    EXPECT_EQ(client.send("只发一次"), FollowUpResult::unknown);
-    EXPECT_EQ(fake.calls_to(Api::custom_send), 1u);
-    EXPECT_EQ(fake.messages().size(), 1u);  // the follower got it once
+    const ScriptedSend send({behaviour(Behaviour::Kind::read_then_drop)}, {}, "只发一次");
+    EXPECT_EQ(send.result, FollowUpResult::unknown);
+    EXPECT_EQ(send.fake.calls_to(Api::custom_send), 1u);
+    EXPECT_EQ(send.fake.messages().size(), 1u);  // the follower got it once
 }
 
 TEST(CustomerService, NoAnswerWithinTheTimeoutIsUnknownAndNotResent) {
-    FakeWechatApi fake;
-    fake.script_sends({behaviour(Behaviour::Kind::hang)});
-    Client client(fake, 300ms);
-    EXPECT_EQ(client.send("无应答"), FollowUpResult::unknown);
-    EXPECT_EQ(fake.calls_to(Api::custom_send), 1u);
+    const ScriptedSend send({behaviour(Behaviour::Kind::hang)}, {}, "无应答", 300ms);
+    EXPECT_EQ(send.result, FollowUpResult::unknown);
+    EXPECT_EQ(send.fake.calls_to(Api::custom_send), 1u);
 }
 
 TEST(CustomerService, TextOverTheLimitIsRefusedWithoutARequest) {

@@ -20,8 +20,6 @@ namespace {
 using namespace std::chrono_literals;
 
 constexpr const char* kToken = "followuptoken";
-constexpr const char* kDataKey = "q83vEjRWeJq83vEjRWeJq83vEjRWeJq83vEjRWeJq80=";
-constexpr const char* kEditorToken = "kayou-demo-editor";
 // Two entries close enough to be answered together, too long together for one 2,048-byte text
 // (the one-disability-grade allowance and the grades' table; checked below by the reply itself).
 constexpr const char* kLongPairQuestion = "十级伤残 一次性补助金给几个月工资";
@@ -31,16 +29,7 @@ std::string config_yaml(const FakeWechatApi& wechat) {
     return std::string("wechat:\n  official_account:\n    enabled: true\n    token: ") + kToken +
            "\n    app_id: " + wechat.credentials().app_id +
            "\n    app_secret: " + wechat.credentials().app_secret +
-           "\n    api_base: " + wechat.api_base() + "\nprivacy:\n  data_key: " + kDataKey +
-           "\nmembers:\n  flow_file: " KAYOU_SOURCE_DIR
-           "/config/flows/join.yaml\n  districts_file: " KAYOU_SOURCE_DIR
-           "/config/districts.yaml\n  calendar_dir: " KAYOU_SOURCE_DIR
-           "/config/calendar\n"
-           "admin:\n  tokens:\n"
-           "    - name: test-editor\n"
-           "      token_sha256: 21bf565d871da6a4efa0b8ff0821ff61fcb71f17827c96dd0d8baf94c36cb259\n"
-           "      role: faq_editor\n"
-           "content:\n  seed_dir: " KAYOU_SOURCE_DIR "/faq/data\n  poll_interval_ms: 100\n";
+           "\n    api_base: " + wechat.api_base() + "\n" + shipped_content_yaml();
 }
 
 std::int64_t unix_now() {
@@ -93,13 +82,8 @@ protected:
         ASSERT_TRUE(kayou_->wait_ready());
         const auto start = std::chrono::steady_clock::now();
         bool loaded = false;
-        while (!loaded && std::chrono::steady_clock::now() - start < 20s) {
-            auto result =
-                http_request(kayou_->port(), "GET", "/admin/api/content/faq/published", {},
-                             {{"Authorization", std::string("Bearer ") + kEditorToken}}, 5s);
-            loaded = result.status == 200 &&
-                     nlohmann::json::parse(result.body).value("serving", -1) >= 1;
-        }
+        while (!loaded && std::chrono::steady_clock::now() - start < 20s)
+            loaded = serving_version(*kayou_, "faq") >= 1;
         ASSERT_TRUE(loaded) << kayou_->log();
     }
     static void TearDownTestSuite() {
@@ -186,7 +170,7 @@ TEST_F(OaFollowUpTest, WhenWeChatRefusesTheSecondMessageTheDriverGetsItWithTwo) 
 // The editors' preview shows the same two messages when asked to answer as the Official Account
 // with its second message, and the one text otherwise.
 TEST_F(OaFollowUpTest, TheEditorsPreviewShowsTheSecondMessage) {
-    const Headers editor = {{"Authorization", std::string("Bearer ") + kEditorToken}};
+    const Headers editor = {{"Authorization", std::string("Bearer ") + kTestEditorToken}};
     auto preview = [&](bool follow_up) {
         const nlohmann::json body = {{"questions", {kLongPairQuestion}}, {"follow_up", follow_up}};
         auto result = http_request(port(), "POST", "/admin/api/content/faq/versions/1/preview",

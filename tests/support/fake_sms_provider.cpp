@@ -1,44 +1,27 @@
 #include "tests/support/fake_sms_provider.hpp"
 
-#include <boost/asio/co_spawn.hpp>
-#include <boost/asio/detached.hpp>
-#include <boost/asio/executor_work_guard.hpp>
-#include <boost/asio/io_context.hpp>
-#include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/steady_timer.hpp>
+#include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
-#include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <condition_variable>
-#include <future>
-#include <map>
 #include <mutex>
 #include <nlohmann/json.hpp>
 #include <optional>
-#include <random>
-#include <set>
-#include <thread>
 
 #include "crypto/hash.hpp"
 #include "notify/signing/aliyun_rpc.hpp"
 #include "notify/signing/tencent_tc3.hpp"
 #include "notify/signing/twilio.hpp"
+#include "tests/support/loopback_http_server.hpp"
 
 namespace kayou::test {
 
 namespace asio = boost::asio;
-namespace beast = boost::beast;
-namespace http = beast::http;
-using tcp = asio::ip::tcp;
+namespace http = boost::beast::http;
 
-struct FakeSmsProvider::Impl : std::enable_shared_from_this<FakeSmsProvider::Impl> {
+struct FakeSmsProvider::Impl {
     Credentials credentials;
-    asio::io_context io{1};
-    // run() must not return while the provider refuses connections (no acceptor, no socket).
-    asio::executor_work_guard<asio::io_context::executor_type> keep_running{io.get_executor()};
-    tcp::acceptor acceptor{io};
-    std::thread thread;
-
     mutable std::mutex mutex;
     mutable std::condition_variable changed;
     std::deque<Behaviour> scripted;
@@ -47,13 +30,18 @@ struct FakeSmsProvider::Impl : std::enable_shared_from_this<FakeSmsProvider::Imp
     std::vector<FakeStatusQuery> asked;
     std::size_t bad = 0;
     bool queries_failing = false;
-    std::set<tcp::socket*> open_sockets;  // io thread only: closed when refusing
     bool echo_session_context = true;
-    std::uint16_t bound_port = 0;
     std::uint64_t serial_counter = 0;
     int rate_limit = 0;
     std::chrono::steady_clock::time_point window_start = std::chrono::steady_clock::now();
     int window_count = 0;
+    // Last: stopped, and its connections ended, before any member above goes. A stable port:
+    // set_refusing(false) listens on it again.
+    LoopbackHttpServer server{
+        [this](const LoopbackHttpServer::Request& req) { return answer(req); },
+        LoopbackHttpServer::Port::stable};
+
+    explicit Impl(Credentials c) : credentials(std::move(c)) {}
 
     Behaviour next_behaviour() {
         std::lock_guard lock(mutex);
@@ -164,10 +152,7 @@ struct FakeSmsProvider::Impl : std::enable_shared_from_this<FakeSmsProvider::Imp
         if (fail_queries()) {
             query.outcome = "http_500";
             record_query(query);
-            res.result(http::status::internal_server_error);
-            res.set(http::field::content_type, "text/html");
-            res.body() = "<html>500 Internal Server Error</html>";
-            return res;
+            return LoopbackHttpServer::server_error_page();
         }
         const std::int64_t begin = body["BeginTime"].get<std::int64_t>() * 1000;
         const std::int64_t end = body["EndTime"].get<std::int64_t>() * 1000 + 999;
@@ -223,10 +208,7 @@ struct FakeSmsProvider::Impl : std::enable_shared_from_this<FakeSmsProvider::Imp
         if (fail_queries()) {
             query.outcome = "http_500";
             record_query(query);
-            res.result(http::status::internal_server_error);
-            res.set(http::field::content_type, "text/html");
-            res.body() = "<html>500 Internal Server Error</html>";
-            return res;
+            return LoopbackHttpServer::server_error_page();
         }
         nlohmann::json list = nlohmann::json::array();
         {
@@ -269,7 +251,7 @@ struct FakeSmsProvider::Impl : std::enable_shared_from_this<FakeSmsProvider::Imp
 
     // The answer, or nullopt: close the connection without one.
     asio::awaitable<std::optional<http::response<http::string_body>>> answer(
-        http::request<http::string_body>& req) {
+        const http::request<http::string_body>& req) {
         http::response<http::string_body> res{http::status::ok, 11};
         res.set(http::field::content_type, "application/json");
         const bool aliyun =
@@ -362,7 +344,7 @@ struct FakeSmsProvider::Impl : std::enable_shared_from_this<FakeSmsProvider::Imp
             seen.outcome = "hang_then_ok";
             record(seen);
             recorded = true;
-            asio::steady_timer timer(io, behaviour.delay);
+            asio::steady_timer timer(co_await asio::this_coro::executor, behaviour.delay);
             co_await timer.async_wait(asio::use_awaitable);
         }
         switch (behaviour.kind) {
@@ -395,9 +377,7 @@ struct FakeSmsProvider::Impl : std::enable_shared_from_this<FakeSmsProvider::Imp
                 break;
             case Behaviour::Kind::http_500:
                 seen.outcome = "http_500";
-                res.result(http::status::internal_server_error);
-                res.set(http::field::content_type, "text/html");
-                res.body() = "<html>500 Internal Server Error</html>";
+                res = LoopbackHttpServer::server_error_page();
                 break;
             case Behaviour::Kind::error_code:
                 seen.outcome = behaviour.code;
@@ -418,98 +398,18 @@ struct FakeSmsProvider::Impl : std::enable_shared_from_this<FakeSmsProvider::Imp
         if (!recorded) record(std::move(seen));
         co_return res;
     }
-
-    asio::awaitable<void> serve(tcp::socket socket) {
-        beast::tcp_stream stream(std::move(socket));
-        open_sockets.insert(&stream.socket());
-        struct Forget {
-            std::set<tcp::socket*>& set;
-            tcp::socket* socket;
-            ~Forget() { set.erase(socket); }
-        } forget{open_sockets, &stream.socket()};
-        beast::flat_buffer buffer;
-        try {
-            for (;;) {
-                http::request<http::string_body> req;
-                co_await http::async_read(stream, buffer, req, asio::use_awaitable);
-                auto res = co_await answer(req);
-                if (!res) break;  // read, then drop the connection
-                res->keep_alive(req.keep_alive());
-                res->prepare_payload();
-                co_await http::async_write(stream, *res, asio::use_awaitable);
-                if (!req.keep_alive()) break;
-            }
-        } catch (const std::exception&) {
-        }
-        beast::error_code ignored;
-        stream.socket().shutdown(tcp::socket::shutdown_both, ignored);
-    }
-
-    asio::awaitable<void> accept_loop() {
-        auto self = shared_from_this();
-        for (;;) {
-            auto socket = co_await acceptor.async_accept(asio::use_awaitable);
-            asio::co_spawn(io, serve(std::move(socket)), asio::detached);
-        }
-    }
-
-    // Binds `port` on loopback (0 = a free one below the kernel's ephemeral range, so that
-    // while the provider refuses connections no outgoing connection of any process takes the
-    // port as its source port and keeps it from being bound again) and accepts until the
-    // acceptor is closed.
-    void listen(std::uint16_t port) {
-        static std::mt19937 pick{std::random_device{}()};
-        for (int attempt = 0;; ++attempt) {
-            const std::uint16_t wanted =
-                port ? port
-                     : static_cast<std::uint16_t>(
-                           std::uniform_int_distribution<int>(20000, 32000)(pick));
-            tcp::endpoint endpoint(asio::ip::make_address("127.0.0.1"), wanted);
-            beast::error_code ec;
-            acceptor.open(endpoint.protocol(), ec);
-            acceptor.set_option(tcp::acceptor::reuse_address(true), ec);
-            acceptor.bind(endpoint, ec);
-            if (!ec) acceptor.listen(asio::socket_base::max_listen_connections, ec);
-            if (!ec) break;
-            const std::string why = ec.message();
-            acceptor.close(ec);
-            if (attempt >= 50 && std::getenv("KAYOU_FAKE_DEBUG"))
-                std::system(("ss -tanpe | grep :" + std::to_string(wanted) + " >&2").c_str());
-            if (attempt >= 50)
-                throw std::runtime_error("fake provider: cannot listen on " +
-                                         std::to_string(wanted) + ": " + why);
-        }
-        bound_port = acceptor.local_endpoint().port();
-        asio::co_spawn(
-            io,
-            [self = shared_from_this()]() -> asio::awaitable<void> {
-                try {
-                    co_await self->accept_loop();
-                } catch (const std::exception&) {
-                }
-            },
-            asio::detached);
-    }
 };
 
 FakeSmsProvider::FakeSmsProvider() : FakeSmsProvider(Credentials{}) {}
 
-FakeSmsProvider::FakeSmsProvider(Credentials credentials) : impl_(std::make_shared<Impl>()) {
-    impl_->credentials = std::move(credentials);
-    impl_->listen(0);
-    impl_->thread = std::thread([impl = impl_] { impl->io.run(); });
-}
+FakeSmsProvider::FakeSmsProvider(Credentials credentials)
+    : impl_(std::make_unique<Impl>(std::move(credentials))) {}
 
-FakeSmsProvider::~FakeSmsProvider() {
-    impl_->io.stop();
-    if (impl_->thread.joinable()) impl_->thread.join();
-}
+FakeSmsProvider::~FakeSmsProvider() = default;
 
-std::uint16_t FakeSmsProvider::port() const { return impl_->bound_port; }
+std::uint16_t FakeSmsProvider::port() const { return impl_->server.port(); }
 
-std::string FakeSmsProvider::url() const {
-    return "http://127.0.0.1:" + std::to_string(port()) + "/";
-}
+std::string FakeSmsProvider::url() const { return impl_->server.url() + "/"; }
 
 const FakeSmsProvider::Credentials& FakeSmsProvider::credentials() const {
     return impl_->credentials;
@@ -530,22 +430,7 @@ void FakeSmsProvider::set_rate_limit(int per_second) {
     impl_->rate_limit = per_second;
 }
 
-void FakeSmsProvider::set_refusing(bool refusing) {
-    std::promise<void> done;
-    auto finished = done.get_future();
-    asio::post(impl_->io, [impl = impl_, refusing, &done] {
-        beast::error_code ignored;
-        if (refusing) {
-            // Kept-alive connections go too: a refusing provider takes no request at all.
-            impl->acceptor.close(ignored);
-            for (auto* socket : impl->open_sockets) socket->close(ignored);
-        } else if (!impl->acceptor.is_open()) {
-            impl->listen(impl->bound_port);
-        }
-        done.set_value();
-    });
-    finished.wait();
-}
+void FakeSmsProvider::set_refusing(bool refusing) { impl_->server.set_refusing(refusing); }
 
 void FakeSmsProvider::set_queries_failing(bool failing) {
     std::lock_guard lock(impl_->mutex);

@@ -1,12 +1,8 @@
 #include "tests/support/fake_wechat_api.hpp"
 
-#include <boost/asio/co_spawn.hpp>
-#include <boost/asio/detached.hpp>
-#include <boost/asio/io_context.hpp>
-#include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/steady_timer.hpp>
+#include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
-#include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <condition_variable>
 #include <deque>
@@ -14,14 +10,13 @@
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <random>
-#include <thread>
+
+#include "tests/support/loopback_http_server.hpp"
 
 namespace kayou::test {
 
 namespace asio = boost::asio;
-namespace beast = boost::beast;
-namespace http = beast::http;
-using tcp = asio::ip::tcp;
+namespace http = boost::beast::http;
 using Clock = std::chrono::steady_clock;
 using json = nlohmann::json;
 using Api = FakeWechatCall::Api;
@@ -96,13 +91,6 @@ std::string query_value(std::string_view query, std::string_view name) {
 
 struct FakeWechatApi::Impl {
     Credentials credentials;
-    // Pointers so that ~Impl can destroy the suspended connection coroutines (which use the
-    // members below) before any member goes.
-    std::unique_ptr<asio::io_context> io = std::make_unique<asio::io_context>(1);
-    std::optional<tcp::acceptor> acceptor;
-    std::thread thread;
-    std::uint16_t bound_port = 0;
-
     mutable std::mutex mutex;
     mutable std::condition_variable changed;
     std::deque<Behaviour> send_script;
@@ -114,13 +102,11 @@ struct FakeWechatApi::Impl {
     std::mt19937_64 random{std::random_device{}()};
     std::vector<FakeWechatMessage> accepted;
     std::vector<FakeWechatCall> seen;
+    // Last: stopped, and its connections ended, before any member above goes.
+    LoopbackHttpServer server{
+        [this](const LoopbackHttpServer::Request& req) { return answer(req); }};
 
-    ~Impl() {
-        io->stop();
-        if (thread.joinable()) thread.join();
-        acceptor.reset();
-        io.reset();
-    }
+    explicit Impl(Credentials c) : credentials(std::move(c)) {}
 
     Behaviour next_behaviour(Api api) {
         std::lock_guard lock(mutex);
@@ -247,10 +233,7 @@ struct FakeWechatApi::Impl {
             case Behaviour::Kind::http_500:
                 call.outcome = "http_500";
                 record_call(call);
-                res.result(http::status::internal_server_error);
-                res.set(http::field::content_type, "text/html");
-                res.body() = "<html>500 Internal Server Error</html>";
-                co_return res;
+                co_return LoopbackHttpServer::server_error_page();
             case Behaviour::Kind::errcode:
                 call.outcome = "errcode";
                 call.errcode = behaviour.errcode;
@@ -260,7 +243,8 @@ struct FakeWechatApi::Impl {
             case Behaviour::Kind::hang: {
                 call.outcome = "hang";
                 record_call(call);
-                asio::steady_timer never(*io, Clock::time_point::max());
+                asio::steady_timer never(co_await asio::this_coro::executor,
+                                         Clock::time_point::max());
                 co_await never.async_wait(asio::use_awaitable);
                 co_return std::nullopt;
             }
@@ -280,57 +264,18 @@ struct FakeWechatApi::Impl {
         res.body() = answered.dump();
         co_return res;
     }
-
-    asio::awaitable<void> serve(tcp::socket socket) {
-        beast::tcp_stream stream(std::move(socket));
-        beast::flat_buffer buffer;
-        try {
-            for (;;) {
-                http::request<http::string_body> req;
-                co_await http::async_read(stream, buffer, req, asio::use_awaitable);
-                auto res = co_await answer(req);
-                if (!res) break;
-                res->keep_alive(req.keep_alive());
-                res->prepare_payload();
-                co_await http::async_write(stream, *res, asio::use_awaitable);
-                if (!req.keep_alive()) break;
-            }
-        } catch (const std::exception&) {
-        }
-        beast::error_code ignored;
-        stream.socket().shutdown(tcp::socket::shutdown_both, ignored);
-    }
-
-    asio::awaitable<void> accept_loop() {
-        try {
-            for (;;) {
-                auto socket = co_await acceptor->async_accept(asio::use_awaitable);
-                asio::co_spawn(*io, serve(std::move(socket)), asio::detached);
-            }
-        } catch (const std::exception&) {
-        }
-    }
-
-    void listen() {
-        acceptor.emplace(*io, tcp::endpoint(asio::ip::make_address("127.0.0.1"), 0));
-        bound_port = acceptor->local_endpoint().port();
-        asio::co_spawn(*io, accept_loop(), asio::detached);
-        thread = std::thread([this] { io->run(); });
-    }
 };
 
 FakeWechatApi::FakeWechatApi() : FakeWechatApi(Credentials{}) {}
 
-FakeWechatApi::FakeWechatApi(Credentials credentials) : impl_(std::make_unique<Impl>()) {
-    impl_->credentials = std::move(credentials);
-    impl_->listen();
-}
+FakeWechatApi::FakeWechatApi(Credentials credentials)
+    : impl_(std::make_unique<Impl>(std::move(credentials))) {}
 
 FakeWechatApi::~FakeWechatApi() = default;
 
-std::uint16_t FakeWechatApi::port() const { return impl_->bound_port; }
+std::uint16_t FakeWechatApi::port() const { return impl_->server.port(); }
 
-std::string FakeWechatApi::api_base() const { return "http://127.0.0.1:" + std::to_string(port()); }
+std::string FakeWechatApi::api_base() const { return impl_->server.url(); }
 
 const FakeWechatApi::Credentials& FakeWechatApi::credentials() const { return impl_->credentials; }
 

@@ -13,6 +13,8 @@
 #include <thread>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "bot/embedded_redis.hpp"
 #include "tests/support/http_client.hpp"
 #include "tests/support/redis_server.hpp"
@@ -176,6 +178,28 @@ std::string KayouProcess::log() const {
     std::stringstream text;
     text << file.rdbuf();
     return text.str();
+}
+
+std::string shipped_content_yaml() {
+    return "privacy:\n  data_key: q83vEjRWeJq83vEjRWeJq83vEjRWeJq83vEjRWeJq80=\n"
+           "members:\n  flow_file: " KAYOU_SOURCE_DIR
+           "/config/flows/join.yaml\n  districts_file: " KAYOU_SOURCE_DIR
+           "/config/districts.yaml\n  calendar_dir: " KAYOU_SOURCE_DIR
+           "/config/calendar\n"
+           "admin:\n  tokens:\n"
+           "    - name: test-editor\n"
+           "      token_sha256: 21bf565d871da6a4efa0b8ff0821ff61fcb71f17827c96dd0d8baf94c36cb259\n"
+           "      role: faq_editor\n"
+           "content:\n  seed_dir: " KAYOU_SOURCE_DIR "/faq/data\n  poll_interval_ms: 100\n";
+}
+
+int serving_version(const KayouProcess& kayou, const std::string& kind) {
+    auto result = http_request(kayou.port(), "GET", "/admin/api/content/" + kind + "/published", {},
+                               {{"Authorization", std::string("Bearer ") + kTestEditorToken}},
+                               std::chrono::seconds(5));
+    if (result.status != 200) return -1;
+    const auto body = nlohmann::json::parse(result.body, nullptr, false);
+    return body.is_object() ? body.value("serving", -1) : -1;
 }
 
 }  // namespace kayou::test

@@ -67,4 +67,16 @@ private:
     std::string embedded_data_dir_;
 };
 
+// The bearer token of the faq_editor account in shipped_content_yaml().
+inline constexpr const char* kTestEditorToken = "kayou-demo-editor";
+
+// Config lines for a kayou that answers from the shipped scripts: the join flow, districts and
+// calendar of config/, a data key, an faq_editor account (kTestEditorToken) and content seeded
+// from faq/data, polled every 100 ms. Channels are the caller's.
+std::string shipped_content_yaml();
+
+// The version of `kind` (faq, benefits, stations) this process serves, as the editor sees it;
+// -1 when it cannot be read.
+int serving_version(const KayouProcess& kayou, const std::string& kind);
+
 }  // namespace kayou::test
