@@ -85,7 +85,11 @@ std::string TurnRunner::encode_reply(const dialogs::Reply& reply) {
     std::string out(1, kLengthPrefixedTag);
     append_length_prefixed(out, reply.texts);
     append_length_prefixed(out, reply.mentions);
-    if (!reply.private_texts.empty()) append_length_prefixed(out, reply.private_texts);
+    // Optional lists at the end, in this order; a later one present means every earlier one is
+    // written too (empty or not), so replies stored before a list existed still read.
+    if (!reply.private_texts.empty() || !reply.follow_ups.empty())
+        append_length_prefixed(out, reply.private_texts);
+    if (!reply.follow_ups.empty()) append_length_prefixed(out, reply.follow_ups);
     return out;
 }
 
@@ -96,9 +100,9 @@ dialogs::Reply TurnRunner::decode_reply(std::string_view stored) {
         if (!read_length_prefixed(stored, pos, reply.texts) ||
             !read_length_prefixed(stored, pos, reply.mentions))
             return {};
-        if (pos != stored.size() &&
-            (!read_length_prefixed(stored, pos, reply.private_texts) || pos != stored.size()))
-            return {};
+        for (auto* optional : {&reply.private_texts, &reply.follow_ups})
+            if (pos != stored.size() && !read_length_prefixed(stored, pos, *optional)) return {};
+        if (pos != stored.size()) return {};
         return reply;
     }
     if (stored.empty() || stored.front() != kJsonReplyTag) return reply;

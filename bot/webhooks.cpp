@@ -296,6 +296,7 @@ asio::awaitable<net::HttpResponse> Webhooks::bridge(net::HttpRequest& request) {
         channels::decode_bridge_request(s.bridge, request.header("x-kayou-timestamp"),
                                         request.header("x-kayou-signature"), request.body, s.now());
     if (!message) co_return s.reject(channel, request, message.error());
+    message->follow_ups = true;  // every text is a message of its own (build_bridge_response)
     auto outcome = co_await s.run_turn(*message, request);
     if (!outcome) co_return net::HttpResponse::error(503, "storage unavailable, retry later");
     co_return net::HttpResponse::json(200,

@@ -53,7 +53,8 @@ struct Message {
     // that said so, docs/bridge-protocol.md). Otherwise nothing private is produced.
     bool private_replies = false;
     // The channel can send Reply::follow_ups as messages of their own after the reply (the
-    // Official Account with its customer-service API configured).
+    // Official Account with its customer-service API configured; the group bridge, which
+    // answers with several messages anyway).
     bool follow_ups = false;
 
     bool in_group() const { return chat_type == ChatType::group; }
@@ -68,8 +69,9 @@ struct Reply {
     // link, which in a group anyone could open first.
     std::vector<std::string> private_texts;
     // Sent after the reply, each as a message of its own (only when Message::follow_ups): the
-    // second of two answers too long for one text. Not kept for a platform's retry, which gets
-    // `texts` again: the first delivery already sent these.
+    // second of two answers too long for one text. Stored with the rest of the reply: a
+    // platform's retry of the Official Account gets `texts` only (the first delivery sent these),
+    // a bridge's retry gets them all.
     std::vector<std::string> follow_ups;
 
     bool empty() const { return texts.empty() && private_texts.empty(); }

@@ -79,6 +79,7 @@ asio::awaitable<Reply> RouterDialog::handle(const Message& message) {
     if (!handled.flow_text) {
         Reply reply;
         reply.texts = std::move(handled.texts);
+        reply.follow_ups = std::move(handled.follow_ups);
         if (!reply.texts.empty()) reply.mentions.push_back(message.sender_id);
         co_return reply;
     }

@@ -189,7 +189,10 @@ std::string build_bridge_response(const dialogs::Message& request, const dialogs
     json replies = json::array();
     // The first chunk leaves room for the mention prefix so text_with_mentions fits the limit too.
     std::vector<std::string> chunks;
-    for (const auto& text : reply.texts) {
+    // A bridge sends every text as messages of its own, so the follow-ups simply come after.
+    std::vector<std::string> texts = reply.texts;
+    texts.insert(texts.end(), reply.follow_ups.begin(), reply.follow_ups.end());
+    for (const auto& text : texts) {
         const std::size_t budget =
             chunks.empty() ? kBridgeReplyMaxBytes - prefix.size() : kBridgeReplyMaxBytes;
         std::vector<std::string> first = split_for_messages({text}, budget);

@@ -110,6 +110,26 @@ TEST(StoredReply, PrivateTextsRoundTripAndOlderRecordsHaveNone) {
     EXPECT_EQ(TurnRunner::decode_reply("L1:1:a0:").texts, std::vector<std::string>{"a"});
 }
 
+// A retried bridge message gets the second of two answers again; records without one still read.
+TEST(StoredReply, FollowUpsRoundTripWithOrWithoutPrivateTexts) {
+    dialogs::Reply reply;
+    reply.texts = {"①…"};
+    reply.follow_ups = {"②…"};
+    const std::string stored = TurnRunner::encode_reply(reply);
+    EXPECT_EQ(stored, "L1:6:①…0:0:1:6:②…");
+    const auto decoded = TurnRunner::decode_reply(stored);
+    EXPECT_EQ(decoded.texts, reply.texts);
+    EXPECT_TRUE(decoded.private_texts.empty());
+    EXPECT_EQ(decoded.follow_ups, reply.follow_ups);
+    reply.private_texts = {"link"};
+    const auto both = TurnRunner::decode_reply(TurnRunner::encode_reply(reply));
+    EXPECT_EQ(both.private_texts, reply.private_texts);
+    EXPECT_EQ(both.follow_ups, reply.follow_ups);
+    for (std::size_t cut = 1; cut < stored.size(); ++cut)
+        EXPECT_TRUE(TurnRunner::decode_reply(stored.substr(0, cut)).follow_ups.empty()) << cut;
+    EXPECT_TRUE(TurnRunner::decode_reply(stored + "0:").texts.empty());
+}
+
 TEST(StoredReply, ReadsTheJsonFormatOlderProcessesWrote) {
     const auto decoded = TurnRunner::decode_reply(R"(R{"m":["wxid_1"],"t":["第一条","二"]})");
     EXPECT_EQ(decoded.texts, (std::vector<std::string>{"第一条", "二"}));
