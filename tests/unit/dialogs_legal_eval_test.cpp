@@ -1,4 +1,3 @@
-#include <cstdio>
 // The blind legal eval (faq/eval/legal_blind*.yaml, docs/BENCHMARKS.md "Legal answers"): the
 // files are frozen (hash), and the shipped content keeps its figures on both halves.
 #include "dialogs/legal_eval.hpp"
@@ -37,39 +36,43 @@ TEST(LegalEval, FrozenBlindSetsKeepTheirFigures) {
     };
     // The FAQ alone (questions routed to the benefit catalogue or the join count as "other"
     // here; legal_eval scores those texts too, so its figures in docs/BENCHMARKS.md are a little
-    // higher). Bounds measured in session 14 after its two content rounds; AJ, AK, AL and AU
-    // have never been tuned on (measurement sets; AU was frozen in session 14), the others were
-    // (AM-AP and AQ-AT are short precise questions; legal_oos_b holds only out-of-scope
-    // messages, there for its legal-claim check). They sit a case or two below (right) and above
-    // (wrong) the measured rates, so that an edit elsewhere may move one case. The held-out
-    // half's wrong bound rose from 0.045 to 0.055 in session 14: its FAQ-only rate went from
-    // 3.3 % to 4.3 % (docs/BENCHMARKS.md "Session 14").
+    // higher), on a 1:1 Official Account chat that can send a second message (LegalEvalChannel's
+    // default). Bounds measured in session 15 after its content rounds; AJ, AK, AL, AU and AW
+    // have never been tuned on (measurement sets), the others were (AM-AP, AQ-AT, AZ and BC are
+    // short precise questions; legal_oos_b holds only out-of-scope messages, there for its
+    // legal-claim check). They sit a case or two below (right) and above (wrong) the measured
+    // rates, so that an edit elsewhere may move one case. The held-out half's wrong bound is
+    // back to 0.045: its FAQ-only rate went from 4.3 % to 3.3 % with the second message
+    // (docs/BENCHMARKS.md "Session 15").
     const Set sets[] = {
-        {"legal_blind.yaml", 0.925, 0.01},  {"legal_blind_holdout.yaml", 0.815, 0.055},
-        {"legal_dev_a.yaml", 0.965, 0.01},  {"legal_dev_b.yaml", 0.945, 0.01},
-        {"legal_dev_c.yaml", 0.99, 0.01},   {"legal_dev_d.yaml", 0.94, 0.01},
-        {"legal_long_e.yaml", 0.98, 0.01},  {"legal_dev_f.yaml", 0.975, 0.01},
-        {"legal_dev_g.yaml", 0.93, 0.01},   {"legal_dev_h.yaml", 0.905, 0.01},
-        {"legal_dev_i.yaml", 0.95, 0.01},   {"legal_dev_j.yaml", 0.94, 0.01},
-        {"legal_dev_k.yaml", 0.95, 0.015},  {"legal_dev_l.yaml", 0.94, 0.01},
-        {"legal_dev_m.yaml", 0.905, 0.01},  {"legal_dev_n.yaml", 0.91, 0.01},
-        {"legal_dev_o.yaml", 0.94, 0.01},   {"legal_dev_p.yaml", 0.885, 0.01},
-        {"legal_dev_q.yaml", 0.975, 0.01},  {"legal_dev_r.yaml", 0.94, 0.01},
-        {"legal_dev_s.yaml", 0.905, 0.01},  {"legal_dev_t.yaml", 0.96, 0.01},
-        {"legal_dev_u.yaml", 0.91, 0.01},   {"legal_dev_v.yaml", 0.91, 0.01},
-        {"legal_dev_w.yaml", 0.92, 0.01},   {"legal_dev_x.yaml", 0.89, 0.01},
-        {"legal_dev_y.yaml", 0.915, 0.01},  {"legal_dev_z.yaml", 0.93, 0.015},
-        {"legal_dev_aa.yaml", 0.92, 0.01},  {"legal_dev_ab.yaml", 0.915, 0.01},
-        {"legal_dev_ac.yaml", 0.935, 0.01}, {"legal_dev_ad.yaml", 0.905, 0.01},
-        {"legal_dev_ae.yaml", 0.925, 0.01}, {"legal_dev_af.yaml", 0.93, 0.01},
-        {"legal_dev_ag.yaml", 0.955, 0.01}, {"legal_dev_ah.yaml", 0.9, 0.01},
-        {"legal_dev_ai.yaml", 0.935, 0.01}, {"legal_dev_aj.yaml", 0.85, 0.03},
-        {"legal_dev_ak.yaml", 0.79, 0.04},  {"legal_dev_al.yaml", 0.855, 0.03},
-        {"legal_dev_am.yaml", 0.98, 0.015}, {"legal_dev_an.yaml", 0.975, 0.01},
-        {"legal_dev_ao.yaml", 0.96, 0.01},  {"legal_dev_ap.yaml", 0.975, 0.01},
-        {"legal_oos_b.yaml", 0.0, 0.01},    {"legal_dev_aq.yaml", 0.975, 0.01},
-        {"legal_dev_ar.yaml", 0.985, 0.01}, {"legal_dev_at.yaml", 0.975, 0.01},
-        {"legal_dev_au.yaml", 0.925, 0.03}, {"legal_dev_av.yaml", 0.0, 1.0}, {"legal_dev_aw.yaml", 0.0, 1.0}, {"legal_dev_ay.yaml", 0.0, 1.0}, {"legal_dev_az.yaml", 0.0, 1.0}, {"legal_dev_bc.yaml", 0.0, 1.0},
+        {"legal_blind.yaml", 0.93, 0.01},    {"legal_blind_holdout.yaml", 0.83, 0.045},
+        {"legal_dev_a.yaml", 0.965, 0.01},   {"legal_dev_b.yaml", 0.945, 0.01},
+        {"legal_dev_c.yaml", 0.99, 0.01},    {"legal_dev_d.yaml", 0.94, 0.01},
+        {"legal_long_e.yaml", 0.975, 0.015}, {"legal_dev_f.yaml", 0.975, 0.01},
+        {"legal_dev_g.yaml", 0.93, 0.01},    {"legal_dev_h.yaml", 0.905, 0.01},
+        {"legal_dev_i.yaml", 0.95, 0.01},    {"legal_dev_j.yaml", 0.94, 0.01},
+        {"legal_dev_k.yaml", 0.95, 0.015},   {"legal_dev_l.yaml", 0.94, 0.01},
+        {"legal_dev_m.yaml", 0.905, 0.01},   {"legal_dev_n.yaml", 0.91, 0.01},
+        {"legal_dev_o.yaml", 0.94, 0.01},    {"legal_dev_p.yaml", 0.885, 0.01},
+        {"legal_dev_q.yaml", 0.975, 0.01},   {"legal_dev_r.yaml", 0.945, 0.01},
+        {"legal_dev_s.yaml", 0.905, 0.01},   {"legal_dev_t.yaml", 0.96, 0.01},
+        {"legal_dev_u.yaml", 0.91, 0.01},    {"legal_dev_v.yaml", 0.915, 0.01},
+        {"legal_dev_w.yaml", 0.92, 0.01},    {"legal_dev_x.yaml", 0.89, 0.01},
+        {"legal_dev_y.yaml", 0.92, 0.01},    {"legal_dev_z.yaml", 0.94, 0.01},
+        {"legal_dev_aa.yaml", 0.92, 0.01},   {"legal_dev_ab.yaml", 0.92, 0.01},
+        {"legal_dev_ac.yaml", 0.935, 0.01},  {"legal_dev_ad.yaml", 0.905, 0.01},
+        {"legal_dev_ae.yaml", 0.925, 0.01},  {"legal_dev_af.yaml", 0.93, 0.01},
+        {"legal_dev_ag.yaml", 0.955, 0.01},  {"legal_dev_ah.yaml", 0.9, 0.01},
+        {"legal_dev_ai.yaml", 0.935, 0.01},  {"legal_dev_aj.yaml", 0.85, 0.03},
+        {"legal_dev_ak.yaml", 0.82, 0.03},   {"legal_dev_al.yaml", 0.87, 0.025},
+        {"legal_dev_am.yaml", 0.98, 0.015},  {"legal_dev_an.yaml", 0.975, 0.01},
+        {"legal_dev_ao.yaml", 0.96, 0.01},   {"legal_dev_ap.yaml", 0.975, 0.01},
+        {"legal_oos_b.yaml", 0.0, 0.01},     {"legal_dev_aq.yaml", 0.975, 0.01},
+        {"legal_dev_ar.yaml", 0.985, 0.01},  {"legal_dev_at.yaml", 0.975, 0.01},
+        {"legal_dev_au.yaml", 0.935, 0.02},  {"legal_dev_av.yaml", 0.875, 0.01},
+        {"legal_dev_aw.yaml", 0.835, 0.03},  {"legal_dev_ay.yaml", 0.865, 0.01},
+        {"legal_dev_az.yaml", 0.955, 0.01},  {"legal_dev_bc.yaml", 0.94, 0.01},
+        {"legal_dev_ba.yaml", 0.85, 0.015},
     };
     for (const Set& set : sets) {
         const std::string text = read_file(std::string(KAYOU_SOURCE_DIR "/faq/eval/") + set.file);
@@ -78,7 +81,6 @@ TEST(LegalEval, FrozenBlindSetsKeepTheirFigures) {
         const auto cases = parse_legal_eval(text);
         EXPECT_GE(cases.size(), 120u);
         const auto result = score_legal(understander, *index, faq::Thresholds{}, cases);
-        std::printf("BOUND %s %.4f %.4f %zu\n", set.file, result.right_rate(), result.wrong_rate(), cases.size());
         EXPECT_GE(result.right_rate(), set.right_at_least) << set.file;
         EXPECT_LE(result.wrong_rate(), set.wrong_at_most) << set.file;
         // Out-of-scope questions are never answered with a legal claim.
