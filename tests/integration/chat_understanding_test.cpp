@@ -38,7 +38,8 @@ protected:
         const auto start = std::chrono::steady_clock::now();
         bool loaded = false;
         while (!loaded && std::chrono::steady_clock::now() - start < 20s)
-            loaded = serving_version(*kayou_, "faq") >= 1 && serving_version(*kayou_, "benefits") >= 1 &&
+            loaded = serving_version(*kayou_, "faq") >= 1 &&
+                     serving_version(*kayou_, "benefits") >= 1 &&
                      serving_version(*kayou_, "intents") >= 1;
         ASSERT_TRUE(loaded) << kayou_->log();
     }
