@@ -21,25 +21,16 @@ using json = nlohmann::json;
 using namespace std::chrono_literals;
 
 constexpr const char* kBridgeSecret = "bridge-secret-for-legal-tests-0123";
-constexpr const char* kDataKey = "q83vEjRWeJq83vEjRWeJq83vEjRWeJq83vEjRWeJq80=";
 constexpr const char* kEditorToken = "kayou-demo-editor";
 constexpr const char* kDeskToken = "kayou-demo-legal-desk";
 
 std::string config_yaml() {
-    return std::string("bridge:\n  enabled: true\n  secret: ") + kBridgeSecret +
-           "\nprivacy:\n  data_key: " + kDataKey +
-           "\nmembers:\n  flow_file: " KAYOU_SOURCE_DIR
-           "/config/flows/join.yaml\n  districts_file: " KAYOU_SOURCE_DIR
-           "/config/districts.yaml\n  calendar_dir: " KAYOU_SOURCE_DIR
-           "/config/calendar\n"
-           "admin:\n  tokens:\n"
-           "    - name: test-editor\n"
-           "      token_sha256: 21bf565d871da6a4efa0b8ff0821ff61fcb71f17827c96dd0d8baf94c36cb259\n"
-           "      role: faq_editor\n"
-           "    - name: test-desk\n"
-           "      token_sha256: abe5d0f905a4a23da5e1b928319d8de954089433edd3e99d6b0013c589bd8a6d\n"
-           "      role: legal_desk\n"
-           "content:\n  seed_dir: " KAYOU_SOURCE_DIR "/faq/data\n  poll_interval_ms: 100\n";
+    return std::string("bridge:\n  enabled: true\n  secret: ") + kBridgeSecret + "\n" +
+           shipped_content_yaml(
+               "    - name: test-desk\n"
+               "      token_sha256: "
+               "abe5d0f905a4a23da5e1b928319d8de954089433edd3e99d6b0013c589bd8a6d\n"
+               "      role: legal_desk\n");
 }
 
 Headers bearer(const char* token) { return {{"Authorization", std::string("Bearer ") + token}}; }

@@ -180,7 +180,7 @@ std::string KayouProcess::log() const {
     return text.str();
 }
 
-std::string shipped_content_yaml() {
+std::string shipped_content_yaml(const std::string& more_admin_tokens) {
     return "privacy:\n  data_key: q83vEjRWeJq83vEjRWeJq83vEjRWeJq83vEjRWeJq80=\n"
            "members:\n  flow_file: " KAYOU_SOURCE_DIR
            "/config/flows/join.yaml\n  districts_file: " KAYOU_SOURCE_DIR
@@ -189,7 +189,8 @@ std::string shipped_content_yaml() {
            "admin:\n  tokens:\n"
            "    - name: test-editor\n"
            "      token_sha256: 21bf565d871da6a4efa0b8ff0821ff61fcb71f17827c96dd0d8baf94c36cb259\n"
-           "      role: faq_editor\n"
+           "      role: faq_editor\n" +
+           more_admin_tokens +
            "content:\n  seed_dir: " KAYOU_SOURCE_DIR "/faq/data\n  poll_interval_ms: 100\n";
 }
 

@@ -72,8 +72,9 @@ inline constexpr const char* kTestEditorToken = "kayou-demo-editor";
 
 // Config lines for a kayou that answers from the shipped scripts: the join flow, districts and
 // calendar of config/, a data key, an faq_editor account (kTestEditorToken) and content seeded
-// from faq/data, polled every 100 ms. Channels are the caller's.
-std::string shipped_content_yaml();
+// from faq/data, polled every 100 ms. Channels are the caller's; more_admin_tokens are further
+// items of admin.tokens ("    - name: …\n      token_sha256: …\n      role: …\n").
+std::string shipped_content_yaml(const std::string& more_admin_tokens = "");
 
 // The version of `kind` (faq, benefits, stations) this process serves, as the editor sees it;
 // -1 when it cannot be read.
