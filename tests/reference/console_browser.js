@@ -133,6 +133,10 @@ async function main() {
   const secondFocus = await focused();
   await page.keyboard.press("Enter");
   await page.waitForSelector("#entry-form");
+  // The form may be drawn a task before its heading takes the focus: wait for it (bounded; a
+  // focus that never arrives is still reported and fails the test).
+  await page.waitForFunction(() => document.activeElement && document.activeElement.id === "form-title",
+    null, { timeout: 3000 }).catch(() => {});
   const afterOpen = await focused();
   const inForm = await walk("#form-title", (f) => f === "f-answer", 10);
   // With the form open beside the list (desktop), the whole order from the tab bar.
