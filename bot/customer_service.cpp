@@ -119,6 +119,13 @@ struct CustomerService::Impl {
         return !token.empty() && token != rejected && Clock::now() + margin < token_expires_at;
     }
 
+    TokenOutcome cached_token() const {
+        TokenOutcome cached;
+        cached.token = token;
+        cached.verdict = CustomerServiceVerdict::sent;
+        return cached;
+    }
+
     // POSTs JSON `body` to `url`: the answer, or the HTTP client's failure when there is none.
     asio::awaitable<Exchange> post_json(std::string url, std::string body) {
         net::HttpClientRequest request;
@@ -147,8 +154,7 @@ struct CustomerService::Impl {
             if (answer.issued) {
                 token = std::move(answer.access_token);
                 token_expires_at = Clock::now() + answer.expires_in;
-                outcome.token = token;
-                outcome.verdict = CustomerServiceVerdict::sent;
+                outcome = cached_token();
             } else {
                 outcome.verdict = answer.transient ? CustomerServiceVerdict::retry
                                                    : CustomerServiceVerdict::give_up;
@@ -189,12 +195,7 @@ struct CustomerService::Impl {
     // unless another send already replaced it, a new one is forced.
     asio::awaitable<TokenOutcome> token_for(std::string rejected) {
         for (;;) {
-            if (cached_token_usable(rejected, kTokenRefreshMargin)) {
-                TokenOutcome cached;
-                cached.token = token;
-                cached.verdict = CustomerServiceVerdict::sent;
-                co_return cached;
-            }
+            if (cached_token_usable(rejected, kTokenRefreshMargin)) co_return cached_token();
             if (!fetch_done) {
                 TokenOutcome fetched = co_await fetch_token(!rejected.empty());
                 co_return fetched;
@@ -204,12 +205,7 @@ struct CustomerService::Impl {
             co_await done->async_wait(asio::redirect_error(asio::use_awaitable, woken));
             if (last_fetch.token.empty()) co_return last_fetch;
             // A token fetched just now serves this send even inside the refresh margin.
-            if (cached_token_usable(rejected, Clock::duration::zero())) {
-                TokenOutcome fresh;
-                fresh.token = token;
-                fresh.verdict = CustomerServiceVerdict::sent;
-                co_return fresh;
-            }
+            if (cached_token_usable(rejected, Clock::duration::zero())) co_return cached_token();
         }
     }
 

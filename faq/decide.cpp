@@ -264,9 +264,7 @@ struct BothFrame {
 std::string format_both(const Entry& first, const Entry& second, std::size_t max_bytes,
                         const SentenceRelevance& relevance) {
     const BothFrame frame(first, second);
-    const std::string& opening = frame.opening;
-    const std::string& between = frame.between;
-    const std::string& closing = frame.closing;
+    const auto& [opening, between, closing] = frame;
     const std::size_t fixed = frame.size();
     const std::size_t first_size = first.answer.size();
     const std::size_t second_size = second.answer.size();

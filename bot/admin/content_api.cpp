@@ -56,6 +56,17 @@ json legal_reply_json(const std::string& question, const faq::LegalReply& reply)
             {"texts", reply.texts},     {"follow_ups", reply.follow_ups}};
 }
 
+// The circumstances a preview or /ask answers under: the driver's district, a group chat, an
+// @-mention, a channel that can send a second message (docs/admin-api.md).
+faq::LegalQuestion question_circumstances(const json& body) {
+    faq::LegalQuestion question;
+    question.district = body.value("district", "");
+    question.in_group = body.value("in_group", false);
+    question.mentioned = body.value("mentioned", true);
+    question.follow_up = body.value("follow_up", false);
+    return question;
+}
+
 std::optional<faq::MemberStatus> parse_status(std::string_view text) {
     if (text.empty() || text == "none") return faq::MemberStatus::none;
     if (text == "member") return faq::MemberStatus::member;
@@ -185,11 +196,7 @@ asio::awaitable<net::HttpResponse> ContentApi::preview(faq::ContentKind kind, in
         case faq::ContentKind::faq: {
             json results = json::array();
             const auto questions = body.value("questions", std::vector<std::string>{});
-            faq::LegalQuestion question;
-            question.district = body.value("district", "");
-            question.in_group = body.value("in_group", false);
-            question.mentioned = body.value("mentioned", true);
-            question.follow_up = body.value("follow_up", false);
+            faq::LegalQuestion question = question_circumstances(body);
             for (const auto& text : questions) {
                 question.text = text;
                 auto reply = faq::answer_from(built.faq, version, question, legal_.thresholds());
@@ -348,12 +355,8 @@ asio::awaitable<net::HttpResponse> ContentApi::ask(net::HttpRequest& request) {
     const auto body = json::parse(request.body, nullptr, false);
     if (body.is_discarded() || !body.is_object() || !body.contains("question"))
         co_return net::HttpResponse::error(400, "body must be {\"question\": ...}");
-    faq::LegalQuestion question;
+    faq::LegalQuestion question = question_circumstances(body);
     question.text = body.value("question", "");
-    question.district = body.value("district", "");
-    question.in_group = body.value("in_group", false);
-    question.mentioned = body.value("mentioned", true);
-    question.follow_up = body.value("follow_up", false);
     const auto reply = legal_.dry_run(question);
     if (!reply.index) co_return net::HttpResponse::error(503, "no FAQ version loaded yet");
     co_return json_response(200, legal_reply_json(question.text, reply));

@@ -22,11 +22,8 @@ bool is_server_error(int http_status) { return http_status >= 500 && http_status
 
 bool is_access_token(std::string_view token) {
     if (token.empty()) return false;
-    for (const char c : token) {
-        const bool allowed = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
-                             (c >= '0' && c <= '9') || c == '_' || c == '-';
-        if (!allowed) return false;
-    }
+    for (const unsigned char c : token)
+        if (!text::is_ascii_alnum(c) && c != '_' && c != '-') return false;
     return true;
 }
 
