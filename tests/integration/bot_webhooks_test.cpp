@@ -12,6 +12,7 @@
 #include "bot/channels/wechat_xml.hpp"
 #include "bot/embedded_redis.hpp"
 #include "crypto/wx_msg_crypt.hpp"
+#include "tests/support/chat_client.hpp"
 #include "tests/support/http_client.hpp"
 #include "tests/support/kayou_process.hpp"
 #include "tests/support/redis_server.hpp"
@@ -38,32 +39,6 @@ std::string channels_yaml() {
            // No FAQ seeds: replies stay the placeholder echo these tests look for, whatever the
            // working directory (the default seed_dir, faq/data, exists only at the repo root).
            "content:\n  seed_dir: \"\"\n";
-}
-
-std::int64_t unix_now() {
-    return std::chrono::duration_cast<std::chrono::seconds>(
-               std::chrono::system_clock::now().time_since_epoch())
-        .count();
-}
-
-std::string oa_text_xml(const std::string& openid, const std::string& msg_id,
-                        const std::string& raw_content) {
-    // WeChat escapes "]]>" inside CDATA the standard way; so do we, with kayou's writer helper.
-    std::string content;
-    channels::append_cdata_content(content, raw_content);
-    return "<xml><ToUserName><![CDATA[gh_kayoutest01]]></ToUserName>"
-           "<FromUserName><![CDATA[" +
-           openid +
-           "]]></FromUserName>"
-           "<CreateTime>" +
-           std::to_string(unix_now()) +
-           "</CreateTime>"
-           "<MsgType><![CDATA[text]]></MsgType>"
-           "<Content><![CDATA[" +
-           content +
-           "]]></Content>"
-           "<MsgId>" +
-           msg_id + "</MsgId></xml>";
 }
 
 // A safe-mode POST exactly as WeChat sends it: encrypted by the reference implementation.
@@ -218,13 +193,15 @@ void expect_one_turn_for_four_deliveries(std::uint16_t port, const std::string& 
 }
 
 TEST_F(WebhooksTest, FourDeliveriesOfOneMsgIdRunOneTurnAndGetIdenticalReplies) {
-    expect_one_turn_for_four_deliveries(port(), unique_id(), "o_driver_b" + unique_id(), "今天天气不错哈哈", false);
+    expect_one_turn_for_four_deliveries(port(), unique_id(), "o_driver_b" + unique_id(),
+                                        "今天天气不错哈哈", false);
 }
 
 TEST_F(WebhooksTest, FourSimultaneousDeliveriesOfOneMsgIdRunOneTurn) {
     // The claim rides in the conversation lock's pipeline for 1:1 turns; deliveries that arrive
     // together must still run the dialog once and all get its reply.
-    expect_one_turn_for_four_deliveries(port(), unique_id(), "o_driver_f" + unique_id(), "同时到的消息", true);
+    expect_one_turn_for_four_deliveries(port(), unique_id(), "o_driver_f" + unique_id(),
+                                        "同时到的消息", true);
 }
 
 TEST_F(WebhooksTest, WrongSignatureIs401AndRunsNothing) {
@@ -266,8 +243,8 @@ TEST_F(WebhooksTest, BrokenXmlIs400) {
 }
 
 TEST_F(WebhooksTest, ControlCharactersAndCdataTerminatorsSurvive) {
-    auto request =
-        safe_mode_request(oa_text_xml("o_driver_e" + unique_id(), unique_id(), std::string("a\x1d") + "b]]>c"));
+    auto request = safe_mode_request(
+        oa_text_xml("o_driver_e" + unique_id(), unique_id(), std::string("a\x1d") + "b]]>c"));
     auto response = http_request(port(), "POST", request.target, request.body);
     ASSERT_EQ(response.status, 200) << response.body;
     auto reply = channels::parse_wechat_xml(open_reply(response));

@@ -73,27 +73,7 @@ Said bridge_say(std::uint16_t port, const std::string& sender, const std::string
 }
 
 Said oa_say(std::uint16_t port, const std::string& openid, const std::string& text) {
-    static std::atomic<long long> msg_id{1000000};
-    std::string content;
-    channels::append_cdata_content(content, text);
-    const std::string xml =
-        "<xml><ToUserName><![CDATA[gh_kayoutest01]]></ToUserName><FromUserName><![CDATA[" + openid +
-        "]]></FromUserName><CreateTime>" + std::to_string(unix_now()) +
-        "</CreateTime><MsgType><![CDATA[text]]></MsgType><Content><![CDATA[" + content +
-        "]]></Content><MsgId>" + std::to_string(++msg_id) + std::to_string(::getpid()) +
-        "</MsgId></xml>";
-    const auto ts = std::to_string(unix_now());
-    const auto signature = crypto::wx_plain_signature(kOaToken, ts, "4242");
-    auto response = http_request(
-        port, "POST",
-        "/wx/oa?signature=" + signature + "&timestamp=" + ts + "&nonce=4242&openid=" + openid, xml,
-        {{"Content-Type", "text/xml"}}, std::chrono::seconds(20));
-    Said said;
-    said.status = response.status;
-    if (response.status != 200) return said;
-    auto reply = channels::parse_wechat_xml(response.body);
-    if (reply.ok()) said.texts.emplace_back(reply->get("Content"));
-    return said;
+    return oa_post(port, kOaToken, openid, text);
 }
 
 struct Driver {

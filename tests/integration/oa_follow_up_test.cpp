@@ -6,9 +6,8 @@
 #include <chrono>
 #include <nlohmann/json.hpp>
 
-#include "bot/channels/wechat_xml.hpp"
-#include "crypto/wx_msg_crypt.hpp"
 #include "faq/decide.hpp"
+#include "tests/support/chat_client.hpp"
 #include "tests/support/fake_wechat_api.hpp"
 #include "tests/support/http_client.hpp"
 #include "tests/support/kayou_process.hpp"
@@ -32,37 +31,13 @@ std::string config_yaml(const FakeWechatApi& wechat) {
            "\n    api_base: " + wechat.api_base() + "\n" + shipped_content_yaml();
 }
 
-std::int64_t unix_now() {
-    return std::chrono::duration_cast<std::chrono::seconds>(
-               std::chrono::system_clock::now().time_since_epoch())
-        .count();
-}
-
-std::string unique_msg_id() {
-    static int counter = 0;
-    return std::to_string(unix_now()) + std::to_string(100000 + ++counter);
-}
-
-// A plaintext-mode POST as WeChat sends it; returns the passive reply's Content ("" if none).
+// The passive reply's Content to `text` sent as message `msg_id` ("" = a fresh one); "" if none.
 std::string post_text(std::uint16_t port, const std::string& openid, const std::string& msg_id,
                       const std::string& text) {
-    const std::string timestamp = std::to_string(unix_now());
-    const std::string nonce = "73512";
-    std::string content;
-    channels::append_cdata_content(content, text);
-    const std::string body =
-        "<xml><ToUserName><![CDATA[gh_kayoutest01]]></ToUserName><FromUserName><![CDATA[" + openid +
-        "]]></FromUserName><CreateTime>" + timestamp +
-        "</CreateTime><MsgType><![CDATA[text]]></MsgType><Content><![CDATA[" + content +
-        "]]></Content><MsgId>" + msg_id + "</MsgId></xml>";
-    const std::string target =
-        "/wx/oa?signature=" + crypto::wx_plain_signature(kToken, timestamp, nonce) +
-        "&timestamp=" + timestamp + "&nonce=" + nonce + "&openid=" + openid;
-    auto response = http_request(port, "POST", target, body, {{"Content-Type", "text/xml"}});
-    EXPECT_EQ(response.status, 200) << response.body;
-    auto reply = channels::parse_wechat_xml(response.body);
-    if (!reply.ok()) return {};
-    return std::string(reply->get("Content"));
+    const Said said = oa_post(port, kToken, openid, text, msg_id);
+    EXPECT_EQ(said.status, 200);
+    if (said.texts.empty()) return {};
+    return said.texts.front();
 }
 
 std::size_t messages_to(const FakeWechatApi& wechat, const std::string& openid) {
@@ -92,10 +67,7 @@ protected:
         delete wechat_;
     }
     static std::uint16_t port() { return kayou_->port(); }
-    static std::string openid() {
-        static int counter = 0;
-        return "oFollowUp" + std::to_string(unix_now()) + "x" + std::to_string(++counter);
-    }
+    static std::string openid() { return unique_id("oFollowUp"); }
     static FakeWechatApi* wechat_;
     static RedisServer* redis_;
     static KayouProcess* kayou_;
@@ -107,7 +79,7 @@ KayouProcess* OaFollowUpTest::kayou_ = nullptr;
 TEST_F(OaFollowUpTest, TwoLongAnswersArriveWholeAsTheReplyAndASecondMessage) {
     const std::string driver = openid();
     const std::size_t before = wechat_->messages().size();
-    const std::string reply = post_text(port(), driver, unique_msg_id(), kLongPairQuestion);
+    const std::string reply = post_text(port(), driver, "", kLongPairQuestion);
     EXPECT_EQ(reply.find(faq::kBothApartOpening), 0u) << reply;
     EXPECT_NE(reply.find("①"), std::string::npos) << reply;
     EXPECT_EQ(reply.find("②"), std::string::npos) << reply;
@@ -130,7 +102,7 @@ TEST_F(OaFollowUpTest, TwoLongAnswersArriveWholeAsTheReplyAndASecondMessage) {
 
 TEST_F(OaFollowUpTest, APlatformRetryOfTheSameMessageSendsNoSecondFollowUp) {
     const std::string driver = openid();
-    const std::string msg_id = unique_msg_id();
+    const std::string msg_id = unique_id("msg");
     const std::size_t before = wechat_->messages().size();
     const std::string first = post_text(port(), driver, msg_id, kLongPairQuestion);
     const std::string retried = post_text(port(), driver, msg_id, kLongPairQuestion);
@@ -138,7 +110,7 @@ TEST_F(OaFollowUpTest, APlatformRetryOfTheSameMessageSendsNoSecondFollowUp) {
     // A follow-up wrongly sent for the retry would have started before this one, with the same
     // delay: once this one arrived, it would have too.
     const std::string other = openid();
-    post_text(port(), other, unique_msg_id(), kOtherLongPairQuestion);
+    post_text(port(), other, "", kOtherLongPairQuestion);
     ASSERT_TRUE(wechat_->wait_for_messages(before + 2, 10s)) << kayou_->log();
     for (int i = 0; i < 200 && messages_to(*wechat_, other) == 0; ++i)
         wechat_->wait_for_messages(wechat_->messages().size() + 1, 50ms);
@@ -152,7 +124,7 @@ TEST_F(OaFollowUpTest, WhenWeChatRefusesTheSecondMessageTheDriverGetsItWithTwo) 
     const std::size_t calls_before = wechat_->calls().size();
     // 45015: the driver's 48-hour window closed; never retried.
     wechat_->script_sends({{FakeWechatApi::Behaviour::Kind::errcode, 45015}});
-    const std::string reply = post_text(port(), driver, unique_msg_id(), kLongPairQuestion);
+    const std::string reply = post_text(port(), driver, "", kLongPairQuestion);
     ASSERT_EQ(reply.find(faq::kBothApartOpening), 0u) << reply;
     ASSERT_TRUE(wechat_->wait_for_calls(calls_before + 1, 10s));
     for (int i = 0; i < 200 && wechat_->calls_to(FakeWechatCall::Api::custom_send) == sends_before;
@@ -161,7 +133,7 @@ TEST_F(OaFollowUpTest, WhenWeChatRefusesTheSecondMessageTheDriverGetsItWithTwo) 
     ASSERT_EQ(wechat_->calls_to(FakeWechatCall::Api::custom_send), sends_before + 1);
     EXPECT_EQ(messages_to(*wechat_, driver), 0u);
     // The opening line told him: "2" gets the second answer, whole, in the reply.
-    const std::string second = post_text(port(), driver, unique_msg_id(), "2");
+    const std::string second = post_text(port(), driver, "", "2");
     EXPECT_NE(second.find("法律依据"), std::string::npos) << second;
     EXPECT_EQ(second.find("两种情况"), std::string::npos) << second;
     EXPECT_EQ(second.find("看全文"), std::string::npos) << second;

@@ -9,7 +9,9 @@
 #include <cstdio>
 
 #include "bot/channels/bridge.hpp"
+#include "bot/channels/wechat_xml.hpp"
 #include "crypto/sealed_box.hpp"
+#include "crypto/wx_msg_crypt.hpp"
 #include "tests/support/http_client.hpp"
 #include "tests/support/redis_server.hpp"
 
@@ -25,6 +27,38 @@ std::string unique_id(const std::string& prefix) {
     static std::atomic<int> counter{0};
     return prefix + std::to_string(::getpid()) + "_" + std::to_string(unix_now()) + "_" +
            std::to_string(++counter);
+}
+
+std::string oa_text_xml(const std::string& openid, const std::string& msg_id,
+                        const std::string& text) {
+    // WeChat escapes "]]>" inside CDATA the standard way; so do we, with kayou's writer helper.
+    std::string content;
+    channels::append_cdata_content(content, text);
+    return "<xml><ToUserName><![CDATA[gh_kayoutest01]]></ToUserName><FromUserName><![CDATA[" +
+           openid + "]]></FromUserName><CreateTime>" + std::to_string(unix_now()) +
+           "</CreateTime><MsgType><![CDATA[text]]></MsgType><Content><![CDATA[" + content +
+           "]]></Content><MsgId>" + msg_id + "</MsgId></xml>";
+}
+
+Said oa_post(std::uint16_t port, const std::string& token, const std::string& openid,
+             const std::string& text, const std::string& msg_id) {
+    static std::atomic<long long> fresh_id{1000000};
+    const std::string id =
+        msg_id.empty() ? std::to_string(++fresh_id) + std::to_string(::getpid()) : msg_id;
+    const auto timestamp = std::to_string(unix_now());
+    const std::string nonce = "4242";
+    const auto signature = crypto::wx_plain_signature(token, timestamp, nonce);
+    auto response = http_request(port, "POST",
+                                 "/wx/oa?signature=" + signature + "&timestamp=" + timestamp +
+                                     "&nonce=" + nonce + "&openid=" + openid,
+                                 oa_text_xml(openid, id, text), {{"Content-Type", "text/xml"}},
+                                 std::chrono::seconds(20));
+    Said said;
+    said.status = response.status;
+    if (response.status != 200) return said;
+    auto reply = channels::parse_wechat_xml(response.body);
+    if (reply.ok()) said.texts.emplace_back(reply->get("Content"));
+    return said;
 }
 
 std::string Said::all() const {

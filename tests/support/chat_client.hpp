@@ -29,6 +29,15 @@ nlohmann::json bridge_message(const std::string& sender, const std::string& text
 // a test failure (ADD_FAILURE) and an empty Said with its status.
 Said bridge_post(std::uint16_t port, const std::string& secret, const nlohmann::json& body);
 
+// An Official Account text message from `openid` as WeChat writes it, before any encryption.
+std::string oa_text_xml(const std::string& openid, const std::string& msg_id,
+                        const std::string& text);
+// Posts `text` from `openid` to /wx/oa in plaintext mode, signed with the account's `token`, as
+// message `msg_id` ("" = a fresh one). The passive reply's Content is Said::texts (none when
+// kayou only acknowledged); any status is returned, not judged.
+Said oa_post(std::uint16_t port, const std::string& token, const std::string& openid,
+             const std::string& text, const std::string& msg_id = "");
+
 // redis-cli -p <port> --raw <args>: its output lines.
 std::vector<std::string> redis_cli(std::uint16_t port, const std::string& args);
 // The same on exactly that node, following no redirection.
