@@ -564,6 +564,8 @@ struct App::Impl {
         content_api =
             std::make_unique<admin::ContentApi>(admin_auth, *audit, *content_store, *station_geo,
                                                 *live_content, *legal, &Impl::unix_now);
+        content_api->set_official_account_follow_ups(config.official_account.enabled &&
+                                                     !config.official_account.app_secret.empty());
         tickets_api = std::make_unique<admin::TicketsApi>(admin_auth, *audit, *tickets);
         faq::MissedOptions missed_options;
         missed_options.key_prefix = config.key_prefix;

@@ -461,6 +461,9 @@
           "，机器人会：", node("strong", { id: "try-action" },
           actionNames[r.action] || r.action)),
         ...r.texts.map((text) => node("div", { class: "reply" }, text)),
+        // The Official Account's second message (a customer-service message about a second later).
+        ...(r.follow_ups || []).map((text) => node("div", { class: "reply follow-up" },
+          node("p", { class: "muted" }, "第二条消息（客服消息，约 1 秒后到）："), text)),
         r.hits.length ? table : node("p", { class: "muted" }, "没有相近的条目。"),
         node("p", { class: "muted" }, "分数 ≥ " + t.answer + " 且比第二名高 " + t.margin +
           " 以上：直接回答；≥ " + t.suggest + "：给出选项；更低：转律师值班。"));

@@ -58,12 +58,12 @@ json legal_reply_json(const std::string& question, const faq::LegalReply& reply)
 
 // The circumstances a preview or /ask answers under: the driver's district, a group chat, an
 // @-mention, a channel that can send a second message (docs/admin-api.md).
-faq::LegalQuestion question_circumstances(const json& body) {
+faq::LegalQuestion question_circumstances(const json& body, bool follow_up_by_default) {
     faq::LegalQuestion question;
     question.district = body.value("district", "");
     question.in_group = body.value("in_group", false);
     question.mentioned = body.value("mentioned", true);
-    question.follow_up = body.value("follow_up", false);
+    question.follow_up = body.value("follow_up", follow_up_by_default);
     return question;
 }
 
@@ -196,13 +196,15 @@ asio::awaitable<net::HttpResponse> ContentApi::preview(faq::ContentKind kind, in
         case faq::ContentKind::faq: {
             json results = json::array();
             const auto questions = body.value("questions", std::vector<std::string>{});
-            faq::LegalQuestion question = question_circumstances(body);
+            faq::LegalQuestion question =
+                question_circumstances(body, official_account_follow_ups_);
             for (const auto& text : questions) {
                 question.text = text;
                 auto reply = faq::answer_from(built.faq, version, question, legal_.thresholds());
                 results.push_back(legal_reply_json(text, reply));
             }
             out["results"] = results;
+            out["follow_up"] = question.follow_up;
             const auto& thresholds = legal_.thresholds();
             out["thresholds"] = {{"answer", thresholds.answer},
                                  {"suggest", thresholds.suggest},
@@ -355,11 +357,13 @@ asio::awaitable<net::HttpResponse> ContentApi::ask(net::HttpRequest& request) {
     const auto body = json::parse(request.body, nullptr, false);
     if (body.is_discarded() || !body.is_object() || !body.contains("question"))
         co_return net::HttpResponse::error(400, "body must be {\"question\": ...}");
-    faq::LegalQuestion question = question_circumstances(body);
+    faq::LegalQuestion question = question_circumstances(body, official_account_follow_ups_);
     question.text = body.value("question", "");
     const auto reply = legal_.dry_run(question);
     if (!reply.index) co_return net::HttpResponse::error(503, "no FAQ version loaded yet");
-    co_return json_response(200, legal_reply_json(question.text, reply));
+    json out = legal_reply_json(question.text, reply);
+    out["follow_up"] = question.follow_up;
+    co_return json_response(200, out);
 }
 
 asio::awaitable<net::HttpResponse> ContentApi::benefits(net::HttpRequest& request) {

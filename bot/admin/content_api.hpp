@@ -39,6 +39,10 @@ public:
                faq::StationGeo& geo, faq::LiveContent& live, faq::LegalService& legal,
                std::function<std::int64_t()> clock);
 
+    // Whether the Official Account sends a second message (its customer-service API is
+    // configured): a preview that does not say answers as the Official Account would.
+    void set_official_account_follow_ups(bool on) { official_account_follow_ups_ = on; }
+
     void install(net::HttpServer& server);
 
     // Exposed for tests without sockets.
@@ -63,6 +67,7 @@ private:
     faq::LiveContent& live_;
     faq::LegalService& legal_;
     std::function<std::int64_t()> clock_;
+    bool official_account_follow_ups_ = false;
     // The last preview build (kind, version): editors ask several questions in a row, and an FAQ
     // index of thousands of entries takes seconds to build.
     faq::BuiltContent preview_cache_;

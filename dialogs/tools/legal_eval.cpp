@@ -1,5 +1,6 @@
 // Scores the FAQ end to end on the blind legal eval (format: docs/understanding.md).
-//   legal_eval [--summary] [--sweep] [--calibrate] [--features] [--without-copies] [--one-message]
+//   legal_eval [--summary] [--sweep] [--calibrate] [--features] [--cases] [--without-copies]
+//              [--one-message]
 //   [--legal F] [--intents F]
 //              [--set NAME=VALUE]... (faq/settings.hpp: thresholds and retrieval options)
 //              EVAL.yaml...
@@ -8,9 +9,10 @@
 // answered with a legal claim. --summary prints figures only (the held-out file); --sweep prints
 // the figures over a grid of answer thresholds and margins (how the defaults were chosen);
 // --calibrate prints one "CAL" line per case (top two scores, first and any hit holds the facts)
-// for choosing thresholds on a tuning set; --without-copies leaves out the questions that are word
-// for word a variant of the script; --one-message scores a channel with no second message
-// (dialogs::LegalEvalChannel).
+// for choosing thresholds on a tuning set; --cases prints one "CASE" JSON line per case (its
+// outcome on the channel and its top five hits' numbers, as --features); --without-copies leaves
+// out the questions that are word for word a variant of the script; --one-message scores a channel
+// with no second message (dialogs::LegalEvalChannel).
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
@@ -60,7 +62,7 @@ struct Options {
     std::string legal_path = KAYOU_DATA_SOURCE_DIR "/faq/data/legal.yaml";
     std::string districts_path = KAYOU_DATA_SOURCE_DIR "/config/districts.yaml";
     bool summary = false, sweep = false, without_copies = false, calibrate = false,
-         features = false;
+         features = false, per_case = false;
     kayou::faq::Thresholds thresholds;
     kayou::faq::IndexOptions index_options;
     kayou::dialogs::LegalEvalChannel channel;
@@ -81,6 +83,8 @@ Options parse_arguments(int argc, char** argv) {
             options.calibrate = true;
         else if (arg == "--features")
             options.features = true;
+        else if (arg == "--cases")
+            options.per_case = true;
         else if (arg == "--sweep")
             options.sweep = true;
         else if (arg == "--set" && i + 1 < argc) {
@@ -187,6 +191,45 @@ void print_features(const kayou::dialogs::Understander& understander,
                       });
 }
 
+// One JSON line per case: how it was scored on the channel (outcome) with the --features numbers
+// of its top five hits. For studying a decision rule on tuning sets (never on the held-out file).
+void print_cases(const kayou::dialogs::Understander& understander, const kayou::faq::Index& index,
+                 const kayou::faq::Thresholds& thresholds,
+                 const std::vector<kayou::dialogs::LegalEvalCase>& cases,
+                 const Elsewhere& elsewhere, const kayou::dialogs::LegalEvalChannel& channel) {
+    const auto context = kayou::dialogs::legal_eval_context();
+    for (const auto& item : cases) {
+        const std::vector<kayou::dialogs::LegalEvalCase> one{item};
+        const auto result =
+            kayou::dialogs::score_legal(understander, index, thresholds, one, elsewhere, channel);
+        std::string outcome = "right";
+        if (!result.misses.empty())
+            outcome = std::string(kayou::dialogs::outcome_name(result.misses.front().outcome));
+        else if (!item.in_scope)
+            outcome = "kept_out";
+        const auto understood = understander.understand(item.question, context, &index);
+        nlohmann::json line = {
+            {"in_scope", item.in_scope},   {"category", item.category},
+            {"outcome", outcome},          {"both", result.total.answered_both > 0},
+            {"intent", understood.intent}, {"bytes", understood.text.size()},
+            {"text", understood.text},     {"question", item.question}};
+        nlohmann::json listed = nlohmann::json::array();
+        if (understood.intent == "question")
+            for (const auto& hit : index.search(understood.text, {}, 5))
+                listed.push_back({{"id", hit.entry->id},
+                                  {"score", hit.score},
+                                  {"variant", hit.entry->questions[hit.variant]},
+                                  {"variant_coverage", hit.variant_coverage},
+                                  {"query_coverage", hit.query_coverage},
+                                  {"answer_share", hit.answer_share},
+                                  {"focus", hit.from_focus},
+                                  {"word_model", hit.word_model_share},
+                                  {"holds", holds_facts(hit, item)}});
+        line["hits"] = std::move(listed);
+        std::printf("CASE %s\n", line.dump().c_str());
+    }
+}
+
 void print_result(const std::string& path, const kayou::dialogs::LegalEvalResult& result,
                   bool summary) {
     using kayou::dialogs::LegalOutcome;
@@ -264,6 +307,9 @@ int main(int argc, char** argv) {
                         options.without_copies ? " (left out)" : "");
             if (options.features)
                 print_features(understander, *index, cases);
+            else if (options.per_case)
+                print_cases(understander, *index, options.thresholds, cases, elsewhere,
+                            options.channel);
             else if (options.calibrate)
                 print_calibration(understander, *index, cases);
             else if (options.sweep)

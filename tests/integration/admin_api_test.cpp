@@ -352,6 +352,9 @@ TEST_F(AdminApi, OneEntryIsSavedFromTheFormAsANewVersion) {
     EXPECT_EQ(previewed["results"][0]["action"], "answer");
     EXPECT_EQ(previewed["results"][0]["hits"][0]["id"], "wage_arrears");
     EXPECT_DOUBLE_EQ(previewed["thresholds"]["answer"].get<double>(), faq::Thresholds{}.answer);
+    // No customer-service API configured here: the preview answers with one message, as the
+    // Official Account would.
+    EXPECT_EQ(previewed["follow_up"], false);
 
     // Roles and bad requests.
     EXPECT_EQ(post({{"base", 1}, {"entry", fresh}}, kDeskToken).status, 403);

@@ -31,8 +31,13 @@ constexpr const char* kBridgeSecret = "bridge-secret-for-console-tests-01";
 constexpr const char* kDataKey = "q83vEjRWeJq83vEjRWeJq83vEjRWeJq83vEjRWeJq80=";
 constexpr const char* kEditorToken = "kayou-demo-editor";
 
+// The Official Account's customer-service API is configured (it is never called here: no driver
+// writes through the Official Account), so the editors' 试问 answers with its second message.
 std::string config_yaml() {
-    return std::string("bridge:\n  enabled: true\n  secret: ") + kBridgeSecret + "\n" +
+    return std::string("bridge:\n  enabled: true\n  secret: ") + kBridgeSecret +
+           "\nwechat:\n  official_account:\n    enabled: true\n    token: consoletoken\n"
+           "    app_id: wx5f3c9a7e2b1d4c68\n    app_secret: console-test-app-secret-0123456789\n"
+           "    api_base: http://127.0.0.1:9\n" +
            shipped_content_yaml();
 }
 
@@ -160,6 +165,15 @@ void ConsoleContentTest::run(const Plan& plan) {
     EXPECT_TRUE(is_item(focus["second"])) << focus.dump();
     EXPECT_NE(focus["list"], focus["second"]) << "ArrowDown moves in the list: " << focus.dump();
     EXPECT_EQ(focus["after_open"], "form-title") << focus.dump();
+    if (plan.mode == "desktop") {
+        // 试问 shows both messages the Official Account sends for two long close answers: the
+        // reply, then the second (customer-service) message, marked as such.
+        const std::vector<std::string> replies = login["tried"]["replies"];
+        ASSERT_EQ(replies.size(), 2u) << login.dump();
+        EXPECT_NE(replies[0].find("分两条发给您"), std::string::npos) << replies[0];
+        EXPECT_NE(replies[1].find("follow-up|第二条消息"), std::string::npos) << replies[1];
+        EXPECT_NE(replies[1].find("②"), std::string::npos) << replies[1];
+    }
     const Order in_form = focus["in_form"];
     ASSERT_FALSE(in_form.empty());
     EXPECT_EQ(in_form.front(), "f-id") << focus.dump();

@@ -5,6 +5,7 @@
 
 #include <chrono>
 #include <nlohmann/json.hpp>
+#include <optional>
 
 #include "faq/decide.hpp"
 #include "tests/support/chat_client.hpp"
@@ -140,23 +141,31 @@ TEST_F(OaFollowUpTest, WhenWeChatRefusesTheSecondMessageTheDriverGetsItWithTwo) 
 }
 
 // The editors' preview shows the same two messages when asked to answer as the Official Account
-// with its second message, and the one text otherwise.
+// with its second message, and the one text otherwise. Unasked, it answers as this deployment's
+// Official Account does (its customer-service API is configured here): with two messages.
 TEST_F(OaFollowUpTest, TheEditorsPreviewShowsTheSecondMessage) {
     const Headers editor = {{"Authorization", std::string("Bearer ") + kTestEditorToken}};
-    auto preview = [&](bool follow_up) {
-        const nlohmann::json body = {{"questions", {kLongPairQuestion}}, {"follow_up", follow_up}};
+    auto preview = [&](std::optional<bool> follow_up) {
+        nlohmann::json body = {{"questions", {kLongPairQuestion}}};
+        if (follow_up) body["follow_up"] = *follow_up;
         auto result = http_request(port(), "POST", "/admin/api/content/faq/versions/1/preview",
                                    body.dump(), editor, 5s);
         EXPECT_EQ(result.status, 200) << result.body;
-        return nlohmann::json::parse(result.body)["results"][0];
+        return nlohmann::json::parse(result.body);
     };
-    const auto apart = preview(true);
-    EXPECT_EQ(apart["action"], "both");
-    ASSERT_EQ(apart["texts"].size(), 1u);
-    EXPECT_EQ(apart["texts"][0].get<std::string>().find(faq::kBothApartOpening), 0u);
-    ASSERT_EQ(apart["follow_ups"].size(), 1u);
-    EXPECT_EQ(apart["follow_ups"][0].get<std::string>().find("②"), 0u);
-    const auto together = preview(false);
+    for (const auto& asked : {std::optional<bool>(true), std::optional<bool>()}) {
+        const auto response = preview(asked);
+        EXPECT_EQ(response["follow_up"], true);
+        const auto& apart = response["results"][0];
+        EXPECT_EQ(apart["action"], "both");
+        ASSERT_EQ(apart["texts"].size(), 1u);
+        EXPECT_EQ(apart["texts"][0].get<std::string>().find(faq::kBothApartOpening), 0u);
+        ASSERT_EQ(apart["follow_ups"].size(), 1u);
+        EXPECT_EQ(apart["follow_ups"][0].get<std::string>().find("②"), 0u);
+    }
+    const auto response = preview(false);
+    EXPECT_EQ(response["follow_up"], false);
+    const auto& together = response["results"][0];
     ASSERT_EQ(together["texts"].size(), 1u);
     EXPECT_EQ(together["texts"][0].get<std::string>().find(faq::kBothOpening), 0u);
     EXPECT_TRUE(together["follow_ups"].empty());

@@ -111,6 +111,18 @@ async function main() {
   await page.waitForSelector("#entry-list button");
   await noSideScroll();
   await shot("content");
+  // 试问 with no entry open (beside the list on a desktop): two long close answers come as the
+  // deployment's Official Account sends them, the second message under the first.
+  let tried = null;
+  if (!phone) {
+    await page.fill("#try-question", "十级伤残 一次性补助金给几个月工资");
+    await page.click("#try-button");
+    await page.waitForSelector("#try-action");
+    tried = { action: await page.textContent("#try-action"),
+      replies: await page.$$eval("#try-result .reply", (nodes) =>
+        nodes.map((n) => [...n.classList].filter((c) => c !== "reply").join(" ") + "|" + n.textContent.slice(0, 60))) };
+    await shot("try-two-messages");
+  }
   // Keyboard only: Tab from the tab bar reaches the search box, then the list (one stop); typing
   // filters, the arrows move in the list, Enter opens the entry and the form gets the focus.
   const walk = async (from, stop, max) => {
@@ -143,7 +155,7 @@ async function main() {
   const whole = phone ? [] : await walk('#tabs button[data-tab="content"]', (f) => f === "f-answer", 40);
   await noSideScroll();
   await shot("entry");
-  say({ step, tabs, focus: { to_list: toList, list: listFocus, second: secondFocus, after_open: afterOpen,
+  say({ step, tabs, tried, focus: { to_list: toList, list: listFocus, second: secondFocus, after_open: afterOpen,
     in_form: inForm, whole } });
 
   // ------------------------------------------------------------------------------ inbox
