@@ -93,6 +93,10 @@ TEST(Understand, LongQuestionsAreNotChitChatOrFlowWords) {
         {"拉荔枝去北方 行高速系唔系可以免过路费啊 要点样先得", "question"},
         {"我是开货车的 没有单位 想加入工会 手机上怎么申请啊", "join"},
         {"俺是跑车的 入了工会能有啥实惠 说点实在的", "benefits"},
+        // "结果" telling what happened next ("but then") is not asking for a result.
+        {"说好装完货就走 结果压了俺三天车 压车费能要不老铁", "question"},
+        {"试用期说好三个月 结果干了两个月说我不合格让我走 一分钱补偿没有这样行吗", "question"},
+        {"我上个月交了入会申请 到现在还没有结果出来 咋回事", "progress"},
         {"谢谢", "thanks"},
         {"你好 在吗", "greeting"},
     };
