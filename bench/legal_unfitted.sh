@@ -31,6 +31,7 @@ freezes=(
     "legal_dev_aq 607866f" "legal_dev_ar 607866f" "legal_dev_at 9a03347"
     "legal_dev_au f9fb8d5" "legal_dev_av 5d57f03" "legal_dev_aw 4554b0e"
     "legal_dev_ay 15fa73b" "legal_dev_az 56c5f36" "legal_dev_bc 05857a4" "legal_dev_ba 82764fe"
+    "legal_dev_bd 9f396eb" "legal_dev_bf 20912dd" "legal_dev_be c19c087"
 )
 if [[ -n "${KAYOU_UNFITTED_EXTRA:-}" ]]; then
     # "set commit;set commit": sets frozen later, e.g. by the session that adds them.
