@@ -97,6 +97,10 @@ TEST(Understand, LongQuestionsAreNotChitChatOrFlowWords) {
         {"说好装完货就走 结果压了俺三天车 压车费能要不老铁", "question"},
         {"试用期说好三个月 结果干了两个月说我不合格让我走 一分钱补偿没有这样行吗", "question"},
         {"我上个月交了入会申请 到现在还没有结果出来 咋回事", "progress"},
+        // A platform's 客服 in a story is not a request for kayou's own staff.
+        {"平台抽成从百分之十涨到二十多 问客服说是动态定价 跟客服吵了几回也没用 能找哪个部门反映",
+         "question"},
+        {"你这个机器人老答不对 我要找你们客服说说 行不行", "person"},
         {"谢谢", "thanks"},
         {"你好 在吗", "greeting"},
     };
