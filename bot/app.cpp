@@ -76,10 +76,11 @@ struct App::Impl {
     std::unique_ptr<JoinPages> join_pages;
     std::unique_ptr<TurnRunner> turns;
     std::unique_ptr<Webhooks> webhooks;
-    // The Official Account's customer-service API (wechat.official_account.app_secret): the
-    // second of two answers too long for the passive reply.
+    // The message APIs that send the second of two answers too long for the passive reply: the
+    // Official Account's customer-service messages (wechat.official_account.app_secret) and the
+    // WeCom app's messages (wechat.wecom_app.secret).
     std::unique_ptr<net::HttpClient> wechat_http;
-    std::unique_ptr<CustomerService> customer_service;
+    std::vector<std::unique_ptr<CustomerService>> message_apis;
     std::unique_ptr<SmsService> sms;  // null unless sms.provider is set
     // The templates for the console's rejection preview when SMS is off (with SMS on, the
     // sender's own catalog is used).
@@ -860,17 +861,30 @@ struct App::Impl {
                      [this](net::HttpRequest& request) { return join_pages->submit(request); });
     }
 
-    // The Webhooks' follow-up sender, or none while the customer-service API is not configured.
-    FollowUpSender start_follow_ups() {
-        const auto& account = config.official_account;
-        if (!account.enabled || account.app_secret.empty()) return {};
-        CustomerServiceConfig api;
-        api.api_base = account.api_base;
-        api.app_id = account.receive_id;
-        api.app_secret = account.app_secret;
-        wechat_http = std::make_unique<net::HttpClient>(io.get_executor());
-        customer_service = std::make_unique<CustomerService>(std::move(api), *wechat_http);
-        return follow_up_sender(io.get_executor(), *customer_service, metrics);
+    // A FollowUpSender for `endpoint`'s message API, or none while it is not configured (its
+    // secret empty).
+    FollowUpSender start_follow_up_api(const WechatEndpointConfig& endpoint, MessageApi api) {
+        if (!endpoint.enabled || endpoint.app_secret.empty()) return {};
+        CustomerServiceConfig settings;
+        settings.api = api;
+        settings.api_base = endpoint.api_base;
+        settings.app_id = endpoint.receive_id;
+        settings.app_secret = endpoint.app_secret;
+        settings.agent_id = endpoint.agent_id;
+        if (!wechat_http) wechat_http = std::make_unique<net::HttpClient>(io.get_executor());
+        auto& service = message_apis.emplace_back(
+            std::make_unique<CustomerService>(std::move(settings), *wechat_http));
+        return follow_up_sender(io.get_executor(), *service, metrics);
+    }
+
+    // The Webhooks' follow-up senders: the Official Account's customer-service messages and
+    // the WeCom app's messages.
+    FollowUpSenders start_follow_ups() {
+        FollowUpSenders senders;
+        senders.official_account =
+            start_follow_up_api(config.official_account, MessageApi::official_account);
+        senders.wecom_app = start_follow_up_api(config.wecom_app, MessageApi::wecom_app);
+        return senders;
     }
 
     void start() {

@@ -144,8 +144,17 @@ void read_wechat(Section section, WechatEndpointConfig& out, const char* receive
     if (receive_id_key) section.read(receive_id_key, out.receive_id);
     if (!receive_id_key) section.read("bot_name", out.bot_name);
     const bool official_account = receive_id_key && std::string_view(receive_id_key) == "app_id";
+    const bool wecom_app = receive_id_key && std::string_view(receive_id_key) == "corp_id";
     if (official_account) {
         section.read("app_secret", out.app_secret);
+        section.read("api_base", out.api_base);
+    }
+    if (wecom_app) {
+        // The app's own Secret and AgentId (its page in the WeCom admin console): with them the
+        // second of two answers goes as an app message (应用消息).
+        out.api_base = "https://qyapi.weixin.qq.com";
+        section.read("secret", out.app_secret);
+        section.read_int("agent_id", out.agent_id, 1, 9'999'999'999LL);
         section.read("api_base", out.api_base);
     }
     section.reject_unknown();
@@ -157,8 +166,11 @@ void read_wechat(Section section, WechatEndpointConfig& out, const char* receive
         throw ConfigError(section.key_path("encoding_aes_key") + ": required when enabled");
     if (receive_id_key && aes_required && out.receive_id.empty())
         throw ConfigError(section.key_path(receive_id_key) + ": required when enabled");
+    const char* secret_key = wecom_app ? "secret" : "app_secret";
     if (!out.app_secret.empty() && out.receive_id.empty())
-        throw ConfigError(section.key_path("app_id") + ": required with app_secret");
+        throw ConfigError(section.key_path(receive_id_key) + ": required with " + secret_key);
+    if (wecom_app && !out.app_secret.empty() && out.agent_id == 0)
+        throw ConfigError(section.key_path("agent_id") + ": required with secret");
     if (!out.app_secret.empty() && out.api_base.rfind("http", 0) != 0)
         throw ConfigError(section.key_path("api_base") + ": expected an http(s) URL");
 }

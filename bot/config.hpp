@@ -32,11 +32,12 @@ struct WechatEndpointConfig {
     std::string encoding_aes_key;  // 43 characters; empty = plaintext mode only (OA)
     std::string receive_id;        // OA AppID, WeCom CorpID; "" for the smart robot
     std::string bot_name;          // smart robot: the name users @-mention
-    // Official Account only: the customer-service message API (客服消息, docs/channels.md),
-    // which sends the second of two answers too long for the passive reply. Off while app_secret
-    // is empty.
+    // The API that sends the second of two answers too long for the passive reply (docs/DESIGN.md
+    // "Channels"): the Official Account's customer-service messages (app_secret), or the WeCom
+    // app's messages (its `secret` and `agent_id`). Off while app_secret is empty.
     std::string app_secret;
-    std::string api_base = "https://api.weixin.qq.com";
+    std::int64_t agent_id = 0;                           // WeCom app only
+    std::string api_base = "https://api.weixin.qq.com";  // WeCom app: https://qyapi.weixin.qq.com
 };
 
 struct BridgeConfig {

@@ -141,10 +141,42 @@ struct CustomerService::Impl {
         co_return exchange;
     }
 
+    bool wecom() const { return config.api == MessageApi::wecom_app; }
+
+    // WeCom's gettoken is a GET with the corp id and secret in the query; it has no forced
+    // refresh: while a token is valid it returns that one, so a new fetch is the refresh.
+    asio::awaitable<Exchange> get_wecom_token() {
+        Exchange exchange;
+        auto url = channels::wecom_token_url(config.api_base, config.app_id, config.app_secret);
+        if (!url) {
+            exchange.failure = net::HttpClientError::Kind::bad_url;
+            co_return exchange;
+        }
+        net::HttpClientRequest request;
+        request.method = "GET";
+        request.url = std::move(*url);
+        try {
+            exchange.response = co_await http.request(std::move(request));
+        } catch (const net::HttpClientError& error) {
+            exchange.failure = error.kind();
+        }
+        co_return exchange;
+    }
+
+    asio::awaitable<Exchange> token_exchange(bool force_refresh) {
+        if (wecom()) {
+            Exchange fetched = co_await get_wecom_token();
+            co_return fetched;
+        }
+        std::string url = channels::stable_token_url(config.api_base);
+        std::string body =
+            channels::build_stable_token_request(config.app_id, config.app_secret, force_refresh);
+        Exchange posted = co_await post_json(std::move(url), std::move(body));
+        co_return posted;
+    }
+
     asio::awaitable<TokenOutcome> request_token(bool force_refresh) {
-        const Exchange exchange = co_await post_json(
-            channels::stable_token_url(config.api_base),
-            channels::build_stable_token_request(config.app_id, config.app_secret, force_refresh));
+        const Exchange exchange = co_await token_exchange(force_refresh);
         TokenOutcome outcome;
         if (exchange.failure) {
             outcome = token_transport_outcome(*exchange.failure);
@@ -219,10 +251,14 @@ struct CustomerService::Impl {
         }
         result.token = token_outcome.token;
         // Tokens are checked when parsed, so the URL is always built.
-        const Exchange exchange = co_await post_json(
-            channels::custom_send_url(config.api_base, result.token).value_or(""), body);
+        std::optional<std::string> url = channels::custom_send_url(config.api_base, result.token);
+        if (wecom()) url = channels::wecom_send_url(config.api_base, result.token);
+        const Exchange exchange = co_await post_json(url.value_or(""), body);
         if (exchange.failure)
             result.answer = send_transport_answer(*exchange.failure);
+        else if (wecom())
+            result.answer =
+                channels::parse_wecom_send_answer(exchange.response.status, exchange.response.body);
         else
             result.answer = channels::parse_custom_send_answer(exchange.response.status,
                                                                exchange.response.body);
@@ -235,9 +271,17 @@ CustomerService::CustomerService(CustomerServiceConfig config, net::HttpClient& 
 
 CustomerService::~CustomerService() = default;
 
-bool CustomerService::enabled() const {
-    return !impl_->config.app_id.empty() && !impl_->config.app_secret.empty();
+std::string_view CustomerServiceConfig::channel() const {
+    return api == MessageApi::wecom_app ? "wecom_app" : "oa";
 }
+
+bool CustomerService::enabled() const {
+    const auto& config = impl_->config;
+    if (config.app_id.empty() || config.app_secret.empty()) return false;
+    return config.api != MessageApi::wecom_app || config.agent_id > 0;
+}
+
+std::string_view CustomerService::channel() const { return impl_->config.channel(); }
 
 asio::awaitable<FollowUpResult> CustomerService::send_text(std::string openid, std::string text) {
     Impl& impl = *impl_;
@@ -250,7 +294,8 @@ asio::awaitable<FollowUpResult> CustomerService::send_text(std::string openid, s
                  {{"reason", reason}, {"bytes", text.size()}});
         co_return FollowUpResult::gave_up;
     }
-    const std::string body = channels::build_custom_text_message(openid, text);
+    std::string body = channels::build_custom_text_message(openid, text);
+    if (impl.wecom()) body = channels::build_wecom_text_message(openid, impl.config.agent_id, text);
     channels::CustomerServiceRetryPolicy policy;
     policy.first_retry = impl.config.first_retry;
     int retries = 0;
@@ -301,7 +346,8 @@ asio::awaitable<void> send_follow_ups(asio::any_io_executor executor, CustomerSe
     co_await wait.async_wait(asio::redirect_error(asio::use_awaitable, ignored));
     for (auto& text : texts) {
         const FollowUpResult result = co_await service.send_text(openid, std::move(text));
-        const std::string label = "result=\"" + std::string(to_string(result)) + "\"";
+        const std::string label = "channel=\"" + std::string(service.channel()) + "\",result=\"" +
+                                  std::string(to_string(result)) + "\"";
         metrics.counter("kayou_follow_ups_total", label).add();
         if (result != FollowUpResult::sent) break;
     }
@@ -312,7 +358,8 @@ asio::awaitable<void> send_follow_ups(asio::any_io_executor executor, CustomerSe
 FollowUpSender follow_up_sender(asio::any_io_executor executor, CustomerService& service,
                                 ops::Metrics& metrics, std::chrono::milliseconds delay) {
     metrics.describe("kayou_follow_ups_total", "counter",
-                     "Follow-up messages through the customer-service API, by result");
+                     "Second messages through the Official Account's customer-service API or a "
+                     "WeCom app's message API, by channel and result");
     return [executor, &service, &metrics, delay](std::string openid,
                                                  std::vector<std::string> texts) {
         asio::co_spawn(

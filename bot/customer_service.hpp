@@ -1,7 +1,8 @@
 #pragma once
-// Customer-service messages (客服消息) of the WeChat Official Account: a second text to a
-// follower after the passive reply. Wire format and retry policy: bot/channels/
-// customer_service_api.hpp. One executor (the process' io_context thread), no locking.
+// Customer-service messages (客服消息) of the WeChat Official Account, and a WeCom app's messages
+// (应用消息): a second text to the driver after the passive reply. Wire format and retry policy:
+// bot/channels/ customer_service_api.hpp. One executor (the process' io_context thread), no
+// locking.
 //
 // The stable access token is cached with its expiry and fetched again when under 5 minutes are
 // left; concurrent sends share one fetch. A send whose answer was lost after the request was
@@ -10,6 +11,7 @@
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/awaitable.hpp>
 #include <chrono>
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <string>
@@ -26,11 +28,19 @@ class Metrics;
 
 namespace kayou::bot {
 
+// Which API sends the texts: the Official Account's customer-service messages to a follower
+// (openid), or a WeCom app's messages to a member (UserID) of the corp.
+enum class MessageApi { official_account, wecom_app };
+
 struct CustomerServiceConfig {
-    std::string api_base = "https://api.weixin.qq.com";
-    std::string app_id;
-    std::string app_secret;                       // empty = the API is not used
+    MessageApi api = MessageApi::official_account;
+    std::string api_base = "https://api.weixin.qq.com";  // WeCom: https://qyapi.weixin.qq.com
+    std::string app_id;                                  // the OA's AppID; WeCom: the CorpID
+    std::string app_secret;     // the OA's AppSecret; WeCom: the app's Secret; empty = not used
+    std::int64_t agent_id = 0;  // WeCom: the app's AgentId (required there)
     std::chrono::milliseconds first_retry{1000};  // tests shorten it
+    // The channel label of kayou_follow_ups_total: "oa" or "wecom_app".
+    std::string_view channel() const;
 };
 
 enum class FollowUpResult {
@@ -49,11 +59,12 @@ public:
     CustomerService(const CustomerService&) = delete;
     CustomerService& operator=(const CustomerService&) = delete;
 
-    bool enabled() const;  // app_id and app_secret set
+    bool enabled() const;              // app_id and app_secret set (and agent_id for a WeCom app)
+    std::string_view channel() const;  // CustomerServiceConfig::channel
 
     // Sends one text (non-empty, valid UTF-8, <= 2048 bytes; else gave_up without a request) to
-    // the OA follower `openid`. Retries transient failures by the pure policy (timers on the
-    // current executor) and refreshes the token once on 40001/40014/42001.
+    // the OA follower `openid` (WeCom: the member's UserID). Retries transient failures by the pure
+    // policy (timers on the current executor) and refreshes the token once on 40001/40014/42001.
     boost::asio::awaitable<FollowUpResult> send_text(std::string openid, std::string text);
 
 private:
@@ -71,7 +82,7 @@ inline constexpr std::chrono::milliseconds kFollowUpDelay{800};
 
 // A FollowUpSender over `service` on `executor`: after `delay`, each text in order, stopping at
 // the first that did not surely go (the driver can still ask for it: "回复2"). Each outcome is
-// counted in kayou_follow_ups_total{result} (described here). `service` and `metrics` must
+// counted in kayou_follow_ups_total{channel,result} (described here). `service` and `metrics` must
 // outlive the sends.
 FollowUpSender follow_up_sender(boost::asio::any_io_executor executor, CustomerService& service,
                                 ops::Metrics& metrics,

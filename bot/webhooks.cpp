@@ -49,7 +49,7 @@ struct Webhooks::State {
     std::optional<crypto::WxMsgCrypt> oa_crypt;
     std::optional<crypto::WxMsgCrypt> wecom_app_crypt;
     std::optional<crypto::WxMsgCrypt> wecom_bot_crypt;
-    FollowUpSender send_follow_ups;
+    FollowUpSenders follow_ups;
     channels::BridgeConfig bridge{config.bridge.secret,
                                   {config.bridge.bot_name},
                                   config.bridge.max_clock_skew.count(),
@@ -101,6 +101,14 @@ struct Webhooks::State {
         }
     }
 
+    // Starts sending the turn's follow-ups (the second of two long answers) after the passive
+    // reply. A platform retry gets the stored reply only: the first delivery sent them.
+    static void send_after_reply(const FollowUpSender& send, const std::string& to,
+                                 TurnOutcome& outcome) {
+        if (!send || outcome.duplicate || outcome.reply.follow_ups.empty()) return;
+        send(to, std::move(outcome.reply.follow_ups));
+    }
+
     // WeCom GET URL check (app and smart robot): msg_signature over the encrypted echostr, then
     // answer its plaintext, byte for byte (WeCom "回调配置").
     net::HttpResponse wecom_url_check(std::string_view channel, const net::HttpRequest& request,
@@ -147,12 +155,11 @@ struct Webhooks::State {
 };
 
 Webhooks::Webhooks(const Config& config, TurnRunner& turns, ops::Metrics& metrics,
-                   std::function<std::int64_t()> unix_now, FollowUpSender send_follow_ups)
+                   std::function<std::int64_t()> unix_now, FollowUpSenders follow_ups)
     : state_(new State{config, turns, metrics, std::move(unix_now),
                        make_crypt(config.official_account, "wechat.official_account"),
                        make_crypt(config.wecom_app, "wechat.wecom_app"),
-                       make_crypt(config.wecom_bot, "wechat.wecom_bot"),
-                       std::move(send_follow_ups)}) {}
+                       make_crypt(config.wecom_bot, "wechat.wecom_bot"), std::move(follow_ups)}) {}
 
 Webhooks::~Webhooks() = default;
 
@@ -210,12 +217,11 @@ asio::awaitable<net::HttpResponse> Webhooks::official_account(net::HttpRequest& 
     if (!inbound->accepts_reply())
         co_return net::HttpResponse::text(200, std::string(channels::kWeChatAck));
 
-    inbound->message.follow_ups = static_cast<bool>(s.send_follow_ups);
+    const FollowUpSender& send_follow_ups = s.follow_ups.official_account;
+    inbound->message.follow_ups = static_cast<bool>(send_follow_ups);
     auto outcome = co_await s.run_turn(inbound->message, request);
     if (!outcome) co_return net::HttpResponse::error(503, "storage unavailable, retry later");
-    // A platform retry gets the stored reply only: the first delivery sent the follow-ups.
-    if (!outcome->duplicate && !outcome->reply.follow_ups.empty() && s.send_follow_ups)
-        s.send_follow_ups(inbound->message.sender_id, std::move(outcome->reply.follow_ups));
+    s.send_after_reply(send_follow_ups, inbound->message.sender_id, *outcome);
     auto reply_xml = channels::build_oa_text_reply(*inbound, outcome->reply, s.now());
     if (!reply_xml) co_return net::HttpResponse::text(200, std::string(channels::kWeChatAck));
     if (!encrypted) co_return net::HttpResponse::xml(std::move(*reply_xml));
@@ -243,8 +249,11 @@ asio::awaitable<net::HttpResponse> Webhooks::wecom_app(net::HttpRequest& request
     // WeCom reads an empty 200 body as "received, no reply" (WeCom "接收消息与事件").
     if (!inbound->accepts_reply()) co_return net::HttpResponse::text(200, "");
 
+    const FollowUpSender& send_follow_ups = s.follow_ups.wecom_app;
+    inbound->message.follow_ups = static_cast<bool>(send_follow_ups);
     auto outcome = co_await s.run_turn(inbound->message, request);
     if (!outcome) co_return net::HttpResponse::error(503, "storage unavailable, retry later");
+    s.send_after_reply(send_follow_ups, inbound->message.sender_id, *outcome);
     auto reply_xml = channels::build_wecom_app_text_reply(*inbound, outcome->reply, s.now());
     if (!reply_xml) co_return net::HttpResponse::text(200, "");
     co_return net::HttpResponse::xml(

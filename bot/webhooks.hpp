@@ -27,11 +27,17 @@ namespace kayou::bot {
 
 class TurnRunner;
 
+// Who sends the second of two long answers after the passive reply, per channel; an empty one:
+// that channel says everything in its passive reply.
+struct FollowUpSenders {
+    FollowUpSender official_account;
+    FollowUpSender wecom_app;
+};
+
 class Webhooks {
 public:
-    // send_follow_ups empty: the Official Account says everything in its passive reply.
     Webhooks(const Config& config, TurnRunner& turns, ops::Metrics& metrics,
-             std::function<std::int64_t()> unix_now, FollowUpSender send_follow_ups = {});
+             std::function<std::int64_t()> unix_now, FollowUpSenders follow_ups = {});
     ~Webhooks();
 
     void install(net::HttpServer& server);

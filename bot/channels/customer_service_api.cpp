@@ -100,6 +100,34 @@ std::string build_custom_text_message(std::string_view openid, std::string_view 
     return json_util::dump(body);
 }
 
+std::optional<std::string> wecom_token_url(std::string_view api_base, std::string_view corp_id,
+                                           std::string_view corp_secret) {
+    if (!is_access_token(corp_id) || !is_access_token(corp_secret)) return std::nullopt;
+    std::string url = join_url(api_base, "/cgi-bin/gettoken?corpid=");
+    url += corp_id;
+    url += "&corpsecret=";
+    url += corp_secret;
+    return url;
+}
+
+std::optional<std::string> wecom_send_url(std::string_view api_base,
+                                          std::string_view access_token) {
+    if (!is_access_token(access_token)) return std::nullopt;
+    std::string url = join_url(api_base, "/cgi-bin/message/send?access_token=");
+    url += access_token;
+    return url;
+}
+
+std::string build_wecom_text_message(std::string_view user_id, std::int64_t agent_id,
+                                     std::string_view text) {
+    const nlohmann::json body = {{"touser", std::string(user_id)},
+                                 {"msgtype", "text"},
+                                 {"agentid", agent_id},
+                                 {"text", {{"content", std::string(text)}}},
+                                 {"safe", 0}};
+    return json_util::dump(body);
+}
+
 std::string_view to_string(CustomerServiceVerdict verdict) {
     switch (verdict) {
         case CustomerServiceVerdict::sent:
@@ -152,6 +180,35 @@ CustomerServiceAnswer parse_custom_send_answer(int http_status, std::string_view
     const auto errcode = json ? json_util::int_member(*json, "errcode") : std::nullopt;
     if (!errcode) return {V::unknown, 0, "send: unreadable answer"};
     return classify_errcode(*errcode);
+}
+
+CustomerServiceAnswer parse_wecom_send_answer(int http_status, std::string_view body) {
+    using V = CustomerServiceVerdict;
+    if (http_status == 504) return {V::unknown, 0, "send: http 504"};
+    if (is_server_error(http_status)) return {V::retry, 0, "send: http 5xx"};
+    if (http_status != 200) return {V::give_up, 0, "send: unexpected http status"};
+    const auto json = json_util::parse(body);
+    const auto errcode = json ? json_util::int_member(*json, "errcode") : std::nullopt;
+    if (!errcode) return {V::unknown, 0, "send: unreadable answer"};
+    switch (*errcode) {
+        case 0: {
+            // One addressee: listed as invalid, the message went to nobody.
+            const auto invalid = json_util::string_member(*json, "invaliduser");
+            if (invalid && !invalid->empty())
+                return {V::give_up, 0, "send: member outside the app's range"};
+            return {V::sent, 0, "send: ok"};
+        }
+        case 40014:
+        case 42001:
+        case 41001:
+            return {V::refresh_token, *errcode, "send: token invalid or expired"};
+        case -1:
+            return {V::retry, *errcode, "send: system busy"};
+        case 81013:
+            return {V::give_up, *errcode, "send: member outside the app's range"};
+        default:
+            return {V::give_up, *errcode, "send: refused"};
+    }
 }
 
 CustomerServiceStep next_customer_service_step(CustomerServiceVerdict last, int retries_done,

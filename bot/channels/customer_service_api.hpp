@@ -1,7 +1,8 @@
 #pragma once
 // WeChat Official Account customer-service messages (客服消息, cgi-bin/message/custom/send) and
-// the stable access token they need (cgi-bin/stable_token): request bodies, URLs, answers and the
-// retry policy. Pure: no sockets, no clock; the I/O is bot/customer_service.hpp.
+// the stable access token they need (cgi-bin/stable_token), and the WeCom app's messages to a
+// member (cgi-bin/message/send): request bodies, URLs, answers and the retry policy. Pure: no
+// sockets, no clock; the I/O is bot/customer_service.hpp.
 //
 // The stable token, unlike cgi-bin/token, can be fetched by several processes without one
 // invalidating the others' copy; force_refresh issues a new one (20 a day), so it is asked for
@@ -48,6 +49,19 @@ std::optional<std::string> custom_send_url(std::string_view api_base,
 // {"touser":OPENID,"msgtype":"text","text":{"content":TEXT}}
 std::string build_custom_text_message(std::string_view openid, std::string_view text);
 
+// The WeCom app's messages (应用消息, cgi-bin/message/send) to one member, with the access token
+// of cgi-bin/gettoken (corpid + the app's Secret; its answer parses as parse_stable_token_answer,
+// and a new fetch is how it is refreshed). Same text limit as the Official Account's.
+//   {api_base}/cgi-bin/gettoken?corpid=ID&corpsecret=SECRET; nullopt unless both are
+//   [A-Za-z0-9_-] (what WeCom issues; anything else would need escaping).
+std::optional<std::string> wecom_token_url(std::string_view api_base, std::string_view corp_id,
+                                           std::string_view corp_secret);
+// {api_base}/cgi-bin/message/send?access_token=TOKEN; nullopt unless is_access_token.
+std::optional<std::string> wecom_send_url(std::string_view api_base, std::string_view access_token);
+// {"touser":USERID,"msgtype":"text","agentid":AGENT_ID,"text":{"content":TEXT},"safe":0}
+std::string build_wecom_text_message(std::string_view user_id, std::int64_t agent_id,
+                                     std::string_view text);
+
 enum class CustomerServiceVerdict {
     sent,
     refresh_token,  // 40001 / 40014 / 42001: force a new token, resend once
@@ -64,6 +78,10 @@ struct CustomerServiceAnswer {
     std::string reason;
 };
 CustomerServiceAnswer parse_custom_send_answer(int http_status, std::string_view body);
+// message/send's answer: as above, except that WeCom calls its tokens invalid with 40014, 42001
+// and 41001, and refuses a member outside the app's visible range with 81013 (or errcode 0 and
+// the member under "invaliduser"): both give up.
+CustomerServiceAnswer parse_wecom_send_answer(int http_status, std::string_view body);
 
 struct CustomerServiceRetryPolicy {
     std::chrono::milliseconds first_retry{1000};  // then doubled: 1 s, 2 s, 4 s

@@ -36,9 +36,10 @@ Behaviour behaviour(Behaviour::Kind kind, std::int64_t errcode = 0) {
 // A CustomerService on its own io_context, run by the test thread while a send is awaited.
 struct Client {
     explicit Client(const FakeWechatApi& fake, std::chrono::milliseconds request_timeout = 2s,
-                    std::string secret = "")
+                    std::string secret = "",
+                    bot::MessageApi api = bot::MessageApi::official_account)
         : http(io.get_executor(), options(request_timeout)),
-          service(config(fake, std::move(secret)), http) {}
+          service(config(fake, std::move(secret), api), http) {}
 
     static net::HttpClientOptions options(std::chrono::milliseconds request_timeout) {
         net::HttpClientOptions o;
@@ -47,11 +48,20 @@ struct Client {
         return o;
     }
 
-    static bot::CustomerServiceConfig config(const FakeWechatApi& fake, std::string secret) {
+    static bot::CustomerServiceConfig config(const FakeWechatApi& fake, std::string secret,
+                                             bot::MessageApi api) {
+        const auto& credentials = fake.credentials();
         bot::CustomerServiceConfig c;
+        c.api = api;
         c.api_base = fake.api_base();
-        c.app_id = fake.credentials().app_id;
-        c.app_secret = secret.empty() ? fake.credentials().app_secret : secret;
+        c.app_id = credentials.app_id;
+        c.app_secret = credentials.app_secret;
+        if (api == bot::MessageApi::wecom_app) {
+            c.app_id = credentials.corp_id;
+            c.app_secret = credentials.corp_secret;
+            c.agent_id = credentials.agent_id;
+        }
+        if (!secret.empty()) c.app_secret = std::move(secret);
         c.first_retry = 5ms;
         return c;
     }
@@ -290,6 +300,71 @@ TEST(CustomerService, WithoutASecretItIsDisabled) {
     EXPECT_EQ(result.get(), FollowUpResult::gave_up);
     EXPECT_TRUE(fake.calls().empty());
     EXPECT_EQ(bot::to_string(FollowUpResult::unknown), "unknown");
+}
+
+// The WeCom app's messages (应用消息): the same client with WeCom's token and send API.
+Client wecom_client(const FakeWechatApi& fake, std::string secret = "") {
+    return Client(fake, 2s, std::move(secret), bot::MessageApi::wecom_app);
+}
+
+TEST(CustomerService, AWeComAppSendsTheTextToTheMemberWithItsAgentId) {
+    FakeWechatApi fake;
+    auto client = wecom_client(fake);
+    EXPECT_TRUE(client.service.enabled());
+    EXPECT_EQ(client.service.channel(), "wecom_app");
+    EXPECT_EQ(client.send("② 第二条答案", "ZhangSan"), FollowUpResult::sent);
+    EXPECT_EQ(client.send("再一条", "ZhangSan"), FollowUpResult::sent);
+    const auto messages = fake.messages();
+    ASSERT_EQ(messages.size(), 2u);
+    EXPECT_EQ(messages[0].touser, "ZhangSan");
+    EXPECT_EQ(messages[0].content, "② 第二条答案");
+    EXPECT_EQ(fake.calls_to(Api::wecom_token), 1u);  // cached for the second send
+    EXPECT_EQ(fake.calls_to(Api::stable_token), 0u);
+    EXPECT_EQ(fake.calls_to(Api::custom_send), 0u);
+}
+
+TEST(CustomerService, AWeComTokenCalledInvalidIsFetchedAgainOnce) {
+    FakeWechatApi fake;
+    fake.script_sends({behaviour(Behaviour::Kind::invalidate_token)});
+    auto client = wecom_client(fake);
+    EXPECT_EQ(client.send("令牌失效后送达", "ZhangSan"), FollowUpResult::sent);
+    const auto calls = fake.calls();
+    ASSERT_EQ(calls.size(), 4u);  // token, send (40014), token, send
+    EXPECT_EQ(calls[1].errcode, 40014);
+    EXPECT_EQ(calls[2].api, Api::wecom_token);
+    EXPECT_EQ(fake.messages().size(), 1u);
+    // Invalid twice in a row: refreshed once only, then given up.
+    fake.script_sends({behaviour(Behaviour::Kind::invalidate_token),
+                       behaviour(Behaviour::Kind::invalidate_token)});
+    EXPECT_EQ(client.send("两次失效", "ZhangSan"), FollowUpResult::gave_up);
+    EXPECT_EQ(fake.messages().size(), 1u);
+}
+
+TEST(CustomerService, AWeComMemberOutsideTheAppIsGivenUpAtOnceAndBusyIsRetried) {
+    FakeWechatApi fake;
+    auto client = wecom_client(fake);
+    EXPECT_EQ(client.send("不在可见范围", fake.credentials().outsider), FollowUpResult::gave_up);
+    EXPECT_EQ(fake.calls_to(Api::wecom_send), 1u);  // 81013 is not retried
+    fake.script_sends({behaviour(Behaviour::Kind::errcode, -1)});
+    EXPECT_EQ(client.send("繁忙后送达", "ZhangSan"), FollowUpResult::sent);
+    EXPECT_EQ(fake.calls_to(Api::wecom_send), 3u);
+    ASSERT_EQ(fake.messages().size(), 1u);
+    EXPECT_EQ(fake.messages()[0].content, "繁忙后送达");
+}
+
+TEST(CustomerService, AWeComAppWithAWrongSecretOrNoAgentIdSendsNothing) {
+    FakeWechatApi fake;
+    auto wrong = wecom_client(fake, "not-the-secret");
+    EXPECT_EQ(wrong.send("密钥错误", "ZhangSan"), FollowUpResult::gave_up);
+    const auto calls = fake.calls();
+    ASSERT_EQ(calls.size(), 1u);
+    EXPECT_EQ(calls[0].api, Api::wecom_token);
+    EXPECT_EQ(calls[0].errcode, 40001);
+    asio::io_context io;
+    net::HttpClient http(io.get_executor());
+    auto config = Client::config(fake, "", bot::MessageApi::wecom_app);
+    config.agent_id = 0;
+    EXPECT_FALSE(bot::CustomerService(config, http).enabled());
 }
 
 }  // namespace

@@ -40,6 +40,12 @@ std::string errmsg_for(std::int64_t errcode) {
             return "invalid message type";
         case 40013:
             return "invalid appid";
+        case 40014:
+            return "invalid access_token";
+        case 40056:
+            return "invalid agentid";
+        case 81013:
+            return "user & party & tag all invalid";
         case 40125:
             return "invalid appsecret";
         case 41001:
@@ -110,7 +116,8 @@ struct FakeWechatApi::Impl {
 
     Behaviour next_behaviour(Api api) {
         std::lock_guard lock(mutex);
-        auto& script = api == Api::stable_token ? token_script : send_script;
+        const bool token_request = api == Api::stable_token || api == Api::wecom_token;
+        auto& script = token_request ? token_script : send_script;
         if (script.empty()) return {};
         auto next = script.front();
         script.pop_front();
@@ -150,9 +157,14 @@ struct FakeWechatApi::Impl {
         if (text("appid") != credentials.app_id) return error_answer(40013);
         if (!text("secret")) return error_answer(41004);
         if (text("secret") != credentials.app_secret) return error_answer(40125);
+        return current_token(call.force_refresh);
+    }
+
+    // The current token or a new one, with the seconds it has left.
+    json current_token(bool force_refresh) {
         std::lock_guard lock(mutex);
         const auto now = Clock::now();
-        if (call.force_refresh || token.empty() || now >= token_expires_at) {
+        if (force_refresh || token.empty() || now >= token_expires_at) {
             token = new_token_locked();
             token_expires_at = now + token_lifetime;
         }
@@ -160,17 +172,35 @@ struct FakeWechatApi::Impl {
         return {{"access_token", token}, {"expires_in", left.count()}};
     }
 
-    std::int64_t check_token(const std::string& presented) {
+    // gettoken: WeCom's checks of the corp id and the app's secret, then the current token.
+    json wecom_token(std::string_view query) {
+        const std::string corp_id = query_value(query, "corpid");
+        const std::string secret = query_value(query, "corpsecret");
+        if (corp_id.empty()) return error_answer(41002);
+        if (corp_id != credentials.corp_id) return error_answer(40013);
+        if (secret.empty()) return error_answer(41004);
+        if (secret != credentials.corp_secret) return error_answer(40001);
+        json answer = current_token(false);
+        answer["errcode"] = 0;
+        answer["errmsg"] = "ok";
+        return answer;
+    }
+
+    // `invalid`: what the API answers to a token that is not the current one (OA 40001, WeCom
+    // 40014).
+    std::int64_t check_token(const std::string& presented, std::int64_t invalid = 40001) {
         if (presented.empty()) return 41001;
         std::lock_guard lock(mutex);
-        if (token.empty() || presented != token) return 40001;
+        if (token.empty() || presented != token) return invalid;
         if (Clock::now() >= token_expires_at) return 42001;
         return 0;
     }
 
-    // custom/send: the token, then the message, as WeChat checks them; records what it took.
-    json custom_send(std::string_view query, const std::string& body) {
-        if (const auto refused = check_token(query_value(query, "access_token")))
+    // custom/send (and WeCom's message/send): the token, then the message, as WeChat checks
+    // them; records what it took.
+    json custom_send(std::string_view query, const std::string& body, bool wecom = false) {
+        if (const auto refused =
+                check_token(query_value(query, "access_token"), wecom ? 40014 : 40001))
             return error_answer(refused);
         if (body.empty()) return error_answer(44002);
         const json request = json::parse(body, nullptr, false);
@@ -180,6 +210,10 @@ struct FakeWechatApi::Impl {
             return error_answer(40003);
         if (!request.contains("msgtype") || request["msgtype"] != "text")
             return error_answer(40008);
+        if (wecom && (!request.contains("agentid") || !request["agentid"].is_number_integer() ||
+                      request["agentid"].get<std::int64_t>() != credentials.agent_id))
+            return error_answer(40056);
+        if (wecom && request["touser"] == credentials.outsider) return error_answer(81013);
         if (!request.contains("text") || !request["text"].is_object() ||
             !request["text"].contains("content") || !request["text"]["content"].is_string())
             return error_answer(47001);
@@ -201,6 +235,7 @@ struct FakeWechatApi::Impl {
                         FakeWechatCall& call) {
         if (api == Api::stable_token) return stable_token(body, call);
         if (api == Api::custom_send) return custom_send(query, body);
+        if (api == Api::wecom_send) return custom_send(query, body, true);
         return error_answer(40066);  // invalid url
     }
 
@@ -214,9 +249,14 @@ struct FakeWechatApi::Impl {
             question == std::string_view::npos ? std::string_view{} : target.substr(question + 1);
         FakeWechatCall call;
         call.at = Clock::now();
-        call.api = path == "/cgi-bin/stable_token"          ? Api::stable_token
-                   : path == "/cgi-bin/message/custom/send" ? Api::custom_send
-                                                            : Api::other;
+        call.api = Api::other;
+        if (path == "/cgi-bin/stable_token") call.api = Api::stable_token;
+        if (path == "/cgi-bin/message/custom/send") call.api = Api::custom_send;
+        if (path == "/cgi-bin/gettoken") call.api = Api::wecom_token;
+        if (path == "/cgi-bin/message/send") call.api = Api::wecom_send;
+        // gettoken is the one GET.
+        const bool right_method =
+            req.method() == (call.api == Api::wecom_token ? http::verb::get : http::verb::post);
         if (call.api == Api::stable_token) {
             // Recorded whatever the answer: a scripted failure of a forced refresh counts too.
             const json request = json::parse(req.body(), nullptr, false);
@@ -226,9 +266,8 @@ struct FakeWechatApi::Impl {
         }
         http::response<http::string_body> res{http::status::ok, 11};
         res.set(http::field::content_type, "application/json; encoding=utf-8");
-        const Behaviour behaviour = call.api == Api::other || req.method() != http::verb::post
-                                        ? Behaviour{}
-                                        : next_behaviour(call.api);
+        const Behaviour behaviour =
+            call.api == Api::other || !right_method ? Behaviour{} : next_behaviour(call.api);
         switch (behaviour.kind) {
             case Behaviour::Kind::http_500:
                 call.outcome = "http_500";
@@ -253,9 +292,10 @@ struct FakeWechatApi::Impl {
             case Behaviour::Kind::read_then_drop:
                 break;
         }
-        const json answered = req.method() == http::verb::post
-                                  ? checked_answer(call.api, query, req.body(), call)
-                                  : error_answer(43002);  // require POST method
+        json answered = error_answer(43002);  // require POST method (WeCom: GET for gettoken)
+        if (right_method && call.api == Api::wecom_token) answered = wecom_token(query);
+        if (right_method && call.api != Api::wecom_token)
+            answered = checked_answer(call.api, query, req.body(), call);
         call.errcode = answered.value("errcode", std::int64_t{0});
         call.outcome = call.errcode == 0 ? "ok" : "errcode";
         if (behaviour.kind == Behaviour::Kind::read_then_drop) call.outcome = "read_then_drop";

@@ -1,6 +1,7 @@
 #pragma once
-// A fake of the WeChat Official Account API for integration tests: a real HTTP/1.1 server on
-// loopback (own thread and io_context) that checks requests the way WeChat does and records them.
+// A fake of the WeChat Official Account API and the WeCom app message API for integration tests: a
+// real HTTP/1.1 server on loopback (own thread and io_context) that checks requests the way WeChat
+// does and records them.
 //   POST /cgi-bin/stable_token         grant_type client_credential, the right appid and secret
 //                                      (else 40002 / 40013 / 40125); the current token with its
 //                                      remaining expires_in, or a new one (force_refresh: always
@@ -9,7 +10,15 @@
 //                                      40001 / 42001); JSON with touser, msgtype "text",
 //                                      text.content non-empty and <= 2048 bytes (else 47001 /
 //                                      40003 / 40008 / 44004 / 45002). Accepted texts are recorded.
-// Misbehaviour is scripted per request kind, for the next requests in order.
+// And the WeCom app's side (企业微信应用):
+//   GET  /cgi-bin/gettoken             ?corpid= & corpsecret= the right ones (else 41002 / 40013 /
+//                                      41004 / 40001); the current token or a new one.
+//   POST /cgi-bin/message/send         ?access_token= the current token (else 41001 / 40014 /
+//                                      42001); touser, msgtype "text", agentid the app's (else
+//                                      40056), text.content as above; a member outside the app's
+//                                      visible range: 81013. Accepted texts are recorded too.
+// Misbehaviour is scripted per request kind (sends, token fetches), for the next requests in
+// order.
 #include <chrono>
 #include <cstdint>
 #include <memory>
@@ -27,7 +36,7 @@ struct FakeWechatMessage {
 
 // Every request, accepted or not, in arrival order.
 struct FakeWechatCall {
-    enum class Api { stable_token, custom_send, other };
+    enum class Api { stable_token, custom_send, wecom_token, wecom_send, other };
     Api api = Api::other;
     std::string outcome;         // "ok", "errcode", "http_500", "hang", "read_then_drop"
     std::int64_t errcode = 0;    // what was answered (0 = ok or no JSON answer)
@@ -40,6 +49,10 @@ public:
     struct Credentials {
         std::string app_id = "wx5f3c9a7e2b1d4c68";
         std::string app_secret = "fake-wechat-app-secret-0123456789";
+        std::string corp_id = "ww1a2b3c4d5e6f7a8b";
+        std::string corp_secret = "fake-wecom-app-secret-0123456789abcdefABCD";
+        std::int64_t agent_id = 1000002;
+        std::string outsider = "outsider";  // a member outside the app's visible range
     };
 
     struct Behaviour {
@@ -65,8 +78,8 @@ public:
     std::string api_base() const;  // http://127.0.0.1:<port>
     const Credentials& credentials() const;
 
-    // Behaviours for the next custom/send (script_sends) or stable_token (script_tokens)
-    // requests, in order; afterwards ok.
+    // Behaviours for the next custom/send or message/send (script_sends) and stable_token or
+    // gettoken (script_tokens) requests, in order; afterwards ok.
     void script_sends(std::vector<Behaviour> next);
     void script_tokens(std::vector<Behaviour> next);
     // expires_in of tokens issued from now on (WeChat: 7200 s).

@@ -148,6 +148,28 @@ TEST(Config, TheOfficialAccountsSecondMessageNeedsItsAppIdAndSecret) {
               std::string::npos);
 }
 
+TEST(Config, TheWeComAppsSecondMessageNeedsItsSecretAndAgentId) {
+    const std::string app =
+        "wechat:\n  wecom_app:\n    enabled: true\n    token: t\n    corp_id: ww1a2b3c\n"
+        "    encoding_aes_key: abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG\n";
+    const Config off = parse_config(app, fake_env({}));
+    EXPECT_TRUE(off.wecom_app.app_secret.empty());
+    EXPECT_EQ(off.wecom_app.api_base, "https://qyapi.weixin.qq.com");
+    const Config on =
+        parse_config(app + "    secret: s3cret\n    agent_id: 1000002\n", fake_env({}));
+    EXPECT_EQ(on.wecom_app.app_secret, "s3cret");
+    EXPECT_EQ(on.wecom_app.agent_id, 1000002);
+    EXPECT_EQ(on.wecom_app.api_base, "https://qyapi.weixin.qq.com");
+    EXPECT_NE(error_of(app + "    secret: s3cret\n")
+                  .find("wechat.wecom_app.agent_id: required with secret"),
+              std::string::npos);
+    EXPECT_NE(error_of(app + "    secret: s\n    agent_id: 0\n").find("wechat.wecom_app.agent_id"),
+              std::string::npos);
+    EXPECT_NE(error_of(app + "    secret: s\n    agent_id: 7\n    api_base: ftp://x\n")
+                  .find("wechat.wecom_app.api_base"),
+              std::string::npos);
+}
+
 TEST(Config, SecretsComeFromTheEnvironment) {
     const auto env = fake_env({{"OA_TOKEN", "from-env"}});
     const Config config = parse_config(

@@ -141,6 +141,68 @@ TEST(ChannelsCustomerService, SendAnswers) {
     }
 }
 
+TEST(ChannelsCustomerService, WeComTokenAndSendUrls) {
+    EXPECT_EQ(wecom_token_url("https://qyapi.weixin.qq.com/", "ww1a2b", "Sec_-9").value(),
+              "https://qyapi.weixin.qq.com/cgi-bin/gettoken?corpid=ww1a2b&corpsecret=Sec_-9");
+    EXPECT_EQ(wecom_send_url("https://qyapi.weixin.qq.com", "AbZ09_-x").value(),
+              "https://qyapi.weixin.qq.com/cgi-bin/message/send?access_token=AbZ09_-x");
+    // Anything that would need escaping is refused, not sent half-escaped.
+    for (const std::string bad : {"", "a b", "a&b=c", "a%20", "tok/en", "tök"}) {
+        EXPECT_FALSE(wecom_token_url("https://qyapi.weixin.qq.com", bad, "secret")) << bad;
+        EXPECT_FALSE(wecom_token_url("https://qyapi.weixin.qq.com", "ww1a2b", bad)) << bad;
+        EXPECT_FALSE(wecom_send_url("https://qyapi.weixin.qq.com", bad)) << bad;
+    }
+    // gettoken answers like the stable token, with errcode 0 beside the token.
+    const auto issued = parse_stable_token_answer(
+        200, R"({"errcode":0,"errmsg":"ok","access_token":"accesstoken000001","expires_in":7200})");
+    EXPECT_TRUE(issued.issued);
+    EXPECT_EQ(issued.expires_in, 7200s);
+    EXPECT_FALSE(
+        parse_stable_token_answer(200, R"({"errcode":40001,"errmsg":"invalid secret"})").issued);
+}
+
+TEST(ChannelsCustomerService, WeComTextMessageBody) {
+    const json body = json::parse(build_wecom_text_message("ZhangSan", 1000002, "您好\n②"));
+    EXPECT_EQ(body, (json{{"touser", "ZhangSan"},
+                          {"msgtype", "text"},
+                          {"agentid", 1000002},
+                          {"text", {{"content", "您好\n②"}}},
+                          {"safe", 0}}));
+}
+
+TEST(ChannelsCustomerService, WeComSendAnswers) {
+    const std::vector<SendCase> cases = {
+        {"ok", 200, R"({"errcode":0,"errmsg":"ok","invaliduser":"","msgid":"m1"})", V::sent, 0},
+        {"ok without invaliduser", 200, R"({"errcode":0,"errmsg":"ok"})", V::sent, 0},
+        {"member listed invalid", 200, R"({"errcode":0,"errmsg":"ok","invaliduser":"zhangsan"})",
+         V::give_up, 0},
+        {"all invalid", 200, R"({"errcode":81013,"errmsg":"user & party & tag all invalid"})",
+         V::give_up, 81013},
+        {"invalid token", 200, R"({"errcode":40014,"errmsg":"invalid access_token"})",
+         V::refresh_token, 40014},
+        {"expired token", 200, R"({"errcode":42001,"errmsg":"access_token expired"})",
+         V::refresh_token, 42001},
+        {"missing token", 200, R"({"errcode":41001,"errmsg":"access_token missing"})",
+         V::refresh_token, 41001},
+        {"busy", 200, R"({"errcode":-1,"errmsg":"system busy"})", V::retry, -1},
+        {"invalid agentid", 200, R"({"errcode":40056,"errmsg":"invalid agentid"})", V::give_up,
+         40056},
+        {"ip not allowed", 200, R"({"errcode":60020,"errmsg":"not allow to access from your ip"})",
+         V::give_up, 60020},
+        {"http 500", 500, "<html>", V::retry, 0},
+        {"http 504", 504, "", V::unknown, 0},
+        {"http 403", 403, "", V::give_up, 0},
+        {"unreadable 200", 200, "<html>ok</html>", V::unknown, 0},
+    };
+    for (const auto& c : cases) {
+        const auto answer = parse_wecom_send_answer(c.status, c.body);
+        EXPECT_EQ(answer.verdict, c.verdict) << c.name;
+        EXPECT_EQ(answer.errcode, c.errcode) << c.name;
+        EXPECT_FALSE(answer.reason.empty()) << c.name;
+        EXPECT_EQ(answer.reason.find("zhangsan"), std::string::npos) << c.name;
+    }
+}
+
 TEST(ChannelsCustomerService, ReasonsNeverCarryTheAnswerText) {
     const std::string errmsg = "invalid openid oSECRETOPENID rid: 6650";
     const std::string body = R"({"errcode":40003,"errmsg":")" + errmsg + R"("})";
