@@ -1,18 +1,21 @@
-// The Official Account's second message: two answers too long for one passive reply go as the
-// reply and a customer-service message (docs/DESIGN.md, "Channels"). The real kayou binary, a
-// real redis-server, WeChat's API faked on loopback (tests/support/fake_wechat_api.hpp).
+// The second message: two answers too long for one passive reply go as the reply and a
+// customer-service message on the Official Account, an app message on the WeCom app
+// (docs/DESIGN.md, "Channels"). The real kayou binary, a real redis-server, WeChat's API faked on
+// loopback (tests/support/fake_wechat_api.hpp).
 #include <gtest/gtest.h>
 
 #include <chrono>
 #include <nlohmann/json.hpp>
 #include <optional>
 
+#include "bot/channels/wechat_xml.hpp"
 #include "faq/decide.hpp"
 #include "tests/support/chat_client.hpp"
 #include "tests/support/fake_wechat_api.hpp"
 #include "tests/support/http_client.hpp"
 #include "tests/support/kayou_process.hpp"
 #include "tests/support/redis_server.hpp"
+#include "tests/support/reference.hpp"
 
 namespace kayou::test {
 namespace {
@@ -25,11 +28,53 @@ constexpr const char* kToken = "followuptoken";
 constexpr const char* kLongPairQuestion = "十级伤残 一次性补助金给几个月工资";
 constexpr const char* kOtherLongPairQuestion = "干满一年都没签合同 现在算啥合同";
 
+constexpr const char* kWecomAesKey = "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG";
+
+// The Official Account and the WeCom app, each with its message API on the fake.
 std::string config_yaml(const FakeWechatApi& wechat) {
+    const auto& credentials = wechat.credentials();
     return std::string("wechat:\n  official_account:\n    enabled: true\n    token: ") + kToken +
-           "\n    app_id: " + wechat.credentials().app_id +
-           "\n    app_secret: " + wechat.credentials().app_secret +
+           "\n    app_id: " + credentials.app_id + "\n    app_secret: " + credentials.app_secret +
+           "\n    api_base: " + wechat.api_base() +
+           "\n  wecom_app:\n    enabled: true\n    token: " + kToken +
+           "\n    encoding_aes_key: " + kWecomAesKey + "\n    corp_id: " + credentials.corp_id +
+           "\n    secret: " + credentials.corp_secret +
+           "\n    agent_id: " + std::to_string(credentials.agent_id) +
            "\n    api_base: " + wechat.api_base() + "\n" + shipped_content_yaml();
+}
+
+// A WeCom app text from member `user_id`, encrypted as WeCom sends it (Tencent's reference
+// implementation); the Content of kayou's decrypted reply, or "" when none.
+std::string wecom_post_text(std::uint16_t port, const FakeWechatApi& wechat,
+                            const std::string& user_id, const std::string& text) {
+    const auto& credentials = wechat.credentials();
+    const std::string agent = std::to_string(credentials.agent_id);
+    const std::string timestamp = std::to_string(unix_now());
+    const std::string nonce = "1372623149";
+    const std::string plain =
+        "<xml><ToUserName><![CDATA[" + credentials.corp_id +
+        "]]></ToUserName><FromUserName><![CDATA[" + user_id + "]]></FromUserName><CreateTime>" +
+        timestamp + "</CreateTime><MsgType><![CDATA[text]]></MsgType><Content><![CDATA[" + text +
+        "]]></Content><MsgId>" + unique_id("") + "</MsgId><AgentID>" + agent + "</AgentID></xml>";
+    const auto sealed =
+        reference_encrypt(kWecomAesKey, credentials.corp_id, kToken, timestamp, nonce, plain);
+    const std::string target = "/wx/wecom/app?msg_signature=" + sealed.signature +
+                               "&timestamp=" + timestamp + "&nonce=" + nonce;
+    const std::string body =
+        "<xml><ToUserName><![CDATA[" + credentials.corp_id + "]]></ToUserName><AgentID><![CDATA[" +
+        agent + "]]></AgentID><Encrypt><![CDATA[" + sealed.encrypt + "]]></Encrypt></xml>";
+    const auto response = http_request(port, "POST", target, body, {}, 10s);
+    EXPECT_EQ(response.status, 200) << response.body;
+    const auto envelope = channels::parse_wechat_xml(response.body);
+    if (!envelope.ok()) return {};
+    const auto opened = reference_decrypt(
+        kWecomAesKey, kToken, std::string(envelope->get("TimeStamp")),
+        std::string(envelope->get("Nonce")), std::string(envelope->get("MsgSignature")),
+        std::string(envelope->get("Encrypt")));
+    EXPECT_TRUE(opened.signature_ok);
+    const auto reply = channels::parse_wechat_xml(opened.message);
+    if (!reply.ok()) return {};
+    return std::string(reply->get("Content"));
 }
 
 // The passive reply's Content to `text` sent as message `msg_id` ("" = a fresh one); "" if none.
@@ -169,6 +214,32 @@ TEST_F(OaFollowUpTest, TheEditorsPreviewShowsTheSecondMessage) {
     ASSERT_EQ(together["texts"].size(), 1u);
     EXPECT_EQ(together["texts"][0].get<std::string>().find(faq::kBothOpening), 0u);
     EXPECT_TRUE(together["follow_ups"].empty());
+}
+
+// The WeCom app sends the second answer as an app message (应用消息) to the member, with the
+// app's AgentId, as the Official Account does with its customer-service message.
+TEST_F(OaFollowUpTest, TheWeComAppSendsTheSecondAnswerAsAnAppMessage) {
+    const std::string member = unique_id("LiSi");
+    const std::size_t before = wechat_->messages().size();
+    const std::string reply = wecom_post_text(port(), *wechat_, member, kLongPairQuestion);
+    EXPECT_EQ(reply.find(faq::kBothApartOpening), 0u) << reply;
+    EXPECT_EQ(reply.find("②"), std::string::npos) << reply;
+    ASSERT_TRUE(wechat_->wait_for_messages(before + 1, 10s)) << kayou_->log();
+    ASSERT_EQ(messages_to(*wechat_, member), 1u);
+    std::string second;
+    for (const auto& message : wechat_->messages())
+        if (message.touser == member) second = message.content;
+    EXPECT_EQ(second.find("②"), 0u) << second;
+    EXPECT_EQ(second.find("看全文"), std::string::npos) << "the second answer is whole: " << second;
+    EXPECT_GE(wechat_->calls_to(FakeWechatCall::Api::wecom_token), 1u);
+    // Counted once WeChat's answer is read, a moment after the fake took the message.
+    const std::string counted = R"(kayou_follow_ups_total{channel="wecom_app",result="sent"} 1)";
+    std::string metrics;
+    const auto start = std::chrono::steady_clock::now();
+    while (metrics.find(counted) == std::string::npos &&
+           std::chrono::steady_clock::now() - start < 5s)
+        metrics = http_request(port(), "GET", "/metrics", {}, {}, 5s).body;
+    EXPECT_NE(metrics.find(counted), std::string::npos) << metrics;
 }
 
 }  // namespace
