@@ -115,9 +115,15 @@ async function main() {
   // deployment's Official Account sends them, the second message under the first.
   let tried = null;
   if (!phone) {
-    await page.fill("#try-question", "十级伤残 一次性补助金给几个月工资");
-    await page.click("#try-button");
-    await page.waitForSelector("#try-action");
+    // Logging in draws the tab and the click above draws it again: a box filled in before the
+    // second drawing is replaced with its answer (bounded retries, no sleeps).
+    let answered = false;
+    for (let attempt = 0; attempt < 3 && !answered; attempt++) {
+      await page.fill("#try-question", "十级伤残 一次性补助金给几个月工资");
+      await page.click("#try-button");
+      answered = await page.waitForSelector("#try-action", { timeout: 10000 }).then(() => true, () => false);
+    }
+    check(answered, "试问 showed no answer");
     tried = { action: await page.textContent("#try-action"),
       replies: await page.$$eval("#try-result .reply", (nodes) =>
         nodes.map((n) => [...n.classList].filter((c) => c !== "reply").join(" ") + "|" + n.textContent.slice(0, 60))) };
