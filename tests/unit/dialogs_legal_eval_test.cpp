@@ -37,13 +37,13 @@ TEST(LegalEval, FrozenBlindSetsKeepTheirFigures) {
     // The FAQ alone (questions routed to the benefit catalogue or the join count as "other"
     // here; legal_eval scores those texts too, so its figures in docs/BENCHMARKS.md are a little
     // higher), on a 1:1 Official Account chat that can send a second message (LegalEvalChannel's
-    // default). Bounds measured in session 15 after its content rounds; AJ, AK, AL, AU and AW
-    // have never been tuned on (measurement sets), the others were (AM-AP, AQ-AT, AZ and BC are
-    // short precise questions; legal_oos_b holds only out-of-scope messages, there for its
-    // legal-claim check). They sit a case or two below (right) and above (wrong) the measured
-    // rates, so that an edit elsewhere may move one case. The held-out half's wrong bound is
-    // back to 0.045: its FAQ-only rate went from 4.3 % to 3.3 % with the second message
-    // (docs/BENCHMARKS.md "Session 15").
+    // default). Bounds measured in session 15 after its content rounds, BD-BJ's in session 16;
+    // AJ, AK, AL, AU, AW and BG have never been tuned on (measurement sets), the others were
+    // (AM-AP, AQ-AT, AZ, BC and BH are short precise questions; BD-BI are dense in a few
+    // categories; legal_oos_b holds only out-of-scope messages, there for its legal-claim check).
+    // They sit a case or two below (right) and above (wrong) the measured rates, so that an edit
+    // elsewhere may move one case. The held-out half's wrong bound is back to 0.045: its FAQ-only
+    // rate went from 4.3 % to 3.3 % with the second message (docs/BENCHMARKS.md "Session 15").
     const Set sets[] = {
         {"legal_blind.yaml", 0.93, 0.01},    {"legal_blind_holdout.yaml", 0.83, 0.045},
         {"legal_dev_a.yaml", 0.965, 0.01},   {"legal_dev_b.yaml", 0.945, 0.01},
@@ -72,7 +72,10 @@ TEST(LegalEval, FrozenBlindSetsKeepTheirFigures) {
         {"legal_dev_au.yaml", 0.935, 0.02},  {"legal_dev_av.yaml", 0.875, 0.01},
         {"legal_dev_aw.yaml", 0.835, 0.03},  {"legal_dev_ay.yaml", 0.865, 0.01},
         {"legal_dev_az.yaml", 0.955, 0.01},  {"legal_dev_bc.yaml", 0.94, 0.01},
-        {"legal_dev_ba.yaml", 0.85, 0.015},
+        {"legal_dev_ba.yaml", 0.85, 0.015},  {"legal_dev_bd.yaml", 0.78, 0.01},
+        {"legal_dev_be.yaml", 0.725, 0.01},  {"legal_dev_bf.yaml", 0.74, 0.015},
+        {"legal_dev_bg.yaml", 0.77, 0.02},   {"legal_dev_bh.yaml", 0.815, 0.01},
+        {"legal_dev_bi.yaml", 0.71, 0.01},   {"legal_dev_bj.yaml", 0.87, 0.01},
     };
     for (const Set& set : sets) {
         const std::string text = read_file(std::string(KAYOU_SOURCE_DIR "/faq/eval/") + set.file);
