@@ -32,6 +32,7 @@ freezes=(
     "legal_dev_au f9fb8d5" "legal_dev_av 5d57f03" "legal_dev_aw 4554b0e"
     "legal_dev_ay 15fa73b" "legal_dev_az 56c5f36" "legal_dev_bc 05857a4" "legal_dev_ba 82764fe"
     "legal_dev_bd 9f396eb" "legal_dev_bf 20912dd" "legal_dev_be c19c087"
+    "legal_dev_bh a0f55aa" "legal_dev_bi a0f55aa" "legal_dev_bj a0f55aa"
 )
 if [[ -n "${KAYOU_UNFITTED_EXTRA:-}" ]]; then
     # "set commit;set commit": sets frozen later, e.g. by the session that adds them.
