@@ -170,30 +170,52 @@ CustomerServiceAnswer classify_errcode(std::int64_t errcode) {
 
 }  // namespace
 
-CustomerServiceAnswer parse_custom_send_answer(int http_status, std::string_view body) {
+namespace {
+
+// What a send's answer says before the API's own codes: settled (a gateway timeout, a server
+// error, another status, an unreadable body), or WeChat's errcode with the body it came in.
+struct SendAnswerRead {
+    std::optional<CustomerServiceAnswer> settled;
+    std::int64_t errcode = 0;
+    std::optional<nlohmann::json> json;
+};
+
+SendAnswerRead read_send_answer(int http_status, std::string_view body) {
     using V = CustomerServiceVerdict;
+    SendAnswerRead read;
     // A gateway that timed out waiting for WeChat cannot say whether the message went out.
-    if (http_status == 504) return {V::unknown, 0, "send: http 504"};
-    if (is_server_error(http_status)) return {V::retry, 0, "send: http 5xx"};
-    if (http_status != 200) return {V::give_up, 0, "send: unexpected http status"};
-    const auto json = json_util::parse(body);
-    const auto errcode = json ? json_util::int_member(*json, "errcode") : std::nullopt;
-    if (!errcode) return {V::unknown, 0, "send: unreadable answer"};
-    return classify_errcode(*errcode);
+    if (http_status == 504)
+        read.settled = {V::unknown, 0, "send: http 504"};
+    else if (is_server_error(http_status))
+        read.settled = {V::retry, 0, "send: http 5xx"};
+    else if (http_status != 200)
+        read.settled = {V::give_up, 0, "send: unexpected http status"};
+    if (read.settled) return read;
+    read.json = json_util::parse(body);
+    const auto errcode = read.json ? json_util::int_member(*read.json, "errcode") : std::nullopt;
+    if (!errcode)
+        read.settled = {V::unknown, 0, "send: unreadable answer"};
+    else
+        read.errcode = *errcode;
+    return read;
+}
+
+}  // namespace
+
+CustomerServiceAnswer parse_custom_send_answer(int http_status, std::string_view body) {
+    const SendAnswerRead read = read_send_answer(http_status, body);
+    if (read.settled) return *read.settled;
+    return classify_errcode(read.errcode);
 }
 
 CustomerServiceAnswer parse_wecom_send_answer(int http_status, std::string_view body) {
     using V = CustomerServiceVerdict;
-    if (http_status == 504) return {V::unknown, 0, "send: http 504"};
-    if (is_server_error(http_status)) return {V::retry, 0, "send: http 5xx"};
-    if (http_status != 200) return {V::give_up, 0, "send: unexpected http status"};
-    const auto json = json_util::parse(body);
-    const auto errcode = json ? json_util::int_member(*json, "errcode") : std::nullopt;
-    if (!errcode) return {V::unknown, 0, "send: unreadable answer"};
-    switch (*errcode) {
+    const SendAnswerRead read = read_send_answer(http_status, body);
+    if (read.settled) return *read.settled;
+    switch (read.errcode) {
         case 0: {
             // One addressee: listed as invalid, the message went to nobody.
-            const auto invalid = json_util::string_member(*json, "invaliduser");
+            const auto invalid = json_util::string_member(*read.json, "invaliduser");
             if (invalid && !invalid->empty())
                 return {V::give_up, 0, "send: member outside the app's range"};
             return {V::sent, 0, "send: ok"};
@@ -201,13 +223,13 @@ CustomerServiceAnswer parse_wecom_send_answer(int http_status, std::string_view 
         case 40014:
         case 42001:
         case 41001:
-            return {V::refresh_token, *errcode, "send: token invalid or expired"};
+            return {V::refresh_token, read.errcode, "send: token invalid or expired"};
         case -1:
-            return {V::retry, *errcode, "send: system busy"};
+            return {V::retry, read.errcode, "send: system busy"};
         case 81013:
-            return {V::give_up, *errcode, "send: member outside the app's range"};
+            return {V::give_up, read.errcode, "send: member outside the app's range"};
         default:
-            return {V::give_up, *errcode, "send: refused"};
+            return {V::give_up, read.errcode, "send: refused"};
     }
 }
 

@@ -147,6 +147,19 @@ bool holds_facts(const kayou::faq::Hit& hit, const kayou::dialogs::LegalEvalCase
            kayou::dialogs::has_facts(kayou::faq::format_answer(*hit.entry, 4096), item.must);
 }
 
+// How a hit's score came about (faq::Hit), the variant it matched and whether it holds the facts.
+nlohmann::json hit_json(const kayou::faq::Hit& hit, const kayou::dialogs::LegalEvalCase& item) {
+    return {{"id", hit.entry->id},
+            {"score", hit.score},
+            {"variant", hit.entry->questions[hit.variant]},
+            {"variant_coverage", hit.variant_coverage},
+            {"query_coverage", hit.query_coverage},
+            {"answer_share", hit.answer_share},
+            {"focus", hit.from_focus},
+            {"word_model", hit.word_model_share},
+            {"holds", holds_facts(hit, item)}};
+}
+
 // One line per in-scope case the understanding layer sent to the FAQ: the top two scores and
 // whether the first and any of the top three entries hold the facts. For choosing thresholds on
 // a tuning set (never on the held-out file: the lines are per case).
@@ -176,16 +189,7 @@ void print_features(const kayou::dialogs::Understander& understander,
                                                  {"bytes", understood.text.size()},
                                                  {"question", item.question}};
                           nlohmann::json listed = nlohmann::json::array();
-                          for (const auto& hit : hits) {
-                              listed.push_back({{"id", hit.entry->id},
-                                                {"score", hit.score},
-                                                {"variant_coverage", hit.variant_coverage},
-                                                {"query_coverage", hit.query_coverage},
-                                                {"answer_share", hit.answer_share},
-                                                {"focus", hit.from_focus},
-                                                {"word_model", hit.word_model_share},
-                                                {"holds", holds_facts(hit, item)}});
-                          }
+                          for (const auto& hit : hits) listed.push_back(hit_json(hit, item));
                           line["hits"] = std::move(listed);
                           std::printf("FEAT %s\n", line.dump().c_str());
                       });
@@ -216,15 +220,7 @@ void print_cases(const kayou::dialogs::Understander& understander, const kayou::
         nlohmann::json listed = nlohmann::json::array();
         if (understood.intent == "question")
             for (const auto& hit : index.search(understood.text, {}, 5))
-                listed.push_back({{"id", hit.entry->id},
-                                  {"score", hit.score},
-                                  {"variant", hit.entry->questions[hit.variant]},
-                                  {"variant_coverage", hit.variant_coverage},
-                                  {"query_coverage", hit.query_coverage},
-                                  {"answer_share", hit.answer_share},
-                                  {"focus", hit.from_focus},
-                                  {"word_model", hit.word_model_share},
-                                  {"holds", holds_facts(hit, item)}});
+                listed.push_back(hit_json(hit, item));
         line["hits"] = std::move(listed);
         std::printf("CASE %s\n", line.dump().c_str());
     }
