@@ -748,6 +748,7 @@ struct App::Impl {
             question.previous_question = std::move(ask.previous_question);
             question.searched = std::move(ask.searched);
             question.follow_up = ask.follow_up;
+            question.max_bytes = ask.max_bytes;
             auto reply = co_await legal->ask(std::move(question));
             dialogs::LegalAnswer answer;
             answer.texts = std::move(reply.texts);

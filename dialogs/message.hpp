@@ -1,6 +1,7 @@
 #pragma once
 // The one shape every inbound event takes before any dialog code sees it (DESIGN.md "Channels").
 // Channel adapters in bot/channels build it; dialogs/ never sees a wire format.
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -56,6 +57,10 @@ struct Message {
     // Official Account with its customer-service API configured; the group bridge, which
     // answers with several messages anyway).
     bool follow_ups = false;
+    // The most bytes one text of the reply holds for a legal answer (faq::LegalQuestion::
+    // max_bytes): 2,048 on the WeChat channels; the WeCom smart robot's one streamed reply holds
+    // two whole answers.
+    std::size_t answer_bytes = 2048;
 
     bool in_group() const { return chat_type == ChatType::group; }
 };

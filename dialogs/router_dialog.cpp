@@ -488,6 +488,7 @@ asio::awaitable<std::string> RouterDialog::answer_legal(const Message& message,
     ask.chat_id = message.chat_id;
     ask.sender_id = message.sender_id;
     ask.follow_up = message.follow_ups;
+    ask.max_bytes = message.answer_bytes;
     if (!turn.in_group) {
         ask.misses_before = turn.misses;
         ask.previous_question = turn.last_question;

@@ -7,6 +7,7 @@
 // lock's fencing check, and answers. Commit first, then send: the reply leaves only after the
 // state it describes is saved.
 #include <chrono>
+#include <cstddef>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -48,7 +49,8 @@ struct LegalAsk {
     std::string previous_question;
     // The search the understanding step already made (faq::PriorSearch), reused when it fits.
     faq::PriorSearch searched;
-    bool follow_up = false;  // Message::follow_ups (faq::LegalQuestion::follow_up)
+    bool follow_up = false;        // Message::follow_ups (faq::LegalQuestion::follow_up)
+    std::size_t max_bytes = 2048;  // Message::answer_bytes (faq::LegalQuestion::max_bytes)
 };
 
 struct LegalAnswer {

@@ -25,7 +25,7 @@ Thresholds channel_thresholds(const Thresholds& thresholds, std::size_t max_byte
     Thresholds channel = thresholds;
     if (max_bytes < kBothMinBytes) {
         channel.both_gap = 0;  // two answers do not fit a short channel's one text (SMS)
-    } else if (follow_up) {
+    } else if (follow_up || max_bytes >= kBothWholeBytes) {
         channel.both_gap = thresholds.both_gap_apart;
         channel.both_second = thresholds.both_second_apart;
     }

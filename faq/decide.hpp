@@ -37,7 +37,7 @@ struct Thresholds {
 };
 
 // The thresholds a channel decides with: no two answers below kBothMinBytes; the `_apart` pair
-// where a second message is possible.
+// where two whole answers can go: in a second message, or in one text of kBothWholeBytes or more.
 Thresholds channel_thresholds(const Thresholds& thresholds, std::size_t max_bytes, bool follow_up);
 
 enum class Action {
@@ -106,6 +106,9 @@ std::vector<std::string> answer_messages(const Decision& decision, std::size_t m
 // The smallest channel limit two answers are sent in; below it Thresholds::both_gap is 0
 // (channel_thresholds).
 inline constexpr std::size_t kBothMinBytes = 1500;
+// A channel limit from which one text holds two whole answers (the WeCom smart robot's stream):
+// it pairs as widely as a channel that can send a second message (channel_thresholds).
+inline constexpr std::size_t kBothWholeBytes = 4096;
 
 // The line that opens format_both's text.
 inline constexpr const char* kBothOpening = "您问的可能是下面两种情况之一，两条都发给您：";

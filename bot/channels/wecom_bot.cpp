@@ -66,6 +66,7 @@ Result<WecomBotInbound> decode_wecom_bot_message(std::string_view plain_json, st
     message.channel = dialogs::Channel::wecom_bot;
     message.sender_id = user_id;
     message.mentioned_bot = true;
+    message.answer_bytes = kWecomBotAnswerBytes;
     message.reply_handle = string_member(root, "response_url").value_or(std::string());
     message.time = json_util::int_member(root, "create_time").value_or(now);
     const std::string chat_type = string_member(root, "chattype").value_or("single");

@@ -17,6 +17,9 @@ namespace kayou::channels {
 inline constexpr std::size_t kMaxWecomBotBodyBytes = 64 * 1024;
 // stream.content: "最长不超过20480个字节，必须是utf8编码" (passive reply doc, path/101031).
 inline constexpr std::size_t kWecomStreamMaxBytes = 20480;
+// Message::answer_bytes of the robot: two whole answers with their legal basis fit (each is kept
+// under ~1,500 bytes), well inside the stream with the other lines of a reply.
+inline constexpr std::size_t kWecomBotAnswerBytes = 8192;
 
 enum class WecomBotKind {
     message,         // text / mixed / voice / image / file / video: goes to dialogs

@@ -40,7 +40,9 @@ std::string config_yaml(const FakeWechatApi& wechat) {
            "\n    encoding_aes_key: " + kWecomAesKey + "\n    corp_id: " + credentials.corp_id +
            "\n    secret: " + credentials.corp_secret +
            "\n    agent_id: " + std::to_string(credentials.agent_id) +
-           "\n    api_base: " + wechat.api_base() + "\n" + shipped_content_yaml();
+           "\n    api_base: " + wechat.api_base() +
+           "\n  wecom_bot:\n    enabled: true\n    token: " + kToken +
+           "\n    encoding_aes_key: " + kWecomAesKey + "\n" + shipped_content_yaml();
 }
 
 // A WeCom app text from member `user_id`, encrypted as WeCom sends it (Tencent's reference
@@ -240,6 +242,37 @@ TEST_F(OaFollowUpTest, TheWeComAppSendsTheSecondAnswerAsAnAppMessage) {
            std::chrono::steady_clock::now() - start < 5s)
         metrics = http_request(port(), "GET", "/metrics", {}, {}, 5s).body;
     EXPECT_NE(metrics.find(counted), std::string::npos) << metrics;
+}
+
+// The WeCom smart robot answers in one streamed reply of up to 20,480 bytes: two long answers go
+// whole in it, with no second message to send.
+TEST_F(OaFollowUpTest, TheSmartRobotCarriesBothLongAnswersWholeInItsOneReply) {
+    const auto ts = std::to_string(unix_now());
+    const nlohmann::json message = {
+        {"msgid", unique_id("robot")}, {"aibotid", "bot1"},
+        {"chattype", "single"},        {"from", {{"userid", unique_id("WangWu")}}},
+        {"msgtype", "text"},           {"text", {{"content", kLongPairQuestion}}}};
+    const auto sealed = reference_encrypt(kWecomAesKey, "", kToken, ts, "42", message.dump());
+    const std::size_t sent_before = wechat_->messages().size();
+    const auto response = http_request(
+        port(), "POST",
+        "/wx/wecom/bot?msg_signature=" + sealed.signature + "&timestamp=" + ts + "&nonce=42",
+        nlohmann::json{{"encrypt", sealed.encrypt}}.dump(), {}, 10s);
+    ASSERT_EQ(response.status, 200) << response.body;
+    const auto envelope = nlohmann::json::parse(response.body);
+    const auto opened =
+        reference_decrypt(kWecomAesKey, kToken, envelope.at("timestamp"), envelope.at("nonce"),
+                          envelope.at("msgsignature"), envelope.at("encrypt"));
+    ASSERT_TRUE(opened.signature_ok);
+    const std::string content =
+        nlohmann::json::parse(opened.message).at("stream").at("content").get<std::string>();
+    EXPECT_EQ(content.find(faq::kBothOpening), 0u) << content;
+    EXPECT_NE(content.find("①"), std::string::npos) << content;
+    EXPECT_NE(content.find("②"), std::string::npos) << content;
+    EXPECT_EQ(content.find("看全文"), std::string::npos) << "both answers are whole: " << content;
+    // More than one 2,048-byte text could carry, and nothing sent through an API.
+    EXPECT_GT(content.size(), 2048u);
+    EXPECT_EQ(wechat_->messages().size(), sent_before);
 }
 
 }  // namespace

@@ -6,6 +6,7 @@
 #include "bot/channels/reply_text.hpp"
 #include "bot/channels/wecom_bot.hpp"
 #include "crypto/wx_msg_crypt.hpp"
+#include "faq/decide.hpp"
 
 namespace kayou::channels {
 namespace {
@@ -54,6 +55,10 @@ TEST(ChannelsWecomBot, DecodesGroupTextAndStripsMention) {
     EXPECT_EQ(m.text, "hello robot");
     EXPECT_EQ(m.time, kNow);  // text messages carry no create_time
     EXPECT_EQ(m.dedupe_key, "wecom_bot:CAIQ16HMjQYY/NGagIOAgAMgq4KM0AI=");
+    // The one streamed reply holds two whole legal answers (faq::kBothWholeBytes).
+    EXPECT_EQ(m.answer_bytes, kWecomBotAnswerBytes);
+    EXPECT_GE(m.answer_bytes, faq::kBothWholeBytes);
+    EXPECT_LT(m.answer_bytes, kWecomStreamMaxBytes / 2);
 }
 
 TEST(ChannelsWecomBot, MentionFollowedByFourPerEmSpace) {

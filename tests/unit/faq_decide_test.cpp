@@ -201,6 +201,9 @@ TEST(FaqDecide, ChannelThresholdsFollowWhatTheChannelCanSend) {
         {"a second message", 2048, true, 0.2, 0.4},
         {"SMS", 300, false, 0.0, 0.45},
         {"SMS even if it could follow up", 300, true, 0.0, 0.45},
+        {"one text that holds two whole answers (the smart robot)", 8192, false, 0.2, 0.4},
+        {"from kBothWholeBytes", kBothWholeBytes, false, 0.2, 0.4},
+        {"just under it", kBothWholeBytes - 1, false, 0.15, 0.45},
     };
     for (const Row& row : rows) {
         const Thresholds channel = channel_thresholds(base, row.max_bytes, row.follow_up);
@@ -501,6 +504,13 @@ TEST(FaqFormat, AnswerMessagesSplitOnlyTwoAnswersThatDoNotFitOneText) {
     };
     for (const Row& row : rows)
         EXPECT_EQ(answer_messages(row.decision, 2048, {}, row.follow_up), row.expected) << row.why;
+    // A channel whose one text holds both (the smart robot's stream): one text, both whole.
+    const auto roomy = answer_messages(long_pair, 8192, {}, false);
+    ASSERT_EQ(roomy.size(), 1u);
+    EXPECT_EQ(roomy.front().find(kBothOpening), 0u);
+    EXPECT_NE(roomy.front().find(first.answer), std::string::npos);
+    EXPECT_NE(roomy.front().find(second.answer), std::string::npos);
+    EXPECT_EQ(roomy.front().find("看全文"), std::string::npos) << roomy.front();
     // Every message within the limit, whatever the limit.
     for (std::size_t limit = 0; limit <= 4000; limit += 7)
         for (const auto& message : answer_messages(long_pair, limit, {}, true))
