@@ -61,6 +61,28 @@ namespace kayou::bot {
 
 namespace asio = boost::asio;
 
+namespace {
+
+// The router's legal question as the legal service takes it.
+faq::LegalQuestion legal_question(dialogs::LegalAsk ask) {
+    faq::LegalQuestion question;
+    question.text = std::move(ask.text);
+    question.in_group = ask.in_group;
+    question.mentioned = ask.mentioned;
+    question.district = std::move(ask.district);
+    question.channel = std::move(ask.channel);
+    question.chat_id = std::move(ask.chat_id);
+    question.sender_id = std::move(ask.sender_id);
+    question.misses_before = ask.misses_before;
+    question.previous_question = std::move(ask.previous_question);
+    question.searched = std::move(ask.searched);
+    question.follow_up = ask.follow_up;
+    question.max_bytes = ask.max_bytes;
+    return question;
+}
+
+}  // namespace
+
 struct App::Impl {
     Config config;
     asio::io_context io{1};
@@ -736,19 +758,7 @@ struct App::Impl {
     dialogs::ChatServices chat_services() {
         dialogs::ChatServices chat;
         chat.ask = [this](dialogs::LegalAsk ask) -> asio::awaitable<dialogs::LegalAnswer> {
-            faq::LegalQuestion question;
-            question.text = std::move(ask.text);
-            question.in_group = ask.in_group;
-            question.mentioned = ask.mentioned;
-            question.district = std::move(ask.district);
-            question.channel = std::move(ask.channel);
-            question.chat_id = std::move(ask.chat_id);
-            question.sender_id = std::move(ask.sender_id);
-            question.misses_before = ask.misses_before;
-            question.previous_question = std::move(ask.previous_question);
-            question.searched = std::move(ask.searched);
-            question.follow_up = ask.follow_up;
-            question.max_bytes = ask.max_bytes;
+            faq::LegalQuestion question = legal_question(std::move(ask));
             auto reply = co_await legal->ask(std::move(question));
             dialogs::LegalAnswer answer;
             answer.texts = std::move(reply.texts);
