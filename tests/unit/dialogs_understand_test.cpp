@@ -108,6 +108,24 @@ TEST(Understand, LongQuestionsAreNotChitChatOrFlowWords) {
         EXPECT_EQ(understand(item.text).intent, item.intent) << item.text;
 }
 
+// "能干啥" asked of kayou is the menu; asked of a place (a driver home) it is a question for the
+// FAQ.
+TEST(Understand, WhatTheBotCanDoIsHelpWhatAPlaceOffersIsAQuestion) {
+    struct Case {
+        const char* text;
+        const char* intent;
+    };
+    const Case cases[] = {
+        {"你能干啥", "help"},
+        {"你都能干什么", "help"},
+        {"这个小助手能干啥", "help"},
+        {"司机之家能干啥", "question"},
+        {"工会驿站里面都能干啥 收不收钱", "question"},
+    };
+    for (const auto& item : cases)
+        EXPECT_EQ(understand(item.text).intent, item.intent) << item.text;
+}
+
 TEST(Understand, ContextBoundWords) {
     EXPECT_EQ(understand("TD", "", "sms").intent, "opt_out");
     EXPECT_EQ(understand("退订。", "", "sms").intent, "opt_out");
