@@ -126,12 +126,8 @@ struct CustomerService::Impl {
         return cached;
     }
 
-    // POSTs JSON `body` to `url`: the answer, or the HTTP client's failure when there is none.
-    asio::awaitable<Exchange> post_json(std::string url, std::string body) {
-        net::HttpClientRequest request;
-        request.url = std::move(url);
-        request.headers.emplace_back("Content-Type", "application/json");
-        request.body = std::move(body);
+    // Sends `request`: the answer, or the HTTP client's failure when there is none.
+    asio::awaitable<Exchange> send_request(net::HttpClientRequest request) {
         Exchange exchange;
         try {
             exchange.response = co_await http.request(std::move(request));
@@ -141,26 +137,32 @@ struct CustomerService::Impl {
         co_return exchange;
     }
 
+    // POSTs JSON `body` to `url`.
+    asio::awaitable<Exchange> post_json(std::string url, std::string body) {
+        net::HttpClientRequest request;
+        request.url = std::move(url);
+        request.headers.emplace_back("Content-Type", "application/json");
+        request.body = std::move(body);
+        Exchange posted = co_await send_request(std::move(request));
+        co_return posted;
+    }
+
     bool wecom() const { return config.api == MessageApi::wecom_app; }
 
     // WeCom's gettoken is a GET with the corp id and secret in the query; it has no forced
     // refresh: while a token is valid it returns that one, so a new fetch is the refresh.
     asio::awaitable<Exchange> get_wecom_token() {
-        Exchange exchange;
         auto url = channels::wecom_token_url(config.api_base, config.app_id, config.app_secret);
         if (!url) {
-            exchange.failure = net::HttpClientError::Kind::bad_url;
-            co_return exchange;
+            Exchange refused;
+            refused.failure = net::HttpClientError::Kind::bad_url;
+            co_return refused;
         }
         net::HttpClientRequest request;
         request.method = "GET";
         request.url = std::move(*url);
-        try {
-            exchange.response = co_await http.request(std::move(request));
-        } catch (const net::HttpClientError& error) {
-            exchange.failure = error.kind();
-        }
-        co_return exchange;
+        Exchange fetched = co_await send_request(std::move(request));
+        co_return fetched;
     }
 
     asio::awaitable<Exchange> token_exchange(bool force_refresh) {
@@ -251,17 +253,17 @@ struct CustomerService::Impl {
         }
         result.token = token_outcome.token;
         // Tokens are checked when parsed, so the URL is always built.
-        std::optional<std::string> url = channels::custom_send_url(config.api_base, result.token);
-        if (wecom()) url = channels::wecom_send_url(config.api_base, result.token);
-        const Exchange exchange = co_await post_json(url.value_or(""), body);
-        if (exchange.failure)
-            result.answer = send_transport_answer(*exchange.failure);
+        const std::optional<std::string> url =
+            wecom() ? channels::wecom_send_url(config.api_base, result.token)
+                    : channels::custom_send_url(config.api_base, result.token);
+        const Exchange sent = co_await post_json(url.value_or(""), body);
+        const auto& response = sent.response;
+        if (sent.failure)
+            result.answer = send_transport_answer(*sent.failure);
         else if (wecom())
-            result.answer =
-                channels::parse_wecom_send_answer(exchange.response.status, exchange.response.body);
+            result.answer = channels::parse_wecom_send_answer(response.status, response.body);
         else
-            result.answer = channels::parse_custom_send_answer(exchange.response.status,
-                                                               exchange.response.body);
+            result.answer = channels::parse_custom_send_answer(response.status, response.body);
         co_return result;
     }
 };
@@ -294,8 +296,9 @@ asio::awaitable<FollowUpResult> CustomerService::send_text(std::string openid, s
                  {{"reason", reason}, {"bytes", text.size()}});
         co_return FollowUpResult::gave_up;
     }
-    std::string body = channels::build_custom_text_message(openid, text);
-    if (impl.wecom()) body = channels::build_wecom_text_message(openid, impl.config.agent_id, text);
+    const std::string body =
+        impl.wecom() ? channels::build_wecom_text_message(openid, impl.config.agent_id, text)
+                     : channels::build_custom_text_message(openid, text);
     channels::CustomerServiceRetryPolicy policy;
     policy.first_retry = impl.config.first_retry;
     int retries = 0;
