@@ -104,7 +104,8 @@ public:
     // test script; never stopped from here; ignored when KAYOU_TEST_REDIS_CLUSTER=1), otherwise
     // started on first use.
     static RedisServer& shared();
-    // A currently free loopback TCP port (bind port 0, read it back, close).
+    // A currently free loopback TCP port (bind port 0, read it back, close), at most 55535 so that
+    // a cluster node can take it (its bus port is 10,000 higher).
     static std::uint16_t free_port();
 
 private:
