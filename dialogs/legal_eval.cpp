@@ -164,7 +164,8 @@ LegalEvalResult score_legal(const Understander& understander, const faq::Index& 
             answered_both);
         add(result.per_category[item.category], outcome, choice_holds_fact, answered_both);
         if (outcome != LegalOutcome::right && outcome != LegalOutcome::kept_out)
-            result.misses.push_back({&item, outcome, understood.intent, entry, score});
+            result.misses.push_back(
+                {&item, outcome, understood.intent, entry, score, understood.text});
     }
     return result;
 }

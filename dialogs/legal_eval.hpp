@@ -65,6 +65,7 @@ struct LegalEvalResult {
         std::string intent;
         std::string entry;  // the entry answered or the top choice
         double score = 0;
+        std::string text;  // the message as understood: what the FAQ searched
     };
     std::vector<Miss> misses;
 

@@ -1,6 +1,6 @@
 // Scores the FAQ end to end on the blind legal eval (format: docs/understanding.md).
 //   legal_eval [--summary] [--sweep] [--calibrate] [--features] [--cases] [--without-copies]
-//              [--one-message]
+//              [--one-message] [--diagnose]
 //   [--legal F] [--intents F]
 //              [--set NAME=VALUE]... (faq/settings.hpp: thresholds and retrieval options)
 //              EVAL.yaml...
@@ -12,12 +12,15 @@
 // for choosing thresholds on a tuning set; --cases prints one "CASE" JSON line per case (its
 // outcome on the channel and its top five hits' numbers, as --features); --without-copies leaves
 // out the questions that are word for word a variant of the script; --one-message scores a channel
-// with no second message (dialogs::LegalEvalChannel).
+// with no second message (dialogs::LegalEvalChannel); --diagnose counts the confidently wrong
+// answers by kind (facts needed, held by the answer, where the rest are), no question printed.
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
 #include <functional>
 #include <iostream>
+#include <map>
 #include <set>
 #include <sstream>
 #include <string>
@@ -62,7 +65,7 @@ struct Options {
     std::string legal_path = KAYOU_DATA_SOURCE_DIR "/faq/data/legal.yaml";
     std::string districts_path = KAYOU_DATA_SOURCE_DIR "/config/districts.yaml";
     bool summary = false, sweep = false, without_copies = false, calibrate = false,
-         features = false, per_case = false;
+         features = false, per_case = false, diagnose = false;
     kayou::faq::Thresholds thresholds;
     kayou::faq::IndexOptions index_options;
     kayou::dialogs::LegalEvalChannel channel;
@@ -85,6 +88,8 @@ Options parse_arguments(int argc, char** argv) {
             options.features = true;
         else if (arg == "--cases")
             options.per_case = true;
+        else if (arg == "--diagnose")
+            options.diagnose = true;
         else if (arg == "--sweep")
             options.sweep = true;
         else if (arg == "--set" && i + 1 < argc) {
@@ -226,6 +231,76 @@ void print_cases(const kayou::dialogs::Understander& understander, const kayou::
     }
 }
 
+// An entry's whole answer with its legal basis, as a driver would get it on a roomy channel.
+std::string whole_answer(const kayou::faq::Entry& entry) {
+    return kayou::faq::format_answer(entry, 8192);
+}
+
+// Which must groups `text` holds.
+std::vector<bool> groups_in(const std::string& text, const kayou::dialogs::LegalEvalCase& item) {
+    std::vector<bool> held;
+    for (const auto& group : item.must) held.push_back(kayou::dialogs::has_facts(text, {group}));
+    return held;
+}
+
+// " at hit N (D below the top)": the first of the top ten hits whose answer, with `with` before
+// it, holds every fact; ", not in the top 10" when none does.
+std::string first_hit_completing(const kayou::faq::Index& index, const std::string& question,
+                                 const kayou::dialogs::LegalEvalCase& item,
+                                 const std::string& with) {
+    const auto hits = index.search(question, {}, 10);
+    for (std::size_t i = 0; i < hits.size(); ++i)
+        if (kayou::dialogs::has_facts(with + "\n" + whole_answer(*hits[i].entry), item.must)) {
+            char where[64];
+            std::snprintf(where, sizeof where, " at hit %zu (%.2f below the top)", i + 1,
+                          hits[0].score - hits[i].score);
+            return where;
+        }
+    return ", not in the top 10";
+}
+
+// Why one confidently wrong answer was wrong, in words that say nothing of the question: how many
+// fact groups it needs, how many the answered entry holds, and where the missing ones are.
+std::string wrong_answer_kind(const kayou::faq::Index& index,
+                              const kayou::dialogs::LegalEvalResult::Miss& miss) {
+    const auto& item = *miss.item;
+    const auto* top = index.script().find(miss.entry);
+    const std::string top_text = top ? whole_answer(*top) : std::string();
+    const auto top_groups = groups_in(top_text, item);
+    const auto top_held = std::count(top_groups.begin(), top_groups.end(), true);
+    bool one_holds_all = false;
+    std::vector<bool> somewhere(item.must.size(), false);
+    for (const auto& entry : index.script().entries) {
+        const auto held = groups_in(whole_answer(entry), item);
+        one_holds_all =
+            one_holds_all || std::all_of(held.begin(), held.end(), [](bool h) { return h; });
+        for (std::size_t g = 0; g < held.size(); ++g) somewhere[g] = somewhere[g] || held[g];
+    }
+    std::string kind = std::to_string(item.must.size()) + " group(s), the answer holds " +
+                       std::to_string(top_held) + "; ";
+    if (one_holds_all)
+        kind += "an entry holding all" + first_hit_completing(index, miss.text, item, {});
+    else if (std::all_of(somewhere.begin(), somewhere.end(), [](bool h) { return h; }))
+        kind += "the facts spread over entries";
+    else
+        kind += "a fact in no entry";
+    if (top_held > 0 && static_cast<std::size_t>(top_held) < item.must.size())
+        kind += "; the rest" + first_hit_completing(index, miss.text, item, top_text);
+    return kind;
+}
+
+// Counts only, never a question: why the confidently wrong answers were wrong. Safe on the
+// held-out file, like --summary.
+void print_diagnosis(const std::string& path, const kayou::faq::Index& index,
+                     const kayou::dialogs::LegalEvalResult& result) {
+    std::map<std::string, int> kinds;
+    for (const auto& miss : result.misses)
+        if (miss.outcome == kayou::dialogs::LegalOutcome::wrong)
+            ++kinds[wrong_answer_kind(index, miss)];
+    std::printf("%s: confidently wrong answers by kind\n", path.c_str());
+    for (const auto& [kind, count] : kinds) std::printf("  %3d  %s\n", count, kind.c_str());
+}
+
 void print_result(const std::string& path, const kayou::dialogs::LegalEvalResult& result,
                   bool summary) {
     using kayou::dialogs::LegalOutcome;
@@ -308,6 +383,10 @@ int main(int argc, char** argv) {
                             options.channel);
             else if (options.calibrate)
                 print_calibration(understander, *index, cases);
+            else if (options.diagnose)
+                print_diagnosis(path, *index,
+                                dialogs::score_legal(understander, *index, options.thresholds,
+                                                     cases, elsewhere, options.channel));
             else if (options.sweep)
                 print_sweep(path, understander, *index, options.thresholds, cases, elsewhere);
             else
