@@ -2,9 +2,11 @@
 #include <gtest/gtest.h>
 
 #include <fstream>
+#include <limits>
 #include <sstream>
 #include <string>
 
+#include "faq/decide.hpp"
 #include "faq/eval.hpp"
 #include "faq/intents.hpp"
 #include "faq/script.hpp"
@@ -77,6 +79,16 @@ TEST(FaqScript, ShippedScriptLoads) {
         for (const auto& basis : entry.legal_basis)
             EXPECT_EQ(basis.law.find("《"), std::string::npos) << entry.id;
     }
+}
+
+// The Official Account's passive reply holds 2,048 bytes. A longer answer (with its legal basis
+// and the way to a person) is shortened by format_answer and can lose the very fact asked for:
+// session 17's additions cut the 满分学习 days out of license_points that way.
+TEST(FaqScript, ShippedAnswersGoWholeInOneReply) {
+    const auto script = parse_script(read_data("legal.yaml"), "legal.yaml");
+    for (const auto& entry : script.entries)
+        EXPECT_LE(format_answer(entry, std::numeric_limits<std::size_t>::max()).size(), 2048u)
+            << entry.id;
 }
 
 TEST(FaqScript, ShippedEvalSetsReferToRealEntries) {
