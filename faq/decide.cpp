@@ -1,6 +1,7 @@
 #include "faq/decide.hpp"
 
 #include <algorithm>
+#include <limits>
 #include <string_view>
 #include <utility>
 #include <vector>
@@ -239,6 +240,10 @@ std::string format_answer(const Entry& entry, std::size_t max_bytes,
     if (max_bytes >= tail.size() + kEllipsis.size() + kMinAnswerBytes)
         return fit_answer(entry.answer, max_bytes - tail.size(), kEllipsis, relevance) + tail;
     return full.substr(0, text::utf8_prefix_length(full, max_bytes));
+}
+
+std::size_t whole_reply_bytes(const Entry& entry) {
+    return format_answer(entry, std::numeric_limits<std::size_t>::max()).size();
 }
 
 namespace {

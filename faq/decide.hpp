@@ -103,6 +103,14 @@ std::vector<std::string> format_both_apart(const Entry& first, const Entry& seco
 std::vector<std::string> answer_messages(const Decision& decision, std::size_t max_bytes,
                                          const SentenceRelevance& relevance, bool follow_up);
 
+// The Official Account's passive reply, the text most drivers get: an answer whose whole reply
+// (whole_reply_bytes) is longer is shortened there.
+inline constexpr std::size_t kOneReplyBytes = 2048;
+
+// The bytes of format_answer's text with nothing cut: the answer, its legal basis and the way to
+// a person. The editors' form shows it against kOneReplyBytes (docs/admin-api.md).
+std::size_t whole_reply_bytes(const Entry& entry);
+
 // The smallest channel limit two answers are sent in; below it Thresholds::both_gap is 0
 // (channel_thresholds).
 inline constexpr std::size_t kBothMinBytes = 1500;

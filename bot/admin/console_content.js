@@ -236,7 +236,11 @@
       "aria-describedby": uid("id") + "-error " + uid("id") + "-hint" });
     f.questions = node("textarea", { id: uid("questions"), rows: "6", "aria-describedby": uid("questions") + "-error" });
     f.questions.value = entry.questions.join("\n");
-    f.answer = node("textarea", { id: uid("answer"), rows: "7", "aria-describedby": uid("answer") + "-error" });
+    f.answer = node("textarea", { id: uid("answer"), rows: "7",
+      "aria-describedby": uid("answer") + "-error " + uid("answer") + "-note" });
+    // How long the whole reply is (answer, legal basis, closing line), from the server on 校验 and
+    // 保存: past one reply's limit the Official Account shortens it and the driver loses the end.
+    f.answerNote = node("div", { class: "muted", id: uid("answer") + "-note", "aria-live": "polite" });
     f.answer.value = entry.answer;
     f.tags = node("input", { id: uid("tags"), value: entry.tags.join("，"), "aria-describedby": uid("tags") + "-error" });
     f.districts = node("input", { id: uid("districts"), value: (entry.districts || []).join("，"),
@@ -307,7 +311,7 @@
       node("div", { class: "muted", id: uid("id") + "-hint" },
         "小写英文字母、数字、_ 或 -，例如 wage_arrears。" + (mode.kind === "edit" ? "一般不要改。" : "")),
       label("司机的问法（每行一个，4–6 个不同说法最好）", f.questions), f.questions, f.errors.questions,
-      label("回答（用司机听得懂的话）", f.answer), f.answer, f.errors.answer,
+      label("回答（用司机听得懂的话）", f.answer), f.answer, f.errors.answer, f.answerNote,
       node("fieldset", { id: "basis" }, node("legend", {}, "法律依据（法律名称 + 条款；拿不准条款时只写法律名称）"),
         basisList, f.errors.legal_basis,
         node("button", { type: "button", id: "add-basis", onclick: () => { addBasis("", "", true); changed(); } },
@@ -397,10 +401,21 @@
       }
     }
 
+    function showReplyLength(result) {
+      if (!result || typeof result.reply_bytes !== "number") return;
+      const over = result.reply_bytes > result.reply_limit;
+      f.answerNote.classList.toggle("warning", over);
+      f.answerNote.textContent = over
+        ? "整条回复（回答＋法律依据＋结尾）共 " + result.reply_bytes + " 字节，超过公众号一条回复的 " +
+          result.reply_limit + " 字节：司机收到的回答会被截短，后面的内容可能看不到。请精简，或把一部分写成新条目。"
+        : "整条回复（回答＋法律依据＋结尾）共 " + result.reply_bytes + " 字节，一条回复最多 " + result.reply_limit + " 字节。";
+    }
+
     async function validate() {
       const [, result] = await post({ check: true });
       if (!result) return;
       clearProblems();
+      showReplyLength(result);
       status(f.status, f.dirty ? "校验通过，可以保存或发布" : "校验通过", true);
     }
 
@@ -418,6 +433,7 @@
       const [entry, result] = await post({ publish: !!live });
       if (!result) return false;
       clearProblems();
+      showReplyLength(result);
       f.dirty = false;
       f.original = entry.id;
       if (mode.kind === "promote") {

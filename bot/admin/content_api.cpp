@@ -6,6 +6,7 @@
 #include "bot/admin/entry_json.hpp"
 #include "bot/admin/json_response.hpp"
 
+#include "faq/decide.hpp"
 #include "faq/eval.hpp"
 #include "faq/legal_service.hpp"
 #include "faq/live_content.hpp"
@@ -289,11 +290,15 @@ asio::awaitable<net::HttpResponse> ContentApi::save_entry(const net::HttpRequest
     faq::EntryEdit edit;
     std::string target;
     std::string edit_error;
+    // How long the edited entry's whole reply is, so the form can warn before drivers get it cut.
+    json reply_length = json::object();
     try {
         if (body.contains("entry")) {
             const faq::Entry entry = entry_from_json(body.at("entry"));
             edit = faq::put_entry(*current, body.value("original", ""), entry);
             target = entry.id;
+            reply_length = {{"reply_bytes", faq::whole_reply_bytes(entry)},
+                            {"reply_limit", faq::kOneReplyBytes}};
         } else {
             target = body.value("remove", "");
             edit.text = faq::remove_entry(*current, target);
@@ -311,7 +316,9 @@ asio::awaitable<net::HttpResponse> ContentApi::save_entry(const net::HttpRequest
         const auto problems = faq::validate_content(faq::ContentKind::faq, edit.text);
         if (!problems.empty())
             co_return json_response(422, {{"errors", problems_json(problems, edit)}});
-        co_return json_response(200, {{"valid", true}, {"base", base}});
+        json valid = {{"valid", true}, {"base", base}};
+        valid.update(reply_length);
+        co_return json_response(200, valid);
     }
     auto uploaded =
         co_await store_.upload(faq::ContentKind::faq, std::move(edit.text), who.name, clock_());
@@ -327,8 +334,10 @@ asio::awaitable<net::HttpResponse> ContentApi::save_entry(const net::HttpRequest
         live = co_await store_.publish(faq::ContentKind::faq, uploaded.version, who.name, clock_());
         if (live) co_await audit_.record(who, "content.publish", version);
     }
-    co_return json_response(
-        201, {{"kind", "faq"}, {"version", uploaded.version}, {"base", base}, {"published", live}});
+    json saved = {
+        {"kind", "faq"}, {"version", uploaded.version}, {"base", base}, {"published", live}};
+    saved.update(reply_length);
+    co_return json_response(201, saved);
 }
 
 asio::awaitable<net::HttpResponse> ContentApi::publish(faq::ContentKind kind, int version,

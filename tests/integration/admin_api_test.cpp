@@ -309,6 +309,21 @@ TEST_F(AdminApi, OneEntryIsSavedFromTheFormAsANewVersion) {
     auto valid =
         post({{"base", v2}, {"original", "wage_arrears"}, {"entry", edited}, {"check", true}});
     EXPECT_EQ(valid.status, 200) << valid.body;
+    // The whole reply's length comes back, so the form can warn before drivers get it cut; an
+    // answer too long for one reply is still valid (it is shortened, not refused).
+    const json checked = json::parse(valid.body);
+    EXPECT_EQ(checked["reply_limit"], 2048) << valid.body;
+    EXPECT_GT(checked["reply_bytes"].get<std::size_t>(),
+              edited["answer"].get<std::string>().size() + 100)
+        << "the legal basis and the closing line count: " << valid.body;
+    json long_answer = edited;
+    std::string long_text;
+    for (int i = 0; i < 120; ++i) long_text += "先保存好证据。";
+    long_answer["answer"] = long_text;
+    auto too_long =
+        post({{"base", v2}, {"original", "wage_arrears"}, {"entry", long_answer}, {"check", true}});
+    EXPECT_EQ(too_long.status, 200) << too_long.body;
+    EXPECT_GT(json::parse(too_long.body)["reply_bytes"].get<std::size_t>(), 2048u) << too_long.body;
     const json versions = get_json(kayou, "/admin/api/content/faq/versions", kEditorToken);
     EXPECT_EQ(versions["versions"].size(), 2u) << "check and refused edits store nothing";
 

@@ -257,6 +257,12 @@ void ConsoleContentTest::run(const Plan& plan) {
         EXPECT_NE(basis_error.find("法律依据"), std::string::npos) << bad.dump();
     }
     EXPECT_NE(bad["checked"]["focus"], "body") << "focus goes to the first problem";
+    // An answer too long for one reply passes 校验 with a warning saying it would be cut.
+    const std::string long_note = bad["tooLong"]["note"];
+    EXPECT_NE(long_note.find("超过公众号一条回复的 2048 字节"), std::string::npos) << bad.dump();
+    EXPECT_TRUE(bad["tooLong"]["warned"].get<bool>()) << bad.dump();
+    EXPECT_NE(bad["tooLong"]["status"].get<std::string>().find("校验通过"), std::string::npos)
+        << bad.dump();
     EXPECT_NE(bad["status"].get<std::string>().find("没有保存，也没有发布"), std::string::npos)
         << bad.dump();
     const auto invalid = bad["errors"]["invalid"];

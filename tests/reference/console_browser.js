@@ -242,6 +242,15 @@ async function main() {
   await page.fill("#entry-search", plan.edit);
   await page.locator(`#entry-list button[data-id="${plan.edit}"]`).click();
   await page.waitForSelector("#entry-form");
+  // Too long for one reply: 校验 passes but warns that the driver would get it cut.
+  await page.fill("#f-answer", "先保存好劳动合同、工资条、转账记录和聊天记录。".repeat(40));
+  await page.click("#check-entry");
+  await page.waitForFunction(() => document.querySelector("#f-answer-note").textContent.includes("字节"));
+  const tooLong = {
+    note: await page.textContent("#f-answer-note"),
+    warned: await page.$eval("#f-answer-note", (n) => n.classList.contains("warning")),
+    status: await page.textContent("#form-status"),
+  };
   await page.fill("#f-answer", "");
   while (await page.locator("#basis-rows .basis button").count())
     await page.locator("#basis-rows .basis button").first().click();
@@ -263,7 +272,7 @@ async function main() {
   const badStatus = await page.textContent("#form-status");
   await noSideScroll();
   await shot("bad-edit");
-  say({ step, checked, errors, status: badStatus });
+  say({ step, tooLong, checked, errors, status: badStatus });
   await hear();
 
   // ------------------------------------------------------------------------- rollback
