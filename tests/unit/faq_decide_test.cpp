@@ -254,6 +254,20 @@ TEST(FaqFormat, ServiceEntryHasNoLegalBasisLine) {
     EXPECT_EQ(format_answer(entry, 4096).find("法律依据"), std::string::npos);
 }
 
+// whole_reply_bytes is the size at which format_answer stops shortening: the editors' form
+// warns past kOneReplyBytes on that figure, so it must match what is sent to the byte.
+TEST(FaqFormat, WholeReplyBytesIsWhereShorteningStarts) {
+    const std::size_t whole = whole_reply_bytes(kA);
+    EXPECT_EQ(whole, format_answer(kA, 4096).size());
+    EXPECT_GT(whole, kA.answer.size() + std::string("法律依据：").size());
+    EXPECT_EQ(format_answer(kA, whole).find("…"), std::string::npos);
+    EXPECT_NE(format_answer(kA, whole - 1).find("…"), std::string::npos);
+    Entry service = make_entry("x");
+    service.legal_basis.clear();
+    service.legal = false;
+    EXPECT_LT(whole_reply_bytes(service), whole) << "no legal basis line";
+}
+
 TEST(FaqFormat, ShortensAnswerButKeepsLawAndContact) {
     const std::string full = format_answer(kA, 4096);
     const std::size_t limit = full.size() - 40;
