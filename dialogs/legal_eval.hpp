@@ -80,7 +80,7 @@ struct LegalEvalResult {
 // not fit one text (faq::answer_messages). follow_up false: a channel with one message only (the
 // WeCom app, or an Official Account without the API).
 struct LegalEvalChannel {
-    std::size_t max_bytes = 2048;
+    std::size_t max_bytes = faq::kOneReplyBytes;
     bool follow_up = true;
 };
 

@@ -26,7 +26,7 @@ struct LegalQuestion {
     // Earlier questions in this conversation that ended in a handoff offer; at kMissesForTicket
     // the next miss opens a ticket instead of asking again.
     int misses_before = 0;
-    std::size_t max_bytes = 2048;  // the channel's limit for one text
+    std::size_t max_bytes = kOneReplyBytes;  // the channel's limit for one text
     // The channel can send a second message after its reply (the Official Account's
     // customer-service API): two answers that do not fit one text then go whole in two
     // (faq::answer_messages), the second in LegalReply::follow_ups.
@@ -88,7 +88,7 @@ std::string missed_ticket_text(std::string_view number);
 // nullopt when the number is out of range or the entry is gone in a newer version.
 std::optional<std::string> answer_choice(const Index& index,
                                          const std::vector<std::string>& entry_ids, int number,
-                                         std::size_t max_bytes = 2048);
+                                         std::size_t max_bytes = kOneReplyBytes);
 
 class LegalService {
 public:

@@ -20,6 +20,7 @@
 #include <fstream>
 #include <functional>
 #include <iostream>
+#include <limits>
 #include <map>
 #include <set>
 #include <sstream>
@@ -147,9 +148,13 @@ void for_each_faq_case(const kayou::dialogs::Understander& understander,
     }
 }
 
+// An entry's whole answer with its legal basis, uncut, as a driver gets it on a roomy channel.
+std::string whole_answer(const kayou::faq::Entry& entry) {
+    return kayou::faq::format_answer(entry, std::numeric_limits<std::size_t>::max());
+}
+
 bool holds_facts(const kayou::faq::Hit& hit, const kayou::dialogs::LegalEvalCase& item) {
-    return item.in_scope &&
-           kayou::dialogs::has_facts(kayou::faq::format_answer(*hit.entry, 4096), item.must);
+    return item.in_scope && kayou::dialogs::has_facts(whole_answer(*hit.entry), item.must);
 }
 
 // How a hit's score came about (faq::Hit), the variant it matched and whether it holds the facts.
@@ -231,11 +236,6 @@ void print_cases(const kayou::dialogs::Understander& understander, const kayou::
     }
 }
 
-// An entry's whole answer with its legal basis, as a driver would get it on a roomy channel.
-std::string whole_answer(const kayou::faq::Entry& entry) {
-    return kayou::faq::format_answer(entry, 8192);
-}
-
 // Which must groups `text` holds.
 std::vector<bool> groups_in(const std::string& text, const kayou::dialogs::LegalEvalCase& item) {
     std::vector<bool> held;
@@ -243,12 +243,11 @@ std::vector<bool> groups_in(const std::string& text, const kayou::dialogs::Legal
     return held;
 }
 
-// " at hit N (D below the top)": the first of the top ten hits whose answer, with `with` before
-// it, holds every fact; ", not in the top 10" when none does.
-std::string first_hit_completing(const kayou::faq::Index& index, const std::string& question,
+// " at hit N (D below the top)": the first of `hits` (the top ten) whose answer, with `with`
+// before it, holds every fact; ", not in the top 10" when none does.
+std::string first_hit_completing(const std::vector<kayou::faq::Hit>& hits,
                                  const kayou::dialogs::LegalEvalCase& item,
                                  const std::string& with) {
-    const auto hits = index.search(question, {}, 10);
     for (std::size_t i = 0; i < hits.size(); ++i)
         if (kayou::dialogs::has_facts(with + "\n" + whole_answer(*hits[i].entry), item.must)) {
             char where[64];
@@ -276,16 +275,17 @@ std::string wrong_answer_kind(const kayou::faq::Index& index,
             one_holds_all || std::all_of(held.begin(), held.end(), [](bool h) { return h; });
         for (std::size_t g = 0; g < held.size(); ++g) somewhere[g] = somewhere[g] || held[g];
     }
+    const auto hits = index.search(miss.text, {}, 10);
     std::string kind = std::to_string(item.must.size()) + " group(s), the answer holds " +
                        std::to_string(top_held) + "; ";
     if (one_holds_all)
-        kind += "an entry holding all" + first_hit_completing(index, miss.text, item, {});
+        kind += "an entry holding all" + first_hit_completing(hits, item, {});
     else if (std::all_of(somewhere.begin(), somewhere.end(), [](bool h) { return h; }))
         kind += "the facts spread over entries";
     else
         kind += "a fact in no entry";
     if (top_held > 0 && static_cast<std::size_t>(top_held) < item.must.size())
-        kind += "; the rest" + first_hit_completing(index, miss.text, item, top_text);
+        kind += "; the rest" + first_hit_completing(hits, item, top_text);
     return kind;
 }
 
