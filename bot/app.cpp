@@ -75,6 +75,7 @@ faq::LegalQuestion legal_question(dialogs::LegalAsk ask) {
     question.sender_id = std::move(ask.sender_id);
     question.misses_before = ask.misses_before;
     question.previous_question = std::move(ask.previous_question);
+    question.topic = std::move(ask.topic);
     question.searched = std::move(ask.searched);
     question.follow_up = ask.follow_up;
     question.max_bytes = ask.max_bytes;

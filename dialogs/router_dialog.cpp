@@ -1,10 +1,12 @@
 #include "dialogs/router_dialog.hpp"
 
 #include <cstdio>
+#include <span>
 #include <utility>
 
 #include "dialogs/chat_requests.hpp"
 #include "dialogs/privacy.hpp"
+#include "faq/follow_up.hpp"
 #include "members/application_store.hpp"
 #include "members/join_desk.hpp"
 #include "net/unavailable.hpp"
@@ -492,6 +494,10 @@ asio::awaitable<std::string> RouterDialog::answer_legal(const Message& message,
     if (!turn.in_group) {
         ask.misses_before = turn.misses;
         ask.previous_question = turn.last_question;
+        // remember() put this message last; the ones before it are the topic's candidates.
+        const auto& recent = state.session.recent;
+        if (turn.legal_context && recent.size() >= 2)
+            ask.topic = faq::topic_of(std::span(recent.data(), recent.size() - 1));
     }
     if (state.draft)
         ask.district = get(state.draft->slots, slot_for(*services_.script, "district"));

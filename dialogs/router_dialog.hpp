@@ -47,6 +47,9 @@ struct LegalAsk {
     int misses_before = 0;
     // His last missed question (private chats), for the ticket when he now says "人工".
     std::string previous_question;
+    // The question a short follow-up leans on (faq::LegalQuestion::topic): in a private chat whose
+    // last turn was legal, his latest earlier message that stands on its own (faq::topic_of).
+    std::string topic;
     // The search the understanding step already made (faq::PriorSearch), reused when it fits.
     faq::PriorSearch searched;
     bool follow_up = false;        // Message::follow_ups (faq::LegalQuestion::follow_up)

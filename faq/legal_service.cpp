@@ -1,6 +1,7 @@
 #include "faq/legal_service.hpp"
 
 #include "faq/content.hpp"
+#include "faq/follow_up.hpp"
 #include "faq/live_content.hpp"
 #include "faq/tickets.hpp"
 #include "text/utf8.hpp"
@@ -77,6 +78,18 @@ LegalReply answer_from(std::shared_ptr<const Index> index, int version,
         hits = question.searched.hits;
     else if (index)
         hits = index->search(question.text, question.district, top_k);
+    // A follow-up is also searched after its topic; the better match wins, so a follow-up that
+    // names a topic of its own ("那运费呢") can still stand alone.
+    std::string searched_text = question.text;
+    if (index && !question.topic.empty() && leans_on_previous(question.text)) {
+        std::string joined_text = with_topic(question.topic, question.text);
+        auto joined = index->search(joined_text, question.district, top_k);
+        if (!joined.empty() && (hits.empty() || joined.front().score >= hits.front().score)) {
+            hits = std::move(joined);
+            searched_text = std::move(joined_text);
+            reply.leaned_on_topic = true;
+        }
+    }
     const Decision decision =
         decide(hits, channel_thresholds(thresholds, question.max_bytes, question.follow_up),
                question.in_group, question.mentioned);
@@ -88,7 +101,7 @@ LegalReply answer_from(std::shared_ptr<const Index> index, int version,
             for (const auto& hit : decision.hits) reply.entry_ids.push_back(hit.entry->id);
             // A shortened answer keeps what the driver asked about (faq::format_answer).
             SentenceRelevance relevance;
-            if (index) relevance = index->sentence_relevance(question.text);
+            if (index) relevance = index->sentence_relevance(searched_text);
             auto messages =
                 answer_messages(decision, question.max_bytes, relevance, question.follow_up);
             reply.texts.push_back(std::move(messages.front()));

@@ -42,6 +42,9 @@ struct LegalQuestion {
     // The driver's previous question in this conversation, if any: when he only says "人工",
     // the ticket carries this so the desk sees what he asked.
     std::string previous_question;
+    // His last legal question in a private chat, when the turn before this one was legal: a
+    // follow-up ("那要多久", faq::leans_on_previous) is also searched after it (answer_from).
+    std::string topic;
 };
 
 inline constexpr int kMissesForTicket = 2;
@@ -59,6 +62,8 @@ struct LegalReply {
     int version = 0;
     bool asked_for_person = false;
     std::string ticket;  // the ticket number when one was opened
+    // The question was read as a follow-up of LegalQuestion::topic: the topic stays the same.
+    bool leaned_on_topic = false;
 };
 
 // "人工", "转人工", "找律师", "律师", "要律师"...: the driver wants a person, whatever the scripts

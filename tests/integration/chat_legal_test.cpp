@@ -124,6 +124,25 @@ TEST_F(ChatLegalTest, AmbiguousQuestionOffersChoicesAndTheDigitPicksOne) {
     EXPECT_EQ(again.all().find("法律依据"), std::string::npos) << again.all();
 }
 
+// A short follow-up leans on the question before it (faq/follow_up.hpp): searched alone,
+// "要是单位不给报呢" once drew a speeding-fine answer. One that names its own topic stands alone.
+TEST_F(ChatLegalTest, AShortFollowUpIsReadWithTheQuestionBeforeIt) {
+    const std::string sender = unique("d");
+    ASSERT_NE(say(port(), sender, "出车祸受伤了 算工伤吗").all().find("工伤"), std::string::npos);
+    const std::string followed = say(port(), sender, "要是单位不给报呢").all();
+    EXPECT_NE(followed.find("工伤"), std::string::npos) << followed;
+    EXPECT_EQ(followed.find("超速"), std::string::npos) << followed;
+    const std::string alone = say(port(), unique("d"), "要是单位不给报呢").all();
+    EXPECT_NE(alone, followed);
+    const std::string freight = say(port(), sender, "那运费呢").all();
+    EXPECT_NE(freight.find("运费"), std::string::npos) << freight;
+    // After a turn that was not legal there is no topic: the same reply as a stranger's.
+    const std::string other = unique("d");
+    ASSERT_NE(say(port(), other, "出车祸受伤了 算工伤吗").all().find("工伤"), std::string::npos);
+    say(port(), other, "你好");
+    EXPECT_EQ(say(port(), other, "要是单位不给报呢").all(), alone);
+}
+
 TEST_F(ChatLegalTest, GroupStaysSilentWhenUnsureUnlessMentioned) {
     const std::string room = unique("room");
     const std::string text = "今天高速堵不堵啊";
