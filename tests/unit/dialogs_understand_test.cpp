@@ -76,10 +76,10 @@ TEST(Understand, CommandWordsFireOnlyWhenTheMessageIsTheCommand) {
     EXPECT_FALSE(understand("货拉拉派的单我取消了 被扣钱又扣分 合理吗").command);
     EXPECT_FALSE(understand("人工费老板不给怎么办").command);
     EXPECT_NE(understand("人工费老板不给怎么办").intent, "person");
-    // "吃了吗" is how drivers say hello. Sent to the FAQ it once reached work_injury_scope at
-    // 0.8, whose answer mentions meals on a trip: a legal answer to a greeting.
-    EXPECT_EQ(understand("你吃饭了没").intent, "greeting");
-    EXPECT_EQ(understand("吃了吗？").intent, "greeting");
+    // "吃了吗" is small talk. Sent to the FAQ it once reached work_injury_scope at 0.8, whose
+    // answer mentions meals on a trip: a legal answer to "hello".
+    EXPECT_EQ(understand("你吃饭了没").intent, "out_of_scope");
+    EXPECT_EQ(understand("吃了吗？").intent, "out_of_scope");
     EXPECT_EQ(understand("中午吃饭了没 老板说扣我饭钱合法吗").intent, "question");
 }
 
