@@ -773,6 +773,7 @@ struct App::Impl {
             answer.missed = reply.action == faq::Action::handoff && reply.ticket.empty() &&
                             !reply.asked_for_person;
             answer.outcome = std::string(faq::action_name(reply.action));
+            answer.asked_as = std::move(reply.searched_text);
             co_return answer;
         };
         chat.answer_choice = [this](const std::vector<std::string>& ids,

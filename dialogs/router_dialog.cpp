@@ -509,6 +509,7 @@ asio::awaitable<std::string> RouterDialog::answer_legal(const Message& message,
     }
     handled.texts = std::move(answer.texts);
     handled.follow_ups = std::move(answer.follow_ups);
+    handled.asked_as = std::move(answer.asked_as);
     if (decided.offer_desk && !handled.texts.empty()) handled.texts.push_back(kSeriousOffer);
     co_return answer.outcome;
 }
@@ -737,6 +738,7 @@ asio::awaitable<RouterDialog::Handled> RouterDialog::chat_services(const Message
     std::string outcome = outcome_of(decided.action, last_legal_outcome);
     if (!outcome.empty() && chat.record_outcome && asked) {
         std::string question = message.text;
+        if (!handled.asked_as.empty()) question = handled.asked_as;
         try {
             co_await chat.record_outcome(std::move(outcome), std::move(question));
         } catch (const std::exception&) {

@@ -63,6 +63,8 @@ struct LegalAnswer {
     bool confident = false;               // an answer, choices or a ticket (not a handoff offer)
     bool missed = false;                  // nothing fits and no ticket was opened: a miss
     std::string outcome;                  // answer | both | choices | silence | handoff
+    // Set when the service searched the question with its topic (faq::LegalReply::leaned_on_topic).
+    std::string asked_as;
 };
 
 // A grievance (诉求) as the router hands it to the ticket desk.
@@ -173,6 +175,9 @@ private:
         std::optional<std::string> flow_text;  // set: run the engine with this text
         std::optional<std::string> reject;     // set: the step's answer was wrong, this says why
         bool resume = false;  // a detour in the join flow: repeat where it stands afterwards
+        // The legal question as it was searched, when that is not the message itself (a
+        // follow-up read with its topic): what the missed-questions inbox keeps.
+        std::string asked_as;
     };
     boost::asio::awaitable<EffectResult> run_effect(const Effect& effect,
                                                     const ConversationState& state,

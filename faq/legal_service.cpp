@@ -88,6 +88,7 @@ LegalReply answer_from(std::shared_ptr<const Index> index, int version,
             hits = std::move(joined);
             searched_text = std::move(joined_text);
             reply.leaned_on_topic = true;
+            reply.searched_text = searched_text;
         }
     }
     const Decision decision =

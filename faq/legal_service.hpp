@@ -62,8 +62,10 @@ struct LegalReply {
     int version = 0;
     bool asked_for_person = false;
     std::string ticket;  // the ticket number when one was opened
-    // The question was read as a follow-up of LegalQuestion::topic: the topic stays the same.
+    // The question was read as a follow-up of LegalQuestion::topic, searched as `searched_text`
+    // (faq::with_topic); both empty / false otherwise.
     bool leaned_on_topic = false;
+    std::string searched_text;
 };
 
 // "人工", "转人工", "找律师", "律师", "要律师"...: the driver wants a person, whatever the scripts

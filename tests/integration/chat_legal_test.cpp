@@ -143,6 +143,18 @@ TEST_F(ChatLegalTest, AShortFollowUpIsReadWithTheQuestionBeforeIt) {
     EXPECT_EQ(say(port(), other, "要是单位不给报呢").all(), alone);
 }
 
+// A follow-up that kayou does not answer directly reaches the inbox with its topic: "那要多久呢"
+// alone tells an editor nothing.
+TEST_F(ChatLegalTest, AFollowUpReachesTheInboxWithItsTopic) {
+    const std::string sender = unique("d");
+    const auto start = std::chrono::steady_clock::now();
+    ASSERT_NE(say(port(), sender, "工资").all().find("1. "), std::string::npos);
+    const std::string reply = say(port(), sender, "那要多久呢").all();
+    const json found =
+        inbox_group(start, [](const std::string& text) { return text == "工资 那要多久呢"; });
+    ASSERT_FALSE(found.is_null()) << "not in the inbox with its topic; kayou said: " << reply;
+}
+
 TEST_F(ChatLegalTest, GroupStaysSilentWhenUnsureUnlessMentioned) {
     const std::string room = unique("room");
     const std::string text = "今天高速堵不堵啊";
