@@ -253,6 +253,16 @@ const char* const kEmergencyText =
     "如果现场有人受伤或有危险，请立刻拨打：120（急救）、122（交通事故报警）、110（报警）、"
     "119（火警）。先保证自己安全：打开双闪、在车后放警示牌，人员撤到护栏外。"
     "处理完以后需要法律帮助，回复“人工”转律师值班。";
+// Words of despair ("不想活了"): care and the crisis line before anything else; a person next.
+const char* const kSelfHarmText =
+    "听您这么说，我们很担心您。再难的事都有办法，您不用一个人扛：现在就可以拨打心理援助热线12356"
+    "（24小时），有危险请马上打110或120。欠薪、赔偿这些事，工会和律师会帮您一起要回来：回复“人工”"
+    "马上转工作人员，也可以拨打职工服务热线12351。";
+// Words of revenge ("把老板车砸了"): what it would cost him, and the lawful way.
+const char* const kThreatText =
+    "先别冲动：砸车、打人要承担法律责任，轻的拘留、罚款、赔钱，重的构成故意毁坏财物罪、故意伤害罪要"
+    "坐牢，有理也会变成没理。欠的钱依法能要回来：欠工资打12333投诉或申请劳动仲裁，欠运费可以起诉；"
+    "回复“人工”转律师值班，帮您出主意。";
 const char* const kSeriousOffer =
     "您的情况比较严重，建议尽快和值班律师直接谈：回复“人工”马上转律师值班，"
     "也可以拨打12348法律援助热线。";
@@ -292,6 +302,14 @@ bool is_menu(const std::vector<std::string>& offered) {
 bool can_send_location(const Message& message) {
     return !message.in_group() &&
            (message.channel == Channel::official_account || message.channel == Channel::wecom_app);
+}
+
+// What a message with a danger word gets first (Understanding slot "danger").
+const char* danger_text(const Understanding& understood) {
+    const std::string danger = understood.slot("danger");
+    if (danger == "self_harm") return kSelfHarmText;
+    if (danger == "threat") return kThreatText;
+    return kEmergencyText;
 }
 
 void remember(SessionState& session, const std::string& text) {
@@ -617,13 +635,13 @@ asio::awaitable<std::string> RouterDialog::answer_route(
             // A question with a danger word in it: the emergency numbers first, even where the
             // FAQ stays silent (a group chat).
             if (understood.slot("emergency") == "1")
-                handled.texts.insert(handled.texts.begin(), kEmergencyText);
+                handled.texts.insert(handled.texts.begin(), danger_text(understood));
             break;
         case Do::person:
             handled.texts = co_await answer_person(message, state, turn, decided);
             break;
         case Do::emergency:
-            handled.texts.push_back(kEmergencyText);
+            handled.texts.push_back(danger_text(understood));
             break;
         case Do::menu:
             handled.texts.push_back(menu_text(state));

@@ -116,11 +116,15 @@ Understanding Understander::understand_cleaned(const std::string& cleaned,
         return result;
     }
     const auto& model = *model_;
-    if (model.is_emergency(cleaned)) {
+    if (const std::string_view danger = model.danger(cleaned); !danger.empty()) {
         // A clear legal question that names a danger word ("司机被打了 算工伤吗", "老板不让我走
         // 非要我干满一年 合法吗") is also answered: the emergency numbers come first either way
-        // (slot "emergency", see RouterDialog), but the driver is not left with them alone.
-        if (legal != nullptr && model.is_question(cleaned)) {
+        // (slot "emergency", see RouterDialog), but the driver is not left with them alone. Words
+        // of despair or of revenge ("老板欠钱不给 我真不想活了") usually come with the trouble
+        // behind them and no question word: that trouble is answered too when the FAQ is sure.
+        result.slots["danger"] = std::string(danger);
+        const bool says_why = danger != "emergency" || model.is_question(cleaned);
+        if (legal != nullptr && says_why) {
             // Only a clear legal question: "司机流了好多血 咋办啊" matches no entry well and is
             // the emergency alone.
             auto hits = legal->search(cleaned, {}, faq::PriorSearch::kPriorSearchTopK);

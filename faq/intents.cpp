@@ -73,7 +73,7 @@ IntentScript parse_intent_script(std::string_view text, std::string source_name)
     }
     check.only_keys(root,
                     {"version", "synonyms", "corrections", "intents", "fillers", "serious",
-                     "emergency", "benefit_kinds", "question_words"},
+                     "emergency", "self_harm", "threats", "benefit_kinds", "question_words"},
                     "the intent script");
     script.version = check.text(root, "version", "the intent script", true).value_or("");
     script.synonyms = parse_groups(root["synonyms"], check, "synonyms");
@@ -96,6 +96,8 @@ IntentScript parse_intent_script(std::string_view text, std::string source_name)
     script.fillers = check.texts(root, "fillers", "the intent script");
     script.serious = check.texts(root, "serious", "the intent script");
     script.emergency = check.texts(root, "emergency", "the intent script");
+    if (root["self_harm"]) script.self_harm = check.texts(root, "self_harm", "the intent script");
+    if (root["threats"]) script.threats = check.texts(root, "threats", "the intent script");
     script.question_words = check.texts(root, "question_words", "the intent script");
     if (const auto kinds = root["benefit_kinds"]; kinds && !kinds.IsNull()) {
         if (!kinds.IsMap()) {
@@ -195,6 +197,8 @@ std::shared_ptr<const IntentModel> IntentModel::build(IntentScript script) {
         model->fillers_.push_back(text::decode_utf8(filler));
     model->serious_ = folded(model->script_.serious);
     model->emergency_ = folded(model->script_.emergency);
+    model->self_harm_ = folded(model->script_.self_harm);
+    model->threats_ = folded(model->script_.threats);
     model->question_ = folded(model->script_.question_words);
     for (const auto& [kind, words] : model->script_.benefit_kinds)
         model->kinds_.emplace_back(kind, folded(words));
@@ -314,6 +318,14 @@ bool ends_in_verb_not(std::string_view text) {
     // Before 不 these make a refusal or an adverb phrase, not a question.
     static constexpr std::u32string_view kRefusing = U"不也就偏可并都还我你他她绝决再要";
     return before >= 0x4E00 && before <= 0x9FFF && kRefusing.find(before) == std::u32string::npos;
+}
+
+std::string_view IntentModel::danger(std::string_view text) const {
+    const std::string folded = fold(text);
+    if (contains_any(folded, self_harm_)) return "self_harm";
+    if (contains_any(folded, threats_)) return "threat";
+    if (contains_any(folded, emergency_)) return "emergency";
+    return {};
 }
 
 bool IntentModel::is_question(std::string_view text) const {

@@ -40,6 +40,12 @@ struct IntentScript {
     std::vector<std::string> serious;
     // Something dangerous happening now: the emergency numbers come first.
     std::vector<std::string> emergency;
+    // A driver who may harm himself ("不想活了"): a caring reply and the crisis line before
+    // anything else. Optional in the script.
+    std::vector<std::string> self_harm;
+    // A driver who says he will harm someone or his property ("把老板车砸了"): what it would cost
+    // him, and the lawful way. Optional in the script.
+    std::vector<std::string> threats;
     // Benefit kind id -> words that name it ("fuel_card": [加油卡, 油卡]).
     std::vector<std::pair<std::string, std::vector<std::string>>> benefit_kinds;
     // Words that make a message a question (吗, 怎么, 多少, ？): a sentence, never a name or a
@@ -83,6 +89,8 @@ public:
     std::vector<std::string> benefit_kinds(std::string_view text) const;
     bool is_serious(std::string_view text) const { return contains_any(fold(text), serious_); }
     bool is_emergency(std::string_view text) const { return contains_any(fold(text), emergency_); }
+    // "self_harm", "threat" or "emergency" when the text says so (in that order), else "".
+    std::string_view danger(std::string_view text) const;
     // A question word, or an A-not-A question ("赔不赔", "算不算", "给不给").
     bool is_question(std::string_view text) const;
     // The text with fillers removed from both ends (and edge punctuation): "请帮我转人工一下" ->
@@ -104,7 +112,7 @@ private:
     std::map<std::string, std::string, std::less<>> commands_;  // folded word -> intent
     std::vector<std::u32string> fillers_;                       // folded, longest first
     // Folded once at build: these run on every message.
-    std::vector<std::string> serious_, emergency_, question_;
+    std::vector<std::string> serious_, emergency_, self_harm_, threats_, question_;
     std::vector<std::pair<std::string, std::vector<std::string>>> kinds_;
     std::vector<std::pair<std::string, std::vector<std::string>>> cues_;  // intent -> folded cues
 };

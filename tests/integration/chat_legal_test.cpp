@@ -143,6 +143,20 @@ TEST_F(ChatLegalTest, AShortFollowUpIsReadWithTheQuestionBeforeIt) {
     EXPECT_EQ(say(port(), other, "要是单位不给报呢").all(), alone);
 }
 
+// Despair gets care and the crisis line first, and the wage question behind it is answered
+// too; a threat gets its cost and the lawful way. Neither is read as a command ("不想活了" was
+// "取消").
+TEST_F(ChatLegalTest, DespairAndRevengeAreAnsweredFirst) {
+    const std::string despair = say(port(), unique("d"), "不想活了").all();
+    EXPECT_NE(despair.find("12356"), std::string::npos) << despair;
+    EXPECT_EQ(despair.find("没有正在办理"), std::string::npos) << despair;
+    const std::string wages = say(port(), unique("d"), "老板欠我三个月工资不给 我真不想活了").all();
+    EXPECT_NE(wages.find("12356"), std::string::npos) << wages;
+    EXPECT_LT(wages.find("12356"), wages.find("法律依据")) << wages;
+    const std::string threat = say(port(), unique("d"), "我要去把老板车砸了").all();
+    EXPECT_NE(threat.find("故意毁坏财物"), std::string::npos) << threat;
+}
+
 // A follow-up that kayou does not answer directly reaches the inbox with its topic: "那要多久呢"
 // alone tells an editor nothing.
 TEST_F(ChatLegalTest, AFollowUpReachesTheInboxWithItsTopic) {

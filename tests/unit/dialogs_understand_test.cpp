@@ -211,6 +211,31 @@ TEST(Understand, AQuestionWithADangerWordIsStillAQuestion) {
     EXPECT_EQ(understand("高速上追尾了 司机流了好多血 咋办啊").intent, "emergency");
 }
 
+// Words of despair or revenge come first, before any command: "不想活了" was read as "取消".
+// With the trouble behind them the FAQ answers that too, no question word needed.
+TEST(Understand, WordsOfDespairOrRevengeComeFirst) {
+    struct Case {
+        const char* text;
+        const char* intent;
+        const char* danger;
+    };
+    const Case cases[] = {
+        {"不想活了", "emergency", "self_harm"},
+        {"讨不到工钱 我准备去老板公司楼顶跳下去", "emergency", "self_harm"},
+        {"老板欠我三个月工资不给 我真不想活了", "question", "self_harm"},
+        {"我要去把老板车砸了", "emergency", "threat"},
+        {"车翻了 人卡在里面出不来 救命", "emergency", "emergency"},
+        // Look-alikes: 一半以上吊不吊 is not 上吊, jumping off a truck bed is an accident.
+        {"超速一半以上吊不吊驾照", "question", ""},
+        {"卸货从车厢上跳下去崴了脚 算工伤吗", "question", ""},
+    };
+    for (const auto& item : cases) {
+        const auto got = understand(item.text);
+        EXPECT_EQ(got.intent, item.intent) << item.text;
+        EXPECT_EQ(got.slot("danger"), item.danger) << item.text;
+    }
+}
+
 // The figures recorded in docs/BENCHMARKS.md. The files are frozen: their hashes are checked
 // first, so a changed set cannot pass silently.
 TEST(UnderstandEval, FrozenSetsKeepTheirFigures) {
