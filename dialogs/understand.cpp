@@ -204,6 +204,19 @@ Understanding Understander::understand_cleaned(const std::string& cleaned,
                 result.slots["raw"] = cleaned;  // the flow says what is wrong with it
             return result;
         }
+        // Asked for his district, a driver who names no district of ours ("常州", "全国到处跑
+        // 家在常州") is still answering, not asking: the flow lists the districts. Only a clear
+        // other intent or a question leaves the step.
+        if (context.step == "district" && !model.is_question(cleaned)) {
+            auto other = classify(cleaned, context, legal);
+            if (other.confidence >= kClearIntent && other.intent != "out_of_scope" &&
+                other.intent != "question")
+                return other;
+            result.intent = "answer";
+            result.confidence = 0.6;
+            result.slots["raw"] = cleaned;
+            return result;
+        }
     }
     // A bare number with no choices offered: a menu pick to the router (never a legal question:
     // "2" would match "二倍工资").

@@ -236,6 +236,20 @@ TEST(Understand, WordsOfDespairOrRevengeComeFirst) {
     }
 }
 
+// Asked for his district, a driver who names none of ours is answering, not asking: "常州" went
+// to the FAQ and got arbitration venues. A question, or a clear other intent, still leaves.
+TEST(Understand, AtTheDistrictStepAPlaceIsAnAnswer) {
+    for (const char* text : {"常州", "跑长途的 全国到处跑 家在常州", "安徽"}) {
+        const auto got = understand(text, "district");
+        EXPECT_EQ(got.intent, "answer") << text;
+        EXPECT_EQ(got.slot("raw"), text) << text;
+    }
+    EXPECT_EQ(understand("武进", "district").slot("value"), "武进区");
+    EXPECT_EQ(understand("武进区有什么福利", "district").intent, "benefits");
+    EXPECT_EQ(understand("取消", "district").intent, "cancel");
+    EXPECT_EQ(understand("外地人在这里跑车 能入会吗", "district").intent, "question");
+}
+
 // The figures recorded in docs/BENCHMARKS.md. The files are frozen: their hashes are checked
 // first, so a changed set cannot pass silently.
 TEST(UnderstandEval, FrozenSetsKeepTheirFigures) {
