@@ -192,7 +192,8 @@ asio::awaitable<void> ConversationStore::unlock(std::string conversation, std::s
 
 std::string ConversationStore::encode_draft(const DraftState& draft,
                                             const std::string& driver) const {
-    const json secret{{"slots", draft.slots}, {"verified_mobile", draft.verified_mobile}};
+    json secret{{"slots", draft.slots}, {"verified_mobile", draft.verified_mobile}};
+    if (!draft.waiting.empty()) secret["waiting"] = draft.waiting;
     const json stored{{"step", draft.step},
                       {"failures", draft.failures},
                       {"choices", draft.choices},
@@ -216,6 +217,7 @@ std::optional<DraftState> ConversationStore::decode_draft(const std::string& sto
         const auto secret = json::parse(*opened);
         draft.slots = secret.value("slots", std::map<std::string, std::string>{});
         draft.verified_mobile = secret.value("verified_mobile", std::string());
+        draft.waiting = secret.value("waiting", std::map<std::string, std::string>{});
         return draft;
     } catch (const json::exception&) {
         return std::nullopt;

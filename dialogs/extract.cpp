@@ -440,4 +440,28 @@ Extraction extract_answer(std::string_view validator, std::string_view text, int
     return {};
 }
 
+namespace {
+
+bool says_his_name(std::string_view text) {
+    for (const std::string_view cue : {"我叫", "我是", "名字是", "名字叫", "姓名是", "姓名："})
+        if (text.find(cue) != std::string_view::npos) return true;
+    return false;
+}
+
+}  // namespace
+
+std::map<std::string, std::string> other_values(std::string_view text, std::string_view except,
+                                                int today_yyyymmdd) {
+    std::map<std::string, std::string> found;
+    for (const std::string_view validator : {"name", "id_card", "mobile", "plate"}) {
+        if (validator == except) continue;
+        // A name is only taken where the driver says it is his ("我叫…"): elsewhere any two
+        // characters after a surname ("武进") would pass, and "修改姓名" names no one.
+        if (validator == "name" && !says_his_name(text)) continue;
+        const auto extraction = extract_answer(validator, text, today_yyyymmdd);
+        if (extraction.found()) found.emplace(validator, extraction.value);
+    }
+    return found;
+}
+
 }  // namespace kayou::dialogs

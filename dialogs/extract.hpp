@@ -4,6 +4,7 @@
 // and tells a message that holds no such value (a question, a greeting, "不知道") from one that
 // holds a wrong one. Pure: no I/O, no clock (today is passed in). The validators
 // (dialogs/validators.hpp) still decide what is valid and normalize; this file only finds.
+#include <map>
 #include <string>
 #include <string_view>
 
@@ -29,6 +30,13 @@ struct Extraction {
 // "sms_code" for the verification step. `today_yyyymmdd` is the Beijing date (the ID's age check).
 Extraction extract_answer(std::string_view validator, std::string_view text, int today_yyyymmdd,
                           const members::DistrictCatalog* districts = nullptr);
+
+// The values for other join steps that one message also holds, by validator: "我叫李卫东
+// 电话13912345601" at the name step also holds a mobile. Only fields that are found reliably
+// inside a sentence: id_card, mobile, plate, and name after 我叫/我是/名字是/姓名是. `except`
+// (the step being answered) is left out.
+std::map<std::string, std::string> other_values(std::string_view text, std::string_view except,
+                                                int today_yyyymmdd);
 
 // Whether the text reads as a person's name (after 我叫/我是/名字是 and polite endings are
 // removed): a known surname (or a "·" name), 2–6 Han characters, no question or help words.

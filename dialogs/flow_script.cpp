@@ -115,6 +115,7 @@ const std::set<std::string>& FlowScript::required_texts() {
         "legal",
         "benefits",
         "in_flow_reminder",
+        "value_kept",
         "summary_header",
         "summary_footer",
         "confirm_hint",

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "dialogs/extract.hpp"
 #include "dialogs/privacy.hpp"
 #include "dialogs/validators.hpp"
 #include "text/masks.hpp"
@@ -64,6 +65,16 @@ bool is_command(const std::string& text, const std::vector<std::string>& words) 
             return true;
     }
     return false;
+}
+
+// A free-text slot step's validator on `text` (district has its own matching in answer_step).
+Validated validate_step(const FlowStep& step, const std::string& text, int today) {
+    if (step.validator == "name") return validate_name(text);
+    if (step.validator == "id_card") return validate_id_card(text, today);
+    if (step.validator == "mobile") return validate_mobile(text);
+    if (step.validator == "plate") return validate_plate(text);
+    if (step.validator == "employer") return validate_employer(text);
+    return {};
 }
 
 std::string join(const std::vector<std::string>& items, std::string_view separator) {
@@ -225,6 +236,7 @@ void JoinEngine::idle_turn(Turn& turn) const {
         turn.out.state.draft = DraftState{};
         turn.say(script_.text("welcome"));
         turn.out.events.push_back("started");
+        keep_other_values(turn);
         enter(turn, script_.steps.front().id);
     } else if (intent == "progress") {
         turn.out.effect = {EffectKind::progress, {}};
@@ -258,8 +270,33 @@ void JoinEngine::flow_turn(Turn& turn) const {
         enter(turn, script_.steps.front().id);
         return;
     }
+    keep_other_values(turn);
     if (command(turn)) return;
     answer_step(turn);
+}
+
+void JoinEngine::keep_other_values(Turn& turn) const {
+    const std::string& said = turn.input.said.empty() ? turn.input.text : turn.input.said;
+    DraftState& draft = turn.draft();
+    const FlowStep* current = script_.find_step(draft.step);
+    const std::string answering =
+        current && current->kind == StepKind::slot ? current->validator : std::string();
+    for (const auto& [validator, value] : other_values(said, answering, turn.input.today)) {
+        for (const auto& step : script_.steps) {
+            if (step.kind != StepKind::slot || step.validator != validator) continue;
+            const auto filled = draft.slots.find(step.slot);
+            if (filled == draft.slots.end() || filled->second.empty())
+                draft.waiting[validator] = value;
+            break;
+        }
+    }
+}
+
+void JoinEngine::keep_value_for(Turn& turn, const FlowStep& step) const {
+    const std::string& said = turn.input.said.empty() ? turn.input.text : turn.input.said;
+    const auto found = other_values(said, "", turn.input.today);
+    if (const auto value = found.find(step.validator); value != found.end())
+        turn.draft().waiting[step.validator] = value->second;
 }
 
 bool JoinEngine::command(Turn& turn) const {
@@ -323,6 +360,8 @@ bool JoinEngine::command(Turn& turn) const {
             return script_.steps.size();
         };
         if (index_of(target->id) >= index_of(current.id)) turn.draft().return_to.clear();
+        // "手机号打错了 是138…": the new value came with the request.
+        keep_value_for(turn, *target);
         enter(turn, target->id);
         return true;
     }
@@ -407,17 +446,7 @@ void JoinEngine::answer_step(Turn& turn) const {
         return;
     }
 
-    Validated result;
-    if (step.validator == "name")
-        result = validate_name(turn.text);
-    else if (step.validator == "id_card")
-        result = validate_id_card(turn.text, turn.input.today);
-    else if (step.validator == "mobile")
-        result = validate_mobile(turn.text);
-    else if (step.validator == "plate")
-        result = validate_plate(turn.text);
-    else if (step.validator == "employer")
-        result = validate_employer(turn.text);
+    const Validated result = validate_step(step, turn.text, turn.input.today);
     if (result.ok) {
         draft.slots[step.slot] = result.value;
         draft.failures.erase(step.id);
@@ -469,9 +498,26 @@ void JoinEngine::enter(Turn& turn, const std::string& step_id) const {
     draft.choices.clear();
     const FlowStep& step = *script_.find_step(step_id);
     switch (step.kind) {
-        case StepKind::slot:
+        case StepKind::slot: {
+            // A value typed before this step came: take it, say so, and go on.
+            if (const auto waiting = draft.waiting.find(step.validator);
+                waiting != draft.waiting.end()) {
+                const std::string value = waiting->second;
+                draft.waiting.erase(waiting);
+                const Validated result = validate_step(step, value, turn.input.today);
+                if (result.ok) {
+                    draft.slots[step.slot] = result.value;
+                    draft.failures.erase(step.id);
+                    turn.say(
+                        fill_text(script_.text("value_kept"),
+                                  {{"label", step.label}, {"value", masked(step, result.value)}}));
+                    advance(turn, step);
+                    break;
+                }
+            }
             turn.say(step.prompt);
             break;
+        }
         case StepKind::sms_code: {
             const FlowStep* mobile = nullptr;
             for (const auto& s : script_.steps)

@@ -49,6 +49,9 @@ struct DraftState {
     std::vector<std::string> choices;          // district ids offered after an ambiguous answer
     std::string return_to;                     // step to go back to after an edit ("" = next)
     std::string verified_mobile;               // the mobile a code confirmed ("" = none)
+    // Values the driver typed before their step came, by validator ("我叫李卫东 电话139…" at the
+    // name step): the step takes its value from here instead of asking. Sealed like slots.
+    std::map<std::string, std::string> waiting;
 
     bool operator==(const DraftState&) const = default;
 };
@@ -63,6 +66,9 @@ struct TurnInput {
     bool in_group = false;
     bool mentioned = false;  // group: the bot was @-mentioned
     int today = 0;           // yyyymmdd, Beijing date (ID card age check)
+    // The driver's whole message when `text` is only the value taken from it (private chats):
+    // the values for other steps it also holds wait for them (dialogs::other_values).
+    std::string said;
 };
 
 enum class EffectKind { none, send_code, check_code, submit, progress, group_link };
@@ -147,6 +153,10 @@ private:
     void idle_turn(Turn& turn) const;
     bool command(Turn& turn) const;
     void answer_step(Turn& turn) const;
+    // DraftState::waiting: keep the other fields the message holds (for empty slots only), and
+    // the new value of a field the driver asks to change.
+    void keep_other_values(Turn& turn) const;
+    void keep_value_for(Turn& turn, const FlowStep& step) const;
     void enter(Turn& turn, const std::string& step_id) const;
     void advance(Turn& turn, const FlowStep& done) const;
     void fail(Turn& turn, const FlowStep& step, const std::string& message) const;

@@ -165,6 +165,7 @@ asio::awaitable<std::optional<Reply>> RouterDialog::private_turn(const Message& 
             } else if (handled.flow_text) {
                 TurnInput flow_input = input;
                 flow_input.text = *handled.flow_text;
+                flow_input.said = message.text;
                 out = engine_.on_message(std::move(state), flow_input);
                 texts.insert(texts.end(), out.texts.begin(), out.texts.end());
                 events = out.events;

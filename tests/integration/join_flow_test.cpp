@@ -201,6 +201,33 @@ TEST_F(JoinTest, CompleteJoinOverTheBridgeIsStoredEncryptedAndAnswersProgress) {
     cli(redis_port(), "HSET 'kayou:app:{" + id + "}' status received reason ''");
 }
 
+// Drivers type several fields in one message, or a change with its new value: every value is
+// kept for its step (DraftState::waiting, sealed with the draft), shown only masked.
+TEST_F(JoinTest, ValuesTypedTogetherAreKeptAndAChangeCarriesItsValue) {
+    const std::string sender = unique("wxid_many");
+    auto say = [&](const std::string& text) { return bridge_say(port(), sender, text); };
+    const Said first =
+        say("我要入会 我叫" + kLi.name + " 身份证" + kLi.id_card + " 手机" + kLi.mobile);
+    EXPECT_NE(first.all().find("验证码已发送"), std::string::npos) << first.all();
+    EXPECT_NE(first.all().find(kLi.mobile.substr(0, 3) + "****" + kLi.mobile.substr(7)),
+              std::string::npos)
+        << first.all();
+    expect_no_personal_data(first, kLi);
+    EXPECT_EQ(latest_code(redis_port(), kLi.mobile).size(), 6u);
+    // The draft in Redis holds nothing in clear.
+    const std::string draft = cli1(redis_port(), "GET 'kayou:conv:{bridge:" + sender + "}:draft'");
+    ASSERT_FALSE(draft.empty());
+    for (const auto& secret : {kLi.name, kLi.id_card, kLi.mobile})
+        EXPECT_EQ(draft.find(secret), std::string::npos) << draft;
+    // "手机号打错了 是…": the new number gets the code.
+    const Said changed = say("不对 手机号打错了 是" + kWang.mobile);
+    EXPECT_NE(changed.all().find(kWang.mobile.substr(0, 3) + "****" + kWang.mobile.substr(7)),
+              std::string::npos)
+        << changed.all();
+    EXPECT_EQ(latest_code(redis_port(), kWang.mobile).size(), 6u);
+    EXPECT_NE(say("取消").all().find("已取消"), std::string::npos);
+}
+
 // The whole path of the promise from the driver's side: join in chat, the district reviewer
 // approves in the review API, the approval SMS is in the outbox, and 进度 says 已通过.
 TEST_F(JoinTest, ChatApplicationReachesTheReviewerAndTheApprovalIsVisibleInProgress) {

@@ -50,7 +50,13 @@ protected:
 
     // One 1:1 message; effects are answered by `results` in order (or fail the test).
     TurnOutput say(const std::string& text, std::vector<EffectResult> results = {}) {
-        TurnInput input{text, false, false, kToday};
+        return say_in(text, "", std::move(results));
+    }
+    // `value` as the router hands it over, taken from the whole message `said`.
+    TurnOutput say_in(const std::string& value, const std::string& said,
+                      std::vector<EffectResult> results = {}) {
+        const std::string& text = value;
+        TurnInput input{text, false, false, kToday, said};
         auto out = engine().on_message(state_, input);
         std::vector<std::string> texts = out.texts;
         std::size_t next = 0;
@@ -102,6 +108,58 @@ TEST_F(EngineTest, JoinKeywordStartsTheFlowAtTheFirstStep) {
     ASSERT_TRUE(state_.draft);
     EXPECT_EQ(state_.draft->step, "name");
     EXPECT_TRUE(any_contains(out.texts, "姓名"));
+}
+
+// Drivers type several fields in one message: each waits for its step instead of being asked
+// again ("我叫李卫东 电话139…" lost the phone).
+TEST_F(EngineTest, ValuesTypedBeforeTheirStepAreKeptForIt) {
+    say("我要入会");
+    say_in("李卫东", "我叫李卫东 电话13912345601");
+    EXPECT_EQ(state_.draft->step, "id_card");
+    auto out = say(kIdCard, {sent()});
+    EXPECT_EQ(last_effect_.kind, EffectKind::send_code);
+    EXPECT_EQ(state_.draft->step, "verify");
+    EXPECT_EQ(state_.draft->slots.at("mobile"), "13912345601");
+    EXPECT_TRUE(any_contains(out.texts, "用您刚才发的")) << all(out.texts);
+    EXPECT_FALSE(any_contains(out.texts, "13912345601")) << "shown masked: " << all(out.texts);
+    EXPECT_TRUE(state_.draft->waiting.empty());
+}
+
+TEST_F(EngineTest, AJoinRequestWithEveryValueGoesStraightToTheCode) {
+    const std::string said =
+        std::string("我要入会 我叫赵大海 身份证") + kIdCard + " 手机" + kMobile;
+    auto out = say_in(said, said, {sent()});
+    EXPECT_EQ(state_.draft->step, "verify");
+    EXPECT_EQ(state_.draft->slots.at("name"), "赵大海");
+    EXPECT_EQ(state_.draft->slots.at("id_card"), kIdCard);
+    EXPECT_EQ(state_.draft->slots.at("mobile"), kMobile);
+    EXPECT_EQ(last_effect_.kind, EffectKind::send_code);
+}
+
+// "手机号打错了 是138…": the change and its new value in one message.
+TEST_F(EngineTest, AChangeRequestCarryingTheNewValueUsesIt) {
+    say("我要入会");
+    say("张三");
+    say(kIdCard);
+    say(kMobile, {sent()});
+    ASSERT_EQ(state_.draft->step, "verify");
+    auto out = say_in("修改手机", "不对 手机号打错了 是13812345679", {sent()});
+    EXPECT_EQ(state_.draft->slots.at("mobile"), "13812345679");
+    EXPECT_EQ(state_.draft->step, "verify");
+    EXPECT_EQ(last_effect_.kind, EffectKind::send_code);
+    // Without a value the change asks for it, as before.
+    say_in("修改手机", "手机号打错了");
+    EXPECT_EQ(state_.draft->step, "mobile");
+}
+
+// A value that fails its step's check is dropped and the step asks as usual.
+TEST_F(EngineTest, AKeptValueThatFailsItsCheckIsAskedFor) {
+    say("我要入会");
+    state_.draft->waiting["id_card"] = "320412198501011234";  // wrong check digit
+    say("张三");
+    EXPECT_EQ(state_.draft->step, "id_card");
+    EXPECT_FALSE(state_.draft->slots.count("id_card"));
+    EXPECT_TRUE(state_.draft->waiting.empty());
 }
 
 TEST_F(EngineTest, CompleteWalkFillsEverySlotAndSubmits) {

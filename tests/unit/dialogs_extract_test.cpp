@@ -103,5 +103,31 @@ TEST(Extract, NumbersInsideSentencesAreNormalized) {
     EXPECT_EQ(extract_answer("sms_code", "验证码是１２３４５６！", kToday).value, "123456");
 }
 
+// One message, several fields: "我叫李卫东 电话13912345601" at the name step also holds the
+// mobile, which the flow keeps for its step (JoinEngine, DraftState::waiting).
+TEST(Extract, OtherValuesAreTheFieldsAMessageAlsoHolds) {
+    struct Case {
+        const char* text;
+        const char* except;
+        std::map<std::string, std::string> values;
+    };
+    const Case cases[] = {
+        {"我叫李卫东 电话13912345601", "name", {{"mobile", "13912345601"}}},
+        {"我叫张建国 身份证320483198503121239", "name", {{"id_card", "320483198503121239"}}},
+        {"我要入会 我叫赵大海 身份证320481199001010012 手机13912345602",
+         "",
+         {{"name", "赵大海"}, {"id_card", "320481199001010012"}, {"mobile", "13912345602"}}},
+        {"身份证320412197908084560 手机139 1234 5601 车牌苏D12345",
+         "id_card",
+         {{"mobile", "13912345601"}, {"plate", "苏D12345"}}},
+        // An ID number holds no mobile; a place is no name without 我叫.
+        {"320412197908084560", "id_card", {}},
+        {"武进", "district", {}},
+        {"好的", "confirm", {}},
+    };
+    for (const auto& item : cases)
+        EXPECT_EQ(other_values(item.text, item.except, kToday), item.values) << item.text;
+}
+
 }  // namespace
 }  // namespace kayou::dialogs
