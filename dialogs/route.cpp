@@ -156,6 +156,10 @@ Route route(const Understanding& understanding, const RouteView& view) {
         return route;
     }
     if (intent == "person") return person(person_desk(understanding, view.legal_context));
+    // A submitted application is no longer the chat's to cancel or change: "没有正在办理的事项"
+    // would be false.
+    if ((intent == "cancel" || intent == "edit") && has_application(view))
+        return to(Do::change_applied);
     if (intent == "cancel") return flow("取消");  // the flow says there is nothing to cancel
     if (intent == "greeting") return to(Do::greet);
     if (intent == "thanks" || intent == "confirm") return to(Do::thanks);

@@ -12,41 +12,42 @@ namespace kayou::dialogs {
 // What route() needs to know of the conversation.
 struct RouteView {
     bool in_group = false;
-    bool mentioned = false;    // group: @-mentioned (1:1 chats are always addressed)
-    bool sms = false;          // an SMS reply
-    std::string step;          // validator of the join step waiting ("" = no flow running)
-    std::string application;   // none | received | approved | rejected ("" = not looked up)
-    int misses_before = 0;     // turns in a row kayou did not understand, before this one
+    bool mentioned = false;        // group: @-mentioned (1:1 chats are always addressed)
+    bool sms = false;              // an SMS reply
+    std::string step;              // validator of the join step waiting ("" = no flow running)
+    std::string application;       // none | received | approved | rejected ("" = not looked up)
+    int misses_before = 0;         // turns in a row kayou did not understand, before this one
     bool choices_offered = false;  // numbered choices (FAQ or menu) are waiting for a pick
     bool legal_context = false;    // the last turn was a legal question (人工 -> the legal desk)
 };
 
 enum class Do {
-    flow,             // hand `flow_text` to the join flow (an answer or one of its commands)
-    start_join,       // start the join form
-    join_status,      // wants to join but has an application: its status and the promise
-    status,           // the application's progress
-    benefits,         // the benefit catalogue (slots: district, benefit)
-    stations,         // driver stations near a place or a location
-    legal,            // the FAQ (slots: serious -> offer the legal desk at once)
-    person,           // a ticket for a person: `desk` staff (joining) or legal
-    emergency,        // 120/110/122/119 first
-    menu,             // the numbered help menu
-    greet,            // a short hello and the menu
-    thanks,           // a short "不客气"
-    pick,             // a numbered choice among those offered
-    opt_out,          // SMS: stop sending (recorded by the SMS route)
-    not_understood,   // say what kayou can do, without echoing the message
-    silence,          // a group message not meant for kayou
-    group_join,       // a join asked in a group: the private path (never personal data here)
+    flow,            // hand `flow_text` to the join flow (an answer or one of its commands)
+    start_join,      // start the join form
+    join_status,     // wants to join but has an application: its status and the promise
+    change_applied,  // wants to cancel or change a submitted application: who can, and its status
+    status,          // the application's progress
+    benefits,        // the benefit catalogue (slots: district, benefit)
+    stations,        // driver stations near a place or a location
+    legal,           // the FAQ (slots: serious -> offer the legal desk at once)
+    person,          // a ticket for a person: `desk` staff (joining) or legal
+    emergency,       // 120/110/122/119 first
+    menu,            // the numbered help menu
+    greet,           // a short hello and the menu
+    thanks,          // a short "不客气"
+    pick,            // a numbered choice among those offered
+    opt_out,         // SMS: stop sending (recorded by the SMS route)
+    not_understood,  // say what kayou can do, without echoing the message
+    silence,         // a group message not meant for kayou
+    group_join,      // a join asked in a group: the private path (never personal data here)
 };
 
 struct Route {
     Do action = Do::not_understood;
-    std::string flow_text;   // Do::flow: what the flow engine receives
-    std::string desk;        // Do::person: staff | legal
-    bool resume = false;     // a detour inside the join flow: repeat where it stands afterwards
-    bool offer_desk = false; // a serious case: offer the legal desk with the answer
+    std::string flow_text;     // Do::flow: what the flow engine receives
+    std::string desk;          // Do::person: staff | legal
+    bool resume = false;       // a detour inside the join flow: repeat where it stands afterwards
+    bool offer_desk = false;   // a serious case: offer the legal desk with the answer
     bool counts_miss = false;  // this turn was not understood (the next miss hands off)
 };
 

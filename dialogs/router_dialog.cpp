@@ -272,6 +272,10 @@ const char* const kNotUnderstoodInFlow = "抱歉，这句我没看懂，我们�
 const char* const kThanks = "不客气！还有问题随时问我。";
 const char* const kAlreadyFilling = "您的入会申请正在填写中，我们接着填就行。";
 const char* const kAlreadyApplied = "您已经提交过入会申请，不用重新填写。";
+const char* const kChangeApplied =
+    "您的入会申请已经提交，正在由区县工会审核，在这里不能撤回或修改。要撤回或改信息（比如换了手机号"
+    "），"
+    "请回复“人工”，区县工会的工作人员会帮您处理。";
 
 // What the answers counter and the missed-questions inbox call a turn ("" = not a question).
 std::string outcome_of(Do action, const std::string& legal_outcome) {
@@ -611,6 +615,10 @@ asio::awaitable<std::string> RouterDialog::answer_route(
         case Do::status:
             handled.flow_text = std::string("进度");
             break;
+        case Do::change_applied:
+            handled.texts.push_back(kChangeApplied);
+            handled.flow_text = std::string("进度");
+            break;
         case Do::benefits: {
             auto benefits = co_await benefits_text(message, input, understood, state);
             handled.texts.push_back(std::move(benefits));
@@ -743,7 +751,8 @@ asio::awaitable<RouterDialog::Handled> RouterDialog::chat_services(const Message
     if (mid_flow && view.step.empty()) view.step = state.draft->step;
     const bool needs_status = !mid_flow && !in_group &&
                               (understood.intent == "join" || understood.intent == "restart" ||
-                               understood.intent == "resend");
+                               understood.intent == "resend" || understood.intent == "cancel" ||
+                               understood.intent == "edit");
     if (needs_status) view.application = co_await application_status(message);
     const Route decided = route(understood, view);
     if (decided.counts_miss) {

@@ -192,6 +192,15 @@ TEST_F(JoinTest, CompleteJoinOverTheBridgeIsStoredEncryptedAndAnswersProgress) {
     auto progress = say("进度");
     EXPECT_NE(progress.all().find(id), std::string::npos) << progress.all();
     EXPECT_NE(progress.all().find("已受理"), std::string::npos);
+    // Withdrawing or changing a submitted application goes through the district's staff; the
+    // chat never says there is nothing in progress.
+    for (const char* change : {"取消", "修改手机号"}) {
+        const std::string said = say(change).all();
+        EXPECT_NE(said.find("区县工会的工作人员会帮您处理"), std::string::npos) << said;
+        EXPECT_EQ(said.find("没有正在办理"), std::string::npos) << said;
+        EXPECT_NE(said.find(id), std::string::npos) << said;
+    }
+    EXPECT_EQ(hgetall(redis_port(), "kayou:app:{" + id + "}")["status"], "received");
     EXPECT_NE(progress.all().find(record["deadline_text"]), std::string::npos);
 
     // Approval and rejection (the review console's job) show up in 进度 from the record.

@@ -77,6 +77,9 @@ TEST(Route, EveryIntentInEveryState) {
         {"choice", idle(), Do::menu, false},
         {"choice", with_choices, Do::pick, false},
         {"resend", submitted, Do::status, false},
+        // A submitted application is not the chat's to withdraw or change.
+        {"cancel", submitted, Do::change_applied, false},
+        {"edit", submitted, Do::change_applied, false},
         {"emergency", idle(), Do::emergency, false},
         {"out_of_scope", idle(), Do::not_understood, false},
         {"out_of_scope", missed_once, Do::person, false},
