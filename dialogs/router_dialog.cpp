@@ -512,7 +512,10 @@ asio::awaitable<std::string> RouterDialog::answer_legal(const Message& message,
     ask.channel = std::string(channel_name(message.channel));
     ask.chat_id = message.chat_id;
     ask.sender_id = message.sender_id;
-    ask.follow_up = message.follow_ups;
+    // In the middle of the join form the step's prompt must be the last thing he reads: no second
+    // answer sent after it as its own message (two answers share the one reply instead).
+    const bool mid_flow = state.draft && !state.draft->step.empty();
+    ask.follow_up = message.follow_ups && !mid_flow;
     ask.max_bytes = message.answer_bytes;
     if (!turn.in_group) {
         ask.misses_before = turn.misses;
@@ -533,7 +536,11 @@ asio::awaitable<std::string> RouterDialog::answer_legal(const Message& message,
     handled.texts = std::move(answer.texts);
     handled.follow_ups = std::move(answer.follow_ups);
     handled.asked_as = std::move(answer.asked_as);
-    if (decided.offer_desk && !handled.texts.empty()) handled.texts.push_back(kSeriousOffer);
+    // A serious case the scripts cannot answer: the desk's offer alone, not "我还答不好" before it.
+    const bool said_something = !handled.texts.empty();
+    if (decided.offer_desk && answer.outcome == "handoff" && !answer.confident)
+        handled.texts.clear();
+    if (decided.offer_desk && said_something) handled.texts.push_back(kSeriousOffer);
     co_return answer.outcome;
 }
 

@@ -116,32 +116,8 @@ Understanding Understander::understand_cleaned(const std::string& cleaned,
         return result;
     }
     const auto& model = *model_;
-    if (const std::string_view danger = model.danger(cleaned); !danger.empty()) {
-        // A clear legal question that names a danger word ("司机被打了 算工伤吗", "老板不让我走
-        // 非要我干满一年 合法吗") is also answered: the emergency numbers come first either way
-        // (slot "emergency", see RouterDialog), but the driver is not left with them alone. Words
-        // of despair or of revenge ("老板欠钱不给 我真不想活了") usually come with the trouble
-        // behind them and no question word: that trouble is answered too when the FAQ is sure.
-        result.slots["danger"] = std::string(danger);
-        const bool says_why = danger != "emergency" || model.is_question(cleaned);
-        if (legal != nullptr && says_why) {
-            // Only a clear legal question: "司机流了好多血 咋办啊" matches no entry well and is
-            // the emergency alone.
-            auto hits = legal->search(cleaned, {}, faq::PriorSearch::kPriorSearchTopK);
-            if (!hits.empty() && hits.front().score >= faq::Thresholds{}.answer) {
-                result.intent = "question";
-                result.confidence = hits.front().score;
-                result.legal_search.text = cleaned;
-                result.legal_search.hits = std::move(hits);
-                result.slots["emergency"] = "1";
-                fill_slots(result, cleaned);
-                return result;
-            }
-        }
-        result.intent = "emergency";
-        result.confidence = 1;
-        return result;
-    }
+    if (const std::string_view danger = model.danger(cleaned); !danger.empty())
+        return understand_danger(cleaned, danger, legal);
     if (context.offered > 0 || context.step == "district") {
         if (const int number = choice_number(model.strip_fillers(cleaned)); number > 0) {
             result.intent = "choice";
@@ -227,6 +203,36 @@ Understanding Understander::understand_cleaned(const std::string& cleaned,
         return result;
     }
     return classify(cleaned, context, legal);
+}
+
+Understanding Understander::understand_danger(const std::string& cleaned, std::string_view danger,
+                                              const faq::Index* legal) const {
+    const auto& model = *model_;
+    Understanding result;
+    // A clear legal question that names a danger word ("司机被打了 算工伤吗", "老板不让我走
+    // 非要我干满一年 合法吗") is also answered: the emergency numbers come first either way
+    // (slot "emergency", see RouterDialog), but the driver is not left with them alone. Words
+    // of despair or of revenge ("老板欠钱不给 我真不想活了") usually come with the trouble
+    // behind them and no question word: that trouble is answered too when the FAQ is sure.
+    result.slots["danger"] = std::string(danger);
+    const bool says_why = danger != "emergency" || model.is_question(cleaned);
+    if (legal != nullptr && says_why) {
+        // Only a clear legal question: "司机流了好多血 咋办啊" matches no entry well and is
+        // the emergency alone.
+        auto hits = legal->search(cleaned, {}, faq::PriorSearch::kPriorSearchTopK);
+        if (!hits.empty() && hits.front().score >= faq::Thresholds{}.answer) {
+            result.intent = "question";
+            result.confidence = hits.front().score;
+            result.legal_search.text = cleaned;
+            result.legal_search.hits = std::move(hits);
+            result.slots["emergency"] = "1";
+            fill_slots(result, cleaned);
+            return result;
+        }
+    }
+    result.intent = "emergency";
+    result.confidence = 1;
+    return result;
 }
 
 Understanding Understander::classify(const std::string& cleaned, const UnderstandContext& context,

@@ -68,6 +68,10 @@ public:
 private:
     Understanding understand_cleaned(const std::string& cleaned, const UnderstandContext& context,
                                      const faq::Index* legal) const;
+    // A message with a danger word (IntentModel::danger): the emergency intent, or a question with
+    // the slot "emergency" when the FAQ answers what lies behind it.
+    Understanding understand_danger(const std::string& cleaned, std::string_view danger,
+                                    const faq::Index* legal) const;
     Understanding classify(const std::string& cleaned, const UnderstandContext& context,
                            const faq::Index* legal) const;
     void fill_slots(Understanding& result, const std::string& cleaned) const;

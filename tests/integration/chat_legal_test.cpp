@@ -217,6 +217,18 @@ TEST_F(ChatLegalTest, LegalQuestionInTheMiddleOfJoiningReturnsToTheStep) {
     EXPECT_NE(text.find("姓名"), std::string::npos) << text;
 }
 
+// A legal question in the middle of the form: the step's prompt is the last thing he reads (a
+// second answer once came after it as its own message).
+TEST_F(ChatLegalTest, InTheMiddleOfJoiningTheStepPromptComesLast) {
+    const std::string sender = unique("d");
+    ASSERT_NE(say(port(), sender, "我要入会").all().find("姓名"), std::string::npos);
+    ASSERT_NE(say(port(), sender, "张三").all().find("第2步"), std::string::npos);
+    const Said said = say(port(), sender, "出车祸受伤了 算工伤吗");
+    ASSERT_FALSE(said.texts.empty());
+    EXPECT_NE(said.all().find("工伤"), std::string::npos) << said.all();
+    EXPECT_NE(said.texts.back().find("第2步"), std::string::npos) << said.all();
+}
+
 std::string ticket_number_in(const std::string& text) {
     std::smatch match;
     if (!std::regex_search(text, match, std::regex("FL[0-9]{12,}"))) return "";

@@ -202,6 +202,13 @@ TEST_F(UnderstandingTest, ASeriousCaseIsOfferedTheLegalDeskAtOnce) {
     EXPECT_FALSE(has(said, "没看懂")) << said.all();
 }
 
+// A serious case the scripts cannot answer gets the desk's offer, not "我还答不好" before it.
+TEST_F(UnderstandingTest, ASeriousCaseWithoutAnAnswerIsOfferedTheDeskAlone) {
+    const Said said = Driver().say("我表哥跑车出事了人在ICU 老板一分钱不出 怎么办");
+    EXPECT_TRUE(has(said, "律师值班")) << said.all();
+    EXPECT_FALSE(has(said, "还答不好")) << said.all();
+}
+
 TEST_F(UnderstandingTest, AnEmergencyGetsTheEmergencyNumbersFirst) {
     const Said said = Driver().say("车翻了 人卡在里面出不来");
     ASSERT_FALSE(said.texts.empty());
