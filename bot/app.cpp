@@ -774,6 +774,7 @@ struct App::Impl {
                             !reply.asked_for_person;
             answer.outcome = std::string(faq::action_name(reply.action));
             answer.asked_as = std::move(reply.searched_text);
+            answer.ticket = reply.ticket;
             co_return answer;
         };
         chat.answer_choice = [this](const std::vector<std::string>& ids,
@@ -816,7 +817,8 @@ struct App::Impl {
                 ops::log(ops::LogLevel::warn, "missed_record_failed", {{"detail", error.what()}});
             }
         };
-        chat.open_handoff = [this](dialogs::Handoff handoff) -> asio::awaitable<std::string> {
+        chat.open_handoff =
+            [this](dialogs::Handoff handoff) -> asio::awaitable<dialogs::HandoffOpened> {
             faq::NewTicket ticket;
             const bool legal = handoff.desk == "legal";
             ticket.category = legal ? "legal" : "staff";
@@ -827,8 +829,16 @@ struct App::Impl {
             ticket.chat_id = std::move(handoff.chat_id);
             ticket.sender_id = std::move(handoff.sender_id);
             ticket.phone = std::move(handoff.phone);
-            auto number = co_await tickets->open(std::move(ticket));
-            co_return faq::handoff_opened_text(number, legal);
+            dialogs::HandoffOpened opened;
+            opened.ticket = co_await tickets->open(std::move(ticket));
+            opened.text = faq::handoff_opened_text(opened.ticket, legal);
+            co_return opened;
+        };
+        chat.ticket_waiting =
+            [this](std::string number) -> asio::awaitable<std::optional<std::string>> {
+            const auto ticket = co_await tickets->get(std::move(number));
+            if (!ticket || ticket->state != "open") co_return std::nullopt;
+            co_return faq::ticket_waiting_text(*ticket);
         };
         chat.ticket_status = [this](std::string text, std::string channel, std::string sender,
                                     bool in_group) {

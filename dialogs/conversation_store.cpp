@@ -234,6 +234,7 @@ std::string ConversationStore::encode_session(const SessionState& state,
         session["sealed_question"] = box_.seal(state.last_question, "session:" + conversation);
     if (!state.awaiting.empty()) session["awaiting"] = state.awaiting;
     if (state.legal_context) session["legal_context"] = true;
+    if (!state.open_ticket.empty()) session["open_ticket"] = state.open_ticket;
     if (!state.recent.empty())
         session["sealed_recent"] = box_.seal(dump(json(state.recent)), "session:" + conversation);
     return dump(session);
@@ -255,6 +256,7 @@ SessionState ConversationStore::decode_session(const std::string& stored,
             state.last_question = box_.open(sealed, "session:" + conversation).value_or("");
         state.awaiting = session.value("awaiting", std::string());
         state.legal_context = session.value("legal_context", false);
+        state.open_ticket = session.value("open_ticket", std::string());
         const auto recent = session.value("sealed_recent", std::string());
         if (!recent.empty()) {
             const auto opened = box_.open(recent, "session:" + conversation);

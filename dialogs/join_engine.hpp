@@ -38,6 +38,9 @@ struct SessionState {
     // The driver's last few messages (private chats), attached to a handoff so the person who
     // takes over sees what was said. Chat text: sealed by the store.
     std::vector<std::string> recent;
+    // The ticket this private chat last opened (a lawyer or the district's staff): while it waits
+    // for the desk, asking for a person again shows it instead of opening a second one.
+    std::string open_ticket;
 };
 
 // The join draft: the half-filled application, kept for days and independent of the session, so

@@ -273,9 +273,8 @@ const char* const kThanks = "不客气！还有问题随时问我。";
 const char* const kAlreadyFilling = "您的入会申请正在填写中，我们接着填就行。";
 const char* const kAlreadyApplied = "您已经提交过入会申请，不用重新填写。";
 const char* const kChangeApplied =
-    "您的入会申请已经提交，正在由区县工会审核，在这里不能撤回或修改。要撤回或改信息（比如换了手机号"
-    "），"
-    "请回复“人工”，区县工会的工作人员会帮您处理。";
+    "您已经提交过入会申请，已提交的申请在这里不能撤回或修改。"
+    "要撤回或改信息（比如换了手机号），请回复“人工”，区县工会的工作人员会帮您处理。";
 
 // What the answers counter and the missed-questions inbox call a turn ("" = not a question).
 std::string outcome_of(Do action, const std::string& legal_outcome) {
@@ -383,7 +382,8 @@ asio::awaitable<std::string> RouterDialog::application_status(const Message& mes
 
 asio::awaitable<std::vector<std::string>> RouterDialog::hand_off(const Message& message,
                                                                  const ConversationState& state,
-                                                                 std::string desk) {
+                                                                 std::string desk,
+                                                                 std::string* opened_ticket) {
     std::vector<std::string> texts;
     const ChatServices& chat = services_.chat;
     if (!chat.open_handoff) {
@@ -404,8 +404,9 @@ asio::awaitable<std::vector<std::string>> RouterDialog::hand_off(const Message& 
     handoff.chat_id = message.chat_id;
     handoff.sender_id = message.sender_id;
     try {
-        auto told = co_await chat.open_handoff(std::move(handoff));
-        texts.push_back(std::move(told));
+        auto opened = co_await chat.open_handoff(std::move(handoff));
+        texts.push_back(std::move(opened.text));
+        if (opened_ticket) *opened_ticket = std::move(opened.ticket);
     } catch (const std::exception&) {
         if (services_.log) services_.log("handoff_failed", "");
         texts.push_back("暂时没能转给工作人员，请稍后再试，或拨打职工服务热线12351。");
@@ -536,6 +537,7 @@ asio::awaitable<std::string> RouterDialog::answer_legal(const Message& message,
     handled.texts = std::move(answer.texts);
     handled.follow_ups = std::move(answer.follow_ups);
     handled.asked_as = std::move(answer.asked_as);
+    if (!turn.in_group && !answer.ticket.empty()) state.session.open_ticket = answer.ticket;
     // A serious case the scripts cannot answer: the desk's offer alone, not "我还答不好" before it.
     const bool said_something = !handled.texts.empty();
     if (decided.offer_desk && answer.outcome == "handoff" && !answer.confident)
@@ -566,9 +568,23 @@ asio::awaitable<std::vector<std::string>> RouterDialog::answer_person(const Mess
         }
         co_return std::vector<std::string>();
     }
+    // "律师啥时候联系我" right after "找律师": the ticket already waiting, not a second one.
+    if (!state.session.open_ticket.empty() && chat.ticket_waiting) {
+        std::optional<std::string> waiting;
+        try {
+            waiting = co_await chat.ticket_waiting(state.session.open_ticket);
+        } catch (const std::exception&) {
+            if (services_.log) services_.log("ticket_waiting_failed", "");
+        }
+        if (waiting) {
+            std::vector<std::string> texts;
+            texts.push_back(std::move(*waiting));
+            co_return texts;
+        }
+    }
     ConversationState for_desk = state;
     for_desk.session.last_question = turn.last_question;
-    auto texts = co_await hand_off(message, for_desk, decided.desk);
+    auto texts = co_await hand_off(message, for_desk, decided.desk, &state.session.open_ticket);
     state.session.recent.clear();  // handed over with the ticket
     co_return texts;
 }
@@ -584,7 +600,10 @@ asio::awaitable<std::vector<std::string>> RouterDialog::answer_pick(const Messag
     if (picked == static_cast<int>(turn.offered.size()) + 1) {
         ConversationState for_desk = state;
         for_desk.session.last_question = turn.last_question;
-        auto texts = co_await hand_off(message, for_desk, "legal");
+        // A named pointer, not ?: inside co_await (docs/coroutines.md).
+        std::string* opened = nullptr;
+        if (!turn.in_group) opened = &state.session.open_ticket;
+        auto texts = co_await hand_off(message, for_desk, "legal", opened);
         co_return texts;
     }
     std::optional<std::string> answer;

@@ -65,6 +65,7 @@ struct LegalAnswer {
     std::string outcome;                  // answer | both | choices | silence | handoff
     // Set when the service searched the question with its topic (faq::LegalReply::leaned_on_topic).
     std::string asked_as;
+    std::string ticket;  // the ticket it opened, if any
 };
 
 // A grievance (诉求) as the router hands it to the ticket desk.
@@ -87,6 +88,12 @@ struct Handoff {
     std::string channel;
     std::string chat_id;
     std::string sender_id;
+};
+
+// What the driver is told when a ticket for a person is opened, and its number.
+struct HandoffOpened {
+    std::string text;
+    std::string ticket;
 };
 
 // Legal Q&A, tickets, stations and benefits (faq/), bound by bot/app.cpp. Any may be empty (not
@@ -121,7 +128,11 @@ struct ChatServices {
     std::function<std::shared_ptr<const faq::Index>()> legal_index;
     std::function<std::shared_ptr<const faq::IntentModel>()> intents;
     // Opens a ticket for a person; returns what the driver is told (with the ticket number).
-    std::function<boost::asio::awaitable<std::string>(Handoff)> open_handoff;
+    std::function<boost::asio::awaitable<HandoffOpened>(Handoff)> open_handoff;
+    // The status of `number` while it still waits for the desk (what the driver is told when he
+    // asks for a person again); nullopt once it is answered or closed, or unknown.
+    std::function<boost::asio::awaitable<std::optional<std::string>>(std::string number)>
+        ticket_waiting;
     // How a question was answered (answered | choices | handoff | not_understood), with the
     // driver's words for the missed-questions inbox (scrubbed there before anything is stored).
     std::function<boost::asio::awaitable<void>(std::string outcome, std::string question)>
@@ -231,9 +242,11 @@ private:
                                                                  const Understanding& understood,
                                                                  int choices);
     boost::asio::awaitable<std::string> application_status(const Message& message);
+    // Opens a ticket for a person; its number goes to *opened_ticket when given.
     boost::asio::awaitable<std::vector<std::string>> hand_off(const Message& message,
                                                               const ConversationState& state,
-                                                              std::string desk);
+                                                              std::string desk,
+                                                              std::string* opened_ticket = nullptr);
     std::string menu_text(ConversationState& state) const;
     // The validator of the join step waiting for an answer ("sms_code", "confirm" for those
     // steps), "" when no flow runs.

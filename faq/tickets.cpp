@@ -119,6 +119,13 @@ std::string handoff_opened_text(std::string_view number, bool legal) {
            "查询进度请回复工单号。";
 }
 
+std::string ticket_waiting_text(const Ticket& ticket) {
+    return "您的问题已经登记为工单" + ticket.number +
+           "，正在等工作人员答复，不用再转一次。工作时间内会尽快在这里回复您（留了手机号的也会短信"
+           "通知）；"
+           "想补充情况直接发在这里，发送工单号可随时查询进度。急事请拨打职工服务热线12351。";
+}
+
 std::string ticket_status_text(const Ticket& ticket, bool owner) {
     std::string text = "工单" + ticket.number + "：";
     if (ticket.state == "open") return text + "已登记，正在等待律师答复。";

@@ -112,6 +112,8 @@ std::string desk_answer_text(std::string_view number, bool legal, std::string_vi
 std::string ticket_opened_text(std::string_view number, bool grievance = false);
 // What the driver is told when he is handed to a person: the legal desk or his district's staff.
 std::string handoff_opened_text(std::string_view number, bool legal);
+// What he is told when he asks for a person again while `ticket` still waits for the desk.
+std::string ticket_waiting_text(const Ticket& ticket);
 
 class TicketDesk {
 public:

@@ -248,6 +248,26 @@ json in_room(json body, const std::string& room, bool mentioned) {
     return body;
 }
 
+// "律师啥时候联系我" right after "找律师" opened a second ticket with only that line in it. While
+// the first waits for the desk, asking for a person again shows it; once answered, a new one.
+TEST_F(ChatLegalTest, AskingForAPersonAgainShowsTheTicketStillWaiting) {
+    const std::string sender = unique("d");
+    const std::string first = ticket_number_in(say(port(), sender, "找律师").all());
+    ASSERT_FALSE(first.empty());
+    const std::string again = say(port(), sender, "律师啥时候联系我").all();
+    EXPECT_EQ(ticket_number_in(again), first) << again;
+    EXPECT_NE(again.find("不用再转一次"), std::string::npos) << again;
+    const json answer{{"text", "请带上工资条来咨询（测试答复）。"}};
+    ASSERT_EQ(http_request(port(), "POST", "/admin/api/tickets/" + first + "/answer", answer.dump(),
+                           bearer(kDeskToken))
+                  .status,
+              200);
+    say(port(), sender, "你好");  // the answer is delivered
+    const std::string next = ticket_number_in(say(port(), sender, "人工").all());
+    EXPECT_FALSE(next.empty());
+    EXPECT_NE(next, first);
+}
+
 TEST_F(ChatLegalTest, TicketNumberGivesItsStatusAndTheAnswerOnlyToItsOwner) {
     const std::string owner = unique("d");
     const std::string number = ticket_number_in(say(port(), owner, "找律师").all());
