@@ -569,24 +569,28 @@ asio::awaitable<std::vector<std::string>> RouterDialog::answer_person(const Mess
         co_return std::vector<std::string>();
     }
     // "律师啥时候联系我" right after "找律师": the ticket already waiting, not a second one.
-    if (!state.session.open_ticket.empty() && chat.ticket_waiting) {
-        std::optional<std::string> waiting;
-        try {
-            waiting = co_await chat.ticket_waiting(state.session.open_ticket);
-        } catch (const std::exception&) {
-            if (services_.log) services_.log("ticket_waiting_failed", "");
-        }
-        if (waiting) {
-            std::vector<std::string> texts;
-            texts.push_back(std::move(*waiting));
-            co_return texts;
-        }
+    if (auto waiting = co_await ticket_still_waiting(state)) {
+        std::vector<std::string> texts;
+        texts.push_back(std::move(*waiting));
+        co_return texts;
     }
     ConversationState for_desk = state;
     for_desk.session.last_question = turn.last_question;
     auto texts = co_await hand_off(message, for_desk, decided.desk, &state.session.open_ticket);
     state.session.recent.clear();  // handed over with the ticket
     co_return texts;
+}
+
+asio::awaitable<std::optional<std::string>> RouterDialog::ticket_still_waiting(
+    const ConversationState& state) {
+    const ChatServices& chat = services_.chat;
+    if (state.session.open_ticket.empty() || !chat.ticket_waiting) co_return std::nullopt;
+    try {
+        co_return co_await chat.ticket_waiting(state.session.open_ticket);
+    } catch (const std::exception&) {
+        if (services_.log) services_.log("ticket_waiting_failed", "");
+    }
+    co_return std::nullopt;
 }
 
 // Do::pick: the numbered FAQ choice picked; one past the entries is the desk.
@@ -638,9 +642,15 @@ asio::awaitable<std::string> RouterDialog::answer_route(
             handled.texts.push_back(kAlreadyApplied);
             handled.flow_text = std::string("进度");
             break;
-        case Do::status:
+        case Do::status: {
+            // "进度" after "找律师" may mean the ticket: its status first, then the application's.
+            if (!turn.in_group) {
+                auto waiting = co_await ticket_still_waiting(state);
+                if (waiting) handled.texts.push_back(std::move(*waiting));
+            }
             handled.flow_text = std::string("进度");
             break;
+        }
         case Do::change_applied:
             handled.texts.push_back(kChangeApplied);
             handled.flow_text = std::string("进度");

@@ -232,6 +232,9 @@ private:
                                                      ConversationState& state, const ChatTurn& turn,
                                                      const Understanding& understood,
                                                      const Route& decided, Handled& handled);
+    // The status of the private chat's open ticket while it waits for the desk, else nullopt.
+    boost::asio::awaitable<std::optional<std::string>> ticket_still_waiting(
+        const ConversationState& state);
     boost::asio::awaitable<std::vector<std::string>> answer_person(const Message& message,
                                                                    ConversationState& state,
                                                                    const ChatTurn& turn,

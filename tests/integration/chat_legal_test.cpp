@@ -257,6 +257,8 @@ TEST_F(ChatLegalTest, AskingForAPersonAgainShowsTheTicketStillWaiting) {
     const std::string again = say(port(), sender, "律师啥时候联系我").all();
     EXPECT_EQ(ticket_number_in(again), first) << again;
     EXPECT_NE(again.find("不用再转一次"), std::string::npos) << again;
+    const std::string progress = say(port(), sender, "进度").all();
+    EXPECT_EQ(ticket_number_in(progress), first) << progress;
     const json answer{{"text", "请带上工资条来咨询（测试答复）。"}};
     ASSERT_EQ(http_request(port(), "POST", "/admin/api/tickets/" + first + "/answer", answer.dump(),
                            bearer(kDeskToken))
