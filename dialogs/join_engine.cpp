@@ -22,14 +22,6 @@ bool is_emoji_or_joiner(char32_t c) {
            (c >= 0xE0020 && c <= 0xE007F) || c == text::kReplacementChar;
 }
 
-// Punctuation voice input and chat habits put around an answer; never removed from inside,
-// where "·" joins parts of a name.
-bool is_edge_punctuation(char32_t c) {
-    static const std::u32string marks =
-        U" \t\r\n.,!?;:~\"'`、，。！？；：～…—–-“”‘’「」『』（）()[]【】《》<>/\\|*#";
-    return marks.find(c) != std::u32string::npos || c == 0x3000;
-}
-
 std::string digits_only(std::string_view text) {
     std::string out;
     for (char c : text)
@@ -77,6 +69,11 @@ Validated validate_step(const FlowStep& step, const std::string& text, int today
     return {};
 }
 
+// The whole message the driver sent (TurnInput::said), or the text when the caller gave only that.
+const std::string& whole_message(const TurnInput& input) {
+    return input.said.empty() ? input.text : input.said;
+}
+
 std::string join(const std::vector<std::string>& items, std::string_view separator) {
     std::string out;
     for (const auto& item : items) {
@@ -122,8 +119,8 @@ std::string JoinEngine::clean_input(std::string_view raw) {
         if (!is_emoji_or_joiner(c) && (c >= 0x20 || c == '\n')) kept += c;
     std::size_t begin = 0;
     std::size_t end = kept.size();
-    while (begin < end && is_edge_punctuation(kept[begin])) ++begin;
-    while (end > begin && is_edge_punctuation(kept[end - 1])) --end;
+    while (begin < end && text::is_edge_punctuation(kept[begin])) ++begin;
+    while (end > begin && text::is_edge_punctuation(kept[end - 1])) --end;
     return text::encode_utf8(std::u32string_view(kept).substr(begin, end - begin));
 }
 
@@ -276,7 +273,7 @@ void JoinEngine::flow_turn(Turn& turn) const {
 }
 
 void JoinEngine::keep_other_values(Turn& turn) const {
-    const std::string& said = turn.input.said.empty() ? turn.input.text : turn.input.said;
+    const std::string& said = whole_message(turn.input);
     DraftState& draft = turn.draft();
     const FlowStep* current = script_.find_step(draft.step);
     const std::string answering =
@@ -293,8 +290,7 @@ void JoinEngine::keep_other_values(Turn& turn) const {
 }
 
 void JoinEngine::keep_value_for(Turn& turn, const FlowStep& step) const {
-    const std::string& said = turn.input.said.empty() ? turn.input.text : turn.input.said;
-    const auto found = other_values(said, "", turn.input.today);
+    const auto found = other_values(whole_message(turn.input), "", turn.input.today);
     if (const auto value = found.find(step.validator); value != found.end())
         turn.draft().waiting[step.validator] = value->second;
 }

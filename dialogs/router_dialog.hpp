@@ -63,7 +63,7 @@ struct LegalAnswer {
     bool confident = false;               // an answer, choices or a ticket (not a handoff offer)
     bool missed = false;                  // nothing fits and no ticket was opened: a miss
     std::string outcome;                  // answer | both | choices | silence | handoff
-    // Set when the service searched the question with its topic (faq::LegalReply::leaned_on_topic).
+    // Set when the service searched the question with its topic (faq::LegalReply::searched_text).
     std::string asked_as;
     std::string ticket;  // the ticket it opened, if any
 };

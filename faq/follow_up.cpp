@@ -1,5 +1,6 @@
 #include "faq/follow_up.hpp"
 
+#include <algorithm>
 #include <array>
 
 #include "text/utf8.hpp"
@@ -7,27 +8,19 @@
 namespace kayou::faq {
 namespace {
 
-bool is_space_or_punctuation(char32_t cp) {
-    if (cp < 0x80) return cp <= U' ' || (!text::is_ascii_alnum(cp) && cp != U'_');
-    // CJK punctuation, full-width forms' punctuation, general punctuation (…, “”).
-    return (cp >= 0x3000 && cp <= 0x303F) || (cp >= 0xFF00 && cp <= 0xFF0F) ||
-           (cp >= 0xFF1A && cp <= 0xFF20) || (cp >= 0x2000 && cp <= 0x206F);
-}
-
-// The message without the spaces and punctuation around it.
+// The message without the spaces and punctuation around it (the chat's own edge cleaning,
+// text::is_edge_punctuation).
 std::u32string trimmed(std::string_view message) {
     std::u32string points = text::decode_utf8(message);
     std::size_t begin = 0, end = points.size();
-    while (begin < end && is_space_or_punctuation(points[begin])) ++begin;
-    while (end > begin && is_space_or_punctuation(points[end - 1])) --end;
+    while (begin < end && text::is_edge_punctuation(points[begin])) ++begin;
+    while (end > begin && text::is_edge_punctuation(points[end - 1])) --end;
     return points.substr(begin, end - begin);
 }
 
 std::size_t counted_chars(const std::u32string& points) {
-    std::size_t count = 0;
-    for (const char32_t cp : points)
-        if (!is_space_or_punctuation(cp)) ++count;
-    return count;
+    return static_cast<std::size_t>(std::count_if(
+        points.begin(), points.end(), [](char32_t cp) { return !text::is_edge_punctuation(cp); }));
 }
 
 // Words that open a question about what was just said. Two-character words come before their

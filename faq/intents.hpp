@@ -88,7 +88,6 @@ public:
     // Benefit kind ids named in the text, in script order.
     std::vector<std::string> benefit_kinds(std::string_view text) const;
     bool is_serious(std::string_view text) const { return contains_any(fold(text), serious_); }
-    bool is_emergency(std::string_view text) const { return contains_any(fold(text), emergency_); }
     // "self_harm", "threat" or "emergency" when the text says so (in that order), else "".
     std::string_view danger(std::string_view text) const;
     // A question word, or an A-not-A question ("赔不赔", "算不算", "给不给").

@@ -87,7 +87,6 @@ LegalReply answer_from(std::shared_ptr<const Index> index, int version,
         if (!joined.empty() && (hits.empty() || joined.front().score >= hits.front().score)) {
             hits = std::move(joined);
             searched_text = std::move(joined_text);
-            reply.leaned_on_topic = true;
             reply.searched_text = searched_text;
         }
     }

@@ -62,9 +62,8 @@ struct LegalReply {
     int version = 0;
     bool asked_for_person = false;
     std::string ticket;  // the ticket number when one was opened
-    // The question was read as a follow-up of LegalQuestion::topic, searched as `searched_text`
-    // (faq::with_topic); both empty / false otherwise.
-    bool leaned_on_topic = false;
+    // The question was read as a follow-up of LegalQuestion::topic and searched as this
+    // (faq::with_topic); empty otherwise.
     std::string searched_text;
 };
 

@@ -51,6 +51,12 @@ char32_t next_code_point(std::string_view bytes, std::size_t& pos) {
 
 }  // namespace
 
+bool is_edge_punctuation(char32_t code_point) {
+    static const std::u32string marks =
+        U" \t\r\n.,!?;:~\"'`、，。！？；：～…—–-“”‘’「」『』（）()[]【】《》<>/\\|*#";
+    return marks.find(code_point) != std::u32string::npos || code_point == 0x3000;
+}
+
 std::u32string decode_utf8(std::string_view bytes) {
     std::u32string out;
     out.reserve(bytes.size());

@@ -25,6 +25,10 @@ void append_utf8(std::string& out, char32_t code_point);
 // Number of code points (not bytes); malformed bytes count as one each.
 std::size_t code_point_count(std::string_view bytes);
 
+// Punctuation, brackets and spaces that voice input and chat habits put around what a driver
+// types ("张三。", "“那运费呢”"). "·" is not one: it joins the parts of a name.
+bool is_edge_punctuation(char32_t code_point);
+
 // Full-width ASCII variants (U+FF01..U+FF5E) and the ideographic space become their ASCII
 // counterparts: "１３８　０" -> "138 0".
 char32_t fold_width(char32_t code_point);
