@@ -12,10 +12,6 @@ bool starts_with(std::string_view text, std::string_view prefix) {
     return text.substr(0, prefix.size()) == prefix;
 }
 
-bool ends_with(std::string_view text, std::string_view suffix) {
-    return text.size() >= suffix.size() && text.substr(text.size() - suffix.size()) == suffix;
-}
-
 bool contains(std::string_view text, std::string_view part) {
     return text.find(part) != std::string_view::npos;
 }
@@ -62,6 +58,20 @@ int choice_number(std::string_view raw) {
     for (std::string_view suffix : {"个", "条", "项", "种", "号", "个吧", "吧"})
         if (rest == suffix) return number;
     return 0;
+}
+
+bool asks_about_ticket(std::string_view raw) {
+    const std::string text = squeeze(raw);
+    // Longer messages are questions of their own ("12345的工单号怎么查进度").
+    constexpr std::size_t kMaxBytes = 14 * 3;
+    if (text.size() > kMaxBytes) return false;
+    constexpr std::string_view kMine[] = {"我的工单", "工单呢", "工单怎么样", "工单咋样",
+                                          "工单进度", "查工单", "工单到哪",   "工单有回复"};
+    constexpr std::string_view kReplied[] = {"回了", "回复",   "答复",   "联系我",   "回我",
+                                             "回话", "打电话", "咋还没", "怎么还没", "还没回"};
+    const auto inside = [&](std::string_view phrase) { return contains(text, phrase); };
+    if (std::any_of(std::begin(kMine), std::end(kMine), inside)) return true;
+    return contains(text, "律师") && std::any_of(std::begin(kReplied), std::end(kReplied), inside);
 }
 
 std::optional<GrievanceRequest> grievance_request(std::string_view raw) {

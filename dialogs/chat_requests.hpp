@@ -25,6 +25,10 @@ struct GrievanceRequest {
 // grievance: nullopt.
 std::optional<GrievanceRequest> grievance_request(std::string_view text);
 
+// "我的工单呢", "工单怎么样了", "律师回了没", "律师咋还没联系我": a short message about the ticket
+// he opened, not a question for the FAQ (which would answer about the 12345 hotline's 工单).
+bool asks_about_ticket(std::string_view text);
+
 // "您要反映哪一类问题？\n1. 罚款…\n2. 执法…\n3. 服务…\n回复数字即可".
 std::string grievance_choices_text();
 

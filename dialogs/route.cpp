@@ -45,6 +45,12 @@ Route lost(const RouteView& view) {
     return route;
 }
 
+// Small talk the intent script recognised: answered without counting a miss, so "哈哈哈" after a
+// message kayou did not understand never opens a ticket for the staff.
+bool is_chit_chat(const Understanding& understanding) {
+    return understanding.intent == "out_of_scope" && !understanding.slot("chit_chat").empty();
+}
+
 bool has_application(const RouteView& view) {
     return view.application == "received" || view.application == "approved";
 }
@@ -61,6 +67,7 @@ Route group_route(const Understanding& understanding, const RouteView& view) {
         return route;
     }
     if (!view.mentioned) return to(Do::silence);
+    if (is_chit_chat(understanding)) return to(Do::small_talk);
     if (intent == "choice" && view.choices_offered) return to(Do::pick);
     if (intent == "progress") return to(Do::status);
     if (intent == "benefits") return to(Do::benefits);
@@ -104,6 +111,7 @@ Route flow_route(const Understanding& understanding, const RouteView& view) {
     if (intent == "thanks") return detour(to(Do::thanks));
     if (intent == "help") return detour(to(Do::menu));
     if (intent == "opt_out") return detour(to(Do::not_understood));
+    if (is_chit_chat(understanding)) return detour(to(Do::small_talk));
     // At a step with a fixed shape (numbers, a plate, a district, the confirmation) whatever
     // else was typed is a try at it: the flow says what the step wants and counts the failure.
     // Free-text steps (name, employer) never get it: it would be stored.
@@ -164,6 +172,7 @@ Route route(const Understanding& understanding, const RouteView& view) {
     if (intent == "greeting") return to(Do::greet);
     if (intent == "thanks" || intent == "confirm") return to(Do::thanks);
     if (intent == "help" || intent == "edit") return to(Do::menu);
+    if (is_chit_chat(understanding)) return to(Do::small_talk);
     return lost(view);
 }
 

@@ -38,6 +38,7 @@ enum class Do {
     pick,            // a numbered choice among those offered
     opt_out,         // SMS: stop sending (recorded by the SMS route)
     not_understood,  // say what kayou can do, without echoing the message
+    small_talk,      // chit-chat ("哈哈哈"): say what kayou can do; never a miss, never a ticket
     silence,         // a group message not meant for kayou
     group_join,      // a join asked in a group: the private path (never personal data here)
 };

@@ -270,6 +270,12 @@ const char* const kSeriousOffer =
 const char* const kNotUnderstood = "抱歉，这句我没看懂。";
 const char* const kNotUnderstoodInFlow = "抱歉，这句我没看懂，我们先把入会申请填完。";
 const char* const kThanks = "不客气！还有问题随时问我。";
+const char* const kNoTicketHere =
+    "这个聊天里没有查到您的工单。记得工单号的，直接发给我（FL开头）就能查进度；"
+    "要找律师，回复\"找律师\"。";
+const char* const kSmallTalk = "这个我帮不上忙😄 ";
+const char* const kSmallTalkShort =
+    "这个我帮不上忙😄 有欠薪欠运费、工伤、事故、罚款的事，或者要入会、问福利，直接跟我说。";
 const char* const kAlreadyFilling = "您的入会申请正在填写中，我们接着填就行。";
 const char* const kAlreadyApplied = "您已经提交过入会申请，不用重新填写。";
 const char* const kChangeApplied =
@@ -457,6 +463,21 @@ asio::awaitable<std::optional<RouterDialog::Handled>> RouterDialog::answer_befor
         std::string channel(channel_name(message.channel));
         auto status = co_await chat.ticket_status(message.text, std::move(channel),
                                                   message.sender_id, turn.in_group);
+        if (status) {
+            handled.texts.push_back(std::move(*status));
+            handled.resume = true;
+            co_return std::optional<Handled>(std::move(handled));
+        }
+    }
+    // "我的工单呢", "律师回了没": the ticket this private chat opened, waiting or answered.
+    if (!turn.in_group && chat.ticket_status && asks_about_ticket(turn.text)) {
+        auto status = co_await ticket_still_waiting(state);
+        if (!status && !state.session.open_ticket.empty()) {
+            std::string channel(channel_name(message.channel));
+            status = co_await chat.ticket_status(state.session.open_ticket, std::move(channel),
+                                                 message.sender_id, false);
+        }
+        if (!status && turn.text.find("工单") != std::string::npos) status = kNoTicketHere;
         if (status) {
             handled.texts.push_back(std::move(*status));
             handled.resume = true;
@@ -710,6 +731,13 @@ asio::awaitable<std::string> RouterDialog::answer_route(
             } else {
                 handled.texts.push_back(std::string(kNotUnderstood) + menu_text(state));
             }
+            break;
+        case Do::small_talk:
+            // Mid-flow the step's prompt follows (resume); a group gets no menu of private steps.
+            if (mid_flow || turn.in_group)
+                handled.texts.push_back(kSmallTalkShort);
+            else
+                handled.texts.push_back(std::string(kSmallTalk) + menu_text(state));
             break;
         case Do::silence:
             break;

@@ -137,6 +137,7 @@ Understanding Understander::understand_cleaned(const std::string& cleaned,
             result.intent = intent;
             result.confidence = 1;
             result.command = true;
+            if (intent == "out_of_scope") result.slots["chit_chat"] = "1";
             fill_slots(result, cleaned);
             return result;
         }
@@ -308,6 +309,8 @@ Understanding Understander::classify(const std::string& cleaned, const Understan
     } else {
         result.intent = scores.front().intent;
         result.confidence = std::min(1.0, scores.front().score);
+        // Recognised as small talk ("哈哈哈", "明天下雨不"), not merely unknown.
+        if (result.intent == "out_of_scope") result.slots["chit_chat"] = "1";
     }
     fill_slots(result, cleaned);
     return result;

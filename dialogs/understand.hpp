@@ -36,7 +36,8 @@ struct Understanding {
     bool command = false;
     // answer: value (normalized) or raw (a wrong value: the flow says what to fix);
     // choice: number; benefits: benefit (kind id), district (official name); stations: place;
-    // question: serious=1; edit: field (slot validator name).
+    // question: serious=1; edit: field (slot validator name); out_of_scope: chit_chat=1 when the
+    // intent script recognised small talk ("哈哈哈", "明天下雨不") rather than nothing at all.
     std::map<std::string, std::string> slots;
     // The FAQ search made while understanding (empty when none was needed); the router sets its
     // index and hands it to the legal answer, which then does not search again.

@@ -259,15 +259,32 @@ TEST_F(ChatLegalTest, AskingForAPersonAgainShowsTheTicketStillWaiting) {
     EXPECT_NE(again.find("不用再转一次"), std::string::npos) << again;
     const std::string progress = say(port(), sender, "进度").all();
     EXPECT_EQ(ticket_number_in(progress), first) << progress;
+    const std::string mine = say(port(), sender, "我的工单呢").all();
+    EXPECT_EQ(ticket_number_in(mine), first) << mine;
     const json answer{{"text", "请带上工资条来咨询（测试答复）。"}};
     ASSERT_EQ(http_request(port(), "POST", "/admin/api/tickets/" + first + "/answer", answer.dump(),
                            bearer(kDeskToken))
                   .status,
               200);
     say(port(), sender, "你好");  // the answer is delivered
+    // Answered: "律师回了没" shows the answer, not a second ticket.
+    const std::string replied = say(port(), sender, "律师回了没").all();
+    EXPECT_NE(replied.find("测试答复"), std::string::npos) << replied;
     const std::string next = ticket_number_in(say(port(), sender, "人工").all());
     EXPECT_FALSE(next.empty());
     EXPECT_NE(next, first);
+}
+
+TEST_F(ChatLegalTest, SmallTalkAfterAMissNeverOpensATicket) {
+    const std::string sender = unique("d");
+    say(port(), sender, "今天天气不错");
+    for (const char* text : {"哈哈哈", "666", "明天下雨不"}) {
+        const std::string reply = say(port(), sender, text).all();
+        EXPECT_TRUE(ticket_number_in(reply).empty()) << text << ": " << reply;
+        EXPECT_NE(reply.find("帮不上忙"), std::string::npos) << text << ": " << reply;
+    }
+    const std::string none = say(port(), unique("d"), "我的工单呢").all();
+    EXPECT_NE(none.find("没有查到您的工单"), std::string::npos) << none;
 }
 
 TEST_F(ChatLegalTest, TicketNumberGivesItsStatusAndTheAnswerOnlyToItsOwner) {

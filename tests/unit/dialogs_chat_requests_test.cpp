@@ -55,6 +55,15 @@ TEST(GrievanceRequest, QuestionsAboutComplainingAreNotGrievances) {
     EXPECT_FALSE(grievance_request("老板拖了三个月运费不给咋办"));
 }
 
+TEST(AsksAboutTicket, ShortMessagesAboutHisTicketOrTheLawyersReply) {
+    for (const char* text : {"我的工单呢", "工单怎么样了？", "我的工单到哪一步了", "查工单",
+                             "律师回了没", "律师咋还没联系我", "律师回复了吗", "律师怎么还没回"})
+        EXPECT_TRUE(asks_about_ticket(text)) << text;
+    for (const char* text : {"律师费谁出", "找律师", "12345的工单号打了电话也没人管怎么办",
+                             "老板欠工资不给咋办", "律师说要签合同", "工资", ""})
+        EXPECT_FALSE(asks_about_ticket(text)) << text;
+}
+
 TEST(GrievanceChoices, NumbersMatchTheCategories) {
     const std::string text = grievance_choices_text();
     EXPECT_NE(text.find("1. 罚款"), std::string::npos);

@@ -170,5 +170,22 @@ TEST(Route, NotUnderstoodCountsAMissAndTheSecondHandsOff) {
     EXPECT_FALSE(second.counts_miss);
 }
 
+TEST(Route, RecognisedSmallTalkIsNeverAMissAndNeverATicket) {
+    const Understanding chit_chat = said("out_of_scope", {{"chit_chat", "1"}});
+    RouteView missed = idle();
+    missed.misses_before = 1;
+    for (const RouteView& view : {idle(), missed}) {
+        const Route got = route(chit_chat, view);
+        EXPECT_EQ(got.action, Do::small_talk);
+        EXPECT_FALSE(got.counts_miss);
+    }
+    EXPECT_EQ(route(chit_chat, at("name")).action, Do::small_talk);
+    EXPECT_TRUE(route(chit_chat, at("plate")).resume);  // the step's prompt follows
+    EXPECT_EQ(route(chit_chat, group(true)).action, Do::small_talk);
+    EXPECT_EQ(route(chit_chat, group(false)).action, Do::silence);
+    // What nothing recognised is still a miss, and the second hands off.
+    EXPECT_EQ(route(said("out_of_scope"), missed).action, Do::person);
+}
+
 }  // namespace
 }  // namespace kayou::dialogs
