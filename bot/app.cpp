@@ -76,10 +76,31 @@ faq::LegalQuestion legal_question(dialogs::LegalAsk ask) {
     question.misses_before = ask.misses_before;
     question.previous_question = std::move(ask.previous_question);
     question.topic = std::move(ask.topic);
+    question.answered_before = std::move(ask.answered_before);
     question.searched = std::move(ask.searched);
     question.follow_up = ask.follow_up;
     question.max_bytes = ask.max_bytes;
     return question;
+}
+
+// The legal service's reply as the router takes it.
+dialogs::LegalAnswer legal_answer(faq::LegalReply reply) {
+    dialogs::LegalAnswer answer;
+    answer.texts = std::move(reply.texts);
+    answer.follow_ups = std::move(reply.follow_ups);
+    // Numbered choices and two answers are kept for a follow-up "2" (a shortened answer of two
+    // says "回复2看全文"); a single answer's id only for the next follow-up (answered).
+    if (faq::answers(reply.action)) answer.answered = reply.entry_ids;
+    if (reply.action == faq::Action::choices || reply.action == faq::Action::both)
+        answer.entry_ids = std::move(reply.entry_ids);
+    answer.confident =
+        faq::answers(reply.action) || reply.action == faq::Action::choices || !reply.ticket.empty();
+    answer.missed =
+        reply.action == faq::Action::handoff && reply.ticket.empty() && !reply.asked_for_person;
+    answer.outcome = std::string(faq::action_name(reply.action));
+    answer.asked_as = std::move(reply.searched_text);
+    answer.ticket = reply.ticket;
+    return answer;
 }
 
 }  // namespace
@@ -761,21 +782,7 @@ struct App::Impl {
         chat.ask = [this](dialogs::LegalAsk ask) -> asio::awaitable<dialogs::LegalAnswer> {
             faq::LegalQuestion question = legal_question(std::move(ask));
             auto reply = co_await legal->ask(std::move(question));
-            dialogs::LegalAnswer answer;
-            answer.texts = std::move(reply.texts);
-            answer.follow_ups = std::move(reply.follow_ups);
-            // Numbered choices and two answers are kept for a follow-up "2" (a shortened answer of
-            // two says "回复2看全文"); a single answer's id is not.
-            if (reply.action == faq::Action::choices || reply.action == faq::Action::both)
-                answer.entry_ids = std::move(reply.entry_ids);
-            answer.confident = faq::answers(reply.action) || reply.action == faq::Action::choices ||
-                               !reply.ticket.empty();
-            answer.missed = reply.action == faq::Action::handoff && reply.ticket.empty() &&
-                            !reply.asked_for_person;
-            answer.outcome = std::string(faq::action_name(reply.action));
-            answer.asked_as = std::move(reply.searched_text);
-            answer.ticket = reply.ticket;
-            co_return answer;
+            co_return legal_answer(std::move(reply));
         };
         chat.answer_choice = [this](const std::vector<std::string>& ids,
                                     int number) -> std::optional<std::string> {

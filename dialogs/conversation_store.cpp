@@ -235,6 +235,7 @@ std::string ConversationStore::encode_session(const SessionState& state,
     if (!state.awaiting.empty()) session["awaiting"] = state.awaiting;
     if (state.legal_context) session["legal_context"] = true;
     if (!state.open_ticket.empty()) session["open_ticket"] = state.open_ticket;
+    if (!state.legal_answered.empty()) session["legal_answered"] = state.legal_answered;
     if (!state.recent.empty())
         session["sealed_recent"] = box_.seal(dump(json(state.recent)), "session:" + conversation);
     return dump(session);
@@ -257,6 +258,7 @@ SessionState ConversationStore::decode_session(const std::string& stored,
         state.awaiting = session.value("awaiting", std::string());
         state.legal_context = session.value("legal_context", false);
         state.open_ticket = session.value("open_ticket", std::string());
+        state.legal_answered = session.value("legal_answered", std::vector<std::string>());
         const auto recent = session.value("sealed_recent", std::string());
         if (!recent.empty()) {
             const auto opened = box_.open(recent, "session:" + conversation);

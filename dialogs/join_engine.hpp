@@ -41,6 +41,9 @@ struct SessionState {
     // The ticket this private chat last opened (a lawyer or the district's staff): while it waits
     // for the desk, asking for a person again shows it instead of opening a second one.
     std::string open_ticket;
+    // The legal entries the last turn answered (ids, private chats): the next message, when it
+    // is a follow-up matching one of them, gets only the part it asks about. Next message only.
+    std::vector<std::string> legal_answered;
 };
 
 // The join draft: the half-filled application, kept for days and independent of the session, so

@@ -434,6 +434,7 @@ RouterDialog::ChatTurn RouterDialog::take_turn(const Message& message, const Tur
     state.session.last_question.clear();
     turn.awaiting = std::exchange(state.session.awaiting, std::string());
     turn.legal_context = std::exchange(state.session.legal_context, false);
+    turn.legal_answered = std::exchange(state.session.legal_answered, {});
     turn.text = JoinEngine::clean_input(message.text);
     turn.in_group = message.in_group();
     turn.asked = !turn.in_group || input.mentioned;
@@ -546,6 +547,7 @@ asio::awaitable<std::string> RouterDialog::answer_legal(const Message& message,
         const auto& recent = state.session.recent;
         if (turn.legal_context && recent.size() >= 2)
             ask.topic = faq::topic_of(std::span(recent.data(), recent.size() - 1));
+        if (turn.legal_context) ask.answered_before = turn.legal_answered;
     }
     if (state.draft)
         ask.district = get(state.draft->slots, slot_for(*services_.script, "district"));
@@ -559,6 +561,7 @@ asio::awaitable<std::string> RouterDialog::answer_legal(const Message& message,
     handled.follow_ups = std::move(answer.follow_ups);
     handled.asked_as = std::move(answer.asked_as);
     if (!turn.in_group && !answer.ticket.empty()) state.session.open_ticket = answer.ticket;
+    if (!turn.in_group) state.session.legal_answered = std::move(answer.answered);
     // A serious case the scripts cannot answer: the desk's offer alone, not "我还答不好" before it.
     const bool said_something = !handled.texts.empty();
     if (decided.offer_desk && answer.outcome == "handoff" && !answer.confident)

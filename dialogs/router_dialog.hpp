@@ -50,6 +50,8 @@ struct LegalAsk {
     // The question a short follow-up leans on (faq::LegalQuestion::topic): in a private chat whose
     // last turn was legal, his latest earlier message that stands on its own (faq::topic_of).
     std::string topic;
+    // The entries the turn before answered (faq::LegalQuestion::answered_before).
+    std::vector<std::string> answered_before;
     // The search the understanding step already made (faq::PriorSearch), reused when it fits.
     faq::PriorSearch searched;
     bool follow_up = false;        // Message::follow_ups (faq::LegalQuestion::follow_up)
@@ -65,7 +67,8 @@ struct LegalAnswer {
     std::string outcome;                  // answer | both | choices | silence | handoff
     // Set when the service searched the question with its topic (faq::LegalReply::searched_text).
     std::string asked_as;
-    std::string ticket;  // the ticket it opened, if any
+    std::string ticket;                 // the ticket it opened, if any
+    std::vector<std::string> answered;  // the entries sent as answers (answer or both)
 };
 
 // A grievance (诉求) as the router hands it to the ticket desk.
@@ -215,7 +218,8 @@ private:
         std::string last_question;
         std::string awaiting;
         bool legal_context = false;
-        std::string text;  // JoinEngine::clean_input of the message
+        std::vector<std::string> legal_answered;  // SessionState::legal_answered
+        std::string text;                         // JoinEngine::clean_input of the message
         bool in_group = false;
         bool asked = false;  // 1:1, or @-mentioned in a group
     };

@@ -30,7 +30,167 @@ constexpr std::array<std::u32string_view, 16> kPointsBack = {
     U"万一", U"另外", U"然后", U"这样", U"这种", U"那种",   U"假如", U"再",
 };
 
+struct AspectWords {
+    Aspect aspect;
+    std::vector<std::u32string_view> asked;  // in the follow-up
+    std::vector<std::u32string_view> said;   // in a sentence of the answer
+};
+
+const std::vector<AspectWords>& aspect_words() {
+    static const std::vector<AspectWords> words = {
+        {Aspect::papers,
+         {U"材料", U"证据", U"带啥", U"带什么", U"准备啥", U"准备什么", U"手续", U"证件", U"啥东西",
+          U"什么东西", U"证明"},
+         {U"材料",   U"证据",   U"复印件", U"原件",   U"证明",   U"记录",  U"照片",   U"身份证",
+          U"病历",   U"诊断",   U"发票",   U"单据",   U"截图",   U"收据",  U"工资条", U"对账单",
+          U"决定书", U"驾驶证", U"行驶证", U"申请书", U"起诉状", U"社保卡"}},
+        {Aspect::phone, {U"电话", U"热线", U"号码", U"打哪个", U"打多少", U"打几"}, {U"热线"}},
+        {Aspect::money,
+         {U"多少钱", U"钱多少", U"赔多少", U"给多少", U"拿多少", U"要多少", U"罚多少", U"扣多少",
+          U"补多少", U"要钱", U"收费", U"花钱", U"费用", U"贵不贵", U"怎么算", U"咋算", U"标准"},
+         {U"元", U"块", U"倍", U"%", U"个月工资", U"费", U"罚款", U"赔偿金", U"补偿", U"补助金",
+          U"津贴", U"免费", U"不收"}},
+        {Aspect::time,
+         {U"多久", U"多长时间", U"多少时间", U"几天", U"多少天", U"几个月", U"多少个月", U"几年",
+          U"多少年", U"啥时候", U"什么时候", U"时效", U"期限", U"多长", U"哪天", U"最晚", U"截止",
+          U"多快"},
+         {U"时效", U"期限", U"当天", U"当场", U"立即"}},
+        {Aspect::place,
+         {U"去哪", U"在哪", U"哪里", U"哪儿", U"找谁", U"哪个部门", U"找哪", U"向谁", U"上哪",
+          U"谁管", U"归谁管", U"哪个单位", U"什么部门", U"啥部门"},
+         {U"局", U"法院", U"委员会", U"仲裁委", U"交警", U"大队", U"窗口", U"中心", U"经办机构",
+          U"部门", U"派出所", U"平台", U"客服", U"工会", U"热线", U"拨打", U"网站", U"小程序"}},
+    };
+    return words;
+}
+
+bool contains_any(std::u32string_view text, const std::vector<std::u32string_view>& words) {
+    return std::any_of(words.begin(), words.end(),
+                       [&](std::u32string_view word) { return text.find(word) != text.npos; });
+}
+
+bool is_numeral(char32_t cp) {
+    return (cp >= U'0' && cp <= U'9') || (cp >= U'０' && cp <= U'９') ||
+           std::u32string_view(U"一二三四五六七八九十两半百几").find(cp) !=
+               std::u32string_view::npos;
+}
+
+// "60个工作日", "1年", "5日内", "三个月": a number, an optional 个, then a unit of time.
+bool names_a_duration(std::u32string_view sentence) {
+    constexpr std::u32string_view kUnits[] = {U"工作日", U"日",   U"天", U"月",
+                                              U"年",     U"小时", U"周", U"星期"};
+    for (std::size_t i = 0; i < sentence.size(); ++i) {
+        if (!is_numeral(sentence[i])) continue;
+        std::size_t next = i + 1;
+        while (next < sentence.size() && is_numeral(sentence[next])) ++next;
+        if (next < sentence.size() && sentence[next] == U'个') ++next;
+        const std::u32string_view rest = sentence.substr(next);
+        for (const auto unit : kUnits)
+            if (rest.starts_with(unit)) return true;
+        i = next - 1;
+    }
+    return false;
+}
+
+bool names_a_phone_number(std::u32string_view sentence) {
+    std::size_t run = 0;
+    for (char32_t cp : sentence) {
+        run = (cp >= U'0' && cp <= U'9') ? run + 1 : 0;
+        if (run >= 5) return true;
+    }
+    return false;
+}
+
+bool speaks_to(std::u32string_view sentence, const AspectWords& words) {
+    if (contains_any(sentence, words.said)) return true;
+    if (words.aspect == Aspect::time) return names_a_duration(sentence);
+    if (words.aspect == Aspect::phone || words.aspect == Aspect::place)
+        return names_a_phone_number(sentence);
+    return false;
+}
+
+const AspectWords* words_of(Aspect aspect) {
+    for (const auto& words : aspect_words())
+        if (words.aspect == aspect) return &words;
+    return nullptr;
+}
+
+// A message this short that asks for an aspect is about the answer before it.
+constexpr std::size_t kBareAspectMaxChars = 6;
+
 }  // namespace
+
+Aspect asked_aspect(std::string_view message) {
+    const std::u32string points = text::decode_utf8(message);
+    for (const auto& words : aspect_words())
+        if (contains_any(points, words.asked)) return words.aspect;
+    return Aspect::none;
+}
+
+bool asks_only_aspect(std::string_view message) {
+    std::u32string rest = trimmed(message);
+    const Aspect aspect = asked_aspect(message);
+    if (aspect == Aspect::none) return false;
+    const auto remove_all = [&](std::u32string_view word) {
+        for (auto at = rest.find(word); at != rest.npos; at = rest.find(word))
+            rest.erase(at, word.size());
+    };
+    for (const auto word : words_of(aspect)->asked) remove_all(word);
+    constexpr std::u32string_view kFillers[] = {
+        U"那么", U"那", U"还", U"需要", U"要",   U"得",   U"能", U"可以", U"申请", U"办理", U"办",
+        U"交",   U"报", U"去", U"的",   U"吗",   U"呢",   U"啊", U"呀",   U"一般", U"大概", U"请问",
+        U"我",   U"都", U"些", U"哪些", U"多少", U"准备", U"带", U"啥",   U"什么"};
+    for (const auto word : kFillers) remove_all(word);
+    return counted_chars(rest) <= 1;
+}
+
+std::string_view aspect_label(Aspect aspect) {
+    switch (aspect) {
+        case Aspect::papers:
+            return "材料";
+        case Aspect::phone:
+            return "电话";
+        case Aspect::money:
+            return "钱";
+        case Aspect::time:
+            return "时间";
+        case Aspect::place:
+            return "去哪办";
+        case Aspect::none:
+            break;
+    }
+    return {};
+}
+
+std::vector<std::string> sentences_about(std::string_view answer, Aspect aspect,
+                                         std::size_t max_sentences) {
+    std::vector<std::string> found;
+    const AspectWords* words = words_of(aspect);
+    if (!words) return found;
+    const std::u32string points = text::decode_utf8(answer);
+    std::size_t begin = 0;
+    for (std::size_t i = 0; i <= points.size() && found.size() < max_sentences; ++i) {
+        const bool end = i == points.size() || points[i] == U'。' || points[i] == U'；' ||
+                         points[i] == U'！' || points[i] == U'\n';
+        if (!end) continue;
+        std::u32string sentence = points.substr(begin, i - begin);
+        begin = i + 1;
+        while (!sentence.empty() && text::is_edge_punctuation(sentence.front()))
+            sentence.erase(sentence.begin());
+        if (sentence.empty() || !speaks_to(sentence, *words)) continue;
+        found.push_back(text::encode_utf8(sentence) + "。");
+    }
+    return found;
+}
+
+std::string answer_part(std::string_view answer, std::string_view follow_up) {
+    const Aspect aspect = asked_aspect(follow_up);
+    const auto sentences = sentences_about(answer, aspect);
+    if (sentences.empty()) return {};
+    std::string text = "刚才的回答里，说到" + std::string(aspect_label(aspect)) + "的是这几句：";
+    for (const auto& sentence : sentences) text += "\n" + sentence;
+    return text;
+}
 
 bool leans_on_previous(std::string_view message) {
     const std::u32string points = trimmed(message);
@@ -38,6 +198,8 @@ bool leans_on_previous(std::string_view message) {
     if (chars == 0 || chars > kFollowUpMaxChars) return false;
     for (const auto word : kPointsBack)
         if (points.starts_with(word)) return true;
+    // "要多久", "多少钱", "去哪办": an aspect and hardly anything else asks about what was said.
+    if (chars <= kBareAspectMaxChars && asked_aspect(message) != Aspect::none) return true;
     return points.back() == U'呢';
 }
 

@@ -8,6 +8,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace kayou::faq {
 
@@ -16,8 +17,9 @@ namespace kayou::faq {
 inline constexpr std::size_t kFollowUpMaxChars = 16;
 
 // Whether `message` has the shape of a follow-up: short, and either opening with a word that
-// points back (那, 那么, 还有, 还能, 要是, 如果, 万一, 另外, 然后, 这样, 这种 …) or ending in 呢
-// ("单位不给报呢"). Punctuation and spaces around it do not count.
+// points back (那, 那么, 还有, 还能, 要是, 如果, 万一, 另外, 然后, 这样, 这种 …), ending in 呢
+// ("单位不给报呢"), or no more than an aspect (asked_aspect: "要多久", "多少钱", at most six
+// characters). Punctuation and spaces around it do not count.
 bool leans_on_previous(std::string_view message);
 
 // The text searched for a follow-up: the topic, then the message, so that the long-story search
@@ -28,5 +30,40 @@ std::string with_topic(std::string_view topic, std::string_view message);
 // itself not included): the latest one that stands on its own, reached back through follow-ups
 // only ("工伤认定要多久" ← "那要准备啥" ← "要是单位不给报呢"). Empty when there is none.
 std::string topic_of(std::span<const std::string> earlier);
+
+// What a short question asks of the answer before it, when its words say so.
+enum class Aspect {
+    none,
+    papers,  // 材料, 证据, 带啥, 手续
+    phone,   // 电话, 热线, 号码
+    money,   // 多少钱, 赔多少, 怎么算, 收费
+    time,    // 多久, 几天, 啥时候, 时效
+    place,   // 去哪, 找谁, 哪个部门
+};
+
+// The aspect a message asks about, checked in the order above ("要带啥材料去哪交" asks for
+// papers); Aspect::none when no word of one is in it.
+Aspect asked_aspect(std::string_view message);
+
+// Whether a message asks for an aspect and names nothing else ("要准备啥材料", "那要多久",
+// "去哪申请"): once the aspect's words, pointers back (那, 还) and fillers (要, 需要, 得, 能,
+// 申请, 办 …) are taken out, at most one character is left. "罚款多少钱" names 罚款.
+bool asks_only_aspect(std::string_view message);
+
+// How a reply names the aspect: "时间", "钱", "去哪办", "材料", "电话"; "" for none.
+std::string_view aspect_label(Aspect aspect);
+
+// The sentences of `answer` that speak to `aspect` (a sentence ends at 。；！ or a line break), in
+// their order and at most `max_sentences` of them; empty when none does. Time: a number with a
+// unit of time (60个工作日, 1年, 5日) or 时效/期限; money: 元, 倍, %, 费, 赔偿金 …; place:
+// 局, 法院, 委员会, 经办机构, 热线 …; papers: 材料, 证据, 记录, 病历, 发票 …; phone: five digits
+// in a row or 热线.
+std::vector<std::string> sentences_about(std::string_view answer, Aspect aspect,
+                                         std::size_t max_sentences = 5);
+
+// The reply to a follow-up whose best match is the answer just sent ("老板欠我工资咋办" → "那要
+// 多久"): the sentences of that answer on what it asks, not the whole answer again. Empty when
+// the follow-up names no aspect or the answer says nothing of it.
+std::string answer_part(std::string_view answer, std::string_view follow_up);
 
 }  // namespace kayou::faq

@@ -1,5 +1,7 @@
 #include "faq/legal_service.hpp"
 
+#include <algorithm>
+
 #include "faq/content.hpp"
 #include "faq/follow_up.hpp"
 #include "faq/live_content.hpp"
@@ -45,6 +47,53 @@ std::string answer_gist(const Entry& entry, std::size_t max_chars) {
     return text::encode_utf8(gist);
 }
 
+namespace {
+
+// The sentences of an answer just sent that speak to what the follow-up asks (faq::answer_part),
+// with the way to a person; empty when there are none or they do not fit.
+std::string part_of(const Entry& answered, const LegalQuestion& question) {
+    std::string part = answer_part(answered.answer, question.text);
+    if (part.empty()) return {};
+    part += "\n";
+    part += kReachPerson;
+    if (part.size() > question.max_bytes) return {};
+    return part;
+}
+
+// "要准备啥材料" right after an answer asks what that answer says of it: searched, the bare
+// aspect drifts to another topic's entry (a wage answer's "要准备啥材料" found the freight
+// lawsuit's materials). The entry answered first, when it says something of the aspect.
+const Entry* bare_aspect_target(const Index* index, const LegalQuestion& question) {
+    if (!index || question.answered_before.empty() || !asks_only_aspect(question.text))
+        return nullptr;
+    return index->script().find(question.answered_before.front());
+}
+
+// A follow-up whose best match is the answer just sent ("老板欠我工资咋办" → "那要多久").
+const Entry* repeated_target(const Decision& decision, const LegalQuestion& question) {
+    if (!answers(decision.action) || decision.hits.empty() || !decision.hits.front().entry)
+        return nullptr;
+    if (!leans_on_previous(question.text)) return nullptr;
+    const Entry* best = decision.hits.front().entry;
+    const auto& before = question.answered_before;
+    if (std::find(before.begin(), before.end(), best->id) == before.end()) return nullptr;
+    return best;
+}
+
+// Fills `reply` with the part of `answered`; false (reply untouched) when there is none.
+bool answer_with_part(LegalReply& reply, const Entry* answered, const LegalQuestion& question) {
+    if (!answered) return false;
+    std::string part = part_of(*answered, question);
+    if (part.empty()) return false;
+    reply.action = Action::answer;
+    if (reply.hits.size() > 1) reply.hits.resize(1);
+    reply.entry_ids = {answered->id};
+    reply.texts = {std::move(part)};
+    return true;
+}
+
+}  // namespace
+
 std::string choices_text(const std::vector<Hit>& hits) {
     std::string text = "您问的可能是下面哪一种？";
     int n = 0;
@@ -72,6 +121,10 @@ LegalReply answer_from(std::shared_ptr<const Index> index, int version,
         reply.index = std::move(index);
         return reply;
     }
+    if (answer_with_part(reply, bare_aspect_target(index.get(), question), question)) {
+        reply.index = std::move(index);
+        return reply;
+    }
     std::vector<Hit> hits;
     const std::size_t top_k = PriorSearch::kPriorSearchTopK;
     if (question.searched.answers(index.get(), question.text, question.district))
@@ -95,6 +148,10 @@ LegalReply answer_from(std::shared_ptr<const Index> index, int version,
                question.in_group, question.mentioned);
     reply.action = decision.action;
     reply.hits = decision.hits;
+    if (answer_with_part(reply, repeated_target(decision, question), question)) {
+        reply.index = std::move(index);
+        return reply;
+    }
     switch (decision.action) {
         case Action::answer:
         case Action::both: {

@@ -45,6 +45,9 @@ struct LegalQuestion {
     // His last legal question in a private chat, when the turn before this one was legal: a
     // follow-up ("那要多久", faq::leans_on_previous) is also searched after it (answer_from).
     std::string topic;
+    // The entries answered on the turn before this one (private chats): a follow-up whose best
+    // match is one of them gets the part it asks about (faq::answer_part), not the answer again.
+    std::vector<std::string> answered_before;
 };
 
 inline constexpr int kMissesForTicket = 2;

@@ -7,6 +7,7 @@
 
 #include "faq/benefits.hpp"
 #include "faq/content.hpp"
+#include "faq/follow_up.hpp"
 #include "faq/legal_service.hpp"
 #include "faq/stations.hpp"
 #include "faq/tickets.hpp"
@@ -363,6 +364,44 @@ TEST_F(FaqLegalAnswers, GroupWithoutMentionBelowThresholdIsSilent) {
     EXPECT_EQ(private_reply.action, Action::handoff);
     ASSERT_EQ(private_reply.texts.size(), 1u);
     EXPECT_NE(private_reply.texts[0].find("找律师"), std::string::npos);
+}
+
+// "老板欠我工资咋办" then "那要多久" / "要准备啥材料": the part of the wage answer about it, not
+// the whole answer again or another topic's entry; a follow-up with a topic of its own, or
+// after no answer, is searched as before.
+TEST_F(FaqLegalAnswers, AFollowUpGetsThePartOfTheAnswerJustSent) {
+    LegalQuestion first;
+    first.text = "老板欠我三个月工资不给咋办";
+    const auto answered = answer_from(index_, 1, first, {});
+    ASSERT_EQ(answered.action, Action::answer);
+    const std::string id = answered.entry_ids.front();
+    const Entry* entry = index_->script().find(id);
+    ASSERT_NE(entry, nullptr);
+    for (const char* follow_up : {"那要多久", "要准备啥材料", "那去哪申请"}) {
+        LegalQuestion question;
+        question.text = follow_up;
+        question.topic = first.text;
+        question.answered_before = {id};
+        const auto reply = answer_from(index_, 1, question, {});
+        ASSERT_EQ(reply.action, Action::answer) << follow_up;
+        EXPECT_EQ(reply.entry_ids, std::vector<std::string>{id}) << follow_up;
+        ASSERT_EQ(reply.texts.size(), 1u);
+        EXPECT_EQ(reply.texts[0].rfind("刚才的回答里", 0), 0u) << reply.texts[0];
+        EXPECT_LT(reply.texts[0].size(), format_answer(*entry, kOneReplyBytes).size());
+        for (const auto& sentence : sentences_about(entry->answer, asked_aspect(follow_up)))
+            EXPECT_NE(reply.texts[0].find(sentence), std::string::npos) << sentence;
+    }
+    LegalQuestion own_topic;
+    own_topic.text = "那运费呢";
+    own_topic.topic = first.text;
+    own_topic.answered_before = {id};
+    const auto freight = answer_from(index_, 1, own_topic, {});
+    ASSERT_FALSE(freight.entry_ids.empty());
+    EXPECT_NE(freight.entry_ids.front(), id);
+    LegalQuestion nothing_before;
+    nothing_before.text = "要准备啥材料";
+    EXPECT_EQ(answer_from(index_, 1, nothing_before, {}).texts.front().find("刚才的回答里"),
+              std::string::npos);
 }
 
 TEST_F(FaqLegalAnswers, NoIndexYetMeansHandoff) {

@@ -29,8 +29,13 @@ TEST(FaqFollowUp, AShortQuestionThatPointsBackLeansOnThePreviousOne) {
         {"单位不给报呢", true},
         {"  运费呢？？", true},
         {"“那运费呢”", true},
+        // No more than what it asks about.
+        {"要多久？", true},
+        {"多少钱", true},
+        {"去哪办", true},
         // A question that stands on its own.
         {"工伤认定多久能下来", false},
+        {"超速罚款一般罚多少钱", false},
         {"老板欠我三个月工资不给 咋办", false},
         {"开车撞了人 要坐牢吗", false},
         // Long: a new story, even when it opens with 那.
@@ -67,6 +72,68 @@ TEST(FaqFollowUp, TheTopicIsTheLatestQuestionThatStandsOnItsOwn) {
     };
     for (const auto& item : cases)
         EXPECT_EQ(topic_of(item.earlier), item.topic) << testing::PrintToString(item.earlier);
+}
+
+TEST(FaqFollowUp, TheAspectAskedIsNamedByItsWords) {
+    const std::pair<const char*, Aspect> cases[] = {
+        {"那要多久", Aspect::time},
+        {"啥时候能下来", Aspect::time},
+        {"时效是几年", Aspect::time},
+        {"那能赔多少", Aspect::money},
+        {"补偿怎么算", Aspect::money},
+        {"要钱吗", Aspect::money},
+        {"去哪申请", Aspect::place},
+        {"找谁管", Aspect::place},
+        {"那要准备啥材料", Aspect::papers},
+        {"要带什么证件", Aspect::papers},
+        {"电话多少", Aspect::phone},
+        {"打哪个号码", Aspect::phone},
+        // Papers come before place: what to bring is the harder part.
+        {"要带啥材料去哪交", Aspect::papers},
+        {"还有别的办法吗", Aspect::none},
+        {"", Aspect::none},
+    };
+    for (const auto& [message, aspect] : cases) EXPECT_EQ(asked_aspect(message), aspect) << message;
+}
+
+TEST(FaqFollowUp, OnlyAnAspectMeansTheAnswerBefore) {
+    for (const char* message :
+         {"要准备啥材料", "那要多久", "去哪申请", "要多少钱", "电话多少？", "那需要带哪些证件"})
+        EXPECT_TRUE(asks_only_aspect(message)) << message;
+    for (const char* message :
+         {"罚款多少钱", "工伤认定要多久", "还有别的办法吗", "那运费呢", "仲裁要准备啥材料", ""})
+        EXPECT_FALSE(asks_only_aspect(message)) << message;
+}
+
+TEST(FaqFollowUp, TheSentencesAboutAnAspectKeepTheirOrder) {
+    const std::string answer =
+        "被拖欠工资是违法的：可以打12333向劳动监察投诉，也可以申请劳动仲裁，都不收费。"
+        "监察立案后一般60个工作日内查完。仲裁委收到申请5日内决定是否受理，受理后一般45日内"
+        "裁决；已经离职的，要在离职后1年内申请。先保存好劳动合同、工资条、转账记录等证据。"
+        "逾期不付的还要按应付金额50%到100%加付赔偿金！";
+    EXPECT_EQ(sentences_about(answer, Aspect::time),
+              (std::vector<std::string>{"监察立案后一般60个工作日内查完。",
+                                        "仲裁委收到申请5日内决定是否受理，受理后一般45日内裁决。",
+                                        "已经离职的，要在离职后1年内申请。"}));
+    EXPECT_EQ(sentences_about(answer, Aspect::papers),
+              std::vector<std::string>{"先保存好劳动合同、工资条、转账记录等证据。"});
+    EXPECT_EQ(sentences_about(answer, Aspect::phone),
+              std::vector<std::string>{
+                  "被拖欠工资是违法的：可以打12333向劳动监察投诉，也可以申请劳动仲裁，都不收费。"});
+    EXPECT_EQ(sentences_about(answer, Aspect::money).size(), 2u);  // 不收费, 50%到100%
+    EXPECT_EQ(sentences_about(answer, Aspect::time, 1).size(), 1u);
+    EXPECT_TRUE(sentences_about(answer, Aspect::none).empty());
+    EXPECT_TRUE(sentences_about("交强险由保险公司赔。", Aspect::time).empty());
+    EXPECT_TRUE(sentences_about("单位应当为你参加工伤保险。", Aspect::time).empty());
+}
+
+TEST(FaqFollowUp, ThePartOfAnAnswerSaysWhatItIsAbout) {
+    const std::string answer = "可以申请劳动仲裁。受理后一般45日内裁决。仲裁不收费。";
+    EXPECT_EQ(answer_part(answer, "那要多久"),
+              "刚才的回答里，说到时间的是这几句：\n受理后一般45日内裁决。");
+    EXPECT_EQ(answer_part(answer, "要花钱吗"), "刚才的回答里，说到钱的是这几句：\n仲裁不收费。");
+    EXPECT_EQ(answer_part(answer, "还有别的办法吗"), "");  // no aspect: the answer goes whole
+    EXPECT_EQ(answer_part(answer, "电话多少"), "");        // the answer has no number
 }
 
 }  // namespace
