@@ -847,6 +847,15 @@ struct App::Impl {
             if (!ticket || ticket->state != "open") co_return std::nullopt;
             co_return faq::ticket_waiting_text(*ticket);
         };
+        chat.add_to_ticket = [this](std::string number, std::string text,
+                                    bool may_reopen) -> asio::awaitable<dialogs::TicketNoteResult> {
+            const auto result =
+                co_await tickets->add_note(std::move(number), std::move(text), may_reopen);
+            if (result == faq::NoteResult::answered) co_return dialogs::TicketNoteResult::left;
+            if (result == faq::NoteResult::added) co_return dialogs::TicketNoteResult::added;
+            if (result == faq::NoteResult::reopened) co_return dialogs::TicketNoteResult::reopened;
+            co_return dialogs::TicketNoteResult::gone;
+        };
         chat.ticket_status = [this](std::string text, std::string channel, std::string sender,
                                     bool in_group) {
             return tickets->status_for(std::move(text), std::move(channel), std::move(sender),

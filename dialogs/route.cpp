@@ -161,6 +161,7 @@ Route route(const Understanding& understanding, const RouteView& view) {
     if (intent == "question") {
         Route route = to(Do::legal);
         route.offer_desk = !understanding.slot("serious").empty();
+        route.adds_to_ticket = view.ticket_open;
         return route;
     }
     if (intent == "person") return person(person_desk(understanding, view.legal_context));
@@ -173,6 +174,9 @@ Route route(const Understanding& understanding, const RouteView& view) {
     if (intent == "thanks" || intent == "confirm") return to(Do::thanks);
     if (intent == "help" || intent == "edit") return to(Do::menu);
     if (is_chit_chat(understanding)) return to(Do::small_talk);
+    // Whatever else he sends while his ticket waits is for the desk ("我在常州 欠了两万"): kept
+    // with the ticket, never a miss that opens a second one.
+    if (view.ticket_open) return to(Do::ticket_note);
     return lost(view);
 }
 

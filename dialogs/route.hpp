@@ -19,6 +19,7 @@ struct RouteView {
     int misses_before = 0;         // turns in a row kayou did not understand, before this one
     bool choices_offered = false;  // numbered choices (FAQ or menu) are waiting for a pick
     bool legal_context = false;    // the last turn was a legal question (人工 -> the legal desk)
+    bool ticket_open = false;      // a private chat whose ticket for a person may still be open
 };
 
 enum class Do {
@@ -41,6 +42,7 @@ enum class Do {
     small_talk,      // chit-chat ("哈哈哈"): say what kayou can do; never a miss, never a ticket
     silence,         // a group message not meant for kayou
     group_join,      // a join asked in a group: the private path (never personal data here)
+    ticket_note,     // what he adds to his open ticket ("补充"): for the desk, never a miss
 };
 
 struct Route {
@@ -50,6 +52,8 @@ struct Route {
     bool resume = false;       // a detour inside the join flow: repeat where it stands afterwards
     bool offer_desk = false;   // a serious case: offer the legal desk with the answer
     bool counts_miss = false;  // this turn was not understood (the next miss hands off)
+    // A legal question while his ticket is open: answered, and added to the ticket too.
+    bool adds_to_ticket = false;
 };
 
 Route route(const Understanding& understanding, const RouteView& view);

@@ -5,6 +5,7 @@
 #include <utility>
 
 #include "dialogs/chat_requests.hpp"
+#include "dialogs/extract.hpp"
 #include "dialogs/privacy.hpp"
 #include "faq/follow_up.hpp"
 #include "members/application_store.hpp"
@@ -270,6 +271,17 @@ const char* const kSeriousOffer =
 const char* const kNotUnderstood = "抱歉，这句我没看懂。";
 const char* const kNotUnderstoodInFlow = "抱歉，这句我没看懂，我们先把入会申请填完。";
 const char* const kThanks = "不客气！还有问题随时问我。";
+// What the driver is told when his message went to his open ticket.
+std::string ticket_note_text(const std::string& number, bool reopened, bool phone) {
+    std::string text;
+    if (reopened)
+        text = "已把您的回复转给工作人员（工单" + number + "），答复后会在这里告诉您。";
+    else
+        text = "已补充到您的工单" + number + "，工作人员会一起看到，答复后会在这里告诉您。";
+    if (phone) text += "您留的电话也一并转给了工作人员。";
+    return text;
+}
+
 const char* const kNoTicketHere =
     "这个聊天里没有查到您的工单。记得工单号的，直接发给我（FL开头）就能查进度；"
     "要找律师，回复\"找律师\"。";
@@ -617,6 +629,43 @@ asio::awaitable<std::optional<std::string>> RouterDialog::ticket_still_waiting(
     co_return std::nullopt;
 }
 
+// A legal question while his ticket waits was also added to it (`noted`, what he is told): what
+// the scripts cannot answer is the ticket's (no "我还答不好", no miss towards a second ticket);
+// an answer says the question was kept.
+void RouterDialog::keep_with_ticket(std::optional<std::string> noted, const std::string& outcome,
+                                    SessionState& session, Handled& handled) {
+    if (!noted) return;
+    if (outcome == "handoff") {
+        handled.texts.assign(1, std::move(*noted));
+        session.legal_misses = 0;
+        session.last_question.clear();
+        return;
+    }
+    handled.texts.push_back("（这条也已补充到您的工单" + session.open_ticket + "。）");
+}
+
+asio::awaitable<std::optional<std::string>> RouterDialog::note_for_ticket(const Message& message,
+                                                                          const TurnInput& input,
+                                                                          ConversationState& state,
+                                                                          bool may_reopen) {
+    const ChatServices& chat = services_.chat;
+    const std::string number = state.session.open_ticket;
+    if (number.empty() || !chat.add_to_ticket) co_return std::nullopt;
+    // "我电话13912345678": the desk can call him back (it stays in the note, sealed).
+    const bool phone = extract_answer("mobile", message.text, input.today).found();
+    TicketNoteResult result = TicketNoteResult::gone;
+    try {
+        result = co_await chat.add_to_ticket(number, message.text, may_reopen);
+    } catch (const std::exception&) {
+        if (services_.log) services_.log("ticket_note_failed", "");
+        co_return std::nullopt;
+    }
+    if (result == TicketNoteResult::gone) state.session.open_ticket.clear();
+    if (result == TicketNoteResult::gone || result == TicketNoteResult::left)
+        co_return std::nullopt;
+    co_return ticket_note_text(number, result == TicketNoteResult::reopened, phone);
+}
+
 // Do::pick: the numbered FAQ choice picked; one past the entries is the desk.
 asio::awaitable<std::vector<std::string>> RouterDialog::answer_pick(const Message& message,
                                                                     ConversationState& state,
@@ -701,6 +750,13 @@ asio::awaitable<std::string> RouterDialog::answer_route(
         case Do::legal:
             last_legal_outcome =
                 co_await answer_legal(message, state, turn, understood, decided, handled);
+            if (decided.adds_to_ticket) {
+                // A question the scripts answered reopens an answered ticket only soon after its
+                // answer (a reply to the lawyer), not days later.
+                const bool may_reopen = last_legal_outcome == "handoff";
+                auto noted = co_await note_for_ticket(message, input, state, may_reopen);
+                keep_with_ticket(std::move(noted), last_legal_outcome, state.session, handled);
+            }
             // A question with a danger word in it: the emergency numbers first, even where the
             // FAQ stays silent (a group chat).
             if (understood.slot("emergency") == "1")
@@ -712,40 +768,49 @@ asio::awaitable<std::string> RouterDialog::answer_route(
         case Do::emergency:
             handled.texts.push_back(danger_text(understood));
             break;
-        case Do::menu:
-            handled.texts.push_back(menu_text(state));
-            break;
-        case Do::greet:
-            handled.texts.push_back("您好，我是卡友小助手。" + menu_text(state));
-            break;
-        case Do::thanks:
-            handled.texts.push_back(mid_flow && understood.intent == "join" ? kAlreadyFilling
-                                                                            : kThanks);
-            break;
         case Do::pick:
             handled.texts = co_await answer_pick(message, state, turn, understood, choices);
             break;
-        case Do::opt_out:
-            handled.texts.push_back("好的，已为您退订通知短信。");
-            break;
-        case Do::not_understood:
-            if (mid_flow) {
-                handled.texts.push_back(kNotUnderstoodInFlow);
-            } else {
-                handled.texts.push_back(std::string(kNotUnderstood) + menu_text(state));
-            }
-            break;
-        case Do::small_talk:
-            // Mid-flow the step's prompt follows (resume); a group gets no menu of private steps.
-            if (mid_flow || turn.in_group)
-                handled.texts.push_back(kSmallTalkShort);
+        case Do::ticket_note: {
+            auto noted = co_await note_for_ticket(message, input, state, true);
+            if (noted)
+                handled.texts.push_back(std::move(*noted));
             else
-                handled.texts.push_back(std::string(kSmallTalk) + menu_text(state));
+                handled.texts.push_back(std::string(kNotUnderstood) + menu_text(state));
             break;
+        }
         case Do::silence:
+            break;
+        default:
+            handled.texts.push_back(
+                reply_text(decided.action, state, understood, mid_flow, turn.in_group));
             break;
     }
     co_return last_legal_outcome;
+}
+
+// The replies that are text alone: the menu, a greeting, thanks, an opt-out, not understood and
+// small talk.
+std::string RouterDialog::reply_text(Do action, ConversationState& state,
+                                     const Understanding& understood, bool mid_flow,
+                                     bool in_group) const {
+    switch (action) {
+        case Do::greet:
+            return "您好，我是卡友小助手。" + menu_text(state);
+        case Do::thanks:
+            return mid_flow && understood.intent == "join" ? kAlreadyFilling : kThanks;
+        case Do::opt_out:
+            return "好的，已为您退订通知短信。";
+        case Do::not_understood:
+            if (mid_flow) return kNotUnderstoodInFlow;
+            return std::string(kNotUnderstood) + menu_text(state);
+        case Do::small_talk:
+            // Mid-flow the step's prompt follows (resume); a group gets no menu of private steps.
+            if (mid_flow || in_group) return kSmallTalkShort;
+            return std::string(kSmallTalk) + menu_text(state);
+        default:
+            return menu_text(state);
+    }
 }
 
 asio::awaitable<RouterDialog::Handled> RouterDialog::chat_services(const Message& message,
@@ -813,6 +878,7 @@ asio::awaitable<RouterDialog::Handled> RouterDialog::chat_services(const Message
     view.misses_before = misses;
     view.choices_offered = !offered.empty();
     view.legal_context = legal_context;
+    view.ticket_open = !in_group && !state.session.open_ticket.empty();
     view.step = step_kind(state);
     // A step removed from the script since the draft was saved: the flow engine restarts the walk.
     if (mid_flow && view.step.empty()) view.step = state.draft->step;

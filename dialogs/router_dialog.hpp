@@ -71,6 +71,12 @@ struct LegalAnswer {
     std::vector<std::string> answered;  // the entries sent as answers (answer or both)
 };
 
+// What became of a message added to the driver's ticket: kept with it while it waits, kept and
+// the ticket back in the desk's queue (he replied to its answer), or nothing (no such ticket any
+// more, or closed).
+// left: not added, the ticket is answered and the message was no reply to it.
+enum class TicketNoteResult { added, reopened, gone, left };
+
 // A grievance (诉求) as the router hands it to the ticket desk.
 struct GrievanceTicket {
     std::string category;  // dialogs::kGrievanceCategories
@@ -147,6 +153,11 @@ struct ChatServices {
         ticket_status;
     // Opens a grievance ticket; returns what the driver is told (with the ticket number).
     std::function<boost::asio::awaitable<std::string>(GrievanceTicket)> open_grievance;
+    // Adds what the driver sent to ticket `number` (faq::TicketDesk::add_note; an answered one
+    // only when `may_reopen`).
+    std::function<boost::asio::awaitable<TicketNoteResult>(std::string number, std::string text,
+                                                           bool may_reopen)>
+        add_to_ticket;
 };
 
 struct RouterServices {
@@ -236,6 +247,16 @@ private:
                                                      ConversationState& state, const ChatTurn& turn,
                                                      const Understanding& understood,
                                                      const Route& decided, Handled& handled);
+    std::string reply_text(Do action, ConversationState& state, const Understanding& understood,
+                           bool mid_flow, bool in_group) const;
+    static void keep_with_ticket(std::optional<std::string> noted, const std::string& outcome,
+                                 SessionState& session, Handled& handled);
+    // What he sent, added to the private chat's open ticket: what he is told, or nullopt when the
+    // ticket is gone or closed (then forgotten).
+    boost::asio::awaitable<std::optional<std::string>> note_for_ticket(const Message& message,
+                                                                       const TurnInput& input,
+                                                                       ConversationState& state,
+                                                                       bool may_reopen);
     // The status of the private chat's open ticket while it waits for the desk, else nullopt.
     boost::asio::awaitable<std::optional<std::string>> ticket_still_waiting(
         const ConversationState& state);

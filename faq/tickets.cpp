@@ -26,7 +26,8 @@ local state = redis.call('HGET', KEYS[1], 'state')
 if not state then return {0, 0} end
 if state == 'closed' then return {-1, 0} end
 local first = 0
-if state == 'open' then
+-- A ticket the driver replied to is open again: only its first answer counts and sends an SMS.
+if state == 'open' and not redis.call('HGET', KEYS[1], 'answered_at') then
   first = 1
   local created = tonumber(redis.call('HGET', KEYS[1], 'created_at')) or tonumber(ARGV[1])
   redis.call('HINCRBY', KEYS[3], ARGV[5] .. ':answered', 1)
@@ -52,6 +53,38 @@ redis.call('ZREM', KEYS[2], ARGV[3])
 redis.call('HINCRBY', KEYS[3], ARGV[4] .. ':closed', 1)
 return 1
 )lua";
+
+// KEYS: ticket, queue, notes. ARGV: now, note, number, kept notes, how many seconds after its
+// answer a note still reopens it ("-1": any). Returns 1 added, 2 added and back in the queue,
+// 0 no ticket, -1 closed, 3 answered and left.
+constexpr const char* kNoteLua = R"lua(
+local state = redis.call('HGET', KEYS[1], 'state')
+if not state then return 0 end
+if state == 'closed' then return -1 end
+if state == 'answered' and tonumber(ARGV[5]) >= 0 then
+  local answered = tonumber(redis.call('HGET', KEYS[1], 'answered_at')) or 0
+  if tonumber(ARGV[1]) - answered > tonumber(ARGV[5]) then return 3 end
+end
+redis.call('RPUSH', KEYS[3], ARGV[2])
+redis.call('LTRIM', KEYS[3], -tonumber(ARGV[4]), -1)
+redis.call('HSET', KEYS[1], 'noted_at', ARGV[1])
+if state == 'answered' then
+  redis.call('HSET', KEYS[1], 'state', 'open')
+  redis.call('ZADD', KEYS[2], redis.call('HGET', KEYS[1], 'created_at') or ARGV[1], ARGV[3])
+  return 2
+end
+return 1
+)lua";
+
+std::vector<std::string> strings_of(const redis::Reply& list) {
+    std::vector<std::string> out;
+    for (const auto& item : list.elements) out.push_back(item.str);
+    return out;
+}
+
+std::string note_associated_data(std::string_view number) {
+    return "ticket-note:" + std::string(number);
+}
 
 std::string phone_associated_data(std::string_view number) {
     return "ticket:" + std::string(number) + ":phone";
@@ -159,7 +192,8 @@ TicketDesk::TicketDesk(std::shared_ptr<redis::Client> redis, std::string key_pre
       outbox_(outbox),
       clock_(std::move(clock)),
       answer_script_(kAnswerLua),
-      close_script_(kCloseLua) {}
+      close_script_(kCloseLua),
+      note_script_(kNoteLua) {}
 
 std::string TicketDesk::key(std::string_view suffix) const {
     return prefix_ + "{tickets}:" + std::string(suffix);
@@ -268,14 +302,64 @@ Ticket TicketDesk::to_ticket(const std::vector<std::string>& flat) const {
     return t;
 }
 
+std::vector<TicketNote> TicketDesk::to_notes(const std::string& number,
+                                             const std::vector<std::string>& stored_notes) const {
+    std::vector<TicketNote> notes;
+    for (const auto& item : stored_notes) {
+        const auto stored = nlohmann::json::parse(item, nullptr, false);
+        if (!stored.is_object()) continue;
+        TicketNote note;
+        note.at = stored.value("at", std::int64_t{0});
+        note.text = stored.value("text", std::string());
+        const std::string sealed = stored.value("sealed", std::string());
+        if (!sealed.empty() && box_)
+            note.text = box_->open(sealed, note_associated_data(number)).value_or("");
+        notes.push_back(std::move(note));
+    }
+    return notes;
+}
+
 asio::awaitable<std::optional<Ticket>> TicketDesk::get(std::string number) {
-    std::vector<std::string> command{"HGETALL", key("t:" + number)};
-    auto reply = co_await redis_->exec(std::move(command));
-    throw_if_error(reply);
-    if (reply.elements.empty()) co_return std::nullopt;
+    std::vector<std::vector<std::string>> commands{{"HGETALL", key("t:" + number)},
+                                                   {"LRANGE", key("notes:" + number), "0", "-1"}};
+    auto replies = co_await redis_->pipeline(std::move(commands));
+    for (const auto& reply : replies) throw_if_error(reply);
+    if (replies.size() < 2 || replies[0].elements.empty()) co_return std::nullopt;
     std::vector<std::string> flat;
-    for (auto& element : reply.elements) flat.push_back(std::move(element.str));
-    co_return to_ticket(flat);
+    for (auto& element : replies[0].elements) flat.push_back(std::move(element.str));
+    Ticket ticket = to_ticket(flat);
+    ticket.notes = to_notes(number, strings_of(replies[1]));
+    co_return ticket;
+}
+
+asio::awaitable<NoteResult> TicketDesk::add_note(std::string number, std::string text,
+                                                 bool may_reopen) {
+    nlohmann::json note{{"at", clock_()}};
+    if (box_)
+        note["sealed"] = box_->seal(text, note_associated_data(number));
+    else
+        note["text"] = text;
+    std::string reopen_window = "-1";
+    if (!may_reopen) reopen_window = std::to_string(kReplyWindowSeconds);
+    std::vector<std::string> keys{key("t:" + number), key("queue"), key("notes:" + number)};
+    std::vector<std::string> args{
+        std::to_string(clock_()),
+        note.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace), number,
+        std::to_string(kMaxTicketNotes), reopen_window};
+    auto reply = co_await redis_->eval(note_script_, std::move(keys), std::move(args));
+    throw_if_error(reply);
+    switch (reply.integer) {
+        case 1:
+            co_return NoteResult::added;
+        case 2:
+            co_return NoteResult::reopened;
+        case -1:
+            co_return NoteResult::closed;
+        case 3:
+            co_return NoteResult::answered;
+        default:
+            co_return NoteResult::not_found;
+    }
 }
 
 asio::awaitable<std::optional<std::string>> TicketDesk::status_for(std::string text,
@@ -298,15 +382,20 @@ asio::awaitable<std::vector<Ticket>> TicketDesk::list(std::string state, std::si
     auto numbers = co_await redis_->exec(std::move(range));
     throw_if_error(numbers);
     std::vector<std::vector<std::string>> gets;
-    for (const auto& number : numbers.elements) gets.push_back({"HGETALL", key("t:" + number.str)});
+    for (const auto& number : numbers.elements) {
+        gets.push_back({"HGETALL", key("t:" + number.str)});
+        gets.push_back({"LRANGE", key("notes:" + number.str), "0", "-1"});
+    }
     std::vector<Ticket> out;
     if (gets.empty()) co_return out;
     auto replies = co_await redis_->pipeline(std::move(gets));
-    for (auto& reply : replies) {
+    for (std::size_t i = 0; i + 1 < replies.size(); i += 2) {
+        auto& reply = replies[i];
         if (reply.elements.empty()) continue;
         std::vector<std::string> flat;
         for (auto& element : reply.elements) flat.push_back(std::move(element.str));
         auto ticket = to_ticket(flat);
+        ticket.notes = to_notes(ticket.number, strings_of(replies[i + 1]));
         if (!state.empty() && state != "open" && ticket.state != state) continue;
         out.push_back(std::move(ticket));
     }

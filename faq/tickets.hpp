@@ -18,6 +18,9 @@
 //   <prefix>{tickets}:stats             hash: "<category>:opened|answered|closed" counters
 //   <prefix>{tickets}:ttr:<category>    sorted set: ticket -> seconds from opening to first answer
 //   <prefix>{tickets}:pending:<channel>:<sender_id>   list of texts for the driver's next message
+//   <prefix>{tickets}:notes:<number>    list: what the driver added after opening it, JSON
+//                                       {"at", "sealed"} (AES-GCM; "text" in clear only without a
+//                                       data key), the last kMaxTicketNotes
 #include <boost/asio/awaitable.hpp>
 #include <cstdint>
 #include <functional>
@@ -58,6 +61,15 @@ struct NewTicket {
     std::string phone;      // 11 digits if known; sealed at rest, never listed in full
 };
 
+// A message the driver sent after the ticket was opened ("补充"), for the desk.
+struct TicketNote {
+    std::int64_t at = 0;
+    std::string text;
+};
+
+inline constexpr int kMaxTicketNotes = 30;
+inline constexpr std::int64_t kReplyWindowSeconds = 86400;
+
 struct Ticket {
     std::string number;
     std::string category;
@@ -74,7 +86,13 @@ struct Ticket {
     std::int64_t closed_at = 0;
     std::string answer;
     std::string answered_by;
+    std::vector<TicketNote> notes;  // oldest first
 };
+
+// What add_note did: the ticket was open (still waiting), or answered and now back in the desk's
+// queue (the driver replied to the answer); or nothing (no such ticket, or closed).
+// Or nothing, because it was answered too long ago for this to be a reply (add_note).
+enum class NoteResult { added, reopened, not_found, closed, answered };
 
 struct TicketCategoryStats {
     std::int64_t opened = 0;
@@ -138,6 +156,15 @@ public:
     // phone is known and an outbox is configured).
     boost::asio::awaitable<AnswerOutcome> answer(std::string number, std::string text,
                                                  std::string by);
+    // Adds what the driver sent after opening the ticket (sealed like the question); an answered
+    // ticket goes back to the queue, since the driver replied. A phone number typed in it stays
+    // in the note for the desk to call; it never becomes the ticket's SMS number (a typed number
+    // may be anybody's).
+    // With `may_reopen` false an answered ticket takes the note only within kReplyWindowSeconds
+    // of its answer, else it is left as it is (NoteResult::answered): a question the scripts
+    // answered days later is no reply to the desk.
+    boost::asio::awaitable<NoteResult> add_note(std::string number, std::string text,
+                                                bool may_reopen = true);
     // False when there is no such ticket. Closing twice is fine.
     boost::asio::awaitable<bool> close(std::string number, std::string by);
     // The messages waiting for this driver on this channel, oldest first; removes them.
@@ -152,6 +179,8 @@ public:
 
 private:
     Ticket to_ticket(const std::vector<std::string>& flat) const;
+    std::vector<TicketNote> to_notes(const std::string& number,
+                                     const std::vector<std::string>& stored) const;
 
     std::shared_ptr<redis::Client> redis_;
     std::string prefix_;
@@ -160,6 +189,7 @@ private:
     std::function<std::int64_t()> clock_;
     redis::Script answer_script_;
     redis::Script close_script_;
+    redis::Script note_script_;
 };
 
 }  // namespace kayou::faq

@@ -606,7 +606,8 @@ function ticketCard(t) {
     el("div", { class: "row" }, el("strong", {}, ticketKind(t)), age),
     el("div", { class: "ticket-question" }, t.question),
     el("div", { class: "muted" }, "工单号 ", t.number, " · ", channelNames[t.channel] || "聊天",
-      t.phone ? " · " + t.phone : ""));
+      t.phone ? " · " + t.phone : "",
+      (t.notes || []).length ? " · 司机补充 " + t.notes.length + " 条" : ""));
   return actionable(card, "打开工单 " + t.number + "（" + ticketKind(t) + "）", () => openTicket(t.number));
 }
 
@@ -674,6 +675,12 @@ async function showTicket(number) {
     el("h3", {}, "司机的问题"), el("div", { class: "reply", id: "ticket-question" }, t.question),
     el("h3", {}, "最近的对话"),
     (t.recent || []).length ? turns : el("p", { class: "muted" }, "没有附带的对话。")];
+  // What he sent after the ticket was opened, his replies to an answer included.
+  if ((t.notes || []).length)
+    parts.push(el("h3", {}, "司机补充的内容"),
+      el("ol", { id: "ticket-notes" }, ...t.notes.map((note) => el("li", {},
+        el("span", { class: "muted" }, new Date(note.at * 1000).toLocaleString("zh-CN") + "　"),
+        note.text))));
   if (t.answer)
     parts.push(el("h3", {}, "已答复（" + (t.answered_by || "") + "）"),
       el("div", { class: "reply", id: "ticket-answer" }, t.answer));

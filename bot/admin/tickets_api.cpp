@@ -16,12 +16,14 @@ namespace {
 constexpr std::string_view kItemPrefix = "/admin/api/tickets/";
 
 json ticket_json(const faq::Ticket& t) {
+    json notes = json::array();
+    for (const auto& note : t.notes) notes.push_back({{"at", note.at}, {"text", note.text}});
     return {
         {"number", t.number},       {"category", t.category},     {"subcategory", t.subcategory},
         {"question", t.question},   {"channel", t.channel},       {"phone", t.phone_masked},
         {"state", t.state},         {"created_at", t.created_at}, {"answered_at", t.answered_at},
         {"closed_at", t.closed_at}, {"answer", t.answer},         {"answered_by", t.answered_by},
-        {"recent", t.recent}};
+        {"recent", t.recent},       {"notes", std::move(notes)}};
 }
 
 // {"error": English for programs, "message": Chinese for the console}, as the review API does.

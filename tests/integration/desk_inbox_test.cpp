@@ -159,6 +159,18 @@ TEST_F(DeskInboxTest, HandoffFromChatReachesTheDeskInboxWithItsTurnsAndTheAnswer
     EXPECT_TRUE(has(next, "收件箱测试答复")) << next;
     EXPECT_FALSE(has(driver.say("你好"), "收件箱测试答复"));  // delivered once
 
+    // His reply to the answer goes to the ticket, back in the desk's queue; sealed at rest.
+    const std::string replied = driver.say("仲裁委在哪 我在武进 货主是常州宏达物流");
+    EXPECT_TRUE(has(replied, number)) << replied;
+    const json reopened = in_inbox(port(), kDeskToken, number);
+    ASSERT_FALSE(reopened.is_null()) << "not back in the queue";
+    ASSERT_EQ(reopened["notes"].size(), 1u) << reopened.dump();
+    EXPECT_TRUE(has(reopened["notes"][0].value("text", ""), "宏达物流")) << reopened.dump();
+    const auto notes =
+        redis_cli(redis_port(), "LRANGE '" + key("{tickets}:notes:" + number) + "' 0 -1");
+    ASSERT_EQ(notes.size(), 1u);
+    EXPECT_FALSE(has(notes[0], "宏达")) << notes[0];
+
     // Time to first answer on the stats: the desk's categories only.
     auto stats = http_request(port(), "GET", "/admin/api/tickets/stats", {}, bearer(kDeskToken));
     ASSERT_EQ(stats.status, 200);
@@ -243,6 +255,8 @@ TEST_F(DeskInboxTest, TheDeskAnswersAHandoffFromTheConsoleAtBothViewports) {
         driver.say("车被扣了十天不让开走怎么办");
         const std::string number = ticket_number_in(driver.say("找律师"));
         ASSERT_FALSE(number.empty());
+        const std::string added = driver.say("扣车的是常州武进交警 也没给凭证 我电话13912345678");
+        EXPECT_TRUE(has(added, "已补充到您的工单" + number)) << added;
         const std::string answer = "请保留扣车凭证，可申请行政复议（" + mode + "页面答复）";
         NodeScript script("console_desk.js",
                           {std::to_string(port()), kDeskToken, mode, number, answer});
@@ -260,6 +274,10 @@ TEST_F(DeskInboxTest, TheDeskAnswersAHandoffFromTheConsoleAtBothViewports) {
         EXPECT_TRUE(has(p["question"], "扣了十天") || has(p["turns"].dump(), "扣了十天"))
             << p.dump();
         EXPECT_TRUE(has(p["turns"].dump(), "扣了十天")) << p.dump();
+        // What he sent after "找律师", his call-back number included, for the lawyer to read.
+        EXPECT_TRUE(has(p["notes"].dump(), "武进交警")) << p.dump();
+        EXPECT_TRUE(has(p["notes"].dump(), "13912345678")) << p.dump();
+        EXPECT_TRUE(has(p["card"], "司机补充 1 条")) << p.dump();
         EXPECT_TRUE(has(p["details"], "微信群")) << p.dump();
         EXPECT_EQ(p["empty_error"], "请先写答复内容");
         EXPECT_TRUE(has(p["notice"], "已答复工单 " + number)) << p.dump();

@@ -266,6 +266,33 @@ TEST(FaqTickets, FindLawyerOpensATicketAndTheAnswerReachesTheDriver) {
         EXPECT_FALSE(again.first_answer);
         EXPECT_EQ(outbox.sent.size(), 1u);
 
+        // What he adds afterwards. A day after the answer a question the scripts answered is no
+        // reply (left); anything they could not answer reopens it, and within the day so does
+        // an answered question. Sealed at rest; answering again is no first answer.
+        now += kReplyWindowSeconds + 1;
+        EXPECT_EQ(co_await desk.add_note(reply.ticket, "超速怎么罚", false), NoteResult::answered);
+        EXPECT_EQ(co_await desk.add_note(reply.ticket, "仲裁委说要劳动合同 我没有 咋办"),
+                  NoteResult::reopened);
+        EXPECT_EQ(co_await desk.add_note(reply.ticket, "只有微信聊天记录", false),
+                  NoteResult::added);
+        const auto noted = co_await desk.get(reply.ticket);
+        CO_ASSERT_TRUE(noted.has_value());
+        EXPECT_EQ(noted->state, "open");
+        CO_ASSERT_TRUE(noted->notes.size() == 2);
+        EXPECT_EQ(noted->notes[0].text, "仲裁委说要劳动合同 我没有 咋办");
+        EXPECT_EQ(noted->notes[1].at, now);
+        const auto queue = co_await desk.list("open");
+        CO_ASSERT_TRUE(queue.size() == 1);
+        EXPECT_EQ(queue[0].notes.size(), 2u);
+        std::vector<std::string> raw_notes{"LRANGE", desk.key("notes:" + reply.ticket), "0", "-1"};
+        const auto stored_notes = co_await f.redis->exec(std::move(raw_notes));
+        CO_ASSERT_TRUE(stored_notes.elements.size() == 2);
+        EXPECT_EQ(stored_notes.elements[0].str.find("劳动合同"), std::string::npos);
+        const auto third = co_await desk.answer(reply.ticket, "没有合同也能仲裁。", "lawyer-wang");
+        EXPECT_FALSE(third.first_answer);
+        EXPECT_EQ(outbox.sent.size(), 1u);
+        EXPECT_EQ(co_await desk.add_note("FL209901010001", "x"), NoteResult::not_found);
+
         // A grievance, then stats per category.
         NewTicket grievance;
         grievance.category = "grievance";
@@ -274,10 +301,11 @@ TEST(FaqTickets, FindLawyerOpensATicketAndTheAnswerReachesTheDriver) {
         grievance.channel = "bridge";
         grievance.sender_id = "wxid_2";
         const auto number = co_await desk.open(grievance);
-        EXPECT_EQ(number, "FL202611230002");
+        EXPECT_EQ(number, "FL202611240001");  // the clock moved on a day above
         EXPECT_TRUE(co_await desk.close(reply.ticket, "lawyer-wang"));
         EXPECT_EQ((co_await desk.answer(reply.ticket, "x", "y")).result,
                   AnswerOutcome::Result::closed);
+        EXPECT_EQ(co_await desk.add_note(reply.ticket, "x"), NoteResult::closed);
         EXPECT_FALSE(co_await desk.close("FL209901010001", "y"));
         const auto stats = co_await desk.stats();
         CO_ASSERT_TRUE(stats.count("legal") == 1 && stats.count("grievance:fines") == 1);

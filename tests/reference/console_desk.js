@@ -7,7 +7,8 @@
 //   node console_desk.js <port> <token> desktop|phone <ticket number> <answer>
 //
 // Logs in with Enter, waits for the ticket in the 工单 tab, reaches its card with Tab and opens
-// it with Enter, reads the question and the recent turns, sends an empty answer (the page's
+// it with Enter, reads the question, the recent turns and what the driver added after opening
+// it, sends an empty answer (the page's
 // Chinese error), types `answer` and sends it, reads the notice and the list it returns to,
 // opens the ticket again and closes it through the confirmation (cancelled once), then reads the
 // 答复时效 tab.
@@ -57,6 +58,7 @@ async function main() {
     out.after_open = await focused();
     out.question = await page.textContent("#ticket-question");
     out.turns = await texts("#ticket-turns li");
+    out.notes = await texts("#ticket-notes li");
     out.details = await page.textContent("#view dl");
     await noSideScroll();
 
