@@ -91,7 +91,7 @@ button{background:#c0392b;color:#fff;border:0;border-radius:6px;margin-top:16px}
 <label>手机号<div class="row"><input name="mobile" required inputmode="tel">
 <button type="button" id="send">获取验证码</button></div></label>
 <label>短信验证码<input name="code" required inputmode="numeric" maxlength="6"></label>
-<label>车牌号<input name="plate" required placeholder="苏D12345"></label>
+<label>车牌号<input name="plate" required placeholder="苏D12345（没有固定开的车填“无”）"></label>
 <label>所在区县<select name="district">{{DISTRICTS}}</select></label>
 <label>挂靠单位/接单平台（没有可不填）<input name="employer"></label>
 <button type="submit">提交申请</button>

@@ -163,6 +163,7 @@ bool is_plate_province(char32_t c) {
 }
 
 Extraction extract_plate(const std::u32string& text) {
+    if (means_no_plate(text)) return found(std::string(kNoPlate));
     std::string first_attempt;
     for (std::size_t i = 0; i < text.size(); ++i) {
         if (!is_plate_province(text[i])) continue;
@@ -202,6 +203,7 @@ Extraction extract_plate(const std::u32string& text) {
     }
     if (letters >= 1 && letters <= 3 && digits >= 3 && letters + digits <= 8)
         return malformed("车牌号要带上省份简称，例如：苏D12345。", "plate.province");
+    if (explains_no_plate(text)) return malformed(validate_plate(text::encode_utf8(text)));
     return {};
 }
 

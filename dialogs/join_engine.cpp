@@ -160,6 +160,7 @@ std::string JoinEngine::masked(const FlowStep& step, const std::string& value) c
     if (step.mask == "name") return text::mask_name(value);
     if (step.mask == "id_card") return text::mask_id_card(value);
     if (step.mask == "mobile") return text::mask_mobile(value);
+    if (step.validator == "plate" && value == kNoPlate) return "无（没有固定开的车）";
     if (step.mask == "plate") return text::mask_plate(value);
     return value;
 }

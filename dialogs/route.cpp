@@ -112,6 +112,7 @@ Route flow_route(const Understanding& understanding, const RouteView& view) {
     if (intent == "help") return detour(to(Do::menu));
     if (intent == "opt_out") return detour(to(Do::not_understood));
     if (is_chit_chat(understanding)) return detour(to(Do::small_talk));
+    if (intent == "wait") return detour(to(Do::wait));
     // At a step with a fixed shape (numbers, a plate, a district, the confirmation) whatever
     // else was typed is a try at it: the flow says what the step wants and counts the failure.
     // Free-text steps (name, employer) never get it: it would be stored.
@@ -174,6 +175,7 @@ Route route(const Understanding& understanding, const RouteView& view) {
     if (intent == "thanks" || intent == "confirm") return to(Do::thanks);
     if (intent == "help" || intent == "edit") return to(Do::menu);
     if (is_chit_chat(understanding)) return to(Do::small_talk);
+    if (intent == "wait") return to(Do::wait);
     // Whatever else he sends while his ticket waits is for the desk ("我在常州 欠了两万"): kept
     // with the ticket, never a miss that opens a second one.
     if (view.ticket_open) return to(Do::ticket_note);

@@ -1,5 +1,6 @@
 #include "dialogs/router_dialog.hpp"
 
+#include <algorithm>
 #include <cstdio>
 #include <span>
 #include <utility>
@@ -271,6 +272,14 @@ const char* const kSeriousOffer =
 const char* const kNotUnderstood = "抱歉，这句我没看懂。";
 const char* const kNotUnderstoodInFlow = "抱歉，这句我没看懂，我们先把入会申请填完。";
 const char* const kThanks = "不客气！还有问题随时问我。";
+// "好了 回来了 继续", "接着填": back after a pause, not a pause.
+bool goes_on(std::string_view text) {
+    constexpr std::string_view kOn[] = {"继续", "回来了", "接着", "好了"};
+    return std::any_of(std::begin(kOn), std::end(kOn), [&](std::string_view word) {
+        return text.find(word) != std::string_view::npos;
+    });
+}
+
 // What the driver is told when his message went to his open ticket.
 std::string ticket_note_text(const std::string& number, bool reopened, bool phone) {
     std::string text;
@@ -808,6 +817,12 @@ std::string RouterDialog::reply_text(Do action, ConversationState& state,
             // Mid-flow the step's prompt follows (resume); a group gets no menu of private steps.
             if (mid_flow || in_group) return kSmallTalkShort;
             return std::string(kSmallTalk) + menu_text(state);
+        case Do::wait:
+            // Mid-flow the reminder of the step follows (resume).
+            if (mid_flow && goes_on(understood.text)) return "好的。";
+            if (mid_flow) return "好的，不着急，填过的都给您存着，方便的时候接着发就行。";
+            if (goes_on(understood.text)) return menu_text(state);
+            return "好的，有事随时找我。";
         default:
             return menu_text(state);
     }

@@ -99,10 +99,34 @@ std::string edit_field(std::string_view text) {
     return {};
 }
 
+namespace {
+
+// "下回再说", "改天", "回头再弄": a later time. A cancel that names one puts the form off.
+bool puts_off(std::string_view cleaned) {
+    constexpr std::string_view kLater[] = {"下回",   "改天",   "回头",   "晚点",
+                                           "等会",   "一会儿", "以后再", "有空再",
+                                           "明天再", "过两天", "先放着"};
+    return std::any_of(std::begin(kLater), std::end(kLater), [&](std::string_view word) {
+        return cleaned.find(word) != std::string_view::npos;
+    });
+}
+
+bool is_number_alone(std::string_view cleaned) {
+    const std::u32string points = text::decode_utf8(text::fold_width(cleaned));
+    return !points.empty() && std::all_of(points.begin(), points.end(), [](char32_t cp) {
+        return (cp >= U'0' && cp <= U'9') || cp == U' ' || cp == U'-';
+    });
+}
+
+}  // namespace
+
 Understanding Understander::understand(std::string_view text, const UnderstandContext& context,
                                        const faq::Index* legal) const {
     const std::string cleaned = JoinEngine::clean_input(strip_mentions(text));
     Understanding result = understand_cleaned(cleaned, context, legal);
+    // "算了 先不弄了 下回再说": a pause keeps what he filled in (drafts are kept for days); a
+    // cancel would delete it. Only the command word itself ("取消", "不办了") cancels at once.
+    if (result.intent == "cancel" && !result.command && puts_off(cleaned)) result.intent = "wait";
     result.text = cleaned;
     return result;
 }
@@ -156,8 +180,10 @@ Understanding Understander::understand_cleaned(const std::string& cleaned,
     }
     if (!context.step.empty() && context.step != "confirm") {
         const auto extraction = extract_answer(context.step, cleaned, context.today, districts_);
-        // A wrong value in an open field ("不弄" at the name step) gives way to a clear intent.
-        if (extraction.kind == Extraction::Kind::malformed) {
+        // A wrong value in an open field ("不弄" at the name step) gives way to a clear intent;
+        // a number alone never does ("12345" at the code step is a mistyped code, not a
+        // question about the 12345 hotline).
+        if (extraction.kind == Extraction::Kind::malformed && !is_number_alone(cleaned)) {
             auto other = classify(cleaned, context, legal);
             if (other.confidence >= kClearIntent && other.intent != "out_of_scope" &&
                 other.intent != "answer")

@@ -329,11 +329,44 @@ bool all_of(std::u32string_view s, bool (*pred)(char32_t)) {
 
 }  // namespace
 
+bool means_no_plate(std::u32string_view s) {
+    static constexpr std::u32string_view kNone[] = {
+        U"无",         U"没",     U"没有",         U"没车",       U"没有车",
+        U"无车",       U"暂无",   U"没有自己的车", U"没自己的车", U"没有固定的车",
+        U"没固定的车", U"不固定", U"没有车牌",     U"没车牌",     U"无车牌"};
+    return std::find(std::begin(kNone), std::end(kNone), s) != std::end(kNone);
+}
+
+namespace {
+
+bool has_plate_province(std::u32string_view text) {
+    return std::any_of(text.begin(), text.end(), [](char32_t cp) {
+        return kProvinces.find(cp) != std::u32string_view::npos;
+    });
+}
+
+}  // namespace
+
+bool explains_no_plate(std::u32string_view text) {
+    static constexpr std::u32string_view kWords[] = {
+        U"没车",     U"没有车",   U"没有自己的车", U"没自己的车", U"老板的车", U"公司的车",
+        U"车是公司", U"车是老板", U"天天换",       U"不固定",     U"没车牌",   U"没有车牌",
+        U"不记得",   U"记不清",   U"替班",         U"跟车"};
+    return std::any_of(std::begin(kWords), std::end(kWords),
+                       [&](std::u32string_view word) { return text.find(word) != text.npos; });
+}
+
 Validated validate_plate(std::string_view input) {
     std::u32string s = prepare(input);
     std::erase_if(s, is_plate_separator);
     for (auto& cp : s) cp = to_upper(cp);
     if (s.empty()) return plate_error("plate.empty", "请发您的车牌号。");
+    // A hired driver with no truck of his own and none he drives regularly joins all the same.
+    if (means_no_plate(s)) return accept(std::string(kNoPlate));
+    if (explains_no_plate(s) && !has_plate_province(s))
+        return reject(
+            "plate.none",
+            "开公司或老板的车的，填您平时开的那辆车的车牌就行；没有固定开的车，回复“无”。");
 
     const char32_t first = s.front();
     if (kProvinces.find(first) == std::u32string_view::npos) {

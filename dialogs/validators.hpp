@@ -50,8 +50,18 @@ Validated validate_mobile(std::string_view input);
 // + "挂" (trailer: drivers of tractor units give the trailer plate too), or 粤Z + 4 characters +
 // "港"/"澳" (Guangdong cross-border trucks). Spaces, "·", "•", ".", "-" and lower case are
 // tolerated. Normalized: "苏D12345", "粤BD12345", "苏D1234挂". Police, embassy, coach (学) and
-// Hong Kong/Macau plates are rejected: they are not mainland truck plates.
+// Hong Kong/Macau plates are rejected: they are not mainland truck plates. A driver with no truck
+// he drives regularly answers "无", "没有", "没车" …: normalized kNoPlate.
 Validated validate_plate(std::string_view input);
+
+// The plate of a driver with no truck he drives regularly (a hired or relief driver).
+inline constexpr std::string_view kNoPlate = "无";
+
+// Whole answers that mean "no plate" (after separators are removed): 无, 没有, 没车, 不固定 …
+bool means_no_plate(std::u32string_view answer);
+// "我没有自己的车 开的老板的车", "车牌不记得了 公司的车 天天换": about the truck, with no plate;
+// validate_plate says what to send instead.
+bool explains_no_plate(std::u32string_view text);
 
 // Employer or platform, optional: 1–50 characters after trimming. Answers that mean "none"
 // ("无", "没有", "个体", "自己的车", "不挂靠", "跳过", ...) and an empty answer are ok with an

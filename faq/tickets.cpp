@@ -161,9 +161,11 @@ std::string ticket_waiting_text(const Ticket& ticket) {
 
 std::string ticket_status_text(const Ticket& ticket, bool owner) {
     std::string text = "工单" + ticket.number + "：";
-    if (ticket.state == "open") return text + "已登记，正在等待律师答复。";
+    // A staff or grievance ticket is not a lawyer's (the join help, a complaint).
+    const std::string desk = ticket.category == "legal" ? "律师" : "工作人员";
+    if (ticket.state == "open") return text + "已登记，正在等待" + desk + "答复。";
     if (ticket.state == "closed" && ticket.answer.empty()) return text + "已办结。";
-    text += ticket.state == "closed" ? "已办结。" : "律师已答复。";
+    text += ticket.state == "closed" ? "已办结。" : desk + "已答复。";
     if (owner && !ticket.answer.empty())
         text += "\n答复：" + ticket.answer;
     else if (!ticket.answer.empty())

@@ -170,6 +170,13 @@ TEST(Route, NotUnderstoodCountsAMissAndTheSecondHandsOff) {
     EXPECT_FALSE(second.counts_miss);
 }
 
+TEST(Route, APauseKeepsTheFormAndTheStepFollows) {
+    EXPECT_EQ(route(said("wait"), at("mobile")).action, Do::wait);
+    EXPECT_TRUE(route(said("wait"), at("mobile")).resume);
+    EXPECT_EQ(route(said("wait"), idle()).action, Do::wait);
+    EXPECT_FALSE(route(said("wait"), idle()).counts_miss);
+}
+
 TEST(Route, RecognisedSmallTalkIsNeverAMissAndNeverATicket) {
     const Understanding chit_chat = said("out_of_scope", {{"chit_chat", "1"}});
     RouteView missed = idle();

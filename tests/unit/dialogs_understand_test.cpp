@@ -250,6 +250,23 @@ TEST(Understand, AtTheDistrictStepAPlaceIsAnAnswer) {
     EXPECT_EQ(understand("外地人在这里跑车 能入会吗", "district").intent, "question");
 }
 
+// Short remarks in the middle of the form were searched as legal questions: "12345" at the code
+// step drew the 12345 hotline, "没有" at the plate step the platform work-injury scheme,
+// "等会 我先去装货" the lawyer offer.
+TEST(Understand, RemarksInTheFormAreAboutTheForm) {
+    const auto code = understand("12345", "sms_code");
+    EXPECT_EQ(code.intent, "answer");
+    EXPECT_EQ(code.slot("raw"), "12345");
+    EXPECT_EQ(understand("没有", "plate").slot("value"), "无");
+    EXPECT_EQ(understand("我没有自己的车 开的老板的车", "plate").intent, "answer");
+    for (const char* text : {"等会 我先去装货", "好了 回来了 继续", "稍等一下 我去车上拿身份证"})
+        EXPECT_EQ(understand(text, "mobile").intent, "wait") << text;
+    // Put off, not thrown away: only the command word cancels at once.
+    EXPECT_EQ(understand("算了 先不弄了 下回再说", "confirm").intent, "wait");
+    EXPECT_EQ(understand("取消", "confirm").intent, "cancel");
+    EXPECT_EQ(understand("算了不填了", "confirm").intent, "cancel");
+}
+
 // The figures recorded in docs/BENCHMARKS.md. The files are frozen: their hashes are checked
 // first, so a changed set cannot pass silently.
 TEST(UnderstandEval, FrozenSetsKeepTheirFigures) {

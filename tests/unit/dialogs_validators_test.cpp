@@ -254,6 +254,14 @@ TEST(Mobile, LandlineMessageAsksForAMobile) {
 // --- plate -------------------------------------------------------------------------------------
 
 const std::vector<Case> kPlateCases = {
+    // A hired or relief driver with no truck he drives regularly.
+    {"无", true, "无"},
+    {"没有", true, "无"},
+    {"没 车", true, "无"},
+    {"没有固定的车", true, "无"},
+    {"我没有自己的车 开的老板的车", false, "plate.none"},
+    {"车牌不记得了 公司的车 天天换", false, "plate.none"},
+    {"老板的车 苏D1234", false, "plate.province"},  // a plate in it: not the "无" hint
     {"苏D12345", true, "苏D12345"},
     {"苏d 12345", true, "苏D12345"},
     {"苏D·12345", true, "苏D12345"},
