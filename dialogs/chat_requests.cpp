@@ -74,6 +74,21 @@ bool asks_about_ticket(std::string_view raw) {
     return contains(text, "律师") && std::any_of(std::begin(kReplied), std::end(kReplied), inside);
 }
 
+std::string desk_question(const std::vector<std::string>& recent, std::string_view said,
+                          bool (*is_request)(std::string_view)) {
+    const auto says_nothing = [&](std::string_view text) {
+        return is_request(text) || choice_number(text) > 0 || squeeze(text).empty();
+    };
+    if (!says_nothing(said)) return std::string(said);
+    const std::string* longest = nullptr;
+    for (std::size_t i = 0; i + 1 < recent.size(); ++i) {
+        if (says_nothing(recent[i])) continue;
+        if (!longest || recent[i].size() > longest->size()) longest = &recent[i];
+    }
+    if (!longest) return std::string(said);
+    return *longest + "（随后要求人工：" + std::string(said) + "）";
+}
+
 std::optional<GrievanceRequest> grievance_request(std::string_view raw) {
     const std::string text = squeeze(raw);
     // A request to file one, not a question about how to: "怎么投诉平台" is for the FAQ.

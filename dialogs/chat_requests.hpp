@@ -4,6 +4,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace kayou::dialogs {
 
@@ -28,6 +29,13 @@ std::optional<GrievanceRequest> grievance_request(std::string_view text);
 // "我的工单呢", "工单怎么样了", "律师回了没", "律师咋还没联系我": a short message about the ticket
 // he opened, not a question for the FAQ (which would answer about the 12345 hotline's 工单).
 bool asks_about_ticket(std::string_view text);
+
+// What a ticket for a person says the driver asked. `said` is the message that asked for the
+// person; `recent` his last messages, oldest first, `said` last. A request and nothing more
+// ("人工", "找律师", the desk's number among choices) says nothing to the desk: then his longest
+// earlier message that is not a request or a number, his story as a rule; `said` when none.
+std::string desk_question(const std::vector<std::string>& recent, std::string_view said,
+                          bool (*is_request)(std::string_view));
 
 // "您要反映哪一类问题？\n1. 罚款…\n2. 执法…\n3. 服务…\n回复数字即可".
 std::string grievance_choices_text();

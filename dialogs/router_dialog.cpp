@@ -9,6 +9,7 @@
 #include "dialogs/extract.hpp"
 #include "dialogs/privacy.hpp"
 #include "faq/follow_up.hpp"
+#include "faq/legal_service.hpp"
 #include "members/application_store.hpp"
 #include "members/join_desk.hpp"
 #include "net/unavailable.hpp"
@@ -249,7 +250,9 @@ namespace {
 constexpr std::string_view kMenuPrefix = "menu:";
 const char* const kMenuIntents[] = {"join", "question", "benefits", "progress", "person"};
 // The driver's last messages kept for a handoff.
-constexpr std::size_t kRecentTurns = 4;
+// Enough for a story and the follow-ups after it: the desk read only "人工" and three short
+// follow-ups when a driver's 150-character story came four messages earlier.
+constexpr std::size_t kRecentTurns = 8;
 constexpr std::size_t kRecentBytes = 300;
 
 const char* const kEmergencyText =
@@ -419,8 +422,9 @@ asio::awaitable<std::vector<std::string>> RouterDialog::hand_off(const Message& 
     }
     Handoff handoff;
     handoff.desk = std::move(desk);
-    handoff.question =
-        state.session.last_question.empty() ? message.text : state.session.last_question;
+    handoff.question = state.session.last_question;
+    if (handoff.question.empty())
+        handoff.question = desk_question(state.session.recent, message.text, faq::asks_for_person);
     handoff.recent = state.session.recent;
     if (state.draft) {
         handoff.district = get(state.draft->slots, slot_for(*services_.script, "district"));
@@ -639,15 +643,18 @@ asio::awaitable<std::optional<std::string>> RouterDialog::ticket_still_waiting(
 }
 
 // A legal question while his ticket waits was also added to it (`noted`, what he is told): what
-// the scripts cannot answer is the ticket's (no "我还答不好", no miss towards a second ticket);
-// an answer says the question was kept.
+// the scripts cannot answer, or only guess at with choices ("老板叫刘德福 电话不知道" is his case,
+// not a question), is the ticket's: no "我还答不好", no miss towards a second ticket; an answer
+// says the question was kept.
 void RouterDialog::keep_with_ticket(std::optional<std::string> noted, const std::string& outcome,
                                     SessionState& session, Handled& handled) {
     if (!noted) return;
-    if (outcome == "handoff") {
+    if (outcome == "handoff" || outcome == "choices") {
         handled.texts.assign(1, std::move(*noted));
+        handled.follow_ups.clear();
         session.legal_misses = 0;
         session.last_question.clear();
+        session.legal_choices.clear();
         return;
     }
     handled.texts.push_back("（这条也已补充到您的工单" + session.open_ticket + "。）");
@@ -762,7 +769,8 @@ asio::awaitable<std::string> RouterDialog::answer_route(
             if (decided.adds_to_ticket) {
                 // A question the scripts answered reopens an answered ticket only soon after its
                 // answer (a reply to the lawyer), not days later.
-                const bool may_reopen = last_legal_outcome == "handoff";
+                const bool may_reopen =
+                    last_legal_outcome == "handoff" || last_legal_outcome == "choices";
                 auto noted = co_await note_for_ticket(message, input, state, may_reopen);
                 keep_with_ticket(std::move(noted), last_legal_outcome, state.session, handled);
             }

@@ -29,6 +29,23 @@ bool asks_for_person(std::string_view text) {
         for (auto phrase : {std::string_view("找律师"), std::string_view("转人工"),
                             std::string_view("要律师"), std::string_view("人工服务")})
             if (trimmed.find(phrase) != std::string::npos) return true;
+    // "找律师 我电话139… 常州金通物流欠我运费三万八": the request first, then his case after a
+    // break ("找律师要多少钱", with no break, asks about lawyers).
+    const std::string_view whole(text);
+    const auto begin = whole.find_first_not_of(" \t\r\n");
+    if (begin == std::string_view::npos) return false;
+    const std::string_view opened = whole.substr(begin);
+    for (auto request :
+         {std::string_view("找律师"), std::string_view("我要找律师"), std::string_view("我找律师"),
+          std::string_view("帮我找律师"), std::string_view("转人工"), std::string_view("人工"),
+          std::string_view("要律师"), std::string_view("我要律师")}) {
+        if (!opened.starts_with(request)) continue;
+        const std::string_view rest = opened.substr(request.size());
+        for (auto gap : {std::string_view(" "), std::string_view("，"), std::string_view(","),
+                         std::string_view("："), std::string_view(":"), std::string_view("。"),
+                         std::string_view("！"), std::string_view("\n")})
+            if (rest.starts_with(gap) && rest.size() > gap.size()) return true;
+    }
     return false;
 }
 

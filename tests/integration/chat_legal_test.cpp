@@ -275,6 +275,32 @@ TEST_F(ChatLegalTest, AskingForAPersonAgainShowsTheTicketStillWaiting) {
     EXPECT_NE(next, first);
 }
 
+// The desk reads the driver's story, not the word that asked for a person, and a request with
+// his case in it opens a ticket at once (helpers playing drivers found both).
+TEST_F(ChatLegalTest, TheTicketCarriesHisStoryAndWhatHeAddsAfterwards) {
+    const std::string sender = unique("d");
+    const std::string story =
+        "我在无锡一个物流公司开厢车 干了两年了 上个月卸货的时候从车厢上摔下来 腰椎骨折 "
+        "住了二十天院 公司说没给我交社保 我还能算工伤不";
+    say(port(), sender, story);
+    say(port(), sender, "那医药费谁出");
+    const std::string number = ticket_number_in(say(port(), sender, "人工").all());
+    ASSERT_FALSE(number.empty());
+    const std::string added = say(port(), sender, "老板叫刘德福 电话不知道").all();
+    EXPECT_NE(added.find("已补充到您的工单" + number), std::string::npos) << added;
+    EXPECT_EQ(added.find("回复数字"), std::string::npos) << added;  // no choices about it
+    const auto opened = ticket(port(), number);
+    EXPECT_NE(opened.value("question", "").find("腰椎骨折"), std::string::npos) << opened.dump();
+    ASSERT_EQ(opened["notes"].size(), 1u) << opened.dump();
+    EXPECT_NE(opened["notes"][0].value("text", "").find("刘德福"), std::string::npos);
+
+    const std::string at_once =
+        say(port(), unique("d"), "找律师 常州金通物流欠我运费三万八 欠了半年了").all();
+    const std::string second = ticket_number_in(at_once);
+    ASSERT_FALSE(second.empty()) << at_once;
+    EXPECT_NE(ticket(port(), second).value("question", "").find("金通物流"), std::string::npos);
+}
+
 TEST_F(ChatLegalTest, SmallTalkAfterAMissNeverOpensATicket) {
     const std::string sender = unique("d");
     say(port(), sender, "今天天气不错");

@@ -64,6 +64,21 @@ TEST(AsksAboutTicket, ShortMessagesAboutHisTicketOrTheLawyersReply) {
         EXPECT_FALSE(asks_about_ticket(text)) << text;
 }
 
+bool is_request(std::string_view text) { return text == "人工" || text == "找律师"; }
+
+TEST(DeskQuestion, ARequestAloneTakesHisStory) {
+    const std::string story =
+        "我在无锡一个物流公司开厢车 卸货时从车厢上摔下来腰椎骨折 公司不给报工伤";
+    const std::vector<std::string> recent = {story, "那医药费谁出", "去哪认定 要啥材料", "人工"};
+    EXPECT_EQ(desk_question(recent, "人工", is_request), story + "（随后要求人工：人工）");
+    // A request with his case in it is the question itself.
+    EXPECT_EQ(desk_question(recent, "老板欠我运费三万八", is_request), "老板欠我运费三万八");
+    // "3" (the desk among numbered choices) says nothing either.
+    EXPECT_EQ(desk_question({"律师函要钱吗", "3"}, "3", is_request),
+              "律师函要钱吗（随后要求人工：3）");
+    EXPECT_EQ(desk_question({"找律师"}, "找律师", is_request), "找律师");  // nothing before
+}
+
 TEST(GrievanceChoices, NumbersMatchTheCategories) {
     const std::string text = grievance_choices_text();
     EXPECT_NE(text.find("1. 罚款"), std::string::npos);
