@@ -328,9 +328,10 @@ Extraction extract_name(const std::u32string& text) {
     }
     Extraction first_malformed;
     for (const auto& clause : clauses(text)) {
-        std::u32string candidate = after_last_marker(
-            clause, {U"名字是", U"名字叫", U"姓名是", U"姓名叫", U"名叫", U"叫做", U"叫我", U"叫",
-                     U"姓名", U"名字", U"我是", U"俺是", U"本人"});
+        std::u32string candidate =
+            after_last_marker(clause, {U"名字是", U"名字叫", U"姓名是", U"姓名叫", U"名叫", U"叫做",
+                                       U"叫我", U"叫", U"姓名", U"名字", U"我是", U"俺是", U"本人",
+                                       U"应该是", U"正确的是", U"改成", U"改为", U"是"});
         if (candidate.empty()) candidate = clause;
         candidate = strip_suffixes(candidate, {U"就行", U"就好", U"就是", U"谢谢", U"麻烦了",
                                                U"多谢", U"哈", U"呀", U"啊", U"哦", U"了"});
@@ -445,8 +446,13 @@ Extraction extract_answer(std::string_view validator, std::string_view text, int
 namespace {
 
 bool says_his_name(std::string_view text) {
+    const auto has = [&](std::string_view cue) { return text.find(cue) != std::string_view::npos; };
     for (const std::string_view cue : {"我叫", "我是", "名字是", "名字叫", "姓名是", "姓名："})
-        if (text.find(cue) != std::string_view::npos) return true;
+        if (has(cue)) return true;
+    // A correction: "名字写错了 应该是王建国", "不对 名字打错了 是王建国", "姓名改成王建国".
+    if (!has("名字") && !has("姓名")) return false;
+    for (const std::string_view cue : {"应该是", "正确的是", "改成", "改为", "是"})
+        if (has(cue)) return true;
     return false;
 }
 

@@ -124,6 +124,11 @@ TEST(Extract, OtherValuesAreTheFieldsAMessageAlsoHolds) {
         {"320412197908084560", "id_card", {}},
         {"武进", "district", {}},
         {"好的", "confirm", {}},
+        // A correction that names the field and its new value.
+        {"名字写错了 应该是王建国", "confirm", {{"name", "王建国"}}},
+        {"不对 名字打错了 是王建国", "mobile", {{"name", "王建国"}}},
+        {"修改姓名", "confirm", {}},
+        {"名字是不是要和身份证一样", "name", {}},
     };
     for (const auto& item : cases)
         EXPECT_EQ(other_values(item.text, item.except, kToday), item.values) << item.text;
