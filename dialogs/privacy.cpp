@@ -98,28 +98,42 @@ PersonalDataFound find_personal_data(std::string_view text) {
     return found;
 }
 
-std::string redact_personal_data(std::string_view text) {
+namespace {
+
+// The text with each item find_items finds replaced by what `replace` makes of it.
+template <typename Replace>
+std::string rewrite_items(std::string_view text, Replace replace) {
     const auto units = text::folded_units(text);
     std::string out;
     out.reserve(text.size());
     std::size_t copied = 0;
     for (const auto& item : find_items(units)) {
         out.append(text.substr(copied, units[item.first].begin - copied));
-        switch (item.kind) {
-            case Kind::id_card:
-                out += text::mask_id_card(item.value);
-                break;
-            case Kind::mobile:
-                out += text::mask_mobile(item.value);
-                break;
-            case Kind::plate:
-                out += text::mask_plate(item.value);
-                break;
-        }
+        out += replace(item);
         copied = units[item.last].end;
     }
     out.append(text.substr(copied));
     return out;
+}
+
+}  // namespace
+
+std::string redact_personal_data(std::string_view text) {
+    return rewrite_items(text, [](const auto& item) {
+        switch (item.kind) {
+            case Kind::id_card:
+                return text::mask_id_card(item.value);
+            case Kind::mobile:
+                return text::mask_mobile(item.value);
+            case Kind::plate:
+                break;
+        }
+        return text::mask_plate(item.value);
+    });
+}
+
+std::string without_personal_data(std::string_view text) {
+    return rewrite_items(text, [](const auto&) { return std::string(" "); });
 }
 
 }  // namespace kayou::dialogs

@@ -26,4 +26,8 @@ PersonalDataFound find_personal_data(std::string_view text);
 // ("电话13800138000" -> "电话138****8000"); everything else is kept byte for byte.
 std::string redact_personal_data(std::string_view text);
 
+// The text with each of those items replaced by a space: what is left says what the message is
+// for ("你好 我想入个会 我叫张伟 身份证号… 电话… 车牌…" is a join, not a greeting).
+std::string without_personal_data(std::string_view text);
+
 }  // namespace kayou::dialogs

@@ -5,6 +5,7 @@
 #include "dialogs/chat_requests.hpp"
 #include "dialogs/extract.hpp"
 #include "dialogs/join_engine.hpp"
+#include "dialogs/privacy.hpp"
 #include "faq/decide.hpp"
 #include "text/utf8.hpp"
 
@@ -279,6 +280,17 @@ Understanding Understander::classify(const std::string& cleaned, const Understan
     const std::string excerpt = long_text_excerpt(meant);
     meant = excerpt;
     auto scores = model.classify(meant, 6);
+    // "你好 我想入个会 我叫张伟 身份证号… 电话… 车牌…" scored as a greeting: the numbers say
+    // nothing of what he wants. Outside the form (at a step they are the answer being judged),
+    // a greeting or thanks that carries them is scored again without them.
+    const bool small_words_won = !scores.empty() && (scores.front().intent == "greeting" ||
+                                                     scores.front().intent == "thanks");
+    std::string plain;
+    if (context.step.empty() && small_words_won) plain = without_personal_data(excerpt);
+    if (!plain.empty() && plain != excerpt) {
+        meant = plain;
+        scores = model.classify(meant, 6);
+    }
     const bool question_shaped = model.is_question(cleaned);
     const bool long_question = question_shaped && text::code_point_count(cleaned) >= kLongQuestion;
     if (long_question)
@@ -345,8 +357,13 @@ Understanding Understander::classify(const std::string& cleaned, const Understan
 void Understander::fill_slots(Understanding& result, const std::string& cleaned) const {
     const auto& model = *model_;
     if (result.intent == "benefits") {
+        // One benefit named is the one asked about (answered alone); several, or "有什么好处",
+        // ask for the list.
         const auto kinds = model.benefit_kinds(cleaned);
-        if (!kinds.empty()) result.slots["benefit"] = kinds.front();
+        const bool asks_for_all =
+            kinds.size() > 1 ||
+            contains_any(cleaned, {"好处", "哪些", "什么福利", "啥福利", "有啥用"});
+        if (!kinds.empty() && !asks_for_all) result.slots["benefit"] = kinds.front();
     }
     if ((result.intent == "benefits" || result.intent == "stations") && districts_) {
         const auto match = districts_->match(cleaned);

@@ -167,8 +167,71 @@ std::string closed_kind_line(const BenefitCatalog& catalog, std::string_view dis
 
 }  // namespace
 
+namespace {
+
+constexpr const char* kOtherBenefits = "其他福利回复\"福利\"查看。";
+
+// Whether the catalogue's benefit of `kind` is for members only.
+bool for_members(const BenefitCatalog& catalog, std::string_view kind) {
+    return std::any_of(catalog.benefits.begin(), catalog.benefits.end(), [&](const Benefit& b) {
+        return benefit_of_kind(b, kind) && b.eligibility == Eligibility::member;
+    });
+}
+
+std::string benefit_lines(const Benefit& benefit) {
+    std::string text =
+        benefit.name + "：" + benefit.what + "\n   领取方式：" + benefit.how_to_claim;
+    if (!benefit.valid_until.empty()) text += "（截止" + benefit.valid_until + "）";
+    if (!benefit.contact.empty()) text += "\n   咨询：" + benefit.contact;
+    return text;
+}
+
+// The asked benefit alone ("加油卡优惠怎么领"): what it gives and how to claim it, whether he can
+// claim it now (a member's benefit says what joining takes; a pending application that it comes
+// with the approval), and the way to the whole list. Empty when the catalogue has no such benefit
+// open in his district (the whole list then says what there is).
+std::string asked_benefit_text(const BenefitCatalog& catalog, std::string_view district,
+                               MemberStatus status, std::string_view today, std::string_view kind) {
+    const auto asked = [&](const Benefit* benefit) { return benefit_of_kind(*benefit, kind); };
+    auto open_now = benefits_for(catalog, district, status, today);
+    auto members_only = member_only_benefits(catalog, district, status, today);
+    if (district.empty()) {
+        const auto local = [](const Benefit* benefit) { return !benefit->districts.empty(); };
+        std::erase_if(open_now, local);
+        std::erase_if(members_only, local);
+    }
+    std::string text;
+    for (const Benefit* benefit : open_now)
+        if (asked(benefit)) text += (text.empty() ? "" : "\n") + benefit_lines(*benefit);
+    if (text.empty()) {
+        for (const Benefit* benefit : members_only)
+            if (asked(benefit)) text += (text.empty() ? "" : "\n") + benefit_lines(*benefit);
+        // Closed for now ("本期已于…截止"): that, not the list of everything else.
+        std::string closed = closed_kind_line(catalog, district, status, today, kind, open_now);
+        if (text.empty() && closed.empty()) return {};
+        if (text.empty()) {
+            while (closed.ends_with("\n")) closed.pop_back();
+            text = std::move(closed);
+            if (for_members(catalog, kind)) text += "这是会员福利，只有会员能领。";
+        } else if (status == MemberStatus::applicant && for_members(catalog, kind))
+            text += "\n这是会员福利：您的入会申请批下来就能领，批准时会短信通知您。";
+        else if (for_members(catalog, kind))
+            text += "\n这是会员福利，入会后就能领。回复\"入会\"即可在线申请，1个工作日内办结。";
+    }
+    text += "\n领不到或有疑问，可以找所在区县工会，或打职工服务热线12351。\n\n";
+    // Without his district: what each district adds differs (the same line the list ends with).
+    if (district.empty()) text += "各地工会的福利不尽相同，告诉我您在哪个区，我再帮您查本区的；";
+    return text + kOtherBenefits;
+}
+
+}  // namespace
+
 std::string benefits_text(const BenefitCatalog& catalog, std::string_view district,
                           MemberStatus status, std::string_view today, std::string_view kind) {
+    if (!kind.empty()) {
+        std::string asked = asked_benefit_text(catalog, district, status, today, kind);
+        if (!asked.empty()) return (catalog.demo ? "（演示数据）" : "") + asked;
+    }
     auto mine = benefits_for(catalog, district, status, today);
     if (district.empty())
         std::erase_if(mine, [](const Benefit* benefit) { return !benefit->districts.empty(); });
@@ -182,13 +245,8 @@ std::string benefits_text(const BenefitCatalog& catalog, std::string_view distri
     } else {
         text = where + (status == MemberStatus::member ? "会员" : "") + "可享受的福利：\n";
         int n = 0;
-        for (const auto* benefit : mine) {
-            text += std::to_string(++n) + ". " + benefit->name + "：" + benefit->what +
-                    "\n   领取方式：" + benefit->how_to_claim;
-            if (!benefit->valid_until.empty()) text += "（截止" + benefit->valid_until + "）";
-            if (!benefit->contact.empty()) text += "\n   咨询：" + benefit->contact;
-            text += "\n";
-        }
+        for (const auto* benefit : mine)
+            text += std::to_string(++n) + ". " + benefit_lines(*benefit) + "\n";
     }
     auto extra = member_only_benefits(catalog, district, status, today);
     if (district.empty())

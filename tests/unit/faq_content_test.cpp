@@ -141,6 +141,36 @@ TEST(FaqBenefits, ABenefitAskedAboutThatIsClosedTodayIsNamedWithItsDate) {
     }
 }
 
+// "礼包怎么领": that benefit, what it is and how to claim it, and whether he can yet; not the list
+// of everything (a helper playing drivers never saw what the fuel card gives).
+TEST(FaqBenefits, ABenefitAskedAboutIsAnsweredAlone) {
+    const auto catalog = parse_benefits(kCatalog, "t");
+    const auto text = [&](std::string_view district, MemberStatus status, std::string_view today,
+                          std::string_view kind) {
+        return benefits_text(catalog, district, status, today, kind);
+    };
+    const auto member = text("武进区", MemberStatus::member, "2026-05-01", "gift");
+    EXPECT_EQ(member.rfind("礼包：一份礼包", 0), 0u) << member;
+    EXPECT_NE(member.find("服务站领取"), std::string::npos);
+    EXPECT_NE(member.find("12351"), std::string::npos);  // who to ask when it does not come
+    EXPECT_NE(member.find("其他福利回复"), std::string::npos);
+    EXPECT_EQ(member.find("招聘会"), std::string::npos) << member;
+    const auto outsider = text("武进区", MemberStatus::none, "2026-05-01", "gift");
+    EXPECT_NE(outsider.find("服务站领取"), std::string::npos) << outsider;
+    EXPECT_NE(outsider.find("入会后就能领"), std::string::npos) << outsider;
+    EXPECT_NE(text("武进区", MemberStatus::applicant, "2026-05-01", "gift").find("批下来就能领"),
+              std::string::npos);
+    EXPECT_NE(text("", MemberStatus::none, "2026-05-01", "gift").find("各地工会"),
+              std::string::npos);
+    const auto closed = text("武进区", MemberStatus::none, "2026-07-01", "gift");
+    EXPECT_EQ(closed.rfind("您问的“礼包”本期已于2026-06-30截止", 0), 0u) << closed;
+    EXPECT_NE(closed.find("只有会员能领"), std::string::npos) << closed;
+    EXPECT_EQ(closed.find("招聘会"), std::string::npos) << closed;
+    // A kind the catalogue does not have: the whole list.
+    EXPECT_NE(text("武进区", MemberStatus::none, "2026-05-01", "fuel_card").find("招聘会"),
+              std::string::npos);
+}
+
 TEST(FaqBenefits, ProblemsCarryLines) {
     const std::string text =
         "version: t\n"
