@@ -761,6 +761,8 @@ asio::awaitable<std::string> RouterDialog::answer_route(
             } else {
                 handled.texts.push_back(kAskTown);
             }
+            // Asked for his town: the next message may be just "湖塘".
+            if (!near && !turn.in_group) state.session.awaiting = "stations_place";
             break;
         }
         case Do::legal:
@@ -877,6 +879,21 @@ asio::awaitable<RouterDialog::Handled> RouterDialog::chat_services(const Message
         if (match.kind == members::DistrictCatalog::Match::Kind::unique) {
             understood.intent = "benefits";
             understood.slots["district"] = match.candidates.front()->name;
+        }
+    }
+    // The town the station finder asked for: "湖塘", "奔牛那边" (searched alone, "湖塘" reached
+    // the FAQ's how-to). A clear other request, or a longer message ("我在湖塘被扣车了 咋办"),
+    // still goes its way.
+    constexpr std::size_t kPlaceAnswerChars = 10;
+    if (awaiting == "stations_place" && chat.stations_near_place &&
+        text::code_point_count(text) <= kPlaceAnswerChars && understood.intent != "join" &&
+        understood.intent != "progress" && understood.intent != "person" &&
+        understood.intent != "emergency" && understood.intent != "benefits" &&
+        understood.intent != "cancel") {
+        auto near = co_await chat.stations_near_place(text);
+        if (near) {
+            handled.texts.push_back(std::move(*near));
+            co_return handled;
         }
     }
     // A menu pick is the intent it names.

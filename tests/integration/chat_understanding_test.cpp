@@ -132,6 +132,49 @@ TEST_F(UnderstandingTest, NonAnswersAtTheNameStepAreNeverStoredAsTheName) {
     EXPECT_TRUE(has(benefit, "第2步")) << benefit.all();
 }
 
+// What drivers say in the middle of the form is about the form (a helper playing drivers found
+// each of these reaching the legal FAQ): a pause, the return, a mistyped code, no truck.
+TEST_F(UnderstandingTest, RemarksInTheMiddleOfTheFormKeepTheForm) {
+    const Driver driver;
+    const std::string mobile = "13812340077";
+    ASSERT_TRUE(has(driver.say("我要入会"), "第1步"));
+    ASSERT_TRUE(has(driver.say("我叫王建国"), "第2步"));
+    ASSERT_TRUE(has(driver.say("320412198501011233"), "第3步"));
+    for (const char* text : {"等会 我先去装货", "好了 回来了 继续"}) {
+        const Said said = driver.say(text);
+        EXPECT_TRUE(has(said, "第3步")) << text << " -> " << said.all();
+        EXPECT_FALSE(has(said, "律师")) << text << " -> " << said.all();
+        EXPECT_FALSE(has(said, "法律依据")) << text << " -> " << said.all();
+    }
+    ASSERT_TRUE(has(driver.say(mobile), "验证码"));
+    const Said typo = driver.say("12345");
+    EXPECT_TRUE(has(typo, "验证码")) << typo.all();
+    EXPECT_FALSE(has(typo, "热线")) << typo.all();
+    const std::string code = latest_code(redis_port(), kDataKey, mobile);
+    ASSERT_TRUE(has(driver.say(code), "第4步"));
+    const Said no_truck = driver.say("我没有自己的车 开的老板的车");
+    EXPECT_TRUE(has(no_truck, "回复“无”")) << no_truck.all();
+    EXPECT_TRUE(has(driver.say("无"), "第5步"));
+    // Put off, not deleted: the form is where it was.
+    const Said later = driver.say("算了 先不弄了 下回再说");
+    EXPECT_FALSE(has(later, "删除")) << later.all();
+    EXPECT_TRUE(has(driver.say("继续"), "第5步"));
+    EXPECT_TRUE(has(driver.say("武进"), "第6步"));
+    EXPECT_TRUE(has(driver.say("无"), "车牌号：无（没有固定开的车）"));
+}
+
+// Asked for his town, the station finder takes the town alone.
+TEST_F(UnderstandingTest, TheStationFinderTakesTheTownItAskedFor) {
+    const Driver driver;
+    EXPECT_TRUE(has(driver.say("附近有司机之家吗"), "哪个镇"));
+    const Said near = driver.say("湖塘");
+    EXPECT_TRUE(has(near, "湖塘镇司机之家")) << near.all();
+    const Driver other;
+    other.say("附近有司机之家吗");
+    const Said question = other.say("老板欠我三个月工资不给咋办");
+    EXPECT_TRUE(has(question, "12333")) << question.all();
+}
+
 TEST_F(UnderstandingTest, PersonDuringTheJoinOpensAStaffTicketWithTheRecentTurns) {
     const Driver driver;
     ASSERT_TRUE(has(driver.say("我要入会"), "第1步"));
