@@ -158,7 +158,7 @@ asio::awaitable<std::optional<Reply>> RouterDialog::private_turn(const Message& 
             std::vector<std::string> texts = pending;
             std::vector<std::string> events;
             bool draft_deleted = false;
-            auto handled = co_await chat_services(message, input, state);
+            auto handled = co_await chat_services(message, input, state, !pending.empty());
             TurnOutput out;
             texts.insert(texts.end(), handled.texts.begin(), handled.texts.end());
             if (handled.reject) {
@@ -294,6 +294,7 @@ std::string ticket_note_text(const std::string& number, bool reopened, bool phon
     return text;
 }
 
+const char* const kAnswerAbove = "答复就在上面。还有不清楚的，直接发在这里，会补充到您的工单里。";
 const char* const kNoTicketHere =
     "这个聊天里没有查到您的工单。记得工单号的，直接发给我（FL开头）就能查进度；"
     "要找律师，回复\"找律师\"。";
@@ -497,6 +498,11 @@ asio::awaitable<std::optional<RouterDialog::Handled>> RouterDialog::answer_befor
     }
     // "我的工单呢", "律师回了没": the ticket this private chat opened, waiting or answered.
     if (!turn.in_group && chat.ticket_status && asks_about_ticket(turn.text)) {
+        // "律师回了没" as the answer arrives: it is right above, not shown twice.
+        if (turn.answer_delivered) {
+            handled.texts.push_back(kAnswerAbove);
+            co_return std::optional<Handled>(std::move(handled));
+        }
         auto status = co_await ticket_still_waiting(state);
         if (!status && !state.session.open_ticket.empty()) {
             std::string channel(channel_name(message.channel));
@@ -733,11 +739,13 @@ asio::awaitable<std::string> RouterDialog::answer_route(
             break;
         case Do::status: {
             // "进度" after "找律师" may mean the ticket: its status first, then the application's.
-            if (!turn.in_group) {
-                auto waiting = co_await ticket_still_waiting(state);
-                if (waiting) handled.texts.push_back(std::move(*waiting));
-            }
-            handled.flow_text = std::string("进度");
+            std::optional<std::string> waiting;
+            if (!turn.in_group) waiting = co_await ticket_still_waiting(state);
+            // "咋还没回" while his ticket waits: that, not also "没有查到您的入会申请".
+            std::string application;
+            if (waiting) application = co_await application_status(message);
+            if (waiting) handled.texts.push_back(std::move(*waiting));
+            if (!waiting || application != "none") handled.flow_text = std::string("进度");
             break;
         }
         case Do::change_applied:
@@ -840,10 +848,12 @@ std::string RouterDialog::reply_text(Do action, ConversationState& state,
 
 asio::awaitable<RouterDialog::Handled> RouterDialog::chat_services(const Message& message,
                                                                    const TurnInput& input,
-                                                                   ConversationState& state) {
+                                                                   ConversationState& state,
+                                                                   bool answer_delivered) {
     const ChatServices& chat = services_.chat;
     Handled handled;
-    const ChatTurn turn = take_turn(message, input, state);
+    ChatTurn turn = take_turn(message, input, state);
+    turn.answer_delivered = answer_delivered;
     const auto& offered = turn.offered;
     const auto& misses = turn.misses;
     const auto& awaiting = turn.awaiting;

@@ -219,8 +219,10 @@ private:
     void count(const std::vector<std::string>& events) const;
     // understand() -> route() -> the action: everything before the join flow's own step
     // machine. Updates the session's choices, miss counter, awaiting and recent turns.
+    // `answer_delivered`: a desk's answer goes before this turn's reply.
     boost::asio::awaitable<Handled> chat_services(const Message& message, const TurnInput& input,
-                                                  ConversationState& state);
+                                                  ConversationState& state,
+                                                  bool answer_delivered = false);
     // What chat_services takes out of the session for this message only.
     struct ChatTurn {
         std::vector<std::string> offered;  // the numbered choices offered last time
@@ -232,7 +234,8 @@ private:
         std::vector<std::string> legal_answered;  // SessionState::legal_answered
         std::string text;                         // JoinEngine::clean_input of the message
         bool in_group = false;
-        bool asked = false;  // 1:1, or @-mentioned in a group
+        bool asked = false;             // 1:1, or @-mentioned in a group
+        bool answer_delivered = false;  // a desk's answer goes before this turn's reply
     };
     static ChatTurn take_turn(const Message& message, const TurnInput& input,
                               ConversationState& state);

@@ -259,6 +259,7 @@ TEST_F(ChatLegalTest, AskingForAPersonAgainShowsTheTicketStillWaiting) {
     EXPECT_NE(again.find("不用再转一次"), std::string::npos) << again;
     const std::string progress = say(port(), sender, "进度").all();
     EXPECT_EQ(ticket_number_in(progress), first) << progress;
+    EXPECT_EQ(progress.find("没有查到您的入会申请"), std::string::npos) << progress;
     const std::string mine = say(port(), sender, "我的工单呢").all();
     EXPECT_EQ(ticket_number_in(mine), first) << mine;
     const json answer{{"text", "请带上工资条来咨询（测试答复）。"}};
@@ -266,7 +267,12 @@ TEST_F(ChatLegalTest, AskingForAPersonAgainShowsTheTicketStillWaiting) {
                            bearer(kDeskToken))
                   .status,
               200);
-    say(port(), sender, "你好");  // the answer is delivered
+    // Asked as the answer arrives: the answer once, then a pointer to it.
+    const std::string arriving = say(port(), sender, "律师回了没").all();
+    const auto shown = arriving.find("测试答复");
+    ASSERT_NE(shown, std::string::npos) << arriving;
+    EXPECT_EQ(arriving.find("测试答复", shown + 1), std::string::npos) << arriving;
+    EXPECT_NE(arriving.find("答复就在上面"), std::string::npos) << arriving;
     // Answered: "律师回了没" shows the answer, not a second ticket.
     const std::string replied = say(port(), sender, "律师回了没").all();
     EXPECT_NE(replied.find("测试答复"), std::string::npos) << replied;
