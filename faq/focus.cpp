@@ -36,6 +36,40 @@ bool asks(std::string_view clause) {
     return false;
 }
 
+// Voice input comes without punctuation ("…押了我一万块钱押金说是怕我把车开跑了然后我现在不想干了
+// 他说押金要扣五千这个他能扣吗还有就是…"): its clauses start at the words a speaker strings them
+// with, and end after a sentence particle.
+constexpr std::array<std::string_view, 14> kSpokenOpenings = {
+    "然后", "还有就是", "还有", "就是", "他说", "说是",   "但是",
+    "可是", "结果",     "现在", "所以", "这个", "我想问", "请问"};
+constexpr std::array<std::string_view, 4> kSpokenEndings = {"吗", "呢", "啊", "吧"};
+
+// `clause` split where a spoken opening starts or after a spoken ending, into `out`.
+void split_spoken(std::string_view text, Clause clause, std::vector<Clause>& out) {
+    std::size_t begin = clause.begin;
+    for (std::size_t pos = clause.begin; pos < clause.end;) {
+        const auto rest = text.substr(pos, clause.end - pos);
+        bool opens = false;
+        for (const auto word : kSpokenOpenings) opens = opens || rest.starts_with(word);
+        if (opens && pos > begin) {
+            out.push_back({begin, pos});
+            begin = pos;
+        }
+        std::size_t width = 1;
+        while (pos + width < clause.end &&
+               (static_cast<unsigned char>(text[pos + width]) & 0xC0) == 0x80)
+            ++width;
+        const auto point = text.substr(pos, width);
+        pos += width;
+        for (const auto word : kSpokenEndings)
+            if (point == word && pos < clause.end) {
+                out.push_back({begin, pos});
+                begin = pos;
+            }
+    }
+    if (clause.end > begin) out.push_back({begin, clause.end});
+}
+
 std::size_t break_at(std::string_view text, std::size_t pos) {
     for (const auto mark : kClauseBreaks)
         if (text.substr(pos, mark.size()) == mark) return mark.size();
@@ -58,6 +92,11 @@ std::string_view question_focus(std::string_view text) {
         }
     }
     if (text.size() > begin) clauses.push_back({begin, text.size()});
+    if (clauses.size() < kStoryClauses) {
+        std::vector<Clause> spoken;
+        for (const auto clause : clauses) split_spoken(text, clause, spoken);
+        clauses = std::move(spoken);
+    }
     if (clauses.size() < kStoryClauses) return {};
     for (std::size_t i = clauses.size(); i-- > 0;) {
         const auto clause = text.substr(clauses[i].begin, clauses[i].end - clauses[i].begin);

@@ -32,6 +32,10 @@ TEST(FaqFocus, TheAskingPartOfAStoryIsItsLastAskingClauseAndTheOneBefore) {
         {"老板拖了三个月工资不给 我该怎么办才好呢 在线等", ""},
         // The only asking clause is the first two: nothing shorter to search.
         {"老板欠钱不给咋办 我在常州开车 跑了三年了 一直跟着他干", ""},
+        // Voice input without punctuation: clauses start at the words it strings them with.
+        {"那个我问一下啊就是我现在这个公司呢押了我一万块钱押金说是怕我把车开跑了然后我现在不想干了"
+         "他说押金要扣五千说我没干满一年违约这个他能扣吗",
+         "他说押金要扣五千说我没干满一年违约这个他能扣吗"},
         // No asking clause at all: the whole message.
         {"我在常州开车 跑了三年了 一直跟着他干 现在他不给钱了 烦死了", ""},
         {"", ""},
