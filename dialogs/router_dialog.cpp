@@ -741,7 +741,7 @@ asio::awaitable<std::string> RouterDialog::answer_route(
             // "进度" after "找律师" may mean the ticket: its status first, then the application's.
             std::optional<std::string> waiting;
             if (!turn.in_group) waiting = co_await ticket_still_waiting(state);
-            // "咋还没回" while his ticket waits: that, not also "没有查到您的入会申请".
+            // "咋还没回" while his ticket waits: that, not also "没有查到您…的入会申请".
             std::string application;
             if (waiting) application = co_await application_status(message);
             if (waiting) handled.texts.push_back(std::move(*waiting));

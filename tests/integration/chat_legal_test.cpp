@@ -259,7 +259,7 @@ TEST_F(ChatLegalTest, AskingForAPersonAgainShowsTheTicketStillWaiting) {
     EXPECT_NE(again.find("不用再转一次"), std::string::npos) << again;
     const std::string progress = say(port(), sender, "进度").all();
     EXPECT_EQ(ticket_number_in(progress), first) << progress;
-    EXPECT_EQ(progress.find("没有查到您的入会申请"), std::string::npos) << progress;
+    EXPECT_EQ(progress.find("没有查到您在这个聊天里办的入会申请"), std::string::npos) << progress;
     const std::string mine = say(port(), sender, "我的工单呢").all();
     EXPECT_EQ(ticket_number_in(mine), first) << mine;
     const json answer{{"text", "请带上工资条来咨询（测试答复）。"}};

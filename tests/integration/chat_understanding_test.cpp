@@ -99,7 +99,8 @@ TEST_F(UnderstandingTest, FeeQuestionAndWaitingQuestionDoNotStartAForm) {
     EXPECT_TRUE(has(fee, "0.5%")) << fee.all();
     const Said waiting = driver.say("我昨天交了入会申请到现在还没消息 正常不");
     EXPECT_FALSE(has(waiting, "第1步")) << waiting.all();
-    EXPECT_TRUE(has(waiting, "没有查到您的入会申请")) << waiting.all();
+    EXPECT_TRUE(has(waiting, "没有查到您在这个聊天里办的入会申请")) << waiting.all();
+    EXPECT_TRUE(has(waiting, "绑定")) << waiting.all();  // a web-link applicant learns how
 }
 
 TEST_F(UnderstandingTest, AnswersInsideSentencesCompleteTheJoinAndJoiningAgainGivesTheStatus) {
