@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 
+#include "dialogs/privacy.hpp"
 #include "text/utf8.hpp"
 
 namespace kayou::dialogs {
@@ -71,6 +72,9 @@ bool asks_about_ticket(std::string_view raw) {
                                              "回话", "打电话", "咋还没", "怎么还没", "还没回"};
     const auto inside = [&](std::string_view phrase) { return contains(text, phrase); };
     if (std::any_of(std::begin(kMine), std::end(kMine), inside)) return true;
+    // "律师回复让我去仲裁 去哪仲裁" asks about the answer, not for it.
+    constexpr std::string_view kAsksOn[] = {"哪", "什么", "多少", "怎么办", "咋办", "让我"};
+    if (std::any_of(std::begin(kAsksOn), std::end(kAsksOn), inside)) return false;
     return contains(text, "律师") && std::any_of(std::begin(kReplied), std::end(kReplied), inside);
 }
 
@@ -80,9 +84,13 @@ std::string desk_question(const std::vector<std::string>& recent, std::string_vi
         return is_request(text) || choice_number(text) > 0 || squeeze(text).empty();
     };
     if (!says_nothing(said)) return std::string(said);
+    // A form answer with an ID or phone number is no question for the desk's card.
+    const auto no_story = [&](std::string_view text) {
+        return says_nothing(text) || find_personal_data(text).any();
+    };
     const std::string* longest = nullptr;
     for (std::size_t i = 0; i + 1 < recent.size(); ++i) {
-        if (says_nothing(recent[i])) continue;
+        if (no_story(recent[i])) continue;
         if (!longest || recent[i].size() > longest->size()) longest = &recent[i];
     }
     if (!longest) return std::string(said);

@@ -467,6 +467,8 @@ std::map<std::string, std::string> other_values(std::string_view text, std::stri
         // characters after a surname ("武进") would pass, and "修改姓名" names no one.
         if (validator == "name" && !says_his_name(text)) continue;
         const auto extraction = extract_answer(validator, text, today_yyyymmdd);
+        // "没有" at the code step ("没收到") is no answer to the plate step.
+        if (validator == "plate" && extraction.value == kNoPlate) continue;
         if (extraction.found()) found.emplace(validator, extraction.value);
     }
     return found;

@@ -10,6 +10,7 @@
 #include "dialogs/privacy.hpp"
 #include "faq/follow_up.hpp"
 #include "faq/legal_service.hpp"
+#include "faq/tickets.hpp"
 #include "members/application_store.hpp"
 #include "members/join_desk.hpp"
 #include "net/unavailable.hpp"
@@ -155,6 +156,12 @@ asio::awaitable<std::optional<Reply>> RouterDialog::private_turn(const Message& 
                 }
             }
             auto state = std::move(locked->state);
+            // A desk's answer arriving names its ticket: the chat knows it again even after its
+            // session expired while he waited, so his reply to the answer reaches the ticket.
+            if (state.session.open_ticket.empty() && !message.in_group())
+                for (const auto& text : pending)
+                    if (auto number = faq::find_ticket_number(text))
+                        state.session.open_ticket = *number;
             std::vector<std::string> texts = pending;
             std::vector<std::string> events;
             bool draft_deleted = false;
@@ -253,7 +260,8 @@ const char* const kMenuIntents[] = {"join", "question", "benefits", "progress", 
 // Enough for a story and the follow-ups after it: the desk read only "人工" and three short
 // follow-ups when a driver's 150-character story came four messages earlier.
 constexpr std::size_t kRecentTurns = 8;
-constexpr std::size_t kRecentBytes = 300;
+// A story of 150 characters is about 450 bytes.
+constexpr std::size_t kRecentBytes = 600;
 
 const char* const kEmergencyText =
     "如果现场有人受伤或有危险，请立刻拨打：120（急救）、122（交通事故报警）、110（报警）、"
@@ -281,6 +289,25 @@ bool goes_on(std::string_view text) {
     return std::any_of(std::begin(kOn), std::end(kOn), [&](std::string_view word) {
         return text.find(word) != std::string_view::npos;
     });
+}
+
+// "人工", "找律师": a request and nothing more (not "找律师 常州金通物流欠我运费三万八").
+bool is_bare_request(std::string_view text) {
+    constexpr std::size_t kBareRequestChars = 8;
+    return faq::asks_for_person(text) && text::code_point_count(text) <= kBareRequestChars;
+}
+
+// Enough to be a reply to a desk's answer: "[抱拳]", "嗯" and "👌" are not.
+bool says_something(std::string_view text) {
+    constexpr std::size_t kReplyChars = 4;
+    std::size_t count = 0;
+    bool in_code = false;  // WeChat's "[抱拳]" emoticon codes
+    for (char32_t cp : text::decode_utf8(text)) {
+        if (cp == U'[') in_code = true;
+        if (!in_code && !text::is_edge_punctuation(cp)) ++count;
+        if (cp == U']') in_code = false;
+    }
+    return count >= kReplyChars;
 }
 
 // What the driver is told when his message went to his open ticket.
@@ -425,7 +452,7 @@ asio::awaitable<std::vector<std::string>> RouterDialog::hand_off(const Message& 
     handoff.desk = std::move(desk);
     handoff.question = state.session.last_question;
     if (handoff.question.empty())
-        handoff.question = desk_question(state.session.recent, message.text, faq::asks_for_person);
+        handoff.question = desk_question(state.session.recent, message.text, is_bare_request);
     handoff.recent = state.session.recent;
     if (state.draft) {
         handoff.district = get(state.draft->slots, slot_for(*services_.script, "district"));
@@ -603,6 +630,7 @@ asio::awaitable<std::string> RouterDialog::answer_legal(const Message& message,
 
 // Do::person: a ticket for the desk (from a group, through the legal service; nothing personal).
 asio::awaitable<std::vector<std::string>> RouterDialog::answer_person(const Message& message,
+                                                                      const TurnInput& input,
                                                                       ConversationState& state,
                                                                       const ChatTurn& turn,
                                                                       const Route& decided) {
@@ -627,6 +655,11 @@ asio::awaitable<std::vector<std::string>> RouterDialog::answer_person(const Mess
     if (auto waiting = co_await ticket_still_waiting(state)) {
         std::vector<std::string> texts;
         texts.push_back(std::move(*waiting));
+        // "找律师 老板又欠了两万": the new case goes to the ticket too.
+        if (!is_bare_request(message.text)) {
+            auto noted = co_await note_for_ticket(message, input, state, false);
+            if (noted) texts.push_back(std::move(*noted));
+        }
         co_return texts;
     }
     ConversationState for_desk = state;
@@ -790,7 +823,7 @@ asio::awaitable<std::string> RouterDialog::answer_route(
                 handled.texts.insert(handled.texts.begin(), danger_text(understood));
             break;
         case Do::person:
-            handled.texts = co_await answer_person(message, state, turn, decided);
+            handled.texts = co_await answer_person(message, input, state, turn, decided);
             break;
         case Do::emergency:
             handled.texts.push_back(danger_text(understood));
@@ -799,7 +832,8 @@ asio::awaitable<std::string> RouterDialog::answer_route(
             handled.texts = co_await answer_pick(message, state, turn, understood, choices);
             break;
         case Do::ticket_note: {
-            auto noted = co_await note_for_ticket(message, input, state, true);
+            const bool may_reopen = says_something(message.text);
+            auto noted = co_await note_for_ticket(message, input, state, may_reopen);
             if (noted)
                 handled.texts.push_back(std::move(*noted));
             else
@@ -903,6 +937,7 @@ asio::awaitable<RouterDialog::Handled> RouterDialog::chat_services(const Message
         auto near = co_await chat.stations_near_place(text);
         if (near) {
             handled.texts.push_back(std::move(*near));
+            handled.resume = true;  // mid-form the step is asked again
             co_return handled;
         }
     }

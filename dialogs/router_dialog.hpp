@@ -264,6 +264,7 @@ private:
     boost::asio::awaitable<std::optional<std::string>> ticket_still_waiting(
         const ConversationState& state);
     boost::asio::awaitable<std::vector<std::string>> answer_person(const Message& message,
+                                                                   const TurnInput& input,
                                                                    ConversationState& state,
                                                                    const ChatTurn& turn,
                                                                    const Route& decided);

@@ -104,6 +104,8 @@ namespace {
 
 // "下回再说", "改天", "回头再弄": a later time. A cancel that names one puts the form off.
 bool puts_off(std::string_view cleaned) {
+    // "以后再也不弄了" refuses for good.
+    if (cleaned.find("再也") != std::string_view::npos) return false;
     constexpr std::string_view kLater[] = {"下回",   "改天",   "回头",   "晚点",
                                            "等会",   "一会儿", "以后再", "有空再",
                                            "明天再", "过两天", "先放着"};
@@ -361,8 +363,7 @@ void Understander::fill_slots(Understanding& result, const std::string& cleaned)
         // ask for the list.
         const auto kinds = model.benefit_kinds(cleaned);
         const bool asks_for_all =
-            kinds.size() > 1 ||
-            contains_any(cleaned, {"好处", "哪些", "什么福利", "啥福利", "有啥用"});
+            kinds.size() > 1 || contains_any(cleaned, {"好处", "什么福利", "啥福利", "福利有哪些"});
         if (!kinds.empty() && !asks_for_all) result.slots["benefit"] = kinds.front();
     }
     if ((result.intent == "benefits" || result.intent == "stations") && districts_) {

@@ -115,9 +115,6 @@ const AspectWords* words_of(Aspect aspect) {
     return nullptr;
 }
 
-// A message this short that asks for an aspect is about the answer before it.
-constexpr std::size_t kBareAspectMaxChars = 6;
-
 }  // namespace
 
 Aspect asked_aspect(std::string_view message) {
@@ -198,8 +195,9 @@ bool leans_on_previous(std::string_view message) {
     if (chars == 0 || chars > kFollowUpMaxChars) return false;
     for (const auto word : kPointsBack)
         if (points.starts_with(word)) return true;
-    // "要多久", "多少钱", "去哪办": an aspect and hardly anything else asks about what was said.
-    if (chars <= kBareAspectMaxChars && asked_aspect(message) != Aspect::none) return true;
+    // "要多久", "多少钱", "去哪办": an aspect and nothing else asks about what was said
+    // ("加班费怎么算" names its own topic).
+    if (asks_only_aspect(message)) return true;
     return points.back() == U'呢';
 }
 

@@ -18,8 +18,8 @@ inline constexpr std::size_t kFollowUpMaxChars = 16;
 
 // Whether `message` has the shape of a follow-up: short, and either opening with a word that
 // points back (那, 那么, 还有, 还能, 要是, 如果, 万一, 另外, 然后, 这样, 这种 …), ending in 呢
-// ("单位不给报呢"), or no more than an aspect (asked_aspect: "要多久", "多少钱", at most six
-// characters). Punctuation and spaces around it do not count.
+// ("单位不给报呢"), or no more than an aspect (asks_only_aspect: "要多久", "多少钱"). Punctuation
+// and spaces around it do not count.
 bool leans_on_previous(std::string_view message);
 
 // The text searched for a follow-up: the topic, then the message, so that the long-story search

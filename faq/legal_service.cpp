@@ -11,6 +11,13 @@
 namespace kayou::faq {
 namespace asio = boost::asio;
 
+namespace {
+
+constexpr std::string_view kAboutLawyers[] = {"吗",   "多少", "怎么", "有用", "贵", "哪",
+                                              "靠谱", "收费", "要钱", "？",   "?"};
+
+}  // namespace
+
 bool asks_for_person(std::string_view text) {
     // Short texts only: "律师说过要签合同" is a question that mentions a lawyer, not a request.
     constexpr std::string_view kPhrases[] = {"人工", "转人工", "找律师",   "律师",    "要律师",
@@ -24,11 +31,18 @@ bool asks_for_person(std::string_view text) {
             trimmed.resize(trimmed.size() - suffix.size());
     for (auto phrase : kPhrases)
         if (trimmed == phrase) return true;
+    // After the request, "要多少钱", "有用吗": a question about lawyers, not a request.
+    const auto asks_about_lawyers = [](std::string_view rest) {
+        const auto names = [&](std::string_view word) { return rest.find(word) != rest.npos; };
+        return rest.size() <= 12 * 3 &&
+               std::any_of(std::begin(kAboutLawyers), std::end(kAboutLawyers), names);
+    };
     // "我要找律师", "帮我转人工": a request phrase inside a short message.
     if (trimmed.size() <= 8 * 3)
         for (auto phrase : {std::string_view("找律师"), std::string_view("转人工"),
                             std::string_view("要律师"), std::string_view("人工服务")})
-            if (trimmed.find(phrase) != std::string::npos) return true;
+            if (const auto at = trimmed.find(phrase); at != std::string::npos)
+                return !asks_about_lawyers(std::string_view(trimmed).substr(at + phrase.size()));
     // "找律师 我电话139… 常州金通物流欠我运费三万八": the request first, then his case after a
     // break ("找律师要多少钱", with no break, asks about lawyers).
     const std::string_view whole(text);
@@ -41,6 +55,7 @@ bool asks_for_person(std::string_view text) {
           std::string_view("要律师"), std::string_view("我要律师")}) {
         if (!opened.starts_with(request)) continue;
         const std::string_view rest = opened.substr(request.size());
+        if (asks_about_lawyers(rest)) return false;  // "找律师，要多少钱", "找律师 有用吗"
         for (auto gap : {std::string_view(" "), std::string_view("，"), std::string_view(","),
                          std::string_view("："), std::string_view(":"), std::string_view("。"),
                          std::string_view("！"), std::string_view("\n")})

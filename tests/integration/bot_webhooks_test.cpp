@@ -194,7 +194,7 @@ void expect_one_turn_for_four_deliveries(std::uint16_t port, const std::string& 
 
 TEST_F(WebhooksTest, FourDeliveriesOfOneMsgIdRunOneTurnAndGetIdenticalReplies) {
     expect_one_turn_for_four_deliveries(port(), unique_id(), "o_driver_b" + unique_id(),
-                                        "今天天气不错哈哈", false);
+                                        "呜啦啦 啊吧啊吧 嘀嗒", false);
 }
 
 TEST_F(WebhooksTest, FourSimultaneousDeliveriesOfOneMsgIdRunOneTurn) {

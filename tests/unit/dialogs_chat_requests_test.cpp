@@ -59,8 +59,9 @@ TEST(AsksAboutTicket, ShortMessagesAboutHisTicketOrTheLawyersReply) {
     for (const char* text : {"我的工单呢", "工单怎么样了？", "我的工单到哪一步了", "查工单",
                              "律师回了没", "律师咋还没联系我", "律师回复了吗", "律师怎么还没回"})
         EXPECT_TRUE(asks_about_ticket(text)) << text;
-    for (const char* text : {"律师费谁出", "找律师", "12345的工单号打了电话也没人管怎么办",
-                             "老板欠工资不给咋办", "律师说要签合同", "工资", ""})
+    for (const char* text :
+         {"律师费谁出", "找律师", "12345的工单号打了电话也没人管怎么办",
+          "律师回复让我去仲裁 去哪仲裁", "老板欠工资不给咋办", "律师说要签合同", "工资", ""})
         EXPECT_FALSE(asks_about_ticket(text)) << text;
 }
 
@@ -77,6 +78,9 @@ TEST(DeskQuestion, ARequestAloneTakesHisStory) {
     EXPECT_EQ(desk_question({"律师函要钱吗", "3"}, "3", is_request),
               "律师函要钱吗（随后要求人工：3）");
     EXPECT_EQ(desk_question({"找律师"}, "找律师", is_request), "找律师");  // nothing before
+    // A form answer with an ID number is never the headline on the desk's card.
+    EXPECT_EQ(desk_question({"我要入会", "320412198501011233", "人工"}, "人工", is_request),
+              "我要入会（随后要求人工：人工）");
 }
 
 TEST(GrievanceChoices, NumbersMatchTheCategories) {

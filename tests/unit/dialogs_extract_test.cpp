@@ -128,6 +128,8 @@ TEST(Extract, OtherValuesAreTheFieldsAMessageAlsoHolds) {
         {"名字写错了 应该是王建国", "confirm", {{"name", "王建国"}}},
         {"不对 名字打错了 是王建国", "mobile", {{"name", "王建国"}}},
         {"修改姓名", "confirm", {}},
+        // "没有" (no code came) at the code step is no plate for step 4.
+        {"没有", "sms_code", {}},
         {"名字是不是要和身份证一样", "name", {}},
     };
     for (const auto& item : cases)

@@ -277,6 +277,7 @@ TEST(Understand, RemarksInTheFormAreAboutTheForm) {
     EXPECT_EQ(understand("算了 先不弄了 下回再说", "confirm").intent, "wait");
     EXPECT_EQ(understand("取消", "confirm").intent, "cancel");
     EXPECT_EQ(understand("算了不填了", "confirm").intent, "cancel");
+    EXPECT_EQ(understand("算了 不弄了 以后再也不弄了", "confirm").intent, "cancel");
 }
 
 // The figures recorded in docs/BENCHMARKS.md. The files are frozen: their hashes are checked

@@ -315,8 +315,9 @@ TEST(FaqLegal, AsksForPerson) {
     for (auto text : {"找律师 我电话13912345678 常州金通物流欠我运费三万八 欠了半年了",
                       "人工，老板欠我工资三个月了", "我要找律师：车被扣了十天"})
         EXPECT_TRUE(asks_for_person(text)) << text;
-    for (auto text : {"律师说老板不给工资可以仲裁吗", "工资不发怎么办", "",
-                      "找律师打官司一般要花多少钱啊", "人工智能会不会抢司机饭碗"})
+    for (auto text :
+         {"律师说老板不给工资可以仲裁吗", "工资不发怎么办", "", "找律师打官司一般要花多少钱啊",
+          "找律师，要多少钱", "找律师 有用吗", "人工智能会不会抢司机饭碗"})
         EXPECT_FALSE(asks_for_person(text)) << text;
 }
 

@@ -36,6 +36,7 @@ TEST(FaqFollowUp, AShortQuestionThatPointsBackLeansOnThePreviousOne) {
         // A question that stands on its own.
         {"工伤认定多久能下来", false},
         {"超速罚款一般罚多少钱", false},
+        {"加班费怎么算", false},
         {"老板欠我三个月工资不给 咋办", false},
         {"开车撞了人 要坐牢吗", false},
         // Long: a new story, even when it opens with 那.
