@@ -847,6 +847,9 @@ struct App::Impl {
             if (!ticket || ticket->state != "open") co_return std::nullopt;
             co_return faq::ticket_waiting_text(*ticket);
         };
+        chat.latest_ticket = [this](std::string channel, std::string sender) {
+            return tickets->latest_for(std::move(channel), std::move(sender));
+        };
         chat.add_to_ticket = [this](std::string number, std::string text,
                                     bool may_reopen) -> asio::awaitable<dialogs::TicketNoteResult> {
             const auto result =

@@ -525,6 +525,7 @@ asio::awaitable<std::optional<RouterDialog::Handled>> RouterDialog::answer_befor
     }
     // "我的工单呢", "律师回了没": the ticket this private chat opened, waiting or answered.
     if (!turn.in_group && chat.ticket_status && asks_about_ticket(turn.text)) {
+        co_await recall_ticket(message, state);
         // "律师回了没" as the answer arrives: it is right above, not shown twice.
         if (turn.answer_delivered) {
             handled.texts.push_back(kAnswerAbove);
@@ -651,7 +652,8 @@ asio::awaitable<std::vector<std::string>> RouterDialog::answer_person(const Mess
         }
         co_return std::vector<std::string>();
     }
-    // "律师啥时候联系我" right after "找律师": the ticket already waiting, not a second one.
+    // "律师啥时候联系我" after "找律师": the ticket already waiting, not a second one.
+    co_await recall_ticket(message, state);
     if (auto waiting = co_await ticket_still_waiting(state)) {
         std::vector<std::string> texts;
         texts.push_back(std::move(*waiting));
@@ -667,6 +669,19 @@ asio::awaitable<std::vector<std::string>> RouterDialog::answer_person(const Mess
     auto texts = co_await hand_off(message, for_desk, decided.desk, &state.session.open_ticket);
     state.session.recent.clear();  // handed over with the ticket
     co_return texts;
+}
+
+asio::awaitable<void> RouterDialog::recall_ticket(const Message& message,
+                                                  ConversationState& state) {
+    const ChatServices& chat = services_.chat;
+    if (message.in_group() || !state.session.open_ticket.empty() || !chat.latest_ticket) co_return;
+    try {
+        std::string channel(channel_name(message.channel));
+        auto number = co_await chat.latest_ticket(std::move(channel), message.sender_id);
+        if (number) state.session.open_ticket = std::move(*number);
+    } catch (const std::exception&) {
+        if (services_.log) services_.log("latest_ticket_failed", "");
+    }
 }
 
 asio::awaitable<std::optional<std::string>> RouterDialog::ticket_still_waiting(
@@ -773,7 +788,10 @@ asio::awaitable<std::string> RouterDialog::answer_route(
         case Do::status: {
             // "进度" after "找律师" may mean the ticket: its status first, then the application's.
             std::optional<std::string> waiting;
-            if (!turn.in_group) waiting = co_await ticket_still_waiting(state);
+            if (!turn.in_group) {
+                co_await recall_ticket(message, state);
+                waiting = co_await ticket_still_waiting(state);
+            }
             // "咋还没回" while his ticket waits: that, not also "没有查到您…的入会申请".
             std::string application;
             if (waiting) application = co_await application_status(message);

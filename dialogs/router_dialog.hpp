@@ -153,6 +153,11 @@ struct ChatServices {
         ticket_status;
     // Opens a grievance ticket; returns what the driver is told (with the ticket number).
     std::function<boost::asio::awaitable<std::string>(GrievanceTicket)> open_grievance;
+    // The latest ticket this sender opened on this channel, when the chat's session no longer
+    // knows it (faq::TicketDesk::latest_for).
+    std::function<boost::asio::awaitable<std::optional<std::string>>(std::string channel,
+                                                                     std::string sender)>
+        latest_ticket;
     // Adds what the driver sent to ticket `number` (faq::TicketDesk::add_note; an answered one
     // only when `may_reopen`).
     std::function<boost::asio::awaitable<TicketNoteResult>(std::string number, std::string text,
@@ -260,6 +265,9 @@ private:
                                                                        const TurnInput& input,
                                                                        ConversationState& state,
                                                                        bool may_reopen);
+    // Fills SessionState::open_ticket from ChatServices::latest_ticket when the session lost it
+    // (it expires after half an hour idle; a desk answers hours later).
+    boost::asio::awaitable<void> recall_ticket(const Message& message, ConversationState& state);
     // The status of the private chat's open ticket while it waits for the desk, else nullopt.
     boost::asio::awaitable<std::optional<std::string>> ticket_still_waiting(
         const ConversationState& state);

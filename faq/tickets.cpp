@@ -18,6 +18,8 @@ namespace asio = boost::asio;
 namespace {
 
 constexpr std::int64_t kPendingTtlSeconds = 30 * 86400;
+// How long a driver's chat can find his latest ticket after its session expired.
+constexpr std::int64_t kLatestTicketSeconds = 30 * 86400;
 
 // KEYS: ticket, queue, stats, ttr, pending. ARGV: now, answer, by, number, category key,
 // pending text. Returns {result, first}: result 1 answered, 0 no ticket, -1 closed.
@@ -243,6 +245,9 @@ asio::awaitable<std::string> TicketDesk::open(NewTicket ticket) {
                      "open",         "created_at",       created});
     write.push_back({"ZADD", key("all"), created, number});
     write.push_back({"ZADD", key("queue"), created, number});
+    if (!ticket.sender_id.empty())
+        write.push_back({"SET", key("by:" + ticket.channel + ":" + ticket.sender_id), number, "EX",
+                         std::to_string(kLatestTicketSeconds)});
     write.push_back({"HINCRBY", key("stats"), category_key + ":opened", "1"});
     write.push_back({"EXEC"});
     auto replies = co_await redis_->pipeline(std::move(write));
@@ -480,6 +485,16 @@ asio::awaitable<bool> TicketDesk::close(std::string number, std::string by) {
 std::vector<std::string> TicketDesk::pending_count_query(const std::string& channel,
                                                          const std::string& sender_id) const {
     return {"LLEN", key("pending:" + channel + ":" + sender_id)};
+}
+
+asio::awaitable<std::optional<std::string>> TicketDesk::latest_for(std::string channel,
+                                                                   std::string sender_id) {
+    std::vector<std::string> command{"GET", key("by:" + channel + ":" + sender_id)};
+    auto reply = co_await redis_->exec(std::move(command));
+    throw_if_error(reply);
+    std::optional<std::string> number;
+    if (!reply.is_nil() && !reply.str.empty()) number = reply.str;
+    co_return number;
 }
 
 asio::awaitable<std::vector<std::string>> TicketDesk::take_pending(std::string channel,

@@ -18,6 +18,8 @@
 //   <prefix>{tickets}:stats             hash: "<category>:opened|answered|closed" counters
 //   <prefix>{tickets}:ttr:<category>    sorted set: ticket -> seconds from opening to first answer
 //   <prefix>{tickets}:pending:<channel>:<sender_id>   list of texts for the driver's next message
+//   <prefix>{tickets}:by:<channel>:<sender_id>   string: his latest ticket's number (30 days), so
+//                                       a chat whose session expired finds it again
 //   <prefix>{tickets}:notes:<number>    list: what the driver added after opening it, JSON
 //                                       {"at", "sealed"} (AES-GCM; "text" in clear only without a
 //                                       data key), the last kMaxTicketNotes
@@ -167,6 +169,10 @@ public:
                                                 bool may_reopen = true);
     // False when there is no such ticket. Closing twice is fine.
     boost::asio::awaitable<bool> close(std::string number, std::string by);
+    // The number of the latest ticket this driver opened on this channel (kept 30 days), or
+    // nullopt.
+    boost::asio::awaitable<std::optional<std::string>> latest_for(std::string channel,
+                                                                  std::string sender_id);
     // The messages waiting for this driver on this channel, oldest first; removes them.
     boost::asio::awaitable<std::vector<std::string>> take_pending(std::string channel,
                                                                   std::string sender_id);

@@ -307,6 +307,18 @@ TEST_F(ChatLegalTest, TheTicketCarriesHisStoryAndWhatHeAddsAfterwards) {
     EXPECT_NE(ticket(port(), second).value("question", "").find("金通物流"), std::string::npos);
 }
 
+// The chat's session expires after half an hour idle and a desk answers hours later: asked about
+// then, the chat still finds his ticket instead of opening a second one.
+TEST_F(ChatLegalTest, TheTicketIsFoundAfterTheSessionExpired) {
+    const std::string sender = unique("d");
+    const std::string first = ticket_number_in(say(port(), sender, "找律师").all());
+    ASSERT_FALSE(first.empty());
+    redis_->command("DEL kayou:conv:{bridge:" + sender + "}:session");
+    const std::string again = say(port(), sender, "律师啥时候联系我").all();
+    EXPECT_EQ(ticket_number_in(again), first) << again;
+    EXPECT_NE(again.find("不用再转一次"), std::string::npos) << again;
+}
+
 TEST_F(ChatLegalTest, SmallTalkAfterAMissNeverOpensATicket) {
     const std::string sender = unique("d");
     const std::string missed = say(port(), sender, "啊吧啊吧 呜啦啦").all();  // a real miss first

@@ -142,15 +142,25 @@ async function main() {
     return seen;
   };
   const toList = await walk('#tabs button[data-tab="content"]', (f) => f.startsWith("item:"), 30);
-  await page.focus("#entry-search");
-  await page.keyboard.type("工资");
-  await page.waitForFunction(() => document.querySelector("#entry-count").textContent.includes("找到"));
-  await page.keyboard.press("ArrowDown");
-  const listFocus = await focused();
-  await page.keyboard.press("ArrowDown");
-  const secondFocus = await focused();
-  await page.keyboard.press("Enter");
-  await page.waitForSelector("#entry-form");
+  // Logging in draws the tab and the click above draws it again; on a busy machine the second
+  // drawing can land after the typing and take the focus with it (seen once in CI at the phone
+  // size): bounded retries, no sleeps.
+  let listFocus = null;
+  let secondFocus = null;
+  let opened = false;
+  for (let attempt = 0; attempt < 3 && !opened; attempt++) {
+    await page.fill("#entry-search", "");
+    await page.focus("#entry-search");
+    await page.keyboard.type("工资");
+    await page.waitForFunction(() => document.querySelector("#entry-count").textContent.includes("找到"));
+    await page.keyboard.press("ArrowDown");
+    listFocus = await focused();
+    await page.keyboard.press("ArrowDown");
+    secondFocus = await focused();
+    await page.keyboard.press("Enter");
+    opened = await page.waitForSelector("#entry-form", { timeout: 10000 }).then(() => true, () => false);
+  }
+  check(opened, "Enter on a found entry opened no form");
   // The form may be drawn a task before its heading takes the focus: wait for it (bounded; a
   // focus that never arrives is still reported and fails the test).
   await page.waitForFunction(() => document.activeElement && document.activeElement.id === "form-title",
