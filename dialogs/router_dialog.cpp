@@ -525,13 +525,12 @@ asio::awaitable<std::optional<RouterDialog::Handled>> RouterDialog::answer_befor
     }
     // "我的工单呢", "律师回了没": the ticket this private chat opened, waiting or answered.
     if (!turn.in_group && chat.ticket_status && asks_about_ticket(turn.text)) {
-        co_await recall_ticket(message, state);
         // "律师回了没" as the answer arrives: it is right above, not shown twice.
         if (turn.answer_delivered) {
             handled.texts.push_back(kAnswerAbove);
             co_return std::optional<Handled>(std::move(handled));
         }
-        auto status = co_await ticket_still_waiting(state);
+        auto status = co_await ticket_still_waiting(message, state);
         if (!status && !state.session.open_ticket.empty()) {
             std::string channel(channel_name(message.channel));
             status = co_await chat.ticket_status(state.session.open_ticket, std::move(channel),
@@ -653,8 +652,7 @@ asio::awaitable<std::vector<std::string>> RouterDialog::answer_person(const Mess
         co_return std::vector<std::string>();
     }
     // "律师啥时候联系我" after "找律师": the ticket already waiting, not a second one.
-    co_await recall_ticket(message, state);
-    if (auto waiting = co_await ticket_still_waiting(state)) {
+    if (auto waiting = co_await ticket_still_waiting(message, state)) {
         std::vector<std::string> texts;
         texts.push_back(std::move(*waiting));
         // "找律师 老板又欠了两万": the new case goes to the ticket too.
@@ -685,8 +683,9 @@ asio::awaitable<void> RouterDialog::recall_ticket(const Message& message,
 }
 
 asio::awaitable<std::optional<std::string>> RouterDialog::ticket_still_waiting(
-    const ConversationState& state) {
+    const Message& message, ConversationState& state) {
     const ChatServices& chat = services_.chat;
+    co_await recall_ticket(message, state);
     if (state.session.open_ticket.empty() || !chat.ticket_waiting) co_return std::nullopt;
     try {
         co_return co_await chat.ticket_waiting(state.session.open_ticket);
@@ -788,10 +787,7 @@ asio::awaitable<std::string> RouterDialog::answer_route(
         case Do::status: {
             // "进度" after "找律师" may mean the ticket: its status first, then the application's.
             std::optional<std::string> waiting;
-            if (!turn.in_group) {
-                co_await recall_ticket(message, state);
-                waiting = co_await ticket_still_waiting(state);
-            }
+            if (!turn.in_group) waiting = co_await ticket_still_waiting(message, state);
             // "咋还没回" while his ticket waits: that, not also "没有查到您…的入会申请".
             std::string application;
             if (waiting) application = co_await application_status(message);

@@ -268,9 +268,10 @@ private:
     // Fills SessionState::open_ticket from ChatServices::latest_ticket when the session lost it
     // (it expires after half an hour idle; a desk answers hours later).
     boost::asio::awaitable<void> recall_ticket(const Message& message, ConversationState& state);
-    // The status of the private chat's open ticket while it waits for the desk, else nullopt.
+    // The status of the private chat's open ticket while it waits for the desk, else nullopt;
+    // recalls the ticket first (recall_ticket).
     boost::asio::awaitable<std::optional<std::string>> ticket_still_waiting(
-        const ConversationState& state);
+        const Message& message, ConversationState& state);
     boost::asio::awaitable<std::vector<std::string>> answer_person(const Message& message,
                                                                    const TurnInput& input,
                                                                    ConversationState& state,

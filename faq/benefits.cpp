@@ -165,9 +165,14 @@ std::string closed_kind_line(const BenefitCatalog& catalog, std::string_view dis
     return {};
 }
 
-}  // namespace
-
-namespace {
+// Without his district only the city-wide benefits: a district's own is not promised to a driver
+// who may live in another.
+std::vector<const Benefit*> shown_in(std::vector<const Benefit*> benefits,
+                                     std::string_view district) {
+    if (district.empty())
+        std::erase_if(benefits, [](const Benefit* benefit) { return !benefit->districts.empty(); });
+    return benefits;
+}
 
 constexpr const char* kOtherBenefits = "其他福利回复\"福利\"查看。";
 
@@ -193,13 +198,9 @@ std::string benefit_lines(const Benefit& benefit) {
 std::string asked_benefit_text(const BenefitCatalog& catalog, std::string_view district,
                                MemberStatus status, std::string_view today, std::string_view kind) {
     const auto asked = [&](const Benefit* benefit) { return benefit_of_kind(*benefit, kind); };
-    auto open_now = benefits_for(catalog, district, status, today);
-    auto members_only = member_only_benefits(catalog, district, status, today);
-    if (district.empty()) {
-        const auto local = [](const Benefit* benefit) { return !benefit->districts.empty(); };
-        std::erase_if(open_now, local);
-        std::erase_if(members_only, local);
-    }
+    const auto open_now = shown_in(benefits_for(catalog, district, status, today), district);
+    const auto members_only =
+        shown_in(member_only_benefits(catalog, district, status, today), district);
     std::string text;
     for (const Benefit* benefit : open_now)
         if (asked(benefit)) text += (text.empty() ? "" : "\n") + benefit_lines(*benefit);
@@ -232,9 +233,7 @@ std::string benefits_text(const BenefitCatalog& catalog, std::string_view distri
         std::string asked = asked_benefit_text(catalog, district, status, today, kind);
         if (!asked.empty()) return (catalog.demo ? "（演示数据）" : "") + asked;
     }
-    auto mine = benefits_for(catalog, district, status, today);
-    if (district.empty())
-        std::erase_if(mine, [](const Benefit* benefit) { return !benefit->districts.empty(); });
+    auto mine = shown_in(benefits_for(catalog, district, status, today), district);
     // The benefit asked about comes first; the rest keep catalogue order.
     std::stable_partition(mine.begin(), mine.end(),
                           [&](const Benefit* benefit) { return benefit_of_kind(*benefit, kind); });
@@ -248,9 +247,7 @@ std::string benefits_text(const BenefitCatalog& catalog, std::string_view distri
         for (const auto* benefit : mine)
             text += std::to_string(++n) + ". " + benefit_lines(*benefit) + "\n";
     }
-    auto extra = member_only_benefits(catalog, district, status, today);
-    if (district.empty())
-        std::erase_if(extra, [](const Benefit* benefit) { return !benefit->districts.empty(); });
+    const auto extra = shown_in(member_only_benefits(catalog, district, status, today), district);
     if (!extra.empty()) {
         text += "\n入会后还可享受：";
         for (std::size_t i = 0; i < extra.size(); ++i) text += (i ? "、" : "") + extra[i]->name;

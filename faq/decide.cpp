@@ -123,7 +123,8 @@ constexpr std::string_view kEllipsis = "…";
 // The least of an answer worth sending when it has to be shortened.
 constexpr std::size_t kMinAnswerBytes = 30;
 
-// The answer's sentences, each with its closing mark (the last may have none).
+}  // namespace
+
 std::vector<std::string_view> split_sentences(std::string_view text) {
     std::vector<std::string_view> sentences;
     std::size_t start = 0;
@@ -142,6 +143,8 @@ std::vector<std::string_view> split_sentences(std::string_view text) {
     if (start < text.size()) sentences.push_back(text.substr(start));
     return sentences;
 }
+
+namespace {
 
 // A sentence kept for its relevance shares at least this fraction of what the most relevant one
 // does (bench/legal_unfitted.sh: 0.3 kept the most facts of 0, 0.3, 0.5, 0.7, 0.85).

@@ -65,6 +65,10 @@ struct Decision {
 Decision decide(const std::vector<Hit>& hits, const Thresholds& thresholds, bool in_group,
                 bool mentioned);
 
+// An answer's sentences, each with its closing mark (。；！？ or a line break; the last may have
+// none): what a shortened answer keeps or drops, and what faq::sentences_about picks from.
+std::vector<std::string_view> split_sentences(std::string_view text);
+
 // The answer, then "法律依据：《law》article；…", then how to reach a person. When it does not fit
 // max_bytes the answer text is shortened so the legal basis and the way to a person survive: to
 // its opening sentence and the sentences most relevant to the question (`relevance`, from

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 
+#include "faq/decide.hpp"
 #include "text/utf8.hpp"
 
 namespace kayou::faq {
@@ -164,14 +165,13 @@ std::vector<std::string> sentences_about(std::string_view answer, Aspect aspect,
     std::vector<std::string> found;
     const AspectWords* words = words_of(aspect);
     if (!words) return found;
-    const std::u32string points = text::decode_utf8(answer);
-    std::size_t begin = 0;
-    for (std::size_t i = 0; i <= points.size() && found.size() < max_sentences; ++i) {
-        const bool end = i == points.size() || points[i] == U'。' || points[i] == U'；' ||
-                         points[i] == U'！' || points[i] == U'\n';
-        if (!end) continue;
-        std::u32string sentence = points.substr(begin, i - begin);
-        begin = i + 1;
+    for (const std::string_view marked : split_sentences(answer)) {
+        if (found.size() >= max_sentences) break;
+        std::u32string sentence = text::decode_utf8(marked);
+        // Its closing mark goes; "。" is put back on every sentence picked.
+        if (!sentence.empty() &&
+            std::u32string_view(U"。；！？\n").find(sentence.back()) != std::u32string_view::npos)
+            sentence.pop_back();
         while (!sentence.empty() && text::is_edge_punctuation(sentence.front()))
             sentence.erase(sentence.begin());
         if (sentence.empty() || !speaks_to(sentence, *words)) continue;

@@ -53,7 +53,7 @@ bool asks_only_aspect(std::string_view message);
 // How a reply names the aspect: "时间", "钱", "去哪办", "材料", "电话"; "" for none.
 std::string_view aspect_label(Aspect aspect);
 
-// The sentences of `answer` that speak to `aspect` (a sentence ends at 。；！ or a line break), in
+// The sentences of `answer` that speak to `aspect` (faq::split_sentences), in
 // their order and at most `max_sentences` of them; empty when none does. Time: a number with a
 // unit of time (60个工作日, 1年, 5日) or 时效/期限; money: 元, 倍, %, 费, 赔偿金 …; place:
 // 局, 法院, 委员会, 经办机构, 热线 …; papers: 材料, 证据, 记录, 病历, 发票 …; phone: five digits

@@ -332,16 +332,15 @@ asio::awaitable<std::optional<Ticket>> TicketDesk::get(std::string number) {
     auto replies = co_await redis_->pipeline(std::move(commands));
     for (const auto& reply : replies) throw_if_error(reply);
     if (replies.size() < 2 || replies[0].elements.empty()) co_return std::nullopt;
-    std::vector<std::string> flat;
-    for (auto& element : replies[0].elements) flat.push_back(std::move(element.str));
-    Ticket ticket = to_ticket(flat);
+    Ticket ticket = to_ticket(strings_of(replies[0]));
     ticket.notes = to_notes(number, strings_of(replies[1]));
     co_return ticket;
 }
 
 asio::awaitable<NoteResult> TicketDesk::add_note(std::string number, std::string text,
                                                  bool may_reopen) {
-    nlohmann::json note{{"at", clock_()}};
+    const std::int64_t now = clock_();
+    nlohmann::json note{{"at", now}};
     if (box_)
         note["sealed"] = box_->seal(text, note_associated_data(number));
     else
@@ -350,9 +349,8 @@ asio::awaitable<NoteResult> TicketDesk::add_note(std::string number, std::string
     if (!may_reopen) reopen_window = std::to_string(kReplyWindowSeconds);
     std::vector<std::string> keys{key("t:" + number), key("queue"), key("notes:" + number)};
     std::vector<std::string> args{
-        std::to_string(clock_()),
-        note.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace), number,
-        std::to_string(kMaxTicketNotes), reopen_window};
+        std::to_string(now), note.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace),
+        number, std::to_string(kMaxTicketNotes), reopen_window};
     auto reply = co_await redis_->eval(note_script_, std::move(keys), std::move(args));
     throw_if_error(reply);
     switch (reply.integer) {
@@ -397,11 +395,8 @@ asio::awaitable<std::vector<Ticket>> TicketDesk::list(std::string state, std::si
     if (gets.empty()) co_return out;
     auto replies = co_await redis_->pipeline(std::move(gets));
     for (std::size_t i = 0; i + 1 < replies.size(); i += 2) {
-        auto& reply = replies[i];
-        if (reply.elements.empty()) continue;
-        std::vector<std::string> flat;
-        for (auto& element : reply.elements) flat.push_back(std::move(element.str));
-        auto ticket = to_ticket(flat);
+        if (replies[i].elements.empty()) continue;
+        auto ticket = to_ticket(strings_of(replies[i]));
         ticket.notes = to_notes(ticket.number, strings_of(replies[i + 1]));
         if (!state.empty() && state != "open" && ticket.state != state) continue;
         out.push_back(std::move(ticket));
