@@ -107,7 +107,10 @@ async function main() {
   await page.press("#token", "Enter");
   await page.waitForSelector("#tabs:not([hidden])");
   const tabs = await page.$$eval("#tabs button:not([hidden])", (buttons) => buttons.map((b) => b.textContent));
-  await page.click('#tabs button[data-tab="content"]');
+  // An editor lands on 内容: clicking it again would draw the tab a second time, and on a busy
+  // machine that drawing lands after the typing below and takes the focus (failed twice in CI).
+  if (!(await page.$('#tabs button[data-tab="content"].active')))
+    await page.click('#tabs button[data-tab="content"]');
   await page.waitForSelector("#entry-list button");
   await noSideScroll();
   await shot("content");
