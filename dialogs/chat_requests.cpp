@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cctype>
 
 #include "dialogs/privacy.hpp"
 #include "text/utf8.hpp"
@@ -76,6 +77,29 @@ bool asks_about_ticket(std::string_view raw) {
     constexpr std::string_view kAsksOn[] = {"哪", "什么", "多少", "怎么办", "咋办", "让我"};
     if (std::any_of(std::begin(kAsksOn), std::end(kAsksOn), inside)) return false;
     return contains(text, "律师") && std::any_of(std::begin(kReplied), std::end(kReplied), inside);
+}
+
+std::string application_number_in(std::string_view raw) {
+    constexpr std::size_t kDigits = 14;
+    std::string compact;  // ASCII letters and digits only, the rest marks a boundary as '|'
+    for (char32_t c : text::decode_utf8(text::fold_width(raw))) {
+        if (c == ' ' || c == '-' || c == ':' || c == 0xFF1A /* ： */) continue;
+        compact += text::is_ascii_alnum(c) ? static_cast<char>(c) : '|';
+    }
+    for (std::size_t at = 0; at + 2 + kDigits <= compact.size(); ++at) {
+        const bool prefix = (compact[at] == 'R' || compact[at] == 'r') &&
+                            (compact[at + 1] == 'H' || compact[at + 1] == 'h');
+        if (!prefix || (at > 0 && std::isalnum(static_cast<unsigned char>(compact[at - 1]))))
+            continue;
+        const std::string_view digits = std::string_view(compact).substr(at + 2, kDigits);
+        const bool all_digits =
+            std::all_of(digits.begin(), digits.end(), [](char c) { return c >= '0' && c <= '9'; });
+        const std::size_t after = at + 2 + kDigits;
+        const bool ends =
+            after == compact.size() || !std::isdigit(static_cast<unsigned char>(compact[after]));
+        if (all_digits && ends) return "RH" + std::string(digits);
+    }
+    return {};
 }
 
 std::string desk_question(const std::vector<std::string>& recent, std::string_view said,

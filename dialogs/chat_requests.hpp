@@ -30,6 +30,11 @@ std::optional<GrievanceRequest> grievance_request(std::string_view text);
 // he opened, not a question for the FAQ (which would answer about the 12345 hotline's 工单).
 bool asks_about_ticket(std::string_view text);
 
+// The application number inside a message ("申请编号RH20261205000002", "rh 2026…" with spaces
+// between the digits), upper-cased and joined, or "" when there is none: "RH" and 14 digits, the
+// form members::format_application_id gives. A longer run of digits is no application number.
+std::string application_number_in(std::string_view text);
+
 // What a ticket for a person says the driver asked. `said` is the message that asked for the
 // person; `recent` his last messages, oldest first, `said` last. A request and nothing more
 // ("人工", "找律师", the desk's number among choices) says nothing to the desk: then his longest

@@ -333,6 +333,13 @@ const char* const kAlreadyApplied = "您已经提交过入会申请，不用重�
 const char* const kChangeApplied =
     "您已经提交过入会申请，已提交的申请在这里不能撤回或修改。"
     "要撤回或改信息（比如换了手机号），请回复“人工”，区县工会的工作人员会帮您处理。";
+// An application number typed in a chat that did not make that application: a number alone
+// proves nothing (it is printed on a page anyone in a group may have seen), so it shows no status.
+const char* const kNumberNotBound =
+    "这个申请编号不是在这个聊天里办的。为了保护申请人的信息，只凭编号不能查进度。\n"
+    "在群里的链接网页上申请的，请发“绑定”加网页上显示的绑定码（例如：绑定 ABCD-2345），"
+    "就能在这里查进度；也可以用申请时填的手机号，回复收到的验证码短信“进度”。"
+    "审核结果会短信通知申请时填的手机号。";
 
 // What the answers counter and the missed-questions inbox call a turn ("" = not a question).
 std::string outcome_of(Do action, const std::string& legal_outcome) {
@@ -790,8 +797,13 @@ asio::awaitable<std::string> RouterDialog::answer_route(
             if (!turn.in_group) waiting = co_await ticket_still_waiting(message, state);
             // "咋还没回" while his ticket waits: that, not also "没有查到您…的入会申请".
             std::string application;
-            if (waiting) application = co_await application_status(message);
+            const bool names_number = !understood.slot("application_number").empty();
+            if (waiting || names_number) application = co_await application_status(message);
             if (waiting) handled.texts.push_back(std::move(*waiting));
+            if (names_number && application == "none" && !turn.in_group) {
+                handled.texts.push_back(kNumberNotBound);
+                break;
+            }
             if (!waiting || application != "none") handled.flow_text = std::string("进度");
             break;
         }

@@ -153,6 +153,13 @@ Understanding Understander::understand_cleaned(const std::string& cleaned,
             return result;
         }
     }
+    // "申请编号RH20261205000002 批了没": his application, by the number the page or an SMS gave.
+    if (std::string number = application_number_in(cleaned); !number.empty()) {
+        result.intent = "progress";
+        result.confidence = 0.9;
+        result.slots["application_number"] = std::move(number);
+        return result;
+    }
     if (auto command = model.command(cleaned)) {
         const std::string& intent = *command;
         // Context-bound commands: "好的/对" confirms only at the confirm step (elsewhere it is

@@ -488,12 +488,20 @@ TEST_F(JoinLinkTest, EachApplicantFindsHisOwnApplicationByChatAfterBindingAndByS
 
     // Before binding his chat knows nothing; the requester's neither.
     EXPECT_NE(say(port(), b_chat, "进度").find("没有查到"), std::string::npos);
+    // His application number proves nothing: it shows no status, only how to bind.
+    const std::string by_number = say(port(), b_chat, "申请编号" + b_id + " 批了没");
+    EXPECT_NE(by_number.find("只凭编号不能查进度"), std::string::npos) << by_number;
+    EXPECT_NE(by_number.find("绑定"), std::string::npos) << by_number;
+    EXPECT_EQ(by_number.find("已受理"), std::string::npos) << by_number;
     // Binding: only from his own 1:1 chat, and the code works once.
     const std::string bound = say(port(), b_chat, "绑定 " + b_code);
     EXPECT_NE(bound.find("绑定成功"), std::string::npos) << bound;
     EXPECT_NE(bound.find(b_id), std::string::npos) << bound;
     const std::string b_progress = say(port(), b_chat, "进度");
     EXPECT_NE(b_progress.find(b_id), std::string::npos) << b_progress;
+    const std::string b_by_number = say(port(), b_chat, b_id);
+    EXPECT_NE(b_by_number.find(b_id), std::string::npos) << b_by_number;
+    EXPECT_EQ(b_by_number.find("只凭编号"), std::string::npos) << b_by_number;
     EXPECT_EQ(b_progress.find(c_id), std::string::npos) << b_progress;
     const std::string reused = say(port(), requester, "绑定 " + b_code);
     EXPECT_NE(reused.find("不对或已经失效"), std::string::npos) << reused;

@@ -65,6 +65,24 @@ TEST(AsksAboutTicket, ShortMessagesAboutHisTicketOrTheLawyersReply) {
         EXPECT_FALSE(asks_about_ticket(text)) << text;
 }
 
+TEST(ApplicationNumberIn, FindsTheNumberInsideASentence) {
+    const std::pair<const char*, const char*> cases[] = {
+        {"RH20261205000002", "RH20261205000002"},
+        {"申请编号RH20261205000002", "RH20261205000002"},
+        {"我的编号是 rh20261205000002 批了没", "RH20261205000002"},
+        {"编号：ＲＨ２０２６１２０５０００００２", "RH20261205000002"},
+        {"RH 2026 1205 000002", "RH20261205000002"},
+        {"RH-20261205000002。", "RH20261205000002"},
+        {"RH2026120500000", ""},    // 13 digits
+        {"RH202612050000021", ""},  // 15 digits
+        {"CRH20261205000002", ""},  // part of another code
+        {"20261205000002", ""},
+        {"我的编号忘了", ""},
+        {"", ""},
+    };
+    for (const auto& [text, number] : cases) EXPECT_EQ(application_number_in(text), number) << text;
+}
+
 bool is_request(std::string_view text) { return text == "人工" || text == "找律师"; }
 
 TEST(DeskQuestion, ARequestAloneTakesHisStory) {
