@@ -33,6 +33,12 @@ struct SessionState {
     // What the last reply asked for outside the join flow: "benefits_district" (the driver's
     // district for the benefit catalogue). Valid for the next message only.
     std::string awaiting;
+    // With awaiting "benefits_district": the benefit he asked about ("fuel_card"), answered again
+    // for the district he gives.
+    std::string awaiting_benefit;
+    // The place the station finder last answered for, as the stations file names it ("湖塘镇"):
+    // "有洗澡的吗" next searches there again (private chats).
+    std::string stations_place;
     // The last turn was a legal question: "人工" now goes to the legal desk, not to staff.
     bool legal_context = false;
     // The driver's last few messages (private chats), attached to a handoff so the person who

@@ -493,6 +493,7 @@ RouterDialog::ChatTurn RouterDialog::take_turn(const Message& message, const Tur
     turn.last_question = std::move(state.session.last_question);
     state.session.last_question.clear();
     turn.awaiting = std::exchange(state.session.awaiting, std::string());
+    turn.awaiting_benefit = std::exchange(state.session.awaiting_benefit, std::string());
     turn.legal_context = std::exchange(state.session.legal_context, false);
     turn.legal_answered = std::exchange(state.session.legal_answered, {});
     turn.text = JoinEngine::clean_input(message.text);
@@ -817,10 +818,17 @@ asio::awaitable<std::string> RouterDialog::answer_route(
             break;
         }
         case Do::stations: {
-            std::optional<std::string> near;
+            std::optional<faq::PlaceStations> near;
             if (chat.stations_near_place) near = co_await chat.stations_near_place(turn.text);
+            // "有洗澡的吗" after a list for 湖塘: near 湖塘 again.
+            if (!near && chat.stations_near_place && !turn.in_group &&
+                !state.session.stations_place.empty()) {
+                std::string again = state.session.stations_place + " " + turn.text;
+                near = co_await chat.stations_near_place(std::move(again));
+            }
             if (near) {
-                handled.texts.push_back(std::move(*near));
+                handled.texts.push_back(std::move(near->text));
+                if (!turn.in_group) state.session.stations_place = std::move(near->place);
             } else if (can_send_location(message)) {
                 handled.texts.push_back(chat.ask_for_location_text.empty()
                                             ? std::string(kAskTown)
@@ -949,6 +957,9 @@ asio::awaitable<RouterDialog::Handled> RouterDialog::chat_services(const Message
         if (match.kind == members::DistrictCatalog::Match::Kind::unique) {
             understood.intent = "benefits";
             understood.slots["district"] = match.candidates.front()->name;
+            // "加油卡怎么领", asked for his district, "武进": the fuel card for 武进.
+            if (understood.slot("benefit").empty() && !turn.awaiting_benefit.empty())
+                understood.slots["benefit"] = turn.awaiting_benefit;
         }
     }
     // The town the station finder asked for: "湖塘", "奔牛那边" (searched alone, "湖塘" reached
@@ -962,7 +973,8 @@ asio::awaitable<RouterDialog::Handled> RouterDialog::chat_services(const Message
         understood.intent != "cancel") {
         auto near = co_await chat.stations_near_place(text);
         if (near) {
-            handled.texts.push_back(std::move(*near));
+            handled.texts.push_back(std::move(near->text));
+            state.session.stations_place = std::move(near->place);
             handled.resume = true;  // mid-form the step is asked again
             co_return handled;
         }
@@ -1065,7 +1077,10 @@ asio::awaitable<std::string> RouterDialog::benefits_text(const Message& message,
     }
     // Without a district the city-wide list comes with a question; the answer is understood
     // next turn ("武进", "我在武进").
-    if (district.empty() && !message.in_group()) state.session.awaiting = "benefits_district";
+    if (district.empty() && !message.in_group()) {
+        state.session.awaiting = "benefits_district";
+        state.session.awaiting_benefit = understood.slot("benefit");
+    }
     char today[16];
     std::snprintf(today, sizeof today, "%04d-%02d-%02d", input.today / 10000,
                   input.today / 100 % 100, input.today % 100);

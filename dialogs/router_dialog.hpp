@@ -19,6 +19,7 @@
 #include "dialogs/join_engine.hpp"
 #include "dialogs/route.hpp"
 #include "dialogs/understand.hpp"
+#include "faq/driver_services.hpp"
 
 namespace kayou::members {
 class ApplicationStore;
@@ -124,7 +125,7 @@ struct ChatServices {
         pending_count_query;
     std::function<boost::asio::awaitable<std::string>(double lat, double lng)> stations_near;
     // nullopt when the text names no known place.
-    std::function<boost::asio::awaitable<std::optional<std::string>>(std::string text)>
+    std::function<boost::asio::awaitable<std::optional<faq::PlaceStations>>(std::string text)>
         stations_near_place;
     std::string ask_for_location_text;
     // district (official name, "" = not known), status (member | applicant | none), today
@@ -235,6 +236,7 @@ private:
         int misses = 0;
         std::string last_question;
         std::string awaiting;
+        std::string awaiting_benefit;  // SessionState::awaiting_benefit
         bool legal_context = false;
         std::vector<std::string> legal_answered;  // SessionState::legal_answered
         std::string text;                         // JoinEngine::clean_input of the message

@@ -57,8 +57,7 @@ std::vector<const Benefit*> member_only_benefits(const BenefitCatalog& catalog,
 // kind of the intent script, "fuel_card") puts the benefits of that kind first. Without a
 // district: the city-wide benefits, then a question for his district.
 std::string benefits_text(const BenefitCatalog& catalog, std::string_view district,
-                          MemberStatus status, std::string_view today,
-                          std::string_view kind = {});
+                          MemberStatus status, std::string_view today, std::string_view kind = {});
 
 // Whether a benefit is of an intent-script kind: its id starts with the kind, written with "-"
 // ("fuel_card" -> "fuel-card", "fuel-card-2027").

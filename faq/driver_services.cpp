@@ -40,12 +40,22 @@ asio::awaitable<std::string> DriverServices::stations_near(double lat, double ln
     co_return stations_answer(nearby, {}, demo, area);
 }
 
-asio::awaitable<std::optional<std::string>> DriverServices::stations_near_place(std::string text) {
+asio::awaitable<std::optional<PlaceStations>> DriverServices::stations_near_place(
+    std::string text) {
     auto catalog = content_.stations();  // held for the whole call: the place points into it
     const Place* place = catalog ? catalog->find_place(text) : nullptr;
     if (!place) co_return std::nullopt;
-    const auto nearby = co_await geo_.nearest(place->lat, place->lng, 3, kAnywhereKm);
-    co_return stations_answer(nearby, place->name, catalog->demo, catalog->area, place->outside);
+    const std::string service = wanted_service(*catalog, text);
+    // Filtered by a service, the three shown may be farther down the list.
+    constexpr std::size_t kFilteredFrom = 50;
+    const std::size_t count =
+        service.empty() ? 3 : std::min(catalog->stations.size(), kFilteredFrom);
+    const auto nearby = co_await geo_.nearest(place->lat, place->lng, count, kAnywhereKm);
+    PlaceStations found;
+    found.text =
+        stations_answer(nearby, place->name, catalog->demo, catalog->area, place->outside, service);
+    found.place = place->name;
+    co_return found;
 }
 
 std::string DriverServices::benefits(std::string_view district, MemberStatus status,

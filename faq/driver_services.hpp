@@ -18,6 +18,13 @@ bool asks_for_stations(std::string_view text);
 // "福利", "优惠", "入会有什么好处", "会员权益": a benefits question.
 bool asks_for_benefits(std::string_view text);
 
+// The stations near a place a driver named, and the place as the stations file names it (what a
+// chat remembers for "有洗澡的吗" next: never the driver's own words).
+struct PlaceStations {
+    std::string text;
+    std::string place;
+};
+
 class DriverServices {
 public:
     DriverServices(LiveContent& content, StationGeo& geo);
@@ -27,8 +34,9 @@ public:
     boost::asio::awaitable<std::string> stations_near(double lat, double lng);
     // "附近的司机之家 湖塘": the place from the stations file's alias table (places outside the
     // area answered as above); nullopt when the text names no known place (ask the driver for a
-    // location or a town, whichever his channel can send).
-    boost::asio::awaitable<std::optional<std::string>> stations_near_place(std::string text);
+    // location or a town, whichever his channel can send). "湖塘有洗澡的吗": only stations with
+    // the service asked for (wanted_service).
+    boost::asio::awaitable<std::optional<PlaceStations>> stations_near_place(std::string text);
     // The driver's benefits by district, membership status and today's date ("YYYY-MM-DD").
     std::string benefits(std::string_view district, MemberStatus status, std::string_view kind,
                          std::string_view today) const;

@@ -54,8 +54,7 @@ std::size_t digit_run(const std::u32string& s, std::size_t i, std::u32string& di
     return end;
 }
 
-std::string_view classify_number(const std::u32string& digits, bool plus_before,
-                                 char32_t next) {
+std::string_view classify_number(const std::u32string& digits, bool plus_before, char32_t next) {
     const std::size_t n = digits.size();
     if (n == 18 || n == 15) return kScrubbedId;
     if (digits.back() == U'X') return kScrubbedId;
@@ -74,9 +73,9 @@ std::string_view classify_number(const std::u32string& digits, bool plus_before,
 
 // The name after these words is the driver's (or someone's) name.
 constexpr std::u32string_view kNameMarkers[] = {
-    U"我的名字叫", U"我的名字是", U"我的姓名是", U"名字叫", U"名字是", U"姓名是", U"姓名：",
-    U"姓名:", U"姓名", U"我叫", U"俺叫", U"我是", U"俺是", U"本人是", U"本人", U"叫我",
-    U"联系人"};
+    U"我的名字叫", U"我的名字是", U"我的姓名是", U"名字叫", U"名字是", U"姓名是",
+    U"姓名：",     U"姓名:",      U"姓名",       U"我叫",   U"俺叫",   U"我是",
+    U"俺是",       U"本人是",     U"本人",       U"叫我",   U"联系人"};
 
 // Han characters of a name right after a marker (2-4, starting with a surname), or 0.
 std::size_t name_length(const std::u32string& s, std::size_t start) {
@@ -110,7 +109,8 @@ std::string scrub_personal_data(std::string_view input) {
         // WeChat ids: "wxid_abc123", "微信号 kayou_01".
         if (s.compare(i, 5, U"wxid_") == 0) {
             std::size_t j = i + 5;
-            while (j < s.size() && (is_letter(s[j]) || is_digit(s[j]) || s[j] == U'_' || s[j] == U'-'))
+            while (j < s.size() &&
+                   (is_letter(s[j]) || is_digit(s[j]) || s[j] == U'_' || s[j] == U'-'))
                 ++j;
             out.put(kScrubbedAccount);
             i = j;

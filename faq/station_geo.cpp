@@ -104,10 +104,11 @@ std::string nearest_text(const std::vector<GeoStation>& nearby, std::string_view
 }
 
 std::string stations_answer(const std::vector<GeoStation>& nearest, std::string_view from,
-                            bool demo, std::string_view area, bool outside_place) {
+                            bool demo, std::string_view area, bool outside_place,
+                            std::string_view service) {
     std::vector<NearbyStation> view;
     for (const auto& hit : nearest) view.push_back({&hit.station, hit.distance_km});
-    return stations_answer(view, from, demo, area, outside_place);
+    return stations_answer(view, from, demo, area, outside_place, service);
 }
 
 }  // namespace kayou::faq

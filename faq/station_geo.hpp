@@ -49,6 +49,7 @@ std::string nearest_text(const std::vector<GeoStation>& nearby, std::string_view
                          bool demo = false);
 // stations_answer() for stations that came from Redis.
 std::string stations_answer(const std::vector<GeoStation>& nearest, std::string_view from,
-                            bool demo, std::string_view area, bool outside_place = false);
+                            bool demo, std::string_view area, bool outside_place = false,
+                            std::string_view service = {});
 
 }  // namespace kayou::faq

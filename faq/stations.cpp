@@ -140,13 +140,60 @@ std::vector<NearbyStation> nearest_in_memory(const StationCatalog& catalog, doub
     return all;
 }
 
-std::string nearest_text(const std::vector<NearbyStation>& nearby, std::string_view from,
-                         bool demo) {
+std::string wanted_service(const StationCatalog& catalog, std::string_view text) {
+    // A driver's words for what the catalogs list (docs/faq-format.md "Stations").
+    struct Words {
+        std::string_view service;
+        std::initializer_list<std::string_view> said;
+    };
+    static const Words kWords[] = {
+        {"淋浴", {"洗澡", "冲澡", "冲个凉", "冲凉", "洗浴", "澡堂"}},
+        {"洗衣", {"洗衣服", "洗衣机", "洗衣"}},
+        {"手机充电", {"充电", "充个电"}},
+        {"停车", {"停车", "停车位", "停车场", "停大车"}},
+        {"热水", {"开水", "打水", "热水"}},
+        {"休息室", {"休息", "睡觉", "睡一觉", "眯一会", "躺一会"}},
+        {"微波炉", {"热饭", "热个饭", "微波炉"}},
+        {"餐饮", {"吃饭", "吃的", "饭菜", "食堂"}},
+        {"法律咨询", {"律师", "法律"}},
+        {"小修", {"修车", "补胎", "维修"}},
+        {"体检预约", {"体检"}},
+    };
+    std::set<std::string_view> offered;
+    for (const auto& station : catalog.stations)
+        for (const auto& service : station.services) offered.insert(service);
+    // The catalog's own names first, longest first ("手机充电" before a word inside it).
+    std::string_view best;
+    for (const auto service : offered)
+        if (service.size() > best.size() && text.find(service) != std::string_view::npos)
+            best = service;
+    if (!best.empty()) return std::string(best);
+    for (const auto& words : kWords) {
+        if (!offered.count(words.service)) continue;
+        for (const auto said : words.said)
+            if (text.find(said) != std::string_view::npos) return std::string(words.service);
+    }
+    return {};
+}
+
+namespace {
+
+bool offers(const Station& station, std::string_view service) {
+    return std::find(station.services.begin(), station.services.end(), service) !=
+           station.services.end();
+}
+
+}  // namespace
+
+std::string nearest_text(const std::vector<NearbyStation>& nearby, std::string_view from, bool demo,
+                         std::string_view service) {
     if (nearby.empty())
         return "附近200公里内没有找到司机之家。可以发送您的位置，或回复\"附近的司机之家 + "
                "镇名\"再试。";
     std::string text = demo ? "（演示数据）" : "";
-    text += from.empty() ? "离您最近的司机之家：" : "离" + std::string(from) + "最近的司机之家：";
+    const std::string where = from.empty() ? std::string("您") : std::string(from);
+    text += service.empty() ? "离" + where + "最近的司机之家："
+                            : "离" + where + "最近、有" + std::string(service) + "的司机之家：";
     int n = 0;
     for (const auto& item : nearby) {
         char distance[32];
@@ -165,14 +212,25 @@ std::string nearest_text(const std::vector<NearbyStation>& nearby, std::string_v
 }
 
 std::string stations_answer(const std::vector<NearbyStation>& nearest, std::string_view from,
-                            bool demo, std::string_view area, bool outside_place) {
+                            bool demo, std::string_view area, bool outside_place,
+                            std::string_view service) {
     if (nearest.empty()) return "司机之家名单正在更新，请稍后再问，或拨打全国职工服务热线12351。";
     const bool outside = outside_place || nearest.front().distance_km > kCoveredRadiusKm;
     if (!outside) {
+        constexpr std::size_t kShown = 3;
+        std::vector<NearbyStation> with_service;
+        for (const auto& item : nearest)
+            if (with_service.size() < kShown && item.distance_km <= kCoveredRadiusKm &&
+                !service.empty() && offers(*item.station, service))
+                with_service.push_back(item);
+        if (!with_service.empty()) return nearest_text(with_service, from, demo, service);
         std::vector<NearbyStation> shown;
         for (const auto& item : nearest)
-            if (shown.size() < 3 && item.distance_km <= 200) shown.push_back(item);
-        return nearest_text(shown, from, demo);
+            if (shown.size() < kShown && item.distance_km <= 200) shown.push_back(item);
+        if (service.empty()) return nearest_text(shown, from, demo);
+        const std::string where = from.empty() ? std::string("您") : std::string(from);
+        return where + "附近的司机之家都没有" + std::string(service) + "。" +
+               nearest_text(shown, from, demo);
     }
     const std::string where = from.empty() ? std::string("您的位置") : std::string(from);
     const std::string whom = from.empty() ? std::string("您") : std::string(from);

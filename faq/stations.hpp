@@ -64,10 +64,15 @@ double distance_km(double lat1, double lng1, double lat2, double lng2);
 std::vector<NearbyStation> nearest_in_memory(const StationCatalog& catalog, double lat, double lng,
                                              std::size_t count = 3, double radius_km = 200);
 
+// The service a driver asks a station for ("有洗澡的吗" → "淋浴", "能充电不" → "手机充电",
+// "有餐饮吗" → "餐饮"): one the catalog's stations offer, named as the catalog names it or in a
+// driver's words; "" when the text asks for none the catalog knows.
+std::string wanted_service(const StationCatalog& catalog, std::string_view text);
+
 // "离您最近的司机之家：1. 名称（2.3公里）地址；服务…；开放时间…". `from` names the place when
-// the driver gave one instead of a location.
+// the driver gave one instead of a location; `service`, the service every station listed offers.
 std::string nearest_text(const std::vector<NearbyStation>& nearby, std::string_view from = {},
-                         bool demo = false);
+                         bool demo = false, std::string_view service = {});
 
 // A location farther than this from every station is outside the area the stations cover.
 inline constexpr double kCoveredRadiusKm = 50;
@@ -77,8 +82,11 @@ inline constexpr double kAnywhereKm = 20100;
 // The answer to a station question. `nearest`: stations nearest first, at any distance (up to
 // three are shown). Outside the area (`outside_place`, or the nearest station farther than
 // kCoveredRadiusKm) it says so, names the nearest covered station and the national hotline 12351
-// instead of asking for a location again; inside it is nearest_text().
+// instead of asking for a location again; inside it is nearest_text(). With a `service`
+// (wanted_service), the stations inside that offer it; when none does, that none does, and the
+// nearest stations as without it.
 std::string stations_answer(const std::vector<NearbyStation>& nearest, std::string_view from,
-                            bool demo, std::string_view area, bool outside_place = false);
+                            bool demo, std::string_view area, bool outside_place = false,
+                            std::string_view service = {});
 
 }  // namespace kayou::faq

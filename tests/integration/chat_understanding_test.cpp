@@ -170,6 +170,10 @@ TEST_F(UnderstandingTest, TheStationFinderTakesTheTownItAskedFor) {
     EXPECT_TRUE(has(driver.say("附近有司机之家吗"), "哪个镇"));
     const Said near = driver.say("湖塘");
     EXPECT_TRUE(has(near, "湖塘镇司机之家")) << near.all();
+    // A service asked for next is searched near the same place.
+    const Said shower = driver.say("有洗澡的吗");
+    EXPECT_TRUE(has(shower, "离湖塘镇最近、有淋浴的司机之家")) << shower.all();
+    EXPECT_FALSE(has(shower, "哪个镇")) << shower.all();
     const Driver other;
     other.say("附近有司机之家吗");
     const Said question = other.say("老板欠我三个月工资不给咋办");
@@ -210,6 +214,12 @@ TEST_F(UnderstandingTest, BenefitsReachEveryoneByDistrictName) {
     EXPECT_TRUE(has(wujin, "武进区")) << wujin.all();
     EXPECT_TRUE(has(wujin, "武进区轮胎保养优惠") || has(wujin, "入会后还可享受")) << wujin.all();
     EXPECT_FALSE(has(wujin, "没看懂")) << wujin.all();
+    // The benefit he asked about is answered for the district he gives next.
+    const Driver fuel_driver;
+    ASSERT_TRUE(has(fuel_driver.say("加油卡怎么领"), "哪个区"));
+    const Said fuel = fuel_driver.say("武进");
+    EXPECT_TRUE(has(fuel, "加油卡优惠")) << fuel.all();
+    EXPECT_FALSE(has(fuel, "武进区轮胎保养优惠")) << fuel.all();
     const Said direct = Driver().say("武进区有什么福利");
     EXPECT_TRUE(has(direct, "武进区")) << direct.all();
     EXPECT_FALSE(has(direct, "哪个区")) << direct.all();

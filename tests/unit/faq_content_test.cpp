@@ -222,6 +222,53 @@ TEST(FaqStations, PlacesLongestMatchAndNearestInMemory) {
     EXPECT_NE(text.find("演示数据"), std::string::npos);
 }
 
+TEST(FaqStations, WantedServiceInTheCatalogsNamesAndInDriversWords) {
+    const auto catalog = parse_stations(read_data("stations.yaml"), "stations.yaml");
+    const std::pair<const char*, const char*> cases[] = {
+        {"有洗澡的吗", "淋浴"},      {"哪能冲个凉", "淋浴"},
+        {"有淋浴没", "淋浴"},        {"能充电不", "手机充电"},
+        {"手机充电", "手机充电"},    {"能洗衣服吗", "洗衣"},
+        {"晚上能停车吗", "停车"},    {"有吃饭的地方没", "餐饮"},
+        {"想睡一觉", "休息室"},      {"有开水吗", "热水"},
+        {"附近的司机之家 湖塘", ""}, {"有没有加油站", ""},
+        {"有没有能修车的", "小修"},  {"", ""},
+    };
+    for (const auto& [text, service] : cases)
+        EXPECT_EQ(wanted_service(catalog, text), service) << text;
+    StationCatalog bare;  // a catalog that lists no showers: "洗澡" asks for nothing it knows
+    bare.stations.push_back({"a", "甲驿站", "武进区", 31.7, 119.9, "", {"热水"}, "", "", 1});
+    EXPECT_EQ(wanted_service(bare, "有洗澡的吗"), "");
+    EXPECT_EQ(wanted_service(bare, "有热水吗"), "热水");
+}
+
+TEST(FaqStations, AServiceAskedForListsOnlyStationsThatOfferIt) {
+    const auto catalog = parse_stations(read_data("stations.yaml"), "stations.yaml");
+    const auto* hutang = catalog.find_place("湖塘");
+    ASSERT_NE(hutang, nullptr);
+    const auto all = nearest_in_memory(catalog, hutang->lat, hutang->lng, 50, kAnywhereKm);
+    const auto shower = stations_answer(all, "湖塘镇", false, catalog.area, false, "淋浴");
+    EXPECT_EQ(shower.rfind("离湖塘镇最近、有淋浴的司机之家：", 0), 0u) << shower;
+    EXPECT_NE(shower.find("1. 湖塘镇司机之家"), std::string::npos) << shower;
+    // Every station listed offers it: three items, each naming 淋浴.
+    std::size_t items = 0;
+    for (std::size_t at = shower.find('\n'); at != std::string::npos;
+         at = shower.find('\n', at + 1)) {
+        ++items;
+        const std::size_t end = shower.find('\n', at + 1);
+        EXPECT_NE(shower.substr(at, end - at).find("淋浴"), std::string::npos) << shower;
+    }
+    EXPECT_EQ(items, 3u) << shower;
+    // None near offers it: said so, with the nearest stations as without a service.
+    const auto* zhixi_area = catalog.find_place("直溪");
+    ASSERT_NE(zhixi_area, nullptr);
+    const auto near_zhixi =
+        nearest_in_memory(catalog, zhixi_area->lat, zhixi_area->lng, 50, kAnywhereKm);
+    const auto none =
+        stations_answer(near_zhixi, "直溪镇", false, catalog.area, false, "不存在的服务");
+    EXPECT_EQ(none.rfind("直溪镇附近的司机之家都没有不存在的服务。", 0), 0u) << none;
+    EXPECT_NE(none.find("离直溪镇最近的司机之家："), std::string::npos) << none;
+}
+
 // Issue 17 item 3: outside the area the answer says so, names the nearest covered station and
 // the national hotline, and never asks for the location again.
 TEST(FaqStations, OutOfAreaSaysSoWithTheNearestStationAnd12351) {
