@@ -277,6 +277,16 @@ const char* const kThreatText =
     "先别冲动：砸车、打人要承担法律责任，轻的拘留、罚款、赔钱，重的构成故意毁坏财物罪、故意伤害罪要"
     "坐牢，有理也会变成没理。欠的钱依法能要回来：欠工资打12333投诉或申请劳动仲裁，欠运费可以起诉；"
     "回复“人工”转律师值班，帮您出主意。";
+// An accident and the thought of leaving it ("撞了人 要不要跑"): stay first, then why
+// (道路交通安全法实施条例 第92条, 道路交通安全法 第101条, 刑法 第133条; reporting and waiting
+// counts as giving oneself up: 最高人民法院《关于处理自首和立功若干具体问题的意见》).
+const char* const kFlightText =
+    "千万别走！撞了人离开现场就是肇事逃逸：事故全部责任由您承担，吊销驾驶证、终生不能再考；"
+    "构成交通肇事罪的，逃逸要判3年以上7年以下，因逃逸致人死亡的判7年以上。现在请：\n"
+    "1. 马上打120救人、打122报警；\n"
+    "2. 开双闪、在车后放警示牌，人撤到安全的地方，在现场等交警；\n"
+    "3. 能救人先救人，移动伤员前先拍照、标好位置。\n"
+    "主动报警、在现场等候处理，可以认定为自首，依法可以从轻。需要律师，回复“人工”转律师值班。";
 const char* const kSeriousOffer =
     "您的情况比较严重，建议尽快和值班律师直接谈：回复“人工”马上转律师值班，"
     "也可以拨打12348法律援助热线。";
@@ -378,6 +388,7 @@ const char* danger_text(const Understanding& understood) {
     const std::string danger = understood.slot("danger");
     if (danger == "self_harm") return kSelfHarmText;
     if (danger == "threat") return kThreatText;
+    if (danger == "flight") return kFlightText;
     return kEmergencyText;
 }
 

@@ -73,7 +73,8 @@ IntentScript parse_intent_script(std::string_view text, std::string source_name)
     }
     check.only_keys(root,
                     {"version", "synonyms", "corrections", "intents", "fillers", "serious",
-                     "emergency", "self_harm", "threats", "benefit_kinds", "question_words"},
+                     "emergency", "self_harm", "threats", "flight_accident", "flight_leaving",
+                     "benefit_kinds", "question_words"},
                     "the intent script");
     script.version = check.text(root, "version", "the intent script", true).value_or("");
     script.synonyms = parse_groups(root["synonyms"], check, "synonyms");
@@ -98,6 +99,12 @@ IntentScript parse_intent_script(std::string_view text, std::string source_name)
     script.emergency = check.texts(root, "emergency", "the intent script");
     if (root["self_harm"]) script.self_harm = check.texts(root, "self_harm", "the intent script");
     if (root["threats"]) script.threats = check.texts(root, "threats", "the intent script");
+    if (root["flight_accident"])
+        script.flight_accident = check.texts(root, "flight_accident", "the intent script");
+    if (root["flight_leaving"])
+        script.flight_leaving = check.texts(root, "flight_leaving", "the intent script");
+    if (script.flight_accident.empty() != script.flight_leaving.empty())
+        check.add(line_of(root), "flight_accident and flight_leaving go together");
     script.question_words = check.texts(root, "question_words", "the intent script");
     if (const auto kinds = root["benefit_kinds"]; kinds && !kinds.IsNull()) {
         if (!kinds.IsMap()) {
@@ -199,6 +206,8 @@ std::shared_ptr<const IntentModel> IntentModel::build(IntentScript script) {
     model->emergency_ = folded(model->script_.emergency);
     model->self_harm_ = folded(model->script_.self_harm);
     model->threats_ = folded(model->script_.threats);
+    model->flight_accident_ = folded(model->script_.flight_accident);
+    model->flight_leaving_ = folded(model->script_.flight_leaving);
     model->question_ = folded(model->script_.question_words);
     for (const auto& [kind, words] : model->script_.benefit_kinds)
         model->kinds_.emplace_back(kind, folded(words));
@@ -324,6 +333,8 @@ std::string_view IntentModel::danger(std::string_view text) const {
     const std::string folded = fold(text);
     if (contains_any(folded, self_harm_)) return "self_harm";
     if (contains_any(folded, threats_)) return "threat";
+    if (contains_any(folded, flight_accident_) && contains_any(folded, flight_leaving_))
+        return "flight";
     if (contains_any(folded, emergency_)) return "emergency";
     return {};
 }

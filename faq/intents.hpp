@@ -46,6 +46,10 @@ struct IntentScript {
     // A driver who says he will harm someone or his property ("把老板车砸了"): what it would cost
     // him, and the lawful way. Optional in the script.
     std::vector<std::string> threats;
+    // A driver at an accident who thinks of leaving ("撞了人 要不要跑"): one word of each list
+    // (an accident, leaving it). Stay, call 120 / 122, and what fleeing costs. Optional.
+    std::vector<std::string> flight_accident;
+    std::vector<std::string> flight_leaving;
     // Benefit kind id -> words that name it ("fuel_card": [加油卡, 油卡]).
     std::vector<std::pair<std::string, std::vector<std::string>>> benefit_kinds;
     // Words that make a message a question (吗, 怎么, 多少, ？): a sentence, never a name or a
@@ -112,6 +116,7 @@ private:
     std::vector<std::u32string> fillers_;                       // folded, longest first
     // Folded once at build: these run on every message.
     std::vector<std::string> serious_, emergency_, self_harm_, threats_, question_;
+    std::vector<std::string> flight_accident_, flight_leaving_;
     std::vector<std::pair<std::string, std::vector<std::string>>> kinds_;
     std::vector<std::pair<std::string, std::vector<std::string>>> cues_;  // intent -> folded cues
 };

@@ -155,6 +155,12 @@ TEST_F(ChatLegalTest, DespairAndRevengeAreAnsweredFirst) {
     EXPECT_LT(wages.find("12356"), wages.find("法律依据")) << wages;
     const std::string threat = say(port(), unique("d"), "我要去把老板车砸了").all();
     EXPECT_NE(threat.find("故意毁坏财物"), std::string::npos) << threat;
+    // At an accident, the thought of leaving: stay, 120 / 122, and what fleeing costs, first.
+    const std::string flight = say(port(), unique("d"), "刚撞了人 我要不要跑").all();
+    EXPECT_EQ(flight.rfind("千万别走", 0), 0u) << flight;
+    EXPECT_NE(flight.find("120"), std::string::npos) << flight;
+    EXPECT_NE(flight.find("终生不能再考"), std::string::npos) << flight;
+    EXPECT_EQ(flight.find("劳动仲裁"), std::string::npos) << flight;
 }
 
 // A follow-up that kayou does not answer directly reaches the inbox with its topic: "那要多久呢"

@@ -225,13 +225,20 @@ TEST(Understand, WordsOfDespairOrRevengeComeFirst) {
         {"老板欠我三个月工资不给 我真不想活了", "question", "self_harm"},
         {"我要去把老板车砸了", "emergency", "threat"},
         {"车翻了 人卡在里面出不来 救命", "emergency", "emergency"},
+        // At an accident, thinking of leaving: stay (the FAQ's hit-and-run answer may follow).
+        {"刚撞了人 我要不要跑", "", "flight"},
+        {"撞了个骑电动车的 人好像不行了 我害怕 能不能先走", "", "flight"},
+        {"出车祸了 跑了会怎么样", "", "flight"},
+        // Running a trip (跑车) is no flight; nor is the other party leaving.
+        {"这单去新疆的活要不要跑", "", ""},
+        {"被人追尾了 对方开走了 咋办", "", ""},
         // Look-alikes: 一半以上吊不吊 is not 上吊, jumping off a truck bed is an accident.
         {"超速一半以上吊不吊驾照", "question", ""},
         {"卸货从车厢上跳下去崴了脚 算工伤吗", "question", ""},
     };
     for (const auto& item : cases) {
         const auto got = understand(item.text);
-        EXPECT_EQ(got.intent, item.intent) << item.text;
+        if (*item.intent) EXPECT_EQ(got.intent, item.intent) << item.text;
         EXPECT_EQ(got.slot("danger"), item.danger) << item.text;
     }
 }
