@@ -73,10 +73,28 @@ bool asks_about_ticket(std::string_view raw) {
                                              "回话", "打电话", "咋还没", "怎么还没", "还没回"};
     const auto inside = [&](std::string_view phrase) { return contains(text, phrase); };
     if (std::any_of(std::begin(kMine), std::end(kMine), inside)) return true;
+    // "律师呢", "律师啥时候回": where the lawyer is, when he answers.
+    constexpr std::string_view kWhen[] = {"什么时候", "啥时候", "多久", "几点", "咋还"};
+    if (contains(text, "律师") &&
+        (text.ends_with("律师呢") || std::any_of(std::begin(kWhen), std::end(kWhen), inside)) &&
+        !contains(text, "律师费"))
+        return true;
     // "律师回复让我去仲裁 去哪仲裁" asks about the answer, not for it.
     constexpr std::string_view kAsksOn[] = {"哪", "什么", "多少", "怎么办", "咋办", "让我"};
     if (std::any_of(std::begin(kAsksOn), std::end(kAsksOn), inside)) return false;
     return contains(text, "律师") && std::any_of(std::begin(kReplied), std::end(kReplied), inside);
+}
+
+bool asks_when_answered(std::string_view raw) {
+    const std::string text = squeeze(raw);
+    constexpr std::size_t kMaxBytes = 12 * 3;
+    if (text.size() > kMaxBytes) return false;
+    constexpr std::string_view kWhen[] = {"要等多久",   "等多久",   "还要等",     "多久能回",
+                                          "什么时候回", "啥时候回", "什么时候打", "啥时候打",
+                                          "什么时候联", "啥时候联", "怎么没人",   "咋没人",
+                                          "还没人回",   "有人回没", "有人管没",   "人呢"};
+    return std::any_of(std::begin(kWhen), std::end(kWhen),
+                       [&](std::string_view phrase) { return contains(text, phrase); });
 }
 
 std::string application_number_in(std::string_view raw) {

@@ -276,6 +276,39 @@ constexpr const char* kNameHelp =
     "请回复您身份证上的姓名，只写名字就行，例如：王建国；少数民族姓名中间用“·”，例如：阿依古丽·买买"
     "提。";
 
+constexpr const char* kNicknameHelp =
+    "请发身份证上的真实姓名（例如：李子豪），不要用小名或外号：审核要和身份证核对。";
+
+// "王 建 国": a name spaced out by an old driver or by voice input, joined; "" when the text is
+// anything else (Han characters and spaces only, every part one or two characters).
+std::u32string spaced_out_name(const std::u32string& text) {
+    std::u32string joined;
+    bool spaced = false;
+    std::size_t part = 0;
+    for (char32_t c : text) {
+        if (c == U' ' || c == U'\u3000') {
+            spaced = spaced || part > 0;
+            part = 0;
+            continue;
+        }
+        if (!is_han(c) || ++part > 2) return {};
+        joined.push_back(c);
+    }
+    if (!spaced || joined.size() < 2 || joined.size() > 4) return {};
+    return joined;
+}
+
+// "马建军身份证3204…": a voice run-on with no space; the name ends where another field or a
+// number starts.
+std::u32string before_other_field(const std::u32string& text) {
+    std::size_t end = text.size();
+    for (std::u32string_view field : {U"身份证", U"证件", U"电话", U"手机", U"车牌", U"号码"})
+        end = std::min(end, text.find(field));
+    for (std::size_t i = 0; i < end; ++i)
+        if (is_digit(text[i])) end = i;
+    return text.substr(0, end);
+}
+
 Extraction judge_name(const std::u32string& name) {
     if (name.empty()) return {};
     bool han = false, latin = false, dot = false, digit = false;
@@ -302,6 +335,9 @@ Extraction judge_name(const std::u32string& name) {
         return malformed(result);
     }
     if (name.size() > 6) return {};  // a sentence, not a name
+    // "小李", "老王", "阿强": what friends call him, not the name on his ID card.
+    if (name.size() == 2 && (name[0] == U'小' || name[0] == U'老' || name[0] == U'阿'))
+        return malformed(kNicknameHelp, "name.nickname");
     const bool surname = text::starts_with_surname(name);
     if (has_sentence_char(name.substr(surname ? 1 : 0))) return {};
     if (name.size() < 2) return {};
@@ -326,12 +362,21 @@ Extraction extract_name(const std::u32string& text) {
         if (trimmed.find(U' ') == std::u32string::npos) return {};
         return malformed("请用汉字写姓名，和身份证上一致，例如：王建国。", "name.latin");
     }
+    if (const std::u32string joined = spaced_out_name(text); !joined.empty()) {
+        auto judged = judge_name(joined);
+        if (judged.found()) return judged;
+    }
     Extraction first_malformed;
+    const auto after_marker = [](const std::u32string& clause) {
+        return after_last_marker(
+            clause,
+            {U"名字是", U"名字叫", U"姓名是", U"姓名叫", U"名叫", U"叫做", U"叫我", U"叫", U"姓名",
+             U"名字", U"我是", U"俺是", U"本人", U"应该是", U"正确的是", U"改成", U"改为", U"是"});
+    };
     for (const auto& clause : clauses(text)) {
-        std::u32string candidate =
-            after_last_marker(clause, {U"名字是", U"名字叫", U"姓名是", U"姓名叫", U"名叫", U"叫做",
-                                       U"叫我", U"叫", U"姓名", U"名字", U"我是", U"俺是", U"本人",
-                                       U"应该是", U"正确的是", U"改成", U"改为", U"是"});
+        // "我叫马建军身份证号码是3204…" names him before the ID; "身份证上的名字是冯晓东" after.
+        std::u32string candidate = after_marker(before_other_field(clause));
+        if (candidate.empty()) candidate = after_marker(clause);
         if (candidate.empty()) candidate = clause;
         candidate = strip_suffixes(candidate, {U"就行", U"就好", U"就是", U"谢谢", U"麻烦了",
                                                U"多谢", U"哈", U"呀", U"啊", U"哦", U"了"});

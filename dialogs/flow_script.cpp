@@ -116,6 +116,7 @@ const std::set<std::string>& FlowScript::required_texts() {
         "benefits",
         "in_flow_reminder",
         "value_kept",
+        "value_early",
         "summary_header",
         "summary_footer",
         "confirm_hint",

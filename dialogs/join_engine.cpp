@@ -89,6 +89,9 @@ struct JoinEngine::Turn {
     TurnOutput out;
     const TurnInput& input;
     std::string text;  // cleaned
+    // Labels of later steps whose values this message held and the draft now keeps (the ID at
+    // the name step): said when this step's own answer is missing.
+    std::vector<std::string> kept;
 
     DraftState& draft() { return *out.state.draft; }
     void say(std::string text_to_say) { out.texts.push_back(std::move(text_to_say)); }
@@ -283,8 +286,10 @@ void JoinEngine::keep_other_values(Turn& turn) const {
         for (const auto& step : script_.steps) {
             if (step.kind != StepKind::slot || step.validator != validator) continue;
             const auto filled = draft.slots.find(step.slot);
-            if (filled == draft.slots.end() || filled->second.empty())
+            if (filled == draft.slots.end() || filled->second.empty()) {
                 draft.waiting[validator] = value;
+                turn.kept.push_back(step.label);
+            }
             break;
         }
     }
@@ -451,6 +456,12 @@ void JoinEngine::answer_step(Turn& turn) const {
         return;
     }
     if (detour()) return;
+    // "身份证3204…" at the name step: no mistake, only early. Kept, and this step asked again.
+    if (!turn.kept.empty() && !draft.waiting.count(step.validator)) {
+        turn.say(fill_text(script_.text("value_early"), {{"labels", join(turn.kept, "、")}}));
+        prompt_again(turn);
+        return;
+    }
     fail(turn, step, result.error);
 }
 

@@ -471,7 +471,8 @@ asio::awaitable<std::vector<std::string>> RouterDialog::hand_off(const Message& 
     handoff.question = state.session.last_question;
     if (handoff.question.empty())
         handoff.question = desk_question(state.session.recent, message.text, is_bare_request);
-    handoff.recent = state.session.recent;
+    handoff.question = redact_id_numbers(handoff.question);
+    for (const auto& said : state.session.recent) handoff.recent.push_back(redact_id_numbers(said));
     if (state.draft) {
         handoff.district = get(state.draft->slots, slot_for(*services_.script, "district"));
         // Only a confirmed number: a typed one may be anybody's.
@@ -542,8 +543,18 @@ asio::awaitable<std::optional<RouterDialog::Handled>> RouterDialog::answer_befor
             co_return std::optional<Handled>(std::move(handled));
         }
     }
-    // "我的工单呢", "律师回了没": the ticket this private chat opened, waiting or answered.
-    if (!turn.in_group && chat.ticket_status && asks_about_ticket(turn.text)) {
+    // "我的工单呢", "律师回了没", and while one waits "要等多久": the ticket this private chat
+    // opened, waiting or answered.
+    bool about_ticket = asks_about_ticket(turn.text);
+    if (!about_ticket && !turn.in_group && asks_when_answered(turn.text)) {
+        co_await recall_ticket(message, state);
+        about_ticket = !state.session.open_ticket.empty();
+    }
+    if (turn.in_group && turn.asked && about_ticket && chat.ticket_status && chat.latest_ticket) {
+        handled.texts.push_back(co_await group_ticket_status(message, turn));
+        co_return std::optional<Handled>(std::move(handled));
+    }
+    if (!turn.in_group && chat.ticket_status && about_ticket) {
         // "律师回了没" as the answer arrives: it is right above, not shown twice.
         if (turn.answer_delivered) {
             handled.texts.push_back(kAnswerAbove);
@@ -605,7 +616,8 @@ asio::awaitable<std::string> RouterDialog::answer_legal(const Message& message,
         co_return std::string();
     }
     LegalAsk ask;
-    ask.text = message.text;
+    // A ticket opened from it never carries his ID number (the desk does not need it).
+    ask.text = redact_id_numbers(message.text);
     ask.searched = understood.legal_search;
     ask.in_group = turn.in_group;
     ask.mentioned = turn.asked;
@@ -619,7 +631,7 @@ asio::awaitable<std::string> RouterDialog::answer_legal(const Message& message,
     ask.max_bytes = message.answer_bytes;
     if (!turn.in_group) {
         ask.misses_before = turn.misses;
-        ask.previous_question = turn.last_question;
+        ask.previous_question = redact_id_numbers(turn.last_question);
         // remember() put this message last; the ones before it are the topic's candidates.
         const auto& recent = state.session.recent;
         if (turn.legal_context && recent.size() >= 2)
@@ -701,6 +713,24 @@ asio::awaitable<void> RouterDialog::recall_ticket(const Message& message,
     }
 }
 
+// "@卡友小助手 我的工单呢" in a group: his latest ticket's state, without its details (those go to
+// him alone, in the private chat).
+asio::awaitable<std::string> RouterDialog::group_ticket_status(const Message& message,
+                                                               const ChatTurn& turn) {
+    const ChatServices& chat = services_.chat;
+    std::string channel(channel_name(message.channel));
+    std::optional<std::string> status;
+    try {
+        auto number = co_await chat.latest_ticket(channel, message.sender_id);
+        if (number) status = co_await chat.ticket_status(*number, channel, message.sender_id, true);
+    } catch (const std::exception&) {
+        if (services_.log) services_.log("latest_ticket_failed", "");
+    }
+    if (status) co_return std::move(*status);
+    if (turn.text.find("工单") != std::string::npos) co_return std::string(kNoTicketHere);
+    co_return std::string("您还没有在等答复的工单。需要律师或工作人员，请私聊我，把情况发给我。");
+}
+
 asio::awaitable<std::optional<std::string>> RouterDialog::ticket_still_waiting(
     const Message& message, ConversationState& state) {
     const ChatServices& chat = services_.chat;
@@ -743,7 +773,7 @@ asio::awaitable<std::optional<std::string>> RouterDialog::note_for_ticket(const 
     const bool phone = extract_answer("mobile", message.text, input.today).found();
     TicketNoteResult result = TicketNoteResult::gone;
     try {
-        result = co_await chat.add_to_ticket(number, message.text, may_reopen);
+        result = co_await chat.add_to_ticket(number, redact_id_numbers(message.text), may_reopen);
     } catch (const std::exception&) {
         if (services_.log) services_.log("ticket_note_failed", "");
         co_return std::nullopt;
@@ -784,6 +814,26 @@ asio::awaitable<std::vector<std::string>> RouterDialog::answer_pick(const Messag
     co_return texts;
 }
 
+// "进度": a waiting ticket's status first ("进度" after "找律师" may mean the ticket), then the
+// application's through the flow.
+asio::awaitable<void> RouterDialog::answer_status(const Message& message, ConversationState& state,
+                                                  const ChatTurn& turn,
+                                                  const Understanding& understood,
+                                                  Handled& handled) {
+    std::optional<std::string> waiting;
+    if (!turn.in_group) waiting = co_await ticket_still_waiting(message, state);
+    // "咋还没回" while his ticket waits: that, not also "没有查到您…的入会申请".
+    std::string application;
+    const bool names_number = !understood.slot("application_number").empty();
+    if (waiting || names_number) application = co_await application_status(message);
+    if (waiting) handled.texts.push_back(std::move(*waiting));
+    if (names_number && application == "none" && !turn.in_group) {
+        handled.texts.push_back(kNumberNotBound);
+        co_return;
+    }
+    if (!waiting || application != "none") handled.flow_text = std::string("进度");
+}
+
 // The action route() decided, into `handled`; returns the legal service's outcome, if it ran.
 asio::awaitable<std::string> RouterDialog::answer_route(
     const Message& message, const TurnInput& input, ConversationState& state, const ChatTurn& turn,
@@ -793,7 +843,10 @@ asio::awaitable<std::string> RouterDialog::answer_route(
     std::string last_legal_outcome;
     switch (decided.action) {
         case Do::flow:
-            handled.flow_text = decided.flow_text;
+            if (understood.intent == "answer" && !understood.slot("error").empty())
+                handled.reject = understood.slot("error");
+            else
+                handled.flow_text = decided.flow_text;
             break;
         case Do::start_join:
         case Do::group_join:
@@ -803,22 +856,9 @@ asio::awaitable<std::string> RouterDialog::answer_route(
             handled.texts.push_back(kAlreadyApplied);
             handled.flow_text = std::string("进度");
             break;
-        case Do::status: {
-            // "进度" after "找律师" may mean the ticket: its status first, then the application's.
-            std::optional<std::string> waiting;
-            if (!turn.in_group) waiting = co_await ticket_still_waiting(message, state);
-            // "咋还没回" while his ticket waits: that, not also "没有查到您…的入会申请".
-            std::string application;
-            const bool names_number = !understood.slot("application_number").empty();
-            if (waiting || names_number) application = co_await application_status(message);
-            if (waiting) handled.texts.push_back(std::move(*waiting));
-            if (names_number && application == "none" && !turn.in_group) {
-                handled.texts.push_back(kNumberNotBound);
-                break;
-            }
-            if (!waiting || application != "none") handled.flow_text = std::string("进度");
+        case Do::status:
+            co_await answer_status(message, state, turn, understood, handled);
             break;
-        }
         case Do::change_applied:
             handled.texts.push_back(kChangeApplied);
             handled.flow_text = std::string("进度");
@@ -925,6 +965,25 @@ std::string RouterDialog::reply_text(Do action, ConversationState& state,
     }
 }
 
+// The district the benefit catalogue asked for: "武进", "我在武进", "武进区"; the benefit he
+// asked about then ("加油卡怎么领" … "武进": the fuel card for 武进).
+void RouterDialog::take_benefits_district(const ChatTurn& turn, Understanding& understood) const {
+    if (turn.awaiting != "benefits_district") return;
+    // "我在溧阳" is short enough to be his answer even when the FAQ finds something in it.
+    constexpr std::size_t kDistrictAnswerChars = 8;
+    const bool short_answer = text::code_point_count(turn.text) <= kDistrictAnswerChars;
+    const std::string& intent = understood.intent;
+    if (intent == "join" || intent == "progress" || intent == "person" || intent == "emergency" ||
+        (intent == "question" && !short_answer))
+        return;
+    const auto match = services_.districts->match(turn.text);
+    if (match.kind != members::DistrictCatalog::Match::Kind::unique) return;
+    understood.intent = "benefits";
+    understood.slots["district"] = match.candidates.front()->name;
+    if (understood.slot("benefit").empty() && !turn.awaiting_benefit.empty())
+        understood.slots["benefit"] = turn.awaiting_benefit;
+}
+
 asio::awaitable<RouterDialog::Handled> RouterDialog::chat_services(const Message& message,
                                                                    const TurnInput& input,
                                                                    ConversationState& state,
@@ -960,19 +1019,7 @@ asio::awaitable<RouterDialog::Handled> RouterDialog::chat_services(const Message
     const bool menu = is_menu(offered);
     const int choices = static_cast<int>(offered.size()) + (offered.empty() || menu ? 0 : 1);
     Understanding understood = understand(message, input, state, choices);
-    // The district the benefit catalogue asked for: "武进", "我在武进", "武进区".
-    if (awaiting == "benefits_district" && understood.intent != "join" &&
-        understood.intent != "progress" && understood.intent != "person" &&
-        understood.intent != "question" && understood.intent != "emergency") {
-        const auto match = services_.districts->match(text);
-        if (match.kind == members::DistrictCatalog::Match::Kind::unique) {
-            understood.intent = "benefits";
-            understood.slots["district"] = match.candidates.front()->name;
-            // "加油卡怎么领", asked for his district, "武进": the fuel card for 武进.
-            if (understood.slot("benefit").empty() && !turn.awaiting_benefit.empty())
-                understood.slots["benefit"] = turn.awaiting_benefit;
-        }
-    }
+    take_benefits_district(turn, understood);
     // The town the station finder asked for: "湖塘", "奔牛那边" (searched alone, "湖塘" reached
     // the FAQ's how-to). A clear other request, or a longer message ("我在湖塘被扣车了 咋办"),
     // still goes its way.

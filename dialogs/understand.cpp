@@ -114,6 +114,30 @@ bool puts_off(std::string_view cleaned) {
     });
 }
 
+// At the code step, "短信收不到", "等了5分钟了还没有": the code did not come (a short message
+// without a code in it). Elsewhere these words mean other things ("工资还没有发").
+bool code_not_come(std::string_view cleaned) {
+    constexpr std::size_t kShort = 20;
+    if (text::code_point_count(cleaned) > kShort) return false;
+    const std::string folded = text::fold_width(cleaned);
+    std::size_t digits = 0;
+    for (char c : folded) digits = (c >= '0' && c <= '9') ? digits + 1 : 0;
+    if (digits >= 4) return false;
+    constexpr std::string_view kNotCome[] = {"收不到", "没收到", "没来", "没到",   "还没有",
+                                             "还没",   "没有啊", "等了", "没短信", "没有短信"};
+    return std::any_of(std::begin(kNotCome), std::end(kNotCome), [&](std::string_view word) {
+        return cleaned.find(word) != std::string_view::npos;
+    });
+}
+
+// "我去年就入会了", "我是老会员", "在公司入过工会了": a member already, not asking to join.
+bool says_already_member(std::string_view cleaned) {
+    return contains_any(cleaned, {"入会了", "入过会", "入了会", "入过工会", "入了工会", "已经入会",
+                                  "已经是会员", "已经是工会会员", "我是会员", "我是工会会员",
+                                  "老会员", "早就是会员"}) &&
+           !contains_any(cleaned, {"想入会", "要入会", "能入会", "可以入会", "怎么入会"});
+}
+
 bool is_number_alone(std::string_view cleaned) {
     const std::u32string points = text::decode_utf8(text::fold_width(cleaned));
     return !points.empty() && std::all_of(points.begin(), points.end(), [](char32_t cp) {
@@ -160,6 +184,11 @@ Understanding Understander::understand_cleaned(const std::string& cleaned,
         result.slots["application_number"] = std::move(number);
         return result;
     }
+    if (context.step == "sms_code" && code_not_come(cleaned)) {
+        result.intent = "resend";
+        result.confidence = 0.9;
+        return result;
+    }
     if (auto command = model.command(cleaned)) {
         const std::string& intent = *command;
         // Context-bound commands: "好的/对" confirms only at the confirm step (elsewhere it is
@@ -188,49 +217,8 @@ Understanding Understander::understand_cleaned(const std::string& cleaned,
         result.slots["field"] = field;
         return result;
     }
-    if (!context.step.empty() && context.step != "confirm") {
-        const auto extraction = extract_answer(context.step, cleaned, context.today, districts_);
-        // A wrong value in an open field ("不弄" at the name step) gives way to a clear intent;
-        // a number alone never does ("12345" at the code step is a mistyped code, not a
-        // question about the 12345 hotline).
-        if (extraction.kind == Extraction::Kind::malformed && !is_number_alone(cleaned)) {
-            auto other = classify(cleaned, context, legal);
-            if (other.confidence >= kClearIntent && other.intent != "out_of_scope" &&
-                other.intent != "answer")
-                return other;
-        }
-        if (extraction.kind != Extraction::Kind::absent) {
-            // A value inside a question ("武进区有什么福利" at the district step, "挂靠公司要交
-            // 钱吗" at the employer step) is the question when the question is clear.
-            const bool open_field =
-                context.step == "district" || context.step == "employer" || context.step == "name";
-            if (open_field && model.is_question(cleaned)) {
-                auto other = classify(cleaned, context, legal);
-                if (other.confidence >= kConfidentIntent && other.intent != "out_of_scope")
-                    return other;
-            }
-            result.intent = "answer";
-            result.confidence = extraction.found() ? 1.0 : 0.6;
-            if (extraction.found())
-                result.slots["value"] = extraction.value;
-            else
-                result.slots["raw"] = cleaned;  // the flow says what is wrong with it
-            return result;
-        }
-        // Asked for his district, a driver who names no district of ours ("常州", "全国到处跑
-        // 家在常州") is still answering, not asking: the flow lists the districts. Only a clear
-        // other intent or a question leaves the step.
-        if (context.step == "district" && !model.is_question(cleaned)) {
-            auto other = classify(cleaned, context, legal);
-            if (other.confidence >= kClearIntent && other.intent != "out_of_scope" &&
-                other.intent != "question")
-                return other;
-            result.intent = "answer";
-            result.confidence = 0.6;
-            result.slots["raw"] = cleaned;
-            return result;
-        }
-    }
+    if (!context.step.empty() && context.step != "confirm")
+        if (auto at_step = understand_at_step(cleaned, context, legal)) return std::move(*at_step);
     // A bare number with no choices offered: a menu pick to the router (never a legal question:
     // "2" would match "二倍工资").
     if (const int number = choice_number(model.strip_fillers(cleaned)); number > 0) {
@@ -240,6 +228,68 @@ Understanding Understander::understand_cleaned(const std::string& cleaned,
         return result;
     }
     return classify(cleaned, context, legal);
+}
+
+std::optional<Understanding> Understander::understand_at_step(const std::string& cleaned,
+                                                              const UnderstandContext& context,
+                                                              const faq::Index* legal) const {
+    const auto& model = *model_;
+    Understanding result;
+    const auto extraction = extract_answer(context.step, cleaned, context.today, districts_);
+    // "身份证3204…" at the name step: a later step's value, which the form keeps for its step
+    // while it asks this one again. Never a question (a ticket would carry his ID number).
+    if (!extraction.found() && context.step != "sms_code" &&
+        !other_values(cleaned, context.step, context.today).empty()) {
+        result.intent = "answer";
+        result.confidence = 0.9;
+        result.slots["raw"] = cleaned;
+        return result;
+    }
+    // A wrong value in an open field ("不弄" at the name step) gives way to a clear intent;
+    // a number alone never does ("12345" at the code step is a mistyped code, not a
+    // question about the 12345 hotline).
+    if (extraction.kind == Extraction::Kind::malformed && !is_number_alone(cleaned)) {
+        auto other = classify(cleaned, context, legal);
+        if (other.confidence >= kClearIntent && other.intent != "out_of_scope" &&
+            other.intent != "answer")
+            return other;
+    }
+    if (extraction.kind != Extraction::Kind::absent) {
+        // A value inside a question ("武进区有什么福利" at the district step, "挂靠公司要交
+        // 钱吗" at the employer step) is the question when the question is clear.
+        const bool open_field =
+            context.step == "district" || context.step == "employer" || context.step == "name";
+        if (open_field && model.is_question(cleaned)) {
+            auto other = classify(cleaned, context, legal);
+            if (other.confidence >= kConfidentIntent && other.intent != "out_of_scope")
+                return other;
+        }
+        result.intent = "answer";
+        result.confidence = extraction.found() ? 1.0 : 0.6;
+        if (extraction.found())
+            result.slots["value"] = extraction.value;
+        else
+            result.slots["raw"] = cleaned;  // the flow says what is wrong with it
+        // What the sentence held is wrong, though the whole might pass the step's check
+        // ("叫我小李就行" is six characters of a name): this says what to fix.
+        if (extraction.kind == Extraction::Kind::malformed && extraction.code == "name.nickname")
+            result.slots["error"] = extraction.error;
+        return result;
+    }
+    // Asked for his district, a driver who names no district of ours ("常州", "全国到处跑
+    // 家在常州") is still answering, not asking: the flow lists the districts. Only a clear
+    // other intent or a question leaves the step.
+    if (context.step == "district" && !model.is_question(cleaned)) {
+        auto other = classify(cleaned, context, legal);
+        if (other.confidence >= kClearIntent && other.intent != "out_of_scope" &&
+            other.intent != "question")
+            return other;
+        result.intent = "answer";
+        result.confidence = 0.6;
+        result.slots["raw"] = cleaned;
+        return result;
+    }
+    return std::nullopt;
 }
 
 Understanding Understander::understand_danger(const std::string& cleaned, std::string_view danger,
@@ -338,12 +388,15 @@ Understanding Understander::classify(const std::string& cleaned, const Understan
         }
     }
     // Intents that mean nothing here give way to the next best: opt-out outside SMS, confirm
-    // outside the confirm step, an edit that names no field.
+    // outside the confirm step, an edit that names no field, joining for a member ("我去年就入会了
+    // 会员卡丢了咋办" started a new application).
     const bool names_a_field = !edit_field(cleaned).empty();
+    const bool member_already = says_already_member(cleaned);
     std::erase_if(scores, [&](const faq::IntentScore& score) {
         return (score.intent == "opt_out" && context.channel != "sms") ||
                (score.intent == "confirm" && context.step != "confirm") ||
-               (score.intent == "edit" && !names_a_field);
+               (score.intent == "edit" && !names_a_field) ||
+               (score.intent == "join" && member_already);
     });
     if ((scores.empty() || scores.front().score < kWeakestIntent) && question_shaped && legal) {
         // Asked like a question but close to nothing: a legal question kayou cannot answer yet

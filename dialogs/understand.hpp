@@ -6,6 +6,7 @@
 // inside the sentence, dialogs/extract.hpp), the channel (opt-out words count on SMS only).
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -69,6 +70,11 @@ public:
 private:
     Understanding understand_cleaned(const std::string& cleaned, const UnderstandContext& context,
                                      const faq::Index* legal) const;
+    // At a join step: the answer found in the message, or what else it clearly is; nullopt when
+    // the step has nothing to say about it.
+    std::optional<Understanding> understand_at_step(const std::string& cleaned,
+                                                    const UnderstandContext& context,
+                                                    const faq::Index* legal) const;
     // A message with a danger word (IntentModel::danger): the emergency intent, or a question with
     // the slot "emergency" when the FAQ answers what lies behind it.
     Understanding understand_danger(const std::string& cleaned, std::string_view danger,

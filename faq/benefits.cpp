@@ -217,7 +217,9 @@ std::string asked_benefit_text(const BenefitCatalog& catalog, std::string_view d
         } else if (status == MemberStatus::applicant && for_members(catalog, kind))
             text += "\n这是会员福利：您的入会申请批下来就能领，批准时会短信通知您。";
         else if (for_members(catalog, kind))
-            text += "\n这是会员福利，入会后就能领。回复\"入会\"即可在线申请，1个工作日内办结。";
+            text +=
+                "\n这是会员福利：已经是会员的（在单位或线下入的也算），按上面的方式出示会员电子卡"
+                "领取；还没入会的，入会后就能领，回复\"入会\"即可在线申请，1个工作日内办结。";
     }
     text += "\n领不到或有疑问，可以找所在区县工会，或打职工服务热线12351。\n\n";
     // Without his district: what each district adds differs (the same line the list ends with).

@@ -60,6 +60,27 @@ const IntentSpec* IntentScript::find(std::string_view id) const {
     return nullptr;
 }
 
+namespace {
+
+// The plain word lists of the script (fillers, danger words, question words).
+void parse_word_lists(const YAML::Node& root, detail::YamlCheck& check, IntentScript& script) {
+    const auto optional = [&](const char* key) {
+        return root[key] ? check.texts(root, key, "the intent script") : std::vector<std::string>();
+    };
+    script.fillers = check.texts(root, "fillers", "the intent script");
+    script.serious = check.texts(root, "serious", "the intent script");
+    script.emergency = check.texts(root, "emergency", "the intent script");
+    script.self_harm = optional("self_harm");
+    script.threats = optional("threats");
+    script.flight_accident = optional("flight_accident");
+    script.flight_leaving = optional("flight_leaving");
+    if (script.flight_accident.empty() != script.flight_leaving.empty())
+        check.add(line_of(root), "flight_accident and flight_leaving go together");
+    script.question_words = check.texts(root, "question_words", "the intent script");
+}
+
+}  // namespace
+
 IntentScript parse_intent_script(std::string_view text, std::string source_name) {
     IntentScript script;
     script.source = std::move(source_name);
@@ -94,18 +115,7 @@ IntentScript parse_intent_script(std::string_view text, std::string source_name)
             }
         }
     }
-    script.fillers = check.texts(root, "fillers", "the intent script");
-    script.serious = check.texts(root, "serious", "the intent script");
-    script.emergency = check.texts(root, "emergency", "the intent script");
-    if (root["self_harm"]) script.self_harm = check.texts(root, "self_harm", "the intent script");
-    if (root["threats"]) script.threats = check.texts(root, "threats", "the intent script");
-    if (root["flight_accident"])
-        script.flight_accident = check.texts(root, "flight_accident", "the intent script");
-    if (root["flight_leaving"])
-        script.flight_leaving = check.texts(root, "flight_leaving", "the intent script");
-    if (script.flight_accident.empty() != script.flight_leaving.empty())
-        check.add(line_of(root), "flight_accident and flight_leaving go together");
-    script.question_words = check.texts(root, "question_words", "the intent script");
+    parse_word_lists(root, check, script);
     if (const auto kinds = root["benefit_kinds"]; kinds && !kinds.IsNull()) {
         if (!kinds.IsMap()) {
             check.add(line_of(kinds), "benefit_kinds must map a kind id to its words");

@@ -231,7 +231,7 @@ bool opens_ticket(const LegalQuestion& question, const LegalReply& reply) {
 std::string missed_ticket_text(std::string_view number) {
     return "这个问题脚本里没有现成答案，我已经把您的问题转给律师值班，工单号" +
            std::string(number) +
-           "。律师一般在工作时间内答复，答复会在这里告诉您（留了手机号的也会短信通知）；"
+           "。律师一般在工作时间内答复，答复会在这里告诉您（入会时验证过手机号的，也会短信通知）；"
            "发送工单号可随时查询进度。急事请拨打职工服务热线12351。";
 }
 
@@ -267,6 +267,7 @@ asio::awaitable<LegalReply> LegalService::ask(LegalQuestion question) {
     // if, not ?: (docs/coroutines.md).
     std::string told = ticket_opened_text(reply.ticket);
     if (!reply.asked_for_person) told = missed_ticket_text(reply.ticket);
+    if (question.in_group) told = group_ticket_opened_text(reply.ticket);
     reply.texts.clear();
     reply.texts.push_back(std::move(told));
     co_return reply;

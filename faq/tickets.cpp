@@ -144,20 +144,28 @@ std::string china_day(std::int64_t unix_seconds) {
 std::string ticket_opened_text(std::string_view number, bool grievance) {
     return std::string(grievance ? "您的诉求已登记" : "已为您转律师值班") + "，工单号" +
            std::string(number) +
-           "。律师答复后会在这里告诉您（留了手机号的也会短信通知）。查询进度请回复工单号。";
+           "。律师答复后会在这里告诉您（入会时验证过手机号的，也会短信通知）。查询进度请回复工单号"
+           "。";
+}
+
+std::string group_ticket_opened_text(std::string_view number) {
+    return "已为您转律师值班，工单号" + std::string(number) +
+           "。律师的答复只发给您本人：稍后私聊我（发任意一句话）就能看到。想让律师了解情况，"
+           "请私聊我把经过发过来，群里别发身份证号和电话。";
 }
 
 std::string handoff_opened_text(std::string_view number, bool legal) {
     if (legal) return ticket_opened_text(number);
     return "已为您转给工会工作人员，工单号" + std::string(number) +
-           "。工作时间内会尽快在这里回复您（留了手机号的也会短信通知），您已填好的信息都会保留。"
+           "。工作时间内会尽快在这里回复您（入会时验证过手机号的，也会短信通知）。"
            "查询进度请回复工单号。";
 }
 
 std::string ticket_waiting_text(const Ticket& ticket) {
     return "您的问题已经登记为工单" + ticket.number +
-           "，正在等工作人员答复，不用再转一次。工作时间内会尽快在这里回复您（留了手机号的也会短信"
-           "通知）；"
+           "，正在等工作人员答复，不用再转一次。工作时间内会尽快在这里回复您（入会时验证过手机号的"
+           "，"
+           "也会短信通知）；"
            "想补充情况直接发在这里，发送工单号可随时查询进度。急事请拨打职工服务热线12351。";
 }
 

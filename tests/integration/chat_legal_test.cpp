@@ -268,6 +268,20 @@ TEST_F(ChatLegalTest, AskingForAPersonAgainShowsTheTicketStillWaiting) {
     EXPECT_EQ(progress.find("没有查到您在这个聊天里办的入会申请"), std::string::npos) << progress;
     const std::string mine = say(port(), sender, "我的工单呢").all();
     EXPECT_EQ(ticket_number_in(mine), first) << mine;
+    // Impatience in other words: the ticket's state, and nothing added to it.
+    for (const char* impatient : {"律师呢", "要等多久"}) {
+        const std::string waiting = say(port(), sender, impatient).all();
+        EXPECT_EQ(ticket_number_in(waiting), first) << impatient << ": " << waiting;
+        EXPECT_EQ(waiting.find("已补充"), std::string::npos) << impatient << ": " << waiting;
+        EXPECT_EQ(waiting.find("工伤认定"), std::string::npos) << impatient << ": " << waiting;
+    }
+    EXPECT_EQ(ticket(port(), first)["notes"].size(), 0u);
+    // In a group: its state, its details only in private.
+    const std::string room = unique("room");
+    const std::string in_group =
+        bridge_post(port(), in_room(message(sender, "@卡友小助手 我的工单呢"), room, true)).all();
+    EXPECT_EQ(ticket_number_in(in_group), first) << in_group;
+    EXPECT_EQ(in_group.find("12345"), std::string::npos) << in_group;
     const json answer{{"text", "请带上工资条来咨询（测试答复）。"}};
     ASSERT_EQ(http_request(port(), "POST", "/admin/api/tickets/" + first + "/answer", answer.dump(),
                            bearer(kDeskToken))
@@ -305,6 +319,17 @@ TEST_F(ChatLegalTest, TheTicketCarriesHisStoryAndWhatHeAddsAfterwards) {
     EXPECT_NE(opened.value("question", "").find("腰椎骨折"), std::string::npos) << opened.dump();
     ASSERT_EQ(opened["notes"].size(), 1u) << opened.dump();
     EXPECT_NE(opened["notes"][0].value("text", "").find("刘德福"), std::string::npos);
+
+    // An ID number he typed never reaches the desk: masked in the question and in his notes.
+    const std::string with_id = unique("d");
+    say(port(), with_id, "咨询一下遗嘱怎么写才有效 我身份证320412197503123517");
+    const std::string id_ticket = ticket_number_in(say(port(), with_id, "人工").all());
+    ASSERT_FALSE(id_ticket.empty());
+    say(port(), with_id, "我爸的身份证是320402195001011234");
+    const std::string stored = ticket(port(), id_ticket).dump();
+    EXPECT_EQ(stored.find("197503123517"), std::string::npos) << stored;
+    EXPECT_EQ(stored.find("195001011234"), std::string::npos) << stored;
+    EXPECT_NE(stored.find("遗嘱"), std::string::npos) << stored;
 
     const std::string at_once =
         say(port(), unique("d"), "找律师 常州金通物流欠我运费三万八 欠了半年了").all();

@@ -133,6 +133,26 @@ TEST_F(UnderstandingTest, NonAnswersAtTheNameStepAreNeverStoredAsTheName) {
     EXPECT_TRUE(has(benefit, "第2步")) << benefit.all();
 }
 
+// An old driver spaces his name out and sends his ID before it is asked: the name is taken, the
+// ID kept for its step and never sent to the desk; a nickname is refused with what to send.
+TEST_F(UnderstandingTest, AnEarlyIdIsKeptAndASpacedNameTaken) {
+    const Driver driver;
+    ASSERT_TRUE(has(driver.say("我想入会"), "第1步"));
+    const Said early = driver.say("身份证320412197503123517");
+    EXPECT_TRUE(has(early, "先记下了")) << early.all();
+    EXPECT_TRUE(has(early, "第1步")) << early.all();
+    EXPECT_FALSE(has(early, "FL")) << early.all();  // no ticket
+    EXPECT_FALSE(has(early, "律师")) << early.all();
+    const Said nickname = driver.say("叫我小李就行");
+    EXPECT_TRUE(has(nickname, "真实姓名")) << nickname.all();
+    const Said spaced = driver.say("王 建 国");
+    EXPECT_TRUE(has(spaced, "身份证号用您刚才发的")) << spaced.all();
+    EXPECT_TRUE(has(spaced, "第3步")) << spaced.all();
+    // A member already is not put into a new form.
+    const Said member = Driver().say("我去年就入会了 会员卡丢了咋办");
+    EXPECT_FALSE(has(member, "第1步")) << member.all();
+}
+
 // What drivers say in the middle of the form is about the form (a helper playing drivers found
 // each of these reaching the legal FAQ): a pause, the return, a mistyped code, no truck.
 TEST_F(UnderstandingTest, RemarksInTheMiddleOfTheFormKeepTheForm) {

@@ -121,13 +121,13 @@ public:
     }
 
     static bool opted_out(const std::string& mobile) {
-        return redis_cli1(redis_port(), "EXISTS '" + prefix() +
-                                            "{sms}:optout:" + box().lookup_hash(mobile) + "'") == "1";
+        return redis_cli1(redis_port(), "EXISTS '" + prefix() + "{sms}:optout:" +
+                                            box().lookup_hash(mobile) + "'") == "1";
     }
     // Outbox messages (idempotency keys) of `kind` for `mobile`: "progress_none", "reply_help".
     static std::size_t queued(const std::string& kind, const std::string& mobile) {
-        return redis_cli(redis_port(), "--scan --pattern '" + prefix() + "{sms}:idem:" + kind + ":" +
-                                           box().lookup_hash(mobile) + ":*'")
+        return redis_cli(redis_port(), "--scan --pattern '" + prefix() + "{sms}:idem:" + kind +
+                                           ":" + box().lookup_hash(mobile) + ":*'")
             .size();
     }
 

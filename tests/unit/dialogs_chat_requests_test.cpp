@@ -59,10 +59,20 @@ TEST(AsksAboutTicket, ShortMessagesAboutHisTicketOrTheLawyersReply) {
     for (const char* text : {"我的工单呢", "工单怎么样了？", "我的工单到哪一步了", "查工单",
                              "律师回了没", "律师咋还没联系我", "律师回复了吗", "律师怎么还没回"})
         EXPECT_TRUE(asks_about_ticket(text)) << text;
+    for (const char* text : {"律师呢", "律师啥时候回", "律师什么时候联系我", "律师多久能回"})
+        EXPECT_TRUE(asks_about_ticket(text)) << text;
     for (const char* text :
-         {"律师费谁出", "找律师", "12345的工单号打了电话也没人管怎么办",
+         {"律师费谁出", "找律师", "12345的工单号打了电话也没人管怎么办", "律师费多久付",
           "律师回复让我去仲裁 去哪仲裁", "老板欠工资不给咋办", "律师说要签合同", "工资", ""})
         EXPECT_FALSE(asks_about_ticket(text)) << text;
+}
+
+TEST(AsksWhenAnswered, ShortMessagesAskingWhenSomeoneAnswers) {
+    for (const char* text : {"要等多久", "还要等多久啊", "什么时候打给我", "怎么没人回我", "人呢"})
+        EXPECT_TRUE(asks_when_answered(text)) << text;
+    for (const char* text :
+         {"工伤认定要等多久才有结果啊", "老板欠我工资", "仲裁多久出结果", "找律师", ""})
+        EXPECT_FALSE(asks_when_answered(text)) << text;
 }
 
 TEST(ApplicationNumberIn, FindsTheNumberInsideASentence) {

@@ -95,6 +95,28 @@ TEST(Extract, NameStepRefusesSentencesQuestionsGreetingsAndMixedScripts) {
     EXPECT_EQ(extract_answer("name", "我叫王建国，谢谢！", kToday).value, "王建国");
 }
 
+// Old drivers space their names out; voice input runs the name into the next field; a nickname
+// is not the name on the ID card.
+TEST(Extract, SpacedNamesRunOnsAndNicknames) {
+    const std::pair<const char*, const char*> found[] = {
+        {"王 建 国", "王建国"},
+        {"欧阳 娜娜", "欧阳娜娜"},
+        {"我叫马建军身份证320481198001010026", "马建军"},
+        {"我叫刘德华电话13900007777", "刘德华"},
+        {"名字是张伟手机号13812345678", "张伟"},
+    };
+    for (const auto& [text, name] : found)
+        EXPECT_EQ(extract_answer("name", text, kToday).value, name) << text;
+    for (const char* text : {"叫我小李就行", "老王", "阿强"}) {
+        const auto got = extract_answer("name", text, kToday);
+        EXPECT_EQ(got.kind, Extraction::Kind::malformed) << text;
+        EXPECT_EQ(got.code, "name.nickname") << text;
+    }
+    // Spaced out words that are no name stay no name.
+    for (const char* text : {"不 知 道", "你 好", "我 要 入 会 的"})
+        EXPECT_FALSE(extract_answer("name", text, kToday).found()) << text;
+}
+
 TEST(Extract, NumbersInsideSentencesAreNormalized) {
     EXPECT_EQ(extract_answer("mobile", "我的手机是138 1234 5678。", kToday).value, "13812345678");
     EXPECT_EQ(extract_answer("mobile", "电话：+86 138-1234-5678", kToday).value, "13812345678");

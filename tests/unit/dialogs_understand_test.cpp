@@ -285,6 +285,19 @@ TEST(Understand, RemarksInTheFormAreAboutTheForm) {
     EXPECT_EQ(understand("取消", "confirm").intent, "cancel");
     EXPECT_EQ(understand("算了不填了", "confirm").intent, "cancel");
     EXPECT_EQ(understand("算了 不弄了 以后再也不弄了", "confirm").intent, "cancel");
+    // A later step's value is an answer for the form to keep, never a question for the desk.
+    for (const char* text : {"身份证320412197503123517", "手机13912345678"}) {
+        const auto early = understand(text, "name");
+        EXPECT_EQ(early.intent, "answer") << text;
+        EXPECT_EQ(early.slot("raw"), text) << text;
+    }
+    // The code did not come: send it again.
+    for (const char* text : {"短信收不到", "等了5分钟了还没有", "验证码还没来啊"})
+        EXPECT_EQ(understand(text, "sms_code").intent, "resend") << text;
+    EXPECT_EQ(understand("还没有 123456", "sms_code").intent, "answer");
+    EXPECT_NE(understand("工资还没有发", "").intent, "resend");
+    // A nickname carries what to fix: the whole sentence would pass as six characters of a name.
+    EXPECT_NE(understand("叫我小李就行", "name").slot("error").find("真实姓名"), std::string::npos);
 }
 
 // The figures recorded in docs/BENCHMARKS.md. The files are frozen: their hashes are checked
