@@ -21,6 +21,8 @@ std::u32string prepare(std::string_view text) {
 }
 
 bool is_digit(char32_t c) { return c >= U'0' && c <= U'9'; }
+// The ID number's last character as drivers type it: x, X, "×" (symbol keyboard), "叉" (voice).
+bool is_x(char32_t c) { return c == U'x' || c == U'X' || c == U'\u00D7' || c == U'叉'; }
 bool is_ascii_letter(char32_t c) { return (c >= U'a' && c <= U'z') || (c >= U'A' && c <= U'Z'); }
 bool is_han(char32_t c) {
     return (c >= 0x4E00 && c <= 0x9FFF) || (c >= 0x3400 && c <= 0x4DBF) ||
@@ -64,12 +66,12 @@ std::vector<NumberRun> number_runs(const std::u32string& text, bool allow_x) {
         std::size_t last = i;
         while (i < text.size()) {
             const char32_t c = text[i];
-            if (is_digit(c) || (allow_x && (c == U'x' || c == U'X') && !run.chars.empty())) {
-                run.chars.push_back(static_cast<char>(c == U'x' ? U'X' : c));
+            if (is_digit(c) || (allow_x && is_x(c) && !run.chars.empty())) {
+                const bool ends_id = is_x(c);  // an X ends an ID number
+                run.chars.push_back(ends_id ? 'X' : static_cast<char>(c));
                 last = i;
                 ++i;
-                // An X ends an ID number.
-                if (c == U'x' || c == U'X') break;
+                if (ends_id) break;
             } else if (is_number_separator(c) && i + 1 < text.size() &&
                        (is_digit(text[i + 1]) || is_number_separator(text[i + 1]))) {
                 ++i;
@@ -81,7 +83,7 @@ std::vector<NumberRun> number_runs(const std::u32string& text, bool allow_x) {
         // A letter glued to the digits ("D12345", "abc123") is a plate or a word, not a number.
         const bool glued_before = run.begin > 0 && is_ascii_letter(text[run.begin - 1]);
         const bool glued_after = run.end < text.size() && is_ascii_letter(text[run.end]) &&
-                                 !(allow_x && (text[run.end] == U'x' || text[run.end] == U'X'));
+                                 !(allow_x && is_x(text[run.end]));
         if (!glued_before && !glued_after) runs.push_back(std::move(run));
         i = std::max(i, run.end);
     }

@@ -225,7 +225,8 @@ Validated validate_id_card(std::string_view input, int today_yyyymmdd) {
     if (s.empty()) return reject("id_card.empty", "请发您的18位身份证号码。");
 
     for (std::size_t i = 0; i < s.size(); ++i) {
-        if (s[i] == U'x') s[i] = U'X';
+        // "×" from the symbol keyboard and "叉" from voice input are the X drivers mean.
+        if (s[i] == U'x' || s[i] == U'\u00D7' || s[i] == U'叉') s[i] = U'X';
         if (is_digit(s[i])) continue;
         if (s[i] == U'X' && i + 1 == s.size()) continue;
         return reject("id_card.bad_char",
@@ -248,7 +249,9 @@ Validated validate_id_card(std::string_view input, int today_yyyymmdd) {
                       "身份证号里的出生日期（第7到14位）不对，请核对后重新发送。");
     }
     if (static_cast<char32_t>(id_check_char(s)) != s[17]) {
-        return reject("id_card.check_digit", "身份证号最后一位校验不对，请核对。");
+        return reject("id_card.check_digit",
+                      "这个身份证号核对不上：有一位数字输错了（最后一位是按前17位算出来的）。请对照"
+                      "身份证逐位检查后重新发送；确认没输错的，回复“人工”请工作人员帮您办理。");
     }
     const int age = age_on(birth, today_yyyymmdd);
     if (age < kMinAge) {

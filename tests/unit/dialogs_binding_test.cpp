@@ -25,6 +25,13 @@ TEST(BindRequest, FindsTheCodeInWhatADriverTypes) {
         {"我要入会", std::nullopt},
         {"进度", std::nullopt},
         {"", std::nullopt},
+        // The code alone, as the page shows it.
+        {"5R92-BA4R", "5R92-BA4R"},
+        {" ５Ｒ９２－ＢＡ４Ｒ ", "5R92-BA4R"},
+        {"ABCD-EFGH", std::nullopt},  // letters only: a word, not a code
+        {"2345-6789", std::nullopt},  // digits only: a number
+        {"5R92BA4R", std::nullopt},   // without its hyphen it could be anything
+        {"0O12-BA4R", std::nullopt},  // 0 and O are not in the alphabet
     };
     for (const auto& c : cases) EXPECT_EQ(bind_request(c.text), c.code) << c.text;
 }

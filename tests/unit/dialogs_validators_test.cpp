@@ -5,6 +5,8 @@
 #include <string>
 #include <vector>
 
+#include "dialogs/extract.hpp"
+#include "dialogs/privacy.hpp"
 #include "dialogs/validators.hpp"
 
 namespace kayou::dialogs {
@@ -171,8 +173,16 @@ TEST(IdCard, ExactlyOneCheckCharacterIsAccepted) {
 
 TEST(IdCard, CheckDigitMessageIsTheAgreedWording) {
     const auto result = validate_id_card(wrong_check(id("320102", "19900101", "123")), kToday);
-    EXPECT_NE(result.error.find("身份证号最后一位校验不对，请核对"), std::string::npos)
-        << result.error;
+    EXPECT_NE(result.error.find("有一位数字输错了"), std::string::npos) << result.error;
+}
+
+// The X as drivers type it: "×" from the symbol keyboard, "叉" from voice input.
+TEST(IdCard, TheCrossAndItsSpokenNameAreX) {
+    const std::string body = id_with_x().substr(0, 17);
+    for (const char* x : {"X", "x", "×", "叉"})
+        EXPECT_EQ(validate_id_card(body + x, kToday).value, body + "X") << x;
+    EXPECT_EQ(extract_answer("id_card", "身份证" + body + "叉", kToday).value, body + "X");
+    EXPECT_TRUE(find_personal_data("我的身份证" + body + "×").id_card);
 }
 
 TEST(IdCard, OldNumberAsksForEighteenDigits) {
