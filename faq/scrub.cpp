@@ -1,6 +1,7 @@
 #include "faq/scrub.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <vector>
 
 #include "text/names.hpp"
@@ -171,6 +172,23 @@ std::string scrub_personal_data(std::string_view input) {
         out.text += s[i++];
     }
     return text::encode_utf8(out.text);
+}
+
+std::string without_personal_data_for_search(std::string_view text) {
+    const bool has_alnum = std::any_of(text.begin(), text.end(), [](char c) {
+        return std::isalnum(static_cast<unsigned char>(c)) != 0;
+    });
+    // Full-width digits and letters (U+FF10..U+FF5A) are EF BC 90.. / EF BD ..: a lead byte 0xEF.
+    const bool maybe_wide = text.find('\xEF') != std::string_view::npos;
+    if (!has_alnum && !maybe_wide) return std::string(text);
+    std::string scrubbed = scrub_personal_data(text);
+    for (const std::string_view placeholder :
+         {kScrubbedId, kScrubbedMobile, kScrubbedPhone, kScrubbedCard, kScrubbedPlate,
+          kScrubbedName, kScrubbedAccount, kScrubbedNumber})
+        for (auto at = scrubbed.find(placeholder); at != std::string::npos;
+             at = scrubbed.find(placeholder, at + 1))
+            scrubbed.replace(at, placeholder.size(), " ");
+    return scrubbed;
 }
 
 }  // namespace kayou::faq

@@ -19,4 +19,10 @@ inline constexpr std::string_view kScrubbedNumber = "〔号码〕";
 
 std::string scrub_personal_data(std::string_view text);
 
+// What a search reads of a driver's text: what scrub_personal_data replaces, replaced by a space.
+// A plate or a phone number in a story says nothing of what is asked and, as words no entry
+// holds, drew "苏D12345的车主欠我两个月工资 咋办" away from the wage answer. Text without a Latin
+// letter or a digit is returned as it is (the common case costs one pass).
+std::string without_personal_data_for_search(std::string_view text);
+
 }  // namespace kayou::faq

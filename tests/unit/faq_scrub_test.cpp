@@ -93,5 +93,13 @@ TEST(Scrub, NoDigitRunOfAnIdOrPhoneSurvives) {
         EXPECT_EQ(scrubbed.find(secret), std::string::npos) << scrubbed;
 }
 
+TEST(Scrub, ForSearchPersonalDataBecomesSpaceAndTheRestStays) {
+    EXPECT_EQ(without_personal_data_for_search("苏D12345的车主欠我工资"), " 的车主欠我工资");
+    EXPECT_EQ(without_personal_data_for_search("电话13912345678 欠了20000元"), "电话  欠了20000元");
+    EXPECT_EQ(without_personal_data_for_search("打12333投诉"), "打12333投诉");
+    EXPECT_EQ(without_personal_data_for_search("老板欠工资咋办"), "老板欠工资咋办");
+    EXPECT_EQ(without_personal_data_for_search(""), "");
+}
+
 }  // namespace
 }  // namespace kayou::faq
