@@ -989,6 +989,21 @@ asio::awaitable<RouterDialog::Handled> RouterDialog::chat_services(const Message
                                                                    ConversationState& state,
                                                                    bool answer_delivered) {
     const ChatServices& chat = services_.chat;
+    // Addressed to the bot in a group, a message with an ID or phone number gets the warning and
+    // an answer to what he asked, read without the numbers ("@卡友小助手 我叫… 电话… 老板欠我运费
+    // 三万八 咋弄" got the warning alone, and his question was lost).
+    if (message.in_group() && input.mentioned) {
+        const auto found = find_personal_data(message.text);
+        if (found.id_card || found.mobile) {
+            Message without = message;
+            without.text = without_personal_data(message.text);
+            TurnInput without_input = input;
+            without_input.text = without.text;
+            auto rest = co_await chat_services(without, without_input, state, answer_delivered);
+            rest.texts.insert(rest.texts.begin(), services_.script->text("group_personal_data"));
+            co_return rest;
+        }
+    }
     Handled handled;
     ChatTurn turn = take_turn(message, input, state);
     turn.answer_delivered = answer_delivered;
@@ -999,7 +1014,7 @@ asio::awaitable<RouterDialog::Handled> RouterDialog::chat_services(const Message
     const auto& text = turn.text;
     const auto& in_group = turn.in_group;
     const auto& asked = turn.asked;
-    // Privacy first in groups: the engine warns about an ID or phone number and says nothing else.
+    // Privacy first in groups: the engine warns about an ID or phone number (see the top).
     if (in_group) {
         const auto found = find_personal_data(message.text);
         if (found.id_card || found.mobile) {

@@ -350,6 +350,24 @@ TEST_F(ChatLegalTest, TheTicketIsFoundAfterTheSessionExpired) {
     EXPECT_NE(again.find("不用再转一次"), std::string::npos) << again;
 }
 
+// In a group, personal data gets the warning; addressed to the bot, his question is answered too,
+// and nothing of the numbers comes back. Not addressed, the warning alone.
+TEST_F(ChatLegalTest, GroupPersonalDataGetsTheWarningAndTheAnswer) {
+    const std::string room = unique("room");
+    const std::string id = "320483198503124417";
+    const std::string text = "我叫王建军 身份证" + id + " 电话13962110000 老板欠我运费三万八 咋弄";
+    const std::string addressed =
+        bridge_post(port(), in_room(message(unique("d"), "@卡友小助手 " + text), room, true)).all();
+    EXPECT_EQ(addressed.rfind("提醒：请不要在群里发身份证号", 0), 0u) << addressed;
+    EXPECT_NE(addressed.find("运费"), std::string::npos) << addressed;
+    EXPECT_EQ(addressed.find("19850312"), std::string::npos) << addressed;
+    EXPECT_EQ(addressed.find("13962110000"), std::string::npos) << addressed;
+    const std::string unaddressed =
+        bridge_post(port(), in_room(message(unique("d"), text), room, false)).all();
+    EXPECT_NE(unaddressed.find("提醒"), std::string::npos) << unaddressed;
+    EXPECT_EQ(unaddressed.find("运费"), std::string::npos) << unaddressed;
+}
+
 TEST_F(ChatLegalTest, SmallTalkAfterAMissNeverOpensATicket) {
     const std::string sender = unique("d");
     const std::string missed = say(port(), sender, "啊吧啊吧 呜啦啦").all();  // a real miss first
