@@ -114,6 +114,11 @@ Result<dialogs::Message> parse_bridge_message(std::string_view body,
         message.chat_id = message.sender_id;
     }
     message.reply_handle = message.chat_id;
+    // A legal answer is composed to fit one bridge text, with room for the group's @-prefix: at
+    // the default 2,048 the first of two answers spilled its last citation into a bubble of its
+    // own ("《劳动争议调解仲裁法》第51条。").
+    message.answer_bytes = kBridgeReplyMaxBytes;
+    if (message.in_group()) message.answer_bytes -= kMaxMentionPrefixBytes;
 
     const auto raw_text = optional_string(root, "text");
     if (!raw_text) return bad_request("bridge: bad text");

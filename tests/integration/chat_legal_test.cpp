@@ -539,6 +539,10 @@ TEST_F(ChatLegalTest, TwoCloseEntriesAreAnsweredTogetherAndReachTheInbox) {
         EXPECT_LE(text.size(), 2000u);
         EXPECT_EQ(text.find("看全文"), std::string::npos) << text;
     }
+    // Composed for the bridge's 2,000 bytes: no citation spills into a bubble of its own (the
+    // first answer was composed for 2,048 and its last citation came alone).
+    const Said long_pair = say(port(), unique("d"), "老板欠我三个月工资不给，还把我开了，咋办");
+    for (const auto& text : long_pair.texts) EXPECT_GT(text.size(), 300u) << long_pair.all();
     // "2" sends the second answer alone and whole (a shortened one says "回复2看全文").
     const std::string second_alone = say(port(), sender, "2").all();
     EXPECT_NE(second_alone.find("法律依据"), std::string::npos) << second_alone;

@@ -70,6 +70,8 @@ TEST(ChannelsBridge, DecodesGroupMessage) {
     EXPECT_EQ(m.reply_handle, "room-9@chatroom");
     EXPECT_EQ(m.dedupe_key, "bridge:room-9@chatroom:msg-1");
     EXPECT_FALSE(m.location.has_value());
+    // A legal answer is composed to fit one bridge text with the group's @-prefix.
+    EXPECT_LE(m.answer_bytes + 200, kBridgeReplyMaxBytes);
 }
 
 TEST(ChannelsBridge, SignatureGoodBadExpiredFuture) {
@@ -196,6 +198,7 @@ TEST(ChannelsBridge, OptionalFieldsAndDefaults) {
     EXPECT_EQ(m.text, "");
     EXPECT_EQ(m.time, kNow);
     EXPECT_EQ(m.dedupe_key, "bridge:dm:42:12345678901234567");
+    EXPECT_EQ(m.answer_bytes, kBridgeReplyMaxBytes);  // no @-prefix in a private chat
 
     // Milliseconds are normalized; room.topic is accepted for the name; unknown fields ignored.
     const dialogs::Message ms =
