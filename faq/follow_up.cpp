@@ -26,10 +26,34 @@ std::size_t counted_chars(const std::u32string& points) {
 
 // Words that open a question about what was just said. Two-character words come before their
 // first character's entry only for readability: any prefix match counts.
-constexpr std::array<std::u32string_view, 16> kPointsBack = {
-    U"那",   U"还有", U"还能", U"还要", U"还得", U"还可以", U"要是", U"如果",
-    U"万一", U"另外", U"然后", U"这样", U"这种", U"那种",   U"假如", U"再",
+constexpr std::array<std::u32string_view, 22> kPointsBack = {
+    U"那",
+    U"还有",
+    U"还能",
+    U"还要",
+    U"还得",
+    U"还可以",
+    U"要是",
+    U"如果",
+    U"万一",
+    U"另外",
+    U"然后",
+    U"这样",
+    U"这种",
+    U"那种",
+    U"假如",
+    U"再",
+    // Someone or something of the story: "他也没说录用条件是啥啊", "这钱谁出".
+    U"他",
+    U"她",
+    U"对方",
+    U"这个",
+    U"这钱",
+    U"这笔",
 };
+// Anywhere in a short message: both of what was just named ("两边都能拿吗").
+constexpr std::array<std::u32string_view, 5> kBothOfThem = {U"两边", U"都能拿", U"也能拿",
+                                                            U"都能要", U"两份"};
 
 struct AspectWords {
     Aspect aspect;
@@ -195,6 +219,8 @@ bool leans_on_previous(std::string_view message) {
     if (chars == 0 || chars > kFollowUpMaxChars) return false;
     for (const auto word : kPointsBack)
         if (points.starts_with(word)) return true;
+    for (const auto word : kBothOfThem)
+        if (points.find(word) != std::u32string::npos) return true;
     // "要多久", "多少钱", "去哪办": an aspect and nothing else asks about what was said
     // ("加班费怎么算" names its own topic).
     if (asks_only_aspect(message)) return true;
@@ -214,6 +240,25 @@ std::string topic_of(std::span<const std::string> earlier) {
         if (!leans_on_previous(*message)) return *message;
     }
     return {};
+}
+
+void prefer_topic(std::vector<Hit>& hits, const std::vector<Hit>& topic_hits, double near) {
+    if (hits.size() < 2) return;
+    const auto topic_score = [&](const Entry* entry) {
+        for (const auto& hit : topic_hits)
+            if (hit.entry == entry) return hit.score;
+        return 0.0;
+    };
+    std::size_t close = 1;
+    while (close < hits.size() && hits[close].score >= hits.front().score - near) ++close;
+    std::vector<double> scores;
+    for (std::size_t i = 0; i < close; ++i) scores.push_back(hits[i].score);
+    std::stable_sort(hits.begin(), hits.begin() + static_cast<std::ptrdiff_t>(close),
+                     [&](const Hit& a, const Hit& b) {
+                         return a.score + kTopicWeight * topic_score(a.entry) >
+                                b.score + kTopicWeight * topic_score(b.entry);
+                     });
+    for (std::size_t i = 0; i < close; ++i) hits[i].score = scores[i];
 }
 
 }  // namespace kayou::faq

@@ -10,6 +10,8 @@
 #include <string_view>
 #include <vector>
 
+#include "faq/index.hpp"
+
 namespace kayou::faq {
 
 // A message longer than this many characters (code points, punctuation and spaces excluded)
@@ -30,6 +32,17 @@ std::string with_topic(std::string_view topic, std::string_view message);
 // itself not included): the latest one that stands on its own, reached back through follow-ups
 // only ("工伤认定要多久" ← "那要准备啥" ← "要是单位不给报呢"). Empty when there is none.
 std::string topic_of(std::span<const std::string> earlier);
+
+// A follow-up's own search (`hits`, best first) among entries its words fit about as well: the one
+// nearest its topic first ("那保险呢" after a work-injury story: the uninsured employer's entry,
+// not the own-injury motor-insurance one that "保险" alone finds first). Hits within `near` of
+// the best are ordered by score + kTopicWeight × the entry's score in `topic_hits` (a search of
+// the topic); the scores stay where they were, so the decision (answer, both, choices) is the
+// one the follow-up's words earned.
+inline constexpr double kTopicWeight = 0.3;
+inline constexpr double kNearTheBest = 0.1;
+void prefer_topic(std::vector<Hit>& hits, const std::vector<Hit>& topic_hits,
+                  double near = kNearTheBest);
 
 // What a short question asks of the answer before it, when its words say so.
 enum class Aspect {

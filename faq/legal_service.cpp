@@ -81,6 +81,11 @@ std::string answer_gist(const Entry& entry, std::size_t max_chars) {
 
 namespace {
 
+// A follow-up that only finds the answer just sent again (and asks no aspect of it).
+constexpr std::string_view kAnswerStands =
+    "您这种情况，刚才的回答已经说到了，不再重复。想问得更细（比如对方不承认、没有证据、"
+    "钱怎么算），可以把情况多说几句；或者回复“人工”转律师值班，也可以拨打职工服务热线12351。";
+
 // The sentences of an answer just sent that speak to what the follow-up asks (faq::answer_part),
 // with the way to a person; empty when there are none or they do not fit.
 std::string part_of(const Entry& answered, const LegalQuestion& question) {
@@ -122,6 +127,60 @@ bool answer_with_part(LegalReply& reply, const Entry* answered, const LegalQuest
     reply.entry_ids = {answered->id};
     reply.texts = {std::move(part)};
     return true;
+}
+
+// The tags of the entry answered last ("工伤", "工资 欠薪"): the topic in the words the entries
+// use, where the driver's story is long and says much else.
+std::string answered_topic(const Index& index, const LegalQuestion& question) {
+    if (question.answered_before.empty()) return {};
+    const Entry* answered = index.script().find(question.answered_before.front());
+    if (!answered) return {};
+    constexpr std::size_t kTopicTags = 3;
+    std::string topic;
+    for (std::size_t i = 0; i < answered->tags.size() && i < kTopicTags; ++i)
+        topic += (topic.empty() ? "" : " ") + answered->tags[i];
+    return topic;
+}
+
+// Whether a follow-up names the topic its own best match is about (one of the entry's tags is in
+// it: "那运费呢", "那社保呢"), rather than leaning on the topic before it ("那他开我要赔钱吗" found
+// a motor-accident entry by 开 and 赔钱; "两边都能拿吗" a pension entry).
+bool names_own_topic(const std::vector<Hit>& hits, std::string_view text) {
+    if (hits.empty() || !hits.front().entry) return false;
+    const auto& tags = hits.front().entry->tags;
+    return std::any_of(tags.begin(), tags.end(), [&](const std::string& tag) {
+        return !tag.empty() && text.find(tag) != std::string_view::npos;
+    });
+}
+
+// A follow-up ("那保险呢", "要是老板不认呢", "两边都能拿吗") read with its topic
+// (faq/follow_up.hpp): its own search ordered by the topic among near ties; searched after the
+// driver's story, which wins when it matches better; and, when it names no topic of its own,
+// searched after the answered entry's tags, which wins when it matches well enough. `hits` and
+// `searched` become the winner's.
+void read_with_topic(const Index& index, const LegalQuestion& question, std::vector<Hit>& hits,
+                     std::string& searched) {
+    constexpr std::size_t kTopicHits = 20;
+    // A search after the tags that finds this little is no reading of the follow-up either.
+    constexpr double kTaggedEnough = 0.6;
+    const std::string tags = answered_topic(index, question);
+    const std::string& topic_words = tags.empty() ? question.topic : tags;
+    prefer_topic(hits, index.search(topic_words, question.district, kTopicHits));
+    const bool own_topic = names_own_topic(hits, question.text);
+    const std::size_t top_k = PriorSearch::kPriorSearchTopK;
+    std::string joined_text = with_topic(question.topic, question.text);
+    auto joined = index.search(joined_text, question.district, top_k);
+    if (!joined.empty() && (hits.empty() || joined.front().score >= hits.front().score)) {
+        hits = std::move(joined);
+        searched = std::move(joined_text);
+    }
+    if (tags.empty() || own_topic) return;
+    std::string tagged_text = with_topic(tags, question.text);
+    auto tagged = index.search(tagged_text, question.district, top_k);
+    if (!tagged.empty() && tagged.front().score >= kTaggedEnough) {
+        hits = std::move(tagged);
+        searched = std::move(tagged_text);
+    }
 }
 
 }  // namespace
@@ -166,23 +225,39 @@ LegalReply answer_from(std::shared_ptr<const Index> index, int version,
     // A follow-up is also searched after its topic; the better match wins, so a follow-up that
     // names a topic of its own ("那运费呢") can still stand alone.
     std::string searched_text = question.text;
-    if (index && !question.topic.empty() && leans_on_previous(question.text)) {
-        std::string joined_text = with_topic(question.topic, question.text);
-        auto joined = index->search(joined_text, question.district, top_k);
-        if (!joined.empty() && (hits.empty() || joined.front().score >= hits.front().score)) {
-            hits = std::move(joined);
-            searched_text = std::move(joined_text);
-            reply.searched_text = searched_text;
-        }
-    }
-    const Decision decision =
-        decide(hits, channel_thresholds(thresholds, question.max_bytes, question.follow_up),
-               question.in_group, question.mentioned);
+    if (index && !question.topic.empty() && leans_on_previous(question.text))
+        read_with_topic(*index, question, hits, searched_text);
+    if (searched_text != question.text) reply.searched_text = searched_text;
+    const Thresholds channel =
+        channel_thresholds(thresholds, question.max_bytes, question.follow_up);
+    Decision decision = decide(hits, channel, question.in_group, question.mentioned);
     reply.action = decision.action;
     reply.hits = decision.hits;
-    if (answer_with_part(reply, repeated_target(decision, question), question)) {
+    const Entry* repeated = repeated_target(decision, question);
+    if (answer_with_part(reply, repeated, question)) {
         reply.index = std::move(index);
         return reply;
+    }
+    // "要是老板不认呢" after a wage answer found the wage answer again and sent it word for word:
+    // the driver reads that he was not heard. What else the search found, when it is clear;
+    // otherwise that the answer stands, and the way to a person.
+    if (repeated) {
+        std::erase_if(hits, [&](const Hit& hit) {
+            return std::find(question.answered_before.begin(), question.answered_before.end(),
+                             hit.entry->id) != question.answered_before.end();
+        });
+        decision = decide(hits, channel, question.in_group, question.mentioned);
+        reply.action = decision.action;
+        reply.hits = decision.hits;
+        // Not answered: a miss for the inbox (with its topic), and the second in a row opens a
+        // ticket as any miss does.
+        if (decision.action == Action::handoff || decision.action == Action::silence) {
+            reply.action = Action::handoff;
+            reply.hits.clear();
+            reply.texts = {std::string(kAnswerStands)};
+            reply.index = std::move(index);
+            return reply;
+        }
     }
     switch (decision.action) {
         case Action::answer:

@@ -143,6 +143,33 @@ TEST_F(ChatLegalTest, AShortFollowUpIsReadWithTheQuestionBeforeIt) {
     EXPECT_EQ(say(port(), other, "要是单位不给报呢").all(), alone);
 }
 
+// Follow-ups the legal helper found losing their topic (session 20): read after the answered
+// entry's own words when they name no topic of their own, ordered by the topic among near ties,
+// and never the answer just sent again word for word.
+TEST_F(ChatLegalTest, FollowUpsKeepTheirTopicAndNeverRepeatTheAnswer) {
+    struct Step {
+        const char* said;
+        const char* expected;  // a phrase of the right answer
+    };
+    const std::vector<std::vector<Step>> conversations = {
+        {{"老板欠我三个月工资不给咋办", "12333"}, {"要是老板不认呢", "确认劳动关系"}},
+        {{"我哥跑车出事走了 工亡能赔多少", "工亡补助金"}, {"两边都能拿吗", "两头要"}},
+        {{"公司无缘无故把我辞退了 能要赔偿吗", "经济补偿"}, {"那他开我要赔钱吗", "2N"}},
+        {{"我在物流公司开车开了两年 上个月装货时候砸伤了手 公司说是我自己不小心不给报工伤", "工伤"},
+         {"那保险呢", "没给上工伤保险"}},
+    };
+    for (const auto& conversation : conversations) {
+        const std::string sender = unique("d");
+        std::string before;
+        for (const auto& step : conversation) {
+            const std::string reply = say(port(), sender, step.said).all();
+            EXPECT_NE(reply.find(step.expected), std::string::npos) << step.said << ": " << reply;
+            EXPECT_NE(reply, before) << step.said;
+            before = reply;
+        }
+    }
+}
+
 // Despair gets care and the crisis line first, and the wage question behind it is answered
 // too; a threat gets its cost and the lawful way. Neither is read as a command ("不想活了" was
 // "取消").

@@ -29,6 +29,11 @@ TEST(FaqFollowUp, AShortQuestionThatPointsBackLeansOnThePreviousOne) {
         {"单位不给报呢", true},
         {"  运费呢？？", true},
         {"“那运费呢”", true},
+        // Someone of the story, or both of what was named.
+        {"他也没说录用条件是啥啊", true},
+        {"对方不赔咋办", true},
+        {"两边都能拿吗", true},
+        {"工伤和车祸赔偿都能拿吗", true},
         // No more than what it asks about.
         {"要多久？", true},
         {"多少钱", true},
@@ -49,6 +54,34 @@ TEST(FaqFollowUp, AShortQuestionThatPointsBackLeansOnThePreviousOne) {
     };
     for (const auto& item : cases)
         EXPECT_EQ(leans_on_previous(item.message), item.leans) << item.message;
+}
+
+// Among near ties of a follow-up's own search, the entry nearest its topic comes first; the
+// scores stay in place, and hits further down are not touched.
+TEST(FaqFollowUp, PreferTopicOrdersNearTiesByTheTopic) {
+    Entry motor, injury, far, other;
+    motor.id = "motor";
+    injury.id = "injury";
+    far.id = "far";
+    other.id = "other";
+    const auto hit = [](const Entry& entry, double score) {
+        Hit h;
+        h.entry = &entry;
+        h.score = score;
+        return h;
+    };
+    std::vector<Hit> hits{hit(motor, 0.88), hit(injury, 0.82), hit(far, 0.60)};
+    prefer_topic(hits, {hit(injury, 0.86), hit(far, 0.99)});
+    ASSERT_EQ(hits.size(), 3u);
+    EXPECT_EQ(hits[0].entry->id, "injury");
+    EXPECT_EQ(hits[1].entry->id, "motor");
+    EXPECT_EQ(hits[2].entry->id, "far");  // 0.28 below the best: not a near tie
+    EXPECT_DOUBLE_EQ(hits[0].score, 0.88);
+    EXPECT_DOUBLE_EQ(hits[1].score, 0.82);
+    // No topic evidence: the order stands.
+    std::vector<Hit> plain{hit(motor, 0.88), hit(injury, 0.82)};
+    prefer_topic(plain, {hit(other, 0.9)});
+    EXPECT_EQ(plain[0].entry->id, "motor");
 }
 
 TEST(FaqFollowUp, TheTopicComesFirstSoTheMessageIsTheAskingPart) {
