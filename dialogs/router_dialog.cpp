@@ -984,26 +984,31 @@ void RouterDialog::take_benefits_district(const ChatTurn& turn, Understanding& u
         understood.slots["benefit"] = turn.awaiting_benefit;
 }
 
+// Addressed to the bot in a group, a message with an ID or phone number gets the warning and an
+// answer to what he asked, read without the numbers ("@卡友小助手 我叫… 电话… 老板欠我运费三万八
+// 咋弄" got the warning alone, and his question was lost). nullopt for any other message.
+asio::awaitable<std::optional<RouterDialog::Handled>> RouterDialog::warned_and_answered(
+    const Message& message, const TurnInput& input, ConversationState& state,
+    bool answer_delivered) {
+    if (!message.in_group() || !input.mentioned) co_return std::nullopt;
+    const auto found = find_personal_data(message.text);
+    if (!found.id_card && !found.mobile) co_return std::nullopt;
+    Message without = message;
+    without.text = without_personal_data(message.text);
+    TurnInput without_input = input;
+    without_input.text = without.text;
+    auto rest = co_await chat_services(without, without_input, state, answer_delivered);
+    rest.texts.insert(rest.texts.begin(), services_.script->text("group_personal_data"));
+    co_return std::optional<Handled>(std::move(rest));
+}
+
 asio::awaitable<RouterDialog::Handled> RouterDialog::chat_services(const Message& message,
                                                                    const TurnInput& input,
                                                                    ConversationState& state,
                                                                    bool answer_delivered) {
     const ChatServices& chat = services_.chat;
-    // Addressed to the bot in a group, a message with an ID or phone number gets the warning and
-    // an answer to what he asked, read without the numbers ("@卡友小助手 我叫… 电话… 老板欠我运费
-    // 三万八 咋弄" got the warning alone, and his question was lost).
-    if (message.in_group() && input.mentioned) {
-        const auto found = find_personal_data(message.text);
-        if (found.id_card || found.mobile) {
-            Message without = message;
-            without.text = without_personal_data(message.text);
-            TurnInput without_input = input;
-            without_input.text = without.text;
-            auto rest = co_await chat_services(without, without_input, state, answer_delivered);
-            rest.texts.insert(rest.texts.begin(), services_.script->text("group_personal_data"));
-            co_return rest;
-        }
-    }
+    if (auto warned = co_await warned_and_answered(message, input, state, answer_delivered))
+        co_return std::move(*warned);
     Handled handled;
     ChatTurn turn = take_turn(message, input, state);
     turn.answer_delivered = answer_delivered;

@@ -229,6 +229,10 @@ private:
     boost::asio::awaitable<Handled> chat_services(const Message& message, const TurnInput& input,
                                                   ConversationState& state,
                                                   bool answer_delivered = false);
+    boost::asio::awaitable<std::optional<Handled>> warned_and_answered(const Message& message,
+                                                                       const TurnInput& input,
+                                                                       ConversationState& state,
+                                                                       bool answer_delivered);
     // What chat_services takes out of the session for this message only.
     struct ChatTurn {
         std::vector<std::string> offered;  // the numbered choices offered last time
