@@ -115,9 +115,12 @@ LegalEvalResult score_legal(const Understander& understander, const faq::Index& 
         double score = 0;
         if (understood.intent == "question") {
             const auto hits = index.search(understood.text, {}, 3);
-            const auto decision = faq::decide(
-                hits, faq::channel_thresholds(thresholds, channel.max_bytes, channel.follow_up),
-                false, true);
+            const auto channel_thresholds =
+                faq::channel_thresholds(thresholds, channel.max_bytes, channel.follow_up);
+            // As faq::answer_from decides a question that is no follow-up.
+            const auto decision = faq::with_two_questions(
+                index, understood.text, {}, faq::decide(hits, channel_thresholds, false, true),
+                channel_thresholds, false, true);
             if (!hits.empty()) {
                 entry = hits.front().entry->id;
                 score = hits.front().score;

@@ -6,6 +6,7 @@
 #include <utility>
 #include <vector>
 
+#include "faq/focus.hpp"
 #include "text/utf8.hpp"
 
 namespace kayou::faq {
@@ -257,8 +258,8 @@ struct BothFrame {
     std::string between;
     std::string closing;
 
-    BothFrame(const Entry& first, const Entry& second)
-        : opening(std::string(kBothOpening) + "\n①"),
+    BothFrame(const Entry& first, const Entry& second, bool two_questions = false)
+        : opening(std::string(two_questions ? kTwoQuestionsOpening : kBothOpening) + "\n①"),
           between(basis_block(first) + "\n②"),
           closing(basis_block(second) + "\n" + kReachPerson) {}
     std::size_t size() const { return opening.size() + between.size() + closing.size(); }
@@ -270,8 +271,8 @@ struct BothFrame {
 }  // namespace
 
 std::string format_both(const Entry& first, const Entry& second, std::size_t max_bytes,
-                        const SentenceRelevance& relevance) {
-    const BothFrame frame(first, second);
+                        const SentenceRelevance& relevance, bool two_questions) {
+    const BothFrame frame(first, second, two_questions);
     const auto& [opening, between, closing] = frame;
     const std::size_t fixed = frame.size();
     const std::size_t first_size = first.answer.size();
@@ -292,15 +293,16 @@ std::string format_both(const Entry& first, const Entry& second, std::size_t max
 
 std::vector<std::string> format_both_apart(const Entry& first, const Entry& second,
                                            std::size_t max_bytes,
-                                           const SentenceRelevance& relevance) {
-    const std::string opening = std::string(kBothApartOpening) + "\n①";
+                                           const SentenceRelevance& relevance, bool two_questions) {
+    const std::string opening =
+        std::string(two_questions ? kTwoQuestionsApartOpening : kBothApartOpening) + "\n①";
     const std::string first_tail = basis_block(first);
     const std::string second_opening = "②";
     const std::string second_tail = basis_block(second) + "\n" + kReachPerson;
     const std::size_t least = kSecondCut.size() + kMinAnswerBytes;
     if (max_bytes < opening.size() + first_tail.size() + least ||
         max_bytes < second_opening.size() + second_tail.size() + least)
-        return {format_both(first, second, max_bytes, relevance)};
+        return {format_both(first, second, max_bytes, relevance, two_questions)};
     const std::size_t first_budget = max_bytes - opening.size() - first_tail.size();
     const std::size_t second_budget = max_bytes - second_opening.size() - second_tail.size();
     std::vector<std::string> messages;
@@ -320,8 +322,8 @@ std::vector<std::string> answer_messages(const Decision& decision, std::size_t m
         const Entry& first = *decision.hits[0].entry;
         const Entry& second = *decision.hits[1].entry;
         // Two whole answers that fit one text stay one message.
-        if (!BothFrame(first, second).fits_whole(first, second, max_bytes))
-            return format_both_apart(first, second, max_bytes, relevance);
+        if (!BothFrame(first, second, decision.two_questions).fits_whole(first, second, max_bytes))
+            return format_both_apart(first, second, max_bytes, relevance, decision.two_questions);
     }
     messages.push_back(answer_text(decision, max_bytes, relevance));
     return messages;
@@ -332,8 +334,32 @@ std::string answer_text(const Decision& decision, std::size_t max_bytes,
     if (decision.action == Action::answer)
         return format_answer(*decision.hits.front().entry, max_bytes, relevance);
     if (decision.action == Action::both)
-        return format_both(*decision.hits[0].entry, *decision.hits[1].entry, max_bytes, relevance);
+        return format_both(*decision.hits[0].entry, *decision.hits[1].entry, max_bytes, relevance,
+                           decision.two_questions);
     return {};
+}
+
+Decision with_two_questions(const Index& index, std::string_view text, std::string_view district,
+                            const Decision& decision, const Thresholds& thresholds, bool in_group,
+                            bool mentioned) {
+    if (!thresholds.two_questions || thresholds.both_gap <= 0) return decision;
+    const TwoQuestions parts = two_questions(text);
+    if (parts.first.empty()) return decision;
+    const auto one_answer = [&](std::string_view part) {
+        return decide(index.search(part, district), thresholds, in_group, mentioned);
+    };
+    // Each part answered (two readings of a part: its best).
+    const Decision first = one_answer(parts.first);
+    if (!answers(first.action)) return decision;
+    const Decision second = one_answer(parts.second);
+    if (!answers(second.action)) return decision;
+    if (first.hits.front().entry == second.hits.front().entry) return decision;
+    Decision both;
+    both.action = Action::both;
+    both.hits = {first.hits.front(), second.hits.front()};
+    both.offer_lawyer = first.offer_lawyer || second.offer_lawyer;
+    both.two_questions = true;
+    return both;
 }
 
 }  // namespace kayou::faq

@@ -3,6 +3,7 @@
 // chats) or hand off to the lawyer on duty; and how an answer is written out for a channel.
 #include <cstddef>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "faq/index.hpp"
@@ -34,6 +35,8 @@ struct Thresholds {
     // faq-format.md "Two answers").
     double both_gap_apart = 0.2;
     double both_second_apart = 0.40;
+    // A message that asks two things gets one answer for each (with_two_questions).
+    bool two_questions = true;
 };
 
 // The thresholds a channel decides with: no two answers below kBothMinBytes; the `_apart` pair
@@ -56,6 +59,9 @@ struct Decision {
     // answer: the one hit; both: the two; choices: 1..3 hits; otherwise empty
     std::vector<Hit> hits;
     bool offer_lawyer = false;  // answer (or both) of an entry marked handoff: true
+    // both: the message asked two things, one answer each (faq::two_questions), not two
+    // readings of one question; the reply opens with kTwoQuestionsOpening.
+    bool two_questions = false;
 };
 
 // A service entry (legal: false) that fits best is never paired with a legal runner-up (answered
@@ -64,6 +70,13 @@ struct Decision {
 // mentioned: the bot was @-mentioned (always true for 1:1 chats and SMS in practice).
 Decision decide(const std::vector<Hit>& hits, const Thresholds& thresholds, bool in_group,
                 bool mentioned);
+
+// A message that asks two things (faq::two_questions), each part answered on its own search with
+// a different entry: both answers, opened as two questions (Decision::two_questions). Otherwise
+// `decision` as it was. Not where the channel takes no two answers (both_gap 0).
+Decision with_two_questions(const Index& index, std::string_view text, std::string_view district,
+                            const Decision& decision, const Thresholds& thresholds, bool in_group,
+                            bool mentioned);
 
 // An answer's sentences, each with its closing mark (。；！？ or a line break; the last may have
 // none): what a shortened answer keeps or drops, and what faq::sentences_about picks from.
@@ -84,8 +97,9 @@ std::string format_answer(const Entry& entry, std::size_t max_bytes,
 // keeps what format_answer keeps and ends with "…（回复1看全文）" or "…（回复2看全文）" (the reply
 // keeps both entries for that "1" or "2"). With too little room for two answers it is
 // format_answer(first, max_bytes, relevance).
+// two_questions: opened with kTwoQuestionsOpening (Decision::two_questions).
 std::string format_both(const Entry& first, const Entry& second, std::size_t max_bytes,
-                        const SentenceRelevance& relevance = {});
+                        const SentenceRelevance& relevance = {}, bool two_questions = false);
 
 // What an answer or two answers send: format_answer of the one hit, or format_both of the two;
 // empty for the other actions.
@@ -99,7 +113,8 @@ std::string answer_text(const Decision& decision, std::size_t max_bytes,
 // for that it is the one text of format_both.
 std::vector<std::string> format_both_apart(const Entry& first, const Entry& second,
                                            std::size_t max_bytes,
-                                           const SentenceRelevance& relevance = {});
+                                           const SentenceRelevance& relevance = {},
+                                           bool two_questions = false);
 
 // What is sent for an answer or two answers, one text per message: answer_text's one text, or,
 // when follow_up allows a second message and answer_text would have to shorten one of two
@@ -128,6 +143,10 @@ inline constexpr const char* kBothOpening = "您问的可能是下面两种情�
 // one follows, and how to get it if it does not arrive (the reply keeps both entries for "2").
 inline constexpr const char* kBothApartOpening =
     "您问的可能是下面两种情况之一，分两条发给您（第二条没收到请回复2）：";
+// The same two openings for a message that asked two things (Decision::two_questions).
+inline constexpr const char* kTwoQuestionsOpening = "您问了两件事，分别回答：";
+inline constexpr const char* kTwoQuestionsApartOpening =
+    "您问了两件事，分两条回答（第二条没收到请回复2）：";
 // The closing line appended to every answer.
 inline constexpr const char* kReachPerson =
     "如需人工帮助，请回复\"人工\"或\"找律师\"转律师值班，或拨打职工服务热线12351。";

@@ -76,10 +76,8 @@ std::size_t break_at(std::string_view text, std::size_t pos) {
     return 0;
 }
 
-}  // namespace
-
-std::string_view question_focus(std::string_view text) {
-    if (code_points(text) < kStoryLength) return {};
+// The clauses of `text` between breaks.
+std::vector<Clause> clauses_of(std::string_view text) {
     std::vector<Clause> clauses;
     std::size_t begin = 0;
     for (std::size_t pos = 0; pos < text.size();) {
@@ -92,6 +90,61 @@ std::string_view question_focus(std::string_view text) {
         }
     }
     if (text.size() > begin) clauses.push_back({begin, text.size()});
+    return clauses;
+}
+
+// Words that open a second question ("还有我腰也伤了 算工伤不").
+constexpr std::array<std::string_view, 8> kSecondAsk = {"还有",   "另外", "再问",   "顺便问",
+                                                        "还想问", "以及", "再一个", "第二"};
+
+}  // namespace
+
+TwoQuestions two_questions(std::string_view text) {
+    // Shorter than this, two asking words are one question ("能不能要 怎么要").
+    constexpr std::size_t kTwoAsksLength = 10;
+    constexpr std::size_t kLeastPart = 4;
+    if (code_points(text) < kTwoAsksLength) return {};
+    std::vector<Clause> clauses;
+    for (const auto clause : clauses_of(text)) {
+        // A question mark ends a question ("扣几分？另外超速…"); it stays with the one it ends.
+        std::size_t begin = clause.begin;
+        for (std::size_t pos = clause.begin; pos < clause.end;) {
+            std::size_t width = 0;
+            for (const std::string_view mark : {"？", "?"})
+                if (text.substr(pos, mark.size()) == mark) width = mark.size();
+            if (width == 0) {
+                ++pos;
+                continue;
+            }
+            pos += width;
+            if (pos < clause.end) {
+                split_spoken(text, {begin, pos}, clauses);
+                begin = pos;
+            }
+        }
+        split_spoken(text, {begin, clause.end}, clauses);
+    }
+    const auto clause_text = [&](std::size_t i) {
+        return text.substr(clauses[i].begin, clauses[i].end - clauses[i].begin);
+    };
+    std::size_t first = 0;
+    while (first < clauses.size() && !asks(clause_text(first))) ++first;
+    if (first + 1 >= clauses.size()) return {};
+    std::size_t second = clauses.size();
+    for (std::size_t i = first + 1; i < clauses.size() && second == clauses.size(); ++i)
+        for (const auto word : kSecondAsk)
+            if (clause_text(i).starts_with(word)) second = i;
+    // Without such a word a later asking clause is as often the same question asked on ("…能找老板
+    // 赔吗 按啥比例赔", "…都能申请吗还是要开什么证明"): one question.
+    if (second == clauses.size()) return {};
+    TwoQuestions parts{text.substr(0, clauses[second - 1].end), text.substr(clauses[second].begin)};
+    if (code_points(parts.first) < kLeastPart || code_points(parts.second) < kLeastPart) return {};
+    return parts;
+}
+
+std::string_view question_focus(std::string_view text) {
+    if (code_points(text) < kStoryLength) return {};
+    std::vector<Clause> clauses = clauses_of(text);
     if (clauses.size() < kStoryClauses) {
         std::vector<Clause> spoken;
         for (const auto clause : clauses) split_spoken(text, clause, spoken);

@@ -11,4 +11,13 @@ namespace kayou::faq {
 // the whole message is the question. Clauses are split at spaces and punctuation.
 std::string_view question_focus(std::string_view text);
 
+// A message that asks two things ("…停运损失能要吗 还有我腰也伤了 算工伤不", "超载扣几分？另外
+// 超速20%扣几分"): the text before, and the text from, the first clause after an asking one that
+// opens with 还有 / 另外 / 再问 …. Both empty when it asks one thing.
+struct TwoQuestions {
+    std::string_view first;
+    std::string_view second;
+};
+TwoQuestions two_questions(std::string_view text);
+
 }  // namespace kayou::faq

@@ -231,6 +231,10 @@ LegalReply answer_from(std::shared_ptr<const Index> index, int version,
     const Thresholds channel =
         channel_thresholds(thresholds, question.max_bytes, question.follow_up);
     Decision decision = decide(hits, channel, question.in_group, question.mentioned);
+    // "我想不干了 要提前多久说 押金能退吗": one answer for each (a follow-up is one question).
+    if (index && !leans_on_previous(question.text))
+        decision = with_two_questions(*index, question.text, question.district, decision, channel,
+                                      question.in_group, question.mentioned);
     reply.action = decision.action;
     reply.hits = decision.hits;
     const Entry* repeated = repeated_target(decision, question);

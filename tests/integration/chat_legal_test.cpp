@@ -143,6 +143,18 @@ TEST_F(ChatLegalTest, AShortFollowUpIsReadWithTheQuestionBeforeIt) {
     EXPECT_EQ(say(port(), other, "要是单位不给报呢").all(), alone);
 }
 
+// Two things asked in one message, the second opened by 还有: one answer each, said as two
+// questions (the second used to be dropped).
+TEST_F(ChatLegalTest, TwoQuestionsInOneMessageGetAnAnswerEach) {
+    const std::string reply =
+        say(port(), unique("d"),
+            "我昨天高速上被追尾了 对方全责 车要修半个月 停运损失能要吗 还有我腰也伤了 算工伤不")
+            .all();
+    EXPECT_EQ(reply.find("您问了两件事"), 0u) << reply;
+    EXPECT_NE(reply.find("停运损失"), std::string::npos) << reply;
+    EXPECT_NE(reply.find("工伤", reply.find("②")), std::string::npos) << reply;
+}
+
 // Follow-ups the legal helper found losing their topic (session 20): read after the answered
 // entry's own words when they name no topic of their own, ordered by the topic among near ties,
 // and never the answer just sent again word for word.

@@ -46,6 +46,37 @@ TEST(FaqFocus, TheAskingPartOfAStoryIsItsLastAskingClauseAndTheOneBefore) {
     }
 }
 
+// Two things asked, the second opened by 还有 / 另外 …: split after the first asking clause. A
+// later asking clause without such a word asks the same question on.
+TEST(FaqFocus, TwoQuestionsSplitAtTheWordThatOpensTheSecond) {
+    struct Case {
+        const char* message;
+        const char* first;
+        const char* second;
+    };
+    const Case cases[] = {
+        {"我昨天高速上被追尾了 对方全责 停运损失能要吗 还有我腰也伤了 算工伤不",
+         "我昨天高速上被追尾了 对方全责 停运损失能要吗", "还有我腰也伤了 算工伤不"},
+        {"公司扣了我三千块钱工资 合法吗 还有公司不给交社保", "公司扣了我三千块钱工资 合法吗",
+         "还有公司不给交社保"},
+        {"超载罚款多少钱 扣几分？另外超速百分之二十扣几分", "超载罚款多少钱 扣几分？",
+         "另外超速百分之二十扣几分"},
+        // Voice input: the clauses found at spoken openings and endings.
+        {"超载扣几分啊还有超速扣几分", "超载扣几分啊", "还有超速扣几分"},
+        // One question asked on, or a story with one ask.
+        {"开车的时候自己受伤了 这种伤能找老板赔吗 按啥比例赔", "", ""},
+        {"法律援助是所有人都能申请吗还是要开什么证明", "", ""},
+        {"老板欠我三个月工资 还有两个月的加班费 咋办", "", ""},
+        {"还有别的办法吗", "", ""},
+        {"", "", ""},
+    };
+    for (const auto& c : cases) {
+        const TwoQuestions parts = two_questions(c.message);
+        EXPECT_EQ(parts.first, c.first) << c.message;
+        EXPECT_EQ(parts.second, c.second) << c.message;
+    }
+}
+
 TEST(FaqFocus, TheFocusIsASuffixOfTheMessage) {
     const std::string message =
         "上个月拉货去杭州 路上车坏了 修了两天 货主说晚到了要扣一半运费 合同里根本没写 这样扣合理吗";
