@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <stdexcept>
 
+#include "faq/scrub.hpp"
+
 namespace kayou::dialogs {
 
 UnderstandContext legal_eval_context() {
@@ -114,7 +116,9 @@ LegalEvalResult score_legal(const Understander& understander, const faq::Index& 
         std::string entry;
         double score = 0;
         if (understood.intent == "question") {
-            const auto hits = index.search(understood.text, {}, 3);
+            // As faq::answer_from searches it: without plates and phone numbers.
+            const auto hits =
+                index.search(faq::without_personal_data_for_search(understood.text), {}, 3);
             const auto channel_thresholds =
                 faq::channel_thresholds(thresholds, channel.max_bytes, channel.follow_up);
             // As faq::answer_from decides a question that is no follow-up.

@@ -4,7 +4,6 @@
 #include <cmath>
 
 #include "faq/focus.hpp"
-#include "faq/scrub.hpp"
 
 namespace kayou::faq {
 namespace {
@@ -217,11 +216,9 @@ double normalizer(const IndexOptions& options, double variant_self, double query
 
 }  // namespace
 
-std::vector<Hit> Index::search(std::string_view asked, std::string_view district,
+std::vector<Hit> Index::search(std::string_view question, std::string_view district,
                                std::size_t top_k) const {
     if (top_k == 0 || docs_.empty()) return {};
-    const std::string searched = without_personal_data_for_search(asked);
-    const std::string_view question = searched;
     const auto question_terms = term_counts(question);
     std::vector<Hit> hits = candidates(question_terms, district);
     const std::string_view focus = options_.focus_weight > 0 ? question_focus(question) : "";

@@ -5,6 +5,7 @@
 #include "faq/content.hpp"
 #include "faq/follow_up.hpp"
 #include "faq/live_content.hpp"
+#include "faq/scrub.hpp"
 #include "faq/tickets.hpp"
 #include "text/utf8.hpp"
 
@@ -218,10 +219,14 @@ LegalReply answer_from(std::shared_ptr<const Index> index, int version,
     }
     std::vector<Hit> hits;
     const std::size_t top_k = PriorSearch::kPriorSearchTopK;
-    if (question.searched.answers(index.get(), question.text, question.district))
+    // A plate or phone number in his story is searched as if it were not there (the prior search,
+    // made on the message as typed, is no use then).
+    const std::string plain = without_personal_data_for_search(question.text);
+    if (plain == question.text &&
+        question.searched.answers(index.get(), question.text, question.district))
         hits = question.searched.hits;
     else if (index)
-        hits = index->search(question.text, question.district, top_k);
+        hits = index->search(plain, question.district, top_k);
     // A follow-up is also searched after its topic; the better match wins, so a follow-up that
     // names a topic of its own ("那运费呢") can still stand alone.
     std::string searched_text = question.text;
