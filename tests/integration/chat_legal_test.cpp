@@ -272,6 +272,9 @@ TEST_F(ChatLegalTest, InTheMiddleOfJoiningTheStepPromptComesLast) {
     ASSERT_FALSE(said.texts.empty());
     EXPECT_NE(said.all().find("工伤"), std::string::npos) << said.all();
     EXPECT_NE(said.texts.back().find("第2步"), std::string::npos) << said.all();
+    // A detour: one short answer, not two long ones before the step.
+    EXPECT_LE(said.texts.front().size(), 900u) << said.all();
+    EXPECT_EQ(said.all().find("②"), std::string::npos) << said.all();
 }
 
 std::string ticket_number_in(const std::string& text) {
