@@ -453,6 +453,8 @@ Extraction extract_employer(const std::u32string& raw) {
         const auto result = validate_employer(text::encode_utf8(value));
         if (result.ok && !result.value.empty()) return found(result.value);
     }
+    // "货拉拉 满帮都跑": every platform named, in the order he named them.
+    std::vector<std::pair<std::size_t, std::u32string>> named;
     for (auto platform : kPlatforms) {
         const auto pos = compact.find(platform);
         if (pos == std::u32string::npos) continue;
@@ -460,9 +462,17 @@ Extraction extract_employer(const std::u32string& raw) {
         std::u32string value(platform);
         for (auto suffix : {U"物流", U"快递", U"速运", U"打车", U"货运"})
             if (compact.substr(pos + platform.size(), 2) == suffix) value += suffix;
-        return found(text::encode_utf8(value));
+        // "滴滴货运" also holds "滴滴": one platform, named once.
+        const bool inside = std::any_of(named.begin(), named.end(), [&](const auto& other) {
+            return pos >= other.first && pos < other.first + other.second.size();
+        });
+        if (!inside) named.emplace_back(pos, std::move(value));
     }
-    return {};
+    if (named.empty()) return {};
+    std::sort(named.begin(), named.end());
+    std::u32string all;
+    for (const auto& [pos, value] : named) all += (all.empty() ? U"" : U"、") + value;
+    return found(text::encode_utf8(all));
 }
 
 }  // namespace

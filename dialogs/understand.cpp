@@ -81,8 +81,13 @@ std::string edit_field(std::string_view text) {
                             "换成", "换个", "换一个", "填错", "写错", "输错", "打错",
                             "搞错", "弄错", "不对",   "错了", "变更", "更换"}) ||
         text.rfind("改", 0) == 0 || text.rfind("换", 0) == 0;
+    // "单位填货拉拉和满帮", "车牌写苏D…": a field and what to put in it.
+    const bool says_what_to_put =
+        contains_any(text, {"单位填", "单位写", "平台填", "平台写", "公司填", "公司写", "车牌填",
+                            "车牌写", "名字填", "名字写", "姓名填", "姓名写"});
     // "重新填一遍 名字手机号都不对" starts over; it is not one field's edit.
-    if (!wants_change || contains_any(text, {"重新填", "重填", "从头"})) return {};
+    if (!(wants_change || says_what_to_put) || contains_any(text, {"重新填", "重填", "从头"}))
+        return {};
     struct Field {
         std::string_view field;
         std::initializer_list<std::string_view> words;

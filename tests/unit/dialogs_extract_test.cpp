@@ -117,6 +117,14 @@ TEST(Extract, SpacedNamesRunOnsAndNicknames) {
         EXPECT_FALSE(extract_answer("name", text, kToday).found()) << text;
 }
 
+// Platform drivers use two or three apps: each is kept, in the order named, once.
+TEST(Extract, EveryPlatformNamedIsKept) {
+    EXPECT_EQ(extract_answer("employer", "货拉拉 满帮都跑", kToday).value, "货拉拉、满帮");
+    EXPECT_EQ(extract_answer("employer", "满帮和货拉拉", kToday).value, "满帮、货拉拉");
+    EXPECT_EQ(extract_answer("employer", "快狗打车", kToday).value, "快狗打车");  // not 快狗 twice
+    EXPECT_EQ(extract_answer("employer", "京东物流", kToday).value, "京东物流");
+}
+
 TEST(Extract, NumbersInsideSentencesAreNormalized) {
     EXPECT_EQ(extract_answer("mobile", "我的手机是138 1234 5678。", kToday).value, "13812345678");
     EXPECT_EQ(extract_answer("mobile", "电话：+86 138-1234-5678", kToday).value, "13812345678");

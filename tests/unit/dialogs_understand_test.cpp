@@ -291,6 +291,10 @@ TEST(Understand, RemarksInTheFormAreAboutTheForm) {
         EXPECT_EQ(early.intent, "answer") << text;
         EXPECT_EQ(early.slot("raw"), text) << text;
     }
+    // A field and what to put in it, at the summary: an edit of that field.
+    const auto put = understand("单位填货拉拉和满帮", "confirm");
+    EXPECT_EQ(put.intent, "edit");
+    EXPECT_EQ(put.slot("field"), "employer");
     // The code did not come: send it again.
     for (const char* text : {"短信收不到", "等了5分钟了还没有", "验证码还没来啊"})
         EXPECT_EQ(understand(text, "sms_code").intent, "resend") << text;
