@@ -44,7 +44,8 @@ std::string get(const std::map<std::string, std::string>& slots, const std::stri
 bool same_group_session(const SessionState& a, const SessionState& b) {
     return a.legal_choices == b.legal_choices && a.grievance_pending == b.grievance_pending &&
            a.legal_misses == b.legal_misses && a.last_question == b.last_question &&
-           a.awaiting == b.awaiting && a.legal_context == b.legal_context;
+           a.awaiting == b.awaiting && a.legal_context == b.legal_context &&
+           a.legal_answered == b.legal_answered;
 }
 }  // namespace
 
@@ -641,6 +642,10 @@ asio::awaitable<std::string> RouterDialog::answer_legal(const Message& message,
         if (turn.legal_context && recent.size() >= 2)
             ask.topic = faq::topic_of(std::span(recent.data(), recent.size() - 1));
         if (turn.legal_context) ask.answered_before = turn.legal_answered;
+    } else {
+        // A group keeps no messages, only what the bot answered him last ("@卡友小助手 要是老板
+        // 不认呢" after his freight question read as a work-injury question).
+        ask.answered_before = turn.legal_answered;
     }
     if (state.draft)
         ask.district = get(state.draft->slots, slot_for(*services_.script, "district"));
@@ -654,7 +659,7 @@ asio::awaitable<std::string> RouterDialog::answer_legal(const Message& message,
     handled.follow_ups = std::move(answer.follow_ups);
     handled.asked_as = std::move(answer.asked_as);
     if (!turn.in_group && !answer.ticket.empty()) state.session.open_ticket = answer.ticket;
-    if (!turn.in_group) state.session.legal_answered = std::move(answer.answered);
+    state.session.legal_answered = std::move(answer.answered);
     // A serious case the scripts cannot answer: the desk's offer alone, not "我还答不好" before it.
     const bool said_something = !handled.texts.empty();
     if (decided.offer_desk && answer.outcome == "handoff" && !answer.confident)

@@ -166,14 +166,17 @@ void read_with_topic(const Index& index, const LegalQuestion& question, std::vec
     constexpr double kTaggedEnough = 0.6;
     const std::string tags = answered_topic(index, question);
     const std::string& topic_words = tags.empty() ? question.topic : tags;
-    prefer_topic(hits, index.search(topic_words, question.district, kTopicHits));
+    if (!topic_words.empty())
+        prefer_topic(hits, index.search(topic_words, question.district, kTopicHits));
     const bool own_topic = names_own_topic(hits, question.text);
     const std::size_t top_k = PriorSearch::kPriorSearchTopK;
-    std::string joined_text = with_topic(question.topic, question.text);
-    auto joined = index.search(joined_text, question.district, top_k);
-    if (!joined.empty() && (hits.empty() || joined.front().score >= hits.front().score)) {
-        hits = std::move(joined);
-        searched = std::move(joined_text);
+    if (!question.topic.empty()) {
+        std::string joined_text = with_topic(question.topic, question.text);
+        auto joined = index.search(joined_text, question.district, top_k);
+        if (!joined.empty() && (hits.empty() || joined.front().score >= hits.front().score)) {
+            hits = std::move(joined);
+            searched = std::move(joined_text);
+        }
     }
     if (tags.empty() || own_topic) return;
     std::string tagged_text = with_topic(tags, question.text);
@@ -230,7 +233,8 @@ LegalReply answer_from(std::shared_ptr<const Index> index, int version,
     // A follow-up is also searched after its topic; the better match wins, so a follow-up that
     // names a topic of its own ("那运费呢") can still stand alone.
     std::string searched_text = question.text;
-    if (index && !question.topic.empty() && leans_on_previous(question.text))
+    const bool has_topic = !question.topic.empty() || !question.answered_before.empty();
+    if (index && has_topic && leans_on_previous(question.text))
         read_with_topic(*index, question, hits, searched_text);
     if (searched_text != question.text) reply.searched_text = searched_text;
     const Thresholds channel =
@@ -240,6 +244,16 @@ LegalReply answer_from(std::shared_ptr<const Index> index, int version,
     if (index && !leans_on_previous(question.text))
         decision = with_two_questions(*index, question.text, question.district, decision, channel,
                                       question.in_group, question.mentioned);
+    // A follow-up paired with the answer just sent gets the new one alone.
+    const auto answered_before = [&](const Hit& hit) {
+        return std::find(question.answered_before.begin(), question.answered_before.end(),
+                         hit.entry->id) != question.answered_before.end();
+    };
+    if (decision.action == Action::both && leans_on_previous(question.text) &&
+        !answered_before(decision.hits.front()) && answered_before(decision.hits[1])) {
+        decision.action = Action::answer;
+        decision.hits.resize(1);
+    }
     reply.action = decision.action;
     reply.hits = decision.hits;
     const Entry* repeated = repeated_target(decision, question);
@@ -251,10 +265,7 @@ LegalReply answer_from(std::shared_ptr<const Index> index, int version,
     // the driver reads that he was not heard. What else the search found, when it is clear;
     // otherwise that the answer stands, and the way to a person.
     if (repeated) {
-        std::erase_if(hits, [&](const Hit& hit) {
-            return std::find(question.answered_before.begin(), question.answered_before.end(),
-                             hit.entry->id) != question.answered_before.end();
-        });
+        std::erase_if(hits, answered_before);
         decision = decide(hits, channel, question.in_group, question.mentioned);
         reply.action = decision.action;
         reply.hits = decision.hits;

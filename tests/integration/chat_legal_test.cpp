@@ -96,6 +96,12 @@ protected:
 RedisServer* ChatLegalTest::redis_ = nullptr;
 KayouProcess* ChatLegalTest::kayou_ = nullptr;
 
+json in_room(json body, const std::string& room, bool mentioned) {
+    body["room"] = {{"id", room}, {"name", "卡友群"}};
+    body["mentioned_bot"] = mentioned;
+    return body;
+}
+
 TEST_F(ChatLegalTest, PrivateQuestionGetsAnAnswerWithItsLegalBasis) {
     auto said = say(port(), unique("d"), "货主拖欠运费怎么办");
     EXPECT_NE(said.all().find("法律依据"), std::string::npos) << said.all();
@@ -177,9 +183,21 @@ TEST_F(ChatLegalTest, FollowUpsKeepTheirTopicAndNeverRepeatTheAnswer) {
             const std::string reply = say(port(), sender, step.said).all();
             EXPECT_NE(reply.find(step.expected), std::string::npos) << step.said << ": " << reply;
             EXPECT_NE(reply, before) << step.said;
+            // The answer just sent is not paired with the new one again.
+            EXPECT_TRUE(before.empty() || reply.find(before.substr(0, 60)) == std::string::npos)
+                << step.said << ": " << reply;
             before = reply;
         }
     }
+    // In a group, where no messages are kept, what the bot answered him last is the topic.
+    const std::string room = unique("room");
+    const std::string member = unique("d");
+    bridge_post(port(),
+                in_room(message(member, "@卡友小助手 老板欠我三个月工资不给咋办"), room, true));
+    const std::string in_group =
+        bridge_post(port(), in_room(message(member, "@卡友小助手 要是老板不认呢"), room, true))
+            .all();
+    EXPECT_NE(in_group.find("确认劳动关系"), std::string::npos) << in_group;
 }
 
 // Despair gets care and the crisis line first, and the wage question behind it is answered
@@ -288,12 +306,6 @@ json ticket(std::uint16_t port, const std::string& number) {
     EXPECT_EQ(got.status, 200) << got.body;
     if (got.status != 200) return json::object();
     return json::parse(got.body);
-}
-
-json in_room(json body, const std::string& room, bool mentioned) {
-    body["room"] = {{"id", room}, {"name", "卡友群"}};
-    body["mentioned_bot"] = mentioned;
-    return body;
 }
 
 // "律师啥时候联系我" right after "找律师" opened a second ticket with only that line in it. While
