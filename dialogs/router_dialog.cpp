@@ -888,6 +888,8 @@ asio::awaitable<std::string> RouterDialog::answer_route(
             }
             if (near) {
                 handled.texts.push_back(std::move(near->text));
+                // "江阴" or "奔牛那边呢" next is another place to look (next message only).
+                if (!turn.in_group) state.session.awaiting = "stations_more";
                 if (!turn.in_group) state.session.stations_place = std::move(near->place);
             } else if (can_send_location(message)) {
                 handled.texts.push_back(chat.ask_for_location_text.empty()
@@ -1053,7 +1055,10 @@ asio::awaitable<RouterDialog::Handled> RouterDialog::chat_services(const Message
     // the FAQ's how-to). A clear other request, or a longer message ("我在湖塘被扣车了 咋办"),
     // still goes its way.
     constexpr std::size_t kPlaceAnswerChars = 10;
-    if (awaiting == "stations_place" && chat.stations_near_place &&
+    // After a list, another place ("江阴", "奔牛那边呢") is another look, unless it answers the
+    // form's step ("武进" at the district step).
+    const bool another_look = awaiting == "stations_more" && understood.intent != "answer";
+    if ((awaiting == "stations_place" || another_look) && chat.stations_near_place &&
         text::code_point_count(text) <= kPlaceAnswerChars && understood.intent != "join" &&
         understood.intent != "progress" && understood.intent != "person" &&
         understood.intent != "emergency" && understood.intent != "benefits" &&
@@ -1062,6 +1067,7 @@ asio::awaitable<RouterDialog::Handled> RouterDialog::chat_services(const Message
         if (near) {
             handled.texts.push_back(std::move(near->text));
             state.session.stations_place = std::move(near->place);
+            state.session.awaiting = "stations_more";
             handled.resume = true;  // mid-form the step is asked again
             co_return handled;
         }

@@ -194,6 +194,11 @@ TEST_F(UnderstandingTest, TheStationFinderTakesTheTownItAskedFor) {
     const Said shower = driver.say("有洗澡的吗");
     EXPECT_TRUE(has(shower, "离湖塘镇最近、有淋浴的司机之家")) << shower.all();
     EXPECT_FALSE(has(shower, "哪个镇")) << shower.all();
+    // Another place right after a list is another look.
+    const Driver outside;
+    EXPECT_TRUE(has(outside.say("我在无锡 附近有没有司机之家"), "无锡不在"));
+    const Said jiangyin = outside.say("江阴");
+    EXPECT_TRUE(has(jiangyin, "江阴不在")) << jiangyin.all();
     const Driver other;
     other.say("附近有司机之家吗");
     const Said question = other.say("老板欠我三个月工资不给咋办");
