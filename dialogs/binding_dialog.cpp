@@ -95,6 +95,17 @@ asio::awaitable<std::optional<Reply>> BindingDialog::handle_claiming(const Messa
 asio::awaitable<Reply> BindingDialog::handle(const Message& message) {
     auto code = bind_request(message.text);
     if (!code) co_return co_await next_.handle(message);
+    // "5R92-BA4R" alone in a group, not to the bot, may be a part or order number: a real code
+    // is revoked all the same (everyone saw it), and the group hears nothing.
+    const bool bare = message.text.find(kBindWord) == std::string::npos;
+    if (bare && message.in_group() && !message.mentioned_bot) {
+        try {
+            co_await binding_.revoke(*code);
+        } catch (const std::exception&) {
+            if (log_) log_("bind_code_revoke_failed", "");
+        }
+        co_return co_await next_.handle(message);
+    }
     co_return co_await bind(message, std::move(*code));
 }
 

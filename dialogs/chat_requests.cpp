@@ -73,12 +73,14 @@ bool asks_about_ticket(std::string_view raw) {
                                              "回话", "打电话", "咋还没", "怎么还没", "还没回"};
     const auto inside = [&](std::string_view phrase) { return contains(text, phrase); };
     if (std::any_of(std::begin(kMine), std::end(kMine), inside)) return true;
-    // "律师呢", "律师啥时候回": where the lawyer is, when he answers.
+    // "律师呢", "律师啥时候回": where the lawyer is, when he answers ("什么时候需要请律师" asks
+    // about lawyers, not about his).
     constexpr std::string_view kWhen[] = {"什么时候", "啥时候", "多久", "几点", "咋还"};
-    if (contains(text, "律师") &&
-        (text.ends_with("律师呢") || std::any_of(std::begin(kWhen), std::end(kWhen), inside)) &&
-        !contains(text, "律师费"))
-        return true;
+    constexpr std::string_view kActs[] = {"回", "联系", "打给", "打电话", "找我", "答复"};
+    const bool lawyer_acts = text.starts_with("律师") &&
+                             std::any_of(std::begin(kWhen), std::end(kWhen), inside) &&
+                             std::any_of(std::begin(kActs), std::end(kActs), inside);
+    if (text.ends_with("律师呢") || lawyer_acts) return true;
     // "律师回复让我去仲裁 去哪仲裁" asks about the answer, not for it.
     constexpr std::string_view kAsksOn[] = {"哪", "什么", "多少", "怎么办", "咋办", "让我"};
     if (std::any_of(std::begin(kAsksOn), std::end(kAsksOn), inside)) return false;

@@ -30,8 +30,9 @@ std::optional<GrievanceRequest> grievance_request(std::string_view text);
 // he opened, not a question for the FAQ (which would answer about the 12345 hotline's 工单).
 bool asks_about_ticket(std::string_view text);
 
-// "要等多久", "什么时候打给我", "怎么没人回": a short message asking when someone answers. About
-// his ticket only while one waits (elsewhere "要等多久" may ask how long a procedure takes).
+// "要等多久", "什么时候打给我", "怎么没人回": a short message asking when someone answers. The
+// router takes it as about his ticket only while one waits (elsewhere "要等多久" may ask how long
+// a procedure takes).
 bool asks_when_answered(std::string_view text);
 
 // The application number inside a message ("申请编号RH20261205000002", "rh 2026…" with spaces

@@ -6,6 +6,7 @@
 
 #include "dialogs/validators.hpp"
 #include "text/names.hpp"
+#include "text/personal_numbers.hpp"
 #include "text/utf8.hpp"
 
 namespace kayou::dialogs {
@@ -21,8 +22,7 @@ std::u32string prepare(std::string_view text) {
 }
 
 bool is_digit(char32_t c) { return c >= U'0' && c <= U'9'; }
-// The ID number's last character as drivers type it: x, X, "×" (symbol keyboard), "叉" (voice).
-bool is_x(char32_t c) { return c == U'x' || c == U'X' || c == U'\u00D7' || c == U'叉'; }
+
 bool is_ascii_letter(char32_t c) { return (c >= U'a' && c <= U'z') || (c >= U'A' && c <= U'Z'); }
 bool is_han(char32_t c) {
     return (c >= 0x4E00 && c <= 0x9FFF) || (c >= 0x3400 && c <= 0x4DBF) ||
@@ -66,8 +66,9 @@ std::vector<NumberRun> number_runs(const std::u32string& text, bool allow_x) {
         std::size_t last = i;
         while (i < text.size()) {
             const char32_t c = text[i];
-            if (is_digit(c) || (allow_x && is_x(c) && !run.chars.empty())) {
-                const bool ends_id = is_x(c);  // an X ends an ID number
+            if (is_digit(c) ||
+                (allow_x && text::is_id_x(c, run.chars.size()) && !run.chars.empty())) {
+                const bool ends_id = !is_digit(c);  // an X ends an ID number
                 run.chars.push_back(ends_id ? 'X' : static_cast<char>(c));
                 last = i;
                 ++i;
@@ -83,7 +84,7 @@ std::vector<NumberRun> number_runs(const std::u32string& text, bool allow_x) {
         // A letter glued to the digits ("D12345", "abc123") is a plate or a word, not a number.
         const bool glued_before = run.begin > 0 && is_ascii_letter(text[run.begin - 1]);
         const bool glued_after = run.end < text.size() && is_ascii_letter(text[run.end]) &&
-                                 !(allow_x && is_x(text[run.end]));
+                                 !(allow_x && text::is_id_x(text[run.end], run.chars.size()));
         if (!glued_before && !glued_after) runs.push_back(std::move(run));
         i = std::max(i, run.end);
     }
@@ -220,7 +221,7 @@ bool is_non_name_word(std::u32string_view name) {
         U"公司", U"老乡",   U"兄弟", U"哥们", U"时间",   U"干嘛", U"宁可",   U"高速",   U"全国",
         U"万一", U"成功",   U"明天", U"今天", U"再说",   U"等等", U"稍等",   U"回头",   U"安全",
         U"文件", U"常州",   U"武进", U"新北", U"天宁",   U"钟楼", U"金坛",   U"溧阳",   U"经开",
-        U"马上", U"马上就", U"江苏", U"上海"};
+        U"马上", U"马上就", U"江苏", U"上海", U"车主",   U"货主", U"司机的", U"开车的"};
     for (const auto& word : words)
         if (name == word || (word.size() >= 2 && contains(name, word))) return true;
     return false;
@@ -375,18 +376,25 @@ Extraction extract_name(const std::u32string& text) {
             {U"名字是", U"名字叫", U"姓名是", U"姓名叫", U"名叫", U"叫做", U"叫我", U"叫", U"姓名",
              U"名字", U"我是", U"俺是", U"本人", U"应该是", U"正确的是", U"改成", U"改为", U"是"});
     };
-    for (const auto& clause : clauses(text)) {
-        // "我叫马建军身份证号码是3204…" names him before the ID; "身份证上的名字是冯晓东" after.
-        std::u32string candidate = after_marker(before_other_field(clause));
-        if (candidate.empty()) candidate = after_marker(clause);
-        if (candidate.empty()) candidate = clause;
+    const auto judge_candidate = [&](std::u32string candidate) {
         candidate = strip_suffixes(candidate, {U"就行", U"就好", U"就是", U"谢谢", U"麻烦了",
                                                U"多谢", U"哈", U"呀", U"啊", U"哦", U"了"});
         auto judged = judge_name(candidate);
-        if (judged.found()) return judged;
         if (judged.kind == Extraction::Kind::malformed &&
             first_malformed.kind == Extraction::Kind::absent)
             first_malformed = judged;
+        return judged;
+    };
+    for (const auto& clause : clauses(text)) {
+        // After the clause's last marker ("身份证上的名字是冯晓东",
+        // "我是开货车的手机号…名字叫王刚"); else before the next field
+        // ("我叫马建军身份证号码是3204…", a voice run-on).
+        std::u32string tail = after_marker(clause);
+        if (tail.empty()) tail = clause;
+        if (auto judged = judge_candidate(tail); judged.found()) return judged;
+        const std::u32string head = after_marker(before_other_field(clause));
+        if (head.empty() || head == tail) continue;
+        if (auto judged = judge_candidate(head); judged.found()) return judged;
     }
     return first_malformed;
 }
@@ -514,6 +522,18 @@ bool says_his_name(std::string_view text) {
 }
 
 }  // namespace
+
+std::string value_put(std::string_view text) {
+    const std::u32string prepared = prepare(text);
+    constexpr std::u32string_view kPutWords[] = {U"填",   U"写",     U"改成",
+                                                 U"改为", U"应该是", U"换成"};
+    const bool says_put = std::any_of(std::begin(kPutWords), std::end(kPutWords), [&](auto word) {
+        return prepared.find(word) != std::u32string::npos;
+    });
+    if (!says_put) return {};  // "修改姓名" asks to change, with nothing to put
+    return text::encode_utf8(
+        after_last_marker(prepared, {U"填", U"写", U"改成", U"改为", U"应该是", U"换成"}));
+}
 
 std::map<std::string, std::string> other_values(std::string_view text, std::string_view except,
                                                 int today_yyyymmdd) {

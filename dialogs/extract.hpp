@@ -31,6 +31,10 @@ struct Extraction {
 Extraction extract_answer(std::string_view validator, std::string_view text, int today_yyyymmdd,
                           const members::DistrictCatalog* districts = nullptr);
 
+// What a change request says to put in its field: the text after the last 填 / 写 / 改成 / 改为 /
+// 应该是 ("单位填货拉拉和满帮" -> "货拉拉和满帮"), or "" when it has none.
+std::string value_put(std::string_view text);
+
 // The values for other join steps that one message also holds, by validator: "我叫李卫东
 // 电话13912345601" at the name step also holds a mobile. Only fields that are found reliably
 // inside a sentence: id_card, mobile, plate, and name after 我叫/我是/名字是/姓名是. `except`

@@ -296,9 +296,17 @@ void JoinEngine::keep_other_values(Turn& turn) const {
 }
 
 void JoinEngine::keep_value_for(Turn& turn, const FlowStep& step) const {
-    const auto found = other_values(whole_message(turn.input), "", turn.input.today);
-    if (const auto value = found.find(step.validator); value != found.end())
+    const std::string& said = whole_message(turn.input);
+    const auto found = other_values(said, "", turn.input.today);
+    if (const auto value = found.find(step.validator); value != found.end()) {
         turn.draft().waiting[step.validator] = value->second;
+        return;
+    }
+    // "单位填货拉拉和满帮": what follows 填 / 写 / 改成 is the value, read as the step reads it.
+    const std::string put = value_put(said);
+    if (put.empty()) return;
+    const auto extraction = extract_answer(step.validator, put, turn.input.today, &districts_);
+    if (extraction.found()) turn.draft().waiting[step.validator] = extraction.value;
 }
 
 bool JoinEngine::command(Turn& turn) const {
@@ -457,12 +465,20 @@ void JoinEngine::answer_step(Turn& turn) const {
     }
     if (detour()) return;
     // "身份证3204…" at the name step: no mistake, only early. Kept, and this step asked again.
-    if (!turn.kept.empty() && !draft.waiting.count(step.validator)) {
+    // A wrong try at this step's own field beside it is still a mistake, said and counted.
+    const Extraction tried =
+        extract_answer(step.validator, turn.text, turn.input.today, &districts_);
+    if (!turn.kept.empty() && !draft.waiting.count(step.validator) &&
+        tried.kind == Extraction::Kind::absent) {
         turn.say(fill_text(script_.text("value_early"), {{"labels", join(turn.kept, "、")}}));
         prompt_again(turn);
         return;
     }
-    fail(turn, step, result.error);
+    // With other values beside it the whole message is no attempt: what was wrong in the attempt.
+    const bool beside = !turn.kept.empty() && tried.kind == Extraction::Kind::malformed;
+    fail(turn, step, beside ? tried.error : result.error);
+    if (!turn.kept.empty())
+        turn.say(fill_text(script_.text("value_early"), {{"labels", join(turn.kept, "、")}}));
 }
 
 TurnOutput JoinEngine::reject_answer(ConversationState state, const std::string& error,

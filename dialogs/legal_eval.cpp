@@ -117,13 +117,13 @@ LegalEvalResult score_legal(const Understander& understander, const faq::Index& 
         double score = 0;
         if (understood.intent == "question") {
             // As faq::answer_from searches it: without plates and phone numbers.
-            const auto hits =
-                index.search(faq::without_personal_data_for_search(understood.text), {}, 3);
+            const std::string plain = faq::without_personal_data_for_search(understood.text);
+            const auto hits = index.search(plain, {}, 3);
             const auto channel_thresholds =
                 faq::channel_thresholds(thresholds, channel.max_bytes, channel.follow_up);
             // As faq::answer_from decides a question that is no follow-up.
             const auto decision = faq::with_two_questions(
-                index, understood.text, {}, faq::decide(hits, channel_thresholds, false, true),
+                index, plain, {}, faq::decide(hits, channel_thresholds, false, true),
                 channel_thresholds, false, true);
             if (!hits.empty()) {
                 entry = hits.front().entry->id;

@@ -384,6 +384,12 @@ bool can_send_location(const Message& message) {
            (message.channel == Channel::official_account || message.channel == Channel::wecom_app);
 }
 
+// A clear other request: a short answer to what the last reply asked (a district, a town) is
+// not taken from these.
+bool leaves_what_was_awaited(const std::string& intent) {
+    return intent == "join" || intent == "progress" || intent == "person" || intent == "emergency";
+}
+
 // What a message with a danger word gets first (Understanding slot "danger").
 const char* danger_text(const Understanding& understood) {
     const std::string danger = understood.slot("danger");
@@ -548,12 +554,19 @@ asio::awaitable<std::optional<RouterDialog::Handled>> RouterDialog::answer_befor
     // opened, waiting or answered.
     bool about_ticket = asks_about_ticket(turn.text);
     if (!about_ticket && !turn.in_group && asks_when_answered(turn.text)) {
-        co_await recall_ticket(message, state);
-        about_ticket = !state.session.open_ticket.empty();
+        // Only while a ticket waits: after an answer, "工伤认定要等多久" is a question.
+        if (auto waiting = co_await ticket_still_waiting(message, state)) {
+            handled.texts.push_back(std::move(*waiting));
+            handled.resume = true;
+            co_return std::optional<Handled>(std::move(handled));
+        }
     }
     if (turn.in_group && turn.asked && about_ticket && chat.ticket_status && chat.latest_ticket) {
-        handled.texts.push_back(co_await group_ticket_status(message, turn));
-        co_return std::optional<Handled>(std::move(handled));
+        auto status = co_await group_ticket_status(message, turn);
+        if (status) {
+            handled.texts.push_back(std::move(*status));
+            co_return std::optional<Handled>(std::move(handled));
+        }
     }
     if (!turn.in_group && chat.ticket_status && about_ticket) {
         // "律师回了没" as the answer arrives: it is right above, not shown twice.
@@ -676,11 +689,11 @@ asio::awaitable<std::vector<std::string>> RouterDialog::answer_person(const Mess
                                                                       const Route& decided) {
     const ChatServices& chat = services_.chat;
     if (turn.in_group) {
-        // A ticket from a group carries nothing personal; the legal service opens it
-        // for an addressed "人工".
+        // The legal service opens a ticket for an addressed "人工" with the message (the numbers
+        // in it, if any, already took the warning path).
         if (chat.ask) {
             LegalAsk ask;
-            ask.text = message.text;
+            ask.text = redact_id_numbers(message.text);
             ask.in_group = true;
             ask.mentioned = turn.asked;
             ask.channel = std::string(channel_name(message.channel));
@@ -724,8 +737,8 @@ asio::awaitable<void> RouterDialog::recall_ticket(const Message& message,
 
 // "@卡友小助手 我的工单呢" in a group: his latest ticket's state, without its details (those go to
 // him alone, in the private chat).
-asio::awaitable<std::string> RouterDialog::group_ticket_status(const Message& message,
-                                                               const ChatTurn& turn) {
+asio::awaitable<std::optional<std::string>> RouterDialog::group_ticket_status(
+    const Message& message, const ChatTurn& turn) {
     const ChatServices& chat = services_.chat;
     std::string channel(channel_name(message.channel));
     std::optional<std::string> status;
@@ -735,9 +748,11 @@ asio::awaitable<std::string> RouterDialog::group_ticket_status(const Message& me
     } catch (const std::exception&) {
         if (services_.log) services_.log("latest_ticket_failed", "");
     }
-    if (status) co_return std::move(*status);
-    if (turn.text.find("工单") != std::string::npos) co_return std::string(kNoTicketHere);
-    co_return std::string("您还没有在等答复的工单。需要律师或工作人员，请私聊我，把情况发给我。");
+    if (status) co_return status;
+    // No ticket: only "我的工单呢" is told so; "律师呢" goes on as any other message.
+    if (turn.text.find("工单") != std::string::npos)
+        co_return std::optional<std::string>(kNoTicketHere);
+    co_return std::nullopt;
 }
 
 asio::awaitable<std::optional<std::string>> RouterDialog::ticket_still_waiting(
@@ -984,9 +999,7 @@ void RouterDialog::take_benefits_district(const ChatTurn& turn, Understanding& u
     constexpr std::size_t kDistrictAnswerChars = 8;
     const bool short_answer = text::code_point_count(turn.text) <= kDistrictAnswerChars;
     const std::string& intent = understood.intent;
-    if (intent == "join" || intent == "progress" || intent == "person" || intent == "emergency" ||
-        (intent == "question" && !short_answer))
-        return;
+    if (leaves_what_was_awaited(intent) || (intent == "question" && !short_answer)) return;
     const auto match = services_.districts->match(turn.text);
     if (match.kind != members::DistrictCatalog::Match::Kind::unique) return;
     understood.intent = "benefits";
@@ -1009,6 +1022,13 @@ asio::awaitable<std::optional<RouterDialog::Handled>> RouterDialog::warned_and_a
     TurnInput without_input = input;
     without_input.text = without.text;
     auto rest = co_await chat_services(without, without_input, state, answer_delivered);
+    // Ending in the join flow ("我要入会 电话…", "进度 电话…"), the engine warns on the message as
+    // typed and adds what it does (the private link); texts here would be dropped.
+    if (rest.flow_text) {
+        Handled engine_warns;
+        engine_warns.flow_text = message.text;
+        co_return std::optional<Handled>(std::move(engine_warns));
+    }
     rest.texts.insert(rest.texts.begin(), services_.script->text("group_personal_data"));
     co_return std::optional<Handled>(std::move(rest));
 }
@@ -1059,9 +1079,8 @@ asio::awaitable<RouterDialog::Handled> RouterDialog::chat_services(const Message
     // form's step ("武进" at the district step).
     const bool another_look = awaiting == "stations_more" && understood.intent != "answer";
     if ((awaiting == "stations_place" || another_look) && chat.stations_near_place &&
-        text::code_point_count(text) <= kPlaceAnswerChars && understood.intent != "join" &&
-        understood.intent != "progress" && understood.intent != "person" &&
-        understood.intent != "emergency" && understood.intent != "benefits" &&
+        text::code_point_count(text) <= kPlaceAnswerChars &&
+        !leaves_what_was_awaited(understood.intent) && understood.intent != "benefits" &&
         understood.intent != "cancel") {
         auto near = co_await chat.stations_near_place(text);
         if (near) {
@@ -1130,7 +1149,7 @@ asio::awaitable<std::vector<std::string>> RouterDialog::grievance(const Message&
                                                                   std::string question) {
     GrievanceTicket ticket;
     ticket.category = std::move(category);
-    ticket.question = std::move(question);
+    ticket.question = redact_id_numbers(question);  // the desk never needs his ID number
     ticket.channel = std::string(channel_name(message.channel));
     ticket.chat_id = message.chat_id;
     ticket.sender_id = message.sender_id;

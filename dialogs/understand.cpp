@@ -81,13 +81,8 @@ std::string edit_field(std::string_view text) {
                             "换成", "换个", "换一个", "填错", "写错", "输错", "打错",
                             "搞错", "弄错", "不对",   "错了", "变更", "更换"}) ||
         text.rfind("改", 0) == 0 || text.rfind("换", 0) == 0;
-    // "单位填货拉拉和满帮", "车牌写苏D…": a field and what to put in it.
-    const bool says_what_to_put =
-        contains_any(text, {"单位填", "单位写", "平台填", "平台写", "公司填", "公司写", "车牌填",
-                            "车牌写", "名字填", "名字写", "姓名填", "姓名写"});
     // "重新填一遍 名字手机号都不对" starts over; it is not one field's edit.
-    if (!(wants_change || says_what_to_put) || contains_any(text, {"重新填", "重填", "从头"}))
-        return {};
+    if (!wants_change || contains_any(text, {"重新填", "重填", "从头"})) return {};
     struct Field {
         std::string_view field;
         std::initializer_list<std::string_view> words;
@@ -102,6 +97,21 @@ std::string edit_field(std::string_view text) {
     };
     for (const auto& field : fields)
         if (contains_any(text, field.words)) return std::string(field.field);
+    return {};
+}
+
+std::string put_field(std::string_view text) {
+    struct Put {
+        std::string_view field;
+        std::initializer_list<std::string_view> words;
+    };
+    static const Put puts[] = {
+        {"employer", {"单位填", "单位写", "平台填", "平台写", "公司填", "公司写"}},
+        {"plate", {"车牌填", "车牌写"}},
+        {"name", {"名字填", "名字写", "姓名填", "姓名写"}},
+    };
+    for (const auto& put : puts)
+        if (contains_any(text, put.words)) return std::string(put.field);
     return {};
 }
 
@@ -128,11 +138,25 @@ bool code_not_come(std::string_view cleaned) {
     std::size_t digits = 0;
     for (char c : folded) digits = (c >= '0' && c <= '9') ? digits + 1 : 0;
     if (digits >= 4) return false;
-    constexpr std::string_view kNotCome[] = {"收不到", "没收到", "没来", "没到",   "还没有",
-                                             "还没",   "没有啊", "等了", "没短信", "没有短信"};
-    return std::any_of(std::begin(kNotCome), std::end(kNotCome), [&](std::string_view word) {
-        return cleaned.find(word) != std::string_view::npos;
-    });
+    // The code named with a "not", or a wait that ran out ("等了5分钟了还没有"); "我还没想好",
+    // "还没到家 到家再弄" are no code that did not come.
+    const bool names_code = contains_any(cleaned, {"短信", "验证码", "码", "收到", "收不到"});
+    const bool not_yet = contains_any(cleaned, {"不到", "没", "不来"});
+    const bool waited = contains_any(cleaned, {"等了", "等半天", "等好久"}) &&
+                        contains_any(cleaned, {"还没", "没有", "没来", "没到"});
+    return (names_code && not_yet) || waited;
+}
+
+// "身份证3204…", "电话139… 车牌苏D…": values and the words that name their fields, nothing else.
+bool holds_only_values(std::string_view cleaned) {
+    std::string rest = without_personal_data(cleaned);
+    for (const std::string_view word :
+         {"身份证号码", "身份证号", "身份证", "证件号", "手机号码", "手机号", "手机",
+          "电话号码",   "电话",     "车牌号", "车牌",   "号码",     "我的",   "是",
+          "：",         ":",        "，",     ",",      " ",        "。"})
+        for (auto at = rest.find(word); at != std::string::npos; at = rest.find(word))
+            rest.erase(at, word.size());
+    return rest.empty();
 }
 
 // "我去年就入会了", "我是老会员", "在公司入过工会了": a member already, not asking to join.
@@ -215,6 +239,13 @@ Understanding Understander::understand_cleaned(const std::string& cleaned,
             return result;
         }
     }
+    // At the summary, "单位填货拉拉和满帮" changes that field (at its own step it is the answer).
+    if (const std::string field = put_field(cleaned); !field.empty() && context.step == "confirm") {
+        result.intent = "edit";
+        result.confidence = 0.9;
+        result.slots["field"] = field;
+        return result;
+    }
     if (const std::string field = edit_field(cleaned);
         !field.empty() && !model.is_question(cleaned)) {
         result.intent = "edit";
@@ -242,8 +273,9 @@ std::optional<Understanding> Understander::understand_at_step(const std::string&
     Understanding result;
     const auto extraction = extract_answer(context.step, cleaned, context.today, districts_);
     // "身份证3204…" at the name step: a later step's value, which the form keeps for its step
-    // while it asks this one again. Never a question (a ticket would carry his ID number).
-    if (!extraction.found() && context.step != "sms_code" &&
+    // while it asks this one again. Only a message of values and field words: a question that
+    // names a plate ("苏D12345的车主欠我工资 咋办") is a question, and the plate nobody's answer.
+    if (!extraction.found() && context.step != "sms_code" && holds_only_values(cleaned) &&
         !other_values(cleaned, context.step, context.today).empty()) {
         result.intent = "answer";
         result.confidence = 0.9;

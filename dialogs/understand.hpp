@@ -90,4 +90,8 @@ private:
 // The field an edit request names ("手机号填错了" -> "mobile"), or "" when none.
 std::string edit_field(std::string_view cleaned);
 
+// The field a message says what to put in ("单位填货拉拉和满帮" -> "employer", "车牌写苏D…" ->
+// "plate", "名字写王建国" -> "name"), or "" when none.
+std::string put_field(std::string_view cleaned);
+
 }  // namespace kayou::dialogs

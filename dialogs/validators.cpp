@@ -226,7 +226,7 @@ Validated validate_id_card(std::string_view input, int today_yyyymmdd) {
 
     for (std::size_t i = 0; i < s.size(); ++i) {
         // "×" from the symbol keyboard and "叉" from voice input are the X drivers mean.
-        if (s[i] == U'x' || s[i] == U'\u00D7' || s[i] == U'叉') s[i] = U'X';
+        if (text::is_id_x(s[i], i)) s[i] = U'X';
         if (is_digit(s[i])) continue;
         if (s[i] == U'X' && i + 1 == s.size()) continue;
         return reject("id_card.bad_char",

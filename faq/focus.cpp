@@ -94,8 +94,9 @@ std::vector<Clause> clauses_of(std::string_view text) {
 }
 
 // Words that open a second question ("还有我腰也伤了 算工伤不").
-constexpr std::array<std::string_view, 8> kSecondAsk = {"还有",   "另外", "再问",   "顺便问",
-                                                        "还想问", "以及", "再一个", "第二"};
+// ("第二天…" goes on with the story: only 第二个 / 第二点 / 第二件.)
+constexpr std::array<std::string_view, 10> kSecondAsk = {
+    "还有", "另外", "再问", "顺便问", "还想问", "以及", "再一个", "第二个", "第二点", "第二件"};
 
 }  // namespace
 

@@ -242,7 +242,7 @@ LegalReply answer_from(std::shared_ptr<const Index> index, int version,
     Decision decision = decide(hits, channel, question.in_group, question.mentioned);
     // "我想不干了 要提前多久说 押金能退吗": one answer for each (a follow-up is one question).
     if (index && !leans_on_previous(question.text))
-        decision = with_two_questions(*index, question.text, question.district, decision, channel,
+        decision = with_two_questions(*index, plain, question.district, decision, channel,
                                       question.in_group, question.mentioned);
     // A follow-up paired with the answer just sent gets the new one alone.
     const auto answered_before = [&](const Hit& hit) {
@@ -269,9 +269,15 @@ LegalReply answer_from(std::shared_ptr<const Index> index, int version,
         decision = decide(hits, channel, question.in_group, question.mentioned);
         reply.action = decision.action;
         reply.hits = decision.hits;
+        // A group member who did not address the bot hears nothing.
+        if (decision.action == Action::silence) {
+            reply.texts.clear();
+            reply.index = std::move(index);
+            return reply;
+        }
         // Not answered: a miss for the inbox (with its topic), and the second in a row opens a
         // ticket as any miss does.
-        if (decision.action == Action::handoff || decision.action == Action::silence) {
+        if (decision.action == Action::handoff) {
             reply.action = Action::handoff;
             reply.hits.clear();
             reply.texts = {std::string(kAnswerStands)};

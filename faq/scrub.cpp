@@ -13,7 +13,8 @@ namespace {
 bool is_digit(char32_t c) { return c >= U'0' && c <= U'9'; }
 bool is_letter(char32_t c) { return (c >= U'a' && c <= U'z') || (c >= U'A' && c <= U'Z'); }
 bool is_han(char32_t c) { return (c >= 0x4E00 && c <= 0x9FFF) || (c >= 0x3400 && c <= 0x4DBF); }
-bool is_separator(char32_t c) { return c == U' ' || c == U'-' || c == 0x00B7 || c == U'.'; }
+// Space, hyphen, middle dot, full stop (code points: a brace scan in scripts/ misreads U'-').
+bool is_separator(char32_t c) { return c == 0x20 || c == 0x2D || c == 0x00B7 || c == 0x2E; }
 
 bool is_plate_province(char32_t c) {
     static const std::u32string provinces =
@@ -95,9 +96,9 @@ std::size_t name_length(const std::u32string& s, std::size_t start) {
     return length;
 }
 
-}  // namespace
-
-std::string scrub_personal_data(std::string_view input) {
+// The rules of scrub_personal_data; with `names` false the names after 我叫/我是 (and the words
+// taken for one: "我是车主") stay where they are.
+std::string scrub(std::string_view input, bool names) {
     // Full-width digits and letters are folded to find numbers; punctuation is kept as typed.
     std::u32string s = text::decode_utf8(input);
     for (auto& c : s)
@@ -156,9 +157,11 @@ std::string scrub_personal_data(std::string_view input) {
         }
         bool named = false;
         for (auto marker : kNameMarkers) {
+            if (!names) break;
             if (s.compare(i, marker.size(), marker) != 0) continue;
             std::size_t start = i + marker.size();
-            while (start < s.size() && (s[start] == U' ' || s[start] == U':' || s[start] == U'：'))
+            // A space, ":" or "：" before the name.
+            while (start < s.size() && (s[start] == 0x20 || s[start] == 0x3A || s[start] == 0xFF1A))
                 ++start;
             const std::size_t length = name_length(s, start);
             if (length == 0) continue;
@@ -174,6 +177,10 @@ std::string scrub_personal_data(std::string_view input) {
     return text::encode_utf8(out.text);
 }
 
+}  // namespace
+
+std::string scrub_personal_data(std::string_view input) { return scrub(input, true); }
+
 std::string without_personal_data_for_search(std::string_view text) {
     const bool has_alnum = std::any_of(text.begin(), text.end(), [](char c) {
         return std::isalnum(static_cast<unsigned char>(c)) != 0;
@@ -181,10 +188,10 @@ std::string without_personal_data_for_search(std::string_view text) {
     // Full-width digits and letters (U+FF10..U+FF5A) are EF BC 90.. / EF BD ..: a lead byte 0xEF.
     const bool maybe_wide = text.find('\xEF') != std::string_view::npos;
     if (!has_alnum && !maybe_wide) return std::string(text);
-    std::string scrubbed = scrub_personal_data(text);
+    std::string scrubbed = scrub(text, false);
     for (const std::string_view placeholder :
          {kScrubbedId, kScrubbedMobile, kScrubbedPhone, kScrubbedCard, kScrubbedPlate,
-          kScrubbedName, kScrubbedAccount, kScrubbedNumber})
+          kScrubbedAccount, kScrubbedNumber})
         for (auto at = scrubbed.find(placeholder); at != std::string::npos;
              at = scrubbed.find(placeholder, at + 1))
             scrubbed.replace(at, placeholder.size(), " ");

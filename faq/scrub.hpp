@@ -19,7 +19,8 @@ inline constexpr std::string_view kScrubbedNumber = "〔号码〕";
 
 std::string scrub_personal_data(std::string_view text);
 
-// What a search reads of a driver's text: what scrub_personal_data replaces, replaced by a space.
+// What a search reads of a driver's text: the numbers, plates and accounts scrub_personal_data
+// replaces, replaced by a space (names stay: "我是车主" would lose 车主).
 // A plate or a phone number in a story says nothing of what is asked and, as words no entry
 // holds, drew "苏D12345的车主欠我两个月工资 咋办" away from the wage answer. Text without a Latin
 // letter or a digit is returned as it is (the common case costs one pass).

@@ -141,7 +141,7 @@ std::vector<NearbyStation> nearest_in_memory(const StationCatalog& catalog, doub
 }
 
 std::string wanted_service(const StationCatalog& catalog, std::string_view text) {
-    // A driver's words for what the catalogs list (docs/faq-format.md "Stations").
+    // A driver's words for what the catalogs list (docs/understanding.md, the station finder).
     struct Words {
         std::string_view service;
         std::initializer_list<std::string_view> said;
@@ -185,13 +185,22 @@ bool offers(const Station& station, std::string_view service) {
 
 }  // namespace
 
+namespace {
+
+// "湖塘镇", or "您" when the driver sent a location.
+std::string place_or_you(std::string_view from) {
+    return from.empty() ? std::string("您") : std::string(from);
+}
+
+}  // namespace
+
 std::string nearest_text(const std::vector<NearbyStation>& nearby, std::string_view from, bool demo,
                          std::string_view service) {
     if (nearby.empty())
         return "附近200公里内没有找到司机之家。可以发送您的位置，或回复\"附近的司机之家 + "
                "镇名\"再试。";
     std::string text = demo ? "（演示数据）" : "";
-    const std::string where = from.empty() ? std::string("您") : std::string(from);
+    const std::string where = place_or_you(from);
     text += service.empty() ? "离" + where + "最近的司机之家："
                             : "离" + where + "最近、有" + std::string(service) + "的司机之家：";
     int n = 0;
@@ -228,12 +237,11 @@ std::string stations_answer(const std::vector<NearbyStation>& nearest, std::stri
         for (const auto& item : nearest)
             if (shown.size() < kShown && item.distance_km <= 200) shown.push_back(item);
         if (service.empty()) return nearest_text(shown, from, demo);
-        const std::string where = from.empty() ? std::string("您") : std::string(from);
-        return where + "附近的司机之家都没有" + std::string(service) + "。" +
+        return place_or_you(from) + "附近的司机之家都没有" + std::string(service) + "。" +
                nearest_text(shown, from, demo);
     }
     const std::string where = from.empty() ? std::string("您的位置") : std::string(from);
-    const std::string whom = from.empty() ? std::string("您") : std::string(from);
+    const std::string whom = place_or_you(from);
     std::string text = demo ? "（演示数据）" : "";
     text += where + "不在我们工会司机之家的服务范围";
     if (!area.empty()) text += "（" + std::string(area) + "）";

@@ -150,8 +150,7 @@ std::string ticket_opened_text(std::string_view number, bool grievance) {
 
 std::string group_ticket_opened_text(std::string_view number) {
     return "已为您转律师值班，工单号" + std::string(number) +
-           "。律师的答复只发给您本人：稍后私聊我（发任意一句话）就能看到。想让律师了解情况，"
-           "请私聊我把经过发过来，群里别发身份证号和电话。";
+           "。律师的答复只发给您本人：稍后私聊我（发任意一句话）就能看到。群里别发身份证号和电话。";
 }
 
 std::string handoff_opened_text(std::string_view number, bool legal) {

@@ -130,8 +130,8 @@ std::string ticket_status_reply(const std::optional<Ticket>& ticket, std::string
 std::string desk_answer_text(std::string_view number, bool legal, std::string_view answer);
 // What the driver is told when a ticket is opened.
 std::string ticket_opened_text(std::string_view number, bool grievance = false);
-// The same, said in a group: the answer goes to him alone, in the private chat, and his case is
-// told there too (a group ticket carries nothing he said).
+// The same, said in a group: the answer goes to him alone, in the private chat (the group hears
+// nothing of it), and no personal numbers belong in the group.
 std::string group_ticket_opened_text(std::string_view number);
 // What the driver is told when he is handed to a person: the legal desk or his district's staff.
 std::string handoff_opened_text(std::string_view number, bool legal);

@@ -81,11 +81,7 @@ std::vector<PersonalNumber> find_personal_numbers(const std::vector<FoldedUnit>&
         while (i < units.size() && is_ascii_digit(units[i].cp))
             group.digits.push_back(static_cast<char>(units[i++].cp));
         group.last = i - 1;
-        // "×" (symbol keyboard) and "叉" (voice input) are the X of an ID number too.
-        const auto is_x = [](char32_t cp) {
-            return cp == U'X' || cp == U'x' || cp == U'\u00D7' || cp == U'叉';
-        };
-        if (i < units.size() && is_x(units[i].cp) &&
+        if (i < units.size() && is_id_x(units[i].cp, group.digits.size()) &&
             (i + 1 == units.size() || !is_ascii_alnum(units[i + 1].cp))) {
             group.trailing_x = true;
             group.last = i++;

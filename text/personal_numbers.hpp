@@ -15,6 +15,15 @@ namespace kayou::text {
 // which residence permits for Taiwan residents use. 91 ("abroad" in some old lists) is not one.
 bool is_id_province_code(int code);
 
+// The last character of an ID number as drivers type it after its 17 digits: X or x, "×" from the
+// symbol keyboard, "叉" from voice input. Only after 17 digits: "13800138000叉车" is a phone and a
+// forklift.
+constexpr bool is_id_x(char32_t cp, std::size_t digits_before) {
+    constexpr std::size_t kIdDigits = 17;
+    if (cp == U'X' || cp == U'x') return true;
+    return (cp == U'\u00D7' || cp == U'叉') && digits_before == kIdDigits;
+}
+
 // One code point of a text, folded to half width (fold_width), with the bytes it came from.
 struct FoldedUnit {
     char32_t cp;

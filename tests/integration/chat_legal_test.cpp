@@ -189,6 +189,15 @@ TEST_F(ChatLegalTest, FollowUpsKeepTheirTopicAndNeverRepeatTheAnswer) {
             before = reply;
         }
     }
+    // Not addressed to the bot, a group follow-up that finds nothing new is not answered.
+    const std::string quiet_room = unique("room");
+    const std::string quiet = unique("d");
+    bridge_post(port(),
+                in_room(message(quiet, "@卡友小助手 老板欠我工资不给咋办"), quiet_room, true));
+    EXPECT_EQ(bridge_post(port(), in_room(message(quiet, "那要是老板跑了呢"), quiet_room, false))
+                  .all()
+                  .find("刚才的回答已经说到了"),
+              std::string::npos);
     // In a group, where no messages are kept, what the bot answered him last is the topic.
     const std::string room = unique("room");
     const std::string member = unique("d");
@@ -353,6 +362,17 @@ TEST_F(ChatLegalTest, AskingForAPersonAgainShowsTheTicketStillWaiting) {
     const std::string next = ticket_number_in(say(port(), sender, "人工").all());
     EXPECT_FALSE(next.empty());
     EXPECT_NE(next, first);
+    // With nothing waiting, "工伤认定要等多久" is a question, answered (not the old ticket's
+    // state).
+    const std::string done = unique("d");
+    const std::string done_ticket = ticket_number_in(say(port(), done, "找律师").all());
+    ASSERT_EQ(http_request(port(), "POST", "/admin/api/tickets/" + done_ticket + "/answer",
+                           answer.dump(), bearer(kDeskToken))
+                  .status,
+              200);
+    say(port(), done, "你好");  // the answer arrives
+    const std::string question = say(port(), done, "工伤认定要等多久").all();
+    EXPECT_NE(question.find("60日"), std::string::npos) << question;
 }
 
 // The desk reads the driver's story, not the word that asked for a person, and a request with
@@ -382,6 +402,12 @@ TEST_F(ChatLegalTest, TheTicketCarriesHisStoryAndWhatHeAddsAfterwards) {
     say(port(), with_id, "我爸的身份证是320402195001011234");
     const std::string stored = ticket(port(), id_ticket).dump();
     EXPECT_EQ(stored.find("197503123517"), std::string::npos) << stored;
+    // A grievance keeps none either.
+    const std::string grieved =
+        say(port(), unique("d"), "我要投诉 路政乱罚款 身份证320483198503124417").all();
+    const std::string grievance_ticket = ticket_number_in(grieved);
+    ASSERT_FALSE(grievance_ticket.empty()) << grieved;
+    EXPECT_EQ(ticket(port(), grievance_ticket).dump().find("198503124417"), std::string::npos);
     EXPECT_EQ(stored.find("195001011234"), std::string::npos) << stored;
     EXPECT_NE(stored.find("遗嘱"), std::string::npos) << stored;
 

@@ -148,6 +148,13 @@ TEST_F(UnderstandingTest, AnEarlyIdIsKeptAndASpacedNameTaken) {
     const Said spaced = driver.say("王 建 国");
     EXPECT_TRUE(has(spaced, "身份证号用您刚才发的")) << spaced.all();
     EXPECT_TRUE(has(spaced, "第3步")) << spaced.all();
+    // A wrong ID beside a phone at the ID step: the mistake is said, the phone kept.
+    const Driver other;
+    ASSERT_TRUE(has(other.say("我想入会"), "第1步"));
+    ASSERT_TRUE(has(other.say("李强"), "第2步"));
+    const Said wrong = other.say("320412198501011234 手机13912345678");
+    EXPECT_TRUE(has(wrong, "输错了")) << wrong.all();
+    EXPECT_TRUE(has(wrong, "手机号先记下了")) << wrong.all();
     // A member already is not put into a new form.
     const Said member = Driver().say("我去年就入会了 会员卡丢了咋办");
     EXPECT_FALSE(has(member, "第1步")) << member.all();

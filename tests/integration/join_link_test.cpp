@@ -548,6 +548,14 @@ TEST_F(JoinLinkTest, JoinWithPersonalDataInAGroupGetsTheWarningAndTheLink) {
     EXPECT_NE(text.find("不要在群里"), std::string::npos) << text;
     EXPECT_FALSE(link_token(text).empty()) << text;
     EXPECT_EQ(text.find(p.id_card.substr(6, 8)), std::string::npos) << text;
+    // Addressed to the bot, the same: the warning and the link (a turn ending in the join flow).
+    auto mentioned =
+        bridge(port(), unique_id("wxid"), "@卡友小助手 我要入会 电话" + p.mobile, room, true);
+    const std::string addressed = public_text(mentioned);
+    EXPECT_NE(addressed.find("不要在群里"), std::string::npos) << addressed;
+    EXPECT_FALSE(link_token(addressed).empty()) << addressed;
+    // A code-shaped word in a group, not to the bot: nothing said.
+    EXPECT_EQ(public_text(bridge(port(), unique_id("wxid"), "5R92-BA4R", room, false)), "");
 }
 
 // ---- item 4: masked values never form markdown on the robot ----

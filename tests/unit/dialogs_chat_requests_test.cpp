@@ -63,7 +63,8 @@ TEST(AsksAboutTicket, ShortMessagesAboutHisTicketOrTheLawyersReply) {
         EXPECT_TRUE(asks_about_ticket(text)) << text;
     for (const char* text :
          {"律师费谁出", "找律师", "12345的工单号打了电话也没人管怎么办", "律师费多久付",
-          "律师回复让我去仲裁 去哪仲裁", "老板欠工资不给咋办", "律师说要签合同", "工资", ""})
+          "出了事故什么时候需要请律师", "交通事故多久要找律师", "律师回复让我去仲裁 去哪仲裁",
+          "老板欠工资不给咋办", "律师说要签合同", "工资", ""})
         EXPECT_FALSE(asks_about_ticket(text)) << text;
 }
 

@@ -104,6 +104,11 @@ TEST(Extract, SpacedNamesRunOnsAndNicknames) {
         {"我叫马建军身份证320481198001010026", "马建军"},
         {"我叫刘德华电话13900007777", "刘德华"},
         {"名字是张伟手机号13812345678", "张伟"},
+        // A marker after the field still names him; a role word is no name.
+        {"我是开货车的手机号13800138000名字叫王刚", "王刚"},
+        {"我是车主手机13800138000名字叫王刚", "王刚"},
+        {"本人是卡车司机身份证号320402199001011234姓名王刚", "王刚"},
+        {"身份证上的名字是冯晓东", "冯晓东"},
     };
     for (const auto& [text, name] : found)
         EXPECT_EQ(extract_answer("name", text, kToday).value, name) << text;
@@ -123,6 +128,13 @@ TEST(Extract, EveryPlatformNamedIsKept) {
     EXPECT_EQ(extract_answer("employer", "满帮和货拉拉", kToday).value, "满帮、货拉拉");
     EXPECT_EQ(extract_answer("employer", "快狗打车", kToday).value, "快狗打车");  // not 快狗 twice
     EXPECT_EQ(extract_answer("employer", "京东物流", kToday).value, "京东物流");
+}
+
+TEST(Extract, ValuePutIsWhatFollowsTheWordThatPutsIt) {
+    EXPECT_EQ(value_put("单位填货拉拉和满帮"), "货拉拉和满帮");
+    EXPECT_EQ(value_put("名字写错了 应该是王建国"), "王建国");
+    EXPECT_EQ(value_put("修改姓名"), "");
+    EXPECT_EQ(value_put(""), "");
 }
 
 TEST(Extract, NumbersInsideSentencesAreNormalized) {

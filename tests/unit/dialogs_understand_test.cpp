@@ -300,6 +300,15 @@ TEST(Understand, RemarksInTheFormAreAboutTheForm) {
         EXPECT_EQ(understand(text, "sms_code").intent, "resend") << text;
     EXPECT_EQ(understand("还没有 123456", "sms_code").intent, "answer");
     EXPECT_NE(understand("工资还没有发", "").intent, "resend");
+    // A question that names a plate or a boss's phone stays a question: nobody's answer.
+    for (const char* text :
+         {"苏D12345的车主欠我两个月工资 咋办", "老板电话13800138000 他不接 欠我工资咋办"})
+        EXPECT_NE(understand(text, "name").intent, "answer") << text;
+    // At the employer step "单位填货拉拉" is the answer, not an edit.
+    EXPECT_EQ(understand("单位填货拉拉", "employer").intent, "answer");
+    // At the code step a "not yet" about something else is no resend.
+    for (const char* text : {"我还没想好", "还没到家 到家再弄", "我还没决定要不要入"})
+        EXPECT_NE(understand(text, "sms_code").intent, "resend") << text;
     // A nickname carries what to fix: the whole sentence would pass as six characters of a name.
     EXPECT_NE(understand("叫我小李就行", "name").slot("error").find("真实姓名"), std::string::npos);
 }

@@ -183,6 +183,9 @@ TEST(IdCard, TheCrossAndItsSpokenNameAreX) {
         EXPECT_EQ(validate_id_card(body + x, kToday).value, body + "X") << x;
     EXPECT_EQ(extract_answer("id_card", "身份证" + body + "叉", kToday).value, body + "X");
     EXPECT_TRUE(find_personal_data("我的身份证" + body + "×").id_card);
+    // After a phone number 叉 is a forklift and × a sign: the phone is still found.
+    for (const char* text : {"电话13800138000叉车司机", "13800138000×", "我电话13800138000叉"})
+        EXPECT_TRUE(find_personal_data(text).mobile) << text;
 }
 
 TEST(IdCard, OldNumberAsksForEighteenDigits) {

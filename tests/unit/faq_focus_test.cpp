@@ -68,6 +68,7 @@ TEST(FaqFocus, TwoQuestionsSplitAtTheWordThatOpensTheSecond) {
         {"法律援助是所有人都能申请吗还是要开什么证明", "", ""},
         {"老板欠我三个月工资 还有两个月的加班费 咋办", "", ""},
         {"还有别的办法吗", "", ""},
+        {"老板欠我工资能要回来吗 第二天他就把我开了", "", ""},
         {"", "", ""},
     };
     for (const auto& c : cases) {

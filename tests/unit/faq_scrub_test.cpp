@@ -99,6 +99,9 @@ TEST(Scrub, ForSearchPersonalDataBecomesSpaceAndTheRestStays) {
     EXPECT_EQ(without_personal_data_for_search("打12333投诉"), "打12333投诉");
     EXPECT_EQ(without_personal_data_for_search("老板欠工资咋办"), "老板欠工资咋办");
     EXPECT_EQ(without_personal_data_for_search(""), "");
+    // Names stay, so a story searches the same whichever way its amount is written.
+    EXPECT_EQ(without_personal_data_for_search("我是车主 挂靠公司欠我2万 咋办"),
+              "我是车主 挂靠公司欠我2万 咋办");
 }
 
 }  // namespace
