@@ -34,27 +34,29 @@ Reply say(std::string text, const Message& message) {
 
 // "5R92-BA4R" sent alone, as the page shows it: a bind code without the word. Only that shape
 // (four, a hyphen, four, letters and digits mixed), so that no word or number is taken for one.
-bool is_bare_bind_code(std::string_view raw) {
+// The code as shown, or nullopt.
+std::optional<std::string> bare_bind_code(std::string_view raw) {
     constexpr std::size_t kShownLength = 9;
     constexpr std::size_t kHyphenAt = 4;
     constexpr std::size_t kMostBytes = 3 * kShownLength + 8;  // full width, spaces around
-    if (raw.size() > kMostBytes) return false;  // a cheap exit for every other message
+    if (raw.size() > kMostBytes) return std::nullopt;  // a cheap exit for every other message
     const std::string folded = text::fold_width(raw);
     const std::string_view text = trim(folded);
-    if (text.size() != kShownLength || text[kHyphenAt] != '-') return false;
+    if (text.size() != kShownLength || text[kHyphenAt] != '-') return std::nullopt;
     const bool letter = std::any_of(text.begin(), text.end(), [](char c) {
         return std::isalpha(static_cast<unsigned char>(c));
     });
     const bool digit = std::any_of(text.begin(), text.end(), [](char c) {
         return std::isdigit(static_cast<unsigned char>(c));
     });
-    return letter && digit && members::normalize_bind_code(text).has_value();
+    if (!letter || !digit || !members::normalize_bind_code(text)) return std::nullopt;
+    return std::string(text);
 }
 
 }  // namespace
 
 std::optional<std::string> bind_request(std::string_view raw) {
-    if (is_bare_bind_code(raw)) return std::string(trim(text::fold_width(raw)));
+    if (auto code = bare_bind_code(raw)) return code;
     // Every message passes here: most are gone after one search.
     if (raw.find(kBindWord) == std::string_view::npos) return std::nullopt;
     // Width folded first: a phone keyboard in Chinese mode types "ＡＢＣＤ" and "："

@@ -22,7 +22,6 @@ std::u32string prepare(std::string_view text) {
 }
 
 bool is_digit(char32_t c) { return c >= U'0' && c <= U'9'; }
-
 bool is_ascii_letter(char32_t c) { return (c >= U'a' && c <= U'z') || (c >= U'A' && c <= U'Z'); }
 bool is_han(char32_t c) {
     return (c >= 0x4E00 && c <= 0x9FFF) || (c >= 0x3400 && c <= 0x4DBF) ||
@@ -525,14 +524,11 @@ bool says_his_name(std::string_view text) {
 
 std::string value_put(std::string_view text) {
     const std::u32string prepared = prepare(text);
-    constexpr std::u32string_view kPutWords[] = {U"填",   U"写",     U"改成",
-                                                 U"改为", U"应该是", U"换成"};
-    const bool says_put = std::any_of(std::begin(kPutWords), std::end(kPutWords), [&](auto word) {
-        return prepared.find(word) != std::u32string::npos;
-    });
-    if (!says_put) return {};  // "修改姓名" asks to change, with nothing to put
-    return text::encode_utf8(
-        after_last_marker(prepared, {U"填", U"写", U"改成", U"改为", U"应该是", U"换成"}));
+    const std::u32string put =
+        after_last_marker(prepared, {U"填", U"写", U"改成", U"改为", U"应该是", U"换成"});
+    // No such word: after_last_marker gives the whole text ("修改姓名" puts nothing).
+    if (put.size() == prepared.size()) return {};
+    return text::encode_utf8(put);
 }
 
 std::map<std::string, std::string> other_values(std::string_view text, std::string_view except,

@@ -100,8 +100,7 @@ PersonalDataFound find_personal_data(std::string_view text) {
 
 namespace {
 
-// The text with each item find_items finds replaced by what `replace` makes of it (nullopt:
-// kept as typed).
+// The text with each item find_items finds replaced by what `replace` makes of it.
 template <typename Replace>
 std::string rewrite_items(std::string_view text, Replace replace) {
     const auto units = text::folded_units(text);
@@ -109,10 +108,8 @@ std::string rewrite_items(std::string_view text, Replace replace) {
     out.reserve(text.size());
     std::size_t copied = 0;
     for (const auto& item : find_items(units)) {
-        const std::optional<std::string> replaced = replace(item);
-        if (!replaced) continue;
         out.append(text.substr(copied, units[item.first].begin - copied));
-        out += *replaced;
+        out += replace(item);
         copied = units[item.last].end;
     }
     out.append(text.substr(copied));
@@ -122,7 +119,7 @@ std::string rewrite_items(std::string_view text, Replace replace) {
 }  // namespace
 
 std::string redact_personal_data(std::string_view text) {
-    return rewrite_items(text, [](const auto& item) -> std::optional<std::string> {
+    return rewrite_items(text, [](const auto& item) {
         switch (item.kind) {
             case Kind::id_card:
                 return text::mask_id_card(item.value);
@@ -135,15 +132,8 @@ std::string redact_personal_data(std::string_view text) {
     });
 }
 
-std::string redact_id_numbers(std::string_view text) {
-    return rewrite_items(text, [](const auto& item) -> std::optional<std::string> {
-        if (item.kind != Kind::id_card) return std::nullopt;
-        return text::mask_id_card(item.value);
-    });
-}
-
 std::string without_personal_data(std::string_view text) {
-    return rewrite_items(text, [](const auto&) { return std::optional<std::string>(" "); });
+    return rewrite_items(text, [](const auto&) { return std::string(" "); });
 }
 
 }  // namespace kayou::dialogs

@@ -26,10 +26,6 @@ PersonalDataFound find_personal_data(std::string_view text);
 // ("电话13800138000" -> "电话138****8000"); everything else is kept byte for byte.
 std::string redact_personal_data(std::string_view text);
 
-// The text with only ID numbers masked: what a ticket for a person keeps of what the driver typed
-// (the desk never needs his ID number; a phone number he types is how he asks to be called).
-std::string redact_id_numbers(std::string_view text);
-
 // The text with each of those items replaced by a space: what is left says what the message is
 // for ("你好 我想入个会 我叫张伟 身份证号… 电话… 车牌…" is a join, not a greeting).
 std::string without_personal_data(std::string_view text);

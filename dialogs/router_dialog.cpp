@@ -478,8 +478,7 @@ asio::awaitable<std::vector<std::string>> RouterDialog::hand_off(const Message& 
     handoff.question = state.session.last_question;
     if (handoff.question.empty())
         handoff.question = desk_question(state.session.recent, message.text, is_bare_request);
-    handoff.question = redact_id_numbers(handoff.question);
-    for (const auto& said : state.session.recent) handoff.recent.push_back(redact_id_numbers(said));
+    handoff.recent = state.session.recent;
     if (state.draft) {
         handoff.district = get(state.draft->slots, slot_for(*services_.script, "district"));
         // Only a confirmed number: a typed one may be anybody's.
@@ -630,8 +629,7 @@ asio::awaitable<std::string> RouterDialog::answer_legal(const Message& message,
         co_return std::string();
     }
     LegalAsk ask;
-    // A ticket opened from it never carries his ID number (the desk does not need it).
-    ask.text = redact_id_numbers(message.text);
+    ask.text = message.text;
     ask.searched = understood.legal_search;
     ask.in_group = turn.in_group;
     ask.mentioned = turn.asked;
@@ -649,7 +647,7 @@ asio::awaitable<std::string> RouterDialog::answer_legal(const Message& message,
     if (mid_flow) ask.max_bytes = std::min(ask.max_bytes, kDetourBytes);
     if (!turn.in_group) {
         ask.misses_before = turn.misses;
-        ask.previous_question = redact_id_numbers(turn.last_question);
+        ask.previous_question = turn.last_question;
         // remember() put this message last; the ones before it are the topic's candidates.
         const auto& recent = state.session.recent;
         if (turn.legal_context && recent.size() >= 2)
@@ -693,7 +691,7 @@ asio::awaitable<std::vector<std::string>> RouterDialog::answer_person(const Mess
         // in it, if any, already took the warning path).
         if (chat.ask) {
             LegalAsk ask;
-            ask.text = redact_id_numbers(message.text);
+            ask.text = message.text;
             ask.in_group = true;
             ask.mentioned = turn.asked;
             ask.channel = std::string(channel_name(message.channel));
@@ -722,31 +720,40 @@ asio::awaitable<std::vector<std::string>> RouterDialog::answer_person(const Mess
     co_return texts;
 }
 
-asio::awaitable<void> RouterDialog::recall_ticket(const Message& message,
-                                                  ConversationState& state) {
+// The sender's latest ticket (30 days, faq::TicketDesk::latest_for); nullopt when none, or when
+// the lookup failed (logged).
+asio::awaitable<std::optional<std::string>> RouterDialog::latest_ticket_of(const Message& message) {
     const ChatServices& chat = services_.chat;
-    if (message.in_group() || !state.session.open_ticket.empty() || !chat.latest_ticket) co_return;
+    if (!chat.latest_ticket) co_return std::nullopt;
     try {
         std::string channel(channel_name(message.channel));
-        auto number = co_await chat.latest_ticket(std::move(channel), message.sender_id);
-        if (number) state.session.open_ticket = std::move(*number);
+        co_return co_await chat.latest_ticket(std::move(channel), message.sender_id);
     } catch (const std::exception&) {
         if (services_.log) services_.log("latest_ticket_failed", "");
     }
+    co_return std::nullopt;
+}
+
+asio::awaitable<void> RouterDialog::recall_ticket(const Message& message,
+                                                  ConversationState& state) {
+    if (message.in_group() || !state.session.open_ticket.empty()) co_return;
+    auto number = co_await latest_ticket_of(message);
+    if (number) state.session.open_ticket = std::move(*number);
 }
 
 // "@卡友小助手 我的工单呢" in a group: his latest ticket's state, without its details (those go to
 // him alone, in the private chat).
 asio::awaitable<std::optional<std::string>> RouterDialog::group_ticket_status(
     const Message& message, const ChatTurn& turn) {
-    const ChatServices& chat = services_.chat;
-    std::string channel(channel_name(message.channel));
     std::optional<std::string> status;
-    try {
-        auto number = co_await chat.latest_ticket(channel, message.sender_id);
-        if (number) status = co_await chat.ticket_status(*number, channel, message.sender_id, true);
-    } catch (const std::exception&) {
-        if (services_.log) services_.log("latest_ticket_failed", "");
+    if (auto number = co_await latest_ticket_of(message)) {
+        try {
+            std::string channel(channel_name(message.channel));
+            status = co_await services_.chat.ticket_status(std::move(*number), std::move(channel),
+                                                           message.sender_id, true);
+        } catch (const std::exception&) {
+            if (services_.log) services_.log("latest_ticket_failed", "");
+        }
     }
     if (status) co_return status;
     // No ticket: only "我的工单呢" is told so; "律师呢" goes on as any other message.
@@ -797,7 +804,7 @@ asio::awaitable<std::optional<std::string>> RouterDialog::note_for_ticket(const 
     const bool phone = extract_answer("mobile", message.text, input.today).found();
     TicketNoteResult result = TicketNoteResult::gone;
     try {
-        result = co_await chat.add_to_ticket(number, redact_id_numbers(message.text), may_reopen);
+        result = co_await chat.add_to_ticket(number, message.text, may_reopen);
     } catch (const std::exception&) {
         if (services_.log) services_.log("ticket_note_failed", "");
         co_return std::nullopt;
@@ -904,8 +911,10 @@ asio::awaitable<std::string> RouterDialog::answer_route(
             if (near) {
                 handled.texts.push_back(std::move(near->text));
                 // "江阴" or "奔牛那边呢" next is another place to look (next message only).
-                if (!turn.in_group) state.session.awaiting = "stations_more";
-                if (!turn.in_group) state.session.stations_place = std::move(near->place);
+                if (!turn.in_group) {
+                    state.session.awaiting = "stations_more";
+                    state.session.stations_place = std::move(near->place);
+                }
             } else if (can_send_location(message)) {
                 handled.texts.push_back(chat.ask_for_location_text.empty()
                                             ? std::string(kAskTown)
@@ -1149,7 +1158,7 @@ asio::awaitable<std::vector<std::string>> RouterDialog::grievance(const Message&
                                                                   std::string question) {
     GrievanceTicket ticket;
     ticket.category = std::move(category);
-    ticket.question = redact_id_numbers(question);  // the desk never needs his ID number
+    ticket.question = std::move(question);
     ticket.channel = std::string(channel_name(message.channel));
     ticket.chat_id = message.chat_id;
     ticket.sender_id = message.sender_id;

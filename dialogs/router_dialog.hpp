@@ -252,6 +252,7 @@ private:
                               ConversationState& state);
     boost::asio::awaitable<std::optional<Handled>> answer_before_understanding(
         const Message& message, ConversationState& state, const ChatTurn& turn, int number);
+    boost::asio::awaitable<std::optional<std::string>> latest_ticket_of(const Message& message);
     boost::asio::awaitable<std::optional<std::string>> group_ticket_status(const Message& message,
                                                                            const ChatTurn& turn);
     void take_benefits_district(const ChatTurn& turn, Understanding& understood) const;

@@ -107,15 +107,19 @@ const Entry* bare_aspect_target(const Index* index, const LegalQuestion& questio
     return index->script().find(question.answered_before.front());
 }
 
+// Whether `hit` is an entry the turn before answered.
+bool answered_before(const LegalQuestion& question, const Hit& hit) {
+    const auto& before = question.answered_before;
+    return std::find(before.begin(), before.end(), hit.entry->id) != before.end();
+}
+
 // A follow-up whose best match is the answer just sent ("老板欠我工资咋办" → "那要多久").
 const Entry* repeated_target(const Decision& decision, const LegalQuestion& question) {
     if (!answers(decision.action) || decision.hits.empty() || !decision.hits.front().entry)
         return nullptr;
     if (!leans_on_previous(question.text)) return nullptr;
-    const Entry* best = decision.hits.front().entry;
-    const auto& before = question.answered_before;
-    if (std::find(before.begin(), before.end(), best->id) == before.end()) return nullptr;
-    return best;
+    if (!answered_before(question, decision.hits.front())) return nullptr;
+    return decision.hits.front().entry;
 }
 
 // Fills `reply` with the part of `answered`; false (reply untouched) when there is none.
@@ -233,24 +237,21 @@ LegalReply answer_from(std::shared_ptr<const Index> index, int version,
     // A follow-up is also searched after its topic; the better match wins, so a follow-up that
     // names a topic of its own ("那运费呢") can still stand alone.
     std::string searched_text = question.text;
+    const bool follow_up = leans_on_previous(question.text);
     const bool has_topic = !question.topic.empty() || !question.answered_before.empty();
-    if (index && has_topic && leans_on_previous(question.text))
-        read_with_topic(*index, question, hits, searched_text);
+    if (index && has_topic && follow_up) read_with_topic(*index, question, hits, searched_text);
     if (searched_text != question.text) reply.searched_text = searched_text;
     const Thresholds channel =
         channel_thresholds(thresholds, question.max_bytes, question.follow_up);
     Decision decision = decide(hits, channel, question.in_group, question.mentioned);
     // "我想不干了 要提前多久说 押金能退吗": one answer for each (a follow-up is one question).
-    if (index && !leans_on_previous(question.text))
+    if (index && !follow_up)
         decision = with_two_questions(*index, plain, question.district, decision, channel,
                                       question.in_group, question.mentioned);
     // A follow-up paired with the answer just sent gets the new one alone.
-    const auto answered_before = [&](const Hit& hit) {
-        return std::find(question.answered_before.begin(), question.answered_before.end(),
-                         hit.entry->id) != question.answered_before.end();
-    };
-    if (decision.action == Action::both && leans_on_previous(question.text) &&
-        !answered_before(decision.hits.front()) && answered_before(decision.hits[1])) {
+    if (decision.action == Action::both && follow_up &&
+        !answered_before(question, decision.hits.front()) &&
+        answered_before(question, decision.hits[1])) {
         decision.action = Action::answer;
         decision.hits.resize(1);
     }
@@ -265,7 +266,7 @@ LegalReply answer_from(std::shared_ptr<const Index> index, int version,
     // the driver reads that he was not heard. What else the search found, when it is clear;
     // otherwise that the answer stands, and the way to a person.
     if (repeated) {
-        std::erase_if(hits, answered_before);
+        std::erase_if(hits, [&](const Hit& hit) { return answered_before(question, hit); });
         decision = decide(hits, channel, question.in_group, question.mentioned);
         reply.action = decision.action;
         reply.hits = decision.hits;

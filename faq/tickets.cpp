@@ -12,6 +12,7 @@
 #include "text/beijing_time.hpp"
 #include "text/masks.hpp"
 #include "text/number.hpp"
+#include "text/personal_numbers.hpp"
 
 namespace kayou::faq {
 namespace asio = boost::asio;
@@ -214,6 +215,9 @@ asio::awaitable<std::string> TicketDesk::open(NewTicket ticket) {
     if (!valid_ticket_category(ticket.category, ticket.subcategory))
         throw std::invalid_argument("unknown ticket category");
     if (ticket.question.empty()) throw std::invalid_argument("empty question");
+    // Whoever opens it, a ticket keeps no ID number the driver typed (the desk never needs one).
+    ticket.question = text::mask_id_numbers(ticket.question);
+    for (auto& said : ticket.recent) said = text::mask_id_numbers(said);
     const std::int64_t now = clock_();
     const std::string day = china_day(now);
     const std::string seq_key = key("seq:" + day);
@@ -347,6 +351,7 @@ asio::awaitable<std::optional<Ticket>> TicketDesk::get(std::string number) {
 asio::awaitable<NoteResult> TicketDesk::add_note(std::string number, std::string text,
                                                  bool may_reopen) {
     const std::int64_t now = clock_();
+    text = text::mask_id_numbers(text);  // as the question: no ID number
     nlohmann::json note{{"at", now}};
     if (box_)
         note["sealed"] = box_->seal(text, note_associated_data(number));

@@ -4,6 +4,7 @@
 #include <iterator>
 #include <optional>
 
+#include "text/masks.hpp"
 #include "text/utf8.hpp"
 
 namespace kayou::text {
@@ -149,6 +150,20 @@ std::vector<PersonalNumber> find_personal_numbers(const std::vector<FoldedUnit>&
         i = best_last_group + 1;
     }
     return items;
+}
+
+std::string mask_id_numbers(std::string_view text) {
+    const auto units = folded_units(text);
+    std::string out;
+    std::size_t copied = 0;
+    for (const auto& number : find_personal_numbers(units)) {
+        if (number.kind != PersonalNumber::Kind::id_card) continue;
+        out.append(text.substr(copied, units[number.first].begin - copied));
+        out += mask_id_card(number.value);
+        copied = units[number.last].end;
+    }
+    out.append(text.substr(copied));
+    return out;
 }
 
 }  // namespace kayou::text

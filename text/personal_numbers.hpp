@@ -46,4 +46,9 @@ struct PersonalNumber {
 // optionally after +86 / 86 / 0086 (a "+" in front belongs to it).
 std::vector<PersonalNumber> find_personal_numbers(const std::vector<FoldedUnit>& units);
 
+// The text with each ID number find_personal_numbers finds masked (mask_id_card: "3204**********
+// 3517"), every other byte as typed: what a ticket for a person keeps of the driver's words (the
+// desk never needs his ID number; a phone number he types is how he asks to be called).
+std::string mask_id_numbers(std::string_view text);
+
 }  // namespace kayou::text

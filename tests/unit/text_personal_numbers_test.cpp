@@ -42,6 +42,18 @@ INSTANTIATE_TEST_SUITE_P(
                       NumberCase{"订单号2024052712345678901", {}},
                       NumberCase{"常州某某物流有限公司", {}}));
 
+// What a ticket keeps of his message: no ID number, but the phone he asks to be called on and
+// every other byte as he typed it.
+TEST(PersonalNumbers, MaskIdNumbersKeepsPhonesAndPlatesAsTyped) {
+    const std::string text = "身份证320102199001011234 老婆电话 139 0013 9000 车牌苏D12345";
+    const std::string masked = mask_id_numbers(text);
+    EXPECT_EQ(masked.find("19900101"), std::string::npos) << masked;
+    EXPECT_NE(masked.find("3201"), std::string::npos) << masked;  // the masked form's head
+    EXPECT_NE(masked.find("139 0013 9000"), std::string::npos) << masked;
+    EXPECT_NE(masked.find("苏D12345"), std::string::npos) << masked;
+    EXPECT_EQ(mask_id_numbers("老板欠我运费"), "老板欠我运费");
+}
+
 TEST(PersonalNumbers, UnitsKeepTheirBytes) {
     const auto units = folded_units("a卡１");
     ASSERT_EQ(units.size(), 3u);
