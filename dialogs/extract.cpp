@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <optional>
 #include <vector>
 
 #include "dialogs/validators.hpp"
@@ -37,9 +38,6 @@ bool is_name_dot(char32_t c) {
 
 bool contains(std::u32string_view text, std::u32string_view word) {
     return text.find(word) != std::u32string_view::npos;
-}
-bool starts_with(std::u32string_view text, std::u32string_view word) {
-    return text.substr(0, word.size()) == word;
 }
 bool ends_with(std::u32string_view text, std::u32string_view word) {
     return text.size() >= word.size() && text.substr(text.size() - word.size()) == word;
@@ -509,6 +507,41 @@ Extraction extract_answer(std::string_view validator, std::string_view text, int
 
 namespace {
 
+bool says_his_employer(std::string_view text) {
+    for (const std::string_view cue : {"挂靠", "挂在", "单位", "公司是", "公司叫", "上班", "平台是",
+                                       "我跑", "在跑", "开的是", "给人开车"})
+        if (text.find(cue) != std::string_view::npos) return true;
+    return false;
+}
+
+std::string erase_all(std::string text, std::string_view word) {
+    if (word.empty()) return text;
+    for (auto pos = text.find(word); pos != std::string::npos; pos = text.find(word, pos))
+        text.replace(pos, word.size(), " ");
+    return text;
+}
+
+// The district a sentence places him in, only where it is said plainly: the district's own name
+// ("武进", "溧阳市"), or a town after 在 / 住 / 家 / 户口 ("家在湖塘"). A town alone inside a
+// sentence is too often another word ("五星好评", "洛阳的货").
+std::optional<std::string> place_he_names(std::string_view text,
+                                          const members::DistrictCatalog& districts) {
+    const auto match = districts.match(text);
+    if (match.kind != members::DistrictCatalog::Match::Kind::unique) return std::nullopt;
+    const members::District& district = *match.candidates.front();
+    const auto has = [&](std::string_view word) {
+        return !word.empty() && text.find(word) != std::string_view::npos;
+    };
+    const std::string& name = district.name;
+    // "武进区" → "武进": every suffix here is one Han character (3 bytes).
+    const std::string stem = name.size() > 6 ? name.substr(0, name.size() - 3) : name;
+    if (has(name) || has(stem)) return name;
+    for (const auto& alias : district.aliases)
+        for (const std::string_view cue : {"在", "住", "家", "户口", "是"})
+            if (has(std::string(cue) + alias)) return name;
+    return std::nullopt;
+}
+
 bool says_his_name(std::string_view text) {
     const auto has = [&](std::string_view cue) { return text.find(cue) != std::string_view::npos; };
     for (const std::string_view cue : {"我叫", "我是", "名字是", "名字叫", "姓名是", "姓名："})
@@ -532,7 +565,8 @@ std::string value_put(std::string_view text) {
 }
 
 std::map<std::string, std::string> other_values(std::string_view text, std::string_view except,
-                                                int today_yyyymmdd) {
+                                                int today_yyyymmdd,
+                                                const members::DistrictCatalog* districts) {
     std::map<std::string, std::string> found;
     for (const std::string_view validator : {"name", "id_card", "mobile", "plate"}) {
         if (validator == except) continue;
@@ -543,6 +577,21 @@ std::map<std::string, std::string> other_values(std::string_view text, std::stri
         // "没有" at the code step ("没收到") is no answer to the plate step.
         if (validator == "plate" && extraction.value == kNoPlate) continue;
         if (extraction.found()) found.emplace(validator, extraction.value);
+    }
+    // "挂靠金坛顺达物流", "我跑货拉拉": an employer only where he says it is his, since "满帮封了我
+    // 的号" names a platform he is not reporting as his.
+    if (except != "employer" && says_his_employer(text)) {
+        const auto employer = extract_answer("employer", text, today_yyyymmdd);
+        if (employer.found() && employer.value != "无") found.emplace("employer", employer.value);
+    }
+    if (except != "district" && districts) {
+        // The company's and his own name are no place: "金坛顺达物流" says where the company is,
+        // "王红梅" is no 红梅街道.
+        std::string rest(text);
+        for (const char* field : {"employer", "name"})
+            if (const auto value = found.find(field); value != found.end())
+                rest = erase_all(rest, value->second);
+        if (auto place = place_he_names(rest, *districts)) found.emplace("district", *place);
     }
     return found;
 }

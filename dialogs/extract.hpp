@@ -37,10 +37,12 @@ std::string value_put(std::string_view text);
 
 // The values for other join steps that one message also holds, by validator: "我叫李卫东
 // 电话13912345601" at the name step also holds a mobile. Only fields that are found reliably
-// inside a sentence: id_card, mobile, plate, and name after 我叫/我是/名字是/姓名是. `except`
-// (the step being answered) is left out.
-std::map<std::string, std::string> other_values(std::string_view text, std::string_view except,
-                                                int today_yyyymmdd);
+// inside a sentence: id_card, mobile, plate, name after 我叫/我是/名字是/姓名是, employer after
+// 挂靠/单位/上班/我跑…, and (given the catalog) a district named plainly ("在金坛跑", "家在湖塘").
+// `except` (the step being answered) is left out.
+std::map<std::string, std::string> other_values(
+    std::string_view text, std::string_view except, int today_yyyymmdd,
+    const members::DistrictCatalog* districts = nullptr);
 
 // Whether the text reads as a person's name (after 我叫/我是/名字是 and polite endings are
 // removed): a known surname (or a "·" name), 2–6 Han characters, no question or help words.

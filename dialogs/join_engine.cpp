@@ -282,7 +282,8 @@ void JoinEngine::keep_other_values(Turn& turn) const {
     const FlowStep* current = script_.find_step(draft.step);
     const std::string answering =
         current && current->kind == StepKind::slot ? current->validator : std::string();
-    for (const auto& [validator, value] : other_values(said, answering, turn.input.today)) {
+    const auto values = other_values(said, answering, turn.input.today, &districts_);
+    for (const auto& [validator, value] : values) {
         for (const auto& step : script_.steps) {
             if (step.kind != StepKind::slot || step.validator != validator) continue;
             const auto filled = draft.slots.find(step.slot);
@@ -297,7 +298,7 @@ void JoinEngine::keep_other_values(Turn& turn) const {
 
 void JoinEngine::keep_value_for(Turn& turn, const FlowStep& step) const {
     const std::string& said = whole_message(turn.input);
-    const auto found = other_values(said, "", turn.input.today);
+    const auto found = other_values(said, "", turn.input.today, &districts_);
     if (const auto value = found.find(step.validator); value != found.end()) {
         turn.draft().waiting[step.validator] = value->second;
         return;
@@ -516,6 +517,19 @@ void JoinEngine::advance(Turn& turn, const FlowStep& done) const {
     if (next) enter(turn, next->id);
 }
 
+std::optional<std::string> JoinEngine::kept_value(const FlowStep& step, const std::string& value,
+                                                  int today) const {
+    // A district slot holds the district's id; only a place that names one district is kept.
+    if (step.validator == "district") {
+        const auto match = districts_.match(value);
+        if (match.kind != members::DistrictCatalog::Match::Kind::unique) return std::nullopt;
+        return match.candidates.front()->id;
+    }
+    Validated result = validate_step(step, value, today);
+    if (!result.ok) return std::nullopt;
+    return std::move(result.value);
+}
+
 void JoinEngine::enter(Turn& turn, const std::string& step_id) const {
     DraftState& draft = turn.draft();
     draft.step = step_id;
@@ -528,13 +542,11 @@ void JoinEngine::enter(Turn& turn, const std::string& step_id) const {
                 waiting != draft.waiting.end()) {
                 const std::string value = waiting->second;
                 draft.waiting.erase(waiting);
-                const Validated result = validate_step(step, value, turn.input.today);
-                if (result.ok) {
-                    draft.slots[step.slot] = result.value;
+                if (const auto stored = kept_value(step, value, turn.input.today)) {
+                    draft.slots[step.slot] = *stored;
                     draft.failures.erase(step.id);
-                    turn.say(
-                        fill_text(script_.text("value_kept"),
-                                  {{"label", step.label}, {"value", masked(step, result.value)}}));
+                    turn.say(fill_text(script_.text("value_kept"),
+                                       {{"label", step.label}, {"value", masked(step, *stored)}}));
                     advance(turn, step);
                     break;
                 }

@@ -168,6 +168,10 @@ private:
     // DraftState::waiting: keep the other fields the message holds (for empty slots only), and
     // the new value of a field the driver asks to change.
     void keep_other_values(Turn& turn) const;
+    // What a value typed before its step came stores in that step's slot, or nullopt when it
+    // no longer passes (a district slot holds the district's id).
+    std::optional<std::string> kept_value(const FlowStep& step, const std::string& value,
+                                          int today) const;
     void keep_value_for(Turn& turn, const FlowStep& step) const;
     void enter(Turn& turn, const std::string& step_id) const;
     void advance(Turn& turn, const FlowStep& done) const;

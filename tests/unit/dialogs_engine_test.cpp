@@ -136,6 +136,19 @@ TEST_F(EngineTest, AJoinRequestWithEveryValueGoesStraightToTheCode) {
     EXPECT_EQ(last_effect_.kind, EffectKind::send_code);
 }
 
+// "…在金坛跑 挂靠金坛顺达物流" in the first message: district and employer were asked again at
+// steps 5 and 6 (member helper, session 20). They now wait for their steps like the numbers.
+TEST_F(EngineTest, DistrictAndEmployerInTheFirstMessageAreKept) {
+    const std::string said = std::string("我要入会 我叫赵大海 身份证") + kIdCard + " 手机" +
+                             kMobile + " 车牌苏D12345 在金坛跑 挂靠金坛顺达物流";
+    say_in(said, said, {sent()});
+    auto out = say("123456", {checked("ok")});
+    EXPECT_EQ(state_.draft->step, "confirm") << all(out.texts);
+    EXPECT_EQ(state_.draft->slots.at("district"), "jintan");
+    EXPECT_EQ(state_.draft->slots.at("employer"), "金坛顺达物流");
+    EXPECT_TRUE(any_contains(out.texts, "金坛区")) << all(out.texts);
+}
+
 // "手机号打错了 是138…": the change and its new value in one message.
 TEST_F(EngineTest, AChangeRequestCarryingTheNewValueUsesIt) {
     say("我要入会");

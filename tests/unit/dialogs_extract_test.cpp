@@ -178,5 +178,37 @@ TEST(Extract, OtherValuesAreTheFieldsAMessageAlsoHolds) {
         EXPECT_EQ(other_values(item.text, item.except, kToday), item.values) << item.text;
 }
 
+// The all-in-one first message also holds where he drives and for whom, when he says so plainly.
+TEST(Extract, OtherValuesHoldDistrictAndEmployerSaidPlainly) {
+    struct Case {
+        const char* text;
+        const char* except;
+        std::map<std::string, std::string> values;
+    };
+    const Case cases[] = {
+        {"我叫王建国 在金坛跑 挂靠金坛顺达物流",
+         "",
+         {{"name", "王建国"}, {"district", "金坛区"}, {"employer", "金坛顺达物流"}}},
+        // The company's place is not his: no district from "金坛顺达物流" alone.
+        {"我叫王建国 挂靠金坛顺达物流", "", {{"name", "王建国"}, {"employer", "金坛顺达物流"}}},
+        {"家在湖塘 我跑货拉拉", "name", {{"district", "武进区"}, {"employer", "货拉拉"}}},
+        {"我是溧阳的 电话13912345601", "name", {{"district", "溧阳市"}, {"mobile", "13912345601"}}},
+        // A town alone inside a sentence is too often another word; his name is no street.
+        {"给个五星好评", "name", {}},
+        {"我叫王红梅", "", {{"name", "王红梅"}}},
+        // Two districts share 遥观: the district step asks, nothing is kept.
+        {"家在遥观", "name", {}},
+        // A platform he complains about is not his employer; the step itself is left out.
+        {"满帮封了我的号", "name", {}},
+        {"在武进跑", "district", {}},
+        {"单位是顺达物流", "employer", {}},
+        // "没有单位" answers the employer step itself, not a later one.
+        {"没有单位", "name", {}},
+    };
+    for (const auto& item : cases)
+        EXPECT_EQ(other_values(item.text, item.except, kToday, &districts()), item.values)
+            << item.text;
+}
+
 }  // namespace
 }  // namespace kayou::dialogs
