@@ -35,6 +35,12 @@ bool asks_about_ticket(std::string_view text);
 // a procedure takes).
 bool asks_when_answered(std::string_view text);
 
+// A group message not addressed to the bot that asks the group something the FAQ may answer:
+// "谁知道高速超载罚多少", "挂靠公司不给退押金咋整". Statements, advice and complaints
+// ("满帮扣钱太狠了", "公司不给报你自己去人社局报啊") and what one member says to another
+// ("老李你那个工伤认定下来没", "@老王 …") are talk among members: false, and the bot stays quiet.
+bool asks_the_group(std::string_view text);
+
 // The application number inside a message ("申请编号RH20261205000002", "rh 2026…" with spaces
 // between the digits), upper-cased and joined, or "" when there is none: "RH" and 14 digits, the
 // form members::format_application_id gives. A longer run of digits is no application number.

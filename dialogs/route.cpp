@@ -60,7 +60,9 @@ Route group_route(const Understanding& understanding, const RouteView& view) {
     if (intent == "join") return to(Do::group_join);
     // The sender's own choices: his "第二个" picks one without a new @-mention.
     if (intent == "choice" && view.choices_offered) return to(Do::pick);
-    // The FAQ answers a clear question even unaddressed (it decides silence itself).
+    // The FAQ answers a clear question even unaddressed (it decides silence itself), but only one
+    // put to the group: statements, advice and one member's words to another are their talk.
+    if (intent == "question" && !view.mentioned && !view.asks_the_group) return to(Do::silence);
     if (intent == "question") {
         Route route = to(Do::legal);
         route.offer_desk = !understanding.slot("serious").empty();

@@ -20,6 +20,7 @@ struct RouteView {
     bool choices_offered = false;  // numbered choices (FAQ or menu) are waiting for a pick
     bool legal_context = false;    // the last turn was a legal question (人工 -> the legal desk)
     bool ticket_open = false;      // a private chat whose ticket for a person may still be open
+    bool asks_the_group = false;   // group: the message asks the group something (asks_the_group)
 };
 
 enum class Do {

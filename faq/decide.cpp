@@ -93,13 +93,16 @@ Decision decide(const std::vector<Hit>& hits, const Thresholds& thresholds, bool
 
 namespace {
 
-std::string legal_basis_line(const Entry& entry) {
+std::string legal_basis_line(const Entry& entry,
+                             std::size_t max_articles = std::numeric_limits<std::size_t>::max()) {
     if (entry.legal_basis.empty()) return {};
     std::string line = "法律依据：";
-    for (std::size_t i = 0; i < entry.legal_basis.size(); ++i) {
+    const std::size_t shown = std::min(max_articles, entry.legal_basis.size());
+    for (std::size_t i = 0; i < shown; ++i) {
         if (i > 0) line += "；";
         line += "《" + entry.legal_basis[i].law + "》" + entry.legal_basis[i].article;
     }
+    if (shown < entry.legal_basis.size()) line += "等";
     return line + "。";
 }
 
@@ -244,6 +247,17 @@ std::string format_answer(const Entry& entry, std::size_t max_bytes,
     if (max_bytes >= tail.size() + kEllipsis.size() + kMinAnswerBytes)
         return fit_answer(entry.answer, max_bytes - tail.size(), kEllipsis, relevance) + tail;
     return full.substr(0, text::utf8_prefix_length(full, max_bytes));
+}
+
+std::string format_group_answer(const Entry& entry, const SentenceRelevance& relevance) {
+    // The articles the answer rests on first; a list of ten pushes the talk off the screen.
+    constexpr std::size_t kGroupArticles = 3;
+    const std::string basis = legal_basis_line(entry, kGroupArticles);
+    std::string tail;
+    if (!basis.empty()) tail += "\n" + basis;
+    tail += "\n";
+    tail += kGroupClosing;
+    return fit_answer(entry.answer, kGroupAnswerBytes, kEllipsis, relevance) + tail;
 }
 
 std::size_t whole_reply_bytes(const Entry& entry) {

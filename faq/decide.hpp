@@ -91,6 +91,12 @@ std::vector<std::string_view> split_sentences(std::string_view text);
 std::string format_answer(const Entry& entry, std::size_t max_bytes,
                           const SentenceRelevance& relevance = {});
 
+// An answer for a group chat, where a wall of text pushes the members' own talk off the screen:
+// the answer within kGroupAnswerBytes (its opening and the sentences most relevant to the
+// question), at most three articles of its legal basis, and kGroupClosing. No second answer and
+// no "回复1看全文": a member's "1" is lost among the others' messages.
+std::string format_group_answer(const Entry& entry, const SentenceRelevance& relevance = {});
+
 // Two answers in one text: a line saying it may be either, then each answer with its legal
 // basis under ① and ②, then how to reach a person once. When they do not fit max_bytes the
 // runner-up keeps at least a sixth of the room and the best match the rest; a shortened answer
@@ -147,6 +153,11 @@ inline constexpr const char* kBothApartOpening =
 inline constexpr const char* kTwoQuestionsOpening = "您问了两件事，分别回答：";
 inline constexpr const char* kTwoQuestionsApartOpening =
     "您问了两件事，分两条回答（第二条没收到请回复2）：";
+// The bytes of a group answer's own text (format_group_answer), about 150 Han characters.
+inline constexpr std::size_t kGroupAnswerBytes = 450;
+// The closing line of a group answer: the whole answer and a person are in the private chat.
+inline constexpr const char* kGroupClosing =
+    "群里只说要点：完整的回答、找律师，请加小助手好友私聊我，发同样的问题。";
 // The closing line appended to every answer.
 inline constexpr const char* kReachPerson =
     "如需人工帮助，请回复\"人工\"或\"找律师\"转律师值班，或拨打职工服务热线12351。";

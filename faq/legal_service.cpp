@@ -241,8 +241,10 @@ LegalReply answer_from(std::shared_ptr<const Index> index, int version,
     const bool has_topic = !question.topic.empty() || !question.answered_before.empty();
     if (index && has_topic && follow_up) read_with_topic(*index, question, hits, searched_text);
     if (searched_text != question.text) reply.searched_text = searched_text;
-    const Thresholds channel =
-        channel_thresholds(thresholds, question.max_bytes, question.follow_up);
+    // A group gets one short answer (format_group_answer): never two, so no pairing there.
+    const std::size_t pairing_bytes =
+        question.in_group ? std::min(question.max_bytes, kGroupAnswerBytes) : question.max_bytes;
+    const Thresholds channel = channel_thresholds(thresholds, pairing_bytes, question.follow_up);
     Decision decision = decide(hits, channel, question.in_group, question.mentioned);
     // "我想不干了 要提前多久说 押金能退吗": one answer for each (a follow-up is one question).
     if (index && !follow_up)
@@ -293,6 +295,10 @@ LegalReply answer_from(std::shared_ptr<const Index> index, int version,
             // A shortened answer keeps what the driver asked about (faq::format_answer).
             SentenceRelevance relevance;
             if (index) relevance = index->sentence_relevance(searched_text);
+            if (question.in_group && decision.action == Action::answer) {
+                reply.texts.push_back(format_group_answer(*decision.hits.front().entry, relevance));
+                break;
+            }
             auto messages =
                 answer_messages(decision, question.max_bytes, relevance, question.follow_up);
             reply.texts.push_back(std::move(messages.front()));

@@ -9,10 +9,12 @@
 #include <regex>
 
 #include "bot/channels/bridge.hpp"
+#include "faq/decide.hpp"
 #include "tests/support/chat_client.hpp"
 #include "tests/support/http_client.hpp"
 #include "tests/support/kayou_process.hpp"
 #include "tests/support/redis_server.hpp"
+#include "text/utf8.hpp"
 
 namespace kayou::test {
 namespace {
@@ -251,6 +253,26 @@ TEST_F(ChatLegalTest, GroupStaysSilentWhenUnsureUnlessMentioned) {
     body["message_id"] = unique("m");
     body["mentioned_bot"] = true;
     EXPECT_FALSE(bridge_post(port(), body).texts.empty());
+}
+
+// Drivers talking among themselves drew 500–1,300 characters on seven of ten messages (group
+// helper, session 21). Talk among members stays theirs; a question answered in a group is its
+// point, a few articles and the way to the whole answer in private.
+TEST_F(ChatLegalTest, GroupTalkAmongMembersIsTheirsAndGroupAnswersAreShort) {
+    const std::string room = unique("room");
+    for (const char* talk : {"还没呢 公司不给报", "公司不给报你自己去人社局报啊 一年内都行",
+                             "满帮扣钱太狠了", "疲劳驾驶是罚两百"})
+        EXPECT_TRUE(
+            bridge_post(port(), in_room(message(unique("d"), talk), room, false)).texts.empty())
+            << talk;
+    const std::string asked =
+        bridge_post(port(),
+                    in_room(message(unique("d"), "@卡友小助手 老板欠我三个月工资咋整"), room, true))
+            .all();
+    EXPECT_NE(asked.find("12333"), std::string::npos) << asked;
+    EXPECT_NE(asked.find(faq::kGroupClosing), std::string::npos) << asked;
+    EXPECT_LT(text::code_point_count(asked), 330u) << asked;
+    EXPECT_EQ(asked.find("回复2"), std::string::npos) << asked;
 }
 
 TEST_F(ChatLegalTest, AskingForALawyerOpensATicketAndItsAnswerComesWithTheNextMessage) {

@@ -34,6 +34,13 @@ RouteView group(bool mentioned) {
     return view;
 }
 
+// An unaddressed group message that asks the group something (dialogs::asks_the_group).
+RouteView asking_group() {
+    RouteView view = group(false);
+    view.asks_the_group = true;
+    return view;
+}
+
 struct Row {
     const char* intent;
     RouteView view;
@@ -106,7 +113,10 @@ TEST(Route, EveryIntentInEveryState) {
         // groups
         {"join", group(false), Do::group_join, false},
         {"join", group(true), Do::group_join, false},
-        {"question", group(false), Do::legal, false},
+        {"question", asking_group(), Do::legal, false},
+        // Talk among members ("满帮扣钱太狠了"): theirs, not a question for the FAQ.
+        {"question", group(false), Do::silence, false},
+        {"question", group(true), Do::legal, false},
         {"benefits", group(false), Do::silence, false},
         {"benefits", group(true), Do::benefits, false},
         {"progress", group(true), Do::status, false},

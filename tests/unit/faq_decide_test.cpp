@@ -254,6 +254,29 @@ TEST(FaqFormat, ServiceEntryHasNoLegalBasisLine) {
     EXPECT_EQ(format_answer(entry, 4096).find("法律依据"), std::string::npos);
 }
 
+// A group answer: the point within kGroupAnswerBytes, three articles at most, and where the rest
+// is; never "回复1看全文" (a member's "1" is lost among the others' messages).
+TEST(FaqFormat, GroupAnswerIsShortAndPointsToThePrivateChat) {
+    Entry entry = make_entry("x");
+    entry.answer.clear();
+    for (int i = 0; i < 40; ++i) entry.answer += "被拖欠工资可以打12333投诉。";
+    entry.legal_basis = {{"劳动合同法", "第30条"},
+                         {"劳动合同法", "第85条"},
+                         {"劳动争议调解仲裁法", "第27条"},
+                         {"保障农民工工资支付条例", "第3条"}};
+    const std::string text = format_group_answer(entry);
+    EXPECT_LT(text.size(), kGroupAnswerBytes + 300);
+    EXPECT_EQ(text.find("被拖欠工资可以打12333投诉。"), 0u);
+    EXPECT_NE(text.find("…"), std::string::npos) << "cut";
+    EXPECT_NE(text.find("《劳动争议调解仲裁法》第27条等。"), std::string::npos) << text;
+    EXPECT_EQ(text.find("保障农民工工资支付条例"), std::string::npos) << text;
+    EXPECT_NE(text.find(kGroupClosing), std::string::npos);
+    EXPECT_EQ(text.find("看全文"), std::string::npos);
+    // A short answer is sent whole, with its whole basis.
+    EXPECT_EQ(format_group_answer(kA).find(kA.answer), 0u);
+    EXPECT_NE(format_group_answer(kA).find("第27条。"), std::string::npos);
+}
+
 // whole_reply_bytes is the size at which format_answer stops shortening: the editors' form
 // warns past kOneReplyBytes on that figure, so it must match what is sent to the byte.
 TEST(FaqFormat, WholeReplyBytesIsWhereShorteningStarts) {
