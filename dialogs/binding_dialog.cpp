@@ -53,12 +53,41 @@ std::optional<std::string> bare_bind_code(std::string_view raw) {
     return std::string(text);
 }
 
+// "绑定 ABCD-2345 谢谢", "码是ABCD-2345", "帮定 ABCD2345": a code inside a sentence that speaks of
+// binding. The first run of eight characters of the code's alphabet (a hyphen or a space may
+// split it) standing on its own, as typed; nullopt when there is none.
+std::optional<std::string> code_inside(std::string_view text) {
+    const auto alnum = [](char c) { return std::isalnum(static_cast<unsigned char>(c)) != 0; };
+    for (std::size_t start = 0; start < text.size(); ++start) {
+        if (!alnum(text[start]) || (start > 0 && alnum(text[start - 1]))) continue;
+        std::size_t end = start;
+        while (end < text.size() && (alnum(text[end]) || text[end] == '-' || text[end] == ' '))
+            ++end;
+        const std::string_view run = trim(text.substr(start, end - start));
+        if (members::normalize_bind_code(run)) return std::string(run);
+        start = end;
+    }
+    return std::nullopt;
+}
+
+bool speaks_of_binding(std::string_view text) {
+    for (std::string_view cue : {kBindWord, std::string_view("帮定"), std::string_view("邦定"),
+                                 std::string_view("绑码"), std::string_view("码是")})
+        if (text.find(cue) != std::string_view::npos) return true;
+    return false;
+}
+
 }  // namespace
 
 std::optional<std::string> bind_request(std::string_view raw) {
     if (auto code = bare_bind_code(raw)) return code;
-    // Every message passes here: most are gone after one search.
-    if (raw.find(kBindWord) == std::string_view::npos) return std::nullopt;
+    // Every message passes here: most are gone after a few searches.
+    if (!speaks_of_binding(raw)) return std::nullopt;
+    if (raw.find(kBindWord) == std::string_view::npos ||
+        trim(raw).substr(0, kBindWord.size()) != kBindWord) {
+        const std::string folded = text::fold_width(raw);
+        return code_inside(folded);
+    }
     // Width folded first: a phone keyboard in Chinese mode types "ＡＢＣＤ" and "："
     const std::string folded = text::fold_width(raw);
     std::string_view text = trim(folded);
@@ -76,8 +105,9 @@ std::optional<std::string> bind_request(std::string_view raw) {
     const std::string rest(trim(text));
     if (rest.empty()) return std::string();
     // "绑定手机" and other sentences are not bind requests; a code is ASCII letters and digits.
+    // "绑定 ABCD-2345 谢谢": the code inside them is.
     for (char c : rest)
-        if (static_cast<unsigned char>(c) >= 0x80) return std::nullopt;
+        if (static_cast<unsigned char>(c) >= 0x80) return code_inside(rest);
     return rest;
 }
 
@@ -121,8 +151,8 @@ asio::awaitable<Reply> BindingDialog::bind(const Message& message, std::string c
                 if (log_) log_("bind_code_revoke_failed", "");
             }
             co_return say(
-                "绑定码发在群里就作废了，以免被别人绑定。您可以用申请时填写的手机号回复短信“进度”"
-                "查询申请。以后的绑定码请私聊发给我。",
+                "绑定码发在群里就作废了，以免被别人绑定。您的申请不受影响，照常审核，结果会短信"
+                "通知申请时填的手机号；要查进度，用这个手机号回复验证码短信“进度”。",
                 message);
         }
         if (!message.mentioned_bot) co_return Reply{};

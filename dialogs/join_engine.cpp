@@ -641,7 +641,7 @@ TurnOutput JoinEngine::on_effect(ConversationState state, const EffectResult& re
             if (!script_.texts.count(key)) key = "progress_none";
             if (input.in_group) {
                 turn.out.mention = true;
-                turn.say(outcome == "none" ? script_.text("progress_none")
+                turn.say(outcome == "none" ? script_.text("progress_none_group")
                                            : fill_text(script_.text("progress_group"), values));
                 break;
             }

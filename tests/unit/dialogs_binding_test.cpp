@@ -32,6 +32,16 @@ TEST(BindRequest, FindsTheCodeInWhatADriverTypes) {
         {"2345-6789", std::nullopt},  // digits only: a number
         {"5R92BA4R", std::nullopt},   // without its hyphen it could be anything
         {"0O12-BA4R", std::nullopt},  // 0 and O are not in the alphabet
+        // Inside a sentence that speaks of binding (benefits helper, session 21: "不客气" and
+        // "没看懂" answered these).
+        {"绑定 V2QY-H67B 谢谢", "V2QY-H67B"},
+        {"码是V2QY-H67B", "V2QY-H67B"},
+        {"帮定 V2QYH67B", "V2QYH67B"},
+        {"你好 我的绑定码V2QY-H67B 麻烦了", "V2QY-H67B"},
+        {"绑定码是 v2qy h67b", "v2qy h67b"},
+        {"验证码是123456", std::nullopt},
+        {"绑定手机号13912345678", std::nullopt},
+        {"加油卡怎么绑定", std::nullopt},
     };
     for (const auto& c : cases) EXPECT_EQ(bind_request(c.text), c.code) << c.text;
 }
