@@ -1100,10 +1100,13 @@ asio::awaitable<RouterDialog::Handled> RouterDialog::chat_services(const Message
             co_return handled;
         }
     }
-    // A menu pick is the intent it names.
+    // A menu pick is the intent it names. In a group it is his answer to the menu he was shown:
+    // addressed, @-mention or not ("3" was dropped there, and the menu with it).
+    bool picked_from_menu = false;
     if (understood.intent == "choice" && menu) {
         const int picked = std::stoi(understood.slot("number"));
         if (picked >= 1 && picked <= static_cast<int>(offered.size())) {
+            picked_from_menu = true;
             understood.intent =
                 offered[static_cast<std::size_t>(picked) - 1].substr(kMenuPrefix.size());
             understood.slots.clear();
@@ -1117,7 +1120,7 @@ asio::awaitable<RouterDialog::Handled> RouterDialog::chat_services(const Message
 
     RouteView view;
     view.in_group = in_group;
-    view.mentioned = input.mentioned;
+    view.mentioned = input.mentioned || picked_from_menu;
     view.sms = message.channel == Channel::sms;
     view.misses_before = misses;
     view.choices_offered = !offered.empty();

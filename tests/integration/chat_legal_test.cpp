@@ -615,6 +615,16 @@ TEST_F(ChatLegalTest, GroupChoicesBelongToTheSenderWhoWasOfferedThem) {
     const std::string picked =
         bridge_post(port(), in_room(message(asker, "第二个"), room, false)).all();
     EXPECT_NE(picked.find("法律依据"), std::string::npos) << picked;
+    // The help menu says "回复数字": his "3" without a mention is his pick (it was dropped, and
+    // the menu with it, so "@卡友小助手 3" then got "没看懂"; group helper, session 21).
+    const std::string member = unique("d");
+    const std::string menu =
+        bridge_post(port(), in_room(message(member, "帮助"), room, true)).all();
+    ASSERT_NE(menu.find("3. 福利"), std::string::npos) << menu;
+    const std::string benefits =
+        bridge_post(port(), in_room(message(member, "3"), room, false)).all();
+    EXPECT_NE(benefits.find("福利"), std::string::npos) << benefits;
+    EXPECT_EQ(benefits.find("没看懂"), std::string::npos) << benefits;
 }
 
 // Two entries that fit about equally well (the six-month probation rule and the probation
