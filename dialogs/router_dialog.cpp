@@ -344,6 +344,10 @@ const char* const kAlreadyApplied = "您已经提交过入会申请，不用重�
 const char* const kChangeApplied =
     "您已经提交过入会申请，已提交的申请在这里不能撤回或修改。"
     "要撤回或改信息（比如换了手机号），请回复“人工”，区县工会的工作人员会帮您处理。";
+// "@卡友小助手 人工" with nothing else, in a group.
+const char* const kGroupPersonPrivately =
+    "请加小助手好友，私聊我说说您的情况（什么事、在哪、对方是谁），我马上转给律师值班或工作人员。"
+    "群里不要发身份证号和电话。急事请拨打职工服务热线12351。";
 // An application number typed in a chat that did not make that application: a number alone
 // proves nothing (it is printed on a page anyone in a group may have seen), so it shows no status.
 const char* const kNumberNotBound =
@@ -687,6 +691,13 @@ asio::awaitable<std::vector<std::string>> RouterDialog::answer_person(const Mess
                                                                       const Route& decided) {
     const ChatServices& chat = services_.chat;
     if (turn.in_group) {
+        // "@卡友小助手 人工" alone opened a ticket holding only "人工": the desk learns nothing,
+        // and his story belongs in the private chat, not in the group (group helper, session 21).
+        if (is_bare_request(turn.text)) {
+            std::vector<std::string> texts;
+            texts.emplace_back(kGroupPersonPrivately);
+            co_return texts;
+        }
         // The legal service opens a ticket for an addressed "人工" with the message (the numbers
         // in it, if any, already took the warning path).
         if (chat.ask) {

@@ -275,6 +275,22 @@ TEST_F(ChatLegalTest, GroupTalkAmongMembersIsTheirsAndGroupAnswersAreShort) {
     EXPECT_EQ(asked.find("回复2"), std::string::npos) << asked;
 }
 
+// "@卡友小助手 人工" alone in a group opened a ticket holding only "人工" (group helper, session
+// 21): he is asked for his story in private instead. With his story, the ticket opens.
+TEST_F(ChatLegalTest, AGroupRequestForAPersonWithoutAStoryAsksForItInPrivate) {
+    const std::string room = unique("room");
+    const std::string member = unique("d");
+    const std::string bare =
+        bridge_post(port(), in_room(message(member, "@卡友小助手 人工"), room, true)).all();
+    EXPECT_NE(bare.find("私聊我说说您的情况"), std::string::npos) << bare;
+    EXPECT_FALSE(std::regex_search(bare, std::regex("FL[0-9]{12,}"))) << bare;
+    const std::string story =
+        bridge_post(port(),
+                    in_room(message(member, "@卡友小助手 找律师 货主欠我运费两万不给"), room, true))
+            .all();
+    EXPECT_TRUE(std::regex_search(story, std::regex("FL[0-9]{12,}"))) << story;
+}
+
 TEST_F(ChatLegalTest, AskingForALawyerOpensATicketAndItsAnswerComesWithTheNextMessage) {
     const std::string sender = unique("d");
     auto said = say(port(), sender, "找律师");
