@@ -324,6 +324,8 @@ void read_bridge_section(Section bridge, Config& config) {
     bridge.read("enabled", config.bridge.enabled);
     bridge.read("secret", config.bridge.secret);
     bridge.read("bot_name", config.bridge.bot_name);
+    if (auto aliases = bridge.read_strings("bot_aliases"); !aliases.empty())
+        config.bridge.bot_aliases = std::move(aliases);
     bridge.read_duration("max_clock_skew_s", config.bridge.max_clock_skew, 1, 86'400);
     bridge.reject_unknown();
     if (config.bridge.enabled && config.bridge.secret.size() < 16)

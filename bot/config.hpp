@@ -44,6 +44,8 @@ struct BridgeConfig {
     bool enabled = false;
     std::string secret;
     std::string bot_name = "卡友小助手";
+    // Other names members call the bot by ("小助手"): "@小助手 …", or the name opening a message.
+    std::vector<std::string> bot_aliases{"小助手"};
     std::chrono::seconds max_clock_skew{300};
 };
 

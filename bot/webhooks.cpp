@@ -1,5 +1,6 @@
 #include "bot/webhooks.hpp"
 
+#include <algorithm>
 #include <cstdlib>
 #include <optional>
 
@@ -39,6 +40,18 @@ struct Rejection {
     std::string reason;
 };
 
+// The bot's name first, then its aliases: the longest is tried first, so "@卡友小助手" is not
+// read as "@卡友" followed by something else.
+std::vector<std::string> bridge_names(const BridgeConfig& bridge) {
+    std::vector<std::string> names{bridge.bot_name};
+    names.insert(names.end(), bridge.bot_aliases.begin(), bridge.bot_aliases.end());
+    std::erase_if(names, [](const std::string& name) { return name.empty(); });
+    std::stable_sort(names.begin(), names.end(), [](const std::string& a, const std::string& b) {
+        return a.size() > b.size();
+    });
+    return names;
+}
+
 }  // namespace
 
 struct Webhooks::State {
@@ -50,10 +63,8 @@ struct Webhooks::State {
     std::optional<crypto::WxMsgCrypt> wecom_app_crypt;
     std::optional<crypto::WxMsgCrypt> wecom_bot_crypt;
     FollowUpSenders follow_ups;
-    channels::BridgeConfig bridge{config.bridge.secret,
-                                  {config.bridge.bot_name},
-                                  config.bridge.max_clock_skew.count(),
-                                  config.server.body_limit};
+    channels::BridgeConfig bridge{config.bridge.secret, bridge_names(config.bridge),
+                                  config.bridge.max_clock_skew.count(), config.server.body_limit};
 
     net::HttpResponse reject(std::string_view channel, const net::HttpRequest& request,
                              Rejection rejection) {

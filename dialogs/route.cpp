@@ -69,6 +69,8 @@ Route group_route(const Understanding& understanding, const RouteView& view) {
         return route;
     }
     if (!view.mentioned) return to(Do::silence);
+    // "@卡友小助手" and nothing else: "are you there?", not a message it failed to understand.
+    if (understanding.text.empty()) return to(Do::menu);
     if (is_chit_chat(understanding)) return to(Do::small_talk);
     if (intent == "choice" && view.choices_offered) return to(Do::pick);
     if (intent == "progress") return to(Do::status);

@@ -132,6 +132,9 @@ Result<dialogs::Message> parse_bridge_message(std::string_view body,
     for (const auto& name : bot_names) {
         if (strip_mentions_of(text, name)) mentioned = true;
     }
+    for (const auto& name : bot_names) {
+        if (!mentioned && strip_leading_name(text, name)) mentioned = true;
+    }
     message.mentioned_bot = mentioned || !message.in_group();
     message.text = std::string(trim_spaces(text));
 

@@ -1,5 +1,7 @@
 #include "bot/channels/mention.hpp"
 
+#include <cctype>
+
 namespace kayou::channels {
 namespace {
 
@@ -50,6 +52,19 @@ bool strip_leading_mention(std::string& text) {
     std::size_t end = 1;
     while (end < text.size() && separator_length(text, end) == 0) ++end;
     text.erase(0, end + separator_length(text, end));
+    return true;
+}
+
+bool strip_leading_name(std::string& text, std::string_view name) {
+    const std::string_view trimmed = trim_spaces(text);
+    if (name.empty() || !trimmed.starts_with(name)) return false;
+    std::size_t end = static_cast<std::size_t>(trimmed.data() - text.data()) + name.size();
+    if (end < text.size() && std::isalnum(static_cast<unsigned char>(text[end]))) return false;
+    for (std::string_view mark : {std::string_view("，"), std::string_view("："),
+                                  std::string_view(","), std::string_view(":")})
+        if (std::string_view(text).substr(end).starts_with(mark)) end += mark.size();
+    end += separator_length(text, end);
+    text.erase(0, end);
     return true;
 }
 

@@ -18,6 +18,11 @@ bool strip_mentions_of(std::string& text, std::string_view name);
 // do not know the bot's display name. Returns whether it removed one.
 bool strip_leading_mention(std::string& text);
 
+// "卡友小助手 福利有哪些", "小助手在吗": a group message that starts with the bot's name without
+// the "@" (voice input and older drivers write it so) is addressed to it. Removes the name and
+// the separator or "，" / "：" after it; returns whether it removed one. "小助手2" is no mention.
+bool strip_leading_name(std::string& text, std::string_view name);
+
 // Trims ASCII whitespace, U+2005 and U+3000 (ideographic space) at both ends.
 std::string_view trim_spaces(std::string_view text);
 

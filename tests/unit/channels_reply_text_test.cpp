@@ -118,6 +118,31 @@ TEST(ChannelsMention, StripLeadingMention) {
     EXPECT_EQ(text, "没有@");
 }
 
+// "卡友小助手 福利有哪些", "小助手在吗": the name opening a group message addresses the bot
+// (group helper, session 21: both got silence).
+TEST(ChannelsMention, StripLeadingName) {
+    struct Case {
+        const char* text;
+        const char* name;
+        bool addressed;
+        const char* left;
+    };
+    const Case cases[] = {
+        {"卡友小助手 福利有哪些", "卡友小助手", true, "福利有哪些"},
+        {"小助手在吗", "小助手", true, "在吗"},
+        {" 小助手，超载罚多少", "小助手", true, "超载罚多少"},
+        {"小助手：入会", "小助手", true, "入会"},
+        {"小助手2号在吗", "小助手", false, "小助手2号在吗"},
+        {"问问小助手", "小助手", false, "问问小助手"},
+        {"福利有哪些", "", false, "福利有哪些"},
+    };
+    for (const auto& item : cases) {
+        std::string text = item.text;
+        EXPECT_EQ(strip_leading_name(text, item.name), item.addressed) << item.text;
+        EXPECT_EQ(trim_spaces(text), item.left) << item.text;
+    }
+}
+
 TEST(ChannelsMention, TrimSpaces) {
     EXPECT_EQ(trim_spaces("\u2005 \u3000 你 好\n\u2005"), "你 好");
     EXPECT_EQ(trim_spaces("   "), "");

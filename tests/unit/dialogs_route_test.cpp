@@ -9,6 +9,7 @@ namespace {
 Understanding said(std::string intent, std::map<std::string, std::string> slots = {}) {
     Understanding understanding;
     understanding.intent = std::move(intent);
+    understanding.text = "…";  // something was said; an empty text is a bare @-mention
     understanding.confidence = 1;
     understanding.slots = std::move(slots);
     return understanding;
@@ -202,6 +203,14 @@ TEST(Route, RecognisedSmallTalkIsNeverAMissAndNeverATicket) {
     EXPECT_EQ(route(chit_chat, group(false)).action, Do::silence);
     // What nothing recognised is still a miss, and the second hands off.
     EXPECT_EQ(route(said("out_of_scope"), missed).action, Do::person);
+}
+
+// "@卡友小助手" and nothing else asks whether anyone is there: the menu, not "没看懂".
+TEST(Route, ABareMentionInAGroupGetsTheMenu) {
+    Understanding bare = said("out_of_scope");
+    bare.text.clear();
+    EXPECT_EQ(route(bare, group(true)).action, Do::menu);
+    EXPECT_EQ(route(bare, group(false)).action, Do::silence);
 }
 
 }  // namespace
