@@ -119,6 +119,16 @@ bool asks_the_group(std::string_view raw) {
     return squeezed.size() > 3 && squeezed.ends_with("不");
 }
 
+bool asks_about_someone_else(std::string_view raw) {
+    const std::string text = squeeze(raw);
+    constexpr std::string_view kOthers[] = {
+        "他的", "她的", "帮他", "帮她", "替他", "替她", "他叫", "她叫", "他入会", "她入会",
+        "老婆", "媳妇", "老公", "爱人", "我哥", "我弟", "我姐", "我妹", "我爸",   "我儿子",
+        "朋友", "同事", "别人", "亲戚", "老乡", "老王", "老李", "老张", "老刘",   "老陈"};
+    return std::any_of(std::begin(kOthers), std::end(kOthers),
+                       [&](std::string_view word) { return contains(text, word); });
+}
+
 std::string application_number_in(std::string_view raw) {
     constexpr std::size_t kDigits = 14;
     std::string compact;  // ASCII letters and digits only, the rest marks a boundary as '|'

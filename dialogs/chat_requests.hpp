@@ -41,6 +41,10 @@ bool asks_when_answered(std::string_view text);
 // ("老李你那个工伤认定下来没", "@老王 …") are talk among members: false, and the bot stays quiet.
 bool asks_the_group(std::string_view text);
 
+// "帮我查下老王的入会批了没", "我老婆的申请通过没", "帮他看看进度": a progress question about
+// another driver's application (he, she, a relative, a friend, a name after 老/小).
+bool asks_about_someone_else(std::string_view text);
+
 // The application number inside a message ("申请编号RH20261205000002", "rh 2026…" with spaces
 // between the digits), upper-cased and joined, or "" when there is none: "RH" and 14 digits, the
 // form members::format_application_id gives. A longer run of digits is no application number.

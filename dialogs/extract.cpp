@@ -514,13 +514,6 @@ bool says_his_employer(std::string_view text) {
     return false;
 }
 
-std::string erase_all(std::string text, std::string_view word) {
-    if (word.empty()) return text;
-    for (auto pos = text.find(word); pos != std::string::npos; pos = text.find(word, pos))
-        text.replace(pos, word.size(), " ");
-    return text;
-}
-
 // The district a sentence places him in, only where it is said plainly: the district's own name
 // ("武进", "溧阳市"), or a town after 在 / 住 / 家 / 户口 ("家在湖塘"). A town alone inside a
 // sentence is too often another word ("五星好评", "洛阳的货").
@@ -590,7 +583,7 @@ std::map<std::string, std::string> other_values(std::string_view text, std::stri
         std::string rest(text);
         for (const char* field : {"employer", "name"})
             if (const auto value = found.find(field); value != found.end())
-                rest = erase_all(rest, value->second);
+                rest = text::replace_with_space(rest, value->second);
         if (auto place = place_he_names(rest, *districts)) found.emplace("district", *place);
     }
     return found;

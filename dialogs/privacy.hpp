@@ -30,4 +30,15 @@ std::string redact_personal_data(std::string_view text);
 // for ("你好 我想入个会 我叫张伟 身份证号… 电话… 车牌…" is a join, not a greeting).
 std::string without_personal_data(std::string_view text);
 
+// without_personal_data, and the name of the field before each item goes too ("我身份证3204…
+// 帮我看看入会了没" -> "  帮我看看入会了没"): left in, "身份证" turned a progress question into
+// one about ID cards.
+std::string without_personal_data_or_labels(std::string_view text);
+
+// What is left of a message once its personal data is gone (without_personal_data) says
+// nothing beyond naming the fields: "身份证", "我的手机号是：", "电话 身份证号 给你". Such a
+// message asked nothing, so a group hears only the privacy warning (a search on "身份证" alone drew
+// two answers, one about employers holding ID cards).
+bool only_field_labels(std::string_view rest);
+
 }  // namespace kayou::dialogs

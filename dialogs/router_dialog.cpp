@@ -344,6 +344,10 @@ const char* const kAlreadyApplied = "您已经提交过入会申请，不用重�
 const char* const kChangeApplied =
     "您已经提交过入会申请，已提交的申请在这里不能撤回或修改。"
     "要撤回或改信息（比如换了手机号），请回复“人工”，区县工会的工作人员会帮您处理。";
+// A progress question about another driver's application.
+const char* const kSomeoneElsesApplication =
+    "为了保护申请人的信息，入会申请只能本人查：请他（她）私聊我发“进度”，或者用申请时填的手机号"
+    "回复验证码短信“进度”。审核结果也会短信通知申请时填的手机号。";
 // "@卡友小助手 人工" with nothing else, in a group.
 const char* const kGroupPersonPrivately =
     "请加小助手好友，私聊我说说您的情况（什么事、在哪、对方是谁），我马上转给律师值班或工作人员。"
@@ -899,6 +903,12 @@ asio::awaitable<std::string> RouterDialog::answer_route(
             handled.flow_text = std::string("进度");
             break;
         case Do::status:
+            // "帮我查下老王的入会批了没": only the applicant can see his application; "没有查到您…"
+            // read as "老王 has none" (group helper, session 21).
+            if (asks_about_someone_else(turn.text)) {
+                handled.texts.push_back(kSomeoneElsesApplication);
+                break;
+            }
             co_await answer_status(message, state, turn, understood, handled);
             break;
         case Do::change_applied:
@@ -1038,7 +1048,21 @@ asio::awaitable<std::optional<RouterDialog::Handled>> RouterDialog::warned_and_a
     const auto found = find_personal_data(message.text);
     if (!found.id_card && !found.mobile) co_return std::nullopt;
     Message without = message;
-    without.text = without_personal_data(message.text);
+    without.text = without_personal_data_or_labels(message.text);
+    // "我叫王建军" goes with them: it tells the answer nothing and, as words no entry holds, sank
+    // "…老板欠我运费三万八 咋弄" from 0.46 to 0.26.
+    const auto values = other_values(without.text, "", 0);
+    if (const auto name = values.find("name"); name != values.end()) {
+        for (const std::string_view cue : {"我叫", "我是", "名字是", "名字叫", "姓名是"})
+            without.text = text::replace_with_space(without.text, std::string(cue) + name->second);
+        without.text = text::replace_with_space(without.text, name->second);
+    }
+    // "@卡友小助手 身份证3204…": the numbers were all he sent; the warning is the whole reply.
+    if (only_field_labels(without.text)) {
+        Handled warned;
+        warned.texts.push_back(services_.script->text("group_personal_data"));
+        co_return std::optional<Handled>(std::move(warned));
+    }
     TurnInput without_input = input;
     without_input.text = without.text;
     auto rest = co_await chat_services(without, without_input, state, answer_delivered);

@@ -198,4 +198,11 @@ std::vector<std::string> split_utf8(std::string_view text, std::size_t max_bytes
     return chunks;
 }
 
+std::string replace_with_space(std::string text, std::string_view word) {
+    if (word.empty()) return text;
+    for (auto at = text.find(word); at != std::string::npos; at = text.find(word, at + 1))
+        text.replace(at, word.size(), " ");
+    return text;
+}
+
 }  // namespace kayou::text

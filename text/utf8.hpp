@@ -43,6 +43,10 @@ std::string strip_control_prefix(std::string_view bytes, std::size_t wanted);
 // Largest prefix length <= max_bytes that ends on a code point boundary.
 std::size_t utf8_prefix_length(std::string_view bytes, std::size_t max_bytes);
 
+// `text` with every occurrence of `word` replaced by one space (whole UTF-8 sequences only, as
+// both are valid UTF-8); an empty word changes nothing.
+std::string replace_with_space(std::string text, std::string_view word);
+
 // Splits text into chunks of at most max_bytes each, never inside a code point; prefers to break
 // after a newline or sentence punctuation in the last quarter of a chunk.
 std::vector<std::string> split_utf8(std::string_view text, std::size_t max_bytes);

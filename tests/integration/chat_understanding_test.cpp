@@ -135,6 +135,15 @@ TEST_F(UnderstandingTest, NonAnswersAtTheNameStepAreNeverStoredAsTheName) {
 
 // An old driver spaces his name out and sends his ID before it is asked: the name is taken, the
 // ID kept for its step and never sent to the desk; a nickname is refused with what to send.
+// Sent in private after the group pointed him here (group helper, session 21): the form, not
+// the group how-to; and another driver's progress is his own to ask.
+TEST_F(UnderstandingTest, WhatTheGroupSentHimHereForIsDone) {
+    EXPECT_TRUE(has(Driver().say("我刚在群里说了 入会"), "第1步"));
+    const Said other = Driver().say("帮我查下老王的入会批了没");
+    EXPECT_TRUE(has(other, "只能本人查")) << other.all();
+    EXPECT_FALSE(has(other, "没有查到您")) << other.all();
+}
+
 TEST_F(UnderstandingTest, AnEarlyIdIsKeptAndASpacedNameTaken) {
     const Driver driver;
     ASSERT_TRUE(has(driver.say("我想入会"), "第1步"));

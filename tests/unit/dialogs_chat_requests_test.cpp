@@ -91,6 +91,14 @@ TEST(AsksTheGroup, QuestionsToEveryoneNotTalkAmongMembers) {
         EXPECT_FALSE(asks_the_group(text)) << text;
 }
 
+TEST(AsksAboutSomeoneElse, ProgressForAnotherDriver) {
+    for (const char* text : {"帮我查下老王的入会批了没 他叫王建国", "帮她查下进度",
+                             "我老婆的申请通过没", "帮我老公查下入会申请通过没"})
+        EXPECT_TRUE(asks_about_someone_else(text)) << text;
+    for (const char* text : {"进度", "我的申请批了没", "帮我看看入会了没", "查一下我的入会申请"})
+        EXPECT_FALSE(asks_about_someone_else(text)) << text;
+}
+
 TEST(ApplicationNumberIn, FindsTheNumberInsideASentence) {
     const std::pair<const char*, const char*> cases[] = {
         {"RH20261205000002", "RH20261205000002"},

@@ -159,5 +159,29 @@ TEST(Redact, LeavesNoLongDigitRunOfFoundItems) {
     }
 }
 
+// "@卡友小助手 身份证3204…" in a group drew two FAQ answers on "身份证" (one about employers
+// holding ID cards) after the warning (group helper, session 21).
+TEST(OnlyFieldLabels, AMessageOfNumbersAndTheirNamesAskedNothing) {
+    for (const char* text : {"身份证320412198506120033", "我的手机号是：13912345678",
+                             "电话13912345678 身份证号320412198506120033 给你", "13912345678"})
+        EXPECT_TRUE(only_field_labels(without_personal_data(text))) << text;
+    for (const char* text : {"身份证320412198506120033 帮我看看入会了没",
+                             "电话13912345678 老板欠我工资咋办", "身份证丢了怎么办"})
+        EXPECT_FALSE(only_field_labels(without_personal_data(text))) << text;
+}
+
+TEST(WithoutPersonalDataOrLabels, TheFieldNameGoesWithItsNumber) {
+    const std::pair<const char*, const char*> cases[] = {
+        {"我身份证320483198805121234 帮我看看入会了没", "  帮我看看入会了没"},
+        {"帮我看看入会了没 身份证号是：320483198805121234", "帮我看看入会了没  "},
+        {"我的手机号13912345678", " "},
+        // A label that is part of the question stays: only the one right before a number goes.
+        {"身份证丢了怎么办 电话13912345678", "身份证丢了怎么办  "},
+        {"老板欠我工资", "老板欠我工资"},
+    };
+    for (const auto& [text, left] : cases)
+        EXPECT_EQ(without_personal_data_or_labels(text), left) << text;
+}
+
 }  // namespace
 }  // namespace kayou::dialogs

@@ -120,6 +120,13 @@ TEST(Utf8, SplitRespectsTheLimitAndPrefersSentenceEnds) {
     EXPECT_EQ(chunks.front().substr(chunks.front().size() - 3), "。");
 }
 
+TEST(Utf8, ReplaceWithSpace) {
+    EXPECT_EQ(replace_with_space("我叫王建军 王建军的车", "王建军"), "我叫   的车");
+    EXPECT_EQ(replace_with_space("aaa", "a"), "   ");
+    EXPECT_EQ(replace_with_space("老板欠我工资", ""), "老板欠我工资");
+    EXPECT_EQ(replace_with_space("", "x"), "");
+}
+
 TEST(Utf8, SplitOfEmojiAtTheLimit) {
     const std::string emoji = "🚚🚚🚚";  // 12 bytes
     const auto chunks = split_utf8(emoji, 5);
