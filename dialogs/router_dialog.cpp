@@ -8,6 +8,7 @@
 #include "dialogs/chat_requests.hpp"
 #include "dialogs/extract.hpp"
 #include "dialogs/privacy.hpp"
+#include "faq/focus.hpp"
 #include "faq/follow_up.hpp"
 #include "faq/legal_service.hpp"
 #include "faq/tickets.hpp"
@@ -94,7 +95,9 @@ asio::awaitable<Reply> RouterDialog::handle(const Message& message) {
     TurnInput group_input = input;
     group_input.text = *handled.flow_text;
     auto out = engine_.on_message({}, group_input);
-    std::vector<std::string> texts = out.texts;
+    // What the router said first (the other question beside "入会"), then the engine.
+    std::vector<std::string> texts = std::move(handled.texts);
+    texts.insert(texts.end(), out.texts.begin(), out.texts.end());
     std::vector<std::string> private_texts = out.private_texts;
     count(out.events);
     for (int i = 0; i < kMaxEffectsPerTurn && out.effect.kind != EffectKind::none; ++i) {
@@ -344,6 +347,13 @@ const char* const kAlreadyApplied = "您已经提交过入会申请，不用重�
 const char* const kChangeApplied =
     "您已经提交过入会申请，已提交的申请在这里不能撤回或修改。"
     "要撤回或改信息（比如换了手机号），请回复“人工”，区县工会的工作人员会帮您处理。";
+// Beside a join request, a question the scripts could not answer at once.
+const char* const kQuestionAfterJoin =
+    "您说的另一件事，我先记着：入会填完后再跟我说一遍，我帮您看（急的话回复“人工”）。先办入会：";
+// Beside a legal question, a join request.
+const char* const kJoinAfterQuestion = "您还说想入会：回复“入会”就开始办理，大约2分钟。";
+const char* const kJoinAfterQuestionInGroup =
+    "您还说想入会：入会请私聊我发“入会”，或在群里@我发“入会”拿链接。";
 // A progress question about another driver's application.
 const char* const kSomeoneElsesApplication =
     "为了保护申请人的信息，入会申请只能本人查：请他（她）私聊我发“进度”，或者用申请时填的手机号"
@@ -624,6 +634,64 @@ asio::awaitable<std::optional<RouterDialog::Handled>> RouterDialog::answer_befor
     co_return std::nullopt;
 }
 
+// "…你说这个怎么弄啊 还有就是我想入个会": the part of a two-question message (faq::two_questions)
+// that is not the join request, or nullopt when neither or both parts ask to join.
+namespace {
+
+bool asks_to_join(std::string_view part) {
+    for (const std::string_view word : {"入会", "入个会", "入工会", "加入工会", "参加工会"})
+        if (part.find(word) != std::string_view::npos) return true;
+    return false;
+}
+
+std::optional<std::string> question_beside_join(std::string_view text) {
+    constexpr std::size_t kLeastQuestion = 4;
+    const faq::TwoQuestions parts = faq::two_questions(text);
+    if (!parts.first.empty()) {
+        if (asks_to_join(parts.first) == asks_to_join(parts.second)) return std::nullopt;
+        return std::string(asks_to_join(parts.first) ? parts.second : parts.first);
+    }
+    // "工伤认定要多久 另外我想入会": the join request is its own clause, the rest the question.
+    std::string other;
+    bool joined = false;
+    std::size_t begin = 0;
+    for (std::size_t at = 0; at <= text.size();) {
+        std::size_t width = 0;
+        for (const std::string_view mark : {" ", "，", "。", "？", "！", ",", "?", "!"})
+            if (text.substr(at, mark.size()) == mark) width = mark.size();
+        if (at < text.size() && width == 0) {
+            ++at;
+            continue;
+        }
+        const std::string_view clause = text.substr(begin, at - begin);
+        if (asks_to_join(clause)) {
+            joined = true;
+        } else if (!clause.empty()) {
+            other += other.empty() ? "" : " ";
+            other += clause;
+        }
+        at += std::max<std::size_t>(width, 1);
+        begin = at;
+    }
+    if (!joined || text::code_point_count(other) < kLeastQuestion) return std::nullopt;
+    // "你好 我想入个会 我叫… 身份证…": the rest is his details, not a question.
+    for (const std::string_view word : {"吗", "么", "咋", "啥", "怎", "什么", "多少", "多久", "哪",
+                                        "谁", "能不能", "是不是", "有没有", "要不要", "？", "?"})
+        if (other.find(word) != std::string::npos) return other;
+    return std::nullopt;
+}
+
+}  // namespace
+
+// The answer already tells him to reply "入会" (the union's own entries do).
+bool RouterDialog::says_how_to_join(const Handled& handled) {
+    const auto tells = [](const std::string& text) {
+        return text.find("回复“入会”") != std::string::npos;
+    };
+    return std::any_of(handled.texts.begin(), handled.texts.end(), tells) ||
+           std::any_of(handled.follow_ups.begin(), handled.follow_ups.end(), tells);
+}
+
 // Do::legal: the legal service's answer; returns its outcome for record_outcome.
 asio::awaitable<std::string> RouterDialog::answer_legal(const Message& message,
                                                         ConversationState& state,
@@ -639,6 +707,12 @@ asio::awaitable<std::string> RouterDialog::answer_legal(const Message& message,
     LegalAsk ask;
     ask.text = message.text;
     ask.searched = understood.legal_search;
+    // "工伤认定要多久 另外我想入会": the question alone is searched (the whole drew the how-to-join
+    // entry into numbered choices); the join request gets its own line (answer_route).
+    if (auto other = question_beside_join(turn.text)) {
+        ask.text = std::move(*other);
+        ask.searched = {};
+    }
     ask.in_group = turn.in_group;
     ask.mentioned = turn.asked;
     ask.channel = std::string(channel_name(message.channel));
@@ -685,6 +759,31 @@ asio::awaitable<std::string> RouterDialog::answer_legal(const Message& message,
         handled.texts.clear();
     if (decided.offer_desk && said_something) handled.texts.push_back(kSeriousOffer);
     co_return answer.outcome;
+}
+
+asio::awaitable<std::vector<std::string>> RouterDialog::answer_beside_join(const Message& message,
+                                                                           const ChatTurn& turn) {
+    std::vector<std::string> texts;
+    const ChatServices& chat = services_.chat;
+    auto other = question_beside_join(turn.text);
+    if (!chat.ask || !other) co_return texts;
+    LegalAsk ask;
+    ask.text = std::move(*other);
+    ask.in_group = turn.in_group;
+    ask.mentioned = turn.asked;
+    ask.channel = std::string(channel_name(message.channel));
+    ask.chat_id = message.chat_id;
+    ask.sender_id = message.sender_id;
+    // A detour before the form's first step, as mid-form (answer_legal).
+    constexpr std::size_t kBesideJoinBytes = 900;
+    ask.max_bytes = std::min(message.answer_bytes, kBesideJoinBytes);
+    auto answer = co_await chat.ask(std::move(ask));
+    // Numbered choices would take the form's first answer for a pick: he is told it waits.
+    if (answer.outcome == "answer")
+        texts = std::move(answer.texts);
+    else
+        texts.emplace_back(kQuestionAfterJoin);
+    co_return texts;
 }
 
 // Do::person: a ticket for the desk (from a group, through the legal service; nothing personal).
@@ -896,6 +995,7 @@ asio::awaitable<std::string> RouterDialog::answer_route(
             break;
         case Do::start_join:
         case Do::group_join:
+            handled.texts = co_await answer_beside_join(message, turn);
             handled.flow_text = std::string("入会");
             break;
         case Do::join_status:
@@ -950,6 +1050,12 @@ asio::awaitable<std::string> RouterDialog::answer_route(
         case Do::legal:
             last_legal_outcome =
                 co_await answer_legal(message, state, turn, understood, decided, handled);
+            if (!mid_flow && !handled.texts.empty() && question_beside_join(turn.text) &&
+                !says_how_to_join(handled)) {
+                // After the second answer when it comes as a message of its own.
+                auto& last = handled.follow_ups.empty() ? handled.texts : handled.follow_ups;
+                last.emplace_back(turn.in_group ? kJoinAfterQuestionInGroup : kJoinAfterQuestion);
+            }
             if (decided.adds_to_ticket) {
                 // A question the scripts answered reopens an answered ticket only soon after its
                 // answer (a reply to the lawyer), not days later.

@@ -268,6 +268,11 @@ private:
                                                      ConversationState& state, const ChatTurn& turn,
                                                      const Understanding& understood,
                                                      const Route& decided, Handled& handled);
+    // "…一趟八百到现在都没给钱 你说这个怎么弄啊 还有就是我想入个会": the other question beside a
+    // join request, answered short before the form starts (nothing when it is not answered).
+    boost::asio::awaitable<std::vector<std::string>> answer_beside_join(const Message& message,
+                                                                        const ChatTurn& turn);
+    static bool says_how_to_join(const Handled& handled);
     std::string reply_text(Do action, ConversationState& state, const Understanding& understood,
                            bool mid_flow, bool in_group) const;
     static void keep_with_ticket(std::optional<std::string> noted, const std::string& outcome,

@@ -144,6 +144,23 @@ TEST_F(UnderstandingTest, WhatTheGroupSentHimHereForIsDone) {
     EXPECT_FALSE(has(other, "没有查到您")) << other.all();
 }
 
+// A question and a join request in one message: neither is dropped (group helper, session 21:
+// the voice run-on below got the form alone, the freight never mentioned).
+TEST_F(UnderstandingTest, AQuestionBesideAJoinRequestIsNotDropped) {
+    const Said voice = Driver().say(
+        "那个我问一下啊就是我上个月在那个物流园拉货的时候那个老板说好的一趟八百结果到现在都没给"
+        "钱然后我打电话他也不接你说这个怎么弄啊还有就是我想入个会怎么入");
+    EXPECT_TRUE(has(voice, "第1步")) << voice.all();
+    EXPECT_TRUE(has(voice, "另一件事")) << voice.all();
+    const Said asked = Driver().say("工伤认定要多久 另外我想入会");
+    EXPECT_TRUE(has(asked, "60日")) << asked.all();
+    EXPECT_TRUE(has(asked, "您还说想入会")) << asked.all();
+    // Details beside the request are no second question.
+    const Said details = Driver().say("你好 我想入个会 我叫王建国 身份证320412197503123517");
+    EXPECT_FALSE(has(details, "另一件事")) << details.all();
+    EXPECT_TRUE(has(details, "第3步")) << details.all();
+}
+
 TEST_F(UnderstandingTest, AnEarlyIdIsKeptAndASpacedNameTaken) {
     const Driver driver;
     ASSERT_TRUE(has(driver.say("我想入会"), "第1步"));
