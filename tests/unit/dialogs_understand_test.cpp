@@ -67,6 +67,13 @@ TEST(Understand, TheMessagesIssue10Quotes) {
     const auto serious = understand("撞了个骑电动车的 人在ICU 家属张口要80万 我该先垫多少");
     EXPECT_EQ(serious.intent, "question");
     EXPECT_EQ(serious.slot("serious"), "1");
+    // The desk's offer follows how bad the case is, not a court's name or an insurance sum
+    // (legal helper, session 21).
+    EXPECT_EQ(understand("给老板开车 卸货时候从车上摔下来腿断了 老板没给我交社保 算工伤吗")
+                  .slot("serious"),
+              "1");
+    EXPECT_EQ(understand("告货拉拉去哪个法院").slot("serious"), "");
+    EXPECT_EQ(understand("三者险对方买了100万 为啥保险公司不直接赔我").slot("serious"), "");
 }
 
 TEST(Understand, CommandWordsFireOnlyWhenTheMessageIsTheCommand) {
