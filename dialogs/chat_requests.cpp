@@ -129,6 +129,38 @@ bool asks_about_someone_else(std::string_view raw) {
                        [&](std::string_view word) { return contains(text, word); });
 }
 
+std::string_view after_new_question_lead(std::string_view text) {
+    constexpr std::string_view kLeads[] = {
+        "先问个别的", "问个别的", "先问点别的", "问点别的",   "另外问一下", "另外问下",
+        "另外问个",   "换个问题", "再问一个",   "再问个",     "还有个问题", "顺便问一下",
+        "顺便问下",   "顺便问个", "问个别的事", "先问另一个", "问另一个事"};
+    constexpr std::string_view kBefore[] = {"那我", "那", "我", " "};
+    constexpr std::string_view kAfter[] = {" ", "，", ",", "：", ":", "啊", "哈", "事", "。"};
+    std::string_view rest = text;
+    for (bool again = true; again;) {
+        again = false;
+        for (const auto word : kBefore)
+            if (rest.starts_with(word)) {
+                rest.remove_prefix(word.size());
+                again = true;
+            }
+    }
+    for (const auto lead : kLeads) {
+        if (!rest.starts_with(lead)) continue;
+        rest.remove_prefix(lead.size());
+        for (bool again = true; again;) {
+            again = false;
+            for (const auto word : kAfter)
+                if (rest.starts_with(word)) {
+                    rest.remove_prefix(word.size());
+                    again = true;
+                }
+        }
+        return rest;
+    }
+    return {};
+}
+
 std::string application_number_in(std::string_view raw) {
     constexpr std::size_t kDigits = 14;
     std::string compact;  // ASCII letters and digits only, the rest marks a boundary as '|'

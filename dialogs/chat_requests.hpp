@@ -45,6 +45,11 @@ bool asks_the_group(std::string_view text);
 // another driver's application (he, she, a relative, a friend, a name after 老/小).
 bool asks_about_someone_else(std::string_view text);
 
+// "那我先问个别的 交强险保险公司拒赔咋办", "顺便问一下 超载罚多少": he says plainly a new
+// question follows. The question after the lead-in, or "" when there is no such lead-in (or
+// nothing after it).
+std::string_view after_new_question_lead(std::string_view text);
+
 // The application number inside a message ("申请编号RH20261205000002", "rh 2026…" with spaces
 // between the digits), upper-cased and joined, or "" when there is none: "RH" and 14 digits, the
 // form members::format_application_id gives. A longer run of digits is no application number.

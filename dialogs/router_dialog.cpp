@@ -713,6 +713,12 @@ asio::awaitable<std::string> RouterDialog::answer_legal(const Message& message,
         ask.text = std::move(*other);
         ask.searched = {};
     }
+    // "那我先问个别的 交强险保险公司拒赔咋办": the lead-in tells the search nothing (it sank the
+    // question to numbered choices).
+    if (const auto asked = after_new_question_lead(turn.text); !asked.empty()) {
+        ask.text = std::string(asked);
+        ask.searched = {};
+    }
     ask.in_group = turn.in_group;
     ask.mentioned = turn.asked;
     ask.channel = std::string(channel_name(message.channel));
@@ -1056,7 +1062,8 @@ asio::awaitable<std::string> RouterDialog::answer_route(
                 auto& last = handled.follow_ups.empty() ? handled.texts : handled.follow_ups;
                 last.emplace_back(turn.in_group ? kJoinAfterQuestionInGroup : kJoinAfterQuestion);
             }
-            if (decided.adds_to_ticket) {
+            // "先问个别的 …": a new question of his, not more of the case his ticket holds.
+            if (decided.adds_to_ticket && after_new_question_lead(turn.text).empty()) {
                 // A question the scripts answered reopens an answered ticket only soon after its
                 // answer (a reply to the lawyer), not days later.
                 const bool may_reopen =

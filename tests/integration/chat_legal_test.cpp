@@ -348,6 +348,20 @@ std::string ticket_number_in(const std::string& text) {
     return match.str();
 }
 
+// With a ticket open, "那我先问个别的 …" is a new question of his: answered, not only filed
+// with the ticket (legal helper, session 21); what follows without the lead-in is his case.
+TEST_F(ChatLegalTest, ANewQuestionWhileATicketWaitsIsAnswered) {
+    const std::string sender = unique("d");
+    ASSERT_FALSE(
+        ticket_number_in(say(port(), sender, "找律师 挂靠车出事故 受害人起诉我要赔30万").all())
+            .empty());
+    const std::string asked = say(port(), sender, "那我先问个别的 交强险保险公司拒赔咋办").all();
+    EXPECT_NE(asked.find("拒赔"), std::string::npos) << asked;
+    EXPECT_EQ(asked.find("已补充到您的工单"), std::string::npos) << asked;
+    const std::string more = say(port(), sender, "对方律师说下周开庭").all();
+    EXPECT_NE(more.find("已补充到您的工单"), std::string::npos) << more;
+}
+
 json ticket(std::uint16_t port, const std::string& number) {
     auto got = http_request(port, "GET", "/admin/api/tickets/" + number, {}, bearer(kDeskToken));
     EXPECT_EQ(got.status, 200) << got.body;

@@ -99,6 +99,19 @@ TEST(AsksAboutSomeoneElse, ProgressForAnotherDriver) {
         EXPECT_FALSE(asks_about_someone_else(text)) << text;
 }
 
+TEST(AfterNewQuestionLead, TheQuestionHeSaysIsNew) {
+    const std::pair<const char*, const char*> cases[] = {
+        {"那我先问个别的 交强险保险公司拒赔咋办", "交强险保险公司拒赔咋办"},
+        {"顺便问一下，超载罚多少", "超载罚多少"},
+        {"还有个问题：ETC没扣上算逃费吗", "ETC没扣上算逃费吗"},
+        {"交强险保险公司拒赔咋办", ""},
+        {"先问个别的", ""},
+        {"问题是老板不给钱", ""},
+    };
+    for (const auto& [text, question] : cases)
+        EXPECT_EQ(after_new_question_lead(text), question) << text;
+}
+
 TEST(ApplicationNumberIn, FindsTheNumberInsideASentence) {
     const std::pair<const char*, const char*> cases[] = {
         {"RH20261205000002", "RH20261205000002"},
