@@ -764,6 +764,13 @@ asio::awaitable<std::string> RouterDialog::answer_legal(const Message& message,
     if (decided.offer_desk && answer.outcome == "handoff" && !answer.confident)
         handled.texts.clear();
     if (decided.offer_desk && said_something) handled.texts.push_back(kSeriousOffer);
+    // "工伤认定要多久 另外我想入会": how to join, unless the answer says so.
+    if (!mid_flow && !handled.texts.empty() && question_beside_join(turn.text) &&
+        !says_how_to_join(handled)) {
+        // After the second answer when it comes as a message of its own.
+        auto& last = handled.follow_ups.empty() ? handled.texts : handled.follow_ups;
+        last.emplace_back(turn.in_group ? kJoinAfterQuestionInGroup : kJoinAfterQuestion);
+    }
     co_return answer.outcome;
 }
 
@@ -971,6 +978,12 @@ asio::awaitable<void> RouterDialog::answer_status(const Message& message, Conver
                                                   const ChatTurn& turn,
                                                   const Understanding& understood,
                                                   Handled& handled) {
+    // "帮我查下老王的入会批了没": only the applicant can see his application; "没有查到您…" read
+    // as "老王 has none" (group helper, session 21).
+    if (asks_about_someone_else(turn.text)) {
+        handled.texts.push_back(kSomeoneElsesApplication);
+        co_return;
+    }
     std::optional<std::string> waiting;
     if (!turn.in_group) waiting = co_await ticket_still_waiting(message, state);
     // "咋还没回" while his ticket waits: that, not also "没有查到您…的入会申请".
@@ -1009,12 +1022,6 @@ asio::awaitable<std::string> RouterDialog::answer_route(
             handled.flow_text = std::string("进度");
             break;
         case Do::status:
-            // "帮我查下老王的入会批了没": only the applicant can see his application; "没有查到您…"
-            // read as "老王 has none" (group helper, session 21).
-            if (asks_about_someone_else(turn.text)) {
-                handled.texts.push_back(kSomeoneElsesApplication);
-                break;
-            }
             co_await answer_status(message, state, turn, understood, handled);
             break;
         case Do::change_applied:
@@ -1056,12 +1063,6 @@ asio::awaitable<std::string> RouterDialog::answer_route(
         case Do::legal:
             last_legal_outcome =
                 co_await answer_legal(message, state, turn, understood, decided, handled);
-            if (!mid_flow && !handled.texts.empty() && question_beside_join(turn.text) &&
-                !says_how_to_join(handled)) {
-                // After the second answer when it comes as a message of its own.
-                auto& last = handled.follow_ups.empty() ? handled.texts : handled.follow_ups;
-                last.emplace_back(turn.in_group ? kJoinAfterQuestionInGroup : kJoinAfterQuestion);
-            }
             // "先问个别的 …": a new question of his, not more of the case his ticket holds.
             if (decided.adds_to_ticket && after_new_question_lead(turn.text).empty()) {
                 // A question the scripts answered reopens an answered ticket only soon after its

@@ -184,6 +184,22 @@ std::string_view aspect_label(Aspect aspect) {
     return {};
 }
 
+namespace {
+
+// A sentence of an answer without its closing mark or leading punctuation: "。" is put back on
+// every sentence quoted.
+std::u32string bare_sentence(std::string_view marked) {
+    std::u32string sentence = text::decode_utf8(marked);
+    if (!sentence.empty() &&
+        std::u32string_view(U"。；！？\n").find(sentence.back()) != std::u32string_view::npos)
+        sentence.pop_back();
+    while (!sentence.empty() && text::is_edge_punctuation(sentence.front()))
+        sentence.erase(sentence.begin());
+    return sentence;
+}
+
+}  // namespace
+
 std::vector<std::string> sentences_about(std::string_view answer, Aspect aspect,
                                          std::size_t max_sentences) {
     std::vector<std::string> found;
@@ -191,13 +207,7 @@ std::vector<std::string> sentences_about(std::string_view answer, Aspect aspect,
     if (!words) return found;
     for (const std::string_view marked : split_sentences(answer)) {
         if (found.size() >= max_sentences) break;
-        std::u32string sentence = text::decode_utf8(marked);
-        // Its closing mark goes; "。" is put back on every sentence picked.
-        if (!sentence.empty() &&
-            std::u32string_view(U"。；！？\n").find(sentence.back()) != std::u32string_view::npos)
-            sentence.pop_back();
-        while (!sentence.empty() && text::is_edge_punctuation(sentence.front()))
-            sentence.erase(sentence.begin());
+        const std::u32string sentence = bare_sentence(marked);
         if (sentence.empty() || !speaks_to(sentence, *words)) continue;
         found.push_back(text::encode_utf8(sentence) + "。");
     }
@@ -210,6 +220,26 @@ std::string answer_part(std::string_view answer, std::string_view follow_up) {
     if (sentences.empty()) return {};
     std::string text = "刚才的回答里，说到" + std::string(aspect_label(aspect)) + "的是这几句：";
     for (const auto& sentence : sentences) text += "\n" + sentence;
+    return text;
+}
+
+std::string relevant_part(std::string_view answer, const SentenceRelevance& relevance) {
+    if (!relevance) return {};
+    const auto sentences = split_sentences(answer);
+    std::vector<std::pair<double, std::size_t>> ranked;
+    for (std::size_t i = 0; i < sentences.size(); ++i)
+        if (const double share = relevance(sentences[i]); share >= kRelevantPart)
+            ranked.emplace_back(-share, i);
+    if (ranked.empty()) return {};
+    std::sort(ranked.begin(), ranked.end());
+    if (ranked.size() > kPartSentences) ranked.resize(kPartSentences);
+    std::vector<std::size_t> kept;
+    for (const auto& [negative_share, i] : ranked) kept.push_back(i);
+    std::sort(kept.begin(), kept.end());
+    std::string text = "刚才的回答里，和您问的有关的是这几句：";
+    for (const std::size_t i : kept)
+        if (const std::u32string sentence = bare_sentence(sentences[i]); !sentence.empty())
+            text += "\n" + text::encode_utf8(sentence) + "。";
     return text;
 }
 

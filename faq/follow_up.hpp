@@ -74,6 +74,15 @@ std::string_view aspect_label(Aspect aspect);
 std::vector<std::string> sentences_about(std::string_view answer, Aspect aspect,
                                          std::size_t max_sentences = 5);
 
+// The reply to a follow-up about the answer just sent whose words name no aspect ("那黑名单多久
+// 能消" after the ETC answer, "那要是超了百分之三十呢" after the overload fines): the sentences of
+// that answer most relevant to it (`relevance`: Index::sentence_relevance of the follow-up), at
+// most kPartSentences in the answer's order, each holding at least kRelevantPart of what it asks.
+// Empty when none does.
+inline constexpr double kRelevantPart = 0.35;
+inline constexpr std::size_t kPartSentences = 3;
+std::string relevant_part(std::string_view answer, const SentenceRelevance& relevance);
+
 // The reply to a follow-up whose best match is the answer just sent ("老板欠我工资咋办" → "那要
 // 多久"): the sentences of that answer on what it asks, not the whole answer again. Empty when
 // the follow-up names no aspect or the answer says nothing of it.

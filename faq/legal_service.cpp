@@ -117,7 +117,6 @@ bool answered_before(const LegalQuestion& question, const Hit& hit) {
 const Entry* repeated_target(const Decision& decision, const LegalQuestion& question) {
     if (!answers(decision.action) || decision.hits.empty() || !decision.hits.front().entry)
         return nullptr;
-    if (!leans_on_previous(question.text)) return nullptr;
     if (!answered_before(question, decision.hits.front())) return nullptr;
     return decision.hits.front().entry;
 }
@@ -127,6 +126,32 @@ bool answer_with_part(LegalReply& reply, const Entry* answered, const LegalQuest
     if (!answered) return false;
     std::string part = part_of(*answered, question);
     if (part.empty()) return false;
+    reply.action = Action::answer;
+    if (reply.hits.size() > 1) reply.hits.resize(1);
+    reply.entry_ids = {answered->id};
+    reply.texts = {std::move(part)};
+    return true;
+}
+
+// A follow-up paired with the answer just sent gets the new one alone.
+void keep_the_new_one(Decision& decision, const LegalQuestion& question) {
+    if (decision.action == Action::both && !answered_before(question, decision.hits.front()) &&
+        answered_before(question, decision.hits[1])) {
+        decision.action = Action::answer;
+        decision.hits.resize(1);
+    }
+}
+
+// Fills `reply` with the sentences of `answered` most relevant to the follow-up (faq::
+// relevant_part); false (reply untouched) when none is.
+bool answer_with_relevant_part(LegalReply& reply, const Entry* answered,
+                               const LegalQuestion& question, const Index* index) {
+    if (!answered || !index) return false;
+    std::string part = relevant_part(answered->answer, index->sentence_relevance(question.text));
+    if (part.empty()) return false;
+    part += "\n";
+    part += kReachPerson;
+    if (part.size() > question.max_bytes) return false;
     reply.action = Action::answer;
     if (reply.hits.size() > 1) reply.hits.resize(1);
     reply.entry_ids = {answered->id};
@@ -191,6 +216,33 @@ void read_with_topic(const Index& index, const LegalQuestion& question, std::vec
     }
 }
 
+// A short message right after a legal answer whose own words leave it unsure, or find that answer
+// again ("要补多少 会罚款吗" after the ETC answer drew overload and paid-leave choices; "老板说给我
+// 两万了事 要不要签" after a work-injury answer, a 挂靠 accident entry): read with its topic too
+// (read_with_topic). When that reading is clear (one new answer), or finds the answer just sent
+// (then the answer's part that speaks to it is sent), it is taken: `hits`, `searched` and
+// `decision` become its, and true. A short question clear on its own keeps its own answer.
+bool lean_on_topic(const Index& index, const LegalQuestion& question, const Thresholds& channel,
+                   std::vector<Hit>& hits, std::string& searched, Decision& decision) {
+    if (text::code_point_count(question.text) > kShortAfterAnswerChars) return false;
+    if (decision.action == Action::answer && !answered_before(question, decision.hits.front()))
+        return false;
+    // "工伤认定要多久" after the ETC answer names a topic of its own (its best match's tag 工伤):
+    // a new question, however weakly it matches.
+    if (names_own_topic(hits, question.text)) return false;
+    std::vector<Hit> topical_hits = hits;
+    std::string topical_text = question.text;
+    read_with_topic(index, question, topical_hits, topical_text);
+    const Decision topical = decide(topical_hits, channel, question.in_group, question.mentioned);
+    if (!answers(topical.action)) return false;
+    const bool about_answered = answered_before(question, topical.hits.front());
+    if (!about_answered && topical.action != Action::answer) return false;
+    hits = std::move(topical_hits);
+    searched = std::move(topical_text);
+    decision = topical;
+    return true;
+}
+
 }  // namespace
 
 std::string choices_text(const std::vector<Hit>& hits) {
@@ -250,17 +302,20 @@ LegalReply answer_from(std::shared_ptr<const Index> index, int version,
     if (index && !follow_up)
         decision = with_two_questions(*index, plain, question.district, decision, channel,
                                       question.in_group, question.mentioned);
-    // A follow-up paired with the answer just sent gets the new one alone.
-    if (decision.action == Action::both && follow_up &&
-        !answered_before(question, decision.hits.front()) &&
-        answered_before(question, decision.hits[1])) {
-        decision.action = Action::answer;
-        decision.hits.resize(1);
+    // A short message right after a legal answer that its own words leave unsure reads as a
+    // follow-up when its topic makes it clear (lean_on_topic).
+    bool leaning = follow_up;
+    if (index && has_topic && !follow_up &&
+        lean_on_topic(*index, question, channel, hits, searched_text, decision)) {
+        leaning = true;
+        reply.searched_text = searched_text;
     }
+    if (leaning) keep_the_new_one(decision, question);
     reply.action = decision.action;
     reply.hits = decision.hits;
-    const Entry* repeated = repeated_target(decision, question);
-    if (answer_with_part(reply, repeated, question)) {
+    const Entry* repeated = leaning ? repeated_target(decision, question) : nullptr;
+    if (answer_with_part(reply, repeated, question) ||
+        answer_with_relevant_part(reply, repeated, question, index.get())) {
         reply.index = std::move(index);
         return reply;
     }

@@ -15,6 +15,10 @@
 
 namespace kayou::faq {
 
+// A message this short (code points) right after a legal answer, unsure on its own words, is also
+// read with that answer's topic (faq::answer_from): "要补多少 会罚款吗" after the ETC answer.
+inline constexpr std::size_t kShortAfterAnswerChars = 24;
+
 class LiveContent;
 class TicketDesk;
 

@@ -177,6 +177,11 @@ TEST_F(ChatLegalTest, FollowUpsKeepTheirTopicAndNeverRepeatTheAnswer) {
         {{"公司无缘无故把我辞退了 能要赔偿吗", "经济补偿"}, {"那他开我要赔钱吗", "2N"}},
         {{"我在物流公司开车开了两年 上个月装货时候砸伤了手 公司说是我自己不小心不给报工伤", "工伤"},
          {"那保险呢", "没给上工伤保险"}},
+        // Session 21: short messages after an answer that are not shaped as follow-ups.
+        {{"给老板开车 卸货时候从车上摔下来腿断了 老板没给我交社保 算工伤吗", "工伤"},
+         {"老板说给我两万了事 要不要签", "鉴定"}},
+        {{"上次ETC没扣上 现在说我逃费 拉黑名单了 咋整", "ETC"},
+         {"要补多少 会罚款吗", "刚才的回答里"}},
     };
     for (const auto& conversation : conversations) {
         const std::string sender = unique("d");

@@ -1,5 +1,7 @@
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include <string>
 #include <vector>
 
@@ -168,6 +170,23 @@ TEST(FaqFollowUp, ThePartOfAnAnswerSaysWhatItIsAbout) {
     EXPECT_EQ(answer_part(answer, "要花钱吗"), "刚才的回答里，说到钱的是这几句：\n仲裁不收费。");
     EXPECT_EQ(answer_part(answer, "还有别的办法吗"), "");  // no aspect: the answer goes whole
     EXPECT_EQ(answer_part(answer, "电话多少"), "");        // the answer has no number
+}
+
+// A follow-up about the answer just sent whose words name no aspect: the sentences that hold
+// enough of what it asks, at most three, in the answer's order.
+TEST(FaqFollowUp, TheRelevantPartQuotesWhatSpeaksToTheFollowUp) {
+    const std::string answer =
+        "一句开头。说到罚款的一句。无关的一句。又说到罚款和补缴的一句；最后一句。";
+    const SentenceRelevance relevance = [](std::string_view sentence) {
+        return sentence.find("罚款") != std::string_view::npos ? 0.8 : 0.1;
+    };
+    EXPECT_EQ(relevant_part(answer, relevance),
+              "刚才的回答里，和您问的有关的是这几句：\n说到罚款的一句。\n又说到罚款和补缴的一句。");
+    EXPECT_EQ(relevant_part(answer, [](std::string_view) { return 0.2; }), "");
+    EXPECT_EQ(relevant_part(answer, {}), "");
+    const SentenceRelevance all = [](std::string_view) { return 0.9; };
+    const std::string many = relevant_part(answer, all);
+    EXPECT_EQ(std::count(many.begin(), many.end(), '\n'), 3) << many;  // kPartSentences
 }
 
 }  // namespace

@@ -410,6 +410,35 @@ TEST(FaqRetrieval, ShippedEvalSetTop1AtLeast84Percent) {
 // no numbered choices that drag in unrelated entries such as 试用期 (probation). Since session
 // 12 the time limit for freight debts (freight_limitation, 0.04 behind) comes with it as a
 // second answer (Action::both); the freight answer stays first.
+// A short message right after an answer, unsure on its own words, is read with the topic: about
+// the answer just sent, the sentences of it that speak to the message (legal helper, session 21:
+// "要补多少 会罚款吗" after the ETC answer drew overload and paid-leave choices); a clear new
+// step of the topic, its own answer; a question that names its own topic stays its own.
+TEST(FaqRetrieval, ShortMessagesAfterAnAnswerLeanOnItsTopic) {
+    const std::shared_ptr<const Index> index =
+        Index::build(parse_script(read_data("legal.yaml"), "legal.yaml"));
+    const auto after = [&](std::string topic, std::vector<std::string> answered, std::string text) {
+        LegalQuestion question;
+        question.text = std::move(text);
+        question.topic = std::move(topic);
+        question.answered_before = std::move(answered);
+        return answer_from(index, 1, question, Thresholds{});
+    };
+    const std::string etc = "上次ETC没扣上 现在说我逃费 拉黑名单了 咋整";
+    const auto fine = after(etc, {"etc_blacklist", "platform_account_ban"}, "要补多少 会罚款吗");
+    ASSERT_EQ(fine.texts.size(), 1u);
+    EXPECT_EQ(fine.texts[0].find("刚才的回答里"), 0u) << fine.texts[0];
+    EXPECT_NE(fine.texts[0].find("补"), std::string::npos) << fine.texts[0];
+    const auto injury =
+        after("给老板开车 卸货时候从车上摔下来腿断了 老板没给我交社保 算工伤吗",
+              {"work_injury_scope", "work_injury_no_insurance"}, "老板说给我两万了事 要不要签");
+    ASSERT_FALSE(injury.entry_ids.empty());
+    EXPECT_EQ(injury.entry_ids[0], "injury_private_settlement");
+    const auto own = after(etc, {"etc_blacklist", "platform_account_ban"}, "工伤认定要多久");
+    ASSERT_FALSE(own.entry_ids.empty());
+    EXPECT_EQ(own.entry_ids[0], "injury_decision_time");
+}
+
 TEST(FaqRetrieval, ShippedScriptAnswersUnpaidFreightInTheDriversWords) {
     const auto script = parse_script(read_data("legal.yaml"), "legal.yaml");
     const auto index = Index::build(script);
