@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/ip/address.hpp>
@@ -93,6 +94,12 @@ dialogs::LegalAnswer legal_answer(faq::LegalReply reply) {
     if (faq::answers(reply.action)) answer.answered = reply.entry_ids;
     if (reply.action == faq::Action::choices || reply.action == faq::Action::both)
         answer.entry_ids = std::move(reply.entry_ids);
+    // The union's own answers (legal: false: the card, mutual aid, a fuel station) put no legal
+    // question on the table: "人工" after them is for the district's staff.
+    answer.legal = !faq::answers(reply.action) ||
+                   std::any_of(reply.hits.begin(), reply.hits.end(), [](const faq::Hit& hit) {
+                       return hit.entry == nullptr || hit.entry->legal;
+                   });
     answer.confident =
         faq::answers(reply.action) || reply.action == faq::Action::choices || !reply.ticket.empty();
     answer.missed =

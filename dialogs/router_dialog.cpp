@@ -757,6 +757,9 @@ asio::awaitable<std::string> RouterDialog::answer_legal(const Message& message,
     handled.texts = std::move(answer.texts);
     handled.follow_ups = std::move(answer.follow_ups);
     handled.asked_as = std::move(answer.asked_as);
+    // "加油优惠在哪个加油站能用" then "人工": the district's staff, not the lawyers (benefits
+    // helper, session 21).
+    if (!answer.legal) state.session.legal_context = false;
     if (!turn.in_group && !answer.ticket.empty()) state.session.open_ticket = answer.ticket;
     state.session.legal_answered = std::move(answer.answered);
     // A serious case the scripts cannot answer: the desk's offer alone, not "我还答不好" before it.

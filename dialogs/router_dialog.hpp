@@ -70,6 +70,8 @@ struct LegalAnswer {
     std::string asked_as;
     std::string ticket;                 // the ticket it opened, if any
     std::vector<std::string> answered;  // the entries sent as answers (answer or both)
+    // Not only the union's own (service) entries were answered: "人工" next is for the lawyers.
+    bool legal = true;
 };
 
 // What became of a message added to the driver's ticket: kept with it while it waits, kept and

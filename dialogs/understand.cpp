@@ -468,7 +468,11 @@ void Understander::fill_slots(Understanding& result, const std::string& cleaned)
         if (match.kind == members::DistrictCatalog::Match::Kind::unique)
             result.slots["district"] = match.candidates.front()->name;
     }
-    if (result.intent == "question" && model.is_serious(cleaned)) result.slots["serious"] = "1";
+    // "互助保险 住院了咋报" is a benefit claim, not a case for the lawyers (benefits helper,
+    // session 21: 住院 brought the desk's offer and 12348).
+    if (result.intent == "question" && model.is_serious(cleaned) &&
+        model.benefit_kinds(cleaned).empty())
+        result.slots["serious"] = "1";
     if (result.intent == "edit") {
         const std::string field = edit_field(cleaned);
         if (!field.empty()) result.slots["field"] = field;

@@ -75,7 +75,7 @@ BenefitCatalog parse_benefits(std::string_view yaml_text, std::string_view sourc
             const std::string what = "benefit on line " + std::to_string(benefit.line);
             check.only_keys(node,
                             {"id", "name", "districts", "eligibility", "what", "how_to_claim",
-                             "valid_from", "valid_until", "contact"},
+                             "valid_from", "valid_until", "contact", "conditions"},
                             what);
             benefit.id = check.text(node, "id", what, true).value_or("");
             if (!benefit.id.empty() && !detail::valid_content_id(benefit.id))
@@ -97,6 +97,7 @@ BenefitCatalog parse_benefits(std::string_view yaml_text, std::string_view sourc
             benefit.what = check.text(node, "what", what, true).value_or("");
             benefit.how_to_claim = check.text(node, "how_to_claim", what, true).value_or("");
             benefit.contact = check.text(node, "contact", what, false).value_or("");
+            benefit.conditions = check.text(node, "conditions", what, false).value_or("");
             for (auto [key, out] : {std::pair{"valid_from", &benefit.valid_from},
                                     std::pair{"valid_until", &benefit.valid_until}}) {
                 *out = check.text(node, key, what, false).value_or("");
@@ -187,8 +188,31 @@ std::string benefit_lines(const Benefit& benefit) {
     std::string text =
         benefit.name + "：" + benefit.what + "\n   领取方式：" + benefit.how_to_claim;
     if (!benefit.valid_until.empty()) text += "（截止" + benefit.valid_until + "）";
+    if (!benefit.conditions.empty()) text += "\n   注意：" + benefit.conditions;
     if (!benefit.contact.empty()) text += "\n   咨询：" + benefit.contact;
     return text;
+}
+
+// Whether an asked benefit has conditions (Benefit::conditions).
+template <typename Asked>
+bool has_conditions(const std::vector<const Benefit*>& benefits, Asked asked) {
+    return std::any_of(benefits.begin(), benefits.end(), [&](const Benefit* benefit) {
+        return asked(benefit) && !benefit->conditions.empty();
+    });
+}
+
+// What a member's benefit takes for one who is not a member yet. With conditions it is never
+// "批下来就能领": that told a driver in hospital during review that his stay would be paid.
+std::string member_benefit_line(MemberStatus status, bool conditional) {
+    if (status == MemberStatus::applicant)
+        return conditional
+                   ? "\n这是会员福利：入会申请批下来后，按上面的条件申请；具体能不能领，以所在"
+                     "区县工会审核为准。批准时会短信通知您。"
+                   : "\n这是会员福利：您的入会申请批下来就能领，批准时会短信通知您。";
+    const std::string joining = conditional ? "入会后按上面的条件申请" : "入会后就能领";
+    return "\n这是会员福利：已经是会员的（在单位或线下入的也算），按上面的方式出示会员电子卡"
+           "领取；还没入会的，" +
+           joining + "，回复\"入会\"即可在线申请，1个工作日内办结。";
 }
 
 // The asked benefit alone ("加油卡优惠怎么领"): what it gives and how to claim it, whether he can
@@ -214,12 +238,9 @@ std::string asked_benefit_text(const BenefitCatalog& catalog, std::string_view d
             while (closed.ends_with("\n")) closed.pop_back();
             text = std::move(closed);
             if (for_members(catalog, kind)) text += "这是会员福利，只有会员能领。";
-        } else if (status == MemberStatus::applicant && for_members(catalog, kind))
-            text += "\n这是会员福利：您的入会申请批下来就能领，批准时会短信通知您。";
-        else if (for_members(catalog, kind))
-            text +=
-                "\n这是会员福利：已经是会员的（在单位或线下入的也算），按上面的方式出示会员电子卡"
-                "领取；还没入会的，入会后就能领，回复\"入会\"即可在线申请，1个工作日内办结。";
+        } else if (for_members(catalog, kind)) {
+            text += member_benefit_line(status, has_conditions(members_only, asked));
+        }
     }
     text += "\n领不到或有疑问，可以找所在区县工会，或打职工服务热线12351。\n\n";
     // Without his district: what each district adds differs (the same line the list ends with).

@@ -26,6 +26,9 @@ struct Benefit {
     std::string valid_from;   // "YYYY-MM-DD", empty = always
     std::string valid_until;  // "YYYY-MM-DD" inclusive, empty = open-ended
     std::string contact;
+    // What it does not cover or when it starts ("入会审核通过后发生的住院才能申请"): said with it,
+    // so that a driver in hospital now is not promised what the rules do not give.
+    std::string conditions;
     int line = 0;
 
     bool applies_to(std::string_view district) const;

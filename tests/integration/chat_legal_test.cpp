@@ -280,6 +280,16 @@ TEST_F(ChatLegalTest, GroupTalkAmongMembersIsTheirsAndGroupAnswersAreShort) {
     EXPECT_EQ(asked.find("回复2"), std::string::npos) << asked;
 }
 
+// "人工" after an answer of the union's own (a fuel station, the card) is for the district's
+// staff; it opened a ticket for the lawyers (benefits helper, session 21).
+TEST_F(ChatLegalTest, APersonAfterAServiceAnswerIsTheStaff) {
+    const std::string sender = unique("d");
+    say(port(), sender, "加油优惠在哪个加油站能用 中石化还是中石油");
+    const std::string person = say(port(), sender, "人工").all();
+    EXPECT_NE(person.find("工作人员"), std::string::npos) << person;
+    EXPECT_EQ(person.find("律师"), std::string::npos) << person;
+}
+
 // "@卡友小助手 人工" alone in a group opened a ticket holding only "人工" (group helper, session
 // 21): he is asked for his story in private instead. With his story, the ticket opens.
 TEST_F(ChatLegalTest, AGroupRequestForAPersonWithoutAStoryAsksForItInPrivate) {

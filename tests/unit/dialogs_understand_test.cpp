@@ -73,6 +73,7 @@ TEST(Understand, TheMessagesIssue10Quotes) {
                   .slot("serious"),
               "1");
     EXPECT_EQ(understand("告货拉拉去哪个法院").slot("serious"), "");
+    EXPECT_EQ(understand("互助保险 住院了咋报").slot("serious"), "");
     EXPECT_EQ(understand("三者险对方买了100万 为啥保险公司不直接赔我").slot("serious"), "");
 }
 

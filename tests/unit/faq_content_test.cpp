@@ -141,6 +141,21 @@ TEST(FaqBenefits, ABenefitAskedAboutThatIsClosedTodayIsNamedWithItsDate) {
     }
 }
 
+// A benefit with conditions (the shipped mutual aid: the member alone, from when he is covered)
+// says them, and an applicant is not told "批下来就能领" (benefits helper, session 21: a driver
+// in hospital during review was).
+TEST(FaqBenefits, ConditionsAreSaidAndNoClaimIsPromised) {
+    const auto catalog = parse_benefits(read_data("benefits.yaml"), "benefits.yaml");
+    const auto applicant =
+        benefits_text(catalog, "武进区", MemberStatus::applicant, "2026-05-01", "mutual_aid");
+    EXPECT_NE(applicant.find("注意：只保会员本人"), std::string::npos) << applicant;
+    EXPECT_NE(applicant.find("以所在区县工会审核为准"), std::string::npos) << applicant;
+    EXPECT_EQ(applicant.find("批下来就能领"), std::string::npos) << applicant;
+    const auto member =
+        benefits_text(catalog, "武进区", MemberStatus::member, "2026-05-01", "mutual_aid");
+    EXPECT_NE(member.find("注意："), std::string::npos) << member;
+}
+
 // "礼包怎么领": that benefit, what it is and how to claim it, and whether he can yet; not the list
 // of everything (a helper playing drivers never saw what the fuel card gives).
 TEST(FaqBenefits, ABenefitAskedAboutIsAnsweredAlone) {
