@@ -143,6 +143,7 @@ const std::set<std::string>& FlowScript::required_texts() {
         "progress_rejected",
         "progress_group",
         "progress_none_group",
+        "group_progress_private",
         "group_private",
         "group_private_link",
         "group_link_sent_privately",

@@ -209,7 +209,10 @@ void JoinEngine::group_turn(Turn& turn) const {
         turn.say(script_.text("group_personal_data"));
         turn.out.events.push_back("group_personal_data");
         // "我要入会 身份证…" in a group: the warning, and also the private path he asked for.
-        if (intent_of(turn.text) == "join") turn.out.effect = {EffectKind::group_link, {}};
+        const auto intent = intent_of(turn.text);
+        if (intent == "join") turn.out.effect = {EffectKind::group_link, {}};
+        // "…身份证… 帮我查下批了没": where he can ask (his question was dropped).
+        if (intent == "progress") turn.say(script_.text("group_progress_private"));
         return;
     }
     const auto intent = intent_of(turn.text);

@@ -549,6 +549,16 @@ TEST_F(EngineTest, GroupIdNumberGetsAWarningWithoutEcho) {
     EXPECT_FALSE(out.state.draft);
 }
 
+// "身份证… 帮我看看入会了没" in a group: the warning and where to ask, never a join link
+// (group and benefits helpers, session 21: a new link, or the question dropped).
+TEST_F(EngineTest, GroupProgressWithAnIdGetsTheWarningAndWhereToAsk) {
+    auto out = group(engine(), std::string("我身份证") + kIdCard + " 帮我看看入会了没", false);
+    EXPECT_TRUE(any_contains(out.texts, "不要在群里"));
+    EXPECT_TRUE(any_contains(out.texts, "私聊我发“进度”"));
+    EXPECT_EQ(out.effect.kind, EffectKind::none);
+    EXPECT_FALSE(any_contains(out.texts, kIdCard));
+}
+
 // Issue 17 item 6: the warning, and the private path the driver asked for.
 TEST_F(EngineTest, GroupJoinWithPersonalDataGetsTheWarningAndThePrivatePath) {
     auto out = group(engine(), std::string("我的身份证") + kIdCard + " 帮我入会", false);
