@@ -802,6 +802,25 @@ asio::awaitable<std::vector<std::string>> RouterDialog::answer_beside_join(const
     co_return texts;
 }
 
+// The stations near the place he named; for a town the station list does not know ("雪堰",
+// "前黄": a legal ticket once, after two "没看懂"), those of its district, said as such: the
+// distances are from the district's centre, not from him.
+asio::awaitable<std::optional<faq::PlaceStations>> RouterDialog::stations_near_place_or_district(
+    const std::string& text) {
+    const ChatServices& chat = services_.chat;
+    if (!chat.stations_near_place) co_return std::nullopt;
+    auto near = co_await chat.stations_near_place(text);
+    if (near || !services_.districts) co_return near;
+    const auto match = services_.districts->match(text);
+    if (match.kind != members::DistrictCatalog::Match::Kind::unique) co_return near;
+    const std::string& district = match.candidates.front()->name;
+    near = co_await chat.stations_near_place(district);
+    if (near)
+        near->text = "这个地方不在我的站点地图上，先按" + district + "给您找（距离按" + district +
+                     "中心算，不是离您的距离；发位置能找得更准）：\n" + near->text;
+    co_return near;
+}
+
 // Do::person: a ticket for the desk (from a group, through the legal service; nothing personal).
 asio::awaitable<std::vector<std::string>> RouterDialog::answer_person(const Message& message,
                                                                       const TurnInput& input,
@@ -1037,8 +1056,7 @@ asio::awaitable<std::string> RouterDialog::answer_route(
             break;
         }
         case Do::stations: {
-            std::optional<faq::PlaceStations> near;
-            if (chat.stations_near_place) near = co_await chat.stations_near_place(turn.text);
+            auto near = co_await stations_near_place_or_district(turn.text);
             // "有洗澡的吗" after a list for 湖塘: near 湖塘 again.
             if (!near && chat.stations_near_place && !turn.in_group &&
                 !state.session.stations_place.empty()) {
@@ -1059,8 +1077,9 @@ asio::awaitable<std::string> RouterDialog::answer_route(
             } else {
                 handled.texts.push_back(kAskTown);
             }
-            // Asked for his town: the next message may be just "湖塘".
-            if (!near && !turn.in_group) state.session.awaiting = "stations_place";
+            // Asked for his town: the next message may be just "湖塘" (in a group too: his group
+            // session keeps it for his next message; "湖塘" there got the how-to again).
+            if (!near) state.session.awaiting = "stations_place";
             break;
         }
         case Do::legal:
@@ -1243,7 +1262,7 @@ asio::awaitable<RouterDialog::Handled> RouterDialog::chat_services(const Message
         text::code_point_count(text) <= kPlaceAnswerChars &&
         !leaves_what_was_awaited(understood.intent) && understood.intent != "benefits" &&
         understood.intent != "cancel") {
-        auto near = co_await chat.stations_near_place(text);
+        auto near = co_await stations_near_place_or_district(text);
         if (near) {
             handled.texts.push_back(std::move(near->text));
             state.session.stations_place = std::move(near->place);

@@ -275,6 +275,8 @@ private:
     boost::asio::awaitable<std::vector<std::string>> answer_beside_join(const Message& message,
                                                                         const ChatTurn& turn);
     static bool says_how_to_join(const Handled& handled);
+    boost::asio::awaitable<std::optional<faq::PlaceStations>> stations_near_place_or_district(
+        const std::string& text);
     std::string reply_text(Do action, ConversationState& state, const Understanding& understood,
                            bool mid_flow, bool in_group) const;
     static void keep_with_ticket(std::optional<std::string> noted, const std::string& outcome,

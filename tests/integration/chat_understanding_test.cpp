@@ -236,6 +236,20 @@ TEST_F(UnderstandingTest, TheStationFinderTakesTheTownItAskedFor) {
     other.say("附近有司机之家吗");
     const Said question = other.say("老板欠我三个月工资不给咋办");
     EXPECT_TRUE(has(question, "12333")) << question.all();
+    // A town the station list does not know: its district's stations, said as such (雪堰 ended
+    // in a legal ticket; benefits helper, session 21).
+    const Said town = Driver().say("雪堰那边有驿站吗");
+    EXPECT_TRUE(has(town, "先按武进区给您找")) << town.all();
+    EXPECT_TRUE(has(town, "不是离您的距离")) << town.all();
+    // In a group the town he is asked for is taken too.
+    const std::string room = unique_id("room");
+    const std::string member = unique_id("wxid_g");
+    const auto in_group = [&](const std::string& text, bool mentioned) {
+        return bridge_post(port(), kBridgeSecret, bridge_message(member, text, room, mentioned));
+    };
+    EXPECT_TRUE(has(in_group("附近有司机之家吗", true), "哪个镇"));
+    const Said group_town = in_group("湖塘", false);
+    EXPECT_TRUE(has(group_town, "湖塘镇司机之家")) << group_town.all();
 }
 
 TEST_F(UnderstandingTest, PersonDuringTheJoinOpensAStaffTicketWithTheRecentTurns) {
