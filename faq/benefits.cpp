@@ -272,9 +272,12 @@ std::string benefits_text(const BenefitCatalog& catalog, std::string_view distri
     }
     const auto extra = shown_in(member_only_benefits(catalog, district, status, today), district);
     if (!extra.empty()) {
-        text += "\n入会后还可享受：";
+        // An applicant applied already: "回复入会即可在线申请" read as a second application.
+        const bool applied = status == MemberStatus::applicant;
+        text += applied ? "\n入会申请批下来后还可享受：" : "\n入会后还可享受：";
         for (std::size_t i = 0; i < extra.size(); ++i) text += (i ? "、" : "") + extra[i]->name;
-        text += "。回复\"入会\"即可在线申请，1个工作日内办结。";
+        text +=
+            applied ? "。批准时会短信通知您。" : "。回复\"入会\"即可在线申请，1个工作日内办结。";
     }
     while (!text.empty() && text.back() == '\n') text.pop_back();
     if (district.empty())

@@ -141,6 +141,17 @@ TEST(FaqBenefits, ABenefitAskedAboutThatIsClosedTodayIsNamedWithItsDate) {
     }
 }
 
+// An applicant's list says what comes with the approval, not "回复入会即可在线申请" (benefits
+// helper, session 21: he had applied two minutes before).
+TEST(FaqBenefits, AnApplicantIsNotAskedToApplyAgain) {
+    const auto catalog = parse_benefits(read_data("benefits.yaml"), "benefits.yaml");
+    const auto list = benefits_text(catalog, "武进区", MemberStatus::applicant, "2026-05-01", "");
+    EXPECT_NE(list.find("入会申请批下来后还可享受"), std::string::npos) << list;
+    EXPECT_EQ(list.find("回复\"入会\""), std::string::npos) << list;
+    const auto outsider = benefits_text(catalog, "武进区", MemberStatus::none, "2026-05-01", "");
+    EXPECT_NE(outsider.find("回复\"入会\"即可在线申请"), std::string::npos) << outsider;
+}
+
 // A benefit with conditions (the shipped mutual aid: the member alone, from when he is covered)
 // says them, and an applicant is not told "批下来就能领" (benefits helper, session 21: a driver
 // in hospital during review was).
