@@ -41,6 +41,20 @@ std::pair<int, std::size_t> leading_digit(std::string_view text) {
     return {0, 0};
 }
 
+// `text` without any of `words` at its start, however many and in any order.
+template <std::size_t N>
+std::string_view without_leading(std::string_view text, const std::string_view (&words)[N]) {
+    for (bool again = true; again;) {
+        again = false;
+        for (const auto word : words)
+            if (text.starts_with(word)) {
+                text.remove_prefix(word.size());
+                again = true;
+            }
+    }
+    return text;
+}
+
 }  // namespace
 
 int choice_number(std::string_view raw) {
@@ -136,28 +150,9 @@ std::string_view after_new_question_lead(std::string_view text) {
         "顺便问下",   "顺便问个", "问个别的事", "先问另一个", "问另一个事"};
     constexpr std::string_view kBefore[] = {"那我", "那", "我", " "};
     constexpr std::string_view kAfter[] = {" ", "，", ",", "：", ":", "啊", "哈", "事", "。"};
-    std::string_view rest = text;
-    for (bool again = true; again;) {
-        again = false;
-        for (const auto word : kBefore)
-            if (rest.starts_with(word)) {
-                rest.remove_prefix(word.size());
-                again = true;
-            }
-    }
-    for (const auto lead : kLeads) {
-        if (!rest.starts_with(lead)) continue;
-        rest.remove_prefix(lead.size());
-        for (bool again = true; again;) {
-            again = false;
-            for (const auto word : kAfter)
-                if (rest.starts_with(word)) {
-                    rest.remove_prefix(word.size());
-                    again = true;
-                }
-        }
-        return rest;
-    }
+    const std::string_view rest = without_leading(text, kBefore);
+    for (const auto lead : kLeads)
+        if (rest.starts_with(lead)) return without_leading(rest.substr(lead.size()), kAfter);
     return {};
 }
 
