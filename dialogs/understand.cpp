@@ -456,12 +456,14 @@ Understanding Understander::classify(const std::string& cleaned, const Understan
 void Understander::fill_slots(Understanding& result, const std::string& cleaned) const {
     const auto& model = *model_;
     if (result.intent == "benefits") {
-        // One benefit named is the one asked about (answered alone); several, or "有什么好处",
-        // ask for the list.
+        // The benefits named are the ones asked about, each answered ("加油卡咋办 入会礼包有啥":
+        // kinds joined by ","; the whole list answered neither); "有什么好处" asks for the list.
         const auto kinds = model.benefit_kinds(cleaned);
         const bool asks_for_all =
-            kinds.size() > 1 || contains_any(cleaned, {"好处", "什么福利", "啥福利", "福利有哪些"});
-        if (!kinds.empty() && !asks_for_all) result.slots["benefit"] = kinds.front();
+            contains_any(cleaned, {"好处", "什么福利", "啥福利", "福利有哪些"});
+        std::string named;
+        for (const auto& kind : kinds) named += (named.empty() ? "" : ",") + kind;
+        if (!named.empty() && !asks_for_all) result.slots["benefit"] = named;
     }
     if ((result.intent == "benefits" || result.intent == "stations") && districts_) {
         const auto match = districts_->match(cleaned);

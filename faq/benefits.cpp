@@ -219,8 +219,12 @@ std::string member_benefit_line(MemberStatus status, bool conditional) {
 // claim it now (a member's benefit says what joining takes; a pending application that it comes
 // with the approval), and the way to the whole list. Empty when the catalogue has no such benefit
 // open in his district (the whole list then says what there is).
-std::string asked_benefit_text(const BenefitCatalog& catalog, std::string_view district,
-                               MemberStatus status, std::string_view today, std::string_view kind) {
+// What the catalogue says of one asked kind: its lines, or the line saying it is closed for now;
+// empty when the catalogue has no such benefit open in his district. `joining` gets what joining
+// or the approval takes for it (member_benefit_line), or stays as it was.
+std::string asked_benefit_body(const BenefitCatalog& catalog, std::string_view district,
+                               MemberStatus status, std::string_view today, std::string_view kind,
+                               std::string& joining) {
     const auto asked = [&](const Benefit* benefit) { return benefit_of_kind(*benefit, kind); };
     const auto open_now = shown_in(benefits_for(catalog, district, status, today), district);
     const auto members_only =
@@ -228,20 +232,45 @@ std::string asked_benefit_text(const BenefitCatalog& catalog, std::string_view d
     std::string text;
     for (const Benefit* benefit : open_now)
         if (asked(benefit)) text += (text.empty() ? "" : "\n") + benefit_lines(*benefit);
+    if (!text.empty()) return text;
+    for (const Benefit* benefit : members_only)
+        if (asked(benefit)) text += (text.empty() ? "" : "\n") + benefit_lines(*benefit);
+    // Closed for now ("本期已于…截止"): that, not the list of everything else.
+    std::string closed = closed_kind_line(catalog, district, status, today, kind, open_now);
+    if (text.empty() && closed.empty()) return {};
     if (text.empty()) {
-        for (const Benefit* benefit : members_only)
-            if (asked(benefit)) text += (text.empty() ? "" : "\n") + benefit_lines(*benefit);
-        // Closed for now ("本期已于…截止"): that, not the list of everything else.
-        std::string closed = closed_kind_line(catalog, district, status, today, kind, open_now);
-        if (text.empty() && closed.empty()) return {};
-        if (text.empty()) {
-            while (closed.ends_with("\n")) closed.pop_back();
-            text = std::move(closed);
-            if (for_members(catalog, kind)) text += "这是会员福利，只有会员能领。";
-        } else if (for_members(catalog, kind)) {
-            text += member_benefit_line(status, has_conditions(members_only, asked));
-        }
+        while (closed.ends_with("\n")) closed.pop_back();
+        text = std::move(closed);
+        if (for_members(catalog, kind)) text += "这是会员福利，只有会员能领。";
+    } else if (for_members(catalog, kind)) {
+        joining = member_benefit_line(status, has_conditions(members_only, asked));
     }
+    return text;
+}
+
+// The asked benefits alone ("加油卡优惠怎么领", "加油卡咋办 入会礼包有啥": kinds joined by ","):
+// for each, what it gives and how to claim it and whether he can claim it now (a member's benefit
+// says what joining takes; a pending application that it comes with the approval); then who to
+// ask and the way to the whole list. Empty when none is in the catalogue for his district (the
+// whole list then says what there is).
+std::string asked_benefit_text(const BenefitCatalog& catalog, std::string_view district,
+                               MemberStatus status, std::string_view today,
+                               std::string_view kinds) {
+    std::string text;
+    std::vector<std::string> joining_lines;  // said once each, after the benefits
+    for (std::size_t begin = 0; begin <= kinds.size();) {
+        const std::size_t end = std::min(kinds.find(',', begin), kinds.size());
+        std::string joining;
+        const std::string body = asked_benefit_body(catalog, district, status, today,
+                                                    kinds.substr(begin, end - begin), joining);
+        if (!body.empty()) text += (text.empty() ? "" : "\n") + body;
+        if (!joining.empty() &&
+            std::find(joining_lines.begin(), joining_lines.end(), joining) == joining_lines.end())
+            joining_lines.push_back(std::move(joining));
+        begin = end + 1;
+    }
+    if (text.empty()) return {};
+    for (const auto& line : joining_lines) text += line;
     text += "\n领不到或有疑问，可以找所在区县工会，或打职工服务热线12351。\n\n";
     // Without his district: what each district adds differs (the same line the list ends with).
     if (district.empty()) text += "各地工会的福利不尽相同，告诉我您在哪个区，我再帮您查本区的；";

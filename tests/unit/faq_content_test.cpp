@@ -141,6 +141,18 @@ TEST(FaqBenefits, ABenefitAskedAboutThatIsClosedTodayIsNamedWithItsDate) {
     }
 }
 
+// Two benefits named ("加油卡咋办 入会礼包有啥"): each answered, one tail (benefits helper, session
+// 21: the whole list answered neither).
+TEST(FaqBenefits, EachBenefitNamedIsAnswered) {
+    const auto catalog = parse_benefits(read_data("benefits.yaml"), "benefits.yaml");
+    const auto text = benefits_text(catalog, "武进区", MemberStatus::member, "2026-05-01",
+                                    "fuel_card,welcome_pack");
+    EXPECT_NE(text.find("加油卡优惠："), std::string::npos) << text;
+    EXPECT_NE(text.find("新会员入会礼包："), std::string::npos) << text;
+    EXPECT_EQ(text.find("12351"), text.rfind("12351")) << "one tail: " << text;
+    EXPECT_EQ(text.find("招聘会"), std::string::npos) << text;
+}
+
 // An applicant's list says what comes with the approval, not "回复入会即可在线申请" (benefits
 // helper, session 21: he had applied two minutes before).
 TEST(FaqBenefits, AnApplicantIsNotAskedToApplyAgain) {
