@@ -83,15 +83,11 @@ std::optional<std::string> bind_request(std::string_view raw) {
     if (auto code = bare_bind_code(raw)) return code;
     // Every message passes here: most are gone after a few searches.
     if (!speaks_of_binding(raw)) return std::nullopt;
-    if (raw.find(kBindWord) == std::string_view::npos ||
-        trim(raw).substr(0, kBindWord.size()) != kBindWord) {
-        const std::string folded = text::fold_width(raw);
-        return code_inside(folded);
-    }
     // Width folded first: a phone keyboard in Chinese mode types "ＡＢＣＤ" and "："
     const std::string folded = text::fold_width(raw);
     std::string_view text = trim(folded);
-    if (text.substr(0, kBindWord.size()) != kBindWord) return std::nullopt;
+    // "码是ABCD-2345", "我的绑定码ABCD-2345": the code inside a sentence that speaks of binding.
+    if (text.substr(0, kBindWord.size()) != kBindWord) return code_inside(folded);
     text.remove_prefix(kBindWord.size());
     for (std::string_view filler : {"码", ":", "，", ",", "。"}) {
         text = trim(text);

@@ -526,9 +526,7 @@ std::optional<std::string> place_he_names(std::string_view text,
         return !word.empty() && text.find(word) != std::string_view::npos;
     };
     const std::string& name = district.name;
-    // "武进区" → "武进": every suffix here is one Han character (3 bytes).
-    const std::string stem = name.size() > 6 ? name.substr(0, name.size() - 3) : name;
-    if (has(name) || has(stem)) return name;
+    if (has(name) || has(members::short_name(name))) return name;
     for (const auto& alias : district.aliases)
         for (const std::string_view cue : {"在", "住", "家", "户口", "是"})
             if (has(std::string(cue) + alias)) return name;

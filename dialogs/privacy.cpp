@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <functional>
 #include <optional>
 #include <vector>
 
@@ -100,15 +101,16 @@ PersonalDataFound find_personal_data(std::string_view text) {
 
 namespace {
 
-// The text with each item find_items finds replaced by what `replace` makes of it.
-template <typename Replace>
-std::string rewrite_items(std::string_view text, Replace replace) {
+// The text with each item find_items finds replaced by what `replace` makes of it, and the text
+// before each item by what `before` makes of it (kept as it is by default).
+template <typename Replace, typename Before = std::identity>
+std::string rewrite_items(std::string_view text, Replace replace, Before before = {}) {
     const auto units = text::folded_units(text);
     std::string out;
     out.reserve(text.size());
     std::size_t copied = 0;
     for (const auto& item : find_items(units)) {
-        out.append(text.substr(copied, units[item.first].begin - copied));
+        out.append(before(text.substr(copied, units[item.first].begin - copied)));
         out += replace(item);
         copied = units[item.last].end;
     }
@@ -134,24 +136,23 @@ std::string redact_personal_data(std::string_view text) {
 
 namespace {
 
+// The names drivers give the numbers they type, longest first ("身份证号码" before "身份证").
+constexpr std::string_view kFieldLabels[] = {"身份证号码", "身份证号", "手机号码", "电话号码",
+                                             "联系电话",   "身份证",   "手机号",   "车牌号",
+                                             "电话",       "手机",     "车牌",     "号码"};
+
 // "…身份证号是：" before a number: the name of the field it fills, with the words joining them.
 std::string_view without_trailing_label(std::string_view text) {
     static const std::string_view kJoins[] = {" ", "：", ":", "是", "为", "\t"};
-    static const std::string_view kLabels[] = {"身份证号码", "身份证号", "手机号码", "电话号码",
-                                               "联系电话",   "身份证",   "手机号",   "车牌号",
-                                               "电话",       "手机",     "车牌",     "号码"};
-    const auto strip_joins = [&] {
-        for (bool again = true; again;) {
-            again = false;
-            for (std::string_view join : kJoins)
-                if (text.ends_with(join)) {
-                    text.remove_suffix(join.size());
-                    again = true;
-                }
-        }
-    };
-    strip_joins();
-    for (std::string_view label : kLabels)
+    for (bool again = true; again;) {
+        again = false;
+        for (std::string_view join : kJoins)
+            if (text.ends_with(join)) {
+                text.remove_suffix(join.size());
+                again = true;
+            }
+    }
+    for (std::string_view label : kFieldLabels)
         if (text.ends_with(label)) {
             text.remove_suffix(label.size());
             for (std::string_view owner : {std::string_view("我的"), std::string_view("我")})
@@ -167,29 +168,22 @@ std::string_view without_trailing_label(std::string_view text) {
 }  // namespace
 
 std::string without_personal_data_or_labels(std::string_view text) {
-    const auto units = text::folded_units(text);
-    std::string out;
-    std::size_t copied = 0;
-    for (const auto& item : find_items(units)) {
-        out.append(without_trailing_label(text.substr(copied, units[item.first].begin - copied)));
-        out += ' ';
-        copied = units[item.last].end;
-    }
-    out.append(text.substr(copied));
-    return out;
+    return rewrite_items(
+        text, [](const auto&) { return std::string(" "); }, without_trailing_label);
 }
 
 bool only_field_labels(std::string_view rest) {
     std::string left(rest);
-    // Longest first: "身份证号码" before "身份证".
-    static const std::string_view kLabels[] = {
-        "身份证号码", "身份证号", "手机号码", "电话号码", "身份证", "手机号", "我的",
-        "号码",       "电话",     "手机",     "车牌号",   "车牌",   "给你",   "发你",
-        "这是",       "是",       "的",       "号",       "我",     "：",     "，",
-        "。",         ":",        ",",        " ",        "\t",     "\n"};
-    for (std::string_view label : kLabels)
-        for (auto at = left.find(label); at != std::string::npos; at = left.find(label, at))
-            left.erase(at, label.size());
+    // The field names first (longest first), then the words around them.
+    static const std::string_view kAround[] = {"我的", "给你", "发你", "这是", "是", "的",
+                                               "号",   "我",   "：",   "，",   "。", ":",
+                                               ",",    " ",    "\t",   "\n"};
+    const auto erase_all = [&](std::string_view word) {
+        for (auto at = left.find(word); at != std::string::npos; at = left.find(word, at))
+            left.erase(at, word.size());
+    };
+    for (std::string_view label : kFieldLabels) erase_all(label);
+    for (std::string_view word : kAround) erase_all(word);
     return left.empty();
 }
 

@@ -708,9 +708,10 @@ asio::awaitable<std::string> RouterDialog::answer_legal(const Message& message,
     ask.text = message.text;
     ask.searched = understood.legal_search;
     // "工伤认定要多久 另外我想入会": the question alone is searched (the whole drew the how-to-join
-    // entry into numbered choices); the join request gets its own line (answer_route).
-    if (auto other = question_beside_join(turn.text)) {
-        ask.text = std::move(*other);
+    // entry into numbered choices); the join request gets its own line (below).
+    const auto beside_join = question_beside_join(turn.text);
+    if (beside_join) {
+        ask.text = *beside_join;
         ask.searched = {};
     }
     // "那我先问个别的 交强险保险公司拒赔咋办": the lead-in tells the search nothing (it sank the
@@ -768,8 +769,7 @@ asio::awaitable<std::string> RouterDialog::answer_legal(const Message& message,
         handled.texts.clear();
     if (decided.offer_desk && said_something) handled.texts.push_back(kSeriousOffer);
     // "工伤认定要多久 另外我想入会": how to join, unless the answer says so.
-    if (!mid_flow && !handled.texts.empty() && question_beside_join(turn.text) &&
-        !says_how_to_join(handled)) {
+    if (!mid_flow && !handled.texts.empty() && beside_join && !says_how_to_join(handled)) {
         // After the second answer when it comes as a message of its own.
         auto& last = handled.follow_ups.empty() ? handled.texts : handled.follow_ups;
         last.emplace_back(turn.in_group ? kJoinAfterQuestionInGroup : kJoinAfterQuestion);

@@ -224,8 +224,9 @@ constexpr std::string_view kFirstCut = "…（回复1看全文）";
 constexpr std::string_view kSecondCut = "…（回复2看全文）";
 static_assert(kFirstCut.size() == kSecondCut.size());
 
-std::string basis_block(const Entry& entry) {
-    const std::string basis = legal_basis_line(entry);
+std::string basis_block(const Entry& entry,
+                        std::size_t max_articles = std::numeric_limits<std::size_t>::max()) {
+    const std::string basis = legal_basis_line(entry, max_articles);
     return basis.empty() ? std::string() : "\n" + basis;
 }
 
@@ -233,11 +234,7 @@ std::string basis_block(const Entry& entry) {
 
 std::string format_answer(const Entry& entry, std::size_t max_bytes,
                           const SentenceRelevance& relevance) {
-    const std::string basis = legal_basis_line(entry);
-    std::string tail;
-    if (!basis.empty()) tail += "\n" + basis;
-    tail += "\n";
-    tail += kReachPerson;
+    const std::string tail = basis_block(entry) + "\n" + kReachPerson;
 
     const std::string full = entry.answer + tail;
     if (full.size() <= max_bytes) return full;
@@ -252,12 +249,8 @@ std::string format_answer(const Entry& entry, std::size_t max_bytes,
 std::string format_group_answer(const Entry& entry, const SentenceRelevance& relevance) {
     // The articles the answer rests on first; a list of ten pushes the talk off the screen.
     constexpr std::size_t kGroupArticles = 3;
-    const std::string basis = legal_basis_line(entry, kGroupArticles);
-    std::string tail;
-    if (!basis.empty()) tail += "\n" + basis;
-    tail += "\n";
-    tail += kGroupClosing;
-    return fit_answer(entry.answer, kGroupAnswerBytes, kEllipsis, relevance) + tail;
+    return fit_answer(entry.answer, kGroupAnswerBytes, kEllipsis, relevance) +
+           basis_block(entry, kGroupArticles) + "\n" + kGroupClosing;
 }
 
 std::size_t whole_reply_bytes(const Entry& entry) {

@@ -87,17 +87,6 @@ constexpr std::string_view kAnswerStands =
     "您这种情况，刚才的回答已经说到了，不再重复。想问得更细（比如对方不承认、没有证据、"
     "钱怎么算），可以把情况多说几句；或者回复“人工”转律师值班，也可以拨打职工服务热线12351。";
 
-// The sentences of an answer just sent that speak to what the follow-up asks (faq::answer_part),
-// with the way to a person; empty when there are none or they do not fit.
-std::string part_of(const Entry& answered, const LegalQuestion& question) {
-    std::string part = answer_part(answered.answer, question.text);
-    if (part.empty()) return {};
-    part += "\n";
-    part += kReachPerson;
-    if (part.size() > question.max_bytes) return {};
-    return part;
-}
-
 // "要准备啥材料" right after an answer asks what that answer says of it: searched, the bare
 // aspect drifts to another topic's entry (a wage answer's "要准备啥材料" found the freight
 // lawsuit's materials). The entry answered first, when it says something of the aspect.
@@ -121,16 +110,25 @@ const Entry* repeated_target(const Decision& decision, const LegalQuestion& ques
     return decision.hits.front().entry;
 }
 
-// Fills `reply` with the part of `answered`; false (reply untouched) when there is none.
-bool answer_with_part(LegalReply& reply, const Entry* answered, const LegalQuestion& question) {
-    if (!answered) return false;
-    std::string part = part_of(*answered, question);
+// Fills `reply` with `part` of the answer just sent (`answered`) and the way to a person; false
+// (reply untouched) when there is no part or it does not fit the channel.
+bool answer_with(LegalReply& reply, const Entry& answered, std::string part,
+                 const LegalQuestion& question) {
     if (part.empty()) return false;
+    part += "\n";
+    part += kReachPerson;
+    if (part.size() > question.max_bytes) return false;
     reply.action = Action::answer;
     if (reply.hits.size() > 1) reply.hits.resize(1);
-    reply.entry_ids = {answered->id};
+    reply.entry_ids = {answered.id};
     reply.texts = {std::move(part)};
     return true;
+}
+
+// The sentences of `answered` that speak to the aspect the follow-up asks (faq::answer_part).
+bool answer_with_part(LegalReply& reply, const Entry* answered, const LegalQuestion& question) {
+    return answered &&
+           answer_with(reply, *answered, answer_part(answered->answer, question.text), question);
 }
 
 // A follow-up paired with the answer just sent gets the new one alone.
@@ -142,21 +140,13 @@ void keep_the_new_one(Decision& decision, const LegalQuestion& question) {
     }
 }
 
-// Fills `reply` with the sentences of `answered` most relevant to the follow-up (faq::
-// relevant_part); false (reply untouched) when none is.
+// The sentences of `answered` most relevant to the follow-up (faq::relevant_part).
 bool answer_with_relevant_part(LegalReply& reply, const Entry* answered,
                                const LegalQuestion& question, const Index* index) {
     if (!answered || !index) return false;
-    std::string part = relevant_part(answered->answer, index->sentence_relevance(question.text));
-    if (part.empty()) return false;
-    part += "\n";
-    part += kReachPerson;
-    if (part.size() > question.max_bytes) return false;
-    reply.action = Action::answer;
-    if (reply.hits.size() > 1) reply.hits.resize(1);
-    reply.entry_ids = {answered->id};
-    reply.texts = {std::move(part)};
-    return true;
+    return answer_with(reply, *answered,
+                       relevant_part(answered->answer, index->sentence_relevance(question.text)),
+                       question);
 }
 
 // The tags of the entry answered last ("工伤", "工资 欠薪"): the topic in the words the entries

@@ -72,6 +72,11 @@ std::string scalar(const YAML::Node& item, const char* field) {
 
 }  // namespace
 
+std::string short_name(std::string_view name) {
+    const std::u32string stemmed = stem(text::decode_utf8(name));
+    return stemmed.empty() ? std::string(name) : text::encode_utf8(stemmed);
+}
+
 DistrictCatalog::DistrictCatalog(std::vector<District> districts)
     : districts_(std::move(districts)) {
     std::set<std::string> ids;

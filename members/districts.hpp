@@ -16,6 +16,11 @@ struct District {
     std::vector<std::string> aliases;
 };
 
+// A place's name without its administrative suffix, as the matcher reads it ("武进区" -> "武进",
+// "南大街街道" -> "南大街"); the name itself when there is none to strip or the rest would be one
+// character ("城区").
+std::string short_name(std::string_view name);
+
 class DistrictCatalog {
 public:
     // Throws std::runtime_error on an empty or duplicate id or an empty name.
