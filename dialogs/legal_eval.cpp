@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <stdexcept>
 
+#include "dialogs/chat_requests.hpp"
+#include "faq/follow_up.hpp"
 #include "faq/scrub.hpp"
 
 namespace kayou::dialogs {
@@ -37,35 +39,62 @@ void add(LegalEvalTally& tally, LegalOutcome outcome, bool choice_holds_fact, bo
 
 }  // namespace
 
-std::vector<LegalEvalCase> parse_legal_eval(std::string_view yaml_text) {
+namespace {
+
+YAML::Node load_eval(std::string_view yaml_text, const char* list) {
     YAML::Node root;
     try {
         root = YAML::Load(std::string(yaml_text));
     } catch (const YAML::Exception& error) {
         throw std::runtime_error("legal eval: " + error.msg);
     }
-    if (!root["cases"] || !root["cases"].IsSequence())
-        throw std::runtime_error("legal eval: cases must be a list");
+    if (!root[list] || !root[list].IsSequence())
+        throw std::runtime_error(std::string("legal eval: ") + list + " must be a list");
+    return root[list];
+}
+
+// One question: q, must, and expect (out_of_scope in a case, no_legal_claim in a conversation's
+// turn: either means no legal claim is the right reply).
+LegalEvalCase case_from(const YAML::Node& item, std::string category) {
+    LegalEvalCase one;
+    one.question = item["q"] ? item["q"].as<std::string>() : "";
+    one.category = item["category"] ? item["category"].as<std::string>() : std::move(category);
+    const std::string expect = item["expect"] ? item["expect"].as<std::string>() : "";
+    one.in_scope = expect != "out_of_scope" && expect != "no_legal_claim";
+    if (const auto must = item["must"]; must && must.IsSequence())
+        for (const auto& group : must) {
+            std::vector<std::string> alternatives;
+            if (group.IsSequence())
+                for (const auto& alternative : group)
+                    alternatives.push_back(alternative.as<std::string>());
+            else
+                alternatives.push_back(group.as<std::string>());
+            one.must.push_back(std::move(alternatives));
+        }
+    if (one.question.empty()) throw std::runtime_error("legal eval: a case without q");
+    return one;
+}
+
+}  // namespace
+
+std::vector<LegalEvalCase> parse_legal_eval(std::string_view yaml_text) {
     std::vector<LegalEvalCase> cases;
-    for (const auto& item : root["cases"]) {
-        LegalEvalCase one;
-        one.question = item["q"] ? item["q"].as<std::string>() : "";
-        one.category = item["category"] ? item["category"].as<std::string>() : "";
-        one.in_scope = !(item["expect"] && item["expect"].as<std::string>() == "out_of_scope");
-        if (const auto must = item["must"]; must && must.IsSequence())
-            for (const auto& group : must) {
-                std::vector<std::string> alternatives;
-                if (group.IsSequence())
-                    for (const auto& alternative : group)
-                        alternatives.push_back(alternative.as<std::string>());
-                else
-                    alternatives.push_back(group.as<std::string>());
-                one.must.push_back(std::move(alternatives));
-            }
-        if (one.question.empty()) throw std::runtime_error("legal eval: a case without q");
-        cases.push_back(std::move(one));
-    }
+    for (const auto& item : load_eval(yaml_text, "cases")) cases.push_back(case_from(item, ""));
     return cases;
+}
+
+std::vector<EvalConversation> parse_conversation_eval(std::string_view yaml_text) {
+    std::vector<EvalConversation> conversations;
+    for (const auto& item : load_eval(yaml_text, "conversations")) {
+        EvalConversation conversation;
+        conversation.category = item["category"] ? item["category"].as<std::string>() : "";
+        if (!item["turns"] || !item["turns"].IsSequence() || item["turns"].size() < 2)
+            throw std::runtime_error("legal eval: a conversation needs two turns or more");
+        for (const auto& turn : item["turns"])
+            conversation.turns.push_back(case_from(turn, conversation.category));
+        conversations.push_back(std::move(conversation));
+    }
+    return conversations;
 }
 
 std::string_view outcome_name(LegalOutcome outcome) {
@@ -173,6 +202,124 @@ LegalEvalResult score_legal(const Understander& understander, const faq::Index& 
         if (outcome != LegalOutcome::right && outcome != LegalOutcome::kept_out)
             result.misses.push_back(
                 {&item, outcome, understood.intent, entry, score, understood.text});
+    }
+    return result;
+}
+
+namespace {
+
+// What one turn of a conversation got, as the chat would send it.
+struct TurnReply {
+    LegalOutcome outcome = LegalOutcome::other;
+    bool choice_holds_fact = false;
+    bool answered_both = false;
+    // The FAQ's reply leaves a legal topic for the next message: any but an answer of the
+    // union's own (RouterDialog::answer_legal, bot/app.cpp legal_answer).
+    bool legal_context = false;
+    bool legal_answer = false;          // answered with a legal entry
+    std::vector<std::string> entries;   // answered or offered
+    std::vector<std::string> answered;  // answered (the next follow-up's answered_before)
+    std::string text;
+};
+
+TurnReply ask_in_conversation(const std::shared_ptr<const faq::Index>& index,
+                              const faq::Thresholds& thresholds, const LegalEvalCase& turn,
+                              const std::vector<std::string>& earlier, bool legal_context,
+                              const std::vector<std::string>& answered_before,
+                              const LegalEvalChannel& channel) {
+    faq::LegalQuestion question;
+    question.text = turn.question;
+    if (const auto asked = after_new_question_lead(turn.question); !asked.empty())
+        question.text = std::string(asked);
+    question.follow_up = channel.follow_up;
+    question.max_bytes = channel.max_bytes;
+    if (legal_context) {
+        question.answered_before = answered_before;
+        question.topic = faq::topic_of(std::span(earlier.data(), earlier.size()));
+    }
+    const faq::LegalReply reply = faq::answer_from(index, 1, question, thresholds);
+    TurnReply got;
+    got.entries = reply.entry_ids;
+    for (const auto& text : reply.texts) got.text += text + "\n";
+    for (const auto& text : reply.follow_ups) got.text += text + "\n";
+    switch (reply.action) {
+        case faq::Action::answer:
+        case faq::Action::both: {
+            got.legal_answer = std::any_of(reply.entry_ids.begin(), reply.entry_ids.end(),
+                                           [&](const std::string& id) {
+                                               const faq::Entry* entry = index->script().find(id);
+                                               return entry == nullptr || entry->legal;
+                                           });
+            if (!turn.in_scope)
+                got.outcome = got.legal_answer ? LegalOutcome::legal_claim : LegalOutcome::kept_out;
+            else
+                got.outcome =
+                    has_facts(got.text, turn.must) ? LegalOutcome::right : LegalOutcome::wrong;
+            got.answered_both = reply.action == faq::Action::both;
+            got.answered = reply.entry_ids;
+            break;
+        }
+        case faq::Action::choices:
+            got.outcome = turn.in_scope ? LegalOutcome::choices : LegalOutcome::kept_out;
+            for (const auto& id : reply.entry_ids)
+                if (const faq::Entry* entry = index->script().find(id);
+                    entry && turn.in_scope &&
+                    has_facts(faq::format_answer(*entry, 4096), turn.must))
+                    got.choice_holds_fact = true;
+            break;
+        case faq::Action::silence:
+        case faq::Action::handoff:
+            got.outcome = turn.in_scope ? LegalOutcome::handoff : LegalOutcome::kept_out;
+            break;
+    }
+    got.legal_context = !faq::answers(reply.action) || got.legal_answer;
+    return got;
+}
+
+}  // namespace
+
+ConversationEvalResult score_conversations(
+    const Understander& understander, const std::shared_ptr<const faq::Index>& index,
+    const faq::Thresholds& thresholds, const std::vector<EvalConversation>& conversations,
+    const std::function<std::string(const Understanding&)>& elsewhere,
+    const LegalEvalChannel& channel) {
+    ConversationEvalResult result;
+    const UnderstandContext context = legal_eval_context();
+    for (const auto& conversation : conversations) {
+        std::vector<std::string> earlier;   // his messages before this one
+        bool legal_context = false;         // the turn before was the FAQ's
+        std::vector<std::string> answered;  // the entries it answered
+        for (std::size_t i = 0; i < conversation.turns.size(); ++i) {
+            const LegalEvalCase& turn = conversation.turns[i];
+            const auto understood = understander.understand(turn.question, context, index.get());
+            TurnReply got;
+            if (understood.intent == "question") {
+                got = ask_in_conversation(index, thresholds, turn, earlier, legal_context, answered,
+                                          channel);
+            } else {
+                got.outcome = turn.in_scope ? LegalOutcome::other : LegalOutcome::kept_out;
+                if (elsewhere) got.text = elsewhere(understood);
+                if (turn.in_scope && !got.text.empty() && has_facts(got.text, turn.must))
+                    got.outcome = LegalOutcome::right;
+            }
+            legal_context = got.legal_context;
+            answered = got.answered;
+            earlier.push_back(turn.question);
+            LegalEvalTally& tally =
+                i == 0 ? result.first : (turn.in_scope ? result.follow_ups : result.kept);
+            add(tally, got.outcome, got.choice_holds_fact, got.answered_both);
+            if (i == 0 || !turn.in_scope) {
+                if (i > 0 && got.outcome == LegalOutcome::legal_claim)
+                    result.misses.push_back(
+                        {&conversation, i, got.outcome, understood.intent, got.entries, got.text});
+                continue;
+            }
+            add(result.per_category[conversation.category], got.outcome, got.choice_holds_fact,
+                got.answered_both);
+            if (got.outcome != LegalOutcome::right)
+                result.misses.push_back(
+                    {&conversation, i, got.outcome, understood.intent, got.entries, got.text});
+        }
     }
     return result;
 }

@@ -12,6 +12,7 @@
 #include "dialogs/understand.hpp"
 #include "faq/decide.hpp"
 #include "faq/index.hpp"
+#include "faq/legal_service.hpp"
 
 namespace kayou::dialogs {
 
@@ -94,5 +95,42 @@ LegalEvalResult score_legal(const Understander& understander, const faq::Index& 
                             const LegalEvalChannel& channel = {});
 
 std::string_view outcome_name(LegalOutcome outcome);
+
+// A conversation of the follow-up eval (faq/eval/followups_blind_*.yaml): one driver's messages
+// in order, each scored as a case. A turn with `expect: no_legal_claim` ("好的 谢谢", "我再想想")
+// is out of scope: right when it gets no legal claim.
+struct EvalConversation {
+    std::string category;
+    std::vector<LegalEvalCase> turns;
+};
+
+// Throws std::runtime_error on a malformed file (a conversation needs two turns or more).
+std::vector<EvalConversation> parse_conversation_eval(std::string_view yaml_text);
+
+struct ConversationEvalResult {
+    LegalEvalTally first;       // the opening messages
+    LegalEvalTally follow_ups;  // the later messages with facts: what the set measures
+    LegalEvalTally kept;        // the later messages that want no legal claim
+    std::map<std::string, LegalEvalTally> per_category;  // the later messages with facts
+    struct Miss {
+        const EvalConversation* conversation = nullptr;
+        std::size_t turn = 0;
+        LegalOutcome outcome = LegalOutcome::other;
+        std::string intent;
+        std::vector<std::string> entries;  // answered or offered
+        std::string text;                  // what was sent
+    };
+    std::vector<Miss> misses;  // later messages only
+};
+
+// Each conversation as a private chat holds it (RouterDialog::answer_legal): understand() first;
+// a question goes to faq::answer_from with the topic of his earlier messages and the entries
+// answered the turn before, when that turn was a legal answer; another intent gets `elsewhere`'s
+// text and ends the legal topic.
+ConversationEvalResult score_conversations(
+    const Understander& understander, const std::shared_ptr<const faq::Index>& index,
+    const faq::Thresholds& thresholds, const std::vector<EvalConversation>& conversations,
+    const std::function<std::string(const Understanding&)>& elsewhere = {},
+    const LegalEvalChannel& channel = {});
 
 }  // namespace kayou::dialogs

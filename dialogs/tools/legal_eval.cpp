@@ -1,6 +1,6 @@
 // Scores the FAQ end to end on the blind legal eval (format: docs/understanding.md).
 //   legal_eval [--summary] [--sweep] [--calibrate] [--features] [--cases] [--without-copies]
-//              [--one-message] [--diagnose]
+//              [--one-message] [--diagnose] [--conversations]
 //   [--legal F] [--intents F]
 //              [--set NAME=VALUE]... (faq/settings.hpp: thresholds and retrieval options)
 //              EVAL.yaml...
@@ -13,7 +13,9 @@
 // outcome on the channel and its top five hits' numbers, as --features); --without-copies leaves
 // out the questions that are word for word a variant of the script; --one-message scores a channel
 // with no second message (dialogs::LegalEvalChannel); --diagnose counts the confidently wrong
-// answers by kind (facts needed, held by the answer, where the rest are), no question printed.
+// answers by kind (facts needed, held by the answer, where the rest are), no question printed;
+// --conversations reads conversation files (faq/eval/followups_blind_*.yaml) and scores each
+// message after the first in the context of the ones before (dialogs::score_conversations).
 #include <algorithm>
 #include <cstdio>
 #include <cstdlib>
@@ -66,7 +68,7 @@ struct Options {
     std::string legal_path = KAYOU_DATA_SOURCE_DIR "/faq/data/legal.yaml";
     std::string districts_path = KAYOU_DATA_SOURCE_DIR "/config/districts.yaml";
     bool summary = false, sweep = false, without_copies = false, calibrate = false,
-         features = false, per_case = false, diagnose = false;
+         features = false, per_case = false, diagnose = false, conversations = false;
     kayou::faq::Thresholds thresholds;
     kayou::faq::IndexOptions index_options;
     kayou::dialogs::LegalEvalChannel channel;
@@ -91,6 +93,8 @@ Options parse_arguments(int argc, char** argv) {
             options.per_case = true;
         else if (arg == "--diagnose")
             options.diagnose = true;
+        else if (arg == "--conversations")
+            options.conversations = true;
         else if (arg == "--sweep")
             options.sweep = true;
         else if (arg == "--set" && i + 1 < argc) {
@@ -322,6 +326,33 @@ void print_result(const std::string& path, const kayou::dialogs::LegalEvalResult
 
 }  // namespace
 
+// The follow-up eval: figures, and unless `summary` each miss with the conversation before it.
+void print_conversations(const std::string& path,
+                         const kayou::dialogs::ConversationEvalResult& result, bool summary) {
+    using kayou::dialogs::LegalOutcome;
+    std::printf("%s\n", path.c_str());
+    print_tally("first messages", result.first);
+    print_tally("follow-ups", result.follow_ups);
+    print_tally("no claim wanted", result.kept);
+    const auto& tally = result.follow_ups;
+    const int in_scope = tally.cases;
+    if (in_scope > 0)
+        std::printf("  follow-ups: right %.1f %%, wrong %.1f %%, choices %.1f %%\n",
+                    100.0 * tally.count(LegalOutcome::right) / in_scope,
+                    100.0 * tally.count(LegalOutcome::wrong) / in_scope,
+                    100.0 * tally.count(LegalOutcome::choices) / in_scope);
+    if (summary) return;
+    for (const auto& [category, per] : result.per_category) print_tally(category.c_str(), per);
+    for (const auto& miss : result.misses) {
+        std::printf("MISS %s:", std::string(kayou::dialogs::outcome_name(miss.outcome)).c_str());
+        for (const auto& entry : miss.entries) std::printf(" %s", entry.c_str());
+        std::printf(" (%s)\n", miss.intent.c_str());
+        for (std::size_t i = 0; i <= miss.turn; ++i)
+            std::printf("  %s %s\n", i == miss.turn ? ">" : " ",
+                        miss.conversation->turns[i].question.c_str());
+    }
+}
+
 int main(int argc, char** argv) {
     using namespace kayou;
     const Options options = parse_arguments(argc, argv);
@@ -365,6 +396,15 @@ int main(int argc, char** argv) {
             return {};
         };
         for (const auto& path : options.evals) {
+            if (options.conversations) {
+                print_conversations(
+                    path,
+                    dialogs::score_conversations(understander, index, options.thresholds,
+                                                 dialogs::parse_conversation_eval(read_file(path)),
+                                                 elsewhere, options.channel),
+                    options.summary);
+                continue;
+            }
             auto cases = dialogs::parse_legal_eval(read_file(path));
             // A question that is word for word one of the script's variants measures nothing
             // about drivers' own words; say how many there are, and drop them on request.

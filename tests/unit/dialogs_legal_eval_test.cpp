@@ -94,5 +94,37 @@ TEST(LegalEval, FrozenBlindSetsKeepTheirFigures) {
     }
 }
 
+TEST(LegalEval, ConversationsAreReadTurnByTurn) {
+    const auto conversations = parse_conversation_eval(R"yaml(
+version: 1
+conversations:
+  - category: 工伤
+    turns:
+      - q: "卸货摔伤了 算工伤吗"
+        must: [["工伤"]]
+      - q: "那多久之内要申请"
+        must: [["30日", "一年"], "单位"]
+      - q: "好的 谢谢"
+        expect: no_legal_claim
+)yaml");
+    ASSERT_EQ(conversations.size(), 1u);
+    const auto& turns = conversations.front().turns;
+    ASSERT_EQ(turns.size(), 3u);
+    EXPECT_EQ(turns[1].category, "工伤");
+    EXPECT_TRUE(turns[1].in_scope);
+    ASSERT_EQ(turns[1].must.size(), 2u);
+    EXPECT_EQ(turns[1].must[1], std::vector<std::string>{"单位"});
+    EXPECT_FALSE(turns[2].in_scope);
+
+    const char* malformed[] = {
+        "conversations: [{category: 运费, turns: [{q: 运费拖欠咋办}]}]",    // one turn
+        "conversations: [{category: 运费}]",                                // no turns
+        "conversations: [{turns: [{q: 运费拖欠咋办}, {must: [[三年]]}]}]",  // a turn without q
+        "cases: []",                                                        // not conversations
+    };
+    for (const char* text : malformed)
+        EXPECT_THROW(parse_conversation_eval(text), std::runtime_error) << text;
+}
+
 }  // namespace
 }  // namespace kayou::dialogs
