@@ -113,13 +113,8 @@ bool asks_when_answered(std::string_view raw) {
                        [&](std::string_view phrase) { return contains(text, phrase); });
 }
 
-bool asks_the_group(std::string_view raw) {
+bool asks_something(std::string_view raw) {
     const std::string text = text::fold_width(raw);
-    // "@老王 …", "老李你那个…": said to another member. "你们谁知道…" asks everyone.
-    if (contains(text, "@")) return false;
-    for (auto at = text.find("你"); at != std::string::npos; at = text.find("你", at + 1))
-        if (text.compare(at + std::string_view("你").size(), std::string_view("们").size(), "们"))
-            return false;
     constexpr std::string_view kAsking[] = {
         "?",      "？",     "吗",     "么",     "咋",       "啥",     "谁",
         "哪",     "多少",   "多久",   "多长",   "如何",     "怎样",   "请问",
@@ -131,6 +126,16 @@ bool asks_the_group(std::string_view raw) {
     // "能要回来不", "算工伤不": a question that ends in 不 (a statement ending in 没 is "还没").
     const std::string squeezed = squeeze(text);
     return squeezed.size() > 3 && squeezed.ends_with("不");
+}
+
+bool asks_the_group(std::string_view raw) {
+    const std::string text = text::fold_width(raw);
+    // "@老王 …", "老李你那个…": said to another member. "你们谁知道…" asks everyone.
+    if (contains(text, "@")) return false;
+    for (auto at = text.find("你"); at != std::string::npos; at = text.find("你", at + 1))
+        if (text.compare(at + std::string_view("你").size(), std::string_view("们").size(), "们"))
+            return false;
+    return asks_something(text);
 }
 
 bool asks_about_someone_else(std::string_view raw) {

@@ -6,6 +6,7 @@
 #include <stdexcept>
 
 #include "dialogs/chat_requests.hpp"
+#include "dialogs/route.hpp"
 #include "faq/follow_up.hpp"
 #include "faq/scrub.hpp"
 
@@ -233,10 +234,9 @@ TurnReply ask_in_conversation(const std::shared_ptr<const faq::Index>& index,
         question.text = std::string(asked);
     question.follow_up = channel.follow_up;
     question.max_bytes = channel.max_bytes;
-    if (legal_context) {
-        question.answered_before = answered_before;
+    question.answered_before = answered_before;
+    if (legal_context || !answered_before.empty())
         question.topic = faq::topic_of(std::span(earlier.data(), earlier.size()));
-    }
     const faq::LegalReply reply = faq::answer_from(index, 1, question, thresholds);
     TurnReply got;
     got.entries = reply.entry_ids;
@@ -288,12 +288,17 @@ ConversationEvalResult score_conversations(
     for (const auto& conversation : conversations) {
         std::vector<std::string> earlier;   // his messages before this one
         bool legal_context = false;         // the turn before was the FAQ's
+        std::vector<std::string> before;    // how the earlier turns went
         std::vector<std::string> answered;  // the entries it answered
         for (std::size_t i = 0; i < conversation.turns.size(); ++i) {
             const LegalEvalCase& turn = conversation.turns[i];
             const auto understood = understander.understand(turn.question, context, index.get());
+            // As RouterDialog routes a private message outside the join form.
+            RouteView view;
+            view.legal_context = legal_context;
+            view.asks = asks_something(turn.question) || faq::leans_on_previous(turn.question);
             TurnReply got;
-            if (understood.intent == "question") {
+            if (route(understood, view).action == Do::legal) {
                 got = ask_in_conversation(index, thresholds, turn, earlier, legal_context, answered,
                                           channel);
             } else {
@@ -304,6 +309,9 @@ ConversationEvalResult score_conversations(
             }
             legal_context = got.legal_context;
             answered = got.answered;
+            std::string went(outcome_name(got.outcome));
+            for (const auto& entry : got.entries) went += " " + entry;
+            before.push_back(went + " (" + understood.intent + ")");
             earlier.push_back(turn.question);
             LegalEvalTally& tally =
                 i == 0 ? result.first : (turn.in_scope ? result.follow_ups : result.kept);
@@ -317,8 +325,8 @@ ConversationEvalResult score_conversations(
             add(result.per_category[conversation.category], got.outcome, got.choice_holds_fact,
                 got.answered_both);
             if (got.outcome != LegalOutcome::right)
-                result.misses.push_back(
-                    {&conversation, i, got.outcome, understood.intent, got.entries, got.text});
+                result.misses.push_back({&conversation, i, got.outcome, understood.intent,
+                                         got.entries, got.text, before});
         }
     }
     return result;

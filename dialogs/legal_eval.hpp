@@ -119,6 +119,8 @@ struct ConversationEvalResult {
         std::string intent;
         std::vector<std::string> entries;  // answered or offered
         std::string text;                  // what was sent
+        // How each earlier turn went: "right work_injury_scope (question)".
+        std::vector<std::string> before;
     };
     std::vector<Miss> misses;  // later messages only
 };

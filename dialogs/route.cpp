@@ -1,5 +1,8 @@
 #include "dialogs/route.hpp"
 
+#include <algorithm>
+#include <string_view>
+
 namespace kayou::dialogs {
 namespace {
 
@@ -49,6 +52,22 @@ Route lost(const RouteView& view) {
 // message kayou did not understand never opens a ticket for the staff.
 bool is_chit_chat(const Understanding& understanding) {
     return understanding.intent == "out_of_scope" && !understanding.slot("chit_chat").empty();
+}
+
+// "申诉没通过还能咋办", "多久能批下来", "咋知道他是哪种", "女的呢" right after a legal answer ask
+// about it, though their words alone read as the application's progress, thanks or nothing
+// (blind follow-up set, session 22). Words of the union's own keep their intent: "入会批了没".
+bool asks_after_legal_answer(const Understanding& understanding, const RouteView& view) {
+    if (!view.legal_context || view.in_group || !view.asks || !view.step.empty()) return false;
+    const std::string& intent = understanding.intent;
+    const bool other_reading = intent == "progress" || intent == "thanks" || intent == "confirm" ||
+                               (intent == "out_of_scope" && !is_chit_chat(understanding));
+    if (!other_reading) return false;
+    constexpr std::string_view kUnionWords[] = {"入会",   "会员", "工会", "短信",
+                                                "验证码", "绑定", "进度"};
+    return std::none_of(std::begin(kUnionWords), std::end(kUnionWords), [&](std::string_view word) {
+        return understanding.text.find(word) != std::string::npos;
+    });
 }
 
 bool has_application(const RouteView& view) {
@@ -156,6 +175,11 @@ Route route(const Understanding& understanding, const RouteView& view) {
     if (!view.step.empty()) return flow_route(understanding, view);
 
     if (intent == "choice") return view.choices_offered ? to(Do::pick) : to(Do::menu);
+    if (asks_after_legal_answer(understanding, view)) {
+        Route route = to(Do::legal);
+        route.adds_to_ticket = view.ticket_open;
+        return route;
+    }
     if (intent == "join") return has_application(view) ? to(Do::join_status) : to(Do::start_join);
     if (intent == "restart")
         return has_application(view) ? to(Do::join_status) : to(Do::start_join);

@@ -737,11 +737,14 @@ asio::awaitable<std::string> RouterDialog::answer_legal(const Message& message,
     if (!turn.in_group) {
         ask.misses_before = turn.misses;
         ask.previous_question = turn.last_question;
-        // remember() put this message last; the ones before it are the topic's candidates.
+        // remember() put this message last; the ones before it are the topic's candidates. An
+        // answer of the union's own ends the legal context (人工 goes to the staff) but is still
+        // the topic: "要准备啥材料" after the scholarship answer asks about it.
         const auto& recent = state.session.recent;
-        if (turn.legal_context && recent.size() >= 2)
+        const bool after_answer = turn.legal_context || !turn.legal_answered.empty();
+        if (after_answer && recent.size() >= 2)
             ask.topic = faq::topic_of(std::span(recent.data(), recent.size() - 1));
-        if (turn.legal_context) ask.answered_before = turn.legal_answered;
+        ask.answered_before = turn.legal_answered;
     } else {
         // A group keeps no messages, only what the bot answered him last ("@卡友小助手 要是老板
         // 不认呢" after his freight question read as a work-injury question).
@@ -1298,6 +1301,7 @@ asio::awaitable<RouterDialog::Handled> RouterDialog::chat_services(const Message
     view.legal_context = legal_context;
     view.ticket_open = !in_group && !state.session.open_ticket.empty();
     view.asks_the_group = in_group && asks_the_group(message.text);
+    view.asks = asks_something(text) || faq::leans_on_previous(text);
     view.step = step_kind(state);
     // A step removed from the script since the draft was saved: the flow engine restarts the walk.
     if (mid_flow && view.step.empty()) view.step = state.draft->step;

@@ -159,9 +159,11 @@ bool asks_only_aspect(std::string_view message) {
     };
     for (const auto word : words_of(aspect)->asked) remove_all(word);
     constexpr std::u32string_view kFillers[] = {
-        U"那么", U"那", U"还", U"需要", U"要",   U"得",   U"能", U"可以", U"申请", U"办理", U"办",
-        U"交",   U"报", U"去", U"的",   U"吗",   U"呢",   U"啊", U"呀",   U"一般", U"大概", U"请问",
-        U"我",   U"都", U"些", U"哪些", U"多少", U"准备", U"带", U"啥",   U"什么"};
+        U"那么", U"那", U"还", U"需要", U"要", U"得", U"能", U"可以", U"申请", U"办理", U"办",
+        U"交", U"报", U"去", U"的", U"吗", U"呢", U"啊", U"呀", U"一般", U"大概", U"请问", U"我",
+        U"都", U"些", U"哪些", U"多少", U"准备", U"带", U"啥", U"什么",
+        // "去哪告他", "找谁投诉": where to complain about what was just said is its place.
+        U"告他", U"告", U"投诉", U"举报", U"他们", U"他"};
     for (const auto word : kFillers) remove_all(word);
     return counted_chars(rest) <= 1;
 }
@@ -223,12 +225,13 @@ std::string answer_part(std::string_view answer, std::string_view follow_up) {
     return text;
 }
 
-std::string relevant_part(std::string_view answer, const SentenceRelevance& relevance) {
+std::string relevant_part(std::string_view answer, const SentenceRelevance& relevance,
+                          double min_share) {
     if (!relevance) return {};
     const auto sentences = split_sentences(answer);
     std::vector<std::pair<double, std::size_t>> ranked;
     for (std::size_t i = 0; i < sentences.size(); ++i)
-        if (const double share = relevance(sentences[i]); share >= kRelevantPart)
+        if (const double share = relevance(sentences[i]); share >= min_share)
             ranked.emplace_back(-share, i);
     if (ranked.empty()) return {};
     std::sort(ranked.begin(), ranked.end());

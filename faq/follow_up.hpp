@@ -80,8 +80,14 @@ std::vector<std::string> sentences_about(std::string_view answer, Aspect aspect,
 // most kPartSentences in the answer's order, each holding at least kRelevantPart of what it asks.
 // Empty when none does.
 inline constexpr double kRelevantPart = 0.35;
+// When the message's own search is unsure (numbered choices, or nothing) its sentences need less:
+// a driver's "在医院抢救了三天才走的" shares only 抢救 with the 48-hour sentences (about 0.09),
+// and the alternative is choices on another topic. Chosen on the blind tuning conversations
+// (faq/eval/followups_blind_ca.yaml, docs/BENCHMARKS.md "Session 22").
+inline constexpr double kRelevantWhenUnsure = 0.1;
 inline constexpr std::size_t kPartSentences = 3;
-std::string relevant_part(std::string_view answer, const SentenceRelevance& relevance);
+std::string relevant_part(std::string_view answer, const SentenceRelevance& relevance,
+                          double min_share = kRelevantPart);
 
 // The reply to a follow-up whose best match is the answer just sent ("老板欠我工资咋办" → "那要
 // 多久"): the sentences of that answer on what it asks, not the whole answer again. Empty when

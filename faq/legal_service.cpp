@@ -119,7 +119,12 @@ bool answer_with(LegalReply& reply, const Entry& answered, std::string part,
     part += kReachPerson;
     if (part.size() > question.max_bytes) return false;
     reply.action = Action::answer;
-    if (reply.hits.size() > 1) reply.hits.resize(1);
+    // The hit is the answered entry's: whether the reply is a legal one is read from it
+    // (bot/app.cpp legal_answer), and a search's other hits are not what was sent.
+    Hit hit;
+    hit.entry = &answered;
+    hit.score = reply.hits.empty() ? 1.0 : reply.hits.front().score;
+    reply.hits = {hit};
     reply.entry_ids = {answered.id};
     reply.texts = {std::move(part)};
     return true;
@@ -142,11 +147,13 @@ void keep_the_new_one(Decision& decision, const LegalQuestion& question) {
 
 // The sentences of `answered` most relevant to the follow-up (faq::relevant_part).
 bool answer_with_relevant_part(LegalReply& reply, const Entry* answered,
-                               const LegalQuestion& question, const Index* index) {
+                               const LegalQuestion& question, const Index* index,
+                               double min_share = kRelevantPart) {
     if (!answered || !index) return false;
-    return answer_with(reply, *answered,
-                       relevant_part(answered->answer, index->sentence_relevance(question.text)),
-                       question);
+    return answer_with(
+        reply, *answered,
+        relevant_part(answered->answer, index->sentence_relevance(question.text), min_share),
+        question);
 }
 
 // The tags of the entry answered last ("工伤", "工资 欠薪"): the topic in the words the entries
@@ -231,6 +238,35 @@ bool lean_on_topic(const Index& index, const LegalQuestion& question, const Thre
     searched = std::move(topical_text);
     decision = topical;
     return true;
+}
+
+// A short message right after an answer that the search leaves unsure (numbered choices, or
+// nothing): the sentences of the answer just sent that speak to it, when there are any ("在医院抢
+// 救了三天才走的" after the sudden-death answer got choices; its 48-hour sentence is the answer).
+// The answers' order is the reply's: the first that has such sentences. A message naming a topic
+// of its own ("ETC被拉黑了咋办" after a work-injury answer) is a new question, choices and all.
+bool answer_from_answered(LegalReply& reply, const Index& index, const LegalQuestion& question,
+                          const std::vector<Hit>& hits) {
+    if (question.answered_before.empty() ||
+        text::code_point_count(question.text) > kShortAfterAnswerChars)
+        return false;
+    // "没备案已经看完病了呢" names 备案, a tag of its best match and of the answer just sent too.
+    const auto names_tag_of = [&](const Entry* entry) {
+        return entry &&
+               std::any_of(entry->tags.begin(), entry->tags.end(), [&](const std::string& tag) {
+                   return !tag.empty() && question.text.find(tag) != std::string::npos;
+               });
+    };
+    const bool names_answered_topic =
+        std::any_of(question.answered_before.begin(), question.answered_before.end(),
+                    [&](const std::string& id) { return names_tag_of(index.script().find(id)); });
+    if (names_own_topic(hits, question.text) && !names_answered_topic) return false;
+    for (const auto& id : question.answered_before) {
+        const Entry* answered = index.script().find(id);
+        if (answer_with_relevant_part(reply, answered, question, &index, kRelevantWhenUnsure))
+            return true;
+    }
+    return false;
 }
 
 }  // namespace
@@ -323,6 +359,13 @@ LegalReply answer_from(std::shared_ptr<const Index> index, int version,
             reply.index = std::move(index);
             return reply;
         }
+        // Nothing else found: the answer's sentences that speak to it at all, before saying the
+        // answer stands ("没备案已经看完病了呢" after the off-site filing answer: 补办).
+        if (decision.action == Action::handoff &&
+            answer_from_answered(reply, *index, question, hits)) {
+            reply.index = std::move(index);
+            return reply;
+        }
         // Not answered: a miss for the inbox (with its topic), and the second in a row opens a
         // ticket as any miss does.
         if (decision.action == Action::handoff) {
@@ -332,6 +375,10 @@ LegalReply answer_from(std::shared_ptr<const Index> index, int version,
             reply.index = std::move(index);
             return reply;
         }
+    }
+    if (index && !answers(decision.action) && answer_from_answered(reply, *index, question, hits)) {
+        reply.index = std::move(index);
+        return reply;
     }
     switch (decision.action) {
         case Action::answer:

@@ -347,9 +347,10 @@ void print_conversations(const std::string& path,
         std::printf("MISS %s:", std::string(kayou::dialogs::outcome_name(miss.outcome)).c_str());
         for (const auto& entry : miss.entries) std::printf(" %s", entry.c_str());
         std::printf(" (%s)\n", miss.intent.c_str());
-        for (std::size_t i = 0; i <= miss.turn; ++i)
-            std::printf("  %s %s\n", i == miss.turn ? ">" : " ",
-                        miss.conversation->turns[i].question.c_str());
+        for (std::size_t i = 0; i < miss.turn; ++i)
+            std::printf("    %s\n      %s\n", miss.conversation->turns[i].question.c_str(),
+                        miss.before[i].c_str());
+        std::printf("  > %s\n", miss.conversation->turns[miss.turn].question.c_str());
     }
 }
 

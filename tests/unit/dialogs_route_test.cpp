@@ -157,6 +157,54 @@ TEST(Route, PersonGoesToTheLegalDeskAfterALegalQuestionAndToStaffOtherwise) {
     EXPECT_EQ(route(said("person"), at("name")).desk, "staff");
 }
 
+// "申诉没通过还能咋办" (progress), "咋知道他是哪种" (thanks), "女的呢" (nothing) right after a
+// legal answer ask about it; the union's own words, a plain thanks, a group, the form and a
+// message before any legal answer keep their intent.
+TEST(Route, AQuestionRightAfterALegalAnswerIsAboutIt) {
+    RouteView asking_after_legal = idle();
+    asking_after_legal.legal_context = true;
+    asking_after_legal.asks = true;
+    RouteView thanking_after_legal = asking_after_legal;
+    thanking_after_legal.asks = false;
+    RouteView asking = idle();
+    asking.asks = true;
+    RouteView asking_in_group = asking_after_legal;
+    asking_in_group.in_group = true;
+    asking_in_group.mentioned = true;
+    RouteView asking_mid_form = asking_after_legal;
+    asking_mid_form.step = "name";
+    RouteView asking_with_ticket = asking_after_legal;
+    asking_with_ticket.ticket_open = true;
+    const auto with_text = [](std::string intent, std::string text) {
+        Understanding understanding = said(std::move(intent));
+        understanding.text = std::move(text);
+        return understanding;
+    };
+    struct Case {
+        Understanding understood;
+        RouteView view;
+        Do action;
+    };
+    const Case cases[] = {
+        {with_text("progress", "申诉没通过还能咋办"), asking_after_legal, Do::legal},
+        {with_text("thanks", "咋知道他是哪种"), asking_after_legal, Do::legal},
+        {with_text("out_of_scope", "女的呢"), asking_after_legal, Do::legal},
+        {with_text("progress", "我入会批了没"), asking_after_legal, Do::status},
+        {with_text("progress", "会员证啥时候能到"), asking_after_legal, Do::status},
+        {with_text("thanks", "好的 谢谢"), thanking_after_legal, Do::thanks},
+        {with_text("progress", "多久能批下来"), asking, Do::status},
+        {with_text("progress", "多久能批下来"), asking_in_group, Do::status},
+        {said("out_of_scope", {{"chit_chat", "1"}}), asking_after_legal, Do::small_talk},
+        {with_text("emergency", "撞人了 流了好多血 咋办"), asking_after_legal, Do::emergency},
+    };
+    for (const auto& [understood, view, action] : cases)
+        EXPECT_EQ(route(understood, view).action, action) << understood.text;
+    EXPECT_NE(route(with_text("thanks", "咋知道他是哪种"), asking_mid_form).action, Do::legal);
+    const Route with_ticket = route(with_text("thanks", "咋知道他是哪种"), asking_with_ticket);
+    EXPECT_EQ(with_ticket.action, Do::legal);
+    EXPECT_TRUE(with_ticket.adds_to_ticket);
+}
+
 TEST(Route, AskingForALawyerGoesToTheLegalDeskEvenFirst) {
     Understanding lawyer = said("person");
     lawyer.text = "找律师";

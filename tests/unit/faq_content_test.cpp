@@ -525,6 +525,34 @@ TEST_F(FaqLegalAnswers, AFollowUpGetsThePartOfTheAnswerJustSent) {
               std::string::npos);
 }
 
+// "没备案已经看完病了呢" after the off-site filing answer: its own search is unsure, and one
+// sentence of the answer just sent speaks to it (补办), though weakly: that sentence, not "the
+// answer stands" or choices on other topics. A short question on a topic of its own is not.
+TEST_F(FaqLegalAnswers, AnUnsureFollowUpGetsWhatTheAnswerJustSentSaysOfIt) {
+    const std::string id = "medical_offsite_filing";
+    const Entry* entry = index_->script().find(id);
+    ASSERT_NE(entry, nullptr);
+    LegalQuestion question;
+    question.text = "没备案已经看完病了呢";
+    question.topic = "在外地跑车生病了 老家的医保能报不";
+    question.answered_before = {id};
+    const auto reply = answer_from(index_, 1, question, {});
+    ASSERT_EQ(reply.action, Action::answer);
+    EXPECT_EQ(reply.entry_ids, std::vector<std::string>{id});
+    ASSERT_EQ(reply.hits.size(), 1u);  // the legal flag is read from it (bot/app.cpp)
+    EXPECT_EQ(reply.hits.front().entry, entry);
+    ASSERT_EQ(reply.texts.size(), 1u);
+    EXPECT_EQ(reply.texts[0].rfind("刚才的回答里", 0), 0u) << reply.texts[0];
+    EXPECT_NE(reply.texts[0].find("补办"), std::string::npos) << reply.texts[0];
+    EXPECT_LT(reply.texts[0].size(), format_answer(*entry, kOneReplyBytes).size());
+
+    LegalQuestion new_topic = question;
+    new_topic.text = "ETC被拉黑了咋办";
+    const auto etc = answer_from(index_, 1, new_topic, {});
+    ASSERT_FALSE(etc.texts.empty());
+    EXPECT_EQ(etc.texts.front().find("刚才的回答里"), std::string::npos) << etc.texts.front();
+}
+
 TEST_F(FaqLegalAnswers, NoIndexYetMeansHandoff) {
     LegalQuestion question;
     question.text = "工资不发怎么办";

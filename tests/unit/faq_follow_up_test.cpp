@@ -133,11 +133,11 @@ TEST(FaqFollowUp, TheAspectAskedIsNamedByItsWords) {
 }
 
 TEST(FaqFollowUp, OnlyAnAspectMeansTheAnswerBefore) {
-    for (const char* message :
-         {"要准备啥材料", "那要多久", "去哪申请", "要多少钱", "电话多少？", "那需要带哪些证件"})
+    for (const char* message : {"要准备啥材料", "那要多久", "去哪申请", "要多少钱", "电话多少？",
+                                "那需要带哪些证件", "去哪告他", "找谁投诉"})
         EXPECT_TRUE(asks_only_aspect(message)) << message;
-    for (const char* message :
-         {"罚款多少钱", "工伤认定要多久", "还有别的办法吗", "那运费呢", "仲裁要准备啥材料", ""})
+    for (const char* message : {"罚款多少钱", "工伤认定要多久", "还有别的办法吗", "那运费呢",
+                                "仲裁要准备啥材料", "", "去哪告工伤"})
         EXPECT_FALSE(asks_only_aspect(message)) << message;
 }
 
