@@ -138,6 +138,13 @@ bool asks_the_group(std::string_view raw) {
     return asks_something(text);
 }
 
+bool asks_about_form_in_progress(std::string_view text) {
+    constexpr std::string_view kWords[] = {"填到哪", "填一半", "填了一半", "继续填", "接着填",
+                                           "刚才填", "没填完", "填到第几", "之前填"};
+    return std::any_of(std::begin(kWords), std::end(kWords),
+                       [&](std::string_view word) { return contains(text, word); });
+}
+
 bool asks_about_someone_else(std::string_view raw) {
     const std::string text = squeeze(raw);
     constexpr std::string_view kOthers[] = {

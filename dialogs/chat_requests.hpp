@@ -45,6 +45,9 @@ bool asks_something(std::string_view text);
 // ("老李你那个工伤认定下来没", "@老王 …") are talk among members: false, and the bot stays quiet.
 bool asks_the_group(std::string_view text);
 
+// "我入会填到哪了", "刚才填的表呢", "接着填": the join form he already started, not a new one.
+bool asks_about_form_in_progress(std::string_view text);
+
 // "帮我查下老王的入会批了没", "我老婆的申请通过没", "帮他看看进度": a progress question about
 // another driver's application (he, she, a relative, a friend, a name after 老/小).
 bool asks_about_someone_else(std::string_view text);

@@ -147,6 +147,7 @@ const std::set<std::string>& FlowScript::required_texts() {
         "group_private",
         "group_private_link",
         "group_link_sent_privately",
+        "group_form_private",
         "private_link",
         "group_personal_data",
         "edit_unknown",

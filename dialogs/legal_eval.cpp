@@ -316,15 +316,13 @@ ConversationEvalResult score_conversations(
             LegalEvalTally& tally =
                 i == 0 ? result.first : (turn.in_scope ? result.follow_ups : result.kept);
             add(tally, got.outcome, got.choice_holds_fact, got.answered_both);
-            if (i == 0 || !turn.in_scope) {
-                if (i > 0 && got.outcome == LegalOutcome::legal_claim)
-                    result.misses.push_back(
-                        {&conversation, i, got.outcome, understood.intent, got.entries, got.text});
-                continue;
-            }
-            add(result.per_category[conversation.category], got.outcome, got.choice_holds_fact,
-                got.answered_both);
-            if (got.outcome != LegalOutcome::right)
+            if (i > 0 && turn.in_scope)
+                add(result.per_category[conversation.category], got.outcome, got.choice_holds_fact,
+                    got.answered_both);
+            // A later message that missed its facts, or got a legal claim it did not want.
+            const bool missed = turn.in_scope ? got.outcome != LegalOutcome::right
+                                              : got.outcome == LegalOutcome::legal_claim;
+            if (i > 0 && missed)
                 result.misses.push_back({&conversation, i, got.outcome, understood.intent,
                                          got.entries, got.text, before});
         }

@@ -359,6 +359,11 @@ const char* const kSomeoneElsesApplication =
     "为了保护申请人的信息，入会申请只能本人查：请他（她）私聊我发“进度”，或者用申请时填的手机号"
     "回复验证码短信“进度”。审核结果也会短信通知申请时填的手机号。";
 // "@卡友小助手 人工" with nothing else, in a group.
+// What a group member is told when his story went to the ticket already waiting.
+const char* const kGroupNoteAdded1 = "已补充到您的工单";
+const char* const kGroupNoteAdded2 =
+    "，律师会一起看到，不用再开新工单。答复只发给您本人：稍后私聊我（发任意一句话）就能看到。"
+    "群里别发身份证号和电话。";
 const char* const kGroupPersonPrivately =
     "请加小助手好友，私聊我说说您的情况（什么事、在哪、对方是谁），我马上转给律师值班或工作人员。"
     "群里不要发身份证号和电话。急事请拨打职工服务热线12351。";
@@ -704,6 +709,14 @@ asio::awaitable<std::string> RouterDialog::answer_legal(const Message& message,
         handled.texts.push_back(services_.script->text("legal"));
         co_return std::string();
     }
+    // "@卡友小助手 找律师 <story>" again in a group: the ticket that waits gets it (each post
+    // opened a ticket; group helper, session 21).
+    if (turn.in_group && turn.asked && faq::asks_for_person(turn.text)) {
+        if (auto noted = co_await note_to_group_ticket(message)) {
+            handled.texts.push_back(std::move(*noted));
+            co_return std::string("handoff");
+        }
+    }
     LegalAsk ask;
     ask.text = message.text;
     ask.searched = understood.legal_search;
@@ -839,6 +852,12 @@ asio::awaitable<std::vector<std::string>> RouterDialog::answer_person(const Mess
             texts.emplace_back(kGroupPersonPrivately);
             co_return texts;
         }
+        // The same story posted again opened a ticket each time (group helper, session 21).
+        if (auto noted = co_await note_to_group_ticket(message)) {
+            std::vector<std::string> texts;
+            texts.push_back(std::move(*noted));
+            co_return texts;
+        }
         // The legal service opens a ticket for an addressed "人工" with the message (the numbers
         // in it, if any, already took the warning path).
         if (chat.ask) {
@@ -870,6 +889,26 @@ asio::awaitable<std::vector<std::string>> RouterDialog::answer_person(const Mess
     auto texts = co_await hand_off(message, for_desk, decided.desk, &state.session.open_ticket);
     state.session.recent.clear();  // handed over with the ticket
     co_return texts;
+}
+
+asio::awaitable<std::optional<std::string>> RouterDialog::note_to_group_ticket(
+    const Message& message) {
+    const ChatServices& chat = services_.chat;
+    if (!chat.ticket_waiting || !chat.add_to_ticket) co_return std::nullopt;
+    auto number = co_await latest_ticket_of(message);
+    if (!number) co_return std::nullopt;
+    TicketNoteResult result = TicketNoteResult::gone;
+    try {
+        auto waiting = co_await chat.ticket_waiting(*number);
+        if (!waiting) co_return std::nullopt;
+        result = co_await chat.add_to_ticket(*number, message.text, false);
+    } catch (const std::exception&) {
+        if (services_.log) services_.log("ticket_note_failed", "");
+        co_return std::nullopt;
+    }
+    if (result != TicketNoteResult::added) co_return std::nullopt;
+    co_return std::optional<std::string>(std::string(kGroupNoteAdded1) + *number +
+                                         kGroupNoteAdded2);
 }
 
 // The sender's latest ticket (30 days, faq::TicketDesk::latest_for); nullopt when none, or when
@@ -1037,8 +1076,15 @@ asio::awaitable<std::string> RouterDialog::answer_route(
             else
                 handled.flow_text = decided.flow_text;
             break;
-        case Do::start_join:
         case Do::group_join:
+            // "我入会填到哪了" in a group got a new link: the form he started is in his private
+            // chat, which a group turn never sees (group helper, session 21).
+            if (asks_about_form_in_progress(turn.text)) {
+                handled.texts.push_back(services_.script->text("group_form_private"));
+                break;
+            }
+            [[fallthrough]];
+        case Do::start_join:
             handled.texts = co_await answer_beside_join(message, turn);
             handled.flow_text = std::string("入会");
             break;

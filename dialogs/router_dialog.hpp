@@ -294,6 +294,9 @@ private:
     // recalls the ticket first (recall_ticket).
     boost::asio::awaitable<std::optional<std::string>> ticket_still_waiting(
         const Message& message, ConversationState& state);
+    // "@卡友小助手 找律师 <story>" again in a group while his ticket waits: the story added to it
+    // (what he is told), not a second ticket; nullopt when none waits.
+    boost::asio::awaitable<std::optional<std::string>> note_to_group_ticket(const Message& message);
     boost::asio::awaitable<std::vector<std::string>> answer_person(const Message& message,
                                                                    const TurnInput& input,
                                                                    ConversationState& state,

@@ -163,7 +163,9 @@ bool asks_only_aspect(std::string_view message) {
         U"交", U"报", U"去", U"的", U"吗", U"呢", U"啊", U"呀", U"一般", U"大概", U"请问", U"我",
         U"都", U"些", U"哪些", U"多少", U"准备", U"带", U"啥", U"什么",
         // "去哪告他", "找谁投诉": where to complain about what was just said is its place.
-        U"告他", U"告", U"投诉", U"举报", U"他们", U"他"};
+        U"告他", U"告", U"投诉", U"举报", U"他们", U"他",
+        // "多久之内要提": the time of what was just said.
+        U"之内", U"以内"};
     for (const auto word : kFillers) remove_all(word);
     return counted_chars(rest) <= 1;
 }

@@ -22,12 +22,20 @@ constexpr std::int64_t kPendingTtlSeconds = 30 * 86400;
 // How long a driver's chat can find his latest ticket after its session expired.
 constexpr std::int64_t kLatestTicketSeconds = 30 * 86400;
 
-// KEYS: ticket, queue, stats, ttr, pending. ARGV: now, answer, by, number, category key,
-// pending text. Returns {result, first}: result 1 answered, 0 no ticket, -1 closed.
+// KEYS: ticket, queue, stats, ttr, pending, notes. ARGV: now, answer, by, number, category key,
+// pending text, pending ttl, kept notes. Returns {result, first}: result 1 answered, 0 no ticket,
+// -1 closed. An earlier answer is kept in the ticket's notes, with who gave it and when (a second
+// answer overwrote the first: the desk lost what it had told the driver).
 constexpr const char* kAnswerLua = R"lua(
 local state = redis.call('HGET', KEYS[1], 'state')
 if not state then return {0, 0} end
 if state == 'closed' then return {-1, 0} end
+local earlier = redis.call('HMGET', KEYS[1], 'answer', 'answered_by', 'answered_at')
+if earlier[1] then
+  redis.call('RPUSH', KEYS[6], cjson.encode({at = tonumber(earlier[3]) or 0,
+                                             by = earlier[2] or '', answer = earlier[1]}))
+  redis.call('LTRIM', KEYS[6], -tonumber(ARGV[8]), -1)
+end
 local first = 0
 -- A ticket the driver replied to is open again: only its first answer counts and sends an SMS.
 if state == 'open' and not redis.call('HGET', KEYS[1], 'answered_at') then
@@ -332,8 +340,18 @@ std::vector<TicketNote> TicketDesk::to_notes(const std::string& number,
         const std::string sealed = stored.value("sealed", std::string());
         if (!sealed.empty() && box_)
             note.text = box_->open(sealed, note_associated_data(number)).value_or("");
+        // An earlier answer of the desk's (kAnswerLua), stored as the ticket's answer was.
+        if (stored.contains("answer")) {
+            note.text = stored.value("answer", std::string());
+            note.answered_by = stored.value("by", std::string());
+            note.earlier_answer = true;
+        }
         notes.push_back(std::move(note));
     }
+    // An earlier answer is kept when the next one comes, after what the driver said in between:
+    // in the order they were said.
+    std::stable_sort(notes.begin(), notes.end(),
+                     [](const TicketNote& a, const TicketNote& b) { return a.at < b.at; });
     return notes;
 }
 
@@ -436,15 +454,16 @@ asio::awaitable<AnswerOutcome> TicketDesk::answer(std::string number, std::strin
     const bool legal = fields.elements[3].str == "legal";
     const std::string pending_text = desk_answer_text(number, legal, text);
 
-    std::vector<std::string> keys{key("t:" + number), key("queue"), key("stats"),
-                                  key("ttr:" + category_key), pending_key};
+    std::vector<std::string> keys{key("t:" + number),         key("queue"), key("stats"),
+                                  key("ttr:" + category_key), pending_key,  key("notes:" + number)};
     std::vector<std::string> args{std::to_string(clock_()),
                                   std::move(text),
                                   std::move(by),
                                   number,
                                   category_key,
                                   pending_text,
-                                  std::to_string(kPendingTtlSeconds)};
+                                  std::to_string(kPendingTtlSeconds),
+                                  std::to_string(kMaxTicketNotes)};
     auto reply = co_await redis_->eval(answer_script_, std::move(keys), std::move(args));
     throw_if_error(reply);
     const auto result = reply.elements.size() == 2 ? reply.elements[0].integer : 0;

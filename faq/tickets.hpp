@@ -64,9 +64,13 @@ struct NewTicket {
 };
 
 // A message the driver sent after the ticket was opened ("补充"), for the desk.
+// What the driver added to his ticket, or an earlier answer of the desk's (a later answer
+// replaced it as the ticket's answer).
 struct TicketNote {
     std::int64_t at = 0;
     std::string text;
+    bool earlier_answer = false;
+    std::string answered_by;  // earlier_answer: who gave it
 };
 
 inline constexpr int kMaxTicketNotes = 30;

@@ -599,6 +599,8 @@ function waited(seconds) {
 
 function ticketCard(t) {
   const now = Date.now() / 1000;
+  // The desk's earlier answers are kept among the notes: the count is what the driver added.
+  const added = (t.notes || []).filter((note) => note.answered_by === undefined).length;
   const age = t.state === "open"
     ? el("span", { class: now - t.created_at > 86400 ? "late" : "" }, "已等 " + waited(now - t.created_at))
     : el("span", { class: "ok" }, ticketStates[t.state] || "");
@@ -607,7 +609,7 @@ function ticketCard(t) {
     el("div", { class: "ticket-question" }, t.question),
     el("div", { class: "muted" }, "工单号 ", t.number, " · ", channelNames[t.channel] || "聊天",
       t.phone ? " · " + t.phone : "",
-      (t.notes || []).length ? " · 司机补充 " + t.notes.length + " 条" : ""));
+      added ? " · 司机补充 " + added + " 条" : ""));
   return actionable(card, "打开工单 " + t.number + "（" + ticketKind(t) + "）", () => openTicket(t.number));
 }
 
@@ -675,12 +677,17 @@ async function showTicket(number) {
     el("h3", {}, "司机的问题"), el("div", { class: "reply", id: "ticket-question" }, t.question),
     el("h3", {}, "最近的对话"),
     (t.recent || []).length ? turns : el("p", { class: "muted" }, "没有附带的对话。")];
-  // What he sent after the ticket was opened, his replies to an answer included.
-  if ((t.notes || []).length)
-    parts.push(el("h3", {}, "司机补充的内容"),
-      el("ol", { id: "ticket-notes" }, ...t.notes.map((note) => el("li", {},
+  // What he sent after the ticket was opened, his replies to an answer included, and the desk's
+  // earlier answers (a later answer replaced them as the ticket's answer), in the order said.
+  if ((t.notes || []).length) {
+    const answered = t.notes.some((note) => note.answered_by !== undefined);
+    parts.push(el("h3", {}, answered ? "司机补充的内容和之前的答复" : "司机补充的内容"),
+      el("ol", { id: "ticket-notes" }, ...t.notes.map((note) => el("li",
+        note.answered_by !== undefined ? { class: "earlier-answer" } : {},
         el("span", { class: "muted" }, new Date(note.at * 1000).toLocaleString("zh-CN") + "　"),
+        note.answered_by !== undefined ? "之前的答复（" + note.answered_by + "）：" : "",
         note.text))));
+  }
   if (t.answer)
     parts.push(el("h3", {}, "已答复（" + (t.answered_by || "") + "）"),
       el("div", { class: "reply", id: "ticket-answer" }, t.answer));

@@ -17,7 +17,11 @@ constexpr std::string_view kItemPrefix = "/admin/api/tickets/";
 
 json ticket_json(const faq::Ticket& t) {
     json notes = json::array();
-    for (const auto& note : t.notes) notes.push_back({{"at", note.at}, {"text", note.text}});
+    for (const auto& note : t.notes) {
+        json item{{"at", note.at}, {"text", note.text}};
+        if (note.earlier_answer) item["answered_by"] = note.answered_by;
+        notes.push_back(std::move(item));
+    }
     return {
         {"number", t.number},       {"category", t.category},     {"subcategory", t.subcategory},
         {"question", t.question},   {"channel", t.channel},       {"phone", t.phone_masked},

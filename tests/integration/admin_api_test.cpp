@@ -202,6 +202,18 @@ TEST_F(AdminApi, DeskTicketLifecycleWithRolesAndStats) {
     EXPECT_EQ(ticket["state"], "answered");
     EXPECT_EQ(ticket["answered_by"], "test-desk");
     EXPECT_TRUE(get_json(kayou, "/admin/api/tickets?state=open", kDeskToken)["tickets"].empty());
+    // A second answer replaces the first as the ticket's answer; the first stays in its notes
+    // with who gave it (it was overwritten and lost).
+    const json again{{"text", "补充：票据不合规的罚款可以拒缴。"}};
+    ASSERT_EQ(http_request(kayou.port(), "POST", "/admin/api/tickets/" + number + "/answer",
+                           again.dump(), bearer(kDeskToken))
+                  .status,
+              200);
+    ticket = get_json(kayou, "/admin/api/tickets/" + number, kDeskToken);
+    EXPECT_EQ(ticket["answer"], again["text"]);
+    ASSERT_EQ(ticket["notes"].size(), 1u) << ticket.dump();
+    EXPECT_EQ(ticket["notes"][0]["text"], answer["text"]);
+    EXPECT_EQ(ticket["notes"][0]["answered_by"], "test-desk");
 
     ASSERT_EQ(http_request(kayou.port(), "POST", "/admin/api/tickets/" + number + "/close", {},
                            bearer(kDeskToken))

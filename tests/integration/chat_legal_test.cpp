@@ -303,7 +303,41 @@ TEST_F(ChatLegalTest, AGroupRequestForAPersonWithoutAStoryAsksForItInPrivate) {
         bridge_post(port(),
                     in_room(message(member, "@卡友小助手 找律师 货主欠我运费两万不给"), room, true))
             .all();
-    EXPECT_TRUE(std::regex_search(story, std::regex("FL[0-9]{12,}"))) << story;
+    std::smatch opened;
+    ASSERT_TRUE(std::regex_search(story, opened, std::regex("FL[0-9]{12,}"))) << story;
+    // The story again, with more of it: added to the ticket that waits, not a second one (each
+    // post opened a ticket; group helper, session 21).
+    const std::string again =
+        bridge_post(port(), in_room(message(member, "@卡友小助手 找律师 货主欠我运费两万 三个月了"),
+                                    room, true))
+            .all();
+    std::smatch noted;
+    ASSERT_TRUE(std::regex_search(again, noted, std::regex("FL[0-9]{12,}"))) << again;
+    EXPECT_EQ(noted.str(), opened.str()) << again;
+    EXPECT_NE(again.find("已补充到您的工单"), std::string::npos) << again;
+    // Another member's story is his own ticket.
+    const std::string other =
+        bridge_post(port(),
+                    in_room(message(unique("d"), "@卡友小助手 找律师 老板欠我工资"), room, true))
+            .all();
+    std::smatch others;
+    ASSERT_TRUE(std::regex_search(other, others, std::regex("FL[0-9]{12,}"))) << other;
+    EXPECT_NE(others.str(), opened.str()) << other;
+}
+
+// "我入会填到哪了" in a group got a new join link (group helper, session 21): the form he started
+// is in his private chat, and he is told how to go on there.
+TEST_F(ChatLegalTest, AskingInAGroupWhereHisFormStandsPointsToThePrivateChat) {
+    const std::string room = unique("room");
+    const std::string member = unique("d");
+    const std::string where =
+        bridge_post(port(), in_room(message(member, "@卡友小助手 我入会填到哪了"), room, true))
+            .all();
+    EXPECT_NE(where.find("私聊我发“继续”"), std::string::npos) << where;
+    EXPECT_EQ(where.find("http"), std::string::npos) << where;
+    const std::string join =
+        bridge_post(port(), in_room(message(member, "@卡友小助手 我要入会"), room, true)).all();
+    EXPECT_EQ(join.find("私聊我发“继续”"), std::string::npos) << join;
 }
 
 TEST_F(ChatLegalTest, AskingForALawyerOpensATicketAndItsAnswerComesWithTheNextMessage) {

@@ -287,16 +287,22 @@ TEST(FaqTickets, FindLawyerOpensATicketAndTheAnswerReachesTheDriver) {
         const auto noted = co_await desk.get(reply.ticket);
         CO_ASSERT_TRUE(noted.has_value());
         EXPECT_EQ(noted->state, "open");
-        CO_ASSERT_TRUE(noted->notes.size() == 2);
-        EXPECT_EQ(noted->notes[0].text, "仲裁委说要劳动合同 我没有 咋办");
-        EXPECT_EQ(noted->notes[1].at, now);
+        // The first answer, replaced by the correction, comes first: the desk keeps what it said.
+        CO_ASSERT_TRUE(noted->notes.size() == 3);
+        EXPECT_TRUE(noted->notes[0].earlier_answer);
+        EXPECT_EQ(noted->notes[0].answered_by, "lawyer-wang");
+        EXPECT_NE(noted->notes[0].text.find("可以申请劳动仲裁"), std::string::npos);
+        EXPECT_FALSE(noted->notes[1].earlier_answer);
+        EXPECT_EQ(noted->notes[1].text, "仲裁委说要劳动合同 我没有 咋办");
+        EXPECT_EQ(noted->notes[2].at, now);
         const auto queue = co_await desk.list("open");
         CO_ASSERT_TRUE(queue.size() == 1);
-        EXPECT_EQ(queue[0].notes.size(), 2u);
+        EXPECT_EQ(queue[0].notes.size(), 3u);
         std::vector<std::string> raw_notes{"LRANGE", desk.key("notes:" + reply.ticket), "0", "-1"};
         const auto stored_notes = co_await f.redis->exec(std::move(raw_notes));
-        CO_ASSERT_TRUE(stored_notes.elements.size() == 2);
-        EXPECT_EQ(stored_notes.elements[0].str.find("劳动合同"), std::string::npos);
+        CO_ASSERT_TRUE(stored_notes.elements.size() == 3);
+        // What the driver typed is sealed at rest.
+        EXPECT_EQ(stored_notes.elements[1].str.find("劳动合同"), std::string::npos);
         const auto third = co_await desk.answer(reply.ticket, "没有合同也能仲裁。", "lawyer-wang");
         EXPECT_FALSE(third.first_answer);
         EXPECT_EQ(outbox.sent.size(), 1u);
