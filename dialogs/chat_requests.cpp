@@ -5,6 +5,7 @@
 #include <cctype>
 
 #include "dialogs/privacy.hpp"
+#include "faq/follow_up.hpp"
 #include "text/utf8.hpp"
 
 namespace kayou::dialogs {
@@ -113,21 +114,6 @@ bool asks_when_answered(std::string_view raw) {
                        [&](std::string_view phrase) { return contains(text, phrase); });
 }
 
-bool asks_something(std::string_view raw) {
-    const std::string text = text::fold_width(raw);
-    constexpr std::string_view kAsking[] = {
-        "?",      "？",     "吗",     "么",     "咋",       "啥",     "谁",
-        "哪",     "多少",   "多久",   "多长",   "如何",     "怎样",   "请问",
-        "问一下", "问下",   "求助",   "能不能", "可不可以", "是不是", "有没有",
-        "要不要", "算不算", "会不会", "可以不", "行不行",   "管不管", "给不给"};
-    if (std::any_of(std::begin(kAsking), std::end(kAsking),
-                    [&](std::string_view word) { return contains(text, word); }))
-        return true;
-    // "能要回来不", "算工伤不": a question that ends in 不 (a statement ending in 没 is "还没").
-    const std::string squeezed = squeeze(text);
-    return squeezed.size() > 3 && squeezed.ends_with("不");
-}
-
 bool asks_the_group(std::string_view raw) {
     const std::string text = text::fold_width(raw);
     // "@老王 …", "老李你那个…": said to another member. "你们谁知道…" asks everyone.
@@ -135,7 +121,7 @@ bool asks_the_group(std::string_view raw) {
     for (auto at = text.find("你"); at != std::string::npos; at = text.find("你", at + 1))
         if (text.compare(at + std::string_view("你").size(), std::string_view("们").size(), "们"))
             return false;
-    return asks_something(text);
+    return faq::asks_something(text);
 }
 
 bool asks_about_form_in_progress(std::string_view text) {

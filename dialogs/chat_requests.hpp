@@ -35,10 +35,6 @@ bool asks_about_ticket(std::string_view text);
 // a procedure takes).
 bool asks_when_answered(std::string_view text);
 
-// The message asks something: a question word or mark ("咋", "多久", "吗", "？"), or ends in 不
-// ("能要回来不").
-bool asks_something(std::string_view text);
-
 // A group message not addressed to the bot that asks the group something the FAQ may answer:
 // "谁知道高速超载罚多少", "挂靠公司不给退押金咋整". Statements, advice and complaints
 // ("满帮扣钱太狠了", "公司不给报你自己去人社局报啊") and what one member says to another

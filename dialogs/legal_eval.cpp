@@ -296,7 +296,7 @@ ConversationEvalResult score_conversations(
             // As RouterDialog routes a private message outside the join form.
             RouteView view;
             view.legal_context = legal_context;
-            view.asks = asks_something(turn.question) || faq::leans_on_previous(turn.question);
+            view.asks = faq::asks_something(turn.question) || faq::leans_on_previous(turn.question);
             TurnReply got;
             if (route(understood, view).action == Do::legal) {
                 got = ask_in_conversation(index, thresholds, turn, earlier, legal_context, answered,

@@ -1347,7 +1347,7 @@ asio::awaitable<RouterDialog::Handled> RouterDialog::chat_services(const Message
     view.legal_context = legal_context;
     view.ticket_open = !in_group && !state.session.open_ticket.empty();
     view.asks_the_group = in_group && asks_the_group(message.text);
-    view.asks = asks_something(text) || faq::leans_on_previous(text);
+    view.asks = faq::asks_something(text) || faq::leans_on_previous(text);
     view.step = step_kind(state);
     // A step removed from the script since the draft was saved: the flow engine restarts the walk.
     if (mid_flow && view.step.empty()) view.step = state.draft->step;

@@ -248,6 +248,21 @@ std::string relevant_part(std::string_view answer, const SentenceRelevance& rele
     return text;
 }
 
+bool asks_something(std::string_view message) {
+    const std::string text = text::fold_width(message);
+    constexpr std::string_view kAsking[] = {
+        "?",      "？",     "吗",     "么",     "咋",       "啥",     "谁",
+        "哪",     "多少",   "多久",   "多长",   "如何",     "怎样",   "请问",
+        "问一下", "问下",   "求助",   "能不能", "可不可以", "是不是", "有没有",
+        "要不要", "算不算", "会不会", "可以不", "行不行",   "管不管", "给不给"};
+    if (std::any_of(std::begin(kAsking), std::end(kAsking),
+                    [&](std::string_view word) { return text.find(word) != std::string::npos; }))
+        return true;
+    // "能要回来不", "算工伤不": a question that ends in 不 (a statement ending in 没 is "还没").
+    const std::u32string points = trimmed(text);
+    return counted_chars(points) > 1 && points.back() == U'不';
+}
+
 bool leans_on_previous(std::string_view message) {
     const std::u32string points = trimmed(message);
     const std::size_t chars = counted_chars(points);

@@ -18,6 +18,10 @@ namespace kayou::faq {
 // stands on its own.
 inline constexpr std::size_t kFollowUpMaxChars = 16;
 
+// The message asks something: a question word or mark ("咋", "多久", "吗", "？"), or ends in 不
+// ("能要回来不"). "装车的时候我拍了视频", "好的 谢谢" do not.
+bool asks_something(std::string_view message);
+
 // Whether `message` has the shape of a follow-up: short, and either opening with a word that
 // points back (那, 那么, 还有, 还能, 要是, 如果, 万一, 另外, 然后, 这样, 这种 …), ending in 呢
 // ("单位不给报呢"), or no more than an aspect (asks_only_aspect: "要多久", "多少钱"). Punctuation

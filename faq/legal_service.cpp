@@ -269,6 +269,40 @@ bool answer_from_answered(LegalReply& reply, const Index& index, const LegalQues
     return false;
 }
 
+// The reply to `decision`: the answer (shortened to what was asked, `searched_text`), the
+// choices, or the desk's offer.
+void fill_reply(LegalReply& reply, const Decision& decision, const LegalQuestion& question,
+                const Index* index, const std::string& searched_text) {
+    switch (decision.action) {
+        case Action::answer:
+        case Action::both: {
+            for (const auto& hit : decision.hits) reply.entry_ids.push_back(hit.entry->id);
+            // A shortened answer keeps what the driver asked about (faq::format_answer).
+            SentenceRelevance relevance;
+            if (index) relevance = index->sentence_relevance(searched_text);
+            if (question.in_group && decision.action == Action::answer) {
+                reply.texts.push_back(format_group_answer(*decision.hits.front().entry, relevance));
+                break;
+            }
+            auto messages =
+                answer_messages(decision, question.max_bytes, relevance, question.follow_up);
+            reply.texts.push_back(std::move(messages.front()));
+            for (std::size_t i = 1; i < messages.size(); ++i)
+                reply.follow_ups.push_back(std::move(messages[i]));
+            break;
+        }
+        case Action::choices:
+            for (const auto& hit : decision.hits) reply.entry_ids.push_back(hit.entry->id);
+            reply.texts.push_back(choices_text(decision.hits));
+            break;
+        case Action::silence:
+            break;
+        case Action::handoff:
+            reply.texts.push_back(handoff_offer_text());
+            break;
+    }
+}
+
 }  // namespace
 
 std::string choices_text(const std::vector<Hit>& hits) {
@@ -315,8 +349,8 @@ LegalReply answer_from(std::shared_ptr<const Index> index, int version,
     // A follow-up is also searched after its topic; the better match wins, so a follow-up that
     // names a topic of its own ("那运费呢") can still stand alone.
     std::string searched_text = question.text;
-    const bool follow_up = leans_on_previous(question.text);
     const bool has_topic = !question.topic.empty() || !question.answered_before.empty();
+    const bool follow_up = leans_on_previous(question.text);
     if (index && has_topic && follow_up) read_with_topic(*index, question, hits, searched_text);
     if (searched_text != question.text) reply.searched_text = searched_text;
     // A group gets one short answer (format_group_answer): never two, so no pairing there.
@@ -380,34 +414,7 @@ LegalReply answer_from(std::shared_ptr<const Index> index, int version,
         reply.index = std::move(index);
         return reply;
     }
-    switch (decision.action) {
-        case Action::answer:
-        case Action::both: {
-            for (const auto& hit : decision.hits) reply.entry_ids.push_back(hit.entry->id);
-            // A shortened answer keeps what the driver asked about (faq::format_answer).
-            SentenceRelevance relevance;
-            if (index) relevance = index->sentence_relevance(searched_text);
-            if (question.in_group && decision.action == Action::answer) {
-                reply.texts.push_back(format_group_answer(*decision.hits.front().entry, relevance));
-                break;
-            }
-            auto messages =
-                answer_messages(decision, question.max_bytes, relevance, question.follow_up);
-            reply.texts.push_back(std::move(messages.front()));
-            for (std::size_t i = 1; i < messages.size(); ++i)
-                reply.follow_ups.push_back(std::move(messages[i]));
-            break;
-        }
-        case Action::choices:
-            for (const auto& hit : decision.hits) reply.entry_ids.push_back(hit.entry->id);
-            reply.texts.push_back(choices_text(decision.hits));
-            break;
-        case Action::silence:
-            break;
-        case Action::handoff:
-            reply.texts.push_back(handoff_offer_text());
-            break;
-    }
+    fill_reply(reply, decision, question, index.get(), searched_text);
     reply.index = std::move(index);
     return reply;
 }

@@ -99,15 +99,6 @@ TEST(AsksAboutSomeoneElse, ProgressForAnotherDriver) {
         EXPECT_FALSE(asks_about_someone_else(text)) << text;
 }
 
-// Said to another member, a question is not the group's: the same words alone ask something.
-TEST(AsksSomething, QuestionWordsMarksAndAClosingBu) {
-    for (const char* text : {"申诉没通过还能咋办", "咋知道他是哪种", "能要回来不", "多久能批下来",
-                             "你问问律师怎么说？", "@老王 超载罚多少"})
-        EXPECT_TRUE(asks_something(text)) << text;
-    for (const char* text : {"好的 谢谢", "女的呢", "满帮扣钱太狠了", "还没", "不", ""})
-        EXPECT_FALSE(asks_something(text)) << text;
-}
-
 TEST(AsksAboutFormInProgress, TheFormHeStartedNotANewOne) {
     for (const char* text : {"我入会填到哪了", "刚才填的入会表呢", "入会表填了一半 咋接着填"})
         EXPECT_TRUE(asks_about_form_in_progress(text)) << text;

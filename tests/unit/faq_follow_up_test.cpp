@@ -132,6 +132,15 @@ TEST(FaqFollowUp, TheAspectAskedIsNamedByItsWords) {
     for (const auto& [message, aspect] : cases) EXPECT_EQ(asked_aspect(message), aspect) << message;
 }
 
+// A question word or mark, or a closing 不; said to another member, a question still asks.
+TEST(FaqFollowUp, AsksSomethingByAQuestionWordMarkOrAClosingBu) {
+    for (const char* text : {"申诉没通过还能咋办", "咋知道他是哪种", "能要回来不", "多久能批下来",
+                             "你问问律师怎么说？", "@老王 超载罚多少"})
+        EXPECT_TRUE(asks_something(text)) << text;
+    for (const char* text : {"好的 谢谢", "女的呢", "满帮扣钱太狠了", "还没", "不", ""})
+        EXPECT_FALSE(asks_something(text)) << text;
+}
+
 TEST(FaqFollowUp, OnlyAnAspectMeansTheAnswerBefore) {
     for (const char* message : {"要准备啥材料", "那要多久", "去哪申请", "要多少钱", "电话多少？",
                                 "那需要带哪些证件", "去哪告他", "找谁投诉"})

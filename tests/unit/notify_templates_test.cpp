@@ -86,10 +86,9 @@ TEST(ShippedTemplates, AllRequiredPresent) {
 
 TEST(ShippedTemplates, ApprovalRendersWithSignature) {
     const auto sms = shipped().render("approval", {"A20250601001"});
-    EXPECT_EQ(
-        sms.body,
-        "您的入会申请A20250601001已通过审核，欢迎加入工会！私聊小助手或在工会公众号发“福利”，"
-        "查看权益和领取方式。");
+    EXPECT_EQ(sms.body,
+              "您的入会申请A20250601001已通过审核，欢迎加入工会！私聊小助手或在工会公众号发“福利”，"
+              "查看权益和领取方式。");
     EXPECT_EQ(sms.text, "【卡友工会】" + sms.body);
     EXPECT_EQ(sms.segments.units, 6u + 59u);
     EXPECT_EQ(sms.segments.segments, 1u);
