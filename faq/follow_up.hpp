@@ -81,8 +81,8 @@ std::vector<std::string> sentences_about(std::string_view answer, Aspect aspect,
 // The reply to a follow-up about the answer just sent whose words name no aspect ("那黑名单多久
 // 能消" after the ETC answer, "那要是超了百分之三十呢" after the overload fines): the sentences of
 // that answer most relevant to it (`relevance`: Index::sentence_relevance of the follow-up), at
-// most kPartSentences in the answer's order, each holding at least kRelevantPart of what it asks.
-// Empty when none does.
+// most kPartSentences in the answer's order, each holding at least kRelevantPart of what it asks,
+// and the sentence after the most relevant one. Empty when none does.
 inline constexpr double kRelevantPart = 0.35;
 // When the message's own search is unsure (numbered choices, or nothing) its sentences need less:
 // a driver's "在医院抢救了三天才走的" shares only 抢救 with the 48-hour sentences (about 0.09),

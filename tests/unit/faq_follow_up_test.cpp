@@ -182,7 +182,8 @@ TEST(FaqFollowUp, ThePartOfAnAnswerSaysWhatItIsAbout) {
 }
 
 // A follow-up about the answer just sent whose words name no aspect: the sentences that hold
-// enough of what it asks, at most three, in the answer's order.
+// enough of what it asks, at most three, and the one after the most relevant (it often says what
+// that one's condition means), in the answer's order.
 TEST(FaqFollowUp, TheRelevantPartQuotesWhatSpeaksToTheFollowUp) {
     const std::string answer =
         "一句开头。说到罚款的一句。无关的一句。又说到罚款和补缴的一句；最后一句。";
@@ -190,7 +191,8 @@ TEST(FaqFollowUp, TheRelevantPartQuotesWhatSpeaksToTheFollowUp) {
         return sentence.find("罚款") != std::string_view::npos ? 0.8 : 0.1;
     };
     EXPECT_EQ(relevant_part(answer, relevance),
-              "刚才的回答里，和您问的有关的是这几句：\n说到罚款的一句。\n又说到罚款和补缴的一句。");
+              "刚才的回答里，和您问的有关的是这几句：\n说到罚款的一句。\n无关的一句。\n"
+              "又说到罚款和补缴的一句。");
     EXPECT_EQ(relevant_part(answer, [](std::string_view) { return 0.2; }), "");
     EXPECT_EQ(relevant_part(answer, {}), "");
     const SentenceRelevance all = [](std::string_view) { return 0.9; };
