@@ -94,6 +94,42 @@ TEST(LegalEval, FrozenBlindSetsKeepTheirFigures) {
     }
 }
 
+// The blind follow-up conversations (docs/faq-format.md "Follow-ups measured blind"): frozen, and
+// the shipped content and code keep their figures on the messages after the first. Scored on the
+// FAQ alone (a message routed to benefits or the join form counts as "other" here; legal_eval
+// --conversations scores those texts too, hence its 114 and 90): CA 111 right, 5 wrong of 134, CC
+// 89 and 20 of 131 in session 22; the bounds sit a case or two below.
+TEST(LegalEval, FrozenFollowUpConversationsKeepTheirFigures) {
+    const auto model = faq::IntentModel::build(faq::parse_intent_script(
+        read_file(KAYOU_SOURCE_DIR "/faq/data/intents.yaml"), "intents.yaml"));
+    const std::shared_ptr<const faq::Index> index = faq::Index::build(
+        faq::parse_script(read_file(KAYOU_SOURCE_DIR "/faq/data/legal.yaml"), "legal.yaml"));
+    const auto districts =
+        members::DistrictCatalog::from_yaml(read_file(KAYOU_SOURCE_DIR "/config/districts.yaml"));
+    const Understander understander(model, &districts);
+    const std::string sums = read_file(KAYOU_SOURCE_DIR "/faq/eval/SHA256SUMS");
+    struct Set {
+        const char* file;
+        int right_at_least;
+        int wrong_at_most;
+        int claims_at_most;  // legal claims on turns that want none
+    };
+    const Set sets[] = {{"followups_blind_ca.yaml", 109, 6, 0},
+                        {"followups_blind_cc.yaml", 87, 21, 2}};
+    for (const Set& set : sets) {
+        const std::string text = read_file(std::string(KAYOU_SOURCE_DIR "/faq/eval/") + set.file);
+        EXPECT_NE(sums.find(crypto::sha256_hex(text) + "  faq/eval/" + set.file), std::string::npos)
+            << set.file << " changed since it was frozen";
+        const auto conversations = parse_conversation_eval(text);
+        EXPECT_EQ(conversations.size(), 100u);
+        const auto result =
+            score_conversations(understander, index, faq::Thresholds{}, conversations);
+        EXPECT_GE(result.follow_ups.count(LegalOutcome::right), set.right_at_least) << set.file;
+        EXPECT_LE(result.follow_ups.count(LegalOutcome::wrong), set.wrong_at_most) << set.file;
+        EXPECT_LE(result.kept.count(LegalOutcome::legal_claim), set.claims_at_most) << set.file;
+    }
+}
+
 TEST(LegalEval, ConversationsAreReadTurnByTurn) {
     const auto conversations = parse_conversation_eval(R"yaml(
 version: 1
