@@ -20,15 +20,27 @@ std::string read_file(const std::string& path) {
     return text.str();
 }
 
-TEST(LegalEval, FrozenBlindSetsKeepTheirFigures) {
-    const auto model = faq::IntentModel::build(faq::parse_intent_script(
-        read_file(KAYOU_SOURCE_DIR "/faq/data/intents.yaml"), "intents.yaml"));
-    const auto index = faq::Index::build(
-        faq::parse_script(read_file(KAYOU_SOURCE_DIR "/faq/data/legal.yaml"), "legal.yaml"));
-    const auto districts =
-        members::DistrictCatalog::from_yaml(read_file(KAYOU_SOURCE_DIR "/config/districts.yaml"));
-    const Understander understander(model, &districts);
-    const std::string sums = read_file(KAYOU_SOURCE_DIR "/faq/eval/SHA256SUMS");
+// The shipped intent script, legal content and districts, as kayou loads them.
+class LegalEvalTest : public ::testing::Test {
+protected:
+    LegalEvalTest()
+        : model_(faq::IntentModel::build(faq::parse_intent_script(
+              read_file(KAYOU_SOURCE_DIR "/faq/data/intents.yaml"), "intents.yaml"))),
+          index_(faq::Index::build(
+              faq::parse_script(read_file(KAYOU_SOURCE_DIR "/faq/data/legal.yaml"), "legal.yaml"))),
+          districts_(members::DistrictCatalog::from_yaml(
+              read_file(KAYOU_SOURCE_DIR "/config/districts.yaml"))),
+          understander_(model_, &districts_),
+          sums_(read_file(KAYOU_SOURCE_DIR "/faq/eval/SHA256SUMS")) {}
+
+    std::shared_ptr<const faq::IntentModel> model_;
+    std::shared_ptr<const faq::Index> index_;
+    members::DistrictCatalog districts_;
+    Understander understander_;
+    std::string sums_;
+};
+
+TEST_F(LegalEvalTest, FrozenBlindSetsKeepTheirFigures) {
     struct Set {
         const char* file;
         double right_at_least;
@@ -82,11 +94,12 @@ TEST(LegalEval, FrozenBlindSetsKeepTheirFigures) {
     };
     for (const Set& set : sets) {
         const std::string text = read_file(std::string(KAYOU_SOURCE_DIR "/faq/eval/") + set.file);
-        EXPECT_NE(sums.find(crypto::sha256_hex(text) + "  faq/eval/" + set.file), std::string::npos)
+        EXPECT_NE(sums_.find(crypto::sha256_hex(text) + "  faq/eval/" + set.file),
+                  std::string::npos)
             << set.file << " changed since it was frozen";
         const auto cases = parse_legal_eval(text);
         EXPECT_GE(cases.size(), 120u);
-        const auto result = score_legal(understander, *index, faq::Thresholds{}, cases);
+        const auto result = score_legal(understander_, *index_, faq::Thresholds{}, cases);
         EXPECT_GE(result.right_rate(), set.right_at_least) << set.file;
         EXPECT_LE(result.wrong_rate(), set.wrong_at_most) << set.file;
         // Out-of-scope questions are never answered with a legal claim.
@@ -99,15 +112,7 @@ TEST(LegalEval, FrozenBlindSetsKeepTheirFigures) {
 // FAQ alone (a message routed to benefits or the join form counts as "other" here; legal_eval
 // --conversations scores those texts too, hence its 114 and 90): CA 111 right, 5 wrong of 134, CC
 // 89 and 20 of 131 in session 22; the bounds sit a case or two below.
-TEST(LegalEval, FrozenFollowUpConversationsKeepTheirFigures) {
-    const auto model = faq::IntentModel::build(faq::parse_intent_script(
-        read_file(KAYOU_SOURCE_DIR "/faq/data/intents.yaml"), "intents.yaml"));
-    const std::shared_ptr<const faq::Index> index = faq::Index::build(
-        faq::parse_script(read_file(KAYOU_SOURCE_DIR "/faq/data/legal.yaml"), "legal.yaml"));
-    const auto districts =
-        members::DistrictCatalog::from_yaml(read_file(KAYOU_SOURCE_DIR "/config/districts.yaml"));
-    const Understander understander(model, &districts);
-    const std::string sums = read_file(KAYOU_SOURCE_DIR "/faq/eval/SHA256SUMS");
+TEST_F(LegalEvalTest, FrozenFollowUpConversationsKeepTheirFigures) {
     struct Set {
         const char* file;
         int right_at_least;
@@ -118,12 +123,13 @@ TEST(LegalEval, FrozenFollowUpConversationsKeepTheirFigures) {
                         {"followups_blind_cc.yaml", 87, 21, 2}};
     for (const Set& set : sets) {
         const std::string text = read_file(std::string(KAYOU_SOURCE_DIR "/faq/eval/") + set.file);
-        EXPECT_NE(sums.find(crypto::sha256_hex(text) + "  faq/eval/" + set.file), std::string::npos)
+        EXPECT_NE(sums_.find(crypto::sha256_hex(text) + "  faq/eval/" + set.file),
+                  std::string::npos)
             << set.file << " changed since it was frozen";
         const auto conversations = parse_conversation_eval(text);
         EXPECT_EQ(conversations.size(), 100u);
         const auto result =
-            score_conversations(understander, index, faq::Thresholds{}, conversations);
+            score_conversations(understander_, index_, faq::Thresholds{}, conversations);
         EXPECT_GE(result.follow_ups.count(LegalOutcome::right), set.right_at_least) << set.file;
         EXPECT_LE(result.follow_ups.count(LegalOutcome::wrong), set.wrong_at_most) << set.file;
         EXPECT_LE(result.kept.count(LegalOutcome::legal_claim), set.claims_at_most) << set.file;
