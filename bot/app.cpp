@@ -845,7 +845,7 @@ struct App::Impl {
             ticket.phone = std::move(handoff.phone);
             dialogs::HandoffOpened opened;
             opened.ticket = co_await tickets->open(std::move(ticket));
-            opened.text = faq::handoff_opened_text(opened.ticket, legal);
+            opened.text = faq::handoff_opened_text(opened.ticket, legal, handoff.in_group);
             co_return opened;
         };
         chat.ticket_waiting =

@@ -74,8 +74,22 @@ bool has_application(const RouteView& view) {
     return view.application == "received" || view.application == "approved";
 }
 
+// "申请到哪了", "现在到哪一步了": where something he started stands (a form he is still filling
+// in says "填到哪", dialogs::asks_about_form_in_progress).
+bool asks_where_it_stands(const std::string& text) {
+    if (text.find("填到") != std::string::npos) return false;
+    constexpr std::string_view kWhere[] = {"到哪了", "到哪儿了", "到哪一步", "到什么程度",
+                                           "到哪步"};
+    return std::any_of(std::begin(kWhere), std::end(kWhere),
+                       [&](std::string_view word) { return text.find(word) != std::string::npos; });
+}
+
 Route group_route(const Understanding& understanding, const RouteView& view) {
     const std::string& intent = understanding.intent;
+    // "@卡友小助手 我的入会申请到哪了" asks where it stands: a new join link was the reply
+    // (group helper, session 22). Addressed only, as any progress question in a group.
+    if (intent == "join" && view.mentioned && asks_where_it_stands(understanding.text))
+        return to(Do::status);
     if (intent == "join") return to(Do::group_join);
     // The sender's own choices: his "第二个" picks one without a new @-mention.
     if (intent == "choice" && view.choices_offered) return to(Do::pick);

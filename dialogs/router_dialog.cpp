@@ -510,6 +510,7 @@ asio::awaitable<std::vector<std::string>> RouterDialog::hand_off(const Message& 
     handoff.channel = std::string(channel_name(message.channel));
     handoff.chat_id = message.chat_id;
     handoff.sender_id = message.sender_id;
+    handoff.in_group = message.in_group();
     try {
         auto opened = co_await chat.open_handoff(std::move(handoff));
         texts.push_back(std::move(opened.text));
@@ -643,10 +644,19 @@ asio::awaitable<std::optional<RouterDialog::Handled>> RouterDialog::answer_befor
 // that is not the join request, or nullopt when neither or both parts ask to join.
 namespace {
 
+// "我想入个会", "另外我想入会": a request to join. "入会要交钱不" asks about joining: a question
+// (it was taken for a join request, and "等下 入会要交钱不？会费多少" searched without its
+// 入会 got "我还答不好"; join helper, session 22).
 bool asks_to_join(std::string_view part) {
-    for (const std::string_view word : {"入会", "入个会", "入工会", "加入工会", "参加工会"})
-        if (part.find(word) != std::string_view::npos) return true;
-    return false;
+    const auto has = [&](std::string_view word) {
+        return part.find(word) != std::string_view::npos;
+    };
+    const bool names_joining =
+        has("入会") || has("入个会") || has("入工会") || has("加入工会") || has("参加工会");
+    // "我想入个会 咋入" asks how, but wants to join all the same.
+    const bool wants = has("想入") || has("要入") || has("申请入") || has("办入") ||
+                       has("想加入") || has("要加入") || has("想参加");
+    return names_joining && (wants || !faq::asks_something(part));
 }
 
 std::optional<std::string> question_beside_join(std::string_view text) {

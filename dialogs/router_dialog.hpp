@@ -100,6 +100,7 @@ struct Handoff {
     std::string channel;
     std::string chat_id;
     std::string sender_id;
+    bool in_group = false;  // asked in a group: the answer goes to him alone, in private
 };
 
 // What the driver is told when a ticket for a person is opened, and its number.

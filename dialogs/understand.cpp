@@ -121,9 +121,11 @@ namespace {
 bool puts_off(std::string_view cleaned) {
     // "以后再也不弄了" refuses for good.
     if (cleaned.find("再也") != std::string_view::npos) return false;
-    constexpr std::string_view kLater[] = {"下回",   "改天",   "回头",   "晚点",
-                                           "等会",   "一会儿", "以后再", "有空再",
-                                           "明天再", "过两天", "先放着"};
+    // "先不弄了 晚上歇下来再弄 身份证在车上" deleted his form (join helper, session 22).
+    constexpr std::string_view kLater[] = {
+        "下回",   "改天",   "回头",   "晚点",   "等会", "一会儿", "以后再",
+        "有空再", "明天再", "过两天", "先放着", "再弄", "再填",   "再办",
+        "晚上",   "明天",   "待会",   "过会",   "等下", "下次",   "回来再"};
     return std::any_of(std::begin(kLater), std::end(kLater), [&](std::string_view word) {
         return cleaned.find(word) != std::string_view::npos;
     });

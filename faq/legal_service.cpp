@@ -17,6 +17,34 @@ namespace {
 constexpr std::string_view kAboutLawyers[] = {"吗",   "多少", "怎么", "有用", "贵", "哪",
                                               "靠谱", "收费", "要钱", "？",   "?"};
 
+// "…我当场报警的 找律师", "你老说一样的 帮我找个律师吧", "算了 人工吧": the request as the last
+// clause, after his case or his complaint (these got the menu; legal helper, session 22).
+bool ends_with_request(std::string_view text) {
+    std::u32string points = text::decode_utf8(text);
+    while (!points.empty() &&
+           std::u32string_view(U" \t\r\n。！!～~").find(points.back()) != std::u32string_view::npos)
+        points.pop_back();
+    const std::size_t gap = points.find_last_of(U" \t\n，,。！!：:；;");
+    if (gap == std::u32string::npos) return false;  // no earlier clause: the checks above
+    std::u32string clause = points.substr(gap + 1);
+    constexpr std::u32string_view kTails[] = {U"快点", U"赶紧", U"吧", U"啊",
+                                              U"呀",   U"了",   U"嘛", U"哈"};
+    for (bool cut = true; cut;) {
+        cut = false;
+        for (const auto tail : kTails)
+            if (clause.size() > tail.size() && std::u32string_view(clause).ends_with(tail)) {
+                clause.resize(clause.size() - tail.size());
+                cut = true;
+            }
+    }
+    constexpr std::u32string_view kRequests[] = {
+        U"人工",         U"转人工",       U"找人工",     U"要人工",   U"我要人工",
+        U"找律师",       U"要律师",       U"我要律师",   U"找个律师", U"帮我找律师",
+        U"帮我找个律师", U"给我找个律师", U"我要找律师", U"找真人"};
+    return std::any_of(std::begin(kRequests), std::end(kRequests),
+                       [&](std::u32string_view request) { return clause == request; });
+}
+
 }  // namespace
 
 bool asks_for_person(std::string_view text) {
@@ -62,7 +90,7 @@ bool asks_for_person(std::string_view text) {
                          std::string_view("！"), std::string_view("\n")})
             if (rest.starts_with(gap) && rest.size() > gap.size()) return true;
     }
-    return false;
+    return ends_with_request(text);
 }
 
 std::string answer_gist(const Entry& entry, std::size_t max_chars) {

@@ -157,12 +157,15 @@ std::string ticket_opened_text(std::string_view number, bool grievance) {
            "。";
 }
 
-std::string group_ticket_opened_text(std::string_view number) {
-    return "已为您转律师值班，工单号" + std::string(number) +
-           "。律师的答复只发给您本人：稍后私聊我（发任意一句话）就能看到。群里别发身份证号和电话。";
+std::string group_ticket_opened_text(std::string_view number, bool legal) {
+    std::string text = legal ? "已为您转律师值班，工单号" : "已为您转给工会工作人员，工单号";
+    text += std::string(number);
+    text += legal ? "。律师的答复" : "。工作人员的答复";
+    return text + "只发给您本人：稍后私聊我（发任意一句话）就能看到。群里别发身份证号和电话。";
 }
 
-std::string handoff_opened_text(std::string_view number, bool legal) {
+std::string handoff_opened_text(std::string_view number, bool legal, bool in_group) {
+    if (in_group) return group_ticket_opened_text(number, legal);
     if (legal) return ticket_opened_text(number);
     return "已为您转给工会工作人员，工单号" + std::string(number) +
            "。工作时间内会尽快在这里回复您（入会时验证过手机号的，也会短信通知）。"

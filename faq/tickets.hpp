@@ -136,9 +136,10 @@ std::string desk_answer_text(std::string_view number, bool legal, std::string_vi
 std::string ticket_opened_text(std::string_view number, bool grievance = false);
 // The same, said in a group: the answer goes to him alone, in the private chat (the group hears
 // nothing of it), and no personal numbers belong in the group.
-std::string group_ticket_opened_text(std::string_view number);
-// What the driver is told when he is handed to a person: the legal desk or his district's staff.
-std::string handoff_opened_text(std::string_view number, bool legal);
+std::string group_ticket_opened_text(std::string_view number, bool legal = true);
+// What the driver is told when he is handed to a person: the legal desk or his district's staff;
+// in a group, that the answer goes to him alone (a "4" picked in a group was told "在这里").
+std::string handoff_opened_text(std::string_view number, bool legal, bool in_group = false);
 // What he is told when he asks for a person again while `ticket` still waits for the desk.
 std::string ticket_waiting_text(const Ticket& ticket);
 

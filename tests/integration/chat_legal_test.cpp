@@ -703,6 +703,19 @@ TEST_F(ChatLegalTest, GroupChoicesBelongToTheSenderWhoWasOfferedThem) {
     const std::string benefits =
         bridge_post(port(), in_room(message(member, "3"), room, false)).all();
     EXPECT_NE(benefits.find("福利"), std::string::npos) << benefits;
+    // "都不是 → 转人工" picked in the group: the answer goes to him alone, in private (a "4" was
+    // told the lawyer would answer "在这里", in front of the group; group helper, session 22).
+    const std::string third = unique("d");
+    const std::string offered =
+        bridge_post(port(), in_room(message(third, "工资"), room, true)).all();
+    const auto last = offered.rfind(". 都不是");
+    ASSERT_NE(last, std::string::npos) << offered;
+    const std::string none = offered.substr(last - 1, 1);
+    const std::string handed =
+        bridge_post(port(), in_room(message(third, none), room, false)).all();
+    ASSERT_FALSE(ticket_number_in(handed).empty()) << handed;
+    EXPECT_NE(handed.find("只发给您本人"), std::string::npos) << handed;
+    EXPECT_EQ(handed.find("在这里"), std::string::npos) << handed;
     EXPECT_EQ(benefits.find("没看懂"), std::string::npos) << benefits;
 }
 

@@ -161,6 +161,18 @@ TEST_F(UnderstandingTest, AQuestionBesideAJoinRequestIsNotDropped) {
     EXPECT_TRUE(has(details, "第3步")) << details.all();
 }
 
+// "入会要交钱不" asks about joining; it is no join request beside a question (mid-form, "等下
+// 入会要交钱不？会费多少" was searched without 入会 and got "我还答不好"; join helper, session 22).
+TEST_F(UnderstandingTest, AQuestionAboutJoiningIsAnsweredInTheForm) {
+    const Driver driver;
+    ASSERT_TRUE(has(driver.say("我要入会"), "第1步"));
+    ASSERT_TRUE(has(driver.say("张建国"), "第2步"));
+    const Said fee = driver.say("等下 入会要交钱不？会费多少");
+    EXPECT_TRUE(has(fee, "0.5%")) << fee.all();
+    EXPECT_TRUE(has(fee, "第2步")) << fee.all();
+    EXPECT_FALSE(has(fee, "我还答不好")) << fee.all();
+}
+
 TEST_F(UnderstandingTest, AnEarlyIdIsKeptAndASpacedNameTaken) {
     const Driver driver;
     ASSERT_TRUE(has(driver.say("我想入会"), "第1步"));

@@ -205,6 +205,21 @@ TEST(Route, AQuestionRightAfterALegalAnswerIsAboutIt) {
     EXPECT_TRUE(with_ticket.adds_to_ticket);
 }
 
+// "@卡友小助手 我的入会申请到哪了" got a new join link (group helper, session 22): where it
+// stands is a progress question; "我入会填到哪了" is the form (router), "我要入会" a join.
+TEST(Route, AGroupMemberAskingWhereHisApplicationStandsGetsItsStatus) {
+    Understanding where = said("join");
+    where.text = "我的入会申请到哪了";
+    EXPECT_EQ(route(where, group(true)).action, Do::status);
+    EXPECT_EQ(route(where, group(false)).action, Do::group_join);
+    Understanding form = said("join");
+    form.text = "我入会填到哪了";
+    EXPECT_EQ(route(form, group(true)).action, Do::group_join);
+    Understanding join = said("join");
+    join.text = "我要入会";
+    EXPECT_EQ(route(join, group(true)).action, Do::group_join);
+}
+
 TEST(Route, AskingForALawyerGoesToTheLegalDeskEvenFirst) {
     Understanding lawyer = said("person");
     lawyer.text = "找律师";

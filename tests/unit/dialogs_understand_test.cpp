@@ -291,6 +291,9 @@ TEST(Understand, RemarksInTheFormAreAboutTheForm) {
         EXPECT_EQ(understand(text, "mobile").intent, "wait") << text;
     // Put off, not thrown away: only the command word cancels at once.
     EXPECT_EQ(understand("算了 先不弄了 下回再说", "confirm").intent, "wait");
+    // Session 22: this deleted what he had filled in.
+    EXPECT_EQ(understand("先不弄了 晚上歇下来再弄 身份证在车上", "id_card").intent, "wait");
+    EXPECT_EQ(understand("不填了 明天再填", "plate").intent, "wait");
     EXPECT_EQ(understand("取消", "confirm").intent, "cancel");
     EXPECT_EQ(understand("算了不填了", "confirm").intent, "cancel");
     EXPECT_EQ(understand("算了 不弄了 以后再也不弄了", "confirm").intent, "cancel");

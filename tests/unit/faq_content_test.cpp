@@ -400,9 +400,14 @@ TEST(FaqLegal, AsksForPerson) {
     for (auto text : {"找律师 我电话13912345678 常州金通物流欠我运费三万八 欠了半年了",
                       "人工，老板欠我工资三个月了", "我要找律师：车被扣了十天"})
         EXPECT_TRUE(asks_for_person(text)) << text;
+    // His case or his complaint, then the request (session 22: these got the menu).
+    for (auto text : {"我没跑啊 我当场报警的 人也送医院了 找律师", "你老说一样的 帮我找个律师吧",
+                      "算了 人工吧", "人工 快点 人在服务区", "说的都不对，转人工！"})
+        EXPECT_TRUE(asks_for_person(text)) << text;
     for (auto text :
          {"律师说老板不给工资可以仲裁吗", "工资不发怎么办", "", "找律师打官司一般要花多少钱啊",
-          "找律师，要多少钱", "找律师 有用吗", "人工智能会不会抢司机饭碗"})
+          "找律师，要多少钱", "找律师 有用吗", "人工智能会不会抢司机饭碗",
+          "工伤了 公司说不用找律师", "仲裁要不要 找律师吗", "这事 人工智能能管吗"})
         EXPECT_FALSE(asks_for_person(text)) << text;
 }
 
