@@ -143,6 +143,27 @@ Extraction extract_mobile(const std::u32string& text) {
     return {};
 }
 
+// "零九二八幺幺", "零 九 二 八 一 一": a code read out to voice input. Six spoken digits in a
+// row (spaces between allowed) as ASCII digits, or "" (join helper, session 22: it was read as a
+// request to resend, "发送太频繁").
+std::string spoken_code(const std::u32string& text) {
+    constexpr std::u32string_view kSpoken = U"零一二三四五六七八九";
+    std::string digits;
+    for (char32_t c : text) {
+        if (c == U'〇') c = U'零';
+        if (c == U'幺') c = U'一';
+        if (c == U'两') c = U'二';
+        const auto at = kSpoken.find(c);
+        if (at != std::u32string_view::npos) {
+            digits += static_cast<char>('0' + at);
+        } else if (c != U' ') {
+            if (digits.size() == 6) return digits;
+            digits.clear();
+        }
+    }
+    return digits.size() == 6 ? digits : std::string();
+}
+
 Extraction extract_code(const std::u32string& text) {
     const auto runs = number_runs(text, false);
     bool near_miss = false;
@@ -150,6 +171,8 @@ Extraction extract_code(const std::u32string& text) {
         if (run.chars.size() == 6) return found(run.chars);
         if (run.chars.size() >= 4 && run.chars.size() <= 8) near_miss = true;
     }
+    if (!near_miss)
+        if (std::string spoken = spoken_code(text); !spoken.empty()) return found(spoken);
     if (near_miss)
         return malformed("验证码是6位数字，请核对短信后再回复；没收到请回复“重发”。",
                          "code.length");

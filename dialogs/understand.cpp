@@ -118,6 +118,18 @@ std::string put_field(std::string_view text) {
 namespace {
 
 // "下回再说", "改天", "回头再弄": a later time. A cancel that names one puts the form off.
+// Thanks or "got it" in so many words, or a message short enough to be no more than that.
+bool says_thanks(std::string_view cleaned) {
+    constexpr std::size_t kShortThanks = 8;
+    if (text::code_point_count(cleaned) <= kShortThanks) return true;
+    constexpr std::string_view kThanks[] = {"谢",     "感谢",   "辛苦", "收到", "好的",
+                                            "明白",   "知道了", "懂了", "了解", "好嘞",
+                                            "麻烦了", "👍",      "ok",   "OK"};
+    return std::any_of(std::begin(kThanks), std::end(kThanks), [&](std::string_view word) {
+        return cleaned.find(word) != std::string_view::npos;
+    });
+}
+
 bool puts_off(std::string_view cleaned) {
     // "以后再也不弄了" refuses for good.
     if (cleaned.find("再也") != std::string_view::npos) return false;
@@ -185,6 +197,10 @@ Understanding Understander::understand(std::string_view text, const UnderstandCo
     // "算了 先不弄了 下回再说": a pause keeps what he filled in (drafts are kept for days); a
     // cancel would delete it. Only the command word itself ("取消", "不办了") cancels at once.
     if (result.intent == "cancel" && !result.command && puts_off(cleaned)) result.intent = "wait";
+    // "现在他人都找不着了 电话换了 俺就知道他叫张老三 车牌号记得" got "不客气！" (legal helper,
+    // session 22): a longer message is thanks only when it says so; otherwise it is his case.
+    if (result.intent == "thanks" && !result.command && !says_thanks(cleaned))
+        result.intent = "question";
     result.text = cleaned;
     return result;
 }

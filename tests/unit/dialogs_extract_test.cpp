@@ -143,6 +143,11 @@ TEST(Extract, NumbersInsideSentencesAreNormalized) {
     EXPECT_EQ(extract_answer("plate", "车牌苏d·12345 谢谢", kToday).value, "苏D12345");
     EXPECT_EQ(extract_answer("sms_code", "验证码123456", kToday).value, "123456");
     EXPECT_EQ(extract_answer("sms_code", "验证码是１２３４５６！", kToday).value, "123456");
+    // Read out to voice input (session 22: "发送太频繁" was the reply).
+    EXPECT_EQ(extract_answer("sms_code", "验证码零九二八幺幺", kToday).value, "092811");
+    EXPECT_EQ(extract_answer("sms_code", "零 九 二 八 两 〇", kToday).value, "092820");
+    EXPECT_FALSE(extract_answer("sms_code", "一二三", kToday).found());
+    EXPECT_FALSE(extract_answer("sms_code", "等了十分钟了还没来", kToday).found());
 }
 
 // One message, several fields: "我叫李卫东 电话13912345601" at the name step also holds the

@@ -282,6 +282,7 @@ TEST(Understand, OneBenefitNamedIsTheOneAsked) {
 // step drew the 12345 hotline, "没有" at the plate step the platform work-injury scheme,
 // "等会 我先去装货" the lawyer offer.
 TEST(Understand, RemarksInTheFormAreAboutTheForm) {
+    EXPECT_EQ(understand("验证码零九二八幺幺", "sms_code").slot("value"), "092811");
     const auto code = understand("12345", "sms_code");
     EXPECT_EQ(code.intent, "answer");
     EXPECT_EQ(code.slot("raw"), "12345");
@@ -291,6 +292,10 @@ TEST(Understand, RemarksInTheFormAreAboutTheForm) {
         EXPECT_EQ(understand(text, "mobile").intent, "wait") << text;
     // Put off, not thrown away: only the command word cancels at once.
     EXPECT_EQ(understand("算了 先不弄了 下回再说", "confirm").intent, "wait");
+    // Session 22: his case was read as thanks ("不客气！"); thanks said in words stays thanks.
+    EXPECT_EQ(understand("现在他人都找不着了 电话换了 俺就知道他叫张老三 车牌号记得", "").intent,
+              "question");
+    EXPECT_EQ(understand("好的 明白了 我明天去劳动监察问问", "").intent, "thanks");
     // Session 22: this deleted what he had filled in.
     EXPECT_EQ(understand("先不弄了 晚上歇下来再弄 身份证在车上", "id_card").intent, "wait");
     EXPECT_EQ(understand("不填了 明天再填", "plate").intent, "wait");
