@@ -111,7 +111,8 @@ TEST_F(LegalEvalTest, FrozenBlindSetsKeepTheirFigures) {
 // the shipped content and code keep their figures on the messages after the first. Scored on the
 // FAQ alone (a message routed to benefits or the join form counts as "other" here; legal_eval
 // --conversations scores those texts too, hence its 114 and 90): CA 111 right, 5 wrong of 134, CC
-// 89 and 20 of 131 in session 22; the bounds sit a case or two below.
+// 89 and 20 of 131 in session 22; CB, never read, 76 and 27 of 135 (scored once, at the end of
+// session 22); the bounds sit a case or two below.
 TEST_F(LegalEvalTest, FrozenFollowUpConversationsKeepTheirFigures) {
     struct Set {
         const char* file;
@@ -120,7 +121,8 @@ TEST_F(LegalEvalTest, FrozenFollowUpConversationsKeepTheirFigures) {
         int claims_at_most;  // legal claims on turns that want none
     };
     const Set sets[] = {{"followups_blind_ca.yaml", 109, 6, 0},
-                        {"followups_blind_cc.yaml", 87, 21, 2}};
+                        {"followups_blind_cc.yaml", 87, 21, 2},
+                        {"followups_blind_cb.yaml", 74, 28, 2}};
     for (const Set& set : sets) {
         const std::string text = read_file(std::string(KAYOU_SOURCE_DIR "/faq/eval/") + set.file);
         EXPECT_NE(sums_.find(crypto::sha256_hex(text) + "  faq/eval/" + set.file),
