@@ -857,7 +857,10 @@ asio::awaitable<std::vector<std::string>> RouterDialog::answer_person(const Mess
     if (turn.in_group) {
         // "@卡友小助手 人工" alone opened a ticket holding only "人工": the desk learns nothing,
         // and his story belongs in the private chat, not in the group (group helper, session 21).
-        if (is_bare_request(turn.text)) {
+        // The menu's "5. 找工作人员" picked in the group ("5", "@卡友小助手 5") is such a request
+        // too: the "5" went on to the legal service and was searched (五级伤残; group helper,
+        // session 22).
+        if (is_bare_request(turn.text) || choice_number(turn.text) > 0) {
             std::vector<std::string> texts;
             texts.emplace_back(kGroupPersonPrivately);
             co_return texts;

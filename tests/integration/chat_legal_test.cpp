@@ -703,6 +703,14 @@ TEST_F(ChatLegalTest, GroupChoicesBelongToTheSenderWhoWasOfferedThem) {
     const std::string benefits =
         bridge_post(port(), in_room(message(member, "3"), room, false)).all();
     EXPECT_NE(benefits.find("福利"), std::string::npos) << benefits;
+    // "5. 找工作人员" picked in the group: the way to a person, in private (the "5" was searched:
+    // 五级伤残; group helper, session 22).
+    ASSERT_NE(bridge_post(port(), in_room(message(member, "帮助"), room, true)).all().find("5. 找"),
+              std::string::npos);
+    const std::string person =
+        bridge_post(port(), in_room(message(member, "@卡友小助手 5"), room, true)).all();
+    EXPECT_NE(person.find("私聊我说说您的情况"), std::string::npos) << person;
+    EXPECT_EQ(person.find("伤残"), std::string::npos) << person;
     // "都不是 → 转人工" picked in the group: the answer goes to him alone, in private (a "4" was
     // told the lawyer would answer "在这里", in front of the group; group helper, session 22).
     const std::string third = unique("d");
