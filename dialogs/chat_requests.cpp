@@ -124,6 +124,10 @@ bool asks_the_group(std::string_view raw) {
     return faq::asks_something(text);
 }
 
+bool asks_or_follows_up(std::string_view text) {
+    return faq::asks_something(text) || faq::leans_on_previous(text);
+}
+
 bool asks_about_form_in_progress(std::string_view text) {
     constexpr std::string_view kWords[] = {"填到哪", "填一半", "填了一半", "继续填", "接着填",
                                            "刚才填", "没填完", "填到第几", "之前填"};

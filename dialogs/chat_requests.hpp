@@ -41,6 +41,10 @@ bool asks_when_answered(std::string_view text);
 // ("老李你那个工伤认定下来没", "@老王 …") are talk among members: false, and the bot stays quiet.
 bool asks_the_group(std::string_view text);
 
+// RouteView::asks: the message asks something (faq::asks_something) or has the shape of a
+// follow-up (faq::leans_on_previous: "女的呢").
+bool asks_or_follows_up(std::string_view text);
+
 // "我入会填到哪了", "刚才填的表呢", "接着填": the join form he already started, not a new one.
 bool asks_about_form_in_progress(std::string_view text);
 

@@ -171,11 +171,10 @@ Extraction extract_code(const std::u32string& text) {
         if (run.chars.size() == 6) return found(run.chars);
         if (run.chars.size() >= 4 && run.chars.size() <= 8) near_miss = true;
     }
-    if (!near_miss)
-        if (std::string spoken = spoken_code(text); !spoken.empty()) return found(spoken);
     if (near_miss)
         return malformed("验证码是6位数字，请核对短信后再回复；没收到请回复“重发”。",
                          "code.length");
+    if (std::string spoken = spoken_code(text); !spoken.empty()) return found(spoken);
     return {};
 }
 

@@ -38,6 +38,65 @@ void add(LegalEvalTally& tally, LegalOutcome outcome, bool choice_holds_fact, bo
     if (answered_both) ++tally.answered_both;
 }
 
+// How one reply scores against its case.
+struct ScoredReply {
+    LegalOutcome outcome = LegalOutcome::other;
+    bool choice_holds_fact = false;
+    bool answered_both = false;
+    bool legal_answer = false;  // answered with a legal entry
+};
+
+void add(LegalEvalTally& tally, const ScoredReply& scored) {
+    add(tally, scored.outcome, scored.choice_holds_fact, scored.answered_both);
+}
+
+// The FAQ's reply: its action, the entries it answered with or offered (null: an entry gone from
+// the script, counted as legal) and the text sent.
+ScoredReply score_reply(faq::Action action, const std::vector<const faq::Entry*>& entries,
+                        const std::string& text, const LegalEvalCase& item) {
+    ScoredReply scored;
+    switch (action) {
+        case faq::Action::answer:
+        case faq::Action::both:
+            scored.legal_answer =
+                std::any_of(entries.begin(), entries.end(),
+                            [](const faq::Entry* entry) { return !entry || entry->legal; });
+            if (!item.in_scope)
+                scored.outcome =
+                    scored.legal_answer ? LegalOutcome::legal_claim : LegalOutcome::kept_out;
+            else
+                scored.outcome =
+                    has_facts(text, item.must) ? LegalOutcome::right : LegalOutcome::wrong;
+            scored.answered_both = action == faq::Action::both;
+            break;
+        case faq::Action::choices:
+            scored.outcome = item.in_scope ? LegalOutcome::choices : LegalOutcome::kept_out;
+            for (const faq::Entry* entry : entries)
+                if (entry && item.in_scope &&
+                    has_facts(faq::format_answer(*entry, 4096), item.must))
+                    scored.choice_holds_fact = true;
+            break;
+        case faq::Action::silence:
+        case faq::Action::handoff:
+            scored.outcome = item.in_scope ? LegalOutcome::handoff : LegalOutcome::kept_out;
+            break;
+    }
+    return scored;
+}
+
+// A question routed away from the FAQ: what kayou says there (`elsewhere`, into `text`) counts
+// when it holds the facts.
+ScoredReply score_elsewhere(const Understanding& understood, const LegalEvalCase& item,
+                            const std::function<std::string(const Understanding&)>& elsewhere,
+                            std::string& text) {
+    ScoredReply scored;
+    scored.outcome = item.in_scope ? LegalOutcome::other : LegalOutcome::kept_out;
+    if (elsewhere) text = elsewhere(understood);
+    if (item.in_scope && !text.empty() && has_facts(text, item.must))
+        scored.outcome = LegalOutcome::right;
+    return scored;
+}
+
 }  // namespace
 
 namespace {
@@ -140,9 +199,7 @@ LegalEvalResult score_legal(const Understander& understander, const faq::Index& 
     const UnderstandContext context = legal_eval_context();
     for (const auto& item : cases) {
         const auto understood = understander.understand(item.question, context, &index);
-        LegalOutcome outcome = LegalOutcome::other;
-        bool choice_holds_fact = false;
-        bool answered_both = false;
+        ScoredReply scored;
         std::string entry;
         double score = 0;
         if (understood.intent == "question") {
@@ -159,47 +216,23 @@ LegalEvalResult score_legal(const Understander& understander, const faq::Index& 
                 entry = hits.front().entry->id;
                 score = hits.front().score;
             }
-            switch (decision.action) {
-                case faq::Action::answer:
-                case faq::Action::both: {
-                    std::string text;
-                    for (const auto& message : faq::answer_messages(
-                             decision, channel.max_bytes, index.sentence_relevance(understood.text),
-                             channel.follow_up))
-                        text += message + "\n";
-                    const bool claims_law =
-                        std::any_of(decision.hits.begin(), decision.hits.end(),
-                                    [](const faq::Hit& hit) { return hit.entry->legal; });
-                    if (!item.in_scope)
-                        outcome = claims_law ? LegalOutcome::legal_claim : LegalOutcome::kept_out;
-                    else
-                        outcome =
-                            has_facts(text, item.must) ? LegalOutcome::right : LegalOutcome::wrong;
-                    answered_both = decision.action == faq::Action::both;
-                    break;
-                }
-                case faq::Action::choices:
-                    outcome = item.in_scope ? LegalOutcome::choices : LegalOutcome::kept_out;
-                    for (const auto& hit : decision.hits)
-                        if (item.in_scope &&
-                            has_facts(faq::format_answer(*hit.entry, 4096), item.must))
-                            choice_holds_fact = true;
-                    break;
-                case faq::Action::silence:
-                case faq::Action::handoff:
-                    outcome = item.in_scope ? LegalOutcome::handoff : LegalOutcome::kept_out;
-                    break;
-            }
-        } else if (!item.in_scope) {
-            outcome = LegalOutcome::kept_out;
-        } else if (elsewhere) {
-            const std::string text = elsewhere(understood);
-            if (!text.empty() && has_facts(text, item.must)) outcome = LegalOutcome::right;
+            std::string text;
+            if (faq::answers(decision.action))
+                for (const auto& message : faq::answer_messages(
+                         decision, channel.max_bytes, index.sentence_relevance(understood.text),
+                         channel.follow_up))
+                    text += message + "\n";
+            std::vector<const faq::Entry*> entries;
+            for (const auto& hit : decision.hits) entries.push_back(hit.entry);
+            scored = score_reply(decision.action, entries, text, item);
+        } else {
+            std::string text;
+            scored = score_elsewhere(understood, item, elsewhere, text);
         }
-        add(result.total, outcome, choice_holds_fact, answered_both);
-        add(item.in_scope ? result.in_scope : result.out_of_scope, outcome, choice_holds_fact,
-            answered_both);
-        add(result.per_category[item.category], outcome, choice_holds_fact, answered_both);
+        const LegalOutcome outcome = scored.outcome;
+        add(result.total, scored);
+        add(item.in_scope ? result.in_scope : result.out_of_scope, scored);
+        add(result.per_category[item.category], scored);
         if (outcome != LegalOutcome::right && outcome != LegalOutcome::kept_out)
             result.misses.push_back(
                 {&item, outcome, understood.intent, entry, score, understood.text});
@@ -211,13 +244,10 @@ namespace {
 
 // What one turn of a conversation got, as the chat would send it.
 struct TurnReply {
-    LegalOutcome outcome = LegalOutcome::other;
-    bool choice_holds_fact = false;
-    bool answered_both = false;
+    ScoredReply scored;
     // The FAQ's reply leaves a legal topic for the next message: any but an answer of the
     // union's own (RouterDialog::answer_legal, bot/app.cpp legal_answer).
     bool legal_context = false;
-    bool legal_answer = false;          // answered with a legal entry
     std::vector<std::string> entries;   // answered or offered
     std::vector<std::string> answered;  // answered (the next follow-up's answered_before)
     std::string text;
@@ -242,37 +272,11 @@ TurnReply ask_in_conversation(const std::shared_ptr<const faq::Index>& index,
     got.entries = reply.entry_ids;
     for (const auto& text : reply.texts) got.text += text + "\n";
     for (const auto& text : reply.follow_ups) got.text += text + "\n";
-    switch (reply.action) {
-        case faq::Action::answer:
-        case faq::Action::both: {
-            got.legal_answer = std::any_of(reply.entry_ids.begin(), reply.entry_ids.end(),
-                                           [&](const std::string& id) {
-                                               const faq::Entry* entry = index->script().find(id);
-                                               return entry == nullptr || entry->legal;
-                                           });
-            if (!turn.in_scope)
-                got.outcome = got.legal_answer ? LegalOutcome::legal_claim : LegalOutcome::kept_out;
-            else
-                got.outcome =
-                    has_facts(got.text, turn.must) ? LegalOutcome::right : LegalOutcome::wrong;
-            got.answered_both = reply.action == faq::Action::both;
-            got.answered = reply.entry_ids;
-            break;
-        }
-        case faq::Action::choices:
-            got.outcome = turn.in_scope ? LegalOutcome::choices : LegalOutcome::kept_out;
-            for (const auto& id : reply.entry_ids)
-                if (const faq::Entry* entry = index->script().find(id);
-                    entry && turn.in_scope &&
-                    has_facts(faq::format_answer(*entry, 4096), turn.must))
-                    got.choice_holds_fact = true;
-            break;
-        case faq::Action::silence:
-        case faq::Action::handoff:
-            got.outcome = turn.in_scope ? LegalOutcome::handoff : LegalOutcome::kept_out;
-            break;
-    }
-    got.legal_context = !faq::answers(reply.action) || got.legal_answer;
+    std::vector<const faq::Entry*> entries;
+    for (const auto& id : reply.entry_ids) entries.push_back(index->script().find(id));
+    got.scored = score_reply(reply.action, entries, got.text, turn);
+    if (faq::answers(reply.action)) got.answered = reply.entry_ids;
+    got.legal_context = !faq::answers(reply.action) || got.scored.legal_answer;
     return got;
 }
 
@@ -296,35 +300,30 @@ ConversationEvalResult score_conversations(
             // As RouterDialog routes a private message outside the join form.
             RouteView view;
             view.legal_context = legal_context;
-            view.asks = faq::asks_something(turn.question) || faq::leans_on_previous(turn.question);
+            view.asks = asks_or_follows_up(turn.question);
             TurnReply got;
-            if (route(understood, view).action == Do::legal) {
+            if (route(understood, view).action == Do::legal)
                 got = ask_in_conversation(index, thresholds, turn, earlier, legal_context, answered,
                                           channel);
-            } else {
-                got.outcome = turn.in_scope ? LegalOutcome::other : LegalOutcome::kept_out;
-                if (elsewhere) got.text = elsewhere(understood);
-                if (turn.in_scope && !got.text.empty() && has_facts(got.text, turn.must))
-                    got.outcome = LegalOutcome::right;
-            }
+            else
+                got.scored = score_elsewhere(understood, turn, elsewhere, got.text);
             legal_context = got.legal_context;
             answered = got.answered;
-            std::string went(outcome_name(got.outcome));
+            std::string went(outcome_name(got.scored.outcome));
             for (const auto& entry : got.entries) went += " " + entry;
             before.push_back(went + " (" + understood.intent + ")");
             earlier.push_back(turn.question);
             LegalEvalTally& tally =
                 i == 0 ? result.first : (turn.in_scope ? result.follow_ups : result.kept);
-            add(tally, got.outcome, got.choice_holds_fact, got.answered_both);
-            if (i > 0 && turn.in_scope)
-                add(result.per_category[conversation.category], got.outcome, got.choice_holds_fact,
-                    got.answered_both);
+            add(tally, got.scored);
+            if (i > 0 && turn.in_scope) add(result.per_category[conversation.category], got.scored);
             // A later message that missed its facts, or got a legal claim it did not want.
-            const bool missed = turn.in_scope ? got.outcome != LegalOutcome::right
-                                              : got.outcome == LegalOutcome::legal_claim;
+            const LegalOutcome outcome = got.scored.outcome;
+            const bool missed = turn.in_scope ? outcome != LegalOutcome::right
+                                              : outcome == LegalOutcome::legal_claim;
             if (i > 0 && missed)
-                result.misses.push_back({&conversation, i, got.outcome, understood.intent,
-                                         got.entries, got.text, before});
+                result.misses.push_back(
+                    {&conversation, i, outcome, understood.intent, got.entries, got.text, before});
         }
     }
     return result;

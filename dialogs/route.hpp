@@ -21,8 +21,7 @@ struct RouteView {
     bool legal_context = false;    // the last turn was a legal question (人工 -> the legal desk)
     bool ticket_open = false;      // a private chat whose ticket for a person may still be open
     bool asks_the_group = false;   // group: the message asks the group something (asks_the_group)
-    // The message asks something, or has a follow-up's shape ("女的呢"): asks_something or
-    // faq::leans_on_previous.
+    // The message asks something, or has a follow-up's shape ("女的呢"): asks_or_follows_up.
     bool asks = false;
 };
 

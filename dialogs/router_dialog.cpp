@@ -325,6 +325,14 @@ bool says_something(std::string_view text) {
 }
 
 // What the driver is told when his message went to his open ticket.
+// What a group member is told when his story went to the ticket already waiting.
+std::string group_note_text(const std::string& number) {
+    return "已补充到您的工单" + number +
+           "，律师会一起看到，不用再开新工单。答复只发给您本人：稍后私聊我（发任意一句话）就能看到"
+           "。"
+           "群里别发身份证号和电话。";
+}
+
 std::string ticket_note_text(const std::string& number, bool reopened, bool phone) {
     std::string text;
     if (reopened)
@@ -359,11 +367,6 @@ const char* const kSomeoneElsesApplication =
     "为了保护申请人的信息，入会申请只能本人查：请他（她）私聊我发“进度”，或者用申请时填的手机号"
     "回复验证码短信“进度”。审核结果也会短信通知申请时填的手机号。";
 // "@卡友小助手 人工" with nothing else, in a group.
-// What a group member is told when his story went to the ticket already waiting.
-const char* const kGroupNoteAdded1 = "已补充到您的工单";
-const char* const kGroupNoteAdded2 =
-    "，律师会一起看到，不用再开新工单。答复只发给您本人：稍后私聊我（发任意一句话）就能看到。"
-    "群里别发身份证号和电话。";
 const char* const kGroupPersonPrivately =
     "请加小助手好友，私聊我说说您的情况（什么事、在哪、对方是谁），我马上转给律师值班或工作人员。"
     "群里不要发身份证号和电话。急事请拨打职工服务热线12351。";
@@ -920,8 +923,7 @@ asio::awaitable<std::optional<std::string>> RouterDialog::note_to_group_ticket(
         co_return std::nullopt;
     }
     if (result != TicketNoteResult::added) co_return std::nullopt;
-    co_return std::optional<std::string>(std::string(kGroupNoteAdded1) + *number +
-                                         kGroupNoteAdded2);
+    co_return std::optional<std::string>(group_note_text(*number));
 }
 
 // The sender's latest ticket (30 days, faq::TicketDesk::latest_for); nullopt when none, or when
@@ -1360,7 +1362,7 @@ asio::awaitable<RouterDialog::Handled> RouterDialog::chat_services(const Message
     view.legal_context = legal_context;
     view.ticket_open = !in_group && !state.session.open_ticket.empty();
     view.asks_the_group = in_group && asks_the_group(message.text);
-    view.asks = faq::asks_something(text) || faq::leans_on_previous(text);
+    view.asks = asks_or_follows_up(text);
     view.step = step_kind(state);
     // A step removed from the script since the draft was saved: the flow engine restarts the walk.
     if (mid_flow && view.step.empty()) view.step = state.draft->step;

@@ -117,7 +117,6 @@ std::string put_field(std::string_view text) {
 
 namespace {
 
-// "下回再说", "改天", "回头再弄": a later time. A cancel that names one puts the form off.
 // Thanks or "got it" in so many words, or a message short enough to be no more than that.
 bool says_thanks(std::string_view cleaned) {
     constexpr std::size_t kShortThanks = 8;
@@ -130,6 +129,7 @@ bool says_thanks(std::string_view cleaned) {
     });
 }
 
+// "下回再说", "改天", "回头再弄": a later time. A cancel that names one puts the form off.
 bool puts_off(std::string_view cleaned) {
     // "以后再也不弄了" refuses for good.
     if (cleaned.find("再也") != std::string_view::npos) return false;

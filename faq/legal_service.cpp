@@ -197,15 +197,19 @@ std::string answered_topic(const Index& index, const LegalQuestion& question) {
     return topic;
 }
 
+// Whether one of `entry`'s tags is in `text` ("那运费呢": 运费).
+bool names_a_tag_of(const Entry* entry, std::string_view text) {
+    return entry &&
+           std::any_of(entry->tags.begin(), entry->tags.end(), [&](const std::string& tag) {
+               return !tag.empty() && text.find(tag) != std::string_view::npos;
+           });
+}
+
 // Whether a follow-up names the topic its own best match is about (one of the entry's tags is in
 // it: "那运费呢", "那社保呢"), rather than leaning on the topic before it ("那他开我要赔钱吗" found
 // a motor-accident entry by 开 and 赔钱; "两边都能拿吗" a pension entry).
 bool names_own_topic(const std::vector<Hit>& hits, std::string_view text) {
-    if (hits.empty() || !hits.front().entry) return false;
-    const auto& tags = hits.front().entry->tags;
-    return std::any_of(tags.begin(), tags.end(), [&](const std::string& tag) {
-        return !tag.empty() && text.find(tag) != std::string_view::npos;
-    });
+    return !hits.empty() && names_a_tag_of(hits.front().entry, text);
 }
 
 // A follow-up ("那保险呢", "要是老板不认呢", "两边都能拿吗") read with its topic
@@ -279,15 +283,11 @@ bool answer_from_answered(LegalReply& reply, const Index& index, const LegalQues
         text::code_point_count(question.text) > kShortAfterAnswerChars)
         return false;
     // "没备案已经看完病了呢" names 备案, a tag of its best match and of the answer just sent too.
-    const auto names_tag_of = [&](const Entry* entry) {
-        return entry &&
-               std::any_of(entry->tags.begin(), entry->tags.end(), [&](const std::string& tag) {
-                   return !tag.empty() && question.text.find(tag) != std::string::npos;
-               });
-    };
     const bool names_answered_topic =
         std::any_of(question.answered_before.begin(), question.answered_before.end(),
-                    [&](const std::string& id) { return names_tag_of(index.script().find(id)); });
+                    [&](const std::string& id) {
+                        return names_a_tag_of(index.script().find(id), question.text);
+                    });
     if (names_own_topic(hits, question.text) && !names_answered_topic) return false;
     for (const auto& id : question.answered_before) {
         const Entry* answered = index.script().find(id);

@@ -339,15 +339,16 @@ std::vector<TicketNote> TicketDesk::to_notes(const std::string& number,
         if (!stored.is_object()) continue;
         TicketNote note;
         note.at = stored.value("at", std::int64_t{0});
-        note.text = stored.value("text", std::string());
-        const std::string sealed = stored.value("sealed", std::string());
-        if (!sealed.empty() && box_)
-            note.text = box_->open(sealed, note_associated_data(number)).value_or("");
-        // An earlier answer of the desk's (kAnswerLua), stored as the ticket's answer was.
         if (stored.contains("answer")) {
+            // An earlier answer of the desk's (kAnswerLua), stored as the ticket's answer was.
             note.text = stored.value("answer", std::string());
             note.answered_by = stored.value("by", std::string());
             note.earlier_answer = true;
+        } else {
+            note.text = stored.value("text", std::string());
+            const std::string sealed = stored.value("sealed", std::string());
+            if (!sealed.empty() && box_)
+                note.text = box_->open(sealed, note_associated_data(number)).value_or("");
         }
         notes.push_back(std::move(note));
     }

@@ -63,9 +63,8 @@ struct NewTicket {
     std::string phone;      // 11 digits if known; sealed at rest, never listed in full
 };
 
-// A message the driver sent after the ticket was opened ("补充"), for the desk.
-// What the driver added to his ticket, or an earlier answer of the desk's (a later answer
-// replaced it as the ticket's answer).
+// A message the driver sent after the ticket was opened ("补充"), for the desk; or an earlier
+// answer of the desk's (a later answer replaced it as the ticket's answer).
 struct TicketNote {
     std::int64_t at = 0;
     std::string text;

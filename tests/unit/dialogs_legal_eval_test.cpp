@@ -33,6 +33,14 @@ protected:
           understander_(model_, &districts_),
           sums_(read_file(KAYOU_SOURCE_DIR "/faq/eval/SHA256SUMS")) {}
 
+    // The text of faq/eval/`file`, checked against the hash it was frozen with.
+    std::string frozen(const std::string& file) const {
+        const std::string text = read_file(std::string(KAYOU_SOURCE_DIR "/faq/eval/") + file);
+        EXPECT_NE(sums_.find(crypto::sha256_hex(text) + "  faq/eval/" + file), std::string::npos)
+            << file << " changed since it was frozen";
+        return text;
+    }
+
     std::shared_ptr<const faq::IntentModel> model_;
     std::shared_ptr<const faq::Index> index_;
     members::DistrictCatalog districts_;
@@ -93,10 +101,7 @@ TEST_F(LegalEvalTest, FrozenBlindSetsKeepTheirFigures) {
         {"legal_dev_bk.yaml", 0.98, 0.01},   {"legal_dev_bl.yaml", 0.88, 0.02},
     };
     for (const Set& set : sets) {
-        const std::string text = read_file(std::string(KAYOU_SOURCE_DIR "/faq/eval/") + set.file);
-        EXPECT_NE(sums_.find(crypto::sha256_hex(text) + "  faq/eval/" + set.file),
-                  std::string::npos)
-            << set.file << " changed since it was frozen";
+        const std::string text = frozen(set.file);
         const auto cases = parse_legal_eval(text);
         EXPECT_GE(cases.size(), 120u);
         const auto result = score_legal(understander_, *index_, faq::Thresholds{}, cases);
@@ -124,10 +129,7 @@ TEST_F(LegalEvalTest, FrozenFollowUpConversationsKeepTheirFigures) {
                         {"followups_blind_cc.yaml", 87, 21, 2},
                         {"followups_blind_cb.yaml", 74, 28, 2}};
     for (const Set& set : sets) {
-        const std::string text = read_file(std::string(KAYOU_SOURCE_DIR "/faq/eval/") + set.file);
-        EXPECT_NE(sums_.find(crypto::sha256_hex(text) + "  faq/eval/" + set.file),
-                  std::string::npos)
-            << set.file << " changed since it was frozen";
+        const std::string text = frozen(set.file);
         const auto conversations = parse_conversation_eval(text);
         EXPECT_EQ(conversations.size(), 100u);
         const auto result =
