@@ -96,10 +96,7 @@ dialogs::LegalAnswer legal_answer(faq::LegalReply reply) {
         answer.entry_ids = std::move(reply.entry_ids);
     // The union's own answers (legal: false: the card, mutual aid, a fuel station) put no legal
     // question on the table: "人工" after them is for the district's staff.
-    answer.legal = !faq::answers(reply.action) ||
-                   std::any_of(reply.hits.begin(), reply.hits.end(), [](const faq::Hit& hit) {
-                       return hit.entry == nullptr || hit.entry->legal;
-                   });
+    answer.legal = faq::leaves_legal_context(reply);
     answer.confident =
         faq::answers(reply.action) || reply.action == faq::Action::choices || !reply.ticket.empty();
     answer.missed =

@@ -245,9 +245,7 @@ namespace {
 // What one turn of a conversation got, as the chat would send it.
 struct TurnReply {
     ScoredReply scored;
-    // The FAQ's reply leaves a legal topic for the next message: any but an answer of the
-    // union's own (RouterDialog::answer_legal, bot/app.cpp legal_answer).
-    bool legal_context = false;
+    bool legal_context = false;         // faq::leaves_legal_context, as the chat keeps it
     std::vector<std::string> entries;   // answered or offered
     std::vector<std::string> answered;  // answered (the next follow-up's answered_before)
     std::string text;
@@ -276,7 +274,7 @@ TurnReply ask_in_conversation(const std::shared_ptr<const faq::Index>& index,
     for (const auto& id : reply.entry_ids) entries.push_back(index->script().find(id));
     got.scored = score_reply(reply.action, entries, got.text, turn);
     if (faq::answers(reply.action)) got.answered = reply.entry_ids;
-    got.legal_context = !faq::answers(reply.action) || got.scored.legal_answer;
+    got.legal_context = faq::leaves_legal_context(reply);
     return got;
 }
 

@@ -47,6 +47,12 @@ bool ends_with_request(std::string_view text) {
 
 }  // namespace
 
+bool leaves_legal_context(const LegalReply& reply) {
+    return !answers(reply.action) ||
+           std::any_of(reply.hits.begin(), reply.hits.end(),
+                       [](const Hit& hit) { return hit.entry == nullptr || hit.entry->legal; });
+}
+
 bool asks_for_person(std::string_view text) {
     // Short texts only: "律师说过要签合同" is a question that mentions a lawyer, not a request.
     constexpr std::string_view kPhrases[] = {"人工", "转人工", "找律师",   "律师",    "要律师",

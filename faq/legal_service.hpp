@@ -74,6 +74,11 @@ struct LegalReply {
     std::string searched_text;
 };
 
+// Whether `reply` leaves a legal question on the table: anything but an answer of the union's own
+// (`legal: false` entries: the card, mutual aid, a fuel station), after which "人工" is for the
+// district's staff. Read from the reply's hits.
+bool leaves_legal_context(const LegalReply& reply);
+
 // "人工", "转人工", "找律师", "律师", "要律师"...: the driver wants a person, whatever the scripts
 // say.
 bool asks_for_person(std::string_view text);
