@@ -110,7 +110,7 @@ Route group_route(const Understanding& understanding, const RouteView& view) {
     if (intent == "benefits") return to(Do::benefits);
     if (intent == "stations") return to(Do::stations);
     if (intent == "person") return person("legal");
-    if (intent == "greeting" || intent == "help") return to(Do::menu);
+    if (intent == "greeting" || intent == "help" || intent == "choice") return to(Do::menu);
     if (intent == "thanks") return to(Do::thanks);
     return to(Do::not_understood);
 }

@@ -324,7 +324,6 @@ bool says_something(std::string_view text) {
     return count >= kReplyChars;
 }
 
-// What the driver is told when his message went to his open ticket.
 // What a group member is told when his story went to the ticket already waiting.
 std::string group_note_text(const std::string& number) {
     return "已补充到您的工单" + number +
@@ -333,6 +332,7 @@ std::string group_note_text(const std::string& number) {
            "群里别发身份证号和电话。";
 }
 
+// What the driver is told when his message went to his open ticket.
 std::string ticket_note_text(const std::string& number, bool reopened, bool phone) {
     std::string text;
     if (reopened)
@@ -343,6 +343,8 @@ std::string ticket_note_text(const std::string& number, bool reopened, bool phon
     return text;
 }
 
+// Before the answer to a legal question that carried his ID number.
+const char* const kIdNotNeeded = "（问法律问题不用发身份证号，为了您的安全，以后别在聊天里发。）\n";
 const char* const kAnswerAbove = "答复就在上面。还有不清楚的，直接发在这里，会补充到您的工单里。";
 const char* const kNoTicketHere =
     "这个聊天里没有查到您的工单。记得工单号的，直接发给我（FL开头）就能查进度；"
@@ -787,6 +789,11 @@ asio::awaitable<std::string> RouterDialog::answer_legal(const Message& message,
     handled.texts = std::move(answer.texts);
     handled.follow_ups = std::move(answer.follow_ups);
     handled.asked_as = std::move(answer.asked_as);
+    // "我身份证3204… 老板欠我工资 咋办" in private got its answer and not a word about the ID
+    // (legal helper, session 22). A group gets its warning before anything is searched.
+    if (!turn.in_group && !mid_flow && find_personal_data(message.text).id_card &&
+        !handled.texts.empty())
+        handled.texts.front().insert(0, kIdNotNeeded);
     // "加油优惠在哪个加油站能用" then "人工": the district's staff, not the lawyers (benefits
     // helper, session 21).
     if (!answer.legal) state.session.legal_context = false;

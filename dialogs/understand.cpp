@@ -224,6 +224,16 @@ Understanding Understander::understand_cleaned(const std::string& cleaned,
             return result;
         }
     }
+    // "1" with no list on the screen picks from a menu he remembers: it got "不客气！" (join
+    // helper, session 22). A choice with nothing offered shows the menu (dialogs::route).
+    if (context.step.empty() && is_number_alone(cleaned)) {
+        if (const int number = choice_number(cleaned); number > 0) {
+            result.intent = "choice";
+            result.confidence = 1;
+            result.slots["number"] = std::to_string(number);
+            return result;
+        }
+    }
     // "申请编号RH20261205000002 批了没": his application, by the number the page or an SMS gave.
     if (std::string number = application_number_in(cleaned); !number.empty()) {
         result.intent = "progress";

@@ -1,5 +1,6 @@
 #include "faq/focus.hpp"
 
+#include <algorithm>
 #include <array>
 #include <vector>
 
@@ -160,6 +161,37 @@ std::string_view question_focus(std::string_view text) {
         return text.substr(from);
     }
     return {};
+}
+
+std::string without_disowned_part(std::string_view text) {
+    constexpr std::string_view kDisown[] = {"我问的不是", "问的不是", "我不是问",
+                                            "不是问",     "不是想问", "不是要问"};
+    constexpr std::string_view kAsks[] = {"我是问", "我问的是", "是问",   "而是",
+                                          "我想问", "我要问",   "我就问", "想问"};
+    constexpr std::string_view kClauseEnd[] = {"，", "。", "！", "？", ",", "!", "?", " "};
+    std::size_t disown = std::string_view::npos;
+    std::size_t after = 0;
+    for (const std::string_view marker : kDisown)
+        if (const auto at = text.find(marker); at != std::string_view::npos) {
+            disown = at;
+            after = at + marker.size();
+            break;
+        }
+    if (disown == std::string_view::npos) return std::string(text);
+    // "我不是问加油": the 我 before "不是问" goes with it.
+    const std::size_t begin = text.substr(0, disown).ends_with("我") ? disown - 3 : disown;
+    std::size_t end = std::string_view::npos;
+    for (const std::string_view marker : kAsks)
+        if (const auto at = text.find(marker, after); at != std::string_view::npos)
+            end = std::min(end, at);
+    if (end == std::string_view::npos)
+        for (const std::string_view mark : kClauseEnd)
+            if (const auto at = text.find(mark, after); at != std::string_view::npos)
+                end = std::min(end, at + mark.size());
+    if (end == std::string_view::npos) return std::string(text);
+    std::string rest = std::string(text.substr(0, begin)) + std::string(text.substr(end));
+    if (rest.find_first_not_of(" ，。,") == std::string::npos) return std::string(text);
+    return rest;
 }
 
 }  // namespace kayou::faq

@@ -2,6 +2,7 @@
 // The asking part of a long message. Drivers tell the story first and ask last ("…老板来看了一次
 // 就没影了 工伤认定到底谁去报 有没有时间限制"); the story's words (倒车, 叉车, 老板) pull retrieval
 // toward neighbouring entries, so the index also searches the question on its own.
+#include <string>
 #include <string_view>
 
 namespace kayou::faq {
@@ -19,5 +20,11 @@ struct TwoQuestions {
     std::string_view second;
 };
 TwoQuestions two_questions(std::string_view text);
+
+// "我不是问加油 我是问平台扣钱咋办": the text without the part he says he is not asking about,
+// from "不是问" up to where he says what he does ask (我是问, 而是 …) or the clause's end. The
+// disowned words drew the very entry he had turned away (legal helper, session 22). The text as
+// it is when it disowns nothing or nothing would be left.
+std::string without_disowned_part(std::string_view text);
 
 }  // namespace kayou::faq

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "faq/content.hpp"
+#include "faq/focus.hpp"
 #include "faq/follow_up.hpp"
 #include "faq/live_content.hpp"
 #include "faq/scrub.hpp"
@@ -374,7 +375,8 @@ LegalReply answer_from(std::shared_ptr<const Index> index, int version,
     const std::size_t top_k = PriorSearch::kPriorSearchTopK;
     // A plate or phone number in his story is searched as if it were not there (the prior search,
     // made on the message as typed, is no use then).
-    const std::string plain = without_personal_data_for_search(question.text);
+    const std::string plain =
+        without_personal_data_for_search(without_disowned_part(question.text));
     if (plain == question.text &&
         question.searched.answers(index.get(), question.text, question.district))
         hits = question.searched.hits;

@@ -151,6 +151,23 @@ TEST_F(ChatLegalTest, AShortFollowUpIsReadWithTheQuestionBeforeIt) {
     EXPECT_EQ(say(port(), other, "要是单位不给报呢").all(), alone);
 }
 
+// Session 22's legal helper: an ID number in a private question got its answer and no word about
+// the ID; "我不是问加油 …" got the very topic he turned away.
+TEST_F(ChatLegalTest, AnIdInAPrivateQuestionIsWarnedAndADisownedTopicIsNotSearched) {
+    const auto with_id =
+        say(port(), unique("d"), "我身份证320482198803151234 老板欠我两个月工资不给 咋办");
+    ASSERT_FALSE(with_id.texts.empty());
+    EXPECT_EQ(with_id.texts.front().rfind("（问法律问题不用发身份证号", 0), 0u) << with_id.all();
+    EXPECT_NE(with_id.all().find("12333"), std::string::npos) << with_id.all();
+    const auto plain = say(port(), unique("d"), "老板欠我两个月工资不给 咋办");
+    EXPECT_EQ(plain.all().find("身份证号"), std::string::npos) << plain.all();
+
+    const std::string disowned =
+        say(port(), unique("d"), "我不是问油卡 我是问平台乱扣钱咋办").all();
+    EXPECT_EQ(disowned.find("油卡"), std::string::npos) << disowned;
+    EXPECT_NE(disowned.find("平台"), std::string::npos) << disowned;
+}
+
 // Two things asked in one message, the second opened by 还有: one answer each, said as two
 // questions (the second used to be dropped).
 TEST_F(ChatLegalTest, TwoQuestionsInOneMessageGetAnAnswerEach) {

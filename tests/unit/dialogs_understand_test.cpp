@@ -162,6 +162,13 @@ TEST(Understand, MenuChoicesInEveryForm) {
     }
 }
 
+TEST(Understand, ANumberAloneWithNothingOfferedIsAChoiceNotThanks) {
+    // "1" got "不客气！" (join helper, session 22); with no list the router shows the menu.
+    for (const char* text : {"1", "3", "５"}) EXPECT_EQ(understand(text).intent, "choice") << text;
+    // A number at a form step is that step's answer, whatever it looks like.
+    EXPECT_NE(understand("1", "plate").intent, "choice");
+}
+
 TEST(Understand, EmergenciesComeFirstInEveryState) {
     EXPECT_EQ(understand("车翻了人卡在里面出不来").intent, "emergency");
     EXPECT_EQ(understand("车着火了", "name").intent, "emergency");

@@ -86,5 +86,24 @@ TEST(FaqFocus, TheFocusIsASuffixOfTheMessage) {
     EXPECT_EQ(focus.data() + focus.size(), message.data() + message.size());
 }
 
+TEST(FaqFocus, TheDisownedPartIsLeftOutOfTheSearch) {
+    struct Case {
+        const char* message;
+        const char* searched;
+    };
+    const Case cases[] = {
+        {"我不是问加油 我是问跑平台被扣钱怎么办", "我是问跑平台被扣钱怎么办"},
+        {"不是问工伤认定，是问伤残补助多少钱", "是问伤残补助多少钱"},
+        {"我问的不是交强险 三者险赔不赔", "三者险赔不赔"},
+        {"我不是想问入会而是问会费", "而是问会费"},
+        // Nothing disowned, or nothing left: the message as it is.
+        {"老板不是说好了给钱吗", "老板不是说好了给钱吗"},
+        {"我不是问这个", "我不是问这个"},
+        {"", ""},
+    };
+    for (const Case& c : cases)
+        EXPECT_EQ(without_disowned_part(c.message), c.searched) << c.message;
+}
+
 }  // namespace
 }  // namespace kayou::faq
