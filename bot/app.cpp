@@ -78,6 +78,7 @@ faq::LegalQuestion legal_question(dialogs::LegalAsk ask) {
     question.previous_question = std::move(ask.previous_question);
     question.topic = std::move(ask.topic);
     question.answered_before = std::move(ask.answered_before);
+    question.said_before = std::move(ask.said_before);
     question.searched = std::move(ask.searched);
     question.follow_up = ask.follow_up;
     question.max_bytes = ask.max_bytes;

@@ -147,11 +147,13 @@ bool asks_about_someone_else(std::string_view raw) {
 
 std::string_view after_new_question_lead(std::string_view text) {
     constexpr std::string_view kLeads[] = {
-        "先问个别的", "问个别的", "先问点别的", "问点别的",   "另外问一下", "另外问下",
-        "另外问个",   "换个问题", "再问一个",   "再问个",     "还有个问题", "顺便问一下",
-        "顺便问下",   "顺便问个", "问个别的事", "先问另一个", "问另一个事"};
+        "先问个别的", "问个别的", "先问点别的", "问点别的",    "另外问一下", "另外问下",
+        "另外问个",   "换个问题", "再问一个",   "再问个",      "还有个问题", "顺便问一下",
+        "顺便问下",   "顺便问个", "问个别的事", "先问另一个",  "问另一个事", "另外我想问",
+        "另外想问",   "另外请问", "另外我问下", "我想问个别的"};
     constexpr std::string_view kBefore[] = {"那我", "那", "我", " "};
-    constexpr std::string_view kAfter[] = {" ", "，", ",", "：", ":", "啊", "哈", "事", "。"};
+    constexpr std::string_view kAfter[] = {" ",  "，", ",",  "：",   ":", "啊",
+                                           "哈", "事", "。", "一下", "下"};
     const std::string_view rest = without_leading(text, kBefore);
     for (const auto lead : kLeads)
         if (rest.starts_with(lead)) return without_leading(rest.substr(lead.size()), kAfter);

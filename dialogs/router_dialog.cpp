@@ -773,6 +773,8 @@ asio::awaitable<std::string> RouterDialog::answer_legal(const Message& message,
         if (after_answer && recent.size() >= 2)
             ask.topic = faq::topic_of(std::span(recent.data(), recent.size() - 1));
         ask.answered_before = turn.legal_answered;
+        // Newest first: the first figure found is the one he gave last.
+        for (std::size_t i = recent.size(); i-- > 1;) ask.said_before += recent[i - 1] + " ";
     } else {
         // A group keeps no messages, only what the bot answered him last ("@卡友小助手 要是老板
         // 不认呢" after his freight question read as a work-injury question).
@@ -991,11 +993,14 @@ asio::awaitable<std::optional<std::string>> RouterDialog::ticket_still_waiting(
 // A legal question while his ticket waits was also added to it (`noted`, what he is told): what
 // the scripts cannot answer, or only guess at with choices ("老板叫刘德福 电话不知道" is his case,
 // not a question), is the ticket's: no "我还答不好", no miss towards a second ticket; an answer
-// says the question was kept.
+// says the question was kept. Choices for what he asks ("欠条丢了还能要吗") stay: filing a
+// question left him without the answer the scripts have (legal helper, session 22).
 void RouterDialog::keep_with_ticket(std::optional<std::string> noted, const std::string& outcome,
-                                    SessionState& session, Handled& handled) {
+                                    const std::string& text, SessionState& session,
+                                    Handled& handled) {
     if (!noted) return;
-    if (outcome == "handoff" || outcome == "choices") {
+    const bool asked_choices = outcome == "choices" && faq::asks_something(text);
+    if (outcome == "handoff" || (outcome == "choices" && !asked_choices)) {
         handled.texts.assign(1, std::move(*noted));
         handled.follow_ups.clear();
         session.legal_misses = 0;
@@ -1163,7 +1168,8 @@ asio::awaitable<std::string> RouterDialog::answer_route(
                 const bool may_reopen =
                     last_legal_outcome == "handoff" || last_legal_outcome == "choices";
                 auto noted = co_await note_for_ticket(message, input, state, may_reopen);
-                keep_with_ticket(std::move(noted), last_legal_outcome, state.session, handled);
+                keep_with_ticket(std::move(noted), last_legal_outcome, turn.text, state.session,
+                                 handled);
             }
             // A question with a danger word in it: the emergency numbers first, even where the
             // FAQ stays silent (a group chat).

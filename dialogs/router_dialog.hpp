@@ -53,6 +53,8 @@ struct LegalAsk {
     std::string topic;
     // The entries the turn before answered (faq::LegalQuestion::answered_before).
     std::vector<std::string> answered_before;
+    // His earlier messages in a private chat (faq::LegalQuestion::said_before).
+    std::string said_before;
     // The search the understanding step already made (faq::PriorSearch), reused when it fits.
     faq::PriorSearch searched;
     bool follow_up = false;        // Message::follow_ups (faq::LegalQuestion::follow_up)
@@ -281,7 +283,7 @@ private:
     std::string reply_text(Do action, ConversationState& state, const Understanding& understood,
                            bool mid_flow, bool in_group) const;
     static void keep_with_ticket(std::optional<std::string> noted, const std::string& outcome,
-                                 SessionState& session, Handled& handled);
+                                 const std::string& text, SessionState& session, Handled& handled);
     // What he sent, added to the private chat's open ticket: what he is told, or nullopt when the
     // ticket is gone or closed (then forgotten).
     boost::asio::awaitable<std::optional<std::string>> note_for_ticket(const Message& message,

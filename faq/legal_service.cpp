@@ -7,6 +7,7 @@
 #include "faq/follow_up.hpp"
 #include "faq/live_content.hpp"
 #include "faq/scrub.hpp"
+#include "faq/sums.hpp"
 #include "faq/tickets.hpp"
 #include "text/utf8.hpp"
 
@@ -319,8 +320,17 @@ void fill_reply(LegalReply& reply, const Decision& decision, const LegalQuestion
                 reply.texts.push_back(format_group_answer(*decision.hits.front().entry, relevance));
                 break;
             }
-            auto messages =
-                answer_messages(decision, question.max_bytes, relevance, question.follow_up);
+            // His own figures worked through, first; his earlier messages may hold some of them
+            // ("干了3年 工资7000" then "被开除了能赔多少"). The latest figure wins.
+            std::string sum;
+            const std::string stated = question.text + " " + question.said_before;
+            for (const Hit& hit : decision.hits)
+                if (sum.empty() && hit.entry) sum = sum_for_driver(*hit.entry, stated);
+            const std::size_t room = question.max_bytes > sum.size() * 2
+                                         ? question.max_bytes - sum.size()
+                                         : question.max_bytes;
+            auto messages = answer_messages(decision, room, relevance, question.follow_up);
+            messages.front().insert(0, sum);
             reply.texts.push_back(std::move(messages.front()));
             for (std::size_t i = 1; i < messages.size(); ++i)
                 reply.follow_ups.push_back(std::move(messages[i]));

@@ -52,6 +52,9 @@ struct LegalQuestion {
     // The entries answered on the turn before this one (private chats): a follow-up whose best
     // match is one of them gets the part it asks about (faq::answer_part), not the answer again.
     std::vector<std::string> answered_before;
+    // His earlier messages in this private chat, joined: the figures they state ("干了3年 工资
+    // 7000", then "被开除了能赔多少") are worked through with the answer (faq::sum_for_driver).
+    std::string said_before;
 };
 
 inline constexpr int kMissesForTicket = 2;

@@ -168,6 +168,26 @@ TEST_F(ChatLegalTest, AnIdInAPrivateQuestionIsWarnedAndADisownedTopicIsNotSearch
     EXPECT_NE(disowned.find("平台"), std::string::npos) << disowned;
 }
 
+// The rule of the answer worked through for the figures he gave, in this message or an earlier
+// one (legal helper, session 22: "no arithmetic with the driver's numbers").
+TEST_F(ChatLegalTest, HisOwnFiguresAreWorkedThroughAboveTheRule) {
+    const std::string sender = unique("d");
+    say(port(), sender, "我在这家物流公司干了3年 月工资7000");
+    const std::string dismissed = say(port(), sender, "公司把我开除了 能赔多少").all();
+    EXPECT_EQ(dismissed.rfind(
+                  "按您说的（在这家干了3年、月工资7000元）：经济补偿是3个月工资，约21000元", 0),
+              0u)
+        << dismissed;
+    EXPECT_NE(dismissed.find("约42000元"), std::string::npos) << dismissed;
+    const std::string stranger = say(port(), unique("d"), "公司把我开除了 能赔多少").all();
+    EXPECT_EQ(stranger.find("按您说的"), std::string::npos) << stranger;
+
+    const std::string injured =
+        say(port(), unique("d"), "装货摔了评了九级伤残 月工资6000 一次性伤残补助金能拿多少").all();
+    EXPECT_NE(injured.find("一次性伤残补助金是9个月本人工资，约54000元"), std::string::npos)
+        << injured;
+}
+
 // Two things asked in one message, the second opened by 还有: one answer each, said as two
 // questions (the second used to be dropped).
 TEST_F(ChatLegalTest, TwoQuestionsInOneMessageGetAnAnswerEach) {

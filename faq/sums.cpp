@@ -1,0 +1,303 @@
+#include "faq/sums.hpp"
+
+#include <algorithm>
+#include <array>
+#include <initializer_list>
+
+#include "faq/script.hpp"
+#include "text/utf8.hpp"
+
+namespace kayou::faq {
+namespace {
+
+int digit_of(char32_t cp) {
+    if (cp >= U'0' && cp <= U'9') return static_cast<int>(cp - U'0');
+    switch (cp) {
+        case U'零':
+            return 0;
+        case U'一':
+        case U'幺':
+            return 1;
+        case U'二':
+        case U'两':
+            return 2;
+        case U'三':
+            return 3;
+        case U'四':
+            return 4;
+        case U'五':
+            return 5;
+        case U'六':
+            return 6;
+        case U'七':
+            return 7;
+        case U'八':
+            return 8;
+        case U'九':
+            return 9;
+        default:
+            return -1;
+    }
+}
+
+long unit_of(char32_t cp) {
+    switch (cp) {
+        case U'十':
+            return 10;
+        case U'百':
+            return 100;
+        case U'千':
+        case U'k':
+        case U'K':
+            return 1000;
+        case U'万':
+        case U'w':
+        case U'W':
+            return 10000;
+        default:
+            return 0;
+    }
+}
+
+bool is_arabic(char32_t cp) { return cp >= U'0' && cp <= U'9'; }
+
+// Digits with an optional ".5" ("1.2万"); tenths of the value, and where the digits end.
+long arabic_tenths(std::u32string_view text, std::size_t& at) {
+    long whole = 0;
+    while (at < text.size() && is_arabic(text[at]) && whole < 100'000'000)
+        whole = whole * 10 + static_cast<long>(text[at++] - U'0');
+    long tenths = whole * 10;
+    if (at + 1 < text.size() && text[at] == U'.' && is_arabic(text[at + 1])) {
+        tenths += static_cast<long>(text[at + 1] - U'0');
+        at += 2;
+        while (at < text.size() && is_arabic(text[at])) ++at;
+    }
+    return tenths;
+}
+
+// The number at the start of `text` in code points: "6500", "6千5", "1.2万", "两", "十二",
+// "七千五", "两万五". `used` gets how many code points it took (0: none).
+std::optional<long> number_in(std::u32string_view text, std::size_t& used) {
+    used = 0;
+    if (text.empty()) return std::nullopt;
+    std::size_t at = 0;
+    long total = 0;    // whole 万s
+    long section = 0;  // below 万
+    long pending = 0;  // the digit waiting for its unit
+    long last_unit = 1;
+    bool any = false;
+    if (is_arabic(text[0])) {
+        const long tenths = arabic_tenths(text, at);
+        const long unit = at < text.size() ? unit_of(text[at]) : 0;
+        if (unit >= 1000) {
+            section = tenths * unit / 10;
+            last_unit = unit;
+            ++at;
+            if (unit == 10000) {
+                total = section;
+                section = 0;
+            }
+        } else {
+            used = at;
+            return tenths / 10;
+        }
+        any = true;
+    }
+    for (; at < text.size(); ++at) {
+        const char32_t cp = text[at];
+        if (const int digit = digit_of(cp); digit >= 0) {
+            pending = pending * 10 + digit;
+            any = true;
+        } else if (const long unit = unit_of(cp); unit > 0 && (any || unit == 10)) {
+            if (unit == 10000) {
+                total += (section + pending) * 10000;
+                section = 0;
+            } else {
+                section += (pending == 0 ? 1 : pending) * unit;
+            }
+            pending = 0;
+            last_unit = unit;
+            any = true;
+        } else {
+            break;
+        }
+    }
+    if (!any) return std::nullopt;
+    // "七千五", "两万五", "6千5": a digit after the last unit is one place below it.
+    if (pending > 0 && pending < 10 && last_unit >= 100) pending *= last_unit / 10;
+    used = at;
+    return total + section + pending;
+}
+
+bool starts_with(std::u32string_view text, std::size_t at, std::u32string_view word) {
+    return text.substr(at).starts_with(word);
+}
+
+// Whether one of `words` ends within `reach` code points before `at`.
+bool said_before(std::u32string_view text, std::size_t at, std::size_t reach,
+                 std::initializer_list<std::u32string_view> words) {
+    const std::size_t from = at > reach ? at - reach : 0;
+    const std::u32string_view window = text.substr(from, at - from);
+    return std::any_of(words.begin(), words.end(), [&](std::u32string_view word) {
+        return window.find(word) != std::u32string_view::npos;
+    });
+}
+
+bool said_after(std::u32string_view text, std::size_t at,
+                std::initializer_list<std::u32string_view> words) {
+    return std::any_of(words.begin(), words.end(),
+                       [&](std::u32string_view word) { return starts_with(text, at, word); });
+}
+
+// "2年4个月", "两年半", "八个月", "3年": months, and where it ends; empty when the number at `at`
+// is no length of time.
+std::optional<int> months_at(std::u32string_view text, std::size_t at, std::size_t& end) {
+    std::size_t used = 0;
+    const auto first = number_in(text.substr(at), used);
+    if (!first || *first > 60) return std::nullopt;
+    std::size_t next = at + used;
+    if (said_after(text, next, {U"个多月", U"个月", U"月"})) {
+        end = next + (starts_with(text, next, U"个多月") ? 3
+                      : starts_with(text, next, U"个月") ? 2
+                                                         : 1);
+        return static_cast<int>(*first);
+    }
+    if (!said_after(text, next, {U"年"})) return std::nullopt;
+    int months = static_cast<int>(*first) * 12;
+    next += 1;
+    if (said_after(text, next, {U"半"})) {
+        end = next + 1;
+        return months + 6;
+    }
+    if (said_after(text, next, {U"零"})) ++next;
+    std::size_t more_used = 0;
+    if (const auto more = number_in(text.substr(next), more_used); more && *more < 12) {
+        const std::size_t after = next + more_used;
+        if (said_after(text, after, {U"个多月", U"个月"})) {
+            end = after + (starts_with(text, after, U"个多月") ? 3 : 2);
+            return months + static_cast<int>(*more);
+        }
+    }
+    end = next;
+    return months;
+}
+
+constexpr std::initializer_list<std::u32string_view> kWorked = {
+    U"干",   U"做",   U"工作", U"上班", U"上了", U"开了", U"跑了",   U"入职", U"待了",
+    U"呆了", U"跟了", U"跟他", U"在这", U"在他", U"在厂", U"在公司", U"工龄"};
+constexpr std::initializer_list<std::u32string_view> kMonthlyBefore = {
+    U"月工资", U"月薪", U"一个月", U"每个月", U"每月", U"月入",
+    U"一月",   U"底薪", U"工资是", U"工资有", U"工资"};
+constexpr std::initializer_list<std::u32string_view> kMonthlyAfter = {
+    U"一个月",   U"一月",       U"每月",  U"/月",  U"块一个月",
+    U"元一个月", U"块钱一个月", U"块/月", U"元/月"};
+
+}  // namespace
+
+std::optional<long> number_at(std::string_view text, std::size_t& used) {
+    const std::u32string points = text::decode_utf8(text);
+    std::size_t used_points = 0;
+    auto number = number_in(points, used_points);
+    used =
+        number ? text::encode_utf8(std::u32string_view(points).substr(0, used_points)).size() : 0;
+    return number;
+}
+
+DriverFigures figures_in(std::string_view raw) {
+    const std::u32string text = text::decode_utf8(text::fold_width(raw));
+    DriverFigures figures;
+    for (std::size_t at = 0; at < text.size(); ++at) {
+        // A number starts here, not inside another.
+        if (at > 0 && (digit_of(text[at - 1]) >= 0 || unit_of(text[at - 1]) > 0)) continue;
+        std::size_t used = 0;
+        const auto value = number_in(std::u32string_view(text).substr(at), used);
+        if (!value) continue;
+        const std::size_t after = at + used;
+        std::size_t end = after;
+        if (!figures.months_worked && said_before(text, at, 5, kWorked) &&
+            !said_before(text, at, 4, {U"欠", U"拖", U"扣"})) {
+            if (const auto months = months_at(text, at, end);
+                months && !said_after(text, end, {U"工资", U"的工资", U"运费", U"的钱"})) {
+                figures.months_worked = *months;
+                at = end - 1;
+                continue;
+            }
+        }
+        if (!figures.disability_grade && *value >= 1 && *value <= 10 &&
+            said_after(text, after, {U"级"}) &&
+            (said_after(text, after + 1, {U"伤残", U"残"}) ||
+             said_before(text, at, 4, {U"伤残", U"评了", U"评", U"鉴定"}))) {
+            figures.disability_grade = static_cast<int>(*value);
+            continue;
+        }
+        const bool monthly = (said_before(text, at, 4, kMonthlyBefore) &&
+                              !said_before(text, at, 6, {U"欠", U"拖", U"扣", U"少发"})) ||
+                             said_after(text, after, kMonthlyAfter);
+        if (!figures.monthly_wage && monthly && *value >= 500 && *value <= 200'000)
+            figures.monthly_wage = *value;
+    }
+    return figures;
+}
+
+namespace {
+
+std::string months_said(int months) {
+    std::string said;
+    if (months >= 12) said += std::to_string(months / 12) + "年";
+    if (months % 12 != 0) said += std::to_string(months % 12) + "个月";
+    return said;
+}
+
+// Half months of wage as "2.5", "3".
+std::string halves_said(long halves) {
+    return std::to_string(halves / 2) + (halves % 2 != 0 ? ".5" : "");
+}
+
+bool contains(std::string_view text, std::initializer_list<std::string_view> words) {
+    return std::any_of(words.begin(), words.end(), [&](std::string_view word) {
+        return text.find(word) != std::string_view::npos;
+    });
+}
+
+// 劳动合同法 第47条: each full year one month, six months or more one month, less half a month.
+std::string severance_line(int months, long wage) {
+    const long halves = 2L * (months / 12) + (months % 12 >= 6 ? 2 : months % 12 > 0 ? 1 : 0);
+    const long amount = wage * halves / 2;
+    return "按您说的（在这家干了" + months_said(months) + "、月工资" + std::to_string(wage) +
+           "元）：经济补偿是" + halves_said(halves) + "个月工资，约" + std::to_string(amount) +
+           "元；单位违法辞退、开除的，赔偿金是它的2倍，约" + std::to_string(amount * 2) +
+           "元。月工资按走之前12个月的平均算（奖金、加班费都算）。\n";
+}
+
+// 工伤保险条例 第35–37条: 27, 25, 23, 21, 18, 16, 13, 11, 9, 7 months for grades 1–10;
+// 第64条: 本人工资 between 60 % and 300 % of the local average.
+std::string disability_line(int grade, long wage) {
+    constexpr std::array<int, 10> kMonths = {27, 25, 23, 21, 18, 16, 13, 11, 9, 7};
+    const int months = kMonths[static_cast<std::size_t>(grade - 1)];
+    constexpr std::array<std::string_view, 10> kGrades = {"一", "二", "三", "四", "五",
+                                                          "六", "七", "八", "九", "十"};
+    return "按您说的（" + std::string(kGrades[static_cast<std::size_t>(grade - 1)]) +
+           "级伤残、月工资" + std::to_string(wage) + "元）：一次性伤残补助金是" +
+           std::to_string(months) + "个月本人工资，约" + std::to_string(wage * months) +
+           "元。本人工资按受伤前12个月的平均月缴费工资算，低于当地社平工资60%的按60%算、高于"
+           "300%的按300%算。\n";
+}
+
+}  // namespace
+
+std::string sum_for_driver(const Entry& answered, std::string_view text) {
+    const DriverFigures figures = figures_in(text);
+    if (!figures.monthly_wage) return {};
+    const bool asks_money =
+        contains(text, {"补偿", "赔", "多少", "几个月", "N", "n+1", "能拿", "能要", "给我"});
+    if (figures.months_worked && *figures.months_worked > 0 && asks_money &&
+        answered.answer.find("经济补偿") != std::string::npos &&
+        answered.answer.find("每满1年") != std::string::npos)
+        return severance_line(*figures.months_worked, *figures.monthly_wage);
+    if (figures.disability_grade && asks_money &&
+        answered.answer.find("一次性伤残补助金") != std::string::npos)
+        return disability_line(*figures.disability_grade, *figures.monthly_wage);
+    return {};
+}
+
+}  // namespace kayou::faq

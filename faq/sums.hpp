@@ -1,0 +1,33 @@
+#pragma once
+// The sums a driver's own figures give. "干了2年4个月 月工资6500 被开除了能赔多少" got the rule
+// ("每满1年给1个月工资 …") and had to do the arithmetic himself (legal helper, session 22): the
+// answer now says what the rule gives for his numbers, first, and the rule after.
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace kayou::faq {
+
+struct Entry;
+
+// The figures a message states. Each is read only beside the words that name it, so "欠我3个月
+// 工资" is no length of service and "苏D12345" no wage.
+struct DriverFigures {
+    std::optional<long> monthly_wage;  // yuan: "月工资6500", "一个月6千5", "每月七千"
+    std::optional<int> months_worked;  // "干了2年4个月", "在这做了两年半", "上了八个月班"
+    std::optional<int> disability_grade;  // 1..10: "评了十级伤残", "9级伤残"
+};
+DriverFigures figures_in(std::string_view text);
+
+// An integer written in digits or in Chinese numerals ("6500", "两", "十二", "七千", "6千5",
+// "1.2万"), read from the start of `text`; `used` gets how many bytes it took. Empty when `text`
+// starts with no number.
+std::optional<long> number_at(std::string_view text, std::size_t& used);
+
+// What `answered`'s rule gives for the figures in `text`, as one line for the top of the answer:
+// the economic compensation (and the 2N of an unlawful dismissal) for an answer about 经济补偿 when
+// he gives his length of service and wage and asks about money; the one-off disability allowance
+// for an answer about 一次性伤残补助金 when he gives his grade and wage. Empty otherwise.
+std::string sum_for_driver(const Entry& answered, std::string_view text);
+
+}  // namespace kayou::faq
