@@ -160,6 +160,15 @@ std::string_view after_new_question_lead(std::string_view text) {
     return {};
 }
 
+bool asks_for_a_call(std::string_view text) {
+    constexpr std::string_view kCall[] = {"回个电话",     "回电话",       "回电",     "打电话给我",
+                                          "给我打电话",   "给我打个电话", "打我电话", "电话联系我",
+                                          "打个电话给我", "来个电话",     "电话联系"};
+    return std::any_of(std::begin(kCall), std::end(kCall), [&](std::string_view word) {
+        return text.find(word) != std::string_view::npos;
+    });
+}
+
 std::string application_number_in(std::string_view raw) {
     constexpr std::size_t kDigits = 14;
     std::string compact;  // ASCII letters and digits only, the rest marks a boundary as '|'

@@ -48,6 +48,10 @@ bool asks_or_follows_up(std::string_view text);
 // "我入会填到哪了", "刚才填的表呢", "接着填": the join form he already started, not a new one.
 bool asks_about_form_in_progress(std::string_view text);
 
+// "麻烦回个电话", "让律师给我打电话", "电话联系我": he wants a call, not only an answer in the chat
+// (it went unmentioned when his ticket opened; group helper, session 22).
+bool asks_for_a_call(std::string_view text);
+
 // "帮我查下老王的入会批了没", "我老婆的申请通过没", "帮他看看进度": a progress question about
 // another driver's application (he, she, a relative, a friend, a name after 老/小).
 bool asks_about_someone_else(std::string_view text);

@@ -343,6 +343,38 @@ std::string ticket_note_text(const std::string& number, bool reopened, bool phon
     return text;
 }
 
+// A ticket opened or added to for a driver who asked for a call (dialogs::asks_for_a_call): the
+// story the desk reads says so; the number is what may be missing.
+const char* const kCallWithPhone = "（您要电话联系：工单里有您留的电话，律师会一起看到。）";
+const char* const kCallNeedsPhone =
+    "（要电话联系的，请把手机号发在这里，只补充到您的工单、转给律师值班。）";
+const char* const kCallFromGroup = "（要电话联系的，请私聊我留手机号，群里别发电话。）";
+
+// The line for a driver who asked for a call, when `texts` opened or added to a ticket; "" when he
+// did not ask or no ticket was involved.
+std::string call_back_line(const std::string& text, bool in_group, bool phone_given,
+                           const std::vector<std::string>& texts) {
+    if (!asks_for_a_call(text)) return {};
+    const bool ticket = std::any_of(texts.begin(), texts.end(), [](const std::string& said) {
+        return said.find("工单") != std::string::npos;
+    });
+    if (!ticket) return {};
+    if (in_group) return kCallFromGroup;
+    return phone_given ? kCallWithPhone : kCallNeedsPhone;
+}
+
+// `message` is what he sent, `text` the turn's text without the @-mention.
+void add_call_back_line(const std::string& message, const std::string& text, bool in_group,
+                        int today, std::vector<std::string>& texts) {
+    const bool phone_given = extract_answer("mobile", message, today).found();
+    const bool phone_said = std::any_of(texts.begin(), texts.end(), [](const std::string& said) {
+        return said.find("您留的电话") != std::string::npos;
+    });
+    if (phone_said) return;
+    std::string line = call_back_line(text, in_group, phone_given, texts);
+    if (!line.empty()) texts.push_back(std::move(line));
+}
+
 // Before the answer to a legal question that carried his ID number.
 const char* const kIdNotNeeded = "（问法律问题不用发身份证号，为了您的安全，以后别在聊天里发。）\n";
 const char* const kAnswerAbove = "答复就在上面。还有不清楚的，直接发在这里，会补充到您的工单里。";
@@ -1171,6 +1203,7 @@ asio::awaitable<std::string> RouterDialog::answer_route(
                 keep_with_ticket(std::move(noted), last_legal_outcome, turn.text, state.session,
                                  handled);
             }
+            add_call_back_line(message.text, turn.text, turn.in_group, input.today, handled.texts);
             // A question with a danger word in it: the emergency numbers first, even where the
             // FAQ stays silent (a group chat).
             if (understood.slot("emergency") == "1")
@@ -1178,6 +1211,7 @@ asio::awaitable<std::string> RouterDialog::answer_route(
             break;
         case Do::person:
             handled.texts = co_await answer_person(message, input, state, turn, decided);
+            add_call_back_line(message.text, turn.text, turn.in_group, input.today, handled.texts);
             break;
         case Do::emergency:
             handled.texts.push_back(danger_text(understood));

@@ -864,5 +864,21 @@ TEST_F(ChatLegalTest, AMissedQuestionIsScrubbedIntoTheInboxAndBecomesALiveEntry)
     EXPECT_FALSE(json::parse(rejected.body)["errors"].empty());
 }
 
+// "找律师 … 麻烦回个电话": the ticket opens and he is told how a call can happen (group helper,
+// session 22: the call request went unmentioned).
+TEST_F(ChatLegalTest, ACallRequestIsAnsweredWhenTheTicketOpens) {
+    const std::string sender = unique("d");
+    const Said opened = say(port(), sender, "找律师 货主欠我运费三万 麻烦回个电话");
+    ASSERT_FALSE(ticket_number_in(opened.all()).empty()) << opened.all();
+    EXPECT_NE(opened.texts.back().find("请把手机号发在这里"), std::string::npos) << opened.all();
+    const std::string given = say(port(), sender, "13912340000").all();
+    EXPECT_NE(given.find("您留的电话也一并转给了"), std::string::npos) << given;
+    const Said with_phone = say(port(), unique("d"), "找律师 老板欠钱不给 电话联系我 13912340001");
+    EXPECT_NE(with_phone.texts.back().find("工单里有您留的电话"), std::string::npos)
+        << with_phone.all();
+    const std::string plain = say(port(), unique("d"), "找律师 货主欠我运费三万").all();
+    EXPECT_EQ(plain.find("电话联系"), std::string::npos) << plain;
+}
+
 }  // namespace
 }  // namespace kayou::test

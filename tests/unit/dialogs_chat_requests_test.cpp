@@ -121,6 +121,14 @@ TEST(AfterNewQuestionLead, TheQuestionHeSaysIsNew) {
         EXPECT_EQ(after_new_question_lead(text), question) << text;
 }
 
+TEST(AsksForACall, ACallBackInHisWords) {
+    for (const char* text :
+         {"找律师 被扣车了 麻烦回个电话", "让律师给我打电话", "电话联系我", "能不能打个电话给我"})
+        EXPECT_TRUE(asks_for_a_call(text)) << text;
+    for (const char* text : {"找律师 老板欠运费", "他电话打不通", "电话号码要填吗"})
+        EXPECT_FALSE(asks_for_a_call(text)) << text;
+}
+
 TEST(ApplicationNumberIn, FindsTheNumberInsideASentence) {
     const std::pair<const char*, const char*> cases[] = {
         {"RH20261205000002", "RH20261205000002"},
