@@ -340,7 +340,13 @@ bool ends_in_verb_not(std::string_view text) {
 }
 
 std::string_view IntentModel::danger(std::string_view text) const {
-    const std::string folded = fold(text);
+    std::string folded = fold(text);
+    // "律师直接打我电话吧" is a call asked for, not a beating: 打我 is an emergency word, and the
+    // request got the roadside script twice (legal helper, session 23).
+    for (const std::string_view call :
+         {"打我电话", "打我手机", "打我的电话", "打我的手机", "打我这个"})
+        for (auto at = folded.find(call); at != std::string::npos; at = folded.find(call))
+            folded.replace(at, call.size(), "，");
     if (contains_any(folded, self_harm_)) return "self_harm";
     if (contains_any(folded, threats_)) return "threat";
     if (contains_any(folded, flight_accident_) && contains_any(folded, flight_leaving_))

@@ -173,6 +173,11 @@ TEST(Understand, EmergenciesComeFirstInEveryState) {
     EXPECT_EQ(understand("车翻了人卡在里面出不来").intent, "emergency");
     EXPECT_EQ(understand("车着火了", "name").intent, "emergency");
     EXPECT_EQ(understand("救命", "", "sms").intent, "emergency");
+    EXPECT_EQ(understand("他们几个人在打我").intent, "emergency");
+    // A call asked for is no beating (session 23: the roadside script answered it).
+    for (const char* text :
+         {"律师直接打我电话吧", "让他打我手机", "律师会打我电话吗 我刚才发了号码"})
+        EXPECT_NE(understand(text).intent, "emergency") << text;
 }
 
 TEST(Understand, ANotAQuestions) {
