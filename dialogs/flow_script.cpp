@@ -124,6 +124,7 @@ const std::set<std::string>& FlowScript::required_texts() {
         "submitted",
         "existing",
         "existing_other",
+        "existing_other_fix",
         "district_ambiguous",
         "district_unknown",
         "code_sent",

@@ -683,12 +683,17 @@ TurnOutput JoinEngine::on_effect(ConversationState state, const EffectResult& re
             break;
         }
         case EffectKind::submit:
-            if (outcome == "new" || outcome == "existing" || outcome == "existing_other") {
-                // existing_other: the ID number has an application made with another phone; its
-                // number and status are not this driver's to see.
-                const std::string key = outcome == "new"        ? "submitted"
-                                        : outcome == "existing" ? "existing"
-                                                                : "existing_other";
+            // An ID number another phone applied with may be his typing error: the form stays at
+            // the summary for "修改身份证" (it was deleted, and all six steps and a code had to be
+            // done again; join helper, session 23). Its number and status are not his to see.
+            if (outcome == "existing_other") {
+                turn.say(script_.text("existing_other"));
+                turn.say(script_.text("existing_other_fix"));
+                turn.out.events.push_back("duplicate");
+                break;
+            }
+            if (outcome == "new" || outcome == "existing") {
+                const std::string key = outcome == "new" ? "submitted" : "existing";
                 turn.say(fill_text(script_.text(key), values));
                 turn.out.events.push_back(outcome == "new" ? "submitted" : "duplicate");
                 turn.out.state.draft.reset();

@@ -83,6 +83,10 @@ std::string edit_field(std::string_view text) {
         text.rfind("改", 0) == 0 || text.rfind("换", 0) == 0;
     // "重新填一遍 名字手机号都不对" starts over; it is not one field's edit.
     if (!wants_change || contains_any(text, {"重新填", "重填", "从头"})) return {};
+    return field_named(text);
+}
+
+std::string field_named(std::string_view text) {
     struct Field {
         std::string_view field;
         std::initializer_list<std::string_view> words;
@@ -181,6 +185,28 @@ bool says_already_member(std::string_view cleaned) {
            !contains_any(cleaned, {"想入会", "要入会", "能入会", "可以入会", "怎么入会"});
 }
 
+// At the summary, "我再想想 先不提交", "先别提交 我问问老婆": 提交 said with a hold (both were
+// submitted; join helper, session 23).
+bool holds_back(std::string_view cleaned) {
+    return contains_any(cleaned, {"不提交", "别提交", "先不", "先别", "再想想", "想一想", "等等",
+                                  "等一下", "等下", "问问", "商量", "暂时不", "不急着", "别急"});
+}
+
+// "算了算了 还是用原来那个号吧": back to an earlier value, not a cancel (it deleted his form;
+// join helper, session 23).
+bool goes_back(std::string_view cleaned) {
+    return contains_any(cleaned, {"还是用", "用原来", "原来那个", "原来的", "还是填", "还是写",
+                                  "用回", "改回", "换回", "之前那个", "之前的"});
+}
+
+// "我又想办了 入会": joining after all; it was read as a cancel ("您目前没有正在办理的事项"; join
+// helper, session 23).
+bool joins_after_all(std::string_view cleaned) {
+    return contains_any(cleaned, {"又想办", "想办了", "还是办", "要办了", "又想入", "还是入",
+                                  "想入会", "要入会", "又要入"}) &&
+           !contains_any(cleaned, {"不办", "不入", "不想", "取消", "算了", "不要"});
+}
+
 bool is_number_alone(std::string_view cleaned) {
     const std::u32string points = text::decode_utf8(text::fold_width(cleaned));
     return !points.empty() && std::all_of(points.begin(), points.end(), [](char32_t cp) {
@@ -197,6 +223,16 @@ Understanding Understander::understand(std::string_view text, const UnderstandCo
     // "算了 先不弄了 下回再说": a pause keeps what he filled in (drafts are kept for days); a
     // cancel would delete it. Only the command word itself ("取消", "不办了") cancels at once.
     if (result.intent == "cancel" && !result.command && puts_off(cleaned)) result.intent = "wait";
+    if (result.intent == "cancel" && !result.command && joins_after_all(cleaned))
+        result.intent = "join";
+    if (result.intent == "cancel" && !result.command && goes_back(cleaned)) {
+        std::string field = field_named(cleaned);
+        if (field.empty() && cleaned.find("号") != std::string::npos) field = "mobile";
+        result.intent = field.empty() ? "wait" : "edit";
+        if (!field.empty()) result.slots["field"] = std::move(field);
+    }
+    if (result.intent == "confirm" && context.step == "confirm" && holds_back(cleaned))
+        result.intent = "wait";
     // "现在他人都找不着了 电话换了 俺就知道他叫张老三 车牌号记得" got "不客气！" (legal helper,
     // session 22): a longer message is thanks only when it says so; otherwise it is his case.
     if (result.intent == "thanks" && !result.command && !says_thanks(cleaned))

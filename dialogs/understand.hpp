@@ -89,6 +89,9 @@ private:
 
 // The field an edit request names ("手机号填错了" -> "mobile"), or "" when none.
 std::string edit_field(std::string_view cleaned);
+// The join field a message names ("手机", "车牌", "单位" …): id_card, mobile, plate, name,
+// district, employer, or "" for none.
+std::string field_named(std::string_view text);
 
 // The field a message says what to put in ("单位填货拉拉和满帮" -> "employer", "车牌写苏D…" ->
 // "plate", "名字写王建国" -> "name"), or "" when none.

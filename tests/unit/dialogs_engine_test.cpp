@@ -484,6 +484,19 @@ TEST_F(EngineTest, ExistingApplicationIsReportedNotDuplicated) {
     EXPECT_FALSE(state_.draft);
 }
 
+// Another phone's application with this ID number may be his typing error: the form stays at the
+// summary and "修改身份证" mends it (join helper, session 23: it was deleted).
+TEST_F(EngineTest, AnIdAnotherPhoneAppliedWithKeepsTheFormForItsFix) {
+    walk_to_confirm();
+    auto out = say("确认", {{EffectKind::submit, "existing_other"}});
+    EXPECT_TRUE(any_contains(out.texts, "已经有一份入会申请"));
+    EXPECT_TRUE(any_contains(out.texts, "修改身份证"));
+    EXPECT_FALSE(any_contains(out.texts, "RH"));
+    ASSERT_TRUE(state_.draft);
+    EXPECT_EQ(state_.draft->step, "confirm");
+    EXPECT_FALSE(out.draft_deleted);
+}
+
 TEST_F(EngineTest, SubmitFailureKeepsTheDraft) {
     walk_to_confirm();
     auto out = say("确认", {{EffectKind::submit, "failed"}});

@@ -162,6 +162,20 @@ TEST(Understand, MenuChoicesInEveryForm) {
     }
 }
 
+TEST(Understand, AtTheSummaryAHoldIsNoSubmitAndGoingBackIsNoCancel) {
+    // Both were submitted, and the second deleted his form (join helper, session 23).
+    for (const char* text : {"我再想想 先不提交", "先别提交 我问问老婆", "等等 先不提交"})
+        EXPECT_EQ(understand(text, "confirm").intent, "wait") << text;
+    for (const char* text : {"提交", "都对 提交吧", "没问题可以提交了"})
+        EXPECT_EQ(understand(text, "confirm").intent, "confirm") << text;
+    const auto back = understand("算了算了 还是用原来那个号吧 那个卡在别人手上收不到", "sms_code");
+    EXPECT_EQ(back.intent, "edit");
+    EXPECT_EQ(back.slot("field"), "mobile");
+    EXPECT_EQ(understand("算了 不办了", "plate").intent, "cancel");
+    EXPECT_EQ(understand("我又想办了 入会").intent, "join");
+    EXPECT_EQ(understand("不想办了 入会取消").intent, "cancel");
+}
+
 TEST(Understand, ANumberAloneWithNothingOfferedIsAChoiceNotThanks) {
     // "1" got "不客气！" (join helper, session 22); with no list the router shows the menu.
     for (const char* text : {"1", "3", "５"}) EXPECT_EQ(understand(text).intent, "choice") << text;
