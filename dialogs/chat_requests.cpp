@@ -104,6 +104,17 @@ bool asks_about_ticket(std::string_view raw) {
 
 bool asks_when_answered(std::string_view raw) {
     const std::string text = squeeze(raw);
+    // Whether anyone is there at all, up to 16 characters: "律师几点上班 今天礼拜天有人吗" was
+    // filed to his ticket unanswered (legal helper, session 23).
+    constexpr std::size_t kMaxWaitingBytes = 16 * 3;
+    constexpr std::string_view kWaiting[] = {"律师呢",   "几点上班",   "上班没",     "上班了没",
+                                             "有人值班", "周末有人",   "礼拜天有人", "星期天有人",
+                                             "今天有人", "好几个小时", "有人在吗"};
+    if (text.size() <= kMaxWaitingBytes &&
+        std::any_of(std::begin(kWaiting), std::end(kWaiting),
+                    [&](std::string_view phrase) { return contains(text, phrase); }))
+        return true;
+    // When an answer comes, up to 12 characters ("工伤认定要等多久才有结果啊" asks the law).
     constexpr std::size_t kMaxBytes = 12 * 3;
     if (text.size() > kMaxBytes) return false;
     constexpr std::string_view kWhen[] = {"要等多久",   "等多久",   "还要等",     "多久能回",

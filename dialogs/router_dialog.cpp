@@ -834,10 +834,13 @@ asio::awaitable<std::string> RouterDialog::answer_legal(const Message& message,
     if (!turn.in_group && !answer.ticket.empty()) state.session.open_ticket = answer.ticket;
     state.session.legal_answered = std::move(answer.answered);
     // A serious case the scripts cannot answer: the desk's offer alone, not "我还答不好" before it.
+    // With a ticket open or just opened the lawyer is already on it: "回复人工" right after the
+    // ticket's number read as if it were not (legal helper, session 23).
     const bool said_something = !handled.texts.empty();
-    if (decided.offer_desk && answer.outcome == "handoff" && !answer.confident)
-        handled.texts.clear();
-    if (decided.offer_desk && said_something) handled.texts.push_back(kSeriousOffer);
+    const bool ticket_open = !answer.ticket.empty() || !state.session.open_ticket.empty();
+    const bool offer_desk = decided.offer_desk && !ticket_open;
+    if (offer_desk && answer.outcome == "handoff" && !answer.confident) handled.texts.clear();
+    if (offer_desk && said_something) handled.texts.push_back(kSeriousOffer);
     // "工伤认定要多久 另外我想入会": how to join, unless the answer says so.
     if (!mid_flow && !handled.texts.empty() && beside_join && !says_how_to_join(handled)) {
         // After the second answer when it comes as a message of its own.

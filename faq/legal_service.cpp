@@ -307,6 +307,15 @@ bool answer_from_answered(LegalReply& reply, const Index& index, const LegalQues
 
 // The reply to `decision`: the answer (shortened to what was asked, `searched_text`), the
 // choices, or the desk's offer.
+// What the first hit with a rule gives for his figures (faq::sum_for_driver), or "".
+std::string sum_from_hits(const std::vector<Hit>& hits, const LegalQuestion& question) {
+    const std::string stated = question.text + " " + question.said_before;
+    for (const Hit& hit : hits)
+        if (hit.entry)
+            if (std::string sum = sum_for_driver(*hit.entry, stated); !sum.empty()) return sum;
+    return {};
+}
+
 void fill_reply(LegalReply& reply, const Decision& decision, const LegalQuestion& question,
                 const Index* index, const std::string& searched_text) {
     switch (decision.action) {
@@ -322,10 +331,7 @@ void fill_reply(LegalReply& reply, const Decision& decision, const LegalQuestion
             }
             // His own figures worked through, first; his earlier messages may hold some of them
             // ("干了3年 工资7000" then "被开除了能赔多少"). The latest figure wins.
-            std::string sum;
-            const std::string stated = question.text + " " + question.said_before;
-            for (const Hit& hit : decision.hits)
-                if (sum.empty() && hit.entry) sum = sum_for_driver(*hit.entry, stated);
+            const std::string sum = sum_from_hits(decision.hits, question);
             const std::size_t room = question.max_bytes > sum.size() * 2
                                          ? question.max_bytes - sum.size()
                                          : question.max_bytes;
@@ -336,10 +342,14 @@ void fill_reply(LegalReply& reply, const Decision& decision, const LegalQuestion
                 reply.follow_ups.push_back(std::move(messages[i]));
             break;
         }
-        case Action::choices:
+        case Action::choices: {
             for (const auto& hit : decision.hits) reply.entry_ids.push_back(hit.entry->id);
-            reply.texts.push_back(choices_text(decision.hits));
+            // "我干了4年零3个月 月薪8500 能赔多少" got choices and no sum (legal helper, session
+            // 23): what the rule of a choice gives for his figures still comes first.
+            std::string sum = sum_from_hits(decision.hits, question);
+            reply.texts.push_back(sum + choices_text(decision.hits));
             break;
+        }
         case Action::silence:
             break;
         case Action::handoff:

@@ -187,7 +187,7 @@ constexpr std::initializer_list<std::u32string_view> kWorked = {
     U"呆了", U"跟了", U"跟他", U"在这", U"在他", U"在厂", U"在公司", U"工龄"};
 constexpr std::initializer_list<std::u32string_view> kMonthlyBefore = {
     U"月工资", U"月薪", U"一个月", U"每个月", U"每月", U"月入",
-    U"一月",   U"底薪", U"工资是", U"工资有", U"工资"};
+    U"一月",   U"底薪", U"工资是", U"工资有", U"工资", U"平均"};
 constexpr std::initializer_list<std::u32string_view> kMonthlyAfter = {
     U"一个月",   U"一月",       U"每月",  U"/月",  U"块一个月",
     U"元一个月", U"块钱一个月", U"块/月", U"元/月"};
@@ -206,6 +206,13 @@ std::optional<long> number_at(std::string_view text, std::size_t& used) {
 DriverFigures figures_in(std::string_view raw) {
     const std::u32string text = text::decode_utf8(text::fold_width(raw));
     DriverFigures figures;
+    // "我4年3个月 8500一个月 能赔多少": in a message about severance a length of time is his
+    // service even without 干 / 做 before it.
+    const bool about_leaving =
+        std::u32string_view(text).find(U"补偿") != std::u32string_view::npos ||
+        std::u32string_view(text).find(U"辞退") != std::u32string_view::npos ||
+        std::u32string_view(text).find(U"开除") != std::u32string_view::npos ||
+        std::u32string_view(text).find(U"赔") != std::u32string_view::npos;
     for (std::size_t at = 0; at < text.size(); ++at) {
         // A number starts here, not inside another.
         if (at > 0 && (digit_of(text[at - 1]) >= 0 || unit_of(text[at - 1]) > 0)) continue;
@@ -214,7 +221,7 @@ DriverFigures figures_in(std::string_view raw) {
         if (!value) continue;
         const std::size_t after = at + used;
         std::size_t end = after;
-        if (!figures.months_worked && said_before(text, at, 5, kWorked) &&
+        if (!figures.months_worked && (about_leaving || said_before(text, at, 5, kWorked)) &&
             !said_before(text, at, 4, {U"欠", U"拖", U"扣"})) {
             if (const auto months = months_at(text, at, end);
                 months && !said_after(text, end, {U"工资", U"的工资", U"运费", U"的钱"})) {

@@ -69,7 +69,8 @@ TEST(AsksAboutTicket, ShortMessagesAboutHisTicketOrTheLawyersReply) {
 }
 
 TEST(AsksWhenAnswered, ShortMessagesAskingWhenSomeoneAnswers) {
-    for (const char* text : {"要等多久", "还要等多久啊", "什么时候打给我", "怎么没人回我", "人呢"})
+    for (const char* text : {"要等多久", "还要等多久啊", "什么时候打给我", "怎么没人回我", "人呢",
+                             "律师几点上班 今天礼拜天有人吗", "都好几个小时了 律师呢"})
         EXPECT_TRUE(asks_when_answered(text)) << text;
     for (const char* text :
          {"工伤认定要等多久才有结果啊", "老板欠我工资", "仲裁多久出结果", "找律师", ""})

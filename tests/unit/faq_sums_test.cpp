@@ -41,6 +41,8 @@ TEST(FaqSums, FiguresAreReadOnlyBesideTheWordsThatNameThem) {
         {"在公司做了两年半，一个月七千五，辞退我给几个月", 7500, 30, std::nullopt},
         {"上了八个月班 工资5000一个月", 5000, 8, std::nullopt},
         {"干了3年 每月6千5", 6500, 36, std::nullopt},
+        {"我4年3个月 8500一个月 能赔多少", 8500, 51, std::nullopt},
+        {"2年4个月 平均7500 能拿多少补偿", 7500, 28, std::nullopt},
         {"评了十级伤残 月工资5000 能拿多少", 5000, std::nullopt, 10},
         {"鉴定9级伤残，工资一个月4800", 4800, std::nullopt, 9},
         // Arrears are no length of service, a sum owed no monthly wage, a plate no number.
