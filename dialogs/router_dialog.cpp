@@ -726,6 +726,15 @@ std::optional<std::string> question_beside_join(std::string_view text) {
         begin = at;
     }
     if (!joined || text::code_point_count(other) < kLeastQuestion) return std::nullopt;
+    // "你好 我想入会 怎么弄" asks how to join, which the form answers: "您说的另一件事，我先记着"
+    // was the first thing he read (join helper, session 23).
+    std::string rest = other;
+    for (const std::string_view word :
+         {"你好", "您好", "在吗", "请问", "怎么弄", "咋弄", "怎么搞", "咋搞", "怎么办理", "咋办理",
+          "如何办理", "怎么入", "咋入", "怎么办", "咋办", "怎么操作", "啊", "呢", " "})
+        for (auto at = rest.find(word); at != std::string::npos; at = rest.find(word))
+            rest.erase(at, word.size());
+    if (text::code_point_count(rest) < kLeastQuestion) return std::nullopt;
     // "你好 我想入个会 我叫… 身份证…": the rest is his details, not a question.
     for (const std::string_view word : {"吗", "么", "咋", "啥", "怎", "什么", "多少", "多久", "哪",
                                         "谁", "能不能", "是不是", "有没有", "要不要", "？", "?"})
@@ -1166,33 +1175,9 @@ asio::awaitable<std::string> RouterDialog::answer_route(
             handled.texts.push_back(std::move(benefits));
             break;
         }
-        case Do::stations: {
-            auto near = co_await stations_near_place_or_district(turn.text);
-            // "有洗澡的吗" after a list for 湖塘: near 湖塘 again.
-            if (!near && chat.stations_near_place && !turn.in_group &&
-                !state.session.stations_place.empty()) {
-                std::string again = state.session.stations_place + " " + turn.text;
-                near = co_await chat.stations_near_place(std::move(again));
-            }
-            if (near) {
-                handled.texts.push_back(std::move(near->text));
-                // "江阴" or "奔牛那边呢" next is another place to look (next message only).
-                if (!turn.in_group) {
-                    state.session.awaiting = "stations_more";
-                    state.session.stations_place = std::move(near->place);
-                }
-            } else if (can_send_location(message)) {
-                handled.texts.push_back(chat.ask_for_location_text.empty()
-                                            ? std::string(kAskTown)
-                                            : chat.ask_for_location_text);
-            } else {
-                handled.texts.push_back(kAskTown);
-            }
-            // Asked for his town: the next message may be just "湖塘" (in a group too: his group
-            // session keeps it for his next message; "湖塘" there got the how-to again).
-            if (!near) state.session.awaiting = "stations_place";
+        case Do::stations:
+            co_await answer_stations(message, state, turn, handled);
             break;
-        }
         case Do::legal:
             last_legal_outcome =
                 co_await answer_legal(message, state, turn, understood, decided, handled);
@@ -1239,6 +1224,37 @@ asio::awaitable<std::string> RouterDialog::answer_route(
             break;
     }
     co_return last_legal_outcome;
+}
+
+// Do::stations: the stations near the place he named, or near the place of the list before ("有洗澡
+// 的吗" after a list for 湖塘), or the question where he is.
+asio::awaitable<void> RouterDialog::answer_stations(const Message& message,
+                                                    ConversationState& state, const ChatTurn& turn,
+                                                    Handled& handled) {
+    const ChatServices& chat = services_.chat;
+    auto near = co_await stations_near_place_or_district(turn.text);
+    // "有洗澡的吗" after a list for 湖塘: near 湖塘 again.
+    if (!near && chat.stations_near_place && !turn.in_group &&
+        !state.session.stations_place.empty()) {
+        std::string again = state.session.stations_place + " " + turn.text;
+        near = co_await chat.stations_near_place(std::move(again));
+    }
+    if (near) {
+        handled.texts.push_back(std::move(near->text));
+        // "江阴" or "奔牛那边呢" next is another place to look (next message only).
+        if (!turn.in_group) {
+            state.session.awaiting = "stations_more";
+            state.session.stations_place = std::move(near->place);
+        }
+    } else if (can_send_location(message)) {
+        handled.texts.push_back(chat.ask_for_location_text.empty() ? std::string(kAskTown)
+                                                                   : chat.ask_for_location_text);
+    } else {
+        handled.texts.push_back(kAskTown);
+    }
+    // Asked for his town: the next message may be just "湖塘" (in a group too: his group
+    // session keeps it for his next message; "湖塘" there got the how-to again).
+    if (!near) state.session.awaiting = "stations_place";
 }
 
 // The replies that are text alone: the menu, a greeting, thanks, an opt-out, not understood and

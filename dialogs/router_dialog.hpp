@@ -261,6 +261,8 @@ private:
     boost::asio::awaitable<std::optional<std::string>> group_ticket_status(const Message& message,
                                                                            const ChatTurn& turn);
     void take_benefits_district(const ChatTurn& turn, Understanding& understood) const;
+    boost::asio::awaitable<void> answer_stations(const Message& message, ConversationState& state,
+                                                 const ChatTurn& turn, Handled& handled);
     boost::asio::awaitable<void> answer_status(const Message& message, ConversationState& state,
                                                const ChatTurn& turn,
                                                const Understanding& understood, Handled& handled);
