@@ -167,6 +167,9 @@ asio::awaitable<std::optional<Reply>> RouterDialog::private_turn(const Message& 
                     if (auto number = faq::find_ticket_number(text))
                         state.session.open_ticket = *number;
             std::vector<std::string> texts = pending;
+            if (pending.empty())
+                if (auto waiting = co_await waiting_ticket_line(message, state))
+                    texts.push_back(std::move(*waiting));
             std::vector<std::string> events;
             bool draft_deleted = false;
             auto handled = co_await chat_services(message, input, state, !pending.empty());
@@ -330,6 +333,13 @@ std::string group_note_text(const std::string& number) {
            "，律师会一起看到，不用再开新工单。答复只发给您本人：稍后私聊我（发任意一句话）就能看到"
            "。"
            "群里别发身份证号和电话。";
+}
+
+// The first private message after "@卡友小助手 找律师 …" in a group got the menu and no word of
+// the ticket it had been told to come here for (legal helper, session 23).
+std::string waiting_ticket_text(const std::string& number) {
+    return "您的工单" + number +
+           "还在等律师（工作人员）答复，答复会发在这里；想补充情况，直接发给我。";
 }
 
 // What the driver is told when his message went to his open ticket.
@@ -1019,6 +1029,27 @@ asio::awaitable<std::optional<std::string>> RouterDialog::group_ticket_status(
     if (turn.text.find("工单") != std::string::npos)
         co_return std::optional<std::string>(kNoTicketHere);
     co_return std::nullopt;
+}
+
+asio::awaitable<std::optional<std::string>> RouterDialog::waiting_ticket_line(
+    const Message& message, ConversationState& state) {
+    const ChatServices& chat = services_.chat;
+    if (message.in_group() || !state.session.open_ticket.empty() || !state.session.recent.empty() ||
+        !chat.ticket_waiting)
+        co_return std::nullopt;
+    co_await recall_ticket(message, state);
+    if (state.session.open_ticket.empty()) co_return std::nullopt;
+    std::optional<std::string> waiting;
+    try {
+        waiting = co_await chat.ticket_waiting(state.session.open_ticket);
+    } catch (const std::exception&) {
+        if (services_.log) services_.log("ticket_waiting_failed", "");
+    }
+    if (!waiting) {
+        state.session.open_ticket.clear();
+        co_return std::nullopt;
+    }
+    co_return std::optional<std::string>(waiting_ticket_text(state.session.open_ticket));
 }
 
 asio::awaitable<std::optional<std::string>> RouterDialog::ticket_still_waiting(

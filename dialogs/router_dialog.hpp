@@ -295,6 +295,11 @@ private:
     // Fills SessionState::open_ticket from ChatServices::latest_ticket when the session lost it
     // (it expires after half an hour idle; a desk answers hours later).
     boost::asio::awaitable<void> recall_ticket(const Message& message, ConversationState& state);
+    // At the start of a private session (none of his messages kept) with no ticket known: his
+    // latest ticket when it still waits (opened in a group, or before the session expired),
+    // remembered, and one line that says so; nullopt otherwise.
+    boost::asio::awaitable<std::optional<std::string>> waiting_ticket_line(
+        const Message& message, ConversationState& state);
     // The status of the private chat's open ticket while it waits for the desk, else nullopt;
     // recalls the ticket first (recall_ticket).
     boost::asio::awaitable<std::optional<std::string>> ticket_still_waiting(

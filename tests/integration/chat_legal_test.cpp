@@ -880,5 +880,25 @@ TEST_F(ChatLegalTest, ACallRequestIsAnsweredWhenTheTicketOpens) {
     EXPECT_EQ(plain.find("电话联系"), std::string::npos) << plain;
 }
 
+// "@卡友小助手 找律师 …" in a group says the answer comes in private: his first private message
+// is told the ticket still waits, and his story there is added to it (legal helper, session 23:
+// "在吗" got the menu alone).
+TEST_F(ChatLegalTest, TheFirstPrivateMessageAfterAGroupTicketNamesIt) {
+    const std::string sender = unique("d");
+    const std::string room = unique("room");
+    const Said opened = bridge_post(
+        port(),
+        in_room(message(sender, "@卡友小助手 找律师 车队老板跑路了 工资欠了三个月"), room, true));
+    const std::string number = ticket_number_in(opened.all());
+    ASSERT_FALSE(number.empty()) << opened.all();
+    const Said hello = say(port(), sender, "在吗");
+    ASSERT_FALSE(hello.texts.empty());
+    EXPECT_EQ(hello.texts.front().find("您的工单" + number + "还在等"), 0u) << hello.all();
+    const std::string story = say(port(), sender, "老板跑路了找不到人 公司还在 我们找谁要钱").all();
+    EXPECT_NE(story.find("补充到您的工单" + number), std::string::npos) << story;
+    // Once said, not again; a stranger hears nothing of tickets.
+    EXPECT_EQ(say(port(), sender, "你好").all().find("还在等"), std::string::npos);
+    EXPECT_EQ(say(port(), unique("d"), "在吗").all().find("工单"), std::string::npos);
+}
 }  // namespace
 }  // namespace kayou::test
