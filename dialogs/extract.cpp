@@ -566,6 +566,31 @@ bool says_his_name(std::string_view text) {
     return false;
 }
 
+// "入会 孙卫东 3204… 手机151…": his details listed, the name as its own word right before the ID
+// number (2–4 characters after a common surname). It was not taken, and the name step asked again
+// (join helper, session 23).
+std::optional<std::string> name_before_id(std::string_view text) {
+    std::vector<std::string_view> words;
+    for (std::size_t at = 0; at < text.size();) {
+        const std::size_t end = std::min(text.find(' ', at), text.size());
+        if (end > at) words.push_back(text.substr(at, end - at));
+        at = end + 1;
+    }
+    for (std::size_t i = 1; i < words.size(); ++i) {
+        const std::string_view word = words[i];
+        const bool is_id =
+            word.size() == 18 &&
+            std::all_of(word.begin(), word.end() - 1, [](char c) { return c >= '0' && c <= '9'; });
+        if (!is_id) continue;
+        const std::u32string name = text::decode_utf8(words[i - 1]);
+        const bool all_han = std::all_of(name.begin(), name.end(),
+                                         [](char32_t c) { return c >= 0x4E00 && c <= 0x9FFF; });
+        if (name.size() >= 2 && name.size() <= 4 && all_han && text::starts_with_surname(name))
+            return std::string(words[i - 1]);
+    }
+    return std::nullopt;
+}
+
 }  // namespace
 
 std::string value_put(std::string_view text) {
@@ -585,7 +610,18 @@ std::map<std::string, std::string> other_values(std::string_view text, std::stri
         if (validator == except) continue;
         // A name is only taken where the driver says it is his ("我叫…"): elsewhere any two
         // characters after a surname ("武进") would pass, and "修改姓名" names no one.
-        if (validator == "name" && !says_his_name(text)) continue;
+        if (validator == "name" && !says_his_name(text)) {
+            // A place is no name ("武进 3204…"): 武 is a surname too.
+            const auto listed = name_before_id(text::fold_width(text));
+            const bool place =
+                listed && districts &&
+                districts->match(*listed).kind != members::DistrictCatalog::Match::Kind::none;
+            if (listed && !place) {
+                const auto name = extract_answer("name", *listed, today_yyyymmdd);
+                if (name.found()) found.emplace("name", name.value);
+            }
+            continue;
+        }
         const auto extraction = extract_answer(validator, text, today_yyyymmdd);
         // "没有" at the code step ("没收到") is no answer to the plate step.
         if (validator == "plate" && extraction.value == kNoPlate) continue;

@@ -510,6 +510,12 @@ Validated validate_employer(std::string_view input) {
         return reject("employer.personal_data",
                       "这里请填挂靠的公司或平台名称，不要填身份证号或手机号。没有的话回复“无”。");
     }
+    // "苏D6T550" sent again at this step was taken for his company (join helper, session 23).
+    if (const Validated plate = validate_plate(value); plate.ok && plate.value != kNoPlate) {
+        return reject(
+            "employer.plate",
+            "这是车牌号，车牌已经填过了。这里请填挂靠的公司或接单平台名称，没有的话回复“无”。");
+    }
     return accept(value);
 }
 

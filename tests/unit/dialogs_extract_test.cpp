@@ -209,6 +209,15 @@ TEST(Extract, OtherValuesHoldDistrictAndEmployerSaidPlainly) {
         {"单位是顺达物流", "employer", {}},
         // "没有单位" answers the employer step itself, not a later one.
         {"没有单位", "name", {}},
+        // His details listed: the name is the word before the ID number (session 23); a place
+        // there is no name.
+        {"入会 孙卫东 320411198811112228 手机15190023344",
+         "",
+         {{"name", "孙卫东"}, {"id_card", "320411198811112228"}, {"mobile", "15190023344"}}},
+        {"武进 320411198811112228",
+         "",
+         {{"district", "武进区"}, {"id_card", "320411198811112228"}}},
+        {"入会 320411198811112228", "", {{"id_card", "320411198811112228"}}},
     };
     for (const auto& item : cases)
         EXPECT_EQ(other_values(item.text, item.except, kToday, &districts()), item.values)

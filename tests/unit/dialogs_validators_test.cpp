@@ -422,6 +422,8 @@ const std::vector<Case> kEmployerCases = {
     {"13800138000", false, "employer.personal_data"},
     {"320102199001011234", false, "employer.personal_data"},
     {"我的手机13800138000", false, "employer.personal_data"},
+    {"苏D6T550", false, "employer.plate"},
+    {"苏DF12345", false, "employer.plate"},
     {"中通快递 123", true, "中通快递 123"},
 };
 
