@@ -139,6 +139,16 @@ TEST(Understand, WhatTheBotCanDoIsHelpWhatAPlaceOffersIsAQuestion) {
         EXPECT_EQ(understand(item.text).intent, item.intent) << item.text;
 }
 
+TEST(Understand, AStationOrParkingInAPlaceNamedIsForTheStationFinder) {
+    // Session 23: the FAQ's general parking answer, or "没看懂".
+    for (const char* text :
+         {"金坛有司机之家吗 要能停半挂的", "金坛晚上哪能停车", "湖塘附近有驿站吗"})
+        EXPECT_EQ(understand(text).intent, "stations") << text;
+    EXPECT_EQ(understand("金坛晚上哪能停车").slot("district"), "金坛区");
+    for (const char* text : {"司机之家能干啥", "停车场收费太贵了 能投诉吗"})
+        EXPECT_NE(understand(text).intent, "stations") << text;
+}
+
 TEST(Understand, ContextBoundWords) {
     EXPECT_EQ(understand("TD", "", "sms").intent, "opt_out");
     EXPECT_EQ(understand("退订。", "", "sms").intent, "opt_out");
