@@ -846,6 +846,13 @@ struct App::Impl {
             opened.text = faq::handoff_opened_text(opened.ticket, legal, handoff.in_group);
             co_return opened;
         };
+        add_ticket_services(chat);
+        return chat;
+    }
+
+    // The ticket desk as the router calls it, once a ticket is open: its state, the driver's
+    // notes, his withdrawal, and grievances.
+    void add_ticket_services(dialogs::ChatServices& chat) {
         chat.ticket_waiting =
             [this](std::string number) -> asio::awaitable<std::optional<std::string>> {
             const auto ticket = co_await tickets->get(std::move(number));
@@ -864,6 +871,11 @@ struct App::Impl {
             if (result == faq::NoteResult::reopened) co_return dialogs::TicketNoteResult::reopened;
             co_return dialogs::TicketNoteResult::gone;
         };
+        chat.withdraw_ticket = [this](std::string number,
+                                      std::string text) -> asio::awaitable<bool> {
+            co_await tickets->add_note(number, "（司机撤回工单）" + text, false);
+            co_return co_await tickets->close(std::move(number), "driver");
+        };
         chat.ticket_status = [this](std::string text, std::string channel, std::string sender,
                                     bool in_group) {
             return tickets->status_for(std::move(text), std::move(channel), std::move(sender),
@@ -881,7 +893,6 @@ struct App::Impl {
             auto number = co_await tickets->open(std::move(ticket));
             co_return faq::ticket_opened_text(number, true);
         };
-        return chat;
     }
 
     void install_join_routes() {

@@ -171,6 +171,16 @@ std::string_view after_new_question_lead(std::string_view text) {
     return {};
 }
 
+bool withdraws_ticket(std::string_view text) {
+    constexpr std::string_view kWithdraw[] = {
+        "不用律师了", "不需要律师了", "不用找律师了", "不找律师了", "取消工单",
+        "工单取消",   "撤销工单",     "撤回工单",     "工单撤了",   "工单不要了",
+        "不用人工了", "问题解决了",   "已经解决了",   "事情解决了"};
+    return std::any_of(std::begin(kWithdraw), std::end(kWithdraw), [&](std::string_view word) {
+        return text.find(word) != std::string_view::npos;
+    });
+}
+
 bool asks_for_a_call(std::string_view text) {
     constexpr std::string_view kCall[] = {"回个电话",     "回电话",       "回电",     "打电话给我",
                                           "给我打电话",   "给我打个电话", "打我电话", "电话联系我",

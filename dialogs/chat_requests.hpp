@@ -48,6 +48,9 @@ bool asks_or_follows_up(std::string_view text);
 // "我入会填到哪了", "刚才填的表呢", "接着填": the join form he already started, not a new one.
 bool asks_about_form_in_progress(std::string_view text);
 
+// "算了不用律师了 我自己去仲裁 取消吧", "问题解决了 工单撤了吧": he no longer wants his ticket.
+bool withdraws_ticket(std::string_view text);
+
 // "麻烦回个电话", "让律师给我打电话", "电话联系我": he wants a call, not only an answer in the chat
 // (it went unmentioned when his ticket opened; group helper, session 22).
 bool asks_for_a_call(std::string_view text);

@@ -593,6 +593,28 @@ RouterDialog::ChatTurn RouterDialog::take_turn(const Message& message, const Tur
 
 // Answers that need no understand(): the category of a pending grievance, a ticket's status, a
 // grievance request, a shared location.
+// "算了不用律师了 我自己去仲裁 取消吧" while his private ticket waits: it is closed, not added to
+// (the lawyer would have worked on it; legal helper, session 23). What he is told, or nullopt.
+asio::awaitable<std::optional<std::string>> RouterDialog::withdraw_ticket(const Message& message,
+                                                                          ConversationState& state,
+                                                                          const ChatTurn& turn) {
+    const ChatServices& chat = services_.chat;
+    if (turn.in_group || state.session.open_ticket.empty() || !chat.withdraw_ticket ||
+        !withdraws_ticket(turn.text))
+        co_return std::nullopt;
+    const std::string number = state.session.open_ticket;
+    bool closed = false;
+    try {
+        closed = co_await chat.withdraw_ticket(number, message.text);
+    } catch (const std::exception&) {
+        if (services_.log) services_.log("ticket_withdraw_failed", "");
+    }
+    if (!closed) co_return std::nullopt;
+    state.session.open_ticket.clear();
+    co_return std::optional<std::string>(
+        "好的，工单" + number + "已撤销，律师不再处理。以后有事随时找我，回复“找律师”可以重新转。");
+}
+
 asio::awaitable<std::optional<RouterDialog::Handled>> RouterDialog::answer_before_understanding(
     const Message& message, ConversationState& state, const ChatTurn& turn, int number) {
     const ChatServices& chat = services_.chat;
@@ -619,6 +641,10 @@ asio::awaitable<std::optional<RouterDialog::Handled>> RouterDialog::answer_befor
             handled.resume = true;
             co_return std::optional<Handled>(std::move(handled));
         }
+    }
+    if (auto withdrawn = co_await withdraw_ticket(message, state, turn)) {
+        handled.texts.push_back(std::move(*withdrawn));
+        co_return std::optional<Handled>(std::move(handled));
     }
     // "我的工单呢", "律师回了没", and while one waits "要等多久": the ticket this private chat
     // opened, waiting or answered.

@@ -169,6 +169,10 @@ struct ChatServices {
     std::function<boost::asio::awaitable<TicketNoteResult>(std::string number, std::string text,
                                                            bool may_reopen)>
         add_to_ticket;
+    // The driver withdraws ticket `number` (his words kept as its last note, then closed by him);
+    // false when it could not be closed.
+    std::function<boost::asio::awaitable<bool>(std::string number, std::string text)>
+        withdraw_ticket;
 };
 
 struct RouterServices {
@@ -295,6 +299,9 @@ private:
     // Fills SessionState::open_ticket from ChatServices::latest_ticket when the session lost it
     // (it expires after half an hour idle; a desk answers hours later).
     boost::asio::awaitable<void> recall_ticket(const Message& message, ConversationState& state);
+    boost::asio::awaitable<std::optional<std::string>> withdraw_ticket(const Message& message,
+                                                                       ConversationState& state,
+                                                                       const ChatTurn& turn);
     // At the start of a private session (none of his messages kept) with no ticket known: his
     // latest ticket when it still waits (opened in a group, or before the session expired),
     // remembered, and one line that says so; nullopt otherwise.

@@ -900,5 +900,20 @@ TEST_F(ChatLegalTest, TheFirstPrivateMessageAfterAGroupTicketNamesIt) {
     EXPECT_EQ(say(port(), sender, "你好").all().find("还在等"), std::string::npos);
     EXPECT_EQ(say(port(), unique("d"), "在吗").all().find("工单"), std::string::npos);
 }
+
+// "算了不用律师了 … 取消吧" while his ticket waits closes it, and says so (legal helper, session
+// 23: it was added to the ticket, and a platform's order-cancelling answer came with it).
+TEST_F(ChatLegalTest, HeWithdrawsHisWaitingTicket) {
+    const std::string sender = unique("d");
+    const std::string number =
+        ticket_number_in(say(port(), sender, "找律师 货主欠我运费三万").all());
+    ASSERT_FALSE(number.empty());
+    const std::string withdrawn = say(port(), sender, "算了不用律师了 我自己去仲裁 取消吧").all();
+    EXPECT_NE(withdrawn.find("工单" + number + "已撤销"), std::string::npos) << withdrawn;
+    EXPECT_EQ(ticket(port(), number).value("state", ""), "closed");
+    // The same words with no ticket waiting are no withdrawal.
+    const std::string again = say(port(), sender, "不用律师了").all();
+    EXPECT_EQ(again.find("已撤销"), std::string::npos) << again;
+}
 }  // namespace
 }  // namespace kayou::test

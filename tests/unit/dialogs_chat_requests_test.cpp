@@ -122,6 +122,14 @@ TEST(AfterNewQuestionLead, TheQuestionHeSaysIsNew) {
         EXPECT_EQ(after_new_question_lead(text), question) << text;
 }
 
+TEST(WithdrawsTicket, HeNoLongerWantsTheLawyer) {
+    for (const char* text :
+         {"算了不用律师了 我自己去仲裁 取消吧", "问题解决了 工单撤了吧", "取消工单"})
+        EXPECT_TRUE(withdraws_ticket(text)) << text;
+    for (const char* text : {"找律师", "律师呢", "取消", "老板说不用律师 私了就行"})
+        EXPECT_FALSE(withdraws_ticket(text)) << text;
+}
+
 TEST(AsksForACall, ACallBackInHisWords) {
     for (const char* text :
          {"找律师 被扣车了 麻烦回个电话", "让律师给我打电话", "电话联系我", "能不能打个电话给我"})
