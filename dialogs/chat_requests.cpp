@@ -140,8 +140,9 @@ bool asks_or_follows_up(std::string_view text) {
 }
 
 bool asks_about_form_in_progress(std::string_view text) {
-    constexpr std::string_view kWords[] = {"填到哪", "填一半", "填了一半", "继续填", "接着填",
-                                           "刚才填", "没填完", "填到第几", "之前填"};
+    constexpr std::string_view kWords[] = {"填到哪", "填一半",   "填了一半", "继续填",
+                                           "接着填", "刚才填",   "没填完",   "填到第几",
+                                           "之前填", "填到一半", "私聊填"};
     return std::any_of(std::begin(kWords), std::end(kWords),
                        [&](std::string_view word) { return contains(text, word); });
 }
@@ -169,6 +170,16 @@ std::string_view after_new_question_lead(std::string_view text) {
     for (const auto lead : kLeads)
         if (rest.starts_with(lead)) return without_leading(rest.substr(lead.size()), kAfter);
     return {};
+}
+
+bool asks_membership_by_id(std::string_view text) {
+    if (!find_personal_data(text).id_card) return false;
+    constexpr std::string_view kAsk[] = {"入没入过",   "有没有入会", "入过会没",
+                                         "是不是会员", "是会员吗",   "查查",
+                                         "帮我查",     "查一下",     "查下"};
+    return std::any_of(std::begin(kAsk), std::end(kAsk), [&](std::string_view word) {
+        return text.find(word) != std::string_view::npos;
+    });
 }
 
 bool withdraws_ticket(std::string_view text) {

@@ -11,6 +11,33 @@
 namespace kayou::dialogs {
 namespace {
 
+// What he settles on after naming two places: the text after the last 算 / 就填 / 还是 / 填 / 就写
+// ("住在金坛 不过平时武进跑的多 算武进吧" -> "武进吧"), or "" when there is none.
+std::string_view settled_part(std::string_view text) {
+    std::size_t best = std::string_view::npos;
+    std::size_t width = 0;
+    for (const std::string_view word : {"算", "就填", "还是", "填", "就写"}) {
+        const auto at = text.rfind(word);
+        if (at != std::string_view::npos && (best == std::string_view::npos || at > best)) {
+            best = at;
+            width = word.size();
+        }
+    }
+    if (best == std::string_view::npos) return {};
+    return text.substr(best + width);
+}
+
+// The driver's district text as it may be shown back: whole when at most 30 bytes, else its first
+// clause when that fits, else its first 30 bytes.
+std::string short_place_text(const std::string& text) {
+    constexpr std::size_t kShown = 30;
+    if (text.size() <= kShown) return text;
+    for (const std::string_view mark : {" ", "，", ",", "。"})
+        if (const auto at = text.find(mark); at != std::string::npos && at <= kShown)
+            return text.substr(0, at);
+    return text.substr(0, text::utf8_prefix_length(text, kShown));
+}
+
 constexpr std::size_t kMaxInputBytes = 4096;
 
 bool is_emoji_or_joiner(char32_t c) {
@@ -430,7 +457,14 @@ void JoinEngine::answer_step(Turn& turn) const {
                 return;
             }
         }
-        const auto match = districts_.match(turn.text);
+        auto match = districts_.match(turn.text);
+        // "住在金坛 不过平时武进跑的多 算武进吧": two places, and the one he settles on after
+        // 算 / 就填 / 还是 (the list of both came back; join helper, session 23).
+        if (match.kind == members::DistrictCatalog::Match::Kind::ambiguous)
+            if (const auto settled = settled_part(turn.text); !settled.empty())
+                if (auto chosen = districts_.match(settled);
+                    chosen.kind == members::DistrictCatalog::Match::Kind::unique)
+                    match = std::move(chosen);
         if (match.kind == members::DistrictCatalog::Match::Kind::unique) {
             draft.slots[step.slot] = match.candidates.front()->id;
             draft.choices.clear();
@@ -446,8 +480,9 @@ void JoinEngine::answer_step(Turn& turn) const {
                 if (!lines.empty()) lines += "\n";
                 lines += std::to_string(draft.choices.size()) + ". " + district->name;
             }
-            // Never echo the driver's text beyond a short place name.
-            const std::string shown = turn.text.substr(0, text::utf8_prefix_length(turn.text, 30));
+            // Never echo the driver's text beyond a short place name, nor one cut mid-word ("“住在
+            // 金坛 不过平时武”可能是…"; join helper, session 23): its first clause when it fits.
+            const std::string shown = short_place_text(turn.text);
             turn.say(fill_text(script_.text("district_ambiguous"),
                                {{"text", shown}, {"choices", lines}}));
             return;

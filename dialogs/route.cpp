@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <string_view>
 
+#include "dialogs/chat_requests.hpp"
+
 namespace kayou::dialogs {
 namespace {
 
@@ -84,6 +86,14 @@ bool asks_where_it_stands(const std::string& text) {
                        [&](std::string_view word) { return text.find(word) != std::string::npos; });
 }
 
+// "链接再发一个", "把入会链接给我": the join link asked for again.
+bool asks_for_join_link(const std::string& text) {
+    if (text.find("链接") == std::string::npos) return false;
+    constexpr std::string_view kAsk[] = {"发", "要", "给我", "再来"};
+    return std::any_of(std::begin(kAsk), std::end(kAsk),
+                       [&](std::string_view word) { return text.find(word) != std::string::npos; });
+}
+
 Route group_route(const Understanding& understanding, const RouteView& view) {
     const std::string& intent = understanding.intent;
     // "@卡友小助手 我的入会申请到哪了" asks where it stands: a new join link was the reply
@@ -91,6 +101,12 @@ Route group_route(const Understanding& understanding, const RouteView& view) {
     if (intent == "join" && view.mentioned && asks_where_it_stands(understanding.text))
         return to(Do::status);
     if (intent == "join") return to(Do::group_join);
+    // Session 23's join helper, each of them "没看懂" or numbered choices before: "我刚才私聊填到
+    // 一半 进度呢" (the form waits in private), "老李说的那个链接再发一个 我也弄" (a join link),
+    // and below "我入会申请想撤回 手机号换了" (who can change a submitted application).
+    if (view.mentioned &&
+        (asks_about_form_in_progress(understanding.text) || asks_for_join_link(understanding.text)))
+        return to(Do::group_join);
     // The sender's own choices: his "第二个" picks one without a new @-mention.
     if (intent == "choice" && view.choices_offered) return to(Do::pick);
     // The FAQ answers a clear question even unaddressed (it decides silence itself), but only one
@@ -104,6 +120,7 @@ Route group_route(const Understanding& understanding, const RouteView& view) {
     if (!view.mentioned) return to(Do::silence);
     // "@卡友小助手" and nothing else: "are you there?", not a message it failed to understand.
     if (understanding.text.empty()) return to(Do::menu);
+    if (intent == "cancel" || intent == "edit") return to(Do::change_applied);
     if (is_chit_chat(understanding)) return to(Do::small_talk);
     if (intent == "choice" && view.choices_offered) return to(Do::pick);
     if (intent == "progress") return to(Do::status);

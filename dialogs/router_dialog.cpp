@@ -402,6 +402,16 @@ const char* const kChangeApplied =
 // Beside a join request, a question the scripts could not answer at once.
 const char* const kQuestionAfterJoin =
     "您说的另一件事，我先记着：入会填完后再跟我说一遍，我帮您看（急的话回复“人工”）。先办入会：";
+// "你帮我查查 我入没入过会 身份证3204…": an ID number proves nothing.
+const char* const kNoLookupById =
+    "为了保护个人信息，不能凭身份证号查是不是会员、有没有申请过（别人的身份证号谁都可能拿到）。"
+    "在这个聊天里申请过的，回复“进度”就能查；在网页或别处申请的，用申请时填的手机号回复验证码短信"
+    "“进度”。想入会的直接回复“入会”：这个身份证号已经有申请的，提交时会告诉您。以后别在聊天里发身份"
+    "证号。";
+// "@卡友小助手 我入会申请想撤回 手机号换了" in a group.
+const char* const kChangeInGroup =
+    "已提交的入会申请要撤回或改信息（比如换了手机号），请加小助手好友私聊我，回复“人工”，"
+    "区县工会的工作人员会帮您处理。群里别发身份证号和电话。";
 // Beside a legal question, a join request.
 const char* const kJoinAfterQuestion = "您还说想入会：回复“入会”就开始办理，大约2分钟。";
 const char* const kJoinAfterQuestionInGroup =
@@ -641,6 +651,12 @@ asio::awaitable<std::optional<RouterDialog::Handled>> RouterDialog::answer_befor
             handled.resume = true;
             co_return std::optional<Handled>(std::move(handled));
         }
+    }
+    // Session 23's join helper got "没看懂" and the menu.
+    const bool mid_flow = state.draft && !state.draft->step.empty();
+    if (!turn.in_group && !mid_flow && asks_membership_by_id(turn.text)) {
+        handled.texts.push_back(kNoLookupById);
+        co_return std::optional<Handled>(std::move(handled));
     }
     if (auto withdrawn = co_await withdraw_ticket(message, state, turn)) {
         handled.texts.push_back(std::move(*withdrawn));
@@ -1224,6 +1240,11 @@ asio::awaitable<std::string> RouterDialog::answer_route(
             co_await answer_status(message, state, turn, understood, handled);
             break;
         case Do::change_applied:
+            // A group never sees his application, nor runs the form.
+            if (turn.in_group) {
+                handled.texts.push_back(kChangeInGroup);
+                break;
+            }
             handled.texts.push_back(kChangeApplied);
             handled.flow_text = std::string("进度");
             break;

@@ -122,6 +122,13 @@ TEST(AfterNewQuestionLead, TheQuestionHeSaysIsNew) {
         EXPECT_EQ(after_new_question_lead(text), question) << text;
 }
 
+TEST(AsksMembershipById, AnIdNumberAndALookUp) {
+    EXPECT_TRUE(asks_membership_by_id("我不记得以前入没入过 你帮我查查 身份证320412197906051239"));
+    EXPECT_TRUE(asks_membership_by_id("320412197906051239 是不是会员"));
+    EXPECT_FALSE(asks_membership_by_id("你帮我查查 我入没入过会"));  // no ID: progress as usual
+    EXPECT_FALSE(asks_membership_by_id("身份证320412197906051239 老板欠我工资"));
+}
+
 TEST(WithdrawsTicket, HeNoLongerWantsTheLawyer) {
     for (const char* text :
          {"算了不用律师了 我自己去仲裁 取消吧", "问题解决了 工单撤了吧", "取消工单"})

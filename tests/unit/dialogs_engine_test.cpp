@@ -449,6 +449,20 @@ TEST_F(EngineTest, AmbiguousDistrictAsksAndAcceptsANumber) {
     EXPECT_EQ(state_.draft->step, "employer");
 }
 
+// Two places and the one he settles on (join helper, session 23: both were listed back, quoted
+// from a text cut mid-word).
+TEST_F(EngineTest, TwoPlacesAndTheOneHeSettlesOn) {
+    say("入会");
+    say("张三");
+    say(kIdCard);
+    say(kMobile, {sent()});
+    say("123456", {checked("ok")});
+    say("苏D12345");
+    say("住在金坛 不过平时武进跑的多 算武进吧");
+    EXPECT_EQ(state_.draft->slots.at("district"), "wujin");
+    EXPECT_EQ(state_.draft->step, "employer");
+}
+
 TEST_F(EngineTest, UnknownDistrictListsTheDistricts) {
     say("入会");
     say("张三");

@@ -276,5 +276,21 @@ TEST(Route, ABareMentionInAGroupGetsTheMenu) {
     EXPECT_EQ(route(bare, group(false)).action, Do::silence);
 }
 
+// Session 23's join helper: addressed in a group, the form he left in private, the join link
+// asked for again, and a change to a submitted application; unaddressed, silence.
+TEST(Route, AGroupAsksForTheFormTheLinkOrAChangeByName) {
+    Understanding form = said("question");
+    form.text = "我刚才私聊填到一半 进度呢";
+    EXPECT_EQ(route(form, group(true)).action, Do::group_join);
+    Understanding link = said("out_of_scope");
+    link.text = "老李说的那个链接再发一个 我也弄";
+    EXPECT_EQ(route(link, group(true)).action, Do::group_join);
+    EXPECT_EQ(route(link, group(false)).action, Do::silence);
+    EXPECT_EQ(route(said("cancel"), group(true)).action, Do::change_applied);
+    EXPECT_EQ(route(said("edit"), group(true)).action, Do::change_applied);
+    EXPECT_EQ(route(said("cancel"), group(false)).action, Do::silence);
+    EXPECT_EQ(route(said("choice"), group(true)).action, Do::menu);
+}
+
 }  // namespace
 }  // namespace kayou::dialogs
