@@ -4,129 +4,66 @@
 #include <array>
 #include <initializer_list>
 
+#include "faq/analyzer.hpp"
 #include "faq/script.hpp"
 #include "text/utf8.hpp"
 
 namespace kayou::faq {
 namespace {
 
-int digit_of(char32_t cp) {
-    if (cp >= U'0' && cp <= U'9') return static_cast<int>(cp - U'0');
-    switch (cp) {
-        case U'零':
-            return 0;
-        case U'一':
-        case U'幺':
-            return 1;
-        case U'二':
-        case U'两':
-            return 2;
-        case U'三':
-            return 3;
-        case U'四':
-            return 4;
-        case U'五':
-            return 5;
-        case U'六':
-            return 6;
-        case U'七':
-            return 7;
-        case U'八':
-            return 8;
-        case U'九':
-            return 9;
-        default:
-            return -1;
-    }
-}
-
-long unit_of(char32_t cp) {
-    switch (cp) {
-        case U'十':
-            return 10;
-        case U'百':
-            return 100;
-        case U'千':
-        case U'k':
-        case U'K':
-            return 1000;
-        case U'万':
-        case U'w':
-        case U'W':
-            return 10000;
-        default:
-            return 0;
-    }
-}
-
 bool is_arabic(char32_t cp) { return cp >= U'0' && cp <= U'9'; }
 
-// Digits with an optional ".5" ("1.2万"); tenths of the value, and where the digits end.
-long arabic_tenths(std::u32string_view text, std::size_t& at) {
+// 千 / 万 (and k / w as typed) after digits: "6千5", "1.2万", "8k".
+long unit_after_digits(char32_t cp) {
+    if (cp == U'千' || cp == U'k' || cp == U'K') return 1000;
+    if (cp == U'万' || cp == U'w' || cp == U'W') return 10000;
+    return 0;
+}
+
+// The number at the start of `text`, whose Chinese numerals are already digits (fold_numbers):
+// "6500", "6千5", "1.2万"; `used` gets how many code points it took.
+std::optional<long> number_in(std::u32string_view text, std::size_t& used) {
+    used = 0;
+    std::size_t at = 0;
     long whole = 0;
-    while (at < text.size() && is_arabic(text[at]) && whole < 100'000'000)
+    constexpr long kLargest = 100'000'000;
+    while (at < text.size() && is_arabic(text[at]) && whole < kLargest)
         whole = whole * 10 + static_cast<long>(text[at++] - U'0');
+    if (at == 0) return std::nullopt;
     long tenths = whole * 10;
     if (at + 1 < text.size() && text[at] == U'.' && is_arabic(text[at + 1])) {
         tenths += static_cast<long>(text[at + 1] - U'0');
         at += 2;
         while (at < text.size() && is_arabic(text[at])) ++at;
     }
-    return tenths;
+    const long unit = at < text.size() ? unit_after_digits(text[at]) : 0;
+    if (unit == 0) {
+        used = at;
+        return tenths / 10;
+    }
+    long value = tenths * unit / 10;
+    ++at;
+    // "6千5", "1万2": a digit after the unit is one place below it.
+    if (at < text.size() && is_arabic(text[at]) &&
+        (at + 1 >= text.size() || !is_arabic(text[at + 1])))
+        value += static_cast<long>(text[at++] - U'0') * (unit / 10);
+    used = at;
+    return value;
 }
 
-// The number at the start of `text` in code points: "6500", "6千5", "1.2万", "两", "十二",
-// "七千五", "两万五". `used` gets how many code points it took (0: none).
-std::optional<long> number_in(std::u32string_view text, std::size_t& used) {
-    used = 0;
-    if (text.empty()) return std::nullopt;
-    std::size_t at = 0;
-    long total = 0;    // whole 万s
-    long section = 0;  // below 万
-    long pending = 0;  // the digit waiting for its unit
-    long last_unit = 1;
-    bool any = false;
-    if (is_arabic(text[0])) {
-        const long tenths = arabic_tenths(text, at);
-        const long unit = at < text.size() ? unit_of(text[at]) : 0;
-        if (unit >= 1000) {
-            section = tenths * unit / 10;
-            last_unit = unit;
-            ++at;
-            if (unit == 10000) {
-                total = section;
-                section = 0;
-            }
-        } else {
-            used = at;
-            return tenths / 10;
-        }
-        any = true;
+// What a driver wrote, as the figures are read: width folded, Chinese numerals as digits
+// ("两年半" -> "2年半", "七千五" -> "7500").
+std::u32string prepared(std::string_view raw) {
+    // "5000一个月" would fold to "50001个月": a digit numeral right after digits starts a word.
+    constexpr std::u32string_view kDigitNumerals = U"零一二两三四五六七八九";
+    std::u32string spaced;
+    for (const char32_t cp : text::decode_utf8(text::fold_width(raw))) {
+        if (!spaced.empty() && is_arabic(spaced.back()) &&
+            kDigitNumerals.find(cp) != std::u32string_view::npos)
+            spaced.push_back(U' ');
+        spaced.push_back(cp);
     }
-    for (; at < text.size(); ++at) {
-        const char32_t cp = text[at];
-        if (const int digit = digit_of(cp); digit >= 0) {
-            pending = pending * 10 + digit;
-            any = true;
-        } else if (const long unit = unit_of(cp); unit > 0 && (any || unit == 10)) {
-            if (unit == 10000) {
-                total += (section + pending) * 10000;
-                section = 0;
-            } else {
-                section += (pending == 0 ? 1 : pending) * unit;
-            }
-            pending = 0;
-            last_unit = unit;
-            any = true;
-        } else {
-            break;
-        }
-    }
-    if (!any) return std::nullopt;
-    // "七千五", "两万五", "6千5": a digit after the last unit is one place below it.
-    if (pending > 0 && pending < 10 && last_unit >= 100) pending *= last_unit / 10;
-    used = at;
-    return total + section + pending;
+    return fold_numbers(spaced);
 }
 
 bool starts_with(std::u32string_view text, std::size_t at, std::u32string_view word) {
@@ -186,25 +123,20 @@ constexpr std::initializer_list<std::u32string_view> kWorked = {
     U"干",   U"做",   U"工作", U"上班", U"上了", U"开了", U"跑了",   U"入职", U"待了",
     U"呆了", U"跟了", U"跟他", U"在这", U"在他", U"在厂", U"在公司", U"工龄"};
 constexpr std::initializer_list<std::u32string_view> kMonthlyBefore = {
-    U"月工资", U"月薪", U"一个月", U"每个月", U"每月", U"月入",
-    U"一月",   U"底薪", U"工资是", U"工资有", U"工资", U"平均"};
+    U"月工资", U"月薪", U"1个月",  U"每个月", U"每月", U"月入",
+    U"1月",    U"底薪", U"工资是", U"工资有", U"工资", U"平均"};
 constexpr std::initializer_list<std::u32string_view> kMonthlyAfter = {
-    U"一个月",   U"一月",       U"每月",  U"/月",  U"块一个月",
-    U"元一个月", U"块钱一个月", U"块/月", U"元/月"};
+    U"1个月", U"1月", U"每月", U"/月", U"块1个月", U"元1个月", U"块钱1个月", U"块/月", U"元/月"};
 
 }  // namespace
 
-std::optional<long> number_at(std::string_view text, std::size_t& used) {
-    const std::u32string points = text::decode_utf8(text);
-    std::size_t used_points = 0;
-    auto number = number_in(points, used_points);
-    used =
-        number ? text::encode_utf8(std::u32string_view(points).substr(0, used_points)).size() : 0;
-    return number;
+std::optional<long> number_at(std::string_view text) {
+    std::size_t used = 0;
+    return number_in(prepared(text), used);
 }
 
 DriverFigures figures_in(std::string_view raw) {
-    const std::u32string text = text::decode_utf8(text::fold_width(raw));
+    const std::u32string text = prepared(raw);
     DriverFigures figures;
     // "我4年3个月 8500一个月 能赔多少": in a message about severance a length of time is his
     // service even without 干 / 做 before it.
@@ -215,7 +147,7 @@ DriverFigures figures_in(std::string_view raw) {
         std::u32string_view(text).find(U"赔") != std::u32string_view::npos;
     for (std::size_t at = 0; at < text.size(); ++at) {
         // A number starts here, not inside another.
-        if (at > 0 && (digit_of(text[at - 1]) >= 0 || unit_of(text[at - 1]) > 0)) continue;
+        if (at > 0 && (is_arabic(text[at - 1]) || text[at - 1] == U'.')) continue;
         std::size_t used = 0;
         const auto value = number_in(std::u32string_view(text).substr(at), used);
         if (!value) continue;
@@ -224,7 +156,8 @@ DriverFigures figures_in(std::string_view raw) {
         if (!figures.months_worked && (about_leaving || said_before(text, at, 5, kWorked)) &&
             !said_before(text, at, 4, {U"欠", U"拖", U"扣"})) {
             if (const auto months = months_at(text, at, end);
-                months && !said_after(text, end, {U"工资", U"的工资", U"运费", U"的钱"})) {
+                months && !said_after(text, end, {U"工资", U"的工资", U"运费", U"的钱"}) &&
+                !(end < text.size() && is_arabic(text[end]))) {
                 figures.months_worked = *months;
                 at = end - 1;
                 continue;
@@ -237,9 +170,11 @@ DriverFigures figures_in(std::string_view raw) {
             figures.disability_grade = static_cast<int>(*value);
             continue;
         }
-        const bool monthly = (said_before(text, at, 4, kMonthlyBefore) &&
-                              !said_before(text, at, 6, {U"欠", U"拖", U"扣", U"少发"})) ||
-                             said_after(text, after, kMonthlyAfter);
+        const bool monthly =
+            (said_before(text, at, 4, kMonthlyBefore) &&
+             !said_before(text, at, 6, {U"欠", U"拖", U"扣", U"少发"})) ||
+            said_after(text, after + (after < text.size() && text[after] == U' ' ? 1 : 0),
+                       kMonthlyAfter);
         if (!figures.monthly_wage && monthly && *value >= 500 && *value <= 200'000)
             figures.monthly_wage = *value;
     }

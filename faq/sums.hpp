@@ -19,10 +19,9 @@ struct DriverFigures {
 };
 DriverFigures figures_in(std::string_view text);
 
-// An integer written in digits or in Chinese numerals ("6500", "两", "十二", "七千", "6千5",
-// "1.2万"), read from the start of `text`; `used` gets how many bytes it took. Empty when `text`
-// starts with no number.
-std::optional<long> number_at(std::string_view text, std::size_t& used);
+// The number `text` starts with, in digits or Chinese numerals ("6500", "两", "十二", "七千五",
+// "6千5", "1.2万"); empty when it starts with none.
+std::optional<long> number_at(std::string_view text);
 
 // What `answered`'s rule gives for the figures in `text`, as one line for the top of the answer:
 // the economic compensation (and the 2N of an unlawful dismissal) for an answer about 经济补偿 when

@@ -82,13 +82,18 @@ protected:
         return r;
     }
 
-    void walk_to_confirm() {
+    // Name, ID, phone, code and plate given: the district step waits.
+    void walk_to_district() {
         say("我要入会");
         say("张三");
         say(kIdCard);
         say(kMobile, {sent()});
         say("123456", {checked("ok")});
         say("苏D12345");
+        ASSERT_EQ(state_.draft->step, "district");
+    }
+    void walk_to_confirm() {
+        walk_to_district();
         say("武进区");
         say("无");
         ASSERT_EQ(state_.draft->step, "confirm");
@@ -434,12 +439,7 @@ TEST_F(EngineTest, OtherServiceInTheMiddleIsAnsweredAndTheStepIsKept) {
 }
 
 TEST_F(EngineTest, AmbiguousDistrictAsksAndAcceptsANumber) {
-    say("入会");
-    say("张三");
-    say(kIdCard);
-    say(kMobile, {sent()});
-    say("123456", {checked("ok")});
-    say("苏D12345");
+    walk_to_district();
     auto out = say("遥观");
     EXPECT_EQ(state_.draft->step, "district");
     ASSERT_EQ(state_.draft->choices.size(), 2u);
@@ -452,24 +452,14 @@ TEST_F(EngineTest, AmbiguousDistrictAsksAndAcceptsANumber) {
 // Two places and the one he settles on (join helper, session 23: both were listed back, quoted
 // from a text cut mid-word).
 TEST_F(EngineTest, TwoPlacesAndTheOneHeSettlesOn) {
-    say("入会");
-    say("张三");
-    say(kIdCard);
-    say(kMobile, {sent()});
-    say("123456", {checked("ok")});
-    say("苏D12345");
+    walk_to_district();
     say("住在金坛 不过平时武进跑的多 算武进吧");
     EXPECT_EQ(state_.draft->slots.at("district"), "wujin");
     EXPECT_EQ(state_.draft->step, "employer");
 }
 
 TEST_F(EngineTest, UnknownDistrictListsTheDistricts) {
-    say("入会");
-    say("张三");
-    say(kIdCard);
-    say(kMobile, {sent()});
-    say("123456", {checked("ok")});
-    say("苏D12345");
+    walk_to_district();
     auto out = say("火星");
     EXPECT_TRUE(any_contains(out.texts, "溧阳市"));
     EXPECT_EQ(state_.draft->failures.at("district"), 1);
