@@ -191,7 +191,10 @@ asio::awaitable<std::optional<Reply>> RouterDialog::private_turn(const Message& 
                 // A detour from the join flow: answer it, then ask the pending step again.
                 if (handled.resume && !handled.texts.empty()) {
                     const auto reminder = engine_.reminder(state);
-                    texts.insert(texts.end(), reminder.begin(), reminder.end());
+                    // The reminder is "我们继续：" and then the step's prompt.
+                    const std::size_t skipped =
+                        handled.resume_quietly && reminder.size() > 1 ? 1 : 0;
+                    texts.insert(texts.end(), reminder.begin() + skipped, reminder.end());
                 }
                 out.state = std::move(state);
             }
@@ -1299,6 +1302,10 @@ asio::awaitable<std::string> RouterDialog::answer_route(
         default:
             handled.texts.push_back(
                 reply_text(decided.action, state, understood, mid_flow, turn.in_group));
+            // "等下 我在装货 一会弄" got "不着急" and at once "我们继续：…" (join helper, session
+            // 23): after a pause the step it stopped at is shown, not pressed.
+            if (decided.action == Do::wait && !goes_on(understood.text))
+                handled.resume_quietly = true;
             break;
     }
     co_return last_legal_outcome;
@@ -1357,7 +1364,7 @@ std::string RouterDialog::reply_text(Do action, ConversationState& state,
         case Do::wait:
             // Mid-flow the reminder of the step follows (resume).
             if (mid_flow && goes_on(understood.text)) return "好的。";
-            if (mid_flow) return "好的，不着急，填过的都给您存着，方便的时候接着发就行。";
+            if (mid_flow) return "好的，不着急，填过的都给您存着。回来后从这一步接着填：";
             if (goes_on(understood.text)) return menu_text(state);
             return "好的，有事随时找我。";
         default:

@@ -215,6 +215,8 @@ private:
         std::optional<std::string> flow_text;  // set: run the engine with this text
         std::optional<std::string> reject;     // set: the step's answer was wrong, this says why
         bool resume = false;  // a detour in the join flow: repeat where it stands afterwards
+        // With `resume`: the step's prompt alone, without "我们继续" (after a pause).
+        bool resume_quietly = false;
         // The legal question as it was searched, when that is not the message itself (a
         // follow-up read with its topic): what the missed-questions inbox keeps.
         std::string asked_as;
