@@ -19,6 +19,13 @@ bool contains(std::string_view text, std::string_view part) {
     return text.find(part) != std::string_view::npos;
 }
 
+// Whether `text` holds any of `words`.
+template <std::size_t N>
+bool contains_any(std::string_view text, const std::string_view (&words)[N]) {
+    return std::any_of(std::begin(words), std::end(words),
+                       [&](std::string_view word) { return contains(text, word); });
+}
+
 // Spaces and sentence punctuation around and inside a short reply ("第 2 个。").
 std::string squeeze(std::string_view text) {
     std::string out;
@@ -86,20 +93,18 @@ bool asks_about_ticket(std::string_view raw) {
                                           "工单进度", "查工单", "工单到哪",   "工单有回复"};
     constexpr std::string_view kReplied[] = {"回了", "回复",   "答复",   "联系我",   "回我",
                                              "回话", "打电话", "咋还没", "怎么还没", "还没回"};
-    const auto inside = [&](std::string_view phrase) { return contains(text, phrase); };
-    if (std::any_of(std::begin(kMine), std::end(kMine), inside)) return true;
+    if (contains_any(text, kMine)) return true;
     // "律师呢", "律师啥时候回": where the lawyer is, when he answers ("什么时候需要请律师" asks
     // about lawyers, not about his).
     constexpr std::string_view kWhen[] = {"什么时候", "啥时候", "多久", "几点", "咋还"};
     constexpr std::string_view kActs[] = {"回", "联系", "打给", "打电话", "找我", "答复"};
-    const bool lawyer_acts = text.starts_with("律师") &&
-                             std::any_of(std::begin(kWhen), std::end(kWhen), inside) &&
-                             std::any_of(std::begin(kActs), std::end(kActs), inside);
+    const bool lawyer_acts =
+        text.starts_with("律师") && contains_any(text, kWhen) && contains_any(text, kActs);
     if (text.ends_with("律师呢") || lawyer_acts) return true;
     // "律师回复让我去仲裁 去哪仲裁" asks about the answer, not for it.
     constexpr std::string_view kAsksOn[] = {"哪", "什么", "多少", "怎么办", "咋办", "让我"};
-    if (std::any_of(std::begin(kAsksOn), std::end(kAsksOn), inside)) return false;
-    return contains(text, "律师") && std::any_of(std::begin(kReplied), std::end(kReplied), inside);
+    if (contains_any(text, kAsksOn)) return false;
+    return contains(text, "律师") && contains_any(text, kReplied);
 }
 
 bool asks_when_answered(std::string_view raw) {
@@ -110,10 +115,7 @@ bool asks_when_answered(std::string_view raw) {
     constexpr std::string_view kWaiting[] = {"律师呢",   "几点上班",   "上班没",     "上班了没",
                                              "有人值班", "周末有人",   "礼拜天有人", "星期天有人",
                                              "今天有人", "好几个小时", "有人在吗"};
-    if (text.size() <= kMaxWaitingBytes &&
-        std::any_of(std::begin(kWaiting), std::end(kWaiting),
-                    [&](std::string_view phrase) { return contains(text, phrase); }))
-        return true;
+    if (text.size() <= kMaxWaitingBytes && contains_any(text, kWaiting)) return true;
     // When an answer comes, up to 12 characters ("工伤认定要等多久才有结果啊" asks the law).
     constexpr std::size_t kMaxBytes = 12 * 3;
     if (text.size() > kMaxBytes) return false;
@@ -121,8 +123,7 @@ bool asks_when_answered(std::string_view raw) {
                                           "什么时候回", "啥时候回", "什么时候打", "啥时候打",
                                           "什么时候联", "啥时候联", "怎么没人",   "咋没人",
                                           "还没人回",   "有人回没", "有人管没",   "人呢"};
-    return std::any_of(std::begin(kWhen), std::end(kWhen),
-                       [&](std::string_view phrase) { return contains(text, phrase); });
+    return contains_any(text, kWhen);
 }
 
 bool asks_the_group(std::string_view raw) {
@@ -143,8 +144,7 @@ bool asks_about_form_in_progress(std::string_view text) {
     constexpr std::string_view kWords[] = {"填到哪", "填一半",   "填了一半", "继续填",
                                            "接着填", "刚才填",   "没填完",   "填到第几",
                                            "之前填", "填到一半", "私聊填"};
-    return std::any_of(std::begin(kWords), std::end(kWords),
-                       [&](std::string_view word) { return contains(text, word); });
+    return contains_any(text, kWords);
 }
 
 bool asks_about_someone_else(std::string_view raw) {
@@ -153,8 +153,7 @@ bool asks_about_someone_else(std::string_view raw) {
         "他的", "她的", "帮他", "帮她", "替他", "替她", "他叫", "她叫", "他入会", "她入会",
         "老婆", "媳妇", "老公", "爱人", "我哥", "我弟", "我姐", "我妹", "我爸",   "我儿子",
         "朋友", "同事", "别人", "亲戚", "老乡", "老王", "老李", "老张", "老刘",   "老陈"};
-    return std::any_of(std::begin(kOthers), std::end(kOthers),
-                       [&](std::string_view word) { return contains(text, word); });
+    return contains_any(text, kOthers);
 }
 
 std::string_view after_new_question_lead(std::string_view text) {
@@ -172,14 +171,17 @@ std::string_view after_new_question_lead(std::string_view text) {
     return {};
 }
 
+bool asks_for_join_link(std::string_view text) {
+    constexpr std::string_view kAsk[] = {"发", "要", "给我", "再来"};
+    return contains(text, "链接") && contains_any(text, kAsk);
+}
+
 bool asks_membership_by_id(std::string_view text) {
-    if (!find_personal_data(text).id_card) return false;
     constexpr std::string_view kAsk[] = {"入没入过",   "有没有入会", "入过会没",
                                          "是不是会员", "是会员吗",   "查查",
                                          "帮我查",     "查一下",     "查下"};
-    return std::any_of(std::begin(kAsk), std::end(kAsk), [&](std::string_view word) {
-        return text.find(word) != std::string_view::npos;
-    });
+    // The words first: most messages have none, and the ID scan is the dearer check.
+    return contains_any(text, kAsk) && find_personal_data(text).id_card;
 }
 
 bool withdraws_ticket(std::string_view text) {
@@ -187,18 +189,14 @@ bool withdraws_ticket(std::string_view text) {
         "不用律师了", "不需要律师了", "不用找律师了", "不找律师了", "取消工单",
         "工单取消",   "撤销工单",     "撤回工单",     "工单撤了",   "工单不要了",
         "不用人工了", "问题解决了",   "已经解决了",   "事情解决了"};
-    return std::any_of(std::begin(kWithdraw), std::end(kWithdraw), [&](std::string_view word) {
-        return text.find(word) != std::string_view::npos;
-    });
+    return contains_any(text, kWithdraw);
 }
 
 bool asks_for_a_call(std::string_view text) {
     constexpr std::string_view kCall[] = {"回个电话",     "回电话",       "回电",     "打电话给我",
                                           "给我打电话",   "给我打个电话", "打我电话", "电话联系我",
                                           "打个电话给我", "来个电话",     "电话联系"};
-    return std::any_of(std::begin(kCall), std::end(kCall), [&](std::string_view word) {
-        return text.find(word) != std::string_view::npos;
-    });
+    return contains_any(text, kCall);
 }
 
 std::string application_number_in(std::string_view raw) {

@@ -48,6 +48,9 @@ bool asks_or_follows_up(std::string_view text);
 // "我入会填到哪了", "刚才填的表呢", "接着填": the join form he already started, not a new one.
 bool asks_about_form_in_progress(std::string_view text);
 
+// "链接再发一个", "把入会链接给我": the join link asked for again.
+bool asks_for_join_link(std::string_view text);
+
 // "我不记得以前入没入过 你帮我查查 身份证3204…": whether he is a member, asked by an ID number
 // (which proves nothing: anyone may hold another's number).
 bool asks_membership_by_id(std::string_view text);

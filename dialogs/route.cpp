@@ -86,14 +86,6 @@ bool asks_where_it_stands(const std::string& text) {
                        [&](std::string_view word) { return text.find(word) != std::string::npos; });
 }
 
-// "链接再发一个", "把入会链接给我": the join link asked for again.
-bool asks_for_join_link(const std::string& text) {
-    if (text.find("链接") == std::string::npos) return false;
-    constexpr std::string_view kAsk[] = {"发", "要", "给我", "再来"};
-    return std::any_of(std::begin(kAsk), std::end(kAsk),
-                       [&](std::string_view word) { return text.find(word) != std::string::npos; });
-}
-
 Route group_route(const Understanding& understanding, const RouteView& view) {
     const std::string& intent = understanding.intent;
     // "@卡友小助手 我的入会申请到哪了" asks where it stands: a new join link was the reply

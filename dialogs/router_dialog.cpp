@@ -1078,18 +1078,10 @@ asio::awaitable<std::optional<std::string>> RouterDialog::group_ticket_status(
 
 asio::awaitable<std::optional<std::string>> RouterDialog::waiting_ticket_line(
     const Message& message, ConversationState& state) {
-    const ChatServices& chat = services_.chat;
-    if (message.in_group() || !state.session.open_ticket.empty() || !state.session.recent.empty() ||
-        !chat.ticket_waiting)
+    if (message.in_group() || !state.session.open_ticket.empty() || !state.session.recent.empty())
         co_return std::nullopt;
-    co_await recall_ticket(message, state);
-    if (state.session.open_ticket.empty()) co_return std::nullopt;
-    std::optional<std::string> waiting;
-    try {
-        waiting = co_await chat.ticket_waiting(state.session.open_ticket);
-    } catch (const std::exception&) {
-        if (services_.log) services_.log("ticket_waiting_failed", "");
-    }
+    // An answered or closed ticket is forgotten, as before.
+    const auto waiting = co_await ticket_still_waiting(message, state);
     if (!waiting) {
         state.session.open_ticket.clear();
         co_return std::nullopt;

@@ -219,16 +219,18 @@ bool is_number_alone(std::string_view cleaned) {
 // "@卡友小助手 金坛有司机之家吗 要能停半挂的", "金坛晚上哪能停车": where a station is in a place he
 // names, which the station finder answers; the FAQ's general parking answer (or "没看懂") came
 // instead (join helper, session 23). "司机之家能干啥" names no place and stays a question.
-bool Understander::asks_for_stations_at_a_place(const Understanding& result,
-                                                std::string_view cleaned) const {
-    if (result.command || !districts_) return false;
-    if (result.intent != "question" && result.intent != "out_of_scope") return false;
+std::optional<std::string> Understander::station_place_asked(const Understanding& result,
+                                                             std::string_view cleaned) const {
+    if (result.command || !districts_) return std::nullopt;
+    if (result.intent != "question" && result.intent != "out_of_scope") return std::nullopt;
     const bool station = contains_any(cleaned, {"司机之家", "驿站"});
     const bool parking = contains_any(cleaned, {"停车", "停半挂", "停大车", "过夜"});
     const bool where = contains_any(
         cleaned, {"有没有", "有吗", "在哪", "哪有", "哪里", "哪儿", "哪能", "附近", "有司机之家"});
-    if (!(station || parking) || !where) return false;
-    return districts_->match(cleaned).kind == members::DistrictCatalog::Match::Kind::unique;
+    if (!(station || parking) || !where) return std::nullopt;
+    const auto match = districts_->match(cleaned);
+    if (match.kind != members::DistrictCatalog::Match::Kind::unique) return std::nullopt;
+    return match.candidates.front()->name;
 }
 
 Understanding Understander::understand(std::string_view text, const UnderstandContext& context,
@@ -248,10 +250,11 @@ Understanding Understander::understand(std::string_view text, const UnderstandCo
     }
     if (result.intent == "confirm" && context.step == "confirm" && holds_back(cleaned))
         result.intent = "wait";
-    if (context.step.empty() && asks_for_stations_at_a_place(result, cleaned)) {
-        result.intent = "stations";
-        fill_slots(result, cleaned);
-    }
+    if (context.step.empty())
+        if (auto district = station_place_asked(result, cleaned)) {
+            result.intent = "stations";
+            result.slots["district"] = std::move(*district);
+        }
     // "现在他人都找不着了 电话换了 俺就知道他叫张老三 车牌号记得" got "不客气！" (legal helper,
     // session 22): a longer message is thanks only when it says so; otherwise it is his case.
     if (result.intent == "thanks" && !result.command && !says_thanks(cleaned))

@@ -83,8 +83,10 @@ private:
                            const faq::Index* legal) const;
     void fill_slots(Understanding& result, const std::string& cleaned) const;
 
-    // Where a driver station or a parking place is in a place he names (the station finder's).
-    bool asks_for_stations_at_a_place(const Understanding& result, std::string_view cleaned) const;
+    // Where a driver station or a parking place is in a place he names (the station finder's):
+    // that place's district, or nullopt.
+    std::optional<std::string> station_place_asked(const Understanding& result,
+                                                   std::string_view cleaned) const;
 
     std::shared_ptr<const faq::IntentModel> model_;
     const members::DistrictCatalog* districts_;

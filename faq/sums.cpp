@@ -66,24 +66,32 @@ std::u32string prepared(std::string_view raw) {
     return fold_numbers(spaced);
 }
 
-bool starts_with(std::u32string_view text, std::size_t at, std::u32string_view word) {
-    return text.substr(at).starts_with(word);
+bool mentions(std::u32string_view text, std::initializer_list<std::u32string_view> words) {
+    return std::any_of(words.begin(), words.end(), [&](std::u32string_view word) {
+        return text.find(word) != std::u32string_view::npos;
+    });
 }
 
 // Whether one of `words` ends within `reach` code points before `at`.
 bool said_before(std::u32string_view text, std::size_t at, std::size_t reach,
                  std::initializer_list<std::u32string_view> words) {
     const std::size_t from = at > reach ? at - reach : 0;
-    const std::u32string_view window = text.substr(from, at - from);
-    return std::any_of(words.begin(), words.end(), [&](std::u32string_view word) {
-        return window.find(word) != std::u32string_view::npos;
-    });
+    return mentions(text.substr(from, at - from), words);
+}
+
+// The length of the first of `words` that `text` has at `at` (longer words first where one
+// starts another: 个多月 before 个月), or 0.
+std::size_t word_at(std::u32string_view text, std::size_t at,
+                    std::initializer_list<std::u32string_view> words) {
+    const std::u32string_view rest = text.substr(std::min(at, text.size()));
+    for (const std::u32string_view word : words)
+        if (rest.starts_with(word)) return word.size();
+    return 0;
 }
 
 bool said_after(std::u32string_view text, std::size_t at,
                 std::initializer_list<std::u32string_view> words) {
-    return std::any_of(words.begin(), words.end(),
-                       [&](std::u32string_view word) { return starts_with(text, at, word); });
+    return word_at(text, at, words) != 0;
 }
 
 // "2年4个月", "两年半", "八个月", "3年": months, and where it ends; empty when the number at `at`
@@ -93,10 +101,8 @@ std::optional<int> months_at(std::u32string_view text, std::size_t at, std::size
     const auto first = number_in(text.substr(at), used);
     if (!first || *first > 60) return std::nullopt;
     std::size_t next = at + used;
-    if (said_after(text, next, {U"个多月", U"个月", U"月"})) {
-        end = next + (starts_with(text, next, U"个多月") ? 3
-                      : starts_with(text, next, U"个月") ? 2
-                                                         : 1);
+    if (const std::size_t unit = word_at(text, next, {U"个多月", U"个月", U"月"})) {
+        end = next + unit;
         return static_cast<int>(*first);
     }
     if (!said_after(text, next, {U"年"})) return std::nullopt;
@@ -110,8 +116,8 @@ std::optional<int> months_at(std::u32string_view text, std::size_t at, std::size
     std::size_t more_used = 0;
     if (const auto more = number_in(text.substr(next), more_used); more && *more < 12) {
         const std::size_t after = next + more_used;
-        if (said_after(text, after, {U"个多月", U"个月"})) {
-            end = after + (starts_with(text, after, U"个多月") ? 3 : 2);
+        if (const std::size_t unit = word_at(text, after, {U"个多月", U"个月"})) {
+            end = after + unit;
             return months + static_cast<int>(*more);
         }
     }
@@ -140,11 +146,7 @@ DriverFigures figures_in(std::string_view raw) {
     DriverFigures figures;
     // "我4年3个月 8500一个月 能赔多少": in a message about severance a length of time is his
     // service even without 干 / 做 before it.
-    const bool about_leaving =
-        std::u32string_view(text).find(U"补偿") != std::u32string_view::npos ||
-        std::u32string_view(text).find(U"辞退") != std::u32string_view::npos ||
-        std::u32string_view(text).find(U"开除") != std::u32string_view::npos ||
-        std::u32string_view(text).find(U"赔") != std::u32string_view::npos;
+    const bool about_leaving = mentions(text, {U"补偿", U"辞退", U"开除", U"赔"});
     for (std::size_t at = 0; at < text.size(); ++at) {
         // A number starts here, not inside another.
         if (at > 0 && (is_arabic(text[at - 1]) || text[at - 1] == U'.')) continue;
