@@ -187,22 +187,23 @@ std::string ticket_status_text(const Ticket& ticket, bool owner) {
     if (ticket.state == "open") return text + "已登记，正在等待" + desk + "答复。";
     if (ticket.state == "closed" && ticket.answer.empty()) return text + "已办结。";
     text += ticket.state == "closed" ? "已办结。" : desk + "已答复。";
-    if (owner && !ticket.answer.empty())
-        text += "\n答复：" + ticket.answer;
-    else if (!ticket.answer.empty())
-        text += "答复只发给提问的本人。";
+    if (owner && !ticket.answer.empty()) text += "\n答复：" + ticket.answer;
     return text;
 }
 
 std::string ticket_status_reply(const std::optional<Ticket>& ticket, std::string_view number,
                                 std::string_view channel, std::string_view sender_id,
                                 bool in_group) {
-    if (!ticket) return "没有找到工单" + std::string(number) + "，请核对工单号。";
-    const bool owner =
-        !sender_id.empty() && ticket->sender_id == sender_id && ticket->channel == channel;
+    const bool owner = ticket && !sender_id.empty() && ticket->sender_id == sender_id &&
+                       ticket->channel == channel;
+    // Numbers are sequential, so a stranger with one hears what he would of a number never issued
+    // (as an application number does): not even whether it exists or waits.
+    if (!owner)
+        return "没有找到您的工单" + std::string(number) +
+               "。工单只能由提问的本人、在提问的那个聊天里查询，请核对工单号。";
     // In a group the others read along: the owner gets the state there, the answer in private.
-    std::string text = ticket_status_text(*ticket, owner && !in_group);
-    if (owner && in_group && !ticket->answer.empty()) text += "请私聊我发送工单号查看答复。";
+    std::string text = ticket_status_text(*ticket, !in_group);
+    if (in_group && !ticket->answer.empty()) text += "请私聊我发送工单号查看答复。";
     return text;
 }
 

@@ -122,9 +122,9 @@ std::string china_day(std::int64_t unix_seconds);
 // who opened the ticket (`owner`), since ticket numbers are guessable.
 std::string ticket_status_text(const Ticket& ticket, bool owner);
 // The chat answer to a message carrying a ticket number, asked by `sender_id` on `channel`:
-// the owner (the ticket's own channel and sender) sees the lawyer's answer in a private chat;
-// anyone else, and the owner in a group, gets the state only (no question, no answer, no phone).
-// `ticket` nullopt: no such ticket.
+// the owner (the ticket's own channel and sender) sees the lawyer's answer in a private chat and
+// the state in a group; anyone else is told what a number never issued gets, since numbers are
+// sequential. `ticket` nullopt: no such ticket.
 std::string ticket_status_reply(const std::optional<Ticket>& ticket, std::string_view number,
                                 std::string_view channel, std::string_view sender_id,
                                 bool in_group);

@@ -610,9 +610,10 @@ TEST_F(ChatLegalTest, TicketNumberGivesItsStatusAndTheAnswerOnlyToItsOwner) {
                            answer.dump(), bearer(kDeskToken))
                   .status,
               200);
-    // Someone else with the (guessable) number: the state, nothing personal.
+    // Someone else with the (guessable) number: as if there were no such ticket.
     const std::string other = say(port(), unique("d"), number).all();
-    EXPECT_NE(other.find("已答复"), std::string::npos) << other;
+    EXPECT_NE(other.find("没有找到您的工单"), std::string::npos) << other;
+    EXPECT_EQ(other.find("已答复"), std::string::npos) << other;
     EXPECT_EQ(other.find("状态测试答复"), std::string::npos) << other;
     // The owner's own group: the state, the answer stays out of the group.
     const std::string room = unique("room");
@@ -624,7 +625,7 @@ TEST_F(ChatLegalTest, TicketNumberGivesItsStatusAndTheAnswerOnlyToItsOwner) {
     say(port(), owner, "你好");
     const std::string mine = say(port(), owner, number + " 进度").all();
     EXPECT_NE(mine.find("状态测试答复"), std::string::npos) << mine;
-    EXPECT_NE(say(port(), owner, "FL209901010001").all().find("没有找到工单"), std::string::npos);
+    EXPECT_NE(say(port(), owner, "FL209901010001").all().find("没有找到您的工单"), std::string::npos);
 }
 
 // A legal question (it names 法律/咨询) that no script entry covers.

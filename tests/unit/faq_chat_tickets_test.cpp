@@ -30,16 +30,18 @@ TEST(TicketStatusReply, OwnerInPrivateSeesTheAnswer) {
     EXPECT_TRUE(has(text, "测试答复")) << text;
 }
 
-TEST(TicketStatusReply, OthersGetTheStateOnly) {
+TEST(TicketStatusReply, OthersHearWhatANumberNeverIssuedGets) {
+    const auto unknown = ticket_status_reply(std::nullopt, "FL202611220012", "bridge", "x", false);
     for (const auto& [channel, sender] :
          {std::pair<std::string, std::string>{"bridge", "wxid_other"},
           {"oa", "wxid_owner"},
           {"bridge", ""}}) {
-        const auto text =
-            ticket_status_reply(answered_ticket(), "FL202611220012", channel, sender, false);
-        EXPECT_TRUE(has(text, "已答复")) << text;
-        EXPECT_FALSE(has(text, "测试答复")) << channel << ":" << sender << " " << text;
-        EXPECT_FALSE(has(text, "运费")) << text;  // nor the question
+        for (const bool in_group : {false, true}) {
+            const auto text =
+                ticket_status_reply(answered_ticket(), "FL202611220012", channel, sender, in_group);
+            EXPECT_EQ(text, unknown) << channel << ":" << sender;
+            EXPECT_FALSE(has(text, "已答复")) << text;
+        }
     }
 }
 
@@ -52,7 +54,7 @@ TEST(TicketStatusReply, OwnerInAGroupIsSentToThePrivateChat) {
 
 TEST(TicketStatusReply, UnknownNumber) {
     const auto text = ticket_status_reply(std::nullopt, "FL202611229999", "bridge", "x", false);
-    EXPECT_TRUE(has(text, "没有找到工单FL202611229999")) << text;
+    EXPECT_TRUE(has(text, "没有找到您的工单FL202611229999")) << text;
 }
 
 LegalQuestion question(bool in_group, bool mentioned, int misses_before) {
