@@ -29,6 +29,12 @@ constexpr double kWeakestIntent = 0.28;
 // it one, and the FAQ's best score counts in full against the other intents (docs/understanding.md,
 // "Long questions").
 constexpr std::size_t kLongQuestion = 16;
+// "不好意思 刚才身份证号输错了 正确的是3204…": an edit said outside a form fits in this many
+// code points; a longer message is a story.
+constexpr std::size_t kLongestEdit = 40;
+// "我的结果出来没", "咋还没动静": the application's progress asked in few words; a message this
+// long that names no application (names_an_application) is about something else.
+constexpr std::size_t kLongestProgress = 20;
 
 bool contains(std::string_view text, std::string_view word) {
     return text.find(word) != std::string_view::npos;
@@ -207,6 +213,35 @@ bool joins_after_all(std::string_view cleaned) {
            !contains_any(cleaned, {"不办", "不入", "不想", "取消", "算了", "不要"});
 }
 
+// "我没申请入会 我问的是告货拉拉要回500值不值": after a "not that", what he says he means. The
+// join form started on the 入会 he had just denied (legal helper, session 24). The whole message
+// when it corrects nothing or too little would be left.
+std::string meant_instead(const std::string& cleaned) {
+    constexpr std::string_view kMeans[] = {"我问的是", "我是问", "我说的是", "我的意思是"};
+    if (!contains_any(cleaned, {"没", "不是", "不"})) return cleaned;
+    for (const std::string_view marker : kMeans)
+        if (const auto at = cleaned.rfind(marker); at != std::string::npos && at > 0) {
+            std::string rest = cleaned.substr(at + marker.size());
+            if (text::code_point_count(rest) >= 4) return rest;
+        }
+    return cleaned;
+}
+
+// "住了一礼拜院 现在入会能报不": whether joining pays for something; a question for the answers
+// (the mutual aid covers what happens after joining), not the form (benefits helper, session 24).
+bool asks_what_joining_pays(std::string_view cleaned) {
+    return contains_any(
+        cleaned, {"能报", "报销", "能赔", "能补助", "能补", "报不", "赔不", "能领钱", "能理赔"});
+}
+
+// Words of an application: a longer message without them that asks "多久能有结果" asks about his
+// case ("就500块 为这个去法院告货拉拉值不值 多久能有结果" got the application lookup; legal
+// helper, session 24).
+bool names_an_application(std::string_view cleaned) {
+    return contains_any(cleaned, {"入会", "申请", "会员", "审核", "批", "短信", "工会", "进度",
+                                  "办好", "办下来", "RH", "rh"});
+}
+
 bool is_number_alone(std::string_view cleaned) {
     const std::u32string points = text::decode_utf8(text::fold_width(cleaned));
     return !points.empty() && std::all_of(points.begin(), points.end(), [](char32_t cp) {
@@ -236,7 +271,7 @@ std::optional<std::string> Understander::station_place_asked(const Understanding
 Understanding Understander::understand(std::string_view text, const UnderstandContext& context,
                                        const faq::Index* legal) const {
     const std::string cleaned = JoinEngine::clean_input(strip_mentions(text));
-    Understanding result = understand_cleaned(cleaned, context, legal);
+    Understanding result = understand_cleaned(meant_instead(cleaned), context, legal);
     // "算了 先不弄了 下回再说": a pause keeps what he filled in (drafts are kept for days); a
     // cancel would delete it. Only the command word itself ("取消", "不办了") cancels at once.
     if (result.intent == "cancel" && !result.command && puts_off(cleaned)) result.intent = "wait";
@@ -332,8 +367,11 @@ Understanding Understander::understand_cleaned(const std::string& cleaned,
         result.slots["field"] = field;
         return result;
     }
+    // Outside a form, a long story that says "说错了" and names 公司 is his case told again, not
+    // a field to change (it got the menu; legal helper, session 24).
+    const bool may_edit = !context.step.empty() || text::code_point_count(cleaned) <= kLongestEdit;
     if (const std::string field = edit_field(cleaned);
-        !field.empty() && !model.is_question(cleaned)) {
+        !field.empty() && may_edit && !model.is_question(cleaned)) {
         result.intent = "edit";
         result.confidence = 0.9;
         result.slots["field"] = field;
@@ -515,11 +553,15 @@ Understanding Understander::classify(const std::string& cleaned, const Understan
     // 会员卡丢了咋办" started a new application).
     const bool names_a_field = !edit_field(cleaned).empty();
     const bool member_already = says_already_member(cleaned);
+    const bool asks_what_it_pays = asks_what_joining_pays(cleaned);
+    const bool names_no_application =
+        text::code_point_count(cleaned) >= kLongestProgress && !names_an_application(cleaned);
     std::erase_if(scores, [&](const faq::IntentScore& score) {
         return (score.intent == "opt_out" && context.channel != "sms") ||
                (score.intent == "confirm" && context.step != "confirm") ||
                (score.intent == "edit" && !names_a_field) ||
-               (score.intent == "join" && member_already);
+               (score.intent == "join" && (member_already || asks_what_it_pays)) ||
+               (score.intent == "progress" && names_no_application);
     });
     if ((scores.empty() || scores.front().score < kWeakestIntent) && question_shaped && legal) {
         // Asked like a question but close to nothing: a legal question kayou cannot answer yet

@@ -305,8 +305,6 @@ bool answer_from_answered(LegalReply& reply, const Index& index, const LegalQues
     return false;
 }
 
-// The reply to `decision`: the answer (shortened to what was asked, `searched_text`), the
-// choices, or the desk's offer.
 // What the first hit with a rule gives for his figures (faq::sum_for_driver), or "".
 std::string sum_from_hits(const std::vector<Hit>& hits, const LegalQuestion& question) {
     const std::string stated = question.text + " " + question.said_before;
@@ -316,6 +314,8 @@ std::string sum_from_hits(const std::vector<Hit>& hits, const LegalQuestion& que
     return {};
 }
 
+// The reply to `decision`: the answer (shortened to what was asked, `searched_text`), the
+// choices, or the desk's offer.
 void fill_reply(LegalReply& reply, const Decision& decision, const LegalQuestion& question,
                 const Index* index, const std::string& searched_text) {
     switch (decision.action) {

@@ -134,6 +134,12 @@ constexpr std::initializer_list<std::u32string_view> kMonthlyBefore = {
 constexpr std::initializer_list<std::u32string_view> kMonthlyAfter = {
     U"1个月", U"1月", U"每月", U"/月", U"块1个月", U"元1个月", U"块钱1个月", U"块/月", U"元/月"};
 
+constexpr std::initializer_list<std::u32string_view> kDrovePast = {
+    U"跑了", U"开了", U"跑到", U"开到", U"时速", U"车速", U"开的", U"跑的", U"开"};
+constexpr std::initializer_list<std::u32string_view> kNoSpeedAfter = {
+    U"年", U"个", U"天", U"趟", U"次", U"万", U"千",
+    U"块", U"元", U"吨", U"分", U"%",  U"多", U"米"};
+
 }  // namespace
 
 std::optional<long> number_at(std::string_view text) {
@@ -170,6 +176,33 @@ DriverFigures figures_in(std::string_view raw) {
             (said_after(text, after + 1, {U"伤残", U"残"}) ||
              said_before(text, at, 4, {U"伤残", U"评了", U"评", U"鉴定"}))) {
             figures.disability_grade = static_cast<int>(*value);
+            continue;
+        }
+        // "扣了9分", "这次又记6分"; "还剩3分" is what is left, "记满12分" the rule, "5分钟" no
+        // points.
+        if (*value >= 1 && *value <= 12 && said_after(text, after, {U"分"}) &&
+            !said_after(text, after, {U"分钟", U"分之"}) &&
+            said_before(text, at, 5, {U"扣", U"记"}) && !said_before(text, at, 5, {U"剩"}) &&
+            !said_before(text, at, 1, {U"满"})) {
+            figures.points.push_back(static_cast<int>(*value));
+            continue;
+        }
+        if (!figures.deducted && *value >= 50 &&
+            said_before(text, at, 4, {U"扣", U"罚我", U"罚了"}) &&
+            !said_after(text, after + (after < text.size() && text[after] == U' ' ? 1 : 0),
+                        {U"分", U"%", U"个", U"天", U"次", U"年", U"级"})) {
+            figures.deducted = *value;
+            continue;
+        }
+        const bool not_a_speed = said_after(text, after, kNoSpeedAfter);
+        if (!figures.speed_limit && *value >= 20 && *value <= 130 &&
+            said_before(text, at, 3, {U"限速"}) && !not_a_speed) {
+            figures.speed_limit = static_cast<int>(*value);
+            continue;
+        }
+        if (!figures.speed && *value >= 20 && *value <= 250 &&
+            said_before(text, at, 3, kDrovePast) && !not_a_speed) {
+            figures.speed = static_cast<int>(*value);
             continue;
         }
         const bool monthly =
@@ -227,11 +260,75 @@ std::string disability_line(int grade, long wage) {
            "300%的按300%算。\n";
 }
 
+// 记分办法 第20条: a cycle's points reaching 12 keep his licence until he passes the full-marks
+// study and test.
+std::string points_line(const std::vector<int>& points, bool asks_left) {
+    int total = 0;
+    std::string added;
+    for (const int each : points) {
+        total += each;
+        added += (added.empty() ? "" : "＋") + std::to_string(each);
+    }
+    if (points.size() == 1) {
+        if (!asks_left || total >= 12) return {};
+        return "按您说的，这个记分周期已经记了" + added + "分，还差" + std::to_string(12 - total) +
+               "分满12分。\n";
+    }
+    std::string line = "按您说的，扣的分加起来是" + added + "＝" + std::to_string(total) + "分";
+    if (total >= 12)
+        return line +
+               "，够12分了：都在同一个记分周期（12个月，从初次领证之日起算）里的，驾驶证会被扣"
+               "留，要参加满分学习和考试。\n";
+    return line + "，还没满12分，这个记分周期再记" + std::to_string(12 - total) + "分就满了。\n";
+}
+
+// 工资支付暂行规定 第16条: for a loss he caused, at most 20 % of the month's wage, and what is
+// left not below the local minimum wage.
+std::string deduction_line(long wage, long deducted) {
+    const long cap = wage / 5;
+    std::string line = "按您说的（月工资" + std::to_string(wage) + "元、扣了" +
+                       std::to_string(deducted) +
+                       "元）：就算是您的过错给单位造成了损失，每月最多扣"
+                       "工资的20%，也就是" +
+                       std::to_string(cap) + "元，扣完还不能低于当地最低工资";
+    if (deducted > cap)
+        return line + "；扣" + std::to_string(deducted) + "元超出了" +
+               std::to_string(deducted - cap) + "元。\n";
+    return line + "；没有损失、没有依据的，一分也不能扣。\n";
+}
+
+// (actual − limit) ÷ limit, as the 记分办法's bands are set.
+std::string speeding_line(int limit, int speed) {
+    return "按您说的（限速" + std::to_string(limit) + "、跑了" + std::to_string(speed) +
+           "）：超速" + std::to_string((speed - limit) * 100 / limit) + "%。\n";
+}
+
+bool asks_what_is_left(std::string_view text) {
+    return contains(text, {"还剩", "还有几分", "还能扣", "还差", "会不会满", "满了没", "是不是满了",
+                           "满没满", "满了吗", "够12", "够不够"});
+}
+
+std::string traffic_lines(const Entry& answered, const DriverFigures& figures,
+                          std::string_view text) {
+    std::string lines;
+    if (figures.speed_limit && figures.speed && *figures.speed > *figures.speed_limit &&
+        answered.answer.find("超速") != std::string::npos &&
+        answered.answer.find("%") != std::string::npos)
+        lines += speeding_line(*figures.speed_limit, *figures.speed);
+    if (!figures.points.empty() && answered.answer.find("满12分") != std::string::npos)
+        lines += points_line(figures.points, asks_what_is_left(text));
+    return lines;
+}
+
 }  // namespace
 
 std::string sum_for_driver(const Entry& answered, std::string_view text) {
     const DriverFigures figures = figures_in(text);
+    if (std::string lines = traffic_lines(answered, figures, text); !lines.empty()) return lines;
     if (!figures.monthly_wage) return {};
+    if (figures.deducted && answered.answer.find("20%") != std::string::npos &&
+        answered.answer.find("最低工资") != std::string::npos)
+        return deduction_line(*figures.monthly_wage, *figures.deducted);
     const bool asks_money =
         contains(text, {"补偿", "赔", "多少", "几个月", "N", "n+1", "能拿", "能要", "给我"});
     if (figures.months_worked && *figures.months_worked > 0 && asks_money &&

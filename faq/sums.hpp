@@ -5,6 +5,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace kayou::faq {
 
@@ -16,6 +17,10 @@ struct DriverFigures {
     std::optional<long> monthly_wage;  // yuan: "月工资6500", "一个月6千5", "每月七千"
     std::optional<int> months_worked;  // "干了2年4个月", "在这做了两年半", "上了八个月班"
     std::optional<int> disability_grade;  // 1..10: "评了十级伤残", "9级伤残"
+    std::vector<int> points;  // each deduction of licence points he states: "扣了9分", "又记6分"
+    std::optional<long> deducted;    // yuan taken from his wage: "扣了我3000", "罚我500"
+    std::optional<int> speed_limit;  // km/h: "限速100"
+    std::optional<int> speed;        // km/h: "跑了118", "开到90"
 };
 DriverFigures figures_in(std::string_view text);
 
@@ -26,7 +31,11 @@ std::optional<long> number_at(std::string_view text);
 // What `answered`'s rule gives for the figures in `text`, as one line for the top of the answer:
 // the economic compensation (and the 2N of an unlawful dismissal) for an answer about 经济补偿 when
 // he gives his length of service and wage and asks about money; the one-off disability allowance
-// for an answer about 一次性伤残补助金 when he gives his grade and wage. Empty otherwise.
+// for an answer about 一次性伤残补助金 when he gives his grade and wage; the points he has lost
+// this cycle, added up against 12, for an answer about 记满12分 (记分办法 第20条); the 20 % a month
+// that may be taken from his wage (工资支付暂行规定 第16条) against what was taken, for an answer
+// about that cap; how far over the limit he drove, in per cent, for an answer that sets points
+// by it. The lines that apply, in that order; empty when none does.
 std::string sum_for_driver(const Entry& answered, std::string_view text);
 
 }  // namespace kayou::faq

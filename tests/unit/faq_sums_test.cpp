@@ -2,6 +2,7 @@
 
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "faq/script.hpp"
 #include "faq/sums.hpp"
@@ -99,6 +100,68 @@ TEST(FaqSums, TheRuleOfTheAnswerWorkedThroughForHisFigures) {
     EXPECT_EQ(sum_for_driver(severance, "干了2年 月工资6500 怎么写辞职信"), "");
     EXPECT_EQ(sum_for_driver(other, "干了2年4个月 月工资6500 被开除了能赔多少"), "");
     EXPECT_EQ(sum_for_driver(severance, "评了十级伤残 月工资5000 能拿多少"), "");
+}
+
+TEST(FaqSums, PointsAndDeductionsAreReadBesideTheirVerbs) {
+    struct Case {
+        const char* text;
+        std::vector<int> points;
+        std::optional<long> deducted;
+    };
+    const Case cases[] = {
+        {"今年已经扣了9分 这次超速又扣6分 会怎样", {9, 6}, std::nullopt},
+        {"被记了三分 又记了6分", {3, 6}, std::nullopt},
+        {"扣了我6分 罚款200", {6}, std::nullopt},
+        {"还剩3分 快扣满12分了", {}, std::nullopt},
+        {"等了5分钟就扣了我3分", {3}, std::nullopt},
+        {"月工资6500 这个月扣了我3000", {}, 3000},
+        {"老板罚我五百 工资才五千", {}, 500},
+        {"扣了我3个月工资", {}, std::nullopt},
+        {"限速100我跑了118 扣了6分", {6}, std::nullopt},
+    };
+    for (const Case& c : cases) {
+        const DriverFigures figures = figures_in(c.text);
+        EXPECT_EQ(figures.points, c.points) << c.text;
+        EXPECT_EQ(figures.deducted, c.deducted) << c.text;
+    }
+    const DriverFigures fast = figures_in("限速100我跑了118 扣了6分");
+    EXPECT_EQ(fast.speed_limit, 100);
+    EXPECT_EQ(fast.speed, 118);
+    EXPECT_EQ(figures_in("开了3年车 跑到120公里").speed, 120);
+    EXPECT_EQ(figures_in("限速60 开了3年车").speed, std::nullopt);
+}
+
+TEST(FaqSums, PointsAddedUpAgainstTwelveAndTheDeductionCapWorkedThrough) {
+    const Entry full_marks = entry_saying("一个记分周期内累计记满12分的，驾驶证被扣留…");
+    const Entry deductions =
+        entry_saying("每月扣除部分不得超过当月工资的20%，扣完剩下的不能低于当地月最低工资标准");
+
+    const std::string over = sum_for_driver(full_marks, "今年已经扣了9分 这次超速又扣6分 会怎样");
+    EXPECT_NE(over.find("9＋6＝15分，够12分了"), std::string::npos) << over;
+    const std::string under = sum_for_driver(full_marks, "扣了3分 又被记了6分 还能开吗");
+    EXPECT_NE(under.find("3＋6＝9分，还没满12分，这个记分周期再记3分就满了"), std::string::npos)
+        << under;
+    EXPECT_NE(sum_for_driver(full_marks, "已经扣了10分了 还剩几分").find("还差2分满12分"),
+              std::string::npos);
+    const Entry speeding =
+        entry_saying("高速上超速未达20%记6分，20%以上一次记12分；一次记满12分的…");
+    const std::string both =
+        sum_for_driver(speeding, "A2的本 今年已经扣了9分了 限速100我跑了118 会不会满12分");
+    EXPECT_EQ(both,
+              "按您说的（限速100、跑了118）：超速18%。\n"
+              "按您说的，这个记分周期已经记了9分，还差3分满12分。\n");
+    EXPECT_EQ(sum_for_driver(speeding, "限速60 开了3年车 第一次被拍"), "");
+    // One figure that is no question about what is left gives no line.
+    EXPECT_EQ(sum_for_driver(full_marks, "扣了6分 能学法减分吗"), "");
+
+    const std::string over_cap = sum_for_driver(deductions, "月工资6500 弄坏了货 老板扣了我3000");
+    EXPECT_NE(over_cap.find("也就是1300元"), std::string::npos) << over_cap;
+    EXPECT_NE(over_cap.find("超出了1700元"), std::string::npos) << over_cap;
+    const std::string within = sum_for_driver(deductions, "工资8000 扣了我500");
+    EXPECT_NE(within.find("没有损失、没有依据的，一分也不能扣"), std::string::npos) << within;
+    // The cap is for an answer that states it; a wage alone gives nothing.
+    EXPECT_EQ(sum_for_driver(full_marks, "月工资6500 老板扣了我3000"), "");
+    EXPECT_EQ(sum_for_driver(deductions, "老板扣了我3000"), "");
 }
 
 }  // namespace
