@@ -176,6 +176,13 @@ bool asks_for_join_link(std::string_view text) {
     return contains(text, "链接") && contains_any(text, kAsk);
 }
 
+bool echoes_another(std::string_view text) {
+    constexpr std::string_view kSame[] = {"同问",   "同上", "+1",       "＋1",      "我也要",
+                                          "我也是", "同求", "我也想问", "我也一样", "我也想知道"};
+    constexpr std::size_t kLongestEcho = 12;
+    return text::code_point_count(text) <= kLongestEcho && contains_any(text, kSame);
+}
+
 bool asks_membership_by_id(std::string_view text) {
     constexpr std::string_view kAsk[] = {"入没入过",   "有没有入会", "入过会没",
                                          "是不是会员", "是会员吗",   "查查",

@@ -51,6 +51,10 @@ bool asks_about_form_in_progress(std::string_view text);
 // "链接再发一个", "把入会链接给我": the join link asked for again.
 bool asks_for_join_link(std::string_view text);
 
+// "同问", "+1", "我也要 同上": a group member saying the last question is his too; read as a new
+// topic they got an unrelated answer or numbered choices (benefits helper, session 24).
+bool echoes_another(std::string_view text);
+
 // "我不记得以前入没入过 你帮我查查 身份证3204…": whether he is a member, asked by an ID number
 // (which proves nothing: anyone may hold another's number).
 bool asks_membership_by_id(std::string_view text);

@@ -99,6 +99,7 @@ Route group_route(const Understanding& understanding, const RouteView& view) {
     if (view.mentioned &&
         (asks_about_form_in_progress(understanding.text) || asks_for_join_link(understanding.text)))
         return to(Do::group_join);
+    if (view.mentioned && echoes_another(understanding.text)) return to(Do::same_here);
     // The sender's own choices: his "第二个" picks one without a new @-mention.
     if (intent == "choice" && view.choices_offered) return to(Do::pick);
     // The FAQ answers a clear question even unaddressed (it decides silence itself), but only one

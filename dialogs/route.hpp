@@ -46,7 +46,8 @@ enum class Do {
     silence,         // a group message not meant for kayou
     group_join,      // a join asked in a group: the private path (never personal data here)
     ticket_note,     // what he adds to his open ticket ("补充"): for the desk, never a miss
-    wait,  // "等会 我先去装货" / "好了 回来了 继续": the form waits, or goes on
+    wait,       // "等会 我先去装货" / "好了 回来了 继续": the form waits, or goes on
+    same_here,  // "@卡友小助手 同问" in a group: the answer above is his too; how to ask his own
 };
 
 struct Route {

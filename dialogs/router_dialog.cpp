@@ -412,6 +412,11 @@ const char* const kNoLookupById =
     "“进度”。想入会的直接回复“入会”：这个身份证号已经有申请的，提交时会告诉您。以后别在聊天里发身份"
     "证号。";
 // "@卡友小助手 我入会申请想撤回 手机号换了" in a group.
+// "@卡友小助手 同问": the room's last question is not kept (it is a driver's free text), so the
+// answer above is pointed to rather than repeated.
+const char* const kSameHere =
+    "上面的回答对您一样适用。您的情况有不一样的地方，@我把您的情况说一下；要入会的，@我说“入会”，"
+    "每人发一个自己的链接，别人的链接您用不了。";
 const char* const kChangeInGroup =
     "已提交的入会申请要撤回或改信息（比如换了手机号），请加小助手好友私聊我，回复“人工”，"
     "区县工会的工作人员会帮您处理。群里别发身份证号和电话。";
@@ -498,13 +503,16 @@ std::string RouterDialog::step_kind(const ConversationState& state) const {
     return step->validator;
 }
 
+// The menu names only benefits that run all year: it advertised the health check after its
+// period had ended, and every question about it got "本期已截止" (benefits helper, session 24).
+// What is on now is the catalogue's answer (Do::benefits).
 std::string RouterDialog::menu_text(ConversationState& state) const {
     state.session.legal_choices.clear();
     for (const char* intent : kMenuIntents)
         state.session.legal_choices.push_back(std::string(kMenuPrefix) + intent);
     return "我可以帮您：\n1. 入会 —— 两分钟办好工会会员，1个工作日内办结\n"
            "2. 法律咨询 —— 欠薪欠运费、事故、工伤、罚款、平台扣钱\n"
-           "3. 福利 —— 入会礼包、加油优惠、免费体检、互助保险\n"
+           "3. 福利 —— 入会礼包、加油优惠、互助保障、困难帮扶\n"
            "4. 进度 —— 查询入会申请进度\n5. 找工作人员\n回复数字，或直接说您的问题。";
 }
 
@@ -1206,7 +1214,6 @@ asio::awaitable<std::string> RouterDialog::answer_route(
     const Message& message, const TurnInput& input, ConversationState& state, const ChatTurn& turn,
     const Understanding& understood, const Route& decided, int choices, bool mid_flow,
     Handled& handled) {
-    const ChatServices& chat = services_.chat;
     std::string last_legal_outcome;
     switch (decided.action) {
         case Do::flow:
@@ -1349,6 +1356,8 @@ std::string RouterDialog::reply_text(Do action, ConversationState& state,
         case Do::not_understood:
             if (mid_flow) return kNotUnderstoodInFlow;
             return std::string(kNotUnderstood) + menu_text(state);
+        case Do::same_here:
+            return kSameHere;
         case Do::small_talk:
             // Mid-flow the step's prompt follows (resume); a group gets no menu of private steps.
             if (mid_flow || in_group) return kSmallTalkShort;

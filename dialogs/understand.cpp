@@ -227,9 +227,11 @@ std::string meant_instead(const std::string& cleaned) {
     return cleaned;
 }
 
-// "住了一礼拜院 现在入会能报不": whether joining pays for something; a question for the answers
-// (the mutual aid covers what happens after joining), not the form (benefits helper, session 24).
-bool asks_what_joining_pays(std::string_view cleaned) {
+// "住了一礼拜院 现在入会能报不", "今年再住院还能报不": whether something is paid for. Joining
+// asked that way is a question for the answers (the mutual aid covers what happens after
+// joining), not the form; and a claim is no case for the lawyers (both got those; benefits
+// helper, session 24).
+bool asks_about_a_claim(std::string_view cleaned) {
     return contains_any(
         cleaned, {"能报", "报销", "能赔", "能补助", "能补", "报不", "赔不", "能领钱", "能理赔"});
 }
@@ -553,7 +555,7 @@ Understanding Understander::classify(const std::string& cleaned, const Understan
     // 会员卡丢了咋办" started a new application).
     const bool names_a_field = !edit_field(cleaned).empty();
     const bool member_already = says_already_member(cleaned);
-    const bool asks_what_it_pays = asks_what_joining_pays(cleaned);
+    const bool asks_what_it_pays = asks_about_a_claim(cleaned);
     const bool names_no_application =
         text::code_point_count(cleaned) >= kLongestProgress && !names_an_application(cleaned);
     std::erase_if(scores, [&](const faq::IntentScore& score) {
@@ -601,7 +603,7 @@ void Understander::fill_slots(Understanding& result, const std::string& cleaned)
     // "互助保险 住院了咋报" is a benefit claim, not a case for the lawyers (benefits helper,
     // session 21: 住院 brought the desk's offer and 12348).
     if (result.intent == "question" && model.is_serious(cleaned) &&
-        model.benefit_kinds(cleaned).empty())
+        model.benefit_kinds(cleaned).empty() && !asks_about_a_claim(cleaned))
         result.slots["serious"] = "1";
     if (result.intent == "edit") {
         const std::string field = edit_field(cleaned);

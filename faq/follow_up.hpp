@@ -89,6 +89,10 @@ inline constexpr double kRelevantPart = 0.35;
 // and the alternative is choices on another topic. Chosen on the blind tuning conversations
 // (faq/eval/followups_blind_ca.yaml, docs/BENCHMARKS.md "Session 22").
 inline constexpr double kRelevantWhenUnsure = 0.1;
+// "你还没说 我能不能在武进法院告": he did not find it in the answer he got; whatever of it speaks
+// to his words at all is better than "已经说到了，不再重复" (legal helper, session 24: the
+// sentence was near the end of 800 characters).
+inline constexpr double kRelevantWhenNotSeen = 0.05;
 inline constexpr std::size_t kPartSentences = 3;
 std::string relevant_part(std::string_view answer, const SentenceRelevance& relevance,
                           double min_share = kRelevantPart);

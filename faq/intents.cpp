@@ -74,6 +74,7 @@ void parse_word_lists(const YAML::Node& root, detail::YamlCheck& check, IntentSc
     script.threats = optional("threats");
     script.flight_accident = optional("flight_accident");
     script.flight_leaving = optional("flight_leaving");
+    script.not_danger = optional("not_danger");
     if (script.flight_accident.empty() != script.flight_leaving.empty())
         check.add(line_of(root), "flight_accident and flight_leaving go together");
     script.question_words = check.texts(root, "question_words", "the intent script");
@@ -95,7 +96,7 @@ IntentScript parse_intent_script(std::string_view text, std::string source_name)
     check.only_keys(root,
                     {"version", "synonyms", "corrections", "intents", "fillers", "serious",
                      "emergency", "self_harm", "threats", "flight_accident", "flight_leaving",
-                     "benefit_kinds", "question_words"},
+                     "not_danger", "benefit_kinds", "question_words"},
                     "the intent script");
     script.version = check.text(root, "version", "the intent script", true).value_or("");
     script.synonyms = parse_groups(root["synonyms"], check, "synonyms");
@@ -218,6 +219,7 @@ std::shared_ptr<const IntentModel> IntentModel::build(IntentScript script) {
     model->threats_ = folded(model->script_.threats);
     model->flight_accident_ = folded(model->script_.flight_accident);
     model->flight_leaving_ = folded(model->script_.flight_leaving);
+    model->not_danger_ = folded(model->script_.not_danger);
     model->question_ = folded(model->script_.question_words);
     for (const auto& [kind, words] : model->script_.benefit_kinds)
         model->kinds_.emplace_back(kind, folded(words));
@@ -341,12 +343,11 @@ bool ends_in_verb_not(std::string_view text) {
 
 std::string_view IntentModel::danger(std::string_view text) const {
     std::string folded = fold(text);
-    // "律师直接打我电话吧" is a call asked for, not a beating: 打我 is an emergency word, and the
-    // request got the roadside script twice (legal helper, session 23).
-    for (const std::string_view call :
-         {"打我电话", "打我手机", "打我的电话", "打我的手机", "打我这个"})
-        for (auto at = folded.find(call); at != std::string::npos; at = folded.find(call))
-            folded.replace(at, call.size(), "，");
+    // The script's not_danger words hold a danger word and mean no danger ("律师直接打我电话吧"
+    // holds 打我): they are taken out first.
+    for (const std::string& harmless : not_danger_)
+        for (auto at = folded.find(harmless); at != std::string::npos; at = folded.find(harmless))
+            folded.replace(at, harmless.size(), "，");
     if (contains_any(folded, self_harm_)) return "self_harm";
     if (contains_any(folded, threats_)) return "threat";
     if (contains_any(folded, flight_accident_) && contains_any(folded, flight_leaving_))

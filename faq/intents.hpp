@@ -50,6 +50,8 @@ struct IntentScript {
     // (an accident, leaving it). Stay, call 120 / 122, and what fleeing costs. Optional.
     std::vector<std::string> flight_accident;
     std::vector<std::string> flight_leaving;
+    // Phrases that hold a danger word and mean no danger ("打我电话": a call asked for).
+    std::vector<std::string> not_danger;
     // Benefit kind id -> words that name it ("fuel_card": [加油卡, 油卡]).
     std::vector<std::pair<std::string, std::vector<std::string>>> benefit_kinds;
     // Words that make a message a question (吗, 怎么, 多少, ？): a sentence, never a name or a
@@ -115,7 +117,7 @@ private:
     std::map<std::string, std::string, std::less<>> commands_;  // folded word -> intent
     std::vector<std::u32string> fillers_;                       // folded, longest first
     // Folded once at build: these run on every message.
-    std::vector<std::string> serious_, emergency_, self_harm_, threats_, question_;
+    std::vector<std::string> serious_, emergency_, self_harm_, threats_, question_, not_danger_;
     std::vector<std::string> flight_accident_, flight_leaving_;
     std::vector<std::pair<std::string, std::vector<std::string>>> kinds_;
     std::vector<std::pair<std::string, std::vector<std::string>>> cues_;  // intent -> folded cues

@@ -103,9 +103,12 @@ bool asks_for_person(std::string_view text) {
 
 std::string answer_gist(const Entry& entry, std::size_t max_chars) {
     // The answer's first sentence: what the driver would learn, so he can tell which one fits.
+    // A bare "能。" or "不行！" tells him nothing of which question it answers: the sentence after
+    // it comes too (a choice read "2. 能"; legal helper, session 24).
+    constexpr std::size_t kShortestGist = 6;
     const std::u32string answer = text::decode_utf8(entry.answer);
     std::size_t end = answer.size();
-    for (std::size_t i = 0; i < answer.size(); ++i) {
+    for (std::size_t i = kShortestGist; i < answer.size(); ++i) {
         if (answer[i] == U'。' || answer[i] == U'；' || answer[i] == U'！' || answer[i] == U'\n') {
             end = i;
             break;
@@ -122,6 +125,15 @@ namespace {
 constexpr std::string_view kAnswerStands =
     "您这种情况，刚才的回答已经说到了，不再重复。想问得更细（比如对方不承认、没有证据、"
     "钱怎么算），可以把情况多说几句；或者回复“人工”转律师值班，也可以拨打职工服务热线12351。";
+
+// "你还没说…", "没看到说…": the answer he got did not show him what he asked.
+bool says_not_answered(std::string_view text) {
+    constexpr std::string_view kNotSeen[] = {"还没说", "没说", "没回答", "没看到",
+                                             "没看见", "没讲", "没提"};
+    return std::any_of(std::begin(kNotSeen), std::end(kNotSeen), [&](std::string_view words) {
+        return text.find(words) != std::string_view::npos;
+    });
+}
 
 // "要准备啥材料" right after an answer asks what that answer says of it: searched, the bare
 // aspect drifts to another topic's entry (a wage answer's "要准备啥材料" found the freight
@@ -456,6 +468,12 @@ LegalReply answer_from(std::shared_ptr<const Index> index, int version,
             reply.index = std::move(index);
             return reply;
         }
+        if (decision.action == Action::handoff && says_not_answered(question.text) &&
+            answer_with_relevant_part(reply, index->script().find(question.answered_before.front()),
+                                      question, index.get(), kRelevantWhenNotSeen)) {
+            reply.index = std::move(index);
+            return reply;
+        }
         // Not answered: a miss for the inbox (with its topic), and the second in a row opens a
         // ticket as any miss does.
         if (decision.action == Action::handoff) {
@@ -492,8 +510,7 @@ bool opens_ticket(const LegalQuestion& question, const LegalReply& reply) {
 }
 
 std::string missed_ticket_text(std::string_view number) {
-    return "这个问题脚本里没有现成答案，我已经把您的问题转给律师值班，工单号" +
-           std::string(number) +
+    return "这个问题我答不好，已经替您转给律师值班，工单号" + std::string(number) +
            "。律师一般在工作时间内答复，答复会在这里告诉您（入会时验证过手机号的，也会短信通知）；"
            "发送工单号可随时查询进度。急事请拨打职工服务热线12351。";
 }

@@ -108,6 +108,11 @@ std::optional<int> months_at(std::u32string_view text, std::size_t at, std::size
     if (!said_after(text, next, {U"年"})) return std::nullopt;
     int months = static_cast<int>(*first) * 12;
     next += 1;
+    // "一年多": more than a year and less than two; the caller reads the 多.
+    if (said_after(text, next, {U"多"}) && !said_after(text, next, {U"多少"})) {
+        end = next;
+        return months;
+    }
     if (said_after(text, next, {U"半"})) {
         end = next + 1;
         return months + 6;
@@ -167,6 +172,8 @@ DriverFigures figures_in(std::string_view raw) {
                 months && !said_after(text, end, {U"工资", U"的工资", U"运费", U"的钱"}) &&
                 !(end < text.size() && is_arabic(text[end]))) {
                 figures.months_worked = *months;
+                figures.months_more = said_after(text, end, {U"多"});
+                if (figures.months_more) ++end;
                 at = end - 1;
                 continue;
             }
@@ -244,6 +251,20 @@ std::string severance_line(int months, long wage) {
            "元）：经济补偿是" + halves_said(halves) + "个月工资，约" + std::to_string(amount) +
            "元；单位违法辞退、开除的，赔偿金是它的2倍，约" + std::to_string(amount * 2) +
            "元。月工资按走之前12个月的平均算（奖金、加班费都算）。\n";
+}
+
+// "干了一年多": under half a year more counts half a month, half a year or more a whole one, so
+// both sums are given (it said 1 month for "一年多"; legal helper, session 24).
+std::string severance_range_line(int years_in_months, long wage) {
+    const int years = years_in_months / 12;
+    const long fewer = 2L * years + 1;
+    const long more = 2L * years + 2;
+    return "按您说的（在这家干了" + std::to_string(years) + "年多、月工资" + std::to_string(wage) +
+           "元）：不满" + std::to_string(years) + "年半的，经济补偿是" + halves_said(fewer) +
+           "个月工资，约" + std::to_string(wage * fewer / 2) + "元；满" + std::to_string(years) +
+           "年半的，是" + halves_said(more) + "个月，约" + std::to_string(wage * more / 2) +
+           "元。单位违法辞退、开除的，赔偿金是经济补偿的2倍。月工资按走之前12个月的平均算（奖金、"
+           "加班费都算）。\n";
 }
 
 // 工伤保险条例 第35–37条: 27, 25, 23, 21, 18, 16, 13, 11, 9, 7 months for grades 1–10;
@@ -334,7 +355,9 @@ std::string sum_for_driver(const Entry& answered, std::string_view text) {
     if (figures.months_worked && *figures.months_worked > 0 && asks_money &&
         answered.answer.find("经济补偿") != std::string::npos &&
         answered.answer.find("每满1年") != std::string::npos)
-        return severance_line(*figures.months_worked, *figures.monthly_wage);
+        return figures.months_more
+                   ? severance_range_line(*figures.months_worked, *figures.monthly_wage)
+                   : severance_line(*figures.months_worked, *figures.monthly_wage);
     if (figures.disability_grade && asks_money &&
         answered.answer.find("一次性伤残补助金") != std::string::npos)
         return disability_line(*figures.disability_grade, *figures.monthly_wage);

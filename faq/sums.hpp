@@ -16,6 +16,7 @@ struct Entry;
 struct DriverFigures {
     std::optional<long> monthly_wage;  // yuan: "月工资6500", "一个月6千5", "每月七千"
     std::optional<int> months_worked;  // "干了2年4个月", "在这做了两年半", "上了八个月班"
+    bool months_more = false;  // "干了一年多": more than months_worked, under a year more
     std::optional<int> disability_grade;  // 1..10: "评了十级伤残", "9级伤残"
     std::vector<int> points;  // each deduction of licence points he states: "扣了9分", "又记6分"
     std::optional<long> deducted;    // yuan taken from his wage: "扣了我3000", "罚我500"

@@ -292,5 +292,24 @@ TEST(Route, AGroupAsksForTheFormTheLinkOrAChangeByName) {
     EXPECT_EQ(route(said("choice"), group(true)).action, Do::menu);
 }
 
+// Session 24's benefits helper: "同问", "+1", "我也要 同上" got a labour-contract answer, choices or
+// "没看懂". Addressed, they are pointed to the answer above; a longer message is his own case.
+TEST(Route, SameHereInAGroupPointsToTheAnswerAbove) {
+    for (const char* text : {"同问", "+1", "我也要 同上", "我也是这个情况", "同求"}) {
+        for (const char* intent : {"question", "out_of_scope", "join"}) {
+            Understanding same = said(intent);
+            same.text = text;
+            const Do expected = std::string(intent) == "join" ? Do::group_join : Do::same_here;
+            EXPECT_EQ(route(same, group(true)).action, expected) << text << " " << intent;
+        }
+    }
+    Understanding same = said("out_of_scope");
+    same.text = "同问";
+    EXPECT_EQ(route(same, group(false)).action, Do::silence);
+    Understanding own = said("question");
+    own.text = "我也是被扣了运费 货主说货湿了 能扣多少";
+    EXPECT_EQ(route(own, group(true)).action, Do::legal);
+}
+
 }  // namespace
 }  // namespace kayou::dialogs

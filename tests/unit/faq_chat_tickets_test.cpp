@@ -99,6 +99,17 @@ TEST(MissedTicketText, GivesTheNumberAndWhatHappensNext) {
     EXPECT_TRUE(has(text, "FL202611220013"));
     EXPECT_TRUE(has(text, "律师"));
     EXPECT_TRUE(has(text, "查询"));
+    // Drivers should not read how kayou works inside.
+    EXPECT_FALSE(has(text, "脚本")) << text;
+}
+
+TEST(AnswerGist, ABareYesTakesTheSentenceAfterIt) {
+    Entry entry;
+    entry.answer = "能。平台扣的押金，订单完成后应当退还；不退的可以向12315投诉。";
+    EXPECT_EQ(answer_gist(entry, 40), "能。平台扣的押金，订单完成后应当退还");
+    entry.answer = "不能乱扣工资：每月最多扣20%。其余不行。";
+    EXPECT_EQ(answer_gist(entry, 40), "不能乱扣工资：每月最多扣20%");
+    EXPECT_EQ(answer_gist(entry, 6), "不能乱扣工…");
 }
 
 }  // namespace

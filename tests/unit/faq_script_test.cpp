@@ -231,6 +231,27 @@ intents:
     }
 }
 
+// not_danger is the script's: a phrase listed there hides the danger word inside it, and only
+// that phrase ("打我电话" is a call asked for; "他们在打我" is still a beating).
+TEST(FaqScript, NotDangerPhrasesHideTheDangerWordInsideThem) {
+    const std::string script = R"(version: 1
+fillers: [请]
+serious: [住院]
+emergency: [打我]
+question_words: [吗]
+intents:
+  - id: greeting
+    examples: [你好]
+)";
+    const auto plain = IntentModel::build(parse_intent_script(script, "intents.yaml"));
+    EXPECT_EQ(plain->danger("律师直接打我电话吧"), "emergency");
+    const auto with_exception = IntentModel::build(
+        parse_intent_script(script + "not_danger: [打我电话]\n", "intents.yaml"));
+    EXPECT_EQ(with_exception->danger("律师直接打我电话吧"), "");
+    EXPECT_EQ(with_exception->danger("他们几个在打我"), "emergency");
+    EXPECT_EQ(with_exception->danger("打我电话 他们还在打我"), "emergency");
+}
+
 TEST(FaqScript, LegalEntryNeedsLegalBasis) {
     const auto problems = problems_of(R"(version: 1
 entries:

@@ -95,6 +95,16 @@ TEST(FaqSums, TheRuleOfTheAnswerWorkedThroughForHisFigures) {
                   .find("18个月本人工资，约144000元"),
               std::string::npos);
 
+    // "一年多" is 13 to 23 months: both sums.
+    const std::string vague = sum_for_driver(severance, "干了一年多了 一个月8500 被辞退能要多少");
+    EXPECT_NE(vague.find("干了1年多"), std::string::npos) << vague;
+    EXPECT_NE(vague.find("不满1年半的，经济补偿是1.5个月工资，约12750元"), std::string::npos)
+        << vague;
+    EXPECT_NE(vague.find("满1年半的，是2个月，约17000元"), std::string::npos) << vague;
+    EXPECT_NE(sum_for_driver(severance, "干了1年4个月 一个月8500 被辞退能要多少")
+                  .find("经济补偿是1.5个月工资，约12750元"),
+              std::string::npos);
+
     // Nothing when a figure is missing, nothing is asked about money, or the answer has no rule.
     EXPECT_EQ(sum_for_driver(severance, "干了2年4个月 被开除了能赔多少"), "");
     EXPECT_EQ(sum_for_driver(severance, "干了2年 月工资6500 怎么写辞职信"), "");
