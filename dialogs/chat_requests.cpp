@@ -176,6 +176,20 @@ bool asks_for_join_link(std::string_view text) {
     return contains(text, "链接") && contains_any(text, kAsk);
 }
 
+bool asks_about_own_review(std::string_view text) {
+    constexpr std::string_view kReview[] = {"审核", "审", "批"};
+    constexpr std::string_view kWhen[] = {"多久",     "啥时候", "什么时候", "几点", "有人",
+                                          "能好",     "好了",   "明天",     "今天", "几天",
+                                          "多长时间", "礼拜天", "周末"};
+    return contains_any(text, kReview) && contains_any(text, kWhen);
+}
+
+bool asks_to_change_phone(std::string_view text) {
+    constexpr std::string_view kPhone[] = {"手机号", "号码", "新号", "手机", "电话"};
+    constexpr std::string_view kChange[] = {"换", "改", "新号", "停机", "不用了"};
+    return contains_any(text, kPhone) && contains_any(text, kChange);
+}
+
 bool echoes_another(std::string_view text) {
     constexpr std::string_view kSame[] = {"同问",   "同上", "+1",       "＋1",      "我也要",
                                           "我也是", "同求", "我也想问", "我也一样", "我也想知道"};

@@ -51,6 +51,15 @@ bool asks_about_form_in_progress(std::string_view text);
 // "链接再发一个", "把入会链接给我": the join link asked for again.
 bool asks_for_join_link(std::string_view text);
 
+// "今天礼拜天 有人审吗 啥时候能好", "审核要多久啊 明天能领礼包不": when his own application is
+// settled, which his status answers with its deadline (a driver who has applied got numbered
+// choices or the general rule; benefits helper, session 24).
+bool asks_about_own_review(std::string_view text);
+
+// "我手机号要换了 审核结果短信能发新号不": a submitted application's phone to change, which only
+// staff may do (the status alone was the reply; benefits helper, session 24).
+bool asks_to_change_phone(std::string_view text);
+
 // "同问", "+1", "我也要 同上": a group member saying the last question is his too; read as a new
 // topic they got an unrelated answer or numbered choices (benefits helper, session 24).
 bool echoes_another(std::string_view text);

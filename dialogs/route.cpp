@@ -211,6 +211,12 @@ Route route(const Understanding& understanding, const RouteView& view) {
     if (intent == "resend") return has_application(view) ? to(Do::status) : to(Do::menu);
     if (intent == "benefits") return to(Do::benefits);
     if (intent == "stations") return to(Do::stations);
+    // His own application, asked about as a question: the change only staff may make, or its
+    // deadline (the general rule, or choices, answered neither).
+    if ((intent == "question" || intent == "progress") && has_application(view)) {
+        if (asks_to_change_phone(understanding.text)) return to(Do::change_applied);
+        if (asks_about_own_review(understanding.text)) return to(Do::status);
+    }
     if (intent == "question") {
         Route route = to(Do::legal);
         route.offer_desk = !understanding.slot("serious").empty();

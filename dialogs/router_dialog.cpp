@@ -1253,6 +1253,7 @@ asio::awaitable<std::string> RouterDialog::answer_route(
         case Do::benefits: {
             auto benefits = co_await benefits_text(message, input, understood, state);
             handled.texts.push_back(std::move(benefits));
+            remember_benefit_entry(turn, understood, state);
             break;
         }
         case Do::stations:
@@ -1371,6 +1372,28 @@ std::string RouterDialog::reply_text(Do action, ConversationState& state,
         default:
             return menu_text(state);
     }
+}
+
+// "困难帮扶咋申请" answered from the catalogue, then "要准备啥材料 病历要不要": a follow-up about
+// a benefit leans on the FAQ's entry for it, as after an FAQ answer. It got the freight
+// lawsuit's materials, and "新一期啥时候开始" the limitation periods (benefits helper, session 24).
+void RouterDialog::remember_benefit_entry(const ChatTurn& turn, const Understanding& understood,
+                                          ConversationState& state) const {
+    constexpr double kBenefitEntryScore = 0.5;
+    std::shared_ptr<const faq::Index> index = understood.legal_search.index;
+    std::vector<faq::Hit> hits = understood.legal_search.hits;
+    if (!index && services_.chat.legal_index) {
+        index = services_.chat.legal_index();
+        if (index) hits = index->search(turn.text, {}, 1);
+    }
+    const bool found = index && !hits.empty() && hits.front().entry &&
+                       !hits.front().entry->legal && hits.front().score >= kBenefitEntryScore;
+    if (found) {
+        state.session.legal_answered = {hits.front().entry->id};
+        return;
+    }
+    // "武进" answering the catalogue's question names no benefit: the one asked before stands.
+    if (turn.awaiting == "benefits_district") state.session.legal_answered = turn.legal_answered;
 }
 
 // The district the benefit catalogue asked for: "武进", "我在武进", "武进区"; the benefit he
@@ -1518,10 +1541,13 @@ asio::awaitable<RouterDialog::Handled> RouterDialog::chat_services(const Message
     view.step = step_kind(state);
     // A step removed from the script since the draft was saved: the flow engine restarts the walk.
     if (mid_flow && view.step.empty()) view.step = state.draft->step;
+    const bool about_own_application =
+        (understood.intent == "question" || understood.intent == "progress") &&
+        (asks_about_own_review(text) || asks_to_change_phone(text));
     const bool needs_status = !mid_flow && !in_group &&
                               (understood.intent == "join" || understood.intent == "restart" ||
                                understood.intent == "resend" || understood.intent == "cancel" ||
-                               understood.intent == "edit");
+                               understood.intent == "edit" || about_own_application);
     if (needs_status) view.application = co_await application_status(message);
     const Route decided = route(understood, view);
     if (decided.counts_miss) {

@@ -267,6 +267,10 @@ private:
     boost::asio::awaitable<std::optional<std::string>> group_ticket_status(const Message& message,
                                                                            const ChatTurn& turn);
     void take_benefits_district(const ChatTurn& turn, Understanding& understood) const;
+    // The FAQ entry of the benefit just answered from the catalogue, as the answer a follow-up
+    // leans on ("困难帮扶咋申请" then "要准备啥材料").
+    void remember_benefit_entry(const ChatTurn& turn, const Understanding& understood,
+                                ConversationState& state) const;
     boost::asio::awaitable<void> answer_stations(const Message& message, ConversationState& state,
                                                  const ChatTurn& turn, Handled& handled);
     boost::asio::awaitable<void> answer_status(const Message& message, ConversationState& state,

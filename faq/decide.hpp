@@ -155,6 +155,9 @@ inline constexpr const char* kTwoQuestionsApartOpening =
     "您问了两件事，分两条回答（第二条没收到请回复2）：";
 // The bytes of a group answer's own text (format_group_answer), about 150 Han characters.
 inline constexpr std::size_t kGroupAnswerBytes = 450;
+// An answer he asked to have short ("简单点说"): about two hundred characters, the rest one reply
+// away (faq::answer_from).
+inline constexpr std::size_t kBriefAnswerBytes = 600;
 // The closing line of a group answer: the whole answer and a person are in the private chat.
 inline constexpr const char* kGroupClosing =
     "群里只说要点：完整的回答、找律师，请加小助手好友私聊我，发同样的问题。";

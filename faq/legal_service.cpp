@@ -1,6 +1,7 @@
 #include "faq/legal_service.hpp"
 
 #include <algorithm>
+#include <optional>
 
 #include "faq/content.hpp"
 #include "faq/focus.hpp"
@@ -389,8 +390,60 @@ std::string handoff_offer_text() {
            "也可以拨打职工服务热线12351。";
 }
 
+namespace {
+
+// "简单点说 2万给不给 去哪告", "又是这一大段 看不完": he asks for less. His words without the
+// asking for it are the question, or with nothing else his last question is; either is answered
+// in at most kBriefAnswerBytes (the rest is a "回复1看全文" away), and not as a follow-up that
+// would say the answer was already given (legal helper, session 24: two long blocks again).
+std::optional<LegalQuestion> asked_briefly(const LegalQuestion& question) {
+    constexpr std::string_view kBrief[] = {"说简单点", "简单点说", "简单点", "简单说",
+                                           "说重点",   "长话短说", "直接说", "看不完",
+                                           "太长了",   "一大段",   "说人话", "又是这"};
+    std::string rest = question.text;
+    bool asked = false;
+    for (const std::string_view words : kBrief)
+        for (auto at = rest.find(words); at != std::string::npos; at = rest.find(words)) {
+            rest.replace(at, words.size(), " ");
+            asked = true;
+        }
+    if (!asked || asks_for_person(question.text)) return std::nullopt;
+    constexpr std::size_t kShortestQuestion = 4;
+    LegalQuestion brief = question;
+    brief.searched = {};
+    brief.follow_up = false;
+    brief.max_bytes = std::min(question.max_bytes, kBriefAnswerBytes);
+    const std::u32string left = text::decode_utf8(rest);
+    const auto words = std::count_if(left.begin(), left.end(), [](char32_t cp) {
+        return cp > 0x2FFF && cp != U'，' && cp != U'。' && cp != U'？' && cp != U'！';
+    });
+    if (static_cast<std::size_t>(words) >= kShortestQuestion) {
+        brief.text = std::move(rest);
+        return brief;
+    }
+    if (question.topic.empty()) return std::nullopt;
+    brief.text = question.topic;
+    brief.topic.clear();
+    brief.answered_before.clear();
+    return brief;
+}
+
+LegalReply answer_as_asked(std::shared_ptr<const Index> index, int version,
+                           const LegalQuestion& question, const Thresholds& thresholds);
+
+}  // namespace
+
 LegalReply answer_from(std::shared_ptr<const Index> index, int version,
                        const LegalQuestion& question, const Thresholds& thresholds) {
+    if (const auto brief = asked_briefly(question))
+        return answer_as_asked(std::move(index), version, *brief, thresholds);
+    return answer_as_asked(std::move(index), version, question, thresholds);
+}
+
+namespace {
+
+LegalReply answer_as_asked(std::shared_ptr<const Index> index, int version,
+                           const LegalQuestion& question, const Thresholds& thresholds) {
     LegalReply reply;
     reply.version = version;
     reply.asked_for_person = asks_for_person(question.text);
@@ -492,6 +545,8 @@ LegalReply answer_from(std::shared_ptr<const Index> index, int version,
     reply.index = std::move(index);
     return reply;
 }
+
+}  // namespace
 
 std::optional<std::string> answer_choice(const Index& index,
                                          const std::vector<std::string>& entry_ids, int number,

@@ -309,6 +309,17 @@ TEST_F(UnderstandingTest, BenefitsReachEveryoneByDistrictName) {
     EXPECT_FALSE(has(direct, "哪个区")) << direct.all();
 }
 
+// Session 24's benefits helper: "要准备啥材料 病历要不要" after the hardship aid got the freight
+// lawsuit's materials. A follow-up leans on the benefit answered, across the district asked.
+TEST_F(UnderstandingTest, AFollowUpAboutABenefitAsksAboutThatBenefit) {
+    const Driver driver;
+    ASSERT_TRUE(has(driver.say("困难帮扶咋申请"), "困难帮扶"));
+    driver.say("武进");
+    const Said materials = driver.say("要准备啥材料 病历要不要");
+    EXPECT_TRUE(has(materials, "证明材料")) << materials.all();
+    EXPECT_FALSE(has(materials, "起诉")) << materials.all();
+}
+
 TEST_F(UnderstandingTest, AnApprovedDriverSeesHisDistrictByNameWithEveryItem) {
     const Driver driver;
     const std::string id = join_in_sentences(driver, "13812340001");

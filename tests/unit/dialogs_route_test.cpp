@@ -292,8 +292,8 @@ TEST(Route, AGroupAsksForTheFormTheLinkOrAChangeByName) {
     EXPECT_EQ(route(said("choice"), group(true)).action, Do::menu);
 }
 
-// Session 24's benefits helper: "同问", "+1", "我也要 同上" got a labour-contract answer, choices or
-// "没看懂". Addressed, they are pointed to the answer above; a longer message is his own case.
+// Session 24's benefits helper: "同问", "+1", "我也要 同上" got a labour-contract answer, choices
+// or "没看懂". Addressed, they are pointed to the answer above; a longer message is his own case.
 TEST(Route, SameHereInAGroupPointsToTheAnswerAbove) {
     for (const char* text : {"同问", "+1", "我也要 同上", "我也是这个情况", "同求"}) {
         for (const char* intent : {"question", "out_of_scope", "join"}) {
@@ -309,6 +309,24 @@ TEST(Route, SameHereInAGroupPointsToTheAnswerAbove) {
     Understanding own = said("question");
     own.text = "我也是被扣了运费 货主说货湿了 能扣多少";
     EXPECT_EQ(route(own, group(true)).action, Do::legal);
+}
+
+// Session 24's benefits helper, after submitting: "今天礼拜天 有人审吗 啥时候能好" got choices,
+// "我手机号要换了 审核结果短信能发新号不" the status alone. With an application they get its
+// deadline and who can change it; without one, the answers' general rule.
+TEST(Route, HisOwnApplicationAskedAboutAsAQuestion) {
+    Understanding when = said("question");
+    when.text = "今天礼拜天 有人审吗 啥时候能好";
+    EXPECT_EQ(route(when, idle("received")).action, Do::status);
+    EXPECT_EQ(route(when, idle("none")).action, Do::legal);
+    Understanding phone = said("question");
+    phone.text = "我手机号要换了 审核结果短信能发新号不";
+    EXPECT_EQ(route(phone, idle("received")).action, Do::change_applied);
+    EXPECT_EQ(route(phone, idle("approved")).action, Do::change_applied);
+    EXPECT_EQ(route(phone, idle("none")).action, Do::legal);
+    Understanding other = said("question");
+    other.text = "老板欠我工资 啥时候能要回来";
+    EXPECT_EQ(route(other, idle("received")).action, Do::legal);
 }
 
 }  // namespace

@@ -492,6 +492,32 @@ TEST_F(FaqLegalAnswers, GroupWithoutMentionBelowThresholdIsSilent) {
     EXPECT_NE(private_reply.texts[0].find("找律师"), std::string::npos);
 }
 
+// "简单点说": his last question again, or the rest of this message, in about two hundred
+// characters (legal helper, session 24: "又是这一大段 看不完").
+TEST_F(FaqLegalAnswers, AnAnswerAskedShortIsShort) {
+    LegalQuestion first;
+    first.text = "老板欠我三个月工资不给咋办";
+    const auto answered = answer_from(index_, 1, first, {});
+    ASSERT_EQ(answered.action, Action::answer);
+    ASSERT_GT(answered.texts.front().size(), kBriefAnswerBytes);
+    LegalQuestion brief;
+    brief.text = "又是这一大段 看不完 简单点说";
+    brief.topic = first.text;
+    brief.answered_before = answered.entry_ids;
+    const auto again = answer_from(index_, 1, brief, {});
+    ASSERT_EQ(again.action, Action::answer);
+    EXPECT_EQ(again.entry_ids, answered.entry_ids);
+    EXPECT_LE(again.texts.front().size(), kBriefAnswerBytes);
+    LegalQuestion new_question;
+    new_question.text = "简单点说 货车超载百分之三十以上罚多少";
+    const auto fine = answer_from(index_, 1, new_question, {});
+    ASSERT_EQ(fine.action, Action::answer);
+    EXPECT_LE(fine.texts.front().size(), kBriefAnswerBytes);
+    // Asking for a person is not asking for less.
+    brief.text = "太长了 人工";
+    EXPECT_TRUE(answer_from(index_, 1, brief, {}).asked_for_person);
+}
+
 // "老板欠我工资咋办" then "那要多久" / "要准备啥材料": the part of the wage answer about it, not
 // the whole answer again or another topic's entry; a follow-up with a topic of its own, or
 // after no answer, is searched as before.
