@@ -440,6 +440,17 @@ const char* const kNumberNotBound =
     "就能在这里查进度；也可以用申请时填的手机号，回复收到的验证码短信“进度”。"
     "审核结果会短信通知申请时填的手机号。";
 
+// Whether route() needs his application's status: to join or restart (he may have applied), to
+// resend, cancel or edit, or a question about his own review or phone.
+bool needs_application_status(const Understanding& understood, const std::string& text) {
+    const std::string& intent = understood.intent;
+    if (intent == "join" || intent == "restart" || intent == "resend" || intent == "cancel" ||
+        intent == "edit")
+        return true;
+    return (intent == "question" || intent == "progress") &&
+           (asks_about_own_review(text) || asks_to_change_phone(text));
+}
+
 // What the answers counter and the missed-questions inbox call a turn ("" = not a question).
 std::string outcome_of(Do action, const std::string& legal_outcome) {
     switch (action) {
@@ -1386,8 +1397,8 @@ void RouterDialog::remember_benefit_entry(const ChatTurn& turn, const Understand
         index = services_.chat.legal_index();
         if (index) hits = index->search(turn.text, {}, 1);
     }
-    const bool found = index && !hits.empty() && hits.front().entry &&
-                       !hits.front().entry->legal && hits.front().score >= kBenefitEntryScore;
+    const bool found = index && !hits.empty() && hits.front().entry && !hits.front().entry->legal &&
+                       hits.front().score >= kBenefitEntryScore;
     if (found) {
         state.session.legal_answered = {hits.front().entry->id};
         return;
@@ -1541,14 +1552,8 @@ asio::awaitable<RouterDialog::Handled> RouterDialog::chat_services(const Message
     view.step = step_kind(state);
     // A step removed from the script since the draft was saved: the flow engine restarts the walk.
     if (mid_flow && view.step.empty()) view.step = state.draft->step;
-    const bool about_own_application =
-        (understood.intent == "question" || understood.intent == "progress") &&
-        (asks_about_own_review(text) || asks_to_change_phone(text));
-    const bool needs_status = !mid_flow && !in_group &&
-                              (understood.intent == "join" || understood.intent == "restart" ||
-                               understood.intent == "resend" || understood.intent == "cancel" ||
-                               understood.intent == "edit" || about_own_application);
-    if (needs_status) view.application = co_await application_status(message);
+    if (!mid_flow && !in_group && needs_application_status(understood, text))
+        view.application = co_await application_status(message);
     const Route decided = route(understood, view);
     if (decided.counts_miss) {
         state.session.legal_misses = misses + 1;
