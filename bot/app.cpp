@@ -789,11 +789,11 @@ struct App::Impl {
             auto reply = co_await legal->ask(std::move(question));
             co_return legal_answer(std::move(reply));
         };
-        chat.answer_choice = [this](const std::vector<std::string>& ids,
-                                    int number) -> std::optional<std::string> {
+        chat.answer_choice = [this](const std::vector<std::string>& ids, int number,
+                                    bool in_group) -> std::optional<std::string> {
             auto index = live_content->faq();
             if (!index) return std::nullopt;
-            return faq::answer_choice(*index, ids, number);
+            return faq::answer_choice(*index, ids, number, faq::kOneReplyBytes, in_group);
         };
         chat.take_pending = [this](std::string channel, std::string sender) {
             return tickets->take_pending(std::move(channel), std::move(sender));

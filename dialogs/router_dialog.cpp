@@ -1182,7 +1182,7 @@ asio::awaitable<std::vector<std::string>> RouterDialog::answer_pick(const Messag
         co_return texts;
     }
     std::optional<std::string> answer;
-    if (chat.answer_choice) answer = chat.answer_choice(turn.offered, picked);
+    if (chat.answer_choice) answer = chat.answer_choice(turn.offered, picked, turn.in_group);
     std::vector<std::string> texts;
     if (answer) {
         texts.push_back(std::move(*answer));

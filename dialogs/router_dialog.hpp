@@ -115,8 +115,10 @@ struct HandoffOpened {
 // configured); then the join flow's fixed texts answer as before.
 struct ChatServices {
     std::function<boost::asio::awaitable<LegalAnswer>(LegalAsk)> ask;
-    // The answer for choice `number` (1-based) among ids offered earlier; nullopt = ask again.
-    std::function<std::optional<std::string>(const std::vector<std::string>& entry_ids, int number)>
+    // The answer for choice `number` (1-based) among ids offered earlier, short in a group;
+    // nullopt = ask again.
+    std::function<std::optional<std::string>(const std::vector<std::string>& entry_ids, int number,
+                                             bool in_group)>
         answer_choice;
     // Lawyers' answers waiting for this driver on this channel (removed when taken).
     std::function<boost::asio::awaitable<std::vector<std::string>>(std::string channel,

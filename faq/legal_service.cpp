@@ -320,10 +320,11 @@ bool answer_from_answered(LegalReply& reply, const Index& index, const LegalQues
 
 // What the first hit with a rule gives for his figures (faq::sum_for_driver), or "".
 std::string sum_from_hits(const std::vector<Hit>& hits, const LegalQuestion& question) {
-    const std::string stated = question.text + " " + question.said_before;
     for (const Hit& hit : hits)
         if (hit.entry)
-            if (std::string sum = sum_for_driver(*hit.entry, stated); !sum.empty()) return sum;
+            if (std::string sum = sum_for_driver(*hit.entry, question.text, question.said_before);
+                !sum.empty())
+                return sum;
     return {};
 }
 
@@ -550,10 +551,11 @@ LegalReply answer_as_asked(std::shared_ptr<const Index> index, int version,
 
 std::optional<std::string> answer_choice(const Index& index,
                                          const std::vector<std::string>& entry_ids, int number,
-                                         std::size_t max_bytes) {
+                                         std::size_t max_bytes, bool in_group) {
     if (number < 1 || static_cast<std::size_t>(number) > entry_ids.size()) return std::nullopt;
     const Entry* entry = index.script().find(entry_ids[static_cast<std::size_t>(number) - 1]);
     if (!entry) return std::nullopt;
+    if (in_group) return format_group_answer(*entry, {});
     return format_answer(*entry, max_bytes);
 }
 

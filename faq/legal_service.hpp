@@ -106,10 +106,13 @@ bool opens_ticket(const LegalQuestion& question, const LegalReply& reply);
 std::string missed_ticket_text(std::string_view number);
 
 // The answer for choice `number` (1-based) among `entry_ids` offered earlier, from `index`;
-// nullopt when the number is out of range or the entry is gone in a newer version.
+// nullopt when the number is out of range or the entry is gone in a newer version. A group gets
+// the short answer its questions get (format_group_answer): a "2" there got the whole private
+// answer (benefits helper, session 24).
 std::optional<std::string> answer_choice(const Index& index,
                                          const std::vector<std::string>& entry_ids, int number,
-                                         std::size_t max_bytes = kOneReplyBytes);
+                                         std::size_t max_bytes = kOneReplyBytes,
+                                         bool in_group = false);
 
 class LegalService {
 public:

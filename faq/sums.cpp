@@ -201,6 +201,26 @@ DriverFigures figures_in(std::string_view raw) {
             figures.deducted = *value;
             continue;
         }
+        // "我77年的", "66年7月生的", "1979年出生": his birth, 1940 to 1999.
+        if (!figures.born_year && said_after(text, after, {U"年"})) {
+            const long year = *value >= 40 && *value <= 99 ? 1900 + *value : *value;
+            std::size_t next = after + 1;
+            std::size_t month_used = 0;
+            const auto month = number_in(text.substr(next), month_used);
+            int born_month = 0;
+            if (month && *month >= 1 && *month <= 12 &&
+                said_after(text, next + month_used, {U"月"})) {
+                born_month = static_cast<int>(*month);
+                next += month_used + 1;
+            }
+            if (year >= 1940 && year <= 1999 &&
+                said_after(text, next, {U"生", U"出生", U"的", U"人"})) {
+                figures.born_year = static_cast<int>(year);
+                figures.born_month = born_month;
+                at = next - 1;
+                continue;
+            }
+        }
         const bool not_a_speed = said_after(text, after, kNoSpeedAfter);
         if (!figures.speed_limit && *value >= 20 && *value <= 130 &&
             said_before(text, at, 3, {U"限速"}) && !not_a_speed) {
@@ -329,23 +349,92 @@ bool asks_what_is_left(std::string_view text) {
                            "满没满", "满了吗", "够12", "够不够"});
 }
 
+// 国务院关于渐进式延迟法定退休年龄的办法 (from 2025-01-01): men 60 -> 63, one month later for
+// every four months of birth from January 1965; women who retired at 50 -> 55, one month for
+// every two from January 1975. The minimum contribution rises from 15 years by half a year a
+// year from 2030 to 20.
+struct Retirement {
+    int age_months = 0;
+    int year = 0;  // the year he reaches it
+};
+
+Retirement retirement_for(int born_year, int born_month, bool female) {
+    const int first_year = female ? 1975 : 1965;
+    const int months_per_step = female ? 2 : 4;
+    const int most = female ? 60 : 36;
+    const int base = female ? 50 * 12 : 60 * 12;
+    const int since = (born_year - first_year) * 12 + (born_month - 1);
+    const int delay = since < 0 ? 0 : std::min(most, since / months_per_step + 1);
+    const int age_months = base + delay;
+    const int reached = born_year * 12 + (born_month - 1) + age_months;
+    return {age_months, reached / 12};
+}
+
+std::string age_said(int months) {
+    return std::to_string(months / 12) + "岁" +
+           (months % 12 != 0 ? std::to_string(months % 12) + "个月" : "");
+}
+
+std::string least_years_said(int year) {
+    const int halves = year < 2030 ? 30 : std::min(40, 30 + (year - 2029));
+    return std::to_string(halves / 2) + "年" + (halves % 2 != 0 ? "6个月" : "");
+}
+
+std::string range_said(const std::string& early, const std::string& late) {
+    return early == late ? early : early + "到" + late;
+}
+
+std::string retirement_line(int born_year, int born_month, bool female, bool said_sex) {
+    const Retirement early = retirement_for(born_year, born_month == 0 ? 1 : born_month, female);
+    const Retirement late = retirement_for(born_year, born_month == 0 ? 12 : born_month, female);
+    std::string born = std::to_string(born_year) + "年" +
+                       (born_month != 0 ? std::to_string(born_month) + "月" : "") + "出生";
+    if (said_sex) born += female ? "、女" : "、男";
+    std::string line = "按您说的（" + born + "）：";
+    if (!said_sex) line += "按男职工算，";
+    line += "法定退休年龄是" + range_said(age_said(early.age_months), age_said(late.age_months));
+    line += "，" + range_said(std::to_string(early.year), std::to_string(late.year)) + "年到龄";
+    line += "；那时按月领养老金最少要交满" +
+            range_said(least_years_said(early.year), least_years_said(late.year)) + "社保。";
+    if (female) line += "（这是原来50岁退休的女职工；原来55岁退休的管理、技术岗位另算。）";
+    return line + "\n";
+}
+
+// Points are added up when this message states some or asks what is left: "9分" said two
+// messages ago was added to an overload question's answer as "6＋9＝15分" (legal helper,
+// session 24).
 std::string traffic_lines(const Entry& answered, const DriverFigures& figures,
                           std::string_view text) {
+    const bool asks_points = !figures_in(text).points.empty() || asks_what_is_left(text);
     std::string lines;
     if (figures.speed_limit && figures.speed && *figures.speed > *figures.speed_limit &&
         answered.answer.find("超速") != std::string::npos &&
         answered.answer.find("%") != std::string::npos)
         lines += speeding_line(*figures.speed_limit, *figures.speed);
-    if (!figures.points.empty() && answered.answer.find("满12分") != std::string::npos)
+    if (asks_points && !figures.points.empty() &&
+        answered.answer.find("满12分") != std::string::npos)
         lines += points_line(figures.points, asks_what_is_left(text));
     return lines;
 }
 
 }  // namespace
 
-std::string sum_for_driver(const Entry& answered, std::string_view text) {
-    const DriverFigures figures = figures_in(text);
+std::string sum_for_driver(const Entry& answered, std::string_view text,
+                           std::string_view said_before) {
+    const DriverFigures figures =
+        figures_in(said_before.empty() ? std::string(text)
+                                       : std::string(text) + " " + std::string(said_before));
     if (std::string lines = traffic_lines(answered, figures, text); !lines.empty()) return lines;
+    if (figures.born_year && answered.answer.find("退休") != std::string::npos &&
+        (answered.answer.find("延迟") != std::string::npos ||
+         answered.answer.find("最低缴费年限") != std::string::npos)) {
+        const std::string stated = std::string(text) + " " + std::string(said_before);
+        const bool female =
+            contains(stated, {"女的", "女司机", "我是女", "女职工", "女同志", "女性"});
+        const bool male =
+            contains(stated, {"男的", "男司机", "我是男", "男职工", "男同志", "男性"});
+        return retirement_line(*figures.born_year, figures.born_month, female, female || male);
+    }
     if (!figures.monthly_wage) return {};
     if (figures.deducted && answered.answer.find("20%") != std::string::npos &&
         answered.answer.find("最低工资") != std::string::npos)

@@ -22,6 +22,8 @@ struct DriverFigures {
     std::optional<long> deducted;    // yuan taken from his wage: "扣了我3000", "罚我500"
     std::optional<int> speed_limit;  // km/h: "限速100"
     std::optional<int> speed;        // km/h: "跑了118", "开到90"
+    std::optional<int> born_year;    // "我77年的", "1966年7月生的"
+    int born_month = 0;              // 1..12, 0 when not said
 };
 DriverFigures figures_in(std::string_view text);
 
@@ -36,7 +38,12 @@ std::optional<long> number_at(std::string_view text);
 // this cycle, added up against 12, for an answer about 记满12分 (记分办法 第20条); the 20 % a month
 // that may be taken from his wage (工资支付暂行规定 第16条) against what was taken, for an answer
 // about that cap; how far over the limit he drove, in per cent, for an answer that sets points
-// by it. The lines that apply, in that order; empty when none does.
-std::string sum_for_driver(const Entry& answered, std::string_view text);
+// by it; his retirement age, the year he reaches it and the least years of contributions then,
+// for an answer about the delayed retirement or the minimum years. The lines that apply, in that
+// order; empty when none does.
+// `said_before`: his earlier messages, whose figures count too (the ones in `text` first); what
+// he asks about is read in `text` alone.
+std::string sum_for_driver(const Entry& answered, std::string_view text,
+                           std::string_view said_before = {});
 
 }  // namespace kayou::faq

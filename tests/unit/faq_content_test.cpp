@@ -472,6 +472,10 @@ TEST_F(FaqLegalAnswers, ChoicesAreNumberedAndAnswerable) {
     const auto second = answer_choice(*index_, ids, 2);
     ASSERT_TRUE(second);
     EXPECT_EQ(*second, format_answer(*hits[1].entry, 2048));
+    // In a group the pick is answered as a group's question is: short.
+    const auto in_group = answer_choice(*index_, ids, 2, kOneReplyBytes, true);
+    ASSERT_TRUE(in_group);
+    EXPECT_EQ(*in_group, format_group_answer(*hits[1].entry, {}));
     EXPECT_FALSE(answer_choice(*index_, ids, 0));
     EXPECT_FALSE(answer_choice(*index_, ids, 4));
 }

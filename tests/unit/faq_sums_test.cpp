@@ -161,6 +161,11 @@ TEST(FaqSums, PointsAddedUpAgainstTwelveAndTheDeductionCapWorkedThrough) {
               "按您说的（限速100、跑了118）：超速18%。\n"
               "按您说的，这个记分周期已经记了9分，还差3分满12分。\n");
     EXPECT_EQ(sum_for_driver(speeding, "限速60 开了3年车 第一次被拍"), "");
+    // Points said before count when this message asks about them, not for another question.
+    EXPECT_NE(sum_for_driver(full_marks, "那我这次扣几分 会不会满", "今年已经扣了9分了")
+                  .find("已经记了9分"),
+              std::string::npos);
+    EXPECT_EQ(sum_for_driver(full_marks, "核载18吨 装了25吨 要扣几分", "扣了9分 又扣6分"), "");
     // One figure that is no question about what is left gives no line.
     EXPECT_EQ(sum_for_driver(full_marks, "扣了6分 能学法减分吗"), "");
 
@@ -172,6 +177,34 @@ TEST(FaqSums, PointsAddedUpAgainstTwelveAndTheDeductionCapWorkedThrough) {
     // The cap is for an answer that states it; a wage alone gives nothing.
     EXPECT_EQ(sum_for_driver(full_marks, "月工资6500 老板扣了我3000"), "");
     EXPECT_EQ(sum_for_driver(deductions, "老板扣了我3000"), "");
+}
+
+// 国务院关于渐进式延迟法定退休年龄的办法: the KB's own examples (1965-03 man: 60 and a month;
+// 1970-03: 61 and 4 months; 1976-09 on: 63; a woman of 50 born 1984-11 on: 55).
+TEST(FaqSums, RetirementAgeAndLeastYearsForHisBirth) {
+    const Entry retirement =
+        entry_saying("从2025年1月1日起实施渐进式延迟退休…领养老金的最低缴费年限从2030年起…");
+    EXPECT_EQ(sum_for_driver(retirement, "我77年的 男的 几岁能退休"),
+              "按您说的（1977年出生、男）：法定退休年龄是63岁，2040年到龄；那时按月领养老金最少"
+              "要交满20年社保。\n");
+    EXPECT_NE(sum_for_driver(retirement, "我66年7月生的 男的 我到底哪年退")
+                  .find("法定退休年龄是60岁5个月，2026年到龄；那时按月领养老金最少要交满15年"),
+              std::string::npos);
+    EXPECT_NE(sum_for_driver(retirement, "1970年3月出生的男职工 啥时候退休")
+                  .find("61岁4个月，2031年到龄；那时按月领养老金最少要交满16年"),
+              std::string::npos);
+    // Month unknown: the range over the year.
+    EXPECT_NE(sum_for_driver(retirement, "我66年的 男的 啥时候退休").find("60岁4个月到60岁6个月"),
+              std::string::npos);
+    const std::string woman = sum_for_driver(retirement, "我是女司机 1984年11月生的 几岁退休");
+    EXPECT_NE(woman.find("法定退休年龄是55岁，2039年到龄"), std::string::npos) << woman;
+    EXPECT_NE(woman.find("原来55岁退休的管理、技术岗位另算"), std::string::npos);
+    // Not said: a man is assumed, and said so.
+    EXPECT_NE(sum_for_driver(retirement, "我是1980年出生的 啥时候退休").find("按男职工算"),
+              std::string::npos);
+    // A year that is no birth, or an answer about something else, gives nothing.
+    EXPECT_EQ(sum_for_driver(retirement, "2019年换的驾驶证 干了3年"), "");
+    EXPECT_EQ(sum_for_driver(entry_saying("超速50%以上罚款"), "我77年的 男的 几岁能退休"), "");
 }
 
 }  // namespace
