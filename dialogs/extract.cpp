@@ -232,15 +232,17 @@ Extraction extract_plate(const std::u32string& text) {
 // Words that are never a name even though they start like one ("谢谢" starts with 谢).
 bool is_non_name_word(std::u32string_view name) {
     static const std::u32string words[] = {
-        U"谢谢", U"好的",   U"好了", U"明白", U"知道",   U"可以", U"没有",   U"不知道", U"不是",
-        U"是的", U"对的",   U"确认", U"确定", U"取消",   U"重发", U"人工",   U"客服",   U"你好",
-        U"您好", U"帮助",   U"菜单", U"福利", U"进度",   U"入会", U"工会",   U"会费",   U"司机",
-        U"师傅", U"老板",   U"车队", U"平台", U"货拉拉", U"满帮", U"运满满", U"加油卡", U"体检",
-        U"保险", U"律师",   U"法律", U"工资", U"运费",   U"罚款", U"事故",   U"工伤",   U"单位",
-        U"公司", U"老乡",   U"兄弟", U"哥们", U"时间",   U"干嘛", U"宁可",   U"高速",   U"全国",
-        U"万一", U"成功",   U"明天", U"今天", U"再说",   U"等等", U"稍等",   U"回头",   U"安全",
-        U"文件", U"常州",   U"武进", U"新北", U"天宁",   U"钟楼", U"金坛",   U"溧阳",   U"经开",
-        U"马上", U"马上就", U"江苏", U"上海", U"车主",   U"货主", U"司机的", U"开车的"};
+        U"谢谢", U"好的", U"好了", U"明白", U"知道", U"可以", U"没有", U"不知道", U"不是", U"是的",
+        U"对的", U"确认", U"确定", U"取消", U"重发", U"人工", U"客服", U"你好", U"您好", U"帮助",
+        U"菜单", U"福利", U"进度", U"入会", U"工会", U"会费", U"司机", U"师傅", U"老板", U"车队",
+        U"平台", U"货拉拉", U"满帮", U"运满满", U"加油卡", U"体检", U"保险", U"律师", U"法律",
+        U"工资", U"运费", U"罚款", U"事故", U"工伤", U"单位", U"公司", U"老乡", U"兄弟", U"哥们",
+        U"时间", U"干嘛", U"宁可", U"高速", U"全国", U"万一", U"成功", U"明天", U"今天", U"再说",
+        U"等等", U"稍等", U"回头", U"安全", U"文件", U"常州", U"武进", U"新北", U"天宁", U"钟楼",
+        U"金坛", U"溧阳", U"经开", U"马上", U"马上就", U"江苏", U"上海", U"车主", U"货主",
+        U"司机的", U"开车的",
+        // "那算了 我回头再弄吧" gave the name "那算" (那 is a surname; join helper, session 24).
+        U"那算", U"算了", U"就算", U"不弄", U"不办", U"不填", U"以后", U"下次"};
     for (const auto& word : words)
         if (name == word || (word.size() >= 2 && contains(name, word))) return true;
     return false;
@@ -442,8 +444,11 @@ constexpr std::u32string_view kPlatforms[] = {
 
 // How the name of a company, fleet or station ends.
 constexpr std::u32string_view kOrgSuffixes[] = {
-    U"有限责任公司", U"有限公司", U"公司", U"集团", U"物流",   U"运输",   U"货运", U"车队",
-    U"服务部",       U"合作社",   U"快递", U"速运", U"经营部", U"运输队", U"中心"};
+    U"有限责任公司", U"有限公司", U"公司", U"集团", U"物流", U"运输", U"货运", U"车队", U"服务部",
+    U"合作社", U"快递", U"速运", U"经营部", U"运输队", U"中心",
+    // "溧阳华通汽运", "金坛永达汽运": among the commonest names in trucking, and both got
+    // "没看懂" (join helper, session 24).
+    U"汽运", U"储运", U"运业", U"快运", U"配货站", U"信息部"};
 
 Extraction extract_employer(const std::u32string& raw) {
     std::u32string s = raw;
@@ -596,7 +601,7 @@ std::optional<std::string> name_before_id(std::string_view text) {
 std::string value_put(std::string_view text) {
     const std::u32string prepared = prepare(text);
     const std::u32string put =
-        after_last_marker(prepared, {U"填", U"写", U"改成", U"改为", U"应该是", U"换成"});
+        after_last_marker(prepared, {U"填", U"写", U"改成", U"改为", U"应该是", U"换成", U"是"});
     // No such word: after_last_marker gives the whole text ("修改姓名" puts nothing).
     if (put.size() == prepared.size()) return {};
     return text::encode_utf8(put);

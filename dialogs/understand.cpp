@@ -244,6 +244,12 @@ bool names_an_application(std::string_view cleaned) {
                                   "办好", "办下来", "RH", "rh"});
 }
 
+bool corrects_a_name(std::string_view cleaned) {
+    if (!contains_any(cleaned, {"不是", "写错", "错了", "打错", "弄错"})) return false;
+    const std::string value = value_put(cleaned);
+    return !value.empty() && looks_like_name(value);
+}
+
 bool is_number_alone(std::string_view cleaned) {
     const std::u32string points = text::decode_utf8(text::fold_width(cleaned));
     return !points.empty() && std::all_of(points.begin(), points.end(), [](char32_t cp) {
@@ -361,6 +367,14 @@ Understanding Understander::understand_cleaned(const std::string& cleaned,
             result.confidence = 0.8;
             return result;
         }
+    }
+    // At the summary, "不是陈大为 是陈大伟", "陈大为写错了 应该是陈大伟": the name, corrected
+    // without the word 名字 (both got "请回复确认"; join helper, session 24).
+    if (context.step == "confirm" && corrects_a_name(cleaned)) {
+        result.intent = "edit";
+        result.confidence = 0.9;
+        result.slots["field"] = "name";
+        return result;
     }
     // At the summary, "单位填货拉拉和满帮" changes that field (at its own step it is the answer).
     if (const std::string field = put_field(cleaned); !field.empty() && context.step == "confirm") {

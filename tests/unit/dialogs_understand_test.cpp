@@ -387,5 +387,36 @@ TEST(UnderstandEval, FrozenSetsKeepTheirFigures) {
     }
 }
 
+// Session 24's join helper: "那算了 我回头再弄吧" at the name step was stored as the name "那算";
+// "溧阳华通汽运" at the employer step got "没看懂"; "不是陈大为 是陈大伟" at the summary got
+// "请回复确认".
+TEST(Understand, WhatTheJoinHelperOfSession24Typed) {
+    for (const char* text : {"那算了 我回头再弄吧", "那算了 我回头让他自己弄吧"}) {
+        const auto got = understand(text, "name");
+        EXPECT_NE(got.intent, "answer") << text << " " << got.slot("value");
+    }
+    for (const char* text : {"溧阳华通汽运", "金坛永达汽运"}) {
+        const auto got = understand(text, "employer");
+        EXPECT_EQ(got.intent, "answer") << text;
+        EXPECT_EQ(got.slot("value"), text);
+    }
+    for (const char* text : {"不是陈大为 是陈大伟", "陈大为写错了 应该是陈大伟"}) {
+        const auto got = understand(text, "confirm");
+        EXPECT_EQ(got.intent, "edit") << text;
+        EXPECT_EQ(got.slot("field"), "name") << text;
+    }
+    EXPECT_NE(understand("不是这个意思", "confirm").intent, "edit");
+    // Outside the form: "我没申请入会 我问的是…" is the question, "现在入会能报不" no join.
+    EXPECT_EQ(understand("我没申请入会 我问的是告货拉拉要回500保证金值不值得").intent, "question");
+    EXPECT_EQ(understand("我上个月在高速上追尾 住了一礼拜院 花了一万多 现在入会能报不").intent,
+              "question");
+    EXPECT_EQ(understand("就500块 为这个去法院告货拉拉值不值 多久能有结果").intent, "question");
+    EXPECT_NE(
+        understand("说错了 不是在公司上班 车是我自己买的挂在公司名下 判了赔92万 保险三者只买了50万")
+            .intent,
+        "edit");
+    EXPECT_EQ(understand("我的结果出来没").intent, "progress");
+}
+
 }  // namespace
 }  // namespace kayou::dialogs
