@@ -244,6 +244,11 @@ bool names_an_application(std::string_view cleaned) {
                                   "办好", "办下来", "RH", "rh"});
 }
 
+bool asks_if_code_is_safe(std::string_view cleaned) {
+    return contains_any(cleaned, {"验证码", "码"}) &&
+           contains_any(cleaned, {"安全", "骗", "告诉他人", "泄露", "不能告诉", "请勿"});
+}
+
 bool corrects_a_name(std::string_view cleaned) {
     if (!contains_any(cleaned, {"不是", "写错", "错了", "打错", "弄错"})) return false;
     const std::string value = value_put(cleaned);
@@ -340,6 +345,13 @@ Understanding Understander::understand_cleaned(const std::string& cleaned,
         result.intent = "progress";
         result.confidence = 0.9;
         result.slots["application_number"] = std::move(number);
+        return result;
+    }
+    // "短信上写着验证码请勿告诉他人 那我发给你安全不": a question about the code, answered (the
+    // FAQ's union_code_safety), not a resend (join helper, session 24).
+    if (context.step == "sms_code" && asks_if_code_is_safe(cleaned)) {
+        result.intent = "question";
+        result.confidence = 0.9;
         return result;
     }
     if (context.step == "sms_code" && code_not_come(cleaned)) {

@@ -406,6 +406,10 @@ TEST(Understand, WhatTheJoinHelperOfSession24Typed) {
         EXPECT_EQ(got.slot("field"), "name") << text;
     }
     EXPECT_NE(understand("不是这个意思", "confirm").intent, "edit");
+    // A question about the code at the code step is answered, not a resend.
+    EXPECT_EQ(understand("短信上写着验证码请勿告诉他人 那我发给你安全不", "sms_code").intent,
+              "question");
+    EXPECT_EQ(understand("验证码没收到", "sms_code").intent, "resend");
     // Outside the form: "我没申请入会 我问的是…" is the question, "现在入会能报不" no join.
     EXPECT_EQ(understand("我没申请入会 我问的是告货拉拉要回500保证金值不值得").intent, "question");
     EXPECT_EQ(understand("我上个月在高速上追尾 住了一礼拜院 花了一万多 现在入会能报不").intent,
