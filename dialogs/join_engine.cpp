@@ -639,6 +639,32 @@ std::string code_refused_text(const std::string& outcome) {
 
 }  // namespace
 
+// The answer to "进度": his application's state, or that there is none. "进度" at the summary got
+// "没有查到您…的入会申请" and the form: he could leave thinking it was done (join helper,
+// session 24). Nothing is submitted until 确认, which the form in progress says.
+void JoinEngine::say_progress(Turn& turn, const std::string& outcome,
+                              const std::map<std::string, std::string>& values) const {
+    std::string key = "progress_" + outcome;
+    if (!script_.texts.count(key)) key = "progress_none";
+    if (turn.input.in_group) {
+        turn.out.mention = true;
+        turn.say(outcome == "none" ? script_.text("progress_none_group")
+                                   : fill_text(script_.text("progress_group"), values));
+        return;
+    }
+    const bool filling = turn.out.state.draft && !turn.out.state.draft->step.empty();
+    if (outcome == "none" && filling && script_.texts.count("progress_filling")) {
+        turn.say(script_.text("progress_filling"));
+        prompt_again(turn);
+        return;
+    }
+    turn.say(fill_text(script_.text(key), values));
+    if (filling) {
+        turn.say(script_.text("in_flow_reminder"));
+        prompt_again(turn);
+    }
+}
+
 TurnOutput JoinEngine::on_effect(ConversationState state, const EffectResult& result,
                                  const TurnInput& input) const {
     Turn turn{{std::move(state), {}, {}, false, false}, input, clean_input(input.text)};
@@ -674,22 +700,9 @@ TurnOutput JoinEngine::on_effect(ConversationState state, const EffectResult& re
                                          : script_.text("group_private"));
             }
             break;
-        case EffectKind::progress: {
-            std::string key = "progress_" + outcome;
-            if (!script_.texts.count(key)) key = "progress_none";
-            if (input.in_group) {
-                turn.out.mention = true;
-                turn.say(outcome == "none" ? script_.text("progress_none_group")
-                                           : fill_text(script_.text("progress_group"), values));
-                break;
-            }
-            turn.say(fill_text(script_.text(key), values));
-            if (turn.out.state.draft && !turn.out.state.draft->step.empty()) {
-                turn.say(script_.text("in_flow_reminder"));
-                prompt_again(turn);
-            }
+        case EffectKind::progress:
+            say_progress(turn, outcome, values);
             break;
-        }
         case EffectKind::send_code: {
             if (!turn.out.state.draft) break;
             if (outcome == "ok")

@@ -177,6 +177,8 @@ private:
     void advance(Turn& turn, const FlowStep& done) const;
     void fail(Turn& turn, const FlowStep& step, const std::string& message) const;
     void prompt_again(Turn& turn) const;
+    void say_progress(Turn& turn, const std::string& outcome,
+                      const std::map<std::string, std::string>& values) const;
     std::optional<std::string> intent_of(const std::string& text) const;
     std::string masked(const FlowStep& step, const std::string& value) const;
 
