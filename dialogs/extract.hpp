@@ -32,8 +32,8 @@ Extraction extract_answer(std::string_view validator, std::string_view text, int
                           const members::DistrictCatalog* districts = nullptr);
 
 // What a change request says to put in its field: the text after the last 填 / 写 / 改成 / 改为 /
-// 应该是 / 换成 / 是 ("单位填货拉拉和满帮" -> "货拉拉和满帮", "不是陈大为 是陈大伟" -> "陈大伟"), or ""
-// when it has none.
+// 应该是 / 换成 / 是 ("单位填货拉拉和满帮" -> "货拉拉和满帮", "不是陈大为 是陈大伟" -> "陈大伟"),
+// or "" when it has none.
 std::string value_put(std::string_view text);
 
 // The values for other join steps that one message also holds, by validator: "我叫李卫东

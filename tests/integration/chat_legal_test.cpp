@@ -625,7 +625,8 @@ TEST_F(ChatLegalTest, TicketNumberGivesItsStatusAndTheAnswerOnlyToItsOwner) {
     say(port(), owner, "你好");
     const std::string mine = say(port(), owner, number + " 进度").all();
     EXPECT_NE(mine.find("状态测试答复"), std::string::npos) << mine;
-    EXPECT_NE(say(port(), owner, "FL209901010001").all().find("没有找到您的工单"), std::string::npos);
+    EXPECT_NE(say(port(), owner, "FL209901010001").all().find("没有找到您的工单"),
+              std::string::npos);
 }
 
 // A legal question (it names 法律/咨询) that no script entry covers.
