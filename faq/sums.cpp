@@ -400,12 +400,13 @@ std::string retirement_line(int born_year, int born_month, bool female, bool sai
     return line + "\n";
 }
 
-// Points are added up when this message states some or asks what is left: "9分" said two
-// messages ago was added to an overload question's answer as "6＋9＝15分" (legal helper,
+// Points are added up when this message states some (`points_now`) or asks what is left: "9分"
+// said two messages ago was added to an overload question's answer as "6＋9＝15分" (legal helper,
 // session 24).
-std::string traffic_lines(const Entry& answered, const DriverFigures& figures,
+std::string traffic_lines(const Entry& answered, const DriverFigures& figures, bool points_now,
                           std::string_view text) {
-    const bool asks_points = !figures_in(text).points.empty() || asks_what_is_left(text);
+    const bool asks_left = asks_what_is_left(text);
+    const bool asks_points = points_now || asks_left;
     std::string lines;
     if (figures.speed_limit && figures.speed && *figures.speed > *figures.speed_limit &&
         answered.answer.find("超速") != std::string::npos &&
@@ -413,7 +414,7 @@ std::string traffic_lines(const Entry& answered, const DriverFigures& figures,
         lines += speeding_line(*figures.speed_limit, *figures.speed);
     if (asks_points && !figures.points.empty() &&
         answered.answer.find("满12分") != std::string::npos)
-        lines += points_line(figures.points, asks_what_is_left(text));
+        lines += points_line(figures.points, asks_left);
     return lines;
 }
 
@@ -421,14 +422,16 @@ std::string traffic_lines(const Entry& answered, const DriverFigures& figures,
 
 std::string sum_for_driver(const Entry& answered, std::string_view text,
                            std::string_view said_before) {
-    const DriverFigures figures =
-        figures_in(said_before.empty() ? std::string(text)
-                                       : std::string(text) + " " + std::string(said_before));
-    if (std::string lines = traffic_lines(answered, figures, text); !lines.empty()) return lines;
+    // His figures in this message alone, and with his earlier ones (this message's first).
+    const DriverFigures now = figures_in(text);
+    const std::string stated = std::string(text) + " " + std::string(said_before);
+    const DriverFigures figures = said_before.empty() ? now : figures_in(stated);
+    if (std::string lines = traffic_lines(answered, figures, !now.points.empty(), text);
+        !lines.empty())
+        return lines;
     if (figures.born_year && answered.answer.find("退休") != std::string::npos &&
         (answered.answer.find("延迟") != std::string::npos ||
          answered.answer.find("最低缴费年限") != std::string::npos)) {
-        const std::string stated = std::string(text) + " " + std::string(said_before);
         const bool female =
             contains(stated, {"女的", "女司机", "我是女", "女职工", "女同志", "女性"});
         const bool male =
