@@ -126,6 +126,7 @@ const std::set<std::string>& FlowScript::required_texts() {
         "existing_other",
         "existing_other_fix",
         "district_ambiguous",
+        "district_in_city",
         "district_unknown",
         "code_sent",
         "code_rate_minute",

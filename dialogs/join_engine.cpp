@@ -472,7 +472,8 @@ void JoinEngine::answer_step(Turn& turn) const {
             advance(turn, step);
             return;
         }
-        if (match.kind == members::DistrictCatalog::Match::Kind::ambiguous) {
+        const bool only_city = match.kind == members::DistrictCatalog::Match::Kind::city;
+        if (match.kind == members::DistrictCatalog::Match::Kind::ambiguous || only_city) {
             draft.choices.clear();
             std::string lines;
             for (const members::District* district : match.candidates) {
@@ -483,8 +484,10 @@ void JoinEngine::answer_step(Turn& turn) const {
             // Never echo the driver's text beyond a short place name, nor one cut mid-word ("“住在
             // 金坛 不过平时武”可能是…"; join helper, session 23): its first clause when it fits.
             const std::string shown = short_place_text(turn.text);
-            turn.say(fill_text(script_.text("district_ambiguous"),
-                               {{"text", shown}, {"choices", lines}}));
+            const std::string_view key = only_city ? "district_in_city" : "district_ambiguous";
+            turn.say(
+                fill_text(script_.text(key),
+                          {{"text", shown}, {"city", districts_.city().name}, {"choices", lines}}));
             return;
         }
         if (detour()) return;

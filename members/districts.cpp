@@ -70,6 +70,25 @@ std::string scalar(const YAML::Node& item, const char* field) {
     return value;
 }
 
+// An item's optional `aliases`: a list or one string, none empty.
+std::vector<std::string> aliases_of(const YAML::Node& item) {
+    std::vector<std::string> out;
+    const YAML::Node aliases = item["aliases"];
+    if (!aliases || aliases.IsNull()) return out;
+    auto add_alias = [&out](const YAML::Node& node) {
+        if (!node.IsScalar()) fail_at(node, "alias must be a string");
+        std::string alias = trimmed(node.Scalar());
+        if (alias.empty()) fail_at(node, "empty alias");
+        out.push_back(std::move(alias));
+    };
+    if (aliases.IsSequence()) {
+        for (const auto& alias : aliases) add_alias(alias);
+    } else {
+        add_alias(aliases);
+    }
+    return out;
+}
+
 }  // namespace
 
 std::string short_name(std::string_view name) {
@@ -77,8 +96,14 @@ std::string short_name(std::string_view name) {
     return stemmed.empty() ? std::string(name) : text::encode_utf8(stemmed);
 }
 
-DistrictCatalog::DistrictCatalog(std::vector<District> districts)
-    : districts_(std::move(districts)) {
+DistrictCatalog::DistrictCatalog(std::vector<District> districts, City city)
+    : districts_(std::move(districts)), city_(std::move(city)) {
+    for (const std::string& key : city_.aliases) city_keys_.push_back(normalize(key));
+    if (!city_.name.empty()) {
+        city_keys_.push_back(normalize(city_.name));
+        city_keys_.push_back(stem(normalize(city_.name)));
+    }
+    std::erase_if(city_keys_, [](const std::u32string& key) { return key.size() < 2; });
     std::set<std::string> ids;
     for (const auto& district : districts_) {
         if (district.id.empty()) throw std::runtime_error("districts: empty id");
@@ -114,8 +139,9 @@ DistrictCatalog DistrictCatalog::from_yaml(std::string_view yaml_text) {
     } catch (const YAML::Exception& e) {
         throw std::runtime_error("districts: line " + line_of(e.mark) + ": " + e.msg);
     }
-    YAML::Node list = root;
-    if (root.IsMap()) list = root["districts"];
+    // Not `list = root["districts"]` on a copy of root: a YAML::Node copy shares root's node, and
+    // assigning to it would overwrite root (its `city` with it).
+    const YAML::Node list = root.IsMap() ? root["districts"] : root;
     if (!list || !list.IsSequence() || list.size() == 0) {
         throw std::runtime_error("districts: line " + line_of(root.Mark()) +
                                  ": expected a non-empty list of districts");
@@ -131,22 +157,17 @@ DistrictCatalog DistrictCatalog::from_yaml(std::string_view yaml_text) {
         if (!ids.insert(lower_ascii(district.id)).second) {
             fail_at(item["id"], "duplicate id " + district.id);
         }
-        if (const YAML::Node aliases = item["aliases"]; aliases && !aliases.IsNull()) {
-            auto add_alias = [&](const YAML::Node& node) {
-                if (!node.IsScalar()) fail_at(node, "alias must be a string");
-                std::string alias = trimmed(node.Scalar());
-                if (alias.empty()) fail_at(node, "empty alias");
-                district.aliases.push_back(std::move(alias));
-            };
-            if (aliases.IsSequence()) {
-                for (const auto& alias : aliases) add_alias(alias);
-            } else {
-                add_alias(aliases);
-            }
-        }
+        district.aliases = aliases_of(item);
         districts.push_back(std::move(district));
     }
-    return DistrictCatalog(std::move(districts));
+    City city;
+    if (root.IsMap())
+        if (const YAML::Node node = root["city"]; node && !node.IsNull()) {
+            if (!node.IsMap()) fail_at(node, "city must be a map with a name");
+            city.name = scalar(node, "name");
+            city.aliases = aliases_of(node);
+        }
+    return DistrictCatalog(std::move(districts), std::move(city));
 }
 
 const District* DistrictCatalog::find(std::string_view id) const {
@@ -224,7 +245,16 @@ DistrictCatalog::Match DistrictCatalog::match(std::string_view free_text) const 
         });
         if (!shadowed) chosen[hit.district] = true;
     }
-    return finish(chosen);
+    finish(chosen);
+    if (result.kind != Match::Kind::none) return result;
+    const bool names_city = std::any_of(
+        city_keys_.begin(), city_keys_.end(),
+        [&text](const std::u32string& key) { return text.find(key) != std::u32string::npos; });
+    if (names_city) {
+        result.kind = Match::Kind::city;
+        for (const District& district : districts_) result.candidates.push_back(&district);
+    }
+    return result;
 }
 
 }  // namespace kayou::members

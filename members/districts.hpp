@@ -21,10 +21,18 @@ struct District {
 // character ("城区").
 std::string short_name(std::string_view name);
 
+// The city whose districts these are ("常州市", aliases "常州"). A driver asked for his district
+// often names only the city: he is in the union's area, and must be asked which district, not told
+// to join elsewhere (join helper, session 24).
+struct City {
+    std::string name;
+    std::vector<std::string> aliases;
+};
+
 class DistrictCatalog {
 public:
     // Throws std::runtime_error on an empty or duplicate id or an empty name.
-    explicit DistrictCatalog(std::vector<District> districts);
+    explicit DistrictCatalog(std::vector<District> districts, City city = {});
 
     // YAML: either a list of districts or a map with a `districts:` list; each item has `id`,
     // `name` and optional `aliases` (a list or one string):
@@ -32,12 +40,16 @@ public:
     //     - id: wujin
     //       name: 武进区
     //       aliases: [武进, 湖塘镇]
+    // An optional `city:` map beside `districts:` has a `name` and optional `aliases`:
+    //   city: {name: 常州市, aliases: [常州]}
     // Throws std::runtime_error naming the line (1-based) on bad data: YAML syntax, no districts,
     // a missing or empty id or name, a duplicate id, an empty or non-string alias.
     static DistrictCatalog from_yaml(std::string_view yaml_text);
 
     struct Match {
-        enum class Kind { unique, ambiguous, none };
+        // city: no district is named, but the catalog's city is ("常州", "就在常州市里跑");
+        // candidates are every district.
+        enum class Kind { unique, ambiguous, city, none };
         Kind kind = Kind::none;
         // Pointers into this catalog, in catalog order; valid while the catalog lives and is not
         // copied (moving it keeps them valid).
@@ -53,11 +65,13 @@ public:
     //  3. otherwise every name, alias and their suffix-less stems (at least 2 characters) found
     //     inside the text: a hit inside a longer hit for another district is dropped ("天宁区"
     //     does not also hit an alias "宁区"), and at the same span a name beats an alias.
-    // One district left → unique; several → ambiguous (all of them); none → none.
+    // One district left → unique; several → ambiguous (all of them); none → city when the text
+    // holds the city's name, its stem or an alias, else none.
     Match match(std::string_view free_text) const;
 
     const District* find(std::string_view id) const;
     const std::vector<District>& all() const { return districts_; }
+    const City& city() const { return city_; }
 
 private:
     struct Key {
@@ -66,6 +80,8 @@ private:
     };
     std::vector<District> districts_;
     std::vector<std::vector<Key>> keys_;  // parallel to districts_
+    City city_;
+    std::vector<std::u32string> city_keys_;  // normalized name, stem and aliases
 };
 
 }  // namespace kayou::members

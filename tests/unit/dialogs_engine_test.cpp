@@ -461,6 +461,21 @@ TEST_F(EngineTest, TwoPlacesAndTheOneHeSettlesOn) {
     EXPECT_EQ(state_.draft->step, "employer");
 }
 
+// "常州" is the union's own city: he is asked which district, not told to join elsewhere (join
+// helper, session 24), and no failure is counted.
+TEST_F(EngineTest, OnlyTheCityAsksWhichDistrict) {
+    walk_to_district();
+    auto out = say("常州");
+    EXPECT_EQ(state_.draft->step, "district");
+    EXPECT_TRUE(any_contains(out.texts, "常州市下面分这几个区县"));
+    EXPECT_FALSE(any_contains(out.texts, "当地工会入会"));
+    EXPECT_EQ(state_.draft->failures.count("district"), 0u);
+    ASSERT_EQ(state_.draft->choices.size(), 7u);
+    say("4");
+    EXPECT_EQ(state_.draft->slots.at("district"), "wujin");
+    EXPECT_EQ(state_.draft->step, "employer");
+}
+
 TEST_F(EngineTest, UnknownDistrictListsTheDistricts) {
     walk_to_district();
     auto out = say("火星");

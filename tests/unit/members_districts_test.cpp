@@ -13,6 +13,9 @@ namespace {
 // Three districts; 牛塘 is listed under both 武进 and 钟楼 (a town on their border), so a driver
 // who only says 牛塘 must be asked which one.
 constexpr std::string_view kYaml = R"(# test catalog
+city:
+  name: 常州市
+  aliases: [龙城]
 districts:
   - id: wujin
     name: 武进区
@@ -60,6 +63,11 @@ const std::vector<MatchCase> kMatchCases = {
     {"我在牛塘镇", Kind::ambiguous, {"wujin", "zhonglou"}},
     {"武进还是天宁", Kind::ambiguous, {"wujin", "tianning"}},
     {"天宁区和钟楼区交界", Kind::ambiguous, {"tianning", "zhonglou"}},
+    // Only the city: every district, for the dialog to ask which (join helper, session 24).
+    {"常州", Kind::city, {"wujin", "tianning", "zhonglou"}},
+    {"就在常州市里跑", Kind::city, {"wujin", "tianning", "zhonglou"}},
+    {"龙城", Kind::city, {"wujin", "tianning", "zhonglou"}},
+    {"常州武进", Kind::unique, {"wujin"}},
     {"北京", Kind::none, {}},
     {"", Kind::none, {}},
     {"区", Kind::none, {}},
@@ -93,6 +101,21 @@ TEST(DistrictCatalog, LoadsTheYaml) {
     EXPECT_EQ(catalog.all()[1].id, "tianning");
     EXPECT_EQ(catalog.all()[1].name, "天宁区");
     EXPECT_EQ(catalog.all()[1].aliases, (std::vector<std::string>{"天宁", "青龙街道", "郑陆镇"}));
+}
+
+TEST(DistrictCatalog, LoadsTheCity) {
+    const auto catalog = DistrictCatalog::from_yaml(kYaml);
+    EXPECT_EQ(catalog.city().name, "常州市");
+    EXPECT_EQ(catalog.city().aliases, std::vector<std::string>{"龙城"});
+    // Without a city nothing is the city.
+    const auto without = DistrictCatalog::from_yaml("- id: a\n  name: 新北区\n");
+    EXPECT_TRUE(without.city().name.empty());
+    EXPECT_EQ(without.match("常州").kind, Kind::none);
+    EXPECT_THROW(DistrictCatalog::from_yaml("city: 常州\ndistricts:\n  - {id: a, name: 新北区}\n"),
+                 std::runtime_error);
+    EXPECT_THROW(DistrictCatalog::from_yaml(
+                     "city: {aliases: [常州]}\ndistricts:\n  - {id: a, name: 新北区}\n"),
+                 std::runtime_error);
 }
 
 TEST(DistrictCatalog, AcceptsATopLevelListAndAScalarAlias) {
