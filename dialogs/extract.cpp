@@ -125,7 +125,50 @@ Extraction extract_id_card(const std::u32string& text, int today) {
     return {};
 }
 
-Extraction extract_mobile(const std::u32string& text) {
+// The digit a character stands for when a number is read out to voice input ("幺三八", "零九二八",
+// "两"), or -1.
+int spoken_digit(char32_t c) {
+    if (is_digit(c)) return static_cast<int>(c - U'0');
+    constexpr std::u32string_view kSpoken = U"零一二三四五六七八九";
+    if (const auto at = kSpoken.find(c); at != std::u32string_view::npos)
+        return static_cast<int>(at);
+    if (c == U'〇') return 0;
+    if (c == U'幺') return 1;
+    if (c == U'两') return 2;
+    return -1;
+}
+
+// The text with every run of at least `min_digits` spoken or written digits (spaces between them
+// allowed) written as ASCII digits, the rest as it was: "手机幺三八 一二三四 五六七八" → "手机
+// 13812345678". Shorter runs stay words ("一二百块", "三四天").
+std::u32string with_spoken_digits(const std::u32string& text, std::size_t min_digits) {
+    std::u32string out;
+    std::size_t i = 0;
+    while (i < text.size()) {
+        if (spoken_digit(text[i]) < 0) {
+            out.push_back(text[i++]);
+            continue;
+        }
+        std::u32string digits;
+        std::size_t end = i;
+        for (std::size_t j = i; j < text.size(); ++j) {
+            if (const int digit = spoken_digit(text[j]); digit >= 0) {
+                digits.push_back(static_cast<char32_t>(U'0' + digit));
+                end = j + 1;
+            } else if (text[j] != U' ') {
+                break;
+            }
+        }
+        out += digits.size() >= min_digits ? digits : text.substr(i, end - i);
+        i = end;
+    }
+    return out;
+}
+
+Extraction extract_mobile(const std::u32string& written) {
+    // "幺三八幺二三四五六七八": a number read out to voice input (join helper, session 24:
+    // refused).
+    const std::u32string text = with_spoken_digits(written, 7);
     const auto runs = number_runs(text, false);
     const NumberRun* candidate = nullptr;
     for (const auto& run : runs) {
@@ -143,27 +186,6 @@ Extraction extract_mobile(const std::u32string& text) {
     return {};
 }
 
-// "零九二八幺幺", "零 九 二 八 一 一": a code read out to voice input. Six spoken digits in a
-// row (spaces between allowed) as ASCII digits, or "" (join helper, session 22: it was read as a
-// request to resend, "发送太频繁").
-std::string spoken_code(const std::u32string& text) {
-    constexpr std::u32string_view kSpoken = U"零一二三四五六七八九";
-    std::string digits;
-    for (char32_t c : text) {
-        if (c == U'〇') c = U'零';
-        if (c == U'幺') c = U'一';
-        if (c == U'两') c = U'二';
-        const auto at = kSpoken.find(c);
-        if (at != std::u32string_view::npos) {
-            digits += static_cast<char>('0' + at);
-        } else if (c != U' ') {
-            if (digits.size() == 6) return digits;
-            digits.clear();
-        }
-    }
-    return digits.size() == 6 ? digits : std::string();
-}
-
 Extraction extract_code(const std::u32string& text) {
     const auto runs = number_runs(text, false);
     bool near_miss = false;
@@ -174,7 +196,11 @@ Extraction extract_code(const std::u32string& text) {
     if (near_miss)
         return malformed("验证码是6位数字，请核对短信后再回复；没收到请回复“重发”。",
                          "code.length");
-    if (std::string spoken = spoken_code(text); !spoken.empty()) return found(spoken);
+    // "零九二八幺幺", "零 九 二 八 一 一": a code read out to voice input (join helper, session 22:
+    // it was read as a request to resend, "发送太频繁"). No written run had six digits, so a
+    // six-digit run now is the spoken one.
+    for (const auto& run : number_runs(with_spoken_digits(text, 6), false))
+        if (run.chars.size() == 6) return found(run.chars);
     return {};
 }
 

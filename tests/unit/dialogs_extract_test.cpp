@@ -148,6 +148,16 @@ TEST(Extract, NumbersInsideSentencesAreNormalized) {
     EXPECT_EQ(extract_answer("sms_code", "零 九 二 八 两 〇", kToday).value, "092820");
     EXPECT_FALSE(extract_answer("sms_code", "一二三", kToday).found());
     EXPECT_FALSE(extract_answer("sms_code", "等了十分钟了还没来", kToday).found());
+    // A phone read out (join helper, session 24: refused), alone, spaced, mixed with digits.
+    EXPECT_EQ(extract_answer("mobile", "幺三八幺二三四五六七八", kToday).value, "13812345678");
+    EXPECT_EQ(extract_answer("mobile", "我手机一三八 一二三四 五六七八", kToday).value,
+              "13812345678");
+    EXPECT_EQ(extract_answer("mobile", "号码是一三九1234五六零两", kToday).value, "13912345602");
+    // Ten spoken digits are ten: the length is said, nothing is made up.
+    EXPECT_EQ(extract_answer("mobile", "幺三八幺二三四五六七", kToday).kind,
+              Extraction::Kind::malformed);
+    // Numbers in words stay words.
+    EXPECT_FALSE(extract_answer("mobile", "跑了一两个月 欠了三四万", kToday).found());
 }
 
 // One message, several fields: "我叫李卫东 电话13912345601" at the name step also holds the
