@@ -233,6 +233,22 @@ bool names_own_topic(const std::vector<Hit>& hits, std::string_view text) {
     return !hits.empty() && names_a_tag_of(hits.front().entry, text);
 }
 
+// Whether an entry is about joining the union (its tags hold 入会).
+bool about_joining(const Entry* entry) {
+    return entry && std::find(entry->tags.begin(), entry->tags.end(), "入会") != entry->tags.end();
+}
+
+// "我是挂靠的 也一样吗" after an accident answer found "挂靠 drivers can join too" (legal helper,
+// session 25, three times): after an answer on another topic, a follow-up that names neither the
+// union nor joining asks about that topic, so entries about joining leave its hits.
+void keep_off_joining(const Index& index, const LegalQuestion& question, std::vector<Hit>& hits) {
+    if (question.answered_before.empty()) return;
+    if (about_joining(index.script().find(question.answered_before.front()))) return;
+    for (const std::string_view word : {"工会", "入会", "会员", "会费", "入个会"})
+        if (question.text.find(word) != std::string::npos) return;
+    std::erase_if(hits, [](const Hit& hit) { return about_joining(hit.entry); });
+}
+
 // A follow-up ("那保险呢", "要是老板不认呢", "两边都能拿吗") read with its topic
 // (faq/follow_up.hpp): its own search ordered by the topic among near ties; searched after the
 // driver's story, which wins when it matches better; and, when it names no topic of its own,
@@ -272,10 +288,18 @@ void read_with_topic(const Index& index, const LegalQuestion& question, std::vec
 // (read_with_topic). When that reading is clear (one new answer), or finds the answer just sent
 // (then the answer's part that speaks to it is sent), it is taken: `hits`, `searched` and
 // `decision` become its, and true. A short question clear on its own keeps its own answer.
+// At most this many characters, a message after an answer may be a bare ask ("要啥条件", "需要
+//啥手续"); longer ones say what they are about.
+constexpr std::size_t kBareAskChars = 4;
+
 bool lean_on_topic(const Index& index, const LegalQuestion& question, const Thresholds& channel,
                    std::vector<Hit>& hits, std::string& searched, Decision& decision) {
     if (text::code_point_count(question.text) > kShortAfterAnswerChars) return false;
-    if (decision.action == Action::answer && !answered_before(question, decision.hits.front()))
+    // A clear new answer stands, unless the message is a few words that name nothing of that
+    // answer's topic ("要啥条件" after the legal-aid answer found the green lane's conditions).
+    const bool bare_ask = text::code_point_count(question.text) <= kBareAskChars;
+    if (decision.action == Action::answer && !answered_before(question, decision.hits.front()) &&
+        (!bare_ask || names_a_tag_of(decision.hits.front().entry, question.text)))
         return false;
     // "工伤认定要多久" after the ETC answer names a topic of its own (its best match's tag 工伤):
     // a new question, however weakly it matches.
@@ -283,10 +307,13 @@ bool lean_on_topic(const Index& index, const LegalQuestion& question, const Thre
     std::vector<Hit> topical_hits = hits;
     std::string topical_text = question.text;
     read_with_topic(index, question, topical_hits, topical_text);
+    keep_off_joining(index, question, topical_hits);
     const Decision topical = decide(topical_hits, channel, question.in_group, question.mentioned);
     if (!answers(topical.action)) return false;
     const bool about_answered = answered_before(question, topical.hits.front());
-    if (!about_answered && topical.action != Action::answer) return false;
+    if (!about_answered && topical.action != Action::answer &&
+        !(bare_ask && topical.action == Action::both))
+        return false;
     hits = std::move(topical_hits);
     searched = std::move(topical_text);
     decision = topical;
@@ -474,6 +501,9 @@ LegalReply answer_as_asked(std::shared_ptr<const Index> index, int version,
     const bool has_topic = !question.topic.empty() || !question.answered_before.empty();
     const bool follow_up = leans_on_previous(question.text);
     if (index && has_topic && follow_up) read_with_topic(*index, question, hits, searched_text);
+    const bool short_after_answer = text::code_point_count(question.text) <= kShortAfterAnswerChars;
+    if (index && has_topic && (follow_up || short_after_answer))
+        keep_off_joining(*index, question, hits);
     if (searched_text != question.text) reply.searched_text = searched_text;
     // A group gets one short answer (format_group_answer): never two, so no pairing there.
     const std::size_t pairing_bytes =

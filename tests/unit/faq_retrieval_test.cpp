@@ -437,6 +437,38 @@ TEST(FaqRetrieval, ShortMessagesAfterAnAnswerLeanOnItsTopic) {
     const auto own = after(etc, {"etc_blacklist", "platform_account_ban"}, "工伤认定要多久");
     ASSERT_FALSE(own.entry_ids.empty());
     EXPECT_EQ(own.entry_ids[0], "injury_decision_time");
+    // A bare ask that names nothing of what it finds alone: "要啥条件" after the legal-aid answer
+    // found the green lane's conditions (session 25).
+    const auto conditions = after("法律援助咋申请", {"legal_aid_howto"}, "要啥条件");
+    ASSERT_FALSE(conditions.entry_ids.empty());
+    EXPECT_EQ(conditions.entry_ids[0], "legal_aid_eligibility");
+    // After an accident answer, "我是挂靠的 也一样吗" is about the accident, not about joining
+    // (legal helper, session 25: "可以入会…", three times).
+    const auto affiliated = after("我开车撞了人 全责 对方住院了 要我赔多少",
+                                  {"compulsory_insurance_limits"}, "我是挂靠的 也一样吗");
+    for (const std::string& id : affiliated.entry_ids)
+        EXPECT_EQ(id.rfind("union_", 0), std::string::npos) << id;
+    // Naming the union keeps the union's entries.
+    const auto joining = after("我开车撞了人 全责 对方住院了 要我赔多少",
+                               {"compulsory_insurance_limits"}, "挂靠的也能入会吗");
+    ASSERT_FALSE(joining.entry_ids.empty());
+    EXPECT_EQ(joining.entry_ids[0].rfind("union_", 0), 0u) << joining.entry_ids[0];
+}
+
+// Saying where he is is no question about courts (benefits helper, session 25: "我在武进 牛塘这边"
+// after the benefits list asked for his district got the jurisdiction answer); a district's
+// court still is the local court.
+TEST(FaqRetrieval, ADistrictNameIsAPlaceNotTheLocalCourt) {
+    const auto index = Index::build(parse_script(read_data("legal.yaml"), "legal.yaml"));
+    const auto place = decide(index->search("我在武进 牛塘这边", {}, 5), Thresholds{}, false, true);
+    EXPECT_FALSE(answers(place.action)) << action_name(place.action);
+    const auto court = index->search("货主在外地 我在溧阳 能在溧阳法院起诉不", {}, 3);
+    ASSERT_FALSE(court.empty());
+    EXPECT_EQ(court[0].entry->id, "freight_where_to_sue");
+    // "出车祸走了" is a death (legal helper, session 25: a menu led by 入会).
+    const auto death = index->search("我爸跑车出事故走了 公司给三万丧葬费 够不", {}, 3);
+    ASSERT_FALSE(death.empty());
+    EXPECT_EQ(death[0].entry->id, "work_death_benefits");
 }
 
 TEST(FaqRetrieval, ShippedScriptAnswersUnpaidFreightInTheDriversWords) {
