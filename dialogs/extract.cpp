@@ -397,6 +397,37 @@ Extraction judge_name(const std::u32string& name) {
     return malformed(result);
 }
 
+// "我姓陈 耳东陈 名字叫大明 大小的大 明天的明": a name spelled out for voice input, the surname
+// after 姓 and the given name after 叫 / 名字叫 / 名叫 / 单名; the hints ("耳东陈", "明天的明") are
+// left out. The whole message was stored as the name (join helper, session 25). Empty when the
+// message is not shaped so.
+std::u32string spelled_name(const std::u32string& text) {
+    static constexpr std::u32string_view kCompound[] = {U"欧阳", U"司马", U"诸葛", U"上官", U"东方",
+                                                        U"慕容", U"皇甫", U"公孙", U"令狐", U"夏侯",
+                                                        U"长孙", U"宇文", U"司徒", U"尉迟"};
+    const auto at = text.find(U'姓');
+    if (at == std::u32string::npos || at + 1 >= text.size() || !is_han(text[at + 1])) return {};
+    std::u32string surname(1, text[at + 1]);
+    for (const auto compound : kCompound)
+        if (text.compare(at + 1, compound.size(), compound) == 0) surname = compound;
+    std::size_t given_from = std::u32string::npos;
+    for (const std::u32string_view marker : {U"名字叫", U"名字是", U"名叫", U"单名", U"叫"}) {
+        const auto found = text.find(marker, at + 1 + surname.size());
+        if (found != std::u32string::npos) {
+            given_from = found + marker.size();
+            break;
+        }
+    }
+    if (given_from == std::u32string::npos) return {};
+    std::u32string given;
+    for (std::size_t i = given_from; i < text.size() && is_han(text[i]) && text[i] != U'的'; ++i)
+        given.push_back(text[i]);
+    if (given.starts_with(surname)) given.erase(0, surname.size());
+    if (given.starts_with(U"一个")) given.erase(0, 2);  // 单名一个"伟"
+    if (given.empty() || given.size() > 2) return {};
+    return surname + given;
+}
+
 Extraction extract_name(const std::u32string& text) {
     // A foreign name in Latin letters is two words or more ("John Smith"); one word is "ok",
     // "hi", "help".
@@ -412,6 +443,8 @@ Extraction extract_name(const std::u32string& text) {
         if (trimmed.find(U' ') == std::u32string::npos) return {};
         return malformed("请用汉字写姓名，和身份证上一致，例如：王建国。", "name.latin");
     }
+    if (const std::u32string spelled = spelled_name(text); !spelled.empty())
+        if (auto judged = judge_name(spelled); judged.found()) return judged;
     if (const std::u32string joined = spaced_out_name(text); !joined.empty()) {
         auto judged = judge_name(joined);
         if (judged.found()) return judged;

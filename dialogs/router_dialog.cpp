@@ -1377,7 +1377,10 @@ std::string RouterDialog::reply_text(Do action, ConversationState& state,
         case Do::wait:
             // Mid-flow the reminder of the step follows (resume).
             if (mid_flow && goes_on(understood.text)) return "好的。";
-            if (mid_flow) return "好的，不着急，填过的都给您存着。回来后从这一步接着填：";
+            if (mid_flow)
+                return "好的，不着急，填过的都给您存着（不想办了回复“取消”，填的会删掉）。回来后从"
+                       "这一步"
+                       "接着填：";
             if (goes_on(understood.text)) return menu_text(state);
             return "好的，有事随时找我。";
         default:

@@ -7,6 +7,7 @@
 #include "dialogs/join_engine.hpp"
 #include "dialogs/privacy.hpp"
 #include "faq/decide.hpp"
+#include "faq/follow_up.hpp"
 #include "text/utf8.hpp"
 
 namespace kayou::dialogs {
@@ -143,11 +144,14 @@ bool says_thanks(std::string_view cleaned) {
 bool puts_off(std::string_view cleaned) {
     // "以后再也不弄了" refuses for good.
     if (cleaned.find("再也") != std::string_view::npos) return false;
-    // "先不弄了 晚上歇下来再弄 身份证在车上" deleted his form (join helper, session 22).
+    // "先不提交了 取消": the command word said is meant.
+    if (cleaned.find("取消") != std::string_view::npos) return false;
+    // "先不弄了 晚上歇下来再弄 身份证在车上" deleted his form (join helper, session 22); "先不弄
+    // 了" alone did too (session 25): 先 is "for now".
     constexpr std::string_view kLater[] = {
-        "下回",   "改天",   "回头",   "晚点",   "等会", "一会儿", "以后再",
-        "有空再", "明天再", "过两天", "先放着", "再弄", "再填",   "再办",
-        "晚上",   "明天",   "待会",   "过会",   "等下", "下次",   "回来再"};
+        "先不",   "下回",   "改天",   "回头",   "晚点", "等会",  "一会儿", "以后再",
+        "有空再", "明天再", "过两天", "先放着", "再弄", "再填",  "再办",   "晚上",
+        "明天",   "待会",   "过会",   "等下",   "下次", "回来再"};
     return std::any_of(std::begin(kLater), std::end(kLater), [&](std::string_view word) {
         return cleaned.find(word) != std::string_view::npos;
     });
@@ -196,6 +200,29 @@ bool says_already_member(std::string_view cleaned) {
 bool holds_back(std::string_view cleaned) {
     return contains_any(cleaned, {"不提交", "别提交", "先不", "先别", "再想想", "想一想", "等等",
                                   "等一下", "等下", "问问", "商量", "暂时不", "不急着", "别急"});
+}
+
+// "还是入吧 入会", "那就入会吧 开始", "我想如会 怎么如": a short message that decides to join, not
+// a question about joining (all three got the FAQ's long answers; join helper, session 25). One
+// that asks about money, time, papers or safety is a question.
+bool decides_to_join(std::string_view cleaned) {
+    constexpr std::size_t kLongestDecision = 14;
+    if (text::code_point_count(cleaned) > kLongestDecision) return false;
+    if (!contains_any(cleaned, {"入会", "如会", "入工会", "入吧", "入个会"})) return false;
+    if (contains_any(cleaned,
+                     {"钱", "费", "多久", "几天", "条件", "材料", "安全", "要啥", "啥用", "好处",
+                      "福利", "不入", "不想", "算了", "取消", "退", "能入", "可以入", "会员"}))
+        return false;
+    return contains_any(
+        cleaned, {"吧", "开始", "想入会", "要入会", "想如会", "要如会", "走起", "办理", "现在入"});
+}
+
+// "我刚才那个提交了没": whether it is in, asked at the summary (it was submitted; join helper,
+// session 25).
+bool asks_if_submitted(std::string_view cleaned) {
+    return contains_any(cleaned, {"提交了没", "提交没", "提交上没", "提交上了没", "交上了没",
+                                  "交上去没", "提交了吗", "提交上了吗", "提交成功没",
+                                  "提交成功了吗", "交了没", "提交了没有", "交上了吗"});
 }
 
 // "算了算了 还是用原来那个号吧": back to an earlier value, not a cancel (it deleted his form;
@@ -296,8 +323,18 @@ Understanding Understander::understand(std::string_view text, const UnderstandCo
         result.intent = field.empty() ? "wait" : "edit";
         if (!field.empty()) result.slots["field"] = std::move(field);
     }
+    if (result.intent == "question" && context.step.empty() && decides_to_join(cleaned))
+        result.intent = "join";
     if (result.intent == "confirm" && context.step == "confirm" && holds_back(cleaned))
         result.intent = "wait";
+    // "这个提交了能撤回吗": 提交 inside a question submits nothing (it submitted; join helper,
+    // session 25). Whether it is in is a progress question: at the summary, not until 确认.
+    if (result.intent == "confirm" && !result.command && context.step == "confirm") {
+        if (asks_if_submitted(cleaned))
+            result.intent = "progress";
+        else if (faq::asks_something(cleaned))
+            result.intent = "question";
+    }
     if (context.step.empty())
         if (auto district = station_place_asked(result, cleaned)) {
             result.intent = "stations";

@@ -95,6 +95,10 @@ constexpr std::string_view kNameExample =
 
 }  // namespace
 
+// Words that make a "name" a sentence about the name.
+constexpr std::u32string_view kNameSentenceWords[] = {U"名字", U"姓名", U"我姓", U"我叫",
+                                                      U"俺姓", U"俺叫", U"叫做", U"的名"};
+
 Validated validate_name(std::string_view input) {
     std::u32string s = prepare(input);
     trim(s);
@@ -164,6 +168,12 @@ Validated validate_name(std::string_view input) {
     if (out.size() < 2)
         return reject("name.too_short", "姓名至少要2个字。" + std::string(kNameExample));
     if (out.size() > 20) return reject("name.too_long", "姓名最多20个字，请只发身份证上的姓名。");
+    // "我姓陈耳东陈名字叫大明…" passed as a 19-character name (join helper, session 25).
+    constexpr std::size_t kLongestPlainName = 4;
+    if (han && out.size() > kLongestPlainName &&
+        std::any_of(std::begin(kNameSentenceWords), std::end(kNameSentenceWords),
+                    [&out](std::u32string_view word) { return out.find(word) != out.npos; }))
+        return reject("name.sentence", "请只发身份证上的姓名，比如：王建国。");
     return accept(to_utf8(out));
 }
 

@@ -148,6 +148,12 @@ TEST(Extract, NumbersInsideSentencesAreNormalized) {
     EXPECT_EQ(extract_answer("sms_code", "零 九 二 八 两 〇", kToday).value, "092820");
     EXPECT_FALSE(extract_answer("sms_code", "一二三", kToday).found());
     EXPECT_FALSE(extract_answer("sms_code", "等了十分钟了还没来", kToday).found());
+    // A name spelled out for voice input (join helper, session 25: the whole message was stored).
+    EXPECT_EQ(extract_answer("name", "我姓陈 耳东陈 名字叫大明 大小的大 明天的明", kToday).value,
+              "陈大明");
+    EXPECT_EQ(extract_answer("name", "姓欧阳 名字叫欧阳锋", kToday).value, "欧阳锋");
+    EXPECT_EQ(extract_answer("name", "俺姓李 木子李 单名一个伟", kToday).value, "李伟");
+    EXPECT_EQ(extract_answer("name", "我叫张建国", kToday).value, "张建国");
     // A phone read out (join helper, session 24: refused), alone, spaced, mixed with digits.
     EXPECT_EQ(extract_answer("mobile", "幺三八幺二三四五六七八", kToday).value, "13812345678");
     EXPECT_EQ(extract_answer("mobile", "我手机一三八 一二三四 五六七八", kToday).value,

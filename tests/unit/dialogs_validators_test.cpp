@@ -361,6 +361,7 @@ const std::vector<Case> kNameCases = {
     {"张", false, "name.too_short"},
     {"A", false, "name.too_short"},
     {"一二三四五六七八九十一二三四五六七八九十一", false, "name.too_long"},
+    {"我姓陈耳东陈名字叫大明大小的大明天的明", false, "name.sentence"},
     {"张三1", false, "name.digit"},
     {"123", false, "name.digit"},
     {"张三\xF0\x9F\x98\x80", false, "name.bad_char"},
