@@ -344,9 +344,10 @@ bool all_of(std::u32string_view s, bool (*pred)(char32_t)) {
 
 bool means_no_plate(std::u32string_view s) {
     static constexpr std::u32string_view kNone[] = {
-        U"无",         U"没",     U"没有",         U"没车",       U"没有车",
-        U"无车",       U"暂无",   U"没有自己的车", U"没自己的车", U"没有固定的车",
-        U"没固定的车", U"不固定", U"没有车牌",     U"没车牌",     U"无车牌"};
+        U"无", U"没", U"没有", U"没车", U"没有车", U"无车", U"暂无", U"没有自己的车", U"没自己的车",
+        U"没有固定的车", U"没固定的车", U"不固定", U"没有车牌", U"没车牌", U"无车牌",
+        // "没有固定的" got a lost-earnings answer (join helper, session 25).
+        U"没有固定的", U"没固定的", U"没有固定", U"没固定", U"没有固定开的"};
     return std::find(std::begin(kNone), std::end(kNone), s) != std::end(kNone);
 }
 

@@ -51,9 +51,9 @@ bool ends_with_request(std::string_view text) {
 }  // namespace
 
 bool leaves_legal_context(const LegalReply& reply) {
-    return !answers(reply.action) ||
-           std::any_of(reply.hits.begin(), reply.hits.end(),
-                       [](const Hit& hit) { return hit.entry == nullptr || hit.entry->legal; });
+    const auto legal = [](const Hit& hit) { return hit.entry == nullptr || hit.entry->legal; };
+    if (!answers(reply.action)) return reply.hits.empty() || legal(reply.hits.front());
+    return std::any_of(reply.hits.begin(), reply.hits.end(), legal);
 }
 
 bool asks_for_person(std::string_view text) {
@@ -366,8 +366,11 @@ void fill_reply(LegalReply& reply, const Decision& decision, const LegalQuestion
             // A shortened answer keeps what the driver asked about (faq::format_answer).
             SentenceRelevance relevance;
             if (index) relevance = index->sentence_relevance(searched_text);
+            // A group's short answer carries his figures worked through too: "4轴的车 总重38吨"
+            // got the limits table cut before the fine (legal helper, session 25).
             if (question.in_group && decision.action == Action::answer) {
-                reply.texts.push_back(format_group_answer(*decision.hits.front().entry, relevance));
+                reply.texts.push_back(sum_from_hits(decision.hits, question) +
+                                      format_group_answer(*decision.hits.front().entry, relevance));
                 break;
             }
             // His own figures worked through, first; his earlier messages may hold some of them

@@ -79,7 +79,9 @@ struct LegalReply {
 
 // Whether `reply` leaves a legal question on the table: anything but an answer of the union's own
 // (`legal: false` entries: the card, mutual aid, a fuel station), after which "人工" is for the
-// district's staff. Read from the reply's hits.
+// district's staff. Read from the reply's hits; choices or a miss whose best hit is the union's
+// own are the union's too ("住院花了两万多 能报不 我是会员" got choices led by the mutual aid,
+// then "人工" reached the lawyers; benefits helper, session 25).
 bool leaves_legal_context(const LegalReply& reply);
 
 // "人工", "转人工", "找律师", "律师", "要律师"...: the driver wants a person, whatever the scripts

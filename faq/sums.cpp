@@ -145,6 +145,34 @@ constexpr std::initializer_list<std::u32string_view> kNoSpeedAfter = {
     U"年", U"个", U"天", U"趟", U"次", U"万", U"千",
     U"块", U"元", U"吨", U"分", U"%",  U"多", U"米"};
 
+// "五轴 总重50吨", "6轴半挂拉了55吨": the axles, whether it is an 汽车列车, and the gross weight
+// in whole tons (the largest tonnage that is no limit, rating or excess; none when it has a
+// fraction, which the per-ton fine would have to round).
+void read_truck_weight(std::u32string_view text, DriverFigures& figures) {
+    for (std::size_t at = text.find(U'轴'); at != std::u32string_view::npos;
+         at = text.find(U'轴', at + 1)) {
+        if (at == 0 || !is_arabic(text[at - 1]) || (at >= 2 && is_arabic(text[at - 2]))) continue;
+        const int axles = static_cast<int>(text[at - 1] - U'0');
+        if (axles >= 2) figures.axles = axles;
+        break;
+    }
+    figures.trailer = mentions(text, {U"挂", U"列车", U"拖头", U"牵引"});
+    for (std::size_t at = 0; at < text.size(); ++at) {
+        if (at > 0 && (is_arabic(text[at - 1]) || text[at - 1] == U'.')) continue;
+        std::size_t used = 0;
+        const auto value = number_in(text.substr(at), used);
+        if (!value || !said_after(text, at + used, {U"吨"})) continue;
+        if (said_before(text, at, 3, {U"限", U"核定", U"额定", U"超", U"标", U"准载", U"载重"}))
+            continue;
+        if (text.substr(at, used).find(U'.') != std::u32string_view::npos) {
+            figures.gross_tons.reset();
+            return;
+        }
+        if (*value >= 10 && *value <= 200 && (!figures.gross_tons || *value > *figures.gross_tons))
+            figures.gross_tons = static_cast<int>(*value);
+    }
+}
+
 }  // namespace
 
 std::optional<long> number_at(std::string_view text) {
@@ -240,6 +268,7 @@ DriverFigures figures_in(std::string_view raw) {
         if (!figures.monthly_wage && monthly && *value >= 500 && *value <= 200'000)
             figures.monthly_wage = *value;
     }
+    read_truck_weight(text, figures);
     return figures;
 }
 
@@ -400,6 +429,56 @@ std::string retirement_line(int born_year, int born_month, bool female, bool sai
     return line + "\n";
 }
 
+// 超限运输车辆行驶公路管理规定 第3条 (the limit by axles) and 第43条 (under a ton over: a warning;
+// then 500 yuan a ton, at most 30,000).
+struct AxleLimit {
+    int tons = 0;
+    std::string said;  // "五轴车", "四轴货车"
+};
+
+std::vector<AxleLimit> axle_limits(int axles, bool trailer) {
+    if (axles == 2) return {{18, "二轴货车"}};
+    if (axles == 3) {
+        if (trailer) return {{27, "三轴汽车列车"}};
+        return {{25, "三轴货车"}, {27, "三轴汽车列车（带挂车）"}};
+    }
+    if (axles == 4) {
+        if (trailer) return {{36, "四轴汽车列车"}};
+        return {{31, "四轴货车"}, {36, "四轴汽车列车（带挂车）"}};
+    }
+    if (axles == 5) return {{43, "五轴车"}};
+    return {{49, "六轴及以上的车"}};
+}
+
+// `fined`: what he says he was fined ("罚了5000"), compared when one limit applies.
+std::string overlimit_line(int axles, bool trailer, int gross_tons, std::optional<long> fined) {
+    constexpr long kFinePerTon = 500;
+    constexpr long kMostFine = 30'000;
+    std::string line = "按您说的（" + std::to_string(axles) + "轴、车货总重" +
+                       std::to_string(gross_tons) + "吨）：";
+    bool first = true;
+    for (const AxleLimit& limit : axle_limits(axles, trailer)) {
+        if (!first) line += "；如果是";
+        first = false;
+        line += limit.said + "限" + std::to_string(limit.tons) + "吨，";
+        const int over = gross_tons - limit.tons;
+        if (over <= 0)
+            line += "没有超限";
+        else
+            line += "超了" + std::to_string(over) + "吨，罚款" +
+                    std::to_string(std::min(kMostFine, over * kFinePerTon)) + "元";
+    }
+    if (axles >= 6) line += "（牵引车驱动轴是单轴的限46吨）";
+    const auto limits = axle_limits(axles, trailer);
+    const long due = std::min(
+        kMostFine, std::max(0L, static_cast<long>(gross_tons - limits.front().tons)) * kFinePerTon);
+    if (fined && limits.size() == 1 && axles < 6 && *fined > due)
+        line += "；您说罚了" + std::to_string(*fined) +
+                "元，比按这条算的多，可以问清罚款依据，"
+                "不服的可以在60日内申请行政复议";
+    return line + "。\n";
+}
+
 // Points are added up when this message states some (`points_now`) or asks what is left: "9分"
 // said two messages ago was added to an overload question's answer as "6＋9＝15分" (legal helper,
 // session 24).
@@ -415,6 +494,10 @@ std::string traffic_lines(const Entry& answered, const DriverFigures& figures, b
     if (asks_points && !figures.points.empty() &&
         answered.answer.find("满12分") != std::string::npos)
         lines += points_line(figures.points, asks_left);
+    if (figures.axles && figures.gross_tons &&
+        answered.answer.find("每超1吨罚500元") != std::string::npos)
+        lines +=
+            overlimit_line(*figures.axles, figures.trailer, *figures.gross_tons, figures.deducted);
     return lines;
 }
 

@@ -24,6 +24,9 @@ struct DriverFigures {
     std::optional<int> speed;        // km/h: "跑了118", "开到90"
     std::optional<int> born_year;    // "我77年的", "1966年7月生的"
     int born_month = 0;              // 1..12, 0 when not said
+    std::optional<int> axles;        // 2..: "五轴", "6轴的半挂"
+    bool trailer = false;            // 挂 / 半挂 / 列车: an 汽车列车
+    std::optional<int> gross_tons;   // whole tons: "总重38吨", "称了50吨", "拉了55吨"
 };
 DriverFigures figures_in(std::string_view text);
 
@@ -39,8 +42,9 @@ std::optional<long> number_at(std::string_view text);
 // that may be taken from his wage (工资支付暂行规定 第16条) against what was taken, for an answer
 // about that cap; how far over the limit he drove, in per cent, for an answer that sets points
 // by it; his retirement age, the year he reaches it and the least years of contributions then,
-// for an answer about the delayed retirement or the minimum years. The lines that apply, in that
-// order; empty when none does.
+// for an answer about the delayed retirement or the minimum years; for an answer that fines the
+// tons over an axle limit (超限运输车辆行驶公路管理规定 第43条), his axles and gross weight worked
+// into the tons over and the fine. The lines that apply, in that order; empty when none does.
 // `said_before`: his earlier messages, whose figures count too (the ones in `text` first); what
 // he asks about is read in `text` alone.
 std::string sum_for_driver(const Entry& answered, std::string_view text,

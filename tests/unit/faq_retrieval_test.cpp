@@ -487,3 +487,34 @@ TEST(FaqRetrieval, ShippedScriptAnswersUnpaidFreightInTheDriversWords) {
 }
 
 }  // namespace
+
+namespace {
+
+// "人工" after choices led by the union's own entry goes to the district's staff; after choices
+// led by a legal entry, a miss, or any legal answer, to the lawyers (benefits helper, session 25).
+TEST(LegalService, ChoicesLedByTheUnionsOwnEntryLeaveTheLegalContext) {
+    Entry mutual_aid;
+    mutual_aid.id = "benefit_mutual_aid";
+    mutual_aid.legal = false;
+    Entry accident;
+    accident.id = "accident_scene";
+    const Hit own{&mutual_aid, 0.5};
+    const Hit law{&accident, 0.4};
+    LegalReply reply;
+    reply.action = Action::choices;
+    reply.hits = {own, law};
+    EXPECT_FALSE(leaves_legal_context(reply));
+    reply.hits = {law, own};
+    EXPECT_TRUE(leaves_legal_context(reply));
+    reply.action = Action::handoff;
+    reply.hits.clear();
+    EXPECT_TRUE(leaves_legal_context(reply));
+    reply.action = Action::both;
+    reply.hits = {own, law};
+    EXPECT_TRUE(leaves_legal_context(reply));
+    reply.action = Action::answer;
+    reply.hits = {own};
+    EXPECT_FALSE(leaves_legal_context(reply));
+}
+
+}  // namespace

@@ -207,5 +207,37 @@ TEST(FaqSums, RetirementAgeAndLeastYearsForHisBirth) {
     EXPECT_EQ(sum_for_driver(entry_saying("超速50%以上罚款"), "我77年的 男的 几岁能退休"), "");
 }
 
+// 超限运输车辆行驶公路管理规定 第3条 and 第43条: the answer's own example (五轴车限43吨，称重48吨
+// 就是超5吨，罚2500元); the group's "4轴的车 总重38吨" and "五轴50吨罚多少" got the limits table
+// cut before the fine (legal helper, session 25).
+TEST(FaqSums, TonsOverTheAxleLimitAndTheFine) {
+    const Entry overlimit =
+        entry_saying("五轴43吨，六轴及以上49吨…超限不到1吨的警告，超过的每超1吨罚500元，最高3万元");
+    EXPECT_EQ(sum_for_driver(overlimit, "五轴车称重48吨 罚多少"),
+              "按您说的（5轴、车货总重48吨）：五轴车限43吨，超了5吨，罚款2500元。\n");
+    EXPECT_EQ(
+        sum_for_driver(overlimit, "@卡友小助手 4轴的车 总重38吨 罚了1000 扣了3分 这个对不对"),
+        "按您说的（4轴、车货总重38吨）：四轴货车限31吨，超了7吨，罚款3500元；如果是四轴汽车列车"
+        "（带挂车）限36吨，超了2吨，罚款1000元。\n");
+    EXPECT_EQ(
+        sum_for_driver(overlimit, "6轴半挂拉了55吨 限重49吨 罚多少"),
+        "按您说的（6轴、车货总重55吨）：六轴及以上的车限49吨，超了6吨，罚款3000元（牵引车驱动轴"
+        "是单轴的限46吨）。\n");
+    EXPECT_NE(sum_for_driver(overlimit, "六轴的车拉了200吨").find("罚款30000元"),
+              std::string::npos);
+    // A fine above the sum is questioned; one the sum gives is not.
+    EXPECT_NE(sum_for_driver(overlimit, "五轴称了50吨 治超站罚了5000 对吗")
+                  .find("您说罚了5000元，比按这条算的多"),
+              std::string::npos);
+    EXPECT_EQ(sum_for_driver(overlimit, "五轴称了50吨 罚了3500 对吗").find("您说罚了"),
+              std::string::npos);
+    EXPECT_NE(sum_for_driver(overlimit, "五轴的 总重43吨 算超限吗").find("没有超限"),
+              std::string::npos);
+    // A fraction of a ton, no axles, or an answer without the per-ton fine: no line.
+    EXPECT_EQ(sum_for_driver(overlimit, "五轴 称了48.6吨"), "");
+    EXPECT_EQ(sum_for_driver(overlimit, "总重48吨 罚多少"), "");
+    EXPECT_EQ(sum_for_driver(entry_saying("超载要罚款、记分"), "五轴48吨"), "");
+}
+
 }  // namespace
 }  // namespace kayou::faq
