@@ -7,6 +7,7 @@
 #include "dialogs/privacy.hpp"
 #include "faq/follow_up.hpp"
 #include "text/utf8.hpp"
+#include "text/words.hpp"
 
 namespace kayou::dialogs {
 namespace {
@@ -15,16 +16,8 @@ bool starts_with(std::string_view text, std::string_view prefix) {
     return text.substr(0, prefix.size()) == prefix;
 }
 
-bool contains(std::string_view text, std::string_view part) {
-    return text.find(part) != std::string_view::npos;
-}
-
-// Whether `text` holds any of `words`.
-template <std::size_t N>
-bool contains_any(std::string_view text, const std::string_view (&words)[N]) {
-    return std::any_of(std::begin(words), std::end(words),
-                       [&](std::string_view word) { return contains(text, word); });
-}
+using text::contains;
+using text::contains_any;
 
 // Spaces and sentence punctuation around and inside a short reply ("第 2 个。").
 std::string squeeze(std::string_view text) {

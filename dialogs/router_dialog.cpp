@@ -18,6 +18,7 @@
 #include "redis/reply.hpp"
 #include "text/beijing_time.hpp"
 #include "text/utf8.hpp"
+#include "text/words.hpp"
 
 namespace kayou::dialogs {
 
@@ -489,6 +490,32 @@ bool leaves_what_was_awaited(const std::string& intent) {
     return intent == "join" || intent == "progress" || intent == "person" || intent == "emergency";
 }
 
+// Whether a message names benefits in general ("有啥福利", "优惠呢"): what the benefit kinds of the
+// intent script do not name.
+bool names_benefits_at_all(std::string_view text) {
+    for (const std::string_view word : {"福利", "优惠", "好处", "待遇", "权益", "礼包", "补贴"})
+        if (text.find(word) != std::string_view::npos) return true;
+    return false;
+}
+
+// Right after a list of stations, "有吃饭的地方没 食堂啥的", "能洗澡的有吗" ask for the list again
+// with that service (the first got small talk; benefits helper, session 25). Whether it costs
+// ("洗澡要钱不") is a question about the stations, not a filter.
+bool asks_for_station_service(std::string_view text) {
+    const bool cost = text::contains_any(text, {"钱", "收费", "免费", "花钱", "几块"});
+    return !cost && text::contains_any(text, {"洗澡", "冲澡", "淋浴", "吃饭", "食堂", "饭菜",
+                                              "热饭", "停车", "过夜", "睡觉", "充电", "洗衣",
+                                              "热水", "开水", "修车", "补胎", "微波炉"});
+}
+
+// The list again for the service he names right after a list (asks_for_station_service).
+void take_station_service(std::string_view awaiting, bool in_group, std::string_view text,
+                          Understanding& understood) {
+    if (awaiting == "stations_more" && !in_group && !leaves_what_was_awaited(understood.intent) &&
+        asks_for_station_service(text))
+        understood.intent = "stations";
+}
+
 // What a message with a danger word gets first (Understanding slot "danger").
 const char* danger_text(const Understanding& understood) {
     const std::string danger = understood.slot("danger");
@@ -861,6 +888,14 @@ asio::awaitable<std::string> RouterDialog::answer_legal(const Message& message,
     // question to numbered choices).
     if (const auto asked = after_new_question_lead(turn.text); !asked.empty()) {
         ask.text = std::string(asked);
+        ask.searched = {};
+    }
+    // "洗澡要钱不", "晚上十点以后还能进吗" right after a list of stations ask about them (they
+    // got choices on arbitration fees and joining; benefits helper, session 25).
+    constexpr std::size_t kStationQuestionChars = 20;
+    if (turn.awaiting == "stations_more" && !turn.in_group &&
+        text::code_point_count(ask.text) <= kStationQuestionChars) {
+        ask.text = "司机之家 " + ask.text;
         ask.searched = {};
     }
     ask.in_group = turn.in_group;
@@ -1504,6 +1539,7 @@ asio::awaitable<RouterDialog::Handled> RouterDialog::chat_services(const Message
     const int choices = static_cast<int>(offered.size()) + (offered.empty() || menu ? 0 : 1);
     Understanding understood = understand(message, input, state, choices);
     take_benefits_district(turn, understood);
+    take_station_service(awaiting, in_group, text, understood);
     // The town the station finder asked for: "湖塘", "奔牛那边" (searched alone, "湖塘" reached
     // the FAQ's how-to). A clear other request, or a longer message ("我在湖塘被扣车了 咋办"),
     // still goes its way.
@@ -1511,9 +1547,14 @@ asio::awaitable<RouterDialog::Handled> RouterDialog::chat_services(const Message
     // After a list, another place ("江阴", "奔牛那边呢") is another look, unless it answers the
     // form's step ("武进" at the district step).
     const bool another_look = awaiting == "stations_more" && understood.intent != "answer";
+    // "武进牛塘" reads as benefits to the intent script (district names are in its benefit
+    // examples); asked for his town, it is his town (benefits helper, session 25: the district's
+    // benefits came instead of stations). Benefits he names are still benefits.
+    const bool asks_benefits = understood.intent == "benefits" &&
+                               (!understood.slot("benefit").empty() || names_benefits_at_all(text));
     if ((awaiting == "stations_place" || another_look) && chat.stations_near_place &&
         text::code_point_count(text) <= kPlaceAnswerChars &&
-        !leaves_what_was_awaited(understood.intent) && understood.intent != "benefits" &&
+        !leaves_what_was_awaited(understood.intent) && !asks_benefits &&
         understood.intent != "cancel") {
         auto near = co_await stations_near_place_or_district(text);
         if (near) {

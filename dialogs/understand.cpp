@@ -9,6 +9,7 @@
 #include "faq/decide.hpp"
 #include "faq/follow_up.hpp"
 #include "text/utf8.hpp"
+#include "text/words.hpp"
 
 namespace kayou::dialogs {
 namespace {
@@ -37,15 +38,8 @@ constexpr std::size_t kLongestEdit = 40;
 // long that names no application (names_an_application) is about something else.
 constexpr std::size_t kLongestProgress = 20;
 
-bool contains(std::string_view text, std::string_view word) {
-    return text.find(word) != std::string_view::npos;
-}
-
-bool contains_any(std::string_view text, std::initializer_list<std::string_view> words) {
-    for (auto word : words)
-        if (contains(text, word)) return true;
-    return false;
-}
+using text::contains;
+using text::contains_any;
 
 // "@卡友小助手 …" and other @-mentions (up to the next space) say who is addressed, not what is
 // meant. Channels strip the leading one; one inside the text is removed here.

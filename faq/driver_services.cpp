@@ -2,17 +2,12 @@
 
 #include "faq/live_content.hpp"
 #include "faq/station_geo.hpp"
+#include "text/words.hpp"
 
 namespace kayou::faq {
 namespace asio = boost::asio;
 
-namespace {
-bool contains_any(std::string_view text, std::initializer_list<std::string_view> words) {
-    for (auto word : words)
-        if (text.find(word) != std::string_view::npos) return true;
-    return false;
-}
-}  // namespace
+using text::contains_any;
 
 bool asks_for_stations(std::string_view text) {
     return contains_any(text, {"司机之家", "驿站", "司机驿站", "卡友之家", "休息站"});

@@ -11,6 +11,7 @@
 #include "faq/sums.hpp"
 #include "faq/tickets.hpp"
 #include "text/utf8.hpp"
+#include "text/words.hpp"
 
 namespace kayou::faq {
 namespace asio = boost::asio;
@@ -71,9 +72,7 @@ bool asks_for_person(std::string_view text) {
         if (trimmed == phrase) return true;
     // After the request, "要多少钱", "有用吗": a question about lawyers, not a request.
     const auto asks_about_lawyers = [](std::string_view rest) {
-        const auto names = [&](std::string_view word) { return rest.find(word) != rest.npos; };
-        return rest.size() <= 12 * 3 &&
-               std::any_of(std::begin(kAboutLawyers), std::end(kAboutLawyers), names);
+        return rest.size() <= 12 * 3 && text::contains_any(rest, kAboutLawyers);
     };
     // "我要找律师", "帮我转人工": a request phrase inside a short message.
     if (trimmed.size() <= 8 * 3)
@@ -129,11 +128,8 @@ constexpr std::string_view kAnswerStands =
 
 // "你还没说…", "没看到说…": the answer he got did not show him what he asked.
 bool says_not_answered(std::string_view text) {
-    constexpr std::string_view kNotSeen[] = {"还没说", "没说", "没回答", "没看到",
-                                             "没看见", "没讲", "没提"};
-    return std::any_of(std::begin(kNotSeen), std::end(kNotSeen), [&](std::string_view words) {
-        return text.find(words) != std::string_view::npos;
-    });
+    return text::contains_any(text,
+                              {"还没说", "没说", "没回答", "没看到", "没看见", "没讲", "没提"});
 }
 
 // "要准备啥材料" right after an answer asks what that answer says of it: searched, the bare
@@ -244,8 +240,7 @@ bool about_joining(const Entry* entry) {
 void keep_off_joining(const Index& index, const LegalQuestion& question, std::vector<Hit>& hits) {
     if (question.answered_before.empty()) return;
     if (about_joining(index.script().find(question.answered_before.front()))) return;
-    for (const std::string_view word : {"工会", "入会", "会员", "会费", "入个会"})
-        if (question.text.find(word) != std::string::npos) return;
+    if (text::contains_any(question.text, {"工会", "入会", "会员", "会费", "入个会"})) return;
     std::erase_if(hits, [](const Hit& hit) { return about_joining(hit.entry); });
 }
 

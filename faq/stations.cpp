@@ -17,20 +17,44 @@ const Station* StationCatalog::find(std::string_view id) const {
     return nullptr;
 }
 
+namespace {
+
+// 武进区, 溧阳市: a district, which a town named beside it narrows.
+bool is_district_place(const Place& place) {
+    for (const std::string_view suffix : {"区", "市", "县"})
+        if (place.name.ends_with(suffix)) return true;
+    return false;
+}
+
+}  // namespace
+
 const Place* StationCatalog::find_place(std::string_view text) const {
-    const Place* best = nullptr;
-    std::size_t best_length = 0;
+    // "武进牛塘", "新北这个罗溪这边", "钟楼邹区": the town, not the district's centre (benefits
+    // helper, session 25: 罗溪镇's station, 0.2 km away, was not shown). Among places of one kind
+    // the longest name wins, then the one said last.
+    struct Found {
+        const Place* place = nullptr;
+        bool district = false;
+        std::size_t length = 0;
+        std::size_t at = 0;
+    };
+    Found best;
     for (const auto& place : places) {
+        const bool district = is_district_place(place);
         auto consider = [&](const std::string& name) {
-            if (name.size() > best_length && text.find(name) != std::string_view::npos) {
-                best = &place;
-                best_length = name.size();
-            }
+            const auto at = text.rfind(name);
+            if (name.empty() || at == std::string_view::npos) return;
+            const Found found{&place, district, name.size(), at};
+            const bool better =
+                !best.place || (best.district && !district) ||
+                (best.district == district &&
+                 (found.length > best.length || (found.length == best.length && at > best.at)));
+            if (better) best = found;
         };
         consider(place.name);
         for (const auto& alias : place.aliases) consider(alias);
     }
-    return best;
+    return best.place;
 }
 
 StationCatalog parse_stations(std::string_view yaml_text, std::string_view source_name) {

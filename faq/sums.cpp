@@ -7,6 +7,7 @@
 #include "faq/analyzer.hpp"
 #include "faq/script.hpp"
 #include "text/utf8.hpp"
+#include "text/words.hpp"
 
 namespace kayou::faq {
 namespace {
@@ -286,12 +287,6 @@ std::string halves_said(long halves) {
     return std::to_string(halves / 2) + (halves % 2 != 0 ? ".5" : "");
 }
 
-bool contains(std::string_view text, std::initializer_list<std::string_view> words) {
-    return std::any_of(words.begin(), words.end(), [&](std::string_view word) {
-        return text.find(word) != std::string_view::npos;
-    });
-}
-
 // 劳动合同法 第47条: each full year one month, six months or more one month, less half a month.
 std::string severance_line(int months, long wage) {
     const long halves = 2L * (months / 12) + (months % 12 >= 6 ? 2 : months % 12 > 0 ? 1 : 0);
@@ -374,8 +369,8 @@ std::string speeding_line(int limit, int speed) {
 }
 
 bool asks_what_is_left(std::string_view text) {
-    return contains(text, {"还剩", "还有几分", "还能扣", "还差", "会不会满", "满了没", "是不是满了",
-                           "满没满", "满了吗", "够12", "够不够"});
+    return text::contains_any(text, {"还剩", "还有几分", "还能扣", "还差", "会不会满", "满了没",
+                                     "是不是满了", "满没满", "满了吗", "够12", "够不够"});
 }
 
 // 国务院关于渐进式延迟法定退休年龄的办法 (from 2025-01-01): men 60 -> 63, one month later for
@@ -516,17 +511,17 @@ std::string sum_for_driver(const Entry& answered, std::string_view text,
         (answered.answer.find("延迟") != std::string::npos ||
          answered.answer.find("最低缴费年限") != std::string::npos)) {
         const bool female =
-            contains(stated, {"女的", "女司机", "我是女", "女职工", "女同志", "女性"});
+            text::contains_any(stated, {"女的", "女司机", "我是女", "女职工", "女同志", "女性"});
         const bool male =
-            contains(stated, {"男的", "男司机", "我是男", "男职工", "男同志", "男性"});
+            text::contains_any(stated, {"男的", "男司机", "我是男", "男职工", "男同志", "男性"});
         return retirement_line(*figures.born_year, figures.born_month, female, female || male);
     }
     if (!figures.monthly_wage) return {};
     if (figures.deducted && answered.answer.find("20%") != std::string::npos &&
         answered.answer.find("最低工资") != std::string::npos)
         return deduction_line(*figures.monthly_wage, *figures.deducted);
-    const bool asks_money =
-        contains(text, {"补偿", "赔", "多少", "几个月", "N", "n+1", "能拿", "能要", "给我"});
+    const bool asks_money = text::contains_any(
+        text, {"补偿", "赔", "多少", "几个月", "N", "n+1", "能拿", "能要", "给我"});
     if (figures.months_worked && *figures.months_worked > 0 && asks_money &&
         answered.answer.find("经济补偿") != std::string::npos &&
         answered.answer.find("每满1年") != std::string::npos)

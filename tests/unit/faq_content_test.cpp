@@ -244,6 +244,10 @@ TEST(FaqStations, PlacesLongestMatchAndNearestInMemory) {
     ASSERT_NE(catalog.find_place("附近的司机之家 湖塘镇"), nullptr);
     EXPECT_EQ(catalog.find_place("附近的司机之家 湖塘镇")->name, "湖塘镇");
     EXPECT_EQ(catalog.find_place("武进区哪里有驿站")->name, "武进区");
+    // A town named beside its district narrows it (benefits helper, session 25).
+    EXPECT_EQ(catalog.find_place("武进牛塘")->name, "牛塘镇");
+    EXPECT_EQ(catalog.find_place("我现在在新北这个罗溪这边")->name, "罗溪镇");
+    EXPECT_EQ(catalog.find_place("我在钟楼邹区")->name, "邹区镇");
     EXPECT_EQ(catalog.find_place("拉萨"), nullptr);
     ASSERT_NE(catalog.find_place("附近的司机之家 南京"), nullptr);
     EXPECT_TRUE(catalog.find_place("附近的司机之家 南京")->outside);
