@@ -71,6 +71,13 @@ bool asks_membership_by_id(std::string_view text);
 // "算了不用律师了 我自己去仲裁 取消吧", "问题解决了 工单撤了吧": he no longer wants his ticket.
 bool withdraws_ticket(std::string_view text);
 
+// "金坛区工会服务站在哪 电话多少", "溧阳工会在哪 要带啥", "武进区工会在哪里 我直接过去交材料":
+// where the district's union is, to go in person (they got a ticket note, the benefit list or
+// choices; benefits helper, session 25), or its phone ("工会电话多少" opened a ticket: the
+// offices' phones and 12351 are the answer). Not the stations, joining, a lawyer, arbitration, a
+// court or the hotline named.
+bool asks_for_union_office(std::string_view text);
+
 // "麻烦回个电话", "让律师给我打电话", "电话联系我": he wants a call, not only an answer in the chat
 // (it went unmentioned when his ticket opened; group helper, session 22).
 bool asks_for_a_call(std::string_view text);

@@ -104,6 +104,9 @@ Route group_route(const Understanding& understanding, const RouteView& view) {
     if (intent == "choice" && view.choices_offered) return to(Do::pick);
     // The FAQ answers a clear question even unaddressed (it decides silence itself), but only one
     // put to the group: statements, advice and one member's words to another are their talk.
+    if (view.mentioned && asks_for_union_office(understanding.text) &&
+        (intent == "question" || intent == "benefits" || intent == "person"))
+        return to(Do::union_office);
     if (intent == "question" && !view.mentioned && !view.asks_the_group) return to(Do::silence);
     if (intent == "question") {
         Route route = to(Do::legal);
@@ -209,6 +212,9 @@ Route route(const Understanding& understanding, const RouteView& view) {
         return has_application(view) ? to(Do::join_status) : to(Do::start_join);
     if (intent == "progress") return to(Do::status);
     if (intent == "resend") return has_application(view) ? to(Do::status) : to(Do::menu);
+    if ((intent == "question" || intent == "benefits" || intent == "person") &&
+        asks_for_union_office(understanding.text))
+        return to(Do::union_office);
     if (intent == "benefits") return to(Do::benefits);
     if (intent == "stations") return to(Do::stations);
     // His own application, asked about as a question: the change only staff may make, or its

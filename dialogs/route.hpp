@@ -48,6 +48,7 @@ enum class Do {
     ticket_note,     // what he adds to his open ticket ("补充"): for the desk, never a miss
     wait,       // "等会 我先去装货" / "好了 回来了 继续": the form waits, or goes on
     same_here,  // "@卡友小助手 同问" in a group: the answer above is his too; how to ask his own
+    union_office,  // where his district's union is (config/districts.yaml office)
 };
 
 struct Route {

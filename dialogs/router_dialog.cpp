@@ -464,6 +464,7 @@ std::string outcome_of(Do action, const std::string& legal_outcome) {
         case Do::benefits:
         case Do::stations:
         case Do::pick:
+        case Do::union_office:
             return "answered";
         case Do::person:
             return "handoff";
@@ -514,6 +515,39 @@ void take_station_service(std::string_view awaiting, bool in_group, std::string_
     if (awaiting == "stations_more" && !in_group && !leaves_what_was_awaited(understood.intent) &&
         asks_for_station_service(text))
         understood.intent = "stations";
+}
+
+// One district union's service centre, as config/districts.yaml gives it.
+std::string office_line(const members::District& district) {
+    const members::Office& office = district.office;
+    std::string line = office.name.empty() ? district.name + "工会" : office.name;
+    if (!office.address.empty()) line += "：" + office.address;
+    if (!office.phone.empty()) line += "；电话" + office.phone;
+    if (!office.hours.empty()) line += "；" + office.hours;
+    return line + "。";
+}
+
+// Do::union_office: his district's service centre (the district he names, else the one of his
+// form, else the one of the stations he was shown), or every district's when none is known.
+std::string union_office_text(const members::DistrictCatalog& districts, std::string_view text,
+                              const ConversationState& state) {
+    const members::District* district = nullptr;
+    if (const auto named = districts.match(text);
+        named.kind == members::DistrictCatalog::Match::Kind::unique)
+        district = named.candidates.front();
+    if (!district && state.draft)
+        if (const auto slot = state.draft->slots.find("district"); slot != state.draft->slots.end())
+            district = districts.find(slot->second);
+    if (!district && !state.session.stations_place.empty())
+        if (const auto near = districts.match(state.session.stations_place);
+            near.kind == members::DistrictCatalog::Match::Kind::unique)
+            district = near.candidates.front();
+    constexpr std::string_view kCallFirst =
+        "去之前可以先打电话问清要带什么材料；也可以拨打职工服务热线12351。";
+    if (district) return office_line(*district) + "\n" + std::string(kCallFirst);
+    std::string lines = "各区县工会的职工服务中心：";
+    for (const members::District& each : districts.all()) lines += "\n" + office_line(each);
+    return lines + "\n" + std::string(kCallFirst);
 }
 
 // What a message with a danger word gets first (Understanding slot "danger").
@@ -1396,6 +1430,8 @@ std::string RouterDialog::reply_text(Do action, ConversationState& state,
     switch (action) {
         case Do::greet:
             return "您好，我是卡友小助手。" + menu_text(state);
+        case Do::union_office:
+            return union_office_text(*services_.districts, understood.text, state);
         case Do::thanks:
             return mid_flow && understood.intent == "join" ? kAlreadyFilling : kThanks;
         case Do::opt_out:

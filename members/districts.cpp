@@ -70,6 +70,14 @@ std::string scalar(const YAML::Node& item, const char* field) {
     return value;
 }
 
+// An optional string field: empty when absent.
+std::string optional_scalar(const YAML::Node& item, const char* field) {
+    const YAML::Node node = item[field];
+    if (!node || node.IsNull()) return {};
+    if (!node.IsScalar()) fail_at(node, std::string(field) + " must be a string");
+    return trimmed(node.Scalar());
+}
+
 // An item's optional `aliases`: a list or one string, none empty.
 std::vector<std::string> aliases_of(const YAML::Node& item) {
     std::vector<std::string> out;
@@ -158,6 +166,13 @@ DistrictCatalog DistrictCatalog::from_yaml(std::string_view yaml_text) {
             fail_at(item["id"], "duplicate id " + district.id);
         }
         district.aliases = aliases_of(item);
+        if (const YAML::Node office = item["office"]; office && !office.IsNull()) {
+            if (!office.IsMap()) fail_at(office, "office must be a map with a name");
+            district.office.name = scalar(office, "name");
+            district.office.address = optional_scalar(office, "address");
+            district.office.phone = optional_scalar(office, "phone");
+            district.office.hours = optional_scalar(office, "hours");
+        }
         districts.push_back(std::move(district));
     }
     City city;

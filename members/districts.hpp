@@ -8,12 +8,23 @@
 
 namespace kayou::members {
 
+// Where drivers find the district's union in person: every answer that says "找所在区县工会"
+// leads to it ("金坛区工会服务站在哪 电话多少" got a ticket note; benefits helper, session 25).
+// Empty fields are not said.
+struct Office {
+    std::string name;     // "武进区总工会职工服务中心"
+    std::string address;  // "武进区湖塘镇…"
+    std::string phone;    // "0519-…"
+    std::string hours;    // "工作日 8:30-17:00"
+};
+
 struct District {
     std::string id;    // stable key used in Redis and by reviewers: "wujin"
     std::string name;  // official name: "武进区"
     // Towns, streets, short names: "武进", "湖塘镇", "湖塘". Two districts may share an alias;
     // a text that hits only that alias is then ambiguous and the dialog asks.
     std::vector<std::string> aliases;
+    Office office;
 };
 
 // A place's name without its administrative suffix, as the matcher reads it ("武进区" -> "武进",
@@ -40,6 +51,8 @@ public:
     //     - id: wujin
     //       name: 武进区
     //       aliases: [武进, 湖塘镇]
+    // A district's optional `office` map has `name` (required there), `address`, `phone` and
+    // `hours`.
     // An optional `city:` map beside `districts:` has a `name` and optional `aliases`:
     //   city: {name: 常州市, aliases: [常州]}
     // Throws std::runtime_error naming the line (1-based) on bad data: YAML syntax, no districts,

@@ -137,6 +137,16 @@ TEST(WithdrawsTicket, HeNoLongerWantsTheLawyer) {
         EXPECT_FALSE(withdraws_ticket(text)) << text;
 }
 
+TEST(AsksForUnionOffice, WhereTheDistrictsUnionIs) {
+    for (const char* text : {"金坛区工会服务站在哪 电话多少", "溧阳工会在哪 要带啥",
+                             "武进区工会在哪里 我直接过去交材料", "新北区总工会电话多少",
+                             "工会服务中心几点上班", "工会电话多少"})
+        EXPECT_TRUE(asks_for_union_office(text)) << text;
+    for (const char* text : {"12351是工会电话吗", "附近的司机之家在哪", "在哪入会",
+                             "工会能帮我找律师吗", "老板欠工资 工会管不管", "劳动仲裁在哪申请"})
+        EXPECT_FALSE(asks_for_union_office(text)) << text;
+}
+
 TEST(AsksForACall, ACallBackInHisWords) {
     for (const char* text :
          {"找律师 被扣车了 麻烦回个电话", "让律师给我打电话", "电话联系我", "能不能打个电话给我"})

@@ -157,6 +157,21 @@ TEST(Route, PersonGoesToTheLegalDeskAfterALegalQuestionAndToStaffOtherwise) {
     EXPECT_EQ(route(said("person"), at("name")).desk, "staff");
 }
 
+// "金坛区工会服务站在哪 电话多少" (person to the intent script), "溧阳工会在哪" (question): the
+// district's service centre, in private and in a group (benefits helper, session 25).
+TEST(Route, WhereTheDistrictsUnionIsGetsItsOffice) {
+    Understanding office = said("person");
+    office.text = "金坛区工会服务站在哪 电话多少";
+    EXPECT_EQ(route(office, idle()).action, Do::union_office);
+    office.intent = "question";
+    office.text = "溧阳工会在哪 要带啥";
+    EXPECT_EQ(route(office, idle()).action, Do::union_office);
+    EXPECT_EQ(route(office, group(true)).action, Do::union_office);
+    Understanding stations = said("question");
+    stations.text = "附近的司机之家在哪";
+    EXPECT_EQ(route(stations, idle()).action, Do::legal);
+}
+
 // "申诉没通过还能咋办" (progress), "咋知道他是哪种" (thanks), "女的呢" (nothing) right after a
 // legal answer ask about it; the union's own words, a plain thanks, a group, the form and a
 // message before any legal answer keep their intent.
