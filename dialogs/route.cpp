@@ -4,6 +4,7 @@
 #include <string_view>
 
 #include "dialogs/chat_requests.hpp"
+#include "faq/sums.hpp"
 
 namespace kayou::dialogs {
 namespace {
@@ -202,7 +203,11 @@ Route route(const Understanding& understanding, const RouteView& view) {
     if (!view.step.empty()) return flow_route(understanding, view);
 
     if (intent == "choice") return view.choices_offered ? to(Do::pick) : to(Do::menu);
-    if (asks_after_legal_answer(understanding, view)) {
+    // "说错了 修了12天不是8天" right after a legal answer is that case corrected (it got "没看懂"
+    // and the menu; legal helper, session 25): the legal service works it again.
+    const bool corrects_case = view.legal_context && intent != "person" && intent != "join" &&
+                               intent != "emergency" && faq::corrects_a_figure(understanding.text);
+    if (corrects_case || asks_after_legal_answer(understanding, view)) {
         Route route = to(Do::legal);
         route.adds_to_ticket = view.ticket_open;
         return route;

@@ -126,6 +126,39 @@ constexpr std::string_view kAnswerStands =
     "您这种情况，刚才的回答已经说到了，不再重复。想问得更细（比如对方不承认、没有证据、"
     "钱怎么算），可以把情况多说几句；或者回复“人工”转律师值班，也可以拨打职工服务热线12351。";
 
+// A corrected figure whose answer gives no sum: the answer stands.
+constexpr std::string_view kCorrectionNoted =
+    "好的，记下了。按您改过的情况，刚才的回答照样适用；要按您的情况细算的，回复“人工”转律师值班，"
+    "也可以拨打职工服务热线12351。";
+
+// "说错了 是干了4年2个月", "不对 修了12天不是8天" right after an answer (legal helper, session 25:
+// the severance rule's sentences came again, or "没看懂"): the sum of the answer he got, worked
+// again with the figure he means and the question he asked, or that the answer stands. False
+// when the message corrects nothing or there is no answer before it.
+bool answer_correction(LegalReply& reply, const Index* index, const LegalQuestion& question) {
+    if (!index || question.answered_before.empty() || question.topic.empty() ||
+        !corrects_a_figure(question.text))
+        return false;
+    const Entry* entry = index->script().find(question.answered_before.front());
+    if (!entry) return false;
+    // His earlier messages hold the question and the rest of his figures (the topic alone may be
+    // an earlier correction); the figure he means comes first, the one he denies is gone.
+    // Where it denies a figure ("是扣3分 不是6分") the earlier one is replaced, and said once:
+    // points add up.
+    const std::string& earlier =
+        question.said_before.empty() ? question.topic : question.said_before;
+    const std::string corrected = with_corrected_figures(question.text, earlier);
+    const std::string asked =
+        corrected != earlier ? corrected : without_denied_figures(question.text) + " " + earlier;
+    const std::string sum = sum_for_driver(*entry, asked);
+    reply.action = Action::answer;
+    reply.hits = {Hit{entry, 1.0}};
+    reply.entry_ids = {entry->id};
+    reply.texts = {sum.empty() ? std::string(kCorrectionNoted)
+                               : "好的，按您改过的数重新算：\n" + sum + "其他的和刚才说的一样。"};
+    return true;
+}
+
 // "你还没说…", "没看到说…": the answer he got did not show him what he asked.
 bool says_not_answered(std::string_view text) {
     return text::contains_any(text,
@@ -478,7 +511,8 @@ LegalReply answer_as_asked(std::shared_ptr<const Index> index, int version,
         reply.index = std::move(index);
         return reply;
     }
-    if (answer_with_part(reply, bare_aspect_target(index.get(), question), question)) {
+    if (answer_correction(reply, index.get(), question) ||
+        answer_with_part(reply, bare_aspect_target(index.get(), question), question)) {
         reply.index = std::move(index);
         return reply;
     }

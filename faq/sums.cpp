@@ -534,4 +534,94 @@ std::string sum_for_driver(const Entry& answered, std::string_view text,
     return {};
 }
 
+bool corrects_a_figure(std::string_view text) {
+    constexpr std::size_t kLongestCorrection = 40;
+    if (text::code_point_count(text) > kLongestCorrection) return false;
+    const std::u32string folded = prepared(text);
+    if (std::none_of(folded.begin(), folded.end(), is_arabic)) return false;
+    const bool says_wrong = text::contains_any(
+        text,
+        {"说错", "打错", "写错", "搞错", "弄错", "记错", "不对", "更正", "纠正", "重新算", "再算"});
+    const bool denies_a_number = [&] {
+        const auto at = folded.find(U"不是");
+        return at != std::u32string::npos && at + 2 < folded.size() && is_arabic(folded[at + 2]);
+    }();
+    return says_wrong || denies_a_number;
+}
+
+std::string without_denied_figures(std::string_view text) {
+    std::string out(text);
+    constexpr std::string_view kDenied = "不是";
+    for (auto at = out.find(kDenied); at != std::string::npos; at = out.find(kDenied, at)) {
+        // Up to what he says instead (是…), or the clause's end.
+        std::size_t end = out.size();
+        for (const std::string_view stop : {"是", " ", "，", ",", "。", "；"})
+            if (const auto found = out.find(stop, at + kDenied.size()); found != std::string::npos)
+                end = std::min(end, found);
+        out.erase(at, end - at);
+    }
+    return out;
+}
+
+namespace {
+
+// A number as written (digits and a decimal point) and the unit right after it ("个月", "分").
+struct WrittenFigure {
+    std::u32string number;
+    std::u32string unit;
+    std::size_t at = 0;
+    bool denied = false;  // said after 不是
+};
+
+std::vector<WrittenFigure> written_figures(const std::u32string& text) {
+    static constexpr std::u32string_view kUnits[] = {
+        U"个多月", U"个月", U"年", U"天", U"分", U"吨", U"元", U"块", U"趟", U"次", U"万", U"千"};
+    std::vector<WrittenFigure> figures;
+    for (std::size_t at = 0; at < text.size(); ++at) {
+        if (!is_arabic(text[at]) || (at > 0 && (is_arabic(text[at - 1]) || text[at - 1] == U'.')))
+            continue;
+        WrittenFigure figure;
+        figure.at = at;
+        std::size_t end = at;
+        while (end < text.size() && (is_arabic(text[end]) || text[end] == U'.')) ++end;
+        figure.number = text.substr(at, end - at);
+        for (const std::u32string_view unit : kUnits)
+            if (text.compare(end, unit.size(), unit) == 0) {
+                figure.unit = unit;
+                break;
+            }
+        std::size_t before = at;
+        while (before > 0 && text[before - 1] == U' ') --before;
+        figure.denied = before >= 2 && text.compare(before - 2, 2, U"不是") == 0;
+        figures.push_back(std::move(figure));
+    }
+    return figures;
+}
+
+}  // namespace
+
+std::string with_corrected_figures(std::string_view correction, std::string_view earlier) {
+    const std::vector<WrittenFigure> said = written_figures(prepared(correction));
+    std::vector<const WrittenFigure*> given;
+    for (const WrittenFigure& figure : said)
+        if (!figure.denied) given.push_back(&figure);
+    std::u32string out = prepared(earlier);
+    bool replaced = false;
+    for (const WrittenFigure& denied : said) {
+        if (!denied.denied) continue;
+        const WrittenFigure* instead = nullptr;
+        for (const WrittenFigure* figure : given)
+            if (!instead && figure->unit == denied.unit) instead = figure;
+        if (!instead && given.size() == 1) instead = given.front();
+        if (!instead) continue;
+        for (const WrittenFigure& old : written_figures(out))
+            if (old.number == denied.number && old.unit == denied.unit) {
+                out.replace(old.at, old.number.size(), instead->number);
+                replaced = true;
+                break;
+            }
+    }
+    return replaced ? text::encode_utf8(out) : std::string(earlier);
+}
+
 }  // namespace kayou::faq

@@ -50,4 +50,19 @@ std::optional<long> number_at(std::string_view text);
 std::string sum_for_driver(const Entry& answered, std::string_view text,
                            std::string_view said_before = {});
 
+// "说错了 是干了4年2个月", "不对 修了12天不是8天", "我刚才说的是扣6分 不是12分": a figure of his
+// story corrected, in a short message that says so (a correction word, or 不是 beside a number)
+// and holds a number. Outside the join form (its own edits are the form's).
+bool corrects_a_figure(std::string_view text);
+
+// The message without what it denies: "是欠了4个月 不是3个月" -> "是欠了4个月 ", "修了12天不是8
+// 天" -> "修了12天", so that the figure he means is the one read.
+std::string without_denied_figures(std::string_view text);
+
+// His earlier messages with each figure the correction denies replaced by the one it gives:
+// "扣了9分 这次又扣6分" corrected by "是扣3分 不是6分" -> "扣了9分 这次又扣3分" (points add up,
+// so the denied 6 must go, not only come second); numerals then come back as digits. `earlier`
+// as it was when nothing it holds is denied.
+std::string with_corrected_figures(std::string_view correction, std::string_view earlier);
+
 }  // namespace kayou::faq

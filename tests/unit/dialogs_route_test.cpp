@@ -172,6 +172,18 @@ TEST(Route, WhereTheDistrictsUnionIsGetsItsOffice) {
     EXPECT_EQ(route(stations, idle()).action, Do::legal);
 }
 
+// "说错了 修了12天不是8天" right after a legal answer is the case corrected (it got "没看懂";
+// legal helper, session 25); without a legal answer before it, it is no question.
+TEST(Route, ACorrectedFigureAfterALegalAnswerGoesBackToIt) {
+    Understanding correction = said("edit");
+    correction.text = "说错了 修了12天不是8天";
+    RouteView after_legal = idle();
+    after_legal.legal_context = true;
+    EXPECT_EQ(route(correction, after_legal).action, Do::legal);
+    EXPECT_NE(route(correction, idle()).action, Do::legal);
+    EXPECT_EQ(route(correction, at("plate")).action, Do::flow);
+}
+
 // "申诉没通过还能咋办" (progress), "咋知道他是哪种" (thanks), "女的呢" (nothing) right after a
 // legal answer ask about it; the union's own words, a plain thanks, a group, the form and a
 // message before any legal answer keep their intent.

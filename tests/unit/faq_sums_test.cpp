@@ -239,5 +239,30 @@ TEST(FaqSums, TonsOverTheAxleLimitAndTheFine) {
     EXPECT_EQ(sum_for_driver(entry_saying("超载要罚款、记分"), "五轴48吨"), "");
 }
 
+// Corrections after an answer (legal helper, session 25: the rule's sentences came again, or "没看
+// 懂"): which messages correct a figure, and the figure he means in place of the one he denies.
+TEST(FaqSums, ACorrectedFigureReplacesTheOneHeDenies) {
+    for (const char* text :
+         {"说错了 是干了4年2个月", "不对 修了12天不是8天", "我刚才说的是扣6分 不是12分",
+          "不对 月工资是7000不是6500", "说错了 是欠了四个月"})
+        EXPECT_TRUE(corrects_a_figure(text)) << text;
+    for (const char* text : {"说错了", "不是我开的车", "老板欠我3个月工资", "不对吧 这不合理"})
+        EXPECT_FALSE(corrects_a_figure(text)) << text;
+    EXPECT_EQ(without_denied_figures("是欠了4个月 不是3个月"), "是欠了4个月 ");
+    EXPECT_EQ(without_denied_figures("修了12天不是8天"), "修了12天");
+    EXPECT_EQ(
+        with_corrected_figures("我刚才说的是扣3分 不是6分", "今年已经扣了9分 这次超速又扣6分"),
+        "今年已经扣了9分 这次超速又扣3分");
+    EXPECT_EQ(with_corrected_figures("不对 月工资是7000不是6500", "干了3年 月工资6500 能赔多少"),
+              "干了3年 月工资7000 能赔多少");
+    // Numerals come back as digits once a figure is replaced.
+    EXPECT_EQ(with_corrected_figures("修了十二天 不是八天", "车修了8天 一天800"),
+              "车修了12天 1天800");
+    // Nothing denied, or nothing of it said before: as it was.
+    EXPECT_EQ(with_corrected_figures("说错了 是干了4年2个月", "干了三年 月工资6500"),
+              "干了三年 月工资6500");
+    EXPECT_EQ(with_corrected_figures("是5吨不是4吨", "拉了六吨"), "拉了六吨");
+}
+
 }  // namespace
 }  // namespace kayou::faq
