@@ -200,12 +200,15 @@ bool asks_membership_by_id(std::string_view text) {
 
 bool asks_for_union_office(std::string_view text) {
     if (!contains_any(text, {"工会", "服务站", "服务中心"})) return false;
-    if (contains_any(text, {"司机之家", "驿站", "入会", "律师", "仲裁", "法院", "12351"}))
+    if (contains_any(text, {"司机之家", "驿站", "入会", "入工会", "加入", "参加工会", "律师",
+                            "仲裁", "法院", "12351"}))
         return false;
     const bool asks_where = contains_any(
         text, {"在哪", "哪里", "地址", "怎么走", "位置", "什么地方", "啥地方", "几点上班",
                "几点下班", "上班时间", "办公时间", "直接过去", "过去找", "当面"});
-    return asks_where || contains_any(text, {"电话", "号码", "联系方式"});
+    // A phone asked for, not one he gives ("电话13912345678").
+    return asks_where || contains_any(text, {"电话多少", "电话是多少", "电话号码", "联系电话",
+                                             "电话呢", "号码多少", "有电话", "联系方式", "电话给"});
 }
 
 bool withdraws_ticket(std::string_view text) {

@@ -39,6 +39,10 @@ bool is_name_dot(char32_t c) {
 bool contains(std::u32string_view text, std::u32string_view word) {
     return text.find(word) != std::u32string_view::npos;
 }
+bool contains_any(std::u32string_view text, std::initializer_list<std::u32string_view> words) {
+    return std::any_of(words.begin(), words.end(),
+                       [text](std::u32string_view word) { return contains(text, word); });
+}
 bool ends_with(std::u32string_view text, std::u32string_view word) {
     return text.size() >= word.size() && text.substr(text.size() - word.size()) == word;
 }
@@ -109,22 +113,6 @@ Extraction malformed(std::string error, std::string code) {
     return out;
 }
 
-Extraction extract_id_card(const std::u32string& text, int today) {
-    const auto runs = number_runs(text, true);
-    const NumberRun* longest = nullptr;
-    for (const auto& run : runs) {
-        if (run.chars.size() == 18) {
-            const auto result = validate_id_card(run.chars, today);
-            if (result.ok) return found(result.value);
-        }
-        if (!longest || run.chars.size() > longest->chars.size()) longest = &run;
-    }
-    // A number of ID length (or close to it) that is wrong: the validator says what is wrong.
-    if (longest && longest->chars.size() >= 14)
-        return malformed(validate_id_card(longest->chars, today));
-    return {};
-}
-
 // The digit a character stands for when a number is read out to voice input ("幺三八", "零九二八",
 // "两"), or -1.
 int spoken_digit(char32_t c) {
@@ -163,6 +151,33 @@ std::u32string with_spoken_digits(const std::u32string& text, std::size_t min_di
         i = end;
     }
     return out;
+}
+
+// "三二零四…一二五一", "…幺叉": an ID read out to voice input (join helper, session 25: refused
+// while a spoken phone was taken). The spoken X after the digits is 叉 or 艾克斯.
+std::u32string with_spoken_id(const std::u32string& text) {
+    std::u32string out = with_spoken_digits(text, 14);
+    for (const std::u32string_view x : {U"艾克斯", U"爱克斯", U"埃克斯", U"叉"})
+        for (auto at = out.find(x); at != std::u32string::npos; at = out.find(x, at + 1))
+            if (at > 0 && is_digit(out[at - 1])) out.replace(at, x.size(), U"X");
+    return out;
+}
+
+Extraction extract_id_card(const std::u32string& written, int today) {
+    const std::u32string text = with_spoken_id(written);
+    const auto runs = number_runs(text, true);
+    const NumberRun* longest = nullptr;
+    for (const auto& run : runs) {
+        if (run.chars.size() == 18) {
+            const auto result = validate_id_card(run.chars, today);
+            if (result.ok) return found(result.value);
+        }
+        if (!longest || run.chars.size() > longest->chars.size()) longest = &run;
+    }
+    // A number of ID length (or close to it) that is wrong: the validator says what is wrong.
+    if (longest && longest->chars.size() >= 14)
+        return malformed(validate_id_card(longest->chars, today));
+    return {};
 }
 
 Extraction extract_mobile(const std::u32string& written) {
@@ -210,9 +225,12 @@ bool is_plate_province(char32_t c) {
     return provinces.find(c) != std::u32string::npos;
 }
 
-Extraction extract_plate(const std::u32string& text) {
-    if (means_no_plate(text)) return found(std::string(kNoPlate));
+Extraction extract_plate(const std::u32string& written) {
+    if (means_no_plate(written)) return found(std::string(kNoPlate));
+    // "苏D 幺二三四五": digits read out (join helper, session 25: not taken).
+    const std::u32string text = with_spoken_digits(written, 3);
     std::string first_attempt;
+    std::string trailer;  // "鲁Q5678挂": kept only when no tractor plate is beside it
     for (std::size_t i = 0; i < text.size(); ++i) {
         if (!is_plate_province(text[i])) continue;
         std::u32string candidate(1, text[i]);
@@ -239,10 +257,17 @@ Extraction extract_plate(const std::u32string& text) {
         if (alnum < 2) continue;  // "苏州", "苏A": not a plate
         const std::string plate = text::encode_utf8(candidate);
         const auto result = validate_plate(plate);
-        if (result.ok) return found(result.value);
-        if (first_attempt.empty()) first_attempt = plate;
+        const bool is_trailer = candidate.back() == U'挂';
+        if (result.ok && !is_trailer) return found(result.value);
+        if (result.ok && trailer.empty()) trailer = result.value;
+        if (!result.ok && first_attempt.empty()) first_attempt = plate;
     }
+    if (!trailer.empty()) return found(trailer);
     if (!first_attempt.empty()) return malformed(validate_plate(first_attempt));
+    // "没有固定的车 给人开车 老板的车换来换去" (join helper, session 25: asked again).
+    if (contains_any(written, {U"没有固定", U"没固定", U"不固定", U"换来换去", U"天天换",
+                               U"没有自己的车", U"没自己的车"}))
+        return found(std::string(kNoPlate));
     // Letters and digits without a province ("D12345"): a plate missing its first character.
     std::size_t letters = 0, digits = 0;
     for (char32_t c : text) {

@@ -5,6 +5,7 @@
 
 #include "dialogs/chat_requests.hpp"
 #include "faq/sums.hpp"
+#include "text/words.hpp"
 
 namespace kayou::dialogs {
 namespace {
@@ -63,14 +64,19 @@ bool is_chit_chat(const Understanding& understanding) {
 bool asks_after_legal_answer(const Understanding& understanding, const RouteView& view) {
     if (!view.legal_context || view.in_group || !view.asks || !view.step.empty()) return false;
     const std::string& intent = understanding.intent;
+    // "找谁办 在哪里办" after the death-benefit answer read as benefits (legal helper, session 25):
+    // benefits that name no benefit are a reading of its words, not his request.
+    const bool unnamed_benefit =
+        intent == "benefits" && understanding.slot("benefit").empty() &&
+        !text::contains_any(understanding.text, {"福利", "优惠", "好处"}) &&
+        text::contains_any(understanding.text, {"找谁", "在哪", "去哪", "哪里", "哪儿", "咋办",
+                                                "怎么办", "怎么弄", "咋弄"});
     const bool other_reading = intent == "progress" || intent == "thanks" || intent == "confirm" ||
+                               unnamed_benefit ||
                                (intent == "out_of_scope" && !is_chit_chat(understanding));
     if (!other_reading) return false;
-    constexpr std::string_view kUnionWords[] = {"入会",   "会员", "工会", "短信",
-                                                "验证码", "绑定", "进度"};
-    return std::none_of(std::begin(kUnionWords), std::end(kUnionWords), [&](std::string_view word) {
-        return understanding.text.find(word) != std::string::npos;
-    });
+    return !text::contains_any(understanding.text,
+                               {"入会", "会员", "工会", "短信", "验证码", "绑定", "进度"});
 }
 
 bool has_application(const RouteView& view) {
@@ -217,7 +223,8 @@ Route route(const Understanding& understanding, const RouteView& view) {
         return has_application(view) ? to(Do::join_status) : to(Do::start_join);
     if (intent == "progress") return to(Do::status);
     if (intent == "resend") return has_application(view) ? to(Do::status) : to(Do::menu);
-    if ((intent == "question" || intent == "benefits" || intent == "person") &&
+    if ((intent == "question" || intent == "benefits" || intent == "person" ||
+         intent == "stations") &&
         asks_for_union_office(understanding.text))
         return to(Do::union_office);
     if (intent == "benefits") return to(Do::benefits);

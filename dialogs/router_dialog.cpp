@@ -1709,8 +1709,18 @@ asio::awaitable<std::string> RouterDialog::benefits_text(const Message& message,
     std::snprintf(today, sizeof today, "%04d-%02d-%02d", input.today / 10000,
                   input.today / 100 % 100, input.today % 100);
     std::string kind = understood.slot("benefit");
-    co_return services_.chat.benefits(std::move(district), std::move(status), today,
-                                      std::move(kind));
+    // Claims are handed in at the district union: where it is, once his district is known (every
+    // claim said "向所在区县工会提交" and nothing more; benefits helper, session 25).
+    std::string office;
+    if (!district.empty())
+        if (const auto place = services_.districts->match(district);
+            place.kind == members::DistrictCatalog::Match::Kind::unique &&
+            !place.candidates.front()->office.name.empty())
+            office = "\n" + office_line(*place.candidates.front());
+    std::string text =
+        services_.chat.benefits(std::move(district), std::move(status), today, std::move(kind));
+    if (!office.empty() && text.find("区县工会") != std::string::npos) text += office;
+    co_return text;
 }
 
 void RouterDialog::count(const std::vector<std::string>& events) const {

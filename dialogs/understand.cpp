@@ -211,6 +211,30 @@ bool decides_to_join(std::string_view cleaned) {
         cleaned, {"吧", "开始", "想入会", "要入会", "想如会", "要如会", "走起", "办理", "现在入"});
 }
 
+// "我不是要入会", "不入会 我问的是…": he does not mean to join.
+bool disowns_joining(std::string_view cleaned) {
+    return contains_any(cleaned,
+                        {"不是要入会", "不是入会", "不入会", "没要入会", "不想入会", "没说要入会",
+                         "没说入会", "谁要入会", "不办入会", "不是要入工会"});
+}
+
+// "老婆得了尿毒症 … 实在撑不住了 工会能帮帮不": hardship, put to the union (it got the menu;
+// benefits helper, session 25).
+bool asks_for_hardship_help(std::string_view cleaned) {
+    return contains_any(cleaned, {"撑不住", "过不下去", "揭不开锅", "看不起病", "治不起", "没钱治",
+                                  "生活困难", "家里困难", "困难帮扶", "困难补助", "大病"}) &&
+           contains_any(cleaned, {"工会", "帮", "救助", "补助", "申请"});
+}
+
+// "师傅介绍说你们这能入工会 我叫李强 身份证… 电话…": joining, with the details to fill in (it
+// got choices and "不用发身份证号"; join helper, session 25).
+bool joins_with_details(std::string_view cleaned) {
+    if (!contains_any(cleaned, {"入会", "入工会", "加入工会", "参加工会", "办会员"})) return false;
+    if (contains_any(cleaned, {"不入", "不想", "取消", "退会"})) return false;
+    const auto found = find_personal_data(cleaned);
+    return found.id_card || found.mobile;
+}
+
 // "我刚才那个提交了没": whether it is in, asked at the summary (it was submitted; join helper,
 // session 25).
 bool asks_if_submitted(std::string_view cleaned) {
@@ -238,7 +262,7 @@ bool joins_after_all(std::string_view cleaned) {
 // join form started on the 入会 he had just denied (legal helper, session 24). The whole message
 // when it corrects nothing or too little would be left.
 std::string meant_instead(const std::string& cleaned) {
-    constexpr std::string_view kMeans[] = {"我问的是", "我是问", "我说的是", "我的意思是"};
+    constexpr std::string_view kMeans[] = {"我问的是", "我是问", "我说的是", "我的意思是", "我问"};
     if (!contains_any(cleaned, {"没", "不是", "不"})) return cleaned;
     for (const std::string_view marker : kMeans)
         if (const auto at = cleaned.rfind(marker); at != std::string::npos && at > 0) {
@@ -306,6 +330,14 @@ Understanding Understander::understand(std::string_view text, const UnderstandCo
                                        const faq::Index* legal) const {
     const std::string cleaned = JoinEngine::clean_input(strip_mentions(text));
     Understanding result = understand_cleaned(meant_instead(cleaned), context, legal);
+    // "我不是要入会 我问工亡认定去哪里办" at the form's first step: he never meant to join (a
+    // question had started the form; legal helper, session 25). Nothing is filled yet: the form
+    // goes; later on, it waits.
+    if (!context.step.empty() && disowns_joining(cleaned)) {
+        result.intent = context.step == "name" ? "cancel" : "wait";
+        result.command = false;
+        return result;
+    }
     // "算了 先不弄了 下回再说": a pause keeps what he filled in (drafts are kept for days); a
     // cancel would delete it. Only the command word itself ("取消", "不办了") cancels at once.
     if (result.intent == "cancel" && !result.command && puts_off(cleaned)) result.intent = "wait";
@@ -319,6 +351,18 @@ Understanding Understander::understand(std::string_view text, const UnderstandCo
     }
     if (result.intent == "question" && context.step.empty() && decides_to_join(cleaned))
         result.intent = "join";
+    if (context.step.empty() && result.intent != "join" && joins_with_details(cleaned))
+        result.intent = "join";
+    // Only when nothing else understood it: the FAQ answers "家里困难 工会能给点助学金不" better.
+    if (context.step.empty() && (result.intent == "help" || result.intent == "out_of_scope") &&
+        asks_for_hardship_help(cleaned)) {
+        result.intent = "benefits";
+        result.slots["benefit"] = "hardship_aid";
+        if (districts_)
+            if (const auto place = districts_->match(cleaned);
+                place.kind == members::DistrictCatalog::Match::Kind::unique)
+                result.slots["district"] = place.candidates.front()->name;
+    }
     if (result.intent == "confirm" && context.step == "confirm" && holds_back(cleaned))
         result.intent = "wait";
     // "这个提交了能撤回吗": 提交 inside a question submits nothing (it submitted; join helper,
@@ -615,8 +659,13 @@ Understanding Understander::classify(const std::string& cleaned, const Understan
     const bool asks_what_it_pays = asks_about_a_claim(cleaned);
     const bool names_no_application =
         text::code_point_count(cleaned) >= kLongestProgress && !names_an_application(cleaned);
+    // Joining is asked for by name in short messages too: "找谁办 在哪里办" after a death-benefit
+    // answer and "工会在哪里啊" started the form (legal helper, session 25).
+    const faq::IntentSpec* join_spec = model.script().find("join");
+    const bool names_joining = join_spec == nullptr || model.mentions_any(cleaned, join_spec->cues);
     std::erase_if(scores, [&](const faq::IntentScore& score) {
-        return (score.intent == "opt_out" && context.channel != "sms") ||
+        return (score.intent == "join" && !names_joining) ||
+               (score.intent == "opt_out" && context.channel != "sms") ||
                (score.intent == "confirm" && context.step != "confirm") ||
                (score.intent == "edit" && !names_a_field) ||
                (score.intent == "join" && (member_already || asks_what_it_pays)) ||

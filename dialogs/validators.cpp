@@ -96,8 +96,13 @@ constexpr std::string_view kNameExample =
 }  // namespace
 
 // Words that make a "name" a sentence about the name.
-constexpr std::u32string_view kNameSentenceWords[] = {U"名字", U"姓名", U"我姓", U"我叫",
-                                                      U"俺姓", U"俺叫", U"叫做", U"的名"};
+// A "name" over four characters with one of these is a sentence ("开车过去好停车吗我开的是大车"
+// was stored as a name; legal helper, session 25): names that long are minority names, written
+// with "·", or transliterations without these words.
+constexpr std::u32string_view kNameSentenceWords[] = {
+    U"名字", U"姓名", U"我姓", U"我叫", U"俺姓", U"俺叫", U"叫做", U"的名", U"吗",
+    U"呢",   U"吧",   U"啊",   U"我",   U"你",   U"俺",   U"的",   U"了",   U"是",
+    U"啥",   U"咋",   U"怎么", U"什么", U"不",   U"要",   U"能",   U"在哪"};
 
 Validated validate_name(std::string_view input) {
     std::u32string s = prepare(input);
@@ -170,7 +175,8 @@ Validated validate_name(std::string_view input) {
     if (out.size() > 20) return reject("name.too_long", "姓名最多20个字，请只发身份证上的姓名。");
     // "我姓陈耳东陈名字叫大明…" passed as a 19-character name (join helper, session 25).
     constexpr std::size_t kLongestPlainName = 4;
-    if (han && out.size() > kLongestPlainName &&
+    const bool dotted = out.find(U'\u00B7') != std::u32string::npos;
+    if (han && !dotted && out.size() > kLongestPlainName &&
         std::any_of(std::begin(kNameSentenceWords), std::end(kNameSentenceWords),
                     [&out](std::u32string_view word) { return out.find(word) != out.npos; }))
         return reject("name.sentence", "请只发身份证上的姓名，比如：王建国。");

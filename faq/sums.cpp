@@ -520,8 +520,10 @@ std::string sum_for_driver(const Entry& answered, std::string_view text,
     if (figures.deducted && answered.answer.find("20%") != std::string::npos &&
         answered.answer.find("最低工资") != std::string::npos)
         return deduction_line(*figures.monthly_wage, *figures.deducted);
-    const bool asks_money = text::contains_any(
-        text, {"补偿", "赔", "多少", "几个月", "N", "n+1", "能拿", "能要", "给我"});
+    // "给两万了事 够不够": whether an offer is enough asks what the rule gives too.
+    const bool asks_money =
+        text::contains_any(text, {"补偿", "赔", "多少", "几个月", "N", "n+1", "能拿", "能要",
+                                  "给我", "够不够", "够不", "少不少", "合理", "亏不亏"});
     if (figures.months_worked && *figures.months_worked > 0 && asks_money &&
         answered.answer.find("经济补偿") != std::string::npos &&
         answered.answer.find("每满1年") != std::string::npos)

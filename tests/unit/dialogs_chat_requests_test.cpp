@@ -142,8 +142,10 @@ TEST(AsksForUnionOffice, WhereTheDistrictsUnionIs) {
                              "武进区工会在哪里 我直接过去交材料", "新北区总工会电话多少",
                              "工会服务中心几点上班", "工会电话多少"})
         EXPECT_TRUE(asks_for_union_office(text)) << text;
-    for (const char* text : {"12351是工会电话吗", "附近的司机之家在哪", "在哪入会",
-                             "工会能帮我找律师吗", "老板欠工资 工会管不管", "劳动仲裁在哪申请"})
+    for (const char* text :
+         {"12351是工会电话吗", "附近的司机之家在哪",
+          "师傅介绍说你们这能入工会 我叫李强 电话13912345678 跑金坛的", "在哪入会",
+          "工会能帮我找律师吗", "老板欠工资 工会管不管", "劳动仲裁在哪申请"})
         EXPECT_FALSE(asks_for_union_office(text)) << text;
 }
 

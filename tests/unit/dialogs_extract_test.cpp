@@ -148,6 +148,15 @@ TEST(Extract, NumbersInsideSentencesAreNormalized) {
     EXPECT_EQ(extract_answer("sms_code", "零 九 二 八 两 〇", kToday).value, "092820");
     EXPECT_FALSE(extract_answer("sms_code", "一二三", kToday).found());
     EXPECT_FALSE(extract_answer("sms_code", "等了十分钟了还没来", kToday).found());
+    // An ID and a plate read out (join helper, session 25: refused, not taken); a tractor plate
+    // before its trailer's; no fixed truck said in a sentence.
+    EXPECT_EQ(extract_answer("id_card", "三二零四零四一九九零零七零七一二五一", kToday).value,
+              "320404199007071251");
+    EXPECT_EQ(extract_answer("plate", "苏D 幺二三四五 挂靠在运输公司的", kToday).value, "苏D12345");
+    EXPECT_EQ(extract_answer("plate", "鲁Q七八九AB 挂车是鲁Q5678挂", kToday).value, "鲁Q789AB");
+    EXPECT_EQ(extract_answer("plate", "挂车是鲁Q5678挂", kToday).value, "鲁Q5678挂");
+    EXPECT_EQ(extract_answer("plate", "没有固定的车 给人开车 老板的车换来换去", kToday).value,
+              "无");
     // A name spelled out for voice input (join helper, session 25: the whole message was stored).
     EXPECT_EQ(extract_answer("name", "我姓陈 耳东陈 名字叫大明 大小的大 明天的明", kToday).value,
               "陈大明");
