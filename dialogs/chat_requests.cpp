@@ -211,6 +211,10 @@ bool asks_for_union_office(std::string_view text) {
                                              "电话呢", "号码多少", "有电话", "联系方式", "电话给"});
 }
 
+bool names_benefits_at_all(std::string_view text) {
+    return contains_any(text, {"福利", "优惠", "好处", "待遇", "权益", "礼包", "补贴"});
+}
+
 bool withdraws_ticket(std::string_view text) {
     constexpr std::string_view kWithdraw[] = {
         "不用律师了", "不需要律师了", "不用找律师了", "不找律师了", "取消工单",

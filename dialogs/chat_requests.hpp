@@ -78,6 +78,10 @@ bool withdraws_ticket(std::string_view text);
 // court or the hotline named.
 bool asks_for_union_office(std::string_view text);
 
+// Whether a message names benefits in general ("有啥福利", "优惠呢"), which the benefit kinds of
+// the intent script do not name: a district or a "where" read as benefits names none.
+bool names_benefits_at_all(std::string_view text);
+
 // "麻烦回个电话", "让律师给我打电话", "电话联系我": he wants a call, not only an answer in the chat
 // (it went unmentioned when his ticket opened; group helper, session 22).
 bool asks_for_a_call(std::string_view text);

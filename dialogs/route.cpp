@@ -68,7 +68,7 @@ bool asks_after_legal_answer(const Understanding& understanding, const RouteView
     // benefits that name no benefit are a reading of its words, not his request.
     const bool unnamed_benefit =
         intent == "benefits" && understanding.slot("benefit").empty() &&
-        !text::contains_any(understanding.text, {"福利", "优惠", "好处"}) &&
+        !names_benefits_at_all(understanding.text) &&
         text::contains_any(understanding.text, {"找谁", "在哪", "去哪", "哪里", "哪儿", "咋办",
                                                 "怎么办", "怎么弄", "咋弄"});
     const bool other_reading = intent == "progress" || intent == "thanks" || intent == "confirm" ||
@@ -77,6 +77,15 @@ bool asks_after_legal_answer(const Understanding& understanding, const RouteView
     if (!other_reading) return false;
     return !text::contains_any(understanding.text,
                                {"入会", "会员", "工会", "短信", "验证码", "绑定", "进度"});
+}
+
+// "溧阳工会在哪 要带啥" read as a question, benefits, a person or stations: the district union's
+// office (dialogs::asks_for_union_office), not what those would give.
+bool asks_where_the_union_is(const Understanding& understanding) {
+    const std::string& intent = understanding.intent;
+    const bool may_be =
+        intent == "question" || intent == "benefits" || intent == "person" || intent == "stations";
+    return may_be && asks_for_union_office(understanding.text);
 }
 
 bool has_application(const RouteView& view) {
@@ -109,11 +118,9 @@ Route group_route(const Understanding& understanding, const RouteView& view) {
     if (view.mentioned && echoes_another(understanding.text)) return to(Do::same_here);
     // The sender's own choices: his "第二个" picks one without a new @-mention.
     if (intent == "choice" && view.choices_offered) return to(Do::pick);
+    if (view.mentioned && asks_where_the_union_is(understanding)) return to(Do::union_office);
     // The FAQ answers a clear question even unaddressed (it decides silence itself), but only one
     // put to the group: statements, advice and one member's words to another are their talk.
-    if (view.mentioned && asks_for_union_office(understanding.text) &&
-        (intent == "question" || intent == "benefits" || intent == "person"))
-        return to(Do::union_office);
     if (intent == "question" && !view.mentioned && !view.asks_the_group) return to(Do::silence);
     if (intent == "question") {
         Route route = to(Do::legal);
@@ -223,10 +230,7 @@ Route route(const Understanding& understanding, const RouteView& view) {
         return has_application(view) ? to(Do::join_status) : to(Do::start_join);
     if (intent == "progress") return to(Do::status);
     if (intent == "resend") return has_application(view) ? to(Do::status) : to(Do::menu);
-    if ((intent == "question" || intent == "benefits" || intent == "person" ||
-         intent == "stations") &&
-        asks_for_union_office(understanding.text))
-        return to(Do::union_office);
+    if (asks_where_the_union_is(understanding)) return to(Do::union_office);
     if (intent == "benefits") return to(Do::benefits);
     if (intent == "stations") return to(Do::stations);
     // His own application, asked about as a question: the change only staff may make, or its

@@ -491,14 +491,6 @@ bool leaves_what_was_awaited(const std::string& intent) {
     return intent == "join" || intent == "progress" || intent == "person" || intent == "emergency";
 }
 
-// Whether a message names benefits in general ("有啥福利", "优惠呢"): what the benefit kinds of the
-// intent script do not name.
-bool names_benefits_at_all(std::string_view text) {
-    for (const std::string_view word : {"福利", "优惠", "好处", "待遇", "权益", "礼包", "补贴"})
-        if (text.find(word) != std::string_view::npos) return true;
-    return false;
-}
-
 // Right after a list of stations, "有吃饭的地方没 食堂啥的", "能洗澡的有吗" ask for the list again
 // with that service (the first got small talk; benefits helper, session 25). Whether it costs
 // ("洗澡要钱不") is a question about the stations, not a filter.

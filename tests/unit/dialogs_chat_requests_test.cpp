@@ -149,6 +149,13 @@ TEST(AsksForUnionOffice, WhereTheDistrictsUnionIs) {
         EXPECT_FALSE(asks_for_union_office(text)) << text;
 }
 
+TEST(NamesBenefitsAtAll, BenefitsInGeneralNotAPlace) {
+    EXPECT_TRUE(names_benefits_at_all("武进有啥福利"));
+    EXPECT_TRUE(names_benefits_at_all("优惠呢"));
+    EXPECT_FALSE(names_benefits_at_all("武进牛塘"));
+    EXPECT_FALSE(names_benefits_at_all("找谁办 在哪里办"));
+}
+
 TEST(AsksForACall, ACallBackInHisWords) {
     for (const char* text :
          {"找律师 被扣车了 麻烦回个电话", "让律师给我打电话", "电话联系我", "能不能打个电话给我"})
