@@ -264,9 +264,9 @@ Extraction extract_plate(const std::u32string& written) {
     }
     if (!trailer.empty()) return found(trailer);
     if (!first_attempt.empty()) return malformed(validate_plate(first_attempt));
-    // "没有固定的车 给人开车 老板的车换来换去" (join helper, session 25: asked again).
-    if (contains_any(written, {U"没有固定", U"没固定", U"不固定", U"换来换去", U"天天换",
-                               U"没有自己的车", U"没自己的车"}))
+    // "没有固定的车 给人开车 老板的车换来换去" (join helper, session 25: asked again). "没有自己的
+    // 车 开的老板的车" is no such answer: the boss's truck has a plate to give.
+    if (contains_any(written, {U"没有固定", U"没固定", U"不固定", U"换来换去", U"天天换"}))
         return found(std::string(kNoPlate));
     // Letters and digits without a province ("D12345"): a plate missing its first character.
     std::size_t letters = 0, digits = 0;
