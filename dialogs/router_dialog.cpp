@@ -521,14 +521,16 @@ std::string office_line(const members::District& district) {
 
 // Do::union_office: his district's service centre (the district he names, else the one of his
 // form, else the one of the stations he was shown), or every district's when none is known.
+// `district_slot`: the form's slot that holds the district (slot_for).
 std::string union_office_text(const members::DistrictCatalog& districts, std::string_view text,
-                              const ConversationState& state) {
+                              const ConversationState& state, const std::string& district_slot) {
     const members::District* district = nullptr;
     if (const auto named = districts.match(text);
         named.kind == members::DistrictCatalog::Match::Kind::unique)
         district = named.candidates.front();
     if (!district && state.draft)
-        if (const auto slot = state.draft->slots.find("district"); slot != state.draft->slots.end())
+        if (const auto slot = state.draft->slots.find(district_slot);
+            slot != state.draft->slots.end())
             district = districts.find(slot->second);
     if (!district && !state.session.stations_place.empty())
         if (const auto near = districts.match(state.session.stations_place);
@@ -1423,7 +1425,8 @@ std::string RouterDialog::reply_text(Do action, ConversationState& state,
         case Do::greet:
             return "您好，我是卡友小助手。" + menu_text(state);
         case Do::union_office:
-            return union_office_text(*services_.districts, understood.text, state);
+            return union_office_text(*services_.districts, understood.text, state,
+                                     slot_for(*services_.script, "district"));
         case Do::thanks:
             return mid_flow && understood.intent == "join" ? kAlreadyFilling : kThanks;
         case Do::opt_out:
@@ -1441,9 +1444,8 @@ std::string RouterDialog::reply_text(Do action, ConversationState& state,
             // Mid-flow the reminder of the step follows (resume).
             if (mid_flow && goes_on(understood.text)) return "好的。";
             if (mid_flow)
-                return "好的，不着急，填过的都给您存着（不想办了回复“取消”，填的会删掉）。回来后从"
-                       "这一步"
-                       "接着填：";
+                return "好的，不着急，填过的都给您存着（不想办了回复“取消”，填的会删掉）。"
+                       "回来后从这一步接着填：";
             if (goes_on(understood.text)) return menu_text(state);
             return "好的，有事随时找我。";
         default:

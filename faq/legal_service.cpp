@@ -310,16 +310,16 @@ void read_with_topic(const Index& index, const LegalQuestion& question, std::vec
     }
 }
 
+// At most this many characters, a message after an answer may be a bare ask ("要啥条件", "需要啥
+// 手续"); longer ones say what they are about.
+constexpr std::size_t kBareAskChars = 4;
+
 // A short message right after a legal answer whose own words leave it unsure, or find that answer
 // again ("要补多少 会罚款吗" after the ETC answer drew overload and paid-leave choices; "老板说给我
 // 两万了事 要不要签" after a work-injury answer, a 挂靠 accident entry): read with its topic too
 // (read_with_topic). When that reading is clear (one new answer), or finds the answer just sent
 // (then the answer's part that speaks to it is sent), it is taken: `hits`, `searched` and
 // `decision` become its, and true. A short question clear on its own keeps its own answer.
-// At most this many characters, a message after an answer may be a bare ask ("要啥条件", "需要
-//啥手续"); longer ones say what they are about.
-constexpr std::size_t kBareAskChars = 4;
-
 bool lean_on_topic(const Index& index, const LegalQuestion& question, const Thresholds& channel,
                    std::vector<Hit>& hits, std::string& searched, Decision& decision) {
     if (text::code_point_count(question.text) > kShortAfterAnswerChars) return false;

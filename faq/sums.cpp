@@ -447,30 +447,29 @@ std::vector<AxleLimit> axle_limits(int axles, bool trailer) {
 
 // `fined`: what he says he was fined ("罚了5000"), compared when one limit applies.
 std::string overlimit_line(int axles, bool trailer, int gross_tons, std::optional<long> fined) {
-    constexpr long kFinePerTon = 500;
-    constexpr long kMostFine = 30'000;
+    static constexpr long kFinePerTon = 500;
+    static constexpr long kMostFine = 30'000;
+    const auto fine_over = [gross_tons](const AxleLimit& limit) {
+        return std::min(kMostFine,
+                        std::max(0L, static_cast<long>(gross_tons - limit.tons)) * kFinePerTon);
+    };
+    const std::vector<AxleLimit> limits = axle_limits(axles, trailer);
     std::string line = "按您说的（" + std::to_string(axles) + "轴、车货总重" +
                        std::to_string(gross_tons) + "吨）：";
-    bool first = true;
-    for (const AxleLimit& limit : axle_limits(axles, trailer)) {
-        if (!first) line += "；如果是";
-        first = false;
+    for (const AxleLimit& limit : limits) {
+        if (&limit != &limits.front()) line += "；如果是";
         line += limit.said + "限" + std::to_string(limit.tons) + "吨，";
         const int over = gross_tons - limit.tons;
         if (over <= 0)
             line += "没有超限";
         else
-            line += "超了" + std::to_string(over) + "吨，罚款" +
-                    std::to_string(std::min(kMostFine, over * kFinePerTon)) + "元";
+            line += "超了" + std::to_string(over) + "吨，罚款" + std::to_string(fine_over(limit)) +
+                    "元";
     }
     if (axles >= 6) line += "（牵引车驱动轴是单轴的限46吨）";
-    const auto limits = axle_limits(axles, trailer);
-    const long due = std::min(
-        kMostFine, std::max(0L, static_cast<long>(gross_tons - limits.front().tons)) * kFinePerTon);
-    if (fined && limits.size() == 1 && axles < 6 && *fined > due)
+    if (fined && limits.size() == 1 && axles < 6 && *fined > fine_over(limits.front()))
         line += "；您说罚了" + std::to_string(*fined) +
-                "元，比按这条算的多，可以问清罚款依据，"
-                "不服的可以在60日内申请行政复议";
+                "元，比按这条算的多，可以问清罚款依据，不服的可以在60日内申请行政复议";
     return line + "。\n";
 }
 
