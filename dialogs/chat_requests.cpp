@@ -215,6 +215,16 @@ bool names_benefits_at_all(std::string_view text) {
     return contains_any(text, {"福利", "优惠", "好处", "待遇", "权益", "礼包", "补贴"});
 }
 
+bool names_a_legal_matter(std::string_view text) {
+    return contains_any(text, {"停车费", "扣车", "车被扣", "被扣", "交警", "罚", "告", "合法",
+                               "违法", "赔", "谁出", "该谁", "投诉", "不是找"});
+}
+
+bool complains_about_a_seller(std::string_view text) {
+    return contains_any(text, {"投诉", "投述", "举报", "缺斤少两", "短斤少两", "不足量", "加不足",
+                               "坑人", "宰人", "不是要优惠", "不是问优惠", "不要优惠"});
+}
+
 bool withdraws_ticket(std::string_view text) {
     constexpr std::string_view kWithdraw[] = {
         "不用律师了", "不需要律师了", "不用找律师了", "不找律师了", "取消工单",

@@ -82,6 +82,16 @@ bool asks_for_union_office(std::string_view text);
 // the intent script do not name: a district or a "where" read as benefits names none.
 bool names_benefits_at_all(std::string_view text);
 
+// "停车场一天收我80块停车费…合不合法 能去哪里告", "我不是找停车的地方 我问车被交警扣了": a
+// parking word in a question of law (an impound, a fee, a fine), not a search for a place to stop
+// (legal helper, session 26: both got the list of stations with parking).
+bool names_a_legal_matter(std::string_view text);
+
+// "加油站给我加的油不足量…投诉打啥电话", "不是要优惠 是投诉": a complaint about a seller, which
+// names 加油 or 优惠 without asking for the members' fuel discount (it was sent twice; legal
+// helper, session 26).
+bool complains_about_a_seller(std::string_view text);
+
 // "麻烦回个电话", "让律师给我打电话", "电话联系我": he wants a call, not only an answer in the chat
 // (it went unmentioned when his ticket opened; group helper, session 22).
 bool asks_for_a_call(std::string_view text);

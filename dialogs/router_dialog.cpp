@@ -496,9 +496,10 @@ bool leaves_what_was_awaited(const std::string& intent) {
 // ("洗澡要钱不") is a question about the stations, not a filter.
 bool asks_for_station_service(std::string_view text) {
     const bool cost = text::contains_any(text, {"钱", "收费", "免费", "花钱", "几块"});
-    return !cost && text::contains_any(text, {"洗澡", "冲澡", "淋浴", "吃饭", "食堂", "饭菜",
-                                              "热饭", "停车", "过夜", "睡觉", "充电", "洗衣",
-                                              "热水", "开水", "修车", "补胎", "微波炉"});
+    return !cost && !names_a_legal_matter(text) &&
+           text::contains_any(
+               text, {"洗澡", "冲澡", "淋浴", "吃饭", "食堂", "饭菜", "热饭", "停车", "过夜",
+                      "睡觉", "充电", "洗衣", "热水", "开水", "修车", "补胎", "微波炉"});
 }
 
 // The list again for the service he names right after a list (asks_for_station_service).

@@ -317,7 +317,8 @@ std::optional<std::string> Understander::station_place_asked(const Understanding
     if (result.command || !districts_) return std::nullopt;
     if (result.intent != "question" && result.intent != "out_of_scope") return std::nullopt;
     const bool station = contains_any(cleaned, {"司机之家", "驿站"});
-    const bool parking = contains_any(cleaned, {"停车", "停半挂", "停大车", "过夜"});
+    const bool parking = contains_any(cleaned, {"停车", "停半挂", "停大车", "过夜"}) &&
+                         !names_a_legal_matter(cleaned);
     const bool where = contains_any(
         cleaned, {"有没有", "有吗", "在哪", "哪有", "哪里", "哪儿", "哪能", "附近", "有司机之家"});
     if (!(station || parking) || !where) return std::nullopt;
@@ -373,6 +374,8 @@ Understanding Understander::understand(std::string_view text, const UnderstandCo
         else if (faq::asks_something(cleaned))
             result.intent = "question";
     }
+    if (result.intent == "benefits" && !result.command && complains_about_a_seller(cleaned))
+        result.intent = "question";
     if (context.step.empty())
         if (auto district = station_place_asked(result, cleaned)) {
             result.intent = "stations";

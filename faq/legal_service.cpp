@@ -159,6 +159,43 @@ bool answer_correction(LegalReply& reply, const Index* index, const LegalQuestio
     return true;
 }
 
+// "那我一共能拿多少 你帮我算算" right after an answer whose rule works a sum (legal helper,
+// session 26: after the wage-arrears answer it found the work-death benefits and the disability
+// table): that sum from his figures, or which figures it still needs. False when the message
+// asks for no sum, names more than a short follow-up does, or the answer works none.
+bool answer_sum_asked(LegalReply& reply, const Index* index, const LegalQuestion& question) {
+    // "二倍工资 10个月 每月7000 是不是7万块": his own sum, checked (it was taken for a correction
+    // and told "刚才的回答照样适用"; money helper, session 26).
+    const std::optional<long> his_sum = sum_he_states(question.text);
+    if (!index || question.answered_before.empty() ||
+        (!his_sum && !asks_for_a_sum(question.text)) ||
+        text::code_point_count(question.text) > kShortAfterAnswerChars)
+        return false;
+    const std::string& earlier =
+        question.said_before.empty() ? question.topic : question.said_before;
+    for (const std::string& id : question.answered_before) {
+        const Entry* entry = index->script().find(id);
+        if (!entry) continue;
+        std::string text;
+        if (std::string sum = sum_for_driver(*entry, question.text, earlier); !sum.empty()) {
+            if (his_sum)
+                text = sum_holds(sum, *his_sum)
+                           ? "对，您算的" + std::to_string(*his_sum) + "元没错：\n"
+                           : "和您算的" + std::to_string(*his_sum) + "元不一样，按规定是这样算：\n";
+            text += std::move(sum) + kReachPerson;
+        } else if (const std::string needs = figures_a_sum_needs(*entry); !needs.empty())
+            text = "要按您的情况算，还差这几个数：" + needs +
+                   "。发给我，我帮您算；要律师细算的，回复“人工”。";
+        if (text.empty()) continue;
+        reply.action = Action::answer;
+        reply.hits = {Hit{entry, 1.0}};
+        reply.entry_ids = {entry->id};
+        reply.texts = {std::move(text)};
+        return true;
+    }
+    return false;
+}
+
 // "你还没说…", "没看到说…": the answer he got did not show him what he asked.
 bool says_not_answered(std::string_view text) {
     return text::contains_any(text,
@@ -512,6 +549,7 @@ LegalReply answer_as_asked(std::shared_ptr<const Index> index, int version,
         return reply;
     }
     if (answer_correction(reply, index.get(), question) ||
+        answer_sum_asked(reply, index.get(), question) ||
         answer_with_part(reply, bare_aspect_target(index.get(), question), question)) {
         reply.index = std::move(index);
         return reply;

@@ -58,7 +58,13 @@ std::u32string prepared(std::string_view raw) {
     // "5000一个月" would fold to "50001个月": a digit numeral right after digits starts a word.
     constexpr std::u32string_view kDigitNumerals = U"零一二两三四五六七八九";
     std::u32string spaced;
-    for (const char32_t cp : text::decode_utf8(text::fold_width(raw))) {
+    const std::u32string decoded = text::decode_utf8(text::fold_width(raw));
+    for (std::size_t at = 0; at < decoded.size(); ++at) {
+        char32_t cp = decoded[at];
+        // "俩月", "仨月", "俩年": two and three before a unit of time ("我们俩" stays).
+        if ((cp == U'俩' || cp == U'仨') && at + 1 < decoded.size() &&
+            std::u32string_view(U"个月年天").find(decoded[at + 1]) != std::u32string_view::npos)
+            cp = cp == U'俩' ? U'两' : U'三';
         if (!spaced.empty() && is_arabic(spaced.back()) &&
             kDigitNumerals.find(cp) != std::u32string_view::npos)
             spaced.push_back(U' ');
@@ -135,8 +141,8 @@ constexpr std::initializer_list<std::u32string_view> kWorked = {
     U"干",   U"做",   U"工作", U"上班", U"上了", U"开了", U"跑了",   U"入职", U"待了",
     U"呆了", U"跟了", U"跟他", U"在这", U"在他", U"在厂", U"在公司", U"工龄"};
 constexpr std::initializer_list<std::u32string_view> kMonthlyBefore = {
-    U"月工资", U"月薪", U"1个月",  U"每个月", U"每月", U"月入",
-    U"1月",    U"底薪", U"工资是", U"工资有", U"工资", U"平均"};
+    U"月工资", U"月薪",   U"1个月",  U"每个月", U"每月", U"月入",   U"1月",
+    U"底薪",   U"工资是", U"工资有", U"工资",   U"平均", U"月能挣", U"月挣"};
 constexpr std::initializer_list<std::u32string_view> kMonthlyAfter = {
     U"1个月", U"1月", U"每月", U"/月", U"块1个月", U"元1个月", U"块钱1个月", U"块/月", U"元/月"};
 
@@ -163,7 +169,10 @@ void read_truck_weight(std::u32string_view text, DriverFigures& figures) {
         std::size_t used = 0;
         const auto value = number_in(text.substr(at), used);
         if (!value || !said_after(text, at + used, {U"吨"})) continue;
-        if (said_before(text, at, 3, {U"限", U"核定", U"额定", U"超", U"标", U"准载", U"载重"}))
+        // "六轴的限重多少 是49吨还是多少" asks about the limit; it is no weight of his.
+        if (said_before(text, at, 3, {U"限", U"核定", U"额定", U"超", U"标", U"准载", U"载重"}) ||
+            said_before(text, at, 8, {U"限重", U"限多少", U"限载"}) ||
+            said_after(text, at + used + 1, {U"还是", U"吗"}))
             continue;
         if (text.substr(at, used).find(U'.') != std::u32string_view::npos) {
             figures.gross_tons.reset();
@@ -171,6 +180,71 @@ void read_truck_weight(std::u32string_view text, DriverFigures& figures) {
         }
         if (*value >= 10 && *value <= 200 && (!figures.gross_tons || *value > *figures.gross_tons))
             figures.gross_tons = static_cast<int>(*value);
+    }
+}
+
+// "欠我3个月工资", "俩月工资没发", "拖了半年工资": the months of wages owed.
+std::optional<int> months_owed_at(std::u32string_view text, std::size_t at) {
+    std::size_t end = at;
+    const auto months = months_at(text, at, end);
+    if (!months || *months == 0 || *months > 36) return std::nullopt;
+    const bool owed_before = said_before(text, at, 4, {U"欠", U"拖", U"压"});
+    std::size_t wage_at = end + word_at(text, end, {U"的"});
+    const std::size_t wage = word_at(text, wage_at, {U"工资", U"工钱", U"薪水"});
+    if (wage == 0)
+        return owed_before && said_after(text, end, {U"没发", U"没给", U"没结"}) ? months
+                                                                                 : std::nullopt;
+    wage_at += wage;
+    if (owed_before || said_after(text, wage_at,
+                                  {U"没发", U"没给", U"没结", U"没拿", U"不给", U"没到", U"都没",
+                                   U"还没", U"一直没"}))
+        return months;
+    return std::nullopt;
+}
+
+// The days he could not work after an injury: "歇了30天", "住院20天", "躺了仨月" (a month as 30
+// days), read after the words that say so.
+std::optional<int> days_off_at(std::u32string_view text, std::size_t at) {
+    static constexpr std::initializer_list<std::u32string_view> kOff = {
+        U"歇",     U"休",     U"躺",     U"住院",   U"住了", U"误工", U"养",
+        U"没法开", U"没法跑", U"不能开", U"不能跑", U"没跑", U"没开", U"停工"};
+    if (!said_before(text, at, 5, kOff)) return std::nullopt;
+    std::size_t used = 0;
+    const auto value = number_in(text.substr(at), used);
+    if (!value || *value == 0) return std::nullopt;
+    if (said_after(text, at + used, {U"天"}) && *value <= 1000) return static_cast<int>(*value);
+    std::size_t end = at;
+    constexpr int kDaysInMonth = 30;
+    if (const auto months = months_at(text, at, end); months && *months <= 36)
+        return *months * kDaysInMonth;
+    return std::nullopt;
+}
+
+// "一天挣500", "每天能跑400", "日收入300": yuan a day.
+std::optional<long> daily_income_at(std::u32string_view text, std::size_t at) {
+    if (!said_before(text, at, 4, {U"1天", U"每天", U"日收入", U"日均", U"1日"}))
+        return std::nullopt;
+    std::size_t used = 0;
+    const auto value = number_in(text.substr(at), used);
+    if (!value || *value < 50 || *value > 10'000 ||
+        said_after(text, at + used, {U"天", U"公里", U"里", U"趟", U"次", U"个", U"吨", U"小时"}))
+        return std::nullopt;
+    return value;
+}
+
+// His wage story's figures: the months owed, the days off work and his daily income, and whether
+// he has no written contract.
+void read_wage_story(std::u32string_view text, DriverFigures& figures) {
+    figures.no_contract =
+        mentions(text, {U"没签合同", U"没签劳动合同", U"没签书面", U"没有签合同", U"没有合同",
+                        U"没合同", U"不签合同", U"不签劳动合同", U"没签过合同", U"合同也没签",
+                        U"合同都没签", U"合同没签"});
+    for (std::size_t at = 0; at < text.size(); ++at) {
+        if (!is_arabic(text[at]) || (at > 0 && (is_arabic(text[at - 1]) || text[at - 1] == U'.')))
+            continue;
+        if (!figures.months_owed) figures.months_owed = months_owed_at(text, at);
+        if (!figures.days_off) figures.days_off = days_off_at(text, at);
+        if (!figures.daily_income) figures.daily_income = daily_income_at(text, at);
     }
 }
 
@@ -270,6 +344,7 @@ DriverFigures figures_in(std::string_view raw) {
             figures.monthly_wage = *value;
     }
     read_truck_weight(text, figures);
+    read_wage_story(text, figures);
     return figures;
 }
 
@@ -473,6 +548,64 @@ std::string overlimit_line(int axles, bool trailer, int gross_tons, std::optiona
     return line + "。\n";
 }
 
+// 劳动保障监察条例 第26条 / 劳动合同法 第85条: wages owed, and 50 % to 100 % more once the
+// labour inspectorate's deadline to pay has passed.
+std::string wages_owed_line(int months, long wage) {
+    const long owed = wage * months;
+    return "按您说的（欠了" + months_said(months) + "、每月" + std::to_string(wage) +
+           "元）：欠的工资一共" + std::to_string(owed) +
+           "元；劳动监察责令限期支付后还不给的，另外按应付金额的50%到100%加付赔偿金，也就是" +
+           std::to_string(owed / 2) + "到" + std::to_string(owed) + "元。\n";
+}
+
+// 劳动合同法实施条例 第6条–第7条: from the day after the first month to the day before a written
+// contract, another month's wage for each month, at most 11.
+std::string double_wage_line(int months, long wage) {
+    constexpr int kMostMonths = 11;
+    std::string line = "按您说的（没签书面合同、干了" + months_said(months) + "、月工资" +
+                       std::to_string(wage) + "元）：";
+    if (months <= 1)
+        return line +
+               "用工不满1个月不签还不算违法；过了1个月还不签的，从第2个月起每月另外多付"
+               "1个月工资。\n";
+    const int owed = std::min(months - 1, kMostMonths);
+    line += "二倍工资差额从第2个月算起，能要" + std::to_string(owed) + "个月，每月另外多付" +
+            std::to_string(wage) + "元，约" + std::to_string(owed * wage) + "元";
+    if (months > kMostMonths + 1)
+        line += "；最多算11个月，满1年还不签的视为已订立无固定期限劳动合同";
+    return line + "。\n";
+}
+
+// 最高人民法院关于审理人身损害赔偿案件适用法律若干问题的解释 第7条: the days lost times his
+// income.
+std::string lost_earnings_line(int days, long daily, bool from_monthly) {
+    std::string line = "按您说的（误工" + std::to_string(days) + "天、";
+    line += from_monthly ? "月收入" + std::to_string(daily * 30) + "元，每天约" : "每天收入";
+    return line + std::to_string(daily) + "元）：误工费约" + std::to_string(daily * days) +
+           "元。收入要拿银行流水、运单、纳税记录等证明；收入不固定的按最近三年的平均收入算，"
+           "证明不了的参照当地同行业的平均工资。\n";
+}
+
+// The sums of a wage or injury story, when `answered` sets the rule they follow.
+std::string wage_story_lines(const Entry& answered, const DriverFigures& figures, bool asks_money) {
+    const std::string& answer = answered.answer;
+    if (figures.months_owed && figures.monthly_wage &&
+        answer.find("加付赔偿金") != std::string::npos)
+        return wages_owed_line(*figures.months_owed, *figures.monthly_wage);
+    if (figures.no_contract && figures.months_worked && figures.monthly_wage && asks_money &&
+        answer.find("二倍工资") != std::string::npos && answer.find("11个月") != std::string::npos)
+        return double_wage_line(*figures.months_worked, *figures.monthly_wage);
+    constexpr long kDaysInMonth = 30;
+    if (figures.days_off && (figures.daily_income || figures.monthly_wage) && asks_money &&
+        answer.find("误工费") != std::string::npos) {
+        const bool from_monthly = !figures.daily_income;
+        const long daily =
+            from_monthly ? *figures.monthly_wage / kDaysInMonth : *figures.daily_income;
+        return lost_earnings_line(*figures.days_off, daily, from_monthly);
+    }
+    return {};
+}
+
 // Points are added up when this message states some (`points_now`) or asks what is left: "9分"
 // said two messages ago was added to an overload question's answer as "6＋9＝15分" (legal helper,
 // session 24).
@@ -515,14 +648,19 @@ std::string sum_for_driver(const Entry& answered, std::string_view text,
             text::contains_any(stated, {"男的", "男司机", "我是男", "男职工", "男同志", "男性"});
         return retirement_line(*figures.born_year, figures.born_month, female, female || male);
     }
+    // "给两万了事 够不够": whether an offer is enough asks what the rule gives too; "帮我算算",
+    // "一共能拿多少": a sum asked after the answer.
+    const bool asks_money = text::contains_any(
+        text,
+        {"补偿",   "赔",   "多少",   "几个月", "N",      "n+1",    "能拿",   "能要",   "给我",
+         "够不够", "够不", "少不少", "合理",   "亏不亏", "算算",   "算一下", "帮我算", "一共",
+         "总共",   "二倍", "双倍",   "两倍",   "咋算",   "怎么算", "如何算", "咋计算", "怎么计算"});
+    if (std::string lines = wage_story_lines(answered, figures, asks_money); !lines.empty())
+        return lines;
     if (!figures.monthly_wage) return {};
     if (figures.deducted && answered.answer.find("20%") != std::string::npos &&
         answered.answer.find("最低工资") != std::string::npos)
         return deduction_line(*figures.monthly_wage, *figures.deducted);
-    // "给两万了事 够不够": whether an offer is enough asks what the rule gives too.
-    const bool asks_money =
-        text::contains_any(text, {"补偿", "赔", "多少", "几个月", "N", "n+1", "能拿", "能要",
-                                  "给我", "够不够", "够不", "少不少", "合理", "亏不亏"});
     if (figures.months_worked && *figures.months_worked > 0 && asks_money &&
         answered.answer.find("经济补偿") != std::string::npos &&
         answered.answer.find("每满1年") != std::string::npos)
@@ -535,6 +673,61 @@ std::string sum_for_driver(const Entry& answered, std::string_view text,
     return {};
 }
 
+bool asks_for_a_sum(std::string_view text) {
+    return text::contains_any(text, {"算算", "算一下", "帮我算", "给我算", "给算", "一共能",
+                                     "总共能", "一共多少", "总共多少", "一共是多少", "能拿多少",
+                                     "能要多少", "能赔多少", "赔多少", "拿多少", "要回多少"});
+}
+
+std::optional<long> sum_he_states(std::string_view text) {
+    if (!text::contains_any(text, {"是不是", "对不对", "对吗", "对吧", "没错吧", "算得对", "算的对",
+                                   "对不", "是这么多", "这么算"}))
+        return std::nullopt;
+    const std::u32string folded = prepared(text);
+    std::optional<long> largest;
+    constexpr long kSmallestSum = 100;
+    for (std::size_t at = 0; at < folded.size(); ++at) {
+        if (at > 0 && (is_arabic(folded[at - 1]) || folded[at - 1] == U'.')) continue;
+        std::size_t used = 0;
+        if (const auto value = number_in(std::u32string_view(folded).substr(at), used);
+            value && *value >= kSmallestSum && (!largest || *value > *largest))
+            largest = value;
+    }
+    // "月工资7000 是不是这么算" states his wage, not a sum.
+    const DriverFigures figures = figures_in(text);
+    if (largest && (largest == figures.monthly_wage || largest == figures.daily_income ||
+                    largest == figures.deducted))
+        return std::nullopt;
+    return largest;
+}
+
+bool sum_holds(std::string_view sum, long figure) {
+    const std::u32string folded = prepared(sum);
+    for (std::size_t at = 0; at < folded.size(); ++at) {
+        if (at > 0 && (is_arabic(folded[at - 1]) || folded[at - 1] == U'.')) continue;
+        std::size_t used = 0;
+        if (number_in(std::u32string_view(folded).substr(at), used) == figure) return true;
+    }
+    return false;
+}
+
+std::string figures_a_sum_needs(const Entry& answered) {
+    const std::string& answer = answered.answer;
+    const auto has = [&answer](std::string_view words) {
+        return answer.find(words) != std::string::npos;
+    };
+    if (has("加付赔偿金")) return "每月工资和欠了几个月（比如“欠了3个月 每月7000”）";
+    if (has("二倍工资") && has("11个月"))
+        return "干了几个月和月工资（比如“没签合同 干了8个月 月工资6000”）";
+    if (has("经济补偿") && has("每满1年"))
+        return "在这家干了多久和月工资（比如“干了3年2个月 月工资7000”）";
+    if (has("一次性伤残补助金")) return "伤残等级和月工资（比如“九级伤残 月工资6000”）";
+    if (has("误工费")) return "误工了多少天和每天收入（比如“歇了30天 一天挣500”）";
+    if (has("每超1吨罚500元")) return "几轴车和车货总重（比如“五轴 总重50吨”）";
+    if (has("满12分")) return "这个周期每次扣了几分（比如“扣了3分 又扣6分”）";
+    return {};
+}
+
 bool corrects_a_figure(std::string_view text) {
     constexpr std::size_t kLongestCorrection = 40;
     if (text::code_point_count(text) > kLongestCorrection) return false;
@@ -543,9 +736,14 @@ bool corrects_a_figure(std::string_view text) {
     const bool says_wrong = text::contains_any(
         text,
         {"说错", "打错", "写错", "搞错", "弄错", "记错", "不对", "更正", "纠正", "重新算", "再算"});
+    // "是不是7万块" asks whether his sum is right; it denies nothing.
     const bool denies_a_number = [&] {
-        const auto at = folded.find(U"不是");
-        return at != std::u32string::npos && at + 2 < folded.size() && is_arabic(folded[at + 2]);
+        for (auto at = folded.find(U"不是"); at != std::u32string::npos;
+             at = folded.find(U"不是", at + 2))
+            if (at + 2 < folded.size() && is_arabic(folded[at + 2]) &&
+                (at == 0 || folded[at - 1] != U'是'))
+                return true;
+        return false;
     }();
     return says_wrong || denies_a_number;
 }
@@ -615,11 +813,26 @@ std::string with_corrected_figures(std::string_view correction, std::string_view
             if (!instead && figure->unit == denied.unit) instead = figure;
         if (!instead && given.size() == 1) instead = given.front();
         if (!instead) continue;
+        // "不是58 是55吨": the denied figure has the unit of the one he gives.
+        const std::u32string& unit = denied.unit.empty() ? instead->unit : denied.unit;
         for (const WrittenFigure& old : written_figures(out))
-            if (old.number == denied.number && old.unit == denied.unit) {
+            if (old.number == denied.number && old.unit == unit) {
                 out.replace(old.at, old.number.size(), instead->number);
                 replaced = true;
                 break;
+            }
+    }
+    // "说错了 是过磅55吨" after "58吨": one figure given, nothing denied, and one of that unit
+    // said before (the larger weight had won; money helper, session 26).
+    if (!replaced && said.size() == 1 && !said.front().unit.empty()) {
+        const WrittenFigure& figure = said.front();
+        const std::vector<WrittenFigure> before = written_figures(out);
+        const auto same_unit = std::count_if(
+            before.begin(), before.end(), [&](const auto& old) { return old.unit == figure.unit; });
+        for (const WrittenFigure& old : before)
+            if (same_unit == 1 && old.unit == figure.unit && old.number != figure.number) {
+                out.replace(old.at, old.number.size(), figure.number);
+                replaced = true;
             }
     }
     return replaced ? text::encode_utf8(out) : std::string(earlier);

@@ -27,6 +27,10 @@ struct DriverFigures {
     std::optional<int> axles;        // 2..: "五轴", "6轴的半挂"
     bool trailer = false;            // 挂 / 半挂 / 列车: an 汽车列车
     std::optional<int> gross_tons;   // whole tons: "总重38吨", "称了50吨", "拉了55吨"
+    std::optional<int> months_owed;  // wages not paid: "欠我3个月工资", "俩月工资没发"
+    bool no_contract = false;        // "没签合同", "一直不签劳动合同"
+    std::optional<int> days_off;  // days he could not work: "歇了30天", "住院20天", "躺了仨月"
+    std::optional<long> daily_income;  // yuan a day: "一天挣500", "每天能跑400"
 };
 DriverFigures figures_in(std::string_view text);
 
@@ -49,6 +53,20 @@ std::optional<long> number_at(std::string_view text);
 // he asks about is read in `text` alone.
 std::string sum_for_driver(const Entry& answered, std::string_view text,
                            std::string_view said_before = {});
+
+// "那我一共能拿多少 你帮我算算", "能赔多少": a message that asks for a sum of his case.
+bool asks_for_a_sum(std::string_view text);
+
+// "二倍工资 10个月 每月7000 是不是7万块", "伤残补助金是不是38500": the sum he worked out himself
+// and asks about (the largest figure of 100 or more in a message that asks whether it is right).
+std::optional<long> sum_he_states(std::string_view text);
+
+// Whether a worked sum (sum_for_driver) holds `figure` among its numbers.
+bool sum_holds(std::string_view sum, long figure);
+
+// The figures `answered`'s rule needs from him to work a sum ("月工资和欠了几个月"), "" when it
+// works none.
+std::string figures_a_sum_needs(const Entry& answered);
 
 // "说错了 是干了4年2个月", "不对 修了12天不是8天", "我刚才说的是扣6分 不是12分": a figure of his
 // story corrected, in a short message that says so (a correction word, or 不是 beside a number)

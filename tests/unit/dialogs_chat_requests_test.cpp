@@ -156,6 +156,22 @@ TEST(NamesBenefitsAtAll, BenefitsInGeneralNotAPlace) {
     EXPECT_FALSE(names_benefits_at_all("找谁办 在哪里办"));
 }
 
+TEST(NamesALegalMatter, AnImpoundOrAFeeIsNoPlaceToStop) {
+    for (const char* text : {"停车场一天收我80块停车费 合不合法 能去哪里告",
+                             "我不是找停车的地方 我问车被交警扣了一个礼拜", "扣车停车费该谁出"})
+        EXPECT_TRUE(names_a_legal_matter(text)) << text;
+    for (const char* text : {"金坛晚上哪能停车", "附近有能停半挂的地方吗", "有停车的吗"})
+        EXPECT_FALSE(names_a_legal_matter(text)) << text;
+}
+
+TEST(ComplainsAboutASeller, AComplaintIsNoDiscountClaim) {
+    for (const char* text :
+         {"加油站给我加的油不足量 投述打啥电话", "不是要优惠 是投诉", "加油站缺斤少两找谁"})
+        EXPECT_TRUE(complains_about_a_seller(text)) << text;
+    for (const char* text : {"加油卡优惠咋领", "加油打几折", "油卡怎么办"})
+        EXPECT_FALSE(complains_about_a_seller(text)) << text;
+}
+
 TEST(AsksForACall, ACallBackInHisWords) {
     for (const char* text :
          {"找律师 被扣车了 麻烦回个电话", "让律师给我打电话", "电话联系我", "能不能打个电话给我"})

@@ -455,6 +455,27 @@ TEST(FaqRetrieval, ShortMessagesAfterAnAnswerLeanOnItsTopic) {
     EXPECT_EQ(joining.entry_ids[0].rfind("union_", 0), 0u) << joining.entry_ids[0];
 }
 
+// "那我一共能拿多少 你帮我算算" after the wage-arrears answer got the work-death benefits and the
+// disability table (money helper, session 26): the answer's own sum for his figures, or which
+// figures it still needs.
+TEST(FaqRetrieval, ASumAskedAfterAnAnswerIsWorkedFromHisFigures) {
+    const std::shared_ptr<const Index> index =
+        Index::build(parse_script(read_data("legal.yaml"), "legal.yaml"));
+    LegalQuestion question;
+    question.text = "那我一共能拿多少 你帮我算算";
+    question.topic = "老板欠我三个月工资 一个月7000 咋办";
+    question.said_before = question.topic;
+    question.answered_before = {"wage_arrears"};
+    const LegalReply sum = answer_from(index, 1, question, Thresholds{});
+    ASSERT_EQ(sum.entry_ids, std::vector<std::string>{"wage_arrears"});
+    ASSERT_EQ(sum.texts.size(), 1u);
+    EXPECT_NE(sum.texts[0].find("一共21000元"), std::string::npos) << sum.texts[0];
+    question.topic = question.said_before = "老板欠我工资咋办";
+    const LegalReply needs = answer_from(index, 1, question, Thresholds{});
+    ASSERT_EQ(needs.entry_ids, std::vector<std::string>{"wage_arrears"});
+    EXPECT_NE(needs.texts.at(0).find("每月工资和欠了几个月"), std::string::npos) << needs.texts[0];
+}
+
 // Saying where he is is no question about courts (benefits helper, session 25: "我在武进 牛塘这边"
 // after the benefits list asked for his district got the jurisdiction answer); a district's
 // court still is the local court.

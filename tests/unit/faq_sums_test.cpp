@@ -241,6 +241,75 @@ TEST(FaqSums, TonsOverTheAxleLimitAndTheFine) {
 
 // Corrections after an answer (legal helper, session 25: the rule's sentences came again, or "没看
 // 懂"): which messages correct a figure, and the figure he means in place of the one he denies.
+// Wages owed, the double wage of no written contract and lost earnings (money helper, session
+// 26: "欠我三个月工资 一个月7000" and "帮我算算" got no sum).
+TEST(FaqSums, WagesOwedDoubleWageAndLostEarningsAreReadBesideTheirWords) {
+    struct Case {
+        const char* text;
+        std::optional<int> owed;
+        std::optional<int> days_off;
+        std::optional<long> daily;
+        bool no_contract;
+    };
+    const Case cases[] = {
+        {"老板欠我三个月工资 一个月7000 咋办", 3, std::nullopt, std::nullopt, false},
+        {"俩月工资没发 月工资6500", 2, std::nullopt, std::nullopt, false},
+        {"拖了我4个月的工资了", 4, std::nullopt, std::nullopt, false},
+        {"干了3个月 工资一直正常发", std::nullopt, std::nullopt, std::nullopt, false},
+        {"没签合同 干了8个月 月工资6000", std::nullopt, std::nullopt, std::nullopt, true},
+        {"被撞了 歇了30天没法跑车 一天挣500", std::nullopt, 30, 500, false},
+        {"住院20天 每天能跑400", std::nullopt, 20, 400, false},
+        {"躺了两个月 一个月能挣1万2", std::nullopt, 60, std::nullopt, false},
+        // A day's distance or trips are no income; a day said alone is no time off.
+        {"一天跑500公里 干了30天", std::nullopt, std::nullopt, std::nullopt, false},
+        {"合同签了 一天500", std::nullopt, std::nullopt, 500, false},
+    };
+    for (const Case& c : cases) {
+        const DriverFigures figures = figures_in(c.text);
+        EXPECT_EQ(figures.months_owed, c.owed) << c.text;
+        EXPECT_EQ(figures.days_off, c.days_off) << c.text;
+        EXPECT_EQ(figures.daily_income, c.daily) << c.text;
+        EXPECT_EQ(figures.no_contract, c.no_contract) << c.text;
+    }
+}
+
+TEST(FaqSums, WagesOwedDoubleWageAndLostEarningsWorkedThrough) {
+    const Entry arrears = entry_saying("逾期不付的还要按应付金额50%到100%加付赔偿金");
+    const Entry double_wage = entry_saying("每月付你二倍工资（最多算11个月）");
+    const Entry lost = entry_saying("误工费按误工时间和收入算");
+    EXPECT_EQ(sum_for_driver(arrears, "老板欠我三个月工资 一个月7000 咋办"),
+              "按您说的（欠了3个月、每月7000元）：欠的工资一共21000元；劳动监察责令限期支付后还"
+              "不给的，另外按应付金额的50%到100%加付赔偿金，也就是10500到21000元。\n");
+    // His figures may be in the messages before "帮我算算".
+    EXPECT_NE(
+        sum_for_driver(arrears, "那我一共能拿多少 你帮我算算", "老板欠我三个月工资 一个月7000")
+            .find("一共21000元"),
+        std::string::npos);
+    EXPECT_NE(sum_for_driver(double_wage, "没签合同 干了8个月 月工资6000 能要双倍工资吗")
+                  .find("能要7个月，每月另外多付6000元，约42000元"),
+              std::string::npos);
+    const std::string two_years =
+        sum_for_driver(double_wage, "没签合同 干了2年 月工资6000 能要多少");
+    EXPECT_NE(two_years.find("能要11个月"), std::string::npos) << two_years;
+    EXPECT_NE(two_years.find("无固定期限"), std::string::npos) << two_years;
+    EXPECT_NE(sum_for_driver(double_wage, "没签合同 干了1个月 月工资6000 能要双倍吗")
+                  .find("不满1个月不签还不算违法"),
+              std::string::npos);
+    EXPECT_NE(sum_for_driver(lost, "歇了30天没法跑车 一天挣500 误工费咋算").find("误工费约15000元"),
+              std::string::npos);
+    EXPECT_NE(sum_for_driver(lost, "躺了两个月 一个月能挣1万2 能赔多少")
+                  .find("月收入12000元，每天约400元）：误工费约24000元"),
+              std::string::npos);
+    // A signed contract, or no question about money, works no double wage.
+    EXPECT_EQ(sum_for_driver(double_wage, "干了8个月 月工资6000 能要多少"), "");
+    EXPECT_EQ(sum_for_driver(lost, "歇了30天 一天挣500 去哪告"), "");
+    EXPECT_TRUE(asks_for_a_sum("那我一共能拿多少 你帮我算算"));
+    EXPECT_TRUE(asks_for_a_sum("能赔多少"));
+    EXPECT_FALSE(asks_for_a_sum("那要多久"));
+    EXPECT_NE(figures_a_sum_needs(arrears).find("欠了几个月"), std::string::npos);
+    EXPECT_EQ(figures_a_sum_needs(entry_saying("超速50%以上罚款")), "");
+}
+
 TEST(FaqSums, ACorrectedFigureReplacesTheOneHeDenies) {
     for (const char* text :
          {"说错了 是干了4年2个月", "不对 修了12天不是8天", "我刚才说的是扣6分 不是12分",
@@ -262,6 +331,28 @@ TEST(FaqSums, ACorrectedFigureReplacesTheOneHeDenies) {
     EXPECT_EQ(with_corrected_figures("说错了 是干了4年2个月", "干了三年 月工资6500"),
               "干了三年 月工资6500");
     EXPECT_EQ(with_corrected_figures("是5吨不是4吨", "拉了六吨"), "拉了六吨");
+    // One figure given and one of its unit said before: that one is meant (money helper,
+    // session 26: "说错了 是过磅55吨" after "58吨" kept the larger 58).
+    EXPECT_EQ(with_corrected_figures("说错了 是过磅55吨", "六轴半挂 过磅58吨 罚多少"),
+              "6轴半挂 过磅55吨 罚多少");
+    EXPECT_EQ(with_corrected_figures("不是58 是55吨", "六轴半挂 过磅58吨 罚多少"),
+              "6轴半挂 过磅55吨 罚多少");
+    // "是不是7万块" asks whether his sum is right; it corrects nothing.
+    EXPECT_FALSE(corrects_a_figure("二倍工资 10个月 每月7000 是不是7万块"));
+    EXPECT_EQ(sum_he_states("二倍工资 10个月 每月7000 是不是7万块"), 70000);
+    EXPECT_EQ(sum_he_states("十级 5500 伤残补助金是不是38500"), 38500);
+    EXPECT_EQ(sum_he_states("月工资7000 是不是这么算"), std::nullopt);
+    EXPECT_EQ(sum_he_states("二倍工资能要7万块"), std::nullopt);
+    EXPECT_TRUE(sum_holds("约70000元。", 70000));
+    EXPECT_FALSE(sum_holds("约170000元。", 70000));
+}
+
+// "六轴的到底限重多少 是49吨还是多少" asks the limit: 49 is no weight of his (legal helper,
+// session 26: "没有超限" for a truck 3 tons over).
+TEST(FaqSums, ATonnageAskedAboutIsNoWeightOfHis) {
+    EXPECT_EQ(figures_in("六轴半挂 说超了3吨 六轴的到底限重多少 是49吨还是多少").gross_tons,
+              std::nullopt);
+    EXPECT_EQ(figures_in("六轴半挂 称出来52吨").gross_tons, 52);
 }
 
 }  // namespace
