@@ -203,9 +203,11 @@ bool asks_for_union_office(std::string_view text) {
     if (contains_any(text, {"司机之家", "驿站", "入会", "入工会", "加入", "参加工会", "律师",
                             "仲裁", "法院", "12351"}))
         return false;
-    const bool asks_where = contains_any(
-        text, {"在哪", "哪里", "地址", "怎么走", "位置", "什么地方", "啥地方", "几点上班",
-               "几点下班", "上班时间", "办公时间", "直接过去", "过去找", "当面"});
+    const bool asks_where =
+        contains_any(text, {"在哪",   "哪里",     "地址",     "怎么走",   "位置",     "什么地方",
+                            "啥地方", "几点上班", "几点下班", "上班时间", "办公时间", "直接过去",
+                            "过去找", "当面",     "有人吗",   "有人没",   "有人不",   "开门",
+                            "上班吗", "上班不",   "上不上班", "中午休息"});
     // A phone asked for, not one he gives ("电话13912345678").
     return asks_where || contains_any(text, {"电话多少", "电话是多少", "电话号码", "联系电话",
                                              "电话呢", "号码多少", "有电话", "联系方式", "电话给"});
@@ -213,6 +215,20 @@ bool asks_for_union_office(std::string_view text) {
 
 bool names_benefits_at_all(std::string_view text) {
     return contains_any(text, {"福利", "优惠", "好处", "待遇", "权益", "礼包", "补贴"});
+}
+
+OfficeAsk office_ask(std::string_view text) {
+    if (contains_any(text, {"打不通", "没人接", "占线", "关机", "空号", "打不进"}))
+        return OfficeAsk::unreachable;
+    if (contains_any(text, {"到账", "多久能领", "啥时候能领", "什么时候能领", "多久发",
+                            "什么时候发", "啥时候发", "多久能拿到", "多久能下来"}))
+        return OfficeAsk::payout;
+    if (contains_any(text, {"带啥", "带什么", "带哪些", "要带", "拿啥去", "拿什么去"}))
+        return OfficeAsk::bring;
+    if (contains_any(text, {"周六", "周日", "周末", "礼拜", "星期", "几点", "上班", "下班", "开门",
+                            "关门", "中午", "有人吗", "有人没", "有人不", "节假日", "放假"}))
+        return OfficeAsk::hours;
+    return OfficeAsk::none;
 }
 
 bool names_a_legal_matter(std::string_view text) {

@@ -82,6 +82,12 @@ bool asks_for_union_office(std::string_view text);
 // the intent script do not name: a district or a "where" read as benefits names none.
 bool names_benefits_at_all(std::string_view text);
 
+// What a short message right after a union office was named asks of it (benefits helper,
+// session 26: "周六有人吗" got the menu, "要带啥" the papers for an arbitration hearing,
+// "多久能到账" the insurer's deadlines, "电话打不通" a lawyer's ticket).
+enum class OfficeAsk { none, hours, unreachable, bring, payout };
+OfficeAsk office_ask(std::string_view text);
+
 // "停车场一天收我80块停车费…合不合法 能去哪里告", "我不是找停车的地方 我问车被交警扣了": a
 // parking word in a question of law (an impound, a fee, a fine), not a search for a place to stop
 // (legal helper, session 26: both got the list of stations with parking).

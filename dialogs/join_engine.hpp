@@ -39,6 +39,10 @@ struct SessionState {
     // The place the station finder last answered for, as the stations file names it ("湖塘镇"):
     // "有洗澡的吗" next searches there again (private chats).
     std::string stations_place;
+    // The district whose union office the last reply named (a benefit claimed there, or where
+    // the union is): "周六有人吗", "电话打不通", "要带啥" next are about that office. Next message
+    // only.
+    std::string office_district;
     // The last turn was a legal question: "人工" now goes to the legal desk, not to staff.
     bool legal_context = false;
     // The driver's last few messages (private chats), attached to a handoff so the person who

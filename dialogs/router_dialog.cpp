@@ -520,11 +520,12 @@ std::string office_line(const members::District& district) {
     return line + "。";
 }
 
-// Do::union_office: his district's service centre (the district he names, else the one of his
-// form, else the one of the stations he was shown), or every district's when none is known.
-// `district_slot`: the form's slot that holds the district (slot_for).
-std::string union_office_text(const members::DistrictCatalog& districts, std::string_view text,
-                              const ConversationState& state, const std::string& district_slot) {
+// The district whose office Do::union_office shows: the one he names, else the one of his form,
+// else the one of the stations he was shown; nullptr when none is known. `district_slot`: the
+// form's slot that holds the district (slot_for).
+const members::District* office_district_of(const members::DistrictCatalog& districts,
+                                            std::string_view text, const ConversationState& state,
+                                            const std::string& district_slot) {
     const members::District* district = nullptr;
     if (const auto named = districts.match(text);
         named.kind == members::DistrictCatalog::Match::Kind::unique)
@@ -537,12 +538,53 @@ std::string union_office_text(const members::DistrictCatalog& districts, std::st
         if (const auto near = districts.match(state.session.stations_place);
             near.kind == members::DistrictCatalog::Match::Kind::unique)
             district = near.candidates.front();
+    return district;
+}
+
+// Do::union_office: that district's service centre, or every district's when none is known.
+std::string union_office_text(const members::DistrictCatalog& districts,
+                              const members::District* district) {
     constexpr std::string_view kCallFirst =
         "去之前可以先打电话问清要带什么材料；也可以拨打职工服务热线12351。";
     if (district) return office_line(*district) + "\n" + std::string(kCallFirst);
     std::string lines = "各区县工会的职工服务中心：";
     for (const members::District& each : districts.all()) lines += "\n" + office_line(each);
     return lines + "\n" + std::string(kCallFirst);
+}
+
+// The answer to what a short message asks of the office just named (chat_requests office_ask),
+// or "" when it asks nothing of it. "钟楼的呢" names another district: its office, which
+// `office_district` becomes.
+std::string office_follow_up_text(const members::DistrictCatalog& districts,
+                                  std::string& office_district, std::string_view text) {
+    constexpr std::size_t kFollowUpChars = 16;
+    if (office_district.empty() || text::code_point_count(text) > kFollowUpChars) return {};
+    const auto named = districts.match(text);
+    const auto shown = districts.match(office_district);
+    const bool other = named.kind == members::DistrictCatalog::Match::Kind::unique &&
+                       text.find("呢") != std::string_view::npos;
+    const auto& place = other ? named : shown;
+    if (place.kind != members::DistrictCatalog::Match::Kind::unique) return {};
+    office_district = place.candidates.front()->name;
+    const std::string line = office_line(*place.candidates.front());
+    switch (other ? OfficeAsk::hours : office_ask(text)) {
+        case OfficeAsk::hours:
+            return line +
+                   "\n周末、节假日不一定有人，去之前先打电话问一下；急事可以打职工服务热线12351。";
+        case OfficeAsk::unreachable:
+            return line +
+                   "\n打不通的，在办公时间再打，或者打职工服务热线12351；也可以回复“人工”，"
+                   "由工会工作人员联系您。";
+        case OfficeAsk::bring:
+            return "带上身份证；已经入会的，再带上会员电子卡（领福利要出示）。\n" + line +
+                   "\n不确定的，去之前先打电话问清楚。";
+        case OfficeAsk::payout:
+            return "发放时间以区县工会的通知为准，想问进度可以打电话：\n" + line +
+                   "\n也可以打职工服务热线12351。";
+        case OfficeAsk::none:
+            break;
+    }
+    return {};
 }
 
 // What a message with a danger word gets first (Understanding slot "danger").
@@ -671,6 +713,7 @@ RouterDialog::ChatTurn RouterDialog::take_turn(const Message& message, const Tur
     state.session.last_question.clear();
     turn.awaiting = std::exchange(state.session.awaiting, std::string());
     turn.awaiting_benefit = std::exchange(state.session.awaiting_benefit, std::string());
+    turn.office_district = std::exchange(state.session.office_district, std::string());
     turn.legal_context = std::exchange(state.session.legal_context, false);
     turn.legal_answered = std::exchange(state.session.legal_answered, {});
     turn.text = JoinEngine::clean_input(message.text);
@@ -1425,9 +1468,13 @@ std::string RouterDialog::reply_text(Do action, ConversationState& state,
     switch (action) {
         case Do::greet:
             return "您好，我是卡友小助手。" + menu_text(state);
-        case Do::union_office:
-            return union_office_text(*services_.districts, understood.text, state,
-                                     slot_for(*services_.script, "district"));
+        case Do::union_office: {
+            const members::District* district =
+                office_district_of(*services_.districts, understood.text, state,
+                                   slot_for(*services_.script, "district"));
+            if (district && !in_group) state.session.office_district = district->name;
+            return union_office_text(*services_.districts, district);
+        }
         case Do::thanks:
             return mid_flow && understood.intent == "join" ? kAlreadyFilling : kThanks;
         case Do::opt_out:
@@ -1571,6 +1618,19 @@ asio::awaitable<RouterDialog::Handled> RouterDialog::chat_services(const Message
     Understanding understood = understand(message, input, state, choices);
     take_benefits_district(turn, understood);
     take_station_service(awaiting, in_group, text, understood);
+    // Right after an office was named: what he asks of it (office_follow_up_text).
+    // "电话打不通啊" reads as asking for a person; it asks how else to reach that office.
+    const bool unreachable =
+        understood.intent == "person" && office_ask(text) == OfficeAsk::unreachable;
+    std::string office_district = turn.office_district;
+    if (!in_group && (!leaves_what_was_awaited(understood.intent) || unreachable))
+        if (std::string office = office_follow_up_text(*services_.districts, office_district, text);
+            !office.empty()) {
+            handled.texts.push_back(std::move(office));
+            state.session.office_district = std::move(office_district);
+            handled.resume = true;  // mid-form the step is asked again
+            co_return handled;
+        }
     // The town the station finder asked for: "湖塘", "奔牛那边" (searched alone, "湖塘" reached
     // the FAQ's how-to). A clear other request, or a longer message ("我在湖塘被扣车了 咋办"),
     // still goes its way.
@@ -1710,8 +1770,10 @@ asio::awaitable<std::string> RouterDialog::benefits_text(const Message& message,
     if (!district.empty())
         if (const auto place = services_.districts->match(district);
             place.kind == members::DistrictCatalog::Match::Kind::unique &&
-            !place.candidates.front()->office.name.empty())
+            !place.candidates.front()->office.name.empty()) {
             office = "\n" + office_line(*place.candidates.front());
+            if (!message.in_group()) state.session.office_district = place.candidates.front()->name;
+        }
     std::string text =
         services_.chat.benefits(std::move(district), std::move(status), today, std::move(kind));
     if (!office.empty() && text.find("区县工会") != std::string::npos) text += office;

@@ -254,6 +254,7 @@ private:
         std::string last_question;
         std::string awaiting;
         std::string awaiting_benefit;  // SessionState::awaiting_benefit
+        std::string office_district;   // SessionState::office_district
         bool legal_context = false;
         std::vector<std::string> legal_answered;  // SessionState::legal_answered
         std::string text;                         // JoinEngine::clean_input of the message

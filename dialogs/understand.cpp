@@ -376,6 +376,11 @@ Understanding Understander::understand(std::string_view text, const UnderstandCo
     }
     if (result.intent == "benefits" && !result.command && complains_about_a_seller(cleaned))
         result.intent = "question";
+    // "武进工会在哪" holds 进工会, a join cue: it asks where the union is (it started the form;
+    // benefits helper, session 26).
+    if (result.intent == "join" && !result.command && context.step.empty() &&
+        asks_for_union_office(cleaned))
+        result.intent = "question";
     if (context.step.empty())
         if (auto district = station_place_asked(result, cleaned)) {
             result.intent = "stations";

@@ -309,6 +309,45 @@ TEST_F(UnderstandingTest, BenefitsReachEveryoneByDistrictName) {
     EXPECT_FALSE(has(direct, "哪个区")) << direct.all();
 }
 
+// Session 26's benefits helper: "武进工会在哪" started the join form (进工会), "周六有人吗" got the
+// menu, "电话打不通啊" a ticket, "要带啥" after a benefit the papers of an arbitration hearing and
+// "多久能到账" an insurer's deadlines. Each now gets the office just named.
+TEST_F(UnderstandingTest, TheUnionOfficeAndWhatHeAsksOfItNext) {
+    const Driver driver;
+    const Said office = driver.say("武进工会在哪");
+    EXPECT_TRUE(has(office, "武进区总工会职工服务中心")) << office.all();
+    EXPECT_FALSE(has(office, "第1步")) << office.all();
+    const Said saturday = driver.say("周六有人吗");
+    EXPECT_TRUE(has(saturday, "武进区总工会职工服务中心")) << saturday.all();
+    EXPECT_TRUE(has(saturday, "周末、节假日不一定有人")) << saturday.all();
+    const Said unreachable = driver.say("电话打不通啊");
+    EXPECT_TRUE(has(unreachable, "12351")) << unreachable.all();
+    EXPECT_FALSE(has(unreachable, "工单号")) << unreachable.all();
+    const Said other = driver.say("钟楼的呢");
+    EXPECT_TRUE(has(other, "钟楼区总工会职工服务中心")) << other.all();
+
+    const Driver member;
+    ASSERT_TRUE(has(member.say("我在武进 礼包咋领"), "礼包"));
+    const Said bring = member.say("要带啥");
+    EXPECT_TRUE(has(bring, "会员电子卡")) << bring.all();
+    EXPECT_FALSE(has(bring, "仲裁")) << bring.all();
+    const Said payout = member.say("多久能到账");
+    EXPECT_TRUE(has(payout, "发放时间以区县工会的通知为准")) << payout.all();
+    EXPECT_FALSE(has(payout, "保险")) << payout.all();
+}
+
+// Session 26's legal helper: a parking fee in an impound story and a short-filling complaint at
+// a fuel station got the stations with parking and the members' fuel discount, twice each.
+TEST_F(UnderstandingTest, ALegalMatterNamingParkingOrFuelIsAQuestion) {
+    const Said impound = Driver().say(
+        "我是金坛的，开四轴的自卸，被交警拦下来说我超载，当场把车扣了，停车场一天收我80块停车费，"
+        "车扣了这么久合不合法，停车费该不该我出，能去哪里告");
+    EXPECT_FALSE(has(impound, "司机之家")) << impound.all();
+    const Said fuel =
+        Driver().say("加油站给我加的油不足量 一百升少了好几升 投述打啥电话 12328还是12315");
+    EXPECT_FALSE(has(fuel, "加油卡优惠")) << fuel.all();
+}
+
 // Session 24's benefits helper: "要准备啥材料 病历要不要" after the hardship aid got the freight
 // lawsuit's materials. A follow-up leans on the benefit answered, across the district asked.
 TEST_F(UnderstandingTest, AFollowUpAboutABenefitAsksAboutThatBenefit) {

@@ -156,6 +156,29 @@ TEST(NamesBenefitsAtAll, BenefitsInGeneralNotAPlace) {
     EXPECT_FALSE(names_benefits_at_all("找谁办 在哪里办"));
 }
 
+TEST(OfficeAsk, WhatAShortMessageAsksOfTheOfficeJustNamed) {
+    struct Case {
+        const char* text;
+        OfficeAsk ask;
+    };
+    const Case cases[] = {
+        {"周六有人吗", OfficeAsk::hours},
+        {"几点下班", OfficeAsk::hours},
+        {"中午休息不", OfficeAsk::hours},
+        {"礼拜天呢", OfficeAsk::hours},
+        {"电话打不通啊", OfficeAsk::unreachable},
+        {"打了没人接", OfficeAsk::unreachable},
+        {"要带啥", OfficeAsk::bring},
+        {"多久能到账", OfficeAsk::payout},
+        {"要准备啥材料 病历要不要", OfficeAsk::none},
+        {"好的 谢谢", OfficeAsk::none},
+    };
+    for (const Case& c : cases) EXPECT_EQ(office_ask(c.text), c.ask) << c.text;
+    // Hours asked of the union are where it is too.
+    EXPECT_TRUE(asks_for_union_office("金坛工会周六有人吗 我平时要跑车"));
+    EXPECT_TRUE(asks_for_union_office("武进工会在哪"));
+}
+
 TEST(NamesALegalMatter, AnImpoundOrAFeeIsNoPlaceToStop) {
     for (const char* text : {"停车场一天收我80块停车费 合不合法 能去哪里告",
                              "我不是找停车的地方 我问车被交警扣了一个礼拜", "扣车停车费该谁出"})
