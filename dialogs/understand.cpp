@@ -376,6 +376,11 @@ Understanding Understander::understand(std::string_view text, const UnderstandCo
     }
     if (result.intent == "benefits" && !result.command && complains_about_a_seller(cleaned))
         result.intent = "question";
+    // "太长了", "说简单点", "后面呢 咋没说完" ask about the answer just sent (the first got
+    // "不客气！"; legal helper, session 26).
+    if ((result.intent == "thanks" || result.intent == "out_of_scope" || result.intent == "help") &&
+        !result.command && (faq::asks_for_brevity(cleaned) || faq::asks_for_the_rest(cleaned)))
+        result.intent = "question";
     // "武进工会在哪" holds 进工会, a join cue: it asks where the union is (it started the form;
     // benefits helper, session 26).
     if (result.intent == "join" && !result.command && context.step.empty() &&

@@ -254,6 +254,29 @@ std::string relevant_part(std::string_view answer, const SentenceRelevance& rele
     return text;
 }
 
+std::span<const std::string_view> brevity_words() {
+    static constexpr std::string_view kBrief[] = {
+        "说简单点", "简单点说", "简单点", "简单说", "说重点", "长话短说", "直接说", "看不完",
+        "太长了",   "太长咧",   "太长啦", "太长",   "一大段", "说人话",   "又是这"};
+    return kBrief;
+}
+
+bool asks_for_brevity(std::string_view message) {
+    const auto words = brevity_words();
+    return std::any_of(words.begin(), words.end(), [&](std::string_view word) {
+        return message.find(word) != std::string_view::npos;
+    });
+}
+
+bool asks_for_the_rest(std::string_view message) {
+    constexpr std::string_view kRest[] = {"后面呢",   "没说完",   "没发完",   "后半截",
+                                          "看全文",   "全文",     "完整的",   "完整版",
+                                          "全部发来", "全部发给", "剩下的呢", "下面呢"};
+    return std::any_of(std::begin(kRest), std::end(kRest), [&](std::string_view word) {
+        return message.find(word) != std::string_view::npos;
+    });
+}
+
 bool asks_something(std::string_view message) {
     const std::string text = text::fold_width(message);
     constexpr std::string_view kAsking[] = {

@@ -22,6 +22,15 @@ inline constexpr std::size_t kFollowUpMaxChars = 16;
 // ("能要回来不"). "装车的时候我拍了视频", "好的 谢谢" do not.
 bool asks_something(std::string_view message);
 
+// The words with which a driver asks for a shorter answer ("太长了", "说简单点", "说重点",
+// "太长咧额看不懂"), as faq::answer_from removes them to find what is left to ask.
+std::span<const std::string_view> brevity_words();
+// Whether `message` asks for a shorter answer (one of brevity_words()).
+bool asks_for_brevity(std::string_view message);
+// "后面呢 咋没说完", "我要看上一条完整的": the rest of an answer that was cut (legal helper,
+// session 26: it got numbered choices twice).
+bool asks_for_the_rest(std::string_view message);
+
 // Whether `message` has the shape of a follow-up: short, and either opening with a word that
 // points back (那, 那么, 还有, 还能, 要是, 如果, 万一, 另外, 然后, 这样, 这种 …), ending in 呢
 // ("单位不给报呢"), or no more than an aspect (asks_only_aspect: "要多久", "多少钱"). Punctuation

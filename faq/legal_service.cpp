@@ -196,6 +196,21 @@ bool answer_sum_asked(LegalReply& reply, const Index* index, const LegalQuestion
     return false;
 }
 
+// "后面呢 咋没说完" right after a shortened answer: that answer whole, as far as the channel takes
+// it (it got numbered choices twice; legal helper, session 26).
+bool answer_the_rest(LegalReply& reply, const Index* index, const LegalQuestion& question) {
+    if (!index || question.answered_before.empty() || !asks_for_the_rest(question.text) ||
+        text::code_point_count(question.text) > kShortAfterAnswerChars)
+        return false;
+    const Entry* entry = index->script().find(question.answered_before.front());
+    if (!entry) return false;
+    reply.action = Action::answer;
+    reply.hits = {Hit{entry, 1.0}};
+    reply.entry_ids = {entry->id};
+    reply.texts = {format_answer(*entry, question.max_bytes)};
+    return true;
+}
+
 // "你还没说…", "没看到说…": the answer he got did not show him what he asked.
 bool says_not_answered(std::string_view text) {
     return text::contains_any(text,
@@ -493,12 +508,9 @@ namespace {
 // in at most kBriefAnswerBytes (the rest is a "回复1看全文" away), and not as a follow-up that
 // would say the answer was already given (legal helper, session 24: two long blocks again).
 std::optional<LegalQuestion> asked_briefly(const LegalQuestion& question) {
-    constexpr std::string_view kBrief[] = {"说简单点", "简单点说", "简单点", "简单说",
-                                           "说重点",   "长话短说", "直接说", "看不完",
-                                           "太长了",   "一大段",   "说人话", "又是这"};
     std::string rest = question.text;
     bool asked = false;
-    for (const std::string_view words : kBrief)
+    for (const std::string_view words : brevity_words())
         for (auto at = rest.find(words); at != std::string::npos; at = rest.find(words)) {
             rest.replace(at, words.size(), " ");
             asked = true;
@@ -550,6 +562,7 @@ LegalReply answer_as_asked(std::shared_ptr<const Index> index, int version,
     }
     if (answer_correction(reply, index.get(), question) ||
         answer_sum_asked(reply, index.get(), question) ||
+        answer_the_rest(reply, index.get(), question) ||
         answer_with_part(reply, bare_aspect_target(index.get(), question), question)) {
         reply.index = std::move(index);
         return reply;

@@ -437,10 +437,40 @@ std::string deduction_line(long wage, long deducted) {
     return line + "；没有损失、没有依据的，一分也不能扣。\n";
 }
 
-// (actual − limit) ÷ limit, as the 记分办法's bands are set.
-std::string speeding_line(int limit, int speed) {
-    return "按您说的（限速" + std::to_string(limit) + "、跑了" + std::to_string(speed) +
-           "）：超速" + std::to_string((speed - limit) * 100 / limit) + "%。\n";
+// 记分办法 第8–12条 for a 中型以上载货汽车 (a big truck): on a motorway or urban expressway
+// under 20 % over 6 points, 20 % or more 12; on other roads 10–20 % 1, 20–50 % 6, 50 % or more
+// 9, under 10 % none.
+int big_truck_points(int percent, bool motorway) {
+    if (motorway) return percent < 20 ? 6 : 12;
+    if (percent < 10) return 0;
+    if (percent < 20) return 1;
+    return percent < 50 ? 6 : 9;
+}
+
+std::string points_said(int points) {
+    return points == 0 ? std::string("不记分") : "记" + std::to_string(points) + "分";
+}
+
+// (actual − limit) ÷ limit, as the 记分办法's bands are set; for an answer about big trucks'
+// points, the points his figure gives on the road he names (both kinds when he names none:
+// "国道限速60我跑了95 会吊本不" got only the per cent; legal helper, session 26).
+std::string speeding_line(int limit, int speed, bool big_truck, std::string_view text) {
+    const int percent = (speed - limit) * 100 / limit;
+    std::string line = "按您说的（限速" + std::to_string(limit) + "、跑了" + std::to_string(speed) +
+                       "）：超速" + std::to_string(percent) + "%";
+    if (big_truck) {
+        const bool motorway = text::contains_any(text, {"高速", "快速路"});
+        const bool other_road = text::contains_any(
+            text, {"国道", "省道", "县道", "乡道", "城区", "市区", "普通公路", "村道", "城里"});
+        if (motorway || other_road)
+            line += "，大货车" + points_said(big_truck_points(percent, motorway));
+        else
+            line += "；大货车在高速、快速路上" + points_said(big_truck_points(percent, true)) +
+                    "，在其他道路上" + points_said(big_truck_points(percent, false));
+        line += percent >= 50 ? "；超过50%的罚款200元到2000元，可以并处吊销驾驶证"
+                              : "；不到50%的是警告或罚款20元到200元";
+    }
+    return line + "。\n";
 }
 
 bool asks_what_is_left(std::string_view text) {
@@ -617,7 +647,9 @@ std::string traffic_lines(const Entry& answered, const DriverFigures& figures, b
     if (figures.speed_limit && figures.speed && *figures.speed > *figures.speed_limit &&
         answered.answer.find("超速") != std::string::npos &&
         answered.answer.find("%") != std::string::npos)
-        lines += speeding_line(*figures.speed_limit, *figures.speed);
+        lines +=
+            speeding_line(*figures.speed_limit, *figures.speed,
+                          answered.answer.find("20%以上一次记12分") != std::string::npos, text);
     if (asks_points && !figures.points.empty() &&
         answered.answer.find("满12分") != std::string::npos)
         lines += points_line(figures.points, asks_left);

@@ -200,5 +200,18 @@ TEST(FaqFollowUp, TheRelevantPartQuotesWhatSpeaksToTheFollowUp) {
     EXPECT_EQ(std::count(many.begin(), many.end(), '\n'), 3) << many;  // kPartSentences
 }
 
+// "太长了" and "太长咧额看不懂" ask for a shorter answer; "后面呢 咋没说完" for the rest of a cut
+// one (legal helper, session 26: "不客气！" and numbered choices).
+TEST(FaqFollowUp, ShorterAnswersAndTheRestOfOneAreAskedInHisWords) {
+    for (const char* text : {"太长了", "太长咧额看不懂", "说简单点", "看不完"})
+        EXPECT_TRUE(asks_for_brevity(text)) << text;
+    for (const char* text : {"后面呢 咋没说完", "我要看上一条完整的", "全文发我"})
+        EXPECT_TRUE(asks_for_the_rest(text)) << text;
+    for (const char* text : {"老板欠我工资咋办", "好的 谢谢"}) {
+        EXPECT_FALSE(asks_for_brevity(text)) << text;
+        EXPECT_FALSE(asks_for_the_rest(text)) << text;
+    }
+}
+
 }  // namespace
 }  // namespace kayou::faq

@@ -476,6 +476,22 @@ TEST(FaqRetrieval, ASumAskedAfterAnAnswerIsWorkedFromHisFigures) {
     EXPECT_NE(needs.texts.at(0).find("每月工资和欠了几个月"), std::string::npos) << needs.texts[0];
 }
 
+// "后面呢 咋没说完" after a shortened answer gets that answer whole (legal helper, session 26).
+TEST(FaqRetrieval, TheRestOfAShortenedAnswerIsSentWhole) {
+    const std::shared_ptr<const Index> index =
+        Index::build(parse_script(read_data("legal.yaml"), "legal.yaml"));
+    LegalQuestion question;
+    question.text = "后面呢 咋没说完";
+    question.topic = "老板欠我工资咋办";
+    question.answered_before = {"wage_arrears"};
+    const LegalReply rest = answer_from(index, 1, question, Thresholds{});
+    ASSERT_EQ(rest.entry_ids, std::vector<std::string>{"wage_arrears"});
+    ASSERT_EQ(rest.texts.size(), 1u);
+    const Entry* entry = index->script().find("wage_arrears");
+    ASSERT_NE(entry, nullptr);
+    EXPECT_NE(rest.texts[0].find(entry->answer), std::string::npos) << rest.texts[0];
+}
+
 // Saying where he is is no question about courts (benefits helper, session 25: "我在武进 牛塘这边"
 // after the benefits list asked for his district got the jurisdiction answer); a district's
 // court still is the local court.

@@ -158,8 +158,19 @@ TEST(FaqSums, PointsAddedUpAgainstTwelveAndTheDeductionCapWorkedThrough) {
     const std::string both =
         sum_for_driver(speeding, "A2的本 今年已经扣了9分了 限速100我跑了118 会不会满12分");
     EXPECT_EQ(both,
-              "按您说的（限速100、跑了118）：超速18%。\n"
+              "按您说的（限速100、跑了118）：超速18%；大货车在高速、快速路上记6分，在其他道路上记"
+              "1分；不到50%的是警告或罚款20元到200元。\n"
               "按您说的，这个记分周期已经记了9分，还差3分满12分。\n");
+    // The road he names gives the band (legal helper, session 26: only the per cent came).
+    EXPECT_EQ(sum_for_driver(speeding, "高速上限速100我跑了125 扣几分罚多少"),
+              "按您说的（限速100、跑了125）：超速25%，大货车记12分；不到50%的是警告或罚款20元到"
+              "200元。\n");
+    EXPECT_EQ(sum_for_driver(speeding, "国道限速60我跑了95 会吊本不"),
+              "按您说的（限速60、跑了95）：超速58%，大货车记9分；超过50%的罚款200元到2000元，可以"
+              "并处吊销驾驶证。\n");
+    // An answer that sets no big truck's points gives the per cent alone.
+    EXPECT_EQ(sum_for_driver(entry_saying("超速50%以上罚款"), "限速100我跑了118"),
+              "按您说的（限速100、跑了118）：超速18%。\n");
     EXPECT_EQ(sum_for_driver(speeding, "限速60 开了3年车 第一次被拍"), "");
     // Points said before count when this message asks about them, not for another question.
     EXPECT_NE(sum_for_driver(full_marks, "那我这次扣几分 会不会满", "今年已经扣了9分了")
