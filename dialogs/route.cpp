@@ -83,8 +83,8 @@ bool asks_after_legal_answer(const Understanding& understanding, const RouteView
 // office (dialogs::asks_for_union_office), not what those would give.
 bool asks_where_the_union_is(const Understanding& understanding) {
     const std::string& intent = understanding.intent;
-    const bool may_be =
-        intent == "question" || intent == "benefits" || intent == "person" || intent == "stations";
+    const bool may_be = intent == "question" || intent == "benefits" || intent == "person" ||
+                        intent == "stations" || intent == "out_of_scope";
     return may_be && asks_for_union_office(understanding.text);
 }
 
@@ -161,6 +161,9 @@ Route flow_route(const Understanding& understanding, const RouteView& view) {
             return flow(understanding.slot("number"));
         return detour(to(Do::pick));
     }
+    // "我先问个别的 溧阳工会几点下班" mid-form: the office, then the step (溧阳 was kept for the
+    // district step; benefits helper, session 26).
+    if (asks_where_the_union_is(understanding)) return detour(to(Do::union_office));
     if (intent == "join") return detour(to(Do::thanks));  // already filling it in
     if (intent == "progress") return detour(to(Do::status));
     if (intent == "benefits") return detour(to(Do::benefits));

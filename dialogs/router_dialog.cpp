@@ -866,7 +866,11 @@ bool asks_to_join(std::string_view part) {
     // "我想入个会 咋入" asks how, but wants to join all the same.
     const bool wants = has("想入") || has("要入") || has("申请入") || has("办入") ||
                        has("想加入") || has("要加入") || has("想参加");
-    return names_joining && (wants || !faq::asks_something(part));
+    // "入会要钱不 要交会费吗 我想入一个": the clause says 入一个, the one before names 入会
+    // (benefits helper, session 26: only the fee was answered).
+    const bool wants_one = (has("想入一个") || has("要入一个") || has("想办一个") ||
+                            has("给我办一个") || has("也入一个"));
+    return (names_joining && (wants || !faq::asks_something(part))) || wants_one;
 }
 
 std::optional<std::string> question_beside_join(std::string_view text) {

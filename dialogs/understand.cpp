@@ -211,6 +211,15 @@ bool decides_to_join(std::string_view cleaned) {
         cleaned, {"吧", "开始", "想入会", "要入会", "想如会", "要如会", "走起", "办理", "现在入"});
 }
 
+// "会发短信给我吗", "批了会短信通知我不": when and whether the result comes by SMS (not the
+// code, not a question of law).
+bool asks_about_the_result_sms(std::string_view cleaned) {
+    return contains_any(cleaned, {"短信"}) &&
+           contains_any(cleaned, {"会发", "发短信给我", "通知我", "短信通知", "会不会", "发不发",
+                                  "有没有短信", "会有短信"}) &&
+           !contains_any(cleaned, {"验证码", "码", "骗", "欠", "罚", "扣", "平台", "运费", "工资"});
+}
+
 // "我不是要入会", "不入会 我问的是…": he does not mean to join.
 bool disowns_joining(std::string_view cleaned) {
     return contains_any(cleaned,
@@ -381,6 +390,13 @@ Understanding Understander::understand(std::string_view text, const UnderstandCo
     if ((result.intent == "thanks" || result.intent == "out_of_scope" || result.intent == "help") &&
         !result.command && (faq::asks_for_brevity(cleaned) || faq::asks_for_the_rest(cleaned)))
         result.intent = "question";
+    // "会发短信给我吗 啥时候" after submitting asks when the result comes (it got the benefits
+    // list; benefits helper, session 26): his application's progress says both.
+    if (context.step.empty() && !result.command &&
+        (result.intent == "benefits" || result.intent == "question" ||
+         result.intent == "out_of_scope") &&
+        asks_about_the_result_sms(cleaned))
+        result.intent = "progress";
     // "武进工会在哪" holds 进工会, a join cue: it asks where the union is (it started the form;
     // benefits helper, session 26).
     if (result.intent == "join" && !result.command && context.step.empty() &&
@@ -476,8 +492,16 @@ Understanding Understander::understand_cleaned(const std::string& cleaned,
         result.slots["field"] = "name";
         return result;
     }
-    // At the summary, "单位填货拉拉和满帮" changes that field (at its own step it is the answer).
-    if (const std::string field = put_field(cleaned); !field.empty() && context.step == "confirm") {
+    // At the summary, "单位填货拉拉和满帮" changes that field (at its own step it is the answer);
+    // "不对不对 我住溧阳但主要在武进跑 填武进吧" names no field, but what it puts is a district
+    // (it got "我还答不好"; benefits helper, session 26).
+    std::string field = put_field(cleaned);
+    if (field.empty() && context.step == "confirm" && districts_)
+        if (const std::string put = value_put(cleaned);
+            !put.empty() &&
+            districts_->match(put).kind == members::DistrictCatalog::Match::Kind::unique)
+            field = "district";
+    if (!field.empty() && context.step == "confirm") {
         result.intent = "edit";
         result.confidence = 0.9;
         result.slots["field"] = field;

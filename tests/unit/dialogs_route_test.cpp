@@ -170,6 +170,14 @@ TEST(Route, WhereTheDistrictsUnionIsGetsItsOffice) {
     Understanding stations = said("question");
     stations.text = "附近的司机之家在哪";
     EXPECT_EQ(route(stations, idle()).action, Do::legal);
+    // Mid-form, the office and then the step again (溧阳 had been kept for the district step;
+    // benefits helper, session 26); read as out of scope too.
+    Understanding aside = said("out_of_scope");
+    aside.text = "我先问个别的 溧阳工会几点下班";
+    const Route mid_form = route(aside, at("id_card"));
+    EXPECT_EQ(mid_form.action, Do::union_office);
+    EXPECT_TRUE(mid_form.resume);
+    EXPECT_EQ(route(aside, idle()).action, Do::union_office);
 }
 
 // "说错了 修了12天不是8天" right after a legal answer is the case corrected (it got "没看懂";

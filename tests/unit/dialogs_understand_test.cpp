@@ -348,6 +348,18 @@ TEST(Understand, RemarksInTheFormAreAboutTheForm) {
     const auto put = understand("单位填货拉拉和满帮", "confirm");
     EXPECT_EQ(put.intent, "edit");
     EXPECT_EQ(put.slot("field"), "employer");
+    // A district put with no field named: the district (benefits helper, session 26).
+    const auto district = understand("不对不对 我住溧阳但主要在武进跑 填武进吧", "confirm");
+    EXPECT_EQ(district.intent, "edit");
+    EXPECT_EQ(district.slot("field"), "district");
+    // Whether the result comes by SMS is his application's progress; "太长了" and "后面呢" ask
+    // about the answer just sent (it got the benefits list and "不客气！"; session 26).
+    EXPECT_EQ(understand("会发短信给我吗 啥时候").intent, "progress");
+    EXPECT_NE(understand("验证码短信会不会发错人").intent, "progress");
+    for (const char* text : {"太长了", "后面呢 咋没说完", "说简单点"})
+        EXPECT_EQ(understand(text).intent, "question") << text;
+    // "武进工会在哪" holds 进工会 and asks where the union is.
+    EXPECT_EQ(understand("武进工会在哪").intent, "question");
     // The code did not come: send it again.
     for (const char* text : {"短信收不到", "等了5分钟了还没有", "验证码还没来啊"})
         EXPECT_EQ(understand(text, "sms_code").intent, "resend") << text;
