@@ -616,10 +616,12 @@ std::string lost_earnings_line(int days, long daily, bool from_monthly) {
            "证明不了的参照当地同行业的平均工资。\n";
 }
 
-// The sums of a wage or injury story, when `answered` sets the rule they follow.
-std::string wage_story_lines(const Entry& answered, const DriverFigures& figures, bool asks_money) {
+// The sums of a wage or injury story, when `answered` sets the rule they follow. The wages owed
+// head the answer to the message that states them, or to one that asks for money.
+std::string wage_story_lines(const Entry& answered, const DriverFigures& figures, bool asks_money,
+                             bool owed_now) {
     const std::string& answer = answered.answer;
-    if (figures.months_owed && figures.monthly_wage &&
+    if (figures.months_owed && figures.monthly_wage && (asks_money || owed_now) &&
         answer.find("加付赔偿金") != std::string::npos)
         return wages_owed_line(*figures.months_owed, *figures.monthly_wage);
     if (figures.no_contract && figures.months_worked && figures.monthly_wage && asks_money &&
@@ -639,10 +641,16 @@ std::string wage_story_lines(const Entry& answered, const DriverFigures& figures
 // Points are added up when this message states some (`points_now`) or asks what is left: "9分"
 // said two messages ago was added to an overload question's answer as "6＋9＝15分" (legal helper,
 // session 24).
-std::string traffic_lines(const Entry& answered, const DriverFigures& figures, bool points_now,
-                          std::string_view text) {
+std::string traffic_lines(const Entry& answered, const DriverFigures& figures,
+                          const DriverFigures& now, std::string_view text) {
     const bool asks_left = asks_what_is_left(text);
-    const bool asks_points = points_now || asks_left;
+    const bool asks_points = !now.points.empty() || asks_left;
+    // Figures of earlier messages head an answer to a message that states some of its own or
+    // asks about a fine or points; "要是公司压着不给我报呢" got the same top line four times
+    // (money helper, session 26).
+    const bool asks = now.speed || now.speed_limit || now.axles || now.gross_tons ||
+                      text::contains_any(text, {"罚", "扣", "分", "超", "多少", "算", "够不够"});
+    if (!asks && !asks_points) return {};
     std::string lines;
     if (figures.speed_limit && figures.speed && *figures.speed > *figures.speed_limit &&
         answered.answer.find("超速") != std::string::npos &&
@@ -668,8 +676,7 @@ std::string sum_for_driver(const Entry& answered, std::string_view text,
     const DriverFigures now = figures_in(text);
     const std::string stated = std::string(text) + " " + std::string(said_before);
     const DriverFigures figures = said_before.empty() ? now : figures_in(stated);
-    if (std::string lines = traffic_lines(answered, figures, !now.points.empty(), text);
-        !lines.empty())
+    if (std::string lines = traffic_lines(answered, figures, now, text); !lines.empty())
         return lines;
     if (figures.born_year && answered.answer.find("退休") != std::string::npos &&
         (answered.answer.find("延迟") != std::string::npos ||
@@ -687,7 +694,9 @@ std::string sum_for_driver(const Entry& answered, std::string_view text,
         {"补偿",   "赔",   "多少",   "几个月", "N",      "n+1",    "能拿",   "能要",   "给我",
          "够不够", "够不", "少不少", "合理",   "亏不亏", "算算",   "算一下", "帮我算", "一共",
          "总共",   "二倍", "双倍",   "两倍",   "咋算",   "怎么算", "如何算", "咋计算", "怎么计算"});
-    if (std::string lines = wage_story_lines(answered, figures, asks_money); !lines.empty())
+    if (std::string lines =
+            wage_story_lines(answered, figures, asks_money, now.months_owed.has_value());
+        !lines.empty())
         return lines;
     if (!figures.monthly_wage) return {};
     if (figures.deducted && answered.answer.find("20%") != std::string::npos &&

@@ -168,6 +168,10 @@ TEST(FaqSums, PointsAddedUpAgainstTwelveAndTheDeductionCapWorkedThrough) {
     EXPECT_EQ(sum_for_driver(speeding, "国道限速60我跑了95 会吊本不"),
               "按您说的（限速60、跑了95）：超速58%，大货车记9分；超过50%的罚款200元到2000元，可以"
               "并处吊销驾驶证。\n");
+    // Earlier figures give no line to a message that neither states any nor asks about them.
+    EXPECT_EQ(sum_for_driver(speeding, "那要是在外地被拍的呢", "国道限速60我跑了95"), "");
+    EXPECT_NE(sum_for_driver(speeding, "那要罚多少", "国道限速60我跑了95").find("超速58%"),
+              std::string::npos);
     // An answer that sets no big truck's points gives the per cent alone.
     EXPECT_EQ(sum_for_driver(entry_saying("超速50%以上罚款"), "限速100我跑了118"),
               "按您说的（限速100、跑了118）：超速18%。\n");
@@ -296,6 +300,8 @@ TEST(FaqSums, WagesOwedDoubleWageAndLostEarningsWorkedThrough) {
         sum_for_driver(arrears, "那我一共能拿多少 你帮我算算", "老板欠我三个月工资 一个月7000")
             .find("一共21000元"),
         std::string::npos);
+    // Figures said before head the answer to a message that asks for money, not to every one.
+    EXPECT_EQ(sum_for_driver(arrears, "要是他不认呢", "老板欠我三个月工资 一个月7000"), "");
     EXPECT_NE(sum_for_driver(double_wage, "没签合同 干了8个月 月工资6000 能要双倍工资吗")
                   .find("能要7个月，每月另外多付6000元，约42000元"),
               std::string::npos);
