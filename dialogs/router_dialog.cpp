@@ -722,6 +722,22 @@ RouterDialog::ChatTurn RouterDialog::take_turn(const Message& message, const Tur
     return turn;
 }
 
+// Right after an office was named: what he asks of it (office_follow_up_text). "电话打不通啊"
+// reads as asking for a person; it asks how else to reach that office.
+bool RouterDialog::answer_office_follow_up(const ChatTurn& turn, const Understanding& understood,
+                                           ConversationState& state, Handled& handled) const {
+    const bool unreachable =
+        understood.intent == "person" && office_ask(turn.text) == OfficeAsk::unreachable;
+    if (turn.in_group || (leaves_what_was_awaited(understood.intent) && !unreachable)) return false;
+    std::string office_district = turn.office_district;
+    std::string office = office_follow_up_text(*services_.districts, office_district, turn.text);
+    if (office.empty()) return false;
+    handled.texts.push_back(std::move(office));
+    state.session.office_district = std::move(office_district);
+    handled.resume = true;  // mid-form the step is asked again
+    return true;
+}
+
 // Answers that need no understand(): the category of a pending grievance, a ticket's status, a
 // grievance request, a shared location.
 // "算了不用律师了 我自己去仲裁 取消吧" while his private ticket waits: it is closed, not added to
@@ -1622,19 +1638,7 @@ asio::awaitable<RouterDialog::Handled> RouterDialog::chat_services(const Message
     Understanding understood = understand(message, input, state, choices);
     take_benefits_district(turn, understood);
     take_station_service(awaiting, in_group, text, understood);
-    // Right after an office was named: what he asks of it (office_follow_up_text).
-    // "电话打不通啊" reads as asking for a person; it asks how else to reach that office.
-    const bool unreachable =
-        understood.intent == "person" && office_ask(text) == OfficeAsk::unreachable;
-    std::string office_district = turn.office_district;
-    if (!in_group && (!leaves_what_was_awaited(understood.intent) || unreachable))
-        if (std::string office = office_follow_up_text(*services_.districts, office_district, text);
-            !office.empty()) {
-            handled.texts.push_back(std::move(office));
-            state.session.office_district = std::move(office_district);
-            handled.resume = true;  // mid-form the step is asked again
-            co_return handled;
-        }
+    if (answer_office_follow_up(turn, understood, state, handled)) co_return handled;
     // The town the station finder asked for: "湖塘", "奔牛那边" (searched alone, "湖塘" reached
     // the FAQ's how-to). A clear other request, or a longer message ("我在湖塘被扣车了 咋办"),
     // still goes its way.

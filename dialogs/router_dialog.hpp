@@ -270,6 +270,8 @@ private:
     boost::asio::awaitable<std::optional<std::string>> group_ticket_status(const Message& message,
                                                                            const ChatTurn& turn);
     void take_benefits_district(const ChatTurn& turn, Understanding& understood) const;
+    bool answer_office_follow_up(const ChatTurn& turn, const Understanding& understood,
+                                 ConversationState& state, Handled& handled) const;
     // The FAQ entry of the benefit just answered from the catalogue, as the answer a follow-up
     // leans on ("困难帮扶咋申请" then "要准备啥材料").
     void remember_benefit_entry(const ChatTurn& turn, const Understanding& understood,

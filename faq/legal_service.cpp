@@ -159,6 +159,11 @@ bool answer_correction(LegalReply& reply, const Index* index, const LegalQuestio
     return true;
 }
 
+constexpr std::string_view kSumNeedsALawyer =
+    "这个数要按您的具体情况细算（比如责任比例、当地标准、已经拿到的钱），我这里算不准。回复“人工”转"
+    "律师"
+    "值班帮您算，也可以拨打职工服务热线12351。";
+
 // "那我一共能拿多少 你帮我算算" right after an answer whose rule works a sum (legal helper,
 // session 26: after the wage-arrears answer it found the work-death benefits and the disability
 // table): that sum from his figures, or which figures it still needs. False when the message
@@ -168,32 +173,50 @@ bool answer_sum_asked(LegalReply& reply, const Index* index, const LegalQuestion
     // and told "刚才的回答照样适用"; money helper, session 26).
     const std::optional<long> his_sum = sum_he_states(question.text);
     if (!index || question.answered_before.empty() ||
-        (!his_sum && !asks_for_a_sum(question.text)) ||
+        (!his_sum && !asks_only_for_a_sum(question.text)) ||
         text::code_point_count(question.text) > kShortAfterAnswerChars)
         return false;
     const std::string& earlier =
         question.said_before.empty() ? question.topic : question.said_before;
-    for (const std::string& id : question.answered_before) {
-        const Entry* entry = index->script().find(id);
-        if (!entry) continue;
+    // The answers sent, then what his story finds: after a numbered pick or a side answer the
+    // rule his figures work may be a neighbour's (a grade-10 story's "帮我算算" got the
+    // work-death benefits).
+    std::vector<const Entry*> candidates;
+    for (const std::string& id : question.answered_before)
+        if (const Entry* entry = index->script().find(id)) candidates.push_back(entry);
+    const Entry* first = candidates.empty() ? nullptr : candidates.front();
+    constexpr std::size_t kStoryHits = 5;
+    for (const Hit& hit : index->search(earlier, question.district, kStoryHits))
+        if (hit.entry) candidates.push_back(hit.entry);
+    for (const Entry* entry : candidates) {
+        std::string sum = sum_for_driver(*entry, question.text, earlier, true);
+        if (sum.empty()) continue;
         std::string text;
-        if (std::string sum = sum_for_driver(*entry, question.text, earlier); !sum.empty()) {
-            if (his_sum)
-                text = sum_holds(sum, *his_sum)
-                           ? "对，您算的" + std::to_string(*his_sum) + "元没错：\n"
-                           : "和您算的" + std::to_string(*his_sum) + "元不一样，按规定是这样算：\n";
-            text += std::move(sum) + kReachPerson;
-        } else if (const std::string needs = figures_a_sum_needs(*entry); !needs.empty())
-            text = "要按您的情况算，还差这几个数：" + needs +
-                   "。发给我，我帮您算；要律师细算的，回复“人工”。";
-        if (text.empty()) continue;
+        constexpr double kRoundedShare = 0.02;
+        if (his_sum && sum_holds(sum, *his_sum))
+            text = "对，您算的" + std::to_string(*his_sum) + "元没错：\n";
+        else if (his_sum && sum_holds(sum, *his_sum, kRoundedShare))
+            text = "对，差不多是这个数（" + std::to_string(*his_sum) + "元左右）：\n";
+        else if (his_sum)
+            text = "和您算的" + std::to_string(*his_sum) + "元不一样，按规定是这样算：\n";
+        text += std::move(sum) + kReachPerson;
         reply.action = Action::answer;
         reply.hits = {Hit{entry, 1.0}};
         reply.entry_ids = {entry->id};
         reply.texts = {std::move(text)};
         return true;
     }
-    return false;
+    if (!first) return false;
+    // No rule of his answer works it: which figures it needs, or a lawyer; never another topic's
+    // table.
+    const std::string needs = figures_a_sum_needs(*first);
+    reply.action = Action::answer;
+    reply.hits = {Hit{first, 1.0}};
+    reply.entry_ids = {first->id};
+    reply.texts = {needs.empty() ? std::string(kSumNeedsALawyer)
+                                 : "要按您的情况算，还差这几个数：" + needs +
+                                       "。发给我，我帮您算；要律师细算的，回复“人工”。"};
+    return true;
 }
 
 // "后面呢 咋没说完" right after a shortened answer: that answer whole, as far as the channel takes
@@ -245,6 +268,9 @@ const Entry* repeated_target(const Decision& decision, const LegalQuestion& ques
 bool answer_with(LegalReply& reply, const Entry& answered, std::string part,
                  const LegalQuestion& question) {
     if (part.empty()) return false;
+    // His figures worked through first, as a whole answer has them ("躺了两个月 一个月能挣1万2 能赔
+    // 多少" got the lost-earnings sentences and no sum; money helper, session 26).
+    part.insert(0, sum_for_driver(answered, question.text, question.said_before));
     part += "\n";
     part += kReachPerson;
     if (part.size() > question.max_bytes) return false;

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cmath>
 #include <initializer_list>
 
 #include "faq/analyzer.hpp"
@@ -138,8 +139,8 @@ std::optional<int> months_at(std::u32string_view text, std::size_t at, std::size
 }
 
 constexpr std::initializer_list<std::u32string_view> kWorked = {
-    U"干",   U"做",   U"工作", U"上班", U"上了", U"开了", U"跑了",   U"入职", U"待了",
-    U"呆了", U"跟了", U"跟他", U"在这", U"在他", U"在厂", U"在公司", U"工龄"};
+    U"干",   U"做",   U"工作", U"上班", U"上了", U"开了",   U"跑了", U"入职", U"待了", U"呆了",
+    U"跟了", U"跟他", U"在这", U"在他", U"在厂", U"在公司", U"工龄", U"进去", U"进来", U"进厂"};
 constexpr std::initializer_list<std::u32string_view> kMonthlyBefore = {
     U"月工资", U"月薪",   U"1个月",  U"每个月", U"每月", U"月入",   U"1月",
     U"底薪",   U"工资是", U"工资有", U"工资",   U"平均", U"月能挣", U"月挣"};
@@ -232,6 +233,19 @@ std::optional<long> daily_income_at(std::u32string_view text, std::size_t at) {
     return value;
 }
 
+// "拉了3趟", "4趟" and "每趟4500", "一趟3800块": the loads hauled and the freight of one.
+void read_trips_at(std::u32string_view text, std::size_t at, DriverFigures& figures) {
+    std::size_t used = 0;
+    const auto value = number_in(text.substr(at), used);
+    if (!value || *value == 0) return;
+    if (said_after(text, at + used, {U"趟"}) && *value <= 200 && !figures.trips &&
+        !said_before(text, at, 1, {U"每"}))
+        figures.trips = static_cast<int>(*value);
+    else if (*value >= 50 && *value <= 200'000 && !figures.per_trip &&
+             said_before(text, at, 3, {U"每趟", U"1趟", U"一趟", U"每车", U"1车"}))
+        figures.per_trip = value;
+}
+
 // His wage story's figures: the months owed, the days off work and his daily income, and whether
 // he has no written contract.
 void read_wage_story(std::u32string_view text, DriverFigures& figures) {
@@ -245,6 +259,7 @@ void read_wage_story(std::u32string_view text, DriverFigures& figures) {
         if (!figures.months_owed) figures.months_owed = months_owed_at(text, at);
         if (!figures.days_off) figures.days_off = days_off_at(text, at);
         if (!figures.daily_income) figures.daily_income = daily_income_at(text, at);
+        read_trips_at(text, at, figures);
     }
 }
 
@@ -260,7 +275,7 @@ DriverFigures figures_in(std::string_view raw) {
     DriverFigures figures;
     // "我4年3个月 8500一个月 能赔多少": in a message about severance a length of time is his
     // service even without 干 / 做 before it.
-    const bool about_leaving = mentions(text, {U"补偿", U"辞退", U"开除", U"赔"});
+    const bool about_leaving = mentions(text, {U"补偿", U"辞退", U"开除", U"赔", U"没签"});
     for (std::size_t at = 0; at < text.size(); ++at) {
         // A number starts here, not inside another.
         if (at > 0 && (is_arabic(text[at - 1]) || text[at - 1] == U'.')) continue;
@@ -284,7 +299,8 @@ DriverFigures figures_in(std::string_view raw) {
         if (!figures.disability_grade && *value >= 1 && *value <= 10 &&
             said_after(text, after, {U"级"}) &&
             (said_after(text, after + 1, {U"伤残", U"残"}) ||
-             said_before(text, at, 4, {U"伤残", U"评了", U"评", U"鉴定"}))) {
+             said_before(text, at, 4, {U"伤残", U"评了", U"评", U"鉴定"}) ||
+             mentions(text, {U"工伤", U"伤残"}))) {
             figures.disability_grade = static_cast<int>(*value);
             continue;
         }
@@ -459,9 +475,22 @@ std::string speeding_line(int limit, int speed, bool big_truck, std::string_view
     std::string line = "按您说的（限速" + std::to_string(limit) + "、跑了" + std::to_string(speed) +
                        "）：超速" + std::to_string(percent) + "%";
     if (big_truck) {
-        const bool motorway = text::contains_any(text, {"高速", "快速路"});
-        const bool other_road = text::contains_any(
-            text, {"国道", "省道", "县道", "乡道", "城区", "市区", "普通公路", "村道", "城里"});
+        // "是312国道 不是高速": the road he denies is not his; with both named (a correction before
+        // his first message), the first named is meant.
+        std::string road(text);
+        for (const std::string_view denied : {"不是高速", "不是快速路", "不是在高速"})
+            for (auto at = road.find(denied); at != std::string::npos; at = road.find(denied))
+                road.erase(at, denied.size());
+        const auto first_of = [&road](std::initializer_list<std::string_view> words) {
+            std::size_t first = std::string::npos;
+            for (const std::string_view word : words) first = std::min(first, road.find(word));
+            return first;
+        };
+        const std::size_t motorway_at = first_of({"高速", "快速路"});
+        const std::size_t other_at =
+            first_of({"国道", "省道", "县道", "乡道", "城区", "市区", "普通公路", "村道", "城里"});
+        const bool other_road = other_at != std::string::npos && other_at < motorway_at;
+        const bool motorway = motorway_at != std::string::npos && !other_road;
         if (motorway || other_road)
             line += "，大货车" + points_said(big_truck_points(percent, motorway));
         else
@@ -616,6 +645,13 @@ std::string lost_earnings_line(int days, long daily, bool from_monthly) {
            "证明不了的参照当地同行业的平均工资。\n";
 }
 
+// 民法典 第579条, 第584条: the freight agreed for the loads hauled, and interest on late payment.
+std::string freight_line(int trips, long per_trip) {
+    return "按您说的（拉了" + std::to_string(trips) + "趟、每趟" + std::to_string(per_trip) +
+           "元）：运费一共" + std::to_string(trips * per_trip) +
+           "元；拖着不付的，从该付之日起的逾期利息损失也可以一起要。\n";
+}
+
 // The sums of a wage or injury story, when `answered` sets the rule they follow. The wages owed
 // head the answer to the message that states them, or to one that asks for money.
 std::string wage_story_lines(const Entry& answered, const DriverFigures& figures, bool asks_money,
@@ -627,6 +663,8 @@ std::string wage_story_lines(const Entry& answered, const DriverFigures& figures
     if (figures.no_contract && figures.months_worked && figures.monthly_wage && asks_money &&
         answer.find("二倍工资") != std::string::npos && answer.find("11个月") != std::string::npos)
         return double_wage_line(*figures.months_worked, *figures.monthly_wage);
+    if (figures.trips && figures.per_trip && asks_money && answer.find("运费") != std::string::npos)
+        return freight_line(*figures.trips, *figures.per_trip);
     constexpr long kDaysInMonth = 30;
     if (figures.days_off && (figures.daily_income || figures.monthly_wage) && asks_money &&
         answer.find("误工费") != std::string::npos) {
@@ -671,7 +709,7 @@ std::string traffic_lines(const Entry& answered, const DriverFigures& figures,
 }  // namespace
 
 std::string sum_for_driver(const Entry& answered, std::string_view text,
-                           std::string_view said_before) {
+                           std::string_view said_before, bool sum_asked) {
     // His figures in this message alone, and with his earlier ones (this message's first).
     const DriverFigures now = figures_in(text);
     const std::string stated = std::string(text) + " " + std::string(said_before);
@@ -689,11 +727,12 @@ std::string sum_for_driver(const Entry& answered, std::string_view text,
     }
     // "给两万了事 够不够": whether an offer is enough asks what the rule gives too; "帮我算算",
     // "一共能拿多少": a sum asked after the answer.
-    const bool asks_money = text::contains_any(
-        text,
-        {"补偿",   "赔",   "多少",   "几个月", "N",      "n+1",    "能拿",   "能要",   "给我",
-         "够不够", "够不", "少不少", "合理",   "亏不亏", "算算",   "算一下", "帮我算", "一共",
-         "总共",   "二倍", "双倍",   "两倍",   "咋算",   "怎么算", "如何算", "咋计算", "怎么计算"});
+    const bool asks_money =
+        sum_asked || text::contains_any(
+                         text, {"补偿", "赔",     "多少",   "几个月", "N",      "n+1",     "能拿",
+                                "能要", "给我",   "够不够", "够不",   "少不少", "合理",    "亏不亏",
+                                "算算", "算一下", "帮我算", "一共",   "总共",   "二倍",    "双倍",
+                                "两倍", "咋算",   "怎么算", "如何算", "咋计算", "怎么计算"});
     if (std::string lines =
             wage_story_lines(answered, figures, asks_money, now.months_owed.has_value());
         !lines.empty())
@@ -714,10 +753,36 @@ std::string sum_for_driver(const Entry& answered, std::string_view text,
     return {};
 }
 
+namespace {
+
+constexpr std::string_view kSumAsks[] = {
+    "算算",     "算一下",     "帮我算",   "给我算",   "给算",     "一共能", "总共能", "一共多少",
+    "总共多少", "一共是多少", "能拿多少", "能要多少", "能赔多少", "赔多少", "拿多少", "要回多少"};
+
+}  // namespace
+
 bool asks_for_a_sum(std::string_view text) {
-    return text::contains_any(text, {"算算", "算一下", "帮我算", "给我算", "给算", "一共能",
-                                     "总共能", "一共多少", "总共多少", "一共是多少", "能拿多少",
-                                     "能要多少", "能赔多少", "赔多少", "拿多少", "要回多少"});
+    return std::any_of(std::begin(kSumAsks), std::end(kSumAsks), [&](std::string_view ask) {
+        return text.find(ask) != std::string_view::npos;
+    });
+}
+
+bool asks_only_for_a_sum(std::string_view text) {
+    if (!asks_for_a_sum(text)) return false;
+    std::string rest(text);
+    for (const std::string_view ask : kSumAsks)
+        for (auto at = rest.find(ask); at != std::string::npos; at = rest.find(ask))
+            rest.erase(at, ask.size());
+    // What is left beside the ask: fillers and pronouns say nothing of their own.
+    constexpr std::u32string_view kFillers =
+        U"那我你他的呢啊吧了就还钱块呀嘛哈帮给下总共一能多少是";
+    const std::u32string left = text::decode_utf8(rest);
+    const auto said = std::count_if(left.begin(), left.end(), [&](char32_t cp) {
+        return cp > 0x2FFF && kFillers.find(cp) == std::u32string_view::npos && cp != U'，' &&
+               cp != U'。' && cp != U'？' && cp != U'！';
+    });
+    constexpr long kOwnWords = 3;
+    return said < kOwnWords;
 }
 
 std::optional<long> sum_he_states(std::string_view text) {
@@ -742,12 +807,15 @@ std::optional<long> sum_he_states(std::string_view text) {
     return largest;
 }
 
-bool sum_holds(std::string_view sum, long figure) {
+bool sum_holds(std::string_view sum, long figure, double tolerance) {
     const std::u32string folded = prepared(sum);
     for (std::size_t at = 0; at < folded.size(); ++at) {
         if (at > 0 && (is_arabic(folded[at - 1]) || folded[at - 1] == U'.')) continue;
         std::size_t used = 0;
-        if (number_in(std::u32string_view(folded).substr(at), used) == figure) return true;
+        const auto value = number_in(std::u32string_view(folded).substr(at), used);
+        if (value && std::abs(static_cast<double>(*value - figure)) <=
+                         tolerance * static_cast<double>(*value))
+            return true;
     }
     return false;
 }
@@ -766,6 +834,7 @@ std::string figures_a_sum_needs(const Entry& answered) {
     if (has("误工费")) return "误工了多少天和每天收入（比如“歇了30天 一天挣500”）";
     if (has("每超1吨罚500元")) return "几轴车和车货总重（比如“五轴 总重50吨”）";
     if (has("满12分")) return "这个周期每次扣了几分（比如“扣了3分 又扣6分”）";
+    if (has("逾期付款的利息")) return "拉了几趟和每趟多少运费（比如“拉了3趟 每趟4500”）";
     return {};
 }
 
@@ -868,10 +937,13 @@ std::string with_corrected_figures(std::string_view correction, std::string_view
     if (!replaced && said.size() == 1 && !said.front().unit.empty()) {
         const WrittenFigure& figure = said.front();
         const std::vector<WrittenFigure> before = written_figures(out);
-        const auto same_unit = std::count_if(
-            before.begin(), before.end(), [&](const auto& old) { return old.unit == figure.unit; });
+        // "一个月7500" says per month: no figure of his.
+        const auto counts = [&](const WrittenFigure& old) {
+            return old.unit == figure.unit && !(old.number == U"1" && old.unit == U"个月");
+        };
+        const auto same_unit = std::count_if(before.begin(), before.end(), counts);
         for (const WrittenFigure& old : before)
-            if (same_unit == 1 && old.unit == figure.unit && old.number != figure.number) {
+            if (same_unit == 1 && counts(old) && old.number != figure.number) {
                 out.replace(old.at, old.number.size(), figure.number);
                 replaced = true;
             }

@@ -31,6 +31,8 @@ struct DriverFigures {
     bool no_contract = false;        // "没签合同", "一直不签劳动合同"
     std::optional<int> days_off;  // days he could not work: "歇了30天", "住院20天", "躺了仨月"
     std::optional<long> daily_income;  // yuan a day: "一天挣500", "每天能跑400"
+    std::optional<int> trips;          // loads hauled: "拉了3趟", "跑了4趟"
+    std::optional<long> per_trip;      // yuan a load: "每趟4500", "一趟3800块"
 };
 DriverFigures figures_in(std::string_view text);
 
@@ -51,8 +53,10 @@ std::optional<long> number_at(std::string_view text);
 // into the tons over and the fine. The lines that apply, in that order; empty when none does.
 // `said_before`: his earlier messages, whose figures count too (the ones in `text` first); what
 // he asks about is read in `text` alone.
+// `sum_asked`: the message asks for the sum itself ("帮我算算", "是不是7万"), as a question
+// about money would.
 std::string sum_for_driver(const Entry& answered, std::string_view text,
-                           std::string_view said_before = {});
+                           std::string_view said_before = {}, bool sum_asked = false);
 
 // "那我一共能拿多少 你帮我算算", "能赔多少": a message that asks for a sum of his case.
 bool asks_for_a_sum(std::string_view text);
@@ -61,8 +65,13 @@ bool asks_for_a_sum(std::string_view text);
 // and asks about (the largest figure of 100 or more in a message that asks whether it is right).
 std::optional<long> sum_he_states(std::string_view text);
 
-// Whether a worked sum (sum_for_driver) holds `figure` among its numbers.
-bool sum_holds(std::string_view sum, long figure);
+// Whether a worked sum (sum_for_driver) holds `figure` among its numbers, or one within
+// `tolerance` of it (a share: 0.02 takes "6万1" for 61,200).
+bool sum_holds(std::string_view sum, long figure, double tolerance = 0);
+
+// "那我一共能拿多少 你帮我算算": a sum asked and nothing else ("公司把我开除了 能赔多少" asks a
+// question of its own, fewer than three other characters being fillers).
+bool asks_only_for_a_sum(std::string_view text);
 
 // The figures `answered`'s rule needs from him to work a sum ("月工资和欠了几个月"), "" when it
 // works none.
