@@ -231,6 +231,12 @@ OfficeAsk office_ask(std::string_view text) {
     return OfficeAsk::none;
 }
 
+bool says_he_is_a_member(std::string_view text) {
+    return contains_any(
+        text, {"已经入会", "已经入了", "入会才", "入了会", "刚入会", "入会以后", "入会后", "入过会",
+               "我是会员", "已经是会员", "我入了", "入会半", "入会一", "入会两", "入会几"});
+}
+
 bool names_a_legal_matter(std::string_view text) {
     return contains_any(text, {"停车费", "扣车", "车被扣", "被扣", "交警", "罚", "告", "合法",
                                "违法", "赔", "谁出", "该谁", "投诉", "不是找"});

@@ -88,6 +88,10 @@ bool names_benefits_at_all(std::string_view text);
 enum class OfficeAsk { none, hours, unreachable, bring, payout };
 OfficeAsk office_ask(std::string_view text);
 
+// "入会才半个月 算不算", "我已经入了 问的是住院能不能报": he is a member already, asking about
+// it (the form started and kept asking his name; benefits helper, session 26).
+bool says_he_is_a_member(std::string_view text);
+
 // "停车场一天收我80块停车费…合不合法 能去哪里告", "我不是找停车的地方 我问车被交警扣了": a
 // parking word in a question of law (an impound, a fee, a fine), not a search for a place to stop
 // (legal helper, session 26: both got the list of stations with parking).

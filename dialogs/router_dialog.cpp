@@ -886,6 +886,7 @@ bool asks_to_join(std::string_view part) {
     // (benefits helper, session 26: only the fee was answered).
     const bool wants_one = (has("想入一个") || has("要入一个") || has("想办一个") ||
                             has("给我办一个") || has("也入一个"));
+    if (says_he_is_a_member(part)) return false;
     return (names_joining && (wants || !faq::asks_something(part))) || wants_one;
 }
 

@@ -100,6 +100,9 @@ std::string field_named(std::string_view text) {
         {"district", {"区县", "地区", "所在区", "区域", "所在地"}},
         {"employer", {"单位", "公司", "平台", "车队", "挂靠"}},
     };
+    // "公司名字不对 叫顺达运输有限公司": the company's name, not his (it went back to step 1).
+    if (contains_any(text, {"公司名", "单位名", "公司的名", "单位的名", "车队名", "平台名"}))
+        return "employer";
     for (const auto& field : fields)
         if (contains_any(text, field.words)) return std::string(field.field);
     return {};
@@ -209,6 +212,19 @@ bool decides_to_join(std::string_view cleaned) {
         return false;
     return contains_any(
         cleaned, {"吧", "开始", "想入会", "要入会", "想如会", "要如会", "走起", "办理", "现在入"});
+}
+
+// "刚说了 没有", "不是说了吗 顺达物流": the answer after a reminder that he gave it (the first
+// opened a ticket for a person; benefits helper, session 26).
+std::string without_reminder(const std::string& cleaned) {
+    for (const std::string_view reminder :
+         {"不是说了吗", "刚才说了", "刚才不是说了吗", "刚说了", "都说了", "我说了", "说过了"}) {
+        if (cleaned.rfind(reminder, 0) != 0) continue;
+        std::string rest = cleaned.substr(reminder.size());
+        const auto start = rest.find_first_not_of(" ，,");
+        if (start != std::string::npos) return rest.substr(start);
+    }
+    return cleaned;
 }
 
 // "会发短信给我吗", "批了会短信通知我不": when and whether the result comes by SMS (not the
@@ -397,6 +413,9 @@ Understanding Understander::understand(std::string_view text, const UnderstandCo
          result.intent == "out_of_scope") &&
         asks_about_the_result_sms(cleaned))
         result.intent = "progress";
+    if (result.intent == "join" && !result.command && context.step.empty() &&
+        says_he_is_a_member(cleaned))
+        result.intent = "question";
     // "武进工会在哪" holds 进工会, a join cue: it asks where the union is (it started the form;
     // benefits helper, session 26).
     if (result.intent == "join" && !result.command && context.step.empty() &&
@@ -413,6 +432,32 @@ Understanding Understander::understand(std::string_view text, const UnderstandCo
         result.intent = "question";
     result.text = cleaned;
     return result;
+}
+
+// The field a message at the summary changes, "" when none.
+std::string Understander::field_edited_at_summary(const std::string& cleaned,
+                                                  const UnderstandContext& context) const {
+    if (context.step != "confirm") return {};
+    // "单位填货拉拉和满帮" changes that field (at its own step it is the answer); "不对不对
+    // 我住溧阳 但主要在武进跑 填武进吧" names no field, but what it puts is a district (it got
+    // "我还答不好"; benefits helper, session 26).
+    std::string field = put_field(cleaned);
+    if (field.empty() && districts_)
+        if (const std::string put = value_put(cleaned);
+            !put.empty() &&
+            districts_->match(put).kind == members::DistrictCatalog::Match::Kind::unique)
+            field = "district";
+    // A new phone, plate, ID or district in his own words with no field named
+    // ("号码还是用我自己的吧 15251887766 老婆那个不方便", "区搞错了 我其实平时在新北那边跑
+    // 挂新北吧"): that field (benefits helper, session 26: a text about filling in for someone
+    // else, and 答不好).
+    if (field.empty() && !model_->is_question(cleaned)) {
+        const auto values = other_values(cleaned, "", context.today, districts_);
+        if (values.size() == 1 && values.begin()->first != "name" &&
+            values.begin()->first != "employer")
+            field = values.begin()->first;
+    }
+    return field;
 }
 
 Understanding Understander::understand_cleaned(const std::string& cleaned,
@@ -492,16 +537,7 @@ Understanding Understander::understand_cleaned(const std::string& cleaned,
         result.slots["field"] = "name";
         return result;
     }
-    // At the summary, "单位填货拉拉和满帮" changes that field (at its own step it is the answer);
-    // "不对不对 我住溧阳但主要在武进跑 填武进吧" names no field, but what it puts is a district
-    // (it got "我还答不好"; benefits helper, session 26).
-    std::string field = put_field(cleaned);
-    if (field.empty() && context.step == "confirm" && districts_)
-        if (const std::string put = value_put(cleaned);
-            !put.empty() &&
-            districts_->match(put).kind == members::DistrictCatalog::Match::Kind::unique)
-            field = "district";
-    if (!field.empty() && context.step == "confirm") {
+    if (const std::string field = field_edited_at_summary(cleaned, context); !field.empty()) {
         result.intent = "edit";
         result.confidence = 0.9;
         result.slots["field"] = field;
@@ -535,7 +571,8 @@ std::optional<Understanding> Understander::understand_at_step(const std::string&
                                                               const faq::Index* legal) const {
     const auto& model = *model_;
     Understanding result;
-    const auto extraction = extract_answer(context.step, cleaned, context.today, districts_);
+    const auto extraction =
+        extract_answer(context.step, without_reminder(cleaned), context.today, districts_);
     // "身份证3204…" at the name step: a later step's value, which the form keeps for its step
     // while it asks this one again. Only a message of values and field words: a question that
     // names a plate ("苏D12345的车主欠我工资 咋办") is a question, and the plate nobody's answer.
@@ -564,6 +601,16 @@ std::optional<Understanding> Understander::understand_at_step(const std::string&
             auto other = classify(cleaned, context, legal);
             if (other.confidence >= kConfidentIntent && other.intent != "out_of_scope")
                 return other;
+        }
+        // "挂靠公司的话 这个会员算公司的还是算我自己的" was stored as the employer and left
+        // unanswered (benefits helper, session 26): a longer question is no company's name.
+        constexpr std::size_t kLongestEmployerAnswer = 12;
+        if (context.step == "employer" &&
+            (faq::asks_something(cleaned) || contains_any(cleaned, {"还是算", "算谁", "算公司"})) &&
+            text::code_point_count(cleaned) > kLongestEmployerAnswer) {
+            result.intent = "question";
+            result.confidence = kClearIntent;
+            return result;
         }
         result.intent = "answer";
         result.confidence = extraction.found() ? 1.0 : 0.6;

@@ -89,6 +89,8 @@ private:
                                                    std::string_view cleaned) const;
 
     std::shared_ptr<const faq::IntentModel> model_;
+    std::string field_edited_at_summary(const std::string& cleaned,
+                                        const UnderstandContext& context) const;
     const members::DistrictCatalog* districts_;
 };
 

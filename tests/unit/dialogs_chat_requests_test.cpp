@@ -179,6 +179,14 @@ TEST(OfficeAsk, WhatAShortMessageAsksOfTheOfficeJustNamed) {
     EXPECT_TRUE(asks_for_union_office("武进工会在哪"));
 }
 
+TEST(SaysHeIsAMember, AMemberAskingIsNoJoinRequest) {
+    for (const char* text : {"我是溧阳的 入会才半个月 算不算", "不是 我已经入了 问的是住院能不能报",
+                             "我去年入过会 礼包还能领不"})
+        EXPECT_TRUE(says_he_is_a_member(text)) << text;
+    for (const char* text : {"我要入会", "入会要钱不", "我想入个会 咋入"})
+        EXPECT_FALSE(says_he_is_a_member(text)) << text;
+}
+
 TEST(NamesALegalMatter, AnImpoundOrAFeeIsNoPlaceToStop) {
     for (const char* text : {"停车场一天收我80块停车费 合不合法 能去哪里告",
                              "我不是找停车的地方 我问车被交警扣了一个礼拜", "扣车停车费该谁出"})

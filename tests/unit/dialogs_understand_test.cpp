@@ -358,6 +358,24 @@ TEST(Understand, RemarksInTheFormAreAboutTheForm) {
     EXPECT_NE(understand("验证码短信会不会发错人").intent, "progress");
     for (const char* text : {"太长了", "后面呢 咋没说完", "说简单点"})
         EXPECT_EQ(understand(text).intent, "question") << text;
+    // More of the benefits helper's form (session 26): a question at the employer step is no
+    // company; the company's name is no name of his; a new phone or district at the summary in
+    // his own words changes that field; a reminder before the answer is no request for a person;
+    // a member asking is no join request.
+    EXPECT_EQ(understand("挂靠公司的话 这个会员算公司的还是算我自己的", "employer").intent,
+              "question");
+    EXPECT_EQ(understand("常州顺达物流有限公司", "employer").intent, "answer");
+    const auto company = understand("公司名字不对 叫顺达运输有限公司", "confirm");
+    EXPECT_EQ(company.intent, "edit");
+    EXPECT_EQ(company.slot("field"), "employer");
+    const auto phone = understand("号码还是用我自己的吧 15251887766 老婆那个不方便", "confirm");
+    EXPECT_EQ(phone.intent, "edit");
+    EXPECT_EQ(phone.slot("field"), "mobile");
+    const auto moved = understand("区搞错了 我其实平时在新北那边跑 挂新北吧", "confirm");
+    EXPECT_EQ(moved.intent, "edit");
+    EXPECT_EQ(moved.slot("field"), "district");
+    EXPECT_EQ(understand("刚说了 没有", "employer").intent, "answer");
+    EXPECT_NE(understand("我是溧阳的 入会才半个月 算不算").intent, "join");
     // "武进工会在哪" holds 进工会 and asks where the union is.
     EXPECT_EQ(understand("武进工会在哪").intent, "question");
     // The code did not come: send it again.
