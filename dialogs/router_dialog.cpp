@@ -421,6 +421,8 @@ const char* const kSameHere =
 const char* const kChangeInGroup =
     "已提交的入会申请要撤回或改信息（比如换了手机号），请加小助手好友私聊我，回复“人工”，"
     "区县工会的工作人员会帮您处理。群里别发身份证号和电话。";
+// SessionState::office_district after benefits for no district in particular.
+constexpr std::string_view kOfficeNotKnown = "?";
 // Beside a legal question, a join request.
 const char* const kJoinAfterQuestion = "您还说想入会：回复“入会”就开始办理，大约2分钟。";
 const char* const kJoinAfterQuestionInGroup =
@@ -552,6 +554,27 @@ std::string union_office_text(const members::DistrictCatalog& districts,
     return lines + "\n" + std::string(kCallFirst);
 }
 
+// After the benefits of no district in particular: what he asks of "the district union", and
+// that his district gets its address and phone.
+std::string any_office_text(OfficeAsk ask) {
+    constexpr std::string_view kWhichDistrict =
+        "告诉我您在哪个区县，我把那里工会的地址和电话发给您；也可以打职工服务热线12351。";
+    switch (ask) {
+        case OfficeAsk::hours:
+            return "区县工会一般工作日上班，周末、节假日不一定有人。" + std::string(kWhichDistrict);
+        case OfficeAsk::unreachable:
+            return "区县工会的电话打不通的，在办公时间再打。" + std::string(kWhichDistrict);
+        case OfficeAsk::bring:
+            return "带上身份证；已经入会的，再带上会员电子卡（领福利要出示）。" +
+                   std::string(kWhichDistrict);
+        case OfficeAsk::payout:
+            return "发放时间以区县工会的通知为准。" + std::string(kWhichDistrict);
+        case OfficeAsk::none:
+            break;
+    }
+    return {};
+}
+
 // The answer to what a short message asks of the office just named (chat_requests office_ask),
 // or "" when it asks nothing of it. "钟楼的呢" names another district: its office, which
 // `office_district` becomes.
@@ -564,7 +587,8 @@ std::string office_follow_up_text(const members::DistrictCatalog& districts,
     const bool other = named.kind == members::DistrictCatalog::Match::Kind::unique &&
                        text.find("呢") != std::string_view::npos;
     const auto& place = other ? named : shown;
-    if (place.kind != members::DistrictCatalog::Match::Kind::unique) return {};
+    if (place.kind != members::DistrictCatalog::Match::Kind::unique)
+        return office_district == kOfficeNotKnown ? any_office_text(office_ask(text)) : "";
     office_district = place.candidates.front()->name;
     const std::string line = office_line(*place.candidates.front());
     switch (other ? OfficeAsk::hours : office_ask(text)) {
@@ -734,6 +758,11 @@ bool RouterDialog::answer_office_follow_up(const ChatTurn& turn, const Understan
     if (office.empty()) return false;
     handled.texts.push_back(std::move(office));
     state.session.office_district = std::move(office_district);
+    // The catalogue's question for his district still stands ("武进" next).
+    if (turn.awaiting == "benefits_district") {
+        state.session.awaiting = turn.awaiting;
+        state.session.awaiting_benefit = turn.awaiting_benefit;
+    }
     handled.resume = true;  // mid-form the step is asked again
     return true;
 }
@@ -1783,6 +1812,9 @@ asio::awaitable<std::string> RouterDialog::benefits_text(const Message& message,
             office = "\n" + office_line(*place.candidates.front());
             if (!message.in_group()) state.session.office_district = place.candidates.front()->name;
         }
+    // No district yet: "多久能到账" next is still about the district union (it got an insurer's
+    // deadlines; benefits helper, session 26).
+    if (district.empty() && !message.in_group()) state.session.office_district = kOfficeNotKnown;
     std::string text =
         services_.chat.benefits(std::move(district), std::move(status), today, std::move(kind));
     if (!office.empty() && text.find("区县工会") != std::string::npos) text += office;

@@ -334,6 +334,15 @@ TEST_F(UnderstandingTest, TheUnionOfficeAndWhatHeAsksOfItNext) {
     const Said payout = member.say("多久能到账");
     EXPECT_TRUE(has(payout, "发放时间以区县工会的通知为准")) << payout.all();
     EXPECT_FALSE(has(payout, "保险")) << payout.all();
+
+    // With no district yet, the same asks are about the district union, and his district is
+    // still asked for.
+    const Driver anywhere;
+    ASSERT_TRUE(has(anywhere.say("互助保险住院能报多少"), "互助"));
+    const Said take = anywhere.say("要带啥");
+    EXPECT_TRUE(has(take, "会员电子卡")) << take.all();
+    EXPECT_TRUE(has(take, "哪个区县")) << take.all();
+    EXPECT_TRUE(has(anywhere.say("武进"), "武进区")) << "the district answers the catalogue";
 }
 
 // Session 26's legal helper: a parking fee in an impound story and a short-filling complaint at
