@@ -1,6 +1,7 @@
 #include "faq/legal_service.hpp"
 
 #include <algorithm>
+#include <limits>
 #include <optional>
 
 #include "faq/content.hpp"
@@ -230,7 +231,29 @@ bool answer_the_rest(LegalReply& reply, const Index* index, const LegalQuestion&
     reply.action = Action::answer;
     reply.hits = {Hit{entry, 1.0}};
     reply.entry_ids = {entry->id};
-    reply.texts = {format_answer(*entry, question.max_bytes)};
+    const std::string whole = format_answer(*entry, std::numeric_limits<std::size_t>::max());
+    // A channel that sends one message per turn gets what fits.
+    if (whole.size() <= question.max_bytes || !question.follow_up) {
+        reply.texts = {format_answer(*entry, question.max_bytes)};
+        return true;
+    }
+    // Longer than one message takes: as many as it needs, each ending a sentence (the whole cut
+    // again ended in "…"; money helper, session 26).
+    std::vector<std::string> parts;
+    std::string rest = entry->answer + "\n" + kReachPerson;
+    constexpr std::string_view kStop = "。";
+    while (!rest.empty()) {
+        std::size_t cut = rest.size();
+        if (cut > question.max_bytes) {
+            cut = rest.rfind(kStop, question.max_bytes - kStop.size());
+            cut = cut == std::string::npos ? text::utf8_prefix_length(rest, question.max_bytes)
+                                           : cut + kStop.size();
+        }
+        parts.push_back(rest.substr(0, cut));
+        rest.erase(0, cut);
+    }
+    reply.texts = {parts.front()};
+    reply.follow_ups.assign(parts.begin() + 1, parts.end());
     return true;
 }
 

@@ -490,6 +490,20 @@ TEST(FaqRetrieval, TheRestOfAShortenedAnswerIsSentWhole) {
     const Entry* entry = index->script().find("wage_arrears");
     ASSERT_NE(entry, nullptr);
     EXPECT_NE(rest.texts[0].find(entry->answer), std::string::npos) << rest.texts[0];
+    // Longer than the channel takes: messages that hold it all, the first ending a sentence.
+    question.max_bytes = 600;
+    question.follow_up = true;
+    const LegalReply split = answer_from(index, 1, question, Thresholds{});
+    ASSERT_EQ(split.texts.size(), 1u);
+    ASSERT_FALSE(split.follow_ups.empty());
+    EXPECT_LE(split.texts[0].size(), 600u);
+    EXPECT_EQ(split.texts[0].substr(split.texts[0].size() - 3), "。");
+    std::string all = split.texts[0];
+    for (const std::string& part : split.follow_ups) {
+        EXPECT_LE(part.size(), 600u);
+        all += part;
+    }
+    EXPECT_EQ(all.find(entry->answer), 0u);
 }
 
 // Saying where he is is no question about courts (benefits helper, session 25: "我在武进 牛塘这边"
