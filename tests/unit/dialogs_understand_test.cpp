@@ -344,36 +344,36 @@ TEST(Understand, RemarksInTheFormAreAboutTheForm) {
         EXPECT_EQ(early.intent, "answer") << text;
         EXPECT_EQ(early.slot("raw"), text) << text;
     }
-    // A field and what to put in it, at the summary: an edit of that field.
-    const auto put = understand("单位填货拉拉和满帮", "confirm");
-    EXPECT_EQ(put.intent, "edit");
-    EXPECT_EQ(put.slot("field"), "employer");
-    // A district put with no field named: the district (benefits helper, session 26).
-    const auto district = understand("不对不对 我住溧阳但主要在武进跑 填武进吧", "confirm");
-    EXPECT_EQ(district.intent, "edit");
-    EXPECT_EQ(district.slot("field"), "district");
+    // A field and what to put in it, at the summary, or a value of one field in his own words
+    // with no field named (benefits helper, session 26: 答不好, step 1 again, a text about
+    // filling in for someone else): an edit of that field.
+    struct SummaryEdit {
+        const char* text;
+        const char* field;
+    };
+    const SummaryEdit edits[] = {
+        {"单位填货拉拉和满帮", "employer"},
+        {"不对不对 我住溧阳但主要在武进跑 填武进吧", "district"},
+        {"公司名字不对 叫顺达运输有限公司", "employer"},
+        {"号码还是用我自己的吧 15251887766 老婆那个不方便", "mobile"},
+        {"区搞错了 我其实平时在新北那边跑 挂新北吧", "district"},
+    };
+    for (const SummaryEdit& edit : edits) {
+        const auto said = understand(edit.text, "confirm");
+        EXPECT_EQ(said.intent, "edit") << edit.text;
+        EXPECT_EQ(said.slot("field"), edit.field) << edit.text;
+    }
     // Whether the result comes by SMS is his application's progress; "太长了" and "后面呢" ask
     // about the answer just sent (it got the benefits list and "不客气！"; session 26).
     EXPECT_EQ(understand("会发短信给我吗 啥时候").intent, "progress");
     EXPECT_NE(understand("验证码短信会不会发错人").intent, "progress");
     for (const char* text : {"太长了", "后面呢 咋没说完", "说简单点"})
         EXPECT_EQ(understand(text).intent, "question") << text;
-    // More of the benefits helper's form (session 26): a question at the employer step is no
-    // company; the company's name is no name of his; a new phone or district at the summary in
-    // his own words changes that field; a reminder before the answer is no request for a person;
-    // a member asking is no join request.
+    // A question at the employer step is no company; a reminder before the answer is no request
+    // for a person; a member asking is no join request (session 26).
     EXPECT_EQ(understand("挂靠公司的话 这个会员算公司的还是算我自己的", "employer").intent,
               "question");
     EXPECT_EQ(understand("常州顺达物流有限公司", "employer").intent, "answer");
-    const auto company = understand("公司名字不对 叫顺达运输有限公司", "confirm");
-    EXPECT_EQ(company.intent, "edit");
-    EXPECT_EQ(company.slot("field"), "employer");
-    const auto phone = understand("号码还是用我自己的吧 15251887766 老婆那个不方便", "confirm");
-    EXPECT_EQ(phone.intent, "edit");
-    EXPECT_EQ(phone.slot("field"), "mobile");
-    const auto moved = understand("区搞错了 我其实平时在新北那边跑 挂新北吧", "confirm");
-    EXPECT_EQ(moved.intent, "edit");
-    EXPECT_EQ(moved.slot("field"), "district");
     EXPECT_EQ(understand("刚说了 没有", "employer").intent, "answer");
     EXPECT_NE(understand("我是溧阳的 入会才半个月 算不算").intent, "join");
     // "武进工会在哪" holds 进工会 and asks where the union is.

@@ -458,14 +458,20 @@ TEST(FaqRetrieval, ShortMessagesAfterAnAnswerLeanOnItsTopic) {
 // "那我一共能拿多少 你帮我算算" after the wage-arrears answer got the work-death benefits and the
 // disability table (money helper, session 26): the answer's own sum for his figures, or which
 // figures it still needs.
-TEST(FaqRetrieval, ASumAskedAfterAnAnswerIsWorkedFromHisFigures) {
-    const std::shared_ptr<const Index> index =
-        Index::build(parse_script(read_data("legal.yaml"), "legal.yaml"));
+// A message right after the wage-arrears answer to `topic` (his earlier message).
+LegalQuestion after_the_wage_answer(std::string text, std::string topic) {
     LegalQuestion question;
-    question.text = "那我一共能拿多少 你帮我算算";
-    question.topic = "老板欠我三个月工资 一个月7000 咋办";
+    question.text = std::move(text);
+    question.topic = std::move(topic);
     question.said_before = question.topic;
     question.answered_before = {"wage_arrears"};
+    return question;
+}
+
+TEST(FaqRetrieval, ASumAskedAfterAnAnswerIsWorkedFromHisFigures) {
+    const auto index = Index::build(parse_script(read_data("legal.yaml"), "legal.yaml"));
+    LegalQuestion question =
+        after_the_wage_answer("那我一共能拿多少 你帮我算算", "老板欠我三个月工资 一个月7000 咋办");
     const LegalReply sum = answer_from(index, 1, question, Thresholds{});
     ASSERT_EQ(sum.entry_ids, std::vector<std::string>{"wage_arrears"});
     ASSERT_EQ(sum.texts.size(), 1u);
@@ -478,12 +484,8 @@ TEST(FaqRetrieval, ASumAskedAfterAnAnswerIsWorkedFromHisFigures) {
 
 // "后面呢 咋没说完" after a shortened answer gets that answer whole (legal helper, session 26).
 TEST(FaqRetrieval, TheRestOfAShortenedAnswerIsSentWhole) {
-    const std::shared_ptr<const Index> index =
-        Index::build(parse_script(read_data("legal.yaml"), "legal.yaml"));
-    LegalQuestion question;
-    question.text = "后面呢 咋没说完";
-    question.topic = "老板欠我工资咋办";
-    question.answered_before = {"wage_arrears"};
+    const auto index = Index::build(parse_script(read_data("legal.yaml"), "legal.yaml"));
+    LegalQuestion question = after_the_wage_answer("后面呢 咋没说完", "老板欠我工资咋办");
     const LegalReply rest = answer_from(index, 1, question, Thresholds{});
     ASSERT_EQ(rest.entry_ids, std::vector<std::string>{"wage_arrears"});
     ASSERT_EQ(rest.texts.size(), 1u);
