@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <limits>
 #include <optional>
+#include <utility>
 
 #include "faq/content.hpp"
 #include "faq/focus.hpp"
@@ -136,12 +137,37 @@ constexpr std::string_view kCorrectionNoted =
 // the severance rule's sentences came again, or "没看懂"): the sum of the answer he got, worked
 // again with the figure he means and the question he asked, or that the answer stands. False
 // when the message corrects nothing or there is no answer before it.
+// The entries a sum of his may rest on: the answers sent, then what his story finds (after a
+// numbered pick or a side answer the rule his figures work may be a neighbour's: a grade-10
+// story's "帮我算算" got the work-death benefits; "说错了 是欠了4个月" after a dismissal answer
+// has the wage-arrears rule).
+std::vector<const Entry*> sum_candidates(const Index& index, const LegalQuestion& question,
+                                         const std::string& earlier) {
+    std::vector<const Entry*> candidates;
+    for (const std::string& id : question.answered_before)
+        if (const Entry* entry = index.script().find(id)) candidates.push_back(entry);
+    constexpr std::size_t kStoryHits = 5;
+    for (const Hit& hit : index.search(earlier, question.district, kStoryHits))
+        if (hit.entry) candidates.push_back(hit.entry);
+    return candidates;
+}
+
+// The first candidate whose rule `text` (with `earlier`) works, and that sum.
+std::pair<const Entry*, std::string> first_worked_sum(const std::vector<const Entry*>& candidates,
+                                                      std::string_view text,
+                                                      const std::string& earlier, bool asked) {
+    for (const Entry* entry : candidates)
+        if (std::string sum = sum_for_driver(*entry, text, earlier, asked); !sum.empty())
+            return {entry, std::move(sum)};
+    return {nullptr, {}};
+}
+
 bool answer_correction(LegalReply& reply, const Index* index, const LegalQuestion& question) {
     if (!index || question.answered_before.empty() || question.topic.empty() ||
         !corrects_a_figure(question.text))
         return false;
-    const Entry* entry = index->script().find(question.answered_before.front());
-    if (!entry) return false;
+    const Entry* first = index->script().find(question.answered_before.front());
+    if (!first) return false;
     // His earlier messages hold the question and the rest of his figures (the topic alone may be
     // an earlier correction); the figure he means comes first, the one he denies is gone.
     // Where it denies a figure ("是扣3分 不是6分") the earlier one is replaced, and said once:
@@ -151,7 +177,9 @@ bool answer_correction(LegalReply& reply, const Index* index, const LegalQuestio
     const std::string corrected = with_corrected_figures(question.text, earlier);
     const std::string asked =
         corrected != earlier ? corrected : without_denied_figures(question.text) + " " + earlier;
-    const std::string sum = sum_for_driver(*entry, asked);
+    auto [entry, sum] =
+        first_worked_sum(sum_candidates(*index, question, earlier), asked, {}, false);
+    if (!entry) entry = first;
     reply.action = Action::answer;
     reply.hits = {Hit{entry, 1.0}};
     reply.entry_ids = {entry->id};
@@ -173,25 +201,14 @@ bool answer_sum_asked(LegalReply& reply, const Index* index, const LegalQuestion
     // "二倍工资 10个月 每月7000 是不是7万块": his own sum, checked (it was taken for a correction
     // and told "刚才的回答照样适用"; money helper, session 26).
     const std::optional<long> his_sum = sum_he_states(question.text);
-    if (!index || question.answered_before.empty() ||
-        (!his_sum && !asks_only_for_a_sum(question.text)) ||
+    const bool bare = asks_only_for_a_sum(question.text);
+    if (!index || question.answered_before.empty() || (!his_sum && !bare) ||
         text::code_point_count(question.text) > kShortAfterAnswerChars)
         return false;
     const std::string& earlier =
         question.said_before.empty() ? question.topic : question.said_before;
-    // The answers sent, then what his story finds: after a numbered pick or a side answer the
-    // rule his figures work may be a neighbour's (a grade-10 story's "帮我算算" got the
-    // work-death benefits).
-    std::vector<const Entry*> candidates;
-    for (const std::string& id : question.answered_before)
-        if (const Entry* entry = index->script().find(id)) candidates.push_back(entry);
-    const Entry* first = candidates.empty() ? nullptr : candidates.front();
-    constexpr std::size_t kStoryHits = 5;
-    for (const Hit& hit : index->search(earlier, question.district, kStoryHits))
-        if (hit.entry) candidates.push_back(hit.entry);
-    for (const Entry* entry : candidates) {
-        std::string sum = sum_for_driver(*entry, question.text, earlier, true);
-        if (sum.empty()) continue;
+    const std::vector<const Entry*> candidates = sum_candidates(*index, question, earlier);
+    if (auto [entry, sum] = first_worked_sum(candidates, question.text, earlier, true); entry) {
         std::string text;
         constexpr double kRoundedShare = 0.02;
         if (his_sum && sum_holds(sum, *his_sum))
@@ -207,9 +224,11 @@ bool answer_sum_asked(LegalReply& reply, const Index* index, const LegalQuestion
         reply.texts = {std::move(text)};
         return true;
     }
-    if (!first) return false;
-    // No rule of his answer works it: which figures it needs, or a lawyer; never another topic's
-    // table.
+    // No rule works it: a bare ask gets which figures the answer needs, or a lawyer, never
+    // another topic's table; a question of its own ("一次性工亡补助金到底是多少钱 是不是100来万")
+    // is searched as any other.
+    if (!bare || candidates.empty()) return false;
+    const Entry* first = candidates.front();
     const std::string needs = figures_a_sum_needs(*first);
     reply.action = Action::answer;
     reply.hits = {Hit{first, 1.0}};

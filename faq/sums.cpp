@@ -109,6 +109,14 @@ std::optional<int> months_at(std::u32string_view text, std::size_t at, std::size
     const auto first = number_in(text.substr(at), used);
     if (!first || *first > 60) return std::nullopt;
     std::size_t next = at + used;
+    // "23年3月进的车队", "5月份": a month of the calendar, no length of time (it was read as 3
+    // months of service; legal helper, session 26).
+    const bool calendar_month = said_after(text, next, {U"月"}) &&
+                                ((at > 0 && text[at - 1] == U'年') ||
+                                 said_after(text, next + 1,
+                                            {U"份", U"号", U"底", U"初", U"中", U"进", U"入",
+                                             U"开始", U"到", U"被", U"走", U"离"}));
+    if (calendar_month) return std::nullopt;
     if (const std::size_t unit = word_at(text, next, {U"个多月", U"个月", U"月"})) {
         end = next + unit;
         return static_cast<int>(*first);
@@ -148,7 +156,7 @@ constexpr std::initializer_list<std::u32string_view> kMonthlyAfter = {
     U"1个月", U"1月", U"每月", U"/月", U"块1个月", U"元1个月", U"块钱1个月", U"块/月", U"元/月"};
 
 constexpr std::initializer_list<std::u32string_view> kDrovePast = {
-    U"跑了", U"开了", U"跑到", U"开到", U"时速", U"车速", U"开的", U"跑的", U"开"};
+    U"跑了", U"开了", U"跑到", U"开到", U"时速", U"车速", U"开的", U"跑的", U"开", U"跑"};
 constexpr std::initializer_list<std::u32string_view> kNoSpeedAfter = {
     U"年", U"个", U"天", U"趟", U"次", U"万", U"千",
     U"块", U"元", U"吨", U"分", U"%",  U"多", U"米"};
@@ -341,8 +349,13 @@ DriverFigures figures_in(std::string_view raw) {
             }
         }
         const bool not_a_speed = said_after(text, after, kNoSpeedAfter);
+        // "80跑96": the limit, then what he drove.
+        const bool limit_then_speed =
+            said_after(text, after, {U"跑", U"开"}) && after + 1 < text.size() &&
+            (is_arabic(text[after + 1]) ||
+             (after + 2 < text.size() && text[after + 1] == U'了' && is_arabic(text[after + 2])));
         if (!figures.speed_limit && *value >= 20 && *value <= 130 &&
-            said_before(text, at, 3, {U"限速"}) && !not_a_speed) {
+            (said_before(text, at, 3, {U"限速"}) || limit_then_speed) && !not_a_speed) {
             figures.speed_limit = static_cast<int>(*value);
             continue;
         }

@@ -364,6 +364,17 @@ TEST(FaqSums, ACorrectedFigureReplacesTheOneHeDenies) {
     EXPECT_FALSE(sum_holds("约170000元。", 70000));
 }
 
+// "23年3月进的车队" is a date, not three months of service; "80跑96" is a limit and a speed
+// (legal helper, session 26).
+TEST(FaqSums, ACalendarMonthIsNoLengthOfServiceAndALimitMayComeFirst) {
+    EXPECT_EQ(figures_in("23年3月进的车队 一直没签合同 今年5月被辞了 一个月6500").months_worked,
+              std::nullopt);
+    EXPECT_EQ(figures_in("干了8个月 月工资6000").months_worked, 8);
+    const DriverFigures speeding = figures_in("我就问我这个 80跑96 到底扣几分");
+    EXPECT_EQ(speeding.speed_limit, 80);
+    EXPECT_EQ(speeding.speed, 96);
+}
+
 // "六轴的到底限重多少 是49吨还是多少" asks the limit: 49 is no weight of his (legal helper,
 // session 26: "没有超限" for a truck 3 tons over).
 TEST(FaqSums, ATonnageAskedAboutIsNoWeightOfHis) {
