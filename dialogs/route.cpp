@@ -84,7 +84,8 @@ bool asks_after_legal_answer(const Understanding& understanding, const RouteView
 bool asks_where_the_union_is(const Understanding& understanding) {
     const std::string& intent = understanding.intent;
     const bool may_be = intent == "question" || intent == "benefits" || intent == "person" ||
-                        intent == "stations" || intent == "out_of_scope";
+                        intent == "stations" || intent == "out_of_scope" || intent == "greeting" ||
+                        intent == "help";
     return may_be && asks_for_union_office(understanding.text);
 }
 

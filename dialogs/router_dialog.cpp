@@ -47,7 +47,7 @@ bool same_group_session(const SessionState& a, const SessionState& b) {
     return a.legal_choices == b.legal_choices && a.grievance_pending == b.grievance_pending &&
            a.legal_misses == b.legal_misses && a.last_question == b.last_question &&
            a.awaiting == b.awaiting && a.legal_context == b.legal_context &&
-           a.legal_answered == b.legal_answered;
+           a.legal_answered == b.legal_answered && a.office_district == b.office_district;
 }
 }  // namespace
 
@@ -423,6 +423,9 @@ const char* const kChangeInGroup =
     "区县工会的工作人员会帮您处理。群里别发身份证号和电话。";
 // SessionState::office_district after benefits for no district in particular.
 constexpr std::string_view kOfficeNotKnown = "?";
+// SessionState::office_district after the benefits of a district: this, then its name ("新北的呢"
+// next asks for that district's benefits, not its office).
+constexpr std::string_view kAfterBenefits = "benefits:";
 // Beside a legal question, a join request.
 const char* const kJoinAfterQuestion = "您还说想入会：回复“入会”就开始办理，大约2分钟。";
 const char* const kJoinAfterQuestionInGroup =
@@ -575,6 +578,20 @@ std::string any_office_text(OfficeAsk ask) {
     return {};
 }
 
+// "新北的呢" right after a district's benefits: that district's benefits (it got the office).
+void take_other_district_benefits(const members::DistrictCatalog& districts,
+                                  std::string_view office_district, std::string_view text,
+                                  Understanding& understood) {
+    constexpr std::size_t kShortAsk = 8;
+    if (!office_district.starts_with(kAfterBenefits) || text::code_point_count(text) > kShortAsk ||
+        text.find("呢") == std::string_view::npos || understood.intent == "join")
+        return;
+    const auto named = districts.match(text);
+    if (named.kind != members::DistrictCatalog::Match::Kind::unique) return;
+    understood.intent = "benefits";
+    understood.slots["district"] = named.candidates.front()->name;
+}
+
 // The answer to what a short message asks of the office just named (chat_requests office_ask),
 // or "" when it asks nothing of it. "钟楼的呢" names another district: its office, which
 // `office_district` becomes.
@@ -582,10 +599,13 @@ std::string office_follow_up_text(const members::DistrictCatalog& districts,
                                   std::string& office_district, std::string_view text) {
     constexpr std::size_t kFollowUpChars = 16;
     if (office_district.empty() || text::code_point_count(text) > kFollowUpChars) return {};
+    const bool after_benefits = office_district.starts_with(kAfterBenefits);
     const auto named = districts.match(text);
-    const auto shown = districts.match(office_district);
+    const auto shown = districts.match(
+        after_benefits ? office_district.substr(kAfterBenefits.size()) : office_district);
     const bool other = named.kind == members::DistrictCatalog::Match::Kind::unique &&
                        text.find("呢") != std::string_view::npos;
+    if (other && after_benefits) return {};
     const auto& place = other ? named : shown;
     if (place.kind != members::DistrictCatalog::Match::Kind::unique)
         return office_district == kOfficeNotKnown ? any_office_text(office_ask(text)) : "";
@@ -752,7 +772,7 @@ bool RouterDialog::answer_office_follow_up(const ChatTurn& turn, const Understan
                                            ConversationState& state, Handled& handled) const {
     const bool unreachable =
         understood.intent == "person" && office_ask(turn.text) == OfficeAsk::unreachable;
-    if (turn.in_group || (leaves_what_was_awaited(understood.intent) && !unreachable)) return false;
+    if (!turn.asked || (leaves_what_was_awaited(understood.intent) && !unreachable)) return false;
     std::string office_district = turn.office_district;
     std::string office = office_follow_up_text(*services_.districts, office_district, turn.text);
     if (office.empty()) return false;
@@ -1522,7 +1542,7 @@ std::string RouterDialog::reply_text(Do action, ConversationState& state,
             const members::District* district =
                 office_district_of(*services_.districts, understood.text, state,
                                    slot_for(*services_.script, "district"));
-            if (district && !in_group) state.session.office_district = district->name;
+            if (district) state.session.office_district = district->name;
             return union_office_text(*services_.districts, district);
         }
         case Do::thanks:
@@ -1668,6 +1688,7 @@ asio::awaitable<RouterDialog::Handled> RouterDialog::chat_services(const Message
     Understanding understood = understand(message, input, state, choices);
     take_benefits_district(turn, understood);
     take_station_service(awaiting, in_group, text, understood);
+    take_other_district_benefits(*services_.districts, turn.office_district, text, understood);
     if (answer_office_follow_up(turn, understood, state, handled)) co_return handled;
     // The town the station finder asked for: "湖塘", "奔牛那边" (searched alone, "湖塘" reached
     // the FAQ's how-to). A clear other request, or a longer message ("我在湖塘被扣车了 咋办"),
@@ -1810,7 +1831,9 @@ asio::awaitable<std::string> RouterDialog::benefits_text(const Message& message,
             place.kind == members::DistrictCatalog::Match::Kind::unique &&
             !place.candidates.front()->office.name.empty()) {
             office = "\n" + office_line(*place.candidates.front());
-            if (!message.in_group()) state.session.office_district = place.candidates.front()->name;
+            if (!message.in_group())
+                state.session.office_district =
+                    std::string(kAfterBenefits) + place.candidates.front()->name;
         }
     // No district yet: "多久能到账" next is still about the district union (it got an insurer's
     // deadlines; benefits helper, session 26).

@@ -100,6 +100,10 @@ std::string field_named(std::string_view text) {
         {"district", {"区县", "地区", "所在区", "区域", "所在地"}},
         {"employer", {"单位", "公司", "平台", "车队", "挂靠"}},
     };
+    // "名字搞错了 身份证上是李囯强": the name as the ID card has it, not the ID (it went back to
+    // the ID step; benefits helper, session 26).
+    if (contains_any(text, {"名字", "姓名"}) && contains_any(text, {"身份证上", "证上"}))
+        return "name";
     // "公司名字不对 叫顺达运输有限公司": the company's name, not his (it went back to step 1).
     if (contains_any(text, {"公司名", "单位名", "公司的名", "单位的名", "车队名", "平台名"}))
         return "employer";
@@ -225,6 +229,13 @@ std::string without_reminder(const std::string& cleaned) {
         if (start != std::string::npos) return rest.substr(start);
     }
     return cleaned;
+}
+
+// "等会啊 要过收费站了", "等下 在开车": a pause while he drives.
+bool busy_driving(std::string_view cleaned) {
+    return contains_any(cleaned, {"等会", "等下", "等一下", "稍等", "待会"}) &&
+           contains_any(cleaned, {"收费站", "开车", "在路上", "高速上", "装货", "卸货", "过磅"}) &&
+           !faq::asks_something(cleaned);
 }
 
 // "会发短信给我吗", "批了会短信通知我不": when and whether the result comes by SMS (not the
@@ -406,6 +417,11 @@ Understanding Understander::understand(std::string_view text, const UnderstandCo
     if ((result.intent == "thanks" || result.intent == "out_of_scope" || result.intent == "help") &&
         !result.command && (faq::asks_for_brevity(cleaned) || faq::asks_for_the_rest(cleaned)))
         result.intent = "question";
+    // "等会啊 要过收费站了" mid-form: he is driving, not asking about tolls (benefits helper,
+    // session 26: the toll answers and the step again).
+    if (!context.step.empty() && !result.command && result.intent != "answer" &&
+        busy_driving(cleaned))
+        result.intent = "wait";
     // "会发短信给我吗 啥时候" after submitting asks when the result comes (it got the benefits
     // list; benefits helper, session 26): his application's progress says both.
     if (context.step.empty() && !result.command &&

@@ -17,11 +17,16 @@ std::size_t separator_length(std::string_view text, std::size_t pos) {
     return 0;
 }
 
-// Whether text[pos] starts a new word: the beginning, or right after a separator.
+// Whether text[pos] starts a new word: the beginning, right after a separator, or right after
+// Chinese text or punctuation ("问下@卡友小助手 溧阳有司机之家吗": Chinese typing puts no space
+// before the @, and such messages went unanswered; benefits helper, session 26). After a Latin
+// letter or digit it is part of an address ("me@卡友小助手").
 bool at_word_start(std::string_view text, std::size_t pos) {
     if (pos == 0) return true;
     if (separator_length(text, pos - 1) == 1) return true;
-    return pos >= 3 && separator_length(text, pos - 3) == 3;
+    if (pos >= 3 && separator_length(text, pos - 3) == 3) return true;
+    const auto before = static_cast<unsigned char>(text[pos - 1]);
+    return before >= 0x80 || (!std::isalnum(before) && before != '_' && before != '.');
 }
 
 }  // namespace

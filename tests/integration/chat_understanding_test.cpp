@@ -335,6 +335,18 @@ TEST_F(UnderstandingTest, TheUnionOfficeAndWhatHeAsksOfItNext) {
     EXPECT_TRUE(has(payout, "发放时间以区县工会的通知为准")) << payout.all();
     EXPECT_FALSE(has(payout, "保险")) << payout.all();
 
+    // In a group, a member's follow-up is read against the office he was shown, and a mention
+    // typed right after Chinese text is a mention (session 26: 答不好, the menu, silence).
+    const std::string room = unique_id("room_office");
+    const auto in_group = [&](const std::string& text) {
+        return bridge_post(port(), kBridgeSecret, bridge_message(driver.sender, text, room));
+    };
+    ASSERT_TRUE(has(in_group("@卡友小助手 天宁工会在哪"), "天宁区总工会职工服务中心"));
+    const Said group_saturday = in_group("@卡友小助手 周六有人吗");
+    EXPECT_TRUE(has(group_saturday, "周末、节假日不一定有人")) << group_saturday.all();
+    const Said typed_after = in_group("问下@卡友小助手 钟楼工会在哪");
+    EXPECT_TRUE(has(typed_after, "钟楼区总工会职工服务中心")) << typed_after.all();
+
     // With no district yet, the same asks are about the district union, and his district is
     // still asked for.
     const Driver anywhere;

@@ -98,6 +98,12 @@ TEST(ChannelsMention, StripMentionsOf) {
     text = "@";
     EXPECT_FALSE(strip_mentions_of(text, "卡友小助手"));
     EXPECT_FALSE(strip_mentions_of(text, ""));
+    // Chinese typing puts no space before the @ (benefits helper, session 26: no reply).
+    text = "问下@卡友小助手 溧阳有司机之家吗";
+    EXPECT_TRUE(strip_mentions_of(text, "卡友小助手"));
+    EXPECT_EQ(text, "问下溧阳有司机之家吗");
+    text = "气死了，对了@卡友小助手 金坛哪有能洗澡的地方";
+    EXPECT_TRUE(strip_mentions_of(text, "卡友小助手"));
     text = "\u3000@卡友小助手\u3000查";  // ideographic spaces around it
     EXPECT_TRUE(strip_mentions_of(text, "卡友小助手"));
     EXPECT_EQ(text, "\u3000查");

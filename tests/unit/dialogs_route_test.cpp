@@ -178,6 +178,10 @@ TEST(Route, WhereTheDistrictsUnionIsGetsItsOffice) {
     EXPECT_EQ(mid_form.action, Do::union_office);
     EXPECT_TRUE(mid_form.resume);
     EXPECT_EQ(route(aside, idle()).action, Do::union_office);
+    // "钟楼区工会在哪 周六有人吗" read as a greeting (有人吗) still gets the office.
+    Understanding hello = said("greeting");
+    hello.text = "钟楼区工会在哪 周六有人吗";
+    EXPECT_EQ(route(hello, idle()).action, Do::union_office);
 }
 
 // "说错了 修了12天不是8天" right after a legal answer is the case corrected (it got "没看懂";

@@ -357,6 +357,7 @@ TEST(Understand, RemarksInTheFormAreAboutTheForm) {
         {"公司名字不对 叫顺达运输有限公司", "employer"},
         {"号码还是用我自己的吧 15251887766 老婆那个不方便", "mobile"},
         {"区搞错了 我其实平时在新北那边跑 挂新北吧", "district"},
+        {"名字搞错了 身份证上是李囯强 那个国是老的写法", "name"},
     };
     for (const SummaryEdit& edit : edits) {
         const auto said = understand(edit.text, "confirm");
@@ -375,6 +376,7 @@ TEST(Understand, RemarksInTheFormAreAboutTheForm) {
               "question");
     EXPECT_EQ(understand("常州顺达物流有限公司", "employer").intent, "answer");
     EXPECT_EQ(understand("刚说了 没有", "employer").intent, "answer");
+    EXPECT_EQ(understand("等会啊 要过收费站了", "name").intent, "wait");
     EXPECT_NE(understand("我是溧阳的 入会才半个月 算不算").intent, "join");
     // "武进工会在哪" holds 进工会 and asks where the union is.
     EXPECT_EQ(understand("武进工会在哪").intent, "question");
