@@ -77,6 +77,49 @@ int choice_number(std::string_view raw) {
     return 0;
 }
 
+namespace {
+
+// `text` without the marks and spaces that may end a message ("1和2。").
+std::string_view trim_end_punctuation(std::string_view text) {
+    for (bool again = true; again && !text.empty();) {
+        again = false;
+        for (const std::string_view mark : {" ", "。", "！", "？", "!", "?", ".", "~"})
+            if (text.ends_with(mark)) {
+                text.remove_suffix(mark.size());
+                again = true;
+            }
+    }
+    return text;
+}
+
+}  // namespace
+
+std::vector<int> choice_numbers(std::string_view raw) {
+    // Separators kept: "1、3" is two choices, "13" thirteen.
+    const std::string text = text::fold_width(raw);
+    std::string_view rest = trim_end_punctuation(text);
+    static constexpr std::string_view kJoins[] = {"和", "、", ",",    "，", " ",
+                                                  "跟", "与", "还有", "加", "\t"};
+    static constexpr std::string_view kBoth[] = {"都是我问的", "都是", "都要", "两个都",
+                                                 "都想知道",   "都看", "都"};
+    std::vector<int> numbers;
+    while (!rest.empty()) {
+        const auto [number, length] = leading_digit(rest);
+        if (number == 0) break;
+        if (std::find(numbers.begin(), numbers.end(), number) == numbers.end())
+            numbers.push_back(number);
+        rest.remove_prefix(length);
+        const std::string_view joined = without_leading(rest, kJoins);
+        // "12" is twelve, not 1 and 2.
+        if (joined.size() == rest.size() && !rest.empty() && leading_digit(rest).first != 0)
+            return {};
+        rest = joined;
+    }
+    rest = without_leading(rest, kBoth);
+    if (!rest.empty() || numbers.size() < 2) return {};
+    return numbers;
+}
+
 bool asks_about_ticket(std::string_view raw) {
     const std::string text = squeeze(raw);
     // Longer messages are questions of their own ("12345的工单号怎么查进度").

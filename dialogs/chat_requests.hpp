@@ -12,6 +12,9 @@ namespace kayou::dialogs {
 // Accepts "2", "２" (full width), "2.", "2号", "第2个", "第二个", "第二条", "选2", "选第三个",
 // "二"; rejects anything with more words ("2个月", "二倍工资", "12").
 int choice_number(std::string_view text);
+// "1和2", "1、3都要", "1和2都是我问的": two or more numbered choices at once (in the order said, no
+// repeats); empty unless the message is only numbers, their joining words and "都要"-like words.
+std::vector<int> choice_numbers(std::string_view text);
 
 // The grievance categories, in the order they are offered as 1..3: TicketDesk subcategories.
 inline constexpr std::string_view kGrievanceCategories[] = {"fines", "enforcement", "services"};

@@ -592,6 +592,19 @@ void take_other_district_benefits(const members::DistrictCatalog& districts,
     understood.slots["district"] = named.candidates.front()->name;
 }
 
+// The choices a pick names: "numbers" ("1,2") when he picked several, else the one.
+std::vector<int> picked_numbers(const Understanding& understood, int picked) {
+    std::vector<int> numbers;
+    const std::string all = understood.slot("numbers");
+    for (std::size_t at = 0; at < all.size();) {
+        const std::size_t comma = std::min(all.find(',', at), all.size());
+        numbers.push_back(std::stoi(all.substr(at, comma - at)));
+        at = comma + 1;
+    }
+    if (numbers.empty()) numbers.push_back(picked);
+    return numbers;
+}
+
 // The answer to what a short message asks of the office just named (chat_requests office_ask),
 // or "" when it asks nothing of it. "钟楼的呢" names another district: its office, which
 // `office_district` becomes.
@@ -1358,11 +1371,17 @@ asio::awaitable<std::vector<std::string>> RouterDialog::answer_pick(const Messag
         auto texts = co_await hand_off(message, for_desk, "legal", opened);
         co_return texts;
     }
-    std::optional<std::string> answer;
-    if (chat.answer_choice) answer = chat.answer_choice(turn.offered, picked, turn.in_group);
     std::vector<std::string> texts;
-    if (answer) {
-        texts.push_back(std::move(*answer));
+    // "1和2": each answer picked, one message each; the choices stay for another pick ("3" next
+    // got the main menu; legal helper, session 26).
+    for (const int number : picked_numbers(understood, picked)) {
+        std::optional<std::string> answer;
+        if (chat.answer_choice) answer = chat.answer_choice(turn.offered, number, turn.in_group);
+        if (answer) texts.push_back(std::move(*answer));
+    }
+    if (!texts.empty()) {
+        // The choices stay for another pick, as they were for this one.
+        if (!turn.in_group) state.session.legal_choices = turn.offered;
         co_return texts;
     }
     // Out of range, or the entry was removed since: offer the same choices again.

@@ -487,6 +487,23 @@ Understanding Understander::understand_cleaned(const std::string& cleaned,
     const auto& model = *model_;
     if (const std::string_view danger = model.danger(cleaned); !danger.empty())
         return understand_danger(cleaned, danger, legal);
+    // "1和2都是我问的": both of the choices offered (it got an unrelated answer; legal helper,
+    // session 26).
+    if (context.offered > 1) {
+        const std::vector<int> numbers = choice_numbers(cleaned);
+        if (!numbers.empty() && std::all_of(numbers.begin(), numbers.end(), [&](int number) {
+                return number <= context.offered;
+            })) {
+            result.intent = "choice";
+            result.confidence = 1;
+            result.slots["number"] = std::to_string(numbers.front());
+            std::string all;
+            for (const int number : numbers)
+                all += (all.empty() ? "" : ",") + std::to_string(number);
+            result.slots["numbers"] = std::move(all);
+            return result;
+        }
+    }
     if (context.offered > 0 || context.step == "district") {
         if (const int number = choice_number(model.strip_fillers(cleaned)); number > 0) {
             result.intent = "choice";

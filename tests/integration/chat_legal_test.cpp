@@ -127,7 +127,12 @@ TEST_F(ChatLegalTest, AmbiguousQuestionOffersChoicesAndTheDigitPicksOne) {
     ASSERT_NE(shown.find("2. "), std::string::npos) << shown;
     auto picked = say(port(), sender, "2");
     EXPECT_NE(picked.all().find("法律依据"), std::string::npos) << picked.all();
-    // The choices were for one message only: "2" again is no longer a pick.
+    // Right after a pick another one may follow ("3" next got the main menu; legal helper,
+    // session 26); after any other message the choices are gone: "2" is no longer a pick.
+    auto other = say(port(), sender, "1");
+    EXPECT_NE(other.all().find("法律依据"), std::string::npos) << other.all();
+    EXPECT_NE(other.all(), picked.all());
+    say(port(), sender, "好的 谢谢");
     auto again = say(port(), sender, "2");
     EXPECT_EQ(again.all().find("法律依据"), std::string::npos) << again.all();
 }

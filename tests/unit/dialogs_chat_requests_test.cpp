@@ -179,6 +179,15 @@ TEST(OfficeAsk, WhatAShortMessageAsksOfTheOfficeJustNamed) {
     EXPECT_TRUE(asks_for_union_office("武进工会在哪"));
 }
 
+TEST(ChoiceNumbers, SeveralChoicesAtOnce) {
+    EXPECT_EQ(choice_numbers("1和2"), (std::vector<int>{1, 2}));
+    EXPECT_EQ(choice_numbers("1和2都是我问的"), (std::vector<int>{1, 2}));
+    EXPECT_EQ(choice_numbers("1、3都要"), (std::vector<int>{1, 3}));
+    EXPECT_EQ(choice_numbers("二和三"), (std::vector<int>{2, 3}));
+    for (const char* text : {"1", "12", "1和2块钱", "1和", "老板欠我1和2月工资"})
+        EXPECT_TRUE(choice_numbers(text).empty()) << text;
+}
+
 TEST(SaysHeIsAMember, AMemberAskingIsNoJoinRequest) {
     for (const char* text : {"我是溧阳的 入会才半个月 算不算", "不是 我已经入了 问的是住院能不能报",
                              "我去年入过会 礼包还能领不"})
