@@ -238,6 +238,25 @@ bool busy_driving(std::string_view cleaned) {
            !faq::asks_something(cleaned);
 }
 
+// "1和2都是我问的": both of the choices offered (it got an unrelated answer; legal helper,
+// session 26).
+std::optional<Understanding> several_choices(const std::string& cleaned,
+                                             const UnderstandContext& context) {
+    if (context.offered < 2) return std::nullopt;
+    const std::vector<int> numbers = choice_numbers(cleaned);
+    if (numbers.empty() || std::any_of(numbers.begin(), numbers.end(),
+                                       [&](int number) { return number > context.offered; }))
+        return std::nullopt;
+    Understanding result;
+    result.intent = "choice";
+    result.confidence = 1;
+    result.slots["number"] = std::to_string(numbers.front());
+    std::string all;
+    for (const int number : numbers) all += (all.empty() ? "" : ",") + std::to_string(number);
+    result.slots["numbers"] = std::move(all);
+    return result;
+}
+
 // "会发短信给我吗", "批了会短信通知我不": when and whether the result comes by SMS (not the
 // code, not a question of law).
 bool asks_about_the_result_sms(std::string_view cleaned) {
@@ -487,23 +506,7 @@ Understanding Understander::understand_cleaned(const std::string& cleaned,
     const auto& model = *model_;
     if (const std::string_view danger = model.danger(cleaned); !danger.empty())
         return understand_danger(cleaned, danger, legal);
-    // "1和2都是我问的": both of the choices offered (it got an unrelated answer; legal helper,
-    // session 26).
-    if (context.offered > 1) {
-        const std::vector<int> numbers = choice_numbers(cleaned);
-        if (!numbers.empty() && std::all_of(numbers.begin(), numbers.end(), [&](int number) {
-                return number <= context.offered;
-            })) {
-            result.intent = "choice";
-            result.confidence = 1;
-            result.slots["number"] = std::to_string(numbers.front());
-            std::string all;
-            for (const int number : numbers)
-                all += (all.empty() ? "" : ",") + std::to_string(number);
-            result.slots["numbers"] = std::move(all);
-            return result;
-        }
-    }
+    if (auto several = several_choices(cleaned, context)) return std::move(*several);
     if (context.offered > 0 || context.step == "district") {
         if (const int number = choice_number(model.strip_fillers(cleaned)); number > 0) {
             result.intent = "choice";
