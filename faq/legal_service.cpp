@@ -188,15 +188,16 @@ bool answer_correction(LegalReply& reply, const Index* index, const LegalQuestio
     return true;
 }
 
+// A sum no rule of his answers works ("一共能拿多少" after a crash with shared fault).
 constexpr std::string_view kSumNeedsALawyer =
-    "这个数要按您的具体情况细算（比如责任比例、当地标准、已经拿到的钱），我这里算不准。回复“人工”转"
-    "律师"
-    "值班帮您算，也可以拨打职工服务热线12351。";
+    "这个数要按您的具体情况细算（比如责任比例、当地标准、已经拿到的钱），我这里算不准。"
+    "回复“人工”转律师值班帮您算，也可以拨打职工服务热线12351。";
 
 // "那我一共能拿多少 你帮我算算" right after an answer whose rule works a sum (legal helper,
 // session 26: after the wage-arrears answer it found the work-death benefits and the disability
 // table): that sum from his figures, or which figures it still needs. False when the message
-// asks for no sum, names more than a short follow-up does, or the answer works none.
+// asks for no sum, is longer than a short follow-up, or has words of its own and no rule works
+// its sum (then it is searched as any question).
 bool answer_sum_asked(LegalReply& reply, const Index* index, const LegalQuestion& question) {
     // "二倍工资 10个月 每月7000 是不是7万块": his own sum, checked (it was taken for a correction
     // and told "刚才的回答照样适用"; money helper, session 26).
