@@ -779,6 +779,14 @@ RouterDialog::ChatTurn RouterDialog::take_turn(const Message& message, const Tur
     return turn;
 }
 
+// Whether the benefit just answered (its FAQ entry) lists papers to hand in.
+bool RouterDialog::names_papers(const ChatTurn& turn) const {
+    if (turn.legal_answered.empty() || !services_.chat.legal_index) return false;
+    const auto index = services_.chat.legal_index();
+    const faq::Entry* entry = index ? index->script().find(turn.legal_answered.front()) : nullptr;
+    return entry && text::contains_any(entry->answer, {"发票", "病历", "诊断证明", "申请表"});
+}
+
 // Right after an office was named: what he asks of it (office_follow_up_text). "电话打不通啊"
 // reads as asking for a person; it asks how else to reach that office.
 bool RouterDialog::answer_office_follow_up(const ChatTurn& turn, const Understanding& understood,
@@ -786,6 +794,13 @@ bool RouterDialog::answer_office_follow_up(const ChatTurn& turn, const Understan
     const bool unreachable =
         understood.intent == "person" && office_ask(turn.text) == OfficeAsk::unreachable;
     if (!turn.asked || (leaves_what_was_awaited(understood.intent) && !unreachable)) return false;
+    // "要带啥" right after a benefit is that benefit's papers (the mutual aid's 发票和病历), which
+    // its FAQ entry says; the office's "身份证和会员电子卡" left them out (benefits helper, round
+    // 3).
+    const bool after_benefits =
+        turn.office_district == kOfficeNotKnown || turn.office_district.starts_with(kAfterBenefits);
+    if (after_benefits && office_ask(turn.text) == OfficeAsk::bring && names_papers(turn))
+        return false;
     std::string office_district = turn.office_district;
     std::string office = office_follow_up_text(*services_.districts, office_district, turn.text);
     if (office.empty()) return false;

@@ -272,6 +272,7 @@ private:
     void take_benefits_district(const ChatTurn& turn, Understanding& understood) const;
     bool answer_office_follow_up(const ChatTurn& turn, const Understanding& understood,
                                  ConversationState& state, Handled& handled) const;
+    bool names_papers(const ChatTurn& turn) const;
     // The FAQ entry of the benefit just answered from the catalogue, as the answer a follow-up
     // leans on ("困难帮扶咋申请" then "要准备啥材料").
     void remember_benefit_entry(const ChatTurn& turn, const Understanding& understood,
