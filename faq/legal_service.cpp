@@ -133,35 +133,48 @@ constexpr std::string_view kCorrectionNoted =
     "好的，记下了。按您改过的情况，刚才的回答照样适用；要按您的情况细算的，回复“人工”转律师值班，"
     "也可以拨打职工服务热线12351。";
 
+// The reply is `entry`'s alone, with `text`.
+void answer_with_entry(LegalReply& reply, const Entry& entry, std::string text) {
+    reply.action = Action::answer;
+    reply.hits = {Hit{&entry, 1.0}};
+    reply.entry_ids = {entry.id};
+    reply.texts = {std::move(text)};
+}
+
+// The rule his figures work, and the sum: first among the answers sent, then among what his
+// story finds (after a numbered pick or a side answer the rule may be a neighbour's: a grade-10
+// story's "帮我算算" got the work-death benefits; "说错了 是欠了4个月" after a dismissal answer
+// has the wage-arrears rule). Searched only when no answer sent works it.
+struct WorkedSum {
+    const Entry* entry = nullptr;
+    std::string sum;
+};
+constexpr std::size_t kStoryHits = 5;
+
+WorkedSum worked_sum(const Index& index, const LegalQuestion& question, std::string_view text,
+                     const std::string& earlier, bool asked) {
+    for (const std::string& id : question.answered_before)
+        if (const Entry* entry = index.script().find(id))
+            if (std::string sum = sum_for_driver(*entry, text, earlier, asked); !sum.empty())
+                return {entry, std::move(sum)};
+    for (const Hit& hit : index.search(earlier, question.district, kStoryHits))
+        if (hit.entry)
+            if (std::string sum = sum_for_driver(*hit.entry, text, earlier, asked); !sum.empty())
+                return {hit.entry, std::move(sum)};
+    return {};
+}
+
+// The first answer sent that is still in the script.
+const Entry* first_answered(const Index& index, const LegalQuestion& question) {
+    for (const std::string& id : question.answered_before)
+        if (const Entry* entry = index.script().find(id)) return entry;
+    return nullptr;
+}
+
 // "说错了 是干了4年2个月", "不对 修了12天不是8天" right after an answer (legal helper, session 25:
 // the severance rule's sentences came again, or "没看懂"): the sum of the answer he got, worked
 // again with the figure he means and the question he asked, or that the answer stands. False
 // when the message corrects nothing or there is no answer before it.
-// The entries a sum of his may rest on: the answers sent, then what his story finds (after a
-// numbered pick or a side answer the rule his figures work may be a neighbour's: a grade-10
-// story's "帮我算算" got the work-death benefits; "说错了 是欠了4个月" after a dismissal answer
-// has the wage-arrears rule).
-std::vector<const Entry*> sum_candidates(const Index& index, const LegalQuestion& question,
-                                         const std::string& earlier) {
-    std::vector<const Entry*> candidates;
-    for (const std::string& id : question.answered_before)
-        if (const Entry* entry = index.script().find(id)) candidates.push_back(entry);
-    constexpr std::size_t kStoryHits = 5;
-    for (const Hit& hit : index.search(earlier, question.district, kStoryHits))
-        if (hit.entry) candidates.push_back(hit.entry);
-    return candidates;
-}
-
-// The first candidate whose rule `text` (with `earlier`) works, and that sum.
-std::pair<const Entry*, std::string> first_worked_sum(const std::vector<const Entry*>& candidates,
-                                                      std::string_view text,
-                                                      const std::string& earlier, bool asked) {
-    for (const Entry* entry : candidates)
-        if (std::string sum = sum_for_driver(*entry, text, earlier, asked); !sum.empty())
-            return {entry, std::move(sum)};
-    return {nullptr, {}};
-}
-
 bool answer_correction(LegalReply& reply, const Index* index, const LegalQuestion& question) {
     if (!index || question.answered_before.empty() || question.topic.empty() ||
         !corrects_a_figure(question.text))
@@ -177,14 +190,12 @@ bool answer_correction(LegalReply& reply, const Index* index, const LegalQuestio
     const std::string corrected = with_corrected_figures(question.text, earlier);
     const std::string asked =
         corrected != earlier ? corrected : without_denied_figures(question.text) + " " + earlier;
-    auto [entry, sum] =
-        first_worked_sum(sum_candidates(*index, question, earlier), asked, {}, false);
-    if (!entry) entry = first;
-    reply.action = Action::answer;
-    reply.hits = {Hit{entry, 1.0}};
-    reply.entry_ids = {entry->id};
-    reply.texts = {sum.empty() ? std::string(kCorrectionNoted)
-                               : "好的，按您改过的数重新算：\n" + sum + "其他的和刚才说的一样。"};
+    const WorkedSum worked = worked_sum(*index, question, asked, earlier, false);
+    // `asked` holds his earlier messages already.
+    answer_with_entry(reply, worked.entry ? *worked.entry : *first,
+                      worked.sum.empty()
+                          ? std::string(kCorrectionNoted)
+                          : "好的，按您改过的数重新算：\n" + worked.sum + "其他的和刚才说的一样。");
     return true;
 }
 
@@ -208,35 +219,33 @@ bool answer_sum_asked(LegalReply& reply, const Index* index, const LegalQuestion
         return false;
     const std::string& earlier =
         question.said_before.empty() ? question.topic : question.said_before;
-    const std::vector<const Entry*> candidates = sum_candidates(*index, question, earlier);
-    if (auto [entry, sum] = first_worked_sum(candidates, question.text, earlier, true); entry) {
+    if (WorkedSum worked = worked_sum(*index, question, question.text, earlier, true);
+        worked.entry) {
         std::string text;
         constexpr double kRoundedShare = 0.02;
-        if (his_sum && sum_holds(sum, *his_sum))
+        if (his_sum && sum_holds(worked.sum, *his_sum))
             text = "对，您算的" + std::to_string(*his_sum) + "元没错：\n";
-        else if (his_sum && sum_holds(sum, *his_sum, kRoundedShare))
+        else if (his_sum && sum_holds(worked.sum, *his_sum, kRoundedShare))
             text = "对，差不多是这个数（" + std::to_string(*his_sum) + "元左右）：\n";
         else if (his_sum)
             text = "和您算的" + std::to_string(*his_sum) + "元不一样，按规定是这样算：\n";
-        text += std::move(sum) + kReachPerson;
-        reply.action = Action::answer;
-        reply.hits = {Hit{entry, 1.0}};
-        reply.entry_ids = {entry->id};
-        reply.texts = {std::move(text)};
+        answer_with_entry(reply, *worked.entry, std::move(text) + worked.sum + kReachPerson);
         return true;
     }
     // No rule works it: a bare ask gets which figures the answer needs, or a lawyer, never
     // another topic's table; a question of its own ("一次性工亡补助金到底是多少钱 是不是100来万")
     // is searched as any other.
-    if (!bare || candidates.empty()) return false;
-    const Entry* first = candidates.front();
+    if (!bare) return false;
+    const Entry* first = first_answered(*index, question);
+    if (!first)
+        for (const Hit& hit : index->search(earlier, question.district, kStoryHits))
+            if (!first && hit.entry) first = hit.entry;
+    if (!first) return false;
     const std::string needs = figures_a_sum_needs(*first);
-    reply.action = Action::answer;
-    reply.hits = {Hit{first, 1.0}};
-    reply.entry_ids = {first->id};
-    reply.texts = {needs.empty() ? std::string(kSumNeedsALawyer)
-                                 : "要按您的情况算，还差这几个数：" + needs +
-                                       "。发给我，我帮您算；要律师细算的，回复“人工”。"};
+    answer_with_entry(reply, *first,
+                      needs.empty() ? std::string(kSumNeedsALawyer)
+                                    : "要按您的情况算，还差这几个数：" + needs +
+                                          "。发给我，我帮您算；要律师细算的，回复“人工”。");
     return true;
 }
 
@@ -248,13 +257,13 @@ bool answer_the_rest(LegalReply& reply, const Index* index, const LegalQuestion&
         return false;
     const Entry* entry = index->script().find(question.answered_before.front());
     if (!entry) return false;
-    reply.action = Action::answer;
-    reply.hits = {Hit{entry, 1.0}};
-    reply.entry_ids = {entry->id};
-    const std::string whole = format_answer(*entry, std::numeric_limits<std::size_t>::max());
     // A channel that sends one message per turn gets what fits.
+    std::string whole = format_answer(*entry, std::numeric_limits<std::size_t>::max());
     if (whole.size() <= question.max_bytes || !question.follow_up) {
-        reply.texts = {format_answer(*entry, question.max_bytes)};
+        answer_with_entry(reply, *entry,
+                          whole.size() <= question.max_bytes
+                              ? std::move(whole)
+                              : format_answer(*entry, question.max_bytes));
         return true;
     }
     // Longer than one message takes: as many as it needs, each ending a sentence (the whole cut
@@ -272,7 +281,7 @@ bool answer_the_rest(LegalReply& reply, const Index* index, const LegalQuestion&
         parts.push_back(rest.substr(0, cut));
         rest.erase(0, cut);
     }
-    reply.texts = {parts.front()};
+    answer_with_entry(reply, *entry, parts.front());
     reply.follow_ups.assign(parts.begin() + 1, parts.end());
     return true;
 }

@@ -768,6 +768,20 @@ std::string sum_for_driver(const Entry& answered, std::string_view text,
 
 namespace {
 
+// Every number written in `raw` (digits or Chinese numerals, "6万1" as 61000), in order.
+std::vector<long> numbers_written(std::string_view raw) {
+    const std::u32string folded = prepared(raw);
+    std::vector<long> numbers;
+    for (std::size_t at = 0; at < folded.size(); ++at) {
+        // A number starts here, not inside another.
+        if (at > 0 && (is_arabic(folded[at - 1]) || folded[at - 1] == U'.')) continue;
+        std::size_t used = 0;
+        if (const auto value = number_in(std::u32string_view(folded).substr(at), used))
+            numbers.push_back(*value);
+    }
+    return numbers;
+}
+
 constexpr std::string_view kSumAsks[] = {
     "算算",     "算一下",     "帮我算",   "给我算",   "给算",     "一共能", "总共能", "一共多少",
     "总共多少", "一共是多少", "能拿多少", "能要多少", "能赔多少", "赔多少", "拿多少", "要回多少"};
@@ -802,16 +816,10 @@ std::optional<long> sum_he_states(std::string_view text) {
     if (!text::contains_any(text, {"是不是", "对不对", "对吗", "对吧", "没错吧", "算得对", "算的对",
                                    "对不", "是这么多", "这么算"}))
         return std::nullopt;
-    const std::u32string folded = prepared(text);
     std::optional<long> largest;
     constexpr long kSmallestSum = 100;
-    for (std::size_t at = 0; at < folded.size(); ++at) {
-        if (at > 0 && (is_arabic(folded[at - 1]) || folded[at - 1] == U'.')) continue;
-        std::size_t used = 0;
-        if (const auto value = number_in(std::u32string_view(folded).substr(at), used);
-            value && *value >= kSmallestSum && (!largest || *value > *largest))
-            largest = value;
-    }
+    for (const long value : numbers_written(text))
+        if (value >= kSmallestSum && (!largest || value > *largest)) largest = value;
     // "月工资7000 是不是这么算" states his wage, not a sum.
     const DriverFigures figures = figures_in(text);
     if (largest && (largest == figures.monthly_wage || largest == figures.daily_income ||
@@ -821,16 +829,11 @@ std::optional<long> sum_he_states(std::string_view text) {
 }
 
 bool sum_holds(std::string_view sum, long figure, double tolerance) {
-    const std::u32string folded = prepared(sum);
-    for (std::size_t at = 0; at < folded.size(); ++at) {
-        if (at > 0 && (is_arabic(folded[at - 1]) || folded[at - 1] == U'.')) continue;
-        std::size_t used = 0;
-        const auto value = number_in(std::u32string_view(folded).substr(at), used);
-        if (value && std::abs(static_cast<double>(*value - figure)) <=
-                         tolerance * static_cast<double>(*value))
-            return true;
-    }
-    return false;
+    const std::vector<long> numbers = numbers_written(sum);
+    return std::any_of(numbers.begin(), numbers.end(), [&](long value) {
+        return std::abs(static_cast<double>(value - figure)) <=
+               tolerance * static_cast<double>(value);
+    });
 }
 
 std::string figures_a_sum_needs(const Entry& answered) {
