@@ -426,6 +426,22 @@ constexpr std::string_view kOfficeNotKnown = "?";
 // SessionState::office_district after the benefits of a district: this, then its name ("新北的呢"
 // next asks for that district's benefits, not its office).
 constexpr std::string_view kAfterBenefits = "benefits:";
+
+// What SessionState::office_district says of the reply before it.
+struct OfficeShown {
+    std::string_view district;    // whose office it named ("" for none)
+    bool after_benefits = false;  // a benefits reply named it, or none (kOfficeNotKnown)
+    bool no_district = false;     // benefits for no district in particular
+};
+OfficeShown office_shown(std::string_view stored) {
+    if (stored == kOfficeNotKnown) return {{}, true, true};
+    if (stored.starts_with(kAfterBenefits)) return {stored.substr(kAfterBenefits.size()), true};
+    return {stored};
+}
+
+// What to bring to the district union.
+constexpr std::string_view kBringToTheOffice =
+    "带上身份证；已经入会的，再带上会员电子卡（领福利要出示）。";
 // Beside a legal question, a join request.
 const char* const kJoinAfterQuestion = "您还说想入会：回复“入会”就开始办理，大约2分钟。";
 const char* const kJoinAfterQuestionInGroup =
@@ -568,8 +584,7 @@ std::string any_office_text(OfficeAsk ask) {
         case OfficeAsk::unreachable:
             return "区县工会的电话打不通的，在办公时间再打。" + std::string(kWhichDistrict);
         case OfficeAsk::bring:
-            return "带上身份证；已经入会的，再带上会员电子卡（领福利要出示）。" +
-                   std::string(kWhichDistrict);
+            return std::string(kBringToTheOffice) + std::string(kWhichDistrict);
         case OfficeAsk::payout:
             return "发放时间以区县工会的通知为准。" + std::string(kWhichDistrict);
         case OfficeAsk::none:
@@ -583,7 +598,8 @@ void take_other_district_benefits(const members::DistrictCatalog& districts,
                                   std::string_view office_district, std::string_view text,
                                   Understanding& understood) {
     constexpr std::size_t kShortAsk = 8;
-    if (!office_district.starts_with(kAfterBenefits) || text::code_point_count(text) > kShortAsk ||
+    const OfficeShown shown = office_shown(office_district);
+    if (!shown.after_benefits || shown.no_district || text::code_point_count(text) > kShortAsk ||
         text.find("呢") == std::string_view::npos || understood.intent == "join")
         return;
     const auto named = districts.match(text);
@@ -612,16 +628,14 @@ std::string office_follow_up_text(const members::DistrictCatalog& districts,
                                   std::string& office_district, std::string_view text) {
     constexpr std::size_t kFollowUpChars = 16;
     if (office_district.empty() || text::code_point_count(text) > kFollowUpChars) return {};
-    const bool after_benefits = office_district.starts_with(kAfterBenefits);
+    const OfficeShown before = office_shown(office_district);
     const auto named = districts.match(text);
-    const auto shown = districts.match(
-        after_benefits ? office_district.substr(kAfterBenefits.size()) : office_district);
     const bool other = named.kind == members::DistrictCatalog::Match::Kind::unique &&
                        text.find("呢") != std::string_view::npos;
-    if (other && after_benefits) return {};
-    const auto& place = other ? named : shown;
-    if (place.kind != members::DistrictCatalog::Match::Kind::unique)
-        return office_district == kOfficeNotKnown ? any_office_text(office_ask(text)) : "";
+    if (other && before.after_benefits && !before.no_district) return {};
+    if (!other && before.no_district) return any_office_text(office_ask(text));
+    const auto place = other ? named : districts.match(before.district);
+    if (place.kind != members::DistrictCatalog::Match::Kind::unique) return {};
     office_district = place.candidates.front()->name;
     const std::string line = office_line(*place.candidates.front());
     switch (other ? OfficeAsk::hours : office_ask(text)) {
@@ -633,7 +647,7 @@ std::string office_follow_up_text(const members::DistrictCatalog& districts,
                    "\n打不通的，在办公时间再打，或者打职工服务热线12351；也可以回复“人工”，"
                    "由工会工作人员联系您。";
         case OfficeAsk::bring:
-            return "带上身份证；已经入会的，再带上会员电子卡（领福利要出示）。\n" + line +
+            return std::string(kBringToTheOffice) + "\n" + line +
                    "\n不确定的，去之前先打电话问清楚。";
         case OfficeAsk::payout:
             return "发放时间以区县工会的通知为准，想问进度可以打电话：\n" + line +
@@ -797,9 +811,8 @@ bool RouterDialog::answer_office_follow_up(const ChatTurn& turn, const Understan
     // "要带啥" right after a benefit is that benefit's papers (the mutual aid's 发票和病历), which
     // its FAQ entry says; the office's "身份证和会员电子卡" left them out (benefits helper, round
     // 3).
-    const bool after_benefits =
-        turn.office_district == kOfficeNotKnown || turn.office_district.starts_with(kAfterBenefits);
-    if (after_benefits && office_ask(turn.text) == OfficeAsk::bring && names_papers(turn))
+    if (office_shown(turn.office_district).after_benefits &&
+        office_ask(turn.text) == OfficeAsk::bring && names_papers(turn))
         return false;
     std::string office_district = turn.office_district;
     std::string office = office_follow_up_text(*services_.districts, office_district, turn.text);
@@ -951,6 +964,7 @@ namespace {
 // (it was taken for a join request, and "等下 入会要交钱不？会费多少" searched without its
 // 入会 got "我还答不好"; join helper, session 22).
 bool asks_to_join(std::string_view part) {
+    if (says_he_is_a_member(part)) return false;
     const auto has = [&](std::string_view word) {
         return part.find(word) != std::string_view::npos;
     };
@@ -963,7 +977,6 @@ bool asks_to_join(std::string_view part) {
     // (benefits helper, session 26: only the fee was answered).
     const bool wants_one = (has("想入一个") || has("要入一个") || has("想办一个") ||
                             has("给我办一个") || has("也入一个"));
-    if (says_he_is_a_member(part)) return false;
     return (names_joining && (wants || !faq::asks_something(part))) || wants_one;
 }
 

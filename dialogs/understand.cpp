@@ -454,13 +454,10 @@ Understanding Understander::understand(std::string_view text, const UnderstandCo
          result.intent == "out_of_scope") &&
         asks_about_the_result_sms(cleaned))
         result.intent = "progress";
+    // A member asking ("入会才半个月 住院能报吗"), and "武进工会在哪" (进工会 is a join cue), are
+    // questions, not requests to join (both started the form; benefits helper, session 26).
     if (result.intent == "join" && !result.command && context.step.empty() &&
-        says_he_is_a_member(cleaned))
-        result.intent = "question";
-    // "武进工会在哪" holds 进工会, a join cue: it asks where the union is (it started the form;
-    // benefits helper, session 26).
-    if (result.intent == "join" && !result.command && context.step.empty() &&
-        asks_for_union_office(cleaned))
+        (says_he_is_a_member(cleaned) || asks_for_union_office(cleaned)))
         result.intent = "question";
     if (context.step.empty())
         if (auto district = station_place_asked(result, cleaned)) {

@@ -88,9 +88,11 @@ private:
     std::optional<std::string> station_place_asked(const Understanding& result,
                                                    std::string_view cleaned) const;
 
-    std::shared_ptr<const faq::IntentModel> model_;
+    // The field a message at the summary changes ("" when none).
     std::string field_edited_at_summary(const std::string& cleaned,
                                         const UnderstandContext& context) const;
+
+    std::shared_ptr<const faq::IntentModel> model_;
     const members::DistrictCatalog* districts_;
 };
 
