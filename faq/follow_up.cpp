@@ -5,6 +5,7 @@
 
 #include "faq/decide.hpp"
 #include "text/utf8.hpp"
+#include "text/words.hpp"
 
 namespace kayou::faq {
 namespace {
@@ -261,20 +262,23 @@ std::span<const std::string_view> brevity_words() {
     return kBrief;
 }
 
+std::size_t characters_said(std::string_view text, std::u32string_view ignored) {
+    const std::u32string points = text::decode_utf8(text);
+    return static_cast<std::size_t>(std::count_if(points.begin(), points.end(), [&](char32_t cp) {
+        return cp > 0x2FFF && cp != U'，' && cp != U'。' && cp != U'？' && cp != U'！' &&
+               ignored.find(cp) == std::u32string_view::npos;
+    }));
+}
+
 bool asks_for_brevity(std::string_view message) {
-    const auto words = brevity_words();
-    return std::any_of(words.begin(), words.end(), [&](std::string_view word) {
-        return message.find(word) != std::string_view::npos;
-    });
+    return text::contains_any(message, brevity_words());
 }
 
 bool asks_for_the_rest(std::string_view message) {
     constexpr std::string_view kRest[] = {"后面呢",   "没说完",   "没发完",   "后半截",
                                           "看全文",   "全文",     "完整的",   "完整版",
                                           "全部发来", "全部发给", "剩下的呢", "下面呢"};
-    return std::any_of(std::begin(kRest), std::end(kRest), [&](std::string_view word) {
-        return message.find(word) != std::string_view::npos;
-    });
+    return text::contains_any(message, kRest);
 }
 
 bool asks_something(std::string_view message) {

@@ -25,6 +25,9 @@ bool asks_something(std::string_view message);
 // The words with which a driver asks for a shorter answer ("太长了", "说简单点", "说重点",
 // "太长咧额看不懂"), as faq::answer_from removes them to find what is left to ask.
 std::span<const std::string_view> brevity_words();
+// How many Chinese characters `text` says, leaving out the marks ，。？！ and any of `ignored`
+// (fillers): what a message says beside the words taken out of it.
+std::size_t characters_said(std::string_view text, std::u32string_view ignored = {});
 // Whether `message` asks for a shorter answer (one of brevity_words()).
 bool asks_for_brevity(std::string_view message);
 // "后面呢 咋没说完", "我要看上一条完整的": the rest of an answer that was cut (legal helper,

@@ -599,11 +599,7 @@ std::optional<LegalQuestion> asked_briefly(const LegalQuestion& question) {
     brief.searched = {};
     brief.follow_up = false;
     brief.max_bytes = std::min(question.max_bytes, kBriefAnswerBytes);
-    const std::u32string left = text::decode_utf8(rest);
-    const auto words = std::count_if(left.begin(), left.end(), [](char32_t cp) {
-        return cp > 0x2FFF && cp != U'，' && cp != U'。' && cp != U'？' && cp != U'！';
-    });
-    if (static_cast<std::size_t>(words) >= kShortestQuestion) {
+    if (characters_said(rest) >= kShortestQuestion) {
         brief.text = std::move(rest);
         return brief;
     }

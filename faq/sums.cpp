@@ -6,6 +6,7 @@
 #include <initializer_list>
 
 #include "faq/analyzer.hpp"
+#include "faq/follow_up.hpp"
 #include "faq/script.hpp"
 #include "text/utf8.hpp"
 #include "text/words.hpp"
@@ -788,11 +789,7 @@ constexpr std::string_view kSumAsks[] = {
 
 }  // namespace
 
-bool asks_for_a_sum(std::string_view text) {
-    return std::any_of(std::begin(kSumAsks), std::end(kSumAsks), [&](std::string_view ask) {
-        return text.find(ask) != std::string_view::npos;
-    });
-}
+bool asks_for_a_sum(std::string_view text) { return text::contains_any(text, kSumAsks); }
 
 bool asks_only_for_a_sum(std::string_view text) {
     if (!asks_for_a_sum(text)) return false;
@@ -803,13 +800,8 @@ bool asks_only_for_a_sum(std::string_view text) {
     // What is left beside the ask: fillers and pronouns say nothing of their own.
     constexpr std::u32string_view kFillers =
         U"那我你他的呢啊吧了就还钱块呀嘛哈帮给下总共一能多少是";
-    const std::u32string left = text::decode_utf8(rest);
-    const auto said = std::count_if(left.begin(), left.end(), [&](char32_t cp) {
-        return cp > 0x2FFF && kFillers.find(cp) == std::u32string_view::npos && cp != U'，' &&
-               cp != U'。' && cp != U'？' && cp != U'！';
-    });
-    constexpr long kOwnWords = 3;
-    return said < kOwnWords;
+    constexpr std::size_t kOwnWords = 3;
+    return characters_said(rest, kFillers) < kOwnWords;
 }
 
 std::optional<long> sum_he_states(std::string_view text) {
