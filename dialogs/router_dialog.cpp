@@ -1141,7 +1141,12 @@ asio::awaitable<std::string> RouterDialog::answer_legal(const Message& message,
     const bool ticket_open = !answer.ticket.empty() || !state.session.open_ticket.empty();
     const bool offer_desk = decided.offer_desk && !ticket_open;
     if (offer_desk && answer.outcome == "handoff" && !answer.confident) handled.texts.clear();
-    if (offer_desk && said_something) handled.texts.push_back(kSeriousOffer);
+    // After the last answer: between "①" and a "②" sent as a message of its own it split the two
+    // answers (legal helper, session 26).
+    if (offer_desk && said_something) {
+        auto& last = handled.follow_ups.empty() ? handled.texts : handled.follow_ups;
+        last.emplace_back(kSeriousOffer);
+    }
     // "工伤认定要多久 另外我想入会": how to join, unless the answer says so.
     if (!mid_flow && !handled.texts.empty() && beside_join && !says_how_to_join(handled)) {
         // After the second answer when it comes as a message of its own.

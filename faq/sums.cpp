@@ -666,22 +666,98 @@ std::string freight_line(int trips, long per_trip) {
            "元；拖着不付的，从该付之日起的逾期利息损失也可以一起要。\n";
 }
 
+// Which sum an answer's rule works, read from words only that rule's answers hold; one table for
+// the sum (sum_for_driver) and for the figures it needs (figures_a_sum_needs), which read them
+// apart before (second read, session 26). In this order: the first rule that fits names the
+// figures he is asked for.
+enum class SumRule {
+    wages_owed,
+    double_wage,
+    severance,
+    disability,
+    lost_earnings,
+    overlimit,
+    points,
+    freight,
+    speeding,
+    retirement,
+    deduction,
+};
+
+struct SumRuleWords {
+    SumRule rule;
+    std::initializer_list<std::string_view> all_of;  // the answer holds each
+    std::initializer_list<std::string_view> any_of;  // and one of these, when any are given
+    // The figures asked for when he asks a sum without them; "" for a rule whose figures come
+    // with his question (a speed, a deduction, a birth year).
+    std::string_view needs;
+    // Words that narrow asking for the figures: "运费" is in 77 answers (cargo damage, a ban),
+    // where trips and a price would be the wrong thing to ask; the sum itself needs only his
+    // figures and "运费".
+    std::string_view needs_also = {};
+};
+
+const SumRuleWords kSumRules[] = {
+    {SumRule::wages_owed, {"加付赔偿金"}, {}, "每月工资和欠了几个月（比如“欠了3个月 每月7000”）"},
+    {SumRule::double_wage,
+     {"二倍工资", "11个月"},
+     {},
+     "干了几个月和月工资（比如“没签合同 干了8个月 月工资6000”）"},
+    {SumRule::severance,
+     {"经济补偿", "每满1年"},
+     {},
+     "在这家干了多久和月工资（比如“干了3年2个月 月工资7000”）"},
+    {SumRule::disability,
+     {"一次性伤残补助金"},
+     {},
+     "伤残等级和月工资（比如“九级伤残 月工资6000”）"},
+    {SumRule::lost_earnings, {"误工费"}, {}, "误工了多少天和每天收入（比如“歇了30天 一天挣500”）"},
+    {SumRule::overlimit, {"每超1吨罚500元"}, {}, "几轴车和车货总重（比如“五轴 总重50吨”）"},
+    {SumRule::points, {"满12分"}, {}, "这个周期每次扣了几分（比如“扣了3分 又扣6分”）"},
+    {SumRule::freight,
+     {"运费"},
+     {},
+     "拉了几趟和每趟多少运费（比如“拉了3趟 每趟4500”）",
+     "逾期付款的利息"},
+    {SumRule::speeding, {"超速", "%"}, {}, ""},
+    {SumRule::retirement, {"退休"}, {"延迟", "最低缴费年限"}, ""},
+    {SumRule::deduction, {"20%", "最低工资"}, {}, ""},
+};
+
+const SumRuleWords& words_of(SumRule rule) {
+    for (const auto& words : kSumRules)
+        if (words.rule == rule) return words;
+    return kSumRules[0];  // unreachable: every rule has its row
+}
+
+bool holds_all(const std::string& answer, std::initializer_list<std::string_view> words) {
+    return std::all_of(words.begin(), words.end(), [&](std::string_view word) {
+        return answer.find(word) != std::string::npos;
+    });
+}
+
+bool follows(const Entry& answered, const SumRuleWords& words) {
+    return holds_all(answered.answer, words.all_of) &&
+           (words.any_of.size() == 0 || text::contains_any(answered.answer, words.any_of));
+}
+
+bool follows(const Entry& answered, SumRule rule) { return follows(answered, words_of(rule)); }
+
 // The sums of a wage or injury story, when `answered` sets the rule they follow. The wages owed
 // head the answer to the message that states them, or to one that asks for money.
 std::string wage_story_lines(const Entry& answered, const DriverFigures& figures, bool asks_money,
                              bool owed_now) {
-    const std::string& answer = answered.answer;
     if (figures.months_owed && figures.monthly_wage && (asks_money || owed_now) &&
-        answer.find("加付赔偿金") != std::string::npos)
+        follows(answered, SumRule::wages_owed))
         return wages_owed_line(*figures.months_owed, *figures.monthly_wage);
     if (figures.no_contract && figures.months_worked && figures.monthly_wage && asks_money &&
-        answer.find("二倍工资") != std::string::npos && answer.find("11个月") != std::string::npos)
+        follows(answered, SumRule::double_wage))
         return double_wage_line(*figures.months_worked, *figures.monthly_wage);
-    if (figures.trips && figures.per_trip && asks_money && answer.find("运费") != std::string::npos)
+    if (figures.trips && figures.per_trip && asks_money && follows(answered, SumRule::freight))
         return freight_line(*figures.trips, *figures.per_trip);
     constexpr long kDaysInMonth = 30;
     if (figures.days_off && (figures.daily_income || figures.monthly_wage) && asks_money &&
-        answer.find("误工费") != std::string::npos) {
+        follows(answered, SumRule::lost_earnings)) {
         const bool from_monthly = !figures.daily_income;
         const long daily =
             from_monthly ? *figures.monthly_wage / kDaysInMonth : *figures.daily_income;
@@ -705,16 +781,13 @@ std::string traffic_lines(const Entry& answered, const DriverFigures& figures,
     if (!asks && !asks_points) return {};
     std::string lines;
     if (figures.speed_limit && figures.speed && *figures.speed > *figures.speed_limit &&
-        answered.answer.find("超速") != std::string::npos &&
-        answered.answer.find("%") != std::string::npos)
+        follows(answered, SumRule::speeding))
         lines +=
             speeding_line(*figures.speed_limit, *figures.speed,
                           answered.answer.find("20%以上一次记12分") != std::string::npos, text);
-    if (asks_points && !figures.points.empty() &&
-        answered.answer.find("满12分") != std::string::npos)
+    if (asks_points && !figures.points.empty() && follows(answered, SumRule::points))
         lines += points_line(figures.points, asks_left);
-    if (figures.axles && figures.gross_tons &&
-        answered.answer.find("每超1吨罚500元") != std::string::npos)
+    if (figures.axles && figures.gross_tons && follows(answered, SumRule::overlimit))
         lines +=
             overlimit_line(*figures.axles, figures.trailer, *figures.gross_tons, figures.deducted);
     return lines;
@@ -730,9 +803,7 @@ std::string sum_for_driver(const Entry& answered, std::string_view text,
     const DriverFigures figures = said_before.empty() ? now : figures_in(stated);
     if (std::string lines = traffic_lines(answered, figures, now, text); !lines.empty())
         return lines;
-    if (figures.born_year && answered.answer.find("退休") != std::string::npos &&
-        (answered.answer.find("延迟") != std::string::npos ||
-         answered.answer.find("最低缴费年限") != std::string::npos)) {
+    if (figures.born_year && follows(answered, SumRule::retirement)) {
         const bool female =
             text::contains_any(stated, {"女的", "女司机", "我是女", "女职工", "女同志", "女性"});
         const bool male =
@@ -752,17 +823,14 @@ std::string sum_for_driver(const Entry& answered, std::string_view text,
         !lines.empty())
         return lines;
     if (!figures.monthly_wage) return {};
-    if (figures.deducted && answered.answer.find("20%") != std::string::npos &&
-        answered.answer.find("最低工资") != std::string::npos)
+    if (figures.deducted && follows(answered, SumRule::deduction))
         return deduction_line(*figures.monthly_wage, *figures.deducted);
     if (figures.months_worked && *figures.months_worked > 0 && asks_money &&
-        answered.answer.find("经济补偿") != std::string::npos &&
-        answered.answer.find("每满1年") != std::string::npos)
+        follows(answered, SumRule::severance))
         return figures.months_more
                    ? severance_range_line(*figures.months_worked, *figures.monthly_wage)
                    : severance_line(*figures.months_worked, *figures.monthly_wage);
-    if (figures.disability_grade && asks_money &&
-        answered.answer.find("一次性伤残补助金") != std::string::npos)
+    if (figures.disability_grade && asks_money && follows(answered, SumRule::disability))
         return disability_line(*figures.disability_grade, *figures.monthly_wage);
     return {};
 }
@@ -829,20 +897,11 @@ bool sum_holds(std::string_view sum, long figure, double tolerance) {
 }
 
 std::string figures_a_sum_needs(const Entry& answered) {
-    const std::string& answer = answered.answer;
-    const auto has = [&answer](std::string_view words) {
-        return answer.find(words) != std::string::npos;
-    };
-    if (has("加付赔偿金")) return "每月工资和欠了几个月（比如“欠了3个月 每月7000”）";
-    if (has("二倍工资") && has("11个月"))
-        return "干了几个月和月工资（比如“没签合同 干了8个月 月工资6000”）";
-    if (has("经济补偿") && has("每满1年"))
-        return "在这家干了多久和月工资（比如“干了3年2个月 月工资7000”）";
-    if (has("一次性伤残补助金")) return "伤残等级和月工资（比如“九级伤残 月工资6000”）";
-    if (has("误工费")) return "误工了多少天和每天收入（比如“歇了30天 一天挣500”）";
-    if (has("每超1吨罚500元")) return "几轴车和车货总重（比如“五轴 总重50吨”）";
-    if (has("满12分")) return "这个周期每次扣了几分（比如“扣了3分 又扣6分”）";
-    if (has("逾期付款的利息")) return "拉了几趟和每趟多少运费（比如“拉了3趟 每趟4500”）";
+    for (const auto& words : kSumRules)
+        if (!words.needs.empty() && follows(answered, words) &&
+            (words.needs_also.empty() ||
+             answered.answer.find(words.needs_also) != std::string::npos))
+            return std::string(words.needs);
     return {};
 }
 
