@@ -292,10 +292,32 @@ bool complains_about_a_seller(std::string_view text) {
 
 bool withdraws_ticket(std::string_view text) {
     constexpr std::string_view kWithdraw[] = {
-        "不用律师了", "不需要律师了", "不用找律师了", "不找律师了", "取消工单",
-        "工单取消",   "撤销工单",     "撤回工单",     "工单撤了",   "工单不要了",
-        "不用人工了", "问题解决了",   "已经解决了",   "事情解决了"};
+        "不用律师了", "不需要律师了", "不用找律师了", "不找律师了", "取消工单", "工单取消",
+        "撤销工单", "撤回工单", "工单撤了", "工单不要了", "不用人工了", "问题解决了", "已经解决了",
+        "事情解决了",
+        // "我没要人工啊 取消" right after a ticket he did not mean (legal helper, session 27).
+        "没要人工", "没要律师", "没叫人工", "没让转人工", "没说要人工"};
     return contains_any(text, kWithdraw);
+}
+
+namespace {
+
+// Only the words that decline the bot's transfer: "老板说不用律师 私了就行" is his story.
+constexpr std::string_view kDeclinePerson[] = {
+    "不要转人工", "不用转人工", "不要转律师", "不用转律师", "别转人工", "不转人工",
+    "别转律师",   "不用人工",   "不要人工",   "没要人工",   "别找人工", "不找人工"};
+
+}  // namespace
+
+bool declines_a_person(std::string_view text) { return contains_any(text, kDeclinePerson); }
+
+std::string without_declined_person(std::string_view text) {
+    std::string rest(text);
+    // Longest first: "不要转人工" before "不要人工" would leave "转".
+    for (const std::string_view words : kDeclinePerson)
+        for (auto at = rest.find(words); at != std::string::npos; at = rest.find(words))
+            rest.replace(at, words.size(), " ");
+    return rest;
 }
 
 bool asks_for_a_call(std::string_view text) {

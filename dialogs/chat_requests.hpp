@@ -74,6 +74,13 @@ bool asks_membership_by_id(std::string_view text);
 // "算了不用律师了 我自己去仲裁 取消吧", "问题解决了 工单撤了吧": he no longer wants his ticket.
 bool withdraws_ticket(std::string_view text);
 
+// "你先别转人工 我就问住院期间工资给不给", "不要转人工 我就想知道…": a person declined, so the
+// message is his question (both opened a ticket nobody asked for; legal helper, session 27).
+bool declines_a_person(std::string_view text);
+// The message without the words that decline a person ("你先 我就问住院期间工资给不给"): they
+// would draw the how-to-reach-a-lawyer entry into the search.
+std::string without_declined_person(std::string_view text);
+
 // "金坛区工会服务站在哪 电话多少", "溧阳工会在哪 要带啥", "武进区工会在哪里 我直接过去交材料":
 // where the district's union is, to go in person (they got a ticket note, the benefit list or
 // choices; benefits helper, session 25), or its phone ("工会电话多少" opened a ticket: the

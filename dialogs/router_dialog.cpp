@@ -1073,6 +1073,10 @@ asio::awaitable<std::string> RouterDialog::answer_legal(const Message& message,
         ask.text = std::string(asked);
         ask.searched = {};
     }
+    if (declines_a_person(ask.text)) {
+        ask.text = without_declined_person(ask.text);
+        ask.searched = {};
+    }
     // "洗澡要钱不", "晚上十点以后还能进吗" right after a list of stations ask about them (they
     // got choices on arbitration fees and joining; benefits helper, session 25).
     constexpr std::size_t kStationQuestionChars = 20;

@@ -792,7 +792,8 @@ Understanding Understander::classify(const std::string& cleaned, const Understan
                (score.intent == "confirm" && context.step != "confirm") ||
                (score.intent == "edit" && !names_a_field) ||
                (score.intent == "join" && (member_already || asks_what_it_pays)) ||
-               (score.intent == "progress" && names_no_application);
+               (score.intent == "progress" && names_no_application) ||
+               (score.intent == "person" && declines_a_person(cleaned));
     });
     if ((scores.empty() || scores.front().score < kWeakestIntent) && question_shaped && legal) {
         // Asked like a question but close to nothing: a legal question kayou cannot answer yet

@@ -137,6 +137,22 @@ TEST(WithdrawsTicket, HeNoLongerWantsTheLawyer) {
         EXPECT_FALSE(withdraws_ticket(text)) << text;
 }
 
+TEST(WithdrawsTicket, ATicketHeDidNotMean) {
+    EXPECT_TRUE(withdraws_ticket("我没要人工啊 取消"));
+    EXPECT_TRUE(withdraws_ticket("我没要律师"));
+}
+
+TEST(DeclinesAPerson, TheQuestionIsWhatIsLeft) {
+    EXPECT_TRUE(declines_a_person("你先别转人工 我就问住院期间工资给不给"));
+    EXPECT_TRUE(declines_a_person("不要转人工 我就想知道补交的话 他交多少我交多少"));
+    EXPECT_FALSE(declines_a_person("转人工"));
+    EXPECT_FALSE(declines_a_person("老板说不用律师 私了就行"));  // his story, not the bot's offer
+    EXPECT_EQ(without_declined_person("你先别转人工 我就问住院期间工资给不给"),
+              "你先  我就问住院期间工资给不给");
+    EXPECT_EQ(without_declined_person("不要转人工 不用人工"), "   ");
+    EXPECT_EQ(without_declined_person("停工留薪期工资给不给"), "停工留薪期工资给不给");
+}
+
 TEST(AsksForUnionOffice, WhereTheDistrictsUnionIs) {
     for (const char* text : {"金坛区工会服务站在哪 电话多少", "溧阳工会在哪 要带啥",
                              "武进区工会在哪里 我直接过去交材料", "新北区总工会电话多少",
