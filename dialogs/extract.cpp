@@ -301,7 +301,10 @@ bool is_non_name_word(std::u32string_view name) {
 
 // Characters that make a text a sentence or a question, never a name.
 bool has_sentence_char(std::u32string_view text) {
-    static const std::u32string chars = U"吗呢吧啊呀么啥嘛哪谁怎几咋呗了的是在有要想请问会能";
+    // Pronouns and 给 too: "都发给你了啊" at the name step was kept as "都发给你" (都 is a surname;
+    // join helper, session 27).
+    static const std::u32string chars =
+        U"吗呢吧啊呀么啥嘛哪谁怎几咋呗了的是在有要想请问会能你我他她咱俺给";
     for (char32_t c : text)
         if (chars.find(c) != std::u32string::npos) return true;
     return false;
@@ -666,7 +669,15 @@ std::optional<std::string> name_before_id(std::string_view text) {
         at = end + 1;
     }
     for (std::size_t i = 1; i < words.size(); ++i) {
-        const std::string_view word = words[i];
+        std::string_view word = words[i];
+        // "李红兵 身份证3204…": the label written onto the number (join helper, session 27).
+        for (const std::string_view label : {"身份证号码", "身份证号", "身份证", "证件号"})
+            if (word.starts_with(label)) {
+                word.remove_prefix(label.size());
+                break;
+            }
+        if (word.starts_with("：")) word.remove_prefix(std::string_view("：").size());
+        if (word.starts_with(":")) word.remove_prefix(1);
         const bool is_id =
             word.size() == 18 &&
             std::all_of(word.begin(), word.end() - 1, [](char c) { return c >= '0' && c <= '9'; });

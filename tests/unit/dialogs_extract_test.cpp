@@ -243,6 +243,13 @@ TEST(Extract, OtherValuesHoldDistrictAndEmployerSaidPlainly) {
          "",
          {{"district", "武进区"}, {"id_card", "320411198811112228"}}},
         {"入会 320411198811112228", "", {{"id_card", "320411198811112228"}}},
+        // The label written onto the number (session 27).
+        {"我要入会 李红兵 身份证320411198811112228 手机15190023344",
+         "",
+         {{"name", "李红兵"}, {"id_card", "320411198811112228"}, {"mobile", "15190023344"}}},
+        {"吴海 身份证号：320411198811112228",
+         "",
+         {{"name", "吴海"}, {"id_card", "320411198811112228"}}},
     };
     for (const auto& item : cases)
         EXPECT_EQ(other_values(item.text, item.except, kToday, &districts()), item.values)
