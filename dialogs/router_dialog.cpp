@@ -1160,14 +1160,14 @@ asio::awaitable<std::string> RouterDialog::answer_legal(const Message& message,
     co_return answer.outcome;
 }
 
-asio::awaitable<std::vector<std::string>> RouterDialog::answer_beside_join(const Message& message,
-                                                                           const ChatTurn& turn) {
+asio::awaitable<std::vector<std::string>> RouterDialog::answer_aside(const Message& message,
+                                                                     const ChatTurn& turn,
+                                                                     std::string question) {
     std::vector<std::string> texts;
     const ChatServices& chat = services_.chat;
-    auto other = question_beside_join(turn.text);
-    if (!chat.ask || !other) co_return texts;
+    if (!chat.ask || question.empty()) co_return texts;
     LegalAsk ask;
-    ask.text = std::move(*other);
+    ask.text = std::move(question);
     ask.in_group = turn.in_group;
     ask.mentioned = turn.asked;
     ask.channel = std::string(channel_name(message.channel));
@@ -1461,10 +1461,13 @@ asio::awaitable<std::string> RouterDialog::answer_route(
     std::string last_legal_outcome;
     switch (decided.action) {
         case Do::flow:
-            if (understood.intent == "answer" && !understood.slot("error").empty())
+            if (understood.intent == "answer" && !understood.slot("error").empty()) {
                 handled.reject = understood.slot("error");
-            else
-                handled.flow_text = decided.flow_text;
+                break;
+            }
+            handled.flow_text = decided.flow_text;
+            if (const std::string beside = understood.slot("beside"); !beside.empty())
+                handled.texts = co_await answer_aside(message, turn, beside);
             break;
         case Do::group_join:
             // "我入会填到哪了" in a group got a new link: the form he started is in his private
@@ -1474,10 +1477,12 @@ asio::awaitable<std::string> RouterDialog::answer_route(
                 break;
             }
             [[fallthrough]];
-        case Do::start_join:
-            handled.texts = co_await answer_beside_join(message, turn);
+        case Do::start_join: {
+            std::string other = question_beside_join(turn.text).value_or(std::string());
+            handled.texts = co_await answer_aside(message, turn, std::move(other));
             handled.flow_text = std::string("入会");
             break;
+        }
         case Do::join_status:
             handled.texts.push_back(kAlreadyApplied);
             handled.flow_text = std::string("进度");

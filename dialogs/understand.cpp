@@ -231,6 +231,33 @@ std::string without_reminder(const std::string& cleaned) {
     return cleaned;
 }
 
+// "024707 对了入会要交会费吗 一个月多少", "907989 体检在哪做": a question beside the step's
+// value. The form takes the value and the question is answered too (five were dropped; join
+// helper, session 27). "" when the rest asks nothing or too little to search.
+std::string question_beside_value(std::string_view cleaned, std::string_view value) {
+    std::string rest = without_personal_data_or_labels(cleaned);
+    if (!value.empty()) rest = text::replace_with_space(std::move(rest), value);
+    for (char& c : rest)
+        if (c >= '0' && c <= '9') c = ' ';  // the code, and what is left of a number
+    // The lead-ins before the question ("对了", "问下") and the gaps between them go.
+    constexpr std::string_view kGaps[] = {" ", "，", ",", "。", "：", ":"};
+    constexpr std::string_view kLeads[] = {"顺便问一下", "顺便问下", "问一下", "问下", "对了",
+                                           "另外",       "还有",     "验证码", "我的", "是"};
+    for (bool cut = true; cut;) {
+        cut = false;
+        const auto cut_lead = [&](std::string_view word) {
+            if (!rest.starts_with(word)) return;
+            rest.erase(0, word.size());
+            cut = true;
+        };
+        std::for_each(std::begin(kGaps), std::end(kGaps), cut_lead);
+        std::for_each(std::begin(kLeads), std::end(kLeads), cut_lead);
+    }
+    constexpr std::size_t kLeastQuestion = 5;
+    if (!faq::asks_something(rest) || faq::characters_said(rest) < kLeastQuestion) return {};
+    return rest;
+}
+
 // "等会啊 要过收费站了", "等下 在开车": a pause while he drives.
 bool busy_driving(std::string_view cleaned) {
     return contains_any(cleaned, {"等会", "等下", "等一下", "稍等", "待会"}) &&
@@ -657,6 +684,10 @@ std::optional<Understanding> Understander::understand_at_step(const std::string&
             result.slots["value"] = extraction.value;
         else
             result.slots["raw"] = cleaned;  // the flow says what is wrong with it
+        if (extraction.found())
+            if (std::string beside = question_beside_value(cleaned, extraction.value);
+                !beside.empty())
+                result.slots["beside"] = std::move(beside);
         // What the sentence held is wrong, though the whole might pass the step's check
         // ("叫我小李就行" is six characters of a name): this says what to fix.
         if (extraction.kind == Extraction::Kind::malformed && extraction.code == "name.nickname")

@@ -454,5 +454,21 @@ TEST(Understand, WhatTheJoinHelperOfSession24Typed) {
     EXPECT_EQ(understand("我的结果出来没").intent, "progress");
 }
 
+// A question typed beside the step's value: the value is the answer, the question is kept to be
+// answered too (five were dropped; join helper, session 27).
+TEST(Understand, AQuestionBesideTheValue) {
+    const auto code = understand("024707 对了入会要交会费吗 一个月多少", "sms_code");
+    EXPECT_EQ(code.intent, "answer");
+    EXPECT_EQ(code.slot("value"), "024707");
+    EXPECT_EQ(code.slot("beside"), "入会要交会费吗 一个月多少");
+    const auto plate = understand("苏D3G219 体检在哪做 啥时候能做", "plate");
+    EXPECT_EQ(plate.slot("value"), "苏D3G219");
+    EXPECT_EQ(plate.slot("beside"), "体检在哪做 啥时候能做");
+    // Nothing asked, or too little to search: no question beside it.
+    EXPECT_EQ(understand("验证码123456", "sms_code").slot("beside"), "");
+    EXPECT_EQ(understand("123456 好了吗", "sms_code").slot("beside"), "");
+    EXPECT_EQ(understand("车牌苏D12345 谢谢", "plate").slot("beside"), "");
+}
+
 }  // namespace
 }  // namespace kayou::dialogs
