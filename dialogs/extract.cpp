@@ -9,6 +9,7 @@
 #include "text/names.hpp"
 #include "text/personal_numbers.hpp"
 #include "text/utf8.hpp"
+#include "text/words.hpp"
 
 namespace kayou::dialogs {
 namespace {
@@ -733,6 +734,13 @@ std::map<std::string, std::string> other_values(std::string_view text, std::stri
         const auto employer = extract_answer("employer", text, today_yyyymmdd);
         if (employer.found() && employer.value != "无") found.emplace("employer", employer.value);
     }
+    // "…车牌苏D3G219 武进的 个体", "…在溧阳 没挂靠": among his other details, no employer is the
+    // answer to that step too (step 6 asked again: "刚说了没挂靠啊"; join helper, session 27).
+    // Alone at another step "没有单位" stays that step's word.
+    if (except != "employer" && !found.count("employer") && found.size() >= 2 &&
+        text::contains_any(text, {"个体", "没挂靠", "没有挂靠", "不挂靠", "自己跑", "单干", "散户",
+                                  "没单位", "没有单位"}))
+        found.emplace("employer", "无");
     if (except != "district" && districts) {
         // The company's and his own name are no place: "金坛顺达物流" says where the company is,
         // "王红梅" is no 红梅街道.

@@ -165,8 +165,8 @@ const std::set<std::string>& FlowScript::known_intents() {
 }
 
 const std::set<std::string>& FlowScript::known_commands() {
-    static const std::set<std::string> names{"cancel", "restart", "edit",   "progress",
-                                             "help",   "human",   "resend", "confirm"};
+    static const std::set<std::string> names{"cancel", "restart", "edit",    "progress", "help",
+                                             "human",  "resend",  "confirm", "keep"};
     return names;
 }
 

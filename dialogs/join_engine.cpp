@@ -333,8 +333,19 @@ void JoinEngine::keep_value_for(Turn& turn, const FlowStep& step) const {
         turn.draft().waiting[step.validator] = value->second;
         return;
     }
-    // "单位填货拉拉和满帮": what follows 填 / 写 / 改成 is the value, read as the step reads it.
-    const std::string put = value_put(said);
+    // "单位填货拉拉和满帮": what follows 填 / 写 / 改成 is the value, read as the step reads it;
+    // "修改姓名 李洪兵": what follows the field's name (the name went unread and the form went
+    // back to "第1步"; join helper, session 27).
+    std::string put = value_put(said);
+    if (put.empty()) {
+        std::vector<std::string> field_words = step.edit_words;
+        field_words.push_back(step.label);
+        for (const auto& word : field_words)
+            if (const auto at = said.find(word); at != std::string::npos) {
+                put = said.substr(at + word.size());
+                break;
+            }
+    }
     if (put.empty()) return;
     const auto extraction = extract_answer(step.validator, put, turn.input.today, &districts_);
     if (extraction.found()) turn.draft().waiting[step.validator] = extraction.value;
@@ -406,6 +417,10 @@ bool JoinEngine::command(Turn& turn) const {
         enter(turn, target->id);
         return true;
     }
+    if (is_command(text, commands.at("keep"))) {
+        keep_as_it_is(turn, current);
+        return true;
+    }
     if (current.kind == StepKind::sms_code && is_command(text, commands.at("resend"))) {
         turn.out.effect = {EffectKind::send_code, {}};
         return true;
@@ -415,6 +430,18 @@ bool JoinEngine::command(Turn& turn) const {
         return true;
     }
     return false;
+}
+
+void JoinEngine::keep_as_it_is(Turn& turn, const FlowStep& current) const {
+    DraftState& draft = turn.draft();
+    const bool filled = current.kind == StepKind::slot && draft.slots.count(current.slot) > 0 &&
+                        !draft.slots.at(current.slot).empty();
+    // Nothing to keep (a step not yet answered, the code, the summary): the step asks again.
+    if (!filled) {
+        prompt_again(turn);
+        return;
+    }
+    advance(turn, current);
 }
 
 void JoinEngine::answer_step(Turn& turn) const {

@@ -181,6 +181,9 @@ private:
     void advance(Turn& turn, const FlowStep& done) const;
     void fail(Turn& turn, const FlowStep& step, const std::string& message) const;
     void prompt_again(Turn& turn) const;
+    // "不改了" after "修改…": the step's value stays and the form goes back to where it was; a
+    // step with nothing to keep asks again.
+    void keep_as_it_is(Turn& turn, const FlowStep& current) const;
     void say_progress(Turn& turn, const std::string& outcome,
                       const std::map<std::string, std::string>& values) const;
     std::optional<std::string> intent_of(const std::string& text) const;

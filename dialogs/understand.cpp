@@ -209,13 +209,16 @@ bool holds_back(std::string_view cleaned) {
 bool decides_to_join(std::string_view cleaned) {
     constexpr std::size_t kLongestDecision = 14;
     if (text::code_point_count(cleaned) > kLongestDecision) return false;
-    if (!contains_any(cleaned, {"入会", "如会", "入工会", "入吧", "入个会"})) return false;
+    // "那入吧", "那我要入 咋整" after an answer on who may join (join helper, session 27).
+    if (!contains_any(cleaned,
+                      {"入会", "如会", "入工会", "入吧", "入个会", "那我要入", "那就入", "那我入"}))
+        return false;
     if (contains_any(cleaned,
                      {"钱", "费", "多久", "几天", "条件", "材料", "安全", "要啥", "啥用", "好处",
                       "福利", "不入", "不想", "算了", "取消", "退", "能入", "可以入", "会员"}))
         return false;
-    return contains_any(
-        cleaned, {"吧", "开始", "想入会", "要入会", "想如会", "要如会", "走起", "办理", "现在入"});
+    return contains_any(cleaned, {"吧", "开始", "想入会", "要入会", "想如会", "要如会", "走起",
+                                  "办理", "现在入", "我要入", "那就入", "那我入"});
 }
 
 // "刚说了 没有", "不是说了吗 顺达物流": the answer after a reminder that he gave it (the first
@@ -419,6 +422,16 @@ Understanding Understander::understand(std::string_view text, const UnderstandCo
     if (!context.step.empty() && disowns_joining(cleaned)) {
         result.intent = context.step == "name" ? "cancel" : "wait";
         result.command = false;
+        return result;
+    }
+    // "算了不改了 就这样吧" mid-form: the value stays (join helper, session 27); "算了" is no
+    // cancel.
+    constexpr std::size_t kLongestKeep = 12;
+    if (!context.step.empty() && text::code_point_count(cleaned) <= kLongestKeep &&
+        contains_any(cleaned, {"不改了", "不用改", "别改了", "就这样吧", "不改"}) &&
+        !contains_any(cleaned, {"取消", "不办", "不入"})) {
+        result.intent = "keep";
+        result.command = true;
         return result;
     }
     // "算了 先不弄了 下回再说": a pause keeps what he filled in (drafts are kept for days); a
@@ -663,7 +676,11 @@ std::optional<Understanding> Understander::understand_at_step(const std::string&
         // 钱吗" at the employer step) is the question when the question is clear.
         const bool open_field =
             context.step == "district" || context.step == "employer" || context.step == "name";
-        if (open_field && model.is_question(cleaned)) {
+        // "王建国 手机号是不是也要填啊？要身份证号吗": the name on its own first, then a question
+        // about the form; the name was lost and asked again (join helper, session 27).
+        const bool name_first = context.step == "name" && extraction.found() &&
+                                cleaned.starts_with(extraction.value + " ");
+        if (open_field && model.is_question(cleaned) && !name_first) {
             auto other = classify(cleaned, context, legal);
             if (other.confidence >= kConfidentIntent && other.intent != "out_of_scope")
                 return other;

@@ -170,6 +170,30 @@ TEST_F(EngineTest, AChangeRequestCarryingTheNewValueUsesIt) {
     EXPECT_EQ(state_.draft->step, "mobile");
 }
 
+// "修改姓名 李洪兵": the value after the field's name (session 27: it went unread).
+TEST_F(EngineTest, AChangeNamingTheFieldThenTheValueUsesIt) {
+    walk_to_confirm();
+    auto out = say("修改姓名 李洪兵");
+    EXPECT_EQ(state_.draft->slots.at("name"), "李洪兵");
+    EXPECT_EQ(state_.draft->step, "confirm");
+    EXPECT_TRUE(any_contains(out.texts, "请核对"));
+}
+
+// "不改了" after "修改车牌": the plate stays and the summary comes back (session 27).
+TEST_F(EngineTest, KeepingAFieldReturnsWithItsValue) {
+    walk_to_confirm();
+    const std::string plate = state_.draft->slots.at("plate");
+    say("修改车牌");
+    ASSERT_EQ(state_.draft->step, "plate");
+    auto out = say("不改了");
+    EXPECT_EQ(state_.draft->step, "confirm");
+    EXPECT_EQ(state_.draft->slots.at("plate"), plate);
+    EXPECT_TRUE(any_contains(out.texts, "请核对"));
+    out = say("就这样吧");  // at the summary: shown again, nothing submitted
+    EXPECT_EQ(state_.draft->step, "confirm");
+    EXPECT_NE(last_effect_.kind, EffectKind::submit);
+}
+
 // A value that fails its step's check is dropped and the step asks as usual.
 TEST_F(EngineTest, AKeptValueThatFailsItsCheckIsAskedFor) {
     say("我要入会");

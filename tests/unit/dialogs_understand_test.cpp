@@ -464,6 +464,13 @@ TEST(Understand, AQuestionBesideTheValue) {
     const auto plate = understand("苏D3G219 体检在哪做 啥时候能做", "plate");
     EXPECT_EQ(plate.slot("value"), "苏D3G219");
     EXPECT_EQ(plate.slot("beside"), "体检在哪做 啥时候能做");
+    const auto name = understand("王建国 手机号是不是也要填啊？要身份证号吗", "name");
+    EXPECT_EQ(name.intent, "answer");
+    EXPECT_EQ(name.slot("value"), "王建国");
+    EXPECT_EQ(name.slot("beside"), "手机号是不是也要填啊?要身份证号吗");  // folded
+    // "算了不改了 就这样吧" keeps the value: no cancel, no legal menu on "不改".
+    EXPECT_EQ(understand("算了不改了 就这样吧", "plate").intent, "keep");
+    EXPECT_EQ(understand("算了不改了 就这样吧", "confirm").intent, "keep");
     // Nothing asked, or too little to search: no question beside it.
     EXPECT_EQ(understand("验证码123456", "sms_code").slot("beside"), "");
     EXPECT_EQ(understand("123456 好了吗", "sms_code").slot("beside"), "");
