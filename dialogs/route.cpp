@@ -225,7 +225,13 @@ Route route(const Understanding& understanding, const RouteView& view) {
     // and the menu; legal helper, session 25): the legal service works it again.
     const bool corrects_case = view.legal_context && intent != "person" && intent != "join" &&
                                intent != "emergency" && faq::corrects_a_figure(understanding.text);
-    if (corrects_case || asks_after_legal_answer(understanding, view)) {
+    // "我是1974年的 男的" after the pension answer asked for his birth got "帮不上忙" (legal
+    // helper, session 27): figures of his case, given right after a legal answer, are for it.
+    const bool gives_figures = view.legal_context && !view.asks &&
+                               (intent == "out_of_scope" || intent == "thanks" ||
+                                intent == "greeting" || intent == "confirm") &&
+                               faq::figures_in(understanding.text).any();
+    if (corrects_case || gives_figures || asks_after_legal_answer(understanding, view)) {
         Route route = to(Do::legal);
         route.adds_to_ticket = view.ticket_open;
         return route;

@@ -8,6 +8,7 @@
 #include "dialogs/privacy.hpp"
 #include "faq/decide.hpp"
 #include "faq/follow_up.hpp"
+#include "faq/sums.hpp"
 #include "text/utf8.hpp"
 #include "text/words.hpp"
 
@@ -834,6 +835,11 @@ Understanding Understander::classify(const std::string& cleaned, const Understan
     // answer and "工会在哪里啊" started the form (legal helper, session 25).
     const faq::IntentSpec* join_spec = model.script().find("join");
     const bool names_joining = join_spec == nullptr || model.mentions_any(cleaned, join_spec->cues);
+    // "修车报价1万2 停了5天 一天跑一趟净挣800 那我总共能要多少" got the benefits list (legal
+    // helper, session 27): a sum of his case asked without a benefit's word is no benefit.
+    const faq::IntentSpec* benefits_spec = model.script().find("benefits");
+    const bool sum_not_benefit = faq::asks_for_a_sum(cleaned) && benefits_spec != nullptr &&
+                                 !model.mentions_any(cleaned, benefits_spec->cues);
     std::erase_if(scores, [&](const faq::IntentScore& score) {
         return (score.intent == "join" && !names_joining) ||
                (score.intent == "opt_out" && context.channel != "sms") ||
@@ -841,6 +847,7 @@ Understanding Understander::classify(const std::string& cleaned, const Understan
                (score.intent == "edit" && !names_a_field) ||
                (score.intent == "join" && (member_already || asks_what_it_pays)) ||
                (score.intent == "progress" && names_no_application) ||
+               (score.intent == "benefits" && sum_not_benefit) ||
                (score.intent == "person" && declines_a_person(cleaned));
     });
     if ((scores.empty() || scores.front().score < kWeakestIntent) && question_shaped && legal) {

@@ -204,6 +204,28 @@ constexpr std::string_view kSumNeedsALawyer =
     "这个数要按您的具体情况细算（比如责任比例、当地标准、已经拿到的钱），我这里算不准。"
     "回复“人工”转律师值班帮您算，也可以拨打职工服务热线12351。";
 
+// "修车报价1万2 停了5天 一天跑一趟净挣800 那我总共能要多少" (the benefits list, then "答不好"),
+// "那我住院这20天工资他要给不 我一个月7500" (choices without the sum; legal helper, session 27):
+// his figures for the rule just answered, asked as a sum or whether it is paid. Only the answers
+// sent are tried: a new question with figures is searched as any other.
+bool answer_figures_given(LegalReply& reply, const Index& index, const LegalQuestion& question,
+                          const std::string& earlier) {
+    constexpr std::size_t kLongestFiguresFollowUp = 48;
+    if (text::code_point_count(question.text) > kLongestFiguresFollowUp) return false;
+    // "我是1974年的 男的" after the pension answer asked for it: figures and nothing asked.
+    const bool only_figures = !asks_something(question.text) && figures_in(question.text).any();
+    if (!only_figures && !asks_for_a_sum(question.text) &&
+        !text::contains_any(question.text, {"给不", "给吗", "发不发", "要给", "该给"}))
+        return false;
+    for (const std::string& id : question.answered_before)
+        if (const Entry* entry = index.script().find(id))
+            if (std::string sum = sum_for_driver(*entry, question.text, earlier); !sum.empty()) {
+                answer_with_entry(reply, *entry, std::move(sum) + kReachPerson);
+                return true;
+            }
+    return false;
+}
+
 // "那我一共能拿多少 你帮我算算" right after an answer whose rule works a sum (legal helper,
 // session 26: after the wage-arrears answer it found the work-death benefits and the disability
 // table): that sum from his figures, or which figures it still needs. False when the message
@@ -214,11 +236,11 @@ bool answer_sum_asked(LegalReply& reply, const Index* index, const LegalQuestion
     // and told "刚才的回答照样适用"; money helper, session 26).
     const std::optional<long> his_sum = sum_he_states(question.text);
     const bool bare = asks_only_for_a_sum(question.text);
-    if (!index || question.answered_before.empty() || (!his_sum && !bare) ||
-        text::code_point_count(question.text) > kShortAfterAnswerChars)
-        return false;
+    if (!index || question.answered_before.empty()) return false;
     const std::string& earlier =
         question.said_before.empty() ? question.topic : question.said_before;
+    if (!his_sum && !bare) return answer_figures_given(reply, *index, question, earlier);
+    if (text::code_point_count(question.text) > kShortAfterAnswerChars) return false;
     if (WorkedSum worked = worked_sum(*index, question, question.text, earlier, true);
         worked.entry) {
         std::string text;

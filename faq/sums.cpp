@@ -216,8 +216,10 @@ std::optional<int> months_owed_at(std::u32string_view text, std::size_t at) {
 // days), read after the words that say so.
 std::optional<int> days_off_at(std::u32string_view text, std::size_t at) {
     static constexpr std::initializer_list<std::u32string_view> kOff = {
-        U"歇",     U"休",     U"躺",     U"住院",   U"住了", U"误工", U"养",
-        U"没法开", U"没法跑", U"不能开", U"不能跑", U"没跑", U"没开", U"停工"};
+        U"歇", U"休", U"躺", U"住院", U"住了", U"误工", U"养", U"没法开", U"没法跑", U"不能开",
+        U"不能跑", U"没跑", U"没开", U"停工",
+        // A truck off the road: "停了5天", "停运5天", "趴窝了一个礼拜" (legal helper, session 27).
+        U"停了", U"停运", U"趴窝"};
     if (!said_before(text, at, 5, kOff)) return std::nullopt;
     std::size_t used = 0;
     const auto value = number_in(text.substr(at), used);
@@ -232,8 +234,11 @@ std::optional<int> days_off_at(std::u32string_view text, std::size_t at) {
 
 // "一天挣500", "每天能跑400", "日收入300": yuan a day.
 std::optional<long> daily_income_at(std::u32string_view text, std::size_t at) {
-    if (!said_before(text, at, 4, {U"1天", U"每天", U"日收入", U"日均", U"1日"}))
-        return std::nullopt;
+    // "一天跑一趟净挣800": the day said before the trip, the earning right before the number.
+    const bool a_day = said_before(text, at, 4, {U"1天", U"每天", U"日收入", U"日均", U"1日"}) ||
+                       (said_before(text, at, 10, {U"1天", U"每天"}) &&
+                        said_before(text, at, 3, {U"挣", U"赚", U"落", U"收入"}));
+    if (!a_day) return std::nullopt;
     std::size_t used = 0;
     const auto value = number_in(text.substr(at), used);
     if (!value || *value < 50 || *value > 10'000 ||
@@ -255,6 +260,18 @@ void read_trips_at(std::u32string_view text, std::size_t at, DriverFigures& figu
         figures.per_trip = value;
 }
 
+// "修车报价1万2", "修车花了1万3", "修理费12000": what the repair of his truck costs.
+std::optional<long> repair_cost_at(std::u32string_view text, std::size_t at) {
+    if (!said_before(text, at, 6, {U"修车", U"修理费", U"维修费", U"修好", U"修了", U"报价"}))
+        return std::nullopt;
+    std::size_t used = 0;
+    const auto value = number_in(text.substr(at), used);
+    if (!value || *value < 100 || *value > 2'000'000 ||
+        said_after(text, at + used, {U"天", U"个", U"次", U"年", U"%"}))
+        return std::nullopt;
+    return value;
+}
+
 // His wage story's figures: the months owed, the days off work and his daily income, and whether
 // he has no written contract.
 void read_wage_story(std::u32string_view text, DriverFigures& figures) {
@@ -268,11 +285,18 @@ void read_wage_story(std::u32string_view text, DriverFigures& figures) {
         if (!figures.months_owed) figures.months_owed = months_owed_at(text, at);
         if (!figures.days_off) figures.days_off = days_off_at(text, at);
         if (!figures.daily_income) figures.daily_income = daily_income_at(text, at);
+        if (!figures.repair_cost) figures.repair_cost = repair_cost_at(text, at);
         read_trips_at(text, at, figures);
     }
 }
 
 }  // namespace
+
+bool DriverFigures::any() const {
+    return monthly_wage || months_worked || disability_grade || !points.empty() || deducted ||
+           speed_limit || speed || born_year || axles || gross_tons || months_owed || days_off ||
+           daily_income || trips || per_trip || repair_cost || years_paid;
+}
 
 std::optional<long> number_at(std::string_view text) {
     std::size_t used = 0;
@@ -327,6 +351,14 @@ DriverFigures figures_in(std::string_view raw) {
             !said_after(text, after + (after < text.size() && text[after] == U' ' ? 1 : 0),
                         {U"分", U"%", U"个", U"天", U"次", U"年", U"级"})) {
             figures.deducted = *value;
+            continue;
+        }
+        // "交了13年社保", "养老缴了15年": the years of contributions.
+        if (!figures.years_paid && *value >= 1 && *value <= 50 &&
+            said_after(text, after, {U"年"}) &&
+            said_before(text, at, 4,
+                        {U"交了", U"缴了", U"交够", U"交满", U"缴费", U"交过", U"缴过"})) {
+            figures.years_paid = static_cast<int>(*value);
             continue;
         }
         // "我77年的", "66年7月生的", "1979年出生": his birth, 1940 to 1999.
@@ -547,16 +579,47 @@ std::string age_said(int months) {
            (months % 12 != 0 ? std::to_string(months % 12) + "个月" : "");
 }
 
-std::string least_years_said(int year) {
-    const int halves = year < 2030 ? 30 : std::min(40, 30 + (year - 2029));
+// The least years (in half years) for a retirement in `year`: 15 until 2029, then half a year more
+// each year up to 20 (国务院关于渐进式延迟法定退休年龄的决定, 2024).
+int least_halves(int year) { return year < 2030 ? 30 : std::min(40, 30 + (year - 2029)); }
+
+std::string halves_as_years(int halves) {
+    if (halves == 1) return "6个月";
     return std::to_string(halves / 2) + "年" + (halves % 2 != 0 ? "6个月" : "");
 }
+
+std::string least_years_said(int year) { return halves_as_years(least_halves(year)); }
 
 std::string range_said(const std::string& early, const std::string& late) {
     return early == late ? early : early + "到" + late;
 }
 
-std::string retirement_line(int born_year, int born_month, bool female, bool said_sex) {
+// "您交了13年，还差…": the years still to pay against the least years of `early`..`late`.
+std::string years_short_said(int paid, int early, int late) {
+    const int short_early = least_halves(early) - paid * 2;
+    const int short_late = least_halves(late) - paid * 2;
+    if (short_late <= 0) return "您交了" + std::to_string(paid) + "年，已经够了。";
+    const std::string early_said = halves_as_years(std::max(short_early, 0));
+    const std::string late_said = halves_as_years(short_late);
+    return "您交了" + std::to_string(paid) + "年，还差" + range_said(early_said, late_said) +
+           "（到龄时不够的，可以延长缴费到满）。";
+}
+
+// "我交了13年社保 还差几年" with no birth year: the least years before and after 2030, and his
+// birth asked for (the answer said 15 years flat; legal helper, session 27).
+std::string pension_years_line(int paid) {
+    const int short_now = least_halves(2029) - paid * 2;
+    std::string line = "按您说的（交了" + std::to_string(paid) + "年）：";
+    line += short_now > 0
+                ? "2030年以前到退休年龄的，最少交满15年，还差" + halves_as_years(short_now) + "；"
+                : "2030年以前到退休年龄的，最少15年，已经够了；";
+    return line +
+           "2030年起最低年限每年提高6个月，2039年起是20年。具体差几年看您哪年到龄：告诉我出生"
+           "年月（比如“我1974年5月生的”）就能算。\n";
+}
+
+std::string retirement_line(int born_year, int born_month, bool female, bool said_sex,
+                            std::optional<int> years_paid) {
     const Retirement early = retirement_for(born_year, born_month == 0 ? 1 : born_month, female);
     const Retirement late = retirement_for(born_year, born_month == 0 ? 12 : born_month, female);
     std::string born = std::to_string(born_year) + "年" +
@@ -568,6 +631,7 @@ std::string retirement_line(int born_year, int born_month, bool female, bool sai
     line += "，" + range_said(std::to_string(early.year), std::to_string(late.year)) + "年到龄";
     line += "；那时按月领养老金最少要交满" +
             range_said(least_years_said(early.year), least_years_said(late.year)) + "社保。";
+    if (years_paid) line += years_short_said(*years_paid, early.year, late.year);
     if (female) line += "（这是原来50岁退休的女职工；原来55岁退休的管理、技术岗位另算。）";
     return line + "\n";
 }
@@ -646,7 +710,54 @@ std::string double_wage_line(int months, long wage) {
             std::to_string(wage) + "元，约" + std::to_string(owed * wage) + "元";
     if (months > kMostMonths + 1)
         line += "；最多算11个月，满1年还不签的视为已订立无固定期限劳动合同";
+    // 劳动争议调解仲裁法 第27条: a year to claim. The double wage ends with the first year; two
+    // years in, "约66000元" for eight years was false hope (legal helper, session 27).
+    constexpr int kClaimYearsEnd = 24;
+    if (months >= kClaimYearsEnd)
+        line +=
+            "。不过二倍工资只算到满1年为止，从那时到现在已经超过1年，申请仲裁的时效是1年，"
+            "这笔钱很可能要不回来了；中间找单位催要过、投诉过或者单位认过账的，时效从那时"
+            "重新算，先拿着证据问12348或律师";
     return line + "。\n";
+}
+
+// 工伤保险条例 第33条: the wage goes on unchanged through the paid leave of a work injury.
+std::string stop_work_pay_line(int days, long wage) {
+    constexpr long kDaysInMonth = 30;
+    const long due =
+        days % kDaysInMonth == 0 ? wage * (days / kDaysInMonth) : wage * days / kDaysInMonth;
+    const std::string off =
+        days % kDaysInMonth == 0 ? months_said(days / kDaysInMonth) : std::to_string(days) + "天";
+    return "按您说的（停工" + off + "、原来月工资" + std::to_string(wage) +
+           "元）：停工留薪期内原工资照发，这段时间单位应发约" + std::to_string(due) +
+           "元；没发或少发的，打12333投诉或申请劳动仲裁。\n";
+}
+
+// 民法典 第1184条, 人身损害赔偿解释 (the lost operation of a working vehicle, 最高人民法院关于
+// 审理道路交通事故损害赔偿案件适用法律若干问题的解释 第12条): the repair, and the days off the
+// road times his net income a day.
+std::string vehicle_loss_line(std::optional<long> repair, std::optional<int> days,
+                              std::optional<long> daily) {
+    std::string figures;
+    std::string sum;
+    long total = 0;
+    if (repair) {
+        figures += "修车" + std::to_string(*repair) + "元";
+        sum += "修车费" + std::to_string(*repair) + "元";
+        total += *repair;
+    }
+    if (days && daily) {
+        const long lost = *days * *daily;
+        figures += std::string(figures.empty() ? "" : "、") + "停运" + std::to_string(*days) +
+                   "天、每天净挣" + std::to_string(*daily) + "元";
+        sum += std::string(sum.empty() ? "" : "＋") + "停运损失约" + std::to_string(lost) + "元";
+        total += lost;
+    }
+    std::string line = "按您说的（" + figures + "）：" + sum;
+    if (repair && days && daily) line += "，一共约" + std::to_string(total) + "元";
+    return line +
+           "。修车费按定损或合理的维修发票算；停运损失按实际净收入算，要拿运单、流水证明；"
+           "保险不够的部分找对方本人要。\n";
 }
 
 // 最高人民法院关于审理人身损害赔偿案件适用法律若干问题的解释 第7条: the days lost times his
@@ -676,11 +787,14 @@ enum class SumRule {
     severance,
     disability,
     lost_earnings,
+    stop_work_pay,
+    vehicle_loss,
     overlimit,
     points,
     freight,
     speeding,
     retirement,
+    pension_years,
     deduction,
 };
 
@@ -712,6 +826,14 @@ const SumRuleWords kSumRules[] = {
      {},
      "伤残等级和月工资（比如“九级伤残 月工资6000”）"},
     {SumRule::lost_earnings, {"误工费"}, {}, "误工了多少天和每天收入（比如“歇了30天 一天挣500”）"},
+    {SumRule::stop_work_pay,
+     {"停工留薪期", "原工资福利待遇不变"},
+     {},
+     "停工了多久和原来的月工资（比如“休了3个月 原来一个月6500”）"},
+    {SumRule::vehicle_loss,
+     {"停运损失"},
+     {},
+     "修车花了多少、停运几天、每天净挣多少（比如“修车12000 停了5天 每天净挣800”）"},
     {SumRule::overlimit, {"每超1吨罚500元"}, {}, "几轴车和车货总重（比如“五轴 总重50吨”）"},
     {SumRule::points, {"满12分"}, {}, "这个周期每次扣了几分（比如“扣了3分 又扣6分”）"},
     {SumRule::freight,
@@ -720,7 +842,11 @@ const SumRuleWords kSumRules[] = {
      "拉了几趟和每趟多少运费（比如“拉了3趟 每趟4500”）",
      "逾期付款的利息"},
     {SumRule::speeding, {"超速", "%"}, {}, ""},
-    {SumRule::retirement, {"退休"}, {"延迟", "最低缴费年限"}, ""},
+    {SumRule::retirement,
+     {"退休"},
+     {"延迟", "最低缴费年限"},
+     "出生年月（比如“我1974年5月生的”），交了几年社保也一起说"},
+    {SumRule::pension_years, {"15年"}, {"养老", "退休"}, ""},
     {SumRule::deduction, {"20%", "最低工资"}, {}, ""},
 };
 
@@ -755,6 +881,13 @@ std::string wage_story_lines(const Entry& answered, const DriverFigures& figures
         return double_wage_line(*figures.months_worked, *figures.monthly_wage);
     if (figures.trips && figures.per_trip && asks_money && follows(answered, SumRule::freight))
         return freight_line(*figures.trips, *figures.per_trip);
+    const bool lost_operation = figures.days_off && figures.daily_income;
+    if ((figures.repair_cost || lost_operation) && asks_money &&
+        follows(answered, SumRule::vehicle_loss))
+        return vehicle_loss_line(figures.repair_cost, figures.days_off, figures.daily_income);
+    if (figures.days_off && figures.monthly_wage && asks_money &&
+        follows(answered, SumRule::stop_work_pay))
+        return stop_work_pay_line(*figures.days_off, *figures.monthly_wage);
     constexpr long kDaysInMonth = 30;
     if (figures.days_off && (figures.daily_income || figures.monthly_wage) && asks_money &&
         follows(answered, SumRule::lost_earnings)) {
@@ -808,16 +941,22 @@ std::string sum_for_driver(const Entry& answered, std::string_view text,
             text::contains_any(stated, {"女的", "女司机", "我是女", "女职工", "女同志", "女性"});
         const bool male =
             text::contains_any(stated, {"男的", "男司机", "我是男", "男职工", "男同志", "男性"});
-        return retirement_line(*figures.born_year, figures.born_month, female, female || male);
+        return retirement_line(*figures.born_year, figures.born_month, female, female || male,
+                               figures.years_paid);
     }
+    // "交了13年 还差几年" with no birth year: what the years give before and after 2030.
+    if (!figures.born_year && figures.years_paid && follows(answered, SumRule::pension_years) &&
+        text::contains_any(text, {"还差", "差几年", "够不够", "够了吗", "够不", "几年", "多少年"}))
+        return pension_years_line(*figures.years_paid);
     // "给两万了事 够不够": whether an offer is enough asks what the rule gives too; "帮我算算",
-    // "一共能拿多少": a sum asked after the answer.
+    // "一共能拿多少": a sum asked after the answer; "住院这20天工资他要给不" whether it is paid.
     const bool asks_money =
-        sum_asked || text::contains_any(
-                         text, {"补偿", "赔",     "多少",   "几个月", "N",      "n+1",     "能拿",
-                                "能要", "给我",   "够不够", "够不",   "少不少", "合理",    "亏不亏",
-                                "算算", "算一下", "帮我算", "一共",   "总共",   "二倍",    "双倍",
-                                "两倍", "咋算",   "怎么算", "如何算", "咋计算", "怎么计算"});
+        sum_asked ||
+        text::contains_any(
+            text, {"补偿",   "赔",     "多少",     "几个月", "N",    "n+1",    "能拿", "能要",
+                   "给我",   "够不够", "够不",     "少不少", "合理", "亏不亏", "算算", "算一下",
+                   "帮我算", "一共",   "总共",     "二倍",   "双倍", "两倍",   "咋算", "怎么算",
+                   "如何算", "咋计算", "怎么计算", "给不",   "给吗", "发不发", "照发"});
     if (std::string lines =
             wage_story_lines(answered, figures, asks_money, now.months_owed.has_value());
         !lines.empty())

@@ -33,6 +33,11 @@ struct DriverFigures {
     std::optional<long> daily_income;  // yuan a day: "一天挣500", "每天能跑400"
     std::optional<int> trips;          // loads hauled: "拉了3趟", "跑了4趟"
     std::optional<long> per_trip;      // yuan a load: "每趟4500", "一趟3800块"
+    std::optional<long> repair_cost;  // yuan: "修车报价1万2", "修车花了1万3", "修理费12000"
+    std::optional<int> years_paid;  // years of pension contributions: "交了13年", "缴了15年"
+
+    // Whether the text states any figure at all.
+    bool any() const;
 };
 DriverFigures figures_in(std::string_view text);
 

@@ -196,6 +196,21 @@ TEST(Route, ACorrectedFigureAfterALegalAnswerGoesBackToIt) {
     EXPECT_EQ(route(correction, at("plate")).action, Do::flow);
 }
 
+// "我是1974年的 男的" right after the pension answer asked for his birth: figures for that case
+// (it got "帮不上忙"; legal helper, session 27); without figures, or before any legal answer,
+// small talk stays small talk.
+TEST(Route, FiguresRightAfterALegalAnswerAreForIt) {
+    Understanding born = said("out_of_scope");
+    born.text = "我是1974年的 男的";
+    RouteView after_legal = idle();
+    after_legal.legal_context = true;
+    EXPECT_EQ(route(born, after_legal).action, Do::legal);
+    EXPECT_NE(route(born, idle()).action, Do::legal);
+    Understanding chatter = said("out_of_scope");
+    chatter.text = "哈哈 今天天气不错";
+    EXPECT_NE(route(chatter, after_legal).action, Do::legal);
+}
+
 // "申诉没通过还能咋办" (progress), "咋知道他是哪种" (thanks), "女的呢" (nothing) right after a
 // legal answer ask about it; the union's own words, a plain thanks, a group, the form and a
 // message before any legal answer keep their intent.

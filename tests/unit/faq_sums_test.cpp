@@ -327,6 +327,52 @@ TEST(FaqSums, WagesOwedDoubleWageAndLostEarningsWorkedThrough) {
     EXPECT_EQ(figures_a_sum_needs(entry_saying("超速50%以上罚款")), "");
 }
 
+// What the legal helper of session 27 asked with his own figures.
+TEST(FaqSums, RepairStopWorkPayPensionYearsAndATimeBarredDoubleWage) {
+    const DriverFigures crash =
+        figures_in("修车报价1万2 停了5天 一天跑一趟净挣800 那我总共能要多少");
+    EXPECT_EQ(crash.repair_cost, 12000);
+    EXPECT_EQ(crash.days_off, 5);
+    EXPECT_EQ(crash.daily_income, 800);
+    const Entry operation = entry_saying("停运损失可以要：按修车期间的合理天数和净收入算");
+    EXPECT_NE(sum_for_driver(operation, "修车报价1万2 停了5天 一天跑一趟净挣800 那我总共能要多少")
+                  .find("修车费12000元＋停运损失约4000元，一共约16000元"),
+              std::string::npos);
+    // The repair alone is a sum too; the days without an income are not.
+    EXPECT_NE(sum_for_driver(operation, "修车花了1万3 能要多少").find("修车费13000元"),
+              std::string::npos);
+    EXPECT_EQ(sum_for_driver(operation, "停了5天 能要多少"), "");
+
+    const Entry stop_work = entry_saying("停工留薪期内，原工资福利待遇不变，由单位按月照发");
+    EXPECT_NE(sum_for_driver(stop_work, "那我住院这20天工资他要给不 我一个月7500")
+                  .find("停工20天、原来月工资7500元）：停工留薪期内原工资照发，这段时间单位应发约"
+                        "5000元"),
+              std::string::npos);
+    EXPECT_NE(
+        sum_for_driver(stop_work, "休了3个月没上班 原来一个月6500 能要多少").find("约19500元"),
+        std::string::npos);
+
+    const Entry pension = entry_saying("达到法定退休年龄时累计缴费满15年，可以按月领取养老金");
+    EXPECT_EQ(figures_in("我交了13年社保 还差几年").years_paid, 13);
+    EXPECT_NE(sum_for_driver(pension, "我交了13年社保 还差几年").find("最少交满15年，还差2年"),
+              std::string::npos);
+    EXPECT_EQ(sum_for_driver(pension, "我交了13年社保 能补交吗"), "");  // asks no years
+    const Entry retirement =
+        entry_saying("从2025年1月1日起实施渐进式延迟退休…领养老金的最低缴费年限从2030年起…");
+    EXPECT_NE(sum_for_driver(retirement, "我是1974年的 男的", "我交了13年社保 还差几年")
+                  .find("您交了13年，还差5年6个月到6年"),
+              std::string::npos);
+
+    // Two years in, the double wage's year to claim has likely run out: said with the sum.
+    const Entry double_wage = entry_saying("每月付你二倍工资（最多算11个月）");
+    const std::string eight_years =
+        sum_for_driver(double_wage, "8年没签合同 月工资6000 能要双倍工资不", "干了8年");
+    EXPECT_NE(eight_years.find("很可能要不回来了"), std::string::npos) << eight_years;
+    EXPECT_EQ(sum_for_driver(double_wage, "没签合同 干了8个月 月工资6000 能要双倍工资吗")
+                  .find("要不回来"),
+              std::string::npos);
+}
+
 TEST(FaqSums, ACorrectedFigureReplacesTheOneHeDenies) {
     for (const char* text :
          {"说错了 是干了4年2个月", "不对 修了12天不是8天", "我刚才说的是扣6分 不是12分",
