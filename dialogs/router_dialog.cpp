@@ -1120,7 +1120,11 @@ asio::awaitable<std::string> RouterDialog::answer_legal(const Message& message,
     if (state.draft)
         ask.district = get(state.draft->slots, slot_for(*services_.script, "district"));
     auto answer = co_await chat.ask(std::move(ask));
-    state.session.legal_choices = answer.entry_ids;
+    // A miss offers nothing to pick: the choices before it stay for one more message, so that
+    // "1" after "我还答不好" picks from them (it got the main menu, whose 1 starts the form;
+    // legal helper, session 27).
+    const bool missed_without_choices = answer.missed && answer.entry_ids.empty();
+    state.session.legal_choices = missed_without_choices ? turn.offered : answer.entry_ids;
     if (!turn.in_group && answer.missed) {
         state.session.legal_misses = turn.misses + 1;
         state.session.last_question = message.text;
@@ -1239,6 +1243,9 @@ asio::awaitable<std::vector<std::string>> RouterDialog::answer_person(const Mess
             ask.chat_id = message.chat_id;
             ask.sender_id = message.sender_id;
             auto answer = co_await chat.ask(std::move(ask));
+            // Its numbered choices are his to pick ("@卡友小助手 1" got the main menu; group
+            // helper, session 27).
+            state.session.legal_choices = answer.entry_ids;
             co_return std::move(answer.texts);
         }
         co_return std::vector<std::string>();

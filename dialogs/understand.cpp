@@ -8,6 +8,7 @@
 #include "dialogs/privacy.hpp"
 #include "faq/decide.hpp"
 #include "faq/follow_up.hpp"
+#include "faq/legal_service.hpp"
 #include "faq/sums.hpp"
 #include "text/utf8.hpp"
 #include "text/words.hpp"
@@ -837,6 +838,12 @@ Understanding Understander::classify(const std::string& cleaned, const Understan
     const bool names_joining = join_spec == nullptr || model.mentions_any(cleaned, join_spec->cues);
     // "修车报价1万2 停了5天 一天跑一趟净挣800 那我总共能要多少" got the benefits list (legal
     // helper, session 27): a sum of his case asked without a benefit's word is no benefit.
+    // A person is asked for by name too: "刚才那个电话多少来着" opened a staff ticket (group
+    // helper, session 27).
+    const faq::IntentSpec* person_spec = model.script().find("person");
+    const bool names_a_person = person_spec == nullptr ||
+                                model.mentions_any(cleaned, person_spec->cues) ||
+                                faq::asks_for_person(cleaned) || asks_for_a_call(cleaned);
     const faq::IntentSpec* benefits_spec = model.script().find("benefits");
     const bool sum_not_benefit = faq::asks_for_a_sum(cleaned) && benefits_spec != nullptr &&
                                  !model.mentions_any(cleaned, benefits_spec->cues);
@@ -848,6 +855,7 @@ Understanding Understander::classify(const std::string& cleaned, const Understan
                (score.intent == "join" && (member_already || asks_what_it_pays)) ||
                (score.intent == "progress" && names_no_application) ||
                (score.intent == "benefits" && sum_not_benefit) ||
+               (score.intent == "person" && !names_a_person) ||
                (score.intent == "person" && declines_a_person(cleaned));
     });
     if ((scores.empty() || scores.front().score < kWeakestIntent) && question_shaped && legal) {

@@ -217,9 +217,12 @@ bool answer_figures_given(LegalReply& reply, const Index& index, const LegalQues
     if (!only_figures && !asks_for_a_sum(question.text) &&
         !text::contains_any(question.text, {"给不", "给吗", "发不发", "要给", "该给"}))
         return false;
+    // The message's own figures must work the rule: "骨折要是评个十级 能拿多少" after the paid
+    // leave's sum got that sum again, three times (legal helper, session 27).
     for (const std::string& id : question.answered_before)
         if (const Entry* entry = index.script().find(id))
-            if (std::string sum = sum_for_driver(*entry, question.text, earlier); !sum.empty()) {
+            if (!sum_for_driver(*entry, question.text).empty()) {
+                std::string sum = sum_for_driver(*entry, question.text, earlier);
                 answer_with_entry(reply, *entry, std::move(sum) + kReachPerson);
                 return true;
             }
@@ -236,7 +239,8 @@ bool answer_sum_asked(LegalReply& reply, const Index* index, const LegalQuestion
     // and told "刚才的回答照样适用"; money helper, session 26).
     const std::optional<long> his_sum = sum_he_states(question.text);
     const bool bare = asks_only_for_a_sum(question.text);
-    if (!index || question.answered_before.empty()) return false;
+    // "一个月8000 欠3个月 是不是24000" after a miss: no answer before it, his story is searched.
+    if (!index || (question.answered_before.empty() && !his_sum)) return false;
     const std::string& earlier =
         question.said_before.empty() ? question.topic : question.said_before;
     if (!his_sum && !bare) return answer_figures_given(reply, *index, question, earlier);
@@ -814,6 +818,12 @@ asio::awaitable<LegalReply> LegalService::ask(LegalQuestion question) {
     std::string told = ticket_opened_text(reply.ticket);
     if (!reply.asked_for_person) told = missed_ticket_text(reply.ticket);
     if (question.in_group) told = group_ticket_opened_text(reply.ticket);
+    // "我是刚才群里那个货拉拉封号的 人工" with no question before it: the lawyer knows nothing yet
+    // and he was never asked ("律师知道我啥事不"; legal helper, session 27).
+    if (reply.asked_for_person && question.previous_question.empty() && !question.in_group)
+        told +=
+            "律师还不知道您的情况：请把事情经过发在这里（什么时候、发生了什么、对方是谁、"
+            "想要什么结果），会补充到这个工单。";
     reply.texts.clear();
     reply.texts.push_back(std::move(told));
     co_return reply;

@@ -201,9 +201,14 @@ std::optional<int> months_owed_at(std::u32string_view text, std::size_t at) {
     const bool owed_before = said_before(text, at, 4, {U"欠", U"拖", U"压"});
     std::size_t wage_at = end + word_at(text, end, {U"的"});
     const std::size_t wage = word_at(text, wage_at, {U"工资", U"工钱", U"薪水"});
+    // "说错了 是欠4个月": the months owed end his clause (the correction was read only once; the
+    // next answer went back to 3 months; legal helper, session 27).
+    const bool clause_ends = end == text.size() || text[end] == U' ' || text[end] == U'，' ||
+                             text[end] == U',' || text[end] == U'。';
     if (wage == 0)
-        return owed_before && said_after(text, end, {U"没发", U"没给", U"没结"}) ? months
-                                                                                 : std::nullopt;
+        return owed_before && (clause_ends || said_after(text, end, {U"没发", U"没给", U"没结"}))
+                   ? months
+                   : std::nullopt;
     wage_at += wage;
     if (owed_before || said_after(text, wage_at,
                                   {U"没发", U"没给", U"没结", U"没拿", U"不给", U"没到", U"都没",
@@ -950,13 +955,20 @@ std::string sum_for_driver(const Entry& answered, std::string_view text,
         return pension_years_line(*figures.years_paid);
     // "给两万了事 够不够": whether an offer is enough asks what the rule gives too; "帮我算算",
     // "一共能拿多少": a sum asked after the answer; "住院这20天工资他要给不" whether it is paid.
+    // "武进劳动仲裁在哪 电话多少" asks no money: the wages said before headed its answer with the
+    // figure he had corrected two messages earlier (legal helper, session 27).
+    std::string money_words(text);
+    for (const std::string_view other :
+         {"电话多少", "电话是多少", "号码多少", "号码是多少", "多少号", "手机多少"})
+        money_words = text::replace_with_space(std::move(money_words), other);
     const bool asks_money =
         sum_asked ||
         text::contains_any(
-            text, {"补偿",   "赔",     "多少",     "几个月", "N",    "n+1",    "能拿", "能要",
-                   "给我",   "够不够", "够不",     "少不少", "合理", "亏不亏", "算算", "算一下",
-                   "帮我算", "一共",   "总共",     "二倍",   "双倍", "两倍",   "咋算", "怎么算",
-                   "如何算", "咋计算", "怎么计算", "给不",   "给吗", "发不发", "照发"});
+            money_words,
+            {"补偿",   "赔",     "多少",     "几个月", "N",    "n+1",    "能拿", "能要",
+             "给我",   "够不够", "够不",     "少不少", "合理", "亏不亏", "算算", "算一下",
+             "帮我算", "一共",   "总共",     "二倍",   "双倍", "两倍",   "咋算", "怎么算",
+             "如何算", "咋计算", "怎么计算", "给不",   "给吗", "发不发", "照发"});
     if (std::string lines =
             wage_story_lines(answered, figures, asks_money, now.months_owed.has_value());
         !lines.empty())

@@ -169,7 +169,7 @@ std::string handoff_opened_text(std::string_view number, bool legal, bool in_gro
     if (legal) return ticket_opened_text(number);
     return "已为您转给工会工作人员，工单号" + std::string(number) +
            "。工作时间内会尽快在这里回复您（入会时验证过手机号的，也会短信通知）。"
-           "查询进度请回复工单号。";
+           "查询进度请回复工单号。要办什么事、遇到什么问题，直接发在这里，会补充到这个工单。";
 }
 
 std::string ticket_waiting_text(const Ticket& ticket) {

@@ -26,7 +26,28 @@ bool at_word_start(std::string_view text, std::size_t pos) {
     if (separator_length(text, pos - 1) == 1) return true;
     if (pos >= 3 && separator_length(text, pos - 3) == 3) return true;
     const auto before = static_cast<unsigned char>(text[pos - 1]);
+    // "2@卡友小助手": a pick typed before the mention (group helper, session 27).
+    if (std::isdigit(before) &&
+        (pos < 2 || !std::isalnum(static_cast<unsigned char>(text[pos - 2]))))
+        return true;
     return before >= 0x80 || (!std::isalnum(before) && before != '_' && before != '.');
+}
+
+// Whether the name ends at text[pos]: the end, a separator, or Chinese text or punctuation right
+// after it ("@卡友小助手怎么入会", "@卡友小助手，撞车了…": typed by hand, with no space, and
+// silently ignored; group helper, session 27). A Latin letter, digit or '_' continues another
+// name ("@卡友小助手2号").
+bool at_word_end(std::string_view text, std::size_t pos) {
+    if (pos >= text.size() || separator_length(text, pos) > 0) return true;
+    const auto after = static_cast<unsigned char>(text[pos]);
+    // "@卡友小助手2": a pick, the digits ending the message ("@卡友小助手2 你好" is a member
+    // named 卡友小助手2).
+    if (std::isdigit(after)) {
+        std::size_t end = pos;
+        while (end < text.size() && std::isdigit(static_cast<unsigned char>(text[end]))) ++end;
+        return end == text.size();
+    }
+    return after >= 0x80 || (!std::isalnum(after) && after != '_');
 }
 
 }  // namespace
@@ -40,7 +61,7 @@ bool strip_mentions_of(std::string& text, std::string_view name) {
         if (at == std::string::npos) break;
         const std::size_t name_end = at + 1 + name.size();
         const bool name_matches = std::string_view(text).substr(at + 1, name.size()) == name;
-        const bool ends_word = name_end == text.size() || separator_length(text, name_end) > 0;
+        const bool ends_word = at_word_end(text, name_end);
         if (name_matches && ends_word && at_word_start(text, at)) {
             text.erase(at, name.size() + 1 + separator_length(text, name_end));
             removed = true;

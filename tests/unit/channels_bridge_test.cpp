@@ -234,7 +234,10 @@ TEST(ChannelsBridge, MentionDetectionByName) {
         {"我想入会 @卡友小助手", true, "我想入会"},         // mention at the end
         {"@小助手\u2005进度", true, "进度"},                // group alias
         {"@卡友小助手2 你好", false, "@卡友小助手2 你好"},  // a different member
-        {"问@卡友小助手吧", false, "问@卡友小助手吧"},      // not at a word start
+        // Chinese right before and after: typed without spaces, it is a mention (session 27).
+        {"问@卡友小助手吧", true, "问吧"},
+        {"@卡友小助手怎么入会", true, "怎么入会"},
+        {"@卡友小助手2", true, "2"},  // a pick
         {"@老王 你好", false, "@老王 你好"},
         {"@老王\u2005@卡友小助手\u2005查进度", true, "@老王\u2005查进度"},
     };

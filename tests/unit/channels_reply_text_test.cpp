@@ -91,8 +91,23 @@ TEST(ChannelsMention, StripMentionsOf) {
     EXPECT_TRUE(strip_mentions_of(text, "卡友小助手"));
     EXPECT_EQ(text, "再问");
 
-    text = "@卡友小助手们 好";
+    // A longer Latin name is someone else's; Chinese right after the name is his question, typed
+    // with no space (group helper, session 27: "@卡友小助手怎么入会" got silence). A member
+    // whose nickname starts with the bot's name would be read as the bot: none is expected.
+    text = "@卡友小助手2号 好";
     EXPECT_FALSE(strip_mentions_of(text, "卡友小助手"));
+    text = "@卡友小助手怎么入会";
+    EXPECT_TRUE(strip_mentions_of(text, "卡友小助手"));
+    EXPECT_EQ(text, "怎么入会");
+    text = "@卡友小助手，撞车了对方全责不赔怎么弄";
+    EXPECT_TRUE(strip_mentions_of(text, "卡友小助手"));
+    EXPECT_EQ(text, "，撞车了对方全责不赔怎么弄");
+    text = "@卡友小助手2";
+    EXPECT_TRUE(strip_mentions_of(text, "卡友小助手"));
+    EXPECT_EQ(text, "2");
+    text = "2@卡友小助手";
+    EXPECT_TRUE(strip_mentions_of(text, "卡友小助手"));
+    EXPECT_EQ(text, "2");
     text = "mail@卡友小助手 x";
     EXPECT_FALSE(strip_mentions_of(text, "卡友小助手"));
     text = "@";

@@ -363,6 +363,12 @@ TEST(FaqSums, RepairStopWorkPayPensionYearsAndATimeBarredDoubleWage) {
                   .find("您交了13年，还差5年6个月到6年"),
               std::string::npos);
 
+    // A correction's months owed end the clause; "电话多少" asks no money.
+    EXPECT_EQ(figures_in("说错了 是欠4个月").months_owed, 4);
+    EXPECT_EQ(figures_in("房租欠4个月了吗").months_owed, std::nullopt);
+    const Entry arrears = entry_saying("逾期不付的还要按应付金额50%到100%加付赔偿金");
+    EXPECT_EQ(sum_for_driver(arrears, "武进劳动仲裁在哪 电话多少", "老板欠我3个月工资 一个月7000"),
+              "");
     // Two years in, the double wage's year to claim has likely run out: said with the sum.
     const Entry double_wage = entry_saying("每月付你二倍工资（最多算11个月）");
     const std::string eight_years =
