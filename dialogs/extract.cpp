@@ -650,7 +650,8 @@ std::optional<std::string> place_he_names(std::string_view text,
 
 bool says_his_name(std::string_view text) {
     const auto has = [&](std::string_view cue) { return text.find(cue) != std::string_view::npos; };
-    for (const std::string_view cue : {"我叫", "我是", "名字是", "名字叫", "姓名是", "姓名："})
+    for (const std::string_view cue :
+         {"我叫", "我是", "名字是", "名字叫", "姓名是", "姓名：", "我姓"})
         if (has(cue)) return true;
     // A correction: "名字写错了 应该是王建国", "不对 名字打错了 是王建国", "姓名改成王建国".
     if (!has("名字") && !has("姓名")) return false;

@@ -406,6 +406,9 @@ const char* const kChangeApplied =
 // Beside a join request, a question the scripts could not answer at once.
 const char* const kQuestionAfterJoin =
     "您说的另一件事，我先记着：入会填完后再跟我说一遍，我帮您看（急的话回复“人工”）。先办入会：";
+// The same for a question beside a step's answer: the form goes on right after it, or is done.
+const char* const kQuestionAfterStep =
+    "您问的另一件事我这里答不好：入会办完后回复“人工”，请工作人员帮您看。";
 // "你帮我查查 我入没入过会 身份证3204…": an ID number proves nothing.
 const char* const kNoLookupById =
     "为了保护个人信息，不能凭身份证号查是不是会员、有没有申请过（别人的身份证号谁都可能拿到）。"
@@ -1166,7 +1169,8 @@ asio::awaitable<std::string> RouterDialog::answer_legal(const Message& message,
 
 asio::awaitable<std::vector<std::string>> RouterDialog::answer_aside(const Message& message,
                                                                      const ChatTurn& turn,
-                                                                     std::string question) {
+                                                                     std::string question,
+                                                                     bool before_form) {
     std::vector<std::string> texts;
     const ChatServices& chat = services_.chat;
     if (!chat.ask || question.empty()) co_return texts;
@@ -1184,8 +1188,10 @@ asio::awaitable<std::vector<std::string>> RouterDialog::answer_aside(const Messa
     // Numbered choices would take the form's first answer for a pick: he is told it waits.
     if (answer.outcome == "answer")
         texts = std::move(answer.texts);
-    else
+    else if (before_form)
         texts.emplace_back(kQuestionAfterJoin);
+    else
+        texts.emplace_back(kQuestionAfterStep);
     co_return texts;
 }
 
@@ -1474,7 +1480,7 @@ asio::awaitable<std::string> RouterDialog::answer_route(
             }
             handled.flow_text = decided.flow_text;
             if (const std::string beside = understood.slot("beside"); !beside.empty())
-                handled.texts = co_await answer_aside(message, turn, beside);
+                handled.texts = co_await answer_aside(message, turn, beside, false);
             break;
         case Do::group_join:
             // "我入会填到哪了" in a group got a new link: the form he started is in his private
@@ -1486,7 +1492,7 @@ asio::awaitable<std::string> RouterDialog::answer_route(
             [[fallthrough]];
         case Do::start_join: {
             std::string other = question_beside_join(turn.text).value_or(std::string());
-            handled.texts = co_await answer_aside(message, turn, std::move(other));
+            handled.texts = co_await answer_aside(message, turn, std::move(other), true);
             handled.flow_text = std::string("入会");
             break;
         }

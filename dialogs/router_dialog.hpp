@@ -294,10 +294,12 @@ private:
     // "…一趟八百到现在都没给钱 你说这个怎么弄啊 还有就是我想入个会": the other question beside a
     // join request, answered short before the form starts; "024707 对了入会要交会费吗" (a
     // question beside a step's answer, understood's slot "beside"), before the form goes on.
-    // What is not answered is kept for after the form (kQuestionAfterJoin).
+    // What is not answered waits for after the form (kQuestionAfterJoin, before it starts;
+    // kQuestionAfterStep, inside it).
     boost::asio::awaitable<std::vector<std::string>> answer_aside(const Message& message,
                                                                   const ChatTurn& turn,
-                                                                  std::string question);
+                                                                  std::string question,
+                                                                  bool before_form);
     static bool says_how_to_join(const Handled& handled);
     boost::asio::awaitable<std::optional<faq::PlaceStations>> stations_near_place_or_district(
         const std::string& text);

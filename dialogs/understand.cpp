@@ -227,7 +227,9 @@ bool decides_to_join(std::string_view cleaned) {
 // opened a ticket for a person; benefits helper, session 26).
 std::string without_reminder(const std::string& cleaned) {
     for (const std::string_view reminder :
-         {"不是说了吗", "刚才说了", "刚才不是说了吗", "刚说了", "都说了", "我说了", "说过了"}) {
+         {"上面不是都说了吗", "上面不是说了吗", "前面不是说了吗", "上面说了", "前面说了",
+          "不是都说了吗", "不是说了吗", "刚才说了", "刚才不是说了吗", "刚说了", "都说了", "我说了",
+          "说过了"}) {
         if (cleaned.rfind(reminder, 0) != 0) continue;
         std::string rest = cleaned.substr(reminder.size());
         const auto start = rest.find_first_not_of(" ，,");
@@ -260,7 +262,42 @@ std::string question_beside_value(std::string_view cleaned, std::string_view val
     }
     constexpr std::size_t kLeastQuestion = 5;
     if (!faq::asks_something(rest) || faq::characters_said(rest) < kLeastQuestion) return {};
+    while (rest.ends_with(' ')) rest.pop_back();
     return rest;
+}
+
+// "没毛病 提交吧 大概啥时候能领保温杯", "确认 体检是免费的吗 在哪约" at the summary: a confirm in
+// a clause of its own, and a question beside it (the summary came again, and the question went
+// unanswered; join helper, session 27). The question, or "" when the message is not that:
+// "这个提交了能撤回吗" asks about 提交 and confirms nothing.
+std::string question_beside_confirm(const std::string& cleaned) {
+    constexpr std::string_view kConfirms[] = {
+        "确认",   "提交",   "确认提交", "没问题",           "没毛病",      "都对",
+        "就确认", "确认了", "提交了",   "没问题的话就确认", "没问题就提交"};
+    std::string rest;
+    bool confirmed = false;
+    std::size_t begin = 0;
+    for (std::size_t at = 0; at <= cleaned.size();) {
+        std::size_t width = 0;
+        for (const std::string_view mark : {" ", "，", "。", ",", "!", "！"})
+            if (std::string_view(cleaned).substr(at, mark.size()) == mark) width = mark.size();
+        if (at < cleaned.size() && width == 0) {
+            ++at;
+            continue;
+        }
+        std::string clause = cleaned.substr(begin, at - begin);
+        for (const std::string_view tail : {"吧", "啊", "了吧"})
+            if (clause.ends_with(tail) && clause.size() > tail.size())
+                clause.resize(clause.size() - tail.size());
+        if (std::find(std::begin(kConfirms), std::end(kConfirms), clause) != std::end(kConfirms))
+            confirmed = true;
+        else
+            rest += cleaned.substr(begin, at - begin) + " ";
+        at += std::max<std::size_t>(width, 1);
+        begin = at;
+    }
+    if (!confirmed) return {};
+    return question_beside_value(rest, "");
 }
 
 // "等会啊 要过收费站了", "等下 在开车": a pause while he drives.
@@ -315,10 +352,21 @@ bool asks_for_hardship_help(std::string_view cleaned) {
 
 // "师傅介绍说你们这能入工会 我叫李强 身份证… 电话…": joining, with the details to fill in (it
 // got choices and "不用发身份证号"; join helper, session 25).
-bool joins_with_details(std::string_view cleaned) {
-    if (!contains_any(cleaned, {"入会", "入工会", "加入工会", "参加工会", "办会员"})) return false;
+bool joins_with_details(std::string_view cleaned, int today) {
     if (contains_any(cleaned, {"不入", "不想", "取消", "退会"})) return false;
-    const auto found = find_personal_data(cleaned);
+    auto found = find_personal_data(cleaned);
+    // Spoken numbers ("一五八六…") too, as the form reads them.
+    found.id_card = found.id_card || extract_answer("id_card", cleaned, today).found();
+    found.mobile = found.mobile || extract_answer("mobile", cleaned, today).found();
+    // "…我姓钱 钱永福 电话是一五八… 身份证三二零四… 你看能办不", "算了 先入了再说 赵大海 身份证…
+    // 手机…": his ID number and phone together are the form's details, named 入会 or not (a menu
+    // of hotlines, and "没有正在办理的事项"; join helper, session 27).
+    // A question with them ("我身份证3204… 电话139… 老板欠我工资 咋办") is a question.
+    const bool names_trouble = names_a_legal_matter(cleaned) ||
+                               contains_any(cleaned, {"欠", "工资", "运费", "撞", "工伤", "事故",
+                                                      "咋办", "怎么办", "平台", "扣"});
+    if (found.id_card && found.mobile && !names_trouble) return true;
+    if (!contains_any(cleaned, {"入会", "入工会", "加入工会", "参加工会", "办会员"})) return false;
     return found.id_card || found.mobile;
 }
 
@@ -449,7 +497,8 @@ Understanding Understander::understand(std::string_view text, const UnderstandCo
     }
     if (result.intent == "question" && context.step.empty() && decides_to_join(cleaned))
         result.intent = "join";
-    if (context.step.empty() && result.intent != "join" && joins_with_details(cleaned))
+    if (context.step.empty() && result.intent != "join" &&
+        joins_with_details(cleaned, context.today))
         result.intent = "join";
     // Only when nothing else understood it: the FAQ answers "家里困难 工会能给点助学金不" better.
     if (context.step.empty() && (result.intent == "help" || result.intent == "out_of_scope") &&
@@ -461,6 +510,13 @@ Understanding Understander::understand(std::string_view text, const UnderstandCo
                 place.kind == members::DistrictCatalog::Match::Kind::unique)
                 result.slots["district"] = place.candidates.front()->name;
     }
+    if (context.step == "confirm" && !holds_back(cleaned))
+        if (std::string beside = question_beside_confirm(cleaned); !beside.empty()) {
+            result.intent = "confirm";
+            result.command = true;
+            result.slots["beside"] = std::move(beside);
+            return result;
+        }
     if (result.intent == "confirm" && context.step == "confirm" && holds_back(cleaned))
         result.intent = "wait";
     // "这个提交了能撤回吗": 提交 inside a question submits nothing (it submitted; join helper,

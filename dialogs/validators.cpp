@@ -354,7 +354,20 @@ bool means_no_plate(std::u32string_view s) {
         U"没有固定的车", U"没固定的车", U"不固定", U"没有车牌", U"没车牌", U"无车牌",
         // "没有固定的" got a lost-earnings answer (join helper, session 25).
         U"没有固定的", U"没固定的", U"没有固定", U"没固定", U"没有固定开的"};
-    return std::find(std::begin(kNone), std::end(kNone), s) != std::end(kNone);
+    // "那就无吧", "就填无吧": the same with its fillers (refused with the province hint; join
+    // helper, session 27).
+    std::u32string_view bare = s;
+    for (const std::u32string_view lead : {U"那就填", U"那就", U"就填", U"填", U"那", U"就"})
+        if (bare.starts_with(lead)) {
+            bare.remove_prefix(lead.size());
+            break;
+        }
+    for (const std::u32string_view tail : {U"吧", U"了", U"的"})
+        if (bare.ends_with(tail) && bare.size() > tail.size()) {
+            bare.remove_suffix(tail.size());
+            break;
+        }
+    return std::find(std::begin(kNone), std::end(kNone), bare) != std::end(kNone);
 }
 
 namespace {

@@ -468,6 +468,23 @@ TEST(Understand, AQuestionBesideTheValue) {
     EXPECT_EQ(name.intent, "answer");
     EXPECT_EQ(name.slot("value"), "王建国");
     EXPECT_EQ(name.slot("beside"), "手机号是不是也要填啊?要身份证号吗");  // folded
+    // His ID and phone together are joining, named or not; with trouble named they are a
+    // question's (join helper, session 27).
+    EXPECT_EQ(understand("喂 你好啊 我姓钱 钱永福 电话是一五八六一二三四五一零 车是自己买的没挂靠 "
+                         "身份证三二零四零二一九七八一二一二三三二三 你看能办不")
+                  .intent,
+              "join");
+    EXPECT_EQ(understand("算了 先入了再说 赵大海 身份证32041119900707451x 手机13912345603").intent,
+              "join");
+    EXPECT_NE(understand("我身份证320402197812123323 电话15861234510 老板欠我工资 咋办").intent,
+              "join");
+    EXPECT_EQ(understand("上面不是都说了吗 孙志刚", "name").slot("value"), "孙志刚");
+    // A confirm in a clause of its own and a question beside it: both (session 27).
+    const auto confirmed = understand("没毛病 提交吧 大概啥时候能领保温杯", "confirm");
+    EXPECT_EQ(confirmed.intent, "confirm");
+    EXPECT_EQ(confirmed.slot("beside"), "大概啥时候能领保温杯");
+    EXPECT_NE(understand("这个提交了能撤回吗", "confirm").intent, "confirm");
+    EXPECT_EQ(understand("确认", "confirm").slot("beside"), "");
     // "算了不改了 就这样吧" keeps the value: no cancel, no legal menu on "不改".
     EXPECT_EQ(understand("算了不改了 就这样吧", "plate").intent, "keep");
     EXPECT_EQ(understand("算了不改了 就这样吧", "confirm").intent, "keep");
