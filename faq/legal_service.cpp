@@ -529,6 +529,25 @@ bool answer_from_answered(LegalReply& reply, const Index& index, const LegalQues
     return false;
 }
 
+// "…被个小轿车追尾了 交警定的他全责…修车花了8000 停了3天 一天挣600 能要多少" got "我还答不
+// 好" twice, then choices without the sum (legal helper, session 27): a story unsure as a whole
+// that asks for a sum, where one of the entries it found works that sum with his figures, is
+// answered with that entry.
+void answer_the_sum_found(Decision& decision, const std::vector<Hit>& hits,
+                          const Thresholds& channel, const LegalQuestion& question) {
+    if (!asks_for_a_sum(question.text) && !sum_he_states(question.text)) return;
+    constexpr std::size_t kSumHits = 5;
+    for (std::size_t i = 0; i < hits.size() && i < kSumHits; ++i) {
+        const Hit& hit = hits[i];
+        if (!hit.entry || hit.score < channel.suggest) break;
+        if (sum_for_driver(*hit.entry, question.text, question.said_before, true).empty()) continue;
+        decision.action = Action::answer;
+        decision.hits = {hit};
+        decision.offer_lawyer = hit.entry->handoff;
+        return;
+    }
+}
+
 // What the first hit with a rule gives for his figures (faq::sum_for_driver), or "".
 std::string sum_from_hits(const std::vector<Hit>& hits, const LegalQuestion& question) {
     for (const Hit& hit : hits)
@@ -697,6 +716,8 @@ LegalReply answer_as_asked(std::shared_ptr<const Index> index, int version,
     if (index && !follow_up)
         decision = with_two_questions(*index, plain, question.district, decision, channel,
                                       question.in_group, question.mentioned);
+    if (decision.action == Action::handoff || decision.action == Action::choices)
+        answer_the_sum_found(decision, hits, channel, question);
     // A short message right after a legal answer that its own words leave unsure reads as a
     // follow-up when its topic makes it clear (lean_on_topic).
     bool leaning = follow_up;

@@ -277,6 +277,23 @@ std::optional<long> repair_cost_at(std::u32string_view text, std::size_t at) {
     return value;
 }
 
+// "3万8的话诉讼费要交多少", "我要告他 要的是5万": in a message about the cost of suing, the
+// largest sum of 1,000 yuan or more that is no wage, daily income or price of a load.
+void read_claim(std::u32string_view text, DriverFigures& figures) {
+    if (!mentions(text, {U"诉讼费", U"受理费", U"官司", U"起诉", U"告他", U"要告", U"去告"}))
+        return;
+    for (std::size_t at = 0; at < text.size(); ++at) {
+        if (!is_arabic(text[at]) || (at > 0 && (is_arabic(text[at - 1]) || text[at - 1] == U'.')))
+            continue;
+        std::size_t used = 0;
+        const auto value = number_in(text.substr(at), used);
+        if (!value || *value < 1000 || *value == figures.monthly_wage ||
+            *value == figures.daily_income || *value == figures.per_trip)
+            continue;
+        if (!figures.claim || *value > *figures.claim) figures.claim = value;
+    }
+}
+
 // His wage story's figures: the months owed, the days off work and his daily income, and whether
 // he has no written contract.
 void read_wage_story(std::u32string_view text, DriverFigures& figures) {
@@ -300,7 +317,7 @@ void read_wage_story(std::u32string_view text, DriverFigures& figures) {
 bool DriverFigures::any() const {
     return monthly_wage || months_worked || disability_grade || !points.empty() || deducted ||
            speed_limit || speed || born_year || axles || gross_tons || months_owed || days_off ||
-           daily_income || trips || per_trip || repair_cost || years_paid;
+           daily_income || trips || per_trip || repair_cost || years_paid || claim;
 }
 
 std::optional<long> number_at(std::string_view text) {
@@ -412,6 +429,7 @@ DriverFigures figures_in(std::string_view raw) {
     }
     read_truck_weight(text, figures);
     read_wage_story(text, figures);
+    read_claim(text, figures);
     return figures;
 }
 
@@ -726,6 +744,35 @@ std::string double_wage_line(int months, long wage) {
     return line + "。\n";
 }
 
+// 诉讼费用交纳办法 第13条 (the fee by bands of the sum claimed; a labour dispute 10 yuan a case)
+// and 第16条 (halved in the summary procedure).
+std::string court_fee_line(long claim, bool wages) {
+    if (wages)
+        return "按您说的（讨" + std::to_string(claim) +
+               "元工资）：先走劳动仲裁，不收费；对仲裁结果不服再去法院，劳动争议案件每件只交10"
+               "元。\n";
+    struct Band {
+        long up_to;
+        double rate;
+    };
+    constexpr Band kBands[] = {
+        {100'000, 0.025}, {200'000, 0.02}, {500'000, 0.015}, {1'000'000, 0.01}};
+    constexpr long kFirstBand = 10'000;
+    constexpr double kFirstFee = 50;
+    if (claim > kBands[std::size(kBands) - 1].up_to) return {};
+    double fee = kFirstFee;
+    long from = kFirstBand;
+    for (const Band& band : kBands) {
+        if (claim <= from) break;
+        fee += static_cast<double>(std::min(claim, band.up_to) - from) * band.rate;
+        from = band.up_to;
+    }
+    return "按您说的（要" + std::to_string(claim) + "元）：诉讼费（案件受理费）约" +
+           std::to_string(std::lround(fee)) + "元，走简易程序或小额诉讼减半，约" +
+           std::to_string(std::lround(fee / 2)) +
+           "元；立案时先交，赢了由对方负担，交不起可以申请缓交、减交、免交。\n";
+}
+
 // 工伤保险条例 第33条: the wage goes on unchanged through the paid leave of a work injury.
 std::string stop_work_pay_line(int days, long wage) {
     constexpr long kDaysInMonth = 30;
@@ -800,6 +847,7 @@ enum class SumRule {
     speeding,
     retirement,
     pension_years,
+    court_fee,
     deduction,
 };
 
@@ -852,6 +900,7 @@ const SumRuleWords kSumRules[] = {
      {"延迟", "最低缴费年限"},
      "出生年月（比如“我1974年5月生的”），交了几年社保也一起说"},
     {SumRule::pension_years, {"15年"}, {"养老", "退休"}, ""},
+    {SumRule::court_fee, {"1万元以下", "50元", "减半"}, {}, "要告对方要多少钱（比如“要回3万8”）"},
     {SumRule::deduction, {"20%", "最低工资"}, {}, ""},
 };
 
@@ -894,8 +943,9 @@ std::string wage_story_lines(const Entry& answered, const DriverFigures& figures
         follows(answered, SumRule::stop_work_pay))
         return stop_work_pay_line(*figures.days_off, *figures.monthly_wage);
     constexpr long kDaysInMonth = 30;
+    // With a repair in his story the days off are the truck's (停运损失, above), not his.
     if (figures.days_off && (figures.daily_income || figures.monthly_wage) && asks_money &&
-        follows(answered, SumRule::lost_earnings)) {
+        !figures.repair_cost && follows(answered, SumRule::lost_earnings)) {
         const bool from_monthly = !figures.daily_income;
         const long daily =
             from_monthly ? *figures.monthly_wage / kDaysInMonth : *figures.daily_income;
@@ -948,6 +998,15 @@ std::string sum_for_driver(const Entry& answered, std::string_view text,
             text::contains_any(stated, {"男的", "男司机", "我是男", "男职工", "男同志", "男性"});
         return retirement_line(*figures.born_year, figures.born_month, female, female || male,
                                figures.years_paid);
+    }
+    // "3万8的话诉讼费要交多少": the fee for his sum; wages go to arbitration first.
+    const bool asks_fee = text::contains_any(
+        text, {"诉讼费", "受理费", "花多少", "多少钱", "交多少", "费用", "要花", "花钱"});
+    if (figures.claim && asks_fee && follows(answered, SumRule::court_fee)) {
+        const std::u32string story = prepared(stated);
+        const bool wages =
+            mentions(story, {U"工资", U"欠薪", U"工钱"}) && !mentions(story, {U"运费"});
+        if (std::string line = court_fee_line(*figures.claim, wages); !line.empty()) return line;
     }
     // "交了13年 还差几年" with no birth year: what the years give before and after 2030.
     if (!figures.born_year && figures.years_paid && follows(answered, SumRule::pension_years) &&

@@ -35,6 +35,8 @@ struct DriverFigures {
     std::optional<long> per_trip;      // yuan a load: "每趟4500", "一趟3800块"
     std::optional<long> repair_cost;  // yuan: "修车报价1万2", "修车花了1万3", "修理费12000"
     std::optional<int> years_paid;  // years of pension contributions: "交了13年", "缴了15年"
+    // yuan he sues for, in a message about court fees: "3万8的话诉讼费要交多少"
+    std::optional<long> claim;
 
     // Whether the text states any figure at all.
     bool any() const;

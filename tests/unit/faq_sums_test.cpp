@@ -369,6 +369,17 @@ TEST(FaqSums, RepairStopWorkPayPensionYearsAndATimeBarredDoubleWage) {
     const Entry arrears = entry_saying("逾期不付的还要按应付金额50%到100%加付赔偿金");
     EXPECT_EQ(sum_for_driver(arrears, "武进劳动仲裁在哪 电话多少", "老板欠我3个月工资 一个月7000"),
               "");
+    // The court fee for his sum; wages go to arbitration, free, and 10 yuan in court.
+    const Entry fee =
+        entry_saying("案件受理费1万元以下每件50元，超过1万到10万元的部分按2.5%；简易程序减半");
+    EXPECT_NE(sum_for_driver(fee, "3万8的话诉讼费要交多少")
+                  .find("约750元，走简易程序或小额诉讼减半，约375元"),
+              std::string::npos);
+    EXPECT_NE(sum_for_driver(fee, "我要告他 要花多少钱 我要的是5万", "老板欠我工资5万")
+                  .find("每件只交10元"),
+              std::string::npos);
+    EXPECT_EQ(sum_for_driver(fee, "欠我运费3万8 我要告他"), "");  // no fee asked
+    EXPECT_NE(sum_for_driver(fee, "告他要20万 诉讼费多少").find("约4300元"), std::string::npos);
     // Two years in, the double wage's year to claim has likely run out: said with the sum.
     const Entry double_wage = entry_saying("每月付你二倍工资（最多算11个月）");
     const std::string eight_years =
