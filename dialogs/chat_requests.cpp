@@ -297,7 +297,13 @@ bool withdraws_ticket(std::string_view text) {
         "事情解决了",
         // "我没要人工啊 取消" right after a ticket he did not mean (legal helper, session 27).
         "没要人工", "没要律师", "没叫人工", "没让转人工", "没说要人工"};
-    return contains_any(text, kWithdraw);
+    if (contains_any(text, kWithdraw)) return true;
+    // "算了不用了", "不好意思按错了 取消吧" while his ticket waits (both got "您目前没有正在办理的
+    // 事项" and the ticket stayed; legal helper, session 27): short, and nothing else in them.
+    constexpr std::size_t kShortWithdraw = 12;
+    return text::code_point_count(text) <= kShortWithdraw &&
+           contains_any(text,
+                        {"不用了", "按错了", "点错了", "发错了", "取消吧", "不需要了", "不要了"});
 }
 
 namespace {
@@ -310,6 +316,15 @@ constexpr std::string_view kDeclinePerson[] = {
 }  // namespace
 
 bool declines_a_person(std::string_view text) { return contains_any(text, kDeclinePerson); }
+
+std::string without_call_request(std::string_view text) {
+    std::string rest = without_personal_data(text);
+    for (const std::string_view words :
+         {"直接打给我", "打给我", "给我打个电话", "给我打电话", "打我电话", "回个电话",
+          "我的电话是", "我电话是", "我的电话", "我电话", "电话是", "手机号"})
+        rest = text::replace_with_space(std::move(rest), words);
+    return rest;
+}
 
 std::string without_declined_person(std::string_view text) {
     std::string rest(text);

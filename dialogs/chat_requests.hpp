@@ -77,6 +77,10 @@ bool withdraws_ticket(std::string_view text);
 // "你先别转人工 我就问住院期间工资给不给", "不要转人工 我就想知道…": a person declined, so the
 // message is his question (both opened a ticket nobody asked for; legal helper, session 27).
 bool declines_a_person(std::string_view text);
+// "律师啥时候回我 我电话139… 直接打给我" without the number and the call request ("律师啥时候回我
+//  "): what is left asks about his ticket (asks_about_ticket, asks_when_answered read short
+// messages only, and the number made it long).
+std::string without_call_request(std::string_view text);
 // The message without the words that decline a person ("你先 我就问住院期间工资给不给"): they
 // would draw the how-to-reach-a-lawyer entry into the search.
 std::string without_declined_person(std::string_view text);

@@ -855,8 +855,19 @@ asio::awaitable<std::optional<std::string>> RouterDialog::withdraw_ticket(const 
         "好的，工单" + number + "已撤销，律师不再处理。以后有事随时找我，回复“找律师”可以重新转。");
 }
 
+asio::awaitable<void> RouterDialog::note_call_with_status(const Message& message,
+                                                          const TurnInput& input,
+                                                          ConversationState& state,
+                                                          Handled& handled) {
+    const bool phone = extract_answer("mobile", message.text, input.today).found();
+    if (!phone && !asks_for_a_call(message.text)) co_return;
+    auto noted = co_await note_for_ticket(message, input, state, false);
+    if (noted) handled.texts.push_back(std::move(*noted));
+}
+
 asio::awaitable<std::optional<RouterDialog::Handled>> RouterDialog::answer_before_understanding(
-    const Message& message, ConversationState& state, const ChatTurn& turn, int number) {
+    const Message& message, const TurnInput& input, ConversationState& state, const ChatTurn& turn,
+    int number) {
     const ChatServices& chat = services_.chat;
     Handled handled;
     if (turn.grievance_pending && chat.open_grievance && number > 0) {
@@ -894,12 +905,16 @@ asio::awaitable<std::optional<RouterDialog::Handled>> RouterDialog::answer_befor
     }
     // "我的工单呢", "律师回了没", and while one waits "要等多久": the ticket this private chat
     // opened, waiting or answered.
-    bool about_ticket = asks_about_ticket(turn.text);
-    if (!about_ticket && !turn.in_group && asks_when_answered(turn.text)) {
+    // "律师啥时候回我 我电话139… 直接打给我": asked without the number (it made the message too
+    // long to read as one about his ticket, and two legal answers came; legal helper, session 27).
+    const std::string about = without_call_request(turn.text);
+    bool about_ticket = asks_about_ticket(about);
+    if (!about_ticket && !turn.in_group && asks_when_answered(about)) {
         // Only while a ticket waits: after an answer, "工伤认定要等多久" is a question.
         if (auto waiting = co_await ticket_still_waiting(message, state)) {
             handled.texts.push_back(std::move(*waiting));
             handled.resume = true;
+            co_await note_call_with_status(message, input, state, handled);
             co_return std::optional<Handled>(std::move(handled));
         }
     }
@@ -926,6 +941,8 @@ asio::awaitable<std::optional<RouterDialog::Handled>> RouterDialog::answer_befor
         if (status) {
             handled.texts.push_back(std::move(*status));
             handled.resume = true;
+            if (!state.session.open_ticket.empty())
+                co_await note_call_with_status(message, input, state, handled);
             co_return std::optional<Handled>(std::move(handled));
         }
     }
@@ -1753,7 +1770,7 @@ asio::awaitable<RouterDialog::Handled> RouterDialog::chat_services(const Message
     const bool mid_flow = state.draft && !state.draft->step.empty();
     const int number = choice_number(text);
 
-    auto early = co_await answer_before_understanding(message, state, turn, number);
+    auto early = co_await answer_before_understanding(message, input, state, turn, number);
     if (early) co_return std::move(*early);
 
     // FAQ choices end with "都不是 → 转人工", one more than the entries offered.

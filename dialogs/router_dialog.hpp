@@ -265,7 +265,13 @@ private:
     static ChatTurn take_turn(const Message& message, const TurnInput& input,
                               ConversationState& state);
     boost::asio::awaitable<std::optional<Handled>> answer_before_understanding(
-        const Message& message, ConversationState& state, const ChatTurn& turn, int number);
+        const Message& message, const TurnInput& input, ConversationState& state,
+        const ChatTurn& turn, int number);
+    // His ticket's status said: a number or a call asked for in the same message goes to the
+    // ticket too ("律师啥时候回我 我电话139… 直接打给我").
+    boost::asio::awaitable<void> note_call_with_status(const Message& message,
+                                                       const TurnInput& input,
+                                                       ConversationState& state, Handled& handled);
     boost::asio::awaitable<std::optional<std::string>> latest_ticket_of(const Message& message);
     boost::asio::awaitable<std::optional<std::string>> group_ticket_status(const Message& message,
                                                                            const ChatTurn& turn);

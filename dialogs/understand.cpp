@@ -300,6 +300,22 @@ std::string question_beside_confirm(const std::string& cleaned) {
     return question_beside_value(rest, "");
 }
 
+// The name stands as a word of its own in the message ("李红兵 手机号要填吗") or right after the
+// words that give it ("我叫李红兵", "名字是李红兵"), not as the start of a longer run of text.
+bool name_said_as_his(std::string_view cleaned, const std::string& name) {
+    for (const std::string_view cue : {"叫", "是", "姓名", "名字", "本人"})
+        if (cleaned.find(std::string(cue) + name) != std::string_view::npos) return true;
+    for (std::size_t at = cleaned.find(name); at != std::string_view::npos;
+         at = cleaned.find(name, at + 1)) {
+        const std::size_t end = at + name.size();
+        const bool starts = at == 0 || cleaned[at - 1] == ' ';
+        const bool ends = end == cleaned.size() || cleaned[end] == ' ' ||
+                          cleaned.substr(end).starts_with("，") || cleaned[end] == ',';
+        if (starts && ends) return true;
+    }
+    return false;
+}
+
 // "等会啊 要过收费站了", "等下 在开车": a pause while he drives.
 bool busy_driving(std::string_view cleaned) {
     return contains_any(cleaned, {"等会", "等下", "等一下", "稍等", "待会"}) &&
@@ -736,9 +752,16 @@ std::optional<Understanding> Understander::understand_at_step(const std::string&
             context.step == "district" || context.step == "employer" || context.step == "name";
         // "王建国 手机号是不是也要填啊？要身份证号吗": the name on its own first, then a question
         // about the form; the name was lost and asked again (join helper, session 27).
-        const bool name_first = context.step == "name" && extraction.found() &&
-                                cleaned.starts_with(extraction.value + " ");
-        if (open_field && model.is_question(cleaned) && !name_first) {
+        const bool name_given = context.step == "name" && extraction.found() &&
+                                name_said_as_his(cleaned, extraction.value);
+        // "车贷逾期了 银行说要拖车 能拖吗" gave the name "车贷逾期" (车 is a surname; join helper,
+        // session 27): a name inside a question is his only as a word of its own or after 叫/是.
+        if (context.step == "name" && extraction.found() && faq::asks_something(cleaned) &&
+            !name_given) {
+            auto other = classify(cleaned, context, legal);
+            if (other.intent != "answer") return other;
+        }
+        if (open_field && model.is_question(cleaned) && !name_given) {
             auto other = classify(cleaned, context, legal);
             if (other.confidence >= kConfidentIntent && other.intent != "out_of_scope")
                 return other;

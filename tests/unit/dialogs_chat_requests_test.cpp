@@ -140,6 +140,9 @@ TEST(WithdrawsTicket, HeNoLongerWantsTheLawyer) {
 TEST(WithdrawsTicket, ATicketHeDidNotMean) {
     EXPECT_TRUE(withdraws_ticket("我没要人工啊 取消"));
     EXPECT_TRUE(withdraws_ticket("我没要律师"));
+    EXPECT_TRUE(withdraws_ticket("算了不用了"));
+    EXPECT_TRUE(withdraws_ticket("不好意思按错了 取消吧"));
+    EXPECT_FALSE(withdraws_ticket("工伤认定要是不用了 材料还要交吗"));
 }
 
 TEST(DeclinesAPerson, TheQuestionIsWhatIsLeft) {

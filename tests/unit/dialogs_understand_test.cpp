@@ -488,6 +488,9 @@ TEST(Understand, AQuestionBesideTheValue) {
     // "算了不改了 就这样吧" keeps the value: no cancel, no legal menu on "不改".
     EXPECT_EQ(understand("算了不改了 就这样吧", "plate").intent, "keep");
     EXPECT_EQ(understand("算了不改了 就这样吧", "confirm").intent, "keep");
+    // A name-like start of a question is no name (车 is a surname).
+    EXPECT_NE(understand("车贷逾期了 银行说要拖车 能拖吗", "name").intent, "answer");
+    EXPECT_EQ(understand("我叫李红兵 手机号要填吗", "name").slot("value"), "李红兵");
     // Nothing asked, or too little to search: no question beside it.
     EXPECT_EQ(understand("验证码123456", "sms_code").slot("beside"), "");
     EXPECT_EQ(understand("123456 好了吗", "sms_code").slot("beside"), "");
