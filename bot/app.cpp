@@ -121,6 +121,8 @@ struct App::Impl {
     // placeholder, whose help text lives on in config/flows/join.yaml.
     std::unique_ptr<notify::RedisSmsOutbox> join_outbox;
     std::unique_ptr<dialogs::JoinService> join;
+    // The data key (privacy.data_key): drafts, applications and stored replies are sealed with it.
+    std::optional<crypto::SealedBox> data_box;
     // The web join page's HTTP side (bot/join_pages.hpp), on the join service's desk.
     std::unique_ptr<JoinPages> join_pages;
     std::unique_ptr<TurnRunner> turns;
@@ -732,7 +734,7 @@ struct App::Impl {
     }
 
     void start_join() {
-        std::optional<crypto::SealedBox> box;
+        std::optional<crypto::SealedBox>& box = data_box;
         if (!config.privacy.data_key.empty()) {
             box = crypto::SealedBox::from_base64_key(config.privacy.data_key);
             if (!box) throw ConfigError("privacy.data_key: not base64 of 32 bytes");
@@ -951,7 +953,7 @@ struct App::Impl {
         start_redis();
         start_join();
         turns = std::make_unique<TurnRunner>(redis, join->dialog(), config.key_prefix,
-                                             config.dedupe_ttl, metrics);
+                                             config.dedupe_ttl, metrics, &*data_box);
         webhooks = std::make_unique<Webhooks>(config, *turns, metrics, &Impl::unix_now,
                                               start_follow_ups());
         if (config.sms.enabled())
@@ -999,7 +1001,7 @@ struct App::Impl {
         redis = redis::Client::create(io.get_executor(), redis::Config{});
         start_join();
         turns = std::make_unique<TurnRunner>(redis, join->dialog(), config.key_prefix,
-                                             config.dedupe_ttl, metrics);
+                                             config.dedupe_ttl, metrics, &*data_box);
         webhooks = std::make_unique<Webhooks>(config, *turns, metrics, &Impl::unix_now);
         if (config.sms.enabled())
             sms = std::make_unique<SmsService>(config, io.get_executor(), redis);

@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 #include <optional>
 
+#include "crypto/sealed_box.hpp"
 #include "ops/metrics.hpp"
 #include "redis/client.hpp"
 
@@ -23,6 +24,8 @@ namespace {
 constexpr std::string_view kPending = "P";
 constexpr char kLengthPrefixedTag = 'L';
 constexpr char kJsonReplyTag = 'R';
+// A reply sealed with the data key: "S" + SealedBox (crypto/sealed_box.hpp) of the encoded reply.
+constexpr char kSealedReplyTag = 'S';
 
 void append_length_prefixed(std::string& out, const std::vector<std::string>& strings) {
     out.append(std::to_string(strings.size())).push_back(':');
@@ -73,13 +76,32 @@ asio::awaitable<void> store_reply(std::shared_ptr<redis::Client> redis,
 }  // namespace
 
 TurnRunner::TurnRunner(std::shared_ptr<redis::Client> redis, dialogs::Dialog& dialog,
-                       std::string key_prefix, std::chrono::seconds ttl, ops::Metrics& metrics)
+                       std::string key_prefix, std::chrono::seconds ttl, ops::Metrics& metrics,
+                       const crypto::SealedBox* box)
     : redis_(std::move(redis)),
       dialog_(dialog),
       key_prefix_(std::move(key_prefix)),
       ttl_(ttl),
       turns_(metrics.counter("kayou_dialog_turns_total")),
-      duplicates_(metrics.counter("kayou_dedupe_hits_total")) {}
+      duplicates_(metrics.counter("kayou_dedupe_hits_total")),
+      box_(box) {}
+
+// The name echoed at the join form ("姓名用您刚才发的：王小明。") sat in clear under the dedupe key
+// (tests/integration/privacy_at_rest_test.cpp, session 27): stored replies are sealed, bound to
+// their key.
+std::string TurnRunner::stored_reply(const dialogs::Reply& reply, const std::string& key) const {
+    std::string encoded = encode_reply(reply);
+    if (!box_) return encoded;
+    return std::string(1, kSealedReplyTag) + box_->seal(encoded, key);
+}
+
+dialogs::Reply TurnRunner::reply_stored(std::string_view stored, const std::string& key) const {
+    if (stored.empty() || stored.front() != kSealedReplyTag) return decode_reply(stored);
+    if (!box_) return {};
+    const auto opened = box_->open(stored.substr(1), key);
+    if (!opened) return {};
+    return decode_reply(*opened);
+}
 
 std::string TurnRunner::encode_reply(const dialogs::Reply& reply) {
     std::string out(1, kLengthPrefixedTag);
@@ -165,7 +187,7 @@ asio::awaitable<TurnOutcome> TurnRunner::run(const dialogs::Message& message) {
         // never no key, so it cannot run the dialog again; one that comes before the store
         // lands polls until it does (the store goes out on the next turn of the event loop,
         // long before the platform has our answer and could retry).
-        auto store = command({"SET", key, encode_reply(*handled), "PX", ttl_ms});
+        auto store = command({"SET", key, stored_reply(*handled, key), "PX", ttl_ms});
         auto executor = co_await asio::this_coro::executor;
         asio::co_spawn(executor, store_reply(redis_, std::move(store)), asio::detached);
         co_return TurnOutcome{std::move(*handled), false};
@@ -178,7 +200,7 @@ asio::awaitable<TurnOutcome> TurnRunner::run(const dialogs::Message& message) {
         auto get = command({"GET", key});
         auto stored = co_await redis_->exec(std::move(get));
         if (!stored.is_nil() && stored.str != kPending)
-            co_return TurnOutcome{decode_reply(stored.str), true};
+            co_return TurnOutcome{reply_stored(stored.str, key), true};
         if (stored.is_nil() || std::chrono::steady_clock::now() >= give_up)
             co_return TurnOutcome{{}, true};
         timer.expires_after(std::chrono::milliseconds(50));

@@ -17,6 +17,10 @@ namespace kayou::redis {
 class Client;
 }
 
+namespace kayou::crypto {
+class SealedBox;
+}
+
 namespace kayou::ops {
 class Metrics;
 class Counter;
@@ -31,8 +35,11 @@ struct TurnOutcome {
 
 class TurnRunner {
 public:
+    // `box`: replies are stored sealed under it (they echo what he typed: his name at the join
+    // form's summary, his story); without one they are stored as they are (tests).
     TurnRunner(std::shared_ptr<redis::Client> redis, dialogs::Dialog& dialog,
-               std::string key_prefix, std::chrono::seconds ttl, ops::Metrics& metrics);
+               std::string key_prefix, std::chrono::seconds ttl, ops::Metrics& metrics,
+               const crypto::SealedBox* box = nullptr);
 
     // Throws redis::Error when Redis cannot be reached: the webhook then answers 503 and the
     // platform retries later, which is safe because nothing was recorded.
@@ -46,6 +53,10 @@ public:
     static dialogs::Reply decode_reply(std::string_view stored);
 
 private:
+    // What is stored under `key` for a reply, sealed when there is a box, and back.
+    std::string stored_reply(const dialogs::Reply& reply, const std::string& key) const;
+    dialogs::Reply reply_stored(std::string_view stored, const std::string& key) const;
+
     std::shared_ptr<redis::Client> redis_;
     dialogs::Dialog& dialog_;
     std::string key_prefix_;
@@ -53,6 +64,7 @@ private:
     std::chrono::milliseconds pending_wait_{4000};
     ops::Counter& turns_;
     ops::Counter& duplicates_;
+    const crypto::SealedBox* box_ = nullptr;
 };
 
 }  // namespace kayou::bot

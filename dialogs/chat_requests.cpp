@@ -125,8 +125,10 @@ bool asks_about_ticket(std::string_view raw) {
     // Longer messages are questions of their own ("12345的工单号怎么查进度").
     constexpr std::size_t kMaxBytes = 14 * 3;
     if (text.size() > kMaxBytes) return false;
-    constexpr std::string_view kMine[] = {"我的工单", "工单呢", "工单怎么样", "工单咋样",
-                                          "工单进度", "查工单", "工单到哪",   "工单有回复"};
+    // "我有工单吗", "有没有工单" (a list of platform answers; people helper, session 27).
+    constexpr std::string_view kMine[] = {"我的工单", "工单呢",     "工单怎么样", "工单咋样",
+                                          "工单进度", "查工单",     "工单到哪",   "工单有回复",
+                                          "有工单吗", "有没有工单", "有工单没"};
     constexpr std::string_view kReplied[] = {"回了", "回复",   "答复",   "联系我",   "回我",
                                              "回话", "打电话", "咋还没", "怎么还没", "还没回"};
     if (contains_any(text, kMine)) return true;

@@ -11,6 +11,8 @@
 #include <functional>
 
 #include "bot/turn_runner.hpp"
+#include "crypto/random.hpp"
+#include "crypto/sealed_box.hpp"
 #include "ops/metrics.hpp"
 #include "redis/client.hpp"
 #include "tests/support/redis_run.hpp"
@@ -74,6 +76,30 @@ TEST(TurnRunner, RetryBeforeTheReplyIsStoredGetsTheSameReplyWithoutASecondTurn) 
         auto later = co_await runner.run(m);
         EXPECT_EQ(later.reply.texts, first.reply.texts);
         EXPECT_EQ(dialog.turns, 1);
+    });
+}
+
+// With the data key the stored reply is sealed: what the dialog said ("turn 1" here; his name at
+// the join form's summary in production) is not in Redis in clear, and a retry still gets it.
+TEST(TurnRunner, StoredRepliesAreSealedWithTheDataKey) {
+    run_with_redis([](std::shared_ptr<redis::Client> client) -> asio::awaitable<void> {
+        ops::Metrics metrics;
+        CountingDialog dialog;
+        const auto box =
+            crypto::SealedBox::from_key(crypto::random_bytes(crypto::SealedBox::kKeySize));
+        const std::string prefix = unique_name("t:") + ":";
+        bot::TurnRunner runner(client, dialog, prefix, 60s, metrics, &*box);
+        const auto m = message("oa:o_turn_runner:sealed");
+        auto first = co_await runner.run(m);
+        auto retry = co_await runner.run(m);
+        EXPECT_EQ(dialog.turns, 1);
+        EXPECT_EQ(retry.reply.texts, first.reply.texts);
+        std::vector<std::string> get{"GET", prefix + "dedupe:{oa:o_turn_runner:sealed}"};
+        auto stored = co_await client->exec(std::move(get));
+        EXPECT_EQ(stored.str.find("turn 1"), std::string::npos) << stored.str;
+        EXPECT_EQ(stored.str.front(), 'S');
+        // Read without the key it is nothing.
+        EXPECT_TRUE(bot::TurnRunner::decode_reply(stored.str).texts.empty());
     });
 }
 
