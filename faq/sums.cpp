@@ -1193,6 +1193,7 @@ std::string with_corrected_figures(std::string_view correction, std::string_view
         if (!figure.denied) given.push_back(&figure);
     std::u32string out = prepared(earlier);
     bool replaced = false;
+    std::vector<const WrittenFigure*> used;
     for (const WrittenFigure& denied : said) {
         if (!denied.denied) continue;
         const WrittenFigure* instead = nullptr;
@@ -1200,6 +1201,7 @@ std::string with_corrected_figures(std::string_view correction, std::string_view
             if (!instead && figure->unit == denied.unit) instead = figure;
         if (!instead && given.size() == 1) instead = given.front();
         if (!instead) continue;
+        used.push_back(instead);
         // "不是58 是55吨": the denied figure has the unit of the one he gives.
         const std::u32string& unit = denied.unit.empty() ? instead->unit : denied.unit;
         for (const WrittenFigure& old : written_figures(out))
@@ -1209,20 +1211,39 @@ std::string with_corrected_figures(std::string_view correction, std::string_view
                 break;
             }
     }
-    // "说错了 是过磅55吨" after "58吨": one figure given, nothing denied, and one of that unit
-    // said before (the larger weight had won; money helper, session 26).
-    if (!replaced && said.size() == 1 && !said.front().unit.empty()) {
-        const WrittenFigure& figure = said.front();
+    // "说错了 是过磅55吨" after "58吨": a figure given and nothing denied for it, and one of that
+    // unit said before (the larger weight had won; money helper, session 26). "说错了
+    // 是四年零四个月 工资是8500不是7500" gives the years beside a denied wage: both are his (the
+    // years were dropped and 3年4个月 worked again; legal helper, session 27).
+    // "一个月7500" says per month: no figure of his.
+    const auto same_unit = [](const WrittenFigure& old, const WrittenFigure& figure) {
+        return old.unit == figure.unit && !(old.number == U"1" && old.unit == U"个月");
+    };
+    const auto places_before = [&](const WrittenFigure& figure) {
         const std::vector<WrittenFigure> before = written_figures(out);
-        // "一个月7500" says per month: no figure of his.
-        const auto counts = [&](const WrittenFigure& old) {
-            return old.unit == figure.unit && !(old.number == U"1" && old.unit == U"个月");
-        };
-        const auto same_unit = std::count_if(before.begin(), before.end(), counts);
-        for (const WrittenFigure& old : before)
-            if (same_unit == 1 && counts(old) && old.number != figure.number) {
-                out.replace(old.at, old.number.size(), figure.number);
-                replaced = true;
+        return std::count_if(before.begin(), before.end(),
+                             [&](const WrittenFigure& old) { return same_unit(old, figure); });
+    };
+    // Each such figure needs its one place before, or none is placed: "说错了 是干了4年2个月"
+    // after "干了三年" would lose the 2 months (the correction is then read as it is).
+    std::vector<const WrittenFigure*> placed;
+    for (const WrittenFigure* figure : given)
+        if (!figure->unit.empty() && std::find(used.begin(), used.end(), figure) == used.end())
+            placed.push_back(figure);
+    if (std::any_of(placed.begin(), placed.end(),
+                    [&](const WrittenFigure* figure) { return places_before(*figure) != 1; }))
+        placed.clear();
+    for (const WrittenFigure* figure : placed) {
+        // "四年零四个月" is read "4年04个月": the months are 4.
+        std::u32string number = figure->number;
+        while (number.size() > 1 && number.front() == U'0') number.erase(0, 1);
+        for (const WrittenFigure& old : written_figures(out))
+            if (same_unit(old, *figure)) {
+                if (old.number != number) {
+                    out.replace(old.at, old.number.size(), number);
+                    replaced = true;
+                }
+                break;
             }
     }
     return replaced ? text::encode_utf8(out) : std::string(earlier);

@@ -363,6 +363,10 @@ TEST(FaqSums, RepairStopWorkPayPensionYearsAndATimeBarredDoubleWage) {
                   .find("您交了13年，还差5年6个月到6年"),
               std::string::npos);
 
+    // Two figures corrected at once, one with 不是 and one without.
+    EXPECT_EQ(with_corrected_figures("说错了 是四年零四个月 工资是8500不是7500",
+                                     "在这家干了3年4个月 月工资7500 被开除了能赔多少"),
+              "在这家干了4年4个月 月工资8500 被开除了能赔多少");
     // A correction's months owed end the clause; "电话多少" asks no money.
     EXPECT_EQ(figures_in("说错了 是欠4个月").months_owed, 4);
     EXPECT_EQ(figures_in("房租欠4个月了吗").months_owed, std::nullopt);
