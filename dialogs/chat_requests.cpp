@@ -320,21 +320,15 @@ constexpr std::string_view kDeclinePerson[] = {
 bool declines_a_person(std::string_view text) { return contains_any(text, kDeclinePerson); }
 
 std::string without_call_request(std::string_view text) {
-    std::string rest = without_personal_data(text);
-    for (const std::string_view words :
-         {"直接打给我", "打给我", "给我打个电话", "给我打电话", "打我电话", "回个电话",
-          "我的电话是", "我电话是", "我的电话", "我电话", "电话是", "手机号"})
-        rest = text::replace_with_space(std::move(rest), words);
-    return rest;
+    return text::replace_each_with_space(
+        without_personal_data(text),
+        {"直接打给我", "打给我", "给我打个电话", "给我打电话", "打我电话", "回个电话", "我的电话是",
+         "我电话是", "我的电话", "我电话", "电话是", "手机号"});
 }
 
 std::string without_declined_person(std::string_view text) {
-    std::string rest(text);
     // Longest first: "不要转人工" before "不要人工" would leave "转".
-    for (const std::string_view words : kDeclinePerson)
-        for (auto at = rest.find(words); at != std::string::npos; at = rest.find(words))
-            rest.replace(at, words.size(), " ");
-    return rest;
+    return text::replace_each_with_space(std::string(text), kDeclinePerson);
 }
 
 bool asks_for_a_call(std::string_view text) {

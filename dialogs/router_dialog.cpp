@@ -1010,24 +1010,14 @@ std::optional<std::string> question_beside_join(std::string_view text) {
     // "工伤认定要多久 另外我想入会": the join request is its own clause, the rest the question.
     std::string other;
     bool joined = false;
-    std::size_t begin = 0;
-    for (std::size_t at = 0; at <= text.size();) {
-        std::size_t width = 0;
-        for (const std::string_view mark : {" ", "，", "。", "？", "！", ",", "?", "!"})
-            if (text.substr(at, mark.size()) == mark) width = mark.size();
-        if (at < text.size() && width == 0) {
-            ++at;
-            continue;
-        }
-        const std::string_view clause = text.substr(begin, at - begin);
+    constexpr std::string_view kMarks[] = {" ", "，", "。", "？", "！", ",", "?", "!"};
+    for (const std::string_view clause : text::clauses_between(text, kMarks)) {
         if (asks_to_join(clause)) {
             joined = true;
         } else if (!clause.empty()) {
             other += other.empty() ? "" : " ";
             other += clause;
         }
-        at += std::max<std::size_t>(width, 1);
-        begin = at;
     }
     if (!joined || text::code_point_count(other) < kLeastQuestion) return std::nullopt;
     // "你好 我想入会 怎么弄" asks how to join, which the form answers: "您说的另一件事，我先记着"

@@ -274,27 +274,18 @@ std::string question_beside_confirm(const std::string& cleaned) {
     constexpr std::string_view kConfirms[] = {
         "确认",   "提交",   "确认提交", "没问题",           "没毛病",      "都对",
         "就确认", "确认了", "提交了",   "没问题的话就确认", "没问题就提交"};
+    constexpr std::string_view kMarks[] = {" ", "，", "。", ",", "!", "！"};
     std::string rest;
     bool confirmed = false;
-    std::size_t begin = 0;
-    for (std::size_t at = 0; at <= cleaned.size();) {
-        std::size_t width = 0;
-        for (const std::string_view mark : {" ", "，", "。", ",", "!", "！"})
-            if (std::string_view(cleaned).substr(at, mark.size()) == mark) width = mark.size();
-        if (at < cleaned.size() && width == 0) {
-            ++at;
-            continue;
-        }
-        std::string clause = cleaned.substr(begin, at - begin);
+    for (const std::string_view said : text::clauses_between(cleaned, kMarks)) {
+        std::string_view clause = said;
         for (const std::string_view tail : {"吧", "啊", "了吧"})
             if (clause.ends_with(tail) && clause.size() > tail.size())
-                clause.resize(clause.size() - tail.size());
+                clause.remove_suffix(tail.size());
         if (std::find(std::begin(kConfirms), std::end(kConfirms), clause) != std::end(kConfirms))
             confirmed = true;
         else
-            rest += cleaned.substr(begin, at - begin) + " ";
-        at += std::max<std::size_t>(width, 1);
-        begin = at;
+            rest += std::string(said) + " ";
     }
     if (!confirmed) return {};
     return question_beside_value(rest, "");
@@ -915,14 +906,14 @@ Understanding Understander::classify(const std::string& cleaned, const Understan
     // answer and "工会在哪里啊" started the form (legal helper, session 25).
     const faq::IntentSpec* join_spec = model.script().find("join");
     const bool names_joining = join_spec == nullptr || model.mentions_any(cleaned, join_spec->cues);
-    // "修车报价1万2 停了5天 一天跑一趟净挣800 那我总共能要多少" got the benefits list (legal
-    // helper, session 27): a sum of his case asked without a benefit's word is no benefit.
     // A person is asked for by name too: "刚才那个电话多少来着" opened a staff ticket (group
     // helper, session 27).
     const faq::IntentSpec* person_spec = model.script().find("person");
     const bool names_a_person = person_spec == nullptr ||
                                 model.mentions_any(cleaned, person_spec->cues) ||
                                 faq::asks_for_person(cleaned) || asks_for_a_call(cleaned);
+    // "修车报价1万2 停了5天 一天跑一趟净挣800 那我总共能要多少" got the benefits list (legal
+    // helper, session 27): a sum of his case asked without a benefit's word is no benefit.
     const faq::IntentSpec* benefits_spec = model.script().find("benefits");
     const bool sum_not_benefit = faq::asks_for_a_sum(cleaned) && benefits_spec != nullptr &&
                                  !model.mentions_any(cleaned, benefits_spec->cues);

@@ -631,14 +631,8 @@ namespace {
 // in at most kBriefAnswerBytes (the rest is a "回复1看全文" away), and not as a follow-up that
 // would say the answer was already given (legal helper, session 24: two long blocks again).
 std::optional<LegalQuestion> asked_briefly(const LegalQuestion& question) {
-    std::string rest = question.text;
-    bool asked = false;
-    for (const std::string_view words : brevity_words())
-        for (auto at = rest.find(words); at != std::string::npos; at = rest.find(words)) {
-            rest.replace(at, words.size(), " ");
-            asked = true;
-        }
-    if (!asked || asks_for_person(question.text)) return std::nullopt;
+    if (!asks_for_brevity(question.text) || asks_for_person(question.text)) return std::nullopt;
+    std::string rest = text::replace_each_with_space(question.text, brevity_words());
     constexpr std::size_t kShortestQuestion = 4;
     LegalQuestion brief = question;
     brief.searched = {};

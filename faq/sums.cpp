@@ -277,20 +277,29 @@ std::optional<long> repair_cost_at(std::u32string_view text, std::size_t at) {
     return value;
 }
 
+// Every number written in `folded` (prepared text: digits or Chinese numerals, "6万1" as 61000),
+// in order.
+std::vector<long> numbers_in(std::u32string_view folded) {
+    std::vector<long> numbers;
+    for (std::size_t at = 0; at < folded.size(); ++at) {
+        // A number starts here, not inside another.
+        if (at > 0 && (is_arabic(folded[at - 1]) || folded[at - 1] == U'.')) continue;
+        std::size_t used = 0;
+        if (const auto value = number_in(folded.substr(at), used)) numbers.push_back(*value);
+    }
+    return numbers;
+}
+
 // "3万8的话诉讼费要交多少", "我要告他 要的是5万": in a message about the cost of suing, the
 // largest sum of 1,000 yuan or more that is no wage, daily income or price of a load.
 void read_claim(std::u32string_view text, DriverFigures& figures) {
     if (!mentions(text, {U"诉讼费", U"受理费", U"官司", U"起诉", U"告他", U"要告", U"去告"}))
         return;
-    for (std::size_t at = 0; at < text.size(); ++at) {
-        if (!is_arabic(text[at]) || (at > 0 && (is_arabic(text[at - 1]) || text[at - 1] == U'.')))
+    for (const long value : numbers_in(text)) {
+        if (value < 1000 || value == figures.monthly_wage || value == figures.daily_income ||
+            value == figures.per_trip)
             continue;
-        std::size_t used = 0;
-        const auto value = number_in(text.substr(at), used);
-        if (!value || *value < 1000 || *value == figures.monthly_wage ||
-            *value == figures.daily_income || *value == figures.per_trip)
-            continue;
-        if (!figures.claim || *value > *figures.claim) figures.claim = value;
+        if (!figures.claim || value > *figures.claim) figures.claim = value;
     }
 }
 
@@ -1016,10 +1025,9 @@ std::string sum_for_driver(const Entry& answered, std::string_view text,
     // "一共能拿多少": a sum asked after the answer; "住院这20天工资他要给不" whether it is paid.
     // "武进劳动仲裁在哪 电话多少" asks no money: the wages said before headed its answer with the
     // figure he had corrected two messages earlier (legal helper, session 27).
-    std::string money_words(text);
-    for (const std::string_view other :
-         {"电话多少", "电话是多少", "号码多少", "号码是多少", "多少号", "手机多少"})
-        money_words = text::replace_with_space(std::move(money_words), other);
+    const std::string money_words = text::replace_each_with_space(
+        std::string(text),
+        {"电话多少", "电话是多少", "号码多少", "号码是多少", "多少号", "手机多少"});
     const bool asks_money =
         sum_asked ||
         text::contains_any(
@@ -1047,19 +1055,8 @@ std::string sum_for_driver(const Entry& answered, std::string_view text,
 
 namespace {
 
-// Every number written in `raw` (digits or Chinese numerals, "6万1" as 61000), in order.
-std::vector<long> numbers_written(std::string_view raw) {
-    const std::u32string folded = prepared(raw);
-    std::vector<long> numbers;
-    for (std::size_t at = 0; at < folded.size(); ++at) {
-        // A number starts here, not inside another.
-        if (at > 0 && (is_arabic(folded[at - 1]) || folded[at - 1] == U'.')) continue;
-        std::size_t used = 0;
-        if (const auto value = number_in(std::u32string_view(folded).substr(at), used))
-            numbers.push_back(*value);
-    }
-    return numbers;
-}
+// Every number written in `raw`, in order.
+std::vector<long> numbers_written(std::string_view raw) { return numbers_in(prepared(raw)); }
 
 constexpr std::string_view kSumAsks[] = {
     "算算",     "算一下",     "帮我算",   "给我算",   "给算",     "一共能", "总共能", "一共多少",
@@ -1219,8 +1216,8 @@ std::string with_corrected_figures(std::string_view correction, std::string_view
     const auto same_unit = [](const WrittenFigure& old, const WrittenFigure& figure) {
         return old.unit == figure.unit && !(old.number == U"1" && old.unit == U"个月");
     };
+    const std::vector<WrittenFigure> before = written_figures(out);
     const auto places_before = [&](const WrittenFigure& figure) {
-        const std::vector<WrittenFigure> before = written_figures(out);
         return std::count_if(before.begin(), before.end(),
                              [&](const WrittenFigure& old) { return same_unit(old, figure); });
     };

@@ -205,4 +205,34 @@ std::string replace_with_space(std::string text, std::string_view word) {
     return text;
 }
 
+std::string replace_each_with_space(std::string text, std::span<const std::string_view> words) {
+    for (const std::string_view word : words) text = replace_with_space(std::move(text), word);
+    return text;
+}
+
+std::string replace_each_with_space(std::string text,
+                                    std::initializer_list<std::string_view> words) {
+    return replace_each_with_space(std::move(text),
+                                   std::span<const std::string_view>(words.begin(), words.size()));
+}
+
+std::vector<std::string_view> clauses_between(std::string_view text,
+                                              std::span<const std::string_view> marks) {
+    std::vector<std::string_view> clauses;
+    std::size_t begin = 0;
+    for (std::size_t at = 0; at <= text.size();) {
+        std::size_t width = 0;
+        for (const std::string_view mark : marks)
+            if (text.substr(at, mark.size()) == mark) width = mark.size();
+        if (at < text.size() && width == 0) {
+            ++at;
+            continue;
+        }
+        clauses.push_back(text.substr(begin, at - begin));
+        at += std::max<std::size_t>(width, 1);
+        begin = at;
+    }
+    return clauses;
+}
+
 }  // namespace kayou::text

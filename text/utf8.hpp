@@ -2,6 +2,8 @@
 // UTF-8 helpers shared by the channels (byte limits), the validators (full-width input) and FAQ
 // retrieval (folding). Pure functions: no locale, no I/O.
 #include <cstddef>
+#include <initializer_list>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -46,6 +48,16 @@ std::size_t utf8_prefix_length(std::string_view bytes, std::size_t max_bytes);
 // `text` with every occurrence of `word` replaced by one space (whole UTF-8 sequences only, as
 // both are valid UTF-8); an empty word changes nothing.
 std::string replace_with_space(std::string text, std::string_view word);
+// The same for each of `words`, in their order (put a longer word before one it holds).
+std::string replace_each_with_space(std::string text, std::span<const std::string_view> words);
+std::string replace_each_with_space(std::string text,
+                                    std::initializer_list<std::string_view> words);
+
+// The runs of `text` between any of `marks` (" ", "，", "?" …), in order; an empty run stands
+// between two marks side by side. "工伤认定要多久 另外我想入会" -> "工伤认定要多久",
+// "另外我想入会".
+std::vector<std::string_view> clauses_between(std::string_view text,
+                                              std::span<const std::string_view> marks);
 
 // Splits text into chunks of at most max_bytes each, never inside a code point; prefers to break
 // after a newline or sentence punctuation in the last quarter of a chunk.

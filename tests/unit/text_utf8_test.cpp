@@ -120,6 +120,21 @@ TEST(Utf8, SplitRespectsTheLimitAndPrefersSentenceEnds) {
     EXPECT_EQ(chunks.front().substr(chunks.front().size() - 3), "。");
 }
 
+TEST(Utf8, ReplaceEachWithSpaceAndClausesBetween) {
+    // In order: the longer word first keeps the shorter from splitting it.
+    EXPECT_EQ(replace_each_with_space("不要转人工 不要人工", {"不要转人工", "不要人工"}), "   ");
+    EXPECT_EQ(replace_each_with_space("不要转人工", {"转人工", "不要转人工"}), "不要 ");
+    EXPECT_EQ(replace_each_with_space("abc", {}), "abc");
+    constexpr std::string_view kMarks[] = {" ", "，"};
+    const std::vector<std::string_view> clauses = clauses_between("确认，体检  在哪", kMarks);
+    ASSERT_EQ(clauses.size(), 4u);
+    EXPECT_EQ(clauses[0], "确认");
+    EXPECT_EQ(clauses[1], "体检");
+    EXPECT_EQ(clauses[2], "");  // two marks side by side
+    EXPECT_EQ(clauses[3], "在哪");
+    EXPECT_EQ(clauses_between("", kMarks), std::vector<std::string_view>{""});
+}
+
 TEST(Utf8, ReplaceWithSpace) {
     EXPECT_EQ(replace_with_space("我叫王建军 王建军的车", "王建军"), "我叫   的车");
     EXPECT_EQ(replace_with_space("aaa", "a"), "   ");
