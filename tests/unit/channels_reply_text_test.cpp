@@ -79,49 +79,38 @@ TEST(ChannelsReplyText, MarkdownLiteralReplacesOnlyAsterisks) {
 }
 
 TEST(ChannelsMention, StripMentionsOf) {
-    std::string text = "@卡友小助手\u2005你好";
-    EXPECT_TRUE(strip_mentions_of(text, "卡友小助手"));
-    EXPECT_EQ(text, "你好");
-
-    text = "你好 @卡友小助手";
-    EXPECT_TRUE(strip_mentions_of(text, "卡友小助手"));
-    EXPECT_EQ(text, "你好 ");
-
-    text = "@卡友小助手 @卡友小助手\n再问";
-    EXPECT_TRUE(strip_mentions_of(text, "卡友小助手"));
-    EXPECT_EQ(text, "再问");
-
-    // A longer Latin name is someone else's; Chinese right after the name is his question, typed
-    // with no space (group helper, session 27: "@卡友小助手怎么入会" got silence). A member
-    // whose nickname starts with the bot's name would be read as the bot: none is expected.
-    text = "@卡友小助手2号 好";
-    EXPECT_FALSE(strip_mentions_of(text, "卡友小助手"));
-    text = "@卡友小助手怎么入会";
-    EXPECT_TRUE(strip_mentions_of(text, "卡友小助手"));
-    EXPECT_EQ(text, "怎么入会");
-    text = "@卡友小助手，撞车了对方全责不赔怎么弄";
-    EXPECT_TRUE(strip_mentions_of(text, "卡友小助手"));
-    EXPECT_EQ(text, "，撞车了对方全责不赔怎么弄");
-    text = "@卡友小助手2";
-    EXPECT_TRUE(strip_mentions_of(text, "卡友小助手"));
-    EXPECT_EQ(text, "2");
-    text = "2@卡友小助手";
-    EXPECT_TRUE(strip_mentions_of(text, "卡友小助手"));
-    EXPECT_EQ(text, "2");
-    text = "mail@卡友小助手 x";
-    EXPECT_FALSE(strip_mentions_of(text, "卡友小助手"));
-    text = "@";
-    EXPECT_FALSE(strip_mentions_of(text, "卡友小助手"));
+    struct Case {
+        const char* text;
+        bool removed;
+        const char* left;  // the text after; as it was when nothing is removed
+    };
+    const Case cases[] = {
+        {"@卡友小助手\u2005你好", true, "你好"},
+        {"你好 @卡友小助手", true, "你好 "},
+        {"@卡友小助手 @卡友小助手\n再问", true, "再问"},
+        // A longer Latin name is someone else's; Chinese right after the name is his question,
+        // typed with no space (group helper, session 27: "@卡友小助手怎么入会" got silence). A
+        // member whose nickname starts with the bot's name would be read as the bot: none is
+        // expected.
+        {"@卡友小助手2号 好", false, "@卡友小助手2号 好"},
+        {"@卡友小助手怎么入会", true, "怎么入会"},
+        {"@卡友小助手，撞车了对方全责不赔怎么弄", true, "，撞车了对方全责不赔怎么弄"},
+        {"@卡友小助手2", true, "2"},
+        {"2@卡友小助手", true, "2"},
+        {"mail@卡友小助手 x", false, "mail@卡友小助手 x"},
+        {"@", false, "@"},
+        // Chinese typing puts no space before the @ (benefits helper, session 26: no reply).
+        {"问下@卡友小助手 溧阳有司机之家吗", true, "问下溧阳有司机之家吗"},
+        {"气死了，对了@卡友小助手 金坛哪有能洗澡的地方", true, "气死了，对了金坛哪有能洗澡的地方"},
+        {"\u3000@卡友小助手\u3000查", true, "\u3000查"},  // ideographic spaces around it
+    };
+    for (const Case& c : cases) {
+        std::string text = c.text;
+        EXPECT_EQ(strip_mentions_of(text, "卡友小助手"), c.removed) << c.text;
+        EXPECT_EQ(text, c.left) << c.text;
+    }
+    std::string text = "@";
     EXPECT_FALSE(strip_mentions_of(text, ""));
-    // Chinese typing puts no space before the @ (benefits helper, session 26: no reply).
-    text = "问下@卡友小助手 溧阳有司机之家吗";
-    EXPECT_TRUE(strip_mentions_of(text, "卡友小助手"));
-    EXPECT_EQ(text, "问下溧阳有司机之家吗");
-    text = "气死了，对了@卡友小助手 金坛哪有能洗澡的地方";
-    EXPECT_TRUE(strip_mentions_of(text, "卡友小助手"));
-    text = "\u3000@卡友小助手\u3000查";  // ideographic spaces around it
-    EXPECT_TRUE(strip_mentions_of(text, "卡友小助手"));
-    EXPECT_EQ(text, "\u3000查");
 }
 
 TEST(ChannelsMention, StripLeadingMention) {
