@@ -876,7 +876,7 @@ struct App::Impl {
         chat.withdraw_ticket = [this](std::string number,
                                       std::string text) -> asio::awaitable<bool> {
             co_await tickets->add_note(number, "（司机撤回工单）" + text, false);
-            co_return co_await tickets->close(std::move(number), "driver");
+            co_return co_await tickets->close(std::move(number), std::string(faq::kClosedByDriver));
         };
         chat.ticket_status = [this](std::string text, std::string channel, std::string sender,
                                     bool in_group) {

@@ -351,6 +351,28 @@ void JoinEngine::keep_value_for(Turn& turn, const FlowStep& step) const {
     if (extraction.found()) turn.draft().waiting[step.validator] = extraction.value;
 }
 
+void JoinEngine::correct_named_fields(Turn& turn, const FlowStep& target) const {
+    const std::string& said = whole_message(turn.input);
+    DraftState& draft = turn.draft();
+    const auto found = other_values(said, "", turn.input.today, &districts_);
+    for (const auto& step : script_.steps) {
+        // A new mobile needs its code: it is changed only on its own ("修改手机号").
+        if (step.kind != StepKind::slot || step.id == target.id || step.validator == "mobile")
+            continue;
+        const auto filled = draft.slots.find(step.slot);
+        const auto value = found.find(step.validator);
+        if (filled == draft.slots.end() || filled->second.empty() || value == found.end()) continue;
+        bool named = contains(said, step.label);
+        for (const auto& word : step.edit_words) named = named || contains(said, word);
+        if (!named) continue;
+        const auto stored = kept_value(step, value->second, turn.input.today);
+        if (!stored || *stored == filled->second) continue;
+        filled->second = *stored;
+        turn.say(fill_text(script_.text("value_kept"),
+                           {{"label", step.label}, {"value", masked(step, *stored)}}));
+    }
+}
+
 bool JoinEngine::command(Turn& turn) const {
     const std::string& text = turn.text;
     const auto& commands = script_.commands;
@@ -414,6 +436,7 @@ bool JoinEngine::command(Turn& turn) const {
         if (index_of(target->id) >= index_of(current.id)) turn.draft().return_to.clear();
         // "手机号打错了 是138…": the new value came with the request.
         keep_value_for(turn, *target);
+        correct_named_fields(turn, *target);
         enter(turn, target->id);
         return true;
     }

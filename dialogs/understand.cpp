@@ -10,6 +10,7 @@
 #include "faq/follow_up.hpp"
 #include "faq/legal_service.hpp"
 #include "faq/sums.hpp"
+#include "text/number.hpp"
 #include "text/utf8.hpp"
 #include "text/words.hpp"
 
@@ -438,6 +439,9 @@ bool asks_if_code_is_safe(std::string_view cleaned) {
 
 bool corrects_a_name(std::string_view cleaned) {
     if (!contains_any(cleaned, {"不是", "写错", "错了", "打错", "弄错"})) return false;
+    // "区也填错了 是天宁 车牌也错了 苏D11111" corrects other fields; "车牌也错" became the name.
+    if (const std::string named = field_named(cleaned); !named.empty() && named != "name")
+        return false;
     const std::string value = value_put(cleaned);
     return !value.empty() && looks_like_name(value);
 }
@@ -705,6 +709,16 @@ Understanding Understander::understand_cleaned(const std::string& cleaned,
         result.intent = "choice";
         result.confidence = 0.8;
         result.slots["number"] = std::to_string(number);
+        return result;
+    }
+    // "0", "11", "12" alone outside the form: a menu number mistyped, not a question ("11" got
+    // the double wage's 11 months, "0" the points' reset; session 28's group helper). Longer
+    // numbers (12348, 12351) are the hotlines the FAQ explains.
+    if (constexpr std::size_t kLongestMenuNumber = 2;
+        context.step.empty() && is_number_alone(cleaned) && cleaned.size() <= kLongestMenuNumber) {
+        result.intent = "choice";
+        result.confidence = 0.8;
+        result.slots["number"] = std::to_string(text::to_int64(cleaned));
         return result;
     }
     return classify(cleaned, context, legal);

@@ -79,8 +79,8 @@ bool is_sentence_end(char32_t cp) {
 void strip_name_label(std::u32string& s) {
     // Longest first: "我的名字是" must not be cut as "我的" + ...
     static constexpr std::u32string_view kLabels[] = {
-        U"我的名字是", U"我的名字叫", U"我的姓名是", U"名字是", U"名字叫", U"姓名是",
-        U"姓名",       U"名字",       U"我叫",       U"我是",   U"本人是", U"本人"};
+        U"我的名字是", U"我的名字叫", U"我的姓名是", U"名字是", U"名字叫", U"姓名是", U"姓名",
+        U"名字",       U"我叫",       U"我是",       U"俺叫",   U"本人是", U"本人"};
     for (auto label : kLabels) {
         if (starts_with(s, label)) {
             s.erase(0, label.size());
@@ -367,7 +367,21 @@ bool means_no_plate(std::u32string_view s) {
             bare.remove_suffix(tail.size());
             break;
         }
-    return std::find(std::begin(kNone), std::end(kNone), bare) != std::end(kNone);
+    if (std::find(std::begin(kNone), std::end(kNone), bare) != std::end(kNone)) return true;
+    // "没有车牌 车是老板的 每次开的不一样": the first words say it, the rest is why (he was told
+    // to reply "无"; join helper, session 28). Not when a plate follows ("没车牌 挂车是苏D…").
+    const std::size_t first_break = s.find_first_of(U" ，,。");
+    const auto plate_follows = [&] {
+        for (std::size_t i = 0; i + 1 < s.size(); ++i)
+            if (kProvinces.find(s[i]) != std::u32string_view::npos &&
+                ((s[i + 1] >= U'A' && s[i + 1] <= U'Z') || (s[i + 1] >= U'a' && s[i + 1] <= U'z')))
+                return true;
+        return false;
+    };
+    if (first_break == std::u32string_view::npos || plate_follows()) return false;
+    const std::u32string_view head = s.substr(0, first_break);
+    return std::find(std::begin(kNone), std::end(kNone), head) != std::end(kNone) &&
+           head.size() >= 2;
 }
 
 namespace {
@@ -391,6 +405,8 @@ bool explains_no_plate(std::u32string_view text) {
 
 Validated validate_plate(std::string_view input) {
     std::u32string s = prepare(input);
+    // Before the separators go: "没有车牌 车是老板的…" says it in its first words.
+    if (means_no_plate(s)) return accept(std::string(kNoPlate));
     std::erase_if(s, is_plate_separator);
     for (auto& cp : s) cp = to_upper(cp);
     if (s.empty()) return plate_error("plate.empty", "请发您的车牌号。");

@@ -185,6 +185,9 @@ std::string ticket_status_text(const Ticket& ticket, bool owner) {
     // A staff or grievance ticket is not a lawyer's (the join help, a complaint).
     const std::string desk = ticket.category == "legal" ? "律师" : "工作人员";
     if (ticket.state == "open") return text + "已登记，正在等待" + desk + "答复。";
+    // Withdrawn by the driver ("算了不用了"): "已办结" read as if the lawyer had dealt with it.
+    if (ticket.state == "closed" && ticket.closed_by == kClosedByDriver)
+        return text + "已由您撤销，" + desk + "不再处理。需要的话回复“找律师”可以重新转。";
     if (ticket.state == "closed" && ticket.answer.empty()) return text + "已办结。";
     text += ticket.state == "closed" ? "已办结。" : desk + "已答复。";
     if (owner && !ticket.answer.empty()) text += "\n答复：" + ticket.answer;
@@ -316,6 +319,8 @@ Ticket TicketDesk::to_ticket(const std::vector<std::string>& flat) const {
             t.answer = value;
         else if (name == "answered_by")
             t.answered_by = value;
+        else if (name == "closed_by")
+            t.closed_by = value;
     }
     if (!sealed_question.empty() && box_) {
         if (auto opened = box_->open(sealed_question, "ticket-question:" + t.number)) {

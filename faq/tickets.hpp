@@ -75,6 +75,9 @@ struct TicketNote {
 inline constexpr int kMaxTicketNotes = 30;
 inline constexpr std::int64_t kReplyWindowSeconds = 86400;
 
+// Who closed a ticket the driver withdrew himself.
+inline constexpr std::string_view kClosedByDriver = "driver";
+
 struct Ticket {
     std::string number;
     std::string category;
@@ -91,6 +94,7 @@ struct Ticket {
     std::int64_t closed_at = 0;
     std::string answer;
     std::string answered_by;
+    std::string closed_by;          // a desk account's name, or kClosedByDriver
     std::vector<TicketNote> notes;  // oldest first
 };
 

@@ -179,6 +179,22 @@ TEST_F(EngineTest, AChangeNamingTheFieldThenTheValueUsesIt) {
     EXPECT_TRUE(any_contains(out.texts, "请核对"));
 }
 
+// Two corrections in one message: the second had been dropped (join helper, session 27). The
+// field the edit is for takes its value, and another filled field the message names does too.
+TEST_F(EngineTest, AnEditThatNamesAnotherFieldCorrectsBoth) {
+    walk_to_confirm();
+    auto out = say_in("修改区县", "车牌错了 是苏D54321 区也填错了 是新北");
+    EXPECT_EQ(state_.draft->slots.at("plate"), "苏D54321") << all(out.texts);
+    EXPECT_EQ(state_.draft->slots.at("district"), "xinbei") << all(out.texts);
+    EXPECT_EQ(state_.draft->step, "confirm");
+    // A phone among them is left for its own change (a new number needs its code).
+    const std::string mobile = state_.draft->slots.at("mobile");
+    out = say_in("修改车牌", "车牌错了 是苏D11111 电话13812340000");
+    EXPECT_EQ(state_.draft->slots.at("plate"), "苏D11111");
+    EXPECT_EQ(state_.draft->slots.at("mobile"), mobile);
+    EXPECT_EQ(state_.draft->step, "confirm");
+}
+
 // "不改了" after "修改车牌": the plate stays and the summary comes back (session 27).
 TEST_F(EngineTest, KeepingAFieldReturnsWithItsValue) {
     walk_to_confirm();

@@ -203,6 +203,10 @@ TEST(Extract, OtherValuesAreTheFieldsAMessageAlsoHolds) {
         // "没有" (no code came) at the code step is no plate for step 4.
         {"没有", "sms_code", {}},
         {"名字是不是要和身份证一样", "name", {}},
+        // "俺叫" as well as "我叫" (the name was asked again; join helper, session 28).
+        {"行 那入吧 俺叫刘长江", "", {{"name", "刘长江"}}},
+        // Said twice with his own correction between: the corrected one (session 28).
+        {"我手机号是18951234999吧 不对 是18951234998", "", {{"mobile", "18951234998"}}},
     };
     for (const auto& item : cases)
         EXPECT_EQ(other_values(item.text, item.except, kToday), item.values) << item.text;

@@ -273,6 +273,12 @@ TEST(Understand, WordsOfDespairOrRevengeComeFirst) {
         {"刚撞了人 我要不要跑", "", "flight"},
         {"撞了个骑电动车的 人好像不行了 我害怕 能不能先走", "", "flight"},
         {"出车祸了 跑了会怎么样", "", "flight"},
+        // Session 28's helpers: the message after "撞人了", despair in other words, a knife
+        // taken to the boss (it got the road-accident script), a bleeding crash now.
+        {"我害怕 要不要跑", "", "flight"},
+        {"俺活着也没意思了 欠一屁股债 车贷还不上", "", "self_harm"},
+        {"老板那狗东西明天我就拿刀去找他", "", "threat"},
+        {"出事了 刚在高速上追尾了 前面车上有人流血 咋办", "", "emergency"},
         // Running a trip (跑车) is no flight; nor is the other party leaving.
         {"这单去新疆的活要不要跑", "", ""},
         {"被人追尾了 对方开走了 咋办", "", ""},
@@ -437,6 +443,8 @@ TEST(Understand, WhatTheJoinHelperOfSession24Typed) {
         EXPECT_EQ(got.intent, "edit") << text;
         EXPECT_EQ(got.slot("field"), "name") << text;
     }
+    // Another field named beside the correction is no name ("车牌也错" was stored; session 28).
+    EXPECT_NE(understand("区也填错了 是天宁 车牌也错了 苏D11111", "confirm").slot("field"), "name");
     EXPECT_NE(understand("不是这个意思", "confirm").intent, "edit");
     // A question about the code at the code step is answered, not a resend.
     EXPECT_EQ(understand("短信上写着验证码请勿告诉他人 那我发给你安全不", "sms_code").intent,
@@ -495,6 +503,18 @@ TEST(Understand, AQuestionBesideTheValue) {
     EXPECT_EQ(understand("验证码123456", "sms_code").slot("beside"), "");
     EXPECT_EQ(understand("123456 好了吗", "sms_code").slot("beside"), "");
     EXPECT_EQ(understand("车牌苏D12345 谢谢", "plate").slot("beside"), "");
+}
+
+// "0", "11", "12" alone got the points' reset and the double wage's 11 months (session 28's
+// group helper): a mistyped menu number, answered with the menu. A hotline's number is asked
+// about, and at the code step six digits are the code.
+TEST(Understand, AShortNumberAloneIsAMenuNumber) {
+    for (const char* text : {"0", "11", "12", " 12 "}) {
+        const auto got = understand(text);
+        EXPECT_EQ(got.intent, "choice") << text;
+    }
+    EXPECT_NE(understand("12348").intent, "choice");
+    EXPECT_NE(understand("123456", "sms_code").intent, "choice");
 }
 
 }  // namespace

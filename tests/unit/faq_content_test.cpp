@@ -397,6 +397,19 @@ TEST(FaqTickets, StatusShowsTheAnswerOnlyToTheOwner) {
     EXPECT_NE(ticket_status_text(ticket, true).find("等待"), std::string::npos);
 }
 
+TEST(FaqTickets, StatusSaysWhoClosedIt) {
+    Ticket ticket;
+    ticket.number = "FL202611220002";
+    ticket.category = "legal";
+    ticket.state = "closed";
+    ticket.closed_by = std::string(kClosedByDriver);
+    const std::string withdrawn = ticket_status_text(ticket, true);
+    EXPECT_NE(withdrawn.find("已由您撤销"), std::string::npos) << withdrawn;
+    EXPECT_EQ(withdrawn.find("已办结"), std::string::npos) << withdrawn;
+    ticket.closed_by = "demo-legal-desk";
+    EXPECT_NE(ticket_status_text(ticket, true).find("已办结"), std::string::npos);
+}
+
 TEST(FaqLegal, AsksForPerson) {
     for (auto text : {"人工", "找律师", "我要找律师", "转人工！", " 律师 "})
         EXPECT_TRUE(asks_for_person(text)) << text;
