@@ -845,11 +845,17 @@ struct App::Impl {
             ticket.phone = std::move(handoff.phone);
             dialogs::HandoffOpened opened;
             opened.ticket = co_await tickets->open(std::move(ticket));
-            opened.text = faq::handoff_opened_text(opened.ticket, legal, handoff.in_group);
+            opened.text = faq::handoff_opened_text(opened.ticket, legal, handoff.in_group,
+                                                   office_hours_text());
             co_return opened;
         };
         add_ticket_services(chat);
         return chat;
+    }
+
+    // When the desk answers, as the tickets' texts say it ("08:30-17:30").
+    std::string office_hours_text() const {
+        return members::format_office_hours(join->calendar().office_hours());
     }
 
     // The ticket desk as the router calls it, once a ticket is open: its state, the driver's
@@ -859,7 +865,7 @@ struct App::Impl {
             [this](std::string number) -> asio::awaitable<std::optional<std::string>> {
             const auto ticket = co_await tickets->get(std::move(number));
             if (!ticket || ticket->state != "open") co_return std::nullopt;
-            co_return faq::ticket_waiting_text(*ticket);
+            co_return faq::ticket_waiting_text(*ticket, office_hours_text());
         };
         chat.latest_ticket = [this](std::string channel, std::string sender) {
             return tickets->latest_for(std::move(channel), std::move(sender));

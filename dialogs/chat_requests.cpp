@@ -5,6 +5,7 @@
 #include <cctype>
 
 #include "dialogs/privacy.hpp"
+#include "dialogs/validators.hpp"
 #include "faq/follow_up.hpp"
 #include "text/utf8.hpp"
 #include "text/words.hpp"
@@ -150,17 +151,17 @@ bool asks_when_answered(std::string_view raw) {
     // Whether anyone is there at all, up to 16 characters: "律师几点上班 今天礼拜天有人吗" was
     // filed to his ticket unanswered (legal helper, session 23).
     constexpr std::size_t kMaxWaitingBytes = 16 * 3;
-    constexpr std::string_view kWaiting[] = {"律师呢",   "几点上班",   "上班没",     "上班了没",
-                                             "有人值班", "周末有人",   "礼拜天有人", "星期天有人",
-                                             "今天有人", "好几个小时", "有人在吗"};
+    constexpr std::string_view kWaiting[] = {
+        "律师呢",     "几点上班", "上班没",     "上班了没", "有人值班", "周末有人", "礼拜天有人",
+        "星期天有人", "今天有人", "好几个小时", "有人在吗", "晚上有人", "几点下班"};
     if (text.size() <= kMaxWaitingBytes && contains_any(text, kWaiting)) return true;
     // When an answer comes, up to 12 characters ("工伤认定要等多久才有结果啊" asks the law).
     constexpr std::size_t kMaxBytes = 12 * 3;
     if (text.size() > kMaxBytes) return false;
-    constexpr std::string_view kWhen[] = {"要等多久",   "等多久",   "还要等",     "多久能回",
-                                          "什么时候回", "啥时候回", "什么时候打", "啥时候打",
-                                          "什么时候联", "啥时候联", "怎么没人",   "咋没人",
-                                          "还没人回",   "有人回没", "有人管没",   "人呢"};
+    constexpr std::string_view kWhen[] = {
+        "要等多久", "等多久",     "还要等",     "多久能回", "什么时候回", "啥时候回", "什么时候打",
+        "啥时候打", "什么时候联", "啥时候联",   "怎么没人", "咋没人",     "还没人回", "有人回没",
+        "有人管没", "人呢",       "时候有人回", "有人回我", "多久有人"};
     return contains_any(text, kWhen);
 }
 
@@ -285,6 +286,49 @@ bool says_he_is_a_member(std::string_view text) {
 bool names_a_legal_matter(std::string_view text) {
     return contains_any(text, {"停车费", "扣车", "车被扣", "被扣", "交警", "罚", "告", "合法",
                                "违法", "赔", "谁出", "该谁", "投诉", "不是找"});
+}
+
+bool goes_ahead(std::string_view raw) {
+    std::string_view text = trim_end_punctuation(raw);
+    for (bool again = true; again;) {
+        again = false;
+        for (const std::string_view lead :
+             {"那就", "那", "好的", "好", "行", "可以", "嗯", " ", "，"})
+            if (text.starts_with(lead)) {
+                text.remove_prefix(lead.size());
+                again = true;
+            }
+    }
+    for (const std::string_view tail : {"吧", "一下", "吧", "了"})
+        if (text.ends_with(tail)) text.remove_suffix(tail.size());
+    constexpr std::string_view kGoAhead[] = {"弄",     "办",       "帮我弄", "帮我办", "给我弄",
+                                             "给我办", "帮俺弄",   "帮俺办", "入",     "报名",
+                                             "帮我报", "帮我报名", "申请",   "加入",   "整"};
+    return std::find(std::begin(kGoAhead), std::end(kGoAhead), text) != std::end(kGoAhead);
+}
+
+bool says_only_a_name(std::string_view text) {
+    constexpr std::size_t kLongestName = 4;
+    const std::size_t length = text::code_point_count(text);
+    // "人呢", "好吧": a particle at the end makes it a sentence.
+    const bool particle_ends = text.ends_with("呢") || text.ends_with("吗") ||
+                               text.ends_with("啊") || text.ends_with("吧") || text.ends_with("了");
+    return length >= 2 && length <= kLongestName && !particle_ends && !faq::asks_something(text) &&
+           validate_name(text).ok;
+}
+
+bool answered_about_the_union(const std::vector<std::string>& answered) {
+    return !answered.empty() &&
+           (answered.front().starts_with("union_") || answered.front().starts_with("benefit_"));
+}
+
+bool asks_about_the_form(std::string_view text) {
+    constexpr std::size_t kShortQuestion = 8;
+    if (text::code_point_count(text) > kShortQuestion || names_a_legal_matter(text)) return false;
+    return !contains_any(text,
+                         {"工资", "运费", "欠",   "工伤",     "事故",   "撞",   "车祸", "扣分",
+                          "仲裁", "律师", "起诉", "平台",     "货拉拉", "满帮", "社保", "养老",
+                          "医保", "老板", "公司", "司机之家", "停车",   "加油"});
 }
 
 bool complains_about_a_seller(std::string_view text) {

@@ -110,6 +110,16 @@ bool says_he_is_a_member(std::string_view text);
 // parking word in a question of law (an impound, a fee, a fine), not a search for a place to stop
 // (legal helper, session 26: both got the list of stations with parking).
 bool names_a_legal_matter(std::string_view text);
+// "那就弄吧", "行 帮我办一下", "好 入吧": go ahead with what was just said, nothing more.
+bool goes_ahead(std::string_view text);
+// A name and nothing else: 2–4 characters that pass the name step's check ("陈二狗").
+bool says_only_a_name(std::string_view text);
+// The answer sent last was the union's own (joining, dues, a benefit): entry ids union_…,
+// benefit_….
+bool answered_about_the_union(const std::vector<std::string>& answered);
+// A short question with no case or place of its own ("要交钱吗", "多久能批"): asked in the
+// middle of the join form, it is about joining.
+bool asks_about_the_form(std::string_view text);
 
 // "加油站给我加的油不足量…投诉打啥电话", "不是要优惠 是投诉": a complaint about a seller, which
 // names 加油 or 优惠 without asking for the members' fuel discount (it was sent twice; legal

@@ -42,7 +42,7 @@ std::string person_desk(const Understanding& understanding, bool legal_context) 
 // Not understood: the second time in a row a person takes over (staff inside the join, the legal
 // desk after a legal question).
 Route lost(const RouteView& view) {
-    if (view.misses_before >= 1 && !view.in_group) {
+    if (view.misses_before >= 1 && !view.in_group && !view.only_a_name) {
         Route route = person(view.step.empty() && view.legal_context ? "legal" : "staff");
         route.counts_miss = false;
         return route;

@@ -23,6 +23,8 @@ struct RouteView {
     bool asks_the_group = false;   // group: the message asks the group something (asks_the_group)
     // The message asks something, or has a follow-up's shape ("女的呢"): asks_or_follows_up.
     bool asks = false;
+    // A name and nothing else ("陈二狗"): never the second miss that opens a ticket.
+    bool only_a_name = false;
 };
 
 enum class Do {

@@ -1109,6 +1109,12 @@ asio::awaitable<std::string> RouterDialog::answer_legal(const Message& message,
     // ("入会要交钱不 一年多少钱" at step 2 got about 900 characters before the step.)
     constexpr std::size_t kDetourBytes = 900;
     if (mid_flow) ask.max_bytes = std::min(ask.max_bytes, kDetourBytes);
+    // "要交钱吗" at step 1 got the court fee of a property freeze (join helper, session 28): a
+    // short question mid-form with no case of its own is asked about joining.
+    if (mid_flow && !turn.in_group && asks_about_the_form(ask.text)) {
+        ask.text = "入会 " + ask.text;
+        ask.searched = {};
+    }
     if (!turn.in_group) {
         ask.misses_before = turn.misses;
         ask.previous_question = turn.last_question;
@@ -1730,6 +1736,27 @@ asio::awaitable<std::optional<RouterDialog::Handled>> RouterDialog::warned_and_a
     co_return std::optional<Handled>(std::move(rest));
 }
 
+namespace {
+
+// A menu pick is the intent it names. In a group it is his answer to the menu he was shown:
+// addressed, @-mention or not ("3" was dropped there, and the menu with it).
+bool take_menu_pick(const std::vector<std::string>& menu, Understanding& understood) {
+    if (understood.intent != "choice") return false;
+    const int picked = std::stoi(understood.slot("number"));
+    if (picked < 1 || picked > static_cast<int>(menu.size())) return false;
+    understood.intent = menu[static_cast<std::size_t>(picked) - 1].substr(kMenuPrefix.size());
+    understood.slots.clear();
+    return true;
+}
+
+Understanding joins(Understanding understood) {
+    understood.intent = "join";
+    understood.slots.clear();
+    return understood;
+}
+
+}  // namespace
+
 asio::awaitable<RouterDialog::Handled> RouterDialog::chat_services(const Message& message,
                                                                    const TurnInput& input,
                                                                    ConversationState& state,
@@ -1796,27 +1823,21 @@ asio::awaitable<RouterDialog::Handled> RouterDialog::chat_services(const Message
             co_return handled;
         }
     }
-    // A menu pick is the intent it names. In a group it is his answer to the menu he was shown:
-    // addressed, @-mention or not ("3" was dropped there, and the menu with it).
-    bool picked_from_menu = false;
-    if (understood.intent == "choice" && menu) {
-        const int picked = std::stoi(understood.slot("number"));
-        if (picked >= 1 && picked <= static_cast<int>(offered.size())) {
-            picked_from_menu = true;
-            understood.intent =
-                offered[static_cast<std::size_t>(picked) - 1].substr(kMenuPrefix.size());
-            understood.slots.clear();
-            if (understood.intent == "question") {
-                handled.texts.push_back(services_.script->text("legal"));
-                handled.resume = true;
-                co_return handled;
-            }
-        }
+    const bool picked_from_menu = menu && take_menu_pick(offered, understood);
+    if (picked_from_menu && understood.intent == "question") {
+        handled.texts.push_back(services_.script->text("legal"));
+        handled.resume = true;
+        co_return handled;
     }
 
+    // "那就弄吧" right after "个体司机能入会" was answered: the form (it got "没看懂", and his
+    // name next opened a staff ticket; join helper, session 28).
+    if (!in_group && !mid_flow && goes_ahead(text) && answered_about_the_union(turn.legal_answered))
+        understood = joins(std::move(understood));
     RouteView view;
     view.in_group = in_group;
     view.mentioned = input.mentioned || picked_from_menu;
+    view.only_a_name = !in_group && !mid_flow && says_only_a_name(text);
     view.sms = message.channel == Channel::sms;
     view.misses_before = misses;
     view.choices_offered = !offered.empty();

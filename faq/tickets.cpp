@@ -164,19 +164,33 @@ std::string group_ticket_opened_text(std::string_view number, bool legal) {
     return text + "只发给您本人：稍后私聊我（发任意一句话）就能看到。群里别发身份证号和电话。";
 }
 
-std::string handoff_opened_text(std::string_view number, bool legal, bool in_group) {
+namespace {
+
+// "工作时间内" said with the hours ("你们几点上班 晚上有人不" had no answer; people helper,
+// session 28): when the desk works, and that a message sent outside them waits until then.
+std::string answered_within_hours(std::string_view office_hours) {
+    if (office_hours.empty()) return "工作时间内会尽快在这里回复您";
+    return "工作日" + std::string(office_hours) +
+           "会尽快在这里回复您，晚上和节假日发来的，上班后回复";
+}
+
+}  // namespace
+
+std::string handoff_opened_text(std::string_view number, bool legal, bool in_group,
+                                std::string_view office_hours) {
     if (in_group) return group_ticket_opened_text(number, legal);
     if (legal) return ticket_opened_text(number);
-    return "已为您转给工会工作人员，工单号" + std::string(number) +
-           "。工作时间内会尽快在这里回复您（入会时验证过手机号的，也会短信通知）。"
+    return "已为您转给工会工作人员，工单号" + std::string(number) + "。" +
+           answered_within_hours(office_hours) +
+           "（入会时验证过手机号的，也会短信通知）。"
            "查询进度请回复工单号。要办什么事、遇到什么问题，直接发在这里，会补充到这个工单。";
 }
 
-std::string ticket_waiting_text(const Ticket& ticket) {
-    return "您的问题已经登记为工单" + ticket.number +
-           "，正在等工作人员答复，不用再转一次。工作时间内会尽快在这里回复您（入会时验证过手机号的"
-           "，"
-           "也会短信通知）；"
+std::string ticket_waiting_text(const Ticket& ticket, std::string_view office_hours) {
+    return "您的问题已经登记为工单" + ticket.number + "，正在等" +
+           (ticket.category == "legal" ? "律师" : "工作人员") + "答复，不用再转一次。" +
+           answered_within_hours(office_hours) +
+           "（入会时验证过手机号的，也会短信通知）；"
            "想补充情况直接发在这里，发送工单号可随时查询进度。急事请拨打职工服务热线12351。";
 }
 

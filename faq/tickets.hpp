@@ -142,9 +142,12 @@ std::string ticket_opened_text(std::string_view number, bool grievance = false);
 std::string group_ticket_opened_text(std::string_view number, bool legal = true);
 // What the driver is told when he is handed to a person: the legal desk or his district's staff;
 // in a group, that the answer goes to him alone (a "4" picked in a group was told "在这里").
-std::string handoff_opened_text(std::string_view number, bool legal, bool in_group = false);
+// `office_hours` ("08:30-17:30", members.office_hours) is said where the staff answer; empty says
+// "工作时间内".
+std::string handoff_opened_text(std::string_view number, bool legal, bool in_group = false,
+                                std::string_view office_hours = {});
 // What he is told when he asks for a person again while `ticket` still waits for the desk.
-std::string ticket_waiting_text(const Ticket& ticket);
+std::string ticket_waiting_text(const Ticket& ticket, std::string_view office_hours = {});
 
 class TicketDesk {
 public:

@@ -27,6 +27,21 @@ TEST(ChoiceNumber, RejectsQuestionsThatStartWithANumber) {
         EXPECT_EQ(choice_number(text), 0) << text;
 }
 
+// "那就弄吧" after "个体司机能入会" got "没看懂" (join helper, session 28).
+TEST(GoesAhead, IsAGoAheadAndNothingMore) {
+    for (const char* text :
+         {"那就弄吧", "行 帮我办一下", "好 入吧", "那办吧", "帮我报名", "弄吧！"})
+        EXPECT_TRUE(goes_ahead(text)) << text;
+    for (const char* text : {"那就弄吧 工伤咋认定", "怎么弄", "好的谢谢", "办不了", "陈二狗"})
+        EXPECT_FALSE(goes_ahead(text)) << text;
+    EXPECT_TRUE(answered_about_the_union({"union_who_can_join"}));
+    EXPECT_FALSE(answered_about_the_union({"wage_arrears"}));
+    EXPECT_FALSE(answered_about_the_union({}));
+    EXPECT_TRUE(says_only_a_name("陈二狗"));
+    EXPECT_FALSE(says_only_a_name("人呢"));
+    EXPECT_FALSE(says_only_a_name("老板欠我工资"));
+}
+
 TEST(GrievanceRequest, NamesTheCategoryFromTheDriversWords) {
     const std::pair<const char*, const char*> cases[] = {
         {"我要投诉 乱罚款", "fines"},

@@ -296,6 +296,9 @@ TEST(Route, NotUnderstoodCountsAMissAndTheSecondHandsOff) {
     const Route second = route(said("out_of_scope"), missed);
     EXPECT_EQ(second.action, Do::person);
     EXPECT_FALSE(second.counts_miss);
+    // A name alone ("陈二狗") after a miss opened a staff ticket (join helper, session 28).
+    missed.only_a_name = true;
+    EXPECT_EQ(route(said("out_of_scope"), missed).action, Do::not_understood);
 }
 
 TEST(Route, APauseKeepsTheFormAndTheStepFollows) {

@@ -397,6 +397,19 @@ TEST(FaqTickets, StatusShowsTheAnswerOnlyToTheOwner) {
     EXPECT_NE(ticket_status_text(ticket, true).find("等待"), std::string::npos);
 }
 
+// "你们几点上班 晚上有人不" (session 28): the texts say when the desk answers.
+TEST(FaqTickets, WaitingTextsSayTheHours) {
+    Ticket ticket;
+    ticket.number = "FL202611220003";
+    ticket.category = "legal";
+    const std::string waiting = ticket_waiting_text(ticket, "08:30-17:30");
+    EXPECT_NE(waiting.find("工作日08:30-17:30"), std::string::npos) << waiting;
+    EXPECT_NE(waiting.find("等律师答复"), std::string::npos) << waiting;
+    EXPECT_NE(ticket_waiting_text(ticket).find("工作时间内"), std::string::npos);
+    const std::string staff = handoff_opened_text(ticket.number, false, false, "09:00-17:00");
+    EXPECT_NE(staff.find("工作日09:00-17:00"), std::string::npos) << staff;
+}
+
 TEST(FaqTickets, StatusSaysWhoClosedIt) {
     Ticket ticket;
     ticket.number = "FL202611220002";
