@@ -173,6 +173,12 @@ Extraction extract_id_card(const std::u32string& written, int today) {
             const auto result = validate_id_card(run.chars, today);
             if (result.ok) return found(result.value);
         }
+        // "最后一位是5 3204…0035": a digit said before the number joins its run; the number is
+        // its last 18 (refused as "只能是数字"; join helper, session 28).
+        if (run.chars.size() > 18) {
+            const auto result = validate_id_card(run.chars.substr(run.chars.size() - 18), today);
+            if (result.ok) return found(result.value);
+        }
         if (!longest || run.chars.size() > longest->chars.size()) longest = &run;
     }
     // A number of ID length (or close to it) that is wrong: the validator says what is wrong.
@@ -486,8 +492,10 @@ Extraction extract_name(const std::u32string& text) {
              U"名字", U"我是", U"俺是", U"本人", U"应该是", U"正确的是", U"改成", U"改为", U"是"});
     };
     const auto judge_candidate = [&](std::u32string candidate) {
-        candidate = strip_suffixes(candidate, {U"就行", U"就好", U"就是", U"谢谢", U"麻烦了",
-                                               U"多谢", U"哈", U"呀", U"啊", U"哦", U"了"});
+        // "名字王志强没错" keeps the name; "王志强没错" was stored (join helper, session 28).
+        candidate = strip_suffixes(
+            candidate, {U"就行", U"就好", U"就是", U"谢谢", U"麻烦了", U"没错", U"没问题",
+                        U"是对的", U"对的", U"多谢", U"哈", U"呀", U"啊", U"哦", U"了"});
         auto judged = judge_name(candidate);
         if (judged.kind == Extraction::Kind::malformed &&
             first_malformed.kind == Extraction::Kind::absent)

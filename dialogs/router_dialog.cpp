@@ -1116,7 +1116,9 @@ asio::awaitable<std::string> RouterDialog::answer_legal(const Message& message,
         ask.searched = {};
     }
     if (!turn.in_group) {
-        ask.misses_before = turn.misses;
+        // Mid-form a miss opens no lawyer's ticket: "那先填无吧 回头问了老板再说" at the plate step
+        // did, and the form stayed stuck (join helper, session 28).
+        ask.misses_before = mid_flow ? 0 : turn.misses;
         ask.previous_question = turn.last_question;
         // remember() put this message last; the ones before it are the topic's candidates. An
         // answer of the union's own ends the legal context (人工 goes to the staff) but is still
@@ -1710,7 +1712,9 @@ asio::awaitable<std::optional<RouterDialog::Handled>> RouterDialog::warned_and_a
     without.text = without_personal_data_or_labels(message.text);
     // "我叫王建军" goes with them: it tells the answer nothing and, as words no entry holds, sank
     // "…老板欠我运费三万八 咋弄" from 0.46 to 0.26.
-    const auto values = other_values(without.text, "", 0);
+    // Read on the message as sent: "张建国 3204…" names him by the number that follows (without it
+    // the name stayed, and "没看懂" and the menu followed the warning; group helper, session 28).
+    const auto values = other_values(message.text, "", 0);
     if (const auto name = values.find("name"); name != values.end()) {
         for (const std::string_view cue : {"我叫", "我是", "名字是", "名字叫", "姓名是"})
             without.text = text::replace_with_space(without.text, std::string(cue) + name->second);
@@ -1774,10 +1778,13 @@ asio::awaitable<RouterDialog::Handled> RouterDialog::chat_services(const Message
     const auto& text = turn.text;
     const auto& in_group = turn.in_group;
     const auto& asked = turn.asked;
-    // Privacy first in groups: the engine warns about an ID or phone number (see the top).
+    // Privacy first in groups: the engine warns about an ID number, and about a phone number
+    // given to kayou. A phone in a load ad not meant for kayou ("常州到上海 9米6 明早装 联系我
+    // 139…") is how drivers find work: warning every one made kayou noise (group helper,
+    // session 28).
     if (in_group) {
         const auto found = find_personal_data(message.text);
-        if (found.id_card || found.mobile) {
+        if (found.id_card || (found.mobile && asked)) {
             handled.flow_text = message.text;
             co_return handled;
         }

@@ -793,7 +793,10 @@ std::optional<Understanding> Understander::understand_at_step(const std::string&
                 result.slots["beside"] = std::move(beside);
         // What the sentence held is wrong, though the whole might pass the step's check
         // ("叫我小李就行" is six characters of a name): this says what to fix.
-        if (extraction.kind == Extraction::Kind::malformed && extraction.code == "name.nickname")
+        // So is an ID number inside a sentence ("身份证 3204…2538"): its own fault (a check digit)
+        // is said, not "只能是数字" about the words around it (join helper, session 28).
+        if (extraction.kind == Extraction::Kind::malformed &&
+            (extraction.code == "name.nickname" || extraction.code.starts_with("id_card.")))
             result.slots["error"] = extraction.error;
         return result;
     }

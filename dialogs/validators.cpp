@@ -356,18 +356,21 @@ bool means_no_plate(std::u32string_view s) {
         U"没有固定的", U"没固定的", U"没有固定", U"没固定", U"没有固定开的"};
     // "那就无吧", "就填无吧": the same with its fillers (refused with the province hint; join
     // helper, session 27).
-    std::u32string_view bare = s;
-    for (const std::u32string_view lead : {U"那就填", U"那就", U"就填", U"填", U"那", U"就"})
-        if (bare.starts_with(lead)) {
-            bare.remove_prefix(lead.size());
-            break;
-        }
-    for (const std::u32string_view tail : {U"吧", U"了", U"的"})
-        if (bare.ends_with(tail) && bare.size() > tail.size()) {
-            bare.remove_suffix(tail.size());
-            break;
-        }
-    if (std::find(std::begin(kNone), std::end(kNone), bare) != std::end(kNone)) return true;
+    const auto says_none = [&](std::u32string_view bare) {
+        for (const std::u32string_view lead :
+             {U"那先填", U"那就填", U"那就", U"先填", U"就填", U"填", U"那", U"就"})
+            if (bare.starts_with(lead)) {
+                bare.remove_prefix(lead.size());
+                break;
+            }
+        for (const std::u32string_view tail : {U"吧", U"了", U"的"})
+            if (bare.ends_with(tail) && bare.size() > tail.size()) {
+                bare.remove_suffix(tail.size());
+                break;
+            }
+        return std::find(std::begin(kNone), std::end(kNone), bare) != std::end(kNone);
+    };
+    if (says_none(s)) return true;
     // "没有车牌 车是老板的 每次开的不一样": the first words say it, the rest is why (he was told
     // to reply "无"; join helper, session 28). Not when a plate follows ("没车牌 挂车是苏D…").
     const std::size_t first_break = s.find_first_of(U" ，,。");
@@ -379,9 +382,9 @@ bool means_no_plate(std::u32string_view s) {
         return false;
     };
     if (first_break == std::u32string_view::npos || plate_follows()) return false;
+    // "那先填无吧 回头问了老板再说" (it opened a lawyer's ticket; join helper, session 28).
     const std::u32string_view head = s.substr(0, first_break);
-    return std::find(std::begin(kNone), std::end(kNone), head) != std::end(kNone) &&
-           head.size() >= 2;
+    return head.size() >= 2 && says_none(head);
 }
 
 namespace {

@@ -1119,7 +1119,9 @@ bool corrects_a_figure(std::string_view text) {
     if (std::none_of(folded.begin(), folded.end(), is_arabic)) return false;
     const bool says_wrong = text::contains_any(
         text,
-        {"说错", "打错", "写错", "搞错", "弄错", "记错", "不对", "更正", "纠正", "重新算", "再算"});
+        {"说错", "打错", "写错", "搞错", "弄错", "记错", "不对", "更正", "纠正", "重新算", "再算",
+         // "改一下 工资是7500", "说差了 花了12万" (答不好 and 没看懂; money helper, session 28).
+         "改一下", "改成", "说差了", "算错"});
     // "是不是7万块" asks whether his sum is right; it denies nothing.
     const bool denies_a_number = [&] {
         for (auto at = folded.find(U"不是"); at != std::u32string::npos;
@@ -1147,6 +1149,9 @@ std::string without_denied_figures(std::string_view text) {
 }
 
 namespace {
+
+// The unit written_figures gives a wage said per month.
+constexpr std::u32string_view kMonthlyWage = U"月薪";
 
 // A number as written (digits and a decimal point) and the unit right after it ("个月", "分").
 struct WrittenFigure {
@@ -1176,6 +1181,17 @@ std::vector<WrittenFigure> written_figures(const std::u32string& text) {
         std::size_t before = at;
         while (before > 0 && text[before - 1] == U' ') --before;
         figure.denied = before >= 2 && text.compare(before - 2, 2, U"不是") == 0;
+        // "一个月7500" (read "1个月7500") says per month: the 1 is no length of time, and the
+        // 7500 is his monthly wage ("不对 是5个月 一个月7500" gave 1 month; money helper, session
+        // 28). A wage said after 每月 / 月薪 / 工资 or before "一个月" is one too.
+        std::size_t after = end + figure.unit.size();
+        while (after < text.size() && text[after] == U' ') ++after;
+        const bool per_month = figure.number == U"1" && figure.unit == U"个月" &&
+                               after < text.size() && is_arabic(text[after]);
+        if (per_month) continue;
+        if (figure.unit.empty() &&
+            (said_before(text, before, 3, kMonthlyBefore) || said_after(text, end, kMonthlyAfter)))
+            figure.unit = kMonthlyWage;
         figures.push_back(std::move(figure));
     }
     return figures;
@@ -1194,8 +1210,13 @@ std::string with_corrected_figures(std::string_view correction, std::string_view
     for (const WrittenFigure& denied : said) {
         if (!denied.denied) continue;
         const WrittenFigure* instead = nullptr;
+        // "工资是8500不是7500": the denied wage has no word of its own to say it is one.
+        const auto gives_for = [&](const WrittenFigure& figure) {
+            return figure.unit == denied.unit ||
+                   (denied.unit.empty() && figure.unit == kMonthlyWage);
+        };
         for (const WrittenFigure* figure : given)
-            if (!instead && figure->unit == denied.unit) instead = figure;
+            if (!instead && gives_for(*figure)) instead = figure;
         if (!instead && given.size() == 1) instead = given.front();
         if (!instead) continue;
         used.push_back(instead);

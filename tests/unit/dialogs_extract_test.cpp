@@ -75,6 +75,12 @@ TEST(Extract, AWrongValueIsMalformedWithTheValidatorsMessageNotAbsent) {
     const auto id = extract_answer("id_card", "身份证 32048319880712123", kToday);
     EXPECT_EQ(id.kind, Extraction::Kind::malformed);
     EXPECT_FALSE(id.error.empty());
+    // A wrong check digit inside a sentence is said as such (session 28: "只能是数字" came).
+    const auto check = extract_answer("id_card", "身份证 320412199002142538", kToday);
+    EXPECT_EQ(check.code, "id_card.check_digit");
+    // A digit said just before the number joins its run; the number is still found.
+    EXPECT_EQ(extract_answer("id_card", "哦 最后一位是5 320412196811110035", kToday).value,
+              "320412196811110035");
     const auto landline = extract_answer("mobile", "电话0519-88001234", kToday);
     EXPECT_EQ(landline.kind, Extraction::Kind::malformed);
     const auto plate = extract_answer("plate", "车牌D12345", kToday);

@@ -276,6 +276,7 @@ const std::vector<Case> kPlateCases = {
     {"就填无吧", true, "无"},
     // The first words say it, the rest is why (session 28).
     {"没有车牌 车是老板的 每次开的不一样", true, "无"},
+    {"那先填无吧 回头问了老板再说", true, "无"},
     {"我没有自己的车 开的老板的车", false, "plate.none"},
     {"车牌不记得了 公司的车 天天换", false, "plate.none"},
     {"老板的车 苏D1234", false, "plate.province"},  // a plate in it: not the "无" hint

@@ -395,9 +395,9 @@ TEST(FaqSums, RepairStopWorkPayPensionYearsAndATimeBarredDoubleWage) {
 }
 
 TEST(FaqSums, ACorrectedFigureReplacesTheOneHeDenies) {
-    for (const char* text :
-         {"说错了 是干了4年2个月", "不对 修了12天不是8天", "我刚才说的是扣6分 不是12分",
-          "不对 月工资是7000不是6500", "说错了 是欠了四个月"})
+    for (const char* text : {"说错了 是干了4年2个月", "不对 修了12天不是8天",
+                             "我刚才说的是扣6分 不是12分", "不对 月工资是7000不是6500",
+                             "说错了 是欠了四个月", "改一下 工资是7500", "说差了 花了12万"})
         EXPECT_TRUE(corrects_a_figure(text)) << text;
     for (const char* text : {"说错了", "不是我开的车", "老板欠我3个月工资", "不对吧 这不合理"})
         EXPECT_FALSE(corrects_a_figure(text)) << text;
@@ -408,6 +408,12 @@ TEST(FaqSums, ACorrectedFigureReplacesTheOneHeDenies) {
         "今年已经扣了9分 这次超速又扣3分");
     EXPECT_EQ(with_corrected_figures("不对 月工资是7000不是6500", "干了3年 月工资6500 能赔多少"),
               "干了3年 月工资7000 能赔多少");
+    // "一个月7500" is his monthly wage, not one month (it gave "欠了1个月、每月8000"; money
+    // helper, session 28).
+    EXPECT_EQ(with_corrected_figures("不对 是5个月 一个月7500", "公司欠我4个月工资 每月8000"),
+              "公司欠我5个月工资 每月7500");
+    EXPECT_EQ(with_corrected_figures("改一下 工资是7500", "公司欠我4个月工资 每月8000"),
+              "公司欠我4个月工资 每月7500");
     // Numerals come back as digits once a figure is replaced.
     EXPECT_EQ(with_corrected_figures("修了十二天 不是八天", "车修了8天 一天800"),
               "车修了12天 1天800");
