@@ -8,6 +8,7 @@
 #include "dialogs/chat_requests.hpp"
 #include "dialogs/extract.hpp"
 #include "dialogs/privacy.hpp"
+#include "faq/decide.hpp"
 #include "faq/focus.hpp"
 #include "faq/follow_up.hpp"
 #include "faq/legal_service.hpp"
@@ -298,6 +299,28 @@ const char* const kFlightText =
     "2. 开双闪、在车后放警示牌，人撤到安全的地方，在现场等交警；\n"
     "3. 能救人先救人，移动伤员前先拍照、标好位置。\n"
     "主动报警、在现场等候处理，可以认定为自首，依法可以从轻。需要律师，回复“人工”转律师值班。";
+// The message after an emergency or words of despair, when it asks nothing else: "报了 警察还没来
+// 我现在干啥", "120打了", "算了 不说了" got the menu, "没看懂" or a legal text (danger helper,
+// session 28). What to do while help comes; and for despair, someone stays.
+const char* const kWhileHelpComesText =
+    "等救援的时候：\n"
+    "1. 别挪动伤员（着火、爆炸这类更危险的情况除外），出血的用干净的布用力按住；\n"
+    "2. 人别离开现场，站到护栏外安全的地方，开双闪、放好警示牌；\n"
+    "3. 拍下现场、车辆位置和对方车牌，记下目击的人的电话；\n"
+    "4. 别急着认责任、别私下给钱，等交警来处理；\n"
+    "5. 给保险公司打电话报案。\n"
+    "人安顿好了、交警处理完，赔偿和责任的事再问我，或回复“人工”转律师值班。";
+const char* const kStillHereAfterEmergencyText =
+    "我在。急救打120，事故报警打122，有危险打110。处理完了赔偿和责任的事随时问我，"
+    "回复“人工”转律师值班。";
+const char* const kStayWithHimText =
+    "我在这儿，您慢慢说。心里憋得慌就说出来，不丢人。想找人说说话，现在就可以拨打心理援助热线12356"
+    "（24小时）；有危险马上打110或120。要不要我帮您转工会工作人员？回复“人工”就行。您遇到的难处，"
+    "欠钱也好、车贷也好，我们一件一件帮您想办法。";
+const char* const kStillHereAfterDespairText =
+    "我一直在，您想说什么都可以。回复“人工”我马上帮您转工会工作人员；心理援助热线12356二十四小时有"
+    "人"
+    "接。";
 const char* const kSeriousOffer =
     "您的情况比较严重，建议尽快和值班律师直接谈：回复“人工”马上转律师值班，"
     "也可以拨打12348法律援助热线。";
@@ -668,6 +691,41 @@ const char* danger_text(const Understanding& understood) {
     if (danger == "threat") return kThreatText;
     if (danger == "flight") return kFlightText;
     return kEmergencyText;
+}
+
+// What the message after a danger reply gets, while `awaiting` remembers that reply
+// ("after_emergency", "after_self_harm", then "…_told" once this was said): nullptr when the
+// message asks for something else (a service, a person, a clear legal question, a new danger).
+const char* after_danger_text(const std::string& awaiting, const Understanding& understood,
+                              std::string_view text) {
+    if (!awaiting.starts_with("after_")) return nullptr;
+    if (!understood.slot("danger").empty()) return nullptr;
+    static constexpr std::string_view kOwnWay[] = {"join",     "progress", "person", "cancel",
+                                                   "benefits", "stations", "choice", "edit"};
+    // After despair "算了 不说了" and "不想干了" are no cancelled form (they got "您目前没有正在
+    // 办理的事项").
+    const bool despair = awaiting.starts_with("after_self_harm");
+    if (std::find(std::begin(kOwnWay), std::end(kOwnWay), understood.intent) != std::end(kOwnWay) &&
+        !(despair && understood.intent == "cancel"))
+        return nullptr;
+    const auto& hits = understood.legal_search.hits;
+    const bool clear_question = understood.intent == "question" && !hits.empty() &&
+                                hits.front().score >= faq::Thresholds{}.answer;
+    constexpr std::size_t kShortFollowUp = 30;
+    if (clear_question || text::code_point_count(text) > kShortFollowUp) return nullptr;
+    const bool told = awaiting.ends_with("_told");
+    if (despair) return told ? kStillHereAfterDespairText : kStayWithHimText;
+    // Once told what to do, a question of his goes its way ("警察来了说要扣车 扣多久啊").
+    if (told && faq::asks_something(text)) return nullptr;
+    return told ? kStillHereAfterEmergencyText : kWhileHelpComesText;
+}
+
+// The awaiting a danger reply leaves for the next message (after_danger_text).
+std::string awaiting_after_danger(const Understanding& understood) {
+    const std::string danger = understood.slot("danger");
+    if (danger == "self_harm") return "after_self_harm";
+    if (danger == "threat") return {};
+    return "after_emergency";
 }
 
 void remember(SessionState& session, const std::string& text) {
@@ -1552,8 +1610,10 @@ asio::awaitable<std::string> RouterDialog::answer_route(
             add_call_back_line(message.text, turn.text, turn.in_group, input.today, handled.texts);
             // A question with a danger word in it: the emergency numbers first, even where the
             // FAQ stays silent (a group chat).
-            if (understood.slot("emergency") == "1")
+            if (understood.slot("emergency") == "1") {
                 handled.texts.insert(handled.texts.begin(), danger_text(understood));
+                if (!turn.in_group) state.session.awaiting = awaiting_after_danger(understood);
+            }
             break;
         case Do::person:
             handled.texts = co_await answer_person(message, input, state, turn, decided);
@@ -1561,6 +1621,7 @@ asio::awaitable<std::string> RouterDialog::answer_route(
             break;
         case Do::emergency:
             handled.texts.push_back(danger_text(understood));
+            if (!turn.in_group) state.session.awaiting = awaiting_after_danger(understood);
             break;
         case Do::pick:
             handled.texts = co_await answer_pick(message, state, turn, understood, choices);
@@ -1805,6 +1866,12 @@ asio::awaitable<RouterDialog::Handled> RouterDialog::chat_services(const Message
     take_station_service(awaiting, in_group, text, understood);
     take_other_district_benefits(*services_.districts, turn.office_district, text, understood);
     if (answer_office_follow_up(turn, understood, state, handled)) co_return handled;
+    if (const char* stay = after_danger_text(awaiting, understood, text); stay && !in_group) {
+        handled.texts.push_back(stay);
+        state.session.awaiting = awaiting.ends_with("_told") ? awaiting : awaiting + "_told";
+        handled.resume = true;  // mid-form the step is asked again
+        co_return handled;
+    }
     // The town the station finder asked for: "湖塘", "奔牛那边" (searched alone, "湖塘" reached
     // the FAQ's how-to). A clear other request, or a longer message ("我在湖塘被扣车了 咋办"),
     // still goes its way.

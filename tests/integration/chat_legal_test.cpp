@@ -278,6 +278,28 @@ TEST_F(ChatLegalTest, DespairAndRevengeAreAnsweredFirst) {
     EXPECT_EQ(flight.find("劳动仲裁"), std::string::npos) << flight;
 }
 
+// The message after a danger reply (danger helper, session 28: "报了 警察还没来 我现在干啥" got
+// the menu, "算了 不说了" after despair "您目前没有正在办理的事项"): what to do while help comes,
+// and for despair someone stays; a service asked for still goes its way.
+TEST_F(ChatLegalTest, TheMessageAfterADangerReplyIsNotLeftAlone) {
+    const std::string crash = unique("d");
+    ASSERT_NE(say(port(), crash, "出事了 刚追尾了 前面车上有人流血").all().find("120"),
+              std::string::npos);
+    const std::string waiting = say(port(), crash, "报了 警察还没来 我现在干啥").all();
+    EXPECT_NE(waiting.find("别挪动伤员"), std::string::npos) << waiting;
+    const std::string again = say(port(), crash, "120打了").all();
+    EXPECT_NE(again.find("我在"), std::string::npos) << again;
+    EXPECT_EQ(again.find("我可以帮您"), std::string::npos) << again;
+
+    const std::string low = unique("d");
+    ASSERT_NE(say(port(), low, "我真不想活了").all().find("12356"), std::string::npos);
+    const std::string stays = say(port(), low, "算了 不说了").all();
+    EXPECT_NE(stays.find("12356"), std::string::npos) << stays;
+    EXPECT_EQ(stays.find("没有正在办理"), std::string::npos) << stays;
+    const std::string person = say(port(), low, "人工").all();
+    EXPECT_NE(person.find("工单号"), std::string::npos) << person;
+}
+
 // A follow-up that kayou does not answer directly reaches the inbox with its topic: "那要多久呢"
 // alone tells an editor nothing.
 TEST_F(ChatLegalTest, AFollowUpReachesTheInboxWithItsTopic) {
