@@ -165,6 +165,13 @@ bool asks_when_answered(std::string_view raw) {
     return contains_any(text, kWhen);
 }
 
+bool asks_for_a_reply(std::string_view raw) {
+    constexpr std::size_t kMaxBytes = 12 * 3;
+    const std::string text = squeeze(raw);
+    return text.size() <= kMaxBytes && contains_any(text, {"有人回", "没人回", "人呢", "没人理",
+                                                           "咋没人", "怎么没人", "有人管"});
+}
+
 bool asks_the_group(std::string_view raw) {
     const std::string text = text::fold_width(raw);
     // "@老王 …", "老李你那个…": said to another member. "你们谁知道…" asks everyone.
@@ -245,6 +252,15 @@ bool asks_membership_by_id(std::string_view text) {
 }
 
 bool asks_for_union_office(std::string_view text) {
+    // "你们几点上班", "晚上有人不" ask when the union is there (they got the driver stations and
+    // "帮不上忙"; danger helper, session 28). Only when and whether: "你们" with 在哪 may be
+    // about a court.
+    constexpr std::size_t kShortPresence = 8;
+    const bool asks_when_there =
+        contains_any(text, {"几点上班", "几点下班", "上班时间", "晚上有人", "有人值班", "上班吗",
+                            "上班不", "有人吗", "有人没", "有人不"}) &&
+        (contains(text, "你们") || text::code_point_count(text) <= kShortPresence);
+    if (asks_when_there && !contains_any(text, {"司机之家", "驿站", "律师"})) return true;
     if (!contains_any(text, {"工会", "服务站", "服务中心"})) return false;
     if (contains_any(text, {"司机之家", "驿站", "入会", "入工会", "加入", "参加工会", "律师",
                             "仲裁", "法院", "12351"}))

@@ -37,6 +37,9 @@ bool asks_about_ticket(std::string_view text);
 // router takes it as about his ticket only while one waits (elsewhere "要等多久" may ask how long
 // a procedure takes).
 bool asks_when_answered(std::string_view text);
+// Of asks_when_answered's, those about a person answering at all ("啥时候有人回", "人呢"), not
+// how long something takes: with no ticket waiting, they are told so.
+bool asks_for_a_reply(std::string_view text);
 
 // A group message not addressed to the bot that asks the group something the FAQ may answer:
 // "谁知道高速超载罚多少", "挂靠公司不给退押金咋整". Statements, advice and complaints

@@ -321,6 +321,9 @@ const char* const kStillHereAfterDespairText =
     "我一直在，您想说什么都可以。回复“人工”我马上帮您转工会工作人员；心理援助热线12356二十四小时有"
     "人"
     "接。";
+const char* const kNothingWaiting =
+    "您现在没有等人答复的工单。要找工会工作人员，回复“人工”；法律问题找律师，回复“找律师”。工作日"
+    "上班时间回复，晚上和节假日的留言上班后处理；急事请拨打职工服务热线12351。";
 const char* const kSeriousOffer =
     "您的情况比较严重，建议尽快和值班律师直接谈：回复“人工”马上转律师值班，"
     "也可以拨打12348法律援助热线。";
@@ -923,6 +926,24 @@ asio::awaitable<void> RouterDialog::note_call_with_status(const Message& message
     if (noted) handled.texts.push_back(std::move(*noted));
 }
 
+// "要等多久", "啥时候有人回" in a private chat: his waiting ticket's state, only while one waits
+// (after an answer, "工伤认定要等多久" is a question); with nothing waiting, "有人回" is told so
+// (it got the benefit list; danger helper, session 28). nullopt: not answered here.
+asio::awaitable<std::optional<RouterDialog::Handled>> RouterDialog::answer_when_answered(
+    const Message& message, const TurnInput& input, ConversationState& state,
+    const std::string& about) {
+    Handled handled;
+    handled.resume = true;
+    if (auto waiting = co_await ticket_still_waiting(message, state)) {
+        handled.texts.push_back(std::move(*waiting));
+        co_await note_call_with_status(message, input, state, handled);
+        co_return std::optional<Handled>(std::move(handled));
+    }
+    if (!asks_for_a_reply(about)) co_return std::nullopt;
+    handled.texts.push_back(kNothingWaiting);
+    co_return std::optional<Handled>(std::move(handled));
+}
+
 asio::awaitable<std::optional<RouterDialog::Handled>> RouterDialog::answer_before_understanding(
     const Message& message, const TurnInput& input, ConversationState& state, const ChatTurn& turn,
     int number) {
@@ -967,15 +988,8 @@ asio::awaitable<std::optional<RouterDialog::Handled>> RouterDialog::answer_befor
     // long to read as one about his ticket, and two legal answers came; legal helper, session 27).
     const std::string about = without_call_request(turn.text);
     bool about_ticket = asks_about_ticket(about);
-    if (!about_ticket && !turn.in_group && asks_when_answered(about)) {
-        // Only while a ticket waits: after an answer, "工伤认定要等多久" is a question.
-        if (auto waiting = co_await ticket_still_waiting(message, state)) {
-            handled.texts.push_back(std::move(*waiting));
-            handled.resume = true;
-            co_await note_call_with_status(message, input, state, handled);
-            co_return std::optional<Handled>(std::move(handled));
-        }
-    }
+    if (!about_ticket && !turn.in_group && asks_when_answered(about))
+        if (auto when = co_await answer_when_answered(message, input, state, about)) co_return when;
     if (turn.in_group && turn.asked && about_ticket && chat.ticket_status && chat.latest_ticket) {
         auto status = co_await group_ticket_status(message, turn);
         if (status) {

@@ -264,6 +264,10 @@ private:
     };
     static ChatTurn take_turn(const Message& message, const TurnInput& input,
                               ConversationState& state);
+    boost::asio::awaitable<std::optional<Handled>> answer_when_answered(const Message& message,
+                                                                        const TurnInput& input,
+                                                                        ConversationState& state,
+                                                                        const std::string& about);
     boost::asio::awaitable<std::optional<Handled>> answer_before_understanding(
         const Message& message, const TurnInput& input, ConversationState& state,
         const ChatTurn& turn, int number);

@@ -174,12 +174,15 @@ TEST(DeclinesAPerson, TheQuestionIsWhatIsLeft) {
 TEST(AsksForUnionOffice, WhereTheDistrictsUnionIs) {
     for (const char* text : {"金坛区工会服务站在哪 电话多少", "溧阳工会在哪 要带啥",
                              "武进区工会在哪里 我直接过去交材料", "新北区总工会电话多少",
-                             "工会服务中心几点上班", "工会电话多少"})
+                             "工会服务中心几点上班", "工会电话多少",
+                             // When the union is there (session 28: stations and 帮不上忙).
+                             "你们几点上班", "晚上有人不", "你们周末上班吗"})
         EXPECT_TRUE(asks_for_union_office(text)) << text;
     for (const char* text :
          {"12351是工会电话吗", "附近的司机之家在哪",
           "师傅介绍说你们这能入工会 我叫李强 电话13912345678 跑金坛的", "在哪入会",
-          "工会能帮我找律师吗", "老板欠工资 工会管不管", "劳动仲裁在哪申请"})
+          "工会能帮我找律师吗", "老板欠工资 工会管不管", "劳动仲裁在哪申请", "你们说在哪起诉",
+          "司机之家晚上有人不", "律师晚上有人不"})
         EXPECT_FALSE(asks_for_union_office(text)) << text;
 }
 
