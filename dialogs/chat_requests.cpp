@@ -165,6 +165,16 @@ bool asks_when_answered(std::string_view raw) {
     return contains_any(text, kWhen);
 }
 
+bool says_boss_is_a_private_person(const std::vector<std::string>& said) {
+    constexpr std::string_view kPrivate[] = {
+        "个人老板", "私人老板", "个人车老板", "私人车老板",   "私人车主", "车主个人",    "老板个人",
+        "没开公司", "不是公司", "没营业执照", "没有营业执照", "没办执照", "没办营业执照"};
+    for (const std::string& text : said)
+        if (contains_any(text, kPrivate) && !contains_any(text, {"个体户", "个体工商户"}))
+            return true;
+    return false;
+}
+
 bool asks_for_a_reply(std::string_view raw) {
     constexpr std::size_t kMaxBytes = 12 * 3;
     const std::string text = squeeze(raw);
@@ -362,6 +372,9 @@ bool withdraws_ticket(std::string_view text) {
     if (contains_any(text, kWithdraw)) return true;
     // "算了不用了", "不好意思按错了 取消吧" while his ticket waits (both got "您目前没有正在办理的
     // 事项" and the ticket stayed; legal helper, session 27): short, and nothing else in them.
+    // "不用了 我看懂了 谢谢" thanks for the answer: the ticket stays (it was withdrawn; people
+    // helper, session 28).
+    if (contains_any(text, {"谢", "看懂", "明白了", "知道了", "懂了"})) return false;
     constexpr std::size_t kShortWithdraw = 12;
     return text::code_point_count(text) <= kShortWithdraw &&
            contains_any(text,

@@ -37,6 +37,10 @@ bool asks_about_ticket(std::string_view text);
 // router takes it as about his ticket only while one waits (elsewhere "要等多久" may ask how long
 // a procedure takes).
 bool asks_when_answered(std::string_view text);
+// Whether he has said (in any of `said`, his recent messages) that a private person hired him,
+// not a company ("给私人老板开车 不是公司", "老板没营业执照"); "个体户" in the same message is a
+// registered employer.
+bool says_boss_is_a_private_person(const std::vector<std::string>& said);
 // Of asks_when_answered's, those about a person answering at all ("啥时候有人回", "人呢"), not
 // how long something takes: with no ticket waiting, they are told so.
 bool asks_for_a_reply(std::string_view text);

@@ -173,12 +173,6 @@ Extraction extract_id_card(const std::u32string& written, int today) {
             const auto result = validate_id_card(run.chars, today);
             if (result.ok) return found(result.value);
         }
-        // "最后一位是5 3204…0035": a digit said before the number joins its run; the number is
-        // its last 18 (refused as "只能是数字"; join helper, session 28).
-        if (run.chars.size() > 18) {
-            const auto result = validate_id_card(run.chars.substr(run.chars.size() - 18), today);
-            if (result.ok) return found(result.value);
-        }
         if (!longest || run.chars.size() > longest->chars.size()) longest = &run;
     }
     // A number of ID length (or close to it) that is wrong: the validator says what is wrong.
@@ -577,7 +571,11 @@ Extraction extract_employer(const std::u32string& raw) {
         // "公司名字忘了", "公司 X有限公司": a bare suffix is a word, not a name.
         const bool bare_suffix = std::any_of(std::begin(kOrgSuffixes), std::end(kOrgSuffixes),
                                              [&](auto suffix) { return value == suffix; });
-        if (bare_suffix || value.size() < 3) continue;
+        // "我开的是公司的车": a sentence about a company, no company's name (it was stored as
+        // "我开的是公司"; join helper, session 28).
+        const bool sentence = value.starts_with(U"我") || value.starts_with(U"俺") ||
+                              value.find(U"的是") != std::u32string::npos;
+        if (bare_suffix || sentence || value.size() < 3) continue;
         const auto result = validate_employer(text::encode_utf8(value));
         if (result.ok && !result.value.empty()) return found(result.value);
     }
@@ -631,13 +629,35 @@ Extraction corrected_value(std::string_view validator, const std::u32string& tex
     return {};
 }
 
+// "320412199503035719 15251234567", "最后一位是5 3204…0035": numbers said side by side become
+// one run once prepared (an ID may be spaced out, "3204 1219 …"), and neither was found (join
+// helper, session 28). Each word of the message as sent is tried on its own.
+Extraction one_of_the_words(std::string_view validator, std::string_view text, int today) {
+    for (std::size_t at = 0; at < text.size();) {
+        const std::size_t end = std::min(text.find(' ', at), text.size());
+        if (end > at) {
+            const std::u32string word = prepare(text.substr(at, end - at));
+            const Extraction got =
+                validator == "id_card" ? extract_id_card(word, today) : extract_mobile(word);
+            if (got.found()) return got;
+        }
+        at = end + 1;
+    }
+    return {};
+}
+
 Extraction extract_answer(std::string_view validator, std::string_view text, int today,
                           const members::DistrictCatalog* districts) {
     const std::u32string prepared = prepare(text);
     if (auto corrected = corrected_value(validator, prepared, today); corrected.found())
         return corrected;
-    if (validator == "id_card") return extract_id_card(prepared, today);
-    if (validator == "mobile") return extract_mobile(prepared);
+    if (validator == "id_card" || validator == "mobile") {
+        Extraction whole =
+            validator == "id_card" ? extract_id_card(prepared, today) : extract_mobile(prepared);
+        if (whole.found()) return whole;
+        if (Extraction word = one_of_the_words(validator, text, today); word.found()) return word;
+        return whole;
+    }
     if (validator == "sms_code") return extract_code(prepared);
     if (validator == "plate") return extract_plate(prepared);
     if (validator == "name") return extract_name(prepared);

@@ -268,7 +268,12 @@ void JoinEngine::idle_turn(Turn& turn) const {
         turn.say(script_.text("welcome"));
         turn.out.events.push_back("started");
         keep_other_values(turn);
-        enter(turn, script_.steps.front().id);
+        // "我要入会 身份证… 手机…": the form asks his name first; he is told the numbers were
+        // kept, not left to think them lost (join helper, session 28).
+        const FlowStep& first = script_.steps.front();
+        if (!turn.kept.empty() && !turn.draft().waiting.count(first.validator))
+            turn.say(fill_text(script_.text("value_early"), {{"labels", join(turn.kept, "、")}}));
+        enter(turn, first.id);
     } else if (intent == "progress") {
         turn.out.effect = {EffectKind::progress, {}};
     } else if (intent == "cancel") {

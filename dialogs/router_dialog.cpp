@@ -324,6 +324,13 @@ const char* const kStillHereAfterDespairText =
 const char* const kNothingWaiting =
     "您现在没有等人答复的工单。要找工会工作人员，回复“人工”；法律问题找律师，回复“找律师”。工作日"
     "上班时间回复，晚上和节假日的留言上班后处理；急事请拨打职工服务热线12351。";
+// A private person (no business licence) who hires a driver is no 用人单位: 劳动合同法 第2条 and
+// 第96条 of its 实施条例 name who is; the relation is 劳务 (民法典 第1192条), heard by a court.
+const char* const kPrivateEmployerLine =
+    "注意：您说雇您的是个人老板、不是公司，也没办个体户营业执照的，一般算劳务关系，不是劳动关系："
+    "经济补偿、二倍工资、工伤待遇这些劳动法上的钱一般要不了，劳动仲裁也不受理；欠的工钱照样能要，"
+    "直接到法院起诉，时效3年；干活受了伤，按过错找老板赔。老板办了营业执照（个体户）的，按劳动关系"
+    "办。";
 const char* const kSeriousOffer =
     "您的情况比较严重，建议尽快和值班律师直接谈：回复“人工”马上转律师值班，"
     "也可以拨打12348法律援助热线。";
@@ -857,6 +864,23 @@ RouterDialog::ChatTurn RouterDialog::take_turn(const Message& message, const Tur
     return turn;
 }
 
+// Whether the answer just sent rests on labour law (劳动合同法, 劳动争议调解仲裁法, 工伤保险条例),
+// which a private person who hires a driver is not bound by (private_employer_line).
+bool RouterDialog::answered_with_labour_law(const std::vector<std::string>& answered) const {
+    if (answered.empty() || !services_.chat.legal_index) return false;
+    const auto index = services_.chat.legal_index();
+    if (!index) return false;
+    for (const std::string& id : answered) {
+        const faq::Entry* entry = index->script().find(id);
+        if (!entry || id == "individual_employer") return false;
+        for (const faq::LegalBasis& basis : entry->legal_basis)
+            if (basis.law.starts_with("劳动合同法") || basis.law == "劳动争议调解仲裁法" ||
+                basis.law == "工伤保险条例")
+                return true;
+    }
+    return false;
+}
+
 // Whether the benefit just answered (its FAQ entry) lists papers to hand in.
 bool RouterDialog::names_papers(const ChatTurn& turn) const {
     if (turn.legal_answered.empty() || !services_.chat.legal_index) return false;
@@ -913,7 +937,8 @@ asio::awaitable<std::optional<std::string>> RouterDialog::withdraw_ticket(const 
     if (!closed) co_return std::nullopt;
     state.session.open_ticket.clear();
     co_return std::optional<std::string>(
-        "好的，工单" + number + "已撤销，律师不再处理。以后有事随时找我，回复“找律师”可以重新转。");
+        "好的，工单" + number +
+        "已撤销，不再处理。以后有事随时找我，回复“人工”或“找律师”可以重新转。");
 }
 
 asio::awaitable<void> RouterDialog::note_call_with_status(const Message& message,
@@ -1622,6 +1647,11 @@ asio::awaitable<std::string> RouterDialog::answer_route(
                                  handled);
             }
             add_call_back_line(message.text, turn.text, turn.in_group, input.today, handled.texts);
+            // "给私人老板开车 不是公司 … 能要经济补偿吗" got severance and the double wage as if
+            // a company had hired him (legal helper, session 28).
+            if (!turn.in_group && says_boss_is_a_private_person(state.session.recent) &&
+                answered_with_labour_law(state.session.legal_answered))
+                handled.texts.insert(handled.texts.begin(), kPrivateEmployerLine);
             // A question with a danger word in it: the emergency numbers first, even where the
             // FAQ stays silent (a group chat).
             if (understood.slot("emergency") == "1") {

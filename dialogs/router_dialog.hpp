@@ -264,6 +264,7 @@ private:
     };
     static ChatTurn take_turn(const Message& message, const TurnInput& input,
                               ConversationState& state);
+    bool answered_with_labour_law(const std::vector<std::string>& answered) const;
     boost::asio::awaitable<std::optional<Handled>> answer_when_answered(const Message& message,
                                                                         const TurnInput& input,
                                                                         ConversationState& state,

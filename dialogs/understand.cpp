@@ -495,6 +495,15 @@ Understanding Understander::understand(std::string_view text, const UnderstandCo
         result.command = true;
         return result;
     }
+    // "算了王德福没错" after "修改姓名": the name was right after all, and the whole application
+    // was cancelled and deleted (join helper, session 28). Said with 算了, "it's right" keeps.
+    if (!context.step.empty() && result.intent == "cancel" &&
+        contains_any(cleaned, {"没错", "是对的", "没问题", "对着呢"}) &&
+        !contains_any(cleaned, {"取消", "不办", "不入", "不要了"})) {
+        result.intent = "keep";
+        result.command = true;
+        return result;
+    }
     // "算了 先不弄了 下回再说": a pause keeps what he filled in (drafts are kept for days); a
     // cancel would delete it. Only the command word itself ("取消", "不办了") cancels at once.
     if (result.intent == "cancel" && !result.command && puts_off(cleaned)) result.intent = "wait";

@@ -638,8 +638,12 @@ std::optional<LegalQuestion> asked_briefly(const LegalQuestion& question) {
     brief.searched = {};
     brief.follow_up = false;
     brief.max_bytes = std::min(question.max_bytes, kBriefAnswerBytes);
+    // "太长了 直接说能不能要" leaves "能不能要", which alone found the 精神损失费 entry three
+    // times in three topics (legal helper, session 28): a few words lean on his question.
+    constexpr std::size_t kLeansOnTopic = 6;
     if (characters_said(rest) >= kShortestQuestion) {
-        brief.text = std::move(rest);
+        const bool leans = characters_said(rest) <= kLeansOnTopic && !question.topic.empty();
+        brief.text = leans ? question.topic + " " + rest : std::move(rest);
         return brief;
     }
     if (question.topic.empty()) return std::nullopt;

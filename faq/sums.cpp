@@ -1234,8 +1234,15 @@ std::string with_corrected_figures(std::string_view correction, std::string_view
     // 是四年零四个月 工资是8500不是7500" gives the years beside a denied wage: both are his (the
     // years were dropped and 3年4个月 worked again; legal helper, session 27).
     // "一个月7500" says per month: no figure of his.
-    const auto same_unit = [](const WrittenFigure& old, const WrittenFigure& figure) {
-        return old.unit == figure.unit && !(old.number == U"1" && old.unit == U"个月");
+    // "核载49吨 拉了55吨" then "不对是52吨": a limit or rating is no figure of his to correct
+    // (with two tonnages before, none was placed and the 55 stayed; money helper, session 28).
+    const auto is_limit = [&](const WrittenFigure& old) {
+        return said_before(out, old.at, 3,
+                           {U"限", U"核定", U"额定", U"核载", U"标", U"准载", U"载重", U"限重"});
+    };
+    const auto same_unit = [&](const WrittenFigure& old, const WrittenFigure& figure) {
+        return old.unit == figure.unit && !(old.number == U"1" && old.unit == U"个月") &&
+               !is_limit(old);
     };
     const std::vector<WrittenFigure> before = written_figures(out);
     const auto places_before = [&](const WrittenFigure& figure) {

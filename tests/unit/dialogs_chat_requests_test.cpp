@@ -158,6 +158,8 @@ TEST(WithdrawsTicket, ATicketHeDidNotMean) {
     EXPECT_TRUE(withdraws_ticket("算了不用了"));
     EXPECT_TRUE(withdraws_ticket("不好意思按错了 取消吧"));
     EXPECT_FALSE(withdraws_ticket("工伤认定要是不用了 材料还要交吗"));
+    // Thanks for an answer keeps the ticket (session 28).
+    EXPECT_FALSE(withdraws_ticket("不用了 我看懂了 谢谢"));
 }
 
 TEST(DeclinesAPerson, TheQuestionIsWhatIsLeft) {

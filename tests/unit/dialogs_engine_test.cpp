@@ -179,6 +179,15 @@ TEST_F(EngineTest, AChangeNamingTheFieldThenTheValueUsesIt) {
     EXPECT_TRUE(any_contains(out.texts, "请核对"));
 }
 
+// "我要入会 身份证… 手机…" with no name: the numbers wait for their steps, and he is told so
+// (they seemed lost; join helper, session 28).
+TEST_F(EngineTest, NumbersBeforeTheNameAreSaidToBeKept) {
+    const std::string said = std::string("我要入会 身份证") + kIdCard + " 手机" + kMobile;
+    auto out = say_in("我要入会", said);
+    EXPECT_TRUE(any_contains(out.texts, "先记下了")) << all(out.texts);
+    EXPECT_EQ(state_.draft->step, "name");
+}
+
 // An ID that fails its check among the first message's details was dropped without a word
 // (join helper, session 28): what is wrong is said, and step 2 asks for it.
 TEST_F(EngineTest, AWrongIdAmongTheFirstDetailsIsSaidToBeWrong) {

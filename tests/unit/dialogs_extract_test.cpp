@@ -211,6 +211,12 @@ TEST(Extract, OtherValuesAreTheFieldsAMessageAlsoHolds) {
         {"名字是不是要和身份证一样", "name", {}},
         // "俺叫" as well as "我叫" (the name was asked again; join helper, session 28).
         {"行 那入吧 俺叫刘长江", "", {{"name", "刘长江"}}},
+        // A sentence about the company's truck names no employer (session 28).
+        {"没车牌 我开的是公司的车 每次不一样", "plate", {}},
+        // The ID and the phone side by side, one space between (session 28: both asked again).
+        {"入会 黄磊 320412199503035719 15251234567",
+         "",
+         {{"name", "黄磊"}, {"id_card", "320412199503035719"}, {"mobile", "15251234567"}}},
         // Said twice with his own correction between: the corrected one (session 28).
         {"我手机号是18951234999吧 不对 是18951234998", "", {{"mobile", "18951234998"}}},
     };

@@ -414,6 +414,9 @@ TEST(FaqSums, ACorrectedFigureReplacesTheOneHeDenies) {
               "公司欠我5个月工资 每月7500");
     EXPECT_EQ(with_corrected_figures("改一下 工资是7500", "公司欠我4个月工资 每月8000"),
               "公司欠我4个月工资 每月7500");
+    // A limit said before is no figure of his: the weight he hauled is corrected (session 28).
+    EXPECT_EQ(with_corrected_figures("不对是五十二吨", "六轴半挂 核载49吨 拉了五十五吨 罚多少"),
+              "6轴半挂 核载49吨 拉了52吨 罚多少");
     // Numerals come back as digits once a figure is replaced.
     EXPECT_EQ(with_corrected_figures("修了十二天 不是八天", "车修了8天 一天800"),
               "车修了12天 1天800");
