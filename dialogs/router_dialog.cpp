@@ -1524,7 +1524,9 @@ asio::awaitable<std::vector<std::string>> RouterDialog::answer_pick(const Messag
                                                                     int choices) {
     const ChatServices& chat = services_.chat;
     const int picked = std::stoi(understood.slot("number"));
-    if (picked == static_cast<int>(turn.offered.size()) + 1) {
+    // "都不是 → 转人工" follows FAQ choices only: "6" after the five-item menu opened a lawyer's
+    // ticket (people helper, session 28).
+    if (picked == static_cast<int>(turn.offered.size()) + 1 && !is_menu(turn.offered)) {
         ConversationState for_desk = state;
         for_desk.session.last_question = turn.last_question;
         // A named pointer, not ?: inside co_await (docs/coroutines.md).
