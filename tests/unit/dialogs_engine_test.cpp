@@ -286,10 +286,9 @@ TEST_F(EngineTest, SummaryIsMaskedAndNeverShowsRawPersonalData) {
     const std::string text = all(out.texts);
     EXPECT_EQ(text.find(kIdCard), std::string::npos);
     EXPECT_EQ(text.find(kMobile), std::string::npos);
-    // The name and the plate in full: the driver checks them here (he typed them a minute ago,
-    // in his own chat; "苏D***45" could not show a corrected plate, session 28).
+    EXPECT_EQ(text.find("苏D12345"), std::string::npos);
+    // The name in full: the driver checks it here (he typed it a minute ago, in his own chat).
     EXPECT_NE(text.find("姓名：张三丰"), std::string::npos) << text;
-    EXPECT_NE(text.find("车牌号：苏D12345"), std::string::npos) << text;
     EXPECT_NE(text.find("3204**********1233"), std::string::npos) << text;
     EXPECT_NE(text.find("138****8000"), std::string::npos);
     EXPECT_NE(text.find("武进区"), std::string::npos);
