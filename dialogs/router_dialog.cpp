@@ -318,14 +318,14 @@ const char* const kStayWithHimText =
     "（24小时）；有危险马上打110或120。要不要我帮您转工会工作人员？回复“人工”就行。您遇到的难处，"
     "欠钱也好、车贷也好，我们一件一件帮您想办法。";
 const char* const kStillHereAfterDespairText =
-    "我一直在，您想说什么都可以。回复“人工”我马上帮您转工会工作人员；心理援助热线12356二十四小时有"
-    "人"
-    "接。";
+    "我一直在，您想说什么都可以。回复“人工”我马上帮您转工会工作人员；"
+    "心理援助热线12356二十四小时有人接。";
 const char* const kNothingWaiting =
     "您现在没有等人答复的工单。要找工会工作人员，回复“人工”；法律问题找律师，回复“找律师”。工作日"
     "上班时间回复，晚上和节假日的留言上班后处理；急事请拨打职工服务热线12351。";
-// A private person (no business licence) who hires a driver is no 用人单位: 劳动合同法 第2条 and
-// 第96条 of its 实施条例 name who is; the relation is 劳务 (民法典 第1192条), heard by a court.
+// A private person (no business licence) who hires a driver is no 用人单位 (劳动合同法 第2条 names
+// who is: enterprises, 个体经济组织 and the like); the relation is 劳务 (民法典 第1192条 for an
+// injury at work), and a dispute over it goes to a court, not to labour arbitration.
 const char* const kPrivateEmployerLine =
     "注意：您说雇您的是个人老板、不是公司，也没办个体户营业执照的，一般算劳务关系，不是劳动关系："
     "经济补偿、二倍工资、工伤待遇这些劳动法上的钱一般要不了，劳动仲裁也不受理；欠的工钱照样能要，"
@@ -865,7 +865,7 @@ RouterDialog::ChatTurn RouterDialog::take_turn(const Message& message, const Tur
 }
 
 // Whether the answer just sent rests on labour law (劳动合同法, 劳动争议调解仲裁法, 工伤保险条例),
-// which a private person who hires a driver is not bound by (private_employer_line).
+// which a private person who hires a driver is not bound by (kPrivateEmployerLine).
 bool RouterDialog::answered_with_labour_law(const std::vector<std::string>& answered) const {
     if (answered.empty() || !services_.chat.legal_index) return false;
     const auto index = services_.chat.legal_index();
