@@ -654,7 +654,8 @@ Extraction extract_answer(std::string_view validator, std::string_view text, int
     if (validator == "id_card" || validator == "mobile") {
         Extraction whole =
             validator == "id_card" ? extract_id_card(prepared, today) : extract_mobile(prepared);
-        if (whole.found()) return whole;
+        // Absent: no long enough run of digits in the whole, so in no word either.
+        if (whole.kind != Extraction::Kind::malformed) return whole;
         if (Extraction word = one_of_the_words(validator, text, today); word.found()) return word;
         return whole;
     }
