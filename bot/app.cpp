@@ -809,6 +809,10 @@ struct App::Impl {
         chat.stations_near_place = [this](std::string text) {
             return driver_services->stations_near_place(std::move(text));
         };
+        chat.about_listed_stations = [this](const std::vector<std::string>& listed,
+                                            int picked_before, const std::string& text) {
+            return driver_services->about_listed_stations(listed, picked_before, text);
+        };
         chat.ask_for_location_text = faq::DriverServices::ask_for_location_text();
         chat.benefits = [this](std::string district, std::string status, std::string today,
                                std::string kind) {

@@ -39,6 +39,10 @@ struct SessionState {
     // The place the station finder last answered for, as the stations file names it ("湖塘镇"):
     // "有洗澡的吗" next searches there again (private chats).
     std::string stations_place;
+    // The stations of that answer (ids, in its order) and the one he asked about since (0-based,
+    // -1 none): "第二个能停半挂不", then "几点关门", next (private chats).
+    std::vector<std::string> stations_listed;
+    int stations_picked = -1;
     // The district whose union office the last reply named (a benefit claimed there, or where
     // the union is): "周六有人吗", "电话打不通", "要带啥" next are about that office. Next message
     // only.

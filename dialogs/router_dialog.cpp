@@ -567,6 +567,14 @@ void take_station_service(std::string_view awaiting, bool in_group, std::string_
         understood.intent = "stations";
 }
 
+// The stations a list just showed: "第二个…" next picks among them (answer_listed_stations). A
+// location's list has no place, so "江阴" next is another look only when something was listed.
+void remember_listed_stations(SessionState& session, std::vector<std::string> listed) {
+    if (!listed.empty()) session.awaiting = "stations_more";
+    session.stations_listed = std::move(listed);
+    session.stations_picked = -1;
+}
+
 // One district union's service centre, as config/districts.yaml gives it.
 std::string office_line(const members::District& district) {
     const members::Office& office = district.office;
@@ -916,6 +924,28 @@ bool RouterDialog::answer_office_follow_up(const ChatTurn& turn, const Understan
     return true;
 }
 
+// Right after a station list, a message about one of them ("第二个能停半挂不", "最近那个电话多
+// 少", "牛塘那个几点关门") or about all ("几点关门"): they had got the list again, or the FAQ's
+// word on 司机之家 in general (benefits helper, session 28). A longer message, or one that leaves
+// for joining, a person or danger, goes its way.
+bool RouterDialog::answer_listed_stations(const ChatTurn& turn, const Understanding& understood,
+                                          ConversationState& state, Handled& handled) const {
+    constexpr std::size_t kAboutAStationChars = 24;
+    const auto& chat = services_.chat;
+    if (turn.awaiting != "stations_more" || turn.in_group || !chat.about_listed_stations ||
+        state.session.stations_listed.empty() || leaves_what_was_awaited(understood.intent) ||
+        understood.intent == "cancel" || text::code_point_count(turn.text) > kAboutAStationChars)
+        return false;
+    auto answer = chat.about_listed_stations(state.session.stations_listed,
+                                             state.session.stations_picked, turn.text);
+    if (!answer) return false;
+    handled.texts.push_back(std::move(answer->text));
+    state.session.stations_picked = answer->picked;
+    state.session.awaiting = "stations_more";  // "那第一个呢" next
+    handled.resume = true;                     // mid-form the step is asked again
+    return true;
+}
+
 // Answers that need no understand(): the category of a pending grievance, a ticket's status, a
 // grievance request, a shared location.
 // "算了不用律师了 我自己去仲裁 取消吧" while his private ticket waits: it is closed, not added to
@@ -1066,7 +1096,8 @@ asio::awaitable<std::optional<RouterDialog::Handled>> RouterDialog::answer_befor
     if (message.location && !turn.in_group && chat.stations_near) {
         auto near =
             co_await chat.stations_near(message.location->latitude, message.location->longitude);
-        handled.texts.push_back(std::move(near));
+        handled.texts.push_back(std::move(near.text));
+        remember_listed_stations(state.session, std::move(near.listed));
         handled.resume = true;
         co_return std::optional<Handled>(std::move(handled));
     }
@@ -1714,6 +1745,7 @@ asio::awaitable<void> RouterDialog::answer_stations(const Message& message,
         if (!turn.in_group) {
             state.session.awaiting = "stations_more";
             state.session.stations_place = std::move(near->place);
+            remember_listed_stations(state.session, std::move(near->listed));
         }
     } else if (can_send_location(message)) {
         handled.texts.push_back(chat.ask_for_location_text.empty() ? std::string(kAskTown)
@@ -1912,6 +1944,7 @@ asio::awaitable<RouterDialog::Handled> RouterDialog::chat_services(const Message
     take_station_service(awaiting, in_group, text, understood);
     take_other_district_benefits(*services_.districts, turn.office_district, text, understood);
     if (answer_office_follow_up(turn, understood, state, handled)) co_return handled;
+    if (answer_listed_stations(turn, understood, state, handled)) co_return handled;
     if (const char* stay = after_danger_text(awaiting, understood, text); stay && !in_group) {
         handled.texts.push_back(stay);
         state.session.awaiting = awaiting.ends_with("_told") ? awaiting : awaiting + "_told";
@@ -1938,6 +1971,7 @@ asio::awaitable<RouterDialog::Handled> RouterDialog::chat_services(const Message
         if (near) {
             handled.texts.push_back(std::move(near->text));
             state.session.stations_place = std::move(near->place);
+            remember_listed_stations(state.session, std::move(near->listed));
             state.session.awaiting = "stations_more";
             handled.resume = true;  // mid-form the step is asked again
             co_return handled;

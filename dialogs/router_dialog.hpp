@@ -130,11 +130,16 @@ struct ChatServices {
     std::function<std::vector<std::string>(const std::string& channel,
                                            const std::string& sender_id)>
         pending_count_query;
-    std::function<boost::asio::awaitable<std::string>(double lat, double lng)> stations_near;
+    std::function<boost::asio::awaitable<faq::PlaceStations>(double lat, double lng)> stations_near;
     // nullopt when the text names no known place.
     std::function<boost::asio::awaitable<std::optional<faq::PlaceStations>>(std::string text)>
         stations_near_place;
     std::string ask_for_location_text;
+    // A message about the stations just listed ("第二个能停半挂不", "几点关门"): the answer and
+    // the station picked; nullopt when it is not about them.
+    std::function<std::optional<faq::StationFollowUp>(const std::vector<std::string>& listed,
+                                                      int picked_before, const std::string& text)>
+        about_listed_stations;
     // district (official name, "" = not known), status (member | applicant | none), today
     // (YYYY-MM-DD), kind (a benefit kind of the intent script, asked about first; "" = all).
     std::function<std::string(std::string district, std::string status, std::string today,
@@ -283,6 +288,8 @@ private:
     void take_benefits_district(const ChatTurn& turn, Understanding& understood) const;
     bool answer_office_follow_up(const ChatTurn& turn, const Understanding& understood,
                                  ConversationState& state, Handled& handled) const;
+    bool answer_listed_stations(const ChatTurn& turn, const Understanding& understood,
+                                ConversationState& state, Handled& handled) const;
     bool names_papers(const ChatTurn& turn) const;
     // The FAQ entry of the benefit just answered from the catalogue, as the answer a follow-up
     // leans on ("困难帮扶咋申请" then "要准备啥材料").

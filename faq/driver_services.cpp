@@ -27,12 +27,28 @@ std::string DriverServices::ask_for_location_text() {
 
 // Searched at any distance: a driver outside the area is told so and given the nearest covered
 // station, not asked for his location again (stations_answer).
-asio::awaitable<std::string> DriverServices::stations_near(double lat, double lng) {
+namespace {
+
+// The answer and the ids it lists, for stations that came from Redis.
+PlaceStations answer_and_list(const std::vector<GeoStation>& nearby, std::string_view from,
+                              bool demo, std::string_view area, bool outside_place,
+                              std::string_view service) {
+    const std::vector<NearbyStation> view = as_nearby(nearby);
+    PlaceStations found;
+    found.text = stations_answer(view, from, demo, area, outside_place, service);
+    for (const Station* station : listed_stations(view, outside_place, service))
+        found.listed.push_back(station->id);
+    return found;
+}
+
+}  // namespace
+
+asio::awaitable<PlaceStations> DriverServices::stations_near(double lat, double lng) {
     auto catalog = content_.stations();
     const auto nearby = co_await geo_.nearest(lat, lng, 3, kAnywhereKm);
     const bool demo = catalog && catalog->demo;
     const std::string area = catalog ? catalog->area : std::string();
-    co_return stations_answer(nearby, {}, demo, area);
+    co_return answer_and_list(nearby, {}, demo, area, false, {});
 }
 
 asio::awaitable<std::optional<PlaceStations>> DriverServices::stations_near_place(
@@ -46,11 +62,17 @@ asio::awaitable<std::optional<PlaceStations>> DriverServices::stations_near_plac
     const std::size_t count =
         service.empty() ? 3 : std::min(catalog->stations.size(), kFilteredFrom);
     const auto nearby = co_await geo_.nearest(place->lat, place->lng, count, kAnywhereKm);
-    PlaceStations found;
-    found.text =
-        stations_answer(nearby, place->name, catalog->demo, catalog->area, place->outside, service);
+    PlaceStations found =
+        answer_and_list(nearby, place->name, catalog->demo, catalog->area, place->outside, service);
     found.place = place->name;
     co_return found;
+}
+
+std::optional<StationFollowUp> DriverServices::about_listed_stations(
+    const std::vector<std::string>& listed, int picked_before, std::string_view text) const {
+    auto catalog = content_.stations();
+    if (!catalog) return std::nullopt;
+    return faq::about_listed_stations(*catalog, listed, picked_before, text);
 }
 
 std::string DriverServices::benefits(std::string_view district, MemberStatus status,

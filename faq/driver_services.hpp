@@ -5,8 +5,10 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "faq/benefits.hpp"
+#include "faq/stations.hpp"
 
 namespace kayou::faq {
 
@@ -22,7 +24,9 @@ bool asks_for_benefits(std::string_view text);
 // chat remembers for "有洗澡的吗" next: never the driver's own words).
 struct PlaceStations {
     std::string text;
-    std::string place;
+    std::string place;  // "" for a location he sent
+    // The ids of the stations the text lists, in its order: "第二个能停半挂不" next picks one.
+    std::vector<std::string> listed;
 };
 
 class DriverServices {
@@ -31,7 +35,7 @@ public:
 
     // A WeChat location message: the nearest three stations with distance and services; outside
     // the area, that it is outside, the nearest covered station and 12351 (stations_answer).
-    boost::asio::awaitable<std::string> stations_near(double lat, double lng);
+    boost::asio::awaitable<PlaceStations> stations_near(double lat, double lng);
     // "附近的司机之家 湖塘": the place from the stations file's alias table (places outside the
     // area answered as above); nullopt when the text names no known place (ask the driver for a
     // location or a town, whichever his channel can send). "湖塘有洗澡的吗": only stations with
@@ -40,6 +44,12 @@ public:
     // The driver's benefits by district, membership status and today's date ("YYYY-MM-DD").
     std::string benefits(std::string_view district, MemberStatus status, std::string_view kind,
                          std::string_view today) const;
+
+    // A message about the stations just listed (faq::about_listed_stations), from the published
+    // catalog; nullopt when it is not about them or no catalog is published.
+    std::optional<StationFollowUp> about_listed_stations(const std::vector<std::string>& listed,
+                                                         int picked_before,
+                                                         std::string_view text) const;
 
     // What to say when a station question names no place.
     static std::string ask_for_location_text();

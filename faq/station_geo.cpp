@@ -97,18 +97,14 @@ asio::awaitable<std::vector<GeoStation>> StationGeo::nearest(double lat, double 
     co_return out;
 }
 
-std::string nearest_text(const std::vector<GeoStation>& nearby, std::string_view from, bool demo) {
+std::vector<NearbyStation> as_nearby(const std::vector<GeoStation>& nearby) {
     std::vector<NearbyStation> view;
     for (const auto& hit : nearby) view.push_back({&hit.station, hit.distance_km});
-    return nearest_text(view, from, demo);
+    return view;
 }
 
-std::string stations_answer(const std::vector<GeoStation>& nearest, std::string_view from,
-                            bool demo, std::string_view area, bool outside_place,
-                            std::string_view service) {
-    std::vector<NearbyStation> view;
-    for (const auto& hit : nearest) view.push_back({&hit.station, hit.distance_km});
-    return stations_answer(view, from, demo, area, outside_place, service);
+std::string nearest_text(const std::vector<GeoStation>& nearby, std::string_view from, bool demo) {
+    return nearest_text(as_nearby(nearby), from, demo);
 }
 
 }  // namespace kayou::faq

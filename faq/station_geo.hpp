@@ -44,12 +44,11 @@ private:
     std::string geo_key_;
 };
 
+// Stations that came from Redis as the pure functions of faq/stations.hpp take them (pointing into
+// `nearby`, which must outlive the result).
+std::vector<NearbyStation> as_nearby(const std::vector<GeoStation>& nearby);
 // nearest_text() for stations that came from Redis.
 std::string nearest_text(const std::vector<GeoStation>& nearby, std::string_view from = {},
                          bool demo = false);
-// stations_answer() for stations that came from Redis.
-std::string stations_answer(const std::vector<GeoStation>& nearest, std::string_view from,
-                            bool demo, std::string_view area, bool outside_place = false,
-                            std::string_view service = {});
 
 }  // namespace kayou::faq

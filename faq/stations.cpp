@@ -6,6 +6,8 @@
 #include <set>
 
 #include "faq/detail/yaml_check.hpp"
+#include "text/utf8.hpp"
+#include "text/words.hpp"
 
 namespace kayou::faq {
 
@@ -67,9 +69,11 @@ StationCatalog parse_stations(std::string_view yaml_text, std::string_view sourc
         check.add(line_of(root), "a station file must be a map with version, stations and places");
         throw ScriptError(std::string(source_name), std::move(problems));
     }
-    check.only_keys(root, {"version", "demo", "area", "stations", "places"}, "the station file");
+    check.only_keys(root, {"version", "demo", "area", "fees", "stations", "places"},
+                    "the station file");
     catalog.version = check.text(root, "version", "station file", true).value_or("");
     catalog.area = check.text(root, "area", "station file", false).value_or("");
+    catalog.fees = check.text(root, "fees", "station file", false).value_or("");
     if (const auto demo = root["demo"]; demo && demo.IsScalar())
         catalog.demo = demo.as<bool>(false);
 
@@ -86,10 +90,10 @@ StationCatalog parse_stations(std::string_view yaml_text, std::string_view sourc
             Station station;
             station.line = line_of(node);
             const std::string what = "station on line " + std::to_string(station.line);
-            check.only_keys(
-                node,
-                {"id", "name", "district", "lat", "lng", "address", "services", "hours", "phone"},
-                what);
+            check.only_keys(node,
+                            {"id", "name", "district", "lat", "lng", "address", "services", "hours",
+                             "phone", "fees"},
+                            what);
             station.id = check.text(node, "id", what, true).value_or("");
             if (!station.id.empty() && !detail::valid_content_id(station.id))
                 check.add(line_of(node["id"]), what + ": id must match [a-z0-9_-]{1,64}");
@@ -104,6 +108,7 @@ StationCatalog parse_stations(std::string_view yaml_text, std::string_view sourc
             station.services = check.texts(node, "services", what);
             station.hours = check.text(node, "hours", what, false).value_or("");
             station.phone = check.text(node, "phone", what, false).value_or("");
+            station.fees = check.text(node, "fees", what, false).value_or("");
             catalog.stations.push_back(std::move(station));
         }
     }
@@ -211,6 +216,19 @@ bool offers(const Station& station, std::string_view service) {
 
 namespace {
 
+// "；服务：…；开放时间：…；电话：…", what a list or a detail says after a station's address.
+std::string station_facts(const Station& station) {
+    std::string facts;
+    if (!station.services.empty()) {
+        facts += "；服务：";
+        for (std::size_t i = 0; i < station.services.size(); ++i)
+            facts += (i ? "、" : "") + station.services[i];
+    }
+    if (!station.hours.empty()) facts += "；开放时间：" + station.hours;
+    if (!station.phone.empty()) facts += "；电话：" + station.phone;
+    return facts;
+}
+
 // "湖塘镇", or "您" when the driver sent a location.
 std::string place_or_you(std::string_view from) {
     return from.empty() ? std::string("您") : std::string(from);
@@ -232,44 +250,70 @@ std::string nearest_text(const std::vector<NearbyStation>& nearby, std::string_v
         char distance[32];
         std::snprintf(distance, sizeof distance, "%.1f", item.distance_km);
         const Station& s = *item.station;
-        text += "\n" + std::to_string(++n) + ". " + s.name + "（" + distance + "公里）" + s.address;
-        if (!s.services.empty()) {
-            text += "；服务：";
-            for (std::size_t i = 0; i < s.services.size(); ++i)
-                text += (i ? "、" : "") + s.services[i];
-        }
-        if (!s.hours.empty()) text += "；开放时间：" + s.hours;
-        if (!s.phone.empty()) text += "；电话：" + s.phone;
+        text += "\n" + std::to_string(++n) + ". " + s.name + "（" + distance + "公里）" +
+                s.address + station_facts(s);
     }
     return text;
+}
+
+namespace {
+
+// The stations an answer shows: outside the area the nearest one; inside, up to three within
+// kCoveredRadiusKm that offer `service`, or else the nearest three within 200 km.
+struct Shown {
+    std::vector<NearbyStation> items;
+    bool outside = false;
+    bool with_service = false;
+};
+
+Shown shown_stations(const std::vector<NearbyStation>& nearest, bool outside_place,
+                     std::string_view service) {
+    Shown shown;
+    if (nearest.empty()) return shown;
+    shown.outside = outside_place || nearest.front().distance_km > kCoveredRadiusKm;
+    if (shown.outside) {
+        shown.items.push_back(nearest.front());
+        return shown;
+    }
+    constexpr std::size_t kShown = 3;
+    for (const auto& item : nearest)
+        if (shown.items.size() < kShown && item.distance_km <= kCoveredRadiusKm &&
+            !service.empty() && offers(*item.station, service))
+            shown.items.push_back(item);
+    shown.with_service = !shown.items.empty();
+    if (shown.with_service) return shown;
+    for (const auto& item : nearest)
+        if (shown.items.size() < kShown && item.distance_km <= 200) shown.items.push_back(item);
+    return shown;
+}
+
+}  // namespace
+
+std::vector<const Station*> listed_stations(const std::vector<NearbyStation>& nearest,
+                                            bool outside_place, std::string_view service) {
+    std::vector<const Station*> listed;
+    for (const auto& item : shown_stations(nearest, outside_place, service).items)
+        listed.push_back(item.station);
+    return listed;
 }
 
 std::string stations_answer(const std::vector<NearbyStation>& nearest, std::string_view from,
                             bool demo, std::string_view area, bool outside_place,
                             std::string_view service) {
     if (nearest.empty()) return "司机之家名单正在更新，请稍后再问，或拨打全国职工服务热线12351。";
-    const bool outside = outside_place || nearest.front().distance_km > kCoveredRadiusKm;
-    if (!outside) {
-        constexpr std::size_t kShown = 3;
-        std::vector<NearbyStation> with_service;
-        for (const auto& item : nearest)
-            if (with_service.size() < kShown && item.distance_km <= kCoveredRadiusKm &&
-                !service.empty() && offers(*item.station, service))
-                with_service.push_back(item);
-        if (!with_service.empty()) return nearest_text(with_service, from, demo, service);
-        std::vector<NearbyStation> shown;
-        for (const auto& item : nearest)
-            if (shown.size() < kShown && item.distance_km <= 200) shown.push_back(item);
-        if (service.empty()) return nearest_text(shown, from, demo);
+    const Shown shown = shown_stations(nearest, outside_place, service);
+    if (!shown.outside) {
+        if (shown.with_service) return nearest_text(shown.items, from, demo, service);
+        if (service.empty()) return nearest_text(shown.items, from, demo);
         return place_or_you(from) + "附近的司机之家都没有" + std::string(service) + "。" +
-               nearest_text(shown, from, demo);
+               nearest_text(shown.items, from, demo);
     }
     const std::string where = from.empty() ? std::string("您的位置") : std::string(from);
     const std::string whom = place_or_you(from);
     std::string text = demo ? "（演示数据）" : "";
     text += where + "不在我们工会司机之家的服务范围";
     if (!area.empty()) text += "（" + std::string(area) + "）";
-    const NearbyStation& first = nearest.front();
+    const NearbyStation& first = shown.items.front();
     const Station& s = *first.station;
     char distance[32];
     std::snprintf(distance, sizeof distance, first.distance_km >= 100 ? "%.0f" : "%.1f",
@@ -279,6 +323,164 @@ std::string stations_answer(const std::vector<NearbyStation>& nearest, std::stri
     if (!s.phone.empty()) text += "；电话：" + s.phone;
     text += "。在当地需要帮助，请拨打全国职工服务热线12351。";
     return text;
+}
+
+namespace {
+
+using text::contains_any;
+
+// "第二个", "第2家", "第三站": the place in the list after 第 (1-based), 0 when there is none.
+// "第一次来" is no pick: the numeral must end the text or come before 个, 家, 站, 处 or 号.
+std::size_t ordinal_after_di(std::u32string_view text) {
+    static constexpr std::u32string_view kNumerals = U"一二三四五";
+    static constexpr std::u32string_view kCounters = U"个家站处号";
+    for (std::size_t at = text.find(U'第'); at != std::u32string_view::npos;
+         at = text.find(U'第', at + 1)) {
+        if (at + 1 >= text.size()) break;
+        const char32_t next = text[at + 1];
+        std::size_t n = 0;
+        if (const auto numeral = kNumerals.find(next); numeral != std::u32string_view::npos)
+            n = numeral + 1;
+        else if (next >= U'1' && next <= U'9')
+            n = static_cast<std::size_t>(next - U'0');
+        const bool counted =
+            at + 2 >= text.size() || kCounters.find(text[at + 2]) != std::u32string_view::npos;
+        if (n > 0 && counted) return n;
+    }
+    return 0;
+}
+
+// The first words of a station's name that say which one it is: "湖塘镇司机之家" → "湖塘",
+// "牛塘物流园驿站" → "牛塘", "青洋北路司机之家" → "青洋北路"; "" when fewer than two characters
+// are left.
+std::string name_head(std::string_view name) {
+    static constexpr std::string_view kEnds[] = {"镇",   "街道",     "综合", "物流园", "货运",
+                                                 "货车", "司机之家", "驿站", "服务区", "加油站"};
+    std::size_t end = name.size();
+    for (const auto word : kEnds)
+        if (const auto at = name.find(word); at != std::string_view::npos && at < end) end = at;
+    const std::string_view head = name.substr(0, end);
+    return text::code_point_count(head) >= 2 ? std::string(head) : std::string();
+}
+
+// "能停半挂不", "13米的能停吗": a question about room for a big truck, not about parking at all.
+bool asks_about_big_vehicle(std::string_view text) {
+    return contains_any(text, {"半挂", "挂车", "大车", "大货", "13米", "十三米", "17米", "十七米",
+                               "9米6", "九米六", "车位大", "停得下", "停的下", "停得开"});
+}
+
+// What he asked of one station, in the order he is likely to care: a service, room for his
+// truck, hours, fees, phone, address. Each part ends in "。".
+std::string answers_for(const StationCatalog& catalog, const Station& station,
+                        const StationQuestion& question) {
+    std::string text;
+    const std::string ask_there = station.phone.empty() ? "到站里问" : "去之前打站里电话问";
+    if (!question.service.empty() && !(question.big_vehicle && question.service == "停车"))
+        text += offers(station, question.service) ? "有" + question.service + "。"
+                                                  : "没有" + question.service + "。";
+    if (question.big_vehicle)
+        text += offers(station, "停车")
+                    ? "有停车位，但能停多大的车（半挂、13米以上）名单里没有写，" + ask_there + "。"
+                    : "这个站名单里没有停车服务。";
+    if (question.hours)
+        text += station.hours.empty() ? "开放时间名单里没有写，" + ask_there + "。"
+                : station.hours == "24小时" ? std::string("24小时开放，不关门。")
+                                            : "开放时间：" + station.hours + "。";
+    if (question.fees) {
+        const std::string& fees = station.fees.empty() ? catalog.fees : station.fees;
+        text += fees.empty() ? "收不收费名单里没有写，" + ask_there + "。" : fees + "。";
+    }
+    if (question.phone)
+        text += station.phone.empty() ? "名单里没有这个站的电话；有事可以拨打职工服务热线12351。"
+                                      : "电话：" + station.phone + "。";
+    if (question.address) text += "地址：" + station.address + "。";
+    return text;
+}
+
+}  // namespace
+
+std::optional<std::size_t> picked_station(std::string_view text,
+                                          const std::vector<const Station*>& listed) {
+    if (listed.empty()) return std::nullopt;
+    const std::u32string points = text::decode_utf8(text);
+    if (const std::size_t n = ordinal_after_di(points); n >= 1 && n <= listed.size()) return n - 1;
+    if (contains_any(
+            text, {"头一个", "头一家", "最近的那", "最近那", "离我最近", "最近的一个", "最近一个"}))
+        return 0;
+    if (contains_any(text, {"最后那", "最后一个", "最后一家", "最远那", "最远的那"}))
+        return listed.size() - 1;
+    for (std::size_t i = 0; i < listed.size(); ++i) {
+        const std::string head = name_head(listed[i]->name);
+        if (!head.empty() && text.find(head) != std::string_view::npos) return i;
+    }
+    return std::nullopt;
+}
+
+StationQuestion station_question(const StationCatalog& catalog, std::string_view text) {
+    StationQuestion question;
+    question.hours =
+        contains_any(text, {"几点", "关门", "开门", "营业", "开到", "开放时间", "24小时", "晚上",
+                            "夜里", "半夜", "通宵", "还能进", "进得去"});
+    question.phone = contains_any(text, {"电话", "号码", "联系方式", "咋联系", "怎么联系"});
+    question.fees = contains_any(text, {"要钱", "收费", "收钱", "免费", "花钱", "多少钱", "给钱",
+                                        "掏钱", "付钱", "要不要钱"});
+    question.address =
+        contains_any(text, {"在哪", "地址", "怎么走", "咋走", "位置", "具体在", "导航"});
+    question.big_vehicle = asks_about_big_vehicle(text);
+    question.service = wanted_service(catalog, text);
+    return question;
+}
+
+std::string station_detail_text(const StationCatalog& catalog, const Station& station,
+                                const StationQuestion& question) {
+    std::string text = catalog.demo ? "（演示数据）" : "";
+    text += station.name + "：";
+    if (const std::string answers = answers_for(catalog, station, question); !answers.empty())
+        text += answers + "\n地址：";
+    return text + station.address + station_facts(station);
+}
+
+std::string listed_stations_text(const StationCatalog& catalog,
+                                 const std::vector<const Station*>& listed,
+                                 const StationQuestion& question) {
+    std::string text = catalog.demo ? "（演示数据）" : "";
+    text += "刚才那几个站：";
+    for (std::size_t i = 0; i < listed.size(); ++i)
+        text += "\n" + std::to_string(i + 1) + ". " + listed[i]->name + "：" +
+                answers_for(catalog, *listed[i], question);
+    return text + "\n问哪一个的详细情况，回复\"第几个\"。";
+}
+
+std::optional<StationFollowUp> about_listed_stations(const StationCatalog& catalog,
+                                                     const std::vector<std::string>& listed_ids,
+                                                     int picked_before, std::string_view text) {
+    std::vector<const Station*> listed;
+    for (const auto& id : listed_ids)
+        if (const Station* station = catalog.find(id)) listed.push_back(station);
+    if (listed.empty()) return std::nullopt;
+    const StationQuestion question = station_question(catalog, text);
+    const auto picked = picked_station(text, listed);
+    // A name alone ("湖塘") is another place to look; "湖塘那个" or "湖塘的几点关门" picks.
+    const bool named_only =
+        picked && ordinal_after_di(text::decode_utf8(text)) == 0 && !question.any() &&
+        !contains_any(text,
+                      {"那个", "这个", "那家", "这家", "那站", "那里", "最近", "最后", "头一"});
+    if (picked && !named_only) {
+        const Station& station = *listed[*picked];
+        return StationFollowUp{station_detail_text(catalog, station, question),
+                               static_cast<int>(*picked)};
+    }
+    if (!question.any()) return std::nullopt;
+    // "有洗澡的吗": a search near the place again, with the service (the caller's).
+    const bool service_only = !question.service.empty() && !question.hours && !question.phone &&
+                              !question.fees && !question.address && !question.big_vehicle;
+    if (picked_before >= 0 && static_cast<std::size_t>(picked_before) < listed.size())
+        return StationFollowUp{
+            station_detail_text(catalog, *listed[static_cast<std::size_t>(picked_before)],
+                                question),
+            picked_before};
+    if (service_only) return std::nullopt;
+    return StationFollowUp{listed_stations_text(catalog, listed, question), -1};
 }
 
 }  // namespace kayou::faq

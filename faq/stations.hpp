@@ -24,6 +24,8 @@ struct Station {
     std::string hours;
     std::string phone;  // the station's own public number, not personal data
     int line = 0;
+    // What the station charges ("淋浴收费5元"); empty: the catalog's `fees` holds for it.
+    std::string fees;
 };
 
 // A town, street or landmark drivers name instead of sending a location.
@@ -40,6 +42,9 @@ struct StationCatalog {
     std::string version;
     bool demo = false;
     std::string area;  // what the stations cover, as drivers know it ("常州市"); may be empty
+    // What every station charges unless it says otherwise ("司机之家对货车司机免费开放"); empty:
+    // not known, and a driver asking "洗澡要钱不" is told to ask the station.
+    std::string fees;
     std::vector<Station> stations;
     std::vector<Place> places;
 
@@ -88,5 +93,53 @@ inline constexpr double kAnywhereKm = 20100;
 std::string stations_answer(const std::vector<NearbyStation>& nearest, std::string_view from,
                             bool demo, std::string_view area, bool outside_place = false,
                             std::string_view service = {});
+// The stations that answer lists, in its order (one outside the area): what "第二个" next picks.
+std::vector<const Station*> listed_stations(const std::vector<NearbyStation>& nearest,
+                                            bool outside_place = false,
+                                            std::string_view service = {});
+
+// "第二个能停半挂不", "最近那个电话多少", "牛塘那个几点关门" right after a list: the station he
+// picks among `listed` (0-based): by its place in the list (第一个…第五个, 第2家, 头一个, 最后那个,
+// 最近的那个) or by the first words of its name (湖塘, 牛塘物流园). nullopt when he picks none.
+std::optional<std::size_t> picked_station(std::string_view text,
+                                          const std::vector<const Station*>& listed);
+
+// What a message asks of a station, beside its name: 几点关门 (hours), 电话 (phone), 要钱不
+// (fees), 在哪/咋走 (address), 能停半挂不 (the size of the parking), a service
+// (wanted_service). Several at once are all answered.
+struct StationQuestion {
+    bool hours = false;
+    bool phone = false;
+    bool fees = false;
+    bool address = false;
+    bool big_vehicle = false;
+    std::string service;  // as the catalog names it; "" none
+
+    bool any() const {
+        return hours || phone || fees || address || big_vehicle || !service.empty();
+    }
+};
+StationQuestion station_question(const StationCatalog& catalog, std::string_view text);
+
+// The answer about one station: what he asked first ("有淋浴。收不收费：…"), then the station's
+// whole entry (name, address, services, hours, phone) so nothing needs asking twice.
+std::string station_detail_text(const StationCatalog& catalog, const Station& station,
+                                const StationQuestion& question);
+
+// What he asked of every station listed ("几点关门" after a list): one line each.
+std::string listed_stations_text(const StationCatalog& catalog,
+                                 const std::vector<const Station*>& listed,
+                                 const StationQuestion& question);
+
+// A message right after a station list, about that list: the station he picks (`picked`, when he
+// picked one before and asks on: "那几点关门" after "第二个能停半挂不"), or what he asks of all
+// of them. nullopt when it is neither (a new place, another question).
+struct StationFollowUp {
+    std::string text;
+    int picked = -1;  // 0-based in the list; -1 none
+};
+std::optional<StationFollowUp> about_listed_stations(const StationCatalog& catalog,
+                                                     const std::vector<std::string>& listed_ids,
+                                                     int picked_before, std::string_view text);
 
 }  // namespace kayou::faq

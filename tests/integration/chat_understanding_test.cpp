@@ -239,6 +239,13 @@ TEST_F(UnderstandingTest, TheStationFinderTakesTheTownItAskedFor) {
     const Said shower = driver.say("有洗澡的吗");
     EXPECT_TRUE(has(shower, "离湖塘镇最近、有淋浴的司机之家")) << shower.all();
     EXPECT_FALSE(has(shower, "哪个镇")) << shower.all();
+    // One of the list, picked by its place in it, and what he asks of it; then more of the same
+    // station (benefits helper, session 29: both got the list again or a drink-driving menu).
+    const Said semi = driver.say("第一个能停半挂不");
+    EXPECT_TRUE(has(semi, "湖塘镇司机之家：有停车位")) << semi.all();
+    const Said hours = driver.say("那几点关门 要钱不");
+    EXPECT_TRUE(has(hours, "湖塘镇司机之家：24小时开放")) << hours.all();
+    EXPECT_TRUE(has(hours, "免费")) << hours.all();
     // Another place right after a list is another look.
     const Driver outside;
     EXPECT_TRUE(has(outside.say("我在无锡 附近有没有司机之家"), "无锡不在"));

@@ -311,6 +311,95 @@ TEST(FaqStations, AServiceAskedForListsOnlyStationsThatOfferIt) {
     EXPECT_NE(none.find("离直溪镇最近的司机之家："), std::string::npos) << none;
 }
 
+// "第二个能停半挂不", "最近那个电话多少", "牛塘那个几点关门" right after a list got the list
+// again, the FAQ's word on stations in general or a drink-driving menu (benefits helper, session
+// 29). The list's stations are what they pick, and what they ask is answered first.
+TEST(FaqStations, AMessageAboutTheStationsJustListedPicksOneAndAnswersIt) {
+    const auto catalog = parse_stations(read_data("stations.yaml"), "stations.yaml");
+    const auto* hutang = catalog.find_place("湖塘");
+    ASSERT_NE(hutang, nullptr);
+    const auto nearby = nearest_in_memory(catalog, hutang->lat, hutang->lng, 3, kAnywhereKm);
+    const auto listed = listed_stations(nearby);
+    ASSERT_EQ(listed.size(), 3u);
+    ASSERT_EQ(listed[0]->id, "wujin-hutang");
+    ASSERT_EQ(listed[1]->id, "wujin-niutang");
+    struct Pick {
+        const char* text;
+        int picked;  // -1: none
+    };
+    const Pick picks[] = {
+        {"第二个能停半挂不", 1}, {"第2个几点关门", 1},
+        {"第三家电话多少", 2},   {"头一个洗澡要钱不", 0},
+        {"最近那个电话多少", 0}, {"离我最近的在哪", 0},
+        {"最后那个几点关门", 2}, {"牛塘那个几点关门", 1},
+        {"湖塘的能洗澡不", 0},   {"第五个", -1},
+        {"几点关门", -1},        {"有洗澡的吗", -1},
+        {"第一次来 咋走", -1},   {"", -1},
+    };
+    for (const auto& [text, picked] : picks) {
+        const auto got = picked_station(text, listed);
+        EXPECT_EQ(got ? static_cast<int>(*got) : -1, picked) << text;
+    }
+
+    const StationQuestion semi = station_question(catalog, "第二个能停半挂不 俺是17米5的");
+    EXPECT_TRUE(semi.big_vehicle);
+    EXPECT_FALSE(semi.hours || semi.phone || semi.fees);
+    const StationQuestion night = station_question(catalog, "牛塘那个晚上十点以后还能进不");
+    EXPECT_TRUE(night.hours);
+    const StationQuestion shower_fee = station_question(catalog, "洗澡要钱不");
+    EXPECT_TRUE(shower_fee.fees);
+    EXPECT_EQ(shower_fee.service, "淋浴");
+
+    std::vector<std::string> ids;
+    for (const Station* station : listed) ids.push_back(station->id);
+    struct Case {
+        const char* text;
+        int picked_before;
+        bool answered;
+        int picked;
+        std::vector<std::string> says;
+        std::vector<std::string> not_says;
+    };
+    const Case cases[] = {
+        {"第二个能停半挂不", -1, true, 1, {"牛塘物流园驿站：有停车位", "名单里没有写"}, {"湖塘"}},
+        {"那几点关门", 1, true, 1, {"牛塘物流园驿站：开放时间：6:00-22:00。"}, {"湖塘"}},
+        {"第一个洗澡要钱不", -1, true, 0, {"有淋浴。", "免费开放"}, {"牛塘"}},
+        {"最近那个电话多少", -1, true, 0, {"没有这个站的电话", "12351"}, {}},
+        {"湖塘那个24小时吗", -1, true, 0, {"24小时开放，不关门。"}, {}},
+        // Asked of no station in particular: a line for each.
+        {"几点关门",
+         -1,
+         true,
+         -1,
+         {"1. 湖塘镇司机之家：24小时开放", "2. 牛塘物流园驿站：开放时间：6:00-22:00"},
+         {}},
+        // A service alone searches again near the place (the caller's); a place alone looks there.
+        {"有洗澡的吗", -1, false, -1, {}, {}},
+        {"湖塘", -1, false, -1, {}, {}},
+        {"奔牛那边呢", -1, false, -1, {}, {}},
+        {"老板欠我工资咋办", -1, false, -1, {}, {}},
+    };
+    for (const auto& c : cases) {
+        const auto answer = about_listed_stations(catalog, ids, c.picked_before, c.text);
+        ASSERT_EQ(answer.has_value(), c.answered) << c.text;
+        if (!answer) continue;
+        EXPECT_EQ(answer->picked, c.picked) << c.text;
+        for (const auto& part : c.says)
+            EXPECT_NE(answer->text.find(part), std::string::npos) << c.text << "\n" << answer->text;
+        for (const auto& part : c.not_says)
+            EXPECT_EQ(answer->text.find(part), std::string::npos) << c.text << "\n" << answer->text;
+    }
+    // Stations no longer published are left out; none left, nothing to say.
+    EXPECT_FALSE(about_listed_stations(catalog, {"gone"}, -1, "第一个几点关门"));
+    // A catalog that says nothing of fees sends him to ask the station.
+    StationCatalog bare = catalog;
+    bare.fees.clear();
+    const auto unknown_fee = about_listed_stations(bare, ids, -1, "第一个洗澡要钱不");
+    ASSERT_TRUE(unknown_fee);
+    EXPECT_NE(unknown_fee->text.find("收不收费名单里没有写"), std::string::npos)
+        << unknown_fee->text;
+}
+
 // Issue 17 item 3: outside the area the answer says so, names the nearest covered station and
 // the national hotline, and never asks for the location again.
 TEST(FaqStations, OutOfAreaSaysSoWithTheNearestStationAnd12351) {
