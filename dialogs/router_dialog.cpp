@@ -284,11 +284,35 @@ const char* const kSelfHarmText =
     "听您这么说，我们很担心您。再难的事都有办法，您不用一个人扛：现在就可以拨打心理援助热线12356"
     "（24小时），有危险请马上打110或120。欠薪、赔偿这些事，工会和律师会帮您一起要回来：回复“人工”"
     "马上转工作人员，也可以拨打职工服务热线12351。";
-// Words of revenge ("把老板车砸了"): what it would cost him, and the lawful way.
+// Words of revenge ("把老板车砸了"): what it would cost him, and the lawful way. Not only over
+// money: "对面那家子人天天上门闹 … 明天我就开车去撞他们家大门" was told "欠的钱依法能要回来"
+// (danger helper, session 29).
 const char* const kThreatText =
     "先别冲动：砸车、打人要承担法律责任，轻的拘留、罚款、赔钱，重的构成故意毁坏财物罪、故意伤害罪要"
-    "坐牢，有理也会变成没理。欠的钱依法能要回来：欠工资打12333投诉或申请劳动仲裁，欠运费可以起诉；"
-    "回复“人工”转律师值班，帮您出主意。";
+    "坐牢，有理也会变成没理。您受的委屈依法能讨回来：欠工资打12333投诉或申请劳动仲裁，欠运费可以起"
+    "诉，"
+    "对方上门闹、骚扰、威胁您的打110报警；回复“人工”转律师值班，帮您出主意。";
+// Despair and revenge together ("同归于尽"): care and the crisis line first, then why not.
+const char* const kDespairAndRevengeText =
+    "听您这么说，我们很担心您。先别冲动，别拿自己的命去拼：您出了事，家里人怎么办？现在就可以拨打"
+    "心理援助热线12356（24小时）说说心里话；对方上门闹、威胁您的，打110报警，让警察来管。"
+    "砸车、撞人要坐牢，有理也会变成没理。您受的委屈，工会和律师帮您依法讨：回复“人工”马上转工作"
+    "人员，也可以拨打职工服务热线12351。";
+// Someone threatens him or holds him ("对方家属说要弄死我", "不然让我走不出这个村", "堵在医院门口要
+// 打我"): they got a legal menu, the roadside text or "等救援的时候" (danger helper, session 29).
+// Threats to his person are for the police (治安管理处罚法; demanding money under threat may be
+// 敲诈勒索, 刑法 第274条); what an accident costs is settled by the police, an insurer or a court.
+const char* const kThreatenedText =
+    "有人威胁要打您、弄死您，或者堵着不让您走，先保证自己安全：\n"
+    "1. 马上打110报警，说清楚在哪、对方几个人；\n"
+    "2. 锁好车门别下车，别单独去见他们，尽量待在人多、有监控的地方；\n"
+    "3. 留好证据：通话录音、短信和微信截图，记下对方的人和车；\n"
+    "4. 别在威胁下给钱、签字、交车钥匙，事故赔偿由交警调解、保险公司或法院来定。\n"
+    "有人受伤打120。安全了以后，回复“人工”转律师值班。";
+// The message after that, when it asks nothing else ("我现在人在车里不敢下去 他们来了好几个人").
+const char* const kStillHereWhenThreatenedText =
+    "我在。锁好车门别下车，马上打110，告诉警察您在哪、对方几个人，等警察来；别和他们争，"
+    "手机开着录音。安全了再说赔偿的事，回复“人工”转律师值班。";
 // An accident and the thought of leaving it ("撞了人 要不要跑"): stay first, then why
 // (道路交通安全法实施条例 第92条, 道路交通安全法 第101条, 刑法 第133条; reporting and waiting
 // counts as giving oneself up: 最高人民法院《关于处理自首和立功若干具体问题的意见》).
@@ -705,8 +729,10 @@ std::string office_follow_up_text(const members::DistrictCatalog& districts,
 // What a message with a danger word gets first (Understanding slot "danger").
 const char* danger_text(const Understanding& understood) {
     const std::string danger = understood.slot("danger");
+    if (danger == "self_harm_threat") return kDespairAndRevengeText;
     if (danger == "self_harm") return kSelfHarmText;
     if (danger == "threat") return kThreatText;
+    if (danger == "threatened") return kThreatenedText;
     if (danger == "flight") return kFlightText;
     return kEmergencyText;
 }
@@ -733,6 +759,7 @@ const char* after_danger_text(const std::string& awaiting, const Understanding& 
     if (clear_question || text::code_point_count(text) > kShortFollowUp) return nullptr;
     const bool told = awaiting.ends_with("_told");
     if (despair) return told ? kStillHereAfterDespairText : kStayWithHimText;
+    if (awaiting.starts_with("after_threatened")) return kStillHereWhenThreatenedText;
     // Once told what to do, a question of his goes its way ("警察来了说要扣车 扣多久啊").
     if (told && faq::asks_something(text)) return nullptr;
     return told ? kStillHereAfterEmergencyText : kWhileHelpComesText;
@@ -741,8 +768,9 @@ const char* after_danger_text(const std::string& awaiting, const Understanding& 
 // The awaiting a danger reply leaves for the next message (after_danger_text).
 std::string awaiting_after_danger(const Understanding& understood) {
     const std::string danger = understood.slot("danger");
-    if (danger == "self_harm") return "after_self_harm";
+    if (danger == "self_harm" || danger == "self_harm_threat") return "after_self_harm";
     if (danger == "threat") return {};
+    if (danger == "threatened") return "after_threatened";
     return "after_emergency";
 }
 

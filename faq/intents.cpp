@@ -72,6 +72,7 @@ void parse_word_lists(const YAML::Node& root, detail::YamlCheck& check, IntentSc
     script.emergency = check.texts(root, "emergency", "the intent script");
     script.self_harm = optional("self_harm");
     script.threats = optional("threats");
+    script.threatened = optional("threatened");
     script.flight_accident = optional("flight_accident");
     script.flight_leaving = optional("flight_leaving");
     script.not_danger = optional("not_danger");
@@ -95,8 +96,8 @@ IntentScript parse_intent_script(std::string_view text, std::string source_name)
     }
     check.only_keys(root,
                     {"version", "synonyms", "corrections", "intents", "fillers", "serious",
-                     "emergency", "self_harm", "threats", "flight_accident", "flight_leaving",
-                     "not_danger", "benefit_kinds", "question_words"},
+                     "emergency", "self_harm", "threats", "threatened", "flight_accident",
+                     "flight_leaving", "not_danger", "benefit_kinds", "question_words"},
                     "the intent script");
     script.version = check.text(root, "version", "the intent script", true).value_or("");
     script.synonyms = parse_groups(root["synonyms"], check, "synonyms");
@@ -217,6 +218,7 @@ std::shared_ptr<const IntentModel> IntentModel::build(IntentScript script) {
     model->emergency_ = folded(model->script_.emergency);
     model->self_harm_ = folded(model->script_.self_harm);
     model->threats_ = folded(model->script_.threats);
+    model->threatened_ = folded(model->script_.threatened);
     model->flight_accident_ = folded(model->script_.flight_accident);
     model->flight_leaving_ = folded(model->script_.flight_leaving);
     model->not_danger_ = folded(model->script_.not_danger);
@@ -348,8 +350,13 @@ std::string_view IntentModel::danger(std::string_view text) const {
     for (const std::string& harmless : not_danger_)
         for (auto at = folded.find(harmless); at != std::string::npos; at = folded.find(harmless))
             folded.replace(at, harmless.size(), "，");
-    if (contains_any(folded, self_harm_)) return "self_harm";
-    if (contains_any(folded, threats_)) return "threat";
+    // "明天我就开车去撞他们家大门 同归于尽": despair and revenge together.
+    const bool despair = contains_any(folded, self_harm_);
+    const bool revenge = contains_any(folded, threats_);
+    if (despair && revenge) return "self_harm_threat";
+    if (despair) return "self_harm";
+    if (revenge) return "threat";
+    if (contains_any(folded, threatened_)) return "threatened";
     if (contains_any(folded, flight_accident_) && contains_any(folded, flight_leaving_))
         return "flight";
     if (contains_any(folded, emergency_)) return "emergency";

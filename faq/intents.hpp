@@ -46,6 +46,9 @@ struct IntentScript {
     // A driver who says he will harm someone or his property ("把老板车砸了"): what it would cost
     // him, and the lawful way. Optional in the script.
     std::vector<std::string> threats;
+    // A driver whom someone threatens or holds ("对方家属说要弄死我", "堵在医院门口要打我",
+    // "不然让我走不出这个村"): 110, his safety, evidence, no money paid under threat. Optional.
+    std::vector<std::string> threatened;
     // A driver at an accident who thinks of leaving ("撞了人 要不要跑"): one word of each list
     // (an accident, leaving it). Stay, call 120 / 122, and what fleeing costs. Optional.
     std::vector<std::string> flight_accident;
@@ -94,7 +97,8 @@ public:
     // Benefit kind ids named in the text, in script order.
     std::vector<std::string> benefit_kinds(std::string_view text) const;
     bool is_serious(std::string_view text) const { return contains_any(fold(text), serious_); }
-    // "self_harm", "threat" or "emergency" when the text says so (in that order), else "".
+    // "self_harm_threat" (both), "self_harm", "threat", "threatened", "flight" or "emergency"
+    // when the text says so (in that order), else "".
     std::string_view danger(std::string_view text) const;
     // A question word, or an A-not-A question ("赔不赔", "算不算", "给不给").
     bool is_question(std::string_view text) const;
@@ -117,7 +121,8 @@ private:
     std::map<std::string, std::string, std::less<>> commands_;  // folded word -> intent
     std::vector<std::u32string> fillers_;                       // folded, longest first
     // Folded once at build: these run on every message.
-    std::vector<std::string> serious_, emergency_, self_harm_, threats_, question_, not_danger_;
+    std::vector<std::string> serious_, emergency_, self_harm_, threats_, threatened_, question_,
+        not_danger_;
     std::vector<std::string> flight_accident_, flight_leaving_;
     std::vector<std::pair<std::string, std::vector<std::string>>> kinds_;
     std::vector<std::pair<std::string, std::vector<std::string>>> cues_;  // intent -> folded cues

@@ -298,6 +298,21 @@ TEST_F(ChatLegalTest, TheMessageAfterADangerReplyIsNotLeftAlone) {
     EXPECT_EQ(stays.find("没有正在办理"), std::string::npos) << stays;
     const std::string person = say(port(), low, "人工").all();
     EXPECT_NE(person.find("工单号"), std::string::npos) << person;
+
+    // Threatened by the other side's family, then held in his cab (danger helper, session 29:
+    // a legal menu, then "我还答不好").
+    const std::string held = unique("d");
+    const std::string threatened =
+        say(port(), held, "打了120了 交警还没到 对方家属打电话说要弄死我").all();
+    EXPECT_NE(threatened.find("马上打110报警"), std::string::npos) << threatened;
+    EXPECT_NE(threatened.find("别在威胁下给钱"), std::string::npos) << threatened;
+    const std::string in_cab = say(port(), held, "我现在人在车里 他们来了好几个人").all();
+    EXPECT_NE(in_cab.find("锁好车门别下车"), std::string::npos) << in_cab;
+    // Despair and revenge together: the crisis line, and why not.
+    const std::string both =
+        say(port(), unique("d"), "他们天天上门闹 明天我就开车去撞他们家大门 同归于尽").all();
+    EXPECT_NE(both.find("12356"), std::string::npos) << both;
+    EXPECT_NE(both.find("先别冲动"), std::string::npos) << both;
 }
 
 // A follow-up that kayou does not answer directly reaches the inbox with its topic: "那要多久呢"

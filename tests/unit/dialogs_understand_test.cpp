@@ -279,6 +279,21 @@ TEST(Understand, WordsOfDespairOrRevengeComeFirst) {
         {"俺活着也没意思了 欠一屁股债 车贷还不上", "", "self_harm"},
         {"老板那狗东西明天我就拿刀去找他", "", "threat"},
         {"出事了 刚在高速上追尾了 前面车上有人流血 咋办", "", "emergency"},
+        // Session 29's helpers: despair in other words, bleeding, someone dying, threats made
+        // to him (they got a menu, the roadside text or "等救援的时候"), revenge and despair
+        // together; a gripe is no despair, nor "打死我也不干" a threat.
+        {"活着真没意思 车被扣了 老婆也跑了 欠一屁股债", "", "self_harm"},
+        {"跑车十几年了 干不动了 真想一脚油门冲下去算了", "", "self_harm"},
+        {"刚出事了 追尾了前面小轿车 对面车里有个女的流血了 我咋办啊", "", "emergency"},
+        {"撞人了 人好像不行了", "", "emergency"},
+        {"打了120了 交警还没到 对方家属打电话说要弄死我", "", "threatened"},
+        {"他们家里人说要我赔五十万不然让我走不出这个村", "", "threatened"},
+        {"那他家里人现在天天打电话骂我 说要找人弄我 咋整", "", "threatened"},
+        {"对方家属把我堵在医院门口 要打我 还把我车钥匙抢走了", "", "threatened"},
+        {"对面那家子人天天上门闹 我忍不了了 明天我就开车去撞他们家大门 同归于尽", "",
+         "self_harm_threat"},
+        {"哎 又被平台扣了两百 这日子没法过了", "", ""},
+        {"这活打死我也不干了 运费太低", "", ""},
         // Running a trip (跑车) is no flight; nor is the other party leaving.
         {"这单去新疆的活要不要跑", "", ""},
         {"被人追尾了 对方开走了 咋办", "", ""},
