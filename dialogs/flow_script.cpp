@@ -153,6 +153,7 @@ const std::set<std::string>& FlowScript::required_texts() {
         "private_link",
         "group_personal_data",
         "edit_unknown",
+        "edit_later",
         "store_failed",
     };
     return keys;

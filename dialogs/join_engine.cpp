@@ -386,6 +386,32 @@ void JoinEngine::correct_named_fields(Turn& turn, const FlowStep& target) const 
     }
 }
 
+// "不对 公司名写错了 是常州顺发物流" at the code step: entering the employer step there took the
+// value and went on to the summary, past the code, the plate and the district (benefits helper,
+// session 29: the summary showed 所在区县：（未填）, and "确认" got "系统繁忙"). A field ahead
+// of the walk is kept for its step (or changed, if an earlier edit filled it), and the form
+// stays where it was.
+void JoinEngine::edit_ahead(Turn& turn, const FlowStep& target) const {
+    DraftState& draft = turn.draft();
+    draft.return_to.clear();
+    keep_value_for(turn, target);
+    const auto waiting = draft.waiting.find(target.validator);
+    const auto filled = draft.slots.find(target.slot);
+    if (waiting == draft.waiting.end()) {
+        turn.say(fill_text(script_.text("edit_later"), {{"label", target.label}}));
+    } else if (filled != draft.slots.end() && !filled->second.empty()) {
+        if (const auto stored = kept_value(target, waiting->second, turn.input.today)) {
+            filled->second = *stored;
+            turn.say(fill_text(script_.text("value_kept"),
+                               {{"label", target.label}, {"value", masked(target, *stored)}}));
+        }
+        draft.waiting.erase(waiting);
+    } else {
+        turn.say(fill_text(script_.text("value_early"), {{"labels", target.label}}));
+    }
+    prompt_again(turn);
+}
+
 bool JoinEngine::command(Turn& turn) const {
     const std::string& text = turn.text;
     const auto& commands = script_.commands;
@@ -440,12 +466,15 @@ bool JoinEngine::command(Turn& turn) const {
             return true;
         }
         if (target->id != current.id) turn.draft().return_to = current.id;
-        // A field edited before the walk reached it would otherwise return to an earlier step.
         auto index_of = [&](const std::string& id) {
             for (std::size_t i = 0; i < script_.steps.size(); ++i)
                 if (script_.steps[i].id == id) return i;
             return script_.steps.size();
         };
+        if (index_of(target->id) > index_of(current.id)) {
+            edit_ahead(turn, *target);
+            return true;
+        }
         if (index_of(target->id) >= index_of(current.id)) turn.draft().return_to.clear();
         // "手机号打错了 是138…": the new value came with the request.
         keep_value_for(turn, *target);

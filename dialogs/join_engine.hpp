@@ -184,6 +184,7 @@ private:
     // An edit of one field that corrects another filled one too ("车牌错了 是苏D54321 区也填错了
     // 是新北"): each other field the message names, with a value that passes, is changed at
     // once (the plate had been dropped; join helper, session 27).
+    void edit_ahead(Turn& turn, const FlowStep& target) const;
     void correct_named_fields(Turn& turn, const FlowStep& target) const;
     void enter(Turn& turn, const std::string& step_id) const;
     void advance(Turn& turn, const FlowStep& done) const;

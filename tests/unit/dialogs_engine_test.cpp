@@ -430,6 +430,31 @@ TEST_F(EngineTest, EditBeforeReachingAFieldContinuesTheWalk) {
     EXPECT_EQ(state_.draft->slots.at("name"), "李四");
 }
 
+// A field the walk has not reached ("不对 公司名写错了 是常州顺发物流" at the code step) went
+// straight to the summary past the code, the plate and the district (benefits helper, session
+// 29). It is kept for its step, and the form stays where it was.
+TEST_F(EngineTest, AnEditOfAFieldNotReachedYetKeepsItForItsStep) {
+    say("我要入会");
+    say("张三");
+    say(kIdCard);
+    say(kMobile, {sent()});
+    ASSERT_EQ(state_.draft->step, "verify");
+    auto out = say_in("修改单位", "不对 公司名写错了 是常州顺发物流");
+    EXPECT_EQ(state_.draft->step, "verify") << all(out.texts);
+    EXPECT_TRUE(any_contains(out.texts, "单位/平台先记下了")) << all(out.texts);
+    EXPECT_FALSE(any_contains(out.texts, "请核对")) << all(out.texts);
+    EXPECT_EQ(state_.draft->slots.count("employer"), 0u);
+    // Without a value: it is asked at its step.
+    out = say_in("修改车牌", "车牌写错了");
+    EXPECT_EQ(state_.draft->step, "verify") << all(out.texts);
+    EXPECT_TRUE(any_contains(out.texts, "还没填到")) << all(out.texts);
+    say("123456", {checked("ok")});
+    say("苏D12345");
+    out = say("武进");
+    EXPECT_EQ(state_.draft->step, "confirm") << all(out.texts);
+    EXPECT_EQ(state_.draft->slots.at("employer"), "常州顺发物流");
+}
+
 TEST_F(EngineTest, EditWithoutAFieldAsksWhich) {
     say("入会");
     auto out = say("修改");
