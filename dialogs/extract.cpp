@@ -631,18 +631,26 @@ Extraction corrected_value(std::string_view validator, const std::u32string& tex
 
 // "320412199503035719 15251234567", "最后一位是5 3204…0035": numbers said side by side become
 // one run once prepared (an ID may be spaced out, "3204 1219 …"), and neither was found (join
-// helper, session 28). Each word of the message as sent is tried on its own.
+// helper, session 28). Each word of the message as sent is tried on its own, then each few
+// words next to each other: "哦 最后一位是5 320412 19751103 4565" is an ID spaced out after a
+// digit of its own (benefits helper, session 29: "您发的是19位").
 Extraction one_of_the_words(std::string_view validator, std::string_view text, int today) {
+    std::vector<std::string_view> words;
     for (std::size_t at = 0; at < text.size();) {
         const std::size_t end = std::min(text.find(' ', at), text.size());
-        if (end > at) {
-            const std::u32string word = prepare(text.substr(at, end - at));
-            const Extraction got =
-                validator == "id_card" ? extract_id_card(word, today) : extract_mobile(word);
-            if (got.found()) return got;
-        }
+        if (end > at) words.push_back(text.substr(at, end - at));
         at = end + 1;
     }
+    constexpr std::size_t kMostWords = 6;  // "3204 1219 9503 0357 19": five groups and a spare
+    for (std::size_t count = 1; count <= kMostWords; ++count)
+        for (std::size_t first = 0; first + count <= words.size(); ++first) {
+            std::string joined;
+            for (std::size_t i = first; i < first + count; ++i) joined += words[i];
+            const std::u32string span = prepare(joined);
+            const Extraction got =
+                validator == "id_card" ? extract_id_card(span, today) : extract_mobile(span);
+            if (got.found()) return got;
+        }
     return {};
 }
 

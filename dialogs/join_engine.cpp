@@ -549,6 +549,20 @@ void JoinEngine::answer_step(Turn& turn) const {
                 return;
             }
         }
+        // "挂靠在常州顺达物流有限公司" at this step: the company was kept for its step, and the
+        // 常州 in its name is no answer here (it got the list of 常州's districts, and the
+        // company seemed lost; benefits helper, session 29).
+        if (!turn.kept.empty()) {
+            std::string rest = turn.text;
+            for (const auto& [validator, value] : draft.waiting)
+                rest = text::replace_with_space(rest, value);
+            if (districts_.match(rest).kind == members::DistrictCatalog::Match::Kind::none) {
+                turn.say(
+                    fill_text(script_.text("value_early"), {{"labels", join(turn.kept, "、")}}));
+                prompt_again(turn);
+                return;
+            }
+        }
         auto match = districts_.match(turn.text);
         // "住在金坛 不过平时武进跑的多 算武进吧": two places, and the one he settles on after
         // 算 / 就填 / 还是 (the list of both came back; join helper, session 23).

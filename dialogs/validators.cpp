@@ -415,10 +415,20 @@ Validated validate_plate(std::string_view input) {
     if (s.empty()) return plate_error("plate.empty", "请发您的车牌号。");
     // A hired driver with no truck of his own and none he drives regularly joins all the same.
     if (means_no_plate(s)) return accept(std::string(kNoPlate));
-    if (explains_no_plate(s) && !has_plate_province(s))
+    // "车是公司的 车牌不记得了 苏D开头": the words explain, and the 苏D in them is no plate
+    // (it got "车牌第一个字要是省份简称"; benefits helper, session 29).
+    // "老板的车 苏D1234" tried a plate: what is wrong with it is said.
+    const bool plate_tried =
+        std::count_if(s.begin(), s.end(), [](char32_t cp) { return is_digit(cp); }) >= 3;
+    if (explains_no_plate(s) && (!has_plate_province(s) || !plate_tried)) {
+        if (s.find(U"不记得") != s.npos || s.find(U"记不清") != s.npos)
+            return reject("plate.none",
+                          "车牌记不清的，看一下行驶证或问问老板；一时查不到，先回复“无”，"
+                          "以后回复“修改车牌”再补上。");
         return reject(
             "plate.none",
             "开公司或老板的车的，填您平时开的那辆车的车牌就行；没有固定开的车，回复“无”。");
+    }
 
     const char32_t first = s.front();
     if (kProvinces.find(first) == std::u32string_view::npos) {

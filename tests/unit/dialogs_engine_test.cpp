@@ -455,6 +455,25 @@ TEST_F(EngineTest, AnEditOfAFieldNotReachedYetKeepsItForItsStep) {
     EXPECT_EQ(state_.draft->slots.at("employer"), "常州顺发物流");
 }
 
+// "挂靠在常州顺达物流有限公司" at the district step got 常州's districts, and the company seemed
+// lost (benefits helper, session 29): it is kept for its step, and the district asked again.
+TEST_F(EngineTest, ACompanyAtTheDistrictStepIsKeptNotReadAsThePlace) {
+    say("我要入会");
+    say("张三");
+    say(kIdCard);
+    say(kMobile, {sent()});
+    say("123456", {checked("ok")});
+    say("苏D12345");
+    ASSERT_EQ(state_.draft->step, "district");
+    auto out = say("挂靠在常州顺达物流有限公司");
+    EXPECT_EQ(state_.draft->step, "district") << all(out.texts);
+    EXPECT_TRUE(any_contains(out.texts, "单位/平台先记下了")) << all(out.texts);
+    EXPECT_FALSE(any_contains(out.texts, "下面分这几个区县")) << all(out.texts);
+    out = say("武进");
+    EXPECT_EQ(state_.draft->step, "confirm") << all(out.texts);
+    EXPECT_EQ(state_.draft->slots.at("employer"), "常州顺达物流有限公司");
+}
+
 TEST_F(EngineTest, EditWithoutAFieldAsksWhich) {
     say("入会");
     auto out = say("修改");

@@ -81,6 +81,9 @@ TEST(Extract, AWrongValueIsMalformedWithTheValidatorsMessageNotAbsent) {
     // A digit said just before the number joins its run; the number is still found.
     EXPECT_EQ(extract_answer("id_card", "哦 最后一位是5 320412196811110035", kToday).value,
               "320412196811110035");
+    // So is one spaced out after it (session 29: "您发的是19位").
+    EXPECT_EQ(extract_answer("id_card", "哦 最后一位是5 320412 19751103 4565", kToday).value,
+              "320412197511034565");
     const auto landline = extract_answer("mobile", "电话0519-88001234", kToday);
     EXPECT_EQ(landline.kind, Extraction::Kind::malformed);
     const auto plate = extract_answer("plate", "车牌D12345", kToday);

@@ -279,7 +279,8 @@ const std::vector<Case> kPlateCases = {
     {"那先填无吧 回头问了老板再说", true, "无"},
     {"我没有自己的车 开的老板的车", false, "plate.none"},
     {"车牌不记得了 公司的车 天天换", false, "plate.none"},
-    {"老板的车 苏D1234", false, "plate.province"},  // a plate in it: not the "无" hint
+    {"老板的车 苏D1234", false, "plate.province"},             // a plate in it: not the "无" hint
+    {"车是公司的 车牌不记得了 苏D开头", false, "plate.none"},  // session 29
     {"苏D12345", true, "苏D12345"},
     {"苏d 12345", true, "苏D12345"},
     {"苏D·12345", true, "苏D12345"},
