@@ -64,6 +64,14 @@ namespace asio = boost::asio;
 
 namespace {
 
+// The router's membership status ("member", "applicant", anything else none) as the benefit
+// catalogue takes it.
+faq::MemberStatus member_status(std::string_view status) {
+    if (status == "member") return faq::MemberStatus::member;
+    if (status == "applicant") return faq::MemberStatus::applicant;
+    return faq::MemberStatus::none;
+}
+
 // The router's legal question as the legal service takes it.
 faq::LegalQuestion legal_question(dialogs::LegalAsk ask) {
     faq::LegalQuestion question;
@@ -816,10 +824,15 @@ struct App::Impl {
         chat.ask_for_location_text = faq::DriverServices::ask_for_location_text();
         chat.benefits = [this](std::string district, std::string status, std::string today,
                                std::string kind) {
-            const auto member = status == "member"      ? faq::MemberStatus::member
-                                : status == "applicant" ? faq::MemberStatus::applicant
-                                                        : faq::MemberStatus::none;
-            return driver_services->benefits(district, member, kind, today);
+            return driver_services->benefits(district, member_status(status), kind, today);
+        };
+        chat.listed_benefits = [this](std::string district, std::string status, std::string today,
+                                      std::string kind) {
+            return driver_services->listed_benefits(district, member_status(status), kind, today);
+        };
+        chat.picked_benefit = [this](const std::vector<std::string>& listed,
+                                     const std::string& status, const std::string& text) {
+            return driver_services->picked_benefit(listed, member_status(status), text);
         };
         chat.legal_index = [this] { return live_content->faq(); };
         chat.intents = [this] { return live_content->intents(); };

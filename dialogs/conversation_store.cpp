@@ -237,6 +237,10 @@ std::string ConversationStore::encode_session(const SessionState& state,
     if (!state.stations_place.empty()) session["stations_place"] = state.stations_place;
     if (!state.stations_listed.empty()) session["stations_listed"] = state.stations_listed;
     if (state.stations_picked >= 0) session["stations_picked"] = state.stations_picked;
+    if (!state.benefits_listed.empty()) {
+        session["benefits_listed"] = state.benefits_listed;
+        session["benefits_status"] = state.benefits_status;
+    }
     if (!state.office_district.empty()) session["office_district"] = state.office_district;
     if (state.legal_context) session["legal_context"] = true;
     if (!state.open_ticket.empty()) session["open_ticket"] = state.open_ticket;
@@ -265,6 +269,8 @@ SessionState ConversationStore::decode_session(const std::string& stored,
         state.stations_place = session.value("stations_place", std::string());
         state.stations_listed = session.value("stations_listed", std::vector<std::string>());
         state.stations_picked = session.value("stations_picked", -1);
+        state.benefits_listed = session.value("benefits_listed", std::vector<std::string>());
+        state.benefits_status = session.value("benefits_status", std::string());
         state.office_district = session.value("office_district", std::string());
         state.legal_context = session.value("legal_context", false);
         state.open_ticket = session.value("open_ticket", std::string());

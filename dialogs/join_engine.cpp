@@ -509,19 +509,90 @@ void JoinEngine::keep_as_it_is(Turn& turn, const FlowStep& current) const {
     advance(turn, current);
 }
 
+// The district step: a number among the districts offered, a place that names one, or the
+// districts to choose from.
+void JoinEngine::answer_district(Turn& turn, const FlowStep& step) const {
+    DraftState& draft = turn.draft();
+    const std::string digits = digits_only(turn.text);
+    if (!draft.choices.empty() && !digits.empty() && digits.size() <= 2) {
+        const auto pick = static_cast<std::size_t>(std::stoi(digits));
+        if (pick >= 1 && pick <= draft.choices.size()) {
+            draft.slots[step.slot] = draft.choices[pick - 1];
+            draft.choices.clear();
+            draft.failures.erase(step.id);
+            advance(turn, step);
+            return;
+        }
+    }
+    // "挂靠在常州顺达物流有限公司" at this step: the company was kept for its step, and the
+    // 常州 in its name is no answer here (it got the list of 常州's districts, and the
+    // company seemed lost; benefits helper, session 29).
+    if (!turn.kept.empty()) {
+        std::string rest = turn.text;
+        for (const auto& [validator, value] : draft.waiting)
+            rest = text::replace_with_space(rest, value);
+        if (districts_.match(rest).kind == members::DistrictCatalog::Match::Kind::none) {
+            turn.say(fill_text(script_.text("value_early"), {{"labels", join(turn.kept, "、")}}));
+            prompt_again(turn);
+            return;
+        }
+    }
+    auto match = districts_.match(turn.text);
+    // "住在金坛 不过平时武进跑的多 算武进吧": two places, and the one he settles on after
+    // 算 / 就填 / 还是 (the list of both came back; join helper, session 23).
+    if (match.kind == members::DistrictCatalog::Match::Kind::ambiguous)
+        if (const auto settled = settled_part(turn.text); !settled.empty())
+            if (auto chosen = districts_.match(settled);
+                chosen.kind == members::DistrictCatalog::Match::Kind::unique)
+                match = std::move(chosen);
+    if (match.kind == members::DistrictCatalog::Match::Kind::unique) {
+        draft.slots[step.slot] = match.candidates.front()->id;
+        draft.choices.clear();
+        draft.failures.erase(step.id);
+        advance(turn, step);
+        return;
+    }
+    const bool only_city = match.kind == members::DistrictCatalog::Match::Kind::city;
+    if (match.kind == members::DistrictCatalog::Match::Kind::ambiguous || only_city) {
+        draft.choices.clear();
+        std::string lines;
+        for (const members::District* district : match.candidates) {
+            draft.choices.push_back(district->id);
+            if (!lines.empty()) lines += "\n";
+            lines += std::to_string(draft.choices.size()) + ". " + district->name;
+        }
+        // Never echo the driver's text beyond a short place name, nor one cut mid-word ("“住在
+        // 金坛 不过平时武”可能是…"; join helper, session 23): its first clause when it fits.
+        const std::string shown = short_place_text(turn.text);
+        const std::string_view key = only_city ? "district_in_city" : "district_ambiguous";
+        turn.say(
+            fill_text(script_.text(key),
+                      {{"text", shown}, {"city", districts_.city().name}, {"choices", lines}}));
+        return;
+    }
+    if (detour(turn)) return;
+    std::vector<std::string> names;
+    for (const auto& district : districts_.all()) names.push_back(district.name);
+    fail(turn, step,
+         fill_text(script_.text("district_unknown"), {{"districts", join(names, "、")}}));
+    return;
+}
+
+// Another service asked in the middle of the flow: answer it, keep the place.
+bool JoinEngine::detour(Turn& turn) const {
+    const auto intent = intent_of(turn.text);
+    if (intent != "legal" && intent != "benefits" && intent != "join") return false;
+    if (intent == "legal") turn.say(script_.text("legal"));
+    if (intent == "benefits") turn.say(script_.text("benefits"));
+    turn.say(script_.text("in_flow_reminder"));
+    prompt_again(turn);
+    return true;
+}
+
 void JoinEngine::answer_step(Turn& turn) const {
     DraftState& draft = turn.draft();
     const FlowStep& step = *script_.find_step(draft.step);
-    const auto intent = intent_of(turn.text);
-    // Another service asked in the middle of the flow: answer it, keep the place.
-    auto detour = [&]() -> bool {
-        if (intent != "legal" && intent != "benefits" && intent != "join") return false;
-        if (intent == "legal") turn.say(script_.text("legal"));
-        if (intent == "benefits") turn.say(script_.text("benefits"));
-        turn.say(script_.text("in_flow_reminder"));
-        prompt_again(turn);
-        return true;
-    };
+    const auto detour = [&] { return this->detour(turn); };
 
     if (step.kind == StepKind::confirm) {
         if (!detour()) turn.say(script_.text("confirm_hint"));
@@ -538,69 +609,7 @@ void JoinEngine::answer_step(Turn& turn) const {
     }
 
     if (step.validator == "district") {
-        const std::string digits = digits_only(turn.text);
-        if (!draft.choices.empty() && !digits.empty() && digits.size() <= 2) {
-            const auto pick = static_cast<std::size_t>(std::stoi(digits));
-            if (pick >= 1 && pick <= draft.choices.size()) {
-                draft.slots[step.slot] = draft.choices[pick - 1];
-                draft.choices.clear();
-                draft.failures.erase(step.id);
-                advance(turn, step);
-                return;
-            }
-        }
-        // "挂靠在常州顺达物流有限公司" at this step: the company was kept for its step, and the
-        // 常州 in its name is no answer here (it got the list of 常州's districts, and the
-        // company seemed lost; benefits helper, session 29).
-        if (!turn.kept.empty()) {
-            std::string rest = turn.text;
-            for (const auto& [validator, value] : draft.waiting)
-                rest = text::replace_with_space(rest, value);
-            if (districts_.match(rest).kind == members::DistrictCatalog::Match::Kind::none) {
-                turn.say(
-                    fill_text(script_.text("value_early"), {{"labels", join(turn.kept, "、")}}));
-                prompt_again(turn);
-                return;
-            }
-        }
-        auto match = districts_.match(turn.text);
-        // "住在金坛 不过平时武进跑的多 算武进吧": two places, and the one he settles on after
-        // 算 / 就填 / 还是 (the list of both came back; join helper, session 23).
-        if (match.kind == members::DistrictCatalog::Match::Kind::ambiguous)
-            if (const auto settled = settled_part(turn.text); !settled.empty())
-                if (auto chosen = districts_.match(settled);
-                    chosen.kind == members::DistrictCatalog::Match::Kind::unique)
-                    match = std::move(chosen);
-        if (match.kind == members::DistrictCatalog::Match::Kind::unique) {
-            draft.slots[step.slot] = match.candidates.front()->id;
-            draft.choices.clear();
-            draft.failures.erase(step.id);
-            advance(turn, step);
-            return;
-        }
-        const bool only_city = match.kind == members::DistrictCatalog::Match::Kind::city;
-        if (match.kind == members::DistrictCatalog::Match::Kind::ambiguous || only_city) {
-            draft.choices.clear();
-            std::string lines;
-            for (const members::District* district : match.candidates) {
-                draft.choices.push_back(district->id);
-                if (!lines.empty()) lines += "\n";
-                lines += std::to_string(draft.choices.size()) + ". " + district->name;
-            }
-            // Never echo the driver's text beyond a short place name, nor one cut mid-word ("“住在
-            // 金坛 不过平时武”可能是…"; join helper, session 23): its first clause when it fits.
-            const std::string shown = short_place_text(turn.text);
-            const std::string_view key = only_city ? "district_in_city" : "district_ambiguous";
-            turn.say(
-                fill_text(script_.text(key),
-                          {{"text", shown}, {"city", districts_.city().name}, {"choices", lines}}));
-            return;
-        }
-        if (detour()) return;
-        std::vector<std::string> names;
-        for (const auto& district : districts_.all()) names.push_back(district.name);
-        fail(turn, step,
-             fill_text(script_.text("district_unknown"), {{"districts", join(names, "、")}}));
+        answer_district(turn, step);
         return;
     }
 

@@ -43,6 +43,10 @@ struct SessionState {
     // -1 none): "第二个能停半挂不", then "几点关门", next (private chats).
     std::vector<std::string> stations_listed;
     int stations_picked = -1;
+    // The benefits the last benefits answer numbered (ids, in its order) and the status it was
+    // told for: "第二个咋领" next picks one (private chats).
+    std::vector<std::string> benefits_listed;
+    std::string benefits_status;
     // The district whose union office the last reply named (a benefit claimed there, or where
     // the union is): "周六有人吗", "电话打不通", "要带啥" next are about that office. Next message
     // only.
@@ -185,6 +189,8 @@ private:
     // 是新北"): each other field the message names, with a value that passes, is changed at
     // once (the plate had been dropped; join helper, session 27).
     void edit_ahead(Turn& turn, const FlowStep& target) const;
+    bool detour(Turn& turn) const;
+    void answer_district(Turn& turn, const FlowStep& step) const;
     void correct_named_fields(Turn& turn, const FlowStep& target) const;
     void enter(Turn& turn, const std::string& step_id) const;
     void advance(Turn& turn, const FlowStep& done) const;

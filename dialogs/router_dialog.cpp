@@ -974,6 +974,44 @@ bool RouterDialog::answer_listed_stations(const ChatTurn& turn, const Understand
     return true;
 }
 
+// "第二个咋领", "第2个是啥" right after a numbered list of benefits: that benefit (it got a
+// drink-driving menu; benefits helper, session 29).
+bool RouterDialog::answer_picked_benefit(const ChatTurn& turn, ConversationState& state,
+                                         Handled& handled) const {
+    constexpr std::size_t kAboutABenefitChars = 16;
+    const auto& chat = services_.chat;
+    const bool after_list =
+        turn.awaiting == "benefits_listed" || turn.awaiting == "benefits_district";
+    if (!after_list || turn.in_group || !chat.picked_benefit ||
+        state.session.benefits_listed.empty() ||
+        text::code_point_count(turn.text) > kAboutABenefitChars)
+        return false;
+    auto picked = chat.picked_benefit(state.session.benefits_listed, state.session.benefits_status,
+                                      turn.text);
+    if (!picked) return false;
+    handled.texts.push_back(std::move(*picked));
+    state.session.awaiting = turn.awaiting;  // "第三个呢" next
+    handled.resume = true;                   // mid-form the step is asked again
+    return true;
+}
+
+// A short message about what the last reply left open: the union office it named, the stations
+// or the benefits it listed, the danger it answered.
+bool RouterDialog::answer_what_was_left_open(const ChatTurn& turn, const Understanding& understood,
+                                             ConversationState& state, Handled& handled) const {
+    if (answer_office_follow_up(turn, understood, state, handled) ||
+        answer_listed_stations(turn, understood, state, handled) ||
+        answer_picked_benefit(turn, state, handled))
+        return true;
+    const std::string& awaiting = turn.awaiting;
+    const char* stay = after_danger_text(awaiting, understood, turn.text);
+    if (!stay || turn.in_group) return false;
+    handled.texts.push_back(stay);
+    state.session.awaiting = awaiting.ends_with("_told") ? awaiting : awaiting + "_told";
+    handled.resume = true;  // mid-form the step is asked again
+    return true;
+}
+
 // Answers that need no understand(): the category of a pending grievance, a ticket's status, a
 // grievance request, a shared location.
 // "算了不用律师了 我自己去仲裁 取消吧" while his private ticket waits: it is closed, not added to
@@ -1971,14 +2009,7 @@ asio::awaitable<RouterDialog::Handled> RouterDialog::chat_services(const Message
     take_benefits_district(turn, understood);
     take_station_service(awaiting, in_group, text, understood);
     take_other_district_benefits(*services_.districts, turn.office_district, text, understood);
-    if (answer_office_follow_up(turn, understood, state, handled)) co_return handled;
-    if (answer_listed_stations(turn, understood, state, handled)) co_return handled;
-    if (const char* stay = after_danger_text(awaiting, understood, text); stay && !in_group) {
-        handled.texts.push_back(stay);
-        state.session.awaiting = awaiting.ends_with("_told") ? awaiting : awaiting + "_told";
-        handled.resume = true;  // mid-form the step is asked again
-        co_return handled;
-    }
+    if (answer_what_was_left_open(turn, understood, state, handled)) co_return handled;
     // The town the station finder asked for: "湖塘", "奔牛那边" (searched alone, "湖塘" reached
     // the FAQ's how-to). A clear other request, or a longer message ("我在湖塘被扣车了 咋办"),
     // still goes its way.
@@ -2122,6 +2153,14 @@ asio::awaitable<std::string> RouterDialog::benefits_text(const Message& message,
     // No district yet: "多久能到账" next is still about the district union (it got an insurer's
     // deadlines; benefits helper, session 26).
     if (district.empty() && !message.in_group()) state.session.office_district = kOfficeNotKnown;
+    // "第二个咋领" next picks from the numbered list (answer_picked_benefit).
+    if (!message.in_group() && services_.chat.listed_benefits) {
+        state.session.benefits_listed =
+            services_.chat.listed_benefits(district, status, today, kind);
+        state.session.benefits_status = status;
+        if (!state.session.benefits_listed.empty() && state.session.awaiting.empty())
+            state.session.awaiting = "benefits_listed";
+    }
     std::string text =
         services_.chat.benefits(std::move(district), std::move(status), today, std::move(kind));
     if (!office.empty() && text.find("区县工会") != std::string::npos) text += office;

@@ -145,6 +145,14 @@ struct ChatServices {
     std::function<std::string(std::string district, std::string status, std::string today,
                               std::string kind)>
         benefits;
+    // The ids of the benefits that list numbers (same arguments), and the one "第二个咋领" picks
+    // among them with its status (member | applicant | none); nullopt when it picks none.
+    std::function<std::vector<std::string>(std::string district, std::string status,
+                                           std::string today, std::string kind)>
+        listed_benefits;
+    std::function<std::optional<std::string>(const std::vector<std::string>& listed,
+                                             const std::string& status, const std::string& text)>
+        picked_benefit;
     // The live FAQ index (its best score tells a legal question from chit-chat) and the live
     // intent script; either may be empty or return null: the one loaded at start is used.
     std::function<std::shared_ptr<const faq::Index>()> legal_index;
@@ -290,6 +298,10 @@ private:
                                  ConversationState& state, Handled& handled) const;
     bool answer_listed_stations(const ChatTurn& turn, const Understanding& understood,
                                 ConversationState& state, Handled& handled) const;
+    bool answer_picked_benefit(const ChatTurn& turn, ConversationState& state,
+                               Handled& handled) const;
+    bool answer_what_was_left_open(const ChatTurn& turn, const Understanding& understood,
+                                   ConversationState& state, Handled& handled) const;
     bool names_papers(const ChatTurn& turn) const;
     // The FAQ entry of the benefit just answered from the catalogue, as the answer a follow-up
     // leans on ("困难帮扶咋申请" then "要准备啥材料").

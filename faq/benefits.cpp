@@ -4,6 +4,7 @@
 #include <set>
 
 #include "faq/detail/yaml_check.hpp"
+#include "text/number.hpp"
 
 namespace kayou::faq {
 
@@ -279,16 +280,50 @@ std::string asked_benefit_text(const BenefitCatalog& catalog, std::string_view d
 
 }  // namespace
 
+namespace {
+
+// The benefits the whole list numbers: those he can claim now, the one asked about first, the
+// rest in catalogue order.
+std::vector<const Benefit*> numbered_benefits(const BenefitCatalog& catalog,
+                                              std::string_view district, MemberStatus status,
+                                              std::string_view today, std::string_view kind) {
+    auto mine = shown_in(benefits_for(catalog, district, status, today), district);
+    std::stable_partition(mine.begin(), mine.end(),
+                          [&](const Benefit* benefit) { return benefit_of_kind(*benefit, kind); });
+    return mine;
+}
+
+}  // namespace
+
+std::vector<const Benefit*> listed_benefits(const BenefitCatalog& catalog,
+                                            std::string_view district, MemberStatus status,
+                                            std::string_view today, std::string_view kind) {
+    if (!kind.empty() && !asked_benefit_text(catalog, district, status, today, kind).empty())
+        return {};
+    return numbered_benefits(catalog, district, status, today, kind);
+}
+
+std::optional<std::string> picked_benefit_text(const BenefitCatalog& catalog,
+                                               const std::vector<std::string>& listed_ids,
+                                               MemberStatus status, std::string_view text) {
+    const std::size_t n = text::list_ordinal(text);
+    if (n == 0 || n > listed_ids.size()) return std::nullopt;
+    const auto found = std::find_if(catalog.benefits.begin(), catalog.benefits.end(),
+                                    [&](const Benefit& b) { return b.id == listed_ids[n - 1]; });
+    if (found == catalog.benefits.end()) return std::nullopt;
+    std::string answer = (catalog.demo ? "（演示数据）" : "") + benefit_lines(*found);
+    if (found->eligibility == Eligibility::member && status != MemberStatus::member)
+        answer += member_benefit_line(status, !found->conditions.empty());
+    return answer + "\n领不到或有疑问，可以找所在区县工会，或打职工服务热线12351。";
+}
+
 std::string benefits_text(const BenefitCatalog& catalog, std::string_view district,
                           MemberStatus status, std::string_view today, std::string_view kind) {
     if (!kind.empty()) {
         std::string asked = asked_benefit_text(catalog, district, status, today, kind);
         if (!asked.empty()) return (catalog.demo ? "（演示数据）" : "") + asked;
     }
-    auto mine = shown_in(benefits_for(catalog, district, status, today), district);
-    // The benefit asked about comes first; the rest keep catalogue order.
-    std::stable_partition(mine.begin(), mine.end(),
-                          [&](const Benefit* benefit) { return benefit_of_kind(*benefit, kind); });
+    const auto mine = numbered_benefits(catalog, district, status, today, kind);
     const std::string where = district.empty() ? std::string("全市") : std::string(district);
     std::string text;
     if (mine.empty()) {

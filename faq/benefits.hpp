@@ -2,6 +2,7 @@
 // The benefit catalog (普惠/福利): what the union offers in each district, who may claim it and
 // until when (format: docs/admin-api.md "Benefit catalog"). Pure: parsing and selection only; the
 // versions live in the content store like FAQ scripts.
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -61,6 +62,19 @@ std::vector<const Benefit*> member_only_benefits(const BenefitCatalog& catalog,
 // district: the city-wide benefits, then a question for his district.
 std::string benefits_text(const BenefitCatalog& catalog, std::string_view district,
                           MemberStatus status, std::string_view today, std::string_view kind = {});
+
+// The benefits benefits_text() numbers (1. 2. 3.), in its order; empty when it answered the asked
+// kinds alone. What "第二个咋领" next picks among.
+std::vector<const Benefit*> listed_benefits(const BenefitCatalog& catalog,
+                                            std::string_view district, MemberStatus status,
+                                            std::string_view today, std::string_view kind = {});
+
+// "第二个咋领", "第3个是啥" right after that list: the benefit he picks among `listed_ids`, what
+// it gives and how to claim it, and what joining takes for a member's benefit. nullopt when the
+// message picks none of them (benefits helper, session 29: it got a drink-driving menu).
+std::optional<std::string> picked_benefit_text(const BenefitCatalog& catalog,
+                                               const std::vector<std::string>& listed_ids,
+                                               MemberStatus status, std::string_view text);
 
 // Whether a benefit is of an intent-script kind: its id starts with the kind, written with "-"
 // ("fuel_card" -> "fuel-card", "fuel-card-2027").

@@ -75,6 +75,24 @@ std::optional<StationFollowUp> DriverServices::about_listed_stations(
     return faq::about_listed_stations(*catalog, listed, picked_before, text);
 }
 
+std::vector<std::string> DriverServices::listed_benefits(std::string_view district,
+                                                         MemberStatus status, std::string_view kind,
+                                                         std::string_view today) const {
+    std::vector<std::string> ids;
+    if (auto catalog = content_.benefits())
+        for (const Benefit* benefit : faq::listed_benefits(*catalog, district, status, today, kind))
+            ids.push_back(benefit->id);
+    return ids;
+}
+
+std::optional<std::string> DriverServices::picked_benefit(const std::vector<std::string>& listed,
+                                                          MemberStatus status,
+                                                          std::string_view text) const {
+    auto catalog = content_.benefits();
+    if (!catalog) return std::nullopt;
+    return picked_benefit_text(*catalog, listed, status, text);
+}
+
 std::string DriverServices::benefits(std::string_view district, MemberStatus status,
                                      std::string_view kind, std::string_view today) const {
     auto catalog = content_.benefits();

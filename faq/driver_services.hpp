@@ -44,6 +44,12 @@ public:
     // The driver's benefits by district, membership status and today's date ("YYYY-MM-DD").
     std::string benefits(std::string_view district, MemberStatus status, std::string_view kind,
                          std::string_view today) const;
+    // The ids of the benefits that answer numbers (faq::listed_benefits), and the one "第二个咋领"
+    // picks among them (faq::picked_benefit_text); empty / nullopt without a catalog.
+    std::vector<std::string> listed_benefits(std::string_view district, MemberStatus status,
+                                             std::string_view kind, std::string_view today) const;
+    std::optional<std::string> picked_benefit(const std::vector<std::string>& listed,
+                                              MemberStatus status, std::string_view text) const;
 
     // A message about the stations just listed (faq::about_listed_stations), from the published
     // catalog; nullopt when it is not about them or no catalog is published.

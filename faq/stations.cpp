@@ -6,6 +6,7 @@
 #include <set>
 
 #include "faq/detail/yaml_check.hpp"
+#include "text/number.hpp"
 #include "text/utf8.hpp"
 #include "text/words.hpp"
 
@@ -329,27 +330,6 @@ namespace {
 
 using text::contains_any;
 
-// "第二个", "第2家", "第三站": the place in the list after 第 (1-based), 0 when there is none.
-// "第一次来" is no pick: the numeral must end the text or come before 个, 家, 站, 处 or 号.
-std::size_t ordinal_after_di(std::u32string_view text) {
-    static constexpr std::u32string_view kNumerals = U"一二三四五";
-    static constexpr std::u32string_view kCounters = U"个家站处号";
-    for (std::size_t at = text.find(U'第'); at != std::u32string_view::npos;
-         at = text.find(U'第', at + 1)) {
-        if (at + 1 >= text.size()) break;
-        const char32_t next = text[at + 1];
-        std::size_t n = 0;
-        if (const auto numeral = kNumerals.find(next); numeral != std::u32string_view::npos)
-            n = numeral + 1;
-        else if (next >= U'1' && next <= U'9')
-            n = static_cast<std::size_t>(next - U'0');
-        const bool counted =
-            at + 2 >= text.size() || kCounters.find(text[at + 2]) != std::u32string_view::npos;
-        if (n > 0 && counted) return n;
-    }
-    return 0;
-}
-
 // The first words of a station's name that say which one it is: "湖塘镇司机之家" → "湖塘",
 // "牛塘物流园驿站" → "牛塘", "青洋北路司机之家" → "青洋北路"; "" when fewer than two characters
 // are left.
@@ -402,8 +382,7 @@ std::string answers_for(const StationCatalog& catalog, const Station& station,
 std::optional<std::size_t> picked_station(std::string_view text,
                                           const std::vector<const Station*>& listed) {
     if (listed.empty()) return std::nullopt;
-    const std::u32string points = text::decode_utf8(text);
-    if (const std::size_t n = ordinal_after_di(points); n >= 1 && n <= listed.size()) return n - 1;
+    if (const std::size_t n = text::list_ordinal(text); n >= 1 && n <= listed.size()) return n - 1;
     if (contains_any(
             text, {"头一个", "头一家", "最近的那", "最近那", "离我最近", "最近的一个", "最近一个"}))
         return 0;
@@ -461,10 +440,9 @@ std::optional<StationFollowUp> about_listed_stations(const StationCatalog& catal
     const StationQuestion question = station_question(catalog, text);
     const auto picked = picked_station(text, listed);
     // A name alone ("湖塘") is another place to look; "湖塘那个" or "湖塘的几点关门" picks.
-    const bool named_only =
-        picked && ordinal_after_di(text::decode_utf8(text)) == 0 && !question.any() &&
-        !contains_any(text,
-                      {"那个", "这个", "那家", "这家", "那站", "那里", "最近", "最后", "头一"});
+    const bool named_only = picked && text::list_ordinal(text) == 0 && !question.any() &&
+                            !contains_any(text, {"那个", "这个", "那家", "这家", "那站", "那里",
+                                                 "最近", "最后", "头一"});
     if (picked && !named_only) {
         const Station& station = *listed[*picked];
         return StationFollowUp{station_detail_text(catalog, station, question),

@@ -314,6 +314,14 @@ TEST_F(UnderstandingTest, BenefitsReachEveryoneByDistrictName) {
     const Said direct = Driver().say("武进区有什么福利");
     EXPECT_TRUE(has(direct, "武进区")) << direct.all();
     EXPECT_FALSE(has(direct, "哪个区")) << direct.all();
+    // One of the numbered list, picked by its number (session 29: a drink-driving menu came).
+    const Driver picking;
+    const Said list = picking.say("会员有啥福利");
+    ASSERT_TRUE(has(list, "2. 司机之家免费服务")) << list.all();
+    const Said second = picking.say("第二个咋领");
+    EXPECT_TRUE(has(second, "司机之家免费服务：")) << second.all();
+    EXPECT_TRUE(has(second, "领取方式")) << second.all();
+    EXPECT_FALSE(has(second, "醉驾")) << second.all();
 }
 
 // Session 26's benefits helper: "武进工会在哪" started the join form (进工会), "周六有人吗" got the

@@ -186,13 +186,18 @@ TEST(FaqTickets, FindLawyerOpensATicketAndTheAnswerReachesTheDriver) {
         // What the dialog engine calls for a location message and for "附近的司机之家 湖塘".
         DriverServices services(live, geo);
         const auto near_location = co_await services.stations_near(31.7150, 119.9560);
-        EXPECT_NE(near_location.find("1. 湖塘镇司机之家"), std::string::npos) << near_location;
+        EXPECT_NE(near_location.text.find("1. 湖塘镇司机之家"), std::string::npos)
+            << near_location.text;
+        // The ids listed, in the text's order: "第二个…" next picks among them.
+        CO_ASSERT_TRUE(near_location.listed.size() == 3);
+        EXPECT_EQ(near_location.listed[0], "wujin-hutang");
         const std::string by_town = "附近的司机之家 湖塘";
         const auto near_town = co_await services.stations_near_place(by_town);
         CO_ASSERT_TRUE(near_town.has_value());
         EXPECT_NE(near_town->text.find("离湖塘镇最近的司机之家"), std::string::npos)
             << near_town->text;
         EXPECT_EQ(near_town->place, "湖塘镇");
+        EXPECT_EQ(near_town->listed, near_location.listed);
         // A service asked for: only stations that offer it, the nearest first.
         const std::string shower_text = "湖塘有洗澡的吗";
         const auto shower = co_await services.stations_near_place(shower_text);
@@ -204,10 +209,11 @@ TEST(FaqTickets, FindLawyerOpensATicketAndTheAnswerReachesTheDriver) {
         EXPECT_FALSE((co_await services.stations_near_place(nowhere)).has_value());
         // Outside the area: said so, with the nearest covered station and 12351 (issue 17).
         const auto beijing = co_await services.stations_near(39.9042, 116.4074);
-        EXPECT_NE(beijing.find("不在我们工会司机之家的服务范围（常州市）"), std::string::npos)
-            << beijing;
-        EXPECT_NE(beijing.find("12351"), std::string::npos) << beijing;
-        EXPECT_EQ(beijing.find("发送您的位置"), std::string::npos) << beijing;
+        EXPECT_NE(beijing.text.find("不在我们工会司机之家的服务范围（常州市）"), std::string::npos)
+            << beijing.text;
+        EXPECT_NE(beijing.text.find("12351"), std::string::npos) << beijing.text;
+        EXPECT_EQ(beijing.text.find("发送您的位置"), std::string::npos) << beijing.text;
+        EXPECT_EQ(beijing.listed.size(), 1u);  // the one nearest covered station
         const std::string nanjing_text = "附近的司机之家 南京";
         const auto nanjing = co_await services.stations_near_place(nanjing_text);
         CO_ASSERT_TRUE(nanjing.has_value());

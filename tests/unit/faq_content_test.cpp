@@ -112,6 +112,34 @@ TEST(FaqBenefits, TextTellsNonMembersWhatJoiningAdds) {
               std::string::npos);
 }
 
+// "第二个咋领" right after the numbered list got a drink-driving menu (benefits helper, session
+// 29): the list's items are what it picks, in the list's order.
+TEST(FaqBenefits, APickAfterTheListIsThatBenefit) {
+    const auto catalog = parse_benefits(kCatalog, "t");
+    std::vector<std::string> ids;
+    for (const auto* b : listed_benefits(catalog, "武进区", MemberStatus::member, "2026-05-01"))
+        ids.push_back(b->id);
+    ASSERT_EQ(ids, (std::vector<std::string>{"gift", "aid", "fair"}));
+    const auto text = benefits_text(catalog, "武进区", MemberStatus::member, "2026-05-01");
+    EXPECT_NE(text.find("2. 帮扶"), std::string::npos) << text;
+    const auto second = picked_benefit_text(catalog, ids, MemberStatus::member, "第二个咋领");
+    ASSERT_TRUE(second);
+    EXPECT_EQ(second->rfind("帮扶：", 0), 0u) << *second;
+    const auto third = picked_benefit_text(catalog, ids, MemberStatus::member, "第3个呢");
+    ASSERT_TRUE(third);
+    EXPECT_EQ(third->rfind("招聘会：", 0), 0u) << *third;
+    // No pick, or one past the list: nothing.
+    EXPECT_FALSE(picked_benefit_text(catalog, ids, MemberStatus::member, "咋领"));
+    EXPECT_FALSE(picked_benefit_text(catalog, ids, MemberStatus::member, "第五个"));
+    // A member's benefit picked by one who is not a member says what joining takes.
+    const auto gift = picked_benefit_text(catalog, ids, MemberStatus::none, "第一个");
+    ASSERT_TRUE(gift);
+    EXPECT_NE(gift->find("入会"), std::string::npos) << *gift;
+    // An asked kind answered alone lists nothing to pick from.
+    EXPECT_TRUE(
+        listed_benefits(catalog, "武进区", MemberStatus::member, "2026-05-01", "gift").empty());
+}
+
 TEST(FaqBenefits, ABenefitAskedAboutThatIsClosedTodayIsNamedWithItsDate) {
     const auto catalog = parse_benefits(kCatalog, "t");
     struct Case {
