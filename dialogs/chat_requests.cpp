@@ -152,8 +152,10 @@ bool asks_when_answered(std::string_view raw) {
     // filed to his ticket unanswered (legal helper, session 23).
     constexpr std::size_t kMaxWaitingBytes = 16 * 3;
     constexpr std::string_view kWaiting[] = {
-        "律师呢",     "几点上班", "上班没",     "上班了没", "有人值班", "周末有人", "礼拜天有人",
-        "星期天有人", "今天有人", "好几个小时", "有人在吗", "晚上有人", "几点下班"};
+        "律师呢", "几点上班", "上班没", "上班了没", "有人值班", "周末有人", "礼拜天有人",
+        "星期天有人", "今天有人", "好几个小时", "有人在吗", "晚上有人", "几点下班",
+        // "都等了一下午了 还没人理" got "好的，有事随时找我" (people helper, session 29).
+        "没人理", "没人回", "没人管", "没人联系", "没人打"};
     if (text.size() <= kMaxWaitingBytes && contains_any(text, kWaiting)) return true;
     // When an answer comes, up to 12 characters ("工伤认定要等多久才有结果啊" asks the law).
     constexpr std::size_t kMaxBytes = 12 * 3;
@@ -370,6 +372,18 @@ bool withdraws_ticket(std::string_view text) {
         // "我没要人工啊 取消" right after a ticket he did not mean (legal helper, session 27).
         "没要人工", "没要律师", "没叫人工", "没让转人工", "没说要人工"};
     if (contains_any(text, kWithdraw)) return true;
+    // "算了不用了 钱他刚打过来了", "不用了 我自己找了律师": the matter is settled, or in other
+    // hands (the first got "您目前没有正在办理的事项" and the ticket stayed; people helper,
+    // session 29). A question or a "not yet" is not it ("钱打过来了吗", "钱还没到账").
+    constexpr std::string_view kSettled[] = {
+        "钱打过来了", "钱已经打过来", "钱给我了",     "钱已经给了", "钱已经到账", "钱到账了",
+        "工资发了",   "运费结了",     "已经结清",     "钱要回来了", "要到钱了",   "私了了",
+        "已经和解",   "自己找了律师", "自己找律师了", "找到律师了", "请了律师了"};
+    const bool paid = contains_any(text, {"打过来了", "到账了", "给我了", "结了", "发了"}) &&
+                      contains_any(text, {"钱", "工资", "运费"});
+    if ((paid || contains_any(text, kSettled)) &&
+        !contains_any(text, {"吗", "没", "？", "?", "不给"}))
+        return true;
     // "算了不用了", "不好意思按错了 取消吧" while his ticket waits (both got "您目前没有正在办理的
     // 事项" and the ticket stayed; legal helper, session 27): short, and nothing else in them.
     // "不用了 我看懂了 谢谢" thanks for the answer: the ticket stays (it was withdrawn; people

@@ -595,7 +595,17 @@ void JoinEngine::answer_step(Turn& turn) const {
     const auto detour = [&] { return this->detour(turn); };
 
     if (step.kind == StepKind::confirm) {
-        if (!detour()) turn.say(script_.text("confirm_hint"));
+        if (detour()) return;
+        // "名字是张大海 没错吧": the summary again, where he sees it (nothing is submitted).
+        const std::string& said = whole_message(turn.input);
+        const bool names_a_field =
+            std::any_of(script_.steps.begin(), script_.steps.end(), [&](const FlowStep& slot_step) {
+                if (slot_step.kind != StepKind::slot) return false;
+                if (contains(said, slot_step.label)) return true;
+                return std::any_of(slot_step.edit_words.begin(), slot_step.edit_words.end(),
+                                   [&](const std::string& word) { return contains(said, word); });
+            });
+        turn.say(names_a_field ? summary(draft) : script_.text("confirm_hint"));
         return;
     }
     if (step.kind == StepKind::sms_code) {

@@ -1111,7 +1111,9 @@ asio::awaitable<std::optional<RouterDialog::Handled>> RouterDialog::answer_befor
     bool about_ticket = asks_about_ticket(about);
     if (!about_ticket && !turn.in_group && asks_when_answered(about))
         if (auto when = co_await answer_when_answered(message, input, state, about)) co_return when;
-    if (turn.in_group && turn.asked && about_ticket && chat.ticket_status && chat.latest_ticket) {
+    const bool asks_after_ticket = about_ticket || asks_when_answered(about);
+    if (turn.in_group && turn.asked && asks_after_ticket && chat.ticket_status &&
+        chat.latest_ticket) {
         auto status = co_await group_ticket_status(message, turn);
         if (status) {
             handled.texts.push_back(std::move(*status));
@@ -1538,8 +1540,10 @@ asio::awaitable<std::optional<std::string>> RouterDialog::group_ticket_status(
         }
     }
     if (status) co_return status;
-    // No ticket: only "我的工单呢" is told so; "律师呢" goes on as any other message.
-    if (turn.text.find("工单") != std::string::npos)
+    // No ticket: "我的工单呢" is told so, and so is "律师啥时候回" (it got a legal menu; people
+    // helper, session 29); "律师呢" alone goes on as any other message.
+    if (turn.text.find("工单") != std::string::npos ||
+        (asks_when_answered(turn.text) && turn.text.find("律师") != std::string::npos))
         co_return std::optional<std::string>(kNoTicketHere);
     co_return std::nullopt;
 }

@@ -271,6 +271,15 @@ std::string question_beside_value(std::string_view cleaned, std::string_view val
 // a clause of its own, and a question beside it (the summary came again, and the question went
 // unanswered; join helper, session 27). The question, or "" when the message is not that:
 // "这个提交了能撤回吗" asks about 提交 and confirms nothing.
+// "名字是张大海 没错吧", "车牌是苏D8S231对吧": he checks a field at the summary, and submits
+// nothing (the first submitted the application; benefits helper, session 29).
+bool checks_a_field(std::string_view cleaned) {
+    return contains_any(cleaned, {"名字", "姓名", "车牌", "手机", "电话", "身份证", "区县", "单位",
+                                  "平台", "公司"}) &&
+           contains_any(cleaned, {"没错吧", "对吧", "对不对", "是不是", "没错吗", "对吗", "对不",
+                                  "没写错", "写对"});
+}
+
 std::string question_beside_confirm(const std::string& cleaned) {
     constexpr std::string_view kConfirms[] = {
         "确认",   "提交",   "确认提交", "没问题",           "没毛病",      "都对",
@@ -544,6 +553,8 @@ Understanding Understander::understand(std::string_view text, const UnderstandCo
     if (result.intent == "confirm" && !result.command && context.step == "confirm") {
         if (asks_if_submitted(cleaned))
             result.intent = "progress";
+        else if (checks_a_field(cleaned))
+            result.intent = "answer";  // the form shows the summary again; nothing is submitted
         else if (faq::asks_something(cleaned))
             result.intent = "question";
     }

@@ -179,6 +179,13 @@ void read_truck_weight(std::u32string_view text, DriverFigures& figures) {
         std::size_t used = 0;
         const auto value = number_in(text.substr(at), used);
         if (!value || !said_after(text, at + used, {U"吨"})) continue;
+        // "核载18吨 拉了27吨": the rating, against which his load is over (超载).
+        if (!figures.rated_tons && *value >= 1 && *value <= 100 &&
+            said_before(text, at, 6, {U"核载", U"核定", U"额定", U"准载"}) &&
+            !said_before(text, at, 2, {U"超", U"拉", U"装"})) {
+            figures.rated_tons = static_cast<int>(*value);
+            continue;
+        }
         // "六轴的限重多少 是49吨还是多少" asks about the limit; it is no weight of his.
         if (said_before(text, at, 3, {U"限", U"核定", U"额定", U"超", U"标", U"准载", U"载重"}) ||
             said_before(text, at, 8, {U"限重", U"限多少", U"限载"}) ||
@@ -225,10 +232,16 @@ std::optional<int> days_off_at(std::u32string_view text, std::size_t at) {
         U"不能跑", U"没跑", U"没开", U"停工",
         // A truck off the road: "停了5天", "停运5天", "趴窝了一个礼拜" (legal helper, session 27).
         U"停了", U"停运", U"趴窝"};
-    if (!said_before(text, at, 5, kOff)) return std::nullopt;
+    // "误工费 一天五百 要十天": the days may come a few words after, past a rate a day.
+    if (!said_before(text, at, 12, kOff)) return std::nullopt;
     std::size_t used = 0;
     const auto value = number_in(text.substr(at), used);
     if (!value || *value == 0) return std::nullopt;
+    // "一天五百" (read "1天500") is a rate a day, no day off (it gave "误工1天"; legal helper,
+    // session 29).
+    std::size_t after = at + used + 1;
+    while (after < text.size() && text[after] == U' ') ++after;
+    if (*value == 1 && after < text.size() && is_arabic(text[after])) return std::nullopt;
     if (said_after(text, at + used, {U"天"}) && *value <= 1000) return static_cast<int>(*value);
     std::size_t end = at;
     constexpr int kDaysInMonth = 30;
@@ -325,8 +338,9 @@ void read_wage_story(std::u32string_view text, DriverFigures& figures) {
 
 bool DriverFigures::any() const {
     return monthly_wage || months_worked || disability_grade || !points.empty() || deducted ||
-           speed_limit || speed || born_year || axles || gross_tons || months_owed || days_off ||
-           daily_income || trips || per_trip || repair_cost || years_paid || claim;
+           deposit || speed_limit || speed || born_year || axles || gross_tons || rated_tons ||
+           months_owed || days_off || daily_income || trips || per_trip || repair_cost ||
+           years_paid || claim;
 }
 
 std::optional<long> number_at(std::string_view text) {
@@ -375,6 +389,15 @@ DriverFigures figures_in(std::string_view raw) {
             said_before(text, at, 5, {U"扣", U"记"}) && !said_before(text, at, 5, {U"剩"}) &&
             !said_before(text, at, 1, {U"满"})) {
             figures.points.push_back(static_cast<int>(*value));
+            continue;
+        }
+        // "押金2000没退", "交了3000保证金": owed beside his wages (it was left out of the total;
+        // legal helper, session 29).
+        if (!figures.deposit && *value >= 100 &&
+            (said_before(text, at, 3, {U"押金", U"保证金"}) ||
+             said_after(text, after + (after < text.size() && text[after] == U'块' ? 1 : 0),
+                        {U"押金", U"保证金", U"元押金", U"元保证金"}))) {
+            figures.deposit = *value;
             continue;
         }
         if (!figures.deducted && *value >= 50 &&
@@ -717,13 +740,39 @@ std::string overlimit_line(int axles, bool trailer, int gross_tons, std::optiona
     return line + "。\n";
 }
 
+// 道路交通安全法 第92条: a goods vehicle over its rated load (核定载质量) is fined 200–500 yuan,
+// from 30 % over 500–2000 yuan. Points go by the 最大允许总质量 (truck and load together; 记分办法
+// 第10–12条), which his two figures do not give: the bands are said, not worked ("核载18吨 拉了27吨
+// 超多少 咋罚" got numbered choices, then a handoff; legal helper, session 29).
+// `fined`: what he says he was fined ("罚了两千"), questioned when above the band.
+std::string overload_line(int rated_tons, int load_tons, std::optional<long> fined) {
+    const int over = load_tons - rated_tons;
+    const int percent = over * 100 / rated_tons;
+    const long most = percent >= 30 ? 2000 : 500;
+    std::string line = "按您说的（核载" + std::to_string(rated_tons) + "吨、拉了" +
+                       std::to_string(load_tons) + "吨）：超载" + std::to_string(over) +
+                       "吨，超过核定载质量" + std::to_string(percent) + "%，";
+    line += percent >= 30 ? "罚款500元到2000元" : "罚款200元到500元";
+    if (fined && *fined > most)
+        line += "；您说罚了" + std::to_string(*fined) +
+                "元，比这一档多，可以看看处罚决定书上写的依据，不服的60日内申请行政复议";
+    return line +
+           "；记几分按车和货的总质量超过行驶证上“总质量”的比例算（不到30%记1分，30%到50%记3分，"
+           "50%以上记6分）。\n";
+}
+
 // 劳动保障监察条例 第26条 / 劳动合同法 第85条: wages owed, and 50 % to 100 % more once the
 // labour inspectorate's deadline to pay has passed.
-std::string wages_owed_line(int months, long wage) {
+// `deposit`: a deposit he says was not returned, owed with the wages (劳动合同法 第84条: an
+// employer may not take one; it is returned, and in the same arbitration claim).
+std::string wages_owed_line(int months, long wage, std::optional<long> deposit) {
     const long owed = wage * months;
-    return "按您说的（欠了" + months_said(months) + "、每月" + std::to_string(wage) +
-           "元）：欠的工资一共" + std::to_string(owed) +
-           "元；劳动监察责令限期支付后还不给的，另外按应付金额的50%到100%加付赔偿金，也就是" +
+    std::string line = "按您说的（欠了" + months_said(months) + "、每月" + std::to_string(wage) +
+                       "元）：欠的工资一共" + std::to_string(owed) + "元";
+    if (deposit)
+        line += "，加上没退的押金" + std::to_string(*deposit) + "元，一共" +
+                std::to_string(owed + *deposit) + "元（押金一起写进仲裁申请）";
+    return line + "；劳动监察责令限期支付后还不给的，另外按应付金额的50%到100%加付赔偿金，也就是" +
            std::to_string(owed / 2) + "到" + std::to_string(owed) + "元。\n";
 }
 
@@ -851,6 +900,7 @@ enum class SumRule {
     stop_work_pay,
     vehicle_loss,
     overlimit,
+    overload,
     points,
     freight,
     speeding,
@@ -897,6 +947,10 @@ const SumRuleWords kSumRules[] = {
      {},
      "修车花了多少、停运几天、每天净挣多少（比如“修车12000 停了5天 每天净挣800”）"},
     {SumRule::overlimit, {"每超1吨罚500元"}, {}, "几轴车和车货总重（比如“五轴 总重50吨”）"},
+    {SumRule::overload,
+     {"核定载质量", "30%"},
+     {},
+     "核载多少吨、实际拉了多少吨（比如“核载18吨 拉了27吨”）"},
     {SumRule::points, {"满12分"}, {}, "这个周期每次扣了几分（比如“扣了3分 又扣6分”）"},
     {SumRule::freight,
      {"运费"},
@@ -938,7 +992,7 @@ std::string wage_story_lines(const Entry& answered, const DriverFigures& figures
                              bool owed_now) {
     if (figures.months_owed && figures.monthly_wage && (asks_money || owed_now) &&
         follows(answered, SumRule::wages_owed))
-        return wages_owed_line(*figures.months_owed, *figures.monthly_wage);
+        return wages_owed_line(*figures.months_owed, *figures.monthly_wage, figures.deposit);
     if (figures.no_contract && figures.months_worked && figures.monthly_wage && asks_money &&
         follows(answered, SumRule::double_wage))
         return double_wage_line(*figures.months_worked, *figures.monthly_wage);
@@ -974,6 +1028,7 @@ std::string traffic_lines(const Entry& answered, const DriverFigures& figures,
     // asks about a fine or points; "要是公司压着不给我报呢" got the same top line four times
     // (money helper, session 26).
     const bool asks = now.speed || now.speed_limit || now.axles || now.gross_tons ||
+                      now.rated_tons ||
                       text::contains_any(text, {"罚", "扣", "分", "超", "多少", "算", "够不够"});
     if (!asks && !asks_points) return {};
     std::string lines;
@@ -984,6 +1039,9 @@ std::string traffic_lines(const Entry& answered, const DriverFigures& figures,
                           answered.answer.find("20%以上一次记12分") != std::string::npos, text);
     if (asks_points && !figures.points.empty() && follows(answered, SumRule::points))
         lines += points_line(figures.points, asks_left);
+    if (figures.rated_tons && figures.gross_tons && *figures.gross_tons > *figures.rated_tons &&
+        follows(answered, SumRule::overload))
+        lines += overload_line(*figures.rated_tons, *figures.gross_tons, figures.deducted);
     if (figures.axles && figures.gross_tons && follows(answered, SumRule::overlimit))
         lines +=
             overlimit_line(*figures.axles, figures.trailer, *figures.gross_tons, figures.deducted);
@@ -1025,9 +1083,13 @@ std::string sum_for_driver(const Entry& answered, std::string_view text,
     // "一共能拿多少": a sum asked after the answer; "住院这20天工资他要给不" whether it is paid.
     // "武进劳动仲裁在哪 电话多少" asks no money: the wages said before headed its answer with the
     // figure he had corrected two messages earlier (legal helper, session 27).
+    // "多久能拿到" asks when, not how much: the disability sum came again above a menu (legal
+    // helper, session 29).
     const std::string money_words = text::replace_each_with_space(
         std::string(text),
-        {"电话多少", "电话是多少", "号码多少", "号码是多少", "多少号", "手机多少"});
+        {"电话多少", "电话是多少", "号码多少", "号码是多少", "多少号", "手机多少", "多久能拿",
+         "多长时间能拿", "啥时候能拿", "什么时候能拿", "几天能拿", "多久才能拿", "多久能要",
+         "啥时候能要", "什么时候能要", "多久能到"});
     const bool asks_money =
         sum_asked ||
         text::contains_any(
@@ -1223,7 +1285,8 @@ std::string with_corrected_figures(std::string_view correction, std::string_view
         // "不是58 是55吨": the denied figure has the unit of the one he gives.
         const std::u32string& unit = denied.unit.empty() ? instead->unit : denied.unit;
         for (const WrittenFigure& old : written_figures(out))
-            if (old.number == denied.number && old.unit == unit) {
+            // "不是九千是八千五": neither says it is a wage; the 9000 said before is one.
+            if (old.number == denied.number && (unit.empty() || old.unit == unit)) {
                 out.replace(old.at, old.number.size(), instead->number);
                 replaced = true;
                 break;
@@ -1237,8 +1300,11 @@ std::string with_corrected_figures(std::string_view correction, std::string_view
     // "核载49吨 拉了55吨" then "不对是52吨": a limit or rating is no figure of his to correct
     // (with two tonnages before, none was placed and the 55 stayed; money helper, session 28).
     const auto is_limit = [&](const WrittenFigure& old) {
-        return said_before(out, old.at, 3,
-                           {U"限", U"核定", U"额定", U"核载", U"标", U"准载", U"载重", U"限重"});
+        // "说超了3吨" is an excess, no weight of his ("不对 是51吨" after "拉了52吨 说超了3吨"
+        // placed nothing and the 52 stayed; legal helper, session 29).
+        return said_before(
+            out, old.at, 3,
+            {U"限", U"核定", U"额定", U"核载", U"标", U"准载", U"载重", U"限重", U"超"});
     };
     const auto same_unit = [&](const WrittenFigure& old, const WrittenFigure& figure) {
         return old.unit == figure.unit && !(old.number == U"1" && old.unit == U"个月") &&

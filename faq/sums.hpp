@@ -20,6 +20,7 @@ struct DriverFigures {
     std::optional<int> disability_grade;  // 1..10: "评了十级伤残", "9级伤残"
     std::vector<int> points;  // each deduction of licence points he states: "扣了9分", "又记6分"
     std::optional<long> deducted;    // yuan taken from his wage: "扣了我3000", "罚我500"
+    std::optional<long> deposit;     // yuan he paid as a deposit, not returned: "押金2000没退"
     std::optional<int> speed_limit;  // km/h: "限速100"
     std::optional<int> speed;        // km/h: "跑了118", "开到90"
     std::optional<int> born_year;    // "我77年的", "1966年7月生的"
@@ -27,6 +28,7 @@ struct DriverFigures {
     std::optional<int> axles;        // 2..: "五轴", "6轴的半挂"
     bool trailer = false;            // 挂 / 半挂 / 列车: an 汽车列车
     std::optional<int> gross_tons;   // whole tons: "总重38吨", "称了50吨", "拉了55吨"
+    std::optional<int> rated_tons;  // the truck's rated load: "核载18吨", "核定载质量18吨"
     std::optional<int> months_owed;  // wages not paid: "欠我3个月工资", "俩月工资没发"
     bool no_contract = false;        // "没签合同", "一直不签劳动合同"
     std::optional<int> days_off;  // days he could not work: "歇了30天", "住院20天", "躺了仨月"

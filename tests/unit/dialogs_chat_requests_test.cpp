@@ -84,8 +84,9 @@ TEST(AsksAboutTicket, ShortMessagesAboutHisTicketOrTheLawyersReply) {
 }
 
 TEST(AsksWhenAnswered, ShortMessagesAskingWhenSomeoneAnswers) {
-    for (const char* text : {"要等多久", "还要等多久啊", "什么时候打给我", "怎么没人回我", "人呢",
-                             "律师几点上班 今天礼拜天有人吗", "都好几个小时了 律师呢"})
+    for (const char* text :
+         {"要等多久", "还要等多久啊", "什么时候打给我", "怎么没人回我", "人呢",
+          "律师几点上班 今天礼拜天有人吗", "都好几个小时了 律师呢", "都等了一下午了 还没人理"})
         EXPECT_TRUE(asks_when_answered(text)) << text;
     for (const char* text :
          {"工伤认定要等多久才有结果啊", "老板欠我工资", "仲裁多久出结果", "找律师", ""})
@@ -160,6 +161,14 @@ TEST(WithdrawsTicket, ATicketHeDidNotMean) {
     EXPECT_FALSE(withdraws_ticket("工伤认定要是不用了 材料还要交吗"));
     // Thanks for an answer keeps the ticket (session 28).
     EXPECT_FALSE(withdraws_ticket("不用了 我看懂了 谢谢"));
+}
+
+// The matter settled or in other hands (session 29: the ticket stayed); not yet, or asked.
+TEST(WithdrawsTicket, TheMatterIsSettled) {
+    for (const char* text : {"算了不用了 钱他刚打过来了", "不用了 我自己找了律师", "工资发了 谢谢"})
+        EXPECT_TRUE(withdraws_ticket(text)) << text;
+    for (const char* text : {"钱打过来了吗", "钱还没到账", "说钱打过来了 可我没收到"})
+        EXPECT_FALSE(withdraws_ticket(text)) << text;
 }
 
 TEST(DeclinesAPerson, TheQuestionIsWhatIsLeft) {

@@ -474,6 +474,15 @@ TEST_F(EngineTest, ACompanyAtTheDistrictStepIsKeptNotReadAsThePlace) {
     EXPECT_EQ(state_.draft->slots.at("employer"), "常州顺达物流有限公司");
 }
 
+// "名字是张大海 没错吧" at the summary: the summary again, where he sees the name (session 29).
+TEST_F(EngineTest, AFieldCheckedAtTheSummaryShowsItAgain) {
+    walk_to_confirm();
+    auto out = say_in("名字是张三", "名字是张三 没错吧");
+    EXPECT_EQ(state_.draft->step, "confirm");
+    EXPECT_TRUE(any_contains(out.texts, "请核对")) << all(out.texts);
+    EXPECT_NE(last_effect_.kind, EffectKind::submit);
+}
+
 TEST_F(EngineTest, EditWithoutAFieldAsksWhich) {
     say("入会");
     auto out = say("修改");

@@ -178,6 +178,9 @@ TEST(Understand, AtTheSummaryAHoldIsNoSubmitAndGoingBackIsNoCancel) {
         EXPECT_EQ(understand(text, "confirm").intent, "wait") << text;
     for (const char* text : {"提交", "都对 提交吧", "没问题可以提交了"})
         EXPECT_EQ(understand(text, "confirm").intent, "confirm") << text;
+    // Checking a field submits nothing (session 29: "名字是张大海 没错吧" submitted).
+    for (const char* text : {"名字是张大海 没错吧", "车牌是苏D8S231对吧", "手机号写对了吗"})
+        EXPECT_NE(understand(text, "confirm").intent, "confirm") << text;
     const auto back = understand("算了算了 还是用原来那个号吧 那个卡在别人手上收不到", "sms_code");
     EXPECT_EQ(back.intent, "edit");
     EXPECT_EQ(back.slot("field"), "mobile");

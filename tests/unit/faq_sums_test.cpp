@@ -453,6 +453,62 @@ TEST(FaqSums, ACalendarMonthIsNoLengthOfServiceAndALimitMayComeFirst) {
 
 // "六轴的到底限重多少 是49吨还是多少" asks the limit: 49 is no weight of his (legal helper,
 // session 26: "没有超限" for a truck 3 tons over).
+// "核载18吨 拉了27吨 超多少 咋罚" got choices, then a handoff (legal helper, session 29): the
+// tons and per cent over the rated load, and the fine's band; the points go by another weight.
+TEST(FaqSums, OverTheRatedLoadInTonsAndPerCent) {
+    const Entry overload = entry_saying(
+        "货车超过核定载质量不到30%的，罚200元以上500元以下；超过30%的，罚500元以上2000元以下");
+    EXPECT_EQ(sum_for_driver(overload, "核载18吨 拉了27吨 超多少 咋罚"),
+              "按您说的（核载18吨、拉了27吨）：超载9吨，超过核定载质量50%，罚款500元到2000元；"
+              "记几分按车和货的总质量超过行驶证上“总质量”的比例算（不到30%记1分，30%到50%记3分，"
+              "50%以上记6分）。\n");
+    EXPECT_NE(sum_for_driver(overload, "核定载质量30吨 装了35吨 罚多少")
+                  .find("超过核定载质量16%，罚款200元到500元"),
+              std::string::npos);
+    // A fine above the band is questioned (session 29: 29 % over, fined 2000).
+    EXPECT_NE(sum_for_driver(overload, "核载31吨拉了40吨 罚了两千扣了6分 这合理不")
+                  .find("您说罚了2000元，比这一档多"),
+              std::string::npos);
+    // Not over, or no rating: no line.
+    EXPECT_EQ(sum_for_driver(overload, "核载30吨 拉了28吨 罚不罚"), "");
+    EXPECT_EQ(sum_for_driver(overload, "拉了27吨 罚多少"), "");
+    EXPECT_EQ(figures_in("核载18吨 拉了27吨").rated_tons, 18);
+    EXPECT_EQ(figures_in("核载18吨 拉了27吨").gross_tons, 27);
+}
+
+// "欠我三个月工资一个月6500 还有押金2000没退 总共该给我多少" left the deposit out (legal helper,
+// session 29).
+TEST(FaqSums, ADepositNotReturnedIsAddedToTheWagesOwed) {
+    const Entry arrears = entry_saying("逾期不付的还要按应付金额50%到100%加付赔偿金");
+    const std::string sum =
+        sum_for_driver(arrears, "老板欠我三个月工资一个月6500 还有押金2000没退 总共该给我多少");
+    EXPECT_NE(sum.find("欠的工资一共19500元，加上没退的押金2000元，一共21500元"), std::string::npos)
+        << sum;
+    EXPECT_EQ(figures_in("交了3000块押金").deposit, 3000);
+    EXPECT_EQ(figures_in("押金要交多少").deposit, std::nullopt);
+}
+
+// "多久能拿到" after a disability sum asks when, not how much (session 29: the sum came again).
+TEST(FaqSums, WhenItIsPaidAsksNoSum) {
+    const Entry disability = entry_saying("一次性伤残补助金：十级伤残为7个月的本人工资");
+    const std::string before = "评了十级伤残 月工资6000";
+    EXPECT_NE(sum_for_driver(disability, "能拿多少", before), "");
+    EXPECT_EQ(sum_for_driver(disability, "那多久能拿到", before), "");
+}
+
+// Session 29's legal helper: a correction that showed the old figure while saying it used his,
+// and "一天五百 要十天" read as one day off.
+TEST(FaqSums, CorrectionsAndDaysOffAfterARate) {
+    EXPECT_EQ(with_corrected_figures("不是九千是八千五", "老板欠我两个月工资 月工资九千"),
+              "老板欠我2个月工资 月工资8500");
+    EXPECT_NE(with_corrected_figures("不对 是51吨", "过治超站 六轴车拉了52吨 说超了3吨 罚多少")
+                  .find("51吨"),
+              std::string::npos);
+    EXPECT_EQ(figures_in("对方还说要误工费 一天五百 要十天 合理不").days_off, 10);
+    EXPECT_EQ(figures_in("对方还说要误工费 一天五百 要十天 合理不").daily_income, 500);
+    EXPECT_EQ(figures_in("歇了30天 一天挣500").days_off, 30);
+}
+
 TEST(FaqSums, ATonnageAskedAboutIsNoWeightOfHis) {
     EXPECT_EQ(figures_in("六轴半挂 说超了3吨 六轴的到底限重多少 是49吨还是多少").gross_tons,
               std::nullopt);
