@@ -75,6 +75,14 @@ int choice_number(std::string_view raw) {
     if (rest.empty()) return number;
     for (std::string_view suffix : {"个", "条", "项", "种", "号", "个吧", "吧"})
         if (rest == suffix) return number;
+    // "第三个是啥" after numbered choices: that choice (it matched 第三人, a work-injury answer;
+    // benefits helper, session 29).
+    if (ordinal)
+        for (std::string_view counter : {"个", "条", "项", "种"})
+            if (starts_with(rest, counter))
+                for (std::string_view asked : {"是啥", "是什么", "呢", "啥意思", "什么意思",
+                                               "是什么意思", "是啥意思", "说的啥", "说的是啥"})
+                    if (rest.substr(counter.size()) == asked) return number;
     return 0;
 }
 

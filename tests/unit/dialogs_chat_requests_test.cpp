@@ -15,15 +15,30 @@ struct Pick {
 };
 
 TEST(ChoiceNumber, AcceptsDigitsOrdinalsAndFullWidth) {
-    const Pick picks[] = {{"1", 1},   {"2", 2},          {" 3 ", 3},   {"２", 2},      {"３。", 3},
-                          {"2.", 2},  {"第二个", 2},     {"第2个", 2}, {"第 3 条", 3}, {"第一", 1},
-                          {"选2", 2}, {"我选第三个", 3}, {"二", 2},    {"2号", 2}};
+    const Pick picks[] = {{"1", 1},
+                          {"2", 2},
+                          {" 3 ", 3},
+                          {"２", 2},
+                          {"３。", 3},
+                          {"2.", 2},
+                          {"第二个", 2},
+                          {"第2个", 2},
+                          {"第 3 条", 3},
+                          {"第一", 1},
+                          {"选2", 2},
+                          {"我选第三个", 3},
+                          {"二", 2},
+                          {"2号", 2},
+                          // What one of them says (session 29: "第三个是啥" matched 第三人).
+                          {"第三个是啥", 3},
+                          {"第二个是什么意思", 2},
+                          {"第一条呢", 1}};
     for (const auto& pick : picks) EXPECT_EQ(choice_number(pick.text), pick.number) << pick.text;
 }
 
 TEST(ChoiceNumber, RejectsQuestionsThatStartWithANumber) {
     for (const char* text :
-         {"", "0", "12", "2个月", "二倍工资", "三个月没发工资", "第二个是什么意思", "你好"})
+         {"", "0", "12", "2个月", "二倍工资", "三个月没发工资", "第三人撞的算工伤吗", "你好"})
         EXPECT_EQ(choice_number(text), 0) << text;
 }
 
