@@ -151,15 +151,18 @@ struct WorkedSum {
 };
 constexpr std::size_t kStoryHits = 5;
 
+// `earlier`: his earlier messages, searched for the rule; `figures_before`: those whose figures
+// count beside `text`'s ("" when `text` holds them already, corrected).
 WorkedSum worked_sum(const Index& index, const LegalQuestion& question, std::string_view text,
-                     const std::string& earlier, bool asked) {
+                     const std::string& earlier, std::string_view figures_before, bool asked) {
     for (const std::string& id : question.answered_before)
         if (const Entry* entry = index.script().find(id))
-            if (std::string sum = sum_for_driver(*entry, text, earlier, asked); !sum.empty())
+            if (std::string sum = sum_for_driver(*entry, text, figures_before, asked); !sum.empty())
                 return {entry, std::move(sum)};
     for (const Hit& hit : index.search(earlier, question.district, kStoryHits))
         if (hit.entry)
-            if (std::string sum = sum_for_driver(*hit.entry, text, earlier, asked); !sum.empty())
+            if (std::string sum = sum_for_driver(*hit.entry, text, figures_before, asked);
+                !sum.empty())
                 return {hit.entry, std::move(sum)};
     return {};
 }
@@ -190,8 +193,9 @@ bool answer_correction(LegalReply& reply, const Index* index, const LegalQuestio
     const std::string corrected = with_corrected_figures(question.text, earlier);
     const std::string asked =
         corrected != earlier ? corrected : without_denied_figures(question.text) + " " + earlier;
-    const WorkedSum worked = worked_sum(*index, question, asked, earlier, false);
-    // `asked` holds his earlier messages already.
+    // `asked` holds his earlier messages already: with them again, "不对 是51吨" after "称了52吨"
+    // kept the larger 52 while saying it used his figure (legal helper, session 29).
+    const WorkedSum worked = worked_sum(*index, question, asked, earlier, {}, false);
     answer_with_entry(reply, worked.entry ? *worked.entry : *first,
                       worked.sum.empty()
                           ? std::string(kCorrectionNoted)
@@ -245,7 +249,7 @@ bool answer_sum_asked(LegalReply& reply, const Index* index, const LegalQuestion
         question.said_before.empty() ? question.topic : question.said_before;
     if (!his_sum && !bare) return answer_figures_given(reply, *index, question, earlier);
     if (text::code_point_count(question.text) > kShortAfterAnswerChars) return false;
-    if (WorkedSum worked = worked_sum(*index, question, question.text, earlier, true);
+    if (WorkedSum worked = worked_sum(*index, question, question.text, earlier, earlier, true);
         worked.entry) {
         std::string text;
         constexpr double kRoundedShare = 0.02;

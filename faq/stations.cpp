@@ -349,6 +349,55 @@ bool asks_about_big_vehicle(std::string_view text) {
                                "9米6", "九米六", "车位大", "停得下", "停的下", "停得开"});
 }
 
+// "晚上11点到", "夜里十点多", "下午5点": the hour, on a 24-hour clock; -1 when none is said.
+int arrival_hour_in(std::string_view text) {
+    const std::u32string points = text::decode_utf8(text);
+    static constexpr std::u32string_view kNumerals = U"零一二三四五六七八九十";
+    for (std::size_t at = points.find(U'点'); at != std::u32string::npos;
+         at = points.find(U'点', at + 1)) {
+        std::size_t begin = at;
+        while (begin > 0 && (text::is_ascii_digit(points[begin - 1]) ||
+                             kNumerals.find(points[begin - 1]) != std::u32string_view::npos))
+            --begin;
+        if (begin == at || at - begin > 3) continue;
+        const std::u32string_view said(points.data() + begin, at - begin);
+        int hour = 0;
+        if (text::is_ascii_digit(said.front())) {
+            for (const char32_t c : said)
+                hour = text::is_ascii_digit(c) ? hour * 10 + static_cast<int>(c - U'0') : -100;
+        } else if (said == U"十") {
+            hour = 10;
+        } else if (said.size() == 2 && said.front() == U'十') {
+            hour = 10 + static_cast<int>(kNumerals.find(said.back()));
+        } else if (said.size() == 1) {
+            hour = static_cast<int>(kNumerals.find(said.front()));
+        } else {
+            continue;
+        }
+        if (hour < 0 || hour > 24) continue;
+        const std::u32string_view before(points.data(), begin);
+        const bool late_night = before.find(U"半夜") != std::u32string_view::npos;
+        const bool evening = late_night || before.find(U"晚上") != std::u32string_view::npos ||
+                             before.find(U"夜里") != std::u32string_view::npos ||
+                             before.find(U"下午") != std::u32string_view::npos;
+        if (late_night && hour == 12) return 24;
+        if (evening && hour < 12) hour += 12;
+        return hour;
+    }
+    return -1;
+}
+
+// Whether a station open "7:00-22:00" is open at `hour` (0–24); nullopt when its hours say no
+// times.
+std::optional<bool> open_at(std::string_view hours, int hour) {
+    int from = -1, to = -1, from_minutes = 0, to_minutes = 0;
+    if (std::sscanf(std::string(hours).c_str(), "%d:%d-%d:%d", &from, &from_minutes, &to,
+                    &to_minutes) != 4)
+        return std::nullopt;
+    const int at = hour * 60;
+    return at >= from * 60 + from_minutes && at < to * 60 + to_minutes;
+}
+
 // What he asked of one station, in the order he is likely to care: a service, room for his
 // truck, hours, fees, phone, address. Each part ends in "。".
 std::string answers_for(const StationCatalog& catalog, const Station& station,
@@ -362,10 +411,18 @@ std::string answers_for(const StationCatalog& catalog, const Station& station,
         text += offers(station, "停车")
                     ? "有停车位，但能停多大的车（半挂、13米以上）名单里没有写，" + ask_there + "。"
                     : "这个站名单里没有停车服务。";
-    if (question.hours)
+    if (question.hours) {
         text += station.hours.empty() ? "开放时间名单里没有写，" + ask_there + "。"
                 : station.hours == "24小时" ? std::string("24小时开放，不关门。")
                                             : "开放时间：" + station.hours + "。";
+        // "我晚上11点到 还能进不": yes or no for his hour (it got the hours alone; benefits
+        // helper, session 29).
+        if (question.arrival_hour >= 0 && station.hours != "24小时")
+            if (const auto open = open_at(station.hours, question.arrival_hour))
+                text += *open ? "您" + std::to_string(question.arrival_hour) + "点到的时候开着。"
+                              : "您" + std::to_string(question.arrival_hour) +
+                                    "点到的时候已经关门了，要找24小时开的站。";
+    }
     if (question.fees) {
         const std::string& fees = station.fees.empty() ? catalog.fees : station.fees;
         text += fees.empty() ? "收不收费名单里没有写，" + ask_there + "。" : fees + "。";
@@ -407,6 +464,8 @@ StationQuestion station_question(const StationCatalog& catalog, std::string_view
         contains_any(text, {"在哪", "地址", "怎么走", "咋走", "位置", "具体在", "导航"});
     question.big_vehicle = asks_about_big_vehicle(text);
     question.service = wanted_service(catalog, text);
+    question.arrival_hour = arrival_hour_in(text);
+    if (question.arrival_hour >= 0) question.hours = true;
     return question;
 }
 
@@ -449,6 +508,9 @@ std::optional<StationFollowUp> about_listed_stations(const StationCatalog& catal
                                static_cast<int>(*picked)};
     }
     if (!question.any()) return std::nullopt;
+    // "天宁区的司机之家在哪" right after a list for 罗溪 asks about another place (it got
+    // "刚才那几个 站"; benefits helper, session 29).
+    if (!picked && catalog.find_place(text) != nullptr) return std::nullopt;
     // "有洗澡的吗": a search near the place again, with the service (the caller's).
     const bool service_only = !question.service.empty() && !question.hours && !question.phone &&
                               !question.fees && !question.address && !question.big_vehicle;

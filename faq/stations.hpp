@@ -114,6 +114,8 @@ struct StationQuestion {
     bool address = false;
     bool big_vehicle = false;
     std::string service;  // as the catalog names it; "" none
+    // The hour he says he arrives, 0–24 ("晚上11点到" → 23, "半夜12点" → 24); -1 none.
+    int arrival_hour = -1;
 
     bool any() const {
         return hours || phone || fees || address || big_vehicle || !service.empty();

@@ -394,6 +394,9 @@ TEST(FaqStations, AMessageAboutTheStationsJustListedPicksOneAndAnswersIt) {
         {"第一个洗澡要钱不", -1, true, 0, {"有淋浴。", "免费开放"}, {"牛塘"}},
         {"最近那个电话多少", -1, true, 0, {"没有这个站的电话", "12351"}, {}},
         {"湖塘那个24小时吗", -1, true, 0, {"24小时开放，不关门。"}, {}},
+        // His hour against the station's (session 29: "我晚上11点到呢 还能进不" got the hours).
+        {"第二个 我晚上11点到 还能进不", -1, true, 1, {"您23点到的时候已经关门了"}, {}},
+        {"第二个 下午5点到呢", -1, true, 1, {"您17点到的时候开着"}, {}},
         // Asked of no station in particular: a line for each.
         {"几点关门",
          -1,
@@ -405,6 +408,7 @@ TEST(FaqStations, AMessageAboutTheStationsJustListedPicksOneAndAnswersIt) {
         {"有洗澡的吗", -1, false, -1, {}, {}},
         {"湖塘", -1, false, -1, {}, {}},
         {"奔牛那边呢", -1, false, -1, {}, {}},
+        {"天宁区的司机之家在哪", -1, false, -1, {}, {}},
         {"老板欠我工资咋办", -1, false, -1, {}, {}},
     };
     for (const auto& c : cases) {

@@ -482,6 +482,24 @@ TEST(FaqRetrieval, ASumAskedAfterAnAnswerIsWorkedFromHisFigures) {
     EXPECT_NE(needs.texts.at(0).find("每月工资和欠了几个月"), std::string::npos) << needs.texts[0];
 }
 
+// "不对 是51吨" after "称了52吨": the sum again with 51 (it said so and kept the larger 52; legal
+// helper, session 29).
+TEST(FaqRetrieval, ALowerFigureCorrectedIsTheOneWorked) {
+    const auto index = Index::build(parse_script(read_data("legal.yaml"), "legal.yaml"));
+    const LegalReply first = answer_from(
+        index, 1, LegalQuestion{.text = "六轴半挂 过治超站称了52吨 要罚多少"}, Thresholds{});
+    ASSERT_FALSE(first.entry_ids.empty());
+    LegalQuestion question;
+    question.text = "不对 是51吨";
+    question.topic = question.said_before = "六轴半挂 过治超站称了52吨 要罚多少";
+    question.answered_before = first.entry_ids;
+    const LegalReply corrected = answer_from(index, 1, question, Thresholds{});
+    ASSERT_FALSE(corrected.texts.empty());
+    EXPECT_NE(corrected.texts[0].find("车货总重51吨"), std::string::npos) << corrected.texts[0];
+    EXPECT_NE(corrected.texts[0].find("超了2吨，罚款1000元"), std::string::npos)
+        << corrected.texts[0];
+}
+
 // "后面呢 咋没说完" after a shortened answer gets that answer whole (legal helper, session 26).
 TEST(FaqRetrieval, TheRestOfAShortenedAnswerIsSentWhole) {
     const auto index = Index::build(parse_script(read_data("legal.yaml"), "legal.yaml"));
