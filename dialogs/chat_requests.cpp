@@ -135,9 +135,11 @@ bool asks_about_ticket(std::string_view raw) {
     constexpr std::size_t kMaxBytes = 14 * 3;
     if (text.size() > kMaxBytes) return false;
     // "我有工单吗", "有没有工单" (a list of platform answers; people helper, session 27).
-    constexpr std::string_view kMine[] = {"我的工单", "工单呢",     "工单怎么样", "工单咋样",
-                                          "工单进度", "查工单",     "工单到哪",   "工单有回复",
-                                          "有工单吗", "有没有工单", "有工单没"};
+    constexpr std::string_view kMine[] = {
+        "我的工单", "工单呢", "工单怎么样", "工单咋样", "工单进度", "查工单", "工单到哪",
+        "工单有回复", "有工单吗", "有没有工单", "有工单没",
+        // "我那单子现在啥情况" (people helper, session 29: menus)
+        "单子现在啥情况", "单子啥情况", "单子咋样", "单子怎么样", "单子有人管"};
     constexpr std::string_view kReplied[] = {"回了", "回复",   "答复",   "联系我",   "回我",
                                              "回话", "打电话", "咋还没", "怎么还没", "还没回"};
     if (contains_any(text, kMine)) return true;
@@ -373,6 +375,11 @@ bool complains_about_a_seller(std::string_view text) {
 }
 
 bool withdraws_ticket(std::string_view text) {
+    // "他说钱到账了就不用找律师了 可钱根本没到账啊" quotes the other side; "我自己找了律师 …
+    // 你们律师也帮我看看呗" wants both (people helper, session 29: both withdrew his ticket).
+    if (contains_any(text, {"他说", "老板说", "对方说", "他们说", "没到账", "也帮我", "也帮忙",
+                            "也看看", "你们律师也"}))
+        return false;
     constexpr std::string_view kWithdraw[] = {
         "不用律师了", "不需要律师了", "不用找律师了", "不找律师了", "取消工单", "工单取消",
         "撤销工单", "撤回工单", "工单撤了", "工单不要了", "不用人工了", "问题解决了", "已经解决了",

@@ -332,7 +332,8 @@ const char* const kWhileHelpComesText =
     "2. 人别离开现场，站到护栏外安全的地方，开双闪、放好警示牌；\n"
     "3. 拍下现场、车辆位置和对方车牌，记下目击的人的电话；\n"
     "4. 别急着认责任、别私下给钱，等交警来处理；\n"
-    "5. 给保险公司打电话报案。\n"
+    "5. 给保险公司打电话报案；\n"
+    "6. 人没了呼吸、叫不醒的，再打120，让调度员在电话里一步步教您做胸外按压，按他说的做。\n"
     "人安顿好了、交警处理完，赔偿和责任的事再问我，或回复“人工”转律师值班。";
 const char* const kStillHereAfterEmergencyText =
     "我在。急救打120，事故报警打122，有危险打110。处理完了赔偿和责任的事随时问我，"
@@ -726,9 +727,16 @@ std::string office_follow_up_text(const members::DistrictCatalog& districts,
     return {};
 }
 
-// What a message with a danger word gets first (Understanding slot "danger").
-const char* danger_text(const Understanding& understood) {
+// What a message with a danger word gets first (Understanding slot "danger"). Right after an
+// emergency or a threat (`awaiting`), a new emergency word is the same scene: "他不喘气了 我要不要
+// 给他按胸口" gets what to do while help comes, "他们还在拍我车门 我不敢下车" to stay in the cab
+// (they got the roadside text again, which tells him to get out; danger helper, session 29).
+const char* danger_text(const Understanding& understood, std::string_view awaiting = {}) {
     const std::string danger = understood.slot("danger");
+    if (danger == "emergency" && awaiting.starts_with("after_threatened"))
+        return kStillHereWhenThreatenedText;
+    if (danger == "emergency" && awaiting.starts_with("after_emergency"))
+        return kWhileHelpComesText;
     if (danger == "self_harm_threat") return kDespairAndRevengeText;
     if (danger == "self_harm") return kSelfHarmText;
     if (danger == "threat") return kThreatText;
@@ -755,6 +763,9 @@ const char* after_danger_text(const std::string& awaiting, const Understanding& 
     const auto& hits = understood.legal_search.hits;
     const bool clear_question = understood.intent == "question" && !hits.empty() &&
                                 hits.front().score >= faq::Thresholds{}.answer;
+    // "车停服务区了 那八万运费还能要回来不" after despair is his trouble, asked: it goes its way
+    // (it got "我一直在"; danger helper, session 29).
+    if (despair && names_a_legal_matter(text) && faq::asks_something(text)) return nullptr;
     constexpr std::size_t kShortFollowUp = 30;
     if (clear_question || text::code_point_count(text) > kShortFollowUp) return nullptr;
     const bool told = awaiting.ends_with("_told");
@@ -763,6 +774,19 @@ const char* after_danger_text(const std::string& awaiting, const Understanding& 
     // Once told what to do, a question of his goes its way ("警察来了说要扣车 扣多久啊").
     if (told && faq::asks_something(text)) return nullptr;
     return told ? kStillHereAfterEmergencyText : kWhileHelpComesText;
+}
+
+// A danger text as a group reads it: a ticket is asked for in private there ("人工" in the group
+// got "请加小助手好友" after the text had said to reply "人工"; danger helper, session 29).
+std::string danger_text_for(const Understanding& understood, std::string_view awaiting,
+                            bool in_group) {
+    std::string text = danger_text(understood, awaiting);
+    if (!in_group) return text;
+    constexpr std::string_view kReplyPerson = "回复“人工”";
+    for (auto at = text.find(kReplyPerson); at != std::string::npos;
+         at = text.find(kReplyPerson, at + 1))
+        text.replace(at, kReplyPerson.size(), "加小助手好友私聊我发“人工”");
+    return text;
 }
 
 // The awaiting a danger reply leaves for the next message (after_danger_text).
@@ -1758,7 +1782,8 @@ asio::awaitable<std::string> RouterDialog::answer_route(
             // A question with a danger word in it: the emergency numbers first, even where the
             // FAQ stays silent (a group chat).
             if (understood.slot("emergency") == "1") {
-                handled.texts.insert(handled.texts.begin(), danger_text(understood));
+                handled.texts.insert(handled.texts.begin(),
+                                     danger_text_for(understood, turn.awaiting, turn.in_group));
                 if (!turn.in_group) state.session.awaiting = awaiting_after_danger(understood);
             }
             break;
@@ -1767,7 +1792,7 @@ asio::awaitable<std::string> RouterDialog::answer_route(
             add_call_back_line(message.text, turn.text, turn.in_group, input.today, handled.texts);
             break;
         case Do::emergency:
-            handled.texts.push_back(danger_text(understood));
+            handled.texts.push_back(danger_text_for(understood, turn.awaiting, turn.in_group));
             if (!turn.in_group) state.session.awaiting = awaiting_after_danger(understood);
             break;
         case Do::pick:

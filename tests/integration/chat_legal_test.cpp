@@ -308,6 +308,17 @@ TEST_F(ChatLegalTest, TheMessageAfterADangerReplyIsNotLeftAlone) {
     EXPECT_NE(threatened.find("别在威胁下给钱"), std::string::npos) << threatened;
     const std::string in_cab = say(port(), held, "我现在人在车里 他们来了好几个人").all();
     EXPECT_NE(in_cab.find("锁好车门别下车"), std::string::npos) << in_cab;
+    // An emergency word in that scene is the same scene: not the roadside text, which tells him
+    // to get out of the cab (danger helper, session 29).
+    const std::string doors = say(port(), held, "他们还在拍我车门 我不敢下车").all();
+    EXPECT_NE(doors.find("锁好车门别下车"), std::string::npos) << doors;
+    EXPECT_EQ(doors.find("撤到护栏外"), std::string::npos) << doors;
+    // After a crash, someone not breathing: what to do while help comes, with the 120 dispatcher.
+    const std::string breathing = unique("d");
+    ASSERT_NE(say(port(), breathing, "出事了 刚追尾了 前面车上有人流血").all().find("120"),
+              std::string::npos);
+    const std::string cpr = say(port(), breathing, "他不喘气了 我要不要给他按胸口").all();
+    EXPECT_NE(cpr.find("胸外按压"), std::string::npos) << cpr;
     // Despair and revenge together: the crisis line, and why not.
     const std::string both =
         say(port(), unique("d"), "他们天天上门闹 明天我就开车去撞他们家大门 同归于尽").all();

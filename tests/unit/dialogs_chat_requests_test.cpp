@@ -182,7 +182,9 @@ TEST(WithdrawsTicket, ATicketHeDidNotMean) {
 TEST(WithdrawsTicket, TheMatterIsSettled) {
     for (const char* text : {"算了不用了 钱他刚打过来了", "不用了 我自己找了律师", "工资发了 谢谢"})
         EXPECT_TRUE(withdraws_ticket(text)) << text;
-    for (const char* text : {"钱打过来了吗", "钱还没到账", "说钱打过来了 可我没收到"})
+    for (const char* text : {"钱打过来了吗", "钱还没到账", "说钱打过来了 可我没收到",
+                             "他说钱到账了就不用找律师了 可钱根本没到账啊",
+                             "我自己找了律师 他说可以告 你们律师也帮我看看呗"})
         EXPECT_FALSE(withdraws_ticket(text)) << text;
 }
 

@@ -296,6 +296,9 @@ TEST(Understand, WordsOfDespairOrRevengeComeFirst) {
         {"对面那家子人天天上门闹 我忍不了了 明天我就开车去撞他们家大门 同归于尽", "",
          "self_harm_threat"},
         {"哎 又被平台扣了两百 这日子没法过了", "", ""},
+        {"打了120了 还没来 他不喘气了 我要不要给他按胸口 我不会啊", "", "emergency"},
+        {"他儿子带一帮人把我车扣在村口 说不再拿五万别想开走", "", "threatened"},
+        {"我没跑 报了122 现在他家属来了围着我打", "", "threatened"},
         {"这活打死我也不干了 运费太低", "", ""},
         // Running a trip (跑车) is no flight; nor is the other party leaving.
         {"这单去新疆的活要不要跑", "", ""},
