@@ -123,6 +123,9 @@ std::string answer_gist(const Entry& entry, std::size_t max_chars) {
 
 namespace {
 
+// How many characters a request for a person must say besides it to carry his story.
+constexpr std::size_t kStoryChars = 8;
+
 // A follow-up that only finds the answer just sent again (and asks no aspect of it).
 constexpr std::string_view kAnswerStands =
     "您这种情况，刚才的回答已经说到了，不再重复。想问得更细（比如对方不承认、没有证据、"
@@ -843,7 +846,17 @@ asio::awaitable<LegalReply> LegalService::ask(LegalQuestion question) {
     if (question.in_group) told = group_ticket_opened_text(reply.ticket);
     // "我是刚才群里那个货拉拉封号的 人工" with no question before it: the lawyer knows nothing yet
     // and he was never asked ("律师知道我啥事不"; legal helper, session 27).
-    if (reply.asked_for_person && question.previous_question.empty() && !question.in_group)
+    // A request that tells the story itself ("货主压着尾款一万二不给 … 我要找律师") was asked for
+    // it again (danger helper, session 29): it is in the ticket; evidence may follow.
+    const bool story_told = characters_said(text::replace_each_with_space(
+                                question.text, {"我要找律师", "找律师", "转人工", "人工", "律师",
+                                                "我要", "帮我", "转"})) >= kStoryChars;
+    if (reply.asked_for_person && question.previous_question.empty() && !question.in_group &&
+        story_told)
+        told +=
+            "您说的情况已经写进工单，律师会看到；合同、聊天记录、转账记录这些证据，也可以发在这里"
+            "补充。";
+    else if (reply.asked_for_person && question.previous_question.empty() && !question.in_group)
         told +=
             "律师还不知道您的情况：请把事情经过发在这里（什么时候、发生了什么、对方是谁、"
             "想要什么结果），会补充到这个工单。";

@@ -585,6 +585,13 @@ TEST_F(ChatLegalTest, TheTicketCarriesHisStoryAndWhatHeAddsAfterwards) {
     ASSERT_EQ(opened["notes"].size(), 1u) << opened.dump();
     EXPECT_NE(opened["notes"][0].value("text", "").find("刘德福"), std::string::npos);
 
+    // A request that tells the story itself is not asked for it again (session 29).
+    const std::string told =
+        say(port(), unique("d"), "货拉到了 货主压着尾款一万二不给 说等他下游回款 我要找律师").all();
+    ASSERT_FALSE(ticket_number_in(told).empty()) << told;
+    EXPECT_NE(told.find("您说的情况已经写进工单"), std::string::npos) << told;
+    EXPECT_EQ(told.find("律师还不知道您的情况"), std::string::npos) << told;
+
     // An ID number he typed never reaches the desk: masked in the question and in his notes.
     const std::string with_id = unique("d");
     say(port(), with_id, "咨询一下遗嘱怎么写才有效 我身份证320412197503123517");
