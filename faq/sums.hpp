@@ -19,8 +19,10 @@ struct DriverFigures {
     bool months_more = false;  // "干了一年多": more than months_worked, under a year more
     std::optional<int> disability_grade;  // 1..10: "评了十级伤残", "9级伤残"
     std::vector<int> points;  // each deduction of licence points he states: "扣了9分", "又记6分"
-    std::optional<long> deducted;    // yuan taken from his wage: "扣了我3000", "罚我500"
-    std::optional<long> deposit;     // yuan he paid as a deposit, not returned: "押金2000没退"
+    std::optional<long> deducted;  // yuan taken from his wage: "扣了我3000", "罚我500"
+    std::optional<long> deposit;   // yuan he paid as a deposit, not returned: "押金2000没退"
+    std::optional<long>
+        real_loss;  // yuan the goods lost were worth: "实际损失就3000", "也就值3000"
     std::optional<int> speed_limit;  // km/h: "限速100"
     std::optional<int> speed;        // km/h: "跑了118", "开到90"
     std::optional<int> born_year;    // "我77年的", "1966年7月生的"

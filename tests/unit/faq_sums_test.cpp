@@ -509,6 +509,17 @@ TEST(FaqSums, CorrectionsAndDaysOffAfterARate) {
     EXPECT_EQ(figures_in("歇了30天 一天挣500").days_off, 30);
 }
 
+// "扣了8000 实际损失就3000 能要回来不" (legal helper, session 29: no figure).
+TEST(FaqSums, ADeductionAboveTheRealLossIsOwedBack) {
+    const Entry damage =
+        entry_saying("只按货物的实际损失赔，赔偿可以和运费抵扣，但扣的不能超过实际损失");
+    EXPECT_EQ(sum_for_driver(damage, "货损了货主扣运费 扣了8000 实际损失就3000 能要回来不"),
+              "按您说的（扣了8000元、货的实际损失3000元）：多扣了5000元，这部分可以要回来；真是您的"
+              "责任也只按实际损失赔。\n");
+    EXPECT_EQ(figures_in("碎的那些也就值3000块").real_loss, 3000);
+    EXPECT_EQ(sum_for_driver(damage, "扣了2000 实际损失3000"), "");
+}
+
 TEST(FaqSums, ATonnageAskedAboutIsNoWeightOfHis) {
     EXPECT_EQ(figures_in("六轴半挂 说超了3吨 六轴的到底限重多少 是49吨还是多少").gross_tons,
               std::nullopt);
