@@ -345,6 +345,11 @@ const char* const kStayWithHimText =
 const char* const kStillHereAfterDespairText =
     "我一直在，您想说什么都可以。回复“人工”我马上帮您转工会工作人员；"
     "心理援助热线12356二十四小时有人接。";
+// "这日子没法过了", "跑车太难了": a gripe, no question and no danger (it got "没看懂" and the
+// menu; danger helper, session 29). What he can bring, said warmly.
+const char* const kHardTimesText =
+    "跑车不容易，辛苦了。遇到啥难处了？欠薪欠运费、罚款扣分、平台扣钱、出了事故，说说经过我帮您出"
+    "主意；家里实在困难的，工会有困难帮扶（回复“帮扶”）；想找人说说话，回复“人工”。";
 const char* const kNothingWaiting =
     "您现在没有等人答复的工单。要找工会工作人员，回复“人工”；法律问题找律师，回复“找律师”。工作日"
     "上班时间回复，晚上和节假日的留言上班后处理；急事请拨打职工服务热线12351。";
@@ -787,6 +792,12 @@ std::string danger_text_for(const Understanding& understood, std::string_view aw
          at = text.find(kReplyPerson, at + 1))
         text.replace(at, kReplyPerson.size(), "加小助手好友私聊我发“人工”");
     return text;
+}
+
+// "这日子没法过了", "跑车太难了", "受够了": a gripe about his lot.
+bool says_times_are_hard(std::string_view text) {
+    return text::contains_any(text, {"没法过了", "没法过", "太难了", "真难", "不容易", "受够了",
+                                     "熬不住", "苦啊", "太苦了", "难熬", "累死了", "干不下去"});
 }
 
 // The awaiting a danger reply leaves for the next message (after_danger_text).
@@ -1874,6 +1885,7 @@ std::string RouterDialog::reply_text(Do action, ConversationState& state,
             return "好的，已为您退订通知短信。";
         case Do::not_understood:
             if (mid_flow) return kNotUnderstoodInFlow;
+            if (says_times_are_hard(understood.text)) return kHardTimesText;
             return std::string(kNotUnderstood) + menu_text(state);
         case Do::same_here:
             return kSameHere;
