@@ -348,6 +348,38 @@ std::optional<long> number_at(std::string_view text) {
     return number_in(prepared(text), used);
 }
 
+namespace {
+
+// Money of his that a message states beside its word, at `at` (the number `value` ends at `after`):
+// the goods' real loss, a deposit not returned, a deduction from his pay. Whether it took one.
+bool read_money_at(std::u32string_view text, std::size_t at, std::size_t after, long value,
+                   DriverFigures& figures) {
+    // "实际损失就3000", "碎的那些也就值3000块": what the damaged goods were worth.
+    if (!figures.real_loss && value >= 10 &&
+        said_before(text, at, 4, {U"实际损失", U"损失就", U"损失也就", U"值", U"损失才"})) {
+        figures.real_loss = value;
+        return true;
+    }
+    // "押金2000没退", "交了3000保证金": owed beside his wages (it was left out of the total;
+    // legal helper, session 29).
+    if (!figures.deposit && value >= 100 &&
+        (said_before(text, at, 3, {U"押金", U"保证金"}) ||
+         said_after(text, after + (after < text.size() && text[after] == U'块' ? 1 : 0),
+                    {U"押金", U"保证金", U"元押金", U"元保证金"}))) {
+        figures.deposit = value;
+        return true;
+    }
+    if (!figures.deducted && value >= 50 && said_before(text, at, 4, {U"扣", U"罚我", U"罚了"}) &&
+        !said_after(text, after + (after < text.size() && text[after] == U' ' ? 1 : 0),
+                    {U"分", U"%", U"个", U"天", U"次", U"年", U"级"})) {
+        figures.deducted = value;
+        return true;
+    }
+    return false;
+}
+
+}  // namespace
+
 DriverFigures figures_in(std::string_view raw) {
     const std::u32string text = prepared(raw);
     DriverFigures figures;
@@ -391,28 +423,7 @@ DriverFigures figures_in(std::string_view raw) {
             figures.points.push_back(static_cast<int>(*value));
             continue;
         }
-        // "实际损失就3000", "碎的那些也就值3000块": what the damaged goods were worth.
-        if (!figures.real_loss && *value >= 10 &&
-            said_before(text, at, 4, {U"实际损失", U"损失就", U"损失也就", U"值", U"损失才"})) {
-            figures.real_loss = *value;
-            continue;
-        }
-        // "押金2000没退", "交了3000保证金": owed beside his wages (it was left out of the total;
-        // legal helper, session 29).
-        if (!figures.deposit && *value >= 100 &&
-            (said_before(text, at, 3, {U"押金", U"保证金"}) ||
-             said_after(text, after + (after < text.size() && text[after] == U'块' ? 1 : 0),
-                        {U"押金", U"保证金", U"元押金", U"元保证金"}))) {
-            figures.deposit = *value;
-            continue;
-        }
-        if (!figures.deducted && *value >= 50 &&
-            said_before(text, at, 4, {U"扣", U"罚我", U"罚了"}) &&
-            !said_after(text, after + (after < text.size() && text[after] == U' ' ? 1 : 0),
-                        {U"分", U"%", U"个", U"天", U"次", U"年", U"级"})) {
-            figures.deducted = *value;
-            continue;
-        }
+        if (read_money_at(text, at, after, *value, figures)) continue;
         // "交了13年社保", "养老缴了15年": the years of contributions.
         if (!figures.years_paid && *value >= 1 && *value <= 50 &&
             said_after(text, after, {U"年"}) &&

@@ -82,12 +82,17 @@ protected:
         return r;
     }
 
-    // Name, ID, phone, code and plate given: the district step waits.
-    void walk_to_district() {
+    // Name, ID and phone given: the code step waits.
+    void walk_to_code() {
         say("我要入会");
         say("张三");
         say(kIdCard);
         say(kMobile, {sent()});
+        ASSERT_EQ(state_.draft->step, "verify");
+    }
+    // Name, ID, phone, code and plate given: the district step waits.
+    void walk_to_district() {
+        walk_to_code();
         say("123456", {checked("ok")});
         say("苏D12345");
         ASSERT_EQ(state_.draft->step, "district");
@@ -434,11 +439,7 @@ TEST_F(EngineTest, EditBeforeReachingAFieldContinuesTheWalk) {
 // straight to the summary past the code, the plate and the district (benefits helper, session
 // 29). It is kept for its step, and the form stays where it was.
 TEST_F(EngineTest, AnEditOfAFieldNotReachedYetKeepsItForItsStep) {
-    say("我要入会");
-    say("张三");
-    say(kIdCard);
-    say(kMobile, {sent()});
-    ASSERT_EQ(state_.draft->step, "verify");
+    walk_to_code();
     auto out = say_in("修改单位", "不对 公司名写错了 是常州顺发物流");
     EXPECT_EQ(state_.draft->step, "verify") << all(out.texts);
     EXPECT_TRUE(any_contains(out.texts, "单位/平台先记下了")) << all(out.texts);
@@ -458,13 +459,7 @@ TEST_F(EngineTest, AnEditOfAFieldNotReachedYetKeepsItForItsStep) {
 // "挂靠在常州顺达物流有限公司" at the district step got 常州's districts, and the company seemed
 // lost (benefits helper, session 29): it is kept for its step, and the district asked again.
 TEST_F(EngineTest, ACompanyAtTheDistrictStepIsKeptNotReadAsThePlace) {
-    say("我要入会");
-    say("张三");
-    say(kIdCard);
-    say(kMobile, {sent()});
-    say("123456", {checked("ok")});
-    say("苏D12345");
-    ASSERT_EQ(state_.draft->step, "district");
+    walk_to_district();
     auto out = say("挂靠在常州顺达物流有限公司");
     EXPECT_EQ(state_.draft->step, "district") << all(out.texts);
     EXPECT_TRUE(any_contains(out.texts, "单位/平台先记下了")) << all(out.texts);
