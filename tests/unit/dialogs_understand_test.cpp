@@ -300,6 +300,9 @@ TEST(Understand, WordsOfDespairOrRevengeComeFirst) {
         {"他儿子带一帮人把我车扣在村口 说不再拿五万别想开走", "", "threatened"},
         {"我没跑 报了122 现在他家属来了围着我打", "", "threatened"},
         {"这活打死我也不干了 运费太低", "", ""},
+        // Leaving the scene asked in the next message (regression helper, session 29: 答不好).
+        {"人拉医院去了 交警还没来 我车上有货急着送 能先走不", "", "flight"},
+        {"120也来了 我能先把货送了再回来处理不", "", "flight"},
         // Running a trip (跑车) is no flight; nor is the other party leaving.
         {"这单去新疆的活要不要跑", "", ""},
         {"被人追尾了 对方开走了 咋办", "", ""},
