@@ -177,6 +177,21 @@ const Entry* first_answered(const Index& index, const LegalQuestion& question) {
     return nullptr;
 }
 
+// "不是运费 是工资", "不是货拉拉 是满帮": 不是 before a word, not a figure.
+bool renames_the_matter(std::string_view text) {
+    const std::u32string points = text::decode_utf8(text);
+    static constexpr std::u32string_view kNumerals = U"零一二两三四五六七八九十百千万";
+    for (std::size_t at = points.find(U"不是"); at != std::u32string::npos;
+         at = points.find(U"不是", at + 1)) {
+        std::size_t next = at + 2;
+        while (next < points.size() && points[next] == U' ') ++next;
+        if (next >= points.size()) break;
+        const char32_t c = points[next];
+        if (!text::is_ascii_digit(c) && kNumerals.find(c) == std::u32string_view::npos) return true;
+    }
+    return false;
+}
+
 // "说错了 是干了4年2个月", "不对 修了12天不是8天" right after an answer (legal helper, session 25:
 // the severance rule's sentences came again, or "没看懂"): the sum of the answer he got, worked
 // again with the figure he means and the question he asked, or that the answer stands. False
@@ -199,6 +214,10 @@ bool answer_correction(LegalReply& reply, const Index* index, const LegalQuestio
     // `asked` holds his earlier messages already: with them again, "不对 是51吨" after "称了52吨"
     // kept the larger 52 while saying it used his figure (legal helper, session 29).
     const WorkedSum worked = worked_sum(*index, question, asked, earlier, {}, false);
+    // "不是运费 是工资 …": he corrects what the matter is, not only a figure; "刚才的回答照样适用"
+    // would keep an answer that said wages were no case for arbitration (regression helper,
+    // session 29). The message is answered as a question of its own.
+    if (worked.sum.empty() && renames_the_matter(question.text)) return false;
     answer_with_entry(reply, worked.entry ? *worked.entry : *first,
                       worked.sum.empty()
                           ? std::string(kCorrectionNoted)

@@ -500,6 +500,20 @@ TEST(FaqRetrieval, ALowerFigureCorrectedIsTheOneWorked) {
         << corrected.texts[0];
 }
 
+// "不是运费 是工资 …" after the freight answer was told "刚才的回答照样适用" (an answer that said
+// wages were no case for arbitration; session 29): it is answered as a question of its own.
+TEST(FaqRetrieval, ACorrectionOfWhatTheMatterIsIsAskedAgain) {
+    const auto index = Index::build(parse_script(read_data("legal.yaml"), "legal.yaml"));
+    LegalQuestion question;
+    question.text = "不是运费 是工资 我是他雇的开他的车 算错了 是欠一万八 有一个月给了";
+    question.topic = question.said_before =
+        "给一个物流老板跑了三个月 说好一个月8000 到现在一分没给 一共欠我两万四 咋整";
+    question.answered_before = {"freight_arrears"};
+    const LegalReply reply = answer_from(index, 1, question, Thresholds{});
+    for (const std::string& text : reply.texts)
+        EXPECT_EQ(text.find("照样适用"), std::string::npos) << text;
+}
+
 // "后面呢 咋没说完" after a shortened answer gets that answer whole (legal helper, session 26).
 TEST(FaqRetrieval, TheRestOfAShortenedAnswerIsSentWhole) {
     const auto index = Index::build(parse_script(read_data("legal.yaml"), "legal.yaml"));
