@@ -63,6 +63,13 @@ bool contains(std::string_view text, std::string_view word) {
     return !word.empty() && text.find(word) != std::string_view::npos;
 }
 
+// Whether `text` names a form step by its label or one of its edit words ("车牌", "名字").
+bool names_step(std::string_view text, const FlowStep& step) {
+    if (contains(text, step.label)) return true;
+    return std::any_of(step.edit_words.begin(), step.edit_words.end(),
+                       [&](const std::string& word) { return contains(text, word); });
+}
+
 // Keyword sets match case-insensitively for ASCII ("OK", "Help").
 std::string ascii_lower(std::string_view text) {
     std::string out(text);
@@ -375,9 +382,7 @@ void JoinEngine::correct_named_fields(Turn& turn, const FlowStep& target) const 
         const auto filled = draft.slots.find(step.slot);
         const auto value = found.find(step.validator);
         if (filled == draft.slots.end() || filled->second.empty() || value == found.end()) continue;
-        bool named = contains(said, step.label);
-        for (const auto& word : step.edit_words) named = named || contains(said, word);
-        if (!named) continue;
+        if (!names_step(said, step)) continue;
         const auto stored = kept_value(step, value->second, turn.input.today);
         if (!stored || *stored == filled->second) continue;
         filled->second = *stored;
@@ -450,9 +455,7 @@ bool JoinEngine::command(Turn& turn) const {
         const FlowStep* target = nullptr;
         for (const auto& step : script_.steps) {
             if (step.kind != StepKind::slot) continue;
-            bool hit = contains(rest, step.label);
-            for (const auto& edit_word : step.edit_words) hit = hit || contains(rest, edit_word);
-            if (hit) {
+            if (names_step(rest, step)) {
                 target = &step;
                 break;
             }
@@ -575,7 +578,6 @@ void JoinEngine::answer_district(Turn& turn, const FlowStep& step) const {
     for (const auto& district : districts_.all()) names.push_back(district.name);
     fail(turn, step,
          fill_text(script_.text("district_unknown"), {{"districts", join(names, "、")}}));
-    return;
 }
 
 // Another service asked in the middle of the flow: answer it, keep the place.
@@ -592,18 +594,14 @@ bool JoinEngine::detour(Turn& turn) const {
 void JoinEngine::answer_step(Turn& turn) const {
     DraftState& draft = turn.draft();
     const FlowStep& step = *script_.find_step(draft.step);
-    const auto detour = [&] { return this->detour(turn); };
 
     if (step.kind == StepKind::confirm) {
-        if (detour()) return;
+        if (detour(turn)) return;
         // "名字是张大海 没错吧": the summary again, where he sees it (nothing is submitted).
         const std::string& said = whole_message(turn.input);
         const bool names_a_field =
             std::any_of(script_.steps.begin(), script_.steps.end(), [&](const FlowStep& slot_step) {
-                if (slot_step.kind != StepKind::slot) return false;
-                if (contains(said, slot_step.label)) return true;
-                return std::any_of(slot_step.edit_words.begin(), slot_step.edit_words.end(),
-                                   [&](const std::string& word) { return contains(said, word); });
+                return slot_step.kind == StepKind::slot && names_step(said, slot_step);
             });
         turn.say(names_a_field ? summary(draft) : script_.text("confirm_hint"));
         return;
@@ -614,7 +612,7 @@ void JoinEngine::answer_step(Turn& turn) const {
             turn.out.effect = {EffectKind::check_code, code};
             return;
         }
-        if (!detour()) fail(turn, step, script_.text("code_format"));
+        if (!detour(turn)) fail(turn, step, script_.text("code_format"));
         return;
     }
 
@@ -630,7 +628,7 @@ void JoinEngine::answer_step(Turn& turn) const {
         advance(turn, step);
         return;
     }
-    if (detour()) return;
+    if (detour(turn)) return;
     // "身份证3204…" at the name step: no mistake, only early. Kept, and this step asked again.
     // A wrong try at this step's own field beside it is still a mistake, said and counted.
     const Extraction tried =

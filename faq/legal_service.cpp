@@ -177,17 +177,15 @@ const Entry* first_answered(const Index& index, const LegalQuestion& question) {
     return nullptr;
 }
 
-// "不是运费 是工资", "不是货拉拉 是满帮": 不是 before a word, not a figure.
+// "不是运费 是工资", "不是货拉拉 是满帮": 不是 before a word, not a figure (number_at).
 bool renames_the_matter(std::string_view text) {
-    const std::u32string points = text::decode_utf8(text);
-    static constexpr std::u32string_view kNumerals = U"零一二两三四五六七八九十百千万";
-    for (std::size_t at = points.find(U"不是"); at != std::u32string::npos;
-         at = points.find(U"不是", at + 1)) {
-        std::size_t next = at + 2;
-        while (next < points.size() && points[next] == U' ') ++next;
-        if (next >= points.size()) break;
-        const char32_t c = points[next];
-        if (!text::is_ascii_digit(c) && kNumerals.find(c) == std::u32string_view::npos) return true;
+    constexpr std::string_view kNot = "不是";
+    for (std::size_t at = text.find(kNot); at != std::string_view::npos;
+         at = text.find(kNot, at + 1)) {
+        std::size_t next = at + kNot.size();
+        while (next < text.size() && text[next] == ' ') ++next;
+        if (next >= text.size()) break;
+        if (!number_at(text.substr(next))) return true;
     }
     return false;
 }
@@ -867,18 +865,19 @@ asio::awaitable<LegalReply> LegalService::ask(LegalQuestion question) {
     // and he was never asked ("律师知道我啥事不"; legal helper, session 27).
     // A request that tells the story itself ("货主压着尾款一万二不给 … 我要找律师") was asked for
     // it again (danger helper, session 29): it is in the ticket; evidence may follow.
-    const bool story_told = characters_said(text::replace_each_with_space(
-                                question.text, {"我要找律师", "找律师", "转人工", "人工", "律师",
-                                                "我要", "帮我", "转"})) >= kStoryChars;
-    if (reply.asked_for_person && question.previous_question.empty() && !question.in_group &&
-        story_told)
-        told +=
-            "您说的情况已经写进工单，律师会看到；合同、聊天记录、转账记录这些证据，也可以发在这里"
-            "补充。";
-    else if (reply.asked_for_person && question.previous_question.empty() && !question.in_group)
-        told +=
-            "律师还不知道您的情况：请把事情经过发在这里（什么时候、发生了什么、对方是谁、"
-            "想要什么结果），会补充到这个工单。";
+    if (reply.asked_for_person && question.previous_question.empty() && !question.in_group) {
+        const bool story_told = characters_said(text::replace_each_with_space(
+                                    question.text, {"我要找律师", "找律师", "转人工", "人工",
+                                                    "律师", "我要", "帮我", "转"})) >= kStoryChars;
+        if (story_told)
+            told +=
+                "您说的情况已经写进工单，律师会看到；合同、聊天记录、转账记录这些证据，也可以发在"
+                "这里补充。";
+        else
+            told +=
+                "律师还不知道您的情况：请把事情经过发在这里（什么时候、发生了什么、对方是谁、"
+                "想要什么结果），会补充到这个工单。";
+    }
     reply.texts.clear();
     reply.texts.push_back(std::move(told));
     co_return reply;

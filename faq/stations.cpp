@@ -6,6 +6,7 @@
 #include <set>
 
 #include "faq/detail/yaml_check.hpp"
+#include "faq/sums.hpp"
 #include "text/number.hpp"
 #include "text/utf8.hpp"
 #include "text/words.hpp"
@@ -360,21 +361,9 @@ int arrival_hour_in(std::string_view text) {
                              kNumerals.find(points[begin - 1]) != std::u32string_view::npos))
             --begin;
         if (begin == at || at - begin > 3) continue;
-        const std::u32string_view said(points.data() + begin, at - begin);
-        int hour = 0;
-        if (text::is_ascii_digit(said.front())) {
-            for (const char32_t c : said)
-                hour = text::is_ascii_digit(c) ? hour * 10 + static_cast<int>(c - U'0') : -100;
-        } else if (said == U"十") {
-            hour = 10;
-        } else if (said.size() == 2 && said.front() == U'十') {
-            hour = 10 + static_cast<int>(kNumerals.find(said.back()));
-        } else if (said.size() == 1) {
-            hour = static_cast<int>(kNumerals.find(said.front()));
-        } else {
-            continue;
-        }
-        if (hour < 0 || hour > 24) continue;
+        const auto said = number_at(text::encode_utf8(points.substr(begin, at - begin)));
+        if (!said || *said < 0 || *said > 24) continue;
+        int hour = static_cast<int>(*said);
         const std::u32string_view before(points.data(), begin);
         const bool late_night = before.find(U"半夜") != std::u32string_view::npos;
         const bool evening = late_night || before.find(U"晚上") != std::u32string_view::npos ||
