@@ -566,6 +566,14 @@ bool is_menu(const std::vector<std::string>& offered) {
     return !offered.empty() && offered.front().rfind(kMenuPrefix, 0) == 0;
 }
 
+// Two answers were sent (①②, "回复1看全文"), not choices: no "都不是 → 转人工" was offered, so
+// "3" next is not the desk ("3" for the main menu's 福利 opened a lawyer's ticket; fines helper,
+// session 30). Two answers are the entries answered, choices are not.
+bool two_answers_offered(const std::vector<std::string>& offered,
+                         const std::vector<std::string>& answered) {
+    return !offered.empty() && offered == answered;
+}
+
 // Channels on which a driver can share his location (WeChat OA and WeCom 1:1 chats).
 bool can_send_location(const Message& message) {
     return !message.in_group() &&
@@ -1662,7 +1670,8 @@ asio::awaitable<std::vector<std::string>> RouterDialog::answer_pick(const Messag
     const int picked = std::stoi(understood.slot("number"));
     // "都不是 → 转人工" follows FAQ choices only: "6" after the five-item menu opened a lawyer's
     // ticket (people helper, session 28).
-    if (picked == static_cast<int>(turn.offered.size()) + 1 && !is_menu(turn.offered)) {
+    if (picked == static_cast<int>(turn.offered.size()) + 1 && !is_menu(turn.offered) &&
+        !two_answers_offered(turn.offered, turn.legal_answered)) {
         ConversationState for_desk = state;
         for_desk.session.last_question = turn.last_question;
         // A named pointer, not ?: inside co_await (docs/coroutines.md).
@@ -1686,7 +1695,12 @@ asio::awaitable<std::vector<std::string>> RouterDialog::answer_pick(const Messag
     }
     // Out of range, or the entry was removed since: offer the same choices again.
     state.session.legal_choices = turn.offered;
-    texts.push_back("请回复 1-" + std::to_string(choices) + " 之间的数字。");
+    if (two_answers_offered(turn.offered, turn.legal_answered))
+        texts.push_back(
+            "刚才发的是两条回答：回复1或2看那一条的全文；要转人工请回复“人工”，看主菜单请回复“菜单”"
+            "。");
+    else
+        texts.push_back("请回复 1-" + std::to_string(choices) + " 之间的数字。");
     co_return texts;
 }
 
@@ -2044,8 +2058,9 @@ asio::awaitable<RouterDialog::Handled> RouterDialog::chat_services(const Message
     if (early) co_return std::move(*early);
 
     // FAQ choices end with "都不是 → 转人工", one more than the entries offered.
-    const bool menu = is_menu(offered);
-    const int choices = static_cast<int>(offered.size()) + (offered.empty() || menu ? 0 : 1);
+    const bool desk_offered =
+        !offered.empty() && !is_menu(offered) && !two_answers_offered(offered, turn.legal_answered);
+    const int choices = static_cast<int>(offered.size()) + (desk_offered ? 1 : 0);
     Understanding understood = understand(message, input, state, choices);
     take_benefits_district(turn, understood);
     take_station_service(awaiting, in_group, text, understood);
@@ -2077,7 +2092,7 @@ asio::awaitable<RouterDialog::Handled> RouterDialog::chat_services(const Message
             co_return handled;
         }
     }
-    const bool picked_from_menu = menu && take_menu_pick(offered, understood);
+    const bool picked_from_menu = is_menu(offered) && take_menu_pick(offered, understood);
     if (picked_from_menu && understood.intent == "question") {
         handled.texts.push_back(services_.script->text("legal"));
         handled.resume = true;

@@ -394,10 +394,23 @@ bool answer_with_part(LegalReply& reply, const Entry* answered, const LegalQuest
            answer_with(reply, *answered, answer_part(answered->answer, question.text), question);
 }
 
-// A follow-up paired with the answer just sent gets the new one alone.
-void keep_the_new_one(Decision& decision, const LegalQuestion& question) {
-    if (decision.action == Action::both && !answered_before(question, decision.hits.front()) &&
-        answered_before(question, decision.hits[1])) {
+// Whether `entry`'s first tag (its topic: 工资, 运费, 工伤) is a tag of the entry answered last.
+bool on_the_answered_topic(const Index& index, const LegalQuestion& question, const Entry* entry) {
+    if (!entry || entry->tags.empty() || question.answered_before.empty()) return false;
+    const Entry* answered = index.script().find(question.answered_before.front());
+    return answered && std::find(answered->tags.begin(), answered->tags.end(),
+                                 entry->tags.front()) != answered->tags.end();
+}
+
+// A follow-up paired with the answer just sent gets the new one alone; so does one whose first
+// answer is on the topic just answered and whose second is not ("多久能拿到钱" after the wage
+// answer: the wage timeline, not the court-enforcement one beside it; legal helper, session 30).
+void keep_the_new_one(Decision& decision, const LegalQuestion& question, const Index& index) {
+    if (decision.action != Action::both || answered_before(question, decision.hits.front())) return;
+    const bool second_answered = answered_before(question, decision.hits[1]);
+    const bool first_on_topic = on_the_answered_topic(index, question, decision.hits[0].entry) &&
+                                !on_the_answered_topic(index, question, decision.hits[1].entry);
+    if (second_answered || first_on_topic) {
         decision.action = Action::answer;
         decision.hits.resize(1);
     }
@@ -516,8 +529,9 @@ bool lean_on_topic(const Index& index, const LegalQuestion& question, const Thre
     std::string topical_text = question.text;
     read_with_topic(index, question, topical_hits, topical_text);
     keep_off_joining(index, question, topical_hits);
-    const Decision topical = decide(topical_hits, channel, question.in_group, question.mentioned);
+    Decision topical = decide(topical_hits, channel, question.in_group, question.mentioned);
     if (!answers(topical.action)) return false;
+    keep_the_new_one(topical, question, index);
     const bool about_answered = answered_before(question, topical.hits.front());
     if (!about_answered && topical.action != Action::answer &&
         !(bare_ask && topical.action == Action::both))
@@ -748,7 +762,7 @@ LegalReply answer_as_asked(std::shared_ptr<const Index> index, int version,
         leaning = true;
         reply.searched_text = searched_text;
     }
-    if (leaning) keep_the_new_one(decision, question);
+    if (leaning && index) keep_the_new_one(decision, question, *index);
     reply.action = decision.action;
     reply.hits = decision.hits;
     const Entry* repeated = leaning ? repeated_target(decision, question) : nullptr;

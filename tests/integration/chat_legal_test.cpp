@@ -137,6 +137,19 @@ TEST_F(ChatLegalTest, AmbiguousQuestionOffersChoicesAndTheDigitPicksOne) {
     EXPECT_EQ(again.all().find("法律依据"), std::string::npos) << again.all();
 }
 
+// Two answers (①②) offer no "都不是 → 转人工": "3" next opened a lawyer's ticket (fines helper,
+// session 30). It is told what the numbers mean; "2" still shows the second in full.
+TEST_F(ChatLegalTest, ThreeAfterTwoAnswersOpensNoTicket) {
+    const std::string sender = unique("d");
+    const std::string two = say(port(), sender, "高速上限速100跑了115扣几分").all();
+    ASSERT_NE(two.find("②"), std::string::npos) << two;
+    const std::string three = say(port(), sender, "3").all();
+    EXPECT_EQ(three.find("工单号"), std::string::npos) << three;
+    EXPECT_NE(three.find("两条回答"), std::string::npos) << three;
+    const std::string second = say(port(), sender, "2").all();
+    EXPECT_NE(second.find("法律依据"), std::string::npos) << second;
+}
+
 // A short follow-up leans on the question before it (faq/follow_up.hpp): searched alone,
 // "要是单位不给报呢" once drew a speeding-fine answer. One that names its own topic stands alone.
 TEST_F(ChatLegalTest, AShortFollowUpIsReadWithTheQuestionBeforeIt) {
