@@ -402,6 +402,15 @@ bool goes_back(std::string_view cleaned) {
                                   "用回", "改回", "换回", "之前那个", "之前的"});
 }
 
+// "不是这个 发到13815002299" at the code step scored as a cancel (0.31) and his form was deleted
+// (join helper, session 30, twice). Mid-form a cancel deletes what he filled in: it needs a word
+// of cancelling in the message (the cancel intent's cues or commands).
+bool says_cancel(const faq::IntentModel& model, std::string_view cleaned) {
+    const faq::IntentSpec* spec = model.script().find("cancel");
+    return spec == nullptr || model.mentions_any(cleaned, spec->cues) ||
+           model.mentions_any(cleaned, spec->commands);
+}
+
 // "我又想办了 入会": joining after all; it was read as a cancel ("您目前没有正在办理的事项"; join
 // helper, session 23).
 bool joins_after_all(std::string_view cleaned) {
@@ -482,6 +491,31 @@ std::optional<std::string> Understander::station_place_asked(const Understanding
     return match.candidates.front()->name;
 }
 
+// A cancel the classifier found, not the command word itself: what else the words say it is.
+void Understander::weigh_a_cancel(Understanding& result, const UnderstandContext& context,
+                                  std::string_view cleaned) const {
+    // "算了 先不弄了 下回再说": a pause keeps what he filled in (drafts are kept for days); a
+    // cancel would delete it. Only the command word itself ("取消", "不办了") cancels at once.
+    if (result.intent == "cancel" && puts_off(cleaned)) result.intent = "wait";
+    if (result.intent == "cancel" && joins_after_all(cleaned)) result.intent = "join";
+    if (result.intent == "cancel" && goes_back(cleaned)) {
+        std::string field = field_named(cleaned);
+        if (field.empty() && cleaned.find("号") != std::string::npos) field = "mobile";
+        result.intent = field.empty() ? "wait" : "edit";
+        if (!field.empty()) result.slots["field"] = std::move(field);
+    }
+    // Without a word of cancelling: a number he gives instead ("不是这个 发到138…") is the
+    // phone changed; anything else is his answer to the step, which the step judges.
+    if (!context.step.empty() && result.intent == "cancel" && !says_cancel(model(), cleaned)) {
+        const bool names_a_phone = find_personal_data(cleaned).mobile;
+        result.intent = names_a_phone ? "edit" : "answer";
+        if (names_a_phone)
+            result.slots["field"] = "mobile";
+        else
+            result.slots["raw"] = cleaned;  // the flow says what is wrong with it
+    }
+}
+
 Understanding Understander::understand(std::string_view text, const UnderstandContext& context,
                                        const faq::Index* legal) const {
     const std::string cleaned = JoinEngine::clean_input(strip_mentions(text));
@@ -513,17 +547,7 @@ Understanding Understander::understand(std::string_view text, const UnderstandCo
         result.command = true;
         return result;
     }
-    // "算了 先不弄了 下回再说": a pause keeps what he filled in (drafts are kept for days); a
-    // cancel would delete it. Only the command word itself ("取消", "不办了") cancels at once.
-    if (result.intent == "cancel" && !result.command && puts_off(cleaned)) result.intent = "wait";
-    if (result.intent == "cancel" && !result.command && joins_after_all(cleaned))
-        result.intent = "join";
-    if (result.intent == "cancel" && !result.command && goes_back(cleaned)) {
-        std::string field = field_named(cleaned);
-        if (field.empty() && cleaned.find("号") != std::string::npos) field = "mobile";
-        result.intent = field.empty() ? "wait" : "edit";
-        if (!field.empty()) result.slots["field"] = std::move(field);
-    }
+    if (result.intent == "cancel" && !result.command) weigh_a_cancel(result, context, cleaned);
     if (result.intent == "question" && context.step.empty() && decides_to_join(cleaned))
         result.intent = "join";
     if (context.step.empty() && result.intent != "join" &&

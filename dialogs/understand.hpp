@@ -88,6 +88,11 @@ private:
     std::optional<std::string> station_place_asked(const Understanding& result,
                                                    std::string_view cleaned) const;
 
+    // A cancel the classifier found (not the command word): a pause, joining after all, going
+    // back to an earlier value, or, mid-form without a word of cancelling, not a cancel.
+    void weigh_a_cancel(Understanding& result, const UnderstandContext& context,
+                        std::string_view cleaned) const;
+
     // The field a message at the summary changes ("" when none).
     std::string field_edited_at_summary(const std::string& cleaned,
                                         const UnderstandContext& context) const;

@@ -189,6 +189,18 @@ TEST(Understand, AtTheSummaryAHoldIsNoSubmitAndGoingBackIsNoCancel) {
     EXPECT_EQ(understand("不想办了 入会取消").intent, "cancel");
 }
 
+TEST(Understand, MidFormACancelNeedsAWordOfCancelling) {
+    // "不是这个 发到13815002299" scored as a cancel and deleted his form (join helper, session 30).
+    for (const char* step : {"sms_code", "id_card", "plate"}) {
+        const auto phone = understand("不是这个 发到13815002299", step);
+        EXPECT_EQ(phone.intent, "edit") << step;
+        EXPECT_EQ(phone.slot("field"), "mobile") << step;
+    }
+    EXPECT_NE(understand("不是这个", "sms_code").intent, "cancel");
+    for (const char* text : {"取消", "不办了", "算了 不弄了", "放弃"})
+        EXPECT_EQ(understand(text, "sms_code").intent, "cancel") << text;
+}
+
 TEST(Understand, ANumberAloneWithNothingOfferedIsAChoiceNotThanks) {
     // "1" got "不客气！" (join helper, session 22); with no list the router shows the menu.
     for (const char* text : {"1", "3", "５"}) EXPECT_EQ(understand(text).intent, "choice") << text;
