@@ -610,7 +610,9 @@ bool looks_like_name(std::string_view text) { return extract_name(prepare(text))
 // when he corrects nothing.
 std::u32string after_self_correction(const std::u32string& text) {
     std::size_t last = std::u32string::npos;
-    for (const std::u32string_view marker : {U"不对", U"说错", U"打错", U"输错", U"错了", U"哦不"})
+    // "不过这个号快停了 用我老婆的吧 138…" (join helper, session 30): another one he turns to.
+    for (const std::u32string_view marker : {U"不对", U"说错", U"打错", U"输错", U"错了", U"哦不",
+                                             U"换成", U"改成", U"改用", U"用我", U"换了"})
         if (const auto at = text.rfind(marker);
             at != std::u32string::npos && (last == std::u32string::npos || at > last))
             last = at;
@@ -626,6 +628,8 @@ Extraction corrected_value(std::string_view validator, const std::u32string& tex
     if (validator == "id_card") return extract_id_card(tail, today);
     if (validator == "mobile") return extract_mobile(tail);
     if (validator == "plate") return extract_plate(tail);
+    // "挂靠在常州顺达物流 哦不对 去年换了 现在是武进通运物流有限公司" kept the first.
+    if (validator == "employer") return extract_employer(tail);
     return {};
 }
 

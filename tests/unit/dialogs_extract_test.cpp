@@ -146,6 +146,21 @@ TEST(Extract, ValuePutIsWhatFollowsTheWordThatPutsIt) {
     EXPECT_EQ(value_put(""), "");
 }
 
+TEST(Extract, TheValueHeTurnsToIsKept) {
+    // Both kept the first (join helper, session 30).
+    EXPECT_EQ(
+        extract_answer("mobile", "手机是159-6112-3344 不过这个号快停了 用我老婆的吧 138 1500 2299",
+                       kToday)
+            .value,
+        "13815002299");
+    EXPECT_EQ(
+        extract_answer("employer", "挂靠在常州顺达物流 哦不对 去年换了 现在是武进通运物流有限公司",
+                       kToday)
+            .value,
+        "武进通运物流有限公司");
+    EXPECT_EQ(extract_answer("employer", "挂靠在常州顺达物流", kToday).value, "常州顺达物流");
+}
+
 TEST(Extract, NumbersInsideSentencesAreNormalized) {
     EXPECT_EQ(extract_answer("mobile", "我的手机是138 1234 5678。", kToday).value, "13812345678");
     EXPECT_EQ(extract_answer("mobile", "电话：+86 138-1234-5678", kToday).value, "13812345678");
