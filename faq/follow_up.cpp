@@ -86,6 +86,13 @@ const std::vector<AspectWords>& aspect_words() {
           U"谁管", U"归谁管", U"哪个单位", U"什么部门", U"啥部门"},
          {U"局", U"法院", U"委员会", U"仲裁委", U"交警", U"大队", U"窗口", U"中心", U"经办机构",
           U"部门", U"派出所", U"平台", U"客服", U"工会", U"热线", U"拨打", U"网站", U"小程序"}},
+        // "那我该先干啥", "你说了半天 我到底该先干啥" got "已经说到了，不再重复" or "我还答不好"
+        // (legal helper, session 30): the sentences that say what to do.
+        {Aspect::steps,
+         {U"先干啥", U"先干什么", U"先做啥", U"先做什么", U"先弄啥", U"先办啥", U"第一步",
+          U"该干啥", U"该做啥", U"该干什么", U"该做什么", U"下一步", U"咋个弄", U"从哪下手"},
+         {U"先", U"尽快", U"立即", U"马上", U"第一时间", U"申请", U"报警", U"拨打", U"打12",
+          U"保存", U"留好", U"保留", U"拍照", U"收集", U"备齐", U"投诉", U"起诉"}},
     };
     return words;
 }
@@ -166,7 +173,9 @@ bool asks_only_aspect(std::string_view message) {
         // "去哪告他", "找谁投诉": where to complain about what was just said is its place.
         U"告他", U"告", U"投诉", U"举报", U"他们", U"他",
         // "多久之内要提": the time of what was just said.
-        U"之内", U"以内"};
+        U"之内", U"以内",
+        // "我到底该先干啥": what to do next about what was just said.
+        U"到底", U"应该", U"该"};
     for (const auto word : kFillers) remove_all(word);
     return counted_chars(rest) <= 1;
 }
@@ -183,6 +192,8 @@ std::string_view aspect_label(Aspect aspect) {
             return "时间";
         case Aspect::place:
             return "去哪办";
+        case Aspect::steps:
+            return "先做什么";
         case Aspect::none:
             break;
     }
@@ -221,10 +232,25 @@ std::vector<std::string> sentences_about(std::string_view answer, Aspect aspect,
 
 std::string answer_part(std::string_view answer, std::string_view follow_up) {
     const Aspect aspect = asked_aspect(follow_up);
-    const auto sentences = sentences_about(answer, aspect);
+    // Steps are numbered, at most four: what to do, in the answer's order.
+    constexpr std::size_t kMostSteps = 4;
+    const bool steps = aspect == Aspect::steps;
+    constexpr std::size_t kAllSentences = 64;
+    auto sentences =
+        steps ? sentences_about(answer, aspect, kAllSentences) : sentences_about(answer, aspect);
     if (sentences.empty()) return {};
-    std::string text = "刚才的回答里，说到" + std::string(aspect_label(aspect)) + "的是这几句：";
-    for (const auto& sentence : sentences) text += "\n" + sentence;
+    if (steps) {
+        // What to do first comes first ("先保存好…证据" sat fifth behind the offices).
+        std::stable_partition(sentences.begin(), sentences.end(), [](const std::string& sentence) {
+            return text::contains_any(sentence, {"先", "尽快", "立即", "马上", "第一时间"});
+        });
+        if (sentences.size() > kMostSteps) sentences.resize(kMostSteps);
+    }
+    std::string text =
+        steps ? std::string("按刚才说的，可以这样做：")
+              : "刚才的回答里，说到" + std::string(aspect_label(aspect)) + "的是这几句：";
+    for (std::size_t i = 0; i < sentences.size(); ++i)
+        text += "\n" + (steps ? std::to_string(i + 1) + ". " : std::string()) + sentences[i];
     return text;
 }
 

@@ -68,6 +68,7 @@ enum class Aspect {
     money,   // 多少钱, 赔多少, 怎么算, 收费
     time,    // 多久, 几天, 啥时候, 时效
     place,   // 去哪, 找谁, 哪个部门
+    steps,   // 先干啥, 第一步, 下一步
 };
 
 // The aspect a message asks about, checked in the order above ("要带啥材料去哪交" asks for
@@ -79,7 +80,7 @@ Aspect asked_aspect(std::string_view message);
 // 申请, 办 …) are taken out, at most one character is left. "罚款多少钱" names 罚款.
 bool asks_only_aspect(std::string_view message);
 
-// How a reply names the aspect: "时间", "钱", "去哪办", "材料", "电话"; "" for none.
+// How a reply names the aspect: "时间", "钱", "去哪办", "材料", "电话", "先做什么"; "" for none.
 std::string_view aspect_label(Aspect aspect);
 
 // The sentences of `answer` that speak to `aspect` (faq::split_sentences), in

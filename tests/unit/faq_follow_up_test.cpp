@@ -184,6 +184,18 @@ TEST(FaqFollowUp, ThePartOfAnAnswerSaysWhatItIsAbout) {
 // A follow-up about the answer just sent whose words name no aspect: the sentences that hold
 // enough of what it asks, at most three, and the one after the most relevant (it often says what
 // that one's condition means), in the answer's order.
+TEST(FaqFollowUp, WhatToDoFirstIsNumberedStepsFirstThingsFirst) {
+    // "那我该先干啥" got "已经说到了，不再重复" (legal helper, session 30).
+    for (const char* text : {"那我该先干啥", "我到底该先干啥", "下一步呢"})
+        EXPECT_EQ(asked_aspect(text), Aspect::steps) << text;
+    EXPECT_TRUE(asks_only_aspect("那我该先干啥"));
+    const std::string answer =
+        "可以打12333投诉，也可以申请劳动仲裁。仲裁不收费。先保存好工资条和聊天记录。";
+    EXPECT_EQ(answer_part(answer, "那我该先干啥"),
+              "按刚才说的，可以这样做：\n1. 先保存好工资条和聊天记录。\n2. "
+              "可以打12333投诉，也可以申请劳动仲裁。");
+}
+
 TEST(FaqFollowUp, TheRelevantPartQuotesWhatSpeaksToTheFollowUp) {
     const std::string answer =
         "一句开头。说到罚款的一句。无关的一句。又说到罚款和补缴的一句；最后一句。";
