@@ -128,8 +128,9 @@ constexpr std::size_t kStoryChars = 8;
 
 // A follow-up that only finds the answer just sent again (and asks no aspect of it).
 constexpr std::string_view kAnswerStands =
-    "您这种情况，刚才的回答已经说到了，不再重复。想问得更细（比如对方不承认、没有证据、"
-    "钱怎么算），可以把情况多说几句；或者回复“人工”转律师值班，也可以拨打职工服务热线12351。";
+    "我这里能说的，刚才那条回答里都有了，怕没说到您要的点上。您可以把情况再多说几句（比如对方"
+    "怎么说的、有没有证据、钱怎么算），我再找找；或者回复“人工”转律师值班，也可以拨打职工服务"
+    "热线12351。";
 
 // A corrected figure whose answer gives no sum: the answer stands.
 constexpr std::string_view kCorrectionNoted =

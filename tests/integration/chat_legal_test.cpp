@@ -258,7 +258,7 @@ TEST_F(ChatLegalTest, FollowUpsKeepTheirTopicAndNeverRepeatTheAnswer) {
                 in_room(message(quiet, "@卡友小助手 老板欠我工资不给咋办"), quiet_room, true));
     EXPECT_EQ(bridge_post(port(), in_room(message(quiet, "那要是老板跑了呢"), quiet_room, false))
                   .all()
-                  .find("刚才的回答已经说到了"),
+                  .find("刚才那条回答里都有了"),
               std::string::npos);
     // In a group, where no messages are kept, what the bot answered him last is the topic.
     const std::string room = unique("room");
