@@ -534,15 +534,44 @@ std::string disability_line(int grade, long wage) {
            "300%的按300%算。\n";
 }
 
+// "俺驾驶证本来就只剩6分了", "还剩4分": the points he says are left in this cycle.
+std::optional<int> points_left_said(std::string_view text) {
+    for (std::size_t at = text.find("剩"); at != std::string_view::npos;
+         at = text.find("剩", at + 1)) {
+        std::string_view rest = text.substr(at + std::string_view("剩").size());
+        if (rest.starts_with("下")) rest.remove_prefix(std::string_view("下").size());
+        const auto value = number_at(rest);
+        if (value && *value >= 1 && *value <= 12 && rest.find("分") != std::string_view::npos &&
+            rest.find("分") <= 6)
+            return static_cast<int>(*value);
+    }
+    return std::nullopt;
+}
+
+// What `points` more leave of the `left` he has: how many, or that the cycle reaches 12.
+std::string points_after(int points, int left) {
+    if (points >= left)
+        return "您说只剩" + std::to_string(left) +
+               "分，这次就记满12分了，驾驶证会被扣留，要参加满分"
+               "学习和考试（大车30天），这期间不能开车";
+    return "您说还剩" + std::to_string(left) + "分，记完还剩" + std::to_string(left - points) +
+           "分，不会满分";
+}
+
 // 记分办法 第20条: a cycle's points reaching 12 keep his licence until he passes the full-marks
 // study and test.
-std::string points_line(const std::vector<int>& points, bool asks_left) {
+std::string points_line(const std::vector<int>& points, bool asks_left, std::optional<int> left) {
     int total = 0;
     std::string added;
     for (const int each : points) {
         total += each;
         added += (added.empty() ? "" : "＋") + std::to_string(each);
     }
+    // "驾照只剩4分了 再扣6分会咋样" got the full-marks rules without a word on his (fines
+    // helper, session 30): the points he says are left, less these.
+    if (left)
+        return "按您说的，再记" + std::to_string(total) + "分" + "，" + points_after(total, *left) +
+               "。\n";
     if (points.size() == 1) {
         if (!asks_left || total >= 12) return {};
         return "按您说的，这个记分周期已经记了" + added + "分，还差" + std::to_string(12 - total) +
@@ -609,11 +638,15 @@ std::string speeding_line(int limit, int speed, bool big_truck, std::string_view
             first_of({"国道", "省道", "县道", "乡道", "城区", "市区", "普通公路", "村道", "城里"});
         const bool other_road = other_at != std::string::npos && other_at < motorway_at;
         const bool motorway = motorway_at != std::string::npos && !other_road;
-        if (motorway || other_road)
-            line += "，大货车" + points_said(big_truck_points(percent, motorway));
-        else
+        if (motorway || other_road) {
+            const int points = big_truck_points(percent, motorway);
+            line += "，大货车" + points_said(points);
+            if (const auto left = points_left_said(text); left && points > 0)
+                line += "；" + points_after(points, *left);
+        } else {
             line += "；大货车在高速、快速路上" + points_said(big_truck_points(percent, true)) +
                     "，在其他道路上" + points_said(big_truck_points(percent, false));
+        }
         line += percent >= 50 ? "；超过50%的罚款200元到2000元，可以并处吊销驾驶证"
                               : "；不到50%的是警告或罚款20元到200元";
     }
@@ -762,7 +795,11 @@ std::string overlimit_line(int axles, bool trailer, int gross_tons, std::optiona
 // 第10–12条), which his two figures do not give: the bands are said, not worked ("核载18吨 拉了27吨
 // 超多少 咋罚" got numbered choices, then a handoff; legal helper, session 29).
 // `fined`: what he says he was fined ("罚了两千"), questioned when above the band.
-std::string overload_line(int rated_tons, int load_tons, std::optional<long> fined) {
+// 记分办法 第10–12条: over the 最大允许总质量 by under 30 % 1 point, 30–50 % 3, 50 % or more 6.
+int overload_points(int percent) { return percent >= 50 ? 6 : (percent >= 30 ? 3 : 1); }
+
+std::string overload_line(int rated_tons, int load_tons, std::optional<long> fined,
+                          std::string_view text) {
     const int over = load_tons - rated_tons;
     const int percent = over * 100 / rated_tons;
     const long most = percent >= 30 ? 2000 : 500;
@@ -773,6 +810,16 @@ std::string overload_line(int rated_tons, int load_tons, std::optional<long> fin
     if (fined && *fined > most)
         line += "；您说罚了" + std::to_string(*fined) +
                 "元，比这一档多，可以看看处罚决定书上写的依据，不服的60日内申请行政复议";
+    // "核载49吨…总重55吨": his weight is the truck and load together, so the points can be worked
+    // when his first figure is the licence's 总质量 (six axles: 49 t); said as a condition ("扣几分
+    // 俺就剩6分了" went unanswered three times; fines helper, session 30).
+    if (text::contains_any(text, {"总重", "总质量", "连车带货", "车带货"})) {
+        const int points = overload_points(percent);
+        line += "；要是" + std::to_string(rated_tons) + "吨是行驶证上的总质量，超了" +
+                std::to_string(percent) + "%，记" + std::to_string(points) + "分";
+        if (const auto left = points_left_said(text)) line += "；" + points_after(points, *left);
+        return line + "。\n";
+    }
     return line +
            "；记几分按车和货的总质量超过行驶证上“总质量”的比例算（不到30%记1分，30%到50%记3分，"
            "50%以上记6分）。\n";
@@ -1049,8 +1096,10 @@ std::string wage_story_lines(const Entry& answered, const DriverFigures& figures
 // said two messages ago was added to an overload question's answer as "6＋9＝15分" (legal helper,
 // session 24).
 std::string traffic_lines(const Entry& answered, const DriverFigures& figures,
-                          const DriverFigures& now, std::string_view text) {
-    const bool asks_left = asks_what_is_left(text);
+                          const DriverFigures& now, std::string_view text,
+                          std::string_view stated) {
+    const std::optional<int> left = points_left_said(stated);
+    const bool asks_left = asks_what_is_left(text) || left;
     const bool asks_points = !now.points.empty() || asks_left;
     // Figures of earlier messages head an answer to a message that states some of its own or
     // asks about a fine or points; "要是公司压着不给我报呢" got the same top line four times
@@ -1066,10 +1115,10 @@ std::string traffic_lines(const Entry& answered, const DriverFigures& figures,
             speeding_line(*figures.speed_limit, *figures.speed,
                           answered.answer.find("20%以上一次记12分") != std::string::npos, text);
     if (asks_points && !figures.points.empty() && follows(answered, SumRule::points))
-        lines += points_line(figures.points, asks_left);
+        lines += points_line(figures.points, asks_left, left);
     if (figures.rated_tons && figures.gross_tons && *figures.gross_tons > *figures.rated_tons &&
         follows(answered, SumRule::overload))
-        lines += overload_line(*figures.rated_tons, *figures.gross_tons, figures.deducted);
+        lines += overload_line(*figures.rated_tons, *figures.gross_tons, figures.deducted, stated);
     if (figures.axles && figures.gross_tons && follows(answered, SumRule::overlimit))
         lines +=
             overlimit_line(*figures.axles, figures.trailer, *figures.gross_tons, figures.deducted);
@@ -1084,7 +1133,7 @@ std::string sum_for_driver(const Entry& answered, std::string_view text,
     const DriverFigures now = figures_in(text);
     const std::string stated = std::string(text) + " " + std::string(said_before);
     const DriverFigures figures = said_before.empty() ? now : figures_in(stated);
-    if (std::string lines = traffic_lines(answered, figures, now, text); !lines.empty())
+    if (std::string lines = traffic_lines(answered, figures, now, text, stated); !lines.empty())
         return lines;
     if (figures.born_year && follows(answered, SumRule::retirement)) {
         const bool female =

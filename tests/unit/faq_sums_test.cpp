@@ -474,6 +474,30 @@ TEST(FaqSums, OverTheRatedLoadInTonsAndPerCent) {
     EXPECT_EQ(sum_for_driver(overload, "拉了27吨 罚多少"), "");
     EXPECT_EQ(figures_in("核载18吨 拉了27吨").rated_tons, 18);
     EXPECT_EQ(figures_in("核载18吨 拉了27吨").gross_tons, 27);
+    // His weight said as the truck and load together: the points if his first figure is the
+    // licence's 总质量, and what his points left come to ("扣几分 俺就剩6分了" went unanswered
+    // three times; fines helper, session 30).
+    const std::string gross = sum_for_driver(overload, "核载49吨 总重55吨 扣几分 俺只剩6分了");
+    EXPECT_NE(gross.find("要是49吨是行驶证上的总质量，超了12%，记1分；您说还剩6分，记完还剩5分"),
+              std::string::npos)
+        << gross;
+    EXPECT_NE(sum_for_driver(overload, "核载30吨 总重48吨 还剩3分").find("这次就记满12分了"),
+              std::string::npos);
+}
+
+// "那我驾照只剩4分了 再扣6分会咋样" and "高速上限速100跑了128 扣几分 我就剩8分了" got the rules
+// without a word on his points (fines helper, session 30).
+TEST(FaqSums, ThePointsHeSaysAreLeftAreWorkedThrough) {
+    const Entry points = entry_saying("一个记分周期内记满12分的，驾驶证被扣留，要参加满分学习。");
+    EXPECT_EQ(sum_for_driver(points, "那我驾照只剩4分了 再扣6分会咋样"),
+              "按您说的，再记6分，您说只剩4分，这次就记满12分了，驾驶证会被扣留，要参加满分学习和"
+              "考试（大车30天），这期间不能开车。\n");
+    EXPECT_EQ(sum_for_driver(points, "还剩下9分 又扣了3分"),
+              "按您说的，再记3分，您说还剩9分，记完还剩6分，不会满分。\n");
+    const Entry speeding = entry_saying("大货车在高速公路上超速未达20%记6分，20%以上一次记12分。");
+    EXPECT_NE(sum_for_driver(speeding, "高速上限速100跑了115 扣几分 我就剩8分了")
+                  .find("大货车记6分；您说还剩8分，记完还剩2分"),
+              std::string::npos);
 }
 
 // "欠我三个月工资一个月6500 还有押金2000没退 总共该给我多少" left the deposit out (legal helper,
