@@ -1955,7 +1955,12 @@ void RouterDialog::take_benefits_district(const ChatTurn& turn, Understanding& u
     if (match.kind != members::DistrictCatalog::Match::Kind::unique) return;
     understood.intent = "benefits";
     understood.slots["district"] = match.candidates.front()->name;
-    if (understood.slot("benefit").empty() && !turn.awaiting_benefit.empty())
+    // "武进区有啥福利 都列一下" after the health check asks for them all (it got the health
+    // check again; join helper, session 30).
+    const bool asks_all = text::contains_any(
+        turn.text, {"有啥福利", "哪些福利", "什么福利", "啥福利", "都列", "所有福利", "全部福利",
+                    "福利都有", "都有啥", "都有什么", "有哪些"});
+    if (understood.slot("benefit").empty() && !turn.awaiting_benefit.empty() && !asks_all)
         understood.slots["benefit"] = turn.awaiting_benefit;
 }
 

@@ -428,6 +428,9 @@ std::string answers_for(const StationCatalog& catalog, const Station& station,
 std::optional<std::size_t> picked_station(std::string_view text,
                                           const std::vector<const Station*>& listed) {
     if (listed.empty()) return std::nullopt;
+    // "新北区工会在哪 周六上班不" asks for the union's office, not the 新北 station (join helper,
+    // session 30: the station's address came twice).
+    if (contains_any(text, {"工会", "办公"})) return std::nullopt;
     if (const std::size_t n = text::list_ordinal(text); n >= 1 && n <= listed.size()) return n - 1;
     if (contains_any(
             text, {"头一个", "头一家", "最近的那", "最近那", "离我最近", "最近的一个", "最近一个"}))
