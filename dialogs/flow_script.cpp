@@ -154,6 +154,8 @@ const std::set<std::string>& FlowScript::required_texts() {
         "group_personal_data",
         "edit_unknown",
         "edit_later",
+        "filled_so_far",
+        "filled_nothing",
         "store_failed",
     };
     return keys;
@@ -167,7 +169,7 @@ const std::set<std::string>& FlowScript::known_intents() {
 
 const std::set<std::string>& FlowScript::known_commands() {
     static const std::set<std::string> names{"cancel", "restart", "edit",    "progress", "help",
-                                             "human",  "resend",  "confirm", "keep"};
+                                             "human",  "resend",  "confirm", "keep",     "where"};
     return names;
 }
 

@@ -202,6 +202,21 @@ std::string JoinEngine::masked(const FlowStep& step, const std::string& value) c
     return value;
 }
 
+void JoinEngine::tell_what_is_filled(Turn& turn) const {
+    const DraftState& draft = turn.draft();
+    std::vector<std::string> filled;
+    for (const auto& step : script_.steps) {
+        if (step.kind != StepKind::slot) continue;
+        const auto found = draft.slots.find(step.slot);
+        if (found != draft.slots.end() && !found->second.empty())
+            filled.push_back(step.label + " " + masked(step, found->second));
+    }
+    if (filled.empty())
+        turn.say(script_.text("filled_nothing"));
+    else
+        turn.say(fill_text(script_.text("filled_so_far"), {{"filled", join(filled, "、")}}));
+}
+
 std::string JoinEngine::summary(const DraftState& draft) const {
     std::string out = script_.text("summary_header");
     for (const auto& step : script_.steps) {
@@ -442,6 +457,11 @@ bool JoinEngine::command(Turn& turn) const {
     if (is_command(text, commands.at("help"))) {
         turn.say(script_.text("help"));
         turn.say(script_.text("in_flow_reminder"));
+        prompt_again(turn);
+        return true;
+    }
+    if (is_command(text, commands.at("where"))) {
+        tell_what_is_filled(turn);
         prompt_again(turn);
         return true;
     }

@@ -172,6 +172,8 @@ public:
 
 private:
     struct Turn;
+    // "我刚才填到哪了": the fields filled so far, masked as in the summary.
+    void tell_what_is_filled(Turn& turn) const;
     void group_turn(Turn& turn) const;
     void flow_turn(Turn& turn) const;
     void idle_turn(Turn& turn) const;

@@ -200,6 +200,7 @@ std::string flow_command_text(const Understanding& understanding) {
     if (intent == "resend") return "重发";
     if (intent == "confirm") return "确认";
     if (intent == "keep") return "不改了";
+    if (intent == "where") return "填到哪了";
     if (intent == "edit") {
         static const std::pair<const char*, const char*> words[] = {
             {"name", "修改姓名"},  {"id_card", "修改身份证"}, {"mobile", "修改手机"},

@@ -528,6 +528,15 @@ Understanding Understander::understand(std::string_view text, const UnderstandCo
         result.command = false;
         return result;
     }
+    // "我刚才填到哪了", "还是弄吧 刚才弄到哪了" mid-form: what is filled, then the step (they got
+    // "手机号只能是数字" and the plate's error; join helper, session 30).
+    if (!context.step.empty() &&
+        contains_any(cleaned, {"填到哪", "弄到哪", "到哪了", "到哪一步", "第几步", "填了哪些",
+                               "填了啥", "填到第几"})) {
+        result.intent = "where";
+        result.command = true;
+        return result;
+    }
     // "算了不改了 就这样吧" mid-form: the value stays (join helper, session 27); "算了" is no
     // cancel.
     constexpr std::size_t kLongestKeep = 12;

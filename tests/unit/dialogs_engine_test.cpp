@@ -478,6 +478,19 @@ TEST_F(EngineTest, AFieldCheckedAtTheSummaryShowsItAgain) {
     EXPECT_NE(last_effect_.kind, EffectKind::submit);
 }
 
+// "我刚才填到哪了" got "手机号只能是数字" (join helper, session 30): what is filled, masked, and the
+// step again; nothing changes.
+TEST_F(EngineTest, WhereHeIsSaysWhatIsFilledAndAsksTheStepAgain) {
+    say("入会");
+    auto empty = say("填到哪了");
+    EXPECT_TRUE(any_contains(empty.texts, "还没有填好的项")) << all(empty.texts);
+    say("张三");
+    auto out = say("填到哪了");
+    EXPECT_TRUE(any_contains(out.texts, "已经填好的：姓名 张三")) << all(out.texts);
+    EXPECT_TRUE(any_contains(out.texts, "第2步")) << all(out.texts);
+    EXPECT_EQ(state_.draft->step, "id_card");
+}
+
 TEST_F(EngineTest, EditWithoutAFieldAsksWhich) {
     say("入会");
     auto out = say("修改");

@@ -197,6 +197,10 @@ TEST(Understand, MidFormACancelNeedsAWordOfCancelling) {
         EXPECT_EQ(phone.slot("field"), "mobile") << step;
     }
     EXPECT_NE(understand("不是这个", "sms_code").intent, "cancel");
+    // Where he is in the form (session 30: a phone-number error, a plate error).
+    for (const char* text : {"我刚才填到哪了", "还是弄吧 刚才弄到哪了"})
+        EXPECT_EQ(understand(text, "plate").intent, "where") << text;
+    EXPECT_NE(understand("我刚才填到哪了").intent, "where");
     for (const char* text : {"取消", "不办了", "算了 不弄了", "放弃"})
         EXPECT_EQ(understand(text, "sms_code").intent, "cancel") << text;
 }
