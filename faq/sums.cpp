@@ -70,6 +70,10 @@ std::u32string prepared(std::string_view raw) {
         if (!spaced.empty() && is_arabic(spaced.back()) &&
             kDigitNumerals.find(cp) != std::u32string_view::npos)
             spaced.push_back(U' ');
+        // "8千一个月" is 8000 a month, not 8100 (victims helper, session 30): 一个 starts a word.
+        if (!spaced.empty() && (spaced.back() == U'千' || spaced.back() == U'万') && cp == U'一' &&
+            at + 1 < decoded.size() && decoded[at + 1] == U'个')
+            spaced.push_back(U' ');
         spaced.push_back(cp);
     }
     return fold_numbers(spaced);

@@ -28,6 +28,7 @@ TEST(FaqSums, NumbersInDigitsAndInChineseNumerals) {
         {"三年", 3},
         {"五千块", 5000},
         {"8k", 8000},
+        {"8千一个月", 8000},  // session 30: read as 8100
         {"个月", std::nullopt},
         {"", std::nullopt},
     };
