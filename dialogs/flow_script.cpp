@@ -108,6 +108,7 @@ const std::set<std::string>& FlowScript::required_texts() {
         "help",
         "unknown",
         "cancelled",
+        "cancel_confirm",
         "nothing_to_cancel",
         "restarted",
         "too_many_failures",

@@ -562,6 +562,36 @@ std::string outcome_of(Do action, const std::string& legal_outcome) {
     }
 }
 
+// "是", "对 删了吧", "确定": a short yes to what was just asked (not "不", "别", "没").
+bool agrees(std::string_view text) {
+    constexpr std::size_t kShortYes = 6;
+    return text::code_point_count(text) <= kShortYes &&
+           text::contains_any(
+               text, {"是", "对", "嗯", "确定", "确认", "删", "好", "行", "ok", "OK", "取消"}) &&
+           !text::contains_any(text, {"不", "别", "没", "继续"});
+}
+
+// The answer to "确定要取消入会申请吗": "是", "确定" cancel; "不是 点错了" keeps the form (what is
+// filled, the step again); anything else is read as it was.
+void take_cancel_answer(std::string_view text, Understanding& understood) {
+    constexpr std::size_t kShortNo = 8;
+    if (agrees(text)) {
+        understood.intent = "cancel";
+        understood.command = true;
+    } else if (text::code_point_count(text) <= kShortNo &&
+               text::contains_any(text, {"不", "别", "点错", "按错", "错了"})) {
+        understood.intent = "where";
+        understood.command = true;
+    }
+}
+
+// Whether the form holds anything he typed: a field filled or a value kept for its step.
+bool has_filled_in(const DraftState& draft) {
+    const auto filled = [](const auto& slot) { return !slot.second.empty(); };
+    return std::any_of(draft.slots.begin(), draft.slots.end(), filled) ||
+           std::any_of(draft.waiting.begin(), draft.waiting.end(), filled);
+}
+
 bool is_menu(const std::vector<std::string>& offered) {
     return !offered.empty() && offered.front().rfind(kMenuPrefix, 0) == 0;
 }
@@ -1730,6 +1760,24 @@ asio::awaitable<void> RouterDialog::answer_status(const Message& message, Conver
     if (!waiting || application != "none") handled.flow_text = std::string("进度");
 }
 
+// A cancel with something filled in is asked once (`cancel_confirm`); "确定取消", "确定", "是" or
+// "取消" again next deletes it (take_cancel_answer). Anything else goes on as it would.
+bool RouterDialog::ask_before_cancelling(const ChatTurn& turn, ConversationState& state,
+                                         const Route& decided, bool mid_flow,
+                                         Handled& handled) const {
+    if (decided.flow_text == "取消" && mid_flow && turn.awaiting != "cancel_confirm" &&
+        state.draft && has_filled_in(*state.draft)) {
+        handled.texts.push_back(services_.script->text("cancel_confirm"));
+        state.session.awaiting = "cancel_confirm";
+        return true;
+    }
+    if (turn.awaiting == "cancel_confirm" && decided.flow_text == "确认") {
+        handled.flow_text = std::string("取消");
+        return true;
+    }
+    return false;
+}
+
 // The action route() decided, into `handled`; returns the legal service's outcome, if it ran.
 asio::awaitable<std::string> RouterDialog::answer_route(
     const Message& message, const TurnInput& input, ConversationState& state, const ChatTurn& turn,
@@ -1742,6 +1790,7 @@ asio::awaitable<std::string> RouterDialog::answer_route(
                 handled.reject = understood.slot("error");
                 break;
             }
+            if (ask_before_cancelling(turn, state, decided, mid_flow, handled)) break;
             handled.flow_text = decided.flow_text;
             if (const std::string beside = understood.slot("beside"); !beside.empty())
                 handled.texts = co_await answer_aside(message, turn, beside, false);
@@ -2068,6 +2117,7 @@ asio::awaitable<RouterDialog::Handled> RouterDialog::chat_services(const Message
     const int choices = static_cast<int>(offered.size()) + (desk_offered ? 1 : 0);
     Understanding understood = understand(message, input, state, choices);
     take_benefits_district(turn, understood);
+    if (awaiting == "cancel_confirm" && mid_flow) take_cancel_answer(text, understood);
     take_station_service(awaiting, in_group, text, understood);
     take_other_district_benefits(*services_.districts, turn.office_district, text, understood);
     if (answer_what_was_left_open(turn, understood, state, handled)) co_return handled;

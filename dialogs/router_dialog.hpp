@@ -312,6 +312,8 @@ private:
     boost::asio::awaitable<void> answer_status(const Message& message, ConversationState& state,
                                                const ChatTurn& turn,
                                                const Understanding& understood, Handled& handled);
+    bool ask_before_cancelling(const ChatTurn& turn, ConversationState& state, const Route& decided,
+                               bool mid_flow, Handled& handled) const;
     boost::asio::awaitable<std::string> answer_route(const Message& message, const TurnInput& input,
                                                      ConversationState& state, const ChatTurn& turn,
                                                      const Understanding& understood,

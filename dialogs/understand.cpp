@@ -529,10 +529,12 @@ Understanding Understander::understand(std::string_view text, const UnderstandCo
         return result;
     }
     // "我刚才填到哪了", "还是弄吧 刚才弄到哪了" mid-form: what is filled, then the step (they got
-    // "手机号只能是数字" and the plate's error; join helper, session 30).
+    // "手机号只能是数字" and the plate's error); "不取消", "别取消啊" too (they cancelled and
+    // deleted the form; join helper, session 30).
     if (!context.step.empty() &&
         contains_any(cleaned, {"填到哪", "弄到哪", "到哪了", "到哪一步", "第几步", "填了哪些",
-                               "填了啥", "填到第几"})) {
+                               "填了啥", "填到第几", "不取消", "别取消", "不要取消", "没说取消",
+                               "不是取消", "不用取消", "撤销取消", "没让你取消"})) {
         result.intent = "where";
         result.command = true;
         return result;
