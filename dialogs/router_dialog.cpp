@@ -585,6 +585,17 @@ void take_cancel_answer(std::string_view text, Understanding& understood) {
     }
 }
 
+// The field named right after "想修改哪一项？": "车牌号", "所在区县", "手机".
+void take_field_picked(std::string_view text, Understanding& understood) {
+    constexpr std::size_t kShortPick = 8;
+    if (text::code_point_count(text) > kShortPick) return;
+    std::string field = field_named(text);
+    if (field.empty()) return;
+    understood.intent = "edit";
+    understood.command = true;
+    understood.slots["field"] = std::move(field);
+}
+
 // Whether the form holds anything he typed: a field filled or a value kept for its step.
 bool has_filled_in(const DraftState& draft) {
     const auto filled = [](const auto& slot) { return !slot.second.empty(); };
@@ -1761,7 +1772,8 @@ asio::awaitable<void> RouterDialog::answer_status(const Message& message, Conver
 }
 
 // A cancel with something filled in is asked once (`cancel_confirm`); "确定取消", "确定", "是" or
-// "取消" again next deletes it (take_cancel_answer). Anything else goes on as it would.
+// "取消" again next deletes it (take_cancel_answer). Anything else goes on as it would. Also
+// remembers that "修改" alone asked which field.
 bool RouterDialog::ask_before_cancelling(const ChatTurn& turn, ConversationState& state,
                                          const Route& decided, bool mid_flow,
                                          Handled& handled) const {
@@ -1775,6 +1787,9 @@ bool RouterDialog::ask_before_cancelling(const ChatTurn& turn, ConversationState
         handled.flow_text = std::string("取消");
         return true;
     }
+    // "修改" alone lists the fields: "车牌号" next is the one he picks (it got the privacy answer
+    // and the summary; join helper, session 30). take_field_picked reads it.
+    if (decided.flow_text == "修改") state.session.awaiting = "edit_which";
     return false;
 }
 
@@ -2118,6 +2133,7 @@ asio::awaitable<RouterDialog::Handled> RouterDialog::chat_services(const Message
     Understanding understood = understand(message, input, state, choices);
     take_benefits_district(turn, understood);
     if (awaiting == "cancel_confirm" && mid_flow) take_cancel_answer(text, understood);
+    if (awaiting == "edit_which" && mid_flow) take_field_picked(text, understood);
     take_station_service(awaiting, in_group, text, understood);
     take_other_district_benefits(*services_.districts, turn.office_district, text, understood);
     if (answer_what_was_left_open(turn, understood, state, handled)) co_return handled;

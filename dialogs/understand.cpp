@@ -539,6 +539,16 @@ Understanding Understander::understand(std::string_view text, const UnderstandCo
         result.command = true;
         return result;
     }
+    // A phone number at the code step is the phone changed: "换个号 用我老婆的 138…" got a legal
+    // answer on 债权人撤销权, "不是这个 换个号 135…" the menu, "135…" alone "请回复6位数字"
+    // (join helper, session 30).
+    if (context.step == "sms_code" && find_personal_data(cleaned).mobile &&
+        !find_personal_data(cleaned).id_card) {
+        result.intent = "edit";
+        result.command = true;
+        result.slots["field"] = "mobile";
+        return result;
+    }
     // "算了不改了 就这样吧" mid-form: the value stays (join helper, session 27); "算了" is no
     // cancel.
     constexpr std::size_t kLongestKeep = 12;

@@ -234,6 +234,10 @@ TEST_F(JoinTest, ValuesTypedTogetherAreKeptAndAChangeCarriesItsValue) {
               std::string::npos)
         << changed.all();
     EXPECT_EQ(latest_code(redis_port(), kWang.mobile).size(), 6u);
+    // "修改" lists the fields; the one named next is edited (session 30: "车牌号" got the summary).
+    EXPECT_NE(say("修改").all().find("想修改哪一项"), std::string::npos);
+    EXPECT_NE(say("姓名").all().find("第1步"), std::string::npos);
+    say(kLi.name);
     // A cancel with fields filled is asked once; "不是 点错了" keeps the form, "确定取消" deletes
     // it
     // ("取消" at the summary had deleted six fields; join helper, session 30).

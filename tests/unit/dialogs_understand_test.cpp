@@ -197,6 +197,14 @@ TEST(Understand, MidFormACancelNeedsAWordOfCancelling) {
         EXPECT_EQ(phone.slot("field"), "mobile") << step;
     }
     EXPECT_NE(understand("不是这个", "sms_code").intent, "cancel");
+    // At the code step any phone number is the phone changed (session 30: a legal answer, the
+    // menu, "请回复6位数字").
+    for (const char* text :
+         {"换个号 用我老婆的 13812345679", "算了 还是用我自己的吧 13611112223", "13512345679"}) {
+        const auto changed = understand(text, "sms_code");
+        EXPECT_EQ(changed.intent, "edit") << text;
+        EXPECT_EQ(changed.slot("field"), "mobile") << text;
+    }
     // Where he is in the form (session 30: a phone-number error, a plate error).
     for (const char* text : {"我刚才填到哪了", "还是弄吧 刚才弄到哪了"})
         EXPECT_EQ(understand(text, "plate").intent, "where") << text;
