@@ -563,7 +563,8 @@ Extraction extract_employer(const std::u32string& raw) {
         std::u32string head = clause.substr(0, org_end);
         std::u32string value =
             after_last_marker(head, {U"叫", U"是", U"在", U"给", U"挂靠", U"挂在", U"挂", U"名称",
-                                     U"单位", U"公司", U"我跑", U"用"});
+                                     U"单位", U"公司", U"我跑", U"用", U"改成", U"改为",
+                                     U"换成", U"应该是"});
         // "公司是X有限公司": the marker ran into the suffix itself; keep the whole head then.
         if (value.size() < 3)
             value = after_last_marker(head, {U"叫", U"是", U"在", U"给", U"挂靠", U"挂在", U"挂"});
@@ -575,7 +576,11 @@ Extraction extract_employer(const std::u32string& raw) {
         // "我开的是公司"; join helper, session 28).
         const bool sentence = value.starts_with(U"我") || value.starts_with(U"俺") ||
                               value.find(U"的是") != std::u32string::npos;
-        if (bare_suffix || sentence || value.size() < 3) continue;
+        // "挂靠公司改一下": a kind of company, no company's name (it replaced his company; join
+        // helper, session 30).
+        const bool kind_only = value == U"挂靠公司" || value == U"运输公司" ||
+                               value == U"物流公司" || value == U"货运公司";
+        if (bare_suffix || sentence || kind_only || value.size() < 3) continue;
         const auto result = validate_employer(text::encode_utf8(value));
         if (result.ok && !result.value.empty()) return found(result.value);
     }

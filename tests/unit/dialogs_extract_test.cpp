@@ -159,6 +159,8 @@ TEST(Extract, TheValueHeTurnsToIsKept) {
             .value,
         "武进通运物流有限公司");
     EXPECT_EQ(extract_answer("employer", "挂靠在常州顺达物流", kToday).value, "常州顺达物流");
+    EXPECT_EQ(extract_answer("employer", "单位改成常州奔腾物流", kToday).value, "常州奔腾物流");
+    EXPECT_FALSE(extract_answer("employer", "挂靠公司改一下", kToday).found());
 }
 
 TEST(Extract, NumbersInsideSentencesAreNormalized) {
