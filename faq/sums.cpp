@@ -390,6 +390,9 @@ DriverFigures figures_in(std::string_view raw) {
     // "我4年3个月 8500一个月 能赔多少": in a message about severance a length of time is his
     // service even without 干 / 做 before it.
     const bool about_leaving = mentions(text, {U"补偿", U"辞退", U"开除", U"赔", U"没签"});
+    // "保险只给我按3000一个月算 我…一个月挣1万多": what he earns, not what they offer (the
+    // 3000 was taken as his income; victims helper, session 30).
+    bool wage_earned = false;
     for (std::size_t at = 0; at < text.size(); ++at) {
         // A number starts here, not inside another.
         if (at > 0 && (is_arabic(text[at - 1]) || text[at - 1] == U'.')) continue;
@@ -477,8 +480,12 @@ DriverFigures figures_in(std::string_view raw) {
              !said_before(text, at, 6, {U"欠", U"拖", U"扣", U"少发"})) ||
             said_after(text, after + (after < text.size() && text[after] == U' ' ? 1 : 0),
                        kMonthlyAfter);
-        if (!figures.monthly_wage && monthly && *value >= 500 && *value <= 200'000)
+        const bool earned = said_before(text, at, 4, {U"挣", U"赚", U"收入"});
+        if ((!figures.monthly_wage || (earned && !wage_earned)) && monthly && *value >= 500 &&
+            *value <= 200'000) {
             figures.monthly_wage = *value;
+            wage_earned = earned;
+        }
     }
     read_truck_weight(text, figures);
     read_wage_story(text, figures);

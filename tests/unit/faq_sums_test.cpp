@@ -57,6 +57,9 @@ TEST(FaqSums, FiguresAreReadOnlyBesideTheWordsThatNameThem) {
         {"拖了我两个月工资没发", std::nullopt, std::nullopt, std::nullopt},
         {"苏D12345 扣了我6分", std::nullopt, std::nullopt, std::nullopt},
         {"货主欠运费两万五", std::nullopt, std::nullopt, std::nullopt},
+        // What he earns, not what the insurer offers (session 30: 3000 was taken).
+        {"对方保险误工费只给我按3000一个月算 我是自己车跑货的一个月挣1万多", 10000, std::nullopt,
+         std::nullopt},
     };
     for (const Case& c : cases) {
         const DriverFigures figures = figures_in(c.text);
