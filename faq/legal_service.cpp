@@ -217,6 +217,10 @@ bool answer_correction(LegalReply& reply, const Index* index, const LegalQuestio
     // would keep an answer that said wages were no case for arbitration (regression helper,
     // session 29). The message is answered as a question of its own.
     if (worked.sum.empty() && renames_the_matter(question.text)) return false;
+    // "说错了不是50是80 还有…会员费能退不", "说的不对啊 我没单位 就问新农合断了2年现在交 几个月
+    // 能报": a correction that asks something new, with no sum to work, is that question; "刚才的
+    // 回答照样适用" dropped it (platform helper, session 30).
+    if (worked.sum.empty() && asks_something(question.text)) return false;
     answer_with_entry(reply, worked.entry ? *worked.entry : *first,
                       worked.sum.empty()
                           ? std::string(kCorrectionNoted)
