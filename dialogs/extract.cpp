@@ -561,10 +561,9 @@ Extraction extract_employer(const std::u32string& raw) {
                 org_end = std::max(org_end, pos + suffix.size());
         if (org_end == 0) continue;
         std::u32string head = clause.substr(0, org_end);
-        std::u32string value =
-            after_last_marker(head, {U"叫", U"是", U"在", U"给", U"挂靠", U"挂在", U"挂", U"名称",
-                                     U"单位", U"公司", U"我跑", U"用", U"改成", U"改为",
-                                     U"换成", U"应该是"});
+        std::u32string value = after_last_marker(
+            head, {U"叫", U"是", U"在", U"给", U"挂靠", U"挂在", U"挂", U"名称", U"单位", U"公司",
+                   U"我跑", U"用", U"改成", U"改为", U"换成", U"应该是"});
         // "公司是X有限公司": the marker ran into the suffix itself; keep the whole head then.
         if (value.size() < 3)
             value = after_last_marker(head, {U"叫", U"是", U"在", U"给", U"挂靠", U"挂在", U"挂"});
@@ -635,6 +634,18 @@ Extraction corrected_value(std::string_view validator, const std::u32string& tex
     if (validator == "plate") return extract_plate(tail);
     // "挂靠在常州顺达物流 哦不对 去年换了 现在是武进通运物流有限公司" kept the first.
     if (validator == "employer") return extract_employer(tail);
+    // "李四 哦不对 写大名 李思远", "王五 说错了 是王武": the name in the last words (the first
+    // name was kept, and one was submitted; join helper, session 30).
+    if (validator == "name") {
+        // "用我老婆的名字行不 她叫陈秀英" names someone else.
+        for (const std::u32string_view other : {U"她", U"他", U"老婆", U"媳妇", U"爱人"})
+            if (tail.find(other) != std::u32string::npos) return {};
+        const std::size_t last_space = tail.find_last_of(U' ');
+        std::u32string last =
+            last_space == std::u32string::npos ? tail : tail.substr(last_space + 1);
+        last = after_last_marker(last, {U"是", U"叫", U"写", U"改成", U"改为"});
+        return extract_name(last);
+    }
     return {};
 }
 
@@ -693,6 +704,33 @@ Extraction extract_answer(std::string_view validator, std::string_view text, int
 }
 
 namespace {
+
+// A word of `text` that names a company (a suffix and a name before it) or a platform, as
+// extract_employer reads it; nullopt when none does.
+std::optional<std::string> employer_among_details(std::string_view text, int today) {
+    const std::u32string points = text::decode_utf8(text);
+    const bool platform = std::any_of(
+        std::begin(kPlatforms), std::end(kPlatforms),
+        [&](std::u32string_view name) { return points.find(name) != std::u32string::npos; });
+    constexpr std::size_t kShortestCompany = 4;  // "顺达物流"
+    for (std::size_t at = 0; at < text.size();) {
+        const std::size_t end = std::min(text.find(' ', at), text.size());
+        const std::string_view word = text.substr(at, end - at);
+        at = end + 1;
+        const std::u32string word_points = text::decode_utf8(word);
+        const bool company =
+            word_points.size() >= kShortestCompany &&
+            std::any_of(std::begin(kOrgSuffixes), std::end(kOrgSuffixes),
+                        [&](std::u32string_view suffix) { return word_points.ends_with(suffix); });
+        if (!company) continue;
+        const auto employer = extract_answer("employer", word, today);
+        if (employer.found() && employer.value != "无") return employer.value;
+    }
+    if (!platform) return std::nullopt;
+    const auto employer = extract_answer("employer", text, today);
+    if (employer.found() && employer.value != "无") return employer.value;
+    return std::nullopt;
+}
 
 bool says_his_employer(std::string_view text) {
     for (const std::string_view cue : {"挂靠", "挂在", "单位", "公司是", "公司叫", "上班", "平台是",
@@ -807,13 +845,11 @@ std::map<std::string, std::string> other_values(std::string_view text, std::stri
         const auto employer = extract_answer("employer", text, today_yyyymmdd);
         if (employer.found() && employer.value != "无") found.emplace("employer", employer.value);
     }
-    // "…车牌苏D3G219 武进的 个体", "…在溧阳 没挂靠": among his other details, no employer is the
-    // answer to that step too (step 6 asked again: "刚说了没挂靠啊"; join helper, session 27).
-    // Alone at another step "没有单位" stays that step's word.
-    if (except != "employer" && !found.count("employer") && found.size() >= 2 &&
-        text::contains_any(text, {"个体", "没挂靠", "没有挂靠", "不挂靠", "自己跑", "单干", "散户",
-                                  "没单位", "没有单位"}))
-        found.emplace("employer", "无");
+    // A company's name or a platform as a word among his details (employer_among_details): no
+    // place for the district either ("常州顺达物流" is no 常州).
+    std::optional<std::string> among;
+    if (except != "employer" && !found.count("employer"))
+        among = employer_among_details(text, today_yyyymmdd);
     if (except != "district" && districts) {
         // The company's and his own name are no place: "金坛顺达物流" says where the company is,
         // "王红梅" is no 红梅街道.
@@ -821,8 +857,23 @@ std::map<std::string, std::string> other_values(std::string_view text, std::stri
         for (const char* field : {"employer", "name"})
             if (const auto value = found.find(field); value != found.end())
                 rest = text::replace_with_space(rest, value->second);
+        if (among) rest = text::replace_with_space(rest, *among);
         if (auto place = place_he_names(rest, *districts)) found.emplace("district", *place);
     }
+    // "…车牌苏D3G219 武进的 个体", "…在溧阳 没挂靠": among his other details, no employer is the
+    // answer to that step too (step 6 asked again: "刚说了没挂靠啊"; join helper, session 27).
+    // Alone at another step "没有单位" stays that step's word.
+    // At a step (`except`), the step's own value is among them: one other is enough ("苏D20088
+    // 武进 个体的没挂靠" at the plate step; join helper, session 30).
+    const std::size_t details = found.size() + (except.empty() ? 0 : 1);
+    if (except != "employer" && !found.count("employer") && details >= 2 &&
+        text::contains_any(text, {"个体", "没挂靠", "没有挂靠", "不挂靠", "自己跑", "单干", "散户",
+                                  "没单位", "没有单位"}))
+        found.emplace("employer", "无");
+    // "苏D6H600 武进区 常州顺达物流", "…武进湖塘 跑满帮": a company's name or a platform as a word
+    // among his details is his employer (step 6 asked again; join helper, session 30).
+    if (except != "employer" && !found.count("employer") && details >= 2 && among)
+        found.emplace("employer", std::move(*among));
     return found;
 }
 

@@ -534,7 +534,8 @@ Understanding Understander::understand(std::string_view text, const UnderstandCo
     if (!context.step.empty() &&
         contains_any(cleaned, {"填到哪", "弄到哪", "到哪了", "到哪一步", "第几步", "填了哪些",
                                "填了啥", "填到第几", "不取消", "别取消", "不要取消", "没说取消",
-                               "不是取消", "不用取消", "撤销取消", "没让你取消"})) {
+                               "不是取消", "不用取消", "撤销取消", "没让你取消", "没说要取消",
+                               "不是要取消", "没要取消"})) {
         result.intent = "where";
         result.command = true;
         return result;

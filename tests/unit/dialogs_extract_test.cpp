@@ -161,6 +161,17 @@ TEST(Extract, TheValueHeTurnsToIsKept) {
     EXPECT_EQ(extract_answer("employer", "挂靠在常州顺达物流", kToday).value, "常州顺达物流");
     EXPECT_EQ(extract_answer("employer", "单位改成常州奔腾物流", kToday).value, "常州奔腾物流");
     EXPECT_FALSE(extract_answer("employer", "挂靠公司改一下", kToday).found());
+    // The name he turns to (session 30: the first was kept, and one was submitted).
+    EXPECT_EQ(extract_answer("name", "李四 哦不对 写大名 李思远", kToday).value, "李思远");
+    EXPECT_EQ(extract_answer("name", "王五 说错了 是王武", kToday).value, "王武");
+    EXPECT_EQ(extract_answer("name", "刘强 不对不对 刘强东", kToday).value, "刘强东");
+    // Among his details, a company's name or a platform is his employer.
+    EXPECT_EQ(other_values("苏D6H600 武进区 常州顺达物流", "plate", kToday, &districts())
+                  .count("employer"),
+              1u);
+    EXPECT_EQ(
+        other_values("苏D20088 武进 个体的没挂靠", "plate", kToday, &districts()).count("employer"),
+        1u);
 }
 
 TEST(Extract, NumbersInsideSentencesAreNormalized) {
