@@ -596,6 +596,19 @@ void take_field_picked(std::string_view text, Understanding& understood) {
     understood.slots["field"] = std::move(field);
 }
 
+constexpr std::string_view kWhatTheSmsSays =
+    "审核有了结果，会给您验证过的手机发一条短信，开头是【卡友工会】：通过的写“您的入会申请（申请号"
+    "）"
+    "已通过审核，欢迎加入工会！…”；没通过的写明原因，改好后在这里回复“入会”重新申请。交申请时不发"
+    "短信。工会的短信不会让您点链接、转账或说验证码。";
+
+// "批了短信说啥", "短信上写的啥 我咋知道是你们发的": what the result's SMS will say.
+bool asks_what_the_sms_says(std::string_view text) {
+    return text::contains_any(text, {"短信"}) &&
+           text::contains_any(text, {"说啥", "写啥", "写的啥", "说什么", "写什么", "内容", "会发啥",
+                                     "发啥", "咋知道", "怎么知道", "是你们", "真的假的"});
+}
+
 // Whether the form holds anything he typed: a field filled or a value kept for its step.
 bool has_filled_in(const DraftState& draft) {
     const auto filled = [](const auto& slot) { return !slot.second.empty(); };
@@ -1757,6 +1770,10 @@ asio::awaitable<void> RouterDialog::answer_status(const Message& message, Conver
         handled.texts.push_back(kSomeoneElsesApplication);
         co_return;
     }
+    // "批了短信说啥", "短信啥时候到 会发啥", "我咋知道是你们发的": what the result's SMS says, then
+    // the status (the status alone came four times; join helper, session 30). The wording is
+    // config/sms-templates.yaml's approval and rejection.
+    if (asks_what_the_sms_says(turn.text)) handled.texts.push_back(std::string(kWhatTheSmsSays));
     std::optional<std::string> waiting;
     if (!turn.in_group) waiting = co_await ticket_still_waiting(message, state);
     // "咋还没回" while his ticket waits: that, not also "没有查到您…的入会申请".

@@ -471,6 +471,35 @@ bool is_number_alone(std::string_view cleaned) {
     });
 }
 
+// Mid-form words that are the form's own commands, whatever the classifier made of them: where
+// he is, a cancel he takes back, a new phone at the code step. True when `result` is one.
+bool form_command(std::string_view cleaned, const UnderstandContext& context,
+                  Understanding& result) {
+    // "我刚才填到哪了", "还是弄吧 刚才弄到哪了" mid-form: what is filled, then the step (they got
+    // "手机号只能是数字" and the plate's error); "不取消", "别取消啊" too (they cancelled and
+    // deleted the form; join helper, session 30).
+    if (!context.step.empty() &&
+        contains_any(cleaned, {"填到哪", "弄到哪", "到哪了", "到哪一步", "第几步", "填了哪些",
+                               "填了啥", "填到第几", "不取消", "别取消", "不要取消", "没说取消",
+                               "不是取消", "不用取消", "撤销取消", "没让你取消", "没说要取消",
+                               "不是要取消", "没要取消"})) {
+        result.intent = "where";
+        result.command = true;
+        return true;
+    }
+    // A phone number at the code step is the phone changed: "换个号 用我老婆的 138…" got a legal
+    // answer on 债权人撤销权, "不是这个 换个号 135…" the menu, "135…" alone "请回复6位数字"
+    // (join helper, session 30).
+    if (context.step == "sms_code" && find_personal_data(cleaned).mobile &&
+        !find_personal_data(cleaned).id_card) {
+        result.intent = "edit";
+        result.command = true;
+        result.slots["field"] = "mobile";
+        return true;
+    }
+    return false;
+}
+
 }  // namespace
 
 // "@卡友小助手 金坛有司机之家吗 要能停半挂的", "金坛晚上哪能停车": where a station is in a place he
@@ -528,28 +557,7 @@ Understanding Understander::understand(std::string_view text, const UnderstandCo
         result.command = false;
         return result;
     }
-    // "我刚才填到哪了", "还是弄吧 刚才弄到哪了" mid-form: what is filled, then the step (they got
-    // "手机号只能是数字" and the plate's error); "不取消", "别取消啊" too (they cancelled and
-    // deleted the form; join helper, session 30).
-    if (!context.step.empty() &&
-        contains_any(cleaned, {"填到哪", "弄到哪", "到哪了", "到哪一步", "第几步", "填了哪些",
-                               "填了啥", "填到第几", "不取消", "别取消", "不要取消", "没说取消",
-                               "不是取消", "不用取消", "撤销取消", "没让你取消", "没说要取消",
-                               "不是要取消", "没要取消"})) {
-        result.intent = "where";
-        result.command = true;
-        return result;
-    }
-    // A phone number at the code step is the phone changed: "换个号 用我老婆的 138…" got a legal
-    // answer on 债权人撤销权, "不是这个 换个号 135…" the menu, "135…" alone "请回复6位数字"
-    // (join helper, session 30).
-    if (context.step == "sms_code" && find_personal_data(cleaned).mobile &&
-        !find_personal_data(cleaned).id_card) {
-        result.intent = "edit";
-        result.command = true;
-        result.slots["field"] = "mobile";
-        return result;
-    }
+    if (form_command(cleaned, context, result)) return result;
     // "算了不改了 就这样吧" mid-form: the value stays (join helper, session 27); "算了" is no
     // cancel.
     constexpr std::size_t kLongestKeep = 12;

@@ -261,6 +261,11 @@ TEST_F(JoinTest, ChatApplicationReachesTheReviewerAndTheApprovalIsVisibleInProgr
     const std::string id = complete_join(say, driver);
     ASSERT_FALSE(id.empty());
 
+    // "批了短信说啥": what the result's SMS says, then the status (session 30).
+    const std::string sms = say("批了短信说啥").all();
+    EXPECT_NE(sms.find("【卡友工会】"), std::string::npos) << sms;
+    EXPECT_NE(sms.find(id), std::string::npos) << sms;
+
     const Headers auth{{"Authorization", std::string("Bearer ") + kReviewerToken}};
     auto queue =
         http_request(port(), "GET", "/admin/api/review/queue?district=wujin&limit=200", {}, auth);
