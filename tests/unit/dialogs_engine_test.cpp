@@ -478,8 +478,8 @@ TEST_F(EngineTest, AFieldCheckedAtTheSummaryShowsItAgain) {
     EXPECT_NE(last_effect_.kind, EffectKind::submit);
 }
 
-// "我刚才填到哪了" got "手机号只能是数字" (join helper, session 30): what is filled, masked, and the
-// step again; nothing changes.
+// "我刚才填到哪了" got "手机号只能是数字" (join helper, session 30): what is filled, masked, and
+// the step again; nothing changes.
 TEST_F(EngineTest, WhereHeIsSaysWhatIsFilledAndAsksTheStepAgain) {
     say("入会");
     auto empty = say("填到哪了");
