@@ -364,6 +364,8 @@ const char* const kPrivateEmployerLine =
 const char* const kSeriousOffer =
     "您的情况比较严重，建议尽快和值班律师直接谈：回复“人工”马上转律师值班，"
     "也可以拨打12348法律援助热线。";
+const char* const kSeriousOfferInGroup =
+    "您的情况比较严重，建议加小助手好友私聊发“人工”转律师值班，也可以拨打12348法律援助热线。";
 const char* const kNotUnderstood = "抱歉，这句我没看懂。";
 const char* const kNotUnderstoodInFlow = "抱歉，这句我没看懂，我们先把入会申请填完。";
 const char* const kThanks = "不客气！还有问题随时问我。";
@@ -1462,7 +1464,11 @@ asio::awaitable<std::string> RouterDialog::answer_legal(const Message& message,
     if (offer_desk && answer.outcome == "handoff" && !answer.confident) handled.texts.clear();
     // After the last answer: between "①" and a "②" sent as a message of its own it split the two
     // answers (legal helper, session 26).
-    if (offer_desk && said_something) {
+    // In a group it goes with the answer, to him (a message of its own went to the room without
+    // an @, and "人工" there only says to chat in private; victims and fines helpers, session 30).
+    if (offer_desk && said_something && turn.in_group && !handled.texts.empty()) {
+        handled.texts.back() += std::string("\n") + kSeriousOfferInGroup;
+    } else if (offer_desk && said_something) {
         auto& last = handled.follow_ups.empty() ? handled.texts : handled.follow_ups;
         last.emplace_back(kSeriousOffer);
     }

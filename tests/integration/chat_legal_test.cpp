@@ -150,6 +150,20 @@ TEST_F(ChatLegalTest, ThreeAfterTwoAnswersOpensNoTicket) {
     EXPECT_NE(second.find("法律依据"), std::string::npos) << second;
 }
 
+// In a group a serious case's offer of the desk goes with the answer and says to chat in private:
+// a message of its own went to the room without an @, and "人工" there only says to chat in private
+// (victims and fines helpers, session 30).
+TEST_F(ChatLegalTest, InAGroupTheSeriousOfferGoesWithTheAnswer) {
+    const Said said = bridge_post(
+        port(),
+        in_room(message(unique("d"), "@卡友小助手 工地上干活被砸断了腿 老板跑了 工伤咋认定"),
+                unique("room"), true));
+    ASSERT_FALSE(said.texts.empty());
+    EXPECT_NE(said.texts.back().find("私聊发“人工”"), std::string::npos) << said.all();
+    EXPECT_NE(said.texts.back().find("工伤"), std::string::npos) << said.all();
+    EXPECT_EQ(said.all().find("回复“人工”马上转律师值班"), std::string::npos) << said.all();
+}
+
 // A short follow-up leans on the question before it (faq/follow_up.hpp): searched alone,
 // "要是单位不给报呢" once drew a speeding-fine answer. One that names its own topic stands alone.
 TEST_F(ChatLegalTest, AShortFollowUpIsReadWithTheQuestionBeforeIt) {
