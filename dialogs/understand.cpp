@@ -475,6 +475,14 @@ bool is_number_alone(std::string_view cleaned) {
 // he is, a cancel he takes back, a new phone at the code step. True when `result` is one.
 bool form_command(std::string_view cleaned, const UnderstandContext& context,
                   Understanding& result) {
+    // "确认" or "提交" before the summary got "不客气！": he could think it was sent (join helper,
+    // session 30). What is filled, and the step that is still to fill.
+    if (!context.step.empty() && context.step != "confirm" &&
+        (cleaned == "确认" || cleaned == "提交" || cleaned == "确认提交" || cleaned == "确定")) {
+        result.intent = "where";
+        result.command = true;
+        return true;
+    }
     // "我刚才填到哪了", "还是弄吧 刚才弄到哪了" mid-form: what is filled, then the step (they got
     // "手机号只能是数字" and the plate's error); "不取消", "别取消啊" too (they cancelled and
     // deleted the form; join helper, session 30).

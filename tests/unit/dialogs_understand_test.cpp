@@ -209,6 +209,9 @@ TEST(Understand, MidFormACancelNeedsAWordOfCancelling) {
     for (const char* text : {"我刚才填到哪了", "还是弄吧 刚才弄到哪了"})
         EXPECT_EQ(understand(text, "plate").intent, "where") << text;
     EXPECT_NE(understand("我刚才填到哪了").intent, "where");
+    // "确认" before the summary is no thanks (session 30); at the summary it submits.
+    EXPECT_EQ(understand("确认", "plate").intent, "where");
+    EXPECT_EQ(understand("确认", "confirm").intent, "confirm");
     // "不取消", "别取消啊" cancelled and deleted the form (join helper, session 30).
     for (const char* text : {"不取消", "别取消啊", "不要取消", "取消 不是 不取消 点错了"})
         EXPECT_EQ(understand(text, "id_card").intent, "where") << text;
