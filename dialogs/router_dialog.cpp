@@ -630,6 +630,13 @@ bool two_answers_offered(const std::vector<std::string>& offered,
     return !offered.empty() && offered == answered;
 }
 
+// FAQ choices end with "都不是 → 转人工", one past the entries offered; the menu and two answers
+// offer no desk.
+bool desk_offered(const std::vector<std::string>& offered,
+                  const std::vector<std::string>& answered) {
+    return !offered.empty() && !is_menu(offered) && !two_answers_offered(offered, answered);
+}
+
 // Channels on which a driver can share his location (WeChat OA and WeCom 1:1 chats).
 bool can_send_location(const Message& message) {
     return !message.in_group() &&
@@ -1730,8 +1737,8 @@ asio::awaitable<std::vector<std::string>> RouterDialog::answer_pick(const Messag
     const int picked = std::stoi(understood.slot("number"));
     // "都不是 → 转人工" follows FAQ choices only: "6" after the five-item menu opened a lawyer's
     // ticket (people helper, session 28).
-    if (picked == static_cast<int>(turn.offered.size()) + 1 && !is_menu(turn.offered) &&
-        !two_answers_offered(turn.offered, turn.legal_answered)) {
+    if (picked == static_cast<int>(turn.offered.size()) + 1 &&
+        desk_offered(turn.offered, turn.legal_answered)) {
         ConversationState for_desk = state;
         for_desk.session.last_question = turn.last_question;
         // A named pointer, not ?: inside co_await (docs/coroutines.md).
@@ -2150,9 +2157,8 @@ asio::awaitable<RouterDialog::Handled> RouterDialog::chat_services(const Message
     if (early) co_return std::move(*early);
 
     // FAQ choices end with "都不是 → 转人工", one more than the entries offered.
-    const bool desk_offered =
-        !offered.empty() && !is_menu(offered) && !two_answers_offered(offered, turn.legal_answered);
-    const int choices = static_cast<int>(offered.size()) + (desk_offered ? 1 : 0);
+    const int choices =
+        static_cast<int>(offered.size()) + (desk_offered(offered, turn.legal_answered) ? 1 : 0);
     Understanding understood = understand(message, input, state, choices);
     take_benefits_district(turn, understood);
     if (awaiting == "cancel_confirm" && mid_flow) take_cancel_answer(text, understood);

@@ -498,8 +498,8 @@ bool form_command(std::string_view cleaned, const UnderstandContext& context,
     // A phone number at the code step is the phone changed: "换个号 用我老婆的 138…" got a legal
     // answer on 债权人撤销权, "不是这个 换个号 135…" the menu, "135…" alone "请回复6位数字"
     // (join helper, session 30).
-    if (context.step == "sms_code" && find_personal_data(cleaned).mobile &&
-        !find_personal_data(cleaned).id_card) {
+    if (const auto found = find_personal_data(cleaned);
+        context.step == "sms_code" && found.mobile && !found.id_card) {
         result.intent = "edit";
         result.command = true;
         result.slots["field"] = "mobile";
