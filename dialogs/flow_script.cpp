@@ -144,8 +144,6 @@ const std::set<std::string>& FlowScript::required_texts() {
         "progress_received",
         "progress_approved",
         "progress_rejected",
-        "progress_group",
-        "progress_none_group",
         "group_progress_private",
         "group_private",
         "group_private_link",

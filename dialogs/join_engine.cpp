@@ -272,8 +272,10 @@ void JoinEngine::group_turn(Turn& turn) const {
     }
     if (!turn.input.mentioned && intent != "help") return;  // a group hears the bot only when asked
     turn.out.mention = true;
+    // Not even the status in a group: "已受理，审核中" told the group, his boss among them, that he
+    // applied, and "没有查到" that he did not (join helper, session 31).
     if (intent == "progress")
-        turn.out.effect = {EffectKind::progress, {}};
+        turn.say(script_.text("group_progress_private"));
     else if (intent == "legal")
         turn.say(script_.text("legal"));
     else if (intent == "benefits")
@@ -792,10 +794,9 @@ void JoinEngine::say_progress(Turn& turn, const std::string& outcome,
                               const std::map<std::string, std::string>& values) const {
     std::string key = "progress_" + outcome;
     if (!script_.texts.count(key)) key = "progress_none";
-    if (turn.input.in_group) {
+    if (turn.input.in_group) {  // a lookup begun in private and answered after a move: say nothing
         turn.out.mention = true;
-        turn.say(outcome == "none" ? script_.text("progress_none_group")
-                                   : fill_text(script_.text("progress_group"), values));
+        turn.say(script_.text("group_progress_private"));
         return;
     }
     const bool filling = turn.out.state.draft && !turn.out.state.draft->step.empty();

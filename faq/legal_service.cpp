@@ -1,6 +1,7 @@
 #include "faq/legal_service.hpp"
 
 #include <algorithm>
+#include <chrono>
 #include <limits>
 #include <optional>
 #include <utility>
@@ -12,6 +13,7 @@
 #include "faq/scrub.hpp"
 #include "faq/sums.hpp"
 #include "faq/tickets.hpp"
+#include "text/beijing_time.hpp"
 #include "text/utf8.hpp"
 #include "text/words.hpp"
 
@@ -161,11 +163,14 @@ WorkedSum worked_sum(const Index& index, const LegalQuestion& question, std::str
                      const std::string& earlier, std::string_view figures_before, bool asked) {
     for (const std::string& id : question.answered_before)
         if (const Entry* entry = index.script().find(id))
-            if (std::string sum = sum_for_driver(*entry, text, figures_before, asked); !sum.empty())
+            if (std::string sum =
+                    sum_for_driver(*entry, text, figures_before, asked, question.this_year);
+                !sum.empty())
                 return {entry, std::move(sum)};
     for (const Hit& hit : index.search(earlier, question.district, kStoryHits))
         if (hit.entry)
-            if (std::string sum = sum_for_driver(*hit.entry, text, figures_before, asked);
+            if (std::string sum =
+                    sum_for_driver(*hit.entry, text, figures_before, asked, question.this_year);
                 !sum.empty())
                 return {hit.entry, std::move(sum)};
     return {};
@@ -251,7 +256,8 @@ bool answer_figures_given(LegalReply& reply, const Index& index, const LegalQues
     for (const std::string& id : question.answered_before)
         if (const Entry* entry = index.script().find(id))
             if (!sum_for_driver(*entry, question.text).empty()) {
-                std::string sum = sum_for_driver(*entry, question.text, earlier);
+                std::string sum =
+                    sum_for_driver(*entry, question.text, earlier, false, question.this_year);
                 answer_with_entry(reply, *entry, std::move(sum) + kReachPerson);
                 return true;
             }
@@ -377,7 +383,8 @@ bool answer_with(LegalReply& reply, const Entry& answered, std::string part,
     if (part.empty()) return false;
     // His figures worked through first, as a whole answer has them ("躺了两个月 一个月能挣1万2 能赔
     // 多少" got the lost-earnings sentences and no sum; money helper, session 26).
-    part.insert(0, sum_for_driver(answered, question.text, question.said_before));
+    part.insert(0, sum_for_driver(answered, question.text, question.said_before, false,
+                                  question.this_year));
     part += "\n";
     part += kReachPerson;
     if (part.size() > question.max_bytes) return false;
@@ -583,7 +590,10 @@ void answer_the_sum_found(Decision& decision, const std::vector<Hit>& hits,
     for (std::size_t i = 0; i < hits.size() && i < kSumHits; ++i) {
         const Hit& hit = hits[i];
         if (!hit.entry || hit.score < channel.suggest) break;
-        if (sum_for_driver(*hit.entry, question.text, question.said_before, true).empty()) continue;
+        if (sum_for_driver(*hit.entry, question.text, question.said_before, true,
+                           question.this_year)
+                .empty())
+            continue;
         decision.action = Action::answer;
         decision.hits = {hit};
         decision.offer_lawyer = hit.entry->handoff;
@@ -595,7 +605,8 @@ void answer_the_sum_found(Decision& decision, const std::vector<Hit>& hits,
 std::string sum_from_hits(const std::vector<Hit>& hits, const LegalQuestion& question) {
     for (const Hit& hit : hits)
         if (hit.entry)
-            if (std::string sum = sum_for_driver(*hit.entry, question.text, question.said_before);
+            if (std::string sum = sum_for_driver(*hit.entry, question.text, question.said_before,
+                                                 false, question.this_year);
                 !sum.empty())
                 return sum;
     return {};
@@ -853,7 +864,13 @@ LegalService::LegalService(LiveContent& content, TicketDesk& tickets, Thresholds
 LegalReply LegalService::dry_run(const LegalQuestion& question) const {
     // One load: the index and its version number may change between two reads.
     auto index = content_.faq();
-    return answer_from(index, content_.version(ContentKind::faq), question, thresholds_);
+    if (question.this_year != 0)
+        return answer_from(index, content_.version(ContentKind::faq), question, thresholds_);
+    // The clock read here, at the edge: an age he gives is worked against this year.
+    LegalQuestion dated = question;
+    const auto now = std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
+    dated.this_year = static_cast<int>(text::beijing_date(now).year());
+    return answer_from(index, content_.version(ContentKind::faq), dated, thresholds_);
 }
 
 asio::awaitable<LegalReply> LegalService::ask(LegalQuestion question) {

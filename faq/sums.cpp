@@ -342,9 +342,9 @@ void read_wage_story(std::u32string_view text, DriverFigures& figures) {
 
 bool DriverFigures::any() const {
     return monthly_wage || months_worked || disability_grade || !points.empty() || deducted ||
-           deposit || real_loss || speed_limit || speed || born_year || axles || gross_tons ||
-           rated_tons || months_owed || days_off || daily_income || trips || per_trip ||
-           repair_cost || years_paid || claim;
+           deposit || real_loss || speed_limit || speed || born_year || age || axles ||
+           gross_tons || rated_tons || months_owed || days_off || daily_income || trips ||
+           per_trip || repair_cost || years_paid || claim;
 }
 
 std::optional<long> number_at(std::string_view text) {
@@ -435,8 +435,21 @@ DriverFigures figures_in(std::string_view raw) {
         if (!figures.years_paid && *value >= 1 && *value <= 50 &&
             said_after(text, after, {U"年"}) &&
             said_before(text, at, 4,
-                        {U"交了", U"缴了", U"交够", U"交满", U"缴费", U"交过", U"缴过"})) {
+                        {U"交了", U"缴了", U"交够", U"交满", U"缴费", U"交过", U"缴过"}) &&
+            // "我前面停交了三年" is a gap, not the years paid ("还差15年6个月" frightened him).
+            !said_before(text, at, 5,
+                         {U"停交", U"停缴", U"没交", U"没缴", U"断交", U"断缴", U"欠交", U"漏交",
+                          U"少交", U"不交"})) {
             figures.years_paid = static_cast<int>(*value);
+            continue;
+        }
+        // "我今年52了", "52岁", "今年五十二": his age, which gives his birth year (sum_for_driver).
+        const bool age_word = said_after(text, after, {U"岁", U"周岁"});
+        const bool this_year_age =
+            said_before(text, at, 2, {U"今年"}) &&
+            (after >= text.size() || said_after(text, after, {U"了", U" ", U"，", U","}));
+        if (!figures.age && *value >= 16 && *value <= 80 && (age_word || this_year_age)) {
+            figures.age = static_cast<int>(*value);
             continue;
         }
         // "我77年的", "66年7月生的", "1979年出生": his birth, 1940 to 1999.
@@ -734,12 +747,15 @@ std::string pension_years_line(int paid) {
            "年月（比如“我1974年5月生的”）就能算。\n";
 }
 
+// `age`: the age he gave instead of his birth ("我今年52了"), born_year worked from it.
 std::string retirement_line(int born_year, int born_month, bool female, bool said_sex,
-                            std::optional<int> years_paid) {
+                            std::optional<int> years_paid, std::optional<int> age = {}) {
     const Retirement early = retirement_for(born_year, born_month == 0 ? 1 : born_month, female);
     const Retirement late = retirement_for(born_year, born_month == 0 ? 12 : born_month, female);
-    std::string born = std::to_string(born_year) + "年" +
-                       (born_month != 0 ? std::to_string(born_month) + "月" : "") + "出生";
+    std::string born =
+        age ? "今年" + std::to_string(*age) + "岁，按" + std::to_string(born_year) + "年出生算"
+            : std::to_string(born_year) + "年" +
+                  (born_month != 0 ? std::to_string(born_month) + "月" : "") + "出生";
     if (said_sex) born += female ? "、女" : "、男";
     std::string line = "按您说的（" + born + "）：";
     if (!said_sex) line += "按男职工算，";
@@ -955,11 +971,15 @@ std::string vehicle_loss_line(std::optional<long> repair, std::optional<int> day
 }
 
 // 最高人民法院关于审理人身损害赔偿案件适用法律若干问题的解释 第7条: the days lost times his
-// income.
-std::string lost_earnings_line(int days, long daily, bool from_monthly) {
+// income. A monthly income is shown as he said it (8000 had read back as 7980, the rounded day
+// times 30) and worked as month × days / 30.
+std::string lost_earnings_line(int days, long income, bool monthly) {
+    constexpr long kDaysInMonth = 30;
+    const long daily = monthly ? income / kDaysInMonth : income;
+    const long due = monthly ? income * days / kDaysInMonth : income * days;
     std::string line = "按您说的（误工" + std::to_string(days) + "天、";
-    line += from_monthly ? "月收入" + std::to_string(daily * 30) + "元，每天约" : "每天收入";
-    return line + std::to_string(daily) + "元）：误工费约" + std::to_string(daily * days) +
+    line += monthly ? "月收入" + std::to_string(income) + "元，每天约" : "每天收入";
+    return line + std::to_string(daily) + "元）：误工费约" + std::to_string(due) +
            "元。收入要拿银行流水、运单、纳税记录等证明；收入不固定的按最近三年的平均收入算，"
            "证明不了的参照当地同行业的平均工资。\n";
 }
@@ -1091,14 +1111,12 @@ std::string wage_story_lines(const Entry& answered, const DriverFigures& figures
     if (figures.days_off && figures.monthly_wage && asks_money &&
         follows(answered, SumRule::stop_work_pay))
         return stop_work_pay_line(*figures.days_off, *figures.monthly_wage);
-    constexpr long kDaysInMonth = 30;
     // With a repair in his story the days off are the truck's (停运损失, above), not his.
     if (figures.days_off && (figures.daily_income || figures.monthly_wage) && asks_money &&
         !figures.repair_cost && follows(answered, SumRule::lost_earnings)) {
-        const bool from_monthly = !figures.daily_income;
-        const long daily =
-            from_monthly ? *figures.monthly_wage / kDaysInMonth : *figures.daily_income;
-        return lost_earnings_line(*figures.days_off, daily, from_monthly);
+        const bool monthly = !figures.daily_income;
+        const long income = monthly ? *figures.monthly_wage : *figures.daily_income;
+        return lost_earnings_line(*figures.days_off, income, monthly);
     }
     return {};
 }
@@ -1139,18 +1157,23 @@ std::string traffic_lines(const Entry& answered, const DriverFigures& figures,
 }  // namespace
 
 std::string sum_for_driver(const Entry& answered, std::string_view text,
-                           std::string_view said_before, bool sum_asked) {
+                           std::string_view said_before, bool sum_asked, int this_year) {
     // His figures in this message alone, and with his earlier ones (this message's first).
     const DriverFigures now = figures_in(text);
     const std::string stated = std::string(text) + " " + std::string(said_before);
     const DriverFigures figures = said_before.empty() ? now : figures_in(stated);
     if (std::string lines = traffic_lines(answered, figures, now, text, stated); !lines.empty())
         return lines;
-    if (figures.born_year && follows(answered, SumRule::retirement)) {
+    // "我今年52了 男的": an age stands for the birth year when this year is known.
+    const bool age_for_birth = !figures.born_year && figures.age && this_year > 0;
+    if ((figures.born_year || age_for_birth) && follows(answered, SumRule::retirement)) {
         const bool female =
             text::contains_any(stated, {"女的", "女司机", "我是女", "女职工", "女同志", "女性"});
         const bool male =
             text::contains_any(stated, {"男的", "男司机", "我是男", "男职工", "男同志", "男性"});
+        if (age_for_birth)
+            return retirement_line(this_year - *figures.age, 0, female, female || male,
+                                   figures.years_paid, figures.age);
         return retirement_line(*figures.born_year, figures.born_month, female, female || male,
                                figures.years_paid);
     }

@@ -27,6 +27,7 @@ struct DriverFigures {
     std::optional<int> speed;        // km/h: "跑了118", "开到90"
     std::optional<int> born_year;    // "我77年的", "1966年7月生的"
     int born_month = 0;              // 1..12, 0 when not said
+    std::optional<int> age;          // "我今年52了", "52岁": his birth year, given this year
     std::optional<int> axles;        // 2..: "五轴", "6轴的半挂"
     bool trailer = false;            // 挂 / 半挂 / 列车: an 汽车列车
     std::optional<int> gross_tons;   // whole tons: "总重38吨", "称了50吨", "拉了55吨"
@@ -66,8 +67,11 @@ std::optional<long> number_at(std::string_view text);
 // he asks about is read in `text` alone.
 // `sum_asked`: the message asks for the sum itself ("帮我算算", "是不是7万"), as a question
 // about money would.
+// `this_year`: the calendar year, so an age he gives ("我今年52了") stands for his birth year; 0
+// reads no age.
 std::string sum_for_driver(const Entry& answered, std::string_view text,
-                           std::string_view said_before = {}, bool sum_asked = false);
+                           std::string_view said_before = {}, bool sum_asked = false,
+                           int this_year = 0);
 
 // "那我一共能拿多少 你帮我算算", "能赔多少": a message that asks for a sum of his case.
 bool asks_for_a_sum(std::string_view text);

@@ -486,10 +486,14 @@ TEST_F(JoinTest, GroupNeverRepeatsPersonalDataAndMovesTheDriverToAPrivatePage) {
     auto bound = bridge_say(port(), sender, "绑定 " + bind_code);
     EXPECT_NE(bound.all().find("绑定成功"), std::string::npos) << bound.all();
 
-    // 进度 in the group: status only, no number, no personal data.
+    // 进度 in the group: not even the status (it tells the group he applied); where to ask.
     auto progress = group("进度", true);
-    EXPECT_NE(progress.all().find("已受理"), std::string::npos) << progress.all();
+    EXPECT_EQ(progress.all().find("已受理"), std::string::npos) << progress.all();
+    EXPECT_NE(progress.all().find("私聊我发“进度”"), std::string::npos) << progress.all();
     EXPECT_EQ(progress.all().find(id), std::string::npos);
+    // And in private the bound chat gets the status.
+    auto own = bridge_say(port(), sender, "进度");
+    EXPECT_NE(own.all().find("已受理"), std::string::npos) << own.all();
 
     for (const auto& said : group_replies) expect_no_personal_data(said, d);
 }

@@ -369,7 +369,7 @@ TEST_F(JoinLinkTest, BridgeGroupLinkUsedByAnotherPersonNeverFilesUnderTheRequest
     EXPECT_NE(own.find("没有查到"), std::string::npos) << own;
     EXPECT_EQ(own.find(id), std::string::npos) << own;
     const std::string in_group = public_text(bridge(port(), requester, "进度", room, true));
-    EXPECT_NE(in_group.find("没有查到"), std::string::npos) << in_group;
+    EXPECT_NE(in_group.find("私聊我发“进度”"), std::string::npos) << in_group;
     EXPECT_EQ(in_group.find("已受理"), std::string::npos) << in_group;
 }
 

@@ -772,15 +772,13 @@ TEST_F(EngineTest, GroupMentionOrHelpGetsHelp) {
     EXPECT_TRUE(any_contains(mentioned.texts, "入会"));
 }
 
-TEST_F(EngineTest, GroupProgressShowsOnlyTheStatus) {
+TEST_F(EngineTest, GroupProgressSaysNothingOfTheApplication) {
+    // "已受理" told the group he applied; "没有查到" that he did not.
     auto out = group(engine(), "进度", true);
-    ASSERT_EQ(out.effect.kind, EffectKind::progress);
-    EffectResult received{EffectKind::progress, "received"};
-    received.application_id = "RH20261122000001";
-    received.status_text = "已受理，审核中";
-    auto next = engine().on_effect(out.state, received, TurnInput{"进度", true, true, kToday});
-    EXPECT_TRUE(any_contains(next.texts, "已受理"));
-    EXPECT_FALSE(any_contains(next.texts, "RH20261122000001"));
+    EXPECT_EQ(out.effect.kind, EffectKind::none);
+    EXPECT_TRUE(any_contains(out.texts, "私聊我发“进度”"));
+    EXPECT_FALSE(any_contains(out.texts, "已受理"));
+    EXPECT_FALSE(any_contains(out.texts, "没有查到"));
 }
 
 }  // namespace

@@ -321,6 +321,10 @@ TEST(FaqSums, WagesOwedDoubleWageAndLostEarningsWorkedThrough) {
     EXPECT_NE(sum_for_driver(lost, "躺了两个月 一个月能挣1万2 能赔多少")
                   .find("月收入12000元，每天约400元）：误工费约24000元"),
               std::string::npos);
+    // A month that does not divide by 30 is shown as he said it and worked as month × days / 30.
+    EXPECT_NE(sum_for_driver(lost, "住了20天医院 我一个月挣8000 误工费能赔多少")
+                  .find("月收入8000元，每天约266元）：误工费约5333元"),
+              std::string::npos);
     // A signed contract, or no question about money, works no double wage.
     EXPECT_EQ(sum_for_driver(double_wage, "干了8个月 月工资6000 能要多少"), "");
     EXPECT_EQ(sum_for_driver(lost, "歇了30天 一天挣500 去哪告"), "");
@@ -365,6 +369,21 @@ TEST(FaqSums, RepairStopWorkPayPensionYearsAndATimeBarredDoubleWage) {
         entry_saying("从2025年1月1日起实施渐进式延迟退休…领养老金的最低缴费年限从2030年起…");
     EXPECT_NE(sum_for_driver(retirement, "我是1974年的 男的", "我交了13年社保 还差几年")
                   .find("您交了13年，还差5年6个月到6年"),
+              std::string::npos);
+    // An age stands for the birth year when this year is known; a gap is not the years paid.
+    EXPECT_EQ(figures_in("我今年52了 男的").age, 52);
+    EXPECT_EQ(figures_in("52岁 交了11年").age, 52);
+    EXPECT_EQ(figures_in("今年交了3万").age, std::nullopt);
+    EXPECT_EQ(figures_in("我前面停交了三年 18年到21年没交").years_paid, std::nullopt);
+    const std::string by_age =
+        sum_for_driver(retirement, "我今年52了 男的", "交了11年", false, 2026);
+    EXPECT_NE(by_age.find("今年52岁，按1974年出生算、男"), std::string::npos) << by_age;
+    EXPECT_NE(by_age.find("62岁4个月到62岁6个月"), std::string::npos) << by_age;
+    EXPECT_NE(by_age.find("您交了11年，还差7年6个月到8年"), std::string::npos) << by_age;
+    EXPECT_EQ(sum_for_driver(retirement, "我今年52了 男的"), "");  // no year, no birth
+    EXPECT_NE(sum_for_driver(retirement, "还有个事 我前面停交了三年 能补不",
+                             "我今年52了 男的 交了11年", false, 2026)
+                  .find("您交了11年"),
               std::string::npos);
 
     // Two figures corrected at once, one with 不是 and one without.
