@@ -202,7 +202,28 @@ LegalEvalResult score_legal(const Understander& understander, const faq::Index& 
         ScoredReply scored;
         std::string entry;
         double score = 0;
-        if (understood.intent == "question") {
+        if (understood.intent == "question" && !channel.decision_only) {
+            // What the driver is sent: faq::answer_from, as the chat asks it for a first message.
+            faq::LegalQuestion question;
+            question.text = understood.text;
+            question.follow_up = channel.follow_up;
+            question.max_bytes = channel.max_bytes;
+            question.this_year = context.today / 10000;
+            // Not owned: `index` outlives the call.
+            const std::shared_ptr<const faq::Index> shared(std::shared_ptr<const faq::Index>{},
+                                                           &index);
+            const faq::LegalReply reply = faq::answer_from(shared, 1, question, thresholds);
+            std::string text;
+            for (const auto& message : reply.texts) text += message + "\n";
+            for (const auto& message : reply.follow_ups) text += message + "\n";
+            std::vector<const faq::Entry*> entries;
+            for (const auto& id : reply.entry_ids) entries.push_back(index.script().find(id));
+            if (!reply.hits.empty()) {
+                entry = reply.hits.front().entry->id;
+                score = reply.hits.front().score;
+            }
+            scored = score_reply(reply.action, entries, text, item);
+        } else if (understood.intent == "question") {
             // As faq::answer_from searches it: without plates and phone numbers.
             const std::string plain = faq::without_personal_data_for_search(understood.text);
             const auto hits = index.search(plain, {}, 3);

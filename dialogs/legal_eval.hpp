@@ -83,6 +83,9 @@ struct LegalEvalResult {
 struct LegalEvalChannel {
     std::size_t max_bytes = faq::kOneReplyBytes;
     bool follow_up = true;
+    // Score the decision's formatted answer only (the scorer before session 31), without what
+    // faq::answer_from adds around it (the sum his figures give, a correction, a part asked for).
+    bool decision_only = false;
 };
 
 // `elsewhere`: what kayou says for a question understood as another intent (the benefit

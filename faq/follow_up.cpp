@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <initializer_list>
 
 #include "faq/decide.hpp"
 #include "text/utf8.hpp"
@@ -296,8 +297,51 @@ std::size_t characters_said(std::string_view text, std::u32string_view ignored) 
     }));
 }
 
+namespace {
+
+// Whether one of `words` ends within `reach` bytes before `at`.
+bool said_just_before(std::string_view message, std::size_t at, std::size_t reach,
+                      std::initializer_list<std::string_view> words) {
+    const std::size_t from = at > reach ? at - reach : 0;
+    return text::contains_any(message.substr(from, at - from), words);
+}
+
+// A brevity word at `at` that is about his case, not the answer: "有没有简单点的程序" (a simpler
+// procedure), "老板直接说你明天别来了" (what the boss said), "试用期太长了". Each cut a whole
+// answer to its first sentence, which then lacked what he asked (session 31, the scorer read
+// what answer_from sends).
+bool about_his_case(std::string_view message, std::string_view word, std::size_t at) {
+    constexpr std::size_t kTwoCharacters = 6;
+    constexpr std::size_t kFourCharacters = 12;
+    const std::size_t after = at + word.size();
+    if (word == "简单点" || word == "简单说")
+        return message.substr(after).starts_with("的") ||
+               said_just_before(message, at, kTwoCharacters, {"有没有", "有", "更"});
+    // Said to the bot: at the start, after 你/就/请, or before 吧/重点/能不能.
+    if (word == "直接说") {
+        const std::string_view before = message.substr(0, at);
+        const bool to_the_bot =
+            before.find_first_not_of(" ，,") == std::string_view::npos ||
+            said_just_before(message, at, kTwoCharacters, {"你", "您", "就", "请", "麻烦"}) ||
+            text::contains_any(
+                message.substr(after, kFourCharacters),
+                {"吧", "重点", "结果", "能不能", "行不行", "可以不", "答案", "到底", "一句"});
+        return !to_the_bot;
+    }
+    if (word.starts_with("太长"))
+        return said_just_before(message, at, kFourCharacters,
+                                {"期", "时间", "工时", "合同", "班", "小时", "路", "时长", "天"});
+    return false;
+}
+
+}  // namespace
+
 bool asks_for_brevity(std::string_view message) {
-    return text::contains_any(message, brevity_words());
+    for (const std::string_view word : brevity_words())
+        for (std::size_t at = message.find(word); at != std::string_view::npos;
+             at = message.find(word, at + word.size()))
+            if (!about_his_case(message, word, at)) return true;
+    return false;
 }
 
 bool asks_for_the_rest(std::string_view message) {

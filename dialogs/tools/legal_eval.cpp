@@ -95,6 +95,8 @@ Options parse_arguments(int argc, char** argv) {
             options.diagnose = true;
         else if (arg == "--conversations")
             options.conversations = true;
+        else if (arg == "--decision-only")
+            options.channel.decision_only = true;
         else if (arg == "--sweep")
             options.sweep = true;
         else if (arg == "--set" && i + 1 < argc) {

@@ -219,6 +219,15 @@ TEST(FaqFollowUp, ShorterAnswersAndTheRestOfOneAreAskedInHisWords) {
         EXPECT_TRUE(asks_for_brevity(text)) << text;
     for (const char* text : {"后面呢 咋没说完", "我要看上一条完整的", "全文发我"})
         EXPECT_TRUE(asks_for_the_rest(text)) << text;
+    for (const char* text : {"你直接说能不能要", "太长了 简单点说", "这一大段看不懂", "直接说",
+                             "别绕了 直接说吧", "说了半天 直接说到底能不能要"})
+        EXPECT_TRUE(asks_for_brevity(text)) << text;
+    // His case, not the answer: a simpler procedure, what the boss said, a long probation.
+    for (const char* text :
+         {"就欠我八千块运费 打官司有没有简单点的程序", "老板直接说你明天别来了 能要多少",
+          "试用期写的六个月 我觉得试用期太长了", "有没有简单点的法子",
+          "老板嫌俺年纪大了 直接说明天不用来了 能要多少钱"})
+        EXPECT_FALSE(asks_for_brevity(text)) << text;
     for (const char* text : {"老板欠我工资咋办", "好的 谢谢"}) {
         EXPECT_FALSE(asks_for_brevity(text)) << text;
         EXPECT_FALSE(asks_for_the_rest(text)) << text;
