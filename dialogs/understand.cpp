@@ -495,6 +495,19 @@ bool form_command(std::string_view cleaned, const UnderstandContext& context,
         result.command = true;
         return true;
     }
+    // "第二个" at a step that offered no list picks nothing: it got an answer on double wages at
+    // the name step (二倍; join helper, session 31). What is filled, and the step again.
+    const bool steps_without_a_list = context.step == "name" || context.step == "id_card" ||
+                                      context.step == "mobile" || context.step == "sms_code" ||
+                                      context.step == "plate";
+    const bool all_digits = std::all_of(cleaned.begin(), cleaned.end(),
+                                        [](char c) { return c >= '0' && c <= '9'; });
+    if (steps_without_a_list && context.offered == 0 && choice_number(cleaned) != 0 &&
+        !all_digits) {
+        result.intent = "where";
+        result.command = true;
+        return true;
+    }
     // A phone number at the code step is the phone changed: "换个号 用我老婆的 138…" got a legal
     // answer on 债权人撤销权, "不是这个 换个号 135…" the menu, "135…" alone "请回复6位数字"
     // (join helper, session 30).
@@ -1016,8 +1029,15 @@ Understanding Understander::classify(const std::string& cleaned, const Understan
     const faq::IntentSpec* benefits_spec = model.script().find("benefits");
     const bool sum_not_benefit = faq::asks_for_a_sum(cleaned) && benefits_spec != nullptr &&
                                  !model.mentions_any(cleaned, benefits_spec->cues);
+    // "有啥福利没 俺是卡友 还没入会" asks what members get, before deciding (it started the form,
+    // and "第二个" at its name step got an answer on double wages; join helper, session 31).
+    const bool benefits_before_joining =
+        contains_any(cleaned, {"还没入会", "没入会", "没入工会", "还不是会员", "不是会员",
+                               "没加入工会", "还没加入"}) &&
+        benefits_spec != nullptr && model.mentions_any(cleaned, benefits_spec->cues);
     std::erase_if(scores, [&](const faq::IntentScore& score) {
         return (score.intent == "join" && !names_joining) ||
+               (score.intent == "join" && benefits_before_joining) ||
                (score.intent == "opt_out" && context.channel != "sms") ||
                (score.intent == "confirm" && context.step != "confirm") ||
                (score.intent == "edit" && !names_a_field) ||
@@ -1038,6 +1058,7 @@ Understanding Understander::classify(const std::string& cleaned, const Understan
     } else {
         result.intent = scores.front().intent;
         result.confidence = std::min(1.0, scores.front().score);
+        if (benefits_before_joining && result.intent == "question") result.intent = "benefits";
         // Recognised as small talk ("哈哈哈", "明天下雨不"), not merely unknown.
         if (result.intent == "out_of_scope") result.slots["chit_chat"] = "1";
     }

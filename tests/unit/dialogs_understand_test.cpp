@@ -438,6 +438,11 @@ TEST(Understand, RemarksInTheFormAreAboutTheForm) {
     EXPECT_EQ(understand("刚说了 没有", "employer").intent, "answer");
     EXPECT_EQ(understand("等会啊 要过收费站了", "name").intent, "wait");
     EXPECT_NE(understand("我是溧阳的 入会才半个月 算不算").intent, "join");
+    // Not yet a member, asking what members get: the benefits, not the form (session 31).
+    EXPECT_EQ(understand("师傅们 有啥福利没 俺是卡友 还没入会").intent, "benefits");
+    // "第二个" at a step with no list picks nothing: where he is, not a legal answer.
+    EXPECT_EQ(understand("第二个", "name").intent, "where");
+    EXPECT_NE(understand("2", "sms_code").intent, "where");
     // "武进工会在哪" holds 进工会 and asks where the union is.
     EXPECT_EQ(understand("武进工会在哪").intent, "question");
     // The code did not come: send it again.
