@@ -500,8 +500,8 @@ bool form_command(std::string_view cleaned, const UnderstandContext& context,
     const bool steps_without_a_list = context.step == "name" || context.step == "id_card" ||
                                       context.step == "mobile" || context.step == "sms_code" ||
                                       context.step == "plate";
-    const bool all_digits = std::all_of(cleaned.begin(), cleaned.end(),
-                                        [](char c) { return c >= '0' && c <= '9'; });
+    const bool all_digits =
+        std::all_of(cleaned.begin(), cleaned.end(), [](char c) { return c >= '0' && c <= '9'; });
     if (steps_without_a_list && context.offered == 0 && choice_number(cleaned) != 0 &&
         !all_digits) {
         result.intent = "where";

@@ -356,6 +356,31 @@ namespace {
 
 // Money of his that a message states beside its word, at `at` (the number `value` ends at `after`):
 // the goods' real loss, a deposit not returned, a deduction from his pay. Whether it took one.
+// "四个月工资两万多", "俩月工资加起来一万二": the months a sum of wages is for (2 or more), read
+// back from the sum at `at`; it was taken as a month's wage, "每月20000元" and 80,000 owed (wages
+// helper, session 31).
+std::optional<int> months_a_wage_sum_covers(std::u32string_view text, std::size_t at) {
+    constexpr std::size_t kReach = 10;
+    for (std::size_t from = at > kReach ? at - kReach : 0; from < at; ++from) {
+        std::size_t used = 0;
+        const auto months = number_in(text.substr(from), used);
+        if (!months || *months < 2 || *months > 36) continue;
+        std::size_t next = from + used;
+        if (const std::size_t unit = word_at(text, next, {U"个月", U"月"}); unit != 0)
+            next += unit;
+        else
+            continue;
+        next += word_at(text, next, {U"的"});
+        const std::size_t wage = word_at(text, next, {U"工资", U"工钱"});
+        if (wage == 0) continue;
+        next += wage;
+        next += word_at(text, next, {U" "});
+        next += word_at(text, next, {U"加起来", U"一共", U"总共", U"合计", U"是", U"有"});
+        if (next == at) return static_cast<int>(*months);
+    }
+    return std::nullopt;
+}
+
 bool read_money_at(std::u32string_view text, std::size_t at, std::size_t after, long value,
                    DriverFigures& figures) {
     // "实际损失就3000", "碎的那些也就值3000块": what the damaged goods were worth.
@@ -393,6 +418,7 @@ DriverFigures figures_in(std::string_view raw) {
     // "保险只给我按3000一个月算 我…一个月挣1万多": what he earns, not what they offer (the
     // 3000 was taken as his income; victims helper, session 30).
     bool wage_earned = false;
+    std::vector<long> pending_points;  // deductions still to come, each value once
     for (std::size_t at = 0; at < text.size(); ++at) {
         // A number starts here, not inside another.
         if (at > 0 && (is_arabic(text[at - 1]) || text[at - 1] == U'.')) continue;
@@ -427,7 +453,16 @@ DriverFigures figures_in(std::string_view raw) {
             !said_after(text, after, {U"分钟", U"分之"}) &&
             said_before(text, at, 5, {U"扣", U"记"}) && !said_before(text, at, 5, {U"剩"}) &&
             !said_before(text, at, 1, {U"满"})) {
-            figures.points.push_back(static_cast<int>(*value));
+            // A deduction still to come, said again ("治超站说要扣我6分", then "已经扣了9分了 再扣
+            // 6分"), is one deduction: it was added twice, "9＋6＋6＝21分" (fines helper,
+            // session 31).
+            const bool pending = said_before(
+                text, at, 5, {U"要扣", U"再扣", U"会扣", U"要记", U"再记", U"会记", U"得扣"});
+            const bool said_again =
+                pending && std::find(pending_points.begin(), pending_points.end(), *value) !=
+                               pending_points.end();
+            if (pending) pending_points.push_back(*value);
+            if (!said_again) figures.points.push_back(static_cast<int>(*value));
             continue;
         }
         if (read_money_at(text, at, after, *value, figures)) continue;
@@ -494,6 +529,11 @@ DriverFigures figures_in(std::string_view raw) {
             said_after(text, after + (after < text.size() && text[after] == U' ' ? 1 : 0),
                        kMonthlyAfter);
         const bool earned = said_before(text, at, 4, {U"挣", U"赚", U"收入"});
+        const auto covers = months_a_wage_sum_covers(text, at);
+        if (!figures.monthly_wage && covers && *value >= 500 * *covers) {
+            figures.monthly_wage = *value / *covers;
+            continue;
+        }
         if ((!figures.monthly_wage || (earned && !wage_earned)) && monthly && *value >= 500 &&
             *value <= 200'000) {
             figures.monthly_wage = *value;

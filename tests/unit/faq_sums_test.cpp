@@ -370,6 +370,15 @@ TEST(FaqSums, RepairStopWorkPayPensionYearsAndATimeBarredDoubleWage) {
     EXPECT_NE(sum_for_driver(retirement, "我是1974年的 男的", "我交了13年社保 还差几年")
                   .find("您交了13年，还差5年6个月到6年"),
               std::string::npos);
+    // A sum of wages for months is no month's wage.
+    const DriverFigures four_months = figures_in("俺主要是钱 四个月工资两万多 老板一直拖");
+    EXPECT_EQ(four_months.monthly_wage, 5000);
+    EXPECT_EQ(figures_in("扣着俺两个月工资一万二").monthly_wage, 6000);
+    EXPECT_EQ(figures_in("月工资6500 欠了3个月").monthly_wage, 6500);
+    // A deduction still to come, said in two messages, is one deduction.
+    EXPECT_EQ(figures_in("我驾驶证今年已经扣了9分了 再扣6分是不是就满了 治超站说要扣我6分").points,
+              (std::vector<int>{9, 6}));
+    EXPECT_EQ(figures_in("扣了6分 又扣了6分").points, (std::vector<int>{6, 6}));
     // An age stands for the birth year when this year is known; a gap is not the years paid.
     EXPECT_EQ(figures_in("我今年52了 男的").age, 52);
     EXPECT_EQ(figures_in("52岁 交了11年").age, 52);
