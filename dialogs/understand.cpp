@@ -1034,7 +1034,8 @@ Understanding Understander::classify(const std::string& cleaned, const Understan
     const bool benefits_before_joining =
         contains_any(cleaned, {"还没入会", "没入会", "没入工会", "还不是会员", "不是会员",
                                "没加入工会", "还没加入"}) &&
-        benefits_spec != nullptr && model.mentions_any(cleaned, benefits_spec->cues);
+        contains_any(cleaned, {"福利", "好处", "优惠", "待遇"}) && benefits_spec != nullptr &&
+        model.mentions_any(cleaned, benefits_spec->cues);
     std::erase_if(scores, [&](const faq::IntentScore& score) {
         return (score.intent == "join" && !names_joining) ||
                (score.intent == "join" && benefits_before_joining) ||

@@ -356,6 +356,48 @@ namespace {
 
 // Money of his that a message states beside its word, at `at` (the number `value` ends at `after`):
 // the goods' real loss, a deposit not returned, a deduction from his pay. Whether it took one.
+// "交了13年社保", "养老缴了15年": the years of contributions ("我前面停交了三年" is a gap, not the
+// years paid: "还差15年6个月" frightened him); "我今年52了", "52岁", "今年五十二": his age, which
+// gives his birth year, or the years of a 死亡赔偿金 (sum_for_driver).
+bool read_years_or_age_at(std::u32string_view text, std::size_t at, std::size_t after, long value,
+                          DriverFigures& figures) {
+    if (!figures.years_paid && value >= 1 && value <= 50 && said_after(text, after, {U"年"}) &&
+        said_before(text, at, 4, {U"交了", U"缴了", U"交够", U"交满", U"缴费", U"交过", U"缴过"}) &&
+        !said_before(text, at, 5,
+                     {U"停交", U"停缴", U"没交", U"没缴", U"断交", U"断缴", U"欠交", U"漏交",
+                      U"少交", U"不交"})) {
+        figures.years_paid = static_cast<int>(value);
+        return true;
+    }
+    const bool age_word = said_after(text, after, {U"岁", U"周岁"});
+    const bool this_year_age =
+        said_before(text, at, 2, {U"今年"}) &&
+        (after >= text.size() || said_after(text, after, {U"了", U" ", U"，", U","}));
+    if (!figures.age && value >= 16 && value <= 100 && (age_word || this_year_age)) {
+        figures.age = static_cast<int>(value);
+        return true;
+    }
+    return false;
+}
+
+// "扣了9分", "又记6分": a deduction of licence points. A deduction still to come, said again
+// ("治超站说要扣我6分", then "已经扣了9分了 再扣6分"), is one deduction: it was added twice,
+// "9＋6＋6＝21分" (fines helper, session 31). `pending`: the values still to come read so far.
+bool read_points_at(std::u32string_view text, std::size_t at, std::size_t after, long value,
+                    DriverFigures& figures, std::vector<long>& pending) {
+    if (value < 1 || value > 12 || !said_after(text, after, {U"分"}) ||
+        said_after(text, after, {U"分钟", U"分之"}) || !said_before(text, at, 5, {U"扣", U"记"}) ||
+        said_before(text, at, 5, {U"剩"}) || said_before(text, at, 1, {U"满"}))
+        return false;
+    const bool still_to_come =
+        said_before(text, at, 5, {U"要扣", U"再扣", U"会扣", U"要记", U"再记", U"会记", U"得扣"});
+    const bool said_again =
+        still_to_come && std::find(pending.begin(), pending.end(), value) != pending.end();
+    if (still_to_come) pending.push_back(value);
+    if (!said_again) figures.points.push_back(static_cast<int>(value));
+    return true;
+}
+
 // "四个月工资两万多", "俩月工资加起来一万二": the months a sum of wages is for (2 or more), read
 // back from the sum at `at`; it was taken as a month's wage, "每月20000元" and 80,000 owed (wages
 // helper, session 31).
@@ -449,44 +491,9 @@ DriverFigures figures_in(std::string_view raw) {
         }
         // "扣了9分", "这次又记6分"; "还剩3分" is what is left, "记满12分" the rule, "5分钟" no
         // points.
-        if (*value >= 1 && *value <= 12 && said_after(text, after, {U"分"}) &&
-            !said_after(text, after, {U"分钟", U"分之"}) &&
-            said_before(text, at, 5, {U"扣", U"记"}) && !said_before(text, at, 5, {U"剩"}) &&
-            !said_before(text, at, 1, {U"满"})) {
-            // A deduction still to come, said again ("治超站说要扣我6分", then "已经扣了9分了 再扣
-            // 6分"), is one deduction: it was added twice, "9＋6＋6＝21分" (fines helper,
-            // session 31).
-            const bool pending = said_before(
-                text, at, 5, {U"要扣", U"再扣", U"会扣", U"要记", U"再记", U"会记", U"得扣"});
-            const bool said_again =
-                pending && std::find(pending_points.begin(), pending_points.end(), *value) !=
-                               pending_points.end();
-            if (pending) pending_points.push_back(*value);
-            if (!said_again) figures.points.push_back(static_cast<int>(*value));
-            continue;
-        }
+        if (read_points_at(text, at, after, *value, figures, pending_points)) continue;
         if (read_money_at(text, at, after, *value, figures)) continue;
-        // "交了13年社保", "养老缴了15年": the years of contributions.
-        if (!figures.years_paid && *value >= 1 && *value <= 50 &&
-            said_after(text, after, {U"年"}) &&
-            said_before(text, at, 4,
-                        {U"交了", U"缴了", U"交够", U"交满", U"缴费", U"交过", U"缴过"}) &&
-            // "我前面停交了三年" is a gap, not the years paid ("还差15年6个月" frightened him).
-            !said_before(text, at, 5,
-                         {U"停交", U"停缴", U"没交", U"没缴", U"断交", U"断缴", U"欠交", U"漏交",
-                          U"少交", U"不交"})) {
-            figures.years_paid = static_cast<int>(*value);
-            continue;
-        }
-        // "我今年52了", "52岁", "今年五十二": his age, which gives his birth year (sum_for_driver).
-        const bool age_word = said_after(text, after, {U"岁", U"周岁"});
-        const bool this_year_age =
-            said_before(text, at, 2, {U"今年"}) &&
-            (after >= text.size() || said_after(text, after, {U"了", U" ", U"，", U","}));
-        if (!figures.age && *value >= 16 && *value <= 80 && (age_word || this_year_age)) {
-            figures.age = static_cast<int>(*value);
-            continue;
-        }
+        if (read_years_or_age_at(text, at, after, *value, figures)) continue;
         // "我77年的", "66年7月生的", "1979年出生": his birth, 1940 to 1999.
         if (!figures.born_year && said_after(text, after, {U"年"})) {
             const long year = *value >= 40 && *value <= 99 ? 1900 + *value : *value;
@@ -720,6 +727,23 @@ std::string speeding_line(int limit, int speed, bool big_truck, std::string_view
 bool asks_what_is_left(std::string_view text) {
     return text::contains_any(text, {"还剩", "还有几分", "还能扣", "还差", "会不会满", "满了没",
                                      "是不是满了", "满没满", "满了吗", "够12", "够不够"});
+}
+
+// 最高人民法院关于审理人身损害赔偿案件适用法律若干问题的解释 第15条: 死亡赔偿金 is 20 years of
+// the local urban income a year; from 60, a year less for each year of age; from 75, 5 years.
+// "我哥…人没了 才38岁 …能要多少赔偿" got the table of 61..74 and no word on 38 (victims helper,
+// session 31).
+std::string death_years_line(int age) {
+    constexpr int kFullYears = 20;
+    constexpr int kFromAge = 60;
+    constexpr int kLeastYears = 5;
+    const int years =
+        age < kFromAge ? kFullYears : std::max(kLeastYears, kFullYears - (age - kFromAge));
+    const long example = 50'000L * years / 10'000;
+    return "按您说的（去世时" + std::to_string(age) + "岁）：死亡赔偿金按" + std::to_string(years) +
+           "年算，就是受诉法院所在地上一年度城镇居民人均可支配收入×" + std::to_string(years) +
+           "（比如当地一年5万元，就是约" + std::to_string(example) +
+           "万元）；丧葬费、被扶养人生活费（未成年子女算到18周岁）、精神损害抚慰金另算。\n";
 }
 
 // 国务院关于渐进式延迟法定退休年龄的办法 (from 2025-01-01): men 60 -> 63, one month later for
@@ -1053,6 +1077,7 @@ enum class SumRule {
     court_fee,
     deduction,
     over_deduction,
+    death_years,
 };
 
 struct SumRuleWords {
@@ -1111,6 +1136,11 @@ const SumRuleWords kSumRules[] = {
     {SumRule::court_fee, {"1万元以下", "50元", "减半"}, {}, "要告对方要多少钱（比如“要回3万8”）"},
     {SumRule::deduction, {"20%", "最低工资"}, {}, ""},
     {SumRule::over_deduction, {"实际损失"}, {"扣"}, ""},
+    {SumRule::death_years,
+     {"死亡赔偿金", "75周岁以上"},
+     {},
+     "去世的人多大岁数（比如“才38岁”）",
+     "死亡赔偿金"},
 };
 
 const SumRuleWords& words_of(SumRule rule) {
@@ -1253,6 +1283,8 @@ std::string sum_for_driver(const Entry& answered, std::string_view text,
             wage_story_lines(answered, figures, asks_money, now.months_owed.has_value());
         !lines.empty())
         return lines;
+    if (figures.age && asks_money && follows(answered, SumRule::death_years))
+        return death_years_line(*figures.age);
     if (figures.deducted && figures.real_loss && *figures.deducted > *figures.real_loss &&
         follows(answered, SumRule::over_deduction))
         return over_deduction_line(*figures.deducted, *figures.real_loss);

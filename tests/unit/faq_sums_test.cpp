@@ -370,6 +370,16 @@ TEST(FaqSums, RepairStopWorkPayPensionYearsAndATimeBarredDoubleWage) {
     EXPECT_NE(sum_for_driver(retirement, "我是1974年的 男的", "我交了13年社保 还差几年")
                   .find("您交了13年，还差5年6个月到6年"),
               std::string::npos);
+    // 死亡赔偿金: 20 years under 60, a year less each year from 60, 5 from 75.
+    const Entry death = entry_saying("死亡赔偿金按20年算…75周岁以上的一律按5年算");
+    const std::string brother =
+        sum_for_driver(death, "我哥被渣土车撞了 人没了 才38岁 家里还有两个孩子 我们家能要多少赔偿");
+    EXPECT_NE(brother.find("去世时38岁）：死亡赔偿金按20年算"), std::string::npos) << brother;
+    EXPECT_NE(brother.find("约100万元"), std::string::npos) << brother;
+    EXPECT_NE(sum_for_driver(death, "我爸68岁 被撞死了 能赔多少").find("按12年算"),
+              std::string::npos);
+    EXPECT_NE(sum_for_driver(death, "老人80岁了 能赔多少").find("按5年算"), std::string::npos);
+    EXPECT_EQ(sum_for_driver(death, "我哥38岁 被撞了 去哪告"), "");  // asks no money
     // A sum of wages for months is no month's wage.
     const DriverFigures four_months = figures_in("俺主要是钱 四个月工资两万多 老板一直拖");
     EXPECT_EQ(four_months.monthly_wage, 5000);
