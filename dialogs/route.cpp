@@ -89,6 +89,13 @@ bool asks_where_the_union_is(const Understanding& understanding) {
     return may_be && asks_for_union_office(understanding.text);
 }
 
+// Whether a group message that cancels or edits says what: his application (入会, 申请, the
+// phone on it), not a fact of his story.
+bool names_an_application_word(const std::string& text) {
+    return text::contains_any(text, {"入会", "申请", "会员", "报名", "手机号", "电话号", "号码",
+                                     "名字", "姓名", "身份证", "撤回", "取消"});
+}
+
 bool has_application(const RouteView& view) {
     return view.application == "received" || view.application == "approved";
 }
@@ -131,7 +138,15 @@ Route group_route(const Understanding& understanding, const RouteView& view) {
     if (!view.mentioned) return to(Do::silence);
     // "@卡友小助手" and nothing else: "are you there?", not a message it failed to understand.
     if (understanding.text.empty()) return to(Do::menu);
-    if (intent == "cancel" || intent == "edit") return to(Do::change_applied);
+    // "@卡友小助手 不对 不是交警扣的 是车队老板扣着我的驾驶证" corrects his story, not an
+    // application: it got how to change one (fines helper, session 31).
+    if ((intent == "cancel" || intent == "edit") && names_an_application_word(understanding.text))
+        return to(Do::change_applied);
+    if (intent == "cancel" || intent == "edit") {
+        Route route = to(Do::legal);
+        route.offer_desk = !understanding.slot("serious").empty();
+        return route;
+    }
     if (is_chit_chat(understanding)) return to(Do::small_talk);
     if (intent == "choice" && view.choices_offered) return to(Do::pick);
     if (intent == "progress") return to(Do::status);

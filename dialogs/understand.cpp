@@ -672,6 +672,14 @@ Understanding Understander::understand(std::string_view text, const UnderstandCo
     // session 22): a longer message is thanks only when it says so; otherwise it is his case.
     if (result.intent == "thanks" && !result.command && !says_thanks(cleaned))
         result.intent = "question";
+    // "不对 俺刚才说错了 他不是回家路上 是收车以后跟工友去吃饭…这样还算不" corrects his story: it
+    // got "这个我帮不上忙😄" and the menu (wages helper, session 31).
+    constexpr std::size_t kShortestCorrectedStory = 10;
+    if (result.intent == "out_of_scope" && !result.command && context.step.empty() &&
+        text::code_point_count(cleaned) > kShortestCorrectedStory &&
+        contains_any(cleaned.substr(0, std::min<std::size_t>(cleaned.size(), 24)),
+                     {"不对", "说错了", "搞错了", "说错", "不是不是"}))
+        result.intent = "question";
     result.text = cleaned;
     return result;
 }

@@ -343,8 +343,16 @@ TEST(Route, AGroupAsksForTheFormTheLinkOrAChangeByName) {
     link.text = "老李说的那个链接再发一个 我也弄";
     EXPECT_EQ(route(link, group(true)).action, Do::group_join);
     EXPECT_EQ(route(link, group(false)).action, Do::silence);
-    EXPECT_EQ(route(said("cancel"), group(true)).action, Do::change_applied);
-    EXPECT_EQ(route(said("edit"), group(true)).action, Do::change_applied);
+    Understanding withdraw = said("cancel");
+    withdraw.text = "我入会申请想撤回 手机号换了";
+    EXPECT_EQ(route(withdraw, group(true)).action, Do::change_applied);
+    Understanding change = said("edit");
+    change.text = "改一下手机号";
+    EXPECT_EQ(route(change, group(true)).action, Do::change_applied);
+    // A correction of his story is no change to an application (session 31).
+    Understanding story = said("edit");
+    story.text = "不对 不是交警扣的 是车队老板扣着我的驾驶证和从业资格证";
+    EXPECT_EQ(route(story, group(true)).action, Do::legal);
     EXPECT_EQ(route(said("cancel"), group(false)).action, Do::silence);
     EXPECT_EQ(route(said("choice"), group(true)).action, Do::menu);
 }

@@ -440,6 +440,11 @@ TEST(Understand, RemarksInTheFormAreAboutTheForm) {
     EXPECT_NE(understand("我是溧阳的 入会才半个月 算不算").intent, "join");
     // Not yet a member, asking what members get: the benefits, not the form (session 31).
     EXPECT_EQ(understand("师傅们 有啥福利没 俺是卡友 还没入会").intent, "benefits");
+    // A correction of his story is his case, not small talk (session 31).
+    EXPECT_EQ(understand("不对 俺刚才说错了 他不是回家路上 是收车以后跟工友去吃饭喝了两瓶啤酒 "
+                         "吃完十一点多才往家走 这样还算不")
+                  .intent,
+              "question");
     // "第二个" at a step with no list picks nothing: where he is, not a legal answer.
     EXPECT_EQ(understand("第二个", "name").intent, "where");
     EXPECT_NE(understand("2", "sms_code").intent, "where");
