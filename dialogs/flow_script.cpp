@@ -145,6 +145,7 @@ const std::set<std::string>& FlowScript::required_texts() {
         "progress_approved",
         "progress_rejected",
         "group_progress_private",
+        "mobile_taken_back",
         "group_private",
         "group_private_link",
         "group_link_sent_privately",

@@ -7,6 +7,7 @@
 #include "dialogs/validators.hpp"
 #include "text/masks.hpp"
 #include "text/utf8.hpp"
+#include "text/words.hpp"
 
 namespace kayou::dialogs {
 namespace {
@@ -471,6 +472,8 @@ bool JoinEngine::command(Turn& turn) const {
         turn.say(script_.text("human"));
         return true;
     }
+    // "算了还是用刚才那个号吧" reads as a change of phone; at the code step it takes one back.
+    if (current.kind == StepKind::sms_code && takes_back_the_phone(turn)) return true;
     for (const auto& word : commands.at("edit")) {
         if (text.rfind(word, 0) != 0) continue;
         const std::string rest = text.substr(word.size());
@@ -490,7 +493,11 @@ bool JoinEngine::command(Turn& turn) const {
             turn.say(fill_text(script_.text("edit_unknown"), {{"fields", join(labels, "、")}}));
             return true;
         }
-        if (target->id != current.id) turn.draft().return_to = current.id;
+        // An edit begun while another one is under way returns where the first began: "手机号
+        // 换一个" at the summary, then "修改手机号" at the code step, had set the way back to the
+        // code step, and steps 4–6 were asked again (join helper, session 31).
+        if (target->id != current.id && turn.draft().return_to.empty())
+            turn.draft().return_to = current.id;
         auto index_of = [&](const std::string& id) {
             for (std::size_t i = 0; i < script_.steps.size(); ++i)
                 if (script_.steps[i].id == id) return i;
@@ -613,6 +620,28 @@ bool JoinEngine::detour(Turn& turn) const {
     return true;
 }
 
+// "算了还是用刚才那个号吧 138那个" while a new number waits for its code: the number confirmed
+// before is the phone again, with no code (it went back to step 3 and asked for a phone).
+bool JoinEngine::takes_back_the_phone(Turn& turn) const {
+    DraftState& draft = turn.draft();
+    const std::string& said = whole_message(turn.input);
+    if (draft.verified_mobile.empty() || digits_only(said).size() >= 11) return false;
+    const bool takes_back =
+        text::contains_any(said, {"刚才那个", "刚才的", "原来那个", "原来的", "之前那个", "之前的",
+                                  "以前那个", "以前的", "第一个", "上一个", "老号", "旧号"}) &&
+        text::contains_any(said, {"号", "手机", "电话", "用"});
+    if (!takes_back) return false;
+    for (const auto& step : script_.steps) {
+        if (step.kind != StepKind::slot || step.validator != "mobile") continue;
+        draft.slots[step.slot] = draft.verified_mobile;
+        turn.say(fill_text(script_.text("mobile_taken_back"),
+                           {{"value", masked(step, draft.verified_mobile)}}));
+        advance(turn, step);
+        return true;
+    }
+    return false;
+}
+
 void JoinEngine::answer_step(Turn& turn) const {
     DraftState& draft = turn.draft();
     const FlowStep& step = *script_.find_step(draft.step);
@@ -629,6 +658,7 @@ void JoinEngine::answer_step(Turn& turn) const {
         return;
     }
     if (step.kind == StepKind::sms_code) {
+        if (takes_back_the_phone(turn)) return;
         const std::string code = digits_only(turn.text);
         if (code.size() == 6) {
             turn.out.effect = {EffectKind::check_code, code};

@@ -178,6 +178,7 @@ private:
     void flow_turn(Turn& turn) const;
     void idle_turn(Turn& turn) const;
     bool command(Turn& turn) const;
+    bool takes_back_the_phone(Turn& turn) const;
     void answer_step(Turn& turn) const;
     // DraftState::waiting: keep the other fields the message holds (for empty slots only), and
     // the new value of a field the driver asks to change.

@@ -1,7 +1,10 @@
 #include "faq/sums.hpp"
 
+#include <climits>
+
 #include <algorithm>
 #include <array>
+#include <climits>
 #include <cmath>
 #include <initializer_list>
 
@@ -977,11 +980,13 @@ std::string court_fee_line(long claim, bool wages) {
         long up_to;
         double rate;
     };
-    constexpr Band kBands[] = {
-        {100'000, 0.025}, {200'000, 0.02}, {500'000, 0.015}, {1'000'000, 0.01}};
+    // 诉讼费用交纳办法 第13条(一), every band: "要他们赔120万" got no fee (the table stopped at
+    // 100万; victims helper, session 31).
+    constexpr Band kBands[] = {{100'000, 0.025},      {200'000, 0.02},     {500'000, 0.015},
+                               {1'000'000, 0.01},     {2'000'000, 0.009},  {5'000'000, 0.008},
+                               {10'000'000, 0.007},   {20'000'000, 0.006}, {LONG_MAX, 0.005}};
     constexpr long kFirstBand = 10'000;
     constexpr double kFirstFee = 50;
-    if (claim > kBands[std::size(kBands) - 1].up_to) return {};
     double fee = kFirstFee;
     long from = kFirstBand;
     for (const Band& band : kBands) {
@@ -1279,8 +1284,14 @@ std::string sum_for_driver(const Entry& answered, std::string_view text,
              "给我",   "够不够", "够不",     "少不少", "合理", "亏不亏", "算算", "算一下",
              "帮我算", "一共",   "总共",     "二倍",   "双倍", "两倍",   "咋算", "怎么算",
              "如何算", "咋计算", "怎么计算", "给不",   "给吗", "发不发", "照发"});
+    // Someone died: his days in hospital are no days off work ("在医院ICU住了3天 他39岁 每个月工资
+    // 八千五" got "停工留薪期内原工资照发…约850元" for a man who died; victims helper, session 31).
+    DriverFigures worked = figures;
+    if (mentions(prepared(stated), {U"人没了", U"去世", U"死亡", U"没抢救过来", U"抢救无效",
+                                    U"过世", U"撞死", U"身亡", U"撞走了", U"人走了"}))
+        worked.days_off.reset();
     if (std::string lines =
-            wage_story_lines(answered, figures, asks_money, now.months_owed.has_value());
+            wage_story_lines(answered, worked, asks_money, now.months_owed.has_value());
         !lines.empty())
         return lines;
     if (figures.age && asks_money && follows(answered, SumRule::death_years))

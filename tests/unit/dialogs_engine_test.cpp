@@ -416,6 +416,27 @@ TEST_F(EngineTest, ChangingTheMobileAsksForANewCode) {
     EXPECT_EQ(state_.draft->verified_mobile, "13912345678");
 }
 
+// A new number changed back while its code waits: the confirmed one again, no code, and the
+// summary (it asked steps 3–6 again; join helper, session 31).
+TEST_F(EngineTest, ThePhoneChangedBackAtTheCodeStepReturnsToTheSummary) {
+    walk_to_confirm();
+    say("修改手机号");
+    say("13912345678", {sent()});
+    EXPECT_EQ(state_.draft->step, "verify");
+    auto out = say("算了还是用刚才那个号吧");
+    EXPECT_EQ(state_.draft->step, "confirm");
+    EXPECT_EQ(state_.draft->slots.at("mobile"), kMobile);
+    EXPECT_TRUE(any_contains(out.texts, "不用再收验证码"));
+    // Or by "修改手机号" again at the code step, and the confirmed number typed.
+    say("修改手机号");
+    say("13912345678", {sent()});
+    say("修改手机号");
+    EXPECT_EQ(state_.draft->step, "mobile");
+    out = say(kMobile);
+    EXPECT_EQ(state_.draft->step, "confirm");
+    EXPECT_TRUE(any_contains(out.texts, "请核对"));
+}
+
 TEST_F(EngineTest, SameVerifiedMobileIsNotCheckedTwice) {
     walk_to_confirm();
     say("修改手机号");

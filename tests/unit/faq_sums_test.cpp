@@ -426,6 +426,13 @@ TEST(FaqSums, RepairStopWorkPayPensionYearsAndATimeBarredDoubleWage) {
               std::string::npos);
     EXPECT_EQ(sum_for_driver(fee, "欠我运费3万8 我要告他"), "");  // no fee asked
     EXPECT_NE(sum_for_driver(fee, "告他要20万 诉讼费多少").find("约4300元"), std::string::npos);
+    // A death's days in hospital are no days off work.
+    EXPECT_EQ(sum_for_driver(stop_work,
+                             "我老公被撞了 人没抢救过来 在医院ICU住了3天 他每个月工资八千五 能要多少"),
+              "");
+    // Every band: 120万 is 15,600 yuan (the table stopped at 100万).
+    EXPECT_NE(sum_for_driver(fee, "要是打官司要他们赔120万 诉讼费得交多少").find("约15600元"),
+              std::string::npos);
     // Two years in, the double wage's year to claim has likely run out: said with the sum.
     const Entry double_wage = entry_saying("每月付你二倍工资（最多算11个月）");
     const std::string eight_years =
