@@ -508,6 +508,18 @@ bool form_command(std::string_view cleaned, const UnderstandContext& context,
         result.command = true;
         return true;
     }
+    // "名字写小名行不 大家都叫我孙三", "用我老婆的名字行不": a question about the name to
+    // give, answered (union_join_own_name); "孙三" was stored as his name (join helper,
+    // session 31).
+    if (context.step == "name" &&
+        contains_any(cleaned, {"小名", "外号", "别名", "绰号", "老婆的名字", "媳妇的名字",
+                               "别人的名字", "她的名字", "他的名字", "用我老婆", "用我媳妇",
+                               "写我老婆", "写我媳妇", "家里人的名字", "平时用的名字"}) &&
+        contains_any(cleaned, {"行不", "行吗", "可以", "能不能", "能写", "能用", "吗", "不"})) {
+        result.intent = "question";
+        result.command = false;
+        return true;
+    }
     // A phone number at the code step is the phone changed: "换个号 用我老婆的 138…" got a legal
     // answer on 债权人撤销权, "不是这个 换个号 135…" the menu, "135…" alone "请回复6位数字"
     // (join helper, session 30).
@@ -599,6 +611,13 @@ Understanding Understander::understand(std::string_view text, const UnderstandCo
         return result;
     }
     if (result.intent == "cancel" && !result.command) weigh_a_cancel(result, context, cleaned);
+    // "新北区 你这咋又从头问" complains of a restart; read as one, it deleted name, ID, phone,
+    // plate and district (join helper, session 31). The step judges it as its answer.
+    if (!context.step.empty() && result.intent == "restart" && !result.command &&
+        contains_any(cleaned, {"又", "咋", "怎么", "为啥", "干啥", "你这", "还要"})) {
+        result.intent = "answer";
+        result.slots["raw"] = cleaned;
+    }
     if (result.intent == "question" && context.step.empty() && decides_to_join(cleaned))
         result.intent = "join";
     if (context.step.empty() && result.intent != "join" &&

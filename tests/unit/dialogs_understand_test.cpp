@@ -440,6 +440,13 @@ TEST(Understand, RemarksInTheFormAreAboutTheForm) {
     EXPECT_NE(understand("我是溧阳的 入会才半个月 算不算").intent, "join");
     // Not yet a member, asking what members get: the benefits, not the form (session 31).
     EXPECT_EQ(understand("师傅们 有啥福利没 俺是卡友 还没入会").intent, "benefits");
+    // A question about the name to give is no name (session 31).
+    EXPECT_EQ(understand("名字写小名行不 大家都叫我孙三", "name").intent, "question");
+    EXPECT_EQ(understand("用我老婆的名字行不 车是登记在她名下的", "name").intent, "question");
+    EXPECT_EQ(understand("我叫孙明亮", "name").intent, "answer");
+    // A complaint of being asked again is no restart (it deleted the form; session 31).
+    EXPECT_NE(understand("新北区 你这咋又从头问", "district").intent, "restart");
+    EXPECT_EQ(understand("重新填写", "district").intent, "restart");
     // A correction of his story is his case, not small talk (session 31).
     EXPECT_EQ(understand("不对 俺刚才说错了 他不是回家路上 是收车以后跟工友去吃饭喝了两瓶啤酒 "
                          "吃完十一点多才往家走 这样还算不")
