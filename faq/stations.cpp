@@ -425,6 +425,19 @@ std::string answers_for(const StationCatalog& catalog, const Station& station,
 
 }  // namespace
 
+namespace {
+
+// A bare "2" picks as the list numbers them (it got the main menu; join helper, session 31): the
+// number, or 0.
+std::size_t bare_list_number(std::string_view text) {
+    while (!text.empty() && text.front() == ' ') text.remove_prefix(1);
+    while (!text.empty() && text.back() == ' ') text.remove_suffix(1);
+    if (text.size() != 1 || text[0] < '1' || text[0] > '9') return 0;
+    return static_cast<std::size_t>(text[0] - '0');
+}
+
+}  // namespace
+
 std::optional<std::size_t> picked_station(std::string_view text,
                                           const std::vector<const Station*>& listed) {
     if (listed.empty()) return std::nullopt;
@@ -432,6 +445,7 @@ std::optional<std::size_t> picked_station(std::string_view text,
     // session 30: the station's address came twice).
     if (contains_any(text, {"工会", "办公"})) return std::nullopt;
     if (const std::size_t n = text::list_ordinal(text); n >= 1 && n <= listed.size()) return n - 1;
+    if (const std::size_t n = bare_list_number(text); n >= 1 && n <= listed.size()) return n - 1;
     if (contains_any(
             text, {"头一个", "头一家", "最近的那", "最近那", "离我最近", "最近的一个", "最近一个"}))
         return 0;
@@ -491,9 +505,10 @@ std::optional<StationFollowUp> about_listed_stations(const StationCatalog& catal
     const StationQuestion question = station_question(catalog, text);
     const auto picked = picked_station(text, listed);
     // A name alone ("湖塘") is another place to look; "湖塘那个" or "湖塘的几点关门" picks.
-    const bool named_only = picked && text::list_ordinal(text) == 0 && !question.any() &&
-                            !contains_any(text, {"那个", "这个", "那家", "这家", "那站", "那里",
-                                                 "最近", "最后", "头一"});
+    const bool named_only =
+        picked && text::list_ordinal(text) == 0 && bare_list_number(text) == 0 && !question.any() &&
+        !contains_any(text,
+                      {"那个", "这个", "那家", "这家", "那站", "那里", "最近", "最后", "头一"});
     if (picked && !named_only) {
         const Station& station = *listed[*picked];
         return StationFollowUp{station_detail_text(catalog, station, question),

@@ -406,6 +406,8 @@ TEST(FaqStations, AMessageAboutTheStationsJustListedPicksOneAndAnswersIt) {
         // His hour against the station's (session 29: "我晚上11点到呢 还能进不" got the hours).
         {"第二个 我晚上11点到 还能进不", -1, true, 1, {"您23点到的时候已经关门了"}, {}},
         {"第二个 下午5点到呢", -1, true, 1, {"您17点到的时候开着"}, {}},
+        // A bare number picks as the list numbers them (session 31: it got the main menu).
+        {"2", -1, true, 1, {"牛塘物流园驿站"}, {"湖塘"}},
         // Asked of no station in particular: a line for each.
         {"几点关门",
          -1,
