@@ -243,6 +243,11 @@ std::string format_answer(const Entry& entry, std::size_t max_bytes,
     // fall back to a plain cut of the whole text.
     if (max_bytes >= tail.size() + kEllipsis.size() + kMinAnswerBytes)
         return fit_answer(entry.answer, max_bytes - tail.size(), kEllipsis, relevance) + tail;
+    // Too little room for the articles too (a sum of his figures before a brief answer): the
+    // answer cut at a sentence and marked, without them. A plain cut had ended "受害人是残疾的，
+    // 还" (victims helper, session 31).
+    if (max_bytes >= kEllipsis.size() + kMinAnswerBytes)
+        return fit_answer(entry.answer, max_bytes, kEllipsis, relevance);
     return full.substr(0, text::utf8_prefix_length(full, max_bytes));
 }
 

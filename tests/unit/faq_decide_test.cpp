@@ -291,6 +291,19 @@ TEST(FaqFormat, WholeReplyBytesIsWhereShorteningStarts) {
     EXPECT_LT(whole_reply_bytes(service), whole) << "no legal basis line";
 }
 
+// Too little room for the articles: the answer cut at a sentence and marked, never mid-word
+// ("受害人是残疾的，还"; session 31).
+TEST(FaqFormat, TooLittleRoomForTheArticlesCutsTheAnswerAtASentence) {
+    Entry entry = make_entry("x");
+    entry.answer = "第一句说被扶养人生活费。第二句说受害人是残疾的，还要按伤残等级打折。第三句。";
+    for (int i = 0; i < 12; ++i)
+        entry.legal_basis.push_back(
+            {"最高人民法院关于审理人身损害赔偿案件适用法律若干问题的解释", "第17条"});
+    const std::string text = format_answer(entry, 60);
+    EXPECT_LE(text.size(), 60u);
+    EXPECT_EQ(text, "第一句说被扶养人生活费。…");
+}
+
 TEST(FaqFormat, ShortensAnswerButKeepsLawAndContact) {
     const std::string full = format_answer(kA, 4096);
     const std::size_t limit = full.size() - 40;
