@@ -193,6 +193,13 @@ void read_truck_weight(std::u32string_view text, DriverFigures& figures) {
             figures.rated_tons = static_cast<int>(*value);
             continue;
         }
+        // "超了6吨", "超重6吨": the tons over the limit, said without the gross weight.
+        if (!figures.tons_over && *value >= 1 && *value <= 60 &&
+            said_before(text, at, 2, {U"超", U"超了", U"超重", U"超载", U"多拉了", U"多装了"}) &&
+            !said_before(text, at, 6, {U"核载", U"核定", U"额定", U"准载"})) {
+            figures.tons_over = static_cast<int>(*value);
+            continue;
+        }
         // "六轴的限重多少 是49吨还是多少" asks about the limit; it is no weight of his.
         if (said_before(text, at, 3, {U"限", U"核定", U"额定", U"超", U"标", U"准载", U"载重"}) ||
             said_before(text, at, 8, {U"限重", U"限多少", U"限载"}) ||
@@ -346,8 +353,8 @@ void read_wage_story(std::u32string_view text, DriverFigures& figures) {
 bool DriverFigures::any() const {
     return monthly_wage || months_worked || disability_grade || !points.empty() || deducted ||
            deposit || real_loss || speed_limit || speed || born_year || age || axles ||
-           gross_tons || rated_tons || months_owed || days_off || daily_income || trips ||
-           per_trip || repair_cost || years_paid || claim;
+           gross_tons || tons_over || rated_tons || months_owed || days_off || daily_income ||
+           trips || per_trip || repair_cost || years_paid || claim;
 }
 
 std::optional<long> number_at(std::string_view text) {
@@ -856,6 +863,16 @@ std::vector<AxleLimit> axle_limits(int axles, bool trailer) {
     return {{49, "六轴及以上的车"}};
 }
 
+// "那罚款呢 超6吨罚多少 俺是四轴的": the tons over said outright got the axle table and no fine
+// (fines helper, session 31). 第43条: 500 yuan a ton, at most 30,000.
+std::string tons_over_line(int tons) {
+    constexpr long kFinePerTon = 500;
+    constexpr long kMostFine = 30'000;
+    const long fine = std::min(kMostFine, tons * kFinePerTon);
+    return "按您说的（超限" + std::to_string(tons) + "吨）：每超1吨罚500元，罚款约" +
+           std::to_string(fine) + "元（最多3万元），还要卸载或分装到不超限才能走。\n";
+}
+
 // `fined`: what he says he was fined ("罚了5000"), compared when one limit applies.
 std::string overlimit_line(int axles, bool trailer, int gross_tons, std::optional<long> fined) {
     static constexpr long kFinePerTon = 500;
@@ -982,9 +999,9 @@ std::string court_fee_line(long claim, bool wages) {
     };
     // 诉讼费用交纳办法 第13条(一), every band: "要他们赔120万" got no fee (the table stopped at
     // 100万; victims helper, session 31).
-    constexpr Band kBands[] = {{100'000, 0.025},      {200'000, 0.02},     {500'000, 0.015},
-                               {1'000'000, 0.01},     {2'000'000, 0.009},  {5'000'000, 0.008},
-                               {10'000'000, 0.007},   {20'000'000, 0.006}, {LONG_MAX, 0.005}};
+    constexpr Band kBands[] = {{100'000, 0.025},    {200'000, 0.02},     {500'000, 0.015},
+                               {1'000'000, 0.01},   {2'000'000, 0.009},  {5'000'000, 0.008},
+                               {10'000'000, 0.007}, {20'000'000, 0.006}, {LONG_MAX, 0.005}};
     constexpr long kFirstBand = 10'000;
     constexpr double kFirstFee = 50;
     double fee = kFirstFee;
@@ -1226,6 +1243,8 @@ std::string traffic_lines(const Entry& answered, const DriverFigures& figures,
     if (figures.axles && figures.gross_tons && follows(answered, SumRule::overlimit))
         lines +=
             overlimit_line(*figures.axles, figures.trailer, *figures.gross_tons, figures.deducted);
+    else if (figures.tons_over && !figures.gross_tons && follows(answered, SumRule::overlimit))
+        lines += tons_over_line(*figures.tons_over);
     return lines;
 }
 

@@ -31,6 +31,7 @@ struct DriverFigures {
     std::optional<int> axles;        // 2..: "五轴", "6轴的半挂"
     bool trailer = false;            // 挂 / 半挂 / 列车: an 汽车列车
     std::optional<int> gross_tons;   // whole tons: "总重38吨", "称了50吨", "拉了55吨"
+    std::optional<int> tons_over;    // tons over the limit, said outright: "超了6吨"
     std::optional<int> rated_tons;  // the truck's rated load: "核载18吨", "核定载质量18吨"
     std::optional<int> months_owed;  // wages not paid: "欠我3个月工资", "俩月工资没发"
     bool no_contract = false;        // "没签合同", "一直不签劳动合同"

@@ -426,10 +426,17 @@ TEST(FaqSums, RepairStopWorkPayPensionYearsAndATimeBarredDoubleWage) {
               std::string::npos);
     EXPECT_EQ(sum_for_driver(fee, "欠我运费3万8 我要告他"), "");  // no fee asked
     EXPECT_NE(sum_for_driver(fee, "告他要20万 诉讼费多少").find("约4300元"), std::string::npos);
+    // The tons over said outright, without the gross weight.
+    const Entry overlimit = entry_saying("超限的每超1吨罚500元，最高3万元");
+    EXPECT_EQ(figures_in("那罚款呢 超6吨罚多少 俺是四轴的").tons_over, 6);
+    EXPECT_NE(sum_for_driver(overlimit, "那罚款呢 超6吨罚多少 俺是四轴的").find("罚款约3000元"),
+              std::string::npos);
+    EXPECT_EQ(figures_in("核载18吨 超了2吨").tons_over, 2);
     // A death's days in hospital are no days off work.
-    EXPECT_EQ(sum_for_driver(stop_work,
-                             "我老公被撞了 人没抢救过来 在医院ICU住了3天 他每个月工资八千五 能要多少"),
-              "");
+    EXPECT_EQ(
+        sum_for_driver(stop_work,
+                       "我老公被撞了 人没抢救过来 在医院ICU住了3天 他每个月工资八千五 能要多少"),
+        "");
     // Every band: 120万 is 15,600 yuan (the table stopped at 100万).
     EXPECT_NE(sum_for_driver(fee, "要是打官司要他们赔120万 诉讼费得交多少").find("约15600元"),
               std::string::npos);
