@@ -99,6 +99,7 @@ TEST_F(LegalEvalTest, FrozenBlindSetsKeepTheirFigures) {
         {"legal_dev_bg.yaml", 0.77, 0.02},   {"legal_dev_bh.yaml", 0.815, 0.01},
         {"legal_dev_bi.yaml", 0.71, 0.01},   {"legal_dev_bj.yaml", 0.87, 0.01},
         {"legal_dev_bk.yaml", 0.98, 0.01},   {"legal_dev_bl.yaml", 0.88, 0.02},
+        {"legal_dev_bm.yaml", 0.95, 0.01},
     };
     for (const Set& set : sets) {
         const std::string text = frozen(set.file);
