@@ -343,16 +343,20 @@ TEST(Route, AGroupAsksForTheFormTheLinkOrAChangeByName) {
     link.text = "老李说的那个链接再发一个 我也弄";
     EXPECT_EQ(route(link, group(true)).action, Do::group_join);
     EXPECT_EQ(route(link, group(false)).action, Do::silence);
-    Understanding withdraw = said("cancel");
-    withdraw.text = "我入会申请想撤回 手机号换了";
-    EXPECT_EQ(route(withdraw, group(true)).action, Do::change_applied);
-    Understanding change = said("edit");
-    change.text = "改一下手机号";
-    EXPECT_EQ(route(change, group(true)).action, Do::change_applied);
-    // A correction of his story is no change to an application (session 31).
-    Understanding story = said("edit");
-    story.text = "不对 不是交警扣的 是车队老板扣着我的驾驶证和从业资格证";
-    EXPECT_EQ(route(story, group(true)).action, Do::legal);
+    // A change to an application says so; a correction of his story is a legal question
+    // (session 31).
+    const struct {
+        const char* intent;
+        const char* text;
+        Do action;
+    } changes[] = {{"cancel", "我入会申请想撤回 手机号换了", Do::change_applied},
+                   {"edit", "改一下手机号", Do::change_applied},
+                   {"edit", "不对 不是交警扣的 是车队老板扣着我的驾驶证和从业资格证", Do::legal}};
+    for (const auto& change : changes) {
+        Understanding said_it = said(change.intent);
+        said_it.text = change.text;
+        EXPECT_EQ(route(said_it, group(true)).action, change.action) << change.text;
+    }
     EXPECT_EQ(route(said("cancel"), group(false)).action, Do::silence);
     EXPECT_EQ(route(said("choice"), group(true)).action, Do::menu);
 }
