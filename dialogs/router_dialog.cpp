@@ -12,6 +12,7 @@
 #include "faq/focus.hpp"
 #include "faq/follow_up.hpp"
 #include "faq/legal_service.hpp"
+#include "faq/sums.hpp"
 #include "faq/tickets.hpp"
 #include "members/application_store.hpp"
 #include "members/join_desk.hpp"
@@ -1430,8 +1431,11 @@ asio::awaitable<std::string> RouterDialog::answer_legal(const Message& message,
         if (after_answer && recent.size() >= 2)
             ask.topic = faq::topic_of(std::span(recent.data(), recent.size() - 1));
         ask.answered_before = turn.legal_answered;
-        // Newest first: the first figure found is the one he gave last.
-        for (std::size_t i = recent.size(); i-- > 1;) ask.said_before += recent[i - 1] + " ";
+        // Newest first: the first figure found is the one he gave last; a figure he corrected
+        // is read as corrected.
+        if (recent.size() >= 2)
+            ask.said_before = faq::figures_said_before(
+                std::vector<std::string>(recent.begin(), recent.end() - 1));
     } else {
         // A group keeps no messages, only what the bot answered him last ("@卡友小助手 要是老板
         // 不认呢" after his freight question read as a work-injury question).

@@ -1556,4 +1556,13 @@ std::string with_corrected_figures(std::string_view correction, std::string_view
     return replaced ? text::encode_utf8(out) : std::string(earlier);
 }
 
+std::string figures_said_before(const std::vector<std::string>& oldest_first) {
+    std::string joined;  // newest first
+    for (const std::string& message : oldest_first) {
+        if (corrects_a_figure(message)) joined = with_corrected_figures(message, joined);
+        joined = joined.empty() ? message + " " : message + " " + joined;
+    }
+    return joined;
+}
+
 }  // namespace kayou::faq

@@ -108,4 +108,9 @@ std::string without_denied_figures(std::string_view text);
 // as it was when nothing it holds is denied.
 std::string with_corrected_figures(std::string_view correction, std::string_view earlier);
 
+// His earlier messages (oldest first) joined newest first for sum_for_driver's `said_before`,
+// each correction applied to the messages before it: "跑了128" then "等下我看错了 是118不是128"
+// reads 118 on every later turn (the next answer had gone back to 128; fines helper, session 31).
+std::string figures_said_before(const std::vector<std::string>& oldest_first);
+
 }  // namespace kayou::faq

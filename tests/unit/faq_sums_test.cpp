@@ -426,6 +426,17 @@ TEST(FaqSums, RepairStopWorkPayPensionYearsAndATimeBarredDoubleWage) {
               std::string::npos);
     EXPECT_EQ(sum_for_driver(fee, "欠我运费3万8 我要告他"), "");  // no fee asked
     EXPECT_NE(sum_for_driver(fee, "告他要20万 诉讼费多少").find("约4300元"), std::string::npos);
+    // A figure corrected in an earlier message is read as corrected on later turns.
+    EXPECT_EQ(figures_said_before({"限速100 我跑了128", "等下我看错了 是118不是128"}),
+              "等下我看错了 是118不是128 限速100 我跑了118 ");
+    EXPECT_EQ(figures_said_before({"老板欠我三个月工资", "一个月7000"}),
+              "一个月7000 老板欠我三个月工资 ");
+    const Entry speeding = entry_saying("超速20%以上50%以下的，罚款200元，记6分");
+    EXPECT_NE(
+        sum_for_driver(speeding, "罚款呢 河南这边罚多少",
+                       figures_said_before({"限速100 我跑了128", "等下我看错了 是118不是128"}))
+            .find("跑了118"),
+        std::string::npos);
     // The tons over said outright, without the gross weight.
     const Entry overlimit = entry_saying("超限的每超1吨罚500元，最高3万元");
     EXPECT_EQ(figures_in("那罚款呢 超6吨罚多少 俺是四轴的").tons_over, 6);
