@@ -12,6 +12,13 @@
 namespace kayou::dialogs {
 namespace {
 
+// The form's phone step: the slot a code confirms (null in a script without one).
+const FlowStep* mobile_step(const FlowScript& script) {
+    for (const auto& step : script.steps)
+        if (step.kind == StepKind::slot && step.validator == "mobile") return &step;
+    return nullptr;
+}
+
 // What he settles on after naming two places: the text after the last 算 / 就填 / 还是 / 填 / 就写
 // ("住在金坛 不过平时武进跑的多 算武进吧" -> "武进吧"), or "" when there is none.
 std::string_view settled_part(std::string_view text) {
@@ -630,16 +637,13 @@ bool JoinEngine::takes_back_the_phone(Turn& turn) const {
         text::contains_any(said, {"刚才那个", "刚才的", "原来那个", "原来的", "之前那个", "之前的",
                                   "以前那个", "以前的", "第一个", "上一个", "老号", "旧号"}) &&
         text::contains_any(said, {"号", "手机", "电话", "用"});
-    if (!takes_back) return false;
-    for (const auto& step : script_.steps) {
-        if (step.kind != StepKind::slot || step.validator != "mobile") continue;
-        draft.slots[step.slot] = draft.verified_mobile;
-        turn.say(fill_text(script_.text("mobile_taken_back"),
-                           {{"value", masked(step, draft.verified_mobile)}}));
-        advance(turn, step);
-        return true;
-    }
-    return false;
+    const FlowStep* mobile = mobile_step(script_);
+    if (!takes_back || !mobile) return false;
+    draft.slots[mobile->slot] = draft.verified_mobile;
+    turn.say(fill_text(script_.text("mobile_taken_back"),
+                       {{"value", masked(*mobile, draft.verified_mobile)}}));
+    advance(turn, *mobile);
+    return true;
 }
 
 void JoinEngine::answer_step(Turn& turn) const {
@@ -771,9 +775,7 @@ void JoinEngine::enter(Turn& turn, const std::string& step_id) const {
             break;
         }
         case StepKind::sms_code: {
-            const FlowStep* mobile = nullptr;
-            for (const auto& s : script_.steps)
-                if (s.kind == StepKind::slot && s.validator == "mobile") mobile = &s;
+            const FlowStep* mobile = mobile_step(script_);
             const auto found = mobile ? draft.slots.find(mobile->slot) : draft.slots.end();
             if (found != draft.slots.end() && !found->second.empty() &&
                 found->second == draft.verified_mobile) {
@@ -847,12 +849,10 @@ TurnOutput JoinEngine::on_effect(ConversationState state, const EffectResult& re
     Turn turn{{std::move(state), {}, {}, false, false}, input, clean_input(input.text)};
     const std::string& outcome = result.outcome;
     auto mobile_masked = [&]() -> std::string {
-        for (const auto& s : script_.steps)
-            if (s.kind == StepKind::slot && s.validator == "mobile" && turn.out.state.draft) {
-                auto found = turn.draft().slots.find(s.slot);
-                if (found != turn.draft().slots.end()) return text::mask_mobile(found->second);
-            }
-        return "";
+        const FlowStep* mobile = mobile_step(script_);
+        if (!mobile || !turn.out.state.draft) return "";
+        auto found = turn.draft().slots.find(mobile->slot);
+        return found == turn.draft().slots.end() ? "" : text::mask_mobile(found->second);
     };
     const std::map<std::string, std::string> values{
         {"application_id", result.application_id},
@@ -893,9 +893,8 @@ TurnOutput JoinEngine::on_effect(ConversationState state, const EffectResult& re
             const FlowStep* step = script_.find_step(turn.draft().step);
             if (!step || step->kind != StepKind::sms_code) break;
             if (outcome == "ok") {
-                for (const auto& s : script_.steps)
-                    if (s.kind == StepKind::slot && s.validator == "mobile")
-                        turn.draft().verified_mobile = turn.draft().slots[s.slot];
+                if (const FlowStep* mobile = mobile_step(script_))
+                    turn.draft().verified_mobile = turn.draft().slots[mobile->slot];
                 turn.draft().failures.erase(step->id);
                 advance(turn, *step);
             } else if (outcome == "wrong") {

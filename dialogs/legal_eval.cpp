@@ -84,6 +84,17 @@ ScoredReply score_reply(faq::Action action, const std::vector<const faq::Entry*>
     return scored;
 }
 
+// A reply of faq::answer_from as the chat sends it (its texts, then its follow-ups, into `text`),
+// scored with the entries it answered or offered.
+ScoredReply score_sent(const faq::LegalReply& reply, const faq::Index& index,
+                       const LegalEvalCase& item, std::string& text) {
+    for (const auto& message : reply.texts) text += message + "\n";
+    for (const auto& message : reply.follow_ups) text += message + "\n";
+    std::vector<const faq::Entry*> entries;
+    for (const auto& id : reply.entry_ids) entries.push_back(index.script().find(id));
+    return score_reply(reply.action, entries, text, item);
+}
+
 // A question routed away from the FAQ: what kayou says there (`elsewhere`, into `text`) counts
 // when it holds the facts.
 ScoredReply score_elsewhere(const Understanding& understood, const LegalEvalCase& item,
@@ -213,16 +224,12 @@ LegalEvalResult score_legal(const Understander& understander, const faq::Index& 
             const std::shared_ptr<const faq::Index> shared(std::shared_ptr<const faq::Index>{},
                                                            &index);
             const faq::LegalReply reply = faq::answer_from(shared, 1, question, thresholds);
-            std::string text;
-            for (const auto& message : reply.texts) text += message + "\n";
-            for (const auto& message : reply.follow_ups) text += message + "\n";
-            std::vector<const faq::Entry*> entries;
-            for (const auto& id : reply.entry_ids) entries.push_back(index.script().find(id));
             if (!reply.hits.empty()) {
                 entry = reply.hits.front().entry->id;
                 score = reply.hits.front().score;
             }
-            scored = score_reply(reply.action, entries, text, item);
+            std::string text;
+            scored = score_sent(reply, index, item, text);
         } else if (understood.intent == "question") {
             // As faq::answer_from searches it: without plates and phone numbers.
             const std::string plain = faq::without_personal_data_for_search(understood.text);
@@ -289,11 +296,7 @@ TurnReply ask_in_conversation(const std::shared_ptr<const faq::Index>& index,
     const faq::LegalReply reply = faq::answer_from(index, 1, question, thresholds);
     TurnReply got;
     got.entries = reply.entry_ids;
-    for (const auto& text : reply.texts) got.text += text + "\n";
-    for (const auto& text : reply.follow_ups) got.text += text + "\n";
-    std::vector<const faq::Entry*> entries;
-    for (const auto& id : reply.entry_ids) entries.push_back(index->script().find(id));
-    got.scored = score_reply(reply.action, entries, got.text, turn);
+    got.scored = score_sent(reply, *index, turn, got.text);
     if (faq::answers(reply.action)) got.answered = reply.entry_ids;
     got.legal_context = faq::leaves_legal_context(reply);
     return got;

@@ -23,6 +23,13 @@ Route flow(std::string text) {
     return route;
 }
 
+// A question for the FAQ; a serious one also offers the desk.
+Route legal(const Understanding& understanding) {
+    Route route = to(Do::legal);
+    route.offer_desk = !understanding.slot("serious").empty();
+    return route;
+}
+
 Route person(std::string desk) {
     Route route;
     route.action = Do::person;
@@ -130,23 +137,15 @@ Route group_route(const Understanding& understanding, const RouteView& view) {
     // The FAQ answers a clear question even unaddressed (it decides silence itself), but only one
     // put to the group: statements, advice and one member's words to another are their talk.
     if (intent == "question" && !view.mentioned && !view.asks_the_group) return to(Do::silence);
-    if (intent == "question") {
-        Route route = to(Do::legal);
-        route.offer_desk = !understanding.slot("serious").empty();
-        return route;
-    }
+    if (intent == "question") return legal(understanding);
     if (!view.mentioned) return to(Do::silence);
     // "@卡友小助手" and nothing else: "are you there?", not a message it failed to understand.
     if (understanding.text.empty()) return to(Do::menu);
     // "@卡友小助手 不对 不是交警扣的 是车队老板扣着我的驾驶证" corrects his story, not an
     // application: it got how to change one (fines helper, session 31).
-    if ((intent == "cancel" || intent == "edit") && names_an_application_word(understanding.text))
-        return to(Do::change_applied);
-    if (intent == "cancel" || intent == "edit") {
-        Route route = to(Do::legal);
-        route.offer_desk = !understanding.slot("serious").empty();
-        return route;
-    }
+    if (intent == "cancel" || intent == "edit")
+        return names_an_application_word(understanding.text) ? to(Do::change_applied)
+                                                             : legal(understanding);
     if (is_chit_chat(understanding)) return to(Do::small_talk);
     if (intent == "choice" && view.choices_offered) return to(Do::pick);
     if (intent == "progress") return to(Do::status);
@@ -184,11 +183,7 @@ Route flow_route(const Understanding& understanding, const RouteView& view) {
     if (intent == "progress") return detour(to(Do::status));
     if (intent == "benefits") return detour(to(Do::benefits));
     if (intent == "stations") return detour(to(Do::stations));
-    if (intent == "question") {
-        Route route = detour(to(Do::legal));
-        route.offer_desk = !understanding.slot("serious").empty();
-        return route;
-    }
+    if (intent == "question") return detour(legal(understanding));
     if (intent == "person") return detour(person(person_desk(understanding, false)));
     if (intent == "greeting") return detour(to(Do::greet));
     if (intent == "thanks") return detour(to(Do::thanks));
@@ -267,8 +262,7 @@ Route route(const Understanding& understanding, const RouteView& view) {
         if (asks_about_own_review(understanding.text)) return to(Do::status);
     }
     if (intent == "question") {
-        Route route = to(Do::legal);
-        route.offer_desk = !understanding.slot("serious").empty();
+        Route route = legal(understanding);
         route.adds_to_ticket = view.ticket_open;
         return route;
     }

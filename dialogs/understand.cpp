@@ -500,10 +500,8 @@ bool form_command(std::string_view cleaned, const UnderstandContext& context,
     const bool steps_without_a_list = context.step == "name" || context.step == "id_card" ||
                                       context.step == "mobile" || context.step == "sms_code" ||
                                       context.step == "plate";
-    const bool all_digits =
-        std::all_of(cleaned.begin(), cleaned.end(), [](char c) { return c >= '0' && c <= '9'; });
     if (steps_without_a_list && context.offered == 0 && choice_number(cleaned) != 0 &&
-        !all_digits) {
+        !is_number_alone(cleaned)) {
         result.intent = "where";
         result.command = true;
         return true;
@@ -697,7 +695,7 @@ Understanding Understander::understand(std::string_view text, const UnderstandCo
     if (result.intent == "out_of_scope" && !result.command && context.step.empty() &&
         text::code_point_count(cleaned) > kShortestCorrectedStory &&
         contains_any(cleaned.substr(0, std::min<std::size_t>(cleaned.size(), 24)),
-                     {"不对", "说错了", "搞错了", "说错", "不是不是"}))
+                     {"不对", "说错", "搞错了", "不是不是"}))
         result.intent = "question";
     result.text = cleaned;
     return result;

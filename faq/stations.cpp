@@ -423,10 +423,6 @@ std::string answers_for(const StationCatalog& catalog, const Station& station,
     return text;
 }
 
-}  // namespace
-
-namespace {
-
 // A bare "2" picks as the list numbers them (it got the main menu; join helper, session 31): the
 // number, or 0.
 std::size_t bare_list_number(std::string_view text) {

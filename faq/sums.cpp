@@ -1,7 +1,5 @@
 #include "faq/sums.hpp"
 
-#include <climits>
-
 #include <algorithm>
 #include <array>
 #include <climits>
@@ -364,8 +362,6 @@ std::optional<long> number_at(std::string_view text) {
 
 namespace {
 
-// Money of his that a message states beside its word, at `at` (the number `value` ends at `after`):
-// the goods' real loss, a deposit not returned, a deduction from his pay. Whether it took one.
 // "交了13年社保", "养老缴了15年": the years of contributions ("我前面停交了三年" is a gap, not the
 // years paid: "还差15年6个月" frightened him); "我今年52了", "52岁", "今年五十二": his age, which
 // gives his birth year, or the years of a 死亡赔偿金 (sum_for_driver).
@@ -433,6 +429,8 @@ std::optional<int> months_a_wage_sum_covers(std::u32string_view text, std::size_
     return std::nullopt;
 }
 
+// Money of his that a message states beside its word, at `at` (the number `value` ends at `after`):
+// the goods' real loss, a deposit not returned, a deduction from his pay. Whether it took one.
 bool read_money_at(std::u32string_view text, std::size_t at, std::size_t after, long value,
                    DriverFigures& figures) {
     // "实际损失就3000", "碎的那些也就值3000块": what the damaged goods were worth.
