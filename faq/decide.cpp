@@ -355,7 +355,9 @@ Decision with_two_questions(const Index& index, std::string_view text, std::stri
                             const Decision& decision, const Thresholds& thresholds, bool in_group,
                             bool mentioned) {
     if (!thresholds.two_questions || thresholds.both_gap <= 0) return decision;
-    const TwoQuestions parts = two_questions(text);
+    TwoQuestions parts = two_questions(text);
+    const bool marked = !parts.first.empty();
+    if (!marked && thresholds.two_questions_unmarked) parts = two_asking_clauses(text);
     if (parts.first.empty()) return decision;
     const auto one_answer = [&](std::string_view part) {
         return decide(index.search(part, district), thresholds, in_group, mentioned);
@@ -365,7 +367,15 @@ Decision with_two_questions(const Index& index, std::string_view text, std::stri
     if (!answers(first.action)) return decision;
     const Decision second = one_answer(parts.second);
     if (!answers(second.action)) return decision;
-    if (first.hits.front().entry == second.hits.front().entry) return decision;
+    const Entry* first_entry = first.hits.front().entry;
+    const Entry* second_entry = second.hits.front().entry;
+    if (first_entry == second_entry) return decision;
+    // Without a word that opens a second question, the parts may be one question asked on: they
+    // never drop an entry the whole message is answered with.
+    if (!marked)
+        for (const Hit& hit : decision.hits)
+            if (answers(decision.action) && hit.entry != first_entry && hit.entry != second_entry)
+                return decision;
     Decision both;
     both.action = Action::both;
     both.hits = {first.hits.front(), second.hits.front()};

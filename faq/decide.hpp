@@ -37,6 +37,10 @@ struct Thresholds {
     double both_second_apart = 0.40;
     // A message that asks two things gets one answer for each (with_two_questions).
     bool two_questions = true;
+    // ... and so does one with two asking clauses and no word opening the second (faq::
+    // two_asking_clauses), when each part is answered on its own and the whole message's answer
+    // is one of the two.
+    bool two_questions_unmarked = true;
 };
 
 // The thresholds a channel decides with: no two answers below kBothMinBytes; the `_apart` pair

@@ -99,16 +99,16 @@ std::vector<Clause> clauses_of(std::string_view text) {
 constexpr std::array<std::string_view, 10> kSecondAsk = {
     "还有", "另外", "再问", "顺便问", "还想问", "以及", "再一个", "第二个", "第二点", "第二件"};
 
-}  // namespace
+// Shorter than this, two asking words are one question ("能不能要 怎么要").
+constexpr std::size_t kTwoAsksLength = 10;
+// Each of two questions has at least this many code points.
+constexpr std::size_t kLeastPart = 4;
 
-TwoQuestions two_questions(std::string_view text) {
-    // Shorter than this, two asking words are one question ("能不能要 怎么要").
-    constexpr std::size_t kTwoAsksLength = 10;
-    constexpr std::size_t kLeastPart = 4;
-    if (code_points(text) < kTwoAsksLength) return {};
+// The clauses of `text` for finding two questions: split at breaks, after a question mark (it
+// stays with the question it ends: "扣几分？另外超速…") and where spoken clauses start or end.
+std::vector<Clause> asking_clauses(std::string_view text) {
     std::vector<Clause> clauses;
     for (const auto clause : clauses_of(text)) {
-        // A question mark ends a question ("扣几分？另外超速…"); it stays with the one it ends.
         std::size_t begin = clause.begin;
         for (std::size_t pos = clause.begin; pos < clause.end;) {
             std::size_t width = 0;
@@ -126,22 +126,51 @@ TwoQuestions two_questions(std::string_view text) {
         }
         split_spoken(text, {begin, clause.end}, clauses);
     }
-    const auto clause_text = [&](std::size_t i) {
-        return text.substr(clauses[i].begin, clauses[i].end - clauses[i].begin);
-    };
-    std::size_t first = 0;
-    while (first < clauses.size() && !asks(clause_text(first))) ++first;
+    return clauses;
+}
+
+std::string_view clause_text(std::string_view text, const Clause& clause) {
+    return text.substr(clause.begin, clause.end - clause.begin);
+}
+
+// The text before clause `second` and the text from it, or both empty when a part is too short.
+TwoQuestions parts_at(std::string_view text, const std::vector<Clause>& clauses,
+                      std::size_t second) {
+    TwoQuestions parts{text.substr(0, clauses[second - 1].end), text.substr(clauses[second].begin)};
+    if (code_points(parts.first) < kLeastPart || code_points(parts.second) < kLeastPart) return {};
+    return parts;
+}
+
+// The first clause that asks, or clauses.size().
+std::size_t first_asking(std::string_view text, const std::vector<Clause>& clauses,
+                         std::size_t from) {
+    while (from < clauses.size() && !asks(clause_text(text, clauses[from]))) ++from;
+    return from;
+}
+
+}  // namespace
+
+TwoQuestions two_questions(std::string_view text) {
+    if (code_points(text) < kTwoAsksLength) return {};
+    const std::vector<Clause> clauses = asking_clauses(text);
+    const std::size_t first = first_asking(text, clauses, 0);
     if (first + 1 >= clauses.size()) return {};
     std::size_t second = clauses.size();
     for (std::size_t i = first + 1; i < clauses.size() && second == clauses.size(); ++i)
         for (const auto word : kSecondAsk)
-            if (clause_text(i).starts_with(word)) second = i;
+            if (clause_text(text, clauses[i]).starts_with(word)) second = i;
     // Without such a word a later asking clause is as often the same question asked on ("…能找老板
     // 赔吗 按啥比例赔", "…都能申请吗还是要开什么证明"): one question.
     if (second == clauses.size()) return {};
-    TwoQuestions parts{text.substr(0, clauses[second - 1].end), text.substr(clauses[second].begin)};
-    if (code_points(parts.first) < kLeastPart || code_points(parts.second) < kLeastPart) return {};
-    return parts;
+    return parts_at(text, clauses, second);
+}
+
+TwoQuestions two_asking_clauses(std::string_view text) {
+    if (code_points(text) < kTwoAsksLength) return {};
+    const std::vector<Clause> clauses = asking_clauses(text);
+    const std::size_t first = first_asking(text, clauses, 0);
+    if (first_asking(text, clauses, first + 1) >= clauses.size()) return {};
+    return parts_at(text, clauses, first + 1);
 }
 
 std::string_view question_focus(std::string_view text) {

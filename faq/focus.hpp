@@ -21,6 +21,13 @@ struct TwoQuestions {
 };
 TwoQuestions two_questions(std::string_view text);
 
+// A message with two asking clauses and no word that opens a second question ("会员证丢了咋办
+// 换了个 省跑车会籍咋转", "能直接去法院起诉吗仲裁结果不满意又咋办"): the text up to the end of the
+// first asking clause, and the rest. As often the same question asked on ("…能找老板赔吗
+// 按啥比例赔"), so with_two_questions answers both only when each part stands on its own
+// (decide.hpp).
+TwoQuestions two_asking_clauses(std::string_view text);
+
 // "我不是问加油 我是问平台扣钱咋办": the text without the part he says he is not asking about,
 // from "不是问" up to where he says what he does ask (我是问, 而是 …) or the clause's end. The
 // disowned words drew the very entry he had turned away (legal helper, session 22). The text as

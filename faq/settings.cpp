@@ -26,6 +26,8 @@ const std::vector<Setting>& settings() {
         {"both_second_apart",
          [](double v, IndexOptions&, Thresholds& t) { t.both_second_apart = v; }},
         {"two_questions", [](double v, IndexOptions&, Thresholds& t) { t.two_questions = v != 0; }},
+        {"two_questions_unmarked",
+         [](double v, IndexOptions&, Thresholds& t) { t.two_questions_unmarked = v != 0; }},
         {"k1", [](double v, IndexOptions& o, Thresholds&) { o.k1 = v; }},
         {"b", [](double v, IndexOptions& o, Thresholds&) { o.b = v; }},
         {"unigram", [](double v, IndexOptions& o, Thresholds&) { o.unigram_weight = v; }},

@@ -78,6 +78,32 @@ TEST(FaqFocus, TwoQuestionsSplitAtTheWordThatOpensTheSecond) {
     }
 }
 
+// Two asking clauses with no word that opens the second: split after the first asking clause,
+// the story between them going with the second (decide.hpp says when both are answered).
+TEST(FaqFocus, TwoAskingClausesSplitAfterTheFirst) {
+    struct Case {
+        const char* message;
+        const char* first;
+        const char* second;
+    };
+    const Case cases[] = {
+        {"会员证丢了咋办 换了个省跑车会籍咋转", "会员证丢了咋办", "换了个省跑车会籍咋转"},
+        {"跟公司闹劳动纠纷了能直接去法院起诉吗仲裁结果不满意又咋办",
+         "跟公司闹劳动纠纷了能直接去法院起诉吗", "仲裁结果不满意又咋办"},
+        {"开车的时候自己受伤了 这种伤能找老板赔吗 按啥比例赔",
+         "开车的时候自己受伤了 这种伤能找老板赔吗", "按啥比例赔"},
+        // One asking clause, or too short for two questions.
+        {"老板欠我三个月工资 一直拖着不给", "", ""},
+        {"能不能要 怎么要", "", ""},
+        {"", "", ""},
+    };
+    for (const auto& c : cases) {
+        const TwoQuestions parts = two_asking_clauses(c.message);
+        EXPECT_EQ(parts.first, c.first) << c.message;
+        EXPECT_EQ(parts.second, c.second) << c.message;
+    }
+}
+
 TEST(FaqFocus, TheFocusIsASuffixOfTheMessage) {
     const std::string message =
         "上个月拉货去杭州 路上车坏了 修了两天 货主说晚到了要扣一半运费 合同里根本没写 这样扣合理吗";

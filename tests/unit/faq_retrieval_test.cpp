@@ -455,6 +455,27 @@ TEST(FaqRetrieval, ShortMessagesAfterAnAnswerLeanOnItsTopic) {
     EXPECT_EQ(joining.entry_ids[0].rfind("union_", 0), 0u) << joining.entry_ids[0];
 }
 
+// Two things asked without 还有 / 另外 between them (blind set BQ, session 32): one answer for
+// each. A second asking clause that asks the first on keeps the whole message's answer.
+TEST(FaqRetrieval, TwoAskingClausesGetAnAnswerEach) {
+    const std::shared_ptr<const Index> index =
+        Index::build(parse_script(read_data("legal.yaml"), "legal.yaml"));
+    const auto ids = [&](std::string text) {
+        LegalQuestion question;
+        question.text = std::move(text);
+        return answer_from(index, 1, question, Thresholds{}).entry_ids;
+    };
+    const auto card = ids("会员证丢了咋办 换了个省跑车会籍咋转");
+    EXPECT_NE(std::find(card.begin(), card.end(), "union_member_card"), card.end());
+    EXPECT_NE(std::find(card.begin(), card.end(), "union_membership_transfer"), card.end());
+    const auto court = ids("跟公司闹劳动纠纷了能直接去法院起诉吗仲裁结果不满意又咋办");
+    EXPECT_NE(std::find(court.begin(), court.end(), "arbitration_before_court"), court.end());
+    EXPECT_NE(std::find(court.begin(), court.end(), "arbitration_appeal_to_court"), court.end());
+    const auto aid =
+        ids("我想问一下法律援助是所有人都能申请吗还是要开什么证明我一个开车的每个月收入也不固定");
+    EXPECT_NE(std::find(aid.begin(), aid.end(), "legal_aid_eligibility"), aid.end());
+}
+
 // "那我一共能拿多少 你帮我算算" after the wage-arrears answer got the work-death benefits and the
 // disability table (money helper, session 26): the answer's own sum for his figures, or which
 // figures it still needs.
