@@ -31,9 +31,14 @@ std::size_t code_points(std::string_view text) {
     return count;
 }
 
+// Drivers ask with a verb and 不 / 没 at the clause's end ("劳动仲裁要钱不", "有时限没").
+constexpr std::array<std::string_view, 3> kAskingEnds = {"不", "没", "没有"};
+
 bool asks(std::string_view clause) {
     for (const auto mark : kAskingMarks)
         if (clause.find(mark) != std::string_view::npos) return true;
+    for (const auto end : kAskingEnds)
+        if (clause.ends_with(end)) return true;
     return false;
 }
 
