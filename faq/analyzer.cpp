@@ -26,12 +26,14 @@ bool is_filler(char32_t c) {
 }
 
 // Words in which a particle character is part of the meaning: "私了" (settling an accident
-// without the police or a court) must not fold to "私", nor "了结" to "结".
+// without the police or a court) must not fold to "私", nor "了结" to "结". The script's synonym
+// phrases with 了 join them (Analyzer::Analyzer).
 constexpr std::u32string_view kWordsWithParticles[] = {U"私了", U"了结", U"目的"};
 
-// Whether chars[i] lies inside one of kWordsWithParticles.
-bool in_word_with_particle(const std::u32string& chars, std::size_t i) {
-    for (const auto word : kWordsWithParticles)
+// Whether chars[i] lies inside one of `words`.
+bool in_word_with_particle(const std::u32string& chars, std::size_t i,
+                           const std::vector<std::u32string>& words) {
+    for (const std::u32string_view word : words)
         for (std::size_t offset = 0; offset < word.size(); ++offset) {
             if (i < offset || chars[i] != word[offset]) continue;
             if (std::u32string_view(chars).substr(i - offset, word.size()) == word) return true;
@@ -196,7 +198,19 @@ std::size_t Analyzer::PhraseTable::match(std::u32string_view text, std::size_t p
     return 0;
 }
 
-Analyzer::Analyzer(const Script& script) {
+Analyzer::Analyzer()
+    : words_with_particles_(std::begin(kWordsWithParticles), std::end(kWordsWithParticles)) {}
+
+Analyzer::Analyzer(const Script& script) : Analyzer() {
+    // 了 inside a synonym phrase marks a finished action that is the phrase's meaning ("人没了",
+    // "扣了分", "封了号"); folded away it left phrases that could never match. A phrase ending in
+    // 吗 ("能吗") stays as it was: kept, it would also swallow "可能吗".
+    for (const auto& group : script.synonyms)
+        for (const auto& phrase : group) {
+            std::u32string chars = text::decode_utf8(phrase);
+            for (char32_t& c : chars) c = fold_char(c);
+            if (chars.find(U'了') != std::u32string::npos) words_with_particles_.push_back(chars);
+        }
     // Corrections first, because synonym phrases are folded through them too.
     for (const auto& [wrong, right] : script.corrections) {
         correction_targets_.push_back(fold_chars(right));
@@ -224,7 +238,8 @@ std::u32string Analyzer::fold_chars(std::string_view text) const {
     for (std::size_t i = 0; i < chars.size(); ++i) {
         const char32_t c = chars[i];
         const bool keep = is_cjk(c) || is_digit(c) || is_latin(c);
-        const bool separator = is_filler(c) && !in_word_with_particle(chars, i);
+        const bool separator =
+            is_filler(c) && !in_word_with_particle(chars, i, words_with_particles_);
         out.push_back(keep && !separator ? c : U' ');
     }
     return out;

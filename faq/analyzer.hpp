@@ -31,7 +31,8 @@ std::u32string fold_numbers(std::u32string_view text);
 
 class Analyzer {
 public:
-    Analyzer() = default;
+    // Without synonyms or corrections.
+    Analyzer();
     // Uses the script's synonym groups and corrections.
     explicit Analyzer(const Script& script);
 
@@ -74,6 +75,9 @@ private:
     std::u32string fold_chars(std::string_view text) const;
     std::u32string apply_corrections(std::u32string_view text) const;
 
+    // Words whose particle characters are not folded away (kWordsWithParticles and the synonym
+    // phrases with 了), folded by fold_char.
+    std::vector<std::u32string> words_with_particles_;
     PhraseTable corrections_;  // value: index into correction_targets_
     std::vector<std::u32string> correction_targets_;
     PhraseTable synonyms_;  // value: group index

@@ -32,7 +32,8 @@ synonyms:
   - [工资, 工钱, 薪水]
   - [拖欠, 欠, 不给]
   - [怎么办, 咋办, 咋整]
-  - [扣分, 记分]
+  - [扣分, 记分, 扣了分]
+  - [死亡, 人没了]
 corrections:
   工姿: 工资
   口分: 扣分
@@ -122,6 +123,21 @@ TEST(FaqFold, SynonymsAndCorrectionsBecomeOneUnit) {
     ASSERT_EQ(units.size(), 1u);
     ASSERT_EQ(units[0].size(), 1u);
     EXPECT_EQ(analyzer.describe(units[0][0]), "{工资}");
+}
+
+// A synonym phrase with 了 in it matches: 了 is kept inside it and folded away elsewhere
+// ("他人没了" had stayed "他人没", the death synonym never matched).
+TEST(FaqFold, SynonymPhrasesKeepTheir了) {
+    const Analyzer analyzer(parse_script(kScript, "test.yaml"));
+    EXPECT_EQ(analyzer.segments("扣了分"), analyzer.segments("扣分"));
+    const auto died = analyzer.segments("老板人没了");
+    ASSERT_EQ(died.size(), 1u);
+    ASSERT_FALSE(died[0].empty());
+    EXPECT_EQ(analyzer.describe(died[0].back()), "{死亡}");
+    // 了 outside the phrases is still a separator; "人没事" is not a death.
+    EXPECT_EQ(analyzer.segments("扣了三分").size(), 2u);
+    for (const auto& segment : analyzer.segments("好在人没事"))
+        for (const auto unit : segment) EXPECT_NE(analyzer.describe(unit), "{死亡}");
 }
 
 TEST(FaqRetrieval, ExactVariantScoresOne) {
