@@ -446,8 +446,15 @@ bool asks_about_a_claim(std::string_view cleaned) {
 // case ("就500块 为这个去法院告货拉拉值不值 多久能有结果" got the application lookup; legal
 // helper, session 24).
 bool names_an_application(std::string_view cleaned) {
-    return contains_any(cleaned, {"入会", "申请", "会员", "审核", "批", "短信", "工会", "进度",
-                                  "办好", "办下来", "RH", "rh"});
+    if (contains_any(cleaned,
+                     {"入会", "会员", "短信", "工会", "进度", "办好", "办下来", "RH", "rh"}))
+        return true;
+    // Someone else's review: "平台把我余额冻结了不让提现 说在审核 一个月了" got "您还没有入会申请"
+    // (blind set BS, session 32).
+    if (contains_any(cleaned, {"平台", "提现", "余额", "冻结", "理赔", "保险", "仲裁", "法律援助",
+                               "法援", "工伤", "鉴定", "退款", "押金", "保证金"}))
+        return false;
+    return contains_any(cleaned, {"申请", "审核", "批"});
 }
 
 bool asks_if_code_is_safe(std::string_view cleaned) {

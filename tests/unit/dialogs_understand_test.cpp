@@ -274,6 +274,14 @@ TEST(Understand, AQuestionEndingInNotGoesToTheFaq) {
     EXPECT_EQ(understand("我想入会 能办不").intent, "join");
 }
 
+// A review that is someone else's (a platform's, an insurer's) is not his application's
+// progress; his own is.
+TEST(Understand, SomeoneElsesReviewIsNoApplication) {
+    EXPECT_EQ(understand("平台把我账户里的余额冻结了不让提现 说在审核 一个月了").intent,
+              "question");
+    EXPECT_EQ(understand("我的入会申请审核一个星期了还没动静").intent, "progress");
+}
+
 // A clear legal question with a danger word in it ("被打了", "不让我走") is answered too; the
 // slot makes the router put the emergency numbers first. Danger with no clear legal match stays
 // the emergency alone.
