@@ -107,6 +107,8 @@ TEST_F(LegalEvalTest, FrozenBlindSetsKeepTheirFigures) {
         {"legal_dev_bo.yaml", 0.895, 0.01},  {"legal_dev_bp.yaml", 0.955, 0.01},
         {"legal_dev_bq.yaml", 0.94, 0.01},   {"legal_dev_br.yaml", 0.935, 0.01},
         {"legal_dev_bs.yaml", 0.925, 0.01},  {"legal_dev_bt.yaml", 0.945, 0.01},
+        {"legal_dev_bu.yaml", 0.91, 0.01},   {"legal_dev_bv.yaml", 0.92, 0.01},
+        {"legal_dev_bw.yaml", 0.925, 0.01},
     };
     for (const Set& set : sets) {
         const std::string text = frozen(set.file);
