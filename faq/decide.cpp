@@ -372,10 +372,9 @@ Decision with_two_questions(const Index& index, std::string_view text, std::stri
     if (first_entry == second_entry) return decision;
     // Without a word that opens a second question, the parts may be one question asked on: they
     // never drop an entry the whole message is answered with.
-    if (!marked)
+    if (!marked && answers(decision.action))
         for (const Hit& hit : decision.hits)
-            if (answers(decision.action) && hit.entry != first_entry && hit.entry != second_entry)
-                return decision;
+            if (hit.entry != first_entry && hit.entry != second_entry) return decision;
     Decision both;
     both.action = Action::both;
     both.hits = {first.hits.front(), second.hits.front()};

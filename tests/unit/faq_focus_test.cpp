@@ -12,6 +12,21 @@ struct FocusCase {
     const char* focus;  // "" = the whole message is the question
 };
 
+struct SplitCase {
+    const char* message;
+    const char* first;  // "" with second "": one question
+    const char* second;
+};
+
+template <std::size_t N>
+void expect_splits(TwoQuestions (*split)(std::string_view), const SplitCase (&cases)[N]) {
+    for (const auto& c : cases) {
+        const TwoQuestions parts = split(c.message);
+        EXPECT_EQ(parts.first, c.first) << c.message;
+        EXPECT_EQ(parts.second, c.second) << c.message;
+    }
+}
+
 TEST(FaqFocus, TheAskingPartOfAStoryIsItsLastAskingClauseAndTheOneBefore) {
     const FocusCase cases[] = {
         // A story, then the question: the two last clauses.
@@ -49,12 +64,7 @@ TEST(FaqFocus, TheAskingPartOfAStoryIsItsLastAskingClauseAndTheOneBefore) {
 // Two things asked, the second opened by 还有 / 另外 …: split after the first asking clause. A
 // later asking clause without such a word asks the same question on.
 TEST(FaqFocus, TwoQuestionsSplitAtTheWordThatOpensTheSecond) {
-    struct Case {
-        const char* message;
-        const char* first;
-        const char* second;
-    };
-    const Case cases[] = {
+    const SplitCase cases[] = {
         {"我昨天高速上被追尾了 对方全责 停运损失能要吗 还有我腰也伤了 算工伤不",
          "我昨天高速上被追尾了 对方全责 停运损失能要吗", "还有我腰也伤了 算工伤不"},
         {"公司扣了我三千块钱工资 合法吗 还有公司不给交社保", "公司扣了我三千块钱工资 合法吗",
@@ -71,22 +81,13 @@ TEST(FaqFocus, TwoQuestionsSplitAtTheWordThatOpensTheSecond) {
         {"老板欠我工资能要回来吗 第二天他就把我开了", "", ""},
         {"", "", ""},
     };
-    for (const auto& c : cases) {
-        const TwoQuestions parts = two_questions(c.message);
-        EXPECT_EQ(parts.first, c.first) << c.message;
-        EXPECT_EQ(parts.second, c.second) << c.message;
-    }
+    expect_splits(&two_questions, cases);
 }
 
 // Two asking clauses with no word that opens the second: split after the first asking clause,
 // the story between them going with the second (decide.hpp says when both are answered).
 TEST(FaqFocus, TwoAskingClausesSplitAfterTheFirst) {
-    struct Case {
-        const char* message;
-        const char* first;
-        const char* second;
-    };
-    const Case cases[] = {
+    const SplitCase cases[] = {
         {"会员证丢了咋办 换了个省跑车会籍咋转", "会员证丢了咋办", "换了个省跑车会籍咋转"},
         {"跟公司闹劳动纠纷了能直接去法院起诉吗仲裁结果不满意又咋办",
          "跟公司闹劳动纠纷了能直接去法院起诉吗", "仲裁结果不满意又咋办"},
@@ -97,11 +98,7 @@ TEST(FaqFocus, TwoAskingClausesSplitAfterTheFirst) {
         {"能不能要 怎么要", "", ""},
         {"", "", ""},
     };
-    for (const auto& c : cases) {
-        const TwoQuestions parts = two_asking_clauses(c.message);
-        EXPECT_EQ(parts.first, c.first) << c.message;
-        EXPECT_EQ(parts.second, c.second) << c.message;
-    }
+    expect_splits(&two_asking_clauses, cases);
 }
 
 TEST(FaqFocus, TheFocusIsASuffixOfTheMessage) {
