@@ -4,6 +4,8 @@
 #include <array>
 #include <vector>
 
+#include "faq/intents.hpp"
+
 namespace kayou::faq {
 namespace {
 
@@ -31,15 +33,12 @@ std::size_t code_points(std::string_view text) {
     return count;
 }
 
-// Drivers ask with a verb and 不 / 没 at the clause's end ("劳动仲裁要钱不", "有时限没").
-constexpr std::array<std::string_view, 3> kAskingEnds = {"不", "没", "没有"};
-
+// Drivers ask with a verb and 不 / 没 at the clause's end ("劳动仲裁要钱不", "有时限没"); 不 as
+// the intent script reads it (a refusal such as "我不" or "就不" does not ask).
 bool asks(std::string_view clause) {
     for (const auto mark : kAskingMarks)
         if (clause.find(mark) != std::string_view::npos) return true;
-    for (const auto end : kAskingEnds)
-        if (clause.ends_with(end)) return true;
-    return false;
+    return ends_in_verb_not(clause) || clause.ends_with("没") || clause.ends_with("没有");
 }
 
 // Voice input comes without punctuation ("…押了我一万块钱押金说是怕我把车开跑了然后我现在不想干了

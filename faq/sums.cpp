@@ -1558,7 +1558,7 @@ std::string figures_said_before(const std::vector<std::string>& oldest_first) {
     std::string joined;  // newest first
     for (const std::string& message : oldest_first) {
         if (corrects_a_figure(message)) joined = with_corrected_figures(message, joined);
-        joined = joined.empty() ? message + " " : message + " " + joined;
+        joined = message + " " + joined;
     }
     return joined;
 }
