@@ -145,7 +145,8 @@ TEST(Understand, AStationOrParkingInAPlaceNamedIsForTheStationFinder) {
          {"金坛有司机之家吗 要能停半挂的", "金坛晚上哪能停车", "湖塘附近有驿站吗"})
         EXPECT_EQ(understand(text).intent, "stations") << text;
     EXPECT_EQ(understand("金坛晚上哪能停车").slot("district"), "金坛区");
-    for (const char* text : {"司机之家能干啥", "停车场收费太贵了 能投诉吗"})
+    for (const char* text : {"司机之家能干啥", "停车场收费太贵了 能投诉吗",
+                             "平台一直获取我的位置 停车休息了也在追踪 这合法吗"})
         EXPECT_NE(understand(text).intent, "stations") << text;
 }
 
