@@ -31,9 +31,9 @@ namespace kayou::dialogs {
 // What a driver who asks for a driver station without naming a place is told (legal_eval scores
 // it too).
 inline constexpr const char* kAskTown =
-    "司机之家大多设在高速服务区、物流园区和大型加油站，可以休息歇脚、洗澡洗衣、热饭，货车司机都能用"
-    "。"
-    "请告诉我您在哪个镇或哪个区，例如：湖塘、奔牛、武进区，我帮您找最近的司机之家。";
+    "司机之家大多设在高速服务区、物流园区和大型加油站，可以休息歇脚、洗澡洗衣、热饭，"
+    "货车司机都能用。请告诉我您在哪个镇或哪个区，例如：湖塘、奔牛、武进区，"
+    "我帮您找最近的司机之家。";
 
 // A legal question as the router hands it to the Q&A service (faq::LegalService in the app).
 struct LegalAsk {

@@ -659,16 +659,13 @@ Understanding Understander::understand(std::string_view text, const UnderstandCo
     }
     if (result.intent == "benefits" && !result.command && complains_about_a_seller(cleaned))
         result.intent = "question";
-    // "我在溧阳 人社局在哪个位置" asks for a public office, not a station (it got the stations;
-    // legal helper, round 3).
+    // Not a station, though it got the station finder: "我在溧阳 人社局在哪个位置" asks for a
+    // public office (legal helper, round 3), "平台一直获取我的位置…停车休息了也在追踪 这合法吗"
+    // whether something is lawful (legal helper, session 33).
     if (result.intent == "stations" && !result.command &&
         contains_any(cleaned, {"人社局", "劳动局", "法院", "仲裁", "司法局", "法援", "法律援助",
-                               "交警队", "车管所", "派出所", "税务局", "社保局", "医保局"}))
-        result.intent = "question";
-    // "平台一直获取我的位置…停车休息了也在追踪 这合法吗" asks whether something is lawful, not
-    // where to rest (it got the station finder; legal helper, session 33).
-    if (result.intent == "stations" && !result.command &&
-        contains_any(cleaned, {"合法", "违法", "犯法", "侵权"}))
+                               "交警队", "车管所", "派出所", "税务局", "社保局", "医保局", "合法",
+                               "违法", "犯法", "侵权"}))
         result.intent = "question";
     // "太长了", "说简单点", "后面呢 咋没说完" ask about the answer just sent (the first got
     // "不客气！"; legal helper, session 26).

@@ -69,7 +69,7 @@ TEST_F(LegalEvalTest, FrozenBlindSetsKeepTheirFigures) {
     // Its right bound went from 0.83 to 0.825 in session 32, when that session's changes (chosen
     // on BN-BT and the tuning sets) moved one held-out case away from right under this FAQ-only
     // scorer; the case was not looked for, the held-out half being scored, never read. BN-BT are
-    // session 32's blind sets, tuned on after their first score; CD-CZ (CI excepted: never
+    // session 32's blind sets, tuned on after their first score; CD-DJ (CI excepted: never
     // read) are session 33's, likewise, their bounds set at the end of that session.
     const Set sets[] = {
         {"legal_blind.yaml", 0.93, 0.01},    {"legal_blind_holdout.yaml", 0.825, 0.045},
