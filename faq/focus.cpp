@@ -13,6 +13,8 @@ namespace {
 constexpr std::size_t kStoryLength = 24;
 // A story has at least this many clauses.
 constexpr std::size_t kStoryClauses = 4;
+// A focus shorter than this many code points (spaces included) takes in the clause before it.
+constexpr std::size_t kLeastFocus = 8;
 
 constexpr std::array<std::string_view, 22> kAskingMarks = {
     "吗",   "嘛",       "么",     "呢",     "咋", "怎", "啥",     "什么", "多少", "几", "能不能",
@@ -189,9 +191,13 @@ std::string_view question_focus(std::string_view text) {
     for (std::size_t i = clauses.size(); i-- > 0;) {
         const auto clause = text.substr(clauses[i].begin, clauses[i].end - clauses[i].begin);
         if (!asks(clause)) continue;
-        const std::size_t from = i > 0 ? clauses[i - 1].begin : clauses[i].begin;
-        if (from == clauses.front().begin) return {};
-        return text.substr(from);
+        // The asking clause and the one before it; more clauses while that says too little to
+        // find an entry by ("…平台说他们只是信息中介 不管 真这样吗": "不管 真这样吗" alone
+        // matches every "管不管").
+        std::size_t first = i > 0 ? i - 1 : i;
+        while (first > 0 && code_points(text.substr(clauses[first].begin)) < kLeastFocus) --first;
+        if (first == 0) return {};
+        return text.substr(clauses[first].begin);
     }
     return {};
 }

@@ -51,6 +51,10 @@ TEST(FaqFocus, TheAskingPartOfAStoryIsItsLastAskingClauseAndTheOneBefore) {
         {"那个我问一下啊就是我现在这个公司呢押了我一万块钱押金说是怕我把车开跑了然后我现在不想干了"
          "他说押金要扣五千说我没干满一年违约这个他能扣吗",
          "他说押金要扣五千说我没干满一年违约这个他能扣吗"},
+        // Two short clauses say too little to search by ("不管" matches every "管不管"): the
+        // clause before them joins.
+        {"俺在满帮上拉的货 货主到现在不给运费 平台说他们只是信息中介 不管 真这样吗",
+         "平台说他们只是信息中介 不管 真这样吗"},
         // No asking clause at all: the whole message.
         {"我在常州开车 跑了三年了 一直跟着他干 现在他不给钱了 烦死了", ""},
         {"", ""},
