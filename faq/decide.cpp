@@ -93,14 +93,30 @@ Decision decide(const std::vector<Hit>& hits, const Thresholds& thresholds, bool
 
 namespace {
 
+// "法律依据：《民法典》第170条、第579条；《民事诉讼法》。": each law named once, with its articles
+// in the order the entry lists them. A law named alone beside its own articles adds nothing. An
+// entry citing six articles of one rule had printed that rule's long name six times, and the
+// bytes it took came out of the answer's room in one reply (faq/data/legal.yaml's longest).
 std::string legal_basis_line(const Entry& entry,
                              std::size_t max_articles = std::numeric_limits<std::size_t>::max()) {
     if (entry.legal_basis.empty()) return {};
-    std::string line = "法律依据：";
     const std::size_t shown = std::min(max_articles, entry.legal_basis.size());
+    std::vector<std::pair<std::string_view, std::vector<std::string_view>>> laws;
     for (std::size_t i = 0; i < shown; ++i) {
+        const auto& basis = entry.legal_basis[i];
+        auto law = std::find_if(laws.begin(), laws.end(),
+                                [&](const auto& named) { return named.first == basis.law; });
+        if (law == laws.end()) law = laws.insert(laws.end(), {basis.law, {}});
+        if (!basis.article.empty()) law->second.push_back(basis.article);
+    }
+    std::string line = "法律依据：";
+    for (std::size_t i = 0; i < laws.size(); ++i) {
         if (i > 0) line += "；";
-        line += "《" + entry.legal_basis[i].law + "》" + entry.legal_basis[i].article;
+        line += "《" + std::string(laws[i].first) + "》";
+        for (std::size_t j = 0; j < laws[i].second.size(); ++j) {
+            if (j > 0) line += "、";
+            line += laws[i].second[j];
+        }
     }
     if (shown < entry.legal_basis.size()) line += "等";
     return line + "。";

@@ -247,6 +247,18 @@ TEST(FaqFormat, LawWithoutArticle) {
     EXPECT_NE(format_answer(entry, 4096).find("法律依据：《民事诉讼法》。"), std::string::npos);
 }
 
+TEST(FaqFormat, EachLawIsNamedOnceWithItsArticlesInOrder) {
+    Entry entry = make_entry("x");
+    entry.legal_basis = {{"民法典", "第579条"},    {"民事诉讼法", ""},
+                         {"民法典", "第170条"},    {"诉讼费用交纳办法", "第13条"},
+                         {"诉讼费用交纳办法", ""}, {"民法典", "第188条"}};
+    EXPECT_NE(format_answer(entry, 4096)
+                  .find("法律依据：《民法典》第579条、第170条、第188条；《民事"
+                        "诉讼法》；《诉讼费用交纳办法》第13条。"),
+              std::string::npos)
+        << format_answer(entry, 4096);
+}
+
 TEST(FaqFormat, ServiceEntryHasNoLegalBasisLine) {
     Entry entry = make_entry("x");
     entry.legal_basis.clear();
