@@ -235,6 +235,8 @@ std::vector<Hit> Index::search(std::string_view question, std::string_view distr
             focused.score *= options_.focus_weight;
             focused.from_focus = true;
             const std::int32_t at = position[entry_number(focused)];
+            const double whole = at < 0 ? 0.0 : hits[at].score;
+            focused.score = std::min(focused.score, whole + options_.focus_lift);
             if (at < 0)
                 hits.push_back(focused);
             else if (focused.score > hits[at].score)

@@ -81,6 +81,12 @@ struct IndexOptions {
     // A long story is also searched by its asking part alone (faq/focus.hpp); an entry's score is
     // the better of the two, the focus score scaled by this (0 turns it off).
     double focus_weight = 0.9;
+    // ... but at most this much above the entry's score on the whole message: a story's asking
+    // part alone ("能不能申请 要准备啥材料") matches every "X要准备什么材料" variant, and the
+    // story says which X. Chosen over all readable blind sets in session 34 (docs/BENCHMARKS.md
+    // "Session 34"): 0.3 / 0.2 / 0.15 / 0.1 gave right −1 / −7 / −23 / −70, wrong −4 / −9 /
+    // −11 / −11 of 25,216 cases.
+    double focus_lift = 0.2;
     // With Normalize::by_larger, the query's self-weight counts at most this many times the
     // variant's, so a long story that holds a variant's words is not marked down for every
     // sentence of background (0 turns the cap off). Chosen on the blind long-story set

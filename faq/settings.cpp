@@ -42,6 +42,7 @@ const std::vector<Setting>& settings() {
         {"pool_floor", [](double v, IndexOptions& o, Thresholds&) { o.question_pool_floor = v; }},
         {"pool_idf", [](double v, IndexOptions& o, Thresholds&) { o.pool_idf_power = v; }},
         {"focus", [](double v, IndexOptions& o, Thresholds&) { o.focus_weight = v; }},
+        {"focus_lift", [](double v, IndexOptions& o, Thresholds&) { o.focus_lift = v; }},
         {"query_cap", [](double v, IndexOptions& o, Thresholds&) { o.query_cap = v; }},
         {"query_cap_from", [](double v, IndexOptions& o, Thresholds&) { o.query_cap_from = v; }},
         {"common", [](double v, IndexOptions& o,

@@ -593,6 +593,27 @@ TEST(FaqRetrieval, ADistrictNameIsAPlaceNotTheLocalCourt) {
     EXPECT_EQ(death[0].entry->id, "work_death_benefits");
 }
 
+// A story's asking part ("能申请吗 要准备啥材料") matches every "X要准备什么材料" variant; the
+// story says which X, so the asking part may lift an entry only a little above its score on the
+// whole message (IndexOptions::focus_lift).
+TEST(FaqRetrieval, TheAskingPartAloneDoesNotOutweighWhatTheStoryIsAbout) {
+    const auto script = parse_script(read_data("legal.yaml"), "legal.yaml");
+    // faq/eval/legal_dev_cu.yaml, word for word.
+    const char* story =
+        "我儿子今年考上大学了 学费加生活费一年两万多 这两年跑车也没挣着钱 老婆还生病 "
+        "听说工会有个助学的 我是会员 能申请吗 要准备啥材料";
+    const auto index = Index::build(script);
+    const auto hits = index->search(story, {}, 3);
+    ASSERT_FALSE(hits.empty());
+    EXPECT_EQ(hits[0].entry->id, "union_jinqiu_scholarship");
+    IndexOptions unbounded;
+    unbounded.focus_lift = 1.0;
+    const auto unbounded_index = Index::build(script, unbounded);
+    const auto unbounded_hits = unbounded_index->search(story, {}, 3);
+    ASSERT_FALSE(unbounded_hits.empty());
+    EXPECT_EQ(unbounded_hits[0].entry->id, "union_how_to_join");
+}
+
 TEST(FaqRetrieval, ShippedScriptAnswersUnpaidFreightInTheDriversWords) {
     const auto script = parse_script(read_data("legal.yaml"), "legal.yaml");
     const auto index = Index::build(script);

@@ -34,6 +34,7 @@ TEST(FaqSettings, EachNameSetsItsField) {
         {"pool_floor=0.2", [](auto& o, auto&) { return o.question_pool_floor; }, 0.2},
         {"pool_idf=1", [](auto& o, auto&) { return o.pool_idf_power; }, 1.0},
         {"focus=0.8", [](auto& o, auto&) { return o.focus_weight; }, 0.8},
+        {"focus_lift=0.3", [](auto& o, auto&) { return o.focus_lift; }, 0.3},
         {"query_cap=2", [](auto& o, auto&) { return o.query_cap; }, 2.0},
         {"query_cap_from=30", [](auto& o, auto&) { return o.query_cap_from; }, 30.0},
         {"demote=0.2", [](auto& o, auto&) { return o.word_model_demote; }, 0.2},
