@@ -599,6 +599,27 @@ std::string severance_range_line(int years_in_months, long wage) {
            "加班费都算）。\n";
 }
 
+// The same rule in months of wage when he gave no wage: "干了十年 公司搬走了 有补偿吗" had the rule
+// with examples for 5 and 8 years and left the 10 to him (blind set FH, session 35).
+std::string severance_months_line(int months, bool months_more) {
+    if (months_more) {
+        const int years = months / 12;
+        return "按您说的（在这家干了" + std::to_string(years) + "年多）：不满" +
+               std::to_string(years) + "年半的，经济补偿是" + halves_said(2L * years + 1) +
+               "个月工资；满" + std::to_string(years) + "年半的，是" + halves_said(2L * years + 2) +
+               "个月。单位违法辞退、开除的，赔偿金是经济补偿的2倍。说下月工资可以帮您算出钱数。\n";
+    }
+    const long halves = 2L * (months / 12) + (months % 12 >= 6 ? 2 : months % 12 > 0 ? 1 : 0);
+    constexpr int kCappedYears = 12;  // 劳动合同法 第47条: a high earner's years count up to 12
+    const std::string cap =
+        months > kCappedYears * 12 ? "（月工资超过当地职工月平均工资3倍的，最多按12年算）" : "";
+    return "按您说的（在这家干了" + months_said(months) + "）：经济补偿是" + halves_said(halves) +
+           "个月工资" + cap + "；单位违法辞退、开除的，赔偿金是它的2倍，即" +
+           halves_said(2 * halves) +
+           "个月工资。月工资按走之前12个月的平均算（奖金、加班费都算），说下月工资可以帮您算出钱数"
+           "。\n";
+}
+
 // 工伤保险条例 第35–37条: 27, 25, 23, 21, 18, 16, 13, 11, 9, 7 months for grades 1–10;
 // 第64条: 本人工资 between 60 % and 300 % of the local average.
 std::string disability_line(int grade, long wage) {
@@ -1316,11 +1337,14 @@ std::string sum_for_driver(const Entry& answered, std::string_view text,
     if (figures.deducted && figures.real_loss && *figures.deducted > *figures.real_loss &&
         follows(answered, SumRule::over_deduction))
         return over_deduction_line(*figures.deducted, *figures.real_loss);
-    if (!figures.monthly_wage) return {};
+    const bool severance_asked = figures.months_worked && *figures.months_worked > 0 &&
+                                 asks_money && follows(answered, SumRule::severance);
+    if (!figures.monthly_wage)
+        return severance_asked ? severance_months_line(*figures.months_worked, figures.months_more)
+                               : std::string();
     if (figures.deducted && follows(answered, SumRule::deduction))
         return deduction_line(*figures.monthly_wage, *figures.deducted);
-    if (figures.months_worked && *figures.months_worked > 0 && asks_money &&
-        follows(answered, SumRule::severance))
+    if (severance_asked)
         return figures.months_more
                    ? severance_range_line(*figures.months_worked, *figures.monthly_wage)
                    : severance_line(*figures.months_worked, *figures.monthly_wage);

@@ -109,8 +109,28 @@ TEST(FaqSums, TheRuleOfTheAnswerWorkedThroughForHisFigures) {
                   .find("经济补偿是1.5个月工资，约12750元"),
               std::string::npos);
 
+    // Without his wage the rule is worked in months of wage (blind set FH, session 35).
+    EXPECT_EQ(
+        sum_for_driver(severance, "干了2年4个月 被开除了能赔多少"),
+        "按您说的（在这家干了2年4个月）：经济补偿是2.5个月工资；单位违法辞退、开除的，赔偿金是它"
+        "的2倍，即5个月工资。月工资按走之前12个月的平均算（奖金、加班费都算），说下月工资可以帮"
+        "您算出钱数。\n");
+    const std::string ten_years =
+        sum_for_driver(severance, "我在公司干了十年了公司要搬到外地去不去就得走人这种情况有补偿吗");
+    EXPECT_NE(ten_years.find("经济补偿是10个月工资；"), std::string::npos) << ten_years;
+    EXPECT_NE(ten_years.find("即20个月工资"), std::string::npos) << ten_years;
+    const std::string fifteen_years = sum_for_driver(severance, "干了15年 被辞退能拿几个月");
+    EXPECT_NE(fifteen_years.find("15个月工资（月工资超过当地职工月平均工资3倍的，最多按12年算）"),
+              std::string::npos)
+        << fifteen_years;
+    const std::string vague_months = sum_for_driver(severance, "干了两年多 被辞退能要多少");
+    EXPECT_NE(vague_months.find("不满2年半的，经济补偿是2.5个月工资；满2年半的，是3个月。"),
+              std::string::npos)
+        << vague_months;
+
     // Nothing when a figure is missing, nothing is asked about money, or the answer has no rule.
-    EXPECT_EQ(sum_for_driver(severance, "干了2年4个月 被开除了能赔多少"), "");
+    EXPECT_EQ(sum_for_driver(severance, "被开除了能赔多少"), "");
+    EXPECT_EQ(sum_for_driver(severance, "干了2年4个月 怎么写辞职信"), "");
     EXPECT_EQ(sum_for_driver(severance, "干了2年 月工资6500 怎么写辞职信"), "");
     EXPECT_EQ(sum_for_driver(other, "干了2年4个月 月工资6500 被开除了能赔多少"), "");
     EXPECT_EQ(sum_for_driver(severance, "评了十级伤残 月工资5000 能拿多少"), "");
