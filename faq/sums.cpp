@@ -575,28 +575,40 @@ std::string halves_said(long halves) {
     return std::to_string(halves / 2) + (halves % 2 != 0 ? ".5" : "");
 }
 
-// 劳动合同法 第47条: each full year one month, six months or more one month, less half a month.
+// 劳动合同法 第47条: each full year one month, six months or more one month, less half a month;
+// in half months of wage.
+long severance_halves(int months) {
+    return 2L * (months / 12) + (months % 12 >= 6 ? 2 : months % 12 > 0 ? 1 : 0);
+}
+
+// "一年多" is under half a year more (a half month) or half a year or more (a whole month): the
+// half months of each.
+long severance_halves_under_half_more(int years) { return 2L * years + 1; }
+long severance_halves_half_or_more(int years) { return 2L * years + 2; }
+
+// What a severance line says of the wage it is worked on.
+constexpr const char* kSeveranceWage = "月工资按走之前12个月的平均算（奖金、加班费都算）";
+
 std::string severance_line(int months, long wage) {
-    const long halves = 2L * (months / 12) + (months % 12 >= 6 ? 2 : months % 12 > 0 ? 1 : 0);
+    const long halves = severance_halves(months);
     const long amount = wage * halves / 2;
     return "按您说的（在这家干了" + months_said(months) + "、月工资" + std::to_string(wage) +
            "元）：经济补偿是" + halves_said(halves) + "个月工资，约" + std::to_string(amount) +
-           "元；单位违法辞退、开除的，赔偿金是它的2倍，约" + std::to_string(amount * 2) +
-           "元。月工资按走之前12个月的平均算（奖金、加班费都算）。\n";
+           "元；单位违法辞退、开除的，赔偿金是它的2倍，约" + std::to_string(amount * 2) + "元。" +
+           kSeveranceWage + "。\n";
 }
 
 // "干了一年多": under half a year more counts half a month, half a year or more a whole one, so
 // both sums are given (it said 1 month for "一年多"; legal helper, session 24).
 std::string severance_range_line(int years_in_months, long wage) {
     const int years = years_in_months / 12;
-    const long fewer = 2L * years + 1;
-    const long more = 2L * years + 2;
+    const long fewer = severance_halves_under_half_more(years);
+    const long more = severance_halves_half_or_more(years);
     return "按您说的（在这家干了" + std::to_string(years) + "年多、月工资" + std::to_string(wage) +
            "元）：不满" + std::to_string(years) + "年半的，经济补偿是" + halves_said(fewer) +
            "个月工资，约" + std::to_string(wage * fewer / 2) + "元；满" + std::to_string(years) +
            "年半的，是" + halves_said(more) + "个月，约" + std::to_string(wage * more / 2) +
-           "元。单位违法辞退、开除的，赔偿金是经济补偿的2倍。月工资按走之前12个月的平均算（奖金、"
-           "加班费都算）。\n";
+           "元。单位违法辞退、开除的，赔偿金是经济补偿的2倍。" + kSeveranceWage + "。\n";
 }
 
 // The same rule in months of wage when he gave no wage: "干了十年 公司搬走了 有补偿吗" had the rule
@@ -605,19 +617,20 @@ std::string severance_months_line(int months, bool months_more) {
     if (months_more) {
         const int years = months / 12;
         return "按您说的（在这家干了" + std::to_string(years) + "年多）：不满" +
-               std::to_string(years) + "年半的，经济补偿是" + halves_said(2L * years + 1) +
-               "个月工资；满" + std::to_string(years) + "年半的，是" + halves_said(2L * years + 2) +
+               std::to_string(years) + "年半的，经济补偿是" +
+               halves_said(severance_halves_under_half_more(years)) + "个月工资；满" +
+               std::to_string(years) + "年半的，是" +
+               halves_said(severance_halves_half_or_more(years)) +
                "个月。单位违法辞退、开除的，赔偿金是经济补偿的2倍。说下月工资可以帮您算出钱数。\n";
     }
-    const long halves = 2L * (months / 12) + (months % 12 >= 6 ? 2 : months % 12 > 0 ? 1 : 0);
+    const long halves = severance_halves(months);
     constexpr int kCappedYears = 12;  // 劳动合同法 第47条: a high earner's years count up to 12
     const std::string cap =
         months > kCappedYears * 12 ? "（月工资超过当地职工月平均工资3倍的，最多按12年算）" : "";
     return "按您说的（在这家干了" + months_said(months) + "）：经济补偿是" + halves_said(halves) +
            "个月工资" + cap + "；单位违法辞退、开除的，赔偿金是它的2倍，即" +
-           halves_said(2 * halves) +
-           "个月工资。月工资按走之前12个月的平均算（奖金、加班费都算），说下月工资可以帮您算出钱数"
-           "。\n";
+           halves_said(2 * halves) + "个月工资。" + kSeveranceWage +
+           "，说下月工资可以帮您算出钱数。\n";
 }
 
 // 工伤保险条例 第35–37条: 27, 25, 23, 21, 18, 16, 13, 11, 9, 7 months for grades 1–10;
