@@ -237,9 +237,12 @@ LegalEvalResult score_legal(const Understander& understander, const faq::Index& 
             const auto channel_thresholds =
                 faq::channel_thresholds(thresholds, channel.max_bytes, channel.follow_up);
             // As faq::answer_from decides a question that is no follow-up.
-            const auto decision = faq::with_two_questions(
-                index, plain, {}, faq::decide(hits, channel_thresholds, false, true),
-                channel_thresholds, false, true);
+            const auto decision = faq::with_complement(
+                index, plain, hits,
+                faq::with_two_questions(index, plain, {},
+                                        faq::decide(hits, channel_thresholds, false, true),
+                                        channel_thresholds, false, true),
+                channel_thresholds);
             if (!hits.empty()) {
                 entry = hits.front().entry->id;
                 score = hits.front().score;

@@ -399,4 +399,32 @@ Decision with_two_questions(const Index& index, std::string_view text, std::stri
     return both;
 }
 
+Decision with_complement(const Index& index, std::string_view text, const std::vector<Hit>& hits,
+                         const Decision& decision, const Thresholds& thresholds) {
+    if (thresholds.complement_share <= 0 || thresholds.both_gap <= 0 ||
+        decision.action != Action::answer || hits.size() < 2)
+        return decision;
+    const Hit& top = hits.front();
+    const Hit* best = nullptr;
+    double best_share = 0;
+    const std::size_t runners_up = std::min<std::size_t>(hits.size(), 3);
+    for (std::size_t i = 1; i < runners_up; ++i) {
+        const Hit& hit = hits[i];
+        if (hit.score < thresholds.complement_second ||
+            top.score - hit.score > thresholds.complement_gap || service_then_legal(top, hit))
+            continue;
+        const double share = index.uncovered_share(text, *top.entry, *hit.entry);
+        if (share > best_share) {
+            best = &hit;
+            best_share = share;
+        }
+    }
+    if (best == nullptr || best_share < thresholds.complement_share) return decision;
+    Decision both = decision;
+    both.action = Action::both;
+    both.hits = {top, *best};
+    both.offer_lawyer = decision.offer_lawyer || best->entry->handoff;
+    return both;
+}
+
 }  // namespace kayou::faq

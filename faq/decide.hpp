@@ -41,6 +41,14 @@ struct Thresholds {
     // two_asking_clauses), when each part is answered on its own and the whole message's answer
     // is one of the two.
     bool two_questions_unmarked = true;
+    // An answer that leaves part of the question unspoken of gets the runner-up that speaks to
+    // it as a second answer (with_complement): the runner-up (hit 2 or 3) within
+    // `complement_gap` of the top, at or above `complement_second`, holding at least
+    // `complement_share` of the question's idf-weighted words that the answered entry holds
+    // nowhere (Index::uncovered_share). 0 for `complement_share` turns it off.
+    double complement_share = 0.15;
+    double complement_gap = 0.2;
+    double complement_second = 0.45;
 };
 
 // The thresholds a channel decides with: no two answers below kBothMinBytes; the `_apart` pair
@@ -81,6 +89,13 @@ Decision decide(const std::vector<Hit>& hits, const Thresholds& thresholds, bool
 Decision with_two_questions(const Index& index, std::string_view text, std::string_view district,
                             const Decision& decision, const Thresholds& thresholds, bool in_group,
                             bool mentioned);
+
+// An answer (Action::answer) whose entry holds nowhere a good part of the question's words, when a
+// runner-up holds them (Thresholds::complement_*): both answers, the runner-up second. Otherwise
+// `decision` as it was. Not where the channel takes no two answers (both_gap 0). hits: the
+// search `decision` was made on.
+Decision with_complement(const Index& index, std::string_view text, const std::vector<Hit>& hits,
+                         const Decision& decision, const Thresholds& thresholds);
 
 // An answer's sentences, each with its closing mark (。；！？ or a line break; the last may have
 // none): what a shortened answer keeps or drops, and what faq::sentences_about picks from.

@@ -70,6 +70,49 @@ SentenceRelevance Index::sentence_relevance(std::string_view question) const {
     };
 }
 
+bool Index::speaks_of(const Entry& entry, TermKey key) const {
+    const auto number = static_cast<std::uint32_t>(&entry - script_.entries.data());
+    const auto holds = [&](const FieldPostings& field) {
+        const auto it = field.find(key);
+        return it != field.end() &&
+               std::find(it->second.begin(), it->second.end(), number) != it->second.end();
+    };
+    return holds(answer_postings_) || holds(pool_postings_);
+}
+
+double Index::uncovered_share(std::string_view question, const Entry& answered,
+                              const Entry& other) const {
+    double total = 0;
+    double uncovered = 0;
+    for (const auto key : answer_terms(question)) {  // each key once (term_counts)
+        const auto it = answer_postings_.find(key);
+        const double idf = answer_idf(it == answer_postings_.end() ? 0 : it->second.size());
+        total += idf;
+        if (!speaks_of(answered, key) && speaks_of(other, key)) uncovered += idf;
+    }
+    return total > 0 ? uncovered / total : 0.0;
+}
+
+std::vector<Index::TermEvidence> Index::term_evidence(std::string_view question,
+                                                      const Entry& entry) const {
+    const auto number = static_cast<std::uint32_t>(&entry - script_.entries.data());
+    const auto look = [number](const FieldPostings& field, TermKey key, std::size_t& entries) {
+        const auto it = field.find(key);
+        if (it == field.end()) return false;
+        entries = it->second.size();
+        return std::find(it->second.begin(), it->second.end(), number) != it->second.end();
+    };
+    std::vector<TermEvidence> out;
+    for (const auto key : answer_terms(question)) {
+        TermEvidence evidence;
+        evidence.key = key;
+        evidence.in_answer = look(answer_postings_, key, evidence.answer_entries);
+        evidence.in_pool = look(pool_postings_, key, evidence.pool_entries);
+        out.push_back(evidence);
+    }
+    return out;
+}
+
 double Index::answer_idf(std::size_t entries_with_term) const {
     const double n = static_cast<double>(script_.entries.size());
     const double df = static_cast<double>(entries_with_term);

@@ -136,6 +136,25 @@ public:
     // function refers to this Index and must not outlive it.
     SentenceRelevance sentence_relevance(std::string_view question) const;
 
+    // The idf-weighted share of `question`'s meaningful units (as sentence_relevance's) that
+    // `answered` holds nowhere (answer, tags or any variant) and `other` does: how much of the
+    // question only the other entry speaks to (faq::with_complement). 0 for a question with no
+    // such unit.
+    double uncovered_share(std::string_view question, const Entry& answered,
+                           const Entry& other) const;
+
+    // For studying decisions (legal_eval --cases): each meaningful unit of `question` (as
+    // answer_terms) with how many entries' answers and variant pools hold it, and whether
+    // `entry`'s do.
+    struct TermEvidence {
+        std::uint64_t key = 0;
+        std::size_t answer_entries = 0;
+        std::size_t pool_entries = 0;
+        bool in_answer = false;
+        bool in_pool = false;
+    };
+    std::vector<TermEvidence> term_evidence(std::string_view question, const Entry& entry) const;
+
     const Script& script() const { return script_; }
     const Analyzer& analyzer() const { return analyzer_; }
     std::size_t documents() const { return docs_.size(); }
@@ -179,6 +198,8 @@ private:
     // The same, from the text's term_counts() (search has them already).
     std::vector<TermKey> answer_terms(const std::vector<std::pair<TermKey, int>>& counts) const;
     double length_norm(double length) const;
+    // Whether `entry`'s answer, tags or any variant holds the term.
+    bool speaks_of(const Entry& entry, TermKey key) const;
 
     Script script_;
     IndexOptions options_;

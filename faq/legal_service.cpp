@@ -768,6 +768,8 @@ LegalReply answer_as_asked(std::shared_ptr<const Index> index, int version,
     if (index && !follow_up)
         decision = with_two_questions(*index, plain, question.district, decision, channel,
                                       question.in_group, question.mentioned);
+    // "挂靠费不交会咋样" answered with the fine entry alone: 挂靠费 is only in the runner-up.
+    if (index && !follow_up) decision = with_complement(*index, plain, hits, decision, channel);
     if (decision.action == Action::handoff || decision.action == Action::choices)
         answer_the_sum_found(decision, hits, channel, question);
     // A short message right after a legal answer that its own words leave unsure reads as a

@@ -211,6 +211,13 @@ void print_features(const kayou::dialogs::Understander& understander,
                       });
 }
 
+// Which must groups `text` holds.
+std::vector<bool> groups_in(const std::string& text, const kayou::dialogs::LegalEvalCase& item) {
+    std::vector<bool> held;
+    for (const auto& group : item.must) held.push_back(kayou::dialogs::has_facts(text, {group}));
+    return held;
+}
+
 // One JSON line per case: how it was scored on the channel (outcome) with the --features numbers
 // of its top five hits. For studying a decision rule on tuning sets (never on the held-out file).
 void print_cases(const kayou::dialogs::Understander& understander, const kayou::faq::Index& index,
@@ -235,18 +242,19 @@ void print_cases(const kayou::dialogs::Understander& understander, const kayou::
             {"text", understood.text},     {"question", item.question}};
         nlohmann::json listed = nlohmann::json::array();
         if (understood.intent == "question")
-            for (const auto& hit : index.search(understood.text, {}, 5))
-                listed.push_back(hit_json(hit, item));
+            for (const auto& hit : index.search(understood.text, {}, 5)) {
+                auto one = hit_json(hit, item);
+                one["groups"] = groups_in(whole_answer(*hit.entry), item);
+                nlohmann::json terms = nlohmann::json::array();
+                for (const auto& term : index.term_evidence(understood.text, *hit.entry))
+                    terms.push_back({term.key, term.answer_entries, term.pool_entries,
+                                     term.in_answer, term.in_pool});
+                one["terms"] = std::move(terms);
+                listed.push_back(std::move(one));
+            }
         line["hits"] = std::move(listed);
         std::printf("CASE %s\n", line.dump().c_str());
     }
-}
-
-// Which must groups `text` holds.
-std::vector<bool> groups_in(const std::string& text, const kayou::dialogs::LegalEvalCase& item) {
-    std::vector<bool> held;
-    for (const auto& group : item.must) held.push_back(kayou::dialogs::has_facts(text, {group}));
-    return held;
 }
 
 // " at hit N (D below the top)": the first of `hits` (the top ten) whose answer, with `with`

@@ -381,6 +381,128 @@ TEST(FaqRetrieval, SentenceRelevanceWeighsWhatTheQuestionAsked) {
     EXPECT_FALSE(small_index()->sentence_relevance("？？"));
 }
 
+// "挂靠费不交会咋样" was answered with the fine entry alone ("罚款没交会咋样" shares 不交会咋样):
+// 挂靠费 is only in a runner-up, which with_complement sends as the second answer.
+const char* kComplementScript = R"(version: t1
+entries:
+  - id: fine
+    questions: [罚款没交会怎么样, 交警罚款逾期不交]
+    answer: 逾期不缴纳罚款的，每日加处罚款数额百分之三的罚款。
+    legal_basis: [{law: 行政处罚法, article: 第72条}]
+  - id: dues
+    questions: [工会会费不交会怎么样]
+    answer: 会费按月交纳，连续六个月不交视为自动退会。
+    legal_basis: [{law: 中国工会章程, article: 第29条}]
+  - id: fee
+    questions: [挂靠费不交了公司会怎么样]
+    answer: 挂靠费按挂靠合同约定交纳，欠费的公司可以按合同追讨。
+    legal_basis: [{law: 民法典, article: 第577条}]
+  - id: hotline
+    questions: [挂靠的投诉电话是多少]
+    answer: 拨打12328。
+    legal: false
+)";
+
+std::shared_ptr<const Index> complement_index() {
+    static const auto index = Index::build(parse_script(kComplementScript, "test.yaml"));
+    return index;
+}
+
+Hit hit_of(const std::string& id, double score) {
+    return {complement_index()->script().find(id), score};
+}
+
+TEST(FaqRetrieval, UncoveredShareIsWhatOnlyTheOtherEntrySpeaksOf) {
+    const auto& index = *complement_index();
+    const auto& fine = *index.script().find("fine");
+    const auto& dues = *index.script().find("dues");
+    const auto& fee = *index.script().find("fee");
+    const double by_fee = index.uncovered_share("挂靠费不交会咋样", fine, fee);
+    const double by_dues = index.uncovered_share("挂靠费不交会咋样", fine, dues);
+    EXPECT_GT(by_fee, by_dues);  // 挂靠 is the fee entry's alone
+    EXPECT_GT(by_fee, 0.15);
+    EXPECT_LE(by_fee, 1.0);
+    // Nothing the answered entry leaves out: nothing to add.
+    EXPECT_EQ(index.uncovered_share("挂靠费不交了公司会怎么样", fee, fine), 0.0);
+    EXPECT_EQ(index.uncovered_share("罚款逾期不交", fine, fee), 0.0);
+    EXPECT_EQ(index.uncovered_share("？？", fine, fee), 0.0);
+}
+
+TEST(FaqRetrieval, ARunnerUpSpeakingToTheRestOfTheQuestionIsTheSecondAnswer) {
+    const Thresholds shipped;
+    Thresholds no_pairs = shipped;
+    no_pairs.both_gap = 0;  // a channel too short for two answers
+    Thresholds off = shipped;
+    off.complement_share = 0;
+    const Decision fine_alone{Action::answer, {hit_of("fine", 0.72)}};
+    const Decision fee_alone{Action::answer, {hit_of("fee", 0.72)}};
+    const Decision menu{Action::choices, {hit_of("fine", 0.50), hit_of("fee", 0.49)}};
+    struct Case {
+        const char* name;
+        const char* question;
+        std::vector<Hit> hits;
+        Decision decision;
+        Thresholds thresholds;
+        std::vector<std::string> expected;  // the entries answered
+    };
+    const std::vector<Case> cases = {
+        {"the third speaks of 挂靠, the second only of 费",
+         "挂靠费不交会咋样",
+         {hit_of("fine", 0.72), hit_of("dues", 0.61), hit_of("fee", 0.55)},
+         fine_alone,
+         shipped,
+         {"fine", "fee"}},
+        {"the runner-up below complement_second",
+         "挂靠费不交会咋样",
+         {hit_of("fine", 0.60), hit_of("fee", 0.44)},
+         fine_alone,
+         shipped,
+         {"fine"}},
+        {"the runner-up too far below the top",
+         "挂靠费不交会咋样",
+         {hit_of("fine", 0.80), hit_of("fee", 0.55)},
+         fine_alone,
+         shipped,
+         {"fine"}},
+        {"the runner-up says nothing the answer does not",
+         "挂靠费不交了公司会怎么样",
+         {hit_of("fee", 0.72), hit_of("fine", 0.61)},
+         fee_alone,
+         shipped,
+         {"fee"}},
+        {"a service entry next to a legal answer is no second answer",
+         "挂靠费不交会咋样",
+         {hit_of("fine", 0.72), hit_of("hotline", 0.65)},
+         fine_alone,
+         shipped,
+         {"fine"}},
+        {"a channel without two answers",
+         "挂靠费不交会咋样",
+         {hit_of("fine", 0.72), hit_of("fee", 0.60)},
+         fine_alone,
+         no_pairs,
+         {"fine"}},
+        {"turned off",
+         "挂靠费不交会咋样",
+         {hit_of("fine", 0.72), hit_of("fee", 0.60)},
+         fine_alone,
+         off,
+         {"fine"}},
+        {"a menu stays a menu", "挂靠费不交会咋样", menu.hits, menu, shipped, {"fine", "fee"}},
+    };
+    for (const auto& item : cases) {
+        const Decision decided = with_complement(*complement_index(), item.question, item.hits,
+                                                 item.decision, item.thresholds);
+        std::vector<std::string> ids;
+        for (const auto& hit : decided.hits) ids.push_back(hit.entry->id);
+        EXPECT_EQ(ids, item.expected) << item.name;
+        const Action expected_action = item.decision.action == Action::answer && ids.size() == 2
+                                           ? Action::both
+                                           : item.decision.action;
+        EXPECT_EQ(decided.action, expected_action) << item.name;
+    }
+}
+
 TEST(FaqRetrieval, TopKDistinctEntries) {
     const auto hits = small_index()->search("老板拖欠工资怎么办", {}, 2);
     ASSERT_LE(hits.size(), 2u);
