@@ -2,7 +2,7 @@
 // private chat asks them (faq::answer_from with the topic and the entries answered the turn
 // before; dialogs/router_dialog.cpp answer_legal).
 //
-//   followup_eval SCRIPT.yaml CONVERSATIONS.txt [--quiet]
+//   followup_eval SCRIPT.yaml CONVERSATIONS.txt [--quiet | --text]
 //
 // CONVERSATIONS.txt: one message per line, a blank line between conversations, '#' lines are
 // comments. A line "message => id id …" expects the reply's first entry to be one of those ids
@@ -41,7 +41,7 @@ struct Tally {
 // One message of a conversation: asked with what came before, printed, counted.
 void ask(const std::shared_ptr<const Index>& index, const std::string& line,
          std::vector<std::string>& earlier, std::vector<std::string>& answered, Tally& tally,
-         bool quiet) {
+         bool quiet, bool show_text) {
     std::string text = line;
     std::string expected;
     if (const auto arrow = line.find(" => "); arrow != std::string::npos) {
@@ -68,6 +68,8 @@ void ask(const std::shared_ptr<const Index>& index, const std::string& line,
         got += met ? "  ok" : "  MISSED (expected" + expected + ")";
     }
     if (!quiet) std::cout << text << "\n    " << got << "\n";
+    if (show_text)
+        for (const auto& sent : reply.texts) std::cout << "    | " << sent << "\n";
     earlier.push_back(text);
     answered = answers(reply.action) ? reply.entry_ids : std::vector<std::string>{};
 }
@@ -76,10 +78,12 @@ void ask(const std::shared_ptr<const Index>& index, const std::string& line,
 
 int main(int argc, char** argv) {
     if (argc < 3) {
-        std::cerr << "usage: followup_eval SCRIPT.yaml CONVERSATIONS.txt [--quiet]\n";
+        std::cerr << "usage: followup_eval SCRIPT.yaml CONVERSATIONS.txt [--quiet | --text]\n";
         return 1;
     }
     const bool quiet = argc > 3 && std::string(argv[3]) == "--quiet";
+    // Each reply's text under its message, for reading what a follow-up was sent.
+    const bool show_text = argc > 3 && std::string(argv[3]) == "--text";
     try {
         const std::shared_ptr<const Index> index =
             Index::build(parse_script(read_file(argv[1]), argv[1]));
@@ -95,7 +99,7 @@ int main(int argc, char** argv) {
                 if (!quiet) std::cout << "\n";
                 continue;
             }
-            ask(index, line, earlier, answered, tally, quiet);
+            ask(index, line, earlier, answered, tally, quiet, show_text);
         }
         std::cout << "expectations met: " << tally.met << " / " << tally.expected << "\n";
     } catch (const std::exception& error) {
