@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <tuple>
 
 #include "faq/focus.hpp"
 
@@ -70,14 +71,29 @@ SentenceRelevance Index::sentence_relevance(std::string_view question) const {
     };
 }
 
+namespace {
+
+// How many entries one field (answer_postings_ or pool_postings_) holds `key` in, and whether
+// entry `number` is one of them.
+template <typename Field>
+std::pair<std::size_t, bool> field_entries(const Field& field, std::uint64_t key,
+                                           std::uint32_t number) {
+    const auto it = field.find(key);
+    if (it == field.end()) return {0, false};
+    const bool held = std::find(it->second.begin(), it->second.end(), number) != it->second.end();
+    return {it->second.size(), held};
+}
+
+}  // namespace
+
+std::uint32_t Index::entry_number(const Entry& entry) const {
+    return static_cast<std::uint32_t>(&entry - script_.entries.data());
+}
+
 bool Index::speaks_of(const Entry& entry, TermKey key) const {
-    const auto number = static_cast<std::uint32_t>(&entry - script_.entries.data());
-    const auto holds = [&](const FieldPostings& field) {
-        const auto it = field.find(key);
-        return it != field.end() &&
-               std::find(it->second.begin(), it->second.end(), number) != it->second.end();
-    };
-    return holds(answer_postings_) || holds(pool_postings_);
+    const auto number = entry_number(entry);
+    return field_entries(answer_postings_, key, number).second ||
+           field_entries(pool_postings_, key, number).second;
 }
 
 double Index::uncovered_share(std::string_view question, const Entry& answered,
@@ -95,19 +111,15 @@ double Index::uncovered_share(std::string_view question, const Entry& answered,
 
 std::vector<Index::TermEvidence> Index::term_evidence(std::string_view question,
                                                       const Entry& entry) const {
-    const auto number = static_cast<std::uint32_t>(&entry - script_.entries.data());
-    const auto look = [number](const FieldPostings& field, TermKey key, std::size_t& entries) {
-        const auto it = field.find(key);
-        if (it == field.end()) return false;
-        entries = it->second.size();
-        return std::find(it->second.begin(), it->second.end(), number) != it->second.end();
-    };
+    const auto number = entry_number(entry);
     std::vector<TermEvidence> out;
     for (const auto key : answer_terms(question)) {
         TermEvidence evidence;
         evidence.key = key;
-        evidence.in_answer = look(answer_postings_, key, evidence.answer_entries);
-        evidence.in_pool = look(pool_postings_, key, evidence.pool_entries);
+        std::tie(evidence.answer_entries, evidence.in_answer) =
+            field_entries(answer_postings_, key, number);
+        std::tie(evidence.pool_entries, evidence.in_pool) =
+            field_entries(pool_postings_, key, number);
         out.push_back(evidence);
     }
     return out;
@@ -269,15 +281,12 @@ std::vector<Hit> Index::search(std::string_view question, std::string_view distr
         // Where each entry sits in hits, so merging costs the candidates, not their product.
         thread_local std::vector<std::int32_t> position;
         if (position.size() < script_.entries.size()) position.resize(script_.entries.size(), -1);
-        const auto entry_number = [&](const Hit& hit) {
-            return hit.entry - script_.entries.data();
-        };
         for (std::size_t i = 0; i < hits.size(); ++i)
-            position[entry_number(hits[i])] = static_cast<std::int32_t>(i);
+            position[entry_number(*hits[i].entry)] = static_cast<std::int32_t>(i);
         for (auto focused : candidates(term_counts(focus), district)) {
             focused.score *= options_.focus_weight;
             focused.from_focus = true;
-            const std::int32_t at = position[entry_number(focused)];
+            const std::int32_t at = position[entry_number(*focused.entry)];
             const double whole = at < 0 ? 0.0 : hits[at].score;
             focused.score = std::min(focused.score, whole + options_.focus_lift);
             if (at < 0)
@@ -285,7 +294,7 @@ std::vector<Hit> Index::search(std::string_view question, std::string_view distr
             else if (focused.score > hits[at].score)
                 hits[at] = focused;
         }
-        for (const auto& hit : hits) position[entry_number(hit)] = -1;
+        for (const auto& hit : hits) position[entry_number(*hit.entry)] = -1;
     }
     // Ties break on file order so results are deterministic across runs and platforms.
     const auto better = [](const Hit& a, const Hit& b) {
@@ -315,7 +324,7 @@ void Index::apply_word_model(const std::vector<std::pair<TermKey, int>>& terms,
     thread_local std::vector<double> likelihood;
     likelihood.assign(count, 0.0);
     for (std::size_t i = 0; i < count; ++i) {
-        const auto entry = static_cast<std::size_t>(hits[i].entry - script_.entries.data());
+        const std::size_t entry = entry_number(*hits[i].entry);
         const auto& entry_terms = entry_terms_[entry];
         const double denominator = std::log(entry_term_totals_[entry] + alpha * vocabulary);
         for (const auto& [key, unused_count] : terms) {

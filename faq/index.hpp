@@ -200,6 +200,8 @@ private:
     double length_norm(double length) const;
     // Whether `entry`'s answer, tags or any variant holds the term.
     bool speaks_of(const Entry& entry, TermKey key) const;
+    // `entry`'s place in script_.entries (an Entry of this Index).
+    std::uint32_t entry_number(const Entry& entry) const;
 
     Script script_;
     IndexOptions options_;
