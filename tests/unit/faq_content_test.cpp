@@ -10,6 +10,7 @@
 #include "faq/follow_up.hpp"
 #include "faq/legal_service.hpp"
 #include "faq/stations.hpp"
+#include "faq/sums.hpp"
 #include "faq/tickets.hpp"
 #include "text/masks.hpp"
 
@@ -597,7 +598,9 @@ TEST_F(FaqLegalAnswers, ConfidentAnswerCitesTheLaw) {
 }
 
 // On a short channel (SMS) an answer is cut to what was asked: the reply is the relevant cut, and
-// for some question of the shipped script that cut differs from the plain one.
+// for some question of the shipped script that cut differs from the plain one. A variant that
+// states his figures ("老板欠俺八千运费 … 诉讼费贵不") is left out: its reply opens with the sum
+// worked from them (faq::sum_for_driver, tested in faq_sums_test).
 TEST_F(FaqLegalAnswers, AShortChannelsAnswerIsCutToTheQuestion) {
     constexpr std::size_t kSmsBytes = 400;
     int differs = 0;
@@ -605,6 +608,7 @@ TEST_F(FaqLegalAnswers, AShortChannelsAnswerIsCutToTheQuestion) {
         if (entry.answer.size() < 2 * kSmsBytes) continue;
         LegalQuestion question;
         question.text = entry.questions.back();
+        if (!sum_for_driver(entry, question.text).empty()) continue;
         question.max_bytes = kSmsBytes;
         const auto reply = answer_from(index_, 1, question, {});
         if (reply.action != Action::answer || reply.entry_ids.front() != entry.id) continue;
