@@ -53,8 +53,7 @@ SentenceRelevance Index::sentence_relevance(std::string_view question) const {
     std::vector<std::pair<TermKey, double>> weighted;
     double total = 0;
     for (const auto key : answer_terms(question)) {
-        const auto it = answer_postings_.find(key);
-        const double idf = answer_idf(it == answer_postings_.end() ? 0 : it->second.size());
+        const double idf = answer_term_idf(key);
         weighted.emplace_back(key, idf);
         total += idf;
     }
@@ -101,8 +100,7 @@ double Index::uncovered_share(std::string_view question, const Entry& answered,
     double total = 0;
     double uncovered = 0;
     for (const auto key : answer_terms(question)) {  // each key once (term_counts)
-        const auto it = answer_postings_.find(key);
-        const double idf = answer_idf(it == answer_postings_.end() ? 0 : it->second.size());
+        const double idf = answer_term_idf(key);
         total += idf;
         if (!speaks_of(answered, key) && speaks_of(other, key)) uncovered += idf;
     }
@@ -123,6 +121,11 @@ std::vector<Index::TermEvidence> Index::term_evidence(std::string_view question,
         out.push_back(evidence);
     }
     return out;
+}
+
+double Index::answer_term_idf(TermKey key) const {
+    const auto it = answer_postings_.find(key);
+    return answer_idf(it == answer_postings_.end() ? 0 : it->second.size());
 }
 
 double Index::answer_idf(std::size_t entries_with_term) const {

@@ -217,6 +217,9 @@ private:
     // Question pool field: for each term key, the entries whose variants (any of them) contain it.
     FieldPostings pool_postings_;
     double answer_idf(std::size_t entries_with_term) const;
+    // answer_idf of a term by the entries whose answer or tags hold it (sentence relevance and
+    // uncovered_share weigh the question's terms by it).
+    double answer_term_idf(TermKey key) const;
     void add_field_shares(const std::vector<TermKey>& query_terms, const FieldPostings& field,
                           const std::vector<double>& entry_best,
                           const std::vector<std::uint32_t>& candidates, std::vector<double>& shares,

@@ -764,12 +764,13 @@ LegalReply answer_as_asked(std::shared_ptr<const Index> index, int version,
         question.in_group ? std::min(question.max_bytes, kGroupAnswerBytes) : question.max_bytes;
     const Thresholds channel = channel_thresholds(thresholds, pairing_bytes, question.follow_up);
     Decision decision = decide(hits, channel, question.in_group, question.mentioned);
-    // "我想不干了 要提前多久说 押金能退吗": one answer for each (a follow-up is one question).
-    if (index && !follow_up)
+    if (index && !follow_up) {
+        // "我想不干了 要提前多久说 押金能退吗": one answer for each (a follow-up is one question).
         decision = with_two_questions(*index, plain, question.district, decision, channel,
                                       question.in_group, question.mentioned);
-    // "挂靠费不交会咋样" answered with the fine entry alone: 挂靠费 is only in the runner-up.
-    if (index && !follow_up) decision = with_complement(*index, plain, hits, decision, channel);
+        // "挂靠费不交会咋样" answered with the fine entry alone: 挂靠费 is only in the runner-up.
+        decision = with_complement(*index, plain, hits, decision, channel);
+    }
     if (decision.action == Action::handoff || decision.action == Action::choices)
         answer_the_sum_found(decision, hits, channel, question);
     // A short message right after a legal answer that its own words leave unsure reads as a
