@@ -14,6 +14,7 @@
 #include "members/join_desk.hpp"
 #include "members/promoters.hpp"
 #include "net/query.hpp"
+#include "text/beijing_time.hpp"
 #include "text/markup.hpp"
 
 namespace kayou::bot {
@@ -276,7 +277,7 @@ asio::awaitable<Answer> JoinPages::submit_for(std::string body) {
     auto field = [&](const char* key) { return text_field(request, key); };
     const auto name = dialogs::validate_name(field("name"));
     if (!name.ok) co_return field_error("name", name.error);
-    const auto today = dialogs::RouterDialog::beijing_yyyymmdd(desk_.now());
+    const auto today = text::beijing_yyyymmdd(desk_.now());
     const auto id_card = dialogs::validate_id_card(field("id_card"), today);
     if (!id_card.ok) co_return field_error("id_card", id_card.error);
     const auto mobile = dialogs::validate_mobile(field("mobile"));

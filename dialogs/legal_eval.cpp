@@ -213,13 +213,14 @@ LegalEvalResult score_legal(const Understander& understander, const faq::Index& 
         ScoredReply scored;
         std::string entry;
         double score = 0;
+        std::string sent;  // what the driver got
         if (understood.intent == "question" && !channel.decision_only) {
             // What the driver is sent: faq::answer_from, as the chat asks it for a first message.
             faq::LegalQuestion question;
             question.text = understood.text;
             question.follow_up = channel.follow_up;
             question.max_bytes = channel.max_bytes;
-            question.this_year = context.today / 10000;
+            question.today = context.today;
             // Not owned: `index` outlives the call.
             const std::shared_ptr<const faq::Index> shared(std::shared_ptr<const faq::Index>{},
                                                            &index);
@@ -228,8 +229,7 @@ LegalEvalResult score_legal(const Understander& understander, const faq::Index& 
                 entry = reply.hits.front().entry->id;
                 score = reply.hits.front().score;
             }
-            std::string text;
-            scored = score_sent(reply, index, item, text);
+            scored = score_sent(reply, index, item, sent);
         } else if (understood.intent == "question") {
             // As faq::answer_from searches it: without plates and phone numbers.
             const std::string plain = faq::without_personal_data_for_search(understood.text);
@@ -247,18 +247,16 @@ LegalEvalResult score_legal(const Understander& understander, const faq::Index& 
                 entry = hits.front().entry->id;
                 score = hits.front().score;
             }
-            std::string text;
             if (faq::answers(decision.action))
                 for (const auto& message : faq::answer_messages(
                          decision, channel.max_bytes, index.sentence_relevance(understood.text),
                          channel.follow_up))
-                    text += message + "\n";
+                    sent += message + "\n";
             std::vector<const faq::Entry*> entries;
             for (const auto& hit : decision.hits) entries.push_back(hit.entry);
-            scored = score_reply(decision.action, entries, text, item);
+            scored = score_reply(decision.action, entries, sent, item);
         } else {
-            std::string text;
-            scored = score_elsewhere(understood, item, elsewhere, text);
+            scored = score_elsewhere(understood, item, elsewhere, sent);
         }
         const LegalOutcome outcome = scored.outcome;
         add(result.total, scored);
@@ -266,7 +264,7 @@ LegalEvalResult score_legal(const Understander& understander, const faq::Index& 
         add(result.per_category[item.category], scored);
         if (outcome != LegalOutcome::right && outcome != LegalOutcome::kept_out)
             result.misses.push_back(
-                {&item, outcome, understood.intent, entry, score, understood.text});
+                {&item, outcome, understood.intent, entry, score, understood.text, sent});
     }
     return result;
 }

@@ -67,6 +67,7 @@ struct LegalEvalResult {
         std::string entry;  // the entry answered or the top choice
         double score = 0;
         std::string text;  // the message as understood: what the FAQ searched
+        std::string sent;  // what kayou sent: the answers, or the choices offered
     };
     std::vector<Miss> misses;
 

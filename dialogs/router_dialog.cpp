@@ -56,16 +56,9 @@ bool same_group_session(const SessionState& a, const SessionState& b) {
 RouterDialog::RouterDialog(RouterServices services)
     : services_(std::move(services)), engine_(*services_.script, *services_.districts) {}
 
-int RouterDialog::beijing_yyyymmdd(std::chrono::sys_seconds t) {
-    const auto date = text::beijing_date(t);
-    return static_cast<int>(date.year()) * 10000 +
-           static_cast<int>(static_cast<unsigned>(date.month())) * 100 +
-           static_cast<int>(static_cast<unsigned>(date.day()));
-}
-
 TurnInput RouterDialog::turn_input(const Message& message) const {
     return TurnInput{message.text, message.in_group(), message.mentioned_bot,
-                     beijing_yyyymmdd(services_.now())};
+                     text::beijing_yyyymmdd(services_.now())};
 }
 
 bool RouterDialog::claims_inline(const Message& message) const { return !message.in_group(); }

@@ -220,9 +220,6 @@ public:
     boost::asio::awaitable<std::optional<Reply>> handle_claiming(const Message& message,
                                                                  DedupeClaim& claim) override;
 
-    // Beijing yyyymmdd of an instant (ID-card age checks).
-    static int beijing_yyyymmdd(std::chrono::sys_seconds t);
-
 private:
     // What chat_services decided: answered here, or the flow engine runs on `flow_text`.
     struct Handled {

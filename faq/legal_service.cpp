@@ -164,13 +164,13 @@ WorkedSum worked_sum(const Index& index, const LegalQuestion& question, std::str
     for (const std::string& id : question.answered_before)
         if (const Entry* entry = index.script().find(id))
             if (std::string sum =
-                    sum_for_driver(*entry, text, figures_before, asked, question.this_year);
+                    sum_for_driver(*entry, text, figures_before, asked, question.today);
                 !sum.empty())
                 return {entry, std::move(sum)};
     for (const Hit& hit : index.search(earlier, question.district, kStoryHits))
         if (hit.entry)
             if (std::string sum =
-                    sum_for_driver(*hit.entry, text, figures_before, asked, question.this_year);
+                    sum_for_driver(*hit.entry, text, figures_before, asked, question.today);
                 !sum.empty())
                 return {hit.entry, std::move(sum)};
     return {};
@@ -257,7 +257,7 @@ bool answer_figures_given(LegalReply& reply, const Index& index, const LegalQues
         if (const Entry* entry = index.script().find(id))
             if (!sum_for_driver(*entry, question.text).empty()) {
                 std::string sum =
-                    sum_for_driver(*entry, question.text, earlier, false, question.this_year);
+                    sum_for_driver(*entry, question.text, earlier, false, question.today);
                 answer_with_entry(reply, *entry, std::move(sum) + kReachPerson);
                 return true;
             }
@@ -383,8 +383,8 @@ bool answer_with(LegalReply& reply, const Entry& answered, std::string part,
     if (part.empty()) return false;
     // His figures worked through first, as a whole answer has them ("躺了两个月 一个月能挣1万2 能赔
     // 多少" got the lost-earnings sentences and no sum; money helper, session 26).
-    part.insert(0, sum_for_driver(answered, question.text, question.said_before, false,
-                                  question.this_year));
+    part.insert(
+        0, sum_for_driver(answered, question.text, question.said_before, false, question.today));
     part += "\n";
     part += kReachPerson;
     if (part.size() > question.max_bytes) return false;
@@ -590,8 +590,7 @@ void answer_the_sum_found(Decision& decision, const std::vector<Hit>& hits,
     for (std::size_t i = 0; i < hits.size() && i < kSumHits; ++i) {
         const Hit& hit = hits[i];
         if (!hit.entry || hit.score < channel.suggest) break;
-        if (sum_for_driver(*hit.entry, question.text, question.said_before, true,
-                           question.this_year)
+        if (sum_for_driver(*hit.entry, question.text, question.said_before, true, question.today)
                 .empty())
             continue;
         decision.action = Action::answer;
@@ -606,7 +605,7 @@ std::string sum_from_hits(const std::vector<Hit>& hits, const LegalQuestion& que
     for (const Hit& hit : hits)
         if (hit.entry)
             if (std::string sum = sum_for_driver(*hit.entry, question.text, question.said_before,
-                                                 false, question.this_year);
+                                                 false, question.today);
                 !sum.empty())
                 return sum;
     return {};
@@ -867,12 +866,13 @@ LegalService::LegalService(LiveContent& content, TicketDesk& tickets, Thresholds
 LegalReply LegalService::dry_run(const LegalQuestion& question) const {
     // One load: the index and its version number may change between two reads.
     auto index = content_.faq();
-    if (question.this_year != 0)
+    if (question.today != 0)
         return answer_from(index, content_.version(ContentKind::faq), question, thresholds_);
-    // The clock read here, at the edge: an age he gives is worked against this year.
+    // The clock read here, at the edge: an age he gives and the dates of his case are worked
+    // against today.
     LegalQuestion dated = question;
     const auto now = std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
-    dated.this_year = static_cast<int>(text::beijing_date(now).year());
+    dated.today = text::beijing_yyyymmdd(now);
     return answer_from(index, content_.version(ContentKind::faq), dated, thresholds_);
 }
 

@@ -55,9 +55,10 @@ struct LegalQuestion {
     // His earlier messages in this private chat, joined: the figures they state ("干了3年 工资
     // 7000", then "被开除了能赔多少") are worked through with the answer (faq::sum_for_driver).
     std::string said_before;
-    // The calendar year, for an age he gives ("我今年52了" → born 1974); LegalService::dry_run
-    // (and so ask) sets it from the clock when 0.
-    int this_year = 0;
+    // The Beijing date, yyyymmdd: an age he gives ("我今年52了" → born 1974) is worked against its
+    // year, the dates of his case ("前年八月") against it (faq::limitation_for_driver);
+    // LegalService::dry_run (and so ask) sets it from the clock when 0.
+    int today = 0;
 };
 
 inline constexpr int kMissesForTicket = 2;

@@ -8,6 +8,7 @@
 
 #include "faq/analyzer.hpp"
 #include "faq/follow_up.hpp"
+#include "faq/limitation.hpp"
 #include "faq/script.hpp"
 #include "text/utf8.hpp"
 #include "text/words.hpp"
@@ -1283,7 +1284,9 @@ std::string traffic_lines(const Entry& answered, const DriverFigures& figures,
 }  // namespace
 
 std::string sum_for_driver(const Entry& answered, std::string_view text,
-                           std::string_view said_before, bool sum_asked, int this_year) {
+                           std::string_view said_before, bool sum_asked, int today) {
+    if (std::string line = limitation_for_driver(answered, text, today); !line.empty()) return line;
+    const int this_year = today / 10000;
     // His figures in this message alone, and with his earlier ones (this message's first).
     const DriverFigures now = figures_in(text);
     const std::string stated = std::string(text) + " " + std::string(said_before);

@@ -68,11 +68,12 @@ std::optional<long> number_at(std::string_view text);
 // he asks about is read in `text` alone.
 // `sum_asked`: the message asks for the sum itself ("帮我算算", "是不是7万"), as a question
 // about money would.
-// `this_year`: the calendar year, so an age he gives ("我今年52了") stands for his birth year; 0
-// reads no age.
+// `today`: the Beijing date as yyyymmdd, so an age he gives ("我今年52了") stands for his birth
+// year and a date of his case ("前年八月 … 还来得及不") gives the end of the limitation period the
+// answer sets (faq::limitation_for_driver, which comes first when it applies); 0 reads neither.
 std::string sum_for_driver(const Entry& answered, std::string_view text,
                            std::string_view said_before = {}, bool sum_asked = false,
-                           int this_year = 0);
+                           int today = 0);
 
 // "那我一共能拿多少 你帮我算算", "能赔多少": a message that asks for a sum of his case.
 bool asks_for_a_sum(std::string_view text);

@@ -23,6 +23,15 @@ constexpr std::chrono::year_month_day beijing_date(std::chrono::sys_seconds t) {
     return std::chrono::year_month_day{std::chrono::floor<std::chrono::days>(to_beijing(t))};
 }
 
+// The Beijing date an instant falls on as yyyymmdd (20261203): the form the dialogs' and the FAQ's
+// pure cores take today in.
+constexpr int beijing_yyyymmdd(std::chrono::sys_seconds t) {
+    const auto date = beijing_date(t);
+    return static_cast<int>(date.year()) * 10000 +
+           static_cast<int>(static_cast<unsigned>(date.month())) * 100 +
+           static_cast<int>(static_cast<unsigned>(date.day()));
+}
+
 // "2025-10-01".
 std::string format_date(std::chrono::year_month_day date);
 // Strict "YYYY-MM-DD" (digits only, a real date); nullopt otherwise.

@@ -253,6 +253,7 @@ void print_cases(const kayou::dialogs::Understander& understander, const kayou::
                 listed.push_back(std::move(one));
             }
         line["hits"] = std::move(listed);
+        if (!result.misses.empty()) line["sent"] = result.misses.front().sent;
         std::printf("CASE %s\n", line.dump().c_str());
     }
 }

@@ -415,13 +415,13 @@ TEST(FaqSums, RepairStopWorkPayPensionYearsAndATimeBarredDoubleWage) {
     EXPECT_EQ(figures_in("今年交了3万").age, std::nullopt);
     EXPECT_EQ(figures_in("我前面停交了三年 18年到21年没交").years_paid, std::nullopt);
     const std::string by_age =
-        sum_for_driver(retirement, "我今年52了 男的", "交了11年", false, 2026);
+        sum_for_driver(retirement, "我今年52了 男的", "交了11年", false, 20261203);
     EXPECT_NE(by_age.find("今年52岁，按1974年出生算、男"), std::string::npos) << by_age;
     EXPECT_NE(by_age.find("62岁4个月到62岁6个月"), std::string::npos) << by_age;
     EXPECT_NE(by_age.find("您交了11年，还差7年6个月到8年"), std::string::npos) << by_age;
     EXPECT_EQ(sum_for_driver(retirement, "我今年52了 男的"), "");  // no year, no birth
     EXPECT_NE(sum_for_driver(retirement, "还有个事 我前面停交了三年 能补不",
-                             "我今年52了 男的 交了11年", false, 2026)
+                             "我今年52了 男的 交了11年", false, 20261203)
                   .find("您交了11年"),
               std::string::npos);
 
