@@ -597,6 +597,24 @@ TEST_F(FaqLegalAnswers, ConfidentAnswerCitesTheLaw) {
         EXPECT_NE(reply.texts[0].find("法律依据"), std::string::npos) << reply.texts[0];
 }
 
+// A dated question about time opens with his period counted from his month, in the shipped
+// script as in the rule's own table (faq_limitation_test): the answer found must set the period.
+TEST_F(FaqLegalAnswers, ADatedQuestionAboutTimeOpensWithHisPeriod) {
+    LegalQuestion question;
+    question.text = "前年八月拉完货 老板一直拖着不给运费 现在去告还来得及不";
+    question.today = 20261203;
+    const auto reply = answer_from(index_, 1, question, {});
+    ASSERT_TRUE(answers(reply.action)) << static_cast<int>(reply.action);
+    ASSERT_FALSE(reply.texts.empty());
+    EXPECT_EQ(reply.texts.front().rfind("按您说的，从2024年8月算，3年诉讼时效到2027年8月", 0), 0U)
+        << reply.texts.front();
+    // Without today (a caller that set none) there is no line, and the answer is the same entry.
+    question.today = 0;
+    const auto undated = answer_from(index_, 1, question, {});
+    EXPECT_EQ(undated.entry_ids, reply.entry_ids);
+    EXPECT_EQ(undated.texts.front().find("按您说的"), std::string::npos);
+}
+
 // On a short channel (SMS) an answer is cut to what was asked: the reply is the relevant cut, and
 // for some question of the shipped script that cut differs from the plain one. A variant that
 // states his figures ("老板欠俺八千运费 … 诉讼费贵不") is left out: its reply opens with the sum
