@@ -9,6 +9,7 @@
 #include "faq/content.hpp"
 #include "faq/focus.hpp"
 #include "faq/follow_up.hpp"
+#include "faq/limitation.hpp"
 #include "faq/live_content.hpp"
 #include "faq/scrub.hpp"
 #include "faq/sums.hpp"
@@ -590,6 +591,9 @@ void answer_the_sum_found(Decision& decision, const std::vector<Hit>& hits,
     for (std::size_t i = 0; i < hits.size() && i < kSumHits; ++i) {
         const Hit& hit = hits[i];
         if (!hit.entry || hit.score < channel.suggest) break;
+        // His limitation period is no sum he asked for: "…两万押金 … 是不是就过期了" reads as
+        // checking a sum of 20,000 (sum_he_states), and an entry was picked for its period.
+        if (!limitation_for_driver(*hit.entry, question.text, question.today).empty()) continue;
         if (sum_for_driver(*hit.entry, question.text, question.said_before, true, question.today)
                 .empty())
             continue;

@@ -104,10 +104,10 @@ Period period_for(const Entry& answered, std::string_view text) {
     return Period::none;
 }
 
-// Words that ask whether he is still in time.
+// Words that ask whether he is still in time ("晚了一周寄的" and "仲裁结果还有效吗" do not).
 constexpr std::string_view kAsksInTime[] = {
-    "时效", "来得及", "过期",       "过没过",   "过了没", "晚不晚", "晚了",    "有没有期限",
-    "期限", "作废",   "是不是过了", "已经过了", "还有效", "不受理", "超过3年", "超过三年"};
+    "时效", "来得及", "过期",       "过没过",   "过了没", "晚不晚",  "有没有期限",
+    "期限", "作废",   "是不是过了", "已经过了", "不受理", "超过3年", "超过三年"};
 // "还能要回来吗" asks whether he can win, not when; with a date near the end of the period it asks
 // about time too: two calendar years back for the 3 years to sue ("前年被撞的 对方一直拖
 // 还能告吗"), one for a 1-year period. With last year's freight it got the 3 years ahead of the
