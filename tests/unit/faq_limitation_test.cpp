@@ -48,25 +48,20 @@ TEST(FaqLimitation, TheMonthHisMessageDatesItsCaseBy) {
     EXPECT_EQ(month_he_dates("前年八月", 0), std::nullopt);  // no today, no relative year
 }
 
-Entry entry_saying(std::string answer) {
-    Entry entry;
-    entry.id = "e";
-    entry.answer = std::move(answer);
-    return entry;
-}
+// An entry that holds only `answer`: the period is read from its words.
+Entry answering(std::string answer) { return Entry{.id = "e", .answer = std::move(answer)}; }
 
 TEST(FaqLimitation, HisPeriodCountedFromTheMonthHeGives) {
     const Entry freight =
-        entry_saying("运费时效是3年…你每次催要都会让时效中断、重新算3年。讨运费的诉讼时效是3年");
-    const Entry arbitration =
-        entry_saying("劳动仲裁的时效是1年；拖欠工资的，离职后1年内申请都不晚。");
-    const Entry injury = entry_saying(
+        answering("运费时效是3年…你每次催要都会让时效中断、重新算3年。讨运费的诉讼时效是3年");
+    const Entry arbitration = answering("劳动仲裁的时效是1年；拖欠工资的，离职后1年内申请都不晚。");
+    const Entry injury = answering(
         "公司不给报工伤，你可以自己报：受伤职工本人、近亲属或工会可以在受伤之日起1年内，直接到当地"
         "人社局申请工伤认定");
-    const Entry both = entry_saying(
+    const Entry both = answering(
         "欠的工资是劳动争议，要先申请劳动仲裁（不收费，离职后1年内）…欠的运费直接到法院起诉（诉讼时"
         "效3年）");
-    const Entry none = entry_saying("超速50%以上罚款");
+    const Entry none = answering("超速50%以上罚款");
 
     struct Case {
         const Entry* answered;
@@ -124,7 +119,7 @@ TEST(FaqLimitation, HisPeriodCountedFromTheMonthHeGives) {
 }
 
 TEST(FaqLimitation, TheLineHeadsTheWorkedSum) {
-    const Entry freight = entry_saying("讨运费的诉讼时效是3年，期间催过款的从催款时重新算3年");
+    const Entry freight = answering("讨运费的诉讼时效是3年，期间催过款的从催款时重新算3年");
     const std::string sum =
         sum_for_driver(freight, "前年八月的运费 现在还能告吗", {}, false, kToday);
     EXPECT_EQ(sum.rfind("按您说的，从2024年8月算", 0), 0U) << sum;
