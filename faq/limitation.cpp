@@ -127,6 +127,9 @@ struct PeriodWords {
     std::string_view restart;  // what starts it again or keeps time out of it
     std::initializer_list<std::string_view> he_restarted;  // his words for that
     std::string_view he_did;                               // said when his words show it
+    // The later day the period may run from: his earliest date is told, and a period told as
+    // past may have started later ("前年八月拉完货 说好年底结").
+    std::string_view starts_later;
 };
 
 const PeriodWords kPeriods[] = {
@@ -137,19 +140,22 @@ const PeriodWords kPeriods[] = {
      // An IOU or a statement he holds is no demand: it may be older than the debt's due date.
      {"催", "要过", "讨过", "找他要", "答应", "认账", "说会给", "就给", "说再等", "再等等", "还过",
       "下个月", "回了说"},
-     "您说中间催要过或对方答应过，时效中断，从最后那次起重新算3年"},
+     "您说中间催要过或对方答应过，时效中断，从最后那次起重新算3年",
+     "付款日"},
     {Period::arbitrate,
      1,
      "1年劳动仲裁时效",
      "期间讨要过、投诉过或单位答应给的，时效中断，从那时起重新算1年；在职时欠的工资从离职起算",
      {"催", "要过", "讨过", "答应", "说会给", "再等等", "监察", "投诉", "要钱"},
-     "您说期间讨要过或单位答应过，时效中断，从最后那次起重新算1年"},
+     "您说期间讨要过或单位答应过，时效中断，从最后那次起重新算1年",
+     "离职日"},
     {Period::apply_injury,
      1,
      "自己申请工伤认定的1年期限",
      "不是你自己原因耽误的时间（单位答应报却没报、拖着私了等）不算在内，带证据去人社局说明",
      {"老板说", "私了", "不让报", "别报", "答应", "拖着", "包了"},
-     "您说是老板那边拖着、答应过，这段时间可以不算在内，带聊天记录等证据去说明"},
+     "您说是老板那边拖着、答应过，这段时间可以不算在内，带聊天记录等证据去说明",
+     "受伤日"},
 };
 
 const PeriodWords& words_of(Period period) {
@@ -159,14 +165,16 @@ const PeriodWords& words_of(Period period) {
 }
 
 // Where his period stands on `today` (year * 12 + month - 1 months since year 0).
-std::string standing(const StatedMonth& from, int years, int today_months) {
-    const StatedMonth ends{from.year + years, from.month};
+std::string standing(const StatedMonth& from, const PeriodWords& words, int today_months) {
+    const StatedMonth ends{from.year + words.years, from.month};
+    const std::string later =
+        "（要是从更晚的" + std::string(words.starts_later) + "起算，往后顺延）";
     if (from.month == 0) {
         const std::string year = std::to_string(ends.year) + "年";
         const int this_year = today_months / 12;
         if (ends.year > this_year)
             return "到" + year + "（看具体是几月）才届满，现在还在期限内，抓紧办";
-        if (ends.year < this_year) return "在" + year + "就已经届满了";
+        if (ends.year < this_year) return "在" + year + "就已经届满了" + later;
         return "在今年（" + year + "）里届满，看具体是几月，可能已经到了，要赶紧";
     }
     const int ends_months = ends.year * 12 + ends.month - 1;
@@ -175,7 +183,7 @@ std::string standing(const StatedMonth& from, int years, int today_months) {
         return "到" + month_said(ends) + "才届满，现在还在期限内（还剩约" + std::to_string(left) +
                "个月），抓紧办";
     if (left == 0) return "就在这个月（" + month_said(ends) + "）届满，要马上办";
-    return "在" + month_said(ends) + "已经届满了";
+    return "在" + month_said(ends) + "已经届满了" + later;
 }
 
 }  // namespace
@@ -212,7 +220,7 @@ std::string limitation_for_driver(const Entry& answered, std::string_view text,
     const int years_back = today_yyyymmdd / 10000 - from->year;
     if (!asks_in_time && years_back < std::max(1, words.years - 1)) return {};
     std::string line = "按您说的，从" + month_said(*from) + "算，" + std::string(words.name) +
-                       standing(*from, words.years, today_months) + "。";
+                       standing(*from, words, today_months) + "。";
     line += text::contains_any(text, words.he_restarted) ? words.he_did : words.restart;
     return line + "。\n";
 }

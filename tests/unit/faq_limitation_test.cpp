@@ -76,7 +76,8 @@ TEST(FaqLimitation, HisPeriodCountedFromTheMonthHeGives) {
         // Past, with his own demand: the clock restarted at his last one.
         {&freight,
          "2022年3月拉的货 我每隔几个月微信催他 是不是过了时效",
-         {"在2025年3月已经届满了", "您说中间催要过或对方答应过"}},
+         {"在2025年3月已经届满了（要是从更晚的付款日起算，往后顺延）",
+          "您说中间催要过或对方答应过"}},
         // This very month.
         {&freight, "2023年12月的运费 还能告吗", {"就在这个月（2026年12月）届满"}},
         // The year alone.
