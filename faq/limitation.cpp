@@ -74,7 +74,8 @@ std::optional<StatedMonth> written_month_at(std::u32string_view text, std::size_
     return StatedMonth{year, month};
 }
 
-enum class Period { none, sue, arbitrate, apply_injury };
+// In kPeriods' order.
+enum class Period { sue, arbitrate, apply_injury };
 
 bool holds(std::string_view text, std::initializer_list<std::string_view> words) {
     return text::contains_any(text, words);
@@ -82,7 +83,7 @@ bool holds(std::string_view text, std::initializer_list<std::string_view> words)
 
 // Which period his question is under: the answer must set it, and his words must fit it (wages,
 // a dismissal for the year to arbitrate); where it sets two his words choose.
-Period period_for(const Entry& answered, std::string_view text) {
+std::optional<Period> period_for(const Entry& answered, std::string_view text) {
     const std::string& answer = answered.answer;
     const bool sue =
         holds(answer, {"时效是3年", "时效3年", "3年诉讼时效", "3年时效"}) ||
@@ -101,7 +102,7 @@ Period period_for(const Entry& answered, std::string_view text) {
     // the arbitration entry's year.
     if (arbitrate && labour) return Period::arbitrate;
     if (sue) return Period::sue;
-    return Period::none;
+    return std::nullopt;
 }
 
 // Words that ask whether he is still in time ("晚了一周寄的" and "仲裁结果还有效吗" do not).
@@ -121,7 +122,6 @@ std::string month_said(const StatedMonth& month) {
 }
 
 struct PeriodWords {
-    Period period;
     int years;
     std::string_view name;     // "3年诉讼时效"
     std::string_view restart;  // what starts it again or keeps time out of it
@@ -132,9 +132,9 @@ struct PeriodWords {
     std::string_view starts_later;
 };
 
+// One row a Period, in its order.
 const PeriodWords kPeriods[] = {
-    {Period::sue,
-     3,
+    {3,
      "3年诉讼时效",
      "中间催过款或对方认过账（答应还、还过一部分、写欠条）的，时效中断，从最后一次起重新算3年",
      // An IOU or a statement he holds is no demand: it may be older than the debt's due date.
@@ -142,15 +142,13 @@ const PeriodWords kPeriods[] = {
       "下个月", "回了说"},
      "您说中间催要过或对方答应过，时效中断，从最后那次起重新算3年",
      "付款日"},
-    {Period::arbitrate,
-     1,
+    {1,
      "1年劳动仲裁时效",
      "期间讨要过、投诉过或单位答应给的，时效中断，从那时起重新算1年；在职时欠的工资从离职起算",
      {"催", "要过", "讨过", "答应", "说会给", "再等等", "监察", "投诉", "要钱"},
      "您说期间讨要过或单位答应过，时效中断，从最后那次起重新算1年",
      "离职日"},
-    {Period::apply_injury,
-     1,
+    {1,
      "自己申请工伤认定的1年期限",
      "不是你自己原因耽误的时间（单位答应报却没报、拖着私了等）不算在内，带证据去人社局说明",
      {"老板说", "私了", "不让报", "别报", "答应", "拖着", "包了"},
@@ -158,11 +156,7 @@ const PeriodWords kPeriods[] = {
      "受伤日"},
 };
 
-const PeriodWords& words_of(Period period) {
-    for (const PeriodWords& words : kPeriods)
-        if (words.period == period) return words;
-    return kPeriods[0];  // unreachable: every period has its row
-}
+const PeriodWords& words_of(Period period) { return kPeriods[static_cast<std::size_t>(period)]; }
 
 // Where his period stands on `today` (year * 12 + month - 1 months since year 0).
 std::string standing(const StatedMonth& from, const PeriodWords& words, int today_months) {
@@ -210,13 +204,13 @@ std::string limitation_for_driver(const Entry& answered, std::string_view text,
                                   int today_yyyymmdd) {
     const bool asks_in_time = text::contains_any(text, kAsksInTime);
     if (!asks_in_time && !text::contains_any(text, kAsksStill)) return {};
-    const Period period = period_for(answered, text);
-    if (period == Period::none) return {};
+    const auto period = period_for(answered, text);
+    if (!period) return {};
     const auto from = month_he_dates(text, today_yyyymmdd);
     if (!from) return {};
     const int today_months = today_yyyymmdd / 10000 * 12 + today_yyyymmdd / 100 % 100 - 1;
     if (from->year * 12 + std::max(from->month, 1) - 1 > today_months) return {};
-    const PeriodWords& words = words_of(period);
+    const PeriodWords& words = words_of(*period);
     const int years_back = today_yyyymmdd / 10000 - from->year;
     if (!asks_in_time && years_back < std::max(1, words.years - 1)) return {};
     std::string line = "按您说的，从" + month_said(*from) + "算，" + std::string(words.name) +
