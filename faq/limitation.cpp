@@ -77,27 +77,25 @@ std::optional<StatedMonth> written_month_at(std::u32string_view text, std::size_
 // In kPeriods' order.
 enum class Period { sue, arbitrate, apply_injury };
 
-bool holds(std::string_view text, std::initializer_list<std::string_view> words) {
-    return text::contains_any(text, words);
-}
-
 // Which period his question is under: the answer must set it, and his words must fit it (wages,
 // a dismissal for the year to arbitrate); where it sets two his words choose.
 std::optional<Period> period_for(const Entry& answered, std::string_view text) {
     const std::string& answer = answered.answer;
     const bool sue =
-        holds(answer, {"时效是3年", "时效3年", "3年诉讼时效", "3年时效"}) ||
-        (answer.find("诉讼时效") != std::string::npos && holds(answer, {"3年", "三年"}));
+        text::contains_any(answer, {"时效是3年", "时效3年", "3年诉讼时效", "3年时效"}) ||
+        (answer.find("诉讼时效") != std::string::npos &&
+         text::contains_any(answer, {"3年", "三年"}));
     const bool arbitrate =
         answer.find("仲裁") != std::string::npos &&
-        holds(answer, {"时效是1年", "时效1年", "1年时效", "1年的仲裁时效", "1年仲裁时效",
-                       "离职后1年", "终止之日起1年", "1年内申请"});
-    const bool apply_injury = answer.find("工伤认定") != std::string::npos &&
-                              holds(answer, {"之日起1年内", "1年内到人社局", "1年内自己",
-                                             "1年内直接", "期限一般是受伤之日起1年"});
-    if (apply_injury && holds(text, {"工伤", "认定"})) return Period::apply_injury;
-    const bool labour = holds(text, {"工资", "辞退", "开除", "补偿", "仲裁", "离职", "加班", "被辞",
-                                     "二倍", "双倍", "工伤待遇"});
+        text::contains_any(answer, {"时效是1年", "时效1年", "1年时效", "1年的仲裁时效",
+                                    "1年仲裁时效", "离职后1年", "终止之日起1年", "1年内申请"});
+    const bool apply_injury =
+        answer.find("工伤认定") != std::string::npos &&
+        text::contains_any(answer, {"之日起1年内", "1年内到人社局", "1年内自己", "1年内直接",
+                                    "期限一般是受伤之日起1年"});
+    if (apply_injury && text::contains_any(text, {"工伤", "认定"})) return Period::apply_injury;
+    const bool labour = text::contains_any(text, {"工资", "辞退", "开除", "补偿", "仲裁", "离职",
+                                                  "加班", "被辞", "二倍", "双倍", "工伤待遇"});
     // A year to arbitrate only for a labour question: the freight IOU of a two-answer reply got
     // the arbitration entry's year.
     if (arbitrate && labour) return Period::arbitrate;
@@ -158,7 +156,13 @@ const PeriodWords kPeriods[] = {
 
 const PeriodWords& words_of(Period period) { return kPeriods[static_cast<std::size_t>(period)]; }
 
-// Where his period stands on `today` (year * 12 + month - 1 months since year 0).
+// Months since year 0 (year * 12 + month - 1); a year alone counts as its first month, so the
+// earlier end is the one told.
+int month_number(const StatedMonth& month) {
+    return month.year * 12 + std::max(month.month, 1) - 1;
+}
+
+// Where his period stands on `today_months` (month_number of today).
 std::string standing(const StatedMonth& from, const PeriodWords& words, int today_months) {
     const StatedMonth ends{from.year + words.years, from.month};
     const std::string later =
@@ -171,8 +175,7 @@ std::string standing(const StatedMonth& from, const PeriodWords& words, int toda
         if (ends.year < this_year) return "在" + year + "就已经届满了" + later;
         return "在今年（" + year + "）里届满，看具体是几月，可能已经到了，要赶紧";
     }
-    const int ends_months = ends.year * 12 + ends.month - 1;
-    const int left = ends_months - today_months;
+    const int left = month_number(ends) - today_months;
     if (left > 0)
         return "到" + month_said(ends) + "才届满，现在还在期限内（还剩约" + std::to_string(left) +
                "个月），抓紧办";
@@ -189,9 +192,7 @@ std::optional<StatedMonth> month_he_dates(std::string_view text, int today_yyyym
     std::optional<StatedMonth> earliest;
     const auto keep_earlier = [&](std::optional<StatedMonth> month) {
         if (!month) return;
-        // A year alone stands for its first month here: the earlier end is the safer one to tell.
-        const auto order = [](const StatedMonth& m) { return m.year * 12 + std::max(m.month, 1); };
-        if (!earliest || order(*month) < order(*earliest)) earliest = month;
+        if (!earliest || month_number(*month) < month_number(*earliest)) earliest = month;
     };
     for (std::size_t at = 0; at < folded.size(); ++at) {
         keep_earlier(relative_month_at(folded, at, this_year));
@@ -208,10 +209,11 @@ std::string limitation_for_driver(const Entry& answered, std::string_view text,
     if (!period) return {};
     const auto from = month_he_dates(text, today_yyyymmdd);
     if (!from) return {};
-    const int today_months = today_yyyymmdd / 10000 * 12 + today_yyyymmdd / 100 % 100 - 1;
-    if (from->year * 12 + std::max(from->month, 1) - 1 > today_months) return {};
+    const int this_year = today_yyyymmdd / 10000;
+    const int today_months = month_number({this_year, today_yyyymmdd / 100 % 100});
+    if (month_number(*from) > today_months) return {};
     const PeriodWords& words = words_of(*period);
-    const int years_back = today_yyyymmdd / 10000 - from->year;
+    const int years_back = this_year - from->year;
     if (!asks_in_time && years_back < std::max(1, words.years - 1)) return {};
     std::string line = "按您说的，从" + month_said(*from) + "算，" + std::string(words.name) +
                        standing(*from, words, today_months) + "。";
