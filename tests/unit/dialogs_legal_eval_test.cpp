@@ -165,6 +165,10 @@ constexpr FrozenSet kFrozenSets[] = {
     {"legal_dev_hx.yaml", 0.89, 0.01},   {"legal_dev_hy.yaml", 0.915, 0.01},
     {"legal_dev_hz.yaml", 0.89, 0.01},   {"legal_dev_ib.yaml", 0.84, 0.01},
     {"legal_dev_ic.yaml", 0.835, 0.01},  {"legal_dev_id.yaml", 0.815, 0.01},
+    {"legal_dev_ie.yaml", 0.875, 0.02},  {"legal_dev_if.yaml", 0.89, 0.01},
+    {"legal_dev_ig.yaml", 0.875, 0.01},  {"legal_dev_ih.yaml", 0.87, 0.01},
+    {"legal_dev_ii.yaml", 0.845, 0.01},  {"legal_dev_ij.yaml", 0.835, 0.01},
+    {"legal_dev_ik.yaml", 0.875, 0.01},  {"legal_dev_il.yaml", 0.81, 0.02},
 };
 
 // The shipped intent script, legal content and districts, as kayou loads them.
