@@ -169,6 +169,10 @@ constexpr FrozenSet kFrozenSets[] = {
     {"legal_dev_ig.yaml", 0.875, 0.01},  {"legal_dev_ih.yaml", 0.87, 0.01},
     {"legal_dev_ii.yaml", 0.845, 0.01},  {"legal_dev_ij.yaml", 0.835, 0.01},
     {"legal_dev_ik.yaml", 0.875, 0.01},  {"legal_dev_il.yaml", 0.81, 0.02},
+    {"legal_dev_im.yaml", 0.875, 0.01},  {"legal_dev_in.yaml", 0.905, 0.01},
+    {"legal_dev_io.yaml", 0.915, 0.01},  {"legal_dev_ip.yaml", 0.85, 0.01},
+    {"legal_dev_iq.yaml", 0.84, 0.01},   {"legal_dev_ir.yaml", 0.815, 0.015},
+    {"legal_dev_is.yaml", 0.875, 0.01},  {"legal_dev_it.yaml", 0.835, 0.01},
 };
 
 // The shipped intent script, legal content and districts, as kayou loads them.
