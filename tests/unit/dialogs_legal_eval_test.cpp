@@ -173,6 +173,9 @@ constexpr FrozenSet kFrozenSets[] = {
     {"legal_dev_io.yaml", 0.915, 0.01},  {"legal_dev_ip.yaml", 0.85, 0.01},
     {"legal_dev_iq.yaml", 0.84, 0.01},   {"legal_dev_ir.yaml", 0.815, 0.015},
     {"legal_dev_is.yaml", 0.875, 0.01},  {"legal_dev_it.yaml", 0.835, 0.01},
+    {"legal_dev_iu.yaml", 0.855, 0.01},  {"legal_dev_iv.yaml", 0.865, 0.01},
+    {"legal_dev_iw.yaml", 0.845, 0.01},  {"legal_dev_ix.yaml", 0.85, 0.01},
+    {"legal_dev_iy.yaml", 0.85, 0.01},
 };
 
 // The shipped intent script, legal content and districts, as kayou loads them.
