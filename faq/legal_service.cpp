@@ -594,7 +594,8 @@ void answer_the_sum_found(Decision& decision, const std::vector<Hit>& hits,
         // His limitation period is no sum he asked for: "…两万押金 … 是不是就过期了" reads as
         // checking a sum of 20,000 (sum_he_states), and an entry was picked for its period.
         if (!limitation_for_driver(*hit.entry, question.text, question.today).empty()) continue;
-        if (sum_for_driver(*hit.entry, question.text, question.said_before, true, question.today)
+        if (worked_sum_for_driver(*hit.entry, question.text, question.said_before, true,
+                                  question.today)
                 .empty())
             continue;
         decision.action = Action::answer;

@@ -1286,6 +1286,11 @@ std::string traffic_lines(const Entry& answered, const DriverFigures& figures,
 std::string sum_for_driver(const Entry& answered, std::string_view text,
                            std::string_view said_before, bool sum_asked, int today) {
     if (std::string line = limitation_for_driver(answered, text, today); !line.empty()) return line;
+    return worked_sum_for_driver(answered, text, said_before, sum_asked, today);
+}
+
+std::string worked_sum_for_driver(const Entry& answered, std::string_view text,
+                                  std::string_view said_before, bool sum_asked, int today) {
     const int this_year = today / 10000;
     // His figures in this message alone, and with his earlier ones (this message's first).
     const DriverFigures now = figures_in(text);

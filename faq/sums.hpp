@@ -75,6 +75,11 @@ std::string sum_for_driver(const Entry& answered, std::string_view text,
                            std::string_view said_before = {}, bool sum_asked = false,
                            int today = 0);
 
+// sum_for_driver without its limitation line: the worked sum alone, for a caller that has read
+// the limitation period already (legal_service's answer_the_sum_found skips an entry for it).
+std::string worked_sum_for_driver(const Entry& answered, std::string_view text,
+                                  std::string_view said_before, bool sum_asked, int today);
+
 // "那我一共能拿多少 你帮我算算", "能赔多少": a message that asks for a sum of his case.
 bool asks_for_a_sum(std::string_view text);
 
