@@ -175,7 +175,14 @@ constexpr FrozenSet kFrozenSets[] = {
     {"legal_dev_is.yaml", 0.875, 0.01},  {"legal_dev_it.yaml", 0.835, 0.01},
     {"legal_dev_iu.yaml", 0.855, 0.01},  {"legal_dev_iv.yaml", 0.865, 0.01},
     {"legal_dev_iw.yaml", 0.845, 0.01},  {"legal_dev_ix.yaml", 0.85, 0.01},
-    {"legal_dev_iy.yaml", 0.85, 0.01},
+    {"legal_dev_iy.yaml", 0.85, 0.01},   {"legal_dev_ja.yaml", 0.865, 0.01},
+    {"legal_dev_jb.yaml", 0.895, 0.01},  {"legal_dev_jc.yaml", 0.875, 0.01},
+    {"legal_dev_jd.yaml", 0.88, 0.015},  {"legal_dev_je.yaml", 0.875, 0.01},
+    {"legal_dev_jf.yaml", 0.845, 0.01},  {"legal_dev_jg.yaml", 0.885, 0.01},
+    {"legal_dev_jh.yaml", 0.855, 0.01},  {"legal_dev_ji.yaml", 0.84, 0.025},
+    {"legal_dev_jj.yaml", 0.89, 0.01},   {"legal_dev_jl.yaml", 0.87, 0.01},
+    {"legal_dev_jm.yaml", 0.895, 0.015}, {"legal_dev_jn.yaml", 0.815, 0.015},
+    {"legal_dev_jp.yaml", 0.845, 0.01},
 };
 
 // The shipped intent script, legal content and districts, as kayou loads them.
