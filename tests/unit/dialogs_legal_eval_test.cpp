@@ -182,7 +182,11 @@ constexpr FrozenSet kFrozenSets[] = {
     {"legal_dev_jh.yaml", 0.855, 0.01},  {"legal_dev_ji.yaml", 0.84, 0.025},
     {"legal_dev_jj.yaml", 0.89, 0.01},   {"legal_dev_jl.yaml", 0.87, 0.01},
     {"legal_dev_jm.yaml", 0.895, 0.015}, {"legal_dev_jn.yaml", 0.815, 0.015},
-    {"legal_dev_jp.yaml", 0.845, 0.01},
+    {"legal_dev_jp.yaml", 0.845, 0.01},  {"legal_dev_jq.yaml", 0.9, 0.01},
+    {"legal_dev_jr.yaml", 0.9, 0.01},    {"legal_dev_js.yaml", 0.86, 0.01},
+    {"legal_dev_jt.yaml", 0.835, 0.015}, {"legal_dev_ju.yaml", 0.92, 0.01},
+    {"legal_dev_jv.yaml", 0.84, 0.01},
+
 };
 
 // The shipped intent script, legal content and districts, as kayou loads them.
