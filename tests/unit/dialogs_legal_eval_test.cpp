@@ -186,7 +186,6 @@ constexpr FrozenSet kFrozenSets[] = {
     {"legal_dev_jr.yaml", 0.9, 0.01},    {"legal_dev_js.yaml", 0.86, 0.01},
     {"legal_dev_jt.yaml", 0.835, 0.015}, {"legal_dev_ju.yaml", 0.92, 0.01},
     {"legal_dev_jv.yaml", 0.84, 0.01},
-
 };
 
 // The shipped intent script, legal content and districts, as kayou loads them.
